@@ -1,0 +1,35 @@
+# edupredict: PGXS build.  `make PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config`
+EXTENSION = edupredict
+EXTVERSION = 0.1.0
+
+MODULE_big = edupredict
+OBJS = \
+	src/edupredict.o \
+	src/pii.o \
+	src/pii_normalise.o \
+	src/pii_log.o
+
+# The install script is assembled from one fragment per feature (sql/install/NN_*.sql).
+SQL_PARTS = $(sort $(wildcard sql/install/*.sql))
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+
+# Regression tests: every sql/<name>.sql except the install script.
+REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --dbname=contrib_regression
+
+# Warnings are errors; -Wextra without the two warnings PostgreSQL's own macros trip.
+PG_CFLAGS += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
+# OPTFLAGS stays empty by default: -march=native breaks distribution builds.
+OPTFLAGS ?=
+PG_CFLAGS += $(OPTFLAGS)
+
+SHLIB_LINK += -llapacke -lopenblas -lm
+
+EXTRA_CLEAN = results regression.diffs regression.out
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $^ > $@

@@ -1,0 +1,44 @@
+# Shared helpers for scripts/*.sh: package installation and the build.
+# Sourced, not run.
+
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+PGBIN=$("$PG_CONFIG" --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# What building, installing and testing need (Debian 12 names).  postgresql-15 is
+# listed with its -dev package so the server and headers come from one release.
+CORE_PACKAGES=(
+  make gcc clang-14 llvm-14-dev
+  postgresql-15 postgresql-server-dev-15 postgresql-contrib
+  postgresql-15-postgis-3 postgis
+  postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+  liblapacke-dev libopenblas-dev
+)
+# Baselines for bench/ only.
+BENCH_PACKAGES=(python3-sklearn python3-numpy r-cran-ranger)
+
+# Installs the named Debian packages that are missing (or whose server and
+# headers disagree), non-interactively.
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  local srv dev
+  srv=$(dpkg-query -W -f='${Version}' postgresql-15 2>/dev/null || true)
+  dev=$(dpkg-query -W -f='${Version}' postgresql-server-dev-15 2>/dev/null || true)
+  if [ -n "$dev" ] && [ "$srv" != "$dev" ]; then missing+=(postgresql-15 postgresql-server-dev-15); fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO -E apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Builds with warnings as errors and installs into the server's directories.
+build_and_install() {
+  echo "==> building edupredict"
+  make -s PG_CONFIG="$PG_CONFIG" -j2
+  $SUDO make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+}

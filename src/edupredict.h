@@ -1,0 +1,17 @@
+/*
+ * edupredict.h: declarations shared between the modules of the extension.
+ */
+#ifndef EDUPREDICT_H
+#define EDUPREDICT_H
+
+/* Set in _PG_init when loaded through shared_preload_libraries. */
+extern bool edupredict_preloaded;
+
+/* Per-area initialisation, called once from _PG_init (GUC definitions). */
+extern void edupredict_pii_init(void);
+extern void edupredict_pii_log_init(void);
+
+/* Current PII key (NULL or empty when unset), for log redaction only. */
+extern const char *edupredict_pii_key_value(void);
+
+#endif							/* EDUPREDICT_H */
