@@ -32,7 +32,7 @@ pgdata_path() {
   fi
 }
 
-pgctl() { "${as_owner[@]}" "$PGBIN/pg_ctl" -D "$pgdata" "$@"; }
+pgctl() { (cd / && "${as_owner[@]}" "$PGBIN/pg_ctl" -D "$pgdata" "$@"); }
 
 if [ "${1:-}" = "--stop" ]; then
   [ -e "$demo/pgdata" ] || { echo "no demo cluster in $demo"; exit 0; }
