@@ -7,7 +7,24 @@ OBJS = \
 	src/edupredict.o \
 	src/pii.o \
 	src/pii_normalise.o \
-	src/pii_log.o
+	src/pii_log.o \
+	src/school_term.o \
+	src/expected_count.o \
+	src/forecast_rng.o \
+	src/forest_data.o \
+	src/forest_train.o \
+	src/forest_predict.o \
+	src/forest_model.o \
+	src/forest_metrics.o \
+	src/forest_sql.o \
+	src/forest_registry.o \
+	src/forest_eval.o \
+	src/forest_agg.o \
+	src/spectral.o \
+	src/spectral_knn.o \
+	src/spectral_eigen.o \
+	src/spectral_assign.o \
+	src/spectral_window.o
 
 # The install script is assembled from one fragment per feature (sql/install/NN_*.sql).
 SQL_PARTS = $(sort $(wildcard sql/install/*.sql))

@@ -30,6 +30,8 @@ _PG_init(void)
 
 	edupredict_pii_init();
 	edupredict_pii_log_init();
+	edupredict_forest_init();
+	edupredict_spectral_init();
 
 	MarkGUCPrefixReserved("edupredict");
 }

@@ -10,6 +10,8 @@ extern bool edupredict_preloaded;
 /* Per-area initialisation, called once from _PG_init (GUC definitions). */
 extern void edupredict_pii_init(void);
 extern void edupredict_pii_log_init(void);
+extern void edupredict_forest_init(void);
+extern void edupredict_spectral_init(void);
 
 /* Current PII key (NULL or empty when unset), for log redaction only. */
 extern const char *edupredict_pii_key_value(void);

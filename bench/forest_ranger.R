@@ -1,0 +1,38 @@
+# ranger baseline for bench/forest.sh (Debian's r-cran-ranger).
+#   Rscript bench/forest_ranger.R FILE.csv cls|reg
+# ranger(num.trees = 100, num.threads = 2, defaults, seed = 42) on the rows
+# with is_test = 0 (probability forest for classification), scored on the
+# rows with is_test = 1; prints one line of key=value pairs.
+suppressMessages(library(ranger))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(args[1], colClasses = c(y = if (args[2] == "cls") "character" else "numeric"))
+tr <- d[d$is_test == 0, setdiff(names(d), "is_test")]
+te <- d[d$is_test == 1, setdiff(names(d), "is_test")]
+rm(d)
+if (args[2] == "cls") { tr$y <- factor(tr$y); te$y <- factor(te$y, levels = levels(tr$y)) }
+t0 <- proc.time()[["elapsed"]]
+m <- ranger(y ~ ., data = tr, num.trees = 100, num.threads = 2, seed = 42, probability = (args[2] == "cls"))
+train_s <- proc.time()[["elapsed"]] - t0
+st <- readLines("/proc/self/status")
+peak <- as.numeric(gsub("[^0-9]", "", st[grepl("^VmHWM", st)])) * 1024
+size <- length(serialize(m, NULL))
+p <- predict(m, te, num.threads = 2)$predictions
+out <- c(train_s = train_s, peak_bytes = peak, model_bytes = size)
+auc1 <- function(s, pos) {
+  r <- rank(s); np <- sum(pos); nn <- length(pos) - np
+  (sum(r[pos]) - np * (np + 1) / 2) / (np * nn)
+}
+if (args[2] == "cls") {
+  lv <- levels(tr$y)
+  pred <- factor(lv[max.col(p, ties.method = "first")], levels = lv)
+  out["accuracy"] <- mean(pred == te$y)
+  f1 <- sapply(lv, function(l) {
+    tp <- sum(pred == l & te$y == l); fp <- sum(pred == l & te$y != l); fn <- sum(pred != l & te$y == l)
+    pr <- if (tp + fp > 0) tp / (tp + fp) else 0; rc <- if (tp + fn > 0) tp / (tp + fn) else 0
+    if (pr + rc > 0) 2 * pr * rc / (pr + rc) else 0 })
+  out["f1_macro"] <- mean(f1)
+  out["auc"] <- if (length(lv) == 2) auc1(p[, 2], te$y == lv[2]) else mean(sapply(seq_along(lv), function(k) auc1(p[, k], te$y == lv[k])))
+} else {
+  out["r2"] <- 1 - sum((te$y - p)^2) / sum((te$y - mean(te$y))^2)
+}
+cat(paste0(names(out), "=", format(out, digits = 6, scientific = FALSE, trim = TRUE), collapse = " "), "\n")

@@ -1,0 +1,42 @@
+-- Random forest on the UCI student dropout data (4,424 students, 3 outcomes).
+-- One student in five (student_id % 5 = 0) is held out: the model never sees
+-- it, and evaluate() measures the model on it.  Every student then gets a
+-- dropout risk (the forest's probability of 'Dropout').
+\echo '--- random forest: dropout risk (UCI Predict Students'' Dropout and Academic Success)'
+CREATE VIEW edupredict_data.students_train AS
+SELECT s.* FROM edupredict_data.students s WHERE s.student_id % 5 <> 0 ORDER BY s.student_id;
+CREATE VIEW edupredict_data.students_holdout AS
+SELECT s.* FROM edupredict_data.students s WHERE s.student_id % 5 = 0 ORDER BY s.student_id;
+
+\echo 'training (100 trees, seed 42; the 20% test split inside the training rows gives the stored metrics)'
+SELECT name, version, n_rows, round(train_seconds::numeric, 2) AS train_seconds,
+       round((metrics->>'accuracy')::numeric, 3) AS test_accuracy,
+       round((metrics->>'f1_macro')::numeric, 3) AS test_macro_f1,
+       round((metrics->>'roc_auc')::numeric, 3) AS test_auc,
+       pg_size_pretty((metrics->>'model_bytes')::bigint) AS model_size
+FROM edupredict.train_forest('dropout', 'edupredict_data.students_train', 'target',
+       features => (SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+                    WHERE attrelid = 'edupredict_data.student_features'::regclass AND attnum > 0
+                      AND NOT attisdropped AND attname <> 'target'));
+
+\echo 'evaluation on the held-out fifth of the students'
+SELECT metric, round(value::numeric, 3) AS value
+FROM edupredict.evaluate('dropout', 'edupredict_data.students_holdout')
+WHERE metric NOT LIKE 'confusion:%';
+\echo 'confusion matrix on the held-out students (rows: actual, columns: predicted)'
+SELECT split_part(metric, ':', 2) AS actual,
+       sum(value) FILTER (WHERE split_part(metric, ':', 3) = 'Dropout')::int AS "Dropout",
+       sum(value) FILTER (WHERE split_part(metric, ':', 3) = 'Enrolled')::int AS "Enrolled",
+       sum(value) FILTER (WHERE split_part(metric, ':', 3) = 'Graduate')::int AS "Graduate"
+FROM edupredict.evaluate('dropout', 'edupredict_data.students_holdout')
+WHERE metric LIKE 'confusion:%' GROUP BY 1 ORDER BY 1;
+
+\copy (SELECT metric, value FROM edupredict.evaluate('dropout', 'edupredict_data.students_holdout')) TO 'out/dropout_metrics.csv' CSV HEADER
+\copy (SELECT s.student_id, round(edupredict.predict_proba('dropout', s, 'Dropout')::numeric, 4) AS dropout_risk, edupredict.predict('dropout', s) AS predicted, s.target AS actual, s.student_id % 5 <> 0 AS in_training FROM edupredict_data.students s ORDER BY s.student_id) TO 'out/dropout_risk.csv' CSV HEADER
+\copy (SELECT feature, round(importance::numeric, 6) AS importance FROM edupredict.feature_importance('dropout')) TO 'out/dropout_feature_importance.csv' CSV HEADER
+
+\echo 'the five most important features'
+SELECT feature, round(importance::numeric, 3) AS importance FROM edupredict.feature_importance('dropout') LIMIT 5;
+\echo 'held-out students with the highest dropout risk'
+SELECT s.student_id, round(edupredict.predict_proba('dropout', s, 'Dropout')::numeric, 3) AS dropout_risk, s.target AS actual
+FROM edupredict_data.students_holdout s ORDER BY 2 DESC, 1 LIMIT 5;

@@ -1,0 +1,68 @@
+-- Survey response rates and supply against demand (without a model: predictions given as a table).
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
+RESET client_min_messages;
+SET search_path = edupredict, public;
+
+-- A hand-made case with known answers.
+CREATE TEMP TABLE sd_tutors (tutor_id integer, local_authority text);
+INSERT INTO sd_tutors VALUES (1, 'A'), (2, 'A'), (3, 'B');
+CREATE TEMP TABLE sd_pred (tutor_id integer, horizon integer, term school_term, p_effective float8);
+INSERT INTO sd_pred VALUES (1, 1, '2024 Spring', 0.5), (2, 1, '2024 Spring', 0.5), (3, 1, '2024 Spring', 0.9);
+CREATE TEMP TABLE sd_opp (opportunity_id integer, school_urn integer, local_authority text, term school_term,
+						  stage text, probability float8, n_placements integer);
+INSERT INTO sd_opp VALUES
+  (1, 10, 'A', '2024 Spring', 'confirmed', 1.0, 2),
+  (2, 11, 'A', '2024 Spring', 'likely', 0.5, 2),
+  (3, 12, 'B', '2024 Spring', 'possible', 0.25, 4),
+  (4, 13, 'C', '2024 Spring', 'confirmed', 1.0, 1),
+  (5, 14, 'A', '2024 Summer', 'confirmed', 1.0, 9);  -- a term without predictions: ignored
+-- A: 1 expected tutor (0/1/2 with 1/4, 1/2, 1/4), demand 2 + 0.5 x 2 = 3, recruit 3 - p10 0 = 3.
+-- B: 0.9 tutors, demand 0.25 x 4 = 1.  C: no tutors, demand 1.
+-- London-wide: 1.9 tutors with pmf .025/.275/.475/.225, so p10 1, p50 2, p90 3; demand 5; recruit 4.
+SELECT local_authority, horizon, term, round(expected_tutors::numeric, 3) AS expected_tutors, tutors_p10,
+	   tutors_p50, tutors_p90, confirmed_placements, round(expected_placements::numeric, 3) AS expected_placements,
+	   round(placement_tutor_ratio::numeric, 3) AS ratio, shortfall
+FROM supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp');
+
+-- Generated data, with the true probabilities as predictions (the best possible forecast).
+SELECT count(*) FROM generate_tutor_data('sd_gen', 11, 600, '2019 Autumn', '2022 Autumn');
+SELECT season, placed_last_term, phd_finished, n_surveyed, n_responded, round(p_response::numeric, 3) AS p_response
+FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_gen.availability_responses', '2022 Autumn');
+-- Shrinkage: a cell with no surveys gets its season's rate, which is close to the overall rate.
+SELECT season, placed_last_term, phd_finished, n_surveyed, round(p_response::numeric, 3) AS p_response
+FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_gen.availability_responses', '2020 Spring')
+WHERE n_surveyed = 0 ORDER BY 1, 2, 3 LIMIT 3;
+
+CREATE TEMP TABLE sd_oracle AS
+SELECT ta.tutor_id, ta.term - '2021 Autumn'::school_term AS horizon, ta.term, ta.p_available * ta.p_response AS p_effective
+FROM sd_gen.true_availability ta JOIN sd_gen.tutors t USING (tutor_id)
+WHERE ta.term BETWEEN '2022 Spring' AND '2022 Autumn' AND t.registered_on < term_start('2021 Autumn');
+SELECT local_authority, horizon, term, round(expected_tutors::numeric, 2) AS expected_tutors, tutors_p10, tutors_p50,
+	   tutors_p90, confirmed_placements, round(expected_placements::numeric, 2) AS expected_placements,
+	   round(placement_tutor_ratio::numeric, 2) AS ratio, shortfall
+FROM supply_demand_of('sd_oracle', 'sd_gen.tutors', 'sd_gen.opportunities')
+WHERE local_authority IN ('Camden', 'Bromley', 'Slough', 'London-wide');
+-- Invariants over all rows: p10 <= p50 <= p90, the London-wide row sums the local authorities.
+WITH sd AS (SELECT * FROM supply_demand_of('sd_oracle', 'sd_gen.tutors', 'sd_gen.opportunities'))
+SELECT term, bool_and(tutors_p10 <= tutors_p50 AND tutors_p50 <= tutors_p90) AS ordered,
+	   round(sum(expected_tutors) FILTER (WHERE local_authority <> 'London-wide')::numeric, 6)
+	 = round(sum(expected_tutors) FILTER (WHERE local_authority = 'London-wide')::numeric, 6) AS tutors_add_up,
+	   sum(confirmed_placements) FILTER (WHERE local_authority <> 'London-wide')
+	 = sum(confirmed_placements) FILTER (WHERE local_authority = 'London-wide') AS confirmed_add_up,
+	   count(*) AS n_rows
+FROM sd GROUP BY term ORDER BY term;
+
+-- Errors: missing columns are named; no surveys before as_of.
+\set SHOW_CONTEXT never
+CREATE TEMP TABLE sd_pred_bad AS SELECT tutor_id, horizon, term FROM sd_pred;
+SELECT * FROM supply_demand_of('sd_pred_bad', 'sd_tutors', 'sd_opp');
+CREATE TEMP TABLE sd_opp_bad AS SELECT opportunity_id, local_authority, term, stage, n_placements FROM sd_opp;
+SELECT * FROM supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp_bad');
+SELECT * FROM supply_demand_of('sd_pred', 'sd_pred', 'sd_opp');
+CREATE TEMP TABLE sd_resp_bad AS SELECT tutor_id, term FROM sd_gen.availability_responses;
+SELECT * FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_resp_bad', '2022 Autumn');
+SELECT * FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_gen.availability_responses', '2019 Autumn');
+
+SET client_min_messages = warning;
+DROP SCHEMA sd_gen CASCADE;

@@ -1,0 +1,207 @@
+-- Random forests: training, registry, prediction, evaluation, errors.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
+RESET client_min_messages;
+\i data/uci_student_dropout/load.sql
+SET search_path = edupredict, public;
+DELETE FROM edupredict.models WHERE name LIKE 'rt\_%';
+
+-- the real data: 4,424 students, 3 classes
+SELECT count(*), count(DISTINCT target) FROM edupredict_data.students;
+
+-- train; metrics of the stratified 20% test split are stored with the model
+SELECT name, version, task, target, array_length(features, 1) AS n_features, classes, n_rows,
+       (metrics->>'n_train')::int AS n_train, (metrics->>'n_test')::int AS n_test,
+       (metrics->>'accuracy')::float8 BETWEEN 0.70 AND 0.90 AS accuracy_ok,
+       (metrics->>'roc_auc')::float8 BETWEEN 0.80 AND 1 AS auc_ok,
+       params->>'n_trees' AS n_trees, params->>'mtry' AS mtry, deployed,
+       octet_length(model) > 1000 AS has_model, train_seconds >= 0 AS timed
+FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_trees => 30);
+
+-- predict with a whole row: extra columns (student_id) are ignored
+SELECT predict('rt_dropout', s) AS predicted, count(*) > 0 AS seen
+FROM edupredict_data.students s GROUP BY 1 ORDER BY 1;
+-- probabilities sum to 1 and predict() is their argmax
+SELECT bool_and(abs((SELECT sum(x) FROM unnest(predict_proba('rt_dropout', s)) x) - 1) < 1e-9) AS sums_to_1,
+       bool_and(predict('rt_dropout', s) = (model_classes('rt_dropout'))[
+         (SELECT i FROM unnest(predict_proba('rt_dropout', s)) WITH ORDINALITY u(x, i) ORDER BY x DESC, i LIMIT 1)]) AS argmax,
+       bool_and(predict_proba('rt_dropout', s, 'Enrolled') = (predict_proba('rt_dropout', s))[2]) AS one_class
+FROM edupredict_data.students s;
+SELECT model_classes('rt_dropout');
+
+-- importances: one row per feature, summing to 1
+SELECT count(*), round(sum(importance)::numeric, 9) AS total, bool_and(importance >= 0) AS nonneg
+FROM feature_importance('rt_dropout');
+SELECT feature FROM feature_importance('rt_dropout') LIMIT 1;
+
+-- determinism: the same seed gives the same bytes; another seed does not
+SELECT version FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_trees => 30);
+SELECT version FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_trees => 30, seed => 7);
+SELECT (SELECT model FROM models WHERE name = 'rt_dropout' AND version = 1)
+     = (SELECT model FROM models WHERE name = 'rt_dropout' AND version = 2) AS same_seed_same_model,
+       (SELECT model FROM models WHERE name = 'rt_dropout' AND version = 1)
+     = (SELECT model FROM models WHERE name = 'rt_dropout' AND version = 3) AS other_seed_same_model;
+
+-- versions and deploy: predict uses the newest until one is deployed
+CREATE FUNCTION pg_temp.fv(s edupredict_data.students) RETURNS float8[] LANGUAGE sql IMMUTABLE AS $$
+SELECT ARRAY[s.marital_status, s.application_mode, s.application_order, s.course, s.daytime_evening_attendance,
+  s.previous_qualification, s.previous_qualification_grade, s.nacionality, s.mothers_qualification,
+  s.fathers_qualification, s.mothers_occupation, s.fathers_occupation, s.admission_grade, s.displaced,
+  s.educational_special_needs, s.debtor, s.tuition_fees_up_to_date, s.gender, s.scholarship_holder,
+  s.age_at_enrollment, s.international, s.curricular_units_1st_sem_credited, s.curricular_units_1st_sem_enrolled,
+  s.curricular_units_1st_sem_evaluations, s.curricular_units_1st_sem_approved, s.curricular_units_1st_sem_grade,
+  s.curricular_units_1st_sem_without_evaluations, s.curricular_units_2nd_sem_credited,
+  s.curricular_units_2nd_sem_enrolled, s.curricular_units_2nd_sem_evaluations, s.curricular_units_2nd_sem_approved,
+  s.curricular_units_2nd_sem_grade, s.curricular_units_2nd_sem_without_evaluations, s.unemployment_rate,
+  s.inflation_rate, s.gdp]::float8[] $$;
+CREATE FUNCTION pg_temp.agree(v int) RETURNS bigint LANGUAGE sql STABLE AS $$
+SELECT count(*) FROM edupredict_data.students s
+WHERE predict_proba('rt_dropout', s) = predict_proba((SELECT model FROM edupredict.models
+                                                      WHERE name = 'rt_dropout' AND version = v), pg_temp.fv(s)) $$;
+SELECT pg_temp.agree(3) AS rows_like_v3, pg_temp.agree(1) = 4424 AS like_v1;
+SELECT version, deployed FROM deploy('rt_dropout', 1);
+SELECT pg_temp.agree(1) AS rows_like_v1;
+SELECT version, deployed FROM models WHERE name = 'rt_dropout' ORDER BY version;
+SELECT version, deployed FROM deploy('rt_dropout', 3);
+SELECT pg_temp.agree(3) AS rows_like_v3;
+-- predict by feature array equals predict by row
+SELECT bool_and(predict('rt_dropout', s) = predict('rt_dropout', pg_temp.fv(s))) FROM edupredict_data.students s;
+
+-- evaluate: one row per metric, the confusion matrix counts every row
+SELECT metric, CASE WHEN metric LIKE 'confusion:%' THEN NULL ELSE value BETWEEN 0 AND 5000 END AS in_range
+FROM evaluate('rt_dropout', 'edupredict_data.student_features') WHERE metric NOT LIKE 'confusion:%';
+SELECT count(*) AS cells, sum(value) AS total FROM evaluate('rt_dropout', 'edupredict_data.student_features')
+WHERE metric LIKE 'confusion:%';
+SELECT value > 0.9 AS fits_its_training_data FROM evaluate('rt_dropout', 'edupredict_data.student_features')
+WHERE metric = 'accuracy';
+
+-- missing values (NULL, NaN) and categorical text, unseen category = missing
+CREATE TEMP TABLE rt_mixed AS
+SELECT i, CASE WHEN i % 7 = 0 THEN NULL WHEN i % 11 = 0 THEN 'NaN'::float8 ELSE (i % 10)::float8 END AS x,
+       (ARRAY['red', 'green', 'blue'])[1 + i % 3] AS colour,
+       CASE WHEN i % 13 = 0 THEN NULL ELSE i % 2 = 0 END AS flag,
+       DATE '2020-01-01' + i AS day,
+       CASE WHEN (ARRAY['red', 'green', 'blue'])[1 + i % 3] = 'red' OR i % 10 >= 8 THEN 'yes' ELSE 'no' END AS label
+FROM generate_series(1, 600) i;
+SELECT task, classes, features FROM train_forest('rt_mixed', 'rt_mixed', 'label', ARRAY['x', 'colour', 'flag', 'day'],
+                                                 n_trees => 20, class_weight => 'balanced');
+SELECT colour, predict('rt_mixed', r) FROM (VALUES (NULL::float8, 'red', NULL::bool, NULL::date, 0),
+                                                    ('NaN', 'green', true, DATE '2020-02-01', 1),
+                                                    (3, 'purple', false, DATE '2020-03-01', 2)) r(x, colour, flag, day, k)
+ORDER BY k;
+SELECT bool_and(abs((SELECT sum(v) FROM unnest(predict_proba('rt_mixed', r)) v) - 1) < 1e-9)
+FROM (VALUES (NULL::float8, NULL::text, NULL::bool, NULL::date)) r(x, colour, flag, day);
+SELECT (metrics->>'accuracy')::float8 > 0.9 AS learns_categories FROM models WHERE name = 'rt_mixed';
+
+-- regression: a float target; integers with more than 50 values are regression too
+CREATE TEMP TABLE rt_reg AS
+SELECT i, (i % 100)::float8 AS a, ((i * 7) % 13)::float8 AS b,
+       2.0 * (i % 100) + ((i * 7) % 13) + ((i * 31) % 5) / 10.0 AS y, i % 100 AS yi, i % 3 AS c3
+FROM generate_series(1, 2000) i;
+SELECT task, classes, (metrics->>'r2')::float8 > 0.95 AS r2_ok
+FROM train_forest('rt_reg', 'rt_reg', 'y', ARRAY['a', 'b'], n_trees => 20);
+SELECT task FROM train_forest('rt_reg_int', 'rt_reg', 'yi', ARRAY['a', 'b'], n_trees => 5);
+SELECT abs(predict('rt_reg', ARRAY[50, 3]::float8[])::float8 - 103) < 5 AS close;
+SELECT metric, value > 0.95 FROM evaluate('rt_reg', 'rt_reg') WHERE metric = 'r2';
+-- integer target with few values: classification
+SELECT task, classes FROM train_forest('rt_int', 'rt_reg', 'c3', ARRAY['a'], n_trees => 3, test_fraction => 0);
+
+-- identifiers that need quoting are quoted (never executed as SQL)
+CREATE TEMP TABLE x (keep int);
+CREATE TEMP TABLE "rt weird" ("a; drop table x" float8, "Select" text, "y""q" text);
+INSERT INTO "rt weird" SELECT i, CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END, CASE WHEN i % 4 < 2 THEN 'p' ELSE 'q' END
+FROM generate_series(1, 200) i;
+SELECT features, classes FROM train_forest('rt_weird', '"rt weird"', 'y"q', n_trees => 5);
+SELECT to_regclass('pg_temp.x') IS NOT NULL AS x_still_exists;
+SELECT predict('rt_weird', w) FROM "rt weird" w WHERE "a; drop table x" = 2;
+
+-- forest_agg: same model in serial and parallel plans and for any row order
+CREATE TABLE rt_agg AS
+SELECT pg_temp.fv(s) AS f, target FROM edupredict_data.students s;
+ALTER TABLE rt_agg SET (parallel_workers = 2);
+SELECT md5(forest_agg(f, target, '{"n_trees": 10, "seed": 3}')) AS serial_md5 FROM rt_agg \gset
+SELECT md5(forest_agg(f, target, '{"n_trees": 10, "seed": 3}' ORDER BY f DESC)) = :'serial_md5' AS order_free FROM rt_agg;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT forest_agg(f, target, '{"n_trees": 10, "seed": 3}') FROM rt_agg;
+SELECT md5(forest_agg(f, target, '{"n_trees": 10, "seed": 3}')) = :'serial_md5' AS parallel_same FROM rt_agg;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+SELECT predict_proba(m, ARRAY[1, 17, 5, 171, 1, 1, 122, 1, 19, 12, 5, 9, 127.3, 1, 0, 0, 1, 1, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10.8, 1.4, 1.74]::float8[]) IS NOT NULL AS proba,
+       predict(m, ARRAY[1, 17, 5, 171, 1, 1, 122, 1, 19, 12, 5, 9, 127.3, 1, 0, 0, 1, 1, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10.8, 1.4, 1.74]::float8[]) AS label
+FROM (SELECT forest_agg(f, target, '{"n_trees": 10, "seed": 3}') m FROM rt_agg) q;
+SELECT predict(forest_agg(ARRAY[i % 10, i % 3]::float8[], (i % 10) * 1.5 + 0.25, '{"n_trees": 5}'),
+               ARRAY[4, 1]::float8[])::float8 BETWEEN 5 AND 7 AS agg_regression
+FROM generate_series(1, 300) i;
+DROP TABLE rt_agg;
+
+-- corrupted or hostile model bytes are an error (class 22), never a crash
+SELECT model AS m FROM models WHERE name = 'rt_reg' \gset
+SELECT predict(decode('', 'hex'), ARRAY[1, 2]::float8[]);
+SELECT predict(decode('45445046', 'hex'), ARRAY[1, 2]::float8[]);
+SELECT predict(overlay(:'m'::bytea PLACING '\x58'::bytea FROM 1), ARRAY[1, 2]::float8[]);
+SELECT predict(overlay(:'m'::bytea PLACING '\x0900'::bytea FROM 5), ARRAY[1, 2]::float8[]);
+SELECT predict(substring(:'m'::bytea FROM 1 FOR 200), ARRAY[1, 2]::float8[]);
+SELECT predict(overlay(:'m'::bytea PLACING '\xff'::bytea FROM 300), ARRAY[1, 2]::float8[]);
+SELECT predict(:'m'::bytea || '\x00'::bytea, ARRAY[1, 2]::float8[]);
+SELECT predict(:'m'::bytea, ARRAY[1, 2, 3]::float8[]);
+SELECT predict(:'m'::bytea, ARRAY[[1, 2]]::float8[]);
+SELECT predict_proba(:'m'::bytea, ARRAY[1, 2]::float8[]);
+-- NULL elements are missing values
+SELECT predict(:'m'::bytea, ARRAY[NULL, 2]::float8[]) IS NOT NULL AS null_is_missing;
+
+-- errors: every one leaves the registry unchanged
+SELECT count(*) AS models_before FROM models \gset
+CREATE TEMP TABLE rt_empty (a float8, y text);
+CREATE TEMP TABLE rt_nulls AS SELECT i::float8 AS a, NULL::text AS y FROM generate_series(1, 10) i;
+CREATE TEMP TABLE rt_one AS SELECT i::float8 AS a, 'same' AS y FROM generate_series(1, 10) i;
+SELECT train_forest('rt_e', 'rt_empty', 'y');
+SELECT train_forest('rt_e', 'rt_nulls', 'y');
+SELECT train_forest('rt_e', 'rt_one', 'y');
+SELECT train_forest('rt_e', 'rt_one', 'nope');
+SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY['a', 'nope']);
+SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY['a', 'y']);
+SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY['a', 'a']);
+SELECT train_forest('rt_e', 'rt_one', 'y', n_trees => 0);
+SELECT train_forest('rt_e', 'rt_one', 'y', n_trees => -3);
+SELECT train_forest('rt_e', 'rt_one', 'y', sample_fraction => 0);
+SELECT train_forest('rt_e', 'rt_one', 'y', sample_fraction => 1.5);
+SELECT train_forest('rt_e', 'rt_one', 'y', max_features => 0);
+SELECT train_forest('rt_e', 'rt_one', 'y', max_features => 1.01);
+SELECT train_forest('rt_e', 'rt_one', 'y', test_fraction => -0.1);
+SELECT train_forest('rt_e', 'rt_one', 'y', test_fraction => 1);
+SELECT train_forest('rt_e', 'rt_one', 'y', class_weight => 'inverse');
+SELECT train_forest('rt_e', 'rt_one', 'y', task => 'clustering');
+SELECT train_forest('rt_e', 'rt_one', 'y', task => 'regression');
+SELECT train_forest('rt_e', 'rt_one', 'y', max_depth => 0);
+SELECT train_forest('rt_e', 'rt_one', 'y', min_samples_leaf => 0);
+SELECT train_forest(NULL, 'rt_one', 'y');
+SELECT train_forest('rt_e', 'no_such_table', 'y');
+DO $$ BEGIN
+  EXECUTE 'CREATE TEMP TABLE rt_wide (' ||
+    (SELECT string_agg(format('c%s float8', i), ', ') FROM generate_series(1, 1001) i) || ', y text)';
+  EXECUTE 'INSERT INTO rt_wide (c1, y) VALUES (1, ''a''), (2, ''b'')';
+END $$;
+SELECT train_forest('rt_e', 'rt_wide', 'y');
+-- statement_timeout cancels a long training
+SET statement_timeout = '300ms';
+SELECT train_forest('rt_e', 'edupredict_data.student_features', 'target', n_trees => 10000);
+RESET statement_timeout;
+SELECT count(*) = :models_before AS registry_unchanged FROM models;
+
+-- prediction errors
+SELECT predict('rt_no_such_model', ARRAY[1]::float8[]);
+SELECT predict('rt_reg', r) FROM (VALUES (1.0)) r(a);
+SELECT predict('rt_mixed', r) FROM (VALUES ('x'::text, 'red'::text, true, DATE '2020-01-01')) r(x, colour, flag, day);
+SELECT predict_proba('rt_reg', ARRAY[1, 2]::float8[]);
+SELECT predict_proba('rt_dropout', s, 'Unknown') FROM edupredict_data.students s LIMIT 1;
+SELECT deploy('rt_dropout', 99);
+SELECT deploy('rt_nobody', 1);
+SELECT evaluate('rt_no_such_model', 'rt_reg');
+SELECT * FROM evaluate('rt_reg', 'rt_one');
+
+-- the registry is kept by pg_dump
+SELECT c.relname FROM pg_extension e, unnest(e.extconfig) AS u(cfg) JOIN pg_class c ON c.oid = u.cfg
+WHERE e.extname = 'edupredict' AND c.relname LIKE 'models%' ORDER BY 1;
+
+DELETE FROM edupredict.models WHERE name LIKE 'rt\_%';

@@ -1,0 +1,301 @@
+/*
+ * expected_count.c
+ *	  The expected_count(p float8) aggregate: the exact distribution of a sum of
+ *	  independent Bernoulli(p_i) variables (Poisson-binomial), reported as its
+ *	  mean, standard deviation and 10th/50th/90th percentile counts.
+ *
+ * The state is a plain float8[] (no serial functions needed, so parallel and
+ * distributed plans can combine partial states):
+ *
+ *	 [0] tag   [1] n   [2] sum p   [3] sum p(1-p)   [4] offset   [5] len
+ *	 [6] trimmed mass   [7 .. 7+capacity) pmf, of which the first len are used
+ *
+ * pmf[k] is P(S = offset + k).  Adding one Bernoulli(p) is the convex update
+ * pmf'[k] = (1-p) pmf[k] + p pmf[k-1], which never subtracts, so it is stable.
+ * After each update, entries below EC_TRIM_EPS at either end of the support
+ * are dropped; their mass is added to "trimmed mass".  Because each update
+ * only moves mass, the L1 distance between the kept pmf and the exact one is
+ * at most the trimmed mass (at most about 1e-17 per input), so the
+ * percentiles are exact unless a cumulative probability lies within that
+ * distance of 0.1, 0.5 or 0.9.  The mass above 1e-17 lies within about nine
+ * standard deviations of the mean, so the support stays O(sqrt(n)) wide and
+ * n inputs cost O(n sqrt(n)) instead of the O(n^2) of the plain recursion.
+ * The mean and standard deviation come from the closed forms sum p and
+ * sqrt(sum p(1-p)).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#define EC_TAG			7041.0
+#define EC_HEADER		7
+#define EC_TRIM_EPS		1e-17
+#define EC_MIN_CAPACITY	64
+
+typedef struct EcState
+{
+	ArrayType  *array;
+	float8	   *h;				/* header, h[EC_HEADER] is pmf[0] */
+	int			capacity;
+} EcState;
+
+#define EC_N(s)			((s)->h[1])
+#define EC_SUMP(s)		((s)->h[2])
+#define EC_SUMPQ(s)		((s)->h[3])
+#define EC_OFFSET(s)	((s)->h[4])
+#define EC_LEN(s)		((s)->h[5])
+#define EC_LOST(s)		((s)->h[6])
+#define EC_PMF(s)		((s)->h + EC_HEADER)
+
+/* Data of a 1-D array without a NULL bitmap (ARR_DATA_PTR trips -Wsign-compare). */
+#define EC_DATA(a)	((float8 *) ((char *) (a) + ARR_OVERHEAD_NONULLS(1)))
+
+static void
+ReportBadState(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("invalid expected_count state"),
+			 errdetail("%s", why)));
+}
+
+/* Checks a state array: it may come from anywhere (a user's initcond or call). */
+static void
+ReadState(ArrayType *a, EcState *s)
+{
+	int			nelems;
+	float8		len,
+				offset,
+				n;
+
+	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
+		ReportBadState("The state must be a one-dimensional float8 array without NULLs.");
+	nelems = ARR_DIMS(a)[0];
+	if (nelems < EC_HEADER + 1)
+		ReportBadState("The state array is too short.");
+	s->array = a;
+	s->h = EC_DATA(a);
+	s->capacity = nelems - EC_HEADER;
+	len = EC_LEN(s);
+	offset = EC_OFFSET(s);
+	n = EC_N(s);
+	if (s->h[0] != EC_TAG)
+		ReportBadState("The state array does not start with the expected tag.");
+	if (!(len >= 1 && len <= s->capacity && len == floor(len)))
+		ReportBadState("The pmf length is out of range.");
+	if (!(offset >= 0 && offset == floor(offset) && n == floor(n) &&
+		  offset + len - 1 <= n && n < 9.0e15))
+		ReportBadState("The count, offset and pmf length are inconsistent.");
+	if (!(isfinite(EC_SUMP(s)) && isfinite(EC_SUMPQ(s)) && isfinite(EC_LOST(s))))
+		ReportBadState("The moments are not finite.");
+}
+
+static ArrayType *
+AllocState(int capacity)
+{
+	Size		nelems = add_size(EC_HEADER, capacity);
+	Size		bytes;
+	ArrayType  *a;
+
+	if (nelems > MaxAllocSize / sizeof(float8) / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("expected_count distribution too wide"),
+				 errdetail("The support would need %zu entries.", nelems)));
+	bytes = add_size(ARR_OVERHEAD_NONULLS(1), mul_size(nelems, sizeof(float8)));
+	a = (ArrayType *) palloc0(bytes);
+	SET_VARSIZE(a, bytes);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = (int) nelems;
+	ARR_LBOUND(a)[0] = 1;
+	return a;
+}
+
+/* Drops entries below the threshold at both ends, keeping at least one. */
+static void
+TrimTails(EcState *s)
+{
+	float8	   *pmf = EC_PMF(s);
+	int			len = (int) EC_LEN(s);
+	int			lead = 0;
+	float8		lost = 0.0;
+
+	while (len > 1 && pmf[len - 1] < EC_TRIM_EPS)
+		lost += pmf[--len];
+	while (lead < len - 1 && pmf[lead] < EC_TRIM_EPS)
+		lost += pmf[lead++];
+	if (lead > 0)
+	{
+		memmove(pmf, pmf + lead, (len - lead) * sizeof(float8));
+		len -= lead;
+		EC_OFFSET(s) += lead;
+	}
+	EC_LEN(s) = len;
+	EC_LOST(s) += lost;
+}
+
+PG_FUNCTION_INFO_V1(expected_count_trans);
+Datum
+expected_count_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	EcState		s;
+	float8		p = PG_GETARG_FLOAT8(1);
+	float8		q;
+	float8	   *pmf;
+	int			len;
+	int			k;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("expected_count_trans called in non-aggregate context")));
+	if (!(p >= 0.0 && p <= 1.0))	/* also catches NaN */
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expected_count probability must be between 0 and 1"),
+				 errdetail("Got %g.", p)));
+
+	/* Called as an aggregate: the state is ours to update in place. */
+	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
+	q = 1.0 - p;
+	EC_N(&s) += 1;
+	EC_SUMP(&s) += p;
+	EC_SUMPQ(&s) += p * q;
+	if (p == 0.0)
+		PG_RETURN_ARRAYTYPE_P(s.array);
+	if (p == 1.0)
+	{
+		EC_OFFSET(&s) += 1;
+		PG_RETURN_ARRAYTYPE_P(s.array);
+	}
+
+	len = (int) EC_LEN(&s);
+	if (len + 1 > s.capacity)
+	{
+		/*
+		 * Grow by doubling.  The new array is allocated in the per-call
+		 * context; nodeAgg copies it into the aggregate context and frees the
+		 * old state.
+		 */
+		ArrayType  *bigger = AllocState(Max(EC_MIN_CAPACITY, s.capacity * 2));
+
+		memcpy(EC_DATA(bigger), s.h, (EC_HEADER + len) * sizeof(float8));
+		ReadState(bigger, &s);
+	}
+	pmf = EC_PMF(&s);
+	pmf[len] = pmf[len - 1] * p;
+	for (k = len - 1; k > 0; k--)
+		pmf[k] = pmf[k] * q + pmf[k - 1] * p;
+	pmf[0] *= q;
+	EC_LEN(&s) = len + 1;
+	TrimTails(&s);
+	PG_RETURN_ARRAYTYPE_P(s.array);
+}
+
+PG_FUNCTION_INFO_V1(expected_count_combine);
+Datum
+expected_count_combine(PG_FUNCTION_ARGS)
+{
+	EcState		a,
+				b,
+				r;
+	int			la,
+				lb,
+				i;
+	ArrayType  *result;
+
+	ReadState(PG_GETARG_ARRAYTYPE_P(0), &a);
+	ReadState(PG_GETARG_ARRAYTYPE_P(1), &b);
+	la = (int) EC_LEN(&a);
+	lb = (int) EC_LEN(&b);
+	if (EC_N(&a) + EC_N(&b) >= 9.0e15)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("expected_count input count too large")));
+
+	result = AllocState(la + lb - 1);
+	r.array = result;
+	r.h = EC_DATA(result);
+	r.capacity = la + lb - 1;
+	r.h[0] = EC_TAG;
+	EC_N(&r) = EC_N(&a) + EC_N(&b);
+	EC_SUMP(&r) = EC_SUMP(&a) + EC_SUMP(&b);
+	EC_SUMPQ(&r) = EC_SUMPQ(&a) + EC_SUMPQ(&b);
+	EC_OFFSET(&r) = EC_OFFSET(&a) + EC_OFFSET(&b);
+	EC_LEN(&r) = la + lb - 1;
+	EC_LOST(&r) = EC_LOST(&a) + EC_LOST(&b);
+
+	/* Direct convolution: the supports are O(sqrt(n)) wide after trimming. */
+	for (i = 0; i < la; i++)
+	{
+		float8		ai = EC_PMF(&a)[i];
+		float8	   *out = EC_PMF(&r) + i;
+		const float8 *bp = EC_PMF(&b);
+		int			j;
+
+		CHECK_FOR_INTERRUPTS();
+		for (j = 0; j < lb; j++)
+			out[j] += ai * bp[j];
+	}
+	TrimTails(&r);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+/* Smallest count whose cumulative probability reaches q (inverse CDF). */
+static int64
+Quantile(EcState *s, float8 total, float8 q)
+{
+	float8	   *pmf = EC_PMF(s);
+	int			len = (int) EC_LEN(s);
+	float8		target = q * total * (1.0 - 1e-12);
+	float8		cum = 0.0;
+	int			k;
+
+	for (k = 0; k < len - 1; k++)
+	{
+		cum += pmf[k];
+		if (cum >= target)
+			break;
+	}
+	return (int64) EC_OFFSET(s) + k;
+}
+
+PG_FUNCTION_INFO_V1(expected_count_final);
+Datum
+expected_count_final(PG_FUNCTION_ARGS)
+{
+	EcState		s;
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	float8		total = 0.0;
+	int			k;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "expected_count_final must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
+	for (k = 0; k < (int) EC_LEN(&s); k++)
+		total += EC_PMF(&s)[k];
+	if (!(total > 0.5))
+		ReportBadState("The pmf does not sum to one.");
+
+	values[0] = Float8GetDatum(EC_SUMP(&s));
+	values[1] = Float8GetDatum(sqrt(Max(EC_SUMPQ(&s), 0.0)));
+	values[2] = Int64GetDatum(Quantile(&s, total, 0.1));
+	values[3] = Int64GetDatum(Quantile(&s, total, 0.5));
+	values[4] = Int64GetDatum(Quantile(&s, total, 0.9));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

@@ -1,0 +1,650 @@
+/*
+ * forest_data.c - column binning and string codebooks (PG-free).
+ *
+ * Bin edges are computed once per training from (a sample of) each numeric
+ * column: every distinct value gets its own bin when there are at most
+ * max_bins of them, otherwise a greedy equal-frequency pass over the sorted
+ * distinct values places cuts so that heavy values keep their own bin (the
+ * idea behind LightGBM's histogram binning).  An edge lies in [a, b) between
+ * two neighbouring distinct values a < b, so "value <= edge" separates them
+ * exactly; prediction applies the very same comparison.
+ */
+#include "forest.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rng.h"
+
+#define EDGE_SAMPLE 200000
+
+static void *
+MallocAlloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	return malloc(size ? size : 1);
+}
+
+static void
+MallocFree(void *ctx, void *ptr)
+{
+	(void) ctx;
+	free(ptr);
+}
+
+const ForestAlloc forest_malloc_allocator = {MallocAlloc, MallocFree, NULL};
+
+static int
+CmpDouble(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+EdgeBetween(double a, double b)
+{
+	double		m = a + (b - a) / 2.0;
+
+	if (!(m >= a && m < b))
+		m = a;
+	if (!isfinite(m))
+		m = isfinite(a) ? a : -DBL_MAX;
+	return m;
+}
+
+ForestStatus
+forest_compute_edges(const double *vals, uint32_t n, uint32_t max_bins,
+					 uint64_t seed, const ForestAlloc *al,
+					 double **edges_out, uint32_t *n_bins_out)
+{
+	uint32_t	m = 0,
+				s,
+				i,
+				k,
+				ne;
+	double	   *sample;
+	double	   *edges;
+	uint32_t   *cnt;
+
+	*edges_out = NULL;
+	*n_bins_out = 1;
+	if (max_bins < 2 || max_bins > FOREST_MAX_BINS)
+		return FOREST_EINVAL;
+	for (i = 0; i < n; i++)
+		if (!isnan(vals[i]))
+			m++;
+	if (m == 0)
+		return FOREST_OK;
+
+	s = m > EDGE_SAMPLE ? EDGE_SAMPLE : m;
+	sample = al->alloc(al->ctx, (size_t) s * sizeof(double));
+	if (sample == NULL)
+		return FOREST_ENOMEM;
+	if (s == m)
+	{
+		uint32_t	j = 0;
+
+		for (i = 0; i < n; i++)
+			if (!isnan(vals[i]))
+				sample[j++] = vals[i];
+	}
+	else
+	{
+		/* selection sampling (Knuth, TAOCP 3.4.2 algorithm S) */
+		EpRng		rng;
+		uint32_t	need = s,
+					left = m,
+					j = 0;
+
+		ep_rng_seed(&rng, seed, UINT64_C(0xB1B5));
+		for (i = 0; i < n && need > 0; i++)
+		{
+			if (isnan(vals[i]))
+				continue;
+			if (ep_rng_below(&rng, left) < need)
+			{
+				sample[j++] = vals[i];
+				need--;
+			}
+			left--;
+		}
+		s = j;
+	}
+	qsort(sample, s, sizeof(double), CmpDouble);
+
+	/* distinct values in place, counts alongside */
+	cnt = al->alloc(al->ctx, (size_t) s * sizeof(uint32_t));
+	if (cnt == NULL)
+	{
+		al->free(al->ctx, sample);
+		return FOREST_ENOMEM;
+	}
+	k = 0;
+	for (i = 0; i < s; i++)
+	{
+		if (k > 0 && sample[k - 1] == sample[i])
+			cnt[k - 1]++;
+		else
+		{
+			sample[k] = sample[i];
+			cnt[k] = 1;
+			k++;
+		}
+	}
+	if (k <= 1)
+	{
+		al->free(al->ctx, sample);
+		al->free(al->ctx, cnt);
+		return FOREST_OK;
+	}
+
+	edges = al->alloc(al->ctx, (size_t) max_bins * sizeof(double));
+	if (edges == NULL)
+	{
+		al->free(al->ctx, sample);
+		al->free(al->ctx, cnt);
+		return FOREST_ENOMEM;
+	}
+	ne = 0;
+	if (k <= max_bins)
+	{
+		for (i = 0; i + 1 < k; i++)
+			edges[ne++] = EdgeBetween(sample[i], sample[i + 1]);
+	}
+	else
+	{
+		double		rem = (double) s;
+		double		acc = 0;
+
+		for (i = 0; i + 1 < k; i++)
+		{
+			uint32_t	bins_left = max_bins - ne;
+			uint32_t	distinct_left = k - 1 - i;
+			double		target;
+
+			acc += cnt[i];
+			if (bins_left <= 1)
+				break;
+			target = rem / bins_left;
+			if (acc >= target || distinct_left <= bins_left - 1)
+			{
+				edges[ne++] = EdgeBetween(sample[i], sample[i + 1]);
+				rem -= acc;
+				acc = 0;
+			}
+		}
+	}
+	/* keep edges strictly increasing and finite */
+	{
+		uint32_t	j = 0;
+
+		for (i = 0; i < ne; i++)
+		{
+			if (!isfinite(edges[i]))
+				continue;
+			if (j > 0 && !(edges[i] > edges[j - 1]))
+				continue;
+			edges[j++] = edges[i];
+		}
+		ne = j;
+	}
+	al->free(al->ctx, sample);
+	al->free(al->ctx, cnt);
+	if (ne == 0)
+	{
+		al->free(al->ctx, edges);
+		return FOREST_OK;
+	}
+	*edges_out = edges;
+	*n_bins_out = ne + 1;
+	return FOREST_OK;
+}
+
+uint8_t
+forest_bin_value(const ForestFeature *f, double v)
+{
+	if (isnan(v))
+		return FOREST_MISSING;
+	if (f->kind == FOREST_CATEGORICAL)
+	{
+		if (v >= 0 && v < (double) f->n_bins && v == floor(v))
+			return (uint8_t) v;
+		return FOREST_MISSING;
+	}
+	else
+	{
+		/* first edge >= v; none: last bin */
+		uint32_t	lo = 0,
+					hi = f->n_bins - 1;
+		const double *e = f->edges;
+
+		while (lo < hi)
+		{
+			uint32_t	mid = (lo + hi) >> 1;
+
+			if (e[mid] >= v)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		return (uint8_t) lo;
+	}
+}
+
+int
+forest_bytes_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	uint32_t	n = alen < blen ? alen : blen;
+	int			c = n ? memcmp(a, b, n) : 0;
+
+	if (c != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+int64_t
+forest_category_code(const ForestFeature *f, const char *s, uint32_t len)
+{
+	uint32_t	lo = 0,
+				hi;
+
+	if (f->kind != FOREST_CATEGORICAL)
+		return -1;
+	hi = f->n_bins;
+	while (lo < hi)
+	{
+		uint32_t	mid = (lo + hi) >> 1;
+		int			c = forest_bytes_cmp(f->cats[mid], f->cat_len[mid], s, len);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* ---------- string dictionary (open addressing, FNV-1a) ---------- */
+
+typedef struct DictEntry
+{
+	uint64_t	off;			/* into arena */
+	uint32_t	len;
+	uint32_t	hash;
+	uint64_t	count;
+} DictEntry;
+
+struct ForestDict
+{
+	ForestAlloc al;
+	DictEntry  *entries;		/* by id */
+	uint32_t	n,
+				cap_entries;
+	int32_t    *slots;			/* -1 empty, else id */
+	uint32_t	n_slots;		/* power of two */
+	char	   *arena;
+	uint64_t	arena_used,
+				arena_cap;
+};
+
+static uint32_t
+HashBytes(const char *s, uint32_t len)
+{
+	uint32_t	h = 2166136261u;
+	uint32_t	i;
+
+	for (i = 0; i < len; i++)
+	{
+		h ^= (uint8_t) s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+ForestDict *
+forest_dict_create(const ForestAlloc *al)
+{
+	ForestDict *d = al->alloc(al->ctx, sizeof(ForestDict));
+	uint32_t	i;
+
+	if (d == NULL)
+		return NULL;
+	memset(d, 0, sizeof(*d));
+	d->al = *al;
+	d->n_slots = 64;
+	d->slots = al->alloc(al->ctx, d->n_slots * sizeof(int32_t));
+	d->cap_entries = 32;
+	d->entries = al->alloc(al->ctx, d->cap_entries * sizeof(DictEntry));
+	d->arena_cap = 1024;
+	d->arena = al->alloc(al->ctx, d->arena_cap);
+	if (d->slots == NULL || d->entries == NULL || d->arena == NULL)
+	{
+		forest_dict_free(d);
+		return NULL;
+	}
+	for (i = 0; i < d->n_slots; i++)
+		d->slots[i] = -1;
+	return d;
+}
+
+void
+forest_dict_free(ForestDict *d)
+{
+	if (d == NULL)
+		return;
+	if (d->slots)
+		d->al.free(d->al.ctx, d->slots);
+	if (d->entries)
+		d->al.free(d->al.ctx, d->entries);
+	if (d->arena)
+		d->al.free(d->al.ctx, d->arena);
+	d->al.free(d->al.ctx, d);
+}
+
+static int64_t
+DictLookup(const ForestDict *d, const char *s, uint32_t len, uint32_t h, uint32_t *slot)
+{
+	uint32_t	mask = d->n_slots - 1;
+	uint32_t	i = h & mask;
+
+	for (;;)
+	{
+		int32_t		id = d->slots[i];
+
+		if (id < 0)
+		{
+			*slot = i;
+			return -1;
+		}
+		if (d->entries[id].hash == h && d->entries[id].len == len &&
+			(len == 0 || memcmp(d->arena + d->entries[id].off, s, len) == 0))
+		{
+			*slot = i;
+			return id;
+		}
+		i = (i + 1) & mask;
+	}
+}
+
+int64_t
+forest_dict_find(const ForestDict *d, const char *s, uint32_t len)
+{
+	uint32_t	slot;
+
+	return DictLookup(d, s, len, HashBytes(s, len), &slot);
+}
+
+int64_t
+forest_dict_add(ForestDict *d, const char *s, uint32_t len)
+{
+	uint32_t	h = HashBytes(s, len);
+	uint32_t	slot;
+	int64_t		id = DictLookup(d, s, len, h, &slot);
+
+	if (id >= 0)
+	{
+		d->entries[id].count++;
+		return id;
+	}
+	if (d->n >= INT32_MAX - 1)
+		return -1;
+	/* grow entries */
+	if (d->n == d->cap_entries)
+	{
+		uint32_t	nc = d->cap_entries * 2;
+		DictEntry  *ne = d->al.alloc(d->al.ctx, (size_t) nc * sizeof(DictEntry));
+
+		if (ne == NULL)
+			return -1;
+		memcpy(ne, d->entries, (size_t) d->n * sizeof(DictEntry));
+		d->al.free(d->al.ctx, d->entries);
+		d->entries = ne;
+		d->cap_entries = nc;
+	}
+	/* grow arena (+1 for a NUL terminator) */
+	if (d->arena_used + len + 1 > d->arena_cap)
+	{
+		uint64_t	nc = d->arena_cap * 2;
+		char	   *na;
+
+		while (nc < d->arena_used + len + 1)
+			nc *= 2;
+		na = d->al.alloc(d->al.ctx, nc);
+		if (na == NULL)
+			return -1;
+		memcpy(na, d->arena, d->arena_used);
+		d->al.free(d->al.ctx, d->arena);
+		d->arena = na;
+		d->arena_cap = nc;
+	}
+	if (len)
+		memcpy(d->arena + d->arena_used, s, len);
+	d->arena[d->arena_used + len] = '\0';
+	d->entries[d->n].off = d->arena_used;
+	d->entries[d->n].len = len;
+	d->entries[d->n].hash = h;
+	d->entries[d->n].count = 1;
+	d->arena_used += len + 1;
+	id = d->n++;
+	d->slots[slot] = (int32_t) id;
+
+	/* keep load factor <= 1/2 */
+	if ((uint64_t) d->n * 2 > d->n_slots)
+	{
+		uint32_t	ns = d->n_slots * 2;
+		int32_t    *nsl = d->al.alloc(d->al.ctx, (size_t) ns * sizeof(int32_t));
+		uint32_t	i;
+
+		if (nsl == NULL)
+			return -1;
+		for (i = 0; i < ns; i++)
+			nsl[i] = -1;
+		for (i = 0; i < d->n; i++)
+		{
+			uint32_t	j = d->entries[i].hash & (ns - 1);
+
+			while (nsl[j] >= 0)
+				j = (j + 1) & (ns - 1);
+			nsl[j] = (int32_t) i;
+		}
+		d->al.free(d->al.ctx, d->slots);
+		d->slots = nsl;
+		d->n_slots = ns;
+	}
+	return id;
+}
+
+uint32_t
+forest_dict_size(const ForestDict *d)
+{
+	return d->n;
+}
+
+const char *
+forest_dict_get(const ForestDict *d, uint32_t id, uint32_t *len, uint64_t *count)
+{
+	if (id >= d->n)
+		return NULL;
+	if (len)
+		*len = d->entries[id].len;
+	if (count)
+		*count = d->entries[id].count;
+	return d->arena + d->entries[id].off;
+}
+
+/* ---------- whole-table binning and the train/test split ---------- */
+
+/*
+ * Bin p columns (cols[f][i], NaN = missing) into a row-major matrix.
+ * Numeric features get edges (features[f].edges/n_bins set here);
+ * categorical features must have n_bins set and hold codes.
+ */
+ForestStatus
+forest_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
+				   ForestFeature *features, uint64_t seed,
+				   const ForestAlloc *al, uint8_t **X_out)
+{
+	uint8_t    *X;
+	uint32_t	f,
+				i;
+
+	*X_out = NULL;
+	if ((uint64_t) n * p > SIZE_MAX / 2)
+		return FOREST_ELIMIT;
+	X = al->alloc(al->ctx, (size_t) n * p);
+	if (X == NULL)
+		return FOREST_ENOMEM;
+	for (f = 0; f < p; f++)
+	{
+		ForestFeature *F = &features[f];
+		const double *c = cols[f];
+
+		if (F->kind == FOREST_NUMERIC)
+		{
+			ForestStatus rc = forest_compute_edges(c, n, FOREST_MAX_BINS,
+												   seed + f, al, &F->edges,
+												   &F->n_bins);
+
+			if (rc != FOREST_OK)
+			{
+				al->free(al->ctx, X);
+				return rc;
+			}
+		}
+		for (i = 0; i < n; i++)
+			X[(size_t) i * p + f] = forest_bin_value(F, c[i]);
+	}
+	*X_out = X;
+	return FOREST_OK;
+}
+
+static int
+CmpU32(const void *a, const void *b)
+{
+	uint32_t	x = *(const uint32_t *) a;
+	uint32_t	y = *(const uint32_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Deterministic train/test split of rows 0..n-1.  With cls (n_classes k)
+ * the split is stratified: every class gives round(test_fraction * n_k)
+ * rows to the test part but keeps at least one for training.  Both lists
+ * come back in increasing row order.
+ */
+ForestStatus
+forest_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
+				  double test_fraction, uint64_t seed, const ForestAlloc *al,
+				  uint32_t **train, uint32_t *n_train,
+				  uint32_t **test, uint32_t *n_test)
+{
+	uint32_t   *perm,
+			   *tr,
+			   *te;
+	uint32_t	ntr = 0,
+				nte = 0,
+				i;
+	EpRng		rng;
+	uint32_t	groups = cls ? k : 1;
+	uint32_t	g;
+	uint32_t   *start;
+
+	*train = *test = NULL;
+	*n_train = *n_test = 0;
+	perm = al->alloc(al->ctx, (size_t) n * sizeof(uint32_t));
+	tr = al->alloc(al->ctx, (size_t) n * sizeof(uint32_t));
+	te = al->alloc(al->ctx, (size_t) n * sizeof(uint32_t));
+	start = al->alloc(al->ctx, ((size_t) groups + 1) * sizeof(uint32_t));
+	if (!perm || !tr || !te || !start)
+	{
+		if (perm)
+			al->free(al->ctx, perm);
+		if (tr)
+			al->free(al->ctx, tr);
+		if (te)
+			al->free(al->ctx, te);
+		if (start)
+			al->free(al->ctx, start);
+		return FOREST_ENOMEM;
+	}
+	/* counting sort rows by group */
+	memset(start, 0, ((size_t) groups + 1) * sizeof(uint32_t));
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	gi = cls ? cls[i] : 0;
+
+		if (gi >= groups)
+		{
+			al->free(al->ctx, perm);
+			al->free(al->ctx, tr);
+			al->free(al->ctx, te);
+			al->free(al->ctx, start);
+			return FOREST_EINVAL;
+		}
+		start[gi + 1]++;
+	}
+	for (g = 0; g < groups; g++)
+		start[g + 1] += start[g];
+	{
+		uint32_t   *fill = al->alloc(al->ctx, ((size_t) groups + 1) * sizeof(uint32_t));
+
+		if (fill == NULL)
+		{
+			al->free(al->ctx, perm);
+			al->free(al->ctx, tr);
+			al->free(al->ctx, te);
+			al->free(al->ctx, start);
+			return FOREST_ENOMEM;
+		}
+		memcpy(fill, start, (size_t) groups * sizeof(uint32_t));
+		for (i = 0; i < n; i++)
+			perm[fill[cls ? cls[i] : 0]++] = i;
+		al->free(al->ctx, fill);
+	}
+	ep_rng_seed(&rng, seed, UINT64_C(0x5E1177));
+	for (g = 0; g < groups; g++)
+	{
+		uint32_t	a = start[g],
+					b = start[g + 1],
+					ng = b - a,
+					nt,
+					j;
+
+		/* Fisher-Yates within the group */
+		for (j = ng; j > 1; j--)
+		{
+			uint32_t	r = ep_rng_below(&rng, j);
+			uint32_t	t = perm[a + j - 1];
+
+			perm[a + j - 1] = perm[a + r];
+			perm[a + r] = t;
+		}
+		nt = (uint32_t) floor(test_fraction * ng + 0.5);
+		if (ng > 0 && nt >= ng)
+			nt = ng - 1;
+		for (j = 0; j < ng; j++)
+		{
+			if (j < nt)
+				te[nte++] = perm[a + j];
+			else
+				tr[ntr++] = perm[a + j];
+		}
+	}
+	qsort(tr, ntr, sizeof(uint32_t), CmpU32);
+	qsort(te, nte, sizeof(uint32_t), CmpU32);
+	al->free(al->ctx, perm);
+	al->free(al->ctx, start);
+	*train = tr;
+	*n_train = ntr;
+	*test = te;
+	*n_test = nte;
+	return FOREST_OK;
+}

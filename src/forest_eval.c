@@ -1,0 +1,280 @@
+/*
+ * forest_eval.c - evaluate(model_name, relation): metrics of a registry
+ * model on the rows of a relation (its features and its target column,
+ * matched by name; rows with a NULL target are skipped).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/relation.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "forest_pg.h"
+
+static void
+PutMetric(ReturnSetInfo *rsinfo, const char *name, double v)
+{
+	Datum		vals[2];
+	bool		nulls[2] = {false, false};
+
+	vals[0] = CStringGetTextDatum(name);
+	vals[1] = Float8GetDatum(v);
+	nulls[1] = isnan(v);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, vals, nulls);
+}
+
+PG_FUNCTION_INFO_V1(forest_evaluate);
+Datum
+forest_evaluate(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	Oid			relid = PG_GETARG_OID(1);
+	ForestCached *slot;
+	ForestModel *m;
+	char	   *target;
+	Relation	rel;
+	TupleDesc	rdesc;
+	char	   *relname_q;
+	Oid		   *base;
+	Oid			tbase = InvalidOid;
+	int			i;
+	uint32_t	p,
+				K,
+				kk;
+	StringInfoData q;
+	SPIPlanPtr	plan;
+	Portal		portal;
+	size_t		n = 0,
+				cap = 1024;
+	double	   *out;
+	uint32_t   *act = NULL;
+	double	   *actv = NULL;
+	double	   *x;
+	uint8_t    *xb;
+	ForestDict *extra = NULL;
+	ForestPgAlloc pa;
+
+	InitMaterializedSRF(fcinfo, 0);
+	slot = forest_registry_get(name);
+	m = slot->model;
+	p = m->n_features;
+	K = m->task == FOREST_CLASSIFICATION ? m->n_classes : 0;
+	kk = K ? K : 1;
+
+	/* the target column name is in the registry row */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	{
+		Oid			at[1] = {INT8OID};
+		Datum		av[1];
+		bool		isnull;
+
+		av[0] = Int64GetDatum(slot->id);
+		if (SPI_execute_with_args("SELECT target FROM edupredict.models WHERE id = $1", 1, at, av,
+								  NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+							errmsg("model \"%s\" does not exist", name)));
+		target = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	}
+
+	/* columns: every feature and the target, by name */
+	rel = relation_open(relid, AccessShareLock);
+	rdesc = RelationGetDescr(rel);
+	base = palloc(sizeof(Oid) * (p + 1));
+	for (i = 0; i <= (int) p; i++)
+	{
+		const char *col = i < (int) p ? m->features[i].name : target;
+		int			a,
+					found = -1;
+
+		for (a = 0; a < rdesc->natts; a++)
+		{
+			Form_pg_attribute att = TupleDescAttr(rdesc, a);
+
+			if (!att->attisdropped && strcmp(NameStr(att->attname), col) == 0)
+			{
+				found = a;
+				break;
+			}
+		}
+		if (found < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" needed by model \"%s\" does not exist in relation %s",
+							col, name, RelationGetRelationName(rel))));
+		base[i] = getBaseType(TupleDescAttr(rdesc, found)->atttypid);
+		if (i < (int) p && m->features[i].kind == FOREST_NUMERIC &&
+			forest_type_kind(base[i]) != FOREST_NUMERIC)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" has type %s, but model \"%s\" uses it as a number",
+							col, format_type_be(base[i]), name)));
+	}
+	tbase = base[p];
+	if (K == 0 && forest_type_kind(tbase) != FOREST_NUMERIC)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" must be numeric for a regression model", target)));
+	relname_q = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+										   RelationGetRelationName(rel));
+	relation_close(rel, AccessShareLock);
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT ");
+	for (i = 0; i < (int) p; i++)
+		appendStringInfo(&q, "%s, ", quote_identifier(m->features[i].name));
+	appendStringInfo(&q, "%s FROM %s", quote_identifier(target), relname_q);
+
+	forest_pg_alloc_init(&pa, CurrentMemoryContext, false);
+	out = palloc_extended(cap * kk * sizeof(double), MCXT_ALLOC_HUGE);
+	if (K)
+	{
+		act = palloc_extended(cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
+		extra = forest_dict_create(&pa.al);
+	}
+	else
+		actv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
+	x = palloc(sizeof(double) * p);
+	xb = palloc(p);
+
+	plan = SPI_prepare(q.data, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	for (;;)
+	{
+		uint64		got,
+					r;
+		SPITupleTable *tt;
+
+		SPI_cursor_fetch(portal, true, 10000);
+		got = SPI_processed;
+		if (got == 0)
+			break;
+		tt = SPI_tuptable;
+		for (r = 0; r < got; r++)
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, p + 1, &isnull);
+
+			if (isnull)
+				continue;
+			if (n == cap)
+			{
+				cap *= 2;
+				out = repalloc_huge(out, cap * kk * sizeof(double));
+				if (K)
+					act = repalloc_huge(act, cap * sizeof(uint32_t));
+				else
+					actv = repalloc_huge(actv, cap * sizeof(double));
+			}
+			if (K)
+			{
+				uint32_t	len,
+							k;
+				char	   *s = forest_datum_to_text(d, tbase, &len);
+
+				for (k = 0; k < K; k++)
+					if (forest_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
+						break;
+				if (k == K)
+				{
+					int64_t		id = forest_dict_add(extra, s, len);
+
+					if (id < 0 || id > 100000)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 errmsg("too many target values unknown to model \"%s\"", name)));
+					k = K + (uint32_t) id;
+				}
+				act[n] = k;
+			}
+			else
+			{
+				actv[n] = forest_datum_to_double(d, tbase);
+				if (isnan(actv[n]))
+					continue;
+			}
+			for (i = 0; i < (int) p; i++)
+			{
+				d = SPI_getbinval(tt->vals[r], tt->tupdesc, i + 1, &isnull);
+				if (isnull)
+					x[i] = NAN;
+				else if (m->features[i].kind == FOREST_NUMERIC)
+					x[i] = forest_datum_to_double(d, base[i]);
+				else
+				{
+					uint32_t	len;
+					char	   *s = forest_datum_to_text(d, base[i], &len);
+					int64_t		code = forest_category_code(&m->features[i], s, len);
+
+					x[i] = code >= 0 ? (double) code : NAN;
+				}
+			}
+			forest_bin_row(m, x, xb);
+			forest_predict_binned(m, xb, out + n * kk);
+			n++;
+		}
+		SPI_freetuptable(tt);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+
+	PutMetric(rsinfo, "n_rows", (double) n);
+	if (K)
+	{
+		uint32_t	nl = K + (extra ? forest_dict_size(extra) : 0);
+		uint64_t   *conf = palloc0(sizeof(uint64_t) * nl * K);
+		ForestClsMetrics cm;
+		ForestStatus rc;
+		uint32_t	a,
+					b;
+
+		rc = forest_cls_metrics((uint32_t) n, K, nl, act, out, &pa.al, &cm, conf);
+		forest_pg_check(rc, "evaluation", NULL);
+		PutMetric(rsinfo, "accuracy", cm.accuracy);
+		PutMetric(rsinfo, "precision_macro", cm.precision);
+		PutMetric(rsinfo, "recall_macro", cm.recall);
+		PutMetric(rsinfo, "f1_macro", cm.f1);
+		PutMetric(rsinfo, "log_loss", cm.log_loss);
+		PutMetric(rsinfo, "roc_auc", cm.auc);
+		for (a = 0; a < nl && n > 0; a++)
+			for (b = 0; b < K; b++)
+			{
+				const char *al;
+				uint32_t	all;
+				char	   *mname;
+
+				if (a < K)
+				{
+					al = m->classes[a];
+					all = m->class_len[a];
+				}
+				else
+					al = forest_dict_get(extra, a - K, &all, NULL);
+				mname = psprintf("confusion:%.*s:%.*s", (int) all, al,
+								 (int) m->class_len[b], m->classes[b]);
+				PutMetric(rsinfo, mname, (double) conf[(size_t) a * K + b]);
+			}
+	}
+	else
+	{
+		ForestRegMetrics rm;
+
+		forest_reg_metrics((uint32_t) n, actv, out, &rm);
+		PutMetric(rsinfo, "rmse", rm.rmse);
+		PutMetric(rsinfo, "mae", rm.mae);
+		PutMetric(rsinfo, "r2", rm.r2);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}

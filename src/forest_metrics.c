@@ -1,0 +1,241 @@
+/*
+ * forest_metrics.c - evaluation metrics (PG-free).
+ *
+ * Classification: accuracy, macro precision/recall/F1 over the labels that
+ * occur as actual or predicted values (scikit-learn's definition, 0 for an
+ * undefined ratio), log loss with probabilities clipped to [1e-15, 1],
+ * ROC AUC by the rank-sum (Mann-Whitney) formula with tied scores given
+ * their average rank; binary: the score of the second class; more classes:
+ * the macro mean of one-vs-rest AUCs over classes that have both positive
+ * and negative rows.  Regression: RMSE, MAE, R^2 (1 - SSE/SST).
+ */
+#include "forest.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ScorePos
+{
+	double		s;
+	uint32_t	pos;
+} ScorePos;
+
+static int
+CmpScore(const void *a, const void *b)
+{
+	double		x = ((const ScorePos *) a)->s;
+	double		y = ((const ScorePos *) b)->s;
+
+	return (x > y) - (x < y);
+}
+
+/* AUC of sp[0..n) (sorted in place); NaN if one side is empty */
+static double
+RankAuc(ScorePos *sp, uint32_t n)
+{
+	uint64_t	npos = 0,
+				nneg;
+	double		rsum = 0;
+	uint32_t	i = 0;
+
+	qsort(sp, n, sizeof(ScorePos), CmpScore);
+	for (i = 0; i < n; i++)
+		npos += sp[i].pos;
+	nneg = n - npos;
+	if (npos == 0 || nneg == 0)
+		return NAN;
+	i = 0;
+	while (i < n)
+	{
+		uint32_t	j = i;
+		uint64_t	pos_in_tie = 0;
+		double		avg;
+
+		while (j < n && sp[j].s == sp[i].s)
+		{
+			pos_in_tie += sp[j].pos;
+			j++;
+		}
+		avg = ((double) i + 1 + (double) j) / 2.0;	/* ranks i+1..j */
+		rsum += avg * (double) pos_in_tie;
+		i = j;
+	}
+	return (rsum - (double) npos * ((double) npos + 1) / 2.0) /
+		((double) npos * (double) nneg);
+}
+
+ForestStatus
+forest_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
+				   const uint32_t *actual, const double *proba,
+				   const ForestAlloc *al, ForestClsMetrics *out,
+				   uint64_t *confusion)
+{
+	uint64_t   *conf;
+	uint32_t	i,
+				l;
+	uint64_t	correct = 0;
+	double		ll = 0;
+	ScorePos   *sp;
+	double		psum = 0,
+				rsum = 0,
+				fsum = 0;
+	uint32_t	nl = 0;
+
+	out->accuracy = out->precision = out->recall = out->f1 = NAN;
+	out->log_loss = out->auc = NAN;
+	if (n == 0 || k < 2 || n_labels < k)
+		return n == 0 ? FOREST_OK : FOREST_EINVAL;
+	if ((uint64_t) n_labels * k > (uint64_t) 1 << 26)
+		return FOREST_ELIMIT;
+	conf = al->alloc(al->ctx, (size_t) n_labels * k * sizeof(uint64_t));
+	if (conf == NULL)
+		return FOREST_ENOMEM;
+	memset(conf, 0, (size_t) n_labels * k * sizeof(uint64_t));
+	for (i = 0; i < n; i++)
+	{
+		const double *pr = proba + (size_t) i * k;
+		uint32_t	pred = forest_argmax(pr, k);
+		uint32_t	a = actual[i];
+		double		pa;
+
+		if (a >= n_labels)
+		{
+			al->free(al->ctx, conf);
+			return FOREST_EINVAL;
+		}
+		conf[(size_t) a * k + pred]++;
+		if (a == pred)
+			correct++;
+		pa = a < k ? pr[a] : 0.0;
+		if (!(pa > 1e-15))
+			pa = 1e-15;
+		if (pa > 1)
+			pa = 1;
+		ll -= log(pa);
+	}
+	out->accuracy = (double) correct / n;
+	out->log_loss = ll / n;
+
+	for (l = 0; l < n_labels; l++)
+	{
+		uint64_t	tp = 0,
+					fp = 0,
+					fn = 0,
+					j;
+		bool		occurs = false;
+		double		prec,
+					rec,
+					f1;
+
+		for (j = 0; j < k; j++)
+		{
+			uint64_t	cnt = conf[(size_t) l * k + j];
+
+			if (cnt)
+				occurs = true;
+			if (j == l)
+				tp = cnt;
+			else
+				fn += cnt;
+		}
+		if (l < k)
+			for (j = 0; j < n_labels; j++)
+			{
+				uint64_t	cnt = conf[(size_t) j * k + l];
+
+				if (cnt)
+					occurs = true;
+				if (j != l)
+					fp += cnt;
+			}
+		if (!occurs)
+			continue;
+		prec = tp + fp ? (double) tp / (double) (tp + fp) : 0;
+		rec = tp + fn ? (double) tp / (double) (tp + fn) : 0;
+		f1 = prec + rec > 0 ? 2 * prec * rec / (prec + rec) : 0;
+		psum += prec;
+		rsum += rec;
+		fsum += f1;
+		nl++;
+	}
+	if (nl)
+	{
+		out->precision = psum / nl;
+		out->recall = rsum / nl;
+		out->f1 = fsum / nl;
+	}
+	if (confusion)
+		memcpy(confusion, conf, (size_t) n_labels * k * sizeof(uint64_t));
+	al->free(al->ctx, conf);
+
+	sp = al->alloc(al->ctx, (size_t) n * sizeof(ScorePos));
+	if (sp == NULL)
+		return FOREST_ENOMEM;
+	if (k == 2)
+	{
+		for (i = 0; i < n; i++)
+		{
+			sp[i].s = proba[(size_t) i * 2 + 1];
+			sp[i].pos = actual[i] == 1;
+		}
+		out->auc = RankAuc(sp, n);
+	}
+	else
+	{
+		double		s = 0;
+		uint32_t	cnt = 0;
+
+		for (l = 0; l < k; l++)
+		{
+			double		a;
+
+			for (i = 0; i < n; i++)
+			{
+				sp[i].s = proba[(size_t) i * k + l];
+				sp[i].pos = actual[i] == l;
+			}
+			a = RankAuc(sp, n);
+			if (!isnan(a))
+			{
+				s += a;
+				cnt++;
+			}
+		}
+		out->auc = cnt ? s / cnt : NAN;
+	}
+	al->free(al->ctx, sp);
+	return FOREST_OK;
+}
+
+void
+forest_reg_metrics(uint32_t n, const double *actual, const double *pred,
+				   ForestRegMetrics *out)
+{
+	double		mean = 0,
+				sse = 0,
+				sae = 0,
+				sst = 0;
+	uint32_t	i;
+
+	if (n == 0)
+	{
+		out->rmse = out->mae = out->r2 = NAN;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		mean += actual[i];
+	mean /= n;
+	for (i = 0; i < n; i++)
+	{
+		double		e = actual[i] - pred[i];
+		double		d = actual[i] - mean;
+
+		sse += e * e;
+		sae += fabs(e);
+		sst += d * d;
+	}
+	out->rmse = sqrt(sse / n);
+	out->mae = sae / n;
+	out->r2 = sst > 0 ? 1.0 - sse / sst : (sse == 0 ? 1.0 : 0.0);
+}

@@ -1,0 +1,1141 @@
+/*
+ * forest_sql.c - train_forest(): reads a relation with SPI, trains with the
+ * PG-free engine and inserts a new version into edupredict.models.
+ *
+ * Every identifier in the generated query goes through quote_identifier,
+ * the relation through its schema-qualified quoted name.  Rows are fetched
+ * through a cursor in batches, converted to double columns (categorical
+ * text via a codebook), binned once, and the raw columns are freed before
+ * the trees grow.  The registry row is inserted only after training and
+ * evaluation succeeded, in the caller's transaction, so an error or a
+ * cancel leaves the registry unchanged.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/relation.h"
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/guc.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "edupredict.h"
+#include "forest_pg.h"
+
+int			edupredict_forest_max_memory_mb = 8192;
+int			edupredict_forest_cache_models = 4;
+
+void
+edupredict_forest_init(void)
+{
+	DefineCustomIntVariable("edupredict.forest_max_memory",
+							"Upper bound on the memory one forest training may allocate.",
+							"Counted over raw columns, bins, trees and scratch; exceeding it is an error.",
+							&edupredict_forest_max_memory_mb,
+							8192, 16, INT_MAX / 2,
+							PGC_USERSET, GUC_UNIT_MB,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("edupredict.forest_cache_models",
+							"Parsed registry models kept per backend.",
+							NULL,
+							&edupredict_forest_cache_models,
+							4, 1, 64,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+}
+
+/* ---------- allocator, interrupts, errors ---------- */
+
+typedef struct AllocHdr
+{
+	size_t		size;
+	size_t		pad;			/* keep 16-byte payload alignment */
+} AllocHdr;
+
+static void *
+PgAlloc(void *ctx, size_t size)
+{
+	ForestPgAlloc *pa = (ForestPgAlloc *) ctx;
+	AllocHdr   *h;
+
+	if (pa->limit && pa->cur + size > pa->limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("forest training needs more than edupredict.forest_max_memory (%d MB)",
+						edupredict_forest_max_memory_mb),
+				 errhint("Train on fewer rows or features, or raise edupredict.forest_max_memory.")));
+	h = MemoryContextAllocExtended(pa->cxt, size + sizeof(AllocHdr), MCXT_ALLOC_HUGE);
+	h->size = size;
+	pa->cur += size;
+	if (pa->cur > pa->peak)
+		pa->peak = pa->cur;
+	return h + 1;
+}
+
+static void
+PgFree(void *ctx, void *ptr)
+{
+	ForestPgAlloc *pa = (ForestPgAlloc *) ctx;
+	AllocHdr   *h;
+
+	if (ptr == NULL)
+		return;
+	h = ((AllocHdr *) ptr) - 1;
+	pa->cur -= h->size;
+	pfree(h);
+}
+
+void
+forest_pg_alloc_init(ForestPgAlloc *pa, MemoryContext cxt, bool capped)
+{
+	pa->al.alloc = PgAlloc;
+	pa->al.free = PgFree;
+	pa->al.ctx = pa;
+	pa->cxt = cxt;
+	pa->cur = pa->peak = 0;
+	pa->limit = capped ? (size_t) edupredict_forest_max_memory_mb * 1024 * 1024 : 0;
+}
+
+bool
+forest_pg_interrupt(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return false;
+}
+
+void
+forest_pg_check(ForestStatus rc, const char *what, const char *detail)
+{
+	if (rc == FOREST_OK)
+		return;
+	switch (rc)
+	{
+		case FOREST_ENOMEM:
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
+							errmsg("out of memory in %s", what)));
+			break;
+		case FOREST_EINTR:
+			CHECK_FOR_INTERRUPTS();
+			ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED),
+							errmsg("canceling %s", what)));
+			break;
+		case FOREST_ELIMIT:
+			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							errmsg("%s: %s", what, forest_strerror(rc)),
+							detail && detail[0] ? errdetail("%s.", detail) : 0));
+			break;
+		case FOREST_EINVAL:
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s", what, forest_strerror(rc))));
+			break;
+		default:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+							errmsg("invalid forest model: %s", forest_strerror(rc)),
+							detail && detail[0] ? errdetail("%s.", detail) : 0));
+	}
+}
+
+/* ---------- value conversion ---------- */
+
+int
+forest_type_kind(Oid typid)
+{
+	Oid			base = getBaseType(typid);
+
+	switch (base)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+		case BOOLOID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			return FOREST_NUMERIC;
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case NAMEOID:
+			return FOREST_CATEGORICAL;
+		default:
+			if (type_is_enum(base))
+				return FOREST_CATEGORICAL;
+			return FOREST_TYPE_UNSUPPORTED;
+	}
+}
+
+/* Numbers as themselves; booleans 0/1; dates and timestamps as Unix seconds. */
+double
+forest_datum_to_double(Datum d, Oid base)
+{
+	switch (base)
+	{
+		case INT2OID:
+			return (double) DatumGetInt16(d);
+		case INT4OID:
+			return (double) DatumGetInt32(d);
+		case INT8OID:
+			return (double) DatumGetInt64(d);
+		case FLOAT4OID:
+			return (double) DatumGetFloat4(d);
+		case FLOAT8OID:
+			return DatumGetFloat8(d);
+		case NUMERICOID:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+		case BOOLOID:
+			return DatumGetBool(d) ? 1.0 : 0.0;
+		case DATEOID:
+			{
+				DateADT		v = DatumGetDateADT(d);
+
+				if (DATE_IS_NOBEGIN(v))
+					return -INFINITY;
+				if (DATE_IS_NOEND(v))
+					return INFINITY;
+				return ((double) v + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)) * SECS_PER_DAY;
+			}
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			{
+				Timestamp	v = DatumGetTimestamp(d);
+
+				if (TIMESTAMP_IS_NOBEGIN(v))
+					return -INFINITY;
+				if (TIMESTAMP_IS_NOEND(v))
+					return INFINITY;
+				return (double) v / USECS_PER_SEC +
+					(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+			}
+		default:
+			elog(ERROR, "unexpected type %u for a numeric feature", base);
+	}
+	return NAN;
+}
+
+/* Text of a categorical value (palloc'd unless it points into d). */
+char *
+forest_datum_to_text(Datum d, Oid base, uint32_t *len)
+{
+	char	   *s;
+
+	switch (base)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				*len = VARSIZE_ANY_EXHDR(t);
+				return VARDATA_ANY(t);
+			}
+		case NAMEOID:
+			s = NameStr(*DatumGetName(d));
+			*len = strlen(s);
+			return s;
+		case BOOLOID:
+			s = DatumGetBool(d) ? "true" : "false";
+			*len = strlen(s);
+			return s;
+		default:
+			{
+				Oid			out;
+				bool		isvarlena;
+
+				getTypeOutputInfo(base, &out, &isvarlena);
+				s = OidOutputFunctionCall(out, d);
+				*len = strlen(s);
+				return s;
+			}
+	}
+}
+
+/* ---------- training ---------- */
+
+typedef struct Column
+{
+	char	   *name;
+	AttrNumber	attnum;
+	Oid			base;
+	int			kind;
+	double	   *v;
+	ForestDict *dict;			/* categorical */
+} Column;
+
+typedef struct TrainArgs
+{
+	char	   *model_name;
+	Oid			relid;
+	char	   *target;
+	ArrayType  *features;
+	char	   *task;
+	int			n_trees;
+	int			max_depth;
+	int			min_samples_leaf;
+	double		max_features;
+	bool		balanced;
+	double		sample_fraction;
+	double		test_fraction;
+	int64		seed;
+} TrainArgs;
+
+static void
+BadArg(const char *msg, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", msg),
+			 hint ? errhint("%s", hint) : 0));
+}
+
+static void
+ReadArgs(FunctionCallInfo fcinfo, TrainArgs *a)
+{
+	if (PG_ARGISNULL(0))
+		BadArg("model_name must not be NULL", NULL);
+	if (PG_ARGISNULL(1))
+		BadArg("relation must not be NULL", NULL);
+	if (PG_ARGISNULL(2))
+		BadArg("target must not be NULL", NULL);
+	a->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (a->model_name[0] == '\0')
+		BadArg("model_name must not be empty", NULL);
+	if (strlen(a->model_name) > 200)
+		BadArg("model_name is longer than 200 bytes", NULL);
+	a->relid = PG_GETARG_OID(1);
+	a->target = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	a->features = PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3);
+	a->task = PG_ARGISNULL(4) ? "auto" : text_to_cstring(PG_GETARG_TEXT_PP(4));
+	if (strcmp(a->task, "auto") != 0 && strcmp(a->task, "classification") != 0 &&
+		strcmp(a->task, "regression") != 0)
+		BadArg("task must be 'auto', 'classification' or 'regression'", NULL);
+	if (PG_ARGISNULL(5))
+		BadArg("n_trees must not be NULL", NULL);
+	a->n_trees = PG_GETARG_INT32(5);
+	if (a->n_trees <= 0)
+		BadArg("n_trees must be positive", NULL);
+	if (a->n_trees > FOREST_MAX_TREES)
+		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						errmsg("n_trees must be at most %d", FOREST_MAX_TREES)));
+	a->max_depth = PG_ARGISNULL(6) ? 0 : PG_GETARG_INT32(6);
+	if (!PG_ARGISNULL(6) && a->max_depth <= 0)
+		BadArg("max_depth must be positive or NULL", "NULL grows the trees until the leaves are pure.");
+	a->min_samples_leaf = PG_ARGISNULL(7) ? 1 : PG_GETARG_INT32(7);
+	if (a->min_samples_leaf <= 0)
+		BadArg("min_samples_leaf must be positive", NULL);
+	a->max_features = PG_ARGISNULL(8) ? 0 : PG_GETARG_FLOAT8(8);
+	if (!PG_ARGISNULL(8) && !(a->max_features > 0 && a->max_features <= 1))
+		BadArg("max_features must be in (0, 1]", "It is the fraction of the features tried at each split.");
+	a->balanced = false;
+	if (!PG_ARGISNULL(9))
+	{
+		char	   *cw = text_to_cstring(PG_GETARG_TEXT_PP(9));
+
+		if (strcmp(cw, "balanced") != 0)
+			BadArg("class_weight must be NULL or 'balanced'", NULL);
+		a->balanced = true;
+	}
+	a->sample_fraction = PG_ARGISNULL(10) ? 1.0 : PG_GETARG_FLOAT8(10);
+	if (!(a->sample_fraction > 0 && a->sample_fraction <= 1))
+		BadArg("sample_fraction must be in (0, 1]", NULL);
+	a->test_fraction = PG_ARGISNULL(11) ? 0.2 : PG_GETARG_FLOAT8(11);
+	if (!(a->test_fraction >= 0 && a->test_fraction < 1))
+		BadArg("test_fraction must be in [0, 1)", NULL);
+	a->seed = PG_ARGISNULL(12) ? 42 : PG_GETARG_INT64(12);
+}
+
+static Column *
+FindColumn(Column *cols, int n, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(cols[i].name, name) == 0)
+			return &cols[i];
+	return NULL;
+}
+
+/* Grow every per-row array to hold cap rows. */
+static void
+GrowColumns(Column *feat, int p, double **tv, size_t oldcap, size_t cap)
+{
+	int			f;
+
+	for (f = 0; f < p; f++)
+		feat[f].v = repalloc_huge(feat[f].v, cap * sizeof(double));
+	*tv = repalloc_huge(*tv, cap * sizeof(double));
+	(void) oldcap;
+}
+
+static int
+CmpDoubleAsc(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+typedef struct CatOrder
+{
+	const char *s;
+	uint32_t	len;
+	uint64_t	count;
+	uint32_t	id;
+} CatOrder;
+
+static int
+CmpCatByCount(const void *a, const void *b)
+{
+	const CatOrder *x = a,
+			   *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return forest_bytes_cmp(x->s, x->len, y->s, y->len);
+}
+
+static int
+CmpCatByBytes(const void *a, const void *b)
+{
+	const CatOrder *x = a,
+			   *y = b;
+
+	return forest_bytes_cmp(x->s, x->len, y->s, y->len);
+}
+
+/*
+ * Turn a categorical column's insertion-order ids into codes of a sorted
+ * codebook (the 255 most frequent categories; the rest become missing).
+ */
+static void
+FinishCategorical(Column *c, ForestFeature *F, size_t n)
+{
+	uint32_t	nd = forest_dict_size(c->dict);
+	CatOrder   *co = palloc(sizeof(CatOrder) * Max(nd, 1));
+	int32	   *map = palloc(sizeof(int32) * Max(nd, 1));
+	uint32_t	keep,
+				i;
+	size_t		r;
+
+	for (i = 0; i < nd; i++)
+	{
+		co[i].s = forest_dict_get(c->dict, i, &co[i].len, &co[i].count);
+		co[i].id = i;
+		map[i] = -1;
+	}
+	keep = nd;
+	if (nd > FOREST_MAX_CATEGORIES)
+	{
+		qsort(co, nd, sizeof(CatOrder), CmpCatByCount);
+		keep = FOREST_MAX_CATEGORIES;
+	}
+	qsort(co, keep, sizeof(CatOrder), CmpCatByBytes);
+	F->n_bins = Max(keep, 1);
+	F->cats = palloc(sizeof(char *) * F->n_bins);
+	F->cat_len = palloc(sizeof(uint32_t) * F->n_bins);
+	for (i = 0; i < keep; i++)
+	{
+		F->cats[i] = pnstrdup(co[i].s, co[i].len);
+		F->cat_len[i] = co[i].len;
+		map[co[i].id] = (int32) i;
+	}
+	if (keep == 0)
+	{
+		F->cats[0] = pstrdup("");
+		F->cat_len[0] = 0;
+	}
+	for (r = 0; r < n; r++)
+	{
+		double		v = c->v[r];
+
+		if (!isnan(v))
+		{
+			int32		m = map[(uint32_t) v];
+
+			c->v[r] = m >= 0 ? (double) m : NAN;
+		}
+	}
+}
+
+static void
+AppendJsonNum(StringInfo s, const char *key, double v, bool *first)
+{
+	if (!*first)
+		appendStringInfoString(s, ", ");
+	*first = false;
+	escape_json(s, key);
+	if (isnan(v) || isinf(v))
+		appendStringInfoString(s, ": null");
+	else
+		appendStringInfo(s, ": %s", float8out_internal(v));
+}
+
+static Datum
+MakeTextArray(const char **s, const uint32_t *len, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = PointerGetDatum(cstring_to_text_with_len(s[i], len[i]));
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+PG_FUNCTION_INFO_V1(train_forest);
+
+Datum
+train_forest(PG_FUNCTION_ARGS)
+{
+	TrainArgs	a;
+	Relation	rel;
+	TupleDesc	rdesc;
+	int			natts,
+				i,
+				p = 0;
+	Column	   *all,
+			   *feat,
+			   *tcol;
+	int			task;
+	char	   *relname_q;
+	char	   *relname_m;
+	StringInfoData q;
+	MemoryContext train_cxt,
+				oldcxt;
+	ForestPgAlloc pa;
+	Portal		portal;
+	SPIPlanPtr	plan;
+	size_t		n = 0,
+				cap = 4096;
+	double	   *tv;
+	ForestDict *tdict = NULL;
+	bool		target_text;
+	uint32_t	K = 0;
+	uint32_t   *ycls = NULL;
+	const char **class_s = NULL;
+	uint32_t   *class_l = NULL;
+	ForestModel model;
+	ForestFeature *F;
+	uint8_t    *X;
+	uint32_t   *train_rows,
+			   *test_rows,
+				ntr,
+				nte;
+	ForestData fd;
+	ForestParams fp;
+	ForestStatus rc;
+	instr_time	t_start,
+				t_end;
+	double		secs;
+	size_t		peak_engine = 0;
+	StringInfoData params,
+				metrics;
+	bool		first;
+	uint8_t    *mbytes;
+	size_t		mlen;
+	bytea	   *mb;
+	Datum		result;
+
+	INSTR_TIME_SET_CURRENT(t_start);
+	ReadArgs(fcinfo, &a);
+
+	/* ---- resolve columns ---- */
+	rel = relation_open(a.relid, AccessShareLock);
+	if (rel->rd_rel->relkind != RELKIND_RELATION &&
+		rel->rd_rel->relkind != RELKIND_VIEW &&
+		rel->rd_rel->relkind != RELKIND_MATVIEW &&
+		rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE &&
+		rel->rd_rel->relkind != RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table or view", RelationGetRelationName(rel))));
+	rdesc = RelationGetDescr(rel);
+	natts = rdesc->natts;
+	all = palloc0(sizeof(Column) * Max(natts, 1));
+	{
+		int			k = 0;
+
+		for (i = 0; i < natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(rdesc, i);
+
+			if (att->attisdropped)
+				continue;
+			all[k].name = pstrdup(NameStr(att->attname));
+			all[k].attnum = att->attnum;
+			all[k].base = getBaseType(att->atttypid);
+			all[k].kind = forest_type_kind(att->atttypid);
+			k++;
+		}
+		natts = k;
+	}
+	relname_q = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+										   RelationGetRelationName(rel));
+	relname_m = pstrdup(quote_identifier(RelationGetRelationName(rel)));
+	relation_close(rel, AccessShareLock);
+
+	tcol = FindColumn(all, natts, a.target);
+	if (tcol == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("target column \"%s\" does not exist in relation %s", a.target, relname_m)));
+
+	/* task */
+	target_text = (tcol->kind == FOREST_CATEGORICAL || tcol->base == BOOLOID);
+	if (tcol->kind == FOREST_TYPE_UNSUPPORTED || tcol->base == DATEOID ||
+		tcol->base == TIMESTAMPOID || tcol->base == TIMESTAMPTZOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" has unsupported type %s", a.target,
+						format_type_be(tcol->base)),
+				 errhint("Use a numeric, boolean or text target.")));
+	if (strcmp(a.task, "regression") == 0 && target_text)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("regression needs a numeric target, but \"%s\" is %s", a.target,
+						format_type_be(tcol->base))));
+
+	/* features */
+	if (a.features != NULL)
+	{
+		Datum	   *fd_;
+		bool	   *fn_;
+		int			nf;
+
+		if (ARR_NDIM(a.features) > 1)
+			BadArg("features must be a one-dimensional array", NULL);
+		deconstruct_array(a.features, TEXTOID, -1, false, TYPALIGN_INT, &fd_, &fn_, &nf);
+		if (nf == 0)
+			BadArg("features must not be empty", "Pass NULL to use every column except the target.");
+		if (nf > FOREST_MAX_FEATURES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many features: %d", nf),
+					 errdetail("At most %d features are supported.", FOREST_MAX_FEATURES)));
+		feat = palloc0(sizeof(Column) * nf);
+		for (i = 0; i < nf; i++)
+		{
+			char	   *nm;
+			Column	   *c;
+			int			j;
+
+			if (fn_[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("features must not contain NULL")));
+			nm = TextDatumGetCString(fd_[i]);
+			c = FindColumn(all, natts, nm);
+			if (c == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("feature column \"%s\" does not exist in relation %s", nm, relname_m)));
+			if (c == tcol)
+				BadArg(psprintf("feature \"%s\" is the target column", nm),
+					   "Remove the target from the features.");
+			for (j = 0; j < p; j++)
+				if (strcmp(feat[j].name, nm) == 0)
+					BadArg(psprintf("feature \"%s\" is listed twice", nm), NULL);
+			feat[p++] = *c;
+		}
+	}
+	else
+	{
+		if (natts - 1 > FOREST_MAX_FEATURES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many features: %d", natts - 1),
+					 errdetail("At most %d features are supported.", FOREST_MAX_FEATURES),
+					 errhint("Pass the features to use.")));
+		feat = palloc0(sizeof(Column) * Max(natts, 1));
+		for (i = 0; i < natts; i++)
+			if (&all[i] != tcol)
+				feat[p++] = all[i];
+		if (p == 0)
+			BadArg(psprintf("relation %s has no column besides the target", relname_m), NULL);
+	}
+	for (i = 0; i < p; i++)
+		if (feat[i].kind == FOREST_TYPE_UNSUPPORTED)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature column \"%s\" has unsupported type %s", feat[i].name,
+							format_type_be(feat[i].base)),
+					 errhint("Features may be numeric, boolean, date/timestamp or text.")));
+
+	/* ---- read the rows ---- */
+	train_cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict forest training",
+									  ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(train_cxt);
+	forest_pg_alloc_init(&pa, train_cxt, true);
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT ");
+	for (i = 0; i < p; i++)
+		appendStringInfo(&q, "%s, ", quote_identifier(feat[i].name));
+	appendStringInfo(&q, "%s FROM %s", quote_identifier(tcol->name), relname_q);
+
+	for (i = 0; i < p; i++)
+	{
+		feat[i].v = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
+		pa.cur += cap * sizeof(double);
+		if (feat[i].kind == FOREST_CATEGORICAL)
+			feat[i].dict = forest_dict_create(&pa.al);
+	}
+	tv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
+	if (target_text)
+		tdict = forest_dict_create(&pa.al);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	plan = SPI_prepare(q.data, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for the training query: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	{
+		size_t		raw_rows = 0;
+
+		for (;;)
+		{
+			uint64		got,
+						r;
+			SPITupleTable *tt;
+
+			SPI_cursor_fetch(portal, true, 10000);
+			got = SPI_processed;
+			if (got == 0)
+				break;
+			tt = SPI_tuptable;
+			/* SPI allocates in its own context; our arrays live in train_cxt */
+			MemoryContextSwitchTo(train_cxt);
+			for (r = 0; r < got; r++)
+			{
+				HeapTuple	tup = tt->vals[r];
+				bool		isnull;
+				Datum		d;
+
+				raw_rows++;
+				d = SPI_getbinval(tup, tt->tupdesc, p + 1, &isnull);
+				if (isnull)
+					continue;
+				if (n == cap)
+				{
+					size_t		nc = cap * 2;
+
+					if (nc > FOREST_MAX_ROWS)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 errmsg("too many rows for forest training")));
+					if (pa.limit && pa.cur + (nc - cap) * sizeof(double) * (p + 1) > pa.limit)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 errmsg("forest training needs more than edupredict.forest_max_memory (%d MB)",
+										edupredict_forest_max_memory_mb),
+								 errhint("Train on fewer rows or features, or raise edupredict.forest_max_memory.")));
+					GrowColumns(feat, p, &tv, cap, nc);
+					pa.cur += (nc - cap) * sizeof(double) * p;
+					cap = nc;
+				}
+				if (target_text)
+				{
+					uint32_t	len;
+					char	   *s = forest_datum_to_text(d, tcol->base, &len);
+					int64_t		id;
+
+					if (len > FOREST_MAX_NAME)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 errmsg("a target value is longer than %d bytes", FOREST_MAX_NAME)));
+					id = forest_dict_add(tdict, s, len);
+					if (id < 0)
+						forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+					tv[n] = (double) id;
+				}
+				else
+					tv[n] = forest_datum_to_double(d, tcol->base);
+				if (!target_text && isnan(tv[n]))
+					continue;	/* a NaN target is as good as NULL */
+				for (i = 0; i < p; i++)
+				{
+					Column	   *c = &feat[i];
+
+					d = SPI_getbinval(tup, tt->tupdesc, i + 1, &isnull);
+					if (isnull)
+						c->v[n] = NAN;
+					else if (c->kind == FOREST_CATEGORICAL)
+					{
+						uint32_t	len;
+						char	   *s = forest_datum_to_text(d, c->base, &len);
+						int64_t		id;
+
+						if (len > FOREST_MAX_NAME)
+							c->v[n] = NAN;	/* absurdly long category: missing */
+						else
+						{
+							id = forest_dict_add(c->dict, s, len);
+							if (id < 0)
+								forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+							c->v[n] = (double) id;
+						}
+					}
+					else
+						c->v[n] = forest_datum_to_double(d, c->base);
+				}
+				n++;
+			}
+			SPI_freetuptable(tt);
+			CHECK_FOR_INTERRUPTS();
+		}
+		SPI_cursor_close(portal);
+		SPI_freeplan(plan);
+		MemoryContextSwitchTo(train_cxt);
+
+		if (raw_rows == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relation %s is empty", relname_m)));
+		if (n == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" is NULL in every row", tcol->name)));
+	}
+
+	/* ---- target: task, classes ---- */
+	if (target_text)
+		task = FOREST_CLASSIFICATION;
+	else if (strcmp(a.task, "classification") == 0)
+		task = FOREST_CLASSIFICATION;
+	else if (strcmp(a.task, "regression") == 0)
+		task = FOREST_REGRESSION;
+	else
+	{
+		/* auto: integers with at most 50 distinct values are classes */
+		task = FOREST_REGRESSION;
+		if (tcol->base == INT2OID || tcol->base == INT4OID || tcol->base == INT8OID)
+		{
+			double	   *cp = palloc_extended(n * sizeof(double), MCXT_ALLOC_HUGE);
+			size_t		r,
+						nd = 0;
+
+			memcpy(cp, tv, n * sizeof(double));
+			qsort(cp, n, sizeof(double), CmpDoubleAsc);
+			for (r = 0; r < n && nd <= 50; r++)
+				if (r == 0 || cp[r] != cp[r - 1])
+					nd++;
+			if (nd <= 50)
+				task = FOREST_CLASSIFICATION;
+			pfree(cp);
+		}
+	}
+
+	if (task == FOREST_CLASSIFICATION)
+	{
+		size_t		r;
+
+		ycls = palloc_extended(n * sizeof(uint32_t), MCXT_ALLOC_HUGE);
+		if (target_text)
+		{
+			uint32_t	nd = forest_dict_size(tdict);
+			CatOrder   *co = palloc(sizeof(CatOrder) * Max(nd, 1));
+			uint32_t   *map = palloc(sizeof(uint32_t) * Max(nd, 1));
+
+			for (i = 0; i < (int) nd; i++)
+			{
+				co[i].s = forest_dict_get(tdict, i, &co[i].len, &co[i].count);
+				co[i].id = i;
+			}
+			qsort(co, nd, sizeof(CatOrder), CmpCatByBytes);
+			K = nd;
+			if (K > FOREST_MAX_CLASSES)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("target column \"%s\" has %u classes, more than %d",
+								tcol->name, K, FOREST_MAX_CLASSES)));
+			class_s = palloc(sizeof(char *) * Max(K, 1));
+			class_l = palloc(sizeof(uint32_t) * Max(K, 1));
+			for (i = 0; i < (int) K; i++)
+			{
+				class_s[i] = pnstrdup(co[i].s, co[i].len);
+				class_l[i] = co[i].len;
+				map[co[i].id] = i;
+			}
+			for (r = 0; r < n; r++)
+				ycls[r] = map[(uint32_t) tv[r]];
+		}
+		else
+		{
+			/* numeric classes, sorted numerically */
+			double	   *cp = palloc_extended(n * sizeof(double), MCXT_ALLOC_HUGE);
+			size_t		nd = 0;
+
+			memcpy(cp, tv, n * sizeof(double));
+			qsort(cp, n, sizeof(double), CmpDoubleAsc);
+			for (r = 0; r < n; r++)
+				if (r == 0 || cp[r] != cp[nd - 1])
+				{
+					if (nd >= FOREST_MAX_CLASSES)
+						ereport(ERROR,
+								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+								 errmsg("target column \"%s\" has more than %d classes",
+										tcol->name, FOREST_MAX_CLASSES),
+								 errhint("Use task => 'regression' for a continuous target.")));
+					cp[nd++] = cp[r];
+				}
+			K = nd;
+			class_s = palloc(sizeof(char *) * K);
+			class_l = palloc(sizeof(uint32_t) * K);
+			for (i = 0; i < (int) K; i++)
+			{
+				char	   *s;
+
+				if (cp[i] == floor(cp[i]) && fabs(cp[i]) < 9e15)
+					s = psprintf("%lld", (long long) cp[i]);
+				else
+					s = float8out_internal(cp[i]);
+				class_s[i] = s;
+				class_l[i] = strlen(s);
+			}
+			for (r = 0; r < n; r++)
+			{
+				/* binary search */
+				size_t		lo = 0,
+							hi = K;
+
+				while (lo < hi)
+				{
+					size_t		mid = (lo + hi) / 2;
+
+					if (cp[mid] < tv[r])
+						lo = mid + 1;
+					else
+						hi = mid;
+				}
+				ycls[r] = (uint32_t) lo;
+			}
+		}
+		if (K < 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" has only one class", tcol->name),
+					 errhint("Classification needs at least two distinct target values.")));
+	}
+
+	/* ---- features, split, bins ---- */
+	F = palloc0(sizeof(ForestFeature) * p);
+	for (i = 0; i < p; i++)
+	{
+		F[i].name = feat[i].name;
+		F[i].name_len = strlen(feat[i].name);
+		F[i].kind = feat[i].kind;
+		if (feat[i].kind == FOREST_CATEGORICAL)
+			FinishCategorical(&feat[i], &F[i], n);
+	}
+	rc = forest_split_rows(ycls, K, (uint32_t) n, a.test_fraction, (uint64_t) a.seed,
+						   &pa.al, &train_rows, &ntr, &test_rows, &nte);
+	forest_pg_check(rc, "the train/test split", NULL);
+	if (ntr == 0)
+		BadArg("no rows left for training", "Lower test_fraction.");
+	{
+		const double **colp = palloc(sizeof(double *) * p);
+
+		for (i = 0; i < p; i++)
+			colp[i] = feat[i].v;
+		rc = forest_bin_columns(colp, (uint32_t) n, (uint32_t) p, F, (uint64_t) a.seed,
+								&pa.al, &X);
+		forest_pg_check(rc, "binning", NULL);
+		for (i = 0; i < p; i++)
+		{
+			pfree(feat[i].v);
+			pa.cur -= cap * sizeof(double);
+			feat[i].v = NULL;
+		}
+	}
+
+	/* ---- train ---- */
+	memset(&model, 0, sizeof(model));
+	model.task = task;
+	model.n_features = p;
+	model.n_classes = task == FOREST_CLASSIFICATION ? K : 0;
+	model.features = F;
+	model.classes = class_s;
+	model.class_len = class_l;
+	memset(&fd, 0, sizeof(fd));
+	fd.n_rows = (uint32_t) n;
+	fd.n_features = p;
+	fd.X = X;
+	fd.cls = ycls;
+	fd.y = tv;
+	fd.rows = train_rows;
+	fd.n_use = ntr;
+	memset(&fp, 0, sizeof(fp));
+	fp.task = task;
+	fp.n_classes = model.n_classes;
+	fp.n_trees = a.n_trees;
+	fp.max_depth = a.max_depth;
+	fp.min_samples_leaf = a.min_samples_leaf;
+	fp.max_features = a.max_features;
+	fp.balanced = a.balanced && task == FOREST_CLASSIFICATION;
+	fp.sample_fraction = a.sample_fraction;
+	fp.seed = (uint64_t) a.seed;
+	rc = forest_train(&model, &fd, &fp, &pa.al, forest_pg_interrupt, NULL, &peak_engine);
+	forest_pg_check(rc, "forest training", NULL);
+
+	/* ---- evaluate on the held-out rows ---- */
+	initStringInfo(&metrics);
+	appendStringInfoChar(&metrics, '{');
+	first = true;
+	AppendJsonNum(&metrics, "n_train", ntr, &first);
+	AppendJsonNum(&metrics, "n_test", nte, &first);
+	if (nte > 0)
+	{
+		uint32_t	kk = task == FOREST_CLASSIFICATION ? K : 1;
+		double	   *out = palloc_extended((size_t) nte * kk * sizeof(double), MCXT_ALLOC_HUGE);
+		uint32_t	r;
+
+		for (r = 0; r < nte; r++)
+		{
+			if ((r & 1023) == 0)
+				CHECK_FOR_INTERRUPTS();
+			forest_predict_binned(&model, X + (size_t) test_rows[r] * p, out + (size_t) r * kk);
+		}
+		if (task == FOREST_CLASSIFICATION)
+		{
+			ForestClsMetrics cm;
+			uint32_t   *act = palloc(sizeof(uint32_t) * nte);
+
+			for (r = 0; r < nte; r++)
+				act[r] = ycls[test_rows[r]];
+			rc = forest_cls_metrics(nte, K, K, act, out, &pa.al, &cm, NULL);
+			forest_pg_check(rc, "evaluation", NULL);
+			AppendJsonNum(&metrics, "accuracy", cm.accuracy, &first);
+			AppendJsonNum(&metrics, "precision_macro", cm.precision, &first);
+			AppendJsonNum(&metrics, "recall_macro", cm.recall, &first);
+			AppendJsonNum(&metrics, "f1_macro", cm.f1, &first);
+			AppendJsonNum(&metrics, "log_loss", cm.log_loss, &first);
+			AppendJsonNum(&metrics, "roc_auc", cm.auc, &first);
+		}
+		else
+		{
+			ForestRegMetrics rm;
+			double	   *act = palloc(sizeof(double) * nte);
+
+			for (r = 0; r < nte; r++)
+				act[r] = tv[test_rows[r]];
+			forest_reg_metrics(nte, act, out, &rm);
+			AppendJsonNum(&metrics, "rmse", rm.rmse, &first);
+			AppendJsonNum(&metrics, "mae", rm.mae, &first);
+			AppendJsonNum(&metrics, "r2", rm.r2, &first);
+		}
+	}
+
+	/* ---- serialise ---- */
+	rc = forest_serialize(&model, &pa.al, &mbytes, &mlen);
+	forest_pg_check(rc, "model serialisation", NULL);
+	if (mlen > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the trained model has %zu bytes, more than a bytea can hold", mlen),
+				 errhint("Limit max_depth, raise min_samples_leaf or train fewer trees.")));
+	INSTR_TIME_SET_CURRENT(t_end);
+	INSTR_TIME_SUBTRACT(t_end, t_start);
+	secs = INSTR_TIME_GET_DOUBLE(t_end);
+
+	AppendJsonNum(&metrics, "model_bytes", (double) mlen, &first);
+	AppendJsonNum(&metrics, "train_peak_bytes", (double) pa.peak, &first);
+	AppendJsonNum(&metrics, "n_nodes", model.n_nodes, &first);
+	appendStringInfoChar(&metrics, '}');
+
+	initStringInfo(&params);
+	appendStringInfoChar(&params, '{');
+	first = true;
+	AppendJsonNum(&params, "n_trees", a.n_trees, &first);
+	if (a.max_depth > 0)
+		AppendJsonNum(&params, "max_depth", a.max_depth, &first);
+	else
+		appendStringInfoString(&params, ", \"max_depth\": null");
+	AppendJsonNum(&params, "min_samples_leaf", a.min_samples_leaf, &first);
+	if (a.max_features > 0)
+		AppendJsonNum(&params, "max_features", a.max_features, &first);
+	else
+		appendStringInfoString(&params, ", \"max_features\": null");
+	AppendJsonNum(&params, "mtry", forest_default_mtry(task, p, a.max_features), &first);
+	appendStringInfo(&params, ", \"class_weight\": %s", fp.balanced ? "\"balanced\"" : "null");
+	AppendJsonNum(&params, "sample_fraction", a.sample_fraction, &first);
+	AppendJsonNum(&params, "test_fraction", a.test_fraction, &first);
+	appendStringInfo(&params, ", \"seed\": " INT64_FORMAT, a.seed);
+	appendStringInfo(&params, ", \"task_requested\": \"%s\"", a.task);
+	appendStringInfoChar(&params, '}');
+
+	/* ---- insert the registry row ---- */
+	MemoryContextSwitchTo(oldcxt);
+	mb = palloc_extended(mlen + VARHDRSZ, MCXT_ALLOC_HUGE);
+	SET_VARSIZE(mb, mlen + VARHDRSZ);
+	memcpy(VARDATA(mb), mbytes, mlen);
+	{
+		Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		JSONBOID, JSONBOID, INT8OID, FLOAT8OID, BYTEAOID};
+		Datum		values[10];
+		char		nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+		const char **fnames = palloc(sizeof(char *) * p);
+		uint32_t   *flens = palloc(sizeof(uint32_t) * p);
+		int			ret;
+
+		for (i = 0; i < p; i++)
+		{
+			fnames[i] = F[i].name;
+			flens[i] = F[i].name_len;
+		}
+		values[0] = CStringGetTextDatum(a.model_name);
+		values[1] = CStringGetTextDatum(task == FOREST_CLASSIFICATION ? "classification" : "regression");
+		values[2] = CStringGetTextDatum(tcol->name);
+		values[3] = MakeTextArray(fnames, flens, p);
+		if (task == FOREST_CLASSIFICATION)
+			values[4] = MakeTextArray(class_s, class_l, K);
+		else
+		{
+			values[4] = (Datum) 0;
+			nulls[4] = 'n';
+		}
+		values[5] = DirectFunctionCall1(jsonb_in, CStringGetDatum(params.data));
+		values[6] = DirectFunctionCall1(jsonb_in, CStringGetDatum(metrics.data));
+		values[7] = Int64GetDatum((int64) n);
+		values[8] = Float8GetDatum(secs);
+		values[9] = PointerGetDatum(mb);
+
+		MemoryContextDelete(train_cxt);
+
+		ret = SPI_execute("LOCK TABLE edupredict.models IN SHARE ROW EXCLUSIVE MODE", false, 0);
+		if (ret != SPI_OK_UTILITY)
+			elog(ERROR, "could not lock edupredict.models: %s", SPI_result_code_string(ret));
+		ret = SPI_execute_with_args(
+									"INSERT INTO edupredict.models (name, version, task, target, features, classes, "
+									"params, metrics, n_rows, train_seconds, model) "
+									"SELECT $1, coalesce(max(m.version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
+									"FROM edupredict.models m WHERE m.name = $1 RETURNING *",
+									10, argtypes, values, nulls, false, 1);
+		if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+			elog(ERROR, "could not insert into edupredict.models: %s", SPI_result_code_string(ret));
+		result = PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc));
+	}
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}

@@ -1,0 +1,1151 @@
+/*
+ * forest_train.c - growing the trees of a random forest (PG-free).
+ *
+ * Breiman's random forest over pre-binned features:
+ *   - each tree sees a bootstrap sample (round(sample_fraction * n) draws
+ *     with replacement) held as (row, weight) pairs, weight = draw count
+ *     times the class weight;
+ *   - nodes are grown depth first over a per-tree sample array that is
+ *     partitioned in place (start/end per node), so no per-node sorting;
+ *   - at each node mtry features are drawn without replacement (features
+ *     constant in the node do not count, as in scikit-learn), and one pass
+ *     over the node's samples fills a histogram per drawn feature (weighted
+ *     class counts, or weight and weighted sum of y);
+ *   - the scan over a histogram evaluates every boundary between occupied
+ *     bins, with the node's missing values sent left and right, plus the
+ *     "all present vs missing" split; small nodes scan only occupied bins
+ *     via a bitmap, so deep nodes cost O(n) and not O(bins);
+ *   - categorical features order their categories by class share (per
+ *     class) or by mean response and scan the prefixes (Fisher 1958;
+ *     Breiman et al. 1984 for the two-class/regression optimum);
+ *   - gini (classification) / variance (regression) impurity; the impurity
+ *     decrease of every split is added to the feature's importance.
+ *
+ * Determinism: tree t draws from its own xoshiro stream (seed, t), and
+ * every choice breaks ties by order, so a seed fixes the whole forest.
+ */
+#include "forest.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rng.h"
+
+#define MAX_SLOTS 32			/* features accumulated in one pass */
+#define NBIN 256				/* histogram entries per feature (255 = missing) */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void) 0)
+#endif
+
+typedef struct Samp
+{
+	uint32_t	row;
+	float		w;
+	union
+	{
+		uint32_t	c;
+		float		y;
+	}			t;
+} Samp;
+
+typedef struct StackEnt
+{
+	uint32_t	st,
+				en,
+				node;
+	int			depth;
+} StackEnt;
+
+typedef struct Split
+{
+	double		proxy;
+	int			feature;		/* -1: none */
+	int			bin;
+	bool		defleft;
+	bool		cat;
+	uint32_t	bits[8];
+} Split;
+
+typedef struct Builder
+{
+	const ForestModel *m;
+	const ForestData *d;
+	const ForestParams *P;
+	const ForestAlloc *al;
+	ForestInterruptFn intr;
+	void	   *intr_arg;
+
+	bool		cls;
+	uint32_t	p,
+				K,
+				C,				/* histogram channels: K, or 2 (w, wy) */
+				S;				/* node stat doubles: K, or 5 (w, wy, wy2, min, max) */
+	uint32_t	mtry;
+	const uint8_t *X;
+	double	   *cw;				/* class weights */
+
+	Samp	   *s;
+	uint32_t	ns;
+	uint32_t   *counts;
+
+	double	   *hist;			/* MAX_SLOTS x NBIN x C */
+	uint32_t   *hcnt;			/* MAX_SLOTS x NBIN */
+	uint64_t   *bitmap;			/* MAX_SLOTS x 4 */
+	uint32_t   *feat;			/* feature permutation */
+	double	   *tmp;			/* scratch 6 x C + 2 x NBIN */
+	uint32_t   *order;			/* NBIN */
+	double	   *score;			/* NBIN */
+
+	StackEnt   *stack;
+	double	   *stats;			/* stack_cap x S */
+	uint32_t	stack_cap;
+	double	   *lstat,
+			   *rstat;
+
+	/* current tree */
+	ForestNode *tn;
+	uint32_t	tn_n,
+				tn_cap;
+	ForestCatSplit *tc;
+	uint32_t	tc_n,
+				tc_cap;
+	float	   *tl;
+	uint32_t	tl_n,
+				tl_cap;
+	double	   *imp_tree;
+
+	EpRng		rng;
+	size_t		cur_bytes,
+				peak_bytes;
+} Builder;
+
+/* ---------- memory helpers ---------- */
+
+static void *
+BAlloc(Builder *b, size_t size)
+{
+	void	   *p = b->al->alloc(b->al->ctx, size ? size : 1);
+
+	if (p != NULL)
+	{
+		b->cur_bytes += size;
+		if (b->cur_bytes > b->peak_bytes)
+			b->peak_bytes = b->cur_bytes;
+	}
+	return p;
+}
+
+static void
+BFree(Builder *b, void *p, size_t size)
+{
+	if (p != NULL)
+	{
+		b->al->free(b->al->ctx, p);
+		b->cur_bytes -= size;
+	}
+}
+
+/* Grow *arr (elem bytes each, *cap elems) to hold at least need elems. */
+static bool
+BGrow(Builder *b, void **arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint64_t	nc;
+	void	   *na;
+
+	if (need <= *cap)
+		return true;
+	nc = (uint64_t) (*cap ? *cap : 64);
+	while (nc < need)
+		nc = nc + nc / 2 + 16;
+	if (nc > UINT32_MAX)
+		nc = UINT32_MAX;
+	if (nc < need)
+		return false;
+	na = BAlloc(b, (size_t) nc * elem);
+	if (na == NULL)
+		return false;
+	if (*arr)
+	{
+		memcpy(na, *arr, (size_t) (*cap) * elem);
+		BFree(b, *arr, (size_t) (*cap) * elem);
+	}
+	*arr = na;
+	*cap = (uint32_t) nc;
+	return true;
+}
+
+uint32_t
+forest_default_mtry(int task, uint32_t p, double max_features)
+{
+	double		m;
+
+	if (max_features > 0)
+		m = max_features * p;
+	else if (task == FOREST_CLASSIFICATION)
+		m = sqrt((double) p);
+	else
+		m = p / 3.0;
+	if (m < 1)
+		m = 1;
+	if (m > p)
+		m = p;
+	/* scikit-learn: max(1, int(max_features * n_features)) */
+	return (uint32_t) m;
+}
+
+/* ---------- impurity proxies ---------- */
+
+static inline double
+ChanWeight(const Builder *b, const double *v)
+{
+	if (b->cls)
+	{
+		double		w = 0;
+		uint32_t	k;
+
+		for (k = 0; k < b->K; k++)
+			w += v[k];
+		return w;
+	}
+	return v[0];
+}
+
+/*
+ * Proxy: sum_k c_k^2 / W (gini) or (sum wy)^2 / w (variance).  Maximising
+ * proxy(L) + proxy(R) minimises the weighted child impurity, and
+ * proxy(L) + proxy(R) - proxy(parent) is the weighted impurity decrease.
+ */
+static inline double
+Proxy(const Builder *b, const double *v)
+{
+	if (b->cls)
+	{
+		double		w = 0,
+					q = 0;
+		uint32_t	k;
+
+		for (k = 0; k < b->K; k++)
+		{
+			w += v[k];
+			q += v[k] * v[k];
+		}
+		return w > 0 ? q / w : 0;
+	}
+	return v[0] > 0 ? v[1] * v[1] / v[0] : 0;
+}
+
+/*
+ * Evaluate a candidate with non-missing left part L (Ln rows), the node's
+ * non-missing totals N and missing totals M.  Updates best.
+ */
+static inline void
+TryCandidate(Builder *b, const double *L, uint32_t Ln,
+			 const double *N, uint32_t Nn, const double *M, uint32_t Mn,
+			 int feature, int bin, bool cat, const uint32_t *bits, Split *best,
+			 bool missing_only_right)
+{
+	uint32_t	C = b->C,
+				k;
+	uint32_t	msl = (uint32_t) b->P->min_samples_leaf;
+	double	   *l = b->tmp,
+			   *r = b->tmp + C;
+	int			opt;
+
+	for (opt = 0; opt < 2; opt++)
+	{
+		/* opt 0: missing right; opt 1: missing left */
+		uint32_t	nl,
+					nr;
+		double		pr;
+		bool		defleft;
+
+		if (opt == 1 && (Mn == 0 || missing_only_right))
+			break;
+		for (k = 0; k < C; k++)
+		{
+			l[k] = L[k];
+			r[k] = N[k] - L[k];
+		}
+		nl = Ln;
+		nr = Nn - Ln;
+		if (Mn > 0)
+		{
+			if (opt == 0)
+				for (k = 0; k < C; k++)
+					r[k] += M[k];
+			else
+				for (k = 0; k < C; k++)
+					l[k] += M[k];
+			if (opt == 0)
+				nr += Mn;
+			else
+				nl += Mn;
+		}
+		if (nl < msl || nr < msl || nl == 0 || nr == 0)
+			continue;
+		if (!(ChanWeight(b, l) > 0) || !(ChanWeight(b, r) > 0))
+			continue;
+		pr = Proxy(b, l) + Proxy(b, r);
+		if (Mn > 0)
+			defleft = (opt == 1);
+		else
+			defleft = (nl >= nr);
+		if (pr > best->proxy)
+		{
+			best->proxy = pr;
+			best->feature = feature;
+			best->bin = bin;
+			best->defleft = defleft;
+			best->cat = cat;
+			if (cat)
+				memcpy(best->bits, bits, sizeof(best->bits));
+		}
+	}
+}
+
+/*
+ * Scan one accumulated histogram (slot) of feature f.  present[]: occupied
+ * non-missing bins in increasing order.  Returns false if the feature is
+ * constant in the node.
+ */
+static bool
+ScanSlot(Builder *b, uint32_t f, const double *h, const uint32_t *cnt,
+		 const uint32_t *present, uint32_t np, const double *nodestat,
+		 uint32_t nrows, Split *best)
+{
+	uint32_t	C = b->C,
+				k,
+				i;
+	const ForestFeature *F = &b->m->features[f];
+	const double *M = h + (size_t) FOREST_MISSING * C;
+	uint32_t	Mn = cnt[FOREST_MISSING];
+	double	   *N = b->tmp + 2 * C,
+			   *L = b->tmp + 3 * C;
+	uint32_t	Nn = nrows - Mn;
+	uint32_t	Ln;
+
+	if (np + (Mn > 0 ? 1 : 0) < 2)
+		return false;
+
+	/* non-missing totals */
+	if (b->cls)
+		for (k = 0; k < C; k++)
+			N[k] = nodestat[k] - M[k];
+	else
+	{
+		N[0] = nodestat[0] - M[0];
+		N[1] = nodestat[1] - M[1];
+	}
+	if (Mn == 0)
+		for (k = 0; k < C; k++)
+			N[k] = b->cls ? nodestat[k] : nodestat[k];
+
+	if (F->kind == FOREST_NUMERIC)
+	{
+		for (k = 0; k < C; k++)
+			L[k] = 0;
+		Ln = 0;
+		for (i = 0; i + 1 < np; i++)
+		{
+			uint32_t	bi = present[i];
+			const double *hb = h + (size_t) bi * C;
+			uint32_t	t;
+
+			for (k = 0; k < C; k++)
+				L[k] += hb[k];
+			Ln += cnt[bi];
+			/* threshold halfway (in bins) between occupied bins */
+			t = bi + (present[i + 1] - 1 - bi) / 2;
+			TryCandidate(b, L, Ln, N, Nn, M, Mn, (int) f, (int) t, false, NULL,
+						 best, false);
+		}
+		if (Mn > 0 && Nn > 0)
+		{
+			/* all present values left, missing right */
+			TryCandidate(b, N, Nn, N, Nn, M, Mn, (int) f, (int) F->n_bins - 1,
+						 false, NULL, best, true);
+		}
+	}
+	else
+	{
+		uint32_t	n_order = b->cls ? (b->K == 2 ? 1 : b->K) : 1;
+		uint32_t	o;
+		uint32_t	bits[8];
+
+		for (o = 0; o < n_order; o++)
+		{
+			uint32_t	cls_k = (b->cls && b->K == 2) ? 1 : o;
+
+			/* order present categories by score (insertion sort, stable) */
+			for (i = 0; i < np; i++)
+			{
+				const double *hb = h + (size_t) present[i] * C;
+				double		sc;
+
+				if (b->cls)
+				{
+					double		w = 0;
+
+					for (k = 0; k < C; k++)
+						w += hb[k];
+					sc = w > 0 ? hb[cls_k] / w : 0;
+				}
+				else
+					sc = hb[0] > 0 ? hb[1] / hb[0] : 0;
+				b->score[i] = sc;
+				b->order[i] = present[i];
+			}
+			for (i = 1; i < np; i++)
+			{
+				double		sc = b->score[i];
+				uint32_t	ob = b->order[i];
+				uint32_t	j = i;
+
+				while (j > 0 && b->score[j - 1] > sc)
+				{
+					b->score[j] = b->score[j - 1];
+					b->order[j] = b->order[j - 1];
+					j--;
+				}
+				b->score[j] = sc;
+				b->order[j] = ob;
+			}
+			for (k = 0; k < C; k++)
+				L[k] = 0;
+			Ln = 0;
+			memset(bits, 0, sizeof(bits));
+			for (i = 0; i + 1 < np; i++)
+			{
+				uint32_t	bi = b->order[i];
+				const double *hb = h + (size_t) bi * C;
+
+				for (k = 0; k < C; k++)
+					L[k] += hb[k];
+				Ln += cnt[bi];
+				bits[bi >> 5] |= 1u << (bi & 31);
+				TryCandidate(b, L, Ln, N, Nn, M, Mn, (int) f, 0, true, bits,
+							 best, false);
+			}
+		}
+		if (Mn > 0 && Nn > 0)
+		{
+			memset(bits, 0, sizeof(bits));
+			for (i = 0; i < np; i++)
+				bits[present[i] >> 5] |= 1u << (present[i] & 31);
+			TryCandidate(b, N, Nn, N, Nn, M, Mn, (int) f, 0, true, bits, best, true);
+		}
+	}
+	return true;
+}
+
+/*
+ * Find the best split of node [st, en).  Returns true if one was found.
+ */
+static bool
+FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *best)
+{
+	uint32_t	p = b->p,
+				C = b->C;
+	uint32_t	n = en - st;
+	uint32_t	drawn = 0,
+				visited = 0;
+	uint32_t	slot_f[MAX_SLOTS];
+	const uint8_t *X = b->X;
+	const Samp *s = b->s;
+
+	best->proxy = -INFINITY;
+	best->feature = -1;
+
+	while (visited < b->mtry && drawn < p)
+	{
+		uint32_t	want = b->mtry - visited;
+		uint32_t	ns = 0,
+					t,
+					j;
+
+		if (want > MAX_SLOTS)
+			want = MAX_SLOTS;
+		while (ns < want && drawn < p)
+		{
+			uint32_t	r = drawn + ep_rng_below(&b->rng, p - drawn);
+			uint32_t	tmpf = b->feat[r];
+
+			b->feat[r] = b->feat[drawn];
+			b->feat[drawn] = tmpf;
+			slot_f[ns++] = tmpf;
+			drawn++;
+		}
+
+		/* one pass over the node's samples fills all slots */
+		if (b->cls)
+		{
+			for (j = st; j < en; j++)
+			{
+				const Samp *sp = &s[j];
+				const uint8_t *row = X + (size_t) sp->row * p;
+				double		w = sp->w;
+				uint32_t	c = sp->t.c;
+
+				if (j + 8 < en)
+					PREFETCH(X + (size_t) s[j + 8].row * p);
+				for (t = 0; t < ns; t++)
+				{
+					uint32_t	bin = row[slot_f[t]];
+
+					b->hist[((size_t) t * NBIN + bin) * C + c] += w;
+					b->hcnt[t * NBIN + bin]++;
+				}
+			}
+		}
+		else
+		{
+			for (j = st; j < en; j++)
+			{
+				const Samp *sp = &s[j];
+				const uint8_t *row = X + (size_t) sp->row * p;
+				double		w = sp->w;
+				double		wy = w * sp->t.y;
+
+				if (j + 8 < en)
+					PREFETCH(X + (size_t) s[j + 8].row * p);
+				for (t = 0; t < ns; t++)
+				{
+					uint32_t	bin = row[slot_f[t]];
+					double	   *hb = &b->hist[((size_t) t * NBIN + bin) * 2];
+
+					hb[0] += w;
+					hb[1] += wy;
+					b->hcnt[t * NBIN + bin]++;
+				}
+			}
+		}
+
+		for (t = 0; t < ns; t++)
+		{
+			uint32_t	f = slot_f[t];
+			double	   *h = b->hist + (size_t) t * NBIN * C;
+			uint32_t   *cnt = b->hcnt + (size_t) t * NBIN;
+			uint32_t	nb = b->m->features[f].n_bins;
+			uint32_t	present[NBIN];
+			uint32_t	np = 0,
+						i;
+
+			if (n * 2 < nb)
+			{
+				/* sparse: find occupied bins via a bitmap */
+				uint64_t	bm[4] = {0, 0, 0, 0};
+
+				for (j = st; j < en; j++)
+				{
+					uint32_t	bin = X[(size_t) s[j].row * p + f];
+
+					if (bin != FOREST_MISSING)
+						bm[bin >> 6] |= UINT64_C(1) << (bin & 63);
+				}
+				for (i = 0; i < 4; i++)
+				{
+					uint64_t	w = bm[i];
+
+					while (w)
+					{
+						int			bit = __builtin_ctzll(w);
+
+						present[np++] = i * 64 + (uint32_t) bit;
+						w &= w - 1;
+					}
+				}
+			}
+			else
+			{
+				for (i = 0; i < nb; i++)
+					if (cnt[i])
+						present[np++] = i;
+			}
+			if (ScanSlot(b, f, h, cnt, present, np, nodestat, n, best))
+				visited++;
+
+			/* clear what was used */
+			for (i = 0; i < np; i++)
+			{
+				memset(h + (size_t) present[i] * C, 0, C * sizeof(double));
+				cnt[present[i]] = 0;
+			}
+			memset(h + (size_t) FOREST_MISSING * C, 0, C * sizeof(double));
+			cnt[FOREST_MISSING] = 0;
+		}
+	}
+	return best->feature >= 0;
+}
+
+static inline bool
+GoesLeft(const Split *sp, uint32_t bin)
+{
+	if (bin == FOREST_MISSING)
+		return sp->defleft;
+	if (sp->cat)
+		return (sp->bits[bin >> 5] >> (bin & 31)) & 1;
+	return bin <= (uint32_t) sp->bin;
+}
+
+static inline void
+StatAdd(Builder *b, double *st, const Samp *sp)
+{
+	if (b->cls)
+		st[sp->t.c] += sp->w;
+	else
+	{
+		double		y = sp->t.y;
+
+		st[0] += sp->w;
+		st[1] += sp->w * y;
+		st[2] += sp->w * y * y;
+		if (y < st[3])
+			st[3] = y;
+		if (y > st[4])
+			st[4] = y;
+	}
+}
+
+static void
+StatInit(Builder *b, double *st)
+{
+	memset(st, 0, b->S * sizeof(double));
+	if (!b->cls)
+	{
+		st[3] = INFINITY;
+		st[4] = -INFINITY;
+	}
+}
+
+/* Partition [st,en) by the split; returns the first right index. */
+static uint32_t
+Partition(Builder *b, uint32_t st, uint32_t en, const Split *sp)
+{
+	Samp	   *s = b->s;
+	const uint8_t *X = b->X;
+	uint32_t	p = b->p,
+				f = (uint32_t) sp->feature;
+	uint32_t	i = st,
+				j = en;
+
+	StatInit(b, b->lstat);
+	StatInit(b, b->rstat);
+	while (i < j)
+	{
+		if (GoesLeft(sp, X[(size_t) s[i].row * p + f]))
+		{
+			StatAdd(b, b->lstat, &s[i]);
+			i++;
+		}
+		else
+		{
+			Samp		tmp;
+
+			j--;
+			StatAdd(b, b->rstat, &s[i]);
+			tmp = s[i];
+			s[i] = s[j];
+			s[j] = tmp;
+		}
+	}
+	return i;
+}
+
+static bool
+IsPure(const Builder *b, const double *st)
+{
+	if (b->cls)
+	{
+		uint32_t	k,
+					nz = 0;
+
+		for (k = 0; k < b->K; k++)
+			if (st[k] > 0)
+				nz++;
+		return nz <= 1;
+	}
+	return !(st[3] < st[4]);
+}
+
+static bool
+MakeLeaf(Builder *b, uint32_t node, const double *st)
+{
+	ForestNode *nd = &b->tn[node];
+
+	nd->feature = 0;
+	nd->bin = 0;
+	if (b->cls)
+	{
+		uint32_t	k,
+					nz = 0,
+					last = 0;
+		double		w = 0;
+
+		for (k = 0; k < b->K; k++)
+			if (st[k] > 0)
+			{
+				nz++;
+				last = k;
+				w += st[k];
+			}
+		if (nz <= 1)
+		{
+			nd->flags = FN_LEAF | FN_PURE;
+			nd->a = last;
+			return true;
+		}
+		if (!BGrow(b, (void **) &b->tl, &b->tl_cap, b->tl_n + b->K, sizeof(float)))
+			return false;
+		nd->flags = FN_LEAF;
+		nd->a = b->tl_n / b->K;
+		for (k = 0; k < b->K; k++)
+			b->tl[b->tl_n++] = (float) (st[k] / w);
+	}
+	else
+	{
+		float		v = (float) (st[0] > 0 ? st[1] / st[0] : 0.0);
+		uint32_t	bits;
+
+		memcpy(&bits, &v, sizeof(bits));
+		nd->flags = FN_LEAF;
+		nd->a = bits;
+	}
+	return true;
+}
+
+static bool
+EnsureStack(Builder *b, uint32_t need)
+{
+	uint32_t	oldcap = b->stack_cap;
+	uint32_t	cap2 = oldcap;
+	double	   *ns;
+
+	if (need <= oldcap)
+		return true;
+	if (!BGrow(b, (void **) &b->stack, &b->stack_cap, need, sizeof(StackEnt)))
+		return false;
+	/* stats array follows the stack capacity */
+	ns = BAlloc(b, (size_t) b->stack_cap * b->S * sizeof(double));
+	if (ns == NULL)
+		return false;
+	if (b->stats)
+	{
+		memcpy(ns, b->stats, (size_t) oldcap * b->S * sizeof(double));
+		BFree(b, b->stats, (size_t) cap2 * b->S * sizeof(double));
+	}
+	b->stats = ns;
+	return true;
+}
+
+/* Grow one tree into b->tn/tc/tl.  Returns FOREST_OK or an error. */
+static ForestStatus
+GrowTree(Builder *b, uint32_t tree)
+{
+	const ForestData *d = b->d;
+	const ForestParams *P = b->P;
+	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
+	uint64_t	draws;
+	uint32_t	i,
+				top;
+	double	   *rootst;
+
+	ep_rng_seed(&b->rng, P->seed, (uint64_t) tree + 1);
+
+	/* bootstrap */
+	memset(b->counts, 0, (size_t) n_use * sizeof(uint32_t));
+	draws = (uint64_t) llround(P->sample_fraction * (double) n_use);
+	if (draws < 1)
+		draws = 1;
+	for (uint64_t q = 0; q < draws; q++)
+		b->counts[ep_rng_below(&b->rng, n_use)]++;
+	b->ns = 0;
+	for (i = 0; i < n_use; i++)
+	{
+		uint32_t	row;
+
+		if (b->counts[i] == 0)
+			continue;
+		row = d->rows ? d->rows[i] : i;
+		b->s[b->ns].row = row;
+		if (b->cls)
+		{
+			uint32_t	c = d->cls[row];
+
+			b->s[b->ns].t.c = c;
+			b->s[b->ns].w = (float) (b->counts[i] * b->cw[c]);
+		}
+		else
+		{
+			b->s[b->ns].t.y = (float) d->y[row];
+			b->s[b->ns].w = (float) b->counts[i];
+		}
+		b->ns++;
+	}
+	for (i = 0; i < b->p; i++)
+		b->feat[i] = i;
+	memset(b->imp_tree, 0, b->p * sizeof(double));
+
+	b->tn_n = b->tc_n = b->tl_n = 0;
+	if (!BGrow(b, (void **) &b->tn, &b->tn_cap, 1, sizeof(ForestNode)))
+		return FOREST_ENOMEM;
+	b->tn_n = 1;
+	if (!EnsureStack(b, 64))
+		return FOREST_ENOMEM;
+	rootst = b->stats;
+	StatInit(b, rootst);
+	for (i = 0; i < b->ns; i++)
+		StatAdd(b, rootst, &b->s[i]);
+	b->stack[0].st = 0;
+	b->stack[0].en = b->ns;
+	b->stack[0].node = 0;
+	b->stack[0].depth = 0;
+	top = 1;
+
+	while (top > 0)
+	{
+		StackEnt	e;
+		double	   *st;
+		Split		sp;
+		uint32_t	n,
+					mid,
+					child;
+		bool		leaf;
+
+		if (b->intr && b->intr(b->intr_arg))
+			return FOREST_EINTR;
+		top--;
+		e = b->stack[top];
+		st = b->stats + (size_t) top * b->S;
+		n = e.en - e.st;
+
+		leaf = n < 2 * (uint32_t) P->min_samples_leaf || n < 2 ||
+			(P->max_depth > 0 && e.depth >= P->max_depth) || IsPure(b, st);
+		if (!leaf)
+		{
+			double		parent_proxy;
+
+			if (!b->cls)
+			{
+				/* Proxy over (w, wy) only */
+				parent_proxy = st[0] > 0 ? st[1] * st[1] / st[0] : 0;
+			}
+			else
+				parent_proxy = Proxy(b, st);
+			if (!FindSplit(b, e.st, e.en, st, &sp))
+				leaf = true;
+			else
+			{
+				double		dec = sp.proxy - parent_proxy;
+
+				if (dec > 0)
+					b->imp_tree[sp.feature] += dec;
+			}
+		}
+		if (leaf)
+		{
+			if (!MakeLeaf(b, e.node, st))
+				return FOREST_ENOMEM;
+			continue;
+		}
+
+		mid = Partition(b, e.st, e.en, &sp);
+		if (mid == e.st || mid == e.en)
+		{
+			/* cannot happen with a valid split; be safe */
+			if (!MakeLeaf(b, e.node, st))
+				return FOREST_ENOMEM;
+			continue;
+		}
+		if (!BGrow(b, (void **) &b->tn, &b->tn_cap, b->tn_n + 2, sizeof(ForestNode)))
+			return FOREST_ENOMEM;
+		child = b->tn_n;
+		b->tn_n += 2;
+		{
+			ForestNode *nd = &b->tn[e.node];
+
+			nd->feature = (uint16_t) sp.feature;
+			nd->flags = sp.defleft ? FN_DEFLEFT : 0;
+			if (sp.cat)
+			{
+				ForestCatSplit *cs;
+
+				if (!BGrow(b, (void **) &b->tc, &b->tc_cap, b->tc_n + 1,
+						   sizeof(ForestCatSplit)))
+					return FOREST_ENOMEM;
+				cs = &b->tc[b->tc_n];
+				cs->child = child;
+				memcpy(cs->bits, sp.bits, sizeof(cs->bits));
+				nd->flags |= FN_CAT;
+				nd->bin = 0;
+				nd->a = b->tc_n++;
+			}
+			else
+			{
+				nd->bin = (uint8_t) sp.bin;
+				nd->a = child;
+			}
+		}
+		/* push right then left (left is grown first) */
+		if (!EnsureStack(b, top + 2))
+			return FOREST_ENOMEM;
+		b->stack[top].st = mid;
+		b->stack[top].en = e.en;
+		b->stack[top].node = child + 1;
+		b->stack[top].depth = e.depth + 1;
+		memcpy(b->stats + (size_t) top * b->S, b->rstat, b->S * sizeof(double));
+		top++;
+		b->stack[top].st = e.st;
+		b->stack[top].en = mid;
+		b->stack[top].node = child;
+		b->stack[top].depth = e.depth + 1;
+		memcpy(b->stats + (size_t) top * b->S, b->lstat, b->S * sizeof(double));
+		top++;
+	}
+	return FOREST_OK;
+}
+
+/* Append the current tree to the model, making indices absolute. */
+static bool
+AppendTree(Builder *b, ForestModel *m, uint32_t t,
+		   uint32_t *cap_nodes, uint32_t *cap_cats, uint32_t *cap_leafv)
+{
+	uint32_t	nb = m->n_nodes,
+				cb = m->n_cats,
+				lb = m->n_leafv;
+	uint32_t	i;
+
+	if ((uint64_t) nb + b->tn_n > INT32_MAX ||
+		(uint64_t) lb + b->tl_n > INT32_MAX)
+		return false;
+	if (!BGrow(b, (void **) &m->nodes, cap_nodes, nb + b->tn_n, sizeof(ForestNode)) ||
+		!BGrow(b, (void **) &m->cats, cap_cats, cb + b->tc_n, sizeof(ForestCatSplit)) ||
+		!BGrow(b, (void **) &m->leafv, cap_leafv, lb + b->tl_n, sizeof(float)))
+		return false;
+	for (i = 0; i < b->tn_n; i++)
+	{
+		ForestNode	nd = b->tn[i];
+
+		if (nd.flags & FN_LEAF)
+		{
+			if (b->cls && !(nd.flags & FN_PURE))
+				nd.a = lb + nd.a * b->K;
+		}
+		else if (nd.flags & FN_CAT)
+			nd.a += cb;
+		else
+			nd.a += nb;
+		m->nodes[nb + i] = nd;
+	}
+	for (i = 0; i < b->tc_n; i++)
+	{
+		ForestCatSplit cs = b->tc[i];
+
+		cs.child += nb;
+		m->cats[cb + i] = cs;
+	}
+	if (b->tl_n)
+		memcpy(m->leafv + lb, b->tl, (size_t) b->tl_n * sizeof(float));
+	m->n_nodes = nb + b->tn_n;
+	m->n_cats = cb + b->tc_n;
+	m->n_leafv = lb + b->tl_n;
+	m->tree_node[t + 1] = m->n_nodes;
+	m->tree_cat[t + 1] = m->n_cats;
+	m->tree_leaf[t + 1] = m->n_leafv;
+	return true;
+}
+
+/*
+ * Train: m must have task, n_features, n_classes, features (n_bins, kind)
+ * set; trees and importance are filled in.  On error the trees are freed
+ * and m->n_trees is 0.
+ */
+ForestStatus
+forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
+			 const ForestAlloc *al, ForestInterruptFn intr, void *intr_arg,
+			 size_t *peak_bytes)
+{
+	Builder		bld;
+	Builder    *b = &bld;
+	ForestStatus rc = FOREST_OK;
+	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
+	uint32_t	cap_nodes = 0,
+				cap_cats = 0,
+				cap_leafv = 0;
+	uint32_t	t,
+				i;
+	double	   *imp_sum = NULL;
+	size_t		hist_bytes;
+
+	if (P->n_trees < 1 || P->n_trees > FOREST_MAX_TREES ||
+		P->min_samples_leaf < 1 || !(P->sample_fraction > 0) ||
+		P->sample_fraction > 1 || m->n_features < 1 ||
+		m->n_features > FOREST_MAX_FEATURES || d->n_features != m->n_features ||
+		n_use < 1 || (P->max_features > 1) ||
+		(P->task == FOREST_CLASSIFICATION &&
+		 (m->n_classes < 2 || m->n_classes > FOREST_MAX_CLASSES)))
+		return FOREST_EINVAL;
+
+	memset(b, 0, sizeof(*b));
+	b->m = m;
+	b->d = d;
+	b->P = P;
+	b->al = al;
+	b->intr = intr;
+	b->intr_arg = intr_arg;
+	b->cls = (P->task == FOREST_CLASSIFICATION);
+	b->p = m->n_features;
+	b->K = b->cls ? m->n_classes : 0;
+	b->C = b->cls ? b->K : 2;
+	b->S = b->cls ? b->K : 5;
+	b->X = d->X;
+	b->mtry = forest_default_mtry(P->task, b->p, P->max_features);
+
+	m->n_trees = 0;
+	m->n_nodes = m->n_cats = m->n_leafv = 0;
+	m->nodes = NULL;
+	m->cats = NULL;
+	m->leafv = NULL;
+	m->tree_node = m->tree_cat = m->tree_leaf = NULL;
+	m->importance = NULL;
+
+#define ALLOC_OR_FAIL(ptr, bytes) \
+	do { (ptr) = BAlloc(b, (bytes)); if ((ptr) == NULL) { rc = FOREST_ENOMEM; goto done; } } while (0)
+
+	hist_bytes = (size_t) MAX_SLOTS * NBIN * b->C * sizeof(double);
+	ALLOC_OR_FAIL(b->hist, hist_bytes);
+	memset(b->hist, 0, hist_bytes);
+	ALLOC_OR_FAIL(b->hcnt, (size_t) MAX_SLOTS * NBIN * sizeof(uint32_t));
+	memset(b->hcnt, 0, (size_t) MAX_SLOTS * NBIN * sizeof(uint32_t));
+	ALLOC_OR_FAIL(b->feat, b->p * sizeof(uint32_t));
+	ALLOC_OR_FAIL(b->tmp, (size_t) 6 * b->C * sizeof(double));
+	ALLOC_OR_FAIL(b->order, NBIN * sizeof(uint32_t));
+	ALLOC_OR_FAIL(b->score, NBIN * sizeof(double));
+	ALLOC_OR_FAIL(b->lstat, b->S * sizeof(double));
+	ALLOC_OR_FAIL(b->rstat, b->S * sizeof(double));
+	ALLOC_OR_FAIL(b->imp_tree, b->p * sizeof(double));
+	ALLOC_OR_FAIL(imp_sum, b->p * sizeof(double));
+	memset(imp_sum, 0, b->p * sizeof(double));
+	ALLOC_OR_FAIL(b->counts, (size_t) n_use * sizeof(uint32_t));
+	ALLOC_OR_FAIL(b->s, (size_t) n_use * sizeof(Samp));
+	ALLOC_OR_FAIL(m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	ALLOC_OR_FAIL(m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	ALLOC_OR_FAIL(m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
+
+	/* class weights */
+	if (b->cls)
+	{
+		ALLOC_OR_FAIL(b->cw, b->K * sizeof(double));
+		for (i = 0; i < b->K; i++)
+			b->cw[i] = 1.0;
+		if (P->balanced)
+		{
+			uint64_t   *nk;
+
+			ALLOC_OR_FAIL(nk, b->K * sizeof(uint64_t));
+			memset(nk, 0, b->K * sizeof(uint64_t));
+			for (i = 0; i < n_use; i++)
+			{
+				uint32_t	c = d->cls[d->rows ? d->rows[i] : i];
+
+				if (c < b->K)
+					nk[c]++;
+			}
+			for (i = 0; i < b->K; i++)
+				b->cw[i] = nk[i] ? (double) n_use / ((double) b->K * (double) nk[i]) : 0.0;
+			BFree(b, nk, b->K * sizeof(uint64_t));
+		}
+		for (i = 0; i < n_use; i++)
+			if (d->cls[d->rows ? d->rows[i] : i] >= b->K)
+			{
+				rc = FOREST_EINVAL;
+				goto done;
+			}
+	}
+
+	for (t = 0; t < (uint32_t) P->n_trees; t++)
+	{
+		double		s = 0;
+
+		if (intr && intr(intr_arg))
+		{
+			rc = FOREST_EINTR;
+			goto done;
+		}
+		rc = GrowTree(b, t);
+		if (rc != FOREST_OK)
+			goto done;
+		if (!AppendTree(b, m, t, &cap_nodes, &cap_cats, &cap_leafv))
+		{
+			rc = FOREST_ENOMEM;
+			goto done;
+		}
+		m->n_trees = t + 1;
+		for (i = 0; i < b->p; i++)
+			s += b->imp_tree[i];
+		if (s > 0)
+			for (i = 0; i < b->p; i++)
+				imp_sum[i] += b->imp_tree[i] / s;
+	}
+
+	/* normalise importance */
+	{
+		double		s = 0;
+
+		for (i = 0; i < b->p; i++)
+			s += imp_sum[i];
+		for (i = 0; i < b->p; i++)
+			imp_sum[i] = s > 0 ? imp_sum[i] / s : 0;
+		m->importance = imp_sum;
+		imp_sum = NULL;
+	}
+
+done:
+	/* free scratch */
+	BFree(b, b->hist, hist_bytes);
+	BFree(b, b->hcnt, (size_t) MAX_SLOTS * NBIN * sizeof(uint32_t));
+	BFree(b, b->feat, b->p * sizeof(uint32_t));
+	BFree(b, b->tmp, (size_t) 6 * b->C * sizeof(double));
+	BFree(b, b->order, NBIN * sizeof(uint32_t));
+	BFree(b, b->score, NBIN * sizeof(double));
+	BFree(b, b->lstat, b->S * sizeof(double));
+	BFree(b, b->rstat, b->S * sizeof(double));
+	BFree(b, b->imp_tree, b->p * sizeof(double));
+	BFree(b, b->counts, (size_t) n_use * sizeof(uint32_t));
+	BFree(b, b->s, (size_t) n_use * sizeof(Samp));
+	BFree(b, b->stack, (size_t) b->stack_cap * sizeof(StackEnt));
+	BFree(b, b->stats, (size_t) b->stack_cap * b->S * sizeof(double));
+	BFree(b, b->tn, (size_t) b->tn_cap * sizeof(ForestNode));
+	BFree(b, b->tc, (size_t) b->tc_cap * sizeof(ForestCatSplit));
+	BFree(b, b->tl, (size_t) b->tl_cap * sizeof(float));
+	if (b->cw)
+		BFree(b, b->cw, b->K * sizeof(double));
+	if (imp_sum)
+		BFree(b, imp_sum, b->p * sizeof(double));
+	if (rc != FOREST_OK)
+	{
+		BFree(b, m->nodes, (size_t) cap_nodes * sizeof(ForestNode));
+		BFree(b, m->cats, (size_t) cap_cats * sizeof(ForestCatSplit));
+		BFree(b, m->leafv, (size_t) cap_leafv * sizeof(float));
+		BFree(b, m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(b, m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(b, m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		m->nodes = NULL;
+		m->cats = NULL;
+		m->leafv = NULL;
+		m->tree_node = m->tree_cat = m->tree_leaf = NULL;
+		m->n_trees = 0;
+		m->n_nodes = m->n_cats = m->n_leafv = 0;
+	}
+	else
+		m->mem_bytes = (size_t) cap_nodes * sizeof(ForestNode) +
+			(size_t) cap_cats * sizeof(ForestCatSplit) +
+			(size_t) cap_leafv * sizeof(float);
+	if (peak_bytes)
+		*peak_bytes = b->peak_bytes;
+	return rc;
+#undef ALLOC_OR_FAIL
+}

@@ -1,0 +1,204 @@
+/*-------------------------------------------------------------------------
+ *
+ * spectral.h
+ *	  PostgreSQL-free core of balanced_spectral_cluster: size-constrained
+ *	  spectral clustering of points (docs/clustering.md).
+ *
+ * Nothing here includes PostgreSQL headers.  The caller supplies an
+ * allocator (which must not return NULL: it may long-jump instead), a free
+ * function and an interrupt callback that is called from every loop and may
+ * long-jump out (CHECK_FOR_INTERRUPTS in the backend), in the manner of
+ * liblwgeom's pluggable hooks.  All scratch memory is obtained from the
+ * allocator, so a long jump leaks nothing when the caller's allocator is a
+ * memory context.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef EDUPREDICT_SPECTRAL_H
+#define EDUPREDICT_SPECTRAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Mean Earth radius (IUGG), km; used for every great-circle distance. */
+#define SPECTRAL_EARTH_RADIUS_KM 6371.0088
+
+/* Default number of neighbours of the affinity graph. */
+#define SPECTRAL_DEFAULT_NEIGHBORS 10
+/* Largest n_neighbors accepted from a caller. */
+#define SPECTRAL_MAX_NEIGHBORS 200
+/* Largest number of points accepted (arrays are indexed by int). */
+#define SPECTRAL_MAX_POINTS 50000000
+
+/* Result codes of the core. */
+typedef enum SpectralStatus
+{
+	SPECTRAL_OK = 0,
+	SPECTRAL_ERR_ARGUMENT,		/* bad arguments: caller bug */
+	SPECTRAL_ERR_TOO_LARGE,		/* size computation overflowed */
+	SPECTRAL_ERR_LAPACK			/* a LAPACK routine reported failure */
+} SpectralStatus;
+
+/* Hooks supplied by the caller. */
+typedef struct SpectralEnv
+{
+	void	   *(*alloc) (size_t size, void *arg);	/* never returns NULL */
+	void		(*release) (void *ptr, void *arg);
+	void		(*interrupt) (void *arg);	/* may long-jump */
+	void	   *arg;
+} SpectralEnv;
+
+/* What to cluster and how. */
+typedef struct SpectralInput
+{
+	int			n;				/* number of points, >= 1 */
+	const double *x;			/* longitude (degrees) or planar x */
+	const double *y;			/* latitude (degrees) or planar y */
+	bool		geographic;		/* true: great-circle distances in km */
+	int			k;				/* number of hubs, 1..n */
+	int			min_size;		/* every hub's size in [min_size, max_size] */
+	int			max_size;
+	int			n_neighbors;	/* 0: SPECTRAL_DEFAULT_NEIGHBORS */
+	uint64_t	seed;
+} SpectralInput;
+
+/* Diagnostics, for DEBUG messages and the standalone harness. */
+typedef struct SpectralStats
+{
+	int			method;			/* 0 trivial, 1 k-way embedding, 2 recursive bisection */
+	int			n_neighbors;	/* neighbours actually used */
+	long		graph_edges;	/* undirected edges of the affinity graph */
+	int			eigen_solves;	/* eigenproblems solved */
+	int			lanczos_steps;	/* Lanczos steps summed over solves */
+	int			dense_solves;	/* eigenproblems solved by dense dsyevr */
+	int			embed_iterations;	/* balanced k-means steps in the embedding */
+	int			refine_iterations;	/* balanced Lloyd steps in true distance */
+	long		cycles_cancelled;	/* exchange cycles applied by min-cost flow */
+	double		objective;		/* mean over hubs of mean distance to centroid */
+	double		worst_hub;		/* largest per-hub mean distance */
+} SpectralStats;
+
+/*
+ * Number of hubs for a size range: the feasible k (k*min <= n <= k*max)
+ * closest to n / ((min+max)/2), the smaller on a tie.  Returns 0 when no k
+ * is feasible; *k_lo and *k_hi receive ceil(n/max) and floor(n/min).
+ */
+extern int	spectral_hubs_for_range(int n, int min_size, int max_size,
+									int *k_lo, int *k_hi);
+
+/* Cluster; labels[i] receives a hub number in 0..k-1. */
+extern SpectralStatus spectral_cluster(const SpectralEnv *env,
+									   const SpectralInput *in,
+									   int *labels,
+									   SpectralStats *stats);
+
+/* Distance between two points in the units of the input (km if geographic). */
+extern double spectral_distance(bool geographic, double x1, double y1,
+								double x2, double y2);
+
+/* Per-hub centroid and distances, as hub_summary reports them. */
+typedef struct SpectralHubStat
+{
+	int			size;
+	double		cx;				/* mean longitude / mean x */
+	double		cy;				/* mean latitude / mean y */
+	double		mean_dist;		/* mean member distance to (cx, cy) */
+	double		max_dist;
+} SpectralHubStat;
+
+extern void spectral_hub_stats(const SpectralEnv *env, int n, const double *x,
+							   const double *y, const int *labels, int k,
+							   bool geographic, SpectralHubStat *out);
+
+/* ---- internal interfaces between the core's files ---- */
+
+typedef struct SpectralCtx
+{
+	const SpectralEnv *env;
+	SpectralStats *stats;
+} SpectralCtx;
+
+extern void *spectral_alloc(SpectralCtx *ctx, size_t count, size_t size);
+extern void spectral_free(SpectralCtx *ctx, void *ptr);
+extern void spectral_check_interrupts(SpectralCtx *ctx);
+
+/* Deterministic generator (splitmix64 seeding xoshiro256**). */
+typedef struct SpectralRng
+{
+	uint64_t	s[4];
+} SpectralRng;
+
+extern void spectral_rng_seed(SpectralRng *rng, uint64_t seed);
+extern uint64_t spectral_rng_next(SpectralRng *rng);
+extern double spectral_rng_uniform(SpectralRng *rng);	/* [0, 1) */
+
+/* Points embedded for neighbour search: 3-D unit vectors or 2-D planar. */
+typedef struct SpectralPoints
+{
+	int			n;
+	int			dim;			/* 2 or 3 */
+	bool		geographic;
+	double	   *coord;			/* n * dim */
+} SpectralPoints;
+
+/* Distance between embedded points i and j (km or planar units). */
+extern double spectral_point_distance(const SpectralPoints *pts, int i, int j);
+/* Distance from point i to an embedded position c (dim values). */
+extern double spectral_point_to(const SpectralPoints *pts, int i, const double *c);
+/* Chord length (or planar distance) to true distance. */
+extern double spectral_chord_to_distance(bool geographic, double chord);
+
+/* k-d tree */
+typedef struct SpectralKdTree SpectralKdTree;
+
+extern SpectralKdTree *spectral_kdtree_build(SpectralCtx *ctx, const double *coord,
+											 int n, int dim);
+/*
+ * The m nearest indexed points to q (Euclidean in the tree's space, ties by
+ * index), excluding index skip (-1: none).  Writes up to m indices and
+ * squared Euclidean distances, nearest first; returns how many.
+ */
+extern int	spectral_kdtree_knn(SpectralKdTree *tree, const double *q, int m,
+								int skip, int *idx, double *dist2);
+extern void spectral_kdtree_free(SpectralCtx *ctx, SpectralKdTree *tree);
+
+/* Symmetric sparse affinity graph in compressed rows. */
+typedef struct SpectralGraph
+{
+	int			n;
+	long	   *rowptr;			/* n + 1 */
+	int		   *col;
+	double	   *w;
+} SpectralGraph;
+
+extern SpectralGraph *spectral_knn_graph(SpectralCtx *ctx, const SpectralPoints *pts,
+										 int n_neighbors);
+extern void spectral_graph_free(SpectralCtx *ctx, SpectralGraph *g);
+
+/*
+ * Largest nev eigenvectors of S = D^-1/2 W D^-1/2 for the subgraph induced by
+ * the listed vertices (all vertices when verts is NULL).  With deflate, the
+ * known top eigenvector D^1/2 1 is projected out first, so the result is the
+ * Fiedler direction.  vec receives nev columns of length m (column-major),
+ * already multiplied by D^-1/2.
+ */
+extern SpectralStatus spectral_top_eigenvectors(SpectralCtx *ctx,
+												const SpectralGraph *g,
+												const int *verts, int m,
+												int nev, bool deflate,
+												SpectralRng *rng, double *vec);
+
+/* Size-constrained assignment */
+typedef double (*SpectralCostFn) (void *arg, int point, int hub);
+
+extern long spectral_balanced_assign(SpectralCtx *ctx, int n, int k,
+									 int lo, int hi, int m_cand,
+									 const int *cand, const double *cand_cost,
+									 SpectralCostFn cost, void *cost_arg,
+									 int *label);
+extern void spectral_greedy_feasible(SpectralCtx *ctx, int n, int k, int lo, int hi,
+									 int m_cand, const int *cand,
+									 const double *cand_cost, int *label);
+
+#endif							/* EDUPREDICT_SPECTRAL_H */

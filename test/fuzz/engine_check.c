@@ -1,0 +1,300 @@
+/*
+ * engine_check.c - PG-free check and timing driver for the forest engine.
+ *
+ *   engine_check FILE.csv cls|reg [n_trees] [seed] [test_fraction] [out.bin]
+ *
+ * FILE.csv: a header line, then comma-separated numbers; the last column is
+ * the target (class code 0..k-1 for cls).  Empty fields are missing values.
+ * Trains on a (stratified) split, prints metrics and timings, and checks
+ * that serialise -> deserialise gives a model with identical predictions.
+ * Built with ASan by test/fuzz/run.sh as a smoke test.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../src/forest.h"
+
+static double
+Now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int
+main(int argc, char **argv)
+{
+	FILE	   *fp;
+	char	   *line = NULL;
+	size_t		cap = 0;
+	ssize_t		len;
+	uint32_t	p = 0,
+				n = 0,
+				ncap = 1024,
+				i,
+				f;
+	double	  **cols;
+	double	   *target;
+	int			cls;
+	int			n_trees = argc > 3 ? atoi(argv[3]) : 100;
+	uint64_t	seed = argc > 4 ? strtoull(argv[4], NULL, 10) : 42;
+	double		tf = argc > 5 ? atof(argv[5]) : 0.2;
+	const ForestAlloc *al = &forest_malloc_allocator;
+	ForestFeature *features;
+	ForestModel m;
+	ForestData d;
+	ForestParams P;
+	uint8_t    *X;
+	uint32_t   *ycls = NULL,
+			   *train,
+			   *test,
+				ntr,
+				nte,
+				K = 0;
+	double		t0,
+				t1,
+				t2;
+	size_t		peak = 0;
+	ForestStatus rc;
+	uint8_t    *buf;
+	size_t		buflen;
+	ForestModel *m2;
+	char		detail[256];
+	double	   *proba,
+			   *proba2;
+	uint8_t    *xb;
+	int			mismatch = 0;
+
+	if (argc < 3)
+	{
+		fprintf(stderr, "usage: %s FILE.csv cls|reg [n_trees] [seed] [test_fraction] [out.bin]\n", argv[0]);
+		return 2;
+	}
+	cls = strcmp(argv[2], "cls") == 0;
+	fp = fopen(argv[1], "r");
+	if (!fp)
+	{
+		perror(argv[1]);
+		return 2;
+	}
+	if ((len = getline(&line, &cap, fp)) <= 0)
+		return 2;
+	for (i = 0; i < (uint32_t) len; i++)
+		if (line[i] == ',')
+			p++;
+	cols = calloc(p, sizeof(double *));
+	for (f = 0; f < p; f++)
+		cols[f] = malloc(ncap * sizeof(double));
+	target = malloc(ncap * sizeof(double));
+	t0 = Now();
+	while ((len = getline(&line, &cap, fp)) > 0)
+	{
+		char	   *s = line;
+
+		if (n == ncap)
+		{
+			ncap *= 2;
+			for (f = 0; f < p; f++)
+				cols[f] = realloc(cols[f], ncap * sizeof(double));
+			target = realloc(target, ncap * sizeof(double));
+		}
+		for (f = 0; f <= p; f++)
+		{
+			char	   *end;
+			double		v;
+
+			if (*s == ',' || *s == '\n' || *s == '\r' || *s == 0)
+				v = NAN;
+			else
+				v = strtod(s, &end), s = end;
+			if (f < p)
+				cols[f][n] = v;
+			else
+				target[n] = v;
+			if (*s == ',')
+				s++;
+		}
+		n++;
+	}
+	fclose(fp);
+	free(line);
+	t1 = Now();
+	fprintf(stderr, "read %u rows x %u features in %.2fs\n", n, p, t1 - t0);
+
+	features = calloc(p, sizeof(ForestFeature));
+	for (f = 0; f < p; f++)
+	{
+		char	   *nm = malloc(16);
+
+		snprintf(nm, 16, "f%u", f);
+		features[f].name = nm;
+		features[f].name_len = strlen(nm);
+		features[f].kind = FOREST_NUMERIC;
+	}
+	if (cls)
+	{
+		ycls = malloc(n * sizeof(uint32_t));
+		for (i = 0; i < n; i++)
+		{
+			ycls[i] = (uint32_t) target[i];
+			if (ycls[i] + 1 > K)
+				K = ycls[i] + 1;
+		}
+	}
+	t0 = Now();
+	rc = forest_bin_columns((const double *const *) cols, n, p, features, seed, al, &X);
+	if (rc)
+		return fprintf(stderr, "bin: %s\n", forest_strerror(rc)), 1;
+	rc = forest_split_rows(ycls, K, n, tf, seed, al, &train, &ntr, &test, &nte);
+	if (rc)
+		return fprintf(stderr, "split: %s\n", forest_strerror(rc)), 1;
+	t1 = Now();
+	fprintf(stderr, "binned + split in %.2fs (train %u, test %u)\n", t1 - t0, ntr, nte);
+
+	memset(&m, 0, sizeof(m));
+	m.task = cls ? FOREST_CLASSIFICATION : FOREST_REGRESSION;
+	m.n_features = p;
+	m.n_classes = K;
+	m.features = features;
+	if (cls)
+	{
+		m.classes = malloc(K * sizeof(char *));
+		m.class_len = malloc(K * sizeof(uint32_t));
+		for (i = 0; i < K; i++)
+		{
+			char	   *nm = malloc(16);
+
+			snprintf(nm, 16, "c%u", i);
+			m.classes[i] = nm;
+			m.class_len[i] = strlen(nm);
+		}
+	}
+	memset(&d, 0, sizeof(d));
+	d.n_rows = n;
+	d.n_features = p;
+	d.X = X;
+	d.cls = ycls;
+	d.y = target;
+	d.rows = train;
+	d.n_use = ntr;
+	memset(&P, 0, sizeof(P));
+	P.task = m.task;
+	P.n_classes = K;
+	P.n_trees = n_trees;
+	P.min_samples_leaf = 1;
+	P.sample_fraction = 1.0;
+	P.seed = seed;
+	rc = forest_train(&m, &d, &P, al, NULL, NULL, &peak);
+	t2 = Now();
+	if (rc)
+		return fprintf(stderr, "train: %s\n", forest_strerror(rc)), 1;
+	fprintf(stderr, "trained %d trees in %.2fs, %u nodes, %u leaf floats, scratch peak %.1f MB\n",
+			n_trees, t2 - t1, m.n_nodes, m.n_leafv, peak / 1e6);
+
+	rc = forest_serialize(&m, al, &buf, &buflen);
+	if (rc)
+		return fprintf(stderr, "serialize: %s\n", forest_strerror(rc)), 1;
+	t0 = Now();
+	rc = forest_deserialize(buf, buflen, al, &m2, detail, sizeof(detail));
+	t1 = Now();
+	if (rc)
+		return fprintf(stderr, "deserialize: %s: %s\n", forest_strerror(rc), detail), 1;
+	fprintf(stderr, "model %zu bytes, parsed in %.3fs\n", buflen, t1 - t0);
+
+	if (argc > 6)
+	{
+		FILE	   *o = fopen(argv[6], "wb");
+
+		fwrite(buf, 1, buflen, o);
+		fclose(o);
+	}
+
+	{
+		uint32_t	kk = cls ? K : 1;
+		double	   *x = malloc(p * sizeof(double));
+
+		proba = malloc((size_t) nte * kk * sizeof(double));
+		proba2 = malloc(kk * sizeof(double));
+		xb = malloc(p);
+		t0 = Now();
+		for (i = 0; i < nte; i++)
+			forest_predict_binned(&m, X + (size_t) test[i] * p, proba + (size_t) i * kk);
+		t1 = Now();
+		t2 = Now();
+		for (i = 0; i < nte; i++)
+			forest_predict_binned(m2, X + (size_t) test[i] * p, proba2);
+		t2 = Now() - t2;
+		for (i = 0; i < nte; i++)
+		{
+			for (f = 0; f < p; f++)
+				x[f] = cols[f][test[i]];
+			forest_bin_row(m2, x, xb);
+			forest_predict_binned(m2, xb, proba2);
+			for (f = 0; f < kk; f++)
+				if (fabs(proba2[f] - proba[(size_t) i * kk + f]) > 1e-12)
+					mismatch++;
+		}
+		fprintf(stderr, "predict %.0f rows/s (trained model), %.0f rows/s (parsed model), roundtrip mismatches %d\n",
+				nte / (t1 - t0), nte / t2, mismatch);
+		if (cls)
+		{
+			ForestClsMetrics cm;
+			uint32_t   *act = malloc(nte * sizeof(uint32_t));
+
+			for (i = 0; i < nte; i++)
+				act[i] = ycls[test[i]];
+			forest_cls_metrics(nte, K, K, act, proba, al, &cm, NULL);
+			printf("accuracy %.4f f1 %.4f auc %.4f logloss %.4f\n",
+				   cm.accuracy, cm.f1, cm.auc, cm.log_loss);
+			free(act);
+		}
+		else
+		{
+			ForestRegMetrics rm;
+			double	   *act = malloc(nte * sizeof(double));
+
+			for (i = 0; i < nte; i++)
+				act[i] = target[test[i]];
+			forest_reg_metrics(nte, act, proba, &rm);
+			printf("r2 %.4f rmse %.4f mae %.4f\n", rm.r2, rm.rmse, rm.mae);
+			free(act);
+		}
+		printf("importance:");
+		for (f = 0; f < p && f < 40; f++)
+			printf(" %.3f", m.importance[f]);
+		printf("\n");
+		free(x);
+	}
+	forest_model_free(m2, al);
+	forest_model_free(&m, al);
+	free(buf);
+	free(proba);
+	free(proba2);
+	free(xb);
+	free(X);
+	free(train);
+	free(test);
+	for (f = 0; f < p; f++)
+	{
+		free(cols[f]);
+		free((void *) features[f].name);
+		free(features[f].edges);
+	}
+	free(cols);
+	free(features);
+	if (cls)
+	{
+		for (i = 0; i < K; i++)
+			free((void *) m.classes[i]);
+		free(m.classes);
+		free(m.class_len);
+	}
+	free(ycls);
+	free(target);
+	return mismatch ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+-- Catalog-level checks for the forecasting API (docs/forecasting.md).
+BEGIN;
+SELECT plan(26);
+SET LOCAL search_path = edupredict, public;
+
+SELECT has_type('edupredict', 'school_term', 'school_term type exists');
+SELECT has_opclass('edupredict', 'school_term_ops', 'btree opclass for school_term');
+SELECT has_opclass('edupredict', 'school_term_hash_ops', 'hash opclass for school_term');
+SELECT ok(to_regoperator('edupredict.+(edupredict.school_term,integer)') IS NOT NULL, 'school_term + integer');
+SELECT ok(to_regoperator('edupredict.-(edupredict.school_term,edupredict.school_term)') IS NOT NULL, 'school_term - school_term');
+SELECT volatility_is('edupredict', 'term_of', ARRAY['date'], 'immutable', 'term_of is IMMUTABLE');
+SELECT is_strict('edupredict', 'term_start', ARRAY['school_term'], 'term_start is STRICT');
+
+SELECT is_aggregate('edupredict', 'expected_count', ARRAY['double precision'], 'expected_count is an aggregate');
+SELECT is((SELECT p.proparallel FROM pg_proc p WHERE p.oid = 'edupredict.expected_count(float8)'::regprocedure),
+		  's'::"char", 'expected_count is PARALLEL SAFE');
+SELECT isnt((SELECT a.aggcombinefn FROM pg_aggregate a WHERE a.aggfnoid = 'edupredict.expected_count(float8)'::regprocedure),
+			0::regproc, 'expected_count has a combine function');
+SELECT is((SELECT a.aggtranstype::regtype FROM pg_aggregate a WHERE a.aggfnoid = 'edupredict.expected_count(float8)'::regprocedure),
+		  'double precision[]'::regtype, 'expected_count has a concrete float8[] state');
+
+SELECT volatility_is('edupredict', 'generate_tutor_data',
+					 ARRAY['text', 'integer', 'integer', 'school_term', 'school_term'],
+					 'volatile', 'generate_tutor_data is VOLATILE (it writes tables)');
+SELECT volatility_is('edupredict', 'tutor_features', ARRAY['regclass', 'regclass', 'school_term'],
+					 'stable', 'tutor_features is STABLE');
+SELECT volatility_is('edupredict', 'train_availability',
+					 ARRAY['text', 'regclass', 'regclass', 'school_term', 'integer[]', 'integer', 'bigint', 'integer'],
+					 'volatile', 'train_availability is VOLATILE (it writes the registry)');
+SELECT volatility_is('edupredict', 'predict_availability',
+					 ARRAY['text', 'regclass', 'regclass', 'school_term', 'regclass'],
+					 'stable', 'predict_availability is STABLE');
+SELECT volatility_is('edupredict', 'supply_demand',
+					 ARRAY['text', 'regclass', 'regclass', 'regclass', 'school_term', 'regclass'],
+					 'stable', 'supply_demand is STABLE');
+SELECT function_returns('edupredict', 'expected_count_final', ARRAY['double precision[]'], 'count_distribution',
+						'expected_count returns count_distribution');
+
+-- Errors with their SQLSTATEs.
+SELECT throws_ok($$SELECT 'Summer 2023'::edupredict.school_term$$, '22P02', NULL, 'bad term text is 22P02');
+SELECT throws_ok($$SELECT '10000 Spring'::edupredict.school_term$$, '22008', NULL, 'year out of range is 22008');
+SELECT throws_ok($$SELECT '9999 Autumn'::edupredict.school_term + 1$$, '22008', NULL, 'arithmetic overflow is 22008');
+SELECT throws_ok($$SELECT edupredict.expected_count(p) FROM (VALUES ('NaN'::float8)) v(p)$$, '22023', NULL,
+				 'NaN probability is 22023');
+SELECT throws_ok($$SELECT edupredict.expected_count(p) FROM (VALUES (1.5::float8)) v(p)$$, '22023', NULL,
+				 'probability above 1 is 22023');
+SELECT throws_ok($$SELECT edupredict.expected_count_final('{1,2,3}')$$, '22000', NULL, 'forged state is 22000');
+
+CREATE TEMP TABLE tap_tutors (tutor_id int, registered_on date);
+CREATE TEMP TABLE tap_placements (tutor_id int, term edupredict.school_term);
+INSERT INTO tap_placements VALUES (1, '2020 Spring');
+SELECT throws_ok($$SELECT * FROM edupredict.tutor_features('tap_tutors', 'tap_placements', '2021 Spring')$$,
+				 '42703', 'column "phd_end" does not exist in tutors relation tap_tutors',
+				 'a missing column is 42703 and named');
+SELECT throws_ok($$SELECT * FROM edupredict.predict_availability('tap_no_such_model', 'tap_tutors', 'tap_placements', '2021 Spring')$$,
+				 '42704', NULL, 'an unknown model is 42704');
+SELECT throws_ok($$SELECT * FROM edupredict.train_availability('tap_m', 'tap_tutors', 'tap_placements', '2020 Summer')$$,
+				 '42703', NULL, 'train_availability checks the tutors columns first');
+
+SELECT * FROM finish();
+ROLLBACK;
