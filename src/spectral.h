@@ -93,6 +93,9 @@ extern SpectralStatus spectral_cluster(const SpectralEnv *env,
 									   int *labels,
 									   SpectralStats *stats);
 
+/* Make OpenBLAS single-threaded without helper threads; call once at load. */
+extern void spectral_blas_single_thread(void);
+
 /* Distance between two points in the units of the input (km if geographic). */
 extern double spectral_distance(bool geographic, double x1, double y1,
 								double x2, double y2);

@@ -13,8 +13,9 @@
  * step cap is reached; memory is O(steps * n), never O(n^2).
  *
  * LAPACK runs through LAPACKE's _work interfaces with column-major arrays
- * and workspace from our allocator.  OpenBLAS is told to use one thread
- * before every call, so the backend stays single-threaded and cancellable.
+ * and workspace from our allocator.  OpenBLAS is made single-threaded once at
+ * load (spectral_blas_single_thread), so the backend stays single-threaded
+ * and cancellable.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,21 +34,32 @@
 #define LANCZOS_MAX_STEPS 200
 #define LANCZOS_CHECK_EVERY 10
 #define LANCZOS_TOL 1e-3
+#define LANCZOS_BASIS_DOUBLES 33554432.0
 
 /*
- * Pin OpenBLAS (when it is the BLAS behind LAPACKE) to one thread.  Looked
- * up at run time so that the reference BLAS works too.  Users should also
- * start the server with OPENBLAS_NUM_THREADS=1 so that no idle helper
- * threads are created when the library loads (docs/clustering.md).
+ * Make OpenBLAS (when it is the BLAS behind LAPACKE) single-threaded and stop
+ * its helper threads.  Called once when the module loads (from _PG_init, in
+ * the postmaster when preloaded): OpenBLAS starts a thread pool when it is
+ * loaded, and re-creates it lazily in a forked child on the first call to
+ * openblas_set_num_threads or the first multi-threaded routine.  With the
+ * thread count set to 1 before any fork and the pool shut down, backends
+ * inherit the setting and never start helper threads, so every LAPACK call
+ * runs in the backend's own thread.  Symbols are looked up at run time so
+ * that the reference BLAS works too.  Must not be called per query: in a
+ * forked backend openblas_set_num_threads itself re-creates the pool.
  */
-static void
-SpectralBlasSingleThread(void)
+void
+spectral_blas_single_thread(void)
 {
 	void		(*set_threads) (int);
+	int			(*shutdown) (void);
 
 	*(void **) (&set_threads) = dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
+	*(void **) (&shutdown) = dlsym(RTLD_DEFAULT, "blas_thread_shutdown_");
 	if (set_threads)
 		set_threads(1);
+	if (shutdown)
+		shutdown();
 }
 
 /* Local copy of the subgraph with symmetric normalised weights. */
@@ -221,7 +233,6 @@ TridiagonalTop(SpectralCtx *ctx, const double *alpha, const double *beta, int j,
 
 	memcpy(d, alpha, sizeof(double) * j);
 	memcpy(e, beta, sizeof(double) * j);
-	SpectralBlasSingleThread();
 	info = LAPACKE_dstevr_work(LAPACK_COL_MAJOR, 'V', 'I', j, d, e, 0.0, 0.0,
 							   j - nev + 1, j, 0.0, &found, theta, z, j,
 							   isuppz, &wq, -1, &iwq, -1);
@@ -261,6 +272,15 @@ LanczosTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
 
 	if (maxsteps > LANCZOS_MAX_STEPS)
 		maxsteps = LANCZOS_MAX_STEPS;
+	/* keep the Krylov basis within LANCZOS_BASIS_DOUBLES (256 MB) */
+	if ((double) maxsteps * m > LANCZOS_BASIS_DOUBLES)
+	{
+		maxsteps = (int) (LANCZOS_BASIS_DOUBLES / m);
+		if (maxsteps < nev + 10)
+			maxsteps = nev + 10;
+		if (maxsteps > m - (defl ? 1 : 0))
+			maxsteps = m - (defl ? 1 : 0);
+	}
 	if (maxsteps < nev)
 		return SPECTRAL_ERR_ARGUMENT;
 	V = spectral_alloc(ctx, (size_t) m * (maxsteps + 1), sizeof(double));
@@ -395,7 +415,6 @@ DenseTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
 				a[(size_t) c * m + r] -= 3.0 * defl[r] * defl[c];
 		}
 	}
-	SpectralBlasSingleThread();
 	info = LAPACKE_dsyevr_work(LAPACK_COL_MAJOR, 'V', 'I', 'U', m, a, m, 0.0, 0.0,
 							   m - nev + 1, m, 0.0, &found, wv, z, m, isuppz,
 							   &wq, -1, &iwq, -1);

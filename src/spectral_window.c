@@ -49,9 +49,10 @@ static int	cluster_max_points = 1000000;
 void
 edupredict_spectral_init(void)
 {
+	spectral_blas_single_thread();
 	DefineCustomIntVariable("edupredict.cluster_max_points",
 							"Largest number of points balanced_spectral_cluster accepts in one partition.",
-							"Memory grows linearly with the number of points (about 2 kB per point at the default neighbour count).",
+							"Memory grows linearly with the number of points (a few kB per point at the default neighbour count).",
 							&cluster_max_points,
 							1000000, 1, SPECTRAL_MAX_POINTS,
 							PGC_USERSET, 0,
@@ -413,7 +414,7 @@ ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("no number of hubs fits sizes %d to %d", min_size, max_size),
-					 errdetail("The partition has %d points: %d hubs give sizes %d to %d and %d hubs give sizes %d to %d.",
+					 errdetail("The partition has %d points: with %d hub(s) sizes would be %d to %d, with %d hub(s) %d to %d.",
 							   n, k1, a1, b1, k2, a2, b2),
 					 errhint("Widen the size range so that it contains one of these.")));
 		}
@@ -425,7 +426,7 @@ ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("k must be between 1 and the number of points"),
 					 n > 0 ?
-					 errdetail("k is %d; the partition has %d non-empty points, so k can be 1 to %d.",
+					 errdetail("k is %d; the partition has %d non-empty point(s), so k can be 1 to %d.",
 							   k, n, n) :
 					 errdetail("k is %d; the partition has no non-empty points.", k)));
 		SizesForK(n, k, &min_size, &max_size);
@@ -542,6 +543,15 @@ balanced_spectral_cluster_range(PG_FUNCTION_ARGS)
 /* hub_summary(geom geometry[], hub integer[])                        */
 /* ---------------------------------------------------------------- */
 
+static int
+Int32Cmp(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a,
+				y = *(const int32 *) b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
 Datum
 hub_summary(PG_FUNCTION_ARGS)
 {
@@ -563,7 +573,8 @@ hub_summary(PG_FUNCTION_ARGS)
 			   *ys;
 	int		   *labels;
 	int			n = 0;
-	int			maxhub = -1;
+	int			nhubs = 0;
+	int32	   *hubval;
 	int32		srid = 0;
 	bool		have_srid = false;
 	bool		geographic;
@@ -584,7 +595,7 @@ hub_summary(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("geom and hub arrays must have the same length"),
-				 errdetail("geom has %d elements and hub has %d.", ng, nh)));
+				 errdetail("geom has %d element(s) and hub has %d.", ng, nh)));
 	if (ng > cluster_max_points)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -605,15 +616,6 @@ hub_summary(PG_FUNCTION_ARGS)
 		if (gnulls[i] || hnulls[i])
 			continue;
 		h = DatumGetInt32(hvals[i]);
-		if (h < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("hub numbers must not be negative"),
-					 errdetail("Element %d has hub %d.", i + 1, h)));
-		if (h >= ng)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("hub number %d is not below the number of points (%d)", h, ng)));
 		if (!ReadPoint(pf, gvals[i], &xs[n], &ys[n], &psrid))
 			continue;
 		if (!have_srid)
@@ -628,8 +630,6 @@ hub_summary(PG_FUNCTION_ARGS)
 					 errdetail("Element %d has SRID %d, earlier elements have SRID %d.",
 							   i + 1, psrid, srid)));
 		labels[n] = h;
-		if (h > maxhub)
-			maxhub = h;
 		n++;
 	}
 	if (n == 0)
@@ -639,9 +639,22 @@ hub_summary(PG_FUNCTION_ARGS)
 		CheckCoordinates(geographic, xs[i], ys[i]);
 	/* km: great-circle distances are km already; planar units are taken as metres */
 	scale = geographic ? 1.0 : 0.001;
-	hs = palloc(sizeof(SpectralHubStat) * (maxhub + 1));
-	spectral_hub_stats(&env, n, xs, ys, labels, maxhub + 1, geographic, hs);
-	for (int h = 0; h <= maxhub; h++)
+	/* hub numbers are arbitrary integers: map them to 0..nhubs-1 */
+	hubval = palloc(sizeof(int32) * n);
+	memcpy(hubval, labels, sizeof(int32) * n);
+	qsort(hubval, n, sizeof(int32), Int32Cmp);
+	for (int i = 0; i < n; i++)
+		if (i == 0 || hubval[i] != hubval[nhubs - 1])
+			hubval[nhubs++] = hubval[i];
+	for (int i = 0; i < n; i++)
+	{
+		int32	   *pos = bsearch(&labels[i], hubval, nhubs, sizeof(int32), Int32Cmp);
+
+		labels[i] = (int) (pos - hubval);
+	}
+	hs = palloc(sizeof(SpectralHubStat) * nhubs);
+	spectral_hub_stats(&env, n, xs, ys, labels, nhubs, geographic, hs);
+	for (int h = 0; h < nhubs; h++)
 	{
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
@@ -652,7 +665,7 @@ hub_summary(PG_FUNCTION_ARGS)
 			continue;
 		pt = FunctionCall2(&pf->makepoint, Float8GetDatum(hs[h].cx), Float8GetDatum(hs[h].cy));
 		pt = FunctionCall2(&pf->setsrid, pt, Int32GetDatum(srid));
-		values[0] = Int32GetDatum(h);
+		values[0] = Int32GetDatum(hubval[h]);
 		values[1] = Int32GetDatum(hs[h].size);
 		values[2] = pt;
 		values[3] = Float8GetDatum(hs[h].mean_dist * scale);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Inside a throwaway cluster (scripts/with_cluster.sh): load the data, time
+# edupredict and PostGIS ST_ClusterKMeans, export points and labels to $1.
+set -euo pipefail
+d=$1
+q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+q -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;"
+q -f data/london_schools_wlz/load.sql >/dev/null
+q -c 'SET client_min_messages = warning' -f bench/cluster_national.sql >/dev/null
+q -c "\copy (SELECT school_id, ST_X(geom), ST_Y(geom) FROM edupredict_data.schools ORDER BY 1) TO '$d/london.csv' CSV"
+q -c "\copy (SELECT point_id, ST_X(geom), ST_Y(geom) FROM edupredict_data.schools_national ORDER BY 1) TO '$d/national.csv' CSV"
+
+# one timed statement in a fresh backend: NAME, SELECT producing (id, hub)
+run() {
+  local name=$1 sql=$2
+  out=$(q <<SQL
+SELECT count(*) FROM edupredict_data.schools WHERE false;
+\timing on
+CREATE TEMP TABLE res AS $sql;
+\timing off
+SELECT 'VmHWM: ' || substring(pg_read_file('/proc/self/status') from 'VmHWM:\s*(\d+)') || ' kB' AS hwm \gset
+\echo :hwm
+\copy res TO '$d/labels_$name.csv' CSV HEADER
+SQL
+)
+  ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -1)
+  kb=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' <<<"$out" | tail -1)
+  echo "time $name $(awk "BEGIN{printf \"%.3f\", $ms/1000}") hwm_kb=$kb"
+}
+S=edupredict_data.schools
+N=edupredict_data.schools_national
+run edupredict_k6 "SELECT school_id, edupredict.balanced_spectral_cluster(geom, 6) OVER () AS hub FROM $S"
+run edupredict_r30_40 "SELECT school_id, edupredict.balanced_spectral_cluster(geom, min_size => 30, max_size => 40) OVER () AS hub FROM $S"
+run postgis_kmeans_k6 "SELECT school_id, ST_ClusterKMeans(geom, 6) OVER () AS hub FROM $S"
+run postgis_kmeans_r30_40 "SELECT school_id, ST_ClusterKMeans(geom, 111) OVER () AS hub FROM $S"
+run national_edupredict_r30_40 "SELECT point_id, edupredict.balanced_spectral_cluster(geom, min_size => 30, max_size => 40) OVER () AS hub FROM $N"
+run national_postgis_kmeans_r30_40 "SELECT point_id, ST_ClusterKMeans(geom, 778) OVER () AS hub FROM $N"
