@@ -108,6 +108,20 @@ FROM (SELECT hub, count(*) AS size
                               ELSE 'SRID=4326;POINT(-0.2 51.6)'::geometry END AS g
                   FROM generate_series(1, 80) i) d) s
       GROUP BY hub) t;
+-- many hubs over two duplicated points with a wide neighbourhood: the
+-- bisection meets complete subgraphs whose spectra are one tight cluster
+-- (MRRR dsyevr wrote outside its workspace here and crashed the backend)
+SELECT count(*) AS hubs, min(size), max(size)
+FROM (SELECT hub, count(*) AS size
+      FROM (SELECT balanced_spectral_cluster(ST_MakePoint(i % 2, 0), k => 77, n_neighbors => 85,
+                                             seed => 45) OVER () AS hub
+            FROM generate_series(1, 118) i) d
+      GROUP BY hub) t;
+SELECT count(*) AS hubs, min(size), max(size)
+FROM (SELECT hub, count(*) AS size
+      FROM (SELECT balanced_spectral_cluster(ST_MakePoint(0, 0), k => 20, n_neighbors => 200) OVER () AS hub
+            FROM generate_series(1, 450) i) d
+      GROUP BY hub) t;
 -- two well separated groups of duplicates split cleanly into 2 hubs
 SELECT x, count(DISTINCT hub) AS hubs
 FROM (SELECT ST_X(g) AS x, balanced_spectral_cluster(g, 2) OVER () AS hub
@@ -181,7 +195,13 @@ FROM edupredict_data.schools LIMIT 1;
 -- 100 points cannot make hubs of 30 to 32: 3 hubs are 33 or 34, 4 hubs 25
 SELECT balanced_spectral_cluster(geom, min_size => 30, max_size => 32) OVER ()
 FROM (SELECT geom FROM edupredict_data.schools ORDER BY school_id LIMIT 100) s;
+-- sizes near INT_MAX: no overflow in the hub-count hint (was a division by zero)
+SELECT balanced_spectral_cluster(geom, min_size => 2147483647, max_size => 2147483647) OVER ()
+FROM (SELECT geom FROM edupredict_data.schools ORDER BY school_id LIMIT 3) s;
+SELECT balanced_spectral_cluster(geom, min_size => 1073741824, max_size => 2147483647) OVER ()
+FROM (SELECT geom FROM edupredict_data.schools ORDER BY school_id LIMIT 3) s;
 SELECT balanced_spectral_cluster(geom, 6, n_neighbors => 0) OVER () FROM edupredict_data.schools LIMIT 1;
+SELECT balanced_spectral_cluster(geom, 6, n_neighbors => -1) OVER () FROM edupredict_data.schools LIMIT 1;
 SELECT balanced_spectral_cluster(geom, 6, n_neighbors => 1000) OVER () FROM edupredict_data.schools LIMIT 1;
 SELECT balanced_spectral_cluster(geom, 6, seed => NULL) OVER () FROM edupredict_data.schools LIMIT 1;
 -- mixed SRIDs in one partition
@@ -193,6 +213,17 @@ FROM (VALUES ('SRID=990001;POINT(0 0)'::geometry), ('SRID=990001;POINT(1 1)')) v
 -- latitude out of range for a geographic SRID
 SELECT balanced_spectral_cluster(g, 2) OVER ()
 FROM (VALUES ('SRID=4326;POINT(0 0)'::geometry), ('SRID=4326;POINT(0 95)')) v(g);
+-- planar coordinates whose squared distances overflow are refused (they left
+-- hub numbers unset); 1e14 is still clustered with exact sizes
+SELECT balanced_spectral_cluster(g, 2) OVER ()
+FROM (VALUES ('POINT(1e305 0)'::geometry), ('POINT(-1e305 1)'), ('POINT(0 1e305)')) v(g);
+SELECT balanced_spectral_cluster(g, 2) OVER ()
+FROM (VALUES ('POINT(0 0)'::geometry), ('POINT(0 -1.5e15)')) v(g);
+SELECT hub, count(*)
+FROM (SELECT balanced_spectral_cluster(ST_MakePoint(((i * 7919) % 1000) * 1e11 * (1 - 2 * (i % 2)),
+                                                    ((i * 104729) % 997) * 1e11), 5) OVER () AS hub
+      FROM generate_series(1, 500) i) s
+GROUP BY hub ORDER BY hub;
 -- the positional three-integer call is ambiguous between the two forms
 SELECT balanced_spectral_cluster(geom, 30, 40) OVER () FROM edupredict_data.schools LIMIT 1;
 -- partition size cap
@@ -202,6 +233,7 @@ RESET edupredict.cluster_max_points;
 -- hub_summary argument errors
 SELECT * FROM hub_summary(ARRAY['POINT(0 0)']::geometry[], ARRAY[0, 1]);
 SELECT * FROM hub_summary(ARRAY['SRID=4326;POINT(0 0)', 'POINT(1 1)']::geometry[], ARRAY[0, 0]);
+SELECT * FROM hub_summary(ARRAY['POINT(1.7e308 0)', 'POINT(1.7e308 0)']::geometry[], ARRAY[0, 0]);
 
 -- cancellation: a large input stops at the statement timeout
 SET statement_timeout = '500ms';

@@ -91,6 +91,16 @@ SELECT edupredict.sha256_pii('x', '');
 SELECT length(edupredict.sha256_pii(repeat('a', 1048576))) AS one_mib;
 SELECT edupredict.sha256_pii(repeat('a', 1048577));
 SELECT edupredict.sha256_pii(repeat('x', 2000000), 'email');
+-- Long runs of combining marks are refused: Unicode normalisation sorts each
+-- run in quadratic time that cannot be cancelled (half an hour for 1 MiB).
+-- Accented letters start a new run; 64 marks in a row are fine, 129 are not.
+SELECT edupredict.sha256_pii(E'a' || repeat(E'\u0301\u0316', 250000), 'name');
+SELECT edupredict.sha256_pii(E'a' || repeat(E'\u0301\u0316', 65), 'text');
+SELECT edupredict.sha256_pii(repeat(E'\U0001D16D\U0001D165', 65), 'text');
+SELECT edupredict.sha256_pii(E'a' || repeat(E'\u0301\u0316', 32), 'text')
+     = edupredict.sha256_pii(E'a' || repeat(E'\u0316\u0301', 32), 'text') AS canonical_order,
+       length(edupredict.sha256_pii(repeat(E'\u00e9', 5000) || repeat(E'a\u0301\u0316', 1000), 'name')) AS accented_ok,
+       length(edupredict.sha256_pii(repeat('a' || repeat(E'\u0301\u0316', 64), 4000), 'text')) AS runs_of_128_ok;
 
 -- A mistyped edupredict.* setting is an error, not a silent placeholder.
 SET edupredict.pii_kye = 'typo';

@@ -13,10 +13,83 @@
 
 #include "catalog/pg_collation.h"
 #include "common/unicode_norm.h"
+#include "common/unicode_norm_table.h"
 #include "mb/pg_wchar.h"
 #include "utils/formatting.h"
 
 #include "pii.h"
+
+/*
+ * Longest run of code points that may decompose to combining marks.
+ * unicode_normalize() puts each run of marks in canonical order by insertion
+ * sort, without checking for interrupts, so a long run costs quadratic time
+ * that cannot be cancelled (a 1 MB value of alternating U+0301 U+0316 would
+ * take about half an hour).  Unicode's Stream-Safe Text Format allows 30
+ * marks in a row; real names and addresses have a few.
+ */
+#define PII_MAX_MARK_RUN 128
+
+static int
+DecompCmp(const void *key, const void *entry)
+{
+	pg_wchar	c = *(const pg_wchar *) key;
+	uint32		e = ((const pg_unicode_decomposition *) entry)->codepoint;
+
+	return c < e ? -1 : (c > e ? 1 : 0);
+}
+
+static const pg_unicode_decomposition *
+FindDecomp(pg_wchar c)
+{
+	if (c < 0x80)
+		return NULL;
+	return bsearch(&c, UnicodeDecompMain, lengthof(UnicodeDecompMain),
+				   sizeof(pg_unicode_decomposition), DecompCmp);
+}
+
+/*
+ * Bounds the marks in a row, counting conservatively.  A code point without
+ * an entry in PostgreSQL's table is a starter that decomposes to itself and
+ * ends the run (the sort never moves marks across it).  A starter whose
+ * decomposition begins with a starter (e acute: e, U+0301) starts a new run
+ * of at most three marks.  Anything else adds the code points it may expand
+ * to.
+ */
+static void
+CheckMarkRuns(const pg_wchar *wide, int nchars)
+{
+	int			run = 0;
+
+	for (int i = 0; i < nchars; i++)
+	{
+		const pg_unicode_decomposition *e = FindDecomp(wide[i]);
+
+		if (e == NULL)
+		{
+			run = 0;
+			continue;
+		}
+		if (e->comb_class == 0 && DECOMPOSITION_SIZE(e) > 0)
+		{
+			pg_wchar	first = DECOMPOSITION_IS_INLINE(e) ? e->dec_index :
+				UnicodeDecomp_codepoints[e->dec_index];
+			const pg_unicode_decomposition *f = FindDecomp(first);
+
+			if (f == NULL || f->comb_class == 0)
+			{
+				run = 3;
+				continue;
+			}
+		}
+		run += e->comb_class != 0 && DECOMPOSITION_SIZE(e) <= 1 ? 1 : 4;
+		if (run > PII_MAX_MARK_RUN)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many combining characters in a row for sha256_pii"),
+					 errdetail("At most %d combining characters may follow one another.",
+							   PII_MAX_MARK_RUN)));
+	}
+}
 
 static const char *const kind_names[] = {"text", "email", "name", "postcode", "phone"};
 
@@ -221,6 +294,7 @@ ToUtf8Nfc(char *s, int len, int *out_len)
 		p += pg_utf_mblen(p);
 	}
 	wide[nchars] = 0;
+	CheckMarkRuns(wide, nchars);
 
 	if (unicode_is_normalized_quickcheck(UNICODE_NFC, wide) == UNICODE_NORM_QC_YES)
 	{

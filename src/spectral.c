@@ -134,7 +134,7 @@ spectral_hubs_for_range(int n, int min_size, int max_size, int *k_lo, int *k_hi)
 	*k_hi = (int) hi;
 	if (lo > hi)
 		return 0;
-	target = (double) n / ((min_size + max_size) / 2.0);
+	target = (double) n / (((double) min_size + max_size) / 2.0);
 	for (long k = lo; k <= hi; k++)
 	{
 		if (best == 0 || fabs(k - target) < fabs(best - target))
@@ -1149,7 +1149,9 @@ spectral_cluster(const SpectralEnv *env, const SpectralInput *in, int *labels,
 		(long) k * lo > n || (long) k * hi < n || in->n_neighbors < 0)
 		return SPECTRAL_ERR_ARGUMENT;
 	for (int i = 0; i < n; i++)
-		if (!isfinite(in->x[i]) || !isfinite(in->y[i]))
+		if (!isfinite(in->x[i]) || !isfinite(in->y[i]) ||
+			(!in->geographic && (fabs(in->x[i]) > SPECTRAL_MAX_PLANAR_COORD ||
+								 fabs(in->y[i]) > SPECTRAL_MAX_PLANAR_COORD)))
 			return SPECTRAL_ERR_ARGUMENT;
 
 	nn = in->n_neighbors > 0 ? in->n_neighbors : SPECTRAL_DEFAULT_NEIGHBORS;
@@ -1216,7 +1218,8 @@ spectral_cluster(const SpectralEnv *env, const SpectralInput *in, int *labels,
 
 				BalancedKMeansEmbedding(&ctx, emb, n, k, k, lo, hi, &rng, trial);
 				obj = Refine(&ctx, in, &pts, k, lo, hi, trial);
-				if (obj < best)
+				/* the first start always counts: a NaN objective never compares less */
+				if (r == 0 || obj < best)
 				{
 					best = obj;
 					memcpy(labels, trial, sizeof(int) * n);

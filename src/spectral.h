@@ -28,6 +28,11 @@
 #define SPECTRAL_DEFAULT_NEIGHBORS 10
 /* Largest n_neighbors accepted from a caller. */
 #define SPECTRAL_MAX_NEIGHBORS 200
+/*
+ * Largest absolute planar coordinate accepted: squared differences of larger
+ * values overflow double, and infinite costs leave the assignment undefined.
+ */
+#define SPECTRAL_MAX_PLANAR_COORD 1e15
 /* Largest number of points accepted (arrays are indexed by int). */
 #define SPECTRAL_MAX_POINTS 50000000
 

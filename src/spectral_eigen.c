@@ -5,10 +5,11 @@
  *	  a (sub)graph.  PostgreSQL-free.
  *
  * Small problems (at most SPECTRAL_DENSE_MAX vertices) form S densely and
- * call LAPACKE dsyevr for the wanted eigenpairs only.  Larger ones run the
+ * call LAPACKE dsyev for all eigenpairs (see DenseTop for why not a
+ * subset).  Larger ones run the
  * Lanczos process on the sparse S with full reorthogonalisation (classical
  * Gram-Schmidt applied twice, "twice is enough"), solve the small
- * tridiagonal problem with LAPACKE dstevr every few steps and stop when the
+ * tridiagonal problem with LAPACKE dstev every few steps and stop when the
  * Ritz residual estimates |beta_j z_ji| of the wanted pairs are small or the
  * step cap is reached; memory is O(steps * n), never O(n^2).
  *
@@ -213,7 +214,10 @@ RandomUnit(SpectralRng *rng, double *v, int m)
 
 /*
  * Tridiagonal eigenproblem of order j: the top nev eigenpairs, ascending.
- * theta gets nev values, z gets nev columns of length j.
+ * theta gets nev values, z gets nev columns of length j.  All pairs by
+ * implicit QL/QR (dstev), never the bisection and inverse iteration
+ * (dstebz, dstein) that dstevr and dstevx use for a subset: see DenseTop.
+ * j is at most LANCZOS_MAX_STEPS, so all pairs are cheap.
  */
 static SpectralStatus
 TridiagonalTop(SpectralCtx *ctx, const double *alpha, const double *beta, int j,
@@ -221,36 +225,23 @@ TridiagonalTop(SpectralCtx *ctx, const double *alpha, const double *beta, int j,
 {
 	double	   *d = spectral_alloc(ctx, j, sizeof(double));
 	double	   *e = spectral_alloc(ctx, j, sizeof(double));
-	int		   *isuppz = spectral_alloc(ctx, 2 * (size_t) j, sizeof(int));
-	double		wq;
-	lapack_int	iwq;
-	lapack_int	found = 0;
+	double	   *zall = spectral_alloc(ctx, (size_t) j * j, sizeof(double));
+	double	   *work = spectral_alloc(ctx, 2 * (size_t) j, sizeof(double));
 	lapack_int	info;
-	double	   *work;
-	lapack_int *iwork;
-	lapack_int	lwork,
-				liwork;
 
 	memcpy(d, alpha, sizeof(double) * j);
 	memcpy(e, beta, sizeof(double) * j);
-	info = LAPACKE_dstevr_work(LAPACK_COL_MAJOR, 'V', 'I', j, d, e, 0.0, 0.0,
-							   j - nev + 1, j, 0.0, &found, theta, z, j,
-							   isuppz, &wq, -1, &iwq, -1);
-	if (info != 0)
-		return SPECTRAL_ERR_LAPACK;
-	lwork = (lapack_int) wq + 1;
-	liwork = iwq + 1;
-	work = spectral_alloc(ctx, lwork, sizeof(double));
-	iwork = spectral_alloc(ctx, liwork, sizeof(lapack_int));
-	info = LAPACKE_dstevr_work(LAPACK_COL_MAJOR, 'V', 'I', j, d, e, 0.0, 0.0,
-							   j - nev + 1, j, 0.0, &found, theta, z, j,
-							   isuppz, work, lwork, iwork, liwork);
+	info = LAPACKE_dstev_work(LAPACK_COL_MAJOR, 'V', j, d, e, zall, j, work);
+	if (info == 0)
+	{
+		memcpy(theta, d + (j - nev), sizeof(double) * nev);
+		memcpy(z, zall + (size_t) (j - nev) * j, sizeof(double) * (size_t) j * nev);
+	}
 	spectral_free(ctx, work);
-	spectral_free(ctx, iwork);
+	spectral_free(ctx, zall);
 	spectral_free(ctx, d);
 	spectral_free(ctx, e);
-	spectral_free(ctx, isuppz);
-	if (info != 0 || found != nev)
+	if (info != 0)
 		return SPECTRAL_ERR_LAPACK;
 	return SPECTRAL_OK;
 }
@@ -390,16 +381,9 @@ DenseTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
 	int			m = sg->m;
 	double	   *a = spectral_alloc(ctx, (size_t) m * m, sizeof(double));
 	double	   *wv = spectral_alloc(ctx, m, sizeof(double));
-	double	   *z = spectral_alloc(ctx, (size_t) m * nev, sizeof(double));
-	int		   *isuppz = spectral_alloc(ctx, 2 * (size_t) m, sizeof(int));
-	double		wq;
-	lapack_int	iwq;
-	lapack_int	found = 0;
+	double		wq = 0.0;
 	lapack_int	info;
-	double	   *work;
-	lapack_int *iwork;
-	lapack_int	lwork,
-				liwork;
+	double	   *work = NULL;
 
 	memset(a, 0, sizeof(double) * m * m);
 	for (int i = 0; i < m; i++)
@@ -415,34 +399,39 @@ DenseTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
 				a[(size_t) c * m + r] -= 3.0 * defl[r] * defl[c];
 		}
 	}
-	info = LAPACKE_dsyevr_work(LAPACK_COL_MAJOR, 'V', 'I', 'U', m, a, m, 0.0, 0.0,
-							   m - nev + 1, m, 0.0, &found, wv, z, m, isuppz,
-							   &wq, -1, &iwq, -1);
-	if (info != 0)
-		return SPECTRAL_ERR_LAPACK;
-	lwork = (lapack_int) wq + 1;
-	liwork = iwq + 1;
-	work = spectral_alloc(ctx, lwork, sizeof(double));
-	iwork = spectral_alloc(ctx, liwork, sizeof(lapack_int));
-	spectral_check_interrupts(ctx);
-	info = LAPACKE_dsyevr_work(LAPACK_COL_MAJOR, 'V', 'I', 'U', m, a, m, 0.0, 0.0,
-							   m - nev + 1, m, 0.0, &found, wv, z, m, isuppz,
-							   work, lwork, iwork, liwork);
-	if (info == 0 && found == nev)
+
+	/*
+	 * All pairs by implicit QL/QR (dsyev), never the bisection and inverse
+	 * iteration (dstebz, dstein) that dsyevr and dsyevx use for a subset:
+	 * with the top eigenvalue inside a cluster of equal ones (a complete
+	 * subgraph of duplicate points), that path of OpenBLAS 0.3.21 (Debian 12)
+	 * writes one element before its integer workspace, corrupting the heap
+	 * (a backend crash in pfree).  m <= SPECTRAL_DENSE_MAX keeps this cheap.
+	 */
+	info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', m, a, m, wv, &wq, -1);
+	if (info == 0 && !(wq >= 1.0 && wq < 1e9))
+		info = -1;
+	if (info == 0)
 	{
+		work = spectral_alloc(ctx, (lapack_int) wq + 1, sizeof(double));
+		spectral_check_interrupts(ctx);
+		info = LAPACKE_dsyev_work(LAPACK_COL_MAJOR, 'V', 'U', m, a, m, wv,
+								  work, (lapack_int) wq + 1);
+	}
+	if (info == 0)
+	{
+		/* eigenvalues ascend: column m-1-c is the c-th largest */
 		for (int c = 0; c < nev; c++)
-			memcpy(vec + (size_t) c * m, z + (size_t) (nev - 1 - c) * m,
+			memcpy(vec + (size_t) c * m, a + (size_t) (m - 1 - c) * m,
 				   sizeof(double) * m);
 	}
-	spectral_free(ctx, work);
-	spectral_free(ctx, iwork);
+	if (work)
+		spectral_free(ctx, work);
 	spectral_free(ctx, a);
 	spectral_free(ctx, wv);
-	spectral_free(ctx, z);
-	spectral_free(ctx, isuppz);
 	if (ctx->stats)
 		ctx->stats->dense_solves++;
-	if (info != 0 || found != nev)
+	if (info != 0)
 		return SPECTRAL_ERR_LAPACK;
 	return SPECTRAL_OK;
 }

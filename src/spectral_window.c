@@ -52,10 +52,10 @@ edupredict_spectral_init(void)
 	spectral_blas_single_thread();
 	DefineCustomIntVariable("edupredict.cluster_max_points",
 							"Largest number of points balanced_spectral_cluster accepts in one partition.",
-							"Memory grows linearly with the number of points (a few kB per point at the default neighbour count).",
+							"Memory grows linearly with the number of points (about 2.5 kB per point at the default neighbour count). Only superusers can change it: it protects the server's memory.",
 							&cluster_max_points,
 							1000000, 1, SPECTRAL_MAX_POINTS,
-							PGC_USERSET, 0,
+							PGC_SUSET, 0,
 							NULL, NULL, NULL);
 }
 
@@ -198,6 +198,12 @@ CheckCoordinates(bool geographic, double x, double y)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("geometry coordinates must be finite")));
+	if (!geographic && (fabs(x) > SPECTRAL_MAX_PLANAR_COORD || fabs(y) > SPECTRAL_MAX_PLANAR_COORD))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("planar coordinates out of range"),
+				 errdetail("Coordinates must be within -%g..%g.",
+						   SPECTRAL_MAX_PLANAR_COORD, SPECTRAL_MAX_PLANAR_COORD)));
 	if (geographic && (y < -90.0 || y > 90.0 || x < -360.0 || x > 360.0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -300,6 +306,7 @@ ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 				max_size = 0,
 				n_neighbors,
 				seed;
+	bool		nn_null;
 	int			argbase;
 	SpectralInput in;
 	SpectralEnv env;
@@ -323,10 +330,11 @@ ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 		k = ArgInt(winobj, 1, "k", false, 0);
 		argbase = 2;
 	}
-	n_neighbors = ArgInt(winobj, argbase, "n_neighbors", true, -1);
+	(void) WinGetFuncArgCurrent(winobj, argbase, &nn_null);
+	n_neighbors = ArgInt(winobj, argbase, "n_neighbors", true, 0);
 	seed = ArgInt(winobj, argbase + 1, "seed", false, 0);
-	if (n_neighbors == -1)
-		n_neighbors = 0;		/* NULL: the default */
+	if (nn_null)
+		n_neighbors = 0;		/* NULL: the default (an explicit -1 is an error) */
 	else if (n_neighbors < 1 || n_neighbors > SPECTRAL_MAX_NEIGHBORS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -401,7 +409,7 @@ ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 			k = 0;				/* no points: no hubs, every row is NULL */
 		else if (k == 0)
 		{
-			int			mid = (min_size + max_size + 1) / 2;
+			int			mid = (int) (((int64) min_size + max_size + 1) / 2);
 			int			k1 = n / mid > 0 ? n / mid : 1;
 			int			k2 = k1 + 1 <= n ? k1 + 1 : k1;
 			int			a1,
@@ -492,6 +500,8 @@ ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 
 			for (int i = 0; i < n; i++)
 			{
+				if (labels[i] < 0 || labels[i] >= k)
+					elog(ERROR, "balanced_spectral_cluster: hub %d out of range", labels[i]);
 				if (renum[labels[i]] < 0)
 					renum[labels[i]] = next++;
 				context->result[rowof[canon[i].idx]] = renum[labels[i]];
