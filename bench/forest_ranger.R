@@ -19,7 +19,7 @@ size <- length(serialize(m, NULL))
 p <- predict(m, te, num.threads = 2)$predictions
 out <- c(train_s = train_s, peak_bytes = peak, model_bytes = size)
 auc1 <- function(s, pos) {
-  r <- rank(s); np <- sum(pos); nn <- length(pos) - np
+  r <- rank(s); np <- as.numeric(sum(pos)); nn <- as.numeric(length(pos)) - np
   (sum(r[pos]) - np * (np + 1) / 2) / (np * nn)
 }
 if (args[2] == "cls") {

@@ -3,9 +3,9 @@
 -- it, and evaluate() measures the model on it.  Every student then gets a
 -- dropout risk (the forest's probability of 'Dropout').
 \echo '--- random forest: dropout risk (UCI Predict Students'' Dropout and Academic Success)'
-CREATE VIEW edupredict_data.students_train AS
+CREATE OR REPLACE VIEW edupredict_data.students_train AS
 SELECT s.* FROM edupredict_data.students s WHERE s.student_id % 5 <> 0 ORDER BY s.student_id;
-CREATE VIEW edupredict_data.students_holdout AS
+CREATE OR REPLACE VIEW edupredict_data.students_holdout AS
 SELECT s.* FROM edupredict_data.students s WHERE s.student_id % 5 = 0 ORDER BY s.student_id;
 
 \echo 'training (100 trees, seed 42; the 20% test split inside the training rows gives the stored metrics)'

@@ -105,6 +105,10 @@ SELECT abs(predict('rt_reg', ARRAY[50, 3]::float8[])::float8 - 103) < 5 AS close
 SELECT metric, value > 0.95 FROM evaluate('rt_reg', 'rt_reg') WHERE metric = 'r2';
 -- integer target with few values: classification
 SELECT task, classes FROM train_forest('rt_int', 'rt_reg', 'c3', ARRAY['a'], n_trees => 3, test_fraction => 0);
+-- numeric class values keep their labels when evaluated (1.0 is class "1")
+CREATE TEMP TABLE rt_num AS SELECT a, c3::numeric(4, 1) AS c FROM rt_reg;
+SELECT task, classes FROM train_forest('rt_num', 'rt_num', 'c', task => 'classification', n_trees => 3);
+SELECT metric, round(value::numeric, 4) FROM evaluate('rt_num', 'rt_num') WHERE metric IN ('n_rows', 'accuracy', 'confusion:1:1') ORDER BY 1;
 
 -- identifiers that need quoting are quoted (never executed as SQL)
 CREATE TEMP TABLE x (keep int);
@@ -199,6 +203,42 @@ SELECT deploy('rt_dropout', 99);
 SELECT deploy('rt_nobody', 1);
 SELECT evaluate('rt_no_such_model', 'rt_reg');
 SELECT * FROM evaluate('rt_reg', 'rt_one');
+
+-- forest_agg params must be the same in every row: the first row deciding
+-- would make the model depend on row order
+SELECT forest_agg(ARRAY[i % 7]::float8[], (i % 2)::float8,
+                  CASE WHEN i = 1 THEN '{"n_trees": 50}'::jsonb ELSE '{"n_trees": 2}'::jsonb END)
+FROM generate_series(1, 100) i;
+SELECT forest_agg(ARRAY[i % 7]::float8[], (i % 2)::float8,
+                  CASE WHEN i = 1 THEN NULL ELSE '{"n_trees": 2}'::jsonb END)
+FROM generate_series(1, 100) i;
+
+-- the training memory cap protects the server: only superusers change it
+CREATE ROLE regress_forest_analyst;
+SET ROLE regress_forest_analyst;
+SET edupredict.forest_max_memory = '100GB';
+RESET ROLE;
+DROP ROLE regress_forest_analyst;
+
+-- the model cache follows every row version, even two updates in one
+-- transaction (same xmin, new ctid)
+CREATE TEMP TABLE rt_cache AS SELECT x::float8 AS x, CASE WHEN x < 5 THEN 'lo' ELSE 'hi' END AS y
+FROM generate_series(0, 9) x;
+SELECT name FROM train_forest('rt_cache_a', 'rt_cache', 'y', n_trees => 5, test_fraction => 0);
+UPDATE rt_cache SET y = CASE WHEN y = 'lo' THEN 'hi' ELSE 'lo' END;
+SELECT name FROM train_forest('rt_cache_b', 'rt_cache', 'y', n_trees => 5, test_fraction => 0);
+BEGIN;
+SELECT predict('rt_cache_a', ARRAY[1]::float8[]) AS a_before;
+UPDATE models SET model = (SELECT model FROM models WHERE name = 'rt_cache_b') WHERE name = 'rt_cache_a';
+SELECT predict('rt_cache_a', ARRAY[1]::float8[]) AS a_with_b_model;
+ROLLBACK;
+BEGIN;
+CREATE TEMP TABLE rt_cache_models AS SELECT name, model FROM models WHERE name LIKE 'rt_cache_%';
+UPDATE models SET model = (SELECT model FROM rt_cache_models WHERE name = 'rt_cache_b') WHERE name = 'rt_cache_a';
+SELECT predict('rt_cache_a', ARRAY[1]::float8[]) AS first_update;
+UPDATE models SET model = (SELECT model FROM rt_cache_models WHERE name = 'rt_cache_a') WHERE name = 'rt_cache_a';
+SELECT predict('rt_cache_a', ARRAY[1]::float8[]) AS second_update_same_xmin;
+ROLLBACK;
 
 -- the registry is kept by pg_dump
 SELECT c.relname FROM pg_extension e, unnest(e.extconfig) AS u(cfg) JOIN pg_class c ON c.oid = u.cfg

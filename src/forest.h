@@ -155,7 +155,7 @@ typedef struct ForestParams
 	bool		balanced;		/* class_weight 'balanced' */
 	double		sample_fraction;	/* bootstrap draws = round(f * n) */
 	uint64_t	seed;
-	int			n_threads;		/* reserved: the engine itself is single-threaded */
+	int			n_threads;		/* trees grown in parallel (see forest_train) */
 } ForestParams;
 
 typedef struct ForestData
@@ -175,6 +175,7 @@ extern ForestStatus forest_compute_edges(const double *vals, uint32_t n,
 										 const ForestAlloc *al,
 										 double **edges, uint32_t *n_bins);
 extern uint8_t forest_bin_value(const ForestFeature *f, double v);
+extern void forest_hint_hugepages(void *p, size_t len);
 
 typedef struct ForestDict ForestDict;
 extern ForestDict *forest_dict_create(const ForestAlloc *al);
@@ -211,7 +212,7 @@ extern uint32_t forest_argmax(const double *proba, uint32_t k);
 
 /* forest_model.c */
 extern ForestStatus forest_serialize(const ForestModel *m, const ForestAlloc *al,
-									 uint8_t **out, size_t *out_len);
+									 size_t reserve, uint8_t **out, size_t *out_len);
 extern size_t forest_serialized_size(const ForestModel *m);
 extern ForestStatus forest_deserialize(const uint8_t *buf, size_t len,
 									   const ForestAlloc *al, ForestModel **out,

@@ -45,8 +45,37 @@ typedef struct AggState
 	double	   *y;				/* value, or label id for text */
 	ForestDict *labels;
 	char	   *params;			/* jsonb text of the first row's params */
+	char	   *params_raw;		/* first row's jsonb bytes (NULL: no params), this process only */
+	int			params_len;
 	ForestPgAlloc pa;
 } AggState;
+
+/*
+ * The model is trained with one set of params; letting the first row decide
+ * would make the result depend on row order, so every row must agree.
+ */
+static void
+CheckSameParams(const AggState *st, FunctionCallInfo fcinfo)
+{
+	struct varlena *raw;
+
+	if (PG_ARGISNULL(3) || st->params_raw == NULL)
+	{
+		if (PG_ARGISNULL(3) && st->params_raw == NULL)
+			return;
+	}
+	else
+	{
+		raw = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(3));
+		if ((int) VARSIZE_ANY_EXHDR(raw) == st->params_len &&
+			memcmp(VARDATA_ANY(raw), st->params_raw, st->params_len) == 0)
+			return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("forest_agg params must be the same in every row"),
+			 errhint("Pass the params as a constant.")));
+}
 
 static MemoryContext
 AggCxt(FunctionCallInfo fcinfo, const char *fname)
@@ -131,14 +160,25 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 	{
 		st = NewState(cxt, n, text_target);
 		if (!PG_ARGISNULL(3))
+		{
+			struct varlena *raw = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(3));
+
 			st->params = DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(3)));
+			st->params_len = VARSIZE_ANY_EXHDR(raw);
+			st->params_raw = palloc(st->params_len);	/* binary: may hold NUL bytes */
+			memcpy(st->params_raw, VARDATA_ANY(raw), st->params_len);
+		}
 		else
 			st->params = pstrdup("{}");
 	}
-	else if (st->p != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("features has %d elements, earlier rows had %d", n, st->p)));
+	else
+	{
+		CheckSameParams(st, fcinfo);
+		if (st->p != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("features has %d elements, earlier rows had %d", n, st->p)));
+	}
 	Reserve(st, st->n + 1);
 	deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &el, &nl, &n);
 	for (f = 0; f < n; f++)
@@ -215,6 +255,11 @@ forest_agg_combine(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("forest_agg partial states have different shapes")));
+	if (strcmp(a->params, b->params) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("forest_agg params must be the same in every row"),
+				 errhint("Pass the params as a constant.")));
 	Reserve(a, a->n + b->n);
 	for (f = 0; f < a->p; f++)
 		memcpy(a->cols[f] + a->n, b->cols[f], b->n * sizeof(double));
@@ -599,6 +644,7 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	MemoryContext cxt,
 				old;
 	ForestPgAlloc pa;
+	ForestAlloc outal;
 
 	(void) AggCxt(fcinfo, "forest_agg_final");
 	if (PG_ARGISNULL(0))
@@ -687,8 +733,7 @@ forest_agg_final(PG_FUNCTION_ARGS)
 			cls_l = palloc(sizeof(uint32_t) * Max(K, 1));
 			for (i = 0; i < K; i++)
 			{
-				char	   *s = (cp[i] == floor(cp[i]) && fabs(cp[i]) < 9e15)
-				? psprintf("%lld", (long long) cp[i]) : float8out_internal(cp[i]);
+				char	   *s = forest_number_label(cp[i]);
 
 				cls_s[i] = s;
 				cls_l[i] = strlen(s);
@@ -753,18 +798,18 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	ap.fp.n_classes = model.n_classes;
 	if (task != FOREST_CLASSIFICATION)
 		ap.fp.balanced = false;
-	rc = forest_train(&model, &fd, &ap.fp, &pa.al, forest_pg_interrupt, NULL, NULL);
+	rc = forest_pg_train(&model, &fd, &ap.fp, &pa.al, NULL);
 	forest_pg_check(rc, "forest training", NULL);
-	rc = forest_serialize(&model, &pa.al, &bytes, &len);
+	forest_pg_plain_alloc_init(&outal, old);
+	rc = forest_serialize(&model, &outal, VARHDRSZ, &bytes, &len);
 	forest_pg_check(rc, "model serialisation", NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the trained model has %zu bytes, more than a bytea can hold", len)));
 	MemoryContextSwitchTo(old);
-	res = palloc(len + VARHDRSZ);
+	res = (bytea *) bytes;
 	SET_VARSIZE(res, len + VARHDRSZ);
-	memcpy(VARDATA(res), bytes, len);
 	MemoryContextDelete(cxt);
 	PG_RETURN_BYTEA_P(res);
 }

@@ -15,6 +15,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 #include "rng.h"
 
@@ -35,6 +38,27 @@ MallocFree(void *ctx, void *ptr)
 }
 
 const ForestAlloc forest_malloc_allocator = {MallocAlloc, MallocFree, NULL};
+
+/*
+ * Ask for transparent huge pages on the 2 MB-aligned interior of a large,
+ * not yet touched buffer (random access to the bin matrix and to a big
+ * forest otherwise spends much of its time in TLB misses).  Only a hint:
+ * the contents are unaffected and failure is ignored.
+ */
+void
+forest_hint_hugepages(void *p, size_t len)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	uintptr_t	a = ((uintptr_t) p + ((uintptr_t) 1 << 21) - 1) & ~(((uintptr_t) 1 << 21) - 1);
+	uintptr_t	e = ((uintptr_t) p + len) & ~(((uintptr_t) 1 << 21) - 1);
+
+	if (len >= ((size_t) 4 << 20) && e > a)
+		(void) madvise((void *) a, e - a, MADV_HUGEPAGE);
+#else
+	(void) p;
+	(void) len;
+#endif
+}
 
 static int
 CmpDouble(const void *a, const void *b)
@@ -501,6 +525,7 @@ forest_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 	X = al->alloc(al->ctx, (size_t) n * p);
 	if (X == NULL)
 		return FOREST_ENOMEM;
+	forest_hint_hugepages(X, (size_t) n * p);
 	for (f = 0; f < p; f++)
 	{
 		ForestFeature *F = &features[f];

@@ -19,6 +19,9 @@
 
 #include "forest_pg.h"
 
+static void Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name,
+					 Oid relid, ForestCached *slot, ForestModel *m);
+
 static void
 PutMetric(ReturnSetInfo *rsinfo, const char *name, double v)
 {
@@ -40,6 +43,28 @@ forest_evaluate(PG_FUNCTION_ARGS)
 	Oid			relid = PG_GETARG_OID(1);
 	ForestCached *slot;
 	ForestModel *m;
+
+	InitMaterializedSRF(fcinfo, 0);
+	slot = forest_registry_get(name);
+	m = slot->model;
+	/* the relation may itself call predict(): keep this model in the cache */
+	slot->pins++;
+	PG_TRY();
+	{
+		Evaluate(fcinfo, rsinfo, name, relid, slot, m);
+	}
+	PG_FINALLY();
+	{
+		slot->pins--;
+	}
+	PG_END_TRY();
+	return (Datum) 0;
+}
+
+static void
+Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid relid,
+		 ForestCached *slot, ForestModel *m)
+{
 	char	   *target;
 	Relation	rel;
 	TupleDesc	rdesc;
@@ -63,9 +88,6 @@ forest_evaluate(PG_FUNCTION_ARGS)
 	ForestDict *extra = NULL;
 	ForestPgAlloc pa;
 
-	InitMaterializedSRF(fcinfo, 0);
-	slot = forest_registry_get(name);
-	m = slot->model;
 	p = m->n_features;
 	K = m->task == FOREST_CLASSIFICATION ? m->n_classes : 0;
 	kk = K ? K : 1;
@@ -140,6 +162,8 @@ forest_evaluate(PG_FUNCTION_ARGS)
 	{
 		act = palloc_extended(cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
 		extra = forest_dict_create(&pa.al);
+		if (extra == NULL)
+			forest_pg_check(FOREST_ENOMEM, "evaluation", NULL);
 	}
 	else
 		actv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
@@ -181,7 +205,20 @@ forest_evaluate(PG_FUNCTION_ARGS)
 			{
 				uint32_t	len,
 							k;
-				char	   *s = forest_datum_to_text(d, tbase, &len);
+				char	   *s;
+
+				/* labels as training made them: numbers through forest_number_label */
+				if (forest_type_kind(tbase) == FOREST_NUMERIC && tbase != BOOLOID)
+				{
+					double		v = forest_datum_to_double(d, tbase);
+
+					if (isnan(v))
+						continue;
+					s = forest_number_label(v);
+					len = strlen(s);
+				}
+				else
+					s = forest_datum_to_text(d, tbase, &len);
 
 				for (k = 0; k < K; k++)
 					if (forest_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
@@ -276,5 +313,4 @@ forest_evaluate(PG_FUNCTION_ARGS)
 		PutMetric(rsinfo, "r2", rm.r2);
 	}
 	SPI_finish();
-	return (Datum) 0;
 }

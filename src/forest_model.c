@@ -221,8 +221,12 @@ forest_serialized_size(const ForestModel *m)
 	return sz;
 }
 
+/*
+ * *out gets reserve + size bytes: the model starts at (*out)[reserve], so a
+ * caller can put a varlena header in front without another copy.
+ */
 ForestStatus
-forest_serialize(const ForestModel *m, const ForestAlloc *al,
+forest_serialize(const ForestModel *m, const ForestAlloc *al, size_t reserve,
 				 uint8_t **out, size_t *out_len)
 {
 	size_t		sz = forest_serialized_size(m);
@@ -230,12 +234,14 @@ forest_serialize(const ForestModel *m, const ForestAlloc *al,
 	uint32_t	f,
 				i,
 				t;
+	uint8_t    *block;
 
 	*out = NULL;
 	*out_len = 0;
-	w.p = al->alloc(al->ctx, sz);
-	if (w.p == NULL)
+	block = al->alloc(al->ctx, sz + reserve);
+	if (block == NULL)
 		return FOREST_ENOMEM;
+	w.p = block + reserve;
 	w.pos = 0;
 	memcpy(w.p, "EDPF", 4);
 	w.pos = 4;
@@ -317,10 +323,10 @@ forest_serialize(const ForestModel *m, const ForestAlloc *al,
 	W32(&w, forest_crc32c(0, w.p, w.pos));
 	if (w.pos != sz)
 	{
-		al->free(al->ctx, w.p);
+		al->free(al->ctx, block);
 		return FOREST_EINVAL;
 	}
-	*out = w.p;
+	*out = block;
 	*out_len = sz;
 	return FOREST_OK;
 }
@@ -888,6 +894,7 @@ forest_deserialize(const uint8_t *buf, size_t len, const ForestAlloc *al,
 	block = al->alloc(al->ctx, total);
 	if (block == NULL)
 		return FOREST_ENOMEM;
+	forest_hint_hugepages(block, total);
 	memset(block, 0, off[2]);
 	m = (ForestModel *) block;
 	m->features = (ForestFeature *) (block + off[1]);

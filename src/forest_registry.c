@@ -1,9 +1,10 @@
 /*
  * forest_registry.c - prediction with registry and bytea models.
  *
- * Caching: a registry model is identified by its row (id) and the row's
- * xmin, so any UPDATE of the row (deploy(), a replaced model) gives a new
- * key.  Each statement (one FmgrInfo, i.e. fn_extra) looks the name up in
+ * Caching: a registry model is identified by its row (id) and the row
+ * version (xmin and ctid: a row updated twice in one transaction keeps its
+ * xmin but moves), so any UPDATE of the row (deploy(), a replaced model)
+ * gives a new key.  Each statement (one FmgrInfo, i.e. fn_extra) looks the name up in
  * edupredict.models once, with the statement's snapshot, and then reuses
  * the parsed model for every row; parsed models live in a small per-backend
  * LRU (edupredict.forest_cache_models slots), so later statements skip the
@@ -26,6 +27,7 @@
 #include "utils/float.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
+#include "storage/itemptr.h"
 
 #include "forest_pg.h"
 
@@ -74,12 +76,13 @@ forest_registry_get(const char *name)
 	bool		isnull;
 	int64		id,
 				xmin;
+	ItemPointerData ctid;
 	ForestCached *slot = NULL;
 
 	values[0] = CStringGetTextDatum(name);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args("SELECT m.id, m.xmin::text::bigint FROM edupredict.models m "
+	ret = SPI_execute_with_args("SELECT m.id, m.xmin::text::bigint, m.ctid FROM edupredict.models m "
 								"WHERE m.name = $1 ORDER BY m.deployed DESC, m.version DESC LIMIT 1",
 								1, argtypes, values, NULL, true, 1);
 	if (ret != SPI_OK_SELECT)
@@ -88,9 +91,11 @@ forest_registry_get(const char *name)
 		NoSuchModel(name);
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	xmin = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	ctid = *(ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 
 	for (i = 0; i < MAX_SLOTS; i++)
-		if (slots[i].model && slots[i].id == id && slots[i].xmin == xmin)
+		if (slots[i].model && slots[i].id == id && slots[i].xmin == xmin &&
+			ItemPointerEquals(&slots[i].ctid, &ctid))
 		{
 			slot = &slots[i];
 			break;
@@ -118,7 +123,7 @@ forest_registry_get(const char *name)
 									ALLOCSET_DEFAULT_SIZES);
 		m = forest_model_from_bytea((bytea *) DatumGetPointer(bd), cxt);
 
-		/* choose a slot: empty, else least recently used among the allowed */
+		/* choose a slot: empty, else the least recently used unpinned one */
 		for (i = 0; i < nslots; i++)
 			if (slots[i].model == NULL)
 			{
@@ -126,15 +131,20 @@ forest_registry_get(const char *name)
 				break;
 			}
 		if (slot == NULL)
-		{
-			slot = &slots[0];
-			for (i = 1; i < nslots; i++)
-				if (slots[i].last_used < slot->last_used)
+			for (i = 0; i < nslots; i++)
+				if (slots[i].pins == 0 && (slot == NULL || slots[i].last_used < slot->last_used))
 					slot = &slots[i];
-		}
-		/* slots beyond a lowered setting are dropped too */
+		if (slot == NULL)
+			for (i = nslots; i < MAX_SLOTS && slot == NULL; i++)
+				if (slots[i].model == NULL)
+					slot = &slots[i];
+		if (slot == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many forest models in use at once")));
+		/* unpinned slots beyond a lowered setting are dropped */
 		for (i = nslots; i < MAX_SLOTS; i++)
-			if (slots[i].model)
+			if (slots[i].model && slots[i].pins == 0 && &slots[i] != slot)
 			{
 				MemoryContextDelete(slots[i].cxt);
 				slots[i].model = NULL;
@@ -147,6 +157,7 @@ forest_registry_get(const char *name)
 		slot->model = m;
 		slot->id = id;
 		slot->xmin = xmin;
+		slot->ctid = ctid;
 		slot->serial = ++slot_serial;
 		slot->name = MemoryContextStrdup(cxt, name);
 	}

@@ -42,16 +42,24 @@
 
 int			edupredict_forest_max_memory_mb = 8192;
 int			edupredict_forest_cache_models = 4;
+int			edupredict_forest_threads = 2;
 
 void
 edupredict_forest_init(void)
 {
 	DefineCustomIntVariable("edupredict.forest_max_memory",
 							"Upper bound on the memory one forest training may allocate.",
-							"Counted over raw columns, bins, trees and scratch; exceeding it is an error.",
+							"Counted over raw columns, bins, trees and scratch; exceeding it is an error. Only superusers can change it: it protects the server's memory.",
 							&edupredict_forest_max_memory_mb,
 							8192, 16, INT_MAX / 2,
-							PGC_USERSET, GUC_UNIT_MB,
+							PGC_SUSET, GUC_UNIT_MB,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("edupredict.forest_threads",
+							"Threads that grow trees in parallel during one forest training.",
+							"Extra threads run only the PostgreSQL-free tree code with every signal blocked; 1 trains in the backend thread alone.",
+							&edupredict_forest_threads,
+							2, 1, 16,
+							PGC_USERSET, 0,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("edupredict.forest_cache_models",
 							"Parsed registry models kept per backend.",
@@ -76,12 +84,9 @@ PgAlloc(void *ctx, size_t size)
 	ForestPgAlloc *pa = (ForestPgAlloc *) ctx;
 	AllocHdr   *h;
 
+	/* over the cap: fail softly so the engine can free its scratch first */
 	if (pa->limit && pa->cur + size > pa->limit)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("forest training needs more than edupredict.forest_max_memory (%d MB)",
-						edupredict_forest_max_memory_mb),
-				 errhint("Train on fewer rows or features, or raise edupredict.forest_max_memory.")));
+		return NULL;
 	h = MemoryContextAllocExtended(pa->cxt, size + sizeof(AllocHdr), MCXT_ALLOC_HUGE);
 	h->size = size;
 	pa->cur += size;
@@ -103,6 +108,28 @@ PgFree(void *ctx, void *ptr)
 	pfree(h);
 }
 
+/* Plain palloc allocator: chunks start where the engine's buffers start. */
+static void *
+PlainAlloc(void *ctx, size_t size)
+{
+	return MemoryContextAllocExtended((MemoryContext) ctx, size, MCXT_ALLOC_HUGE);
+}
+
+static void
+PlainFree(void *ctx, void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+void
+forest_pg_plain_alloc_init(ForestAlloc *al, MemoryContext cxt)
+{
+	al->alloc = PlainAlloc;
+	al->free = PlainFree;
+	al->ctx = cxt;
+}
+
 void
 forest_pg_alloc_init(ForestPgAlloc *pa, MemoryContext cxt, bool capped)
 {
@@ -121,6 +148,40 @@ forest_pg_interrupt(void *arg)
 	return false;
 }
 
+/* while engine threads run: only look, never longjmp */
+static bool
+PollInterrupt(void *arg)
+{
+	return InterruptPending;
+}
+
+/*
+ * Train with edupredict.forest_threads threads.  With more than one, the
+ * engine polls InterruptPending and unwinds (joining its threads) before
+ * CHECK_FOR_INTERRUPTS() raises the cancel here; an interrupt that raises
+ * nothing (e.g. a barrier) just restarts the deterministic training.
+ */
+ForestStatus
+forest_pg_train(ForestModel *m, const ForestData *d, ForestParams *p,
+				const ForestAlloc *al, size_t *peak)
+{
+	int			attempt;
+	ForestStatus rc = FOREST_OK;
+
+	for (attempt = 0; attempt < 3; attempt++)
+	{
+		p->n_threads = edupredict_forest_threads;
+		if (p->n_threads <= 1)
+			return forest_train(m, d, p, al, forest_pg_interrupt, NULL, peak);
+		rc = forest_train(m, d, p, al, PollInterrupt, NULL, peak);
+		if (rc != FOREST_EINTR)
+			return rc;
+		CHECK_FOR_INTERRUPTS();
+	}
+	p->n_threads = 1;
+	return forest_train(m, d, p, al, forest_pg_interrupt, NULL, peak);
+}
+
 void
 forest_pg_check(ForestStatus rc, const char *what, const char *detail)
 {
@@ -129,8 +190,10 @@ forest_pg_check(ForestStatus rc, const char *what, const char *detail)
 	switch (rc)
 	{
 		case FOREST_ENOMEM:
-			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY),
-							errmsg("out of memory in %s", what)));
+			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							errmsg("%s needs more memory than allowed", what),
+							errhint("Training memory is capped by edupredict.forest_max_memory (%d MB); train on fewer rows or features, or raise it.",
+									edupredict_forest_max_memory_mb)));
 			break;
 		case FOREST_EINTR:
 			CHECK_FOR_INTERRUPTS();
@@ -269,6 +332,15 @@ forest_datum_to_text(Datum d, Oid base, uint32_t *len)
 				return s;
 			}
 	}
+}
+
+/* Class label of a numeric target value (integers without a decimal point). */
+char *
+forest_number_label(double v)
+{
+	if (v == floor(v) && fabs(v) < 9e15)
+		return psprintf("%lld", (long long) v);
+	return float8out_internal(v);
 }
 
 /* ---------- training ---------- */
@@ -524,6 +596,7 @@ train_forest(PG_FUNCTION_ARGS)
 	MemoryContext train_cxt,
 				oldcxt;
 	ForestPgAlloc pa;
+	ForestAlloc outal;
 	Portal		portal;
 	SPIPlanPtr	plan;
 	size_t		n = 0,
@@ -698,12 +771,13 @@ train_forest(PG_FUNCTION_ARGS)
 	{
 		feat[i].v = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
 		pa.cur += cap * sizeof(double);
-		if (feat[i].kind == FOREST_CATEGORICAL)
-			feat[i].dict = forest_dict_create(&pa.al);
+		if (feat[i].kind == FOREST_CATEGORICAL &&
+			(feat[i].dict = forest_dict_create(&pa.al)) == NULL)
+			forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
 	}
 	tv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
-	if (target_text)
-		tdict = forest_dict_create(&pa.al);
+	if (target_text && (tdict = forest_dict_create(&pa.al)) == NULL)
+		forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -905,12 +979,8 @@ train_forest(PG_FUNCTION_ARGS)
 			class_l = palloc(sizeof(uint32_t) * K);
 			for (i = 0; i < (int) K; i++)
 			{
-				char	   *s;
+				char	   *s = forest_number_label(cp[i]);
 
-				if (cp[i] == floor(cp[i]) && fabs(cp[i]) < 9e15)
-					s = psprintf("%lld", (long long) cp[i]);
-				else
-					s = float8out_internal(cp[i]);
 				class_s[i] = s;
 				class_l[i] = strlen(s);
 			}
@@ -996,7 +1066,7 @@ train_forest(PG_FUNCTION_ARGS)
 	fp.balanced = a.balanced && task == FOREST_CLASSIFICATION;
 	fp.sample_fraction = a.sample_fraction;
 	fp.seed = (uint64_t) a.seed;
-	rc = forest_train(&model, &fd, &fp, &pa.al, forest_pg_interrupt, NULL, &peak_engine);
+	rc = forest_pg_train(&model, &fd, &fp, &pa.al, &peak_engine);
 	forest_pg_check(rc, "forest training", NULL);
 
 	/* ---- evaluate on the held-out rows ---- */
@@ -1048,7 +1118,9 @@ train_forest(PG_FUNCTION_ARGS)
 	}
 
 	/* ---- serialise ---- */
-	rc = forest_serialize(&model, &pa.al, &mbytes, &mlen);
+	/* serialise straight into the bytea, outside the training context */
+	forest_pg_plain_alloc_init(&outal, oldcxt);
+	rc = forest_serialize(&model, &outal, VARHDRSZ, &mbytes, &mlen);
 	forest_pg_check(rc, "model serialisation", NULL);
 	if (mlen > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
@@ -1060,7 +1132,8 @@ train_forest(PG_FUNCTION_ARGS)
 	secs = INSTR_TIME_GET_DOUBLE(t_end);
 
 	AppendJsonNum(&metrics, "model_bytes", (double) mlen, &first);
-	AppendJsonNum(&metrics, "train_peak_bytes", (double) pa.peak, &first);
+	AppendJsonNum(&metrics, "train_peak_bytes", (double) (pa.peak + peak_engine), &first);
+	AppendJsonNum(&metrics, "threads", fp.n_threads, &first);
 	AppendJsonNum(&metrics, "n_nodes", model.n_nodes, &first);
 	appendStringInfoChar(&metrics, '}');
 
@@ -1087,9 +1160,8 @@ train_forest(PG_FUNCTION_ARGS)
 
 	/* ---- insert the registry row ---- */
 	MemoryContextSwitchTo(oldcxt);
-	mb = palloc_extended(mlen + VARHDRSZ, MCXT_ALLOC_HUGE);
+	mb = (bytea *) mbytes;
 	SET_VARSIZE(mb, mlen + VARHDRSZ);
-	memcpy(VARDATA(mb), mbytes, mlen);
 	{
 		Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
 		JSONBOID, JSONBOID, INT8OID, FLOAT8OID, BYTEAOID};
@@ -1098,6 +1170,10 @@ train_forest(PG_FUNCTION_ARGS)
 		const char **fnames = palloc(sizeof(char *) * p);
 		uint32_t   *flens = palloc(sizeof(uint32_t) * p);
 		int			ret;
+		int64		id;
+		bool		isnull;
+		Oid			idtype[1] = {INT8OID};
+		Datum		idval[1];
 
 		for (i = 0; i < p; i++)
 		{
@@ -1130,10 +1206,24 @@ train_forest(PG_FUNCTION_ARGS)
 									"INSERT INTO edupredict.models (name, version, task, target, features, classes, "
 									"params, metrics, n_rows, train_seconds, model) "
 									"SELECT $1, coalesce(max(m.version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
-									"FROM edupredict.models m WHERE m.name = $1 RETURNING *",
+									"FROM edupredict.models m WHERE m.name = $1 RETURNING id",
 									10, argtypes, values, nulls, false, 1);
 		if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 			elog(ERROR, "could not insert into edupredict.models: %s", SPI_result_code_string(ret));
+		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+
+		/*
+		 * Return the row as stored: the model is read back through TOAST
+		 * (RETURNING * would hold yet another copy of a large model while
+		 * the insert's own copies are alive).
+		 */
+		SPI_freetuptable(SPI_tuptable);
+		pfree(mb);
+		idval[0] = Int64GetDatum(id);
+		ret = SPI_execute_with_args("SELECT * FROM edupredict.models WHERE id = $1",
+									1, idtype, idval, NULL, false, 1);
+		if (ret != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "could not read back the new model: %s", SPI_result_code_string(ret));
 		result = PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc));
 	}
 	SPI_finish();

@@ -27,7 +27,10 @@
 #include "forest.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "rng.h"
 
@@ -89,6 +92,7 @@ typedef struct Builder
 
 	Samp	   *s;
 	uint32_t	ns;
+	uint32_t	n_use;
 	uint32_t   *counts;
 
 	double	   *hist;			/* MAX_SLOTS x NBIN x C */
@@ -148,6 +152,29 @@ BFree(Builder *b, void *p, size_t size)
 	}
 }
 
+/* Reallocate *arr to exactly need elems if it holds fewer. */
+static bool
+BReserve(Builder *b, void **arr, uint32_t *cap, uint64_t need, size_t elem)
+{
+	void	   *na;
+
+	if (need <= *cap)
+		return true;
+	if (need > UINT32_MAX)
+		return false;
+	na = BAlloc(b, (size_t) need * elem);
+	if (na == NULL)
+		return false;
+	if (*arr)
+	{
+		memcpy(na, *arr, (size_t) (*cap) * elem);
+		BFree(b, *arr, (size_t) (*cap) * elem);
+	}
+	*arr = na;
+	*cap = (uint32_t) need;
+	return true;
+}
+
 /* Grow *arr (elem bytes each, *cap elems) to hold at least need elems. */
 static bool
 BGrow(Builder *b, void **arr, uint32_t *cap, uint32_t need, size_t elem)
@@ -198,21 +225,6 @@ forest_default_mtry(int task, uint32_t p, double max_features)
 
 /* ---------- impurity proxies ---------- */
 
-static inline double
-ChanWeight(const Builder *b, const double *v)
-{
-	if (b->cls)
-	{
-		double		w = 0;
-		uint32_t	k;
-
-		for (k = 0; k < b->K; k++)
-			w += v[k];
-		return w;
-	}
-	return v[0];
-}
-
 /*
  * Proxy: sum_k c_k^2 / W (gini) or (sum wy)^2 / w (variance).  Maximising
  * proxy(L) + proxy(R) minimises the weighted child impurity, and
@@ -250,51 +262,81 @@ TryCandidate(Builder *b, const double *L, uint32_t Ln,
 	uint32_t	C = b->C,
 				k;
 	uint32_t	msl = (uint32_t) b->P->min_samples_leaf;
-	double	   *l = b->tmp,
-			   *r = b->tmp + C;
 	int			opt;
 
 	for (opt = 0; opt < 2; opt++)
 	{
-		/* opt 0: missing right; opt 1: missing left */
-		uint32_t	nl,
-					nr;
-		double		pr;
+		/* opt 0: missing values go right; opt 1: they go left */
+		uint32_t	nl = Ln,
+					nr = Nn - Ln;
+		double		wl = 0,
+					wr = 0,
+					ql = 0,
+					qr = 0,
+					pr;
 		bool		defleft;
 
 		if (opt == 1 && (Mn == 0 || missing_only_right))
 			break;
-		for (k = 0; k < C; k++)
-		{
-			l[k] = L[k];
-			r[k] = N[k] - L[k];
-		}
-		nl = Ln;
-		nr = Nn - Ln;
-		if (Mn > 0)
-		{
-			if (opt == 0)
-				for (k = 0; k < C; k++)
-					r[k] += M[k];
-			else
-				for (k = 0; k < C; k++)
-					l[k] += M[k];
-			if (opt == 0)
-				nr += Mn;
-			else
-				nl += Mn;
-		}
+		if (opt == 0)
+			nr += Mn;
+		else
+			nl += Mn;
 		if (nl < msl || nr < msl || nl == 0 || nr == 0)
 			continue;
-		if (!(ChanWeight(b, l) > 0) || !(ChanWeight(b, r) > 0))
-			continue;
-		pr = Proxy(b, l) + Proxy(b, r);
-		if (Mn > 0)
-			defleft = (opt == 1);
+		if (b->cls)
+		{
+			for (k = 0; k < C; k++)
+			{
+				double		l = L[k],
+							r = N[k] - L[k];
+
+				if (Mn > 0)
+				{
+					if (opt == 0)
+						r += M[k];
+					else
+						l += M[k];
+				}
+				wl += l;
+				wr += r;
+				ql += l * l;
+				qr += r * r;
+			}
+			if (!(wl > 0) || !(wr > 0))
+				continue;
+			pr = ql / wl + qr / wr;
+		}
 		else
-			defleft = (nl >= nr);
+		{
+			double		sl = L[1],
+						sr = N[1] - L[1];
+
+			wl = L[0];
+			wr = N[0] - L[0];
+			if (Mn > 0)
+			{
+				if (opt == 0)
+				{
+					wr += M[0];
+					sr += M[1];
+				}
+				else
+				{
+					wl += M[0];
+					sl += M[1];
+				}
+			}
+			if (!(wl > 0) || !(wr > 0))
+				continue;
+			pr = sl * sl / wl + sr * sr / wr;
+		}
 		if (pr > best->proxy)
 		{
+			if (Mn > 0)
+				defleft = (opt == 1);
+			else
+				defleft = (nl >= nr);
 			best->proxy = pr;
 			best->feature = feature;
 			best->bin = bin;
@@ -533,7 +575,7 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 			uint32_t	np = 0,
 						i;
 
-			if (n * 2 < nb)
+			if (n < nb)
 			{
 				/* sparse: find occupied bins via a bitmap */
 				uint64_t	bm[4] = {0, 0, 0, 0};
@@ -567,13 +609,23 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 			if (ScanSlot(b, f, h, cnt, present, np, nodestat, n, best))
 				visited++;
 
-			/* clear what was used */
+			/* clear what was used (C is small: plain loops beat memset) */
 			for (i = 0; i < np; i++)
 			{
-				memset(h + (size_t) present[i] * C, 0, C * sizeof(double));
+				double	   *hb = h + (size_t) present[i] * C;
+				uint32_t	k;
+
+				for (k = 0; k < C; k++)
+					hb[k] = 0;
 				cnt[present[i]] = 0;
 			}
-			memset(h + (size_t) FOREST_MISSING * C, 0, C * sizeof(double));
+			{
+				double	   *hb = h + (size_t) FOREST_MISSING * C;
+				uint32_t	k;
+
+				for (k = 0; k < C; k++)
+					hb[k] = 0;
+			}
 			cnt[FOREST_MISSING] = 0;
 		}
 	}
@@ -909,7 +961,7 @@ GrowTree(Builder *b, uint32_t tree)
 
 /* Append the current tree to the model, making indices absolute. */
 static bool
-AppendTree(Builder *b, ForestModel *m, uint32_t t,
+AppendTree(Builder *b, Builder *mb, ForestModel *m, uint32_t t,
 		   uint32_t *cap_nodes, uint32_t *cap_cats, uint32_t *cap_leafv)
 {
 	uint32_t	nb = m->n_nodes,
@@ -920,9 +972,9 @@ AppendTree(Builder *b, ForestModel *m, uint32_t t,
 	if ((uint64_t) nb + b->tn_n > INT32_MAX ||
 		(uint64_t) lb + b->tl_n > INT32_MAX)
 		return false;
-	if (!BGrow(b, (void **) &m->nodes, cap_nodes, nb + b->tn_n, sizeof(ForestNode)) ||
-		!BGrow(b, (void **) &m->cats, cap_cats, cb + b->tc_n, sizeof(ForestCatSplit)) ||
-		!BGrow(b, (void **) &m->leafv, cap_leafv, lb + b->tl_n, sizeof(float)))
+	if (!BGrow(mb, (void **) &m->nodes, cap_nodes, nb + b->tn_n, sizeof(ForestNode)) ||
+		!BGrow(mb, (void **) &m->cats, cap_cats, cb + b->tc_n, sizeof(ForestCatSplit)) ||
+		!BGrow(mb, (void **) &m->leafv, cap_leafv, lb + b->tl_n, sizeof(float)))
 		return false;
 	for (i = 0; i < b->tn_n; i++)
 	{
@@ -957,36 +1009,48 @@ AppendTree(Builder *b, ForestModel *m, uint32_t t,
 	return true;
 }
 
-/*
- * Train: m must have task, n_features, n_classes, features (n_bins, kind)
- * set; trees and importance are filled in.  On error the trees are freed
- * and m->n_trees is 0.
- */
-ForestStatus
-forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
-			 const ForestAlloc *al, ForestInterruptFn intr, void *intr_arg,
-			 size_t *peak_bytes)
-{
-	Builder		bld;
-	Builder    *b = &bld;
-	ForestStatus rc = FOREST_OK;
-	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
-	uint32_t	cap_nodes = 0,
-				cap_cats = 0,
-				cap_leafv = 0;
-	uint32_t	t,
-				i;
-	double	   *imp_sum = NULL;
-	size_t		hist_bytes;
+/* ---------- builders ---------- */
 
-	if (P->n_trees < 1 || P->n_trees > FOREST_MAX_TREES ||
-		P->min_samples_leaf < 1 || !(P->sample_fraction > 0) ||
-		P->sample_fraction > 1 || m->n_features < 1 ||
-		m->n_features > FOREST_MAX_FEATURES || d->n_features != m->n_features ||
-		n_use < 1 || (P->max_features > 1) ||
-		(P->task == FOREST_CLASSIFICATION &&
-		 (m->n_classes < 2 || m->n_classes > FOREST_MAX_CLASSES)))
-		return FOREST_EINVAL;
+static void
+BuilderFree(Builder *b)
+{
+	BFree(b, b->hist, (size_t) MAX_SLOTS * NBIN * b->C * sizeof(double));
+	BFree(b, b->hcnt, (size_t) MAX_SLOTS * NBIN * sizeof(uint32_t));
+	BFree(b, b->feat, b->p * sizeof(uint32_t));
+	BFree(b, b->tmp, (size_t) 6 * b->C * sizeof(double));
+	BFree(b, b->order, NBIN * sizeof(uint32_t));
+	BFree(b, b->score, NBIN * sizeof(double));
+	BFree(b, b->lstat, b->S * sizeof(double));
+	BFree(b, b->rstat, b->S * sizeof(double));
+	BFree(b, b->imp_tree, b->p * sizeof(double));
+	BFree(b, b->counts, (size_t) b->n_use * sizeof(uint32_t));
+	BFree(b, b->s, (size_t) b->n_use * sizeof(Samp));
+	BFree(b, b->stack, (size_t) b->stack_cap * sizeof(StackEnt));
+	BFree(b, b->stats, (size_t) b->stack_cap * b->S * sizeof(double));
+	BFree(b, b->tn, (size_t) b->tn_cap * sizeof(ForestNode));
+	BFree(b, b->tc, (size_t) b->tc_cap * sizeof(ForestCatSplit));
+	BFree(b, b->tl, (size_t) b->tl_cap * sizeof(float));
+	BFree(b, b->cw, b->K * sizeof(double));
+	b->hist = NULL;
+	b->hcnt = b->feat = b->order = b->counts = NULL;
+	b->tmp = b->score = b->lstat = b->rstat = b->imp_tree = b->stats = b->cw = NULL;
+	b->s = NULL;
+	b->stack = NULL;
+	b->tn = NULL;
+	b->tc = NULL;
+	b->tl = NULL;
+	b->stack_cap = b->tn_cap = b->tc_cap = b->tl_cap = 0;
+}
+
+/* Scratch for growing trees; class weights from the training rows. */
+static ForestStatus
+BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
+			const ForestParams *P, const ForestAlloc *al,
+			ForestInterruptFn intr, void *intr_arg)
+{
+	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
+	size_t		hist_bytes;
+	uint32_t	i;
 
 	memset(b, 0, sizeof(*b));
 	b->m = m;
@@ -1001,18 +1065,11 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	b->C = b->cls ? b->K : 2;
 	b->S = b->cls ? b->K : 5;
 	b->X = d->X;
+	b->n_use = n_use;
 	b->mtry = forest_default_mtry(P->task, b->p, P->max_features);
 
-	m->n_trees = 0;
-	m->n_nodes = m->n_cats = m->n_leafv = 0;
-	m->nodes = NULL;
-	m->cats = NULL;
-	m->leafv = NULL;
-	m->tree_node = m->tree_cat = m->tree_leaf = NULL;
-	m->importance = NULL;
-
 #define ALLOC_OR_FAIL(ptr, bytes) \
-	do { (ptr) = BAlloc(b, (bytes)); if ((ptr) == NULL) { rc = FOREST_ENOMEM; goto done; } } while (0)
+	do { (ptr) = BAlloc(b, (bytes)); if ((ptr) == NULL) { BuilderFree(b); return FOREST_ENOMEM; } } while (0)
 
 	hist_bytes = (size_t) MAX_SLOTS * NBIN * b->C * sizeof(double);
 	ALLOC_OR_FAIL(b->hist, hist_bytes);
@@ -1026,16 +1083,8 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	ALLOC_OR_FAIL(b->lstat, b->S * sizeof(double));
 	ALLOC_OR_FAIL(b->rstat, b->S * sizeof(double));
 	ALLOC_OR_FAIL(b->imp_tree, b->p * sizeof(double));
-	ALLOC_OR_FAIL(imp_sum, b->p * sizeof(double));
-	memset(imp_sum, 0, b->p * sizeof(double));
 	ALLOC_OR_FAIL(b->counts, (size_t) n_use * sizeof(uint32_t));
 	ALLOC_OR_FAIL(b->s, (size_t) n_use * sizeof(Samp));
-	ALLOC_OR_FAIL(m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-	ALLOC_OR_FAIL(m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-	ALLOC_OR_FAIL(m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
-
-	/* class weights */
 	if (b->cls)
 	{
 		ALLOC_OR_FAIL(b->cw, b->K * sizeof(double));
@@ -1043,96 +1092,300 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 			b->cw[i] = 1.0;
 		if (P->balanced)
 		{
-			uint64_t   *nk;
+			/* n / (K * n_k) over the training rows, as scikit-learn */
+			uint64_t	nk[FOREST_MAX_CLASSES];
 
-			ALLOC_OR_FAIL(nk, b->K * sizeof(uint64_t));
 			memset(nk, 0, b->K * sizeof(uint64_t));
 			for (i = 0; i < n_use; i++)
-			{
-				uint32_t	c = d->cls[d->rows ? d->rows[i] : i];
-
-				if (c < b->K)
-					nk[c]++;
-			}
+				nk[d->cls[d->rows ? d->rows[i] : i]]++;
 			for (i = 0; i < b->K; i++)
 				b->cw[i] = nk[i] ? (double) n_use / ((double) b->K * (double) nk[i]) : 0.0;
-			BFree(b, nk, b->K * sizeof(uint64_t));
 		}
-		for (i = 0; i < n_use; i++)
-			if (d->cls[d->rows ? d->rows[i] : i] >= b->K)
-			{
-				rc = FOREST_EINVAL;
-				goto done;
-			}
+	}
+#undef ALLOC_OR_FAIL
+	return FOREST_OK;
+}
+
+/* ---------- threads ---------- */
+
+typedef struct Worker
+{
+	Builder		b;
+	uint32_t	tree;
+	ForestStatus rc;
+	int			done;			/* set (atomically) when the tree is grown */
+	pthread_t	thread;
+	bool		started;
+} Worker;
+
+static bool
+WorkerIntr(void *arg)
+{
+	return __atomic_load_n((int *) arg, __ATOMIC_RELAXED) != 0;
+}
+
+static void *
+WorkerMain(void *arg)
+{
+	Worker	   *w = (Worker *) arg;
+
+	w->rc = GrowTree(&w->b, w->tree);
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Start a thread with every signal blocked, so that signal handlers (which
+ * belong to the host process, e.g. a PostgreSQL backend) only ever run on
+ * the calling thread.  Returns false if no thread could be started.
+ */
+static bool
+StartWorker(Worker *w)
+{
+	sigset_t	all,
+				old;
+	int			rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, WorkerMain, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	w->started = (rc == 0);
+	return w->started;
+}
+
+static void
+SleepBriefly(void)
+{
+	struct timespec ts = {0, 200000};	/* 0.2 ms */
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Train: m must have task, n_features, n_classes, features (n_bins, kind)
+ * set; trees and importance are filled in.  On error the trees are freed
+ * and m->n_trees is 0.
+ *
+ * P->n_threads > 1 grows trees on extra POSIX threads.  They run only the
+ * code in this file over memory from the malloc allocator, never call the
+ * allocator al or the interrupt callback, and are joined before this
+ * function returns.  In that mode intr must only poll (it is called while
+ * workers run, so it must not longjmp); it is called often enough that a
+ * cancel stops training within one tree's time.  Results do not depend on
+ * the number of threads: tree t always uses random stream t and trees are
+ * appended in order.
+ */
+ForestStatus
+forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
+			 const ForestAlloc *al, ForestInterruptFn intr, void *intr_arg,
+			 size_t *peak_bytes)
+{
+	Builder		mb;				/* model arrays, caller's allocator */
+	Worker	   *w = NULL;
+	int			nthreads = P->n_threads < 1 ? 1 : (P->n_threads > 16 ? 16 : P->n_threads);
+	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
+	uint32_t	cap_nodes = 0,
+				cap_cats = 0,
+				cap_leafv = 0;
+	uint32_t	t,
+				i;
+	int			k,
+				nw = 0;
+	double	   *imp_sum = NULL;
+	ForestStatus rc = FOREST_OK;
+	int			abort_flag = 0;
+	size_t		peak = 0;
+
+	if (P->n_trees < 1 || P->n_trees > FOREST_MAX_TREES ||
+		P->min_samples_leaf < 1 || !(P->sample_fraction > 0) ||
+		P->sample_fraction > 1 || m->n_features < 1 ||
+		m->n_features > FOREST_MAX_FEATURES || d->n_features != m->n_features ||
+		n_use < 1 || (P->max_features > 1) ||
+		(P->task == FOREST_CLASSIFICATION &&
+		 (m->n_classes < 2 || m->n_classes > FOREST_MAX_CLASSES)))
+		return FOREST_EINVAL;
+	/* every bin in range (the split search indexes histograms by bin) */
+	for (i = 0; i < n_use; i++)
+	{
+		uint32_t	row = d->rows ? d->rows[i] : i;
+		const uint8_t *x = d->X + (size_t) row * m->n_features;
+		uint32_t	f;
+
+		if (row >= d->n_rows)
+			return FOREST_EINVAL;
+		for (f = 0; f < m->n_features; f++)
+			if (x[f] != FOREST_MISSING && x[f] >= m->features[f].n_bins)
+				return FOREST_EINVAL;
+		if (P->task == FOREST_CLASSIFICATION && d->cls[row] >= m->n_classes)
+			return FOREST_EINVAL;
+	}
+	if (nthreads > P->n_trees)
+		nthreads = P->n_trees;
+
+	memset(&mb, 0, sizeof(mb));
+	mb.al = al;
+	mb.cls = (P->task == FOREST_CLASSIFICATION);
+	mb.K = mb.cls ? m->n_classes : 0;
+	m->n_trees = 0;
+	m->n_nodes = m->n_cats = m->n_leafv = 0;
+	m->nodes = NULL;
+	m->cats = NULL;
+	m->leafv = NULL;
+	m->tree_node = m->tree_cat = m->tree_leaf = NULL;
+	m->importance = NULL;
+	m->tree_node = BAlloc(&mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	m->tree_cat = BAlloc(&mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	m->tree_leaf = BAlloc(&mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	imp_sum = BAlloc(&mb, m->n_features * sizeof(double));
+	if (!m->tree_node || !m->tree_cat || !m->tree_leaf || !imp_sum)
+	{
+		rc = FOREST_ENOMEM;
+		goto done;
+	}
+	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
+	memset(imp_sum, 0, m->n_features * sizeof(double));
+
+	/* builders: with threads, all scratch comes from malloc */
+	w = BAlloc(&mb, sizeof(Worker) * nthreads);
+	if (w == NULL)
+	{
+		rc = FOREST_ENOMEM;
+		goto done;
+	}
+	memset(w, 0, sizeof(Worker) * nthreads);
+	for (k = 0; k < nthreads; k++)
+	{
+		const ForestAlloc *wal = nthreads > 1 ? &forest_malloc_allocator : al;
+
+		rc = BuilderInit(&w[k].b, m, d, P, wal,
+						 k == 0 ? intr : WorkerIntr,
+						 k == 0 ? intr_arg : (void *) &abort_flag);
+		if (rc != FOREST_OK)
+			goto done;
+		nw = k + 1;
 	}
 
-	for (t = 0; t < (uint32_t) P->n_trees; t++)
+	for (t = 0; t < (uint32_t) P->n_trees; t += (uint32_t) nthreads)
 	{
-		double		s = 0;
+		uint32_t	nr = (uint32_t) P->n_trees - t;
 
+		if (nr > (uint32_t) nthreads)
+			nr = (uint32_t) nthreads;
 		if (intr && intr(intr_arg))
 		{
 			rc = FOREST_EINTR;
 			goto done;
 		}
-		rc = GrowTree(b, t);
-		if (rc != FOREST_OK)
-			goto done;
-		if (!AppendTree(b, m, t, &cap_nodes, &cap_cats, &cap_leafv))
+		for (k = 1; k < (int) nr; k++)
 		{
-			rc = FOREST_ENOMEM;
+			w[k].tree = t + (uint32_t) k;
+			w[k].rc = FOREST_OK;
+			w[k].done = 0;
+			if (!StartWorker(&w[k]))
+			{
+				w[k].rc = GrowTree(&w[k].b, w[k].tree);	/* no thread: grow here */
+				w[k].done = 1;
+			}
+		}
+		w[0].tree = t;
+		w[0].rc = GrowTree(&w[0].b, t);
+		if (w[0].rc == FOREST_EINTR)
+			__atomic_store_n(&abort_flag, 1, __ATOMIC_RELAXED);
+		/* wait for the workers, still polling for a cancel */
+		for (k = 1; k < (int) nr; k++)
+		{
+			if (!w[k].started)
+				continue;
+			while (!__atomic_load_n(&w[k].done, __ATOMIC_ACQUIRE))
+			{
+				if (!abort_flag && intr && intr(intr_arg))
+					__atomic_store_n(&abort_flag, 1, __ATOMIC_RELAXED);
+				SleepBriefly();
+			}
+			pthread_join(w[k].thread, NULL);
+			w[k].started = false;
+		}
+		for (k = 0; k < (int) nr; k++)
+			if (w[k].rc != FOREST_OK)
+			{
+				rc = w[k].rc;
+				goto done;
+			}
+		if (abort_flag)
+		{
+			rc = FOREST_EINTR;
 			goto done;
 		}
-		m->n_trees = t + 1;
-		for (i = 0; i < b->p; i++)
-			s += b->imp_tree[i];
-		if (s > 0)
+		/* append in tree order: the forest does not depend on nthreads */
+		for (k = 0; k < (int) nr; k++)
+		{
+			Builder    *b = &w[k].b;
+			double		sum = 0;
+
+			if (!AppendTree(b, &mb, m, t + (uint32_t) k, &cap_nodes, &cap_cats, &cap_leafv))
+			{
+				rc = FOREST_ENOMEM;
+				goto done;
+			}
+			m->n_trees = t + (uint32_t) k + 1;
 			for (i = 0; i < b->p; i++)
-				imp_sum[i] += b->imp_tree[i] / s;
+				sum += b->imp_tree[i];
+			if (m->n_trees == 1 && P->n_trees > 1)
+			{
+				/*
+				 * Size the model arrays from the first tree (+10%), so they
+				 * are not regrown (and briefly held twice) for every tree.
+				 */
+				uint64_t	T = (uint64_t) P->n_trees;
+
+				if (!BReserve(&mb, (void **) &m->nodes, &cap_nodes,
+							  (uint64_t) m->n_nodes * T * 11 / 10 + 16, sizeof(ForestNode)) ||
+					!BReserve(&mb, (void **) &m->cats, &cap_cats,
+							  (uint64_t) m->n_cats * T * 11 / 10, sizeof(ForestCatSplit)) ||
+					!BReserve(&mb, (void **) &m->leafv, &cap_leafv,
+							  (uint64_t) m->n_leafv * T * 11 / 10, sizeof(float)))
+				{
+					rc = FOREST_ENOMEM;
+					goto done;
+				}
+			}
+			if (sum > 0)
+				for (i = 0; i < b->p; i++)
+					imp_sum[i] += b->imp_tree[i] / sum;
+		}
 	}
 
 	/* normalise importance */
 	{
-		double		s = 0;
+		double		sum = 0;
 
-		for (i = 0; i < b->p; i++)
-			s += imp_sum[i];
-		for (i = 0; i < b->p; i++)
-			imp_sum[i] = s > 0 ? imp_sum[i] / s : 0;
+		for (i = 0; i < m->n_features; i++)
+			sum += imp_sum[i];
+		for (i = 0; i < m->n_features; i++)
+			imp_sum[i] = sum > 0 ? imp_sum[i] / sum : 0;
 		m->importance = imp_sum;
 		imp_sum = NULL;
 	}
 
 done:
-	/* free scratch */
-	BFree(b, b->hist, hist_bytes);
-	BFree(b, b->hcnt, (size_t) MAX_SLOTS * NBIN * sizeof(uint32_t));
-	BFree(b, b->feat, b->p * sizeof(uint32_t));
-	BFree(b, b->tmp, (size_t) 6 * b->C * sizeof(double));
-	BFree(b, b->order, NBIN * sizeof(uint32_t));
-	BFree(b, b->score, NBIN * sizeof(double));
-	BFree(b, b->lstat, b->S * sizeof(double));
-	BFree(b, b->rstat, b->S * sizeof(double));
-	BFree(b, b->imp_tree, b->p * sizeof(double));
-	BFree(b, b->counts, (size_t) n_use * sizeof(uint32_t));
-	BFree(b, b->s, (size_t) n_use * sizeof(Samp));
-	BFree(b, b->stack, (size_t) b->stack_cap * sizeof(StackEnt));
-	BFree(b, b->stats, (size_t) b->stack_cap * b->S * sizeof(double));
-	BFree(b, b->tn, (size_t) b->tn_cap * sizeof(ForestNode));
-	BFree(b, b->tc, (size_t) b->tc_cap * sizeof(ForestCatSplit));
-	BFree(b, b->tl, (size_t) b->tl_cap * sizeof(float));
-	if (b->cw)
-		BFree(b, b->cw, b->K * sizeof(double));
+	for (k = 0; k < nw; k++)
+	{
+		peak += w[k].b.peak_bytes;
+		BuilderFree(&w[k].b);
+	}
+	if (w)
+		BFree(&mb, w, sizeof(Worker) * nthreads);
 	if (imp_sum)
-		BFree(b, imp_sum, b->p * sizeof(double));
+		BFree(&mb, imp_sum, m->n_features * sizeof(double));
 	if (rc != FOREST_OK)
 	{
-		BFree(b, m->nodes, (size_t) cap_nodes * sizeof(ForestNode));
-		BFree(b, m->cats, (size_t) cap_cats * sizeof(ForestCatSplit));
-		BFree(b, m->leafv, (size_t) cap_leafv * sizeof(float));
-		BFree(b, m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-		BFree(b, m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-		BFree(b, m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(&mb, m->nodes, (size_t) cap_nodes * sizeof(ForestNode));
+		BFree(&mb, m->cats, (size_t) cap_cats * sizeof(ForestCatSplit));
+		BFree(&mb, m->leafv, (size_t) cap_leafv * sizeof(float));
+		BFree(&mb, m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(&mb, m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(&mb, m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
 		m->nodes = NULL;
 		m->cats = NULL;
 		m->leafv = NULL;
@@ -1145,7 +1398,6 @@ done:
 			(size_t) cap_cats * sizeof(ForestCatSplit) +
 			(size_t) cap_leafv * sizeof(float);
 	if (peak_bytes)
-		*peak_bytes = b->peak_bytes;
+		*peak_bytes = peak + mb.peak_bytes;
 	return rc;
-#undef ALLOC_OR_FAIL
 }

@@ -189,6 +189,7 @@ main(int argc, char **argv)
 	P.min_samples_leaf = 1;
 	P.sample_fraction = 1.0;
 	P.seed = seed;
+	P.n_threads = getenv("FOREST_THREADS") ? atoi(getenv("FOREST_THREADS")) : 1;
 	rc = forest_train(&m, &d, &P, al, NULL, NULL, &peak);
 	t2 = Now();
 	if (rc)
@@ -196,7 +197,7 @@ main(int argc, char **argv)
 	fprintf(stderr, "trained %d trees in %.2fs, %u nodes, %u leaf floats, scratch peak %.1f MB\n",
 			n_trees, t2 - t1, m.n_nodes, m.n_leafv, peak / 1e6);
 
-	rc = forest_serialize(&m, al, &buf, &buflen);
+	rc = forest_serialize(&m, al, 0, &buf, &buflen);
 	if (rc)
 		return fprintf(stderr, "serialize: %s\n", forest_strerror(rc)), 1;
 	t0 = Now();
