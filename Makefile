@@ -48,6 +48,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Always reassembled (it is cheap), so a stale committed copy can never be installed;
+# scripts/test.sh fails if the committed copy differs from the fragments.
+.PHONY: sql/$(EXTENSION)--$(EXTVERSION).sql
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $^ > $@
 

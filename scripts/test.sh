@@ -24,6 +24,13 @@ trap 'rm -rf "$results"' EXIT
 
 if [ -z "$pattern" ]; then
   if scripts/lint_sql.sh; then echo "ok lint:sql-labels" >>"$results/summary"; else echo "FAILED lint:sql-labels" >>"$results/summary"; fi
+  # The committed install script must be the one make assembles from sql/install/.
+  if ! git rev-parse --git-dir >/dev/null 2>&1 || git diff --quiet -- sql/edupredict--0.1.0.sql; then
+    echo "ok lint:install-script-committed" >>"$results/summary"
+  else
+    echo "sql/edupredict--0.1.0.sql differs from its fragments: commit the file make assembled"
+    echo "FAILED lint:install-script-committed" >>"$results/summary"
+  fi
 fi
 
 echo "==> pg_regress and pgTAP (cluster with edupredict preloaded)"
