@@ -9,7 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # What building, installing and testing need (Debian 12 names).  postgresql-15 is
 # listed with its -dev package so the server and headers come from one release.
 CORE_PACKAGES=(
-  make gcc clang-14 llvm-14-dev
+  make gcc clang-14 llvm-14-dev libclang-rt-14-dev python3
   postgresql-15 postgresql-server-dev-15 postgresql-contrib
   postgresql-15-postgis-3 postgis
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
