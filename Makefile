@@ -17,6 +17,7 @@ OBJS = \
 	src/forest_model.o \
 	src/forest_metrics.o \
 	src/forest_sql.o \
+	src/forest_rows.o \
 	src/forest_registry.o \
 	src/forest_eval.o \
 	src/forest_agg.o \

@@ -85,9 +85,12 @@ SELECT i, CASE WHEN i % 7 = 0 THEN NULL WHEN i % 11 = 0 THEN 'NaN'::float8 ELSE 
 FROM generate_series(1, 600) i;
 SELECT task, classes, features FROM train_forest('rt_mixed', 'rt_mixed', 'label', ARRAY['x', 'colour', 'flag', 'day'],
                                                  n_trees => 20, class_weight => 'balanced');
-SELECT colour, predict('rt_mixed', r) FROM (VALUES (NULL::float8, 'red', NULL::bool, NULL::date, 0),
-                                                    ('NaN', 'green', true, DATE '2020-02-01', 1),
-                                                    (3, 'purple', false, DATE '2020-03-01', 2)) r(x, colour, flag, day, k)
+-- rows whose label the features decide (red: yes; green/blue: yes iff x >= 8)
+SELECT colour, x, predict('rt_mixed', r) FROM (VALUES (NULL::float8, 'red', NULL::bool, NULL::date, 0),
+                                                    ('NaN', 'red', true, DATE '2020-02-01', 1),
+                                                    (9, 'green', true, DATE '2020-02-01', 2),
+                                                    (2, 'blue', false, DATE '2020-02-01', 3),
+                                                    (3, 'purple', false, DATE '2020-03-01', 4)) r(x, colour, flag, day, k)
 ORDER BY k;
 SELECT bool_and(abs((SELECT sum(v) FROM unnest(predict_proba('rt_mixed', r)) v) - 1) < 1e-9)
 FROM (VALUES (NULL::float8, NULL::text, NULL::bool, NULL::date)) r(x, colour, flag, day);

@@ -170,7 +170,8 @@ typedef struct ForestData
 } ForestData;
 
 /* forest_data.c: binning and dictionaries */
-extern ForestStatus forest_compute_edges(const double *vals, uint32_t n,
+extern ForestStatus forest_compute_edges(const double *vals, const uint32_t *rows,
+										 uint32_t n,
 										 uint32_t max_bins, uint64_t seed,
 										 const ForestAlloc *al,
 										 double **edges, uint32_t *n_bins);
@@ -188,10 +189,15 @@ extern void forest_dict_free(ForestDict *d);
 extern int	forest_bytes_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen);
 extern int64_t forest_category_code(const ForestFeature *f, const char *s, uint32_t len);
 
+/*
+ * Bins all n rows; numeric edges come from edge_rows only (the training
+ * rows; NULL: all n), so held-out rows never shape the model.
+ */
 extern ForestStatus forest_bin_columns(const double *const *cols, uint32_t n,
 									   uint32_t p, ForestFeature *features,
-									   uint64_t seed, const ForestAlloc *al,
-									   uint8_t **X);
+									   const uint32_t *edge_rows,
+									   uint32_t n_edge_rows, uint64_t seed,
+									   const ForestAlloc *al, uint8_t **X);
 extern ForestStatus forest_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 									  double test_fraction, uint64_t seed,
 									  const ForestAlloc *al,

@@ -778,7 +778,8 @@ forest_agg_final(PG_FUNCTION_ARGS)
 		F[i].name_len = strlen(nm);
 		F[i].kind = FOREST_NUMERIC;
 	}
-	rc = forest_bin_columns((const double *const *) st->cols, n, p, F, ap.fp.seed, &pa.al, &X);
+	rc = forest_bin_columns((const double *const *) st->cols, n, p, F, NULL, 0, ap.fp.seed,
+							&pa.al, &X);
 	forest_pg_check(rc, "binning", NULL);
 
 	memset(&model, 0, sizeof(model));

@@ -61,6 +61,109 @@ forest_evaluate(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* Predictions and actual values of the rows read so far. */
+typedef struct EvalRows
+{
+	const char *name;
+	ForestModel *m;
+	const Oid  *base;			/* base types: features, then the target */
+	uint32_t	p,
+				K,
+				kk;
+	size_t		n,
+				cap;
+	double	   *out;			/* n x kk */
+	uint32_t   *act;			/* classification: class index (>= K: unknown) */
+	double	   *actv;			/* regression */
+	double	   *x;
+	uint8_t    *xb;
+	ForestDict *extra;			/* labels the model does not know */
+} EvalRows;
+
+/* One row of the evaluation query: features 0..p-1, then the target. */
+static void
+EvalRow(Datum *values, bool *isnull, void *arg)
+{
+	EvalRows   *er = (EvalRows *) arg;
+	ForestModel *m = er->m;
+	uint32_t	p = er->p,
+				K = er->K,
+				i;
+	Oid			tbase = er->base[p];
+	Datum		d = values[p];
+	size_t		n = er->n;
+
+	if (isnull[p])
+		return;
+	if (n == er->cap)
+	{
+		er->cap *= 2;
+		er->out = repalloc_huge(er->out, er->cap * er->kk * sizeof(double));
+		if (K)
+			er->act = repalloc_huge(er->act, er->cap * sizeof(uint32_t));
+		else
+			er->actv = repalloc_huge(er->actv, er->cap * sizeof(double));
+	}
+	if (K)
+	{
+		uint32_t	len,
+					k;
+		char	   *s;
+
+		/* labels as training made them: numbers through forest_number_label */
+		if (forest_type_kind(tbase) == FOREST_NUMERIC && tbase != BOOLOID)
+		{
+			double		v = forest_datum_to_double(d, tbase);
+
+			if (isnan(v))
+				return;
+			s = forest_number_label(v);
+			len = strlen(s);
+		}
+		else
+			s = forest_datum_to_text(d, tbase, &len);
+
+		for (k = 0; k < K; k++)
+			if (forest_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
+				break;
+		if (k == K)
+		{
+			int64_t		id = forest_dict_add(er->extra, s, len);
+
+			if (id < 0 || id > 100000)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many target values unknown to model \"%s\"", er->name)));
+			k = K + (uint32_t) id;
+		}
+		er->act[n] = k;
+	}
+	else
+	{
+		er->actv[n] = forest_datum_to_double(d, tbase);
+		if (isnan(er->actv[n]))
+			return;
+	}
+	for (i = 0; i < p; i++)
+	{
+		if (isnull[i])
+			er->x[i] = NAN;
+		else if (m->features[i].kind == FOREST_NUMERIC)
+			er->x[i] = forest_datum_to_double(values[i], er->base[i]);
+		else
+		{
+			uint32_t	len;
+			char	   *s = forest_datum_to_text(values[i], er->base[i], &len);
+			int64_t		code = forest_category_code(&m->features[i], s, len);
+
+			er->x[i] = code >= 0 ? (double) code : NAN;
+		}
+	}
+	forest_bin_row(m, er->x, er->xb);
+	forest_predict_binned(m, er->xb, er->out + n * er->kk);
+	er->n = n + 1;
+}
+
 static void
 Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid relid,
 		 ForestCached *slot, ForestModel *m)
@@ -76,16 +179,12 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 				K,
 				kk;
 	StringInfoData q;
-	SPIPlanPtr	plan;
-	Portal		portal;
-	size_t		n = 0,
-				cap = 1024;
+	EvalRows	er;
+	size_t		n;
 	double	   *out;
-	uint32_t   *act = NULL;
-	double	   *actv = NULL;
-	double	   *x;
-	uint8_t    *xb;
-	ForestDict *extra = NULL;
+	uint32_t   *act;
+	double	   *actv;
+	ForestDict *extra;
 	ForestPgAlloc pa;
 
 	p = m->n_features;
@@ -157,114 +256,33 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	appendStringInfo(&q, "%s FROM %s", quote_identifier(target), relname_q);
 
 	forest_pg_alloc_init(&pa, CurrentMemoryContext, false);
-	out = palloc_extended(cap * kk * sizeof(double), MCXT_ALLOC_HUGE);
+	memset(&er, 0, sizeof(er));
+	er.name = name;
+	er.m = m;
+	er.base = base;
+	er.p = p;
+	er.K = K;
+	er.kk = kk;
+	er.cap = 1024;
+	er.out = palloc_extended(er.cap * kk * sizeof(double), MCXT_ALLOC_HUGE);
 	if (K)
 	{
-		act = palloc_extended(cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
-		extra = forest_dict_create(&pa.al);
-		if (extra == NULL)
+		er.act = palloc_extended(er.cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
+		er.extra = forest_dict_create(&pa.al);
+		if (er.extra == NULL)
 			forest_pg_check(FOREST_ENOMEM, "evaluation", NULL);
 	}
 	else
-		actv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
-	x = palloc(sizeof(double) * p);
-	xb = palloc(p);
+		er.actv = palloc_extended(er.cap * sizeof(double), MCXT_ALLOC_HUGE);
+	er.x = palloc(sizeof(double) * p);
+	er.xb = palloc(p);
 
-	plan = SPI_prepare(q.data, 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	for (;;)
-	{
-		uint64		got,
-					r;
-		SPITupleTable *tt;
-
-		SPI_cursor_fetch(portal, true, 10000);
-		got = SPI_processed;
-		if (got == 0)
-			break;
-		tt = SPI_tuptable;
-		for (r = 0; r < got; r++)
-		{
-			bool		isnull;
-			Datum		d = SPI_getbinval(tt->vals[r], tt->tupdesc, p + 1, &isnull);
-
-			if (isnull)
-				continue;
-			if (n == cap)
-			{
-				cap *= 2;
-				out = repalloc_huge(out, cap * kk * sizeof(double));
-				if (K)
-					act = repalloc_huge(act, cap * sizeof(uint32_t));
-				else
-					actv = repalloc_huge(actv, cap * sizeof(double));
-			}
-			if (K)
-			{
-				uint32_t	len,
-							k;
-				char	   *s;
-
-				/* labels as training made them: numbers through forest_number_label */
-				if (forest_type_kind(tbase) == FOREST_NUMERIC && tbase != BOOLOID)
-				{
-					double		v = forest_datum_to_double(d, tbase);
-
-					if (isnan(v))
-						continue;
-					s = forest_number_label(v);
-					len = strlen(s);
-				}
-				else
-					s = forest_datum_to_text(d, tbase, &len);
-
-				for (k = 0; k < K; k++)
-					if (forest_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
-						break;
-				if (k == K)
-				{
-					int64_t		id = forest_dict_add(extra, s, len);
-
-					if (id < 0 || id > 100000)
-						ereport(ERROR,
-								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								 errmsg("too many target values unknown to model \"%s\"", name)));
-					k = K + (uint32_t) id;
-				}
-				act[n] = k;
-			}
-			else
-			{
-				actv[n] = forest_datum_to_double(d, tbase);
-				if (isnan(actv[n]))
-					continue;
-			}
-			for (i = 0; i < (int) p; i++)
-			{
-				d = SPI_getbinval(tt->vals[r], tt->tupdesc, i + 1, &isnull);
-				if (isnull)
-					x[i] = NAN;
-				else if (m->features[i].kind == FOREST_NUMERIC)
-					x[i] = forest_datum_to_double(d, base[i]);
-				else
-				{
-					uint32_t	len;
-					char	   *s = forest_datum_to_text(d, base[i], &len);
-					int64_t		code = forest_category_code(&m->features[i], s, len);
-
-					x[i] = code >= 0 ? (double) code : NAN;
-				}
-			}
-			forest_bin_row(m, x, xb);
-			forest_predict_binned(m, xb, out + n * kk);
-			n++;
-		}
-		SPI_freetuptable(tt);
-		CHECK_FOR_INTERRUPTS();
-	}
-	SPI_cursor_close(portal);
+	forest_read_rows(q.data, EvalRow, &er);
+	n = er.n;
+	out = er.out;
+	act = er.act;
+	actv = er.actv;
+	extra = er.extra;
 
 	PutMetric(rsinfo, "n_rows", (double) n);
 	if (K)

@@ -48,6 +48,10 @@ extern double forest_datum_to_double(Datum d, Oid basetype);
 extern char *forest_datum_to_text(Datum d, Oid basetype, uint32_t *len);
 extern char *forest_number_label(double v);
 
+/* stream a read-only query's rows into fn (forest_rows.c; SPI connected) */
+typedef void (*ForestRowFn) (Datum *values, bool *isnull, void *arg);
+extern uint64 forest_read_rows(const char *query, ForestRowFn fn, void *arg);
+
 /* registry access (forest_registry.c) */
 typedef struct ForestCached
 {

@@ -23,6 +23,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "nodes/params.h"
 #include "portability/instr_time.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -448,16 +449,107 @@ FindColumn(Column *cols, int n, const char *name)
 	return NULL;
 }
 
-/* Grow every per-row array to hold cap rows. */
-static void
-GrowColumns(Column *feat, int p, double **tv, size_t oldcap, size_t cap)
+/* The training rows as they are read: one double array per column. */
+typedef struct TrainRows
 {
+	Column	   *feat;
+	int			p;
+	Column	   *tcol;
+	bool		target_text;
+	ForestDict *tdict;
+	ForestPgAlloc *pa;
+	double	   *tv;
+	size_t		n,
+				cap,
+				raw_rows;
+} TrainRows;
+
+/* Grow every per-row array to hold twice the rows, within the memory cap. */
+static void
+GrowColumns(TrainRows *tr)
+{
+	size_t		nc = tr->cap * 2;
 	int			f;
 
-	for (f = 0; f < p; f++)
-		feat[f].v = repalloc_huge(feat[f].v, cap * sizeof(double));
-	*tv = repalloc_huge(*tv, cap * sizeof(double));
-	(void) oldcap;
+	if (nc > FOREST_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many rows for forest training")));
+	if (tr->pa->limit &&
+		tr->pa->cur + (nc - tr->cap) * sizeof(double) * (tr->p + 1) > tr->pa->limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("forest training needs more than edupredict.forest_max_memory (%d MB)",
+						edupredict_forest_max_memory_mb),
+				 errhint("Train on fewer rows or features, or raise edupredict.forest_max_memory.")));
+	for (f = 0; f < tr->p; f++)
+		tr->feat[f].v = repalloc_huge(tr->feat[f].v, nc * sizeof(double));
+	tr->tv = repalloc_huge(tr->tv, nc * sizeof(double));
+	tr->pa->cur += (nc - tr->cap) * sizeof(double) * tr->p;
+	tr->cap = nc;
+}
+
+/* One row of the training query: features 0..p-1, then the target. */
+static void
+TrainRow(Datum *values, bool *isnull, void *arg)
+{
+	TrainRows  *tr = (TrainRows *) arg;
+	size_t		n = tr->n;
+	Datum		d = values[tr->p];
+	int			i;
+
+	tr->raw_rows++;
+	if (isnull[tr->p])
+		return;
+	if (n == tr->cap)
+		GrowColumns(tr);
+	if (tr->target_text)
+	{
+		uint32_t	len;
+		char	   *s = forest_datum_to_text(d, tr->tcol->base, &len);
+		int64_t		id;
+
+		if (len > FOREST_MAX_NAME)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a target value is longer than %d bytes", FOREST_MAX_NAME)));
+		id = forest_dict_add(tr->tdict, s, len);
+		if (id < 0)
+			forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+		tr->tv[n] = (double) id;
+	}
+	else
+	{
+		tr->tv[n] = forest_datum_to_double(d, tr->tcol->base);
+		if (isnan(tr->tv[n]))
+			return;				/* a NaN target is as good as NULL */
+	}
+	for (i = 0; i < tr->p; i++)
+	{
+		Column	   *c = &tr->feat[i];
+
+		if (isnull[i])
+			c->v[n] = NAN;
+		else if (c->kind == FOREST_CATEGORICAL)
+		{
+			uint32_t	len;
+			char	   *s = forest_datum_to_text(values[i], c->base, &len);
+			int64_t		id;
+
+			if (len > FOREST_MAX_NAME)
+				c->v[n] = NAN;	/* absurdly long category: missing */
+			else
+			{
+				id = forest_dict_add(c->dict, s, len);
+				if (id < 0)
+					forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+				c->v[n] = (double) id;
+			}
+		}
+		else
+			c->v[n] = forest_datum_to_double(values[i], c->base);
+	}
+	tr->n = n + 1;
 }
 
 static int
@@ -499,23 +591,39 @@ CmpCatByBytes(const void *a, const void *b)
 
 /*
  * Turn a categorical column's insertion-order ids into codes of a sorted
- * codebook (the 255 most frequent categories; the rest become missing).
+ * codebook of the categories seen in the training rows (the 255 most
+ * frequent there); every other category becomes missing, as an unseen one
+ * does at prediction.
  */
 static void
-FinishCategorical(Column *c, ForestFeature *F, size_t n)
+FinishCategorical(Column *c, ForestFeature *F, size_t n, const uint32_t *rows,
+				  uint32_t nrows)
 {
 	uint32_t	nd = forest_dict_size(c->dict);
 	CatOrder   *co = palloc(sizeof(CatOrder) * Max(nd, 1));
 	int32	   *map = palloc(sizeof(int32) * Max(nd, 1));
+	uint64	   *seen = palloc0(sizeof(uint64) * Max(nd, 1));
 	uint32_t	keep,
 				i;
 	size_t		r;
 
-	for (i = 0; i < nd; i++)
+	for (i = 0; i < nrows; i++)
 	{
-		co[i].s = forest_dict_get(c->dict, i, &co[i].len, &co[i].count);
-		co[i].id = i;
+		double		v = c->v[rows[i]];
+
+		if (!isnan(v))
+			seen[(uint32_t) v]++;
+	}
+	nd = 0;
+	for (i = 0; i < forest_dict_size(c->dict); i++)
+	{
 		map[i] = -1;
+		if (seen[i] == 0)
+			continue;
+		co[nd].s = forest_dict_get(c->dict, i, &co[nd].len, &co[nd].count);
+		co[nd].count = seen[i];
+		co[nd].id = i;
+		nd++;
 	}
 	keep = nd;
 	if (nd > FOREST_MAX_CATEGORIES)
@@ -597,8 +705,7 @@ train_forest(PG_FUNCTION_ARGS)
 				oldcxt;
 	ForestPgAlloc pa;
 	ForestAlloc outal;
-	Portal		portal;
-	SPIPlanPtr	plan;
+	TrainRows	tr;
 	size_t		n = 0,
 				cap = 4096;
 	double	   *tv;
@@ -775,123 +882,33 @@ train_forest(PG_FUNCTION_ARGS)
 			(feat[i].dict = forest_dict_create(&pa.al)) == NULL)
 			forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
 	}
-	tv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
-	if (target_text && (tdict = forest_dict_create(&pa.al)) == NULL)
+	memset(&tr, 0, sizeof(tr));
+	tr.feat = feat;
+	tr.p = p;
+	tr.tcol = tcol;
+	tr.target_text = target_text;
+	tr.pa = &pa;
+	tr.cap = cap;
+	tr.tv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
+	if (target_text && (tr.tdict = forest_dict_create(&pa.al)) == NULL)
 		forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	plan = SPI_prepare(q.data, 0, NULL);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed for the training query: %s", SPI_result_code_string(SPI_result));
-	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
-	{
-		size_t		raw_rows = 0;
-
-		for (;;)
-		{
-			uint64		got,
-						r;
-			SPITupleTable *tt;
-
-			SPI_cursor_fetch(portal, true, 10000);
-			got = SPI_processed;
-			if (got == 0)
-				break;
-			tt = SPI_tuptable;
-			/* SPI allocates in its own context; our arrays live in train_cxt */
-			MemoryContextSwitchTo(train_cxt);
-			for (r = 0; r < got; r++)
-			{
-				HeapTuple	tup = tt->vals[r];
-				bool		isnull;
-				Datum		d;
-
-				raw_rows++;
-				d = SPI_getbinval(tup, tt->tupdesc, p + 1, &isnull);
-				if (isnull)
-					continue;
-				if (n == cap)
-				{
-					size_t		nc = cap * 2;
-
-					if (nc > FOREST_MAX_ROWS)
-						ereport(ERROR,
-								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								 errmsg("too many rows for forest training")));
-					if (pa.limit && pa.cur + (nc - cap) * sizeof(double) * (p + 1) > pa.limit)
-						ereport(ERROR,
-								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								 errmsg("forest training needs more than edupredict.forest_max_memory (%d MB)",
-										edupredict_forest_max_memory_mb),
-								 errhint("Train on fewer rows or features, or raise edupredict.forest_max_memory.")));
-					GrowColumns(feat, p, &tv, cap, nc);
-					pa.cur += (nc - cap) * sizeof(double) * p;
-					cap = nc;
-				}
-				if (target_text)
-				{
-					uint32_t	len;
-					char	   *s = forest_datum_to_text(d, tcol->base, &len);
-					int64_t		id;
-
-					if (len > FOREST_MAX_NAME)
-						ereport(ERROR,
-								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								 errmsg("a target value is longer than %d bytes", FOREST_MAX_NAME)));
-					id = forest_dict_add(tdict, s, len);
-					if (id < 0)
-						forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
-					tv[n] = (double) id;
-				}
-				else
-					tv[n] = forest_datum_to_double(d, tcol->base);
-				if (!target_text && isnan(tv[n]))
-					continue;	/* a NaN target is as good as NULL */
-				for (i = 0; i < p; i++)
-				{
-					Column	   *c = &feat[i];
-
-					d = SPI_getbinval(tup, tt->tupdesc, i + 1, &isnull);
-					if (isnull)
-						c->v[n] = NAN;
-					else if (c->kind == FOREST_CATEGORICAL)
-					{
-						uint32_t	len;
-						char	   *s = forest_datum_to_text(d, c->base, &len);
-						int64_t		id;
-
-						if (len > FOREST_MAX_NAME)
-							c->v[n] = NAN;	/* absurdly long category: missing */
-						else
-						{
-							id = forest_dict_add(c->dict, s, len);
-							if (id < 0)
-								forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
-							c->v[n] = (double) id;
-						}
-					}
-					else
-						c->v[n] = forest_datum_to_double(d, c->base);
-				}
-				n++;
-			}
-			SPI_freetuptable(tt);
-			CHECK_FOR_INTERRUPTS();
-		}
-		SPI_cursor_close(portal);
-		SPI_freeplan(plan);
-		MemoryContextSwitchTo(train_cxt);
-
-		if (raw_rows == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relation %s is empty", relname_m)));
-		if (n == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("target column \"%s\" is NULL in every row", tcol->name)));
-	}
+	forest_read_rows(q.data, TrainRow, &tr);
+	MemoryContextSwitchTo(train_cxt);
+	n = tr.n;
+	cap = tr.cap;
+	tv = tr.tv;
+	tdict = tr.tdict;
+	if (tr.raw_rows == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation %s is empty", relname_m)));
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target column \"%s\" is NULL in every row", tcol->name)));
 
 	/* ---- target: task, classes ---- */
 	if (target_text)
@@ -1010,6 +1027,12 @@ train_forest(PG_FUNCTION_ARGS)
 	}
 
 	/* ---- features, split, bins ---- */
+	rc = forest_split_rows(ycls, K, (uint32_t) n, a.test_fraction, (uint64_t) a.seed,
+						   &pa.al, &train_rows, &ntr, &test_rows, &nte);
+	forest_pg_check(rc, "the train/test split", NULL);
+	if (ntr == 0)
+		BadArg("no rows left for training", "Lower test_fraction.");
+	/* codebooks and bin edges from the training rows only */
 	F = palloc0(sizeof(ForestFeature) * p);
 	for (i = 0; i < p; i++)
 	{
@@ -1017,20 +1040,15 @@ train_forest(PG_FUNCTION_ARGS)
 		F[i].name_len = strlen(feat[i].name);
 		F[i].kind = feat[i].kind;
 		if (feat[i].kind == FOREST_CATEGORICAL)
-			FinishCategorical(&feat[i], &F[i], n);
+			FinishCategorical(&feat[i], &F[i], n, train_rows, ntr);
 	}
-	rc = forest_split_rows(ycls, K, (uint32_t) n, a.test_fraction, (uint64_t) a.seed,
-						   &pa.al, &train_rows, &ntr, &test_rows, &nte);
-	forest_pg_check(rc, "the train/test split", NULL);
-	if (ntr == 0)
-		BadArg("no rows left for training", "Lower test_fraction.");
 	{
 		const double **colp = palloc(sizeof(double *) * p);
 
 		for (i = 0; i < p; i++)
 			colp[i] = feat[i].v;
-		rc = forest_bin_columns(colp, (uint32_t) n, (uint32_t) p, F, (uint64_t) a.seed,
-								&pa.al, &X);
+		rc = forest_bin_columns(colp, (uint32_t) n, (uint32_t) p, F, train_rows, ntr,
+								(uint64_t) a.seed, &pa.al, &X);
 		forest_pg_check(rc, "binning", NULL);
 		for (i = 0; i < p; i++)
 		{
@@ -1174,6 +1192,8 @@ train_forest(PG_FUNCTION_ARGS)
 		bool		isnull;
 		Oid			idtype[1] = {INT8OID};
 		Datum		idval[1];
+		SPIPlanPtr	plan;
+		ParamListInfo pl;
 
 		for (i = 0; i < p; i++)
 		{
@@ -1202,12 +1222,28 @@ train_forest(PG_FUNCTION_ARGS)
 		ret = SPI_execute("LOCK TABLE edupredict.models IN SHARE ROW EXCLUSIVE MODE", false, 0);
 		if (ret != SPI_OK_UTILITY)
 			elog(ERROR, "could not lock edupredict.models: %s", SPI_result_code_string(ret));
-		ret = SPI_execute_with_args(
-									"INSERT INTO edupredict.models (name, version, task, target, features, classes, "
-									"params, metrics, n_rows, train_seconds, model) "
-									"SELECT $1, coalesce(max(m.version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
-									"FROM edupredict.models m WHERE m.name = $1 RETURNING id",
-									10, argtypes, values, nulls, false, 1);
+		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, task, target, features, classes, "
+						   "params, metrics, n_rows, train_seconds, model) "
+						   "SELECT $1, coalesce(max(m.version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
+						   "FROM edupredict.models m WHERE m.name = $1 RETURNING id",
+						   10, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare the registry insert: %s", SPI_result_code_string(SPI_result));
+
+		/*
+		 * The model goes in as a plain parameter, not a constant: the planner
+		 * folds constant parameters into the plan and copies the value on the
+		 * way (twice), which would triple the peak memory for a large model.
+		 */
+		pl = makeParamList(10);
+		for (i = 0; i < 10; i++)
+		{
+			pl->params[i].ptype = argtypes[i];
+			pl->params[i].value = values[i];
+			pl->params[i].isnull = nulls[i] == 'n';
+			pl->params[i].pflags = i == 9 ? 0 : PARAM_FLAG_CONST;
+		}
+		ret = SPI_execute_plan_with_paramlist(plan, pl, false, 1);
 		if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 			elog(ERROR, "could not insert into edupredict.models: %s", SPI_result_code_string(ret));
 		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));

@@ -72,6 +72,21 @@ typedef struct Split
 	uint32_t	bits[8];
 } Split;
 
+/* A grown tree: the builder's current one, or one handed over by a worker. */
+typedef struct TreeBuf
+{
+	ForestNode *tn;
+	uint32_t	tn_n,
+				tn_cap;
+	ForestCatSplit *tc;
+	uint32_t	tc_n,
+				tc_cap;
+	float	   *tl;
+	uint32_t	tl_n,
+				tl_cap;
+	double	   *imp;			/* p: impurity decrease per feature */
+} TreeBuf;
+
 typedef struct Builder
 {
 	const ForestModel *m;
@@ -109,17 +124,7 @@ typedef struct Builder
 	double	   *lstat,
 			   *rstat;
 
-	/* current tree */
-	ForestNode *tn;
-	uint32_t	tn_n,
-				tn_cap;
-	ForestCatSplit *tc;
-	uint32_t	tc_n,
-				tc_cap;
-	float	   *tl;
-	uint32_t	tl_n,
-				tl_cap;
-	double	   *imp_tree;
+	TreeBuf		cur;			/* the tree being grown */
 
 	EpRng		rng;
 	size_t		cur_bytes,
@@ -725,7 +730,7 @@ IsPure(const Builder *b, const double *st)
 static bool
 MakeLeaf(Builder *b, uint32_t node, const double *st)
 {
-	ForestNode *nd = &b->tn[node];
+	ForestNode *nd = &b->cur.tn[node];
 
 	nd->feature = 0;
 	nd->bin = 0;
@@ -749,12 +754,12 @@ MakeLeaf(Builder *b, uint32_t node, const double *st)
 			nd->a = last;
 			return true;
 		}
-		if (!BGrow(b, (void **) &b->tl, &b->tl_cap, b->tl_n + b->K, sizeof(float)))
+		if (!BGrow(b, (void **) &b->cur.tl, &b->cur.tl_cap, b->cur.tl_n + b->K, sizeof(float)))
 			return false;
 		nd->flags = FN_LEAF;
-		nd->a = b->tl_n / b->K;
+		nd->a = b->cur.tl_n / b->K;
 		for (k = 0; k < b->K; k++)
-			b->tl[b->tl_n++] = (float) (st[k] / w);
+			b->cur.tl[b->cur.tl_n++] = (float) (st[k] / w);
 	}
 	else
 	{
@@ -792,7 +797,7 @@ EnsureStack(Builder *b, uint32_t need)
 	return true;
 }
 
-/* Grow one tree into b->tn/tc/tl.  Returns FOREST_OK or an error. */
+/* Grow one tree into b->cur.tn/tc/tl.  Returns FOREST_OK or an error. */
 static ForestStatus
 GrowTree(Builder *b, uint32_t tree)
 {
@@ -838,12 +843,12 @@ GrowTree(Builder *b, uint32_t tree)
 	}
 	for (i = 0; i < b->p; i++)
 		b->feat[i] = i;
-	memset(b->imp_tree, 0, b->p * sizeof(double));
+	memset(b->cur.imp, 0, b->p * sizeof(double));
 
-	b->tn_n = b->tc_n = b->tl_n = 0;
-	if (!BGrow(b, (void **) &b->tn, &b->tn_cap, 1, sizeof(ForestNode)))
+	b->cur.tn_n = b->cur.tc_n = b->cur.tl_n = 0;
+	if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, 1, sizeof(ForestNode)))
 		return FOREST_ENOMEM;
-	b->tn_n = 1;
+	b->cur.tn_n = 1;
 	if (!EnsureStack(b, 64))
 		return FOREST_ENOMEM;
 	rootst = b->stats;
@@ -893,7 +898,7 @@ GrowTree(Builder *b, uint32_t tree)
 				double		dec = sp.proxy - parent_proxy;
 
 				if (dec > 0)
-					b->imp_tree[sp.feature] += dec;
+					b->cur.imp[sp.feature] += dec;
 			}
 		}
 		if (leaf)
@@ -911,12 +916,12 @@ GrowTree(Builder *b, uint32_t tree)
 				return FOREST_ENOMEM;
 			continue;
 		}
-		if (!BGrow(b, (void **) &b->tn, &b->tn_cap, b->tn_n + 2, sizeof(ForestNode)))
+		if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, b->cur.tn_n + 2, sizeof(ForestNode)))
 			return FOREST_ENOMEM;
-		child = b->tn_n;
-		b->tn_n += 2;
+		child = b->cur.tn_n;
+		b->cur.tn_n += 2;
 		{
-			ForestNode *nd = &b->tn[e.node];
+			ForestNode *nd = &b->cur.tn[e.node];
 
 			nd->feature = (uint16_t) sp.feature;
 			nd->flags = sp.defleft ? FN_DEFLEFT : 0;
@@ -924,15 +929,15 @@ GrowTree(Builder *b, uint32_t tree)
 			{
 				ForestCatSplit *cs;
 
-				if (!BGrow(b, (void **) &b->tc, &b->tc_cap, b->tc_n + 1,
+				if (!BGrow(b, (void **) &b->cur.tc, &b->cur.tc_cap, b->cur.tc_n + 1,
 						   sizeof(ForestCatSplit)))
 					return FOREST_ENOMEM;
-				cs = &b->tc[b->tc_n];
+				cs = &b->cur.tc[b->cur.tc_n];
 				cs->child = child;
 				memcpy(cs->bits, sp.bits, sizeof(cs->bits));
 				nd->flags |= FN_CAT;
 				nd->bin = 0;
-				nd->a = b->tc_n++;
+				nd->a = b->cur.tc_n++;
 			}
 			else
 			{
@@ -959,31 +964,41 @@ GrowTree(Builder *b, uint32_t tree)
 	return FOREST_OK;
 }
 
-/* Append the current tree to the model, making indices absolute. */
+/* Exchange the builder's tree buffers with tb (no copying). */
+static void
+SwapTree(Builder *b, TreeBuf *tb)
+{
+	TreeBuf		t = b->cur;
+
+	b->cur = *tb;
+	*tb = t;
+}
+
+/* Append tree t to the model, making indices absolute. */
 static bool
-AppendTree(Builder *b, Builder *mb, ForestModel *m, uint32_t t,
-		   uint32_t *cap_nodes, uint32_t *cap_cats, uint32_t *cap_leafv)
+AppendTree(const TreeBuf *tb, bool cls, uint32_t K, Builder *mb, ForestModel *m,
+		   uint32_t t, uint32_t *cap_nodes, uint32_t *cap_cats, uint32_t *cap_leafv)
 {
 	uint32_t	nb = m->n_nodes,
 				cb = m->n_cats,
 				lb = m->n_leafv;
 	uint32_t	i;
 
-	if ((uint64_t) nb + b->tn_n > INT32_MAX ||
-		(uint64_t) lb + b->tl_n > INT32_MAX)
+	if ((uint64_t) nb + tb->tn_n > INT32_MAX ||
+		(uint64_t) lb + tb->tl_n > INT32_MAX)
 		return false;
-	if (!BGrow(mb, (void **) &m->nodes, cap_nodes, nb + b->tn_n, sizeof(ForestNode)) ||
-		!BGrow(mb, (void **) &m->cats, cap_cats, cb + b->tc_n, sizeof(ForestCatSplit)) ||
-		!BGrow(mb, (void **) &m->leafv, cap_leafv, lb + b->tl_n, sizeof(float)))
+	if (!BGrow(mb, (void **) &m->nodes, cap_nodes, nb + tb->tn_n, sizeof(ForestNode)) ||
+		!BGrow(mb, (void **) &m->cats, cap_cats, cb + tb->tc_n, sizeof(ForestCatSplit)) ||
+		!BGrow(mb, (void **) &m->leafv, cap_leafv, lb + tb->tl_n, sizeof(float)))
 		return false;
-	for (i = 0; i < b->tn_n; i++)
+	for (i = 0; i < tb->tn_n; i++)
 	{
-		ForestNode	nd = b->tn[i];
+		ForestNode	nd = tb->tn[i];
 
 		if (nd.flags & FN_LEAF)
 		{
-			if (b->cls && !(nd.flags & FN_PURE))
-				nd.a = lb + nd.a * b->K;
+			if (cls && !(nd.flags & FN_PURE))
+				nd.a = lb + nd.a * K;
 		}
 		else if (nd.flags & FN_CAT)
 			nd.a += cb;
@@ -991,18 +1006,18 @@ AppendTree(Builder *b, Builder *mb, ForestModel *m, uint32_t t,
 			nd.a += nb;
 		m->nodes[nb + i] = nd;
 	}
-	for (i = 0; i < b->tc_n; i++)
+	for (i = 0; i < tb->tc_n; i++)
 	{
-		ForestCatSplit cs = b->tc[i];
+		ForestCatSplit cs = tb->tc[i];
 
 		cs.child += nb;
 		m->cats[cb + i] = cs;
 	}
-	if (b->tl_n)
-		memcpy(m->leafv + lb, b->tl, (size_t) b->tl_n * sizeof(float));
-	m->n_nodes = nb + b->tn_n;
-	m->n_cats = cb + b->tc_n;
-	m->n_leafv = lb + b->tl_n;
+	if (tb->tl_n)
+		memcpy(m->leafv + lb, tb->tl, (size_t) tb->tl_n * sizeof(float));
+	m->n_nodes = nb + tb->tn_n;
+	m->n_cats = cb + tb->tc_n;
+	m->n_leafv = lb + tb->tl_n;
 	m->tree_node[t + 1] = m->n_nodes;
 	m->tree_cat[t + 1] = m->n_cats;
 	m->tree_leaf[t + 1] = m->n_leafv;
@@ -1022,24 +1037,24 @@ BuilderFree(Builder *b)
 	BFree(b, b->score, NBIN * sizeof(double));
 	BFree(b, b->lstat, b->S * sizeof(double));
 	BFree(b, b->rstat, b->S * sizeof(double));
-	BFree(b, b->imp_tree, b->p * sizeof(double));
+	BFree(b, b->cur.imp, b->p * sizeof(double));
 	BFree(b, b->counts, (size_t) b->n_use * sizeof(uint32_t));
 	BFree(b, b->s, (size_t) b->n_use * sizeof(Samp));
 	BFree(b, b->stack, (size_t) b->stack_cap * sizeof(StackEnt));
 	BFree(b, b->stats, (size_t) b->stack_cap * b->S * sizeof(double));
-	BFree(b, b->tn, (size_t) b->tn_cap * sizeof(ForestNode));
-	BFree(b, b->tc, (size_t) b->tc_cap * sizeof(ForestCatSplit));
-	BFree(b, b->tl, (size_t) b->tl_cap * sizeof(float));
+	BFree(b, b->cur.tn, (size_t) b->cur.tn_cap * sizeof(ForestNode));
+	BFree(b, b->cur.tc, (size_t) b->cur.tc_cap * sizeof(ForestCatSplit));
+	BFree(b, b->cur.tl, (size_t) b->cur.tl_cap * sizeof(float));
 	BFree(b, b->cw, b->K * sizeof(double));
 	b->hist = NULL;
 	b->hcnt = b->feat = b->order = b->counts = NULL;
-	b->tmp = b->score = b->lstat = b->rstat = b->imp_tree = b->stats = b->cw = NULL;
+	b->tmp = b->score = b->lstat = b->rstat = b->cur.imp = b->stats = b->cw = NULL;
 	b->s = NULL;
 	b->stack = NULL;
-	b->tn = NULL;
-	b->tc = NULL;
-	b->tl = NULL;
-	b->stack_cap = b->tn_cap = b->tc_cap = b->tl_cap = 0;
+	b->cur.tn = NULL;
+	b->cur.tc = NULL;
+	b->cur.tl = NULL;
+	b->stack_cap = b->cur.tn_cap = b->cur.tc_cap = b->cur.tl_cap = 0;
 }
 
 /* Scratch for growing trees; class weights from the training rows. */
@@ -1082,7 +1097,7 @@ BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
 	ALLOC_OR_FAIL(b->score, NBIN * sizeof(double));
 	ALLOC_OR_FAIL(b->lstat, b->S * sizeof(double));
 	ALLOC_OR_FAIL(b->rstat, b->S * sizeof(double));
-	ALLOC_OR_FAIL(b->imp_tree, b->p * sizeof(double));
+	ALLOC_OR_FAIL(b->cur.imp, b->p * sizeof(double));
 	ALLOC_OR_FAIL(b->counts, (size_t) n_use * sizeof(uint32_t));
 	ALLOC_OR_FAIL(b->s, (size_t) n_use * sizeof(Samp));
 	if (b->cls)
@@ -1108,12 +1123,29 @@ BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
 
 /* ---------- threads ---------- */
 
+/*
+ * Trees are handed out one at a time (an atomic counter), so a slow tree
+ * does not hold up the others.  Each worker hands a finished tree over in
+ * a second buffer and goes on with the next one; the calling thread appends
+ * the trees in tree order.  A worker waits only when its previous tree has
+ * not been appended yet, and the smallest tree not yet appended is never
+ * waiting, so the scheme cannot deadlock.
+ */
+typedef struct Pool
+{
+	uint32_t	next;			/* next tree to grow (atomic) */
+	uint32_t	n_trees;
+	int			abort;			/* set by anyone (atomic): stop */
+} Pool;
+
 typedef struct Worker
 {
 	Builder		b;
-	uint32_t	tree;
+	TreeBuf		hand;			/* finished tree waiting to be appended */
+	uint32_t	hand_tree;
+	int			full;			/* atomic: hand holds tree hand_tree */
 	ForestStatus rc;
-	int			done;			/* set (atomically) when the tree is grown */
+	Pool	   *pool;
 	pthread_t	thread;
 	bool		started;
 } Worker;
@@ -1124,13 +1156,44 @@ WorkerIntr(void *arg)
 	return __atomic_load_n((int *) arg, __ATOMIC_RELAXED) != 0;
 }
 
+static void
+SleepBriefly(void)
+{
+	struct timespec ts = {0, 100000};	/* 0.1 ms */
+
+	nanosleep(&ts, NULL);
+}
+
 static void *
 WorkerMain(void *arg)
 {
 	Worker	   *w = (Worker *) arg;
+	Pool	   *pl = w->pool;
 
-	w->rc = GrowTree(&w->b, w->tree);
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&pl->abort, __ATOMIC_RELAXED))
+	{
+		uint32_t	t = __atomic_fetch_add(&pl->next, 1, __ATOMIC_RELAXED);
+		ForestStatus rc;
+
+		if (t >= pl->n_trees)
+			break;
+		rc = GrowTree(&w->b, t);
+		if (rc != FOREST_OK)
+		{
+			w->rc = rc;
+			__atomic_store_n(&pl->abort, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		while (__atomic_load_n(&w->full, __ATOMIC_ACQUIRE))
+		{
+			if (__atomic_load_n(&pl->abort, __ATOMIC_RELAXED))
+				return NULL;
+			SleepBriefly();
+		}
+		SwapTree(&w->b, &w->hand);
+		w->hand_tree = t;
+		__atomic_store_n(&w->full, 1, __ATOMIC_RELEASE);
+	}
 	return NULL;
 }
 
@@ -1154,12 +1217,114 @@ StartWorker(Worker *w)
 	return w->started;
 }
 
-static void
-SleepBriefly(void)
+/* Model arrays and importance: what the calling thread builds. */
+typedef struct Assembly
 {
-	struct timespec ts = {0, 200000};	/* 0.2 ms */
+	Builder		mb;				/* caller's allocator */
+	ForestModel *m;
+	const ForestParams *P;
+	bool		cls;
+	uint32_t	K;
+	uint32_t	cap_nodes,
+				cap_cats,
+				cap_leafv;
+	double	   *imp_sum;
+} Assembly;
 
-	nanosleep(&ts, NULL);
+/* Append tree t (grown into tb) and add its normalised importance. */
+static bool
+AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
+{
+	ForestModel *m = as->m;
+	double		sum = 0;
+	uint32_t	i;
+
+	if (!AppendTree(tb, as->cls, as->K, &as->mb, m, t,
+					&as->cap_nodes, &as->cap_cats, &as->cap_leafv))
+		return false;
+	m->n_trees = t + 1;
+	if (m->n_trees == 1 && as->P->n_trees > 1)
+	{
+		/*
+		 * Size the model arrays from the first tree (+10%), so they are not
+		 * regrown (and briefly held twice) for every tree.
+		 */
+		uint64_t	T = (uint64_t) as->P->n_trees;
+
+		if (!BReserve(&as->mb, (void **) &m->nodes, &as->cap_nodes,
+					  (uint64_t) m->n_nodes * T * 11 / 10 + 16, sizeof(ForestNode)) ||
+			!BReserve(&as->mb, (void **) &m->cats, &as->cap_cats,
+					  (uint64_t) m->n_cats * T * 11 / 10, sizeof(ForestCatSplit)) ||
+			!BReserve(&as->mb, (void **) &m->leafv, &as->cap_leafv,
+					  (uint64_t) m->n_leafv * T * 11 / 10, sizeof(float)))
+			return false;
+	}
+	for (i = 0; i < m->n_features; i++)
+		sum += tb->imp[i];
+	if (sum > 0)
+		for (i = 0; i < m->n_features; i++)
+			as->imp_sum[i] += tb->imp[i] / sum;
+	return true;
+}
+
+/* All trees on the calling thread. */
+static ForestStatus
+GrowSequential(Assembly *as, Builder *b, ForestInterruptFn intr, void *intr_arg)
+{
+	uint32_t	t;
+
+	for (t = 0; t < (uint32_t) as->P->n_trees; t++)
+	{
+		ForestStatus rc;
+
+		if (intr && intr(intr_arg))
+			return FOREST_EINTR;
+		rc = GrowTree(b, t);
+		if (rc != FOREST_OK)
+			return rc;
+		if (!AddTree(as, &b->cur, t))
+			return FOREST_ENOMEM;
+	}
+	return FOREST_OK;
+}
+
+/*
+ * Trees on the started workers; this thread appends them in order and polls
+ * intr (which must not longjmp here: workers are running).
+ */
+static ForestStatus
+GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
+			 ForestInterruptFn intr, void *intr_arg)
+{
+	uint32_t	t;
+	int			k;
+
+	for (t = 0; t < (uint32_t) as->P->n_trees; t++)
+	{
+		Worker	   *got = NULL;
+
+		while (got == NULL)
+		{
+			for (k = 0; k < nw; k++)
+				if (__atomic_load_n(&w[k].full, __ATOMIC_ACQUIRE) && w[k].hand_tree == t)
+				{
+					got = &w[k];
+					break;
+				}
+			if (got)
+				break;
+			/* a worker failed: its status is read after the join */
+			if (__atomic_load_n(&pl->abort, __ATOMIC_RELAXED))
+				return FOREST_EINTR;
+			if (intr && intr(intr_arg))
+				return FOREST_EINTR;
+			SleepBriefly();
+		}
+		if (!AddTree(as, &got->hand, t))
+			return FOREST_ENOMEM;
+		__atomic_store_n(&got->full, 0, __ATOMIC_RELEASE);
+	}
+	return FOREST_OK;
 }
 
 /*
@@ -1167,9 +1332,9 @@ SleepBriefly(void)
  * set; trees and importance are filled in.  On error the trees are freed
  * and m->n_trees is 0.
  *
- * P->n_threads > 1 grows trees on extra POSIX threads.  They run only the
- * code in this file over memory from the malloc allocator, never call the
- * allocator al or the interrupt callback, and are joined before this
+ * P->n_threads > 1 grows trees on that many POSIX threads.  They run only
+ * the code in this file over memory from the malloc allocator, never call
+ * the allocator al or the interrupt callback, and are joined before this
  * function returns.  In that mode intr must only poll (it is called while
  * workers run, so it must not longjmp); it is called often enough that a
  * cancel stops training within one tree's time.  Results do not depend on
@@ -1181,20 +1346,16 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 			 const ForestAlloc *al, ForestInterruptFn intr, void *intr_arg,
 			 size_t *peak_bytes)
 {
-	Builder		mb;				/* model arrays, caller's allocator */
+	Assembly	as;
 	Worker	   *w = NULL;
+	Pool		pool;
 	int			nthreads = P->n_threads < 1 ? 1 : (P->n_threads > 16 ? 16 : P->n_threads);
 	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
-	uint32_t	cap_nodes = 0,
-				cap_cats = 0,
-				cap_leafv = 0;
-	uint32_t	t,
-				i;
+	uint32_t	i;
 	int			k,
-				nw = 0;
-	double	   *imp_sum = NULL;
+				nw = 0,
+				nstarted = 0;
 	ForestStatus rc = FOREST_OK;
-	int			abort_flag = 0;
 	size_t		peak = 0;
 
 	if (P->n_trees < 1 || P->n_trees > FOREST_MAX_TREES ||
@@ -1223,10 +1384,14 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	if (nthreads > P->n_trees)
 		nthreads = P->n_trees;
 
-	memset(&mb, 0, sizeof(mb));
-	mb.al = al;
-	mb.cls = (P->task == FOREST_CLASSIFICATION);
-	mb.K = mb.cls ? m->n_classes : 0;
+	memset(&as, 0, sizeof(as));
+	as.mb.al = al;
+	as.m = m;
+	as.P = P;
+	as.cls = (P->task == FOREST_CLASSIFICATION);
+	as.K = as.cls ? m->n_classes : 0;
+	as.mb.cls = as.cls;
+	as.mb.K = as.K;
 	m->n_trees = 0;
 	m->n_nodes = m->n_cats = m->n_leafv = 0;
 	m->nodes = NULL;
@@ -1234,158 +1399,113 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	m->leafv = NULL;
 	m->tree_node = m->tree_cat = m->tree_leaf = NULL;
 	m->importance = NULL;
-	m->tree_node = BAlloc(&mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-	m->tree_cat = BAlloc(&mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-	m->tree_leaf = BAlloc(&mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-	imp_sum = BAlloc(&mb, m->n_features * sizeof(double));
-	if (!m->tree_node || !m->tree_cat || !m->tree_leaf || !imp_sum)
+	m->tree_node = BAlloc(&as.mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	m->tree_cat = BAlloc(&as.mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	m->tree_leaf = BAlloc(&as.mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+	as.imp_sum = BAlloc(&as.mb, m->n_features * sizeof(double));
+	if (!m->tree_node || !m->tree_cat || !m->tree_leaf || !as.imp_sum)
 	{
 		rc = FOREST_ENOMEM;
 		goto done;
 	}
 	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
-	memset(imp_sum, 0, m->n_features * sizeof(double));
+	memset(as.imp_sum, 0, m->n_features * sizeof(double));
 
 	/* builders: with threads, all scratch comes from malloc */
-	w = BAlloc(&mb, sizeof(Worker) * nthreads);
+	w = BAlloc(&as.mb, sizeof(Worker) * nthreads);
 	if (w == NULL)
 	{
 		rc = FOREST_ENOMEM;
 		goto done;
 	}
 	memset(w, 0, sizeof(Worker) * nthreads);
+	memset(&pool, 0, sizeof(pool));
+	pool.n_trees = (uint32_t) P->n_trees;
 	for (k = 0; k < nthreads; k++)
 	{
 		const ForestAlloc *wal = nthreads > 1 ? &forest_malloc_allocator : al;
 
 		rc = BuilderInit(&w[k].b, m, d, P, wal,
-						 k == 0 ? intr : WorkerIntr,
-						 k == 0 ? intr_arg : (void *) &abort_flag);
+						 nthreads > 1 ? WorkerIntr : intr,
+						 nthreads > 1 ? (void *) &pool.abort : intr_arg);
 		if (rc != FOREST_OK)
 			goto done;
 		nw = k + 1;
-	}
-
-	for (t = 0; t < (uint32_t) P->n_trees; t += (uint32_t) nthreads)
-	{
-		uint32_t	nr = (uint32_t) P->n_trees - t;
-
-		if (nr > (uint32_t) nthreads)
-			nr = (uint32_t) nthreads;
-		if (intr && intr(intr_arg))
+		w[k].pool = &pool;
+		if (nthreads > 1)
 		{
-			rc = FOREST_EINTR;
-			goto done;
-		}
-		for (k = 1; k < (int) nr; k++)
-		{
-			w[k].tree = t + (uint32_t) k;
-			w[k].rc = FOREST_OK;
-			w[k].done = 0;
-			if (!StartWorker(&w[k]))
-			{
-				w[k].rc = GrowTree(&w[k].b, w[k].tree);	/* no thread: grow here */
-				w[k].done = 1;
-			}
-		}
-		w[0].tree = t;
-		w[0].rc = GrowTree(&w[0].b, t);
-		if (w[0].rc == FOREST_EINTR)
-			__atomic_store_n(&abort_flag, 1, __ATOMIC_RELAXED);
-		/* wait for the workers, still polling for a cancel */
-		for (k = 1; k < (int) nr; k++)
-		{
-			if (!w[k].started)
-				continue;
-			while (!__atomic_load_n(&w[k].done, __ATOMIC_ACQUIRE))
-			{
-				if (!abort_flag && intr && intr(intr_arg))
-					__atomic_store_n(&abort_flag, 1, __ATOMIC_RELAXED);
-				SleepBriefly();
-			}
-			pthread_join(w[k].thread, NULL);
-			w[k].started = false;
-		}
-		for (k = 0; k < (int) nr; k++)
-			if (w[k].rc != FOREST_OK)
-			{
-				rc = w[k].rc;
-				goto done;
-			}
-		if (abort_flag)
-		{
-			rc = FOREST_EINTR;
-			goto done;
-		}
-		/* append in tree order: the forest does not depend on nthreads */
-		for (k = 0; k < (int) nr; k++)
-		{
-			Builder    *b = &w[k].b;
-			double		sum = 0;
-
-			if (!AppendTree(b, &mb, m, t + (uint32_t) k, &cap_nodes, &cap_cats, &cap_leafv))
+			w[k].hand.imp = BAlloc(&w[k].b, m->n_features * sizeof(double));
+			if (w[k].hand.imp == NULL)
 			{
 				rc = FOREST_ENOMEM;
 				goto done;
 			}
-			m->n_trees = t + (uint32_t) k + 1;
-			for (i = 0; i < b->p; i++)
-				sum += b->imp_tree[i];
-			if (m->n_trees == 1 && P->n_trees > 1)
-			{
-				/*
-				 * Size the model arrays from the first tree (+10%), so they
-				 * are not regrown (and briefly held twice) for every tree.
-				 */
-				uint64_t	T = (uint64_t) P->n_trees;
-
-				if (!BReserve(&mb, (void **) &m->nodes, &cap_nodes,
-							  (uint64_t) m->n_nodes * T * 11 / 10 + 16, sizeof(ForestNode)) ||
-					!BReserve(&mb, (void **) &m->cats, &cap_cats,
-							  (uint64_t) m->n_cats * T * 11 / 10, sizeof(ForestCatSplit)) ||
-					!BReserve(&mb, (void **) &m->leafv, &cap_leafv,
-							  (uint64_t) m->n_leafv * T * 11 / 10, sizeof(float)))
-				{
-					rc = FOREST_ENOMEM;
-					goto done;
-				}
-			}
-			if (sum > 0)
-				for (i = 0; i < b->p; i++)
-					imp_sum[i] += b->imp_tree[i] / sum;
 		}
 	}
+
+	if (nthreads > 1)
+	{
+		for (k = 0; k < nthreads; k++)
+		{
+			if (!StartWorker(&w[k]))
+				break;
+			nstarted = k + 1;
+		}
+	}
+	if (nstarted > 0)
+		rc = GrowThreaded(&as, w, nstarted, &pool, intr, intr_arg);
+	else
+		rc = GrowSequential(&as, &w[0].b, nthreads > 1 ? intr : NULL,
+							nthreads > 1 ? intr_arg : NULL);
+	if (rc != FOREST_OK)
+		goto done;
 
 	/* normalise importance */
 	{
 		double		sum = 0;
 
 		for (i = 0; i < m->n_features; i++)
-			sum += imp_sum[i];
+			sum += as.imp_sum[i];
 		for (i = 0; i < m->n_features; i++)
-			imp_sum[i] = sum > 0 ? imp_sum[i] / sum : 0;
-		m->importance = imp_sum;
-		imp_sum = NULL;
+			as.imp_sum[i] = sum > 0 ? as.imp_sum[i] / sum : 0;
+		m->importance = as.imp_sum;
+		as.imp_sum = NULL;
 	}
 
 done:
+	if (nstarted > 0)
+	{
+		__atomic_store_n(&pool.abort, 1, __ATOMIC_RELAXED);
+		for (k = 0; k < nstarted; k++)
+			pthread_join(w[k].thread, NULL);
+		/* a worker's own failure (e.g. out of memory) beats the stop it caused */
+		for (k = 0; k < nstarted && rc == FOREST_EINTR; k++)
+			if (w[k].rc != FOREST_OK && w[k].rc != FOREST_EINTR)
+				rc = w[k].rc;
+	}
 	for (k = 0; k < nw; k++)
 	{
-		peak += w[k].b.peak_bytes;
-		BuilderFree(&w[k].b);
+		Builder    *b = &w[k].b;
+
+		BFree(b, w[k].hand.tn, (size_t) w[k].hand.tn_cap * sizeof(ForestNode));
+		BFree(b, w[k].hand.tc, (size_t) w[k].hand.tc_cap * sizeof(ForestCatSplit));
+		BFree(b, w[k].hand.tl, (size_t) w[k].hand.tl_cap * sizeof(float));
+		BFree(b, w[k].hand.imp, m->n_features * sizeof(double));
+		peak += b->peak_bytes;
+		BuilderFree(b);
 	}
 	if (w)
-		BFree(&mb, w, sizeof(Worker) * nthreads);
-	if (imp_sum)
-		BFree(&mb, imp_sum, m->n_features * sizeof(double));
+		BFree(&as.mb, w, sizeof(Worker) * nthreads);
+	if (as.imp_sum)
+		BFree(&as.mb, as.imp_sum, m->n_features * sizeof(double));
 	if (rc != FOREST_OK)
 	{
-		BFree(&mb, m->nodes, (size_t) cap_nodes * sizeof(ForestNode));
-		BFree(&mb, m->cats, (size_t) cap_cats * sizeof(ForestCatSplit));
-		BFree(&mb, m->leafv, (size_t) cap_leafv * sizeof(float));
-		BFree(&mb, m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-		BFree(&mb, m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
-		BFree(&mb, m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(&as.mb, m->nodes, (size_t) as.cap_nodes * sizeof(ForestNode));
+		BFree(&as.mb, m->cats, (size_t) as.cap_cats * sizeof(ForestCatSplit));
+		BFree(&as.mb, m->leafv, (size_t) as.cap_leafv * sizeof(float));
+		BFree(&as.mb, m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(&as.mb, m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
+		BFree(&as.mb, m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
 		m->nodes = NULL;
 		m->cats = NULL;
 		m->leafv = NULL;
@@ -1394,10 +1514,10 @@ done:
 		m->n_nodes = m->n_cats = m->n_leafv = 0;
 	}
 	else
-		m->mem_bytes = (size_t) cap_nodes * sizeof(ForestNode) +
-			(size_t) cap_cats * sizeof(ForestCatSplit) +
-			(size_t) cap_leafv * sizeof(float);
+		m->mem_bytes = (size_t) as.cap_nodes * sizeof(ForestNode) +
+			(size_t) as.cap_cats * sizeof(ForestCatSplit) +
+			(size_t) as.cap_leafv * sizeof(float);
 	if (peak_bytes)
-		*peak_bytes = peak + mb.peak_bytes;
+		*peak_bytes = peak + as.mb.peak_bytes;
 	return rc;
 }

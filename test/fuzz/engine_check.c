@@ -147,12 +147,13 @@ main(int argc, char **argv)
 		}
 	}
 	t0 = Now();
-	rc = forest_bin_columns((const double *const *) cols, n, p, features, seed, al, &X);
-	if (rc)
-		return fprintf(stderr, "bin: %s\n", forest_strerror(rc)), 1;
 	rc = forest_split_rows(ycls, K, n, tf, seed, al, &train, &ntr, &test, &nte);
 	if (rc)
 		return fprintf(stderr, "split: %s\n", forest_strerror(rc)), 1;
+	rc = forest_bin_columns((const double *const *) cols, n, p, features, train, ntr,
+							seed, al, &X);
+	if (rc)
+		return fprintf(stderr, "bin: %s\n", forest_strerror(rc)), 1;
 	t1 = Now();
 	fprintf(stderr, "binned + split in %.2fs (train %u, test %u)\n", t1 - t0, ntr, nte);
 
