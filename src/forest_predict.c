@@ -22,69 +22,87 @@ forest_bin_row(const ForestModel *m, const double *x, uint8_t *xb)
 }
 
 /*
- * Walk up to WALK_GROUP trees in lock step.  A large forest does not fit in
- * the caches, so every level of a single walk is a dependent cache miss;
- * advancing independent walks together lets the CPU overlap those misses
- * (memory-level parallelism), which is what makes row-at-a-time prediction
- * inside SQL competitive with tree-at-a-time batch prediction.
+ * Find the leaves of trees t0 .. t0 + nt - 1 (nt <= WALK_CHUNK) for one row.
+ * A large forest does not fit in the caches, so every level of a single
+ * walk is a dependent cache miss; WALK_LANES independent walks advance
+ * together so the CPU overlaps those misses (memory-level parallelism),
+ * and a lane whose walk ends takes the next tree at once, so the lanes stay
+ * full although trees differ in depth.  This is what makes row-at-a-time
+ * prediction inside SQL competitive with tree-at-a-time batch prediction.
  */
-#define WALK_GROUP 16
+#define WALK_LANES 32
+#define WALK_CHUNK 256
 
 static void
-WalkGroup(const ForestModel *m, uint32_t t0, uint32_t ng, const uint8_t *xb,
+WalkTrees(const ForestModel *m, uint32_t t0, uint32_t nt, const uint8_t *xb,
 		  uint32_t *leaf)
 {
 	const ForestNode *nodes = m->nodes;
-	uint32_t	cur[WALK_GROUP];
-	uint32_t	active = 0,
-				g;
+	uint32_t	cur[WALK_LANES],
+				idx[WALK_LANES];
+	uint32_t	next = 0,
+				lanes,
+				active,
+				l;
 
-	for (g = 0; g < ng; g++)
+	for (l = 0; l < WALK_LANES && next < nt; l++, next++)
 	{
-		cur[g] = m->tree_node[t0 + g];
-		leaf[g] = UINT32_MAX;
+		idx[l] = next;
+		cur[l] = m->tree_node[t0 + next];
 	}
-	active = ng;
+	lanes = active = l;
 	while (active > 0)
 	{
-		active = 0;
-		for (g = 0; g < ng; g++)
+		for (l = 0; l < lanes; l++)
 		{
 			ForestNode	nd;
 			uint32_t	b;
 			bool		left;
 
-			if (leaf[g] != UINT32_MAX)
+			if (idx[l] == UINT32_MAX)
 				continue;
-			nd = nodes[cur[g]];
+			nd = nodes[cur[l]];
 			if (nd.flags & FN_LEAF)
 			{
-				leaf[g] = cur[g];
-				continue;
-			}
-			b = xb[nd.feature];
-			if (nd.flags & FN_CAT)
-			{
-				const ForestCatSplit *cs = &m->cats[nd.a];
-
-				if (b == FOREST_MISSING)
-					left = (nd.flags & FN_DEFLEFT) != 0;
+				leaf[idx[l]] = cur[l];
+				if (next < nt)
+				{
+					idx[l] = next;
+					cur[l] = m->tree_node[t0 + next];
+					next++;
+				}
 				else
-					left = (cs->bits[b >> 5] >> (b & 31)) & 1;
-				cur[g] = cs->child + (left ? 0 : 1);
+				{
+					idx[l] = UINT32_MAX;
+					active--;
+					continue;
+				}
 			}
 			else
 			{
-				if (b == FOREST_MISSING)
-					left = (nd.flags & FN_DEFLEFT) != 0;
+				b = xb[nd.feature];
+				if (nd.flags & FN_CAT)
+				{
+					const ForestCatSplit *cs = &m->cats[nd.a];
+
+					if (b == FOREST_MISSING)
+						left = (nd.flags & FN_DEFLEFT) != 0;
+					else
+						left = (cs->bits[b >> 5] >> (b & 31)) & 1;
+					cur[l] = cs->child + (left ? 0 : 1);
+				}
 				else
-					left = b <= nd.bin;
-				cur[g] = nd.a + (left ? 0 : 1);
+				{
+					if (b == FOREST_MISSING)
+						left = (nd.flags & FN_DEFLEFT) != 0;
+					else
+						left = b <= nd.bin;
+					cur[l] = nd.a + (left ? 0 : 1);
+				}
 			}
 #if defined(__GNUC__) || defined(__clang__)
-			__builtin_prefetch(&nodes[cur[g]]);
+			__builtin_prefetch(&nodes[cur[l]]);
 #endif
-			active++;
 		}
 	}
 }
@@ -94,7 +112,7 @@ void
 forest_predict_binned(const ForestModel *m, const uint8_t *xb, double *out)
 {
 	uint32_t	t;
-	uint32_t	leaf[WALK_GROUP];
+	uint32_t	leaf[WALK_CHUNK];
 
 	if (m->task == FOREST_CLASSIFICATION)
 	{
@@ -103,12 +121,13 @@ forest_predict_binned(const ForestModel *m, const uint8_t *xb, double *out)
 		double		s = 0;
 
 		memset(out, 0, K * sizeof(double));
-		for (t = 0; t < m->n_trees; t += WALK_GROUP)
+		for (t = 0; t < m->n_trees; t += WALK_CHUNK)
 		{
-			uint32_t	ng = m->n_trees - t < WALK_GROUP ? m->n_trees - t : WALK_GROUP;
+			uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
 			uint32_t	g;
 
-			WalkGroup(m, t, ng, xb, leaf);
+			WalkTrees(m, t, ng, xb, leaf);
+			/* sum in tree order: the result does not depend on the walk */
 			for (g = 0; g < ng; g++)
 			{
 				ForestNode	nd = m->nodes[leaf[g]];
@@ -138,12 +157,12 @@ forest_predict_binned(const ForestModel *m, const uint8_t *xb, double *out)
 	{
 		double		s = 0;
 
-		for (t = 0; t < m->n_trees; t += WALK_GROUP)
+		for (t = 0; t < m->n_trees; t += WALK_CHUNK)
 		{
-			uint32_t	ng = m->n_trees - t < WALK_GROUP ? m->n_trees - t : WALK_GROUP;
+			uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
 			uint32_t	g;
 
-			WalkGroup(m, t, ng, xb, leaf);
+			WalkTrees(m, t, ng, xb, leaf);
 			for (g = 0; g < ng; g++)
 			{
 				float		v;
