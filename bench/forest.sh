@@ -28,6 +28,8 @@ for ds in "${sets[@]}"; do [ -s "$dir/$ds.csv" ] || missing+=("$ds"); done
 [ ${#missing[@]} -eq 0 ] || /usr/bin/python3 bench/forest_gen.py "$dir" "${missing[@]}"
 
 : >"$log"
+# the code that was built and is measured
+echo "meta all commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src sql 2>/dev/null || echo -modified)" >>"$log"
 echo "==> edupredict (PostgreSQL backend)"
 scripts/with_cluster.sh bench/forest_in_cluster.sh "$dir" "${sets[@]}" | grep '^pg ' | tee -a "$log"
 # FOREST_BENCH_TIMEOUT (seconds, default none) stops a baseline that runs longer;
@@ -72,6 +74,7 @@ la=$(get meta all loadavg)
   echo
   echo "Command: \`${FOREST_BENCH_TIMEOUT:+FOREST_BENCH_TIMEOUT=$FOREST_BENCH_TIMEOUT }bench/forest.sh ${sets[*]}\` on $(nproc) cores, $(date -u +%Y-%m-%d)${la:+, load average}"
   echo "${la:+$la (1/5/15 min) at the end; }the machine is shared and other jobs ran at the same time, so times are noisy."
+  cm=$(get meta all commit); [ -z "$cm" ] || echo "Code measured: commit $cm."
   echo "edupredict trains with edupredict.forest_threads = 2 (tree-parallel threads) in"
   echo "one backend; scikit-learn $(/usr/bin/python3 -c 'import sklearn; print(sklearn.__version__)') uses n_jobs=2 and ranger"
   echo "$(Rscript -e 'cat(as.character(packageVersion("ranger")))' 2>/dev/null) num.threads=2. All three train on the same rows (is_test = 0) with their"
