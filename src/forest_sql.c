@@ -88,7 +88,15 @@ PgAlloc(void *ctx, size_t size)
 	/* over the cap: fail softly so the engine can free its scratch first */
 	if (pa->limit && pa->cur + size > pa->limit)
 		return NULL;
-	h = MemoryContextAllocExtended(pa->cxt, size + sizeof(AllocHdr), MCXT_ALLOC_HUGE);
+	/*
+	 * Out of memory must also fail softly: with tree threads running, the
+	 * engine allocates the model arrays on this thread and an ERROR
+	 * (longjmp) would leave the threads reading freed memory.
+	 */
+	h = MemoryContextAllocExtended(pa->cxt, size + sizeof(AllocHdr),
+								   MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (h == NULL)
+		return NULL;
 	h->size = size;
 	pa->cur += size;
 	if (pa->cur > pa->peak)
@@ -192,7 +200,7 @@ forest_pg_check(ForestStatus rc, const char *what, const char *detail)
 	{
 		case FOREST_ENOMEM:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("%s needs more memory than allowed", what),
+							errmsg("%s needs more memory than is allowed or available", what),
 							errhint("Training memory is capped by edupredict.forest_max_memory (%d MB); train on fewer rows or features, or raise it.",
 									edupredict_forest_max_memory_mb)));
 			break;
