@@ -634,24 +634,15 @@ forest_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 												   FOREST_MAX_BINS,
 												   seed + f, al, &F->edges,
 												   &F->n_bins);
-			const double *e = F->edges;
-			uint32_t	ne = F->n_bins - 1;
 
 			if (rc != FOREST_OK)
 			{
 				al->free(al->ctx, X);
 				return rc;
 			}
-			for (i = 0; i < n; i++)
-			{
-				double		v = c[i];
-
-				xf[(size_t) i * p] = isnan(v) ? FOREST_MISSING : NumericBin(e, ne, v);
-			}
 		}
-		else
-			for (i = 0; i < n; i++)
-				xf[(size_t) i * p] = forest_bin_value(F, c[i]);
+		for (i = 0; i < n; i++)
+			xf[(size_t) i * p] = forest_bin_value(F, c[i]);
 	}
 	*X_out = X;
 	return FOREST_OK;

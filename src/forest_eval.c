@@ -180,11 +180,6 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 				kk;
 	StringInfoData q;
 	EvalRows	er;
-	size_t		n;
-	double	   *out;
-	uint32_t   *act;
-	double	   *actv;
-	ForestDict *extra;
 	ForestPgAlloc pa;
 
 	p = m->n_features;
@@ -278,23 +273,18 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	er.xb = palloc(p);
 
 	forest_read_rows(q.data, EvalRow, &er);
-	n = er.n;
-	out = er.out;
-	act = er.act;
-	actv = er.actv;
-	extra = er.extra;
 
-	PutMetric(rsinfo, "n_rows", (double) n);
+	PutMetric(rsinfo, "n_rows", (double) er.n);
 	if (K)
 	{
-		uint32_t	nl = K + (extra ? forest_dict_size(extra) : 0);
+		uint32_t	nl = K + (er.extra ? forest_dict_size(er.extra) : 0);
 		uint64_t   *conf = palloc0(sizeof(uint64_t) * nl * K);
 		ForestClsMetrics cm;
 		ForestStatus rc;
 		uint32_t	a,
 					b;
 
-		rc = forest_cls_metrics((uint32_t) n, K, nl, act, out, &pa.al, &cm, conf);
+		rc = forest_cls_metrics((uint32_t) er.n, K, nl, er.act, er.out, &pa.al, &cm, conf);
 		forest_pg_check(rc, "evaluation", NULL);
 		PutMetric(rsinfo, "accuracy", cm.accuracy);
 		PutMetric(rsinfo, "precision_macro", cm.precision);
@@ -302,7 +292,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		PutMetric(rsinfo, "f1_macro", cm.f1);
 		PutMetric(rsinfo, "log_loss", cm.log_loss);
 		PutMetric(rsinfo, "roc_auc", cm.auc);
-		for (a = 0; a < nl && n > 0; a++)
+		for (a = 0; a < nl && er.n > 0; a++)
 			for (b = 0; b < K; b++)
 			{
 				const char *al;
@@ -315,7 +305,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					all = m->class_len[a];
 				}
 				else
-					al = forest_dict_get(extra, a - K, &all, NULL);
+					al = forest_dict_get(er.extra, a - K, &all, NULL);
 				mname = psprintf("confusion:%.*s:%.*s", (int) all, al,
 								 (int) m->class_len[b], m->classes[b]);
 				PutMetric(rsinfo, mname, (double) conf[(size_t) a * K + b]);
@@ -325,7 +315,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	{
 		ForestRegMetrics rm;
 
-		forest_reg_metrics((uint32_t) n, actv, out, &rm);
+		forest_reg_metrics((uint32_t) er.n, er.actv, er.out, &rm);
 		PutMetric(rsinfo, "rmse", rm.rmse);
 		PutMetric(rsinfo, "mae", rm.mae);
 		PutMetric(rsinfo, "r2", rm.r2);

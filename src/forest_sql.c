@@ -607,11 +607,12 @@ static void
 FinishCategorical(Column *c, ForestFeature *F, size_t n, const uint32_t *rows,
 				  uint32_t nrows)
 {
-	uint32_t	nd = forest_dict_size(c->dict);
-	CatOrder   *co = palloc(sizeof(CatOrder) * Max(nd, 1));
-	int32	   *map = palloc(sizeof(int32) * Max(nd, 1));
-	uint64	   *seen = palloc0(sizeof(uint64) * Max(nd, 1));
-	uint32_t	keep,
+	uint32_t	ndict = forest_dict_size(c->dict);
+	CatOrder   *co = palloc(sizeof(CatOrder) * Max(ndict, 1));
+	int32	   *map = palloc(sizeof(int32) * Max(ndict, 1));
+	uint64	   *seen = palloc0(sizeof(uint64) * Max(ndict, 1));
+	uint32_t	nd = 0,
+				keep,
 				i;
 	size_t		r;
 
@@ -622,13 +623,13 @@ FinishCategorical(Column *c, ForestFeature *F, size_t n, const uint32_t *rows,
 		if (!isnan(v))
 			seen[(uint32_t) v]++;
 	}
-	nd = 0;
-	for (i = 0; i < forest_dict_size(c->dict); i++)
+	/* categories in the training rows, counted there */
+	for (i = 0; i < ndict; i++)
 	{
 		map[i] = -1;
 		if (seen[i] == 0)
 			continue;
-		co[nd].s = forest_dict_get(c->dict, i, &co[nd].len, &co[nd].count);
+		co[nd].s = forest_dict_get(c->dict, i, &co[nd].len, NULL);
 		co[nd].count = seen[i];
 		co[nd].id = i;
 		nd++;

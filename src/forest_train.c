@@ -185,7 +185,6 @@ static bool
 BGrow(Builder *b, void **arr, uint32_t *cap, uint32_t need, size_t elem)
 {
 	uint64_t	nc;
-	void	   *na;
 
 	if (need <= *cap)
 		return true;
@@ -194,19 +193,7 @@ BGrow(Builder *b, void **arr, uint32_t *cap, uint32_t need, size_t elem)
 		nc = nc + nc / 2 + 16;
 	if (nc > UINT32_MAX)
 		nc = UINT32_MAX;
-	if (nc < need)
-		return false;
-	na = BAlloc(b, (size_t) nc * elem);
-	if (na == NULL)
-		return false;
-	if (*arr)
-	{
-		memcpy(na, *arr, (size_t) (*cap) * elem);
-		BFree(b, *arr, (size_t) (*cap) * elem);
-	}
-	*arr = na;
-	*cap = (uint32_t) nc;
-	return true;
+	return BReserve(b, arr, cap, nc, elem);
 }
 
 uint32_t
@@ -1390,8 +1377,6 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	as.P = P;
 	as.cls = (P->task == FOREST_CLASSIFICATION);
 	as.K = as.cls ? m->n_classes : 0;
-	as.mb.cls = as.cls;
-	as.mb.K = as.K;
 	m->n_trees = 0;
 	m->n_nodes = m->n_cats = m->n_leafv = 0;
 	m->nodes = NULL;
