@@ -3,8 +3,12 @@
 
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 PGBIN=$("$PG_CONFIG" --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+# Runs a command as root: directly when we are root (sudo may not be installed),
+# else through sudo.  Environment variables the command needs are passed as
+# VAR=value arguments through env, so no sudo option is ever needed.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then env "$@"; else sudo env "$@"; fi
+}
 
 # What building, installing and testing need (Debian 12 names).  postgresql-15 is
 # listed with its -dev package so the server and headers come from one release.
@@ -31,14 +35,13 @@ ensure_packages() {
   if [ -n "$dev" ] && [ "$srv" != "$dev" ]; then missing+=(postgresql-15 postgresql-server-dev-15); fi
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "==> installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO -E apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # Builds with warnings as errors and installs into the server's directories.
 build_and_install() {
   echo "==> building edupredict"
   make -s PG_CONFIG="$PG_CONFIG" -j2
-  $SUDO make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+  as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 }
