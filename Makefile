@@ -1,6 +1,6 @@
 # edupredict: PGXS build.  `make PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config`
 EXTENSION = edupredict
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 
 MODULE_big = edupredict
 OBJS = \
@@ -27,9 +27,16 @@ OBJS = \
 	src/spectral_assign.o \
 	src/spectral_window.o
 
-# The install script is assembled from one fragment per feature (sql/install/NN_*.sql).
-SQL_PARTS = $(sort $(wildcard sql/install/*.sql))
-DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+# Versions follow pg_trgm: sql/edupredict--0.1.0.sql is the released base
+# script and is never edited; each later version is an upgrade script, so
+# CREATE EXTENSION runs the base and then every upgrade (a fresh install and an
+# upgraded one are the same by construction).  The current upgrade script is
+# assembled from one fragment per area (sql/update/<from>--<to>/NN_*.sql) and
+# committed too: installing needs no build step that could go stale, and
+# scripts/test.sh fails if the committed copy differs from its fragments.
+UPDATE_PARTS = $(sort $(wildcard sql/update/0.1.0--$(EXTVERSION)/*.sql))
+DATA = sql/$(EXTENSION)--0.1.0.sql
+DATA_built = sql/$(EXTENSION)--0.1.0--$(EXTVERSION).sql
 
 # Regression tests: every sql/<name>.sql except the install script.
 REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
@@ -49,10 +56,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# Always reassembled (it is cheap), so a stale committed copy can never be installed;
-# scripts/test.sh fails if the committed copy differs from the fragments.
-.PHONY: sql/$(EXTENSION)--$(EXTVERSION).sql
-sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS)
+# Always reassembled (it is cheap), so a stale committed copy can never be installed.
+.PHONY: sql/$(EXTENSION)--0.1.0--$(EXTVERSION).sql
+sql/$(EXTENSION)--0.1.0--$(EXTVERSION).sql: $(UPDATE_PARTS)
 	cat $^ > $@
 
 # PGXS tracks no header dependencies: rebuild every object when a header changes.

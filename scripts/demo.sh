@@ -32,7 +32,7 @@ pgdata_path() {
   fi
 }
 
-pgctl() { (cd / && "${as_owner[@]}" "$PGBIN/pg_ctl" -D "$pgdata" "$@"); }
+pgctl() { (cd / && "${as_owner[@]}" "$PGBIN/pg_ctl" -D "$pgdata" "$@" 9>&-); }
 
 if [ "${1:-}" = "--stop" ]; then
   [ -e "$demo/pgdata" ] || { echo "no demo cluster in $demo"; exit 0; }
@@ -42,6 +42,10 @@ if [ "${1:-}" = "--stop" ]; then
 fi
 
 ensure_packages "${CORE_PACKAGES[@]}"
+# One install directory per machine: hold the test suite's lock from the build
+# until the extension is created (the server must not inherit it).
+exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
+flock 9
 build_and_install
 
 pgdata=$(pgdata_path)
@@ -76,6 +80,7 @@ psql_base=(psql -X -q -h "$pgdata" -p "$port" -U postgres)
   -c "DROP DATABASE IF EXISTS edupredict WITH (FORCE)" -c "CREATE DATABASE edupredict" >/dev/null
 psql_db=("${psql_base[@]}" -d edupredict -v ON_ERROR_STOP=1)
 "${psql_db[@]}" -c "CREATE EXTENSION edupredict CASCADE" 2>/dev/null
+exec 9>&-
 
 echo "==> loading bundled data"
 for f in data/*/load.sql; do

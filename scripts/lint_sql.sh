@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every CREATE FUNCTION in the install fragments states its volatility and
+# Every CREATE FUNCTION in the upgrade fragments states its volatility and
 # PARALLEL label explicitly (the catalog cannot tell an explicit VOLATILE
 # from the default).  Prints offenders; exits non-zero if any.
 set -euo pipefail
@@ -15,4 +15,4 @@ cd "$(dirname "$0")/.."
     push @miss, "PARALLEL" unless $stmt =~ /\bPARALLEL\s+(SAFE|RESTRICTED|UNSAFE)\b/i;
     if (@miss) { print "$ARGV: $name lacks @miss\n"; $bad++ }
   }
-  END { exit($bad ? 1 : 0) }' sql/install/*.sql
+  END { exit($bad ? 1 : 0) }' sql/update/*/*.sql
