@@ -11,15 +11,16 @@ OBJS = \
 	src/school_term.o \
 	src/expected_count.o \
 	src/forecast_rng.o \
-	src/forest_data.o \
+	src/ensemble_bins.o \
 	src/forest_train.o \
-	src/forest_predict.o \
-	src/forest_model.o \
-	src/forest_metrics.o \
+	src/ensemble_walk.o \
+	src/ensemble_format.o \
+	src/ensemble_metrics.o \
+	src/ensemble_pg.o \
 	src/forest_sql.o \
-	src/forest_rows.o \
-	src/forest_registry.o \
-	src/forest_eval.o \
+	src/model_rows.o \
+	src/model_registry.o \
+	src/model_evaluate.o \
 	src/forest_agg.o \
 	src/spectral.o \
 	src/spectral_knn.o \

@@ -31,7 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
-#include "forest_pg.h"
+#include "ensemble_pg.h"
 
 #define AGG_MAX_ROWS 100000000
 
@@ -43,11 +43,11 @@ typedef struct AggState
 				cap;
 	double	  **cols;			/* p columns */
 	double	   *y;				/* value, or label id for text */
-	ForestDict *labels;
+	EnsDict *labels;
 	char	   *params;			/* jsonb text of the first row's params */
 	char	   *params_raw;		/* first row's jsonb bytes (NULL: no params), this process only */
 	int			params_len;
-	ForestPgAlloc pa;
+	EnsPgAlloc pa;
 } AggState;
 
 /*
@@ -102,9 +102,9 @@ NewState(MemoryContext cxt, int p, bool text_target)
 	for (f = 0; f < p; f++)
 		st->cols[f] = MemoryContextAllocHuge(cxt, st->cap * sizeof(double));
 	st->y = MemoryContextAllocHuge(cxt, st->cap * sizeof(double));
-	forest_pg_alloc_init(&st->pa, cxt, false);
+	ens_pg_alloc_init(&st->pa, cxt, false);
 	if (text_target)
-		st->labels = forest_dict_create(&st->pa.al);
+		st->labels = ens_dict_create(&st->pa.al);
 	return st;
 }
 
@@ -149,10 +149,10 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("features must be a one-dimensional array")));
 	n = ArrayGetNItems(1, ARR_DIMS(arr));
-	if (n < 1 || n > FOREST_MAX_FEATURES)
+	if (n < 1 || n > ENS_MAX_FEATURES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("features has %d elements; 1 to %d are supported", n, FOREST_MAX_FEATURES)));
+				 errmsg("features has %d elements; 1 to %d are supported", n, ENS_MAX_FEATURES)));
 	if (!text_target && isnan(PG_GETARG_FLOAT8(2)))
 		return st;
 	old = MemoryContextSwitchTo(cxt);
@@ -188,13 +188,13 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 		text	   *t = PG_GETARG_TEXT_PP(2);
 		int64_t		id;
 
-		if (VARSIZE_ANY_EXHDR(t) > FOREST_MAX_NAME)
+		if (VARSIZE_ANY_EXHDR(t) > ENS_MAX_NAME)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("a target value is longer than %d bytes", FOREST_MAX_NAME)));
-		id = forest_dict_add(st->labels, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
+		id = ens_dict_add(st->labels, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 		if (id < 0)
-			forest_pg_check(FOREST_ENOMEM, "forest_agg", NULL);
+			ens_pg_check(ENS_ENOMEM, "forest_agg", NULL);
 		st->y[st->n] = (double) id;
 	}
 	else
@@ -270,11 +270,11 @@ forest_agg_combine(PG_FUNCTION_ARGS)
 		if (a->text_target)
 		{
 			uint32_t	len;
-			const char *s = forest_dict_get(b->labels, (uint32_t) v, &len, NULL);
-			int64_t		id = forest_dict_add(a->labels, s, len);
+			const char *s = ens_dict_get(b->labels, (uint32_t) v, &len, NULL);
+			int64_t		id = ens_dict_add(a->labels, s, len);
 
 			if (id < 0)
-				forest_pg_check(FOREST_ENOMEM, "forest_agg", NULL);
+				ens_pg_check(ENS_ENOMEM, "forest_agg", NULL);
 			v = (double) id;
 		}
 		a->y[a->n + i] = v;
@@ -292,7 +292,7 @@ forest_agg_serial(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	size_t		i;
 	int			f;
-	uint32_t	nl = st->text_target ? forest_dict_size(st->labels) : 0;
+	uint32_t	nl = st->text_target ? ens_dict_size(st->labels) : 0;
 
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, 0x45445041);	/* "EDPA" */
@@ -305,7 +305,7 @@ forest_agg_serial(PG_FUNCTION_ARGS)
 	for (i = 0; i < nl; i++)
 	{
 		uint32_t	len;
-		const char *s = forest_dict_get(st->labels, (uint32_t) i, &len, NULL);
+		const char *s = ens_dict_get(st->labels, (uint32_t) i, &len, NULL);
 
 		pq_sendint32(&buf, len);
 		pq_sendbytes(&buf, s, len);
@@ -352,7 +352,7 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	p = (int) pq_getmsgint(&buf, 4);
 	tt = pq_getmsgbyte(&buf) != 0;
 	n = pq_getmsgint64(&buf);
-	if (p < 1 || p > FOREST_MAX_FEATURES || n < 0 || n > AGG_MAX_ROWS)
+	if (p < 1 || p > ENS_MAX_FEATURES || n < 0 || n > AGG_MAX_ROWS)
 		BadState();
 	/* the fixed-size parts must fit in what is left */
 	if ((uint64) (p + 1) * (uint64) n * 8 > (uint64) (buf.len - buf.cursor))
@@ -370,9 +370,9 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	{
 		uint32		len = pq_getmsgint(&buf, 4);
 
-		if (len > FOREST_MAX_NAME || len > (uint32) (buf.len - buf.cursor))
+		if (len > ENS_MAX_NAME || len > (uint32) (buf.len - buf.cursor))
 			BadState();
-		if (forest_dict_add(st->labels, pq_getmsgbytes(&buf, len), len) != (int64_t) i)
+		if (ens_dict_add(st->labels, pq_getmsgbytes(&buf, len), len) != (int64_t) i)
 			BadState();
 	}
 	Reserve(st, (size_t) Max(n, 1));
@@ -444,9 +444,9 @@ ParseParams(const char *json, int p, AggParams *ap)
 		{
 			double		d = JsonNumber(&v, key);
 
-			if (!(d >= 1 && d <= FOREST_MAX_TREES) || d != floor(d))
+			if (!(d >= 1 && d <= ENS_MAX_TREES) || d != floor(d))
 				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.n_trees must be an integer in [1, %d]", FOREST_MAX_TREES)));
+								errmsg("params.n_trees must be an integer in [1, %d]", ENS_MAX_TREES)));
 			ap->fp.n_trees = (int) d;
 		}
 		else if (strcmp(key, "max_depth") == 0)
@@ -509,9 +509,9 @@ ParseParams(const char *json, int p, AggParams *ap)
 			if (strcmp(t, "auto") == 0)
 				ap->task = 0;
 			else if (strcmp(t, "classification") == 0)
-				ap->task = FOREST_CLASSIFICATION;
+				ap->task = ENS_CLASSIFICATION;
 			else if (strcmp(t, "regression") == 0)
-				ap->task = FOREST_REGRESSION;
+				ap->task = ENS_REGRESSION;
 			else
 				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 								errmsg("params.task must be \"auto\", \"classification\" or \"regression\"")));
@@ -605,7 +605,7 @@ CmpLabel(const void *a, const void *b)
 	const LabelSort *x = a,
 			   *y = b;
 
-	return forest_bytes_cmp(x->s, x->len, y->s, y->len);
+	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
 }
 
 static int
@@ -631,20 +631,20 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	double	   *tmp;
 	int			f;
 	int			task;
-	ForestModel model;
-	ForestFeature *F;
+	EnsModel model;
+	EnsFeature *F;
 	const char **cls_s = NULL;
 	uint32_t   *cls_l = NULL;
 	uint8_t    *X;
-	ForestData	fd;
-	ForestStatus rc;
+	EnsData	fd;
+	EnsStatus rc;
 	uint8_t    *bytes;
 	size_t		len;
 	bytea	   *res;
 	MemoryContext cxt,
 				old;
-	ForestPgAlloc pa;
-	ForestAlloc outal;
+	EnsPgAlloc pa;
+	EnsAlloc outal;
 
 	(void) AggCxt(fcinfo, "forest_agg_final");
 	if (PG_ARGISNULL(0))
@@ -654,7 +654,7 @@ forest_agg_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "forest_agg final", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
-	forest_pg_alloc_init(&pa, cxt, true);
+	ens_pg_alloc_init(&pa, cxt, true);
 	p = (uint32_t) st->p;
 	n = (uint32_t) st->n;
 	ParseParams(st->params, (int) p, &ap);
@@ -662,15 +662,15 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	/* labels in byte order, as ranks */
 	if (st->text_target)
 	{
-		uint32_t	nl = forest_dict_size(st->labels);
+		uint32_t	nl = ens_dict_size(st->labels);
 		LabelSort  *ls = palloc(sizeof(LabelSort) * nl);
 
-		if (nl > FOREST_MAX_CLASSES)
+		if (nl > ENS_MAX_CLASSES)
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("target has %u classes, more than %d", nl, FOREST_MAX_CLASSES)));
+							errmsg("target has %u classes, more than %d", nl, ENS_MAX_CLASSES)));
 		for (i = 0; i < nl; i++)
 		{
-			ls[i].s = forest_dict_get(st->labels, i, &ls[i].len, NULL);
+			ls[i].s = ens_dict_get(st->labels, i, &ls[i].len, NULL);
 			ls[i].id = i;
 		}
 		qsort(ls, nl, sizeof(LabelSort), CmpLabel);
@@ -706,7 +706,7 @@ forest_agg_final(PG_FUNCTION_ARGS)
 
 	/* task and classes */
 	if (st->text_target)
-		task = FOREST_CLASSIFICATION;
+		task = ENS_CLASSIFICATION;
 	else
 	{
 		double	   *cp = tmp;
@@ -722,18 +722,18 @@ forest_agg_final(PG_FUNCTION_ARGS)
 			if (i == 0 || cp[i] != cp[nd - 1])
 				cp[nd++] = cp[i];
 		}
-		task = ap.task ? ap.task : (ints && nd <= 50 ? FOREST_CLASSIFICATION : FOREST_REGRESSION);
-		if (task == FOREST_CLASSIFICATION)
+		task = ap.task ? ap.task : (ints && nd <= 50 ? ENS_CLASSIFICATION : ENS_REGRESSION);
+		if (task == ENS_CLASSIFICATION)
 		{
-			if (nd > FOREST_MAX_CLASSES)
+			if (nd > ENS_MAX_CLASSES)
 				ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								errmsg("target has more than %d classes", FOREST_MAX_CLASSES)));
+								errmsg("target has more than %d classes", ENS_MAX_CLASSES)));
 			K = nd;
 			cls_s = palloc(sizeof(char *) * Max(K, 1));
 			cls_l = palloc(sizeof(uint32_t) * Max(K, 1));
 			for (i = 0; i < K; i++)
 			{
-				char	   *s = forest_number_label(cp[i]);
+				char	   *s = ens_number_label(cp[i]);
 
 				cls_s[i] = s;
 				cls_l[i] = strlen(s);
@@ -763,29 +763,30 @@ forest_agg_final(PG_FUNCTION_ARGS)
 		for (i = 0; i < n; i++)
 			ycls[i] = rank[(uint32_t) st->y[i]];
 	}
-	if (task == FOREST_CLASSIFICATION && K < 2)
+	if (task == ENS_CLASSIFICATION && K < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("target has only one class"),
 				 errhint("Classification needs at least two distinct target values.")));
 
-	F = palloc0(sizeof(ForestFeature) * p);
+	F = palloc0(sizeof(EnsFeature) * p);
 	for (i = 0; i < p; i++)
 	{
 		char	   *nm = ap.names ? ap.names[i] : psprintf("f%u", i + 1);
 
 		F[i].name = nm;
 		F[i].name_len = strlen(nm);
-		F[i].kind = FOREST_NUMERIC;
+		F[i].kind = ENS_NUMERIC;
 	}
-	rc = forest_bin_columns((const double *const *) st->cols, n, p, F, NULL, 0, ap.fp.seed,
+	rc = ens_bin_columns((const double *const *) st->cols, n, p, F, NULL, 0, ap.fp.seed,
 							&pa.al, &X);
-	forest_pg_check(rc, "binning", NULL);
+	ens_pg_check(rc, "binning", NULL);
 
 	memset(&model, 0, sizeof(model));
 	model.task = task;
+	model.algorithm = ENS_FOREST;
 	model.n_features = p;
-	model.n_classes = task == FOREST_CLASSIFICATION ? K : 0;
+	model.n_classes = task == ENS_CLASSIFICATION ? K : 0;
 	model.features = F;
 	model.classes = cls_s;
 	model.class_len = cls_l;
@@ -797,13 +798,13 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	fd.y = st->y;
 	ap.fp.task = task;
 	ap.fp.n_classes = model.n_classes;
-	if (task != FOREST_CLASSIFICATION)
+	if (task != ENS_CLASSIFICATION)
 		ap.fp.balanced = false;
 	rc = forest_pg_train(&model, &fd, &ap.fp, &pa.al, NULL);
-	forest_pg_check(rc, "forest training", NULL);
-	forest_pg_plain_alloc_init(&outal, old);
-	rc = forest_serialize(&model, &outal, VARHDRSZ, &bytes, &len);
-	forest_pg_check(rc, "model serialisation", NULL);
+	ens_pg_check(rc, "forest training", NULL);
+	ens_pg_plain_alloc_init(&outal, old);
+	rc = ens_serialize(&model, &outal, VARHDRSZ, &bytes, &len);
+	ens_pg_check(rc, "model serialisation", NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -39,130 +39,7 @@
 #include "utils/timestamp.h"
 
 #include "edupredict.h"
-#include "forest_pg.h"
-
-int			edupredict_forest_max_memory_mb = 8192;
-int			edupredict_forest_cache_models = 4;
-int			edupredict_forest_threads = 2;
-
-void
-edupredict_forest_init(void)
-{
-	DefineCustomIntVariable("edupredict.forest_max_memory",
-							"Upper bound on the memory one forest training may allocate.",
-							"Counted over raw columns, bins, trees and scratch; exceeding it is an error. Only superusers can change it: it protects the server's memory.",
-							&edupredict_forest_max_memory_mb,
-							8192, 16, INT_MAX / 2,
-							PGC_SUSET, GUC_UNIT_MB,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("edupredict.forest_threads",
-							"Threads that grow trees in parallel during one forest training.",
-							"Extra threads run only the PostgreSQL-free tree code with every signal blocked; 1 trains in the backend thread alone.",
-							&edupredict_forest_threads,
-							2, 1, 16,
-							PGC_USERSET, 0,
-							NULL, NULL, NULL);
-	DefineCustomIntVariable("edupredict.forest_cache_models",
-							"Parsed registry models kept per backend.",
-							NULL,
-							&edupredict_forest_cache_models,
-							4, 1, 64,
-							PGC_USERSET, 0,
-							NULL, NULL, NULL);
-}
-
-/* ---------- allocator, interrupts, errors ---------- */
-
-typedef struct AllocHdr
-{
-	size_t		size;
-	size_t		pad;			/* keep 16-byte payload alignment */
-} AllocHdr;
-
-static void *
-PgAlloc(void *ctx, size_t size)
-{
-	ForestPgAlloc *pa = (ForestPgAlloc *) ctx;
-	AllocHdr   *h;
-
-	/* over the cap: fail softly so the engine can free its scratch first */
-	if (pa->limit && pa->cur + size > pa->limit)
-		return NULL;
-	/*
-	 * Out of memory must also fail softly: with tree threads running, the
-	 * engine allocates the model arrays on this thread and an ERROR
-	 * (longjmp) would leave the threads reading freed memory.
-	 */
-	h = MemoryContextAllocExtended(pa->cxt, size + sizeof(AllocHdr),
-								   MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
-	if (h == NULL)
-		return NULL;
-	h->size = size;
-	pa->cur += size;
-	if (pa->cur > pa->peak)
-		pa->peak = pa->cur;
-	return h + 1;
-}
-
-static void
-PgFree(void *ctx, void *ptr)
-{
-	ForestPgAlloc *pa = (ForestPgAlloc *) ctx;
-	AllocHdr   *h;
-
-	if (ptr == NULL)
-		return;
-	h = ((AllocHdr *) ptr) - 1;
-	pa->cur -= h->size;
-	pfree(h);
-}
-
-/* Plain palloc allocator: chunks start where the engine's buffers start. */
-static void *
-PlainAlloc(void *ctx, size_t size)
-{
-	return MemoryContextAllocExtended((MemoryContext) ctx, size, MCXT_ALLOC_HUGE);
-}
-
-static void
-PlainFree(void *ctx, void *ptr)
-{
-	if (ptr)
-		pfree(ptr);
-}
-
-void
-forest_pg_plain_alloc_init(ForestAlloc *al, MemoryContext cxt)
-{
-	al->alloc = PlainAlloc;
-	al->free = PlainFree;
-	al->ctx = cxt;
-}
-
-void
-forest_pg_alloc_init(ForestPgAlloc *pa, MemoryContext cxt, bool capped)
-{
-	pa->al.alloc = PgAlloc;
-	pa->al.free = PgFree;
-	pa->al.ctx = pa;
-	pa->cxt = cxt;
-	pa->cur = pa->peak = 0;
-	pa->limit = capped ? (size_t) edupredict_forest_max_memory_mb * 1024 * 1024 : 0;
-}
-
-bool
-forest_pg_interrupt(void *arg)
-{
-	CHECK_FOR_INTERRUPTS();
-	return false;
-}
-
-/* while engine threads run: only look, never longjmp */
-static bool
-PollInterrupt(void *arg)
-{
-	return InterruptPending;
-}
+#include "ensemble_pg.h"
 
 /*
  * Train with edupredict.forest_threads threads.  With more than one, the
@@ -170,186 +47,25 @@ PollInterrupt(void *arg)
  * CHECK_FOR_INTERRUPTS() raises the cancel here; an interrupt that raises
  * nothing (e.g. a barrier) just restarts the deterministic training.
  */
-ForestStatus
-forest_pg_train(ForestModel *m, const ForestData *d, ForestParams *p,
-				const ForestAlloc *al, size_t *peak)
+EnsStatus
+forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
+				const EnsAlloc *al, size_t *peak)
 {
 	int			attempt;
-	ForestStatus rc = FOREST_OK;
+	EnsStatus rc = ENS_OK;
 
 	for (attempt = 0; attempt < 3; attempt++)
 	{
 		p->n_threads = edupredict_forest_threads;
 		if (p->n_threads <= 1)
-			return forest_train(m, d, p, al, forest_pg_interrupt, NULL, peak);
-		rc = forest_train(m, d, p, al, PollInterrupt, NULL, peak);
-		if (rc != FOREST_EINTR)
+			return forest_train(m, d, p, al, ens_pg_interrupt, NULL, peak);
+		rc = forest_train(m, d, p, al, ens_pg_poll_interrupt, NULL, peak);
+		if (rc != ENS_EINTR)
 			return rc;
 		CHECK_FOR_INTERRUPTS();
 	}
 	p->n_threads = 1;
-	return forest_train(m, d, p, al, forest_pg_interrupt, NULL, peak);
-}
-
-void
-forest_pg_check(ForestStatus rc, const char *what, const char *detail)
-{
-	if (rc == FOREST_OK)
-		return;
-	switch (rc)
-	{
-		case FOREST_ENOMEM:
-			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("%s needs more memory than is allowed or available", what),
-							errhint("Training memory is capped by edupredict.forest_max_memory (%d MB); train on fewer rows or features, or raise it.",
-									edupredict_forest_max_memory_mb)));
-			break;
-		case FOREST_EINTR:
-			CHECK_FOR_INTERRUPTS();
-			ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED),
-							errmsg("canceling %s", what)));
-			break;
-		case FOREST_ELIMIT:
-			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("%s: %s", what, forest_strerror(rc)),
-							detail && detail[0] ? errdetail("%s.", detail) : 0));
-			break;
-		case FOREST_EINVAL:
-			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: %s", what, forest_strerror(rc))));
-			break;
-		default:
-			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
-							errmsg("invalid forest model: %s", forest_strerror(rc)),
-							detail && detail[0] ? errdetail("%s.", detail) : 0));
-	}
-}
-
-/* ---------- value conversion ---------- */
-
-int
-forest_type_kind(Oid typid)
-{
-	Oid			base = getBaseType(typid);
-
-	switch (base)
-	{
-		case INT2OID:
-		case INT4OID:
-		case INT8OID:
-		case FLOAT4OID:
-		case FLOAT8OID:
-		case NUMERICOID:
-		case BOOLOID:
-		case DATEOID:
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-			return FOREST_NUMERIC;
-		case TEXTOID:
-		case VARCHAROID:
-		case BPCHAROID:
-		case NAMEOID:
-			return FOREST_CATEGORICAL;
-		default:
-			if (type_is_enum(base))
-				return FOREST_CATEGORICAL;
-			return FOREST_TYPE_UNSUPPORTED;
-	}
-}
-
-/* Numbers as themselves; booleans 0/1; dates and timestamps as Unix seconds. */
-double
-forest_datum_to_double(Datum d, Oid base)
-{
-	switch (base)
-	{
-		case INT2OID:
-			return (double) DatumGetInt16(d);
-		case INT4OID:
-			return (double) DatumGetInt32(d);
-		case INT8OID:
-			return (double) DatumGetInt64(d);
-		case FLOAT4OID:
-			return (double) DatumGetFloat4(d);
-		case FLOAT8OID:
-			return DatumGetFloat8(d);
-		case NUMERICOID:
-			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
-		case BOOLOID:
-			return DatumGetBool(d) ? 1.0 : 0.0;
-		case DATEOID:
-			{
-				DateADT		v = DatumGetDateADT(d);
-
-				if (DATE_IS_NOBEGIN(v))
-					return -INFINITY;
-				if (DATE_IS_NOEND(v))
-					return INFINITY;
-				return ((double) v + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)) * SECS_PER_DAY;
-			}
-		case TIMESTAMPOID:
-		case TIMESTAMPTZOID:
-			{
-				Timestamp	v = DatumGetTimestamp(d);
-
-				if (TIMESTAMP_IS_NOBEGIN(v))
-					return -INFINITY;
-				if (TIMESTAMP_IS_NOEND(v))
-					return INFINITY;
-				return (double) v / USECS_PER_SEC +
-					(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
-			}
-		default:
-			elog(ERROR, "unexpected type %u for a numeric feature", base);
-	}
-	return NAN;
-}
-
-/* Text of a categorical value (palloc'd unless it points into d). */
-char *
-forest_datum_to_text(Datum d, Oid base, uint32_t *len)
-{
-	char	   *s;
-
-	switch (base)
-	{
-		case TEXTOID:
-		case VARCHAROID:
-		case BPCHAROID:
-			{
-				text	   *t = DatumGetTextPP(d);
-
-				*len = VARSIZE_ANY_EXHDR(t);
-				return VARDATA_ANY(t);
-			}
-		case NAMEOID:
-			s = NameStr(*DatumGetName(d));
-			*len = strlen(s);
-			return s;
-		case BOOLOID:
-			s = DatumGetBool(d) ? "true" : "false";
-			*len = strlen(s);
-			return s;
-		default:
-			{
-				Oid			out;
-				bool		isvarlena;
-
-				getTypeOutputInfo(base, &out, &isvarlena);
-				s = OidOutputFunctionCall(out, d);
-				*len = strlen(s);
-				return s;
-			}
-	}
-}
-
-/* Class label of a numeric target value (integers without a decimal point). */
-char *
-forest_number_label(double v)
-{
-	if (v == floor(v) && fabs(v) < 9e15)
-		return psprintf("%lld", (long long) v);
-	return float8out_internal(v);
+	return forest_train(m, d, p, al, ens_pg_interrupt, NULL, peak);
 }
 
 /* ---------- training ---------- */
@@ -361,7 +77,7 @@ typedef struct Column
 	Oid			base;
 	int			kind;
 	double	   *v;
-	ForestDict *dict;			/* categorical */
+	EnsDict *dict;			/* categorical */
 } Column;
 
 typedef struct TrainArgs
@@ -416,9 +132,9 @@ ReadArgs(FunctionCallInfo fcinfo, TrainArgs *a)
 	a->n_trees = PG_GETARG_INT32(5);
 	if (a->n_trees <= 0)
 		BadArg("n_trees must be positive", NULL);
-	if (a->n_trees > FOREST_MAX_TREES)
+	if (a->n_trees > ENS_MAX_TREES)
 		ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						errmsg("n_trees must be at most %d", FOREST_MAX_TREES)));
+						errmsg("n_trees must be at most %d", ENS_MAX_TREES)));
 	a->max_depth = PG_ARGISNULL(6) ? 0 : PG_GETARG_INT32(6);
 	if (!PG_ARGISNULL(6) && a->max_depth <= 0)
 		BadArg("max_depth must be positive or NULL", "NULL grows the trees until the leaves are pure.");
@@ -464,8 +180,8 @@ typedef struct TrainRows
 	int			p;
 	Column	   *tcol;
 	bool		target_text;
-	ForestDict *tdict;
-	ForestPgAlloc *pa;
+	EnsDict *tdict;
+	EnsPgAlloc *pa;
 	double	   *tv;
 	size_t		n,
 				cap,
@@ -479,7 +195,7 @@ GrowColumns(TrainRows *tr)
 	size_t		nc = tr->cap * 2;
 	int			f;
 
-	if (nc > FOREST_MAX_ROWS)
+	if (nc > ENS_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("too many rows for forest training")));
@@ -514,21 +230,21 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 	if (tr->target_text)
 	{
 		uint32_t	len;
-		char	   *s = forest_datum_to_text(d, tr->tcol->base, &len);
+		char	   *s = ens_datum_to_text(d, tr->tcol->base, &len);
 		int64_t		id;
 
-		if (len > FOREST_MAX_NAME)
+		if (len > ENS_MAX_NAME)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("a target value is longer than %d bytes", FOREST_MAX_NAME)));
-		id = forest_dict_add(tr->tdict, s, len);
+					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
+		id = ens_dict_add(tr->tdict, s, len);
 		if (id < 0)
-			forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+			ens_pg_check(ENS_ENOMEM, "forest training", NULL);
 		tr->tv[n] = (double) id;
 	}
 	else
 	{
-		tr->tv[n] = forest_datum_to_double(d, tr->tcol->base);
+		tr->tv[n] = ens_datum_to_double(d, tr->tcol->base);
 		if (isnan(tr->tv[n]))
 			return;				/* a NaN target is as good as NULL */
 	}
@@ -538,24 +254,24 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 
 		if (isnull[i])
 			c->v[n] = NAN;
-		else if (c->kind == FOREST_CATEGORICAL)
+		else if (c->kind == ENS_CATEGORICAL)
 		{
 			uint32_t	len;
-			char	   *s = forest_datum_to_text(values[i], c->base, &len);
+			char	   *s = ens_datum_to_text(values[i], c->base, &len);
 			int64_t		id;
 
-			if (len > FOREST_MAX_NAME)
+			if (len > ENS_MAX_NAME)
 				c->v[n] = NAN;	/* absurdly long category: missing */
 			else
 			{
-				id = forest_dict_add(c->dict, s, len);
+				id = ens_dict_add(c->dict, s, len);
 				if (id < 0)
-					forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+					ens_pg_check(ENS_ENOMEM, "forest training", NULL);
 				c->v[n] = (double) id;
 			}
 		}
 		else
-			c->v[n] = forest_datum_to_double(values[i], c->base);
+			c->v[n] = ens_datum_to_double(values[i], c->base);
 	}
 	tr->n = n + 1;
 }
@@ -585,7 +301,7 @@ CmpCatByCount(const void *a, const void *b)
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return forest_bytes_cmp(x->s, x->len, y->s, y->len);
+	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
 }
 
 static int
@@ -594,7 +310,7 @@ CmpCatByBytes(const void *a, const void *b)
 	const CatOrder *x = a,
 			   *y = b;
 
-	return forest_bytes_cmp(x->s, x->len, y->s, y->len);
+	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
 }
 
 /*
@@ -604,10 +320,10 @@ CmpCatByBytes(const void *a, const void *b)
  * does at prediction.
  */
 static void
-FinishCategorical(Column *c, ForestFeature *F, size_t n, const uint32_t *rows,
+FinishCategorical(Column *c, EnsFeature *F, size_t n, const uint32_t *rows,
 				  uint32_t nrows)
 {
-	uint32_t	ndict = forest_dict_size(c->dict);
+	uint32_t	ndict = ens_dict_size(c->dict);
 	CatOrder   *co = palloc(sizeof(CatOrder) * Max(ndict, 1));
 	int32	   *map = palloc(sizeof(int32) * Max(ndict, 1));
 	uint64	   *seen = palloc0(sizeof(uint64) * Max(ndict, 1));
@@ -629,16 +345,16 @@ FinishCategorical(Column *c, ForestFeature *F, size_t n, const uint32_t *rows,
 		map[i] = -1;
 		if (seen[i] == 0)
 			continue;
-		co[nd].s = forest_dict_get(c->dict, i, &co[nd].len, NULL);
+		co[nd].s = ens_dict_get(c->dict, i, &co[nd].len, NULL);
 		co[nd].count = seen[i];
 		co[nd].id = i;
 		nd++;
 	}
 	keep = nd;
-	if (nd > FOREST_MAX_CATEGORIES)
+	if (nd > ENS_MAX_CATEGORIES)
 	{
 		qsort(co, nd, sizeof(CatOrder), CmpCatByCount);
-		keep = FOREST_MAX_CATEGORIES;
+		keep = ENS_MAX_CATEGORIES;
 	}
 	qsort(co, keep, sizeof(CatOrder), CmpCatByBytes);
 	F->n_bins = Max(keep, 1);
@@ -712,28 +428,28 @@ train_forest(PG_FUNCTION_ARGS)
 	StringInfoData q;
 	MemoryContext train_cxt,
 				oldcxt;
-	ForestPgAlloc pa;
-	ForestAlloc outal;
+	EnsPgAlloc pa;
+	EnsAlloc outal;
 	TrainRows	tr;
 	size_t		n = 0,
 				cap = 4096;
 	double	   *tv;
-	ForestDict *tdict = NULL;
+	EnsDict *tdict = NULL;
 	bool		target_text;
 	uint32_t	K = 0;
 	uint32_t   *ycls = NULL;
 	const char **class_s = NULL;
 	uint32_t   *class_l = NULL;
-	ForestModel model;
-	ForestFeature *F;
+	EnsModel model;
+	EnsFeature *F;
 	uint8_t    *X;
 	uint32_t   *train_rows,
 			   *test_rows,
 				ntr,
 				nte;
-	ForestData fd;
+	EnsData fd;
 	ForestParams fp;
-	ForestStatus rc;
+	EnsStatus rc;
 	instr_time	t_start,
 				t_end;
 	double		secs;
@@ -774,7 +490,7 @@ train_forest(PG_FUNCTION_ARGS)
 			all[k].name = pstrdup(NameStr(att->attname));
 			all[k].attnum = att->attnum;
 			all[k].base = getBaseType(att->atttypid);
-			all[k].kind = forest_type_kind(att->atttypid);
+			all[k].kind = ens_type_kind(att->atttypid);
 			k++;
 		}
 		natts = k;
@@ -791,8 +507,8 @@ train_forest(PG_FUNCTION_ARGS)
 				 errmsg("target column \"%s\" does not exist in relation %s", a.target, relname_m)));
 
 	/* task */
-	target_text = (tcol->kind == FOREST_CATEGORICAL || tcol->base == BOOLOID);
-	if (tcol->kind == FOREST_TYPE_UNSUPPORTED || tcol->base == DATEOID ||
+	target_text = (tcol->kind == ENS_CATEGORICAL || tcol->base == BOOLOID);
+	if (tcol->kind == ENS_TYPE_UNSUPPORTED || tcol->base == DATEOID ||
 		tcol->base == TIMESTAMPOID || tcol->base == TIMESTAMPTZOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
@@ -817,11 +533,11 @@ train_forest(PG_FUNCTION_ARGS)
 		deconstruct_array(a.features, TEXTOID, -1, false, TYPALIGN_INT, &fd_, &fn_, &nf);
 		if (nf == 0)
 			BadArg("features must not be empty", "Pass NULL to use every column except the target.");
-		if (nf > FOREST_MAX_FEATURES)
+		if (nf > ENS_MAX_FEATURES)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("too many features: %d", nf),
-					 errdetail("At most %d features are supported.", FOREST_MAX_FEATURES)));
+					 errdetail("At most %d features are supported.", ENS_MAX_FEATURES)));
 		feat = palloc0(sizeof(Column) * nf);
 		for (i = 0; i < nf; i++)
 		{
@@ -850,11 +566,11 @@ train_forest(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		if (natts - 1 > FOREST_MAX_FEATURES)
+		if (natts - 1 > ENS_MAX_FEATURES)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("too many features: %d", natts - 1),
-					 errdetail("At most %d features are supported.", FOREST_MAX_FEATURES),
+					 errdetail("At most %d features are supported.", ENS_MAX_FEATURES),
 					 errhint("Pass the features to use.")));
 		feat = palloc0(sizeof(Column) * Max(natts, 1));
 		for (i = 0; i < natts; i++)
@@ -864,7 +580,7 @@ train_forest(PG_FUNCTION_ARGS)
 			BadArg(psprintf("relation %s has no column besides the target", relname_m), NULL);
 	}
 	for (i = 0; i < p; i++)
-		if (feat[i].kind == FOREST_TYPE_UNSUPPORTED)
+		if (feat[i].kind == ENS_TYPE_UNSUPPORTED)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("feature column \"%s\" has unsupported type %s", feat[i].name,
@@ -875,7 +591,7 @@ train_forest(PG_FUNCTION_ARGS)
 	train_cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict forest training",
 									  ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(train_cxt);
-	forest_pg_alloc_init(&pa, train_cxt, true);
+	ens_pg_alloc_init(&pa, train_cxt, true);
 
 	initStringInfo(&q);
 	appendStringInfoString(&q, "SELECT ");
@@ -887,9 +603,9 @@ train_forest(PG_FUNCTION_ARGS)
 	{
 		feat[i].v = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
 		pa.cur += cap * sizeof(double);
-		if (feat[i].kind == FOREST_CATEGORICAL &&
-			(feat[i].dict = forest_dict_create(&pa.al)) == NULL)
-			forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+		if (feat[i].kind == ENS_CATEGORICAL &&
+			(feat[i].dict = ens_dict_create(&pa.al)) == NULL)
+			ens_pg_check(ENS_ENOMEM, "forest training", NULL);
 	}
 	memset(&tr, 0, sizeof(tr));
 	tr.feat = feat;
@@ -899,12 +615,12 @@ train_forest(PG_FUNCTION_ARGS)
 	tr.pa = &pa;
 	tr.cap = cap;
 	tr.tv = palloc_extended(cap * sizeof(double), MCXT_ALLOC_HUGE);
-	if (target_text && (tr.tdict = forest_dict_create(&pa.al)) == NULL)
-		forest_pg_check(FOREST_ENOMEM, "forest training", NULL);
+	if (target_text && (tr.tdict = ens_dict_create(&pa.al)) == NULL)
+		ens_pg_check(ENS_ENOMEM, "forest training", NULL);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	forest_read_rows(q.data, TrainRow, &tr);
+	ens_read_rows(q.data, TrainRow, &tr);
 	MemoryContextSwitchTo(train_cxt);
 	n = tr.n;
 	cap = tr.cap;
@@ -921,15 +637,15 @@ train_forest(PG_FUNCTION_ARGS)
 
 	/* ---- target: task, classes ---- */
 	if (target_text)
-		task = FOREST_CLASSIFICATION;
+		task = ENS_CLASSIFICATION;
 	else if (strcmp(a.task, "classification") == 0)
-		task = FOREST_CLASSIFICATION;
+		task = ENS_CLASSIFICATION;
 	else if (strcmp(a.task, "regression") == 0)
-		task = FOREST_REGRESSION;
+		task = ENS_REGRESSION;
 	else
 	{
 		/* auto: integers with at most 50 distinct values are classes */
-		task = FOREST_REGRESSION;
+		task = ENS_REGRESSION;
 		if (tcol->base == INT2OID || tcol->base == INT4OID || tcol->base == INT8OID)
 		{
 			double	   *cp = palloc_extended(n * sizeof(double), MCXT_ALLOC_HUGE);
@@ -942,34 +658,34 @@ train_forest(PG_FUNCTION_ARGS)
 				if (r == 0 || cp[r] != cp[r - 1])
 					nd++;
 			if (nd <= 50)
-				task = FOREST_CLASSIFICATION;
+				task = ENS_CLASSIFICATION;
 			pfree(cp);
 		}
 	}
 
-	if (task == FOREST_CLASSIFICATION)
+	if (task == ENS_CLASSIFICATION)
 	{
 		size_t		r;
 
 		ycls = palloc_extended(n * sizeof(uint32_t), MCXT_ALLOC_HUGE);
 		if (target_text)
 		{
-			uint32_t	nd = forest_dict_size(tdict);
+			uint32_t	nd = ens_dict_size(tdict);
 			CatOrder   *co = palloc(sizeof(CatOrder) * Max(nd, 1));
 			uint32_t   *map = palloc(sizeof(uint32_t) * Max(nd, 1));
 
 			for (i = 0; i < (int) nd; i++)
 			{
-				co[i].s = forest_dict_get(tdict, i, &co[i].len, &co[i].count);
+				co[i].s = ens_dict_get(tdict, i, &co[i].len, &co[i].count);
 				co[i].id = i;
 			}
 			qsort(co, nd, sizeof(CatOrder), CmpCatByBytes);
 			K = nd;
-			if (K > FOREST_MAX_CLASSES)
+			if (K > ENS_MAX_CLASSES)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("target column \"%s\" has %u classes, more than %d",
-								tcol->name, K, FOREST_MAX_CLASSES)));
+								tcol->name, K, ENS_MAX_CLASSES)));
 			class_s = palloc(sizeof(char *) * Max(K, 1));
 			class_l = palloc(sizeof(uint32_t) * Max(K, 1));
 			for (i = 0; i < (int) K; i++)
@@ -992,11 +708,11 @@ train_forest(PG_FUNCTION_ARGS)
 			for (r = 0; r < n; r++)
 				if (r == 0 || cp[r] != cp[nd - 1])
 				{
-					if (nd >= FOREST_MAX_CLASSES)
+					if (nd >= ENS_MAX_CLASSES)
 						ereport(ERROR,
 								(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 								 errmsg("target column \"%s\" has more than %d classes",
-										tcol->name, FOREST_MAX_CLASSES),
+										tcol->name, ENS_MAX_CLASSES),
 								 errhint("Use task => 'regression' for a continuous target.")));
 					cp[nd++] = cp[r];
 				}
@@ -1005,7 +721,7 @@ train_forest(PG_FUNCTION_ARGS)
 			class_l = palloc(sizeof(uint32_t) * K);
 			for (i = 0; i < (int) K; i++)
 			{
-				char	   *s = forest_number_label(cp[i]);
+				char	   *s = ens_number_label(cp[i]);
 
 				class_s[i] = s;
 				class_l[i] = strlen(s);
@@ -1036,19 +752,19 @@ train_forest(PG_FUNCTION_ARGS)
 	}
 
 	/* ---- features, split, bins ---- */
-	rc = forest_split_rows(ycls, K, (uint32_t) n, a.test_fraction, (uint64_t) a.seed,
+	rc = ens_split_rows(ycls, K, (uint32_t) n, a.test_fraction, (uint64_t) a.seed,
 						   &pa.al, &train_rows, &ntr, &test_rows, &nte);
-	forest_pg_check(rc, "the train/test split", NULL);
+	ens_pg_check(rc, "the train/test split", NULL);
 	if (ntr == 0)
 		BadArg("no rows left for training", "Lower test_fraction.");
 	/* codebooks and bin edges from the training rows only */
-	F = palloc0(sizeof(ForestFeature) * p);
+	F = palloc0(sizeof(EnsFeature) * p);
 	for (i = 0; i < p; i++)
 	{
 		F[i].name = feat[i].name;
 		F[i].name_len = strlen(feat[i].name);
 		F[i].kind = feat[i].kind;
-		if (feat[i].kind == FOREST_CATEGORICAL)
+		if (feat[i].kind == ENS_CATEGORICAL)
 			FinishCategorical(&feat[i], &F[i], n, train_rows, ntr);
 	}
 	{
@@ -1056,9 +772,9 @@ train_forest(PG_FUNCTION_ARGS)
 
 		for (i = 0; i < p; i++)
 			colp[i] = feat[i].v;
-		rc = forest_bin_columns(colp, (uint32_t) n, (uint32_t) p, F, train_rows, ntr,
+		rc = ens_bin_columns(colp, (uint32_t) n, (uint32_t) p, F, train_rows, ntr,
 								(uint64_t) a.seed, &pa.al, &X);
-		forest_pg_check(rc, "binning", NULL);
+		ens_pg_check(rc, "binning", NULL);
 		for (i = 0; i < p; i++)
 		{
 			pfree(feat[i].v);
@@ -1070,8 +786,9 @@ train_forest(PG_FUNCTION_ARGS)
 	/* ---- train ---- */
 	memset(&model, 0, sizeof(model));
 	model.task = task;
+	model.algorithm = ENS_FOREST;
 	model.n_features = p;
-	model.n_classes = task == FOREST_CLASSIFICATION ? K : 0;
+	model.n_classes = task == ENS_CLASSIFICATION ? K : 0;
 	model.features = F;
 	model.classes = class_s;
 	model.class_len = class_l;
@@ -1090,11 +807,11 @@ train_forest(PG_FUNCTION_ARGS)
 	fp.max_depth = a.max_depth;
 	fp.min_samples_leaf = a.min_samples_leaf;
 	fp.max_features = a.max_features;
-	fp.balanced = a.balanced && task == FOREST_CLASSIFICATION;
+	fp.balanced = a.balanced && task == ENS_CLASSIFICATION;
 	fp.sample_fraction = a.sample_fraction;
 	fp.seed = (uint64_t) a.seed;
 	rc = forest_pg_train(&model, &fd, &fp, &pa.al, &peak_engine);
-	forest_pg_check(rc, "forest training", NULL);
+	ens_pg_check(rc, "forest training", NULL);
 
 	/* ---- evaluate on the held-out rows ---- */
 	initStringInfo(&metrics);
@@ -1104,7 +821,7 @@ train_forest(PG_FUNCTION_ARGS)
 	AppendJsonNum(&metrics, "n_test", nte, &first);
 	if (nte > 0)
 	{
-		uint32_t	kk = task == FOREST_CLASSIFICATION ? K : 1;
+		uint32_t	kk = task == ENS_CLASSIFICATION ? K : 1;
 		double	   *out = palloc_extended((size_t) nte * kk * sizeof(double), MCXT_ALLOC_HUGE);
 		uint32_t	r;
 
@@ -1112,17 +829,17 @@ train_forest(PG_FUNCTION_ARGS)
 		{
 			if ((r & 1023) == 0)
 				CHECK_FOR_INTERRUPTS();
-			forest_predict_binned(&model, X + (size_t) test_rows[r] * p, out + (size_t) r * kk);
+			ens_predict_binned(&model, X + (size_t) test_rows[r] * p, out + (size_t) r * kk);
 		}
-		if (task == FOREST_CLASSIFICATION)
+		if (task == ENS_CLASSIFICATION)
 		{
-			ForestClsMetrics cm;
+			EnsClsMetrics cm;
 			uint32_t   *act = palloc(sizeof(uint32_t) * nte);
 
 			for (r = 0; r < nte; r++)
 				act[r] = ycls[test_rows[r]];
-			rc = forest_cls_metrics(nte, K, K, act, out, &pa.al, &cm, NULL);
-			forest_pg_check(rc, "evaluation", NULL);
+			rc = ens_cls_metrics(nte, K, K, act, out, &pa.al, &cm, NULL);
+			ens_pg_check(rc, "evaluation", NULL);
 			AppendJsonNum(&metrics, "accuracy", cm.accuracy, &first);
 			AppendJsonNum(&metrics, "precision_macro", cm.precision, &first);
 			AppendJsonNum(&metrics, "recall_macro", cm.recall, &first);
@@ -1132,12 +849,12 @@ train_forest(PG_FUNCTION_ARGS)
 		}
 		else
 		{
-			ForestRegMetrics rm;
+			EnsRegMetrics rm;
 			double	   *act = palloc(sizeof(double) * nte);
 
 			for (r = 0; r < nte; r++)
 				act[r] = tv[test_rows[r]];
-			forest_reg_metrics(nte, act, out, &rm);
+			ens_reg_metrics(nte, act, out, &rm);
 			AppendJsonNum(&metrics, "rmse", rm.rmse, &first);
 			AppendJsonNum(&metrics, "mae", rm.mae, &first);
 			AppendJsonNum(&metrics, "r2", rm.r2, &first);
@@ -1146,9 +863,9 @@ train_forest(PG_FUNCTION_ARGS)
 
 	/* ---- serialise ---- */
 	/* serialise straight into the bytea, outside the training context */
-	forest_pg_plain_alloc_init(&outal, oldcxt);
-	rc = forest_serialize(&model, &outal, VARHDRSZ, &mbytes, &mlen);
-	forest_pg_check(rc, "model serialisation", NULL);
+	ens_pg_plain_alloc_init(&outal, oldcxt);
+	rc = ens_serialize(&model, &outal, VARHDRSZ, &mbytes, &mlen);
+	ens_pg_check(rc, "model serialisation", NULL);
 	if (mlen > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1210,10 +927,10 @@ train_forest(PG_FUNCTION_ARGS)
 			flens[i] = F[i].name_len;
 		}
 		values[0] = CStringGetTextDatum(a.model_name);
-		values[1] = CStringGetTextDatum(task == FOREST_CLASSIFICATION ? "classification" : "regression");
+		values[1] = CStringGetTextDatum(task == ENS_CLASSIFICATION ? "classification" : "regression");
 		values[2] = CStringGetTextDatum(tcol->name);
 		values[3] = MakeTextArray(fnames, flens, p);
-		if (task == FOREST_CLASSIFICATION)
+		if (task == ENS_CLASSIFICATION)
 			values[4] = MakeTextArray(class_s, class_l, K);
 		else
 		{

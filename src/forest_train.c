@@ -24,7 +24,7 @@
  * Determinism: tree t draws from its own xoshiro stream (seed, t), and
  * every choice breaks ties by order, so a seed fixes the whole forest.
  */
-#include "forest.h"
+#include "ensemble.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -75,10 +75,10 @@ typedef struct Split
 /* A grown tree: the builder's current one, or one handed over by a worker. */
 typedef struct TreeBuf
 {
-	ForestNode *tn;
+	EnsNode *tn;
 	uint32_t	tn_n,
 				tn_cap;
-	ForestCatSplit *tc;
+	EnsCatSplit *tc;
 	uint32_t	tc_n,
 				tc_cap;
 	float	   *tl;
@@ -89,11 +89,11 @@ typedef struct TreeBuf
 
 typedef struct Builder
 {
-	const ForestModel *m;
-	const ForestData *d;
+	const EnsModel *m;
+	const EnsData *d;
 	const ForestParams *P;
-	const ForestAlloc *al;
-	ForestInterruptFn intr;
+	const EnsAlloc *al;
+	EnsInterruptFn intr;
 	void	   *intr_arg;
 
 	bool		cls;
@@ -203,7 +203,7 @@ forest_default_mtry(int task, uint32_t p, double max_features)
 
 	if (max_features > 0)
 		m = max_features * p;
-	else if (task == FOREST_CLASSIFICATION)
+	else if (task == ENS_CLASSIFICATION)
 		m = sqrt((double) p);
 	else
 		m = p / 3.0;
@@ -353,9 +353,9 @@ ScanSlot(Builder *b, uint32_t f, const double *h, const uint32_t *cnt,
 	uint32_t	C = b->C,
 				k,
 				i;
-	const ForestFeature *F = &b->m->features[f];
-	const double *M = h + (size_t) FOREST_MISSING * C;
-	uint32_t	Mn = cnt[FOREST_MISSING];
+	const EnsFeature *F = &b->m->features[f];
+	const double *M = h + (size_t) ENS_MISSING * C;
+	uint32_t	Mn = cnt[ENS_MISSING];
 	double	   *N = b->tmp + 2 * C,
 			   *L = b->tmp + 3 * C;
 	uint32_t	Nn = nrows - Mn;
@@ -377,7 +377,7 @@ ScanSlot(Builder *b, uint32_t f, const double *h, const uint32_t *cnt,
 		for (k = 0; k < C; k++)
 			N[k] = b->cls ? nodestat[k] : nodestat[k];
 
-	if (F->kind == FOREST_NUMERIC)
+	if (F->kind == ENS_NUMERIC)
 	{
 		for (k = 0; k < C; k++)
 			L[k] = 0;
@@ -576,7 +576,7 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 				{
 					uint32_t	bin = X[(size_t) s[j].row * p + f];
 
-					if (bin != FOREST_MISSING)
+					if (bin != ENS_MISSING)
 						bm[bin >> 6] |= UINT64_C(1) << (bin & 63);
 				}
 				for (i = 0; i < 4; i++)
@@ -612,13 +612,13 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 				cnt[present[i]] = 0;
 			}
 			{
-				double	   *hb = h + (size_t) FOREST_MISSING * C;
+				double	   *hb = h + (size_t) ENS_MISSING * C;
 				uint32_t	k;
 
 				for (k = 0; k < C; k++)
 					hb[k] = 0;
 			}
-			cnt[FOREST_MISSING] = 0;
+			cnt[ENS_MISSING] = 0;
 		}
 	}
 	return best->feature >= 0;
@@ -627,7 +627,7 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 static inline bool
 GoesLeft(const Split *sp, uint32_t bin)
 {
-	if (bin == FOREST_MISSING)
+	if (bin == ENS_MISSING)
 		return sp->defleft;
 	if (sp->cat)
 		return (sp->bits[bin >> 5] >> (bin & 31)) & 1;
@@ -717,7 +717,7 @@ IsPure(const Builder *b, const double *st)
 static bool
 MakeLeaf(Builder *b, uint32_t node, const double *st)
 {
-	ForestNode *nd = &b->cur.tn[node];
+	EnsNode *nd = &b->cur.tn[node];
 
 	nd->feature = 0;
 	nd->bin = 0;
@@ -784,11 +784,11 @@ EnsureStack(Builder *b, uint32_t need)
 	return true;
 }
 
-/* Grow one tree into b->cur.tn/tc/tl.  Returns FOREST_OK or an error. */
-static ForestStatus
+/* Grow one tree into b->cur.tn/tc/tl.  Returns ENS_OK or an error. */
+static EnsStatus
 GrowTree(Builder *b, uint32_t tree)
 {
-	const ForestData *d = b->d;
+	const EnsData *d = b->d;
 	const ForestParams *P = b->P;
 	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
 	uint64_t	draws;
@@ -833,11 +833,11 @@ GrowTree(Builder *b, uint32_t tree)
 	memset(b->cur.imp, 0, b->p * sizeof(double));
 
 	b->cur.tn_n = b->cur.tc_n = b->cur.tl_n = 0;
-	if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, 1, sizeof(ForestNode)))
-		return FOREST_ENOMEM;
+	if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, 1, sizeof(EnsNode)))
+		return ENS_ENOMEM;
 	b->cur.tn_n = 1;
 	if (!EnsureStack(b, 64))
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	rootst = b->stats;
 	StatInit(b, rootst);
 	for (i = 0; i < b->ns; i++)
@@ -859,7 +859,7 @@ GrowTree(Builder *b, uint32_t tree)
 		bool		leaf;
 
 		if (b->intr && b->intr(b->intr_arg))
-			return FOREST_EINTR;
+			return ENS_EINTR;
 		top--;
 		e = b->stack[top];
 		st = b->stats + (size_t) top * b->S;
@@ -891,7 +891,7 @@ GrowTree(Builder *b, uint32_t tree)
 		if (leaf)
 		{
 			if (!MakeLeaf(b, e.node, st))
-				return FOREST_ENOMEM;
+				return ENS_ENOMEM;
 			continue;
 		}
 
@@ -900,25 +900,25 @@ GrowTree(Builder *b, uint32_t tree)
 		{
 			/* cannot happen with a valid split; be safe */
 			if (!MakeLeaf(b, e.node, st))
-				return FOREST_ENOMEM;
+				return ENS_ENOMEM;
 			continue;
 		}
-		if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, b->cur.tn_n + 2, sizeof(ForestNode)))
-			return FOREST_ENOMEM;
+		if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, b->cur.tn_n + 2, sizeof(EnsNode)))
+			return ENS_ENOMEM;
 		child = b->cur.tn_n;
 		b->cur.tn_n += 2;
 		{
-			ForestNode *nd = &b->cur.tn[e.node];
+			EnsNode *nd = &b->cur.tn[e.node];
 
 			nd->feature = (uint16_t) sp.feature;
 			nd->flags = sp.defleft ? FN_DEFLEFT : 0;
 			if (sp.cat)
 			{
-				ForestCatSplit *cs;
+				EnsCatSplit *cs;
 
 				if (!BGrow(b, (void **) &b->cur.tc, &b->cur.tc_cap, b->cur.tc_n + 1,
-						   sizeof(ForestCatSplit)))
-					return FOREST_ENOMEM;
+						   sizeof(EnsCatSplit)))
+					return ENS_ENOMEM;
 				cs = &b->cur.tc[b->cur.tc_n];
 				cs->child = child;
 				memcpy(cs->bits, sp.bits, sizeof(cs->bits));
@@ -934,7 +934,7 @@ GrowTree(Builder *b, uint32_t tree)
 		}
 		/* push right then left (left is grown first) */
 		if (!EnsureStack(b, top + 2))
-			return FOREST_ENOMEM;
+			return ENS_ENOMEM;
 		b->stack[top].st = mid;
 		b->stack[top].en = e.en;
 		b->stack[top].node = child + 1;
@@ -948,7 +948,7 @@ GrowTree(Builder *b, uint32_t tree)
 		memcpy(b->stats + (size_t) top * b->S, b->lstat, b->S * sizeof(double));
 		top++;
 	}
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 /* Exchange the builder's tree buffers with tb (no copying). */
@@ -963,7 +963,7 @@ SwapTree(Builder *b, TreeBuf *tb)
 
 /* Append tree t to the model, making indices absolute. */
 static bool
-AppendTree(const TreeBuf *tb, bool cls, uint32_t K, Builder *mb, ForestModel *m,
+AppendTree(const TreeBuf *tb, bool cls, uint32_t K, Builder *mb, EnsModel *m,
 		   uint32_t t, uint32_t *cap_nodes, uint32_t *cap_cats, uint32_t *cap_leafv)
 {
 	uint32_t	nb = m->n_nodes,
@@ -974,13 +974,13 @@ AppendTree(const TreeBuf *tb, bool cls, uint32_t K, Builder *mb, ForestModel *m,
 	if ((uint64_t) nb + tb->tn_n > INT32_MAX ||
 		(uint64_t) lb + tb->tl_n > INT32_MAX)
 		return false;
-	if (!BGrow(mb, (void **) &m->nodes, cap_nodes, nb + tb->tn_n, sizeof(ForestNode)) ||
-		!BGrow(mb, (void **) &m->cats, cap_cats, cb + tb->tc_n, sizeof(ForestCatSplit)) ||
+	if (!BGrow(mb, (void **) &m->nodes, cap_nodes, nb + tb->tn_n, sizeof(EnsNode)) ||
+		!BGrow(mb, (void **) &m->cats, cap_cats, cb + tb->tc_n, sizeof(EnsCatSplit)) ||
 		!BGrow(mb, (void **) &m->leafv, cap_leafv, lb + tb->tl_n, sizeof(float)))
 		return false;
 	for (i = 0; i < tb->tn_n; i++)
 	{
-		ForestNode	nd = tb->tn[i];
+		EnsNode	nd = tb->tn[i];
 
 		if (nd.flags & FN_LEAF)
 		{
@@ -995,7 +995,7 @@ AppendTree(const TreeBuf *tb, bool cls, uint32_t K, Builder *mb, ForestModel *m,
 	}
 	for (i = 0; i < tb->tc_n; i++)
 	{
-		ForestCatSplit cs = tb->tc[i];
+		EnsCatSplit cs = tb->tc[i];
 
 		cs.child += nb;
 		m->cats[cb + i] = cs;
@@ -1029,8 +1029,8 @@ BuilderFree(Builder *b)
 	BFree(b, b->s, (size_t) b->n_use * sizeof(Samp));
 	BFree(b, b->stack, (size_t) b->stack_cap * sizeof(StackEnt));
 	BFree(b, b->stats, (size_t) b->stack_cap * b->S * sizeof(double));
-	BFree(b, b->cur.tn, (size_t) b->cur.tn_cap * sizeof(ForestNode));
-	BFree(b, b->cur.tc, (size_t) b->cur.tc_cap * sizeof(ForestCatSplit));
+	BFree(b, b->cur.tn, (size_t) b->cur.tn_cap * sizeof(EnsNode));
+	BFree(b, b->cur.tc, (size_t) b->cur.tc_cap * sizeof(EnsCatSplit));
 	BFree(b, b->cur.tl, (size_t) b->cur.tl_cap * sizeof(float));
 	BFree(b, b->cw, b->K * sizeof(double));
 	b->hist = NULL;
@@ -1045,10 +1045,10 @@ BuilderFree(Builder *b)
 }
 
 /* Scratch for growing trees; class weights from the training rows. */
-static ForestStatus
-BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
-			const ForestParams *P, const ForestAlloc *al,
-			ForestInterruptFn intr, void *intr_arg)
+static EnsStatus
+BuilderInit(Builder *b, const EnsModel *m, const EnsData *d,
+			const ForestParams *P, const EnsAlloc *al,
+			EnsInterruptFn intr, void *intr_arg)
 {
 	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
 	size_t		hist_bytes;
@@ -1061,7 +1061,7 @@ BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
 	b->al = al;
 	b->intr = intr;
 	b->intr_arg = intr_arg;
-	b->cls = (P->task == FOREST_CLASSIFICATION);
+	b->cls = (P->task == ENS_CLASSIFICATION);
 	b->p = m->n_features;
 	b->K = b->cls ? m->n_classes : 0;
 	b->C = b->cls ? b->K : 2;
@@ -1071,7 +1071,7 @@ BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
 	b->mtry = forest_default_mtry(P->task, b->p, P->max_features);
 
 #define ALLOC_OR_FAIL(ptr, bytes) \
-	do { (ptr) = BAlloc(b, (bytes)); if ((ptr) == NULL) { BuilderFree(b); return FOREST_ENOMEM; } } while (0)
+	do { (ptr) = BAlloc(b, (bytes)); if ((ptr) == NULL) { BuilderFree(b); return ENS_ENOMEM; } } while (0)
 
 	hist_bytes = (size_t) MAX_SLOTS * NBIN * b->C * sizeof(double);
 	ALLOC_OR_FAIL(b->hist, hist_bytes);
@@ -1095,7 +1095,7 @@ BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
 		if (P->balanced)
 		{
 			/* n / (K * n_k) over the training rows, as scikit-learn */
-			uint64_t	nk[FOREST_MAX_CLASSES];
+			uint64_t	nk[ENS_MAX_CLASSES];
 
 			memset(nk, 0, b->K * sizeof(uint64_t));
 			for (i = 0; i < n_use; i++)
@@ -1105,7 +1105,7 @@ BuilderInit(Builder *b, const ForestModel *m, const ForestData *d,
 		}
 	}
 #undef ALLOC_OR_FAIL
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 /* ---------- threads ---------- */
@@ -1131,7 +1131,7 @@ typedef struct Worker
 	TreeBuf		hand;			/* finished tree waiting to be appended */
 	uint32_t	hand_tree;
 	int			full;			/* atomic: hand holds tree hand_tree */
-	ForestStatus rc;
+	EnsStatus rc;
 	Pool	   *pool;
 	pthread_t	thread;
 	bool		started;
@@ -1160,12 +1160,12 @@ WorkerMain(void *arg)
 	while (!__atomic_load_n(&pl->abort, __ATOMIC_RELAXED))
 	{
 		uint32_t	t = __atomic_fetch_add(&pl->next, 1, __ATOMIC_RELAXED);
-		ForestStatus rc;
+		EnsStatus rc;
 
 		if (t >= pl->n_trees)
 			break;
 		rc = GrowTree(&w->b, t);
-		if (rc != FOREST_OK)
+		if (rc != ENS_OK)
 		{
 			w->rc = rc;
 			__atomic_store_n(&pl->abort, 1, __ATOMIC_RELAXED);
@@ -1208,7 +1208,7 @@ StartWorker(Worker *w)
 typedef struct Assembly
 {
 	Builder		mb;				/* caller's allocator */
-	ForestModel *m;
+	EnsModel *m;
 	const ForestParams *P;
 	bool		cls;
 	uint32_t	K;
@@ -1222,7 +1222,7 @@ typedef struct Assembly
 static bool
 AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 {
-	ForestModel *m = as->m;
+	EnsModel *m = as->m;
 	double		sum = 0;
 	uint32_t	i;
 
@@ -1239,9 +1239,9 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 		uint64_t	T = (uint64_t) as->P->n_trees;
 
 		if (!BReserve(&as->mb, (void **) &m->nodes, &as->cap_nodes,
-					  (uint64_t) m->n_nodes * T * 11 / 10 + 16, sizeof(ForestNode)) ||
+					  (uint64_t) m->n_nodes * T * 11 / 10 + 16, sizeof(EnsNode)) ||
 			!BReserve(&as->mb, (void **) &m->cats, &as->cap_cats,
-					  (uint64_t) m->n_cats * T * 11 / 10, sizeof(ForestCatSplit)) ||
+					  (uint64_t) m->n_cats * T * 11 / 10, sizeof(EnsCatSplit)) ||
 			!BReserve(&as->mb, (void **) &m->leafv, &as->cap_leafv,
 					  (uint64_t) m->n_leafv * T * 11 / 10, sizeof(float)))
 			return false;
@@ -1255,33 +1255,33 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 }
 
 /* All trees on the calling thread. */
-static ForestStatus
-GrowSequential(Assembly *as, Builder *b, ForestInterruptFn intr, void *intr_arg)
+static EnsStatus
+GrowSequential(Assembly *as, Builder *b, EnsInterruptFn intr, void *intr_arg)
 {
 	uint32_t	t;
 
 	for (t = 0; t < (uint32_t) as->P->n_trees; t++)
 	{
-		ForestStatus rc;
+		EnsStatus rc;
 
 		if (intr && intr(intr_arg))
-			return FOREST_EINTR;
+			return ENS_EINTR;
 		rc = GrowTree(b, t);
-		if (rc != FOREST_OK)
+		if (rc != ENS_OK)
 			return rc;
 		if (!AddTree(as, &b->cur, t))
-			return FOREST_ENOMEM;
+			return ENS_ENOMEM;
 	}
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 /*
  * Trees on the started workers; this thread appends them in order and polls
  * intr (which must not longjmp here: workers are running).
  */
-static ForestStatus
+static EnsStatus
 GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
-			 ForestInterruptFn intr, void *intr_arg)
+			 EnsInterruptFn intr, void *intr_arg)
 {
 	uint32_t	t;
 	int			k;
@@ -1302,16 +1302,16 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
 				break;
 			/* a worker failed: its status is read after the join */
 			if (__atomic_load_n(&pl->abort, __ATOMIC_RELAXED))
-				return FOREST_EINTR;
+				return ENS_EINTR;
 			if (intr && intr(intr_arg))
-				return FOREST_EINTR;
+				return ENS_EINTR;
 			SleepBriefly();
 		}
 		if (!AddTree(as, &got->hand, t))
-			return FOREST_ENOMEM;
+			return ENS_ENOMEM;
 		__atomic_store_n(&got->full, 0, __ATOMIC_RELEASE);
 	}
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 /*
@@ -1328,9 +1328,9 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
  * the number of threads: tree t always uses random stream t and trees are
  * appended in order.
  */
-ForestStatus
-forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
-			 const ForestAlloc *al, ForestInterruptFn intr, void *intr_arg,
+EnsStatus
+forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
+			 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
 			 size_t *peak_bytes)
 {
 	Assembly	as;
@@ -1342,17 +1342,17 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	int			k,
 				nw = 0,
 				nstarted = 0;
-	ForestStatus rc = FOREST_OK;
+	EnsStatus rc = ENS_OK;
 	size_t		peak = 0;
 
-	if (P->n_trees < 1 || P->n_trees > FOREST_MAX_TREES ||
+	if (P->n_trees < 1 || P->n_trees > ENS_MAX_TREES ||
 		P->min_samples_leaf < 1 || !(P->sample_fraction > 0) ||
 		P->sample_fraction > 1 || m->n_features < 1 ||
-		m->n_features > FOREST_MAX_FEATURES || d->n_features != m->n_features ||
+		m->n_features > ENS_MAX_FEATURES || d->n_features != m->n_features ||
 		n_use < 1 || (P->max_features > 1) ||
-		(P->task == FOREST_CLASSIFICATION &&
-		 (m->n_classes < 2 || m->n_classes > FOREST_MAX_CLASSES)))
-		return FOREST_EINVAL;
+		(P->task == ENS_CLASSIFICATION &&
+		 (m->n_classes < 2 || m->n_classes > ENS_MAX_CLASSES)))
+		return ENS_EINVAL;
 	/* every bin in range (the split search indexes histograms by bin) */
 	for (i = 0; i < n_use; i++)
 	{
@@ -1361,12 +1361,12 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 		uint32_t	f;
 
 		if (row >= d->n_rows)
-			return FOREST_EINVAL;
+			return ENS_EINVAL;
 		for (f = 0; f < m->n_features; f++)
-			if (x[f] != FOREST_MISSING && x[f] >= m->features[f].n_bins)
-				return FOREST_EINVAL;
-		if (P->task == FOREST_CLASSIFICATION && d->cls[row] >= m->n_classes)
-			return FOREST_EINVAL;
+			if (x[f] != ENS_MISSING && x[f] >= m->features[f].n_bins)
+				return ENS_EINVAL;
+		if (P->task == ENS_CLASSIFICATION && d->cls[row] >= m->n_classes)
+			return ENS_EINVAL;
 	}
 	if (nthreads > P->n_trees)
 		nthreads = P->n_trees;
@@ -1375,7 +1375,7 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	as.mb.al = al;
 	as.m = m;
 	as.P = P;
-	as.cls = (P->task == FOREST_CLASSIFICATION);
+	as.cls = (P->task == ENS_CLASSIFICATION);
 	as.K = as.cls ? m->n_classes : 0;
 	m->n_trees = 0;
 	m->n_nodes = m->n_cats = m->n_leafv = 0;
@@ -1390,7 +1390,7 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	as.imp_sum = BAlloc(&as.mb, m->n_features * sizeof(double));
 	if (!m->tree_node || !m->tree_cat || !m->tree_leaf || !as.imp_sum)
 	{
-		rc = FOREST_ENOMEM;
+		rc = ENS_ENOMEM;
 		goto done;
 	}
 	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
@@ -1400,7 +1400,7 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	w = BAlloc(&as.mb, sizeof(Worker) * nthreads);
 	if (w == NULL)
 	{
-		rc = FOREST_ENOMEM;
+		rc = ENS_ENOMEM;
 		goto done;
 	}
 	memset(w, 0, sizeof(Worker) * nthreads);
@@ -1408,12 +1408,12 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	pool.n_trees = (uint32_t) P->n_trees;
 	for (k = 0; k < nthreads; k++)
 	{
-		const ForestAlloc *wal = nthreads > 1 ? &forest_malloc_allocator : al;
+		const EnsAlloc *wal = nthreads > 1 ? &ens_malloc_allocator : al;
 
 		rc = BuilderInit(&w[k].b, m, d, P, wal,
 						 nthreads > 1 ? WorkerIntr : intr,
 						 nthreads > 1 ? (void *) &pool.abort : intr_arg);
-		if (rc != FOREST_OK)
+		if (rc != ENS_OK)
 			goto done;
 		nw = k + 1;
 		w[k].pool = &pool;
@@ -1422,7 +1422,7 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 			w[k].hand.imp = BAlloc(&w[k].b, m->n_features * sizeof(double));
 			if (w[k].hand.imp == NULL)
 			{
-				rc = FOREST_ENOMEM;
+				rc = ENS_ENOMEM;
 				goto done;
 			}
 		}
@@ -1442,7 +1442,7 @@ forest_train(ForestModel *m, const ForestData *d, const ForestParams *P,
 	else
 		rc = GrowSequential(&as, &w[0].b, nthreads > 1 ? intr : NULL,
 							nthreads > 1 ? intr_arg : NULL);
-	if (rc != FOREST_OK)
+	if (rc != ENS_OK)
 		goto done;
 
 	/* normalise importance */
@@ -1464,16 +1464,16 @@ done:
 		for (k = 0; k < nstarted; k++)
 			pthread_join(w[k].thread, NULL);
 		/* a worker's own failure (e.g. out of memory) beats the stop it caused */
-		for (k = 0; k < nstarted && rc == FOREST_EINTR; k++)
-			if (w[k].rc != FOREST_OK && w[k].rc != FOREST_EINTR)
+		for (k = 0; k < nstarted && rc == ENS_EINTR; k++)
+			if (w[k].rc != ENS_OK && w[k].rc != ENS_EINTR)
 				rc = w[k].rc;
 	}
 	for (k = 0; k < nw; k++)
 	{
 		Builder    *b = &w[k].b;
 
-		BFree(b, w[k].hand.tn, (size_t) w[k].hand.tn_cap * sizeof(ForestNode));
-		BFree(b, w[k].hand.tc, (size_t) w[k].hand.tc_cap * sizeof(ForestCatSplit));
+		BFree(b, w[k].hand.tn, (size_t) w[k].hand.tn_cap * sizeof(EnsNode));
+		BFree(b, w[k].hand.tc, (size_t) w[k].hand.tc_cap * sizeof(EnsCatSplit));
 		BFree(b, w[k].hand.tl, (size_t) w[k].hand.tl_cap * sizeof(float));
 		BFree(b, w[k].hand.imp, m->n_features * sizeof(double));
 		peak += b->peak_bytes;
@@ -1483,10 +1483,10 @@ done:
 		BFree(&as.mb, w, sizeof(Worker) * nthreads);
 	if (as.imp_sum)
 		BFree(&as.mb, as.imp_sum, m->n_features * sizeof(double));
-	if (rc != FOREST_OK)
+	if (rc != ENS_OK)
 	{
-		BFree(&as.mb, m->nodes, (size_t) as.cap_nodes * sizeof(ForestNode));
-		BFree(&as.mb, m->cats, (size_t) as.cap_cats * sizeof(ForestCatSplit));
+		BFree(&as.mb, m->nodes, (size_t) as.cap_nodes * sizeof(EnsNode));
+		BFree(&as.mb, m->cats, (size_t) as.cap_cats * sizeof(EnsCatSplit));
 		BFree(&as.mb, m->leafv, (size_t) as.cap_leafv * sizeof(float));
 		BFree(&as.mb, m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
 		BFree(&as.mb, m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
@@ -1499,8 +1499,8 @@ done:
 		m->n_nodes = m->n_cats = m->n_leafv = 0;
 	}
 	else
-		m->mem_bytes = (size_t) as.cap_nodes * sizeof(ForestNode) +
-			(size_t) as.cap_cats * sizeof(ForestCatSplit) +
+		m->mem_bytes = (size_t) as.cap_nodes * sizeof(EnsNode) +
+			(size_t) as.cap_cats * sizeof(EnsCatSplit) +
 			(size_t) as.cap_leafv * sizeof(float);
 	if (peak_bytes)
 		*peak_bytes = peak + as.mb.peak_bytes;

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../src/forest.h"
+#include "../../src/ensemble.h"
 
 static double
 Now(void)
@@ -44,10 +44,10 @@ main(int argc, char **argv)
 	int			n_trees = argc > 3 ? atoi(argv[3]) : 100;
 	uint64_t	seed = argc > 4 ? strtoull(argv[4], NULL, 10) : 42;
 	double		tf = argc > 5 ? atof(argv[5]) : 0.2;
-	const ForestAlloc *al = &forest_malloc_allocator;
-	ForestFeature *features;
-	ForestModel m;
-	ForestData d;
+	const EnsAlloc *al = &ens_malloc_allocator;
+	EnsFeature *features;
+	EnsModel m;
+	EnsData d;
 	ForestParams P;
 	uint8_t    *X;
 	uint32_t   *ycls = NULL,
@@ -60,10 +60,10 @@ main(int argc, char **argv)
 				t1,
 				t2;
 	size_t		peak = 0;
-	ForestStatus rc;
+	EnsStatus rc;
 	uint8_t    *buf;
 	size_t		buflen;
-	ForestModel *m2;
+	EnsModel *m2;
 	char		detail[256];
 	double	   *proba,
 			   *proba2;
@@ -126,7 +126,7 @@ main(int argc, char **argv)
 	t1 = Now();
 	fprintf(stderr, "read %u rows x %u features in %.2fs\n", n, p, t1 - t0);
 
-	features = calloc(p, sizeof(ForestFeature));
+	features = calloc(p, sizeof(EnsFeature));
 	for (f = 0; f < p; f++)
 	{
 		char	   *nm = malloc(16);
@@ -134,7 +134,7 @@ main(int argc, char **argv)
 		snprintf(nm, 16, "f%u", f);
 		features[f].name = nm;
 		features[f].name_len = strlen(nm);
-		features[f].kind = FOREST_NUMERIC;
+		features[f].kind = ENS_NUMERIC;
 	}
 	if (cls)
 	{
@@ -147,18 +147,18 @@ main(int argc, char **argv)
 		}
 	}
 	t0 = Now();
-	rc = forest_split_rows(ycls, K, n, tf, seed, al, &train, &ntr, &test, &nte);
+	rc = ens_split_rows(ycls, K, n, tf, seed, al, &train, &ntr, &test, &nte);
 	if (rc)
-		return fprintf(stderr, "split: %s\n", forest_strerror(rc)), 1;
-	rc = forest_bin_columns((const double *const *) cols, n, p, features, train, ntr,
+		return fprintf(stderr, "split: %s\n", ens_strerror(rc)), 1;
+	rc = ens_bin_columns((const double *const *) cols, n, p, features, train, ntr,
 							seed, al, &X);
 	if (rc)
-		return fprintf(stderr, "bin: %s\n", forest_strerror(rc)), 1;
+		return fprintf(stderr, "bin: %s\n", ens_strerror(rc)), 1;
 	t1 = Now();
 	fprintf(stderr, "binned + split in %.2fs (train %u, test %u)\n", t1 - t0, ntr, nte);
 
 	memset(&m, 0, sizeof(m));
-	m.task = cls ? FOREST_CLASSIFICATION : FOREST_REGRESSION;
+	m.task = cls ? ENS_CLASSIFICATION : ENS_REGRESSION;
 	m.n_features = p;
 	m.n_classes = K;
 	m.features = features;
@@ -194,18 +194,18 @@ main(int argc, char **argv)
 	rc = forest_train(&m, &d, &P, al, NULL, NULL, &peak);
 	t2 = Now();
 	if (rc)
-		return fprintf(stderr, "train: %s\n", forest_strerror(rc)), 1;
+		return fprintf(stderr, "train: %s\n", ens_strerror(rc)), 1;
 	fprintf(stderr, "trained %d trees in %.2fs, %u nodes, %u leaf floats, scratch peak %.1f MB\n",
 			n_trees, t2 - t1, m.n_nodes, m.n_leafv, peak / 1e6);
 
-	rc = forest_serialize(&m, al, 0, &buf, &buflen);
+	rc = ens_serialize(&m, al, 0, &buf, &buflen);
 	if (rc)
-		return fprintf(stderr, "serialize: %s\n", forest_strerror(rc)), 1;
+		return fprintf(stderr, "serialize: %s\n", ens_strerror(rc)), 1;
 	t0 = Now();
-	rc = forest_deserialize(buf, buflen, al, &m2, detail, sizeof(detail));
+	rc = ens_deserialize(buf, buflen, al, &m2, detail, sizeof(detail));
 	t1 = Now();
 	if (rc)
-		return fprintf(stderr, "deserialize: %s: %s\n", forest_strerror(rc), detail), 1;
+		return fprintf(stderr, "deserialize: %s: %s\n", ens_strerror(rc), detail), 1;
 	fprintf(stderr, "model %zu bytes, parsed in %.3fs\n", buflen, t1 - t0);
 
 	if (argc > 6)
@@ -225,18 +225,18 @@ main(int argc, char **argv)
 		xb = malloc(p);
 		t0 = Now();
 		for (i = 0; i < nte; i++)
-			forest_predict_binned(&m, X + (size_t) test[i] * p, proba + (size_t) i * kk);
+			ens_predict_binned(&m, X + (size_t) test[i] * p, proba + (size_t) i * kk);
 		t1 = Now();
 		t2 = Now();
 		for (i = 0; i < nte; i++)
-			forest_predict_binned(m2, X + (size_t) test[i] * p, proba2);
+			ens_predict_binned(m2, X + (size_t) test[i] * p, proba2);
 		t2 = Now() - t2;
 		for (i = 0; i < nte; i++)
 		{
 			for (f = 0; f < p; f++)
 				x[f] = cols[f][test[i]];
-			forest_bin_row(m2, x, xb);
-			forest_predict_binned(m2, xb, proba2);
+			ens_bin_row(m2, x, xb);
+			ens_predict_binned(m2, xb, proba2);
 			for (f = 0; f < kk; f++)
 				if (fabs(proba2[f] - proba[(size_t) i * kk + f]) > 1e-12)
 					mismatch++;
@@ -245,24 +245,24 @@ main(int argc, char **argv)
 				nte / (t1 - t0), nte / t2, mismatch);
 		if (cls)
 		{
-			ForestClsMetrics cm;
+			EnsClsMetrics cm;
 			uint32_t   *act = malloc(nte * sizeof(uint32_t));
 
 			for (i = 0; i < nte; i++)
 				act[i] = ycls[test[i]];
-			forest_cls_metrics(nte, K, K, act, proba, al, &cm, NULL);
+			ens_cls_metrics(nte, K, K, act, proba, al, &cm, NULL);
 			printf("accuracy %.4f f1 %.4f auc %.4f logloss %.4f\n",
 				   cm.accuracy, cm.f1, cm.auc, cm.log_loss);
 			free(act);
 		}
 		else
 		{
-			ForestRegMetrics rm;
+			EnsRegMetrics rm;
 			double	   *act = malloc(nte * sizeof(double));
 
 			for (i = 0; i < nte; i++)
 				act[i] = target[test[i]];
-			forest_reg_metrics(nte, act, proba, &rm);
+			ens_reg_metrics(nte, act, proba, &rm);
 			printf("r2 %.4f rmse %.4f mae %.4f\n", rm.r2, rm.rmse, rm.mae);
 			free(act);
 		}
@@ -272,8 +272,8 @@ main(int argc, char **argv)
 		printf("\n");
 		free(x);
 	}
-	forest_model_free(m2, al);
-	forest_model_free(&m, al);
+	ens_model_free(m2, al);
+	ens_model_free(&m, al);
 	free(buf);
 	free(proba);
 	free(proba2);

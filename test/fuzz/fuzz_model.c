@@ -11,16 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/forest.h"
+#include "../../src/ensemble.h"
 
 static void
 Exercise(const uint8_t *buf, size_t len)
 {
-	ForestModel *m;
+	EnsModel *m;
 	char		detail[256];
 
-	if (forest_deserialize(buf, len, &forest_malloc_allocator, &m, detail,
-						   sizeof(detail)) == FOREST_OK)
+	if (ens_deserialize(buf, len, &ens_malloc_allocator, &m, detail,
+						   sizeof(detail)) == ENS_OK)
 	{
 		double	   *x = malloc(sizeof(double) * m->n_features);
 		uint8_t    *xb = malloc(m->n_features);
@@ -30,16 +30,16 @@ Exercise(const uint8_t *buf, size_t len)
 		for (f = 0; f < m->n_features; f++)
 			x[f] = NAN;
 
-		forest_bin_row(m, x, xb);
-		forest_predict_binned(m, xb, out);
+		ens_bin_row(m, x, xb);
+		ens_predict_binned(m, xb, out);
 		for (f = 0; f < m->n_features; f++)
 			x[f] = 0.0;
-		forest_bin_row(m, x, xb);
-		forest_predict_binned(m, xb, out);
+		ens_bin_row(m, x, xb);
+		ens_predict_binned(m, xb, out);
 		free(x);
 		free(xb);
 		free(out);
-		forest_model_free(m, &forest_malloc_allocator);
+		ens_model_free(m, &ens_malloc_allocator);
 	}
 }
 
@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint32_t	crc;
 
 		memcpy(copy, data, size);
-		crc = forest_crc32c(0, copy, size - 4);
+		crc = ens_crc32c(0, copy, size - 4);
 		copy[size - 4] = (uint8_t) crc;
 		copy[size - 3] = (uint8_t) (crc >> 8);
 		copy[size - 2] = (uint8_t) (crc >> 16);

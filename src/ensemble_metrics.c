@@ -1,5 +1,5 @@
 /*
- * forest_metrics.c - evaluation metrics (PG-free).
+ * ensemble_metrics.c - evaluation metrics (PG-free), shared by every learner.
  *
  * Classification: accuracy, macro precision/recall/F1 over the labels that
  * occur as actual or predicted values (scikit-learn's definition, 0 for an
@@ -9,7 +9,7 @@
  * the macro mean of one-vs-rest AUCs over classes that have both positive
  * and negative rows.  Regression: RMSE, MAE, R^2 (1 - SSE/SST).
  */
-#include "forest.h"
+#include "ensemble.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -65,10 +65,10 @@ RankAuc(ScorePos *sp, uint32_t n)
 		((double) npos * (double) nneg);
 }
 
-ForestStatus
-forest_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
+EnsStatus
+ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 				   const uint32_t *actual, const double *proba,
-				   const ForestAlloc *al, ForestClsMetrics *out,
+				   const EnsAlloc *al, EnsClsMetrics *out,
 				   uint64_t *confusion)
 {
 	uint64_t   *conf;
@@ -85,24 +85,24 @@ forest_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 	out->accuracy = out->precision = out->recall = out->f1 = NAN;
 	out->log_loss = out->auc = NAN;
 	if (n == 0 || k < 2 || n_labels < k)
-		return n == 0 ? FOREST_OK : FOREST_EINVAL;
+		return n == 0 ? ENS_OK : ENS_EINVAL;
 	if ((uint64_t) n_labels * k > (uint64_t) 1 << 26)
-		return FOREST_ELIMIT;
+		return ENS_ELIMIT;
 	conf = al->alloc(al->ctx, (size_t) n_labels * k * sizeof(uint64_t));
 	if (conf == NULL)
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	memset(conf, 0, (size_t) n_labels * k * sizeof(uint64_t));
 	for (i = 0; i < n; i++)
 	{
 		const double *pr = proba + (size_t) i * k;
-		uint32_t	pred = forest_argmax(pr, k);
+		uint32_t	pred = ens_argmax(pr, k);
 		uint32_t	a = actual[i];
 		double		pa;
 
 		if (a >= n_labels)
 		{
 			al->free(al->ctx, conf);
-			return FOREST_EINVAL;
+			return ENS_EINVAL;
 		}
 		conf[(size_t) a * k + pred]++;
 		if (a == pred)
@@ -171,7 +171,7 @@ forest_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 
 	sp = al->alloc(al->ctx, (size_t) n * sizeof(ScorePos));
 	if (sp == NULL)
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	if (k == 2)
 	{
 		for (i = 0; i < n; i++)
@@ -205,12 +205,12 @@ forest_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 		out->auc = cnt ? s / cnt : NAN;
 	}
 	al->free(al->ctx, sp);
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 void
-forest_reg_metrics(uint32_t n, const double *actual, const double *pred,
-				   ForestRegMetrics *out)
+ens_reg_metrics(uint32_t n, const double *actual, const double *pred,
+				   EnsRegMetrics *out)
 {
 	double		mean = 0,
 				sse = 0,

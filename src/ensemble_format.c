@@ -1,5 +1,5 @@
 /*
- * forest_model.c - compact model format: serialisation and validation
+ * ensemble_format.c - the tree-ensemble model format: serialisation and validation
  * (PG-free, so the fuzz driver links it without a backend).
  *
  * Format (all integers little-endian):
@@ -18,13 +18,13 @@
  *   trailer  u32 CRC-32C of everything before it
  *
  * Indices inside a tree are tree-local; the parsed model makes them
- * absolute.  forest_deserialize validates every count against the bytes
+ * absolute.  ens_deserialize validates every count against the bytes
  * left before allocating, every index, every float and every reserved
  * field, in a first pass that allocates nothing; the second pass fills one
  * allocation.  Any inconsistency returns an error code and a detail text
  * (which never echoes names or labels).
  */
-#include "forest.h"
+#include "ensemble.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -62,7 +62,7 @@ CrcInit(void)
 }
 
 uint32_t
-forest_crc32c(uint32_t crc, const uint8_t *p, size_t len)
+ens_crc32c(uint32_t crc, const uint8_t *p, size_t len)
 {
 	if (!crc_ready)
 		CrcInit();
@@ -87,29 +87,29 @@ forest_crc32c(uint32_t crc, const uint8_t *p, size_t len)
 }
 
 const char *
-forest_strerror(ForestStatus s)
+ens_strerror(EnsStatus s)
 {
 	switch (s)
 	{
-		case FOREST_OK:
+		case ENS_OK:
 			return "success";
-		case FOREST_ENOMEM:
+		case ENS_ENOMEM:
 			return "out of memory";
-		case FOREST_EINTR:
+		case ENS_EINTR:
 			return "interrupted";
-		case FOREST_EINVAL:
+		case ENS_EINVAL:
 			return "invalid argument";
-		case FOREST_ETRUNC:
+		case ENS_ETRUNC:
 			return "model data is truncated";
-		case FOREST_EMAGIC:
+		case ENS_EMAGIC:
 			return "data is not an edupredict forest model";
-		case FOREST_EVERSION:
+		case ENS_EVERSION:
 			return "unsupported model format version";
-		case FOREST_ECHECKSUM:
+		case ENS_ECHECKSUM:
 			return "model checksum mismatch";
-		case FOREST_ECORRUPT:
+		case ENS_ECORRUPT:
 			return "model data is inconsistent";
-		case FOREST_ELIMIT:
+		case ENS_ELIMIT:
 			return "model exceeds a size limit";
 	}
 	return "unknown error";
@@ -182,15 +182,15 @@ WBytes(Writer *w, const char *s, uint32_t len)
 }
 
 static uint32_t
-TreeLeaves(const ForestModel *m, uint32_t t)
+TreeLeaves(const EnsModel *m, uint32_t t)
 {
-	if (m->task != FOREST_CLASSIFICATION)
+	if (m->task != ENS_CLASSIFICATION)
 		return 0;
 	return (m->tree_leaf[t + 1] - m->tree_leaf[t]) / m->n_classes;
 }
 
 size_t
-forest_serialized_size(const ForestModel *m)
+ens_serialized_size(const EnsModel *m)
 {
 	size_t		sz = HEADER_BYTES + 4;
 	uint32_t	f,
@@ -199,10 +199,10 @@ forest_serialized_size(const ForestModel *m)
 
 	for (f = 0; f < m->n_features; f++)
 	{
-		const ForestFeature *F = &m->features[f];
+		const EnsFeature *F = &m->features[f];
 
 		sz += 4 + 4 + F->name_len + 4;
-		if (F->kind == FOREST_NUMERIC)
+		if (F->kind == ENS_NUMERIC)
 			sz += (size_t) (F->n_bins - 1) * 8;
 		else
 			for (i = 0; i < F->n_bins; i++)
@@ -225,11 +225,11 @@ forest_serialized_size(const ForestModel *m)
  * *out gets reserve + size bytes: the model starts at (*out)[reserve], so a
  * caller can put a varlena header in front without another copy.
  */
-ForestStatus
-forest_serialize(const ForestModel *m, const ForestAlloc *al, size_t reserve,
+EnsStatus
+ens_serialize(const EnsModel *m, const EnsAlloc *al, size_t reserve,
 				 uint8_t **out, size_t *out_len)
 {
-	size_t		sz = forest_serialized_size(m);
+	size_t		sz = ens_serialized_size(m);
 	Writer		w;
 	uint32_t	f,
 				i,
@@ -240,30 +240,30 @@ forest_serialize(const ForestModel *m, const ForestAlloc *al, size_t reserve,
 	*out_len = 0;
 	block = al->alloc(al->ctx, sz + reserve);
 	if (block == NULL)
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	w.p = block + reserve;
 	w.pos = 0;
 	memcpy(w.p, "EDPF", 4);
 	w.pos = 4;
-	W16(&w, FOREST_FORMAT_VERSION);
+	W16(&w, ENS_FORMAT_VERSION);
 	W16(&w, 0);
 	W8(&w, (uint8_t) m->task);
 	W8(&w, 0);
 	W16(&w, 0);
 	W32(&w, m->n_features);
-	W32(&w, m->task == FOREST_CLASSIFICATION ? m->n_classes : 0);
+	W32(&w, m->task == ENS_CLASSIFICATION ? m->n_classes : 0);
 	W32(&w, m->n_trees);
 	W32(&w, 0);
 	for (f = 0; f < m->n_features; f++)
 	{
-		const ForestFeature *F = &m->features[f];
+		const EnsFeature *F = &m->features[f];
 
 		W8(&w, F->kind);
 		W8(&w, 0);
 		W16(&w, 0);
 		WBytes(&w, F->name, F->name_len);
 		W32(&w, F->n_bins);
-		if (F->kind == FOREST_NUMERIC)
+		if (F->kind == ENS_NUMERIC)
 		{
 			for (i = 0; i + 1 < F->n_bins; i++)
 				WF64(&w, F->edges[i]);
@@ -272,7 +272,7 @@ forest_serialize(const ForestModel *m, const ForestAlloc *al, size_t reserve,
 			for (i = 0; i < F->n_bins; i++)
 				WBytes(&w, F->cats[i], F->cat_len[i]);
 	}
-	if (m->task == FOREST_CLASSIFICATION)
+	if (m->task == ENS_CLASSIFICATION)
 		for (i = 0; i < m->n_classes; i++)
 			WBytes(&w, m->classes[i], m->class_len[i]);
 	for (f = 0; f < m->n_features; f++)
@@ -302,12 +302,12 @@ forest_serialize(const ForestModel *m, const ForestAlloc *al, size_t reserve,
 			WF32(&w, m->leafv[i]);
 		for (i = nb; i < ne; i++)
 		{
-			ForestNode	nd = m->nodes[i];
+			EnsNode	nd = m->nodes[i];
 			uint32_t	a = nd.a;
 
 			if (nd.flags & FN_LEAF)
 			{
-				if (m->task == FOREST_CLASSIFICATION && !(nd.flags & FN_PURE))
+				if (m->task == ENS_CLASSIFICATION && !(nd.flags & FN_PURE))
 					a = (a - lb) / K;
 			}
 			else if (nd.flags & FN_CAT)
@@ -320,15 +320,15 @@ forest_serialize(const ForestModel *m, const ForestAlloc *al, size_t reserve,
 			W8(&w, nd.flags);
 		}
 	}
-	W32(&w, forest_crc32c(0, w.p, w.pos));
+	W32(&w, ens_crc32c(0, w.p, w.pos));
 	if (w.pos != sz)
 	{
 		al->free(al->ctx, block);
-		return FOREST_EINVAL;
+		return ENS_EINVAL;
 	}
 	*out = block;
 	*out_len = sz;
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 /* ---------- reader ---------- */
@@ -411,7 +411,7 @@ RBytes(Reader *r, const char **s, uint32_t *len)
 {
 	if (!R32(r, len))
 		return false;
-	if (*len > FOREST_MAX_NAME || !Need(r, *len))
+	if (*len > ENS_MAX_NAME || !Need(r, *len))
 		return false;
 	*s = (const char *) (r->p + r->pos);
 	if (*len && memchr(*s, 0, *len) != NULL)
@@ -432,7 +432,7 @@ typedef struct Counts
 
 typedef struct Fill
 {
-	ForestModel *m;
+	EnsModel *m;
 	double	   *edges;
 	const char **catp;
 	uint32_t   *catl;
@@ -458,7 +458,7 @@ CopyStr(Fill *fl, const char *s, uint32_t len)
  * One pass over the bytes.  fl == NULL: validate and count only.
  * Otherwise fill fl->m (whose arrays were sized from the counts).
  */
-static ForestStatus
+static EnsStatus
 Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 	  char *detail, size_t detail_len)
 {
@@ -475,59 +475,60 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 				f,
 				i,
 				t;
-	ForestModel *m = fl ? fl->m : NULL;
-	uint8_t		kinds[FOREST_MAX_FEATURES];
-	uint16_t	fbinsv[FOREST_MAX_FEATURES];
+	EnsModel *m = fl ? fl->m : NULL;
+	uint8_t		kinds[ENS_MAX_FEATURES];
+	uint16_t	fbinsv[ENS_MAX_FEATURES];
 	uint64_t	node_base = 0,
 				cat_base = 0,
 				leaf_base = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (len < HEADER_BYTES + 4)
-		FAIL(FOREST_ETRUNC, "model has %zu bytes, fewer than a header", len);
+		FAIL(ENS_ETRUNC, "model has %zu bytes, fewer than a header", len);
 	if (memcmp(buf, "EDPF", 4) != 0)
-		FAIL(FOREST_EMAGIC, "bad magic number");
+		FAIL(ENS_EMAGIC, "bad magic number");
 	r->pos = 4;
 	(void) R16(r, &version);
-	if (version != FOREST_FORMAT_VERSION)
-		FAIL(FOREST_EVERSION, "format version %u, expected %u", version,
-			 FOREST_FORMAT_VERSION);
+	if (version != ENS_FORMAT_VERSION)
+		FAIL(ENS_EVERSION, "format version %u, expected %u", version,
+			 ENS_FORMAT_VERSION);
 	(void) R16(r, &res16);
 	(void) R8(r, &task);
 	(void) R8(r, &res8);
 	if (res16 != 0 || res8 != 0)
-		FAIL(FOREST_ECORRUPT, "reserved header field is not zero");
+		FAIL(ENS_ECORRUPT, "reserved header field is not zero");
 	(void) R16(r, &res16);
 	(void) R32(r, &p);
 	(void) R32(r, &K);
 	(void) R32(r, &T);
 	(void) R32(r, &res32);
 	if (res16 != 0 || res32 != 0)
-		FAIL(FOREST_ECORRUPT, "reserved header field is not zero");
-	if (task != FOREST_CLASSIFICATION && task != FOREST_REGRESSION)
-		FAIL(FOREST_ECORRUPT, "unknown task %u", task);
-	if (p < 1 || p > FOREST_MAX_FEATURES)
-		FAIL(FOREST_ECORRUPT, "feature count %u outside [1, %d]", p, FOREST_MAX_FEATURES);
-	if (task == FOREST_CLASSIFICATION && (K < 2 || K > FOREST_MAX_CLASSES))
-		FAIL(FOREST_ECORRUPT, "class count %u outside [2, %d]", K, FOREST_MAX_CLASSES);
-	if (task == FOREST_REGRESSION && K != 0)
-		FAIL(FOREST_ECORRUPT, "regression model with %u classes", K);
-	if (T < 1 || T > FOREST_MAX_TREES)
-		FAIL(FOREST_ECORRUPT, "tree count %u outside [1, %d]", T, FOREST_MAX_TREES);
+		FAIL(ENS_ECORRUPT, "reserved header field is not zero");
+	if (task != ENS_CLASSIFICATION && task != ENS_REGRESSION)
+		FAIL(ENS_ECORRUPT, "unknown task %u", task);
+	if (p < 1 || p > ENS_MAX_FEATURES)
+		FAIL(ENS_ECORRUPT, "feature count %u outside [1, %d]", p, ENS_MAX_FEATURES);
+	if (task == ENS_CLASSIFICATION && (K < 2 || K > ENS_MAX_CLASSES))
+		FAIL(ENS_ECORRUPT, "class count %u outside [2, %d]", K, ENS_MAX_CLASSES);
+	if (task == ENS_REGRESSION && K != 0)
+		FAIL(ENS_ECORRUPT, "regression model with %u classes", K);
+	if (T < 1 || T > ENS_MAX_TREES)
+		FAIL(ENS_ECORRUPT, "tree count %u outside [1, %d]", T, ENS_MAX_TREES);
 
 	/* checksum over everything but the trailer */
 	{
 		uint32_t	stored = (uint32_t) buf[len - 4] | (uint32_t) buf[len - 3] << 8 |
 			(uint32_t) buf[len - 2] << 16 | (uint32_t) buf[len - 1] << 24;
 
-		if (fl == NULL && forest_crc32c(0, buf, len - 4) != stored)
-			FAIL(FOREST_ECHECKSUM, "checksum mismatch");
+		if (fl == NULL && ens_crc32c(0, buf, len - 4) != stored)
+			FAIL(ENS_ECHECKSUM, "checksum mismatch");
 		r->len = len - 4;
 	}
 
 	if (m)
 	{
 		m->task = task;
+		m->algorithm = ENS_FOREST;
 		m->n_features = p;
 		m->n_classes = K;
 		m->n_trees = T;
@@ -541,25 +542,25 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 					nb;
 
 		if (!R8(r, &kind) || !R8(r, &res8) || !R16(r, &res16))
-			FAIL(FOREST_ETRUNC, "truncated in feature %u", f);
-		if (kind != FOREST_NUMERIC && kind != FOREST_CATEGORICAL)
-			FAIL(FOREST_ECORRUPT, "feature %u has unknown kind %u", f, kind);
+			FAIL(ENS_ETRUNC, "truncated in feature %u", f);
+		if (kind != ENS_NUMERIC && kind != ENS_CATEGORICAL)
+			FAIL(ENS_ECORRUPT, "feature %u has unknown kind %u", f, kind);
 		if (res8 != 0 || res16 != 0)
-			FAIL(FOREST_ECORRUPT, "feature %u reserved field is not zero", f);
+			FAIL(ENS_ECORRUPT, "feature %u reserved field is not zero", f);
 		if (!RBytes(r, &name, &name_len))
-			FAIL(FOREST_ECORRUPT, "feature %u has a bad name", f);
+			FAIL(ENS_ECORRUPT, "feature %u has a bad name", f);
 		if (name_len == 0)
-			FAIL(FOREST_ECORRUPT, "feature %u has an empty name", f);
+			FAIL(ENS_ECORRUPT, "feature %u has an empty name", f);
 		if (!R32(r, &nb))
-			FAIL(FOREST_ETRUNC, "truncated in feature %u", f);
-		if (nb < 1 || nb > FOREST_MAX_BINS)
-			FAIL(FOREST_ECORRUPT, "feature %u has %u bins", f, nb);
+			FAIL(ENS_ETRUNC, "truncated in feature %u", f);
+		if (nb < 1 || nb > ENS_MAX_BINS)
+			FAIL(ENS_ECORRUPT, "feature %u has %u bins", f, nb);
 		c->str_bytes += name_len + 1;
 		kinds[f] = kind;
 		fbinsv[f] = (uint16_t) nb;
 		if (m)
 		{
-			ForestFeature *F = &m->features[f];
+			EnsFeature *F = &m->features[f];
 
 			F->kind = kind;
 			F->n_bins = nb;
@@ -569,12 +570,12 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 			F->cats = NULL;
 			F->cat_len = NULL;
 		}
-		if (kind == FOREST_NUMERIC)
+		if (kind == ENS_NUMERIC)
 		{
 			double		prev = -INFINITY;
 
 			if (!Need(r, (size_t) (nb - 1) * 8))
-				FAIL(FOREST_ETRUNC, "truncated in the edges of feature %u", f);
+				FAIL(ENS_ETRUNC, "truncated in the edges of feature %u", f);
 			if (m)
 				m->features[f].edges = nb > 1 ? fl->edges : NULL;
 			for (i = 0; i + 1 < nb; i++)
@@ -583,7 +584,7 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 
 				(void) RF64(r, &e);
 				if (!isfinite(e) || !(e > prev))
-					FAIL(FOREST_ECORRUPT, "feature %u: bin edges are not finite and increasing", f);
+					FAIL(ENS_ECORRUPT, "feature %u: bin edges are not finite and increasing", f);
 				prev = e;
 				if (m)
 					*fl->edges++ = e;
@@ -606,9 +607,9 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 				uint32_t	l;
 
 				if (!RBytes(r, &s, &l))
-					FAIL(FOREST_ECORRUPT, "feature %u: bad category %u", f, i);
-				if (prevs && forest_bytes_cmp(prevs, prevl, s, l) >= 0)
-					FAIL(FOREST_ECORRUPT, "feature %u: categories are not sorted and unique", f);
+					FAIL(ENS_ECORRUPT, "feature %u: bad category %u", f, i);
+				if (prevs && ens_bytes_cmp(prevs, prevl, s, l) >= 0)
+					FAIL(ENS_ECORRUPT, "feature %u: categories are not sorted and unique", f);
 				prevs = s;
 				prevl = l;
 				c->str_bytes += l + 1;
@@ -626,9 +627,9 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 	{
 		for (f = 0; f < p; f++)
 			for (i = f + 1; i < p; i++)
-				if (forest_bytes_cmp(m->features[f].name, m->features[f].name_len,
+				if (ens_bytes_cmp(m->features[f].name, m->features[f].name_len,
 									 m->features[i].name, m->features[i].name_len) == 0)
-					FAIL(FOREST_ECORRUPT, "features %u and %u have the same name", f, i);
+					FAIL(ENS_ECORRUPT, "features %u and %u have the same name", f, i);
 	}
 
 	for (i = 0; i < K; i++)
@@ -637,7 +638,7 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 		uint32_t	l;
 
 		if (!RBytes(r, &s, &l))
-			FAIL(FOREST_ECORRUPT, "bad class label %u", i);
+			FAIL(ENS_ECORRUPT, "bad class label %u", i);
 		c->str_bytes += l + 1;
 		if (m)
 		{
@@ -646,8 +647,8 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 			m->class_len[i] = l;
 			m->classes[i] = CopyStr(fl, s, l);
 			for (j = 0; j < i; j++)
-				if (forest_bytes_cmp(m->classes[j], m->class_len[j], s, l) == 0)
-					FAIL(FOREST_ECORRUPT, "class labels %u and %u are equal", j, i);
+				if (ens_bytes_cmp(m->classes[j], m->class_len[j], s, l) == 0)
+					FAIL(ENS_ECORRUPT, "class labels %u and %u are equal", j, i);
 		}
 	}
 	for (f = 0; f < p; f++)
@@ -655,9 +656,9 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 		double		v;
 
 		if (!RF64(r, &v))
-			FAIL(FOREST_ETRUNC, "truncated in feature importances");
+			FAIL(ENS_ETRUNC, "truncated in feature importances");
 		if (!isfinite(v) || v < 0 || v > 1.000001)
-			FAIL(FOREST_ECORRUPT, "feature importance %u is out of range", f);
+			FAIL(ENS_ECORRUPT, "feature importance %u is out of range", f);
 		if (m)
 			m->importance[f] = v;
 	}
@@ -671,19 +672,19 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 					leaf_pos;
 
 		if (!R32(r, &nn) || !R32(r, &nc) || !R32(r, &nl))
-			FAIL(FOREST_ETRUNC, "truncated in tree %u", t);
+			FAIL(ENS_ETRUNC, "truncated in tree %u", t);
 		if (nn < 1)
-			FAIL(FOREST_ECORRUPT, "tree %u has no nodes", t);
+			FAIL(ENS_ECORRUPT, "tree %u has no nodes", t);
 		if ((uint64_t) nn * NODE_BYTES > r->len - r->pos ||
 			(uint64_t) nc * CAT_BYTES > r->len - r->pos ||
 			(uint64_t) nl * (K ? K : 1) * 4 > r->len - r->pos)
-			FAIL(FOREST_ETRUNC, "tree %u counts exceed the remaining bytes", t);
+			FAIL(ENS_ETRUNC, "tree %u counts exceed the remaining bytes", t);
 		if (nc > nn || nl > nn)
-			FAIL(FOREST_ECORRUPT, "tree %u has more split tables or leaves than nodes", t);
-		if (task == FOREST_REGRESSION && nl != 0)
-			FAIL(FOREST_ECORRUPT, "regression tree %u has leaf vectors", t);
+			FAIL(ENS_ECORRUPT, "tree %u has more split tables or leaves than nodes", t);
+		if (task == ENS_REGRESSION && nl != 0)
+			FAIL(ENS_ECORRUPT, "regression tree %u has leaf vectors", t);
 		if (node_base + nn > INT32_MAX || leaf_base + (uint64_t) nl * K > INT32_MAX)
-			FAIL(FOREST_ELIMIT, "model has too many nodes");
+			FAIL(ENS_ELIMIT, "model has too many nodes");
 		if (m)
 		{
 			m->tree_node[t] = (uint32_t) node_base;
@@ -694,7 +695,7 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 		/* cat split tables (checked against their node below) */
 		cat_pos = r->pos;
 		if (!Need(r, (size_t) nc * CAT_BYTES))
-			FAIL(FOREST_ETRUNC, "truncated in tree %u", t);
+			FAIL(ENS_ETRUNC, "truncated in tree %u", t);
 		r->pos += (size_t) nc * CAT_BYTES;
 
 		/* leaf vectors */
@@ -704,9 +705,9 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 			float		v;
 
 			if (!RF32(r, &v))
-				FAIL(FOREST_ETRUNC, "truncated in tree %u leaves", t);
+				FAIL(ENS_ETRUNC, "truncated in tree %u leaves", t);
 			if (!isfinite(v) || v < 0 || v > 1.0001f)
-				FAIL(FOREST_ECORRUPT, "tree %u: leaf probability out of range", t);
+				FAIL(ENS_ECORRUPT, "tree %u: leaf probability out of range", t);
 			if (m)
 				m->leafv[leaf_base + i] = v;
 		}
@@ -720,24 +721,24 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 						flags;
 
 			if (!R32(r, &a) || !R16(r, &feat) || !R8(r, &bin) || !R8(r, &flags))
-				FAIL(FOREST_ETRUNC, "truncated in tree %u node %u", t, i);
+				FAIL(ENS_ETRUNC, "truncated in tree %u node %u", t, i);
 			if (flags & ~FN_ALLFLAGS)
-				FAIL(FOREST_ECORRUPT, "tree %u node %u: unknown flags", t, i);
+				FAIL(ENS_ECORRUPT, "tree %u node %u: unknown flags", t, i);
 			if (flags & FN_LEAF)
 			{
 				if (feat != 0 || bin != 0 || (flags & (FN_DEFLEFT | FN_CAT)))
-					FAIL(FOREST_ECORRUPT, "tree %u node %u: leaf with split fields", t, i);
-				if (task == FOREST_CLASSIFICATION)
+					FAIL(ENS_ECORRUPT, "tree %u node %u: leaf with split fields", t, i);
+				if (task == ENS_CLASSIFICATION)
 				{
 					if (flags & FN_PURE)
 					{
 						if (a >= K)
-							FAIL(FOREST_ECORRUPT, "tree %u node %u: class index out of range", t, i);
+							FAIL(ENS_ECORRUPT, "tree %u node %u: class index out of range", t, i);
 					}
 					else
 					{
 						if (a >= nl)
-							FAIL(FOREST_ECORRUPT, "tree %u node %u: leaf index out of range", t, i);
+							FAIL(ENS_ECORRUPT, "tree %u node %u: leaf index out of range", t, i);
 						a = (uint32_t) (leaf_base + (uint64_t) a * K);
 					}
 				}
@@ -746,10 +747,10 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 					float		v;
 
 					if (flags & FN_PURE)
-						FAIL(FOREST_ECORRUPT, "tree %u node %u: pure flag in a regression tree", t, i);
+						FAIL(ENS_ECORRUPT, "tree %u node %u: pure flag in a regression tree", t, i);
 					memcpy(&v, &a, 4);
 					if (!isfinite(v))
-						FAIL(FOREST_ECORRUPT, "tree %u node %u: leaf value is not finite", t, i);
+						FAIL(ENS_ECORRUPT, "tree %u node %u: leaf value is not finite", t, i);
 				}
 			}
 			else
@@ -758,13 +759,13 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 				uint32_t	fbins;
 
 				if (flags & FN_PURE)
-					FAIL(FOREST_ECORRUPT, "tree %u node %u: pure flag on a split", t, i);
+					FAIL(ENS_ECORRUPT, "tree %u node %u: pure flag on a split", t, i);
 				if (feat >= p)
-					FAIL(FOREST_ECORRUPT, "tree %u node %u: feature index out of range", t, i);
+					FAIL(ENS_ECORRUPT, "tree %u node %u: feature index out of range", t, i);
 				fkind = kinds[feat];
 				fbins = fbinsv[feat];
-				if (((flags & FN_CAT) != 0) != (fkind == FOREST_CATEGORICAL))
-					FAIL(FOREST_ECORRUPT, "tree %u node %u: split kind does not match the feature", t, i);
+				if (((flags & FN_CAT) != 0) != (fkind == ENS_CATEGORICAL))
+					FAIL(ENS_ECORRUPT, "tree %u node %u: split kind does not match the feature", t, i);
 				if (flags & FN_CAT)
 				{
 					const uint8_t *cp;
@@ -773,14 +774,14 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 								j;
 
 					if (bin != 0)
-						FAIL(FOREST_ECORRUPT, "tree %u node %u: reserved field is not zero", t, i);
+						FAIL(ENS_ECORRUPT, "tree %u node %u: reserved field is not zero", t, i);
 					if (a >= nc)
-						FAIL(FOREST_ECORRUPT, "tree %u node %u: split table index out of range", t, i);
+						FAIL(ENS_ECORRUPT, "tree %u node %u: split table index out of range", t, i);
 					cp = buf + cat_pos + (size_t) a * CAT_BYTES;
 					child = (uint32_t) cp[0] | (uint32_t) cp[1] << 8 |
 						(uint32_t) cp[2] << 16 | (uint32_t) cp[3] << 24;
 					if (child <= i || child >= nn - 1 || nn < 2)
-						FAIL(FOREST_ECORRUPT, "tree %u node %u: child index out of range or not forward", t, i);
+						FAIL(ENS_ECORRUPT, "tree %u node %u: child index out of range or not forward", t, i);
 					for (w = 0; w < 8; w++)
 					{
 						uint32_t	bits = (uint32_t) cp[4 + 4 * w] |
@@ -790,7 +791,7 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 
 						for (j = 0; j < 32; j++)
 							if (((bits >> j) & 1) && w * 32 + j >= fbins)
-								FAIL(FOREST_ECORRUPT, "tree %u node %u: category set names unknown categories", t, i);
+								FAIL(ENS_ECORRUPT, "tree %u node %u: category set names unknown categories", t, i);
 						if (m)
 							m->cats[cat_base + a].bits[w] = bits;
 					}
@@ -801,15 +802,15 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 				else
 				{
 					if (bin >= fbins)
-						FAIL(FOREST_ECORRUPT, "tree %u node %u: bin index out of range", t, i);
+						FAIL(ENS_ECORRUPT, "tree %u node %u: bin index out of range", t, i);
 					if (a <= i || nn < 2 || a >= nn - 1)
-						FAIL(FOREST_ECORRUPT, "tree %u node %u: child index out of range or not forward", t, i);
+						FAIL(ENS_ECORRUPT, "tree %u node %u: child index out of range or not forward", t, i);
 					a = (uint32_t) (node_base + a);
 				}
 			}
 			if (m)
 			{
-				ForestNode *nd = &m->nodes[node_base + i];
+				EnsNode *nd = &m->nodes[node_base + i];
 
 				nd->a = a;
 				nd->feature = feat;
@@ -823,7 +824,7 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 		leaf_base += (uint64_t) nl * K;
 	}
 	if (r->pos != r->len)
-		FAIL(FOREST_ECORRUPT, "%zu unexpected bytes after the last tree", r->len - r->pos);
+		FAIL(ENS_ECORRUPT, "%zu unexpected bytes after the last tree", r->len - r->pos);
 	c->nodes = node_base;
 	c->cats = cat_base;
 	c->leafv = leaf_base;
@@ -836,7 +837,7 @@ Parse(const uint8_t *buf, size_t len, Counts *c, Fill *fl,
 		m->n_cats = (uint32_t) cat_base;
 		m->n_leafv = (uint32_t) leaf_base;
 	}
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 static size_t
@@ -845,17 +846,17 @@ Align8(size_t x)
 	return (x + 7) & ~(size_t) 7;
 }
 
-ForestStatus
-forest_deserialize(const uint8_t *buf, size_t len, const ForestAlloc *al,
-				   ForestModel **out, char *detail, size_t detail_len)
+EnsStatus
+ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
+				   EnsModel **out, char *detail, size_t detail_len)
 {
 	Counts		c,
 				c2;
-	ForestStatus rc;
+	EnsStatus rc;
 	size_t		off[16],
 				total = 0;
 	uint8_t    *block;
-	ForestModel *m;
+	EnsModel *m;
 	Fill		fl;
 	uint32_t	p,
 				K,
@@ -866,7 +867,7 @@ forest_deserialize(const uint8_t *buf, size_t len, const ForestAlloc *al,
 	if (detail && detail_len)
 		detail[0] = '\0';
 	rc = Parse(buf, len, &c, NULL, detail, detail_len);
-	if (rc != FOREST_OK)
+	if (rc != ENS_OK)
 		return rc;
 	p = (uint32_t) buf[12] | (uint32_t) buf[13] << 8 | (uint32_t) buf[14] << 16 | (uint32_t) buf[15] << 24;
 	K = (uint32_t) buf[16] | (uint32_t) buf[17] << 8 | (uint32_t) buf[18] << 16 | (uint32_t) buf[19] << 24;
@@ -874,8 +875,8 @@ forest_deserialize(const uint8_t *buf, size_t len, const ForestAlloc *al,
 
 	/* layout of the single block; all counts are bounded by len */
 #define PLACE(bytes) (off[k++] = total, total = Align8(total + (bytes)))
-	PLACE(sizeof(ForestModel));					/* 0 */
-	PLACE((size_t) p * sizeof(ForestFeature));	/* 1 */
+	PLACE(sizeof(EnsModel));					/* 0 */
+	PLACE((size_t) p * sizeof(EnsFeature));	/* 1 */
 	PLACE((size_t) c.edges * sizeof(double));	/* 2 */
 	PLACE((size_t) c.cat_entries * sizeof(char *));	/* 3 */
 	PLACE((size_t) c.cat_entries * sizeof(uint32_t));	/* 4 */
@@ -885,27 +886,27 @@ forest_deserialize(const uint8_t *buf, size_t len, const ForestAlloc *al,
 	PLACE(((size_t) T + 1) * sizeof(uint32_t));	/* 8 */
 	PLACE(((size_t) T + 1) * sizeof(uint32_t));	/* 9 */
 	PLACE(((size_t) T + 1) * sizeof(uint32_t));	/* 10 */
-	PLACE((size_t) c.nodes * sizeof(ForestNode));	/* 11 */
-	PLACE((size_t) c.cats * sizeof(ForestCatSplit));	/* 12 */
+	PLACE((size_t) c.nodes * sizeof(EnsNode));	/* 11 */
+	PLACE((size_t) c.cats * sizeof(EnsCatSplit));	/* 12 */
 	PLACE((size_t) c.leafv * sizeof(float));	/* 13 */
 	PLACE((size_t) c.str_bytes);				/* 14 */
 #undef PLACE
 
 	block = al->alloc(al->ctx, total);
 	if (block == NULL)
-		return FOREST_ENOMEM;
-	forest_hint_hugepages(block, total);
+		return ENS_ENOMEM;
+	ens_hint_hugepages(block, total);
 	memset(block, 0, off[2]);
-	m = (ForestModel *) block;
-	m->features = (ForestFeature *) (block + off[1]);
+	m = (EnsModel *) block;
+	m->features = (EnsFeature *) (block + off[1]);
 	m->classes = K ? (const char **) (block + off[5]) : NULL;
 	m->class_len = K ? (uint32_t *) (block + off[6]) : NULL;
 	m->importance = (double *) (block + off[7]);
 	m->tree_node = (uint32_t *) (block + off[8]);
 	m->tree_cat = (uint32_t *) (block + off[9]);
 	m->tree_leaf = (uint32_t *) (block + off[10]);
-	m->nodes = (ForestNode *) (block + off[11]);
-	m->cats = (ForestCatSplit *) (block + off[12]);
+	m->nodes = (EnsNode *) (block + off[11]);
+	m->cats = (EnsCatSplit *) (block + off[12]);
 	m->leafv = (float *) (block + off[13]);
 	m->block = block;
 	m->mem_bytes = total;
@@ -915,19 +916,19 @@ forest_deserialize(const uint8_t *buf, size_t len, const ForestAlloc *al,
 	fl.catl = (uint32_t *) (block + off[4]);
 	fl.str = (char *) (block + off[14]);
 	rc = Parse(buf, len, &c2, &fl, detail, detail_len);
-	if (rc == FOREST_OK && memcmp(&c, &c2, sizeof(c)) != 0)
-		rc = FOREST_ECORRUPT;
-	if (rc != FOREST_OK)
+	if (rc == ENS_OK && memcmp(&c, &c2, sizeof(c)) != 0)
+		rc = ENS_ECORRUPT;
+	if (rc != ENS_OK)
 	{
 		al->free(al->ctx, block);
 		return rc;
 	}
 	*out = m;
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 void
-forest_model_free(ForestModel *m, const ForestAlloc *al)
+ens_model_free(EnsModel *m, const EnsAlloc *al)
 {
 	if (m == NULL)
 		return;

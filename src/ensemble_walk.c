@@ -1,24 +1,24 @@
 /*
- * forest_predict.c - applying a forest to one row (PG-free).
+ * ensemble_walk.c - applying a tree ensemble to one row (PG-free).
  *
  * The row is binned once per feature (a binary search over at most 254
  * edges), then every tree is walked comparing uint8 bins, which keeps the
  * inner loop to one 8-byte node load and one byte compare per level.
  * Models reaching this code were built by forest_train or validated by
- * forest_deserialize, so indices are in range and children point forward.
+ * ens_deserialize, so indices are in range and children point forward.
  */
-#include "forest.h"
+#include "ensemble.h"
 
 #include <math.h>
 #include <string.h>
 
 void
-forest_bin_row(const ForestModel *m, const double *x, uint8_t *xb)
+ens_bin_row(const EnsModel *m, const double *x, uint8_t *xb)
 {
 	uint32_t	f;
 
 	for (f = 0; f < m->n_features; f++)
-		xb[f] = forest_bin_value(&m->features[f], x[f]);
+		xb[f] = ens_bin_value(&m->features[f], x[f]);
 }
 
 /*
@@ -34,10 +34,10 @@ forest_bin_row(const ForestModel *m, const double *x, uint8_t *xb)
 #define WALK_CHUNK 256
 
 static void
-WalkTrees(const ForestModel *m, uint32_t t0, uint32_t nt, const uint8_t *xb,
+WalkTrees(const EnsModel *m, uint32_t t0, uint32_t nt, const uint8_t *xb,
 		  uint32_t *leaf)
 {
-	const ForestNode *nodes = m->nodes;
+	const EnsNode *nodes = m->nodes;
 	uint32_t	cur[WALK_LANES],
 				idx[WALK_LANES];
 	uint32_t	next = 0,
@@ -55,7 +55,7 @@ WalkTrees(const ForestModel *m, uint32_t t0, uint32_t nt, const uint8_t *xb,
 	{
 		for (l = 0; l < lanes; l++)
 		{
-			ForestNode	nd;
+			EnsNode	nd;
 			uint32_t	b;
 			bool		left;
 
@@ -83,9 +83,9 @@ WalkTrees(const ForestModel *m, uint32_t t0, uint32_t nt, const uint8_t *xb,
 				b = xb[nd.feature];
 				if (nd.flags & FN_CAT)
 				{
-					const ForestCatSplit *cs = &m->cats[nd.a];
+					const EnsCatSplit *cs = &m->cats[nd.a];
 
-					if (b == FOREST_MISSING)
+					if (b == ENS_MISSING)
 						left = (nd.flags & FN_DEFLEFT) != 0;
 					else
 						left = (cs->bits[b >> 5] >> (b & 31)) & 1;
@@ -93,7 +93,7 @@ WalkTrees(const ForestModel *m, uint32_t t0, uint32_t nt, const uint8_t *xb,
 				}
 				else
 				{
-					if (b == FOREST_MISSING)
+					if (b == ENS_MISSING)
 						left = (nd.flags & FN_DEFLEFT) != 0;
 					else
 						left = b <= nd.bin;
@@ -107,14 +107,83 @@ WalkTrees(const ForestModel *m, uint32_t t0, uint32_t nt, const uint8_t *xb,
 	}
 }
 
+/*
+ * Boosted model: margin[k] = base_score[k] + the leaf values of the trees
+ * of output k (tree t belongs to output t % n_outputs), summed in tree order.
+ */
+void
+ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin)
+{
+	uint32_t	t,
+				k,
+				K = m->n_outputs;
+	uint32_t	leaf[WALK_CHUNK];
+
+	for (k = 0; k < K; k++)
+		margin[k] = m->base_score[k];
+	for (t = 0; t < m->n_trees; t += WALK_CHUNK)
+	{
+		uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
+		uint32_t	g;
+
+		WalkTrees(m, t, ng, xb, leaf);
+		for (g = 0; g < ng; g++)
+		{
+			float		v;
+
+			memcpy(&v, &m->nodes[leaf[g]].a, sizeof(v));
+			margin[(t + g) % K] += v;
+		}
+	}
+}
+
+/* Outputs of a boosted model: probabilities through the link, or the value. */
+static void
+BoostOutputs(const EnsModel *m, const uint8_t *xb, double *out)
+{
+	uint32_t	k,
+				K = m->n_classes;
+
+	if (m->objective == ENS_OBJ_LOGISTIC)
+	{
+		double		z;
+
+		ens_predict_margin(m, xb, &z);
+		out[1] = 1.0 / (1.0 + exp(-z));
+		out[0] = 1.0 - out[1];
+	}
+	else if (m->objective == ENS_OBJ_SOFTMAX)
+	{
+		double		mx,
+					s = 0;
+
+		ens_predict_margin(m, xb, out);
+		mx = out[0];
+		for (k = 1; k < K; k++)
+			if (out[k] > mx)
+				mx = out[k];
+		for (k = 0; k < K; k++)
+			s += (out[k] = exp(out[k] - mx));
+		for (k = 0; k < K; k++)
+			out[k] /= s;
+	}
+	else
+		ens_predict_margin(m, xb, out);
+}
+
 /* out: n_classes probabilities (classification) or one value (regression) */
 void
-forest_predict_binned(const ForestModel *m, const uint8_t *xb, double *out)
+ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out)
 {
 	uint32_t	t;
 	uint32_t	leaf[WALK_CHUNK];
 
-	if (m->task == FOREST_CLASSIFICATION)
+	if (m->algorithm == ENS_BOOST)
+	{
+		BoostOutputs(m, xb, out);
+		return;
+	}
+	if (m->task == ENS_CLASSIFICATION)
 	{
 		uint32_t	K = m->n_classes,
 					k;
@@ -130,7 +199,7 @@ forest_predict_binned(const ForestModel *m, const uint8_t *xb, double *out)
 			/* sum in tree order: the result does not depend on the walk */
 			for (g = 0; g < ng; g++)
 			{
-				ForestNode	nd = m->nodes[leaf[g]];
+				EnsNode	nd = m->nodes[leaf[g]];
 
 				if (nd.flags & FN_PURE)
 					out[nd.a] += 1.0;
@@ -176,7 +245,7 @@ forest_predict_binned(const ForestModel *m, const uint8_t *xb, double *out)
 }
 
 uint32_t
-forest_argmax(const double *proba, uint32_t k)
+ens_argmax(const double *proba, uint32_t k)
 {
 	uint32_t	i,
 				best = 0;

@@ -1,5 +1,5 @@
 /*
- * forest_rows.c - stream the rows of a query into a per-row callback.
+ * model_rows.c - stream the rows of a query into a per-row callback.
  *
  * Training and evaluate() read every row of a relation once.  Through an SPI
  * cursor each row was first copied into a heap tuple of SPI's tuple table
@@ -16,12 +16,12 @@
 #include "tcop/dest.h"
 #include "utils/memutils.h"
 
-#include "forest_pg.h"
+#include "ensemble_pg.h"
 
 typedef struct RowReceiver
 {
 	DestReceiver pub;
-	ForestRowFn fn;
+	EnsRowFn fn;
 	void	   *arg;
 	MemoryContext row_cxt;
 	uint64		rows;
@@ -63,7 +63,7 @@ RowDestroy(DestReceiver *self)
  * with its deformed columns.  Returns the number of rows.
  */
 uint64
-forest_read_rows(const char *query, ForestRowFn fn, void *arg)
+ens_read_rows(const char *query, EnsRowFn fn, void *arg)
 {
 	RowReceiver rr;
 	SPIExecuteOptions opt;

@@ -1,5 +1,5 @@
 /*
- * forest_data.c - column binning and string codebooks (PG-free).
+ * ensemble_bins.c - column binning and string codebooks (PG-free), shared by every tree learner.
  *
  * Bin edges are computed once per training from (a sample of) each numeric
  * column: every distinct value gets its own bin when there are at most
@@ -9,7 +9,7 @@
  * two neighbouring distinct values a < b, so "value <= edge" separates them
  * exactly; prediction applies the very same comparison.
  */
-#include "forest.h"
+#include "ensemble.h"
 
 #include <float.h>
 #include <math.h>
@@ -37,7 +37,7 @@ MallocFree(void *ctx, void *ptr)
 	free(ptr);
 }
 
-const ForestAlloc forest_malloc_allocator = {MallocAlloc, MallocFree, NULL};
+const EnsAlloc ens_malloc_allocator = {MallocAlloc, MallocFree, NULL};
 
 /*
  * Ask for transparent huge pages on the 2 MB-aligned interior of a large,
@@ -46,7 +46,7 @@ const ForestAlloc forest_malloc_allocator = {MallocAlloc, MallocFree, NULL};
  * the contents are unaffected and failure is ignored.
  */
 void
-forest_hint_hugepages(void *p, size_t len)
+ens_hint_hugepages(void *p, size_t len)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 	uintptr_t	a = ((uintptr_t) p + ((uintptr_t) 1 << 21) - 1) & ~(((uintptr_t) 1 << 21) - 1);
@@ -90,7 +90,7 @@ KeyDouble(uint64_t k)
  * which dominated the fixed cost of training on small tables.
  */
 static bool
-SortDoubles(double *v, uint32_t n, const ForestAlloc *al)
+SortDoubles(double *v, uint32_t n, const EnsAlloc *al)
 {
 	uint64_t   *a,
 			   *b,
@@ -164,10 +164,10 @@ EdgeBetween(double a, double b)
 /* value i of the rows the edges are computed from */
 #define EDGE_VAL(i) (rows ? vals[rows[i]] : vals[i])
 
-ForestStatus
-forest_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
+EnsStatus
+ens_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 					 uint32_t max_bins,
-					 uint64_t seed, const ForestAlloc *al,
+					 uint64_t seed, const EnsAlloc *al,
 					 double **edges_out, uint32_t *n_bins_out)
 {
 	uint32_t	m = 0,
@@ -181,18 +181,18 @@ forest_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 
 	*edges_out = NULL;
 	*n_bins_out = 1;
-	if (max_bins < 2 || max_bins > FOREST_MAX_BINS)
-		return FOREST_EINVAL;
+	if (max_bins < 2 || max_bins > ENS_MAX_BINS)
+		return ENS_EINVAL;
 	for (i = 0; i < n; i++)
 		if (!isnan(EDGE_VAL(i)))
 			m++;
 	if (m == 0)
-		return FOREST_OK;
+		return ENS_OK;
 
 	s = m > EDGE_SAMPLE ? EDGE_SAMPLE : m;
 	sample = al->alloc(al->ctx, (size_t) s * sizeof(double));
 	if (sample == NULL)
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	if (s == m)
 	{
 		uint32_t	j = 0;
@@ -226,7 +226,7 @@ forest_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 	if (!SortDoubles(sample, s, al))
 	{
 		al->free(al->ctx, sample);
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	}
 
 	/* distinct values in place, counts alongside */
@@ -234,7 +234,7 @@ forest_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 	if (cnt == NULL)
 	{
 		al->free(al->ctx, sample);
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	}
 	k = 0;
 	for (i = 0; i < s; i++)
@@ -252,7 +252,7 @@ forest_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 	{
 		al->free(al->ctx, sample);
 		al->free(al->ctx, cnt);
-		return FOREST_OK;
+		return ENS_OK;
 	}
 
 	edges = al->alloc(al->ctx, (size_t) max_bins * sizeof(double));
@@ -260,7 +260,7 @@ forest_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 	{
 		al->free(al->ctx, sample);
 		al->free(al->ctx, cnt);
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	}
 	ne = 0;
 	if (k <= max_bins)
@@ -310,11 +310,11 @@ forest_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 	if (ne == 0)
 	{
 		al->free(al->ctx, edges);
-		return FOREST_OK;
+		return ENS_OK;
 	}
 	*edges_out = edges;
 	*n_bins_out = ne + 1;
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 #undef EDGE_VAL
@@ -340,22 +340,22 @@ NumericBin(const double *e, uint32_t ne, double v)
 }
 
 uint8_t
-forest_bin_value(const ForestFeature *f, double v)
+ens_bin_value(const EnsFeature *f, double v)
 {
 	if (isnan(v))
-		return FOREST_MISSING;
-	if (f->kind == FOREST_CATEGORICAL)
+		return ENS_MISSING;
+	if (f->kind == ENS_CATEGORICAL)
 	{
 		if (v >= 0 && v < (double) f->n_bins && v == floor(v))
 			return (uint8_t) v;
-		return FOREST_MISSING;
+		return ENS_MISSING;
 	}
 	/* first edge >= v; none: last bin */
 	return NumericBin(f->edges, f->n_bins - 1, v);
 }
 
 int
-forest_bytes_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
+ens_bytes_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
 {
 	uint32_t	n = alen < blen ? alen : blen;
 	int			c = n ? memcmp(a, b, n) : 0;
@@ -366,18 +366,18 @@ forest_bytes_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
 }
 
 int64_t
-forest_category_code(const ForestFeature *f, const char *s, uint32_t len)
+ens_category_code(const EnsFeature *f, const char *s, uint32_t len)
 {
 	uint32_t	lo = 0,
 				hi;
 
-	if (f->kind != FOREST_CATEGORICAL)
+	if (f->kind != ENS_CATEGORICAL)
 		return -1;
 	hi = f->n_bins;
 	while (lo < hi)
 	{
 		uint32_t	mid = (lo + hi) >> 1;
-		int			c = forest_bytes_cmp(f->cats[mid], f->cat_len[mid], s, len);
+		int			c = ens_bytes_cmp(f->cats[mid], f->cat_len[mid], s, len);
 
 		if (c == 0)
 			return mid;
@@ -399,9 +399,9 @@ typedef struct DictEntry
 	uint64_t	count;
 } DictEntry;
 
-struct ForestDict
+struct EnsDict
 {
-	ForestAlloc al;
+	EnsAlloc al;
 	DictEntry  *entries;		/* by id */
 	uint32_t	n,
 				cap_entries;
@@ -426,10 +426,10 @@ HashBytes(const char *s, uint32_t len)
 	return h;
 }
 
-ForestDict *
-forest_dict_create(const ForestAlloc *al)
+EnsDict *
+ens_dict_create(const EnsAlloc *al)
 {
-	ForestDict *d = al->alloc(al->ctx, sizeof(ForestDict));
+	EnsDict *d = al->alloc(al->ctx, sizeof(EnsDict));
 	uint32_t	i;
 
 	if (d == NULL)
@@ -444,7 +444,7 @@ forest_dict_create(const ForestAlloc *al)
 	d->arena = al->alloc(al->ctx, d->arena_cap);
 	if (d->slots == NULL || d->entries == NULL || d->arena == NULL)
 	{
-		forest_dict_free(d);
+		ens_dict_free(d);
 		return NULL;
 	}
 	for (i = 0; i < d->n_slots; i++)
@@ -453,7 +453,7 @@ forest_dict_create(const ForestAlloc *al)
 }
 
 void
-forest_dict_free(ForestDict *d)
+ens_dict_free(EnsDict *d)
 {
 	if (d == NULL)
 		return;
@@ -467,7 +467,7 @@ forest_dict_free(ForestDict *d)
 }
 
 static int64_t
-DictLookup(const ForestDict *d, const char *s, uint32_t len, uint32_t h, uint32_t *slot)
+DictLookup(const EnsDict *d, const char *s, uint32_t len, uint32_t h, uint32_t *slot)
 {
 	uint32_t	mask = d->n_slots - 1;
 	uint32_t	i = h & mask;
@@ -492,7 +492,7 @@ DictLookup(const ForestDict *d, const char *s, uint32_t len, uint32_t h, uint32_
 }
 
 int64_t
-forest_dict_find(const ForestDict *d, const char *s, uint32_t len)
+ens_dict_find(const EnsDict *d, const char *s, uint32_t len)
 {
 	uint32_t	slot;
 
@@ -500,7 +500,7 @@ forest_dict_find(const ForestDict *d, const char *s, uint32_t len)
 }
 
 int64_t
-forest_dict_add(ForestDict *d, const char *s, uint32_t len)
+ens_dict_add(EnsDict *d, const char *s, uint32_t len)
 {
 	uint32_t	h = HashBytes(s, len);
 	uint32_t	slot;
@@ -580,13 +580,13 @@ forest_dict_add(ForestDict *d, const char *s, uint32_t len)
 }
 
 uint32_t
-forest_dict_size(const ForestDict *d)
+ens_dict_size(const EnsDict *d)
 {
 	return d->n;
 }
 
 const char *
-forest_dict_get(const ForestDict *d, uint32_t id, uint32_t *len, uint64_t *count)
+ens_dict_get(const EnsDict *d, uint32_t id, uint32_t *len, uint64_t *count)
 {
 	if (id >= d->n)
 		return NULL;
@@ -604,11 +604,11 @@ forest_dict_get(const ForestDict *d, uint32_t id, uint32_t *len, uint64_t *count
  * Numeric features get edges (features[f].edges/n_bins set here);
  * categorical features must have n_bins set and hold codes.
  */
-ForestStatus
-forest_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
-				   ForestFeature *features, const uint32_t *edge_rows,
+EnsStatus
+ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
+				   EnsFeature *features, const uint32_t *edge_rows,
 				   uint32_t n_edge_rows, uint64_t seed,
-				   const ForestAlloc *al, uint8_t **X_out)
+				   const EnsAlloc *al, uint8_t **X_out)
 {
 	uint8_t    *X;
 	uint32_t	f,
@@ -616,36 +616,36 @@ forest_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 
 	*X_out = NULL;
 	if ((uint64_t) n * p > SIZE_MAX / 2)
-		return FOREST_ELIMIT;
+		return ENS_ELIMIT;
 	X = al->alloc(al->ctx, (size_t) n * p);
 	if (X == NULL)
-		return FOREST_ENOMEM;
-	forest_hint_hugepages(X, (size_t) n * p);
+		return ENS_ENOMEM;
+	ens_hint_hugepages(X, (size_t) n * p);
 	for (f = 0; f < p; f++)
 	{
-		ForestFeature *F = &features[f];
+		EnsFeature *F = &features[f];
 		const double *c = cols[f];
 		uint8_t    *xf = X + f;
 
-		if (F->kind == FOREST_NUMERIC)
+		if (F->kind == ENS_NUMERIC)
 		{
-			ForestStatus rc = forest_compute_edges(c, edge_rows,
+			EnsStatus rc = ens_compute_edges(c, edge_rows,
 												   edge_rows ? n_edge_rows : n,
-												   FOREST_MAX_BINS,
+												   ENS_MAX_BINS,
 												   seed + f, al, &F->edges,
 												   &F->n_bins);
 
-			if (rc != FOREST_OK)
+			if (rc != ENS_OK)
 			{
 				al->free(al->ctx, X);
 				return rc;
 			}
 		}
 		for (i = 0; i < n; i++)
-			xf[(size_t) i * p] = forest_bin_value(F, c[i]);
+			xf[(size_t) i * p] = ens_bin_value(F, c[i]);
 	}
 	*X_out = X;
-	return FOREST_OK;
+	return ENS_OK;
 }
 
 static int
@@ -663,9 +663,9 @@ CmpU32(const void *a, const void *b)
  * rows to the test part but keeps at least one for training.  Both lists
  * come back in increasing row order.
  */
-ForestStatus
-forest_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
-				  double test_fraction, uint64_t seed, const ForestAlloc *al,
+EnsStatus
+ens_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
+				  double test_fraction, uint64_t seed, const EnsAlloc *al,
 				  uint32_t **train, uint32_t *n_train,
 				  uint32_t **test, uint32_t *n_test)
 {
@@ -696,7 +696,7 @@ forest_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 			al->free(al->ctx, te);
 		if (start)
 			al->free(al->ctx, start);
-		return FOREST_ENOMEM;
+		return ENS_ENOMEM;
 	}
 	/* counting sort rows by group */
 	memset(start, 0, ((size_t) groups + 1) * sizeof(uint32_t));
@@ -710,7 +710,7 @@ forest_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 			al->free(al->ctx, tr);
 			al->free(al->ctx, te);
 			al->free(al->ctx, start);
-			return FOREST_EINVAL;
+			return ENS_EINVAL;
 		}
 		start[gi + 1]++;
 	}
@@ -725,7 +725,7 @@ forest_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 			al->free(al->ctx, tr);
 			al->free(al->ctx, te);
 			al->free(al->ctx, start);
-			return FOREST_ENOMEM;
+			return ENS_ENOMEM;
 		}
 		memcpy(fill, start, (size_t) groups * sizeof(uint32_t));
 		for (i = 0; i < n; i++)
@@ -769,5 +769,5 @@ forest_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 	*n_train = ntr;
 	*test = te;
 	*n_test = nte;
-	return FOREST_OK;
+	return ENS_OK;
 }

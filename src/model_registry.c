@@ -1,5 +1,5 @@
 /*
- * forest_registry.c - prediction with registry and bytea models.
+ * model_registry.c - prediction with registry and bytea models.
  *
  * Caching: a registry model is identified by its row (id) and the row
  * version (xmin and ctid: a row updated twice in one transaction keeps its
@@ -29,28 +29,28 @@
 #include "utils/typcache.h"
 #include "storage/itemptr.h"
 
-#include "forest_pg.h"
+#include "ensemble_pg.h"
 
 #define MAX_SLOTS 64
 
-static ForestCached slots[MAX_SLOTS];
+static EnsCached slots[MAX_SLOTS];
 static uint64 slot_serial = 0;
 static uint64 use_clock = 0;
 
 /* Parse a (possibly toasted) bytea into a model allocated in cxt. */
-ForestModel *
-forest_model_from_bytea(bytea *b, MemoryContext cxt)
+EnsModel *
+ens_model_from_bytea(bytea *b, MemoryContext cxt)
 {
 	bytea	   *d = (bytea *) PG_DETOAST_DATUM_PACKED(PointerGetDatum(b));
-	ForestPgAlloc pa;
-	ForestModel *m;
-	ForestStatus rc;
+	EnsPgAlloc pa;
+	EnsModel *m;
+	EnsStatus rc;
 	char		detail[256];
 
-	forest_pg_alloc_init(&pa, cxt, false);
-	rc = forest_deserialize((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d),
+	ens_pg_alloc_init(&pa, cxt, false);
+	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d),
 							&pa.al, &m, detail, sizeof(detail));
-	forest_pg_check(rc, "model", detail);
+	ens_pg_check(rc, "model", detail);
 	if ((Pointer) d != (Pointer) b)
 		pfree(d);
 	return m;
@@ -65,8 +65,8 @@ NoSuchModel(const char *name)
 			 errhint("Train it with edupredict.train_forest() or check edupredict.models.")));
 }
 
-ForestCached *
-forest_registry_get(const char *name)
+EnsCached *
+ens_registry_get(const char *name)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		values[1];
@@ -77,7 +77,7 @@ forest_registry_get(const char *name)
 	int64		id,
 				xmin;
 	ItemPointerData ctid;
-	ForestCached *slot = NULL;
+	EnsCached *slot = NULL;
 
 	values[0] = CStringGetTextDatum(name);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -105,7 +105,7 @@ forest_registry_get(const char *name)
 		Oid			idtype[1] = {INT8OID};
 		Datum		idval[1];
 		MemoryContext cxt;
-		ForestModel *m;
+		EnsModel *m;
 		Datum		bd;
 
 		idval[0] = Int64GetDatum(id);
@@ -121,7 +121,7 @@ forest_registry_get(const char *name)
 		/* parse under a transient parent; keep it only on success */
 		cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict cached forest",
 									ALLOCSET_DEFAULT_SIZES);
-		m = forest_model_from_bytea((bytea *) DatumGetPointer(bd), cxt);
+		m = ens_model_from_bytea((bytea *) DatumGetPointer(bd), cxt);
 
 		/* choose a slot: empty, else the least recently used unpinned one */
 		for (i = 0; i < nslots; i++)
@@ -173,11 +173,11 @@ typedef struct RegCall
 	/* registry model */
 	char	   *name;
 	int			name_len;
-	ForestCached *slot;
+	EnsCached *slot;
 	uint64		serial;
 	/* bytea model */
 	MemoryContext bcxt;
-	ForestModel *bmodel;
+	EnsModel *bmodel;
 	char		bkey[32];
 	int			bkey_len;
 	/* row mapping */
@@ -212,9 +212,9 @@ GetCall(FunctionCallInfo fcinfo)
 }
 
 static void
-EnsureScratch(FunctionCallInfo fcinfo, RegCall *rc, const ForestModel *m)
+EnsureScratch(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m)
 {
-	uint32_t	nout = m->task == FOREST_CLASSIFICATION ? m->n_classes : 1;
+	uint32_t	nout = m->task == ENS_CLASSIFICATION ? m->n_classes : 1;
 
 	if (rc->n_features == m->n_features && rc->n_out == nout && rc->x)
 		return;
@@ -225,7 +225,7 @@ EnsureScratch(FunctionCallInfo fcinfo, RegCall *rc, const ForestModel *m)
 	rc->n_out = nout;
 }
 
-static ForestModel *
+static EnsModel *
 RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name)
 {
 	int			len = VARSIZE_ANY_EXHDR(name);
@@ -235,7 +235,7 @@ RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name)
 		return rc->slot->model;
 	{
 		char	   *cname = text_to_cstring(name);
-		ForestCached *slot = forest_registry_get(cname);
+		EnsCached *slot = ens_registry_get(cname);
 
 		if (rc->name)
 			pfree(rc->name);
@@ -249,7 +249,7 @@ RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name)
 	}
 }
 
-static ForestModel *
+static EnsModel *
 ByteaModel(FunctionCallInfo fcinfo, RegCall *rc, int argno)
 {
 	Datum		raw = PG_GETARG_DATUM(argno);
@@ -292,7 +292,7 @@ ByteaModel(FunctionCallInfo fcinfo, RegCall *rc, int argno)
 	rc->bmodel = NULL;
 	rc->bcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "edupredict bytea forest",
 									 ALLOCSET_DEFAULT_SIZES);
-	rc->bmodel = forest_model_from_bytea(d ? d : (bytea *) v, rc->bcxt);
+	rc->bmodel = ens_model_from_bytea(d ? d : (bytea *) v, rc->bcxt);
 	memcpy(rc->bkey, key, klen);
 	rc->bkey_len = klen;
 	rc->map_serial = 0;
@@ -303,7 +303,7 @@ ByteaModel(FunctionCallInfo fcinfo, RegCall *rc, int argno)
 /* ---------- inputs ---------- */
 
 static void
-ArrayInput(RegCall *rc, const ForestModel *m, ArrayType *arr)
+ArrayInput(RegCall *rc, const EnsModel *m, ArrayType *arr)
 {
 	int			n,
 				i;
@@ -336,7 +336,7 @@ ArrayInput(RegCall *rc, const ForestModel *m, ArrayType *arr)
 }
 
 static void
-RowInput(FunctionCallInfo fcinfo, RegCall *rc, const ForestModel *m, HeapTupleHeader rec,
+RowInput(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m, HeapTupleHeader rec,
 		 const char *model_name)
 {
 	Oid			tupType = HeapTupleHeaderGetTypeId(rec);
@@ -378,9 +378,9 @@ RowInput(FunctionCallInfo fcinfo, RegCall *rc, const ForestModel *m, HeapTupleHe
 			rc->attidx[f] = found;
 			rc->attbase[f] = getBaseType(TupleDescAttr(td, found)->atttypid);
 			{
-				int			k = forest_type_kind(rc->attbase[f]);
+				int			k = ens_type_kind(rc->attbase[f]);
 
-				if (m->features[f].kind == FOREST_NUMERIC && k != FOREST_NUMERIC)
+				if (m->features[f].kind == ENS_NUMERIC && k != ENS_NUMERIC)
 					ereport(ERROR,
 							(errcode(ERRCODE_DATATYPE_MISMATCH),
 							 errmsg("column \"%s\" has type %s, but model \"%s\" uses it as a number",
@@ -405,13 +405,13 @@ RowInput(FunctionCallInfo fcinfo, RegCall *rc, const ForestModel *m, HeapTupleHe
 
 		if (rc->nulls[i])
 			rc->x[f] = NAN;
-		else if (m->features[f].kind == FOREST_NUMERIC)
-			rc->x[f] = forest_datum_to_double(rc->values[i], rc->attbase[f]);
+		else if (m->features[f].kind == ENS_NUMERIC)
+			rc->x[f] = ens_datum_to_double(rc->values[i], rc->attbase[f]);
 		else
 		{
 			uint32_t	len;
-			char	   *s = forest_datum_to_text(rc->values[i], rc->attbase[f], &len);
-			int64_t		code = forest_category_code(&m->features[f], s, len);
+			char	   *s = ens_datum_to_text(rc->values[i], rc->attbase[f], &len);
+			int64_t		code = ens_category_code(&m->features[f], s, len);
 
 			rc->x[f] = code >= 0 ? (double) code : NAN;
 		}
@@ -419,18 +419,18 @@ RowInput(FunctionCallInfo fcinfo, RegCall *rc, const ForestModel *m, HeapTupleHe
 }
 
 static void
-Predict(RegCall *rc, const ForestModel *m)
+Predict(RegCall *rc, const EnsModel *m)
 {
-	forest_bin_row(m, rc->x, rc->xb);
-	forest_predict_binned(m, rc->xb, rc->out);
+	ens_bin_row(m, rc->x, rc->xb);
+	ens_predict_binned(m, rc->xb, rc->out);
 }
 
 static Datum
-LabelOrValue(const ForestModel *m, const double *out)
+LabelOrValue(const EnsModel *m, const double *out)
 {
-	if (m->task == FOREST_CLASSIFICATION)
+	if (m->task == ENS_CLASSIFICATION)
 	{
-		uint32_t	k = forest_argmax(out, m->n_classes);
+		uint32_t	k = ens_argmax(out, m->n_classes);
 
 		return PointerGetDatum(cstring_to_text_with_len(m->classes[k], m->class_len[k]));
 	}
@@ -438,12 +438,12 @@ LabelOrValue(const ForestModel *m, const double *out)
 }
 
 static Datum
-ProbaArray(const ForestModel *m, const double *out, const char *what)
+ProbaArray(const EnsModel *m, const double *out, const char *what)
 {
 	Datum	   *d;
 	uint32_t	k;
 
-	if (m->task != FOREST_CLASSIFICATION)
+	if (m->task != ENS_CLASSIFICATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s is a regression model", what),
@@ -469,7 +469,7 @@ forest_predict_row(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
 	text	   *name = PG_GETARG_TEXT_PP(0);
-	ForestModel *m = RegistryModel(fcinfo, rc, name);
+	EnsModel *m = RegistryModel(fcinfo, rc, name);
 
 	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
 	Predict(rc, m);
@@ -481,7 +481,7 @@ Datum
 forest_predict_array(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
-	ForestModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
+	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
 
 	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
 	Predict(rc, m);
@@ -493,9 +493,9 @@ Datum
 forest_predict_proba_row(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
-	ForestModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
+	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
 
-	if (m->task != FOREST_CLASSIFICATION)
+	if (m->task != ENS_CLASSIFICATION)
 		ProbaArray(m, NULL, psprintf("model \"%s\"", rc->name));
 	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
 	Predict(rc, m);
@@ -507,9 +507,9 @@ Datum
 forest_predict_proba_array(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
-	ForestModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
+	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
 
-	if (m->task != FOREST_CLASSIFICATION)
+	if (m->task != ENS_CLASSIFICATION)
 		ProbaArray(m, NULL, psprintf("model \"%s\"", rc->name));
 	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
 	Predict(rc, m);
@@ -521,14 +521,14 @@ Datum
 forest_predict_proba_row_class(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
-	ForestModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
+	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
 	text	   *cls = PG_GETARG_TEXT_PP(2);
 	uint32_t	k;
 
-	if (m->task != FOREST_CLASSIFICATION)
+	if (m->task != ENS_CLASSIFICATION)
 		ProbaArray(m, NULL, psprintf("model \"%s\"", rc->name));
 	for (k = 0; k < m->n_classes; k++)
-		if (forest_bytes_cmp(m->classes[k], m->class_len[k], VARDATA_ANY(cls),
+		if (ens_bytes_cmp(m->classes[k], m->class_len[k], VARDATA_ANY(cls),
 							 VARSIZE_ANY_EXHDR(cls)) == 0)
 			break;
 	if (k == m->n_classes)
@@ -546,11 +546,11 @@ Datum
 forest_model_classes(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
-	ForestModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
+	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
 	Datum	   *d;
 	uint32_t	k;
 
-	if (m->task != FOREST_CLASSIFICATION)
+	if (m->task != ENS_CLASSIFICATION)
 		PG_RETURN_NULL();
 	d = palloc(sizeof(Datum) * m->n_classes);
 	for (k = 0; k < m->n_classes; k++)
@@ -564,13 +564,13 @@ forest_feature_importance(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *name = QuotedName(PG_GETARG_TEXT_PP(0));
-	ForestCached *slot;
-	ForestModel *m;
+	EnsCached *slot;
+	EnsModel *m;
 	uint32_t	f;
 	uint32_t   *ord;
 
 	InitMaterializedSRF(fcinfo, 0);
-	slot = forest_registry_get(name);
+	slot = ens_registry_get(name);
 	m = slot->model;
 	ord = palloc(sizeof(uint32_t) * m->n_features);
 	for (f = 0; f < m->n_features; f++)
@@ -592,7 +592,7 @@ forest_feature_importance(PG_FUNCTION_ARGS)
 	{
 		Datum		v[2];
 		bool		n[2] = {false, false};
-		const ForestFeature *F = &m->features[ord[f]];
+		const EnsFeature *F = &m->features[ord[f]];
 
 		v[0] = PointerGetDatum(cstring_to_text_with_len(F->name, F->name_len));
 		v[1] = Float8GetDatum(m->importance[ord[f]]);
@@ -606,7 +606,7 @@ Datum
 forest_predict_bytea(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
-	ForestModel *m = ByteaModel(fcinfo, rc, 0);
+	EnsModel *m = ByteaModel(fcinfo, rc, 0);
 
 	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
 	Predict(rc, m);
@@ -618,9 +618,9 @@ Datum
 forest_predict_proba_bytea(PG_FUNCTION_ARGS)
 {
 	RegCall    *rc = GetCall(fcinfo);
-	ForestModel *m = ByteaModel(fcinfo, rc, 0);
+	EnsModel *m = ByteaModel(fcinfo, rc, 0);
 
-	if (m->task != FOREST_CLASSIFICATION)
+	if (m->task != ENS_CLASSIFICATION)
 		ProbaArray(m, NULL, "the model");
 	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
 	Predict(rc, m);

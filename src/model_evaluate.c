@@ -1,5 +1,5 @@
 /*
- * forest_eval.c - evaluate(model_name, relation): metrics of a registry
+ * model_evaluate.c - evaluate(model_name, relation): metrics of a registry
  * model on the rows of a relation (its features and its target column,
  * matched by name; rows with a NULL target are skipped).
  */
@@ -17,10 +17,10 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
-#include "forest_pg.h"
+#include "ensemble_pg.h"
 
 static void Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name,
-					 Oid relid, ForestCached *slot, ForestModel *m);
+					 Oid relid, EnsCached *slot, EnsModel *m);
 
 static void
 PutMetric(ReturnSetInfo *rsinfo, const char *name, double v)
@@ -41,11 +41,11 @@ forest_evaluate(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	Oid			relid = PG_GETARG_OID(1);
-	ForestCached *slot;
-	ForestModel *m;
+	EnsCached *slot;
+	EnsModel *m;
 
 	InitMaterializedSRF(fcinfo, 0);
-	slot = forest_registry_get(name);
+	slot = ens_registry_get(name);
 	m = slot->model;
 	/* the relation may itself call predict(): keep this model in the cache */
 	slot->pins++;
@@ -65,7 +65,7 @@ forest_evaluate(PG_FUNCTION_ARGS)
 typedef struct EvalRows
 {
 	const char *name;
-	ForestModel *m;
+	EnsModel *m;
 	const Oid  *base;			/* base types: features, then the target */
 	uint32_t	p,
 				K,
@@ -77,7 +77,7 @@ typedef struct EvalRows
 	double	   *actv;			/* regression */
 	double	   *x;
 	uint8_t    *xb;
-	ForestDict *extra;			/* labels the model does not know */
+	EnsDict *extra;			/* labels the model does not know */
 } EvalRows;
 
 /* One row of the evaluation query: features 0..p-1, then the target. */
@@ -85,7 +85,7 @@ static void
 EvalRow(Datum *values, bool *isnull, void *arg)
 {
 	EvalRows   *er = (EvalRows *) arg;
-	ForestModel *m = er->m;
+	EnsModel *m = er->m;
 	uint32_t	p = er->p,
 				K = er->K,
 				i;
@@ -110,25 +110,25 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 					k;
 		char	   *s;
 
-		/* labels as training made them: numbers through forest_number_label */
-		if (forest_type_kind(tbase) == FOREST_NUMERIC && tbase != BOOLOID)
+		/* labels as training made them: numbers through ens_number_label */
+		if (ens_type_kind(tbase) == ENS_NUMERIC && tbase != BOOLOID)
 		{
-			double		v = forest_datum_to_double(d, tbase);
+			double		v = ens_datum_to_double(d, tbase);
 
 			if (isnan(v))
 				return;
-			s = forest_number_label(v);
+			s = ens_number_label(v);
 			len = strlen(s);
 		}
 		else
-			s = forest_datum_to_text(d, tbase, &len);
+			s = ens_datum_to_text(d, tbase, &len);
 
 		for (k = 0; k < K; k++)
-			if (forest_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
+			if (ens_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
 				break;
 		if (k == K)
 		{
-			int64_t		id = forest_dict_add(er->extra, s, len);
+			int64_t		id = ens_dict_add(er->extra, s, len);
 
 			if (id < 0 || id > 100000)
 				ereport(ERROR,
@@ -140,7 +140,7 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	}
 	else
 	{
-		er->actv[n] = forest_datum_to_double(d, tbase);
+		er->actv[n] = ens_datum_to_double(d, tbase);
 		if (isnan(er->actv[n]))
 			return;
 	}
@@ -148,25 +148,25 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	{
 		if (isnull[i])
 			er->x[i] = NAN;
-		else if (m->features[i].kind == FOREST_NUMERIC)
-			er->x[i] = forest_datum_to_double(values[i], er->base[i]);
+		else if (m->features[i].kind == ENS_NUMERIC)
+			er->x[i] = ens_datum_to_double(values[i], er->base[i]);
 		else
 		{
 			uint32_t	len;
-			char	   *s = forest_datum_to_text(values[i], er->base[i], &len);
-			int64_t		code = forest_category_code(&m->features[i], s, len);
+			char	   *s = ens_datum_to_text(values[i], er->base[i], &len);
+			int64_t		code = ens_category_code(&m->features[i], s, len);
 
 			er->x[i] = code >= 0 ? (double) code : NAN;
 		}
 	}
-	forest_bin_row(m, er->x, er->xb);
-	forest_predict_binned(m, er->xb, er->out + n * er->kk);
+	ens_bin_row(m, er->x, er->xb);
+	ens_predict_binned(m, er->xb, er->out + n * er->kk);
 	er->n = n + 1;
 }
 
 static void
 Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid relid,
-		 ForestCached *slot, ForestModel *m)
+		 EnsCached *slot, EnsModel *m)
 {
 	char	   *target;
 	Relation	rel;
@@ -180,10 +180,10 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 				kk;
 	StringInfoData q;
 	EvalRows	er;
-	ForestPgAlloc pa;
+	EnsPgAlloc pa;
 
 	p = m->n_features;
-	K = m->task == FOREST_CLASSIFICATION ? m->n_classes : 0;
+	K = m->task == ENS_CLASSIFICATION ? m->n_classes : 0;
 	kk = K ? K : 1;
 
 	/* the target column name is in the registry row */
@@ -228,15 +228,15 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					 errmsg("column \"%s\" needed by model \"%s\" does not exist in relation %s",
 							col, name, RelationGetRelationName(rel))));
 		base[i] = getBaseType(TupleDescAttr(rdesc, found)->atttypid);
-		if (i < (int) p && m->features[i].kind == FOREST_NUMERIC &&
-			forest_type_kind(base[i]) != FOREST_NUMERIC)
+		if (i < (int) p && m->features[i].kind == ENS_NUMERIC &&
+			ens_type_kind(base[i]) != ENS_NUMERIC)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("column \"%s\" has type %s, but model \"%s\" uses it as a number",
 							col, format_type_be(base[i]), name)));
 	}
 	tbase = base[p];
-	if (K == 0 && forest_type_kind(tbase) != FOREST_NUMERIC)
+	if (K == 0 && ens_type_kind(tbase) != ENS_NUMERIC)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("target column \"%s\" must be numeric for a regression model", target)));
@@ -250,7 +250,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		appendStringInfo(&q, "%s, ", quote_identifier(m->features[i].name));
 	appendStringInfo(&q, "%s FROM %s", quote_identifier(target), relname_q);
 
-	forest_pg_alloc_init(&pa, CurrentMemoryContext, false);
+	ens_pg_alloc_init(&pa, CurrentMemoryContext, false);
 	memset(&er, 0, sizeof(er));
 	er.name = name;
 	er.m = m;
@@ -263,29 +263,29 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	if (K)
 	{
 		er.act = palloc_extended(er.cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
-		er.extra = forest_dict_create(&pa.al);
+		er.extra = ens_dict_create(&pa.al);
 		if (er.extra == NULL)
-			forest_pg_check(FOREST_ENOMEM, "evaluation", NULL);
+			ens_pg_check(ENS_ENOMEM, "evaluation", NULL);
 	}
 	else
 		er.actv = palloc_extended(er.cap * sizeof(double), MCXT_ALLOC_HUGE);
 	er.x = palloc(sizeof(double) * p);
 	er.xb = palloc(p);
 
-	forest_read_rows(q.data, EvalRow, &er);
+	ens_read_rows(q.data, EvalRow, &er);
 
 	PutMetric(rsinfo, "n_rows", (double) er.n);
 	if (K)
 	{
-		uint32_t	nl = K + (er.extra ? forest_dict_size(er.extra) : 0);
+		uint32_t	nl = K + (er.extra ? ens_dict_size(er.extra) : 0);
 		uint64_t   *conf = palloc0(sizeof(uint64_t) * nl * K);
-		ForestClsMetrics cm;
-		ForestStatus rc;
+		EnsClsMetrics cm;
+		EnsStatus rc;
 		uint32_t	a,
 					b;
 
-		rc = forest_cls_metrics((uint32_t) er.n, K, nl, er.act, er.out, &pa.al, &cm, conf);
-		forest_pg_check(rc, "evaluation", NULL);
+		rc = ens_cls_metrics((uint32_t) er.n, K, nl, er.act, er.out, &pa.al, &cm, conf);
+		ens_pg_check(rc, "evaluation", NULL);
 		PutMetric(rsinfo, "accuracy", cm.accuracy);
 		PutMetric(rsinfo, "precision_macro", cm.precision);
 		PutMetric(rsinfo, "recall_macro", cm.recall);
@@ -305,7 +305,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					all = m->class_len[a];
 				}
 				else
-					al = forest_dict_get(er.extra, a - K, &all, NULL);
+					al = ens_dict_get(er.extra, a - K, &all, NULL);
 				mname = psprintf("confusion:%.*s:%.*s", (int) all, al,
 								 (int) m->class_len[b], m->classes[b]);
 				PutMetric(rsinfo, mname, (double) conf[(size_t) a * K + b]);
@@ -313,9 +313,9 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	}
 	else
 	{
-		ForestRegMetrics rm;
+		EnsRegMetrics rm;
 
-		forest_reg_metrics((uint32_t) er.n, er.actv, er.out, &rm);
+		ens_reg_metrics((uint32_t) er.n, er.actv, er.out, &rm);
 		PutMetric(rsinfo, "rmse", rm.rmse);
 		PutMetric(rsinfo, "mae", rm.mae);
 		PutMetric(rsinfo, "r2", rm.r2);

@@ -1,0 +1,308 @@
+/*
+ * ensemble_pg.c - PostgreSQL glue shared by every tree learner and the
+ * model entry points (in the manner of pgvector's hnswutils.c): settings,
+ * the capped palloc allocator, interrupts, engine status to ereport(), and
+ * the conversion of column values to features.
+ */
+#include "postgres.h"
+
+#include <limits.h>
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "edupredict.h"
+#include "ensemble_pg.h"
+
+int			edupredict_forest_max_memory_mb = 8192;
+int			edupredict_forest_cache_models = 4;
+int			edupredict_forest_threads = 2;
+
+void
+edupredict_forest_init(void)
+{
+	DefineCustomIntVariable("edupredict.forest_max_memory",
+							"Upper bound on the memory one forest training may allocate.",
+							"Counted over raw columns, bins, trees and scratch; exceeding it is an error. Only superusers can change it: it protects the server's memory.",
+							&edupredict_forest_max_memory_mb,
+							8192, 16, INT_MAX / 2,
+							PGC_SUSET, GUC_UNIT_MB,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("edupredict.forest_threads",
+							"Threads that grow trees in parallel during one forest training.",
+							"Extra threads run only the PostgreSQL-free tree code with every signal blocked; 1 trains in the backend thread alone.",
+							&edupredict_forest_threads,
+							2, 1, 16,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("edupredict.forest_cache_models",
+							"Parsed registry models kept per backend.",
+							NULL,
+							&edupredict_forest_cache_models,
+							4, 1, 64,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+}
+
+/* ---------- allocator, interrupts, errors ---------- */
+
+typedef struct AllocHdr
+{
+	size_t		size;
+	size_t		pad;			/* keep 16-byte payload alignment */
+} AllocHdr;
+
+static void *
+PgAlloc(void *ctx, size_t size)
+{
+	EnsPgAlloc *pa = (EnsPgAlloc *) ctx;
+	AllocHdr   *h;
+
+	/* over the cap: fail softly so the engine can free its scratch first */
+	if (pa->limit && pa->cur + size > pa->limit)
+		return NULL;
+	/*
+	 * Out of memory must also fail softly: with tree threads running, the
+	 * engine allocates the model arrays on this thread and an ERROR
+	 * (longjmp) would leave the threads reading freed memory.
+	 */
+	h = MemoryContextAllocExtended(pa->cxt, size + sizeof(AllocHdr),
+								   MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (h == NULL)
+		return NULL;
+	h->size = size;
+	pa->cur += size;
+	if (pa->cur > pa->peak)
+		pa->peak = pa->cur;
+	return h + 1;
+}
+
+static void
+PgFree(void *ctx, void *ptr)
+{
+	EnsPgAlloc *pa = (EnsPgAlloc *) ctx;
+	AllocHdr   *h;
+
+	if (ptr == NULL)
+		return;
+	h = ((AllocHdr *) ptr) - 1;
+	pa->cur -= h->size;
+	pfree(h);
+}
+
+/* Plain palloc allocator: chunks start where the engine's buffers start. */
+static void *
+PlainAlloc(void *ctx, size_t size)
+{
+	return MemoryContextAllocExtended((MemoryContext) ctx, size, MCXT_ALLOC_HUGE);
+}
+
+static void
+PlainFree(void *ctx, void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+void
+ens_pg_plain_alloc_init(EnsAlloc *al, MemoryContext cxt)
+{
+	al->alloc = PlainAlloc;
+	al->free = PlainFree;
+	al->ctx = cxt;
+}
+
+void
+ens_pg_alloc_init(EnsPgAlloc *pa, MemoryContext cxt, bool capped)
+{
+	pa->al.alloc = PgAlloc;
+	pa->al.free = PgFree;
+	pa->al.ctx = pa;
+	pa->cxt = cxt;
+	pa->cur = pa->peak = 0;
+	pa->limit = capped ? (size_t) edupredict_forest_max_memory_mb * 1024 * 1024 : 0;
+}
+
+bool
+ens_pg_interrupt(void *arg)
+{
+	CHECK_FOR_INTERRUPTS();
+	return false;
+}
+
+/* while engine threads run: only look, never longjmp */
+bool
+ens_pg_poll_interrupt(void *arg)
+{
+	return InterruptPending;
+}
+
+void
+ens_pg_check(EnsStatus rc, const char *what, const char *detail)
+{
+	if (rc == ENS_OK)
+		return;
+	switch (rc)
+	{
+		case ENS_ENOMEM:
+			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							errmsg("%s needs more memory than is allowed or available", what),
+							errhint("Training memory is capped by edupredict.forest_max_memory (%d MB); train on fewer rows or features, or raise it.",
+									edupredict_forest_max_memory_mb)));
+			break;
+		case ENS_EINTR:
+			CHECK_FOR_INTERRUPTS();
+			ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED),
+							errmsg("canceling %s", what)));
+			break;
+		case ENS_ELIMIT:
+			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							errmsg("%s: %s", what, ens_strerror(rc)),
+							detail && detail[0] ? errdetail("%s.", detail) : 0));
+			break;
+		case ENS_EINVAL:
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("%s: %s", what, ens_strerror(rc))));
+			break;
+		default:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+							errmsg("invalid forest model: %s", ens_strerror(rc)),
+							detail && detail[0] ? errdetail("%s.", detail) : 0));
+	}
+}
+
+/* ---------- value conversion ---------- */
+
+int
+ens_type_kind(Oid typid)
+{
+	Oid			base = getBaseType(typid);
+
+	switch (base)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+		case BOOLOID:
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			return ENS_NUMERIC;
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case NAMEOID:
+			return ENS_CATEGORICAL;
+		default:
+			if (type_is_enum(base))
+				return ENS_CATEGORICAL;
+			return ENS_TYPE_UNSUPPORTED;
+	}
+}
+
+/* Numbers as themselves; booleans 0/1; dates and timestamps as Unix seconds. */
+double
+ens_datum_to_double(Datum d, Oid base)
+{
+	switch (base)
+	{
+		case INT2OID:
+			return (double) DatumGetInt16(d);
+		case INT4OID:
+			return (double) DatumGetInt32(d);
+		case INT8OID:
+			return (double) DatumGetInt64(d);
+		case FLOAT4OID:
+			return (double) DatumGetFloat4(d);
+		case FLOAT8OID:
+			return DatumGetFloat8(d);
+		case NUMERICOID:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, d));
+		case BOOLOID:
+			return DatumGetBool(d) ? 1.0 : 0.0;
+		case DATEOID:
+			{
+				DateADT		v = DatumGetDateADT(d);
+
+				if (DATE_IS_NOBEGIN(v))
+					return -INFINITY;
+				if (DATE_IS_NOEND(v))
+					return INFINITY;
+				return ((double) v + (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)) * SECS_PER_DAY;
+			}
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			{
+				Timestamp	v = DatumGetTimestamp(d);
+
+				if (TIMESTAMP_IS_NOBEGIN(v))
+					return -INFINITY;
+				if (TIMESTAMP_IS_NOEND(v))
+					return INFINITY;
+				return (double) v / USECS_PER_SEC +
+					(double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+			}
+		default:
+			elog(ERROR, "unexpected type %u for a numeric feature", base);
+	}
+	return NAN;
+}
+
+/* Text of a categorical value (palloc'd unless it points into d). */
+char *
+ens_datum_to_text(Datum d, Oid base, uint32_t *len)
+{
+	char	   *s;
+
+	switch (base)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				*len = VARSIZE_ANY_EXHDR(t);
+				return VARDATA_ANY(t);
+			}
+		case NAMEOID:
+			s = NameStr(*DatumGetName(d));
+			*len = strlen(s);
+			return s;
+		case BOOLOID:
+			s = DatumGetBool(d) ? "true" : "false";
+			*len = strlen(s);
+			return s;
+		default:
+			{
+				Oid			out;
+				bool		isvarlena;
+
+				getTypeOutputInfo(base, &out, &isvarlena);
+				s = OidOutputFunctionCall(out, d);
+				*len = strlen(s);
+				return s;
+			}
+	}
+}
+
+/* Class label of a numeric target value (integers without a decimal point). */
+char *
+ens_number_label(double v)
+{
+	if (v == floor(v) && fabs(v) < 9e15)
+		return psprintf("%lld", (long long) v);
+	return float8out_internal(v);
+}

@@ -1,0 +1,76 @@
+/*
+ * ensemble_pg.h - shared declarations of the PostgreSQL layer of the tree
+ * ensembles: glue (ensemble_pg.c), rows (model_rows.c), the registry
+ * (model_registry.c) and the entry points of each learner.
+ */
+#ifndef EDUPREDICT_ENSEMBLE_PG_H
+#define EDUPREDICT_ENSEMBLE_PG_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "storage/itemptr.h"
+#include "utils/memutils.h"
+
+#include "ensemble.h"
+
+/* Settings (edupredict_forest_init, ensemble_pg.c) */
+extern int	edupredict_forest_max_memory_mb;
+extern int	edupredict_forest_cache_models;
+extern int	edupredict_forest_threads;
+
+/* palloc-backed allocator that counts bytes and enforces the memory cap */
+typedef struct EnsPgAlloc
+{
+	EnsAlloc al;
+	MemoryContext cxt;
+	size_t		cur;
+	size_t		peak;
+	size_t		limit;
+} EnsPgAlloc;
+
+extern void ens_pg_alloc_init(EnsPgAlloc *pa, MemoryContext cxt, bool capped);
+extern void ens_pg_plain_alloc_init(EnsAlloc *al, MemoryContext cxt);
+
+/* interrupt callback for the engine: CHECK_FOR_INTERRUPTS() */
+extern bool ens_pg_interrupt(void *arg);
+/* for code running beside worker threads: looks at InterruptPending only */
+extern bool ens_pg_poll_interrupt(void *arg);
+
+/* forest_train with the configured threads and a safe interrupt scheme */
+extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
+									const EnsAlloc *al, size_t *peak);
+
+/* ereport(ERROR) for an engine status (never returns for != OK) */
+extern void ens_pg_check(EnsStatus rc, const char *what, const char *detail);
+
+/* feature value conversion shared by training and prediction */
+#define ENS_TYPE_UNSUPPORTED (-1)
+extern int	ens_type_kind(Oid typid);
+extern double ens_datum_to_double(Datum d, Oid basetype);
+extern char *ens_datum_to_text(Datum d, Oid basetype, uint32_t *len);
+extern char *ens_number_label(double v);
+
+/* stream a read-only query's rows into fn (model_rows.c; SPI connected) */
+typedef void (*EnsRowFn) (Datum *values, bool *isnull, void *arg);
+extern uint64 ens_read_rows(const char *query, EnsRowFn fn, void *arg);
+
+/* registry access (model_registry.c) */
+typedef struct EnsCached
+{
+	int64		id;
+	int64		xmin;
+	ItemPointerData ctid;		/* with xmin: the row version */
+	uint64		serial;			/* bumped whenever the slot is reused */
+	uint64		last_used;
+	int			pins;			/* users running nested SQL; not evicted */
+	EnsModel *model;
+	MemoryContext cxt;
+	char	   *name;
+	char	   *target;
+} EnsCached;
+
+extern EnsCached *ens_registry_get(const char *name);
+extern EnsModel *ens_model_from_bytea(bytea *b, MemoryContext cxt);
+
+#endif							/* EDUPREDICT_ENSEMBLE_PG_H */
