@@ -17,7 +17,12 @@ OBJS = \
 	src/ensemble_format.o \
 	src/ensemble_metrics.o \
 	src/ensemble_pg.o \
-	src/forest_sql.o \
+	src/model_relation.o \
+	src/model_trainset.o \
+	src/model_train.o \
+	src/forest_params.o \
+	src/forest_learner.o \
+	src/ensemble_order.o \
 	src/model_rows.o \
 	src/model_registry.o \
 	src/model_evaluate.o \

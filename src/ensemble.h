@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ensemble_params.h"
+
 #define ENS_MAX_BINS			255 /* real bins 0..254 */
 #define ENS_MISSING			255 /* bin code of a missing value */
 #define ENS_MAX_FEATURES		1000
@@ -233,6 +235,20 @@ extern EnsStatus ens_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 									  const EnsAlloc *al,
 									  uint32_t **train, uint32_t *n_train,
 									  uint32_t **test, uint32_t *n_test);
+
+/* ensemble_order.c: canonical row order, SipHash */
+extern uint64_t ens_siphash(uint64_t k0, uint64_t k1, const void *data, size_t len);
+extern EnsStatus ens_canonical_order(uint32_t n, uint32_t p, const double *const *cols,
+									 const uint64_t *const *strhash, const double *y,
+									 const uint64_t *yhash, const EnsAlloc *al,
+									 EnsInterruptFn intr, void *intr_arg,
+									 uint32_t **perm_out, uint64_t *fingerprint);
+
+/* forest_params.c: defaults and the one validator (see ensemble_params.h) */
+extern const char *const forest_param_names;
+extern void forest_params_default(ForestParams *p);
+extern EnsParamResult forest_param_set(ForestParams *p, const char *key,
+									   const EnsValue *v, char *why);
 
 /* forest_train.c */
 extern EnsStatus forest_train(EnsModel *m, const EnsData *d,

@@ -53,7 +53,8 @@ extern char *ens_number_label(double v);
 
 /* stream a read-only query's rows into fn (model_rows.c; SPI connected) */
 typedef void (*EnsRowFn) (Datum *values, bool *isnull, void *arg);
-extern uint64 ens_read_rows(const char *query, EnsRowFn fn, void *arg);
+extern uint64 ens_read_rows(const char *query, const Oid *types, int ntypes,
+							EnsRowFn fn, void *arg);
 
 /* registry access (model_registry.c) */
 typedef struct EnsCached

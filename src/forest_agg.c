@@ -31,7 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
-#include "ensemble_pg.h"
+#include "model_train.h"
 
 #define AGG_MAX_ROWS 100000000
 
@@ -123,6 +123,15 @@ Reserve(AggState *st, size_t need)
 	nc = st->cap;
 	while (nc < need)
 		nc *= 2;
+	/* the collected rows count against the training memory cap */
+	if ((uint64) nc * (st->p + 1) * sizeof(double) >
+		(uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("forest_agg needs more than edupredict.forest_max_memory (%d MB) for its rows",
+						edupredict_forest_max_memory_mb),
+				 errdetail("%zu rows of %d features were collected.", st->n, st->p),
+				 errhint("Aggregate fewer rows or features, or ask a superuser to raise edupredict.forest_max_memory.")));
 	for (f = 0; f < st->p; f++)
 		st->cols[f] = repalloc_huge(st->cols[f], nc * sizeof(double));
 	st->y = repalloc_huge(st->y, nc * sizeof(double));
@@ -393,25 +402,78 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* ---------- final: params, canonical order, training ---------- */
+/* ---------- final: params, the shared training set, training ---------- */
 
 typedef struct AggParams
 {
 	ForestParams fp;
+	int64		seed;
 	int			task;			/* 0 auto */
 	char	  **names;
 } AggParams;
 
-static double
-JsonNumber(JsonbValue *v, const char *key)
+/* a jsonb scalar as a learner value */
+static EnsValue
+JsonValue(JsonbValue *v)
 {
-	if (v->type != jbvNumeric)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("params.%s must be a number", key)));
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	EnsValue	ev = {ENS_V_OTHER, 0, NULL};
+
+	if (v->type == jbvNull)
+		ev.type = ENS_V_NULL;
+	else if (v->type == jbvNumeric)
+	{
+		ev.type = ENS_V_NUMBER;
+		ev.num = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+	}
+	else if (v->type == jbvString)
+	{
+		ev.type = ENS_V_STRING;
+		ev.str = pnstrdup(v->val.string.val, v->val.string.len);
+	}
+	return ev;
 }
 
+static void
+FeatureNames(JsonbValue *v, int p, AggParams *ap)
+{
+	Jsonb	   *arr;
+	JsonbIterator *it;
+	JsonbValue	e;
+	JsonbIteratorToken tok;
+	int			k = 0;
+
+	if (v->type != jbvBinary)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("params.feature_names must be an array of strings")));
+	arr = JsonbValueToJsonb(v);
+	if (!JB_ROOT_IS_ARRAY(arr) || JB_ROOT_COUNT(arr) != (uint32) p)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("params.feature_names must be an array of %d strings", p)));
+	ap->names = palloc0(sizeof(char *) * p);
+	it = JsonbIteratorInit(&arr->root);
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		int			j;
+
+		if (tok != WJB_ELEM)
+			continue;
+		if (e.type != jbvString || e.val.string.len == 0 ||
+			e.val.string.len > NAMEDATALEN * 4 || k >= p)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("params.feature_names must be non-empty strings")));
+		ap->names[k] = pnstrdup(e.val.string.val, e.val.string.len);
+		for (j = 0; j < k; j++)
+			if (strcmp(ap->names[j], ap->names[k]) == 0)
+				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								errmsg("params.feature_names has \"%s\" twice", ap->names[k])));
+		k++;
+	}
+}
+
+/*
+ * params: the pipeline's keys (seed, task, feature_names), every other key
+ * through the learner's one validator.
+ */
 static void
 ParseParams(const char *json, int p, AggParams *ap)
 {
@@ -421,10 +483,8 @@ ParseParams(const char *json, int p, AggParams *ap)
 	JsonbIteratorToken tok;
 
 	memset(ap, 0, sizeof(*ap));
-	ap->fp.n_trees = 100;
-	ap->fp.min_samples_leaf = 1;
-	ap->fp.sample_fraction = 1.0;
-	ap->fp.seed = 42;
+	forest_params_default(&ap->fp);
+	ap->seed = 42;
 	if (!JB_ROOT_IS_OBJECT(jb))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -433,78 +493,25 @@ ParseParams(const char *json, int p, AggParams *ap)
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
 		char	   *key;
+		EnsValue	ev;
 
 		if (tok != WJB_KEY)
 			continue;
 		key = pnstrdup(v.val.string.val, v.val.string.len);
 		tok = JsonbIteratorNext(&it, &v, true);
-		if (v.type == jbvNull)
-			continue;
-		if (strcmp(key, "n_trees") == 0)
+		ev = JsonValue(&v);
+		if (strcmp(key, "seed") == 0)
 		{
-			double		d = JsonNumber(&v, key);
-
-			if (!(d >= 1 && d <= ENS_MAX_TREES) || d != floor(d))
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.n_trees must be an integer in [1, %d]", ENS_MAX_TREES)));
-			ap->fp.n_trees = (int) d;
-		}
-		else if (strcmp(key, "max_depth") == 0)
-		{
-			double		d = JsonNumber(&v, key);
-
-			if (!(d >= 1 && d <= 100000) || d != floor(d))
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.max_depth must be a positive integer")));
-			ap->fp.max_depth = (int) d;
-		}
-		else if (strcmp(key, "min_samples_leaf") == 0)
-		{
-			double		d = JsonNumber(&v, key);
-
-			if (!(d >= 1 && d <= INT_MAX) || d != floor(d))
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.min_samples_leaf must be a positive integer")));
-			ap->fp.min_samples_leaf = (int) d;
-		}
-		else if (strcmp(key, "max_features") == 0)
-		{
-			double		d = JsonNumber(&v, key);
-
-			if (!(d > 0 && d <= 1))
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.max_features must be in (0, 1]")));
-			ap->fp.max_features = d;
-		}
-		else if (strcmp(key, "sample_fraction") == 0)
-		{
-			double		d = JsonNumber(&v, key);
-
-			if (!(d > 0 && d <= 1))
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.sample_fraction must be in (0, 1]")));
-			ap->fp.sample_fraction = d;
-		}
-		else if (strcmp(key, "seed") == 0)
-		{
-			double		d = JsonNumber(&v, key);
-
-			if (d != floor(d) || fabs(d) > 9e15)
+			if (ev.type == ENS_V_NULL)
+				continue;
+			if (ev.type != ENS_V_NUMBER || ev.num != floor(ev.num) || fabs(ev.num) > 9e15)
 				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 								errmsg("params.seed must be an integer")));
-			ap->fp.seed = (uint64_t) (int64) d;
-		}
-		else if (strcmp(key, "class_weight") == 0)
-		{
-			if (v.type != jbvString || v.val.string.len != 8 ||
-				memcmp(v.val.string.val, "balanced", 8) != 0)
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.class_weight must be null or \"balanced\"")));
-			ap->fp.balanced = true;
+			ap->seed = (int64) ev.num;
 		}
 		else if (strcmp(key, "task") == 0)
 		{
-			char	   *t = v.type == jbvString ? pnstrdup(v.val.string.val, v.val.string.len) : "";
+			const char *t = ev.type == ENS_V_STRING ? ev.str : ev.type == ENS_V_NULL ? "auto" : "";
 
 			if (strcmp(t, "auto") == 0)
 				ap->task = 0;
@@ -518,100 +525,35 @@ ParseParams(const char *json, int p, AggParams *ap)
 		}
 		else if (strcmp(key, "feature_names") == 0)
 		{
-			Jsonb	   *arr;
-			JsonbIterator *it2;
-			JsonbValue	e;
-			int			k = 0;
-
-			if (v.type != jbvBinary)
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.feature_names must be an array of strings")));
-			arr = JsonbValueToJsonb(&v);
-			if (!JB_ROOT_IS_ARRAY(arr) || JB_ROOT_COUNT(arr) != (uint32) p)
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.feature_names must be an array of %d strings", p)));
-			ap->names = palloc0(sizeof(char *) * p);
-			it2 = JsonbIteratorInit(&arr->root);
-			while ((tok = JsonbIteratorNext(&it2, &e, true)) != WJB_DONE)
-			{
-				int			j;
-
-				if (tok != WJB_ELEM)
-					continue;
-				if (e.type != jbvString || e.val.string.len == 0 ||
-					e.val.string.len > NAMEDATALEN * 4 || k >= p)
-					ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-									errmsg("params.feature_names must be non-empty strings")));
-				ap->names[k] = pnstrdup(e.val.string.val, e.val.string.len);
-				for (j = 0; j < k; j++)
-					if (strcmp(ap->names[j], ap->names[k]) == 0)
-						ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-										errmsg("params.feature_names has \"%s\" twice", ap->names[k])));
-				k++;
-			}
+			if (ev.type != ENS_V_NULL)
+				FeatureNames(&v, p, ap);
 		}
 		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown key \"%s\" in params", key),
-					 errhint("Valid keys: n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, seed, task, feature_names.")));
+		{
+			char		why[ENS_WHY_LEN];
+			EnsParamResult r = forest_param_set(&ap->fp, key, &ev, why);
+
+			if (r == ENS_PARAM_UNKNOWN)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown key \"%s\" in params", key),
+						 errhint("Valid keys: %s, seed, task, feature_names.", forest_param_names)));
+			if (r != ENS_PARAM_OK)
+				ens_param_error("params.", key, r, why);
+		}
 	}
 }
 
-typedef struct SortCtx
+/* Are all targets integers (what 'auto' calls classes, with few values)? */
+static bool
+IntegerTargets(const AggState *st)
 {
-	AggState   *st;
-	const uint32_t *rank;		/* label rank for text targets */
-} SortCtx;
+	size_t		i;
 
-static int
-CmpD(double a, double b)
-{
-	bool		na = isnan(a),
-				nb = isnan(b);
-
-	if (na || nb)
-		return (int) na - (int) nb;
-	return (a > b) - (a < b);
-}
-
-static int
-CmpRows(const void *x, const void *y, void *arg)
-{
-	SortCtx    *c = arg;
-	uint32_t	i = *(const uint32_t *) x,
-				j = *(const uint32_t *) y;
-	int			f,
-				r;
-
-	for (f = 0; f < c->st->p; f++)
-		if ((r = CmpD(c->st->cols[f][i], c->st->cols[f][j])) != 0)
-			return r;
-	if (c->rank)
-		return (int) c->rank[(uint32_t) c->st->y[i]] - (int) c->rank[(uint32_t) c->st->y[j]];
-	return CmpD(c->st->y[i], c->st->y[j]);
-}
-
-typedef struct LabelSort
-{
-	const char *s;
-	uint32_t	len;
-	uint32_t	id;
-} LabelSort;
-
-static int
-CmpLabel(const void *a, const void *b)
-{
-	const LabelSort *x = a,
-			   *y = b;
-
-	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
-}
-
-static int
-CmpDbl(const void *a, const void *b)
-{
-	return CmpD(*(const double *) a, *(const double *) b);
+	for (i = 0; i < st->n; i++)
+		if (st->y[i] != floor(st->y[i]))
+			return false;
+	return true;
 }
 
 PG_FUNCTION_INFO_V1(forest_agg_final);
@@ -620,31 +562,17 @@ forest_agg_final(PG_FUNCTION_ARGS)
 {
 	AggState   *st;
 	AggParams	ap;
-	uint32_t	p,
-				n,
-				i,
-				K = 0;
-	uint32_t   *perm,
-			   *rank = NULL,
-			   *ycls = NULL;
-	SortCtx		sc;
-	double	   *tmp;
-	int			f;
-	int			task;
-	EnsModel model;
-	EnsFeature *F;
-	const char **cls_s = NULL;
-	uint32_t   *cls_l = NULL;
-	uint8_t    *X;
-	EnsData	fd;
-	EnsStatus rc;
+	EnsTrainSet ts;
+	EnsModel	model;
+	EnsData		fd;
+	EnsAlloc	outal;
+	EnsPgAlloc	pa;
 	uint8_t    *bytes;
 	size_t		len;
 	bytea	   *res;
+	uint32_t	f;
 	MemoryContext cxt,
 				old;
-	EnsPgAlloc pa;
-	EnsAlloc outal;
 
 	(void) AggCxt(fcinfo, "forest_agg_final");
 	if (PG_ARGISNULL(0))
@@ -655,156 +583,40 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "forest_agg final", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 	ens_pg_alloc_init(&pa, cxt, true);
-	p = (uint32_t) st->p;
-	n = (uint32_t) st->n;
-	ParseParams(st->params, (int) p, &ap);
+	ParseParams(st->params, st->p, &ap);
 
-	/* labels in byte order, as ranks */
+	/* the state's columns become the training set (sorted in place) */
+	ens_trainset_init(&ts, (uint32_t) st->p, st->text_target, &pa);
+	for (f = 0; f < ts.p; f++)
+	{
+		ts.names[f] = ap.names ? ap.names[f] : psprintf("f%u", f + 1);
+		ts.kinds[f] = ENS_NUMERIC;
+		ts.cols[f] = st->cols[f];
+	}
+	ts.y = st->y;
 	if (st->text_target)
-	{
-		uint32_t	nl = ens_dict_size(st->labels);
-		LabelSort  *ls = palloc(sizeof(LabelSort) * nl);
+		ts.tdict = st->labels;
+	ts.n = ts.cap = st->n;
+	if (!st->text_target)
+		for (len = 0; len < st->n; len++)
+			ens_trainset_note_target(&ts, st->y[len], len + 1);
+	ens_trainset_canonical_order(&ts);
+	ens_trainset_target(&ts, ap.task, IntegerTargets(st), "target");
+	ens_trainset_split(&ts, 0, (uint64_t) ap.seed);
+	ens_trainset_bin(&ts, (uint64_t) ap.seed, true);
+	for (f = 0; f < ts.p; f++)
+		st->cols[f] = NULL;		/* freed by binning */
 
-		if (nl > ENS_MAX_CLASSES)
-			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("target has %u classes, more than %d", nl, ENS_MAX_CLASSES)));
-		for (i = 0; i < nl; i++)
-		{
-			ls[i].s = ens_dict_get(st->labels, i, &ls[i].len, NULL);
-			ls[i].id = i;
-		}
-		qsort(ls, nl, sizeof(LabelSort), CmpLabel);
-		rank = palloc(sizeof(uint32_t) * nl);
-		cls_s = palloc(sizeof(char *) * nl);
-		cls_l = palloc(sizeof(uint32_t) * nl);
-		for (i = 0; i < nl; i++)
-		{
-			rank[ls[i].id] = i;
-			cls_s[i] = ls[i].s;
-			cls_l[i] = ls[i].len;
-		}
-		K = nl;
-	}
-
-	/* canonical row order */
-	perm = palloc_extended(sizeof(uint32_t) * n, MCXT_ALLOC_HUGE);
-	for (i = 0; i < n; i++)
-		perm[i] = i;
-	sc.st = st;
-	sc.rank = rank;
-	qsort_arg(perm, n, sizeof(uint32_t), CmpRows, &sc);
-	CHECK_FOR_INTERRUPTS();
-	tmp = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
-	for (f = 0; f <= (int) p; f++)
-	{
-		double	   *c = f < (int) p ? st->cols[f] : st->y;
-
-		for (i = 0; i < n; i++)
-			tmp[i] = c[perm[i]];
-		memcpy(c, tmp, sizeof(double) * n);
-	}
-
-	/* task and classes */
-	if (st->text_target)
-		task = ENS_CLASSIFICATION;
-	else
-	{
-		double	   *cp = tmp;
-		uint32_t	nd = 0;
-		bool		ints = true;
-
-		memcpy(cp, st->y, sizeof(double) * n);
-		qsort(cp, n, sizeof(double), CmpDbl);
-		for (i = 0; i < n; i++)
-		{
-			if (cp[i] != floor(cp[i]))
-				ints = false;
-			if (i == 0 || cp[i] != cp[nd - 1])
-				cp[nd++] = cp[i];
-		}
-		task = ap.task ? ap.task : (ints && nd <= 50 ? ENS_CLASSIFICATION : ENS_REGRESSION);
-		if (task == ENS_CLASSIFICATION)
-		{
-			if (nd > ENS_MAX_CLASSES)
-				ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-								errmsg("target has more than %d classes", ENS_MAX_CLASSES)));
-			K = nd;
-			cls_s = palloc(sizeof(char *) * Max(K, 1));
-			cls_l = palloc(sizeof(uint32_t) * Max(K, 1));
-			for (i = 0; i < K; i++)
-			{
-				char	   *s = ens_number_label(cp[i]);
-
-				cls_s[i] = s;
-				cls_l[i] = strlen(s);
-			}
-			ycls = palloc_extended(sizeof(uint32_t) * n, MCXT_ALLOC_HUGE);
-			for (i = 0; i < n; i++)
-			{
-				uint32_t	lo = 0,
-							hi = K;
-
-				while (lo < hi)
-				{
-					uint32_t	mid = (lo + hi) / 2;
-
-					if (cp[mid] < st->y[i])
-						lo = mid + 1;
-					else
-						hi = mid;
-				}
-				ycls[i] = lo;
-			}
-		}
-	}
-	if (st->text_target)
-	{
-		ycls = palloc_extended(sizeof(uint32_t) * n, MCXT_ALLOC_HUGE);
-		for (i = 0; i < n; i++)
-			ycls[i] = rank[(uint32_t) st->y[i]];
-	}
-	if (task == ENS_CLASSIFICATION && K < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target has only one class"),
-				 errhint("Classification needs at least two distinct target values.")));
-
-	F = palloc0(sizeof(EnsFeature) * p);
-	for (i = 0; i < p; i++)
-	{
-		char	   *nm = ap.names ? ap.names[i] : psprintf("f%u", i + 1);
-
-		F[i].name = nm;
-		F[i].name_len = strlen(nm);
-		F[i].kind = ENS_NUMERIC;
-	}
-	rc = ens_bin_columns((const double *const *) st->cols, n, p, F, NULL, 0, ap.fp.seed,
-							&pa.al, &X);
-	ens_pg_check(rc, "binning", NULL);
-
-	memset(&model, 0, sizeof(model));
-	model.task = task;
-	model.algorithm = ENS_FOREST;
-	model.n_features = p;
-	model.n_classes = task == ENS_CLASSIFICATION ? K : 0;
-	model.features = F;
-	model.classes = cls_s;
-	model.class_len = cls_l;
-	memset(&fd, 0, sizeof(fd));
-	fd.n_rows = n;
-	fd.n_features = p;
-	fd.X = X;
-	fd.cls = ycls;
-	fd.y = st->y;
-	ap.fp.task = task;
+	ens_trainset_model(&ts, &model, ENS_FOREST);
+	ens_trainset_data(&ts, &fd, true);
+	ap.fp.task = ts.task;
 	ap.fp.n_classes = model.n_classes;
-	if (task != ENS_CLASSIFICATION)
+	ap.fp.seed = (uint64_t) ap.seed;
+	if (ts.task != ENS_CLASSIFICATION)
 		ap.fp.balanced = false;
-	rc = forest_pg_train(&model, &fd, &ap.fp, &pa.al, NULL);
-	ens_pg_check(rc, "forest training", NULL);
+	ens_pg_check(forest_pg_train(&model, &fd, &ap.fp, &pa.al, NULL), "forest training", NULL);
 	ens_pg_plain_alloc_init(&outal, old);
-	rc = ens_serialize(&model, &outal, VARHDRSZ, &bytes, &len);
-	ens_pg_check(rc, "model serialisation", NULL);
+	ens_pg_check(ens_serialize(&model, &outal, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -17,7 +17,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
-#include "ensemble_pg.h"
+#include "model_train.h"
 
 static void Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name,
 					 Oid relid, EnsCached *slot, EnsModel *m);
@@ -169,16 +169,14 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		 EnsCached *slot, EnsModel *m)
 {
 	char	   *target;
-	Relation	rel;
-	TupleDesc	rdesc;
-	char	   *relname_q;
+	EnsRelation rel;
+	EnsColumn **cols;
 	Oid		   *base;
 	Oid			tbase = InvalidOid;
 	int			i;
 	uint32_t	p,
 				K,
 				kk;
-	StringInfoData q;
 	EvalRows	er;
 	EnsPgAlloc pa;
 
@@ -195,39 +193,28 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		bool		isnull;
 
 		av[0] = Int64GetDatum(slot->id);
-		if (SPI_execute_with_args("SELECT target FROM edupredict.models WHERE id = $1", 1, at, av,
+		if (SPI_execute_with_args("SELECT target FROM edupredict.models WHERE id OPERATOR(pg_catalog.=) $1", 1, at, av,
 								  NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 			ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
 							errmsg("model \"%s\" does not exist", name)));
 		target = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	}
 
-	/* columns: every feature and the target, by name */
-	rel = relation_open(relid, AccessShareLock);
-	rdesc = RelationGetDescr(rel);
+	/* columns: every feature and the target, by name; locked until commit */
+	ens_relation_open(&rel, relid);
+	cols = palloc(sizeof(EnsColumn *) * (p + 1));
 	base = palloc(sizeof(Oid) * (p + 1));
 	for (i = 0; i <= (int) p; i++)
 	{
 		const char *col = i < (int) p ? m->features[i].name : target;
-		int			a,
-					found = -1;
 
-		for (a = 0; a < rdesc->natts; a++)
-		{
-			Form_pg_attribute att = TupleDescAttr(rdesc, a);
-
-			if (!att->attisdropped && strcmp(NameStr(att->attname), col) == 0)
-			{
-				found = a;
-				break;
-			}
-		}
-		if (found < 0)
+		cols[i] = ens_relation_column(&rel, col);
+		if (cols[i] == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" needed by model \"%s\" does not exist in relation %s",
-							col, name, RelationGetRelationName(rel))));
-		base[i] = getBaseType(TupleDescAttr(rdesc, found)->atttypid);
+							col, name, rel.display)));
+		base[i] = cols[i]->base;
 		if (i < (int) p && m->features[i].kind == ENS_NUMERIC &&
 			ens_type_kind(base[i]) != ENS_NUMERIC)
 			ereport(ERROR,
@@ -240,15 +227,6 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("target column \"%s\" must be numeric for a regression model", target)));
-	relname_q = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-										   RelationGetRelationName(rel));
-	relation_close(rel, AccessShareLock);
-
-	initStringInfo(&q);
-	appendStringInfoString(&q, "SELECT ");
-	for (i = 0; i < (int) p; i++)
-		appendStringInfo(&q, "%s, ", quote_identifier(m->features[i].name));
-	appendStringInfo(&q, "%s FROM %s", quote_identifier(target), relname_q);
 
 	ens_pg_alloc_init(&pa, CurrentMemoryContext, false);
 	memset(&er, 0, sizeof(er));
@@ -272,7 +250,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	er.x = palloc(sizeof(double) * p);
 	er.xb = palloc(p);
 
-	ens_read_rows(q.data, EvalRow, &er);
+	ens_relation_read(&rel, cols, p + 1, EvalRow, &er);
 
 	PutMetric(rsinfo, "n_rows", (double) er.n);
 	if (K)

@@ -14,6 +14,7 @@
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "tcop/dest.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
 
 #include "ensemble_pg.h"
@@ -21,6 +22,8 @@
 typedef struct RowReceiver
 {
 	DestReceiver pub;
+	const Oid  *types;			/* expected column types (NULL: any) */
+	int			ntypes;
 	EnsRowFn fn;
 	void	   *arg;
 	MemoryContext row_cxt;
@@ -43,9 +46,29 @@ RowReceive(TupleTableSlot *slot, DestReceiver *self)
 	return true;
 }
 
+/* The callbacks decode datums by the inspected types: insist on them. */
 static void
 RowStartup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	RowReceiver *rr = (RowReceiver *) self;
+	int			i;
+
+	if (rr->types == NULL)
+		return;
+	if (typeinfo->natts != rr->ntypes)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the relation changed while it was being read"),
+				 errdetail("The query returned %d columns, %d were expected.",
+						   typeinfo->natts, rr->ntypes)));
+	for (i = 0; i < rr->ntypes; i++)
+		if (TupleDescAttr(typeinfo, i)->atttypid != rr->types[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("the relation changed while it was being read"),
+					 errdetail("Column %d has type %s, %s was expected.", i + 1,
+							   format_type_be(TupleDescAttr(typeinfo, i)->atttypid),
+							   format_type_be(rr->types[i]))));
 }
 
 static void
@@ -60,10 +83,12 @@ RowDestroy(DestReceiver *self)
 
 /*
  * Run a read-only query (SPI must be connected) and call fn for every row
- * with its deformed columns.  Returns the number of rows.
+ * with its deformed columns, which must have the given types (types may be
+ * NULL for a query whose types the caller does not decode blindly).
+ * Returns the number of rows.
  */
 uint64
-ens_read_rows(const char *query, EnsRowFn fn, void *arg)
+ens_read_rows(const char *query, const Oid *types, int ntypes, EnsRowFn fn, void *arg)
 {
 	RowReceiver rr;
 	SPIExecuteOptions opt;
@@ -75,6 +100,8 @@ ens_read_rows(const char *query, EnsRowFn fn, void *arg)
 	rr.pub.rShutdown = RowShutdown;
 	rr.pub.rDestroy = RowDestroy;
 	rr.pub.mydest = DestNone;
+	rr.types = types;
+	rr.ntypes = ntypes;
 	rr.fn = fn;
 	rr.arg = arg;
 	rr.row_cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict row",

@@ -1,0 +1,100 @@
+/*
+ * forest_params.c - the random forest's parameters: defaults and the one
+ * validator that train_forest's arguments and forest_agg's params keys
+ * both go through (PG-free).
+ */
+#include "ensemble.h"
+#include "ensemble_params.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const forest_param_names =
+"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction";
+
+void
+forest_params_default(ForestParams *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->n_trees = 100;
+	p->max_depth = 0;
+	p->min_samples_leaf = 1;
+	p->max_features = 0;
+	p->balanced = false;
+	p->sample_fraction = 1.0;
+	p->seed = 42;
+}
+
+static bool
+IsInt(const EnsValue *v, double lo, double hi)
+{
+	return v->type == ENS_V_NUMBER && v->num >= lo && v->num <= hi &&
+		v->num == floor(v->num);
+}
+
+#define WHY(...) (snprintf(why, ENS_WHY_LEN, __VA_ARGS__), ENS_PARAM_BAD)
+
+/*
+ * Sets one parameter.  NULL keeps the default (max_depth NULL: unlimited).
+ * On ENS_PARAM_BAD / ENS_PARAM_LIMIT, why holds what the value must be.
+ */
+EnsParamResult
+forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
+{
+	if (strcmp(key, "n_trees") == 0)
+	{
+		if (v->type == ENS_V_NULL)
+			return WHY("an integer between 1 and %d, not NULL", ENS_MAX_TREES);
+		if (v->type == ENS_V_NUMBER && v->num > ENS_MAX_TREES && v->num == floor(v->num))
+		{
+			snprintf(why, ENS_WHY_LEN, "at most %d", ENS_MAX_TREES);
+			return ENS_PARAM_LIMIT;
+		}
+		if (!IsInt(v, 1, ENS_MAX_TREES))
+			return WHY("an integer between 1 and %d", ENS_MAX_TREES);
+		p->n_trees = (int) v->num;
+	}
+	else if (strcmp(key, "max_depth") == 0)
+	{
+		if (v->type == ENS_V_NULL)
+			p->max_depth = 0;
+		else if (!IsInt(v, 1, 100000))
+			return WHY("a positive integer, or NULL to grow the trees until the leaves are pure");
+		else
+			p->max_depth = (int) v->num;
+	}
+	else if (strcmp(key, "min_samples_leaf") == 0)
+	{
+		if (!IsInt(v, 1, 2147483647.0))
+			return WHY("a positive integer");
+		p->min_samples_leaf = (int) v->num;
+	}
+	else if (strcmp(key, "max_features") == 0)
+	{
+		if (v->type == ENS_V_NULL)
+			p->max_features = 0;
+		else if (v->type != ENS_V_NUMBER || !(v->num > 0 && v->num <= 1))
+			return WHY("a fraction of the features in (0, 1], or NULL for the default");
+		else
+			p->max_features = v->num;
+	}
+	else if (strcmp(key, "class_weight") == 0)
+	{
+		if (v->type == ENS_V_NULL)
+			p->balanced = false;
+		else if (v->type != ENS_V_STRING || strcmp(v->str, "balanced") != 0)
+			return WHY("NULL or 'balanced'");
+		else
+			p->balanced = true;
+	}
+	else if (strcmp(key, "sample_fraction") == 0)
+	{
+		if (v->type != ENS_V_NUMBER || !(v->num > 0 && v->num <= 1))
+			return WHY("in (0, 1]");
+		p->sample_fraction = v->num;
+	}
+	else
+		return ENS_PARAM_UNKNOWN;
+	return ENS_PARAM_OK;
+}

@@ -1,0 +1,100 @@
+/*
+ * model_relation.c - the relation a train_* or evaluate call reads.
+ *
+ * The relation is opened once, its columns inspected, and the lock is kept
+ * to the end of the transaction (closed with NoLock): between inspecting
+ * the column types and running the query nobody can ALTER the table, which
+ * would otherwise hand the row callbacks datums of another type than the
+ * one they decode (a crash).  The row reader checks the executor's result
+ * types against what was inspected as well, so a view or rule that yields
+ * other types is an error, never a misread.
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+#include "model_train.h"
+
+void
+ens_relation_open(EnsRelation *r, Oid relid)
+{
+	Relation	rel;
+	TupleDesc	td;
+	int			i;
+
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	if (rel->rd_rel->relkind != RELKIND_RELATION &&
+		rel->rd_rel->relkind != RELKIND_VIEW &&
+		rel->rd_rel->relkind != RELKIND_MATVIEW &&
+		rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE &&
+		rel->rd_rel->relkind != RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table or view", RelationGetRelationName(rel))));
+	td = RelationGetDescr(rel);
+	r->relid = relid;
+	r->cols = palloc0(sizeof(EnsColumn) * Max(td->natts, 1));
+	r->ncols = 0;
+	for (i = 0; i < td->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, i);
+		EnsColumn  *c;
+
+		if (att->attisdropped)
+			continue;
+		c = &r->cols[r->ncols++];
+		c->name = pstrdup(NameStr(att->attname));
+		c->type = att->atttypid;
+		c->base = getBaseType(att->atttypid);
+		c->kind = ens_type_kind(att->atttypid);
+	}
+	r->qualified = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+											  RelationGetRelationName(rel));
+	r->display = pstrdup(quote_identifier(RelationGetRelationName(rel)));
+	/* keep the lock: the columns must stay as inspected until we are done */
+	relation_close(rel, NoLock);
+}
+
+EnsColumn *
+ens_relation_column(const EnsRelation *r, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < r->ncols; i++)
+		if (strcmp(r->cols[i].name, name) == 0)
+			return &r->cols[i];
+	return NULL;
+}
+
+/*
+ * Stream "SELECT cols FROM relation" into fn (SPI connected), checking that
+ * the executor returns the inspected types.
+ */
+uint64
+ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
+				  EnsRowFn fn, void *arg)
+{
+	StringInfoData q;
+	Oid		   *types = palloc(sizeof(Oid) * Max(n, 1));
+	int			i;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "SELECT ");
+	for (i = 0; i < n; i++)
+	{
+		appendStringInfo(&q, "%s%s", i ? ", " : "", quote_identifier(cols[i]->name));
+		types[i] = cols[i]->type;
+	}
+	appendStringInfo(&q, " FROM %s", r->qualified);
+	return ens_read_rows(q.data, types, n, fn, arg);
+}

@@ -1,0 +1,722 @@
+/*
+ * model_train.c - train_<algorithm>(model_name, relation, target, ...): the
+ * pipeline every learner shares.  It reads the relation once with SPI into
+ * a training set, hands the prepared bins to the learner, scores the
+ * held-out rows and inserts a new version into edupredict.models.
+ *
+ * Identifiers in the generated query are quoted; the relation stays locked
+ * from inspection to the end of the transaction (model_relation.c).  The
+ * registry row is inserted only after training and evaluation succeeded, in
+ * the caller's transaction, so an error or a cancel leaves it unchanged.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/params.h"
+#include "portability/instr_time.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+#include "model_train.h"
+
+/* Arguments every train_* function has, whatever the learner. */
+typedef struct CommonArgs
+{
+	char	   *model_name;
+	Oid			relid;
+	char	   *target;
+	ArrayType  *features;
+	char	   *task;
+	double		test_fraction;
+	int64		seed;
+	bool		keep_category_names;
+} CommonArgs;
+
+static void
+BadArg(const char *msg, const char *hint)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", msg),
+			 hint ? errhint("%s", hint) : 0));
+}
+
+/* Report a value a learner's validator refused (r != ENS_PARAM_OK). */
+void
+ens_param_error(const char *context, const char *key, EnsParamResult r, const char *why)
+{
+	ereport(ERROR,
+			(errcode(r == ENS_PARAM_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
+					 ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s%s must be %s", context, key, why)));
+}
+
+/* Set one learner parameter through the learner's one validator. */
+void
+ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsValue *v,
+				const char *context)
+{
+	char		why[ENS_WHY_LEN];
+	EnsParamResult r = l->set(params, key, v, why);
+
+	if (r == ENS_PARAM_UNKNOWN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown %s parameter \"%s\"", l->algorithm, key),
+				 errhint("Valid keys: %s.", l->param_names)));
+	if (r != ENS_PARAM_OK)
+		ens_param_error(context, key, r, why);
+}
+
+/* One SQL argument as a learner value. */
+static EnsValue
+ArgValue(FunctionCallInfo fcinfo, const EnsTrainArg *a)
+{
+	EnsValue	v = {ENS_V_NULL, 0, NULL};
+
+	if (PG_ARGISNULL(a->argno))
+		return v;
+	v.type = ENS_V_NUMBER;
+	switch (a->type)
+	{
+		case 'i':
+			v.num = PG_GETARG_INT32(a->argno);
+			break;
+		case 'l':
+			v.num = (double) PG_GETARG_INT64(a->argno);
+			break;
+		case 'f':
+			v.num = PG_GETARG_FLOAT8(a->argno);
+			if (isnan(v.num))
+				v.type = ENS_V_OTHER;
+			break;
+		case 'b':
+			v.num = PG_GETARG_BOOL(a->argno) ? 1 : 0;
+			break;
+		default:
+			v.type = ENS_V_STRING;
+			v.str = text_to_cstring(PG_GETARG_TEXT_PP(a->argno));
+	}
+	return v;
+}
+
+/*
+ * The common arguments sit in fixed positions: model_name, relation,
+ * target, features, task first; test_fraction, seed (and, in the current
+ * signatures, keep_category_names) follow the learner's own arguments.
+ */
+static void
+ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail)
+{
+	if (PG_ARGISNULL(0))
+		BadArg("model_name must not be NULL", NULL);
+	if (PG_ARGISNULL(1))
+		BadArg("relation must not be NULL", NULL);
+	if (PG_ARGISNULL(2))
+		BadArg("target must not be NULL", NULL);
+	a->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (a->model_name[0] == '\0')
+		BadArg("model_name must not be empty", NULL);
+	if (strlen(a->model_name) > 200)
+		BadArg("model_name is longer than 200 bytes", NULL);
+	a->relid = PG_GETARG_OID(1);
+	a->target = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	a->features = PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3);
+	a->task = PG_ARGISNULL(4) ? "auto" : text_to_cstring(PG_GETARG_TEXT_PP(4));
+	if (strcmp(a->task, "auto") != 0 && strcmp(a->task, "classification") != 0 &&
+		strcmp(a->task, "regression") != 0)
+		BadArg("task must be 'auto', 'classification' or 'regression'", NULL);
+	a->test_fraction = PG_ARGISNULL(tail) ? 0.2 : PG_GETARG_FLOAT8(tail);
+	if (!(a->test_fraction >= 0 && a->test_fraction < 1))
+		BadArg("test_fraction must be in [0, 1)", NULL);
+	a->seed = PG_ARGISNULL(tail + 1) ? 42 : PG_GETARG_INT64(tail + 1);
+	a->keep_category_names = true;
+	if (PG_NARGS() > tail + 2)
+		a->keep_category_names = !PG_ARGISNULL(tail + 2) && PG_GETARG_BOOL(tail + 2);
+}
+
+/* ---------- columns ---------- */
+
+typedef struct Columns
+{
+	EnsColumn  *target;
+	EnsColumn **feat;
+	bool	   *named;			/* listed explicitly by the caller */
+	int			p;
+} Columns;
+
+static void
+ResolveFeatures(const EnsRelation *r, const CommonArgs *a, Columns *c)
+{
+	int			i,
+				j;
+
+	if (a->features != NULL)
+	{
+		Datum	   *fd;
+		bool	   *fn;
+		int			nf;
+
+		if (ARR_NDIM(a->features) > 1)
+			BadArg("features must be a one-dimensional array", NULL);
+		deconstruct_array(a->features, TEXTOID, -1, false, TYPALIGN_INT, &fd, &fn, &nf);
+		if (nf == 0)
+			BadArg("features must not be empty", "Pass NULL to use every column except the target.");
+		if (nf > ENS_MAX_FEATURES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many features: %d", nf),
+					 errdetail("At most %d features are supported.", ENS_MAX_FEATURES)));
+		c->feat = palloc0(sizeof(EnsColumn *) * nf);
+		c->named = palloc0(sizeof(bool) * nf);
+		for (i = 0; i < nf; i++)
+		{
+			char	   *nm;
+			EnsColumn  *col;
+
+			if (fn[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("features must not contain NULL")));
+			nm = TextDatumGetCString(fd[i]);
+			col = ens_relation_column(r, nm);
+			if (col == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("feature column \"%s\" does not exist in relation %s", nm, r->display)));
+			if (col == c->target)
+				BadArg(psprintf("feature \"%s\" is the target column", nm),
+					   "Remove the target from the features.");
+			for (j = 0; j < c->p; j++)
+				if (c->feat[j] == col)
+					BadArg(psprintf("feature \"%s\" is listed twice", nm), NULL);
+			c->named[c->p] = true;
+			c->feat[c->p++] = col;
+		}
+	}
+	else
+	{
+		if (r->ncols - 1 > ENS_MAX_FEATURES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many features: %d", r->ncols - 1),
+					 errdetail("At most %d features are supported.", ENS_MAX_FEATURES),
+					 errhint("Pass the features to use.")));
+		c->feat = palloc0(sizeof(EnsColumn *) * Max(r->ncols, 1));
+		c->named = palloc0(sizeof(bool) * Max(r->ncols, 1));
+		for (i = 0; i < r->ncols; i++)
+			if (&r->cols[i] != c->target)
+				c->feat[c->p++] = &r->cols[i];
+		if (c->p == 0)
+			BadArg(psprintf("relation %s has no column besides the target", r->display), NULL);
+	}
+	for (i = 0; i < c->p; i++)
+		if (c->feat[i]->kind == ENS_TYPE_UNSUPPORTED)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("feature column \"%s\" has unsupported type %s", c->feat[i]->name,
+							format_type_be(c->feat[i]->base)),
+					 errhint("Features may be numeric, boolean, date/timestamp or text.")));
+}
+
+static void
+ResolveColumns(const EnsRelation *r, const CommonArgs *a, Columns *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->target = ens_relation_column(r, a->target);
+	if (c->target == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("target column \"%s\" does not exist in relation %s", a->target, r->display)));
+	if (c->target->kind == ENS_TYPE_UNSUPPORTED || c->target->base == DATEOID ||
+		c->target->base == TIMESTAMPOID || c->target->base == TIMESTAMPTZOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("target column \"%s\" has unsupported type %s", a->target,
+						format_type_be(c->target->base)),
+				 errhint("Use a numeric, boolean or text target.")));
+	if (strcmp(a->task, "regression") == 0 &&
+		(c->target->kind == ENS_CATEGORICAL || c->target->base == BOOLOID))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("regression needs a numeric target, but \"%s\" is %s", a->target,
+						format_type_be(c->target->base))));
+	ResolveFeatures(r, a, c);
+}
+
+/* ---------- reading rows ---------- */
+
+typedef struct ReadState
+{
+	EnsTrainSet *ts;
+	const Columns *c;
+	size_t		raw_rows;
+} ReadState;
+
+/* One row of the training query: features 0..p-1, then the target. */
+static void
+TrainRow(Datum *values, bool *isnull, void *arg)
+{
+	ReadState  *rs = (ReadState *) arg;
+	EnsTrainSet *ts = rs->ts;
+	EnsColumn  *tcol = rs->c->target;
+	uint32_t	p = ts->p,
+				i;
+	size_t		n = ts->n;
+
+	rs->raw_rows++;
+	if (isnull[p])
+		return;
+	ens_trainset_reserve(ts, n + 1);
+	if (ts->target_text)
+	{
+		uint32_t	len;
+		char	   *s = ens_datum_to_text(values[p], tcol->base, &len);
+		int64_t		id;
+
+		if (len > ENS_MAX_NAME)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
+		id = ens_dict_add(ts->tdict, s, len);
+		if (id < 0)
+			ens_pg_check(ENS_ENOMEM, "model training", NULL);
+		ts->y[n] = (double) id;
+	}
+	else
+	{
+		ts->y[n] = ens_datum_to_double(values[p], tcol->base);
+		if (isnan(ts->y[n]))
+			return;				/* a NaN target is as good as NULL */
+		ens_trainset_note_target(ts, ts->y[n], rs->raw_rows);
+	}
+	for (i = 0; i < p; i++)
+	{
+		double	   *v = &ts->cols[i][n];
+
+		if (isnull[i])
+			*v = NAN;
+		else if (ts->kinds[i] == ENS_CATEGORICAL)
+		{
+			uint32_t	len;
+			char	   *s = ens_datum_to_text(values[i], rs->c->feat[i]->base, &len);
+			int64_t		id;
+
+			if (len > ENS_MAX_NAME)
+				*v = NAN;		/* absurdly long category: missing */
+			else
+			{
+				id = ens_dict_add(ts->dicts[i], s, len);
+				if (id < 0)
+					ens_pg_check(ENS_ENOMEM, "model training", NULL);
+				*v = (double) id;
+			}
+		}
+		else
+			*v = ens_datum_to_double(values[i], rs->c->feat[i]->base);
+	}
+	ts->n = n + 1;
+}
+
+static void
+ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
+{
+	EnsColumn **cols = palloc(sizeof(EnsColumn *) * (c->p + 1));
+	ReadState	rs;
+	int			i;
+
+	for (i = 0; i < c->p; i++)
+	{
+		cols[i] = c->feat[i];
+		ts->names[i] = c->feat[i]->name;
+		ts->kinds[i] = (uint8_t) c->feat[i]->kind;
+		if (ts->kinds[i] == ENS_CATEGORICAL &&
+			(ts->dicts[i] = ens_dict_create(&ts->pa->al)) == NULL)
+			ens_pg_check(ENS_ENOMEM, "model training", NULL);
+	}
+	cols[c->p] = c->target;
+	rs.ts = ts;
+	rs.c = c;
+	rs.raw_rows = 0;
+	ens_relation_read(r, cols, c->p + 1, TrainRow, &rs);
+	if (rs.raw_rows == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation %s is empty", r->display)));
+	if (ts->n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target column \"%s\" is NULL in every row", c->target->name)));
+}
+
+/*
+ * A text column with more distinct values than half the rows is an
+ * identifier or a name, never a useful feature (and its values would be
+ * the model's codebook): only a caller who names it gets it.
+ */
+static void
+RefuseIdentifiers(const EnsTrainSet *ts, const Columns *c)
+{
+	uint32_t	f;
+
+	for (f = 0; f < ts->p; f++)
+		if (ts->kinds[f] == ENS_CATEGORICAL && !c->named[f] && ts->n >= 4 &&
+			(size_t) ens_dict_size(ts->dicts[f]) * 2 > ts->n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("text column \"%s\" has a different value in most rows", ts->names[f]),
+					 errdetail("A column like this is an identifier or a name, not a feature."),
+					 errhint("Leave it out with features => ARRAY[...], or name it there to use it anyway.")));
+}
+
+/* ---------- evaluation of the held-out rows ---------- */
+
+void
+ens_json_num(StringInfo s, const char *key, double v, bool *first)
+{
+	if (!*first)
+		appendStringInfoString(s, ", ");
+	*first = false;
+	escape_json(s, key);
+	if (isnan(v) || isinf(v))
+		appendStringInfoString(s, ": null");
+	else
+		appendStringInfo(s, ": %s", float8out_internal(v));
+}
+
+static void
+HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const EnsModel *m, const EnsAlloc *al,
+			   bool *first)
+{
+	uint32_t	kk = ts->task == ENS_CLASSIFICATION ? ts->K : 1;
+	uint32_t	nte = ts->nte,
+				r;
+	double	   *out;
+
+	ens_json_num(s, "n_train", ts->ntr, first);
+	ens_json_num(s, "n_test", nte, first);
+	if (nte == 0)
+		return;
+	out = palloc_extended((size_t) nte * kk * sizeof(double), MCXT_ALLOC_HUGE);
+	for (r = 0; r < nte; r++)
+	{
+		if ((r & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		ens_predict_binned(m, ts->X + (size_t) ts->test_rows[r] * ts->p, out + (size_t) r * kk);
+	}
+	if (ts->task == ENS_CLASSIFICATION)
+	{
+		EnsClsMetrics cm;
+		uint32_t   *act = palloc(sizeof(uint32_t) * nte);
+
+		for (r = 0; r < nte; r++)
+			act[r] = ts->ycls[ts->test_rows[r]];
+		ens_pg_check(ens_cls_metrics(nte, ts->K, ts->K, act, out, al, &cm, NULL),
+					 "evaluation", NULL);
+		ens_json_num(s, "accuracy", cm.accuracy, first);
+		ens_json_num(s, "precision_macro", cm.precision, first);
+		ens_json_num(s, "recall_macro", cm.recall, first);
+		ens_json_num(s, "f1_macro", cm.f1, first);
+		ens_json_num(s, "log_loss", cm.log_loss, first);
+		ens_json_num(s, "roc_auc", cm.auc, first);
+	}
+	else
+	{
+		EnsRegMetrics rm;
+		double	   *act = palloc(sizeof(double) * nte);
+
+		for (r = 0; r < nte; r++)
+			act[r] = ts->y[ts->test_rows[r]];
+		ens_reg_metrics(nte, act, out, &rm);
+		ens_json_num(s, "rmse", rm.rmse, first);
+		ens_json_num(s, "mae", rm.mae, first);
+		ens_json_num(s, "r2", rm.r2, first);
+	}
+}
+
+/* ---------- the registry row ---------- */
+
+typedef struct RegistryRow
+{
+	const char *model_name;
+	const char *algorithm;
+	int			task;
+	const char *target;
+	const EnsTrainSet *ts;
+	const char *params;
+	const char *metrics;
+	double		secs;
+	bytea	   *model;
+} RegistryRow;
+
+static Datum
+MakeTextArray(const char **s, const uint32_t *len, int n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		d[i] = PointerGetDatum(cstring_to_text_with_len(s[i], len[i]));
+	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * Insert the row (SPI connected) and return it as the caller's result:
+ * edupredict.models in a 0.1.0 schema, edupredict.model_list (no bytes)
+ * in the current one, where the version was reserved before training.
+ */
+static Datum
+InsertRegistryRow(const RegistryRow *rr, EnsRegistryMode mode, int32 version)
+{
+	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+	JSONBOID, JSONBOID, INT8OID, FLOAT8OID, BYTEAOID, TEXTOID};
+	Datum		values[11];
+	bool		nulls[11] = {false};
+	const EnsTrainSet *ts = rr->ts;
+	const char **fnames = palloc(sizeof(char *) * ts->p);
+	uint32_t   *flens = palloc(sizeof(uint32_t) * ts->p);
+	SPIPlanPtr	plan;
+	ParamListInfo pl;
+	int			ret,
+				i,
+				nparams = mode == ENS_REGISTRY_LEGACY ? 10 : 11;
+	int64		id;
+	bool		isnull;
+	Oid			idtype[1] = {INT8OID};
+	Datum		idval[1];
+
+	for (i = 0; i < (int) ts->p; i++)
+	{
+		fnames[i] = ts->F[i].name;
+		flens[i] = ts->F[i].name_len;
+	}
+	values[0] = CStringGetTextDatum(rr->model_name);
+	values[1] = CStringGetTextDatum(rr->task == ENS_CLASSIFICATION ? "classification" : "regression");
+	values[2] = CStringGetTextDatum(rr->target);
+	values[3] = MakeTextArray(fnames, flens, ts->p);
+	if (rr->task == ENS_CLASSIFICATION)
+		values[4] = MakeTextArray(ts->class_s, ts->class_l, ts->K);
+	else
+		nulls[4] = true;
+	values[5] = DirectFunctionCall1(jsonb_in, CStringGetDatum(rr->params));
+	values[6] = DirectFunctionCall1(jsonb_in, CStringGetDatum(rr->metrics));
+	values[7] = Int64GetDatum((int64) ts->n);
+	values[8] = Float8GetDatum(rr->secs);
+	values[9] = PointerGetDatum(rr->model);
+	values[10] = CStringGetTextDatum(rr->algorithm);
+
+	if (mode == ENS_REGISTRY_LEGACY)
+	{
+		ret = SPI_execute("LOCK TABLE edupredict.models IN SHARE ROW EXCLUSIVE MODE", false, 0);
+		if (ret != SPI_OK_UTILITY)
+			elog(ERROR, "could not lock edupredict.models: %s", SPI_result_code_string(ret));
+		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, task, target, features, classes, "
+						   "params, metrics, n_rows, train_seconds, model) "
+						   "SELECT $1, COALESCE(pg_catalog.max(m.version), 0) OPERATOR(pg_catalog.+) 1, "
+						   "$2, $3, $4, $5, $6, $7, $8, $9, $10 "
+						   "FROM edupredict.models m WHERE m.name OPERATOR(pg_catalog.=) $1 RETURNING id",
+						   10, argtypes);
+	}
+	else
+	{
+		argtypes[nparams] = INT4OID;
+		values[nparams] = Int32GetDatum(version);
+		nparams++;
+		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, algorithm, task, target, "
+						   "features, classes, params, metrics, n_rows, train_seconds, model) "
+						   "VALUES ($1, $12, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+						   nparams, argtypes);
+	}
+	if (plan == NULL)
+		elog(ERROR, "could not prepare the registry insert: %s", SPI_result_code_string(SPI_result));
+
+	/*
+	 * The model goes in as a plain parameter, not a constant: the planner
+	 * folds constant parameters into the plan and copies the value on the
+	 * way (twice), which would triple the peak memory for a large model.
+	 */
+	pl = makeParamList(nparams);
+	for (i = 0; i < nparams; i++)
+	{
+		pl->params[i].ptype = argtypes[i];
+		pl->params[i].value = values[i];
+		pl->params[i].isnull = nulls[i];
+		pl->params[i].pflags = i == 9 ? 0 : PARAM_FLAG_CONST;
+	}
+	ret = SPI_execute_plan_with_paramlist(plan, pl, false, 1);
+	if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+		elog(ERROR, "could not insert into edupredict.models: %s", SPI_result_code_string(ret));
+	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	pfree(rr->model);
+
+	/*
+	 * Return the row as stored, read back (RETURNING * would hold yet another
+	 * copy of a large model while the insert's own copies are alive).
+	 */
+	idval[0] = Int64GetDatum(id);
+	ret = SPI_execute_with_args(mode == ENS_REGISTRY_LEGACY ?
+								"SELECT * FROM edupredict.models WHERE id OPERATOR(pg_catalog.=) $1" :
+								"SELECT * FROM edupredict.model_list WHERE id OPERATOR(pg_catalog.=) $1",
+								1, idtype, idval, NULL, false, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read back the new model: %s", SPI_result_code_string(ret));
+	return PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc));
+}
+
+/* Reserve the next version: rights, the per-name lock, 40001 under RR. */
+static int32
+ReserveVersion(const char *model_name)
+{
+	Oid			at[1] = {TEXTOID};
+	Datum		av[1];
+	bool		isnull;
+	int			ret;
+
+	av[0] = CStringGetTextDatum(model_name);
+	ret = SPI_execute_with_args("SELECT edupredict.model_reserve($1)", 1, at, av, NULL, false, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not reserve a model version: %s", SPI_result_code_string(ret));
+	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* ---------- the pipeline ---------- */
+
+static void
+LearnerParams(FunctionCallInfo fcinfo, const EnsLearner *l, void *params,
+			  const EnsTrainArg *args, int nargs)
+{
+	int			i;
+
+	l->defaults(params);
+	for (i = 0; i < nargs; i++)
+	{
+		EnsValue	v = ArgValue(fcinfo, &args[i]);
+
+		ens_learner_set(l, params, args[i].key, &v, "");
+	}
+}
+
+static bytea *
+SerializeModel(const EnsModel *m, MemoryContext cxt)
+{
+	EnsAlloc	outal;
+	uint8_t    *bytes;
+	size_t		len;
+	bytea	   *mb;
+
+	/* straight into a bytea allocated outside the training context */
+	ens_pg_plain_alloc_init(&outal, cxt);
+	ens_pg_check(ens_serialize(m, &outal, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
+	if (len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the trained model has %zu bytes, more than a bytea can hold", len),
+				 errhint("Limit the depth or the number of trees.")));
+	mb = (bytea *) bytes;
+	SET_VARSIZE(mb, len + VARHDRSZ);
+	return mb;
+}
+
+/*
+ * train_<learner>(...): args maps the learner's SQL arguments; the common
+ * ones follow them (test_fraction, seed[, keep_category_names]).
+ */
+Datum
+ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *args,
+			  int nargs, EnsRegistryMode mode)
+{
+	CommonArgs	a;
+	void	   *params = palloc0(l->params_size);
+	EnsRelation rel;
+	Columns		cols;
+	EnsTrainSet ts;
+	EnsPgAlloc	pa;
+	EnsModel	model;
+	MemoryContext train_cxt,
+				oldcxt;
+	instr_time	t_start,
+				t_end;
+	StringInfoData pj,
+				mj;
+	bool		first = true;
+	size_t		peak_engine = 0;
+	RegistryRow rr;
+	int32		version = 0;
+	Datum		result;
+	int			task_req;
+
+	INSTR_TIME_SET_CURRENT(t_start);
+	ReadCommonArgs(fcinfo, &a, args[nargs - 1].argno + 1);
+	LearnerParams(fcinfo, l, params, args, nargs);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (mode == ENS_REGISTRY_CURRENT)
+		version = ReserveVersion(a.model_name);
+
+	ens_relation_open(&rel, a.relid);
+	ResolveColumns(&rel, &a, &cols);
+
+	train_cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict model training",
+									  ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(train_cxt);
+	ens_pg_alloc_init(&pa, train_cxt, true);
+	ens_trainset_init(&ts, (uint32_t) cols.p,
+					  cols.target->kind == ENS_CATEGORICAL || cols.target->base == BOOLOID, &pa);
+	ReadTrainingSet(&ts, &rel, &cols);
+	MemoryContextSwitchTo(train_cxt);
+	RefuseIdentifiers(&ts, &cols);
+	ens_trainset_canonical_order(&ts);
+	task_req = strcmp(a.task, "classification") == 0 ? ENS_CLASSIFICATION :
+		strcmp(a.task, "regression") == 0 ? ENS_REGRESSION : 0;
+	ens_trainset_target(&ts, task_req,
+						cols.target->base == INT2OID || cols.target->base == INT4OID ||
+						cols.target->base == INT8OID, cols.target->name);
+	ens_trainset_split(&ts, a.test_fraction, (uint64_t) a.seed);
+	ens_trainset_bin(&ts, (uint64_t) a.seed, a.keep_category_names);
+
+	ens_trainset_model(&ts, &model, l->tag);
+	ens_pg_check(l->train(&model, &ts, params, (uint64_t) a.seed, &pa.al, &peak_engine),
+				 psprintf("%s training", l->algorithm), NULL);
+	initStringInfo(&mj);
+	appendStringInfoChar(&mj, '{');
+	HeldOutMetrics(&mj, &ts, &model, &pa.al, &first);
+	l->metrics_json(&mj, params, &model, &first);
+
+	rr.model = SerializeModel(&model, oldcxt);
+	INSTR_TIME_SET_CURRENT(t_end);
+	INSTR_TIME_SUBTRACT(t_end, t_start);
+	rr.secs = INSTR_TIME_GET_DOUBLE(t_end);
+	ens_json_num(&mj, "model_bytes", (double) (VARSIZE(rr.model) - VARHDRSZ), &first);
+	ens_json_num(&mj, "train_peak_bytes", (double) (pa.peak + peak_engine), &first);
+	appendStringInfoChar(&mj, '}');
+
+	initStringInfo(&pj);
+	appendStringInfoChar(&pj, '{');
+	first = true;
+	l->params_json(&pj, params, &model, &first);
+	ens_json_num(&pj, "test_fraction", a.test_fraction, &first);
+	appendStringInfo(&pj, ", \"seed\": " INT64_FORMAT ", \"task_requested\": \"%s\"}", a.seed, a.task);
+
+	rr.model_name = a.model_name;
+	rr.algorithm = l->algorithm;
+	rr.task = ts.task;
+	rr.target = cols.target->name;
+	rr.ts = &ts;
+	rr.params = pj.data;
+	rr.metrics = mj.data;
+	MemoryContextSwitchTo(oldcxt);
+	result = InsertRegistryRow(&rr, mode, version);
+	MemoryContextDelete(train_cxt);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}

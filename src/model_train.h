@@ -1,0 +1,143 @@
+/*
+ * model_train.h - the training pipeline every tree learner shares, in the
+ * PostgreSQL layer:
+ *
+ *   relation (model_relation.c) -> training set (model_trainset.c: rows,
+ *   canonical order, target and classes, split, codebooks and bins)
+ *   -> learner (a small table of callbacks: forest_learner.c,
+ *   boost_learner.c) -> held-out metrics, model bytes and the registry row
+ *   (model_train.c).
+ *
+ * The aggregates (forest_agg, boost_agg) build the same training set from
+ * their state, so a row set gives the same model whichever way it arrives.
+ */
+#ifndef EDUPREDICT_MODEL_TRAIN_H
+#define EDUPREDICT_MODEL_TRAIN_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+#include "ensemble.h"
+#include "ensemble_params.h"
+#include "ensemble_pg.h"
+
+/* ---------- a relation read by train_* or evaluate (model_relation.c) ---------- */
+
+typedef struct EnsColumn
+{
+	char	   *name;
+	Oid			type;			/* as inspected; the executor must agree */
+	Oid			base;			/* domain's base type */
+	int			kind;			/* ENS_NUMERIC, ENS_CATEGORICAL, ENS_TYPE_UNSUPPORTED */
+} EnsColumn;
+
+typedef struct EnsRelation
+{
+	Oid			relid;
+	char	   *qualified;		/* quoted schema.name, for SQL text */
+	char	   *display;		/* quoted name, for messages */
+	int			ncols;
+	EnsColumn  *cols;			/* live columns in order */
+} EnsRelation;
+
+extern void ens_relation_open(EnsRelation *r, Oid relid);
+extern EnsColumn *ens_relation_column(const EnsRelation *r, const char *name);
+extern uint64 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
+								EnsRowFn fn, void *arg);
+
+/* ---------- the training set (model_trainset.c) ---------- */
+
+typedef struct EnsTrainSet
+{
+	/* columns as read: p features (NaN = missing; categorical: dict ids) */
+	uint32_t	p;
+	char	  **names;
+	uint8_t    *kinds;			/* EnsKind per feature */
+	double	  **cols;
+	EnsDict   **dicts;			/* categorical features */
+	bool		target_text;	/* labels in tdict, ids in y */
+	EnsDict    *tdict;
+	double	   *y;
+	size_t		n,
+				cap;
+	size_t		counted;		/* bytes of raw columns counted in pa */
+	size_t		bad_row;		/* first row (1-based, as read) whose numeric
+								 * target is infinite or beyond +-1e38 */
+	EnsPgAlloc *pa;				/* counts raw columns against the cap */
+
+	/* prepared by ens_trainset_target / _split / _bin */
+	int			task;			/* EnsTask */
+	uint32_t	K;				/* classes (0: regression) */
+	uint32_t   *ycls;
+	const char **class_s;
+	uint32_t   *class_l;
+	uint32_t   *train_rows,
+			   *test_rows,
+				ntr,
+				nte;
+	EnsFeature *F;
+	uint8_t    *X;				/* row-major n x p bins */
+} EnsTrainSet;
+
+extern void ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, EnsPgAlloc *pa);
+extern void ens_trainset_reserve(EnsTrainSet *ts, size_t need);
+extern void ens_trainset_note_target(EnsTrainSet *ts, double y, size_t row);
+extern void ens_trainset_canonical_order(EnsTrainSet *ts);
+extern void ens_trainset_target(EnsTrainSet *ts, int task_requested, bool integer_target,
+								const char *target_name);
+extern void ens_trainset_split(EnsTrainSet *ts, double test_fraction, uint64_t seed);
+extern void ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_names);
+extern void ens_trainset_data(const EnsTrainSet *ts, EnsData *d, bool training_rows);
+extern void ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm);
+
+/* ---------- learners ---------- */
+
+typedef struct EnsLearner
+{
+	const char *algorithm;		/* registry name: "forest", "boosting" */
+	int			tag;			/* EnsAlgorithm in the model bytes */
+	const char *param_names;	/* for hints */
+	size_t		params_size;
+	void		(*defaults) (void *params);
+	EnsParamResult (*set) (void *params, const char *key, const EnsValue *v, char *why);
+	/* grow the trees of m (bins and classes of ts ready) */
+	EnsStatus	(*train) (EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
+						  const EnsAlloc *al, size_t *peak);
+	/* parameters, and what training learnt beyond the model, as JSON members */
+	void		(*params_json) (StringInfo s, const void *params, const EnsModel *m, bool *first);
+	void		(*metrics_json) (StringInfo s, const void *params, const EnsModel *m, bool *first);
+} EnsLearner;
+
+extern const EnsLearner ens_forest_learner;
+
+extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
+							const char *why) pg_attribute_noreturn();
+/* one learner parameter from a SQL argument or a jsonb params key */
+extern void ens_learner_set(const EnsLearner *l, void *params, const char *key,
+							const EnsValue *v, const char *context);
+
+/* ---------- the pipeline (model_train.c) ---------- */
+
+/* Which SQL argument feeds which parameter of a train_* function. */
+typedef struct EnsTrainArg
+{
+	int			argno;
+	const char *key;
+	char		type;			/* 'i' int4, 'f' float8, 't' text, 'b' bool, 'l' int8 */
+} EnsTrainArg;
+
+typedef enum EnsRegistryMode
+{
+	ENS_REGISTRY_LEGACY,		/* a 0.1.0 schema: returns edupredict.models */
+	ENS_REGISTRY_CURRENT		/* owners and reserved versions: returns model_list */
+} EnsRegistryMode;
+
+extern Datum ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l,
+						   const EnsTrainArg *args, int nargs, EnsRegistryMode mode);
+
+/* metrics of held-out rows as JSON members, shared with evaluate() */
+extern void ens_json_num(StringInfo s, const char *key, double v, bool *first);
+
+#endif							/* EDUPREDICT_MODEL_TRAIN_H */

@@ -1,0 +1,465 @@
+/*
+ * model_trainset.c - the training set every tree learner starts from.
+ *
+ * Rows arrive (from a relation or an aggregate's state) as one double
+ * column per feature (categorical values as dictionary ids) and a target.
+ * Then, in this order: a canonical row order (ensemble_order.c), the task
+ * and classes, the stratified split, and codebooks and bins computed from
+ * the training rows only, so held-out rows never shape the model.  Raw
+ * columns count against edupredict.forest_max_memory while they are read.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "model_train.h"
+
+void
+ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, EnsPgAlloc *pa)
+{
+	memset(ts, 0, sizeof(*ts));
+	ts->p = p;
+	ts->pa = pa;
+	ts->target_text = target_text;
+	ts->names = palloc0(sizeof(char *) * Max(p, 1));
+	ts->kinds = palloc0(Max(p, 1));
+	ts->cols = palloc0(sizeof(double *) * Max(p, 1));
+	ts->dicts = palloc0(sizeof(EnsDict *) * Max(p, 1));
+	if (target_text && (ts->tdict = ens_dict_create(&pa->al)) == NULL)
+		ens_pg_check(ENS_ENOMEM, "model training", NULL);
+}
+
+/* Room for need rows in every column, within the memory cap. */
+void
+ens_trainset_reserve(EnsTrainSet *ts, size_t need)
+{
+	size_t		nc = Max(ts->cap, 1024);
+	size_t		add;
+	uint32_t	f;
+
+	if (need <= ts->cap)
+		return;
+	while (nc < need)
+		nc *= 2;
+	if (nc > ENS_MAX_ROWS)
+	{
+		if (need > ENS_MAX_ROWS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many rows for model training"),
+					 errdetail("At most %u rows are supported.", ENS_MAX_ROWS)));
+		nc = ENS_MAX_ROWS;
+	}
+	add = (nc - ts->cap) * sizeof(double) * (ts->p + 1);
+	if (ts->pa->limit && ts->pa->cur + add > ts->pa->limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("model training needs more than edupredict.forest_max_memory (%d MB)",
+						edupredict_forest_max_memory_mb),
+				 errdetail("%zu rows of %u features were read.", ts->n, ts->p),
+				 errhint("Train on fewer rows or features, or ask a superuser to raise edupredict.forest_max_memory.")));
+	/* called per row, from the row reader's short-lived context */
+	for (f = 0; f < ts->p; f++)
+		ts->cols[f] = ts->cols[f] ? repalloc_huge(ts->cols[f], nc * sizeof(double)) :
+			MemoryContextAllocHuge(ts->pa->cxt, nc * sizeof(double));
+	ts->y = ts->y ? repalloc_huge(ts->y, nc * sizeof(double)) :
+		MemoryContextAllocHuge(ts->pa->cxt, nc * sizeof(double));
+	ts->pa->cur += add;
+	ts->counted += add;
+	if (ts->pa->cur > ts->pa->peak)
+		ts->pa->peak = ts->pa->cur;
+	ts->cap = nc;
+}
+
+/* Remember the first numeric target a regression could not use. */
+void
+ens_trainset_note_target(EnsTrainSet *ts, double y, size_t row)
+{
+	if (ts->bad_row == 0 && !(fabs(y) <= 1e38))
+		ts->bad_row = row;
+}
+
+/* hashes of a dictionary's strings, by id (for the canonical order) */
+static uint64_t *
+DictHashes(const EnsDict *d)
+{
+	uint32_t	n = ens_dict_size(d),
+				i;
+	uint64_t   *h = palloc_extended(sizeof(uint64_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	len;
+		const char *s = ens_dict_get(d, i, &len, NULL);
+
+		h[i] = ens_siphash(UINT64_C(0x6564707265646963), 0, s, len);
+	}
+	return h;
+}
+
+/* Rows in an order that depends on their contents only. */
+void
+ens_trainset_canonical_order(EnsTrainSet *ts)
+{
+	uint64_t  **strhash = palloc0(sizeof(uint64_t *) * Max(ts->p, 1));
+	uint64_t   *yhash = ts->target_text ? DictHashes(ts->tdict) : NULL;
+	uint32_t   *perm;
+	double	   *tmp;
+	uint32_t	f,
+				i,
+				n = (uint32_t) ts->n;
+	EnsStatus	rc;
+
+	for (f = 0; f < ts->p; f++)
+		if (ts->kinds[f] == ENS_CATEGORICAL)
+			strhash[f] = DictHashes(ts->dicts[f]);
+	rc = ens_canonical_order(n, ts->p, (const double *const *) ts->cols,
+							 (const uint64_t *const *) strhash, ts->y, yhash,
+							 &ts->pa->al, ens_pg_interrupt, NULL, &perm, NULL);
+	ens_pg_check(rc, "model training", NULL);
+	tmp = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	for (f = 0; f <= ts->p; f++)
+	{
+		double	   *c = f < ts->p ? ts->cols[f] : ts->y;
+
+		CHECK_FOR_INTERRUPTS();
+		for (i = 0; i < n; i++)
+			tmp[i] = c[perm[i]];
+		memcpy(c, tmp, sizeof(double) * n);
+	}
+	pfree(tmp);
+	ts->pa->al.free(ts->pa->al.ctx, perm);
+	for (f = 0; f < ts->p; f++)
+		if (strhash[f])
+			pfree(strhash[f]);
+	if (yhash)
+		pfree(yhash);
+}
+
+static int
+CmpDouble(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+typedef struct LabelOrder
+{
+	const char *s;
+	uint32_t	len;
+	uint32_t	id;
+} LabelOrder;
+
+static int
+CmpLabelBytes(const void *a, const void *b)
+{
+	const LabelOrder *x = a,
+			   *y = b;
+
+	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
+}
+
+/* text labels: classes in byte order */
+static void
+TextClasses(EnsTrainSet *ts, const char *target_name)
+{
+	uint32_t	nd = ens_dict_size(ts->tdict),
+				i;
+	LabelOrder *lo = palloc(sizeof(LabelOrder) * Max(nd, 1));
+	uint32_t   *map = palloc(sizeof(uint32_t) * Max(nd, 1));
+	size_t		r;
+
+	if (nd > ENS_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("target column \"%s\" has %u classes, more than %d",
+						target_name, nd, ENS_MAX_CLASSES)));
+	for (i = 0; i < nd; i++)
+	{
+		lo[i].s = ens_dict_get(ts->tdict, i, &lo[i].len, NULL);
+		lo[i].id = i;
+	}
+	qsort(lo, nd, sizeof(LabelOrder), CmpLabelBytes);
+	ts->K = nd;
+	ts->class_s = palloc(sizeof(char *) * Max(nd, 1));
+	ts->class_l = palloc(sizeof(uint32_t) * Max(nd, 1));
+	for (i = 0; i < nd; i++)
+	{
+		ts->class_s[i] = pnstrdup(lo[i].s, lo[i].len);
+		ts->class_l[i] = lo[i].len;
+		map[lo[i].id] = i;
+	}
+	ts->ycls = palloc_extended(sizeof(uint32_t) * Max(ts->n, 1), MCXT_ALLOC_HUGE);
+	for (r = 0; r < ts->n; r++)
+		ts->ycls[r] = map[(uint32_t) ts->y[r]];
+}
+
+/* numeric labels: classes sorted numerically, labelled like 1 or 2.5 */
+static void
+NumericClasses(EnsTrainSet *ts, const double *distinct, uint32_t nd)
+{
+	size_t		r;
+	uint32_t	i;
+
+	ts->K = nd;
+	ts->class_s = palloc(sizeof(char *) * Max(nd, 1));
+	ts->class_l = palloc(sizeof(uint32_t) * Max(nd, 1));
+	for (i = 0; i < nd; i++)
+	{
+		ts->class_s[i] = ens_number_label(distinct[i]);
+		ts->class_l[i] = strlen(ts->class_s[i]);
+	}
+	ts->ycls = palloc_extended(sizeof(uint32_t) * Max(ts->n, 1), MCXT_ALLOC_HUGE);
+	for (r = 0; r < ts->n; r++)
+	{
+		uint32_t	lo = 0,
+					hi = nd;
+
+		while (lo < hi)
+		{
+			uint32_t	mid = (lo + hi) / 2;
+
+			if (distinct[mid] < ts->y[r])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		ts->ycls[r] = lo;
+	}
+}
+
+/*
+ * Task and classes.  task_requested 0 is 'auto': a text or boolean target,
+ * or an integer target with at most 50 distinct values, is classification.
+ * Regression targets must be finite and small enough for the model's
+ * 4-byte leaf values (the row adders note the first one that is not).
+ */
+void
+ens_trainset_target(EnsTrainSet *ts, int task_requested, bool integer_target,
+					const char *target_name)
+{
+	double	   *cp;
+	uint32_t	nd = 0;
+	size_t		r;
+
+	if (ts->target_text)
+	{
+		if (task_requested == ENS_REGRESSION)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("regression needs a numeric target, but \"%s\" holds labels", target_name)));
+		ts->task = ENS_CLASSIFICATION;
+		TextClasses(ts, target_name);
+	}
+	else
+	{
+		cp = palloc_extended(sizeof(double) * Max(ts->n, 1), MCXT_ALLOC_HUGE);
+		memcpy(cp, ts->y, sizeof(double) * ts->n);
+		qsort(cp, ts->n, sizeof(double), CmpDouble);
+		for (r = 0; r < ts->n && nd <= ENS_MAX_CLASSES; r++)
+			if (r == 0 || cp[r] != cp[nd - 1])
+				cp[nd++] = cp[r];
+		ts->task = task_requested ? task_requested :
+			(integer_target && nd <= 50 ? ENS_CLASSIFICATION : ENS_REGRESSION);
+		if (ts->task == ENS_CLASSIFICATION)
+		{
+			if (nd > ENS_MAX_CLASSES)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("target column \"%s\" has more than %d classes",
+								target_name, ENS_MAX_CLASSES),
+						 errhint("Use task => 'regression' for a continuous target.")));
+			NumericClasses(ts, cp, nd);
+		}
+		else if (ts->bad_row)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" holds a value a regression cannot use", target_name),
+					 errdetail("Row %zu as read has an infinite target or one beyond -1e38 or 1e38.",
+							   ts->bad_row),
+					 errhint("Filter such rows out or rescale the target.")));
+		pfree(cp);
+	}
+	if (ts->task == ENS_CLASSIFICATION && ts->K < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("target column \"%s\" has only one class", target_name),
+				 errhint("Classification needs at least two distinct target values.")));
+}
+
+void
+ens_trainset_split(EnsTrainSet *ts, double test_fraction, uint64_t seed)
+{
+	EnsStatus	rc;
+
+	rc = ens_split_rows(ts->ycls, ts->K, (uint32_t) ts->n, test_fraction, seed,
+						&ts->pa->al, &ts->train_rows, &ts->ntr, &ts->test_rows, &ts->nte);
+	ens_pg_check(rc, "the train/test split", NULL);
+	if (ts->ntr == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no rows left for training"),
+				 errhint("Lower test_fraction.")));
+}
+
+typedef struct CatOrder
+{
+	const char *s;
+	uint32_t	len;
+	uint64_t	count;
+	uint32_t	id;
+} CatOrder;
+
+static int
+CmpCatByCount(const void *a, const void *b)
+{
+	const CatOrder *x = a,
+			   *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
+}
+
+static int
+CmpCatByBytes(const void *a, const void *b)
+{
+	const CatOrder *x = a,
+			   *y = b;
+
+	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
+}
+
+/*
+ * Turn a categorical column's dictionary ids into codes of a sorted
+ * codebook of the categories seen in the training rows (the 255 most
+ * frequent there); every other category becomes missing, as an unseen one
+ * does at prediction.
+ */
+static void
+FinishCategorical(EnsTrainSet *ts, uint32_t f)
+{
+	EnsDict    *dict = ts->dicts[f];
+	EnsFeature *F = &ts->F[f];
+	double	   *v = ts->cols[f];
+	uint32_t	ndict = ens_dict_size(dict);
+	CatOrder   *co = palloc(sizeof(CatOrder) * Max(ndict, 1));
+	int32	   *map = palloc(sizeof(int32) * Max(ndict, 1));
+	uint64	   *seen = palloc0(sizeof(uint64) * Max(ndict, 1));
+	uint32_t	nd = 0,
+				keep,
+				i;
+	size_t		r;
+
+	for (i = 0; i < ts->ntr; i++)
+	{
+		double		x = v[ts->train_rows[i]];
+
+		if (!isnan(x))
+			seen[(uint32_t) x]++;
+	}
+	for (i = 0; i < ndict; i++)
+	{
+		map[i] = -1;
+		if (seen[i] == 0)
+			continue;
+		co[nd].s = ens_dict_get(dict, i, &co[nd].len, NULL);
+		co[nd].count = seen[i];
+		co[nd].id = i;
+		nd++;
+	}
+	keep = nd;
+	if (nd > ENS_MAX_CATEGORIES)
+	{
+		qsort(co, nd, sizeof(CatOrder), CmpCatByCount);
+		keep = ENS_MAX_CATEGORIES;
+	}
+	qsort(co, keep, sizeof(CatOrder), CmpCatByBytes);
+	F->n_bins = Max(keep, 1);
+	F->cats = palloc(sizeof(char *) * F->n_bins);
+	F->cat_len = palloc(sizeof(uint32_t) * F->n_bins);
+	for (i = 0; i < keep; i++)
+	{
+		F->cats[i] = pnstrdup(co[i].s, co[i].len);
+		F->cat_len[i] = co[i].len;
+		map[co[i].id] = (int32) i;
+	}
+	if (keep == 0)
+	{
+		F->cats[0] = pstrdup("");
+		F->cat_len[0] = 0;
+	}
+	for (r = 0; r < ts->n; r++)
+		if (!isnan(v[r]))
+		{
+			int32		m = map[(uint32_t) v[r]];
+
+			v[r] = m >= 0 ? (double) m : NAN;
+		}
+}
+
+/*
+ * Codebooks and bin edges from the training rows, then the bin matrix of
+ * every row; the raw columns are freed.
+ */
+void
+ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_names)
+{
+	uint32_t	f;
+	EnsStatus	rc;
+
+	ts->F = palloc0(sizeof(EnsFeature) * Max(ts->p, 1));
+	for (f = 0; f < ts->p; f++)
+	{
+		ts->F[f].name = ts->names[f];
+		ts->F[f].name_len = strlen(ts->names[f]);
+		ts->F[f].kind = ts->kinds[f];
+		if (ts->kinds[f] == ENS_CATEGORICAL)
+			FinishCategorical(ts, f);
+	}
+	(void) keep_category_names;
+	rc = ens_bin_columns((const double *const *) ts->cols, (uint32_t) ts->n, ts->p, ts->F,
+						 ts->train_rows, ts->ntr, seed, &ts->pa->al, &ts->X);
+	ens_pg_check(rc, "binning", NULL);
+	for (f = 0; f < ts->p; f++)
+	{
+		pfree(ts->cols[f]);
+		ts->cols[f] = NULL;
+	}
+	ts->pa->cur -= ts->counted;
+	ts->counted = 0;
+}
+
+/* The engine's view of the training rows (or of every row). */
+void
+ens_trainset_data(const EnsTrainSet *ts, EnsData *d, bool training_rows)
+{
+	memset(d, 0, sizeof(*d));
+	d->n_rows = (uint32_t) ts->n;
+	d->n_features = ts->p;
+	d->X = ts->X;
+	d->cls = ts->ycls;
+	d->y = ts->y;
+	d->rows = training_rows ? ts->train_rows : NULL;
+	d->n_use = training_rows ? ts->ntr : (uint32_t) ts->n;
+}
+
+/* An empty model over the training set's features and classes. */
+void
+ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm)
+{
+	memset(m, 0, sizeof(*m));
+	m->task = ts->task;
+	m->algorithm = algorithm;
+	m->n_features = ts->p;
+	m->n_classes = ts->task == ENS_CLASSIFICATION ? ts->K : 0;
+	m->features = ts->F;
+	m->classes = ts->class_s;
+	m->class_len = ts->class_l;
+}
