@@ -15,6 +15,7 @@ OBJS = \
 	src/forest_train.o \
 	src/ensemble_walk.o \
 	src/ensemble_format.o \
+	src/ensemble_reader.o \
 	src/ensemble_metrics.o \
 	src/ensemble_pg.o \
 	src/model_relation.o \

@@ -40,7 +40,7 @@
 #define ENS_MAX_NAME			4096	/* bytes in a name, label or category */
 #define ENS_MAX_ROWS			2000000000u
 
-#define ENS_FORMAT_VERSION	1
+#define ENS_FORMAT_VERSION	2	/* 1: 0.1.0 forests, still read */
 
 typedef enum EnsTask
 {
@@ -143,6 +143,14 @@ typedef struct EnsFeature
 	double	   *edges;			/* numeric */
 	const char **cats;			/* categorical, sorted by bytes, NUL-terminated */
 	uint32_t   *cat_len;
+	/*
+	 * Categorical with hashed values (the default since format 2): the model
+	 * keeps SipHash(salt, value) of each category, sorted, instead of its
+	 * text; cats/cat_len are then NULL.
+	 */
+	bool		hashed;
+	uint64_t	salt[2];
+	uint64_t   *cat_hash;
 } EnsFeature;
 
 typedef struct EnsModel
@@ -226,10 +234,11 @@ extern int64_t ens_category_code(const EnsFeature *f, const char *s, uint32_t le
  * rows; NULL: all n), so held-out rows never shape the model.
  */
 extern EnsStatus ens_bin_columns(const double *const *cols, uint32_t n,
-									   uint32_t p, EnsFeature *features,
-									   const uint32_t *edge_rows,
-									   uint32_t n_edge_rows, uint64_t seed,
-									   const EnsAlloc *al, uint8_t **X);
+								 uint32_t p, EnsFeature *features,
+								 const uint32_t *edge_rows,
+								 uint32_t n_edge_rows, uint64_t seed,
+								 const EnsAlloc *al, EnsInterruptFn intr,
+								 void *intr_arg, uint8_t **X);
 extern EnsStatus ens_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 									  double test_fraction, uint64_t seed,
 									  const EnsAlloc *al,

@@ -374,6 +374,23 @@ ens_category_code(const EnsFeature *f, const char *s, uint32_t len)
 	if (f->kind != ENS_CATEGORICAL)
 		return -1;
 	hi = f->n_bins;
+	if (f->hashed)
+	{
+		uint64_t	h = ens_siphash(f->salt[0], f->salt[1], s, len);
+
+		while (lo < hi)
+		{
+			uint32_t	mid = (lo + hi) >> 1;
+
+			if (f->cat_hash[mid] == h)
+				return mid;
+			if (f->cat_hash[mid] < h)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return -1;
+	}
 	while (lo < hi)
 	{
 		uint32_t	mid = (lo + hi) >> 1;
@@ -606,9 +623,10 @@ ens_dict_get(const EnsDict *d, uint32_t id, uint32_t *len, uint64_t *count)
  */
 EnsStatus
 ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
-				   EnsFeature *features, const uint32_t *edge_rows,
-				   uint32_t n_edge_rows, uint64_t seed,
-				   const EnsAlloc *al, uint8_t **X_out)
+				EnsFeature *features, const uint32_t *edge_rows,
+				uint32_t n_edge_rows, uint64_t seed,
+				const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+				uint8_t **X_out)
 {
 	uint8_t    *X;
 	uint32_t	f,
@@ -642,7 +660,15 @@ ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 			}
 		}
 		for (i = 0; i < n; i++)
+		{
+			/* polled every 64k values: about a millisecond apart */
+			if ((i & 0xFFFF) == 0 && intr && intr(intr_arg))
+			{
+				al->free(al->ctx, X);
+				return ENS_EINTR;
+			}
 			xf[(size_t) i * p] = ens_bin_value(F, c[i]);
+		}
 	}
 	*X_out = X;
 	return ENS_OK;

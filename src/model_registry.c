@@ -25,6 +25,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "mb/pg_wchar.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 #include "storage/itemptr.h"
@@ -37,20 +38,50 @@ static EnsCached slots[MAX_SLOTS];
 static uint64 slot_serial = 0;
 static uint64 use_clock = 0;
 
+/* Text inside a model must be valid in the database encoding. */
+static void
+CheckText(const char *s, uint32_t len, const char *what)
+{
+	if (!pg_verifymbstr(s, (int) len, true))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("invalid forest model: %s is not valid in the database encoding", what)));
+}
+
+static void
+CheckModelText(const EnsModel *m)
+{
+	uint32_t	f,
+				i;
+
+	for (f = 0; f < m->n_features; f++)
+	{
+		const EnsFeature *F = &m->features[f];
+
+		CheckText(F->name, F->name_len, "a feature name");
+		if (F->kind == ENS_CATEGORICAL && !F->hashed)
+			for (i = 0; i < F->n_bins; i++)
+				CheckText(F->cats[i], F->cat_len[i], "a category");
+	}
+	for (i = 0; i < m->n_classes; i++)
+		CheckText(m->classes[i], m->class_len[i], "a class label");
+}
+
 /* Parse a (possibly toasted) bytea into a model allocated in cxt. */
 EnsModel *
 ens_model_from_bytea(bytea *b, MemoryContext cxt)
 {
 	bytea	   *d = (bytea *) PG_DETOAST_DATUM_PACKED(PointerGetDatum(b));
-	EnsPgAlloc pa;
-	EnsModel *m;
-	EnsStatus rc;
+	EnsPgAlloc	pa;
+	EnsModel   *m;
+	EnsStatus	rc;
 	char		detail[256];
 
 	ens_pg_alloc_init(&pa, cxt, false);
 	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d),
-							&pa.al, &m, detail, sizeof(detail));
+						 &pa.al, &m, detail, sizeof(detail));
 	ens_pg_check(rc, "model", detail);
+	CheckModelText(m);
 	if ((Pointer) d != (Pointer) b)
 		pfree(d);
 	return m;
@@ -178,8 +209,9 @@ typedef struct RegCall
 	/* bytea model */
 	MemoryContext bcxt;
 	EnsModel *bmodel;
-	char		bkey[32];
-	int			bkey_len;
+	char	   *bkey;			/* TOAST pointer, or the whole model */
+	Size		bkey_len;
+	bool		bkey_ondisk;
 	/* row mapping */
 	Oid			rectype;
 	int32		rectypmod;
@@ -249,52 +281,47 @@ RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name)
 	}
 }
 
+/*
+ * The parsed model of a bytea argument, cached per call site.  A value
+ * stored out of line is known by its TOAST pointer (unique to the value);
+ * any other value by its full contents, compared byte for byte against the
+ * cached copy: a forged model that shares a length, a header and a checksum
+ * with another must never be scored with the other's trees.
+ */
 static EnsModel *
 ByteaModel(FunctionCallInfo fcinfo, RegCall *rc, int argno)
 {
 	Datum		raw = PG_GETARG_DATUM(argno);
 	struct varlena *v = (struct varlena *) DatumGetPointer(raw);
-	char		key[32];
-	int			klen;
+	bool		ondisk = VARATT_IS_EXTERNAL_ONDISK(v);
+	const char *key;
+	Size		klen;
 	bytea	   *d = NULL;
 
-	if (VARATT_IS_EXTERNAL_ONDISK(v))
+	if (ondisk)
 	{
+		key = (const char *) v;
 		klen = VARSIZE_EXTERNAL(v);
-		if (klen > (int) sizeof(key))
-			klen = sizeof(key);
-		memcpy(key, v, klen);
 	}
 	else
 	{
-		size_t		len;
-		const uint8 *p;
-
 		d = (bytea *) PG_DETOAST_DATUM_PACKED(raw);
-		len = VARSIZE_ANY_EXHDR(d);
-		p = (const uint8 *) VARDATA_ANY(d);
-		key[0] = 'I';
-		memcpy(key + 1, &len, sizeof(len));
-		klen = 1 + sizeof(len);
-		if (len >= 28)
-		{
-			/* the checksum trailer and the header identify the content */
-			memcpy(key + klen, p + len - 4, 4);
-			klen += 4;
-			memcpy(key + klen, p + 8, 16);
-			klen += 16;
-		}
+		key = VARDATA_ANY(d);
+		klen = VARSIZE_ANY_EXHDR(d);
 	}
-	if (rc->bmodel && rc->bkey_len == klen && memcmp(rc->bkey, key, klen) == 0)
+	if (rc->bmodel && rc->bkey_ondisk == ondisk && rc->bkey_len == klen &&
+		memcmp(rc->bkey, key, klen) == 0)
 		return rc->bmodel;
 	if (rc->bcxt)
 		MemoryContextDelete(rc->bcxt);
 	rc->bmodel = NULL;
-	rc->bcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "edupredict bytea forest",
+	rc->bcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "edupredict bytea model",
 									 ALLOCSET_DEFAULT_SIZES);
 	rc->bmodel = ens_model_from_bytea(d ? d : (bytea *) v, rc->bcxt);
+	rc->bkey = MemoryContextAllocHuge(rc->bcxt, Max(klen, 1));
 	memcpy(rc->bkey, key, klen);
 	rc->bkey_len = klen;
+	rc->bkey_ondisk = ondisk;
 	rc->map_serial = 0;
 	EnsureScratch(fcinfo, rc, rc->bmodel);
 	return rc->bmodel;

@@ -63,6 +63,7 @@ typedef struct EnsTrainSet
 	size_t		n,
 				cap;
 	size_t		counted;		/* bytes of raw columns counted in pa */
+	uint64_t	fingerprint;	/* order-free hash of the rows (canonical order) */
 	size_t		bad_row;		/* first row (1-based, as read) whose numeric
 								 * target is infinite or beyond +-1e38 */
 	EnsPgAlloc *pa;				/* counts raw columns against the cap */

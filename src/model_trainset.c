@@ -119,7 +119,7 @@ ens_trainset_canonical_order(EnsTrainSet *ts)
 			strhash[f] = DictHashes(ts->dicts[f]);
 	rc = ens_canonical_order(n, ts->p, (const double *const *) ts->cols,
 							 (const uint64_t *const *) strhash, ts->y, yhash,
-							 &ts->pa->al, ens_pg_interrupt, NULL, &perm, NULL);
+							 &ts->pa->al, ens_pg_interrupt, NULL, &perm, &ts->fingerprint);
 	ens_pg_check(rc, "model training", NULL);
 	tmp = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
 	for (f = 0; f <= ts->p; f++)
@@ -313,6 +313,7 @@ typedef struct CatOrder
 	const char *s;
 	uint32_t	len;
 	uint64_t	count;
+	uint64_t	hash;
 	uint32_t	id;
 } CatOrder;
 
@@ -342,8 +343,51 @@ CmpCatByBytes(const void *a, const void *b)
  * frequent there); every other category becomes missing, as an unseen one
  * does at prediction.
  */
+static int
+CmpCatByHash(const void *a, const void *b)
+{
+	const CatOrder *x = a,
+			   *y = b;
+
+	return x->hash < y->hash ? -1 : (x->hash > y->hash);
+}
+
+/*
+ * The codebook as keyed hashes, sorted: prediction still matches categories,
+ * the model bytes hold no category text.  The salt comes from the rows'
+ * fingerprint and the seed (deterministic, and not guessable without the
+ * data); on the rare collision the next salt is tried.
+ */
 static void
-FinishCategorical(EnsTrainSet *ts, uint32_t f)
+HashCodebook(EnsFeature *F, CatOrder *co, uint32_t keep, const uint64_t *hash_salt)
+{
+	uint64_t	attempt;
+	uint32_t	i;
+
+	for (attempt = 0;; attempt++)
+	{
+		bool		distinct = true;
+
+		F->salt[0] = ens_siphash(hash_salt[0], hash_salt[1], &attempt, sizeof(attempt));
+		F->salt[1] = ens_siphash(hash_salt[1], hash_salt[0], &attempt, sizeof(attempt));
+		for (i = 0; i < keep; i++)
+			co[i].hash = ens_siphash(F->salt[0], F->salt[1], co[i].s, co[i].len);
+		qsort(co, keep, sizeof(CatOrder), CmpCatByHash);
+		for (i = 1; i < keep; i++)
+			if (co[i].hash == co[i - 1].hash)
+				distinct = false;
+		if (distinct)
+			break;
+	}
+	F->hashed = true;
+	F->n_bins = Max(keep, 1);
+	F->cat_hash = palloc0(sizeof(uint64_t) * F->n_bins);
+	for (i = 0; i < keep; i++)
+		F->cat_hash[i] = co[i].hash;
+}
+
+static void
+FinishCategorical(EnsTrainSet *ts, uint32_t f, const uint64_t *hash_salt)
 {
 	EnsDict    *dict = ts->dicts[f];
 	EnsFeature *F = &ts->F[f];
@@ -380,21 +424,27 @@ FinishCategorical(EnsTrainSet *ts, uint32_t f)
 		qsort(co, nd, sizeof(CatOrder), CmpCatByCount);
 		keep = ENS_MAX_CATEGORIES;
 	}
-	qsort(co, keep, sizeof(CatOrder), CmpCatByBytes);
-	F->n_bins = Max(keep, 1);
-	F->cats = palloc(sizeof(char *) * F->n_bins);
-	F->cat_len = palloc(sizeof(uint32_t) * F->n_bins);
+	if (hash_salt)
+		HashCodebook(F, co, keep, hash_salt);
+	else
+	{
+		qsort(co, keep, sizeof(CatOrder), CmpCatByBytes);
+		F->n_bins = Max(keep, 1);
+		F->cats = palloc(sizeof(char *) * F->n_bins);
+		F->cat_len = palloc(sizeof(uint32_t) * F->n_bins);
+		for (i = 0; i < keep; i++)
+		{
+			F->cats[i] = pnstrdup(co[i].s, co[i].len);
+			F->cat_len[i] = co[i].len;
+		}
+		if (keep == 0)
+		{
+			F->cats[0] = pstrdup("");
+			F->cat_len[0] = 0;
+		}
+	}
 	for (i = 0; i < keep; i++)
-	{
-		F->cats[i] = pnstrdup(co[i].s, co[i].len);
-		F->cat_len[i] = co[i].len;
 		map[co[i].id] = (int32) i;
-	}
-	if (keep == 0)
-	{
-		F->cats[0] = pstrdup("");
-		F->cat_len[0] = 0;
-	}
 	for (r = 0; r < ts->n; r++)
 		if (!isnan(v[r]))
 		{
@@ -417,15 +467,16 @@ ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_names)
 	ts->F = palloc0(sizeof(EnsFeature) * Max(ts->p, 1));
 	for (f = 0; f < ts->p; f++)
 	{
+		uint64_t	salt[2] = {ts->fingerprint, seed ^ ((uint64_t) f << 32)};
+
 		ts->F[f].name = ts->names[f];
 		ts->F[f].name_len = strlen(ts->names[f]);
 		ts->F[f].kind = ts->kinds[f];
 		if (ts->kinds[f] == ENS_CATEGORICAL)
-			FinishCategorical(ts, f);
+			FinishCategorical(ts, f, keep_category_names ? NULL : salt);
 	}
-	(void) keep_category_names;
 	rc = ens_bin_columns((const double *const *) ts->cols, (uint32_t) ts->n, ts->p, ts->F,
-						 ts->train_rows, ts->ntr, seed, &ts->pa->al, &ts->X);
+						 ts->train_rows, ts->ntr, seed, &ts->pa->al, ens_pg_interrupt, NULL, &ts->X);
 	ens_pg_check(rc, "binning", NULL);
 	for (f = 0; f < ts->p; f++)
 	{

@@ -151,7 +151,7 @@ main(int argc, char **argv)
 	if (rc)
 		return fprintf(stderr, "split: %s\n", ens_strerror(rc)), 1;
 	rc = ens_bin_columns((const double *const *) cols, n, p, features, train, ntr,
-							seed, al, &X);
+							seed, al, NULL, NULL, &X);
 	if (rc)
 		return fprintf(stderr, "bin: %s\n", ens_strerror(rc)), 1;
 	t1 = Now();

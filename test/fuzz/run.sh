@@ -10,7 +10,7 @@ secs=${1:-${FUZZ_SECONDS:-60}}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 CC=${CC_FUZZ:-clang-14}
-SRC="src/ensemble_bins.c src/forest_train.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_metrics.c"
+SRC="src/ensemble_bins.c src/ensemble_order.c src/forest_train.c src/forest_params.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_reader.c src/ensemble_metrics.c"
 FLAGS="-g -O1 -pthread -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 echo "fuzz: building with $CC"
