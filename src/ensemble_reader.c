@@ -507,7 +507,12 @@ ParseCatSplit(Parser *ps, uint32_t t, uint32_t i, uint32_t nn, uint32_t nc,
 			ps->m->cats[cat_base + *a].bits[w] = bits;
 	}
 	if (ps->m)
+	{
+		/* children are never 0: a set child means the table is taken */
+		if (ps->m->cats[cat_base + *a].child != 0)
+			FAIL(ENS_ECORRUPT, "tree %u node %u: split table used twice", t, i);
 		ps->m->cats[cat_base + *a].child = (uint32_t) (node_base + child);
+	}
 	*a = (uint32_t) (cat_base + *a);
 	return ENS_OK;
 }
@@ -610,6 +615,10 @@ ParseTree(Parser *ps, uint32_t t)
 			ps->m->leafv[c->leafv + i] = v;
 	}
 	TRY(ParseNodes(ps, t, nn, nc, nl, cat_pos));
+	if (ps->m)
+		for (i = 0; i < nc; i++)
+			if (ps->m->cats[c->cats + i].child == 0)
+				FAIL(ENS_ECORRUPT, "tree %u: split table %u is not used", t, i);
 	c->nodes += nn;
 	c->cats += nc;
 	c->leafv += (uint64_t) nl * K;
@@ -736,6 +745,7 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 		return ENS_ENOMEM;
 	ens_hint_hugepages(block, total);
 	memset(block, 0, off[2]);
+	memset(block + off[12], 0, off[13] - off[12]);	/* split tables: taken marks */
 	m = (EnsModel *) block;
 	m->features = (EnsFeature *) (block + off[1]);
 	m->classes = c.K ? (const char **) (block + off[5]) : NULL;

@@ -1,43 +1,140 @@
 /*
- * fuzz_model.c - libFuzzer driver for the forest model deserialiser.
+ * fuzz_model.c - libFuzzer driver for the model reader (formats 1 and 2).
  *
  * Every input is parsed twice: as given (exercising the magic, version and
  * checksum checks), and with its CRC-32C trailer recomputed, so mutations
  * reach the structural validation behind the checksum.  A model that
- * parses is also used for one prediction on a row of NaNs and one on a row
- * of zeros, so a validation gap shows up as an ASan report, not silently.
+ * parses must then
+ *   - pass an independent check of its invariants (model_check.h),
+ *   - survive a round trip: a format-2 model serialises to exactly its
+ *     input bytes; a format-1 model serialises to format 2, which parses
+ *     back to the same bytes again and the same predictions,
+ *   - predict rows drawn from the input itself (NaN, infinities, zeros,
+ *     bin edges and arbitrary doubles), not only NaN and zero.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../src/ensemble.h"
+#include "model_check.h"
+
+static uint64_t
+Next(uint64_t *s)
+{
+	uint64_t	z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* one feature value: special values, an edge of its bins, or any double */
+static double
+RowValue(const EnsFeature *F, uint64_t *s)
+{
+	uint64_t	r = Next(s);
+	double		d;
+
+	switch (r % 6)
+	{
+		case 0:
+			return NAN;
+		case 1:
+			return (r & 64) ? INFINITY : -INFINITY;
+		case 2:
+			return 0.0;
+		case 3:
+			if (F->kind == ENS_NUMERIC && F->n_bins > 1)
+				return F->edges[(r >> 8) % (F->n_bins - 1)];
+			return (double) ((r >> 8) % (F->n_bins + 2));
+		case 4:
+			return (double) ((int64_t) (r >> 8) % 1000) / 7.0;
+		default:
+			memcpy(&d, &r, sizeof(d));
+			return d;
+	}
+}
+
+static void
+Predict(const EnsModel *m, uint64_t seed, double *out)
+{
+	double	   *x = malloc(sizeof(double) * m->n_features);
+	uint8_t    *xb = malloc(m->n_features);
+	uint32_t	f;
+
+	for (f = 0; f < m->n_features; f++)
+		x[f] = RowValue(&m->features[f], &seed);
+	ens_bin_row(m, x, xb);
+	ens_predict_binned(m, xb, out);
+	free(x);
+	free(xb);
+}
+
+static void
+RoundTrip(const EnsModel *m, const uint8_t *buf, size_t len)
+{
+	uint8_t    *b1,
+			   *b2;
+	size_t		l1,
+				l2;
+	EnsModel   *m2;
+	char		detail[256];
+	uint32_t	kk = m->n_classes ? m->n_classes : 1,
+				k;
+	double	   *o1 = malloc(sizeof(double) * kk),
+			   *o2 = malloc(sizeof(double) * kk);
+
+	if (ens_serialize(m, &ens_malloc_allocator, 0, &b1, &l1) != ENS_OK)
+		abort();
+	if (buf[4] == ENS_FORMAT_VERSION && (l1 != len || memcmp(b1, buf, len) != 0))
+	{
+		fprintf(stderr, "round trip changed the bytes\n");
+		abort();
+	}
+	if (ens_deserialize(b1, l1, &ens_malloc_allocator, &m2, detail, sizeof(detail)) != ENS_OK)
+	{
+		fprintf(stderr, "a serialised model does not parse: %s\n", detail);
+		abort();
+	}
+	if (ens_serialize(m2, &ens_malloc_allocator, 0, &b2, &l2) != ENS_OK ||
+		l2 != l1 || memcmp(b1, b2, l1) != 0)
+		abort();
+	Predict(m, len, o1);
+	Predict(m2, len, o2);
+	for (k = 0; k < kk; k++)
+		if (memcmp(&o1[k], &o2[k], sizeof(double)) != 0 && !(isnan(o1[k]) && isnan(o2[k])))
+		{
+			fprintf(stderr, "round trip changed a prediction\n");
+			abort();
+		}
+	ens_model_free(m2, &ens_malloc_allocator);
+	free(b1);
+	free(b2);
+	free(o1);
+	free(o2);
+}
 
 static void
 Exercise(const uint8_t *buf, size_t len)
 {
-	EnsModel *m;
+	EnsModel   *m;
 	char		detail[256];
+	uint64_t	seed = 0;
+	size_t		i;
 
 	if (ens_deserialize(buf, len, &ens_malloc_allocator, &m, detail,
-						   sizeof(detail)) == ENS_OK)
+						sizeof(detail)) == ENS_OK)
 	{
-		double	   *x = malloc(sizeof(double) * m->n_features);
-		uint8_t    *xb = malloc(m->n_features);
 		double	   *out = malloc(sizeof(double) * (m->n_classes ? m->n_classes : 1));
-		uint32_t	f;
+		int			r;
 
-		for (f = 0; f < m->n_features; f++)
-			x[f] = NAN;
-
-		ens_bin_row(m, x, xb);
-		ens_predict_binned(m, xb, out);
-		for (f = 0; f < m->n_features; f++)
-			x[f] = 0.0;
-		ens_bin_row(m, x, xb);
-		ens_predict_binned(m, xb, out);
-		free(x);
-		free(xb);
+		CheckModel(m);
+		RoundTrip(m, buf, len);
+		for (i = 0; i < len && i < 64; i++)
+			seed = seed * 131 + buf[i];
+		for (r = 0; r < 4; r++)
+			Predict(m, seed + (uint64_t) r, out);
 		free(out);
 		ens_model_free(m, &ens_malloc_allocator);
 	}

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Bounded fuzz run of the forest model deserialiser (libFuzzer + ASan/UBSan,
-# clang-14), plus the engine check under ASan.  Called by scripts/test.sh.
+# Bounded fuzz run of the model reader (libFuzzer + ASan/UBSan, clang-14),
+# plus the engine check under ASan.  Called by scripts/test.sh.
 #   test/fuzz/run.sh [SECONDS]      default 60 (FUZZ_SECONDS overrides)
-# Seeds: small models trained by engine_check (classification with missing
-# values, regression), so mutations start from valid structures.
+# Corpus: the committed test/fuzz/corpus (0.1.0 format-1 models, and one
+# model of each format-2 shape: text and hashed categorical codebooks,
+# multi-class, regression, boosted layouts), plus models trained afresh by
+# engine_check and make_seeds, so mutations start from valid structures.
+# A crash leaves its input in a temporary folder, never in the tree.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-${FUZZ_SECONDS:-60}}
@@ -11,10 +14,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 CC=${CC_FUZZ:-clang-14}
 SRC="src/ensemble_bins.c src/ensemble_order.c src/forest_train.c src/forest_params.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_reader.c src/ensemble_metrics.c"
+crashes=${TMPDIR:-/tmp}/edupredict-fuzz-crashes
 FLAGS="-g -O1 -pthread -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
 echo "fuzz: building with $CC"
 $CC $FLAGS -o "$work/engine_check" test/fuzz/engine_check.c $SRC -lm
+$CC $FLAGS -o "$work/make_seeds" test/fuzz/make_seeds.c $SRC -lm
 $CC $FLAGS -fsanitize=fuzzer -o "$work/fuzz_model" test/fuzz/fuzz_model.c $SRC -lm
 
 # seed models (and an ASan run of training, prediction and the round trip)
@@ -35,7 +40,8 @@ with open(f"{w}/reg.csv", "w") as f:
         f.write(f"{a:.4f},{b:.4f},{3*a - b + r.random()*0.1:.4f}\n")
 PY
 mkdir -p "$work/corpus"
-cp test/fuzz/corpus/* "$work/corpus/" 2>/dev/null || true  # optional extra seeds
+cp test/fuzz/corpus/*.bin "$work/corpus/"
+"$work/make_seeds" "$work/corpus"
 check() { "$@" >"$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }; }
 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/corpus/seed_cls.bin"
 check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bin"
@@ -45,7 +51,9 @@ cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
 echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model)"
 
 echo "fuzz: running the deserialiser for ${secs}s"
+mkdir -p "$crashes"
 "$work/fuzz_model" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$work/corpus" 2>"$work/fuzz.log" || { tail -50 "$work/fuzz.log"; exit 1; }
+  -artifact_prefix="$crashes/" -print_final_stats=1 "$work/corpus" 2>"$work/fuzz.log" ||
+  { tail -50 "$work/fuzz.log"; echo "fuzz: crash input kept in $crashes"; exit 1; }
 grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/fuzz.log" || true
 echo "fuzz: no crash"

@@ -1,0 +1,203 @@
+/*
+ * make_seeds.c - writes seed models for the fuzz corpus, one of each shape
+ * the reader accepts, trained by the engine on generated rows:
+ *
+ *   forest_cls_text.bin    3 classes, numeric + categorical (text codebook), NaNs
+ *   forest_cls_hashed.bin  the same with a hashed codebook
+ *   forest_reg.bin         regression with a categorical feature
+ *   boost_reg.bin          boosted layout (squared error): value leaves, base score
+ *   boost_softmax.bin      boosted layout, 3 classes (softmax): trees % 3 == 0
+ *
+ * The boosted seeds reuse regression trees under the boosted header, which
+ * is what the reader validates; seeds from the boosting trainer itself are
+ * added by test/fuzz/run.sh when it builds them.
+ *
+ *   make_seeds OUTDIR
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/ensemble.h"
+
+#define N 600
+#define P 3
+
+static const char *colours[] = {"blue", "green", "red", "teal", "violet"};
+
+static void
+Write(const char *dir, const char *name, const EnsModel *m)
+{
+	uint8_t    *buf;
+	size_t		len;
+	char		path[4096];
+	FILE	   *f;
+
+	if (ens_serialize(m, &ens_malloc_allocator, 0, &buf, &len) != ENS_OK)
+		exit(1);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0)
+	{
+		perror(path);
+		exit(1);
+	}
+	free(buf);
+}
+
+static uint64_t
+Rand(uint64_t *s)
+{
+	*s = *s * UINT64_C(6364136223846793005) + 1442695040888963407u;
+	return *s >> 33;
+}
+
+int
+main(int argc, char **argv)
+{
+	const EnsAlloc *al = &ens_malloc_allocator;
+	double	   *cols[P],
+				y[N];
+	uint32_t	ycls[N],
+				i,
+				f;
+	uint64_t	s = 7;
+	EnsFeature	F[P];
+	EnsModel	m;
+	EnsData		d;
+	ForestParams fp;
+	uint8_t    *X;
+	const char *classes[3] = {"dropout", "enrolled", "graduate"};
+	uint32_t	class_len[3] = {7, 8, 8};
+	uint32_t	cat_len[5];
+	double		base[3] = {0.25, -0.5, 0.1};
+	int			hashed;
+
+	if (argc != 2)
+		return fprintf(stderr, "usage: make_seeds OUTDIR\n"), 2;
+	for (f = 0; f < P; f++)
+		cols[f] = malloc(sizeof(double) * N);
+	for (i = 0; i < N; i++)
+	{
+		cols[0][i] = Rand(&s) % 10 == 0 ? NAN : (double) (Rand(&s) % 1000) / 100;
+		cols[1][i] = Rand(&s) % 8 == 0 ? NAN : (double) (Rand(&s) % 5);
+		cols[2][i] = (double) (Rand(&s) % 2);
+		ycls[i] = (uint32_t) ((isnan(cols[0][i]) ? 0 : (int) cols[0][i] / 4) +
+							  (cols[1][i] == 2 ? 1 : 0)) % 3;
+		y[i] = (isnan(cols[0][i]) ? 1 : cols[0][i]) * (cols[1][i] == 3 ? 2 : 1) + cols[2][i];
+	}
+	for (f = 0; f < 5; f++)
+		cat_len[f] = strlen(colours[f]);
+
+	for (hashed = 0; hashed <= 1; hashed++)
+	{
+		memset(F, 0, sizeof(F));
+		F[0].name = "score";
+		F[1].name = "colour";
+		F[2].name = "flag";
+		for (f = 0; f < P; f++)
+		{
+			F[f].name_len = strlen(F[f].name);
+			F[f].kind = f == 1 ? ENS_CATEGORICAL : ENS_NUMERIC;
+		}
+		F[1].n_bins = 5;
+		if (hashed)
+		{
+			uint64_t   *h = malloc(sizeof(uint64_t) * 5);
+
+			F[1].hashed = true;
+			F[1].salt[0] = 11;
+			F[1].salt[1] = 13;
+			for (f = 0; f < 5; f++)
+				h[f] = ens_siphash(11, 13, colours[f], cat_len[f]);
+			/* codes follow the hash order, as training makes them */
+			for (f = 1; f < 5; f++)
+			{
+				uint64_t	v = h[f];
+				uint32_t	j = f;
+
+				while (j > 0 && h[j - 1] > v)
+				{
+					h[j] = h[j - 1];
+					j--;
+				}
+				h[j] = v;
+			}
+			F[1].cat_hash = h;
+		}
+		else
+		{
+			F[1].cats = colours;
+			F[1].cat_len = cat_len;
+		}
+		if (ens_bin_columns((const double *const *) cols, N, P, F, NULL, 0, 1, al, NULL, NULL, &X))
+			return 1;
+
+		memset(&m, 0, sizeof(m));
+		m.task = ENS_CLASSIFICATION;
+		m.algorithm = ENS_FOREST;
+		m.n_features = P;
+		m.n_classes = 3;
+		m.features = F;
+		m.classes = classes;
+		m.class_len = class_len;
+		memset(&d, 0, sizeof(d));
+		d.n_rows = d.n_use = N;
+		d.n_features = P;
+		d.X = X;
+		d.cls = ycls;
+		d.y = y;
+		forest_params_default(&fp);
+		fp.task = ENS_CLASSIFICATION;
+		fp.n_classes = 3;
+		fp.n_trees = 4;
+		fp.max_depth = 5;
+		fp.n_threads = 1;
+		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL) != ENS_OK)
+			return 1;
+		Write(argv[1], hashed ? "forest_cls_hashed.bin" : "forest_cls_text.bin", &m);
+		ens_model_free(&m, al);
+
+		if (hashed)
+		{
+			free(F[1].cat_hash);
+			break;
+		}
+		/* regression, then the same trees under boosted headers */
+		memset(&m, 0, sizeof(m));
+		m.task = ENS_REGRESSION;
+		m.algorithm = ENS_FOREST;
+		m.n_features = P;
+		m.features = F;
+		fp.task = ENS_REGRESSION;
+		fp.n_classes = 0;
+		fp.n_trees = 6;
+		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL) != ENS_OK)
+			return 1;
+		Write(argv[1], "forest_reg.bin", &m);
+		m.algorithm = ENS_BOOST;
+		m.objective = ENS_OBJ_SQUARED;
+		m.n_outputs = 1;
+		m.base_score = base;
+		Write(argv[1], "boost_reg.bin", &m);
+		m.task = ENS_CLASSIFICATION;
+		m.n_classes = 3;
+		m.classes = classes;
+		m.class_len = class_len;
+		m.objective = ENS_OBJ_SOFTMAX;
+		m.n_outputs = 3;
+		Write(argv[1], "boost_softmax.bin", &m);
+		m.base_score = NULL;
+		ens_model_free(&m, al);
+		free(X);
+		free(F[0].edges);
+		free(F[2].edges);
+	}
+	free(X);
+	free(F[0].edges);
+	free(F[2].edges);
+	for (f = 0; f < P; f++)
+		free(cols[f]);
+	return 0;
+}
