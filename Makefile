@@ -26,6 +26,7 @@ OBJS = \
 	src/ensemble_order.o \
 	src/model_rows.o \
 	src/model_registry.o \
+	src/model_predict.o \
 	src/model_evaluate.o \
 	src/forest_agg.o \
 	src/spectral.o \

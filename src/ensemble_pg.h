@@ -71,7 +71,7 @@ typedef struct EnsCached
 	char	   *target;
 } EnsCached;
 
-extern EnsCached *ens_registry_get(const char *name);
+extern EnsCached *ens_registry_get(const char *name, int32 version);
 extern EnsModel *ens_model_from_bytea(bytea *b, MemoryContext cxt);
 
 #endif							/* EDUPREDICT_ENSEMBLE_PG_H */

@@ -34,18 +34,17 @@ PutMetric(ReturnSetInfo *rsinfo, const char *name, double v)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, vals, nulls);
 }
 
-PG_FUNCTION_INFO_V1(forest_evaluate);
-Datum
-forest_evaluate(PG_FUNCTION_ARGS)
+static void
+EvaluateVersion(FunctionCallInfo fcinfo, int32 version)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	Oid			relid = PG_GETARG_OID(1);
-	EnsCached *slot;
-	EnsModel *m;
+	EnsCached  *slot;
+	EnsModel   *m;
 
 	InitMaterializedSRF(fcinfo, 0);
-	slot = ens_registry_get(name);
+	slot = ens_registry_get(name, version);
 	m = slot->model;
 	/* the relation may itself call predict(): keep this model in the cache */
 	slot->pins++;
@@ -58,6 +57,38 @@ forest_evaluate(PG_FUNCTION_ARGS)
 		slot->pins--;
 	}
 	PG_END_TRY();
+}
+
+/* 0.1.0: evaluate(model_name, relation), STRICT */
+PG_FUNCTION_INFO_V1(forest_evaluate);
+Datum
+forest_evaluate(PG_FUNCTION_ARGS)
+{
+	EvaluateVersion(fcinfo, 0);
+	return (Datum) 0;
+}
+
+/* 0.2.0: evaluate(model_name, relation, version); a NULL version is the deployed one */
+PG_FUNCTION_INFO_V1(model_evaluate);
+Datum
+model_evaluate(PG_FUNCTION_ARGS)
+{
+	int32		version = 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	{
+		InitMaterializedSRF(fcinfo, 0);		/* no rows */
+		return (Datum) 0;
+	}
+	if (!PG_ARGISNULL(2))
+	{
+		version = PG_GETARG_INT32(2);
+		if (version <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("version must be positive, or NULL for the deployed version")));
+	}
+	EvaluateVersion(fcinfo, version);
 	return (Datum) 0;
 }
 

@@ -1,5 +1,6 @@
 /*
- * model_registry.c - prediction with registry and bytea models.
+ * model_registry.c - registry models: lookup by name and version, the
+ * per-backend cache of parsed models, and parsing of model bytes.
  *
  * Caching: a registry model is identified by its row (id) and the row
  * version (xmin and ctid: a row updated twice in one transaction keeps its
@@ -88,42 +89,98 @@ ens_model_from_bytea(bytea *b, MemoryContext cxt)
 }
 
 static void
-NoSuchModel(const char *name)
+NoSuchModel(const char *name, int32 version)
 {
+	if (version > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" has no version %d", name, version),
+				 errhint("edupredict.model_list shows the versions you can use.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
 			 errmsg("model \"%s\" does not exist", name),
-			 errhint("Train it with edupredict.train_forest() or check edupredict.models.")));
+			 errhint("Train it with edupredict.train_forest() or check edupredict.model_list.")));
 }
 
-EnsCached *
-ens_registry_get(const char *name)
+/* the registry row to use: a version, or the deployed one, else the newest */
+static void
+LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerData *ctid)
 {
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		values[1];
-	int			ret,
-				i,
-				nslots = Min(edupredict_forest_cache_models, MAX_SLOTS);
+	Oid			argtypes[2] = {TEXTOID, INT4OID};
+	Datum		values[2];
+	int			ret;
 	bool		isnull;
-	int64		id,
-				xmin;
-	ItemPointerData ctid;
-	EnsCached *slot = NULL;
 
 	values[0] = CStringGetTextDatum(name);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args("SELECT m.id, m.xmin::text::bigint, m.ctid FROM edupredict.models m "
-								"WHERE m.name = $1 ORDER BY m.deployed DESC, m.version DESC LIMIT 1",
-								1, argtypes, values, NULL, true, 1);
+	values[1] = Int32GetDatum(version);
+	if (version > 0)
+		ret = SPI_execute_with_args("SELECT m.id, m.xmin::text::bigint, m.ctid FROM edupredict.models m "
+									"WHERE m.name OPERATOR(pg_catalog.=) $1 "
+									"AND m.version OPERATOR(pg_catalog.=) $2",
+									2, argtypes, values, NULL, true, 1);
+	else
+		ret = SPI_execute_with_args("SELECT m.id, m.xmin::text::bigint, m.ctid FROM edupredict.models m "
+									"WHERE m.name OPERATOR(pg_catalog.=) $1 "
+									"ORDER BY m.deployed DESC, m.version DESC LIMIT 1",
+									1, argtypes, values, NULL, true, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "registry lookup failed: %s", SPI_result_code_string(ret));
 	if (SPI_processed == 0)
-		NoSuchModel(name);
-	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	xmin = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	ctid = *(ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+		NoSuchModel(name, version);
+	*id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	*xmin = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	*ctid = *(ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+}
 
+/* an empty slot, else the least recently used unpinned one */
+static EnsCached *
+ChooseSlot(void)
+{
+	int			i,
+				nslots = Min(edupredict_forest_cache_models, MAX_SLOTS);
+	EnsCached  *slot = NULL;
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].model == NULL)
+			return &slots[i];
+	for (i = 0; i < nslots; i++)
+		if (slots[i].pins == 0 && (slot == NULL || slots[i].last_used < slot->last_used))
+			slot = &slots[i];
+	for (i = nslots; i < MAX_SLOTS && slot == NULL; i++)
+		if (slots[i].model == NULL)
+			slot = &slots[i];
+	if (slot == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many models in use at once")));
+	/* unpinned slots beyond a lowered setting are dropped */
+	for (i = nslots; i < MAX_SLOTS; i++)
+		if (slots[i].model && slots[i].pins == 0 && &slots[i] != slot)
+		{
+			MemoryContextDelete(slots[i].cxt);
+			slots[i].model = NULL;
+			slots[i].serial = ++slot_serial;
+		}
+	return slot;
+}
+
+/*
+ * The parsed model of a registry row (version <= 0: the deployed version,
+ * else the newest), through the per-backend cache.  The row is read with
+ * the caller's rights, so row-level security decides what a role sees.
+ */
+EnsCached *
+ens_registry_get(const char *name, int32 version)
+{
+	int			i;
+	int64		id,
+				xmin;
+	ItemPointerData ctid;
+	EnsCached  *slot = NULL;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	LookupRow(name, version, &id, &xmin, &ctid);
 	for (i = 0; i < MAX_SLOTS; i++)
 		if (slots[i].model && slots[i].id == id && slots[i].xmin == xmin &&
 			ItemPointerEquals(&slots[i].ctid, &ctid))
@@ -136,51 +193,26 @@ ens_registry_get(const char *name)
 		Oid			idtype[1] = {INT8OID};
 		Datum		idval[1];
 		MemoryContext cxt;
-		EnsModel *m;
+		EnsModel   *m;
 		Datum		bd;
+		bool		isnull;
+		int			ret;
 
 		idval[0] = Int64GetDatum(id);
-		ret = SPI_execute_with_args("SELECT m.model FROM edupredict.models m WHERE m.id = $1",
+		ret = SPI_execute_with_args("SELECT m.model FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",
 									1, idtype, idval, NULL, true, 1);
 		if (ret != SPI_OK_SELECT || SPI_processed != 1)
-			NoSuchModel(name);
+			NoSuchModel(name, version);
 		bd = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 		if (isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_EXCEPTION),
 					 errmsg("model \"%s\" has no model data", name)));
 		/* parse under a transient parent; keep it only on success */
-		cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict cached forest",
+		cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict cached model",
 									ALLOCSET_DEFAULT_SIZES);
 		m = ens_model_from_bytea((bytea *) DatumGetPointer(bd), cxt);
-
-		/* choose a slot: empty, else the least recently used unpinned one */
-		for (i = 0; i < nslots; i++)
-			if (slots[i].model == NULL)
-			{
-				slot = &slots[i];
-				break;
-			}
-		if (slot == NULL)
-			for (i = 0; i < nslots; i++)
-				if (slots[i].pins == 0 && (slot == NULL || slots[i].last_used < slot->last_used))
-					slot = &slots[i];
-		if (slot == NULL)
-			for (i = nslots; i < MAX_SLOTS && slot == NULL; i++)
-				if (slots[i].model == NULL)
-					slot = &slots[i];
-		if (slot == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many forest models in use at once")));
-		/* unpinned slots beyond a lowered setting are dropped */
-		for (i = nslots; i < MAX_SLOTS; i++)
-			if (slots[i].model && slots[i].pins == 0 && &slots[i] != slot)
-			{
-				MemoryContextDelete(slots[i].cxt);
-				slots[i].model = NULL;
-				slots[i].serial = ++slot_serial;
-			}
+		slot = ChooseSlot();
 		if (slot->model)
 			MemoryContextDelete(slot->cxt);
 		MemoryContextSetParent(cxt, TopMemoryContext);
@@ -195,461 +227,4 @@ ens_registry_get(const char *name)
 	slot->last_used = ++use_clock;
 	SPI_finish();
 	return slot;
-}
-
-/* ---------- per-call state ---------- */
-
-typedef struct RegCall
-{
-	/* registry model */
-	char	   *name;
-	int			name_len;
-	EnsCached *slot;
-	uint64		serial;
-	/* bytea model */
-	MemoryContext bcxt;
-	EnsModel *bmodel;
-	char	   *bkey;			/* TOAST pointer, or the whole model */
-	Size		bkey_len;
-	bool		bkey_ondisk;
-	/* row mapping */
-	Oid			rectype;
-	int32		rectypmod;
-	uint64		map_serial;
-	int			natts;
-	TupleDesc	tupdesc;		/* copy, for deforming */
-	int		   *attidx;			/* per model feature */
-	Oid		   *attbase;
-	Datum	   *values;
-	bool	   *nulls;
-	/* scratch */
-	uint32_t	n_features;
-	uint32_t	n_out;
-	double	   *x;
-	uint8_t    *xb;
-	double	   *out;
-} RegCall;
-
-static RegCall *
-GetCall(FunctionCallInfo fcinfo)
-{
-	RegCall    *rc = (RegCall *) fcinfo->flinfo->fn_extra;
-
-	if (rc == NULL)
-	{
-		rc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RegCall));
-		fcinfo->flinfo->fn_extra = rc;
-	}
-	return rc;
-}
-
-static void
-EnsureScratch(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m)
-{
-	uint32_t	nout = m->task == ENS_CLASSIFICATION ? m->n_classes : 1;
-
-	if (rc->n_features == m->n_features && rc->n_out == nout && rc->x)
-		return;
-	rc->x = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(double) * m->n_features);
-	rc->xb = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, m->n_features);
-	rc->out = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(double) * nout);
-	rc->n_features = m->n_features;
-	rc->n_out = nout;
-}
-
-static EnsModel *
-RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name)
-{
-	int			len = VARSIZE_ANY_EXHDR(name);
-
-	if (rc->slot && rc->slot->serial == rc->serial && rc->name_len == len &&
-		memcmp(rc->name, VARDATA_ANY(name), len) == 0)
-		return rc->slot->model;
-	{
-		char	   *cname = text_to_cstring(name);
-		EnsCached *slot = ens_registry_get(cname);
-
-		if (rc->name)
-			pfree(rc->name);
-		rc->name = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, cname);
-		rc->name_len = len;
-		rc->slot = slot;
-		rc->serial = slot->serial;
-		rc->map_serial = 0;
-		EnsureScratch(fcinfo, rc, slot->model);
-		return slot->model;
-	}
-}
-
-/*
- * The parsed model of a bytea argument, cached per call site.  A value
- * stored out of line is known by its TOAST pointer (unique to the value);
- * any other value by its full contents, compared byte for byte against the
- * cached copy: a forged model that shares a length, a header and a checksum
- * with another must never be scored with the other's trees.
- */
-static EnsModel *
-ByteaModel(FunctionCallInfo fcinfo, RegCall *rc, int argno)
-{
-	Datum		raw = PG_GETARG_DATUM(argno);
-	struct varlena *v = (struct varlena *) DatumGetPointer(raw);
-	bool		ondisk = VARATT_IS_EXTERNAL_ONDISK(v);
-	const char *key;
-	Size		klen;
-	bytea	   *d = NULL;
-
-	if (ondisk)
-	{
-		key = (const char *) v;
-		klen = VARSIZE_EXTERNAL(v);
-	}
-	else
-	{
-		d = (bytea *) PG_DETOAST_DATUM_PACKED(raw);
-		key = VARDATA_ANY(d);
-		klen = VARSIZE_ANY_EXHDR(d);
-	}
-	if (rc->bmodel && rc->bkey_ondisk == ondisk && rc->bkey_len == klen &&
-		memcmp(rc->bkey, key, klen) == 0)
-		return rc->bmodel;
-	if (rc->bcxt)
-		MemoryContextDelete(rc->bcxt);
-	rc->bmodel = NULL;
-	rc->bcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "edupredict bytea model",
-									 ALLOCSET_DEFAULT_SIZES);
-	rc->bmodel = ens_model_from_bytea(d ? d : (bytea *) v, rc->bcxt);
-	rc->bkey = MemoryContextAllocHuge(rc->bcxt, Max(klen, 1));
-	memcpy(rc->bkey, key, klen);
-	rc->bkey_len = klen;
-	rc->bkey_ondisk = ondisk;
-	rc->map_serial = 0;
-	EnsureScratch(fcinfo, rc, rc->bmodel);
-	return rc->bmodel;
-}
-
-/* ---------- inputs ---------- */
-
-static void
-ArrayInput(RegCall *rc, const EnsModel *m, ArrayType *arr)
-{
-	int			n,
-				i;
-	Datum	   *el;
-	bool	   *nl;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("features must be a one-dimensional array")));
-	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-	if (n != (int) m->n_features)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("features has %d elements, the model expects %u", n, m->n_features)));
-	if (!ARR_HASNULL(arr))
-	{
-		const double *src = (const double *) (((const char *) arr) + ARR_OVERHEAD_NONULLS(1));
-
-		memcpy(rc->x, src, sizeof(double) * n);
-	}
-	else
-	{
-		deconstruct_array(arr, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &el, &nl, &n);
-		for (i = 0; i < n; i++)
-			rc->x[i] = nl[i] ? NAN : DatumGetFloat8(el[i]);
-		pfree(el);
-		pfree(nl);
-	}
-}
-
-static void
-RowInput(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m, HeapTupleHeader rec,
-		 const char *model_name)
-{
-	Oid			tupType = HeapTupleHeaderGetTypeId(rec);
-	int32		tupTypmod = HeapTupleHeaderGetTypMod(rec);
-	HeapTupleData tuple;
-	uint32_t	f;
-	uint64		ms = rc->slot ? rc->serial : (uint64) (uintptr_t) m;
-
-	if (rc->map_serial != ms || rc->rectype != tupType || rc->rectypmod != tupTypmod)
-	{
-		TupleDesc	td = lookup_rowtype_tupdesc(tupType, tupTypmod);
-		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		rc->natts = td->natts;
-		rc->attidx = palloc(sizeof(int) * m->n_features);
-		rc->attbase = palloc(sizeof(Oid) * m->n_features);
-		rc->values = palloc(sizeof(Datum) * Max(td->natts, 1));
-		rc->nulls = palloc(sizeof(bool) * Max(td->natts, 1));
-		for (f = 0; f < m->n_features; f++)
-		{
-			int			i,
-						found = -1;
-
-			for (i = 0; i < td->natts; i++)
-			{
-				Form_pg_attribute att = TupleDescAttr(td, i);
-
-				if (!att->attisdropped && strcmp(NameStr(att->attname), m->features[f].name) == 0)
-				{
-					found = i;
-					break;
-				}
-			}
-			if (found < 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("column \"%s\" needed by model \"%s\" is missing from the row",
-								m->features[f].name, model_name)));
-			rc->attidx[f] = found;
-			rc->attbase[f] = getBaseType(TupleDescAttr(td, found)->atttypid);
-			{
-				int			k = ens_type_kind(rc->attbase[f]);
-
-				if (m->features[f].kind == ENS_NUMERIC && k != ENS_NUMERIC)
-					ereport(ERROR,
-							(errcode(ERRCODE_DATATYPE_MISMATCH),
-							 errmsg("column \"%s\" has type %s, but model \"%s\" uses it as a number",
-									m->features[f].name, format_type_be(rc->attbase[f]), model_name)));
-			}
-		}
-		rc->tupdesc = CreateTupleDescCopy(td);
-		MemoryContextSwitchTo(old);
-		ReleaseTupleDesc(td);
-		rc->rectype = tupType;
-		rc->rectypmod = tupTypmod;
-		rc->map_serial = ms;
-	}
-	tuple.t_len = HeapTupleHeaderGetDatumLength(rec);
-	ItemPointerSetInvalid(&(tuple.t_self));
-	tuple.t_tableOid = InvalidOid;
-	tuple.t_data = rec;
-	heap_deform_tuple(&tuple, rc->tupdesc, rc->values, rc->nulls);
-	for (f = 0; f < m->n_features; f++)
-	{
-		int			i = rc->attidx[f];
-
-		if (rc->nulls[i])
-			rc->x[f] = NAN;
-		else if (m->features[f].kind == ENS_NUMERIC)
-			rc->x[f] = ens_datum_to_double(rc->values[i], rc->attbase[f]);
-		else
-		{
-			uint32_t	len;
-			char	   *s = ens_datum_to_text(rc->values[i], rc->attbase[f], &len);
-			int64_t		code = ens_category_code(&m->features[f], s, len);
-
-			rc->x[f] = code >= 0 ? (double) code : NAN;
-		}
-	}
-}
-
-static void
-Predict(RegCall *rc, const EnsModel *m)
-{
-	ens_bin_row(m, rc->x, rc->xb);
-	ens_predict_binned(m, rc->xb, rc->out);
-}
-
-static Datum
-LabelOrValue(const EnsModel *m, const double *out)
-{
-	if (m->task == ENS_CLASSIFICATION)
-	{
-		uint32_t	k = ens_argmax(out, m->n_classes);
-
-		return PointerGetDatum(cstring_to_text_with_len(m->classes[k], m->class_len[k]));
-	}
-	return CStringGetTextDatum(float8out_internal(out[0]));
-}
-
-static Datum
-ProbaArray(const EnsModel *m, const double *out, const char *what)
-{
-	Datum	   *d;
-	uint32_t	k;
-
-	if (m->task != ENS_CLASSIFICATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("%s is a regression model", what),
-				 errhint("Use predict() for regression models.")));
-	d = palloc(sizeof(Datum) * m->n_classes);
-	for (k = 0; k < m->n_classes; k++)
-		d[k] = Float8GetDatum(out[k]);
-	return PointerGetDatum(construct_array(d, m->n_classes, FLOAT8OID, 8, FLOAT8PASSBYVAL,
-										   TYPALIGN_DOUBLE));
-}
-
-static char *
-QuotedName(text *name)
-{
-	return text_to_cstring(name);
-}
-
-/* ---------- SQL functions ---------- */
-
-PG_FUNCTION_INFO_V1(forest_predict_row);
-Datum
-forest_predict_row(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	text	   *name = PG_GETARG_TEXT_PP(0);
-	EnsModel *m = RegistryModel(fcinfo, rc, name);
-
-	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
-	Predict(rc, m);
-	PG_RETURN_DATUM(LabelOrValue(m, rc->out));
-}
-
-PG_FUNCTION_INFO_V1(forest_predict_array);
-Datum
-forest_predict_array(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
-
-	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
-	Predict(rc, m);
-	PG_RETURN_DATUM(LabelOrValue(m, rc->out));
-}
-
-PG_FUNCTION_INFO_V1(forest_predict_proba_row);
-Datum
-forest_predict_proba_row(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
-
-	if (m->task != ENS_CLASSIFICATION)
-		ProbaArray(m, NULL, psprintf("model \"%s\"", rc->name));
-	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
-	Predict(rc, m);
-	PG_RETURN_DATUM(ProbaArray(m, rc->out, NULL));
-}
-
-PG_FUNCTION_INFO_V1(forest_predict_proba_array);
-Datum
-forest_predict_proba_array(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
-
-	if (m->task != ENS_CLASSIFICATION)
-		ProbaArray(m, NULL, psprintf("model \"%s\"", rc->name));
-	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
-	Predict(rc, m);
-	PG_RETURN_DATUM(ProbaArray(m, rc->out, NULL));
-}
-
-PG_FUNCTION_INFO_V1(forest_predict_proba_row_class);
-Datum
-forest_predict_proba_row_class(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
-	text	   *cls = PG_GETARG_TEXT_PP(2);
-	uint32_t	k;
-
-	if (m->task != ENS_CLASSIFICATION)
-		ProbaArray(m, NULL, psprintf("model \"%s\"", rc->name));
-	for (k = 0; k < m->n_classes; k++)
-		if (ens_bytes_cmp(m->classes[k], m->class_len[k], VARDATA_ANY(cls),
-							 VARSIZE_ANY_EXHDR(cls)) == 0)
-			break;
-	if (k == m->n_classes)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("model \"%s\" has no class \"%s\"", rc->name, text_to_cstring(cls)),
-				 errhint("edupredict.model_classes('%s') lists the classes.", rc->name)));
-	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
-	Predict(rc, m);
-	PG_RETURN_FLOAT8(rc->out[k]);
-}
-
-PG_FUNCTION_INFO_V1(forest_model_classes);
-Datum
-forest_model_classes(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0));
-	Datum	   *d;
-	uint32_t	k;
-
-	if (m->task != ENS_CLASSIFICATION)
-		PG_RETURN_NULL();
-	d = palloc(sizeof(Datum) * m->n_classes);
-	for (k = 0; k < m->n_classes; k++)
-		d[k] = PointerGetDatum(cstring_to_text_with_len(m->classes[k], m->class_len[k]));
-	PG_RETURN_ARRAYTYPE_P(construct_array(d, m->n_classes, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
-PG_FUNCTION_INFO_V1(forest_feature_importance);
-Datum
-forest_feature_importance(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	char	   *name = QuotedName(PG_GETARG_TEXT_PP(0));
-	EnsCached *slot;
-	EnsModel *m;
-	uint32_t	f;
-	uint32_t   *ord;
-
-	InitMaterializedSRF(fcinfo, 0);
-	slot = ens_registry_get(name);
-	m = slot->model;
-	ord = palloc(sizeof(uint32_t) * m->n_features);
-	for (f = 0; f < m->n_features; f++)
-		ord[f] = f;
-	/* by importance, descending; ties by position */
-	for (f = 1; f < m->n_features; f++)
-	{
-		uint32_t	o = ord[f],
-					j = f;
-
-		while (j > 0 && m->importance[ord[j - 1]] < m->importance[o])
-		{
-			ord[j] = ord[j - 1];
-			j--;
-		}
-		ord[j] = o;
-	}
-	for (f = 0; f < m->n_features; f++)
-	{
-		Datum		v[2];
-		bool		n[2] = {false, false};
-		const EnsFeature *F = &m->features[ord[f]];
-
-		v[0] = PointerGetDatum(cstring_to_text_with_len(F->name, F->name_len));
-		v[1] = Float8GetDatum(m->importance[ord[f]]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
-	}
-	return (Datum) 0;
-}
-
-PG_FUNCTION_INFO_V1(forest_predict_bytea);
-Datum
-forest_predict_bytea(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel *m = ByteaModel(fcinfo, rc, 0);
-
-	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
-	Predict(rc, m);
-	PG_RETURN_DATUM(LabelOrValue(m, rc->out));
-}
-
-PG_FUNCTION_INFO_V1(forest_predict_proba_bytea);
-Datum
-forest_predict_proba_bytea(PG_FUNCTION_ARGS)
-{
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel *m = ByteaModel(fcinfo, rc, 0);
-
-	if (m->task != ENS_CLASSIFICATION)
-		ProbaArray(m, NULL, "the model");
-	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
-	Predict(rc, m);
-	PG_RETURN_DATUM(ProbaArray(m, rc->out, "the model"));
 }

@@ -1,0 +1,60 @@
+
+-- Models: a version argument on every function that reads a registry model
+-- (NULL: the deployed version, else the newest).  The 0.1.0 signatures stay
+-- as they were, so views and functions that call them keep working.
+
+CREATE FUNCTION edupredict.predict(model_name text, "row" record, version int)
+RETURNS text
+AS 'MODULE_PATHNAME', 'model_predict_row'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict(text, record, int) IS
+'class label or value as text of one version of a registry model for a row (version NULL: the deployed one, else the newest)';
+
+CREATE FUNCTION edupredict.predict(model_name text, features float8[], version int)
+RETURNS text
+AS 'MODULE_PATHNAME', 'model_predict_array'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict(text, float8[], int) IS
+'class label or value as text of one version of a registry model for features in model order';
+
+CREATE FUNCTION edupredict.predict_proba(model_name text, "row" record, version int)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'model_predict_proba_row'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict_proba(text, record, int) IS
+'class probabilities of one version of a registry classification model for a row';
+
+CREATE FUNCTION edupredict.predict_proba(model_name text, "row" record, class text, version int)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'model_predict_proba_row_class'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict_proba(text, record, text, int) IS
+'probability of one class under one version of a registry classification model for a row';
+
+CREATE FUNCTION edupredict.predict_proba(model_name text, features float8[], version int)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'model_predict_proba_array'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict_proba(text, float8[], int) IS
+'class probabilities of one version of a registry classification model for features in model order';
+
+CREATE FUNCTION edupredict.model_classes(model_name text, version int)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'model_model_classes'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict.model_classes(text, int) IS
+'class labels of one version of a registry model in predict_proba() order (NULL for regression)';
+
+CREATE FUNCTION edupredict.feature_importance(model_name text, version int)
+RETURNS TABLE (feature text, importance float8, splits bigint)
+AS 'MODULE_PATHNAME', 'model_feature_importance'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 50;
+COMMENT ON FUNCTION edupredict.feature_importance(text, int) IS
+'importance of each feature of one version of a registry model (impurity decrease for forests, gain for boosting, summing to 1) and its number of splits';
+
+CREATE FUNCTION edupredict.evaluate(model_name text, relation regclass, version int)
+RETURNS TABLE (metric text, value float8)
+AS 'MODULE_PATHNAME', 'model_evaluate'
+LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 20;
+COMMENT ON FUNCTION edupredict.evaluate(text, regclass, int) IS
+'metrics of one version of a registry model on a relation holding its features and target';
