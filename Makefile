@@ -28,7 +28,7 @@ OBJS = \
 	src/model_registry.o \
 	src/model_predict.o \
 	src/model_evaluate.o \
-	src/forest_agg.o \
+	src/model_agg.o \
 	src/spectral.o \
 	src/spectral_knn.o \
 	src/spectral_eigen.o \

@@ -94,7 +94,7 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 const EnsLearner ens_forest_learner = {
 	"forest", ENS_FOREST,
 	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction",
-	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson
+	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, NULL
 };
 
 /* train_forest's own arguments, between task (4) and test_fraction */

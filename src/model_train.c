@@ -658,6 +658,10 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	INSTR_TIME_SET_CURRENT(t_start);
 	ReadCommonArgs(fcinfo, &a, args[nargs - 1].argno + 1);
 	LearnerParams(fcinfo, l, params, args, nargs);
+	task_req = strcmp(a.task, "classification") == 0 ? ENS_CLASSIFICATION :
+		strcmp(a.task, "regression") == 0 ? ENS_REGRESSION : 0;
+	if (l->check)
+		l->check(params, task_req, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (mode == ENS_REGISTRY_CURRENT)
@@ -676,8 +680,6 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	MemoryContextSwitchTo(train_cxt);
 	RefuseIdentifiers(&ts, &cols);
 	ens_trainset_canonical_order(&ts);
-	task_req = strcmp(a.task, "classification") == 0 ? ENS_CLASSIFICATION :
-		strcmp(a.task, "regression") == 0 ? ENS_REGRESSION : 0;
 	ens_trainset_target(&ts, task_req,
 						cols.target->base == INT2OID || cols.target->base == INT4OID ||
 						cols.target->base == INT8OID, cols.target->name);

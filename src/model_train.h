@@ -109,9 +109,12 @@ typedef struct EnsLearner
 	/* parameters, and what training learnt beyond the model, as JSON members */
 	void		(*params_json) (StringInfo s, const void *params, const EnsModel *m, bool *first);
 	void		(*metrics_json) (StringInfo s, const void *params, const EnsModel *m, bool *first);
+	/* optional: ranges and combinations, before any row is read (task 0: auto) */
+	void		(*check) (void *params, int task, uint32_t n_classes);
 } EnsLearner;
 
 extern const EnsLearner ens_forest_learner;
+extern const EnsLearner ens_boost_learner;
 
 extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
 							const char *why) pg_attribute_noreturn();

@@ -1,6 +1,8 @@
 /*
- * forest_agg.c - forest_agg(features float8[], target float8|text, params
- * jsonb) -> bytea, an aggregate that trains a forest over the rows it sees.
+ * model_agg.c - forest_agg / boost_agg(features float8[], target
+ * float8|text, params jsonb) -> bytea: aggregates that train a model over
+ * the rows they see.  The state and its support functions are the same for
+ * every learner; only the final function knows which learner trains.
  *
  * The state collects rows (column-major doubles plus the target); the
  * combine function appends one partial state's rows to another, so a
@@ -10,9 +12,10 @@
  * same model for the same params.seed.  Internal state with serial and
  * deserial functions; the serialised state is validated on the way in.
  *
- * params keys: n_trees, max_depth, min_samples_leaf, max_features,
- * class_weight, sample_fraction, seed, task (float8 target only:
- * auto/classification/regression), feature_names (array of strings).
+ * params keys: seed, task (float8 target only: auto/classification/
+ * regression), feature_names (array of strings), and the learner's own
+ * parameters (the same names as train_forest's or train_boosting's
+ * arguments, through the learner's one validator).
  */
 #include "postgres.h"
 
@@ -406,7 +409,7 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 
 typedef struct AggParams
 {
-	ForestParams fp;
+	void	   *lp;				/* the learner's parameters */
 	int64		seed;
 	int			task;			/* 0 auto */
 	char	  **names;
@@ -475,7 +478,7 @@ FeatureNames(JsonbValue *v, int p, AggParams *ap)
  * through the learner's one validator.
  */
 static void
-ParseParams(const char *json, int p, AggParams *ap)
+ParseParams(const char *json, int p, const EnsLearner *l, AggParams *ap)
 {
 	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 	JsonbIterator *it;
@@ -483,7 +486,8 @@ ParseParams(const char *json, int p, AggParams *ap)
 	JsonbIteratorToken tok;
 
 	memset(ap, 0, sizeof(*ap));
-	forest_params_default(&ap->fp);
+	ap->lp = palloc0(l->params_size);
+	l->defaults(ap->lp);
 	ap->seed = 42;
 	if (!JB_ROOT_IS_OBJECT(jb))
 		ereport(ERROR,
@@ -531,17 +535,19 @@ ParseParams(const char *json, int p, AggParams *ap)
 		else
 		{
 			char		why[ENS_WHY_LEN];
-			EnsParamResult r = forest_param_set(&ap->fp, key, &ev, why);
+			EnsParamResult r = l->set(ap->lp, key, &ev, why);
 
 			if (r == ENS_PARAM_UNKNOWN)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("unknown key \"%s\" in params", key),
-						 errhint("Valid keys: %s, seed, task, feature_names.", forest_param_names)));
+						 errhint("Valid keys: %s, seed, task, feature_names.", l->param_names)));
 			if (r != ENS_PARAM_OK)
 				ens_param_error("params.", key, r, why);
 		}
 	}
+	if (l->check)
+		l->check(ap->lp, ap->task, 0);
 }
 
 /* Are all targets integers (what 'auto' calls classes, with few values)? */
@@ -556,17 +562,18 @@ IntegerTargets(const AggState *st)
 	return true;
 }
 
-PG_FUNCTION_INFO_V1(forest_agg_final);
-Datum
-forest_agg_final(PG_FUNCTION_ARGS)
+/* Train the learner on the state's rows, in their canonical order. */
+static Datum
+AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
 {
 	AggState   *st;
 	AggParams	ap;
 	EnsTrainSet ts;
 	EnsModel	model;
-	EnsData		fd;
 	EnsAlloc	outal;
 	EnsPgAlloc	pa;
+	StringInfoData scratch;
+	bool		first = true;
 	uint8_t    *bytes;
 	size_t		len;
 	bytea	   *res;
@@ -574,16 +581,16 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	MemoryContext cxt,
 				old;
 
-	(void) AggCxt(fcinfo, "forest_agg_final");
+	(void) AggCxt(fcinfo, "the final function of a model aggregate");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (AggState *) PG_GETARG_POINTER(0);
 	if (st->n == 0)
 		PG_RETURN_NULL();
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "forest_agg final", ALLOCSET_DEFAULT_SIZES);
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "model aggregate final", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 	ens_pg_alloc_init(&pa, cxt, true);
-	ParseParams(st->params, st->p, &ap);
+	ParseParams(st->params, st->p, l, &ap);
 
 	/* the state's columns become the training set (sorted in place) */
 	ens_trainset_init(&ts, (uint32_t) st->p, st->text_target, &pa);
@@ -607,14 +614,12 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	for (f = 0; f < ts.p; f++)
 		st->cols[f] = NULL;		/* freed by binning */
 
-	ens_trainset_model(&ts, &model, ENS_FOREST);
-	ens_trainset_data(&ts, &fd, true);
-	ap.fp.task = ts.task;
-	ap.fp.n_classes = model.n_classes;
-	ap.fp.seed = (uint64_t) ap.seed;
-	if (ts.task != ENS_CLASSIFICATION)
-		ap.fp.balanced = false;
-	ens_pg_check(forest_pg_train(&model, &fd, &ap.fp, &pa.al, NULL), "forest training", NULL);
+	ens_trainset_model(&ts, &model, l->tag);
+	ens_pg_check(l->train(&model, &ts, ap.lp, (uint64_t) ap.seed, &pa.al, NULL),
+				 psprintf("%s training", l->algorithm), NULL);
+	/* what the learner reports goes nowhere here, but is released */
+	initStringInfo(&scratch);
+	l->metrics_json(&scratch, ap.lp, &model, &first);
 	ens_pg_plain_alloc_init(&outal, old);
 	ens_pg_check(ens_serialize(&model, &outal, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
@@ -626,4 +631,18 @@ forest_agg_final(PG_FUNCTION_ARGS)
 	SET_VARSIZE(res, len + VARHDRSZ);
 	MemoryContextDelete(cxt);
 	PG_RETURN_BYTEA_P(res);
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_final);
+Datum
+forest_agg_final(PG_FUNCTION_ARGS)
+{
+	return AggFinal(fcinfo, &ens_forest_learner);
+}
+
+PG_FUNCTION_INFO_V1(boost_agg_final);
+Datum
+boost_agg_final(PG_FUNCTION_ARGS)
+{
+	return AggFinal(fcinfo, &ens_boost_learner);
 }

@@ -1,0 +1,368 @@
+/*
+ * boost_learner.c - gradient boosting as a learner of the shared pipeline
+ * (model_train.c): its parameters, the validation rows for early stopping,
+ * training with threads, what it records in the registry, and the
+ * train_boosting() entry point.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "boost.h"
+#include "model_train.h"
+
+typedef struct BoostLearnerParams
+{
+	BoostParams bp;
+	double		validation_fraction;	/* 0: none (default 0.1 with early stopping) */
+	BoostResult res;			/* filled by Train, read by MetricsJson */
+	EnsAlloc	res_al;
+} BoostLearnerParams;
+
+static void
+Defaults(void *params)
+{
+	BoostLearnerParams *lp = (BoostLearnerParams *) params;
+
+	memset(lp, 0, sizeof(*lp));
+	boost_params_default(&lp->bp);
+}
+
+static bool
+IntValue(const EnsValue *v, int *out)
+{
+	if (v->type != ENS_V_NUMBER || v->num != floor(v->num) || fabs(v->num) > 2147483647.0)
+		return false;
+	*out = (int) v->num;
+	return true;
+}
+
+static EnsParamResult
+Why(char *why, const char *what)
+{
+	snprintf(why, ENS_WHY_LEN, "%s", what);
+	return ENS_PARAM_BAD;
+}
+
+/* loss names as SQL spells them */
+static EnsParamResult
+SetLoss(BoostParams *p, const EnsValue *v, char *why)
+{
+	static const struct
+	{
+		const char *name;
+		int			obj;
+	}			losses[] = {
+		{"logistic", ENS_OBJ_LOGISTIC}, {"softmax", ENS_OBJ_SOFTMAX},
+		{"squared", ENS_OBJ_SQUARED}, {"absolute", ENS_OBJ_ABSOLUTE}, {"huber", ENS_OBJ_HUBER}
+	};
+	int			i;
+
+	if (v->type == ENS_V_NULL)
+	{
+		p->objective = ENS_OBJ_NONE;
+		return ENS_PARAM_OK;
+	}
+	for (i = 0; v->type == ENS_V_STRING && i < (int) lengthof(losses); i++)
+		if (strcmp(v->str, losses[i].name) == 0)
+		{
+			p->objective = losses[i].obj;
+			return ENS_PARAM_OK;
+		}
+	return Why(why, "NULL (the task's usual loss), 'logistic', 'softmax', 'squared', 'absolute' or 'huber'");
+}
+
+/*
+ * Types and NULLs here; ranges and combinations in boost_params_check, the
+ * one check the aggregate shares (Check below).
+ */
+static EnsParamResult
+Set(void *params, const char *key, const EnsValue *v, char *why)
+{
+	BoostLearnerParams *lp = (BoostLearnerParams *) params;
+	BoostParams *p = &lp->bp;
+	bool		null = v->type == ENS_V_NULL;
+	bool		num = v->type == ENS_V_NUMBER;
+
+	if (strcmp(key, "n_rounds") == 0)
+		return IntValue(v, &p->n_rounds) ? ENS_PARAM_OK : Why(why, "an integer");
+	if (strcmp(key, "max_depth") == 0)
+		return null ? (p->max_depth = 0, ENS_PARAM_OK) :
+			IntValue(v, &p->max_depth) ? ENS_PARAM_OK : Why(why, "an integer, or NULL with max_leaves");
+	if (strcmp(key, "max_leaves") == 0)
+		return null ? (p->max_leaves = 0, ENS_PARAM_OK) :
+			IntValue(v, &p->max_leaves) ? ENS_PARAM_OK : Why(why, "an integer or NULL");
+	if (strcmp(key, "early_stopping_rounds") == 0)
+		return null ? (p->early_stopping_rounds = 0, ENS_PARAM_OK) :
+			IntValue(v, &p->early_stopping_rounds) && p->early_stopping_rounds > 0 ?
+			ENS_PARAM_OK : Why(why, "a positive integer or NULL");
+	if (strcmp(key, "learning_rate") == 0 || strcmp(key, "min_child_weight") == 0 ||
+		strcmp(key, "l2") == 0 || strcmp(key, "subsample") == 0 ||
+		strcmp(key, "colsample") == 0 || strcmp(key, "huber_delta") == 0)
+	{
+		double	   *dst = strcmp(key, "learning_rate") == 0 ? &p->learning_rate :
+			strcmp(key, "min_child_weight") == 0 ? &p->min_child_weight :
+			strcmp(key, "l2") == 0 ? &p->l2 : strcmp(key, "subsample") == 0 ? &p->subsample :
+			strcmp(key, "colsample") == 0 ? &p->colsample : &p->huber_delta;
+
+		if (!num)
+			return Why(why, "a number");
+		*dst = v->num;
+		return ENS_PARAM_OK;
+	}
+	if (strcmp(key, "validation_fraction") == 0)
+	{
+		if (null)
+			lp->validation_fraction = 0;
+		else if (!num || !(v->num > 0 && v->num < 1))
+			return Why(why, "in (0, 1), or NULL");
+		else
+			lp->validation_fraction = v->num;
+		return ENS_PARAM_OK;
+	}
+	if (strcmp(key, "class_weight") == 0)
+	{
+		if (null)
+			p->balanced = false;
+		else if (v->type != ENS_V_STRING || strcmp(v->str, "balanced") != 0)
+			return Why(why, "NULL or 'balanced'");
+		else
+			p->balanced = true;
+		return ENS_PARAM_OK;
+	}
+	if (strcmp(key, "loss") == 0)
+		return SetLoss(p, v, why);
+	return ENS_PARAM_UNKNOWN;
+}
+
+/* The one range check of boost_params.c, before any row is read. */
+static void
+Check(void *params, int task, uint32_t n_classes)
+{
+	BoostLearnerParams *lp = (BoostLearnerParams *) params;
+	BoostParams p = lp->bp;
+	char		msg[256];
+	EnsStatus	rc;
+
+	p.task = task ? task : ENS_CLASSIFICATION;
+	p.n_classes = n_classes;
+	if (task == 0 && (p.objective == ENS_OBJ_SQUARED || p.objective == ENS_OBJ_ABSOLUTE ||
+					  p.objective == ENS_OBJ_HUBER))
+		p.task = ENS_REGRESSION;
+	rc = boost_params_check(&p, msg, sizeof(msg));
+	if (rc != ENS_OK)
+		ereport(ERROR,
+				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
+						 ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", msg)));
+	if (lp->validation_fraction == 0 && lp->bp.early_stopping_rounds > 0)
+		lp->validation_fraction = 0.1;
+}
+
+/*
+ * Validation rows for early stopping: a stratified share of the training
+ * rows (never the held-out test rows), chosen with the seed.
+ */
+static void
+ValidationRows(const EnsTrainSet *ts, double fraction, uint64_t seed, EnsAlloc *al,
+			   uint32_t **fit, uint32_t *n_fit, uint32_t **val, uint32_t *n_val)
+{
+	uint32_t	ntr = ts->ntr,
+				i;
+	uint32_t   *sub_cls = NULL,
+			   *a,
+			   *b,
+				na,
+				nb;
+
+	if (ts->ycls)
+	{
+		sub_cls = palloc_extended(sizeof(uint32_t) * Max(ntr, 1), MCXT_ALLOC_HUGE);
+		for (i = 0; i < ntr; i++)
+			sub_cls[i] = ts->ycls[ts->train_rows[i]];
+	}
+	ens_pg_check(ens_split_rows(sub_cls, ts->K, ntr, fraction, seed ^ UINT64_C(0x7A11DA7E),
+								al, &a, &na, &b, &nb),
+				 "the validation split", NULL);
+	for (i = 0; i < na; i++)
+		a[i] = ts->train_rows[a[i]];
+	for (i = 0; i < nb; i++)
+		b[i] = ts->train_rows[b[i]];
+	if (na == 0 || nb == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("too few training rows for a validation split of %g", fraction),
+				 errhint("Lower validation_fraction or train without early stopping.")));
+	*fit = a;
+	*n_fit = na;
+	*val = b;
+	*n_val = nb;
+}
+
+/*
+ * With more than one thread the engine only polls InterruptPending and
+ * unwinds (joining its threads) before the cancel is raised here, as for
+ * the forest; an interrupt that raises nothing restarts the deterministic
+ * training.
+ */
+static EnsStatus
+TrainThreads(EnsModel *m, const EnsData *d, const uint32_t *val, uint32_t n_val,
+			 BoostParams *p, const EnsAlloc *al, BoostResult *res)
+{
+	int			attempt;
+	EnsStatus	rc = ENS_OK;
+
+	for (attempt = 0; attempt < 3; attempt++)
+	{
+		p->n_threads = edupredict_forest_threads;
+		if (p->n_threads <= 1)
+			return boost_train(m, d, val, n_val, p, al, ens_pg_interrupt, NULL, res);
+		rc = boost_train(m, d, val, n_val, p, al, ens_pg_poll_interrupt, NULL, res);
+		if (rc != ENS_EINTR)
+			return rc;
+		boost_result_free(res, al);
+		CHECK_FOR_INTERRUPTS();
+	}
+	p->n_threads = 1;
+	return boost_train(m, d, val, n_val, p, al, ens_pg_interrupt, NULL, res);
+}
+
+static EnsStatus
+Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
+	  const EnsAlloc *al, size_t *peak)
+{
+	BoostLearnerParams *lp = (BoostLearnerParams *) params;
+	EnsData		d;
+	uint32_t   *val = NULL,
+				n_val = 0;
+	EnsStatus	rc;
+
+	Check(params, ts->task, m->n_classes);
+	lp->bp.task = ts->task;
+	lp->bp.n_classes = m->n_classes;
+	lp->bp.seed = seed;
+	if (ts->task != ENS_CLASSIFICATION)
+		lp->bp.balanced = false;
+	ens_trainset_data(ts, &d, true);
+	if (lp->validation_fraction > 0)
+	{
+		uint32_t   *fit,
+					n_fit;
+
+		ValidationRows(ts, lp->validation_fraction, seed, (EnsAlloc *) al, &fit, &n_fit,
+					   &val, &n_val);
+		d.rows = fit;
+		d.n_use = n_fit;
+	}
+	lp->res_al = *al;
+	rc = TrainThreads(m, &d, val, n_val, &lp->bp, al, &lp->res);
+	if (rc == ENS_EINVAL || rc == ENS_ELIMIT)
+		ereport(ERROR,
+				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
+						 ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", lp->res.message)));
+	if (peak)
+		*peak = lp->res.peak_bytes;
+	return rc;
+}
+
+static const char *
+LossName(int objective)
+{
+	switch (objective)
+	{
+		case ENS_OBJ_LOGISTIC:
+			return "logistic";
+		case ENS_OBJ_SOFTMAX:
+			return "softmax";
+		case ENS_OBJ_SQUARED:
+			return "squared";
+		case ENS_OBJ_ABSOLUTE:
+			return "absolute";
+		case ENS_OBJ_HUBER:
+			return "huber";
+	}
+	return "none";
+}
+
+static void
+ParamsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
+{
+	const BoostLearnerParams *lp = (const BoostLearnerParams *) params;
+	const BoostParams *p = &lp->bp;
+
+	ens_json_num(s, "n_rounds", p->n_rounds, first);
+	ens_json_num(s, "learning_rate", p->learning_rate, first);
+	if (p->max_depth > 0)
+		ens_json_num(s, "max_depth", p->max_depth, first);
+	else
+		appendStringInfoString(s, ", \"max_depth\": null");
+	if (p->max_leaves > 0)
+		ens_json_num(s, "max_leaves", p->max_leaves, first);
+	else
+		appendStringInfoString(s, ", \"max_leaves\": null");
+	ens_json_num(s, "min_child_weight", p->min_child_weight, first);
+	ens_json_num(s, "l2", p->l2, first);
+	ens_json_num(s, "subsample", p->subsample, first);
+	ens_json_num(s, "colsample", p->colsample, first);
+	if (p->early_stopping_rounds > 0)
+		ens_json_num(s, "early_stopping_rounds", p->early_stopping_rounds, first);
+	else
+		appendStringInfoString(s, ", \"early_stopping_rounds\": null");
+	appendStringInfo(s, ", \"class_weight\": %s, \"loss\": \"%s\"",
+					 p->balanced ? "\"balanced\"" : "null", LossName(m->objective));
+	if (m->objective == ENS_OBJ_HUBER)
+		ens_json_num(s, "huber_delta", p->huber_delta, first);
+	if (lp->validation_fraction > 0)
+		ens_json_num(s, "validation_fraction", lp->validation_fraction, first);
+	else
+		appendStringInfoString(s, ", \"validation_fraction\": null");
+}
+
+/* rounds, the best round and the validation curve (metric per round) */
+static void
+MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
+{
+	BoostLearnerParams *lp = (BoostLearnerParams *) params;
+	const BoostResult *r = &lp->res;
+	uint32_t	i;
+
+	ens_json_num(s, "threads", lp->bp.n_threads, first);
+	ens_json_num(s, "n_nodes", m->n_nodes, first);
+	ens_json_num(s, "rounds_run", r->rounds_run, first);
+	ens_json_num(s, "rounds_kept", r->rounds_kept, first);
+	if (r->curve)
+	{
+		ens_json_num(s, "best_round", r->best_round + 1, first);
+		appendStringInfo(s, ", \"validation_metric\": \"%s\", \"validation_curve\": [", r->metric);
+		for (i = 0; i < r->rounds_run; i++)
+			appendStringInfo(s, "%s%.10g", i ? ", " : "", r->curve[i]);
+		appendStringInfoChar(s, ']');
+	}
+	boost_result_free(&lp->res, &lp->res_al);
+}
+
+const EnsLearner ens_boost_learner = {
+	"boosting", ENS_BOOST,
+	"n_rounds, learning_rate, max_depth, max_leaves, min_child_weight, l2, subsample, colsample, early_stopping_rounds, class_weight, loss, huber_delta, validation_fraction",
+	sizeof(BoostLearnerParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check
+};
+
+/* train_boosting's own arguments, between task (4) and test_fraction */
+static const EnsTrainArg boost_args[] = {
+	{5, "n_rounds", 'i'}, {6, "learning_rate", 'f'}, {7, "max_depth", 'i'},
+	{8, "max_leaves", 'i'}, {9, "min_child_weight", 'f'}, {10, "l2", 'f'},
+	{11, "subsample", 'f'}, {12, "colsample", 'f'}, {13, "early_stopping_rounds", 'i'},
+	{14, "class_weight", 't'}, {15, "loss", 't'}, {16, "huber_delta", 'f'},
+	{17, "validation_fraction", 'f'}
+};
+
+PG_FUNCTION_INFO_V1(model_train_boosting);
+Datum
+model_train_boosting(PG_FUNCTION_ARGS)
+{
+	return ens_train_sql(fcinfo, &ens_boost_learner, boost_args, lengthof(boost_args),
+						 ENS_REGISTRY_CURRENT);
+}
