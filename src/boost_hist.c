@@ -1,0 +1,337 @@
+/*
+ * boost_hist.c - gradient histograms and row partitions of the boosting
+ * engine (PG-free).
+ *
+ * A node's histogram holds, for every feature of the tree, one BoostBin
+ * (sum of fixed-point gradients and hessians) per bin: 256 entries per
+ * feature, the last one (ENS_MISSING) for missing values.  Rows are cut into chunks that the
+ * threads take in any order, each thread adding into its own histogram;
+ * the sums are integers, so adding the threads' histograms gives the same
+ * bits whoever took which chunk.
+ *
+ * A partition splits a node's rows [st, en) of b->idx stably (left rows
+ * first, both sides in their old order): chunks first sort their rows into
+ * b->tmp (left ones from the chunk's start, right ones from its end), then
+ * copy them to their final places.
+ */
+#include "boost_int.h"
+
+#include <string.h>
+
+#define HIST_CHUNK	8192		/* rows per piece of a histogram job */
+#define PART_CHUNK	16384		/* rows per piece of a partition job */
+#define PREFETCH_AHEAD 16
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void) 0)
+#endif
+
+/*
+ * Add rows ids[0..n) into h, over the tree's features.  The local bins
+ * code a missing value as nb (see boost_int.h), so a bin is an index into
+ * the feature's nb + 1 entries without a lookup.
+ */
+static void
+HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
+		 BoostBin *h)
+{
+	const uint8_t *X = b->X;
+	const uint32_t p = b->p;
+	const uint32_t nf = b->n_feat;
+	const uint32_t *fo = b->feat;
+	const uint32_t *off = b->off;
+	uint32_t	i,
+				j;
+
+	for (i = 0; i < n; i++)
+	{
+		const uint32_t r = ids[i];
+		const uint8_t *x = X + (size_t) r * p;
+		const int64_t g = gh[r].g,
+					hh = gh[r].h;
+
+		if (i + PREFETCH_AHEAD < n)
+		{
+			const uint8_t *px = X + (size_t) ids[i + PREFETCH_AHEAD] * p;
+
+			/* a row may straddle two cache lines */
+			PREFETCH(px);
+			PREFETCH(px + p - 1);
+			PREFETCH(&gh[ids[i + PREFETCH_AHEAD]]);
+		}
+		if (nf == p)
+		{
+			/* every feature in the tree: no indirection */
+			for (j = 0; j < p; j++)
+			{
+				BoostBin   *e = h + off[j] + x[j];
+
+				e->g += g;
+				e->h += hh;
+			}
+		}
+		else
+			for (j = 0; j < nf; j++)
+			{
+				BoostBin   *e = h + off[fo[j]] + x[fo[j]];
+
+				e->g += g;
+				e->h += hh;
+			}
+	}
+}
+
+typedef struct HistJob
+{
+	Booster    *b;
+	const BoostGH *gh;
+	const uint32_t *ids;
+	uint32_t	n;
+	BoostBin   *target;
+} HistJob;
+
+static void
+HistTask(void *ctx, int t, uint32_t c)
+{
+	HistJob    *j = (HistJob *) ctx;
+	uint32_t	st = c * HIST_CHUNK;
+	uint32_t	len = j->n - st < HIST_CHUNK ? j->n - st : HIST_CHUNK;
+	BoostBin   *h = t == 0 ? j->target : j->b->scratch + (size_t) (t - 1) * j->b->n_ent;
+
+	HistRows(j->b, j->gh, j->ids + st, len, h);
+}
+
+/* Histogram of the rows b->idx[st..en) into h (overwritten). */
+EnsStatus
+boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
+				 BoostBin *h)
+{
+	HistJob		j;
+	uint32_t	n = en - st;
+	EnsStatus	rc;
+	int			t;
+
+	boost_hist_zero(b, h);
+	j.b = b;
+	j.gh = gh;
+	j.ids = b->idx + st;
+	j.n = n;
+	j.target = h;
+	rc = boost_pool_run(b->pool, HistTask, &j, (n + HIST_CHUNK - 1) / HIST_CHUNK,
+						b->intr, b->intr_arg);
+	/* fold the other threads' sums in (and leave their histograms zeroed) */
+	for (t = 1; t < b->nt; t++)
+	{
+		BoostBin   *s = b->scratch + (size_t) (t - 1) * b->n_ent;
+		uint32_t	i;
+
+		if (!boost_pool_used(b->pool, t))
+			continue;
+		for (i = 0; i < b->n_feat; i++)
+		{
+			uint32_t	e0 = b->off[b->feat[i]],
+						e1 = e0 + b->nb[b->feat[i]] + 1,
+						e;
+
+			for (e = e0; e < e1; e++)
+			{
+				h[e].g += s[e].g;
+				h[e].h += s[e].h;
+			}
+		}
+		boost_hist_zero(b, s);
+	}
+	return rc;
+}
+
+/* Zero the entries of the tree's features (the only ones ever read). */
+void
+boost_hist_zero(const Booster *b, BoostBin *h)
+{
+	uint32_t	j;
+
+	for (j = 0; j < b->n_feat; j++)
+	{
+		uint32_t	f = b->feat[j];
+
+		memset(h + b->off[f], 0, ((size_t) b->nb[f] + 1) * sizeof(BoostBin));
+	}
+}
+
+/* parent -= child, over the tree's features (exact: integers) */
+void
+boost_hist_subtract(const Booster *b, BoostBin *parent, const BoostBin *child)
+{
+	uint32_t	j;
+
+	for (j = 0; j < b->n_feat; j++)
+	{
+		uint32_t	f = b->feat[j];
+		uint32_t	e0 = b->off[f],
+					e1 = e0 + b->nb[f] + 1,
+					e;
+
+		for (e = e0; e < e1; e++)
+		{
+			parent[e].g -= child[e].g;
+			parent[e].h -= child[e].h;
+		}
+	}
+}
+
+typedef struct PartJob
+{
+	Booster    *b;
+	const BoostSplit *s;
+	uint32_t	st,
+				en;
+	uint32_t   *nl,				/* per chunk: rows going left */
+			   *lpos,			/* per chunk: where its left rows go */
+			   *rpos;			/* per chunk: where its right rows go */
+} PartJob;
+
+static inline void
+ChunkRange(const PartJob *j, uint32_t c, uint32_t *cs, uint32_t *ce)
+{
+	*cs = j->st + c * PART_CHUNK;
+	*ce = j->en - *cs < PART_CHUNK ? j->en : *cs + PART_CHUNK;
+}
+
+/*
+ * Phase 1: sort a chunk's rows into tmp (left from the start, right from
+ * the end).  Branch-free: every row is written to both ends and only one
+ * end advances, as a split sends rows either way unpredictably.
+ */
+static void
+PartSort(void *ctx, int t, uint32_t c)
+{
+	PartJob    *j = (PartJob *) ctx;
+	const BoostSplit *s = j->s;
+	Booster    *b = j->b;
+	const uint32_t *idx = b->idx;
+	uint32_t   *tmp = b->tmp;
+	const uint8_t *col = b->Xc + (size_t) s->feature * b->n;
+	uint32_t	cs,
+				ce,
+				l,
+				r,
+				i;
+
+	(void) t;
+	ChunkRange(j, c, &cs, &ce);
+	l = cs;
+	r = ce;
+	if (s->cat)
+	{
+		/* left set as a byte table, missing (local code nb) included */
+		uint8_t		go[256];
+
+		for (i = 0; i < 256; i++)
+			go[i] = (s->bits[i >> 5] >> (i & 31)) & 1;
+		go[b->nb[s->feature]] = s->defleft;
+		for (i = cs; i < ce; i++)
+		{
+			uint32_t	row = idx[i],
+						left = go[col[row]];
+
+			tmp[l] = row;
+			tmp[r - 1] = row;
+			l += left;
+			r -= left ^ 1;
+		}
+	}
+	else
+	{
+		uint32_t	thr = s->bin,
+					miss = b->nb[s->feature],
+					dl = s->defleft;
+
+		for (i = cs; i < ce; i++)
+		{
+			uint32_t	row = idx[i],
+						v = col[row],
+						left = (uint32_t) (v <= thr) | ((uint32_t) (v == miss) & dl);
+
+			tmp[l] = row;
+			tmp[r - 1] = row;
+			l += left;
+			r -= left ^ 1;
+		}
+	}
+	j->nl[c] = l - cs;
+}
+
+/* Phase 2: copy a chunk's rows to their places in idx (right ones reversed back). */
+static void
+PartPlace(void *ctx, int t, uint32_t c)
+{
+	PartJob    *j = (PartJob *) ctx;
+	Booster    *b = j->b;
+	const uint32_t *tmp = b->tmp;
+	uint32_t   *idx = b->idx;
+	uint32_t	cs,
+				ce,
+				nl = j->nl[c],
+				i;
+	uint32_t   *ld,
+			   *rd;
+
+	(void) t;
+	ChunkRange(j, c, &cs, &ce);
+	ld = idx + j->lpos[c];
+	rd = idx + j->rpos[c];
+	memcpy(ld, tmp + cs, (size_t) nl * sizeof(uint32_t));
+	for (i = ce; i > cs + nl; i--)
+		*rd++ = tmp[i - 1];
+}
+
+/* Partition b->idx[st..en) by split s; *mid: the first right row. */
+EnsStatus
+boost_partition(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
+				uint32_t *mid)
+{
+	PartJob		j;
+	uint32_t	nc = (en - st + PART_CHUNK - 1) / PART_CHUNK;
+	uint32_t	c,
+				left = 0,
+				l,
+				r;
+	EnsStatus	rc;
+
+	j.b = b;
+	j.s = s;
+	j.st = st;
+	j.en = en;
+	j.nl = b->part;
+	j.lpos = b->part + b->max_part;
+	j.rpos = b->part + 2 * (size_t) b->max_part;
+	rc = boost_pool_run(b->pool, PartSort, &j, nc, b->intr, b->intr_arg);
+	if (rc != ENS_OK)
+		return rc;
+	for (c = 0; c < nc; c++)
+		left += j.nl[c];
+	l = st;
+	r = st + left;
+	for (c = 0; c < nc; c++)
+	{
+		uint32_t	cs,
+					ce;
+
+		ChunkRange(&j, c, &cs, &ce);
+		j.lpos[c] = l;
+		j.rpos[c] = r;
+		l += j.nl[c];
+		r += (ce - cs) - j.nl[c];
+	}
+	*mid = st + left;
+	return boost_pool_run(b->pool, PartPlace, &j, nc, b->intr, b->intr_arg);
+}
+
+/* Pieces of a partition job for n rows: the size of b->part is 3 x this. */
+uint32_t
+boost_partition_chunks(uint32_t n)
+{
+	return (n + PART_CHUNK - 1) / PART_CHUNK + 1;
+}

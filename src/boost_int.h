@@ -1,0 +1,201 @@
+/*
+ * boost_int.h - internal types of the gradient boosting engine, shared by
+ * boost_train.c (rounds, model), boost_tree.c (growing one tree),
+ * boost_hist.c (histograms, partitions), boost_split.c (split search),
+ * boost_loss.c (objectives) and boost_pool.c (threads).  PG-free.
+ */
+#ifndef EDUPREDICT_BOOST_INT_H
+#define EDUPREDICT_BOOST_INT_H
+
+#include "boost.h"
+
+/*
+ * Fixed point: a row's gradient and hessian are rounded to integers with
+ * |g|, h <= 2^30, so sums over up to 2^31 rows fit int64 exactly and in
+ * any order: histogram sums, and parent - child, are the same whichever
+ * thread adds which rows.
+ */
+#define BOOST_FIX_ONE	1073741824.0	/* 2^30 */
+
+typedef struct BoostGH
+{
+	int32_t		g;
+	int32_t		h;
+} BoostGH;
+
+typedef struct BoostBin
+{
+	int64_t		g;
+	int64_t		h;
+} BoostBin;
+
+/* ---------- thread pool (boost_pool.c) ---------- */
+
+typedef struct BoostPool BoostPool;
+
+/* One piece of a job: chunk c, run by thread t (0 = the calling thread). */
+typedef void (*BoostTaskFn) (void *ctx, int t, uint32_t c);
+
+extern size_t boost_pool_size(void);
+extern void boost_pool_init(BoostPool *pl, int n_threads);
+extern int	boost_pool_start(BoostPool *pl);
+extern void boost_pool_stop(BoostPool *pl);
+extern EnsStatus boost_pool_run(BoostPool *pl, BoostTaskFn fn, void *ctx,
+								uint32_t n_chunks, EnsInterruptFn intr,
+								void *intr_arg);
+extern bool boost_pool_used(const BoostPool *pl, int t);
+extern int	boost_pool_threads(const BoostPool *pl);
+
+/* ---------- a found split (boost_split.c) ---------- */
+
+typedef struct BoostSplit
+{
+	double		gain;
+	int32_t		feature;		/* -1: none */
+	uint8_t		bin;			/* numeric: left when bin <= this */
+	bool		defleft;		/* missing values go left */
+	bool		cat;
+	int64_t		gl,				/* left child's sums (missing included */
+				hl;				/* when defleft) */
+	uint32_t	bits[8];		/* categorical: left set */
+} BoostSplit;
+
+/* ---------- the trainer's state ---------- */
+
+typedef struct Booster
+{
+	const BoostParams *P;
+	EnsModel   *m;
+	const EnsData *d;
+	const EnsAlloc *al;
+	EnsInterruptFn intr;
+	void	   *intr_arg;
+	BoostPool  *pool;
+	int			nt;				/* threads (pool's) */
+	size_t		cur_bytes,
+				peak_bytes;
+
+	/* shape */
+	uint32_t	n;				/* training rows */
+	uint32_t	p;				/* features */
+	uint32_t	K;				/* outputs (margins per row) */
+	uint32_t	n_classes;
+	int			obj;			/* EnsObjective */
+	uint32_t   *off;			/* p: first of a usable feature's nb + 1 entries */
+	uint32_t   *nb;				/* p: real bins (entry nb: missing) */
+	uint32_t	n_ent;			/* histogram entries */
+	uint32_t   *usable;			/* features with >= 2 bins, ascending */
+	uint32_t	n_usable;
+
+	/* rows: local copies, local row i = d->rows[i] */
+	uint8_t    *X;				/* n x p bins (row-major: histograms) */
+	uint8_t    *Xc;				/* p x n bins (column-major: partitions) */
+	/* in X and Xc a missing value is coded nb[f], not ENS_MISSING */
+	uint32_t   *cls;			/* classification targets */
+	double	   *y;				/* regression targets */
+	double	   *cw;				/* class weights (n_classes) */
+	double		wmax;			/* largest class weight (1 for regression) */
+	double	   *margin;			/* n x K */
+	BoostGH    *gh;				/* K x n, output k's rows at k * n */
+	double	   *sg,				/* K: fixed-point scales of this round */
+			   *sh;
+
+	/* the rows of the current round */
+	uint32_t   *sample;			/* sampled local rows, ascending */
+	uint32_t	n_sample;
+	uint8_t    *in_sample;		/* subsample < 1: 1 if the row is sampled */
+	uint32_t   *idx;			/* partition of the current tree's rows */
+	uint32_t   *tmp;			/* partition scratch, n */
+	uint32_t   *part;			/* 3 x max_part: partition pieces */
+	uint32_t	max_part;
+
+	/* histograms: slots for nodes, one scratch per extra thread */
+	BoostBin   *slots;
+	uint32_t	n_slots;
+	uint32_t   *free_slot;
+	uint32_t	n_free;
+	BoostBin   *scratch;		/* (nt - 1) x n_ent */
+
+	/* per tree */
+	uint32_t   *feat;			/* colsample: the tree's features, ascending */
+	uint32_t	n_feat;
+	uint32_t   *perm;			/* n_usable: feature draw scratch */
+	double	   *imp_tree;		/* p: gain of the current tree */
+	double	   *resid;			/* absolute loss: residuals of a leaf */
+
+	/* validation */
+	const uint32_t *val;
+	uint32_t	n_val;
+	double	   *vmargin;		/* n_val x K */
+	double	   *chunk_sum;		/* per-chunk metric sums */
+} Booster;
+
+/* memory (boost_train.c): counted allocations */
+extern void *boost_alloc(Booster *b, size_t size);
+extern void boost_free(Booster *b, void *p, size_t size);
+extern bool boost_reserve(Booster *b, void **arr, uint32_t *cap, uint32_t need,
+						  size_t elem);
+
+/* ---------- one tree (boost_tree.c) ---------- */
+
+/* A leaf of the tree being grown: its rows b->idx[st, en). */
+typedef struct BoostLeaf
+{
+	uint32_t	st,
+				en,
+				node;
+} BoostLeaf;
+
+/* A tree as it grows: nodes and categorical splits, indices local. */
+typedef struct BoostTree
+{
+	EnsNode    *nodes;
+	uint32_t	n_nodes,
+				cap_nodes;
+	EnsCatSplit *cats;
+	uint32_t	n_cats,
+				cap_cats;
+	BoostLeaf  *leaves;			/* for the margin update */
+	uint32_t	n_leaves,
+				cap_leaves;
+	/* growth frontier */
+	void	   *front;
+	uint32_t	cap_front;
+} BoostTree;
+
+extern EnsStatus boost_tree_grow(Booster *b, BoostTree *t, uint32_t k,
+								 uint32_t tree_no);
+extern bool boost_tree_init(Booster *b, BoostTree *t);
+extern void boost_tree_free(Booster *b, BoostTree *t);
+extern uint32_t boost_tree_slots(const BoostParams *P);
+extern float boost_leaf_value(const EnsNode *nd);
+
+/* ---------- histograms and partitions (boost_hist.c) ---------- */
+
+extern EnsStatus boost_hist_build(Booster *b, const BoostGH *gh,
+								  uint32_t st, uint32_t en, BoostBin *h);
+extern void boost_hist_zero(const Booster *b, BoostBin *h);
+extern void boost_hist_subtract(const Booster *b, BoostBin *parent,
+								const BoostBin *child);
+extern EnsStatus boost_partition(Booster *b, uint32_t st, uint32_t en,
+								 const BoostSplit *s, uint32_t *mid);
+extern uint32_t boost_partition_chunks(uint32_t n);
+
+/* ---------- split search (boost_split.c) ---------- */
+
+extern void boost_find_split(const Booster *b, const BoostBin *h, int64_t G,
+							 int64_t H, double sg, double sh, BoostSplit *best);
+extern double boost_leaf_weight(const Booster *b, int64_t G, int64_t H,
+								double sg, double sh);
+
+/* ---------- objectives (boost_loss.c) ---------- */
+
+extern EnsStatus boost_base_score(Booster *b, double *base);
+extern EnsStatus boost_gradients(Booster *b);
+extern double boost_row_loss(const Booster *b, const double *margin,
+							 uint32_t cls, double y);
+extern const char *boost_metric_name(int obj);
+extern double boost_metric_finish(int obj, double sum, uint32_t n);
+extern EnsStatus boost_median(Booster *b, double *v, uint32_t n, double *out);
+
+#endif							/* EDUPREDICT_BOOST_INT_H */

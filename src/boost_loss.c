@@ -1,0 +1,369 @@
+/*
+ * boost_loss.c - objectives of the boosting engine (PG-free): the initial
+ * margins, the per-row gradients and hessians in fixed point, and the
+ * validation metric.
+ *
+ *   logistic  p = 1/(1+e^-F), g = p - y, h = p(1-p)            (log loss)
+ *   softmax   p_k = softmax(F)_k, g_k = p_k - [y=k],
+ *             h_k = 2 p_k (1-p_k) (XGBoost's multi:softprob)  (multi log loss)
+ *   squared   g = F - y, h = 1                                 (RMSE)
+ *   absolute  g = sign(F - y), h = 1; leaves refitted to the median
+ *             residual (XGBoost's and LightGBM's L1 trees)    (MAE)
+ *   Huber     g = clamp(F - y, -delta, delta), h = 1 (LightGBM) (MAE)
+ *
+ * Class weights multiply g and h.  Initial margins: log odds / log priors
+ * of the (weighted) training classes, the mean (squared), the median
+ * (absolute, Huber), so the first tree starts from the best constant.
+ *
+ * Fixed point: output k's gradients are scaled by sg[k] = 2^30 / (a bound
+ * on |g| this round) and hessians by sh[k] = 2^30 / (a bound on h), then
+ * rounded, so |g|, h <= 2^30 (see boost_int.h).
+ */
+#include "boost_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#define GRAD_CHUNK	16384
+#define HESS_MIN	1e-16		/* keeps a leaf's curvature positive */
+#define PRIOR_MIN	1e-6
+
+/* ---------- median (quickselect, deterministic pivots) ---------- */
+
+static double
+Select(double *v, uint32_t n, uint32_t k)
+{
+	int64_t		lo = 0,
+				hi = (int64_t) n - 1;
+
+	while (lo < hi)
+	{
+		int64_t		i = lo,
+					j = hi;
+		double		a = v[lo],
+					b = v[lo + (hi - lo) / 2],
+					c = v[hi],
+					piv;
+
+		/* median of three: a value of the range, so the scans stay inside it */
+		piv = (a < b) ? ((b < c) ? b : (a < c ? c : a)) : ((a < c) ? a : (b < c ? c : b));
+		while (i <= j)
+		{
+			while (v[i] < piv)
+				i++;
+			while (v[j] > piv)
+				j--;
+			if (i <= j)
+			{
+				double		t = v[i];
+
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		}
+		/* [lo, j] <= piv <= [i, hi]; between them every value equals piv */
+		if ((int64_t) k <= j)
+			hi = j;
+		else if ((int64_t) k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+/* Median of v[0..n) (n >= 1; v is reordered): the mean of the middle two if n is even. */
+EnsStatus
+boost_median(Booster *b, double *v, uint32_t n, double *out)
+{
+	double		hi;
+	uint32_t	i;
+
+	(void) b;
+	hi = Select(v, n, n / 2);
+	if (n % 2 == 0)
+	{
+		/* the lower middle value is the largest of v[0 .. n/2) */
+		double		lo = v[0];
+
+		for (i = 1; i < n / 2; i++)
+			if (v[i] > lo)
+				lo = v[i];
+		*out = lo + (hi - lo) / 2;
+	}
+	else
+		*out = hi;
+	return ENS_OK;
+}
+
+/* ---------- initial margins ---------- */
+
+EnsStatus
+boost_base_score(Booster *b, double *base)
+{
+	uint32_t	i,
+				k;
+
+	if (b->obj == ENS_OBJ_LOGISTIC || b->obj == ENS_OBJ_SOFTMAX)
+	{
+		double	   *wk = b->resid;	/* n_classes sums (resid has n >= ... rows) */
+		double		tot = 0;
+
+		memset(wk, 0, b->n_classes * sizeof(double));
+		for (i = 0; i < b->n; i++)
+			wk[b->cls[i]] += b->cw[b->cls[i]];
+		for (k = 0; k < b->n_classes; k++)
+			tot += wk[k];
+		if (b->obj == ENS_OBJ_LOGISTIC)
+		{
+			double		q = tot > 0 ? wk[1] / tot : 0.5;
+
+			q = q < PRIOR_MIN ? PRIOR_MIN : (q > 1 - PRIOR_MIN ? 1 - PRIOR_MIN : q);
+			base[0] = log(q / (1 - q));
+		}
+		else
+			for (k = 0; k < b->K; k++)
+			{
+				double		q = tot > 0 ? wk[k] / tot : 1.0 / b->K;
+
+				base[k] = log(q < PRIOR_MIN ? PRIOR_MIN : q);
+			}
+		return ENS_OK;
+	}
+	if (b->obj == ENS_OBJ_SQUARED)
+	{
+		double		s = 0;
+
+		for (i = 0; i < b->n; i++)
+			s += b->y[i];
+		base[0] = s / b->n;
+		return ENS_OK;
+	}
+	memcpy(b->resid, b->y, (size_t) b->n * sizeof(double));
+	return boost_median(b, b->resid, b->n, &base[0]);
+}
+
+/* ---------- gradients ---------- */
+
+typedef struct GradJob
+{
+	Booster    *b;
+	double	   *chunk_max;		/* squared error: max |F - y| per chunk */
+} GradJob;
+
+static inline void
+Put(BoostGH *gh, double g, double h, double sg, double sh)
+{
+	gh->g = (int32_t) lrint(g * sg);
+	gh->h = (int32_t) lrint(h * sh);
+}
+
+static void
+MaxResidTask(void *ctx, int t, uint32_t c)
+{
+	GradJob    *j = (GradJob *) ctx;
+	Booster    *b = j->b;
+	uint32_t	st = c * GRAD_CHUNK,
+				en = b->n_sample - st < GRAD_CHUNK ? b->n_sample : st + GRAD_CHUNK,
+				i;
+	double		mx = 0;
+
+	(void) t;
+	for (i = st; i < en; i++)
+	{
+		uint32_t	r = b->sample[i];
+		double		a = fabs(b->margin[r] - b->y[r]);
+
+		if (a > mx)
+			mx = a;
+	}
+	j->chunk_max[c] = mx;
+}
+
+static void
+GradTask(void *ctx, int t, uint32_t c)
+{
+	GradJob    *j = (GradJob *) ctx;
+	Booster    *b = j->b;
+	uint32_t	st = c * GRAD_CHUNK,
+				en = b->n_sample - st < GRAD_CHUNK ? b->n_sample : st + GRAD_CHUNK,
+				K = b->K,
+				n = b->n,
+				i,
+				k;
+	const double *sg = b->sg,
+			   *sh = b->sh;
+
+	(void) t;
+	for (i = st; i < en; i++)
+	{
+		uint32_t	r = b->sample[i];
+		const double *F = b->margin + (size_t) r * K;
+
+		switch (b->obj)
+		{
+			case ENS_OBJ_LOGISTIC:
+				{
+					double		w = b->cw[b->cls[r]],
+								q = 1.0 / (1.0 + exp(-F[0])),
+								h = q * (1.0 - q);
+
+					Put(&b->gh[r], (q - (b->cls[r] == 1)) * w,
+						(h > HESS_MIN ? h : HESS_MIN) * w, sg[0], sh[0]);
+					break;
+				}
+			case ENS_OBJ_SOFTMAX:
+				{
+					double		w = b->cw[b->cls[r]],
+								mx = F[0],
+								s = 0;
+
+					for (k = 1; k < K; k++)
+						if (F[k] > mx)
+							mx = F[k];
+					for (k = 0; k < K; k++)
+						s += exp(F[k] - mx);
+					for (k = 0; k < K; k++)
+					{
+						double		q = exp(F[k] - mx) / s,
+									h = 2.0 * q * (1.0 - q);
+
+						Put(&b->gh[(size_t) k * n + r], (q - (b->cls[r] == k)) * w,
+							(h > HESS_MIN ? h : HESS_MIN) * w, sg[k], sh[k]);
+					}
+					break;
+				}
+			case ENS_OBJ_SQUARED:
+				Put(&b->gh[r], F[0] - b->y[r], 1.0, sg[0], sh[0]);
+				break;
+			case ENS_OBJ_ABSOLUTE:
+				{
+					double		d = F[0] - b->y[r];
+
+					Put(&b->gh[r], d > 0 ? 1.0 : (d < 0 ? -1.0 : 0.0), 1.0, sg[0], sh[0]);
+					break;
+				}
+			default:			/* Huber */
+				{
+					double		d = F[0] - b->y[r],
+								dl = b->P->huber_delta;
+
+					Put(&b->gh[r], d > dl ? dl : (d < -dl ? -dl : d), 1.0, sg[0], sh[0]);
+					break;
+				}
+		}
+	}
+}
+
+/* Gradients of the sampled rows at the current margins, with this round's scales. */
+EnsStatus
+boost_gradients(Booster *b)
+{
+	GradJob		j;
+	uint32_t	nc = (b->n_sample + GRAD_CHUNK - 1) / GRAD_CHUNK,
+				k,
+				c;
+	double		gmax,
+				hmax;
+	EnsStatus	rc;
+
+	j.b = b;
+	j.chunk_max = b->chunk_sum;
+	switch (b->obj)
+	{
+		case ENS_OBJ_LOGISTIC:
+			gmax = b->wmax;
+			hmax = 0.25 * b->wmax;
+			break;
+		case ENS_OBJ_SOFTMAX:
+			gmax = b->wmax;
+			hmax = 0.5 * b->wmax;
+			break;
+		case ENS_OBJ_SQUARED:
+			rc = boost_pool_run(b->pool, MaxResidTask, &j, nc, b->intr, b->intr_arg);
+			if (rc != ENS_OK)
+				return rc;
+			gmax = 0;
+			for (c = 0; c < nc; c++)
+				if (j.chunk_max[c] > gmax)
+					gmax = j.chunk_max[c];
+			hmax = 1;
+			break;
+		case ENS_OBJ_HUBER:
+			gmax = b->P->huber_delta;
+			hmax = 1;
+			break;
+		default:
+			gmax = hmax = 1;
+	}
+	if (!(gmax > 0) || !isfinite(gmax))
+		gmax = 1;
+	for (k = 0; k < b->K; k++)
+	{
+		b->sg[k] = BOOST_FIX_ONE / gmax;
+		b->sh[k] = BOOST_FIX_ONE / hmax;
+	}
+	return boost_pool_run(b->pool, GradTask, &j, nc, b->intr, b->intr_arg);
+}
+
+/* ---------- validation metric ---------- */
+
+/* A row's contribution to the metric sum (see boost_metric_finish). */
+double
+boost_row_loss(const Booster *b, const double *F, uint32_t cls, double y)
+{
+	double		q;
+
+	switch (b->obj)
+	{
+		case ENS_OBJ_LOGISTIC:
+			q = 1.0 / (1.0 + exp(-F[0]));
+			if (cls != 1)
+				q = 1.0 - q;
+			break;
+		case ENS_OBJ_SOFTMAX:
+			{
+				double		mx = F[0],
+							s = 0;
+				uint32_t	k;
+
+				for (k = 1; k < b->K; k++)
+					if (F[k] > mx)
+						mx = F[k];
+				for (k = 0; k < b->K; k++)
+					s += exp(F[k] - mx);
+				q = exp(F[cls] - mx) / s;
+				break;
+			}
+		case ENS_OBJ_SQUARED:
+			return (F[0] - y) * (F[0] - y);
+		default:
+			return fabs(F[0] - y);
+	}
+	/* log loss with probabilities clipped as ens_cls_metrics does */
+	return -log(q > 1e-15 ? q : 1e-15);
+}
+
+const char *
+boost_metric_name(int obj)
+{
+	switch (obj)
+	{
+		case ENS_OBJ_LOGISTIC:
+			return "logloss";
+		case ENS_OBJ_SOFTMAX:
+			return "mlogloss";
+		case ENS_OBJ_SQUARED:
+			return "rmse";
+		default:
+			return "mae";
+	}
+}
+
+double
+boost_metric_finish(int obj, double sum, uint32_t n)
+{
+	double		mean = n ? sum / n : 0;
+
+	return obj == ENS_OBJ_SQUARED ? sqrt(mean) : mean;
+}

@@ -1,0 +1,251 @@
+/*
+ * boost_split.c - the best split of a node from its gradient histogram
+ * (PG-free).
+ *
+ * Gain of sending sums (G_L, H_L) left and (G_R, H_R) right (Chen & Guestrin
+ * 2016, eq. 7): (G_L^2/(H_L+l2) + G_R^2/(H_R+l2) - G^2/(H+l2)) / 2, with
+ * both H_L and H_R at least min_child_weight.
+ *
+ * Numeric features: every boundary between two bins occupied in the node,
+ * the threshold halfway (in bins) between them, with the node's missing
+ * values tried on either side (XGBoost's sparsity-aware search), plus
+ * "present left, missing right".  Without missing values in the node the
+ * learned default is the child with the larger hessian sum.
+ *
+ * Categorical features: the node's categories sorted by G/(H+l2), every
+ * prefix of that order as the left set (Fisher 1958: for a quadratic loss
+ * the best binary partition is such a prefix; LightGBM sorts the same way),
+ * missing values again tried on either side.  Categories not seen in the
+ * node go right.
+ *
+ * Ties keep the first candidate in feature, then threshold order, so the
+ * result does not depend on anything but the histogram.
+ */
+#include "boost_int.h"
+
+#include <string.h>
+
+/* relative size below which a gain is rounding noise, not an improvement */
+#define GAIN_EPS 1e-10
+
+typedef struct Scan
+{
+	int64_t		G,
+				H;				/* node sums */
+	double		sg,
+				sh,				/* fixed-point scales */
+				l2,
+				mcw,
+				parent;			/* the node's G^2/(H+l2) */
+} Scan;
+
+static inline double
+Score(double g, double h, double l2)
+{
+	double		d = h + l2;
+
+	return d > 0 ? g * g / d : 0.0;
+}
+
+/* Gain of left sums (gl, hl); 0 if a child is too light or nothing is gained. */
+static inline double
+Gain(const Scan *s, int64_t gl, int64_t hl)
+{
+	double		hld = (double) hl / s->sh,
+				hrd = (double) (s->H - hl) / s->sh,
+				sl,
+				sr,
+				gain;
+
+	if (hld < s->mcw || hrd < s->mcw)
+		return 0.0;
+	sl = Score((double) gl / s->sg, hld, s->l2);
+	sr = Score((double) (s->G - gl) / s->sg, hrd, s->l2);
+	gain = 0.5 * (sl + sr - s->parent);
+	return gain > GAIN_EPS * (sl + sr) ? gain : 0.0;
+}
+
+/*
+ * Try present-left sums (gl, hl) with the missing sums (gm, hm) on either
+ * side.  Returns true if best improved.
+ */
+static inline bool
+TryBoth(const Scan *s, int64_t gl, int64_t hl, int64_t gm, int64_t hm,
+		bool has_miss, BoostSplit *best)
+{
+	double		g = Gain(s, gl, hl);
+	bool		better = false;
+
+	if (g > best->gain)
+	{
+		best->gain = g;
+		best->gl = gl;
+		best->hl = hl;
+		best->defleft = has_miss ? false : (hl >= s->H - hl);
+		better = true;
+	}
+	if (has_miss)
+	{
+		g = Gain(s, gl + gm, hl + hm);
+		if (g > best->gain)
+		{
+			best->gain = g;
+			best->gl = gl + gm;
+			best->hl = hl + hm;
+			best->defleft = true;
+			better = true;
+		}
+	}
+	return better;
+}
+
+static void
+ScanNumeric(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
+			BoostSplit *best)
+{
+	int64_t		gm = e[nb].g,
+				hm = e[nb].h,
+				gl = 0,
+				hl = 0;
+	bool		has_miss = (gm | hm) != 0;
+	int			prev = -1;
+	uint32_t	bin;
+
+	for (bin = 0; bin < nb; bin++)
+	{
+		if ((e[bin].g | e[bin].h) == 0)
+			continue;
+		if (prev >= 0 && TryBoth(s, gl, hl, gm, hm, has_miss, best))
+		{
+			best->feature = (int32_t) f;
+			best->cat = false;
+			best->bin = (uint8_t) (prev + ((int) bin - 1 - prev) / 2);
+		}
+		gl += e[bin].g;
+		hl += e[bin].h;
+		prev = (int) bin;
+	}
+	/* every present value left, missing right */
+	if (has_miss && prev >= 0 && TryBoth(s, gl, hl, 0, 0, true, best))
+	{
+		best->defleft = false;
+		best->feature = (int32_t) f;
+		best->cat = false;
+		best->bin = (uint8_t) (nb - 1);
+	}
+}
+
+static void
+ScanCategorical(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
+				BoostSplit *best)
+{
+	uint8_t		code[ENS_MAX_CATEGORIES];
+	double		key[ENS_MAX_CATEGORIES];
+	int64_t		gm = e[nb].g,
+				hm = e[nb].h,
+				gl = 0,
+				hl = 0;
+	bool		has_miss = (gm | hm) != 0;
+	uint32_t	m = 0,
+				i,
+				cut = 0;
+	bool		found = false;
+
+	for (i = 0; i < nb; i++)
+	{
+		double		k;
+		uint32_t	j;
+
+		if ((e[i].g | e[i].h) == 0)
+			continue;
+		k = Score(1.0, (double) e[i].h / s->sh, s->l2);	/* 1/(H+l2) */
+		k *= (double) e[i].g / s->sg;
+		/* insertion sort: stable, so equal keys keep code order */
+		for (j = m; j > 0 && key[j - 1] > k; j--)
+		{
+			key[j] = key[j - 1];
+			code[j] = code[j - 1];
+		}
+		key[j] = k;
+		code[j] = (uint8_t) i;
+		m++;
+	}
+	if (m + (has_miss ? 1 : 0) < 2)
+		return;
+	/* prefixes of 1 .. m-1 categories, and all m when missing values exist */
+	for (i = 0; i < m; i++)
+	{
+		bool		better;
+
+		gl += e[code[i]].g;
+		hl += e[code[i]].h;
+		if (i + 1 < m)
+			better = TryBoth(s, gl, hl, gm, hm, has_miss, best);
+		else if (has_miss)
+		{
+			better = TryBoth(s, gl, hl, 0, 0, true, best);
+			if (better)
+				best->defleft = false;
+		}
+		else
+			better = false;
+		if (better)
+		{
+			found = true;
+			cut = i + 1;
+			best->feature = (int32_t) f;
+			best->cat = true;
+			best->bin = 0;
+		}
+	}
+	if (found && best->feature == (int32_t) f && best->cat)
+	{
+		memset(best->bits, 0, sizeof(best->bits));
+		for (i = 0; i < cut; i++)
+			best->bits[code[i] >> 5] |= 1u << (code[i] & 31);
+	}
+}
+
+/*
+ * Best split of a node with histogram h and sums (G, H) over the tree's
+ * features; best->feature = -1 if no split gains anything.
+ */
+void
+boost_find_split(const Booster *b, const BoostBin *h, int64_t G, int64_t H,
+				 double sg, double sh, BoostSplit *best)
+{
+	Scan		s;
+	uint32_t	j;
+
+	memset(best, 0, sizeof(*best));
+	best->feature = -1;
+	best->gain = 0.0;
+	s.G = G;
+	s.H = H;
+	s.sg = sg;
+	s.sh = sh;
+	s.l2 = b->P->l2;
+	s.mcw = b->P->min_child_weight;
+	s.parent = Score((double) G / sg, (double) H / sh, s.l2);
+	if ((double) H / sh < 2 * s.mcw)
+		return;
+	for (j = 0; j < b->n_feat; j++)
+	{
+		uint32_t	f = b->feat[j];
+		const BoostBin *e = h + b->off[f];
+
+		if (b->m->features[f].kind == ENS_CATEGORICAL)
+			ScanCategorical(&s, e, b->nb[f], f, best);
+		else
+			ScanNumeric(&s, e, b->nb[f], f, best);
+	}
+}
+
+/* Newton step -G/(H+l2) (before the learning rate); 0 without curvature. */
+double
+boost_leaf_weight(const Booster *b, int64_t G, int64_t H, double sg, double sh)
+{
+	double		d = (double) H / sh + b->P->l2;
+
+	return d > 0 ? -((double) G / sg) / d : 0.0;
+}

@@ -1,0 +1,774 @@
+/*
+ * boost_train.c - the rounds of gradient boosting and the model they make
+ * (PG-free).  See boost.h for the method and the contract.
+ *
+ * Per round: draw the round's rows (subsample, a Bernoulli draw from the
+ * round's own random stream), compute every output's gradients at the
+ * round's starting margins, then grow one tree per output (boost_tree.c),
+ * append it to the model and add its leaf values to the margins of the
+ * training rows (through the leaves' row ranges, or by walking the tree for
+ * rows outside the round's sample) and of the validation rows, whose
+ * metric ends the round.  Margins are sums of the float leaf values in tree
+ * order, as ens_predict_margin computes them, so the model predicts
+ * exactly what the trainer saw.
+ *
+ * Early stopping keeps the round with the best validation metric (the
+ * first of equals) and drops the trees after it; their gains leave the
+ * importance with them.
+ *
+ * Memory: every buffer comes from the caller's allocator on the calling
+ * thread, before the worker threads start (the model's arrays also while
+ * they wait between jobs), and is counted for peak_bytes.
+ */
+#include "boost_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rng.h"
+
+#define ROW_CHUNK	8192		/* rows per piece of a walk job */
+#define GRAD_CHUNK_ROWS 16384	/* must match boost_loss.c's GRAD_CHUNK */
+#define MAX_SCRATCH 48
+
+/* Buffers the trainer owns, freed together (pointer field, bytes). */
+typedef struct Owned
+{
+	void	  **ptr;
+	size_t		size;
+} Owned;
+
+typedef struct Trainer
+{
+	Booster		b;
+	BoostTree	tree;
+	Owned		owned[MAX_SCRATCH];
+	int			n_owned;
+	double	   *imp_sum,
+			   *imp_best,
+			   *vbest,
+			   *curve;
+	uint32_t	cap_nodes,
+				cap_cats;
+	BoostResult *res;
+	void	   *nothing;		/* stays NULL: what a disowned entry points at */
+} Trainer;
+
+/* ---------- memory ---------- */
+
+void *
+boost_alloc(Booster *b, size_t size)
+{
+	void	   *p = b->al->alloc(b->al->ctx, size ? size : 1);
+
+	if (p != NULL)
+	{
+		b->cur_bytes += size;
+		if (b->cur_bytes > b->peak_bytes)
+			b->peak_bytes = b->cur_bytes;
+	}
+	return p;
+}
+
+void
+boost_free(Booster *b, void *p, size_t size)
+{
+	if (p != NULL)
+	{
+		b->al->free(b->al->ctx, p);
+		b->cur_bytes -= size;
+	}
+}
+
+/* Allocate *ptr (count x elem bytes, zeroed) and remember it for Release. */
+static bool
+Own(Trainer *tr, void **ptr, size_t count, size_t elem)
+{
+	size_t		size;
+
+	*ptr = NULL;
+	if (elem && count > SIZE_MAX / elem)
+		return false;
+	size = count * elem;
+	*ptr = boost_alloc(&tr->b, size);
+	if (*ptr == NULL)
+		return false;
+	memset(*ptr, 0, size);
+	tr->owned[tr->n_owned].ptr = ptr;
+	tr->owned[tr->n_owned].size = size;
+	tr->n_owned++;
+	return true;
+}
+
+/* Free what the trainer still owns (a pointer handed on is NULL by then). */
+static void
+Release(Trainer *tr)
+{
+	int			i;
+
+	for (i = tr->n_owned - 1; i >= 0; i--)
+	{
+		boost_free(&tr->b, *tr->owned[i].ptr, tr->owned[i].size);
+		*tr->owned[i].ptr = NULL;
+	}
+	tr->n_owned = 0;
+}
+
+/* Give an owned buffer away (to the model or the result): Release skips it. */
+static void *
+Disown(Trainer *tr, void **ptr)
+{
+	int			i;
+
+	for (i = 0; i < tr->n_owned; i++)
+		if (tr->owned[i].ptr == ptr)
+			tr->owned[i].ptr = &tr->nothing;
+	return *ptr;
+}
+
+/* ---------- checks ---------- */
+
+static EnsStatus
+Fail(Trainer *tr, EnsStatus rc, const char *msg)
+{
+	snprintf(tr->res->message, sizeof(tr->res->message), "%s", msg);
+	return rc;
+}
+
+/* Rows of d in range, with bins, classes and targets the model can take. */
+static EnsStatus
+CheckRows(Trainer *tr, const EnsData *d, const uint32_t *rows, uint32_t n)
+{
+	const EnsModel *m = tr->b.m;
+	bool		cls = tr->b.P->task == ENS_CLASSIFICATION;
+	uint32_t	i,
+				f,
+				p = m->n_features;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	r = rows ? rows[i] : i;
+		const uint8_t *x;
+
+		if (r >= d->n_rows)
+			return Fail(tr, ENS_EINVAL, "a row number is out of range");
+		x = d->X + (size_t) r * p;
+		for (f = 0; f < p; f++)
+			if (x[f] != ENS_MISSING && x[f] >= m->features[f].n_bins)
+				return Fail(tr, ENS_EINVAL, "a bin is out of its feature's range");
+		if (cls && d->cls[r] >= m->n_classes)
+			return Fail(tr, ENS_EINVAL, "a class code is out of range");
+		if (!cls && !(fabs(d->y[r]) <= BOOST_MAX_TARGET))
+			return Fail(tr, ENS_EINVAL,
+						"regression targets must be finite numbers within plus or minus 1e30");
+	}
+	return ENS_OK;
+}
+
+static EnsStatus
+CheckInput(Trainer *tr, const EnsData *d, const uint32_t *val, uint32_t n_val)
+{
+	const BoostParams *P = tr->b.P;
+	const EnsModel *m = tr->b.m;
+	uint32_t	n_use = d->rows ? d->n_use : d->n_rows,
+				f;
+	EnsStatus	rc;
+
+	rc = boost_params_check(P, tr->res->message, sizeof(tr->res->message));
+	if (rc != ENS_OK)
+		return rc;
+	if (m->task != P->task ||
+		(P->task == ENS_CLASSIFICATION && m->n_classes != P->n_classes) ||
+		(P->task == ENS_REGRESSION && m->n_classes != 0))
+		return Fail(tr, ENS_EINVAL, "the model and the parameters disagree on the task");
+	if (m->n_features < 1 || m->n_features > ENS_MAX_FEATURES ||
+		d->n_features != m->n_features)
+		return Fail(tr, ENS_EINVAL, "features must number between 1 and 1000");
+	for (f = 0; f < m->n_features; f++)
+		if (m->features[f].n_bins < 1 || m->features[f].n_bins > ENS_MAX_BINS)
+			return Fail(tr, ENS_EINVAL, "a feature has an invalid number of bins");
+	if (n_use < 1)
+		return Fail(tr, ENS_EINVAL, "there are no training rows");
+	if (P->early_stopping_rounds > 0 && n_val == 0)
+		return Fail(tr, ENS_EINVAL, "early_stopping_rounds needs validation rows");
+	if ((rc = CheckRows(tr, d, d->rows, n_use)) != ENS_OK)
+		return rc;
+	return CheckRows(tr, d, val, n_val);
+}
+
+/* ---------- set-up ---------- */
+
+/* Histogram layout: features with two bins or more, nb + 1 entries each. */
+static bool
+InitLayout(Trainer *tr)
+{
+	Booster    *b = &tr->b;
+	uint32_t	f;
+
+	if (!Own(tr, (void **) &b->off, b->p, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->nb, b->p, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->usable, b->p, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->feat, b->p, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->perm, b->p, sizeof(uint32_t)))
+		return false;
+	b->n_ent = 0;
+	b->n_usable = 0;
+	for (f = 0; f < b->p; f++)
+	{
+		b->nb[f] = b->m->features[f].n_bins;
+		if (b->nb[f] < 2)
+			continue;
+		b->usable[b->n_usable++] = f;
+		b->off[f] = b->n_ent;
+		b->n_ent += b->nb[f] + 1;
+	}
+	if (b->n_ent == 0)
+		b->n_ent = 1;
+	return true;
+}
+
+/* xc = x transposed (n x p to p x n), in blocks that stay in the cache */
+static void
+Transpose(const uint8_t *x, uint32_t n, uint32_t p, uint8_t *xc)
+{
+	uint32_t	r0,
+				r,
+				f;
+
+	for (r0 = 0; r0 < n; r0 += 256)
+	{
+		uint32_t	r1 = n - r0 < 256 ? n : r0 + 256;
+
+		for (f = 0; f < p; f++)
+			for (r = r0; r < r1; r++)
+				xc[(size_t) f * n + r] = x[(size_t) r * p + f];
+	}
+}
+
+/* Local copies of the training rows' bins and targets; class weights. */
+static bool
+InitRows(Trainer *tr, const EnsData *d)
+{
+	Booster    *b = &tr->b;
+	uint32_t	i;
+
+	if (!Own(tr, (void **) &b->X, (size_t) b->n, b->p) ||
+		!Own(tr, (void **) &b->Xc, (size_t) b->n, b->p))
+		return false;
+	ens_hint_hugepages(b->X, (size_t) b->n * b->p);
+	for (i = 0; i < b->n; i++)
+	{
+		const uint8_t *src = d->X + (size_t) (d->rows ? d->rows[i] : i) * b->p;
+		uint8_t    *dst = b->X + (size_t) i * b->p;
+		uint32_t	f;
+
+		/* missing: nb, the entry after the feature's bins */
+		for (f = 0; f < b->p; f++)
+			dst[f] = src[f] == ENS_MISSING ? (uint8_t) b->nb[f] : src[f];
+	}
+	Transpose(b->X, b->n, b->p, b->Xc);
+	b->wmax = 1.0;
+	if (b->P->task == ENS_REGRESSION)
+	{
+		if (!Own(tr, (void **) &b->y, b->n, sizeof(double)))
+			return false;
+		for (i = 0; i < b->n; i++)
+			b->y[i] = d->y[d->rows ? d->rows[i] : i];
+		return true;
+	}
+	if (!Own(tr, (void **) &b->cls, b->n, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->cw, b->n_classes, sizeof(double)))
+		return false;
+	for (i = 0; i < b->n; i++)
+		b->cls[i] = d->cls[d->rows ? d->rows[i] : i];
+	for (i = 0; i < b->n_classes; i++)
+		b->cw[i] = 1.0;
+	if (b->P->balanced)
+	{
+		/* n / (classes x n_k) over the training rows, as scikit-learn */
+		for (i = 0; i < b->n_classes; i++)
+			b->cw[i] = 0;
+		for (i = 0; i < b->n; i++)
+			b->cw[b->cls[i]] += 1;
+		b->wmax = 0;
+		for (i = 0; i < b->n_classes; i++)
+		{
+			b->cw[i] = b->cw[i] > 0 ? (double) b->n / ((double) b->n_classes * b->cw[i]) : 0.0;
+			if (b->cw[i] > b->wmax)
+				b->wmax = b->cw[i];
+		}
+	}
+	return true;
+}
+
+/* Every other buffer of the trainer, and the model's fixed arrays. */
+static bool
+InitBuffers(Trainer *tr)
+{
+	Booster    *b = &tr->b;
+	EnsModel   *m = b->m;
+	const BoostParams *P = b->P;
+	size_t		trees = (size_t) P->n_rounds * b->K + 1;
+	uint32_t	chunks = (b->n + GRAD_CHUNK_ROWS - 1) / GRAD_CHUNK_ROWS,
+				vchunks = (b->n_val + ROW_CHUNK - 1) / ROW_CHUNK;
+	size_t		nresid = b->obj == ENS_OBJ_SQUARED ? 1 :
+		(P->task == ENS_CLASSIFICATION ? b->n_classes : b->n);
+
+	b->max_part = boost_partition_chunks(b->n);
+	b->n_slots = boost_tree_slots(P);
+	if (!Own(tr, (void **) &b->margin, (size_t) b->n * b->K, sizeof(double)) ||
+		!Own(tr, (void **) &b->gh, (size_t) b->n * b->K, sizeof(BoostGH)) ||
+		!Own(tr, (void **) &b->sg, b->K, sizeof(double)) ||
+		!Own(tr, (void **) &b->sh, b->K, sizeof(double)) ||
+		!Own(tr, (void **) &b->sample, b->n, sizeof(uint32_t)) ||
+		(P->subsample < 1 && !Own(tr, (void **) &b->in_sample, b->n, 1)) ||
+		!Own(tr, (void **) &b->idx, b->n, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->tmp, b->n, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->part, 3 * (size_t) b->max_part, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->slots, (size_t) b->n_slots * b->n_ent, sizeof(BoostBin)) ||
+		!Own(tr, (void **) &b->free_slot, b->n_slots, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->scratch, (size_t) (b->nt - 1) * b->n_ent, sizeof(BoostBin)) ||
+		!Own(tr, (void **) &b->resid, nresid, sizeof(double)) ||
+		!Own(tr, (void **) &b->chunk_sum, chunks > vchunks ? chunks + 1 : vchunks + 1, sizeof(double)) ||
+		!Own(tr, (void **) &b->imp_tree, b->p, sizeof(double)) ||
+		!Own(tr, (void **) &tr->imp_sum, b->p, sizeof(double)) ||
+		!Own(tr, (void **) &tr->imp_best, b->p, sizeof(double)) ||
+		!Own(tr, (void **) &b->vmargin, (size_t) b->n_val * b->K, sizeof(double)) ||
+		(P->early_stopping_rounds > 0 &&
+		 !Own(tr, (void **) &tr->vbest, (size_t) b->n_val * b->K, sizeof(double))) ||
+		(b->n_val > 0 && !Own(tr, (void **) &tr->curve, P->n_rounds, sizeof(double))) ||
+		!Own(tr, (void **) &m->tree_node, trees, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &m->tree_cat, trees, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &m->tree_leaf, trees, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &m->base_score, b->K, sizeof(double)) ||
+		!Own(tr, (void **) &b->pool, 1, boost_pool_size()))
+		return false;
+	return boost_tree_init(b, &tr->tree);
+}
+
+/* ---------- the model's trees ---------- */
+
+/* Append the grown tree as tree number tree_no, indices made absolute. */
+static EnsStatus
+AppendTree(Trainer *tr, const BoostTree *t, uint32_t tree_no)
+{
+	Booster    *b = &tr->b;
+	EnsModel   *m = b->m;
+	uint32_t	nb = m->n_nodes,
+				cb = m->n_cats,
+				i;
+
+	if ((uint64_t) nb + t->n_nodes > INT32_MAX || (uint64_t) cb + t->n_cats > INT32_MAX)
+		return ENS_ELIMIT;
+	if (!boost_reserve(b, (void **) &m->nodes, &tr->cap_nodes, nb + t->n_nodes, sizeof(EnsNode)) ||
+		!boost_reserve(b, (void **) &m->cats, &tr->cap_cats, cb + t->n_cats, sizeof(EnsCatSplit)))
+		return ENS_ENOMEM;
+	for (i = 0; i < t->n_nodes; i++)
+	{
+		EnsNode		nd = t->nodes[i];
+
+		if (!(nd.flags & FN_LEAF))
+			nd.a += (nd.flags & FN_CAT) ? cb : nb;
+		m->nodes[nb + i] = nd;
+	}
+	for (i = 0; i < t->n_cats; i++)
+	{
+		EnsCatSplit cs = t->cats[i];
+
+		cs.child += nb;
+		m->cats[cb + i] = cs;
+	}
+	m->n_nodes = nb + t->n_nodes;
+	m->n_cats = cb + t->n_cats;
+	m->tree_node[tree_no + 1] = m->n_nodes;
+	m->tree_cat[tree_no + 1] = m->n_cats;
+	m->tree_leaf[tree_no + 1] = 0;
+	m->n_trees = tree_no + 1;
+	return ENS_OK;
+}
+
+/* Leaf value of tree tree_no of m for a row's bins (ens_predict_margin's walk). */
+static inline float
+WalkTree(const EnsModel *m, uint32_t tree_no, const uint8_t *x)
+{
+	uint32_t	i = m->tree_node[tree_no];
+
+	for (;;)
+	{
+		EnsNode		nd = m->nodes[i];
+		uint32_t	v;
+		bool		left;
+
+		if (nd.flags & FN_LEAF)
+			return boost_leaf_value(&nd);
+		v = x[nd.feature];
+		if (nd.flags & FN_CAT)
+		{
+			const EnsCatSplit *cs = &m->cats[nd.a];
+
+			left = v == ENS_MISSING ? (nd.flags & FN_DEFLEFT) != 0 :
+				((cs->bits[v >> 5] >> (v & 31)) & 1) != 0;
+			i = cs->child + (left ? 0 : 1);
+		}
+		else
+		{
+			left = v == ENS_MISSING ? (nd.flags & FN_DEFLEFT) != 0 : v <= nd.bin;
+			i = nd.a + (left ? 0 : 1);
+		}
+	}
+}
+
+/* ---------- margins ---------- */
+
+typedef struct MarginJob
+{
+	Booster    *b;
+	const BoostTree *t;
+	const EnsData *d;
+	uint32_t	k,
+				tree_no;
+	bool		score;			/* validation: sum the metric */
+} MarginJob;
+
+/* Sampled rows: leaf c's value onto its rows. */
+static void
+LeafMarginTask(void *ctx, int th, uint32_t c)
+{
+	MarginJob  *j = (MarginJob *) ctx;
+	Booster    *b = j->b;
+	const BoostLeaf *lf = &j->t->leaves[c];
+	double		v = boost_leaf_value(&j->t->nodes[lf->node]);
+	uint32_t	i;
+
+	(void) th;
+	for (i = lf->st; i < lf->en; i++)
+		b->margin[(size_t) b->idx[i] * b->K + j->k] += v;
+}
+
+/* Rows outside the round's sample: walk the tree. */
+static void
+WalkMarginTask(void *ctx, int th, uint32_t c)
+{
+	MarginJob  *j = (MarginJob *) ctx;
+	Booster    *b = j->b;
+	uint32_t	st = c * ROW_CHUNK,
+				en = b->n - st < ROW_CHUNK ? b->n : st + ROW_CHUNK,
+				r;
+
+	(void) th;
+	for (r = st; r < en; r++)
+		if (!b->in_sample[r])
+			b->margin[(size_t) r * b->K + j->k] +=
+				WalkTree(b->m, j->tree_no,
+						 j->d->X + (size_t) (j->d->rows ? j->d->rows[r] : r) * b->p);
+}
+
+/* Validation rows: walk the tree; after a round's last tree, sum the metric. */
+static void
+ValTask(void *ctx, int th, uint32_t c)
+{
+	MarginJob  *j = (MarginJob *) ctx;
+	Booster    *b = j->b;
+	const EnsData *d = j->d;
+	uint32_t	st = c * ROW_CHUNK,
+				en = b->n_val - st < ROW_CHUNK ? b->n_val : st + ROW_CHUNK,
+				i;
+	double		sum = 0;
+
+	(void) th;
+	for (i = st; i < en; i++)
+	{
+		uint32_t	r = b->val[i];
+		double	   *F = b->vmargin + (size_t) i * b->K;
+
+		F[j->k] += WalkTree(b->m, j->tree_no, d->X + (size_t) r * b->p);
+		if (j->score)
+			sum += boost_row_loss(b, F, d->cls ? d->cls[r] : 0, d->y ? d->y[r] : 0);
+	}
+	b->chunk_sum[c] = sum;
+}
+
+/* Add tree tree_no (output k) to the training and validation margins. */
+static EnsStatus
+UpdateMargins(Trainer *tr, const EnsData *d, uint32_t k, uint32_t tree_no,
+			  double *metric)
+{
+	Booster    *b = &tr->b;
+	MarginJob	j;
+	EnsStatus	rc;
+	uint32_t	c,
+				nc = (b->n_val + ROW_CHUNK - 1) / ROW_CHUNK;
+
+	j.b = b;
+	j.t = &tr->tree;
+	j.d = d;
+	j.k = k;
+	j.tree_no = tree_no;
+	j.score = (k == b->K - 1);
+	rc = boost_pool_run(b->pool, LeafMarginTask, &j, tr->tree.n_leaves, b->intr, b->intr_arg);
+	if (rc == ENS_OK && b->n_sample < b->n)
+		rc = boost_pool_run(b->pool, WalkMarginTask, &j, (b->n + ROW_CHUNK - 1) / ROW_CHUNK,
+							b->intr, b->intr_arg);
+	if (rc != ENS_OK || b->n_val == 0)
+		return rc;
+	rc = boost_pool_run(b->pool, ValTask, &j, nc, b->intr, b->intr_arg);
+	if (rc == ENS_OK && j.score)
+	{
+		double		sum = 0;
+
+		/* chunk order: the same sum whatever thread did which chunk */
+		for (c = 0; c < nc; c++)
+			sum += b->chunk_sum[c];
+		*metric = boost_metric_finish(b->obj, sum, b->n_val);
+	}
+	return rc;
+}
+
+/* ---------- rounds ---------- */
+
+/* The round's rows: all, or a Bernoulli(subsample) draw (at least one row). */
+static void
+SampleRows(Booster *b, uint32_t round)
+{
+	EpRng		rng;
+	uint32_t	i;
+
+	if (b->P->subsample >= 1.0)
+	{
+		if (round == 0)
+			for (i = 0; i < b->n; i++)
+				b->sample[i] = i;
+		b->n_sample = b->n;
+		return;
+	}
+	ep_rng_seed(&rng, b->P->seed, 2 * (uint64_t) round + 1);
+	b->n_sample = 0;
+	for (i = 0; i < b->n; i++)
+	{
+		b->in_sample[i] = ep_rng_unit(&rng) < b->P->subsample;
+		if (b->in_sample[i])
+			b->sample[b->n_sample++] = i;
+	}
+	if (b->n_sample == 0)
+	{
+		i = ep_rng_below(&rng, b->n);
+		b->in_sample[i] = 1;
+		b->sample[b->n_sample++] = i;
+	}
+}
+
+/* One round: a tree per output.  *metric: the validation metric after it. */
+static EnsStatus
+Round(Trainer *tr, const EnsData *d, uint32_t round, double *metric)
+{
+	Booster    *b = &tr->b;
+	EnsStatus	rc;
+	uint32_t	k,
+				f;
+
+	SampleRows(b, round);
+	if ((rc = boost_gradients(b)) != ENS_OK)
+		return rc;
+	for (k = 0; k < b->K; k++)
+	{
+		uint32_t	tree_no = round * b->K + k;
+
+		if ((rc = boost_tree_grow(b, &tr->tree, k, tree_no)) != ENS_OK ||
+			(rc = AppendTree(tr, &tr->tree, tree_no)) != ENS_OK ||
+			(rc = UpdateMargins(tr, d, k, tree_no, metric)) != ENS_OK)
+			return rc;
+		for (f = 0; f < b->p; f++)
+			tr->imp_sum[f] += b->imp_tree[f];
+	}
+	return ENS_OK;
+}
+
+/* Rounds until n_rounds or early stopping; fills the result's counts. */
+static EnsStatus
+Rounds(Trainer *tr, const EnsData *d)
+{
+	Booster    *b = &tr->b;
+	const BoostParams *P = b->P;
+	BoostResult *res = tr->res;
+	double		best = INFINITY;
+	uint32_t	r,
+				k;
+
+	for (k = 0; k < b->K; k++)
+		for (r = 0; r < b->n; r++)
+			b->margin[(size_t) r * b->K + k] = b->m->base_score[k];
+	for (r = 0; r < b->n_val; r++)
+		memcpy(b->vmargin + (size_t) r * b->K, b->m->base_score, b->K * sizeof(double));
+	for (r = 0; r < (uint32_t) P->n_rounds; r++)
+	{
+		double		metric = NAN;
+		EnsStatus	rc;
+
+		if (b->intr && b->intr(b->intr_arg))
+			return ENS_EINTR;
+		if ((rc = Round(tr, d, r, &metric)) != ENS_OK)
+			return rc;
+		res->rounds_run = r + 1;
+		if (b->n_val == 0)
+			continue;
+		tr->curve[r] = metric;
+		if (r == 0 || metric < best)
+		{
+			best = metric;
+			res->best_round = (int32_t) r;
+			if (P->early_stopping_rounds > 0)
+			{
+				memcpy(tr->vbest, b->vmargin, (size_t) b->n_val * b->K * sizeof(double));
+				memcpy(tr->imp_best, tr->imp_sum, b->p * sizeof(double));
+			}
+		}
+		if (P->early_stopping_rounds > 0 &&
+			r - (uint32_t) res->best_round >= (uint32_t) P->early_stopping_rounds)
+			break;
+	}
+	return ENS_OK;
+}
+
+/* ---------- results ---------- */
+
+/* Keep the rounds up to the best (early stopping); importance; hand over. */
+static void
+Finish(Trainer *tr)
+{
+	Booster    *b = &tr->b;
+	EnsModel   *m = b->m;
+	BoostResult *res = tr->res;
+	bool		es = b->P->early_stopping_rounds > 0;
+	double	   *imp,
+				sum = 0;
+	uint32_t	f;
+
+	res->rounds_kept = es ? (uint32_t) res->best_round + 1 : res->rounds_run;
+	m->n_trees = res->rounds_kept * b->K;
+	m->n_nodes = m->tree_node[m->n_trees];
+	m->n_cats = m->tree_cat[m->n_trees];
+	imp = es ? tr->imp_best : tr->imp_sum;
+	for (f = 0; f < b->p; f++)
+		sum += imp[f];
+	for (f = 0; f < b->p; f++)
+		imp[f] = sum > 0 ? imp[f] / sum : 0.0;
+	m->importance = Disown(tr, es ? (void **) &tr->imp_best : (void **) &tr->imp_sum);
+	Disown(tr, (void **) &m->tree_node);
+	Disown(tr, (void **) &m->tree_cat);
+	Disown(tr, (void **) &m->tree_leaf);
+	Disown(tr, (void **) &m->base_score);
+	m->mem_bytes = (size_t) tr->cap_nodes * sizeof(EnsNode) +
+		(size_t) tr->cap_cats * sizeof(EnsCatSplit) +
+		((size_t) b->P->n_rounds * b->K + 1) * 3 * sizeof(uint32_t);
+	if (b->n_val > 0)
+	{
+		res->metric = boost_metric_name(b->obj);
+		res->curve = Disown(tr, (void **) &tr->curve);
+		res->val_margin = Disown(tr, es ? (void **) &tr->vbest : (void **) &b->vmargin);
+	}
+	if (b->P->keep_train_margin)
+		res->train_margin = Disown(tr, (void **) &b->margin);
+}
+
+/* On failure: the model without trees, the result without arrays. */
+static void
+Discard(Trainer *tr)
+{
+	Booster    *b = &tr->b;
+	EnsModel   *m = b->m;
+
+	boost_free(b, m->nodes, (size_t) tr->cap_nodes * sizeof(EnsNode));
+	boost_free(b, m->cats, (size_t) tr->cap_cats * sizeof(EnsCatSplit));
+	m->nodes = NULL;
+	m->cats = NULL;
+	m->n_trees = m->n_nodes = m->n_cats = 0;
+	m->importance = NULL;
+	tr->cap_nodes = tr->cap_cats = 0;
+}
+
+EnsStatus
+boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
+			uint32_t n_val, const BoostParams *P, const EnsAlloc *al,
+			EnsInterruptFn intr, void *intr_arg, BoostResult *res)
+{
+	Trainer		tr;
+	Booster    *b = &tr.b;
+	EnsStatus	rc;
+	bool		started = false;
+
+	memset(res, 0, sizeof(*res));
+	res->best_round = -1;
+	memset(&tr, 0, sizeof(tr));
+	tr.res = res;
+	b->P = P;
+	b->m = m;
+	b->d = d;
+	b->al = al;
+	b->intr = intr;
+	b->intr_arg = intr_arg;
+	m->n_trees = m->n_nodes = m->n_cats = m->n_leafv = 0;
+	m->nodes = NULL;
+	m->cats = NULL;
+	m->leafv = NULL;
+	m->tree_node = m->tree_cat = m->tree_leaf = NULL;
+	m->importance = NULL;
+	m->base_score = NULL;
+	if ((rc = CheckInput(&tr, d, val_rows, n_val)) != ENS_OK)
+		return rc;
+
+	m->algorithm = ENS_BOOST;
+	b->obj = P->objective != ENS_OBJ_NONE ? P->objective :
+		(P->task == ENS_REGRESSION ? ENS_OBJ_SQUARED :
+		 (m->n_classes == 2 ? ENS_OBJ_LOGISTIC : ENS_OBJ_SOFTMAX));
+	m->objective = (uint8_t) b->obj;
+	b->n = d->rows ? d->n_use : d->n_rows;
+	b->p = m->n_features;
+	b->n_classes = m->n_classes;
+	b->K = b->obj == ENS_OBJ_SOFTMAX ? m->n_classes : 1;
+	m->n_outputs = b->K;
+	b->val = val_rows;
+	b->n_val = n_val;
+	/* threads only pay off on enough rows */
+	b->nt = (uint64_t) b->n + n_val < 32768 ? 1 : P->n_threads;
+
+	rc = ENS_ENOMEM;
+	if (!InitLayout(&tr) || !InitRows(&tr, d) || !InitBuffers(&tr))
+		goto done;
+	if ((rc = boost_base_score(b, m->base_score)) != ENS_OK)
+		goto done;
+	boost_pool_init(b->pool, b->nt);
+	b->nt = boost_pool_start(b->pool);
+	started = true;
+	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
+	rc = Rounds(&tr, d);
+	if (rc == ENS_OK)
+		Finish(&tr);
+
+done:
+	if (started)
+		boost_pool_stop(b->pool);
+	if (rc != ENS_OK)
+		Discard(&tr);
+	boost_tree_free(b, &tr.tree);
+	Release(&tr);
+	if (rc != ENS_OK)
+	{
+		m->tree_node = m->tree_cat = m->tree_leaf = NULL;
+		m->base_score = NULL;
+	}
+	res->peak_bytes = b->peak_bytes;
+	return rc;
+}
+
+void
+boost_result_free(BoostResult *res, const EnsAlloc *al)
+{
+	if (res->curve)
+		al->free(al->ctx, res->curve);
+	if (res->val_margin)
+		al->free(al->ctx, res->val_margin);
+	if (res->train_margin)
+		al->free(al->ctx, res->train_margin);
+	res->curve = res->val_margin = res->train_margin = NULL;
+}

@@ -1,0 +1,434 @@
+/*
+ * boost_tree.c - growing one boosted tree (PG-free).
+ *
+ * A node waiting to be split (a frontier entry) owns a histogram slot, its
+ * rows b->idx[st, en), its sums and its best split, found as soon as the
+ * node exists.  Splitting partitions the rows, builds the histogram of the
+ * child with fewer rows and turns the parent's slot into the other child's
+ * (parent - child).  A node without a useful split becomes a leaf at once
+ * and gives its slot back.
+ *
+ * Depth-wise growth (max_leaves = 0) takes frontier entries last in, first
+ * out, so at most max_depth + 1 wait at a time; every node shallower than
+ * max_depth is split if its best split gains, the same tree as level by
+ * level growth.  Best-first growth (max_leaves, LightGBM's leaf-wise)
+ * always splits the waiting node with the largest gain (ties: the lower
+ * node number) until the tree has max_leaves leaves.
+ *
+ * Node layout as ensemble.h: children adjacent, after their parent; a leaf
+ * holds its value (learning rate included) as float bits in a.
+ */
+#include "boost_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "rng.h"
+
+typedef struct Front
+{
+	uint32_t	node,
+				st,
+				en,
+				slot;
+	int			depth;
+	int64_t		G,
+				H;
+	BoostSplit	split;
+} Front;
+
+float
+boost_leaf_value(const EnsNode *nd)
+{
+	float		v;
+
+	memcpy(&v, &nd->a, sizeof(v));
+	return v;
+}
+
+/* Grow *arr (elem bytes each, *cap elems) to hold need elems. */
+bool
+boost_reserve(Booster *b, void **arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t	nc;
+	void	   *na;
+
+	if (need <= *cap)
+		return true;
+	nc = *cap ? *cap : 16;
+	while (nc < need)
+		nc = nc > UINT32_MAX / 2 ? need : nc * 2;
+	na = boost_alloc(b, (size_t) nc * elem);
+	if (na == NULL)
+		return false;
+	if (*arr)
+	{
+		memcpy(na, *arr, (size_t) (*cap) * elem);
+		boost_free(b, *arr, (size_t) (*cap) * elem);
+	}
+	*arr = na;
+	*cap = nc;
+	return true;
+}
+
+void
+boost_tree_free(Booster *b, BoostTree *t)
+{
+	boost_free(b, t->nodes, (size_t) t->cap_nodes * sizeof(EnsNode));
+	boost_free(b, t->cats, (size_t) t->cap_cats * sizeof(EnsCatSplit));
+	boost_free(b, t->leaves, (size_t) t->cap_leaves * sizeof(BoostLeaf));
+	boost_free(b, t->front, (size_t) t->cap_front * sizeof(Front));
+	memset(t, 0, sizeof(*t));
+}
+
+/* The tree's features: all usable ones, or a colsample draw (ascending). */
+static void
+DrawFeatures(Booster *b, uint32_t tree_no)
+{
+	uint32_t	nu = b->n_usable,
+				want,
+				i;
+	EpRng		rng;
+
+	if (b->P->colsample >= 1.0 || nu <= 1)
+	{
+		memcpy(b->feat, b->usable, nu * sizeof(uint32_t));
+		b->n_feat = nu;
+		return;
+	}
+	want = (uint32_t) floor(b->P->colsample * nu + 0.5);
+	if (want < 1)
+		want = 1;
+	memcpy(b->perm, b->usable, nu * sizeof(uint32_t));
+	ep_rng_seed(&rng, b->P->seed, 2 * (uint64_t) tree_no + 2);
+	for (i = 0; i < want; i++)
+	{
+		uint32_t	r = i + ep_rng_below(&rng, nu - i),
+					tmp = b->perm[r];
+
+		b->perm[r] = b->perm[i];
+		b->perm[i] = tmp;
+	}
+	/* ascending, so split ties resolve as without sampling */
+	for (i = 1; i < want; i++)
+	{
+		uint32_t	v = b->perm[i],
+					j = i;
+
+		while (j > 0 && b->perm[j - 1] > v)
+		{
+			b->perm[j] = b->perm[j - 1];
+			j--;
+		}
+		b->perm[j] = v;
+	}
+	memcpy(b->feat, b->perm, want * sizeof(uint32_t));
+	b->n_feat = want;
+}
+
+static inline BoostBin *
+Slot(Booster *b, uint32_t s)
+{
+	return b->slots + (size_t) s * b->n_ent;
+}
+
+static uint32_t
+TakeSlot(Booster *b)
+{
+	return b->free_slot[--b->n_free];
+}
+
+static void
+GiveSlot(Booster *b, uint32_t s)
+{
+	b->free_slot[b->n_free++] = s;
+}
+
+/* Leaf value: learning rate x Newton step, or x median residual (absolute loss). */
+static EnsStatus
+LeafValue(Booster *b, const Front *e, uint32_t k, float *out)
+{
+	double		w;
+
+	if (b->obj == ENS_OBJ_ABSOLUTE)
+	{
+		uint32_t	i,
+					n = e->en - e->st;
+
+		for (i = 0; i < n; i++)
+		{
+			uint32_t	r = b->idx[e->st + i];
+
+			b->resid[i] = b->y[r] - b->margin[r];
+		}
+		boost_median(b, b->resid, n, &w);
+	}
+	else
+		w = boost_leaf_weight(b, e->G, e->H, b->sg[k], b->sh[k]);
+	w *= b->P->learning_rate;
+	if (!isfinite(w) || fabs(w) > 3e38)
+		return ENS_ELIMIT;
+	*out = (float) w;
+	return ENS_OK;
+}
+
+static EnsStatus
+MakeLeaf(Booster *b, BoostTree *t, const Front *e, uint32_t k)
+{
+	EnsNode    *nd = &t->nodes[e->node];
+	float		v;
+	EnsStatus	rc = LeafValue(b, e, k, &v);
+
+	if (rc != ENS_OK)
+		return rc;
+	nd->flags = FN_LEAF;
+	nd->feature = 0;
+	nd->bin = 0;
+	memcpy(&nd->a, &v, sizeof(v));
+	if (!boost_reserve(b, (void **) &t->leaves, &t->cap_leaves, t->n_leaves + 1, sizeof(BoostLeaf)))
+		return ENS_ENOMEM;
+	t->leaves[t->n_leaves].st = e->st;
+	t->leaves[t->n_leaves].en = e->en;
+	t->leaves[t->n_leaves].node = e->node;
+	t->n_leaves++;
+	return ENS_OK;
+}
+
+/* Can node e (depth, rows) be split at all? */
+static bool
+MaySplit(const Booster *b, const Front *e)
+{
+	return (b->P->max_depth == 0 || e->depth < b->P->max_depth) &&
+		e->en - e->st >= 2 && b->n_feat > 0;
+}
+
+/*
+ * Writes the split into node e->node with children c, c + 1.
+ */
+static bool
+SetSplit(Booster *b, BoostTree *t, const Front *e, uint32_t c)
+{
+	EnsNode    *nd = &t->nodes[e->node];
+
+	nd->feature = (uint16_t) e->split.feature;
+	nd->flags = e->split.defleft ? FN_DEFLEFT : 0;
+	if (e->split.cat)
+	{
+		EnsCatSplit *cs;
+
+		if (!boost_reserve(b, (void **) &t->cats, &t->cap_cats, t->n_cats + 1, sizeof(EnsCatSplit)))
+			return false;
+		cs = &t->cats[t->n_cats];
+		cs->child = c;
+		memcpy(cs->bits, e->split.bits, sizeof(cs->bits));
+		nd->flags |= FN_CAT;
+		nd->bin = 0;
+		nd->a = t->n_cats++;
+	}
+	else
+	{
+		nd->bin = e->split.bin;
+		nd->a = c;
+	}
+	return true;
+}
+
+/*
+ * Split frontier entry e into children; fills l and r (with their best
+ * splits).  Returns ENS_OK, or an error.  *leaf set if e had to become a
+ * leaf after all (every row on one side).
+ */
+static EnsStatus
+SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
+		  bool *leaf)
+{
+	uint32_t	mid,
+				c,
+				small_slot;
+	EnsStatus	rc;
+	Front	   *sm,
+			   *lg;
+
+	*leaf = false;
+	rc = boost_partition(b, e->st, e->en, &e->split, &mid);
+	if (rc != ENS_OK)
+		return rc;
+	if (mid == e->st || mid == e->en)
+	{
+		*leaf = true;
+		return ENS_OK;
+	}
+	if (!boost_reserve(b, (void **) &t->nodes, &t->cap_nodes, t->n_nodes + 2, sizeof(EnsNode)))
+		return ENS_ENOMEM;
+	c = t->n_nodes;
+	t->n_nodes += 2;
+	if (!SetSplit(b, t, e, c))
+		return ENS_ENOMEM;
+	b->imp_tree[e->split.feature] += e->split.gain;
+
+	l->node = c;
+	l->st = e->st;
+	l->en = mid;
+	l->G = e->split.gl;
+	l->H = e->split.hl;
+	r->node = c + 1;
+	r->st = mid;
+	r->en = e->en;
+	r->G = e->G - e->split.gl;
+	r->H = e->H - e->split.hl;
+	l->depth = r->depth = e->depth + 1;
+
+	/* histogram of the smaller child; the larger one's is parent - smaller */
+	sm = (mid - e->st <= e->en - mid) ? l : r;
+	lg = sm == l ? r : l;
+	lg->slot = e->slot;
+	sm->slot = small_slot = TakeSlot(b);
+	if (MaySplit(b, l) || MaySplit(b, r))
+	{
+		rc = boost_hist_build(b, b->gh + (size_t) k * b->n, sm->st, sm->en,
+							  Slot(b, small_slot));
+		if (rc != ENS_OK)
+			return rc;
+		boost_hist_subtract(b, Slot(b, lg->slot), Slot(b, small_slot));
+	}
+	l->split.feature = r->split.feature = -1;
+	if (MaySplit(b, l))
+		boost_find_split(b, Slot(b, l->slot), l->G, l->H, b->sg[k], b->sh[k], &l->split);
+	if (MaySplit(b, r))
+		boost_find_split(b, Slot(b, r->slot), r->G, r->H, b->sg[k], b->sh[k], &r->split);
+	return ENS_OK;
+}
+
+/* Next frontier entry: last in (depth-wise), or the best gain (best-first). */
+static uint32_t
+PickEntry(const Booster *b, const Front *f, uint32_t nf)
+{
+	uint32_t	i,
+				best = nf - 1;
+
+	if (b->P->max_leaves == 0)
+		return best;
+	for (i = 0; i < nf; i++)
+		if (f[i].split.gain > f[best].split.gain ||
+			(f[i].split.gain == f[best].split.gain && f[i].node < f[best].node))
+			best = i;
+	return best;
+}
+
+/* Root: all sampled rows, its histogram and best split. */
+static EnsStatus
+InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
+{
+	const BoostGH *gh = b->gh + (size_t) k * b->n;
+	EnsStatus	rc;
+	uint32_t	i;
+
+	memcpy(b->idx, b->sample, (size_t) b->n_sample * sizeof(uint32_t));
+	if (!boost_reserve(b, (void **) &t->nodes, &t->cap_nodes, 1, sizeof(EnsNode)))
+		return ENS_ENOMEM;
+	t->n_nodes = 1;
+	memset(root, 0, sizeof(*root));
+	root->en = b->n_sample;
+	root->split.feature = -1;
+	root->G = root->H = 0;
+	for (i = 0; i < b->n_sample; i++)
+	{
+		root->G += gh[b->sample[i]].g;
+		root->H += gh[b->sample[i]].h;
+	}
+	root->slot = TakeSlot(b);
+	if (!MaySplit(b, root))
+		return ENS_OK;
+	rc = boost_hist_build(b, gh, 0, b->n_sample, Slot(b, root->slot));
+	if (rc != ENS_OK)
+		return rc;
+	boost_find_split(b, Slot(b, root->slot), root->G, root->H, b->sg[k], b->sh[k],
+					 &root->split);
+	return ENS_OK;
+}
+
+/*
+ * Grow the tree of output k (tree number tree_no of the model) on the
+ * round's sampled rows, into t.  b->imp_tree gets its gains.
+ */
+EnsStatus
+boost_tree_grow(Booster *b, BoostTree *t, uint32_t k, uint32_t tree_no)
+{
+	Front	   *f;
+	uint32_t	nf = 0,
+				leaves = 1,
+				max_leaves = b->P->max_leaves > 0 ? (uint32_t) b->P->max_leaves : UINT32_MAX;
+	EnsStatus	rc;
+
+	t->n_nodes = t->n_cats = t->n_leaves = 0;
+	memset(b->imp_tree, 0, b->p * sizeof(double));
+	for (b->n_free = 0; b->n_free < b->n_slots; b->n_free++)
+		b->free_slot[b->n_free] = b->n_slots - 1 - b->n_free;
+	DrawFeatures(b, tree_no);
+	f = (Front *) t->front;
+	rc = InitRoot(b, t, k, &f[0]);
+	if (rc != ENS_OK)
+		return rc;
+	nf = 1;
+	while (nf > 0)
+	{
+		uint32_t	i = PickEntry(b, f, nf);
+		Front		e = f[i],
+					l,
+					r;
+		bool		leaf = e.split.feature < 0 || leaves >= max_leaves;
+
+		f[i] = f[--nf];
+		if (b->intr && b->intr(b->intr_arg))
+			return ENS_EINTR;
+		if (!leaf)
+		{
+			rc = SplitNode(b, t, &e, k, &l, &r, &leaf);
+			if (rc != ENS_OK)
+				return rc;
+		}
+		if (leaf)
+		{
+			GiveSlot(b, e.slot);
+			rc = MakeLeaf(b, t, &e, k);
+			if (rc != ENS_OK)
+				return rc;
+			continue;
+		}
+		leaves++;
+		/* right first, so that depth-wise growth continues on the left */
+		if (r.split.feature >= 0)
+			f[nf++] = r;
+		else
+		{
+			GiveSlot(b, r.slot);
+			if ((rc = MakeLeaf(b, t, &r, k)) != ENS_OK)
+				return rc;
+		}
+		if (l.split.feature >= 0)
+			f[nf++] = l;
+		else
+		{
+			GiveSlot(b, l.slot);
+			if ((rc = MakeLeaf(b, t, &l, k)) != ENS_OK)
+				return rc;
+		}
+	}
+	return ENS_OK;
+}
+
+/* Frontier and slots a tree needs at most. */
+uint32_t
+boost_tree_slots(const BoostParams *P)
+{
+	return P->max_leaves > 0 ? (uint32_t) P->max_leaves + 2 : (uint32_t) P->max_depth + 3;
+}
+
+bool
+boost_tree_init(Booster *b, BoostTree *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cap_front = boost_tree_slots(b->P);
+	t->front = boost_alloc(b, (size_t) t->cap_front * sizeof(Front));
+	return t->front != NULL;
+}
