@@ -29,6 +29,14 @@ OBJS = \
 	src/model_predict.o \
 	src/model_evaluate.o \
 	src/model_agg.o \
+	src/boost_learner.o \
+	src/boost_params.o \
+	src/boost_train.o \
+	src/boost_hist.o \
+	src/boost_split.o \
+	src/boost_tree.o \
+	src/boost_loss.o \
+	src/boost_pool.o \
 	src/spectral.o \
 	src/spectral_knn.o \
 	src/spectral_eigen.o \
