@@ -101,9 +101,9 @@ parse_regress_output() {
   local prefix=$1
   sed -nE \
     -e "s/^(test )? *([^ ]+) +\.\.\. +ok( |\$).*/ok ${prefix}\2/p" \
-    -e "s/^(test )? *([^ ]+) +\.\.\. +(FAILED|failed).*/FAILED ${prefix}\2/p" \
+    -e "s/^(test )? *([^ ]+) +\.\.\. +(FAILED|failed).*/FAILED ${prefix}\2 -- output differs from the expected file/p" \
     -e "s/^ok +[0-9]+ +[-+] +([^ ]+).*/ok ${prefix}\1/p" \
-    -e "s/^not ok +[0-9]+ +[-+] +([^ ]+).*/FAILED ${prefix}\1/p"
+    -e "s/^not ok +[0-9]+ +[-+] +([^ ]+).*/FAILED ${prefix}\1 -- output differs from the expected file/p"
 }
 
 # summarise PLAN SUMMARY: prints every failure with its reason, then

@@ -76,11 +76,11 @@ FAILED hangs -- timed out after 1 s" "$(cat "$SUMMARY")"
 
 # --- pg_regress output (PostgreSQL 15 and 16 formats) ---
 check "pg_regress output" "ok regress:alpha
-FAILED regress:beta-gamma
+FAILED regress:beta-gamma -- output differs from the expected file
 ok regress:v1.2
-FAILED regress:x_y
+FAILED regress:x_y -- output differs from the expected file
 ok regress:a-b
-FAILED regress:c.d" "$(parse_regress_output regress: <<'OUT'
+FAILED regress:c.d -- output differs from the expected file" "$(parse_regress_output regress: <<'OUT'
 ============== running regression test queries        ==============
 test alpha                        ... ok          330 ms
 test beta-gamma                   ... FAILED       30 ms
