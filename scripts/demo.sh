@@ -82,22 +82,8 @@ psql_db=("${psql_base[@]}" -d edupredict -v ON_ERROR_STOP=1)
 "${psql_db[@]}" -c "CREATE EXTENSION edupredict CASCADE" 2>/dev/null
 exec 9>&-
 
-echo "==> loading bundled data"
-for f in data/*/load.sql; do
-  "${psql_db[@]}" -f "$f" >/dev/null
-done
-
 rm -rf out && mkdir -p out
-for f in demo/[0-9]*.sql; do
-  echo "==> $f"
-  "${psql_db[@]}" -f "$f"
-done
-export DEMO_PSQL="${psql_db[*]}" OUT="$root/out"
-for f in demo/[0-9]*.sh; do
-  [ -e "$f" ] || continue
-  echo "==> $f"
-  bash "$f"
-done
+scripts/demo_build.sh out "${psql_base[@]}" -d edupredict
 
 echo
 echo "Results are in out/:"

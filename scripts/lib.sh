@@ -35,13 +35,14 @@ ensure_packages() {
   if [ -n "$dev" ] && [ "$srv" != "$dev" ]; then missing+=(postgresql-15 postgresql-server-dev-15); fi
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "==> installing Debian packages: ${missing[*]}"
-  as_root DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    as_root DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # Builds with warnings as errors and installs into the server's directories.
+# (Commands chained with &&: scripts/test.sh calls these where set -e is off.)
 build_and_install() {
   echo "==> building edupredict"
-  make -s PG_CONFIG="$PG_CONFIG" -j2
-  as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+  make -s PG_CONFIG="$PG_CONFIG" -j2 &&
+    as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 }

@@ -1,60 +1,83 @@
 #!/usr/bin/env bash
 # README command 2: installs what is missing, builds with warnings as errors,
-# and runs every test (pg_regress, pgTAP, the no-preload check, the fuzz run)
-# in throwaway clusters.  Ends with "N passed, N failed"; exits non-zero on
-# any failure.
+# and runs every test in throwaway clusters: lint, the runner's self-tests,
+# pg_regress, pgTAP, isolation specs, the PII log check, the no-preload check,
+# the SQL blocks of README.md and docs/*.md on the demo database, the fuzz run.
+# Every test file and step that must report is planned first (see
+# scripts/test_plan.sh): one that fails, exits non-zero or never reports counts
+# as failed.  Ends with "N passed, N failed"; exits non-zero on any failure.
 #   scripts/test.sh            everything
-#   scripts/test.sh PATTERN    only test files whose name contains PATTERN
+#   scripts/test.sh PATTERN... only the test files and steps whose path or name
+#                              contains a PATTERN (e.g. forest, pgtap, docs, fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. scripts/test_plan.sh
 
-pattern=${1:-}
-ensure_packages "${CORE_PACKAGES[@]}"
+pattern="$*"
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+PLAN=$results/plan SUMMARY=$results/summary
+: >"$SUMMARY"
+
+# The plan: every test file and step PATTERN selects must report (see
+# scripts/test_plan.sh); one that does not is counted as failed.
+STEPS=(build lint:sql-labels lint:install-script-committed selftest:runner selftest:as-root
+       log:pii-key-redacted regress:nopreload fuzz)
+{
+  for s in "${STEPS[@]}"; do
+    [ "$s" = build ] || plan_selects "$pattern" "$s" "$s" && echo "$s"
+  done
+  plan_files "$pattern"
+} >"$PLAN"
+[ "$(cat "$PLAN")" != build ] || record FAILED "pattern:$pattern" "no test file or step matches it"
+
+# The released base script is frozen; the committed upgrade script must be the
+# one make assembles from sql/update/.
+install_script_committed() {
+  [ "$(sha256sum sql/edupredict--0.1.0.sql | cut -c1-64)" = 8854519190dade2b6eee813987f21408fbdfb5e980ee3e3bd1dee66b0b6bbe2c ] &&
+    { ! git rev-parse --git-dir >/dev/null 2>&1 || git diff --quiet -- 'sql/edupredict--*.sql'; } && return 0
+  echo "sql/edupredict--0.1.0.sql was edited (it is released), or an upgrade script differs from its fragments: commit the file make assembled"
+  return 1
+}
+build() { ensure_packages "${CORE_PACKAGES[@]}" && build_and_install; }
+# run_group NAME KINDS CMD...: CMD reports the planned test files of KINDS (an
+# extended regex: regress|pgtap); it runs when the plan holds one, and a
+# non-zero exit is one more failure, NAME.
+run_group() {
+  local name=$1 kinds=$2 rc=0
+  shift 2
+  grep -Eq "^($kinds):" <<<"$(plan_files "$pattern")" || return 0
+  echo "==> $name"
+  run_guarded "$@" || rc=$?
+  [ "$rc" -eq 0 ] || record FAILED "$name" "$(why_failed $rc)"
+}
 
 # One install directory per machine: serialise concurrent runs.
 exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
 flock 9
 
-build_and_install
+run_step build build
+if grep -qx 'ok build' "$SUMMARY"; then
+  run_step lint:sql-labels scripts/lint_sql.sh
+  run_step lint:install-script-committed install_script_committed
+  run_step selftest:runner test/runner/selftest.sh
+  run_step selftest:as-root test/runner/as_root.sh
 
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
-: >"$results/summary"
+  # pg_regress, pgTAP and isolation tests in a cluster with edupredict preloaded
+  run_group cluster-tests 'regress|pgtap|isolation' scripts/with_cluster.sh scripts/run_tests.sh "$pattern" "$SUMMARY"
 
-if [ -z "$pattern" ]; then
-  if scripts/lint_sql.sh; then echo "ok lint:sql-labels" >>"$results/summary"; else echo "FAILED lint:sql-labels" >>"$results/summary"; fi
-  # The released base script is frozen; the committed upgrade script must be
-  # the one make assembles from sql/update/.
-  if [ "$(sha256sum sql/edupredict--0.1.0.sql | cut -c1-64)" = 8854519190dade2b6eee813987f21408fbdfb5e980ee3e3bd1dee66b0b6bbe2c ] &&
-     { ! git rev-parse --git-dir >/dev/null 2>&1 || git diff --quiet -- 'sql/edupredict--*.sql'; }; then
-    echo "ok lint:install-script-committed" >>"$results/summary"
-  else
-    echo "sql/edupredict--0.1.0.sql was edited (it is released), or an upgrade script differs from its fragments: commit the file make assembled"
-    echo "FAILED lint:install-script-committed" >>"$results/summary"
-  fi
+  # the PII key kept out of the server log
+  run_step log:pii-key-redacted scripts/with_cluster.sh scripts/run_log_test.sh "$SUMMARY"
+
+  # a cluster without shared_preload_libraries
+  run_step regress:nopreload pg_virtualenv -t -v 15 scripts/run_nopreload_test.sh "$SUMMARY"
+
+  # the SQL examples of README.md and docs/*.md on the demo database
+  run_group doc-tests docs scripts/with_cluster.sh scripts/run_doc_test.sh "$pattern" "$SUMMARY"
+
+  # fuzzing the model deserialiser (bounded run)
+  run_step fuzz test/fuzz/run.sh
 fi
 
-echo "==> pg_regress and pgTAP (cluster with edupredict preloaded)"
-scripts/with_cluster.sh scripts/run_tests.sh "$pattern" "$results/summary" || true
-
-if [ -z "$pattern" ] || [[ log == *"$pattern"* ]]; then
-  echo "==> PII key kept out of the server log"
-  scripts/with_cluster.sh scripts/run_log_test.sh "$results/summary" || true
-fi
-
-if [ -z "$pattern" ] || [[ nopreload == *"$pattern"* ]]; then
-  echo "==> no-preload check (cluster without shared_preload_libraries)"
-  pg_virtualenv -t -v 15 scripts/run_nopreload_test.sh "$results/summary" || true
-fi
-
-if [ -x test/fuzz/run.sh ] && { [ -z "$pattern" ] || [[ fuzz == *"$pattern"* ]]; }; then
-  echo "==> fuzzing the model deserialiser (bounded run)"
-  if test/fuzz/run.sh; then echo "ok fuzz" >>"$results/summary"; else echo "FAILED fuzz" >>"$results/summary"; fi
-fi
-
-passed=$(grep -c '^ok ' "$results/summary" || true)
-failed=$(grep -c '^FAILED ' "$results/summary" || true)
-grep '^FAILED ' "$results/summary" || true
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+summarise "$PLAN" "$SUMMARY"

@@ -1,0 +1,229 @@
+#!/usr/bin/python3
+"""Mutation testing of edupredict: does the suite catch small semantic bugs?
+
+Each mutation of test/mutation/mutations.toml is applied alone to a clean copy
+of the committed tree (a clone in a temporary folder, reset to the commit
+before every mutation) and scripts/test.sh runs there on a subset that holds
+every test able to run the mutated code (see SUBSET below).  A mutation is
+caught when a test that passes on the unmutated tree fails.  Run on demand,
+not in CI: the suite takes a few minutes per mutation.
+
+  test/mutation/run.py --check              which mutations still apply (seconds)
+  test/mutation/run.py                      all of them (about 2-3 min each)
+  test/mutation/run.py --only ID [ID...]    some of them
+  test/mutation/run.py --section            also write bench/RESULTS.md's
+                                            "mutation" section (bench/lib/section.sh)
+Options: --commit REV (default HEAD), --out FILE (the markdown table; default
+in $TMPDIR), --keep (keep the clone and logs), --no-baseline.
+"""
+import argparse
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+
+ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+LIST = os.path.join(ROOT, "test", "mutation", "mutations.toml")
+
+# SUBSET: scripts/test.sh patterns run for every mutation: every pg_regress,
+# pgTAP and isolation test, the no-preload and log checks and the
+# documentation blocks, i.e. everything that runs extension code.  Added when
+# they can see the mutated file: the fuzz run (test/fuzz/run.sh compiles the
+# file) and the SQL lint (a file under sql/).  Left out: the runner's
+# self-tests and the committed-install-script check, which run no extension
+# code (the latter fails by design on any edit of the SQL).
+SUBSET = ["regress", "pgtap", "isolation", "docs", "log:"]
+
+
+def sh(args, cwd, **kw):
+    return subprocess.run(args, cwd=cwd, check=True, text=True, capture_output=True, **kw).stdout
+
+
+def load():
+    with open(LIST, "rb") as f:
+        muts = tomllib.load(f)["mutation"]
+    ids = [m["id"] for m in muts]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        sys.exit(f"duplicate mutation ids: {', '.join(sorted(dup))}")
+    for m in muts:
+        for key in ("id", "engine", "file", "find", "replace", "what"):
+            if key not in m:
+                sys.exit(f"mutation {m.get('id', '?')}: no {key}")
+    return muts
+
+
+def locate(tree, m):
+    """The one file holding m['find'] exactly once, or (None, reason)."""
+    files = sorted(p for p in glob.glob(os.path.join(tree, m["file"])) if os.path.isfile(p))
+    if not files:
+        return None, f"no file matches {m['file']}"
+    hits = []
+    for p in files:
+        with open(p, encoding="utf-8") as f:
+            n = f.read().count(m["find"])
+        hits += [p] * n
+    if len(hits) != 1:
+        return None, f"the text occurs {len(hits)} times in {m['file']}"
+    return hits[0], None
+
+
+def apply(path, m):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(m["find"], m["replace"], 1))
+
+
+def patterns(tree, relpath):
+    pats = list(SUBSET)
+    with open(os.path.join(tree, "test", "fuzz", "run.sh"), encoding="utf-8") as f:
+        if relpath in f.read():
+            pats.append("fuzz")
+    if relpath.startswith("sql/"):
+        pats.append("lint:sql")
+    return pats
+
+
+def run_suite(tree, pats, log):
+    """Runs scripts/test.sh PATTERNS in the clone; returns (exit status, failed names)."""
+    with open(log, "w") as out:
+        rc = subprocess.run(["scripts/test.sh", *pats], cwd=tree, stdout=out,
+                            stderr=subprocess.STDOUT, timeout=3600).returncode
+    failed = []
+    with open(log, errors="replace") as f:
+        for line in f:
+            mt = re.match(r"^FAILED (.*?) \((.*)\)$", line.rstrip("\n"))
+            if mt:
+                failed.append(mt.group(1))
+    return rc, failed
+
+
+def reset(tree, commit):
+    sh(["git", "reset", "-q", "--hard", commit], tree)
+    sh(["git", "clean", "-fdq"], tree)  # keeps ignored build outputs: only changed files rebuild
+
+
+def table(rows, commit, started, load_before, load_after, cmd):
+    caught = sum(r["result"] == "caught" for r in rows)
+    survived = sum(r["result"] == "SURVIVED" for r in rows)
+    other = len(rows) - caught - survived
+    rate = f"{100.0 * caught / (caught + survived):.0f}%" if caught + survived else "n/a"
+    lines = [
+        "## Mutation testing (test/mutation/run.py)",
+        "",
+        f"Commit {commit[:12]}, {time.strftime('%Y-%m-%d', time.gmtime(started))}; command: `{cmd}`.",
+        f"Load average before: {load_before}; after: {load_after}.",
+        "",
+        f"**Kill rate: {caught} of {caught + survived} mutations caught ({rate})**"
+        + (f"; {other} not run (stale or not building)." if other else "."),
+        "",
+        "| # | engine | mutation | file | result | caught by |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i, r in enumerate(rows, 1):
+        m = r["m"]
+        what = m["what"] + (" (issue 16)" if m.get("issue") == "16" else "")
+        by = ", ".join(r["by"][:4]) + (f" (+{len(r['by']) - 4})" if len(r["by"]) > 4 else "")
+        lines.append(f"| {i} | {m['engine']} | `{m['id']}`: {what} | {r['file']} | {r['result']} | {by} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--only", nargs="+", metavar="ID")
+    ap.add_argument("--commit", default="HEAD")
+    ap.add_argument("--out")
+    ap.add_argument("--section", action="store_true")
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--no-baseline", action="store_true")
+    a = ap.parse_args()
+
+    muts = load()
+    if a.only:
+        unknown = set(a.only) - {m["id"] for m in muts}
+        if unknown:
+            sys.exit(f"unknown mutation ids: {', '.join(sorted(unknown))}")
+        muts = [m for m in muts if m["id"] in a.only]
+    commit = sh(["git", "rev-parse", a.commit], ROOT).strip()
+    work = tempfile.mkdtemp(prefix="edupredict-mutation-")
+    tree = os.path.join(work, "tree")
+    sh(["git", "clone", "-q", "--shared", "--no-checkout", ROOT, tree], work)
+    sh(["git", "checkout", "-q", "--detach", commit], tree)
+    print(f"mutation: {len(muts)} mutations of commit {commit[:12]} in {tree}", flush=True)
+
+    stale = []
+    for m in muts:
+        path, why = locate(tree, m)
+        if why:
+            stale.append((m, why))
+    for m, why in stale:
+        print(f"STALE {m['id']} ({m['file']}): {why}")
+    if a.check:
+        print(f"{len(muts) - len(stale)} apply, {len(stale)} stale")
+        shutil.rmtree(work)
+        sys.exit(1 if stale else 0)
+
+    started = time.time()
+    load_before = os.getloadavg()
+    base_failed = set()
+    if not a.no_baseline:
+        pats = sorted(set(SUBSET + ["fuzz", "lint:sql"]))
+        print("mutation: baseline run of the unmutated tree: scripts/test.sh " + " ".join(pats), flush=True)
+        rc, failed = run_suite(tree, pats, os.path.join(work, "baseline.log"))
+        base_failed = set(failed)
+        if "build" in base_failed:
+            sys.exit(f"the unmutated tree does not build (log: {work}/baseline.log)")
+        if rc != 0:
+            print("mutation: WARNING the unmutated tree already fails: "
+                  + ", ".join(sorted(base_failed)) + "; these cannot count as catching a mutation", flush=True)
+
+    rows = []
+    stale_ids = {m["id"] for m, _ in stale}
+    for m in muts:
+        if m["id"] in stale_ids:
+            rows.append({"m": m, "file": m["file"], "result": "stale", "by": []})
+            continue
+        reset(tree, commit)
+        path, _ = locate(tree, m)
+        rel = os.path.relpath(path, tree)
+        apply(path, m)
+        pats = patterns(tree, rel)
+        log = os.path.join(work, f"{m['id']}.log")
+        t0 = time.time()
+        rc, failed = run_suite(tree, pats, log)
+        by = [f for f in failed if f not in base_failed]
+        if "build" in failed:
+            result = "does not build"
+        elif by:
+            result = "caught"
+        else:
+            result = "SURVIVED"
+        rows.append({"m": m, "file": rel, "result": result, "by": by})
+        print(f"{result:>14}  {m['id']:<34} {time.time() - t0:5.0f} s  {', '.join(by[:4])}", flush=True)
+    reset(tree, commit)
+
+    cmd = "test/mutation/run.py" + (" --only " + " ".join(a.only) if a.only else "")
+    md = table(rows, commit, started, "%.2f %.2f %.2f" % load_before, "%.2f %.2f %.2f" % os.getloadavg(), cmd)
+    out = a.out or os.path.join(tempfile.gettempdir(), f"edupredict-mutation-{commit[:12]}.md")
+    with open(out, "w") as f:
+        f.write(md)
+    print(md)
+    print(f"mutation: table written to {out}")
+    if a.section:
+        subprocess.run([os.path.join(ROOT, "bench", "lib", "section.sh"), "mutation", out], check=True)
+        print("mutation: bench/RESULTS.md section 'mutation' updated")
+    if a.keep:
+        print(f"mutation: clone and logs kept in {work}")
+    else:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
