@@ -9,11 +9,14 @@ DELETE FROM edupredict.models WHERE name LIKE 'rt\_%';
 -- the real data: 4,424 students, 3 classes
 SELECT count(*), count(DISTINCT target) FROM edupredict_data.students;
 
--- train; metrics of the stratified 20% test split are stored with the model
+-- train; metrics of the stratified 20% test split are stored with the model.
+-- As good as scikit-learn: its 30-tree forest on stratified 80/20 splits of
+-- these rows (seeds 1-10) scores accuracy 0.742-0.781 and ROC AUC 0.862-0.887.
+-- (sql/model_metrics.sql checks the stored metrics' arithmetic.)
 SELECT name, version, task, target, array_length(features, 1) AS n_features, classes, n_rows,
        (metrics->>'n_train')::int AS n_train, (metrics->>'n_test')::int AS n_test,
-       (metrics->>'accuracy')::float8 BETWEEN 0.70 AND 0.90 AS accuracy_ok,
-       (metrics->>'roc_auc')::float8 BETWEEN 0.80 AND 1 AS auc_ok,
+       (metrics->>'accuracy')::float8 BETWEEN 0.74 AND 0.80 AS accuracy_ok,
+       (metrics->>'roc_auc')::float8 BETWEEN 0.86 AND 0.90 AS auc_ok,
        params->>'n_trees' AS n_trees, params->>'mtry' AS mtry, deployed,
        octet_length(model) > 1000 AS has_model, train_seconds >= 0 AS timed
 FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_trees => 30);
@@ -22,7 +25,7 @@ FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_
 SELECT predict('rt_dropout', s) AS predicted, count(*) > 0 AS seen
 FROM edupredict_data.students s GROUP BY 1 ORDER BY 1;
 -- probabilities sum to 1 and predict() is their argmax
-SELECT bool_and(abs((SELECT sum(x) FROM unnest(predict_proba('rt_dropout', s)) x) - 1) < 1e-9) AS sums_to_1,
+SELECT bool_and(abs((SELECT sum(x) FROM unnest(predict_proba('rt_dropout', s)) x) - 1) <= 1e-12) AS sums_to_1,
        bool_and(predict('rt_dropout', s) = (model_classes('rt_dropout'))[
          (SELECT i FROM unnest(predict_proba('rt_dropout', s)) WITH ORDINALITY u(x, i) ORDER BY x DESC, i LIMIT 1)]) AS argmax,
        bool_and(predict_proba('rt_dropout', s, 'Enrolled') = (predict_proba('rt_dropout', s))[2]) AS one_class
@@ -30,7 +33,7 @@ FROM edupredict_data.students s;
 SELECT model_classes('rt_dropout');
 
 -- importances: one row per feature, summing to 1
-SELECT count(*), round(sum(importance)::numeric, 9) AS total, bool_and(importance >= 0) AS nonneg
+SELECT count(*), abs(sum(importance) - 1) <= 1e-12 AS sums_to_1, bool_and(importance >= 0) AS nonneg
 FROM feature_importance('rt_dropout');
 SELECT feature FROM feature_importance('rt_dropout') LIMIT 1;
 
@@ -67,12 +70,19 @@ SELECT pg_temp.agree(3) AS rows_like_v3;
 -- predict by feature array equals predict by row
 SELECT bool_and(predict('rt_dropout', s) = predict('rt_dropout', pg_temp.fv(s))) FROM edupredict_data.students s;
 
--- evaluate: one row per metric, the confusion matrix counts every row
-SELECT metric, CASE WHEN metric LIKE 'confusion:%' THEN NULL ELSE value BETWEEN 0 AND 5000 END AS in_range
+-- evaluate: one row per metric, each in its range, accuracy equal to the share
+-- of rows predict() gets right (sql/model_metrics.sql recomputes all of them)
+SELECT metric, CASE metric WHEN 'n_rows' THEN value = 4424
+                           WHEN 'accuracy' THEN value = (SELECT avg((predict('rt_dropout', s) = s.target)::int::float8)
+                                                         FROM edupredict_data.student_features s)
+                           WHEN 'log_loss' THEN value > 0 AND value < 34.54
+                           ELSE value > 0 AND value <= 1 END AS in_range
 FROM evaluate('rt_dropout', 'edupredict_data.student_features') WHERE metric NOT LIKE 'confusion:%';
 SELECT count(*) AS cells, sum(value) AS total FROM evaluate('rt_dropout', 'edupredict_data.student_features')
 WHERE metric LIKE 'confusion:%';
-SELECT value > 0.9 AS fits_its_training_data FROM evaluate('rt_dropout', 'edupredict_data.student_features')
+-- 80% of these rows trained the model (fit almost perfectly), 20% are held
+-- out (at least 0.74): 0.8 * 0.99 + 0.2 * 0.74 = 0.94
+SELECT value > 0.94 AS fits_its_training_data FROM evaluate('rt_dropout', 'edupredict_data.student_features')
 WHERE metric = 'accuracy';
 
 -- missing values (NULL, NaN) and categorical text, unseen category = missing
@@ -92,20 +102,24 @@ SELECT colour, x, predict('rt_mixed', r) FROM (VALUES (NULL::float8, 'red', NULL
                                                     (2, 'blue', false, DATE '2020-02-01', 3),
                                                     (3, 'purple', false, DATE '2020-03-01', 4)) r(x, colour, flag, day, k)
 ORDER BY k;
-SELECT bool_and(abs((SELECT sum(v) FROM unnest(predict_proba('rt_mixed', r)) v) - 1) < 1e-9)
+SELECT bool_and(abs((SELECT sum(v) FROM unnest(predict_proba('rt_mixed', r)) v) - 1) <= 1e-12)
 FROM (VALUES (NULL::float8, NULL::text, NULL::bool, NULL::date)) r(x, colour, flag, day);
-SELECT (metrics->>'accuracy')::float8 > 0.9 AS learns_categories FROM models WHERE name = 'rt_mixed';
+-- about 15% of the rows have a missing x and a colour other than red, and a
+-- fifth of those are 'yes': the best possible accuracy is about 0.97
+SELECT (metrics->>'accuracy')::float8 > 0.95 AS learns_categories FROM models WHERE name = 'rt_mixed';
 
--- regression: a float target; integers with more than 50 values are regression too
+-- regression: a float target; integers with more than 50 values are regression too.
+-- y = 2a + b + noise in [0, 0.4]: the noise is 1e-5 of the variance, so R^2 > 0.999
 CREATE TEMP TABLE rt_reg AS
 SELECT i, (i % 100)::float8 AS a, ((i * 7) % 13)::float8 AS b,
        2.0 * (i % 100) + ((i * 7) % 13) + ((i * 31) % 5) / 10.0 AS y, i % 100 AS yi, i % 3 AS c3
 FROM generate_series(1, 2000) i;
-SELECT task, classes, (metrics->>'r2')::float8 > 0.95 AS r2_ok
+SELECT task, classes, (metrics->>'r2')::float8 > 0.999 AS r2_ok
 FROM train_forest('rt_reg', 'rt_reg', 'y', ARRAY['a', 'b'], n_trees => 20);
 SELECT task FROM train_forest('rt_reg_int', 'rt_reg', 'yi', ARRAY['a', 'b'], n_trees => 5);
-SELECT abs(predict('rt_reg', ARRAY[50, 3]::float8[])::float8 - 103) < 5 AS close;
-SELECT metric, value > 0.95 FROM evaluate('rt_reg', 'rt_reg') WHERE metric = 'r2';
+-- the rows with a = 50, b = 3 have y = 103 + noise in [0, 0.4]
+SELECT predict('rt_reg', ARRAY[50, 3]::float8[])::float8 BETWEEN 103 AND 103.4 AS close;
+SELECT metric, value > 0.999 FROM evaluate('rt_reg', 'rt_reg') WHERE metric = 'r2';
 -- integer target with few values: classification
 SELECT task, classes FROM train_forest('rt_int', 'rt_reg', 'c3', ARRAY['a'], n_trees => 3, test_fraction => 0);
 -- numeric class values keep their labels when evaluated (1.0 is class "1")
@@ -129,16 +143,17 @@ ALTER TABLE rt_agg SET (parallel_workers = 2);
 SELECT md5(forest_agg(f, target, '{"n_trees": 10, "seed": 3}')) AS serial_md5 FROM rt_agg \gset
 SELECT md5(forest_agg(f, target, '{"n_trees": 10, "seed": 3}' ORDER BY f DESC)) = :'serial_md5' AS order_free FROM rt_agg;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
-SET max_parallel_workers_per_gather = 2;
+SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
 EXPLAIN (COSTS OFF) SELECT forest_agg(f, target, '{"n_trees": 10, "seed": 3}') FROM rt_agg;
 SELECT md5(forest_agg(f, target, '{"n_trees": 10, "seed": 3}')) = :'serial_md5' AS parallel_same FROM rt_agg;
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
-RESET max_parallel_workers_per_gather;
+RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
 SELECT predict_proba(m, ARRAY[1, 17, 5, 171, 1, 1, 122, 1, 19, 12, 5, 9, 127.3, 1, 0, 0, 1, 1, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10.8, 1.4, 1.74]::float8[]) IS NOT NULL AS proba,
        predict(m, ARRAY[1, 17, 5, 171, 1, 1, 122, 1, 19, 12, 5, 9, 127.3, 1, 0, 0, 1, 1, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10.8, 1.4, 1.74]::float8[]) AS label
 FROM (SELECT forest_agg(f, target, '{"n_trees": 10, "seed": 3}') m FROM rt_agg) q;
+-- the features decide the target: every leaf is pure, the prediction exact
 SELECT predict(forest_agg(ARRAY[i % 10, i % 3]::float8[], (i % 10) * 1.5 + 0.25, '{"n_trees": 5}'),
-               ARRAY[4, 1]::float8[])::float8 BETWEEN 5 AND 7 AS agg_regression
+               ARRAY[4, 1]::float8[])::float8 = 6.25 AS agg_regression
 FROM generate_series(1, 300) i;
 DROP TABLE rt_agg;
 

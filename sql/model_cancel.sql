@@ -1,0 +1,152 @@
+-- Cancellation with a bound: long model work stops soon after
+-- statement_timeout fires.  pg_temp.overshoot(stmt) runs stmt in a statement
+-- whose timeout was set beforehand and returns how long after the timeout
+-- the cancel arrived (NULL if stmt ended first).
+--   * Work that would take about 20 s (training with 1 and 2 threads,
+--     evaluate() and predict() over 2,000,000 rows) must stop within 2 s.
+--   * Phases that are short in absolute terms but long between two checks
+--     (after 2,000,000 x 8 values are read: the train/test split and the
+--     binning; forest_agg's final sort and binning of 2,000,000 rows; the
+--     metrics of evaluate() over 1,000,000 rows and ten classes) take about
+--     1 s here, so a 2 s bound could not see a missing check.  Each phase's
+--     window is timed first: it starts where a call that fails right there
+--     ends and ends where a cheap complete call ends.  The timeout is then
+--     set at points of the window inside the phase (split, binning and sort
+--     come early in their window, the metrics late) and each cancel must
+--     arrive within 0.4 s.  With a check every 65,536 rows the worst seen was
+--     0.18 s (machine load 4.5 on 2 cores); without, the cancel waits for the
+--     rest of the phase (0.3-1.8 s seen).  The read before the phase varies by
+--     tens of percent, so a point may land outside the phase: more points
+--     for the phase that is shortest in its window.
+-- Every cancel leaves the registry unchanged.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
+RESET client_min_messages;
+SET search_path = edupredict, public;
+DELETE FROM edupredict.models WHERE name LIKE 'mc\_%';
+
+CREATE FUNCTION pg_temp.overshoot(stmt text) RETURNS float8 LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE stmt;
+  RETURN NULL;
+EXCEPTION WHEN query_canceled THEN
+  RETURN extract(epoch FROM clock_timestamp() - statement_timestamp())
+         - extract(epoch FROM current_setting('statement_timeout')::interval);
+END $$;
+-- seconds until stmt ends, by an error or not
+CREATE FUNCTION pg_temp.seconds(stmt text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  BEGIN
+    EXECUTE stmt;
+  EXCEPTION WHEN others THEN
+    NULL;
+  END;
+  RETURN extract(epoch FROM clock_timestamp() - t0);
+END $$;
+-- statement_timeout for the next statement: at fraction f of [t0, t1] seconds
+CREATE FUNCTION pg_temp.timeout_at(t0 float8, t1 float8, f float8) RETURNS void LANGUAGE sql AS $$
+SELECT NULL::void
+FROM (SELECT set_config('statement_timeout', ceil((t0 + f * greatest(t1 - t0, 0)) * 1000)::int::text || 'ms', false)) s $$;
+CREATE TEMP TABLE mc_sweep (phase text, f float8, overshoot float8);
+
+-- 2,000,000 rows x 8 features (a plain table: cheap to read for everyone)
+CREATE UNLOGGED TABLE public.mc_rows AS
+SELECT i, x - floor(x) AS f1, 1.7 * x - floor(1.7 * x) AS f2, 2.3 * x - floor(2.3 * x) AS f3,
+       3.1 * x - floor(3.1 * x) AS f4, 4.9 * x - floor(4.9 * x) AS f5, 5.3 * x - floor(5.3 * x) AS f6,
+       6.7 * x - floor(6.7 * x) AS f7, 7.1 * x - floor(7.1 * x) AS f8,
+       CASE WHEN x - floor(x) + 1.7 * x - floor(1.7 * x) + 0.3 * (2.3 * x - floor(2.3 * x)) > 1.1 THEN 'a'
+            ELSE 'b' END AS y,
+       'c' || floor(10 * (x - floor(x))) AS y10,
+       'one'::text AS y_one,
+       x - floor(x) + 2 * (1.7 * x - floor(1.7 * x)) AS r
+FROM generate_series(1, 2000000) i, LATERAL (SELECT i * 0.6180339887498949::float8 AS x) l;
+CREATE VIEW public.mc_small AS SELECT * FROM public.mc_rows WHERE i <= 100000;
+CREATE VIEW public.mc_half AS SELECT * FROM public.mc_rows WHERE i <= 1000000;
+SELECT count(*) AS models_before FROM edupredict.models \gset
+
+-- ---------------------------------------------------------------------------
+-- Training: 2,000 trees of depth 12 on 100,000 rows take about 20 s with one
+-- thread; the timeout fires while the trees grow.
+SET edupredict.forest_threads = 1;
+SET statement_timeout = '1s';
+SELECT pg_temp.overshoot($$SELECT edupredict.train_forest('mc_train', 'public.mc_small', 'y',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 2000, max_depth => 12)$$) < 2 AS one_thread_stops;
+RESET statement_timeout;
+SET edupredict.forest_threads = 2;
+SET statement_timeout = '1s';
+SELECT pg_temp.overshoot($$SELECT edupredict.train_forest('mc_train', 'public.mc_small', 'y',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 2000, max_depth => 12)$$) < 2 AS two_threads_stop;
+RESET statement_timeout;
+RESET edupredict.forest_threads;
+
+-- ---------------------------------------------------------------------------
+-- After 2,000,000 rows are read: split and binning.  A one-class target
+-- fails right after the read; one tree of depth 1 ends the window.
+SELECT pg_temp.seconds($$SELECT edupredict.train_forest('mc_bins', 'public.mc_rows', 'y_one',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'])$$) AS t0 \gset
+SELECT pg_temp.seconds($$SELECT edupredict.train_forest('mc_bins_one', 'public.mc_rows', 'y',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 1, max_depth => 1)$$) AS t1 \gset
+SELECT pg_temp.timeout_at(:t0, :t1, 0.05);
+INSERT INTO mc_sweep SELECT 'split and binning', 0.05, pg_temp.overshoot($$SELECT edupredict.train_forest('mc_bins',
+  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$);
+SELECT pg_temp.timeout_at(:t0, :t1, 0.2);
+INSERT INTO mc_sweep SELECT 'split and binning', 0.2, pg_temp.overshoot($$SELECT edupredict.train_forest('mc_bins',
+  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$);
+SELECT pg_temp.timeout_at(:t0, :t1, 0.35);
+INSERT INTO mc_sweep SELECT 'split and binning', 0.35, pg_temp.overshoot($$SELECT edupredict.train_forest('mc_bins',
+  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$);
+RESET statement_timeout;
+
+-- ---------------------------------------------------------------------------
+-- forest_agg's final function over 2,000,000 rows: canonical sort, binning,
+-- training.  Unknown params fail at the start of the final function; one
+-- tree of depth 1 ends the window.
+SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y, '{"bogus": 1}')
+  FROM public.mc_rows$$) AS t0 \gset
+SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 1, "max_depth": 1}')
+  FROM public.mc_rows$$) AS t1 \gset
+SELECT pg_temp.timeout_at(:t0, :t1, 0.1);
+INSERT INTO mc_sweep SELECT 'forest_agg final', 0.1, pg_temp.overshoot($$SELECT edupredict.forest_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$);
+SELECT pg_temp.timeout_at(:t0, :t1, 0.3);
+INSERT INTO mc_sweep SELECT 'forest_agg final', 0.3, pg_temp.overshoot($$SELECT edupredict.forest_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$);
+RESET statement_timeout;
+
+-- ---------------------------------------------------------------------------
+-- evaluate() over 1,000,000 rows: rows first (a prediction each), then the
+-- metrics (ten classes: a sort of all scores per class for the AUC, the
+-- larger part of the window).  A regression model of the same features has
+-- no sort: its evaluation starts the window, the classifier's ends it.
+SELECT task FROM edupredict.train_forest('mc_tiny', 'public.mc_small', 'y10', ARRAY['f1', 'f2'], n_trees => 1, max_depth => 4);
+SELECT task FROM edupredict.train_forest('mc_tiny_r', 'public.mc_small', 'r', ARRAY['f1', 'f2'], n_trees => 1, max_depth => 2);
+SELECT pg_temp.seconds($$SELECT * FROM edupredict.evaluate('mc_tiny_r', 'public.mc_half')$$) AS t0 \gset
+SELECT pg_temp.seconds($$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$) AS t1 \gset
+SELECT pg_temp.timeout_at(:t0, :t1, 0.45);
+INSERT INTO mc_sweep SELECT 'evaluate metrics', 0.45, pg_temp.overshoot($$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$);
+SELECT pg_temp.timeout_at(:t0, :t1, 0.65);
+INSERT INTO mc_sweep SELECT 'evaluate metrics', 0.65, pg_temp.overshoot($$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$);
+RESET statement_timeout;
+-- (a statement that ended before its timeout had nothing to cancel)
+SELECT phase, f, coalesce(overshoot < 0.4, true) AS stops_in_time FROM mc_sweep ORDER BY phase, f;
+
+-- ---------------------------------------------------------------------------
+-- evaluate() and predict() with a model of 150 deep trees over 2,000,000
+-- rows: each would take about 20 s.
+SELECT task FROM edupredict.train_forest('mc_big', 'public.mc_small', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'],
+                                         n_trees => 150, max_depth => 14, test_fraction => 0);
+SET statement_timeout = '1s';
+SELECT pg_temp.overshoot($$SELECT * FROM edupredict.evaluate('mc_big', 'public.mc_rows')$$) < 2 AS evaluate_stops;
+SELECT pg_temp.overshoot($$SELECT count(edupredict.predict('mc_big', t)) FROM public.mc_rows t$$) < 2 AS predict_stops;
+SELECT pg_temp.overshoot($$SELECT count(edupredict.predict_proba('mc_big', ARRAY[f1, f2, f3, f4, f5, f6, f7, f8]))
+  FROM public.mc_rows$$) < 2 AS predict_proba_stops;
+RESET statement_timeout;
+
+-- the cancelled trainings left nothing behind (4 models trained on purpose)
+SELECT (SELECT count(*) FROM edupredict.models) - :models_before AS new_models,
+       (SELECT array_agg(name ORDER BY name) FROM edupredict.models WHERE name LIKE 'mc\_%') AS names;
+DELETE FROM edupredict.models WHERE name LIKE 'mc\_%';
+DROP VIEW public.mc_small, public.mc_half;
+DROP TABLE public.mc_rows;
