@@ -108,8 +108,17 @@ RedactStatement(ErrorData *edata)
 static void
 RedactKeyFromLog(ErrorData *edata)
 {
-	MemoryContext old = MemoryContextSwitchTo(ErrorContext);
-	bool		query_names_key = edupredict_pii_sql_names_key(debug_query_string);
+	MemoryContext old;
+	bool		query_names_key;
+
+	/* Reporting is failing already: do no work, print no statement. */
+	if (in_error_recursion_trouble())
+	{
+		edata->hide_stmt = true;
+		return;
+	}
+	old = MemoryContextSwitchTo(ErrorContext);
+	query_names_key = edupredict_pii_sql_names_key(debug_query_string);
 
 	if (edata->message != NULL)
 	{

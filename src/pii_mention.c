@@ -14,15 +14,25 @@
  */
 #include "postgres.h"
 
-#include "lib/stringinfo.h"
+#include "utils/memutils.h"
 
 #include "pii.h"
 
+/*
+ * The decoded stream: never longer than the text it comes from, so it is
+ * allocated once (this runs inside error reporting: no growing buffers).
+ */
+typedef struct Stream
+{
+	char	   *data;
+	size_t		len;
+} Stream;
+
 /* Appends one decoded code point; outside ASCII it cannot be part of a name. */
 static void
-Feed(StringInfo m, unsigned int c)
+Feed(Stream *m, unsigned int c)
 {
-	appendStringInfoChar(m, c < 128 ? pg_ascii_tolower((unsigned char) c) : '\x80');
+	m->data[m->len++] = c < 128 ? pg_ascii_tolower((unsigned char) c) : '\x80';
 }
 
 /* "pii_key" anywhere, except as part of the names that hold no secret. */
@@ -111,7 +121,7 @@ DecodeBackslash(const char *s, size_t n, size_t *i)
 
 /* Feeds the contents of a quoted token; *i is just after the opening quote. */
 static void
-ScanQuoted(const char *s, size_t n, size_t *i, char quote, Escapes esc, StringInfo m)
+ScanQuoted(const char *s, size_t n, size_t *i, char quote, Escapes esc, Stream *m)
 {
 	while (*i < n)
 	{
@@ -154,7 +164,7 @@ IsIdentChar(char c, bool first)
 
 /* A $tag$ ... $tag$ string; false (nothing consumed) if s[*i] starts none. */
 static bool
-ScanDollar(const char *s, size_t n, size_t *i, StringInfo m)
+ScanDollar(const char *s, size_t n, size_t *i, Stream *m)
 {
 	size_t		j = *i + 1;
 	size_t		taglen;
@@ -211,7 +221,7 @@ edupredict_pii_sql_names_key(const char *sql)
 {
 	size_t		n;
 	size_t		i = 0;
-	StringInfoData tokens;
+	Stream		tokens;
 	bool		found;
 
 	if (sql == NULL)
@@ -219,7 +229,10 @@ edupredict_pii_sql_names_key(const char *sql)
 	if (NamesKey(sql) || edupredict_pii_contains_nocase(sql, "uescape"))
 		return true;
 	n = strlen(sql);
-	initStringInfo(&tokens);
+	tokens.len = 0;
+	tokens.data = palloc_extended(n + 1, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (tokens.data == NULL)
+		return true;			/* cannot tell: redact */
 	while (i < n)
 	{
 		char		c = sql[i];
@@ -265,6 +278,7 @@ edupredict_pii_sql_names_key(const char *sql)
 			i++;
 		}
 	}
+	tokens.data[tokens.len] = '\0';
 	found = NamesKey(tokens.data);
 	pfree(tokens.data);
 	return found;
