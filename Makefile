@@ -8,6 +8,8 @@ OBJS = \
 	src/pii.o \
 	src/pii_normalise.o \
 	src/pii_log.o \
+	src/pii_key.o \
+	src/pii_mention.o \
 	src/school_term.o \
 	src/expected_count.o \
 	src/forecast_rng.o \

@@ -1,10 +1,13 @@
 /*
- * pii_log.c: keeps edupredict.pii_key out of the server log.
+ * pii_log.c: keeps the PII key out of the server log.
  *
- * PostgreSQL logs a changed setting's new value on reload ("parameter ...
- * changed to ..."), and statement logging prints SET/ALTER statements in
- * full.  Superuser-only settings are not exempt, so the key would land in
- * the log.  An emit_log_hook redacts those lines before they are written.
+ * SQL cannot set the key (pii_key.c), but two ways in still pass through
+ * the log: ALTER SYSTEM SET edupredict.pii_key = '...' is a statement, which
+ * statement logging prints, and a reload logs each changed setting's new
+ * value ("parameter ... changed to ...").  An emit_log_hook redacts both,
+ * whatever the spelling of the name (pii_mention.c), along with bind
+ * parameters and SQL context that name the setting, and any line containing
+ * a key currently loaded.
  */
 #include "postgres.h"
 
@@ -13,6 +16,7 @@
 #include "utils/memutils.h"
 
 #include "edupredict.h"
+#include "pii.h"
 
 static emit_log_hook_type prev_emit_log_hook = NULL;
 
@@ -42,45 +46,104 @@ ReplaceAll(const char *s, const char *needle)
 }
 
 static void
-RedactField(char **field, const char *key)
+RedactKeyValue(ErrorData *edata, const char *key)
 {
-	char	   *r = ReplaceAll(*field, key);
+	char	  **fields[] = {&edata->message, &edata->detail, &edata->detail_log,
+	&edata->hint, &edata->context, &edata->internalquery};
 
-	if (r != NULL)
-		*field = r;
+	if (key == NULL || strlen(key) < 8)
+		return;
+	if (debug_query_string != NULL && strstr(debug_query_string, key) != NULL)
+		edata->hide_stmt = true;
+	for (int i = 0; i < (int) lengthof(fields); i++)
+	{
+		char	   *r = ReplaceAll(*fields[i], key);
+
+		if (r != NULL)
+			*fields[i] = r;
+	}
+}
+
+/* The untranslated message format starts with prefix. */
+static bool
+FormatStartsWith(const ErrorData *edata, const char *prefix)
+{
+	return edata->message_id != NULL && strncmp(edata->message_id, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * 'parameter "NAME" changed to "VALUE"' (reload) and 'invalid value for
+ * parameter "NAME": "VALUE"'.  The name is as written in the configuration
+ * file, in any case; the key file's path is not secret and stays.
+ */
+static void
+RedactParameterValue(ErrorData *edata)
+{
+	if (!edupredict_pii_contains_nocase(edata->message, KEY_NAME "\""))
+		return;
+	if (FormatStartsWith(edata, "parameter \"%s\" changed to"))
+		edata->message = pstrdup("parameter \"" KEY_NAME "\" changed to " REDACTED);
+	else if (FormatStartsWith(edata, "invalid value for parameter"))
+		edata->message = pstrdup("invalid value for parameter \"" KEY_NAME "\": " REDACTED);
+}
+
+/* Statement logging: "statement: ...", "duration: ...", "execute <name>: ...". */
+static void
+RedactStatement(ErrorData *edata)
+{
+	static const char *const prefixes[] = {"statement: ", "duration: ", "execute ", "parse ", "bind "};
+
+	for (int i = 0; i < (int) lengthof(prefixes); i++)
+	{
+		if (FormatStartsWith(edata, prefixes[i]))
+		{
+			if (edupredict_pii_sql_names_key(edata->message))
+				edata->message = psprintf("%.*s: " REDACTED " (the statement names " KEY_NAME ")",
+										  (int) strcspn(prefixes[i], " :"), prefixes[i]);
+			return;
+		}
+	}
 }
 
 static void
 RedactKeyFromLog(ErrorData *edata)
 {
-	const char *key = edupredict_pii_key_value();
-	MemoryContext old = MemoryContextSwitchTo(ErrorContext);
+	MemoryContext old;
+	bool		query_names_key;
 
-	if (edata->message != NULL && strstr(edata->message, KEY_NAME) != NULL)
+	/* Reporting is failing already: do no work, print no statement. */
+	if (in_error_recursion_trouble())
 	{
-		/* The reload message and logged statements carry the value after the name. */
-		if (strncmp(edata->message, "parameter \"" KEY_NAME "\"", strlen("parameter \"" KEY_NAME "\"")) == 0)
-			edata->message = pstrdup("parameter \"" KEY_NAME "\" changed " REDACTED);
-		else if (strncmp(edata->message, "statement: ", 11) == 0 ||
-				 strncmp(edata->message, "duration: ", 10) == 0 ||
-				 strncmp(edata->message, "execute ", 8) == 0)
-			edata->message = pstrdup("statement that mentions " KEY_NAME " " REDACTED);
-	}
-	if (debug_query_string != NULL && strstr(debug_query_string, "pii_key") != NULL)
 		edata->hide_stmt = true;
-
-	/* Anything else that happens to contain the current key. */
-	if (key != NULL && strlen(key) >= 8)
-	{
-		if (debug_query_string != NULL && strstr(debug_query_string, key) != NULL)
-			edata->hide_stmt = true;
-		RedactField(&edata->message, key);
-		RedactField(&edata->detail, key);
-		RedactField(&edata->detail_log, key);
-		RedactField(&edata->hint, key);
-		RedactField(&edata->context, key);
-		RedactField(&edata->internalquery, key);
+		return;
 	}
+	old = MemoryContextSwitchTo(ErrorContext);
+	query_names_key = edupredict_pii_sql_names_key(debug_query_string);
+
+	if (edata->message != NULL)
+	{
+		RedactParameterValue(edata);
+		RedactStatement(edata);
+		/* e.g. a refused set_config() with a computed name: do not print it */
+		if (edupredict_pii_sql_names_key(edata->message))
+			edata->hide_stmt = true;
+		/* "syntax error at or near" quotes a token, maybe part of a value */
+		if (query_names_key && edata->sqlerrcode == ERRCODE_SYNTAX_ERROR)
+			edata->message = pstrdup("syntax error " REDACTED);
+	}
+	if (query_names_key)
+		edata->hide_stmt = true;
+	/* Bind parameters ("parameters: $1 = ...") and SQL quoted in context. */
+	if (edata->detail != NULL && strncmp(edata->detail, "parameters: ", 12) == 0 &&
+		edupredict_pii_sql_names_key(edata->detail))
+		edata->detail = pstrdup("parameters: " REDACTED);
+	if (edupredict_pii_sql_names_key(edata->context))
+		edata->context = pstrdup(REDACTED);
+	if (edupredict_pii_sql_names_key(edata->internalquery))
+		edata->internalquery = pstrdup(REDACTED);
+
+	RedactKeyValue(edata, edupredict_pii_key_value());
+	RedactKeyValue(edata, edupredict_pii_file_key_value());
 	MemoryContextSwitchTo(old);
 }
 

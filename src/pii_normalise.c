@@ -212,10 +212,50 @@ RemoveSpacesUpper(const char *s, int len, int *out_len)
 }
 
 /*
+ * Length of the ITU-T E.164 country calling code at the start of an
+ * international number's digits; 0 if the digits cannot start one (a 0).
+ * Country codes form a prefix code, so the first two digits decide the
+ * length: 1 and 7 are one digit; 20, 27, 30-34, 36, 39, 40, 41, 43-49,
+ * 51-58, 60-66, 81, 82, 84, 86, 90-95 and 98 are two; the rest are three.
+ */
+static int
+CountryCodeLength(const char *d, int n)
+{
+	char		b;
+
+	if (n < 1 || d[0] == '0')
+		return 0;
+	if (d[0] == '1' || d[0] == '7')
+		return 1;
+	if (n < 2)
+		return 2;				/* incomplete: no subscriber digits either way */
+	b = d[1];
+	switch (d[0])
+	{
+		case '2':
+			return (b == '0' || b == '7') ? 2 : 3;
+		case '3':
+			return (b <= '4' || b == '6' || b == '9') ? 2 : 3;
+		case '4':
+			return b == '2' ? 3 : 2;
+		case '5':
+			return (b == '0' || b == '9') ? 3 : 2;
+		case '6':
+			return b <= '6' ? 2 : 3;
+		case '8':
+			return (b == '1' || b == '2' || b == '4' || b == '6') ? 2 : 3;
+		default:				/* '9' */
+			return (b <= '5' || b == '8') ? 2 : 3;
+	}
+}
+
+/*
  * Digits only.  "+" or "00" before the digits means an international number
- * (dropped); otherwise one leading "0" is a trunk prefix replaced by the
- * country code.  "(0)" after a "+" is the UK habit of showing the trunk
- * prefix and is not part of the number.
+ * (the prefix is dropped); otherwise one leading "0" is a trunk prefix
+ * replaced by the country code.  "(0)" after a "+" is the UK habit of
+ * showing the trunk prefix and is not part of the number.  A number with no
+ * digits after its country code or trunk prefix ("0", "+44", "+0", "000")
+ * identifies nobody: the length is then 0.
  */
 static char *
 NormalisePhone(const char *s, int len, const char *country, int *out_len)
@@ -223,18 +263,18 @@ NormalisePhone(const char *s, int len, const char *country, int *out_len)
 	char	   *out = palloc(len + strlen(country) + 1);
 	int			n = 0;
 	int			i = 0;
-	bool		international = false;
+	bool		plus = false;
 
 	while (i < len && IsAsciiSpace(s[i]))
 		i++;
 	if (i < len && s[i] == '+')
 	{
-		international = true;
+		plus = true;
 		i++;
 	}
 	for (; i < len; i++)
 	{
-		if (international && n > 0 && i + 2 < len && s[i] == '(' && s[i + 1] == '0' && s[i + 2] == ')')
+		if (plus && n > 0 && i + 2 < len && s[i] == '(' && s[i + 1] == '0' && s[i + 2] == ')')
 		{
 			i += 2;
 			continue;
@@ -244,18 +284,31 @@ NormalisePhone(const char *s, int len, const char *country, int *out_len)
 	}
 	out[n] = '\0';
 
-	if (!international && n >= 2 && out[0] == '0' && out[1] == '0')
+	if (!plus && n >= 2 && out[0] == '0' && out[1] == '0')
 	{
 		memmove(out, out + 2, n - 1);
 		n -= 2;
+		plus = true;
 	}
-	else if (!international && n >= 1 && out[0] == '0')
+	if (plus)
+	{
+		int			ccl = CountryCodeLength(out, n);
+
+		if (ccl == 0 || n <= ccl)
+			n = 0;
+	}
+	else if (n >= 1 && out[0] == '0')
 	{
 		int			clen = strlen(country);
 
-		memmove(out + clen, out + 1, n);	/* includes the NUL */
-		memcpy(out, country, clen);
-		n = n - 1 + clen;
+		if (n == 1)
+			n = 0;
+		else
+		{
+			memmove(out + clen, out + 1, n);	/* includes the NUL */
+			memcpy(out, country, clen);
+			n = n - 1 + clen;
+		}
 	}
 	*out_len = n;
 	return out;

@@ -1,0 +1,401 @@
+/*
+ * pii_key.c: the settings behind sha256_pii, and where its key comes from.
+ *
+ * Only the server configuration can hold the key.  edupredict.pii_key and
+ * edupredict.pii_key_file are PGC_SIGHUP, so PostgreSQL itself refuses SET
+ * (in every spelling), set_config(), ALTER ROLE/DATABASE ... SET and
+ * connection options: postgresql.conf (or ALTER SYSTEM) and a reload are the
+ * only ways in.  Statement text can always spell a name some new way; a
+ * setting's context cannot be talked round.
+ *
+ * The key file is read whenever the configuration is loaded (startup and
+ * every reload), by each process.  Like ssl_key_file, it must not be
+ * readable by group or others.
+ */
+#include "postgres.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/parallel.h"
+#include "access/table.h"
+#include "catalog/pg_db_role_setting.h"
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/rel.h"
+
+#include "edupredict.h"
+#include "pii.h"
+
+static char *pii_key = NULL;
+static char *pii_key_file = NULL;
+static char *pii_phone_country = NULL;
+
+/* The key read from pii_key_file: the setting's GUC "extra" (malloc'd). */
+typedef struct KeyFileExtra
+{
+	int			len;
+	char		key[FLEXIBLE_ARRAY_MEMBER];	/* NUL-terminated */
+} KeyFileExtra;
+
+static const KeyFileExtra *file_key = NULL;
+
+/*
+ * The key file as this process last loaded it (startup or reload).  Parallel
+ * workers are forked from the postmaster and read the leader's path again:
+ * comparing with this copy catches a file rewritten since the last load,
+ * which would otherwise give workers a different key from their leader.
+ */
+static char loaded_path[MAXPGPATH];
+static char loaded_key[PII_MAX_KEY_FILE_BYTES + 1];
+static int	loaded_len = -1;
+
+/* A key that is set is never shown, not even to pg_read_all_settings members. */
+static const char *
+ShowKey(void)
+{
+	return (pii_key == NULL || pii_key[0] == '\0') ? "" : "(hidden)";
+}
+
+/* Refuses short keys at load time, so a weak key never replaces a good one. */
+static bool
+CheckKey(char **newval, void **extra, GucSource source)
+{
+	int			len = *newval ? strlen(*newval) : 0;
+
+	if (len > 0 && len < PII_MIN_KEY_BYTES)
+	{
+		/* Our own message: PostgreSQL's default one would print the value. */
+		GUC_check_errmsg("edupredict.pii_key is too short");
+		GUC_check_errdetail("The key has %d bytes; at least %d are required.", len, PII_MIN_KEY_BYTES);
+		GUC_check_errhint("Generate one with: openssl rand -hex 32.");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Reads the key file into buf (PII_MAX_KEY_FILE_BYTES + 1 bytes) without its
+ * trailing whitespace; on failure sets a GUC message (sizes and the path only,
+ * never the contents) and returns false.
+ */
+static bool
+ReadKeyFile(const char *path, char *buf, int *len)
+{
+	struct stat st;
+	int			fd;
+	int			n = 0;
+	int			saved_errno;
+
+	if (strlen(path) >= MAXPGPATH)
+	{
+		GUC_check_errmsg("edupredict.pii_key_file is too long a path");
+		return false;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);	/* a FIFO must not block */
+	if (fd < 0)
+	{
+		GUC_check_errmsg("could not open edupredict.pii_key_file \"%s\": %m", path);
+		return false;
+	}
+	if (fstat(fd, &st) != 0)
+	{
+		saved_errno = errno;
+		close(fd);
+		errno = saved_errno;
+		GUC_check_errmsg("could not stat edupredict.pii_key_file \"%s\": %m", path);
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+	{
+		close(fd);
+		if (!S_ISREG(st.st_mode))
+			GUC_check_errmsg("edupredict.pii_key_file \"%s\" is not a regular file", path);
+		else
+		{
+			GUC_check_errmsg("edupredict.pii_key_file \"%s\" has group or world access", path);
+			GUC_check_errdetail("The file must be readable by the server's account only.");
+			GUC_check_errhint("Run chmod 600 on the file.");
+		}
+		return false;
+	}
+	while (n <= PII_MAX_KEY_FILE_BYTES)
+	{
+		ssize_t		r = read(fd, buf + n, PII_MAX_KEY_FILE_BYTES + 1 - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+		{
+			saved_errno = errno;
+			close(fd);
+			errno = saved_errno;
+			if (r < 0)
+			{
+				GUC_check_errmsg("could not read edupredict.pii_key_file \"%s\": %m", path);
+				return false;
+			}
+			break;
+		}
+		n += r;
+	}
+	if (n > PII_MAX_KEY_FILE_BYTES)
+	{
+		close(fd);
+		GUC_check_errmsg("edupredict.pii_key_file \"%s\" is larger than %d bytes", path, PII_MAX_KEY_FILE_BYTES);
+		return false;
+	}
+	while (n > 0 && strchr(" \t\r\n", buf[n - 1]) != NULL)
+		n--;
+	buf[n] = '\0';
+	if ((int) strlen(buf) != n || strpbrk(buf, "\r\n") != NULL)
+	{
+		GUC_check_errmsg("edupredict.pii_key_file \"%s\" must hold the key on one line of text", path);
+		return false;
+	}
+	if (n < PII_MIN_KEY_BYTES)
+	{
+		GUC_check_errmsg("the key in edupredict.pii_key_file \"%s\" is too short", path);
+		GUC_check_errdetail("The key has %d bytes; at least %d are required.", n, PII_MIN_KEY_BYTES);
+		return false;
+	}
+	*len = n;
+	return true;
+}
+
+static bool
+CheckKeyFile(char **newval, void **extra, GucSource source)
+{
+	char		buf[PII_MAX_KEY_FILE_BYTES + 1];
+	int			len = 0;
+	KeyFileExtra *e = NULL;
+	bool		ok;
+
+	*extra = NULL;
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	ok = ReadKeyFile(*newval, buf, &len);
+	if (ok && loaded_len >= 0 && strcmp(loaded_path, *newval) == 0 &&
+		(loaded_len != len || memcmp(loaded_key, buf, len) != 0))
+	{
+		/* The key in use changes only when the setting does: see docs/pii.md. */
+		GUC_check_errmsg("edupredict.pii_key_file \"%s\" changed since the server loaded it", *newval);
+		GUC_check_errdetail("A key file rewritten in place would let sessions and parallel workers use different keys.");
+		GUC_check_errhint("Write the new key to a new file, point edupredict.pii_key_file at it, and reload.");
+		ok = false;
+	}
+	if (ok)
+	{
+		e = malloc(offsetof(KeyFileExtra, key) + len + 1);	/* GUC extra: malloc */
+		if (e == NULL)
+		{
+			GUC_check_errmsg("out of memory");
+			ok = false;
+		}
+		else
+		{
+			e->len = len;
+			memcpy(e->key, buf, len + 1);
+			*extra = e;
+		}
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return ok;
+}
+
+static void
+AssignKeyFile(const char *newval, void *extra)
+{
+	file_key = (const KeyFileExtra *) extra;
+	if (InitializingParallelWorker)
+		return;					/* keep the postmaster's copy to compare with */
+	explicit_bzero(loaded_key, sizeof(loaded_key));
+	loaded_len = -1;
+	if (file_key != NULL)
+	{
+		strlcpy(loaded_path, newval, sizeof(loaded_path));
+		memcpy(loaded_key, file_key->key, file_key->len);
+		loaded_len = file_key->len;
+	}
+}
+
+bool
+edupredict_pii_valid_country(const char *s, int len)
+{
+	if (len < 1 || len > 4 || s[0] == '0')
+		return false;
+	for (int i = 0; i < len; i++)
+	{
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	}
+	return true;
+}
+
+static bool
+CheckPhoneCountry(char **newval, void **extra, GucSource source)
+{
+	if (*newval == NULL || !edupredict_pii_valid_country(*newval, strlen(*newval)))
+	{
+		GUC_check_errdetail("A country calling code has 1 to 4 digits and does not start with 0, such as 44.");
+		return false;
+	}
+	return true;
+}
+
+const char *
+edupredict_pii_key_value(void)
+{
+	return pii_key;
+}
+
+const char *
+edupredict_pii_file_key_value(void)
+{
+	return file_key ? file_key->key : NULL;
+}
+
+const char *
+edupredict_pii_default_country(void)
+{
+	return pii_phone_country;
+}
+
+void
+edupredict_pii_init(void)
+{
+	DefineCustomStringVariable("edupredict.pii_key",
+							   "Secret key for sha256_pii (HMAC-SHA256).",
+							   "Set in postgresql.conf (or by ALTER SYSTEM) and reload; never shown. Prefer edupredict.pii_key_file.",
+							   &pii_key,
+							   "",
+							   PGC_SIGHUP,
+							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
+							   CheckKey, NULL, ShowKey);
+
+	DefineCustomStringVariable("edupredict.pii_key_file",
+							   "File holding the secret key for sha256_pii, read at every reload.",
+							   "The file must be readable by the server's account only. Do not also set edupredict.pii_key.",
+							   &pii_key_file,
+							   "",
+							   PGC_SIGHUP,
+							   GUC_SUPERUSER_ONLY | GUC_NOT_IN_SAMPLE,
+							   CheckKeyFile, AssignKeyFile, NULL);
+
+	DefineCustomStringVariable("edupredict.pii_phone_country",
+							   "Country calling code that replaces a leading 0 in phone numbers for sha256_pii.",
+							   "Server-wide so that every session (and node) gives the same pseudonyms; pass phone_country to sha256_pii for other countries.",
+							   &pii_phone_country,
+							   "44",
+							   PGC_SIGHUP,
+							   0,
+							   CheckPhoneCountry, NULL, NULL);
+}
+
+/* True if a pg_db_role_setting entry (name=value) names a key setting. */
+static bool
+SettingsNameKey(ArrayType *arr)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	bool		found = false;
+
+	if (ARR_NDIM(arr) != 1 || ARR_ELEMTYPE(arr) != TEXTOID)
+		return false;
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	for (int i = 0; i < n && !found; i++)
+	{
+		if (!nulls[i])
+			found = pg_strncasecmp(TextDatumGetCString(elems[i]), "edupredict.pii_key", 18) == 0;
+	}
+	return found;
+}
+
+/*
+ * 0.1.0 accepted ALTER DATABASE/ROLE ... SET edupredict.pii_key.  Such values
+ * are now ignored, but they still sit in pg_db_role_setting, which every role
+ * can read unless an administrator revoked that: refuse to run until they
+ * are gone.  Checked once per process, as nothing can store them again.
+ */
+static void
+CheckNoKeyInRoleSettings(void)
+{
+	static bool clean = false;
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	if (clean ||
+		pg_class_aclcheck(DbRoleSettingRelationId, ACL_ID_PUBLIC, ACL_SELECT) != ACLCHECK_OK)
+		return;
+	rel = table_open(DbRoleSettingRelationId, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, Anum_pg_db_role_setting_setconfig,
+									 RelationGetDescr(rel), &isnull);
+
+		found = !isnull && SettingsNameKey(DatumGetArrayTypeP(d));
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (found)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("a value for edupredict.pii_key is stored where every role can read it"),
+				 errdetail("ALTER DATABASE or ALTER ROLE stored it in pg_db_role_setting, which is readable by PUBLIC; edupredict no longer uses it."),
+				 errhint("As a superuser, run SELECT edupredict.forget_stored_pii_keys(), then rotate the key if it was the one in use.")));
+	clean = true;
+}
+
+/*
+ * The key in use as UTF-8 bytes.  Errors never include it.  Exactly one of
+ * the two settings may be set: with both, nodes or sessions could disagree
+ * about which one is in use, so that is an error rather than a precedence.
+ */
+const char *
+edupredict_pii_get_key(int *len)
+{
+	const char *raw;
+	const char *key;
+
+	if (!edupredict_preloaded)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("sha256_pii requires edupredict in shared_preload_libraries"),
+				 errdetail("Without preloading, edupredict.pii_key is an ordinary placeholder setting that any role can read or set."),
+				 errhint("Add edupredict to shared_preload_libraries in postgresql.conf and restart the server.")));
+	if (pii_key[0] != '\0' && file_key != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("edupredict.pii_key and edupredict.pii_key_file are both set"),
+				 errdetail("Only one source of the key is allowed, so that no server can silently use the other one."),
+				 errhint("Remove one of them from postgresql.conf (or run ALTER SYSTEM RESET) and reload the server.")));
+	if (pii_key[0] == '\0' && file_key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("edupredict.pii_key is not set"),
+				 errhint("As a superuser, set edupredict.pii_key_file (a file readable only by the server, holding at least %d random bytes) or edupredict.pii_key in postgresql.conf and reload the server; a refused key file is reported in the server log.",
+						 PII_MIN_KEY_BYTES)));
+	CheckNoKeyInRoleSettings();
+
+	raw = file_key ? file_key->key : pii_key;
+	key = pg_server_to_any(raw, strlen(raw), PG_UTF8);
+	*len = strlen(key);
+	if (*len < PII_MIN_KEY_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("edupredict.pii_key is too short"),
+				 errdetail("The key has %d bytes; at least %d are required.", *len, PII_MIN_KEY_BYTES)));
+	return key;
+}
