@@ -43,7 +43,9 @@ OBJS = \
 	src/spectral_knn.o \
 	src/spectral_eigen.o \
 	src/spectral_assign.o \
-	src/spectral_window.o
+	src/spectral_window.o \
+	src/spectral_postgis.o \
+	src/spectral_summary.o
 
 # Versions follow pg_trgm: sql/edupredict--0.1.0.sql is the released base
 # script and is never edited; each later version is an upgrade script, so

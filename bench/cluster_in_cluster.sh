@@ -29,9 +29,18 @@ SQL
 }
 S=edupredict_data.schools
 N=edupredict_data.schools_national
+# hub counts of sizes 30..40 (the rule of balanced_spectral_cluster), for ST_ClusterKMeans
+hubs() {
+  q -At -c "WITH n AS (SELECT count(*)::int AS n FROM $1)
+            SELECT k FROM n, generate_series(1, n.n) k WHERE k * 30 <= n.n AND n.n <= k * 40
+            ORDER BY abs(k - n.n / 35.0), k LIMIT 1"
+}
+kS=$(hubs $S)
+kN=$(hubs $N)
+echo "sets london_points=$(q -At -c "SELECT count(*) FROM $S") london_hubs=$kS national_points=$(q -At -c "SELECT count(*) FROM $N") national_hubs=$kN"
 run edupredict_k6 "SELECT school_id, edupredict.balanced_spectral_cluster(geom, 6) OVER () AS hub FROM $S"
 run edupredict_r30_40 "SELECT school_id, edupredict.balanced_spectral_cluster(geom, min_size => 30, max_size => 40) OVER () AS hub FROM $S"
 run postgis_kmeans_k6 "SELECT school_id, ST_ClusterKMeans(geom, 6) OVER () AS hub FROM $S"
-run postgis_kmeans_r30_40 "SELECT school_id, ST_ClusterKMeans(geom, 111) OVER () AS hub FROM $S"
+run postgis_kmeans_r30_40 "SELECT school_id, ST_ClusterKMeans(geom, $kS) OVER () AS hub FROM $S"
 run national_edupredict_r30_40 "SELECT point_id, edupredict.balanced_spectral_cluster(geom, min_size => 30, max_size => 40) OVER () AS hub FROM $N"
-run national_postgis_kmeans_r30_40 "SELECT point_id, ST_ClusterKMeans(geom, 778) OVER () AS hub FROM $N"
+run national_postgis_kmeans_r30_40 "SELECT point_id, ST_ClusterKMeans(geom, $kN) OVER () AS hub FROM $N"

@@ -1,9 +1,9 @@
 -- National-scale test set for bench/cluster.sh, generated from the London
--- schools by a fixed rule: the original 3,889 points plus six copies whose
+-- schools (one row per URN) by a fixed rule: the 3,493 points plus six copies whose
 -- centroid is moved to Birmingham, Manchester, Leeds, Bristol, Newcastle and
 -- Liverpool city centres (plain longitude/latitude translation), each point
 -- jittered by up to +-0.001 degrees from (school_id, copy) so that copies are
--- not exact translates.  point_id = copy * 100000 + school_id.  7 x 3,889 = 27,223 points; the Manchester and
+-- not exact translates.  point_id = copy * 100000 + school_id.  7 x 3,493 = 24,451 points; the Manchester and
 -- Liverpool copies overlap, the rest are separate groups.
 DROP TABLE IF EXISTS edupredict_data.schools_national;
 CREATE TABLE edupredict_data.schools_national AS

@@ -84,13 +84,21 @@ def write_labels(path, ids, labels):
             w.writerow([int(i), int(h)])
 
 
+def hubs_for_range(n, lo, hi):
+    """The hub count balanced_spectral_cluster uses for sizes lo..hi: the
+    feasible k (k*lo <= n <= k*hi) closest to n / ((lo + hi) / 2), the
+    smaller on a tie."""
+    feasible = [k for k in range(1, n + 1) if k * lo <= n <= k * hi]
+    return min(feasible, key=lambda k: (abs(k - n / ((lo + hi) / 2)), k))
+
+
 def baselines(d):
     from sklearn.cluster import KMeans, SpectralClustering
     from scipy.spatial.distance import cdist
     ids, xy = load(f"{d}/london.csv")
     n = len(ids)
     runs = []
-    for tag, k, lo, hi in (("k6", 6, n // 6, -(-n // 6)), ("r30_40", 111, 30, 40)):
+    for tag, k, lo, hi in (("k6", 6, n // 6, -(-n // 6)), ("r30_40", hubs_for_range(n, 30, 40), 30, 40)):
         t = time.perf_counter()
         lab = SpectralClustering(n_clusters=k, affinity="nearest_neighbors", n_neighbors=10,
                                  random_state=42, assign_labels="kmeans").fit_predict(xy)

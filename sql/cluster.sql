@@ -1,25 +1,46 @@
--- balanced_spectral_cluster and hub_summary: size guarantees, partitions,
--- NULL/empty input, duplicates, SRIDs, every error, determinism, cancellation.
+-- balanced_spectral_cluster and hub_summary: size guarantees, partitions
+-- and what a partition that cannot be split gets (on_infeasible), NULL/empty
+-- input, duplicates, SRIDs, every error, compactness against the documented
+-- figures, determinism over seeds, seed and n_neighbors in effect,
+-- cancellation within a bound.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
 RESET client_min_messages;
 \i data/london_schools_wlz/load.sql
 SET search_path = edupredict, public;
 
+-- the bundled schools: one row per URN, and the extension's own copy
+-- (edupredict.london_schools) agrees with them school by school
+SELECT count(*) AS schools, count(DISTINCT urn) AS urns FROM edupredict_data.schools;
+SELECT count(*) AS bundled, count(s.urn) AS found,
+       count(*) FILTER (WHERE s.la_name = l.la_name AND s.phase = l.phase
+                          AND s.longitude = l.longitude AND s.latitude = l.latitude) AS identical
+FROM edupredict.london_schools l LEFT JOIN edupredict_data.schools s USING (urn);
+
 -- Feasible number of hubs for a size range, written out in SQL to check the
 -- C code against: the k with k*min <= n <= k*max closest to n / mid, the
--- smaller on a tie.
+-- smaller on a tie; NULL when there is none.
 CREATE TEMP TABLE cl_ranges AS
 SELECT * FROM (VALUES (30, 40), (10, 12), (100, 150), (5, 6), (600, 700)) v(lo, hi);
 CREATE FUNCTION pg_temp.expected_hubs(n int, lo int, hi int) RETURNS int LANGUAGE sql AS $$
   SELECT k FROM generate_series(1, n) k
   WHERE k * lo <= n AND n <= k * hi
   ORDER BY abs(k - n / ((lo + hi) / 2.0)), k LIMIT 1 $$;
+-- on_infeasible => 'nearest', by brute force over every hub count: relax
+-- one bound by the fewest points (the fewer, larger hubs on a tie), then
+-- the sizes k hubs within the relaxed bounds can actually have
+CREATE FUNCTION pg_temp.nearest_split(n int, lo int, hi int, OUT k int, OUT lo_eff int, OUT hi_eff int)
+LANGUAGE sql AS $$
+  SELECT k, greatest(lo2, n - (k - 1) * hi2), least(hi2, n - (k - 1) * lo2)
+  FROM (SELECT k, least(lo, n / k) AS lo2, greatest(hi, (n + k - 1) / k) AS hi2,
+               greatest(0, (n + k - 1) / k - hi) + greatest(0, lo - n / k) AS relaxed
+        FROM generate_series(1, n) k) c
+  ORDER BY relaxed, k LIMIT 1 $$;
 
--- exact k on London (3,889 schools): every hub has floor(N/k) or ceil(N/k)
+-- exact k on London (3,493 schools): every hub has floor(N/k) or ceil(N/k)
 -- members, hub numbers are 0..k-1
 SELECT k, count(*) AS hubs, min(size) AS min_size, max(size) AS max_size,
-       min(size) = 3889 / k AND max(size) = ceil(3889.0 / k) AS exact,
+       min(size) = 3493 / k AND max(size) = ceil(3493.0 / k) AS exact,
        min(hub) AS first_hub, max(hub) AS last_hub
 FROM (SELECT k, hub, count(*) AS size
       FROM (VALUES (1), (2), (6), (17), (111), (500)) ks(k),
@@ -29,7 +50,7 @@ FROM (SELECT k, hub, count(*) AS size
 GROUP BY k ORDER BY k;
 
 -- size ranges on London: every hub within bounds, the expected hub count
-SELECT r.lo, r.hi, count(*) AS hubs, pg_temp.expected_hubs(3889, r.lo, r.hi) AS expected,
+SELECT r.lo, r.hi, count(*) AS hubs, pg_temp.expected_hubs(3493, r.lo, r.hi) AS expected,
        min(size) AS min_size, max(size) AS max_size,
        bool_and(size BETWEEN r.lo AND r.hi) AS within
 FROM cl_ranges r,
@@ -46,14 +67,26 @@ FROM (SELECT hub, count(*) AS size
       FROM (SELECT balanced_spectral_cluster(geom_bng, min_size => 30, max_size => 40) OVER () AS hub
             FROM edupredict_data.schools) s GROUP BY hub) t;
 
--- compactness on London, scored by hub_summary (great-circle km): a loose
--- sanity band; bench/cluster.sh measures the figures
-SELECT count(*) AS hubs, sum(size) AS points, avg(mean_km) < 7.5 AS k6_compact,
-       bool_and(max_km >= mean_km) AS max_ge_mean
+-- compactness on London with the default seed, scored by hub_summary
+-- (great-circle km), against the figures docs/clustering.md states (k = 6:
+-- 6.71 km, worst hub 7.60 km; sizes 30..40: 1.62 km, worst hub 4.89 km):
+-- each must hold to the rounding of the stated figure
+CREATE TEMP TABLE cl_compact AS
+SELECT 'k = 6' AS run, s.*
 FROM (SELECT array_agg(geom) AS g, array_agg(hub) AS h
       FROM (SELECT geom, balanced_spectral_cluster(geom, 6) OVER () AS hub
-            FROM edupredict_data.schools) s) a,
-     hub_summary(a.g, a.h);
+            FROM edupredict_data.schools) c) a,
+     hub_summary(a.g, a.h) s
+UNION ALL
+SELECT 'sizes 30..40', s.*
+FROM (SELECT array_agg(geom) AS g, array_agg(hub) AS h
+      FROM (SELECT geom, balanced_spectral_cluster(geom, min_size => 30, max_size => 40) OVER () AS hub
+            FROM edupredict_data.schools) c) a,
+     hub_summary(a.g, a.h) s;
+SELECT run, count(*) AS hubs, sum(size) AS points, bool_and(max_km >= mean_km) AS max_ge_mean,
+       CASE run WHEN 'k = 6' THEN avg(mean_km) < 6.715 ELSE avg(mean_km) < 1.625 END AS compact_as_documented,
+       CASE run WHEN 'k = 6' THEN max(mean_km) < 7.605 ELSE max(mean_km) < 4.895 END AS worst_as_documented
+FROM cl_compact GROUP BY run ORDER BY run;
 
 -- PARTITION BY: hubs of 4 to 6 schools within each local authority (those
 -- with at least 9 schools), numbered from 0 in each
@@ -83,6 +116,51 @@ FROM (SELECT la_name, min(size) = floor(n / 3) AND max(size) = ceil(n / 3) AND c
                   FROM cl_la) s
             GROUP BY la_name, hub) t
       GROUP BY la_name, n) u;
+
+-- partitions that cannot be split: hubs of 30 to 40 schools in every one of
+-- the 54 local authorities, where 24 have too few schools or a count no
+-- hub sizes fit.  The default (on_infeasible => 'error') stops at the first
+-- such partition and says how many points it has and what sizes would fit.
+SELECT la_name, balanced_spectral_cluster(geom, min_size => 30, max_size => 40)
+                  OVER (PARTITION BY la_name COLLATE "C") AS hub
+FROM edupredict_data.schools;
+CREATE TEMP TABLE cl_la_n AS
+SELECT la_name, count(*)::int AS n, pg_temp.expected_hubs(count(*)::int, 30, 40) AS expected
+FROM edupredict_data.schools GROUP BY la_name;
+SELECT count(*) AS authorities, count(*) FILTER (WHERE expected IS NULL) AS cannot_split FROM cl_la_n;
+-- 'null': those partitions get NULL hubs, the others are split as usual
+SELECT count(*) AS authorities,
+       count(*) FILTER (WHERE hubs = 0) AS without_hubs,
+       bool_and((hubs = 0) = (expected IS NULL)) AS null_exactly_where_infeasible,
+       bool_and(hubs = 0 OR (hubs = expected AND clustered = n AND smallest >= 30 AND largest <= 40)) AS others_split
+FROM (SELECT la_name, n, expected, count(DISTINCT hub) AS hubs, count(hub) AS clustered,
+             min(size) AS smallest, max(size) AS largest
+      FROM (SELECT la_name, hub, count(*) OVER (PARTITION BY la_name, hub) AS size
+            FROM (SELECT la_name, balanced_spectral_cluster(geom, min_size => 30, max_size => 40,
+                                                            on_infeasible => 'null')
+                                    OVER (PARTITION BY la_name COLLATE "C") AS hub
+                  FROM edupredict_data.schools) s) t
+      JOIN cl_la_n USING (la_name)
+      GROUP BY la_name, n, expected) u;
+-- 'nearest': every school gets a hub; where no size fits, the nearest
+-- feasible sizes (pg_temp.nearest_split), with one NOTICE per partition
+CREATE TEMP TABLE cl_nearest AS
+SELECT la_name, hub
+FROM (SELECT la_name, balanced_spectral_cluster(geom, min_size => 30, max_size => 40,
+                                                on_infeasible => 'nearest')
+                        OVER (PARTITION BY la_name COLLATE "C") AS hub
+      FROM edupredict_data.schools) s;
+SELECT count(*) AS authorities, sum(clustered) AS schools_with_hubs,
+       bool_and(CASE WHEN expected IS NOT NULL THEN hubs = expected AND smallest >= 30 AND largest <= 40
+                     ELSE hubs = (ns).k AND smallest >= (ns).lo_eff AND largest <= (ns).hi_eff END) AS sizes_as_expected,
+       sum(hubs) FILTER (WHERE expected IS NULL) AS hubs_in_relaxed,
+       count(*) FILTER (WHERE expected IS NULL AND (ns).hi_eff > 40) AS relaxed_up,
+       count(*) FILTER (WHERE expected IS NULL AND (ns).lo_eff < 30) AS relaxed_down
+FROM (SELECT la_name, n, expected, pg_temp.nearest_split(n, 30, 40) AS ns,
+             count(DISTINCT hub) AS hubs, count(hub) AS clustered, min(size) AS smallest, max(size) AS largest
+      FROM (SELECT la_name, hub, count(*) OVER (PARTITION BY la_name, hub) AS size FROM cl_nearest) t
+      JOIN cl_la_n USING (la_name)
+      GROUP BY la_name, n, expected) u;
 
 -- NULL and empty geometries get NULL and are not counted; other geometry
 -- types are used by their centroid
@@ -153,23 +231,88 @@ FROM (SELECT srid,
       GROUP BY srid) u
 GROUP BY srid ORDER BY srid;
 
--- determinism: the same seed gives the same hubs; row order does not matter
-SELECT count(*) FILTER (WHERE a.hub <> b.hub) AS differences
-FROM (SELECT school_id, balanced_spectral_cluster(geom, min_size => 30, max_size => 40, seed => 7)
-                          OVER () AS hub
-      FROM edupredict_data.schools) a
-JOIN (SELECT school_id, balanced_spectral_cluster(geom, min_size => 30, max_size => 40, seed => 7)
-                          OVER (ORDER BY name DESC, school_id) AS hub
-      FROM edupredict_data.schools) b USING (school_id);
--- another seed still keeps the bounds
-SELECT min(size) >= 30 AND max(size) <= 40 AS within
-FROM (SELECT hub, count(*) AS size
-      FROM (SELECT balanced_spectral_cluster(geom, 30, 40, NULL, 12345) OVER () AS hub
-            FROM edupredict_data.schools) s GROUP BY hub) t;
--- n_neighbors can be set
-SELECT count(DISTINCT hub) AS hubs
-FROM (SELECT balanced_spectral_cluster(geom, 6, n_neighbors => 25) OVER () AS hub
-      FROM edupredict_data.schools) s;
+-- determinism, over the default seed and two others: running again with the
+-- rows in another order gives the same hubs.  Identical points (229 schools
+-- share their coordinates with another school) may trade hubs, so what must
+-- be identical is the multiset of (point, hub) pairs; a school whose
+-- coordinates are unique keeps its hub.
+CREATE TEMP TABLE cl_runs AS
+SELECT 'k = 6' AS form, 'default' AS seed, 'table order' AS run, school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, 6) OVER () AS hub
+FROM edupredict_data.schools
+UNION ALL
+SELECT 'k = 6', 'default', 'by name', school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, 6) OVER (ORDER BY name DESC, school_id)
+FROM edupredict_data.schools
+UNION ALL
+SELECT 'k = 6', v.s::text, 'table order', school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, 6, seed => v.s) OVER (PARTITION BY v.s)
+FROM edupredict_data.schools, (VALUES (1), (7)) v(s)
+UNION ALL
+SELECT 'k = 6', v.s::text, 'by name', school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, 6, seed => v.s) OVER (PARTITION BY v.s ORDER BY name DESC, school_id)
+FROM edupredict_data.schools, (VALUES (1), (7)) v(s)
+UNION ALL
+SELECT '30..40', 'default', 'table order', school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, min_size => 30, max_size => 40) OVER ()
+FROM edupredict_data.schools
+UNION ALL
+SELECT '30..40', 'default', 'by name', school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, min_size => 30, max_size => 40) OVER (ORDER BY name DESC, school_id)
+FROM edupredict_data.schools
+UNION ALL
+SELECT '30..40', v.s::text, 'table order', school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, min_size => 30, max_size => 40, seed => v.s) OVER (PARTITION BY v.s)
+FROM edupredict_data.schools, (VALUES (1), (7)) v(s)
+UNION ALL
+SELECT '30..40', v.s::text, 'by name', school_id, longitude, latitude,
+       balanced_spectral_cluster(geom, min_size => 30, max_size => 40, seed => v.s)
+         OVER (PARTITION BY v.s ORDER BY name DESC, school_id)
+FROM edupredict_data.schools, (VALUES (1), (7)) v(s);
+ANALYZE cl_runs;
+CREATE TEMP TABLE cl_unique_points AS
+SELECT school_id FROM (SELECT school_id, count(*) OVER (PARTITION BY longitude, latitude) AS c
+                       FROM edupredict_data.schools) s WHERE c = 1;
+-- (both runs hold every school once, so one EXCEPT ALL direction suffices)
+SELECT f.form, f.seed, coalesce(d.n, 0) AS pairs_differing, coalesce(m.n, 0) AS unique_points_moved
+FROM (SELECT DISTINCT form, seed FROM cl_runs) f
+LEFT JOIN (SELECT form, seed, count(*) AS n
+           FROM (SELECT form, seed, longitude, latitude, hub FROM cl_runs WHERE run = 'table order'
+                 EXCEPT ALL
+                 SELECT form, seed, longitude, latitude, hub FROM cl_runs WHERE run = 'by name') x
+           GROUP BY form, seed) d USING (form, seed)
+LEFT JOIN (SELECT a.form, a.seed, count(*) AS n
+           FROM cl_runs a
+           JOIN cl_runs b ON b.form = a.form AND b.seed = a.seed AND b.school_id = a.school_id
+           JOIN cl_unique_points u ON u.school_id = a.school_id
+           WHERE a.run = 'table order' AND b.run = 'by name' AND a.hub <> b.hub
+           GROUP BY a.form, a.seed) m USING (form, seed)
+ORDER BY f.form, f.seed;
+-- the seed is used: each pair of seeds gives different hubs (the k-means++
+-- starts and the Lanczos start vectors derive from it); compared as
+-- multisets of (point, hub) pairs, like everything that may differ by order
+SELECT a.form, a.seed AS seed_a, b.seed AS seed_b,
+       EXISTS (SELECT longitude, latitude, hub FROM cl_runs x
+               WHERE x.form = a.form AND x.seed = a.seed AND x.run = 'table order'
+               EXCEPT ALL
+               SELECT longitude, latitude, hub FROM cl_runs y
+               WHERE y.form = a.form AND y.seed = b.seed AND y.run = 'table order') AS differ
+FROM (SELECT DISTINCT form, seed FROM cl_runs) a JOIN (SELECT DISTINCT form, seed FROM cl_runs) b
+  ON b.form = a.form AND a.seed < b.seed
+ORDER BY 1, 2, 3;
+
+-- n_neighbors is used: 10 is the default, 3 and 30 give other graphs and
+-- other hubs (sizes 30..40 start from the graph's Fiedler vectors)
+CREATE TEMP TABLE cl_nn AS
+SELECT v.nn, longitude, latitude,
+       balanced_spectral_cluster(geom, min_size => 30, max_size => 40, n_neighbors => v.nn)
+         OVER (PARTITION BY v.nn) AS hub
+FROM edupredict_data.schools, (VALUES (3), (10), (30)) v(nn);
+SELECT v.nn, EXISTS (SELECT longitude, latitude, hub FROM cl_nn r WHERE r.nn = v.nn
+                     EXCEPT ALL
+                     SELECT longitude, latitude, hub FROM cl_runs d
+                     WHERE d.form = '30..40' AND d.seed = 'default' AND d.run = 'table order') AS differs_from_default
+FROM (VALUES (3), (10), (30)) v(nn) ORDER BY v.nn;
 
 -- hub_summary on a small known case (planar, metres)
 SELECT hub, size, ST_AsText(centroid) AS centroid, round(mean_km::numeric, 6) AS mean_km,
@@ -185,6 +328,7 @@ FROM hub_summary(ARRAY['SRID=4326;POINT(0 0)', 'SRID=4326;POINT(0 1)']::geometry
 SELECT balanced_spectral_cluster(geom, 0) OVER () FROM edupredict_data.schools LIMIT 1;
 SELECT balanced_spectral_cluster(g, 5) OVER () FROM cl_mixed;
 SELECT balanced_spectral_cluster(g, 1) OVER () FROM cl_mixed WHERE id IN (3, 4);
+SELECT id, balanced_spectral_cluster(g, 1, on_infeasible => 'nearest') OVER () FROM cl_mixed WHERE id IN (3, 4) ORDER BY id;
 SELECT balanced_spectral_cluster(geom, NULL::int) OVER () FROM edupredict_data.schools LIMIT 1;
 SELECT balanced_spectral_cluster(geom, min_size => 40, max_size => 30) OVER ()
 FROM edupredict_data.schools LIMIT 1;
@@ -204,6 +348,16 @@ SELECT balanced_spectral_cluster(geom, 6, n_neighbors => 0) OVER () FROM edupred
 SELECT balanced_spectral_cluster(geom, 6, n_neighbors => -1) OVER () FROM edupredict_data.schools LIMIT 1;
 SELECT balanced_spectral_cluster(geom, 6, n_neighbors => 1000) OVER () FROM edupredict_data.schools LIMIT 1;
 SELECT balanced_spectral_cluster(geom, 6, seed => NULL) OVER () FROM edupredict_data.schools LIMIT 1;
+SELECT balanced_spectral_cluster(geom, 6, on_infeasible => NULL) OVER () FROM edupredict_data.schools LIMIT 1;
+SELECT balanced_spectral_cluster(geom, 6, on_infeasible => 'Nearest') OVER () FROM edupredict_data.schools LIMIT 1;
+-- on_infeasible covers partitions, not arguments: k < 1 and min > max stay errors
+SELECT balanced_spectral_cluster(geom, 0, on_infeasible => 'nearest') OVER () FROM edupredict_data.schools LIMIT 1;
+SELECT balanced_spectral_cluster(geom, min_size => 40, max_size => 30, on_infeasible => 'null') OVER ()
+FROM edupredict_data.schools LIMIT 1;
+-- k above the number of points: an error by default, NULL or one hub per point
+SELECT id, balanced_spectral_cluster(g, 5, on_infeasible => 'null') OVER () AS null_hub,
+       balanced_spectral_cluster(g, 5, on_infeasible => 'nearest') OVER () AS nearest_hub
+FROM cl_mixed ORDER BY id;
 -- mixed SRIDs in one partition
 SELECT balanced_spectral_cluster(g, 2) OVER ()
 FROM (VALUES ('SRID=4326;POINT(0 0)'::geometry), ('SRID=27700;POINT(1 1)'), ('SRID=4326;POINT(1 1)')) v(g);
@@ -224,6 +378,11 @@ FROM (SELECT balanced_spectral_cluster(ST_MakePoint(((i * 7919) % 1000) * 1e11 *
                                                     ((i * 104729) % 997) * 1e11), 5) OVER () AS hub
       FROM generate_series(1, 500) i) s
 GROUP BY hub ORDER BY hub;
+-- 0.1.0 calls mean what they meant: positional five integers are the range form
+SELECT count(DISTINCT hub) AS hubs, min(size), max(size)
+FROM (SELECT hub, count(*) OVER (PARTITION BY hub) AS size
+      FROM (SELECT balanced_spectral_cluster(geom, 10, 12, NULL, 42) OVER () AS hub
+            FROM (SELECT geom FROM edupredict_data.schools ORDER BY school_id LIMIT 100) p) s) t;
 -- the positional three-integer call is ambiguous between the two forms
 SELECT balanced_spectral_cluster(geom, 30, 40) OVER () FROM edupredict_data.schools LIMIT 1;
 -- partition size cap
@@ -235,11 +394,24 @@ SELECT * FROM hub_summary(ARRAY['POINT(0 0)']::geometry[], ARRAY[0, 1]);
 SELECT * FROM hub_summary(ARRAY['SRID=4326;POINT(0 0)', 'POINT(1 1)']::geometry[], ARRAY[0, 0]);
 SELECT * FROM hub_summary(ARRAY['POINT(1.7e308 0)', 'POINT(1.7e308 0)']::geometry[], ARRAY[0, 0]);
 
--- cancellation: a large input stops at the statement timeout
-SET statement_timeout = '500ms';
+
+-- cancellation: clusterings that would take over 9 s (50,000 points; a
+-- k-way run and a bisection) stop within 1 s of the statement timeout:
+-- every loop of the core checks for interrupts
+SET statement_timeout = '1500ms';
+SELECT clock_timestamp() AS cl_t0 \gset
+SELECT max(hub)
+FROM (SELECT balanced_spectral_cluster(ST_MakePoint((i * 7919 % 100003) / 1000.0,
+                                                    (i * 104729 % 100019) / 1000.0), 12) OVER () AS hub
+      FROM generate_series(1, 50000::bigint) i) s;
+RESET statement_timeout;
+SELECT clock_timestamp() - :'cl_t0'::timestamptz < interval '2500 ms' AS stopped_within_1s;
+SET statement_timeout = '1500ms';
+SELECT clock_timestamp() AS cl_t0 \gset
 SELECT max(hub)
 FROM (SELECT balanced_spectral_cluster(ST_MakePoint((i * 7919 % 100003) / 1000.0,
                                                     (i * 104729 % 100019) / 1000.0),
                                        min_size => 30, max_size => 40) OVER () AS hub
-      FROM generate_series(1, 400000::bigint) i) s;
+      FROM generate_series(1, 50000::bigint) i) s;
 RESET statement_timeout;
+SELECT clock_timestamp() - :'cl_t0'::timestamptz < interval '2500 ms' AS stopped_within_1s;

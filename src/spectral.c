@@ -161,6 +161,7 @@ spectral_hub_stats(const SpectralEnv *env, int n, const double *x, const double 
 		out[h].cx = out[h].cy = 0.0;
 		out[h].mean_dist = out[h].max_dist = 0.0;
 	}
+	spectral_check_interrupts(&ctx);
 	for (int i = 0; i < n; i++)
 	{
 		int			h = labels[i];
@@ -300,13 +301,16 @@ BalancedKMeansEmbedding(SpectralCtx *ctx, const double *emb, int n, int dim, int
 	{
 		bool		moved = false;
 
-		spectral_check_interrupts(ctx);
 		for (int i = 0; i < n; i++)
+		{
+			if ((i & 1023) == 0)
+				spectral_check_interrupts(ctx);
 			for (int h = 0; h < k; h++)
 			{
 				cand[(size_t) i * k + h] = h;
 				ccost[(size_t) i * k + h] = EmbedCostFn(&ec, i, h);
 			}
+		}
 		if (iter == 0)
 			spectral_greedy_feasible(ctx, n, k, lo, hi, k, cand, ccost, label);
 		else
@@ -971,6 +975,7 @@ LargerHalfCentre(SpectralCtx *ctx, const SpectralPoints *pts, const int *label,
 				b = -1;
 	int			cnt[2] = {0, 0};
 
+	spectral_check_interrupts(ctx);
 	for (int i = 0; i < n; i++)
 		if (label[i] == hub)
 		{
@@ -988,6 +993,7 @@ LargerHalfCentre(SpectralCtx *ctx, const SpectralPoints *pts, const int *label,
 		return;
 	}
 	far = -1.0;
+	spectral_check_interrupts(ctx);
 	for (int i = 0; i < n; i++)
 		if (label[i] == hub)
 		{
@@ -1123,6 +1129,16 @@ Refine(SpectralCtx *ctx, const SpectralInput *in, const SpectralPoints *pts, int
 /* Driver                                                            */
 /* ---------------------------------------------------------------- */
 
+/* Range of objectives seen, for the diagnostics. */
+static void
+NoteObjective(double *lo, double *hi, bool first, double obj)
+{
+	if (first || obj < *lo)
+		*lo = obj;
+	if (first || obj > *hi)
+		*hi = obj;
+}
+
 SpectralStatus
 spectral_cluster(const SpectralEnv *env, const SpectralInput *in, int *labels,
 				 SpectralStats *stats)
@@ -1217,7 +1233,10 @@ spectral_cluster(const SpectralEnv *env, const SpectralInput *in, int *labels,
 				double		obj;
 
 				BalancedKMeansEmbedding(&ctx, emb, n, k, k, lo, hi, &rng, trial);
+				NoteObjective(&stats->start_min, &stats->start_max, r == 0,
+							  Objective(&ctx, in, trial, k, NULL));
 				obj = Refine(&ctx, in, &pts, k, lo, hi, trial);
+				NoteObjective(&stats->refined_min, &stats->refined_max, r == 0, obj);
 				/* the first start always counts: a NaN objective never compares less */
 				if (r == 0 || obj < best)
 				{
@@ -1246,7 +1265,12 @@ spectral_cluster(const SpectralEnv *env, const SpectralInput *in, int *labels,
 		spectral_free(&ctx, rank);
 		spectral_graph_free(&ctx, g);
 		if (st == SPECTRAL_OK)
-			Refine(&ctx, in, &pts, k, lo, hi, labels);
+		{
+			NoteObjective(&stats->start_min, &stats->start_max, true,
+						  Objective(&ctx, in, labels, k, NULL));
+			NoteObjective(&stats->refined_min, &stats->refined_max, true,
+						  Refine(&ctx, in, &pts, k, lo, hi, labels));
+		}
 	}
 	if (st == SPECTRAL_OK)
 		stats->objective = Objective(&ctx, in, labels, k, &stats->worst_hub);

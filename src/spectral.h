@@ -82,6 +82,10 @@ typedef struct SpectralStats
 	long		cycles_cancelled;	/* exchange cycles applied by min-cost flow */
 	double		objective;		/* mean over hubs of mean distance to centroid */
 	double		worst_hub;		/* largest per-hub mean distance */
+	double		start_min;		/* objective of the spectral starts, best */
+	double		start_max;		/* and worst (one start when bisecting) */
+	double		refined_min;	/* objective after refining them, best */
+	double		refined_max;	/* and worst */
 } SpectralStats;
 
 /*

@@ -1,6 +1,9 @@
--- Loads the London Schools Atlas (3,889 schools) into edupredict_data.schools.
+-- Loads the London Schools Atlas into edupredict_data.schools: 3,493 schools,
+-- one row per URN (PROVENANCE.md, "One row per URN").
 -- psql script, run from the repository root; idempotent.
--- school_id is the atlas OBJECTID: a few URNs appear twice (split sites).
+-- The atlas lists 396 schools twice (once per map layer): the copies are
+-- identical except OBJECTID and the layer flag "Primary".  The rule: keep
+-- the copy with the lowest OBJECTID; school_id is that OBJECTID.
 SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS edupredict_data;
 DROP TABLE IF EXISTS edupredict_data.schools_raw;
@@ -13,7 +16,9 @@ CREATE TABLE edupredict_data.schools_raw (
 
 DROP TABLE IF EXISTS edupredict_data.schools;
 CREATE TABLE edupredict_data.schools AS
-SELECT objectid::int AS school_id,
+SELECT * FROM (
+SELECT DISTINCT ON (urn::int)
+       objectid::int AS school_id,
        urn::int AS urn,
        btrim(school_nam) AS name,
        btrim(la_name) AS la_name,
@@ -26,7 +31,10 @@ SELECT objectid::int AS school_id,
        northing::float8 AS northing,
        ST_SetSRID(ST_MakePoint(longitude::float8, latitude::float8), 4326)::geometry(Point, 4326) AS geom,
        ST_SetSRID(ST_MakePoint(easting::float8, northing::float8), 27700)::geometry(Point, 27700) AS geom_bng
-FROM edupredict_data.schools_raw;
-ALTER TABLE edupredict_data.schools ADD PRIMARY KEY (school_id);
+FROM edupredict_data.schools_raw
+ORDER BY urn::int, objectid::int) one_per_urn
+ORDER BY school_id;
+ALTER TABLE edupredict_data.schools ADD PRIMARY KEY (school_id), ADD UNIQUE (urn);
 DROP TABLE edupredict_data.schools_raw;
 ANALYZE edupredict_data.schools;
+RESET client_min_messages;
