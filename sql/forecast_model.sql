@@ -34,6 +34,14 @@ FROM predict_availability('fm_avail', 'fm.tutors', 'fm.placements', '2022 Spring
 SELECT count(*) FROM train_availability('fm_again', 'fm.tutors', 'fm.placements', '2022 Spring', n_trees => 30, seed => 3);
 SELECT bool_and(a.p_available = b.p_available) AS same_forecast
 FROM fm_pred a JOIN predict_availability('fm_again', 'fm.tutors', 'fm.placements', '2022 Spring') b USING (tutor_id, horizon);
+-- Deterministic with the default seed (42) too; another seed gives other forests.
+SELECT count(*) FROM train_availability('fm_d1', 'fm.tutors', 'fm.placements', '2022 Spring', n_trees => 10);
+SELECT count(*) FROM train_availability('fm_d2', 'fm.tutors', 'fm.placements', '2022 Spring', n_trees => 10);
+SELECT count(*) FROM train_availability('fm_d3', 'fm.tutors', 'fm.placements', '2022 Spring', n_trees => 10, seed => 7);
+SELECT bool_and(a.p_available = b.p_available) AS default_seed_same, bool_or(a.p_available <> c.p_available) AS other_seed_differs
+FROM predict_availability('fm_d1', 'fm.tutors', 'fm.placements', '2022 Spring') a
+JOIN predict_availability('fm_d2', 'fm.tutors', 'fm.placements', '2022 Spring') b USING (tutor_id, horizon)
+JOIN predict_availability('fm_d3', 'fm.tutors', 'fm.placements', '2022 Spring') c USING (tutor_id, horizon);
 -- Calibration in the large: predicted tutors vs the generator's true probabilities of the as_of pool
 -- are of the same size (the true probabilities know the intervening terms, so they differ a little).
 SELECT p.horizon, round(sum(p.p_available)::numeric, 0) AS predicted, round(sum(ta.p_available)::numeric, 0) AS true_sum
@@ -76,7 +84,30 @@ CREATE TEMP TABLE fm_tutors_no_la AS SELECT tutor_id, registered_on, phd_end FRO
 SELECT * FROM supply_demand('fm_avail', 'fm_tutors_no_la', 'fm.placements', 'fm.opportunities', '2022 Autumn');
 CREATE TEMP TABLE fm_empty (tutor_id int, term school_term);
 SELECT * FROM predict_availability('fm_avail', 'fm.tutors', 'fm_empty', '2022 Autumn');
+-- A column that cannot be cast to what the forecast reads: 42804, before any query runs.
+CREATE TEMP TABLE fm_int_terms AS SELECT tutor_id, 5 AS term FROM fm.placements;
+SELECT * FROM predict_availability('fm_avail', 'fm.tutors', 'fm_int_terms', '2022 Autumn');
 SELECT count(*) FROM models WHERE name LIKE 'fm\_x%';
+
+-- A user error is raised by the function the user called: its CONTEXT is that one line, never the
+-- internal queries (issue 9).
+\set SHOW_CONTEXT always
+SELECT * FROM supply_demand('no_such_model', 'fm.tutors', 'fm.placements', 'fm.opportunities', '2022 Autumn');
+SELECT * FROM supply_demand('fm_avail', 'fm.tutors', 'fm.placements', 'fm.opportunities', '2024 Spring',
+							'fm.availability_responses');
+SELECT * FROM supply_demand('fm_avail', 'fm_tutors_no_la', 'fm.placements', 'fm.opportunities', '2022 Autumn');
+SELECT * FROM tutor_features('fm.tutors', 'fm_int_terms', '2022 Autumn');
+\set SHOW_CONTEXT never
+
+-- The relations passed in are locked (AccessShareLock) until the end of the transaction, before
+-- their columns are inspected.
+BEGIN;
+SELECT count(*) > 0 AS forecast FROM supply_demand('fm_avail', 'fm.tutors', 'fm.placements', 'fm.opportunities',
+												   '2022 Spring', 'fm.availability_responses');
+SELECT c.relname, l.mode, l.granted FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relnamespace = 'fm'::regnamespace AND c.relkind = 'r'
+ORDER BY 1;
+COMMIT;
 
 SET client_min_messages = warning;
 DELETE FROM models WHERE name LIKE 'fm\_%';
