@@ -52,18 +52,25 @@ GROUP BY 1 ORDER BY 1;
 CREATE TEMP TABLE fm_sd AS
 SELECT * FROM supply_demand('fm_avail', 'fm.tutors', 'fm.placements', 'fm.opportunities', '2022 Spring',
 							'fm.availability_responses');
-SELECT local_authority, horizon, term, round(expected_tutors::numeric, 1) AS expected_tutors, tutors_p10, tutors_p50,
-	   tutors_p90, confirmed_placements, round(expected_placements::numeric, 1) AS expected_placements,
-	   round(placement_tutor_ratio::numeric, 2) AS ratio, shortfall
+-- expected_tutors = known tutors + recruits; Slough has demand but no tutors: a small recruit share.
+SELECT local_authority, horizon, term, round(known_tutors::numeric, 1) AS known, round(recruit_tutors::numeric, 2) AS recruits,
+	   round(expected_tutors::numeric, 1) AS expected_tutors, tutors_p10, tutors_p50,
+	   tutors_p90, confirmed_placements, round(expected_placements::numeric, 1) AS expected_placements, shortfall
 FROM fm_sd WHERE local_authority IN ('London-wide', 'Camden', 'Croydon', 'Slough') ORDER BY term, local_authority;
+SELECT bool_and(abs(expected_tutors - known_tutors - recruit_tutors) < 1e-9) AS total_is_known_plus_recruits,
+	   bool_and(recruit_tutors > 0) AS every_area_has_recruits
+FROM fm_sd;
 SELECT count(*) AS rows, count(DISTINCT local_authority) AS local_authorities,
 	   bool_and(tutors_p10 <= tutors_p50 AND tutors_p50 <= tutors_p90) AS ordered,
 	   bool_and(shortfall = greatest(0, ceil(expected_placements - 1e-9)::bigint - tutors_p10)) AS shortfall_rule
 FROM fm_sd;
--- supply_demand equals supply_demand_of over the same predictions.
+-- supply_demand equals supply_demand_of over the same predictions and recruits.
+CREATE TEMP TABLE fm_rec AS
+SELECT * FROM recruit_forecast('fm.tutors', 'fm.placements', '2022 Spring', '{1,2,3}', 'fm.availability_responses',
+							   (SELECT array_agg(DISTINCT local_authority) FROM fm.opportunities));
 SELECT count(*) AS differing_rows FROM (
 	SELECT * FROM fm_sd EXCEPT
-	SELECT * FROM supply_demand_of('fm_pred', 'fm.tutors', 'fm.opportunities')) d;
+	SELECT * FROM supply_demand_of('fm_pred', 'fm.tutors', 'fm.opportunities', 'fm_rec')) d;
 
 -- Errors: unknown model, missing columns, terms out of range, bad horizons.
 \set SHOW_CONTEXT never

@@ -29,6 +29,9 @@ CREATE TEMP TABLE hostile_model AS
 SELECT edupredict.forest_agg(ARRAY[x1, x2], t, '{"n_trees": 3}') AS m FROM hostile_rows;
 CREATE TEMP TABLE hostile_pred (tutor_id int, horizon int, term edupredict.school_term, p_effective float8);
 INSERT INTO hostile_pred SELECT tutor_id, 1, '2022 Spring', 0.5 FROM hostile_t.tutors;
+CREATE TEMP TABLE hostile_hubs AS SELECT urn AS school_urn, urn OPERATOR(pg_catalog.%) 3 AS hub FROM edupredict.london_schools;
+CREATE TEMP TABLE hostile_sub AS SELECT DISTINCT la_name AS local_authority, 'all' AS sub_region FROM edupredict.london_schools;
+CREATE TEMP TABLE hostile_cells AS SELECT i OPERATOR(pg_catalog.%) 4 AS r, i OPERATOR(pg_catalog./) 4 AS c, i AS n FROM pg_catalog.generate_series(1, 16) i;
 DO $$ BEGIN PERFORM pg_catalog.set_config('edupredict.pii_key', 'k3y-for-hostile-search-path-0123456789', false);
 EXCEPTION WHEN OTHERS THEN NULL; END $$;
 
@@ -70,7 +73,18 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('train_availability', $$SELECT * FROM edupredict.train_availability('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', n_trees => 3)$$, '{}'),
 ('predict_availability', $$SELECT * FROM edupredict.predict_availability('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}'),
 ('supply_demand_of', $$SELECT * FROM edupredict.supply_demand_of('hostile_pred', 'hostile_t.tutors', 'hostile_t.opportunities')$$, '{}'),
-('supply_demand', $$SELECT * FROM edupredict.supply_demand('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}');
+('supply_demand', $$SELECT * FROM edupredict.supply_demand('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}'),
+('count_poisson, count_convolve, count_summary, count_mass', $$SELECT edupredict.count_summary(edupredict.count_convolve(edupredict.count_poisson(2), edupredict.count_poisson(1))), edupredict.count_mass(edupredict.count_poisson(2), 0, 3)$$, '{}'),
+('expected_count_state, convolve_counts', $$SELECT edupredict.convolve_counts(s) FROM (SELECT edupredict.expected_count_state(p) AS s FROM (VALUES (0.5::float8), (0.25)) v(p)) x$$, '{}'),
+('recruit_forecast', $$SELECT * FROM edupredict.recruit_forecast('hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', '{1,2,3}', 'hostile_t.availability_responses', '{Slough}')$$, '{}'),
+('supply_rollup', $$SELECT * FROM edupredict.supply_rollup('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', 'hostile_t.availability_responses', 'hostile_hubs', 'hostile_sub')$$, '{}'),
+('supply_forecast', $$SELECT * FROM edupredict.supply_forecast('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn')$$, '{}'),
+('record_forecast', $$SELECT edupredict.record_forecast('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', '2021 Autumn', NULL, 'hostile_hubs', 'hostile_sub')$$, '{}'),
+('forecast_vs_realised', $$SELECT * FROM edupredict.forecast_vs_realised('hostile_t.tutors', 'hostile_t.placements', 'hostile_t.availability_responses', 'hostile_hubs', 'hostile_sub')$$, '{}'),
+('score_forecasts', $$SELECT * FROM edupredict.score_forecasts('hostile_t.tutors', 'hostile_t.placements', NULL, 'hostile_hubs', 'hostile_sub')$$, '{}'),
+('tableau_forecasts', $$SELECT * FROM edupredict.tableau_forecasts$$, '{}'),
+('refresh_supply', $$CALL edupredict.refresh_supply('hostile_refresh', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', n_trees => 3)$$, '{}'),
+('suppress_small_cells', $$SELECT * FROM edupredict.suppress_small_cells('hostile_cells', 'r', 'c', 'n')$$, '{}');
 
 -- Runs one call under the caller's (hostile) search_path: no SET clause, every name qualified.
 CREATE FUNCTION pg_temp.hostile_call(q text, accept text[]) RETURNS text LANGUAGE plpgsql AS $$

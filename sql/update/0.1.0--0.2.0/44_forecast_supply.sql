@@ -3,23 +3,44 @@
 -- operators, inputs checked by the entry function, relations passed as parameters or regclass text
 -- formatted under this search_path (so quoted and qualified as needed).
 
--- The supply-demand query over a source of predictions (tutor_id, horizon, term, p_effective).
-CREATE OR REPLACE FUNCTION edupredict._supply_demand_sql(predictions text, tutors regclass, opportunities regclass)
+-- Supply now counts recruits too (issue 14): the known tutors' Poisson-binomial count and the
+-- recruits' Poisson count are convolved, and the columns show the split.  The result columns change,
+-- so the 0.1.0 functions are dropped and created again.
+DROP FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupredict.school_term, regclass);
+DROP FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass);
+DROP FUNCTION edupredict._supply_demand_sql(text, regclass, regclass);
+
+-- The supply-demand query over a source of predictions (tutor_id, horizon, term, p_effective) and a
+-- source of recruits (local_authority, horizon, term, recruits_expected).
+CREATE FUNCTION edupredict._supply_demand_sql(predictions text, recruits text, tutors regclass, opportunities regclass)
 RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $f$
 SELECT pg_catalog.format($q$
 	WITH pred AS MATERIALIZED (%1$s),
-	terms AS (SELECT DISTINCT pred.horizon, pred.term FROM pred),
-	la AS (
+	rec AS MATERIALIZED (%2$s),
+	terms AS (SELECT DISTINCT pred.horizon, pred.term FROM pred UNION SELECT rec.horizon, rec.term FROM rec),
+	known AS (
 		SELECT tu.local_authority::text AS local_authority, p.horizon, p.term,
-			   edupredict.expected_count(p.p_effective) AS d
-		FROM pred p JOIN %2$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id
-		GROUP BY 1, 2, 3
+			   edupredict.expected_count_state(p.p_effective) AS s
+		FROM pred p JOIN %3$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id
+		GROUP BY 1, 2, 3),
+	sup AS MATERIALIZED (
+		SELECT COALESCE(k.local_authority, r.local_authority) AS local_authority,
+			   COALESCE(k.horizon, r.horizon) AS horizon, COALESCE(k.term, r.term) AS term,
+			   COALESCE(k.s, '{7041,0,0,0,0,1,0,1}'::float8[]) AS known, COALESCE(r.recruits_expected, 0) AS mu
+		FROM known k FULL JOIN rec r ON r.local_authority OPERATOR(pg_catalog.=) k.local_authority
+									AND r.horizon OPERATOR(pg_catalog.=) k.horizon),
+	la AS (
+		SELECT sup.local_authority, sup.horizon, sup.term, sup.known, sup.mu FROM sup
 		UNION ALL
-		SELECT 'London-wide', p.horizon, p.term, edupredict.expected_count(p.p_effective)
-		FROM pred p GROUP BY 2, 3),
+		SELECT 'London-wide', sup.horizon, sup.term, edupredict.convolve_counts(sup.known), pg_catalog.sum(sup.mu)
+		FROM sup GROUP BY sup.horizon, sup.term),
+	dist AS (
+		SELECT la.*, (edupredict.count_summary(la.known)).expected AS known_expected,
+			   edupredict.count_summary(edupredict.count_convolve(la.known, edupredict.count_poisson(la.mu))) AS d
+		FROM la),
 	opp AS (
 		SELECT o.local_authority::text AS local_authority, t.horizon, t.term,
 			   COALESCE(pg_catalog.sum(o.n_placements::bigint)
@@ -27,7 +48,7 @@ SELECT pg_catalog.format($q$
 			   COALESCE(pg_catalog.sum(CASE WHEN o.stage::text OPERATOR(pg_catalog.=) 'confirmed' THEN o.n_placements::float8
 											ELSE o.probability::float8 OPERATOR(pg_catalog.*) o.n_placements::float8 END),
 						0)::float8 AS expected
-		FROM %3$s o JOIN terms t ON o.term::edupredict.school_term OPERATOR(edupredict.=) t.term
+		FROM %4$s o JOIN terms t ON o.term::edupredict.school_term OPERATOR(edupredict.=) t.term
 		GROUP BY 1, 2, 3),
 	dem AS (
 		SELECT * FROM opp
@@ -37,18 +58,21 @@ SELECT pg_catalog.format($q$
 		FROM terms t LEFT JOIN opp ON opp.horizon OPERATOR(pg_catalog.=) t.horizon
 								  AND opp.term OPERATOR(edupredict.=) t.term
 		GROUP BY t.horizon, t.term)
-	SELECT COALESCE(la.local_authority, dem.local_authority), COALESCE(la.horizon, dem.horizon),
-		   COALESCE(la.term, dem.term),
-		   COALESCE((la.d).expected, 0), COALESCE((la.d).p10, 0), COALESCE((la.d).p50, 0), COALESCE((la.d).p90, 0),
+	SELECT COALESCE(s.local_authority, dem.local_authority), COALESCE(s.horizon, dem.horizon),
+		   COALESCE(s.term, dem.term),
+		   COALESCE(s.known_expected, 0), COALESCE(s.mu, 0),
+		   COALESCE((s.d).expected, 0), COALESCE((s.d).p10, 0), COALESCE((s.d).p50, 0), COALESCE((s.d).p90, 0),
 		   COALESCE(dem.confirmed, 0), COALESCE(dem.expected, 0),
-		   COALESCE(dem.expected, 0) OPERATOR(pg_catalog./) NULLIF((la.d).expected, 0),
+		   COALESCE(dem.expected, 0) OPERATOR(pg_catalog./) NULLIF((s.d).expected, 0),
 		   GREATEST(0, pg_catalog.ceil(COALESCE(dem.expected, 0) OPERATOR(pg_catalog.-) 1e-9)::bigint
-					   OPERATOR(pg_catalog.-) COALESCE((la.d).p10, 0))
-	FROM la FULL JOIN dem ON dem.local_authority OPERATOR(pg_catalog.=) la.local_authority
-						 AND dem.term OPERATOR(edupredict.=) la.term
-	ORDER BY 3, (COALESCE(la.local_authority, dem.local_authority) OPERATOR(pg_catalog.=) 'London-wide'), 1
-$q$, predictions, tutors, opportunities)
+					   OPERATOR(pg_catalog.-) COALESCE((s.d).p10, 0))
+	FROM dist s FULL JOIN dem ON dem.local_authority OPERATOR(pg_catalog.=) s.local_authority
+							 AND dem.term OPERATOR(edupredict.=) s.term
+	ORDER BY 3, (COALESCE(s.local_authority, dem.local_authority) OPERATOR(pg_catalog.=) 'London-wide'), 1
+$q$, predictions, recruits, tutors, opportunities)
 $f$;
+COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass) IS
+'internal: the supply-demand query over a source of predictions and a source of recruits';
 
 -- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
 CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)
@@ -65,21 +89,30 @@ $$;
 COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS
 'internal: locks and checks the tutors and opportunities relations of supply_demand; {sqlstate, message, detail, hint} or NULL';
 
-CREATE OR REPLACE FUNCTION edupredict.supply_demand_of(predictions regclass, tutors regclass, opportunities regclass)
+CREATE FUNCTION edupredict.supply_demand_of(predictions regclass, tutors regclass, opportunities regclass,
+											recruits regclass DEFAULT NULL)
 RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
+			   known_tutors double precision, recruit_tutors double precision,
 			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
 			   confirmed_placements bigint, expected_placements double precision,
 			   placement_tutor_ratio double precision, shortfall bigint)
-LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
 	problem text[];
 BEGIN
+	IF predictions IS NULL OR tutors IS NULL OR opportunities IS NULL THEN
+		RAISE EXCEPTION 'predictions, tutors and opportunities must not be NULL' USING ERRCODE = '22004';
+	END IF;
 	problem := COALESCE(
 		edupredict._relation_problem(predictions, 'predictions', ARRAY['tutor_id', 'horizon', 'term', 'p_effective'],
 									 ARRAY['bigint', 'integer', 'edupredict.school_term', 'double precision']),
-		edupredict._demand_problem(tutors, opportunities));
+		edupredict._demand_problem(tutors, opportunities),
+		CASE WHEN recruits IS NOT NULL THEN
+			edupredict._relation_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term', 'recruits_expected'],
+										 ARRAY['text', 'integer', 'edupredict.school_term', 'double precision']) END);
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
@@ -87,11 +120,18 @@ BEGIN
 		pg_catalog.format('SELECT p.tutor_id::bigint AS tutor_id, p.horizon::integer AS horizon,
 						   p.term::edupredict.school_term AS term, p.p_effective::float8 AS p_effective FROM %s p',
 						  predictions),
+		CASE WHEN recruits IS NULL
+			 THEN 'SELECT NULL::text AS local_authority, NULL::integer AS horizon, NULL::edupredict.school_term AS term, NULL::float8 AS recruits_expected WHERE false'
+			 ELSE pg_catalog.format('SELECT r.local_authority::text AS local_authority, r.horizon::integer AS horizon,
+									 r.term::edupredict.school_term AS term, r.recruits_expected::float8 AS recruits_expected
+									 FROM %s r', recruits) END,
 		tutors, opportunities);
 END
 $$;
+COMMENT ON FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass, regclass) IS
+'supply against demand per local authority and term from any table of predictions (tutor_id, horizon, term, p_effective) and optionally of recruits (local_authority, horizon, term, recruits_expected; Poisson), plus a London-wide row';
 
-CREATE OR REPLACE FUNCTION edupredict.supply_demand(
+CREATE FUNCTION edupredict.supply_demand(
 	model_name text,
 	tutors regclass,
 	placements regclass,
@@ -99,11 +139,13 @@ CREATE OR REPLACE FUNCTION edupredict.supply_demand(
 	as_of edupredict.school_term,
 	responses regclass DEFAULT NULL)
 RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
+			   known_tutors double precision, recruit_tutors double precision,
 			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
 			   confirmed_placements bigint, expected_placements double precision,
 			   placement_tutor_ratio double precision, shortfall bigint)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
 	problem text[];
@@ -124,9 +166,16 @@ BEGIN
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
+	-- Recruits are forecast for the LAs of the tutors and of the demand (an LA without registrations
+	-- gets the small shrunk share of docs/forecasting.md).
 	RETURN QUERY EXECUTE edupredict._supply_demand_sql(
 		'SELECT p.tutor_id, p.horizon, p.term, p.p_effective FROM edupredict.predict_availability($1, $2, $3, $4, $5) p',
+		pg_catalog.format('SELECT r.local_authority, r.horizon, r.term, r.recruits_expected
+						   FROM edupredict.recruit_forecast($2, $3, $4, edupredict._availability_horizons($1), $5,
+								(SELECT pg_catalog.array_agg(DISTINCT o.local_authority::text) FROM %s o)) r', opportunities),
 		tutors, opportunities)
 	USING model_name, tutors, placements, as_of, responses;
 END
 $$;
+COMMENT ON FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupredict.school_term, regclass) IS
+'per local authority and forecast term (plus a London-wide row): expected known tutors and recruits, the distribution of their total (p10/p50/p90), confirmed and expected placements, placement : tutor ratio, and the tutors to recruit beyond the forecast for a 90% chance of covering expected demand';
