@@ -13,6 +13,7 @@ OBJS = \
 	src/school_term.o \
 	src/expected_count.o \
 	src/forecast_rng.o \
+	src/forecast_guc.o \
 	src/ensemble_bins.o \
 	src/forest_train.o \
 	src/ensemble_walk.o \

@@ -70,6 +70,10 @@ CREATE TABLE bt.pred (seed int, as_of school_term, tutor_id bigint, horizon int,
 					  p_available float8, p_response float8, p_effective float8);
 CREATE TABLE bt.train_log (seed int, as_of school_term, horizon int, n_rows bigint, positive_rate float8,
 						   seconds float8);
+-- Whole supply (issue 14): supply_forecast per origin (known tutors plus recruits, placed measure).
+CREATE TABLE bt.supply (seed int, as_of school_term, local_authority text, horizon int, term school_term,
+						known_expected float8, recruits_expected float8, total_expected float8, total_sd float8,
+						total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution float8[]);
 
 -- Per seed and origin: views that end before as_of, so nothing later can leak into training,
 -- features or the survey model.
@@ -93,6 +97,9 @@ BEGIN
 		INSERT INTO bt.pred
 		SELECT o.seed, o.as_of, p.* FROM edupredict.predict_availability(m, 'bt.tutors_known', 'bt.placements_known',
 																		 o.as_of, 'bt.responses_known') p;
+		INSERT INTO bt.supply
+		SELECT o.seed, o.as_of, s.* FROM edupredict.supply_forecast(m, 'bt.tutors_known', 'bt.placements_known', o.as_of) s
+		WHERE s.local_authority <> 'London-wide';
 	END LOOP;
 END $$;
 
@@ -156,3 +163,30 @@ SELECT c.seed, c.as_of, c.horizon, c.local_authority,
 	   avg((coalesce(sims.n, 0) BETWEEN c.p10 AND c.p90)::int) AS nominal_coverage
 FROM bt.counts c JOIN sims USING (seed, as_of, horizon, local_authority)
 GROUP BY 1, 2, 3, 4;
+
+-- Whole supply per seed, origin, horizon and local authority: the forecast of all tutors placed in
+-- the target term (known tutors and recruits) against the realised count of all tutors placed;
+-- naive = the count placed in as_of - 1; seasonal naive = the count placed in the latest term of the
+-- target's season known at as_of (target - 3 for horizons 1 and 2, target - 6 for horizon 3).
+-- nominal = the probability mass the forecast distribution itself puts on [p10, p90] (exact).
+CREATE TABLE bt.total AS
+WITH las AS (SELECT DISTINCT la_name AS local_authority FROM edupredict.london_schools),
+cells AS (SELECT o.seed, o.as_of, h.h AS horizon, o.as_of + h.h AS term, la.local_authority,
+				 (o.as_of + h.h) - 3 * (h.h / 3 + 1) AS season_term, o.first_term
+		  FROM bt.origins o, generate_series(1, 3) h(h), las la
+		  WHERE o.as_of + h.h <= o.last_term),
+placed AS (SELECT pl.seed, pl.term, t.local_authority, count(DISTINCT pl.tutor_id) AS n
+		   FROM bt.placements pl JOIN bt.tutors t ON t.seed = pl.seed AND t.tutor_id = pl.tutor_id
+		   GROUP BY 1, 2, 3)
+SELECT c.seed, c.as_of, c.horizon, c.term, c.local_authority,
+	   coalesce(s.known_expected, 0) AS known_expected, coalesce(s.recruits_expected, 0) AS recruits_expected,
+	   coalesce(s.total_expected, 0) AS expected, coalesce(s.total_p10, 0) AS p10, coalesce(s.total_p90, 0) AS p90,
+	   coalesce(count_mass(s.total_distribution, s.total_p10, s.total_p90), 1) AS nominal,
+	   coalesce(r.n, 0) AS realised, coalesce(n1.n, 0) AS naive,
+	   CASE WHEN c.season_term >= c.first_term THEN coalesce(ns.n, 0) END AS seasonal_naive
+FROM cells c
+LEFT JOIN bt.supply s ON s.seed = c.seed AND s.as_of = c.as_of AND s.horizon = c.horizon
+					 AND s.local_authority = c.local_authority
+LEFT JOIN placed r ON r.seed = c.seed AND r.term = c.term AND r.local_authority = c.local_authority
+LEFT JOIN placed n1 ON n1.seed = c.seed AND n1.term = c.as_of - 1 AND n1.local_authority = c.local_authority
+LEFT JOIN placed ns ON ns.seed = c.seed AND ns.term = c.season_term AND ns.local_authority = c.local_authority;

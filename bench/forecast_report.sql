@@ -4,6 +4,42 @@
 \pset fieldsep ''
 SET search_path = edupredict, public;
 
+\echo '### Whole supply: every tutor placed, including recruits (issue 14)'
+\echo ''
+\echo 'Per cell (seed, origin, horizon, local authority): supply_forecast (known tutors'' Poisson-binomial count plus the recruits'' Poisson count, convolved) against the number of all tutors placed in the target term, including those who registered after as_of. Naive = the count placed in as_of - 1; seasonal naive = the count placed in the latest term of the same season known at as_of (target - 3 at horizons 1 and 2, target - 6 at horizon 3). Improvement = 1 - MAE forecast / MAE of the better naive (goal: at least 20%). Nominal coverage = the mean probability that the forecast distribution itself puts on [p10, p90] (computed exactly with count_mass; goal: realised coverage within 3 points of it).'
+\echo ''
+\echo '| horizon | cells | MAE forecast | MAE naive | MAE seasonal naive | improvement on the better naive | mean error (expected - realised) | p10-p90 coverage | nominal coverage | mean realised | mean recruits |'
+\echo '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+SELECT format('| %s | %s | %s | %s | %s | %s%% | %s | %s%% +- %s | %s%% | %s | %s |', horizon, count(*),
+			  round(avg(abs(expected - realised))::numeric, 2), round(avg(abs(naive - realised))::numeric, 2),
+			  round(avg(abs(seasonal_naive - realised))::numeric, 2),
+			  round(100 * (1 - avg(abs(expected - realised)) / least(avg(abs(naive - realised)), avg(abs(seasonal_naive - realised))))::numeric, 1),
+			  round(avg(expected - realised)::numeric, 2),
+			  round(100 * avg((realised BETWEEN p10 AND p90)::int)::numeric, 1),
+			  round(100 * sqrt(avg((realised BETWEEN p10 AND p90)::int) * (1 - avg((realised BETWEEN p10 AND p90)::int)) / count(*))::numeric, 1),
+			  round(100 * avg(nominal)::numeric, 1), round(avg(realised)::numeric, 2), round(avg(recruits_expected)::numeric, 2))
+FROM bt.total GROUP BY horizon ORDER BY horizon;
+\echo ''
+\echo 'By season of the target term (whole supply):'
+\echo ''
+\echo '| horizon | target season | cells | mean error (expected - realised) | MAE forecast | MAE better naive | p10-p90 coverage | nominal coverage |'
+\echo '|---:|---|---:|---:|---:|---:|---:|---:|'
+SELECT format('| %s | %s | %s | %s | %s | %s | %s%% | %s%% |', horizon, term_season(term), count(*),
+			  round(avg(expected - realised)::numeric, 2), round(avg(abs(expected - realised))::numeric, 2),
+			  round(least(avg(abs(naive - realised)), avg(abs(seasonal_naive - realised)))::numeric, 2),
+			  round(100 * avg((realised BETWEEN p10 AND p90)::int)::numeric, 1), round(100 * avg(nominal)::numeric, 1))
+FROM bt.total GROUP BY horizon, term_season(term) ORDER BY horizon, min(term - '1000 Spring'::school_term) % 3;
+\echo ''
+\echo 'London-wide total (all local authorities of a seed and origin summed; forecast = sum of expected):'
+\echo ''
+\echo '| horizon | totals | MAE forecast | MAE naive | MAE seasonal naive | mean error |'
+\echo '|---:|---:|---:|---:|---:|---:|'
+SELECT format('| %s | %s | %s | %s | %s | %s |', horizon, count(*), round(avg(abs(e - r))::numeric, 1),
+			  round(avg(abs(n - r))::numeric, 1), round(avg(abs(sn - r))::numeric, 1), round(avg(e - r)::numeric, 1))
+FROM (SELECT seed, as_of, horizon, sum(expected) AS e, sum(realised) AS r, sum(naive) AS n, sum(seasonal_naive) AS sn
+	  FROM bt.total GROUP BY 1, 2, 3) x
+GROUP BY horizon ORDER BY horizon;
+\echo ''
 \echo '### What the figures rest on'
 \echo ''
 \echo 'A forecast made at origin as_of for horizon h is scored only if the generator realised the target term as_of + h. Outcomes: "forecasts" = tutor x target term pairs (the tutors registered before as_of), "cells" = local authority x target term counts (54 local authorities).'

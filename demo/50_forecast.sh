@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Chart for the forecast demo (demo/50_forecast.sql): expected tutors (p10-p90 range) against
-# expected placements per term, for the ten local authorities with the largest shortfall.
-# Writes out/forecast_shortfall.svg (self-contained SVG; also a PNG when rsvg-convert exists).
+# Charts for the forecast demo (demo/50_forecast.sql), self-contained SVGs (also PNGs when
+# rsvg-convert exists):
+#   out/forecast_shortfall.svg     expected tutors (known + recruits, p10-p90 range) against expected
+#                                  placements per term, for the ten local authorities with the largest shortfall;
+#   out/forecast_supply_total.svg  whole supply London-wide and per sub-region: known tutors and recruits
+#                                  stacked, with the p10-p90 band of their total.
 set -euo pipefail
 : "${DEMO_PSQL:?set by scripts/demo.sh}" "${OUT:?set by scripts/demo.sh}"
 svg="$OUT/forecast_shortfall.svg"
@@ -69,7 +72,7 @@ SELECT '<svg xmlns="http://www.w3.org/2000/svg" width="1110" height="680" viewBo
 	|| '<rect width="1110" height="680" fill="white"/>'
 	|| '<text x="20" y="30" font-size="18" font-weight="bold" fill="#111">Tutor supply against school demand, next three terms</text>'
 	|| format('<text x="20" y="52" font-size="12" fill="#444">The ten local authorities with the largest shortfall. '
-			  'Forecast as of %s from seed-42 generated data; tutors = available and answering the survey.</text>',
+			  'Forecast as of %s from seed-42 generated data; tutors = known and recruits, available and answering the survey.</text>',
 			  (SELECT min(term) - 1 FROM tutoring.supply_demand))
 	|| '<rect x="20" y="64" width="14" height="12" fill="#9ecae1"/>'
 	|| '<text x="40" y="75" font-size="12" fill="#333">expected placements (confirmed + probability-weighted pipeline)</text>'
@@ -80,6 +83,48 @@ SELECT '<svg xmlns="http://www.w3.org/2000/svg" width="1110" height="680" viewBo
 FROM panel_svg;
 SQL
 echo "wrote $svg"
+
+total="$OUT/forecast_supply_total.svg"
+$DEMO_PSQL -A -t -f - >"$total" <<'SQL'
+SET search_path = edupredict, public;
+WITH p AS (
+	SELECT r.*, CASE r.area WHEN 'London-wide' THEN 0 WHEN 'Inner London' THEN 1 WHEN 'Outer London' THEN 2 ELSE 3 END AS k
+	FROM tutoring.supply_rollup r WHERE r.level IN ('London-wide', 'sub-region')),
+scale AS (SELECT k, (ceil(max(total_p90) / 50.0) * 50)::integer AS ymax FROM p GROUP BY k),
+g AS (SELECT p.*, s.ymax, 40 + p.k * 265 AS px, 230.0 / s.ymax AS f, 40 + p.k * 265 + 30 + (p.horizon - 1) * 70 AS cx
+	  FROM p JOIN scale s USING (k)),
+marks AS (
+	SELECT k, string_agg(format(
+		'<rect x="%s" y="%s" width="40" height="%s" fill="#fdae6b" opacity="0.45"><title>%s %s: 10th to 90th percentile %s to %s</title></rect>'
+		'<rect x="%s" y="%s" width="22" height="%s" fill="#3182bd"><title>%s %s: %s expected known tutors</title></rect>'
+		'<rect x="%s" y="%s" width="22" height="%s" fill="#9ecae1"><title>%s %s: %s expected recruits</title></rect>'
+		'<text x="%s" y="%s" font-size="11" text-anchor="middle" fill="#333">%s</text>'
+		'<text x="%s" y="%s" font-size="10" text-anchor="middle" fill="#333">%s</text>',
+		cx, round((300 - total_p90 * f)::numeric, 1), round(((total_p90 - total_p10) * f)::numeric, 1), area, term, total_p10, total_p90,
+		cx + 9, round((300 - known_expected * f)::numeric, 1), round((known_expected * f)::numeric, 1), area, term, round(known_expected::numeric, 1),
+		cx + 9, round((300 - (known_expected + recruits_expected) * f)::numeric, 1), round((recruits_expected * f)::numeric, 1), area, term,
+		round(recruits_expected::numeric, 1),
+		cx + 20, 316, left(term_season(term), 3) || ' ' || right(term_year(term)::text, 2),
+		cx + 20, round((296 - total_p90 * f)::numeric, 1), round(total_expected::numeric, 0)), '' ORDER BY horizon) AS body
+	FROM g GROUP BY k),
+panels AS (SELECT DISTINCT ON (k) k, area, px, ymax FROM g ORDER BY k)
+SELECT '<svg xmlns="http://www.w3.org/2000/svg" width="1100" height="360" viewBox="0 0 1100 360" font-family="DejaVu Sans, Arial, sans-serif">'
+	|| '<rect width="1100" height="360" fill="white"/>'
+	|| '<text x="20" y="24" font-size="17" font-weight="bold" fill="#111">Whole tutor supply, next three terms: tutors we have and tutors yet to register</text>'
+	|| '<rect x="20" y="34" width="14" height="12" fill="#3182bd"/><text x="40" y="45" font-size="12" fill="#333">known tutors (registered before the forecast)</text>'
+	|| '<rect x="330" y="34" width="14" height="12" fill="#9ecae1"/><text x="350" y="45" font-size="12" fill="#333">recruits (not registered yet)</text>'
+	|| '<rect x="560" y="34" width="14" height="12" fill="#fdae6b" opacity="0.45"/><text x="580" y="45" font-size="12" fill="#333">10th to 90th percentile of the total (exact convolution); number = expected total</text>'
+	|| string_agg(format('<g><rect x="%s" y="70" width="240" height="230" fill="#fafafa" stroke="#ddd"/>'
+						 '<text x="%s" y="64" font-size="13" font-weight="bold" fill="#222">%s</text>'
+						 '<text x="%s" y="78" font-size="10" text-anchor="end" fill="#666">%s</text>'
+						 '<text x="%s" y="302" font-size="10" text-anchor="end" fill="#666">0</text>%s</g>',
+						 pn.px, pn.px, pn.area, pn.px - 3, pn.ymax, pn.px - 3, m.body), '' ORDER BY pn.k)
+	|| '<text x="20" y="345" font-size="11" fill="#555">Tutors available and answering the survey; seed-42 generated data, forecast as of '
+	|| (SELECT min(term) - 1 FROM tutoring.supply_rollup)::text || '.</text></svg>'
+FROM panels pn JOIN marks m USING (k);
+SQL
+echo "wrote $total"
 if command -v rsvg-convert >/dev/null 2>&1; then
   rsvg-convert -o "$OUT/forecast_shortfall.png" "$svg" && echo "wrote $OUT/forecast_shortfall.png"
+  rsvg-convert -o "$OUT/forecast_supply_total.png" "$total" && echo "wrote $OUT/forecast_supply_total.png"
 fi

@@ -18,6 +18,7 @@ CORE_PACKAGES=(
   postgresql-15-postgis-3 postgis
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
   liblapacke-dev libopenblas-dev
+  python3-jinja2 python3-yaml
 )
 # Baselines for bench/ only.
 BENCH_PACKAGES=(python3-sklearn python3-numpy r-cran-ranger)

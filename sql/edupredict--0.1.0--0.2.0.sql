@@ -186,3 +186,1633 @@ LANGUAGE C STABLE WINDOW PARALLEL SAFE COST 10000;
 
 COMMENT ON FUNCTION edupredict.balanced_spectral_cluster(geometry, integer, integer, integer, integer, text) IS
 'window function: 0-based hub of each point, every hub of min_size to max_size points, as many hubs as the feasible count closest to N / ((min_size + max_size) / 2); deterministic for a seed; a partition no hub count fits is an error, NULL hubs or the nearest feasible sizes with a NOTICE (on_infeasible error, null, nearest)';
+
+-- Tutor data generator (forecast area, issue 9 section 3): the same generator as 0.1.0 with a
+-- search_path that no caller can extend (pg_catalog, then pg_temp for its scratch tables) and
+-- every function and operator named with its schema.  The generated data are unchanged.
+CREATE OR REPLACE FUNCTION edupredict.generate_tutor_data(
+	target_schema text,
+	seed integer DEFAULT 42,
+	n_tutors integer DEFAULT 4000,
+	first_term edupredict.school_term DEFAULT '2017 Autumn',
+	last_term edupredict.school_term DEFAULT '2023 Summer')
+RETURNS TABLE (relation text, n_rows bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $gen$
+DECLARE
+	t edupredict.school_term;
+	rel text;
+	london text[] := ARRAY['Barking and Dagenham', 'Barnet', 'Bexley', 'Brent', 'Bromley', 'Camden',
+		'City of London', 'Croydon', 'Ealing', 'Enfield', 'Greenwich', 'Hackney', 'Hammersmith and Fulham',
+		'Haringey', 'Harrow', 'Havering', 'Hillingdon', 'Hounslow', 'Islington', 'Kensington and Chelsea',
+		'Kingston upon Thames', 'Lambeth', 'Lewisham', 'Merton', 'Newham', 'Redbridge',
+		'Richmond upon Thames', 'Southwark', 'Sutton', 'Tower Hamlets', 'Waltham Forest', 'Wandsworth',
+		'Westminster'];
+	-- Boroughs with the big universities, where PhD students tend to live.
+	inner_la text[] := ARRAY['Camden', 'City of London', 'Westminster', 'Islington', 'Tower Hamlets',
+		'Southwark', 'Lambeth', 'Kensington and Chelsea', 'Hammersmith and Fulham', 'Hackney',
+		'Greenwich', 'Lewisham', 'Wandsworth', 'Haringey', 'Newham'];
+	first_names text[] := ARRAY['Aisha', 'Ben', 'Chloe', 'Daniel', 'Elena', 'Farid', 'Grace', 'Hannah',
+		'Ibrahim', 'James', 'Kavya', 'Liam', 'Maya', 'Nadia', 'Oliver', 'Priya', 'Quentin', 'Rosa',
+		'Samuel', 'Tariq', 'Uma', 'Victor', 'Wei', 'Xin', 'Yusuf', 'Zara', 'Amara', 'Chidi', 'Ewa',
+		'Felix', 'Ines', 'Jonas', 'Leila', 'Marta', 'Niamh', 'Omar', 'Sofia', 'Tom', 'Yara', 'Zoe'];
+	last_names text[] := ARRAY['Adeyemi', 'Brown', 'Chen', 'Davies', 'Evans', 'Fernandes', 'Garcia',
+		'Hussain', 'Ivanova', 'Jones', 'Khan', 'Lewis', 'Martin', 'Nowak', 'O''Brien', 'Patel', 'Quinn',
+		'Rossi', 'Smith', 'Taylor', 'Usman', 'Virtanen', 'Wang', 'Xu', 'Young', 'Zhang', 'Ahmed',
+		'Begum', 'Clarke', 'Dubois', 'Egan', 'Fischer', 'Gupta', 'Hall', 'Ito', 'Kowalski', 'Li',
+		'Murphy', 'Okafor', 'Singh'];
+BEGIN
+	IF target_schema IS NULL OR target_schema OPERATOR(pg_catalog.=) '' THEN
+		RAISE EXCEPTION 'target_schema must be a schema name' USING ERRCODE = '22023';
+	END IF;
+	IF seed IS NULL OR n_tutors IS NULL OR first_term IS NULL OR last_term IS NULL THEN
+		RAISE EXCEPTION 'seed, n_tutors, first_term and last_term must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	IF n_tutors OPERATOR(pg_catalog.<) 1 OR n_tutors OPERATOR(pg_catalog.>) 1000000 THEN
+		RAISE EXCEPTION 'n_tutors must be between 1 and 1000000'
+			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', n_tutors);
+	END IF;
+	IF last_term OPERATOR(edupredict.<) first_term
+	   OR last_term OPERATOR(edupredict.-) first_term OPERATOR(pg_catalog.>) 59 THEN
+		RAISE EXCEPTION 'last_term must be from first_term to 59 terms after it'
+			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s to %s.', first_term, last_term);
+	END IF;
+	IF first_term OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term
+	   OR last_term OPERATOR(edupredict.>) '2200 Autumn'::edupredict.school_term THEN
+		RAISE EXCEPTION 'terms must lie between 1900 Spring and 2200 Autumn'
+			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s to %s.', first_term, last_term);
+	END IF;
+
+	FOREACH rel IN ARRAY ARRAY['tutors', 'placements', 'availability_responses', 'opportunities',
+							   'true_availability'] LOOP
+		IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target_schema, rel)) IS NOT NULL THEN
+			RAISE EXCEPTION 'relation %.% already exists', pg_catalog.quote_ident(target_schema),
+				pg_catalog.quote_ident(rel)
+				USING ERRCODE = '42P07', HINT = 'Drop it (or the schema) first, or generate into another schema.';
+		END IF;
+	END LOOP;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) target_schema) THEN
+		EXECUTE pg_catalog.format('CREATE SCHEMA %I', target_schema);
+	END IF;
+
+	-- Schools numbered within each local authority, for uniform choice.
+	CREATE TEMP TABLE _ep_gen_schools AS
+	SELECT s.urn, s.la_name,
+		   (pg_catalog.row_number() OVER (PARTITION BY s.la_name ORDER BY s.urn) OPERATOR(pg_catalog.-) 1)::int AS idx,
+		   pg_catalog.count(*) OVER (PARTITION BY s.la_name)::int AS n_la
+	FROM edupredict.london_schools s;
+
+	-- Tutors: registration spread from two years before first_term to the end of last_term;
+	-- each registers 0-30 months into a PhD of 3 to 4.5 years; home borough weighted by schools
+	-- and by closeness to the universities.
+	EXECUTE pg_catalog.format($q$
+		CREATE TABLE %1$I.tutors (
+			tutor_id integer PRIMARY KEY, email text NOT NULL, full_name text NOT NULL,
+			registered_on date NOT NULL, phd_start date NOT NULL, phd_end date NOT NULL,
+			local_authority text NOT NULL);
+		CREATE TABLE %1$I.placements (
+			tutor_id integer NOT NULL REFERENCES %1$I.tutors, school_urn integer NOT NULL,
+			term edupredict.school_term NOT NULL, PRIMARY KEY (tutor_id, term));
+		CREATE TABLE %1$I.availability_responses (
+			tutor_id integer NOT NULL REFERENCES %1$I.tutors, term edupredict.school_term NOT NULL,
+			responded boolean NOT NULL, available boolean, PRIMARY KEY (tutor_id, term));
+		CREATE TABLE %1$I.opportunities (
+			opportunity_id integer PRIMARY KEY, school_urn integer NOT NULL, local_authority text NOT NULL,
+			term edupredict.school_term NOT NULL, stage text NOT NULL, probability double precision NOT NULL,
+			n_placements integer NOT NULL);
+		CREATE TABLE %1$I.true_availability (
+			tutor_id integer NOT NULL REFERENCES %1$I.tutors, term edupredict.school_term NOT NULL,
+			p_available double precision NOT NULL, p_response double precision NOT NULL,
+			PRIMARY KEY (tutor_id, term));
+	$q$, target_schema);
+
+	EXECUTE pg_catalog.format($q$
+		WITH la AS (
+			SELECT s.la_name, pg_catalog.count(*)::float8 OPERATOR(pg_catalog.*)
+					 CASE WHEN s.la_name OPERATOR(pg_catalog.=) ANY ($5) THEN 2.5
+						  WHEN s.la_name OPERATOR(pg_catalog.=) ANY ($4) THEN 1.0 ELSE 0.3 END AS w
+			FROM edupredict.london_schools s GROUP BY s.la_name),
+		cum AS (
+			SELECT la.la_name,
+				   (pg_catalog.sum(la.w) OVER (ORDER BY la.la_name) OPERATOR(pg_catalog.-) la.w)
+					 OPERATOR(pg_catalog./) pg_catalog.sum(la.w) OVER () AS lo,
+				   pg_catalog.sum(la.w) OVER (ORDER BY la.la_name) OPERATOR(pg_catalog./) pg_catalog.sum(la.w) OVER () AS hi
+			FROM la),
+		base AS (
+			SELECT i AS tutor_id,
+				   edupredict.term_start($2) OPERATOR(pg_catalog.-) 730
+					 OPERATOR(pg_catalog.+) pg_catalog.floor(edupredict.seeded_uniform($1, 1, i) OPERATOR(pg_catalog.*)
+							 (edupredict.term_end($3) OPERATOR(pg_catalog.-) edupredict.term_start($2)
+							  OPERATOR(pg_catalog.+) 731))::int AS registered_on,
+				   pg_catalog.floor(edupredict.seeded_uniform($1, 2, i) OPERATOR(pg_catalog.*) 913)::int AS into_phd,
+				   1095 OPERATOR(pg_catalog.+) pg_catalog.floor(edupredict.seeded_uniform($1, 3, i) OPERATOR(pg_catalog.*) 548)::int AS phd_days,
+				   edupredict.seeded_uniform($1, 4, i) AS u_la,
+				   $6[1 OPERATOR(pg_catalog.+) pg_catalog.floor(edupredict.seeded_uniform($1, 5, i)
+						OPERATOR(pg_catalog.*) pg_catalog.array_length($6, 1))::int] AS first_name,
+				   $7[1 OPERATOR(pg_catalog.+) pg_catalog.floor(edupredict.seeded_uniform($1, 6, i)
+						OPERATOR(pg_catalog.*) pg_catalog.array_length($7, 1))::int] AS last_name
+			FROM pg_catalog.generate_series(1, $8) i)
+		INSERT INTO %1$I.tutors
+		SELECT b.tutor_id,
+			   pg_catalog.lower(pg_catalog.replace(b.first_name OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) b.last_name, '''', ''))
+				 OPERATOR(pg_catalog.||) b.tutor_id OPERATOR(pg_catalog.||) '@example.ac.uk',
+			   b.first_name OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) b.last_name,
+			   b.registered_on, b.registered_on OPERATOR(pg_catalog.-) b.into_phd,
+			   b.registered_on OPERATOR(pg_catalog.-) b.into_phd OPERATOR(pg_catalog.+) b.phd_days,
+			   c.la_name
+		FROM base b JOIN cum c ON b.u_la OPERATOR(pg_catalog.>=) c.lo AND b.u_la OPERATOR(pg_catalog.<) c.hi
+	$q$, target_schema)
+	USING seed, first_term, last_term, london, inner_la, first_names, last_names, n_tutors;
+
+	-- Hidden per-tutor traits: availability noise u ~ N(0, 0.6) and responsiveness v ~ N(0, 0.4).
+	EXECUTE pg_catalog.format($q$
+		CREATE TEMP TABLE _ep_gen_state AS
+		SELECT tu.tutor_id, tu.registered_on, tu.phd_end, tu.local_authority,
+			   0.6 OPERATOR(pg_catalog.*) edupredict.seeded_normal($1, 7, tu.tutor_id) AS u,
+			   0.4 OPERATOR(pg_catalog.*) edupredict.seeded_normal($1, 8, tu.tutor_id) AS v,
+			   0 AS n_prev, false AS placed_last
+		FROM %1$I.tutors tu
+	$q$, target_schema) USING seed;
+
+	-- One term at a time: the features as of t drive the true probabilities (docs/forecasting.md).
+	t := first_term;
+	WHILE t OPERATOR(edupredict.<=) last_term LOOP
+		CREATE TEMP TABLE _ep_gen_term AS
+		WITH f AS (
+			SELECT s.*,
+				   (s.phd_end OPERATOR(pg_catalog.-) edupredict.term_start(t)) OPERATOR(pg_catalog./) 30.4375 AS months_to_phd,
+				   t OPERATOR(edupredict.-) edupredict.term_of(s.registered_on) AS terms_since
+			FROM pg_temp._ep_gen_state s
+			WHERE s.registered_on OPERATOR(pg_catalog.<) edupredict.term_start(t)),
+		lin AS (
+			-- OPERATOR(...) has one precedence (left to right): every product is parenthesised.
+			SELECT f.tutor_id, f.local_authority,
+				   -0.6
+				   OPERATOR(pg_catalog.+) CASE WHEN f.months_to_phd OPERATOR(pg_catalog.>) 12 THEN 0.0
+						  WHEN f.months_to_phd OPERATOR(pg_catalog.>) 0
+						  THEN -0.5 OPERATOR(pg_catalog.*) (1 OPERATOR(pg_catalog.-) (f.months_to_phd OPERATOR(pg_catalog./) 12))
+						  ELSE -0.8 OPERATOR(pg_catalog.-) (0.12 OPERATOR(pg_catalog.*) LEAST(OPERATOR(pg_catalog.-) f.months_to_phd, 24)) END
+				   OPERATOR(pg_catalog.+) (0.25 OPERATOR(pg_catalog.*) pg_catalog.ln(1 OPERATOR(pg_catalog.+) f.n_prev))
+				   OPERATOR(pg_catalog.+) (1.2 OPERATOR(pg_catalog.*) f.n_prev::float8 OPERATOR(pg_catalog./) f.terms_since)
+				   OPERATOR(pg_catalog.+) CASE WHEN f.terms_since OPERATOR(pg_catalog.=) 1 THEN 0.4
+						  ELSE OPERATOR(pg_catalog.-) LEAST(0.03 OPERATOR(pg_catalog.*) (f.terms_since OPERATOR(pg_catalog.-) 1), 0.6) END
+				   OPERATOR(pg_catalog.+) CASE WHEN f.placed_last THEN 1.0 ELSE 0.0 END
+				   OPERATOR(pg_catalog.+) (ARRAY[0.0, -0.45, 0.35])[1 OPERATOR(pg_catalog.+)
+						((t OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term) OPERATOR(pg_catalog.%) 3)]
+				   OPERATOR(pg_catalog.+) f.u AS eta,
+				   pg_catalog.ln(b.base OPERATOR(pg_catalog./) (1 OPERATOR(pg_catalog.-) b.base))
+				   OPERATOR(pg_catalog.+) (0.25 OPERATOR(pg_catalog.*)
+						edupredict.seeded_normal(seed, 13, t OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term))
+				   OPERATOR(pg_catalog.+) CASE WHEN f.placed_last THEN 0.5 ELSE 0.0 END
+				   OPERATOR(pg_catalog.+) CASE WHEN f.months_to_phd OPERATOR(pg_catalog.<=) 0 THEN -0.4 ELSE 0.0 END
+				   OPERATOR(pg_catalog.+) f.v AS rho
+			FROM f, (SELECT (ARRAY[0.52, 0.45, 0.60])[1 OPERATOR(pg_catalog.+)
+						((t OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term) OPERATOR(pg_catalog.%) 3)] AS base) b),
+		p AS (
+			SELECT lin.tutor_id, lin.local_authority,
+				   1 OPERATOR(pg_catalog./) (1 OPERATOR(pg_catalog.+) pg_catalog.exp(OPERATOR(pg_catalog.-) lin.eta)) AS p_available,
+				   1 OPERATOR(pg_catalog./) (1 OPERATOR(pg_catalog.+) pg_catalog.exp(OPERATOR(pg_catalog.-) lin.rho)) AS p_response
+			FROM lin)
+		SELECT p.*,
+			   edupredict.seeded_uniform(seed, 10, p.tutor_id, t OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term)
+				 OPERATOR(pg_catalog.<) p.p_available AS placed,
+			   edupredict.seeded_uniform(seed, 12, p.tutor_id, t OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term)
+				 OPERATOR(pg_catalog.<) p.p_response AS responded,
+			   edupredict.seeded_uniform(seed, 11, p.tutor_id, t OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term) AS u_school
+		FROM p;
+
+		EXECUTE pg_catalog.format($q$
+			INSERT INTO %1$I.true_availability SELECT g.tutor_id, $1, g.p_available, g.p_response FROM pg_temp._ep_gen_term g;
+			INSERT INTO %1$I.placements
+			SELECT g.tutor_id, s.urn, $1
+			FROM pg_temp._ep_gen_term g
+			JOIN (SELECT DISTINCT x.la_name, x.n_la FROM pg_temp._ep_gen_schools x) n
+			  ON n.la_name OPERATOR(pg_catalog.=) g.local_authority
+			JOIN pg_temp._ep_gen_schools s ON s.la_name OPERATOR(pg_catalog.=) g.local_authority
+			 AND s.idx OPERATOR(pg_catalog.=) pg_catalog.floor(g.u_school OPERATOR(pg_catalog.*) n.n_la)::int
+			WHERE g.placed;
+			INSERT INTO %1$I.availability_responses
+			SELECT g.tutor_id, $1, g.responded, CASE WHEN g.responded THEN g.placed END FROM pg_temp._ep_gen_term g;
+		$q$, target_schema) USING t;
+
+		UPDATE pg_temp._ep_gen_state s
+		SET n_prev = s.n_prev OPERATOR(pg_catalog.+) g.placed::int, placed_last = g.placed
+		FROM pg_temp._ep_gen_term g WHERE g.tutor_id OPERATOR(pg_catalog.=) s.tutor_id;
+		DROP TABLE pg_temp._ep_gen_term;
+		t := t OPERATOR(edupredict.+) 1;
+	END LOOP;
+
+	-- Demand: each school posts an opportunity in a term with probability 14% (x1.15 in Autumn,
+	-- x0.8 in Summer) for 1-3 placements.  Terms up to last_term are settled (85% confirmed, the rest
+	-- lost); the next four terms are a pipeline whose stages grow less certain with distance, and which
+	-- holds more opportunities (x1.2, 1.66, 2.57, 3.16) so that its expected placements match a settled
+	-- term's.
+	EXECUTE pg_catalog.format($q$
+		INSERT INTO %1$I.opportunities
+		SELECT pg_catalog.row_number() OVER (ORDER BY o.term, o.urn)::int, o.urn, o.la_name, o.term,
+			   o.stage,
+			   CASE WHEN o.stage OPERATOR(pg_catalog.=) 'confirmed' THEN 1.0
+					WHEN o.stage OPERATOR(pg_catalog.=) 'lost' THEN 0.0
+					WHEN o.stage OPERATOR(pg_catalog.=) 'likely'
+					THEN pg_catalog.round((0.6 OPERATOR(pg_catalog.+) (0.2 OPERATOR(pg_catalog.*) o.u_p))::numeric, 2)::float8
+					WHEN o.stage OPERATOR(pg_catalog.=) 'possible'
+					THEN pg_catalog.round((0.25 OPERATOR(pg_catalog.+) (0.25 OPERATOR(pg_catalog.*) o.u_p))::numeric, 2)::float8
+					ELSE pg_catalog.round((0.05 OPERATOR(pg_catalog.+) (0.1 OPERATOR(pg_catalog.*) o.u_p))::numeric, 2)::float8 END,
+			   o.n_placements
+		FROM (
+			SELECT s.urn, s.la_name, x.term,
+				   1 OPERATOR(pg_catalog.+) pg_catalog.floor(edupredict.seeded_uniform($1, 21, s.urn, x.k) OPERATOR(pg_catalog.*) 3)::int AS n_placements,
+				   edupredict.seeded_uniform($1, 24, s.urn, x.k) AS u_p,
+				   CASE WHEN x.h OPERATOR(pg_catalog.<=) 0
+						THEN CASE WHEN x.u_stage OPERATOR(pg_catalog.<) 0.85 THEN 'confirmed' ELSE 'lost' END
+						WHEN x.u_stage OPERATOR(pg_catalog.<) (ARRAY[0.45, 0.20, 0.05, 0.02])[x.h] THEN 'confirmed'
+						WHEN x.u_stage OPERATOR(pg_catalog.<) (ARRAY[0.70, 0.45, 0.20, 0.12])[x.h] THEN 'likely'
+						WHEN x.u_stage OPERATOR(pg_catalog.<) (ARRAY[0.90, 0.75, 0.55, 0.45])[x.h] THEN 'possible'
+						ELSE 'lead' END AS stage
+			FROM edupredict.london_schools s
+			CROSS JOIN LATERAL (
+				SELECT $2 OPERATOR(edupredict.+) i AS term,
+					   ($2 OPERATOR(edupredict.+) i) OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term AS k,
+					   ($2 OPERATOR(edupredict.+) i) OPERATOR(edupredict.-) $3 AS h,
+					   edupredict.seeded_uniform($1, 22, s.urn,
+						 ($2 OPERATOR(edupredict.+) i) OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term) AS u_stage
+				FROM pg_catalog.generate_series(0, ($3 OPERATOR(edupredict.+) 4) OPERATOR(edupredict.-) $2) i) x
+			WHERE edupredict.seeded_uniform($1, 20, s.urn, x.k)
+				  OPERATOR(pg_catalog.<) (0.14 OPERATOR(pg_catalog.*) (ARRAY[1.0, 0.8, 1.15])[1 OPERATOR(pg_catalog.+) (x.k OPERATOR(pg_catalog.%%) 3)]
+					OPERATOR(pg_catalog.*) CASE WHEN x.h OPERATOR(pg_catalog.<=) 0 THEN 1.0
+												ELSE (ARRAY[1.2, 1.66, 2.57, 3.16])[x.h] END)
+		) o
+	$q$, target_schema) USING seed, first_term, last_term;
+
+	DROP TABLE pg_temp._ep_gen_schools, pg_temp._ep_gen_state;
+
+	FOREACH rel IN ARRAY ARRAY['tutors', 'placements', 'availability_responses', 'opportunities',
+							   'true_availability'] LOOP
+		EXECUTE pg_catalog.format('ANALYZE %I.%I', target_schema, rel);
+		relation := pg_catalog.format('%I.%I', target_schema, rel);
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %I.%I', target_schema, rel) INTO n_rows;
+		RETURN NEXT;
+	END LOOP;
+END
+$gen$;
+
+-- Forecast inputs (issue 9 sections 2, 3 and 9): every relation a caller passes is locked before it
+-- is inspected (AccessShareLock, held to the end of the transaction, so its columns cannot change
+-- between the check and the queries that read them), its columns are checked by name and by
+-- castability, and a problem is returned as {sqlstate, message, detail, hint} rather than raised,
+-- so that the entry function raises it with a one-line CONTEXT.
+
+-- 0.1.0's raising helpers are replaced by the *_problem functions below and the entry points that
+-- called them are all replaced in this upgrade.
+DROP FUNCTION edupredict._require_columns(regclass, text, text[]);
+DROP FUNCTION edupredict._check_as_of(regclass, edupredict.school_term, integer);
+
+CREATE FUNCTION edupredict._relation_problem(rel regclass, role text, columns text[], casts text[])
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	i integer;
+	typ text;
+BEGIN
+	-- The lock comes first and outside any exception block (a failed subtransaction would release it).
+	EXECUTE pg_catalog.format('SELECT FROM %s WHERE false', rel);
+	FOR i IN 1 .. pg_catalog.cardinality(columns) LOOP
+		SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO typ
+		FROM pg_catalog.pg_attribute a
+		WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) columns[i]
+		  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+		IF typ IS NULL THEN
+			RETURN ARRAY['42703',
+				pg_catalog.format('column "%s" does not exist in %s relation %s', columns[i], role, rel),
+				'Columns are matched by name; extra columns are ignored.',
+				pg_catalog.format('The %s relation needs the columns %s (see docs/forecasting.md).',
+								  role, pg_catalog.array_to_string(columns, ', '))];
+		END IF;
+		BEGIN
+			EXECUTE pg_catalog.format('SELECT %I::%s FROM %s WHERE false', columns[i], casts[i], rel);
+		EXCEPTION WHEN cannot_coerce OR datatype_mismatch THEN
+			RETURN ARRAY['42804',
+				pg_catalog.format('column "%s" of %s relation %s has type %s', columns[i], role, rel, typ),
+				pg_catalog.format('The column must be castable to %s.', casts[i]),
+				'Pass a view that casts the column (see docs/forecasting.md).'];
+		END;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict._relation_problem(regclass, text, text[], text[]) IS
+'internal: locks a relation until the end of the transaction, then returns {sqlstate, message, detail, hint} for the first required column that is missing or cannot be cast, or NULL';
+
+CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
+													  OUT last_term edupredict.school_term)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	EXECUTE pg_catalog.format('SELECT edupredict.min(p.term::edupredict.school_term), edupredict.max(p.term::edupredict.school_term) FROM %s p',
+							  placements) INTO first_term, last_term;
+END
+$$;
+COMMENT ON FUNCTION edupredict._placement_span(regclass) IS
+'internal: first and last term of a placements relation (NULLs when it is empty)';
+
+-- An as_of term must have history before it and be at most the term after the last placement term
+-- (later terms would read as "never placed").
+CREATE FUNCTION edupredict._as_of_problem(placements regclass, as_of edupredict.school_term, min_history integer)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	span record;
+BEGIN
+	span := edupredict._placement_span(placements);
+	IF span.first_term IS NULL THEN
+		RETURN ARRAY['22023', pg_catalog.format('placements relation %s is empty', placements),
+					 'Forecasts are made from the placement history.', 'Load the placements first.'];
+	END IF;
+	IF as_of OPERATOR(edupredict.>) (span.last_term OPERATOR(edupredict.+) 1) THEN
+		RETURN ARRAY['22023',
+			pg_catalog.format('as_of %s is out of range: the placement history ends in %s', as_of, span.last_term),
+			pg_catalog.format('as_of may be at most %s, the term after the last placement term.',
+							  span.last_term OPERATOR(edupredict.+) 1),
+			'as_of is the current term: everything before it is known.'];
+	END IF;
+	IF (as_of OPERATOR(edupredict.-) span.first_term) OPERATOR(pg_catalog.<) min_history THEN
+		RETURN ARRAY['22023',
+			pg_catalog.format('as_of %s is out of range: the placement history starts in %s', as_of, span.first_term),
+			pg_catalog.format('This needs %s terms of placement history before as_of, so as_of must be %s or later.',
+							  min_history, span.first_term OPERATOR(edupredict.+) min_history),
+			'as_of is the current term: everything before it is known.'];
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict._as_of_problem(regclass, edupredict.school_term, integer) IS
+'internal: {sqlstate, message, detail, hint} when as_of lies outside the placement history, else NULL';
+
+-- Survey responses: columns, and at least one answered survey before as_of.
+CREATE FUNCTION edupredict._responses_problem(responses regclass, as_of edupredict.school_term)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	problem text[];
+	found boolean;
+BEGIN
+	problem := edupredict._relation_problem(responses, 'responses', ARRAY['tutor_id', 'term', 'responded'],
+											ARRAY['bigint', 'edupredict.school_term', 'boolean']);
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
+	EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s r WHERE r.term::edupredict.school_term OPERATOR(edupredict.<) $1 AND r.responded IS NOT NULL)',
+							  responses) INTO found USING as_of;
+	IF NOT found THEN
+		RETURN ARRAY['22023', pg_catalog.format('no survey responses before %s', as_of),
+					 'Response rates are estimated from the surveys before as_of.',
+					 'Pass responses => NULL to count every tutor as responding.'];
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict._responses_problem(regclass, edupredict.school_term) IS
+'internal: {sqlstate, message, detail, hint} when a responses relation cannot give response rates before as_of, else NULL';
+
+-- The horizons h for which a model <model_name>_h<h> is in the registry (NULL when none).
+CREATE OR REPLACE FUNCTION edupredict._availability_horizons(model_name text)
+RETURNS integer[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.array_agg(DISTINCT x.h ORDER BY x.h)
+	FROM (SELECT pg_catalog.substr(m.name, pg_catalog.length(model_name) OPERATOR(pg_catalog.+) 3)::integer AS h
+		  FROM edupredict.models m
+		  WHERE pg_catalog.left(m.name, pg_catalog.length(model_name) OPERATOR(pg_catalog.+) 2)
+				OPERATOR(pg_catalog.=) (model_name OPERATOR(pg_catalog.||) '_h')
+			AND pg_catalog.substr(m.name, pg_catalog.length(model_name) OPERATOR(pg_catalog.+) 3)
+				OPERATOR(pg_catalog.~) '^[0-9]{1,2}$') x
+$$;
+COMMENT ON FUNCTION edupredict._availability_horizons(text) IS
+'internal: horizons with a trained model <model_name>_h<horizon>, NULL when there is none';
+
+CREATE FUNCTION edupredict._model_problem(model_name text)
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN edupredict._availability_horizons(model_name) IS NULL THEN
+		ARRAY['42704', pg_catalog.format('no availability models named %s_h<horizon> in edupredict.models', model_name),
+			  'Availability models are stored as one forest per horizon.',
+			  'Train them with edupredict.train_availability().'] END
+$$;
+COMMENT ON FUNCTION edupredict._model_problem(text) IS
+'internal: {sqlstate, message, detail, hint} when no availability model of that name is in the registry, else NULL';
+
+-- Tutor features, survey response rates, training and prediction (forecast area): search_path
+-- pg_catalog, pg_temp, every function and operator qualified (OPERATOR(...) has a single
+-- precedence, so mixed arithmetic is parenthesised), inputs checked up front by the entry function.
+-- SET jit = off: the cost estimates of these dynamic queries (set-returning functions, cross joins)
+-- pass jit_above_cost, and compiling them took 2.8 s of a 2.9 s recruit_forecast call.
+
+-- Features of every tutor registered before the start of each term from first_t to last_t, from the
+-- placements strictly before that term.  Callers check the relations first.
+CREATE OR REPLACE FUNCTION edupredict._tutor_feature_panel(tutors regclass, placements regclass,
+														   first_t edupredict.school_term, last_t edupredict.school_term)
+RETURNS TABLE (tutor_id bigint, term edupredict.school_term, months_to_phd_end double precision,
+			   n_previous_placements integer, mean_placements_per_term double precision,
+			   terms_since_registration integer, placed_last_term boolean)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+BEGIN
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH terms AS (
+			SELECT $1 OPERATOR(edupredict.+) i AS t
+			FROM pg_catalog.generate_series(0, $2 OPERATOR(edupredict.-) $1) i),
+		elig AS (
+			SELECT tu.tutor_id::bigint AS tutor_id, tr.t, tu.registered_on::date AS registered_on,
+				   tu.phd_end::date AS phd_end
+			FROM %1$s tu JOIN terms tr ON tu.registered_on::date OPERATOR(pg_catalog.<) edupredict.term_start(tr.t)),
+		pl AS (
+			SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term
+			FROM %2$s p WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $2)
+		SELECT e.tutor_id, e.t,
+			   (e.phd_end OPERATOR(pg_catalog.-) edupredict.term_start(e.t)) OPERATOR(pg_catalog./) 30.4375::float8,
+			   pg_catalog.count(pl.term)::integer,
+			   pg_catalog.count(pl.term)::float8
+				 OPERATOR(pg_catalog./) (e.t OPERATOR(edupredict.-) edupredict.term_of(e.registered_on)),
+			   e.t OPERATOR(edupredict.-) edupredict.term_of(e.registered_on),
+			   COALESCE(pg_catalog.bool_or(pl.term OPERATOR(edupredict.=) (e.t OPERATOR(edupredict.-) 1)), false)
+		FROM elig e
+		LEFT JOIN pl ON pl.tutor_id OPERATOR(pg_catalog.=) e.tutor_id AND pl.term OPERATOR(edupredict.<) e.t
+		GROUP BY e.tutor_id, e.t, e.phd_end, e.registered_on
+	$q$, tutors, placements) USING first_t, last_t;
+END
+$$;
+
+-- tutor_features was a SQL function over the panel; it now checks its inputs and raises itself.
+CREATE OR REPLACE FUNCTION edupredict.tutor_features(tutors regclass, placements regclass, as_of edupredict.school_term)
+RETURNS TABLE (tutor_id bigint, months_to_phd_end double precision, n_previous_placements integer,
+			   mean_placements_per_term double precision, terms_since_registration integer,
+			   placed_last_term boolean)
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
+									 ARRAY['bigint', 'date', 'date']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY
+	SELECT f.tutor_id, f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
+		   f.terms_since_registration, f.placed_last_term
+	FROM edupredict._tutor_feature_panel(tutors, placements, as_of, as_of) f;
+END
+$$;
+
+-- Survey response rates by segment (season of the term, placed in the previous term, PhD over by
+-- the start of the term) from the surveys before as_of, each shrunk towards its season's rate and
+-- that towards the overall rate with a prior weight of 50 surveys.
+CREATE OR REPLACE FUNCTION edupredict.response_rates(tutors regclass, placements regclass, responses regclass,
+													 as_of edupredict.school_term)
+RETURNS TABLE (season text, placed_last_term boolean, phd_finished boolean, n_surveyed bigint,
+			   n_responded bigint, p_response double precision)
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'phd_end'], ARRAY['bigint', 'date']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._responses_problem(responses, as_of));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH r AS (
+			SELECT edupredict.term_season(r.term::edupredict.school_term) AS season,
+				   EXISTS (SELECT FROM %2$s p WHERE p.tutor_id::bigint OPERATOR(pg_catalog.=) r.tutor_id::bigint
+						   AND p.term::edupredict.school_term
+							   OPERATOR(edupredict.=) (r.term::edupredict.school_term OPERATOR(edupredict.-) 1)) AS placed_last_term,
+				   COALESCE(tu.phd_end::date OPERATOR(pg_catalog.<) edupredict.term_start(r.term::edupredict.school_term), false) AS phd_finished,
+				   r.responded::boolean AS responded
+			FROM %3$s r JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) r.tutor_id::bigint
+			WHERE r.term::edupredict.school_term OPERATOR(edupredict.<) $1 AND r.responded IS NOT NULL),
+		overall AS (SELECT pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE r.responded) AS k FROM r),
+		seasons AS (
+			SELECT s.season, pg_catalog.count(r.responded) AS n, pg_catalog.count(*) FILTER (WHERE r.responded) AS k
+			FROM pg_catalog.unnest(ARRAY['Spring', 'Summer', 'Autumn']) s(season)
+			LEFT JOIN r ON r.season OPERATOR(pg_catalog.=) s.season
+			GROUP BY s.season),
+		cells AS (
+			SELECT s.season, pl.v AS placed_last_term, ph.v AS phd_finished
+			FROM pg_catalog.unnest(ARRAY['Spring', 'Summer', 'Autumn']) s(season), (VALUES (false), (true)) pl(v),
+				 (VALUES (false), (true)) ph(v)),
+		counts AS (
+			SELECT c.season, c.placed_last_term, c.phd_finished, pg_catalog.count(r.responded) AS n,
+				   pg_catalog.count(*) FILTER (WHERE r.responded) AS k
+			FROM cells c LEFT JOIN r ON r.season OPERATOR(pg_catalog.=) c.season
+			 AND r.placed_last_term OPERATOR(pg_catalog.=) c.placed_last_term
+			 AND r.phd_finished OPERATOR(pg_catalog.=) c.phd_finished
+			GROUP BY c.season, c.placed_last_term, c.phd_finished)
+		SELECT c.season, c.placed_last_term, c.phd_finished, c.n, c.k,
+			   (c.k OPERATOR(pg_catalog.+) (50 OPERATOR(pg_catalog.*)
+					((s.k OPERATOR(pg_catalog.+) (50 OPERATOR(pg_catalog.*) (o.k::float8 OPERATOR(pg_catalog./) o.n)))
+					 OPERATOR(pg_catalog./) (s.n OPERATOR(pg_catalog.+) 50))))
+			   OPERATOR(pg_catalog./) (c.n OPERATOR(pg_catalog.+) 50)
+		FROM counts c JOIN seasons s ON s.season OPERATOR(pg_catalog.=) c.season, overall o
+		ORDER BY pg_catalog.array_position(ARRAY['Spring', 'Summer', 'Autumn'], c.season), c.placed_last_term,
+				 c.phd_finished
+	$q$, tutors, placements, responses) USING as_of;
+END
+$$;
+
+-- The season of the target term also as three indicators: the integer season (0 Spring, 1 Summer,
+-- 2 Autumn) puts Summer between the others, so a tree needed two splits to separate it and the
+-- forests damped the Summer effect (Summer targets over-forecast by 1.3 tutors per local authority
+-- one term ahead, 2.1 three terms ahead).  Models trained before keep predicting: their features are
+-- matched by name.
+ALTER TYPE edupredict.availability_features
+	ADD ATTRIBUTE target_spring boolean,
+	ADD ATTRIBUTE target_summer boolean,
+	ADD ATTRIBUTE target_autumn boolean;
+
+CREATE OR REPLACE FUNCTION edupredict.train_availability(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	as_of edupredict.school_term,
+	horizons integer[] DEFAULT '{1,2,3}',
+	n_trees integer DEFAULT 100,
+	seed bigint DEFAULT 42,
+	min_samples_leaf integer DEFAULT 25)
+RETURNS TABLE (horizon integer, model text, version integer, n_rows bigint, positive_rate double precision)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+	first_term edupredict.school_term;
+	h integer;
+	max_h integer;
+BEGIN
+	IF model_name IS NULL OR model_name OPERATOR(pg_catalog.=) '' OR tutors IS NULL OR placements IS NULL
+	   OR as_of IS NULL OR horizons IS NULL OR n_trees IS NULL OR seed IS NULL OR min_samples_leaf IS NULL THEN
+		RAISE EXCEPTION 'train_availability arguments must not be NULL or empty' USING ERRCODE = '22004';
+	END IF;
+	IF pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.=) 0
+	   OR pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.>) 12
+	   OR pg_catalog.array_position(horizons, NULL) IS NOT NULL
+	   OR (SELECT pg_catalog.min(x) OPERATOR(pg_catalog.<) 1 OR pg_catalog.max(x) OPERATOR(pg_catalog.>) 12
+				  OR pg_catalog.count(DISTINCT x) OPERATOR(pg_catalog.<>) pg_catalog.count(*)
+		   FROM pg_catalog.unnest(horizons) x) THEN
+		RAISE EXCEPTION 'horizons must be distinct numbers of terms ahead from 1 to 12'
+			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', horizons);
+	END IF;
+	SELECT pg_catalog.max(x) INTO max_h FROM pg_catalog.unnest(horizons) x;
+	-- Training rows: terms t from the second history term on, labelled by placement in t + h < as_of.
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
+									 ARRAY['bigint', 'date', 'date']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._as_of_problem(placements, as_of, max_h OPERATOR(pg_catalog.+) 2));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	first_term := (edupredict._placement_span(placements)).first_term;
+
+	EXECUTE pg_catalog.format('CREATE TEMP TABLE _ep_availability_placed AS
+		SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term FROM %s p', placements);
+	CREATE TEMP TABLE _ep_availability_panel AS
+	SELECT * FROM edupredict._tutor_feature_panel(tutors, placements, first_term OPERATOR(edupredict.+) 1,
+												  as_of OPERATOR(edupredict.-) 2);
+
+	FOREACH h IN ARRAY horizons LOOP
+		EXECUTE $q$
+			CREATE TEMP TABLE _ep_availability_train AS
+			SELECT (ROW(f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
+						f.terms_since_registration, f.placed_last_term,
+						((f.term OPERATOR(edupredict.+) $1) OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term)
+						  OPERATOR(pg_catalog.%) 3,
+						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Spring',
+						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Summer',
+						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Autumn'
+					 )::edupredict.availability_features).*,
+				   (p.tutor_id IS NOT NULL)::integer AS available
+			FROM pg_temp._ep_availability_panel f
+			LEFT JOIN pg_temp._ep_availability_placed p ON p.tutor_id OPERATOR(pg_catalog.=) f.tutor_id
+				  AND p.term OPERATOR(edupredict.=) (f.term OPERATOR(edupredict.+) $1)
+			WHERE f.term OPERATOR(edupredict.<=) (($2 OPERATOR(edupredict.-) 1) OPERATOR(edupredict.-) $1)
+		$q$ USING h, as_of;
+
+		horizon := h;
+		model := model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) h;
+		SELECT pg_catalog.count(*), pg_catalog.avg(t.available) INTO n_rows, positive_rate
+		FROM pg_temp._ep_availability_train t;
+		-- Through train_forest's SQL API only, by argument name (its internals are not ours).  Dynamic,
+		-- so the regclass of this iteration's temporary table is resolved now.
+		EXECUTE $q$
+			SELECT m.version FROM edupredict.train_forest(
+				model_name => $1, relation => 'pg_temp._ep_availability_train'::regclass, target => 'available',
+				features => ARRAY['months_to_phd_end', 'n_previous_placements', 'mean_placements_per_term',
+								  'terms_since_registration', 'placed_last_term', 'target_season', 'target_spring',
+								  'target_summer', 'target_autumn'],
+				task => 'classification', n_trees => $2, min_samples_leaf => $4, seed => $3) m
+		$q$ INTO version USING model, n_trees, seed, min_samples_leaf;
+		RETURN NEXT;
+		DROP TABLE pg_temp._ep_availability_train;
+	END LOOP;
+	DROP TABLE pg_temp._ep_availability_panel, pg_temp._ep_availability_placed;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION edupredict.predict_availability(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	as_of edupredict.school_term,
+	responses regclass DEFAULT NULL)
+RETURNS TABLE (tutor_id bigint, horizon integer, term edupredict.school_term, p_available double precision,
+			   p_response double precision, p_effective double precision)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR as_of IS NULL THEN
+		RAISE EXCEPTION 'model_name, tutors, placements and as_of must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	problem := COALESCE(
+		edupredict._model_problem(model_name),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._as_of_problem(placements, as_of, 1),
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
+									 ARRAY['bigint', 'date', 'date']),
+		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH f AS MATERIALIZED (
+			SELECT f.*, tu.phd_end::date AS phd_end
+			FROM edupredict._tutor_feature_panel($1, $2, $3, $3) f
+			JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) f.tutor_id),
+		rr AS MATERIALIZED (%2$s),
+		x AS (
+			SELECT f.*, h.h, $3 OPERATOR(edupredict.+) h.h AS target
+			FROM f CROSS JOIN pg_catalog.unnest($4) h(h))
+		SELECT x.tutor_id, x.h, x.target, pa.p, COALESCE(rr.p_response, 1.0),
+			   pa.p OPERATOR(pg_catalog.*) COALESCE(rr.p_response, 1.0)
+		FROM x
+		CROSS JOIN LATERAL (
+			SELECT edupredict.predict_proba($5 OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) x.h,
+				ROW(x.months_to_phd_end, x.n_previous_placements, x.mean_placements_per_term,
+					x.terms_since_registration, x.placed_last_term,
+					(x.target OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term) OPERATOR(pg_catalog.%%) 3,
+					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Spring',
+					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Summer',
+					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Autumn'
+				)::edupredict.availability_features,
+				'1') AS p) pa
+		LEFT JOIN rr ON rr.season OPERATOR(pg_catalog.=) edupredict.term_season(x.target)
+					AND rr.placed_last_term OPERATOR(pg_catalog.=) x.placed_last_term
+					AND rr.phd_finished OPERATOR(pg_catalog.=)
+						COALESCE(x.phd_end OPERATOR(pg_catalog.<) edupredict.term_start(x.target), false)
+	$q$, tutors,
+		CASE WHEN responses IS NULL
+			 THEN 'SELECT NULL::text AS season, NULL::boolean AS placed_last_term, NULL::boolean AS phd_finished, NULL::float8 AS p_response WHERE false'
+			 ELSE 'SELECT * FROM edupredict.response_rates($1, $2, $6, $3)' END)
+	USING tutors, placements, as_of, edupredict._availability_horizons(model_name), model_name, responses;
+END
+$$;
+
+-- Supply against demand (forecast area): search_path pg_catalog, pg_temp, qualified functions and
+-- operators, inputs checked by the entry function, relations passed as parameters or regclass text
+-- formatted under this search_path (so quoted and qualified as needed).
+
+-- Supply now counts recruits too (issue 14): the known tutors' Poisson-binomial count and the
+-- recruits' Poisson count are convolved, and the columns show the split.  The result columns change,
+-- so the 0.1.0 functions are dropped and created again.
+DROP FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupredict.school_term, regclass);
+DROP FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass);
+DROP FUNCTION edupredict._supply_demand_sql(text, regclass, regclass);
+
+-- The supply-demand query over a source of predictions (tutor_id, horizon, term, p_effective) and a
+-- source of recruits (local_authority, horizon, term, recruits_expected).
+CREATE FUNCTION edupredict._supply_demand_sql(predictions text, recruits text, tutors regclass, opportunities regclass)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $f$
+SELECT pg_catalog.format($q$
+	WITH pred AS MATERIALIZED (%1$s),
+	rec AS MATERIALIZED (%2$s),
+	terms AS (SELECT DISTINCT pred.horizon, pred.term FROM pred UNION SELECT rec.horizon, rec.term FROM rec),
+	known AS (
+		SELECT tu.local_authority::text AS local_authority, p.horizon, p.term,
+			   edupredict.expected_count_state(p.p_effective) AS s
+		FROM pred p JOIN %3$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id
+		GROUP BY 1, 2, 3),
+	sup AS MATERIALIZED (
+		SELECT COALESCE(k.local_authority, r.local_authority) AS local_authority,
+			   COALESCE(k.horizon, r.horizon) AS horizon, COALESCE(k.term, r.term) AS term,
+			   COALESCE(k.s, '{7041,0,0,0,0,1,0,1}'::float8[]) AS known, COALESCE(r.recruits_expected, 0) AS mu
+		FROM known k FULL JOIN rec r ON r.local_authority OPERATOR(pg_catalog.=) k.local_authority
+									AND r.horizon OPERATOR(pg_catalog.=) k.horizon),
+	la AS (
+		SELECT sup.local_authority, sup.horizon, sup.term, sup.known, sup.mu FROM sup
+		UNION ALL
+		SELECT 'London-wide', sup.horizon, sup.term, edupredict.convolve_counts(sup.known), pg_catalog.sum(sup.mu)
+		FROM sup GROUP BY sup.horizon, sup.term),
+	dist AS (
+		SELECT la.*, (edupredict.count_summary(la.known)).expected AS known_expected,
+			   edupredict.count_summary(edupredict.count_convolve(la.known, edupredict.count_poisson(la.mu))) AS d
+		FROM la),
+	opp AS (
+		SELECT o.local_authority::text AS local_authority, t.horizon, t.term,
+			   COALESCE(pg_catalog.sum(o.n_placements::bigint)
+						FILTER (WHERE o.stage::text OPERATOR(pg_catalog.=) 'confirmed'), 0)::bigint AS confirmed,
+			   COALESCE(pg_catalog.sum(CASE WHEN o.stage::text OPERATOR(pg_catalog.=) 'confirmed' THEN o.n_placements::float8
+											ELSE o.probability::float8 OPERATOR(pg_catalog.*) o.n_placements::float8 END),
+						0)::float8 AS expected
+		FROM %4$s o JOIN terms t ON o.term::edupredict.school_term OPERATOR(edupredict.=) t.term
+		GROUP BY 1, 2, 3),
+	dem AS (
+		SELECT * FROM opp
+		UNION ALL
+		SELECT 'London-wide', t.horizon, t.term, COALESCE(pg_catalog.sum(opp.confirmed), 0)::bigint,
+			   COALESCE(pg_catalog.sum(opp.expected), 0)::float8
+		FROM terms t LEFT JOIN opp ON opp.horizon OPERATOR(pg_catalog.=) t.horizon
+								  AND opp.term OPERATOR(edupredict.=) t.term
+		GROUP BY t.horizon, t.term)
+	SELECT COALESCE(s.local_authority, dem.local_authority), COALESCE(s.horizon, dem.horizon),
+		   COALESCE(s.term, dem.term),
+		   COALESCE(s.known_expected, 0), COALESCE(s.mu, 0),
+		   COALESCE((s.d).expected, 0), COALESCE((s.d).p10, 0), COALESCE((s.d).p50, 0), COALESCE((s.d).p90, 0),
+		   COALESCE(dem.confirmed, 0), COALESCE(dem.expected, 0),
+		   COALESCE(dem.expected, 0) OPERATOR(pg_catalog./) NULLIF((s.d).expected, 0),
+		   GREATEST(0, pg_catalog.ceil(COALESCE(dem.expected, 0) OPERATOR(pg_catalog.-) 1e-9)::bigint
+					   OPERATOR(pg_catalog.-) COALESCE((s.d).p10, 0))
+	FROM dist s FULL JOIN dem ON dem.local_authority OPERATOR(pg_catalog.=) s.local_authority
+							 AND dem.term OPERATOR(edupredict.=) s.term
+	ORDER BY 3, (COALESCE(s.local_authority, dem.local_authority) OPERATOR(pg_catalog.=) 'London-wide'), 1
+$q$, predictions, recruits, tutors, opportunities)
+$f$;
+COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass) IS
+'internal: the supply-demand query over a source of predictions and a source of recruits';
+
+-- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
+CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
+		edupredict._relation_problem(opportunities, 'opportunities',
+			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
+			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']))
+$$;
+COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS
+'internal: locks and checks the tutors and opportunities relations of supply_demand; {sqlstate, message, detail, hint} or NULL';
+
+CREATE FUNCTION edupredict.supply_demand_of(predictions regclass, tutors regclass, opportunities regclass,
+											recruits regclass DEFAULT NULL)
+RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
+			   known_tutors double precision, recruit_tutors double precision,
+			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
+			   confirmed_placements bigint, expected_placements double precision,
+			   placement_tutor_ratio double precision, shortfall bigint)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	IF predictions IS NULL OR tutors IS NULL OR opportunities IS NULL THEN
+		RAISE EXCEPTION 'predictions, tutors and opportunities must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	problem := COALESCE(
+		edupredict._relation_problem(predictions, 'predictions', ARRAY['tutor_id', 'horizon', 'term', 'p_effective'],
+									 ARRAY['bigint', 'integer', 'edupredict.school_term', 'double precision']),
+		edupredict._demand_problem(tutors, opportunities),
+		CASE WHEN recruits IS NOT NULL THEN
+			edupredict._relation_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term', 'recruits_expected'],
+										 ARRAY['text', 'integer', 'edupredict.school_term', 'double precision']) END);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY EXECUTE edupredict._supply_demand_sql(
+		pg_catalog.format('SELECT p.tutor_id::bigint AS tutor_id, p.horizon::integer AS horizon,
+						   p.term::edupredict.school_term AS term, p.p_effective::float8 AS p_effective FROM %s p',
+						  predictions),
+		CASE WHEN recruits IS NULL
+			 THEN 'SELECT NULL::text AS local_authority, NULL::integer AS horizon, NULL::edupredict.school_term AS term, NULL::float8 AS recruits_expected WHERE false'
+			 ELSE pg_catalog.format('SELECT r.local_authority::text AS local_authority, r.horizon::integer AS horizon,
+									 r.term::edupredict.school_term AS term, r.recruits_expected::float8 AS recruits_expected
+									 FROM %s r', recruits) END,
+		tutors, opportunities);
+END
+$$;
+COMMENT ON FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass, regclass) IS
+'supply against demand per local authority and term from any table of predictions (tutor_id, horizon, term, p_effective) and optionally of recruits (local_authority, horizon, term, recruits_expected; Poisson), plus a London-wide row';
+
+CREATE FUNCTION edupredict.supply_demand(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	opportunities regclass,
+	as_of edupredict.school_term,
+	responses regclass DEFAULT NULL)
+RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
+			   known_tutors double precision, recruit_tutors double precision,
+			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
+			   confirmed_placements bigint, expected_placements double precision,
+			   placement_tutor_ratio double precision, shortfall bigint)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR opportunities IS NULL OR as_of IS NULL THEN
+		RAISE EXCEPTION 'model_name, tutors, placements, opportunities and as_of must not be NULL'
+			USING ERRCODE = '22004';
+	END IF;
+	problem := COALESCE(
+		edupredict._model_problem(model_name),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._as_of_problem(placements, as_of, 1),
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
+									 ARRAY['bigint', 'date', 'date']),
+		edupredict._demand_problem(tutors, opportunities),
+		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	-- Recruits are forecast for the LAs of the tutors and of the demand (an LA without registrations
+	-- gets the small shrunk share of docs/forecasting.md).
+	RETURN QUERY EXECUTE edupredict._supply_demand_sql(
+		'SELECT p.tutor_id, p.horizon, p.term, p.p_effective FROM edupredict.predict_availability($1, $2, $3, $4, $5) p',
+		pg_catalog.format('SELECT r.local_authority, r.horizon, r.term, r.recruits_expected
+						   FROM edupredict.recruit_forecast($2, $3, $4, edupredict._availability_horizons($1), $5,
+								(SELECT pg_catalog.array_agg(DISTINCT o.local_authority::text) FROM %s o)) r', opportunities),
+		tutors, opportunities)
+	USING model_name, tutors, placements, as_of, responses;
+END
+$$;
+COMMENT ON FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupredict.school_term, regclass) IS
+'per local authority and forecast term (plus a London-wide row): expected known tutors and recruits, the distribution of their total (p10/p50/p90), confirmed and expected placements, placement : tutor ratio, and the tutors to recruit beyond the forecast for a 90% chance of covering expected demand';
+
+-- Count distributions as values (issue 14, src/expected_count.c): the float8[] state of
+-- expected_count is also a count distribution that SQL can keep, combine and read.  Independent
+-- parts combine exactly by convolution (never by adding percentiles).
+CREATE FUNCTION edupredict.count_poisson(mu double precision)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'count_poisson' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict.count_poisson(double precision) IS
+'the distribution of a Poisson(mu) count as a count state (tails below 1e-17 trimmed), mu from 0 to 1e7';
+
+CREATE FUNCTION edupredict.count_convolve(a double precision[], b double precision[])
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'expected_count_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict.count_convolve(double precision[], double precision[]) IS
+'the distribution of the sum of two independent counts given as count states (exact convolution)';
+
+CREATE FUNCTION edupredict.count_summary(state double precision[])
+RETURNS edupredict.count_distribution
+AS 'MODULE_PATHNAME', 'expected_count_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict.count_summary(double precision[]) IS
+'mean, standard deviation and 10th/50th/90th percentile counts of a count state';
+
+CREATE FUNCTION edupredict.count_mass(state double precision[], lo bigint, hi bigint)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'count_mass' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict.count_mass(double precision[], bigint, bigint) IS
+'the probability that a count with this state lies between lo and hi inclusive';
+
+CREATE AGGREGATE edupredict.expected_count_state(p double precision) (
+	SFUNC = edupredict.expected_count_trans,
+	STYPE = double precision[],
+	COMBINEFUNC = edupredict.expected_count_combine,
+	INITCOND = '{7041,0,0,0,0,1,0,1}',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE edupredict.expected_count_state(double precision) IS
+'the Poisson-binomial distribution of the number of successes among independent events with probabilities p, as a count state (see count_summary, count_convolve)';
+
+CREATE AGGREGATE edupredict.convolve_counts(state double precision[]) (
+	SFUNC = edupredict.count_convolve,
+	STYPE = double precision[],
+	COMBINEFUNC = edupredict.count_convolve,
+	INITCOND = '{7041,0,0,0,0,1,0,1}',
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE edupredict.convolve_counts(double precision[]) IS
+'the distribution of the sum of independent counts given as count states (exact convolution); NULL states are skipped';
+
+-- Whole supply, part 1: the tutors who have not registered yet (issue 14; docs/forecasting.md,
+-- "Recruits").  For each local authority and target term as_of + h: the expected registrations in
+-- the terms as_of .. as_of + h - 1 and the expected number of them placed in the target term.
+--   registrations: London-wide, the last year's count (3 terms before as_of) split by season with the
+--     seasonal shares of up to three whole years (shrunk towards equal shares with a weight of 30
+--     registrations), times a damped trend sqrt((last year + 20) / (year before + 20)), clamped to
+--     [0.5, 2]; an LA's share is its registrations of the last two years shrunk towards an equal
+--     share of the London-wide total with a weight of 10 registrations, so an LA without any gets a
+--     small share;
+--   placement: q(k, season of the target) = P(placed in r + k | registered in term r), from the
+--     cohorts of the last 12 terms whose outcome is known before as_of and inside the placement
+--     history, each season's rate shrunk
+--     towards the rate for k with a weight of 50 tutors (a k no cohort reaches takes the rate of the
+--     largest smaller k); times the survey response rate of a new tutor when responses are given.
+-- Distribution: registrations are a Poisson process and each recruit is placed independently, so the
+-- recruits placed are Poisson (thinning); the uncertainty of the estimated rates is not included.
+-- SET jit = off: the cost estimates of these dynamic queries (set-returning functions, cross joins)
+-- pass jit_above_cost, and compiling them took 2.8 s of a 2.9 s recruit_forecast call.
+CREATE FUNCTION edupredict.recruit_forecast(
+	tutors regclass,
+	placements regclass,
+	as_of edupredict.school_term,
+	horizons integer[] DEFAULT '{1,2,3}',
+	responses regclass DEFAULT NULL,
+	areas text[] DEFAULT NULL)
+RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
+			   registrations_expected double precision, recruits_expected double precision)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+	known boolean;
+BEGIN
+	IF tutors IS NULL OR placements IS NULL OR as_of IS NULL OR horizons IS NULL THEN
+		RAISE EXCEPTION 'tutors, placements, as_of and horizons must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	IF pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.=) 0
+	   OR (SELECT pg_catalog.bool_or(x IS NULL OR x OPERATOR(pg_catalog.<) 1 OR x OPERATOR(pg_catalog.>) 12)
+		   FROM pg_catalog.unnest(horizons) x) THEN
+		RAISE EXCEPTION 'horizons must be numbers of terms ahead from 1 to 12'
+			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', horizons);
+	END IF;
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'local_authority'],
+									 ARRAY['bigint', 'date', 'text']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s tu WHERE tu.registered_on::date OPERATOR(pg_catalog.<) edupredict.term_start($1))',
+							  tutors) INTO known USING as_of;
+	IF NOT known THEN
+		RAISE EXCEPTION 'no tutor registered before %', as_of USING ERRCODE = '22023',
+			DETAIL = 'The registration rate of recruits is estimated from the registrations before as_of.',
+			HINT = 'Choose a later as_of.';
+	END IF;
+
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH reg AS MATERIALIZED (
+			SELECT tu.tutor_id::bigint AS tutor_id, tu.local_authority::text AS la,
+				   edupredict.term_of(tu.registered_on::date) AS r
+			FROM %1$s tu WHERE tu.registered_on::date OPERATOR(pg_catalog.<) edupredict.term_start($1)),
+		hist AS (
+			SELECT LEAST($1 OPERATOR(edupredict.-) edupredict.min(reg.r), 1000) AS n_terms FROM reg),
+		yr AS (
+			SELECT pg_catalog.count(*) FILTER (WHERE reg.r OPERATOR(edupredict.>=) ($1 OPERATOR(edupredict.-) 3))::float8
+					 OPERATOR(pg_catalog.*) 3 OPERATOR(pg_catalog./) LEAST(hist.n_terms, 3) AS last_year,
+				   pg_catalog.count(*) FILTER (WHERE reg.r OPERATOR(edupredict.>=) ($1 OPERATOR(edupredict.-) 6)
+							  AND reg.r OPERATOR(edupredict.<) ($1 OPERATOR(edupredict.-) 3))::float8 AS prev_year,
+				   hist.n_terms OPERATOR(pg_catalog.>=) 6 AS has_prev,
+				   (LEAST(hist.n_terms, 9) OPERATOR(pg_catalog./) 3) OPERATOR(pg_catalog.*) 3 AS season_terms
+			FROM reg, hist GROUP BY hist.n_terms),
+		trend AS (
+			SELECT CASE WHEN yr.has_prev
+						THEN GREATEST(0.5, LEAST(2.0, pg_catalog.sqrt((yr.last_year OPERATOR(pg_catalog.+) 20)
+								OPERATOR(pg_catalog./) (yr.prev_year OPERATOR(pg_catalog.+) 20))))
+						ELSE 1.0 END AS g
+			FROM yr),
+		shares AS (
+			SELECT s.season,
+				   (pg_catalog.count(reg.r)::float8 OPERATOR(pg_catalog.+) 10)
+				   OPERATOR(pg_catalog./) (pg_catalog.sum(pg_catalog.count(reg.r)) OVER () OPERATOR(pg_catalog.+) 30) AS share
+			FROM pg_catalog.unnest(ARRAY['Spring', 'Summer', 'Autumn']) s(season)
+			CROSS JOIN yr
+			LEFT JOIN reg ON edupredict.term_season(reg.r) OPERATOR(pg_catalog.=) s.season
+						 AND reg.r OPERATOR(edupredict.>=) ($1 OPERATOR(edupredict.-) yr.season_terms)
+			GROUP BY s.season),
+		areas AS (
+			SELECT a.la, pg_catalog.count(reg.r) FILTER (WHERE reg.r OPERATOR(edupredict.>=) ($1 OPERATOR(edupredict.-) 6))::float8 AS c
+			FROM (SELECT DISTINCT reg.la FROM reg UNION SELECT x FROM pg_catalog.unnest($3) x WHERE x IS NOT NULL) a
+			LEFT JOIN reg ON reg.la OPERATOR(pg_catalog.=) a.la
+			GROUP BY a.la),
+		weights AS (
+			SELECT areas.la,
+				   (areas.c OPERATOR(pg_catalog.+) (10.0 OPERATOR(pg_catalog./) pg_catalog.count(*) OVER ()))
+				   OPERATOR(pg_catalog./) (pg_catalog.sum(areas.c) OVER () OPERATOR(pg_catalog.+) 10.0) AS w
+			FROM areas),
+		pl AS (
+			SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term
+			FROM %2$s p WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $1),
+		ks AS (SELECT k FROM pg_catalog.generate_series(1, (SELECT pg_catalog.max(h) FROM pg_catalog.unnest($2) h)) k),
+		cohorts AS (
+			SELECT ks.k, edupredict.term_season(reg.r OPERATOR(edupredict.+) ks.k) AS season,
+				   pg_catalog.count(*)::float8 AS n, pg_catalog.count(pl.tutor_id)::float8 AS placed
+			FROM reg CROSS JOIN ks
+			LEFT JOIN pl ON pl.tutor_id OPERATOR(pg_catalog.=) reg.tutor_id
+						AND pl.term OPERATOR(edupredict.=) (reg.r OPERATOR(edupredict.+) ks.k)
+			WHERE reg.r OPERATOR(edupredict.>=) ($1 OPERATOR(edupredict.-) 12)
+			  AND (reg.r OPERATOR(edupredict.+) ks.k) OPERATOR(edupredict.<) $1
+			  -- only outcomes inside the placement history (tutors registered before it starts were
+			  -- never placed in the terms before it, which would read as "not placed")
+			  AND (reg.r OPERATOR(edupredict.+) ks.k) OPERATOR(edupredict.>=) (SELECT edupredict.min(pl.term) FROM pl)
+			GROUP BY 1, 2),
+		qk AS (
+			SELECT ks.k, pg_catalog.sum(c.placed) OPERATOR(pg_catalog./) NULLIF(pg_catalog.sum(c.n), 0) AS q
+			FROM ks LEFT JOIN cohorts c ON c.k OPERATOR(pg_catalog.=) ks.k GROUP BY ks.k),
+		qk_filled AS (
+			SELECT ks.k, COALESCE((SELECT q2.q FROM qk q2 WHERE q2.k OPERATOR(pg_catalog.<=) ks.k AND q2.q IS NOT NULL
+								   ORDER BY q2.k DESC LIMIT 1), 0) AS q
+			FROM ks),
+		qs AS (
+			SELECT f.k, s.season,
+				   (COALESCE(c.placed, 0) OPERATOR(pg_catalog.+) (50 OPERATOR(pg_catalog.*) f.q))
+				   OPERATOR(pg_catalog./) (COALESCE(c.n, 0) OPERATOR(pg_catalog.+) 50) AS q
+			FROM qk_filled f CROSS JOIN pg_catalog.unnest(ARRAY['Spring', 'Summer', 'Autumn']) s(season)
+			LEFT JOIN cohorts c ON c.k OPERATOR(pg_catalog.=) f.k AND c.season OPERATOR(pg_catalog.=) s.season),
+		resp AS MATERIALIZED (%3$s),
+		per_h AS (
+			SELECT h.h, $1 OPERATOR(edupredict.+) h.h AS target,
+				   pg_catalog.sum(yr.last_year OPERATOR(pg_catalog.*) sh.share OPERATOR(pg_catalog.*) tr.g) AS n_reg,
+				   pg_catalog.sum(yr.last_year OPERATOR(pg_catalog.*) sh.share OPERATOR(pg_catalog.*) tr.g
+								  OPERATOR(pg_catalog.*) qs.q) AS n_placed
+			FROM (SELECT DISTINCT x AS h FROM pg_catalog.unnest($2) x) h
+			CROSS JOIN LATERAL pg_catalog.generate_series(0, h.h OPERATOR(pg_catalog.-) 1) j
+			CROSS JOIN yr CROSS JOIN trend tr
+			JOIN shares sh ON sh.season OPERATOR(pg_catalog.=) edupredict.term_season($1 OPERATOR(edupredict.+) j)
+			JOIN qs ON qs.k OPERATOR(pg_catalog.=) (h.h OPERATOR(pg_catalog.-) j)
+				   AND qs.season OPERATOR(pg_catalog.=) edupredict.term_season($1 OPERATOR(edupredict.+) h.h)
+			GROUP BY h.h)
+		SELECT w.la, per_h.h, per_h.target, per_h.n_reg OPERATOR(pg_catalog.*) w.w,
+			   per_h.n_placed OPERATOR(pg_catalog.*) w.w OPERATOR(pg_catalog.*) COALESCE(resp.p_response, 1.0)
+		FROM weights w CROSS JOIN per_h
+		LEFT JOIN resp ON resp.season OPERATOR(pg_catalog.=) edupredict.term_season(per_h.target)
+		ORDER BY per_h.target, w.la
+	$q$, tutors, placements,
+		CASE WHEN responses IS NULL
+			 THEN 'SELECT NULL::text AS season, NULL::float8 AS p_response WHERE false'
+			 ELSE 'SELECT r.season, r.p_response FROM edupredict.response_rates($4, $5, $6, $1) r
+				   WHERE NOT r.placed_last_term AND NOT r.phd_finished' END)
+	USING as_of, horizons, areas, tutors, placements, responses;
+END
+$$;
+COMMENT ON FUNCTION edupredict.recruit_forecast(regclass, regclass, edupredict.school_term, integer[], regclass, text[]) IS
+'per local authority (those of the tutors registered before as_of, plus areas) and horizon: expected registrations from as_of to the term before the target, and the expected number of those recruits placed in the target term (available and responding when responses are given); Poisson';
+
+-- Whole supply, part 2 (issue 14): the known tutors' Poisson-binomial count plus the recruits'
+-- Poisson count, exactly convolved, per local authority and rolled up to hubs, sub-regions and
+-- London-wide.  Distributions of independent parts combine by convolution, never by adding
+-- percentiles.  Hubs: a tutor placed in a term teaches at one school; the share f(LA, hub) of the
+-- placements before as_of of tutors living in the LA that were at schools of the hub is the chance
+-- that a placed tutor (or recruit) of that LA is counted in the hub, so a hub's known count is
+-- Poisson-binomial over p * f and its recruits are Poisson(sum of mu * f).
+-- The optional roll-up tables: hubs (school_urn, hub; then placements need school_urn) and
+-- sub_regions (local_authority, sub_region).  {sqlstate, message, detail, hint} or NULL.
+CREATE FUNCTION edupredict._mapping_problem(placements regclass, hubs regclass, sub_regions regclass)
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT COALESCE(
+		CASE WHEN hubs IS NOT NULL THEN
+			COALESCE(edupredict._relation_problem(placements, 'placements', ARRAY['school_urn'], ARRAY['bigint']),
+					 edupredict._relation_problem(hubs, 'hubs', ARRAY['school_urn', 'hub'], ARRAY['bigint', 'text'])) END,
+		CASE WHEN sub_regions IS NOT NULL THEN
+			edupredict._relation_problem(sub_regions, 'sub_regions', ARRAY['local_authority', 'sub_region'],
+										 ARRAY['text', 'text']) END)
+$$;
+COMMENT ON FUNCTION edupredict._mapping_problem(regclass, regclass, regclass) IS
+'internal: locks and checks the optional hub and sub-region tables of a roll-up; {sqlstate, message, detail, hint} or NULL';
+
+CREATE FUNCTION edupredict.supply_rollup(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	as_of edupredict.school_term,
+	responses regclass DEFAULT NULL,
+	hubs regclass DEFAULT NULL,
+	sub_regions regclass DEFAULT NULL)
+RETURNS TABLE (level text, area text, horizon integer, term edupredict.school_term,
+			   known_expected double precision, recruits_expected double precision,
+			   total_expected double precision, total_sd double precision,
+			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[])
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+	missing record;
+BEGIN
+	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR as_of IS NULL THEN
+		RAISE EXCEPTION 'model_name, tutors, placements and as_of must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	problem := COALESCE(
+		edupredict._model_problem(model_name),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._as_of_problem(placements, as_of, 1),
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end', 'local_authority'],
+									 ARRAY['bigint', 'date', 'date', 'text']),
+		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END,
+		edupredict._mapping_problem(placements, hubs, sub_regions));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	IF hubs IS NOT NULL THEN
+		EXECUTE pg_catalog.format($q$
+			SELECT pg_catalog.count(*) AS n, pg_catalog.min(p.school_urn::bigint) AS example,
+				   (SELECT pg_catalog.count(*) FROM %1$s q WHERE q.term::edupredict.school_term OPERATOR(edupredict.<) $1) AS total
+			FROM %1$s p WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $1
+			  AND NOT EXISTS (SELECT FROM %2$s h WHERE h.school_urn::bigint OPERATOR(pg_catalog.=) p.school_urn::bigint)
+		$q$, placements, hubs) INTO missing USING as_of;
+		IF missing.n OPERATOR(pg_catalog.>) 0 THEN
+			RAISE NOTICE 'hub table % assigns no hub to the schools of % of the % placements before % (for example URN %)',
+				hubs, missing.n, missing.total, as_of, missing.example
+				USING DETAIL = 'Supply that would go to those schools is left out of the hub totals (not of the other levels).';
+		END IF;
+		EXECUTE pg_catalog.format($q$
+			SELECT pg_catalog.count(DISTINCT tu.local_authority) AS n, pg_catalog.min(tu.local_authority::text) AS example
+			FROM %1$s tu
+			WHERE tu.registered_on::date OPERATOR(pg_catalog.<) edupredict.term_start($1)
+			  AND NOT EXISTS (SELECT FROM %2$s p JOIN %1$s t2 ON t2.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint
+							  WHERE t2.local_authority::text OPERATOR(pg_catalog.=) tu.local_authority::text
+								AND p.term::edupredict.school_term OPERATOR(edupredict.<) $1)
+		$q$, tutors, placements) INTO missing USING as_of;
+		IF missing.n OPERATOR(pg_catalog.>) 0 THEN
+			RAISE NOTICE '% local authorities of the tutors have no placements before % to share out between hubs (for example %)',
+				missing.n, as_of, missing.example
+				USING DETAIL = 'Their supply is left out of the hub totals (not of the other levels).';
+		END IF;
+	END IF;
+	IF sub_regions IS NOT NULL THEN
+		EXECUTE pg_catalog.format($q$
+			SELECT pg_catalog.count(DISTINCT tu.local_authority) AS n, pg_catalog.min(tu.local_authority::text) AS example
+			FROM %1$s tu WHERE NOT EXISTS (SELECT FROM %2$s s
+										   WHERE s.local_authority::text OPERATOR(pg_catalog.=) tu.local_authority::text)
+		$q$, tutors, sub_regions) INTO missing;
+		IF missing.n OPERATOR(pg_catalog.>) 0 THEN
+			RAISE NOTICE 'sub-region table % assigns no sub-region to % local authorities of the tutors (for example %)',
+				sub_regions, missing.n, missing.example
+				USING DETAIL = 'Their supply is left out of the sub-region totals (not of the other levels).';
+		END IF;
+	END IF;
+
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH pred AS MATERIALIZED (
+			SELECT p.tutor_id, p.horizon, p.term, p.p_effective, tu.local_authority::text AS la
+			FROM edupredict.predict_availability($1, $2, $3, $4, $5) p
+			JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id),
+		rec AS MATERIALIZED (
+			SELECT * FROM edupredict.recruit_forecast($2, $3, $4, edupredict._availability_horizons($1), $5)),
+		known AS (
+			SELECT pred.la, pred.horizon, pred.term, edupredict.expected_count_state(pred.p_effective) AS s
+			FROM pred GROUP BY 1, 2, 3),
+		la AS MATERIALIZED (
+			SELECT COALESCE(k.la, r.local_authority) AS area, COALESCE(k.horizon, r.horizon) AS horizon,
+				   COALESCE(k.term, r.term) AS term,
+				   COALESCE(k.s, '{7041,0,0,0,0,1,0,1}'::float8[]) AS known, COALESCE(r.recruits_expected, 0) AS mu
+			FROM known k FULL JOIN rec r ON r.local_authority OPERATOR(pg_catalog.=) k.la
+										AND r.horizon OPERATOR(pg_catalog.=) k.horizon),
+		share AS (
+			SELECT x.la, x.hub, x.n OPERATOR(pg_catalog./) pg_catalog.sum(x.n) OVER (PARTITION BY x.la) AS f
+			FROM (SELECT tu.local_authority::text AS la, h.hub::text AS hub, pg_catalog.count(*)::float8 AS n
+				  FROM %2$s p
+				  JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint
+				  LEFT JOIN %3$s h ON h.school_urn::bigint OPERATOR(pg_catalog.=) %5$s
+				  WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $4
+				  GROUP BY 1, 2) x),
+		parts AS (
+			SELECT 1 AS ord, 'local authority' AS level, la.area, la.horizon, la.term, la.known, la.mu FROM la
+			UNION ALL
+			SELECT 2, 'hub', sh.hub, pred.horizon, pred.term,
+				   edupredict.expected_count_state(pred.p_effective OPERATOR(pg_catalog.*) sh.f),
+				   (SELECT pg_catalog.sum(l2.mu OPERATOR(pg_catalog.*) s2.f) FROM la l2 JOIN share s2
+					  ON s2.la OPERATOR(pg_catalog.=) l2.area
+					 AND s2.hub OPERATOR(pg_catalog.=) sh.hub WHERE l2.horizon OPERATOR(pg_catalog.=) pred.horizon)
+			FROM pred JOIN share sh ON sh.la OPERATOR(pg_catalog.=) pred.la AND sh.hub IS NOT NULL
+			WHERE $6
+			GROUP BY sh.hub, pred.horizon, pred.term
+			UNION ALL
+			SELECT 3, 'sub-region', sr.sub_region::text, la.horizon, la.term, edupredict.convolve_counts(la.known),
+				   pg_catalog.sum(la.mu)
+			FROM la JOIN %4$s sr ON sr.local_authority::text OPERATOR(pg_catalog.=) la.area
+			WHERE $7
+			GROUP BY sr.sub_region::text, la.horizon, la.term
+			UNION ALL
+			SELECT 4, 'London-wide', 'London-wide', la.horizon, la.term, edupredict.convolve_counts(la.known),
+				   pg_catalog.sum(la.mu)
+			FROM la GROUP BY la.horizon, la.term),
+		totals AS (
+			SELECT parts.*, edupredict.count_convolve(parts.known, edupredict.count_poisson(parts.mu)) AS total
+			FROM parts)
+		SELECT t.level, t.area, t.horizon, t.term, (edupredict.count_summary(t.known)).expected, t.mu,
+			   d.expected, d.sd, d.p10, d.p50, d.p90, t.total
+		FROM totals t CROSS JOIN LATERAL edupredict.count_summary(t.total) d
+		ORDER BY t.ord, t.term, t.area
+	$q$, tutors, placements,
+		COALESCE(hubs::text, '(SELECT NULL::bigint AS school_urn, NULL::text AS hub WHERE false)'),
+		COALESCE(sub_regions::text, '(SELECT NULL::text AS local_authority, NULL::text AS sub_region WHERE false)'),
+		CASE WHEN hubs IS NULL THEN 'NULL::bigint' ELSE 'p.school_urn::bigint' END)
+	USING model_name, tutors, placements, as_of, responses, hubs IS NOT NULL, sub_regions IS NOT NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict.supply_rollup(text, regclass, regclass, edupredict.school_term, regclass, regclass, regclass) IS
+'whole tutor supply (known tutors plus recruits) per level (local authority; hub when hubs (school_urn, hub) is given; sub-region when sub_regions (local_authority, sub_region) is given; London-wide) and forecast term: expected known and recruits, and the exact distribution of the total (mean, sd, p10/p50/p90, count state)';
+
+CREATE FUNCTION edupredict.supply_forecast(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	as_of edupredict.school_term,
+	responses regclass DEFAULT NULL)
+RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
+			   known_expected double precision, recruits_expected double precision,
+			   total_expected double precision, total_sd double precision,
+			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[])
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT r.area, r.horizon, r.term, r.known_expected, r.recruits_expected, r.total_expected, r.total_sd,
+		   r.total_p10, r.total_p50, r.total_p90, r.total_distribution
+	FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses) r
+$$;
+COMMENT ON FUNCTION edupredict.supply_forecast(text, regclass, regclass, edupredict.school_term, regclass) IS
+'whole tutor supply per local authority and forecast term, plus a London-wide row: known tutors (Poisson-binomial of their predicted probabilities) plus recruits (Poisson), convolved; expected values, sd, p10/p50/p90 and the count state of the total';
+
+-- The forecast log (issue 14): every supply forecast can be recorded, and recorded forecasts are
+-- scored against the realised counts once their term has happened.  Rows belong to the role that
+-- recorded them (owner, set by the server): row-level security shows and deletes only the rows of
+-- roles the caller is a member of, and an insert cannot name another owner.
+CREATE SEQUENCE edupredict.forecast_runs;
+CREATE TABLE edupredict.forecasts (
+	id bigserial PRIMARY KEY,
+	run_id bigint NOT NULL,
+	recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	owner name NOT NULL DEFAULT CURRENT_USER,
+	model_name text NOT NULL,
+	model_versions jsonb NOT NULL,
+	measure text NOT NULL CHECK (measure IN ('placed', 'placed and responding')),
+	as_of edupredict.school_term NOT NULL,
+	horizon integer NOT NULL,
+	term edupredict.school_term NOT NULL,
+	level text NOT NULL CHECK (level IN ('local authority', 'hub', 'sub-region', 'London-wide')),
+	area text NOT NULL,
+	known_expected double precision NOT NULL,
+	recruits_expected double precision NOT NULL,
+	expected double precision NOT NULL,
+	p10 bigint NOT NULL,
+	p50 bigint NOT NULL,
+	p90 bigint NOT NULL,
+	expected_placements double precision,
+	shortfall bigint
+);
+CREATE INDEX forecasts_run ON edupredict.forecasts (run_id);
+CREATE INDEX forecasts_term ON edupredict.forecasts (term, level, area);
+COMMENT ON TABLE edupredict.forecasts IS
+'recorded supply forecasts (record_forecast, refresh_supply): one row per run, level, area and horizon; rows are visible to members of their owner role only';
+ALTER TABLE edupredict.forecasts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY forecasts_owner ON edupredict.forecasts
+	USING (EXISTS (SELECT FROM pg_catalog.pg_roles r
+				   WHERE r.rolname OPERATOR(pg_catalog.=) owner
+					 AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'MEMBER')))
+	WITH CHECK (owner OPERATOR(pg_catalog.=) CURRENT_USER);
+GRANT SELECT, INSERT, DELETE ON edupredict.forecasts TO PUBLIC;
+GRANT USAGE ON SEQUENCE edupredict.forecasts_id_seq, edupredict.forecast_runs TO PUBLIC;
+-- pg_dump keeps the recorded forecasts (the table belongs to the extension).
+SELECT pg_catalog.pg_extension_config_dump('edupredict.forecasts', '');
+SELECT pg_catalog.pg_extension_config_dump('edupredict.forecasts_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('edupredict.forecast_runs', '');
+
+-- The model version each horizon's forest predicts with (the deployed one, else the newest).
+CREATE FUNCTION edupredict._availability_versions(model_name text)
+RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT COALESCE(pg_catalog.jsonb_object_agg(v.name, v.version), '{}'::jsonb)
+	FROM (SELECT DISTINCT ON (m.name) m.name, m.version
+		  FROM edupredict.models m
+		  WHERE m.name OPERATOR(pg_catalog.=) ANY (
+				SELECT model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) h
+				FROM pg_catalog.unnest(edupredict._availability_horizons(model_name)) h)
+		  ORDER BY m.name, m.deployed DESC, m.version DESC) v
+$$;
+COMMENT ON FUNCTION edupredict._availability_versions(text) IS
+'internal: {"<model_name>_h<h>": version} of the forests that predict_availability uses';
+
+CREATE FUNCTION edupredict.record_forecast(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	opportunities regclass,
+	as_of edupredict.school_term,
+	responses regclass DEFAULT NULL,
+	hubs regclass DEFAULT NULL,
+	sub_regions regclass DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	run bigint := pg_catalog.nextval('edupredict.forecast_runs');
+	versions jsonb := edupredict._availability_versions(model_name);
+	measure text := CASE WHEN responses IS NULL THEN 'placed' ELSE 'placed and responding' END;
+BEGIN
+	INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
+									  known_expected, recruits_expected, expected, p10, p50, p90,
+									  expected_placements, shortfall)
+	SELECT run, model_name, versions, measure, as_of, s.horizon, s.term,
+		   CASE WHEN s.local_authority OPERATOR(pg_catalog.=) 'London-wide' THEN 'London-wide' ELSE 'local authority' END,
+		   s.local_authority, s.known_tutors, s.recruit_tutors, s.expected_tutors, s.tutors_p10, s.tutors_p50,
+		   s.tutors_p90, s.expected_placements, s.shortfall
+	FROM edupredict.supply_demand(model_name, tutors, placements, opportunities, as_of, responses) s;
+	IF hubs IS NOT NULL OR sub_regions IS NOT NULL THEN
+		INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
+										  known_expected, recruits_expected, expected, p10, p50, p90)
+		SELECT run, model_name, versions, measure, as_of, r.horizon, r.term, r.level, r.area, r.known_expected,
+			   r.recruits_expected, r.total_expected, r.total_p10, r.total_p50, r.total_p90
+		FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses, hubs, sub_regions) r
+		WHERE r.level OPERATOR(pg_catalog.=) ANY (ARRAY['hub', 'sub-region']);
+	END IF;
+	RETURN run;
+END
+$$;
+COMMENT ON FUNCTION edupredict.record_forecast(text, regclass, regclass, regclass, edupredict.school_term, regclass, regclass, regclass) IS
+'writes one supply_demand run (and hub and sub-region roll-ups when their tables are given) to edupredict.forecasts with the model versions used; returns the run id';
+
+-- Recorded forecasts beside the realised counts (NULL until the term is in the placement history).
+CREATE FUNCTION edupredict.forecast_vs_realised(
+	tutors regclass,
+	placements regclass,
+	responses regclass DEFAULT NULL,
+	hubs regclass DEFAULT NULL,
+	sub_regions regclass DEFAULT NULL)
+RETURNS TABLE (run_id bigint, recorded_at timestamptz, model_name text, measure text, as_of edupredict.school_term,
+			   horizon integer, term edupredict.school_term, level text, area text, expected double precision,
+			   p10 bigint, p50 bigint, p90 bigint, realised bigint, error double precision, inside_p10_p90 boolean)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	IF tutors IS NULL OR placements IS NULL THEN
+		RAISE EXCEPTION 'tutors and placements must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		CASE WHEN responses IS NOT NULL THEN
+			edupredict._relation_problem(responses, 'responses', ARRAY['tutor_id', 'term', 'responded'],
+										 ARRAY['bigint', 'edupredict.school_term', 'boolean']) END,
+		edupredict._mapping_problem(placements, hubs, sub_regions));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH placed AS MATERIALIZED (
+			SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term,
+				   %6$s AS school_urn, tu.local_authority::text AS la
+			FROM %2$s p JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint),
+		last AS (SELECT edupredict.max(placed.term) AS t FROM placed),
+		answered AS (%3$s),
+		counted AS (
+			SELECT placed.*, (a.tutor_id IS NOT NULL) AS responded FROM placed
+			LEFT JOIN answered a ON a.tutor_id OPERATOR(pg_catalog.=) placed.tutor_id
+								AND a.term OPERATOR(edupredict.=) placed.term),
+		realised AS (
+			SELECT 'local authority' AS level, c.la AS area, c.term, c.responded, c.tutor_id FROM counted c
+			UNION ALL SELECT 'London-wide', 'London-wide', c.term, c.responded, c.tutor_id FROM counted c
+			UNION ALL SELECT 'hub', h.hub::text, c.term, c.responded, c.tutor_id
+			FROM counted c JOIN %4$s h ON h.school_urn::bigint OPERATOR(pg_catalog.=) c.school_urn
+			UNION ALL SELECT 'sub-region', s.sub_region::text, c.term, c.responded, c.tutor_id
+			FROM counted c JOIN %5$s s ON s.local_authority::text OPERATOR(pg_catalog.=) c.la),
+		counts AS (
+			SELECT r.level, r.area, r.term, pg_catalog.count(DISTINCT r.tutor_id) AS placed,
+				   pg_catalog.count(DISTINCT r.tutor_id) FILTER (WHERE r.responded) AS placed_responding
+			FROM realised r GROUP BY 1, 2, 3),
+		f AS (
+			SELECT f.*,
+				   CASE WHEN last.t IS NULL OR f.term OPERATOR(edupredict.>) last.t THEN NULL
+						WHEN f.measure OPERATOR(pg_catalog.=) 'placed and responding' AND NOT $1 THEN NULL
+						WHEN f.level OPERATOR(pg_catalog.=) 'hub' AND NOT $2 THEN NULL
+						WHEN f.level OPERATOR(pg_catalog.=) 'sub-region' AND NOT $3 THEN NULL
+						WHEN f.measure OPERATOR(pg_catalog.=) 'placed' THEN COALESCE(c.placed, 0)
+						ELSE COALESCE(c.placed_responding, 0) END AS realised
+			FROM edupredict.forecasts f CROSS JOIN last
+			LEFT JOIN counts c ON c.level OPERATOR(pg_catalog.=) f.level AND c.area OPERATOR(pg_catalog.=) f.area
+							  AND c.term OPERATOR(edupredict.=) f.term)
+		SELECT f.run_id, f.recorded_at, f.model_name, f.measure, f.as_of, f.horizon, f.term, f.level, f.area,
+			   f.expected, f.p10, f.p50, f.p90, f.realised, f.expected OPERATOR(pg_catalog.-) f.realised,
+			   f.realised OPERATOR(pg_catalog.>=) f.p10 AND f.realised OPERATOR(pg_catalog.<=) f.p90
+		FROM f ORDER BY f.run_id, f.level, f.term, f.area
+	$q$, tutors, placements,
+		CASE WHEN responses IS NULL THEN 'SELECT NULL::bigint AS tutor_id, NULL::edupredict.school_term AS term WHERE false'
+			 ELSE pg_catalog.format('SELECT r.tutor_id::bigint AS tutor_id, r.term::edupredict.school_term AS term FROM %s r WHERE r.responded::boolean',
+									responses) END,
+		COALESCE(hubs::text, '(SELECT NULL::bigint AS school_urn, NULL::text AS hub WHERE false)'),
+		COALESCE(sub_regions::text, '(SELECT NULL::text AS local_authority, NULL::text AS sub_region WHERE false)'),
+		CASE WHEN hubs IS NULL THEN 'NULL::bigint' ELSE 'p.school_urn::bigint' END)
+	USING responses IS NOT NULL, hubs IS NOT NULL, sub_regions IS NOT NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict.forecast_vs_realised(regclass, regclass, regclass, regclass, regclass) IS
+'each recorded forecast of the caller (edupredict.forecasts) beside the realised count of its term, level and area (NULL until the term is in the placement history, or when the table that level needs is not given), the error and whether it fell in [p10, p90]';
+
+CREATE FUNCTION edupredict.score_forecasts(
+	tutors regclass,
+	placements regclass,
+	responses regclass DEFAULT NULL,
+	hubs regclass DEFAULT NULL,
+	sub_regions regclass DEFAULT NULL)
+RETURNS TABLE (level text, horizon integer, n_forecasts bigint, mae double precision, bias double precision,
+			   coverage_p10_p90 double precision, mean_expected double precision, mean_realised double precision)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT v.level, v.horizon, pg_catalog.count(*), pg_catalog.avg(pg_catalog.abs(v.error)), pg_catalog.avg(v.error),
+		   pg_catalog.avg(v.inside_p10_p90::integer), pg_catalog.avg(v.expected), pg_catalog.avg(v.realised)
+	FROM edupredict.forecast_vs_realised(tutors, placements, responses, hubs, sub_regions) v
+	WHERE v.realised IS NOT NULL
+	GROUP BY v.level, v.horizon
+	ORDER BY pg_catalog.array_position(ARRAY['local authority', 'hub', 'sub-region', 'London-wide'], v.level), v.horizon
+$$;
+COMMENT ON FUNCTION edupredict.score_forecasts(regclass, regclass, regclass, regclass, regclass) IS
+'scores the caller''s recorded forecasts whose term has happened, per level and horizon: count, mean absolute error, bias (mean of expected - realised) and p10-p90 coverage';
+
+-- Tableau reads this view as the querying role (security_invoker), so row-level security applies.
+CREATE VIEW edupredict.tableau_forecasts WITH (security_invoker = true) AS
+SELECT f.run_id AS "Run", f.recorded_at AS "Recorded at", f.owner::text AS "Recorded by",
+	   f.model_name AS "Model", f.model_versions::text AS "Model versions", f.measure AS "Counts",
+	   f.as_of::text AS "Forecast made in term", f.horizon AS "Terms ahead", f.term::text AS "Term",
+	   edupredict.term_start(f.term) AS "Term start", f.level AS "Level", f.area AS "Area",
+	   pg_catalog.round(f.known_expected::numeric, 1) AS "Expected known tutors",
+	   pg_catalog.round(f.recruits_expected::numeric, 1) AS "Expected recruits",
+	   pg_catalog.round(f.expected::numeric, 1) AS "Expected tutors", f.p10 AS "Tutors (10th percentile)",
+	   f.p50 AS "Tutors (median)", f.p90 AS "Tutors (90th percentile)",
+	   pg_catalog.round(f.expected_placements::numeric, 1) AS "Expected placements",
+	   f.shortfall AS "Tutors to recruit (90% cover)"
+FROM edupredict.forecasts f;
+COMMENT ON VIEW edupredict.tableau_forecasts IS 'the forecast log with readable column names and plain types, for Tableau';
+GRANT SELECT ON edupredict.tableau_forecasts TO PUBLIC;
+
+-- The termly refresh (replaces the original pipeline's Prefect flow): in the caller's transaction,
+-- trains the three availability forests as of as_of (features built inside), forecasts known tutors
+-- and recruits against demand, and records the run.  as_of defaults to the term after the last
+-- placement term, the term the refresh is run in when placements are loaded up to the last term.
+CREATE PROCEDURE edupredict.refresh_supply(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	opportunities regclass,
+	responses regclass DEFAULT NULL,
+	as_of edupredict.school_term DEFAULT NULL,
+	hubs regclass DEFAULT NULL,
+	sub_regions regclass DEFAULT NULL,
+	n_trees integer DEFAULT 100,
+	seed bigint DEFAULT 42,
+	INOUT run_id bigint DEFAULT NULL)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	t edupredict.school_term := as_of;
+BEGIN
+	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR opportunities IS NULL THEN
+		RAISE EXCEPTION 'model_name, tutors, placements and opportunities must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	IF t IS NULL THEN
+		t := (edupredict._placement_span(placements)).last_term OPERATOR(edupredict.+) 1;
+		IF t IS NULL THEN
+			RAISE EXCEPTION 'placements relation % is empty', placements USING ERRCODE = '22023',
+				DETAIL = 'as_of defaults to the term after the last placement term.', HINT = 'Load the placements first.';
+		END IF;
+	END IF;
+	PERFORM edupredict.train_availability(model_name, tutors, placements, t, n_trees => n_trees, seed => seed);
+	run_id := edupredict.record_forecast(model_name, tutors, placements, opportunities, t, responses, hubs, sub_regions);
+END
+$$;
+COMMENT ON PROCEDURE edupredict.refresh_supply(text, regclass, regclass, regclass, regclass, edupredict.school_term, regclass, regclass, integer, bigint, bigint) IS
+'termly refresh in one transaction: writes new versions of the three availability forests (train_availability) and a recorded supply and demand forecast with recruits (record_forecast); returns the run id';
+
+-- Safe exports (issue 14): small-cell suppression of a two-way table of counts, such as local
+-- authority x term.  Primary: a cell below k (edupredict.min_cell, default 5, superuser-only; an
+-- argument may raise k, never lower it) is suppressed.  Secondary: while some row or column has
+-- exactly one suppressed cell, the smallest published cell of that row or column (ties: the first
+-- key) is suppressed too, so no suppressed cell equals a published row or column total minus the
+-- published cells.  Every round suppresses at least one more cell, so it ends.
+CREATE FUNCTION edupredict.suppress_small_cells(
+	cells regclass,
+	row_column name,
+	column_column name,
+	value_column name,
+	min_cell integer DEFAULT NULL)
+RETURNS TABLE (row_key text, column_key text, value double precision, suppressed boolean, reason text)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	k integer := GREATEST(COALESCE(pg_catalog.current_setting('edupredict.min_cell', true)::integer, 5),
+						  COALESCE(min_cell, 0));
+	problem text[];
+	rk text[];
+	ck text[];
+	v float8[];
+	why text[];
+	pick bigint[];
+	i bigint;
+BEGIN
+	IF cells IS NULL OR row_column IS NULL OR column_column IS NULL OR value_column IS NULL THEN
+		RAISE EXCEPTION 'cells, row_column, column_column and value_column must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	problem := edupredict._relation_problem(cells, 'cells', ARRAY[row_column, column_column, value_column]::text[],
+											ARRAY['text', 'text', 'double precision']);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	EXECUTE pg_catalog.format(
+		'SELECT pg_catalog.array_agg(c.r ORDER BY c.r, c.c), pg_catalog.array_agg(c.c ORDER BY c.r, c.c),
+				pg_catalog.array_agg(c.v ORDER BY c.r, c.c)
+		 FROM (SELECT x.%1$I::text AS r, x.%2$I::text AS c, x.%3$I::float8 AS v FROM %4$s x) c',
+		row_column, column_column, value_column, cells) INTO rk, ck, v;
+	IF rk IS NULL THEN
+		RETURN;
+	END IF;
+	IF pg_catalog.cardinality(rk) OPERATOR(pg_catalog.>) 1000000 THEN
+		RAISE EXCEPTION 'suppress_small_cells takes at most 1000000 cells' USING ERRCODE = '54000',
+			DETAIL = pg_catalog.format('Got %s.', pg_catalog.cardinality(rk));
+	END IF;
+	SELECT pg_catalog.array_agg(CASE WHEN x.v OPERATOR(pg_catalog.<) k THEN 'primary' END ORDER BY x.i) INTO why
+	FROM pg_catalog.unnest(v) WITH ORDINALITY x(v, i);
+	LOOP
+		-- Rows and columns with exactly one suppressed cell: suppress their smallest published cell.
+		WITH c AS (
+			SELECT x.r, x.c, x.v, x.w IS NOT NULL AS s, x.i
+			FROM ROWS FROM (pg_catalog.unnest(rk), pg_catalog.unnest(ck), pg_catalog.unnest(v), pg_catalog.unnest(why))
+				 WITH ORDINALITY x(r, c, v, w, i)),
+		lines AS (
+			SELECT 'r' AS kind, c.r AS line, c.c AS other, c.v, c.s, c.i FROM c
+			UNION ALL
+			SELECT 'c', c.c, c.r, c.v, c.s, c.i FROM c),
+		open_lines AS (
+			SELECT l.kind, l.line FROM lines l GROUP BY l.kind, l.line
+			HAVING pg_catalog.count(*) FILTER (WHERE l.s) OPERATOR(pg_catalog.=) 1
+			   AND pg_catalog.count(*) FILTER (WHERE NOT l.s AND l.v IS NOT NULL) OPERATOR(pg_catalog.>) 0)
+		SELECT pg_catalog.array_agg(DISTINCT p.i) INTO pick
+		FROM (SELECT DISTINCT ON (l.kind, l.line) l.i
+			  FROM lines l JOIN open_lines o ON o.kind OPERATOR(pg_catalog.=) l.kind AND o.line OPERATOR(pg_catalog.=) l.line
+			  WHERE NOT l.s AND l.v IS NOT NULL
+			  ORDER BY l.kind, l.line, l.v, l.other) p;
+		EXIT WHEN pick IS NULL;
+		FOREACH i IN ARRAY pick LOOP
+			why[i] := 'secondary';
+		END LOOP;
+	END LOOP;
+	RETURN QUERY
+	SELECT x.r, x.c, CASE WHEN x.w IS NULL THEN x.v END, x.w IS NOT NULL, x.w
+	FROM ROWS FROM (pg_catalog.unnest(rk), pg_catalog.unnest(ck), pg_catalog.unnest(v), pg_catalog.unnest(why)) x(r, c, v, w);
+END
+$$;
+COMMENT ON FUNCTION edupredict.suppress_small_cells(regclass, name, name, name, integer) IS
+'small-cell suppression of a two-way table of counts (one row per cell: row key, column key, value): values below edupredict.min_cell (or min_cell, if higher) become NULL (primary), and further cells (secondary) so that none can be recovered from a row or column total';

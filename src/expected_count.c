@@ -299,3 +299,99 @@ expected_count_final(PG_FUNCTION_ARGS)
 	values[4] = Int64GetDatum(Quantile(&s, total, 0.9));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
+
+/*
+ * Count distributions as values (issue 14): the aggregate's state is also the
+ * representation of a count distribution that SQL can combine.  Independent
+ * parts combine by convolution (expected_count_combine), a Poisson part is
+ * count_poisson(mu), and count_summary / count_mass read a state.
+ */
+
+/* Largest Poisson mean accepted: its support (about mu +- 9 sqrt(mu)) stays small. */
+#define EC_MAX_POISSON_MEAN 1.0e7
+
+PG_FUNCTION_INFO_V1(count_poisson);
+Datum
+count_poisson(PG_FUNCTION_ARGS)
+{
+	float8		mu = PG_GETARG_FLOAT8(0);
+	int64		mode;
+	int64		lo,
+				hi;
+	float8		pmode;
+	float8		p;
+	float8		kept = 0.0;
+	ArrayType  *result;
+	float8	   *h;
+	float8	   *pmf;
+	int64		k;
+
+	if (!(mu >= 0.0 && mu <= EC_MAX_POISSON_MEAN))	/* also catches NaN */
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("poisson mean must be between 0 and %g", EC_MAX_POISSON_MEAN),
+				 errdetail("Got %g.", mu)));
+
+	/* The pmf is computed outwards from the mode, where it is largest. */
+	mode = (int64) floor(mu);
+	pmode = (mu == 0.0) ? 1.0 : exp(-mu + mode * log(mu) - lgamma((double) mode + 1.0));
+	lo = mode;
+	for (p = pmode; lo > 0; lo--)
+	{
+		p *= (float8) lo / mu;
+		if (p < EC_TRIM_EPS)
+			break;
+	}
+	hi = mode;
+	for (p = pmode; mu > 0.0; hi++)
+	{
+		p *= mu / (float8) (hi + 1);
+		if (p < EC_TRIM_EPS)
+			break;
+	}
+
+	result = AllocState((int) (hi - lo + 1));
+	h = EC_DATA(result);
+	pmf = h + EC_HEADER;
+	pmf[mode - lo] = pmode;
+	for (k = mode - 1, p = pmode; k >= lo; k--)
+		pmf[k - lo] = (p *= (float8) (k + 1) / mu);
+	for (k = mode + 1, p = pmode; k <= hi; k++)
+		pmf[k - lo] = (p *= mu / (float8) k);
+	for (k = 0; k <= hi - lo; k++)
+		kept += pmf[k];
+
+	h[0] = EC_TAG;
+	h[1] = (float8) hi;			/* n: the largest count the state can hold */
+	h[2] = mu;
+	h[3] = mu;					/* Poisson: variance = mean */
+	h[4] = (float8) lo;
+	h[5] = (float8) (hi - lo + 1);
+	h[6] = Max(0.0, 1.0 - kept);
+	PG_RETURN_ARRAYTYPE_P(result);
+}
+
+PG_FUNCTION_INFO_V1(count_mass);
+Datum
+count_mass(PG_FUNCTION_ARGS)
+{
+	EcState		s;
+	int64		lo = PG_GETARG_INT64(1);
+	int64		hi = PG_GETARG_INT64(2);
+	float8		total = 0.0;
+	float8		inside = 0.0;
+	int			k;
+
+	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
+	for (k = 0; k < (int) EC_LEN(&s); k++)
+	{
+		int64		count = (int64) EC_OFFSET(&s) + k;
+
+		total += EC_PMF(&s)[k];
+		if (count >= lo && count <= hi)
+			inside += EC_PMF(&s)[k];
+	}
+	if (!(total > 0.5))
+		ReportBadState("The pmf does not sum to one.");
+	PG_RETURN_FLOAT8(inside / total);
+}

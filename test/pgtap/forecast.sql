@@ -1,6 +1,6 @@
 -- Catalog-level checks for the forecasting API (docs/forecasting.md).
 BEGIN;
-SELECT plan(26);
+SELECT plan(36);
 SET LOCAL search_path = edupredict, public;
 
 SELECT has_type('edupredict', 'school_term', 'school_term type exists');
@@ -35,6 +35,36 @@ SELECT volatility_is('edupredict', 'supply_demand',
 					 'stable', 'supply_demand is STABLE');
 SELECT function_returns('edupredict', 'expected_count_final', ARRAY['double precision[]'], 'count_distribution',
 						'expected_count returns count_distribution');
+
+-- Computed values, worked by hand.
+-- Two fair coins: pmf 1/4, 1/2, 1/4, so p10 = 0, p50 = 1, p90 = 2, sd = sqrt(2 * 1/4).
+SELECT results_eq($$SELECT (edupredict.expected_count(p)).* FROM (VALUES (0.5::float8), (0.5)) v(p)$$,
+				  $$VALUES (1.0::float8, sqrt(0.5)::float8, 0::bigint, 1::bigint, 2::bigint)$$,
+				  'expected_count of two fair coins');
+-- 0.9, 0.9, 0.9, 0.1: Binomial(3, 0.9) = .001/.027/.243/.729 convolved with Bernoulli(0.1) gives
+-- .0009/.0244/.2214/.6804/.0729 (cumulative .0009/.0253/.2467/.9271/1): p10 2, p50 3, p90 3;
+-- mean 2.8, sd sqrt(3 * .09 + .09) = 0.6.
+SELECT results_eq($$SELECT round((e).expected::numeric, 12), round((e).sd::numeric, 12), (e).p10, (e).p50, (e).p90
+					FROM (SELECT edupredict.expected_count(p) AS e FROM (VALUES (0.9::float8), (0.9), (0.9), (0.1)) v(p)) x$$,
+				  $$VALUES (2.8::numeric, 0.6::numeric, 2::bigint, 3::bigint, 3::bigint)$$,
+				  'expected_count of 0.9, 0.9, 0.9, 0.1');
+-- Certain and impossible events only shift the count: 1, 1, 0 is exactly 2.
+SELECT results_eq($$SELECT (edupredict.expected_count(p)).* FROM (VALUES (1.0::float8), (1.0), (0.0)) v(p)$$,
+				  $$VALUES (2.0::float8, 0.0::float8, 2::bigint, 2::bigint, 2::bigint)$$,
+				  'expected_count of 1, 1, 0');
+-- The same in a different order, and split across a combine, give the same distribution.
+SELECT is((SELECT edupredict.expected_count(p ORDER BY p DESC) FROM (VALUES (0.9::float8), (0.9), (0.9), (0.1)) v(p))::text,
+		  (SELECT edupredict.expected_count_final(edupredict.expected_count_combine(
+				'{7041,1,0.1,0.09,0,2,0,0.9,0.1}', '{7041,3,2.7,0.27,0,4,0,0.001,0.027,0.243,0.729}')))::text,
+		  'combine of two hand-made states equals the aggregate');
+
+-- Term arithmetic and calendar, by hand.
+SELECT is('2023 Autumn'::edupredict.school_term OPERATOR(edupredict.+) 1, '2024 Spring'::edupredict.school_term, 'Autumn + 1 is next Spring');
+SELECT is('2024 Spring'::edupredict.school_term OPERATOR(edupredict.-) 4, '2022 Autumn'::edupredict.school_term, 'Spring - 4 terms');
+SELECT is('2024 Spring'::edupredict.school_term OPERATOR(edupredict.-) '2021 Summer'::edupredict.school_term, 8, 'terms between 2021 Summer and 2024 Spring');
+SELECT is(edupredict.term_of('2023-08-31'), '2023 Summer'::edupredict.school_term, '31 August is Summer');
+SELECT is(edupredict.term_of('2023-09-01'), '2023 Autumn'::edupredict.school_term, '1 September is Autumn');
+SELECT is(edupredict.term_end('2024 Spring'), '2024-03-31'::date, 'Spring ends on 31 March');
 
 -- Errors with their SQLSTATEs.
 SELECT throws_ok($$SELECT 'Summer 2023'::edupredict.school_term$$, '22P02', NULL, 'bad term text is 22P02');

@@ -1,0 +1,1 @@
+SELECT tutor_id, school_urn, term FROM {{ source('raw', 'placements') }}

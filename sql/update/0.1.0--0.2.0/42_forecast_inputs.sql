@@ -1,0 +1,155 @@
+
+-- Forecast inputs (issue 9 sections 2, 3 and 9): every relation a caller passes is locked before it
+-- is inspected (AccessShareLock, held to the end of the transaction, so its columns cannot change
+-- between the check and the queries that read them), its columns are checked by name and by
+-- castability, and a problem is returned as {sqlstate, message, detail, hint} rather than raised,
+-- so that the entry function raises it with a one-line CONTEXT.
+
+-- 0.1.0's raising helpers are replaced by the *_problem functions below and the entry points that
+-- called them are all replaced in this upgrade.
+DROP FUNCTION edupredict._require_columns(regclass, text, text[]);
+DROP FUNCTION edupredict._check_as_of(regclass, edupredict.school_term, integer);
+
+CREATE FUNCTION edupredict._relation_problem(rel regclass, role text, columns text[], casts text[])
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	i integer;
+	typ text;
+BEGIN
+	-- The lock comes first and outside any exception block (a failed subtransaction would release it).
+	EXECUTE pg_catalog.format('SELECT FROM %s WHERE false', rel);
+	FOR i IN 1 .. pg_catalog.cardinality(columns) LOOP
+		SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO typ
+		FROM pg_catalog.pg_attribute a
+		WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) columns[i]
+		  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+		IF typ IS NULL THEN
+			RETURN ARRAY['42703',
+				pg_catalog.format('column "%s" does not exist in %s relation %s', columns[i], role, rel),
+				'Columns are matched by name; extra columns are ignored.',
+				pg_catalog.format('The %s relation needs the columns %s (see docs/forecasting.md).',
+								  role, pg_catalog.array_to_string(columns, ', '))];
+		END IF;
+		BEGIN
+			EXECUTE pg_catalog.format('SELECT %I::%s FROM %s WHERE false', columns[i], casts[i], rel);
+		EXCEPTION WHEN cannot_coerce OR datatype_mismatch THEN
+			RETURN ARRAY['42804',
+				pg_catalog.format('column "%s" of %s relation %s has type %s', columns[i], role, rel, typ),
+				pg_catalog.format('The column must be castable to %s.', casts[i]),
+				'Pass a view that casts the column (see docs/forecasting.md).'];
+		END;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict._relation_problem(regclass, text, text[], text[]) IS
+'internal: locks a relation until the end of the transaction, then returns {sqlstate, message, detail, hint} for the first required column that is missing or cannot be cast, or NULL';
+
+CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
+													  OUT last_term edupredict.school_term)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	EXECUTE pg_catalog.format('SELECT edupredict.min(p.term::edupredict.school_term), edupredict.max(p.term::edupredict.school_term) FROM %s p',
+							  placements) INTO first_term, last_term;
+END
+$$;
+COMMENT ON FUNCTION edupredict._placement_span(regclass) IS
+'internal: first and last term of a placements relation (NULLs when it is empty)';
+
+-- An as_of term must have history before it and be at most the term after the last placement term
+-- (later terms would read as "never placed").
+CREATE FUNCTION edupredict._as_of_problem(placements regclass, as_of edupredict.school_term, min_history integer)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	span record;
+BEGIN
+	span := edupredict._placement_span(placements);
+	IF span.first_term IS NULL THEN
+		RETURN ARRAY['22023', pg_catalog.format('placements relation %s is empty', placements),
+					 'Forecasts are made from the placement history.', 'Load the placements first.'];
+	END IF;
+	IF as_of OPERATOR(edupredict.>) (span.last_term OPERATOR(edupredict.+) 1) THEN
+		RETURN ARRAY['22023',
+			pg_catalog.format('as_of %s is out of range: the placement history ends in %s', as_of, span.last_term),
+			pg_catalog.format('as_of may be at most %s, the term after the last placement term.',
+							  span.last_term OPERATOR(edupredict.+) 1),
+			'as_of is the current term: everything before it is known.'];
+	END IF;
+	IF (as_of OPERATOR(edupredict.-) span.first_term) OPERATOR(pg_catalog.<) min_history THEN
+		RETURN ARRAY['22023',
+			pg_catalog.format('as_of %s is out of range: the placement history starts in %s', as_of, span.first_term),
+			pg_catalog.format('This needs %s terms of placement history before as_of, so as_of must be %s or later.',
+							  min_history, span.first_term OPERATOR(edupredict.+) min_history),
+			'as_of is the current term: everything before it is known.'];
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict._as_of_problem(regclass, edupredict.school_term, integer) IS
+'internal: {sqlstate, message, detail, hint} when as_of lies outside the placement history, else NULL';
+
+-- Survey responses: columns, and at least one answered survey before as_of.
+CREATE FUNCTION edupredict._responses_problem(responses regclass, as_of edupredict.school_term)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	problem text[];
+	found boolean;
+BEGIN
+	problem := edupredict._relation_problem(responses, 'responses', ARRAY['tutor_id', 'term', 'responded'],
+											ARRAY['bigint', 'edupredict.school_term', 'boolean']);
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
+	EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s r WHERE r.term::edupredict.school_term OPERATOR(edupredict.<) $1 AND r.responded IS NOT NULL)',
+							  responses) INTO found USING as_of;
+	IF NOT found THEN
+		RETURN ARRAY['22023', pg_catalog.format('no survey responses before %s', as_of),
+					 'Response rates are estimated from the surveys before as_of.',
+					 'Pass responses => NULL to count every tutor as responding.'];
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION edupredict._responses_problem(regclass, edupredict.school_term) IS
+'internal: {sqlstate, message, detail, hint} when a responses relation cannot give response rates before as_of, else NULL';
+
+-- The horizons h for which a model <model_name>_h<h> is in the registry (NULL when none).
+CREATE OR REPLACE FUNCTION edupredict._availability_horizons(model_name text)
+RETURNS integer[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.array_agg(DISTINCT x.h ORDER BY x.h)
+	FROM (SELECT pg_catalog.substr(m.name, pg_catalog.length(model_name) OPERATOR(pg_catalog.+) 3)::integer AS h
+		  FROM edupredict.models m
+		  WHERE pg_catalog.left(m.name, pg_catalog.length(model_name) OPERATOR(pg_catalog.+) 2)
+				OPERATOR(pg_catalog.=) (model_name OPERATOR(pg_catalog.||) '_h')
+			AND pg_catalog.substr(m.name, pg_catalog.length(model_name) OPERATOR(pg_catalog.+) 3)
+				OPERATOR(pg_catalog.~) '^[0-9]{1,2}$') x
+$$;
+COMMENT ON FUNCTION edupredict._availability_horizons(text) IS
+'internal: horizons with a trained model <model_name>_h<horizon>, NULL when there is none';
+
+CREATE FUNCTION edupredict._model_problem(model_name text)
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN edupredict._availability_horizons(model_name) IS NULL THEN
+		ARRAY['42704', pg_catalog.format('no availability models named %s_h<horizon> in edupredict.models', model_name),
+			  'Availability models are stored as one forest per horizon.',
+			  'Train them with edupredict.train_availability().'] END
+$$;
+COMMENT ON FUNCTION edupredict._model_problem(text) IS
+'internal: {sqlstate, message, detail, hint} when no availability model of that name is in the registry, else NULL';

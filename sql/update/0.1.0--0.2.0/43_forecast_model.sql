@@ -1,0 +1,295 @@
+
+-- Tutor features, survey response rates, training and prediction (forecast area): search_path
+-- pg_catalog, pg_temp, every function and operator qualified (OPERATOR(...) has a single
+-- precedence, so mixed arithmetic is parenthesised), inputs checked up front by the entry function.
+-- SET jit = off: the cost estimates of these dynamic queries (set-returning functions, cross joins)
+-- pass jit_above_cost, and compiling them took 2.8 s of a 2.9 s recruit_forecast call.
+
+-- Features of every tutor registered before the start of each term from first_t to last_t, from the
+-- placements strictly before that term.  Callers check the relations first.
+CREATE OR REPLACE FUNCTION edupredict._tutor_feature_panel(tutors regclass, placements regclass,
+														   first_t edupredict.school_term, last_t edupredict.school_term)
+RETURNS TABLE (tutor_id bigint, term edupredict.school_term, months_to_phd_end double precision,
+			   n_previous_placements integer, mean_placements_per_term double precision,
+			   terms_since_registration integer, placed_last_term boolean)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+BEGIN
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH terms AS (
+			SELECT $1 OPERATOR(edupredict.+) i AS t
+			FROM pg_catalog.generate_series(0, $2 OPERATOR(edupredict.-) $1) i),
+		elig AS (
+			SELECT tu.tutor_id::bigint AS tutor_id, tr.t, tu.registered_on::date AS registered_on,
+				   tu.phd_end::date AS phd_end
+			FROM %1$s tu JOIN terms tr ON tu.registered_on::date OPERATOR(pg_catalog.<) edupredict.term_start(tr.t)),
+		pl AS (
+			SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term
+			FROM %2$s p WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $2)
+		SELECT e.tutor_id, e.t,
+			   (e.phd_end OPERATOR(pg_catalog.-) edupredict.term_start(e.t)) OPERATOR(pg_catalog./) 30.4375::float8,
+			   pg_catalog.count(pl.term)::integer,
+			   pg_catalog.count(pl.term)::float8
+				 OPERATOR(pg_catalog./) (e.t OPERATOR(edupredict.-) edupredict.term_of(e.registered_on)),
+			   e.t OPERATOR(edupredict.-) edupredict.term_of(e.registered_on),
+			   COALESCE(pg_catalog.bool_or(pl.term OPERATOR(edupredict.=) (e.t OPERATOR(edupredict.-) 1)), false)
+		FROM elig e
+		LEFT JOIN pl ON pl.tutor_id OPERATOR(pg_catalog.=) e.tutor_id AND pl.term OPERATOR(edupredict.<) e.t
+		GROUP BY e.tutor_id, e.t, e.phd_end, e.registered_on
+	$q$, tutors, placements) USING first_t, last_t;
+END
+$$;
+
+-- tutor_features was a SQL function over the panel; it now checks its inputs and raises itself.
+CREATE OR REPLACE FUNCTION edupredict.tutor_features(tutors regclass, placements regclass, as_of edupredict.school_term)
+RETURNS TABLE (tutor_id bigint, months_to_phd_end double precision, n_previous_placements integer,
+			   mean_placements_per_term double precision, terms_since_registration integer,
+			   placed_last_term boolean)
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
+									 ARRAY['bigint', 'date', 'date']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY
+	SELECT f.tutor_id, f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
+		   f.terms_since_registration, f.placed_last_term
+	FROM edupredict._tutor_feature_panel(tutors, placements, as_of, as_of) f;
+END
+$$;
+
+-- Survey response rates by segment (season of the term, placed in the previous term, PhD over by
+-- the start of the term) from the surveys before as_of, each shrunk towards its season's rate and
+-- that towards the overall rate with a prior weight of 50 surveys.
+CREATE OR REPLACE FUNCTION edupredict.response_rates(tutors regclass, placements regclass, responses regclass,
+													 as_of edupredict.school_term)
+RETURNS TABLE (season text, placed_last_term boolean, phd_finished boolean, n_surveyed bigint,
+			   n_responded bigint, p_response double precision)
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'phd_end'], ARRAY['bigint', 'date']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._responses_problem(responses, as_of));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH r AS (
+			SELECT edupredict.term_season(r.term::edupredict.school_term) AS season,
+				   EXISTS (SELECT FROM %2$s p WHERE p.tutor_id::bigint OPERATOR(pg_catalog.=) r.tutor_id::bigint
+						   AND p.term::edupredict.school_term
+							   OPERATOR(edupredict.=) (r.term::edupredict.school_term OPERATOR(edupredict.-) 1)) AS placed_last_term,
+				   COALESCE(tu.phd_end::date OPERATOR(pg_catalog.<) edupredict.term_start(r.term::edupredict.school_term), false) AS phd_finished,
+				   r.responded::boolean AS responded
+			FROM %3$s r JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) r.tutor_id::bigint
+			WHERE r.term::edupredict.school_term OPERATOR(edupredict.<) $1 AND r.responded IS NOT NULL),
+		overall AS (SELECT pg_catalog.count(*) AS n, pg_catalog.count(*) FILTER (WHERE r.responded) AS k FROM r),
+		seasons AS (
+			SELECT s.season, pg_catalog.count(r.responded) AS n, pg_catalog.count(*) FILTER (WHERE r.responded) AS k
+			FROM pg_catalog.unnest(ARRAY['Spring', 'Summer', 'Autumn']) s(season)
+			LEFT JOIN r ON r.season OPERATOR(pg_catalog.=) s.season
+			GROUP BY s.season),
+		cells AS (
+			SELECT s.season, pl.v AS placed_last_term, ph.v AS phd_finished
+			FROM pg_catalog.unnest(ARRAY['Spring', 'Summer', 'Autumn']) s(season), (VALUES (false), (true)) pl(v),
+				 (VALUES (false), (true)) ph(v)),
+		counts AS (
+			SELECT c.season, c.placed_last_term, c.phd_finished, pg_catalog.count(r.responded) AS n,
+				   pg_catalog.count(*) FILTER (WHERE r.responded) AS k
+			FROM cells c LEFT JOIN r ON r.season OPERATOR(pg_catalog.=) c.season
+			 AND r.placed_last_term OPERATOR(pg_catalog.=) c.placed_last_term
+			 AND r.phd_finished OPERATOR(pg_catalog.=) c.phd_finished
+			GROUP BY c.season, c.placed_last_term, c.phd_finished)
+		SELECT c.season, c.placed_last_term, c.phd_finished, c.n, c.k,
+			   (c.k OPERATOR(pg_catalog.+) (50 OPERATOR(pg_catalog.*)
+					((s.k OPERATOR(pg_catalog.+) (50 OPERATOR(pg_catalog.*) (o.k::float8 OPERATOR(pg_catalog./) o.n)))
+					 OPERATOR(pg_catalog./) (s.n OPERATOR(pg_catalog.+) 50))))
+			   OPERATOR(pg_catalog./) (c.n OPERATOR(pg_catalog.+) 50)
+		FROM counts c JOIN seasons s ON s.season OPERATOR(pg_catalog.=) c.season, overall o
+		ORDER BY pg_catalog.array_position(ARRAY['Spring', 'Summer', 'Autumn'], c.season), c.placed_last_term,
+				 c.phd_finished
+	$q$, tutors, placements, responses) USING as_of;
+END
+$$;
+
+-- The season of the target term also as three indicators: the integer season (0 Spring, 1 Summer,
+-- 2 Autumn) puts Summer between the others, so a tree needed two splits to separate it and the
+-- forests damped the Summer effect (Summer targets over-forecast by 1.3 tutors per local authority
+-- one term ahead, 2.1 three terms ahead).  Models trained before keep predicting: their features are
+-- matched by name.
+ALTER TYPE edupredict.availability_features
+	ADD ATTRIBUTE target_spring boolean,
+	ADD ATTRIBUTE target_summer boolean,
+	ADD ATTRIBUTE target_autumn boolean;
+
+CREATE OR REPLACE FUNCTION edupredict.train_availability(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	as_of edupredict.school_term,
+	horizons integer[] DEFAULT '{1,2,3}',
+	n_trees integer DEFAULT 100,
+	seed bigint DEFAULT 42,
+	min_samples_leaf integer DEFAULT 25)
+RETURNS TABLE (horizon integer, model text, version integer, n_rows bigint, positive_rate double precision)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+	first_term edupredict.school_term;
+	h integer;
+	max_h integer;
+BEGIN
+	IF model_name IS NULL OR model_name OPERATOR(pg_catalog.=) '' OR tutors IS NULL OR placements IS NULL
+	   OR as_of IS NULL OR horizons IS NULL OR n_trees IS NULL OR seed IS NULL OR min_samples_leaf IS NULL THEN
+		RAISE EXCEPTION 'train_availability arguments must not be NULL or empty' USING ERRCODE = '22004';
+	END IF;
+	IF pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.=) 0
+	   OR pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.>) 12
+	   OR pg_catalog.array_position(horizons, NULL) IS NOT NULL
+	   OR (SELECT pg_catalog.min(x) OPERATOR(pg_catalog.<) 1 OR pg_catalog.max(x) OPERATOR(pg_catalog.>) 12
+				  OR pg_catalog.count(DISTINCT x) OPERATOR(pg_catalog.<>) pg_catalog.count(*)
+		   FROM pg_catalog.unnest(horizons) x) THEN
+		RAISE EXCEPTION 'horizons must be distinct numbers of terms ahead from 1 to 12'
+			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', horizons);
+	END IF;
+	SELECT pg_catalog.max(x) INTO max_h FROM pg_catalog.unnest(horizons) x;
+	-- Training rows: terms t from the second history term on, labelled by placement in t + h < as_of.
+	problem := COALESCE(
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
+									 ARRAY['bigint', 'date', 'date']),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._as_of_problem(placements, as_of, max_h OPERATOR(pg_catalog.+) 2));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	first_term := (edupredict._placement_span(placements)).first_term;
+
+	EXECUTE pg_catalog.format('CREATE TEMP TABLE _ep_availability_placed AS
+		SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term FROM %s p', placements);
+	CREATE TEMP TABLE _ep_availability_panel AS
+	SELECT * FROM edupredict._tutor_feature_panel(tutors, placements, first_term OPERATOR(edupredict.+) 1,
+												  as_of OPERATOR(edupredict.-) 2);
+
+	FOREACH h IN ARRAY horizons LOOP
+		EXECUTE $q$
+			CREATE TEMP TABLE _ep_availability_train AS
+			SELECT (ROW(f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
+						f.terms_since_registration, f.placed_last_term,
+						((f.term OPERATOR(edupredict.+) $1) OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term)
+						  OPERATOR(pg_catalog.%) 3,
+						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Spring',
+						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Summer',
+						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Autumn'
+					 )::edupredict.availability_features).*,
+				   (p.tutor_id IS NOT NULL)::integer AS available
+			FROM pg_temp._ep_availability_panel f
+			LEFT JOIN pg_temp._ep_availability_placed p ON p.tutor_id OPERATOR(pg_catalog.=) f.tutor_id
+				  AND p.term OPERATOR(edupredict.=) (f.term OPERATOR(edupredict.+) $1)
+			WHERE f.term OPERATOR(edupredict.<=) (($2 OPERATOR(edupredict.-) 1) OPERATOR(edupredict.-) $1)
+		$q$ USING h, as_of;
+
+		horizon := h;
+		model := model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) h;
+		SELECT pg_catalog.count(*), pg_catalog.avg(t.available) INTO n_rows, positive_rate
+		FROM pg_temp._ep_availability_train t;
+		-- Through train_forest's SQL API only, by argument name (its internals are not ours).  Dynamic,
+		-- so the regclass of this iteration's temporary table is resolved now.
+		EXECUTE $q$
+			SELECT m.version FROM edupredict.train_forest(
+				model_name => $1, relation => 'pg_temp._ep_availability_train'::regclass, target => 'available',
+				features => ARRAY['months_to_phd_end', 'n_previous_placements', 'mean_placements_per_term',
+								  'terms_since_registration', 'placed_last_term', 'target_season', 'target_spring',
+								  'target_summer', 'target_autumn'],
+				task => 'classification', n_trees => $2, min_samples_leaf => $4, seed => $3) m
+		$q$ INTO version USING model, n_trees, seed, min_samples_leaf;
+		RETURN NEXT;
+		DROP TABLE pg_temp._ep_availability_train;
+	END LOOP;
+	DROP TABLE pg_temp._ep_availability_panel, pg_temp._ep_availability_placed;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION edupredict.predict_availability(
+	model_name text,
+	tutors regclass,
+	placements regclass,
+	as_of edupredict.school_term,
+	responses regclass DEFAULT NULL)
+RETURNS TABLE (tutor_id bigint, horizon integer, term edupredict.school_term, p_available double precision,
+			   p_response double precision, p_effective double precision)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+DECLARE
+	problem text[];
+BEGIN
+	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR as_of IS NULL THEN
+		RAISE EXCEPTION 'model_name, tutors, placements and as_of must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	problem := COALESCE(
+		edupredict._model_problem(model_name),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._as_of_problem(placements, as_of, 1),
+		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
+									 ARRAY['bigint', 'date', 'date']),
+		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH f AS MATERIALIZED (
+			SELECT f.*, tu.phd_end::date AS phd_end
+			FROM edupredict._tutor_feature_panel($1, $2, $3, $3) f
+			JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) f.tutor_id),
+		rr AS MATERIALIZED (%2$s),
+		x AS (
+			SELECT f.*, h.h, $3 OPERATOR(edupredict.+) h.h AS target
+			FROM f CROSS JOIN pg_catalog.unnest($4) h(h))
+		SELECT x.tutor_id, x.h, x.target, pa.p, COALESCE(rr.p_response, 1.0),
+			   pa.p OPERATOR(pg_catalog.*) COALESCE(rr.p_response, 1.0)
+		FROM x
+		CROSS JOIN LATERAL (
+			SELECT edupredict.predict_proba($5 OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) x.h,
+				ROW(x.months_to_phd_end, x.n_previous_placements, x.mean_placements_per_term,
+					x.terms_since_registration, x.placed_last_term,
+					(x.target OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term) OPERATOR(pg_catalog.%%) 3,
+					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Spring',
+					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Summer',
+					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Autumn'
+				)::edupredict.availability_features,
+				'1') AS p) pa
+		LEFT JOIN rr ON rr.season OPERATOR(pg_catalog.=) edupredict.term_season(x.target)
+					AND rr.placed_last_term OPERATOR(pg_catalog.=) x.placed_last_term
+					AND rr.phd_finished OPERATOR(pg_catalog.=)
+						COALESCE(x.phd_end OPERATOR(pg_catalog.<) edupredict.term_start(x.target), false)
+	$q$, tutors,
+		CASE WHEN responses IS NULL
+			 THEN 'SELECT NULL::text AS season, NULL::boolean AS placed_last_term, NULL::boolean AS phd_finished, NULL::float8 AS p_response WHERE false'
+			 ELSE 'SELECT * FROM edupredict.response_rates($1, $2, $6, $3)' END)
+	USING tutors, placements, as_of, edupredict._availability_horizons(model_name), model_name, responses;
+END
+$$;
