@@ -307,9 +307,9 @@ typedef struct EnsRegMetrics
  * model); proba is n x k; confusion (n_labels x k) may be NULL.
  */
 extern EnsStatus ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
-									   const uint32_t *actual, const double *proba,
-									   const EnsAlloc *al, EnsClsMetrics *out,
-									   uint64_t *confusion);
+							   const uint32_t *actual, const double *proba,
+							   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+							   EnsClsMetrics *out, uint64_t *confusion);
 extern void ens_reg_metrics(uint32_t n, const double *actual, const double *pred,
 							   EnsRegMetrics *out);
 

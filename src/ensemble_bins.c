@@ -645,6 +645,11 @@ ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 		const double *c = cols[f];
 		uint8_t    *xf = X + f;
 
+		if (intr && intr(intr_arg))
+		{
+			al->free(al->ctx, X);
+			return ENS_EINTR;
+		}
 		if (F->kind == ENS_NUMERIC)
 		{
 			EnsStatus rc = ens_compute_edges(c, edge_rows,
@@ -674,14 +679,6 @@ ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 	return ENS_OK;
 }
 
-static int
-CmpU32(const void *a, const void *b)
-{
-	uint32_t	x = *(const uint32_t *) a;
-	uint32_t	y = *(const uint32_t *) b;
-
-	return (x > y) - (x < y);
-}
 
 /*
  * Deterministic train/test split of rows 0..n-1.  With cls (n_classes k)
@@ -787,8 +784,18 @@ ens_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 				tr[ntr++] = perm[a + j];
 		}
 	}
-	qsort(tr, ntr, sizeof(uint32_t), CmpU32);
-	qsort(te, nte, sizeof(uint32_t), CmpU32);
+	/* both lists in increasing row order: mark the test rows, one pass */
+	memset(perm, 0, (size_t) n * sizeof(uint32_t));
+	for (i = 0; i < nte; i++)
+		perm[te[i]] = 1;
+	ntr = nte = 0;
+	for (i = 0; i < n; i++)
+	{
+		if (perm[i])
+			te[nte++] = i;
+		else
+			tr[ntr++] = i;
+	}
 	al->free(al->ctx, perm);
 	al->free(al->ctx, start);
 	*train = tr;

@@ -21,25 +21,66 @@ typedef struct ScorePos
 	uint32_t	pos;
 } ScorePos;
 
-static int
-CmpScore(const void *a, const void *b)
+static inline uint64_t
+ScoreKey(double v)
 {
-	double		x = ((const ScorePos *) a)->s;
-	double		y = ((const ScorePos *) b)->s;
+	uint64_t	u;
 
-	return (x > y) - (x < y);
+	memcpy(&u, &v, sizeof(u));
+	return (u >> 63) ? ~u : (u | (UINT64_C(1) << 63));
+}
+
+/*
+ * Sort sp[0..n) by score: LSD radix over the 8 bytes of the order-preserving
+ * key, skipping bytes every key shares, polling intr between chunks.
+ */
+static EnsStatus
+SortScores(ScorePos *sp, uint32_t n, ScorePos *tmp, EnsInterruptFn intr, void *intr_arg)
+{
+	int			d;
+	uint32_t	i;
+
+	for (d = 0; d < 8; d++)
+	{
+		uint32_t	h[256];
+		uint32_t	sum = 0;
+
+		memset(h, 0, sizeof(h));
+		for (i = 0; i < n; i++)
+			h[(ScoreKey(sp[i].s) >> (8 * d)) & 0xFF]++;
+		if (n == 0 || h[(ScoreKey(sp[0].s) >> (8 * d)) & 0xFF] == n)
+			continue;
+		for (i = 0; i < 256; i++)
+		{
+			uint32_t	c = h[i];
+
+			h[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+		{
+			if ((i & 65535) == 65535 && intr && intr(intr_arg))
+				return ENS_EINTR;
+			tmp[h[(ScoreKey(sp[i].s) >> (8 * d)) & 0xFF]++] = sp[i];
+		}
+		memcpy(sp, tmp, (size_t) n * sizeof(ScorePos));
+	}
+	return ENS_OK;
 }
 
 /* AUC of sp[0..n) (sorted in place); NaN if one side is empty */
 static double
-RankAuc(ScorePos *sp, uint32_t n)
+RankAuc(ScorePos *sp, uint32_t n, ScorePos *tmp, EnsInterruptFn intr, void *intr_arg,
+		EnsStatus *rc)
 {
 	uint64_t	npos = 0,
 				nneg;
 	double		rsum = 0;
 	uint32_t	i = 0;
 
-	qsort(sp, n, sizeof(ScorePos), CmpScore);
+	*rc = SortScores(sp, n, tmp, intr, intr_arg);
+	if (*rc != ENS_OK)
+		return NAN;
 	for (i = 0; i < n; i++)
 		npos += sp[i].pos;
 	nneg = n - npos;
@@ -68,8 +109,8 @@ RankAuc(ScorePos *sp, uint32_t n)
 EnsStatus
 ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 				   const uint32_t *actual, const double *proba,
-				   const EnsAlloc *al, EnsClsMetrics *out,
-				   uint64_t *confusion)
+				   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+				   EnsClsMetrics *out, uint64_t *confusion)
 {
 	uint64_t   *conf;
 	uint32_t	i,
@@ -81,6 +122,8 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 				rsum = 0,
 				fsum = 0;
 	uint32_t	nl = 0;
+	ScorePos   *tmp;
+	EnsStatus	rc = ENS_OK;
 
 	out->accuracy = out->precision = out->recall = out->f1 = NAN;
 	out->log_loss = out->auc = NAN;
@@ -98,6 +141,12 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 		uint32_t	pred = ens_argmax(pr, k);
 		uint32_t	a = actual[i];
 		double		pa;
+
+		if ((i & 65535) == 65535 && intr && intr(intr_arg))
+		{
+			al->free(al->ctx, conf);
+			return ENS_EINTR;
+		}
 
 		if (a >= n_labels)
 		{
@@ -170,8 +219,13 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 	al->free(al->ctx, conf);
 
 	sp = al->alloc(al->ctx, (size_t) n * sizeof(ScorePos));
-	if (sp == NULL)
+	tmp = sp ? al->alloc(al->ctx, (size_t) n * sizeof(ScorePos)) : NULL;
+	if (sp == NULL || tmp == NULL)
+	{
+		if (sp)
+			al->free(al->ctx, sp);
 		return ENS_ENOMEM;
+	}
 	if (k == 2)
 	{
 		for (i = 0; i < n; i++)
@@ -179,7 +233,7 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 			sp[i].s = proba[(size_t) i * 2 + 1];
 			sp[i].pos = actual[i] == 1;
 		}
-		out->auc = RankAuc(sp, n);
+		out->auc = RankAuc(sp, n, tmp, intr, intr_arg, &rc);
 	}
 	else
 	{
@@ -195,7 +249,9 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 				sp[i].s = proba[(size_t) i * k + l];
 				sp[i].pos = actual[i] == l;
 			}
-			a = RankAuc(sp, n);
+			a = RankAuc(sp, n, tmp, intr, intr_arg, &rc);
+			if (rc != ENS_OK)
+				break;
 			if (!isnan(a))
 			{
 				s += a;
@@ -204,8 +260,9 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 		}
 		out->auc = cnt ? s / cnt : NAN;
 	}
+	al->free(al->ctx, tmp);
 	al->free(al->ctx, sp);
-	return ENS_OK;
+	return rc;
 }
 
 void

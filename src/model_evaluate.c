@@ -293,7 +293,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		uint32_t	a,
 					b;
 
-		rc = ens_cls_metrics((uint32_t) er.n, K, nl, er.act, er.out, &pa.al, &cm, conf);
+		rc = ens_cls_metrics((uint32_t) er.n, K, nl, er.act, er.out, &pa.al, ens_pg_interrupt, NULL, &cm, conf);
 		ens_pg_check(rc, "evaluation", NULL);
 		PutMetric(rsinfo, "accuracy", cm.accuracy);
 		PutMetric(rsinfo, "precision_macro", cm.precision);

@@ -420,7 +420,7 @@ HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const EnsModel *m, const Ens
 
 		for (r = 0; r < nte; r++)
 			act[r] = ts->ycls[ts->test_rows[r]];
-		ens_pg_check(ens_cls_metrics(nte, ts->K, ts->K, act, out, al, &cm, NULL),
+		ens_pg_check(ens_cls_metrics(nte, ts->K, ts->K, act, out, al, ens_pg_interrupt, NULL, &cm, NULL),
 					 "evaluation", NULL);
 		ens_json_num(s, "accuracy", cm.accuracy, first);
 		ens_json_num(s, "precision_macro", cm.precision, first);

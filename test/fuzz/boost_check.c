@@ -598,7 +598,7 @@ Evaluate(const Run *r, const Data *D, const uint8_t *X, const uint32_t *test,
 
 		for (i = 0; i < nte; i++)
 			act[i] = D->cls[test[i]];
-		ens_cls_metrics(nte, D->K, D->K, act, pred, &ens_malloc_allocator, &cm, NULL);
+		ens_cls_metrics(nte, D->K, D->K, act, pred, &ens_malloc_allocator, NULL, NULL, &cm, NULL);
 		printf("engine accuracy=%.4f f1=%.4f auc=%.4f logloss=%.4f", cm.accuracy, cm.f1, cm.auc, cm.log_loss);
 		free(act);
 	}

@@ -250,7 +250,7 @@ main(int argc, char **argv)
 
 			for (i = 0; i < nte; i++)
 				act[i] = ycls[test[i]];
-			ens_cls_metrics(nte, K, K, act, proba, al, &cm, NULL);
+			ens_cls_metrics(nte, K, K, act, proba, al, NULL, NULL, &cm, NULL);
 			printf("accuracy %.4f f1 %.4f auc %.4f logloss %.4f\n",
 				   cm.accuracy, cm.f1, cm.auc, cm.log_loss);
 			free(act);
