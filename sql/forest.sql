@@ -117,8 +117,10 @@ FROM generate_series(1, 2000) i;
 SELECT task, classes, (metrics->>'r2')::float8 > 0.999 AS r2_ok
 FROM train_forest('rt_reg', 'rt_reg', 'y', ARRAY['a', 'b'], n_trees => 20);
 SELECT task FROM train_forest('rt_reg_int', 'rt_reg', 'yi', ARRAY['a', 'b'], n_trees => 5);
--- the rows with a = 50, b = 3 have y = 103 + noise in [0, 0.4]
-SELECT predict('rt_reg', ARRAY[50, 3]::float8[])::float8 BETWEEN 103 AND 103.4 AS close;
+-- the rows with a = 50, b = 3 have y = 103 + noise in [0, 0.4]; a tree whose
+-- bootstrap left out those rows (1 or 2 of 2000) answers with a neighbour's y,
+-- 1 or 2 away: over seeds 1-10 the prediction lies in 102.85 .. 104.35
+SELECT predict('rt_reg', ARRAY[50, 3]::float8[])::float8 BETWEEN 102.5 AND 104.5 AS close;
 SELECT metric, value > 0.999 FROM evaluate('rt_reg', 'rt_reg') WHERE metric = 'r2';
 -- integer target with few values: classification
 SELECT task, classes FROM train_forest('rt_int', 'rt_reg', 'c3', ARRAY['a'], n_trees => 3, test_fraction => 0);
