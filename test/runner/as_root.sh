@@ -12,7 +12,6 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-chmod 755 "$tmp"
 cp scripts/lib.sh "$tmp/lib.sh"
 pg_config=/usr/lib/postgresql/15/bin/pg_config
 
@@ -24,6 +23,7 @@ for t in apt-get make; do printf '#!/bin/bash\n%s\n' "$record" >"$tmp/fakes/$t";
 printf '#!/bin/bash\nexit 1\n' >"$tmp/fakes/dpkg-query"          # nothing is installed
 printf '#!/bin/bash\nprintf "sudo %%s\\n" "$*" >>"$LOG"\nexec "$@"\n' >"$tmp/sudo/sudo"
 chmod 755 "$tmp"/fakes/* "$tmp/sudo/sudo"
+chmod -R a+rX "$tmp"       # the postgres account runs from here, whatever the umask
 job='cd "$TMPD" && . ./lib.sh && ensure_packages pkg-one pkg-two >/dev/null && build_and_install >/dev/null'
 
 bad=0
