@@ -62,6 +62,9 @@ DATA_built = sql/$(EXTENSION)--0.1.0--$(EXTVERSION).sql
 # Regression tests: every sql/<name>.sql except the install script.
 REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --dbname=contrib_regression
+# Isolation tests: test/isolation/specs/<name>.spec with test/isolation/expected/<name>.out.
+ISOLATION = $(sort $(patsubst test/isolation/specs/%.spec,%,$(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test/isolation --dbname=isolation_regression
 
 # Warnings are errors; -Wextra without the two warnings PostgreSQL's own macros trip.
 PG_CFLAGS += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror
@@ -71,7 +74,7 @@ PG_CFLAGS += $(OPTFLAGS)
 
 SHLIB_LINK += -llapacke -lopenblas -lm
 
-EXTRA_CLEAN = results regression.diffs regression.out
+EXTRA_CLEAN = results regression.diffs regression.out output_iso
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

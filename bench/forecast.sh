@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Backtest of the tutor availability forecast (docs/forecasting.md, issue 5): on data from
+# Backtest of the tutor supply forecast (docs/forecasting.md, issues 5 and 14): on data from
 # generate_tutor_data (two seeds), trains as of every past term with enough history, using only
-# what was known then, forecasts one to three terms ahead and scores every forecast whose target
+# what was known then, forecasts one to three terms ahead - every tutor placed, known and recruits
+# (supply_forecast), and the known tutors' availability - and scores every forecast whose target
 # term the generator realised.  Writes the "forecast" section of bench/RESULTS.md.
 #   bench/forecast.sh                 (builds, installs and uses a throwaway cluster)
 #   SEEDS=7 N_TUTORS=4000 ORIGINS='2021 Autumn,2022 Spring' SWEEP= bench/forecast.sh
@@ -28,6 +29,7 @@ backtest() {
     -v min_history="$min_history" -v min_leaf="$1" -f bench/forecast_backtest.sql >/dev/null
 }
 bench_start=$(date +%s)
+load_before=$(awk '{print $1}' /proc/loadavg)
 # The leaf-size sweep first; the main run (min_leaf) last, so bt.* holds it for the report.
 # The first run also generates the data (kept in schemas btd_<seed> for the later runs).
 for leaf in $sweep; do
@@ -44,9 +46,9 @@ span=$(psql -X -q -At -c "SET search_path = edupredict, public" -c "SELECT min(t
 version=$(psql -X -At -c 'SELECT version()' | sed 's/ on .*//')
 total=$(( $(date +%s) - bench_start ))
 {
-  echo "## Tutor availability forecast: backtest"
+  echo "## Tutor supply forecast: backtest"
   echo
-  echo "Command: \`bench/forecast.sh\` ($(date -u +%Y-%m-%d), $version; generate_tutor_data seeds $seeds, $n_tutors tutors each, 2017 Autumn to 2023 Summer; origins as_of = ${origins:-$origins_used}; 100 trees and min_samples_leaf $min_leaf per horizon; main run ${elapsed} s, whole backtest with the leaf-size sweep ${total} s in the cluster)."
+  echo "Command: \`bench/forecast.sh\` ($(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $version, 1-minute load average $load_before before the run and $(awk '{print $1}' /proc/loadavg) after it on $(nproc) cores; generate_tutor_data seeds $seeds, $n_tutors tutors each, 2017 Autumn to 2023 Summer; origins as_of = ${origins:-$origins_used}; 100 trees and min_samples_leaf $min_leaf per horizon; main run ${elapsed} s, whole backtest with the leaf-size sweep ${total} s in the cluster)."
   echo
   if [ -z "$origins" ]; then
     echo "Origins: every term as_of with at least $min_history terms of placement history before it (5 is the minimum train_availability accepts for horizons 1-3; the h = 3 forest of the first origin then has one term of labelled rows) and whose next term the generator realised. Placements run from $span, so as_of runs $origins_used; horizon h is scored for the origins whose target term as_of + h is realised, so the last two origins contribute to fewer horizons. Each origin's forests, features and survey rates see only placements, registrations and surveys before as_of."

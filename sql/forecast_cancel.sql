@@ -22,3 +22,10 @@ SELECT * FROM generate_tutor_data('cancel_gen', 1, 200000, '2015 Autumn', '2023 
 RESET statement_timeout;
 SELECT clock_timestamp() - t < interval '3.3 s' AS generator_stopped, to_regclass('cancel_gen.tutors') IS NULL AS nothing_left
 FROM cancel_t0;
+
+-- Convolving wide count distributions (the sum of 40 Poisson(1e7) counts: minutes of convolution).
+UPDATE cancel_t0 SET t = clock_timestamp();
+SET statement_timeout = '300ms';
+SELECT (count_summary(convolve_counts(count_poisson(1e7)))).p50 FROM generate_series(1, 40);
+RESET statement_timeout;
+SELECT clock_timestamp() - t < interval '3.3 s' AS convolution_stopped FROM cancel_t0;

@@ -21,6 +21,7 @@ second=$(q "SELECT count(*) FROM dbt_demo.availability_scores")
 checks=$(q "SELECT
   (SELECT count(*) FROM dbt_demo.stg_tutors WHERE email_pseudonym !~ '^[0-9a-f]{64}\$' OR name_pseudonym !~ '^[0-9a-f]{64}\$') = 0
   AND (SELECT count(*) FROM dbt_demo.tutor_features) > 0
+  AND (SELECT count(*) FROM dbt_demo.placement_scores WHERE p_placed_next_term BETWEEN 0 AND 1) = (SELECT count(*) FROM dbt_demo.tutor_features)
   AND (SELECT count(DISTINCT local_authority) FROM dbt_demo.supply_demand) > 40
   AND (SELECT bool_and(abs(expected_tutors - known_tutors - recruit_tutors) < 1e-9) FROM dbt_demo.supply_demand)
   AND (SELECT count(*) FROM dbt_demo.tableau_supply_safe WHERE NOT \"Suppressed\" AND \"Expected tutors\" < 5) = 0

@@ -1,6 +1,6 @@
 -- Catalog-level checks for the forecasting API (docs/forecasting.md).
 BEGIN;
-SELECT plan(36);
+SELECT plan(41);
 SET LOCAL search_path = edupredict, public;
 
 SELECT has_type('edupredict', 'school_term', 'school_term type exists');
@@ -65,6 +65,25 @@ SELECT is('2024 Spring'::edupredict.school_term OPERATOR(edupredict.-) '2021 Sum
 SELECT is(edupredict.term_of('2023-08-31'), '2023 Summer'::edupredict.school_term, '31 August is Summer');
 SELECT is(edupredict.term_of('2023-09-01'), '2023 Autumn'::edupredict.school_term, '1 September is Autumn');
 SELECT is(edupredict.term_end('2024 Spring'), '2024-03-31'::date, 'Spring ends on 31 March');
+
+-- Count distributions by hand: Poisson(2) has cumulative .135/.406/.677/.857/.947 at 0..4, so p10 0,
+-- p50 2, p90 4 and 7 e^-2 of its mass on [0, 4]; two certain events plus Poisson(0) are exactly 2.
+SELECT results_eq($$SELECT (edupredict.count_summary(edupredict.count_poisson(2))).*$$,
+				  $$VALUES (2.0::float8, sqrt(2::float8), 0::bigint, 2::bigint, 4::bigint)$$, 'Poisson(2) summary');
+SELECT is(round(edupredict.count_mass(edupredict.count_poisson(2), 0, 4)::numeric, 12), round((7 * exp(-2.0))::numeric, 12),
+		  'Poisson(2) mass on [0, 4] is 7 e^-2');
+SELECT results_eq($$SELECT (edupredict.count_summary(edupredict.count_convolve(
+						(SELECT edupredict.expected_count_state(p) FROM (VALUES (1.0::float8), (1.0)) v(p)),
+						edupredict.count_poisson(0)))).*$$,
+				  $$VALUES (2.0::float8, 0.0::float8, 2::bigint, 2::bigint, 2::bigint)$$, 'certain events convolved');
+-- Suppression by hand (k = 5): in a 2 x 2 table with one cell below 5 every cell is suppressed
+-- (the row and the column of the small cell each need a second one, and then the other row and column).
+CREATE TEMP TABLE tap_cells (r text, c text, n int);
+INSERT INTO tap_cells VALUES ('a', 'x', 3), ('a', 'y', 10), ('b', 'x', 20), ('b', 'y', 30);
+SELECT results_eq($$SELECT row_key, column_key, reason FROM edupredict.suppress_small_cells('tap_cells', 'r', 'c', 'n') ORDER BY 1, 2$$,
+				  $$VALUES ('a', 'x', 'primary'), ('a', 'y', 'secondary'), ('b', 'x', 'secondary'), ('b', 'y', 'secondary')$$,
+				  'secondary suppression protects the small cell from both totals');
+SELECT throws_ok($$SELECT edupredict.count_poisson(-1)$$, '22023', NULL, 'a negative Poisson mean is 22023');
 
 -- Errors with their SQLSTATEs.
 SELECT throws_ok($$SELECT 'Summer 2023'::edupredict.school_term$$, '22P02', NULL, 'bad term text is 22P02');

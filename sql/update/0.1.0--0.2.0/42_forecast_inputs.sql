@@ -22,10 +22,13 @@ BEGIN
 	-- The lock comes first and outside any exception block (a failed subtransaction would release it).
 	EXECUTE pg_catalog.format('SELECT FROM %s WHERE false', rel);
 	FOR i IN 1 .. pg_catalog.cardinality(columns) LOOP
-		SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) INTO typ
-		FROM pg_catalog.pg_attribute a
-		WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) columns[i]
-		  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+		-- The column's type as the parser sees it now that the lock is held (a catalog query would
+		-- read the caller's snapshot, taken before the lock, and could report a type just replaced).
+		BEGIN
+			EXECUTE pg_catalog.format('SELECT pg_catalog.pg_typeof((NULL::%s).%I)::text', rel, columns[i]) INTO typ;
+		EXCEPTION WHEN undefined_column THEN
+			typ := NULL;
+		END;
 		IF typ IS NULL THEN
 			RETURN ARRAY['42703',
 				pg_catalog.format('column "%s" does not exist in %s relation %s', columns[i], role, rel),
