@@ -37,7 +37,10 @@ END $$;
 
 -- ---------------------------------------------------------------------------
 -- forest_agg: 200,000 rows (2,667 pages) so that both workers get rows.
--- (a plain table: temporary tables are never scanned in parallel)
+-- (a plain table: temporary tables are never scanned in parallel)  On a busy
+-- machine one worker can start late and find every block taken; the view
+-- mp_agg_slow sleeps 20 ms on every 5,000th row (0.8 s a scan, in whichever
+-- worker reads it), so the other worker always arrives in time.
 CREATE TABLE public.mp_agg AS
 SELECT i, ARRAY[i % 97, (i * 7) % 31, (i * 13) % 101, CASE WHEN i % 11 = 0 THEN NULL ELSE i % 5 END]::float8[] AS f,
        ((i % 97) + (i * 7) % 31 > 60)::int::float8 AS y,
@@ -45,6 +48,8 @@ SELECT i, ARRAY[i % 97, (i * 7) % 31, (i * 13) % 101, CASE WHEN i % 11 = 0 THEN 
        (i % 97) * 0.5 + (i * 13) % 101 * 0.01 AS r
 FROM generate_series(1, 200000) i;
 ANALYZE public.mp_agg;
+CREATE VIEW public.mp_agg_slow AS
+SELECT * FROM public.mp_agg WHERE i % 5000 <> 0 OR pg_catalog.pg_sleep(0.02) IS NOT NULL;
 
 SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE mp_serial AS
@@ -59,22 +64,23 @@ EXPLAIN (COSTS OFF) SELECT forest_agg(f, y, '{"n_trees": 6, "max_depth": 8, "see
 -- numeric classes, text labels (each worker numbers the labels in the order
 -- it meets them; combine renumbers) and regression
 SELECT * FROM pg_temp.parallel_run($$
-SELECT md5(forest_agg(f, y, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS cls FROM public.mp_agg $$, 'mp_par_cls');
+SELECT md5(forest_agg(f, y, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS cls FROM public.mp_agg_slow $$, 'mp_par_cls');
 SELECT * FROM pg_temp.parallel_run($$
-SELECT md5(forest_agg(f, label, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS txt FROM public.mp_agg $$, 'mp_par_txt');
+SELECT md5(forest_agg(f, label, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS txt FROM public.mp_agg_slow $$, 'mp_par_txt');
 SELECT * FROM pg_temp.parallel_run($$
-SELECT md5(forest_agg(f, r, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS reg FROM public.mp_agg $$, 'mp_par_reg');
+SELECT md5(forest_agg(f, r, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS reg FROM public.mp_agg_slow $$, 'mp_par_reg');
 SELECT s.cls = c.cls AS classes_same_model, s.txt = t.txt AS labels_same_model, s.reg = r.reg AS regression_same_model
 FROM mp_serial s, mp_par_cls c, mp_par_txt t, mp_par_reg r;
 -- rows that only one worker sees (a label, a feature value) reach the model
 SELECT * FROM pg_temp.parallel_run($$
 SELECT forest_agg(f, CASE WHEN i = 199999 THEN 'rare' ELSE label END, '{"n_trees": 6, "max_depth": 8, "seed": 5}') AS m
-FROM public.mp_agg $$, 'mp_par_rare');
+FROM public.mp_agg_slow $$, 'mp_par_rare');
 SELECT predict(m, ARRAY[1, 2, 3, 4]::float8[]) IS NOT NULL AS predicts,
        array_length(predict_proba(m, ARRAY[1, 2, 3, 4]::float8[]), 1) AS n_classes
 FROM mp_par_rare;
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+DROP VIEW public.mp_agg_slow;
 DROP TABLE public.mp_agg;
 
 -- ---------------------------------------------------------------------------
@@ -103,6 +109,8 @@ SELECT i, CASE WHEN i % 1000 = 0 THEN 1.0 WHEN i % 997 = 0 THEN 0.0
                ELSE ((i * 0.6180339887498949) % 1.0)::float8 END AS p
 FROM generate_series(1, 300000) i;
 ANALYZE public.mp_ec;
+CREATE VIEW public.mp_ec_slow AS   -- as mp_agg_slow above
+SELECT * FROM public.mp_ec WHERE i % 7500 <> 0 OR pg_catalog.pg_sleep(0.02) IS NOT NULL;
 SET max_parallel_workers_per_gather = 0;
 CREATE TEMP TABLE mp_ec_serial AS SELECT pg_temp.ec_state(p) AS s, expected_count(p) AS d FROM public.mp_ec;
 -- direct combine of two non-empty states (the halves of the rows)
@@ -133,9 +141,9 @@ SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table
 SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
 EXPLAIN (COSTS OFF) SELECT expected_count(p) FROM public.mp_ec;
 SELECT * FROM pg_temp.parallel_run($$
-SELECT pg_temp.ec_state(p) AS s FROM public.mp_ec $$, 'mp_ec_par_state');
+SELECT pg_temp.ec_state(p) AS s FROM public.mp_ec_slow $$, 'mp_ec_par_state');
 SELECT * FROM pg_temp.parallel_run($$
-SELECT expected_count(p) AS d FROM public.mp_ec $$, 'mp_ec_par');
+SELECT expected_count(p) AS d FROM public.mp_ec_slow $$, 'mp_ec_par');
 SELECT pg_temp.same_state(p.s, s.s) AS state_same,
        abs((q.d).expected - (s.d).expected) <= 1e-12 * (s.d).expected AS mean_same,
        abs((q.d).sd - (s.d).sd) <= 1e-12 * (s.d).sd AS sd_same,
@@ -143,4 +151,5 @@ SELECT pg_temp.same_state(p.s, s.s) AS state_same,
 FROM mp_ec_par_state p, mp_ec_par q, mp_ec_serial s;
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+DROP VIEW public.mp_ec_slow;
 DROP TABLE public.mp_ec;
