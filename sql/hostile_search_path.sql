@@ -41,6 +41,8 @@ EXCEPTION WHEN OTHERS THEN NULL; END $$;
 CREATE TEMP TABLE hostile_calls (ord serial, label text, sql text, accept text[] DEFAULT '{}');
 INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('sha256_pii', $$SELECT edupredict.sha256_pii('Ann.Lee@Example.org', 'email')$$, '{55000}'),
+('pii_key_fingerprint', $$SELECT edupredict.pii_key_fingerprint()$$, '{55000}'),
+('forget_stored_pii_keys', $$SELECT edupredict.forget_stored_pii_keys()$$, '{}'),
 ('train_forest', $$SELECT edupredict.train_forest('hostile_m', 'hostile_rows', 'y', features => ARRAY['x1', 'x2', 'cat'], n_trees => 3)$$, '{}'),
 ('deploy', $$SELECT edupredict.deploy('hostile_m0', 1)$$, '{}'),
 ('predict(name, row)', $$SELECT edupredict.predict('hostile_m0', r) FROM hostile_rows r$$, '{}'),
@@ -53,6 +55,8 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('evaluate', $$SELECT * FROM edupredict.evaluate('hostile_m0', 'hostile_rows')$$, '{}'),
 ('forest_agg(float8)', $$SELECT edupredict.forest_agg(ARRAY[x1, x2], t, '{"n_trees": 2}') FROM hostile_rows$$, '{}'),
 ('forest_agg(text)', $$SELECT edupredict.forest_agg(ARRAY[x1, x2], cat, '{"n_trees": 2}') FROM hostile_rows$$, '{}'),
+('boost_agg(float8)', $$SELECT edupredict.boost_agg(ARRAY[x1, x2], t, '{"n_rounds": 3}') FROM hostile_rows$$, '{}'),
+('boost_agg(text)', $$SELECT edupredict.boost_agg(ARRAY[x1, x2], cat, '{"n_rounds": 3}') FROM hostile_rows$$, '{}'),
 ('predict(bytea, float8[])', $$SELECT edupredict.predict(m, ARRAY[1, 2]::float8[]) FROM hostile_model$$, '{}'),
 ('predict_proba(bytea, float8[])', $$SELECT edupredict.predict_proba(edupredict.forest_agg(ARRAY[x1, x2], cat, '{"n_trees": 2}'), ARRAY[1, 2]::float8[]) FROM hostile_rows$$, '{}'),
 ('balanced_spectral_cluster(k)', $$SELECT edupredict.balanced_spectral_cluster(geom, 4) OVER () FROM hostile_pts$$, '{}'),
