@@ -20,6 +20,7 @@ OBJS = \
 	src/forest_sql.o \
 	src/model_rows.o \
 	src/model_registry.o \
+	src/model_registry_sql.o \
 	src/model_evaluate.o \
 	src/forest_agg.o \
 	src/spectral.o \

@@ -38,6 +38,11 @@ fi
 echo "==> pg_regress and pgTAP (cluster with edupredict preloaded)"
 scripts/with_cluster.sh scripts/run_tests.sh "$pattern" "$results/summary" || true
 
+if [ -z "$pattern" ] || [[ isolation == *"$pattern"* ]] || compgen -G "test/isolation/specs/*${pattern}*.spec" >/dev/null; then
+  echo "==> isolation tests (concurrent sessions)"
+  scripts/with_cluster.sh scripts/run_isolation.sh "$pattern" "$results/summary" || true
+fi
+
 if [ -z "$pattern" ] || [[ log == *"$pattern"* ]]; then
   echo "==> PII key kept out of the server log"
   scripts/with_cluster.sh scripts/run_log_test.sh "$results/summary" || true

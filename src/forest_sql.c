@@ -40,6 +40,7 @@
 
 #include "edupredict.h"
 #include "ensemble_pg.h"
+#include "model_registry_sql.h"
 
 /*
  * Train with edupredict.forest_threads threads.  With more than one, the
@@ -461,9 +462,11 @@ train_forest(PG_FUNCTION_ARGS)
 	size_t		mlen;
 	bytea	   *mb;
 	Datum		result;
+	int32		version;
 
 	INSTR_TIME_SET_CURRENT(t_start);
 	ReadArgs(fcinfo, &a);
+	version = ens_registry_reserve(a.model_name);
 
 	/* ---- resolve columns ---- */
 	rel = relation_open(a.relid, AccessShareLock);
@@ -907,10 +910,10 @@ train_forest(PG_FUNCTION_ARGS)
 	mb = (bytea *) mbytes;
 	SET_VARSIZE(mb, mlen + VARHDRSZ);
 	{
-		Oid			argtypes[10] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-		JSONBOID, JSONBOID, INT8OID, FLOAT8OID, BYTEAOID};
-		Datum		values[10];
-		char		nulls[10] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+		Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+		JSONBOID, JSONBOID, INT8OID, FLOAT8OID, BYTEAOID, INT4OID};
+		Datum		values[11];
+		char		nulls[11] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 		const char **fnames = palloc(sizeof(char *) * p);
 		uint32_t   *flens = palloc(sizeof(uint32_t) * p);
 		int			ret;
@@ -942,17 +945,15 @@ train_forest(PG_FUNCTION_ARGS)
 		values[7] = Int64GetDatum((int64) n);
 		values[8] = Float8GetDatum(secs);
 		values[9] = PointerGetDatum(mb);
+		values[10] = Int32GetDatum(version);
 
 		MemoryContextDelete(train_cxt);
 
-		ret = SPI_execute("LOCK TABLE edupredict.models IN SHARE ROW EXCLUSIVE MODE", false, 0);
-		if (ret != SPI_OK_UTILITY)
-			elog(ERROR, "could not lock edupredict.models: %s", SPI_result_code_string(ret));
+		/* the version was reserved (and the name locked) before training */
 		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, task, target, features, classes, "
 						   "params, metrics, n_rows, train_seconds, model) "
-						   "SELECT $1, coalesce(max(m.version), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10 "
-						   "FROM edupredict.models m WHERE m.name = $1 RETURNING id",
-						   10, argtypes);
+						   "VALUES ($1, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+						   11, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "could not prepare the registry insert: %s", SPI_result_code_string(SPI_result));
 
@@ -961,8 +962,8 @@ train_forest(PG_FUNCTION_ARGS)
 		 * folds constant parameters into the plan and copies the value on the
 		 * way (twice), which would triple the peak memory for a large model.
 		 */
-		pl = makeParamList(10);
-		for (i = 0; i < 10; i++)
+		pl = makeParamList(11);
+		for (i = 0; i < 11; i++)
 		{
 			pl->params[i].ptype = argtypes[i];
 			pl->params[i].value = values[i];
