@@ -184,6 +184,14 @@ SELECT q, regress_reg.try(q) FROM (VALUES
   ($$SELECT edupredict.grant_model('regress_m', NULL)$$),
   ($$SELECT edupredict.grant_model('regress_nobody', 'public')$$),
   ($$SELECT edupredict.revoke_model('regress_nobody', 'public')$$)) t(q);
+-- 'public' in any case means PUBLIC, so a role spelt that way cannot be named
+RESET ROLE;
+CREATE ROLE "Public";
+SET ROLE regress_reg_alice;
+SELECT regress_reg.try($$SELECT edupredict.grant_model('regress_m', 'Public')$$);
+RESET ROLE;
+DROP ROLE "Public";
+SET ROLE regress_reg_alice;
 -- a 200-byte name is fine
 SELECT edupredict.model_reserve(repeat('é', 100)) AS version;
 SELECT edupredict.drop_model(repeat('é', 100)) AS dropped;
@@ -224,8 +232,17 @@ SELECT edupredict.grant_model('regress_dave', 'regress_reg_alice'), edupredict.r
 SELECT edupredict.drop_model('regress_dave') AS dropped;
 RESET ROLE;
 
--- superusers see everything; clean up
+-- superusers see everything, and may hand a name to another role: models
+-- and grants follow
 SELECT name, owner FROM edupredict.model_names WHERE name LIKE 'regress\_%' ORDER BY 1;
+SELECT edupredict.grant_model('regress_team_m', 'regress_reg_bob');
+UPDATE edupredict.model_names SET owner = 'regress_reg_dave' WHERE name = 'regress_team_m';
+SELECT DISTINCT owner FROM edupredict.models WHERE name = 'regress_team_m';
+SELECT owner, grantee FROM edupredict.model_grants WHERE name = 'regress_team_m';
+SET ROLE regress_reg_dave;
+SELECT version, deployed FROM edupredict.deploy('regress_team_m', 2);
+RESET ROLE;
+-- clean up
 SELECT edupredict.drop_model(name) FROM edupredict.model_names WHERE name LIKE 'regress\_%' ORDER BY name;
 SET client_min_messages = warning;
 DROP SCHEMA regress_reg CASCADE;

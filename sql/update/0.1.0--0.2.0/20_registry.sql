@@ -446,7 +446,7 @@ BEGIN
     IF pg_catalog.lower(role) OPERATOR(pg_catalog.=) 'public' THEN
         IF g IS NOT NULL THEN
             RAISE EXCEPTION 'role name "%" is ambiguous: a role of that name exists', role
-                USING ERRCODE = '42P09', HINT = 'Rename that role; ''public'' means every role here.';
+                USING ERRCODE = '22023', HINT = 'Rename that role; ''public'' means every role here.';
         END IF;
         RETURN NULL;
     END IF;
