@@ -30,6 +30,7 @@ OBJS = \
 	src/model_rows.o \
 	src/model_registry.o \
 	src/model_predict.o \
+	src/model_registry_sql.o \
 	src/model_evaluate.o \
 	src/model_agg.o \
 	src/boost_learner.o \

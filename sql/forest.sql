@@ -18,7 +18,7 @@ SELECT name, version, task, target, array_length(features, 1) AS n_features, cla
        (metrics->>'accuracy')::float8 BETWEEN 0.74 AND 0.80 AS accuracy_ok,
        (metrics->>'roc_auc')::float8 BETWEEN 0.86 AND 0.90 AS auc_ok,
        params->>'n_trees' AS n_trees, params->>'mtry' AS mtry, deployed,
-       octet_length(model) > 1000 AS has_model, train_seconds >= 0 AS timed
+       model_bytes > 1000 AS has_model, train_seconds >= 0 AS timed
 FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_trees => 30);
 
 -- predict with a whole row: extra columns (student_id) are ignored

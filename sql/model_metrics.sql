@@ -241,7 +241,8 @@ FROM mm_cmp GROUP BY model ORDER BY model;
 -- ---------------------------------------------------------------------------
 -- Metrics stored at training time (held-out rows).  The held-out rows are
 -- recovered from the model itself: a categorical feature holding a unique
--- tag per row has a codebook of the training rows' tags only, stored as
+-- tag per row has a codebook of the training rows' tags only, stored (with
+-- keep_category_names; by default a model keeps only keyed hashes) as
 -- plain bytes in the model.
 CREATE TEMP TABLE mm_split AS
 SELECT format('tag:%s;', lpad(i::text, 3, '0')) AS tag, (i % 20)::float8 AS x1, ((i * 7) % 11)::float8 AS x2,
@@ -251,11 +252,11 @@ CREATE FUNCTION pg_temp.held_out(model text) RETURNS SETOF mm_split LANGUAGE sql
 SELECT s.* FROM mm_split s
 WHERE position(convert_to(s.tag, 'UTF8') IN (SELECT m.model FROM edupredict.models m WHERE m.name = held_out.model)) = 0 $$;
 SELECT n_rows, (metrics->>'n_train')::int AS n_train, (metrics->>'n_test')::int AS n_test
-FROM train_forest('mm_split2', 'mm_split', 'y2', ARRAY['tag', 'x1', 'x2'], n_trees => 6, test_fraction => 0.25);
+FROM train_forest('mm_split2', 'mm_split', 'y2', ARRAY['tag', 'x1', 'x2'], n_trees => 6, test_fraction => 0.25, keep_category_names => true);
 SELECT n_rows, (metrics->>'n_train')::int AS n_train, (metrics->>'n_test')::int AS n_test
-FROM train_forest('mm_split3', 'mm_split', 'y3', ARRAY['tag', 'x1', 'x2'], n_trees => 6, test_fraction => 0.25);
+FROM train_forest('mm_split3', 'mm_split', 'y3', ARRAY['tag', 'x1', 'x2'], n_trees => 6, test_fraction => 0.25, keep_category_names => true);
 SELECT n_rows, (metrics->>'n_train')::int AS n_train, (metrics->>'n_test')::int AS n_test
-FROM train_forest('mm_splitr', 'mm_split', 'yr', ARRAY['tag', 'x1', 'x2'], n_trees => 6, test_fraction => 0.25);
+FROM train_forest('mm_splitr', 'mm_split', 'yr', ARRAY['tag', 'x1', 'x2'], n_trees => 6, test_fraction => 0.25, keep_category_names => true);
 CREATE TEMP TABLE mm_held2 AS SELECT * FROM pg_temp.held_out('mm_split2');
 CREATE TEMP TABLE mm_held3 AS SELECT * FROM pg_temp.held_out('mm_split3');
 CREATE TEMP TABLE mm_heldr AS SELECT * FROM pg_temp.held_out('mm_splitr');

@@ -22,7 +22,7 @@ FROM generate_series(1, 1500) i;
 -- the model through the split)
 CREATE FUNCTION pg_temp.train(model text, target text, s bigint) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
-  m edupredict.models;
+  m edupredict.model_list;
   tf float8 := CASE WHEN target = 'y0' THEN 0 ELSE 0.2 END;
 BEGIN
   target := rtrim(target, '0');
@@ -33,7 +33,7 @@ BEGIN
     m := edupredict.train_forest(model, 'pg_temp.ms_rows', target, ARRAY['a', 'b', 'colour'], n_trees => 12,
                                  test_fraction => tf, seed => s);
   END IF;
-  RETURN md5(m.model);
+  RETURN (SELECT md5(x.model) FROM edupredict.models x WHERE x.id = m.id);
 END $$;
 
 -- every (target, seed) trained three times: twice with 2 threads, once with 1

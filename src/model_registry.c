@@ -99,7 +99,7 @@ NoSuchModel(const char *name, int32 version)
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
 			 errmsg("model \"%s\" does not exist", name),
-			 errhint("Train it with edupredict.train_forest() or check edupredict.model_list.")));
+			 errhint("Train it with edupredict.train_forest(), or ask its owner to share it with edupredict.grant_model(); edupredict.model_list lists the models you can use.")));
 }
 
 /* the registry row to use: a version, or the deployed one, else the newest */

@@ -26,6 +26,7 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 
+#include "model_registry_sql.h"
 #include "model_train.h"
 
 /* Arguments every train_* function has, whatever the learner. */
@@ -464,10 +465,10 @@ MakeTextArray(const char **s, const uint32_t *len, int n)
 Datum
 ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 version)
 {
-	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+	Oid			argtypes[12] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
 	JSONBOID, JSONBOID, INT8OID, FLOAT8OID, BYTEAOID, TEXTOID};
-	Datum		values[11];
-	bool		nulls[11] = {false};
+	Datum		values[12];
+	bool		nulls[12] = {false};
 	const char **fnames = palloc(sizeof(char *) * rr->p);
 	uint32_t   *flens = palloc(sizeof(uint32_t) * rr->p);
 	SPIPlanPtr	plan;
@@ -500,28 +501,20 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
 	values[9] = PointerGetDatum(rr->model);
 	values[10] = CStringGetTextDatum(rr->algorithm);
 
+	/* the version was reserved, and the name locked, before training */
+	argtypes[nparams] = INT4OID;
+	values[nparams] = Int32GetDatum(version);
+	nparams++;
 	if (mode == ENS_REGISTRY_LEGACY)
-	{
-		ret = SPI_execute("LOCK TABLE edupredict.models IN SHARE ROW EXCLUSIVE MODE", false, 0);
-		if (ret != SPI_OK_UTILITY)
-			elog(ERROR, "could not lock edupredict.models: %s", SPI_result_code_string(ret));
-		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, task, target, features, classes, "
-						   "params, metrics, n_rows, train_seconds, model) "
-						   "SELECT $1, COALESCE(pg_catalog.max(m.version), 0) OPERATOR(pg_catalog.+) 1, "
-						   "$2, $3, $4, $5, $6, $7, $8, $9, $10 "
-						   "FROM edupredict.models m WHERE m.name OPERATOR(pg_catalog.=) $1 RETURNING id",
-						   10, argtypes);
-	}
+		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, task, target, features, "
+						   "classes, params, metrics, n_rows, train_seconds, model) "
+						   "VALUES ($1, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+						   nparams, argtypes);
 	else
-	{
-		argtypes[nparams] = INT4OID;
-		values[nparams] = Int32GetDatum(version);
-		nparams++;
 		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, algorithm, task, target, "
 						   "features, classes, params, metrics, n_rows, train_seconds, model) "
 						   "VALUES ($1, $12, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
 						   nparams, argtypes);
-	}
 	if (plan == NULL)
 		elog(ERROR, "could not prepare the registry insert: %s", SPI_result_code_string(SPI_result));
 
@@ -557,22 +550,6 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not read back the new model: %s", SPI_result_code_string(ret));
 	return PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc));
-}
-
-/* Reserve the next version: rights, the per-name lock, 40001 under RR. */
-int32
-ens_registry_reserve(const char *model_name)
-{
-	Oid			at[1] = {TEXTOID};
-	Datum		av[1];
-	bool		isnull;
-	int			ret;
-
-	av[0] = CStringGetTextDatum(model_name);
-	ret = SPI_execute_with_args("SELECT edupredict.model_reserve($1)", 1, at, av, NULL, false, 1);
-	if (ret != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not reserve a model version: %s", SPI_result_code_string(ret));
-	return DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /* ---------- the pipeline ---------- */
@@ -650,8 +627,8 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 		l->check(params, task_req, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (mode == ENS_REGISTRY_CURRENT)
-		version = ens_registry_reserve(a.model_name);
+	/* rights and the per-name lock before any row is read (40001 under RR) */
+	version = ens_registry_reserve(a.model_name);
 
 	ens_relation_open(&rel, a.relid);
 	ResolveColumns(&rel, &a, &cols);

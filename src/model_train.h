@@ -157,8 +157,6 @@ typedef struct EnsRegistryRow
 	bytea	   *model;
 } EnsRegistryRow;
 
-/* SPI connected: the version to write (checks rights, locks the name) */
-extern int32 ens_registry_reserve(const char *model_name);
 /* SPI connected: insert the row; returns it (models or model_list row) */
 extern Datum ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 version);
 

@@ -58,3 +58,22 @@ AS 'MODULE_PATHNAME', 'model_evaluate'
 LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 20;
 COMMENT ON FUNCTION edupredict.evaluate(text, regclass, int) IS
 'metrics of one version of a registry model on a relation holding its features and target';
+
+-- train_forest: the registry row it returns no longer carries the model
+-- bytes (edupredict.model_list), and text features keep a hashed codebook
+-- unless keep_category_names.  A new C symbol: 0.1.0's train_forest stays
+-- in the library for databases not yet updated.
+DROP FUNCTION edupredict.train_forest(text, regclass, text, text[], text, int, int, int, float8, text, float8, float8, bigint);
+CREATE FUNCTION edupredict.train_forest(
+    model_name text, relation regclass, target text, features text[] DEFAULT NULL,
+    task text DEFAULT 'auto', n_trees int DEFAULT 100, max_depth int DEFAULT NULL,
+    min_samples_leaf int DEFAULT 1, max_features float8 DEFAULT NULL,
+    class_weight text DEFAULT NULL, sample_fraction float8 DEFAULT 1.0,
+    test_fraction float8 DEFAULT 0.2, seed bigint DEFAULT 42,
+    keep_category_names boolean DEFAULT false)
+RETURNS edupredict.model_list
+AS 'MODULE_PATHNAME', 'model_train_forest'
+LANGUAGE C VOLATILE PARALLEL UNSAFE COST 100000
+SET synchronize_seqscans = off;
+COMMENT ON FUNCTION edupredict.train_forest(text, regclass, text, text[], text, int, int, int, float8, text, float8, float8, bigint, boolean) IS
+'trains a random forest on a relation and writes it as a new version into edupredict.models; returns the new registry row without the model bytes';

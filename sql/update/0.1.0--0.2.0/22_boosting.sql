@@ -3,6 +3,22 @@
 -- learner of the shared pipeline, with the same registry, prediction,
 -- evaluation and aggregate form as the forest.
 
+CREATE FUNCTION edupredict.train_boosting(
+    model_name text, relation regclass, target text, features text[] DEFAULT NULL,
+    task text DEFAULT 'auto', n_rounds int DEFAULT 300, learning_rate float8 DEFAULT 0.1,
+    max_depth int DEFAULT 6, max_leaves int DEFAULT NULL, min_child_weight float8 DEFAULT 1,
+    l2 float8 DEFAULT 1, subsample float8 DEFAULT 1, colsample float8 DEFAULT 1,
+    early_stopping_rounds int DEFAULT NULL, class_weight text DEFAULT NULL,
+    loss text DEFAULT NULL, huber_delta float8 DEFAULT 1.0,
+    validation_fraction float8 DEFAULT NULL, test_fraction float8 DEFAULT 0.2,
+    seed bigint DEFAULT 42, keep_category_names boolean DEFAULT false)
+RETURNS edupredict.model_list
+AS 'MODULE_PATHNAME', 'model_train_boosting'
+LANGUAGE C VOLATILE PARALLEL UNSAFE COST 100000
+SET synchronize_seqscans = off;
+COMMENT ON FUNCTION edupredict.train_boosting(text, regclass, text, text[], text, int, float8, int, int, float8, float8, float8, float8, int, text, text, float8, float8, float8, bigint, boolean) IS
+'trains gradient-boosted trees on a relation and writes them as a new version into edupredict.models; returns the new registry row without the model bytes';
+
 CREATE FUNCTION edupredict.boost_agg_final(internal)
 RETURNS bytea AS 'MODULE_PATHNAME', 'boost_agg_final'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
