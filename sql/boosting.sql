@@ -1,0 +1,132 @@
+SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE; RESET client_min_messages;
+SET search_path = edupredict, public;
+SET client_min_messages = warning;
+\i data/uci_student_dropout/load.sql
+RESET client_min_messages;
+
+-- UCI dropout, 3 classes (softmax), the forest's split.  Quality bands from
+-- XGBoost 1.7 (hist, the same rounds, depth, rate, l2 and child weight) on
+-- stratified 80/20 splits with seeds 1-5: accuracy 0.769-0.791, macro AUC
+-- 0.889-0.898; the bands allow 0.01 around that, plus this split's luck.
+SELECT name, version, algorithm, task, classes, n_rows,
+       (metrics->>'n_train')::int AS n_train, (metrics->>'n_test')::int AS n_test,
+       (metrics->>'accuracy')::float8 BETWEEN 0.76 AND 0.80 AS accuracy_ok,
+       (metrics->>'roc_auc')::float8 BETWEEN 0.88 AND 0.92 AS auc_ok,
+       params->>'loss' AS loss, (metrics->>'rounds_kept')::int AS rounds, model_bytes > 10000 AS has_trees
+FROM train_boosting('bt_dropout', 'edupredict_data.student_features', 'target', n_rounds => 100, max_depth => 4);
+SELECT algorithm, deployed FROM model_list WHERE name = 'bt_dropout';
+-- predictions: probabilities sum to 1, predict() is their argmax, and
+-- evaluate() on the whole table agrees with predict()
+SELECT bool_and(abs((SELECT sum(x) FROM unnest(predict_proba('bt_dropout', s)) x) - 1) <= 1e-12) AS sums_to_1,
+       bool_and(predict('bt_dropout', s) = (model_classes('bt_dropout'))[
+         (SELECT i FROM unnest(predict_proba('bt_dropout', s)) WITH ORDINALITY u(x, i) ORDER BY x DESC, i LIMIT 1)]) AS argmax
+FROM edupredict_data.student_features s;
+SELECT (SELECT value FROM evaluate('bt_dropout', 'edupredict_data.student_features') WHERE metric = 'accuracy')
+     = (SELECT avg((predict('bt_dropout', s) = s.target)::int)::float8 FROM edupredict_data.student_features s) AS evaluate_agrees;
+-- importance: gain per feature summing to 1, with split counts
+SELECT count(*) AS features, abs(sum(importance) - 1) <= 1e-9 AS sums_to_1, sum(splits) > 100 AS many_splits
+FROM feature_importance('bt_dropout', NULL);
+SELECT feature FROM feature_importance('bt_dropout', NULL) LIMIT 1;
+
+-- generated data: missing values, a text feature, every loss
+CREATE TABLE bt_rows AS
+SELECT i,
+       CASE WHEN i % 9 = 0 THEN NULL ELSE (i % 50)::float8 END AS x,
+       (ARRAY['north', 'south', 'east', 'west'])[1 + (i * 7) % 4] AS side,
+       ((i * 13) % 17)::float8 AS z,
+       CASE WHEN i % 9 = 0 THEN 'missing' WHEN (i % 50) >= 25 THEN 'high' ELSE 'low' END AS y3,
+       ((i % 50) >= 25 OR (i * 7) % 4 = 0)::int AS yb,
+       CASE WHEN i % 9 = 0 THEN 0 ELSE (i % 50)::float8 END * 2 + CASE WHEN (i * 7) % 4 = 1 THEN 30 ELSE 0 END
+         + ((i * 31) % 7) / 10.0 AS yr
+FROM generate_series(1, 3000) i;
+-- the missing rows get their own class: the learnt default direction finds them
+SELECT params->>'loss' AS loss, (metrics->>'accuracy')::float8 >= 0.99 AS accurate
+FROM train_boosting('bt_multi', 'bt_rows', 'y3', ARRAY['x', 'side', 'z'], n_rounds => 40, seed => 3);
+SELECT predict('bt_multi', r) AS missing_x FROM (SELECT NULL::float8 AS x, 'north' AS side, 1.0::float8 AS z) r;
+-- binary: the text feature decides a quarter of the positives
+SELECT params->>'loss' AS loss, (metrics->>'accuracy')::float8 >= 0.99 AS accurate
+FROM train_boosting('bt_bin', 'bt_rows', 'yb', ARRAY['x', 'side'], n_rounds => 60, seed => 3);
+SELECT model_classes('bt_bin');
+SELECT predict('bt_bin', r) AS north_low_x FROM (SELECT 3.0::float8 AS x, 'north' AS side) r;
+-- regression with each loss
+SELECT params->>'loss' AS loss, (metrics->>'r2')::float8 > 0.99 AS r2_ok
+FROM train_boosting('bt_sq', 'bt_rows', 'yr', ARRAY['x', 'side', 'z'], n_rounds => 100, loss => 'squared');
+SELECT params->>'loss' AS loss, (metrics->>'r2')::float8 > 0.95 AS r2_ok
+FROM train_boosting('bt_abs', 'bt_rows', 'yr', ARRAY['x', 'side', 'z'], n_rounds => 100, loss => 'absolute', learning_rate => 0.3);
+SELECT params->>'loss' AS loss, (params->>'huber_delta')::float8 AS delta, (metrics->>'r2')::float8 > 0.99 AS r2_ok
+FROM train_boosting('bt_hub', 'bt_rows', 'yr', ARRAY['x', 'side', 'z'], loss => 'huber', huber_delta => 5);
+-- x = 15 on the east side: y = 30 + noise in [0, 0.6]
+SELECT abs(predict('bt_sq', r)::float8 - 30.3) < 0.5 AS close_to_30
+FROM (SELECT 15.0::float8 AS x, 'east' AS side, 3.0::float8 AS z) r;
+
+-- early stopping: validation rows taken from the training rows, the best
+-- round kept, the curve stored
+SELECT (params->>'validation_fraction')::float8 AS validation_fraction,
+       (metrics->>'rounds_run')::int < 500 AS stopped_early,
+       (metrics->>'rounds_kept')::int = (metrics->>'best_round')::int AS kept_best,
+       jsonb_array_length(metrics->'validation_curve') = (metrics->>'rounds_run')::int AS curve_per_round,
+       metrics->>'validation_metric' AS metric,
+       (metrics->>'rounds_run')::int - (metrics->>'best_round')::int = 10 AS patience
+FROM train_boosting('bt_es', 'bt_rows', 'yr', ARRAY['x', 'side', 'z'], n_rounds => 500, learning_rate => 0.3,
+                    early_stopping_rounds => 10);
+
+-- determinism: the same call gives the same bytes, with one thread or two,
+-- and the rows' physical order does not matter
+SET edupredict.forest_threads = 1;
+SELECT version FROM train_boosting('bt_det', 'bt_rows', 'y3', ARRAY['x', 'side', 'z'], n_rounds => 20, subsample => 0.7, colsample => 0.7);
+SET edupredict.forest_threads = 2;
+SELECT version FROM train_boosting('bt_det', 'bt_rows', 'y3', ARRAY['x', 'side', 'z'], n_rounds => 20, subsample => 0.7, colsample => 0.7);
+CREATE TABLE bt_rows_rev AS SELECT * FROM bt_rows ORDER BY i DESC;
+SELECT version FROM train_boosting('bt_det', 'bt_rows_rev', 'y3', ARRAY['x', 'side', 'z'], n_rounds => 20, subsample => 0.7, colsample => 0.7);
+SELECT version FROM train_boosting('bt_det', 'bt_rows', 'y3', ARRAY['x', 'side', 'z'], n_rounds => 20, subsample => 0.7, colsample => 0.7, seed => 7);
+SELECT count(DISTINCT model) FILTER (WHERE version <= 3) AS models_of_seed_42,
+       count(DISTINCT model) AS models_of_both_seeds
+FROM models WHERE name = 'bt_det';
+RESET edupredict.forest_threads;
+
+-- boost_agg: the same model whatever the plan (rows are combined, then put
+-- in their canonical order)
+CREATE TABLE bt_agg AS SELECT i, ARRAY[x, z]::float8[] AS f, yb::float8 AS y, y3 FROM bt_rows;
+ALTER TABLE bt_agg SET (parallel_workers = 2);
+SELECT md5(boost_agg(f, y, '{"n_rounds": 20, "seed": 3}')) AS serial_md5 FROM bt_agg \gset
+SELECT md5(boost_agg(f, y, '{"n_rounds": 20, "seed": 3}' ORDER BY i DESC)) = :'serial_md5' AS order_free FROM bt_agg;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT boost_agg(f, y, '{"n_rounds": 20, "seed": 3}') FROM bt_agg;
+SELECT md5(boost_agg(f, y, '{"n_rounds": 20, "seed": 3}')) = :'serial_md5' AS parallel_same FROM bt_agg;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+SELECT predict(m, ARRAY[40, 1]::float8[]) AS high_x, predict(m, ARRAY[3, 1]::float8[]) AS low_x,
+       array_length(predict_proba(m, ARRAY[3, 1]::float8[]), 1) AS n_classes
+FROM (SELECT boost_agg(f, y, '{"n_rounds": 30}') AS m FROM bt_agg) q;
+SELECT predict(m, ARRAY[40, 1]::float8[]) AS text_labels
+FROM (SELECT boost_agg(f, y3, '{"n_rounds": 30, "feature_names": ["x", "z"]}') AS m FROM bt_agg) q;
+
+-- errors: clear 22023 naming the argument, limits 54000
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', n_rounds => 0);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', learning_rate => 0);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', learning_rate => 'NaN');
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', max_depth => NULL);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', subsample => 1.5);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', colsample => 0);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', l2 => -1);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', min_child_weight => -1);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', early_stopping_rounds => 0);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', class_weight => 'even');
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', loss => 'hinge');
+SELECT train_boosting('bt_e', 'bt_rows', 'yr', loss => 'logistic', task => 'regression');
+SELECT train_boosting('bt_e', 'bt_rows', 'y3', loss => 'squared');
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', validation_fraction => 1);
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', huber_delta => 0, loss => 'huber', task => 'regression');
+SELECT train_boosting('bt_e', 'bt_rows', 'yb', n_rounds => 100000);
+SELECT boost_agg(f, y, '{"n_trees": 5}') FROM bt_agg;
+SELECT boost_agg(f, y, '{"learning_rate": "fast"}') FROM bt_agg;
+SELECT boost_agg(f, y3, '{"task": "regression"}') FROM bt_agg;
+-- non-finite regression targets are refused, naming the column and a row
+CREATE TABLE bt_inf AS SELECT i::float8 AS x, CASE WHEN i = 17 THEN 'Infinity'::float8 ELSE i::float8 END AS y
+FROM generate_series(1, 50) i;
+SELECT train_boosting('bt_e', 'bt_inf', 'y', task => 'regression');
+SELECT boost_agg(ARRAY[x], y, '{"task": "regression"}') FROM bt_inf;
+
+SELECT drop_model(n) FROM unnest(ARRAY['bt_dropout', 'bt_multi', 'bt_bin', 'bt_sq', 'bt_abs', 'bt_hub', 'bt_es', 'bt_det']) n;
+DROP TABLE bt_rows, bt_rows_rev, bt_agg, bt_inf;
