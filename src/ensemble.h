@@ -150,7 +150,9 @@ typedef struct EnsFeature
 	 */
 	bool		hashed;
 	uint64_t	salt[2];
-	uint64_t   *cat_hash;
+	uint64_t   *cat_hash;		/* by code (categories in byte order) */
+	uint64_t   *hash_sorted;	/* lookup index: hashes sorted, */
+	uint8_t    *hash_code;		/* and the code of each */
 } EnsFeature;
 
 typedef struct EnsModel
@@ -228,6 +230,7 @@ extern const char *ens_dict_get(const EnsDict *d, uint32_t id,
 extern void ens_dict_free(EnsDict *d);
 extern int	ens_bytes_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen);
 extern int64_t ens_category_code(const EnsFeature *f, const char *s, uint32_t len);
+extern bool ens_hash_index(EnsFeature *f, uint64_t *sorted, uint8_t *codes);
 
 /*
  * Bins all n rows; numeric edges come from edge_rows only (the training

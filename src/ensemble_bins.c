@@ -382,9 +382,9 @@ ens_category_code(const EnsFeature *f, const char *s, uint32_t len)
 		{
 			uint32_t	mid = (lo + hi) >> 1;
 
-			if (f->cat_hash[mid] == h)
-				return mid;
-			if (f->cat_hash[mid] < h)
+			if (f->hash_sorted[mid] == h)
+				return f->hash_code[mid];
+			if (f->hash_sorted[mid] < h)
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -404,6 +404,36 @@ ens_category_code(const EnsFeature *f, const char *s, uint32_t len)
 			hi = mid;
 	}
 	return -1;
+}
+
+/*
+ * The lookup index of a hashed codebook: its hashes sorted, with the code of
+ * each (sorted and codes hold n_bins).  False if two categories share a hash.
+ */
+bool
+ens_hash_index(EnsFeature *f, uint64_t *sorted, uint8_t *codes)
+{
+	uint32_t	i,
+				j;
+
+	for (i = 0; i < f->n_bins; i++)
+	{
+		uint64_t	h = f->cat_hash[i];
+
+		for (j = i; j > 0 && sorted[j - 1] > h; j--)
+		{
+			sorted[j] = sorted[j - 1];
+			codes[j] = codes[j - 1];
+		}
+		sorted[j] = h;
+		codes[j] = (uint8_t) i;
+	}
+	for (i = 1; i < f->n_bins; i++)
+		if (sorted[i] == sorted[i - 1])
+			return false;
+	f->hash_sorted = sorted;
+	f->hash_code = codes;
+	return true;
 }
 
 /* ---------- string dictionary (open addressing, FNV-1a) ---------- */

@@ -14,7 +14,8 @@
  *            u32 n_bins | numeric: (n_bins-1) x f64 edges
  *                       | categorical, flags 0: n_bins x { u32 len bytes }
  *                       | categorical, flags 1 (hashed): u64 salt[2] |
- *                         n_bins x u64 SipHash(salt, value), increasing }
+ *                         n_bins x u64 SipHash(salt, value), distinct, in
+ *                         code order (the categories' byte order) }
  *   classes  n_classes x { u32 len bytes }
  *   import.  n_features x f64
  *   trees    n_trees x { u32 n_nodes u32 n_cats u32 n_leaves |

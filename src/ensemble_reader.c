@@ -143,6 +143,8 @@ typedef struct Fill
 	const char **catp;
 	uint32_t   *catl;
 	uint64_t   *hashes;
+	uint64_t   *hash_sorted;
+	uint8_t    *hash_code;
 	char	   *str;
 } Fill;
 
@@ -339,8 +341,7 @@ ParseHashes(Parser *ps, uint32_t f, uint32_t nb)
 	Reader	   *r = &ps->r;
 	EnsFeature *F = ps->m ? &ps->m->features[f] : NULL;
 	uint64_t	salt[2],
-				h = 0,
-				prev = 0;
+				h = 0;
 	uint32_t	i;
 
 	if (!R64(r, &salt[0]) || !R64(r, &salt[1]) || !Need(r, (size_t) nb * 8))
@@ -355,13 +356,18 @@ ParseHashes(Parser *ps, uint32_t f, uint32_t nb)
 	for (i = 0; i < nb; i++)
 	{
 		(void) R64(r, &h);
-		if (i > 0 && !(h > prev))
-			FAIL(ENS_ECORRUPT, "feature %u: category hashes are not increasing", f);
-		prev = h;
 		if (F)
 			*ps->fl->hashes++ = h;
 	}
 	ps->c.cat_hashes += nb;
+	/* distinct hashes, checked while building the lookup index (second pass) */
+	if (F)
+	{
+		if (!ens_hash_index(F, ps->fl->hash_sorted, ps->fl->hash_code))
+			FAIL(ENS_ECORRUPT, "feature %u: two categories share a hash", f);
+		ps->fl->hash_sorted += nb;
+		ps->fl->hash_code += nb;
+	}
 	return ENS_OK;
 }
 
@@ -701,7 +707,7 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	Parser		ps;
 	Counts		c;
 	EnsStatus	rc;
-	size_t		off[18],
+	size_t		off[20],
 				total = 0;
 	uint8_t    *block;
 	EnsModel   *m;
@@ -737,7 +743,9 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	PLACE((size_t) c.leafv * sizeof(float));	/* 13 */
 	PLACE((size_t) c.cat_hashes * sizeof(uint64_t));	/* 14 */
 	PLACE((size_t) c.n_outputs * sizeof(double));	/* 15 */
-	PLACE((size_t) c.str_bytes);	/* 16 */
+	PLACE((size_t) c.cat_hashes * sizeof(uint64_t));	/* 16 */
+	PLACE((size_t) c.cat_hashes);	/* 17 */
+	PLACE((size_t) c.str_bytes);	/* 18 */
 #undef PLACE
 
 	block = al->alloc(al->ctx, total);
@@ -765,7 +773,9 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	fl.catp = (const char **) (block + off[3]);
 	fl.catl = (uint32_t *) (block + off[4]);
 	fl.hashes = (uint64_t *) (block + off[14]);
-	fl.str = (char *) (block + off[16]);
+	fl.hash_sorted = (uint64_t *) (block + off[16]);
+	fl.hash_code = (uint8_t *) (block + off[17]);
+	fl.str = (char *) (block + off[18]);
 
 	memset(&ps, 0, sizeof(ps));
 	ps.detail = detail;

@@ -343,18 +343,10 @@ CmpCatByBytes(const void *a, const void *b)
  * frequent there); every other category becomes missing, as an unseen one
  * does at prediction.
  */
-static int
-CmpCatByHash(const void *a, const void *b)
-{
-	const CatOrder *x = a,
-			   *y = b;
-
-	return x->hash < y->hash ? -1 : (x->hash > y->hash);
-}
-
 /*
- * The codebook as keyed hashes, sorted: prediction still matches categories,
- * the model bytes hold no category text.  The salt comes from the rows'
+ * The codebook as keyed hashes, in the categories' byte order (so codes are
+ * what they are with names): prediction still matches categories, and the
+ * model bytes hold no category text.  The salt comes from the rows'
  * fingerprint and the seed (deterministic, and not guessable without the
  * data); on the rare collision the next salt is tried.
  */
@@ -364,26 +356,19 @@ HashCodebook(EnsFeature *F, CatOrder *co, uint32_t keep, const uint64_t *hash_sa
 	uint64_t	attempt;
 	uint32_t	i;
 
-	for (attempt = 0;; attempt++)
-	{
-		bool		distinct = true;
-
-		F->salt[0] = ens_siphash(hash_salt[0], hash_salt[1], &attempt, sizeof(attempt));
-		F->salt[1] = ens_siphash(hash_salt[1], hash_salt[0], &attempt, sizeof(attempt));
-		for (i = 0; i < keep; i++)
-			co[i].hash = ens_siphash(F->salt[0], F->salt[1], co[i].s, co[i].len);
-		qsort(co, keep, sizeof(CatOrder), CmpCatByHash);
-		for (i = 1; i < keep; i++)
-			if (co[i].hash == co[i - 1].hash)
-				distinct = false;
-		if (distinct)
-			break;
-	}
+	qsort(co, keep, sizeof(CatOrder), CmpCatByBytes);
 	F->hashed = true;
 	F->n_bins = Max(keep, 1);
 	F->cat_hash = palloc0(sizeof(uint64_t) * F->n_bins);
-	for (i = 0; i < keep; i++)
-		F->cat_hash[i] = co[i].hash;
+	for (attempt = 0;; attempt++)
+	{
+		F->salt[0] = ens_siphash(hash_salt[0], hash_salt[1], &attempt, sizeof(attempt));
+		F->salt[1] = ens_siphash(hash_salt[1], hash_salt[0], &attempt, sizeof(attempt));
+		for (i = 0; i < keep; i++)
+			F->cat_hash[i] = ens_siphash(F->salt[0], F->salt[1], co[i].s, co[i].len);
+		if (ens_hash_index(F, palloc(sizeof(uint64_t) * F->n_bins), palloc(F->n_bins)))
+			break;
+	}
 }
 
 static void

@@ -72,6 +72,8 @@ main(int argc, char **argv)
 	uint32_t	class_len[3] = {7, 8, 8};
 	uint32_t	cat_len[5];
 	double		base[3] = {0.25, -0.5, 0.1};
+	uint64_t	hsorted[5];
+	uint8_t		hcode[5];
 	int			hashed;
 
 	if (argc != 2)
@@ -109,22 +111,12 @@ main(int argc, char **argv)
 			F[1].hashed = true;
 			F[1].salt[0] = 11;
 			F[1].salt[1] = 13;
+			/* codes in the categories' byte order (colours is sorted) */
 			for (f = 0; f < 5; f++)
 				h[f] = ens_siphash(11, 13, colours[f], cat_len[f]);
-			/* codes follow the hash order, as training makes them */
-			for (f = 1; f < 5; f++)
-			{
-				uint64_t	v = h[f];
-				uint32_t	j = f;
-
-				while (j > 0 && h[j - 1] > v)
-				{
-					h[j] = h[j - 1];
-					j--;
-				}
-				h[j] = v;
-			}
 			F[1].cat_hash = h;
+			if (!ens_hash_index(&F[1], hsorted, hcode))
+				return 1;
 		}
 		else
 		{
