@@ -32,6 +32,7 @@ _PG_init(void)
 	edupredict_pii_log_init();
 	edupredict_forest_init();
 	edupredict_spectral_init();
+	edupredict_panel_init();
 
 	MarkGUCPrefixReserved("edupredict");
 }
