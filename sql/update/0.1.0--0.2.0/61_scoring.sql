@@ -114,9 +114,8 @@ BEGIN
         END IF;
         RETURN;
     END IF;
-    IF alert_threshold OPERATOR(pg_catalog.<>) alert_threshold
-       OR alert_threshold OPERATOR(pg_catalog.=) 'Infinity'::pg_catalog.float8
-       OR alert_threshold OPERATOR(pg_catalog.=) '-Infinity'::pg_catalog.float8 THEN
+    -- NaN equals NaN in PostgreSQL, so it is compared like the infinities
+    IF alert_threshold OPERATOR(pg_catalog.=) ANY ('{NaN,Infinity,-Infinity}'::pg_catalog.float8[]) THEN
         RAISE EXCEPTION 'alert_threshold must be a finite number' USING ERRCODE = '22023';
     END IF;
     IF alert_key IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
