@@ -572,7 +572,7 @@ panel_collect(PanelData *pd, const PanelSpec *s)
 	Run(pd, s->events_query, false);
 	if (pd->events_used == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no events to build a panel from"),
 				 s->as_of ? errdetail("No event of an entity in the panel is before as_of %s.", s->as_of) :
 				 errdetail("The events relation has no rows with a time and an entity in the panel.")));
