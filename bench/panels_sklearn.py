@@ -5,7 +5,7 @@ edupredict's codebook does); missing values (which edupredict's trees route
 natively) become -1, since scikit-learn 1.2's forest rejects NaN.
 Prints key=value lines: train_s, auc, prior, and the precision / recall /
 flagged share at the training prior and at the top 5% per module, presentation
-and week.  Usage: panels_sklearn.py DIR N_TREES MIN_SAMPLES_LEAF MAX_FEATURES SAMPLE_FRACTION SEED
+and week.  Usage: panels_sklearn.py DIR N_TREES MIN_SAMPLES_LEAF MAX_FEATURES|sqrt SAMPLE_FRACTION SEED
 """
 import sys
 import time
@@ -28,7 +28,8 @@ def load(path):
 
 def main():
     d, n_trees, leaf = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    max_features, sample_fraction, seed = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+    max_features = sys.argv[4] if sys.argv[4] == "sqrt" else float(sys.argv[4])
+    sample_fraction, seed = float(sys.argv[5]), int(sys.argv[6])
     h, train = load(d + "/train.csv")
     h2, test = load(d + "/test.csv")
     assert h == h2
@@ -70,14 +71,14 @@ def main():
     out["prior_flagged"] = flag.mean()
     out["prior_precision"] = (yte & flag).sum() / max(flag.sum(), 1)
     out["prior_recall"] = (yte & flag).sum() / max(yte.sum(), 1)
-    # top 5% per module, presentation and week (ties by row order, as in SQL's row_number)
+    # top 5% per module, presentation and week (ties by student, as demo/60_panels.sql ranks)
     groups = {}
     for k, r in enumerate(test):
         groups.setdefault((r[idx["code_module"]], r[idx["code_presentation"]], r[idx["period"]]), []).append(k)
     top = np.zeros(len(test), dtype=bool)
     for ks in groups.values():
         n = int(np.ceil(0.05 * len(ks)))
-        order = sorted(ks, key=lambda k: -p[k])
+        order = sorted(ks, key=lambda k: (-p[k], int(test[k][idx["id_student"]])))
         top[order[:n]] = True
     out["top5_flagged"] = top.mean()
     out["top5_precision"] = (yte & top).sum() / max(top.sum(), 1)

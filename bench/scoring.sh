@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Scoring benchmark (issue 13), one run, written to the "scoring" section of
+# bench/RESULTS.md: a 100-tree forest on the UCI dropout features attached to
+# a table with attach_scoring, against the same table without the trigger.
+#  1. single-row INSERTs through the extended query protocol (pgbench -M
+#     extended, one client, autocommit): latency percentiles with and without
+#     scoring, alternating runs;
+#  2. COPY of 100,000 rows: rows per second without scoring, with scoring, and
+#     with scoring plus alerts.
+# SCORING_BENCH_INSERTS (default 5000) inserts per run, SCORING_BENCH_ROUNDS (2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+dir=${SCORING_BENCH_DIR:-/tmp/edupredict_bench_scoring}
+rm -rf "$dir"; mkdir -p "$dir"; chmod 755 "$dir"
+log=$dir/results.txt
+ensure_packages "${CORE_PACKAGES[@]}"
+exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
+flock 9
+build_and_install
+flock -u 9
+
+: >"$log"
+echo "meta commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src sql bench 2>/dev/null || echo -modified)" >>"$log"
+echo "meta load_before=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$log"
+scripts/with_cluster.sh bench/scoring_in_cluster.sh "$dir" "${SCORING_BENCH_INSERTS:-5000}" "${SCORING_BENCH_ROUNDS:-2}" | tee -a "$log"
+echo "meta load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$log"
+
+# ---- report ----
+get() { grep "^$1 " "$log" | tr ' ' '\n' | sed -n "s/^$2=//p" | tail -1; }
+all() { grep "^$1 " "$log" | tr ' ' '\n' | sed -n "s/^$2=//p" | paste -sd' ' -; }
+py() { /usr/bin/python3 -c "print($1)"; }
+md=$dir/scoring.md
+{
+  echo "## Scoring as rows arrive (bench/scoring.sh)"
+  echo
+  echo "Command: \`bench/scoring.sh\` ($(date -u +%Y-%m-%d), commit $(get meta commit), $(nproc) cores shared with other jobs;"
+  echo "load average $(get meta load_before) before and $(get meta load_after) after (1/5/15 min); PostgreSQL $(get insert pg_version))."
+  echo "Model: \`train_forest\` on the 4,424 UCI dropout students, 36 features, 100 trees, seed 42; \`attach_scoring(..., class => 'Dropout')\`."
+  echo
+  echo "### Single-row INSERT, extended protocol"
+  echo
+  echo "pgbench $(get insert pgbench_version) \`-M extended -c 1 -t $(get insert inserts)\`, one row per transaction"
+  echo "(\`INSERT INTO t SELECT s.*, NULL FROM students s WHERE student_id = :id\`, a random student), synchronous_commit = off"
+  echo "for both tables so commit flushes do not drown the difference; runs alternate, $(get insert rounds) of each. Latency per transaction, ms:"
+  echo
+  echo "| table | run | p50 | p90 | p99 | mean |"
+  echo "|---|---|---|---|---|---|"
+  grep '^insert run=' "$log" | while read -r _ kv; do
+    eval "$(echo "$kv" | tr ' ' '\n' | sed 's/^/local_/')"
+    echo "| $local_run | $local_n | $local_p50 | $local_p90 | $local_p99 | $local_mean |"
+  done
+  p99s=$(all insert_sum p99_scored); p99p=$(all insert_sum p99_plain)
+  echo
+  echo "Extra p99 latency with scoring (median over rounds of p99 scored - p99 plain): **$(get insert_sum p99_extra_ms) ms** (goal <= 0.5 ms);"
+  echo "extra median latency $(get insert_sum p50_extra_ms) ms."
+  echo
+  echo "### COPY of 100,000 rows"
+  echo
+  echo "Server-side \`COPY ... FROM file CSV\` of 100,000 rows (the students repeated), into an empty table each time; best of $(get insert rounds)."
+  echo
+  echo "| table | seconds per run | rows/s (best) |"
+  echo "|---|---|---|"
+  for k in plain scored alerts; do
+    case $k in plain) n="without scoring";; scored) n="with scoring";; alerts) n="with scoring and alerts (threshold 0.8, $(get copy alerts_written) alerts written)";; esac
+    echo "| $n | $(all copy ${k}_s) | $(get copy ${k}_rows_s) |"
+  done
+  echo
+  echo "COPY with scoring: **$(get copy scored_rows_s) rows/s** (goal >= 30,000)."
+  echo
+  echo "Raw key=value lines of this run: \`$log\`; pgbench transaction logs in \`$dir\`."
+} >"$md"
+cat "$md"
+bench/lib/section.sh scoring "$md"
