@@ -95,7 +95,7 @@ AddName(List **names, const char *name)
 {
 	ListCell   *lc;
 
-	if (strlen(name) >= NAMEDATALEN - 1)
+	if (strlen(name) >= NAMEDATALEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_NAME_TOO_LONG),
 				 errmsg("output column name \"%s\" is too long", name)));
