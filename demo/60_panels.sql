@@ -55,10 +55,14 @@ SELECT w.*, r.gender, r.highest_education, r.imd_band, r.age_band, r.num_of_prev
 FROM edupredict_data.oulad_weekly w
 JOIN edupredict_data.oulad_registrations r USING (code_module, code_presentation, id_student)
 WHERE w.label IS NOT NULL;
+-- (ordered: the forest's bootstrap draws rows by position, so a fixed order
+-- makes the model the same in every run, whatever plan reads the rows)
 CREATE OR REPLACE VIEW edupredict_data.oulad_train AS
-SELECT * FROM edupredict_data.oulad_rows WHERE code_presentation LIKE '2013_';
+SELECT * FROM edupredict_data.oulad_rows WHERE code_presentation LIKE '2013_'
+ORDER BY code_module, code_presentation, id_student, period;
 CREATE OR REPLACE VIEW edupredict_data.oulad_test AS
-SELECT * FROM edupredict_data.oulad_rows WHERE code_presentation LIKE '2014_';
+SELECT * FROM edupredict_data.oulad_rows WHERE code_presentation LIKE '2014_'
+ORDER BY code_module, code_presentation, id_student, period;
 
 \echo 'training on the 2013 presentations (100 trees, leaves of at least 50 rows, half-size bootstrap samples)'
 SELECT name, version, n_rows
@@ -73,7 +77,7 @@ SELECT round(extract(epoch FROM :'t1'::timestamptz - :'t0'::timestamptz)::numeri
 
 -- Every 2014 row scored once; thresholds: the training class prior, and a
 -- fixed capacity (the top 5% of each module presentation's week).
-DROP TABLE IF EXISTS edupredict_data.oulad_test_scores;
+DROP TABLE IF EXISTS edupredict_data.oulad_test_scores CASCADE;
 CREATE TABLE edupredict_data.oulad_test_scores AS
 SELECT t.code_module, t.code_presentation, t.id_student, t.period AS week, t.label,
        edupredict.predict_proba('oulad_withdraw', t, 'true') AS risk
