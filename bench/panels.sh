@@ -16,10 +16,12 @@ rounds=${PANELS_BENCH_ROUNDS:-2}
 mkdir -p "$dir"
 log=$dir/results.txt
 ensure_packages "${CORE_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
+# One install directory per machine: hold the test suite's lock until the
+# extension is created in the benchmark's cluster (the in-cluster script
+# releases it), so no other build replaces the one measured.
 exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
 flock 9
 build_and_install
-flock -u 9
 
 : >"$log"
 echo "meta commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src sql demo bench 2>/dev/null || echo -modified)" >>"$log"

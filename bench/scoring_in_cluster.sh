@@ -8,6 +8,8 @@ psql -qX -d postgres -c 'DROP DATABASE IF EXISTS scoring_bench' -c 'CREATE DATAB
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 P=(psql -qXAt -v ON_ERROR_STOP=1 -d scoring_bench)
 "${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+# the extension is in: release the install lock taken by the calling script
+flock -u 9 2>/dev/null || true
 "${P[@]}" -f data/uci_student_dropout/load.sql >/dev/null
 "${P[@]}" <<'SQL' >/dev/null
 SELECT version FROM edupredict.train_forest('dropout_bench', 'edupredict_data.student_features', 'target',
