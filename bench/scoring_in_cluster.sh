@@ -40,20 +40,19 @@ d, rounds = sys.argv[1], int(sys.argv[2])
 def pct(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
-extra99, extra50 = [], []
+pooled = {"plain": [], "scored": []}
 for r in range(1, rounds + 1):
-    res = {}
     for t in ("plain", "scored"):
         lat = []
         for f in glob.glob("%s/log_%s_%d*" % (d, t, r)):
             for line in open(f):
                 lat.append(int(line.split()[2]) / 1000.0)
-        res[t] = (pct(lat, 0.5), pct(lat, 0.99))
+        pooled[t] += lat
         print("insert run=%s n=%d p50=%.3f p90=%.3f p99=%.3f mean=%.3f" % (
             t, r, pct(lat, 0.5), pct(lat, 0.9), pct(lat, 0.99), statistics.mean(lat)))
-    extra99.append(res["scored"][1] - res["plain"][1])
-    extra50.append(res["scored"][0] - res["plain"][0])
-print("insert_sum p99_extra_ms=%.3f p50_extra_ms=%.3f" % (statistics.median(extra99), statistics.median(extra50)))
+p, s = pooled["plain"], pooled["scored"]
+print("insert_sum samples=%d p99_plain=%.3f p99_scored=%.3f p99_extra_ms=%.3f p50_extra_ms=%.3f p90_extra_ms=%.3f" % (
+    len(s), pct(p, 0.99), pct(s, 0.99), pct(s, 0.99) - pct(p, 0.99), pct(s, 0.5) - pct(p, 0.5), pct(s, 0.9) - pct(p, 0.9)))
 PY
 "${P[@]}" -c "SELECT 'insert_check scored_rows=' || count(*) || ' with_risk=' || count(risk) FROM scored"
 
