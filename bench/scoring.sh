@@ -7,7 +7,8 @@
 #     scoring, alternating runs;
 #  2. COPY of 100,000 rows: rows per second without scoring, with scoring, and
 #     with scoring plus alerts.
-# SCORING_BENCH_INSERTS (default 20000) inserts per run, SCORING_BENCH_ROUNDS (3).
+# SCORING_BENCH_INSERTS (default 10000) inserts per run, SCORING_BENCH_ROUNDS (6): short alternating runs,
+# so bursts of load from other jobs fall on both tables alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -25,7 +26,7 @@ build_and_install
 : >"$log"
 echo "meta commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src sql bench 2>/dev/null || echo -modified)" >>"$log"
 echo "meta load_before=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$log"
-scripts/with_cluster.sh bench/scoring_in_cluster.sh "$dir" "${SCORING_BENCH_INSERTS:-20000}" "${SCORING_BENCH_ROUNDS:-3}" | tee -a "$log"
+scripts/with_cluster.sh bench/scoring_in_cluster.sh "$dir" "${SCORING_BENCH_INSERTS:-10000}" "${SCORING_BENCH_ROUNDS:-6}" | tee -a "$log"
 echo "meta load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$log"
 
 # ---- report ----
