@@ -183,6 +183,8 @@ INSERT INTO dup_reg VALUES (1, '2024-01-01'), (1, '2024-01-02');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day');
 UPDATE dup_reg SET student = 2, start_day = NULL WHERE start_day = '2024-01-02';
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day',
+       as_of => '2024-02-01');
 SELECT to_regclass('panel_t.bad') AS leftover;
 
 -- Identifiers are quoted: a column called "a;b" and a panel in a quoted schema.

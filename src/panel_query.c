@@ -251,9 +251,10 @@ SpineQuery(const PanelSpec *s)
 			appendStringInfoString(&q, " END");
 	}
 	appendStringInfo(&q, " FROM %s s", RelName(s->spine));
+	/* a NULL start stays in, to be refused by the reader */
 	if (s->as_of != NULL)
-		appendStringInfo(&q, " WHERE %s OPERATOR(pg_catalog.<) %s", Col("s", s->spine_start),
-						 AsOfLiteral(s, s->spine_type[SP_START]));
+		appendStringInfo(&q, " WHERE %s OPERATOR(pg_catalog.<) %s OR %s IS NULL", Col("s", s->spine_start),
+						 AsOfLiteral(s, s->spine_type[SP_START]), Col("s", s->spine_start));
 	return q.data;
 }
 
