@@ -47,7 +47,16 @@ OBJS = \
 	src/spectral_assign.o \
 	src/spectral_window.o \
 	src/spectral_postgis.o \
-	src/spectral_summary.o
+	src/spectral_summary.o \
+	src/panel_period.o \
+	src/panel_spec.o \
+	src/panel_query.o \
+	src/panel_collect.o \
+	src/panel_series.o \
+	src/panel_write.o \
+	src/scoring_owner.o \
+	src/scoring_trigger.o \
+	src/scoring_alerts.o
 
 # Versions follow pg_trgm: sql/edupredict--0.1.0.sql is the released base
 # script and is never edited; each later version is an upgrade script, so

@@ -2376,3 +2376,273 @@ END
 $$;
 COMMENT ON FUNCTION edupredict.suppress_small_cells(regclass, name, name, name, integer) IS
 'small-cell suppression of a two-way table of counts (one row per cell: row key, column key, value): values below edupredict.min_cell (or min_cell, if higher) become NULL (primary), and further cells (secondary) so that none can be recovered from a row or column total';
+
+-- Gap-filled entity x period panels (src/panel*.c, docs/panels.md).
+
+CREATE FUNCTION edupredict.build_panel(
+    output text, events regclass, entity text[], time_column text,
+    period text DEFAULT 'week', measures text[] DEFAULT ARRAY['count'],
+    lags int[] DEFAULT '{}', rolling int[] DEFAULT '{}',
+    label text DEFAULT NULL, horizon int DEFAULT 1, label_column text DEFAULT NULL,
+    spine regclass DEFAULT NULL, spine_start text DEFAULT NULL, spine_end text DEFAULT NULL,
+    spine_until text DEFAULT NULL, origin text DEFAULT NULL,
+    as_of text DEFAULT NULL, time_zone text DEFAULT 'UTC', fill text DEFAULT 'zero')
+RETURNS TABLE (panel regclass, entities bigint, "rows" bigint, labelled bigint, positives bigint)
+AS 'MODULE_PATHNAME', 'build_panel'
+LANGUAGE C VOLATILE PARALLEL UNSAFE COST 100000 ROWS 1;
+COMMENT ON FUNCTION edupredict.build_panel(text, regclass, text[], text, text, text[], int[], int[], text, int, text, regclass, text, text, text, text, text, text, text) IS
+'writes a new table: one row per entity and period (gap-filled) with measures, lags, rolling means and a next-h-periods label, from events strictly before as_of';
+
+-- Time-ordered split of a panel: training rows whose label window ends by
+-- train_until, test rows in the periods after it.
+CREATE FUNCTION edupredict.panel_split(panel regclass, train_until int, horizon int DEFAULT 0,
+                                       test_periods int DEFAULT 1)
+RETURNS TABLE (train regclass, test regclass)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    nsp text;
+    rel text;
+BEGIN
+    IF panel IS NULL OR train_until IS NULL OR horizon IS NULL OR test_periods IS NULL THEN
+        RAISE EXCEPTION 'panel_split arguments must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    IF horizon < 0 OR test_periods < 1 THEN
+        RAISE EXCEPTION 'horizon must be >= 0 and test_periods >= 1' USING ERRCODE = '22023';
+    END IF;
+    SELECT n.nspname, c.relname INTO nsp, rel
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+    WHERE c.oid OPERATOR(pg_catalog.=) panel;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                   WHERE a.attrelid OPERATOR(pg_catalog.=) panel AND a.attname OPERATOR(pg_catalog.=) 'period'
+                     AND a.atttypid OPERATOR(pg_catalog.=) 'pg_catalog.int4'::pg_catalog.regtype
+                     AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'relation % has no integer column "period"', panel USING ERRCODE = '42703',
+            HINT = 'Split a table written by edupredict.build_panel.';
+    END IF;
+    EXECUTE pg_catalog.format('CREATE VIEW %I.%I AS SELECT * FROM %I.%I WHERE period OPERATOR(pg_catalog.<=) %s',
+                              nsp, rel OPERATOR(pg_catalog.||) '_train', nsp, rel, train_until OPERATOR(pg_catalog.-) horizon);
+    EXECUTE pg_catalog.format('CREATE VIEW %I.%I AS SELECT * FROM %I.%I WHERE period OPERATOR(pg_catalog.>) %s AND period OPERATOR(pg_catalog.<=) %s',
+                              nsp, rel OPERATOR(pg_catalog.||) '_test', nsp, rel, train_until, train_until OPERATOR(pg_catalog.+) test_periods);
+    train := pg_catalog.format('%I.%I', nsp, rel OPERATOR(pg_catalog.||) '_train')::pg_catalog.regclass;
+    test := pg_catalog.format('%I.%I', nsp, rel OPERATOR(pg_catalog.||) '_test')::pg_catalog.regclass;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION edupredict.panel_split(regclass, int, int, int) IS
+'writes two views over a panel: <panel>_train (period <= train_until - horizon, so no label looks past train_until) and <panel>_test (the test_periods periods after train_until)';
+
+-- Scoring rows as they arrive (src/scoring*.c, docs/scoring.md).
+
+CREATE FUNCTION edupredict.score_row()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'edupredict_score_row'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION edupredict.score_row() IS
+'trigger (BEFORE INSERT OR UPDATE FOR EACH ROW, installed by attach_scoring): writes the model''s risk into the row''s output column, running the model as the table''s owner';
+
+CREATE FUNCTION edupredict.alert_rows()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'edupredict_alert_rows'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION edupredict.alert_rows() IS
+'trigger (AFTER INSERT or UPDATE FOR EACH STATEMENT, installed by attach_scoring): writes an alert row and a notification for each row whose risk reaches the threshold';
+
+-- The scored table's schema, name and owner, once the caller is shown to act
+-- for the owner; the table is locked against concurrent DDL until commit.
+CREATE FUNCTION edupredict._scoring_table(tbl regclass, OUT nsp text, OUT rel text, OUT owner oid)
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+BEGIN
+    SELECT n.nspname, c.relname, c.relowner, c.relkind INTO nsp, rel, owner, kind
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+    WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+    IF kind IS DISTINCT FROM 'r' THEN
+        RAISE EXCEPTION '% is not an ordinary table', tbl USING ERRCODE = '42809',
+            HINT = 'Scoring triggers go on ordinary tables (not views, partitioned or foreign tables).';
+    END IF;
+    IF NOT pg_catalog.pg_has_role(owner, 'USAGE') THEN
+        RAISE EXCEPTION 'must be the owner of table % to attach or detach scoring', tbl USING ERRCODE = '42501';
+    END IF;
+    EXECUTE pg_catalog.format('LOCK TABLE %I.%I IN SHARE ROW EXCLUSIVE MODE', nsp, rel);
+END
+$$;
+COMMENT ON FUNCTION edupredict._scoring_table(regclass) IS
+'internal: schema, name and owner of a table the caller owns, locked against DDL (writes a lock)';
+
+CREATE FUNCTION edupredict.attach_scoring(
+    tbl regclass, model_name text, output_column text, class text DEFAULT NULL,
+    alert_threshold float8 DEFAULT NULL, alert_key text DEFAULT NULL, alert_channel text DEFAULT NULL)
+RETURNS TABLE (object_type text, object_name text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+    classes text[];
+    cls text := class;
+    missing text;
+    tname text;
+    aname text;
+    aoid oid;
+BEGIN
+    IF tbl IS NULL OR model_name IS NULL OR output_column IS NULL THEN
+        RAISE EXCEPTION 'tbl, model_name and output_column must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    t := edupredict._scoring_table(tbl);
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                   WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) output_column
+                     AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+                     AND a.atttypid OPERATOR(pg_catalog.=) 'pg_catalog.float8'::pg_catalog.regtype) THEN
+        RAISE EXCEPTION 'table % has no double precision column "%"', tbl, output_column USING ERRCODE = '42703',
+            HINT = 'Add the output column first, e.g. ALTER TABLE ... ADD COLUMN risk double precision.';
+    END IF;
+    -- the model must exist for the caller (raises "model ... does not exist")
+    classes := edupredict.model_classes(model_name);
+    IF classes IS NULL THEN
+        IF cls IS NOT NULL THEN
+            RAISE EXCEPTION 'model "%" is a regression model; class must be NULL', model_name USING ERRCODE = '22023';
+        END IF;
+        cls := '';
+    ELSIF cls IS NULL THEN
+        IF pg_catalog.cardinality(classes) OPERATOR(pg_catalog.<>) 2 THEN
+            RAISE EXCEPTION 'model "%" has % classes; name the class whose probability to store', model_name,
+                pg_catalog.cardinality(classes) USING ERRCODE = '22023';
+        END IF;
+        cls := classes[2];
+    ELSIF NOT cls OPERATOR(pg_catalog.=) ANY (classes) THEN
+        RAISE EXCEPTION 'model "%" has no class "%"', model_name, cls USING ERRCODE = '22023';
+    END IF;
+    SELECT f.feature INTO missing FROM edupredict.feature_importance(model_name) f
+    WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                      WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) f.feature
+                        AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)
+       OR f.feature OPERATOR(pg_catalog.=) output_column
+    LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'table % cannot feed model "%": feature column "%" is missing or is the output column',
+            tbl, model_name, missing USING ERRCODE = '42703';
+    END IF;
+    IF pg_catalog.octet_length(output_column) OPERATOR(pg_catalog.>) 42 THEN
+        RAISE EXCEPTION 'output column name "%" is too long to name the scoring objects after it (at most 42 bytes)',
+            output_column USING ERRCODE = '42622';
+    END IF;
+    tname := 'edupredict_score_' OPERATOR(pg_catalog.||) output_column;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g WHERE g.tgrelid OPERATOR(pg_catalog.=) tbl
+               AND g.tgname OPERATOR(pg_catalog.=) tname) THEN
+        RAISE EXCEPTION 'scoring is already attached to column "%" of %', output_column, tbl USING ERRCODE = '42710',
+            HINT = 'Detach it first with edupredict.detach_scoring().';
+    END IF;
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I.%I FOR EACH ROW '
+                              'EXECUTE FUNCTION edupredict.score_row(%L, %L, %L)',
+                              tname, t.nsp, t.rel, model_name, cls, output_column);
+    object_type := 'trigger'; object_name := tname; RETURN NEXT;
+
+    IF alert_threshold IS NULL THEN
+        IF alert_key IS NOT NULL OR alert_channel IS NOT NULL THEN
+            RAISE EXCEPTION 'alert_key and alert_channel need alert_threshold' USING ERRCODE = '22023';
+        END IF;
+        RETURN;
+    END IF;
+    -- NaN equals NaN in PostgreSQL, so it is compared like the infinities
+    IF alert_threshold OPERATOR(pg_catalog.=) ANY ('{NaN,Infinity,-Infinity}'::pg_catalog.float8[]) THEN
+        RAISE EXCEPTION 'alert_threshold must be a finite number' USING ERRCODE = '22023';
+    END IF;
+    IF alert_key IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+               WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) alert_key
+                 AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'alerts need alert_key, a column of % that identifies the row', tbl USING ERRCODE = '42703';
+    END IF;
+    IF alert_channel IS NOT NULL AND (alert_channel OPERATOR(pg_catalog.=) ''
+       OR pg_catalog.octet_length(alert_channel) OPERATOR(pg_catalog.>) 63) THEN
+        RAISE EXCEPTION 'alert_channel must be a non-empty name of at most 63 bytes' USING ERRCODE = '22023';
+    END IF;
+    aname := t.rel OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_alerts';
+    IF pg_catalog.octet_length(aname) OPERATOR(pg_catalog.>) 63 THEN
+        RAISE EXCEPTION 'the alerts table name "%" would be too long', aname USING ERRCODE = '42622';
+    END IF;
+    EXECUTE pg_catalog.format('CREATE TABLE %I.%I (
+        alert_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        source_table text NOT NULL,
+        entity_key text,
+        model text NOT NULL,
+        version integer,
+        output_column text NOT NULL,
+        risk double precision NOT NULL,
+        alerted_at timestamptz NOT NULL DEFAULT pg_catalog.now())', t.nsp, aname);
+    aoid := pg_catalog.format('%I.%I', t.nsp, aname)::pg_catalog.regclass;
+    -- the alert trigger writes it as the scored table's owner
+    EXECUTE pg_catalog.format('ALTER TABLE %I.%I OWNER TO %I', t.nsp, aname, pg_catalog.pg_get_userbyid(t.owner));
+    EXECUTE pg_catalog.format('COMMENT ON TABLE %I.%I IS %L', t.nsp, aname,
+        pg_catalog.format('alerts of edupredict.attach_scoring on %s.%s (model %s, column %s, threshold %s); dropped by detach_scoring',
+                          t.nsp, t.rel, model_name, output_column, alert_threshold));
+    object_type := 'table'; object_name := pg_catalog.format('%I.%I', t.nsp, aname); RETURN NEXT;
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER INSERT ON %I.%I REFERENCING NEW TABLE AS edupredict_new '
+                              'FOR EACH STATEMENT EXECUTE FUNCTION edupredict.alert_rows(%L, %L, %L, %L, %L, %L)',
+                              'edupredict_alert_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_ins',
+                              t.nsp, t.rel, model_name, output_column, alert_key, alert_threshold::text,
+                              aoid::text, COALESCE(alert_channel, ''));
+    EXECUTE pg_catalog.format('CREATE TRIGGER %I AFTER UPDATE ON %I.%I REFERENCING OLD TABLE AS edupredict_old '
+                              'NEW TABLE AS edupredict_new FOR EACH STATEMENT '
+                              'EXECUTE FUNCTION edupredict.alert_rows(%L, %L, %L, %L, %L, %L)',
+                              'edupredict_alert_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_upd',
+                              t.nsp, t.rel, model_name, output_column, alert_key, alert_threshold::text,
+                              aoid::text, COALESCE(alert_channel, ''));
+    object_type := 'trigger'; object_name := 'edupredict_alert_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_ins'; RETURN NEXT;
+    object_type := 'trigger'; object_name := 'edupredict_alert_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_upd'; RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION edupredict.attach_scoring(regclass, text, text, text, float8, text, text) IS
+'writes triggers (and an alerts table) on a table: its output column gets the model''s risk on every insert and update; rows at or above alert_threshold are written to <table>_<column>_alerts and announced on alert_channel';
+
+CREATE FUNCTION edupredict.detach_scoring(tbl regclass, output_column text, keep_alerts boolean DEFAULT false)
+RETURNS TABLE (object_type text, object_name text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+    g record;
+    had_alerts boolean := false;
+    aname text;
+BEGIN
+    IF tbl IS NULL OR output_column IS NULL OR keep_alerts IS NULL THEN
+        RAISE EXCEPTION 'tbl, output_column and keep_alerts must not be NULL' USING ERRCODE = '22004';
+    END IF;
+    t := edupredict._scoring_table(tbl);
+    aname := t.rel OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_alerts';
+    FOR g IN
+        SELECT tr.tgname, tr.tgfoid
+        FROM pg_catalog.pg_trigger tr
+        WHERE tr.tgrelid OPERATOR(pg_catalog.=) tbl
+          AND tr.tgname OPERATOR(pg_catalog.=) ANY (ARRAY[
+              'edupredict_score_' OPERATOR(pg_catalog.||) output_column,
+              'edupredict_alert_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_ins',
+              'edupredict_alert_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_upd'])
+          AND tr.tgfoid OPERATOR(pg_catalog.=) ANY (ARRAY['edupredict.score_row()'::pg_catalog.regprocedure,
+                                                          'edupredict.alert_rows()'::pg_catalog.regprocedure]::pg_catalog.oid[])
+        ORDER BY tr.tgname
+    LOOP
+        had_alerts := had_alerts OR g.tgfoid OPERATOR(pg_catalog.=) 'edupredict.alert_rows()'::pg_catalog.regprocedure;
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %I.%I', g.tgname, t.nsp, t.rel);
+        object_type := 'trigger'; object_name := g.tgname; RETURN NEXT;
+    END LOOP;
+    IF object_name IS NULL THEN
+        RAISE EXCEPTION 'no scoring is attached to column "%" of %', output_column, tbl USING ERRCODE = '42704';
+    END IF;
+    -- drop only the table attach_scoring created: its name, schema and owner
+    IF had_alerts AND NOT keep_alerts AND EXISTS (
+           SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+           WHERE c.relname OPERATOR(pg_catalog.=) aname AND c.relkind OPERATOR(pg_catalog.=) 'r'
+             AND n.nspname OPERATOR(pg_catalog.=) t.nsp AND c.relowner OPERATOR(pg_catalog.=) t.owner) THEN
+        EXECUTE pg_catalog.format('DROP TABLE %I.%I', t.nsp, aname);
+        object_type := 'table'; object_name := pg_catalog.format('%I.%I', t.nsp, aname); RETURN NEXT;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION edupredict.detach_scoring(regclass, text, boolean) IS
+'writes: drops the triggers attach_scoring put on a table for an output column, and its alerts table unless keep_alerts';

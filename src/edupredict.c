@@ -33,6 +33,7 @@ _PG_init(void)
 	edupredict_forest_init();
 	edupredict_spectral_init();
 	edupredict_forecast_init();
+	edupredict_panel_init();
 
 	MarkGUCPrefixReserved("edupredict");
 }

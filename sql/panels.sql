@@ -1,0 +1,202 @@
+SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE; RESET client_min_messages;
+-- build_panel: gap-filled entity x period panels (docs/panels.md).
+CREATE SCHEMA panel_t;
+SET search_path = panel_t, public;
+SET extra_float_digits = 0;
+
+-- Six events of three students over four weeks (2024-01-01 is a Monday).
+CREATE TABLE ev (student int, day date, score float8, kind text, late boolean);
+INSERT INTO ev VALUES
+  (1, '2024-01-01', 50, 'submit', false), (1, '2024-01-03', 70, 'submit', true),
+  (1, '2024-01-03', 20, 'submit', false), (1, '2024-01-17', NULL, 'login', true),
+  (2, '2024-01-09', 90, 'submit', true), (2, '2024-01-24', 60, 'submit', false),
+  (3, '2024-01-28', 40, 'submit', false);
+
+-- Weekly rows from each student's first event to the last week of any event;
+-- empty weeks are rows of zeros (mean, max and min NULL).
+SELECT panel, entities, "rows", labelled, positives
+FROM edupredict.build_panel('p_week', 'ev', '{student}', 'day', 'week',
+       '{count,days_active,since_last,sum(score),mean(score),max(score),min(score)}',
+       lags => '{1,2}', rolling => '{2}');
+SELECT student, period, period_start, n_events, days_active, periods_since_last,
+       sum_score, mean_score, max_score, min_score
+FROM p_week ORDER BY student, period;
+SELECT student, period_start, n_events_lag1, n_events_lag2, n_events_roll2,
+       sum_score_lag1, sum_score_roll2, mean_score_roll2, periods_since_last_lag1
+FROM p_week ORDER BY student, period;
+SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+WHERE attrelid = 'p_week'::regclass AND attnum > 0 ORDER BY attnum;
+-- how it was built, for auditing
+SELECT obj_description('p_week'::regclass, 'pg_class')::jsonb;
+
+-- Labels over the next two weeks.  The last day of any event is Sunday
+-- 2024-01-28, so every week up to it is complete: windows reaching past it
+-- are NULL (not known), unless the event was already seen.
+SELECT * FROM edupredict.build_panel('p_inactive', 'ev', '{student}', 'day', 'week', '{count}',
+       label => 'inactive', horizon => 2);
+SELECT * FROM edupredict.build_panel('p_late', 'ev', '{student}', 'day', 'week', '{count}',
+       label => 'event', horizon => 1, label_column => 'late');
+SELECT i.student, i.period_start, i.n_events, i.label AS inactive_next_2, l.label AS late_next_1
+FROM p_inactive i JOIN p_late l USING (student, period) ORDER BY 1, 2;
+
+-- as_of: nothing at or after it is read; the week holding as_of is partial,
+-- its label unknown; student 3 has no event before as_of and no rows.
+SELECT * FROM edupredict.build_panel('p_asof', 'ev', '{student}', 'day', 'week', '{count,sum(score)}',
+       label => 'inactive', horizon => 1, as_of => '2024-01-17');
+SELECT student, period_start, n_events, sum_score, label FROM p_asof ORDER BY 1, 2;
+
+-- A spine: one row per registration with its start, its end (withdrawal)
+-- and the day its course ends (until).  Rows run from the start to the end,
+-- or to until; no row after a withdrawal; label 'end' = withdraws within the
+-- next two weeks, NULL on the row of the withdrawal itself.
+CREATE TABLE reg (student int, start_day date, left_day date, course_end date);
+INSERT INTO reg VALUES
+  (1, '2024-01-01', NULL, '2024-01-28'),        -- completes the course
+  (2, '2024-01-08', '2024-01-20', '2024-01-28'), -- withdraws in week 3
+  (3, '2024-01-15', NULL, '2024-01-28'),        -- registered late
+  (4, '2024-01-10', '2024-01-05', '2024-01-28'); -- withdrew before starting: no rows
+SELECT * FROM edupredict.build_panel('p_spine', 'ev', '{student}', 'day', 'week', '{count,sum(score),since_last}',
+       label => 'end', horizon => 2, spine => 'reg', spine_start => 'start_day',
+       spine_end => 'left_day', spine_until => 'course_end');
+SELECT student, period_start, n_events, sum_score, periods_since_last, label FROM p_spine ORDER BY 1, 2;
+-- the same at as_of 2024-01-16: the withdrawal on the 20th is not known yet
+SELECT * FROM edupredict.build_panel('p_spine_asof', 'ev', '{student}', 'day', 'week', '{count}',
+       label => 'end', horizon => 2, spine => 'reg', spine_start => 'start_day',
+       spine_end => 'left_day', spine_until => 'course_end', as_of => '2024-01-16');
+SELECT student, period_start, n_events, label FROM p_spine_asof ORDER BY 1, 2;
+
+-- Integer days counted from each course's start, weeks counted from a
+-- per-group origin (courses starting on different days).
+CREATE TABLE act (learner text, course text, day int, minutes int);
+INSERT INTO act VALUES
+  ('ann', 'maths', 0, 30), ('ann', 'maths', 6, 10), ('ann', 'maths', 15, 20),
+  ('bob', 'maths', 3, 5), ('bob', 'physics', 10, 40), ('bob', 'physics', 12, 15), ('bob', 'physics', 30, 60);
+CREATE TABLE enrol (learner text, course text, first_day int, course_start int);
+INSERT INTO enrol VALUES ('ann', 'maths', 0, 0), ('bob', 'maths', 2, 0), ('bob', 'physics', 10, 10);
+SELECT * FROM edupredict.build_panel('p_int', 'act', '{learner,course}', 'day', 'week',
+       '{count,days_active,sum(minutes)}', rolling => '{2}', spine => 'enrol',
+       spine_start => 'first_day', origin => 'course_start');
+SELECT learner, course, period, period_start, n_events, days_active, sum_minutes, sum_minutes_roll2
+FROM p_int ORDER BY 1, 2, 3;
+-- an integer width is the same as 'week' for 7 units
+SELECT * FROM edupredict.build_panel('p_int7', 'act', '{learner,course}', 'day', '7',
+       '{count,days_active,sum(minutes)}', rolling => '{2}', spine => 'enrol',
+       spine_start => 'first_day', origin => 'course_start');
+SELECT count(*) AS differing FROM (SELECT * FROM p_int EXCEPT SELECT * FROM p_int7) d;
+
+-- Calendar periods: day, month, school_term, year.
+CREATE TABLE cal (id int, t date, v int);
+INSERT INTO cal VALUES (1, '2023-03-30', 1), (1, '2023-04-02', 2), (1, '2023-09-01', 4), (1, '2024-01-02', 8);
+SELECT * FROM edupredict.build_panel('p_month', 'cal', '{id}', 't', 'month', '{count,sum(v)}');
+SELECT period, period_start, n_events, sum_v FROM p_month ORDER BY period;
+SELECT * FROM edupredict.build_panel('p_term', 'cal', '{id}', 't', 'school_term', '{count,sum(v)}');
+SELECT period, period_start, edupredict.term_of(period_start) AS term, n_events, sum_v FROM p_term ORDER BY period;
+SELECT * FROM edupredict.build_panel('p_year', 'cal', '{id}', 't', 'year', '{count,sum(v),days_active}');
+SELECT period, period_start, n_events, sum_v, days_active FROM p_year ORDER BY period;
+SELECT * FROM edupredict.build_panel('p_day', 'cal', '{id}', 't', 'day', '{count}', as_of => '2023-04-03');
+SELECT min(period_start), max(period_start), count(*), sum(n_events) FROM p_day;
+
+-- Time zones: timestamptz events fall on the day of the stated zone.
+CREATE TABLE clicks (uid int, at timestamptz);
+INSERT INTO clicks VALUES (1, '2024-01-08 03:30:00+00'), (1, '2024-01-14 23:30:00+00'), (1, '2024-01-15 02:00:00+00');
+SELECT * FROM edupredict.build_panel('p_utc', 'clicks', '{uid}', 'at', 'week', '{count,days_active}');
+SELECT * FROM edupredict.build_panel('p_ny', 'clicks', '{uid}', 'at', 'week', '{count,days_active}',
+       time_zone => 'America/New_York');
+SELECT 'UTC' AS zone, period_start, n_events, days_active FROM p_utc
+UNION ALL SELECT 'New York', period_start, n_events, days_active FROM p_ny ORDER BY 1, 2;
+
+-- Year panels with a gap (district 10 has no 2019 row): zero, carry_forward,
+-- interpolate; lags and rolling means see the filled values.
+CREATE TABLE district (district int, year int, spend float8, score float8);
+INSERT INTO district VALUES (10, 2017, 100, 50), (10, 2018, 110, 52), (10, 2020, 130, 60), (10, 2021, 140, 61),
+                            (11, 2018, 90, 40), (11, 2019, 95, 41), (11, 2021, 99, 45);
+SELECT * FROM edupredict.build_panel('d_zero', 'district', '{district}', 'year', 'year',
+       '{count,mean(spend),sum(score)}', lags => '{1}', rolling => '{3}');
+SELECT * FROM edupredict.build_panel('d_carry', 'district', '{district}', 'year', 'year',
+       '{count,mean(spend),sum(score)}', lags => '{1}', rolling => '{3}', fill => 'carry_forward');
+SELECT * FROM edupredict.build_panel('d_interp', 'district', '{district}', 'year', 'year',
+       '{count,mean(spend),sum(score)}', lags => '{1}', rolling => '{3}', fill => 'interpolate');
+SELECT z.district, z.period AS year, z.n_events,
+       z.mean_spend AS spend_zero, c.mean_spend AS spend_carry, i.mean_spend AS spend_interp,
+       z.sum_score AS score_zero, c.sum_score AS score_carry, i.sum_score AS score_interp,
+       i.sum_score_lag1 AS interp_lag1, round(i.sum_score_roll3::numeric, 3) AS interp_roll3
+FROM d_zero z JOIN d_carry c USING (district, period) JOIN d_interp i USING (district, period)
+ORDER BY 1, 2;
+-- a time-ordered split: train on years whose label window ends by 2019
+SELECT * FROM edupredict.panel_split('d_carry', 2019, horizon => 1);
+SELECT 'train' AS part, min(period), max(period), count(*) FROM d_carry_train
+UNION ALL SELECT 'test', min(period), max(period), count(*) FROM d_carry_test;
+
+-- Leakage: a panel built at as_of is identical after events at or after
+-- as_of are added and ends after as_of change.
+SELECT * FROM edupredict.build_panel('leak_before', 'ev', '{student}', 'day', 'week',
+       '{count,days_active,since_last,sum(score)}', lags => '{1}', rolling => '{2}',
+       label => 'end', horizon => 1, spine => 'reg', spine_start => 'start_day',
+       spine_end => 'left_day', spine_until => 'course_end', as_of => '2024-01-19');
+INSERT INTO ev VALUES (1, '2024-01-19', 99, 'submit', true), (3, '2024-01-25', 10, 'submit', false);
+UPDATE reg SET left_day = '2024-01-22' WHERE student = 1;
+SELECT * FROM edupredict.build_panel('leak_after', 'ev', '{student}', 'day', 'week',
+       '{count,days_active,since_last,sum(score)}', lags => '{1}', rolling => '{2}',
+       label => 'end', horizon => 1, spine => 'reg', spine_start => 'start_day',
+       spine_end => 'left_day', spine_until => 'course_end', as_of => '2024-01-19');
+SELECT (SELECT count(*) FROM (SELECT * FROM leak_before EXCEPT SELECT * FROM leak_after) a) AS only_before,
+       (SELECT count(*) FROM (SELECT * FROM leak_after EXCEPT SELECT * FROM leak_before) b) AS only_after;
+
+-- Bad input: each error names what is wrong; no table is left behind.
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{nobody}', 'day');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'when');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{sum(points)}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{sum(kind)}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{median(score)}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{count,count}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => '0');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => '-7');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => 'fortnight');
+SELECT * FROM edupredict.build_panel('bad', 'act', '{learner}', 'day', period => 'month');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => '2023-06-01');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => 'soon');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'end');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'dropout');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'event');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'event', label_column => 'kind');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'inactive', horizon => 0);
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', lags => '{0}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', rolling => '{3,3}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', lags => '{1,NULL}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => '400', measures => '{days_active}');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', fill => 'mean');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine_start => 'start_day');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'reg');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'reg', spine_start => 'begun');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => 'month', spine => 'reg',
+       spine_start => 'start_day', origin => 'start_day');
+SELECT * FROM edupredict.build_panel('bad', 'act', '{learner,course}', 'day', spine => 'reg', spine_start => 'start_day');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', time_zone => 'Mars/Olympus');
+SELECT * FROM edupredict.build_panel('p_week', 'ev', '{student}', 'day');
+SELECT * FROM edupredict.build_panel(NULL, 'ev', '{student}', 'day');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{}', 'day');
+CREATE TABLE pts (id point, t date);
+INSERT INTO pts VALUES ('(1,2)', '2024-01-01');
+SELECT * FROM edupredict.build_panel('bad', 'pts', '{id}', 't');
+CREATE TABLE dup_reg (student int, start_day date);
+INSERT INTO dup_reg VALUES (1, '2024-01-01'), (1, '2024-01-02');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day');
+UPDATE dup_reg SET student = 2, start_day = NULL WHERE start_day = '2024-01-02';
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day',
+       as_of => '2024-02-01');
+SELECT to_regclass('panel_t.bad') AS leftover;
+
+-- Identifiers are quoted: a column called "a;b" and a panel in a quoted schema.
+CREATE SCHEMA "Odd Schema";
+CREATE TABLE "Odd Schema"."ev;drop" ("who am" int, "t t" date, "a;b" float8);
+INSERT INTO "Odd Schema"."ev;drop" VALUES (1, '2024-01-01', 2), (1, '2024-01-09', 3);
+SELECT panel, "rows" FROM edupredict.build_panel('"Odd Schema"."panel;x"', '"Odd Schema"."ev;drop"',
+       '{who am}', 't t', 'week', '{count,sum(a;b)}');
+SELECT * FROM "Odd Schema"."panel;x" ORDER BY 2;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA panel_t CASCADE;
+DROP SCHEMA "Odd Schema" CASCADE;
+RESET client_min_messages;
