@@ -25,6 +25,10 @@ CREATE TEMP TABLE hostile_pts AS
 SELECT i, public.ST_SetSRID(public.ST_MakePoint(-0.1 + (i % 8) * 0.01, 51.5 + (i / 8) * 0.01), 4326) AS geom
 FROM pg_catalog.generate_series(1, 40) i;
 SELECT (edupredict.train_forest('hostile_m0', 'hostile_rows', 'y', features => ARRAY['x1', 'x2', 'cat'], n_trees => 3)).version;
+CREATE TEMP TABLE hostile_ev AS
+SELECT i OPERATOR(pg_catalog.%) 5 AS student, DATE '2024-01-01' OPERATOR(pg_catalog.+) i AS day, i::float8 AS score
+FROM pg_catalog.generate_series(1, 60) i;
+CREATE TEMP TABLE hostile_scored (i int PRIMARY KEY, x1 float8, x2 float8, cat text, risk float8);
 CREATE TEMP TABLE hostile_model AS
 SELECT edupredict.forest_agg(ARRAY[x1, x2], t, '{"n_trees": 3}') AS m FROM hostile_rows;
 CREATE TEMP TABLE hostile_pred (tutor_id int, horizon int, term edupredict.school_term, p_effective float8);
@@ -51,6 +55,11 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('model_reserve', $$SELECT edupredict.model_reserve('hostile_r')$$, '{}'),
 ('train_boosting', $$SELECT edupredict.train_boosting('hostile_b', 'hostile_rows', 'y', features => ARRAY['x1', 'x2', 'cat'], n_rounds => 3)$$, '{}'),
 ('drop_model', $$SELECT edupredict.drop_model('hostile_b')$$, '{}'),
+('build_panel', $$SELECT * FROM edupredict.build_panel('hostile_panel', 'hostile_ev', '{student}', 'day', 'week', '{count,sum(score)}', lags => '{1}', rolling => '{2}', label => 'inactive', horizon => 1)$$, '{}'),
+('panel_split', $$SELECT * FROM edupredict.panel_split('hostile_panel', 3)$$, '{}'),
+('attach_scoring', $$SELECT * FROM edupredict.attach_scoring('hostile_scored', 'hostile_m0', 'risk', class => '1', alert_threshold => 0.5, alert_key => 'i')$$, '{}'),
+('scoring triggers', $$INSERT INTO hostile_scored SELECT i, x1, x2, cat FROM hostile_rows -- fires edupredict.score_row() and edupredict.alert_rows()$$, '{}'),
+('detach_scoring', $$SELECT * FROM edupredict.detach_scoring('hostile_scored', 'risk')$$, '{}'),
 ('predict(name, row)', $$SELECT edupredict.predict('hostile_m0', r) FROM hostile_rows r$$, '{}'),
 ('predict(name, float8[])', $$SELECT edupredict.predict('hostile_m0', ARRAY[1, 2, 0]::float8[])$$, '{}'),
 ('predict_proba(name, row)', $$SELECT edupredict.predict_proba('hostile_m0', r) FROM hostile_rows r$$, '{}'),
