@@ -5,7 +5,7 @@
  *	  data is the same for a seed whatever the plan, row order or parallelism.
  *	  The mixing is SplitMix64 (Steele, Lea and Flood, "Fast splittable
  *	  pseudorandom number generators", OOPSLA 2014), applied to each key in
- *	  turn.
+ *	  turn: the one generator of src/rng.h, which every engine uses.
  */
 #include "postgres.h"
 
@@ -13,13 +13,13 @@
 
 #include "fmgr.h"
 
+#include "rng.h"
+
+/* SplitMix64 of one value (ep_splitmix64 advances a state and mixes it) */
 static inline uint64
 SplitMix64(uint64 x)
 {
-	x += UINT64CONST(0x9E3779B97F4A7C15);
-	x = (x ^ (x >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
-	x = (x ^ (x >> 27)) * UINT64CONST(0x94D049BB133111EB);
-	return x ^ (x >> 31);
+	return ep_splitmix64(&x);
 }
 
 /* A double uniform on the open interval (0, 1). */
