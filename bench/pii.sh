@@ -7,5 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_packages "${CORE_PACKAGES[@]}"
+# One install directory per machine: hold the test suite's lock from the build
+# until the extension is created (bench/pii_in_cluster.sh releases it).
+exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
+flock 9
 build_and_install
 exec scripts/with_cluster.sh bench/pii_in_cluster.sh

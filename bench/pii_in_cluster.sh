@@ -9,9 +9,13 @@ out=$(mktemp)
 # The key is a server setting (PGC_SIGHUP): ALTER SYSTEM, then a reload that
 # the next connection sees.
 psql -XAtq -v ON_ERROR_STOP=1 -v key="$key" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
 ALTER SYSTEM SET edupredict.pii_key = :'key';
 SELECT pg_reload_conf();
 SQL
+flock -u 9 2>/dev/null || true   # taken by bench/pii.sh; the install is in use now
 psql -XAtq -v ON_ERROR_STOP=1 -v rows="$rows" -v reps="$reps" -v key="$key" >"$out" <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
