@@ -17,7 +17,7 @@ SELECT pg_reload_conf();
 SQL
 flock -u 9 2>/dev/null || true   # taken by bench/pii.sh; the install is in use now
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD 2>/dev/null || commit="$commit+changes"
+git diff --quiet HEAD -- . ':!bench/RESULTS.md' 2>/dev/null || commit="$commit+changes"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 psql -XAtq -v ON_ERROR_STOP=1 -v rows="$rows" -v reps="$reps" -v key="$key" >"$out" <<'SQL'
 SET client_min_messages = warning;
