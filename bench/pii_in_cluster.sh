@@ -15,7 +15,6 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto;
 ALTER SYSTEM SET edupredict.pii_key = :'key';
 SELECT pg_reload_conf();
 SQL
-flock -u 9 2>/dev/null || true   # taken by bench/pii.sh; the install is in use now
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- . ':!bench/RESULTS.md' 2>/dev/null || commit="$commit+changes"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
