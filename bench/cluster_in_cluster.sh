@@ -10,14 +10,23 @@ q -c 'SET client_min_messages = warning' -f bench/cluster_national.sql >/dev/nul
 q -c "\copy (SELECT school_id, ST_X(geom), ST_Y(geom) FROM edupredict_data.schools ORDER BY 1) TO '$d/london.csv' CSV"
 q -c "\copy (SELECT point_id, ST_X(geom), ST_Y(geom) FROM edupredict_data.schools_national ORDER BY 1) TO '$d/national.csv' CSV"
 
-# one timed statement in a fresh backend: NAME, SELECT producing (id, hub)
+# CPU time (user + system, clock ticks) of the backend so far, from /proc/self/stat
+# (fields 14 and 15; after the ") " that ends the command name, they are the 12th and 13th)
+CPU_TICKS="(SELECT f[12]::bigint + f[13]::bigint FROM string_to_array(split_part(pg_read_file('/proc/self/stat'), ') ', 2), ' ') f)"
+TICKS=$(getconf CLK_TCK)
+# one timed statement in a fresh backend: NAME, SELECT producing (id, hub).
+# Wall time from psql's \timing; the backend's CPU time around it too, which
+# a busy shared machine distorts less (the backend runs on one thread).
 run() {
   local name=$1 sql=$2
   out=$(q <<SQL
 SELECT count(*) FROM edupredict_data.schools WHERE false;
+SELECT $CPU_TICKS AS cpu0 \gset
 \timing on
 CREATE TEMP TABLE res AS $sql;
 \timing off
+SELECT 'CPU: ' || ($CPU_TICKS - :cpu0) AS cpu \gset
+\echo :cpu
 SELECT 'VmHWM: ' || substring(pg_read_file('/proc/self/status') from 'VmHWM:\s*(\d+)') || ' kB' AS hwm \gset
 \echo :hwm
 \copy res TO '$d/labels_$name.csv' CSV HEADER
@@ -25,7 +34,8 @@ SQL
 )
   ms=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | tail -1)
   kb=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' <<<"$out" | tail -1)
-  echo "time $name $(awk "BEGIN{printf \"%.3f\", $ms/1000}") hwm_kb=$kb"
+  ticks=$(sed -n 's/^CPU: \([0-9]*\)/\1/p' <<<"$out" | tail -1)
+  echo "time $name $(awk "BEGIN{printf \"%.3f\", $ms/1000}") hwm_kb=$kb cpu_s=$(awk "BEGIN{printf \"%.2f\", $ticks/$TICKS}")"
 }
 S=edupredict_data.schools
 N=edupredict_data.schools_national

@@ -9,9 +9,15 @@ out=$(mktemp)
 # The key is a server setting (PGC_SIGHUP): ALTER SYSTEM, then a reload that
 # the next connection sees.
 psql -XAtq -v ON_ERROR_STOP=1 -v key="$key" >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
 ALTER SYSTEM SET edupredict.pii_key = :'key';
 SELECT pg_reload_conf();
 SQL
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- . ':!bench/RESULTS.md' 2>/dev/null || commit="$commit+changes"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 psql -XAtq -v ON_ERROR_STOP=1 -v rows="$rows" -v reps="$reps" -v key="$key" >"$out" <<'SQL'
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
@@ -42,14 +48,16 @@ SELECT 'pgcrypto_hmac', pg_temp.median_ms(format($q$SELECT count(encode(hmac(e, 
 SELECT 'cpu', (SELECT version());
 DROP TABLE bench_emails;
 SQL
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 val() { awk -F'|' -v k="$1" '$1 == k {print $2}' "$out"; }
 scan=$(val scan); pii=$(val sha256_pii); core=$(val core_sha256); hmac=$(val pgcrypto_hmac)
 md=$(mktemp)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 awk -v rows="$rows" -v reps="$reps" -v scan="$scan" -v pii="$pii" -v core="$core" -v hmac="$hmac" \
-    -v cpu="$cpu" -v date="$(date -u +%Y-%m-%d)" -v pg="$(psql -XAtc 'SHOW server_version')" 'BEGIN {
+    -v cpu="$cpu" -v date="$(date -u +%Y-%m-%d)" -v pg="$(psql -XAtc 'SHOW server_version')" \
+    -v commit="$commit" -v load="$load_before -> $load_after" -v ncpu="$(nproc)" 'BEGIN {
   printf "## sha256_pii vs core sha256 vs pgcrypto hmac\n\n"
-  printf "Command: `bench/pii.sh` (%s, PostgreSQL %s, %s, %d rows, median of %d runs, one core, no parallel workers).\n\n", date, pg, cpu, rows, reps
+  printf "Command: `bench/pii.sh` (%s, commit %s, PostgreSQL %s, %s, %d rows, median of %d runs, one core, no parallel workers; load average %s on %d cores, shared machine).\n\n", date, commit, pg, cpu, rows, reps, load, ncpu
   printf "| expression | total ms | ns/row | ns/row net of scan | ratio to core sha256 (net) |\n|---|---:|---:|---:|---:|\n"
   n["scan"]="count(e) (table scan only)"; n["pii"]="edupredict.sha256_pii(e, '\''email'\'')"; n["core"]="encode(sha256(convert_to(e, '\''UTF8'\'')), '\''hex'\'')"; n["hmac"]="encode(hmac(e, key, '\''sha256'\''), '\''hex'\'') (pgcrypto)"
   t["scan"]=scan; t["pii"]=pii; t["core"]=core; t["hmac"]=hmac

@@ -16,7 +16,7 @@ people AS (
   JOIN first_names f ON f.i = 1 + (p * 7) % 24
   JOIN last_names l ON l.i = 1 + (p * 13) % 20
   JOIN LATERAL (SELECT postcode FROM edupredict_data.schools WHERE postcode IS NOT NULL
-                ORDER BY school_id OFFSET (p * 37) % 3800 LIMIT 1) s ON true)
+                ORDER BY school_id OFFSET (p * 37) % 3400 LIMIT 1) s ON true)
 SELECT row_number() OVER (ORDER BY p, copy) AS contact_id, p AS person, full_name, email, postcode, phone
 FROM (
   SELECT p, 1 AS copy, first_name || ' ' || last_name AS full_name,

@@ -23,7 +23,7 @@ PLAN=$results/plan SUMMARY=$results/summary
 # The plan: every test file and step PATTERN selects must report (see
 # scripts/test_plan.sh); one that does not is counted as failed.
 STEPS=(build lint:sql-labels lint:install-script-committed selftest:runner selftest:as-root
-       log:pii-key-redacted regress:nopreload fuzz)
+       log:pii-key-redacted script:pii-key-switch script:pii-key-file regress:nopreload fuzz)
 {
   for s in "${STEPS[@]}"; do
     [ "$s" = build ] || plan_selects "$pattern" "$s" "$s" && echo "$s"

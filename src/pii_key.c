@@ -323,7 +323,8 @@ SettingsNameKey(ArrayType *arr)
  * 0.1.0 accepted ALTER DATABASE/ROLE ... SET edupredict.pii_key.  Such values
  * are now ignored, but they still sit in pg_db_role_setting, which every role
  * can read unless an administrator revoked that: refuse to run until they
- * are gone.  Checked once per process, as nothing can store them again.
+ * are gone.  Checked once per process (first use), as nothing can store
+ * them again.
  */
 static void
 CheckNoKeyInRoleSettings(void)
@@ -334,9 +335,13 @@ CheckNoKeyInRoleSettings(void)
 	HeapTuple	tup;
 	bool		found = false;
 
-	if (clean ||
-		pg_class_aclcheck(DbRoleSettingRelationId, ACL_ID_PUBLIC, ACL_SELECT) != ACLCHECK_OK)
+	if (clean)
 		return;
+	if (pg_class_aclcheck(DbRoleSettingRelationId, ACL_ID_PUBLIC, ACL_SELECT) != ACLCHECK_OK)
+	{
+		clean = true;
+		return;
+	}
 	rel = table_open(DbRoleSettingRelationId, AccessShareLock);
 	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
 	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))

@@ -58,7 +58,6 @@ typedef enum InfeasiblePolicy
 /* The arguments, read once per partition from its first row. */
 typedef struct ClusterArgs
 {
-	bool		by_range;
 	int32		k;
 	int32		min_size;
 	int32		max_size;
@@ -128,7 +127,6 @@ ReadArgs(WindowObject winobj, bool by_range, bool has_policy, ClusterArgs *a)
 	int			argbase = by_range ? 3 : 2;
 	bool		nn_null;
 
-	a->by_range = by_range;
 	a->k = a->min_size = a->max_size = 0;
 	if (by_range)
 	{
