@@ -60,56 +60,6 @@ spectral_check_interrupts(SpectralCtx *ctx)
 		ctx->env->interrupt(ctx->env->arg);
 }
 
-/* ---------------------------------------------------------------- */
-/* Random numbers: splitmix64 seeding xoshiro256** (Blackman, Vigna)  */
-/* ---------------------------------------------------------------- */
-
-static uint64_t
-SplitMix64(uint64_t *x)
-{
-	uint64_t	z = (*x += UINT64_C(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
-void
-spectral_rng_seed(SpectralRng *rng, uint64_t seed)
-{
-	uint64_t	x = seed;
-
-	for (int i = 0; i < 4; i++)
-		rng->s[i] = SplitMix64(&x);
-}
-
-static inline uint64_t
-Rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-uint64_t
-spectral_rng_next(SpectralRng *rng)
-{
-	uint64_t   *s = rng->s;
-	uint64_t	result = Rotl(s[1] * 5, 7) * 9;
-	uint64_t	t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = Rotl(s[3], 45);
-	return result;
-}
-
-double
-spectral_rng_uniform(SpectralRng *rng)
-{
-	return (spectral_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0);
-}
 
 /* ---------------------------------------------------------------- */
 /* Number of hubs for a size range                                   */

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "rng.h"
+
 /* Mean Earth radius (IUGG), km; used for every great-circle distance. */
 #define SPECTRAL_EARTH_RADIUS_KM 6371.0088
 
@@ -135,15 +137,27 @@ extern void *spectral_alloc(SpectralCtx *ctx, size_t count, size_t size);
 extern void spectral_free(SpectralCtx *ctx, void *ptr);
 extern void spectral_check_interrupts(SpectralCtx *ctx);
 
-/* Deterministic generator (splitmix64 seeding xoshiro256**). */
-typedef struct SpectralRng
-{
-	uint64_t	s[4];
-} SpectralRng;
+/* The one deterministic generator of src/rng.h (splitmix64 seeding xoshiro256**). */
+typedef EpRng SpectralRng;
 
-extern void spectral_rng_seed(SpectralRng *rng, uint64_t seed);
-extern uint64_t spectral_rng_next(SpectralRng *rng);
-extern double spectral_rng_uniform(SpectralRng *rng);	/* [0, 1) */
+static inline void
+spectral_rng_seed(SpectralRng *rng, uint64_t seed)
+{
+	ep_rng_seed(rng, seed, 0);
+}
+
+static inline uint64_t
+spectral_rng_next(SpectralRng *rng)
+{
+	return ep_rng_next(rng);
+}
+
+/* [0, 1) */
+static inline double
+spectral_rng_uniform(SpectralRng *rng)
+{
+	return ep_rng_unit(rng);
+}
 
 /* Points embedded for neighbour search: 3-D unit vectors or 2-D planar. */
 typedef struct SpectralPoints
