@@ -131,7 +131,7 @@ Reserve(AggState *st, size_t need)
 		(uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("forest_agg needs more than edupredict.forest_max_memory (%d MB) for its rows",
+				 errmsg("the model aggregate needs more than edupredict.forest_max_memory (%d MB) for its rows",
 						edupredict_forest_max_memory_mb),
 				 errdetail("%zu rows of %d features were collected.", st->n, st->p),
 				 errhint("Aggregate fewer rows or features, or ask a superuser to raise edupredict.forest_max_memory.")));

@@ -1,0 +1,66 @@
+SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE; RESET client_min_messages;
+-- Model integrity (issue 9 §6): forged bytes, encodings, caps, bad relations.
+\set ECHO none
+\set QUIET on
+\i test/fixtures/forest_0.1.0_rows.sql
+\i test/fixtures/forest_0.1.0.sql
+\i test/fixtures/forged_models.sql
+\set QUIET off
+\set ECHO all
+-- A forged model with the same length, header and checksum as fx_reg but
+-- other trees: both parse, and they predict differently.
+SELECT f.model <> decode(m.model_hex, 'hex') AS different_bytes,
+       length(f.model) = length(decode(m.model_hex, 'hex')) AS same_length,
+       substring(f.model FROM 1 FOR 28) = substring(decode(m.model_hex, 'hex') FROM 1 FOR 28) AS same_header,
+       substring(f.model FROM length(f.model) - 3) = substring(decode(m.model_hex, 'hex') FROM length(f.model) - 3) AS same_checksum
+FROM forged_models f, fx_models_0_1_0 m WHERE f.name = 'same_crc' AND m.name = 'fx_reg';
+CREATE TEMP TABLE fx_input AS
+SELECT id, ARRAY[x, nullif(substr(color, 2), '')::float8, flag::int]::float8[] AS f FROM fx_rows;
+CREATE TEMP TABLE fx_a AS SELECT i.id, edupredict.predict(decode(m.model_hex, 'hex'), i.f) AS p
+FROM fx_input i, fx_models_0_1_0 m WHERE m.name = 'fx_reg';
+CREATE TEMP TABLE fx_b AS SELECT i.id, edupredict.predict(f.model, i.f) AS p
+FROM fx_input i, forged_models f WHERE f.name = 'same_crc';
+SELECT count(*) FILTER (WHERE a.p <> b.p) > 0 AS forgery_changes_predictions FROM fx_a a JOIN fx_b b USING (id);
+-- One statement, one call site, the two models row after row, both as
+-- values in memory (not TOAST pointers, which are keys of their own): every
+-- row gets its own model's prediction (a cache keyed on length, header and
+-- checksum would score the forged model with fx_reg's trees, or the reverse).
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE q.p = CASE WHEN q.id % 2 = 0 THEN a.p ELSE b.p END) AS own_model
+FROM (SELECT i.id, edupredict.predict(CASE WHEN i.id % 2 = 0 THEN decode(m.model_hex, 'hex') ELSE f.model || '\x'::bytea END, i.f) AS p
+      FROM fx_input i, fx_models_0_1_0 m, forged_models f
+      WHERE m.name = 'fx_reg' AND f.name = 'same_crc' ORDER BY i.id) q
+JOIN fx_a a USING (id) JOIN fx_b b USING (id);
+-- A class label that is not valid UTF-8 (checksum fixed): refused, never returned as text.
+SELECT edupredict.predict(model, ARRAY[1, 1, 1]::float8[]) FROM forged_models WHERE name = 'bad_utf8';
+SELECT edupredict.predict_proba(model, ARRAY[1, 1, 1]::float8[]) FROM forged_models WHERE name = 'bad_utf8';
+-- ... also when stored in the registry
+INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_bad_utf8', 'classification', 'y', '{x,color,flag}', '{0,1,x}', '{}', '{}', 400, 0, model
+FROM forged_models WHERE name = 'bad_utf8';
+SELECT edupredict.model_classes('mi_bad_utf8');
+SELECT edupredict.drop_model('mi_bad_utf8');
+
+-- A relation that does not exist, given as an OID: 42P01, not an internal error.
+SELECT edupredict.train_forest('mi_m', 999999999::oid::regclass, 'y');
+SELECT edupredict.train_boosting('mi_m', 999999999::oid::regclass, 'y');
+CREATE TABLE mi_small AS SELECT i::float8 AS a, (i % 2) AS y FROM generate_series(1, 50) i;
+SELECT version FROM edupredict.train_forest('mi_small', 'mi_small', 'y', n_trees => 1);
+SELECT * FROM edupredict.evaluate('mi_small', 999999999::oid::regclass);
+SELECT edupredict.drop_model('mi_small');
+
+-- forest_agg and boost_agg count the rows they collect against
+-- edupredict.forest_max_memory: 16 MB is about 500,000 rows of 3 features.
+SET edupredict.forest_max_memory = '16MB';
+SELECT edupredict.forest_agg(ARRAY[i, i % 7, i % 13]::float8[], (i % 2)::float8, '{"n_trees": 1}')
+FROM generate_series(1, 1000000) i;
+SELECT edupredict.boost_agg(ARRAY[i, i % 7, i % 13]::float8[], (i % 2)::float8, '{"n_rounds": 1}')
+FROM generate_series(1, 1000000) i;
+-- train_forest's rows too
+CREATE TABLE mi_big AS SELECT i::float8 AS a, (i % 7)::float8 AS b, (i % 2) AS y FROM generate_series(1, 1000000) i;
+SELECT edupredict.train_forest('mi_big', 'mi_big', 'y', n_trees => 1);
+RESET edupredict.forest_max_memory;
+-- under the cap, the same aggregate works
+SELECT length(edupredict.forest_agg(ARRAY[i, i % 7]::float8[], (i % 2)::float8, '{"n_trees": 1, "max_depth": 2}')) > 100 AS trained
+FROM generate_series(1, 10000) i;
+DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big;
