@@ -79,6 +79,20 @@ SET statement_timeout = '1s';
 SELECT pg_temp.overshoot($$SELECT edupredict.train_forest('mc_train', 'public.mc_small', 'y',
   ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 2000, max_depth => 12)$$) < 2 AS two_threads_stop;
 RESET statement_timeout;
+-- Boosting: 3,000 rounds of depth 8 on 1,000,000 rows would take minutes; the
+-- engine polls between histogram blocks, so a cancel lands within 0.5 s (the
+-- goal is 0.2 s; the bound leaves room for a loaded machine), with one
+-- thread and with two.
+SET edupredict.forest_threads = 1;
+SET statement_timeout = '2s';
+SELECT pg_temp.overshoot($$SELECT edupredict.train_boosting('mc_boost', 'public.mc_half', 'r',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_rounds => 3000, max_depth => 8)$$) < 0.5 AS boosting_one_thread_stops;
+RESET statement_timeout;
+SET edupredict.forest_threads = 2;
+SET statement_timeout = '2s';
+SELECT pg_temp.overshoot($$SELECT edupredict.train_boosting('mc_boost', 'public.mc_half', 'r',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_rounds => 3000, max_depth => 8)$$) < 0.5 AS boosting_two_threads_stop;
+RESET statement_timeout;
 RESET edupredict.forest_threads;
 
 -- ---------------------------------------------------------------------------
