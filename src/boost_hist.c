@@ -18,8 +18,8 @@
 
 #include <string.h>
 
-#define HIST_CHUNK	8192		/* rows per piece of a histogram job */
-#define PART_CHUNK	16384		/* rows per piece of a partition job */
+#define HIST_CHUNK	BOOST_PIECE_ROWS
+#define PART_CHUNK	BOOST_BIG_PIECE_ROWS
 #define PREFETCH_AHEAD 16
 
 #if defined(__GNUC__) || defined(__clang__)

@@ -17,6 +17,15 @@
  */
 #define BOOST_FIX_ONE	1073741824.0	/* 2^30 */
 
+/*
+ * Rows per piece of a job (boost_pool.c): histograms, walks and metrics,
+ * and the larger pieces of partitions and gradients.  A job of one piece
+ * runs on the calling thread alone.
+ */
+#define BOOST_PIECE_ROWS	2048
+#define BOOST_BIG_PIECE_ROWS 8192
+#define BOOST_THREAD_ROWS	32768	/* fewer training rows: one thread */
+
 typedef struct BoostGH
 {
 	int32_t		g;
@@ -116,6 +125,8 @@ typedef struct Booster
 	uint32_t	n_free;
 	BoostBin   *scratch;		/* (nt - 1) x n_ent */
 
+	BoostSplit *piece;			/* 2 x p: best split per node and feature */
+
 	/* per tree */
 	uint32_t   *feat;			/* colsample: the tree's features, ascending */
 	uint32_t	n_feat;
@@ -183,8 +194,16 @@ extern uint32_t boost_partition_chunks(uint32_t n);
 
 /* ---------- split search (boost_split.c) ---------- */
 
-extern void boost_find_split(const Booster *b, const BoostBin *h, int64_t G,
-							 int64_t H, double sg, double sh, BoostSplit *best);
+typedef struct BoostSplitReq
+{
+	const BoostBin *h;			/* the node's histogram */
+	int64_t		G,
+				H;				/* its sums */
+	BoostSplit *out;
+} BoostSplitReq;
+
+extern EnsStatus boost_find_splits(Booster *b, uint32_t k,
+								   const BoostSplitReq *req, uint32_t n_req);
 extern double boost_leaf_weight(const Booster *b, int64_t G, int64_t H,
 								double sg, double sh);
 
