@@ -18,12 +18,13 @@
 #define BOOST_FIX_ONE	1073741824.0	/* 2^30 */
 
 /*
- * Rows per piece of a job (boost_pool.c): histograms, walks and metrics,
- * and the larger pieces of partitions and gradients.  A job of one piece
- * runs on the calling thread alone.
+ * Rows per piece of the jobs over all rows (boost_pool.c): walks and
+ * metrics (fixed, so that metric sums do not depend on the threads) and
+ * gradients; a node's histogram and partition cut its rows by
+ * boost_hist.c's Pieces.  A job of one piece runs on the calling thread.
  */
-#define BOOST_PIECE_ROWS	2048
-#define BOOST_BIG_PIECE_ROWS 8192
+#define BOOST_PIECE_ROWS	4096
+#define BOOST_BIG_PIECE_ROWS 16384
 #define BOOST_THREAD_ROWS	32768	/* fewer training rows: one thread */
 
 typedef struct BoostGH
@@ -116,6 +117,7 @@ typedef struct Booster
 	uint32_t   *idx;			/* partition of the current tree's rows */
 	uint32_t   *tmp;			/* partition scratch, n */
 	uint32_t   *part;			/* 3 x max_part: partition pieces */
+	uint32_t   *bound;			/* max_part + 1: piece boundaries of a job */
 	uint32_t	max_part;
 
 	/* histograms: slots for nodes, one scratch per extra thread */
@@ -190,7 +192,7 @@ extern void boost_hist_subtract(const Booster *b, BoostBin *parent,
 								const BoostBin *child);
 extern EnsStatus boost_partition(Booster *b, uint32_t st, uint32_t en,
 								 const BoostSplit *s, uint32_t *mid);
-extern uint32_t boost_partition_chunks(uint32_t n);
+extern uint32_t boost_pieces_max(uint32_t n);
 
 /* ---------- split search (boost_split.c) ---------- */
 

@@ -324,7 +324,7 @@ InitBuffers(Trainer *tr)
 				vchunks = (b->n_val + ROW_CHUNK - 1) / ROW_CHUNK;
 	size_t		nresid = (b->obj == ENS_OBJ_ABSOLUTE || b->obj == ENS_OBJ_HUBER) ? b->n : 1;
 
-	b->max_part = boost_partition_chunks(b->n);
+	b->max_part = boost_pieces_max(b->n);
 	b->n_slots = boost_tree_slots(P);
 	if (!Own(tr, (void **) &b->margin, (size_t) b->n * b->K, sizeof(double)) ||
 		!Own(tr, (void **) &b->gh, (size_t) b->n * b->K, sizeof(BoostGH)) ||
@@ -335,6 +335,7 @@ InitBuffers(Trainer *tr)
 		!Own(tr, (void **) &b->idx, b->n, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->tmp, b->n, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->part, 3 * (size_t) b->max_part, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->bound, (size_t) b->max_part + 1, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->slots, (size_t) b->n_slots * b->n_ent, sizeof(BoostBin)) ||
 		!Own(tr, (void **) &b->free_slot, b->n_slots, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->scratch, (size_t) (b->nt - 1) * b->n_ent, sizeof(BoostBin)) ||
