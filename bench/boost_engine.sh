@@ -2,7 +2,7 @@
 # Boosting engine (PG-free) against XGBoost and scikit-learn on the SAME binned rows and split.
 #   bench/boost_engine.sh                    uci c1m r1m, plus early stopping and cancellation
 #   bench/boost_engine.sh uci                a subset
-# The harness test/fuzz/boost_check.c is built with -O2 (PostgreSQL's flags, no -march) and
+# The harness test/fuzz/boost_check.c is built with PostgreSQL's flags (-O2, no -march) and
 # trains through boost_train exactly as the extension will; it bins with ens_bin_columns and
 # splits with ens_split_rows (the forest's stratified 80/20, seed 42), then writes the binned
 # rows for bench/boost_xgb.py, so every tool sees the same quantisation and the same rows.
@@ -20,7 +20,9 @@ log=$dir/boost_engine.log
 md=$dir/boost_engine.md
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-gcc -O2 -Wall -Wextra -Wno-unused-parameter -pthread -o "$dir/boost_check" test/fuzz/boost_check.c \
+# PostgreSQL 15's code-generation flags (pg_config --cflags), so the engine runs as in the extension
+gcc -O2 -g -fno-strict-aliasing -fwrapv -fexcess-precision=standard -fno-omit-frame-pointer \
+  -fstack-protector-strong -Wall -Wextra -Wno-unused-parameter -pthread -o "$dir/boost_check" test/fuzz/boost_check.c \
   src/ensemble_bins.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_metrics.c src/boost_*.c -lm
 missing=()
 for ds in "${sets[@]}"; do [ -s "$dir/$ds.csv" ] || missing+=("$ds"); done

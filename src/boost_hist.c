@@ -117,11 +117,52 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 	}
 }
 
+/* HistRows for the rows r0 .. r0 + n - 1 (the root without subsampling): no gathers */
+static void
+HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
+		BoostBin *h)
+{
+	const uint32_t p = b->p;
+	const uint8_t *X = b->X + (size_t) r0 * p;
+	const uint32_t nf = b->n_feat;
+	const uint32_t *fo = b->feat;
+	const uint32_t *off = b->off;
+	uint32_t	i,
+				j;
+
+	gh += r0;
+	for (i = 0; i < n; i++)
+	{
+		const uint8_t *x = X + (size_t) i * p;
+		const int64_t g = gh[i].g,
+					hh = gh[i].h;
+
+		if (nf == p)
+		{
+			for (j = 0; j < p; j++)
+			{
+				BoostBin   *e = h + off[j] + x[j];
+
+				e->g += g;
+				e->h += hh;
+			}
+		}
+		else
+			for (j = 0; j < nf; j++)
+			{
+				BoostBin   *e = h + off[fo[j]] + x[fo[j]];
+
+				e->g += g;
+				e->h += hh;
+			}
+	}
+}
+
 typedef struct HistJob
 {
 	Booster    *b;
 	const BoostGH *gh;
-	const uint32_t *ids;
+	const uint32_t *ids;		/* NULL: rows 0 .. n - 1 */
 	uint32_t	n;
 	BoostBin   *target;
 } HistJob;
@@ -134,7 +175,10 @@ HistTask(void *ctx, int t, uint32_t c)
 				len = j->b->bound[c + 1] - st;
 	BoostBin   *h = t == 0 ? j->target : j->b->scratch + (size_t) (t - 1) * j->b->n_ent;
 
-	HistRows(j->b, j->gh, j->ids + st, len, h);
+	if (j->ids == NULL)
+		HistSeq(j->b, j->gh, st, len, h);
+	else
+		HistRows(j->b, j->gh, j->ids + st, len, h);
 }
 
 /* Histogram of the rows b->idx[st..en) into h (overwritten). */
@@ -150,7 +194,8 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 	boost_hist_zero(b, h);
 	j.b = b;
 	j.gh = gh;
-	j.ids = b->idx + st;
+	/* all training rows (the root, no subsampling): idx is 0 .. n - 1 */
+	j.ids = (st == 0 && n == b->n) ? NULL : b->idx + st;
 	j.n = n;
 	j.target = h;
 	rc = boost_pool_run(b->pool, HistTask, &j, Pieces(b, n, b->bound),
