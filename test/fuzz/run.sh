@@ -16,7 +16,6 @@ FLAGS="-g -O1 -pthread -fno-omit-frame-pointer -fsanitize=address,undefined -fno
 
 echo "fuzz: building with $CC"
 $CC $FLAGS -o "$work/engine_check" test/fuzz/engine_check.c $SRC -lm
-$CC $FLAGS -o "$work/boost_check" test/fuzz/boost_check.c $SRC src/boost_*.c -lm
 $CC $FLAGS -fsanitize=fuzzer -o "$work/fuzz_model" test/fuzz/fuzz_model.c $SRC -lm
 
 # seed models (and an ASan run of training, prediction and the round trip)
@@ -46,33 +45,8 @@ FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/c
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
 echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model)"
 
-# boosting: margins, layout, 1 vs 2 threads, every allocation failing, interrupts
-/usr/bin/python3 - "$work" <<'PY'
-import random, sys
-w = sys.argv[1]
-r = random.Random(11)
-def rows(n, reg):
-    for i in range(n):
-        a = r.random(); b = r.randint(0, 29); c = r.gauss(0, 1); d = r.random()
-        s = 2 * a + (1.0 if b % 3 == 0 else 0) + (0.7 if c > 0.3 else 0) + r.gauss(0, 0.3)
-        y = f"{10 * s + d:.4f}" if reg else str(min(2, int(s)) if reg is False else int(s > 1.5))
-        yield ("" if r.random() < 0.1 else f"{a:.4f}") + "," + ("" if r.random() < 0.05 else str(b)) + "," + \
-            ("" if r.random() < 0.15 else f"{c:.4f}") + f",{d:.4f},{y}\n"
-for name, n, reg in (("small", 600, False), ("mid", 45000, False), ("bin", 45000, None), ("reg", 45000, True)):
-    with open(f"{w}/{name}.csv", "w") as f:
-        f.write("a,b,c,d,y\n")
-        f.writelines(rows(n, reg))
-PY
-bc() { check "$work/boost_check" "$@"; }
-bc "$work/small.csv" cls --rounds 5 --depth 4 --cat 1 --val 0.2 --es 2 --oom
-bc "$work/mid.csv" cls --rounds 8 --threads 2 --cat 1 --subsample 0.8 --colsample 0.75 --val 0.2 --check
-bc "$work/mid.csv" cls --rounds 4 --threads 2 --cat 1 --oom
-bc "$work/bin.csv" cls --rounds 8 --threads 2 --leaves 12 --depth 0 --balanced --check
-bc "$work/reg.csv" reg --rounds 8 --threads 2 --cat 1 --val 0.2 --es 3 --check
-bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss absolute --check
-bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss huber --delta 2 --subsample 0.5 --check
-bc "$work/bin.csv" cls --rounds 10000 --threads 2 --cancel 0.3
-echo "fuzz: boosting engine check under ASan passed (margins, 1 = 2 threads, out of memory, interrupts)"
+# boosting engine checks (margins, 1 = 2 threads, out of memory, interrupts)
+CC=$CC FLAGS=$FLAGS SRC=$SRC test/fuzz/boost_run.sh "$work"
 
 echo "fuzz: running the deserialiser for ${secs}s"
 "$work/fuzz_model" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
