@@ -9,7 +9,9 @@ every tool sees the same quantisation), targets, the split (0 train, 1 test,
 with key=value figures: train time, peak process memory (ru_maxrss of this
 process, which holds the data, as the engine's harness does), and test
 accuracy / macro F1 / AUC / log loss or R2 / RMSE / MAE, computed by the same
-code for the engine's predictions and the baselines'.  ES > 0: early stopping
+code for the engine's predictions and the baselines'.  rss_train_mb: the
+growth of the peak over DMatrix construction and training (the harness
+reports the same over boost_train).  ES > 0: early stopping
 on the validation rows (XGBoost's early_stopping_rounds).
 """
 import json
@@ -69,8 +71,10 @@ if which in ("xgb", "both"):
             params["num_class"] = K
     else:
         params.update(objective="reg:squarederror")
+    Xtr, ytr = X[tr], target[tr]
+    rss0 = rss_mb()
     t0 = time.time()
-    dtr = xgb.DMatrix(X[tr], label=target[tr], nthread=2)
+    dtr = xgb.DMatrix(Xtr, label=ytr, nthread=2)
     t1 = time.time()
     evals, kw = [], {}
     if es > 0:
@@ -79,6 +83,7 @@ if which in ("xgb", "both"):
         kw = dict(early_stopping_rounds=es, verbose_eval=False)
     bst = xgb.train(params, dtr, rounds, evals=evals, **kw)
     t2 = time.time()
+    rss1 = rss_mb()
     dte = xgb.DMatrix(X[te], nthread=2)
     rng = (0, bst.best_iteration + 1) if es > 0 else (0, 0)
     pr = bst.predict(dte, iteration_range=rng)
@@ -87,8 +92,8 @@ if which in ("xgb", "both"):
         pr = np.column_stack([1 - pr, pr])
     pr = pr.reshape(len(pr), -1).astype(np.float64)
     extra = " best_round=%d" % bst.best_iteration if es > 0 else ""
-    print("xgboost %s train_s=%.3f dmatrix_s=%.3f predict_rows_per_s=%.0f rss_mb=%.1f version=%s%s" % (
-        metrics(pr), t2 - t1, t1 - t0, te.sum() / max(t3 - t2, 1e-9), rss_mb(), xgb.__version__, extra), flush=True)
+    print("xgboost %s train_s=%.3f dmatrix_s=%.3f predict_rows_per_s=%.0f rss_mb=%.1f rss_train_mb=%.1f version=%s%s" % (
+        metrics(pr), t2 - t1, t1 - t0, te.sum() / max(t3 - t2, 1e-9), rss1, rss1 - rss0, xgb.__version__, extra), flush=True)
 
 if which in ("hgb", "both"):
     import sklearn

@@ -3,23 +3,26 @@
  * engine (PG-free).
  *
  * A node's histogram holds, for every feature of the tree, one BoostBin
- * (sum of fixed-point gradients and hessians) per bin: 256 entries per
- * feature, the last one (ENS_MISSING) for missing values.  Rows are cut into chunks that the
- * threads take in any order, each thread adding into its own histogram;
- * the sums are integers, so adding the threads' histograms gives the same
- * bits whoever took which chunk.
+ * (sums of fixed-point gradients and hessians) per bin and one more for
+ * missing values (the trainer's copy of the bins codes them nb, so a bin
+ * is an index without a lookup).  Rows are built row by row (one row's
+ * bins are adjacent) from pieces of the node's rows that the threads take
+ * in any order, each thread adding into its own histogram; the sums are
+ * integers, so adding the threads' histograms gives the same bits whoever
+ * took which piece.
  *
  * A partition splits a node's rows [st, en) of b->idx stably (left rows
- * first, both sides in their old order): chunks first sort their rows into
- * b->tmp (left ones from the chunk's start, right ones from its end), then
- * copy them to their final places.
+ * first, both sides in their old order), reading the split feature's
+ * column: pieces first sort their rows into b->tmp (left ones from the
+ * piece's start, right ones from its end), then copy them to their final
+ * places.
  */
 #include "boost_int.h"
 
 #include <string.h>
 
-#define HIST_CHUNK	8192		/* rows per piece of a histogram job */
-#define PART_CHUNK	16384		/* rows per piece of a partition job */
+#define PIECE_MIN	1024			/* rows: smallest piece of a node's job */
+#define PIECE_MAX	16384		/* rows: largest (what a stalled thread holds) */
 #define PREFETCH_AHEAD 16
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -27,6 +30,37 @@
 #else
 #define PREFETCH(p) ((void) 0)
 #endif
+
+/*
+ * Boundaries of the pieces of a job over n rows: large pieces first, then
+ * smaller ones (guided scheduling), so the threads run out of work at
+ * nearly the same time; results never depend on them (integer sums, a
+ * stable partition).  Returns the number of pieces (<= boost_pieces_max).
+ */
+static uint32_t
+Pieces(const Booster *b, uint32_t n, uint32_t *bound)
+{
+	uint32_t	np = 0,
+				at = 0;
+
+	bound[0] = 0;
+	while (at < n)
+	{
+		uint32_t	rem = n - at,
+					sz = rem / (2 * (uint32_t) b->nt);
+
+		sz = sz < PIECE_MIN ? PIECE_MIN : (sz > PIECE_MAX ? PIECE_MAX : sz);
+		at += sz < rem ? sz : rem;
+		bound[++np] = at;
+	}
+	return np;
+}
+
+uint32_t
+boost_pieces_max(uint32_t n)
+{
+	return n / PIECE_MIN + 2;
+}
 
 /*
  * Add rows ids[0..n) into h, over the tree's features.  The local bins
@@ -83,11 +117,52 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 	}
 }
 
+/* HistRows for the rows r0 .. r0 + n - 1 (the root without subsampling): no gathers */
+static void
+HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
+		BoostBin *h)
+{
+	const uint32_t p = b->p;
+	const uint8_t *X = b->X + (size_t) r0 * p;
+	const uint32_t nf = b->n_feat;
+	const uint32_t *fo = b->feat;
+	const uint32_t *off = b->off;
+	uint32_t	i,
+				j;
+
+	gh += r0;
+	for (i = 0; i < n; i++)
+	{
+		const uint8_t *x = X + (size_t) i * p;
+		const int64_t g = gh[i].g,
+					hh = gh[i].h;
+
+		if (nf == p)
+		{
+			for (j = 0; j < p; j++)
+			{
+				BoostBin   *e = h + off[j] + x[j];
+
+				e->g += g;
+				e->h += hh;
+			}
+		}
+		else
+			for (j = 0; j < nf; j++)
+			{
+				BoostBin   *e = h + off[fo[j]] + x[fo[j]];
+
+				e->g += g;
+				e->h += hh;
+			}
+	}
+}
+
 typedef struct HistJob
 {
 	Booster    *b;
 	const BoostGH *gh;
-	const uint32_t *ids;
+	const uint32_t *ids;		/* NULL: rows 0 .. n - 1 */
 	uint32_t	n;
 	BoostBin   *target;
 } HistJob;
@@ -96,11 +171,14 @@ static void
 HistTask(void *ctx, int t, uint32_t c)
 {
 	HistJob    *j = (HistJob *) ctx;
-	uint32_t	st = c * HIST_CHUNK;
-	uint32_t	len = j->n - st < HIST_CHUNK ? j->n - st : HIST_CHUNK;
+	uint32_t	st = j->b->bound[c],
+				len = j->b->bound[c + 1] - st;
 	BoostBin   *h = t == 0 ? j->target : j->b->scratch + (size_t) (t - 1) * j->b->n_ent;
 
-	HistRows(j->b, j->gh, j->ids + st, len, h);
+	if (j->ids == NULL)
+		HistSeq(j->b, j->gh, st, len, h);
+	else
+		HistRows(j->b, j->gh, j->ids + st, len, h);
 }
 
 /* Histogram of the rows b->idx[st..en) into h (overwritten). */
@@ -116,10 +194,11 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 	boost_hist_zero(b, h);
 	j.b = b;
 	j.gh = gh;
-	j.ids = b->idx + st;
+	/* all training rows (the root, no subsampling): idx is 0 .. n - 1 */
+	j.ids = (st == 0 && n == b->n) ? NULL : b->idx + st;
 	j.n = n;
 	j.target = h;
-	rc = boost_pool_run(b->pool, HistTask, &j, (n + HIST_CHUNK - 1) / HIST_CHUNK,
+	rc = boost_pool_run(b->pool, HistTask, &j, Pieces(b, n, b->bound),
 						b->intr, b->intr_arg);
 	/* fold the other threads' sums in (and leave their histograms zeroed) */
 	for (t = 1; t < b->nt; t++)
@@ -195,8 +274,8 @@ typedef struct PartJob
 static inline void
 ChunkRange(const PartJob *j, uint32_t c, uint32_t *cs, uint32_t *ce)
 {
-	*cs = j->st + c * PART_CHUNK;
-	*ce = j->en - *cs < PART_CHUNK ? j->en : *cs + PART_CHUNK;
+	*cs = j->st + j->b->bound[c];
+	*ce = j->st + j->b->bound[c + 1];
 }
 
 /*
@@ -293,7 +372,7 @@ boost_partition(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
 				uint32_t *mid)
 {
 	PartJob		j;
-	uint32_t	nc = (en - st + PART_CHUNK - 1) / PART_CHUNK;
+	uint32_t	nc = Pieces(b, en - st, b->bound);
 	uint32_t	c,
 				left = 0,
 				l,
@@ -327,11 +406,4 @@ boost_partition(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
 	}
 	*mid = st + left;
 	return boost_pool_run(b->pool, PartPlace, &j, nc, b->intr, b->intr_arg);
-}
-
-/* Pieces of a partition job for n rows: the size of b->part is 3 x this. */
-uint32_t
-boost_partition_chunks(uint32_t n)
-{
-	return (n + PART_CHUNK - 1) / PART_CHUNK + 1;
 }

@@ -17,6 +17,16 @@
  */
 #define BOOST_FIX_ONE	1073741824.0	/* 2^30 */
 
+/*
+ * Rows per piece of the jobs over all rows (boost_pool.c): walks and
+ * metrics (fixed, so that metric sums do not depend on the threads) and
+ * gradients; a node's histogram and partition cut its rows by
+ * boost_hist.c's Pieces.  A job of one piece runs on the calling thread.
+ */
+#define BOOST_PIECE_ROWS	4096
+#define BOOST_BIG_PIECE_ROWS 16384
+#define BOOST_THREAD_ROWS	32768	/* fewer training rows: one thread */
+
 typedef struct BoostGH
 {
 	int32_t		g;
@@ -107,6 +117,7 @@ typedef struct Booster
 	uint32_t   *idx;			/* partition of the current tree's rows */
 	uint32_t   *tmp;			/* partition scratch, n */
 	uint32_t   *part;			/* 3 x max_part: partition pieces */
+	uint32_t   *bound;			/* max_part + 1: piece boundaries of a job */
 	uint32_t	max_part;
 
 	/* histograms: slots for nodes, one scratch per extra thread */
@@ -115,6 +126,8 @@ typedef struct Booster
 	uint32_t   *free_slot;
 	uint32_t	n_free;
 	BoostBin   *scratch;		/* (nt - 1) x n_ent */
+
+	BoostSplit *piece;			/* 2 x p: best split per node and feature */
 
 	/* per tree */
 	uint32_t   *feat;			/* colsample: the tree's features, ascending */
@@ -179,12 +192,20 @@ extern void boost_hist_subtract(const Booster *b, BoostBin *parent,
 								const BoostBin *child);
 extern EnsStatus boost_partition(Booster *b, uint32_t st, uint32_t en,
 								 const BoostSplit *s, uint32_t *mid);
-extern uint32_t boost_partition_chunks(uint32_t n);
+extern uint32_t boost_pieces_max(uint32_t n);
 
 /* ---------- split search (boost_split.c) ---------- */
 
-extern void boost_find_split(const Booster *b, const BoostBin *h, int64_t G,
-							 int64_t H, double sg, double sh, BoostSplit *best);
+typedef struct BoostSplitReq
+{
+	const BoostBin *h;			/* the node's histogram */
+	int64_t		G,
+				H;				/* its sums */
+	BoostSplit *out;
+} BoostSplitReq;
+
+extern EnsStatus boost_find_splits(Booster *b, uint32_t k,
+								   const BoostSplitReq *req, uint32_t n_req);
 extern double boost_leaf_weight(const Booster *b, int64_t G, int64_t H,
 								double sg, double sh);
 

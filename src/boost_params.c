@@ -32,9 +32,11 @@ boost_params_default(BoostParams *p)
 	p->n_threads = 1;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
+#if defined(__GNUC__) || defined(__clang__)
+static EnsStatus Bad(EnsStatus rc, char *msg, size_t msg_len, const char *fmt,...)
+			__attribute__((format(printf, 4, 5)));
 #endif
+
 static EnsStatus
 Bad(EnsStatus rc, char *msg, size_t msg_len, const char *fmt,...)
 {

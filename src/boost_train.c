@@ -28,8 +28,8 @@
 
 #include "rng.h"
 
-#define ROW_CHUNK	8192		/* rows per piece of a walk job */
-#define GRAD_CHUNK_ROWS 16384	/* must match boost_loss.c's GRAD_CHUNK */
+#define ROW_CHUNK	BOOST_PIECE_ROWS
+#define GRAD_CHUNK_ROWS BOOST_BIG_PIECE_ROWS	/* boost_loss.c's pieces */
 #define MAX_SCRATCH 48
 
 /* Buffers the trainer owns, freed together (pointer field, bytes). */
@@ -81,23 +81,32 @@ boost_free(Booster *b, void *p, size_t size)
 	}
 }
 
-/* Allocate *ptr (count x elem bytes, zeroed) and remember it for Release. */
+/* Allocate *ptr (count x elem bytes) and remember it for Release. */
 static bool
-Own(Trainer *tr, void **ptr, size_t count, size_t elem)
+OwnRaw(Trainer *tr, void **ptr, size_t count, size_t elem)
 {
 	size_t		size;
 
 	*ptr = NULL;
-	if (elem && count > SIZE_MAX / elem)
+	if ((elem && count > SIZE_MAX / elem) || tr->n_owned == MAX_SCRATCH)
 		return false;
 	size = count * elem;
 	*ptr = boost_alloc(&tr->b, size);
 	if (*ptr == NULL)
 		return false;
-	memset(*ptr, 0, size);
 	tr->owned[tr->n_owned].ptr = ptr;
 	tr->owned[tr->n_owned].size = size;
 	tr->n_owned++;
+	return true;
+}
+
+/* OwnRaw, zeroed */
+static bool
+Own(Trainer *tr, void **ptr, size_t count, size_t elem)
+{
+	if (!OwnRaw(tr, ptr, count, elem))
+		return false;
+	memset(*ptr, 0, count * elem);
 	return true;
 }
 
@@ -253,9 +262,10 @@ InitRows(Trainer *tr, const EnsData *d)
 	Booster    *b = &tr->b;
 	uint32_t	i;
 
-	if (!Own(tr, (void **) &b->X, (size_t) b->n, b->p) ||
-		!Own(tr, (void **) &b->Xc, (size_t) b->n, b->p))
+	if (!OwnRaw(tr, (void **) &b->X, (size_t) b->n, b->p) ||
+		!OwnRaw(tr, (void **) &b->Xc, (size_t) b->n, b->p))
 		return false;
+	/* gathered rows: huge pages spare TLB misses (a hint, before first touch) */
 	ens_hint_hugepages(b->X, (size_t) b->n * b->p);
 	for (i = 0; i < b->n; i++)
 	{
@@ -312,10 +322,9 @@ InitBuffers(Trainer *tr)
 	size_t		trees = (size_t) P->n_rounds * b->K + 1;
 	uint32_t	chunks = (b->n + GRAD_CHUNK_ROWS - 1) / GRAD_CHUNK_ROWS,
 				vchunks = (b->n_val + ROW_CHUNK - 1) / ROW_CHUNK;
-	size_t		nresid = b->obj == ENS_OBJ_SQUARED ? 1 :
-		(P->task == ENS_CLASSIFICATION ? b->n_classes : b->n);
+	size_t		nresid = (b->obj == ENS_OBJ_ABSOLUTE || b->obj == ENS_OBJ_HUBER) ? b->n : 1;
 
-	b->max_part = boost_partition_chunks(b->n);
+	b->max_part = boost_pieces_max(b->n);
 	b->n_slots = boost_tree_slots(P);
 	if (!Own(tr, (void **) &b->margin, (size_t) b->n * b->K, sizeof(double)) ||
 		!Own(tr, (void **) &b->gh, (size_t) b->n * b->K, sizeof(BoostGH)) ||
@@ -326,12 +335,14 @@ InitBuffers(Trainer *tr)
 		!Own(tr, (void **) &b->idx, b->n, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->tmp, b->n, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->part, 3 * (size_t) b->max_part, sizeof(uint32_t)) ||
+		!Own(tr, (void **) &b->bound, (size_t) b->max_part + 1, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->slots, (size_t) b->n_slots * b->n_ent, sizeof(BoostBin)) ||
 		!Own(tr, (void **) &b->free_slot, b->n_slots, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->scratch, (size_t) (b->nt - 1) * b->n_ent, sizeof(BoostBin)) ||
 		!Own(tr, (void **) &b->resid, nresid, sizeof(double)) ||
 		!Own(tr, (void **) &b->chunk_sum, chunks > vchunks ? chunks + 1 : vchunks + 1, sizeof(double)) ||
 		!Own(tr, (void **) &b->imp_tree, b->p, sizeof(double)) ||
+		!Own(tr, (void **) &b->piece, 2 * (size_t) b->p, sizeof(BoostSplit)) ||
 		!Own(tr, (void **) &tr->imp_sum, b->p, sizeof(double)) ||
 		!Own(tr, (void **) &tr->imp_best, b->p, sizeof(double)) ||
 		!Own(tr, (void **) &b->vmargin, (size_t) b->n_val * b->K, sizeof(double)) ||
@@ -506,7 +517,13 @@ UpdateMargins(Trainer *tr, const EnsData *d, uint32_t k, uint32_t tree_no,
 	j.k = k;
 	j.tree_no = tree_no;
 	j.score = (k == b->K - 1);
-	rc = boost_pool_run(b->pool, LeafMarginTask, &j, tr->tree.n_leaves, b->intr, b->intr_arg);
+	/* a piece per leaf: worth threads only when leaves are large */
+	if (b->n_sample < 4 * BOOST_PIECE_ROWS)
+		for (c = 0, rc = ENS_OK; c < tr->tree.n_leaves; c++)
+			LeafMarginTask(&j, 0, c);
+	else
+		rc = boost_pool_run(b->pool, LeafMarginTask, &j, tr->tree.n_leaves,
+							b->intr, b->intr_arg);
 	if (rc == ENS_OK && b->n_sample < b->n)
 		rc = boost_pool_run(b->pool, WalkMarginTask, &j, (b->n + ROW_CHUNK - 1) / ROW_CHUNK,
 							b->intr, b->intr_arg);
@@ -729,8 +746,8 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 	m->n_outputs = b->K;
 	b->val = val_rows;
 	b->n_val = n_val;
-	/* threads only pay off on enough rows */
-	b->nt = (uint64_t) b->n + n_val < 32768 ? 1 : P->n_threads;
+	/* on few rows, handing pieces to threads costs more than it saves */
+	b->nt = (b->n < BOOST_THREAD_ROWS && n_val < BOOST_THREAD_ROWS) ? 1 : P->n_threads;
 
 	rc = ENS_ENOMEM;
 	if (!InitLayout(&tr) || !InitRows(&tr, d) || !InitBuffers(&tr))

@@ -194,12 +194,13 @@ MakeLeaf(Booster *b, BoostTree *t, const Front *e, uint32_t k)
 	return ENS_OK;
 }
 
-/* Can node e (depth, rows) be split at all? */
+/* Can node e (depth, rows, weight) be split at all? */
 static bool
-MaySplit(const Booster *b, const Front *e)
+MaySplit(const Booster *b, const Front *e, uint32_t k)
 {
 	return (b->P->max_depth == 0 || e->depth < b->P->max_depth) &&
-		e->en - e->st >= 2 && b->n_feat > 0;
+		e->en - e->st >= 2 && b->n_feat > 0 &&
+		(double) e->H / b->sh[k] >= 2 * b->P->min_child_weight;
 }
 
 /*
@@ -283,7 +284,7 @@ SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
 	lg = sm == l ? r : l;
 	lg->slot = e->slot;
 	sm->slot = small_slot = TakeSlot(b);
-	if (MaySplit(b, l) || MaySplit(b, r))
+	if (MaySplit(b, l, k) || MaySplit(b, r, k))
 	{
 		rc = boost_hist_build(b, b->gh + (size_t) k * b->n, sm->st, sm->en,
 							  Slot(b, small_slot));
@@ -292,11 +293,23 @@ SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
 		boost_hist_subtract(b, Slot(b, lg->slot), Slot(b, small_slot));
 	}
 	l->split.feature = r->split.feature = -1;
-	if (MaySplit(b, l))
-		boost_find_split(b, Slot(b, l->slot), l->G, l->H, b->sg[k], b->sh[k], &l->split);
-	if (MaySplit(b, r))
-		boost_find_split(b, Slot(b, r->slot), r->G, r->H, b->sg[k], b->sh[k], &r->split);
-	return ENS_OK;
+	{
+		BoostSplitReq q[2];
+		uint32_t	nq = 0;
+		Front	   *ch[2] = {l, r};
+		int			i;
+
+		for (i = 0; i < 2; i++)
+			if (MaySplit(b, ch[i], k))
+			{
+				q[nq].h = Slot(b, ch[i]->slot);
+				q[nq].G = ch[i]->G;
+				q[nq].H = ch[i]->H;
+				q[nq].out = &ch[i]->split;
+				nq++;
+			}
+		return boost_find_splits(b, k, q, nq);
+	}
 }
 
 /* Next frontier entry: last in (depth-wise), or the best gain (best-first). */
@@ -330,21 +343,36 @@ InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 	memset(root, 0, sizeof(*root));
 	root->en = b->n_sample;
 	root->split.feature = -1;
-	root->G = root->H = 0;
-	for (i = 0; i < b->n_sample; i++)
-	{
-		root->G += gh[b->sample[i]].g;
-		root->H += gh[b->sample[i]].h;
-	}
 	root->slot = TakeSlot(b);
-	if (!MaySplit(b, root))
+	if (b->n_sample < 2 || b->n_feat == 0)
+	{
+		for (i = 0; i < b->n_sample; i++)
+		{
+			root->G += gh[b->sample[i]].g;
+			root->H += gh[b->sample[i]].h;
+		}
 		return ENS_OK;
+	}
 	rc = boost_hist_build(b, gh, 0, b->n_sample, Slot(b, root->slot));
 	if (rc != ENS_OK)
 		return rc;
-	boost_find_split(b, Slot(b, root->slot), root->G, root->H, b->sg[k], b->sh[k],
-					 &root->split);
-	return ENS_OK;
+	/* the sums: any feature's entries hold every row once */
+	{
+		const BoostBin *e = Slot(b, root->slot) + b->off[b->feat[0]];
+
+		for (i = 0; i <= b->nb[b->feat[0]]; i++)
+		{
+			root->G += e[i].g;
+			root->H += e[i].h;
+		}
+	}
+	if (!MaySplit(b, root, k))
+		return ENS_OK;
+	{
+		BoostSplitReq q = {Slot(b, root->slot), root->G, root->H, &root->split};
+
+		return boost_find_splits(b, k, &q, 1);
+	}
 }
 
 /*

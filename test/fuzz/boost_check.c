@@ -22,8 +22,8 @@
  *   - no allocation is left behind (counting allocator);
  *   --check: 1 and 2 threads give the same model, byte for byte;
  *   --oom: every allocation failing in turn gives ENS_ENOMEM and no leak;
- *   --cancel S: an interrupt raised after S seconds stops training within
- *     0.2 s (two threads, polling callback), with no leak.
+ *   --cancel S: (only this) an interrupt raised after S seconds stops
+ *     training within 0.2 s (polling callback), with no leak.
  * --dump PREFIX writes the binned rows, targets, split and the test
  * predictions for bench/boost_xgb.py.  Exit status 1 on a failed check.
  * Built with ASan by test/fuzz/run.sh; with -O2 by bench/boost_engine.sh.
@@ -294,8 +294,19 @@ typedef struct Run
 	EnsModel	m;
 	BoostResult res;
 	EnsStatus	rc;
-	double		secs;
+	double		secs,
+				cpu;			/* process CPU seconds during training */
 } Run;
+
+static double
+CpuNow(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
+		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+}
 
 /* interrupt after a number of calls, or once a flag is raised */
 typedef struct Intr
@@ -337,8 +348,10 @@ Train(Run *r, const Data *D, EnsFeature *features, const uint8_t *X,
 	d.rows = train;
 	d.n_use = ntr;
 	t0 = Now();
+	r->cpu = CpuNow();
 	r->rc = boost_train(&r->m, &d, val, nval, P, al, it ? IntrFn : NULL, it, &r->res);
 	r->secs = Now() - t0;
+	r->cpu = CpuNow() - r->cpu;
 }
 
 static void
@@ -708,6 +721,70 @@ CancelCheck(const Data *D, EnsFeature *F, const uint8_t *X, const uint32_t *tr,
 	return 0;
 }
 
+/* The main run: train, check margins and layout, metrics, the extra checks. */
+static int
+TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
+			  const uint32_t *train, uint32_t ntr, const uint32_t *test, uint32_t nte,
+			  const uint32_t *val, uint32_t nval, double *pred, uint32_t kk,
+			  const EnsAlloc *alp)
+{
+	const Opts	o = *op;
+	const Data	D = *Dp;
+	const EnsAlloc al = *alp;
+	Run			r;
+	int			fails = 0;
+	struct rusage ru;
+	double		rss0;
+	uint32_t	i;
+
+	getrusage(RUSAGE_SELF, &ru);
+	rss0 = ru.ru_maxrss / 1024.0;
+	Train(&r, &D, F, X, train, ntr, val, nval, &o.P, &al, NULL);
+	getrusage(RUSAGE_SELF, &ru);
+	if (r.rc != ENS_OK)
+		return fprintf(stderr, "train: %s: %s\n", ens_strerror(r.rc), r.res.message), 1;
+	fails += CheckLayout(&r.m);
+	if (r.res.rounds_kept == r.res.rounds_run)
+		fails += CheckMargins(&r.m, X, D.p, train, ntr, r.res.train_margin, "training");
+	if (nval)
+		fails += CheckMargins(&r.m, X, D.p, val, nval, r.res.val_margin, "validation");
+
+	Evaluate(&r, &D, X, test, nte, pred, kk);
+	printf(" train_s=%.3f cpu_s=%.3f peak_mb=%.1f rss_mb=%.1f rss_train_mb=%.1f trees=%u nodes=%u rounds_run=%u rounds_kept=%u best_round=%d threads=%d\n",
+		   r.secs, r.cpu, r.res.peak_bytes / 1048576.0, ru.ru_maxrss / 1024.0,
+		   ru.ru_maxrss / 1024.0 - rss0, r.m.n_trees, r.m.n_nodes,
+		   r.res.rounds_run, r.res.rounds_kept, r.res.best_round, o.P.n_threads);
+	if (r.res.curve)
+	{
+		printf("curve %s:", r.res.metric);
+		for (i = 0; i < r.res.rounds_run; i++)
+			if (i < 5 || i + 5 >= r.res.rounds_run || i == (uint32_t) r.res.best_round)
+				printf(" %u:%.5f", i, r.res.curve[i]);
+		printf("\n");
+	}
+	if (o.dump)
+		Dump(o.dump, &D, X, train, ntr, test, nte, val, nval, pred, kk);
+
+	if (o.check)
+	{
+		BoostParams P2 = o.P;
+		Run			r2;
+
+		P2.n_threads = o.P.n_threads == 1 ? 2 : 1;
+		Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
+		if (r2.rc != ENS_OK || !SameModel(&r, &r2))
+			fails += fprintf(stderr, "FAIL %d and %d threads give different models\n",
+							 o.P.n_threads, P2.n_threads) > 0;
+		else
+			fprintf(stderr, "ok: %d and %d threads give the same model\n", o.P.n_threads, P2.n_threads);
+		FreeRun(&r2, &al);
+	}
+	FreeRun(&r, &al);
+	if (o.oom)
+		fails += OomSweep(&D, F, X, train, ntr, val, nval, &o.P);
+	return fails;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -727,10 +804,8 @@ main(int argc, char **argv)
 	uint8_t    *X;
 	Counter		cnt = {0, 0, -1};
 	EnsAlloc	al = {CAlloc, CFree, &cnt};
-	Run			r;
 	double	   *pred;
 	int			fails = 0;
-	struct rusage ru;
 	char		msg[256];
 	bool		cls;
 
@@ -767,53 +842,13 @@ main(int argc, char **argv)
 		SplitValidation(&D, &train, &ntr, o.val, o.P.seed, &val, &nval);
 	fprintf(stderr, "%u rows x %u features, train %u, validation %u, test %u\n",
 			D.n, D.p, ntr, nval, nte);
-
-	Train(&r, &D, F, X, train, ntr, val, nval, &o.P, &al, NULL);
-	if (r.rc != ENS_OK)
-		return fprintf(stderr, "train: %s: %s\n", ens_strerror(r.rc), r.res.message), 1;
-	fails += CheckLayout(&r.m);
-	if (r.res.rounds_kept == r.res.rounds_run)
-		fails += CheckMargins(&r.m, X, D.p, train, ntr, r.res.train_margin, "training");
-	if (nval)
-		fails += CheckMargins(&r.m, X, D.p, val, nval, r.res.val_margin, "validation");
-
 	kk = cls ? D.K : 1;
 	pred = malloc(((size_t) nte * kk + 1) * sizeof(double));
-	Evaluate(&r, &D, X, test, nte, pred, kk);
-	getrusage(RUSAGE_SELF, &ru);
-	printf(" train_s=%.3f peak_mb=%.1f rss_mb=%.1f trees=%u nodes=%u rounds_run=%u rounds_kept=%u best_round=%d threads=%d\n",
-		   r.secs, r.res.peak_bytes / 1e6, ru.ru_maxrss / 1024.0, r.m.n_trees, r.m.n_nodes,
-		   r.res.rounds_run, r.res.rounds_kept, r.res.best_round, o.P.n_threads);
-	if (r.res.curve)
-	{
-		printf("curve %s:", r.res.metric);
-		for (i = 0; i < r.res.rounds_run; i++)
-			if (i < 5 || i + 5 >= r.res.rounds_run || i == (uint32_t) r.res.best_round)
-				printf(" %u:%.5f", i, r.res.curve[i]);
-		printf("\n");
-	}
-	if (o.dump)
-		Dump(o.dump, &D, X, train, ntr, test, nte, val, nval, pred, kk);
-
-	if (o.check)
-	{
-		BoostParams P2 = o.P;
-		Run			r2;
-
-		P2.n_threads = o.P.n_threads == 1 ? 2 : 1;
-		Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
-		if (r2.rc != ENS_OK || !SameModel(&r, &r2))
-			fails += fprintf(stderr, "FAIL %d and %d threads give different models\n",
-							 o.P.n_threads, P2.n_threads) > 0;
-		else
-			fprintf(stderr, "ok: %d and %d threads give the same model\n", o.P.n_threads, P2.n_threads);
-		FreeRun(&r2, &al);
-	}
-	FreeRun(&r, &al);
-	if (o.oom)
-		fails += OomSweep(&D, F, X, train, ntr, val, nval, &o.P);
 	if (o.cancel > 0)
 		fails += CancelCheck(&D, F, X, train, ntr, &o.P, o.cancel);
+	else
+		fails += TrainAndCheck(&o, &D, F, X, train, ntr, test, nte, val, nval, pred, kk, &al);
+
 	if (cnt.live != 0)
 		fails += fprintf(stderr, "FAIL %ld blocks left allocated\n", cnt.live) > 0;
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bounded fuzz run of the model reader (libFuzzer + ASan/UBSan, clang-14),
-# plus the engine check under ASan.  Called by scripts/test.sh.
+# plus the engine checks (forest and boosting) under ASan.  Called by scripts/test.sh.
 #   test/fuzz/run.sh [SECONDS]      default 60 (FUZZ_SECONDS overrides)
 # Corpus: the committed test/fuzz/corpus (0.1.0 format-1 models, and one
 # model of each format-2 shape: text and hashed categorical codebooks,
@@ -49,6 +49,9 @@ check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bi
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
 echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model)"
+
+# boosting engine checks (margins, 1 = 2 threads, out of memory, interrupts)
+CC=$CC FLAGS=$FLAGS SRC=$SRC test/fuzz/boost_run.sh "$work"
 
 echo "fuzz: running the deserialiser for ${secs}s"
 mkdir -p "$crashes"
