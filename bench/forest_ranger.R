@@ -1,23 +1,31 @@
 # ranger baseline for bench/forest.sh (Debian's r-cran-ranger).
-#   Rscript bench/forest_ranger.R FILE.csv cls|reg
-# ranger(num.trees = 100, num.threads = 2, defaults, seed = 42) on the rows
-# with is_test = 0 (probability forest for classification), scored on the
-# rows with is_test = 1; prints one line of key=value pairs.
+#   Rscript bench/forest_ranger.R FILE.csv cls|reg SEED PREFIX [mtry]
+# ranger(num.trees = 100, num.threads = 2, defaults, seed = SEED; mtry if
+# given) on the rows with is_test = 0 (probability forest for
+# classification), scored on the rows with is_test = 1; prints key=value
+# lines prefixed with PREFIX.  Memory and CPU time come from
+# bench/lib/procmem.sh on this process ("start" after loading, "end" after
+# training), as for the other tools.
 suppressMessages(library(ranger))
 args <- commandArgs(trailingOnly = TRUE)
+prefix <- args[4]
+procmem <- file.path(dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))), "lib", "procmem.sh")
+mem <- function(phase) { flush(stdout()); system2(procmem, c(Sys.getpid(), shQuote(prefix), phase)) }
 d <- read.csv(args[1], colClasses = c(y = if (args[2] == "cls") "character" else "numeric"))
 tr <- d[d$is_test == 0, setdiff(names(d), "is_test")]
 te <- d[d$is_test == 1, setdiff(names(d), "is_test")]
 rm(d)
 if (args[2] == "cls") { tr$y <- factor(tr$y); te$y <- factor(te$y, levels = levels(tr$y)) }
+mtry <- if (length(args) >= 5) as.integer(args[5]) else NULL
+mem("start")
 t0 <- proc.time()[["elapsed"]]
-m <- ranger(y ~ ., data = tr, num.trees = 100, num.threads = 2, seed = 42, probability = (args[2] == "cls"))
+m <- ranger(y ~ ., data = tr, num.trees = 100, num.threads = 2, seed = as.integer(args[3]),
+            probability = (args[2] == "cls"), mtry = mtry)
 train_s <- proc.time()[["elapsed"]] - t0
-st <- readLines("/proc/self/status")
-peak <- as.numeric(gsub("[^0-9]", "", st[grepl("^VmHWM", st)])) * 1024
+mem("end")
 size <- length(serialize(m, NULL))
 p <- predict(m, te, num.threads = 2)$predictions
-out <- c(train_s = train_s, peak_bytes = peak, model_bytes = size)
+out <- c(train_s = train_s, model_bytes = size, mtry = m$mtry)
 auc1 <- function(s, pos) {
   r <- rank(s); np <- as.numeric(sum(pos)); nn <- as.numeric(length(pos)) - np
   (sum(r[pos]) - np * (np + 1) / 2) / (np * nn)
@@ -35,4 +43,4 @@ if (args[2] == "cls") {
 } else {
   out["r2"] <- 1 - sum((te$y - p)^2) / sum((te$y - mean(te$y))^2)
 }
-cat(paste0(names(out), "=", format(out, digits = 6, scientific = FALSE, trim = TRUE), collapse = " "), "\n")
+cat(prefix, paste0(names(out), "=", format(out, digits = 6, scientific = FALSE, trim = TRUE), collapse = " "), "\n")
