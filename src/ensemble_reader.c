@@ -133,6 +133,7 @@ typedef struct Counts
 	uint64_t	nodes;
 	uint64_t	cats;
 	uint64_t	leafv;
+	EnsExtLayout ext;			/* optional sections (ensemble_sections.c) */
 } Counts;
 
 /* Where the second pass puts things. */
@@ -144,6 +145,7 @@ typedef struct Fill
 	uint32_t   *catl;
 	uint64_t   *hashes;
 	char	   *str;
+	uint8_t    *ext;			/* memory for the optional sections */
 } Fill;
 
 typedef struct Parser
@@ -154,6 +156,7 @@ typedef struct Parser
 	EnsModel   *m;
 	uint8_t		kinds[ENS_MAX_FEATURES];
 	uint16_t	nbins[ENS_MAX_FEATURES];
+	size_t		ext_len;		/* bytes of optional sections */
 	char	   *detail;
 	size_t		detail_len;
 } Parser;
@@ -625,6 +628,32 @@ ParseTree(Parser *ps, uint32_t t)
 	return ENS_OK;
 }
 
+/*
+ * The optional sections after the trees (format 2): checked and sized in
+ * both passes; filled, with covers checked against the trees, at the end
+ * of the second.
+ */
+static EnsStatus
+ParseSections(Parser *ps, bool fill)
+{
+	Reader	   *r = &ps->r;
+	EnsExtShape sh;
+
+	sh.version = ps->c.version;
+	sh.task = ps->c.task;
+	sh.p = ps->c.p;
+	sh.K = ps->c.K;
+	sh.nbins = ps->nbins;
+	sh.nodes = ps->c.nodes;
+	if (fill)
+		return ens_ext_fill(r->p + r->len - ps->ext_len, ps->ext_len, ps->m, &sh, &ps->c.ext, ps->fl->ext,
+							ps->detail, ps->detail_len);
+	ps->ext_len = r->len - r->pos;
+	TRY(ens_ext_scan(r->p + r->pos, ps->ext_len, &sh, &ps->c.ext, ps->detail, ps->detail_len));
+	r->pos = r->len;
+	return ENS_OK;
+}
+
 /* One pass over the bytes: validate and count, or (ps->fl) fill. */
 static EnsStatus
 Parse(Parser *ps, const uint8_t *buf, size_t len)
@@ -663,8 +692,7 @@ Parse(Parser *ps, const uint8_t *buf, size_t len)
 	TRY(ParseClassesAndImportance(ps));
 	for (i = 0; i < ps->c.T; i++)
 		TRY(ParseTree(ps, i));
-	if (ps->r.pos != ps->r.len)
-		FAIL(ENS_ECORRUPT, "%zu unexpected bytes after the last tree", ps->r.len - ps->r.pos);
+	TRY(ParseSections(ps, false));
 	if (m)
 	{
 		m->tree_node[ps->c.T] = (uint32_t) ps->c.nodes;
@@ -673,6 +701,7 @@ Parse(Parser *ps, const uint8_t *buf, size_t len)
 		m->n_nodes = (uint32_t) ps->c.nodes;
 		m->n_cats = (uint32_t) ps->c.cats;
 		m->n_leafv = (uint32_t) ps->c.leafv;
+		TRY(ParseSections(ps, true));
 	}
 	return ENS_OK;
 }
@@ -685,7 +714,8 @@ SameCounts(const Counts *a, const Counts *b)
 		a->p == b->p && a->K == b->K && a->T == b->T && a->n_outputs == b->n_outputs &&
 		a->edges == b->edges && a->cat_entries == b->cat_entries &&
 		a->cat_hashes == b->cat_hashes && a->str_bytes == b->str_bytes &&
-		a->nodes == b->nodes && a->cats == b->cats && a->leafv == b->leafv;
+		a->nodes == b->nodes && a->cats == b->cats && a->leafv == b->leafv &&
+		memcmp(&a->ext, &b->ext, sizeof(EnsExtLayout)) == 0;
 }
 
 static size_t
@@ -738,6 +768,16 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	PLACE((size_t) c.cat_hashes * sizeof(uint64_t));	/* 14 */
 	PLACE((size_t) c.n_outputs * sizeof(double));	/* 15 */
 	PLACE((size_t) c.str_bytes);	/* 16 */
+	{
+		EnsExtShape sh;
+
+		memset(&sh, 0, sizeof(sh));
+		sh.p = c.p;
+		sh.K = c.K;
+		sh.nbins = ps.nbins;
+		sh.nodes = c.nodes;
+		PLACE(ens_ext_layout_bytes(&c.ext, &sh));	/* 17 */
+	}
 #undef PLACE
 
 	block = al->alloc(al->ctx, total);
@@ -766,6 +806,7 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	fl.catl = (uint32_t *) (block + off[4]);
 	fl.hashes = (uint64_t *) (block + off[14]);
 	fl.str = (char *) (block + off[16]);
+	fl.ext = block + off[17];
 
 	memset(&ps, 0, sizeof(ps));
 	ps.detail = detail;
@@ -789,6 +830,9 @@ ens_model_free(EnsModel *m, const EnsAlloc *al)
 {
 	if (m == NULL)
 		return;
+	if (m->ext && m->ext->owned)
+		ens_ext_free(m->ext, al);
+	m->ext = NULL;
 	if (m->block)
 	{
 		al->free(al->ctx, m->block);
