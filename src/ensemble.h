@@ -461,4 +461,27 @@ extern EnsStatus ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n,
 extern void ens_calibrate(const EnsModel *m, double *out);
 extern uint32_t ens_threshold_label(const double *proba, uint32_t K, uint32_t tc, double t);
 
+/* ensemble_curves.c: probability quality and decision thresholds */
+typedef enum EnsThresholdRule
+{
+	ENS_RULE_PRIOR = 1,			/* the training class rate */
+	ENS_RULE_MAX_F1,
+	ENS_RULE_RECALL,			/* recall >= x */
+	ENS_RULE_PRECISION,			/* precision >= x */
+	ENS_RULE_TOP_K				/* the x highest scores */
+} EnsThresholdRule;
+
+extern double ens_brier(uint32_t n, uint32_t K, const uint32_t *act, const double *proba);
+extern EnsStatus ens_ece(uint32_t n, uint32_t K, const uint32_t *act, const double *proba,
+						 const EnsAlloc *al, double *ece);
+extern EnsStatus ens_reliability(uint32_t n, const double *score, const uint8_t *y,
+								 uint32_t bins, const EnsAlloc *al, double *mean,
+								 double *rate, uint64_t *count);
+extern EnsStatus ens_curve(uint32_t n, const double *score, const uint8_t *y,
+						   const EnsAlloc *al, double *thr, uint64_t *flagged,
+						   uint64_t *tp, uint32_t *npoints);
+extern int64_t ens_threshold_rule(int rule, double x, const double *thr,
+								  const uint64_t *flagged, const uint64_t *tp,
+								  uint32_t np, uint64_t pos);
+
 #endif							/* EDUPREDICT_ENSEMBLE_H */
