@@ -364,6 +364,16 @@ extern void ens_model_free(EnsModel *m, const EnsAlloc *al);
 extern uint32_t ens_crc32c(uint32_t crc, const uint8_t *buf, size_t len);
 extern const char *ens_strerror(EnsStatus s);
 
+/* (score, row) pairs; ens_sort_scores: by score, ties in input order */
+typedef struct EnsScorePos
+{
+	double		s;
+	uint32_t	pos;
+} EnsScorePos;
+
+extern EnsStatus ens_sort_scores(EnsScorePos *sp, uint32_t n, EnsScorePos *tmp,
+								 EnsInterruptFn intr, void *intr_arg);
+
 /* forest_metrics.c */
 typedef struct EnsClsMetrics
 {
@@ -455,7 +465,8 @@ extern EnsStatus ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p,
 
 /* ensemble_calib.c: calibrators and thresholds */
 extern EnsStatus ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n,
-								  const EnsAlloc *al, double *kx, double *ky, uint32_t *nk);
+								  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+								  double *kx, double *ky, uint32_t *nk);
 extern EnsStatus ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n,
 								 const EnsAlloc *al, double *a, double *b);
 extern void ens_calibrate(const EnsModel *m, double *out);
@@ -473,13 +484,13 @@ typedef enum EnsThresholdRule
 
 extern double ens_brier(uint32_t n, uint32_t K, const uint32_t *act, const double *proba);
 extern EnsStatus ens_ece(uint32_t n, uint32_t K, const uint32_t *act, const double *proba,
-						 const EnsAlloc *al, double *ece);
+						 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, double *ece);
 extern EnsStatus ens_reliability(uint32_t n, const double *score, const uint8_t *y,
-								 uint32_t bins, const EnsAlloc *al, double *mean,
-								 double *rate, uint64_t *count);
+								 uint32_t bins, const EnsAlloc *al, EnsInterruptFn intr,
+								 void *intr_arg, double *mean, double *rate, uint64_t *count);
 extern EnsStatus ens_curve(uint32_t n, const double *score, const uint8_t *y,
-						   const EnsAlloc *al, double *thr, uint64_t *flagged,
-						   uint64_t *tp, uint32_t *npoints);
+						   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+						   double *thr, uint64_t *flagged, uint64_t *tp, uint32_t *npoints);
 extern int64_t ens_threshold_rule(int rule, double x, const double *thr,
 								  const uint64_t *flagged, const uint64_t *tp,
 								  uint32_t np, uint64_t pos);

@@ -21,33 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct ScoreY
-{
-	double		s;
-	uint32_t	y;
-	uint32_t	i;
-} ScoreY;
-
-static int
-CmpScore(const void *a, const void *b)
-{
-	const ScoreY *x = a,
-			   *y = b;
-
-	if (x->s != y->s)
-		return x->s < y->s ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
-}
-
 /*
  * Isotonic fit of y (0/1) on s: knots into kx, ky (at most n each, caller
  * allocated); *nk gets their count.
  */
 EnsStatus
 ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n, const EnsAlloc *al,
-				 double *kx, double *ky, uint32_t *nk)
+				 EnsInterruptFn intr, void *intr_arg, double *kx, double *ky, uint32_t *nk)
 {
-	ScoreY	   *sy;
+	EnsScorePos *sy,
+			   *tmp;
 	double	   *val,
 			   *wt;
 	uint32_t	i,
@@ -57,41 +40,45 @@ ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n, const EnsAlloc *
 				out = 0;
 	uint32_t   *blk_end;
 	double		prev;
+	EnsStatus	rc = ENS_ENOMEM;
 
 	*nk = 0;
 	if (n == 0)
 		return ENS_EINVAL;
-	sy = al->alloc(al->ctx, sizeof(ScoreY) * n);
+	sy = al->alloc(al->ctx, sizeof(EnsScorePos) * n);
+	tmp = al->alloc(al->ctx, sizeof(EnsScorePos) * n);
 	val = al->alloc(al->ctx, sizeof(double) * n);
 	wt = al->alloc(al->ctx, sizeof(double) * n);
 	blk_end = al->alloc(al->ctx, sizeof(uint32_t) * n);
-	if (!sy || !val || !wt || !blk_end)
+	if (sy && tmp && val && wt && blk_end)
 	{
-		void	   *p[4] = {sy, val, wt, blk_end};
+		for (i = 0; i < n; i++)
+		{
+			sy[i].s = s[i];
+			sy[i].pos = i;
+		}
+		rc = ens_sort_scores(sy, n, tmp, intr, intr_arg);
+	}
+	if (rc != ENS_OK)
+	{
+		void	   *p[5] = {sy, tmp, val, wt, blk_end};
 
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 5; i++)
 			if (p[i])
 				al->free(al->ctx, p[i]);
-		return ENS_ENOMEM;
+		return rc;
 	}
-	for (i = 0; i < n; i++)
-	{
-		sy[i].s = s[i];
-		sy[i].y = y[i];
-		sy[i].i = i;
-	}
-	qsort(sy, n, sizeof(ScoreY), CmpScore);
 	/* equal scores: one point with their mean */
 	for (i = 0; i < n; i++)
 	{
 		if (nu > 0 && kx[nu - 1] == sy[i].s)
 		{
-			val[nu - 1] += sy[i].y;
+			val[nu - 1] += y[sy[i].pos];
 			wt[nu - 1] += 1;
 			continue;
 		}
 		kx[nu] = sy[i].s;
-		val[nu] = sy[i].y;
+		val[nu] = y[sy[i].pos];
 		wt[nu] = 1;
 		nu++;
 	}
@@ -132,6 +119,7 @@ ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n, const EnsAlloc *
 	}
 	*nk = out;
 	al->free(al->ctx, sy);
+	al->free(al->ctx, tmp);
 	al->free(al->ctx, val);
 	al->free(al->ctx, wt);
 	al->free(al->ctx, blk_end);

@@ -23,22 +23,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Scored
+/* the (score, row) pairs of n scores sorted by score, ties in row order */
+static EnsStatus
+Sorted(uint32_t n, const double *score, const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+	   EnsScorePos **out)
 {
-	double		s;
+	EnsScorePos *sp = al->alloc(al->ctx, sizeof(EnsScorePos) * (n ? n : 1)),
+			   *tmp = al->alloc(al->ctx, sizeof(EnsScorePos) * (n ? n : 1));
+	EnsStatus	rc = ENS_ENOMEM;
 	uint32_t	i;
-	uint8_t		y;
-} Scored;
 
-static int
-CmpUp(const void *a, const void *b)
-{
-	const Scored *x = a,
-			   *y = b;
-
-	if (x->s != y->s)
-		return x->s < y->s ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
+	*out = NULL;
+	if (sp && tmp)
+	{
+		for (i = 0; i < n; i++)
+		{
+			sp[i].s = score[i];
+			sp[i].pos = i;
+		}
+		rc = ens_sort_scores(sp, n, tmp, intr, intr_arg);
+	}
+	if (tmp)
+		al->free(al->ctx, tmp);
+	if (rc != ENS_OK && sp)
+		al->free(al->ctx, sp);
+	if (rc == ENS_OK)
+		*out = sp;
+	return rc;
 }
 
 double
@@ -77,28 +88,26 @@ ens_brier(uint32_t n, uint32_t K, const uint32_t *act, const double *proba)
  */
 EnsStatus
 ens_reliability(uint32_t n, const double *score, const uint8_t *y, uint32_t bins,
-				const EnsAlloc *al, double *mean, double *rate, uint64_t *count)
+				const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+				double *mean, double *rate, uint64_t *count)
 {
-	Scored	   *sc = al->alloc(al->ctx, sizeof(Scored) * (n ? n : 1));
+	EnsScorePos *sp;
+	EnsStatus	rc = Sorted(n, score, al, intr, intr_arg, &sp);
 	uint32_t	i,
 				b;
 
-	if (sc == NULL)
-		return ENS_ENOMEM;
-	for (i = 0; i < n; i++)
-	{
-		sc[i].s = score[i];
-		sc[i].i = i;
-		sc[i].y = y[i];
-	}
-	qsort(sc, n, sizeof(Scored), CmpUp);
+	if (rc != ENS_OK)
+		return rc;
 	for (b = 0; b < bins; b++)
-		mean[b] = rate[b] = 0, count[b] = 0;
+	{
+		mean[b] = rate[b] = 0;
+		count[b] = 0;
+	}
 	for (i = 0; i < n; i++)
 	{
 		b = (uint32_t) (((uint64_t) i * bins) / n);
-		mean[b] += sc[i].s;
-		rate[b] += sc[i].y;
+		mean[b] += sp[i].s;
+		rate[b] += y[sp[i].pos];
 		count[b]++;
 	}
 	for (b = 0; b < bins; b++)
@@ -109,14 +118,14 @@ ens_reliability(uint32_t n, const double *score, const uint8_t *y, uint32_t bins
 		}
 		else
 			mean[b] = rate[b] = NAN;
-	al->free(al->ctx, sc);
+	al->free(al->ctx, sp);
 	return ENS_OK;
 }
 
 /* ECE of one class against the rest (10 equal-count bins) */
 static EnsStatus
 ClassEce(uint32_t n, uint32_t K, uint32_t k, const uint32_t *act, const double *proba,
-		 const EnsAlloc *al, double *ece)
+		 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, double *ece)
 {
 	double	   *s = al->alloc(al->ctx, sizeof(double) * (n ? n : 1)),
 				mean[10],
@@ -134,7 +143,7 @@ ClassEce(uint32_t n, uint32_t K, uint32_t k, const uint32_t *act, const double *
 			s[i] = proba[(size_t) i * K + k];
 			y[i] = act[i] == k;
 		}
-		rc = ens_reliability(n, s, y, 10, al, mean, rate, count);
+		rc = ens_reliability(n, s, y, 10, al, intr, intr_arg, mean, rate, count);
 		*ece = 0;
 		for (b = 0; rc == ENS_OK && b < 10; b++)
 			if (count[b])
@@ -149,7 +158,7 @@ ClassEce(uint32_t n, uint32_t K, uint32_t k, const uint32_t *act, const double *
 
 EnsStatus
 ens_ece(uint32_t n, uint32_t K, const uint32_t *act, const double *proba,
-		const EnsAlloc *al, double *ece)
+		const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, double *ece)
 {
 	uint32_t	k;
 	double		sum = 0,
@@ -159,10 +168,10 @@ ens_ece(uint32_t n, uint32_t K, const uint32_t *act, const double *proba,
 	if (n == 0)
 		return ENS_OK;
 	if (K == 2)
-		return ClassEce(n, K, 1, act, proba, al, ece);
+		return ClassEce(n, K, 1, act, proba, al, intr, intr_arg, ece);
 	for (k = 0; k < K; k++)
 	{
-		EnsStatus	rc = ClassEce(n, K, k, act, proba, al, &e);
+		EnsStatus	rc = ClassEce(n, K, k, act, proba, al, intr, intr_arg, &e);
 
 		if (rc != ENS_OK)
 			return rc;
@@ -179,37 +188,32 @@ ens_ece(uint32_t n, uint32_t K, const uint32_t *act, const double *proba,
  */
 EnsStatus
 ens_curve(uint32_t n, const double *score, const uint8_t *y, const EnsAlloc *al,
+		  EnsInterruptFn intr, void *intr_arg,
 		  double *thr, uint64_t *flagged, uint64_t *tp, uint32_t *npoints)
 {
-	Scored	   *sc = al->alloc(al->ctx, sizeof(Scored) * (n ? n : 1));
+	EnsScorePos *sp;
+	EnsStatus	rc = Sorted(n, score, al, intr, intr_arg, &sp);
 	uint32_t	i,
 				np = 0;
 	uint64_t	f = 0,
 				t = 0;
 
-	if (sc == NULL)
-		return ENS_ENOMEM;
-	for (i = 0; i < n; i++)
-	{
-		sc[i].s = score[i];
-		sc[i].i = i;
-		sc[i].y = y[i];
-	}
-	qsort(sc, n, sizeof(Scored), CmpUp);
+	if (rc != ENS_OK)
+		return rc;
 	for (i = n; i-- > 0;)
 	{
 		f++;
-		t += sc[i].y;
-		if (i == 0 || sc[i - 1].s != sc[i].s)
+		t += y[sp[i].pos];
+		if (i == 0 || sp[i - 1].s != sp[i].s)
 		{
-			thr[np] = sc[i].s;
+			thr[np] = sp[i].s;
 			flagged[np] = f;
 			tp[np] = t;
 			np++;
 		}
 	}
 	*npoints = np;
-	al->free(al->ctx, sc);
+	al->free(al->ctx, sp);
 	return ENS_OK;
 }
 

@@ -48,7 +48,7 @@ Measure(const EnsModel *m, const EnsHeldout *h, const double *out, const EnsAllo
 	EnsClsMetrics cm;
 
 	q.brier = ens_brier(h->n, m->n_classes, h->act, out);
-	ens_pg_check(ens_ece(h->n, m->n_classes, h->act, out, al, &q.ece), "calibration", NULL);
+	ens_pg_check(ens_ece(h->n, m->n_classes, h->act, out, al, ens_pg_interrupt, NULL, &q.ece), "calibration", NULL);
 	ens_pg_check(ens_cls_metrics(h->n, m->n_classes, h->n_labels, h->act, out, al,
 								 ens_pg_interrupt, NULL, &cm, NULL), "calibration", NULL);
 	q.log_loss = cm.log_loss;
@@ -95,7 +95,8 @@ Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int
 						 "the sigmoid fit", NULL);
 			continue;
 		}
-		ens_pg_check(ens_isotonic_fit(s, y, n, al, c->kx + c->off[j], c->ky + c->off[j], &nk),
+		ens_pg_check(ens_isotonic_fit(s, y, n, al, ens_pg_interrupt, NULL, c->kx + c->off[j],
+									  c->ky + c->off[j], &nk),
 					 "the isotonic fit", NULL);
 		if ((uint64_t) c->off[j] + nk > ENS_MAX_KNOTS)
 			ereport(ERROR,

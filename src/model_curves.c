@@ -64,7 +64,8 @@ Reliability(const EnsModel *m, const CurveArgs *ca, Scores *sc, uint32_t k, cons
 	uint64_t   *count = palloc(sizeof(uint64_t) * ca->bins);
 	int32		b;
 
-	ens_pg_check(ens_reliability(sc->n, sc->s, sc->y, (uint32_t) ca->bins, al, mean, rate, count),
+	ens_pg_check(ens_reliability(sc->n, sc->s, sc->y, (uint32_t) ca->bins, al, ens_pg_interrupt, NULL,
+								 mean, rate, count),
 				 "reliability()", NULL);
 	for (b = 0; b < ca->bins; b++)
 	{
@@ -93,7 +94,7 @@ Curve(const CurveArgs *ca, Scores *sc, const EnsAlloc *al)
 	uint32_t	np,
 				j;
 
-	ens_pg_check(ens_curve(sc->n, sc->s, sc->y, al, thr, fl, tp, &np), "the curve", NULL);
+	ens_pg_check(ens_curve(sc->n, sc->s, sc->y, al, ens_pg_interrupt, NULL, thr, fl, tp, &np), "the curve", NULL);
 	for (j = 0; j <= np; j++)
 	{
 		Datum		v[3];

@@ -306,7 +306,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		{
 			double		ece;
 
-			ens_pg_check(ens_ece((uint32_t) er.n, K, er.act, er.out, &pa.al, &ece), "evaluation", NULL);
+			ens_pg_check(ens_ece((uint32_t) er.n, K, er.act, er.out, &pa.al, ens_pg_interrupt, NULL, &ece), "evaluation", NULL);
 			PutMetric(rsinfo, "ece", ece);
 		}
 		for (a = 0; a < nl && er.n > 0; a++)

@@ -177,7 +177,7 @@ Choose(EnsRegModel *rm, void *arg)
 		y[i] = h.act[i] == k;
 		pos += y[i];
 	}
-	ens_pg_check(ens_curve(h.n, s, y, &al, thr, flagged, tp, &np), "choose_threshold()", NULL);
+	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), "choose_threshold()", NULL);
 	if (ta->rule.rule == ENS_RULE_PRIOR)
 		t = Prior(rm, k);
 	else

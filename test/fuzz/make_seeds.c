@@ -104,7 +104,7 @@ AddSections(EnsModel *m, const uint8_t *X, const uint32_t *ycls, int method)
 				exit(1);
 			continue;
 		}
-		if (ens_isotonic_fit(s, y, N - 450, al, c->kx + c->off[k], c->ky + c->off[k], &nk) != ENS_OK)
+		if (ens_isotonic_fit(s, y, N - 450, al, NULL, NULL, c->kx + c->off[k], c->ky + c->off[k], &nk) != ENS_OK)
 			exit(1);
 		c->off[k + 1] = c->off[k] + nk;
 	}
