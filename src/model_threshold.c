@@ -276,8 +276,16 @@ ThresholdLabel(FunctionCallInfo fcinfo, int a_thr, int a_version)
 	if (a_thr >= 0 && !PG_ARGISNULL(a_thr))
 	{
 		double		t = PG_GETARG_FLOAT8(a_thr);
-		uint32_t	c = m->ext && m->ext->has_threshold ? m->ext->thr_class :
-			ens_class_arg(m, NULL, rc->name, "a threshold without a chosen class");
+		uint32_t	c = 1;
+
+		if (m->ext && m->ext->has_threshold)
+			c = m->ext->thr_class;
+		else if (m->n_classes > 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("model \"%s\" has %u classes and no chosen threshold class", rc->name,
+							m->n_classes),
+					 errhint("edupredict.choose_threshold() writes a version with one; its threshold can then be overridden here.")));
 
 		if (!(t >= 0 && t <= 1))
 			ereport(ERROR,
