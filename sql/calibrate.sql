@@ -87,7 +87,8 @@ FROM (SELECT recall, "precision", lag(recall, 1, 0::float8) OVER (ORDER BY thres
 
 -- choose_threshold: each rule, stored in a new version that predict() uses
 SELECT new_version, label, rule_used, flagged >= 100 AS at_least_100, n_rows,
-       flagged = (SELECT count(*) FROM cal_fit f WHERE (edupredict.predict_proba('cal_uci', f, 'Dropout', 1)) >= threshold) AS flags_its_rows
+       flagged = (SELECT count(*) FROM cal_fit f WHERE (edupredict.predict_proba('cal_uci', f, 'Dropout', 1)) >= threshold) AS flags_its_rows,
+       flagged - (SELECT count(*) FROM cal_fit f WHERE (edupredict.predict_proba('cal_uci', f, 'Dropout', 1)) = threshold) < 100 AS no_lower_cut
 FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 100', version => 1);
 -- predict() of that version labels by the threshold: the rows it flags are
 -- the top 100 (plus ties) of the rows, against 262 of the most probable class

@@ -18,7 +18,9 @@
  * squared error), for rows with missing values, after a byte round trip
  * of the model with its sections, and without covers (equal weights).
  * The sum of the contributions plus the base value must be the model's
- * output (the forest's mean class share or value, the boosted margin).
+ * output (the forest's mean class share or value, the boosted margin), and
+ * the base value the mean output over the training rows.  Model bytes with
+ * tampered covers (and a fixed-up checksum) must not parse.
  */
 #include <math.h>
 #include <stdio.h>
@@ -370,6 +372,72 @@ CheckModel2(const EnsModel *m, bool equal, uint32_t rows_from, const uint8_t *X,
 	return worst;
 }
 
+/*
+ * The base value is the mean output over the training rows (the covers
+ * count exactly those rows); worst difference over the outputs.
+ */
+static double
+BaseIsTrainingMean(const EnsModel *m, const uint8_t *X, uint32_t ntrain)
+{
+	EnsShap    *sh;
+	uint32_t	kk = m->task == ENS_CLASSIFICATION ? m->n_classes : 1,
+				k,
+				r;
+	double		worst = 0;
+
+	if (ens_shap_plan(m, &ens_malloc_allocator, 0, NULL, NULL, &sh) != ENS_OK)
+		return 1;
+	for (k = 0; k < kk; k++)
+	{
+		double		mean = 0;
+
+		for (r = 0; r < ntrain; r++)
+			mean += Value(m, X + (size_t) r * m->n_features, (1u << m->n_features) - 1, k, false);
+		mean /= ntrain;
+		if (fabs(mean - ens_shap_base(sh, k)) > worst)
+			worst = fabs(mean - ens_shap_base(sh, k));
+	}
+	ens_shap_free(sh);
+	return worst;
+}
+
+/*
+ * Bytes whose covers were tampered with (a root, then a leaf, so a split's
+ * cover is no longer its children's sum), with a recomputed checksum, must
+ * not parse.
+ */
+static bool
+TamperedCoversRejected(const uint8_t *buf, size_t len, const EnsModel *m)
+{
+	size_t		cover_at = len - 4 - ens_ext_size(m) + 8;
+	uint8_t    *copy = malloc(len);
+	EnsModel   *bad;
+	char		detail[256];
+	int			which;
+	bool		ok = true;
+
+	for (which = 0; which < 2; which++)
+	{
+		size_t		at = cover_at + 4 * (which == 0 ? 0 : (size_t) m->tree_node[1] - 1);
+		uint32_t	crc;
+
+		memcpy(copy, buf, len);
+		copy[at] ^= 1;
+		crc = ens_crc32c(0, copy, len - 4);
+		copy[len - 4] = (uint8_t) crc;
+		copy[len - 3] = (uint8_t) (crc >> 8);
+		copy[len - 2] = (uint8_t) (crc >> 16);
+		copy[len - 1] = (uint8_t) (crc >> 24);
+		if (ens_deserialize(copy, len, &ens_malloc_allocator, &bad, detail, sizeof(detail)) == ENS_OK)
+		{
+			ens_model_free(bad, &ens_malloc_allocator);
+			ok = false;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
 static void
 SmallModels(void)
 {
@@ -393,7 +461,9 @@ SmallModels(void)
 						i;
 			double		e1,
 						e2,
-						e3;
+						e3,
+						e4;
+			bool		tampered;
 			const EnsAlloc *al = &ens_malloc_allocator;
 
 			MakeData(&D, 400, M, 11 + M * 7 + kind);
@@ -427,10 +497,14 @@ SmallModels(void)
 				bare.ext = NULL;
 				e3 = CheckModel2(&bare, true, 0, D.X, 30);
 			}
-			printf("%s %-14s M=%-2u trees=%-3u nodes=%-5u max error %.2e (parsed %.2e, no cover %.2e)\n",
-				   e1 > 1e-9 || e2 > 1e-9 || e3 > 1e-9 ? "FAIL" : "ok  ", kinds[kind], M,
-				   m.n_trees, m.n_nodes, e1, e2, e3);
-			if (e1 > 1e-9 || e2 > 1e-9 || e3 > 1e-9)
+			e4 = BaseIsTrainingMean(m2, D.X, 300);
+			tampered = TamperedCoversRejected(b1, l1, &m);
+			printf("%s %-14s M=%-2u trees=%-3u nodes=%-5u max error %.2e (parsed %.2e, no cover %.2e), "
+				   "base - training mean %.2e, tampered covers %s\n",
+				   e1 > 1e-9 || e2 > 1e-9 || e3 > 1e-9 || e4 > 1e-9 || !tampered ? "FAIL" : "ok  ",
+				   kinds[kind], M, m.n_trees, m.n_nodes, e1, e2, e3, e4,
+				   tampered ? "rejected" : "ACCEPTED");
+			if (e1 > 1e-9 || e2 > 1e-9 || e3 > 1e-9 || e4 > 1e-9 || !tampered)
 				failures++;
 			ens_model_free(m2, al);
 			ens_model_free(&m, al);
