@@ -90,6 +90,10 @@ SELECT new_version, label, rule_used, flagged >= 100 AS at_least_100, n_rows,
        flagged = (SELECT count(*) FROM cal_fit f WHERE (edupredict.predict_proba('cal_uci', f, 'Dropout', 1)) >= threshold) AS flags_its_rows,
        flagged - (SELECT count(*) FROM cal_fit f WHERE (edupredict.predict_proba('cal_uci', f, 'Dropout', 1)) = threshold) < 100 AS no_lower_cut
 FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 100', version => 1);
+-- asking for exactly that many rows gives the same cut
+SELECT c.flagged = f.flagged AS same_cut
+FROM (SELECT flagged FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 100', version => 1)) f,
+     LATERAL edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k ' || f.flagged, version => 1) c;
 -- predict() of that version labels by the threshold: the rows it flags are
 -- the top 100 (plus ties) of the rows, against 262 of the most probable class
 SELECT count(*) FILTER (WHERE edupredict.predict('cal_uci', f, 4) = 'Dropout') AS predicted_dropout,
