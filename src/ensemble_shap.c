@@ -75,6 +75,7 @@ typedef struct ShapTree
 	uint32_t	nb;				/* first node */
 	uint32_t	n;				/* nodes */
 	uint32_t	nv;				/* quads of quadrature points */
+	int64_t		tab;			/* nv 1: offset of its edges' weights in tab, else -1 */
 	uint64_t	quad;			/* offset of t, 1 - t, w, -w / (1 - t) (nv each) */
 } ShapTree;
 
@@ -104,6 +105,7 @@ struct EnsShap
 	ShapTree   *trees;
 	ShapEdge   *edges;			/* per node */
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
+	V4		   *tab;			/* trees of one quad: per edge R11, R10, C11, C10 */
 	V4		   *ones,
 			   *zeros;			/* max_nv each */
 	V4		   *buf;			/* scratch: max_nodes x max_nv: P of splits */
@@ -178,7 +180,7 @@ void
 ens_shap_free(EnsShap *s)
 {
 	const EnsAlloc *al;
-	void	   *p[14];
+	void	   *p[15];
 	int			i;
 
 	if (s == NULL)
@@ -198,7 +200,8 @@ ens_shap_free(EnsShap *s)
 	p[11] = s->hbuf;
 	p[12] = s->fscratch;
 	p[13] = s->ap;
-	for (i = 0; i < 14; i++)
+	p[14] = s->tab;
+	for (i = 0; i < 15; i++)
 		if (p[i])
 			al->free(al->ctx, p[i]);
 	al->free(al->ctx, s);
@@ -400,6 +403,75 @@ PlanQuadrature(EnsShap *s, uint64_t *quad_off)
 	return ENS_OK;
 }
 
+/*
+ * Shallow trees (one quad of points: at most 8 distinct features on a path,
+ * every boosted tree of depth 8 or less) get their row-independent weights
+ * precomputed per edge ("path weights"): the factor and the share weights
+ * for the row passing (R11, C11) or failing (R10, C10) an edge whose
+ * feature it passed above (or that is the first on it).  A row then costs
+ * one multiply per edge down and one multiply-add up.  Deeper trees compute
+ * them on the fly (their tables would not stay in the caches).
+ */
+static EnsStatus
+PlanTables(EnsShap *s, size_t max_bytes)
+{
+	const EnsModel *m = s->m;
+	uint64_t	n = 0;
+	uint32_t	t,
+				c;
+
+	for (t = 0; t < m->n_trees; t++)
+	{
+		s->trees[t].tab = -1;
+		if (s->trees[t].nv == 1)
+		{
+			s->trees[t].tab = (int64_t) n;
+			n += (uint64_t) s->trees[t].n * 4;
+		}
+	}
+	if (n == 0 || (max_bytes && n * sizeof(V4) > max_bytes / 2))
+	{
+		for (t = 0; t < m->n_trees; t++)
+			s->trees[t].tab = -1;
+		return ENS_OK;
+	}
+	s->tab = PlanAlloc(s, sizeof(V4) * n);
+	if (s->tab == NULL)
+		return ENS_ENOMEM;
+	for (t = 0; t < m->n_trees; t++)
+	{
+		const ShapTree *st = &s->trees[t];
+		const ShapEdge *E = s->edges + st->nb;
+		const V4   *T = s->quad + st->quad,
+				   *OMT = T + 1,
+				   *W = OMT + 1,
+				   *WOM = W + 1;
+
+		if (st->tab < 0)
+			continue;
+		for (c = 1; c < st->n; c++)
+		{
+			V4		   *v = s->tab + st->tab + (size_t) c * 4;
+			V4			rc = V4SET(E[c].r),
+						e1 = T[0] + OMT[0] * rc,
+						e0 = OMT[0] * rc,
+						ip = V4SET(1.0),
+						back = V4SET(0.0);
+
+			if (E[c].prev >= 0)
+			{
+				ip = V4SET(1.0) / (T[0] + OMT[0] * V4SET(E[E[c].prev].r));
+				back = W[0] * ip * V4SET(1 - E[E[c].prev].r);
+			}
+			v[0] = e1 * ip;
+			v[1] = e0 * ip;
+			v[2] = W[0] * V4SET(1 - E[c].r) / e1 - back;
+			v[3] = WOM[0] - back;
+		}
+	}
+	return ENS_OK;
+}
+
 /* outputs a model explains: classes, margins, or one value */
 static uint32_t
 Outputs(const EnsModel *m)
@@ -498,6 +570,8 @@ ens_shap_plan(const EnsModel *m, const EnsAlloc *al, size_t max_bytes,
 		rc = PlanQuadrature(s, quad_off);
 	if (rc == ENS_OK)
 		rc = PlanScratch(s);
+	if (rc == ENS_OK)
+		rc = PlanTables(s, max_bytes);
 	if (rc != ENS_OK)
 	{
 		ens_shap_free(s);
@@ -718,6 +792,61 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale,
 	}
 }
 
+/* ShapTreeRow for a tree with precomputed weights (PlanTables) */
+SHAP_CLONES static void
+ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, double *phi)
+{
+	const EnsModel *m = s->m;
+	const ShapTree *st = &s->trees[t];
+	const EnsNode *nodes = m->nodes + st->nb;
+	const ShapEdge *E = s->edges + st->nb;
+	const V4   *tab = s->tab + st->tab;
+	V4		   *buf = s->buf;
+	uint8_t    *a = s->a;
+	uint32_t	c;
+	bool		left = false;
+
+	if (st->n == 1)
+		return;
+	buf[0] = V4SET(1.0);
+	a[0] = 1;
+	for (c = 1; c < st->n; c++)
+	{
+		const ShapEdge *e = &E[c];
+		uint8_t		up = e->prev < 0 ? 1 : a[e->prev];
+
+		if (e->flags & EDGE_LEFT)
+			left = ens_node_left(m, nodes[e->parent], xb[e->feature]);
+		a[c] = up & (((e->flags & EDGE_LEFT) != 0) == left);
+		if (!((e->outputs >> (k & 63)) & 1))
+			continue;
+		buf[c] = buf[e->parent] * (up ? tab[(size_t) c * 4 + (a[c] ? 0 : 1)] : V4SET(e->rho));
+		if (e->flags & EDGE_LEAF)
+			buf[c] *= V4SET(LeafValue(m, nodes[c], k) * scale);
+	}
+	for (c = st->n - 1; c >= 1; c--)
+	{
+		const ShapEdge *e = &E[c];
+		V4			acc;
+
+		if (!((e->outputs >> (k & 63)) & 1))
+		{
+			if (!(e->flags & EDGE_LEFT))
+				buf[e->parent] = V4SET(0.0);
+			continue;
+		}
+		/* the right child comes first and starts its parent's sum */
+		if (e->flags & EDGE_LEFT)
+			buf[e->parent] += buf[c];
+		else
+			buf[e->parent] = buf[c];
+		if (e->prev >= 0 && !a[e->prev])
+			continue;			/* the row failed this feature above: no share */
+		acc = buf[c] * tab[(size_t) c * 4 + (a[c] ? 2 : 3)];
+		phi[e->feature] += V4SUM(acc);
+	}
+}
+
 /*
  * Contributions phi[n_features] (overwritten) of one binned row to output
  * k; base + sum(phi) is that output.  ENS_EINVAL: no output k.
@@ -739,7 +868,10 @@ ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
 	{
 		if ((t & 255) == 255 && intr && intr(intr_arg))
 			return ENS_EINTR;
-		ShapTreeRow(s, t, xb, k, scale, phi);
+		if (s->trees[t].tab >= 0)
+			ShapTreeRowTab(s, t, xb, k, scale, phi);
+		else
+			ShapTreeRow(s, t, xb, k, scale, phi);
 	}
 	return ENS_OK;
 }
