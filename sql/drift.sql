@@ -49,11 +49,6 @@ CREATE TEMP TABLE dr_test AS SELECT * , (ARRAY['north', 'south', 'east', 'west']
 FROM edupredict_data.students WHERE student_id % 5 = 0;
 SELECT feature, verdict FROM edupredict.drift('dr_uci', 'dr_test') WHERE kind = 'prediction' ORDER BY feature;
 
--- what the model keeps: the sections add to the bytes (covers, counts,
--- histograms) and the reader checks them
-SELECT (metrics->>'model_bytes')::int > 8 * (metrics->>'n_nodes')::int + 4 * (metrics->>'n_nodes')::int AS holds_covers
-FROM edupredict.models WHERE name = 'dr_uci';
-
 -- a model stored by 0.1.0 keeps none of it: drift says so and how to add it;
 -- model_profile() adds it from the training rows as a new version
 \set ECHO none

@@ -412,6 +412,7 @@ typedef struct EnsExtShape
 	uint32_t	K;
 	const uint16_t *nbins;		/* per feature */
 	uint64_t	nodes;
+	uint64_t	leaves;
 } EnsExtShape;
 
 typedef struct EnsExtLayout

@@ -133,6 +133,7 @@ typedef struct Counts
 	uint64_t	nodes;
 	uint64_t	cats;
 	uint64_t	leafv;
+	uint64_t	leaves;			/* leaf nodes (the cover section has one each) */
 	EnsExtLayout ext;			/* optional sections (ensemble_sections.c) */
 } Counts;
 
@@ -538,7 +539,10 @@ ParseNodes(Parser *ps, uint32_t t, uint32_t nn, uint32_t nc, uint32_t nl, size_t
 		if (flags & ~FN_ALLFLAGS)
 			FAIL(ENS_ECORRUPT, "tree %u node %u: unknown flags", t, i);
 		if (flags & FN_LEAF)
+		{
 			TRY(ParseLeaf(ps, t, i, nl, ps->c.leafv, feat, bin, flags, &a));
+			ps->c.leaves++;
+		}
 		else
 		{
 			if (flags & FN_PURE)
@@ -645,6 +649,7 @@ ParseSections(Parser *ps, bool fill)
 	sh.K = ps->c.K;
 	sh.nbins = ps->nbins;
 	sh.nodes = ps->c.nodes;
+	sh.leaves = ps->c.leaves;
 	if (fill)
 		return ens_ext_fill(r->p + r->len - ps->ext_len, ps->ext_len, ps->m, &sh, &ps->c.ext, ps->fl->ext,
 							ps->detail, ps->detail_len);
@@ -715,6 +720,7 @@ SameCounts(const Counts *a, const Counts *b)
 		a->edges == b->edges && a->cat_entries == b->cat_entries &&
 		a->cat_hashes == b->cat_hashes && a->str_bytes == b->str_bytes &&
 		a->nodes == b->nodes && a->cats == b->cats && a->leafv == b->leafv &&
+		a->leaves == b->leaves &&
 		memcmp(&a->ext, &b->ext, sizeof(EnsExtLayout)) == 0;
 }
 

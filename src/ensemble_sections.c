@@ -6,9 +6,10 @@
  *   section  u8 tag u8 0 u16 0 | u32 payload bytes | payload
  *
  * Tags appear at most once, in increasing order:
- *   1 cover       n_nodes x u32: training rows reaching each node (tree
- *                 order); a split's cover is the sum of its children's,
- *                 every tree's root has the same cover, at least 1
+ *   1 cover       per leaf, in node order: training rows reaching it, as an
+ *                 unsigned LEB128 varint (shortest form); a split's cover is
+ *                 the sum of its children's (derived, not stored); every
+ *                 tree's root has the same cover, at least 1
  *   2 classes     n_classes x u32: training rows per class
  *   3 histograms  per feature (n_bins + 1) x u32: training rows per bin,
  *                 then missing; every feature counts the same rows
@@ -22,7 +23,8 @@
  * Row totals must agree between sections (cover root, class counts and
  * histograms all count the training rows).  A first pass (ens_ext_scan)
  * checks what the bytes alone decide and sizes the memory; the second
- * (ens_ext_fill), with the trees parsed, checks covers against them.
+ * (ens_ext_fill), with the trees parsed, derives the splits' covers and
+ * checks the roots.
  */
 #include "ensemble.h"
 
@@ -87,6 +89,52 @@ ens_ext_free(EnsExtras *x, const EnsAlloc *al)
 
 /* ---------- writer ---------- */
 
+static size_t
+VarLen(uint32_t v)
+{
+	size_t		n = 1;
+
+	while (v >= 0x80)
+	{
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/* leaf covers as varints */
+static size_t
+CoverBytes(const EnsModel *m)
+{
+	size_t		sz = 0;
+	uint32_t	i;
+
+	for (i = 0; i < m->n_nodes; i++)
+		if (m->nodes[i].flags & FN_LEAF)
+			sz += VarLen(m->ext->cover[i]);
+	return sz;
+}
+
+static uint8_t *
+PutCovers(uint8_t *p, const EnsModel *m)
+{
+	uint32_t	i;
+
+	for (i = 0; i < m->n_nodes; i++)
+		if (m->nodes[i].flags & FN_LEAF)
+		{
+			uint32_t	v = m->ext->cover[i];
+
+			while (v >= 0x80)
+			{
+				*p++ = (uint8_t) (v | 0x80);
+				v >>= 7;
+			}
+			*p++ = (uint8_t) v;
+		}
+	return p;
+}
+
 static uint32_t
 HistLen(const EnsModel *m)
 {
@@ -116,7 +164,7 @@ ens_ext_size(const EnsModel *m)
 	if (x == NULL)
 		return 0;
 	if (x->cover)
-		sz += SECTION_HEADER + (size_t) m->n_nodes * 4;
+		sz += SECTION_HEADER + CoverBytes(m);
 	if (x->class_count)
 		sz += SECTION_HEADER + (size_t) m->n_classes * 4;
 	if (x->hist)
@@ -225,7 +273,7 @@ ens_ext_write(const EnsModel *m, uint8_t *dst)
 	if (x == NULL)
 		return 0;
 	if (x->cover)
-		p = PutCounts(PutHeader(p, TAG_COVER, (size_t) m->n_nodes * 4), x->cover, m->n_nodes);
+		p = PutCovers(PutHeader(p, TAG_COVER, CoverBytes(m)), m);
 	if (x->class_count)
 		p = PutCounts(PutHeader(p, TAG_CLASSES, (size_t) m->n_classes * 4), x->class_count,
 					  m->n_classes);
@@ -291,6 +339,7 @@ GetF64(Cur *c)
 /* Where the fill pass puts things; NULL in the scan pass. */
 typedef struct Dest
 {
+	const EnsModel *m;			/* the parsed trees */
 	EnsExtras  *x;
 	uint32_t   *u32;			/* next free u32 */
 	double	   *f64;			/* next free double */
@@ -571,6 +620,58 @@ ParseThreshold(Cur *c, const EnsExtShape *sh, size_t len, Dest *d)
 	return ENS_OK;
 }
 
+/*
+ * Leaf covers (varints, shortest form, at most ENS_MAX_ROWS), exactly one per
+ * leaf; the fill pass puts them at their leaves (the splits' come later).
+ */
+static EnsStatus
+ParseCovers(Cur *c, const EnsExtShape *sh, size_t len, Dest *d)
+{
+	size_t		end = c->pos + len;
+	uint64_t	n = 0,
+				node = 0;
+	const EnsModel *m = d ? d->m : NULL;
+
+	if (d)
+		d->x->cover = d->u32;
+	while (c->pos < end)
+	{
+		uint64_t	v = 0;
+		int			shift = 0;
+		uint8_t		b;
+
+		do
+		{
+			if (c->pos >= end || shift > 28)
+				FAIL(ENS_ECORRUPT, "cover %llu is not a valid varint", (unsigned long long) n);
+			b = c->p[c->pos++];
+			v |= (uint64_t) (b & 0x7F) << shift;
+			shift += 7;
+		} while (b & 0x80);
+		if ((b == 0 && shift > 7) || v > ENS_MAX_ROWS)
+			FAIL(ENS_ECORRUPT, "cover %llu is out of range or not in its shortest form",
+				 (unsigned long long) n);
+		if (m)
+		{
+			while (node < sh->nodes && !(m->nodes[node].flags & FN_LEAF))
+				d->u32[node++] = 0;
+			if (node < sh->nodes)
+				d->u32[node++] = (uint32_t) v;
+		}
+		n++;
+	}
+	if (n != sh->leaves)
+		FAIL(ENS_ECORRUPT, "%llu covers for %llu leaves", (unsigned long long) n,
+			 (unsigned long long) sh->leaves);
+	if (d)
+	{
+		while (node < sh->nodes)
+			d->u32[node++] = 0;
+		d->u32 += sh->nodes;
+	}
+	return ENS_OK;
+}
+
 /* One section's payload (length checked against the bytes left). */
 static EnsStatus
 ParseSection(Cur *c, int tag, size_t len, const EnsExtShape *sh, EnsExtLayout *lay, Dest *d)
@@ -578,20 +679,7 @@ ParseSection(Cur *c, int tag, size_t len, const EnsExtShape *sh, EnsExtLayout *l
 	switch (tag)
 	{
 		case TAG_COVER:
-			if (len != sh->nodes * 4)
-				FAIL(ENS_ECORRUPT, "cover section has %zu bytes for %llu nodes", len,
-					 (unsigned long long) sh->nodes);
-			if (d)
-			{
-				uint64_t	i;
-
-				d->x->cover = d->u32;
-				for (i = 0; i < sh->nodes; i++)
-					*d->u32++ = Get32(c);
-			}
-			else
-				c->pos += len;
-			return ENS_OK;
+			return ParseCovers(c, sh, len, d);
 		case TAG_CLASSES:
 			if (sh->task != ENS_CLASSIFICATION || len != (size_t) sh->K * 4)
 				FAIL(ENS_ECORRUPT, "class count section does not fit the model");
@@ -691,13 +779,14 @@ ens_ext_layout_bytes(const EnsExtLayout *lay, const EnsExtShape *sh)
 }
 
 /*
- * Every split's cover is the sum of its children's; every root has the
- * same cover, the rows the other sections count.
+ * A split's cover is the sum of its children's (children come after their
+ * parent, so one backward pass per tree); every root has the same cover,
+ * the rows the other sections count.
  */
 static EnsStatus
-CheckCover(Cur *c, const EnsModel *m, uint64_t *rows)
+DeriveCovers(Cur *c, const EnsModel *m, uint64_t *rows)
 {
-	const uint32_t *cv = m->ext->cover;
+	uint32_t   *cv = m->ext->cover;
 	uint32_t	t,
 				i;
 
@@ -705,22 +794,24 @@ CheckCover(Cur *c, const EnsModel *m, uint64_t *rows)
 	{
 		uint32_t	root = m->tree_node[t];
 
-		if (cv[root] == 0 || (*rows && cv[root] != *rows))
-			FAIL(ENS_ECORRUPT, "tree %u: root cover %u, expected %llu", t, cv[root],
-				 (unsigned long long) *rows);
-		*rows = cv[root];
-		for (i = root; i < m->tree_node[t + 1]; i++)
+		for (i = m->tree_node[t + 1]; i-- > root;)
 		{
 			EnsNode		nd = m->nodes[i];
 			uint32_t	l;
+			uint64_t	sum;
 
 			if (nd.flags & FN_LEAF)
 				continue;
 			l = (nd.flags & FN_CAT) ? m->cats[nd.a].child : nd.a;
-			if ((uint64_t) cv[l] + cv[l + 1] != cv[i])
-				FAIL(ENS_ECORRUPT, "tree %u node %u: cover is not the sum of its children's",
-					 t, i - root);
+			sum = (uint64_t) cv[l] + cv[l + 1];
+			if (sum > ENS_MAX_ROWS)
+				FAIL(ENS_ECORRUPT, "tree %u node %u: cover out of range", t, i - root);
+			cv[i] = (uint32_t) sum;
 		}
+		if (cv[root] == 0 || (*rows && cv[root] != *rows))
+			FAIL(ENS_ECORRUPT, "tree %u: root cover %u, expected %llu", t, cv[root],
+				 (unsigned long long) *rows);
+		*rows = cv[root];
 	}
 	return ENS_OK;
 }
@@ -741,6 +832,7 @@ ens_ext_fill(const uint8_t *p, size_t len, EnsModel *m, const EnsExtShape *sh,
 
 	if (lay->present == 0)
 		return ENS_OK;
+	d.m = m;
 	d.x = (EnsExtras *) mem;
 	memset(d.x, 0, sizeof(EnsExtras));
 	d.f64 = (double *) (mem + Up8(sizeof(EnsExtras)));
@@ -752,6 +844,6 @@ ens_ext_fill(const uint8_t *p, size_t len, EnsModel *m, const EnsExtShape *sh,
 	m->ext = d.x;
 	rows = again.rows;
 	if (d.x->cover)
-		TRY(CheckCover(c, m, &rows));
+		TRY(DeriveCovers(c, m, &rows));
 	return ENS_OK;
 }

@@ -402,14 +402,15 @@ BaseIsTrainingMean(const EnsModel *m, const uint8_t *X, uint32_t ntrain)
 }
 
 /*
- * Bytes whose covers were tampered with (a root, then a leaf, so a split's
- * cover is no longer its children's sum), with a recomputed checksum, must
- * not parse.
+ * Bytes whose covers were tampered with (a bit of the first leaf's, then of
+ * one in the middle, so a root no longer counts the training rows), with a
+ * recomputed checksum, must not parse.
  */
 static bool
 TamperedCoversRejected(const uint8_t *buf, size_t len, const EnsModel *m)
 {
-	size_t		cover_at = len - 4 - ens_ext_size(m) + 8;
+	size_t		cover_at = len - 4 - ens_ext_size(m) + 8,
+				cover_len = (size_t) (buf[cover_at - 4] | buf[cover_at - 3] << 8);
 	uint8_t    *copy = malloc(len);
 	EnsModel   *bad;
 	char		detail[256];
@@ -418,7 +419,7 @@ TamperedCoversRejected(const uint8_t *buf, size_t len, const EnsModel *m)
 
 	for (which = 0; which < 2; which++)
 	{
-		size_t		at = cover_at + 4 * (which == 0 ? 0 : (size_t) m->tree_node[1] - 1);
+		size_t		at = cover_at + (which == 0 ? 0 : cover_len / 2);
 		uint32_t	crc;
 
 		memcpy(copy, buf, len);
