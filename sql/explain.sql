@@ -103,6 +103,13 @@ FROM exp_bytes b,
      LATERAL (SELECT ARRAY[admission_grade, curricular_units_1st_sem_approved, age_at_enrollment]::float8[] AS f
               FROM exp_test ORDER BY student_id LIMIT 200) x;
 
+-- the aggregate wrote covers too: the base value is the mean output over
+-- its training rows (every row: forest_agg holds none out)
+SELECT abs(edupredict.explain_base_value(b.model, 'Dropout')
+           - avg((edupredict.predict_proba(b.model, ARRAY[admission_grade, curricular_units_1st_sem_approved,
+                                                          age_at_enrollment]::float8[]))[1])) < 1e-9 AS base_is_training_mean
+FROM exp_bytes b, exp_train t GROUP BY b.model;
+
 -- boosting explains the raw margin: log-odds for two classes, the softmax
 -- input for more, the value for regression
 CREATE TEMP TABLE exp_boost AS
