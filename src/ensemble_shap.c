@@ -26,11 +26,13 @@
  * feature split again further down replaces its factor and subtracts what
  * the upper split counted for the rows below, so the sum telescopes.
  *
- * Everything that does not depend on the row (cover ratios, the factors
- * and weights at the quadrature points, for the three cases a split can
- * be in) is precomputed once per model ("path weights", in the spirit of
- * Fast TreeSHAP, Yang 2021), so a row costs a few multiply-adds per node
- * and quadrature point.
+ * What does not depend on the row (cover ratios, the quadrature, and for
+ * shallow trees the factors and weights of every edge: "path weights", in
+ * the spirit of Fast TreeSHAP, Yang 2021) is precomputed once per model, so
+ * a row costs a few multiply-adds per edge and quadrature point; the only
+ * row-dependent choices (which side the row takes) become 0/1 factors, not
+ * branches.  Subtrees whose leaves are all 0 for the output (a forest's
+ * pure leaves of other classes) are skipped.
  *
  * Outputs: a forest's class share (mean over trees; pure leaves one-hot)
  * or value; a boosted model's raw margin of one output (softmax: the trees
@@ -106,15 +108,11 @@ struct EnsShap
 	ShapEdge   *edges;			/* per node */
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
 	V4		   *tab;			/* trees of one quad: per edge R11, R10, C11, C10 */
-	V4		   *ones,
-			   *zeros;			/* max_nv each */
+	V4		   *ones;			/* max_nv of 1 */
 	V4		   *buf;			/* scratch: max_nodes x max_nv: P of splits */
-	V4		   *hbuf;			/* scratch: H of splits */
-	V4		   *fscratch;		/* scratch: 3 x max_nv */
 	V4		   *ibuf;			/* scratch: 1 / e of each edge with the row passing */
 	V4		   *cbuf;			/* scratch: each edge's weights for its share */
 	uint8_t    *a;				/* scratch: max_nodes */
-	uint8_t    *ap;				/* scratch: max_nodes */
 	double	   *base;			/* per output, NaN until computed */
 	size_t		bytes;
 	const EnsAlloc *al;
@@ -180,7 +178,7 @@ void
 ens_shap_free(EnsShap *s)
 {
 	const EnsAlloc *al;
-	void	   *p[15];
+	void	   *p[10];
 	int			i;
 
 	if (s == NULL)
@@ -188,20 +186,15 @@ ens_shap_free(EnsShap *s)
 	al = s->al;
 	p[0] = s->trees;
 	p[1] = s->edges;
-	p[2] = NULL;
-	p[3] = s->quad;
-	p[4] = s->ones;
-	p[5] = s->zeros;
-	p[6] = s->buf;
+	p[2] = s->quad;
+	p[3] = s->ones;
+	p[4] = s->buf;
+	p[5] = s->ibuf;
+	p[6] = s->cbuf;
 	p[7] = s->a;
 	p[8] = s->base;
-	p[9] = s->ibuf;
-	p[10] = s->cbuf;
-	p[11] = s->hbuf;
-	p[12] = s->fscratch;
-	p[13] = s->ap;
-	p[14] = s->tab;
-	for (i = 0; i < 15; i++)
+	p[9] = s->tab;
+	for (i = 0; i < 10; i++)
 		if (p[i])
 			al->free(al->ctx, p[i]);
 	al->free(al->ctx, s);
@@ -490,21 +483,14 @@ PlanScratch(EnsShap *s)
 	s->n_out = Outputs(s->m);
 	s->buf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
 	s->ibuf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
-	s->hbuf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
-	s->fscratch = PlanAlloc(s, sizeof(V4) * 3 * s->max_nv);
 	s->cbuf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
 	s->a = PlanAlloc(s, s->max_nodes);
-	s->ap = PlanAlloc(s, s->max_nodes);
 	s->ones = PlanAlloc(s, sizeof(V4) * s->max_nv);
-	s->zeros = PlanAlloc(s, sizeof(V4) * s->max_nv);
 	s->base = PlanAlloc(s, sizeof(double) * s->n_out);
-	if (!s->ap || !s->buf || !s->ibuf || !s->cbuf || !s->hbuf || !s->fscratch || !s->a || !s->ones || !s->zeros || !s->base)
+	if (!s->buf || !s->ibuf || !s->cbuf || !s->a || !s->ones || !s->base)
 		return ENS_ENOMEM;
 	for (v = 0; v < s->max_nv; v++)
-	{
 		s->ones[v] = V4SET(1.0);
-		s->zeros[v] = V4SET(0.0);
-	}
 	for (k = 0; k < s->n_out; k++)
 		s->base[k] = NAN;
 	return ENS_OK;
@@ -711,8 +697,7 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale,
 	V4		   *buf = s->buf,
 			   *ibuf = s->ibuf,
 			   *cbuf = s->cbuf;
-	uint8_t    *a = s->a,
-			   *ap = s->ap;
+	uint8_t    *a = s->a;
 	bool		left = false;
 
 	if (st->n == 1)
@@ -741,7 +726,6 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale,
 		if (e->flags & EDGE_LEFT)
 			left = ens_node_left(m, nodes[e->parent], xb[e->feature]);
 		a[c] = up & (((e->flags & EDGE_LEFT) != 0) == left);
-		ap[c] = up;
 		if (!((e->outputs >> (k & 63)) & 1))
 			continue;			/* every leaf below is 0 for this output */
 		vl = V4SET((e->flags & EDGE_LEAF) ? LeafValue(m, nodes[c], k) * scale : 1.0);
