@@ -138,6 +138,14 @@ Grow(ReadState *rs)
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("relation has more than %u rows", ENS_MAX_ROWS)));
 	rs->cap *= 2;
+	/* bins, target and the outputs scored later: within the training cap */
+	if ((double) rs->cap * (h->p + 8 + 8 * Max(rs->m->n_classes, 1)) >
+		(double) edupredict_forest_max_memory_mb * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("relation has more rows than edupredict.forest_max_memory (%d MB) holds for model \"%s\"",
+						edupredict_forest_max_memory_mb, rs->name),
+				 errhint("Pass a sample of the rows.")));
 	h->X = repalloc_huge(h->X, rs->cap * h->p);
 	if (h->act)
 		h->act = repalloc_huge(h->act, rs->cap * sizeof(uint32_t));
