@@ -92,6 +92,8 @@ typedef struct ShapEdge
 	uint8_t		flags;
 	uint64_t	outputs;		/* outputs with a leaf value other than 0 below
 								 * (bit k % 64; all set beyond 64 classes) */
+	double		value;			/* leaf value whatever the output (boosting,
+								 * regression), 1 for a split, else NaN */
 } ShapEdge;
 
 #define EDGE_LEFT	0x01		/* the left child */
@@ -109,6 +111,7 @@ struct EnsShap
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
 	V4		   *tab;			/* trees of one quad: per edge R11, R10, C11, C10 */
 	V4		   *ones;			/* max_nv of 1 */
+	V4		   *phiv;			/* scratch: per feature, the shares before adding up the points */
 	V4		   *buf;			/* scratch: max_nodes x max_nv: P of splits */
 	V4		   *ibuf;			/* scratch: 1 / e of each edge with the row passing */
 	V4		   *cbuf;			/* scratch: each edge's weights for its share */
@@ -178,7 +181,7 @@ void
 ens_shap_free(EnsShap *s)
 {
 	const EnsAlloc *al;
-	void	   *p[10];
+	void	   *p[11];
 	int			i;
 
 	if (s == NULL)
@@ -194,10 +197,22 @@ ens_shap_free(EnsShap *s)
 	p[7] = s->a;
 	p[8] = s->base;
 	p[9] = s->tab;
-	for (i = 0; i < 10; i++)
+	p[10] = s->phiv;
+	for (i = 0; i < 11; i++)
 		if (p[i])
 			al->free(al->ctx, p[i]);
 	al->free(al->ctx, s);
+}
+
+static inline double
+LeafValue(const EnsModel *m, EnsNode nd, uint32_t k)
+{
+	float		v;
+
+	if (m->algorithm == ENS_FOREST && m->task == ENS_CLASSIFICATION)
+		return (nd.flags & FN_PURE) ? (nd.a == k ? 1.0 : 0.0) : m->leafv[nd.a + k];
+	memcpy(&v, &nd.a, sizeof(v));
+	return v;
 }
 
 /* outputs a leaf gives a value other than 0 (bit k % 64; forest classes) */
@@ -315,8 +330,13 @@ PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out)
 	{
 		if (!w->seen[c])
 			return ENS_ECORRUPT;	/* a node no split leads to */
+		E[c].value = 1;
 		if (E[c].flags & EDGE_LEAF)
+		{
 			E[c].outputs = LeafOutputs(m, m->nodes[nb + c]);
+			E[c].value = m->algorithm == ENS_FOREST && m->task == ENS_CLASSIFICATION ? NAN :
+				LeafValue(m, m->nodes[nb + c], 0);
+		}
 		E[E[c].parent].outputs |= E[c].outputs;
 	}
 	*dmax_out = dmax;
@@ -486,8 +506,9 @@ PlanScratch(EnsShap *s)
 	s->cbuf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
 	s->a = PlanAlloc(s, s->max_nodes);
 	s->ones = PlanAlloc(s, sizeof(V4) * s->max_nv);
+	s->phiv = PlanAlloc(s, sizeof(V4) * s->m->n_features);
 	s->base = PlanAlloc(s, sizeof(double) * s->n_out);
-	if (!s->buf || !s->ibuf || !s->cbuf || !s->a || !s->ones || !s->base)
+	if (!s->buf || !s->ibuf || !s->cbuf || !s->a || !s->ones || !s->phiv || !s->base)
 		return ENS_ENOMEM;
 	for (v = 0; v < s->max_nv; v++)
 		s->ones[v] = V4SET(1.0);
@@ -608,17 +629,6 @@ OutputTrees(const EnsModel *m, uint32_t k, uint32_t *step, uint32_t *first, doub
 	return k == 0;
 }
 
-static inline double
-LeafValue(const EnsModel *m, EnsNode nd, uint32_t k)
-{
-	float		v;
-
-	if (m->algorithm == ENS_FOREST && m->task == ENS_CLASSIFICATION)
-		return (nd.flags & FN_PURE) ? (nd.a == k ? 1.0 : 0.0) : m->leafv[nd.a + k];
-	memcpy(&v, &nd.a, sizeof(v));
-	return v;
-}
-
 /* Expected output over the training rows (by cover); NaN: no output k. */
 double
 ens_shap_base(EnsShap *s, uint32_t k)
@@ -681,7 +691,7 @@ ens_shap_base(EnsShap *s, uint32_t k)
  * as good as random to the CPU): those become 0/1 factors.
  */
 SHAP_CLONES static void
-ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, double *phi)
+ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
@@ -772,13 +782,13 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale,
 				Hp[v] = H[v];
 				acc += H[v] * C[v];
 			}
-		phi[e->feature] += V4SUM(acc);
+		phiv[e->feature] += acc;
 	}
 }
 
 /* ShapTreeRow for a tree with precomputed weights (PlanTables) */
 SHAP_CLONES static void
-ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, double *phi)
+ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
@@ -798,20 +808,26 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double sca
 	{
 		const ShapEdge *e = &E[c];
 		uint8_t		up = e->prev < 0 ? 1 : a[e->prev];
+		double		v = e->value;
+		V4			f,
+					u;
 
 		if (e->flags & EDGE_LEFT)
 			left = ens_node_left(m, nodes[e->parent], xb[e->feature]);
 		a[c] = up & (((e->flags & EDGE_LEFT) != 0) == left);
 		if (!((e->outputs >> (k & 63)) & 1))
 			continue;
-		buf[c] = buf[e->parent] * (up ? tab[(size_t) c * 4 + (a[c] ? 0 : 1)] : V4SET(e->rho));
-		if (e->flags & EDGE_LEAF)
-			buf[c] *= V4SET(LeafValue(m, nodes[c], k) * scale);
+		if (isnan(v))
+			v = LeafValue(m, nodes[c], k);
+		/* the factor: the table's when the row passed the feature above, else rho */
+		u = V4SET((double) up);
+		f = tab[(size_t) c * 4 + 1 - a[c]] * u + V4SET(e->rho) * (V4SET(1.0) - u);
+		buf[c] = buf[e->parent] * f * V4SET((e->flags & EDGE_LEAF) ? v * scale : 1.0);
 	}
 	for (c = st->n - 1; c >= 1; c--)
 	{
 		const ShapEdge *e = &E[c];
-		V4			acc;
+		double		pass = e->prev < 0 ? 1.0 : (double) a[e->prev];
 
 		if (!((e->outputs >> (k & 63)) & 1))
 		{
@@ -824,10 +840,8 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double sca
 			buf[e->parent] += buf[c];
 		else
 			buf[e->parent] = buf[c];
-		if (e->prev >= 0 && !a[e->prev])
-			continue;			/* the row failed this feature above: no share */
-		acc = buf[c] * tab[(size_t) c * 4 + (a[c] ? 2 : 3)];
-		phi[e->feature] += V4SUM(acc);
+		/* no share when the row failed this feature above */
+		phiv[e->feature] += buf[c] * tab[(size_t) c * 4 + 3 - a[c]] * V4SET(pass);
 	}
 }
 
@@ -842,20 +856,28 @@ ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
 	const EnsModel *m = s->m;
 	uint32_t	step,
 				first,
-				t;
+				t,
+				f;
 	double		scale;
 
-	memset(phi, 0, sizeof(double) * m->n_features);
 	if (!OutputTrees(m, k, &step, &first, &scale))
+	{
+		memset(phi, 0, sizeof(double) * m->n_features);
 		return ENS_EINVAL;
+	}
+	/* shares kept per point, added up once per row (no chain through memory) */
+	for (f = 0; f < m->n_features; f++)
+		s->phiv[f] = V4SET(0.0);
 	for (t = first; t < m->n_trees; t += step)
 	{
 		if ((t & 255) == 255 && intr && intr(intr_arg))
 			return ENS_EINTR;
 		if (s->trees[t].tab >= 0)
-			ShapTreeRowTab(s, t, xb, k, scale, phi);
+			ShapTreeRowTab(s, t, xb, k, scale, s->phiv);
 		else
-			ShapTreeRow(s, t, xb, k, scale, phi);
+			ShapTreeRow(s, t, xb, k, scale, s->phiv);
 	}
+	for (f = 0; f < m->n_features; f++)
+		phi[f] = V4SUM(s->phiv[f]);
 	return ENS_OK;
 }
