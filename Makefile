@@ -41,6 +41,20 @@ OBJS = \
 	src/boost_tree.o \
 	src/boost_loss.o \
 	src/boost_pool.o \
+	src/ensemble_sections.o \
+	src/ensemble_shap.o \
+	src/ensemble_profile.o \
+	src/ensemble_calib.o \
+	src/ensemble_curves.o \
+	src/model_heldout.o \
+	src/model_version.o \
+	src/model_explain.o \
+	src/model_importance.o \
+	src/model_calibrate.o \
+	src/model_threshold.o \
+	src/model_curves.o \
+	src/model_drift.o \
+	src/model_profile.o \
 	src/spectral.o \
 	src/spectral_knn.o \
 	src/spectral_eigen.o \

@@ -88,7 +88,25 @@ BEGIN
            'f1_macro', (SELECT avg(CASE WHEN p + r > 0 THEN 2 * p * r / (p + r) ELSE 0 END) FROM prf),
            'log_loss', (SELECT avg(-ln(least(greatest(coalesce(proba[array_position(classes, actual)], 0), 1e-15), 1)))
                         FROM sm_rows),
-           'roc_auc', (SELECT avg(a) FROM auc))
+           'roc_auc', (SELECT avg(a) FROM auc),
+           -- Brier: two classes, of the second; more, the sum over classes
+           'brier_score', (SELECT avg(CASE WHEN array_length(classes, 1) = 2
+                                           THEN (proba[2] - (actual = classes[2])::int) ^ 2
+                                           ELSE (SELECT sum((proba[k] - (actual = classes[k])::int) ^ 2)
+                                                 FROM generate_subscripts(classes, 1) k) END)
+                           FROM sm_rows),
+           -- ECE: 10 equal-count bins of the rows sorted by score (ties in
+           -- row order), one class against the rest, averaged over classes
+           'ece', (WITH ranked AS (
+                     SELECT c, proba[c] AS p, (actual = classes[c])::int AS y,
+                            row_number() OVER (PARTITION BY c ORDER BY proba[c], sm_rows.ctid) - 1 AS rn,
+                            count(*) OVER (PARTITION BY c) AS n
+                     FROM sm_rows, generate_subscripts(classes, 1) c
+                     WHERE array_length(classes, 1) > 2 OR c = 2),
+                   bins AS (SELECT c, rn * 10 / n AS b, count(*) AS cnt, avg(p) AS mp, avg(y) AS rate, max(n) AS n
+                            FROM ranked GROUP BY c, rn * 10 / n),
+                   per_class AS (SELECT c, sum(cnt::float8 / n * abs(mp - rate)) AS e FROM bins GROUP BY c)
+                   SELECT avg(e) FROM per_class))
          || coalesce((SELECT jsonb_object_agg(cell, n) FROM cells), '{}')
     INTO res;
   RETURN res;
@@ -112,13 +130,17 @@ SELECT x, predict_proba('mm_bin', ARRAY[x]) FROM (VALUES (0::float8), (19)) v(x)
 -- probability 0, clipped to 1e-15: 4/9 * 15 ln 10 = 20/3 ln 10.  AUC (positive
 -- = b, 3 rows; negatives a and c, 6 rows): the b at score 0 ties 3 negatives
 -- (1.5); the two b at score 1 beat 3 negatives each (6) and tie 3 (3): 10.5/18
--- = 7/12 (tied scores ranked low would give 5/18).
+-- = 7/12 (tied scores ranked low would give 5/18).  Brier (of b): the rows
+-- whose score is wrong count 1 each (b at 0, a and a and c at 1): 4/9.  ECE
+-- (of b, 10 equal-count bins of 9 rows: one row each): the mean |score - y|,
+-- again 4/9.
 CREATE TEMP TABLE mm_bin_eval (x float8, y text);
 INSERT INTO mm_bin_eval VALUES (0, 'a'), (0, 'a'), (0, 'a'), (0, 'b'), (19, 'b'), (19, 'b'), (19, 'a'), (19, 'a'),
                                (19, 'c'), (0, NULL);
 SELECT * FROM pg_temp.check_eval('mm_bin', 'mm_bin_eval', jsonb_build_object(
   'n_rows', 9, 'accuracy', 5 / 9.0, 'precision_macro', 23 / 60.0, 'recall_macro', 19 / 45.0,
   'f1_macro', 7 / 18.0, 'log_loss', 20 / 3.0 * ln(10), 'roc_auc', 7 / 12.0,
+  'brier_score', 4 / 9.0, 'ece', 4 / 9.0,
   'confusion:a:a', 3, 'confusion:a:b', 2, 'confusion:b:a', 1, 'confusion:b:b', 2,
   'confusion:c:a', 0, 'confusion:c:b', 1));
 
@@ -137,23 +159,28 @@ SELECT x, predict_proba('mm_tri', ARRAY[x]) FROM (VALUES (0::float8), (15), (29)
 -- AUC a vs rest: positives a at scores 1, 1, 0, 0; negatives b at 1, 0, 0, 0:
 -- (1 + 6 + 0 + 3)/16 = 5/8; b vs rest: positives at 0, 1, 1, 1, negatives at
 -- 0, 0, 1, 0: (1.5 + 9 + 1.5)/16 = 3/4; c has no positive row and is left
--- out: macro AUC (5/8 + 3/4)/2 = 11/16.
+-- out: macro AUC (5/8 + 3/4)/2 = 11/16.  Brier: sum over classes, 2 for
+-- each wrong row (3 of them): 6/8.  ECE per class (8 rows, one per bin):
+-- mean |p - y| = a 3/8, b 2/8, c 1/8; mean over classes 1/4.
 CREATE TEMP TABLE mm_tri_eval (x float8, y text);
 INSERT INTO mm_tri_eval VALUES (0, 'a'), (0, 'a'), (0, 'b'), (15, 'b'), (15, 'b'), (15, 'b'), (15, 'a'), (29, 'a');
 SELECT * FROM pg_temp.check_eval('mm_tri', 'mm_tri_eval', jsonb_build_object(
   'n_rows', 8, 'accuracy', 5 / 8.0, 'precision_macro', 17 / 36.0, 'recall_macro', 5 / 12.0,
   'f1_macro', 37 / 84.0, 'log_loss', 45 / 8.0 * ln(10), 'roc_auc', 11 / 16.0,
+  'brier_score', 3 / 4.0, 'ece', 1 / 4.0,
   'confusion:a:a', 2, 'confusion:a:b', 1, 'confusion:a:c', 1, 'confusion:b:a', 1, 'confusion:b:b', 3,
   'confusion:b:c', 0, 'confusion:c:a', 0, 'confusion:c:b', 0, 'confusion:c:c', 0));
 -- a class neither actual nor predicted is left out of every average: rows
 -- x = 0: a a (2), b a (1); x = 15: b b (1), a b (1).  a: P R F1 2/3; b: 1/2;
 -- macro 7/12 each (with c counted it would be 7/18).  AUC a: (1 + 2 + 0.5)/6,
--- b: (1 + 2 + 0.5)/6, both 7/12.  Log loss 2/5 * 15 ln 10.
+-- b: (1 + 2 + 0.5)/6, both 7/12.  Log loss 2/5 * 15 ln 10.  Brier 2 wrong
+-- rows: 4/5; ECE a 2/5, b 2/5, c 0: 4/15.
 TRUNCATE mm_tri_eval;
 INSERT INTO mm_tri_eval VALUES (0, 'a'), (0, 'a'), (0, 'b'), (15, 'b'), (15, 'a');
 SELECT * FROM pg_temp.check_eval('mm_tri', 'mm_tri_eval', jsonb_build_object(
   'n_rows', 5, 'accuracy', 3 / 5.0, 'precision_macro', 7 / 12.0, 'recall_macro', 7 / 12.0,
   'f1_macro', 7 / 12.0, 'log_loss', 6 * ln(10), 'roc_auc', 7 / 12.0,
+  'brier_score', 4 / 5.0, 'ece', 4 / 15.0,
   'confusion:a:a', 2, 'confusion:a:b', 1, 'confusion:a:c', 0, 'confusion:b:a', 1, 'confusion:b:b', 1,
   'confusion:b:c', 0, 'confusion:c:a', 0, 'confusion:c:b', 0, 'confusion:c:c', 0));
 -- one class only among the actual values: no AUC (NULL), log loss 0

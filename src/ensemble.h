@@ -41,6 +41,8 @@
 #define ENS_MAX_ROWS			2000000000u
 
 #define ENS_FORMAT_VERSION	2	/* 1: 0.1.0 forests, still read */
+#define ENS_MAX_PRED_EDGES	255 /* cut points of a prediction histogram */
+#define ENS_MAX_KNOTS		(1u << 20)	/* knots of an isotonic calibrator */
 
 typedef enum EnsTask
 {
@@ -155,6 +157,63 @@ typedef struct EnsFeature
 	uint8_t    *hash_code;		/* and the code of each */
 } EnsFeature;
 
+/*
+ * Optional sections of a format-2 model (ensemble_sections.c), written
+ * after the trees: what training saw and what was added later.  Each part
+ * is absent when its pointer is NULL (or its count 0).
+ */
+typedef enum EnsCalMethod
+{
+	ENS_CAL_NONE = 0,
+	ENS_CAL_ISOTONIC = 1,		/* piecewise linear through PAV knots */
+	ENS_CAL_SIGMOID = 2			/* Platt: 1 / (1 + exp(a p + b)) */
+} EnsCalMethod;
+
+typedef struct EnsCalib
+{
+	uint8_t		method;			/* EnsCalMethod */
+	uint32_t	n;				/* calibrators: 1 (two classes: class 1) or K */
+	double	   *ab;				/* sigmoid: a, b per calibrator */
+	uint32_t   *off;			/* isotonic: n + 1 offsets into kx, ky */
+	double	   *kx;				/* knots: raw probability, increasing */
+	double	   *ky;				/* knots: calibrated, non-decreasing, [0, 1] */
+} EnsCalib;
+
+/* Reference distribution of the model's outputs (for drift). */
+typedef enum EnsPredSource
+{
+	ENS_PRED_TRAINING = 1,		/* the training rows (no held-out rows) */
+	ENS_PRED_HELD_OUT = 2,		/* the held-out rows of training */
+	ENS_PRED_CALIBRATION = 3	/* the rows a calibrator was fitted on */
+} EnsPredSource;
+
+typedef struct EnsPredHist
+{
+	uint8_t		source;			/* EnsPredSource */
+	uint32_t	n_out;			/* outputs: K (classification) or 1 */
+	uint32_t   *off;			/* n_out + 1 offsets into edges */
+	double	   *edges;			/* per output: increasing cut points */
+	uint32_t   *counts;			/* per output: edges + 1 counts, at off[k] + k */
+} EnsPredHist;
+
+typedef struct EnsExtras
+{
+	uint32_t   *cover;			/* n_nodes: training rows reaching each node */
+	uint32_t   *class_count;	/* n_classes: training rows per class */
+	uint32_t   *hist;			/* per feature n_bins + 1 counts (last: missing) */
+	uint32_t   *hist_off;		/* n_features + 1 offsets into hist */
+	EnsPredHist pred;			/* n_out 0: none */
+	EnsCalib	cal;			/* method 0: none */
+	bool		has_threshold;
+	uint32_t	thr_class;		/* the class the threshold is for */
+	double		threshold;		/* predict that class when p >= threshold */
+	/* memory: part of the model's block, or owned pieces (ens_ext_new) */
+	bool		owned;
+	struct EnsExtras *keep;		/* extras whose parts these share, freed with them */
+	int			n_mem;
+	void	   *mem[12];
+} EnsExtras;
+
 typedef struct EnsModel
 {
 	int			task;			/* EnsTask */
@@ -180,6 +239,8 @@ typedef struct EnsModel
 	uint32_t	n_nodes;
 	uint32_t	n_cats;
 	uint32_t	n_leafv;
+
+	EnsExtras  *ext;			/* optional sections, or NULL */
 
 	/* memory: either one block (deserialized) or owned arrays (trained) */
 	void	   *block;
@@ -272,9 +333,28 @@ extern uint32_t forest_default_mtry(int task, uint32_t p, double max_features);
 /* forest_predict.c */
 extern void ens_bin_row(const EnsModel *m, const double *x, uint8_t *xb);
 extern void ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out);
+extern void ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out);
 extern uint32_t ens_argmax(const double *proba, uint32_t k);
 /* boost: raw margins (n_outputs) before the link function */
 extern void ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin);
+
+/* Does a binned value go to the left child of split nd? */
+static inline bool
+ens_node_left(const EnsModel *m, EnsNode nd, uint32_t b)
+{
+	if (b == ENS_MISSING)
+		return (nd.flags & FN_DEFLEFT) != 0;
+	if (nd.flags & FN_CAT)
+		return (m->cats[nd.a].bits[b >> 5] >> (b & 31)) & 1;
+	return b <= nd.bin;
+}
+
+/* The left child of split nd (the right one is next to it). */
+static inline uint32_t
+ens_node_child(const EnsModel *m, EnsNode nd)
+{
+	return (nd.flags & FN_CAT) ? m->cats[nd.a].child : nd.a;
+}
 
 /* forest_model.c */
 extern EnsStatus ens_serialize(const EnsModel *m, const EnsAlloc *al,
@@ -286,6 +366,16 @@ extern EnsStatus ens_deserialize(const uint8_t *buf, size_t len,
 extern void ens_model_free(EnsModel *m, const EnsAlloc *al);
 extern uint32_t ens_crc32c(uint32_t crc, const uint8_t *buf, size_t len);
 extern const char *ens_strerror(EnsStatus s);
+
+/* (score, row) pairs; ens_sort_scores: by score, ties in input order */
+typedef struct EnsScorePos
+{
+	double		s;
+	uint32_t	pos;
+} EnsScorePos;
+
+extern EnsStatus ens_sort_scores(EnsScorePos *sp, uint32_t n, EnsScorePos *tmp,
+								 EnsInterruptFn intr, void *intr_arg);
 
 /* forest_metrics.c */
 typedef struct EnsClsMetrics
@@ -315,5 +405,98 @@ extern EnsStatus ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 							   EnsClsMetrics *out, uint64_t *confusion);
 extern void ens_reg_metrics(uint32_t n, const double *actual, const double *pred,
 							   EnsRegMetrics *out);
+
+/* ensemble_sections.c: optional sections of format 2 */
+typedef struct EnsExtShape
+{
+	uint16_t	version;
+	int			task;
+	uint32_t	p;
+	uint32_t	K;
+	const uint16_t *nbins;		/* per feature */
+	uint64_t	nodes;
+	uint64_t	leaves;
+} EnsExtShape;
+
+typedef struct EnsExtLayout
+{
+	uint32_t	present;		/* bit per section tag */
+	uint64_t	rows;			/* training rows the sections count */
+	uint32_t	pred_out;
+	uint64_t	pred_edges;
+	uint8_t		cal_method;
+	uint32_t	n_cal;
+	uint64_t	knots;
+} EnsExtLayout;
+
+extern EnsExtras *ens_ext_new(const EnsAlloc *al);
+extern void *ens_ext_alloc(EnsExtras *x, const EnsAlloc *al, size_t bytes);
+extern void ens_ext_free(EnsExtras *x, const EnsAlloc *al);
+extern size_t ens_ext_size(const EnsModel *m);
+extern size_t ens_ext_write(const EnsModel *m, uint8_t *dst);
+extern EnsStatus ens_ext_scan(const uint8_t *p, size_t len, const EnsExtShape *sh,
+							  EnsExtLayout *lay, char *detail, size_t detail_len);
+extern size_t ens_ext_layout_bytes(const EnsExtLayout *lay, const EnsExtShape *sh);
+extern EnsStatus ens_ext_fill(const uint8_t *p, size_t len, EnsModel *m, const EnsExtShape *sh,
+							  const EnsExtLayout *lay, uint8_t *mem, char *detail,
+							  size_t detail_len);
+
+/* ensemble_shap.c: exact path-dependent TreeSHAP */
+typedef struct EnsShap EnsShap;
+extern EnsStatus ens_shap_plan(const EnsModel *m, const EnsAlloc *al, size_t max_bytes,
+							   EnsInterruptFn intr, void *intr_arg, EnsShap **out);
+extern void ens_shap_free(EnsShap *s);
+extern size_t ens_shap_bytes(const EnsShap *s);
+extern bool ens_shap_uses_cover(const EnsShap *s);
+extern double ens_shap_base(EnsShap *s, uint32_t k);
+extern EnsStatus ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
+							  EnsInterruptFn intr, void *intr_arg);
+
+/* ensemble_profile.c: what a model keeps about its training rows */
+extern EnsStatus ens_profile_cover(const EnsModel *m, const uint8_t *X, uint32_t p,
+								   const uint32_t *rows, uint32_t n, uint32_t *cover,
+								   EnsInterruptFn intr, void *intr_arg);
+extern void ens_profile_hist(const EnsModel *m, const uint8_t *X, uint32_t p,
+							 const uint32_t *rows, uint32_t n, const uint32_t *off,
+							 uint32_t *hist);
+extern uint32_t ens_profile_bin(const double *cut, uint32_t ne, double v);
+extern EnsStatus ens_profile_outputs(EnsExtras *x, const EnsAlloc *al, const double *out,
+									 uint32_t n, uint32_t n_out, uint8_t source);
+extern EnsStatus ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p,
+								   const uint32_t *train, uint32_t ntr, const uint32_t *ycls,
+								   const uint32_t *held, uint32_t nheld, const EnsAlloc *al,
+								   EnsInterruptFn intr, void *intr_arg);
+
+/* ensemble_calib.c: calibrators and thresholds */
+extern EnsStatus ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n,
+								  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+								  double *kx, double *ky, uint32_t *nk);
+extern EnsStatus ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n,
+								 const EnsAlloc *al, double *a, double *b);
+extern void ens_calibrate(const EnsModel *m, double *out);
+extern uint32_t ens_threshold_label(const double *proba, uint32_t K, uint32_t tc, double t);
+
+/* ensemble_curves.c: probability quality and decision thresholds */
+typedef enum EnsThresholdRule
+{
+	ENS_RULE_PRIOR = 1,			/* the training class rate */
+	ENS_RULE_MAX_F1,
+	ENS_RULE_RECALL,			/* recall >= x */
+	ENS_RULE_PRECISION,			/* precision >= x */
+	ENS_RULE_TOP_K				/* the x highest scores */
+} EnsThresholdRule;
+
+extern double ens_brier(uint32_t n, uint32_t K, const uint32_t *act, const double *proba);
+extern EnsStatus ens_ece(uint32_t n, uint32_t K, const uint32_t *act, const double *proba,
+						 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, double *ece);
+extern EnsStatus ens_reliability(uint32_t n, const double *score, const uint8_t *y,
+								 uint32_t bins, const EnsAlloc *al, EnsInterruptFn intr,
+								 void *intr_arg, double *mean, double *rate, uint64_t *count);
+extern EnsStatus ens_curve(uint32_t n, const double *score, const uint8_t *y,
+						   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+						   double *thr, uint64_t *flagged, uint64_t *tp, uint32_t *npoints);
+extern int64_t ens_threshold_rule(int rule, double x, const double *thr,
+								  const uint64_t *flagged, const uint64_t *tp,
+								  uint32_t np, uint64_t pos);
 
 #endif							/* EDUPREDICT_ENSEMBLE_H */

@@ -22,6 +22,8 @@
  *            n_cats x { u32 child u32 bits[8] } |
  *            n_leaves x n_classes x f32 |
  *            n_nodes x { u32 a u16 feature u8 bin u8 flags } }
+ *   sections optional, format 2 only (ensemble_sections.c): cover,
+ *            class counts, histograms, predictions, calibrator, threshold
  *   trailer  u32 CRC-32C of everything before it
  *
  * Leaves: a forest's classification leaf is a class (FN_PURE) or an index
@@ -232,7 +234,7 @@ ens_serialized_size(const EnsModel *m)
 		sz += (size_t) TreeLeaves(m, t) * m->n_classes * 4;
 		sz += (size_t) (m->tree_node[t + 1] - m->tree_node[t]) * NODE_BYTES;
 	}
-	return sz;
+	return sz + ens_ext_size(m);
 }
 
 static void
@@ -358,6 +360,7 @@ ens_serialize(const EnsModel *m, const EnsAlloc *al, size_t reserve,
 		WF64(&w, m->importance ? m->importance[f] : 0.0);
 	for (t = 0; t < m->n_trees; t++)
 		WriteTree(&w, m, t);
+	w.pos += ens_ext_write(m, w.p + w.pos);
 	W32(&w, ens_crc32c(0, w.p, w.pos));
 	if (w.pos != sz)
 	{

@@ -15,11 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct ScorePos
-{
-	double		s;
-	uint32_t	pos;
-} ScorePos;
+typedef EnsScorePos ScorePos;
 
 static inline uint64_t
 ScoreKey(double v)
@@ -66,6 +62,14 @@ SortScores(ScorePos *sp, uint32_t n, ScorePos *tmp, EnsInterruptFn intr, void *i
 		memcpy(sp, tmp, (size_t) n * sizeof(ScorePos));
 	}
 	return ENS_OK;
+}
+
+/* for the calibration metrics and curves (ensemble_curves.c) */
+EnsStatus
+ens_sort_scores(EnsScorePos *sp, uint32_t n, EnsScorePos *tmp, EnsInterruptFn intr,
+				void *intr_arg)
+{
+	return SortScores(sp, n, tmp, intr, intr_arg);
 }
 
 /* AUC of sp[0..n) (sorted in place); NaN if one side is empty */

@@ -133,6 +133,8 @@ typedef struct Counts
 	uint64_t	nodes;
 	uint64_t	cats;
 	uint64_t	leafv;
+	uint64_t	leaves;			/* leaf nodes (the cover section has one each) */
+	EnsExtLayout ext;			/* optional sections (ensemble_sections.c) */
 } Counts;
 
 /* Where the second pass puts things. */
@@ -146,6 +148,7 @@ typedef struct Fill
 	uint64_t   *hash_sorted;
 	uint8_t    *hash_code;
 	char	   *str;
+	uint8_t    *ext;			/* memory for the optional sections */
 } Fill;
 
 typedef struct Parser
@@ -156,6 +159,7 @@ typedef struct Parser
 	EnsModel   *m;
 	uint8_t		kinds[ENS_MAX_FEATURES];
 	uint16_t	nbins[ENS_MAX_FEATURES];
+	size_t		ext_len;		/* bytes of optional sections */
 	char	   *detail;
 	size_t		detail_len;
 } Parser;
@@ -541,7 +545,10 @@ ParseNodes(Parser *ps, uint32_t t, uint32_t nn, uint32_t nc, uint32_t nl, size_t
 		if (flags & ~FN_ALLFLAGS)
 			FAIL(ENS_ECORRUPT, "tree %u node %u: unknown flags", t, i);
 		if (flags & FN_LEAF)
+		{
 			TRY(ParseLeaf(ps, t, i, nl, ps->c.leafv, feat, bin, flags, &a));
+			ps->c.leaves++;
+		}
 		else
 		{
 			if (flags & FN_PURE)
@@ -631,6 +638,33 @@ ParseTree(Parser *ps, uint32_t t)
 	return ENS_OK;
 }
 
+/*
+ * The optional sections after the trees (format 2): checked and sized in
+ * both passes; filled, with covers checked against the trees, at the end
+ * of the second.
+ */
+static EnsStatus
+ParseSections(Parser *ps, bool fill)
+{
+	Reader	   *r = &ps->r;
+	EnsExtShape sh;
+
+	sh.version = ps->c.version;
+	sh.task = ps->c.task;
+	sh.p = ps->c.p;
+	sh.K = ps->c.K;
+	sh.nbins = ps->nbins;
+	sh.nodes = ps->c.nodes;
+	sh.leaves = ps->c.leaves;
+	if (fill)
+		return ens_ext_fill(r->p + r->len - ps->ext_len, ps->ext_len, ps->m, &sh, &ps->c.ext, ps->fl->ext,
+							ps->detail, ps->detail_len);
+	ps->ext_len = r->len - r->pos;
+	TRY(ens_ext_scan(r->p + r->pos, ps->ext_len, &sh, &ps->c.ext, ps->detail, ps->detail_len));
+	r->pos = r->len;
+	return ENS_OK;
+}
+
 /* One pass over the bytes: validate and count, or (ps->fl) fill. */
 static EnsStatus
 Parse(Parser *ps, const uint8_t *buf, size_t len)
@@ -669,8 +703,7 @@ Parse(Parser *ps, const uint8_t *buf, size_t len)
 	TRY(ParseClassesAndImportance(ps));
 	for (i = 0; i < ps->c.T; i++)
 		TRY(ParseTree(ps, i));
-	if (ps->r.pos != ps->r.len)
-		FAIL(ENS_ECORRUPT, "%zu unexpected bytes after the last tree", ps->r.len - ps->r.pos);
+	TRY(ParseSections(ps, false));
 	if (m)
 	{
 		m->tree_node[ps->c.T] = (uint32_t) ps->c.nodes;
@@ -679,6 +712,7 @@ Parse(Parser *ps, const uint8_t *buf, size_t len)
 		m->n_nodes = (uint32_t) ps->c.nodes;
 		m->n_cats = (uint32_t) ps->c.cats;
 		m->n_leafv = (uint32_t) ps->c.leafv;
+		TRY(ParseSections(ps, true));
 	}
 	return ENS_OK;
 }
@@ -691,7 +725,9 @@ SameCounts(const Counts *a, const Counts *b)
 		a->p == b->p && a->K == b->K && a->T == b->T && a->n_outputs == b->n_outputs &&
 		a->edges == b->edges && a->cat_entries == b->cat_entries &&
 		a->cat_hashes == b->cat_hashes && a->str_bytes == b->str_bytes &&
-		a->nodes == b->nodes && a->cats == b->cats && a->leafv == b->leafv;
+		a->nodes == b->nodes && a->cats == b->cats && a->leafv == b->leafv &&
+		a->leaves == b->leaves &&
+		memcmp(&a->ext, &b->ext, sizeof(EnsExtLayout)) == 0;
 }
 
 static size_t
@@ -746,6 +782,16 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	PLACE((size_t) c.cat_hashes * sizeof(uint64_t));	/* 16 */
 	PLACE((size_t) c.cat_hashes);	/* 17 */
 	PLACE((size_t) c.str_bytes);	/* 18 */
+	{
+		EnsExtShape sh;
+
+		memset(&sh, 0, sizeof(sh));
+		sh.p = c.p;
+		sh.K = c.K;
+		sh.nbins = ps.nbins;
+		sh.nodes = c.nodes;
+		PLACE(ens_ext_layout_bytes(&c.ext, &sh));	/* 19 */
+	}
 #undef PLACE
 
 	block = al->alloc(al->ctx, total);
@@ -776,6 +822,7 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	fl.hash_sorted = (uint64_t *) (block + off[16]);
 	fl.hash_code = (uint8_t *) (block + off[17]);
 	fl.str = (char *) (block + off[18]);
+	fl.ext = block + off[19];
 
 	memset(&ps, 0, sizeof(ps));
 	ps.detail = detail;
@@ -799,6 +846,9 @@ ens_model_free(EnsModel *m, const EnsAlloc *al)
 {
 	if (m == NULL)
 		return;
+	if (m->ext && m->ext->owned)
+		ens_ext_free(m->ext, al);
+	m->ext = NULL;
 	if (m->block)
 	{
 		al->free(al->ctx, m->block);

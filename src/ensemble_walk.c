@@ -171,9 +171,21 @@ BoostOutputs(const EnsModel *m, const uint8_t *xb, double *out)
 		ens_predict_margin(m, xb, out);
 }
 
-/* out: n_classes probabilities (classification) or one value (regression) */
+/*
+ * out: n_classes probabilities (classification) or one value (regression),
+ * calibrated when the model carries a calibrator.
+ */
 void
 ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out)
+{
+	ens_predict_raw(m, xb, out);
+	if (m->ext && m->ext->cal.method != ENS_CAL_NONE)
+		ens_calibrate(m, out);
+}
+
+/* The trees' own outputs, before any calibration. */
+void
+ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out)
 {
 	uint32_t	t;
 	uint32_t	leaf[WALK_CHUNK];

@@ -714,6 +714,43 @@ IsPure(const Builder *b, const double *st)
 	return !(st[3] < st[4]);
 }
 
+/*
+ * Make a leaf's class shares (floats) add up to exactly 1 in double
+ * arithmetic, so the forest's probability is the plain mean over trees of
+ * the stored shares, which is what TreeSHAP explains (ensemble_shap.c):
+ * the rounding remainder goes to the first share that can absorb it
+ * exactly.  On the rare leaf where none can, the shares stay as rounded.
+ */
+static void
+ExactShares(float *v, uint32_t K)
+{
+	double		s = 0,
+				r;
+	uint32_t	k;
+
+	for (k = 0; k < K; k++)
+		s += v[k];
+	r = 1.0 - s;
+	for (k = 0; k < K && r != 0; k++)
+	{
+		double		c = (double) v[k] + r;
+
+		if (v[k] > 0 && c >= 0 && (double) (float) c == c)
+		{
+			double		t = 0;
+			uint32_t	j;
+			float		old = v[k];
+
+			v[k] = (float) c;
+			for (j = 0; j < K; j++)
+				t += v[j];
+			if (t == 1.0)
+				return;
+			v[k] = old;
+		}
+	}
+}
+
 static bool
 MakeLeaf(Builder *b, uint32_t node, const double *st)
 {
@@ -746,7 +783,9 @@ MakeLeaf(Builder *b, uint32_t node, const double *st)
 		nd->flags = FN_LEAF;
 		nd->a = b->cur.tl_n / b->K;
 		for (k = 0; k < b->K; k++)
-			b->cur.tl[b->cur.tl_n++] = (float) (st[k] / w);
+			b->cur.tl[b->cur.tl_n + k] = (float) (st[k] / w);
+		ExactShares(b->cur.tl + b->cur.tl_n, b->K);
+		b->cur.tl_n += b->K;
 	}
 	else
 	{

@@ -301,6 +301,14 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		PutMetric(rsinfo, "f1_macro", cm.f1);
 		PutMetric(rsinfo, "log_loss", cm.log_loss);
 		PutMetric(rsinfo, "roc_auc", cm.auc);
+		/* calibration (ensemble_curves.c): Brier score, ECE over 10 equal-count bins */
+		PutMetric(rsinfo, "brier_score", ens_brier((uint32_t) er.n, K, er.act, er.out));
+		{
+			double		ece;
+
+			ens_pg_check(ens_ece((uint32_t) er.n, K, er.act, er.out, &pa.al, ens_pg_interrupt, NULL, &ece), "evaluation", NULL);
+			PutMetric(rsinfo, "ece", ece);
+		}
 		for (a = 0; a < nl && er.n > 0; a++)
 			for (b = 0; b < K; b++)
 			{

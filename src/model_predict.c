@@ -27,40 +27,9 @@
 #include "storage/itemptr.h"
 
 #include "ensemble_pg.h"
+#include "model_call.h"
 
-/* ---------- per-call state ---------- */
-
-typedef struct RegCall
-{
-	/* registry model */
-	char	   *name;
-	int			name_len;
-	int32		version;
-	EnsCached  *slot;
-	uint64		serial;
-	/* bytea model */
-	MemoryContext bcxt;
-	EnsModel *bmodel;
-	char	   *bkey;			/* TOAST pointer, or the whole model */
-	Size		bkey_len;
-	bool		bkey_ondisk;
-	/* row mapping */
-	Oid			rectype;
-	int32		rectypmod;
-	uint64		map_serial;
-	int			natts;
-	TupleDesc	tupdesc;		/* copy, for deforming */
-	int		   *attidx;			/* per model feature */
-	Oid		   *attbase;
-	Datum	   *values;
-	bool	   *nulls;
-	/* scratch */
-	uint32_t	n_features;
-	uint32_t	n_out;
-	double	   *x;
-	uint8_t    *xb;
-	double	   *out;
-} RegCall;
+/* ---------- per-call state (RegCall: model_call.h) ---------- */
 
 static RegCall *
 GetCall(FunctionCallInfo fcinfo)
@@ -290,7 +259,10 @@ LabelOrValue(const EnsModel *m, const double *out)
 {
 	if (m->task == ENS_CLASSIFICATION)
 	{
-		uint32_t	k = ens_argmax(out, m->n_classes);
+		/* a version with a chosen threshold labels by it (choose_threshold) */
+		uint32_t	k = m->ext && m->ext->has_threshold ?
+			ens_threshold_label(out, m->n_classes, m->ext->thr_class, m->ext->threshold) :
+			ens_argmax(out, m->n_classes);
 
 		return PointerGetDatum(cstring_to_text_with_len(m->classes[k], m->class_len[k]));
 	}
@@ -633,4 +605,43 @@ forest_predict_proba_bytea(PG_FUNCTION_ARGS)
 	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
 	Predict(rc, m);
 	PG_RETURN_DATUM(ProbaArray(m, rc->out, "the model"));
+}
+
+/* ---------- for the other entry points on the same inputs (model_call.h) ---------- */
+
+RegCall *
+ens_call_get(FunctionCallInfo fcinfo)
+{
+	return GetCall(fcinfo);
+}
+
+EnsModel *
+ens_call_registry_model(FunctionCallInfo fcinfo, RegCall *rc, text *name, int32 version)
+{
+	return RegistryModel(fcinfo, rc, name, version);
+}
+
+EnsModel *
+ens_call_bytea_model(FunctionCallInfo fcinfo, RegCall *rc, int argno)
+{
+	return ByteaModel(fcinfo, rc, argno);
+}
+
+void
+ens_call_row_input(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m,
+				   HeapTupleHeader rec, const char *model_name)
+{
+	RowInput(fcinfo, rc, m, rec, model_name);
+}
+
+void
+ens_call_array_input(RegCall *rc, const EnsModel *m, ArrayType *arr)
+{
+	ArrayInput(rc, m, arr);
+}
+
+int32
+ens_call_version_arg(FunctionCallInfo fcinfo, int argno)
+{
+	return VersionArg(fcinfo, argno);
 }

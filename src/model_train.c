@@ -652,6 +652,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	ens_trainset_model(&ts, &model, l->tag);
 	ens_pg_check(l->train(&model, &ts, params, (uint64_t) a.seed, &pa.al, &peak_engine),
 				 psprintf("%s training", l->algorithm), NULL);
+	ens_trainset_profile(&ts, &model, &pa.al);
 	initStringInfo(&mj);
 	appendStringInfoChar(&mj, '{');
 	HeldOutMetrics(&mj, &ts, &model, &pa.al, &first);

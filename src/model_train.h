@@ -92,6 +92,7 @@ extern void ens_trainset_split(EnsTrainSet *ts, double test_fraction, uint64_t s
 extern void ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_names);
 extern void ens_trainset_data(const EnsTrainSet *ts, EnsData *d, bool training_rows);
 extern void ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm);
+extern void ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const EnsAlloc *al);
 
 /* ---------- learners ---------- */
 

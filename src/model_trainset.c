@@ -499,3 +499,18 @@ ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm)
 	m->classes = ts->class_s;
 	m->class_len = ts->class_l;
 }
+
+/*
+ * What the model keeps about its training rows (ensemble_profile.c): node
+ * covers, class counts and bin histograms of the training rows, and the
+ * histogram of its outputs on the held-out rows (the training rows when
+ * there are none).  Every learner passes through here after training.
+ */
+void
+ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const EnsAlloc *al)
+{
+	ens_pg_check(ens_profile_model(m, ts->X, ts->p, ts->train_rows, ts->ntr,
+								   ts->task == ENS_CLASSIFICATION ? ts->ycls : NULL,
+								   ts->test_rows, ts->nte, al, ens_pg_interrupt, NULL),
+				 "the training profile", NULL);
+}

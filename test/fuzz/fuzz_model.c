@@ -10,7 +10,9 @@
  *     input bytes; a format-1 model serialises to format 2, which parses
  *     back to the same bytes again and the same predictions,
  *   - predict rows drawn from the input itself (NaN, infinities, zeros,
- *     bin edges and arbitrary doubles), not only NaN and zero.
+ *     bin edges and arbitrary doubles), not only NaN and zero,
+ *   - explain one such row for each output (TreeSHAP, with or without
+ *     covers), with finite contributions for a forest.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -68,6 +70,47 @@ Predict(const EnsModel *m, uint64_t seed, double *out)
 	ens_bin_row(m, x, xb);
 	ens_predict_binned(m, xb, out);
 	free(x);
+	free(xb);
+}
+
+/*
+ * Explanations of a parsed model: every output of one row drawn from the
+ * input; contributions must be finite when the model's values are.
+ */
+static void
+Explain(const EnsModel *m, uint64_t seed)
+{
+	EnsShap    *sh;
+	uint32_t	kk = m->algorithm == ENS_BOOST && m->objective == ENS_OBJ_LOGISTIC ? 2 :
+		m->n_classes ? m->n_classes : 1,
+				k,
+				f;
+	double	   *x = malloc(sizeof(double) * m->n_features),
+			   *phi = malloc(sizeof(double) * m->n_features);
+	uint8_t    *xb = malloc(m->n_features);
+
+	if (ens_shap_plan(m, &ens_malloc_allocator, (size_t) 256 << 20, NULL, NULL, &sh) == ENS_OK)
+	{
+		for (f = 0; f < m->n_features; f++)
+			x[f] = RowValue(&m->features[f], &seed);
+		ens_bin_row(m, x, xb);
+		for (k = 0; k < kk && k < 4; k++)
+		{
+			double		base = ens_shap_base(sh, k);
+
+			if (ens_shap_row(sh, xb, k, phi, NULL, NULL) != ENS_OK)
+				abort();
+			for (f = 0; f < m->n_features; f++)
+				if (isfinite(base) && fabs(base) < 1e30 && !isfinite(phi[f]) && m->algorithm == ENS_FOREST)
+				{
+					fprintf(stderr, "explanation is not finite\n");
+					abort();
+				}
+		}
+		ens_shap_free(sh);
+	}
+	free(x);
+	free(phi);
 	free(xb);
 }
 
@@ -135,6 +178,7 @@ Exercise(const uint8_t *buf, size_t len)
 			seed = seed * 131 + buf[i];
 		for (r = 0; r < 4; r++)
 			Predict(m, seed + (uint64_t) r, out);
+		Explain(m, seed);
 		free(out);
 		ens_model_free(m, &ens_malloc_allocator);
 	}

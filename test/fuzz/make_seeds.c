@@ -7,6 +7,11 @@
  *   forest_reg.bin         regression with a categorical feature
  *   boost_reg.bin          boosted layout (squared error): value leaves, base score
  *   boost_softmax.bin      boosted layout, 3 classes (softmax): trees % 3 == 0
+ *   *_sections.bin         the same with the optional sections: covers,
+ *                          class counts, histograms, output histogram, and
+ *                          (classification) a calibrator (isotonic for the
+ *                          forest, sigmoid for the boosted layout) and a
+ *                          decision threshold
  *
  * The boosted seeds reuse regression trees under the boosted header, which
  * is what the reader validates; seeds from the boosting trainer itself are
@@ -44,6 +49,71 @@ Write(const char *dir, const char *name, const EnsModel *m)
 		exit(1);
 	}
 	free(buf);
+}
+
+/*
+ * Covers and histograms from rows 0..449, outputs of rows 450..599; for
+ * classification a calibrator fitted on rows 450..599 and a threshold.
+ */
+static void
+AddSections(EnsModel *m, const uint8_t *X, const uint32_t *ycls, int method)
+{
+	const EnsAlloc *al = &ens_malloc_allocator;
+	uint32_t	rows[N],
+				i,
+				k,
+				K = m->n_classes,
+				ncal = K == 2 ? 1 : K;
+	EnsCalib   *c;
+	double	   *raw,
+			   *s;
+	uint8_t    *y;
+
+	for (i = 0; i < N; i++)
+		rows[i] = i;
+	if (ens_profile_model(m, X, P, rows, 450, m->task == ENS_CLASSIFICATION ? ycls : NULL,
+						  rows + 450, N - 450, al, NULL, NULL) != ENS_OK)
+		exit(1);
+	if (m->task != ENS_CLASSIFICATION)
+		return;
+	raw = malloc(sizeof(double) * N * K);
+	s = malloc(sizeof(double) * N);
+	y = malloc(N);
+	for (i = 450; i < N; i++)
+		ens_predict_raw(m, X + (size_t) i * P, raw + (size_t) i * K);
+	c = &m->ext->cal;
+	c->method = (uint8_t) method;
+	c->n = ncal;
+	c->ab = ens_ext_alloc(m->ext, al, sizeof(double) * 2 * ncal);
+	c->off = ens_ext_alloc(m->ext, al, sizeof(uint32_t) * (ncal + 1));
+	c->kx = ens_ext_alloc(m->ext, al, sizeof(double) * ncal * N);
+	c->ky = ens_ext_alloc(m->ext, al, sizeof(double) * ncal * N);
+	for (k = 0; k < ncal; k++)
+	{
+		uint32_t	kk = K == 2 ? 1 : k,
+					nk;
+
+		for (i = 450; i < N; i++)
+		{
+			s[i - 450] = raw[(size_t) i * K + kk];
+			y[i - 450] = ycls[i] == kk;
+		}
+		if (method == ENS_CAL_SIGMOID)
+		{
+			if (ens_sigmoid_fit(s, y, N - 450, al, &c->ab[2 * k], &c->ab[2 * k + 1]) != ENS_OK)
+				exit(1);
+			continue;
+		}
+		if (ens_isotonic_fit(s, y, N - 450, al, NULL, NULL, c->kx + c->off[k], c->ky + c->off[k], &nk) != ENS_OK)
+			exit(1);
+		c->off[k + 1] = c->off[k] + nk;
+	}
+	m->ext->has_threshold = true;
+	m->ext->thr_class = K - 1;
+	m->ext->threshold = 0.375;
+	free(raw);
+	free(s);
+	free(y);
 }
 
 static uint64_t
@@ -149,6 +219,11 @@ main(int argc, char **argv)
 		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL) != ENS_OK)
 			return 1;
 		Write(argv[1], hashed ? "forest_cls_hashed.bin" : "forest_cls_text.bin", &m);
+		if (!hashed)
+		{
+			AddSections(&m, X, ycls, ENS_CAL_ISOTONIC);
+			Write(argv[1], "forest_cls_sections.bin", &m);
+		}
 		ens_model_free(&m, al);
 
 		if (hashed)
@@ -180,6 +255,16 @@ main(int argc, char **argv)
 		m.objective = ENS_OBJ_SOFTMAX;
 		m.n_outputs = 3;
 		Write(argv[1], "boost_softmax.bin", &m);
+		AddSections(&m, X, ycls, ENS_CAL_SIGMOID);
+		Write(argv[1], "boost_softmax_sections.bin", &m);
+		m.task = ENS_REGRESSION;
+		m.n_classes = 0;
+		m.objective = ENS_OBJ_SQUARED;
+		m.n_outputs = 1;
+		ens_ext_free(m.ext, al);
+		m.ext = NULL;
+		AddSections(&m, X, ycls, 0);
+		Write(argv[1], "boost_reg_sections.bin", &m);
 		m.base_score = NULL;
 		ens_model_free(&m, al);
 		free(X);

@@ -4,7 +4,8 @@
 #   test/fuzz/run.sh [SECONDS]      default 60 (FUZZ_SECONDS overrides)
 # Corpus: the committed test/fuzz/corpus (0.1.0 format-1 models, and one
 # model of each format-2 shape: text and hashed categorical codebooks,
-# multi-class, regression, boosted layouts), plus models trained afresh by
+# multi-class, regression, boosted layouts, and models with the optional
+# sections: covers, histograms, calibrators, thresholds), plus models trained afresh by
 # engine_check and make_seeds, so mutations start from valid structures.
 # A crash leaves its input in a temporary folder, never in the tree.
 set -euo pipefail
@@ -13,7 +14,8 @@ secs=${1:-${FUZZ_SECONDS:-60}}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 CC=${CC_FUZZ:-clang-14}
-SRC="src/ensemble_bins.c src/ensemble_order.c src/forest_train.c src/forest_params.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_reader.c src/ensemble_metrics.c"
+SRC="src/ensemble_bins.c src/ensemble_order.c src/forest_train.c src/forest_params.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_reader.c src/ensemble_metrics.c src/ensemble_sections.c src/ensemble_shap.c src/ensemble_profile.c src/ensemble_calib.c src/ensemble_curves.c"
+BOOST="src/boost_hist.c src/boost_loss.c src/boost_params.c src/boost_pool.c src/boost_split.c src/boost_train.c src/boost_tree.c"
 crashes=${TMPDIR:-/tmp}/edupredict-fuzz-crashes
 FLAGS="-g -O1 -pthread -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
@@ -21,6 +23,7 @@ echo "fuzz: building with $CC"
 $CC $FLAGS -o "$work/engine_check" test/fuzz/engine_check.c $SRC -lm
 $CC $FLAGS -o "$work/make_seeds" test/fuzz/make_seeds.c $SRC -lm
 $CC $FLAGS -fsanitize=fuzzer -o "$work/fuzz_model" test/fuzz/fuzz_model.c $SRC -lm
+$CC $FLAGS -o "$work/shap_check" test/fuzz/shap_check.c $SRC $BOOST -lm
 
 # seed models (and an ASan run of training, prediction and the round trip)
 /usr/bin/python3 - "$work" <<'PY'
@@ -49,6 +52,9 @@ check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bi
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
 echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model)"
+# TreeSHAP against brute force over every coalition (forests and boosting)
+check "$work/shap_check"
+echo "fuzz: $(tail -1 "$work/engine.log")"
 
 # boosting engine checks (margins, 1 = 2 threads, out of memory, interrupts)
 CC=$CC FLAGS=$FLAGS SRC=$SRC test/fuzz/boost_run.sh "$work"

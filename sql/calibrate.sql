@@ -1,0 +1,149 @@
+SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE; RESET client_min_messages;
+-- calibrate(), evaluate()'s Brier score and ECE, reliability(), roc_curve(),
+-- pr_curve(), choose_threshold() and predict() under a threshold.
+-- UCI split by student_id: 60% to train the forest, 20% to calibrate and
+-- choose thresholds on, 20% to judge on.
+\set QUIET on
+\i data/uci_student_dropout/load.sql
+\set QUIET off
+CREATE TEMP TABLE cal_train AS SELECT * FROM edupredict_data.students WHERE student_id % 5 IN (2, 3, 4);
+ALTER TABLE cal_train DROP COLUMN student_id;
+CREATE TEMP TABLE cal_fit AS SELECT * FROM edupredict_data.students WHERE student_id % 5 = 1;
+CREATE TEMP TABLE cal_test AS SELECT * FROM edupredict_data.students WHERE student_id % 5 = 0;
+SELECT version FROM edupredict.train_forest('cal_uci', 'cal_train', 'target', test_fraction => 0, seed => 11);
+
+-- isotonic: a new version with the same trees; on the calibration rows the
+-- three scores drop
+SELECT new_version, method_used, n_rows, brier_after < brier_before AS brier_lower,
+       ece_after < ece_before AS ece_lower, log_loss_after < log_loss_before AS log_loss_lower
+FROM edupredict.calibrate('cal_uci', 'cal_fit');
+SELECT version, params->'calibration' AS calibration, (params->>'from_version')::int AS from_version
+FROM edupredict.models WHERE name = 'cal_uci' ORDER BY version;
+SELECT new_version, method_used, brier_after < brier_before AS brier_lower, ece_after < ece_before AS ece_lower
+FROM edupredict.calibrate('cal_uci', 'cal_fit', 'sigmoid', version => 1);
+-- on held-out rows: the calibrated versions' ECE is lower (isotonic, fitted on
+-- 885 rows for 3 classes, can lose a little Brier score: docs/explain.md);
+-- the sigmoid's Brier score is lower too
+WITH m AS (
+  SELECT v, metric, value FROM unnest(ARRAY[1, 2, 3]) v, edupredict.evaluate('cal_uci', 'cal_test', v)
+  WHERE metric IN ('brier_score', 'ece'))
+SELECT a.v AS version, a.metric, a.value <= b.value AS no_worse_than_uncalibrated
+FROM m a JOIN m b ON b.metric = a.metric AND b.v = 1
+WHERE a.v > 1 AND (a.metric = 'ece' OR a.v = 3) ORDER BY a.v, a.metric;
+-- calibrated probabilities still add up to 1; explanations explain the trees
+-- (the uncalibrated probability), so version 1 and 2 explain alike
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE abs((SELECT sum(p) FROM unnest(edupredict.predict_proba('cal_uci', t, 2)) p) - 1) < 1e-12) AS sums_to_one,
+       count(*) FILTER (WHERE (SELECT array_agg(contribution ORDER BY feature) FROM edupredict.explain('cal_uci', t, version => 1, class => 'Dropout'))
+                            = (SELECT array_agg(contribution ORDER BY feature) FROM edupredict.explain('cal_uci', t, version => 2, class => 'Dropout'))) AS same_explanation,
+       count(*) FILTER (WHERE edupredict.predict_proba('cal_uci', t, 2) <> edupredict.predict_proba('cal_uci', t, 1)) AS probabilities_changed
+FROM (SELECT * FROM cal_test ORDER BY student_id LIMIT 100) t;
+
+-- sigmoid (Platt), and a two-class model: one calibrator, for the second class
+CREATE TEMP TABLE cal_bin_train AS SELECT *, (target = 'Dropout') AS dropout FROM cal_train;
+ALTER TABLE cal_bin_train DROP COLUMN target;
+CREATE TEMP TABLE cal_bin_fit AS SELECT *, (target = 'Dropout') AS dropout FROM cal_fit;
+CREATE TEMP TABLE cal_bin_test AS SELECT *, (target = 'Dropout') AS dropout FROM cal_test;
+SELECT classes FROM edupredict.train_forest('cal_bin', 'cal_bin_train', 'dropout', test_fraction => 0, seed => 11);
+SELECT new_version, method_used, brier_after < brier_before AS brier_lower
+FROM edupredict.calibrate('cal_bin', 'cal_bin_fit', 'sigmoid');
+SELECT new_version, method_used, brier_after < brier_before AS brier_lower
+FROM edupredict.calibrate('cal_bin', 'cal_bin_fit', 'isotonic', version => 1);
+SELECT v, round(value::numeric, 3) < round((SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1)
+                                            WHERE metric = 'brier_score')::numeric, 3) + 0.001 AS brier_no_worse
+FROM unnest(ARRAY[2, 3]) v, edupredict.evaluate('cal_bin', 'cal_bin_test', v) WHERE metric = 'brier_score';
+-- a sigmoid is monotone: it keeps the order of the rows, so the ROC AUC
+-- does not move
+SELECT abs((SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1) WHERE metric = 'roc_auc')
+         - (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'roc_auc')) < 1e-12 AS same_auc;
+
+-- reliability: equal-count bins over the rows, mean predictions increasing,
+-- counts adding up to the rows; every class of a multi-class model
+SELECT label, count(*) AS bins, sum(n_rows) AS rows,
+       bool_and(mean_predicted >= 0 AND mean_predicted <= 1 AND observed_rate >= 0 AND observed_rate <= 1) AS in_range
+FROM edupredict.reliability('cal_uci', 'cal_test', version => 2) GROUP BY label ORDER BY label;
+SELECT bool_and(mean_predicted >= lag_mean) AS increasing, max(n_rows) - min(n_rows) <= 1 AS equal_count
+FROM (SELECT mean_predicted, n_rows, lag(mean_predicted, 1, 0::float8) OVER (ORDER BY bin) AS lag_mean
+      FROM edupredict.reliability('cal_bin', 'cal_bin_test', bins => 5, version => 2)) r;
+-- ECE from the reliability table is evaluate()'s
+SELECT abs(sum(n_rows::float8 / 884 * abs(mean_predicted - observed_rate))
+           - (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'ece')) < 1e-12 AS ece_matches
+FROM edupredict.reliability('cal_bin', 'cal_bin_test', version => 2);
+
+-- ROC from (infinity, 0, 0) to (.., 1, 1), both rates never decreasing; its
+-- area (trapezoids) is evaluate()'s AUC; precision-recall with recall never
+-- decreasing and ending at 1
+SELECT count(*) > 2 AS points,
+       bool_and(fpr >= pf AND tpr >= pt) AS monotone,
+       min(threshold) FILTER (WHERE fpr = 0 AND tpr = 0) = 'Infinity' AS starts_at_infinity,
+       max(fpr) = 1 AND max(tpr) = 1 AS ends_at_one,
+       abs(sum((fpr - pf) * (tpr + pt) / 2)
+           - (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1) WHERE metric = 'roc_auc')) < 1e-12 AS area_is_auc
+FROM (SELECT fpr, tpr, threshold, lag(fpr, 1, 0::float8) OVER w AS pf, lag(tpr, 1, 0::float8) OVER w AS pt
+      FROM edupredict.roc_curve('cal_bin', 'cal_bin_test', version => 1) WINDOW w AS (ORDER BY threshold DESC)) r;
+SELECT bool_and(recall >= lr) AS recall_monotone, max(recall) = 1 AS reaches_all, bool_and("precision" > 0) AS positive
+FROM (SELECT recall, "precision", lag(recall, 1, 0::float8) OVER (ORDER BY threshold DESC) AS lr
+      FROM edupredict.pr_curve('cal_uci', 'cal_test', 'Dropout', 1)) r;
+
+-- choose_threshold: each rule, stored in a new version that predict() uses
+SELECT new_version, label, rule_used, flagged >= 100 AS at_least_100, n_rows,
+       flagged = (SELECT count(*) FROM cal_fit f WHERE (edupredict.predict_proba('cal_uci', f, 'Dropout', 1)) >= threshold) AS flags_its_rows,
+       flagged - (SELECT count(*) FROM cal_fit f WHERE (edupredict.predict_proba('cal_uci', f, 'Dropout', 1)) = threshold) < 100 AS no_lower_cut
+FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 100', version => 1);
+-- asking for exactly that many rows gives the same cut
+SELECT c.flagged = f.flagged AS same_cut
+FROM (SELECT flagged FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 100', version => 1)) f,
+     LATERAL edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k ' || f.flagged, version => 1) c;
+-- predict() of that version labels by the threshold: the rows it flags are
+-- the top 100 (plus ties) of the rows, against 262 of the most probable class
+SELECT count(*) FILTER (WHERE edupredict.predict('cal_uci', f, 4) = 'Dropout') AS predicted_dropout,
+       count(*) FILTER (WHERE edupredict.predict('cal_uci', f, 1) = 'Dropout') AS argmax_dropout
+FROM cal_fit f;
+SELECT count(*) FILTER (WHERE edupredict.predict('cal_uci', f, 4) = 'Dropout'
+                        AND edupredict.predict_proba('cal_uci', f, 'Dropout', 1) >= (SELECT (params->'threshold'->>'value')::float8
+                                                                                     FROM edupredict.models WHERE name = 'cal_uci' AND version = 4)) AS consistent
+FROM cal_fit f;
+-- recall >= 0.9: the highest such threshold; precision >= 0.8: the lowest
+SELECT rule_used, recall >= 0.9 AS recall_met, threshold > 0 AS positive
+FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= 0.9', version => 1);
+SELECT rule_used, "precision" >= 0.8 AS precision_met
+FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'precision >= 0.8', version => 1);
+-- max_f1: no other threshold on these rows has a higher F1
+SELECT rule_used,
+       f1 >= (SELECT max(2 * "precision" * recall / ("precision" + recall))
+              FROM edupredict.pr_curve('cal_uci', 'cal_fit', 'Dropout', 1) WHERE "precision" + recall > 0) - 1e-12 AS best_f1
+FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'max_f1', version => 1);
+-- prior: the class's share of the training rows
+SELECT rule_used, abs(threshold - (SELECT avg((target = 'Dropout')::int) FROM cal_train)) < 1e-12 AS is_training_share
+FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'prior', version => 1);
+-- two classes: the class may be left out (the second); a threshold given to
+-- predict() overrides the stored one
+SELECT label, rule_used FROM edupredict.choose_threshold('cal_bin', 'cal_bin_fit', rule => 'top_k 50', version => 1);
+SELECT count(*) FILTER (WHERE edupredict.predict('cal_bin', t, threshold => 0.0) = 'true') AS all_at_0,
+       count(*) FILTER (WHERE edupredict.predict('cal_bin', t, threshold => 1.0)
+                        = CASE WHEN edupredict.predict_proba('cal_bin', t, 'true') >= 1 THEN 'true' ELSE 'false' END) AS none_below_1,
+       count(*) FILTER (WHERE edupredict.predict_label('cal_bin', t) = edupredict.predict('cal_bin', t)) AS label_is_predict,
+       count(*) AS rows
+FROM cal_bin_test t;
+
+-- arguments
+SELECT * FROM edupredict.calibrate('cal_uci', 'cal_fit', 'platt');
+SELECT * FROM edupredict.calibrate(NULL, 'cal_fit');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall > 0.5');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= 1.5');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 0');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', NULL, 'max_f1');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Nobody', 'max_f1');
+SELECT rule_used, "precision" = 1 AS exact FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'precision >= 1.0', version => 1);
+CREATE TEMP TABLE cal_neg AS SELECT * FROM cal_bin_fit WHERE NOT dropout;
+SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_neg', 'true', 'precision >= 0.5', version => 1);
+SELECT edupredict.predict('cal_uci', t, threshold => 1.5) FROM cal_test t LIMIT 1;
+SELECT edupredict.predict('cal_uci', t, threshold => 0.5, version => 1) FROM cal_test t LIMIT 1;
+SELECT * FROM edupredict.roc_curve('cal_uci', 'cal_test');
+SELECT * FROM edupredict.reliability('cal_uci', 'cal_test', bins => 0);
+CREATE TEMP TABLE cal_reg AS SELECT admission_grade, age_at_enrollment::float8 AS age FROM cal_train;
+SELECT task FROM edupredict.train_forest('cal_reg', 'cal_reg', 'age', n_trees => 5, test_fraction => 0);
+SELECT * FROM edupredict.calibrate('cal_reg', 'cal_reg');
+SELECT * FROM edupredict.choose_threshold('cal_reg', 'cal_reg', rule => 'max_f1');
+SELECT * FROM edupredict.pr_curve('cal_reg', 'cal_reg');
+DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg');

@@ -1,0 +1,89 @@
+SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE; RESET client_min_messages;
+-- drift(): population stability index of every feature and of the model's
+-- outputs against what the model kept about its training rows; the model
+-- bytes with and without those sections; model_profile() for old models.
+\set QUIET on
+\i data/uci_student_dropout/load.sql
+\set QUIET off
+CREATE TEMP TABLE dr_train AS
+SELECT s.*, (ARRAY['north', 'south', 'east', 'west'])[1 + student_id % 4] AS region
+FROM edupredict_data.students s WHERE student_id % 5 <> 0;
+CREATE TEMP TABLE dr_train_rows AS SELECT * FROM dr_train;
+ALTER TABLE dr_train DROP COLUMN student_id;
+SELECT n_rows FROM edupredict.train_forest('dr_uci', 'dr_train', 'target', seed => 5);
+
+-- rows drawn from the training rows: every feature 'stable' (the outputs
+-- are compared with held-out rows: see below)
+CREATE TEMP TABLE dr_same AS SELECT * FROM dr_train_rows WHERE student_id % 3 = 0;
+SELECT kind, count(*) AS rows, count(*) FILTER (WHERE verdict = 'stable') AS stable,
+       bool_and(psi >= 0) AS psi_not_negative
+FROM edupredict.drift('dr_uci', 'dr_same') GROUP BY kind ORDER BY kind;
+
+-- one feature shifted: that feature 'shifted', every other one 'stable'
+CREATE TEMP TABLE dr_shift AS SELECT * FROM dr_same;
+UPDATE dr_shift SET admission_grade = admission_grade + 25;
+SELECT feature, verdict, psi > 1 AS large FROM edupredict.drift('dr_uci', 'dr_shift')
+WHERE kind = 'feature' AND verdict <> 'stable';
+-- a smaller shift is only worth watching
+CREATE TEMP TABLE dr_watch AS SELECT * FROM dr_same;
+UPDATE dr_watch SET age_at_enrollment = age_at_enrollment + 1 WHERE student_id % 6 = 0;
+SELECT feature, verdict FROM edupredict.drift('dr_uci', 'dr_watch') WHERE kind = 'feature' AND verdict <> 'stable';
+
+-- missing values now, and a category the model never saw: the shares then
+-- and now, the count of unseen values; both scored as missing
+CREATE TEMP TABLE dr_missing AS SELECT * FROM dr_same;
+UPDATE dr_missing SET region = NULL WHERE student_id % 2 = 0;
+UPDATE dr_missing SET region = 'island' || (student_id % 7) WHERE student_id % 4 = 1;
+SELECT feature, verdict, missing_train, round(missing_now::numeric, 3) AS missing_now, unseen_categories
+FROM edupredict.drift('dr_uci', 'dr_missing') WHERE feature = 'region';
+SELECT round(avg((region IS NULL)::int), 3) AS null_share FROM dr_missing;
+-- numeric features have no categories
+SELECT count(*) FILTER (WHERE unseen_categories IS NULL) AS numeric_features
+FROM edupredict.drift('dr_uci', 'dr_missing') WHERE kind = 'feature';
+
+-- the output rows: one per class; the reference is the held-out rows of
+-- training, so the training rows themselves (which the forest has seen)
+-- look shifted, and held-out-like rows do not
+SELECT feature, verdict FROM edupredict.drift('dr_uci', 'dr_same') WHERE kind = 'prediction' ORDER BY feature;
+CREATE TEMP TABLE dr_test AS SELECT * , (ARRAY['north', 'south', 'east', 'west'])[1 + student_id % 4] AS region
+FROM edupredict_data.students WHERE student_id % 5 = 0;
+SELECT feature, verdict FROM edupredict.drift('dr_uci', 'dr_test') WHERE kind = 'prediction' ORDER BY feature;
+
+-- a model stored by 0.1.0 keeps none of it: drift says so and how to add it;
+-- model_profile() adds it from the training rows as a new version
+\set ECHO none
+\set QUIET on
+\i test/fixtures/forest_0.1.0_rows.sql
+\i test/fixtures/forest_0.1.0.sql
+\set QUIET off
+\set ECHO all
+INSERT INTO edupredict.models (name, version, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT name, version, task, target, features, classes, params, metrics, n_rows, train_seconds, decode(model_hex, 'hex')
+FROM fx_models_0_1_0 WHERE name IN ('fx_cls', 'fx_reg');
+SELECT * FROM edupredict.drift('fx_cls', 'fx_rows');
+SELECT * FROM edupredict.model_profile('fx_cls', 'fx_rows');
+SELECT kind, count(*) AS rows, count(*) FILTER (WHERE verdict = 'stable') AS stable
+FROM edupredict.drift('fx_cls', 'fx_rows') GROUP BY kind ORDER BY kind;
+-- the new version explains without the notice, with covers: base value plus
+-- contributions still the output; its predictions are the old ones
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE abs(edupredict.explain_base_value('fx_cls', c, 2)
+                                  + (SELECT sum(contribution) FROM edupredict.explain('fx_cls', r, version => 2, class => c))
+                                  - edupredict.predict_proba('fx_cls', r, c, 2)) <= 1e-7) AS additive,
+       count(*) FILTER (WHERE edupredict.predict_proba('fx_cls', r, c, 2) = edupredict.predict_proba('fx_cls', r, c, 1)) AS same_predictions
+FROM fx_rows r, unnest((SELECT classes FROM edupredict.models WHERE name = 'fx_cls' AND version = 1)) c;
+-- regression models profile too
+SELECT new_version FROM edupredict.model_profile('fx_reg', 'fx_rows');
+SELECT kind, feature, verdict FROM edupredict.drift('fx_reg', 'fx_rows') ORDER BY kind, feature;
+DELETE FROM edupredict.models WHERE name IN ('fx_cls', 'fx_reg');
+
+-- arguments
+SELECT * FROM edupredict.drift('dr_uci', 'dr_same' , version => 7);
+CREATE TEMP TABLE dr_empty AS SELECT * FROM dr_same LIMIT 0;
+SELECT * FROM edupredict.drift('dr_uci', 'dr_empty');
+CREATE TEMP TABLE dr_lacking AS SELECT admission_grade FROM dr_same;
+SELECT * FROM edupredict.drift('dr_uci', 'dr_lacking');
+SELECT count(*) FROM edupredict.drift(NULL, 'dr_same');
+SELECT * FROM edupredict.model_profile('dr_uci', 'dr_lacking');
+DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0;
+DELETE FROM edupredict.models WHERE name = 'dr_uci';

@@ -1,0 +1,308 @@
+/*
+ * ensemble_calib.c - probability calibration (PG-free): fitting an
+ * isotonic or a sigmoid calibrator on held-out rows and applying it.
+ *
+ * As scikit-learn's CalibratedClassifierCV: two classes calibrate the
+ * second class's probability (the first is 1 minus it); more classes
+ * calibrate each class against the rest and renormalise (uniform when
+ * every calibrated probability is 0).
+ *
+ * Isotonic (Zadrozny & Elkan 2002): pool-adjacent-violators on the rows
+ * sorted by raw probability (equal probabilities first averaged), knots
+ * kept where the fitted value changes, linear interpolation between knots
+ * and the end values beyond them (scikit-learn's IsotonicRegression with
+ * out_of_bounds='clip').  Sigmoid (Platt 1999): p = 1 / (1 + exp(a f + b))
+ * fitted by Newton's method with backtracking (Lin, Lin & Weng 2007) on
+ * Platt's smoothed targets (n+ + 1) / (n+ + 2) and 1 / (n- + 2).
+ */
+#include "ensemble.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Isotonic fit of y (0/1) on s: knots into kx, ky (at most n each, caller
+ * allocated); *nk gets their count.
+ */
+EnsStatus
+ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n, const EnsAlloc *al,
+				 EnsInterruptFn intr, void *intr_arg, double *kx, double *ky, uint32_t *nk)
+{
+	EnsScorePos *sy,
+			   *tmp;
+	double	   *val,
+			   *wt;
+	uint32_t	i,
+				nu = 0,
+				nb = 0,
+				j,
+				out = 0;
+	uint32_t   *blk_end;
+	double		prev;
+	EnsStatus	rc = ENS_ENOMEM;
+
+	*nk = 0;
+	if (n == 0)
+		return ENS_EINVAL;
+	sy = al->alloc(al->ctx, sizeof(EnsScorePos) * n);
+	tmp = al->alloc(al->ctx, sizeof(EnsScorePos) * n);
+	val = al->alloc(al->ctx, sizeof(double) * n);
+	wt = al->alloc(al->ctx, sizeof(double) * n);
+	blk_end = al->alloc(al->ctx, sizeof(uint32_t) * n);
+	if (sy && tmp && val && wt && blk_end)
+	{
+		for (i = 0; i < n; i++)
+		{
+			sy[i].s = s[i];
+			sy[i].pos = i;
+		}
+		rc = ens_sort_scores(sy, n, tmp, intr, intr_arg);
+	}
+	if (rc != ENS_OK)
+	{
+		void	   *p[5] = {sy, tmp, val, wt, blk_end};
+
+		for (i = 0; i < 5; i++)
+			if (p[i])
+				al->free(al->ctx, p[i]);
+		return rc;
+	}
+	/* equal scores: one point with their mean */
+	for (i = 0; i < n; i++)
+	{
+		if (nu > 0 && kx[nu - 1] == sy[i].s)
+		{
+			val[nu - 1] += y[sy[i].pos];
+			wt[nu - 1] += 1;
+			continue;
+		}
+		kx[nu] = sy[i].s;
+		val[nu] = y[sy[i].pos];
+		wt[nu] = 1;
+		nu++;
+	}
+	for (i = 0; i < nu; i++)
+		val[i] /= wt[i];
+	/* pool adjacent violators: blocks of points with their weighted mean */
+	for (i = 0; i < nu; i++)
+	{
+		double		v = val[i],
+					w = wt[i];
+
+		while (nb > 0 && val[nb - 1] >= v)
+		{
+			v = (val[nb - 1] * wt[nb - 1] + v * w) / (wt[nb - 1] + w);
+			w += wt[nb - 1];
+			nb--;
+		}
+		val[nb] = v;
+		wt[nb] = w;
+		blk_end[nb++] = i;
+	}
+	for (j = 0, i = 0; j < nb; j++)
+		for (; i <= blk_end[j]; i++)
+			ky[i] = val[j] < 0 ? 0 : val[j] > 1 ? 1 : val[j];
+	/* keep the ends and every point where the value changes */
+	for (i = 0, prev = 0; i < nu; i++)
+	{
+		double		cur = ky[i];
+		bool		keep = i == 0 || i + 1 == nu || prev != cur || cur != ky[i + 1];
+
+		prev = cur;
+		if (keep)
+		{
+			kx[out] = kx[i];
+			ky[out] = cur;
+			out++;
+		}
+	}
+	*nk = out;
+	al->free(al->ctx, sy);
+	al->free(al->ctx, tmp);
+	al->free(al->ctx, val);
+	al->free(al->ctx, wt);
+	al->free(al->ctx, blk_end);
+	return ENS_OK;
+}
+
+/* Platt's objective at (a, b) */
+static double
+PlattLoss(const double *f, const double *t, uint32_t n, double a, double b)
+{
+	double		sum = 0;
+	uint32_t	i;
+
+	for (i = 0; i < n; i++)
+	{
+		double		z = f[i] * a + b;
+
+		sum += z >= 0 ? t[i] * z + log1p(exp(-z)) : (t[i] - 1) * z + log1p(exp(z));
+	}
+	return sum;
+}
+
+/* Sigmoid fit of y (0/1) on f: p = 1 / (1 + exp(a f + b)). */
+EnsStatus
+ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n, const EnsAlloc *al,
+				double *a_out, double *b_out)
+{
+	double	   *t = al->alloc(al->ctx, sizeof(double) * (n ? n : 1));
+	double		n1 = 0,
+				n0,
+				a = 0,
+				b,
+				loss;
+	uint32_t	i;
+	int			it;
+
+	if (t == NULL)
+		return ENS_ENOMEM;
+	for (i = 0; i < n; i++)
+		n1 += y[i];
+	n0 = n - n1;
+	for (i = 0; i < n; i++)
+		t[i] = y[i] ? (n1 + 1) / (n1 + 2) : 1 / (n0 + 2);
+	b = log((n0 + 1) / (n1 + 1));
+	loss = PlattLoss(f, t, n, a, b);
+	for (it = 0; it < 100; it++)
+	{
+		double		h11 = 1e-12,
+					h22 = 1e-12,
+					h21 = 0,
+					g1 = 0,
+					g2 = 0,
+					det,
+					da,
+					db,
+					gd,
+					step;
+
+		for (i = 0; i < n; i++)
+		{
+			double		z = f[i] * a + b,
+						p,
+						q,
+						d2,
+						d1;
+
+			if (z >= 0)
+			{
+				p = exp(-z) / (1 + exp(-z));
+				q = 1 / (1 + exp(-z));
+			}
+			else
+			{
+				p = 1 / (1 + exp(z));
+				q = exp(z) / (1 + exp(z));
+			}
+			d2 = p * q;
+			h11 += f[i] * f[i] * d2;
+			h22 += d2;
+			h21 += f[i] * d2;
+			d1 = t[i] - p;
+			g1 += f[i] * d1;
+			g2 += d1;
+		}
+		if (fabs(g1) < 1e-5 && fabs(g2) < 1e-5)
+			break;
+		det = h11 * h22 - h21 * h21;
+		da = -(h22 * g1 - h21 * g2) / det;
+		db = -(-h21 * g1 + h11 * g2) / det;
+		gd = g1 * da + g2 * db;
+		for (step = 1; step >= 1e-10; step /= 2)
+		{
+			double		na = a + step * da,
+						nb = b + step * db,
+						nl = PlattLoss(f, t, n, na, nb);
+
+			if (nl < loss + 1e-4 * step * gd)
+			{
+				a = na;
+				b = nb;
+				loss = nl;
+				break;
+			}
+		}
+		if (step < 1e-10)
+			break;
+	}
+	al->free(al->ctx, t);
+	if (!isfinite(a) || !isfinite(b))
+		return ENS_EINVAL;
+	*a_out = a;
+	*b_out = b;
+	return ENS_OK;
+}
+
+/* one calibrator applied to a raw probability */
+static double
+CalibrateOne(const EnsCalib *c, uint32_t j, double p)
+{
+	const double *kx,
+			   *ky;
+	uint32_t	n,
+				lo,
+				hi;
+
+	if (c->method == ENS_CAL_SIGMOID)
+		return 1.0 / (1.0 + exp(c->ab[2 * j] * p + c->ab[2 * j + 1]));
+	kx = c->kx + c->off[j];
+	ky = c->ky + c->off[j];
+	n = c->off[j + 1] - c->off[j];
+	if (!(p > kx[0]))
+		return ky[0];
+	if (p >= kx[n - 1])
+		return ky[n - 1];
+	lo = 0;
+	hi = n - 1;
+	while (hi - lo > 1)
+	{
+		uint32_t	mid = (lo + hi) / 2;
+
+		if (kx[mid] <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return ky[lo] + (ky[hi] - ky[lo]) * (p - kx[lo]) / (kx[hi] - kx[lo]);
+}
+
+/* Calibrated probabilities in place (out: n_classes raw probabilities). */
+void
+ens_calibrate(const EnsModel *m, double *out)
+{
+	const EnsCalib *c = &m->ext->cal;
+	uint32_t	K = m->n_classes,
+				k;
+	double		s = 0;
+
+	if (K == 2)
+	{
+		out[1] = CalibrateOne(c, 0, out[1]);
+		out[0] = 1 - out[1];
+		return;
+	}
+	for (k = 0; k < K; k++)
+		s += (out[k] = CalibrateOne(c, k, out[k]));
+	for (k = 0; k < K; k++)
+		out[k] = s > 0 ? out[k] / s : 1.0 / K;
+}
+
+/*
+ * The label under a threshold for class tc: tc when its probability
+ * reaches t, else the most probable other class.
+ */
+uint32_t
+ens_threshold_label(const double *proba, uint32_t K, uint32_t tc, double t)
+{
+	uint32_t	k,
+				best = UINT32_MAX;
+
+	if (proba[tc] >= t)
+		return tc;
+	for (k = 0; k < K; k++)
+		if (k != tc && (best == UINT32_MAX || proba[k] > proba[best]))
+			best = k;
+	return best;
+}

@@ -1,0 +1,236 @@
+/*
+ * model_drift.c - drift(model_name, relation): how far a relation's rows
+ * have moved from the model's training rows, per feature and for the
+ * model's outputs.
+ *
+ * Population stability index (PSI) per feature, over the model's own bins
+ * grouped into at most 10 groups of about equal training mass (numeric:
+ * neighbouring bins; categorical: every category with at least 5% of the
+ * training rows, the others together), plus missing values as a group of
+ * their own.  A category the model never saw is scored as missing by
+ * predict(), so it counts in the missing group here too, and the number of
+ * distinct such values is reported.  For the outputs, PSI over the decile
+ * groups of the model's reference outputs (its held-out rows at training,
+ * or its calibration rows), per class (two classes: the second).
+ *
+ *   PSI = sum over groups of (now - then) * ln(now / then), shares floored
+ *   at 1e-4 (groups empty on both sides are left out).
+ *   verdict: PSI < 0.1 'stable', < 0.25 'watch', else 'shifted'
+ *   (Siddiqi 2006; the usual credit-scoring bands).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "model_call.h"
+#include "model_outputs.h"
+
+#define MAX_GROUPS 12			/* 10 of values, "other", missing */
+
+typedef struct DriftArgs
+{
+	Oid			relid;
+	ReturnSetInfo *rsinfo;
+} DriftArgs;
+
+static double
+Psi(const uint64_t *then, uint64_t tn, const uint64_t *now, uint64_t nn, int groups)
+{
+	double		psi = 0;
+	int			g;
+
+	for (g = 0; g < groups; g++)
+	{
+		double		e,
+					a;
+
+		if (then[g] == 0 && now[g] == 0)
+			continue;
+		e = Max((double) then[g] / tn, 1e-4);
+		a = Max((double) now[g] / nn, 1e-4);
+		psi += (a - e) * log(a / e);
+	}
+	return psi;
+}
+
+static const char *
+Verdict(double psi)
+{
+	return psi < 0.1 ? "stable" : psi < 0.25 ? "watch" : "shifted";
+}
+
+/* group of each bin of feature f (the missing bin last) */
+static int
+Groups(const EnsFeature *F, const uint32_t *hist, uint64_t present, int *group)
+{
+	uint32_t	b,
+				nb = F->n_bins;
+	int			g = 0;
+
+	if (F->kind == ENS_CATEGORICAL)
+	{
+		int			other = -1;
+
+		for (b = 0; b < nb; b++)
+		{
+			if (g < MAX_GROUPS - 2 && hist[b] * 20 >= present && present > 0)
+				group[b] = g++;
+			else
+			{
+				if (other < 0)
+					other = MAX_GROUPS - 2;
+				group[b] = other;
+			}
+		}
+		group[nb] = MAX_GROUPS - 1;
+		return MAX_GROUPS;
+	}
+	/* numeric: cut where the training mass passes the next tenth */
+	{
+		uint64_t	cum = 0;
+
+		for (b = 0; b < nb; b++)
+		{
+			group[b] = g;
+			cum += hist[b];
+			if (present > 0 && g < 9 && cum * 10 >= (uint64_t) (g + 1) * present)
+				g++;
+		}
+	}
+	group[nb] = MAX_GROUPS - 1;
+	return MAX_GROUPS;
+}
+
+static void
+PutRow(ReturnSetInfo *rsinfo, const char *kind, text *name, double psi, double miss_then,
+	   double miss_now, int64 unseen, bool is_feature)
+{
+	Datum		v[7];
+	bool		nl[7] = {false, false, false, !is_feature, !is_feature, unseen < 0, false};
+
+	v[0] = CStringGetTextDatum(kind);
+	v[1] = PointerGetDatum(name);
+	v[2] = Float8GetDatum(psi);
+	v[3] = Float8GetDatum(miss_then);
+	v[4] = Float8GetDatum(miss_now);
+	v[5] = Int64GetDatum(unseen);
+	v[6] = CStringGetTextDatum(Verdict(psi));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nl);
+}
+
+static void
+FeatureRows(const EnsModel *m, const EnsHeldout *h, ReturnSetInfo *rsinfo)
+{
+	const EnsExtras *x = m->ext;
+	uint32_t	f,
+				i,
+				b;
+	int		   *group = palloc(sizeof(int) * (ENS_MAX_BINS + 1));
+	uint64_t   *now = palloc(sizeof(uint64_t) * (ENS_MAX_BINS + 1));
+
+	for (f = 0; f < m->n_features; f++)
+	{
+		const EnsFeature *F = &m->features[f];
+		const uint32_t *hist = x->hist + x->hist_off[f];
+		uint64_t	then_g[MAX_GROUPS],
+					now_g[MAX_GROUPS],
+					total = 0;
+		int			ng,
+					g;
+
+		for (b = 0; b <= F->n_bins; b++)
+			total += hist[b];
+		ng = Groups(F, hist, total - hist[F->n_bins], group);
+		memset(now, 0, sizeof(uint64_t) * (F->n_bins + 1));
+		for (i = 0; i < h->n; i++)
+		{
+			uint32_t	bin = h->X[(size_t) i * h->p + f];
+
+			now[bin >= F->n_bins ? F->n_bins : bin]++;
+		}
+		for (g = 0; g < ng; g++)
+			then_g[g] = now_g[g] = 0;
+		for (b = 0; b <= F->n_bins; b++)
+		{
+			then_g[group[b]] += hist[b];
+			now_g[group[b]] += now[b];
+		}
+		PutRow(rsinfo, "feature", cstring_to_text_with_len(F->name, F->name_len),
+			   Psi(then_g, total, now_g, h->n, ng), (double) hist[F->n_bins] / total,
+			   (double) (now[F->n_bins] - h->unseen_rows[f]) / h->n,
+			   F->kind == ENS_CATEGORICAL ? (int64) h->unseen_values[f] : -1, true);
+	}
+}
+
+static void
+OutputRows(const EnsModel *m, const EnsHeldout *h, ReturnSetInfo *rsinfo)
+{
+	const EnsPredHist *ph = &m->ext->pred;
+	uint32_t	kk = m->task == ENS_CLASSIFICATION ? m->n_classes : 1,
+				k,
+				i;
+	double	   *out = ens_heldout_predict(m, h, false);
+
+	for (k = kk == 2 ? 1 : 0; k < ph->n_out; k++)
+	{
+		uint32_t	ne = ph->off[k + 1] - ph->off[k],
+					b;
+		const uint32_t *cnt = ph->counts + ph->off[k] + k;
+		uint64_t   *then_g = palloc(sizeof(uint64_t) * (ne + 1)),
+				   *now_g = palloc0(sizeof(uint64_t) * (ne + 1)),
+					total = 0;
+
+		for (b = 0; b <= ne; b++)
+			total += then_g[b] = cnt[b];
+		for (i = 0; i < h->n; i++)
+			now_g[ens_profile_bin(ph->edges + ph->off[k], ne, out[(size_t) i * kk + k])]++;
+		PutRow(rsinfo, "prediction",
+			   m->task == ENS_CLASSIFICATION ? ens_class_text(m, k) : cstring_to_text("value"),
+			   Psi(then_g, total, now_g, h->n, (int) ne + 1), NAN, NAN, -1, false);
+	}
+}
+
+static void
+Drift(EnsRegModel *rm, void *arg)
+{
+	DriftArgs  *da = (DriftArgs *) arg;
+	const EnsModel *m = rm->m;
+	EnsHeldout	h;
+
+	if (!m->ext || !m->ext->hist)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" has no training histograms to compare with", rm->name),
+				 errdetail("Models trained before edupredict 0.2.0 do not keep them."),
+				 errhint("Retrain it, or add them from its training rows with edupredict.model_profile('%s', relation), which writes a new version.",
+						 rm->name)));
+	ens_heldout_read(rm->name, rm->slot, m, da->relid, ENS_HELDOUT_DRIFT, &h);
+	if (h.n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has no rows to compare")));
+	FeatureRows(m, &h, da->rsinfo);
+	if (m->ext->pred.n_out)
+		OutputRows(m, &h, da->rsinfo);
+}
+
+/* drift(model_name, relation, version) */
+PG_FUNCTION_INFO_V1(model_drift);
+Datum
+model_drift(PG_FUNCTION_ARGS)
+{
+	DriftArgs	da;
+	EnsRegModel rm;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	da.relid = PG_GETARG_OID(1);
+	da.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ens_regmodel_get(&rm, PG_GETARG_TEXT_PP(0), ens_call_version_arg(fcinfo, 2));
+	ens_regmodel_run(&rm, Drift, &da);
+	return (Datum) 0;
+}

@@ -1,0 +1,387 @@
+/*
+ * model_heldout.c - the rows of a relation as a registry model sees them,
+ * for the entry points that score a relation (global_importance,
+ * permutation_importance, calibrate, reliability, roc_curve, pr_curve,
+ * choose_threshold, drift, model_profile), and classes by name.
+ *
+ * The model's features (and, when asked, its target) are matched by column
+ * name as evaluate() does; the relation stays locked from inspection to the
+ * end of the transaction (model_relation.c).  Rows are binned as they
+ * arrive, so a relation costs p bytes per row, not p doubles.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "model_outputs.h"
+
+/* ---------- classes ---------- */
+
+/* model_name NULL: model bytes */
+uint32_t
+ens_class_index(const EnsModel *m, text *cls, const char *model_name)
+{
+	const char *what = model_name ? psprintf("model \"%s\"", model_name) : "the model";
+	uint32_t	k;
+
+	if (m->task != ENS_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s is a regression model and has no classes", what)));
+	for (k = 0; k < m->n_classes; k++)
+		if (ens_bytes_cmp(m->classes[k], m->class_len[k], VARDATA_ANY(cls),
+						  VARSIZE_ANY_EXHDR(cls)) == 0)
+			return k;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s has no class \"%s\"", what, text_to_cstring(cls)),
+			 model_name ? errhint("edupredict.model_classes('%s') lists the classes.", model_name) :
+			 errhint("edupredict.model_classes(model) lists the classes.")));
+	return 0;					/* not reached */
+}
+
+uint32_t
+ens_class_arg(const EnsModel *m, text *cls, const char *model_name, const char *what)
+{
+	const char *which = model_name ? psprintf("model \"%s\"", model_name) : "the model";
+
+	if (cls != NULL)
+		return ens_class_index(m, cls, model_name);
+	if (m->task != ENS_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s needs a classification model, and %s is a regression model",
+						what, which)));
+	if (m->n_classes > 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s has %u classes: name the class for %s", which, m->n_classes, what),
+				 errhint("Pass class => '...'; edupredict.model_classes() lists them.")));
+	return 1;
+}
+
+uint32_t
+ens_predicted_class(const EnsModel *m, const double *out)
+{
+	if (m->ext && m->ext->has_threshold)
+		return ens_threshold_label(out, m->n_classes, m->ext->thr_class, m->ext->threshold);
+	return ens_argmax(out, m->n_classes);
+}
+
+text *
+ens_class_text(const EnsModel *m, uint32_t k)
+{
+	return cstring_to_text_with_len(m->classes[k], m->class_len[k]);
+}
+
+/* ---------- a registry model for one statement ---------- */
+
+void
+ens_regmodel_get(EnsRegModel *rm, text *name, int32 version)
+{
+	rm->name = text_to_cstring(name);
+	rm->slot = ens_registry_get(rm->name, version);
+	rm->m = rm->slot->model;
+}
+
+/*
+ * Run fn with the model pinned in the registry cache: the relation it reads
+ * may call predict() on other models, which must not evict this one.
+ */
+void
+ens_regmodel_run(EnsRegModel *rm, void (*fn) (EnsRegModel *rm, void *arg), void *arg)
+{
+	rm->slot->pins++;
+	PG_TRY();
+	{
+		fn(rm, arg);
+	}
+	PG_FINALLY();
+	{
+		rm->slot->pins--;
+	}
+	PG_END_TRY();
+}
+
+/* ---------- reading a relation ---------- */
+
+typedef struct ReadState
+{
+	const char *name;
+	const EnsModel *m;
+	EnsHeldout *h;
+	const Oid  *base;
+	size_t		cap;
+	double	   *x;
+	EnsDict    *extra;			/* labels the model does not know */
+	EnsDict   **unseen;			/* per categorical feature, with DRIFT */
+	int			flags;
+} ReadState;
+
+#define MAX_UNSEEN_VALUES 100000
+
+static void
+Grow(ReadState *rs)
+{
+	EnsHeldout *h = rs->h;
+
+	if (h->n < rs->cap)
+		return;
+	if (h->n >= ENS_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("relation has more than %u rows", ENS_MAX_ROWS)));
+	rs->cap *= 2;
+	/* bins, target and the outputs scored later: within the training cap */
+	if ((double) rs->cap * (h->p + 8 + 8 * Max(rs->m->n_classes, 1)) >
+		(double) edupredict_forest_max_memory_mb * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("relation has more rows than edupredict.forest_max_memory (%d MB) holds for model \"%s\"",
+						edupredict_forest_max_memory_mb, rs->name),
+				 errhint("Pass a sample of the rows.")));
+	h->X = repalloc_huge(h->X, rs->cap * h->p);
+	if (h->act)
+		h->act = repalloc_huge(h->act, rs->cap * sizeof(uint32_t));
+	if (h->y)
+		h->y = repalloc_huge(h->y, rs->cap * sizeof(double));
+}
+
+/* the target as a class index (unknown labels after the model's), or false */
+static bool
+Target(ReadState *rs, Datum d, Oid tbase)
+{
+	const EnsModel *m = rs->m;
+	EnsHeldout *h = rs->h;
+	uint32_t	len,
+				k;
+	char	   *s;
+
+	if (m->task != ENS_CLASSIFICATION)
+	{
+		h->y[h->n] = ens_datum_to_double(d, tbase);
+		return !isnan(h->y[h->n]);
+	}
+	/* labels as training made them: numbers through ens_number_label */
+	if (ens_type_kind(tbase) == ENS_NUMERIC && tbase != BOOLOID)
+	{
+		double		v = ens_datum_to_double(d, tbase);
+
+		if (isnan(v))
+			return false;
+		s = ens_number_label(v);
+		len = strlen(s);
+	}
+	else
+		s = ens_datum_to_text(d, tbase, &len);
+	for (k = 0; k < m->n_classes; k++)
+		if (ens_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
+			break;
+	if (k == m->n_classes)
+	{
+		int64_t		id = ens_dict_add(rs->extra, s, len);
+
+		if (id < 0 || id > 100000)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many target values unknown to model \"%s\"", rs->name)));
+		k = m->n_classes + (uint32_t) id;
+	}
+	h->act[h->n] = k;
+	return true;
+}
+
+static void
+Feature(ReadState *rs, uint32_t f, Datum d, bool isnull)
+{
+	const EnsFeature *F = &rs->m->features[f];
+	EnsHeldout *h = rs->h;
+	uint32_t	len;
+	char	   *s;
+	int64_t		code;
+
+	if (isnull)
+	{
+		rs->x[f] = NAN;
+		if (h->nulls)
+			h->nulls[f]++;
+		return;
+	}
+	if (F->kind == ENS_NUMERIC)
+	{
+		rs->x[f] = ens_datum_to_double(d, rs->base[f]);
+		return;
+	}
+	s = ens_datum_to_text(d, rs->base[f], &len);
+	code = ens_category_code(F, s, len);
+	rs->x[f] = code >= 0 ? (double) code : NAN;
+	if (code >= 0 || !h->unseen_rows)
+		return;
+	h->unseen_rows[f]++;
+	if (ens_dict_size(rs->unseen[f]) < MAX_UNSEEN_VALUES && len <= ENS_MAX_NAME)
+	{
+		if (ens_dict_add(rs->unseen[f], s, len) < 0)
+			ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+	}
+	else
+		h->unseen_capped = true;
+}
+
+/* One row: features 0..p-1, then (with the target) the target. */
+static void
+ReadRow(Datum *values, bool *isnull, void *arg)
+{
+	ReadState  *rs = (ReadState *) arg;
+	EnsHeldout *h = rs->h;
+	uint32_t	p = h->p,
+				f;
+
+	if (h->has_target && isnull[p])
+		return;
+	Grow(rs);
+	if (h->has_target && !Target(rs, values[p], rs->base[p]))
+		return;
+	for (f = 0; f < p; f++)
+		Feature(rs, f, values[f], isnull[f]);
+	ens_bin_row(rs->m, rs->x, h->X + (size_t) h->n * p);
+	h->n++;
+}
+
+/* the target column of the registry row (SPI connected) */
+static char *
+TargetColumn(const char *name, int64 id)
+{
+	Oid			at[1] = {INT8OID};
+	Datum		av[1];
+	bool		isnull;
+
+	av[0] = Int64GetDatum(id);
+	if (SPI_execute_with_args("SELECT m.target FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",
+							  1, at, av, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist", name)));
+	return TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+											 &isnull));
+}
+
+/* columns: every feature (and the target) by name; locked until commit */
+static EnsColumn **
+Columns(const char *name, const EnsModel *m, EnsRelation *rel, const char *target, Oid *base)
+{
+	uint32_t	p = m->n_features,
+				i,
+				n = p + (target ? 1 : 0);
+	EnsColumn **cols = palloc(sizeof(EnsColumn *) * (n + 1));
+
+	for (i = 0; i < n; i++)
+	{
+		const char *col = i < p ? m->features[i].name : target;
+
+		cols[i] = ens_relation_column(rel, col);
+		if (cols[i] == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" needed by model \"%s\" does not exist in relation %s",
+							col, name, rel->display)));
+		base[i] = cols[i]->base;
+		if ((i < p ? m->features[i].kind == ENS_NUMERIC : m->task == ENS_REGRESSION) &&
+			ens_type_kind(base[i]) != ENS_NUMERIC)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" has type %s, but model \"%s\" uses it as a number",
+							col, format_type_be(base[i]), name)));
+	}
+	return cols;
+}
+
+/*
+ * Read relid as model m (registry row slot) sees it.  SPI must not be
+ * connected; allocations go to the current context.
+ */
+void
+ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid relid,
+				 int flags, EnsHeldout *h)
+{
+	EnsRelation rel;
+	EnsColumn **cols;
+	ReadState	rs;
+	EnsPgAlloc	pa;
+	uint32_t	p = m->n_features,
+				f;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	memset(h, 0, sizeof(*h));
+	memset(&rs, 0, sizeof(rs));
+	h->p = p;
+	h->has_target = (flags & ENS_HELDOUT_TARGET) != 0;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	/* SPI calls leave SPI's memory current, which goes at SPI_finish */
+	if (h->has_target)
+		h->target = MemoryContextStrdup(cxt, TargetColumn(name, slot->id));
+	MemoryContextSwitchTo(cxt);
+	ens_relation_open(&rel, relid);
+	rs.base = palloc(sizeof(Oid) * (p + 1));
+	cols = Columns(name, m, &rel, h->target, (Oid *) rs.base);
+	ens_pg_alloc_init(&pa, cxt, false);
+	rs.name = name;
+	rs.m = m;
+	rs.h = h;
+	rs.flags = flags;
+	rs.cap = 1024;
+	rs.x = palloc(sizeof(double) * p);
+	h->X = palloc_extended(rs.cap * p, MCXT_ALLOC_HUGE);
+	if (h->has_target && m->task == ENS_CLASSIFICATION)
+	{
+		h->act = palloc_extended(rs.cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
+		if ((rs.extra = ens_dict_create(&pa.al)) == NULL)
+			ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+	}
+	else if (h->has_target)
+		h->y = palloc_extended(rs.cap * sizeof(double), MCXT_ALLOC_HUGE);
+	if (flags & ENS_HELDOUT_DRIFT)
+	{
+		h->nulls = palloc0(sizeof(uint64_t) * p);
+		h->unseen_rows = palloc0(sizeof(uint64_t) * p);
+		h->unseen_values = palloc0(sizeof(uint32_t) * p);
+		rs.unseen = palloc0(sizeof(EnsDict *) * p);
+		for (f = 0; f < p; f++)
+			if (m->features[f].kind == ENS_CATEGORICAL &&
+				(rs.unseen[f] = ens_dict_create(&pa.al)) == NULL)
+				ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+	}
+	ens_relation_read(&rel, cols, p + (h->has_target ? 1 : 0), ReadRow, &rs);
+	h->n_labels = m->n_classes + (rs.extra ? ens_dict_size(rs.extra) : 0);
+	for (f = 0; rs.unseen && f < p; f++)
+		if (rs.unseen[f])
+			h->unseen_values[f] = ens_dict_size(rs.unseen[f]);
+	SPI_finish();
+	MemoryContextSwitchTo(cxt);
+}
+
+/* Outputs of every row: probabilities (or the value); raw: uncalibrated. */
+double *
+ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw)
+{
+	uint32_t	kk = m->task == ENS_CLASSIFICATION ? m->n_classes : 1,
+				i;
+	double	   *out = palloc_extended(sizeof(double) * Max(h->n, 1) * kk, MCXT_ALLOC_HUGE);
+
+	for (i = 0; i < h->n; i++)
+	{
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (raw)
+			ens_predict_raw(m, h->X + (size_t) i * h->p, out + (size_t) i * kk);
+		else
+			ens_predict_binned(m, h->X + (size_t) i * h->p, out + (size_t) i * kk);
+	}
+	return out;
+}

@@ -1,0 +1,65 @@
+/*
+ * model_outputs.h - what the explanation, calibration, threshold and drift
+ * entry points share: classes by name, the rows of a relation scored by a
+ * model (model_heldout.c), and writing a model as a new registry version
+ * (model_version.c).
+ */
+#ifndef EDUPREDICT_MODEL_OUTPUTS_H
+#define EDUPREDICT_MODEL_OUTPUTS_H
+
+#include "postgres.h"
+
+#include "model_train.h"
+
+/* index of a class label (text), or an error naming the model */
+extern uint32_t ens_class_index(const EnsModel *m, text *cls, const char *model_name);
+/* a class argument: NULL is the second class of two; more classes need one */
+extern uint32_t ens_class_arg(const EnsModel *m, text *cls, const char *model_name,
+							  const char *what);
+/* the class predict() would return for out (calibrated probabilities) */
+extern uint32_t ens_predicted_class(const EnsModel *m, const double *out);
+/* the label text of class k */
+extern text *ens_class_text(const EnsModel *m, uint32_t k);
+
+/* Rows of a relation as a model sees them (model_heldout.c). */
+typedef struct EnsHeldout
+{
+	uint32_t	n,
+				p;
+	uint8_t    *X;				/* n x p bins */
+	bool		has_target;
+	uint32_t   *act;			/* classification: class index, >= K unknown */
+	double	   *y;				/* regression targets */
+	uint32_t	n_labels;		/* K plus the labels the model does not know */
+	/* per feature: rows with NULL, rows and distinct values of unseen categories */
+	uint64_t   *nulls;
+	uint64_t   *unseen_rows;
+	uint32_t   *unseen_values;
+	bool		unseen_capped;	/* more distinct unseen values than counted */
+	char	   *target;			/* the registry row's target column */
+} EnsHeldout;
+
+#define ENS_HELDOUT_TARGET	0x01	/* read the target; skip rows where it is NULL */
+#define ENS_HELDOUT_DRIFT	0x02	/* count NULLs and unseen categories */
+
+extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m,
+							 Oid relid, int flags, EnsHeldout *h);
+/* outputs (n x kk, calibrated as predict_proba) of every row */
+extern double *ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw);
+
+/* a registry model looked up for a whole statement, pinned while it runs */
+typedef struct EnsRegModel
+{
+	char	   *name;
+	EnsCached  *slot;
+	EnsModel   *m;
+} EnsRegModel;
+
+extern void ens_regmodel_get(EnsRegModel *rm, text *name, int32 version);
+extern void ens_regmodel_run(EnsRegModel *rm, void (*fn) (EnsRegModel *rm, void *arg), void *arg);
+
+/* model_version.c: write m as the next version of the registry row's name */
+extern int32 ens_write_version(const EnsRegModel *rm, const EnsModel *m, const char *params_add,
+							   const char *metrics_add, double secs);
+
+#endif							/* EDUPREDICT_MODEL_OUTPUTS_H */

@@ -1,0 +1,82 @@
+/*
+ * model_profile.c - model_profile(model_name, relation): records what a
+ * model trained before 0.2.0 lacks, from its training rows, as a new
+ * version with the same trees: node covers (explain()'s expectations),
+ * rows per class ('prior' thresholds), feature histograms and the output
+ * histogram (drift()).  Rows whose target is NULL or a label the model
+ * does not know are left out.  A calibrator and threshold of the source
+ * version stay.
+ */
+#include "postgres.h"
+
+#include "funcapi.h"
+#include "portability/instr_time.h"
+#include "utils/builtins.h"
+
+#include "model_call.h"
+#include "model_outputs.h"
+
+typedef struct ProfArgs
+{
+	Oid			relid;
+	ReturnSetInfo *rsinfo;
+	instr_time	start;
+} ProfArgs;
+
+static void
+Profile(EnsRegModel *rm, void *arg)
+{
+	ProfArgs   *pa = (ProfArgs *) arg;
+	EnsModel	mc = *rm->m;
+	EnsHeldout	h;
+	EnsAlloc	al;
+	uint32_t   *rows,
+				n = 0,
+				i;
+	instr_time	end;
+	Datum		v[2];
+	bool		nl[2] = {false, false};
+	char		params[64];
+
+	ens_heldout_read(rm->name, rm->slot, &mc, pa->relid, ENS_HELDOUT_TARGET, &h);
+	rows = palloc_extended(sizeof(uint32_t) * Max(h.n, 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < h.n; i++)
+		if (mc.task != ENS_CLASSIFICATION || h.act[i] < mc.n_classes)
+			rows[n++] = i;
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has no row with a target value the model knows")));
+	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
+	ens_pg_check(ens_profile_model(&mc, h.X, h.p, rows, n,
+								   mc.task == ENS_CLASSIFICATION ? h.act : NULL, NULL, 0,
+								   &al, ens_pg_interrupt, NULL),
+				 "model_profile()", NULL);
+	snprintf(params, sizeof(params), "{\"profile_rows\": %u}", n);
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, pa->start);
+	v[0] = Int32GetDatum(ens_write_version(rm, &mc, params, "{}", INSTR_TIME_GET_DOUBLE(end)));
+	v[1] = Int64GetDatum((int64) n);
+	tuplestore_putvalues(pa->rsinfo->setResult, pa->rsinfo->setDesc, v, nl);
+}
+
+/* model_profile(model_name, relation, version) */
+PG_FUNCTION_INFO_V1(model_profile);
+Datum
+model_profile(PG_FUNCTION_ARGS)
+{
+	ProfArgs	pa;
+	EnsRegModel rm;
+
+	INSTR_TIME_SET_CURRENT(pa.start);
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model_name and relation must not be NULL")));
+	pa.relid = PG_GETARG_OID(1);
+	pa.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ens_regmodel_get(&rm, PG_GETARG_TEXT_PP(0), ens_call_version_arg(fcinfo, 2));
+	ens_regmodel_run(&rm, Profile, &pa);
+	return (Datum) 0;
+}

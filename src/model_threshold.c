@@ -1,0 +1,312 @@
+/*
+ * model_threshold.c - decision thresholds: choose_threshold(model_name,
+ * relation, class, rule) picks one on the relation's rows and writes it
+ * with the trees as a new version; predict(model_name, row, threshold) and
+ * predict_label(model_name, row) label rows by a threshold.
+ *
+ * A threshold t for class c labels a row c when its probability of c (as
+ * predict_proba() returns it, calibrated when the version has a
+ * calibrator) is at least t, else the most probable other class.  Rules:
+ *   'prior'           t = the class's share of the training rows (the edX
+ *                     attrition study's cut-off: flag above the base rate)
+ *   'max_f1'          the threshold with the highest F1 on the rows
+ *   'recall >= x'     the highest threshold whose recall is at least x
+ *   'precision >= x'  the lowest threshold whose precision is at least x
+ *   'top_k n'         the n-th highest probability: about n rows flagged
+ *                     (all ties at the cut are flagged), for a capacity of
+ *                     n interventions
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "portability/instr_time.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/json.h"
+
+#include "model_call.h"
+#include "model_outputs.h"
+
+typedef struct Rule
+{
+	int			rule;			/* EnsThresholdRule */
+	double		x;				/* recall or precision, or n */
+	char	   *text;
+} Rule;
+
+static void
+BadRule(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("rule must be 'prior', 'max_f1', 'recall >= x', 'precision >= x' or 'top_k n'"),
+			 errhint("x is a share in (0, 1], n a positive whole number of rows.")));
+}
+
+/* the number after a prefix ("recall", then ">="), or NaN */
+static double
+After(const char *s, const char *word, bool ge)
+{
+	size_t		len = strlen(word);
+	char	   *end;
+	double		v;
+
+	if (strncmp(s, word, len) != 0)
+		return NAN;
+	s += len;
+	while (*s == ' ')
+		s++;
+	if (ge)
+	{
+		if (strncmp(s, ">=", 2) != 0)
+			return NAN;
+		s += 2;
+	}
+	v = strtod(s, &end);
+	if (end == s)
+		return NAN;
+	while (*end == ' ')
+		end++;
+	return *end == '\0' ? v : NAN;
+}
+
+static Rule
+ParseRule(const char *s)
+{
+	Rule		r;
+
+	r.text = pstrdup(s);
+	r.x = 0;
+	while (*s == ' ')
+		s++;
+	if (strcmp(s, "prior") == 0)
+		r.rule = ENS_RULE_PRIOR;
+	else if (strcmp(s, "max_f1") == 0)
+		r.rule = ENS_RULE_MAX_F1;
+	else if (!isnan(r.x = After(s, "recall", true)))
+		r.rule = ENS_RULE_RECALL;
+	else if (!isnan(r.x = After(s, "precision", true)))
+		r.rule = ENS_RULE_PRECISION;
+	else if (!isnan(r.x = After(s, "top_k", false)))
+		r.rule = ENS_RULE_TOP_K;
+	else
+		BadRule();
+	if ((r.rule == ENS_RULE_RECALL || r.rule == ENS_RULE_PRECISION) && !(r.x > 0 && r.x <= 1))
+		BadRule();
+	if (r.rule == ENS_RULE_TOP_K && !(r.x >= 1 && r.x == floor(r.x) && r.x <= ENS_MAX_ROWS))
+		BadRule();
+	return r;
+}
+
+typedef struct ThrArgs
+{
+	Oid			relid;
+	text	   *cls;
+	Rule		rule;
+	ReturnSetInfo *rsinfo;
+	instr_time	start;
+} ThrArgs;
+
+/* the training share of class k (rule 'prior') */
+static double
+Prior(const EnsRegModel *rm, uint32_t k)
+{
+	const EnsModel *m = rm->m;
+	uint64_t	total = 0;
+	uint32_t	j;
+
+	if (!m->ext || !m->ext->class_count)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" does not record its training rows per class", rm->name),
+				 errhint("Retrain it, or add the counts with edupredict.model_profile('%s', training relation).",
+						 rm->name)));
+	for (j = 0; j < m->n_classes; j++)
+		total += m->ext->class_count[j];
+	return (double) m->ext->class_count[k] / total;
+}
+
+static void
+Choose(EnsRegModel *rm, void *arg)
+{
+	ThrArgs    *ta = (ThrArgs *) arg;
+	const EnsModel *m = rm->m;
+	uint32_t	k = ens_class_arg(m, ta->cls, rm->name, "choose_threshold()"),
+				K = m->n_classes,
+				i,
+				np;
+	EnsHeldout	h;
+	EnsAlloc	al;
+	EnsModel	mt = *m;
+	EnsExtras  *x;
+	double	   *out,
+			   *s,
+			   *thr,
+				t;
+	uint8_t    *y;
+	uint64_t   *flagged,
+			   *tp,
+				pos = 0,
+				nf = 0,
+				ntp = 0;
+	int64_t		j;
+	StringInfoData params;
+	instr_time	end;
+	Datum		v[9];
+	bool		nl[9] = {false};
+
+	ens_heldout_read(rm->name, rm->slot, m, ta->relid, ENS_HELDOUT_TARGET, &h);
+	if (h.n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has no row with a target value to choose a threshold on")));
+	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
+	out = ens_heldout_predict(m, &h, false);
+	s = palloc_extended(sizeof(double) * h.n, MCXT_ALLOC_HUGE);
+	y = palloc_extended(h.n, MCXT_ALLOC_HUGE);
+	thr = palloc_extended(sizeof(double) * h.n, MCXT_ALLOC_HUGE);
+	flagged = palloc_extended(sizeof(uint64_t) * h.n, MCXT_ALLOC_HUGE);
+	tp = palloc_extended(sizeof(uint64_t) * h.n, MCXT_ALLOC_HUGE);
+	for (i = 0; i < h.n; i++)
+	{
+		s[i] = out[(size_t) i * K + k];
+		y[i] = h.act[i] == k;
+		pos += y[i];
+	}
+	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), "choose_threshold()", NULL);
+	if (ta->rule.rule == ENS_RULE_PRIOR)
+		t = Prior(rm, k);
+	else
+	{
+		j = ens_threshold_rule(ta->rule.rule, ta->rule.x, thr, flagged, tp, np, pos);
+		if (j < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("no threshold meets rule \"%s\" on these rows", ta->rule.text),
+					 errhint("Relax the rule, or check the class has rows in the relation.")));
+		t = thr[j];
+	}
+	/* what the threshold flags on these rows */
+	for (i = 0; i < np && thr[i] >= t; i++)
+	{
+		nf = flagged[i];
+		ntp = tp[i];
+	}
+
+	x = ens_ext_new(&al);
+	if (m->ext)
+		*x = *m->ext;
+	x->owned = true;
+	x->n_mem = 0;
+	x->keep = NULL;
+	x->has_threshold = true;
+	x->thr_class = k;
+	x->threshold = t;
+	mt.ext = x;
+	initStringInfo(&params);
+	appendStringInfoString(&params, "{\"threshold\": {\"class\": ");
+	escape_json(&params, text_to_cstring(ens_class_text(m, k)));
+	appendStringInfoString(&params, ", \"rule\": ");
+	escape_json(&params, ta->rule.text);
+	appendStringInfo(&params, ", \"value\": %s}}", float8out_internal(t));
+	INSTR_TIME_SET_CURRENT(end);
+	INSTR_TIME_SUBTRACT(end, ta->start);
+
+	v[0] = Int32GetDatum(ens_write_version(rm, &mt, params.data, "{}", INSTR_TIME_GET_DOUBLE(end)));
+	v[1] = PointerGetDatum(ens_class_text(m, k));
+	v[2] = CStringGetTextDatum(ta->rule.text);
+	v[3] = Float8GetDatum(t);
+	v[4] = Int64GetDatum((int64) nf);
+	v[5] = Int64GetDatum((int64) h.n);
+	v[6] = Float8GetDatum(nf ? (double) ntp / nf : NAN);
+	v[7] = Float8GetDatum(pos ? (double) ntp / pos : NAN);
+	v[8] = Float8GetDatum(nf + pos ? 2.0 * ntp / (nf + pos) : NAN);
+	nl[6] = nf == 0;
+	nl[7] = pos == 0;
+	tuplestore_putvalues(ta->rsinfo->setResult, ta->rsinfo->setDesc, v, nl);
+}
+
+/* choose_threshold(model_name, relation, class, rule, version) */
+PG_FUNCTION_INFO_V1(model_choose_threshold);
+Datum
+model_choose_threshold(PG_FUNCTION_ARGS)
+{
+	ThrArgs		ta;
+	EnsRegModel rm;
+
+	INSTR_TIME_SET_CURRENT(ta.start);
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("model_name and relation must not be NULL")));
+	ta.relid = PG_GETARG_OID(1);
+	ta.cls = PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2);
+	ta.rule = ParseRule(PG_ARGISNULL(3) ? "max_f1" : text_to_cstring(PG_GETARG_TEXT_PP(3)));
+	ta.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ens_regmodel_get(&rm, PG_GETARG_TEXT_PP(0), ens_call_version_arg(fcinfo, 4));
+	ens_regmodel_run(&rm, Choose, &ta);
+	return (Datum) 0;
+}
+
+/*
+ * The label of a row under a threshold: the given one (for the version's
+ * threshold class, else the second of two classes), or the version's own,
+ * or none (the most probable class).
+ */
+static Datum
+ThresholdLabel(FunctionCallInfo fcinfo, int a_thr, int a_version)
+{
+	RegCall    *rc = ens_call_get(fcinfo);
+	EnsModel   *m = ens_call_registry_model(fcinfo, rc, PG_GETARG_TEXT_PP(0),
+											ens_call_version_arg(fcinfo, a_version));
+	uint32_t	k;
+
+	if (m->task != ENS_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a regression model: thresholds are for classes", rc->name)));
+	ens_call_row_input(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
+	ens_bin_row(m, rc->x, rc->xb);
+	ens_predict_binned(m, rc->xb, rc->out);
+	if (a_thr >= 0 && !PG_ARGISNULL(a_thr))
+	{
+		double		t = PG_GETARG_FLOAT8(a_thr);
+		uint32_t	c = 1;
+
+		if (m->ext && m->ext->has_threshold)
+			c = m->ext->thr_class;
+		else if (m->n_classes > 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("model \"%s\" has %u classes and no chosen threshold class", rc->name,
+							m->n_classes),
+					 errhint("edupredict.choose_threshold() writes a version with one; its threshold can then be overridden here.")));
+
+		if (!(t >= 0 && t <= 1))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("threshold must be between 0 and 1")));
+		k = ens_threshold_label(rc->out, m->n_classes, c, t);
+	}
+	else
+		k = ens_predicted_class(m, rc->out);
+	PG_RETURN_TEXT_P(ens_class_text(m, k));
+}
+
+/*
+ * predict(model_name, row, threshold, version) and predict_label(model_name,
+ * row, threshold, version): the same function
+ */
+PG_FUNCTION_INFO_V1(model_predict_label);
+Datum
+model_predict_label(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	return ThresholdLabel(fcinfo, 2, 3);
+}

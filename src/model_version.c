@@ -1,0 +1,110 @@
+/*
+ * model_version.c - writing a changed model (the same trees with a new
+ * calibrator, threshold or training profile) as the next version of its
+ * registry name, for calibrate(), choose_threshold() and model_profile().
+ *
+ * The new row copies the source row's task, target, features, classes and
+ * row count, and its params and metrics with the given members added
+ * (jsonb ||; params also get from_version, the source version).  The source version is never changed: deploy the new one to
+ * make predict() use it.
+ *
+ * The version is reserved first (ens_registry_reserve: the owner's rights
+ * and the per-name lock), as for every train_* call.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "model_outputs.h"
+#include "model_registry_sql.h"
+
+/* the source row's target, params || add, metrics || add, n_rows */
+static void
+SourceRow(const EnsRegModel *rm, const char *params_add, const char *metrics_add,
+		  EnsRegistryRow *rr)
+{
+	Oid			at[3] = {INT8OID, TEXTOID, TEXTOID};
+	Datum		av[3];
+	bool		isnull;
+	HeapTuple	tup;
+	TupleDesc	td;
+
+	av[0] = Int64GetDatum(rm->slot->id);
+	av[1] = CStringGetTextDatum(params_add);
+	av[2] = CStringGetTextDatum(metrics_add);
+	if (SPI_execute_with_args("SELECT m.target, "
+							  "(m.params OPERATOR(pg_catalog.||) $2::pg_catalog.jsonb OPERATOR(pg_catalog.||) "
+							  "pg_catalog.jsonb_build_object('from_version', m.version))::pg_catalog.text, "
+							  "(m.metrics OPERATOR(pg_catalog.||) $3::pg_catalog.jsonb)::pg_catalog.text, "
+							  "m.n_rows FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",
+							  3, at, av, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" does not exist any more", rm->name)));
+	tup = SPI_tuptable->vals[0];
+	td = SPI_tuptable->tupdesc;
+	rr->target = TextDatumGetCString(SPI_getbinval(tup, td, 1, &isnull));
+	rr->params = TextDatumGetCString(SPI_getbinval(tup, td, 2, &isnull));
+	rr->metrics = TextDatumGetCString(SPI_getbinval(tup, td, 3, &isnull));
+	rr->n_rows = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
+}
+
+static bytea *
+Serialize(const EnsModel *m, MemoryContext cxt)
+{
+	EnsAlloc	al;
+	uint8_t    *bytes;
+	size_t		len;
+	bytea	   *b;
+
+	ens_pg_plain_alloc_init(&al, cxt);
+	ens_pg_check(ens_serialize(m, &al, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
+	if (len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the model has %zu bytes, more than a bytea can hold", len)));
+	b = (bytea *) bytes;
+	SET_VARSIZE(b, len + VARHDRSZ);
+	return b;
+}
+
+/*
+ * Write m as a new version of rm's name; params_add and metrics_add are
+ * jsonb objects added to the source row's.  Returns the new version.
+ */
+int32
+ens_write_version(const EnsRegModel *rm, const EnsModel *m, const char *params_add,
+				  const char *metrics_add, double secs)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	EnsRegistryRow rr;
+	int32		version = 0;
+	Datum		row;
+	bool		isnull;
+
+	memset(&rr, 0, sizeof(rr));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	MemoryContextSwitchTo(cxt);
+	version = ens_registry_reserve(rm->name);
+	SourceRow(rm, params_add, metrics_add, &rr);
+	rr.model_name = rm->name;
+	rr.algorithm = m->algorithm == ENS_BOOST ? "boosting" : "forest";
+	rr.task = m->task;
+	rr.p = m->n_features;
+	rr.features = m->features;
+	rr.K = m->task == ENS_CLASSIFICATION ? m->n_classes : 0;
+	rr.class_s = m->classes;
+	rr.class_l = m->class_len;
+	rr.secs = secs;
+	rr.model = Serialize(m, cxt);
+	row = ens_registry_insert(&rr, ENS_REGISTRY_CURRENT, version);
+	version = DatumGetInt32(GetAttributeByName((HeapTupleHeader) DatumGetPointer(row), "version",
+											   &isnull));
+	SPI_finish();
+	MemoryContextSwitchTo(cxt);
+	return version;
+}
