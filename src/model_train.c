@@ -445,19 +445,6 @@ HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const EnsModel *m, const Ens
 
 /* ---------- the registry row ---------- */
 
-typedef struct RegistryRow
-{
-	const char *model_name;
-	const char *algorithm;
-	int			task;
-	const char *target;
-	const EnsTrainSet *ts;
-	const char *params;
-	const char *metrics;
-	double		secs;
-	bytea	   *model;
-} RegistryRow;
-
 static Datum
 MakeTextArray(const char **s, const uint32_t *len, int n)
 {
@@ -474,16 +461,15 @@ MakeTextArray(const char **s, const uint32_t *len, int n)
  * edupredict.models in a 0.1.0 schema, edupredict.model_list (no bytes)
  * in the current one, where the version was reserved before training.
  */
-static Datum
-InsertRegistryRow(const RegistryRow *rr, EnsRegistryMode mode, int32 version)
+Datum
+ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 version)
 {
 	Oid			argtypes[11] = {TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
 	JSONBOID, JSONBOID, INT8OID, FLOAT8OID, BYTEAOID, TEXTOID};
 	Datum		values[11];
 	bool		nulls[11] = {false};
-	const EnsTrainSet *ts = rr->ts;
-	const char **fnames = palloc(sizeof(char *) * ts->p);
-	uint32_t   *flens = palloc(sizeof(uint32_t) * ts->p);
+	const char **fnames = palloc(sizeof(char *) * rr->p);
+	uint32_t   *flens = palloc(sizeof(uint32_t) * rr->p);
 	SPIPlanPtr	plan;
 	ParamListInfo pl;
 	int			ret,
@@ -494,22 +480,22 @@ InsertRegistryRow(const RegistryRow *rr, EnsRegistryMode mode, int32 version)
 	Oid			idtype[1] = {INT8OID};
 	Datum		idval[1];
 
-	for (i = 0; i < (int) ts->p; i++)
+	for (i = 0; i < (int) rr->p; i++)
 	{
-		fnames[i] = ts->F[i].name;
-		flens[i] = ts->F[i].name_len;
+		fnames[i] = rr->features[i].name;
+		flens[i] = rr->features[i].name_len;
 	}
 	values[0] = CStringGetTextDatum(rr->model_name);
 	values[1] = CStringGetTextDatum(rr->task == ENS_CLASSIFICATION ? "classification" : "regression");
 	values[2] = CStringGetTextDatum(rr->target);
-	values[3] = MakeTextArray(fnames, flens, ts->p);
+	values[3] = MakeTextArray(fnames, flens, rr->p);
 	if (rr->task == ENS_CLASSIFICATION)
-		values[4] = MakeTextArray(ts->class_s, ts->class_l, ts->K);
+		values[4] = MakeTextArray(rr->class_s, rr->class_l, rr->K);
 	else
 		nulls[4] = true;
 	values[5] = DirectFunctionCall1(jsonb_in, CStringGetDatum(rr->params));
 	values[6] = DirectFunctionCall1(jsonb_in, CStringGetDatum(rr->metrics));
-	values[7] = Int64GetDatum((int64) ts->n);
+	values[7] = Int64GetDatum(rr->n_rows);
 	values[8] = Float8GetDatum(rr->secs);
 	values[9] = PointerGetDatum(rr->model);
 	values[10] = CStringGetTextDatum(rr->algorithm);
@@ -574,8 +560,8 @@ InsertRegistryRow(const RegistryRow *rr, EnsRegistryMode mode, int32 version)
 }
 
 /* Reserve the next version: rights, the per-name lock, 40001 under RR. */
-static int32
-ReserveVersion(const char *model_name)
+int32
+ens_registry_reserve(const char *model_name)
 {
 	Oid			at[1] = {TEXTOID};
 	Datum		av[1];
@@ -650,7 +636,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 				mj;
 	bool		first = true;
 	size_t		peak_engine = 0;
-	RegistryRow rr;
+	EnsRegistryRow rr;
 	int32		version = 0;
 	Datum		result;
 	int			task_req;
@@ -665,7 +651,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (mode == ENS_REGISTRY_CURRENT)
-		version = ReserveVersion(a.model_name);
+		version = ens_registry_reserve(a.model_name);
 
 	ens_relation_open(&rel, a.relid);
 	ResolveColumns(&rel, &a, &cols);
@@ -713,11 +699,16 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	rr.algorithm = l->algorithm;
 	rr.task = ts.task;
 	rr.target = cols.target->name;
-	rr.ts = &ts;
+	rr.p = ts.p;
+	rr.features = ts.F;
+	rr.K = ts.K;
+	rr.class_s = ts.class_s;
+	rr.class_l = ts.class_l;
+	rr.n_rows = (int64) ts.n;
 	rr.params = pj.data;
 	rr.metrics = mj.data;
 	MemoryContextSwitchTo(oldcxt);
-	result = InsertRegistryRow(&rr, mode, version);
+	result = ens_registry_insert(&rr, mode, version);
 	MemoryContextDelete(train_cxt);
 	SPI_finish();
 	PG_RETURN_DATUM(result);

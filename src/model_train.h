@@ -138,6 +138,30 @@ typedef enum EnsRegistryMode
 	ENS_REGISTRY_CURRENT		/* owners and reserved versions: returns model_list */
 } EnsRegistryMode;
 
+/* A new registry row (the model as a bytea, consumed by the insert). */
+typedef struct EnsRegistryRow
+{
+	const char *model_name;
+	const char *algorithm;
+	int			task;
+	const char *target;
+	uint32_t	p;
+	const EnsFeature *features;
+	uint32_t	K;
+	const char **class_s;
+	const uint32_t *class_l;
+	int64		n_rows;
+	const char *params;			/* jsonb text */
+	const char *metrics;		/* jsonb text */
+	double		secs;
+	bytea	   *model;
+} EnsRegistryRow;
+
+/* SPI connected: the version to write (checks rights, locks the name) */
+extern int32 ens_registry_reserve(const char *model_name);
+/* SPI connected: insert the row; returns it (models or model_list row) */
+extern Datum ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 version);
+
 extern Datum ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l,
 						   const EnsTrainArg *args, int nargs, EnsRegistryMode mode);
 
