@@ -32,6 +32,7 @@ OBJS = \
 	src/model_predict.o \
 	src/model_evaluate.o \
 	src/model_agg.o \
+	src/model_runs.o \
 	src/boost_learner.o \
 	src/boost_params.o \
 	src/boost_train.o \

@@ -416,8 +416,8 @@ typedef struct AggParams
 } AggParams;
 
 /* a jsonb scalar as a learner value */
-static EnsValue
-JsonValue(JsonbValue *v)
+EnsValue
+ens_json_value(JsonbValue *v)
 {
 	EnsValue	ev = {ENS_V_OTHER, 0, NULL};
 
@@ -503,7 +503,7 @@ ParseParams(const char *json, int p, const EnsLearner *l, AggParams *ap)
 			continue;
 		key = pnstrdup(v.val.string.val, v.val.string.len);
 		tok = JsonbIteratorNext(&it, &v, true);
-		ev = JsonValue(&v);
+		ev = ens_json_value(&v);
 		if (strcmp(key, "seed") == 0)
 		{
 			if (ev.type == ENS_V_NULL)
