@@ -18,6 +18,7 @@ ensure_packages "${CORE_PACKAGES[@]}" "${BENCH_PACKAGES[@]}" python3-xgboost
 : >"$log"
 echo "meta all commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src sql 2>/dev/null || echo -modified)" >>"$log"
 echo "meta all load_before=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$log"
+echo "uptime_before $(uptime)" >>"$log"
 # the install lock (as scripts/test.sh) until the cluster has loaded this build
 exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
 flock 9
@@ -32,6 +33,7 @@ for m in rf xgb; do
   done
 done
 echo "meta all load_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$log"
+echo "uptime_after $(uptime)" >>"$log"
 fi  # TUNE_BENCH_REPORT_ONLY=1: only rebuild the report from the log of the last run
 
 # ---- report ----
@@ -92,6 +94,8 @@ md=$dir/tune.md
   for cfg in rf-random rf-halving xgb-random xgb-halving; do
     echo "- scikit-learn $cfg: \`$(best sklearn $cfg)\`"
   done
+  echo
+  echo "\`uptime\` before: \`$(sed -n 's/^uptime_before //p' "$log")\`; after: \`$(sed -n 's/^uptime_after //p' "$log")\`."
   echo
   echo "Raw key=value lines of this run: \`$log\`."
 } >"$md"
