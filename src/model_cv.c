@@ -35,6 +35,25 @@ ens_learner_by_name(const char *name)
 	return NULL;
 }
 
+typedef struct LearnerKeys
+{
+	const EnsLearner *l;
+	void	   *params;
+	int		   *task;
+	const char *context;
+} LearnerKeys;
+
+static void
+LearnerKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
+{
+	LearnerKeys *lk = (LearnerKeys *) arg;
+
+	if (strcmp(key, "task") == 0)
+		*lk->task = ens_params_task(v);
+	else
+		ens_learner_set(lk->l, lk->params, key, v, lk->context);
+}
+
 /*
  * A jsonb object of learner parameters through the learner's one validator;
  * "task" ('auto', 'classification', 'regression') sets *task.
@@ -42,39 +61,9 @@ ens_learner_by_name(const char *name)
 void
 ens_learner_jsonb(const EnsLearner *l, void *params, Jsonb *jb, int *task, const char *context)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
+	LearnerKeys lk = {l, params, task, psprintf("%s.", context)};
 
-	if (!JB_ROOT_IS_OBJECT(jb))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a JSON object", context)));
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		char	   *key;
-		EnsValue	ev;
-
-		if (tok != WJB_KEY)
-			continue;
-		key = pnstrdup(v.val.string.val, v.val.string.len);
-		(void) JsonbIteratorNext(&it, &v, true);
-		ev = ens_json_value(&v);
-		if (strcmp(key, "task") == 0)
-		{
-			const char *t = ev.type == ENS_V_STRING ? ev.str : ev.type == ENS_V_NULL ? "auto" : "";
-
-			*task = strcmp(t, "classification") == 0 ? ENS_CLASSIFICATION :
-				strcmp(t, "regression") == 0 ? ENS_REGRESSION : 0;
-			if (*task == 0 && strcmp(t, "auto") != 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s.task must be \"auto\", \"classification\" or \"regression\"", context)));
-			continue;
-		}
-		ens_learner_set(l, params, key, &ev, psprintf("%s.", context));
-	}
+	ens_jsonb_each(jb, context, LearnerKey, &lk);
 }
 
 /* A budget for one training: what the training set and the folds left of the cap. */

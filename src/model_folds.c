@@ -32,15 +32,6 @@
 
 #include "model_tune.h"
 
-static void
-BadFolds(const char *msg, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s", msg),
-			 hint ? errhint("%s", hint) : 0));
-}
-
 static char *
 TextArg(FunctionCallInfo fcinfo, int argno)
 {
@@ -58,29 +49,31 @@ ens_fold_spec_args(EnsFoldSpec *spec, FunctionCallInfo fcinfo, int argno)
 	memset(spec, 0, sizeof(*spec));
 	spec->k = PG_ARGISNULL(argno) ? 5 : PG_GETARG_INT32(argno);
 	if (spec->k < 2 || spec->k > ENS_MAX_FOLDS)
-		BadFolds(psprintf("folds must be between 2 and %d", ENS_MAX_FOLDS), NULL);
+		ENS_BAD_ARG(errmsg("folds must be between 2 and %d", ENS_MAX_FOLDS));
 	spec->split = -1;
 	for (i = 0; i < (int) lengthof(splits); i++)
 		if (split == NULL ? i == 0 : strcmp(split, splits[i]) == 0)
 			spec->split = i;
 	if (spec->split < 0)
-		BadFolds("split must be 'stratified', 'random', 'group' or 'time'", NULL);
+		ENS_BAD_ARG(errmsg("split must be 'stratified', 'random', 'group' or 'time'"));
 	spec->group_by = TextArg(fcinfo, argno + 2);
 	spec->order_by = TextArg(fcinfo, argno + 3);
 	spec->gap = PG_ARGISNULL(argno + 4) ? 0 : PG_GETARG_INT32(argno + 4);
 	spec->seed = PG_ARGISNULL(argno + 5) ? 42 : PG_GETARG_INT64(argno + 5);
 	if (spec->split == ENS_SPLIT_GROUP && spec->group_by == NULL)
-		BadFolds("split => 'group' needs group_by", "Name the column whose values must stay together, e.g. a school.");
+		ENS_BAD_ARG(errmsg("split => 'group' needs group_by"),
+					errhint("Name the column whose values must stay together, e.g. a school."));
 	if (spec->split != ENS_SPLIT_GROUP && spec->group_by != NULL)
-		BadFolds("group_by is used only with split => 'group'", NULL);
+		ENS_BAD_ARG(errmsg("group_by is used only with split => 'group'"));
 	if (spec->split == ENS_SPLIT_TIME && spec->order_by == NULL)
-		BadFolds("split => 'time' needs order_by", "Name a date, year or school_term column.");
+		ENS_BAD_ARG(errmsg("split => 'time' needs order_by"),
+					errhint("Name a date, year or school_term column."));
 	if (spec->split != ENS_SPLIT_TIME && spec->order_by != NULL)
-		BadFolds("order_by is used only with split => 'time'", NULL);
+		ENS_BAD_ARG(errmsg("order_by is used only with split => 'time'"));
 	if (spec->gap < 0 || spec->gap > 1000000)
-		BadFolds("gap must be between 0 and 1000000", NULL);
+		ENS_BAD_ARG(errmsg("gap must be between 0 and 1000000"));
 	if (spec->gap > 0 && spec->split != ENS_SPLIT_TIME)
-		BadFolds("gap is used only with split => 'time'", NULL);
+		ENS_BAD_ARG(errmsg("gap is used only with split => 'time'"));
 }
 
 /* The column a split reads beside the features, if any. */

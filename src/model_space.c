@@ -53,14 +53,8 @@ struct EnsSpace
 	SpaceParam	param[MAX_PARAMS];
 };
 
-static void
-BadSpace(const char *name, const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("space.%s %s", name, what),
-			 errhint("Give a list [1, 5, 25], a range [3, 12] or {\"range\": [0.5, 1.0]}, or a log-range {\"log\": [0.01, 0.3]}.")));
-}
+/* every error about the form of a parameter of space carries this hint */
+#define SPACE_HINT errhint("Give a list [1, 5, 25], a range [3, 12] or {\"range\": [0.5, 1.0]}, or a log-range {\"log\": [0.01, 0.3]}.")
 
 /* A number written without a fraction or exponent part counts as an integer. */
 static bool
@@ -82,10 +76,10 @@ ArrayElements(const JsonbValue *arr, int *n, const char *name)
 	int			i = 0;
 
 	if (arr->type != jbvBinary)
-		BadSpace(name, "must be a list, a range or a log-range");
+		ENS_BAD_ARG(errmsg("space.%s must be a list, a range or a log-range", name), SPACE_HINT);
 	jb = JsonbValueToJsonb((JsonbValue *) arr);
 	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb))
-		BadSpace(name, "must be a list, a range or a log-range");
+		ENS_BAD_ARG(errmsg("space.%s must be a list, a range or a log-range", name), SPACE_HINT);
 	*n = JB_ROOT_COUNT(jb);
 	if (*n > MAX_LIST)
 		ereport(ERROR,
@@ -97,7 +91,7 @@ ArrayElements(const JsonbValue *arr, int *n, const char *name)
 		if (tok == WJB_ELEM)
 		{
 			if (e.type == jbvBinary)
-				BadSpace(name, "must hold numbers, strings or nulls, not nested lists");
+				ENS_BAD_ARG(errmsg("space.%s must hold numbers, strings or nulls, not nested lists", name), SPACE_HINT);
 			out[i++] = e;
 		}
 	return out;
@@ -118,20 +112,23 @@ ParseRange(SpaceParam *sp, const JsonbValue *arr, int kind, const EnsLearner *l,
 	EnsValue	v = {ENS_V_NUMBER, 0, NULL};
 
 	if (n != 2 || e[0].type != jbvNumeric || e[1].type != jbvNumeric)
-		BadSpace(sp->name, kind == SP_LOG ? "must be {\"log\": [low, high]} with two numbers" :
-				 "must be {\"range\": [low, high]} with two numbers");
+	{
+		if (kind == SP_LOG)
+			ENS_BAD_ARG(errmsg("space.%s must be {\"log\": [low, high]} with two numbers", sp->name), SPACE_HINT);
+		ENS_BAD_ARG(errmsg("space.%s must be {\"range\": [low, high]} with two numbers", sp->name), SPACE_HINT);
+	}
 	sp->kind = kind;
 	sp->integer = IntegralNumber(&e[0]) && IntegralNumber(&e[1]);
 	sp->lo = ens_json_value(&e[0]).num;
 	sp->hi = ens_json_value(&e[1]).num;
 	if (!isfinite(sp->lo) || !isfinite(sp->hi) || fabs(sp->lo) > 1e15 || fabs(sp->hi) > 1e15)
-		BadSpace(sp->name, "must have finite ends");
+		ENS_BAD_ARG(errmsg("space.%s must have finite ends", sp->name), SPACE_HINT);
 	if (sp->lo > sp->hi)
-		BadSpace(sp->name, "is an empty range: its low end is above its high end");
+		ENS_BAD_ARG(errmsg("space.%s is an empty range: its low end is above its high end", sp->name), SPACE_HINT);
 	if (kind == SP_LOG && sp->lo <= 0)
-		BadSpace(sp->name, "is a log-range and needs a low end above 0");
+		ENS_BAD_ARG(errmsg("space.%s is a log-range and needs a low end above 0", sp->name), SPACE_HINT);
 	if (sp->integer && sp->hi - sp->lo >= 2147483647.0)
-		BadSpace(sp->name, "spans more than 2147483647 integers");
+		ENS_BAD_ARG(errmsg("space.%s spans more than 2147483647 integers", sp->name), SPACE_HINT);
 	v.num = sp->lo;
 	CheckValue(l, scratch, sp->name, &v);
 	v.num = sp->hi;
@@ -145,7 +142,7 @@ ParseList(SpaceParam *sp, const JsonbValue *arr, const EnsLearner *l, void *scra
 	int			i;
 
 	if (sp->n == 0)
-		BadSpace(sp->name, "is an empty list");
+		ENS_BAD_ARG(errmsg("space.%s is an empty list", sp->name), SPACE_HINT);
 	sp->kind = SP_LIST;
 	sp->values = palloc(sizeof(EnsValue) * sp->n);
 	for (i = 0; i < sp->n; i++)
@@ -166,7 +163,7 @@ ParseObject(SpaceParam *sp, const JsonbValue *obj, const EnsLearner *l, void *sc
 	char	   *key;
 
 	if (JB_ROOT_COUNT(jb) != 1)
-		BadSpace(sp->name, "must be an object with one key: range, log or values");
+		ENS_BAD_ARG(errmsg("space.%s must be an object with one key: range, log or values", sp->name), SPACE_HINT);
 	it = JsonbIteratorInit(&jb->root);
 	(void) JsonbIteratorNext(&it, &k, true);	/* WJB_BEGIN_OBJECT */
 	(void) JsonbIteratorNext(&it, &k, true);
@@ -179,7 +176,7 @@ ParseObject(SpaceParam *sp, const JsonbValue *obj, const EnsLearner *l, void *sc
 	else if (strcmp(key, "values") == 0)
 		ParseList(sp, &v, l, scratch);
 	else
-		BadSpace(sp->name, "must be an object with one key: range, log or values");
+		ENS_BAD_ARG(errmsg("space.%s must be an object with one key: range, log or values", sp->name), SPACE_HINT);
 }
 
 /* A two-number array is a range; any other array a list. */

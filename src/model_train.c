@@ -81,6 +81,52 @@ ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsVal
 		ens_param_error(context, key, r, why);
 }
 
+/* params.task of a jsonb params object: 'auto' or null (0), 'classification' or 'regression'. */
+int
+ens_params_task(const EnsValue *v)
+{
+	const char *t = v->type == ENS_V_STRING ? v->str : v->type == ENS_V_NULL ? "auto" : "";
+
+	if (strcmp(t, "classification") == 0)
+		return ENS_CLASSIFICATION;
+	if (strcmp(t, "regression") == 0)
+		return ENS_REGRESSION;
+	if (strcmp(t, "auto") != 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("params.task must be \"auto\", \"classification\" or \"regression\"")));
+	return 0;
+}
+
+/*
+ * Call fn for every key of a jsonb object with its value as a learner value
+ * (and as it is, for values that are not scalars).
+ */
+void
+ens_jsonb_each(Jsonb *jb, const char *context, EnsJsonbKeyFn fn, void *arg)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a JSON object", context)));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *key;
+		EnsValue	ev;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(v.val.string.val, v.val.string.len);
+		(void) JsonbIteratorNext(&it, &v, true);
+		ev = ens_json_value(&v);
+		fn(key, &ev, &v, arg);
+	}
+}
+
 /* One SQL argument as a learner value. */
 static EnsValue
 ArgValue(FunctionCallInfo fcinfo, const EnsTrainArg *a)

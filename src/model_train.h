@@ -19,6 +19,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
 
 #include "ensemble.h"
 #include "ensemble_params.h"
@@ -128,6 +129,13 @@ extern const EnsLearner ens_boost_learner;
 
 extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
 							const char *why) pg_attribute_noreturn();
+/* every key of a jsonb object, its value as a learner value (and raw) */
+typedef void (*EnsJsonbKeyFn) (const char *key, const EnsValue *v, JsonbValue *raw,
+							   void *arg);
+extern void ens_jsonb_each(Jsonb *jb, const char *context, EnsJsonbKeyFn fn, void *arg);
+
+/* params.task of a jsonb params object (EnsTask, 0: auto) */
+extern int	ens_params_task(const EnsValue *v);
 /* one learner parameter from a SQL argument or a jsonb params key */
 extern void ens_learner_set(const EnsLearner *l, void *params, const char *key,
 							const EnsValue *v, const char *context);
@@ -169,8 +177,7 @@ extern void ens_score_rows(const EnsTrainSet *ts, const EnsModel *m, const uint3
 						   uint32_t n, const EnsAlloc *al, double *values);
 
 /* a jsonb scalar as a learner value (model_agg.c) */
-struct JsonbValue;
-extern EnsValue ens_json_value(struct JsonbValue *v);
+extern EnsValue ens_json_value(JsonbValue *v);
 
 /* Which SQL argument feeds which parameter of a train_* function. */
 typedef struct EnsTrainArg

@@ -111,17 +111,9 @@ typedef struct Tune
 	bool		deployed;
 } Tune;
 
-static void
-BadTune(const char *msg, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s", msg),
-			 hint ? errhint("%s", hint) : 0));
-}
-
+/* The index of a keyword argument among words (NULL: the first), -1 if none. */
 static int
-Keyword(FunctionCallInfo fcinfo, int argno, const char *const *words, int n, const char *msg)
+Keyword(FunctionCallInfo fcinfo, int argno, const char *const *words, int n)
 {
 	char	   *s = PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	int			i;
@@ -129,8 +121,7 @@ Keyword(FunctionCallInfo fcinfo, int argno, const char *const *words, int n, con
 	for (i = 0; i < n; i++)
 		if (s == NULL ? i == 0 : strcmp(s, words[i]) == 0)
 			return i;
-	BadTune(msg, NULL);
-	return 0;
+	return -1;
 }
 
 /* A metric name of either task; the task is checked once the rows are read. */
@@ -155,6 +146,15 @@ CheckMetricName(const char *metric)
 			 errhint("Classification: accuracy, precision_macro, recall_macro, f1_macro, log_loss, roc_auc; regression: rmse, mae, r2.")));
 }
 
+/* params holds what every trial shares, space what they vary: never both. */
+static void
+NotInSpace(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
+{
+	if (ens_space_has((const EnsSpace *) arg, key))
+		ENS_BAD_ARG(errmsg("parameter \"%s\" is both in params and in space", key),
+					errhint("params holds what every trial shares; space what the search varies."));
+}
+
 static void
 ReadArgs(FunctionCallInfo fcinfo, Tune *t)
 {
@@ -168,19 +168,21 @@ ReadArgs(FunctionCallInfo fcinfo, Tune *t)
 				 errmsg("model_name, algorithm, relation, target and space must not be NULL")));
 	t->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (t->model_name[0] == '\0' || strlen(t->model_name) > 200)
-		BadTune("model_name must be 1 to 200 bytes long", NULL);
+		ENS_BAD_ARG(errmsg("model_name must be 1 to 200 bytes long"));
 	t->l = ens_learner_by_name(text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	t->space_jb = PG_GETARG_JSONB_P(4);
 	t->trials = PG_ARGISNULL(5) ? 30 : PG_GETARG_INT32(5);
 	if (t->trials < 1 || t->trials > MAX_TRIALS)
-		BadTune(psprintf("trials must be between 1 and %d", MAX_TRIALS), NULL);
-	t->method = Keyword(fcinfo, 6, methods, lengthof(methods),
-						"method must be 'random', 'grid' or 'halving'");
+		ENS_BAD_ARG(errmsg("trials must be between 1 and %d", MAX_TRIALS));
+	t->method = Keyword(fcinfo, 6, methods, lengthof(methods));
+	if (t->method < 0)
+		ENS_BAD_ARG(errmsg("method must be 'random', 'grid' or 'halving'"));
 	t->metric = PG_ARGISNULL(7) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(7));
 	if (t->metric)
 		CheckMetricName(t->metric);
-	t->deploy = Keyword(fcinfo, 16, deploys, lengthof(deploys),
-						"deploy must be 'no', 'if_better' or 'yes'");
+	t->deploy = Keyword(fcinfo, 16, deploys, lengthof(deploys));
+	if (t->deploy < 0)
+		ENS_BAD_ARG(errmsg("deploy must be 'no', 'if_better' or 'yes'"));
 	t->space = ens_space_parse(t->space_jb, t->l);
 	t->fixed = palloc0(t->l->params_size);
 	t->l->defaults(t->fixed);
@@ -188,17 +190,9 @@ ReadArgs(FunctionCallInfo fcinfo, Tune *t)
 	if (!PG_ARGISNULL(9))
 	{
 		Jsonb	   *pj = PG_GETARG_JSONB_P(9);
-		JsonbIterator *it = JsonbIteratorInit(&pj->root);
-		JsonbValue	v;
-		JsonbIteratorToken tok;
 
 		ens_learner_jsonb(t->l, t->fixed, pj, &task, "params");
-		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			if (tok == WJB_KEY &&
-				ens_space_has(t->space, pnstrdup(v.val.string.val, v.val.string.len)))
-				BadTune(psprintf("parameter \"%s\" is both in params and in space",
-								 pnstrdup(v.val.string.val, v.val.string.len)),
-						"params holds what every trial shares; space what the search varies.");
+		ens_jsonb_each(pj, "params", NotInSpace, t->space);
 		t->fixed_json = DatumGetCString(DirectFunctionCall1(jsonb_out, JsonbPGetDatum(pj)));
 	}
 	ens_fold_spec_args(&t->spec, fcinfo, 10);
@@ -256,12 +250,12 @@ MakeCandidates(Tune *t)
 	if (t->method == METHOD_GRID)
 	{
 		if (grid < 0)
-			BadTune("grid search needs every parameter of space to be a list or an integer range",
-					"Write continuous parameters as lists, or use method => 'random'.");
+			ENS_BAD_ARG(errmsg("grid search needs every parameter of space to be a list or an integer range"),
+						errhint("Write continuous parameters as lists, or use method => 'random'."));
 		if (grid > t->trials)
-			BadTune(psprintf("the grid has " INT64_FORMAT " combinations, more than trials (%d)",
-							 grid, t->trials),
-					psprintf("Raise trials to " INT64_FORMAT ", or use method => 'random'.", grid));
+			ENS_BAD_ARG(errmsg("the grid has " INT64_FORMAT " combinations, more than trials (%d)",
+							   grid, t->trials),
+						errhint("Raise trials to " INT64_FORMAT ", or use method => 'random'.", grid));
 		t->ncand = (int) grid;
 	}
 	else
@@ -301,6 +295,18 @@ MakeCandidates(Tune *t)
 
 /* ---------- the deployed version ---------- */
 
+/* The learner's own keys; what training recorded beside them is skipped. */
+static void
+DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
+{
+	Baseline   *b = (Baseline *) arg;
+	char		why[ENS_WHY_LEN];
+	EnsParamResult r = b->l->set(b->params, key, v, why);
+
+	if (r != ENS_PARAM_OK && r != ENS_PARAM_UNKNOWN)
+		ens_param_error("the deployed version's params.", key, r, why);
+}
+
 /* What the registry holds of the deployed version (SPI connected). */
 static void
 LookupDeployed(Tune *t)
@@ -312,9 +318,6 @@ LookupDeployed(Tune *t)
 	HeapTuple	row;
 	TupleDesc	td;
 	Jsonb	   *pj;
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
 	Baseline   *b = &t->base;
 
 	av[0] = CStringGetTextDatum(t->model_name);
@@ -335,24 +338,7 @@ LookupDeployed(Tune *t)
 	b->features = datumCopy(SPI_getbinval(row, td, 6, &isnull), false, -1);
 	b->params = palloc0(b->l->params_size);
 	b->l->defaults(b->params);
-	/* the learner's own keys; what training recorded beside them is skipped */
-	it = JsonbIteratorInit(&pj->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		char	   *key;
-		EnsValue	ev;
-		char		why[ENS_WHY_LEN];
-		EnsParamResult r;
-
-		if (tok != WJB_KEY)
-			continue;
-		key = pnstrdup(v.val.string.val, v.val.string.len);
-		(void) JsonbIteratorNext(&it, &v, true);
-		ev = ens_json_value(&v);
-		r = b->l->set(b->params, key, &ev, why);
-		if (r != ENS_PARAM_OK && r != ENS_PARAM_UNKNOWN)
-			ens_param_error("the deployed version's params.", key, r, why);
-	}
+	ens_jsonb_each(pj, "the deployed version's params", DeployedKey, b);
 }
 
 /* The deployed version must have learnt the same thing from the same columns. */

@@ -23,6 +23,10 @@
 
 #define ENS_MAX_FOLDS 100
 
+/* 22023, with errmsg()'s format string at the call site (translatable) */
+#define ENS_BAD_ARG(...) \
+	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), __VA_ARGS__))
+
 typedef enum EnsSplit
 {
 	ENS_SPLIT_STRATIFIED,
@@ -85,6 +89,7 @@ typedef struct EnsCvScore
 } EnsCvScore;
 
 extern const EnsLearner *ens_learner_by_name(const char *name);
+
 extern void ens_learner_jsonb(const EnsLearner *l, void *params, Jsonb *jb, int *task,
 							  const char *context);
 extern void ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *ts,
