@@ -33,6 +33,11 @@ OBJS = \
 	src/model_registry_sql.o \
 	src/model_evaluate.o \
 	src/model_agg.o \
+	src/model_runs.o \
+	src/model_folds.o \
+	src/model_cv.o \
+	src/model_space.o \
+	src/model_tune.o \
 	src/boost_learner.o \
 	src/boost_params.o \
 	src/boost_train.o \

@@ -856,6 +856,235 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000;
 COMMENT ON FUNCTION edupredict.model_profile(text, regclass, int) IS
 'writes a new registry version with the same trees and what explain() and drift() need from the training rows (node covers, class counts, feature and output histograms), computed from the rows of a relation: for models trained before 0.2.0';
 
+-- ---------------------------------------------------------------------------
+-- Choosing a model (issue 12, docs/tuning.md): cross_validate(), tune(), the
+-- run log edupredict.runs and the leaderboard.
+--
+-- edupredict.runs has one row per training (train_*), cross-validation and
+-- tuning trial, written by the C functions with the caller's rights in the
+-- caller's transaction.  Rows are owned like registry models: the trigger
+-- sets owner (the current role; only a superuser may restore another),
+-- created_at and checks id, parent and model name; row-level security shows
+-- a role the runs of roles it belongs to and the runs of every model name
+-- whose models it may read (so grant_model() shares a model's runs too).
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE edupredict.runs (
+    id            bigserial PRIMARY KEY,
+    parent_id     bigint REFERENCES edupredict.runs (id) ON DELETE CASCADE,
+    kind          text NOT NULL
+                  CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['train', 'cv', 'tune', 'trial', 'refit'])),
+    model_name    text,
+    model_version integer,
+    algorithm     text NOT NULL,
+    params        jsonb NOT NULL,
+    metrics       jsonb NOT NULL,
+    metric        text,
+    score         double precision,
+    score_sd      double precision,
+    source        text NOT NULL,
+    n_rows        bigint NOT NULL,
+    fingerprint   text NOT NULL,
+    folds         jsonb,
+    duration_s    double precision NOT NULL,
+    peak_bytes    bigint NOT NULL,
+    owner         regrole NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX runs_model ON edupredict.runs (model_name, metric);
+CREATE INDEX runs_parent ON edupredict.runs (parent_id);
+COMMENT ON TABLE edupredict.runs IS
+'run log: one row per training, cross-validation and tuning trial (parameters, metrics per fold and mean, source relation, row count and order-free fingerprint, duration, peak memory, owner, time); visible to members of the owner and to those who may read the model';
+COMMENT ON COLUMN edupredict.runs.kind IS
+'train (train_*), cv (cross_validate, or the deployed version scored by tune), tune (the tuning job), trial (one parameter set of a tune), refit (the tuned model trained on every row)';
+COMMENT ON COLUMN edupredict.runs.fingerprint IS
+'order-independent hash of the rows used (features and target), with n_rows: equal values mean the same rows';
+COMMENT ON COLUMN edupredict.runs.score IS
+'mean over the folds of the metric named in metric (NULL for a training without folds)';
+SELECT pg_catalog.pg_extension_config_dump('edupredict.runs', '');
+SELECT pg_catalog.pg_extension_config_dump('edupredict.runs_id_seq', '');
+
+-- Before the registry had owners any role could add versions of any name;
+-- with edupredict.model_names, only members of the name's owner may.
+CREATE FUNCTION edupredict._run_model_writable(model_name text)
+RETURNS boolean
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.to_regclass('edupredict.model_names') IS NULL THEN
+        RETURN true;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM edupredict.model_names n
+                   WHERE n.name OPERATOR(pg_catalog.=) model_name
+                     AND pg_catalog.pg_has_role(n.owner, 'USAGE'));
+END
+$$;
+COMMENT ON FUNCTION edupredict._run_model_writable(text) IS
+'internal: whether the caller may log runs under a model name (a member of its owner)';
+
+-- Runs the caller's rights: whoever may read a version of the name may read its runs.
+CREATE FUNCTION edupredict._run_model_readable(model_name text)
+RETURNS boolean
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT pg_catalog.has_table_privilege('edupredict.models'::pg_catalog.regclass, 'SELECT') THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM edupredict.models m WHERE m.name OPERATOR(pg_catalog.=) model_name);
+END
+$$;
+COMMENT ON FUNCTION edupredict._run_model_readable(text) IS
+'internal (row-level security): whether the caller may read some version of a model, and so its runs';
+
+CREATE FUNCTION edupredict._runs_guard()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    me pg_catalog.regrole;
+    su boolean;
+    sid bigint;
+BEGIN
+    SELECT r.oid::pg_catalog.regrole, r.rolsuper INTO me, su
+    FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER;
+    -- a superuser may restore rows as they were (pg_dump)
+    IF su AND NEW.owner IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
+    NEW.owner := me;
+    IF su THEN
+        RETURN NEW;
+    END IF;
+    BEGIN
+        sid := pg_catalog.currval('edupredict.runs_id_seq'::pg_catalog.regclass);
+    EXCEPTION WHEN object_not_in_prerequisite_state THEN
+        sid := NULL;
+    END;
+    IF NEW.id IS DISTINCT FROM sid THEN
+        RAISE EXCEPTION 'id of a run is assigned by the run log'
+            USING ERRCODE = '42501', HINT = 'Leave id out of the column list.';
+    END IF;
+    NEW.created_at := pg_catalog.now();
+    IF NEW.parent_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM edupredict.runs p
+        WHERE p.id OPERATOR(pg_catalog.=) NEW.parent_id AND pg_catalog.pg_has_role(p.owner, 'USAGE')) THEN
+        RAISE EXCEPTION 'permission denied to log a run under run %', NEW.parent_id
+            USING ERRCODE = '42501', DETAIL = 'A parent run must belong to a role you are a member of.';
+    END IF;
+    IF NEW.model_name IS NOT NULL AND NOT edupredict._run_model_writable(NEW.model_name) THEN
+        RAISE EXCEPTION 'permission denied to log runs of model "%"', NEW.model_name
+            USING ERRCODE = '42501',
+                  HINT = 'Only members of the role that owns a model name may log runs under it.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION edupredict._runs_guard() IS
+'internal trigger: writes the owner and time of new runs and checks their id, parent run and model name';
+CREATE TRIGGER runs_guard BEFORE INSERT ON edupredict.runs
+FOR EACH ROW EXECUTE FUNCTION edupredict._runs_guard();
+
+ALTER TABLE edupredict.runs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY runs_read ON edupredict.runs FOR SELECT
+USING (pg_catalog.pg_has_role(owner, 'USAGE')
+       OR (model_name IS NOT NULL AND edupredict._run_model_readable(model_name)));
+CREATE POLICY runs_add ON edupredict.runs FOR INSERT
+WITH CHECK (pg_catalog.pg_has_role(owner, 'USAGE'));
+CREATE POLICY runs_remove ON edupredict.runs FOR DELETE
+USING (pg_catalog.pg_has_role(owner, 'USAGE'));
+-- Every role may log its own cross-validations; tune() and train_*() also
+-- need the registry's rights.  No UPDATE: a run is a record.
+GRANT SELECT, INSERT, DELETE ON edupredict.runs TO PUBLIC;
+GRANT USAGE ON SEQUENCE edupredict.runs_id_seq TO PUBLIC;
+
+-- Scored runs of each model name ranked by their metric (lower is better
+-- for log_loss, rmse and mae): tuning trials and the deployed versions
+-- tune() scored on the same folds.  Trials of the early rungs of successive
+-- halving trained on a share of each fold's rows and are not comparable:
+-- they stay in edupredict.runs (metrics.rows_fraction) but not here.
+CREATE VIEW edupredict.leaderboard WITH (security_invoker = true) AS
+SELECT r.model_name, r.metric,
+       pg_catalog.rank() OVER (PARTITION BY r.model_name, r.metric
+                               ORDER BY CASE WHEN r.metric OPERATOR(pg_catalog.=) ANY (ARRAY['log_loss', 'rmse', 'mae'])
+                                             THEN r.score ELSE OPERATOR(pg_catalog.-) r.score END) AS rank,
+       r.score, r.score_sd, r.id AS run_id, r.parent_id, r.kind, r.algorithm, r.model_version,
+       r.params, r.folds, r.source, r.n_rows, r.fingerprint, r.owner, r.created_at
+FROM edupredict.runs r
+WHERE r.kind OPERATOR(pg_catalog.=) ANY (ARRAY['trial', 'cv']) AND r.model_name IS NOT NULL
+  AND r.score IS NOT NULL
+  AND COALESCE(r.metrics OPERATOR(pg_catalog.->>) 'rows_fraction', '1') OPERATOR(pg_catalog.=) '1';
+COMMENT ON VIEW edupredict.leaderboard IS
+'cross-validated runs of each model name (tuning trials on all of each fold''s rows, deployed versions scored by tune) ranked by their metric, as the caller may see them';
+GRANT SELECT ON edupredict.leaderboard TO PUBLIC;
+
+CREATE FUNCTION edupredict.leaderboard(model_name text)
+RETURNS SETOF edupredict.leaderboard
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT l.* FROM edupredict.leaderboard l
+    WHERE l.model_name OPERATOR(pg_catalog.=) $1
+    ORDER BY l.metric, l.rank, l.run_id
+$$;
+COMMENT ON FUNCTION edupredict.leaderboard(text) IS
+'the leaderboard of one model name: its cross-validated runs ranked by metric, best first';
+
+CREATE FUNCTION edupredict.cross_validate(
+    algorithm text,
+    relation regclass,
+    target text,
+    features text[] DEFAULT NULL,
+    params jsonb DEFAULT '{}',
+    folds int DEFAULT 5,
+    split text DEFAULT 'stratified',
+    group_by text DEFAULT NULL,
+    order_by text DEFAULT NULL,
+    gap int DEFAULT 0,
+    seed bigint DEFAULT 42)
+RETURNS TABLE (fold int, metric text, value double precision, sd double precision)
+AS 'MODULE_PATHNAME', 'model_cross_validate'
+LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000 ROWS 50;
+COMMENT ON FUNCTION edupredict.cross_validate(text, regclass, text, text[], jsonb, int, text, text, text, int, bigint) IS
+'writes the run log: k-fold cross-validation of a learner (forest or boosting) on a relation with stratified, random, group-disjoint or expanding-window time folds; one row per fold and metric, then the mean and sd of each metric (fold NULL)';
+
+CREATE FUNCTION edupredict.tune(
+    model_name text,
+    algorithm text,
+    relation regclass,
+    target text,
+    space jsonb,
+    trials int DEFAULT 30,
+    method text DEFAULT 'random',
+    metric text DEFAULT NULL,
+    features text[] DEFAULT NULL,
+    params jsonb DEFAULT '{}',
+    folds int DEFAULT 5,
+    split text DEFAULT 'stratified',
+    group_by text DEFAULT NULL,
+    order_by text DEFAULT NULL,
+    gap int DEFAULT 0,
+    seed bigint DEFAULT 42,
+    deploy text DEFAULT 'no',
+    OUT run_id bigint,
+    OUT version int,
+    OUT cv_metric text,
+    OUT cv_score double precision,
+    OUT cv_sd double precision,
+    OUT best_params jsonb,
+    OUT evaluations int,
+    OUT baseline_version int,
+    OUT baseline_score double precision,
+    OUT deployed boolean)
+RETURNS record
+AS 'MODULE_PATHNAME', 'model_tune'
+LANGUAGE C VOLATILE PARALLEL UNSAFE COST 10000000;
+COMMENT ON FUNCTION edupredict.tune(text, text, regclass, text, jsonb, int, text, text, text[], jsonb, int, text, text, text, int, bigint, text) IS
+'writes the registry and the run log: random, grid or successive-halving search of a learner''s parameters by cross-validation, the best set refitted on every row and registered as a new version with its CV score (deployed with deploy => ''yes'', or ''if_better'' when it beats the deployed version on the same folds)';
+
 -- Balanced spectral clustering (src/spectral*.c, docs/clustering.md).
 -- 0.2.0: on_infeasible says what a partition that cannot be split as asked
 -- gets ('error', 'null' or 'nearest').  The window functions gain it as their

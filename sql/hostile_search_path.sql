@@ -118,7 +118,13 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('score_forecasts', $$SELECT * FROM edupredict.score_forecasts('hostile_t.tutors', 'hostile_t.placements', NULL, 'hostile_hubs', 'hostile_sub')$$, '{}'),
 ('tableau_forecasts', $$SELECT * FROM edupredict.tableau_forecasts$$, '{}'),
 ('refresh_supply', $$CALL edupredict.refresh_supply('hostile_refresh', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', n_trees => 3)$$, '{}'),
-('suppress_small_cells', $$SELECT * FROM edupredict.suppress_small_cells('hostile_cells', 'r', 'c', 'n')$$, '{}');
+('suppress_small_cells', $$SELECT * FROM edupredict.suppress_small_cells('hostile_cells', 'r', 'c', 'n')$$, '{}'),
+('cross_validate', $$SELECT * FROM edupredict.cross_validate('boosting', 'hostile_rows', 'y', ARRAY['x1', 'x2', 'cat'], '{"n_rounds": 3}', folds => 3)$$, '{}'),
+('cross_validate(group, time)', $$SELECT * FROM edupredict.cross_validate('forest', 'hostile_rows', 't', ARRAY['x1'], '{"n_trees": 3}', folds => 3, split => 'group', group_by => 'cat')
+	UNION ALL SELECT * FROM edupredict.cross_validate('forest', 'hostile_rows', 'y', ARRAY['x1'], '{"n_trees": 3}', folds => 3, split => 'time', order_by => 'i', gap => 2)$$, '{}'),
+('tune', $$SELECT * FROM edupredict.tune('hostile_tuned', 'forest', 'hostile_rows', 'y', '{"max_depth": [2, 4], "min_samples_leaf": {"log": [1, 8]}}', trials => 3,
+	method => 'halving', features => ARRAY['x1', 'x2', 'cat'], params => '{"n_trees": 3}', folds => 3, deploy => 'if_better')$$, '{}'),
+('leaderboard', $$SELECT * FROM edupredict.leaderboard('hostile_tuned')$$, '{}');
 
 -- Runs one call under the caller's (hostile) search_path: no SET clause, every name qualified.
 CREATE FUNCTION pg_temp.hostile_call(q text, accept text[]) RETURNS text LANGUAGE plpgsql AS $$
@@ -161,6 +167,9 @@ SELECT pg_catalog.count(*) FILTER (WHERE op = '=') = 1 AS has_eq, pg_catalog.cou
 FROM hostile_ops;
 
 BEGIN;
+-- A deployed version for tune(deploy => 'if_better') below.
+SELECT version, deployed FROM edupredict.tune('hostile_tuned', 'forest', 'hostile_rows', 'y', '{"max_depth": [2, 4]}', trials => 2,
+       features => ARRAY['x1', 'x2', 'cat'], params => '{"n_trees": 3}', folds => 3, deploy => 'yes');
 -- The shadows.  plpgsql where it can take the signature; otherwise an internal function that always
 -- raises ("cannot accept a value of type any").  Signatures that public already has (PostGIS lives
 -- there in this cluster) cannot be shadowed and are skipped.
@@ -281,3 +290,4 @@ ROLLBACK;
 SET client_min_messages = warning;
 DROP SCHEMA hostile_t CASCADE;
 DELETE FROM edupredict.models WHERE name LIKE 'hostile\_%';
+DELETE FROM edupredict.runs WHERE model_name LIKE 'hostile\_%' OR source LIKE 'pg_temp%';

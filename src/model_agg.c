@@ -416,8 +416,8 @@ typedef struct AggParams
 } AggParams;
 
 /* a jsonb scalar as a learner value */
-static EnsValue
-JsonValue(JsonbValue *v)
+EnsValue
+ens_json_value(JsonbValue *v)
 {
 	EnsValue	ev = {ENS_V_OTHER, 0, NULL};
 
@@ -473,6 +473,51 @@ FeatureNames(JsonbValue *v, int p, AggParams *ap)
 	}
 }
 
+typedef struct AggKeys
+{
+	const EnsLearner *l;
+	AggParams  *ap;
+	int			p;
+} AggKeys;
+
+/* One key of params: the pipeline's, else the learner's. */
+static void
+AggKey(const char *key, const EnsValue *ev, JsonbValue *raw, void *arg)
+{
+	AggKeys    *k = (AggKeys *) arg;
+	AggParams  *ap = k->ap;
+
+	if (strcmp(key, "seed") == 0)
+	{
+		if (ev->type == ENS_V_NULL)
+			return;
+		if (ev->type != ENS_V_NUMBER || ev->num != floor(ev->num) || fabs(ev->num) > 9e15)
+			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							errmsg("params.seed must be an integer")));
+		ap->seed = (int64) ev->num;
+	}
+	else if (strcmp(key, "task") == 0)
+		ap->task = ens_params_task(ev);
+	else if (strcmp(key, "feature_names") == 0)
+	{
+		if (ev->type != ENS_V_NULL)
+			FeatureNames(raw, k->p, ap);
+	}
+	else
+	{
+		char		why[ENS_WHY_LEN];
+		EnsParamResult r = k->l->set(ap->lp, key, ev, why);
+
+		if (r == ENS_PARAM_UNKNOWN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown key \"%s\" in params", key),
+					 errhint("Valid keys: %s, seed, task, feature_names.", k->l->param_names)));
+		if (r != ENS_PARAM_OK)
+			ens_param_error("params.", key, r, why);
+	}
+}
+
 /*
  * params: the pipeline's keys (seed, task, feature_names), every other key
  * through the learner's one validator.
@@ -481,71 +526,13 @@ static void
 ParseParams(const char *json, int p, const EnsLearner *l, AggParams *ap)
 {
 	Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
+	AggKeys		k = {l, ap, p};
 
 	memset(ap, 0, sizeof(*ap));
 	ap->lp = palloc0(l->params_size);
 	l->defaults(ap->lp);
 	ap->seed = 42;
-	if (!JB_ROOT_IS_OBJECT(jb))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("params must be a JSON object")));
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		char	   *key;
-		EnsValue	ev;
-
-		if (tok != WJB_KEY)
-			continue;
-		key = pnstrdup(v.val.string.val, v.val.string.len);
-		tok = JsonbIteratorNext(&it, &v, true);
-		ev = JsonValue(&v);
-		if (strcmp(key, "seed") == 0)
-		{
-			if (ev.type == ENS_V_NULL)
-				continue;
-			if (ev.type != ENS_V_NUMBER || ev.num != floor(ev.num) || fabs(ev.num) > 9e15)
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.seed must be an integer")));
-			ap->seed = (int64) ev.num;
-		}
-		else if (strcmp(key, "task") == 0)
-		{
-			const char *t = ev.type == ENS_V_STRING ? ev.str : ev.type == ENS_V_NULL ? "auto" : "";
-
-			if (strcmp(t, "auto") == 0)
-				ap->task = 0;
-			else if (strcmp(t, "classification") == 0)
-				ap->task = ENS_CLASSIFICATION;
-			else if (strcmp(t, "regression") == 0)
-				ap->task = ENS_REGRESSION;
-			else
-				ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-								errmsg("params.task must be \"auto\", \"classification\" or \"regression\"")));
-		}
-		else if (strcmp(key, "feature_names") == 0)
-		{
-			if (ev.type != ENS_V_NULL)
-				FeatureNames(&v, p, ap);
-		}
-		else
-		{
-			char		why[ENS_WHY_LEN];
-			EnsParamResult r = l->set(ap->lp, key, &ev, why);
-
-			if (r == ENS_PARAM_UNKNOWN)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("unknown key \"%s\" in params", key),
-						 errhint("Valid keys: %s, seed, task, feature_names.", l->param_names)));
-			if (r != ENS_PARAM_OK)
-				ens_param_error("params.", key, r, why);
-		}
-	}
+	ens_jsonb_each(jb, "params", AggKey, &k);
 	if (l->check)
 		l->check(ap->lp, ap->task, 0);
 }

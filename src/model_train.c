@@ -13,8 +13,10 @@
 
 #include <math.h>
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "executor/executor.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/params.h"
@@ -25,8 +27,10 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "model_registry_sql.h"
+#include "model_runs.h"
 #include "model_train.h"
 
 /* Arguments every train_* function has, whatever the learner. */
@@ -76,6 +80,52 @@ ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsVal
 				 errhint("Valid keys: %s.", l->param_names)));
 	if (r != ENS_PARAM_OK)
 		ens_param_error(context, key, r, why);
+}
+
+/* params.task of a jsonb params object: 'auto' or null (0), 'classification' or 'regression'. */
+int
+ens_params_task(const EnsValue *v)
+{
+	const char *t = v->type == ENS_V_STRING ? v->str : v->type == ENS_V_NULL ? "auto" : "";
+
+	if (strcmp(t, "classification") == 0)
+		return ENS_CLASSIFICATION;
+	if (strcmp(t, "regression") == 0)
+		return ENS_REGRESSION;
+	if (strcmp(t, "auto") != 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("params.task must be \"auto\", \"classification\" or \"regression\"")));
+	return 0;
+}
+
+/*
+ * Call fn for every key of a jsonb object with its value as a learner value
+ * (and as it is, for values that are not scalars).
+ */
+void
+ens_jsonb_each(Jsonb *jb, const char *context, EnsJsonbKeyFn fn, void *arg)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a JSON object", context)));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *key;
+		EnsValue	ev;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(v.val.string.val, v.val.string.len);
+		(void) JsonbIteratorNext(&it, &v, true);
+		ev = ens_json_value(&v);
+		fn(key, &ev, &v, arg);
+	}
 }
 
 /* One SQL argument as a learner value. */
@@ -147,16 +197,57 @@ ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail)
 
 /* ---------- columns ---------- */
 
+/* edupredict.school_term (the extension's schema is fixed: not relocatable) */
+static Oid
+SchoolTermType(void)
+{
+	Oid			nsp = get_namespace_oid("edupredict", true);
+
+	return OidIsValid(nsp) ?
+		GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("school_term"),
+						ObjectIdGetDatum(nsp)) : InvalidOid;
+}
+
+/* Can time folds be ordered by a column of this (base) type? */
+static bool
+OrderType(Oid base)
+{
+	return (ens_type_kind(base) == ENS_NUMERIC && base != BOOLOID) ||
+		(OidIsValid(base) && base == SchoolTermType());
+}
+
+/* The order key of a value: a number, Unix seconds, or the term's index. */
+static double
+OrderKey(Datum d, Oid base)
+{
+	if (ens_type_kind(base) == ENS_NUMERIC)
+		return ens_datum_to_double(d, base);
+	return (double) DatumGetInt32(d);	/* school_term: year * 3 + season */
+}
+
 typedef struct Columns
 {
 	EnsColumn  *target;
 	EnsColumn **feat;
 	bool	   *named;			/* listed explicitly by the caller */
 	int			p;
+	EnsColumn  *aux[ENS_MAX_AUX];
+	int			naux;
 } Columns;
 
+static bool
+IsAux(const Columns *c, const EnsColumn *col)
+{
+	int			i;
+
+	for (i = 0; i < c->naux; i++)
+		if (c->aux[i] == col)
+			return true;
+	return false;
+}
+
 static void
-ResolveFeatures(const EnsRelation *r, const CommonArgs *a, Columns *c)
+ResolveFeatures(const EnsRelation *r, const EnsTrainInput *a, Columns *c)
 {
 	int			i,
 				j;
@@ -215,7 +306,7 @@ ResolveFeatures(const EnsRelation *r, const CommonArgs *a, Columns *c)
 		c->feat = palloc0(sizeof(EnsColumn *) * Max(r->ncols, 1));
 		c->named = palloc0(sizeof(bool) * Max(r->ncols, 1));
 		for (i = 0; i < r->ncols; i++)
-			if (&r->cols[i] != c->target)
+			if (&r->cols[i] != c->target && !IsAux(c, &r->cols[i]))
 				c->feat[c->p++] = &r->cols[i];
 		if (c->p == 0)
 			BadArg(psprintf("relation %s has no column besides the target", r->display), NULL);
@@ -229,8 +320,39 @@ ResolveFeatures(const EnsRelation *r, const CommonArgs *a, Columns *c)
 					 errhint("Features may be numeric, boolean, date/timestamp or text.")));
 }
 
+/*
+ * The columns that decide the folds of a cross-validation: never the target;
+ * a feature only when the caller lists it.
+ */
 static void
-ResolveColumns(const EnsRelation *r, const CommonArgs *a, Columns *c)
+ResolveAux(const EnsRelation *r, const EnsTrainInput *a, Columns *c)
+{
+	uint32_t	i;
+
+	for (i = 0; i < a->naux; i++)
+	{
+		EnsColumn  *col = ens_relation_column(r, a->aux_name[i]);
+
+		if (col == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("%s column \"%s\" does not exist in relation %s", a->aux_arg[i],
+							a->aux_name[i], r->display)));
+		if (col == c->target)
+			BadArg(psprintf("%s column \"%s\" is the target column", a->aux_arg[i], a->aux_name[i]),
+				   NULL);
+		if (a->aux_kind[i] == ENS_AUX_ORDER && !OrderType(col->base))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("%s column \"%s\" has type %s", a->aux_arg[i], a->aux_name[i],
+							format_type_be(col->base)),
+					 errhint("Order time folds by a number, a date, a timestamp or a school_term.")));
+		c->aux[c->naux++] = col;
+	}
+}
+
+static void
+ResolveColumns(const EnsRelation *r, const EnsTrainInput *a, Columns *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->target = ens_relation_column(r, a->target);
@@ -245,12 +367,13 @@ ResolveColumns(const EnsRelation *r, const CommonArgs *a, Columns *c)
 				 errmsg("target column \"%s\" has unsupported type %s", a->target,
 						format_type_be(c->target->base)),
 				 errhint("Use a numeric, boolean or text target.")));
-	if (strcmp(a->task, "regression") == 0 &&
+	if (a->task == ENS_REGRESSION &&
 		(c->target->kind == ENS_CATEGORICAL || c->target->base == BOOLOID))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("regression needs a numeric target, but \"%s\" is %s", a->target,
 						format_type_be(c->target->base))));
+	ResolveAux(r, a, c);
 	ResolveFeatures(r, a, c);
 }
 
@@ -263,7 +386,28 @@ typedef struct ReadState
 	size_t		raw_rows;
 } ReadState;
 
-/* One row of the training query: features 0..p-1, then the target. */
+/* A group id (the value's text in a dictionary) or an order key. */
+static double
+AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base)
+{
+	uint32_t	len;
+	char	   *s;
+	int64_t		id;
+
+	if (ts->aux_dict[i] == NULL)
+		return OrderKey(d, base);
+	s = ens_datum_to_text(d, base, &len);
+	if (len > ENS_MAX_NAME)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a group value is longer than %d bytes", ENS_MAX_NAME)));
+	id = ens_dict_add(ts->aux_dict[i], s, len);
+	if (id < 0)
+		ens_pg_check(ENS_ENOMEM, "model training", NULL);
+	return (double) id;
+}
+
+/* One row of the training query: features 0..p-1, the target, aux columns. */
 static void
 TrainRow(Datum *values, bool *isnull, void *arg)
 {
@@ -325,13 +469,16 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 		else
 			*v = ens_datum_to_double(values[i], rs->c->feat[i]->base);
 	}
+	for (i = 0; i < ts->naux; i++)
+		ts->aux[i][n] = isnull[p + 1 + i] ? NAN :
+			AuxValue(ts, i, values[p + 1 + i], rs->c->aux[i]->base);
 	ts->n = n + 1;
 }
 
 static void
 ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 {
-	EnsColumn **cols = palloc(sizeof(EnsColumn *) * (c->p + 1));
+	EnsColumn **cols = palloc(sizeof(EnsColumn *) * (c->p + 1 + c->naux));
 	ReadState	rs;
 	int			i;
 
@@ -345,10 +492,12 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 			ens_pg_check(ENS_ENOMEM, "model training", NULL);
 	}
 	cols[c->p] = c->target;
+	for (i = 0; i < c->naux; i++)
+		cols[c->p + 1 + i] = c->aux[i];
 	rs.ts = ts;
 	rs.c = c;
 	rs.raw_rows = 0;
-	ens_relation_read(r, cols, c->p + 1, TrainRow, &rs);
+	ens_relation_read(r, cols, c->p + 1 + c->naux, TrainRow, &rs);
 	if (rs.raw_rows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -379,6 +528,34 @@ RefuseIdentifiers(const EnsTrainSet *ts, const Columns *c)
 					 errhint("Leave it out with features => ARRAY[...], or name it there to use it anyway.")));
 }
 
+/* ---------- the training set of a relation ---------- */
+
+void
+ens_trainset_read(EnsTrainSet *ts, EnsTrainInput *in, EnsPgAlloc *pa)
+{
+	Columns		cols;
+	MemoryContext cxt = CurrentMemoryContext;
+	int			i;
+
+	Assert(cxt == pa->cxt);
+	ens_relation_open(&in->rel, in->relid);
+	ResolveColumns(&in->rel, in, &cols);
+	ens_trainset_init(ts, (uint32_t) cols.p,
+					  cols.target->kind == ENS_CATEGORICAL || cols.target->base == BOOLOID, pa);
+	ens_trainset_add_aux(ts, (uint32_t) cols.naux);
+	for (i = 0; i < cols.naux; i++)
+		if (in->aux_kind[i] == ENS_AUX_GROUP &&
+			(ts->aux_dict[i] = ens_dict_create(&pa->al)) == NULL)
+			ens_pg_check(ENS_ENOMEM, "model training", NULL);
+	ReadTrainingSet(ts, &in->rel, &cols);
+	MemoryContextSwitchTo(cxt);
+	RefuseIdentifiers(ts, &cols);
+	ens_trainset_canonical_order(ts);
+	ens_trainset_target(ts, in->task,
+						cols.target->base == INT2OID || cols.target->base == INT4OID ||
+						cols.target->base == INT8OID, cols.target->name);
+}
+
 /* ---------- evaluation of the held-out rows ---------- */
 
 void
@@ -394,54 +571,105 @@ ens_json_num(StringInfo s, const char *key, double v, bool *first)
 		appendStringInfo(s, ": %s", float8out_internal(v));
 }
 
-static void
-HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const EnsModel *m, const EnsAlloc *al,
-			   bool *first)
+static const char *const cls_metric_names[] = {
+	"accuracy", "precision_macro", "recall_macro", "f1_macro", "log_loss", "roc_auc"
+};
+static const char *const reg_metric_names[] = {"rmse", "mae", "r2"};
+
+const char *const *
+ens_metric_names(int task, int *n)
+{
+	if (task == ENS_CLASSIFICATION)
+	{
+		*n = lengthof(cls_metric_names);
+		return cls_metric_names;
+	}
+	*n = lengthof(reg_metric_names);
+	return reg_metric_names;
+}
+
+bool
+ens_metric_lower_better(const char *name)
+{
+	return strcmp(name, "log_loss") == 0 || strcmp(name, "rmse") == 0 || strcmp(name, "mae") == 0;
+}
+
+/*
+ * Metrics of model m on rows of ts (bins in ts->X), in the order of
+ * ens_metric_names(ts->task); NaN when undefined (no rows, one class).
+ */
+void
+ens_score_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows, uint32_t n,
+			   const EnsAlloc *al, double *values)
 {
 	uint32_t	kk = ts->task == ENS_CLASSIFICATION ? ts->K : 1;
-	uint32_t	nte = ts->nte,
-				r;
+	uint32_t	r;
 	double	   *out;
+	int			i,
+				nm;
 
-	ens_json_num(s, "n_train", ts->ntr, first);
-	ens_json_num(s, "n_test", nte, first);
-	if (nte == 0)
+	ens_metric_names(ts->task, &nm);
+	for (i = 0; i < nm; i++)
+		values[i] = NAN;
+	if (n == 0)
 		return;
-	out = palloc_extended((size_t) nte * kk * sizeof(double), MCXT_ALLOC_HUGE);
-	for (r = 0; r < nte; r++)
+	out = palloc_extended((size_t) n * kk * sizeof(double), MCXT_ALLOC_HUGE);
+	for (r = 0; r < n; r++)
 	{
 		if ((r & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
-		ens_predict_binned(m, ts->X + (size_t) ts->test_rows[r] * ts->p, out + (size_t) r * kk);
+		ens_predict_binned(m, ts->X + (size_t) rows[r] * ts->p, out + (size_t) r * kk);
 	}
 	if (ts->task == ENS_CLASSIFICATION)
 	{
 		EnsClsMetrics cm;
-		uint32_t   *act = palloc(sizeof(uint32_t) * nte);
+		uint32_t   *act = palloc(sizeof(uint32_t) * n);
 
-		for (r = 0; r < nte; r++)
-			act[r] = ts->ycls[ts->test_rows[r]];
-		ens_pg_check(ens_cls_metrics(nte, ts->K, ts->K, act, out, al, ens_pg_interrupt, NULL, &cm, NULL),
+		for (r = 0; r < n; r++)
+			act[r] = ts->ycls[rows[r]];
+		ens_pg_check(ens_cls_metrics(n, ts->K, ts->K, act, out, al, ens_pg_interrupt, NULL, &cm, NULL),
 					 "evaluation", NULL);
-		ens_json_num(s, "accuracy", cm.accuracy, first);
-		ens_json_num(s, "precision_macro", cm.precision, first);
-		ens_json_num(s, "recall_macro", cm.recall, first);
-		ens_json_num(s, "f1_macro", cm.f1, first);
-		ens_json_num(s, "log_loss", cm.log_loss, first);
-		ens_json_num(s, "roc_auc", cm.auc, first);
+		values[0] = cm.accuracy;
+		values[1] = cm.precision;
+		values[2] = cm.recall;
+		values[3] = cm.f1;
+		values[4] = cm.log_loss;
+		values[5] = cm.auc;
+		pfree(act);
 	}
 	else
 	{
 		EnsRegMetrics rm;
-		double	   *act = palloc(sizeof(double) * nte);
+		double	   *act = palloc(sizeof(double) * n);
 
-		for (r = 0; r < nte; r++)
-			act[r] = ts->y[ts->test_rows[r]];
-		ens_reg_metrics(nte, act, out, &rm);
-		ens_json_num(s, "rmse", rm.rmse, first);
-		ens_json_num(s, "mae", rm.mae, first);
-		ens_json_num(s, "r2", rm.r2, first);
+		for (r = 0; r < n; r++)
+			act[r] = ts->y[rows[r]];
+		ens_reg_metrics(n, act, out, &rm);
+		values[0] = rm.rmse;
+		values[1] = rm.mae;
+		values[2] = rm.r2;
+		pfree(act);
 	}
+	pfree(out);
+}
+
+static void
+HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const EnsModel *m, const EnsAlloc *al,
+			   bool *first)
+{
+	double		v[ENS_MAX_METRICS];
+	const char *const *names;
+	int			i,
+				nm;
+
+	ens_json_num(s, "n_train", ts->ntr, first);
+	ens_json_num(s, "n_test", ts->nte, first);
+	if (ts->nte == 0)
+		return;
+	names = ens_metric_names(ts->task, &nm);
+	ens_score_rows(ts, m, ts->test_rows, ts->nte, al, v);
+	for (i = 0; i < nm; i++)
+		ens_json_num(s, names[i], v[i], first);
 }
 
 /* ---------- the registry row ---------- */
@@ -552,6 +780,34 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
 	return PointerGetDatum(SPI_returntuple(SPI_tuptable->vals[0], SPI_tuptable->tupdesc));
 }
 
+/*
+ * The run log's row of this training, beside the registry row (a 0.1.0
+ * schema has no run log).
+ */
+static void
+LogTraining(const EnsRegistryRow *rr, Datum row, const EnsTrainInput *in,
+			const EnsTrainSet *ts, size_t peak, EnsRegistryMode mode)
+{
+	EnsRun		run;
+	bool		isnull;
+
+	if (mode == ENS_REGISTRY_LEGACY && !ens_runs_exist())
+		return;
+	memset(&run, 0, sizeof(run));
+	run.kind = "train";
+	run.model_name = rr->model_name;
+	run.version = DatumGetInt32(GetAttributeByName(DatumGetHeapTupleHeader(row), "version", &isnull));
+	run.algorithm = rr->algorithm;
+	run.params = rr->params;
+	run.metrics = rr->metrics;
+	run.source = in->rel.qualified;
+	run.n_rows = rr->n_rows;
+	run.fingerprint = ts->fingerprint;
+	run.secs = rr->secs;
+	run.peak_bytes = (int64) peak;
+	ens_run_insert(&run);
+}
+
 /* ---------- the pipeline ---------- */
 
 static void
@@ -569,8 +825,8 @@ LearnerParams(FunctionCallInfo fcinfo, const EnsLearner *l, void *params,
 	}
 }
 
-static bytea *
-SerializeModel(const EnsModel *m, MemoryContext cxt)
+bytea *
+ens_model_bytea(const EnsModel *m, MemoryContext cxt)
 {
 	EnsAlloc	outal;
 	uint8_t    *bytes;
@@ -600,8 +856,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 {
 	CommonArgs	a;
 	void	   *params = palloc0(l->params_size);
-	EnsRelation rel;
-	Columns		cols;
+	EnsTrainInput in;
 	EnsTrainSet ts;
 	EnsPgAlloc	pa;
 	EnsModel	model;
@@ -630,22 +885,16 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	/* rights and the per-name lock before any row is read (40001 under RR) */
 	version = ens_registry_reserve(a.model_name);
 
-	ens_relation_open(&rel, a.relid);
-	ResolveColumns(&rel, &a, &cols);
-
+	memset(&in, 0, sizeof(in));
+	in.relid = a.relid;
+	in.target = a.target;
+	in.features = a.features;
+	in.task = task_req;
 	train_cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict model training",
 									  ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(train_cxt);
 	ens_pg_alloc_init(&pa, train_cxt, true);
-	ens_trainset_init(&ts, (uint32_t) cols.p,
-					  cols.target->kind == ENS_CATEGORICAL || cols.target->base == BOOLOID, &pa);
-	ReadTrainingSet(&ts, &rel, &cols);
-	MemoryContextSwitchTo(train_cxt);
-	RefuseIdentifiers(&ts, &cols);
-	ens_trainset_canonical_order(&ts);
-	ens_trainset_target(&ts, task_req,
-						cols.target->base == INT2OID || cols.target->base == INT4OID ||
-						cols.target->base == INT8OID, cols.target->name);
+	ens_trainset_read(&ts, &in, &pa);
 	ens_trainset_split(&ts, a.test_fraction, (uint64_t) a.seed);
 	ens_trainset_bin(&ts, (uint64_t) a.seed, a.keep_category_names);
 
@@ -658,7 +907,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	HeldOutMetrics(&mj, &ts, &model, &pa.al, &first);
 	l->metrics_json(&mj, params, &model, &first);
 
-	rr.model = SerializeModel(&model, oldcxt);
+	rr.model = ens_model_bytea(&model, oldcxt);
 	INSTR_TIME_SET_CURRENT(t_end);
 	INSTR_TIME_SUBTRACT(t_end, t_start);
 	rr.secs = INSTR_TIME_GET_DOUBLE(t_end);
@@ -676,7 +925,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	rr.model_name = a.model_name;
 	rr.algorithm = l->algorithm;
 	rr.task = ts.task;
-	rr.target = cols.target->name;
+	rr.target = in.target;
 	rr.p = ts.p;
 	rr.features = ts.F;
 	rr.K = ts.K;
@@ -687,6 +936,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	rr.metrics = mj.data;
 	MemoryContextSwitchTo(oldcxt);
 	result = ens_registry_insert(&rr, mode, version);
+	LogTraining(&rr, result, &in, &ts, pa.peak + peak_engine, mode);
 	MemoryContextDelete(train_cxt);
 	SPI_finish();
 	PG_RETURN_DATUM(result);

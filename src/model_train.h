@@ -18,6 +18,8 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/jsonb.h"
 
 #include "ensemble.h"
 #include "ensemble_params.h"
@@ -49,6 +51,8 @@ extern uint64 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, in
 
 /* ---------- the training set (model_trainset.c) ---------- */
 
+#define ENS_MAX_AUX 2			/* columns read beside the features */
+
 typedef struct EnsTrainSet
 {
 	/* columns as read: p features (NaN = missing; categorical: dict ids) */
@@ -67,6 +71,10 @@ typedef struct EnsTrainSet
 	size_t		bad_row;		/* first row (1-based, as read) whose numeric
 								 * target is infinite or beyond +-1e38 */
 	EnsPgAlloc *pa;				/* counts raw columns against the cap */
+	/* aux columns (ens_trainset_add_aux): group ids (aux_dict) or order keys */
+	uint32_t	naux;
+	double	   *aux[ENS_MAX_AUX];
+	EnsDict    *aux_dict[ENS_MAX_AUX];
 
 	/* prepared by ens_trainset_target / _split / _bin */
 	int			task;			/* EnsTask */
@@ -83,6 +91,7 @@ typedef struct EnsTrainSet
 } EnsTrainSet;
 
 extern void ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, EnsPgAlloc *pa);
+extern void ens_trainset_add_aux(EnsTrainSet *ts, uint32_t naux);
 extern void ens_trainset_reserve(EnsTrainSet *ts, size_t need);
 extern void ens_trainset_note_target(EnsTrainSet *ts, double y, size_t row);
 extern void ens_trainset_canonical_order(EnsTrainSet *ts);
@@ -90,6 +99,8 @@ extern void ens_trainset_target(EnsTrainSet *ts, int task_requested, bool intege
 								const char *target_name);
 extern void ens_trainset_split(EnsTrainSet *ts, double test_fraction, uint64_t seed);
 extern void ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_names);
+extern void ens_trainset_bin_rows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows,
+								  uint64_t seed, EnsFeature **F, uint8_t **X);
 extern void ens_trainset_data(const EnsTrainSet *ts, EnsData *d, bool training_rows);
 extern void ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm);
 extern void ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const EnsAlloc *al);
@@ -119,11 +130,55 @@ extern const EnsLearner ens_boost_learner;
 
 extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
 							const char *why) pg_attribute_noreturn();
+/* every key of a jsonb object, its value as a learner value (and raw) */
+typedef void (*EnsJsonbKeyFn) (const char *key, const EnsValue *v, JsonbValue *raw,
+							   void *arg);
+extern void ens_jsonb_each(Jsonb *jb, const char *context, EnsJsonbKeyFn fn, void *arg);
+
+/* params.task of a jsonb params object (EnsTask, 0: auto) */
+extern int	ens_params_task(const EnsValue *v);
 /* one learner parameter from a SQL argument or a jsonb params key */
 extern void ens_learner_set(const EnsLearner *l, void *params, const char *key,
 							const EnsValue *v, const char *context);
 
 /* ---------- the pipeline (model_train.c) ---------- */
+
+/* What a training or a cross-validation reads from a relation. */
+typedef enum EnsAuxKind
+{
+	ENS_AUX_GROUP,				/* any type: values compared by their text */
+	ENS_AUX_ORDER				/* number, date, timestamp or school_term */
+} EnsAuxKind;
+
+typedef struct EnsTrainInput
+{
+	Oid			relid;
+	const char *target;
+	ArrayType  *features;		/* NULL: every column but the target and aux */
+	int			task;			/* requested EnsTask, 0: auto */
+	uint32_t	naux;
+	const char *aux_arg[ENS_MAX_AUX];	/* "group_by": the argument, for messages */
+	const char *aux_name[ENS_MAX_AUX];	/* the column */
+	int			aux_kind[ENS_MAX_AUX];	/* EnsAuxKind */
+	EnsRelation rel;			/* filled in */
+} EnsTrainInput;
+
+/*
+ * SPI connected: open and lock the relation, resolve the columns, read the
+ * rows once into ts (allocated in pa's context, which must be current) in
+ * canonical order, with the task and classes set.
+ */
+extern void ens_trainset_read(EnsTrainSet *ts, EnsTrainInput *in, EnsPgAlloc *pa);
+
+/* Held-out metrics: names by task, values of a model on rows of ts->X. */
+#define ENS_MAX_METRICS 6
+extern const char *const *ens_metric_names(int task, int *n);
+extern bool ens_metric_lower_better(const char *name);
+extern void ens_score_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows,
+						   uint32_t n, const EnsAlloc *al, double *values);
+
+/* a jsonb scalar as a learner value (model_agg.c) */
+extern EnsValue ens_json_value(JsonbValue *v);
 
 /* Which SQL argument feeds which parameter of a train_* function. */
 typedef struct EnsTrainArg
@@ -163,6 +218,9 @@ extern Datum ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode,
 
 extern Datum ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l,
 						   const EnsTrainArg *args, int nargs, EnsRegistryMode mode);
+
+/* the model's bytes as a bytea allocated in cxt */
+extern bytea *ens_model_bytea(const EnsModel *m, MemoryContext cxt);
 
 /* metrics of held-out rows as JSON members, shared with evaluate() */
 extern void ens_json_num(StringInfo s, const char *key, double v, bool *first);

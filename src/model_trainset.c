@@ -33,6 +33,19 @@ ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, EnsPgAlloc *pa)
 		ens_pg_check(ENS_ENOMEM, "model training", NULL);
 }
 
+/*
+ * naux columns read with the rows but never features (cross-validation's
+ * group_by and order_by): they follow the rows through the canonical order
+ * but take no part in it, so the order and the fingerprint stay those of
+ * the features and the target.  Before the first row.
+ */
+void
+ens_trainset_add_aux(EnsTrainSet *ts, uint32_t naux)
+{
+	Assert(ts->cap == 0 && naux <= ENS_MAX_AUX);
+	ts->naux = naux;
+}
+
 /* Room for need rows in every column, within the memory cap. */
 void
 ens_trainset_reserve(EnsTrainSet *ts, size_t need)
@@ -54,7 +67,7 @@ ens_trainset_reserve(EnsTrainSet *ts, size_t need)
 					 errdetail("At most %u rows are supported.", ENS_MAX_ROWS)));
 		nc = ENS_MAX_ROWS;
 	}
-	add = (nc - ts->cap) * sizeof(double) * (ts->p + 1);
+	add = (nc - ts->cap) * sizeof(double) * (ts->p + 1 + ts->naux);
 	if (ts->pa->limit && ts->pa->cur + add > ts->pa->limit)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -68,6 +81,9 @@ ens_trainset_reserve(EnsTrainSet *ts, size_t need)
 			MemoryContextAllocHuge(ts->pa->cxt, nc * sizeof(double));
 	ts->y = ts->y ? repalloc_huge(ts->y, nc * sizeof(double)) :
 		MemoryContextAllocHuge(ts->pa->cxt, nc * sizeof(double));
+	for (f = 0; f < ts->naux; f++)
+		ts->aux[f] = ts->aux[f] ? repalloc_huge(ts->aux[f], nc * sizeof(double)) :
+			MemoryContextAllocHuge(ts->pa->cxt, nc * sizeof(double));
 	ts->pa->cur += add;
 	ts->counted += add;
 	if (ts->pa->cur > ts->pa->peak)
@@ -122,9 +138,9 @@ ens_trainset_canonical_order(EnsTrainSet *ts)
 							 &ts->pa->al, ens_pg_interrupt, NULL, &perm, &ts->fingerprint);
 	ens_pg_check(rc, "model training", NULL);
 	tmp = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
-	for (f = 0; f <= ts->p; f++)
+	for (f = 0; f <= ts->p + ts->naux; f++)
 	{
-		double	   *c = f < ts->p ? ts->cols[f] : ts->y;
+		double	   *c = f < ts->p ? ts->cols[f] : f == ts->p ? ts->y : ts->aux[f - ts->p - 1];
 
 		CHECK_FOR_INTERRUPTS();
 		for (i = 0; i < n; i++)
@@ -371,12 +387,17 @@ HashCodebook(EnsFeature *F, CatOrder *co, uint32_t keep, const uint64_t *hash_sa
 	}
 }
 
+/*
+ * The codes of a categorical column (dictionary ids to codebook codes, NaN
+ * for a category outside the codebook) into dst, which may be the column
+ * itself; the codebook comes from the given training rows only.
+ */
 static void
-FinishCategorical(EnsTrainSet *ts, uint32_t f, const uint64_t *hash_salt)
+FinishCategorical(const EnsTrainSet *ts, uint32_t f, const uint32_t *rows, uint32_t nrows,
+				  EnsFeature *F, const uint64_t *hash_salt, double *dst)
 {
 	EnsDict    *dict = ts->dicts[f];
-	EnsFeature *F = &ts->F[f];
-	double	   *v = ts->cols[f];
+	const double *v = ts->cols[f];
 	uint32_t	ndict = ens_dict_size(dict);
 	CatOrder   *co = palloc(sizeof(CatOrder) * Max(ndict, 1));
 	int32	   *map = palloc(sizeof(int32) * Max(ndict, 1));
@@ -386,9 +407,9 @@ FinishCategorical(EnsTrainSet *ts, uint32_t f, const uint64_t *hash_salt)
 				i;
 	size_t		r;
 
-	for (i = 0; i < ts->ntr; i++)
+	for (i = 0; i < nrows; i++)
 	{
-		double		x = v[ts->train_rows[i]];
+		double		x = v[rows[i]];
 
 		if (!isnan(x))
 			seen[(uint32_t) x]++;
@@ -431,38 +452,71 @@ FinishCategorical(EnsTrainSet *ts, uint32_t f, const uint64_t *hash_salt)
 	for (i = 0; i < keep; i++)
 		map[co[i].id] = (int32) i;
 	for (r = 0; r < ts->n; r++)
-		if (!isnan(v[r]))
-		{
-			int32		m = map[(uint32_t) v[r]];
+	{
+		int32		m = isnan(v[r]) ? -1 : map[(uint32_t) v[r]];
 
-			v[r] = m >= 0 ? (double) m : NAN;
-		}
+		dst[r] = m >= 0 ? (double) m : NAN;
+	}
+	pfree(co);
+	pfree(map);
+	pfree(seen);
 }
 
 /*
- * Codebooks and bin edges from the training rows, then the bin matrix of
- * every row; the raw columns are freed.
+ * Codebooks and bin edges from the given training rows, then the bin matrix
+ * of every row: the one place where rows become bins.  In place (train_*,
+ * the aggregates) the categorical columns are overwritten with their codes;
+ * otherwise (one binning per cross-validation fold) the raw columns stay as
+ * read and the codes go to scratch columns.
+ */
+static void
+BinRows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows, uint64_t seed,
+		bool keep_category_names, bool in_place, EnsFeature **F_out, uint8_t **X_out)
+{
+	EnsFeature *F = palloc0(sizeof(EnsFeature) * Max(ts->p, 1));
+	double	  **cols = palloc(sizeof(double *) * Max(ts->p, 1));
+	uint32_t	f;
+	EnsStatus	rc;
+
+	for (f = 0; f < ts->p; f++)
+	{
+		uint64_t	salt[2] = {ts->fingerprint, seed ^ ((uint64_t) f << 32)};
+
+		F[f].name = ts->names[f];
+		F[f].name_len = strlen(ts->names[f]);
+		F[f].kind = ts->kinds[f];
+		cols[f] = ts->cols[f];
+		if (ts->kinds[f] != ENS_CATEGORICAL)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		if (!in_place)
+		{
+			cols[f] = ts->pa->al.alloc(ts->pa->al.ctx, sizeof(double) * Max(ts->n, 1));
+			if (cols[f] == NULL)
+				ens_pg_check(ENS_ENOMEM, "binning", NULL);
+		}
+		FinishCategorical(ts, f, rows, nrows, &F[f], keep_category_names ? NULL : salt, cols[f]);
+	}
+	rc = ens_bin_columns((const double *const *) cols, (uint32_t) ts->n, ts->p, F,
+						 rows, nrows, seed, &ts->pa->al, ens_pg_interrupt, NULL, X_out);
+	for (f = 0; f < ts->p; f++)
+		if (cols[f] != ts->cols[f])
+			ts->pa->al.free(ts->pa->al.ctx, cols[f]);
+	pfree(cols);
+	ens_pg_check(rc, "binning", NULL);
+	*F_out = F;
+}
+
+/*
+ * Bins of every row from the codebooks and edges of the training rows of
+ * the split; the raw columns are freed.
  */
 void
 ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_names)
 {
 	uint32_t	f;
-	EnsStatus	rc;
 
-	ts->F = palloc0(sizeof(EnsFeature) * Max(ts->p, 1));
-	for (f = 0; f < ts->p; f++)
-	{
-		uint64_t	salt[2] = {ts->fingerprint, seed ^ ((uint64_t) f << 32)};
-
-		ts->F[f].name = ts->names[f];
-		ts->F[f].name_len = strlen(ts->names[f]);
-		ts->F[f].kind = ts->kinds[f];
-		if (ts->kinds[f] == ENS_CATEGORICAL)
-			FinishCategorical(ts, f, keep_category_names ? NULL : salt);
-	}
-	rc = ens_bin_columns((const double *const *) ts->cols, (uint32_t) ts->n, ts->p, ts->F,
-						 ts->train_rows, ts->ntr, seed, &ts->pa->al, ens_pg_interrupt, NULL, &ts->X);
-	ens_pg_check(rc, "binning", NULL);
+	BinRows(ts, ts->train_rows, ts->ntr, seed, keep_category_names, true, &ts->F, &ts->X);
 	for (f = 0; f < ts->p; f++)
 	{
 		pfree(ts->cols[f]);
@@ -470,6 +524,18 @@ ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_names)
 	}
 	ts->pa->cur -= ts->counted;
 	ts->counted = 0;
+}
+
+/*
+ * Bins of every row from the codebooks and edges of the given training rows
+ * (a cross-validation fold's), leaving the raw columns for the next fold.
+ * Category names are kept: these bins never become a stored model.
+ */
+void
+ens_trainset_bin_rows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows, uint64_t seed,
+					  EnsFeature **F, uint8_t **X)
+{
+	BinRows(ts, rows, nrows, seed, true, false, F, X);
 }
 
 /* The engine's view of the training rows (or of every row). */

@@ -1,0 +1,524 @@
+/*
+ * model_folds.c - cross-validation folds over a training set read once.
+ *
+ *   stratified  classification: each class's rows shuffled and dealt to the
+ *               folds in turn (one running count over the classes, so folds
+ *               differ by at most one row, and by at most one row of each
+ *               class); regression: rows sorted by the target and each run
+ *               of k rows dealt to the k folds in a random order.
+ *   random      every row shuffled and dealt in turn.
+ *   group       no value of group_by on both sides of a fold: groups, the
+ *               largest first, each to the fold with the fewest rows so far
+ *               (as scikit-learn's GroupKFold; equal sizes ordered by a
+ *               seeded hash of the value, so the seed matters there).
+ *   time        expanding windows over the distinct values of order_by
+ *               (scikit-learn's TimeSeriesSplit over values, not rows): the
+ *               values split into k + 1 blocks, fold i tests block i + 1
+ *               and trains on the values before it, minus `gap` values.
+ *
+ * Rows are identified by their place in the canonical order, and groups and
+ * times by their values, so the folds do not depend on the order the rows
+ * arrived in.  Each fold then gets codebooks and bin edges from its own
+ * training rows (ens_trainset_bin_rows): held-out values never shape the
+ * bins a fold's models see.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+
+#include "model_tune.h"
+
+static char *
+TextArg(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/* folds, split, group_by, order_by, gap, seed: SQL arguments argno.. */
+void
+ens_fold_spec_args(EnsFoldSpec *spec, FunctionCallInfo fcinfo, int argno)
+{
+	static const char *const splits[] = {"stratified", "random", "group", "time"};
+	char	   *split = TextArg(fcinfo, argno + 1);
+	int			i;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->k = PG_ARGISNULL(argno) ? 5 : PG_GETARG_INT32(argno);
+	if (spec->k < 2 || spec->k > ENS_MAX_FOLDS)
+		ENS_BAD_ARG(errmsg("folds must be between 2 and %d", ENS_MAX_FOLDS));
+	spec->split = -1;
+	for (i = 0; i < (int) lengthof(splits); i++)
+		if (split == NULL ? i == 0 : strcmp(split, splits[i]) == 0)
+			spec->split = i;
+	if (spec->split < 0)
+		ENS_BAD_ARG(errmsg("split must be 'stratified', 'random', 'group' or 'time'"));
+	spec->group_by = TextArg(fcinfo, argno + 2);
+	spec->order_by = TextArg(fcinfo, argno + 3);
+	spec->gap = PG_ARGISNULL(argno + 4) ? 0 : PG_GETARG_INT32(argno + 4);
+	spec->seed = PG_ARGISNULL(argno + 5) ? 42 : PG_GETARG_INT64(argno + 5);
+	if (spec->split == ENS_SPLIT_GROUP && spec->group_by == NULL)
+		ENS_BAD_ARG(errmsg("split => 'group' needs group_by"),
+					errhint("Name the column whose values must stay together, e.g. a school."));
+	if (spec->split != ENS_SPLIT_GROUP && spec->group_by != NULL)
+		ENS_BAD_ARG(errmsg("group_by is used only with split => 'group'"));
+	if (spec->split == ENS_SPLIT_TIME && spec->order_by == NULL)
+		ENS_BAD_ARG(errmsg("split => 'time' needs order_by"),
+					errhint("Name a date, year or school_term column."));
+	if (spec->split != ENS_SPLIT_TIME && spec->order_by != NULL)
+		ENS_BAD_ARG(errmsg("order_by is used only with split => 'time'"));
+	if (spec->gap < 0 || spec->gap > 1000000)
+		ENS_BAD_ARG(errmsg("gap must be between 0 and 1000000"));
+	if (spec->gap > 0 && spec->split != ENS_SPLIT_TIME)
+		ENS_BAD_ARG(errmsg("gap is used only with split => 'time'"));
+}
+
+/* The column a split reads beside the features, if any. */
+void
+ens_fold_spec_input(const EnsFoldSpec *spec, EnsTrainInput *in)
+{
+	in->naux = 0;
+	if (spec->split == ENS_SPLIT_GROUP)
+	{
+		in->aux_arg[0] = "group_by";
+		in->aux_name[0] = spec->group_by;
+		in->aux_kind[0] = ENS_AUX_GROUP;
+		in->naux = 1;
+	}
+	else if (spec->split == ENS_SPLIT_TIME)
+	{
+		in->aux_arg[0] = "order_by";
+		in->aux_name[0] = spec->order_by;
+		in->aux_kind[0] = ENS_AUX_ORDER;
+		in->naux = 1;
+	}
+}
+
+static void
+Shuffle(uint32_t *a, uint32_t n, EpRng *rng)
+{
+	uint32_t	j;
+
+	for (j = n; j > 1; j--)
+	{
+		uint32_t	r = ep_rng_below(rng, j);
+		uint32_t	t = a[j - 1];
+
+		a[j - 1] = a[r];
+		a[r] = t;
+	}
+}
+
+/* classification: each class shuffled, dealt with one running count */
+static void
+StratifiedClasses(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
+{
+	uint32_t	n = (uint32_t) ts->n,
+				K = ts->K,
+				c,
+				i,
+				deal = 0;
+	uint32_t   *start = palloc0(sizeof(uint32_t) * (K + 1));
+	uint32_t   *fill = palloc(sizeof(uint32_t) * (K + 1));
+	uint32_t   *rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	for (i = 0; i < n; i++)
+		start[ts->ycls[i] + 1]++;
+	for (c = 0; c < K; c++)
+		start[c + 1] += start[c];
+	memcpy(fill, start, sizeof(uint32_t) * (K + 1));
+	for (i = 0; i < n; i++)
+		rows[fill[ts->ycls[i]]++] = i;
+	for (c = 0; c < K; c++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		Shuffle(rows + start[c], start[c + 1] - start[c], rng);
+		for (i = start[c]; i < start[c + 1]; i++)
+			fold_of[rows[i]] = deal++ % (uint32_t) k;
+	}
+	pfree(rows);
+	pfree(start);
+	pfree(fill);
+}
+
+static int
+CmpByTarget(const void *a, const void *b, void *arg)
+{
+	const double *t = (const double *) arg;
+	uint32_t	x = *(const uint32_t *) a,
+				y = *(const uint32_t *) b;
+
+	if (t[x] != t[y])
+		return t[x] < t[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+/* regression: runs of k rows of similar targets, each dealt in a random order */
+static void
+StratifiedTargets(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
+{
+	uint32_t	n = (uint32_t) ts->n,
+				i,
+				j;
+	uint32_t   *rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+	uint32_t   *deal = palloc(sizeof(uint32_t) * k);
+
+	for (i = 0; i < n; i++)
+		rows[i] = i;
+	qsort_arg(rows, n, sizeof(uint32_t), CmpByTarget, ts->y);
+	for (i = 0; i < n; i += (uint32_t) k)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (j = 0; j < (uint32_t) k; j++)
+			deal[j] = j;
+		Shuffle(deal, (uint32_t) k, rng);
+		for (j = 0; j < (uint32_t) k && i + j < n; j++)
+			fold_of[rows[i + j]] = deal[j];
+	}
+	pfree(rows);
+	pfree(deal);
+}
+
+static void
+RandomFolds(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
+{
+	uint32_t	n = (uint32_t) ts->n,
+				i;
+	uint32_t   *rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+
+	for (i = 0; i < n; i++)
+		rows[i] = i;
+	Shuffle(rows, n, rng);
+	for (i = 0; i < n; i++)
+		fold_of[rows[i]] = i % (uint32_t) k;
+	pfree(rows);
+}
+
+static void
+NoNulls(const EnsTrainSet *ts, const char *arg, const char *col)
+{
+	size_t		r;
+
+	for (r = 0; r < ts->n; r++)
+		if (isnan(ts->aux[0][r]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s column \"%s\" is NULL in some rows", arg, col),
+					 errhint("Leave those rows out, or give them a value, in a view.")));
+}
+
+typedef struct GroupOrder
+{
+	uint64_t	rows;
+	uint64_t	hash;
+	uint32_t	id;
+} GroupOrder;
+
+static int
+CmpGroups(const void *a, const void *b)
+{
+	const GroupOrder *x = a,
+			   *y = b;
+
+	if (x->rows != y->rows)
+		return x->rows > y->rows ? -1 : 1;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+GroupFolds(const EnsFoldSpec *spec, const EnsTrainSet *ts, uint32_t *fold_of)
+{
+	const EnsDict *d = ts->aux_dict[0];
+	uint32_t	ng = ens_dict_size(d),
+				g,
+				f;
+	GroupOrder *go = palloc0(sizeof(GroupOrder) * Max(ng, 1));
+	int32	   *fold_of_group = palloc(sizeof(int32) * Max(ng, 1));
+	uint64	   *load = palloc0(sizeof(uint64) * spec->k);
+	size_t		r;
+
+	NoNulls(ts, "group_by", spec->group_by);
+	if (ng < (uint32_t) spec->k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("group_by column \"%s\" has %u distinct %s, fewer than the %d folds",
+						spec->group_by, ng, ng == 1 ? "value" : "values", spec->k),
+				 errhint("Group folds need at least one group per fold: lower folds.")));
+	for (r = 0; r < ts->n; r++)
+		go[(uint32_t) ts->aux[0][r]].rows++;
+	for (g = 0; g < ng; g++)
+	{
+		uint32_t	len;
+		const char *s = ens_dict_get(d, g, &len, NULL);
+
+		go[g].hash = ens_siphash((uint64_t) spec->seed, UINT64_C(0x67726F7570), s, len);
+		go[g].id = g;
+	}
+	qsort(go, ng, sizeof(GroupOrder), CmpGroups);
+	for (g = 0; g < ng; g++)
+	{
+		uint32_t	best = 0;
+
+		for (f = 1; f < (uint32_t) spec->k; f++)
+			if (load[f] < load[best])
+				best = f;
+		fold_of_group[go[g].id] = (int32) best;
+		load[best] += go[g].rows;
+	}
+	for (r = 0; r < ts->n; r++)
+		fold_of[r] = (uint32_t) fold_of_group[(uint32_t) ts->aux[0][r]];
+	pfree(go);
+	pfree(fold_of_group);
+	pfree(load);
+}
+
+static int
+CmpDouble(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* the fewest distinct values k time folds with this gap can use */
+static uint32_t
+TimeMinimum(int k, int gap)
+{
+	uint32_t	d;
+
+	for (d = (uint32_t) k + 1;; d++)
+	{
+		uint32_t	size = d / ((uint32_t) k + 1);
+
+		if ((int64) d - (int64) k * size - gap >= 1)
+			return d;
+	}
+}
+
+static void
+TimeFolds(EnsFolds *fs, const EnsTrainSet *ts)
+{
+	const EnsFoldSpec *spec = &fs->spec;
+	uint32_t	n = (uint32_t) ts->n,
+				nd = 0,
+				i,
+				size,
+				first;
+	double	   *dv = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+	uint32_t   *at = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+	int			f;
+
+	NoNulls(ts, "order_by", spec->order_by);
+	memcpy(dv, ts->aux[0], sizeof(double) * n);
+	qsort(dv, n, sizeof(double), CmpDouble);
+	for (i = 0; i < n; i++)
+		if (nd == 0 || dv[i] != dv[nd - 1])
+			dv[nd++] = dv[i];
+	if (nd < TimeMinimum(spec->k, spec->gap))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("order_by column \"%s\" has %u distinct %s; %d time folds with gap %d need at least %u",
+						spec->order_by, nd, nd == 1 ? "value" : "values", spec->k, spec->gap,
+						TimeMinimum(spec->k, spec->gap)),
+				 errhint("Lower folds or gap.")));
+	size = nd / ((uint32_t) spec->k + 1);
+	first = nd - (uint32_t) spec->k * size;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	lo = 0,
+					hi = nd;
+
+		while (lo < hi)
+		{
+			uint32_t	mid = (lo + hi) / 2;
+
+			if (dv[mid] < ts->aux[0][i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		at[i] = lo;				/* the row's place among the distinct values */
+	}
+	for (f = 0; f < fs->k; f++)
+	{
+		EnsFold    *fo = &fs->fold[f];
+		uint32_t	test_from = first + (uint32_t) f * size,
+					train_to = test_from - (uint32_t) spec->gap;
+
+		CHECK_FOR_INTERRUPTS();
+		fo->train_rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+		fo->test_rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+		for (i = 0; i < n; i++)
+		{
+			if (at[i] < train_to)
+				fo->train_rows[fo->ntr++] = i;
+			else if (at[i] >= test_from && at[i] < test_from + size)
+				fo->test_rows[fo->nte++] = i;
+		}
+	}
+	pfree(dv);
+	pfree(at);
+}
+
+/* partitions: fold f tests the rows dealt to it and trains on the others */
+static void
+PartitionFolds(EnsFolds *fs, const EnsTrainSet *ts)
+{
+	uint32_t	n = (uint32_t) ts->n,
+				i;
+	uint32_t   *fold_of = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+	EpRng		rng;
+	int			f;
+
+	ep_rng_seed(&rng, (uint64_t) fs->spec.seed, UINT64_C(0xF01D5));
+	if (fs->spec.split == ENS_SPLIT_GROUP)
+		GroupFolds(&fs->spec, ts, fold_of);
+	else if (fs->spec.split == ENS_SPLIT_RANDOM)
+		RandomFolds(ts, fs->k, &rng, fold_of);
+	else if (ts->task == ENS_CLASSIFICATION)
+		StratifiedClasses(ts, fs->k, &rng, fold_of);
+	else
+		StratifiedTargets(ts, fs->k, &rng, fold_of);
+	for (f = 0; f < fs->k; f++)
+	{
+		EnsFold    *fo = &fs->fold[f];
+
+		CHECK_FOR_INTERRUPTS();
+		fo->train_rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+		fo->test_rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+		for (i = 0; i < n; i++)
+		{
+			if (fold_of[i] == (uint32_t) f)
+				fo->test_rows[fo->nte++] = i;
+			else
+				fo->train_rows[fo->ntr++] = i;
+		}
+	}
+	pfree(fold_of);
+}
+
+/* Folds of ts as spec says, each with its own bins. */
+void
+ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts)
+{
+	int			f;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->spec = *spec;
+	fs->k = spec->k;
+	if (ts->n < (size_t) spec->k)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%d folds need at least %d rows, the relation has %zu with a target",
+						spec->k, spec->k, ts->n)));
+	fs->fold = palloc0(sizeof(EnsFold) * spec->k);
+	if (spec->split == ENS_SPLIT_TIME)
+		TimeFolds(fs, ts);
+	else
+		PartitionFolds(fs, ts);
+	for (f = 0; f < fs->k; f++)
+	{
+		EnsFold    *fo = &fs->fold[f];
+
+		fo->use_rows = fo->train_rows;
+		fo->nuse = fo->ntr;
+		ens_trainset_bin_rows(ts, fo->train_rows, fo->ntr, (uint64_t) spec->seed, &fo->F, &fo->X);
+	}
+}
+
+/*
+ * Train on a share of each fold's training rows from now on (successive
+ * halving's rungs): a seeded sample, stratified for classification, the
+ * same for every parameter set of the rung; fraction >= 1: all of them.
+ */
+void
+ens_folds_use(EnsFolds *fs, const EnsTrainSet *ts, double fraction, uint64_t seed)
+{
+	int			f;
+
+	for (f = 0; f < fs->k; f++)
+	{
+		EnsFold    *fo = &fs->fold[f];
+		uint32_t   *cls = NULL,
+				   *keep,
+				   *drop,
+					nkeep,
+					ndrop,
+					i;
+
+		if (fo->use_rows != fo->train_rows)
+			ts->pa->al.free(ts->pa->al.ctx, fo->use_rows);
+		fo->use_rows = fo->train_rows;
+		fo->nuse = fo->ntr;
+		if (fraction >= 1)
+			continue;
+		if (ts->task == ENS_CLASSIFICATION)
+		{
+			cls = palloc_extended(sizeof(uint32_t) * Max(fo->ntr, 1), MCXT_ALLOC_HUGE);
+			for (i = 0; i < fo->ntr; i++)
+				cls[i] = ts->ycls[fo->train_rows[i]];
+		}
+		ens_pg_check(ens_split_rows(cls, ts->K, fo->ntr, 1 - fraction, seed + (uint64_t) f,
+									&ts->pa->al, &keep, &nkeep, &drop, &ndrop),
+					 "the halving sample", NULL);
+		for (i = 0; i < nkeep; i++)
+			keep[i] = fo->train_rows[keep[i]];
+		ts->pa->al.free(ts->pa->al.ctx, drop);
+		if (cls)
+			pfree(cls);
+		fo->use_rows = keep;
+		fo->nuse = nkeep;
+	}
+}
+
+/* Give the folds' bins back to the memory cap (before the refit's own). */
+void
+ens_folds_free(EnsFolds *fs, const EnsTrainSet *ts)
+{
+	int			f;
+
+	for (f = 0; f < fs->k; f++)
+		if (fs->fold[f].X)
+		{
+			ts->pa->al.free(ts->pa->al.ctx, fs->fold[f].X);
+			fs->fold[f].X = NULL;
+		}
+}
+
+/* The fold set as the run log records it. */
+char *
+ens_folds_json(const EnsFolds *fs)
+{
+	static const char *const splits[] = {"stratified", "random", "group", "time"};
+	StringInfoData s;
+	int			f;
+
+	initStringInfo(&s);
+	appendStringInfo(&s, "{\"folds\": %d, \"split\": \"%s\"", fs->k, splits[fs->spec.split]);
+	if (fs->spec.group_by)
+	{
+		appendStringInfoString(&s, ", \"group_by\": ");
+		escape_json(&s, fs->spec.group_by);
+	}
+	if (fs->spec.order_by)
+	{
+		appendStringInfoString(&s, ", \"order_by\": ");
+		escape_json(&s, fs->spec.order_by);
+		appendStringInfo(&s, ", \"gap\": %d", fs->spec.gap);
+	}
+	appendStringInfo(&s, ", \"seed\": " INT64_FORMAT ", \"n_train\": [", fs->spec.seed);
+	for (f = 0; f < fs->k; f++)
+		appendStringInfo(&s, "%s%u", f ? ", " : "", fs->fold[f].ntr);
+	appendStringInfoString(&s, "], \"n_test\": [");
+	for (f = 0; f < fs->k; f++)
+		appendStringInfo(&s, "%s%u", f ? ", " : "", fs->fold[f].nte);
+	appendStringInfoString(&s, "]}");
+	return s.data;
+}

@@ -1,0 +1,405 @@
+/*
+ * model_space.c - the search space of tune(): a jsonb object naming
+ * learner parameters, each with
+ *
+ *   a list           [1, 5, 25], ["balanced", null], {"values": [3, 12]}
+ *   a range          [3, 12]: two numbers (integers when both are written
+ *                    without a fraction: 3, not 3.0), or {"range": [3, 12]}
+ *   a log-range      {"log": [0.01, 0.3]}: log-uniform (integers likewise)
+ *   one value        200
+ *
+ * Every name and every value (each list element, both ends of a range) is
+ * checked by the learner's one validator before any row is read, so an
+ * unknown name or an impossible value fails at once, naming the parameter.
+ * Random search draws each parameter independently with the seeded RNG;
+ * when every parameter is a list or an integer range it draws combinations
+ * without replacement.  Grid search enumerates lists and integer ranges.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/numeric.h"
+
+#include "model_tune.h"
+
+#define MAX_PARAMS	32
+#define MAX_LIST	10000
+#define MAX_GRID	1000000
+
+typedef enum SpaceKind
+{
+	SP_LIST,
+	SP_RANGE,
+	SP_LOG
+} SpaceKind;
+
+typedef struct SpaceParam
+{
+	char	   *name;
+	int			kind;			/* SpaceKind */
+	bool		integer;		/* ranges: draw integers */
+	int			n;				/* lists */
+	EnsValue   *values;
+	double		lo,
+				hi;
+} SpaceParam;
+
+struct EnsSpace
+{
+	int			n;
+	SpaceParam	param[MAX_PARAMS];
+};
+
+/* every error about the form of a parameter of space carries this hint */
+#define SPACE_HINT errhint("Give a list [1, 5, 25], a range [3, 12] or {\"range\": [0.5, 1.0]}, or a log-range {\"log\": [0.01, 0.3]}.")
+
+/* A number written without a fraction or exponent part counts as an integer. */
+static bool
+IntegralNumber(const JsonbValue *v)
+{
+	return v->type == jbvNumeric &&
+		DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(v->val.numeric))) == 0;
+}
+
+/* The elements of a jsonb array (scalars only). */
+static JsonbValue *
+ArrayElements(const JsonbValue *arr, int *n, const char *name)
+{
+	Jsonb	   *jb;
+	JsonbIterator *it;
+	JsonbValue	e,
+			   *out;
+	JsonbIteratorToken tok;
+	int			i = 0;
+
+	if (arr->type != jbvBinary)
+		ENS_BAD_ARG(errmsg("space.%s must be a list, a range or a log-range", name), SPACE_HINT);
+	jb = JsonbValueToJsonb((JsonbValue *) arr);
+	if (!JB_ROOT_IS_ARRAY(jb) || JB_ROOT_IS_SCALAR(jb))
+		ENS_BAD_ARG(errmsg("space.%s must be a list, a range or a log-range", name), SPACE_HINT);
+	*n = JB_ROOT_COUNT(jb);
+	if (*n > MAX_LIST)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("space.%s has %d values, more than %d", name, *n, MAX_LIST)));
+	out = palloc(sizeof(JsonbValue) * Max(*n, 1));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+		if (tok == WJB_ELEM)
+		{
+			if (e.type == jbvBinary)
+				ENS_BAD_ARG(errmsg("space.%s must hold numbers, strings or nulls, not nested lists", name), SPACE_HINT);
+			out[i++] = e;
+		}
+	return out;
+}
+
+/* Each value goes through the learner's validator (on scratch parameters). */
+static void
+CheckValue(const EnsLearner *l, void *scratch, const char *name, const EnsValue *v)
+{
+	ens_learner_set(l, scratch, name, v, "space.");
+}
+
+static void
+ParseRange(SpaceParam *sp, const JsonbValue *arr, int kind, const EnsLearner *l, void *scratch)
+{
+	int			n;
+	JsonbValue *e = ArrayElements(arr, &n, sp->name);
+	EnsValue	v = {ENS_V_NUMBER, 0, NULL};
+
+	if (n != 2 || e[0].type != jbvNumeric || e[1].type != jbvNumeric)
+	{
+		if (kind == SP_LOG)
+			ENS_BAD_ARG(errmsg("space.%s must be {\"log\": [low, high]} with two numbers", sp->name), SPACE_HINT);
+		ENS_BAD_ARG(errmsg("space.%s must be {\"range\": [low, high]} with two numbers", sp->name), SPACE_HINT);
+	}
+	sp->kind = kind;
+	sp->integer = IntegralNumber(&e[0]) && IntegralNumber(&e[1]);
+	sp->lo = ens_json_value(&e[0]).num;
+	sp->hi = ens_json_value(&e[1]).num;
+	if (!isfinite(sp->lo) || !isfinite(sp->hi) || fabs(sp->lo) > 1e15 || fabs(sp->hi) > 1e15)
+		ENS_BAD_ARG(errmsg("space.%s must have finite ends", sp->name), SPACE_HINT);
+	if (sp->lo > sp->hi)
+		ENS_BAD_ARG(errmsg("space.%s is an empty range: its low end is above its high end", sp->name), SPACE_HINT);
+	if (kind == SP_LOG && sp->lo <= 0)
+		ENS_BAD_ARG(errmsg("space.%s is a log-range and needs a low end above 0", sp->name), SPACE_HINT);
+	if (sp->integer && sp->hi - sp->lo >= 2147483647.0)
+		ENS_BAD_ARG(errmsg("space.%s spans more than 2147483647 integers", sp->name), SPACE_HINT);
+	v.num = sp->lo;
+	CheckValue(l, scratch, sp->name, &v);
+	v.num = sp->hi;
+	CheckValue(l, scratch, sp->name, &v);
+}
+
+static void
+ParseList(SpaceParam *sp, const JsonbValue *arr, const EnsLearner *l, void *scratch)
+{
+	JsonbValue *e = ArrayElements(arr, &sp->n, sp->name);
+	int			i;
+
+	if (sp->n == 0)
+		ENS_BAD_ARG(errmsg("space.%s is an empty list", sp->name), SPACE_HINT);
+	sp->kind = SP_LIST;
+	sp->values = palloc(sizeof(EnsValue) * sp->n);
+	for (i = 0; i < sp->n; i++)
+	{
+		sp->values[i] = ens_json_value(&e[i]);
+		CheckValue(l, scratch, sp->name, &sp->values[i]);
+	}
+}
+
+/* {"range": [..]}, {"log": [..]} or {"values": [..]} */
+static void
+ParseObject(SpaceParam *sp, const JsonbValue *obj, const EnsLearner *l, void *scratch)
+{
+	Jsonb	   *jb = JsonbValueToJsonb((JsonbValue *) obj);
+	JsonbIterator *it;
+	JsonbValue	k,
+				v;
+	char	   *key;
+
+	if (JB_ROOT_COUNT(jb) != 1)
+		ENS_BAD_ARG(errmsg("space.%s must be an object with one key: range, log or values", sp->name), SPACE_HINT);
+	it = JsonbIteratorInit(&jb->root);
+	(void) JsonbIteratorNext(&it, &k, true);	/* WJB_BEGIN_OBJECT */
+	(void) JsonbIteratorNext(&it, &k, true);
+	(void) JsonbIteratorNext(&it, &v, true);
+	key = pnstrdup(k.val.string.val, k.val.string.len);
+	if (strcmp(key, "range") == 0)
+		ParseRange(sp, &v, SP_RANGE, l, scratch);
+	else if (strcmp(key, "log") == 0)
+		ParseRange(sp, &v, SP_LOG, l, scratch);
+	else if (strcmp(key, "values") == 0)
+		ParseList(sp, &v, l, scratch);
+	else
+		ENS_BAD_ARG(errmsg("space.%s must be an object with one key: range, log or values", sp->name), SPACE_HINT);
+}
+
+/* A two-number array is a range; any other array a list. */
+static void
+ParseParam(SpaceParam *sp, const JsonbValue *v, const EnsLearner *l, void *scratch)
+{
+	if (v->type != jbvBinary)
+	{
+		sp->kind = SP_LIST;
+		sp->n = 1;
+		sp->values = palloc(sizeof(EnsValue));
+		sp->values[0] = ens_json_value((JsonbValue *) v);
+		CheckValue(l, scratch, sp->name, &sp->values[0]);
+		return;
+	}
+	if (JB_ROOT_IS_OBJECT(JsonbValueToJsonb((JsonbValue *) v)))
+	{
+		ParseObject(sp, v, l, scratch);
+		return;
+	}
+	{
+		int			n;
+		JsonbValue *e = ArrayElements(v, &n, sp->name);
+
+		if (n == 2 && e[0].type == jbvNumeric && e[1].type == jbvNumeric)
+			ParseRange(sp, v, SP_RANGE, l, scratch);
+		else
+			ParseList(sp, v, l, scratch);
+	}
+}
+
+EnsSpace *
+ens_space_parse(Jsonb *space, const EnsLearner *l)
+{
+	EnsSpace   *sp = palloc0(sizeof(EnsSpace));
+	void	   *scratch = palloc(l->params_size);
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(space) || JB_ROOT_COUNT(space) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("space must be a JSON object naming at least one parameter"),
+				 errhint("Valid names: %s.", l->param_names)));
+	if (JB_ROOT_COUNT(space) > MAX_PARAMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("space names more than %d parameters", MAX_PARAMS)));
+	l->defaults(scratch);
+	it = JsonbIteratorInit(&space->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		SpaceParam *p;
+
+		if (tok != WJB_KEY)
+			continue;
+		p = &sp->param[sp->n++];
+		p->name = pnstrdup(v.val.string.val, v.val.string.len);
+		(void) JsonbIteratorNext(&it, &v, true);
+		ParseParam(p, &v, l, scratch);
+	}
+	return sp;
+}
+
+int
+ens_space_size(const EnsSpace *sp)
+{
+	return sp->n;
+}
+
+/* Lists only: random search then draws combinations without replacement. */
+bool
+ens_space_all_lists(const EnsSpace *sp)
+{
+	int			i;
+
+	for (i = 0; i < sp->n; i++)
+		if (sp->param[i].kind != SP_LIST)
+			return false;
+	return true;
+}
+
+bool
+ens_space_has(const EnsSpace *sp, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < sp->n; i++)
+		if (strcmp(sp->param[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* choices of a parameter, or -1 when continuous */
+static int64
+Choices(const SpaceParam *p)
+{
+	if (p->kind == SP_LIST)
+		return p->n;
+	if (p->kind == SP_RANGE && p->integer)
+		return (int64) (p->hi - p->lo) + 1;
+	return -1;
+}
+
+/* Combinations of a space of lists and integer ranges (-1: not finite). */
+int64
+ens_space_grid_size(const EnsSpace *sp)
+{
+	int64		size = 1;
+	int			i;
+
+	for (i = 0; i < sp->n; i++)
+	{
+		int64		c = Choices(&sp->param[i]);
+
+		if (c < 0)
+			return -1;
+		if (c > MAX_GRID || size * c > MAX_GRID)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the space has more than %d combinations", MAX_GRID),
+					 errhint("Use fewer values, or a log-range or range with method => 'random'.")));
+		size *= c;
+	}
+	return size;
+}
+
+static EnsValue
+Choice(const SpaceParam *p, int64 i)
+{
+	EnsValue	v = {ENS_V_NUMBER, 0, NULL};
+
+	if (p->kind == SP_LIST)
+		return p->values[i];
+	v.num = p->lo + (double) i;
+	return v;
+}
+
+/* Combination index of the grid, the first parameter varying slowest. */
+EnsValue *
+ens_space_grid_point(const EnsSpace *sp, int64 index)
+{
+	EnsValue   *pt = palloc(sizeof(EnsValue) * Max(sp->n, 1));
+	int			i;
+
+	for (i = sp->n - 1; i >= 0; i--)
+	{
+		int64		c = Choices(&sp->param[i]);
+
+		pt[i] = Choice(&sp->param[i], index % c);
+		index /= c;
+	}
+	return pt;
+}
+
+/* One draw of every parameter. */
+EnsValue *
+ens_space_sample(const EnsSpace *sp, EpRng *rng)
+{
+	EnsValue   *pt = palloc(sizeof(EnsValue) * Max(sp->n, 1));
+	int			i;
+
+	for (i = 0; i < sp->n; i++)
+	{
+		const SpaceParam *p = &sp->param[i];
+		double		u = ep_rng_unit(rng);
+		double		x;
+
+		pt[i].type = ENS_V_NUMBER;
+		pt[i].str = NULL;
+		if (p->kind == SP_LIST)
+		{
+			pt[i] = p->values[ep_rng_below(rng, (uint32_t) p->n)];
+			continue;
+		}
+		if (p->kind == SP_RANGE && p->integer)
+		{
+			pt[i].num = p->lo + (double) ep_rng_below(rng, (uint32_t) (p->hi - p->lo + 1));
+			continue;
+		}
+		x = p->kind == SP_LOG ? exp(log(p->lo) + u * (log(p->hi) - log(p->lo))) :
+			p->lo + u * (p->hi - p->lo);
+		/* rounding can step just outside; integers round to the nearest */
+		x = Min(Max(x, p->lo), p->hi);
+		pt[i].num = p->integer ? Min(Max(round(x), p->lo), p->hi) : x;
+	}
+	return pt;
+}
+
+/* A point's values into learner parameters (each through the validator). */
+void
+ens_space_apply(const EnsSpace *sp, const EnsLearner *l, void *params, const EnsValue *point)
+{
+	int			i;
+
+	for (i = 0; i < sp->n; i++)
+		ens_learner_set(l, params, sp->param[i].name, &point[i], "space.");
+}
+
+void
+ens_space_point_json(StringInfo s, const EnsSpace *sp, const EnsValue *point)
+{
+	int			i;
+	bool		first = true;
+
+	appendStringInfoChar(s, '{');
+	for (i = 0; i < sp->n; i++)
+	{
+		if (point[i].type == ENS_V_NUMBER)
+		{
+			ens_json_num(s, sp->param[i].name, point[i].num, &first);
+			continue;
+		}
+		if (!first)
+			appendStringInfoString(s, ", ");
+		first = false;
+		escape_json(s, sp->param[i].name);
+		appendStringInfoString(s, ": ");
+		if (point[i].type == ENS_V_STRING)
+			escape_json(s, point[i].str);
+		else
+			appendStringInfoString(s, "null");
+	}
+	appendStringInfoChar(s, '}');
+}

@@ -1,0 +1,137 @@
+-- cross_validate(), tune() and the run log: labels, an error with its SQLSTATE for every bad
+-- argument, and who may see and write runs (owner set by the server, row-level security).
+BEGIN;
+\set ECHO none
+\set QUIET 1
+SET client_min_messages = warning;
+SELECT pg_catalog.to_regprocedure('edupredict.model_reserve(text)') IS NULL AS registry_standin \gset
+\if :registry_standin
+\i test/fixtures/registry_standin.sql
+\endif
+RESET client_min_messages;
+SELECT plan(48);
+SET LOCAL search_path = public, edupredict;
+
+CREATE TABLE tap_cv AS
+SELECT i, (i % 13)::float8 AS a, (i % 7)::float8 AS b, i % 9 AS school, 2000 + i % 8 AS yr,
+       (i % 13 > 6)::int AS y, ('c' || i % 3) AS season
+FROM generate_series(1, 400) i;
+CREATE TABLE tap_one AS SELECT 1 AS school, i::float8 AS a, i % 2 AS y FROM generate_series(1, 40) i;
+CREATE TABLE tap_nullgroup AS SELECT CASE WHEN i = 7 THEN NULL ELSE i % 5 END AS school, i::float8 AS a, i % 2 AS y
+FROM generate_series(1, 40) i;
+
+-- labels
+SELECT volatility_is('edupredict', 'cross_validate', ARRAY['text', 'regclass', 'text', 'text[]', 'jsonb', 'integer', 'text', 'text', 'text', 'integer', 'bigint'], 'volatile', 'cross_validate is volatile (writes the run log)');
+SELECT volatility_is('edupredict', 'tune', ARRAY['text', 'text', 'regclass', 'text', 'jsonb', 'integer', 'text', 'text', 'text[]', 'jsonb', 'integer', 'text', 'text', 'text', 'integer', 'bigint', 'text'], 'volatile', 'tune is volatile (writes)');
+SELECT volatility_is('edupredict', 'leaderboard', ARRAY['text'], 'stable', 'leaderboard() is stable');
+SELECT is_strict('edupredict', 'leaderboard', ARRAY['text'], 'leaderboard() is strict');
+SELECT isnt_strict('edupredict', 'tune', ARRAY['text', 'text', 'regclass', 'text', 'jsonb', 'integer', 'text', 'text', 'text[]', 'jsonb', 'integer', 'text', 'text', 'text', 'integer', 'bigint', 'text'], 'tune is not strict (NULL features: every column)');
+
+-- bad input
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"depth": [1, 2]}')$$, '22023', NULL, 'unknown name in space: 22023');
+SELECT throws_like($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"depth": [1, 2]}')$$, '%unknown forest parameter "depth"%', 'unknown name is named');
+CREATE FUNCTION pg_temp.hint_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE h text;
+BEGIN
+	EXECUTE q;
+	RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
+	RETURN h;
+END $$;
+SELECT is(pg_temp.hint_of($$SELECT * FROM tune('tap_bad', 'boosting', 'tap_cv', 'y', '{"rounds": [1, 2]}')$$),
+	'Valid keys: n_rounds, learning_rate, max_depth, max_leaves, min_child_weight, l2, subsample, colsample, early_stopping_rounds, class_weight, loss, huber_delta, validation_fraction.',
+	'the HINT lists the valid names');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [9, 3]}')$$, '22023', NULL, 'empty range: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": {"range": [9, 3]}}')$$, '22023', NULL, 'empty explicit range: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": {"log": [9, 3]}}')$$, '22023', NULL, 'empty log-range: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": []}')$$, '22023', NULL, 'empty list: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'boosting', 'tap_cv', 'y', '{"learning_rate": {"log": [-1, 0.3]}}')$$, '22023', NULL, 'log-range through 0: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [[1], [2]]}')$$, '22023', NULL, 'nested list: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [1, "Infinity"]}')$$, '22023', NULL, 'a string in a range is a list of bad values: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"n_trees": [1, 20000]}')$$, '54000', NULL, 'a range beyond a learner limit: 54000');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [1, 3]}', trials => 10001)$$, '22023', NULL, 'too many trials: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": {"values": [1, 2, 3]}}', method => 'grid', trials => 2)$$, '22023', NULL, 'grid beyond trials: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_features": [0.1, 0.9]}', method => 'grid')$$, '22023', NULL, 'grid over a continuous range: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [1, 3]}', metric => 'auc')$$, '22023', NULL, 'unknown metric: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [1, 3]}', metric => 'r2')$$, '22023', NULL, 'metric of the other task: 22023');
+SELECT throws_ok($$SELECT * FROM tune('', 'forest', 'tap_cv', 'y', '{"max_depth": [1, 3]}')$$, '22023', NULL, 'empty model_name: 22023');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', NULL, 'y', '{"max_depth": [1, 3]}')$$, '22004', NULL, 'NULL relation: 22004');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_one', 'y', ARRAY['a'], split => 'group', group_by => 'school')$$, '22023', NULL, 'a group column with one value: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', ARRAY['a'], split => 'time', order_by => 'yr', folds => 8)$$, '22023', NULL, 'order_by with fewer values than folds + 1: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_nullgroup', 'y', ARRAY['a'], split => 'group', group_by => 'school')$$, '22004', NULL, 'NULL group: 22004');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', ARRAY['a'], split => 'time', order_by => 'season')$$, '42804', NULL, 'text order_by: 42804');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', ARRAY['a'], split => 'time', order_by => 'nope')$$, '42703', NULL, 'missing order_by column: 42703');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', ARRAY['a'], split => 'group', group_by => 'y')$$, '22023', NULL, 'group_by is the target: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', ARRAY['a'], folds => 0)$$, '22023', NULL, 'folds 0: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', ARRAY['a'], split => 'time', order_by => 'yr', gap => -1)$$, '22023', NULL, 'negative gap: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('trees', 'tap_cv', 'y')$$, '22023', NULL, 'unknown algorithm: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', params => '[1]')$$, '22023', NULL, 'params not an object: 22023');
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_bad'), 0::bigint, 'no run of a failed tune');
+
+-- who sees and writes runs
+CREATE ROLE tap_alice;
+CREATE ROLE tap_bob;
+GRANT USAGE ON SCHEMA public TO tap_alice, tap_bob;
+GRANT SELECT ON tap_cv TO tap_alice;
+SET LOCAL ROLE tap_alice;
+SELECT lives_ok($$SELECT * FROM cross_validate('forest', 'tap_cv', 'y', ARRAY['a', 'b'], '{"n_trees": 3}', folds => 3)$$, 'any role may cross-validate what it can read');
+SELECT is((SELECT owner::text FROM runs WHERE source = 'public.tap_cv'), 'tap_alice', 'the run belongs to its caller');
+INSERT INTO runs (kind, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes, owner)
+VALUES ('cv', 'forest', '{}', '{}', 'forged', 1, '0', 0, 0, 'tap_bob');
+SELECT is((SELECT owner::text FROM runs WHERE source = 'forged'), 'tap_alice', 'an insert cannot name another owner');
+SELECT throws_ok($$INSERT INTO runs (id, kind, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
+	VALUES (999999, 'cv', 'forest', '{}', '{}', 'x', 1, '0', 0, 0)$$, '42501', NULL, 'an insert cannot choose the id');
+SELECT throws_ok($$UPDATE runs SET score = 1$$, '42501', NULL, 'a run cannot be changed');
+RESET ROLE;
+SET LOCAL ROLE tap_bob;
+SELECT is((SELECT count(*) FROM runs), 0::bigint, 'another role sees none of them');
+RESET ROLE;
+CREATE TEMP TABLE tap_ids AS SELECT id FROM runs WHERE source = 'forged';
+GRANT SELECT ON tap_ids TO tap_bob;
+SET LOCAL ROLE tap_bob;
+SELECT throws_ok($$INSERT INTO runs (parent_id, kind, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
+	SELECT id, 'trial', 'forest', '{}', '{}', 'x', 1, '0', 0, 0 FROM tap_ids$$, '42501', NULL, 'nor logs a run under one of them');
+RESET ROLE;
+SELECT is((SELECT count(*) FROM runs WHERE owner = 'tap_alice'::regrole), 2::bigint, 'a superuser sees every run');
+SET LOCAL ROLE tap_bob;
+DELETE FROM runs;
+RESET ROLE;
+SELECT is((SELECT count(*) FROM runs WHERE owner = 'tap_alice'::regrole), 2::bigint, 'nor deletes them');
+
+-- runs of a model are visible to those who may read the model: alice's training of tap_m, then
+-- grant_model() (the registry) or, in a registry without owners, SELECT on edupredict.models
+DO $$ BEGIN
+	IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'edupredict_user') THEN
+		EXECUTE 'GRANT edupredict_user TO tap_alice, tap_bob';
+	ELSE
+		EXECUTE 'GRANT SELECT, INSERT, UPDATE ON edupredict.models TO tap_alice';
+		EXECUTE 'GRANT USAGE ON SEQUENCE edupredict.models_id_seq TO tap_alice';
+	END IF;
+END $$;
+SET LOCAL ROLE tap_alice;
+SELECT lives_ok($$SELECT train_forest('tap_m', 'tap_cv', 'y', ARRAY['a', 'b'], n_trees => 3)$$, 'alice trains tap_m');
+RESET ROLE;
+SET LOCAL ROLE tap_bob;
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m'), 0::bigint, 'bob does not see the runs of tap_m');
+RESET ROLE;
+DO $$ BEGIN
+	IF pg_catalog.to_regprocedure('edupredict.grant_model(text,text)') IS NOT NULL THEN
+		EXECUTE 'SET LOCAL ROLE tap_alice';
+		PERFORM edupredict.grant_model('tap_m', 'tap_bob');
+		EXECUTE 'RESET ROLE';
+	ELSE
+		EXECUTE 'GRANT SELECT ON edupredict.models TO tap_bob';
+	END IF;
+END $$;
+SET LOCAL ROLE tap_bob;
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m' AND kind = 'train'), 1::bigint, 'once he may read tap_m, he sees its runs');
+SELECT is((SELECT count(*) FROM runs WHERE model_name IS NULL), 0::bigint, 'but still none of her other runs');
+SELECT CASE WHEN pg_catalog.to_regclass('edupredict.model_names') IS NULL
+	THEN skip('a registry without owners lets any role add to any name', 1)
+	ELSE throws_ok($$INSERT INTO runs (kind, model_name, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
+		VALUES ('cv', 'tap_m', 'forest', '{}', '{}', 'x', 1, '0', 0, 0)$$, '42501', NULL, 'nor logs runs under her model') END;
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
