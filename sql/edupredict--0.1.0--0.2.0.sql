@@ -864,9 +864,12 @@ COMMENT ON FUNCTION edupredict.model_profile(text, regclass, int) IS
 -- tuning trial, written by the C functions with the caller's rights in the
 -- caller's transaction.  Rows are owned like registry models: the trigger
 -- sets owner (the current role; only a superuser may restore another),
--- created_at and checks id, parent and model name; row-level security shows
+-- created_at and name_owner (the owner of the model name when the run was
+-- logged) and checks id, parent and model name; row-level security shows
 -- a role the runs of roles it belongs to and the runs of every model name
--- whose models it may read (so grant_model() shares a model's runs too).
+-- whose models it may read (so grant_model() shares a model's runs too),
+-- as long as the name has the owner it had then: a name dropped and
+-- trained again by another role does not show the old owner's runs.
 -- ---------------------------------------------------------------------------
 
 CREATE TABLE edupredict.runs (
@@ -876,6 +879,7 @@ CREATE TABLE edupredict.runs (
                   CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['train', 'cv', 'tune', 'trial', 'refit'])),
     model_name    text,
     model_version integer,
+    name_owner    regrole,
     algorithm     text NOT NULL,
     params        jsonb NOT NULL,
     metrics       jsonb NOT NULL,
@@ -899,45 +903,44 @@ COMMENT ON COLUMN edupredict.runs.kind IS
 'train (train_*), cv (cross_validate, or the deployed version scored by tune), tune (the tuning job), trial (one parameter set of a tune), refit (the tuned model trained on every row)';
 COMMENT ON COLUMN edupredict.runs.fingerprint IS
 'order-independent hash of the rows used (features and target), with n_rows: equal values mean the same rows';
+COMMENT ON COLUMN edupredict.runs.name_owner IS
+'owner of model_name when the run was logged (set by the server): those who may read that name''s models see the run while the name keeps this owner';
 COMMENT ON COLUMN edupredict.runs.score IS
 'mean over the folds of the metric named in metric (NULL for a training without folds)';
 SELECT pg_catalog.pg_extension_config_dump('edupredict.runs', '');
 SELECT pg_catalog.pg_extension_config_dump('edupredict.runs_id_seq', '');
 
--- Before the registry had owners any role could add versions of any name;
--- with edupredict.model_names, only members of the name's owner may.
-CREATE FUNCTION edupredict._run_model_writable(model_name text)
+-- The owner of a model name if the caller belongs to it (only members of
+-- a name's owner may log runs under it), else NULL.
+CREATE FUNCTION edupredict._run_name_owner(model_name text)
+RETURNS regrole
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT n.owner FROM edupredict.model_names n
+    WHERE n.name OPERATOR(pg_catalog.=) model_name AND pg_catalog.pg_has_role(n.owner, 'USAGE')
+$$;
+COMMENT ON FUNCTION edupredict._run_name_owner(text) IS
+'internal: the owner of a model name when the caller belongs to it (who may log runs under it), else NULL';
+
+-- Runs the caller's rights: whoever may read the name's models, while it
+-- has the owner it had when the run was logged, may read its runs.
+CREATE FUNCTION edupredict._run_model_readable(model_name text, name_owner regrole)
 RETURNS boolean
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF pg_catalog.to_regclass('edupredict.model_names') IS NULL THEN
-        RETURN true;
+    IF NOT pg_catalog.has_table_privilege('edupredict.model_names'::pg_catalog.regclass, 'SELECT') THEN
+        RETURN false;
     END IF;
     RETURN EXISTS (SELECT 1 FROM edupredict.model_names n
                    WHERE n.name OPERATOR(pg_catalog.=) model_name
-                     AND pg_catalog.pg_has_role(n.owner, 'USAGE'));
+                     AND n.owner::pg_catalog.oid OPERATOR(pg_catalog.=) name_owner::pg_catalog.oid);
 END
 $$;
-COMMENT ON FUNCTION edupredict._run_model_writable(text) IS
-'internal: whether the caller may log runs under a model name (a member of its owner)';
-
--- Runs the caller's rights: whoever may read a version of the name may read its runs.
-CREATE FUNCTION edupredict._run_model_readable(model_name text)
-RETURNS boolean
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF NOT pg_catalog.has_table_privilege('edupredict.models'::pg_catalog.regclass, 'SELECT') THEN
-        RETURN false;
-    END IF;
-    RETURN EXISTS (SELECT 1 FROM edupredict.models m WHERE m.name OPERATOR(pg_catalog.=) model_name);
-END
-$$;
-COMMENT ON FUNCTION edupredict._run_model_readable(text) IS
-'internal (row-level security): whether the caller may read some version of a model, and so its runs';
+COMMENT ON FUNCTION edupredict._run_model_readable(text, regrole) IS
+'internal (row-level security): whether the caller may read the models of a name that still has this owner, and so its runs';
 
 CREATE FUNCTION edupredict._runs_guard()
 RETURNS trigger
@@ -956,6 +959,8 @@ BEGIN
         RETURN NEW;
     END IF;
     NEW.owner := me;
+    NEW.name_owner := CASE WHEN NEW.model_name IS NOT NULL
+                           THEN edupredict._run_name_owner(NEW.model_name) END;
     IF su THEN
         RETURN NEW;
     END IF;
@@ -975,7 +980,7 @@ BEGIN
         RAISE EXCEPTION 'permission denied to log a run under run %', NEW.parent_id
             USING ERRCODE = '42501', DETAIL = 'A parent run must belong to a role you are a member of.';
     END IF;
-    IF NEW.model_name IS NOT NULL AND NOT edupredict._run_model_writable(NEW.model_name) THEN
+    IF NEW.model_name IS NOT NULL AND NEW.name_owner IS NULL THEN
         RAISE EXCEPTION 'permission denied to log runs of model "%"', NEW.model_name
             USING ERRCODE = '42501',
                   HINT = 'Only members of the role that owns a model name may log runs under it.';
@@ -984,14 +989,14 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION edupredict._runs_guard() IS
-'internal trigger: writes the owner and time of new runs and checks their id, parent run and model name';
+'internal trigger: writes the owner, name owner and time of new runs and checks their id, parent run and model name';
 CREATE TRIGGER runs_guard BEFORE INSERT ON edupredict.runs
 FOR EACH ROW EXECUTE FUNCTION edupredict._runs_guard();
 
 ALTER TABLE edupredict.runs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY runs_read ON edupredict.runs FOR SELECT
 USING (pg_catalog.pg_has_role(owner, 'USAGE')
-       OR (model_name IS NOT NULL AND edupredict._run_model_readable(model_name)));
+       OR (model_name IS NOT NULL AND edupredict._run_model_readable(model_name, name_owner)));
 CREATE POLICY runs_add ON edupredict.runs FOR INSERT
 WITH CHECK (pg_catalog.pg_has_role(owner, 'USAGE'));
 CREATE POLICY runs_remove ON edupredict.runs FOR DELETE

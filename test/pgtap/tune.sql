@@ -9,7 +9,7 @@ SELECT pg_catalog.to_regprocedure('edupredict.model_reserve(text)') IS NULL AS r
 \i test/fixtures/registry_standin.sql
 \endif
 RESET client_min_messages;
-SELECT plan(48);
+SELECT plan(52);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE tap_cv AS
@@ -131,6 +131,19 @@ SELECT CASE WHEN pg_catalog.to_regclass('edupredict.model_names') IS NULL
 	THEN skip('a registry without owners lets any role add to any name', 1)
 	ELSE throws_ok($$INSERT INTO runs (kind, model_name, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
 		VALUES ('cv', 'tap_m', 'forest', '{}', '{}', 'x', 1, '0', 0, 0)$$, '42501', NULL, 'nor logs runs under her model') END;
+RESET ROLE;
+
+-- a name dropped and trained again by another role does not bring the old owner's runs with it
+SET LOCAL ROLE tap_alice;
+SELECT lives_ok($$SELECT drop_model('tap_m')$$, 'alice drops tap_m');
+RESET ROLE;
+GRANT SELECT ON tap_cv TO tap_bob;
+SET LOCAL ROLE tap_bob;
+SELECT lives_ok($$SELECT train_forest('tap_m', 'tap_cv', 'y', ARRAY['a', 'b'], n_trees => 3)$$, 'bob trains a new tap_m');
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m'), 1::bigint, 'bob sees his run of the new tap_m, not hers');
+RESET ROLE;
+SET LOCAL ROLE tap_alice;
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m' AND owner = 'tap_bob'::regrole), 0::bigint, 'nor she his');
 RESET ROLE;
 
 SELECT * FROM finish();
