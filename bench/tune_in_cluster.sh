@@ -12,13 +12,6 @@ psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 P=(psql -qXAt -v ON_ERROR_STOP=1 -d tune_bench)
 "${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
-# tune() registers through the registry's model_reserve(): a stand-in where this base has none
-"${P[@]}" <<'SQL' >/dev/null
-SELECT pg_catalog.to_regprocedure('edupredict.model_reserve(text)') IS NULL AS registry_standin \gset
-\if :registry_standin
-\i test/fixtures/registry_standin.sql
-\endif
-SQL
 cols=$(head -1 "$dir/uci_tune.csv" | tr ',' '\n' | grep '^f[0-9]' | paste -sd, -)
 coldefs=$(echo "$cols" | tr ',' '\n' | sed 's/$/ float8/' | paste -sd, -)
 "${P[@]}" <<SQL >/dev/null

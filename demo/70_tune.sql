@@ -4,13 +4,6 @@
 -- new version of 'dropout' and deployed only if it beats the deployed version
 -- on the very same folds.  Every trial is in the run log; the leaderboard goes
 -- to out/dropout_leaderboard.csv.
---
--- tune() registers through the registry's model_reserve(): where this base
--- has none (before the registry branch is merged) a stand-in is loaded.
-SELECT pg_catalog.to_regprocedure('edupredict.model_reserve(text)') IS NULL AS registry_standin \gset
-\if :registry_standin
-\ir ../test/fixtures/registry_standin.sql
-\endif
 \echo '--- choosing the dropout model: 5-fold cross-validation and successive halving'
 CREATE TEMP TABLE dropout_features AS
 SELECT array_agg(attname::text ORDER BY attnum) AS f FROM pg_attribute

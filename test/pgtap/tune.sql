@@ -3,13 +3,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SET client_min_messages = warning;
-SELECT pg_catalog.to_regprocedure('edupredict.model_reserve(text)') IS NULL AS registry_standin \gset
-\if :registry_standin
-\i test/fixtures/registry_standin.sql
-\endif
-RESET client_min_messages;
-SELECT plan(52);
+SELECT plan(53);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE tap_cv AS
@@ -100,37 +94,22 @@ RESET ROLE;
 SELECT is((SELECT count(*) FROM runs WHERE owner = 'tap_alice'::regrole), 2::bigint, 'nor deletes them');
 
 -- runs of a model are visible to those who may read the model: alice's training of tap_m, then
--- grant_model() (the registry) or, in a registry without owners, SELECT on edupredict.models
-DO $$ BEGIN
-	IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'edupredict_user') THEN
-		EXECUTE 'GRANT edupredict_user TO tap_alice, tap_bob';
-	ELSE
-		EXECUTE 'GRANT SELECT, INSERT, UPDATE ON edupredict.models TO tap_alice';
-		EXECUTE 'GRANT USAGE ON SEQUENCE edupredict.models_id_seq TO tap_alice';
-	END IF;
-END $$;
+-- grant_model()
+GRANT edupredict_user TO tap_alice, tap_bob;
 SET LOCAL ROLE tap_alice;
 SELECT lives_ok($$SELECT train_forest('tap_m', 'tap_cv', 'y', ARRAY['a', 'b'], n_trees => 3)$$, 'alice trains tap_m');
 RESET ROLE;
 SET LOCAL ROLE tap_bob;
 SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m'), 0::bigint, 'bob does not see the runs of tap_m');
 RESET ROLE;
-DO $$ BEGIN
-	IF pg_catalog.to_regprocedure('edupredict.grant_model(text,text)') IS NOT NULL THEN
-		EXECUTE 'SET LOCAL ROLE tap_alice';
-		PERFORM edupredict.grant_model('tap_m', 'tap_bob');
-		EXECUTE 'RESET ROLE';
-	ELSE
-		EXECUTE 'GRANT SELECT ON edupredict.models TO tap_bob';
-	END IF;
-END $$;
+SET LOCAL ROLE tap_alice;
+SELECT lives_ok($$SELECT grant_model('tap_m', 'tap_bob')$$, 'alice grants tap_m to bob');
+RESET ROLE;
 SET LOCAL ROLE tap_bob;
 SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m' AND kind = 'train'), 1::bigint, 'once he may read tap_m, he sees its runs');
 SELECT is((SELECT count(*) FROM runs WHERE model_name IS NULL), 0::bigint, 'but still none of her other runs');
-SELECT CASE WHEN pg_catalog.to_regclass('edupredict.model_names') IS NULL
-	THEN skip('a registry without owners lets any role add to any name', 1)
-	ELSE throws_ok($$INSERT INTO runs (kind, model_name, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
-		VALUES ('cv', 'tap_m', 'forest', '{}', '{}', 'x', 1, '0', 0, 0)$$, '42501', NULL, 'nor logs runs under her model') END;
+SELECT throws_ok($$INSERT INTO runs (kind, model_name, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
+	VALUES ('cv', 'tap_m', 'forest', '{}', '{}', 'x', 1, '0', 0, 0)$$, '42501', NULL, 'nor logs runs under her model');
 RESET ROLE;
 
 -- a name dropped and trained again by another role does not bring the old owner's runs with it
