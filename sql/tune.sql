@@ -127,6 +127,19 @@ SELECT kind, model_version, n_rows, fingerprint = (SELECT fingerprint FROM runs 
 FROM runs WHERE model_name = 'tune_dropout_by_hand';
 -- cross_validate logs one row per call
 SELECT count(*) > 0 AS logged FROM runs WHERE kind = 'cv' AND model_name IS NULL AND source = 'public.tg';
+-- the fingerprint is the rows', not their order: the same rows in another order give the same
+-- fingerprint (and the same folds and scores); one changed value gives another
+CREATE TABLE tf_rows AS SELECT yr, x, y FROM tt;
+CREATE TABLE tf_reversed AS SELECT yr, x, y FROM tt ORDER BY yr DESC, x DESC;
+CREATE TABLE tf_changed AS SELECT yr, CASE WHEN x = (SELECT max(x) FROM tt) THEN -1 ELSE x END AS x, y FROM tt;
+CREATE TEMP TABLE tf_scores AS
+SELECT t AS source, c.fold, c.metric, c.value
+FROM unnest(ARRAY['tf_rows', 'tf_reversed', 'tf_changed']) t,
+     LATERAL cross_validate('forest', t::regclass, 'y', ARRAY['yr', 'x'], '{"n_trees": 3}', folds => 3) c;
+SELECT source, n_rows, fingerprint = (SELECT fingerprint FROM runs WHERE source = 'public.tf_rows') AS same_fingerprint
+FROM runs WHERE source LIKE 'public.tf\_%' ORDER BY id;
+SELECT count(*) AS scores, count(*) FILTER (WHERE a.value IS NOT DISTINCT FROM b.value) AS equal
+FROM tf_scores a JOIN tf_scores b USING (fold, metric) WHERE a.source = 'tf_rows' AND b.source = 'tf_reversed';
 
 -- deploy => 'if_better': the deployed version is scored on the same folds first
 SELECT version FROM deploy('tune_dropout', 1);
@@ -151,9 +164,10 @@ SELECT evaluations FROM tune('tune_halving', 'forest', 'edupredict_data.student_
 SELECT (metrics->>'rung')::int AS rung, count(*), round(min((metrics->>'rows_fraction')::numeric), 4) AS rows_fraction,
        min((metrics->'cv'->'folds'->0->>'n_train')::int) AS fold1_rows
 FROM runs WHERE model_name = 'tune_halving' AND kind = 'trial' GROUP BY 1 ORDER BY 1;
--- a regression, ranked by rmse (lower is better), with group folds
-SELECT cv_metric, evaluations FROM tune('tune_reg', 'forest', 'tg', 'z', '{"n_trees": [3, 6]}', trials => 3,
-       split => 'group', group_by => 'school', folds => 3, metric => 'rmse', features => ARRAY['noise']);
+-- a regression, ranked by rmse (lower is better), with group folds, deployed as asked
+SELECT cv_metric, evaluations, deployed FROM tune('tune_reg', 'forest', 'tg', 'z', '{"n_trees": [3, 6]}', trials => 3,
+       split => 'group', group_by => 'school', folds => 3, metric => 'rmse', features => ARRAY['noise'], deploy => 'yes');
+SELECT version, deployed FROM models WHERE name = 'tune_reg';
 SELECT rank, score = min(score) OVER () AS lowest_first FROM leaderboard('tune_reg') ORDER BY rank LIMIT 1;
 SELECT (SELECT score FROM runs WHERE kind = 'tune' AND model_name = 'tune_reg') =
        (SELECT min(score) FROM runs WHERE kind = 'trial' AND model_name = 'tune_reg') AS registered_the_lowest;
