@@ -219,6 +219,8 @@ SELECT * FROM cross_validate('forest', 'tone', 'y', ARRAY['x'], params => '{"tas
 SELECT * FROM cross_validate('forest', 'tone', 'y', ARRAY['x'], folds => 60);
 CREATE TABLE tnull AS SELECT CASE WHEN i = 3 THEN NULL ELSE i % 6 END AS school, i::float8 AS x, i % 2 AS y FROM generate_series(1, 50) i;
 SELECT * FROM cross_validate('forest', 'tnull', 'y', ARRAY['x'], split => 'group', group_by => 'school');
+CREATE TABLE tnan AS SELECT CASE WHEN i = 3 THEN 'NaN'::numeric ELSE i % 6 END AS yr, i::float8 AS x, i % 2 AS y FROM generate_series(1, 50) i;
+SELECT * FROM cross_validate('forest', 'tnan', 'y', ARRAY['x'], split => 'time', order_by => 'yr', folds => 3);
 -- nothing of the failed calls reached the registry or the run log
 SELECT count(*) FROM models WHERE name = 'tune_bad';
 SELECT count(*) FROM runs WHERE model_name = 'tune_bad';

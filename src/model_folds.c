@@ -198,17 +198,25 @@ RandomFolds(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
 	pfree(rows);
 }
 
+/* NULL (NaN in the aux column); an order_by value may also be a NaN itself */
 static void
-NoNulls(const EnsTrainSet *ts, const char *arg, const char *col)
+NoNulls(const EnsTrainSet *ts, const char *arg, const char *col, bool order)
 {
 	size_t		r;
 
 	for (r = 0; r < ts->n; r++)
 		if (isnan(ts->aux[0][r]))
+		{
+			if (order)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("%s column \"%s\" is NULL or NaN in some rows", arg, col),
+						 errhint("Leave those rows out, or give them a value, in a view.")));
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s column \"%s\" is NULL in some rows", arg, col),
 					 errhint("Leave those rows out, or give them a value, in a view.")));
+		}
 }
 
 typedef struct GroupOrder
@@ -243,7 +251,7 @@ GroupFolds(const EnsFoldSpec *spec, const EnsTrainSet *ts, uint32_t *fold_of)
 	uint64	   *load = palloc0(sizeof(uint64) * spec->k);
 	size_t		r;
 
-	NoNulls(ts, "group_by", spec->group_by);
+	NoNulls(ts, "group_by", spec->group_by, false);
 	if (ng < (uint32_t) spec->k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -315,7 +323,7 @@ TimeFolds(EnsFolds *fs, const EnsTrainSet *ts)
 	uint32_t   *at = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
 	int			f;
 
-	NoNulls(ts, "order_by", spec->order_by);
+	NoNulls(ts, "order_by", spec->order_by, true);
 	memcpy(dv, ts->aux[0], sizeof(double) * n);
 	qsort(dv, n, sizeof(double), CmpDouble);
 	for (i = 0; i < n; i++)
