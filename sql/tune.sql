@@ -153,6 +153,14 @@ FROM runs WHERE model_name = 'tune_dropout' AND kind = 'cv';
 SELECT version, deployed FROM tune('tune_dropout', 'forest', 'edupredict_data.student_features', 'target',
           '{"max_depth": [8, 10]}', trials => 2, params => '{"n_trees": 20}', folds => 3, deploy => 'if_better');
 SELECT version FROM models WHERE name = 'tune_dropout' AND deployed;
+-- only with a deployed version that learnt the same target from the same features (else 22023)
+SELECT version FROM deploy('tune_fold1', 1);
+SELECT * FROM tune('tune_fold1', 'forest', 'tt', 'y', '{"max_depth": [2, 3]}', trials => 2, features => ARRAY['x'],
+                   params => '{"n_trees": 2}', folds => 3, deploy => 'if_better');
+SELECT * FROM tune('tune_fold1', 'forest', 'tt', 'x', '{"max_depth": [2, 3]}', trials => 2, features => ARRAY['yr', 'y'],
+                   params => '{"n_trees": 2}', folds => 3, deploy => 'if_better');
+SELECT version, deployed FROM tune('tune_fold1', 'forest', 'tt', 'y', '{"max_depth": [2, 3]}', trials => 2, features => ARRAY['yr', 'x'],
+                   params => '{"n_trees": 2}', folds => 3, deploy => 'if_better') WHERE baseline_version = 1;
 
 -- grid search: every combination; halving: 9 draws on a ninth, 3 on a third, 1 on all the rows
 SELECT evaluations, best_params->'max_depth' IS NOT NULL AS has_depth
