@@ -213,6 +213,10 @@ CREATE TABLE tone AS SELECT 1 AS school, 'Autumn' AS season, i::float8 AS x, i %
 SELECT * FROM cross_validate('forest', 'tone', 'y', ARRAY['x'], split => 'group', group_by => 'school');
 SELECT * FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], split => 'time', order_by => 'yr', folds => 12);
 SELECT * FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], split => 'time', order_by => 'yr', folds => 5, gap => 7);
+-- 12 values are enough for 2 folds with a gap of 3 (blocks of 4: fold 1 trains on 1 value), not of 4
+SELECT fold, value AS n_train FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], '{"n_trees": 2}', split => 'time', order_by => 'yr', folds => 2, gap => 3)
+WHERE metric = 'n_train' ORDER BY fold;
+SELECT * FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], split => 'time', order_by => 'yr', folds => 2, gap => 4);
 SELECT * FROM cross_validate('forest', 'tone', 'y', ARRAY['x'], split => 'time', order_by => 'season');
 SELECT * FROM cross_validate('forest', 'tone', 'y', ARRAY['x'], split => 'time', order_by => 'nope');
 SELECT * FROM cross_validate('forest', 'tone', 'y', ARRAY['x'], split => 'group', group_by => 'y');

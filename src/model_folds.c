@@ -295,19 +295,20 @@ CmpDouble(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* the fewest distinct values k time folds with this gap can use */
+/*
+ * The fewest distinct values k time folds with this gap can use: d values
+ * make blocks of m = d / (k + 1) and a first block of m + r (r = d mod
+ * (k + 1) <= k), and fold 1 trains on m + r - gap >= 1 of them; the least d
+ * takes r as large as it may be.  More values do not always fit (the
+ * remainder shrinks when m grows): TimeFolds checks the actual blocks.
+ */
 static uint32_t
 TimeMinimum(int k, int gap)
 {
-	uint32_t	d;
+	uint32_t	r = (uint32_t) Min(k, gap),
+				m = (uint32_t) gap + 1 - r;
 
-	for (d = (uint32_t) k + 1;; d++)
-	{
-		uint32_t	size = d / ((uint32_t) k + 1);
-
-		if ((int64) d - (int64) k * size - gap >= 1)
-			return d;
-	}
+	return ((uint32_t) k + 1) * Max(m, 1) + r;
 }
 
 static void
@@ -338,6 +339,15 @@ TimeFolds(EnsFolds *fs, const EnsTrainSet *ts)
 				 errhint("Lower folds or gap.")));
 	size = nd / ((uint32_t) spec->k + 1);
 	first = nd - (uint32_t) spec->k * size;
+	/* fold 1 must train on something: values before its test block, minus the gap */
+	if (first <= (uint32_t) spec->gap)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%d time folds with gap %d do not fit the %u distinct values of order_by column \"%s\"",
+						spec->k, spec->gap, nd, spec->order_by),
+				 errdetail("Each fold tests %u values, which leaves %u before the first test block, and the gap takes %d of them.",
+						   size, first, spec->gap),
+				 errhint("Lower folds or gap.")));
 	for (i = 0; i < n; i++)
 	{
 		uint32_t	lo = 0,
