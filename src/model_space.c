@@ -12,8 +12,9 @@
  * checked by the learner's one validator before any row is read, so an
  * unknown name or an impossible value fails at once, naming the parameter.
  * Random search draws each parameter independently with the seeded RNG;
- * when every parameter is a list or an integer range it draws combinations
- * without replacement.  Grid search enumerates lists and integer ranges.
+ * when every parameter is a list it draws combinations without replacement
+ * (as scikit-learn's ParameterSampler; model_tune.c).  Grid search
+ * enumerates lists and integer ranges.
  */
 #include "postgres.h"
 
