@@ -172,6 +172,12 @@ SELECT evaluations FROM tune('tune_halving', 'forest', 'edupredict_data.student_
 SELECT (metrics->>'rung')::int AS rung, count(*), round(min((metrics->>'rows_fraction')::numeric), 4) AS rows_fraction,
        min((metrics->'cv'->'folds'->0->>'n_train')::int) AS fold1_rows
 FROM runs WHERE model_name = 'tune_halving' AND kind = 'trial' GROUP BY 1 ORDER BY 1;
+-- random search over lists only draws combinations without replacement, and no more than there are
+SELECT evaluations FROM tune('tune_lists', 'forest', 'tt', 'y', '{"max_depth": {"values": [2, 3, 4]}, "n_trees": [1, 2, 3]}',
+       trials => 8, folds => 2);
+SELECT count(*) AS trials, count(DISTINCT params) AS distinct_params FROM runs WHERE model_name = 'tune_lists' AND kind = 'trial';
+SELECT evaluations FROM tune('tune_lists', 'forest', 'tt', 'y', '{"max_depth": {"values": [2, 3, 4]}, "n_trees": [1, 2, 3]}',
+       trials => 30, folds => 2);
 -- a regression, ranked by rmse (lower is better), with group folds, deployed as asked
 SELECT cv_metric, evaluations, deployed FROM tune('tune_reg', 'forest', 'tg', 'z', '{"n_trees": [3, 6]}', trials => 3,
        split => 'group', group_by => 'school', folds => 3, metric => 'rmse', features => ARRAY['noise'], deploy => 'yes');
