@@ -166,6 +166,13 @@ SELECT version, deployed FROM tune('tune_fold1', 'forest', 'tt', 'y', '{"max_dep
 SELECT evaluations, best_params->'max_depth' IS NOT NULL AS has_depth
 FROM tune('tune_grid', 'boosting', 'tt', 'y', '{"max_depth": [1, 3], "learning_rate": {"values": [0.1, 0.3]}}',
           method => 'grid', trials => 6, params => '{"n_rounds": 10}', folds => 3);
+-- the boosting refit too is the model train_boosting makes from the best parameters (with its profile)
+CREATE TEMP TABLE best_grid AS SELECT params FROM runs WHERE kind = 'tune' AND model_name = 'tune_grid';
+SELECT version FROM train_boosting('tune_grid_by_hand', 'tt', 'y', n_rounds => 10, test_fraction => 0,
+       max_depth => (SELECT (params->>'max_depth')::int FROM best_grid),
+       learning_rate => (SELECT (params->>'learning_rate')::float8 FROM best_grid));
+SELECT md5(a.model) = md5(b.model) AS refit_is_train_boosting
+FROM models a, models b WHERE a.name = 'tune_grid' AND b.name = 'tune_grid_by_hand';
 SELECT evaluations FROM tune('tune_halving', 'forest', 'edupredict_data.student_features', 'target',
        '{"max_depth": {"log": [2, 30]}, "sample_fraction": [0.5, 1.0]}', method => 'halving', trials => 9,
        params => '{"n_trees": 10}', folds => 3);
