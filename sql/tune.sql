@@ -185,6 +185,10 @@ SELECT evaluations FROM tune('tune_lists', 'forest', 'tt', 'y', '{"max_depth": {
 SELECT count(*) AS trials, count(DISTINCT params) AS distinct_params FROM runs WHERE model_name = 'tune_lists' AND kind = 'trial';
 SELECT evaluations FROM tune('tune_lists', 'forest', 'tt', 'y', '{"max_depth": {"values": [2, 3, 4]}, "n_trees": [1, 2, 3]}',
        trials => 30, folds => 2);
+-- a negative seed is recorded as written, in the trials as in the refit
+SELECT best_params->>'seed' AS seed FROM tune('tune_seed', 'forest', 'tt', 'y', '{"max_depth": {"values": [2]}}',
+       params => '{"n_trees": 1}', folds => 2, seed => -1);
+SELECT kind, params->>'seed' AS seed FROM runs WHERE model_name = 'tune_seed' ORDER BY id;
 -- a regression, ranked by rmse (lower is better), with group folds, deployed as asked
 SELECT cv_metric, evaluations, deployed FROM tune('tune_reg', 'forest', 'tg', 'z', '{"n_trees": [3, 6]}', trials => 3,
        split => 'group', group_by => 'school', folds => 3, metric => 'rmse', features => ARRAY['noise'], deploy => 'yes');

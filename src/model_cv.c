@@ -107,7 +107,8 @@ ScoreFold(const EnsLearner *l, const void *params, const EnsTrainSet *ts, const 
 
 		appendStringInfoChar(params_json, '{');
 		l->params_json(params_json, p, &m, &first);
-		appendStringInfo(params_json, ", \"seed\": " UINT64_FORMAT "}", seed);
+		/* the seed as the caller wrote it (a bigint), as train_* records it */
+		appendStringInfo(params_json, ", \"seed\": " INT64_FORMAT "}", (int64) seed);
 	}
 	*peak = Max(*peak, ts->pa->cur + fpa.peak + engine);
 	MemoryContextSwitchTo(old);
