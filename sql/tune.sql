@@ -28,6 +28,17 @@ WHERE fold IS NULL AND metric = 'roc_auc';
 SELECT round(value::numeric, 2) < 0.70 AS group_split_does_not
 FROM cross_validate('forest', 'tg', 'y', ARRAY['z', 'noise'], '{"n_trees": 20}', split => 'group', group_by => 'school')
 WHERE fold IS NULL AND metric = 'roc_auc';
+-- a group is a value, not its text: numeric 1.0 and 1.00 (and float -0 and 0) are one group, so
+-- 3 values make at most 3 group folds and each value stays on one side
+CREATE TABLE tg_num AS
+SELECT (CASE WHEN i % 2 = 0 THEN (i % 3) || '.0' ELSE (i % 3) || '.00' END)::numeric AS g,
+       CASE WHEN i % 3 = 0 AND i % 2 = 0 THEN '-0'::float8 ELSE (i % 3)::float8 END AS gf,
+       (i % 7)::float8 AS a, (i % 5 = 0)::int AS y
+FROM generate_series(1, 120) i;
+SELECT fold, value AS n_test FROM cross_validate('forest', 'tg_num', 'y', ARRAY['a'], '{"n_trees": 2}',
+       split => 'group', group_by => 'g', folds => 3) WHERE metric = 'n_test' ORDER BY fold;
+SELECT * FROM cross_validate('forest', 'tg_num', 'y', ARRAY['a'], split => 'group', group_by => 'g', folds => 4);
+SELECT * FROM cross_validate('forest', 'tg_num', 'y', ARRAY['a'], split => 'group', group_by => 'gf', folds => 4);
 -- group folds are balanced by rows, whole schools at a time
 SELECT fold, value AS n_test FROM cross_validate('forest', 'tg', 'y', ARRAY['z', 'noise'], '{"n_trees": 2}',
        split => 'group', group_by => 'school') WHERE metric = 'n_test' ORDER BY fold;

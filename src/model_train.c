@@ -396,6 +396,13 @@ AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base)
 
 	if (ts->aux_dict[i] == NULL)
 		return OrderKey(d, base);
+	/* equal values, one group: numeric 1.0 and 1.00, float -0 and 0 */
+	if (base == NUMERICOID)
+		d = DirectFunctionCall1(numeric_trim_scale, d);
+	else if (base == FLOAT8OID && DatumGetFloat8(d) == 0)
+		d = Float8GetDatum(0.0);
+	else if (base == FLOAT4OID && DatumGetFloat4(d) == 0)
+		d = Float4GetDatum(0.0f);
 	s = ens_datum_to_text(d, base, &len);
 	if (len > ENS_MAX_NAME)
 		ereport(ERROR,
