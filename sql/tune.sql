@@ -200,6 +200,14 @@ SELECT evaluations FROM tune('tune_lists', 'forest', 'tt', 'y', '{"max_depth": {
 SELECT best_params->>'seed' AS seed FROM tune('tune_seed', 'forest', 'tt', 'y', '{"max_depth": {"values": [2]}}',
        params => '{"n_trees": 1}', folds => 2, seed => -1);
 SELECT kind, params->>'seed' AS seed FROM runs WHERE model_name = 'tune_seed' ORDER BY id;
+-- the rows are read once, whatever the number of folds and trials: a view counts the rows it gives
+CREATE SEQUENCE tt_reads;
+CREATE VIEW tt_counted AS SELECT yr, x, y FROM tt WHERE nextval('tt_reads') > 0;
+SELECT evaluations FROM tune('tune_once', 'forest', 'tt_counted', 'y', '{"max_depth": {"values": [2, 3]}}',
+       params => '{"n_trees": 1}', folds => 3);
+SELECT last_value AS rows_read FROM tt_reads;
+SELECT count(*) AS cv_rows FROM cross_validate('forest', 'tt_counted', 'y', params => '{"n_trees": 1}', folds => 3);
+SELECT last_value AS rows_read FROM tt_reads;
 -- a regression, ranked by rmse (lower is better), with group folds, deployed as asked
 SELECT cv_metric, evaluations, deployed FROM tune('tune_reg', 'forest', 'tg', 'z', '{"n_trees": [3, 6]}', trials => 3,
        split => 'group', group_by => 'school', folds => 3, metric => 'rmse', features => ARRAY['noise'], deploy => 'yes');
