@@ -77,6 +77,11 @@ SELECT version FROM train_forest('tune_fold1', 'tt_train1', 'y', ARRAY['yr', 'x'
 SELECT a.metric, round(a.value::numeric, 10) = round(b.value::numeric, 10) AS same
 FROM (SELECT metric, value FROM cross_validate('forest', 'tt', 'y', ARRAY['yr', 'x'], '{"n_trees": 20}', split => 'time', order_by => 'yr') WHERE fold = 1) a
 JOIN evaluate('tune_fold1', 'tt_test1') b USING (metric) ORDER BY 1;
+-- and likewise for boosting (with row subsampling)
+SELECT version FROM train_boosting('tune_fold1_boost', 'tt_train1', 'y', ARRAY['yr', 'x'], n_rounds => 20, subsample => 0.8, test_fraction => 0);
+SELECT a.metric, round(a.value::numeric, 10) = round(b.value::numeric, 10) AS same
+FROM (SELECT metric, value FROM cross_validate('boosting', 'tt', 'y', ARRAY['yr', 'x'], '{"n_rounds": 20, "subsample": 0.8}', split => 'time', order_by => 'yr') WHERE fold = 1) a
+JOIN evaluate('tune_fold1_boost', 'tt_test1') b USING (metric) ORDER BY 1;
 
 -- Stratified folds: each class dealt in turn, so folds differ by one row at most
 SELECT fold, value AS n_test FROM cross_validate('boosting', 'edupredict_data.student_features', 'target',
