@@ -110,6 +110,25 @@ SELECT abs(edupredict.explain_base_value(b.model, 'Dropout')
                                                           age_at_enrollment]::float8[]))[1])) < 1e-9 AS base_is_training_mean
 FROM exp_bytes b, exp_train t GROUP BY b.model;
 
+-- one call site meeting other model bytes row after row (two boosted
+-- models of the same shape, alternating) builds a plan for each: the next
+-- model is parsed at the address of the last one
+CREATE TEMP TABLE exp_two AS
+SELECT 1 AS id, edupredict.boost_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_approved]::float8[],
+                                     curricular_units_2nd_sem_grade, '{"n_rounds": 5, "max_depth": 2, "seed": 1}') AS model
+FROM exp_train
+UNION ALL
+SELECT 2, edupredict.boost_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_approved]::float8[],
+                               previous_qualification_grade, '{"n_rounds": 5, "max_depth": 2, "seed": 1}')
+FROM exp_train;
+SELECT count(*) AS rows, count(DISTINCT q.id) AS models,
+       count(*) FILTER (WHERE abs(edupredict.explain_base_value(q.model)
+                                  + (SELECT sum(contribution) FROM edupredict.explain(q.model, q.f))
+                                  - edupredict.predict(q.model, q.f)::float8) <= 1e-9) AS additive
+FROM (SELECT m.id, m.model, ARRAY[x.admission_grade, x.age_at_enrollment, x.curricular_units_1st_sem_approved]::float8[] AS f
+      FROM (SELECT * FROM exp_test ORDER BY student_id LIMIT 100) x CROSS JOIN exp_two m
+      ORDER BY x.student_id, m.id) q;
+
 -- boosting explains the raw margin: log-odds for two classes, the softmax
 -- input for more, the value for regression
 CREATE TEMP TABLE exp_boost AS
