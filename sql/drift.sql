@@ -19,6 +19,17 @@ SELECT kind, count(*) AS rows, count(*) FILTER (WHERE verdict = 'stable') AS sta
        bool_and(psi >= 0) AS psi_not_negative
 FROM edupredict.drift('dr_uci', 'dr_same') GROUP BY kind ORDER BY kind;
 
+-- the relation may be a temporary table, which parallel workers cannot
+-- read: every function that reads a relation stays in the leader
+SET force_parallel_mode = on;
+SELECT 'drift' AS function, count(*) AS rows FROM edupredict.drift('dr_uci', 'dr_same')
+UNION ALL SELECT 'global_importance', count(*) FROM edupredict.global_importance('dr_uci', 'dr_same')
+UNION ALL SELECT 'permutation_importance', count(*) FROM edupredict.permutation_importance('dr_uci', 'dr_same', n_repeats => 1)
+UNION ALL SELECT 'reliability', count(*) FROM edupredict.reliability('dr_uci', 'dr_same', class => 'Dropout')
+UNION ALL SELECT 'roc_curve', (count(*) > 2)::int FROM edupredict.roc_curve('dr_uci', 'dr_same', 'Dropout')
+UNION ALL SELECT 'pr_curve', (count(*) > 2)::int FROM edupredict.pr_curve('dr_uci', 'dr_same', 'Dropout');
+RESET force_parallel_mode;
+
 -- one feature shifted: that feature 'shifted', every other one 'stable'
 CREATE TEMP TABLE dr_shift AS SELECT * FROM dr_same;
 UPDATE dr_shift SET admission_grade = admission_grade + 25;
