@@ -137,6 +137,12 @@ SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Nobody', 'max_f
 SELECT rule_used, "precision" = 1 AS exact FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'precision >= 1.0', version => 1);
 CREATE TEMP TABLE cal_neg AS SELECT * FROM cal_bin_fit WHERE NOT dropout;
 SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_neg', 'true', 'precision >= 0.5', version => 1);
+-- a calibrator needs rows of its class and of the others
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_neg', 'sigmoid', version => 1);
+CREATE TEMP TABLE cal_pos AS SELECT * FROM cal_bin_fit WHERE dropout;
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_pos', 'isotonic', version => 1);
+CREATE TEMP TABLE cal_no_enrolled AS SELECT * FROM cal_fit WHERE target <> 'Enrolled';
+SELECT * FROM edupredict.calibrate('cal_uci', 'cal_no_enrolled', version => 1);
 SELECT edupredict.predict('cal_uci', t, threshold => 1.5) FROM cal_test t LIMIT 1;
 SELECT edupredict.predict('cal_uci', t, threshold => 0.5, version => 1) FROM cal_test t LIMIT 1;
 SELECT * FROM edupredict.roc_curve('cal_uci', 'cal_test');
