@@ -25,6 +25,7 @@
 
 #include "model_call.h"
 #include "model_outputs.h"
+#include "model_registry_sql.h"
 
 typedef struct CalArgs
 {
@@ -172,6 +173,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("model \"%s\" is a regression model: only class probabilities are calibrated",
 						rm->name)));
+	version = ens_registry_reserve(rm->name);	/* rights before rows */
 	ens_heldout_read(rm->name, rm->slot, m, ca->relid, ENS_HELDOUT_TARGET, &h);
 	if (h.n == 0)
 		ereport(ERROR,
@@ -212,7 +214,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 	appendStringInfoChar(&metrics, '}');
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, ca->start);
-	version = ens_write_version(rm, &mc, params.data, metrics.data, INSTR_TIME_GET_DOUBLE(end));
+	version = ens_write_version(rm, version, &mc, params.data, metrics.data, INSTR_TIME_GET_DOUBLE(end));
 	PutResult(ca->rsinfo, version, ca->method, h.n, qb, qa);
 }
 
