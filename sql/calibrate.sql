@@ -56,6 +56,13 @@ FROM unnest(ARRAY[2, 3]) v, edupredict.evaluate('cal_bin', 'cal_bin_test', v) WH
 -- does not move
 SELECT abs((SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1) WHERE metric = 'roc_auc')
          - (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'roc_auc')) < 1e-12 AS same_auc;
+-- the sigmoid takes the log-odds of the probability, so it can leave a
+-- model as it is: on its own rows it does no worse than no calibrator, even
+-- for a boosted model whose probabilities are close to calibrated already
+SELECT version FROM edupredict.train_boosting('cal_boost', 'cal_bin_train', 'dropout', n_rounds => 50,
+                                              max_depth => 4, seed => 3);
+SELECT method_used, brier_after <= brier_before AS brier_no_worse, log_loss_after <= log_loss_before AS log_loss_no_worse
+FROM edupredict.calibrate('cal_boost', 'cal_bin_fit', 'sigmoid');
 
 -- reliability: equal-count bins over the rows, mean predictions increasing,
 -- counts adding up to the rows; every class of a multi-class model
@@ -152,4 +159,4 @@ SELECT task FROM edupredict.train_forest('cal_reg', 'cal_reg', 'age', n_trees =>
 SELECT * FROM edupredict.calibrate('cal_reg', 'cal_reg');
 SELECT * FROM edupredict.choose_threshold('cal_reg', 'cal_reg', rule => 'max_f1');
 SELECT * FROM edupredict.pr_curve('cal_reg', 'cal_reg');
-DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg');
+DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost');
