@@ -113,7 +113,8 @@ Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int
 					 errhint("Calibrate on held-out rows that include every class.")));
 		if (method == ENS_CAL_SIGMOID)
 		{
-			ens_pg_check(ens_sigmoid_fit(s, y, n, al, &c->ab[2 * j], &c->ab[2 * j + 1]),
+			ens_pg_check(ens_sigmoid_fit(s, y, n, ENS_SIGMOID_LOG_ODDS(m), al, &c->ab[2 * j],
+											 &c->ab[2 * j + 1]),
 						 "the sigmoid fit", NULL);
 			continue;
 		}
