@@ -56,9 +56,16 @@ FROM unnest(ARRAY[2, 3]) v, edupredict.evaluate('cal_bin', 'cal_bin_test', v) WH
 -- does not move
 SELECT abs((SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1) WHERE metric = 'roc_auc')
          - (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'roc_auc')) < 1e-12 AS same_auc;
--- the sigmoid takes the log-odds of the probability, so it can leave a
--- model as it is: on its own rows it does no worse than no calibrator, even
--- for a boosted model whose probabilities are close to calibrated already
+-- a forest's sigmoid takes its probability, which piles up at exactly 0
+-- and 1, not its log-odds: those rows get moderate probabilities, and the
+-- held-out ECE drops
+SELECT min(p) > 0.001 AS floor_above_0, max(p) < 0.999 AS ceiling_below_1,
+       (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'ece')
+       < (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1) WHERE metric = 'ece') AS ece_lower
+FROM (SELECT edupredict.predict_proba('cal_bin', t, 'true', 2) AS p FROM cal_bin_test t) r;
+-- a boosted model's sigmoid takes the log-odds, so it can leave the model as
+-- it is: on its own rows it does no worse than no calibrator, even when the
+-- probabilities are close to calibrated already
 SELECT version FROM edupredict.train_boosting('cal_boost', 'cal_bin_train', 'dropout', n_rounds => 50,
                                               max_depth => 4, seed => 3);
 SELECT method_used, brier_after <= brier_before AS brier_no_worse, log_loss_after <= log_loss_before AS log_loss_no_worse
