@@ -56,6 +56,20 @@ FROM unnest(ARRAY[2, 3]) v, edupredict.evaluate('cal_bin', 'cal_bin_test', v) WH
 -- does not move
 SELECT abs((SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1) WHERE metric = 'roc_auc')
          - (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'roc_auc')) < 1e-12 AS same_auc;
+-- a forest's sigmoid takes its probability, which piles up at exactly 0
+-- and 1, not its log-odds: those rows get moderate probabilities, and the
+-- held-out ECE drops
+SELECT min(p) > 0.001 AS floor_above_0, max(p) < 0.999 AS ceiling_below_1,
+       (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'ece')
+       < (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 1) WHERE metric = 'ece') AS ece_lower
+FROM (SELECT edupredict.predict_proba('cal_bin', t, 'true', 2) AS p FROM cal_bin_test t) r;
+-- a boosted model's sigmoid takes the log-odds, so it can leave the model as
+-- it is: on its own rows it does no worse than no calibrator, even when the
+-- probabilities are close to calibrated already
+SELECT version FROM edupredict.train_boosting('cal_boost', 'cal_bin_train', 'dropout', n_rounds => 50,
+                                              max_depth => 4, seed => 3);
+SELECT method_used, brier_after <= brier_before AS brier_no_worse, log_loss_after <= log_loss_before AS log_loss_no_worse
+FROM edupredict.calibrate('cal_boost', 'cal_bin_fit', 'sigmoid');
 
 -- reliability: equal-count bins over the rows, mean predictions increasing,
 -- counts adding up to the rows; every class of a multi-class model
@@ -137,6 +151,12 @@ SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Nobody', 'max_f
 SELECT rule_used, "precision" = 1 AS exact FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'precision >= 1.0', version => 1);
 CREATE TEMP TABLE cal_neg AS SELECT * FROM cal_bin_fit WHERE NOT dropout;
 SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_neg', 'true', 'precision >= 0.5', version => 1);
+-- a calibrator needs rows of its class and of the others
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_neg', 'sigmoid', version => 1);
+CREATE TEMP TABLE cal_pos AS SELECT * FROM cal_bin_fit WHERE dropout;
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_pos', 'isotonic', version => 1);
+CREATE TEMP TABLE cal_no_enrolled AS SELECT * FROM cal_fit WHERE target <> 'Enrolled';
+SELECT * FROM edupredict.calibrate('cal_uci', 'cal_no_enrolled', version => 1);
 SELECT edupredict.predict('cal_uci', t, threshold => 1.5) FROM cal_test t LIMIT 1;
 SELECT edupredict.predict('cal_uci', t, threshold => 0.5, version => 1) FROM cal_test t LIMIT 1;
 SELECT * FROM edupredict.roc_curve('cal_uci', 'cal_test');
@@ -146,4 +166,4 @@ SELECT task FROM edupredict.train_forest('cal_reg', 'cal_reg', 'age', n_trees =>
 SELECT * FROM edupredict.calibrate('cal_reg', 'cal_reg');
 SELECT * FROM edupredict.choose_threshold('cal_reg', 'cal_reg', rule => 'max_f1');
 SELECT * FROM edupredict.pr_curve('cal_reg', 'cal_reg');
-DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg');
+DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost');

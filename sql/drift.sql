@@ -19,11 +19,28 @@ SELECT kind, count(*) AS rows, count(*) FILTER (WHERE verdict = 'stable') AS sta
        bool_and(psi >= 0) AS psi_not_negative
 FROM edupredict.drift('dr_uci', 'dr_same') GROUP BY kind ORDER BY kind;
 
+-- the relation may be a temporary table, which parallel workers cannot
+-- read: every function that reads a relation stays in the leader
+SET force_parallel_mode = on;
+SELECT 'drift' AS function, count(*) AS rows FROM edupredict.drift('dr_uci', 'dr_same')
+UNION ALL SELECT 'global_importance', count(*) FROM edupredict.global_importance('dr_uci', 'dr_same')
+UNION ALL SELECT 'permutation_importance', count(*) FROM edupredict.permutation_importance('dr_uci', 'dr_same', n_repeats => 1)
+UNION ALL SELECT 'reliability', count(*) FROM edupredict.reliability('dr_uci', 'dr_same', class => 'Dropout')
+UNION ALL SELECT 'roc_curve', (count(*) > 2)::int FROM edupredict.roc_curve('dr_uci', 'dr_same', 'Dropout')
+UNION ALL SELECT 'pr_curve', (count(*) > 2)::int FROM edupredict.pr_curve('dr_uci', 'dr_same', 'Dropout');
+RESET force_parallel_mode;
+
 -- one feature shifted: that feature 'shifted', every other one 'stable'
 CREATE TEMP TABLE dr_shift AS SELECT * FROM dr_same;
 UPDATE dr_shift SET admission_grade = admission_grade + 25;
 SELECT feature, verdict, psi > 1 AS large FROM edupredict.drift('dr_uci', 'dr_shift')
 WHERE kind = 'feature' AND verdict <> 'stable';
+-- a boosted model keeps the same profile
+SELECT version FROM edupredict.train_boosting('dr_boost', 'dr_train', 'target', n_rounds => 20, max_depth => 3, seed => 5);
+SELECT count(*) FILTER (WHERE kind = 'feature') AS features,
+       count(*) FILTER (WHERE kind = 'feature' AND verdict = 'stable') AS stable
+FROM edupredict.drift('dr_boost', 'dr_same');
+SELECT feature, verdict FROM edupredict.drift('dr_boost', 'dr_shift') WHERE kind = 'feature' AND verdict <> 'stable';
 -- a smaller shift is only worth watching
 CREATE TEMP TABLE dr_watch AS SELECT * FROM dr_same;
 UPDATE dr_watch SET age_at_enrollment = age_at_enrollment + 1 WHERE student_id % 6 = 0;
@@ -86,4 +103,4 @@ SELECT * FROM edupredict.drift('dr_uci', 'dr_lacking');
 SELECT count(*) FROM edupredict.drift(NULL, 'dr_same');
 SELECT * FROM edupredict.model_profile('dr_uci', 'dr_lacking');
 DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0;
-DELETE FROM edupredict.models WHERE name = 'dr_uci';
+DELETE FROM edupredict.models WHERE name IN ('dr_uci', 'dr_boost');

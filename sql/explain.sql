@@ -110,6 +110,25 @@ SELECT abs(edupredict.explain_base_value(b.model, 'Dropout')
                                                           age_at_enrollment]::float8[]))[1])) < 1e-9 AS base_is_training_mean
 FROM exp_bytes b, exp_train t GROUP BY b.model;
 
+-- one call site meeting other model bytes row after row (two boosted
+-- models of the same shape, alternating) builds a plan for each: the next
+-- model is parsed at the address of the last one
+CREATE TEMP TABLE exp_two AS
+SELECT 1 AS id, edupredict.boost_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_approved]::float8[],
+                                     curricular_units_2nd_sem_grade, '{"n_rounds": 5, "max_depth": 2, "seed": 1}') AS model
+FROM exp_train
+UNION ALL
+SELECT 2, edupredict.boost_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_approved]::float8[],
+                               previous_qualification_grade, '{"n_rounds": 5, "max_depth": 2, "seed": 1}')
+FROM exp_train;
+SELECT count(*) AS rows, count(DISTINCT q.id) AS models,
+       count(*) FILTER (WHERE abs(edupredict.explain_base_value(q.model)
+                                  + (SELECT sum(contribution) FROM edupredict.explain(q.model, q.f))
+                                  - edupredict.predict(q.model, q.f)::float8) <= 1e-9) AS additive
+FROM (SELECT m.id, m.model, ARRAY[x.admission_grade, x.age_at_enrollment, x.curricular_units_1st_sem_approved]::float8[] AS f
+      FROM (SELECT * FROM exp_test ORDER BY student_id LIMIT 100) x CROSS JOIN exp_two m
+      ORDER BY x.student_id, m.id) q;
+
 -- boosting explains the raw margin: log-odds for two classes, the softmax
 -- input for more, the value for regression
 CREATE TEMP TABLE exp_boost AS
@@ -144,6 +163,19 @@ SELECT count(*) AS rows,
                                   + (SELECT sum(contribution) FROM edupredict.explain(b.regression, r.f))
                                   - edupredict.predict(b.regression, r.f)::float8) <= 1e-9) AS regression_additive
 FROM exp_boost b, exp_rows r;
+-- a boosted registry model (train_boosting) explains rows the same way:
+-- every class's base value plus contributions, through the softmax, is
+-- predict_proba
+SELECT version FROM edupredict.train_boosting('exp_boost_reg', 'exp_train', 'target', n_rounds => 20,
+                                              max_depth => 3, seed => 4);
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE abs(z.s[c.k] - ln(edupredict.predict_proba('exp_boost_reg', t, c.cls))
+                                  - ln((SELECT sum(exp(x)) FROM unnest(z.s) x))) <= 1e-9) AS softmax_additive
+FROM (SELECT * FROM exp_test ORDER BY student_id LIMIT 100) t,
+     LATERAL (SELECT ARRAY(SELECT edupredict.explain_base_value('exp_boost_reg', u.c)
+                                  + (SELECT sum(contribution) FROM edupredict.explain('exp_boost_reg', t, class => u.c))
+                           FROM unnest(ARRAY['Dropout', 'Enrolled', 'Graduate']) WITH ORDINALITY u(c, o) ORDER BY o) AS s) z,
+     unnest(ARRAY['Dropout', 'Enrolled', 'Graduate']) WITH ORDINALITY c(cls, k);
 -- a missing value contributes too (it goes down the default branch)
 SELECT feature, value IS NULL AS missing
 FROM edupredict.explain((SELECT logistic FROM exp_boost), ARRAY[120, 3, 19, NULL]::float8[]) WHERE feature = 'f4';
@@ -186,4 +218,4 @@ SELECT count(*) FROM edupredict.explain('\x45445046'::bytea, ARRAY[1]::float8[])
 SELECT count(*) FROM edupredict.global_importance('exp_uci', 'exp_test', class => 'Nobody');
 SELECT count(*) FROM edupredict.permutation_importance('exp_uci', 'exp_test', metric => 'rmse');
 SELECT count(*) FROM edupredict.permutation_importance('exp_uci', 'exp_test', n_repeats => 0);
-DELETE FROM edupredict.models WHERE name IN ('exp_uci', 'exp_mixed');
+DELETE FROM edupredict.models WHERE name IN ('exp_uci', 'exp_mixed', 'exp_boost_reg');

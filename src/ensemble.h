@@ -471,7 +471,9 @@ extern EnsStatus ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p,
 extern EnsStatus ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n,
 								  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
 								  double *kx, double *ky, uint32_t *nk);
-extern EnsStatus ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n,
+/* the sigmoid calibrator's score: log-odds for boosting, else the probability */
+#define ENS_SIGMOID_LOG_ODDS(m) ((m)->algorithm == ENS_BOOST)
+extern EnsStatus ens_sigmoid_fit(const double *s, const uint8_t *y, uint32_t n, bool log_odds,
 								 const EnsAlloc *al, double *a, double *b);
 extern void ens_calibrate(const EnsModel *m, double *out);
 extern uint32_t ens_threshold_label(const double *proba, uint32_t K, uint32_t tc, double t);

@@ -13,7 +13,14 @@
  * and the end values beyond them (scikit-learn's IsotonicRegression with
  * out_of_bounds='clip').  Sigmoid (Platt 1999): p = 1 / (1 + exp(a f + b))
  * fitted by Newton's method with backtracking (Lin, Lin & Weng 2007) on
- * Platt's smoothed targets (n+ + 1) / (n+ + 2) and 1 / (n- + 2).
+ * Platt's smoothed targets (n+ + 1) / (n+ + 2) and 1 / (n- + 2).  The score
+ * f is, as in scikit-learn (decision_function where a model has one, else
+ * predict_proba), a boosted model's log-odds (of the raw probability,
+ * clipped to [1e-9, 1 - 1e-9]) and a forest's probability itself.  On
+ * log-odds a = -1, b = 0 leaves the probabilities as they are: a sigmoid of
+ * a boosted model's probability made an already well-calibrated model
+ * worse on its own calibration rows.  A forest's probabilities pile up at
+ * exactly 0 and 1, which log-odds would send to the clip, far from the rest.
  */
 #include "ensemble.h"
 
@@ -127,6 +134,15 @@ ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n, const EnsAlloc *
 }
 
 /* Platt's objective at (a, b) */
+#define CAL_EPS 1e-9
+
+static double
+LogOdds(double p)
+{
+	p = p < CAL_EPS ? CAL_EPS : p > 1 - CAL_EPS ? 1 - CAL_EPS : p;
+	return log(p / (1 - p));
+}
+
 static double
 PlattLoss(const double *f, const double *t, uint32_t n, double a, double b)
 {
@@ -142,12 +158,16 @@ PlattLoss(const double *f, const double *t, uint32_t n, double a, double b)
 	return sum;
 }
 
-/* Sigmoid fit of y (0/1) on f: p = 1 / (1 + exp(a f + b)). */
+/*
+ * Sigmoid fit of y (0/1) on the raw probabilities s:
+ * p = 1 / (1 + exp(a f + b)), f = LogOdds(s) when log_odds, else s.
+ */
 EnsStatus
-ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n, const EnsAlloc *al,
-				double *a_out, double *b_out)
+ens_sigmoid_fit(const double *s, const uint8_t *y, uint32_t n, bool log_odds,
+				const EnsAlloc *al, double *a_out, double *b_out)
 {
-	double	   *t = al->alloc(al->ctx, sizeof(double) * (n ? n : 1));
+	double	   *t = al->alloc(al->ctx, sizeof(double) * 2 * (n ? n : 1)),
+			   *f;
 	double		n1 = 0,
 				n0,
 				a = 0,
@@ -158,11 +178,15 @@ ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n, const EnsAlloc *a
 
 	if (t == NULL)
 		return ENS_ENOMEM;
+	f = t + (n ? n : 1);
 	for (i = 0; i < n; i++)
 		n1 += y[i];
 	n0 = n - n1;
 	for (i = 0; i < n; i++)
+	{
 		t[i] = y[i] ? (n1 + 1) / (n1 + 2) : 1 / (n0 + 2);
+		f[i] = log_odds ? LogOdds(s[i]) : s[i];
+	}
 	b = log((n0 + 1) / (n1 + 1));
 	loss = PlattLoss(f, t, n, a, b);
 	for (it = 0; it < 100; it++)
@@ -237,7 +261,7 @@ ens_sigmoid_fit(const double *f, const uint8_t *y, uint32_t n, const EnsAlloc *a
 
 /* one calibrator applied to a raw probability */
 static double
-CalibrateOne(const EnsCalib *c, uint32_t j, double p)
+CalibrateOne(const EnsCalib *c, uint32_t j, double p, bool log_odds)
 {
 	const double *kx,
 			   *ky;
@@ -246,7 +270,7 @@ CalibrateOne(const EnsCalib *c, uint32_t j, double p)
 				hi;
 
 	if (c->method == ENS_CAL_SIGMOID)
-		return 1.0 / (1.0 + exp(c->ab[2 * j] * p + c->ab[2 * j + 1]));
+		return 1.0 / (1.0 + exp(c->ab[2 * j] * (log_odds ? LogOdds(p) : p) + c->ab[2 * j + 1]));
 	kx = c->kx + c->off[j];
 	ky = c->ky + c->off[j];
 	n = c->off[j + 1] - c->off[j];
@@ -279,12 +303,12 @@ ens_calibrate(const EnsModel *m, double *out)
 
 	if (K == 2)
 	{
-		out[1] = CalibrateOne(c, 0, out[1]);
+		out[1] = CalibrateOne(c, 0, out[1], ENS_SIGMOID_LOG_ODDS(m));
 		out[0] = 1 - out[1];
 		return;
 	}
 	for (k = 0; k < K; k++)
-		s += (out[k] = CalibrateOne(c, k, out[k]));
+		s += (out[k] = CalibrateOne(c, k, out[k], ENS_SIGMOID_LOG_ODDS(m)));
 	for (k = 0; k < K; k++)
 		out[k] = s > 0 ? out[k] / s : 1.0 / K;
 }

@@ -25,6 +25,7 @@
 
 #include "model_call.h"
 #include "model_outputs.h"
+#include "model_registry_sql.h"
 
 typedef struct CalArgs
 {
@@ -55,6 +56,12 @@ Measure(const EnsModel *m, const EnsHeldout *h, const double *out, const EnsAllo
 	return q;
 }
 
+static char *
+ClassName(const EnsModel *m, uint32_t k)
+{
+	return text_to_cstring(ens_class_text(m, k));
+}
+
 /* fit one calibrator per class (two classes: one, for the second) */
 static void
 Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int method,
@@ -64,6 +71,7 @@ Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int
 	uint32_t	K = m->n_classes,
 				n = h->n,
 				ncal = K == 2 ? 1 : K,
+				npos,
 				j,
 				i;
 	double	   *s = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
@@ -84,14 +92,29 @@ Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int
 					nk;
 
 		CHECK_FOR_INTERRUPTS();
-		for (i = 0; i < n; i++)
+		for (i = 0, npos = 0; i < n; i++)
 		{
 			s[i] = raw[(size_t) i * K + k];
 			y[i] = h->act[i] == k;
+			npos += y[i];
 		}
+		/* a calibrator that never saw the class (or only it) is a constant */
+		if (npos == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relation has no row of class \"%s\" to calibrate on", ClassName(m, k)),
+					 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
+					 errhint("Calibrate on held-out rows that include every class.")));
+		if (npos == n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relation has only rows of class \"%s\" to calibrate on", ClassName(m, k)),
+					 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
+					 errhint("Calibrate on held-out rows that include every class.")));
 		if (method == ENS_CAL_SIGMOID)
 		{
-			ens_pg_check(ens_sigmoid_fit(s, y, n, al, &c->ab[2 * j], &c->ab[2 * j + 1]),
+			ens_pg_check(ens_sigmoid_fit(s, y, n, ENS_SIGMOID_LOG_ODDS(m), al, &c->ab[2 * j],
+											 &c->ab[2 * j + 1]),
 						 "the sigmoid fit", NULL);
 			continue;
 		}
@@ -151,6 +174,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("model \"%s\" is a regression model: only class probabilities are calibrated",
 						rm->name)));
+	version = ens_registry_reserve(rm->name);	/* rights before rows */
 	ens_heldout_read(rm->name, rm->slot, m, ca->relid, ENS_HELDOUT_TARGET, &h);
 	if (h.n == 0)
 		ereport(ERROR,
@@ -191,7 +215,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 	appendStringInfoChar(&metrics, '}');
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, ca->start);
-	version = ens_write_version(rm, &mc, params.data, metrics.data, INSTR_TIME_GET_DOUBLE(end));
+	version = ens_write_version(rm, version, &mc, params.data, metrics.data, INSTR_TIME_GET_DOUBLE(end));
 	PutResult(ca->rsinfo, version, ca->method, h.n, qb, qa);
 }
 

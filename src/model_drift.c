@@ -76,7 +76,7 @@ Groups(const EnsFeature *F, const uint32_t *hist, uint64_t present, int *group)
 
 		for (b = 0; b < nb; b++)
 		{
-			if (g < MAX_GROUPS - 2 && hist[b] * 20 >= present && present > 0)
+			if (g < MAX_GROUPS - 2 && (uint64_t) hist[b] * 20 >= present && present > 0)
 				group[b] = g++;
 			else
 			{

@@ -36,14 +36,34 @@ typedef struct ExplainState
 	double	   *phi;
 	uint32_t   *order;
 	bool		noticed;		/* told the caller the model has no covers */
+	MemoryContextCallback forget;	/* bytes: drops the plan with the model */
+	MemoryContext watched;		/* the model context forget is registered on */
 } ExplainState;
+
+/*
+ * Model bytes: the plan lives in the parsed model's context, which the
+ * call site deletes when the next row brings other bytes; the next model
+ * may be parsed at the same address, so the address alone cannot tell
+ * the plans apart, and a stale plan walks freed trees.
+ */
+static void
+ForgetPlan(void *arg)
+{
+	ExplainState *es = (ExplainState *) arg;
+
+	es->plan = NULL;
+	es->model = NULL;
+	es->cxt = NULL;
+	es->watched = NULL;
+}
 
 /* The plan for m, built when the call site meets a new model. */
 static ExplainState *
 ExplainPlan(FunctionCallInfo fcinfo, RegCall *rc, EnsModel *m, const char *what)
 {
 	ExplainState *es = (ExplainState *) rc->extra;
-	uint64		key = rc->slot && rc->slot->model == m ? rc->serial : 0;
+	bool		bytes = rc->bcxt != NULL && rc->bmodel == m;
+	uint64		key = !bytes && rc->slot && rc->slot->model == m ? rc->serial : 0;
 
 	if (es == NULL)
 		es = rc->extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ExplainState));
@@ -52,8 +72,15 @@ ExplainPlan(FunctionCallInfo fcinfo, RegCall *rc, EnsModel *m, const char *what)
 	if (es->cxt)
 		MemoryContextDelete(es->cxt);
 	es->plan = NULL;
-	es->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "edupredict explanation plan",
-									ALLOCSET_DEFAULT_SIZES);
+	es->cxt = AllocSetContextCreate(bytes ? rc->bcxt : fcinfo->flinfo->fn_mcxt,
+									"edupredict explanation plan", ALLOCSET_DEFAULT_SIZES);
+	if (bytes && es->watched != rc->bcxt)
+	{
+		es->forget.func = ForgetPlan;
+		es->forget.arg = es;
+		MemoryContextRegisterResetCallback(rc->bcxt, &es->forget);
+		es->watched = rc->bcxt;
+	}
 	ens_pg_plain_alloc_init(&es->al, es->cxt);
 	ens_pg_check(ens_shap_plan(m, &es->al, (size_t) edupredict_forest_max_memory_mb << 20,
 							   ens_pg_interrupt, NULL, &es->plan),

@@ -58,8 +58,11 @@ typedef struct EnsRegModel
 extern void ens_regmodel_get(EnsRegModel *rm, text *name, int32 version);
 extern void ens_regmodel_run(EnsRegModel *rm, void (*fn) (EnsRegModel *rm, void *arg), void *arg);
 
-/* model_version.c: write m as the next version of the registry row's name */
-extern int32 ens_write_version(const EnsRegModel *rm, const EnsModel *m, const char *params_add,
-							   const char *metrics_add, double secs);
+/*
+ * model_version.c: write m as the next version of the registry row's name,
+ * a version reserved (ens_registry_reserve) before any row was read
+ */
+extern int32 ens_write_version(const EnsRegModel *rm, int32 version, const EnsModel *m,
+							   const char *params_add, const char *metrics_add, double secs);
 
 #endif							/* EDUPREDICT_MODEL_OUTPUTS_H */

@@ -15,6 +15,7 @@
 
 #include "model_call.h"
 #include "model_outputs.h"
+#include "model_registry_sql.h"
 
 typedef struct ProfArgs
 {
@@ -37,6 +38,7 @@ Profile(EnsRegModel *rm, void *arg)
 	Datum		v[2];
 	bool		nl[2] = {false, false};
 	char		params[64];
+	int32		version = ens_registry_reserve(rm->name);	/* rights before rows */
 
 	ens_heldout_read(rm->name, rm->slot, &mc, pa->relid, ENS_HELDOUT_TARGET, &h);
 	rows = palloc_extended(sizeof(uint32_t) * Max(h.n, 1), MCXT_ALLOC_HUGE);
@@ -55,7 +57,7 @@ Profile(EnsRegModel *rm, void *arg)
 	snprintf(params, sizeof(params), "{\"profile_rows\": %u}", n);
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, pa->start);
-	v[0] = Int32GetDatum(ens_write_version(rm, &mc, params, "{}", INSTR_TIME_GET_DOUBLE(end)));
+	v[0] = Int32GetDatum(ens_write_version(rm, version, &mc, params, "{}", INSTR_TIME_GET_DOUBLE(end)));
 	v[1] = Int64GetDatum((int64) n);
 	tuplestore_putvalues(pa->rsinfo->setResult, pa->rsinfo->setDesc, v, nl);
 }

@@ -30,6 +30,7 @@
 
 #include "model_call.h"
 #include "model_outputs.h"
+#include "model_registry_sql.h"
 
 typedef struct Rule
 {
@@ -158,6 +159,7 @@ Choose(EnsRegModel *rm, void *arg)
 	instr_time	end;
 	Datum		v[9];
 	bool		nl[9] = {false};
+	int32		version = ens_registry_reserve(rm->name);	/* rights before rows */
 
 	ens_heldout_read(rm->name, rm->slot, m, ta->relid, ENS_HELDOUT_TARGET, &h);
 	if (h.n == 0)
@@ -216,7 +218,7 @@ Choose(EnsRegModel *rm, void *arg)
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, ta->start);
 
-	v[0] = Int32GetDatum(ens_write_version(rm, &mt, params.data, "{}", INSTR_TIME_GET_DOUBLE(end)));
+	v[0] = Int32GetDatum(ens_write_version(rm, version, &mt, params.data, "{}", INSTR_TIME_GET_DOUBLE(end)));
 	v[1] = PointerGetDatum(ens_class_text(m, k));
 	v[2] = CStringGetTextDatum(ta->rule.text);
 	v[3] = Float8GetDatum(t);

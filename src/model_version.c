@@ -8,8 +8,9 @@
  * (jsonb ||; params also get from_version, the source version).  The source version is never changed: deploy the new one to
  * make predict() use it.
  *
- * The version is reserved first (ens_registry_reserve: the owner's rights
- * and the per-name lock), as for every train_* call.
+ * The caller reserves the version (ens_registry_reserve: the owner's rights
+ * and the per-name lock) before it reads a row, as every train_* call does,
+ * so a role that may only read the model is refused before any work.
  */
 #include "postgres.h"
 
@@ -72,16 +73,15 @@ Serialize(const EnsModel *m, MemoryContext cxt)
 }
 
 /*
- * Write m as a new version of rm's name; params_add and metrics_add are
- * jsonb objects added to the source row's.  Returns the new version.
+ * Write m as version (reserved) of rm's name; params_add and metrics_add
+ * are jsonb objects added to the source row's.  Returns the new version.
  */
 int32
-ens_write_version(const EnsRegModel *rm, const EnsModel *m, const char *params_add,
-				  const char *metrics_add, double secs)
+ens_write_version(const EnsRegModel *rm, int32 version, const EnsModel *m,
+				  const char *params_add, const char *metrics_add, double secs)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	EnsRegistryRow rr;
-	int32		version = 0;
 	Datum		row;
 	bool		isnull;
 
@@ -89,7 +89,6 @@ ens_write_version(const EnsRegModel *rm, const EnsModel *m, const char *params_a
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	MemoryContextSwitchTo(cxt);
-	version = ens_registry_reserve(rm->name);
 	SourceRow(rm, params_add, metrics_add, &rr);
 	rr.model_name = rm->name;
 	rr.algorithm = m->algorithm == ENS_BOOST ? "boosting" : "forest";

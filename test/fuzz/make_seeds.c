@@ -100,7 +100,7 @@ AddSections(EnsModel *m, const uint8_t *X, const uint32_t *ycls, int method)
 		}
 		if (method == ENS_CAL_SIGMOID)
 		{
-			if (ens_sigmoid_fit(s, y, N - 450, al, &c->ab[2 * k], &c->ab[2 * k + 1]) != ENS_OK)
+			if (ens_sigmoid_fit(s, y, N - 450, ENS_SIGMOID_LOG_ODDS(m), al, &c->ab[2 * k], &c->ab[2 * k + 1]) != ENS_OK)
 				exit(1);
 			continue;
 		}

@@ -4,7 +4,9 @@
 -- docs/explain.md).  Explanations are exact path-dependent TreeSHAP over
 -- the trees (src/ensemble_shap.c); calibrators, thresholds and the
 -- training profile are optional sections of the model bytes, written as new
--- registry versions (the trees unchanged).
+-- registry versions (the trees unchanged).  The functions that read a
+-- relation named by an argument are PARALLEL RESTRICTED: it may be a
+-- temporary table, which parallel workers cannot read.
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION edupredict.explain(model_name text, "row" record, top_k int DEFAULT NULL,
@@ -50,7 +52,7 @@ CREATE FUNCTION edupredict.global_importance(model_name text, relation regclass,
                                              class text DEFAULT NULL, version int DEFAULT NULL)
 RETURNS TABLE (feature text, mean_abs_contribution float8, mean_contribution float8)
 AS 'MODULE_PATHNAME', 'model_global_importance'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000000 ROWS 20;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 1000000 ROWS 20;
 COMMENT ON FUNCTION edupredict.global_importance(text, regclass, text, int) IS
 'mean absolute (and signed) TreeSHAP contribution of each feature over the rows of a relation, for each row''s predicted class or a named class';
 
@@ -59,7 +61,7 @@ CREATE FUNCTION edupredict.permutation_importance(model_name text, relation regc
                                                   seed bigint DEFAULT 42, version int DEFAULT NULL)
 RETURNS TABLE (feature text, importance float8, importance_std float8, baseline float8)
 AS 'MODULE_PATHNAME', 'model_permutation_importance'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000000 ROWS 20;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 1000000 ROWS 20;
 COMMENT ON FUNCTION edupredict.permutation_importance(text, regclass, text, int, bigint, int) IS
 'how much worse a metric (default accuracy or r2) gets on the rows of a relation when one feature is shuffled (seeded), mean and standard deviation over n_repeats shuffles';
 
@@ -103,7 +105,7 @@ CREATE FUNCTION edupredict.reliability(model_name text, relation regclass, bins 
                                        class text DEFAULT NULL, version int DEFAULT NULL)
 RETURNS TABLE (label text, bin int, mean_predicted float8, observed_rate float8, n_rows bigint)
 AS 'MODULE_PATHNAME', 'model_reliability'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000000 ROWS 10;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 1000000 ROWS 10;
 COMMENT ON FUNCTION edupredict.reliability(text, regclass, int, text, int) IS
 'reliability table of a classifier on the rows of a relation: equal-count bins of predicted probability with the mean prediction, the observed rate and the rows in each (two classes: the second; else every class or a named one)';
 
@@ -111,7 +113,7 @@ CREATE FUNCTION edupredict.roc_curve(model_name text, relation regclass, class t
                                      version int DEFAULT NULL)
 RETURNS TABLE (threshold float8, fpr float8, tpr float8)
 AS 'MODULE_PATHNAME', 'model_roc_curve'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000000 ROWS 1000;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 1000000 ROWS 1000;
 COMMENT ON FUNCTION edupredict.roc_curve(text, regclass, text, int) IS
 'ROC curve of one class on the rows of a relation: false and true positive rates at every distinct predicted probability, from infinity down';
 
@@ -119,7 +121,7 @@ CREATE FUNCTION edupredict.pr_curve(model_name text, relation regclass, class te
                                     version int DEFAULT NULL)
 RETURNS TABLE (threshold float8, "precision" float8, recall float8)
 AS 'MODULE_PATHNAME', 'model_pr_curve'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000000 ROWS 1000;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 1000000 ROWS 1000;
 COMMENT ON FUNCTION edupredict.pr_curve(text, regclass, text, int) IS
 'precision-recall curve of one class on the rows of a relation: precision and recall at every distinct predicted probability, from the highest down';
 
@@ -127,7 +129,7 @@ CREATE FUNCTION edupredict.drift(model_name text, relation regclass, version int
 RETURNS TABLE (kind text, feature text, psi float8, missing_train float8, missing_now float8,
                unseen_categories bigint, verdict text)
 AS 'MODULE_PATHNAME', 'model_drift'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000000 ROWS 20;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 1000000 ROWS 20;
 COMMENT ON FUNCTION edupredict.drift(text, regclass, int) IS
 'population stability index of each feature and of the model''s predicted probabilities (or values) on the rows of a relation against the training rows, with missing shares then and now, unseen categories and a verdict (stable < 0.1 <= watch < 0.25 <= shifted)';
 
