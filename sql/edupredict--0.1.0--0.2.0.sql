@@ -639,9 +639,11 @@ COMMENT ON FUNCTION edupredict.feature_importance(text, int) IS
 CREATE FUNCTION edupredict.evaluate(model_name text, relation regclass, version int)
 RETURNS TABLE (metric text, value float8)
 AS 'MODULE_PATHNAME', 'model_evaluate'
-LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 20;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 100000 ROWS 20;
 COMMENT ON FUNCTION edupredict.evaluate(text, regclass, int) IS
 'metrics of one version of a registry model on a relation holding its features and target';
+-- reads the caller's relation, which may be a temporary table: parallel workers cannot
+ALTER FUNCTION edupredict.evaluate(text, regclass) PARALLEL RESTRICTED;
 
 -- train_forest: the registry row it returns no longer carries the model
 -- bytes (edupredict.model_list), and text features keep a hashed codebook
@@ -1444,7 +1446,7 @@ COMMENT ON FUNCTION edupredict._relation_problem(regclass, text, text[], text[])
 
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
@@ -1561,7 +1563,7 @@ CREATE OR REPLACE FUNCTION edupredict._tutor_feature_panel(tutors regclass, plac
 RETURNS TABLE (tutor_id bigint, term edupredict.school_term, months_to_phd_end double precision,
 			   n_previous_placements integer, mean_placements_per_term double precision,
 			   terms_since_registration integer, placed_last_term boolean)
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$

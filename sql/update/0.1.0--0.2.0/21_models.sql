@@ -55,9 +55,11 @@ COMMENT ON FUNCTION edupredict.feature_importance(text, int) IS
 CREATE FUNCTION edupredict.evaluate(model_name text, relation regclass, version int)
 RETURNS TABLE (metric text, value float8)
 AS 'MODULE_PATHNAME', 'model_evaluate'
-LANGUAGE C STABLE PARALLEL SAFE COST 100000 ROWS 20;
+LANGUAGE C STABLE PARALLEL RESTRICTED COST 100000 ROWS 20;
 COMMENT ON FUNCTION edupredict.evaluate(text, regclass, int) IS
 'metrics of one version of a registry model on a relation holding its features and target';
+-- reads the caller's relation, which may be a temporary table: parallel workers cannot
+ALTER FUNCTION edupredict.evaluate(text, regclass) PARALLEL RESTRICTED;
 
 -- train_forest: the registry row it returns no longer carries the model
 -- bytes (edupredict.model_list), and text features keep a hashed codebook

@@ -53,7 +53,7 @@ COMMENT ON FUNCTION edupredict._relation_problem(regclass, text, text[], text[])
 
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN

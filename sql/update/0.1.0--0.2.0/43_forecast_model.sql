@@ -12,7 +12,7 @@ CREATE OR REPLACE FUNCTION edupredict._tutor_feature_panel(tutors regclass, plac
 RETURNS TABLE (tutor_id bigint, term edupredict.school_term, months_to_phd_end double precision,
 			   n_previous_placements integer, mean_placements_per_term double precision,
 			   terms_since_registration integer, placed_last_term boolean)
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
