@@ -54,8 +54,8 @@ best3 uci_predict_s "SET max_parallel_workers_per_gather = 0;" \
 SELECT 'pg uci additive=' || count(*) FILTER (WHERE abs(edupredict.explain_base_value('exp_uci', c.cls) + e.total
                                                      - edupredict.predict_proba('exp_uci', t, c.cls)) <= 1e-9)
        || ' of=' || count(*)
-       || ' worst=' || to_char(max(abs(edupredict.explain_base_value('exp_uci', c.cls) + e.total
-                                       - edupredict.predict_proba('exp_uci', t, c.cls))), '9.99EEEE')
+       || ' worst=' || btrim(to_char(max(abs(edupredict.explain_base_value('exp_uci', c.cls) + e.total
+                                             - edupredict.predict_proba('exp_uci', t, c.cls))), '9.99EEEE'))
 FROM uci_test t
 CROSS JOIN LATERAL (SELECT edupredict.predict('exp_uci', t) AS cls) c
 CROSS JOIN LATERAL (SELECT sum(contribution) AS total FROM edupredict.explain('exp_uci', t)) e;
