@@ -62,6 +62,34 @@ boost_pieces_max(uint32_t n)
 	return n / PIECE_MIN + 2;
 }
 
+/* One row's gradient and hessian into its bin of every feature in the tree. */
+static inline void
+AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32_t p,
+	   const uint8_t *x, int64_t g, int64_t hh)
+{
+	uint32_t	j;
+
+	if (nf == p)
+	{
+		/* every feature in the tree: no indirection */
+		for (j = 0; j < p; j++)
+		{
+			BoostBin   *e = h + off[j] + x[j];
+
+			e->g += g;
+			e->h += hh;
+		}
+	}
+	else
+		for (j = 0; j < nf; j++)
+		{
+			BoostBin   *e = h + off[fo[j]] + x[fo[j]];
+
+			e->g += g;
+			e->h += hh;
+		}
+}
+
 /*
  * Add rows ids[0..n) into h, over the tree's features.  The local bins
  * code a missing value as nb (see boost_int.h), so a bin is an index into
@@ -76,8 +104,7 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 	const uint32_t nf = b->n_feat;
 	const uint32_t *fo = b->feat;
 	const uint32_t *off = b->off;
-	uint32_t	i,
-				j;
+	uint32_t	i;
 
 	for (i = 0; i < n; i++)
 	{
@@ -95,25 +122,7 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 			PREFETCH(px + p - 1);
 			PREFETCH(&gh[ids[i + PREFETCH_AHEAD]]);
 		}
-		if (nf == p)
-		{
-			/* every feature in the tree: no indirection */
-			for (j = 0; j < p; j++)
-			{
-				BoostBin   *e = h + off[j] + x[j];
-
-				e->g += g;
-				e->h += hh;
-			}
-		}
-		else
-			for (j = 0; j < nf; j++)
-			{
-				BoostBin   *e = h + off[fo[j]] + x[fo[j]];
-
-				e->g += g;
-				e->h += hh;
-			}
+		AddRow(h, off, fo, nf, p, x, g, hh);
 	}
 }
 
@@ -127,8 +136,7 @@ HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
 	const uint32_t nf = b->n_feat;
 	const uint32_t *fo = b->feat;
 	const uint32_t *off = b->off;
-	uint32_t	i,
-				j;
+	uint32_t	i;
 
 	gh += r0;
 	for (i = 0; i < n; i++)
@@ -137,24 +145,7 @@ HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
 		const int64_t g = gh[i].g,
 					hh = gh[i].h;
 
-		if (nf == p)
-		{
-			for (j = 0; j < p; j++)
-			{
-				BoostBin   *e = h + off[j] + x[j];
-
-				e->g += g;
-				e->h += hh;
-			}
-		}
-		else
-			for (j = 0; j < nf; j++)
-			{
-				BoostBin   *e = h + off[fo[j]] + x[fo[j]];
-
-				e->g += g;
-				e->h += hh;
-			}
+		AddRow(h, off, fo, nf, p, x, g, hh);
 	}
 }
 
