@@ -82,6 +82,19 @@ SELECT count(*) AS rows,
                                   + (SELECT sum(contribution) FROM edupredict.explain('exp_mixed', m, class => 'yes'))
                                   - edupredict.predict_proba('exp_mixed', m, 'yes')) <= 1e-9) AS additive
 FROM exp_mixed m;
+-- covers are counted while the trees grow (in-bag rows as they are
+-- partitioned, out-of-bag rows walked down the finished tree): the same as
+-- walking every training row down every tree afresh (model_profile), here
+-- with text, missing values and a third of the rows out of bag
+SELECT version FROM edupredict.train_forest('exp_cover', 'exp_mixed', 'outcome', features => ARRAY['score', 'region', 'flag'],
+                                            n_trees => 15, sample_fraction => 0.6, test_fraction => 0, seed => 8);
+SELECT new_version FROM edupredict.model_profile('exp_cover', 'exp_mixed');
+SELECT edupredict.explain_base_value('exp_cover', c, 1) = edupredict.explain_base_value('exp_cover', c, 2) AS same_base_value
+FROM unnest(ARRAY['no', 'yes']) c;
+SELECT bool_and(a.contribution = b.contribution) AS same_contributions, count(*) AS contributions
+FROM exp_mixed m,
+     LATERAL edupredict.explain('exp_cover', m, class => 'yes', version => 1) a
+     JOIN LATERAL edupredict.explain('exp_cover', m, class => 'yes', version => 2) b USING (feature);
 SELECT feature, value FROM edupredict.explain('exp_mixed', (SELECT m FROM exp_mixed m WHERE id = 77)) ORDER BY feature;
 SELECT feature, value FROM edupredict.explain('exp_mixed', (SELECT m FROM exp_mixed m WHERE id = 45)) ORDER BY feature;
 -- an unseen category explains like a missing one

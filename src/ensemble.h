@@ -239,6 +239,7 @@ typedef struct EnsModel
 	uint32_t	n_nodes;
 	uint32_t	n_cats;
 	uint32_t	n_leafv;
+	uint32_t   *train_cover;	/* trainer's node covers over its rows, or NULL */
 
 	EnsExtras  *ext;			/* optional sections, or NULL */
 
@@ -464,8 +465,9 @@ extern EnsStatus ens_profile_outputs(EnsExtras *x, const EnsAlloc *al, const dou
 									 uint32_t n, uint32_t n_out, uint8_t source);
 extern EnsStatus ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p,
 								   const uint32_t *train, uint32_t ntr, const uint32_t *ycls,
-								   const uint32_t *held, uint32_t nheld, const EnsAlloc *al,
-								   EnsInterruptFn intr, void *intr_arg);
+								   const uint32_t *held, uint32_t nheld,
+								   const uint32_t *cover, const double *held_out,
+								   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg);
 
 /* ensemble_calib.c: calibrators and thresholds */
 extern EnsStatus ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n,

@@ -170,12 +170,16 @@ ens_profile_outputs(EnsExtras *x, const EnsAlloc *al, const double *out, uint32_
  * Everything at once, after training: covers, class counts and histograms
  * of the training rows, and the output histogram of the held-out rows
  * (of the training rows when there are none).  ycls may be NULL
- * (regression).  The extras become m->ext, owned by the model; a
+ * (regression).  What the caller already has is not computed again:
+ * cover (n_nodes, over exactly these training rows: the trainer's) and
+ * held_out (nheld x outputs, the model's outputs on the held rows); either
+ * may be NULL.  The extras become m->ext, owned by the model; a
  * calibrator and threshold of the old extras are kept.
  */
 EnsStatus
 ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *train,
 				  uint32_t ntr, const uint32_t *ycls, const uint32_t *held, uint32_t nheld,
+				  const uint32_t *cover, const double *held_out,
 				  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg)
 {
 	EnsExtras  *x = ens_ext_new(al);
@@ -196,7 +200,9 @@ ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *tra
 	x->hist_off = ens_ext_alloc(x, al, sizeof(uint32_t) * (m->n_features + 1));
 	if (x->cover == NULL || x->hist_off == NULL)
 		rc = ENS_ENOMEM;
-	if (rc == ENS_OK)
+	if (rc == ENS_OK && cover)
+		memcpy(x->cover, cover, sizeof(uint32_t) * m->n_nodes);
+	else if (rc == ENS_OK)
 		rc = ens_profile_cover(m, X, p, train, ntr, x->cover, intr, intr_arg);
 	if (rc == ENS_OK)
 	{
@@ -216,7 +222,9 @@ ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *tra
 		for (i = 0; rc == ENS_OK && i < ntr; i++)
 			x->class_count[ycls[train[i]]]++;
 	}
-	if (rc == ENS_OK)
+	if (rc == ENS_OK && nheld > 0 && held_out)
+		rc = ens_profile_outputs(x, al, held_out, nheld, kk, ENS_PRED_HELD_OUT);
+	else if (rc == ENS_OK)
 	{
 		out = al->alloc(al->ctx, sizeof(double) * (size_t) nref * kk);
 		if (out == NULL)

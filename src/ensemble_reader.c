@@ -870,6 +870,9 @@ ens_model_free(EnsModel *m, const EnsAlloc *al)
 		al->free(al->ctx, m->importance);
 	if (m->base_score)
 		al->free(al->ctx, m->base_score);
+	if (m->train_cover)
+		al->free(al->ctx, m->train_cover);
+	m->train_cover = NULL;
 	m->nodes = NULL;
 	m->cats = NULL;
 	m->leafv = NULL;

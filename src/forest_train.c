@@ -85,6 +85,8 @@ typedef struct TreeBuf
 	uint32_t	tl_n,
 				tl_cap;
 	double	   *imp;			/* p: impurity decrease per feature */
+	uint32_t   *cov;			/* per node: training rows reaching it */
+	uint32_t	cov_cap;
 } TreeBuf;
 
 typedef struct Builder
@@ -823,6 +825,53 @@ EnsureStack(Builder *b, uint32_t need)
 	return true;
 }
 
+/*
+ * Node covers count every training row once (what TreeSHAP's expectations
+ * and the base value mean: the training rows, not the bootstrap draws).
+ * The in-bag rows were counted while partitioning; the out-of-bag rows
+ * (about a third) are walked down the finished tree here, on the tree's
+ * own thread, instead of every row down every tree after training.
+ */
+static EnsStatus
+CountOutOfBag(Builder *b)
+{
+	const EnsData *d = b->d;
+	const TreeBuf *tb = &b->cur;
+	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
+	uint32_t	i;
+
+	for (i = 0; i < n_use; i++)
+	{
+		const uint8_t *x;
+		uint32_t	k = 0;
+
+		if (b->counts[i] != 0)
+			continue;
+		if ((i & 4095) == 0 && b->intr && b->intr(b->intr_arg))
+			return ENS_EINTR;
+		x = b->X + (size_t) (d->rows ? d->rows[i] : i) * b->p;
+		for (;;)
+		{
+			EnsNode		nd = tb->tn[k];
+			uint32_t	v;
+			bool		left;
+
+			tb->cov[k]++;
+			if (nd.flags & FN_LEAF)
+				break;
+			v = x[nd.feature];
+			if (v == ENS_MISSING)
+				left = (nd.flags & FN_DEFLEFT) != 0;
+			else if (nd.flags & FN_CAT)
+				left = (tb->tc[nd.a].bits[v >> 5] >> (v & 31)) & 1;
+			else
+				left = v <= nd.bin;
+			k = ((nd.flags & FN_CAT) ? tb->tc[nd.a].child : nd.a) + (left ? 0 : 1);
+		}
+	}
+	return ENS_OK;
+}
+
 /* Grow one tree into b->cur.tn/tc/tl.  Returns ENS_OK or an error. */
 static EnsStatus
 GrowTree(Builder *b, uint32_t tree)
@@ -872,7 +921,8 @@ GrowTree(Builder *b, uint32_t tree)
 	memset(b->cur.imp, 0, b->p * sizeof(double));
 
 	b->cur.tn_n = b->cur.tc_n = b->cur.tl_n = 0;
-	if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, 1, sizeof(EnsNode)))
+	if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, 1, sizeof(EnsNode)) ||
+		!BGrow(b, (void **) &b->cur.cov, &b->cur.cov_cap, 1, sizeof(uint32_t)))
 		return ENS_ENOMEM;
 	b->cur.tn_n = 1;
 	if (!EnsureStack(b, 64))
@@ -903,6 +953,7 @@ GrowTree(Builder *b, uint32_t tree)
 		e = b->stack[top];
 		st = b->stats + (size_t) top * b->S;
 		n = e.en - e.st;
+		b->cur.cov[e.node] = n;	/* distinct in-bag rows; out-of-bag ones below */
 
 		leaf = n < 2 * (uint32_t) P->min_samples_leaf || n < 2 ||
 			(P->max_depth > 0 && e.depth >= P->max_depth) || IsPure(b, st);
@@ -942,7 +993,8 @@ GrowTree(Builder *b, uint32_t tree)
 				return ENS_ENOMEM;
 			continue;
 		}
-		if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, b->cur.tn_n + 2, sizeof(EnsNode)))
+		if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, b->cur.tn_n + 2, sizeof(EnsNode)) ||
+			!BGrow(b, (void **) &b->cur.cov, &b->cur.cov_cap, b->cur.tn_n + 2, sizeof(uint32_t)))
 			return ENS_ENOMEM;
 		child = b->cur.tn_n;
 		b->cur.tn_n += 2;
@@ -987,7 +1039,7 @@ GrowTree(Builder *b, uint32_t tree)
 		memcpy(b->stats + (size_t) top * b->S, b->lstat, b->S * sizeof(double));
 		top++;
 	}
-	return ENS_OK;
+	return CountOutOfBag(b);
 }
 
 /* Exchange the builder's tree buffers with tb (no copying). */
@@ -1003,7 +1055,8 @@ SwapTree(Builder *b, TreeBuf *tb)
 /* Append tree t to the model, making indices absolute. */
 static bool
 AppendTree(const TreeBuf *tb, bool cls, uint32_t K, Builder *mb, EnsModel *m,
-		   uint32_t t, uint32_t *cap_nodes, uint32_t *cap_cats, uint32_t *cap_leafv)
+		   uint32_t t, uint32_t *cap_nodes, uint32_t *cap_cats, uint32_t *cap_leafv,
+		   uint32_t *cap_cover)
 {
 	uint32_t	nb = m->n_nodes,
 				cb = m->n_cats,
@@ -1015,8 +1068,10 @@ AppendTree(const TreeBuf *tb, bool cls, uint32_t K, Builder *mb, EnsModel *m,
 		return false;
 	if (!BGrow(mb, (void **) &m->nodes, cap_nodes, nb + tb->tn_n, sizeof(EnsNode)) ||
 		!BGrow(mb, (void **) &m->cats, cap_cats, cb + tb->tc_n, sizeof(EnsCatSplit)) ||
-		!BGrow(mb, (void **) &m->leafv, cap_leafv, lb + tb->tl_n, sizeof(float)))
+		!BGrow(mb, (void **) &m->leafv, cap_leafv, lb + tb->tl_n, sizeof(float)) ||
+		!BGrow(mb, (void **) &m->train_cover, cap_cover, nb + tb->tn_n, sizeof(uint32_t)))
 		return false;
+	memcpy(m->train_cover + nb, tb->cov, (size_t) tb->tn_n * sizeof(uint32_t));
 	for (i = 0; i < tb->tn_n; i++)
 	{
 		EnsNode	nd = tb->tn[i];
@@ -1071,6 +1126,7 @@ BuilderFree(Builder *b)
 	BFree(b, b->cur.tn, (size_t) b->cur.tn_cap * sizeof(EnsNode));
 	BFree(b, b->cur.tc, (size_t) b->cur.tc_cap * sizeof(EnsCatSplit));
 	BFree(b, b->cur.tl, (size_t) b->cur.tl_cap * sizeof(float));
+	BFree(b, b->cur.cov, (size_t) b->cur.cov_cap * sizeof(uint32_t));
 	BFree(b, b->cw, b->K * sizeof(double));
 	b->hist = NULL;
 	b->hcnt = b->feat = b->order = b->counts = NULL;
@@ -1253,7 +1309,8 @@ typedef struct Assembly
 	uint32_t	K;
 	uint32_t	cap_nodes,
 				cap_cats,
-				cap_leafv;
+				cap_leafv,
+				cap_cover;
 	double	   *imp_sum;
 } Assembly;
 
@@ -1266,7 +1323,7 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 	uint32_t	i;
 
 	if (!AppendTree(tb, as->cls, as->K, &as->mb, m, t,
-					&as->cap_nodes, &as->cap_cats, &as->cap_leafv))
+					&as->cap_nodes, &as->cap_cats, &as->cap_leafv, &as->cap_cover))
 		return false;
 	m->n_trees = t + 1;
 	if (m->n_trees == 1 && as->P->n_trees > 1)
@@ -1282,7 +1339,9 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 			!BReserve(&as->mb, (void **) &m->cats, &as->cap_cats,
 					  (uint64_t) m->n_cats * T * 11 / 10, sizeof(EnsCatSplit)) ||
 			!BReserve(&as->mb, (void **) &m->leafv, &as->cap_leafv,
-					  (uint64_t) m->n_leafv * T * 11 / 10, sizeof(float)))
+					  (uint64_t) m->n_leafv * T * 11 / 10, sizeof(float)) ||
+			!BReserve(&as->mb, (void **) &m->train_cover, &as->cap_cover,
+					  (uint64_t) m->n_nodes * T * 11 / 10 + 16, sizeof(uint32_t)))
 			return false;
 	}
 	for (i = 0; i < m->n_features; i++)
@@ -1421,6 +1480,7 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 	m->nodes = NULL;
 	m->cats = NULL;
 	m->leafv = NULL;
+	m->train_cover = NULL;
 	m->tree_node = m->tree_cat = m->tree_leaf = NULL;
 	m->importance = NULL;
 	m->tree_node = BAlloc(&as.mb, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
@@ -1514,6 +1574,7 @@ done:
 		BFree(b, w[k].hand.tn, (size_t) w[k].hand.tn_cap * sizeof(EnsNode));
 		BFree(b, w[k].hand.tc, (size_t) w[k].hand.tc_cap * sizeof(EnsCatSplit));
 		BFree(b, w[k].hand.tl, (size_t) w[k].hand.tl_cap * sizeof(float));
+		BFree(b, w[k].hand.cov, (size_t) w[k].hand.cov_cap * sizeof(uint32_t));
 		BFree(b, w[k].hand.imp, m->n_features * sizeof(double));
 		peak += b->peak_bytes;
 		BuilderFree(b);
@@ -1527,12 +1588,14 @@ done:
 		BFree(&as.mb, m->nodes, (size_t) as.cap_nodes * sizeof(EnsNode));
 		BFree(&as.mb, m->cats, (size_t) as.cap_cats * sizeof(EnsCatSplit));
 		BFree(&as.mb, m->leafv, (size_t) as.cap_leafv * sizeof(float));
+		BFree(&as.mb, m->train_cover, (size_t) as.cap_cover * sizeof(uint32_t));
 		BFree(&as.mb, m->tree_node, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
 		BFree(&as.mb, m->tree_cat, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
 		BFree(&as.mb, m->tree_leaf, ((size_t) P->n_trees + 1) * sizeof(uint32_t));
 		m->nodes = NULL;
 		m->cats = NULL;
 		m->leafv = NULL;
+		m->train_cover = NULL;
 		m->tree_node = m->tree_cat = m->tree_leaf = NULL;
 		m->n_trees = 0;
 		m->n_nodes = m->n_cats = m->n_leafv = 0;

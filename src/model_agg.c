@@ -604,7 +604,7 @@ AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
 	ens_trainset_model(&ts, &model, l->tag);
 	ens_pg_check(l->train(&model, &ts, ap.lp, (uint64_t) ap.seed, &pa.al, NULL),
 				 psprintf("%s training", l->algorithm), NULL);
-	ens_trainset_profile(&ts, &model, &pa.al);
+	ens_trainset_profile(&ts, &model, NULL, &pa.al);
 	/* what the learner reports goes nowhere here, but is released */
 	initStringInfo(&scratch);
 	l->metrics_json(&scratch, ap.lp, &model, &first);

@@ -609,9 +609,39 @@ void
 ens_score_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows, uint32_t n,
 			   const EnsAlloc *al, double *values)
 {
+	double	   *out = ens_predict_rows(ts, m, rows, n);
+
+	ens_score_outputs(ts, rows, n, out, al, values);
+	if (out)
+		pfree(out);
+}
+
+/* The model's outputs on rows of ts (n x outputs, palloc'd; NULL if n is 0). */
+double *
+ens_predict_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows, uint32_t n)
+{
 	uint32_t	kk = ts->task == ENS_CLASSIFICATION ? ts->K : 1;
 	uint32_t	r;
 	double	   *out;
+
+	if (n == 0)
+		return NULL;
+	out = palloc_extended((size_t) n * kk * sizeof(double), MCXT_ALLOC_HUGE);
+	for (r = 0; r < n; r++)
+	{
+		if ((r & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		ens_predict_binned(m, ts->X + (size_t) rows[r] * ts->p, out + (size_t) r * kk);
+	}
+	return out;
+}
+
+/* Metrics of outputs out (from ens_predict_rows) against rows' targets. */
+void
+ens_score_outputs(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n,
+				  const double *out, const EnsAlloc *al, double *values)
+{
+	uint32_t	r;
 	int			i,
 				nm;
 
@@ -620,13 +650,6 @@ ens_score_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows, u
 		values[i] = NAN;
 	if (n == 0)
 		return;
-	out = palloc_extended((size_t) n * kk * sizeof(double), MCXT_ALLOC_HUGE);
-	for (r = 0; r < n; r++)
-	{
-		if ((r & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-		ens_predict_binned(m, ts->X + (size_t) rows[r] * ts->p, out + (size_t) r * kk);
-	}
 	if (ts->task == ENS_CLASSIFICATION)
 	{
 		EnsClsMetrics cm;
@@ -657,11 +680,11 @@ ens_score_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows, u
 		values[2] = rm.r2;
 		pfree(act);
 	}
-	pfree(out);
 }
 
+/* held_out: the model's outputs on ts->test_rows */
 static void
-HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const EnsModel *m, const EnsAlloc *al,
+HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const double *held_out, const EnsAlloc *al,
 			   bool *first)
 {
 	double		v[ENS_MAX_METRICS];
@@ -674,7 +697,7 @@ HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const EnsModel *m, const Ens
 	if (ts->nte == 0)
 		return;
 	names = ens_metric_names(ts->task, &nm);
-	ens_score_rows(ts, m, ts->test_rows, ts->nte, al, v);
+	ens_score_outputs(ts, ts->test_rows, ts->nte, held_out, al, v);
 	for (i = 0; i < nm; i++)
 		ens_json_num(s, names[i], v[i], first);
 }
@@ -867,6 +890,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	EnsTrainSet ts;
 	EnsPgAlloc	pa;
 	EnsModel	model;
+	double	   *held_out;
 	MemoryContext train_cxt,
 				oldcxt;
 	instr_time	t_start,
@@ -908,10 +932,12 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	ens_trainset_model(&ts, &model, l->tag);
 	ens_pg_check(l->train(&model, &ts, params, (uint64_t) a.seed, &pa.al, &peak_engine),
 				 psprintf("%s training", l->algorithm), NULL);
-	ens_trainset_profile(&ts, &model, &pa.al);
+	/* the held-out rows are predicted once, for the profile and the metrics */
+	held_out = ens_predict_rows(&ts, &model, ts.test_rows, ts.nte);
+	ens_trainset_profile(&ts, &model, held_out, &pa.al);
 	initStringInfo(&mj);
 	appendStringInfoChar(&mj, '{');
-	HeldOutMetrics(&mj, &ts, &model, &pa.al, &first);
+	HeldOutMetrics(&mj, &ts, held_out, &pa.al, &first);
 	l->metrics_json(&mj, params, &model, &first);
 
 	rr.model = ens_model_bytea(&model, oldcxt);

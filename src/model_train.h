@@ -103,7 +103,8 @@ extern void ens_trainset_bin_rows(EnsTrainSet *ts, const uint32_t *rows, uint32_
 								  uint64_t seed, EnsFeature **F, uint8_t **X);
 extern void ens_trainset_data(const EnsTrainSet *ts, EnsData *d, bool training_rows);
 extern void ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm);
-extern void ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const EnsAlloc *al);
+extern void ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const double *held_out,
+								 const EnsAlloc *al);
 
 /* ---------- learners ---------- */
 
@@ -176,6 +177,10 @@ extern const char *const *ens_metric_names(int task, int *n);
 extern bool ens_metric_lower_better(const char *name);
 extern void ens_score_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows,
 						   uint32_t n, const EnsAlloc *al, double *values);
+extern double *ens_predict_rows(const EnsTrainSet *ts, const EnsModel *m, const uint32_t *rows,
+								uint32_t n);
+extern void ens_score_outputs(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n,
+							  const double *out, const EnsAlloc *al, double *values);
 
 /* a jsonb scalar as a learner value (model_agg.c) */
 extern EnsValue ens_json_value(JsonbValue *v);

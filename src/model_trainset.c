@@ -571,12 +571,17 @@ ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm)
  * covers, class counts and bin histograms of the training rows, and the
  * histogram of its outputs on the held-out rows (the training rows when
  * there are none).  Every learner passes through here after training.
+ * Covers a trainer counted (m->train_cover: every learner trains on
+ * ts->train_rows) and held-out outputs already predicted (held_out, or
+ * NULL) are taken as they are.
  */
 void
-ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const EnsAlloc *al)
+ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const double *held_out,
+					 const EnsAlloc *al)
 {
 	ens_pg_check(ens_profile_model(m, ts->X, ts->p, ts->train_rows, ts->ntr,
 								   ts->task == ENS_CLASSIFICATION ? ts->ycls : NULL,
-								   ts->test_rows, ts->nte, al, ens_pg_interrupt, NULL),
+								   ts->test_rows, ts->nte, m->train_cover, held_out,
+								   al, ens_pg_interrupt, NULL),
 				 "the training profile", NULL);
 }

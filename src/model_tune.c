@@ -492,7 +492,7 @@ Refit(Tune *t, MemoryContext outer, EnsRun *run)
 	ens_pg_check(t->l->train(&m, ts, params, (uint64_t) t->spec.seed, &t->pa.al, &engine),
 				 psprintf("%s training", t->l->algorithm), NULL);
 	/* the same sections (covers, histograms) as a train_* model */
-	ens_trainset_profile(ts, &m, &t->pa.al);
+	ens_trainset_profile(ts, &m, NULL, &t->pa.al);
 	initStringInfo(&mj);
 	appendStringInfo(&mj, "{\"n_train\": %zu, \"n_test\": 0, \"cv\": %s", ts->n, CvJson(t, &b->cs));
 	first = false;

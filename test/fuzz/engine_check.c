@@ -198,6 +198,21 @@ main(int argc, char **argv)
 	fprintf(stderr, "trained %d trees in %.2fs, %u nodes, %u leaf floats, scratch peak %.1f MB\n",
 			n_trees, t2 - t1, m.n_nodes, m.n_leafv, peak / 1e6);
 
+	/* the trainer's covers are what walking every training row gives */
+	{
+		uint32_t   *walked = malloc((size_t) m.n_nodes * sizeof(uint32_t)),
+					differ = 0;
+
+		if (m.train_cover == NULL)
+			return fprintf(stderr, "train: no covers\n"), 1;
+		ens_profile_cover(&m, X, p, train, ntr, walked, NULL, NULL);
+		for (i = 0; i < m.n_nodes; i++)
+			differ += walked[i] != m.train_cover[i];
+		free(walked);
+		if (differ)
+			return fprintf(stderr, "train: %u node covers differ from the walk\n", differ), 1;
+	}
+
 	rc = ens_serialize(&m, al, 0, &buf, &buflen);
 	if (rc)
 		return fprintf(stderr, "serialize: %s\n", ens_strerror(rc)), 1;

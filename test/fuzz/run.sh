@@ -51,7 +51,7 @@ check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bi
 # threads change nothing: the same bytes with 3 threads (and no ASan report)
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
-echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model)"
+echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model; covers equal the walk)"
 # TreeSHAP against brute force over every coalition (forests and boosting)
 check "$work/shap_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"
