@@ -50,7 +50,8 @@ typedef struct Trainer
 			   *vbest,
 			   *curve;
 	uint32_t	cap_nodes,
-				cap_cats;
+				cap_cats,
+				cap_cover;
 	BoostResult *res;
 	void	   *nothing;		/* stays NULL: what a disowned entry points at */
 } Trainer;
@@ -373,8 +374,11 @@ AppendTree(Trainer *tr, const BoostTree *t, uint32_t tree_no)
 	if ((uint64_t) nb + t->n_nodes > INT32_MAX || (uint64_t) cb + t->n_cats > INT32_MAX)
 		return ENS_ELIMIT;
 	if (!boost_reserve(b, (void **) &m->nodes, &tr->cap_nodes, nb + t->n_nodes, sizeof(EnsNode)) ||
-		!boost_reserve(b, (void **) &m->cats, &tr->cap_cats, cb + t->n_cats, sizeof(EnsCatSplit)))
+		!boost_reserve(b, (void **) &m->cats, &tr->cap_cats, cb + t->n_cats, sizeof(EnsCatSplit)) ||
+		!boost_reserve(b, (void **) &m->train_cover, &tr->cap_cover, nb + t->n_nodes,
+					   sizeof(uint32_t)))
 		return ENS_ENOMEM;
+	memset(m->train_cover + nb, 0, (size_t) t->n_nodes * sizeof(uint32_t));
 	for (i = 0; i < t->n_nodes; i++)
 	{
 		EnsNode		nd = t->nodes[i];
@@ -399,8 +403,11 @@ AppendTree(Trainer *tr, const BoostTree *t, uint32_t tree_no)
 	return ENS_OK;
 }
 
-/* Leaf value of tree tree_no of m for a row's bins (ens_predict_margin's walk). */
-static inline float
+/*
+ * The leaf (its node number in m) of tree tree_no that a row's bins reach,
+ * as ens_predict_margin walks; counted in the tree's covers.
+ */
+static inline uint32_t
 WalkTree(const EnsModel *m, uint32_t tree_no, const uint8_t *x)
 {
 	uint32_t	i = m->tree_node[tree_no];
@@ -412,7 +419,10 @@ WalkTree(const EnsModel *m, uint32_t tree_no, const uint8_t *x)
 		bool		left;
 
 		if (nd.flags & FN_LEAF)
-			return boost_leaf_value(&nd);
+		{
+			__atomic_fetch_add(&m->train_cover[i], 1, __ATOMIC_RELAXED);
+			return i;
+		}
 		v = x[nd.feature];
 		if (nd.flags & FN_CAT)
 		{
@@ -471,8 +481,8 @@ WalkMarginTask(void *ctx, int th, uint32_t c)
 	for (r = st; r < en; r++)
 		if (!b->in_sample[r])
 			b->margin[(size_t) r * b->K + j->k] +=
-				WalkTree(b->m, j->tree_no,
-						 j->d->X + (size_t) (j->d->rows ? j->d->rows[r] : r) * b->p);
+				boost_leaf_value(&b->m->nodes[WalkTree(b->m, j->tree_no,
+													   j->d->X + (size_t) (j->d->rows ? j->d->rows[r] : r) * b->p)]);
 }
 
 /* Validation rows: walk the tree; after a round's last tree, sum the metric. */
@@ -493,11 +503,39 @@ ValTask(void *ctx, int th, uint32_t c)
 		uint32_t	r = b->val[i];
 		double	   *F = b->vmargin + (size_t) i * b->K;
 
-		F[j->k] += WalkTree(b->m, j->tree_no, d->X + (size_t) r * b->p);
+		F[j->k] += boost_leaf_value(&b->m->nodes[WalkTree(b->m, j->tree_no, d->X + (size_t) r * b->p)]);
 		if (j->score)
 			sum += boost_row_loss(b, F, d->cls ? d->cls[r] : 0, d->y ? d->y[r] : 0);
 	}
 	b->chunk_sum[c] = sum;
+}
+
+/*
+ * Node covers of tree tree_no over every training row (the round's sample,
+ * the rows outside it and the validation rows: all of them were walked or
+ * placed once): the sampled rows by their leaves' row ranges, the others
+ * were counted by WalkTree; then every split node is the sum of its
+ * children (which come after it).
+ */
+static void
+SumCovers(EnsModel *m, uint32_t tree_no, const BoostTree *t)
+{
+	uint32_t   *cov = m->train_cover;
+	uint32_t	nb = m->tree_node[tree_no],
+				i;
+
+	for (i = 0; i < t->n_leaves; i++)
+		cov[nb + t->leaves[i].node] += t->leaves[i].en - t->leaves[i].st;
+	for (i = m->tree_node[tree_no + 1]; i-- > nb;)
+	{
+		EnsNode		nd = m->nodes[i];
+		uint32_t	c;
+
+		if (nd.flags & FN_LEAF)
+			continue;
+		c = (nd.flags & FN_CAT) ? m->cats[nd.a].child : nd.a;
+		cov[i] = cov[c] + cov[c + 1];
+	}
 }
 
 /* Add tree tree_no (output k) to the training and validation margins. */
@@ -527,10 +565,13 @@ UpdateMargins(Trainer *tr, const EnsData *d, uint32_t k, uint32_t tree_no,
 	if (rc == ENS_OK && b->n_sample < b->n)
 		rc = boost_pool_run(b->pool, WalkMarginTask, &j, (b->n + ROW_CHUNK - 1) / ROW_CHUNK,
 							b->intr, b->intr_arg);
+	if (rc == ENS_OK && b->n_val > 0)
+		rc = boost_pool_run(b->pool, ValTask, &j, nc, b->intr, b->intr_arg);
+	if (rc == ENS_OK)
+		SumCovers(b->m, tree_no, &tr->tree);
 	if (rc != ENS_OK || b->n_val == 0)
 		return rc;
-	rc = boost_pool_run(b->pool, ValTask, &j, nc, b->intr, b->intr_arg);
-	if (rc == ENS_OK && j.score)
+	if (j.score)
 	{
 		double		sum = 0;
 
@@ -697,11 +738,13 @@ Discard(Trainer *tr)
 
 	boost_free(b, m->nodes, (size_t) tr->cap_nodes * sizeof(EnsNode));
 	boost_free(b, m->cats, (size_t) tr->cap_cats * sizeof(EnsCatSplit));
+	boost_free(b, m->train_cover, (size_t) tr->cap_cover * sizeof(uint32_t));
 	m->nodes = NULL;
 	m->cats = NULL;
+	m->train_cover = NULL;
 	m->n_trees = m->n_nodes = m->n_cats = 0;
 	m->importance = NULL;
-	tr->cap_nodes = tr->cap_cats = 0;
+	tr->cap_nodes = tr->cap_cats = tr->cap_cover = 0;
 }
 
 EnsStatus
@@ -728,6 +771,7 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 	m->nodes = NULL;
 	m->cats = NULL;
 	m->leafv = NULL;
+	m->train_cover = NULL;
 	m->tree_node = m->tree_cat = m->tree_leaf = NULL;
 	m->importance = NULL;
 	m->base_score = NULL;

@@ -442,6 +442,34 @@ CheckMargins(const EnsModel *m, const uint8_t *X, uint32_t p,
 	return 0;
 }
 
+/* The trainer's node covers are every fitted and validation row walked. */
+static int
+CheckCovers(const EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *train,
+			uint32_t ntr, const uint32_t *val, uint32_t nval)
+{
+	uint32_t   *w1 = malloc(sizeof(uint32_t) * (m->n_nodes + 1)),
+			   *w2 = malloc(sizeof(uint32_t) * (m->n_nodes + 1)),
+				bad = 0,
+				i;
+
+	if (m->train_cover == NULL)
+		bad = m->n_nodes;
+	else
+	{
+		ens_profile_cover(m, X, p, train, ntr, w1, NULL, NULL);
+		ens_profile_cover(m, X, p, val, nval, w2, NULL, NULL);
+		for (i = 0; i < m->n_nodes; i++)
+			bad += w1[i] + w2[i] != m->train_cover[i];
+	}
+	free(w1);
+	free(w2);
+	if (bad)
+		return fprintf(stderr, "FAIL %u of %u node covers differ from walking the rows\n",
+					   bad, m->n_nodes), 1;
+	fprintf(stderr, "ok: node covers equal walking the %u rows\n", ntr + nval);
+	return 0;
+}
+
 static int
 SameModel(const Run *a, const Run *b)
 {
@@ -450,6 +478,7 @@ SameModel(const Run *a, const Run *b)
 
 	if (x->n_trees != y->n_trees || x->n_nodes != y->n_nodes || x->n_cats != y->n_cats ||
 		memcmp(x->nodes, y->nodes, x->n_nodes * sizeof(EnsNode)) != 0 ||
+		memcmp(x->train_cover, y->train_cover, x->n_nodes * sizeof(uint32_t)) != 0 ||
 		(x->n_cats && memcmp(x->cats, y->cats, x->n_cats * sizeof(EnsCatSplit)) != 0) ||
 		memcmp(x->tree_node, y->tree_node, (x->n_trees + 1) * sizeof(uint32_t)) != 0 ||
 		memcmp(x->tree_cat, y->tree_cat, (x->n_trees + 1) * sizeof(uint32_t)) != 0 ||
@@ -744,6 +773,7 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 	if (r.rc != ENS_OK)
 		return fprintf(stderr, "train: %s: %s\n", ens_strerror(r.rc), r.res.message), 1;
 	fails += CheckLayout(&r.m);
+	fails += CheckCovers(&r.m, X, D.p, train, ntr, val, nval);
 	if (r.res.rounds_kept == r.res.rounds_run)
 		fails += CheckMargins(&r.m, X, D.p, train, ntr, r.res.train_margin, "training");
 	if (nval)
