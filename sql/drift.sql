@@ -97,6 +97,18 @@ SELECT new_version FROM edupredict.model_profile('fx_reg', 'fx_rows');
 SELECT kind, feature, verdict FROM edupredict.drift('fx_reg', 'fx_rows') ORDER BY kind, feature;
 DELETE FROM edupredict.models WHERE name IN ('fx_cls', 'fx_reg');
 
+-- trained without held-out rows on more than 20,000 rows: the output
+-- histogram describes the training rows through 20,000 of them, evenly
+-- spaced; against it, the training rows themselves are stable
+CREATE TEMP TABLE dr_big AS
+SELECT g AS id, (g * 7919 % 25013)::float8 AS x, (g % 13)::float8 AS z,
+       (g * 7919 % 25013)::float8 / 100 + (g % 13) AS y
+FROM generate_series(1, 25013) g;
+SELECT count(*) FROM edupredict.train_forest('dr_big', 'dr_big', 'y', features => ARRAY['x', 'z'],
+                                             n_trees => 5, max_depth => 6, test_fraction => 0);
+SELECT kind, feature, verdict, psi < 0.01 AS close FROM edupredict.drift('dr_big', 'dr_big') ORDER BY kind, feature;
+DELETE FROM edupredict.models WHERE name = 'dr_big';
+
 -- arguments
 SELECT * FROM edupredict.drift('dr_uci', 'dr_same' , version => 7);
 CREATE TEMP TABLE dr_empty AS SELECT * FROM dr_same LIMIT 0;
