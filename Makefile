@@ -36,6 +36,7 @@ OBJS = \
 	src/model_runs.o \
 	src/model_folds.o \
 	src/model_cv.o \
+	src/model_cv_threads.o \
 	src/model_space.o \
 	src/model_tune.o \
 	src/boost_learner.o \

@@ -229,6 +229,18 @@ TrainThreads(EnsModel *m, const EnsData *d, const uint32_t *val, uint32_t n_val,
 	return boost_train(m, d, val, n_val, p, al, ens_pg_interrupt, NULL, res);
 }
 
+/* What the training set decides: task, classes, seed (after the range check). */
+static void
+TaskParams(BoostLearnerParams *lp, const EnsTrainSet *ts, const EnsModel *m, uint64_t seed)
+{
+	Check(lp, ts->task, m->n_classes);
+	lp->bp.task = ts->task;
+	lp->bp.n_classes = m->n_classes;
+	lp->bp.seed = seed;
+	if (ts->task != ENS_CLASSIFICATION)
+		lp->bp.balanced = false;
+}
+
 static EnsStatus
 Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	  const EnsAlloc *al, size_t *peak)
@@ -239,12 +251,7 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 				n_val = 0;
 	EnsStatus	rc;
 
-	Check(params, ts->task, m->n_classes);
-	lp->bp.task = ts->task;
-	lp->bp.n_classes = m->n_classes;
-	lp->bp.seed = seed;
-	if (ts->task != ENS_CLASSIFICATION)
-		lp->bp.balanced = false;
+	TaskParams(lp, ts, m, seed);
 	ens_trainset_data(ts, &d, true);
 	if (lp->validation_fraction > 0)
 	{
@@ -265,6 +272,35 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 				 errmsg("%s", lp->res.message)));
 	if (peak)
 		*peak = lp->res.peak_bytes;
+	return rc;
+}
+
+/* Without a validation split (it is made with PostgreSQL's memory), as Train. */
+static bool
+PreparePlain(void *params, const EnsTrainSet *ts, const EnsModel *m, uint64_t seed)
+{
+	BoostLearnerParams *lp = (BoostLearnerParams *) params;
+
+	if (lp->validation_fraction > 0)
+		return false;
+	TaskParams(lp, ts, m, seed);
+	lp->bp.n_threads = 1;
+	return true;
+}
+
+/* The result's arrays are not kept: cross-validation reads only the model. */
+static EnsStatus
+TrainPlain(EnsModel *m, const EnsData *d, void *params, const EnsAlloc *al,
+		   EnsInterruptFn intr, void *intr_arg, size_t *peak, char *msg, size_t msglen)
+{
+	BoostLearnerParams *lp = (BoostLearnerParams *) params;
+	EnsStatus	rc = boost_train(m, d, NULL, 0, &lp->bp, al, intr, intr_arg, &lp->res);
+
+	if (msglen)
+		snprintf(msg, msglen, "%s", lp->res.message);
+	if (peak)
+		*peak = lp->res.peak_bytes;
+	boost_result_free(&lp->res, al);
 	return rc;
 }
 
@@ -347,7 +383,8 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 const EnsLearner ens_boost_learner = {
 	"boosting", ENS_BOOST,
 	"n_rounds, learning_rate, max_depth, max_leaves, min_child_weight, l2, subsample, colsample, early_stopping_rounds, class_weight, loss, huber_delta, validation_fraction",
-	sizeof(BoostLearnerParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check
+	sizeof(BoostLearnerParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
+	PreparePlain, TrainPlain
 };
 
 /* train_boosting's own arguments, between task (4) and test_fraction */

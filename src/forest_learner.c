@@ -48,6 +48,17 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 	return forest_param_set((ForestParams *) params, key, v, why);
 }
 
+/* What the training set decides: task, classes, seed. */
+static void
+TaskParams(ForestParams *fp, const EnsTrainSet *ts, const EnsModel *m, uint64_t seed)
+{
+	fp->task = ts->task;
+	fp->n_classes = m->n_classes;
+	fp->seed = seed;
+	if (ts->task != ENS_CLASSIFICATION)
+		fp->balanced = false;
+}
+
 static EnsStatus
 Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	  const EnsAlloc *al, size_t *peak)
@@ -56,12 +67,27 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	EnsData		d;
 
 	ens_trainset_data(ts, &d, true);
-	fp->task = ts->task;
-	fp->n_classes = m->n_classes;
-	fp->seed = seed;
-	if (ts->task != ENS_CLASSIFICATION)
-		fp->balanced = false;
+	TaskParams(fp, ts, m, seed);
 	return forest_pg_train(m, &d, fp, al, peak);
+}
+
+static bool
+PreparePlain(void *params, const EnsTrainSet *ts, const EnsModel *m, uint64_t seed)
+{
+	ForestParams *fp = (ForestParams *) params;
+
+	TaskParams(fp, ts, m, seed);
+	fp->n_threads = 1;
+	return true;
+}
+
+static EnsStatus
+TrainPlain(EnsModel *m, const EnsData *d, void *params, const EnsAlloc *al,
+		   EnsInterruptFn intr, void *intr_arg, size_t *peak, char *msg, size_t msglen)
+{
+	if (msglen)
+		msg[0] = '\0';
+	return forest_train(m, d, (ForestParams *) params, al, intr, intr_arg, peak);
 }
 
 static void
@@ -94,7 +120,8 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 const EnsLearner ens_forest_learner = {
 	"forest", ENS_FOREST,
 	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction",
-	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, NULL
+	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, NULL,
+	PreparePlain, TrainPlain
 };
 
 /* train_forest's own arguments, between task (4) and test_fraction */

@@ -135,12 +135,17 @@ ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *ts, const Ens
 	initStringInfo(&pj);
 	for (f = 0; f < fs->k; f++)
 	{
-		CHECK_FOR_INTERRUPTS();
 		cs->ntr[f] = fs->fold[f].nuse;
 		cs->nte[f] = fs->fold[f].nte;
-		ScoreFold(l, params, ts, &fs->fold[f], seed, cs->v + f * cs->nm, f == 0 ? &pj : NULL,
-				  &cs->peak);
 	}
+	if (!ens_cv_threads_apply(l, ts, fs) ||
+		!ens_cv_threads_score(l, params, ts, fs, seed, cs->nm, cs->v, &pj, &cs->peak))
+		for (f = 0; f < fs->k; f++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			ScoreFold(l, params, ts, &fs->fold[f], seed, cs->v + f * cs->nm, f == 0 ? &pj : NULL,
+					  &cs->peak);
+		}
 	cs->params = pj.data;
 	cs->peak = Max(cs->peak, ts->pa->peak);
 	for (i = 0; i < cs->nm; i++)

@@ -124,6 +124,19 @@ typedef struct EnsLearner
 	void		(*metrics_json) (StringInfo s, const void *params, const EnsModel *m, bool *first);
 	/* optional: ranges and combinations, before any row is read (task 0: auto) */
 	void		(*check) (void *params, int task, uint32_t n_classes);
+
+	/*
+	 * optional: the same training without PostgreSQL, on one thread, from
+	 * any thread (model_cv_threads.c).  prepare_plain runs on the calling
+	 * thread first (it may raise errors; false: these parameters need the
+	 * PostgreSQL path); train_plain uses only al and polls intr, and on
+	 * ENS_EINVAL / ENS_ELIMIT writes why into msg (msglen bytes).
+	 */
+	bool		(*prepare_plain) (void *params, const EnsTrainSet *ts, const EnsModel *m,
+								  uint64_t seed);
+	EnsStatus	(*train_plain) (EnsModel *m, const EnsData *d, void *params,
+								const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+								size_t *peak, char *msg, size_t msglen);
 } EnsLearner;
 
 extern const EnsLearner ens_forest_learner;

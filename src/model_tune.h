@@ -72,6 +72,12 @@ extern void ens_folds_use(EnsFolds *fs, const EnsTrainSet *ts, double fraction, 
 extern void ens_folds_free(EnsFolds *fs, const EnsTrainSet *ts);
 extern char *ens_folds_json(const EnsFolds *fs);
 
+/* model_cv_threads.c: small folds trained at the same time */
+extern bool ens_cv_threads_apply(const EnsLearner *l, const EnsTrainSet *ts, const EnsFolds *fs);
+extern bool ens_cv_threads_score(const EnsLearner *l, const void *params, const EnsTrainSet *ts,
+								 const EnsFolds *fs, uint64_t seed, int nm, double *values,
+								 StringInfo params_json, size_t *peak);
+
 /* model_cv.c: one parameter set scored over the folds */
 typedef struct EnsCvScore
 {
