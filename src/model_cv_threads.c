@@ -252,9 +252,13 @@ ens_cv_threads_score(const EnsLearner *l, const void *params, const EnsTrainSet 
 		if (started == 0)
 			TakeFolds(&s);		/* no thread: one fold after another here */
 		/* nothing may raise an error while threads run */
+		/*
+		 * Only what raises an error stops the folds: other interrupts (a
+		 * cache catch-up, a barrier) wait for the join.
+		 */
 		while (__atomic_load_n(&s.running, __ATOMIC_ACQUIRE) > 0)
 		{
-			if (InterruptPending)
+			if (QueryCancelPending || ProcDiePending)
 				__atomic_store_n(&s.abort, 1, __ATOMIC_RELAXED);
 			nanosleep(&pause, NULL);
 		}
@@ -264,18 +268,15 @@ ens_cv_threads_score(const EnsLearner *l, const void *params, const EnsTrainSet 
 		CHECK_FOR_INTERRUPTS();
 		/*
 		 * Out of memory with folds side by side: one at a time (the caller's
-		 * loop) may fit, and gives the same error if not.
+		 * loop) may fit, and gives the same error if not.  Stopped for a
+		 * cancel that raised nothing here (held off): the same.
 		 */
 		for (f = 0; f < fs->k; f++)
-			retry = retry || jobs[f].rc == ENS_ENOMEM;
-		/* the first failure in fold order (a cancel stopped the others) */
+			retry = retry || jobs[f].rc == ENS_ENOMEM || jobs[f].rc == ENS_EINTR;
+		/* the first failure in fold order */
 		for (f = 0; !retry && f < fs->k; f++)
-			if (jobs[f].rc != ENS_OK && jobs[f].rc != ENS_EINTR)
+			if (jobs[f].rc != ENS_OK)
 				break;
-		if (!retry && f == fs->k)
-			for (f = 0; f < fs->k; f++)
-				if (jobs[f].rc != ENS_OK)
-					break;
 		if (!retry && f < fs->k)
 		{
 			if ((jobs[f].rc == ENS_EINVAL || jobs[f].rc == ENS_ELIMIT) && jobs[f].msg[0])
