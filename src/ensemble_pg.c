@@ -38,7 +38,7 @@ edupredict_forest_init(void)
 							PGC_SUSET, GUC_UNIT_MB,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("edupredict.forest_threads",
-							"Threads that grow trees in parallel during one forest training.",
+							"Threads of one training (forest trees, boosting histograms) or of cross-validation folds trained side by side.",
 							"Extra threads run only the PostgreSQL-free tree code with every signal blocked; 1 trains in the backend thread alone.",
 							&edupredict_forest_threads,
 							2, 1, 16,

@@ -253,8 +253,9 @@ ens_cv_threads_score(const EnsLearner *l, const void *params, const EnsTrainSet 
 			TakeFolds(&s);		/* no thread: one fold after another here */
 		/* nothing may raise an error while threads run */
 		/*
-		 * Only what raises an error stops the folds: other interrupts (a
-		 * cache catch-up, a barrier) wait for the join.
+		 * Only what raises an error stops the folds: other interrupts (the
+		 * messages of the parallel workers that read the rows, a cache
+		 * catch-up, a barrier) wait for the join.
 		 */
 		while (__atomic_load_n(&s.running, __ATOMIC_ACQUIRE) > 0)
 		{
