@@ -287,6 +287,44 @@ main(int argc, char **argv)
 		printf("\n");
 		free(x);
 	}
+	/*
+	 * A forged impure leaf pointing one past its tree's leaf vectors is
+	 * refused.  The parsed model is one allocation, so AddressSanitizer would
+	 * not see the read into the next tree's vectors or the next section.
+	 */
+	if (cls && m.n_leafv > 0)
+	{
+		uint32_t	t = m.n_trees,
+					i,
+					leaf = UINT32_MAX;
+
+		while (leaf == UINT32_MAX && t-- > 0)
+			for (i = m.tree_node[t]; i < m.tree_node[t + 1]; i++)
+				if ((m.nodes[i].flags & FN_LEAF) && !(m.nodes[i].flags & FN_PURE))
+				{
+					leaf = i;
+					break;
+				}
+		if (leaf != UINT32_MAX)
+		{
+			uint32_t	saved = m.nodes[leaf].a;
+			uint8_t    *forged;
+			size_t		flen;
+			EnsModel   *m3 = NULL;
+
+			m.nodes[leaf].a = m.tree_leaf[t + 1];
+			rc = ens_serialize(&m, al, 0, &forged, &flen);
+			m.nodes[leaf].a = saved;
+			if (rc)
+				return fprintf(stderr, "serialize (forged leaf): %s\n", ens_strerror(rc)), 1;
+			rc = ens_deserialize(forged, flen, al, &m3, detail, sizeof(detail));
+			free(forged);
+			if (rc != ENS_ECORRUPT)
+				return fprintf(stderr, "a leaf index one past tree %u's leaf vectors was %s\n", t,
+							   rc == ENS_OK ? "accepted" : ens_strerror(rc)), 1;
+	fprintf(stderr, "forged leaf index refused\n");
+		}
+	}
 	ens_model_free(m2, al);
 	ens_model_free(&m, al);
 	free(buf);

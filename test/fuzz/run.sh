@@ -41,6 +41,11 @@ with open(f"{w}/reg.csv", "w") as f:
     for i in range(200):
         a = r.random(); b = r.random()
         f.write(f"{a:.4f},{b:.4f},{3*a - b + r.random()*0.1:.4f}\n")
+# few distinct rows with mixed classes: impure leaves (class shares) for the forged-leaf check
+with open(f"{w}/dup.csv", "w") as f:
+    f.write("a,b,y\n")
+    for i in range(600):
+        f.write(f"{r.randint(0, 2)},{r.randint(0, 3)},{r.randint(0, 2)}\n")
 PY
 mkdir -p "$work/corpus"
 cp test/fuzz/corpus/*.bin "$work/corpus/"
@@ -48,6 +53,8 @@ cp test/fuzz/corpus/*.bin "$work/corpus/"
 check() { "$@" >"$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }; }
 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/corpus/seed_cls.bin"
 check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bin"
+check "$work/engine_check" "$work/dup.csv" cls 3 1 0.2
+grep -q "forged leaf index refused" "$work/engine.log" || { echo "fuzz: the forged-leaf check found no impure leaf"; exit 1; }
 # threads change nothing: the same bytes with 3 threads (and no ASan report)
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
