@@ -98,3 +98,17 @@ SELECT t FROM terms_copy ORDER BY t;
 CREATE TEMP TABLE bad_bin AS SELECT 99 AS t;
 \copy bad_bin TO 'results/term_bad.bin' WITH (FORMAT binary)
 \copy terms_copy FROM 'results/term_bad.bin' WITH (FORMAT binary)
+
+-- The btree support function says 0 for equal terms (index builds and searches, sorts and
+-- merge joins call it); an index scan for one term and a sorted GROUP BY find every row.
+SELECT school_term_cmp('2021 Autumn', '2021 Autumn') AS same, school_term_cmp('2021 Autumn', '2022 Spring') AS earlier,
+       school_term_cmp('2022 Spring', '2021 Autumn') AS later;
+CREATE TEMP TABLE term_idx AS SELECT '2019 Autumn'::school_term + (g % 7) AS term FROM generate_series(1, 700) g;
+CREATE INDEX ON term_idx (term);
+ANALYZE term_idx;
+SET enable_seqscan = off;
+SET enable_hashagg = off;
+SELECT count(*) AS rows_of_2020_spring FROM term_idx WHERE term = '2020 Spring';
+SELECT count(*) AS groups FROM (SELECT term FROM term_idx GROUP BY term) g;
+RESET enable_seqscan;
+RESET enable_hashagg;
