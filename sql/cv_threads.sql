@@ -74,14 +74,7 @@ RESET edupredict.forest_max_memory;
 \set VERBOSITY default
 
 -- a cancel stops every fold soon (here about 20 s of work)
-CREATE FUNCTION pg_temp.overshoot(stmt text) RETURNS float8 LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE stmt;
-  RETURN NULL;
-EXCEPTION WHEN query_canceled THEN
-  RETURN extract(epoch FROM clock_timestamp() - statement_timestamp())
-         - extract(epoch FROM current_setting('statement_timeout')::interval);
-END $$;
+\i test/fixtures/cancel_overshoot.sql
 SET edupredict.forest_threads = 2;
 SET statement_timeout = '1s';
 SELECT pg_temp.overshoot($$SELECT count(*) FROM edupredict.cross_validate('boosting', 'cvt_big', 'r', ARRAY['a', 'b', 'c'],

@@ -25,14 +25,7 @@ RESET client_min_messages;
 SET search_path = edupredict, public;
 DELETE FROM edupredict.models WHERE name LIKE 'mc\_%';
 
-CREATE FUNCTION pg_temp.overshoot(stmt text) RETURNS float8 LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE stmt;
-  RETURN NULL;
-EXCEPTION WHEN query_canceled THEN
-  RETURN extract(epoch FROM clock_timestamp() - statement_timestamp())
-         - extract(epoch FROM current_setting('statement_timeout')::interval);
-END $$;
+\i test/fixtures/cancel_overshoot.sql
 -- seconds until stmt ends, by an error or not
 CREATE FUNCTION pg_temp.seconds(stmt text) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE
