@@ -11,6 +11,7 @@ SET search_path = edupredict, public;
 DROP SCHEMA IF EXISTS bt CASCADE;
 CREATE SCHEMA bt;
 DELETE FROM edupredict.models WHERE name LIKE 'bt\_%';
+DELETE FROM edupredict.forecasts WHERE model_name LIKE 'bt\_%';
 SELECT set_config('bt.min_leaf', :'min_leaf', false), set_config('bt.n_tutors', :'n_tutors', false);
 
 CREATE TABLE bt.seeds AS SELECT s::int AS seed FROM unnest(string_to_array(:'seeds', ',')) s;
@@ -70,13 +71,18 @@ CREATE TABLE bt.pred (seed int, as_of school_term, tutor_id bigint, horizon int,
 					  p_available float8, p_response float8, p_effective float8);
 CREATE TABLE bt.train_log (seed int, as_of school_term, horizon int, n_rows bigint, positive_rate float8,
 						   seconds float8);
--- Whole supply (issue 14): supply_forecast per origin (known tutors plus recruits, placed measure).
+-- Whole supply (issue 14): supply_forecast per origin (known tutors plus recruits, placed measure),
+-- local authorities and London-wide; its ranges are widened by the error learnt from the earlier
+-- origins' forecasts of the same seed, recorded with record_forecast as a termly refresh would.
 CREATE TABLE bt.supply (seed int, as_of school_term, local_authority text, horizon int, term school_term,
 						known_expected float8, recruits_expected float8, total_expected float8, total_sd float8,
-						total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution float8[]);
+						total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution float8[],
+						model_sd float8, error_sd float8);
 
--- Per seed and origin: views that end before as_of, so nothing later can leak into training,
--- features or the survey model.
+-- Per seed and origin, in time order: views that end before as_of, so nothing later can leak into
+-- training, features, the survey model or the learnt error (which reads only forecasts whose target
+-- term is in the placements before as_of).  One model name per seed: each origin's forests are its
+-- newest versions, and its recorded forecasts are what the later origins learn their error from.
 DO $$
 DECLARE
 	o record;
@@ -87,7 +93,8 @@ BEGIN
 		EXECUTE format('CREATE OR REPLACE VIEW bt.placements_known AS SELECT tutor_id, term FROM bt.placements WHERE seed = %s AND term < %L::edupredict.school_term', o.seed, o.as_of);
 		EXECUTE format('CREATE OR REPLACE VIEW bt.responses_known AS SELECT tutor_id, term, responded, available FROM bt.responses WHERE seed = %s AND term < %L::edupredict.school_term', o.seed, o.as_of);
 		EXECUTE format('CREATE OR REPLACE VIEW bt.tutors_known AS SELECT tutor_id, registered_on, phd_end, local_authority FROM bt.tutors WHERE seed = %s AND registered_on < edupredict.term_start(%L)', o.seed, o.as_of);
-		m := format('bt_%s_%s', o.seed, replace(o.as_of::text, ' ', '_'));
+		EXECUTE format('CREATE OR REPLACE VIEW bt.opportunities_known AS SELECT * FROM %I.opportunities', 'btd_' || o.seed);
+		m := format('bt_%s', o.seed);
 		t0 := clock_timestamp();
 		INSERT INTO bt.train_log
 		SELECT o.seed, o.as_of, r.horizon, r.n_rows, r.positive_rate, extract(epoch FROM clock_timestamp() - t0)
@@ -98,8 +105,8 @@ BEGIN
 		SELECT o.seed, o.as_of, p.* FROM edupredict.predict_availability(m, 'bt.tutors_known', 'bt.placements_known',
 																		 o.as_of, 'bt.responses_known') p;
 		INSERT INTO bt.supply
-		SELECT o.seed, o.as_of, s.* FROM edupredict.supply_forecast(m, 'bt.tutors_known', 'bt.placements_known', o.as_of) s
-		WHERE s.local_authority <> 'London-wide';
+		SELECT o.seed, o.as_of, s.* FROM edupredict.supply_forecast(m, 'bt.tutors_known', 'bt.placements_known', o.as_of) s;
+		PERFORM edupredict.record_forecast(m, 'bt.tutors_known', 'bt.placements_known', 'bt.opportunities_known', o.as_of);
 	END LOOP;
 END $$;
 

@@ -30,15 +30,30 @@ SELECT format('| %s | %s | %s | %s | %s | %s | %s%% | %s%% |', horizon, term_sea
 			  round(100 * avg((realised BETWEEN p10 AND p90)::int)::numeric, 1), round(100 * avg(nominal)::numeric, 1))
 FROM bt.total GROUP BY horizon, term_season(term) ORDER BY horizon, min(term - '1000 Spring'::school_term) % 3;
 \echo ''
+\echo 'The learnt error that widens the ranges (supply_forecast reads the forecasts of the earlier origins of the same seed, recorded with record_forecast, whose target term was realised before as_of; error_scale = error_sd / known_expected, the same for every area of an origin and horizon; the first origins of each seed have none):'
+\echo ''
+\echo '| horizon | origins | origins with a learnt error | mean error_scale | mean error_sd per local authority | mean model sd per local authority |'
+\echo '|---:|---:|---:|---:|---:|---:|'
+SELECT format('| %s | %s | %s | %s | %s | %s |', horizon, count(*), count(*) FILTER (WHERE scale > 0),
+			  round(avg(scale)::numeric, 3), round(avg(esd)::numeric, 2), round(avg(msd)::numeric, 2))
+FROM (SELECT s.seed, s.as_of, s.horizon, max(s.error_sd / nullif(s.known_expected, 0)) AS scale,
+			 avg(s.error_sd) AS esd, avg(s.model_sd) AS msd
+	  FROM bt.supply s JOIN bt.total t USING (seed, as_of, horizon, local_authority)
+	  GROUP BY 1, 2, 3) x
+GROUP BY horizon ORDER BY horizon;
+\echo ''
 \echo 'London-wide total (all local authorities of a seed and origin summed; forecast = sum of expected):'
 \echo ''
-\echo '| horizon | totals | MAE forecast | MAE naive | MAE seasonal naive | mean error |'
-\echo '|---:|---:|---:|---:|---:|---:|'
-SELECT format('| %s | %s | %s | %s | %s | %s |', horizon, count(*), round(avg(abs(e - r))::numeric, 1),
-			  round(avg(abs(n - r))::numeric, 1), round(avg(abs(sn - r))::numeric, 1), round(avg(e - r)::numeric, 1))
+\echo '| horizon | totals | MAE forecast | MAE naive | MAE seasonal naive | mean error | p10-p90 coverage of the London-wide row | nominal |'
+\echo '|---:|---:|---:|---:|---:|---:|---:|---:|'
+SELECT format('| %s | %s | %s | %s | %s | %s | %s of %s | %s%% |', x.horizon, count(*), round(avg(abs(e - r))::numeric, 1),
+			  round(avg(abs(n - r))::numeric, 1), round(avg(abs(sn - r))::numeric, 1), round(avg(e - r)::numeric, 1),
+			  count(*) FILTER (WHERE r BETWEEN l.total_p10 AND l.total_p90), count(l.*),
+			  round(100 * avg(count_mass(l.total_distribution, l.total_p10, l.total_p90))::numeric, 1))
 FROM (SELECT seed, as_of, horizon, sum(expected) AS e, sum(realised) AS r, sum(naive) AS n, sum(seasonal_naive) AS sn
 	  FROM bt.total GROUP BY 1, 2, 3) x
-GROUP BY horizon ORDER BY horizon;
+LEFT JOIN bt.supply l ON l.seed = x.seed AND l.as_of = x.as_of AND l.horizon = x.horizon AND l.local_authority = 'London-wide'
+GROUP BY x.horizon ORDER BY x.horizon;
 \echo ''
 \echo '### What the figures rest on'
 \echo ''

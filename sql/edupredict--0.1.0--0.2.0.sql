@@ -1856,9 +1856,12 @@ DROP FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupr
 DROP FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass);
 DROP FUNCTION edupredict._supply_demand_sql(text, regclass, regclass);
 
--- The supply-demand query over a source of predictions (tutor_id, horizon, term, p_effective) and a
--- source of recruits (local_authority, horizon, term, recruits_expected).
-CREATE FUNCTION edupredict._supply_demand_sql(predictions text, recruits text, tutors regclass, opportunities regclass)
+-- The supply-demand query over a source of predictions (tutor_id, horizon, term, p_effective), a
+-- source of recruits (local_authority, horizon, term, recruits_expected) and a source of learnt errors
+-- (horizon, error_scale: edupredict._forecast_error).  expected_tutors and model_sd are the model's;
+-- p10/p50/p90 (and the shortfall) include the learnt error, error_scale x known_expected.
+CREATE FUNCTION edupredict._supply_demand_sql(predictions text, recruits text, tutors regclass, opportunities regclass,
+											  errors text)
 RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -1883,10 +1886,18 @@ SELECT pg_catalog.format($q$
 		UNION ALL
 		SELECT 'London-wide', sup.horizon, sup.term, edupredict.convolve_counts(sup.known), pg_catalog.sum(sup.mu)
 		FROM sup GROUP BY sup.horizon, sup.term),
-	dist AS (
+	err AS MATERIALIZED (%5$s),
+	totals AS (
 		SELECT la.*, (edupredict.count_summary(la.known)).expected AS known_expected,
-			   edupredict.count_summary(edupredict.count_convolve(la.known, edupredict.count_poisson(la.mu))) AS d
+			   edupredict.count_convolve(la.known, edupredict.count_poisson(la.mu)) AS total
 		FROM la),
+	widened AS (
+		SELECT totals.*, COALESCE(err.error_scale, 0) OPERATOR(pg_catalog.*) totals.known_expected AS error_sd
+		FROM totals LEFT JOIN err ON err.horizon OPERATOR(pg_catalog.=) totals.horizon),
+	dist AS (
+		SELECT widened.*, edupredict.count_summary(widened.total) AS m,
+			   edupredict.count_summary(edupredict.count_widen(widened.total, widened.error_sd)) AS d
+		FROM widened),
 	opp AS (
 		SELECT o.local_authority::text AS local_authority, t.horizon, t.term,
 			   COALESCE(pg_catalog.sum(o.n_placements::bigint)
@@ -1907,18 +1918,19 @@ SELECT pg_catalog.format($q$
 	SELECT COALESCE(s.local_authority, dem.local_authority), COALESCE(s.horizon, dem.horizon),
 		   COALESCE(s.term, dem.term),
 		   COALESCE(s.known_expected, 0), COALESCE(s.mu, 0),
-		   COALESCE((s.d).expected, 0), COALESCE((s.d).p10, 0), COALESCE((s.d).p50, 0), COALESCE((s.d).p90, 0),
+		   COALESCE((s.m).expected, 0), COALESCE((s.d).p10, 0), COALESCE((s.d).p50, 0), COALESCE((s.d).p90, 0),
 		   COALESCE(dem.confirmed, 0), COALESCE(dem.expected, 0),
-		   COALESCE(dem.expected, 0) OPERATOR(pg_catalog./) NULLIF((s.d).expected, 0),
+		   COALESCE(dem.expected, 0) OPERATOR(pg_catalog./) NULLIF((s.m).expected, 0),
 		   GREATEST(0, pg_catalog.ceil(COALESCE(dem.expected, 0) OPERATOR(pg_catalog.-) 1e-9)::bigint
-					   OPERATOR(pg_catalog.-) COALESCE((s.d).p10, 0))
+					   OPERATOR(pg_catalog.-) COALESCE((s.d).p10, 0)),
+		   COALESCE((s.m).sd, 0), COALESCE(s.error_sd, 0)
 	FROM dist s FULL JOIN dem ON dem.local_authority OPERATOR(pg_catalog.=) s.local_authority
 							 AND dem.term OPERATOR(edupredict.=) s.term
 	ORDER BY 3, (COALESCE(s.local_authority, dem.local_authority) OPERATOR(pg_catalog.=) 'London-wide'), 1
-$q$, predictions, recruits, tutors, opportunities)
+$q$, predictions, recruits, tutors, opportunities, errors)
 $f$;
-COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass) IS
-'internal: the supply-demand query over a source of predictions and a source of recruits';
+COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass, text) IS
+'internal: the supply-demand query over a source of predictions, a source of recruits and a source of learnt errors';
 
 -- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
 CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)
@@ -1941,7 +1953,8 @@ RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_ter
 			   known_tutors double precision, recruit_tutors double precision,
 			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
 			   confirmed_placements bigint, expected_placements double precision,
-			   placement_tutor_ratio double precision, shortfall bigint)
+			   placement_tutor_ratio double precision, shortfall bigint,
+			   model_sd double precision, error_sd double precision)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -1971,7 +1984,8 @@ BEGIN
 			 ELSE pg_catalog.format('SELECT r.local_authority::text AS local_authority, r.horizon::integer AS horizon,
 									 r.term::edupredict.school_term AS term, r.recruits_expected::float8 AS recruits_expected
 									 FROM %s r', recruits) END,
-		tutors, opportunities);
+		tutors, opportunities,
+		'SELECT NULL::integer AS horizon, NULL::float8 AS error_scale WHERE false');
 END
 $$;
 COMMENT ON FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass, regclass) IS
@@ -1988,7 +2002,8 @@ RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_ter
 			   known_tutors double precision, recruit_tutors double precision,
 			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
 			   confirmed_placements bigint, expected_placements double precision,
-			   placement_tutor_ratio double precision, shortfall bigint)
+			   placement_tutor_ratio double precision, shortfall bigint,
+			   model_sd double precision, error_sd double precision)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -2019,12 +2034,13 @@ BEGIN
 		pg_catalog.format('SELECT r.local_authority, r.horizon, r.term, r.recruits_expected
 						   FROM edupredict.recruit_forecast($2, $3, $4, edupredict._availability_horizons($1), $5,
 								(SELECT pg_catalog.array_agg(DISTINCT o.local_authority::text) FROM %s o)) r', opportunities),
-		tutors, opportunities)
+		tutors, opportunities,
+		'SELECT e.horizon, e.error_scale FROM edupredict._forecast_error($1, $2, $3, $4, $5) e')
 	USING model_name, tutors, placements, as_of, responses;
 END
 $$;
 COMMENT ON FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupredict.school_term, regclass) IS
-'per local authority and forecast term (plus a London-wide row): expected known tutors and recruits, the distribution of their total (p10/p50/p90), confirmed and expected placements, placement : tutor ratio, and the tutors to recruit beyond the forecast for a 90% chance of covering expected demand';
+'per local authority and forecast term (plus a London-wide row): expected known tutors and recruits, the distribution of their total (p10/p50/p90), confirmed and expected placements, placement : tutor ratio, and the tutors to recruit beyond the forecast for a 90% chance of covering expected demand; model_sd is the sd of the model''s distribution, error_sd the sd of the error learnt from the caller''s realised earlier forecasts of this model (recorded by record_forecast) that widens p10-p90';
 
 -- Count distributions as values (issue 14, src/expected_count.c): the float8[] state of
 -- expected_count is also a count distribution that SQL can keep, combine and read.  Independent
@@ -2052,6 +2068,12 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'count_mass' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION edupredict.count_mass(double precision[], bigint, bigint) IS
 'the probability that a count with this state lies between lo and hi inclusive';
+
+CREATE FUNCTION edupredict.count_widen(state double precision[], sd double precision)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'count_widen' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict.count_widen(double precision[], double precision) IS
+'the distribution of a count plus an independent Normal(0, sd^2) error discretised on the integers, mass below zero put at zero (sd from 0 to 1e4); the supply forecasts add the error learnt from their past forecasts this way';
 
 CREATE AGGREGATE edupredict.expected_count_state(p double precision) (
 	SFUNC = edupredict.expected_count_trans,
@@ -2268,7 +2290,8 @@ CREATE FUNCTION edupredict.supply_rollup(
 RETURNS TABLE (level text, area text, horizon integer, term edupredict.school_term,
 			   known_expected double precision, recruits_expected double precision,
 			   total_expected double precision, total_sd double precision,
-			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[])
+			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[],
+			   model_sd double precision, error_sd double precision)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -2376,12 +2399,18 @@ BEGIN
 			SELECT 4, 'London-wide', 'London-wide', la.horizon, la.term, edupredict.convolve_counts(la.known),
 				   pg_catalog.sum(la.mu)
 			FROM la GROUP BY la.horizon, la.term),
+		err AS MATERIALIZED (SELECT e.horizon, e.error_scale FROM edupredict._forecast_error($1, $2, $3, $4, $5) e),
 		totals AS (
-			SELECT parts.*, edupredict.count_convolve(parts.known, edupredict.count_poisson(parts.mu)) AS total
-			FROM parts)
-		SELECT t.level, t.area, t.horizon, t.term, (edupredict.count_summary(t.known)).expected, t.mu,
-			   d.expected, d.sd, d.p10, d.p50, d.p90, t.total
-		FROM totals t CROSS JOIN LATERAL edupredict.count_summary(t.total) d
+			SELECT parts.*, (edupredict.count_summary(parts.known)).expected AS known_expected,
+				   edupredict.count_convolve(parts.known, edupredict.count_poisson(parts.mu)) AS total
+			FROM parts),
+		widened AS (
+			SELECT totals.*, COALESCE(err.error_scale, 0) OPERATOR(pg_catalog.*) totals.known_expected AS error_sd
+			FROM totals LEFT JOIN err ON err.horizon OPERATOR(pg_catalog.=) totals.horizon)
+		SELECT t.level, t.area, t.horizon, t.term, t.known_expected, t.mu, m.expected, d.sd, d.p10, d.p50, d.p90,
+			   edupredict.count_widen(t.total, t.error_sd), m.sd, t.error_sd
+		FROM widened t CROSS JOIN LATERAL edupredict.count_summary(t.total) m
+		CROSS JOIN LATERAL edupredict.count_summary(edupredict.count_widen(t.total, t.error_sd)) d
 		ORDER BY t.ord, t.term, t.area
 	$q$, tutors, placements,
 		COALESCE(hubs::text, '(SELECT NULL::bigint AS school_urn, NULL::text AS hub WHERE false)'),
@@ -2391,7 +2420,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION edupredict.supply_rollup(text, regclass, regclass, edupredict.school_term, regclass, regclass, regclass) IS
-'whole tutor supply (known tutors plus recruits) per level (local authority; hub when hubs (school_urn, hub) is given; sub-region when sub_regions (local_authority, sub_region) is given; London-wide) and forecast term: expected known and recruits, and the exact distribution of the total (mean, sd, p10/p50/p90, count state)';
+'whole tutor supply (known tutors plus recruits) per level (local authority; hub when hubs (school_urn, hub) is given; sub-region when sub_regions (local_authority, sub_region) is given; London-wide) and forecast term: expected known and recruits, and the distribution of the total (sd, p10/p50/p90, count state), widened by the error learnt from the caller''s realised earlier forecasts of this model (error_sd; model_sd is the sd before widening)';
 
 CREATE FUNCTION edupredict.supply_forecast(
 	model_name text,
@@ -2402,16 +2431,17 @@ CREATE FUNCTION edupredict.supply_forecast(
 RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
 			   known_expected double precision, recruits_expected double precision,
 			   total_expected double precision, total_sd double precision,
-			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[])
+			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[],
+			   model_sd double precision, error_sd double precision)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT r.area, r.horizon, r.term, r.known_expected, r.recruits_expected, r.total_expected, r.total_sd,
-		   r.total_p10, r.total_p50, r.total_p90, r.total_distribution
+		   r.total_p10, r.total_p50, r.total_p90, r.total_distribution, r.model_sd, r.error_sd
 	FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses) r
 $$;
 COMMENT ON FUNCTION edupredict.supply_forecast(text, regclass, regclass, edupredict.school_term, regclass) IS
-'whole tutor supply per local authority and forecast term, plus a London-wide row: known tutors (Poisson-binomial of their predicted probabilities) plus recruits (Poisson), convolved; expected values, sd, p10/p50/p90 and the count state of the total';
+'whole tutor supply per local authority and forecast term, plus a London-wide row: known tutors (Poisson-binomial of their predicted probabilities) plus recruits (Poisson), convolved, widened by the error learnt from the caller''s realised earlier forecasts of this model (error_sd); expected values, sd, p10/p50/p90 and the count state of the total';
 
 -- The forecast log (issue 14): every supply forecast can be recorded, and recorded forecasts are
 -- scored against the realised counts once their term has happened.  Rows belong to the role that
@@ -2438,10 +2468,16 @@ CREATE TABLE edupredict.forecasts (
 	p50 bigint NOT NULL,
 	p90 bigint NOT NULL,
 	expected_placements double precision,
-	shortfall bigint
+	shortfall bigint,
+	model_sd double precision,
+	error_sd double precision
 );
 CREATE INDEX forecasts_run ON edupredict.forecasts (run_id);
 CREATE INDEX forecasts_term ON edupredict.forecasts (term, level, area);
+COMMENT ON COLUMN edupredict.forecasts.model_sd IS
+'standard deviation of the model''s distribution of the total (known tutors and recruits), before the learnt error was added';
+COMMENT ON COLUMN edupredict.forecasts.error_sd IS
+'standard deviation of the error learnt from earlier forecasts that widened p10-p90 (0: none)';
 COMMENT ON TABLE edupredict.forecasts IS
 'recorded supply forecasts (record_forecast, refresh_supply): one row per run, level, area and horizon; rows are visible to members of their owner role only';
 ALTER TABLE edupredict.forecasts ENABLE ROW LEVEL SECURITY;
@@ -2474,6 +2510,57 @@ $$;
 COMMENT ON FUNCTION edupredict._availability_versions(text) IS
 'internal: {"<model_name>_h<h>": version} of the forests that predict_availability uses';
 
+-- The shared error of the forecasts, learnt from the caller's earlier ones (issue 14).  The model's
+-- distribution treats the forecast probabilities as exact and the tutors as independent, so an
+-- error that all areas share (a drift between the training terms and the forecast terms, such as a
+-- season the forests damp) is missing from it.  Per horizon, over the caller's recorded
+-- local-authority forecasts of this model and measure whose term is in the placement history before
+-- as_of (the latest run per origin, term and area):
+--   error_scale^2 = max(0, sum((realised - expected)^2 - model_sd^2)) / sum(known_expected^2)
+-- the squared error beyond what the model's own variance explains, relative to the known tutors'
+-- expected count (the part the forests predict).  The supply functions add a Normal(0, (error_scale
+-- x known_expected)^2) error to each total (count_widen).  No realised forecasts: no rows.
+CREATE FUNCTION edupredict._forecast_error(model_name text, tutors regclass, placements regclass,
+										   as_of edupredict.school_term, responses regclass)
+RETURNS TABLE (horizon integer, error_scale double precision, n_forecasts bigint)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH f AS (
+			SELECT DISTINCT ON (f.as_of, f.horizon, f.area) f.horizon, f.term, f.area, f.expected, f.model_sd,
+				   f.known_expected
+			FROM edupredict.forecasts f
+			WHERE f.model_name OPERATOR(pg_catalog.=) $1 AND f.owner OPERATOR(pg_catalog.=) CURRENT_USER
+			  AND f.measure OPERATOR(pg_catalog.=) $3 AND f.level OPERATOR(pg_catalog.=) 'local authority'
+			  AND f.model_sd IS NOT NULL AND f.term OPERATOR(edupredict.<) $2
+			  AND f.term OPERATOR(edupredict.<=) (SELECT edupredict.max(p.term::edupredict.school_term) FROM %2$s p)
+			ORDER BY f.as_of, f.horizon, f.area, f.run_id DESC),
+		placed AS (
+			SELECT t.local_authority::text AS area, p.term::edupredict.school_term AS term,
+				   pg_catalog.count(DISTINCT p.tutor_id::bigint) AS n
+			FROM %2$s p JOIN %1$s t ON t.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint
+			WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $2 AND %3$s
+			GROUP BY 1, 2)
+		SELECT f.horizon,
+			   pg_catalog.sqrt(GREATEST(0, pg_catalog.sum(pg_catalog.power(COALESCE(pl.n, 0)::float8 OPERATOR(pg_catalog.-) f.expected, 2)
+													  OPERATOR(pg_catalog.-) pg_catalog.power(f.model_sd, 2)))
+							   OPERATOR(pg_catalog./) NULLIF(pg_catalog.sum(pg_catalog.power(f.known_expected, 2)), 0)),
+			   pg_catalog.count(*)
+		FROM f LEFT JOIN placed pl ON pl.area OPERATOR(pg_catalog.=) f.area AND pl.term OPERATOR(edupredict.=) f.term
+		GROUP BY f.horizon ORDER BY f.horizon
+	$q$, tutors, placements,
+		CASE WHEN responses IS NULL THEN 'true'
+			 ELSE pg_catalog.format('EXISTS (SELECT FROM %s r WHERE r.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint
+									 AND r.term::edupredict.school_term OPERATOR(edupredict.=) p.term::edupredict.school_term
+									 AND r.responded::boolean)', responses) END)
+	USING model_name, as_of, CASE WHEN responses IS NULL THEN 'placed' ELSE 'placed and responding' END;
+END
+$$;
+COMMENT ON FUNCTION edupredict._forecast_error(text, regclass, regclass, edupredict.school_term, regclass) IS
+'internal: per horizon, the relative error shared by the caller''s realised earlier forecasts of the model beyond the model''s own variance (error_scale; the supply functions widen by error_scale x known_expected)';
+
 CREATE FUNCTION edupredict.record_forecast(
 	model_name text,
 	tutors regclass,
@@ -2495,17 +2582,17 @@ DECLARE
 BEGIN
 	INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
 									  known_expected, recruits_expected, expected, p10, p50, p90,
-									  expected_placements, shortfall)
+									  expected_placements, shortfall, model_sd, error_sd)
 	SELECT run, model_name, versions, measure, as_of, s.horizon, s.term,
 		   CASE WHEN s.local_authority OPERATOR(pg_catalog.=) 'London-wide' THEN 'London-wide' ELSE 'local authority' END,
 		   s.local_authority, s.known_tutors, s.recruit_tutors, s.expected_tutors, s.tutors_p10, s.tutors_p50,
-		   s.tutors_p90, s.expected_placements, s.shortfall
+		   s.tutors_p90, s.expected_placements, s.shortfall, s.model_sd, s.error_sd
 	FROM edupredict.supply_demand(model_name, tutors, placements, opportunities, as_of, responses) s;
 	IF hubs IS NOT NULL OR sub_regions IS NOT NULL THEN
 		INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
-										  known_expected, recruits_expected, expected, p10, p50, p90)
+										  known_expected, recruits_expected, expected, p10, p50, p90, model_sd, error_sd)
 		SELECT run, model_name, versions, measure, as_of, r.horizon, r.term, r.level, r.area, r.known_expected,
-			   r.recruits_expected, r.total_expected, r.total_p10, r.total_p50, r.total_p90
+			   r.recruits_expected, r.total_expected, r.total_p10, r.total_p50, r.total_p90, r.model_sd, r.error_sd
 		FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses, hubs, sub_regions) r
 		WHERE r.level OPERATOR(pg_catalog.=) ANY (ARRAY['hub', 'sub-region']);
 	END IF;

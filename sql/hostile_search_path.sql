@@ -108,7 +108,7 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('predict_availability', $$SELECT * FROM edupredict.predict_availability('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}'),
 ('supply_demand_of', $$SELECT * FROM edupredict.supply_demand_of('hostile_pred', 'hostile_t.tutors', 'hostile_t.opportunities')$$, '{}'),
 ('supply_demand', $$SELECT * FROM edupredict.supply_demand('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}'),
-('count_poisson, count_convolve, count_summary, count_mass', $$SELECT edupredict.count_summary(edupredict.count_convolve(edupredict.count_poisson(2), edupredict.count_poisson(1))), edupredict.count_mass(edupredict.count_poisson(2), 0, 3)$$, '{}'),
+('count_poisson, count_convolve, count_summary, count_mass, count_widen', $$SELECT edupredict.count_summary(edupredict.count_convolve(edupredict.count_poisson(2), edupredict.count_poisson(1))), edupredict.count_mass(edupredict.count_widen(edupredict.count_poisson(2), 1.5), 0, 3)$$, '{}'),
 ('expected_count_state, convolve_counts', $$SELECT edupredict.convolve_counts(s) FROM (SELECT edupredict.expected_count_state(p) AS s FROM (VALUES (0.5::float8), (0.25)) v(p)) x$$, '{}'),
 ('recruit_forecast', $$SELECT * FROM edupredict.recruit_forecast('hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', '{1,2,3}', 'hostile_t.availability_responses', '{Slough}')$$, '{}'),
 ('supply_rollup', $$SELECT * FROM edupredict.supply_rollup('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', 'hostile_t.availability_responses', 'hostile_hubs', 'hostile_sub')$$, '{}'),

@@ -395,3 +395,105 @@ count_mass(PG_FUNCTION_ARGS)
 		ReportBadState("The pmf does not sum to one.");
 	PG_RETURN_FLOAT8(inside / total);
 }
+
+/*
+ * count_widen(state, sd): the count plus an independent Normal(0, sd^2) error,
+ * rounded to the nearest integer, with the mass that would fall below zero put
+ * at zero: a count is never negative.  Rounding (rather than sampling the
+ * density at the integers) keeps the error's variance near sd^2 also when sd
+ * is below 1, where a sampled density would put almost all its mass on 0.
+ * The supply forecasts add it for the shared error learnt from their past
+ * forecasts, which the Poisson-binomial cannot see.  The header's moments
+ * become those of the widened pmf, so later convolutions add its variance.
+ */
+#define EC_MAX_WIDEN_SD 1.0e4
+
+/* Q(x) = P(Z > x) for a standard normal Z. */
+static float8
+NormalUpperTail(float8 x)
+{
+	return 0.5 * erfc(x / M_SQRT2);
+}
+
+PG_FUNCTION_INFO_V1(count_widen);
+Datum
+count_widen(PG_FUNCTION_ARGS)
+{
+	EcState		s,
+				r;
+	float8		sd = PG_GETARG_FLOAT8(1);
+	int			len,
+				reach,
+				k,
+				j;
+	int64		lo,
+				hi;
+	float8	   *w;
+	float8		wsum = 0.0,
+				total = 0.0,
+				mean = 0.0,
+				var = 0.0;
+
+	if (!(sd >= 0.0 && sd <= EC_MAX_WIDEN_SD))	/* also catches NaN */
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("error standard deviation must be between 0 and %g", EC_MAX_WIDEN_SD),
+				 errdetail("Got %g.", sd)));
+	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
+	len = (int) EC_LEN(&s);
+	for (k = 0; k < len; k++)
+		total += EC_PMF(&s)[k];
+	if (!(total > 0.5 && total < 1.5))	/* also catches NaN and infinities */
+		ReportBadState("The pmf does not sum to one.");
+	reach = (sd == 0.0) ? 0 : (int) ceil(9.0 * sd + 0.5);
+	if (EC_OFFSET(&s) + len - 1 + reach >= 9.0e15)
+		ReportBadState("The count is too large to widen.");
+	if (reach == 0)
+		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(0));
+
+	/* P(round(e) = j) = Q((|j| - 1/2) / sd) - Q((|j| + 1/2) / sd); upper tails stay exact. */
+	w = palloc((2 * (Size) reach + 1) * sizeof(float8));
+	w[reach] = 1.0 - 2.0 * NormalUpperTail(0.5 / sd);
+	wsum = w[reach];
+	for (j = 1; j <= reach; j++)
+	{
+		w[reach + j] = w[reach - j] = NormalUpperTail((j - 0.5) / sd) - NormalUpperTail((j + 0.5) / sd);
+		wsum += 2.0 * w[reach + j];
+	}
+
+	lo = Max((int64) EC_OFFSET(&s) - reach, 0);
+	hi = (int64) EC_OFFSET(&s) + len - 1 + reach;
+	r.array = AllocState((int) (hi - lo + 1));
+	r.h = EC_DATA(r.array);
+	r.capacity = (int) (hi - lo + 1);
+	for (k = 0; k < len; k++)
+	{
+		float8		pk = EC_PMF(&s)[k] / wsum;
+		int64		base = (int64) EC_OFFSET(&s) + k;
+
+		CHECK_FOR_INTERRUPTS();
+		for (j = -reach; j <= reach; j++)
+			EC_PMF(&r)[Max(base + j, 0) - lo] += pk * w[j + reach];
+	}
+	pfree(w);
+
+	/* Moments of the widened pmf, about its offset for precision. */
+	total = 0.0;
+	for (k = 0; k <= hi - lo; k++)
+	{
+		total += EC_PMF(&r)[k];
+		mean += k * EC_PMF(&r)[k];
+	}
+	mean /= total;
+	for (k = 0; k <= hi - lo; k++)
+		var += (k - mean) * (k - mean) * EC_PMF(&r)[k];
+	r.h[0] = EC_TAG;
+	EC_N(&r) = Max(EC_N(&s), (float8) hi);
+	EC_SUMP(&r) = lo + mean;
+	EC_SUMPQ(&r) = var / total;
+	EC_OFFSET(&r) = (float8) lo;
+	EC_LEN(&r) = (float8) (hi - lo + 1);
+	EC_LOST(&r) = EC_LOST(&s);
+	TrimTails(&r);
+	PG_RETURN_ARRAYTYPE_P(r.array);
+}

@@ -10,9 +10,12 @@ DROP FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupr
 DROP FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass);
 DROP FUNCTION edupredict._supply_demand_sql(text, regclass, regclass);
 
--- The supply-demand query over a source of predictions (tutor_id, horizon, term, p_effective) and a
--- source of recruits (local_authority, horizon, term, recruits_expected).
-CREATE FUNCTION edupredict._supply_demand_sql(predictions text, recruits text, tutors regclass, opportunities regclass)
+-- The supply-demand query over a source of predictions (tutor_id, horizon, term, p_effective), a
+-- source of recruits (local_authority, horizon, term, recruits_expected) and a source of learnt errors
+-- (horizon, error_scale: edupredict._forecast_error).  expected_tutors and model_sd are the model's;
+-- p10/p50/p90 (and the shortfall) include the learnt error, error_scale x known_expected.
+CREATE FUNCTION edupredict._supply_demand_sql(predictions text, recruits text, tutors regclass, opportunities regclass,
+											  errors text)
 RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -37,10 +40,18 @@ SELECT pg_catalog.format($q$
 		UNION ALL
 		SELECT 'London-wide', sup.horizon, sup.term, edupredict.convolve_counts(sup.known), pg_catalog.sum(sup.mu)
 		FROM sup GROUP BY sup.horizon, sup.term),
-	dist AS (
+	err AS MATERIALIZED (%5$s),
+	totals AS (
 		SELECT la.*, (edupredict.count_summary(la.known)).expected AS known_expected,
-			   edupredict.count_summary(edupredict.count_convolve(la.known, edupredict.count_poisson(la.mu))) AS d
+			   edupredict.count_convolve(la.known, edupredict.count_poisson(la.mu)) AS total
 		FROM la),
+	widened AS (
+		SELECT totals.*, COALESCE(err.error_scale, 0) OPERATOR(pg_catalog.*) totals.known_expected AS error_sd
+		FROM totals LEFT JOIN err ON err.horizon OPERATOR(pg_catalog.=) totals.horizon),
+	dist AS (
+		SELECT widened.*, edupredict.count_summary(widened.total) AS m,
+			   edupredict.count_summary(edupredict.count_widen(widened.total, widened.error_sd)) AS d
+		FROM widened),
 	opp AS (
 		SELECT o.local_authority::text AS local_authority, t.horizon, t.term,
 			   COALESCE(pg_catalog.sum(o.n_placements::bigint)
@@ -61,18 +72,19 @@ SELECT pg_catalog.format($q$
 	SELECT COALESCE(s.local_authority, dem.local_authority), COALESCE(s.horizon, dem.horizon),
 		   COALESCE(s.term, dem.term),
 		   COALESCE(s.known_expected, 0), COALESCE(s.mu, 0),
-		   COALESCE((s.d).expected, 0), COALESCE((s.d).p10, 0), COALESCE((s.d).p50, 0), COALESCE((s.d).p90, 0),
+		   COALESCE((s.m).expected, 0), COALESCE((s.d).p10, 0), COALESCE((s.d).p50, 0), COALESCE((s.d).p90, 0),
 		   COALESCE(dem.confirmed, 0), COALESCE(dem.expected, 0),
-		   COALESCE(dem.expected, 0) OPERATOR(pg_catalog./) NULLIF((s.d).expected, 0),
+		   COALESCE(dem.expected, 0) OPERATOR(pg_catalog./) NULLIF((s.m).expected, 0),
 		   GREATEST(0, pg_catalog.ceil(COALESCE(dem.expected, 0) OPERATOR(pg_catalog.-) 1e-9)::bigint
-					   OPERATOR(pg_catalog.-) COALESCE((s.d).p10, 0))
+					   OPERATOR(pg_catalog.-) COALESCE((s.d).p10, 0)),
+		   COALESCE((s.m).sd, 0), COALESCE(s.error_sd, 0)
 	FROM dist s FULL JOIN dem ON dem.local_authority OPERATOR(pg_catalog.=) s.local_authority
 							 AND dem.term OPERATOR(edupredict.=) s.term
 	ORDER BY 3, (COALESCE(s.local_authority, dem.local_authority) OPERATOR(pg_catalog.=) 'London-wide'), 1
-$q$, predictions, recruits, tutors, opportunities)
+$q$, predictions, recruits, tutors, opportunities, errors)
 $f$;
-COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass) IS
-'internal: the supply-demand query over a source of predictions and a source of recruits';
+COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass, text) IS
+'internal: the supply-demand query over a source of predictions, a source of recruits and a source of learnt errors';
 
 -- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
 CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)
@@ -95,7 +107,8 @@ RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_ter
 			   known_tutors double precision, recruit_tutors double precision,
 			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
 			   confirmed_placements bigint, expected_placements double precision,
-			   placement_tutor_ratio double precision, shortfall bigint)
+			   placement_tutor_ratio double precision, shortfall bigint,
+			   model_sd double precision, error_sd double precision)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -125,7 +138,8 @@ BEGIN
 			 ELSE pg_catalog.format('SELECT r.local_authority::text AS local_authority, r.horizon::integer AS horizon,
 									 r.term::edupredict.school_term AS term, r.recruits_expected::float8 AS recruits_expected
 									 FROM %s r', recruits) END,
-		tutors, opportunities);
+		tutors, opportunities,
+		'SELECT NULL::integer AS horizon, NULL::float8 AS error_scale WHERE false');
 END
 $$;
 COMMENT ON FUNCTION edupredict.supply_demand_of(regclass, regclass, regclass, regclass) IS
@@ -142,7 +156,8 @@ RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_ter
 			   known_tutors double precision, recruit_tutors double precision,
 			   expected_tutors double precision, tutors_p10 bigint, tutors_p50 bigint, tutors_p90 bigint,
 			   confirmed_placements bigint, expected_placements double precision,
-			   placement_tutor_ratio double precision, shortfall bigint)
+			   placement_tutor_ratio double precision, shortfall bigint,
+			   model_sd double precision, error_sd double precision)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -173,9 +188,10 @@ BEGIN
 		pg_catalog.format('SELECT r.local_authority, r.horizon, r.term, r.recruits_expected
 						   FROM edupredict.recruit_forecast($2, $3, $4, edupredict._availability_horizons($1), $5,
 								(SELECT pg_catalog.array_agg(DISTINCT o.local_authority::text) FROM %s o)) r', opportunities),
-		tutors, opportunities)
+		tutors, opportunities,
+		'SELECT e.horizon, e.error_scale FROM edupredict._forecast_error($1, $2, $3, $4, $5) e')
 	USING model_name, tutors, placements, as_of, responses;
 END
 $$;
 COMMENT ON FUNCTION edupredict.supply_demand(text, regclass, regclass, regclass, edupredict.school_term, regclass) IS
-'per local authority and forecast term (plus a London-wide row): expected known tutors and recruits, the distribution of their total (p10/p50/p90), confirmed and expected placements, placement : tutor ratio, and the tutors to recruit beyond the forecast for a 90% chance of covering expected demand';
+'per local authority and forecast term (plus a London-wide row): expected known tutors and recruits, the distribution of their total (p10/p50/p90), confirmed and expected placements, placement : tutor ratio, and the tutors to recruit beyond the forecast for a 90% chance of covering expected demand; model_sd is the sd of the model''s distribution, error_sd the sd of the error learnt from the caller''s realised earlier forecasts of this model (recorded by record_forecast) that widens p10-p90';

@@ -26,6 +26,12 @@ AS 'MODULE_PATHNAME', 'count_mass' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION edupredict.count_mass(double precision[], bigint, bigint) IS
 'the probability that a count with this state lies between lo and hi inclusive';
 
+CREATE FUNCTION edupredict.count_widen(state double precision[], sd double precision)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'count_widen' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict.count_widen(double precision[], double precision) IS
+'the distribution of a count plus an independent Normal(0, sd^2) error discretised on the integers, mass below zero put at zero (sd from 0 to 1e4); the supply forecasts add the error learnt from their past forecasts this way';
+
 CREATE AGGREGATE edupredict.expected_count_state(p double precision) (
 	SFUNC = edupredict.expected_count_trans,
 	STYPE = double precision[],

@@ -35,7 +35,8 @@ CREATE FUNCTION edupredict.supply_rollup(
 RETURNS TABLE (level text, area text, horizon integer, term edupredict.school_term,
 			   known_expected double precision, recruits_expected double precision,
 			   total_expected double precision, total_sd double precision,
-			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[])
+			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[],
+			   model_sd double precision, error_sd double precision)
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
@@ -143,12 +144,18 @@ BEGIN
 			SELECT 4, 'London-wide', 'London-wide', la.horizon, la.term, edupredict.convolve_counts(la.known),
 				   pg_catalog.sum(la.mu)
 			FROM la GROUP BY la.horizon, la.term),
+		err AS MATERIALIZED (SELECT e.horizon, e.error_scale FROM edupredict._forecast_error($1, $2, $3, $4, $5) e),
 		totals AS (
-			SELECT parts.*, edupredict.count_convolve(parts.known, edupredict.count_poisson(parts.mu)) AS total
-			FROM parts)
-		SELECT t.level, t.area, t.horizon, t.term, (edupredict.count_summary(t.known)).expected, t.mu,
-			   d.expected, d.sd, d.p10, d.p50, d.p90, t.total
-		FROM totals t CROSS JOIN LATERAL edupredict.count_summary(t.total) d
+			SELECT parts.*, (edupredict.count_summary(parts.known)).expected AS known_expected,
+				   edupredict.count_convolve(parts.known, edupredict.count_poisson(parts.mu)) AS total
+			FROM parts),
+		widened AS (
+			SELECT totals.*, COALESCE(err.error_scale, 0) OPERATOR(pg_catalog.*) totals.known_expected AS error_sd
+			FROM totals LEFT JOIN err ON err.horizon OPERATOR(pg_catalog.=) totals.horizon)
+		SELECT t.level, t.area, t.horizon, t.term, t.known_expected, t.mu, m.expected, d.sd, d.p10, d.p50, d.p90,
+			   edupredict.count_widen(t.total, t.error_sd), m.sd, t.error_sd
+		FROM widened t CROSS JOIN LATERAL edupredict.count_summary(t.total) m
+		CROSS JOIN LATERAL edupredict.count_summary(edupredict.count_widen(t.total, t.error_sd)) d
 		ORDER BY t.ord, t.term, t.area
 	$q$, tutors, placements,
 		COALESCE(hubs::text, '(SELECT NULL::bigint AS school_urn, NULL::text AS hub WHERE false)'),
@@ -158,7 +165,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION edupredict.supply_rollup(text, regclass, regclass, edupredict.school_term, regclass, regclass, regclass) IS
-'whole tutor supply (known tutors plus recruits) per level (local authority; hub when hubs (school_urn, hub) is given; sub-region when sub_regions (local_authority, sub_region) is given; London-wide) and forecast term: expected known and recruits, and the exact distribution of the total (mean, sd, p10/p50/p90, count state)';
+'whole tutor supply (known tutors plus recruits) per level (local authority; hub when hubs (school_urn, hub) is given; sub-region when sub_regions (local_authority, sub_region) is given; London-wide) and forecast term: expected known and recruits, and the distribution of the total (sd, p10/p50/p90, count state), widened by the error learnt from the caller''s realised earlier forecasts of this model (error_sd; model_sd is the sd before widening)';
 
 CREATE FUNCTION edupredict.supply_forecast(
 	model_name text,
@@ -169,13 +176,14 @@ CREATE FUNCTION edupredict.supply_forecast(
 RETURNS TABLE (local_authority text, horizon integer, term edupredict.school_term,
 			   known_expected double precision, recruits_expected double precision,
 			   total_expected double precision, total_sd double precision,
-			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[])
+			   total_p10 bigint, total_p50 bigint, total_p90 bigint, total_distribution double precision[],
+			   model_sd double precision, error_sd double precision)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT r.area, r.horizon, r.term, r.known_expected, r.recruits_expected, r.total_expected, r.total_sd,
-		   r.total_p10, r.total_p50, r.total_p90, r.total_distribution
+		   r.total_p10, r.total_p50, r.total_p90, r.total_distribution, r.model_sd, r.error_sd
 	FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses) r
 $$;
 COMMENT ON FUNCTION edupredict.supply_forecast(text, regclass, regclass, edupredict.school_term, regclass) IS
-'whole tutor supply per local authority and forecast term, plus a London-wide row: known tutors (Poisson-binomial of their predicted probabilities) plus recruits (Poisson), convolved; expected values, sd, p10/p50/p90 and the count state of the total';
+'whole tutor supply per local authority and forecast term, plus a London-wide row: known tutors (Poisson-binomial of their predicted probabilities) plus recruits (Poisson), convolved, widened by the error learnt from the caller''s realised earlier forecasts of this model (error_sd); expected values, sd, p10/p50/p90 and the count state of the total';

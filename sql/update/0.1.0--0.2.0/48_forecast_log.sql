@@ -24,10 +24,16 @@ CREATE TABLE edupredict.forecasts (
 	p50 bigint NOT NULL,
 	p90 bigint NOT NULL,
 	expected_placements double precision,
-	shortfall bigint
+	shortfall bigint,
+	model_sd double precision,
+	error_sd double precision
 );
 CREATE INDEX forecasts_run ON edupredict.forecasts (run_id);
 CREATE INDEX forecasts_term ON edupredict.forecasts (term, level, area);
+COMMENT ON COLUMN edupredict.forecasts.model_sd IS
+'standard deviation of the model''s distribution of the total (known tutors and recruits), before the learnt error was added';
+COMMENT ON COLUMN edupredict.forecasts.error_sd IS
+'standard deviation of the error learnt from earlier forecasts that widened p10-p90 (0: none)';
 COMMENT ON TABLE edupredict.forecasts IS
 'recorded supply forecasts (record_forecast, refresh_supply): one row per run, level, area and horizon; rows are visible to members of their owner role only';
 ALTER TABLE edupredict.forecasts ENABLE ROW LEVEL SECURITY;
@@ -60,6 +66,57 @@ $$;
 COMMENT ON FUNCTION edupredict._availability_versions(text) IS
 'internal: {"<model_name>_h<h>": version} of the forests that predict_availability uses';
 
+-- The shared error of the forecasts, learnt from the caller's earlier ones (issue 14).  The model's
+-- distribution treats the forecast probabilities as exact and the tutors as independent, so an
+-- error that all areas share (a drift between the training terms and the forecast terms, such as a
+-- season the forests damp) is missing from it.  Per horizon, over the caller's recorded
+-- local-authority forecasts of this model and measure whose term is in the placement history before
+-- as_of (the latest run per origin, term and area):
+--   error_scale^2 = max(0, sum((realised - expected)^2 - model_sd^2)) / sum(known_expected^2)
+-- the squared error beyond what the model's own variance explains, relative to the known tutors'
+-- expected count (the part the forests predict).  The supply functions add a Normal(0, (error_scale
+-- x known_expected)^2) error to each total (count_widen).  No realised forecasts: no rows.
+CREATE FUNCTION edupredict._forecast_error(model_name text, tutors regclass, placements regclass,
+										   as_of edupredict.school_term, responses regclass)
+RETURNS TABLE (horizon integer, error_scale double precision, n_forecasts bigint)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH f AS (
+			SELECT DISTINCT ON (f.as_of, f.horizon, f.area) f.horizon, f.term, f.area, f.expected, f.model_sd,
+				   f.known_expected
+			FROM edupredict.forecasts f
+			WHERE f.model_name OPERATOR(pg_catalog.=) $1 AND f.owner OPERATOR(pg_catalog.=) CURRENT_USER
+			  AND f.measure OPERATOR(pg_catalog.=) $3 AND f.level OPERATOR(pg_catalog.=) 'local authority'
+			  AND f.model_sd IS NOT NULL AND f.term OPERATOR(edupredict.<) $2
+			  AND f.term OPERATOR(edupredict.<=) (SELECT edupredict.max(p.term::edupredict.school_term) FROM %2$s p)
+			ORDER BY f.as_of, f.horizon, f.area, f.run_id DESC),
+		placed AS (
+			SELECT t.local_authority::text AS area, p.term::edupredict.school_term AS term,
+				   pg_catalog.count(DISTINCT p.tutor_id::bigint) AS n
+			FROM %2$s p JOIN %1$s t ON t.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint
+			WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $2 AND %3$s
+			GROUP BY 1, 2)
+		SELECT f.horizon,
+			   pg_catalog.sqrt(GREATEST(0, pg_catalog.sum(pg_catalog.power(COALESCE(pl.n, 0)::float8 OPERATOR(pg_catalog.-) f.expected, 2)
+													  OPERATOR(pg_catalog.-) pg_catalog.power(f.model_sd, 2)))
+							   OPERATOR(pg_catalog./) NULLIF(pg_catalog.sum(pg_catalog.power(f.known_expected, 2)), 0)),
+			   pg_catalog.count(*)
+		FROM f LEFT JOIN placed pl ON pl.area OPERATOR(pg_catalog.=) f.area AND pl.term OPERATOR(edupredict.=) f.term
+		GROUP BY f.horizon ORDER BY f.horizon
+	$q$, tutors, placements,
+		CASE WHEN responses IS NULL THEN 'true'
+			 ELSE pg_catalog.format('EXISTS (SELECT FROM %s r WHERE r.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint
+									 AND r.term::edupredict.school_term OPERATOR(edupredict.=) p.term::edupredict.school_term
+									 AND r.responded::boolean)', responses) END)
+	USING model_name, as_of, CASE WHEN responses IS NULL THEN 'placed' ELSE 'placed and responding' END;
+END
+$$;
+COMMENT ON FUNCTION edupredict._forecast_error(text, regclass, regclass, edupredict.school_term, regclass) IS
+'internal: per horizon, the relative error shared by the caller''s realised earlier forecasts of the model beyond the model''s own variance (error_scale; the supply functions widen by error_scale x known_expected)';
+
 CREATE FUNCTION edupredict.record_forecast(
 	model_name text,
 	tutors regclass,
@@ -81,17 +138,17 @@ DECLARE
 BEGIN
 	INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
 									  known_expected, recruits_expected, expected, p10, p50, p90,
-									  expected_placements, shortfall)
+									  expected_placements, shortfall, model_sd, error_sd)
 	SELECT run, model_name, versions, measure, as_of, s.horizon, s.term,
 		   CASE WHEN s.local_authority OPERATOR(pg_catalog.=) 'London-wide' THEN 'London-wide' ELSE 'local authority' END,
 		   s.local_authority, s.known_tutors, s.recruit_tutors, s.expected_tutors, s.tutors_p10, s.tutors_p50,
-		   s.tutors_p90, s.expected_placements, s.shortfall
+		   s.tutors_p90, s.expected_placements, s.shortfall, s.model_sd, s.error_sd
 	FROM edupredict.supply_demand(model_name, tutors, placements, opportunities, as_of, responses) s;
 	IF hubs IS NOT NULL OR sub_regions IS NOT NULL THEN
 		INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
-										  known_expected, recruits_expected, expected, p10, p50, p90)
+										  known_expected, recruits_expected, expected, p10, p50, p90, model_sd, error_sd)
 		SELECT run, model_name, versions, measure, as_of, r.horizon, r.term, r.level, r.area, r.known_expected,
-			   r.recruits_expected, r.total_expected, r.total_p10, r.total_p50, r.total_p90
+			   r.recruits_expected, r.total_expected, r.total_p10, r.total_p50, r.total_p90, r.model_sd, r.error_sd
 		FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses, hubs, sub_regions) r
 		WHERE r.level OPERATOR(pg_catalog.=) ANY (ARRAY['hub', 'sub-region']);
 	END IF;
