@@ -1,8 +1,8 @@
 -- Tutor supply against school demand per local authority and term (docs/forecasting.md).
--- Generates seed-42 data, pseudonymises the personal columns, runs the termly refresh as of 2023
--- Autumn (three forests, recruits, supply and demand, forecast log) and once as of 2022 Autumn (so
--- the log holds forecasts that can be scored), and writes Tableau-ready CSVs (one with small cells
--- suppressed) and charts to out/.
+-- Generates seed-42 data, pseudonymises the personal columns, runs the termly refresh (three forests,
+-- recruits, supply and demand, forecast log) as of each term from 2022 Autumn to 2023 Autumn (so the
+-- log holds forecasts that can be scored and that widen the later ranges), and writes Tableau-ready
+-- CSVs (one with small cells suppressed) and charts to out/.
 \echo '--- forecast: generating tutor data (seed 42) into schema tutoring'
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS tutoring CASCADE;
@@ -29,17 +29,25 @@ SELECT DISTINCT la_name AS local_authority,
 			ELSE 'Around London' END AS sub_region
 FROM edupredict.london_schools;
 
-\echo '--- forecast: termly refresh as of 2023 Autumn (three forests, recruits, supply and demand, forecast log)'
+-- A year of termly refreshes, in time order, as a scheduled job would have run them (each uses only
+-- what was known at its as_of): the log then holds forecasts whose terms have happened, which are
+-- scored below and widen the ranges of the later forecasts by the error they made.
+\echo '--- forecast: termly refreshes as of 2022 Autumn, 2023 Spring, 2023 Summer and 2023 Autumn (three forests, recruits, supply and demand, forecast log each)'
+CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
+							   'tutoring.availability_responses', as_of => '2022 Autumn', hubs => 'tutoring.school_hub',
+							   sub_regions => 'tutoring.sub_region');
+CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
+							   'tutoring.availability_responses', as_of => '2023 Spring', hubs => 'tutoring.school_hub',
+							   sub_regions => 'tutoring.sub_region');
+CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
+							   'tutoring.availability_responses', as_of => '2023 Summer', hubs => 'tutoring.school_hub',
+							   sub_regions => 'tutoring.sub_region');
 CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
 							   'tutoring.availability_responses', as_of => '2023 Autumn', hubs => 'tutoring.school_hub',
 							   sub_regions => 'tutoring.sub_region');
--- A refresh made a year earlier (as_of 2022 Autumn: only what was known then is used), so that the
--- forecast log has forecasts whose terms have happened and can be scored.
-CALL edupredict.refresh_supply('tutor_availability_2022', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
-							   'tutoring.availability_responses', as_of => '2022 Autumn', hubs => 'tutoring.school_hub',
-							   sub_regions => 'tutoring.sub_region');
 SELECT m.name AS model, m.version, m.n_rows, round((m.metrics ->> 'roc_auc')::numeric, 3) AS holdout_roc_auc
-FROM edupredict.models m WHERE m.name LIKE 'tutor\_availability\_h%' ORDER BY m.name;
+FROM edupredict.models m WHERE m.name LIKE 'tutor\_availability\_h%'
+  AND m.version = (SELECT max(m2.version) FROM edupredict.models m2 WHERE m2.name = m.name) ORDER BY m.name;
 
 CREATE TABLE tutoring.availability_forecast AS
 SELECT * FROM edupredict.predict_availability('tutor_availability', 'tutoring.tutors', 'tutoring.placements',
@@ -141,7 +149,10 @@ SELECT level, area, term, round(known_expected::numeric, 1) AS known, round(recr
 	   round(total_expected::numeric, 1) AS total, total_p10, total_p90
 FROM tutoring.supply_rollup WHERE horizon = 1 AND level <> 'local authority'
 ORDER BY array_position(ARRAY['hub', 'sub-region', 'London-wide'], level), area;
-\echo '--- forecast: the forecast made as of 2022 Autumn, scored against what happened'
+\echo '--- forecast: the error learnt from the realised earlier forecasts, which widens p10-p90 (per local authority, mean)'
+SELECT horizon, round(avg(model_sd)::numeric, 2) AS model_sd, round(avg(error_sd)::numeric, 2) AS error_sd
+FROM tutoring.supply_demand WHERE local_authority <> 'London-wide' GROUP BY horizon ORDER BY horizon;
+\echo '--- forecast: the recorded forecasts whose terms have happened, scored against what happened'
 SELECT level, horizon, n_forecasts, round(mae::numeric, 2) AS mae, round(bias::numeric, 2) AS bias,
 	   round(coverage_p10_p90::numeric, 2) AS coverage_p10_p90
 FROM edupredict.score_forecasts('tutoring.tutors', 'tutoring.placements', 'tutoring.availability_responses',
