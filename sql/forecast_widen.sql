@@ -42,10 +42,14 @@ SELECT count_widen('{7041,1,0,0,0,2,0,0.5,0.5}', 1);
 SELECT count(*) FROM generate_tutor_data('fw', 5, 500, '2019 Autumn', '2022 Autumn');
 SELECT count(*) FROM train_availability('fw_avail', 'fw.tutors', 'fw.placements', '2021 Summer', n_trees => 20, seed => 3);
 SELECT record_forecast('fw_avail', 'fw.tutors', 'fw.placements', 'fw.opportunities', '2021 Summer') > 0 AS recorded;
+-- The same origin forecast again by forests of another seed: the latest run per origin, term and
+-- area counts, not both and not the first (horizon 2 learns only from this origin).
+SELECT count(*) FROM train_availability('fw_avail', 'fw.tutors', 'fw.placements', '2021 Summer', n_trees => 20, seed => 4);
+SELECT record_forecast('fw_avail', 'fw.tutors', 'fw.placements', 'fw.opportunities', '2021 Summer') > 0 AS recorded_again;
+SELECT count(DISTINCT expected) > 54 AS runs_differ FROM forecasts
+WHERE model_name = 'fw_avail' AND as_of = '2021 Summer' AND horizon = 2 AND level = 'local authority';
 SELECT count(*) FROM train_availability('fw_avail', 'fw.tutors', 'fw.placements', '2021 Autumn', n_trees => 20, seed => 3);
 SELECT record_forecast('fw_avail', 'fw.tutors', 'fw.placements', 'fw.opportunities', '2021 Autumn') > 0 AS recorded;
--- Recording the same origin again replaces nothing: the latest run per origin, term and area counts.
-SELECT record_forecast('fw_avail', 'fw.tutors', 'fw.placements', 'fw.opportunities', '2021 Autumn') > 0 AS recorded_again;
 SELECT count(*) FROM train_availability('fw_avail', 'fw.tutors', 'fw.placements', '2022 Summer', n_trees => 20, seed => 3);
 -- Every recorded row carries the model's sd and no widening (nothing had been realised then).
 SELECT count(*) AS rows, count(*) FILTER (WHERE model_sd > 0) AS with_model_sd, max(error_sd) AS max_error_sd
