@@ -515,29 +515,39 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 			drawn++;
 		}
 
-		/* one pass over the node's samples fills all slots */
+		/*
+		 * One pass over the node's samples fills all slots.  The arrays are
+		 * held in locals: with -fno-strict-aliasing every store would
+		 * otherwise make the compiler reload b->hist and b->hcnt.
+		 */
 		if (b->cls)
 		{
+			double	   *const hist = b->hist;
+			uint32_t   *const hcnt = b->hcnt;
+
 			for (j = st; j < en; j++)
 			{
 				const Samp *sp = &s[j];
 				const uint8_t *row = X + (size_t) sp->row * p;
 				double		w = sp->w;
-				uint32_t	c = sp->t.c;
+				double	   *hc = hist + sp->t.c;
 
 				if (j + 8 < en)
 					PREFETCH(X + (size_t) s[j + 8].row * p);
 				for (t = 0; t < ns; t++)
 				{
-					uint32_t	bin = row[slot_f[t]];
+					uint32_t	bin = t * NBIN + row[slot_f[t]];
 
-					b->hist[((size_t) t * NBIN + bin) * C + c] += w;
-					b->hcnt[t * NBIN + bin]++;
+					hc[(size_t) bin * C] += w;
+					hcnt[bin]++;
 				}
 			}
 		}
 		else
 		{
+			double	   *const hist = b->hist;
+			uint32_t   *const hcnt = b->hcnt;
+
 			for (j = st; j < en; j++)
 			{
 				const Samp *sp = &s[j];
@@ -549,12 +559,12 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 					PREFETCH(X + (size_t) s[j + 8].row * p);
 				for (t = 0; t < ns; t++)
 				{
-					uint32_t	bin = row[slot_f[t]];
-					double	   *hb = &b->hist[((size_t) t * NBIN + bin) * 2];
+					uint32_t	bin = t * NBIN + row[slot_f[t]];
+					double	   *hb = hist + (size_t) bin * 2;
 
 					hb[0] += w;
 					hb[1] += wy;
-					b->hcnt[t * NBIN + bin]++;
+					hcnt[bin]++;
 				}
 			}
 		}
@@ -677,13 +687,16 @@ Partition(Builder *b, uint32_t st, uint32_t en, const Split *sp)
 	uint32_t	i = st,
 				j = en;
 
-	StatInit(b, b->lstat);
-	StatInit(b, b->rstat);
+	double	   *const lstat = b->lstat,
+			   *const rstat = b->rstat;
+
+	StatInit(b, lstat);
+	StatInit(b, rstat);
 	while (i < j)
 	{
 		if (GoesLeft(sp, X[(size_t) s[i].row * p + f]))
 		{
-			StatAdd(b, b->lstat, &s[i]);
+			StatAdd(b, lstat, &s[i]);
 			i++;
 		}
 		else
@@ -691,7 +704,7 @@ Partition(Builder *b, uint32_t st, uint32_t en, const Split *sp)
 			Samp		tmp;
 
 			j--;
-			StatAdd(b, b->rstat, &s[i]);
+			StatAdd(b, rstat, &s[i]);
 			tmp = s[i];
 			s[i] = s[j];
 			s[j] = tmp;
@@ -840,23 +853,30 @@ CountOutOfBag(Builder *b)
 	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
 	uint32_t	i;
 
+	/* locals: with -fno-strict-aliasing each cover store would reload them */
+	const EnsNode *tn = tb->tn;
+	uint32_t   *cov = tb->cov;
+	const uint32_t *counts = b->counts;
+	const uint8_t *X = b->X;
+	uint32_t	p = b->p;
+
 	for (i = 0; i < n_use; i++)
 	{
 		const uint8_t *x;
 		uint32_t	k = 0;
 
-		if (b->counts[i] != 0)
+		if (counts[i] != 0)
 			continue;
 		if ((i & 4095) == 0 && b->intr && b->intr(b->intr_arg))
 			return ENS_EINTR;
-		x = b->X + (size_t) (d->rows ? d->rows[i] : i) * b->p;
+		x = X + (size_t) (d->rows ? d->rows[i] : i) * p;
 		for (;;)
 		{
-			EnsNode		nd = tb->tn[k];
+			EnsNode		nd = tn[k];
 			uint32_t	v;
 			bool		left;
 
-			tb->cov[k]++;
+			cov[k]++;
 			if (nd.flags & FN_LEAF)
 				break;
 			v = x[nd.feature];

@@ -191,11 +191,13 @@ main(int argc, char **argv)
 	P.sample_fraction = 1.0;
 	P.seed = seed;
 	P.n_threads = getenv("FOREST_THREADS") ? atoi(getenv("FOREST_THREADS")) : 1;
+	/* timing other settings (0: the engine's default mtry) */
+	P.max_features = getenv("MAX_FEATURES") ? atof(getenv("MAX_FEATURES")) : 0;
 	rc = forest_train(&m, &d, &P, al, NULL, NULL, &peak);
 	t2 = Now();
 	if (rc)
 		return fprintf(stderr, "train: %s\n", ens_strerror(rc)), 1;
-	fprintf(stderr, "trained %d trees in %.2fs, %u nodes, %u leaf floats, scratch peak %.1f MB\n",
+	fprintf(stderr, "trained %d trees in %.3fs, %u nodes, %u leaf floats, scratch peak %.1f MB\n",
 			n_trees, t2 - t1, m.n_nodes, m.n_leafv, peak / 1e6);
 
 	/* the trainer's covers are what walking every training row gives */
