@@ -72,7 +72,8 @@ done
 
 q() { local port=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 for p in "${ports[@]}"; do
-  q "$p" -d postgres -c "CREATE DATABASE edupredict_citus" -d edupredict_citus -c "CREATE EXTENSION citus"
+  q "$p" -d postgres -c "CREATE DATABASE edupredict_citus"
+  q "$p" -d edupredict_citus -c "CREATE EXTENSION citus"
 done
 coord=(q "${ports[0]}" -d edupredict_citus)
 "${coord[@]}" -c "SELECT citus_set_coordinator_host('127.0.0.1', ${ports[0]})" \
@@ -82,7 +83,7 @@ flock -u 9; exec 9>&-
 
 echo "==> loading the data (local copies on the coordinator, distributed copies on the workers)"
 "${coord[@]}" -f data/uci_student_dropout/load.sql -f data/london_schools_wlz/load.sql \
-  -f bench/citus/distribute.sql >/dev/null
+  -f bench/citus/distribute.sql >"$work/load.log" 2>&1 || { cat "$work/load.log"; exit 1; }
 
 echo "==> bench/citus/checks.sql"
 mkdir -p bench/citus/results
@@ -92,6 +93,10 @@ t_checks=$(date +%s)
   -a -f bench/citus/checks.sql >"$out" 2>&1 || true
 t_end=$(date +%s)
 echo "==> times: all $((t_end - t_start)) s, checks $((t_end - t_checks)) s (load $(cut -d' ' -f1-3 /proc/loadavg))"
+if [ -n "${CITUS_BENCH_MEASURE:-}" ]; then
+  echo "==> bench/citus/measure.sql (today's forest_agg baseline, not compared)"
+  "${coord[@]}" -f bench/citus/measure.sql || echo "measure.sql failed"
+fi
 if diff -u bench/citus/expected/checks.out "$out" >"$diff"; then
   rm -f "$diff"
   echo "ok: bench/citus/checks.sql matches bench/citus/expected/checks.out"
