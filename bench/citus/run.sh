@@ -39,6 +39,7 @@ stop_cluster() {
   rm -rf "$work"
 }
 trap stop_cluster EXIT
+trap "exit 130" INT TERM
 
 # Same lock as scripts/test.sh (one install directory per machine), held from
 # the install of edupredict until the extension exists on every node.
