@@ -13,11 +13,14 @@
 # with bench/citus/expected/checks.out like pg_regress: the diff is printed
 # and kept in bench/citus/results/, and the exit status is non-zero when they
 # differ.  The cluster is stopped and removed on exit, also on failure.
+# CITUS_CACHE: the build cache (default /var/tmp/edupredict-citus).
+# CITUS_BENCH_MEASURE=1: also print bench/citus/measure.sql (the rows and
+# bytes forest_agg moves to the coordinator; figures, not compared).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
 . bench/citus/build_citus.sh
-[ $# -eq 1 ] || { sed -n 2,16p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -eq 1 ] || { sed -n 2,19p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 source=$1
 base=${CITUS_BENCH_PORT:-56001}
 ports=("$base" $((base + 1)) $((base + 2)))
