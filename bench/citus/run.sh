@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/lib.sh
 . bench/citus/build_citus.sh
-[ $# -eq 1 ] || { sed -n 2,19p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -eq 1 ] || { sed -n 2,18p "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 source=$1
 base=${CITUS_BENCH_PORT:-56001}
 ports=("$base" $((base + 1)) $((base + 2)))
