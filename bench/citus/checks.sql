@@ -1,0 +1,210 @@
+-- Scale-out checks on Citus (issue 15): one section per row of the issue's
+-- table, recording what happens TODAY, errors included.  Run by
+-- bench/citus/run.sh on the coordinator of a three-node cluster, after
+-- bench/citus/distribute.sql; output compared with expected/checks.out.
+-- Every distributed result is compared with the same query on the local
+-- copy on the coordinator (one node).  Where a query runs is read from
+-- EXPLAIN by pg_temp.plan_where (no shard ids, ports or costs in the output).
+\set VERBOSITY terse
+\pset null '(null)'
+SET extra_float_digits = 0;
+
+\i bench/citus/helpers.sql
+
+-- 0. The cluster: a coordinator and two workers, 32 shards per table, the
+--    same edupredict version everywhere.
+SELECT count(*) FILTER (WHERE groupid = 0) AS coordinators, count(*) FILTER (WHERE groupid > 0) AS workers
+FROM pg_dist_node WHERE noderole = 'primary';
+SELECT logicalrelid::regclass AS distributed_table, count(*) AS shards
+FROM pg_dist_shard GROUP BY 1 ORDER BY 1::text;
+SELECT count(*) AS workers, bool_and(success) AS ok,
+       bool_and(result = (SELECT extversion FROM pg_extension WHERE extname = 'edupredict')) AS same_version
+FROM run_command_on_workers($$SELECT extversion FROM pg_extension WHERE extname = 'edupredict'$$);
+SELECT (SELECT count(*) FROM edupredict_data.students_dist) AS students_dist,
+       (SELECT count(*) FROM edupredict_data.students) AS students_local;
+
+-- 1. expected_count GROUP BY a column that is not the distribution column:
+--    partial aggregation on the workers, combined on the coordinator.
+--    (EXPLAIN ANALYZE of it fails in Citus: its worker_partial_agg returns
+--    cstring, which worker_save_query_explain_analyze cannot hold.)
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT course, edupredict.expected_count(admission_grade / 200) FROM edupredict_data.students_dist GROUP BY course$$,
+  ARRAY['worker_partial_agg', 'coord_combine_agg', 'edupredict\.expected_count\(']);
+WITH d AS (SELECT course, (edupredict.expected_count(admission_grade / 200)).* FROM edupredict_data.students_dist GROUP BY course),
+     l AS (SELECT course, (edupredict.expected_count(admission_grade / 200)).* FROM edupredict_data.students GROUP BY course)
+SELECT count(*) AS courses,
+       count(*) FILTER (WHERE abs(d.expected - l.expected) < 1e-9 AND abs(d.sd - l.sd) < 1e-9
+                        AND d.p10 = l.p10 AND d.p50 = l.p50 AND d.p90 = l.p90) AS equal_to_one_node
+FROM d FULL JOIN l USING (course);
+SELECT round(expected::numeric, 3) AS expected, round(sd::numeric, 3) AS sd, p10, p50, p90
+FROM (SELECT (edupredict.expected_count(admission_grade / 200)).* FROM edupredict_data.students_dist) d;
+
+-- 2. school_term: as the distribution column, GROUP BY it, min/max of it.
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT term, count(*) FROM edupredict_data.terms_dist GROUP BY term$$,
+  ARRAY['HashAggregate|GroupAggregate', 'worker_partial_agg']);
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT student_id % 3, edupredict.min(term), edupredict.max(term) FROM edupredict_data.terms_dist GROUP BY 1$$,
+  ARRAY['worker_partial_agg', 'coord_combine_agg']);
+SELECT term, count(*) FROM edupredict_data.terms_dist GROUP BY term ORDER BY term LIMIT 4;
+SELECT (SELECT array_agg(x ORDER BY x) FROM (SELECT term::text || '=' || count(*) AS x FROM edupredict_data.terms_dist GROUP BY term) d)
+     = (SELECT array_agg(x ORDER BY x) FROM (SELECT term::text || '=' || count(*) AS x FROM edupredict_data.terms GROUP BY term) l)
+       AS group_by_equal_to_one_node;
+SELECT student_id % 3 AS g, edupredict.min(term), edupredict.max(term)
+FROM edupredict_data.terms_dist GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS rows_in_one_term
+FROM edupredict_data.terms_dist WHERE term OPERATOR(edupredict.=) '2019 Autumn';
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT count(*) FROM edupredict_data.terms_dist WHERE term OPERATOR(edupredict.=) '2019 Autumn'$$,
+  ARRAY['Task Count: 1$', 'Aggregate']);
+
+-- 3. balanced_spectral_cluster PARTITION BY the distribution column: the
+--    window runs on the workers, hubs equal to one node.
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT school_id, edupredict.balanced_spectral_cluster(geom, k => 3, on_infeasible => 'null') OVER (PARTITION BY la_name)
+    FROM edupredict_data.schools_dist$$,
+  ARRAY['WindowAgg', 'edupredict\.balanced_spectral_cluster\(']);
+WITH d AS (SELECT school_id, edupredict.balanced_spectral_cluster(geom, k => 3, on_infeasible => 'null') OVER (PARTITION BY la_name) AS hub
+           FROM edupredict_data.schools_dist),
+     l AS (SELECT school_id, edupredict.balanced_spectral_cluster(geom, k => 3, on_infeasible => 'null') OVER (PARTITION BY la_name) AS hub
+           FROM edupredict_data.schools)
+SELECT count(*) AS schools, count(*) FILTER (WHERE d.hub IS NULL) AS no_hub,
+       count(*) FILTER (WHERE d.hub IS NOT DISTINCT FROM l.hub) AS same_hub_as_one_node
+FROM d FULL JOIN l USING (school_id);
+
+-- 4. forest_agg: every row goes to the coordinator, which aggregates
+--    (the state type is internal: no partial aggregation on the workers).
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+                                       curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 20, "seed": 1}')
+    FROM edupredict_data.students_dist$$,
+  ARRAY['edupredict\.forest_agg\(', 'worker_partial_agg', 'Aggregate']);
+SELECT r.rows_received, r.rows_received = (SELECT count(*) FROM edupredict_data.students) AS every_row_pulled
+FROM pg_temp.received(
+  $$SELECT edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+                                       curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 20, "seed": 1}')
+    FROM edupredict_data.students_dist$$) r;
+SELECT md5(d.m) = md5(l.m) AS same_model_as_one_node
+FROM (SELECT edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+                                         curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 20, "seed": 1}') AS m
+      FROM edupredict_data.students_dist) d,
+     (SELECT edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+                                         curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 20, "seed": 1}') AS m
+      FROM edupredict_data.students) l;
+
+-- 5. train_forest on a distributed table, three runs: rows arrive in shard
+--    order; training sorts them canonically.
+SELECT name, version FROM edupredict.train_forest('one_node_rf', 'edupredict_data.student_features', 'target', n_trees => 20);
+SELECT name, version FROM edupredict.train_forest('dist_rf', 'edupredict_data.student_features_dist', 'target', n_trees => 20);
+SELECT name, version FROM edupredict.train_forest('dist_rf', 'edupredict_data.student_features_dist', 'target', n_trees => 20);
+SELECT name, version FROM edupredict.train_forest('dist_rf', 'edupredict_data.student_features_dist', 'target', n_trees => 20);
+SELECT count(*) AS runs, count(DISTINCT md5(model)) AS distinct_models,
+       bool_and(md5(model) = (SELECT md5(model) FROM edupredict.models WHERE name = 'one_node_rf')) AS same_as_one_node,
+       count(DISTINCT metrics - 'train_peak_bytes') AS distinct_metrics  -- (peak memory of two threads varies)
+FROM edupredict.models WHERE name = 'dist_rf';
+
+-- 6. predict by model name on a distributed table: the workers have their
+--    own, empty, registry.
+SELECT count(*) AS scored FROM edupredict_data.students s
+WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
+SELECT count(*) AS scored FROM edupredict_data.students_dist s
+WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
+SELECT result FROM run_command_on_workers($$SELECT count(*) FROM edupredict.models$$) ORDER BY 1;
+
+-- 7. The workaround: the model as a value, from a table on the coordinator
+--    (scalar subquery) or a reference table (join); scored on the workers.
+CREATE TABLE model_store AS
+SELECT 'agg_rf'::text AS name,
+       edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+                                   curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 20, "seed": 1}') AS model
+FROM edupredict_data.students;
+CREATE TABLE model_ref AS SELECT * FROM model_store;
+SELECT create_reference_table('model_ref');
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT s.student_id, edupredict.predict((SELECT model FROM model_store WHERE name = 'agg_rf'),
+          ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade, s.curricular_units_2nd_sem_grade]::float8[])
+    FROM edupredict_data.students_dist s$$,
+  ARRAY['edupredict\.predict\(', 'Distributed Subplan']);
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT s.student_id, edupredict.predict(m.model,
+          ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade, s.curricular_units_2nd_sem_grade]::float8[])
+    FROM edupredict_data.students_dist s JOIN model_ref m ON m.name = 'agg_rf'$$,
+  ARRAY['edupredict\.predict\(', 'Distributed Subplan']);
+WITH one AS (
+  SELECT md5(string_agg(s.student_id || ':' || edupredict.predict(m.model,
+           ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade,
+                 s.curricular_units_2nd_sem_grade]::float8[]), ',' ORDER BY s.student_id)) AS h
+  FROM edupredict_data.students s JOIN model_store m ON m.name = 'agg_rf'),
+sub AS (
+  SELECT md5(string_agg(x.student_id || ':' || x.p, ',' ORDER BY x.student_id)) AS h
+  FROM (SELECT s.student_id, edupredict.predict((SELECT model FROM model_store WHERE name = 'agg_rf'),
+          ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade,
+                s.curricular_units_2nd_sem_grade]::float8[]) AS p
+        FROM edupredict_data.students_dist s) x),
+ref AS (
+  SELECT md5(string_agg(x.student_id || ':' || x.p, ',' ORDER BY x.student_id)) AS h
+  FROM (SELECT s.student_id, edupredict.predict(m.model,
+          ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade,
+                s.curricular_units_2nd_sem_grade]::float8[]) AS p
+        FROM edupredict_data.students_dist s JOIN model_ref m ON m.name = 'agg_rf') x)
+SELECT (SELECT h FROM sub) = (SELECT h FROM one) AS scalar_subquery_equal_to_one_node,
+       (SELECT h FROM ref) = (SELECT h FROM one) AS reference_table_equal_to_one_node;
+
+-- 8. sha256_pii: hashed on the workers; every node holds the same key (its
+--    fingerprint); the phone country is a server setting or an argument.
+SELECT count(*) AS workers, bool_and(success) AS ok,
+       bool_and(result = edupredict.pii_key_fingerprint()) AS same_key_as_coordinator
+FROM run_command_on_workers($$SELECT edupredict.pii_key_fingerprint()$$);
+SELECT count(*) AS workers,
+       bool_and(result = current_setting('edupredict.pii_phone_country')) AS same_phone_country
+FROM run_command_on_workers($$SELECT current_setting('edupredict.pii_phone_country')$$);
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT student_id, edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone', '33')
+    FROM edupredict_data.students_dist$$,
+  ARRAY['edupredict\.sha256_pii\(']);
+SELECT (SELECT md5(string_agg(edupredict.sha256_pii(student_id || '@Example.org', 'email'), ',' ORDER BY student_id))
+        FROM edupredict_data.students_dist)
+     = (SELECT md5(string_agg(edupredict.sha256_pii(student_id || '@Example.org', 'email'), ',' ORDER BY student_id))
+        FROM edupredict_data.students) AS email_equal_to_one_node,
+       (SELECT md5(string_agg(edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone', '33'), ',' ORDER BY student_id))
+        FROM edupredict_data.students_dist)
+     = (SELECT md5(string_agg(edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone', '33'), ',' ORDER BY student_id))
+        FROM edupredict_data.students) AS phone_argument_equal_to_one_node;
+SET edupredict.pii_phone_country = '33';
+
+-- 9. A worker with another key (worker 2 switches to its second key file):
+--    the fingerprints show it; the hashes of the rows it holds change, silently.
+\connect - - - :worker2_port
+ALTER SYSTEM SET edupredict.pii_key_file = 'pii-other.key';
+SELECT pg_reload_conf();
+\connect - - - :coordinator_port
+SET client_min_messages = warning;
+DO $$
+BEGIN
+  FOR i IN 1..100 LOOP  -- until worker 2's backends have reloaded
+    EXIT WHEN (SELECT count(DISTINCT result) FROM run_command_on_workers($q$SELECT edupredict.pii_key_fingerprint()$q$)) = 2;
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+END $$;
+SELECT count(*) AS workers, count(*) FILTER (WHERE result = edupredict.pii_key_fingerprint()) AS same_key_as_coordinator
+FROM run_command_on_workers($$SELECT edupredict.pii_key_fingerprint()$$);
+WITH d AS (SELECT student_id, edupredict.sha256_pii(student_id || '@Example.org', 'email') AS h FROM edupredict_data.students_dist),
+     l AS (SELECT student_id, edupredict.sha256_pii(student_id || '@Example.org', 'email') AS h FROM edupredict_data.students)
+SELECT count(*) AS students, count(*) FILTER (WHERE d.h <> l.h) AS different_pseudonyms,
+       count(*) FILTER (WHERE d.h <> l.h)
+       = (SELECT count(*) FROM edupredict_data.students s
+          JOIN pg_dist_placement p ON p.shardid = get_shard_id_for_distribution_column('edupredict_data.students_dist', s.student_id)
+          JOIN pg_dist_node n ON n.groupid = p.groupid
+          WHERE n.nodeport = :worker2_port) AS exactly_the_rows_on_worker2
+FROM d JOIN l USING (student_id);
+
+-- 10. The registry as reference tables (a copy on every node; what issue 15
+--     tried): can predict by name then read it on the workers?
+SELECT create_reference_table('edupredict.model_names');
+SET citus.enable_unsafe_triggers = on;
+SELECT create_reference_table('edupredict.model_names');
+SELECT create_reference_table('edupredict.models');
+SELECT create_reference_table('edupredict.model_grants');
+SELECT result FROM run_command_on_workers($$SELECT count(*) FROM edupredict.models$$) ORDER BY 1;
+SELECT count(*) AS scored FROM edupredict_data.students_dist s
+WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;

@@ -1,0 +1,71 @@
+-- Today's baseline for forest_agg on Citus (docs/scale-out.md), printed by
+-- bench/citus/run.sh after the checks and not compared (figures, not
+-- behaviour): the rows and bytes the coordinator receives from the workers,
+-- against the size of the model it then builds, for the UCI rows (4,424) and
+-- a 50-fold copy (221,200 rows, the size the issue measured); then wall
+-- times of one run each, distributed against the same rows in a local table
+-- on the coordinator (one node): forest_agg, and scoring with the model as a
+-- value.
+\set VERBOSITY terse
+\pset footer off
+\i bench/citus/helpers.sql
+SET client_min_messages = error;
+CREATE FUNCTION pg_temp.result_bytes(query text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE m bytea;
+BEGIN
+  EXECUTE query INTO m;
+  RETURN length(m);
+END $$;
+-- milliseconds one run of a query takes (its result is thrown away)
+CREATE FUNCTION pg_temp.ms(query text) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN
+  EXECUTE query;
+  RETURN round(extract(epoch FROM clock_timestamp() - t0)::numeric * 1000);
+END $$;
+SET client_min_messages = warning;
+CREATE TABLE edupredict_data.students_x50 AS
+SELECT s.student_id + 10000 * k AS student_id, s.admission_grade, s.age_at_enrollment,
+       s.curricular_units_1st_sem_grade, s.curricular_units_2nd_sem_grade, s.target
+FROM edupredict_data.students s, generate_series(0, 49) k WHERE false;
+SELECT create_distributed_table('edupredict_data.students_x50', 'student_id', shard_count => 32) \gset
+INSERT INTO edupredict_data.students_x50
+SELECT s.student_id + 10000 * k, s.admission_grade, s.age_at_enrollment,
+       s.curricular_units_1st_sem_grade, s.curricular_units_2nd_sem_grade, s.target
+FROM edupredict_data.students s, generate_series(0, 49) k;
+
+SELECT t AS distributed_table, n_trees, r.rows_received, r.data_received,
+       pg_size_pretty(pg_temp.result_bytes(q.q)) AS model_size
+FROM (VALUES ('edupredict_data.students_dist'), ('edupredict_data.students_x50')) v(t),
+     (VALUES (20), (100)) n(n_trees),
+     LATERAL (SELECT pg_catalog.format(
+       $$SELECT edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+               curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": %s, "seed": 1}') FROM %s$$, n_trees, t) AS q) q,
+     LATERAL pg_temp.received(q.q) r
+ORDER BY 1, 2;
+
+-- wall times: the same 221,200 rows distributed and in one local table
+CREATE TABLE edupredict_data.students_x50_local AS SELECT * FROM edupredict_data.students_x50;
+CREATE TABLE model_x50 AS
+SELECT edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+         curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 100, "seed": 1}') AS model
+FROM edupredict_data.students_x50_local;
+CREATE TABLE model_x50_ref AS SELECT * FROM model_x50;
+SELECT create_reference_table('model_x50_ref') \gset
+ANALYZE edupredict_data.students_x50_local;
+SELECT w.what, pg_temp.ms(pg_catalog.format(w.q, 'edupredict_data.students_x50')) AS distributed_ms,
+       pg_temp.ms(pg_catalog.format(w.q, 'edupredict_data.students_x50_local')) AS one_node_ms
+FROM (VALUES
+  ('forest_agg, 100 trees',
+   $$SELECT edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+       curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 100, "seed": 1}') FROM %s$$),
+  ('predict, model as a scalar subquery',
+   $$SELECT count(*) FROM %s s WHERE edupredict.predict((SELECT model FROM model_x50),
+       ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade,
+             s.curricular_units_2nd_sem_grade]::float8[]) = s.target$$),
+  ('predict, model joined from a reference table',
+   $$SELECT count(*) FROM %s s, model_x50_ref m WHERE edupredict.predict(m.model,
+       ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade,
+             s.curricular_units_2nd_sem_grade]::float8[]) = s.target$$)) w(what, q);
+SELECT pg_catalog.array_to_string((pg_catalog.string_to_array(pg_catalog.pg_read_file('/proc/loadavg'), ' '))[1:3], ' ')
+       AS load_after;
