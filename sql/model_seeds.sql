@@ -90,4 +90,21 @@ SELECT count(DISTINCT cls) FILTER (WHERE seed IS NOT NULL) AS cls_over_seeds_1_7
        count(DISTINCT cls) AS cls_with_default, count(DISTINCT reg) AS reg_with_default
 FROM ms_agg;
 
+-- Nor on the session's extra_float_digits: a numeric target with a class that is not an integer
+-- (0.1 + 0.2 = 0.30000000000000004) is labelled, and the metrics are written, by the same text under 0
+-- (15 significant digits: '0.3') as under the default, so the model bytes and the metrics agree and
+-- evaluate() finds the labels in either session.
+CREATE TEMP TABLE ms_efd AS
+SELECT i, (i % 7)::float8 AS x, CASE WHEN i % 3 = 0 THEN 0.1::float8 + 0.2::float8 ELSE 1.5 END AS y
+FROM generate_series(1, 300) i;
+SET extra_float_digits = 0;
+SELECT 1 FROM train_forest('ms_efd', 'ms_efd', 'y', features => ARRAY['x'], task => 'classification', n_trees => 5);
+SELECT metric, round(value::numeric, 6) AS value FROM evaluate('ms_efd', 'ms_efd') WHERE metric = 'accuracy';
+RESET extra_float_digits;
+SELECT 1 FROM train_forest('ms_efd', 'ms_efd', 'y', features => ARRAY['x'], task => 'classification', n_trees => 5);
+SELECT metric, round(value::numeric, 6) AS value FROM evaluate('ms_efd', 'ms_efd', 1) WHERE metric = 'accuracy';
+SELECT count(DISTINCT md5(model)) AS models, count(DISTINCT metrics - 'train_seconds' - 'train_peak_bytes') AS metrics,
+       min(classes::text) AS classes
+FROM edupredict.models WHERE name = 'ms_efd';
+
 DELETE FROM edupredict.models WHERE name LIKE 'ms\_%';

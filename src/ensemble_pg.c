@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -298,11 +299,25 @@ ens_datum_to_text(Datum d, Oid base, uint32_t *len)
 	}
 }
 
+/*
+ * The shortest text that reads back as v ("NaN" and "Infinity" too), whatever
+ * the session's extra_float_digits: text that is stored or compared (labels,
+ * metrics, parameters) must not depend on a session setting.
+ */
+char *
+ens_float_text(double v)
+{
+	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+	double_to_shortest_decimal_buf(v, buf);
+	return buf;
+}
+
 /* Class label of a numeric target value (integers without a decimal point). */
 char *
 ens_number_label(double v)
 {
 	if (v == floor(v) && fabs(v) < 9e15)
 		return psprintf("%lld", (long long) v);
-	return float8out_internal(v);
+	return ens_float_text(v);
 }

@@ -214,7 +214,7 @@ Choose(EnsRegModel *rm, void *arg)
 	escape_json(&params, text_to_cstring(ens_class_text(m, k)));
 	appendStringInfoString(&params, ", \"rule\": ");
 	escape_json(&params, ta->rule.text);
-	appendStringInfo(&params, ", \"value\": %s}}", float8out_internal(t));
+	appendStringInfo(&params, ", \"value\": %s}}", ens_float_text(t));
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, ta->start);
 

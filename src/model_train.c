@@ -575,7 +575,7 @@ ens_json_num(StringInfo s, const char *key, double v, bool *first)
 	if (isnan(v) || isinf(v))
 		appendStringInfoString(s, ": null");
 	else
-		appendStringInfo(s, ": %s", float8out_internal(v));
+		appendStringInfo(s, ": %s", ens_float_text(v));
 }
 
 static const char *const cls_metric_names[] = {

@@ -588,7 +588,7 @@ LogTrials(const Tune *t, int64 parent)
 
 		initStringInfo(&m);
 		appendStringInfo(&m, "{\"trial\": %d, \"rung\": %d, \"rows_fraction\": ", i + 1, tr->rung + 1);
-		appendStringInfoString(&m, float8out_internal(tr->fraction));
+		appendStringInfoString(&m, ens_float_text(tr->fraction));
 		appendStringInfo(&m, ", \"cv\": %s}", ens_cv_metrics_json(&tr->cs));
 		r.version = i == t->best ? t->version : 0;
 		r.params = tr->cs.params;
