@@ -33,18 +33,18 @@ FROM edupredict.london_schools;
 -- what was known at its as_of): the log then holds forecasts whose terms have happened, which are
 -- scored below and widen the ranges of the later forecasts by the error they made.
 \echo '--- forecast: termly refreshes as of 2022 Autumn, 2023 Spring, 2023 Summer and 2023 Autumn (three forests, recruits, supply and demand, forecast log each)'
-CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
-							   'tutoring.availability_responses', as_of => '2022 Autumn', hubs => 'tutoring.school_hub',
-							   sub_regions => 'tutoring.sub_region');
-CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
-							   'tutoring.availability_responses', as_of => '2023 Spring', hubs => 'tutoring.school_hub',
-							   sub_regions => 'tutoring.sub_region');
-CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
-							   'tutoring.availability_responses', as_of => '2023 Summer', hubs => 'tutoring.school_hub',
-							   sub_regions => 'tutoring.sub_region');
-CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements', 'tutoring.opportunities',
-							   'tutoring.availability_responses', as_of => '2023 Autumn', hubs => 'tutoring.school_hub',
-							   sub_regions => 'tutoring.sub_region');
+DO $$
+DECLARE
+	t text;
+	run bigint;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['2022 Autumn', '2023 Spring', '2023 Summer', '2023 Autumn'] LOOP
+		CALL edupredict.refresh_supply('tutor_availability', 'tutoring.tutors', 'tutoring.placements',
+									   'tutoring.opportunities', 'tutoring.availability_responses',
+									   as_of => t::edupredict.school_term, hubs => 'tutoring.school_hub',
+									   sub_regions => 'tutoring.sub_region', run_id => run);
+	END LOOP;
+END $$;
 SELECT m.name AS model, m.version, m.n_rows, round((m.metrics ->> 'roc_auc')::numeric, 3) AS holdout_roc_auc
 FROM edupredict.models m WHERE m.name LIKE 'tutor\_availability\_h%'
   AND m.version = (SELECT max(m2.version) FROM edupredict.models m2 WHERE m2.name = m.name) ORDER BY m.name;

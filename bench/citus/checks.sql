@@ -16,7 +16,7 @@ SET extra_float_digits = 0;
 SELECT count(*) FILTER (WHERE groupid = 0) AS coordinators, count(*) FILTER (WHERE groupid > 0) AS workers
 FROM pg_dist_node WHERE noderole = 'primary';
 SELECT logicalrelid::regclass AS distributed_table, count(*) AS shards
-FROM pg_dist_shard GROUP BY 1 ORDER BY 1::text;
+FROM pg_dist_shard GROUP BY 1 ORDER BY logicalrelid::regclass::text;
 SELECT count(*) AS workers, bool_and(success) AS ok,
        bool_and(result = (SELECT extversion FROM pg_extension WHERE extname = 'edupredict')) AS same_version
 FROM run_command_on_workers($$SELECT extversion FROM pg_extension WHERE extname = 'edupredict'$$);

@@ -13,19 +13,13 @@ INSERT INTO edupredict_data.students_dist SELECT * FROM edupredict_data.students
 
 -- What a model trains on, without the key; no ORDER BY, so rows arrive in
 -- the order the shards answer.
-CREATE VIEW edupredict_data.student_features_dist AS
-SELECT marital_status, application_mode, application_order, course, daytime_evening_attendance,
-       previous_qualification, previous_qualification_grade, nacionality, mothers_qualification,
-       fathers_qualification, mothers_occupation, fathers_occupation, admission_grade, displaced,
-       educational_special_needs, debtor, tuition_fees_up_to_date, gender, scholarship_holder,
-       age_at_enrollment, international, curricular_units_1st_sem_credited,
-       curricular_units_1st_sem_enrolled, curricular_units_1st_sem_evaluations,
-       curricular_units_1st_sem_approved, curricular_units_1st_sem_grade,
-       curricular_units_1st_sem_without_evaluations, curricular_units_2nd_sem_credited,
-       curricular_units_2nd_sem_enrolled, curricular_units_2nd_sem_evaluations,
-       curricular_units_2nd_sem_approved, curricular_units_2nd_sem_grade,
-       curricular_units_2nd_sem_without_evaluations, unemployment_rate, inflation_rate, gdp, target
-FROM edupredict_data.students_dist;
+-- (the columns of data/uci_student_dropout/load.sql's student_features, read from its view)
+DO $$
+BEGIN
+	EXECUTE format('CREATE VIEW edupredict_data.student_features_dist AS SELECT %s FROM edupredict_data.students_dist',
+				   (SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+					WHERE attrelid = 'edupredict_data.student_features'::regclass AND attnum > 0 AND NOT attisdropped));
+END $$;
 
 -- A school term per student (a made-up enrolment term), local and distributed
 -- on the term itself.
