@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ensemble_params.h"
 
@@ -240,6 +241,8 @@ typedef struct EnsModel
 	uint32_t	n_cats;
 	uint32_t	n_leafv;
 	uint32_t   *train_cover;	/* trainer's node covers over its rows, or NULL */
+	double	   *train_out;		/* trainer's outputs of EnsData.out_rows, or NULL */
+	uint32_t	n_train_out;	/* rows in train_out (n_outputs doubles each) */
 
 	EnsExtras  *ext;			/* optional sections, or NULL */
 
@@ -271,6 +274,8 @@ typedef struct EnsData
 	const double *y;			/* regression targets */
 	const uint32_t *rows;		/* rows to train on, or NULL for all */
 	uint32_t	n_use;			/* length of rows (or n_rows) */
+	const uint32_t *out_rows;	/* training rows whose outputs to keep, or NULL */
+	uint32_t	n_out;			/* length of out_rows */
 } EnsData;
 
 /* forest_data.c: binning and dictionaries */
@@ -335,6 +340,57 @@ extern uint32_t forest_default_mtry(int task, uint32_t p, double max_features);
 extern void ens_bin_row(const EnsModel *m, const double *x, uint8_t *xb);
 extern void ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out);
 extern void ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out);
+
+/*
+ * A forest's output is built leaf by leaf in tree order from zero, then
+ * finished: the prediction walk and the trainer (which knows its rows'
+ * leaves without walking) share these, so both give the same bits.
+ */
+static inline void
+ens_forest_add_leaf(const EnsModel *m, uint32_t node, double *acc)
+{
+	EnsNode		nd = m->nodes[node];
+
+	if (m->task != ENS_CLASSIFICATION)
+	{
+		float		v;
+
+		memcpy(&v, &nd.a, sizeof(v));
+		acc[0] += v;
+	}
+	else if (nd.flags & FN_PURE)
+		acc[nd.a] += 1.0;
+	else
+	{
+		const float *lv = m->leafv + nd.a;
+		uint32_t	k;
+
+		for (k = 0; k < m->n_classes; k++)
+			acc[k] += lv[k];
+	}
+}
+
+static inline void
+ens_forest_finish(const EnsModel *m, double *acc)
+{
+	uint32_t	K = m->n_classes,
+				k;
+	double		s = 0;
+
+	if (m->task != ENS_CLASSIFICATION)
+	{
+		acc[0] = m->n_trees ? acc[0] / m->n_trees : 0;
+		return;
+	}
+	for (k = 0; k < K; k++)
+		s += acc[k];
+	if (s > 0)
+		for (k = 0; k < K; k++)
+			acc[k] /= s;
+	else
+		for (k = 0; k < K; k++)
+			acc[k] = 1.0 / K;
+}
 extern uint32_t ens_argmax(const double *proba, uint32_t k);
 /* boost: raw margins (n_outputs) before the link function */
 extern void ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin);
@@ -461,12 +517,15 @@ extern void ens_profile_hist(const EnsModel *m, const uint8_t *X, uint32_t p,
 							 const uint32_t *rows, uint32_t n, const uint32_t *off,
 							 uint32_t *hist);
 extern uint32_t ens_profile_bin(const double *cut, uint32_t ne, double v);
+extern uint32_t ens_profile_nref(uint32_t ntr);
+extern uint32_t ens_profile_ref(uint32_t i, uint32_t ntr, uint32_t nref);
 extern EnsStatus ens_profile_outputs(EnsExtras *x, const EnsAlloc *al, const double *out,
 									 uint32_t n, uint32_t n_out, uint8_t source);
 extern EnsStatus ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p,
 								   const uint32_t *train, uint32_t ntr, const uint32_t *ycls,
 								   const uint32_t *held, uint32_t nheld,
 								   const uint32_t *cover, const double *held_out,
+								   const double *train_out,
 								   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg);
 
 /* ensemble_calib.c: calibrators and thresholds */

@@ -26,6 +26,20 @@
  */
 #define PRED_TRAIN_ROWS 20000
 
+/* How many training rows describe the outputs when no row is held out. */
+uint32_t
+ens_profile_nref(uint32_t ntr)
+{
+	return ntr < PRED_TRAIN_ROWS ? ntr : PRED_TRAIN_ROWS;
+}
+
+/* The i-th of those rows, as an index into the training rows: evenly spaced. */
+uint32_t
+ens_profile_ref(uint32_t i, uint32_t ntr, uint32_t nref)
+{
+	return nref == ntr ? i : (uint32_t) (((uint64_t) i * ntr) / nref);
+}
+
 /* Training rows reaching each node: every row walked down every tree. */
 EnsStatus
 ens_profile_cover(const EnsModel *m, const uint8_t *X, uint32_t p,
@@ -180,14 +194,17 @@ ens_profile_outputs(EnsExtras *x, const EnsAlloc *al, const double *out, uint32_
  * (of at most PRED_TRAIN_ROWS training rows when there are none).  ycls may be NULL
  * (regression).  What the caller already has is not computed again:
  * cover (n_nodes, over exactly these training rows: the trainer's) and
- * held_out (nheld x outputs, the model's outputs on the held rows); either
- * may be NULL.  The extras become m->ext, owned by the model; a
+ * held_out (nheld x outputs, the model's outputs on the held rows) and
+ * train_out (the trainer's raw outputs of the rows ens_profile_ref picks,
+ * used when no row is held out and there is no calibrator); any may be
+ * NULL.  The extras become m->ext, owned by the model; a
  * calibrator and threshold of the old extras are kept.
  */
 EnsStatus
 ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *train,
 				  uint32_t ntr, const uint32_t *ycls, const uint32_t *held, uint32_t nheld,
 				  const uint32_t *cover, const double *held_out,
+				  const double *train_out,
 				  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg)
 {
 	EnsExtras  *x = ens_ext_new(al);
@@ -195,7 +212,7 @@ ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *tra
 				f,
 				i;
 	const uint32_t *ref = nheld > 0 ? held : train;
-	uint32_t	nref = nheld > 0 ? nheld : (ntr < PRED_TRAIN_ROWS ? ntr : PRED_TRAIN_ROWS);
+	uint32_t	nref = nheld > 0 ? nheld : ens_profile_nref(ntr);
 	double	   *out = NULL;
 	EnsStatus	rc = ENS_OK;
 
@@ -232,6 +249,9 @@ ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *tra
 	}
 	if (rc == ENS_OK && nheld > 0 && held_out)
 		rc = ens_profile_outputs(x, al, held_out, nheld, kk, ENS_PRED_HELD_OUT);
+	else if (rc == ENS_OK && nheld == 0 && train_out &&
+			 !(m->ext && m->ext->cal.method != ENS_CAL_NONE))
+		rc = ens_profile_outputs(x, al, train_out, nref, kk, ENS_PRED_TRAINING);
 	else if (rc == ENS_OK)
 	{
 		out = al->alloc(al->ctx, sizeof(double) * (size_t) nref * kk);
@@ -244,8 +264,7 @@ ens_profile_model(EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *tra
 			else
 			{
 				/* every row, or ntr / nref apart */
-				uint32_t	r = nheld > 0 || nref == ntr ? i :
-					(uint32_t) (((uint64_t) i * ntr) / nref);
+				uint32_t	r = nheld > 0 ? i : ens_profile_ref(i, ntr, nref);
 
 				ens_predict_binned(m, X + (size_t) ref[r] * p, out + (size_t) i * kk);
 			}

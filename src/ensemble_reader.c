@@ -872,7 +872,11 @@ ens_model_free(EnsModel *m, const EnsAlloc *al)
 		al->free(al->ctx, m->base_score);
 	if (m->train_cover)
 		al->free(al->ctx, m->train_cover);
+	if (m->train_out)
+		al->free(al->ctx, m->train_out);
 	m->train_cover = NULL;
+	m->train_out = NULL;
+	m->n_train_out = 0;
 	m->nodes = NULL;
 	m->cats = NULL;
 	m->leafv = NULL;

@@ -195,65 +195,18 @@ ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out)
 		BoostOutputs(m, xb, out);
 		return;
 	}
-	if (m->task == ENS_CLASSIFICATION)
+	memset(out, 0, (m->task == ENS_CLASSIFICATION ? m->n_classes : 1) * sizeof(double));
+	for (t = 0; t < m->n_trees; t += WALK_CHUNK)
 	{
-		uint32_t	K = m->n_classes,
-					k;
-		double		s = 0;
+		uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
+		uint32_t	g;
 
-		memset(out, 0, K * sizeof(double));
-		for (t = 0; t < m->n_trees; t += WALK_CHUNK)
-		{
-			uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
-			uint32_t	g;
-
-			WalkTrees(m, t, ng, xb, leaf);
-			/* sum in tree order: the result does not depend on the walk */
-			for (g = 0; g < ng; g++)
-			{
-				EnsNode	nd = m->nodes[leaf[g]];
-
-				if (nd.flags & FN_PURE)
-					out[nd.a] += 1.0;
-				else
-				{
-					const float *lv = m->leafv + nd.a;
-
-					for (k = 0; k < K; k++)
-						out[k] += lv[k];
-				}
-			}
-		}
-		for (k = 0; k < K; k++)
-			s += out[k];
-		if (s > 0)
-			for (k = 0; k < K; k++)
-				out[k] /= s;
-		else
-			for (k = 0; k < K; k++)
-				out[k] = 1.0 / K;
-		return;
+		WalkTrees(m, t, ng, xb, leaf);
+		/* sum in tree order: the result does not depend on the walk */
+		for (g = 0; g < ng; g++)
+			ens_forest_add_leaf(m, leaf[g], out);
 	}
-	else
-	{
-		double		s = 0;
-
-		for (t = 0; t < m->n_trees; t += WALK_CHUNK)
-		{
-			uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
-			uint32_t	g;
-
-			WalkTrees(m, t, ng, xb, leaf);
-			for (g = 0; g < ng; g++)
-			{
-				float		v;
-
-				memcpy(&v, &m->nodes[leaf[g]].a, sizeof(v));
-				s += v;
-			}
-		}
-		out[0] = m->n_trees ? s / m->n_trees : 0;
-	}
+	ens_forest_finish(m, out);
 }
 
 uint32_t

@@ -67,6 +67,7 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	EnsData		d;
 
 	ens_trainset_data(ts, &d, true);
+	ens_trainset_want_outputs(ts, &d);
 	TaskParams(fp, ts, m, seed);
 	return forest_pg_train(m, &d, fp, al, peak);
 }

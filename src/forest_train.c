@@ -87,6 +87,7 @@ typedef struct TreeBuf
 	double	   *imp;			/* p: impurity decrease per feature */
 	uint32_t   *cov;			/* per node: training rows reaching it */
 	uint32_t	cov_cap;
+	uint32_t   *oleaf;			/* per out row (EnsData.out_rows): its leaf */
 } TreeBuf;
 
 typedef struct Builder
@@ -111,6 +112,7 @@ typedef struct Builder
 	uint32_t	ns;
 	uint32_t	n_use;
 	uint32_t   *counts;
+	const uint32_t *opos;		/* row -> position in out_rows, or NULL */
 
 	double	   *hist;			/* MAX_SLOTS x NBIN x C */
 	uint32_t   *hcnt;			/* MAX_SLOTS x NBIN */
@@ -845,51 +847,99 @@ EnsureStack(Builder *b, uint32_t need)
  * (about a third) are walked down the finished tree here, on the tree's
  * own thread, instead of every row down every tree after training.
  */
+#define OOB_LANES 8
+
 static EnsStatus
 CountOutOfBag(Builder *b)
 {
 	const EnsData *d = b->d;
 	const TreeBuf *tb = &b->cur;
 	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
-	uint32_t	i;
+	uint32_t	i = 0;
 
 	/* locals: with -fno-strict-aliasing each cover store would reload them */
 	const EnsNode *tn = tb->tn;
+	const EnsCatSplit *tc = tb->tc;
 	uint32_t   *cov = tb->cov;
 	const uint32_t *counts = b->counts;
+	const uint32_t *opos = b->opos;
 	const uint8_t *X = b->X;
 	uint32_t	p = b->p;
 
-	for (i = 0; i < n_use; i++)
-	{
-		const uint8_t *x;
-		uint32_t	k = 0;
+	/*
+	 * Each level of a walk is a dependent load; walking OOB_LANES rows at
+	 * once lets the CPU overlap them.  A lane whose row reached its leaf
+	 * takes the next out-of-bag row.
+	 */
+	uint32_t	row[OOB_LANES],
+				k[OOB_LANES];
+	int			lanes = 0,
+				l;
 
-		if (counts[i] != 0)
-			continue;
-		if ((i & 4095) == 0 && b->intr && b->intr(b->intr_arg))
-			return ENS_EINTR;
-		x = X + (size_t) (d->rows ? d->rows[i] : i) * p;
-		for (;;)
+	for (;;)
+	{
+		/* fill empty lanes */
+		while (lanes < OOB_LANES && i < n_use)
 		{
-			EnsNode		nd = tn[k];
+			if (counts[i] == 0)
+			{
+				row[lanes] = d->rows ? d->rows[i] : i;
+				k[lanes] = 0;
+				lanes++;
+			}
+			i++;
+			if ((i & 4095) == 0 && b->intr && b->intr(b->intr_arg))
+				return ENS_EINTR;
+		}
+		if (lanes == 0)
+			break;
+		for (l = 0; l < lanes;)
+		{
+			EnsNode		nd = tn[k[l]];
 			uint32_t	v;
 			bool		left;
 
-			cov[k]++;
+			cov[k[l]]++;
 			if (nd.flags & FN_LEAF)
-				break;
-			v = x[nd.feature];
+			{
+				if (opos && opos[row[l]] != UINT32_MAX)
+					tb->oleaf[opos[row[l]]] = k[l];
+				/* the last lane takes this one's place */
+				lanes--;
+				row[l] = row[lanes];
+				k[l] = k[lanes];
+				continue;
+			}
+			v = X[(size_t) row[l] * p + nd.feature];
 			if (v == ENS_MISSING)
 				left = (nd.flags & FN_DEFLEFT) != 0;
 			else if (nd.flags & FN_CAT)
-				left = (tb->tc[nd.a].bits[v >> 5] >> (v & 31)) & 1;
+				left = (tc[nd.a].bits[v >> 5] >> (v & 31)) & 1;
 			else
 				left = v <= nd.bin;
-			k = ((nd.flags & FN_CAT) ? tb->tc[nd.a].child : nd.a) + (left ? 0 : 1);
+			k[l] = ((nd.flags & FN_CAT) ? tc[nd.a].child : nd.a) + (left ? 0 : 1);
+			l++;
 		}
 	}
 	return ENS_OK;
+}
+
+/* The in-bag out rows among samples st..en reach leaf node. */
+static void
+RecordLeaf(Builder *b, uint32_t st, uint32_t en, uint32_t node)
+{
+	const uint32_t *opos = b->opos;
+	uint32_t	j;
+
+	if (opos == NULL)
+		return;
+	for (j = st; j < en; j++)
+	{
+		uint32_t	pos = opos[b->s[j].row];
+
+		if (pos != UINT32_MAX)
+			b->cur.oleaf[pos] = node;
+	}
 }
 
 /* Grow one tree into b->cur.tn/tc/tl.  Returns ENS_OK or an error. */
@@ -939,6 +989,8 @@ GrowTree(Builder *b, uint32_t tree)
 	for (i = 0; i < b->p; i++)
 		b->feat[i] = i;
 	memset(b->cur.imp, 0, b->p * sizeof(double));
+	if (b->opos)
+		memset(b->cur.oleaf, 0xff, (size_t) d->n_out * sizeof(uint32_t));
 
 	b->cur.tn_n = b->cur.tc_n = b->cur.tl_n = 0;
 	if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, 1, sizeof(EnsNode)) ||
@@ -1002,6 +1054,7 @@ GrowTree(Builder *b, uint32_t tree)
 		{
 			if (!MakeLeaf(b, e.node, st))
 				return ENS_ENOMEM;
+			RecordLeaf(b, e.st, e.en, e.node);
 			continue;
 		}
 
@@ -1011,6 +1064,7 @@ GrowTree(Builder *b, uint32_t tree)
 			/* cannot happen with a valid split; be safe */
 			if (!MakeLeaf(b, e.node, st))
 				return ENS_ENOMEM;
+			RecordLeaf(b, e.st, e.en, e.node);
 			continue;
 		}
 		if (!BGrow(b, (void **) &b->cur.tn, &b->cur.tn_cap, b->cur.tn_n + 2, sizeof(EnsNode)) ||
@@ -1147,6 +1201,7 @@ BuilderFree(Builder *b)
 	BFree(b, b->cur.tc, (size_t) b->cur.tc_cap * sizeof(EnsCatSplit));
 	BFree(b, b->cur.tl, (size_t) b->cur.tl_cap * sizeof(float));
 	BFree(b, b->cur.cov, (size_t) b->cur.cov_cap * sizeof(uint32_t));
+	BFree(b, b->cur.oleaf, (size_t) b->d->n_out * sizeof(uint32_t));
 	BFree(b, b->cw, b->K * sizeof(double));
 	b->hist = NULL;
 	b->hcnt = b->feat = b->order = b->counts = NULL;
@@ -1156,6 +1211,7 @@ BuilderFree(Builder *b)
 	b->cur.tn = NULL;
 	b->cur.tc = NULL;
 	b->cur.tl = NULL;
+	b->cur.oleaf = NULL;
 	b->stack_cap = b->cur.tn_cap = b->cur.tc_cap = b->cur.tl_cap = 0;
 }
 
@@ -1202,6 +1258,8 @@ BuilderInit(Builder *b, const EnsModel *m, const EnsData *d,
 	ALLOC_OR_FAIL(b->cur.imp, b->p * sizeof(double));
 	ALLOC_OR_FAIL(b->counts, (size_t) n_use * sizeof(uint32_t));
 	ALLOC_OR_FAIL(b->s, (size_t) n_use * sizeof(Samp));
+	if (d->out_rows)
+		ALLOC_OR_FAIL(b->cur.oleaf, (size_t) d->n_out * sizeof(uint32_t));
 	if (b->cls)
 	{
 		ALLOC_OR_FAIL(b->cw, b->K * sizeof(double));
@@ -1332,10 +1390,13 @@ typedef struct Assembly
 				cap_leafv,
 				cap_cover;
 	double	   *imp_sum;
+	double	   *out;			/* n_out x outputs, summed in tree order */
+	uint32_t	n_out,
+				kk;				/* outputs per row */
 } Assembly;
 
 /* Append tree t (grown into tb) and add its normalised importance. */
-static bool
+static EnsStatus
 AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 {
 	EnsModel *m = as->m;
@@ -1344,7 +1405,7 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 
 	if (!AppendTree(tb, as->cls, as->K, &as->mb, m, t,
 					&as->cap_nodes, &as->cap_cats, &as->cap_leafv, &as->cap_cover))
-		return false;
+		return ENS_ENOMEM;
 	m->n_trees = t + 1;
 	if (m->n_trees == 1 && as->P->n_trees > 1)
 	{
@@ -1362,14 +1423,27 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 					  (uint64_t) m->n_leafv * T * 11 / 10, sizeof(float)) ||
 			!BReserve(&as->mb, (void **) &m->train_cover, &as->cap_cover,
 					  (uint64_t) m->n_nodes * T * 11 / 10 + 16, sizeof(uint32_t)))
-			return false;
+			return ENS_ENOMEM;
+	}
+	if (as->out)
+	{
+		uint32_t	base = m->tree_node[t];
+		uint32_t	j;
+
+		for (j = 0; j < as->n_out; j++)
+		{
+			/* every out row reached a leaf of this tree (else it stayed unset) */
+			if (tb->oleaf[j] >= tb->tn_n || !(tb->tn[tb->oleaf[j]].flags & FN_LEAF))
+				return ENS_ECORRUPT;
+			ens_forest_add_leaf(m, base + tb->oleaf[j], as->out + (size_t) j * as->kk);
+		}
 	}
 	for (i = 0; i < m->n_features; i++)
 		sum += tb->imp[i];
 	if (sum > 0)
 		for (i = 0; i < m->n_features; i++)
 			as->imp_sum[i] += tb->imp[i] / sum;
-	return true;
+	return ENS_OK;
 }
 
 /* All trees on the calling thread. */
@@ -1385,10 +1459,10 @@ GrowSequential(Assembly *as, Builder *b, EnsInterruptFn intr, void *intr_arg)
 		if (intr && intr(intr_arg))
 			return ENS_EINTR;
 		rc = GrowTree(b, t);
+		if (rc == ENS_OK)
+			rc = AddTree(as, &b->cur, t);
 		if (rc != ENS_OK)
 			return rc;
-		if (!AddTree(as, &b->cur, t))
-			return ENS_ENOMEM;
 	}
 	return ENS_OK;
 }
@@ -1425,10 +1499,60 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
 				return ENS_EINTR;
 			SleepBriefly();
 		}
-		if (!AddTree(as, &got->hand, t))
-			return ENS_ENOMEM;
+		{
+			EnsStatus	rc = AddTree(as, &got->hand, t);
+
+			if (rc != ENS_OK)
+				return rc;
+		}
 		__atomic_store_n(&got->full, 0, __ATOMIC_RELEASE);
 	}
+	return ENS_OK;
+}
+
+/*
+ * Row -> position in d->out_rows.  The out rows must be distinct training
+ * rows: the trainer sees each of those once per tree (in the bag or out of
+ * it), so every position gets its leaf in every tree.
+ */
+static EnsStatus
+OutPositions(Assembly *as, const EnsData *d, uint32_t n_use, uint32_t **out)
+{
+	uint32_t   *opos = BAlloc(&as->mb, (size_t) d->n_rows * sizeof(uint32_t));
+	uint32_t	i,
+				hits = 0;
+
+	if (opos == NULL)
+		return ENS_ENOMEM;
+	memset(opos, 0xff, (size_t) d->n_rows * sizeof(uint32_t));
+	for (i = 0; i < d->n_out; i++)
+	{
+		uint32_t	r = d->out_rows[i];
+
+		if (r >= d->n_rows || opos[r] != UINT32_MAX)
+			break;
+		opos[r] = i;
+	}
+	/* each out row met once among the training rows (marked as met) */
+	for (uint32_t j = 0; i == d->n_out && j < n_use; j++)
+	{
+		uint32_t	row = d->rows ? d->rows[j] : j;
+
+		if (row < d->n_rows && opos[row] != UINT32_MAX && !(opos[row] & 0x80000000u))
+		{
+			opos[row] |= 0x80000000u;
+			hits++;
+		}
+	}
+	for (uint32_t j = 0; j < d->n_rows; j++)
+		if (opos[j] != UINT32_MAX)
+			opos[j] &= 0x7fffffffu;
+	if (i != d->n_out || hits != d->n_out)
+	{
+		BFree(&as->mb, opos, (size_t) d->n_rows * sizeof(uint32_t));
+		return ENS_EINVAL;
+	}
+	*out = opos;
 	return ENS_OK;
 }
 
@@ -1462,6 +1586,7 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 				nstarted = 0;
 	EnsStatus rc = ENS_OK;
 	size_t		peak = 0;
+	uint32_t   *opos = NULL;
 
 	if (P->n_trees < 1 || P->n_trees > ENS_MAX_TREES ||
 		P->min_samples_leaf < 1 || !(P->sample_fraction > 0) ||
@@ -1469,7 +1594,8 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		m->n_features > ENS_MAX_FEATURES || d->n_features != m->n_features ||
 		n_use < 1 || (P->max_features > 1) ||
 		(P->task == ENS_CLASSIFICATION &&
-		 (m->n_classes < 2 || m->n_classes > ENS_MAX_CLASSES)))
+		 (m->n_classes < 2 || m->n_classes > ENS_MAX_CLASSES)) ||
+		(d->out_rows && (d->n_out < 1 || d->n_out > n_use || d->n_out >= 0x80000000u)))
 		return ENS_EINVAL;
 	/* every bin in range (the split search indexes histograms by bin) */
 	for (i = 0; i < n_use; i++)
@@ -1491,6 +1617,14 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 
 	memset(&as, 0, sizeof(as));
 	as.mb.al = al;
+	m->train_out = NULL;
+	m->n_train_out = 0;
+	if (d->out_rows)
+	{
+		rc = OutPositions(&as, d, n_use, &opos);
+		if (rc != ENS_OK)
+			return rc;
+	}
 	as.m = m;
 	as.P = P;
 	as.cls = (P->task == ENS_CLASSIFICATION);
@@ -1514,6 +1648,18 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 	}
 	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
 	memset(as.imp_sum, 0, m->n_features * sizeof(double));
+	if (opos)
+	{
+		as.n_out = d->n_out;
+		as.kk = as.cls ? as.K : 1;
+		as.out = BAlloc(&as.mb, (size_t) as.n_out * as.kk * sizeof(double));
+		if (as.out == NULL)
+		{
+			rc = ENS_ENOMEM;
+			goto done;
+		}
+		memset(as.out, 0, (size_t) as.n_out * as.kk * sizeof(double));
+	}
 
 	/* builders: with threads, all scratch comes from malloc */
 	w = BAlloc(&as.mb, sizeof(Worker) * nthreads);
@@ -1536,10 +1682,13 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 			goto done;
 		nw = k + 1;
 		w[k].pool = &pool;
+		w[k].b.opos = opos;
 		if (nthreads > 1)
 		{
 			w[k].hand.imp = BAlloc(&w[k].b, m->n_features * sizeof(double));
-			if (w[k].hand.imp == NULL)
+			if (opos)
+				w[k].hand.oleaf = BAlloc(&w[k].b, (size_t) d->n_out * sizeof(uint32_t));
+			if (w[k].hand.imp == NULL || (opos && w[k].hand.oleaf == NULL))
 			{
 				rc = ENS_ENOMEM;
 				goto done;
@@ -1575,6 +1724,14 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		m->importance = as.imp_sum;
 		as.imp_sum = NULL;
 	}
+	if (as.out)
+	{
+		for (i = 0; i < as.n_out; i++)
+			ens_forest_finish(m, as.out + (size_t) i * as.kk);
+		m->train_out = as.out;
+		m->n_train_out = as.n_out;
+		as.out = NULL;
+	}
 
 done:
 	if (nstarted > 0)
@@ -1596,6 +1753,7 @@ done:
 		BFree(b, w[k].hand.tl, (size_t) w[k].hand.tl_cap * sizeof(float));
 		BFree(b, w[k].hand.cov, (size_t) w[k].hand.cov_cap * sizeof(uint32_t));
 		BFree(b, w[k].hand.imp, m->n_features * sizeof(double));
+		BFree(b, w[k].hand.oleaf, (size_t) d->n_out * sizeof(uint32_t));
 		peak += b->peak_bytes;
 		BuilderFree(b);
 	}
@@ -1603,6 +1761,10 @@ done:
 		BFree(&as.mb, w, sizeof(Worker) * nthreads);
 	if (as.imp_sum)
 		BFree(&as.mb, as.imp_sum, m->n_features * sizeof(double));
+	if (as.out)
+		BFree(&as.mb, as.out, (size_t) as.n_out * as.kk * sizeof(double));
+	if (opos)
+		BFree(&as.mb, opos, (size_t) d->n_rows * sizeof(uint32_t));
 	if (rc != ENS_OK)
 	{
 		BFree(&as.mb, m->nodes, (size_t) as.cap_nodes * sizeof(EnsNode));

@@ -52,7 +52,7 @@ Profile(EnsRegModel *rm, void *arg)
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_profile_model(&mc, h.X, h.p, rows, n,
 								   mc.task == ENS_CLASSIFICATION ? h.act : NULL, NULL, 0,
-								   NULL, NULL, &al, ens_pg_interrupt, NULL),
+								   NULL, NULL, NULL, &al, ens_pg_interrupt, NULL),
 				 "model_profile()", NULL);
 	snprintf(params, sizeof(params), "{\"profile_rows\": %u}", n);
 	INSTR_TIME_SET_CURRENT(end);

@@ -102,6 +102,7 @@ extern void ens_trainset_bin(EnsTrainSet *ts, uint64_t seed, bool keep_category_
 extern void ens_trainset_bin_rows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows,
 								  uint64_t seed, EnsFeature **F, uint8_t **X);
 extern void ens_trainset_data(const EnsTrainSet *ts, EnsData *d, bool training_rows);
+extern void ens_trainset_want_outputs(const EnsTrainSet *ts, EnsData *d);
 extern void ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm);
 extern void ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const double *held_out,
 								 const EnsAlloc *al);

@@ -552,6 +552,32 @@ ens_trainset_data(const EnsTrainSet *ts, EnsData *d, bool training_rows)
 	d->n_use = training_rows ? ts->ntr : (uint32_t) ts->n;
 }
 
+/*
+ * Ask the trainer to keep the outputs of the training rows the profile
+ * describes the outputs with (when no row is held out), so they are not
+ * predicted again by walking every tree.
+ */
+void
+ens_trainset_want_outputs(const EnsTrainSet *ts, EnsData *d)
+{
+	uint32_t	nref = ens_profile_nref(ts->ntr),
+				i;
+	uint32_t   *rows;
+
+	if (ts->nte > 0 || nref == 0)
+		return;
+	if (nref == ts->ntr)
+		rows = ts->train_rows;
+	else
+	{
+		rows = palloc(sizeof(uint32_t) * nref);
+		for (i = 0; i < nref; i++)
+			rows[i] = ts->train_rows[ens_profile_ref(i, ts->ntr, nref)];
+	}
+	d->out_rows = rows;
+	d->n_out = nref;
+}
+
 /* An empty model over the training set's features and classes. */
 void
 ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm)
@@ -579,9 +605,13 @@ void
 ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const double *held_out,
 					 const EnsAlloc *al)
 {
+	const double *train_out = NULL;
+
+	if (ts->nte == 0 && m->train_out && m->n_train_out == ens_profile_nref(ts->ntr))
+		train_out = m->train_out;
 	ens_pg_check(ens_profile_model(m, ts->X, ts->p, ts->train_rows, ts->ntr,
 								   ts->task == ENS_CLASSIFICATION ? ts->ycls : NULL,
 								   ts->test_rows, ts->nte, m->train_cover, held_out,
-								   al, ens_pg_interrupt, NULL),
+								   train_out, al, ens_pg_interrupt, NULL),
 				 "the training profile", NULL);
 }
