@@ -109,6 +109,19 @@ SELECT count(*) FROM edupredict.train_forest('dr_big', 'dr_big', 'y', features =
 SELECT kind, feature, verdict, psi < 0.01 AS close FROM edupredict.drift('dr_big', 'dr_big') ORDER BY kind, feature;
 DELETE FROM edupredict.models WHERE name = 'dr_big';
 
+-- without held-out rows the forest trainer keeps its rows' outputs (it knows
+-- their leaves) instead of walking every row down every tree again: the
+-- model equals the one model_profile() makes by walking the same rows
+SELECT count(*) FROM edupredict.train_forest('dr_kept', 'dr_train', 'target', n_trees => 20,
+                                             min_samples_leaf => 5, test_fraction => 0, seed => 3);
+SELECT count(*) FROM edupredict.train_forest('dr_kept_reg', 'dr_train', 'admission_grade',
+                                             n_trees => 10, test_fraction => 0);
+SELECT count(*) FROM edupredict.model_profile('dr_kept', 'dr_train');
+SELECT count(*) FROM edupredict.model_profile('dr_kept_reg', 'dr_train');
+SELECT name, count(*) AS versions, count(DISTINCT md5(model)) AS distinct_bytes
+FROM edupredict.models WHERE name IN ('dr_kept', 'dr_kept_reg') GROUP BY name ORDER BY name;
+DELETE FROM edupredict.models WHERE name IN ('dr_kept', 'dr_kept_reg');
+
 -- arguments
 SELECT * FROM edupredict.drift('dr_uci', 'dr_same' , version => 7);
 CREATE TEMP TABLE dr_empty AS SELECT * FROM dr_same LIMIT 0;
