@@ -28,6 +28,7 @@ OBJS = \
 	src/forest_learner.o \
 	src/ensemble_order.o \
 	src/model_rows.o \
+	src/model_guard.o \
 	src/model_registry.o \
 	src/model_predict.o \
 	src/model_registry_sql.o \

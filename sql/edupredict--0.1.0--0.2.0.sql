@@ -304,57 +304,14 @@ CREATE TRIGGER model_names_guard BEFORE INSERT OR UPDATE ON edupredict.model_nam
 FOR EACH ROW EXECUTE FUNCTION edupredict._model_names_guard();
 
 -- Registry rows: the server sets owner, created_by, created_at and
--- deployed; the version must be reserved (omit it to reserve one).
+-- deployed; the version must be reserved (omit it to reserve one); the id
+-- comes from the sequence; id, name, version, owner and creator never
+-- change (superusers excepted).  In C (src/model_guard.c): PL/pgSQL would
+-- copy every new row, model bytes included, twice.
 CREATE FUNCTION edupredict._models_guard()
 RETURNS trigger
-LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    c record;
-    sid bigint;
-    o pg_catalog.regrole;
-BEGIN
-    SELECT * INTO c FROM edupredict._registry_caller();
-    IF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
-        IF NOT c.superuser AND (NEW.id, NEW.name, NEW.version, NEW.owner::pg_catalog.oid, NEW.created_by, NEW.created_at)
-                               IS DISTINCT FROM (OLD.id, OLD.name, OLD.version, OLD.owner::pg_catalog.oid, OLD.created_by, OLD.created_at) THEN
-            RAISE EXCEPTION 'the id, name, version, owner and creator of a registry row cannot change'
-                USING ERRCODE = '42501', HINT = 'Train a new version instead.';
-        END IF;
-        RETURN NEW;
-    END IF;
-    IF NOT c.superuser THEN
-        -- ids come from the sequence: a chosen id could block others' inserts later
-        BEGIN
-            sid := pg_catalog.currval('edupredict.models_id_seq'::pg_catalog.regclass);
-        EXCEPTION WHEN object_not_in_prerequisite_state THEN
-            sid := NULL;
-        END;
-        IF NEW.id IS DISTINCT FROM sid THEN
-            RAISE EXCEPTION 'id of a registry row is assigned by the registry'
-                USING ERRCODE = '42501', HINT = 'Leave id out of the column list.';
-        END IF;
-        NEW.created_by := CURRENT_USER;
-        NEW.created_at := pg_catalog.now();
-        NEW.deployed := false;
-    END IF;
-    IF NEW.version IS NULL THEN
-        NEW.version := edupredict.model_reserve(NEW.name);
-    END IF;
-    FOR i IN 1..2 LOOP
-        UPDATE edupredict.model_names n
-           SET next_version = GREATEST(n.next_version, NEW.version OPERATOR(pg_catalog.+) 1), changed_at = pg_catalog.now()
-         WHERE n.name OPERATOR(pg_catalog.=) NEW.name
-        RETURNING n.owner INTO o;
-        EXIT WHEN FOUND;
-        -- not reserved: reserve it now (raises unless the caller may train it)
-        PERFORM edupredict.model_reserve(NEW.name);
-    END LOOP;
-    NEW.owner := o;
-    RETURN NEW;
-END
-$$;
+AS 'MODULE_PATHNAME', 'ens_models_guard'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION edupredict._models_guard() IS
 'internal trigger: writes owner, created_by, created_at and deployed of new registry rows and keeps the identity of rows from being changed';
 CREATE TRIGGER models_guard BEFORE INSERT OR UPDATE ON edupredict.models

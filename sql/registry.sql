@@ -143,6 +143,10 @@ SELECT q, regress_reg.try(q) FROM (VALUES
   ($$UPDATE edupredict.model_names SET owner = 'regress_reg_bob' WHERE name = 'regress_m'$$),
   ($$UPDATE edupredict.model_names SET next_version = 1 WHERE name = 'regress_m'$$),
   ($$UPDATE edupredict.model_grants SET grantee = 'regress_reg_bob'$$)) t(q);
+-- a chosen id is refused also before the session's first nextval
+DISCARD SEQUENCES;
+SELECT regress_reg.try($$INSERT INTO edupredict.models (id, name, task, target, features, params, metrics, n_rows, train_seconds, model)
+     VALUES (1000001, 'regress_m', 'classification', 'outcome', '{score}', '{}', '{}', 1, 0, '\x00')$$);
 RESET ROLE;
 -- even with UPDATE on every column the identity of a row stays
 GRANT UPDATE ON edupredict.models TO regress_reg_alice;

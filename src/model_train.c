@@ -769,9 +769,15 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
 						   "VALUES ($1, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
 						   nparams, argtypes);
 	else
+		/*
+		 * owner is what the guard trigger would set: a row that needs no
+		 * change is not copied (with its model) by the trigger
+		 */
 		plan = SPI_prepare("INSERT INTO edupredict.models (name, version, algorithm, task, target, "
-						   "features, classes, params, metrics, n_rows, train_seconds, model) "
-						   "VALUES ($1, $12, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+						   "features, classes, params, metrics, n_rows, train_seconds, model, owner) "
+						   "VALUES ($1, $12, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+						   "(SELECT n.owner FROM edupredict.model_names n "
+						   "WHERE n.name OPERATOR(pg_catalog.=) $1)) RETURNING id",
 						   nparams, argtypes);
 	if (plan == NULL)
 		elog(ERROR, "could not prepare the registry insert: %s", SPI_result_code_string(SPI_result));
