@@ -183,6 +183,14 @@ main(int argc, char **argv)
 	d.y = target;
 	d.rows = train;
 	d.n_use = ntr;
+	/* the trainer keeps the outputs of every other training row */
+	{
+		uint32_t   *outr = malloc(sizeof(uint32_t) * (ntr / 2 + 1));
+
+		for (i = 0; i < ntr; i += 2)
+			outr[d.n_out++] = train[i];
+		d.out_rows = outr;
+	}
 	memset(&P, 0, sizeof(P));
 	P.task = m.task;
 	P.n_classes = K;
@@ -213,6 +221,26 @@ main(int argc, char **argv)
 		free(walked);
 		if (differ)
 			return fprintf(stderr, "train: %u node covers differ from the walk\n", differ), 1;
+	}
+
+	/* the outputs it kept are what the prediction walk gives, to the bit */
+	{
+		uint32_t	kk = cls ? K : 1,
+					differ = 0;
+		double	   *o = malloc(kk * sizeof(double));
+
+		if (m.train_out == NULL || m.n_train_out != d.n_out)
+			return fprintf(stderr, "train: no kept outputs\n"), 1;
+		for (i = 0; i < d.n_out; i++)
+		{
+			ens_predict_raw(&m, X + (size_t) d.out_rows[i] * p, o);
+			differ += memcmp(o, m.train_out + (size_t) i * kk, kk * sizeof(double)) != 0;
+		}
+		free(o);
+		free((void *) d.out_rows);
+		d.out_rows = NULL;
+		if (differ)
+			return fprintf(stderr, "train: %u kept outputs differ from the walk\n", differ), 1;
 	}
 
 	rc = ens_serialize(&m, al, 0, &buf, &buflen);

@@ -72,7 +72,7 @@ AddSections(EnsModel *m, const uint8_t *X, const uint32_t *ycls, int method)
 	for (i = 0; i < N; i++)
 		rows[i] = i;
 	if (ens_profile_model(m, X, P, rows, 450, m->task == ENS_CLASSIFICATION ? ycls : NULL,
-						  rows + 450, N - 450, NULL, NULL, al, NULL, NULL) != ENS_OK)
+						  rows + 450, N - 450, NULL, NULL, NULL, al, NULL, NULL) != ENS_OK)
 		exit(1);
 	if (m->task != ENS_CLASSIFICATION)
 		return;

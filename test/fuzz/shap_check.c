@@ -480,7 +480,7 @@ SmallModels(void)
 				rows[i] = i;
 			if (ens_profile_model(&m, D.X, M, rows, 300,
 								  m.task == ENS_CLASSIFICATION ? D.cls : NULL,
-								  rows + 300, 100, NULL, NULL, al, NULL, NULL) != ENS_OK ||
+								  rows + 300, 100, NULL, NULL, NULL, al, NULL, NULL) != ENS_OK ||
 				ens_serialize(&m, al, 0, &b1, &l1) != ENS_OK ||
 				ens_deserialize(b1, l1, al, &m2, detail, sizeof(detail)) != ENS_OK ||
 				ens_serialize(m2, al, 0, &b2, &l2) != ENS_OK || l1 != l2 || memcmp(b1, b2, l1) != 0)
@@ -661,7 +661,7 @@ CsvRun(int argc, char **argv)
 	}
 	printf("trained %u trees, %u nodes in %.2fs\n", m.n_trees, m.n_nodes, Now() - t0);
 	t0 = Now();
-	if (ens_profile_model(&m, D.X, p, train, ntr, cls ? D.cls : NULL, test, nte, NULL, NULL, al, NULL, NULL))
+	if (ens_profile_model(&m, D.X, p, train, ntr, cls ? D.cls : NULL, test, nte, NULL, NULL, NULL, al, NULL, NULL))
 		return 2;
 	printf("profile (covers, histograms) %.3fs\n", Now() - t0);
 	t0 = Now();
