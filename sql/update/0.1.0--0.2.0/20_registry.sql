@@ -249,7 +249,8 @@ FOR EACH ROW EXECUTE FUNCTION edupredict._model_names_guard();
 CREATE FUNCTION edupredict._models_guard()
 RETURNS trigger
 AS 'MODULE_PATHNAME', 'ens_models_guard'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION edupredict._models_guard() IS
 'internal trigger: writes owner, created_by, created_at and deployed of new registry rows and keeps the identity of rows from being changed';
 CREATE TRIGGER models_guard BEFORE INSERT OR UPDATE ON edupredict.models
