@@ -22,7 +22,7 @@ as_app() { local a=$1; shift; PGAPPNAME=$a psql -XAtq -d postgres "$@" 2>&1; }
 newkey() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }   # 32 characters, always
 fp() {
   /usr/bin/python3 -c 'import hashlib, hmac, sys
-print(hmac.new(sys.argv[1].encode(), b"edupredict key fingerprint", hashlib.sha256).hexdigest()[:16])' "$1"
+print(hmac.new(sys.argv[1].encode(), b"edupredict\0pii key fingerprint\0v1", hashlib.sha256).hexdigest()[:16])' "$1"
 }
 # New sessions fork from the postmaster: wait until it has reloaded.
 reload_until() {

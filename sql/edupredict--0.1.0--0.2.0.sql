@@ -26,7 +26,7 @@ AS 'MODULE_PATHNAME', 'pii_key_fingerprint'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION edupredict.pii_key_fingerprint() IS
-'first 8 bytes (16 hex digits) of HMAC-SHA256(key, ''edupredict key fingerprint''): equal on two servers exactly when they hold the same PII key, and reveals nothing about the key';
+'first 8 bytes (16 hex digits) of HMAC-SHA256 under the PII key of a fixed label holding NUL bytes (edupredict, NUL, pii key fingerprint, NUL, v1; no text value holds a NUL, so it is never a pseudonym): equal on two servers exactly when they hold the same key, and reveals nothing about it; compare nodes with run_command_on_workers on Citus';
 
 -- 0.1.0 accepted ALTER DATABASE/ROLE ... SET edupredict.pii_key.  Those values
 -- are ignored now but stay readable in pg_db_role_setting, and ALTER ... RESET

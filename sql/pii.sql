@@ -6,7 +6,16 @@ RESET client_min_messages;
 -- Two keys of the same length: a cache keyed on the length would confuse them.
 \set key '''k3y-for-regression-tests-0123456789'''
 \set key2 '''second-key-for-the-tests-9876543210'''
-SELECT length(:key) = length(:key2) AS same_length, :key <> :key2 AS different;
+-- The first key with its last byte changed, and with one byte more: a
+-- fingerprint that read only a prefix of the key would confuse them.
+\set key3 '''k3y-for-regression-tests-012345678X'''
+\set key4 '''k3y-for-regression-tests-0123456789!'''
+SELECT length(:key) = length(:key2) AS same_length, :key <> :key2 AS different,
+       length(:key3) = length(:key) AND left(:key3, -1) = left(:key, -1) AS key3_differs_in_last_byte,
+       left(:key4, -1) = :key AS key4_extends_key;
+-- The fingerprint's label: NUL bytes, which no text value holds.
+\set fp_label '''\\x6564757072656469637400706969206b65792066696e6765727072696e74007631''::bytea'
+SELECT encode(:fp_label, 'escape') AS fp_label;
 
 -- No key: an error with a hint, never an unkeyed hash.
 SELECT edupredict.sha256_pii('ann@example.org', 'email');
@@ -50,10 +59,22 @@ ALTER SYSTEM SET edupredict.pii_phone_country = 'abc';
 ALTER SYSTEM SET edupredict.pii_key = :key;
 SELECT pg_reload_conf();
 \c
--- The fingerprint is a keyed digest of a fixed message, reproducible with pgcrypto.
-SELECT edupredict.pii_key_fingerprint() ~ '^[0-9a-f]{16}$' AS fingerprint_hex,
-       edupredict.pii_key_fingerprint()
-         = left(encode(hmac('edupredict key fingerprint', :key, 'sha256'), 'hex'), 16) AS fingerprint_matches;
+-- The fingerprint is a keyed digest of a fixed label, reproducible with pgcrypto.
+SELECT edupredict.pii_key_fingerprint() AS fp_key \gset
+SELECT :'fp_key' ~ '^[0-9a-f]{16}$' AS fingerprint_hex,
+       :'fp_key' = left(encode(hmac(:fp_label, convert_to(:key, 'UTF8'), 'sha256'), 'hex'), 16) AS fingerprint_matches;
+-- It shows nothing of the key: no part of it, no plain hash of it, and it is
+-- no pseudonym (not even of the label's text without its NUL bytes).
+SELECT strpos(:key, :'fp_key') = 0 AND strpos(encode(convert_to(:key, 'UTF8'), 'hex'), :'fp_key') = 0
+         AND strpos(:'fp_key', left(encode(convert_to(:key, 'UTF8'), 'hex'), 4)) = 0 AS key_not_in_it,
+       :'fp_key' NOT IN (left(encode(sha256(convert_to(:key, 'UTF8')), 'hex'), 16), left(md5(:key), 16),
+                         right(encode(sha256(convert_to(:key, 'UTF8')), 'hex'), 16)) AS not_a_plain_hash,
+       :'fp_key' NOT IN (left(edupredict.sha256_pii('edupredict key fingerprint'), 16),
+                         left(edupredict.sha256_pii('edupredictpii key fingerprintv1'), 16),
+                         left(edupredict.sha256_pii('edupredict pii key fingerprint v1'), 16)) AS not_a_pseudonym;
+-- The same key gives the same fingerprint in every session.
+\c
+SELECT edupredict.pii_key_fingerprint() = :'fp_key' AS same_key_same_fingerprint;
 -- The value is never shown, even to a superuser.
 SHOW edupredict.pii_key;
 SELECT current_setting('edupredict.pii_key') AS current_setting;
@@ -125,6 +146,14 @@ SELECT pg_reload_conf();
 \c
 SHOW edupredict.pii_phone_country;
 SELECT edupredict.sha256_pii('01 23 45 67 89', 'phone') = encode(hmac('33123456789', :key, 'sha256'), 'hex') AS server_default_33;
+-- The argument overrides the setting; naming the setting's value gives the
+-- setting's pseudonyms, for every number.
+SELECT edupredict.sha256_pii('01 23 45 67 89', 'phone', '44') = encode(hmac('44123456789', :key, 'sha256'), 'hex') AS argument_overrides_setting,
+       edupredict.sha256_pii('01 23 45 67 89', 'phone', '44') <> edupredict.sha256_pii('01 23 45 67 89', 'phone') AS differs_from_setting;
+SELECT count(*) AS numbers,
+       count(*) FILTER (WHERE edupredict.sha256_pii(v, 'phone', '33') = edupredict.sha256_pii(v, 'phone')) AS same_as_setting,
+       count(*) FILTER (WHERE edupredict.sha256_pii(v, 'phone', '44') = edupredict.sha256_pii(v, 'phone')) AS same_under_44
+FROM (SELECT format('0%s %s', 1 + i % 9, 10000000 + i * 7919) AS v FROM generate_series(1, 200) i) s;
 ALTER SYSTEM RESET edupredict.pii_phone_country;
 SELECT pg_reload_conf();
 \c
@@ -196,7 +225,8 @@ SELECT count(*) AS n,
          :key2, 'sha256'), 'hex')) AS match_new_key,
        count(DISTINCT edupredict.sha256_pii(v, kind)) AS distinct_pseudonyms
 FROM pii_switch;
-SELECT edupredict.pii_key_fingerprint() <> :'fp1' AS fingerprint_changed;
+SELECT edupredict.pii_key_fingerprint() <> :'fp1' AS fingerprint_changed,
+       edupredict.pii_key_fingerprint() = left(encode(hmac(:fp_label, convert_to(:key2, 'UTF8'), 'sha256'), 'hex'), 16) AS fingerprint_of_key2;
 DROP TABLE pii_switch;
 
 -- 0.1.0 accepted ALTER ROLE/DATABASE SET edupredict.pii_key, which stored the
@@ -219,8 +249,24 @@ GRANT SELECT ON pg_catalog.pg_db_role_setting TO PUBLIC;
 SELECT edupredict.forget_stored_pii_keys() AS removed;
 ALTER ROLE regress_pii_analyst RESET ALL;
 
+-- The key's last byte, and a byte more, change the fingerprint.
+ALTER SYSTEM SET edupredict.pii_key = :key3;
+SELECT pg_reload_conf();
+\c
+SELECT edupredict.pii_key_fingerprint() AS fp3 \gset
+SELECT :'fp3' <> :'fp_key' AS last_byte_changes_it,
+       :'fp3' = left(encode(hmac(:fp_label, convert_to(:key3, 'UTF8'), 'sha256'), 'hex'), 16) AS fingerprint_of_key3;
+ALTER SYSTEM SET edupredict.pii_key = :key4;
+SELECT pg_reload_conf();
+\c
+SELECT edupredict.pii_key_fingerprint() NOT IN (:'fp_key', :'fp3') AS longer_key_changes_it,
+       edupredict.pii_key_fingerprint() = left(encode(hmac(:fp_label, convert_to(:key4, 'UTF8'), 'sha256'), 'hex'), 16) AS fingerprint_of_key4;
+
+-- (scripts/run_log_test.sh checks a key file gives the same fingerprint: COPY
+-- cannot write one readable by the server's account only.)
 ALTER SYSTEM RESET edupredict.pii_key;
 SELECT pg_reload_conf();
 \c
+-- No key: the fingerprint is an error (55000), as sha256_pii is.
 SELECT edupredict.pii_key_fingerprint();
 DROP ROLE regress_pii_analyst;

@@ -18,8 +18,13 @@
 
 #include "pii.h"
 
-/* Message of the key fingerprint: fixed, so every node computes the same. */
-#define PII_FINGERPRINT_MESSAGE "edupredict key fingerprint"
+/*
+ * Label of the key fingerprint: fixed, so every node computes the same.  Its
+ * NUL bytes keep it apart from every pseudonym: no text value, so no
+ * normalised value that sha256_pii hashes, can hold one.
+ */
+static const char fingerprint_label[] = "edupredict\0pii key fingerprint\0v1";
+
 #define PII_FINGERPRINT_BYTES 8
 
 /*
@@ -184,7 +189,9 @@ sha256_pii(PG_FUNCTION_ARGS)
  * A short keyed digest of the key: equal on two servers if and only if
  * (barring a 64-bit collision) they hold the same key.  HMAC is a
  * pseudorandom function of the key, so the digest reveals nothing about the
- * key, and no more than one known value's pseudonym already does.
+ * key, and it is no pseudonym: sha256_pii never hashes the label.  Callable
+ * by whoever may call sha256_pii (docs/security.md): one known value's
+ * pseudonym already tells as much (whether two servers share a key).
  */
 PG_FUNCTION_INFO_V1(pii_key_fingerprint);
 Datum
@@ -194,6 +201,6 @@ pii_key_fingerprint(PG_FUNCTION_ARGS)
 	const char *key = edupredict_pii_get_key(&keylen);
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
 
-	HmacSha256(key, keylen, PII_FINGERPRINT_MESSAGE, strlen(PII_FINGERPRINT_MESSAGE), digest);
+	HmacSha256(key, keylen, fingerprint_label, sizeof(fingerprint_label) - 1, digest);
 	PG_RETURN_TEXT_P(HexText(digest, PII_FINGERPRINT_BYTES));
 }

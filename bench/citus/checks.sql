@@ -171,6 +171,48 @@ SELECT (SELECT md5(string_agg(edupredict.sha256_pii(student_id || '@Example.org'
      = (SELECT md5(string_agg(edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone', '33'), ',' ORDER BY student_id))
         FROM edupredict_data.students) AS phone_argument_equal_to_one_node;
 SET edupredict.pii_phone_country = '33';
+-- Non-ASCII values are lower-cased by the database's collation, so the
+-- nodes' databases must agree on it too.
+SELECT count(*) AS workers,
+       bool_and(result = (SELECT datcollate || '/' || datctype FROM pg_database WHERE datname = current_database())) AS same_collation
+FROM run_command_on_workers($$SELECT datcollate || '/' || datctype FROM pg_database WHERE datname = current_database()$$);
+SELECT (SELECT md5(string_agg(edupredict.sha256_pii(E'\u00c9LODIE Z\u00d6E ' || student_id, 'name'), ',' ORDER BY student_id))
+        FROM edupredict_data.students_dist)
+     = (SELECT md5(string_agg(edupredict.sha256_pii(E'\u00c9LODIE Z\u00d6E ' || student_id, 'name'), ',' ORDER BY student_id))
+        FROM edupredict_data.students) AS non_ascii_names_equal_to_one_node;
+
+-- The students whose rows worker 2 holds (for sections 8b and 9; a table, as
+-- \connect ends the session).
+CREATE TABLE on_worker2 AS
+SELECT s.student_id FROM edupredict_data.students s
+JOIN pg_dist_placement p ON p.shardid = get_shard_id_for_distribution_column('edupredict_data.students_dist', s.student_id)
+JOIN pg_dist_node n ON n.groupid = p.groupid
+WHERE n.nodeport = :worker2_port;
+
+-- 8b. A worker with another default phone country (worker 2 switches to 33):
+--     the two-argument form silently hashes the numbers it holds with 33;
+--     the phone_country argument travels with the query and gives the
+--     one-node pseudonyms everywhere.
+\connect - - - :worker2_port
+ALTER SYSTEM SET edupredict.pii_phone_country = '33';
+SELECT pg_reload_conf();
+\connect - - - :coordinator_port
+SET client_min_messages = warning;
+SET bench.wait_query = $q$SELECT current_setting('edupredict.pii_phone_country')$q$;
+\i bench/citus/wait_workers_differ.sql
+SELECT count(*) AS workers,
+       count(*) FILTER (WHERE result = current_setting('edupredict.pii_phone_country')) AS same_phone_country
+FROM run_command_on_workers($$SELECT current_setting('edupredict.pii_phone_country')$$);
+WITH d AS (SELECT student_id, edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone') AS h2,
+                  edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone', '44') AS h3
+           FROM edupredict_data.students_dist),
+     l AS (SELECT student_id, edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone') AS h2,
+                  edupredict.sha256_pii('0' || (7700900000 + student_id)::text, 'phone', '44') AS h3
+           FROM edupredict_data.students)
+SELECT count(*) AS students, count(*) FILTER (WHERE d.h2 <> l.h2) AS setting_different_pseudonyms,
+       count(*) FILTER (WHERE d.h2 <> l.h2) = (SELECT count(*) FROM on_worker2) AS exactly_the_rows_on_worker2,
+       count(*) FILTER (WHERE d.h3 = l.h3) AS argument_same_as_one_node
+FROM d JOIN l USING (student_id);
 
 -- 9. A worker with another key (worker 2 switches to its second key file):
 --    the fingerprints show it; the hashes of the rows it holds change, silently.
@@ -179,23 +221,14 @@ ALTER SYSTEM SET edupredict.pii_key_file = 'pii-other.key';
 SELECT pg_reload_conf();
 \connect - - - :coordinator_port
 SET client_min_messages = warning;
-DO $$
-BEGIN
-  FOR i IN 1..100 LOOP  -- until worker 2's backends have reloaded
-    EXIT WHEN (SELECT count(DISTINCT result) FROM run_command_on_workers($q$SELECT edupredict.pii_key_fingerprint()$q$)) = 2;
-    PERFORM pg_sleep(0.1);
-  END LOOP;
-END $$;
+SET bench.wait_query = $q$SELECT edupredict.pii_key_fingerprint()$q$;
+\i bench/citus/wait_workers_differ.sql
 SELECT count(*) AS workers, count(*) FILTER (WHERE result = edupredict.pii_key_fingerprint()) AS same_key_as_coordinator
 FROM run_command_on_workers($$SELECT edupredict.pii_key_fingerprint()$$);
 WITH d AS (SELECT student_id, edupredict.sha256_pii(student_id || '@Example.org', 'email') AS h FROM edupredict_data.students_dist),
      l AS (SELECT student_id, edupredict.sha256_pii(student_id || '@Example.org', 'email') AS h FROM edupredict_data.students)
 SELECT count(*) AS students, count(*) FILTER (WHERE d.h <> l.h) AS different_pseudonyms,
-       count(*) FILTER (WHERE d.h <> l.h)
-       = (SELECT count(*) FROM edupredict_data.students s
-          JOIN pg_dist_placement p ON p.shardid = get_shard_id_for_distribution_column('edupredict_data.students_dist', s.student_id)
-          JOIN pg_dist_node n ON n.groupid = p.groupid
-          WHERE n.nodeport = :worker2_port) AS exactly_the_rows_on_worker2
+       count(*) FILTER (WHERE d.h <> l.h) = (SELECT count(*) FROM on_worker2) AS exactly_the_rows_on_worker2
 FROM d JOIN l USING (student_id);
 
 -- 10. The registry as reference tables (a copy on every node; what issue 15
