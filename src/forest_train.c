@@ -72,6 +72,13 @@ typedef struct Split
 	uint32_t	bits[8];
 } Split;
 
+/* An out-of-bag row (index into the training rows) and its leaf. */
+typedef struct OobHit
+{
+	uint32_t	i;
+	uint32_t	leaf;
+} OobHit;
+
 /* A grown tree: the builder's current one, or one handed over by a worker. */
 typedef struct TreeBuf
 {
@@ -87,6 +94,9 @@ typedef struct TreeBuf
 	double	   *imp;			/* p: impurity decrease per feature */
 	uint32_t   *cov;			/* per node: training rows reaching it */
 	uint32_t	cov_cap;
+	OobHit	   *oob;			/* out-of-bag rows' leaves (for ForestOob) */
+	uint32_t	oob_n,
+				oob_cap;
 } TreeBuf;
 
 typedef struct Builder
@@ -104,6 +114,7 @@ typedef struct Builder
 				C,				/* histogram channels: K, or 2 (w, wy) */
 				S;				/* node stat doubles: K, or 5 (w, wy, wy2, min, max) */
 	uint32_t	mtry;
+	bool		want_oob;		/* record out-of-bag leaves */
 	const uint8_t *X;
 	double	   *cw;				/* class weights */
 
@@ -844,12 +855,13 @@ EnsureStack(Builder *b, uint32_t need)
  * The in-bag rows were counted while partitioning; the out-of-bag rows
  * (about a third) are walked down the finished tree here, on the tree's
  * own thread, instead of every row down every tree after training.
+ * For out-of-bag probabilities the walk also notes each such row's leaf.
  */
 static EnsStatus
 CountOutOfBag(Builder *b)
 {
 	const EnsData *d = b->d;
-	const TreeBuf *tb = &b->cur;
+	TreeBuf    *tb = &b->cur;
 	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
 	uint32_t	i;
 
@@ -860,6 +872,10 @@ CountOutOfBag(Builder *b)
 	const uint8_t *X = b->X;
 	uint32_t	p = b->p;
 
+	tb->oob_n = 0;
+	if (b->want_oob && n_use > b->ns &&
+		!BGrow(b, (void **) &tb->oob, &tb->oob_cap, n_use - b->ns, sizeof(OobHit)))
+		return ENS_ENOMEM;
 	for (i = 0; i < n_use; i++)
 	{
 		const uint8_t *x;
@@ -878,7 +894,14 @@ CountOutOfBag(Builder *b)
 
 			cov[k]++;
 			if (nd.flags & FN_LEAF)
+			{
+				if (b->want_oob)
+				{
+					tb->oob[tb->oob_n].i = i;
+					tb->oob[tb->oob_n++].leaf = k;
+				}
 				break;
+			}
 			v = x[nd.feature];
 			if (v == ENS_MISSING)
 				left = (nd.flags & FN_DEFLEFT) != 0;
@@ -1147,6 +1170,7 @@ BuilderFree(Builder *b)
 	BFree(b, b->cur.tc, (size_t) b->cur.tc_cap * sizeof(EnsCatSplit));
 	BFree(b, b->cur.tl, (size_t) b->cur.tl_cap * sizeof(float));
 	BFree(b, b->cur.cov, (size_t) b->cur.cov_cap * sizeof(uint32_t));
+	BFree(b, b->cur.oob, (size_t) b->cur.oob_cap * sizeof(OobHit));
 	BFree(b, b->cw, b->K * sizeof(double));
 	b->hist = NULL;
 	b->hcnt = b->feat = b->order = b->counts = NULL;
@@ -1156,7 +1180,8 @@ BuilderFree(Builder *b)
 	b->cur.tn = NULL;
 	b->cur.tc = NULL;
 	b->cur.tl = NULL;
-	b->stack_cap = b->cur.tn_cap = b->cur.tc_cap = b->cur.tl_cap = 0;
+	b->cur.oob = NULL;
+	b->stack_cap = b->cur.tn_cap = b->cur.tc_cap = b->cur.tl_cap = b->cur.oob_cap = 0;
 }
 
 /* Scratch for growing trees; class weights from the training rows. */
@@ -1332,6 +1357,8 @@ typedef struct Assembly
 				cap_leafv,
 				cap_cover;
 	double	   *imp_sum;
+	double	   *oob_sum;		/* n_use x K out-of-bag class shares, or NULL */
+	uint32_t	n_use;
 } Assembly;
 
 /* Append tree t (grown into tb) and add its normalised importance. */
@@ -1372,6 +1399,74 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 	return true;
 }
 
+/*
+ * Add tree tb's leaves of its out-of-bag rows to their sums, on the calling
+ * thread in tree order, so the sums do not depend on the threads.
+ */
+static EnsStatus
+AddOob(Assembly *as, const TreeBuf *tb, EnsInterruptFn intr, void *intr_arg)
+{
+	uint32_t	K = as->K,
+				h,
+				k;
+
+	if (as->oob_sum == NULL)
+		return ENS_OK;
+	for (h = 0; h < tb->oob_n; h++)
+	{
+		EnsNode		nd = tb->tn[tb->oob[h].leaf];
+		double	   *acc = as->oob_sum + (size_t) tb->oob[h].i * K;
+
+		if ((h & 4095) == 4095 && intr && intr(intr_arg))
+			return ENS_EINTR;
+		if (nd.flags & FN_PURE)
+			acc[nd.a] += 1.0;
+		else
+		{
+			const float *lv = tb->tl + (size_t) nd.a * K;
+
+			for (k = 0; k < K; k++)
+				acc[k] += lv[k];
+		}
+	}
+	return ENS_OK;
+}
+
+/*
+ * The rows out of bag at least once, first to last, with their sums
+ * normalised in place (as ens_predict_raw); the sums become oob->proba.
+ */
+static EnsStatus
+FinishOob(Assembly *as, const EnsData *d, ForestOob *oob)
+{
+	uint32_t	K = as->K,
+				i,
+				k,
+				n = 0;
+
+	oob->rows = BAlloc(&as->mb, (size_t) as->n_use * sizeof(uint32_t));
+	if (oob->rows == NULL)
+		return ENS_ENOMEM;
+	for (i = 0; i < as->n_use; i++)
+	{
+		const double *acc = as->oob_sum + (size_t) i * K;
+		double	   *dst = as->oob_sum + (size_t) n * K;
+		double		s = 0;
+
+		for (k = 0; k < K; k++)
+			s += acc[k];
+		if (!(s > 0))
+			continue;			/* in the bag of every tree */
+		for (k = 0; k < K; k++)
+			dst[k] = acc[k] / s;
+		oob->rows[n++] = d->rows ? d->rows[i] : i;
+	}
+	oob->n = n;
+	oob->proba = as->oob_sum;
+	as->oob_sum = NULL;
+	return ENS_OK;
+}
+
 /* All trees on the calling thread. */
 static EnsStatus
 GrowSequential(Assembly *as, Builder *b, EnsInterruptFn intr, void *intr_arg)
@@ -1389,6 +1484,9 @@ GrowSequential(Assembly *as, Builder *b, EnsInterruptFn intr, void *intr_arg)
 			return rc;
 		if (!AddTree(as, &b->cur, t))
 			return ENS_ENOMEM;
+		rc = AddOob(as, &b->cur, b->intr, b->intr_arg);
+		if (rc != ENS_OK)
+			return rc;
 	}
 	return ENS_OK;
 }
@@ -1407,6 +1505,7 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
 	for (t = 0; t < (uint32_t) as->P->n_trees; t++)
 	{
 		Worker	   *got = NULL;
+		EnsStatus	rc;
 
 		while (got == NULL)
 		{
@@ -1427,9 +1526,25 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
 		}
 		if (!AddTree(as, &got->hand, t))
 			return ENS_ENOMEM;
+		rc = AddOob(as, &got->hand, intr, intr_arg);
+		if (rc != ENS_OK)
+			return rc;
 		__atomic_store_n(&got->full, 0, __ATOMIC_RELEASE);
 	}
 	return ENS_OK;
+}
+
+/* Release what forest_train put in oob. */
+void
+forest_oob_free(ForestOob *oob, const EnsAlloc *al)
+{
+	if (oob->rows)
+		al->free(al->ctx, oob->rows);
+	if (oob->proba)
+		al->free(al->ctx, oob->proba);
+	oob->rows = NULL;
+	oob->proba = NULL;
+	oob->n = 0;
 }
 
 /*
@@ -1445,11 +1560,14 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
  * cancel stops training within one tree's time.  Results do not depend on
  * the number of threads: tree t always uses random stream t and trees are
  * appended in order.
+ *
+ * oob (classification only, may be NULL) receives the out-of-bag class
+ * probabilities of the training rows (ForestOob; free with forest_oob_free).
  */
 EnsStatus
 forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 			 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
-			 size_t *peak_bytes)
+			 size_t *peak_bytes, ForestOob *oob)
 {
 	Assembly	as;
 	Worker	   *w = NULL;
@@ -1469,8 +1587,11 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		m->n_features > ENS_MAX_FEATURES || d->n_features != m->n_features ||
 		n_use < 1 || (P->max_features > 1) ||
 		(P->task == ENS_CLASSIFICATION &&
-		 (m->n_classes < 2 || m->n_classes > ENS_MAX_CLASSES)))
+		 (m->n_classes < 2 || m->n_classes > ENS_MAX_CLASSES)) ||
+		(oob && P->task != ENS_CLASSIFICATION))
 		return ENS_EINVAL;
+	if (oob)
+		memset(oob, 0, sizeof(*oob));
 	/* every bin in range (the split search indexes histograms by bin) */
 	for (i = 0; i < n_use; i++)
 	{
@@ -1514,6 +1635,20 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 	}
 	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
 	memset(as.imp_sum, 0, m->n_features * sizeof(double));
+	as.n_use = n_use;
+	if (oob)
+	{
+		/* n_use x K sums: n_use <= ENS_MAX_ROWS, K <= ENS_MAX_CLASSES */
+		size_t		bytes = (size_t) n_use * as.K * sizeof(double);
+
+		as.oob_sum = BAlloc(&as.mb, bytes);
+		if (as.oob_sum == NULL)
+		{
+			rc = ENS_ENOMEM;
+			goto done;
+		}
+		memset(as.oob_sum, 0, bytes);
+	}
 
 	/* builders: with threads, all scratch comes from malloc */
 	w = BAlloc(&as.mb, sizeof(Worker) * nthreads);
@@ -1535,6 +1670,7 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		if (rc != ENS_OK)
 			goto done;
 		nw = k + 1;
+		w[k].b.want_oob = oob != NULL;
 		w[k].pool = &pool;
 		if (nthreads > 1)
 		{
@@ -1575,6 +1711,8 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		m->importance = as.imp_sum;
 		as.imp_sum = NULL;
 	}
+	if (oob)
+		rc = FinishOob(&as, d, oob);
 
 done:
 	if (nstarted > 0)
@@ -1595,6 +1733,7 @@ done:
 		BFree(b, w[k].hand.tc, (size_t) w[k].hand.tc_cap * sizeof(EnsCatSplit));
 		BFree(b, w[k].hand.tl, (size_t) w[k].hand.tl_cap * sizeof(float));
 		BFree(b, w[k].hand.cov, (size_t) w[k].hand.cov_cap * sizeof(uint32_t));
+		BFree(b, w[k].hand.oob, (size_t) w[k].hand.oob_cap * sizeof(OobHit));
 		BFree(b, w[k].hand.imp, m->n_features * sizeof(double));
 		peak += b->peak_bytes;
 		BuilderFree(b);
@@ -1603,8 +1742,12 @@ done:
 		BFree(&as.mb, w, sizeof(Worker) * nthreads);
 	if (as.imp_sum)
 		BFree(&as.mb, as.imp_sum, m->n_features * sizeof(double));
+	if (as.oob_sum)
+		BFree(&as.mb, as.oob_sum, (size_t) n_use * as.K * sizeof(double));
 	if (rc != ENS_OK)
 	{
+		if (oob)
+			forest_oob_free(oob, al);
 		BFree(&as.mb, m->nodes, (size_t) as.cap_nodes * sizeof(EnsNode));
 		BFree(&as.mb, m->cats, (size_t) as.cap_cats * sizeof(EnsCatSplit));
 		BFree(&as.mb, m->leafv, (size_t) as.cap_leafv * sizeof(float));
