@@ -111,22 +111,35 @@ RESET edupredict.forest_threads;
 SELECT metric, a.value = b.value AS same_with_threads, a.value > 0 AS positive
 FROM oob_cv1 a JOIN oob_cv2 b USING (metric) WHERE metric IN ('accuracy', 'log_loss', 'roc_auc') ORDER BY metric;
 
--- refused: other values, regression, boosting
+-- refused: other values, regression, boosting (22023; train_boosting has no
+-- such argument)
 SELECT * FROM edupredict.train_forest('oob_bad', 'oob_train', 'target', calibration => 'platt');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM edupredict.train_forest('oob_bad', 'oob_train', 'target', calibration => '');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT edupredict.forest_agg(ARRAY[admission_grade]::float8[], target, '{"calibration": 1}') FROM oob_train;
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT edupredict.forest_agg(ARRAY[admission_grade]::float8[], target, '{"calibration": true}') FROM oob_train;
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM edupredict.train_forest('oob_bad', 'oob_train', 'admission_grade', task => 'regression', calibration => 'isotonic');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM edupredict.train_forest('oob_bad', 'oob_train', 'admission_grade', calibration => 'isotonic');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT edupredict.forest_agg(ARRAY[age_at_enrollment]::float8[], admission_grade, '{"calibration": "isotonic", "task": "regression"}') FROM oob_train;
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM edupredict.cross_validate('forest', 'oob_train', 'admission_grade', params => '{"calibration": "sigmoid"}');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT edupredict.boost_agg(ARRAY[admission_grade]::float8[], target, '{"calibration": "isotonic"}') FROM oob_train;
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM edupredict.cross_validate('boosting', 'oob_bin_train', 'dropout', params => '{"calibration": "isotonic"}');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM edupredict.cross_validate('boosting', 'oob_bin_train', 'dropout', params => '{"calibration": null, "n_rounds": 5}', folds => 2);
 SELECT * FROM edupredict.train_boosting('oob_bad', 'oob_bin_train', 'dropout', calibration => 'isotonic');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 -- a forest too small for every class to be out of bag somewhere
 CREATE TEMP TABLE oob_tiny AS SELECT i::float8 AS x, (i > 3) AS y FROM generate_series(1, 4) i;
 SELECT * FROM edupredict.train_forest('oob_bad', 'oob_tiny', 'y', n_trees => 1, test_fraction => 0, seed => 1,
                                       calibration => 'isotonic');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT count(*) AS refused_models FROM edupredict.models WHERE name = 'oob_bad';
 DELETE FROM edupredict.models WHERE name LIKE 'oob\_%';

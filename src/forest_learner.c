@@ -163,9 +163,10 @@ ParamsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	ens_json_num(s, "mtry", forest_default_mtry(m->task, m->n_features, fp->max_features), first);
 	appendStringInfo(s, ", \"class_weight\": %s", fp->balanced ? "\"balanced\"" : "null");
 	ens_json_num(s, "sample_fraction", fp->sample_fraction, first);
-	appendStringInfo(s, ", \"calibration\": %s",
-					 fp->calibration == ENS_CAL_ISOTONIC ? "\"isotonic\"" :
-					 fp->calibration == ENS_CAL_SIGMOID ? "\"sigmoid\"" : "null");
+	/* only when set: the params of uncalibrated forests stay as they were */
+	if (fp->calibration != ENS_CAL_NONE)
+		appendStringInfo(s, ", \"calibration\": \"%s\"",
+						 fp->calibration == ENS_CAL_ISOTONIC ? "isotonic" : "sigmoid");
 }
 
 static void
