@@ -26,6 +26,7 @@ OBJS = \
 	src/model_train.o \
 	src/forest_params.o \
 	src/forest_learner.o \
+	src/forest_oob.o \
 	src/ensemble_order.o \
 	src/model_rows.o \
 	src/model_guard.o \

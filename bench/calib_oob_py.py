@@ -1,6 +1,6 @@
 """Feasibility of out-of-bag calibration (issue 11), scikit-learn only.
 
-    /usr/bin/python3 bench/calib_oob_py.py UCI.csv [SEED...]
+    /usr/bin/python3 bench/calib_oob_py.py UCI.csv [--ccv-only] [SEED...]
 
 UCI.csv: bench/forest_gen.py's file (rows with is_test = 0 train, the 885
 with is_test = 1 score).  For each seed (default 42 1 2 3 4), held-out Brier
@@ -14,6 +14,7 @@ score and ECE (bench/explain_py.py's definitions) of:
                 calibrators fitted on its out-of-bag probabilities of the
                 training rows (oob_decision_function_), then renormalised
 for N = 100 (edupredict's default) and 500 (ccv_iso's total tree count).
+--ccv-only: ccv_iso alone (bench/calib_oob.sh's reference).
 Prints key=value lines.
 """
 import os
@@ -40,7 +41,7 @@ def one_vs_rest(fit_p, fit_y, apply_p, classes, method):
     return np.where(s > 0, out / np.where(s > 0, s, 1), 1.0 / len(classes))
 
 
-def main(path, seeds):
+def main(path, seeds, ccv_only=False):
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.ensemble import RandomForestClassifier
     X, y, te = load(path)
@@ -48,14 +49,16 @@ def main(path, seeds):
     Xtr, ytr, Xte, yte = X[~te], y[~te], X[te], y[te]
 
     def show(seed, name, p):
-        print("seed=%d model=%s brier=%.4f ece=%.4f" % (seed, name, brier(p, yte, classes), ece(p, yte, classes)),
+        print("seed=%d model=%s brier=%.6f ece=%.6f" % (seed, name, brier(p, yte, classes), ece(p, yte, classes)),
               flush=True)
 
     for seed in seeds:
-        for ens, name in ((True, "ccv_iso"), (False, "ccv_iso_single")):
+        for ens, name in ((True, "ccv_iso"), (False, "ccv_iso_single"))[:1 if ccv_only else 2]:
             cc = CalibratedClassifierCV(RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed),
                                         method="isotonic", cv=5, ensemble=ens).fit(Xtr, ytr)
             show(seed, name, cc.predict_proba(Xte))
+        if ccv_only:
+            continue
         for n in (100, 500):
             rf = RandomForestClassifier(n_estimators=n, n_jobs=2, random_state=seed, oob_score=True).fit(Xtr, ytr)
             p, oob = rf.predict_proba(Xte), rf.oob_decision_function_
@@ -67,4 +70,5 @@ def main(path, seeds):
 
 if __name__ == "__main__":
     os.environ.setdefault("OMP_NUM_THREADS", "2")
-    main(sys.argv[1], [int(s) for s in sys.argv[2:]] or [42, 1, 2, 3, 4])
+    args = [a for a in sys.argv[2:] if a != "--ccv-only"]
+    main(sys.argv[1], [int(s) for s in args] or [42, 1, 2, 3, 4], "--ccv-only" in sys.argv[2:])

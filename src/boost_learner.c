@@ -134,6 +134,10 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 	}
 	if (strcmp(key, "loss") == 0)
 		return SetLoss(p, v, why);
+	/* a forest's key (forest_oob.c): boosting draws no bootstrap samples */
+	if (strcmp(key, "calibration") == 0)
+		return null ? ENS_PARAM_OK :
+			Why(why, "NULL for boosting, which has no out-of-bag rows: calibrate() it on held-out rows");
 	return ENS_PARAM_UNKNOWN;
 }
 

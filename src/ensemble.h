@@ -261,9 +261,25 @@ typedef struct ForestParams
 	double		max_features;	/* fraction (0,1]; <= 0: default */
 	bool		balanced;		/* class_weight 'balanced' */
 	double		sample_fraction;	/* bootstrap draws = round(f * n) */
+	uint8_t		calibration;	/* EnsCalMethod fitted on out-of-bag probabilities */
 	uint64_t	seed;
 	int			n_threads;		/* trees grown in parallel (see forest_train) */
+	uint32_t	calibration_rows;	/* out: rows the calibrator was fitted on */
 } ForestParams;
+
+/*
+ * Out-of-bag class probabilities of the training rows (forest_train with a
+ * non-NULL oob): for each row out of the bootstrap sample of at least one
+ * tree, the class shares of its leaves in those trees, summed in tree order
+ * and normalised as ens_predict_raw() does over all trees.  Rows in every
+ * tree's sample are left out.  Allocated with the trainer's allocator.
+ */
+typedef struct ForestOob
+{
+	uint32_t	n;				/* rows */
+	uint32_t   *rows;			/* their indices into the data's rows */
+	double	   *proba;			/* n x n_classes */
+} ForestOob;
 
 typedef struct EnsData
 {
@@ -333,7 +349,8 @@ extern EnsParamResult forest_param_set(ForestParams *p, const char *key,
 extern EnsStatus forest_train(EnsModel *m, const EnsData *d,
 								 const ForestParams *p, const EnsAlloc *al,
 								 EnsInterruptFn intr, void *intr_arg,
-								 size_t *peak_bytes);
+								 size_t *peak_bytes, ForestOob *oob);
+extern void forest_oob_free(ForestOob *oob, const EnsAlloc *al);
 extern uint32_t forest_default_mtry(int task, uint32_t p, double max_features);
 
 /* forest_predict.c */
@@ -536,7 +553,15 @@ extern EnsStatus ens_isotonic_fit(const double *s, const uint8_t *y, uint32_t n,
 #define ENS_SIGMOID_LOG_ODDS(m) ((m)->algorithm == ENS_BOOST)
 extern EnsStatus ens_sigmoid_fit(const double *s, const uint8_t *y, uint32_t n, bool log_odds,
 								 const EnsAlloc *al, double *a, double *b);
+extern EnsStatus ens_calib_fit(EnsExtras *x, const EnsModel *m, uint32_t n, const double *raw,
+							   const uint32_t *act, int method, const EnsAlloc *al,
+							   EnsInterruptFn intr, void *intr_arg, uint32_t *bad, bool *only);
 extern void ens_calibrate(const EnsModel *m, double *out);
+
+/* forest_oob.c: a forest's calibrator fitted on its out-of-bag probabilities */
+extern EnsStatus forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob,
+									  int method, const EnsAlloc *al, EnsInterruptFn intr,
+									  void *intr_arg, char *msg, size_t msglen);
 extern uint32_t ens_threshold_label(const double *proba, uint32_t K, uint32_t tc, double t);
 
 /* ensemble_curves.c: probability quality and decision thresholds */

@@ -259,6 +259,109 @@ ens_sigmoid_fit(const double *s, const uint8_t *y, uint32_t n, bool log_odds,
 	return ENS_OK;
 }
 
+/*
+ * Calibrators of model m into x->cal, fitted on n rows: raw (n x K) are the
+ * trees' own probabilities, act the rows' labels (a label >= K, unknown to
+ * the model, counts as another class).  One calibrator per class (two
+ * classes: one, for the second).  ENS_EINVAL when a calibrated class has no
+ * row (*bad = the class, *only = false) or only rows of its own (*only =
+ * true); ENS_ELIMIT when the isotonic knots pass ENS_MAX_KNOTS.  Scratch
+ * is freed on every path; what went into x is freed with x.
+ */
+EnsStatus
+ens_calib_fit(EnsExtras *x, const EnsModel *m, uint32_t n, const double *raw,
+			  const uint32_t *act, int method, const EnsAlloc *al,
+			  EnsInterruptFn intr, void *intr_arg, uint32_t *bad, bool *only)
+{
+	EnsCalib   *c = &x->cal;
+	uint32_t	K = m->n_classes,
+				ncal = K == 2 ? 1 : K,
+				total = 0,
+				j,
+				i;
+	/* every class's knots, before they are copied into x at their size */
+	uint64_t	cap = (uint64_t) ncal * n < ENS_MAX_KNOTS ? (uint64_t) ncal * n : ENS_MAX_KNOTS;
+	bool		iso = method == ENS_CAL_ISOTONIC;
+	double	   *s = al->alloc(al->ctx, sizeof(double) * (n ? n : 1)),
+			   *kx = iso ? al->alloc(al->ctx, sizeof(double) * (n ? n : 1)) : NULL,
+			   *ky = iso ? al->alloc(al->ctx, sizeof(double) * (n ? n : 1)) : NULL,
+			   *allx = iso ? al->alloc(al->ctx, sizeof(double) * (cap ? cap : 1)) : NULL,
+			   *ally = iso ? al->alloc(al->ctx, sizeof(double) * (cap ? cap : 1)) : NULL;
+	uint8_t    *y = al->alloc(al->ctx, n ? n : 1);
+	void	   *scratch[6] = {s, kx, ky, allx, ally, y};
+	EnsStatus	rc = ENS_OK;
+
+	*bad = UINT32_MAX;
+	*only = false;
+	if (!s || !y || (iso && (!kx || !ky || !allx || !ally)))
+		rc = ENS_ENOMEM;
+	c->method = (uint8_t) method;
+	c->n = ncal;
+	c->ab = ens_ext_alloc(x, al, sizeof(double) * 2 * ncal);
+	c->off = ens_ext_alloc(x, al, sizeof(uint32_t) * (ncal + 1));
+	if (c->ab == NULL || c->off == NULL)
+		rc = ENS_ENOMEM;
+	for (j = 0; rc == ENS_OK && j < ncal; j++)
+	{
+		uint32_t	k = K == 2 ? 1 : j,
+					npos = 0,
+					nk;
+
+		if (intr && intr(intr_arg))
+		{
+			rc = ENS_EINTR;
+			break;
+		}
+		for (i = 0; i < n; i++)
+		{
+			s[i] = raw[(size_t) i * K + k];
+			y[i] = act[i] == k;
+			npos += y[i];
+		}
+		/* a calibrator that never saw the class (or only it) is a constant */
+		if (npos == 0 || npos == n)
+		{
+			*bad = k;
+			*only = npos == n;
+			rc = ENS_EINVAL;
+			break;
+		}
+		if (!iso)
+		{
+			rc = ens_sigmoid_fit(s, y, n, ENS_SIGMOID_LOG_ODDS(m), al, &c->ab[2 * j],
+								 &c->ab[2 * j + 1]);
+			continue;
+		}
+		rc = ens_isotonic_fit(s, y, n, al, intr, intr_arg, kx, ky, &nk);
+		if (rc == ENS_OK && (uint64_t) total + nk > cap)
+			rc = ENS_ELIMIT;
+		if (rc != ENS_OK)
+			break;
+		memcpy(allx + total, kx, sizeof(double) * nk);
+		memcpy(ally + total, ky, sizeof(double) * nk);
+		total += nk;
+		c->off[j + 1] = total;
+	}
+	if (rc == ENS_OK && iso)
+	{
+		c->kx = ens_ext_alloc(x, al, sizeof(double) * total);
+		c->ky = ens_ext_alloc(x, al, sizeof(double) * total);
+		if (c->kx == NULL || c->ky == NULL)
+			rc = ENS_ENOMEM;
+		else
+		{
+			memcpy(c->kx, allx, sizeof(double) * total);
+			memcpy(c->ky, ally, sizeof(double) * total);
+		}
+	}
+	for (i = 0; i < 6; i++)
+		if (scratch[i])
+			al->free(al->ctx, scratch[i]);
+	if (rc != ENS_OK)
+		c->method = ENS_CAL_NONE;
+	return rc;
+}
+
 /* one calibrator applied to a raw probability */
 static double
 CalibrateOne(const EnsCalib *c, uint32_t j, double p, bool log_odds)

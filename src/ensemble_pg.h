@@ -39,7 +39,7 @@ extern bool ens_pg_poll_interrupt(void *arg);
 
 /* forest_train with the configured threads and a safe interrupt scheme */
 extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
-									const EnsAlloc *al, size_t *peak);
+									const EnsAlloc *al, size_t *peak, ForestOob *oob);
 
 /* ereport(ERROR) for an engine status (never returns for != OK) */
 extern void ens_pg_check(EnsStatus rc, const char *what, const char *detail);

@@ -17,7 +17,7 @@
  */
 EnsStatus
 forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
-				const EnsAlloc *al, size_t *peak)
+				const EnsAlloc *al, size_t *peak, ForestOob *oob)
 {
 	int			attempt;
 	EnsStatus	rc = ENS_OK;
@@ -26,14 +26,14 @@ forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 	{
 		p->n_threads = edupredict_forest_threads;
 		if (p->n_threads <= 1)
-			return forest_train(m, d, p, al, ens_pg_interrupt, NULL, peak);
-		rc = forest_train(m, d, p, al, ens_pg_poll_interrupt, NULL, peak);
+			return forest_train(m, d, p, al, ens_pg_interrupt, NULL, peak, oob);
+		rc = forest_train(m, d, p, al, ens_pg_poll_interrupt, NULL, peak, oob);
 		if (rc != ENS_EINTR)
 			return rc;
 		CHECK_FOR_INTERRUPTS();
 	}
 	p->n_threads = 1;
-	return forest_train(m, d, p, al, ens_pg_interrupt, NULL, peak);
+	return forest_train(m, d, p, al, ens_pg_interrupt, NULL, peak, oob);
 }
 
 static void
@@ -48,15 +48,51 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 	return forest_param_set((ForestParams *) params, key, v, why);
 }
 
+/* Out-of-bag calibration calibrates class probabilities only. */
+static void
+CheckCalibration(const ForestParams *fp, int task)
+{
+	if (fp->calibration != ENS_CAL_NONE && task == ENS_REGRESSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calibration is for classification: a regression forest has no class probabilities"),
+				 errhint("Leave calibration NULL for a regression target.")));
+}
+
+static void
+Check(void *params, int task, uint32_t n_classes)
+{
+	(void) n_classes;
+	CheckCalibration((const ForestParams *) params, task);
+}
+
 /* What the training set decides: task, classes, seed. */
 static void
 TaskParams(ForestParams *fp, const EnsTrainSet *ts, const EnsModel *m, uint64_t seed)
 {
+	CheckCalibration(fp, ts->task);
 	fp->task = ts->task;
 	fp->n_classes = m->n_classes;
 	fp->seed = seed;
 	if (ts->task != ENS_CLASSIFICATION)
 		fp->balanced = false;
+}
+
+/*
+ * With calibration: the calibrator fitted on the out-of-bag probabilities
+ * of the training rows (forest_oob.c).  Raises nothing: msg (ENS_EINVAL,
+ * ENS_ELIMIT) says why it failed.
+ */
+static EnsStatus
+Calibrate(EnsModel *m, const EnsData *d, ForestParams *fp, ForestOob *oob,
+		  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, char *msg, size_t msglen)
+{
+	EnsStatus	rc = forest_oob_calibrate(m, d, oob, fp->calibration, al, intr, intr_arg,
+										  msg, msglen);
+
+	fp->calibration_rows = oob->n;
+	forest_oob_free(oob, al);
+	return rc;
 }
 
 static EnsStatus
@@ -65,11 +101,23 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 {
 	ForestParams *fp = (ForestParams *) params;
 	EnsData		d;
+	ForestOob	oob;
+	char		msg[256];
+	EnsStatus	rc;
 
 	ens_trainset_data(ts, &d, true);
 	ens_trainset_want_outputs(ts, &d);
 	TaskParams(fp, ts, m, seed);
-	return forest_pg_train(m, &d, fp, al, peak);
+	rc = forest_pg_train(m, &d, fp, al, peak, fp->calibration ? &oob : NULL);
+	if (rc != ENS_OK || fp->calibration == ENS_CAL_NONE)
+		return rc;
+	rc = Calibrate(m, &d, fp, &oob, al, ens_pg_interrupt, NULL, msg, sizeof(msg));
+	if ((rc == ENS_EINVAL || rc == ENS_ELIMIT) && msg[0])
+		ereport(ERROR,
+				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
+						 ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", msg)));
+	return rc;
 }
 
 static bool
@@ -86,9 +134,16 @@ static EnsStatus
 TrainPlain(EnsModel *m, const EnsData *d, void *params, const EnsAlloc *al,
 		   EnsInterruptFn intr, void *intr_arg, size_t *peak, char *msg, size_t msglen)
 {
+	ForestParams *fp = (ForestParams *) params;
+	ForestOob	oob;
+	EnsStatus	rc;
+
 	if (msglen)
 		msg[0] = '\0';
-	return forest_train(m, d, (ForestParams *) params, al, intr, intr_arg, peak);
+	rc = forest_train(m, d, fp, al, intr, intr_arg, peak, fp->calibration ? &oob : NULL);
+	if (rc != ENS_OK || fp->calibration == ENS_CAL_NONE)
+		return rc;
+	return Calibrate(m, d, fp, &oob, al, intr, intr_arg, msg, msglen);
 }
 
 static void
@@ -109,26 +164,39 @@ ParamsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	ens_json_num(s, "mtry", forest_default_mtry(m->task, m->n_features, fp->max_features), first);
 	appendStringInfo(s, ", \"class_weight\": %s", fp->balanced ? "\"balanced\"" : "null");
 	ens_json_num(s, "sample_fraction", fp->sample_fraction, first);
+	/* only when set: the params of uncalibrated forests stay as they were */
+	if (fp->calibration != ENS_CAL_NONE)
+		appendStringInfo(s, ", \"calibration\": \"%s\"",
+						 fp->calibration == ENS_CAL_ISOTONIC ? "isotonic" : "sigmoid");
 }
 
 static void
 MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 {
-	ens_json_num(s, "threads", ((const ForestParams *) params)->n_threads, first);
+	const ForestParams *fp = (const ForestParams *) params;
+
+	ens_json_num(s, "threads", fp->n_threads, first);
 	ens_json_num(s, "n_nodes", m->n_nodes, first);
+	if (fp->calibration != ENS_CAL_NONE)
+		ens_json_num(s, "calibration_rows", fp->calibration_rows, first);
 }
 
 const EnsLearner ens_forest_learner = {
 	"forest", ENS_FOREST,
-	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction",
-	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, NULL,
+	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration",
+	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
 	PreparePlain, TrainPlain
 };
 
-/* train_forest's own arguments, between task (4) and test_fraction */
+/*
+ * train_forest's own arguments, between task (4) and test_fraction, then
+ * calibration, last (after keep_category_names: added in 0.2.0); 0.1.0's
+ * train_forest has no argument 14.
+ */
 static const EnsTrainArg forest_args[] = {
 	{5, "n_trees", 'i'}, {6, "max_depth", 'i'}, {7, "min_samples_leaf", 'i'},
-	{8, "max_features", 'f'}, {9, "class_weight", 't'}, {10, "sample_fraction", 'f'}
+	{8, "max_features", 'f'}, {9, "class_weight", 't'}, {10, "sample_fraction", 'f'},
+	{14, "calibration", 't'}
 };
 
 /* 0.1.0's train_forest: a registry without owners, returns edupredict.models */

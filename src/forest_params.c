@@ -1,7 +1,7 @@
 /*
  * forest_params.c - the random forest's parameters: defaults and the one
- * validator that train_forest's arguments and forest_agg's params keys
- * both go through (PG-free).
+ * validator that train_forest's arguments and the params keys of
+ * forest_agg, cross_validate and tune all go through (PG-free).
  */
 #include "ensemble.h"
 #include "ensemble_params.h"
@@ -11,7 +11,7 @@
 #include <string.h>
 
 const char *const forest_param_names =
-"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction";
+"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration";
 
 void
 forest_params_default(ForestParams *p)
@@ -93,6 +93,18 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 		if (v->type != ENS_V_NUMBER || !(v->num > 0 && v->num <= 1))
 			return WHY("in (0, 1]");
 		p->sample_fraction = v->num;
+	}
+	else if (strcmp(key, "calibration") == 0)
+	{
+		/* fitted on the out-of-bag probabilities of the training rows */
+		if (v->type == ENS_V_NULL)
+			p->calibration = ENS_CAL_NONE;
+		else if (v->type == ENS_V_STRING && strcmp(v->str, "isotonic") == 0)
+			p->calibration = ENS_CAL_ISOTONIC;
+		else if (v->type == ENS_V_STRING && strcmp(v->str, "sigmoid") == 0)
+			p->calibration = ENS_CAL_SIGMOID;
+		else
+			return WHY("NULL, 'isotonic' or 'sigmoid'");
 	}
 	else
 		return ENS_PARAM_UNKNOWN;

@@ -81,6 +81,13 @@ typedef struct Split
 	uint32_t	bits[8];
 } Split;
 
+/* An out-of-bag row (index into the training rows) and its leaf. */
+typedef struct OobHit
+{
+	uint32_t	i;
+	uint32_t	leaf;
+} OobHit;
+
 /* A grown tree: the builder's current one, or one handed over by a worker. */
 typedef struct TreeBuf
 {
@@ -97,6 +104,9 @@ typedef struct TreeBuf
 	uint32_t   *cov;			/* per node: training rows reaching it */
 	uint32_t	cov_cap;
 	uint32_t   *oleaf;			/* per out row (EnsData.out_rows): its leaf */
+	OobHit	   *oob;			/* out-of-bag rows' leaves (for ForestOob) */
+	uint32_t	oob_n,
+				oob_cap;
 } TreeBuf;
 
 typedef struct Builder
@@ -114,6 +124,7 @@ typedef struct Builder
 				C,				/* histogram channels: K, or 2 (w, wy) */
 				S;				/* node stat doubles: K, or 5 (w, wy, wy2, min, max) */
 	uint32_t	mtry;
+	bool		want_oob;		/* record out-of-bag leaves */
 	const uint8_t *X;
 	double	   *cw;				/* class weights */
 
@@ -858,6 +869,7 @@ EnsureStack(Builder *b, uint32_t need)
  * The in-bag rows were counted while partitioning; the out-of-bag rows
  * (about a third) are walked down the finished tree here, on the tree's
  * own thread, instead of every row down every tree after training.
+ * For out-of-bag probabilities the walk also notes each such row's leaf.
  */
 #define OOB_LANES 8
 
@@ -865,7 +877,7 @@ static EnsStatus
 CountOutOfBag(Builder *b)
 {
 	const EnsData *d = b->d;
-	const TreeBuf *tb = &b->cur;
+	TreeBuf    *tb = &b->cur;
 	uint32_t	n_use = d->rows ? d->n_use : d->n_rows;
 	uint32_t	i = 0;
 
@@ -884,9 +896,15 @@ CountOutOfBag(Builder *b)
 	 * takes the next out-of-bag row.
 	 */
 	uint32_t	row[OOB_LANES],
+				idx[OOB_LANES],
 				k[OOB_LANES];
 	int			lanes = 0,
 				l;
+
+	tb->oob_n = 0;
+	if (b->want_oob && n_use > b->ns &&
+		!BGrow(b, (void **) &tb->oob, &tb->oob_cap, n_use - b->ns, sizeof(OobHit)))
+		return ENS_ENOMEM;
 
 	for (;;)
 	{
@@ -896,6 +914,7 @@ CountOutOfBag(Builder *b)
 			if (counts[i] == 0)
 			{
 				row[lanes] = d->rows ? d->rows[i] : i;
+				idx[lanes] = i;
 				k[lanes] = 0;
 				lanes++;
 			}
@@ -916,9 +935,15 @@ CountOutOfBag(Builder *b)
 			{
 				if (opos && opos[row[l]] != UINT32_MAX)
 					tb->oleaf[opos[row[l]]] = k[l];
+				if (b->want_oob)
+				{
+					tb->oob[tb->oob_n].i = idx[l];
+					tb->oob[tb->oob_n++].leaf = k[l];
+				}
 				/* the last lane takes this one's place */
 				lanes--;
 				row[l] = row[lanes];
+				idx[l] = idx[lanes];
 				k[l] = k[lanes];
 				continue;
 			}
@@ -1214,6 +1239,7 @@ BuilderFree(Builder *b)
 	BFree(b, b->cur.tl, (size_t) b->cur.tl_cap * sizeof(float));
 	BFree(b, b->cur.cov, (size_t) b->cur.cov_cap * sizeof(uint32_t));
 	BFree(b, b->cur.oleaf, (size_t) b->d->n_out * sizeof(uint32_t));
+	BFree(b, b->cur.oob, (size_t) b->cur.oob_cap * sizeof(OobHit));
 	BFree(b, b->cw, b->K * sizeof(double));
 	b->hist = NULL;
 	b->hcnt = b->feat = b->order = b->counts = NULL;
@@ -1224,7 +1250,8 @@ BuilderFree(Builder *b)
 	b->cur.tc = NULL;
 	b->cur.tl = NULL;
 	b->cur.oleaf = NULL;
-	b->stack_cap = b->cur.tn_cap = b->cur.tc_cap = b->cur.tl_cap = 0;
+	b->cur.oob = NULL;
+	b->stack_cap = b->cur.tn_cap = b->cur.tc_cap = b->cur.tl_cap = b->cur.oob_cap = 0;
 }
 
 /* Scratch for growing trees; class weights from the training rows. */
@@ -1405,6 +1432,8 @@ typedef struct Assembly
 	double	   *out;			/* n_out x outputs, summed in tree order */
 	uint32_t	n_out,
 				kk;				/* outputs per row */
+	double	   *oob_sum;		/* n_use x K out-of-bag class shares, or NULL */
+	uint32_t	n_use;
 } Assembly;
 
 /* Append tree t (grown into tb) and add its normalised importance. */
@@ -1458,6 +1487,74 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
 	return ENS_OK;
 }
 
+/*
+ * Add tree tb's leaves of its out-of-bag rows to their sums, on the calling
+ * thread in tree order, so the sums do not depend on the threads.
+ */
+static EnsStatus
+AddOob(Assembly *as, const TreeBuf *tb, EnsInterruptFn intr, void *intr_arg)
+{
+	uint32_t	K = as->K,
+				h,
+				k;
+
+	if (as->oob_sum == NULL)
+		return ENS_OK;
+	for (h = 0; h < tb->oob_n; h++)
+	{
+		EnsNode		nd = tb->tn[tb->oob[h].leaf];
+		double	   *acc = as->oob_sum + (size_t) tb->oob[h].i * K;
+
+		if ((h & 4095) == 4095 && intr && intr(intr_arg))
+			return ENS_EINTR;
+		if (nd.flags & FN_PURE)
+			acc[nd.a] += 1.0;
+		else
+		{
+			const float *lv = tb->tl + (size_t) nd.a * K;
+
+			for (k = 0; k < K; k++)
+				acc[k] += lv[k];
+		}
+	}
+	return ENS_OK;
+}
+
+/*
+ * The rows out of bag at least once, first to last, with their sums
+ * normalised in place (as ens_predict_raw); the sums become oob->proba.
+ */
+static EnsStatus
+FinishOob(Assembly *as, const EnsData *d, ForestOob *oob)
+{
+	uint32_t	K = as->K,
+				i,
+				k,
+				n = 0;
+
+	oob->rows = BAlloc(&as->mb, (size_t) as->n_use * sizeof(uint32_t));
+	if (oob->rows == NULL)
+		return ENS_ENOMEM;
+	for (i = 0; i < as->n_use; i++)
+	{
+		const double *acc = as->oob_sum + (size_t) i * K;
+		double	   *dst = as->oob_sum + (size_t) n * K;
+		double		s = 0;
+
+		for (k = 0; k < K; k++)
+			s += acc[k];
+		if (!(s > 0))
+			continue;			/* in the bag of every tree */
+		for (k = 0; k < K; k++)
+			dst[k] = acc[k] / s;
+		oob->rows[n++] = d->rows ? d->rows[i] : i;
+	}
+	oob->n = n;
+	oob->proba = as->oob_sum;
+	as->oob_sum = NULL;
+	return ENS_OK;
+}
+
 /* All trees on the calling thread. */
 static EnsStatus
 GrowSequential(Assembly *as, Builder *b, EnsInterruptFn intr, void *intr_arg)
@@ -1473,6 +1570,9 @@ GrowSequential(Assembly *as, Builder *b, EnsInterruptFn intr, void *intr_arg)
 		rc = GrowTree(b, t);
 		if (rc == ENS_OK)
 			rc = AddTree(as, &b->cur, t);
+		if (rc != ENS_OK)
+			return rc;
+		rc = AddOob(as, &b->cur, b->intr, b->intr_arg);
 		if (rc != ENS_OK)
 			return rc;
 	}
@@ -1493,6 +1593,7 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
 	for (t = 0; t < (uint32_t) as->P->n_trees; t++)
 	{
 		Worker	   *got = NULL;
+		EnsStatus	rc;
 
 		while (got == NULL)
 		{
@@ -1511,15 +1612,27 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
 				return ENS_EINTR;
 			SleepBriefly();
 		}
-		{
-			EnsStatus	rc = AddTree(as, &got->hand, t);
-
-			if (rc != ENS_OK)
-				return rc;
-		}
+		rc = AddTree(as, &got->hand, t);
+		if (rc == ENS_OK)
+			rc = AddOob(as, &got->hand, intr, intr_arg);
+		if (rc != ENS_OK)
+			return rc;
 		__atomic_store_n(&got->full, 0, __ATOMIC_RELEASE);
 	}
 	return ENS_OK;
+}
+
+/* Release what forest_train put in oob. */
+void
+forest_oob_free(ForestOob *oob, const EnsAlloc *al)
+{
+	if (oob->rows)
+		al->free(al->ctx, oob->rows);
+	if (oob->proba)
+		al->free(al->ctx, oob->proba);
+	oob->rows = NULL;
+	oob->proba = NULL;
+	oob->n = 0;
 }
 
 /*
@@ -1581,11 +1694,14 @@ OutPositions(Assembly *as, const EnsData *d, uint32_t n_use, uint32_t **out)
  * cancel stops training within one tree's time.  Results do not depend on
  * the number of threads: tree t always uses random stream t and trees are
  * appended in order.
+ *
+ * oob (classification only, may be NULL) receives the out-of-bag class
+ * probabilities of the training rows (ForestOob; free with forest_oob_free).
  */
 EnsStatus
 forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 			 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
-			 size_t *peak_bytes)
+			 size_t *peak_bytes, ForestOob *oob)
 {
 	Assembly	as;
 	Worker	   *w = NULL;
@@ -1607,8 +1723,11 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		n_use < 1 || (P->max_features > 1) ||
 		(P->task == ENS_CLASSIFICATION &&
 		 (m->n_classes < 2 || m->n_classes > ENS_MAX_CLASSES)) ||
-		(d->out_rows && (d->n_out < 1 || d->n_out > n_use || d->n_out >= 0x80000000u)))
+		(d->out_rows && (d->n_out < 1 || d->n_out > n_use || d->n_out >= 0x80000000u)) ||
+		(oob && P->task != ENS_CLASSIFICATION))
 		return ENS_EINVAL;
+	if (oob)
+		memset(oob, 0, sizeof(*oob));
 	/* every bin in range (the split search indexes histograms by bin) */
 	for (i = 0; i < n_use; i++)
 	{
@@ -1672,6 +1791,20 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		}
 		memset(as.out, 0, (size_t) as.n_out * as.kk * sizeof(double));
 	}
+	as.n_use = n_use;
+	if (oob)
+	{
+		/* n_use x K sums: n_use <= ENS_MAX_ROWS, K <= ENS_MAX_CLASSES */
+		size_t		bytes = (size_t) n_use * as.K * sizeof(double);
+
+		as.oob_sum = BAlloc(&as.mb, bytes);
+		if (as.oob_sum == NULL)
+		{
+			rc = ENS_ENOMEM;
+			goto done;
+		}
+		memset(as.oob_sum, 0, bytes);
+	}
 
 	/* builders: with threads, all scratch comes from malloc */
 	w = BAlloc(&as.mb, sizeof(Worker) * nthreads);
@@ -1693,6 +1826,7 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		if (rc != ENS_OK)
 			goto done;
 		nw = k + 1;
+		w[k].b.want_oob = oob != NULL;
 		w[k].pool = &pool;
 		w[k].b.opos = opos;
 		if (nthreads > 1)
@@ -1736,7 +1870,9 @@ forest_train(EnsModel *m, const EnsData *d, const ForestParams *P,
 		m->importance = as.imp_sum;
 		as.imp_sum = NULL;
 	}
-	if (as.out)
+	if (oob)
+		rc = FinishOob(&as, d, oob);
+	if (rc == ENS_OK && as.out)
 	{
 		for (i = 0; i < as.n_out; i++)
 			ens_forest_finish(m, as.out + (size_t) i * as.kk);
@@ -1764,6 +1900,7 @@ done:
 		BFree(b, w[k].hand.tc, (size_t) w[k].hand.tc_cap * sizeof(EnsCatSplit));
 		BFree(b, w[k].hand.tl, (size_t) w[k].hand.tl_cap * sizeof(float));
 		BFree(b, w[k].hand.cov, (size_t) w[k].hand.cov_cap * sizeof(uint32_t));
+		BFree(b, w[k].hand.oob, (size_t) w[k].hand.oob_cap * sizeof(OobHit));
 		BFree(b, w[k].hand.imp, m->n_features * sizeof(double));
 		BFree(b, w[k].hand.oleaf, (size_t) d->n_out * sizeof(uint32_t));
 		peak += b->peak_bytes;
@@ -1777,8 +1914,12 @@ done:
 		BFree(&as.mb, as.out, (size_t) as.n_out * as.kk * sizeof(double));
 	if (opos)
 		BFree(&as.mb, opos, (size_t) d->n_rows * sizeof(uint32_t));
+	if (as.oob_sum)
+		BFree(&as.mb, as.oob_sum, (size_t) n_use * as.K * sizeof(double));
 	if (rc != ENS_OK)
 	{
+		if (oob)
+			forest_oob_free(oob, al);
 		BFree(&as.mb, m->nodes, (size_t) as.cap_nodes * sizeof(EnsNode));
 		BFree(&as.mb, m->cats, (size_t) as.cap_cats * sizeof(EnsCatSplit));
 		BFree(&as.mb, m->leafv, (size_t) as.cap_leafv * sizeof(float));

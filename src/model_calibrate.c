@@ -67,69 +67,29 @@ static void
 Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int method,
 	const EnsAlloc *al)
 {
-	EnsCalib   *c = &x->cal;
-	uint32_t	K = m->n_classes,
-				n = h->n,
-				ncal = K == 2 ? 1 : K,
-				npos,
-				j,
-				i;
-	double	   *s = palloc_extended(sizeof(double) * n, MCXT_ALLOC_HUGE);
-	uint8_t    *y = palloc_extended(n, MCXT_ALLOC_HUGE);
+	uint32_t	bad;
+	bool		only;
+	EnsStatus	rc = ens_calib_fit(x, m, h->n, raw, h->act, method, al, ens_pg_interrupt, NULL,
+								   &bad, &only);
 
-	c->method = (uint8_t) method;
-	c->n = ncal;
-	c->ab = ens_ext_alloc(x, al, sizeof(double) * 2 * ncal);
-	c->off = ens_ext_alloc(x, al, sizeof(uint32_t) * (ncal + 1));
-	if (method == ENS_CAL_ISOTONIC)
-	{
-		c->kx = ens_ext_alloc(x, al, sizeof(double) * (size_t) ncal * n);
-		c->ky = ens_ext_alloc(x, al, sizeof(double) * (size_t) ncal * n);
-	}
-	for (j = 0; j < ncal; j++)
-	{
-		uint32_t	k = K == 2 ? 1 : j,
-					nk;
-
-		CHECK_FOR_INTERRUPTS();
-		for (i = 0, npos = 0; i < n; i++)
-		{
-			s[i] = raw[(size_t) i * K + k];
-			y[i] = h->act[i] == k;
-			npos += y[i];
-		}
-		/* a calibrator that never saw the class (or only it) is a constant */
-		if (npos == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relation has no row of class \"%s\" to calibrate on", ClassName(m, k)),
-					 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
-					 errhint("Calibrate on held-out rows that include every class.")));
-		if (npos == n)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relation has only rows of class \"%s\" to calibrate on", ClassName(m, k)),
-					 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
-					 errhint("Calibrate on held-out rows that include every class.")));
-		if (method == ENS_CAL_SIGMOID)
-		{
-			ens_pg_check(ens_sigmoid_fit(s, y, n, ENS_SIGMOID_LOG_ODDS(m), al, &c->ab[2 * j],
-											 &c->ab[2 * j + 1]),
-						 "the sigmoid fit", NULL);
-			continue;
-		}
-		ens_pg_check(ens_isotonic_fit(s, y, n, al, ens_pg_interrupt, NULL, c->kx + c->off[j],
-									  c->ky + c->off[j], &nk),
-					 "the isotonic fit", NULL);
-		if ((uint64_t) c->off[j] + nk > ENS_MAX_KNOTS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the isotonic calibrator needs more than %u knots", ENS_MAX_KNOTS),
-					 errhint("Calibrate on fewer rows or with method => 'sigmoid'.")));
-		c->off[j + 1] = c->off[j] + nk;
-	}
-	pfree(s);
-	pfree(y);
+	if (rc == ENS_EINVAL && bad != UINT32_MAX && !only)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has no row of class \"%s\" to calibrate on", ClassName(m, bad)),
+				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
+				 errhint("Calibrate on held-out rows that include every class.")));
+	if (rc == ENS_EINVAL && bad != UINT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has only rows of class \"%s\" to calibrate on", ClassName(m, bad)),
+				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
+				 errhint("Calibrate on held-out rows that include every class.")));
+	if (rc == ENS_ELIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the isotonic calibrator needs more than %u knots", ENS_MAX_KNOTS),
+				 errhint("Calibrate on fewer rows or with method => 'sigmoid'.")));
+	ens_pg_check(rc, method == ENS_CAL_SIGMOID ? "the sigmoid fit" : "the isotonic fit", NULL);
 }
 
 static void

@@ -134,7 +134,8 @@ ArgValue(FunctionCallInfo fcinfo, const EnsTrainArg *a)
 {
 	EnsValue	v = {ENS_V_NULL, 0, NULL};
 
-	if (PG_ARGISNULL(a->argno))
+	/* an older signature without the argument: its default */
+	if (a->argno >= PG_NARGS() || PG_ARGISNULL(a->argno))
 		return v;
 	v.type = ENS_V_NUMBER;
 	switch (a->type)
@@ -883,8 +884,24 @@ ens_model_bytea(const EnsModel *m, MemoryContext cxt)
 }
 
 /*
+ * Where test_fraction sits: after the learner's arguments that follow task
+ * without a gap.  A learner's argument added later goes after the common
+ * ones, at the end of the signature (argno beyond the gap).
+ */
+static int
+CommonTail(const EnsTrainArg *args, int nargs)
+{
+	int			i = 1;
+
+	while (i < nargs && args[i].argno == args[i - 1].argno + 1)
+		i++;
+	return args[i - 1].argno + 1;
+}
+
+/*
  * train_<learner>(...): args maps the learner's SQL arguments; the common
- * ones follow them (test_fraction, seed[, keep_category_names]).
+ * ones follow them (test_fraction, seed[, keep_category_names]), then any
+ * learner's arguments added since.
  */
 Datum
 ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *args,
@@ -911,7 +928,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	int			task_req;
 
 	INSTR_TIME_SET_CURRENT(t_start);
-	ReadCommonArgs(fcinfo, &a, args[nargs - 1].argno + 1);
+	ReadCommonArgs(fcinfo, &a, CommonTail(args, nargs));
 	LearnerParams(fcinfo, l, params, args, nargs);
 	task_req = strcmp(a.task, "classification") == 0 ? ENS_CLASSIFICATION :
 		strcmp(a.task, "regression") == 0 ? ENS_REGRESSION : 0;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../../src/ensemble.h"
+#include "../../src/rng.h"
 
 static double
 Now(void)
@@ -24,6 +25,74 @@ Now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/*
+ * The trainer's out-of-bag probabilities against an independent replay:
+ * each tree's bootstrap drawn again from its stream (seed, t + 1), the rows
+ * it did not draw walked down it, their leaves' class shares summed in tree
+ * order and normalised.  Exact equality; every row out of bag somewhere is
+ * listed, in order, and no other.  Returns the number of differences.
+ */
+static uint32_t
+CheckOob(const EnsModel *m, const EnsData *d, const ForestParams *P, const ForestOob *oob)
+{
+	uint32_t	n = d->n_use,
+				K = m->n_classes,
+				t,
+				i,
+				k,
+				got = 0,
+				bad = 0;
+	uint32_t   *cnt = malloc(sizeof(uint32_t) * n);
+	double	   *sum = calloc((size_t) n * K, sizeof(double));
+
+	for (t = 0; t < m->n_trees; t++)
+	{
+		EpRng		r;
+		uint64_t	q,
+					draws = (uint64_t) llround(P->sample_fraction * n);
+
+		ep_rng_seed(&r, P->seed, (uint64_t) t + 1);
+		memset(cnt, 0, sizeof(uint32_t) * n);
+		for (q = 0; q < (draws ? draws : 1); q++)
+			cnt[ep_rng_below(&r, n)]++;
+		for (i = 0; i < n; i++)
+		{
+			const uint8_t *xb = d->X + (size_t) d->rows[i] * m->n_features;
+			uint32_t	j = m->tree_node[t];
+
+			if (cnt[i])
+				continue;
+			while (!(m->nodes[j].flags & FN_LEAF))
+				j = ens_node_child(m, m->nodes[j]) +
+					(ens_node_left(m, m->nodes[j], xb[m->nodes[j].feature]) ? 0 : 1);
+			for (k = 0; k < K; k++)
+				sum[(size_t) i * K + k] += (m->nodes[j].flags & FN_PURE) ?
+					(m->nodes[j].a == k ? 1.0 : 0.0) : m->leafv[m->nodes[j].a + k];
+		}
+	}
+	for (i = 0; i < n; i++)
+	{
+		double		s = 0;
+
+		for (k = 0; k < K; k++)
+			s += sum[(size_t) i * K + k];
+		if (!(s > 0))
+			continue;
+		if (got >= oob->n || oob->rows[got] != d->rows[i])
+		{
+			bad++;
+			continue;
+		}
+		for (k = 0; k < K; k++)
+			bad += oob->proba[(size_t) got * K + k] != sum[(size_t) i * K + k] / s;
+		got++;
+	}
+	bad += got != oob->n;
+	free(cnt);
+	free(sum);
+	return bad;
 }
 
 int
@@ -49,6 +118,7 @@ main(int argc, char **argv)
 	EnsModel m;
 	EnsData d;
 	ForestParams P;
+	ForestOob	oob;
 	uint8_t    *X;
 	uint32_t   *ycls = NULL,
 			   *train,
@@ -201,10 +271,21 @@ main(int argc, char **argv)
 	P.n_threads = getenv("FOREST_THREADS") ? atoi(getenv("FOREST_THREADS")) : 1;
 	/* timing other settings (0: the engine's default mtry) */
 	P.max_features = getenv("MAX_FEATURES") ? atof(getenv("MAX_FEATURES")) : 0;
-	rc = forest_train(&m, &d, &P, al, NULL, NULL, &peak);
+	memset(&oob, 0, sizeof(oob));
+	rc = forest_train(&m, &d, &P, al, NULL, NULL, &peak, cls ? &oob : NULL);
 	t2 = Now();
 	if (rc)
 		return fprintf(stderr, "train: %s\n", ens_strerror(rc)), 1;
+	if (cls)
+	{
+		uint32_t	differ = CheckOob(&m, &d, &P, &oob);
+
+		if (differ || oob.n == 0)
+			return fprintf(stderr, "train: %u out-of-bag probabilities differ from the replay (%u rows)\n",
+						   differ, oob.n), 1;
+		fprintf(stderr, "out-of-bag probabilities of %u rows equal the replayed bootstraps\n", oob.n);
+		forest_oob_free(&oob, al);
+	}
 	fprintf(stderr, "trained %d trees in %.3fs, %u nodes, %u leaf floats, scratch peak %.1f MB\n",
 			n_trees, t2 - t1, m.n_nodes, m.n_leafv, peak / 1e6);
 

@@ -216,7 +216,7 @@ main(int argc, char **argv)
 		fp.n_trees = 4;
 		fp.max_depth = 5;
 		fp.n_threads = 1;
-		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL) != ENS_OK)
+		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL, NULL) != ENS_OK)
 			return 1;
 		Write(argv[1], hashed ? "forest_cls_hashed.bin" : "forest_cls_text.bin", &m);
 		if (!hashed)
@@ -240,7 +240,7 @@ main(int argc, char **argv)
 		fp.task = ENS_REGRESSION;
 		fp.n_classes = 0;
 		fp.n_trees = 6;
-		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL) != ENS_OK)
+		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL, NULL) != ENS_OK)
 			return 1;
 		Write(argv[1], "forest_reg.bin", &m);
 		m.algorithm = ENS_BOOST;

@@ -281,7 +281,7 @@ Train(EnsModel *m, Data *D, int kind, uint32_t trees, int depth, uint64_t seed)
 		fp.max_depth = depth;
 		fp.seed = seed;
 		fp.n_threads = 1;
-		return forest_train(m, &d, &fp, al, NULL, NULL, NULL);
+		return forest_train(m, &d, &fp, al, NULL, NULL, NULL, NULL);
 	}
 	{
 		BoostParams bp;
@@ -655,7 +655,7 @@ CsvRun(int argc, char **argv)
 			fp.n_trees = (int) trees;
 			fp.max_depth = depth;
 			fp.n_threads = 1;
-			if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL) != ENS_OK)
+			if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL, NULL) != ENS_OK)
 				return 2;
 		}
 	}

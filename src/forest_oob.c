@@ -1,0 +1,86 @@
+/*
+ * forest_oob.c - out-of-bag calibration of a random forest (PG-free):
+ * train_forest(calibration => 'isotonic' | 'sigmoid') and the same params
+ * key of forest_agg, cross_validate and tune.
+ *
+ * Every tree leaves about a third of the training rows out of its bootstrap
+ * sample (Breiman 2001); a row's out-of-bag probabilities (forest_train's
+ * ForestOob: the mean over the trees that did not see it) are as honest as
+ * those of held-out rows, so the calibrator is fitted on them with the code
+ * calibrate() uses (ensemble_calib.c), one against the rest for more than
+ * two classes, and stored as calibrate() stores it.  No training row is
+ * given up to calibration, unlike calibrate() on held-out rows; rows that
+ * every tree drew are left out.  The probabilities are those of a forest of
+ * about a third of the trees, so a larger forest calibrates better (what
+ * CalibratedClassifierCV's 5 x 100 trees match is 500 trees).
+ */
+#include "ensemble.h"
+
+#include <stdio.h>
+
+/* The label of class k, cut short for a message. */
+static int
+LabelLen(const EnsModel *m, uint32_t k)
+{
+	return m->class_len && m->class_len[k] < 64 ? (int) m->class_len[k] : 64;
+}
+
+/*
+ * Fit m's calibrator (method: ENS_CAL_ISOTONIC or ENS_CAL_SIGMOID) on the
+ * out-of-bag probabilities oob of the training rows of d and attach it as
+ * m->ext (which must be NULL: a freshly trained model).  On ENS_EINVAL and
+ * ENS_ELIMIT, msg says why in words for the caller's error.
+ */
+EnsStatus
+forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int method,
+					 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+					 char *msg, size_t msglen)
+{
+	EnsExtras  *x;
+	uint32_t   *act,
+				i,
+				bad;
+	bool		only;
+	EnsStatus	rc;
+
+	if (msglen)
+		msg[0] = '\0';
+	if (m->ext != NULL || m->task != ENS_CLASSIFICATION || d->cls == NULL)
+		return ENS_EINVAL;
+	if (oob->n == 0)
+	{
+		snprintf(msg, msglen, "no training row was left out of a tree's sample to calibrate on; "
+				 "grow more trees or a smaller sample_fraction");
+		return ENS_EINVAL;
+	}
+	act = al->alloc(al->ctx, sizeof(uint32_t) * oob->n);
+	x = ens_ext_new(al);
+	if (act == NULL || x == NULL)
+	{
+		if (act)
+			al->free(al->ctx, act);
+		ens_ext_free(x, al);
+		return ENS_ENOMEM;
+	}
+	for (i = 0; i < oob->n; i++)
+		act[i] = d->cls[oob->rows[i]];
+	rc = ens_calib_fit(x, m, oob->n, oob->proba, act, method, al, intr, intr_arg, &bad, &only);
+	al->free(al->ctx, act);
+	if (rc == ENS_EINVAL && bad != UINT32_MAX)
+		snprintf(msg, msglen, only ?
+				 "the out-of-bag rows are all of class \"%.*s\": the calibrator needs other classes too; "
+				 "grow more trees" :
+				 "no out-of-bag row is of class \"%.*s\": the calibrator needs rows of every class; "
+				 "grow more trees or leave calibration NULL",
+				 LabelLen(m, bad), m->classes[bad]);
+	else if (rc == ENS_ELIMIT)
+		snprintf(msg, msglen, "the isotonic calibrator needs more than %u knots; "
+				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);
+	if (rc != ENS_OK)
+	{
+		ens_ext_free(x, al);
+		return rc;
+	}
+	m->ext = x;
+	return ENS_OK;
+}
