@@ -27,6 +27,37 @@ Now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* An interrupt callback that asks to stop at its n-th call. */
+static bool
+StopAtCall(void *arg)
+{
+	uint32_t   *left = (uint32_t *) arg;
+
+	return *left == 0 || --(*left) == 0;
+}
+
+/*
+ * One tree on one thread asks whether to stop while it grows, not only
+ * between trees (a single large tree must stay cancellable): asked to stop
+ * at its third question, it reports ENS_EINTR.  Returns 0 when it does.
+ */
+static int
+CheckNodeInterrupts(const EnsModel *tmpl, const EnsData *d, const ForestParams *P0,
+					const EnsAlloc *al)
+{
+	EnsModel	m = *tmpl;
+	ForestParams P = *P0;
+	uint32_t	left = 3;
+	EnsStatus	rc;
+
+	P.n_trees = 1;
+	P.n_threads = 1;
+	rc = forest_train(&m, d, &P, al, StopAtCall, &left, NULL, NULL);
+	if (rc == ENS_OK)
+		ens_model_free(&m, al);
+	return rc == ENS_EINTR ? 0 : 1;
+}
+
 /*
  * The trainer's out-of-bag probabilities against an independent replay:
  * each tree's bootstrap drawn again from its stream (seed, t + 1), the rows
@@ -271,6 +302,8 @@ main(int argc, char **argv)
 	P.n_threads = getenv("FOREST_THREADS") ? atoi(getenv("FOREST_THREADS")) : 1;
 	/* timing other settings (0: the engine's default mtry) */
 	P.max_features = getenv("MAX_FEATURES") ? atof(getenv("MAX_FEATURES")) : 0;
+	if (CheckNodeInterrupts(&m, &d, &P, al))
+		return fprintf(stderr, "train: one tree on one thread did not stop when asked to\n"), 1;
 	memset(&oob, 0, sizeof(oob));
 	rc = forest_train(&m, &d, &P, al, NULL, NULL, &peak, cls ? &oob : NULL);
 	t2 = Now();
