@@ -46,19 +46,19 @@ SUBSET = ["regress", "pgtap", "isolation", "docs", "log:"]
 # QUICK: scripts/test.sh patterns most likely to catch a mutation of each
 # engine.  Only a shortcut: a mutation they miss gets the whole SUBSET.
 QUICK = {
-    "metrics": ["model_metrics", "calibrate"],
-    "training": ["forest", "model_seeds", "model_cancel"],
-    "prediction": ["forest", "calibrate", "scoring"],
-    "model-reader": ["fuzz", "model_integrity", "format_compat"],
-    "clustering": ["cluster"],
-    "pii": ["pii"],
-    "terms": ["term"],
-    "expected_count": ["expected_count", "forecast_total"],
-    "forecasting": ["forecast"],
-    "explanation": ["explain", "fuzz"],
-    "calibration": ["calibrate"],
-    "drift": ["drift"],
-    "tuning": ["tune", "cv_threads"],
+    "metrics": ["regress:model_metrics", "regress:calibrate"],
+    "training": ["regress:forest", "regress:model_seeds", "fuzz"],
+    "prediction": ["regress:forest", "regress:calibrate", "regress:scoring"],
+    "model-reader": ["fuzz", "regress:model_integrity", "regress:format_compat"],
+    "clustering": ["regress:cluster"],
+    "pii": ["regress:pii"],
+    "terms": ["regress:term"],
+    "expected_count": ["regress:expected_count", "regress:forecast_total"],
+    "forecasting": ["regress:forecast"],
+    "explanation": ["regress:explain", "fuzz"],
+    "calibration": ["regress:calibrate", "regress:oob_calibration"],
+    "drift": ["regress:drift"],
+    "tuning": ["regress:tune", "regress:cv_threads"],
 }
 
 
