@@ -36,6 +36,14 @@ SELECT model_classes('rt_dropout');
 SELECT count(*), abs(sum(importance) - 1) <= 1e-12 AS sums_to_1, bool_and(importance >= 0) AS nonneg
 FROM feature_importance('rt_dropout');
 SELECT feature FROM feature_importance('rt_dropout') LIMIT 1;
+-- normalised per tree, then averaged (as scikit-learn): a stump's importance
+-- is 1 for its one split feature, so ten stumps give multiples of 1/10
+SELECT count(*) FROM train_forest('rt_stumps', 'edupredict_data.student_features', 'target',
+                                  n_trees => 10, max_depth => 1, max_features => 0.1, test_fraction => 0);
+SELECT count(*) FILTER (WHERE importance > 0) AS split_features, abs(sum(importance) - 1) <= 1e-12 AS sums_to_1,
+       bool_and(abs(importance * 10 - round(importance * 10)) <= 1e-9) AS tenths
+FROM feature_importance('rt_stumps');
+DELETE FROM edupredict.models WHERE name = 'rt_stumps';
 
 -- determinism: the same seed gives the same bytes; another seed does not
 SELECT version FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_trees => 30);
