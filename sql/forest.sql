@@ -44,6 +44,16 @@ SELECT count(*) FILTER (WHERE importance > 0) AS split_features, abs(sum(importa
        bool_and(abs(importance * 10 - round(importance * 10)) <= 1e-9) AS tenths
 FROM feature_importance('rt_stumps');
 DELETE FROM edupredict.models WHERE name = 'rt_stumps';
+-- class_weight 'balanced' weighs the rare class up (n / (K n_k)): the
+-- shallow forest predicts the least frequent class (Enrolled) more often
+SELECT count(*) FROM train_forest('rt_plain', 'edupredict_data.student_features', 'target',
+                                  n_trees => 20, max_depth => 4, test_fraction => 0);
+SELECT count(*) FROM train_forest('rt_balanced', 'edupredict_data.student_features', 'target',
+                                  n_trees => 20, max_depth => 4, test_fraction => 0, class_weight => 'balanced');
+SELECT count(*) FILTER (WHERE predict('rt_balanced', s) = 'Enrolled')
+       > 2 * count(*) FILTER (WHERE predict('rt_plain', s) = 'Enrolled') AS balanced_favours_enrolled
+FROM edupredict_data.students s;
+DELETE FROM edupredict.models WHERE name IN ('rt_plain', 'rt_balanced');
 
 -- determinism: the same seed gives the same bytes; another seed does not
 SELECT version FROM train_forest('rt_dropout', 'edupredict_data.student_features', 'target', n_trees => 30);
