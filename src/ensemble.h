@@ -438,6 +438,7 @@ extern EnsStatus ens_deserialize(const uint8_t *buf, size_t len,
 									   const EnsAlloc *al, EnsModel **out,
 									   char *detail, size_t detail_len);
 extern void ens_model_free(EnsModel *m, const EnsAlloc *al);
+extern void ens_model_free_training(EnsModel *m, const EnsAlloc *al);
 extern uint32_t ens_crc32c(uint32_t crc, const uint8_t *buf, size_t len);
 extern const char *ens_strerror(EnsStatus s);
 

@@ -841,6 +841,19 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	return ENS_OK;
 }
 
+/* What a trainer left beside the model (covers, kept outputs). */
+void
+ens_model_free_training(EnsModel *m, const EnsAlloc *al)
+{
+	if (m->train_cover)
+		al->free(al->ctx, m->train_cover);
+	if (m->train_out)
+		al->free(al->ctx, m->train_out);
+	m->train_cover = NULL;
+	m->train_out = NULL;
+	m->n_train_out = 0;
+}
+
 void
 ens_model_free(EnsModel *m, const EnsAlloc *al)
 {
@@ -870,13 +883,7 @@ ens_model_free(EnsModel *m, const EnsAlloc *al)
 		al->free(al->ctx, m->importance);
 	if (m->base_score)
 		al->free(al->ctx, m->base_score);
-	if (m->train_cover)
-		al->free(al->ctx, m->train_cover);
-	if (m->train_out)
-		al->free(al->ctx, m->train_out);
-	m->train_cover = NULL;
-	m->train_out = NULL;
-	m->n_train_out = 0;
+	ens_model_free_training(m, al);
 	m->nodes = NULL;
 	m->cats = NULL;
 	m->leafv = NULL;

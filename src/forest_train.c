@@ -1492,30 +1492,19 @@ AddTree(Assembly *as, const TreeBuf *tb, uint32_t t)
  * thread in tree order, so the sums do not depend on the threads.
  */
 static EnsStatus
-AddOob(Assembly *as, const TreeBuf *tb, EnsInterruptFn intr, void *intr_arg)
+AddOob(Assembly *as, const TreeBuf *tb, uint32_t t, EnsInterruptFn intr, void *intr_arg)
 {
-	uint32_t	K = as->K,
-				h,
-				k;
+	uint32_t	base = as->m->tree_node[t],
+				h;
 
 	if (as->oob_sum == NULL)
 		return ENS_OK;
 	for (h = 0; h < tb->oob_n; h++)
 	{
-		EnsNode		nd = tb->tn[tb->oob[h].leaf];
-		double	   *acc = as->oob_sum + (size_t) tb->oob[h].i * K;
-
 		if ((h & 4095) == 4095 && intr && intr(intr_arg))
 			return ENS_EINTR;
-		if (nd.flags & FN_PURE)
-			acc[nd.a] += 1.0;
-		else
-		{
-			const float *lv = tb->tl + (size_t) nd.a * K;
-
-			for (k = 0; k < K; k++)
-				acc[k] += lv[k];
-		}
+		ens_forest_add_leaf(as->m, base + tb->oob[h].leaf,
+							as->oob_sum + (size_t) tb->oob[h].i * as->K);
 	}
 	return ENS_OK;
 }
@@ -1572,7 +1561,7 @@ GrowSequential(Assembly *as, Builder *b, EnsInterruptFn intr, void *intr_arg)
 			rc = AddTree(as, &b->cur, t);
 		if (rc != ENS_OK)
 			return rc;
-		rc = AddOob(as, &b->cur, b->intr, b->intr_arg);
+		rc = AddOob(as, &b->cur, t, b->intr, b->intr_arg);
 		if (rc != ENS_OK)
 			return rc;
 	}
@@ -1614,7 +1603,7 @@ GrowThreaded(Assembly *as, Worker *w, int nw, Pool *pl,
 		}
 		rc = AddTree(as, &got->hand, t);
 		if (rc == ENS_OK)
-			rc = AddOob(as, &got->hand, intr, intr_arg);
+			rc = AddOob(as, &got->hand, t, intr, intr_arg);
 		if (rc != ENS_OK)
 			return rc;
 		__atomic_store_n(&got->full, 0, __ATOMIC_RELEASE);

@@ -615,11 +615,5 @@ ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const double *held_out,
 								   train_out, al, ens_pg_interrupt, NULL),
 				 "the training profile", NULL);
 	/* copied into the profile: not held on through serialisation */
-	if (m->train_cover)
-		al->free(al->ctx, m->train_cover);
-	if (m->train_out)
-		al->free(al->ctx, m->train_out);
-	m->train_cover = NULL;
-	m->train_out = NULL;
-	m->n_train_out = 0;
+	ens_model_free_training(m, al);
 }
