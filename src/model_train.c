@@ -822,8 +822,8 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
  * schema has no run log).
  */
 static void
-LogTraining(const EnsRegistryRow *rr, Datum row, const EnsTrainInput *in,
-			const EnsTrainSet *ts, size_t peak, EnsRegistryMode mode)
+LogTraining(const EnsRegistryRow *rr, Datum row, const char *source,
+			uint64_t fingerprint, size_t peak, EnsRegistryMode mode)
 {
 	EnsRun		run;
 	bool		isnull;
@@ -837,15 +837,51 @@ LogTraining(const EnsRegistryRow *rr, Datum row, const EnsTrainInput *in,
 	run.algorithm = rr->algorithm;
 	run.params = rr->params;
 	run.metrics = rr->metrics;
-	run.source = in->rel.qualified;
+	run.source = source;
 	run.n_rows = rr->n_rows;
-	run.fingerprint = ts->fingerprint;
+	run.fingerprint = fingerprint;
 	run.secs = rr->secs;
 	run.peak_bytes = (int64) peak;
 	ens_run_insert(&run);
 }
 
 /* ---------- the pipeline ---------- */
+
+/*
+ * Copy what the registry row points at in the training context into cxt,
+ * so that the rows, bins and trees can be freed before the insert, whose
+ * copies of a large model would otherwise come on top of them.
+ */
+static void
+DetachRegistryRow(EnsRegistryRow *rr, MemoryContext cxt)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	EnsFeature *f = palloc0(sizeof(EnsFeature) * Max(rr->p, 1));
+	uint32_t	i;
+
+	for (i = 0; i < rr->p; i++)
+	{
+		f[i].name = pnstrdup(rr->features[i].name, rr->features[i].name_len);
+		f[i].name_len = rr->features[i].name_len;
+	}
+	rr->features = f;
+	if (rr->K > 0 && rr->class_s != NULL)
+	{
+		const char **cs = palloc(sizeof(char *) * rr->K);
+		uint32_t   *cl = palloc(sizeof(uint32_t) * rr->K);
+
+		for (i = 0; i < rr->K; i++)
+		{
+			cs[i] = pnstrdup(rr->class_s[i], rr->class_l[i]);
+			cl[i] = rr->class_l[i];
+		}
+		rr->class_s = cs;
+		rr->class_l = cl;
+	}
+	rr->params = pstrdup(rr->params);
+	rr->metrics = pstrdup(rr->metrics);
+	MemoryContextSwitchTo(old);
+}
 
 static void
 LearnerParams(FunctionCallInfo fcinfo, const EnsLearner *l, void *params,
@@ -926,6 +962,8 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	int32		version = 0;
 	Datum		result;
 	int			task_req;
+	char	   *source;
+	uint64_t	fingerprint;
 
 	INSTR_TIME_SET_CURRENT(t_start);
 	ReadCommonArgs(fcinfo, &a, CommonTail(args, nargs));
@@ -991,9 +1029,13 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	rr.params = pj.data;
 	rr.metrics = mj.data;
 	MemoryContextSwitchTo(oldcxt);
-	result = ens_registry_insert(&rr, mode, version);
-	LogTraining(&rr, result, &in, &ts, pa.peak + peak_engine, mode);
+	source = pstrdup(in.rel.qualified);
+	fingerprint = ts.fingerprint;
+	peak_engine += pa.peak;
+	DetachRegistryRow(&rr, oldcxt);
 	MemoryContextDelete(train_cxt);
+	result = ens_registry_insert(&rr, mode, version);
+	LogTraining(&rr, result, source, fingerprint, peak_engine, mode);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
