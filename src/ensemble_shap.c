@@ -96,6 +96,7 @@ typedef struct ShapEdge
 
 #define EDGE_LEFT	0x01		/* the left child */
 #define EDGE_LEAF	0x02		/* into a leaf */
+#define EDGE_TWIN	0x04		/* into a split of two leaves, both in its table */
 
 /*
  * What a row reads of an edge, in depth-first order (left subtree first),
@@ -110,6 +111,7 @@ typedef struct ShapStep
 	EnsNode		nd;				/* the node it leads to: its split or its leaf */
 	uint32_t	depth;			/* of that node; the root is 0 */
 	uint32_t	pdepth;			/* depth of the edge above on the same feature, 0: none */
+	uint32_t	cpdepth;		/* EDGE_TWIN: its children's pdepth */
 	uint16_t	feature;		/* its parent's split feature */
 	uint8_t		flags;
 } ShapStep;
@@ -511,6 +513,47 @@ PlanTableStep(EnsShap *s, const ShapTree *st, const ShapEdge *E, uint32_t c, uin
 }
 
 /*
+ * A split of two leaves (in a table tree whose leaf values are the same
+ * for every output) is walked as one step: its leaves' table slots get,
+ * for the row going left or right, the sum of the two leaves' H over the
+ * split's P (GH) and of their shares (GS), and for a row that failed the
+ * split's feature above, the leaves' cover-weighted value (no share):
+ *     left leaf slot:  GH left, GS left, GH right, GS right
+ *     right leaf slot: rho_l v_l + rho_r v_r, 0
+ */
+static void
+PlanTwins(EnsShap *s, const ShapTree *st)
+{
+	ShapStep   *S = s->steps + st->nb;
+	uint32_t	i;
+
+	for (i = 0; i + 2 < st->n; i++)
+	{
+		V4		   *tl = s->tab + st->tab + (size_t) (i + 1) * 4,
+				   *tr = tl + 4;
+		V4			vl,
+					vr,
+					g[4];
+
+		if ((S[i].nd.flags & FN_LEAF) || !(S[i + 1].nd.flags & FN_LEAF) ||
+			!(S[i + 2].nd.flags & FN_LEAF) || S[i + 2].depth != S[i + 1].depth)
+			continue;
+		vl = V4SET(LeafValue(s->m, S[i + 1].nd, 0));
+		vr = V4SET(LeafValue(s->m, S[i + 2].nd, 0));
+		/* slots: R11, C11, R10, C10 */
+		g[0] = tl[0] * vl + tr[2] * vr;
+		g[1] = tl[0] * vl * tl[1] + tr[2] * vr * tr[3];
+		g[2] = tl[2] * vl + tr[0] * vr;
+		g[3] = tl[2] * vl * tl[3] + tr[0] * vr * tr[1];
+		memcpy(tl, g, sizeof(g));
+		tr[0] = V4SET(S[i + 1].rho) * vl + V4SET(S[i + 2].rho) * vr;
+		tr[1] = V4SET(0.0);
+		S[i].cpdepth = S[i + 1].pdepth;
+		S[i].flags |= EDGE_TWIN;
+	}
+}
+
+/*
  * One tree's steps: its nodes depth first, left subtree first (stack and
  * dep, the depth of each node: scratch of max_nodes each), with their
  * tables, then each subtree's end (for skipping).
@@ -540,6 +583,7 @@ PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
 		p->r = c ? E[c].r : 1;
 		p->rho = c ? E[c].rho : 1;
 		p->pdepth = c && E[c].prev >= 0 ? dep[E[c].prev] : 0;
+		p->cpdepth = 0;
 		p->feature = c ? E[c].feature : 0;
 		p->flags = c ? E[c].flags : 0;
 		if (dep[c] > s->max_depth)
@@ -558,6 +602,8 @@ PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
 			stack[top++] = l;
 		}
 	}
+	if (st->tab >= 0 && K == NULL)
+		PlanTwins(s, st);
 	if (K == NULL)
 		return;
 	/* a subtree is its root, its left subtree, then its right one */
@@ -795,7 +841,7 @@ ens_shap_base(EnsShap *s, uint32_t k)
 }
 
 /*
- * One tree's contributions, times scale, added to phi.
+ * One tree's contributions (before the output's scale) added to phiv.
  *
  * Down the tree (steps depth first), each node's P is the product of the
  * e_j on its path: the edge's factor is e = a t + (1 - t) r of its
@@ -841,7 +887,7 @@ CloseLevels(EnsShap *s, uint32_t nv, uint32_t top, uint32_t d, V4 *phiv)
 }
 
 SHAP_CLONES static void
-ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, V4 *phiv)
+ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
@@ -908,7 +954,7 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale,
 		lr[d] = e->r;
 		rc = V4SET(e->r);
 		beta = V4SET(1 - lr[pd]);
-		vl = V4SET((e->flags & EDGE_LEAF) ? LeafValue(m, e->nd, k) * scale : 1.0);
+		vl = V4SET((e->flags & EDGE_LEAF) ? LeafValue(m, e->nd, k) : 1.0);
 		ac = V4SET((double) a);
 		alpha = V4SET(a * (1 - e->r));
 		pass = V4SET((double) up);
@@ -947,7 +993,7 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale,
 
 /* ShapTreeRow for a tree with precomputed weights (PlanTables) */
 SHAP_CLONES static void
-ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, V4 *phiv)
+ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
@@ -996,16 +1042,29 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double sca
 		w = tb[1] * u;			/* no share when the row failed this feature above */
 		if (e->flags & EDGE_LEAF)
 		{
-			V4			pc = lp[d - 1] * f * V4SET(LeafValue(m, e->nd, k) * scale);
+			V4			pc = lp[d - 1] * f * V4SET(LeafValue(m, e->nd, k));
 
 			lh[d - 1] += pc;
 			phiv[e->feature] += pc * w;
 			continue;
 		}
 		lp[d] = lp[d - 1] * f;
+		lleft[d] = ens_node_left(m, e->nd, xb[e->nd.feature]);
+		if (e->flags & EDGE_TWIN)
+		{
+			/* its two leaves at once (PlanTwins), then its own share */
+			uint8_t		uc = la[e->cpdepth];
+			const V4   *g = tab + (size_t) (c + 1) * 4 + (uc ? (lleft[d] ? 0 : 2) : 4);
+			V4			h = lp[d] * g[0];
+
+			phiv[e->nd.feature] += lp[d] * g[1];
+			lh[d - 1] += h;
+			phiv[e->feature] += h * w;
+			c += 2;
+			continue;
+		}
 		lc[d] = w;
 		lh[d] = V4SET(0.0);
-		lleft[d] = ens_node_left(m, e->nd, xb[e->nd.feature]);
 		lf[d] = e->feature;
 		top = d;
 	}
@@ -1040,11 +1099,11 @@ ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
 		if ((t & 255) == 255 && intr && intr(intr_arg))
 			return ENS_EINTR;
 		if (s->trees[t].tab >= 0)
-			ShapTreeRowTab(s, t, xb, k, scale, s->phiv);
+			ShapTreeRowTab(s, t, xb, k, s->phiv);
 		else
-			ShapTreeRow(s, t, xb, k, scale, s->phiv);
+			ShapTreeRow(s, t, xb, k, s->phiv);
 	}
 	for (f = 0; f < m->n_features; f++)
-		phi[f] = V4SUM(s->phiv[f]);
+		phi[f] = V4SUM(s->phiv[f]) * scale;
 	return ENS_OK;
 }
