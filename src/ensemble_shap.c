@@ -116,6 +116,17 @@ typedef struct ShapStep
 	uint8_t		flags;
 } ShapStep;
 
+/* a row's scratch per depth in a table tree (ShapTreeRowTab): one pointer */
+typedef struct TabLevel
+{
+	V4			p;				/* P: product of the factors down to the node */
+	V4			c;				/* the edge's share weights */
+	V4			h;				/* H: sum of the leaves below */
+	uint8_t		a;				/* as EnsShap's la */
+	uint8_t		left;			/* the row goes left at the split */
+	uint16_t	f;				/* the edge's feature */
+} TabLevel;
+
 /* forest classes only: a subtree whose leaves are all 0 for an output */
 typedef struct ShapSkip
 {
@@ -136,7 +147,10 @@ struct EnsShap
 	ShapStep   *steps;			/* per node, each tree depth first */
 	ShapSkip   *skip;			/* per step, or NULL (every leaf counts for every output) */
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
-	V4		   *tab;			/* trees of one quad: per step R11, C11, R10, C10 */
+	V4		   *tab;			/* trees of one quad: per step R11, C11, R10, C10
+								 * (64-byte aligned: a row reads R and C as one
+								 * cache line) */
+	void	   *tab_mem;		/* what was allocated for tab */
 	/* scratch of a row, one slot per depth (max_depth + 1, times max_nv for V4) */
 	V4		   *lp;				/* P: product of the factors down to the node */
 	V4		   *lic;			/* 1 / e of the edge with the row passing */
@@ -147,6 +161,7 @@ struct EnsShap
 								 * down to it (1 at the root) */
 	uint8_t    *lleft;			/* the row goes left at the split */
 	uint16_t   *lf;				/* the edge's feature */
+	TabLevel   *lt;				/* the same for table trees */
 	V4		   *phiv;			/* scratch: per feature, the shares before adding up the points */
 	double	   *base;			/* per output, NaN until computed */
 	size_t		bytes;
@@ -228,14 +243,14 @@ ens_shap_free(EnsShap *s)
 	p[6] = s->lic;
 	p[7] = s->lc;
 	p[8] = s->base;
-	p[9] = s->tab;
+	p[9] = s->tab_mem;
 	p[10] = s->phiv;
 	p[11] = s->lh;
 	p[12] = s->lr;
 	p[13] = s->la;
 	p[14] = s->lleft;
 	p[15] = s->lf;
-	p[16] = NULL;
+	p[16] = s->lt;
 	for (i = 0; i < 17; i++)
 		if (p[i])
 			al->free(al->ctx, p[i]);
@@ -482,7 +497,9 @@ PlanTables(EnsShap *s, size_t max_bytes)
 			s->trees[t].tab = -1;
 		return ENS_OK;
 	}
-	s->tab = PlanAlloc(s, sizeof(V4) * n);
+	s->tab_mem = PlanAlloc(s, sizeof(V4) * n + 64);
+	if (s->tab_mem)
+		s->tab = (V4 *) (((uintptr_t) s->tab_mem + 63) & ~(uintptr_t) 63);
 	return s->tab ? ENS_OK : ENS_ENOMEM;
 }
 
@@ -674,9 +691,10 @@ PlanScratch(EnsShap *s)
 	s->la = PlanAlloc(s, nl);
 	s->lleft = PlanAlloc(s, nl);
 	s->lf = PlanAlloc(s, sizeof(uint16_t) * nl);
+	s->lt = PlanAlloc(s, sizeof(TabLevel) * nl);
 	s->phiv = PlanAlloc(s, sizeof(V4) * s->m->n_features);
 	s->base = PlanAlloc(s, sizeof(double) * s->n_out);
-	if (!s->lp || !s->lic || !s->lc || !s->lh || !s->lr || !s->la || !s->lleft || !s->lf ||
+	if (!s->lp || !s->lic || !s->lc || !s->lh || !s->lr || !s->la || !s->lleft || !s->lf || !s->lt ||
 		!s->phiv || !s->base)
 		return ENS_ENOMEM;
 	for (k = 0; k < s->n_out; k++)
@@ -1000,21 +1018,16 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 	const ShapStep *S = s->steps + st->nb;
 	const ShapSkip *K = s->skip ? s->skip + st->nb : NULL;
 	const V4   *tab = s->tab + st->tab;
-	V4		   *lp = s->lp,
-			   *lc = s->lc,
-			   *lh = s->lh;
-	uint8_t    *la = s->la,
-			   *lleft = s->lleft;
-	uint16_t   *lf = s->lf;
+	TabLevel   *L = s->lt;
 	uint32_t	top = 0,
 				c;
 
 	if (st->n == 1)
 		return;
-	lp[0] = V4SET(1.0);
-	lh[0] = V4SET(0.0);
-	la[0] = 1;
-	lleft[0] = ens_node_left(m, S[0].nd, xb[S[0].nd.feature]);
+	L[0].p = V4SET(1.0);
+	L[0].h = V4SET(0.0);
+	L[0].a = 1;
+	L[0].left = ens_node_left(m, S[0].nd, xb[S[0].nd.feature]);
 	for (c = 1; c < st->n; c++)
 	{
 		const ShapStep *e = &S[c];
@@ -1026,15 +1039,20 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 					f,
 					w;
 
-		top = CloseLevels(s, 1, top, d, phiv);
+		/* the splits at depth d or deeper have had all their leaves */
+		for (; top >= d; top--)
+		{
+			L[top - 1].h += L[top].h;
+			phiv[L[top].f] += L[top].h * L[top].c;
+		}
 		if (K && !((K[c].outputs >> (k & 63)) & 1))
 		{
 			c = K[c].end - 1;
 			continue;
 		}
-		up = la[e->pdepth];
-		a = up & (((e->flags & EDGE_LEFT) != 0) == lleft[d - 1]);
-		la[d] = a;
+		up = L[e->pdepth].a;
+		a = up & (((e->flags & EDGE_LEFT) != 0) == L[d - 1].left);
+		L[d].a = a;
 		/* the table's factor when the row passed the feature above, else rho */
 		tb = tab + (size_t) c * 4 + (a ? 0 : 2);
 		u = V4SET((double) up);
@@ -1042,33 +1060,37 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 		w = tb[1] * u;			/* no share when the row failed this feature above */
 		if (e->flags & EDGE_LEAF)
 		{
-			V4			pc = lp[d - 1] * f * V4SET(LeafValue(m, e->nd, k));
+			V4			pc = L[d - 1].p * f * V4SET(LeafValue(m, e->nd, k));
 
-			lh[d - 1] += pc;
+			L[d - 1].h += pc;
 			phiv[e->feature] += pc * w;
 			continue;
 		}
-		lp[d] = lp[d - 1] * f;
-		lleft[d] = ens_node_left(m, e->nd, xb[e->nd.feature]);
+		L[d].p = L[d - 1].p * f;
+		L[d].left = ens_node_left(m, e->nd, xb[e->nd.feature]);
 		if (e->flags & EDGE_TWIN)
 		{
 			/* its two leaves at once (PlanTwins), then its own share */
-			uint8_t		uc = la[e->cpdepth];
-			const V4   *g = tab + (size_t) (c + 1) * 4 + (uc ? (lleft[d] ? 0 : 2) : 4);
-			V4			h = lp[d] * g[0];
+			uint8_t		uc = L[e->cpdepth].a;
+			const V4   *g = tab + (size_t) (c + 1) * 4 + (uc ? (L[d].left ? 0 : 2) : 4);
+			V4			h = L[d].p * g[0];
 
-			phiv[e->nd.feature] += lp[d] * g[1];
-			lh[d - 1] += h;
+			phiv[e->nd.feature] += L[d].p * g[1];
+			L[d - 1].h += h;
 			phiv[e->feature] += h * w;
 			c += 2;
 			continue;
 		}
-		lc[d] = w;
-		lh[d] = V4SET(0.0);
-		lf[d] = e->feature;
+		L[d].c = w;
+		L[d].h = V4SET(0.0);
+		L[d].f = e->feature;
 		top = d;
 	}
-	CloseLevels(s, 1, top, 1, phiv);
+	for (; top >= 1; top--)
+	{
+		L[top - 1].h += L[top].h;
+		phiv[L[top].f] += L[top].h * L[top].c;
+	}
 }
 
 /*
