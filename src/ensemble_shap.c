@@ -97,6 +97,7 @@ typedef struct ShapEdge
 #define EDGE_LEFT	0x01		/* the left child */
 #define EDGE_LEAF	0x02		/* into a leaf */
 #define EDGE_TWIN	0x04		/* into a split of two leaves, both in its table */
+#define EDGE_QUAD	0x08		/* into a split of two twins */
 
 /*
  * What a row reads of an edge, in depth-first order (left subtree first),
@@ -568,6 +569,11 @@ PlanTwins(EnsShap *s, const ShapTree *st)
 		S[i].cpdepth = S[i + 1].pdepth;
 		S[i].flags |= EDGE_TWIN;
 	}
+	/* splits of two twins (their steps: i, twin i + 1, twin i + 4) */
+	for (i = 0; i + 6 < st->n; i++)
+		if (!(S[i].nd.flags & FN_LEAF) && (S[i + 1].flags & EDGE_TWIN) &&
+			(S[i + 4].flags & EDGE_TWIN) && S[i + 4].depth == S[i + 1].depth)
+			S[i].flags |= EDGE_QUAD;
 }
 
 /*
@@ -1010,6 +1016,40 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 }
 
 /* ShapTreeRow for a tree with precomputed weights (PlanTables) */
+/*
+ * The edge of step c (depth d) of a table tree: whether the row passes it
+ * (into L[d].a), its factor and its share weights.
+ */
+static inline void
+TabEdge(TabLevel *L, const V4 *tab, const ShapStep *e, uint32_t c, uint32_t d, V4 *f, V4 *w)
+{
+	uint8_t		up = L[e->pdepth].a,
+				a = up & (((e->flags & EDGE_LEFT) != 0) == L[d - 1].left);
+	const V4   *tb = tab + (size_t) c * 4 + (a ? 0 : 2);
+	V4			u = V4SET((double) up);
+
+	L[d].a = a;
+	/* the table's factor when the row passed the feature above, else rho */
+	*f = tb[0] * u + V4SET(e->rho) * (V4SET(1.0) - u);
+	*w = tb[1] * u;				/* no share when the row failed this feature above */
+}
+
+/*
+ * The two leaves of twin step c (P its product) at once (PlanTwins): their
+ * shares added, their H into *h.
+ */
+static inline void
+TabTwin(const EnsModel *m, const TabLevel *L, const V4 *tab, const ShapStep *e, uint32_t c,
+		const V4 *P, const uint8_t *xb, V4 *phiv, V4 *h)
+{
+	uint8_t		left = ens_node_left(m, e->nd, xb[e->nd.feature]),
+				uc = L[e->cpdepth].a;
+	const V4   *g = tab + (size_t) (c + 1) * 4 + (uc ? (left ? 0 : 2) : 4);
+
+	phiv[e->nd.feature] += *P * g[1];
+	*h = *P * g[0];
+}
+
 SHAP_CLONES static void
 ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
@@ -1032,11 +1072,7 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 	{
 		const ShapStep *e = &S[c];
 		uint32_t	d = e->depth;
-		uint8_t		up,
-					a;
-		const V4   *tb;
-		V4			u,
-					f,
+		V4			f,
 					w;
 
 		/* the splits at depth d or deeper have had all their leaves */
@@ -1050,14 +1086,7 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 			c = K[c].end - 1;
 			continue;
 		}
-		up = L[e->pdepth].a;
-		a = up & (((e->flags & EDGE_LEFT) != 0) == L[d - 1].left);
-		L[d].a = a;
-		/* the table's factor when the row passed the feature above, else rho */
-		tb = tab + (size_t) c * 4 + (a ? 0 : 2);
-		u = V4SET((double) up);
-		f = tb[0] * u + V4SET(e->rho) * (V4SET(1.0) - u);
-		w = tb[1] * u;			/* no share when the row failed this feature above */
+		TabEdge(L, tab, e, c, d, &f, &w);
 		if (e->flags & EDGE_LEAF)
 		{
 			V4			pc = L[d - 1].p * f * V4SET(LeafValue(m, e->nd, k));
@@ -1066,19 +1095,42 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 			phiv[e->feature] += pc * w;
 			continue;
 		}
-		L[d].p = L[d - 1].p * f;
-		L[d].left = ens_node_left(m, e->nd, xb[e->nd.feature]);
 		if (e->flags & EDGE_TWIN)
 		{
-			/* its two leaves at once (PlanTwins), then its own share */
-			uint8_t		uc = L[e->cpdepth].a;
-			const V4   *g = tab + (size_t) (c + 1) * 4 + (uc ? (L[d].left ? 0 : 2) : 4);
-			V4			h = L[d].p * g[0];
+			/* its two leaves at once, then its own share */
+			V4			p = L[d - 1].p * f,
+						h;
 
-			phiv[e->nd.feature] += L[d].p * g[1];
+			TabTwin(m, L, tab, e, c, &p, xb, phiv, &h);
 			L[d - 1].h += h;
 			phiv[e->feature] += h * w;
 			c += 2;
+			continue;
+		}
+		L[d].p = L[d - 1].p * f;
+		L[d].left = ens_node_left(m, e->nd, xb[e->nd.feature]);
+		if (e->flags & EDGE_QUAD)
+		{
+			/* its two twins at once (steps c + 1 and c + 4), then its own share */
+			V4			h = V4SET(0.0);
+			uint32_t	j;
+
+			for (j = c + 1; j <= c + 4; j += 3)
+			{
+				V4			fj,
+							wj,
+							pj,
+							hj;
+
+				TabEdge(L, tab, &S[j], j, d + 1, &fj, &wj);
+				pj = L[d].p * fj;
+				TabTwin(m, L, tab, &S[j], j, &pj, xb, phiv, &hj);
+				phiv[S[j].feature] += hj * wj;
+				h += hj;
+			}
+			L[d - 1].h += h;
+			phiv[e->feature] += h * w;
+			c += 6;
 			continue;
 		}
 		L[d].c = w;
