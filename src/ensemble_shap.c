@@ -149,9 +149,7 @@ struct EnsShap
 	ShapSkip   *skip;			/* per step, or NULL (every leaf counts for every output) */
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
 	V4		   *tab;			/* trees of one quad: per step R11, C11, R10, C10
-								 * (64-byte aligned: a row reads R and C as one
-								 * cache line) */
-	void	   *tab_mem;		/* what was allocated for tab */
+								 * (a row reads R and C as one cache line) */
 	/* scratch of a row, one slot per depth (max_depth + 1, times max_nv for V4) */
 	V4		   *lp;				/* P: product of the factors down to the node */
 	V4		   *lic;			/* 1 / e of the edge with the row passing */
@@ -167,6 +165,8 @@ struct EnsShap
 	double	   *base;			/* per output, NaN until computed */
 	size_t		bytes;
 	const EnsAlloc *al;
+	void	   *mem[24];		/* the blocks allocated (PlanAlloc) */
+	uint32_t	nmem;
 };
 
 /* ---------- quadrature ---------- */
@@ -215,47 +215,53 @@ GaussLegendre(uint32_t n, double *t, double *w)
 
 /* ---------- the plan ---------- */
 
+/*
+ * Plan memory, 64-byte aligned (the allocator promises 8: a vector of
+ * points straddling two cache lines costs a row dearly), each block
+ * remembered for ens_shap_free.
+ */
 static void *
 PlanAlloc(EnsShap *s, size_t bytes)
 {
-	void	   *p = s->al->alloc(s->al->ctx, bytes ? bytes : 1);
+	void	   *p;
 
-	if (p)
-		s->bytes += bytes;
-	return p;
+	if (s->nmem == sizeof(s->mem) / sizeof(s->mem[0]))
+		return NULL;
+	p = s->al->alloc(s->al->ctx, bytes + 64);
+	if (p == NULL)
+		return NULL;
+	s->mem[s->nmem++] = p;
+	s->bytes += bytes;
+	return (void *) (((uintptr_t) p + 63) & ~(uintptr_t) 63);
+}
+
+/* frees block p (of bytes) before the rest of the plan */
+static void
+PlanFree(EnsShap *s, void *p, size_t bytes)
+{
+	uint32_t	i;
+
+	for (i = 0; i < s->nmem; i++)
+		if (s->mem[i] && (((uintptr_t) s->mem[i] + 63) & ~(uintptr_t) 63) == (uintptr_t) p)
+		{
+			s->al->free(s->al->ctx, s->mem[i]);
+			s->mem[i] = NULL;
+			s->bytes -= bytes;
+			return;
+		}
 }
 
 void
 ens_shap_free(EnsShap *s)
 {
-	const EnsAlloc *al;
-	void	   *p[17];
-	int			i;
+	uint32_t	i;
 
 	if (s == NULL)
 		return;
-	al = s->al;
-	p[0] = s->trees;
-	p[1] = s->edges;
-	p[2] = s->quad;
-	p[3] = s->steps;
-	p[4] = s->skip;
-	p[5] = s->lp;
-	p[6] = s->lic;
-	p[7] = s->lc;
-	p[8] = s->base;
-	p[9] = s->tab_mem;
-	p[10] = s->phiv;
-	p[11] = s->lh;
-	p[12] = s->lr;
-	p[13] = s->la;
-	p[14] = s->lleft;
-	p[15] = s->lf;
-	p[16] = s->lt;
-	for (i = 0; i < 17; i++)
-		if (p[i])
-			al->free(al->ctx, p[i]);
-	al->free(al->ctx, s);
+	for (i = 0; i < s->nmem; i++)
+		if (s->mem[i])
+			s->al->free(s->al->ctx, s->mem[i]);
+	s->al->free(s->al->ctx, s);
 }
 
 static inline double
@@ -498,9 +504,7 @@ PlanTables(EnsShap *s, size_t max_bytes)
 			s->trees[t].tab = -1;
 		return ENS_OK;
 	}
-	s->tab_mem = PlanAlloc(s, sizeof(V4) * n + 64);
-	if (s->tab_mem)
-		s->tab = (V4 *) (((uintptr_t) s->tab_mem + 63) & ~(uintptr_t) 63);
+	s->tab = PlanAlloc(s, sizeof(V4) * n);
 	return s->tab ? ENS_OK : ENS_ENOMEM;
 }
 
@@ -674,9 +678,8 @@ PlanSteps(EnsShap *s)
 	if (!s->steps || !stack || !dep || (m->algorithm == ENS_FOREST &&
 										m->task == ENS_CLASSIFICATION && !s->skip))
 		return ENS_ENOMEM;
-	al->free(al->ctx, s->edges);
+	PlanFree(s, s->edges, sizeof(ShapEdge) * (uint64_t) m->n_nodes);
 	s->edges = NULL;
-	s->bytes -= sizeof(ShapEdge) * (uint64_t) m->n_nodes;
 	return ENS_OK;
 }
 
