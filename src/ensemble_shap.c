@@ -230,6 +230,7 @@ PlanAlloc(EnsShap *s, size_t bytes)
 	p = s->al->alloc(s->al->ctx, bytes + 64);
 	if (p == NULL)
 		return NULL;
+	ens_hint_hugepages(p, bytes + 64);	/* a row streams the tables and steps */
 	s->mem[s->nmem++] = p;
 	s->bytes += bytes;
 	return (void *) (((uintptr_t) p + 63) & ~(uintptr_t) 63);
