@@ -1090,6 +1090,9 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 			c = K[c].end - 1;
 			continue;
 		}
+		/* the tables a few steps on (a row takes one line of each pair) */
+		__builtin_prefetch(tab + (size_t) (c + 16) * 4);
+		__builtin_prefetch(tab + (size_t) (c + 16) * 4 + 2);
 		TabEdge(L, tab, e, c, d, &f, &w);
 		if (e->flags & EDGE_LEAF)
 		{
