@@ -443,13 +443,19 @@ static void
 SmallModels(void)
 {
 	static const char *kinds[] = {"forest cls", "forest reg", "boost logistic", "boost softmax",
-	"boost squared"};
+	"boost squared", "forest cls deep", "forest reg deep"};
 	int			kind;
 	uint32_t	M;
 
-	for (kind = 0; kind < 5; kind++)
-		for (M = 2; M <= 10; M += 4)
+	/*
+	 * The deep forests (M = 10, no depth limit) have paths of 8 or more
+	 * distinct features: two quads of points, walked without tables.
+	 */
+	for (kind = 0; kind < 7; kind++)
+		for (M = kind < 5 ? 2 : 10; M <= 10; M += 4)
 		{
+			int			tk = kind < 5 ? kind : kind - 5,
+						depth = kind >= 5 ? 0 : tk < 2 ? (M > 6 ? 6 : 0) : 4;
 			Data		D;
 			EnsModel	m;
 			EnsModel   *m2;
@@ -468,7 +474,7 @@ SmallModels(void)
 			const EnsAlloc *al = &ens_malloc_allocator;
 
 			MakeData(&D, 400, M, 11 + M * 7 + kind);
-			if (Train(&m, &D, kind, kind < 2 ? 7 : 4, kind < 2 ? (M > 6 ? 6 : 0) : 4, 5) != ENS_OK)
+			if (Train(&m, &D, tk, tk < 2 ? 7 : 4, depth, 5) != ENS_OK)
 			{
 				printf("FAIL %s M=%u: training\n", kinds[kind], M);
 				failures++;
