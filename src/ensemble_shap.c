@@ -988,6 +988,25 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 		pass = V4SET((double) up);
 		fail = V4SET(1.0 - up);
 		rho = V4SET(e->rho) * fail;
+		if (e->flags & EDGE_LEAF)
+		{
+			/* its H and share at once: nothing below needs its P, 1 / e or C */
+			V4		   *Hp = lh + (size_t) (d - 1) * nv,
+						acc = V4SET(0.0);
+
+			for (v = 0; v < nv; v++)
+			{
+				V4			ev = T[v] + OMT[v] * rc,
+							e1 = ev * ac + OMT[v] * rc * (V4SET(1.0) - ac),
+							pc = P[v] * (e1 * ip[v] * pass + rho) * vl,
+							cv = (W[v] * (alpha / ev - ip[v] * beta) + WOM[v] * (V4SET(1.0) - ac)) * pass;
+
+				Hp[v] += pc;
+				acc += pc * cv;
+			}
+			phiv[e->feature] += acc;
+			continue;
+		}
 		for (v = 0; v < nv; v++)
 		{
 			V4			ev = T[v] + OMT[v] * rc,
@@ -996,22 +1015,8 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 			ic[v] = V4SET(1.0) / ev;
 			Pc[v] = P[v] * (e1 * ip[v] * pass + rho) * vl;
 			C[v] = (W[v] * (ic[v] * alpha - ip[v] * beta) + WOM[v] * (V4SET(1.0) - ac)) * pass;
-		}
-		if (e->flags & EDGE_LEAF)
-		{
-			V4		   *Hp = lh + (size_t) (d - 1) * nv,
-						acc = V4SET(0.0);
-
-			for (v = 0; v < nv; v++)
-			{
-				Hp[v] += Pc[v];
-				acc += Pc[v] * C[v];
-			}
-			phiv[e->feature] += acc;
-			continue;
-		}
-		for (v = 0; v < nv; v++)
 			lh[(size_t) d * nv + v] = V4SET(0.0);
+		}
 		lleft[d] = ens_node_left(m, e->nd, xb[e->nd.feature]);
 		lf[d] = e->feature;
 		top = d;
