@@ -81,7 +81,7 @@ typedef struct ShapTree
 	uint64_t	quad;			/* offset of t, 1 - t, w, -w / (1 - t) (nv each) */
 } ShapTree;
 
-/* The edge into a node (tree-local indices); a root's is unused. */
+/* The edge into a node (tree-local indices); a root's is unused (plan only). */
 typedef struct ShapEdge
 {
 	double		r;				/* combined cover ratio of its feature down to it */
@@ -92,12 +92,48 @@ typedef struct ShapEdge
 	uint8_t		flags;
 	uint64_t	outputs;		/* outputs with a leaf value other than 0 below
 								 * (bit k % 64; all set beyond 64 classes) */
-	double		value;			/* leaf value whatever the output (boosting,
-								 * regression), 1 for a split, else NaN */
 } ShapEdge;
 
 #define EDGE_LEFT	0x01		/* the left child */
 #define EDGE_LEAF	0x02		/* into a leaf */
+#define EDGE_TWIN	0x04		/* into a split of two leaves, both in its table */
+#define EDGE_QUAD	0x08		/* into a split of two twins */
+
+/*
+ * What a row reads of an edge, in depth-first order (left subtree first),
+ * so that a row's scratch is one slot per depth, not per node: the walk's
+ * working set stays in the L1 cache however large the tree.  A tree's
+ * first step is its root (depth 0).
+ */
+typedef struct ShapStep
+{
+	double		r;				/* combined cover ratio of its feature down to it */
+	double		rho;			/* its cover over its parent's */
+	EnsNode		nd;				/* the node it leads to: its split or its leaf */
+	uint32_t	depth;			/* of that node; the root is 0 */
+	uint32_t	pdepth;			/* depth of the edge above on the same feature, 0: none */
+	uint32_t	cpdepth;		/* EDGE_TWIN: its children's pdepth */
+	uint16_t	feature;		/* its parent's split feature */
+	uint8_t		flags;
+} ShapStep;
+
+/* a row's scratch per depth in a table tree (ShapTreeRowTab): one pointer */
+typedef struct TabLevel
+{
+	V4			p;				/* P: product of the factors down to the node */
+	V4			c;				/* the edge's share weights */
+	V4			h;				/* H: sum of the leaves below */
+	uint8_t		a;				/* as EnsShap's la */
+	uint8_t		left;			/* the row goes left at the split */
+	uint16_t	f;				/* the edge's feature */
+} TabLevel;
+
+/* forest classes only: a subtree whose leaves are all 0 for an output */
+typedef struct ShapSkip
+{
+	uint64_t	outputs;		/* as ShapEdge's */
+	uint32_t	end;			/* the step after its subtree */
+} ShapSkip;
 
 struct EnsShap
 {
@@ -105,20 +141,32 @@ struct EnsShap
 	bool		cover;			/* the model's covers, else equal branches */
 	uint32_t	max_nodes,
 				max_nv,
+				max_depth,
 				n_out;
 	ShapTree   *trees;
-	ShapEdge   *edges;			/* per node */
+	ShapEdge   *edges;			/* per node (plan only) */
+	ShapStep   *steps;			/* per node, each tree depth first */
+	ShapSkip   *skip;			/* per step, or NULL (every leaf counts for every output) */
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
-	V4		   *tab;			/* trees of one quad: per edge R11, R10, C11, C10 */
-	V4		   *ones;			/* max_nv of 1 */
+	V4		   *tab;			/* trees of one quad: per step R11, C11, R10, C10
+								 * (a row reads R and C as one cache line) */
+	/* scratch of a row, one slot per depth (max_depth + 1, times max_nv for V4) */
+	V4		   *lp;				/* P: product of the factors down to the node */
+	V4		   *lic;			/* 1 / e of the edge with the row passing */
+	V4		   *lc;				/* share weights of the edge */
+	V4		   *lh;				/* H: sum of the leaves below (splits being walked) */
+	double	   *lr;				/* the edge's r (1 at the root) */
+	uint8_t    *la;				/* the row passes every split on the edge's feature
+								 * down to it (1 at the root) */
+	uint8_t    *lleft;			/* the row goes left at the split */
+	uint16_t   *lf;				/* the edge's feature */
+	TabLevel   *lt;				/* the same for table trees */
 	V4		   *phiv;			/* scratch: per feature, the shares before adding up the points */
-	V4		   *buf;			/* scratch: max_nodes x max_nv: P of splits */
-	V4		   *ibuf;			/* scratch: 1 / e of each edge with the row passing */
-	V4		   *cbuf;			/* scratch: each edge's weights for its share */
-	uint8_t    *a;				/* scratch: max_nodes */
 	double	   *base;			/* per output, NaN until computed */
 	size_t		bytes;
 	const EnsAlloc *al;
+	void	   *mem[24];		/* the blocks allocated (PlanAlloc) */
+	uint32_t	nmem;
 };
 
 /* ---------- quadrature ---------- */
@@ -167,41 +215,54 @@ GaussLegendre(uint32_t n, double *t, double *w)
 
 /* ---------- the plan ---------- */
 
+/*
+ * Plan memory, 64-byte aligned (the allocator promises 8: a vector of
+ * points straddling two cache lines costs a row dearly), each block
+ * remembered for ens_shap_free.
+ */
 static void *
 PlanAlloc(EnsShap *s, size_t bytes)
 {
-	void	   *p = s->al->alloc(s->al->ctx, bytes ? bytes : 1);
+	void	   *p;
 
-	if (p)
-		s->bytes += bytes;
-	return p;
+	if (s->nmem == sizeof(s->mem) / sizeof(s->mem[0]))
+		return NULL;
+	p = s->al->alloc(s->al->ctx, bytes + 64);
+	if (p == NULL)
+		return NULL;
+	ens_hint_hugepages(p, bytes + 64);	/* a row streams the tables and steps */
+	s->mem[s->nmem++] = p;
+	s->bytes += bytes;
+	return (void *) (((uintptr_t) p + 63) & ~(uintptr_t) 63);
+}
+
+/* frees block p (of bytes) before the rest of the plan */
+static void
+PlanFree(EnsShap *s, void *p, size_t bytes)
+{
+	uint32_t	i;
+
+	for (i = 0; i < s->nmem; i++)
+		if (s->mem[i] && (((uintptr_t) s->mem[i] + 63) & ~(uintptr_t) 63) == (uintptr_t) p)
+		{
+			s->al->free(s->al->ctx, s->mem[i]);
+			s->mem[i] = NULL;
+			s->bytes -= bytes;
+			return;
+		}
 }
 
 void
 ens_shap_free(EnsShap *s)
 {
-	const EnsAlloc *al;
-	void	   *p[11];
-	int			i;
+	uint32_t	i;
 
 	if (s == NULL)
 		return;
-	al = s->al;
-	p[0] = s->trees;
-	p[1] = s->edges;
-	p[2] = s->quad;
-	p[3] = s->ones;
-	p[4] = s->buf;
-	p[5] = s->ibuf;
-	p[6] = s->cbuf;
-	p[7] = s->a;
-	p[8] = s->base;
-	p[9] = s->tab;
-	p[10] = s->phiv;
-	for (i = 0; i < 11; i++)
-		if (p[i])
-			al->free(al->ctx, p[i]);
-	al->free(al->ctx, s);
+	for (i = 0; i < s->nmem; i++)
+		if (s->mem[i])
+			s->al->free(s->al->ctx, s->mem[i]);
+	s->al->free(s->al->ctx, s);
 }
 
 static inline double
@@ -330,13 +391,8 @@ PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out)
 	{
 		if (!w->seen[c])
 			return ENS_ECORRUPT;	/* a node no split leads to */
-		E[c].value = 1;
 		if (E[c].flags & EDGE_LEAF)
-		{
 			E[c].outputs = LeafOutputs(m, m->nodes[nb + c]);
-			E[c].value = m->algorithm == ENS_FOREST && m->task == ENS_CLASSIFICATION ? NAN :
-				LeafValue(m, m->nodes[nb + c], 0);
-		}
 		E[E[c].parent].outputs |= E[c].outputs;
 	}
 	*dmax_out = dmax;
@@ -398,10 +454,11 @@ PlanQuadrature(EnsShap *s, uint64_t *quad_off)
 		return ENS_ENOMEM;
 	for (nv = 1; nv <= s->max_nv; nv++)
 	{
-		double	   *Q = (double *) (s->quad + quad_off[nv]);
+		double	   *Q;
 
 		if (quad_off[nv] == UINT64_MAX)
 			continue;
+		Q = (double *) (s->quad + quad_off[nv]);
 		GaussLegendre(4 * nv, tq, wq);
 		for (q = 0; q < 4 * nv; q++)
 		{
@@ -421,17 +478,17 @@ PlanQuadrature(EnsShap *s, uint64_t *quad_off)
  * every boosted tree of depth 8 or less) get their row-independent weights
  * precomputed per edge ("path weights"): the factor and the share weights
  * for the row passing (R11, C11) or failing (R10, C10) an edge whose
- * feature it passed above (or that is the first on it).  A row then costs
- * one multiply per edge down and one multiply-add up.  Deeper trees compute
- * them on the fly (their tables would not stay in the caches).
+ * feature it passed above (or that is the first on it), the pair a row
+ * needs side by side.  A row then costs one multiply per edge down and one
+ * multiply-add up.  Deeper trees compute them on the fly (their tables
+ * would not stay in the caches).
  */
 static EnsStatus
 PlanTables(EnsShap *s, size_t max_bytes)
 {
 	const EnsModel *m = s->m;
 	uint64_t	n = 0;
-	uint32_t	t,
-				c;
+	uint32_t	t;
 
 	for (t = 0; t < m->n_trees; t++)
 	{
@@ -449,42 +506,144 @@ PlanTables(EnsShap *s, size_t max_bytes)
 		return ENS_OK;
 	}
 	s->tab = PlanAlloc(s, sizeof(V4) * n);
-	if (s->tab == NULL)
-		return ENS_ENOMEM;
-	for (t = 0; t < m->n_trees; t++)
-	{
-		const ShapTree *st = &s->trees[t];
-		const ShapEdge *E = s->edges + st->nb;
-		const V4   *T = s->quad + st->quad,
-				   *OMT = T + 1,
-				   *W = OMT + 1,
-				   *WOM = W + 1;
-
-		if (st->tab < 0)
-			continue;
-		for (c = 1; c < st->n; c++)
-		{
-			V4		   *v = s->tab + st->tab + (size_t) c * 4;
-			V4			rc = V4SET(E[c].r),
-						e1 = T[0] + OMT[0] * rc,
-						e0 = OMT[0] * rc,
-						ip = V4SET(1.0),
-						back = V4SET(0.0);
-
-			if (E[c].prev >= 0)
-			{
-				ip = V4SET(1.0) / (T[0] + OMT[0] * V4SET(E[E[c].prev].r));
-				back = W[0] * ip * V4SET(1 - E[E[c].prev].r);
-			}
-			v[0] = e1 * ip;
-			v[1] = e0 * ip;
-			v[2] = W[0] * V4SET(1 - E[c].r) / e1 - back;
-			v[3] = WOM[0] - back;
-		}
-	}
-	return ENS_OK;
+	return s->tab ? ENS_OK : ENS_ENOMEM;
 }
 
+/* the table entries of step i of tree st, whose edge is E[c] */
+static void
+PlanTableStep(EnsShap *s, const ShapTree *st, const ShapEdge *E, uint32_t c, uint32_t i)
+{
+	V4		   *v = s->tab + st->tab + (size_t) i * 4;
+	const V4   *T = s->quad + st->quad,
+			   *OMT = T + 1,
+			   *W = OMT + 1,
+			   *WOM = W + 1;
+	V4			rc = V4SET(E[c].r),
+				e1 = T[0] + OMT[0] * rc,
+				e0 = OMT[0] * rc,
+				ip = V4SET(1.0),
+				back = V4SET(0.0);
+
+	if (E[c].prev >= 0)
+	{
+		ip = V4SET(1.0) / (T[0] + OMT[0] * V4SET(E[E[c].prev].r));
+		back = W[0] * ip * V4SET(1 - E[E[c].prev].r);
+	}
+	v[0] = e1 * ip;
+	v[1] = W[0] * V4SET(1 - E[c].r) / e1 - back;
+	v[2] = e0 * ip;
+	v[3] = WOM[0] - back;
+}
+
+/*
+ * A split of two leaves (in a table tree whose leaf values are the same
+ * for every output) is walked as one step: its leaves' table slots get,
+ * for the row going left or right, the sum of the two leaves' H over the
+ * split's P (GH) and of their shares (GS), and for a row that failed the
+ * split's feature above, the leaves' cover-weighted value (no share):
+ *     left leaf slot:  GH left, GS left, GH right, GS right
+ *     right leaf slot: rho_l v_l + rho_r v_r, 0
+ */
+static void
+PlanTwins(EnsShap *s, const ShapTree *st)
+{
+	ShapStep   *S = s->steps + st->nb;
+	uint32_t	i;
+
+	for (i = 0; i + 2 < st->n; i++)
+	{
+		V4		   *tl = s->tab + st->tab + (size_t) (i + 1) * 4,
+				   *tr = tl + 4;
+		V4			vl,
+					vr,
+					g[4];
+
+		if ((S[i].nd.flags & FN_LEAF) || !(S[i + 1].nd.flags & FN_LEAF) ||
+			!(S[i + 2].nd.flags & FN_LEAF) || S[i + 2].depth != S[i + 1].depth)
+			continue;
+		vl = V4SET(LeafValue(s->m, S[i + 1].nd, 0));
+		vr = V4SET(LeafValue(s->m, S[i + 2].nd, 0));
+		/* slots: R11, C11, R10, C10 */
+		g[0] = tl[0] * vl + tr[2] * vr;
+		g[1] = tl[0] * vl * tl[1] + tr[2] * vr * tr[3];
+		g[2] = tl[2] * vl + tr[0] * vr;
+		g[3] = tl[2] * vl * tl[3] + tr[0] * vr * tr[1];
+		memcpy(tl, g, sizeof(g));
+		tr[0] = V4SET(S[i + 1].rho) * vl + V4SET(S[i + 2].rho) * vr;
+		tr[1] = V4SET(0.0);
+		S[i].cpdepth = S[i + 1].pdepth;
+		S[i].flags |= EDGE_TWIN;
+	}
+	/* splits of two twins (their steps: i, twin i + 1, twin i + 4) */
+	for (i = 0; i + 6 < st->n; i++)
+		if (!(S[i].nd.flags & FN_LEAF) && (S[i + 1].flags & EDGE_TWIN) &&
+			(S[i + 4].flags & EDGE_TWIN) && S[i + 4].depth == S[i + 1].depth)
+			S[i].flags |= EDGE_QUAD;
+}
+
+/*
+ * One tree's steps: its nodes depth first, left subtree first (stack and
+ * dep, the depth of each node: scratch of max_nodes each), with their
+ * tables, then each subtree's end (for skipping).
+ */
+static void
+PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
+{
+	const EnsModel *m = s->m;
+	const ShapEdge *E = s->edges + st->nb;
+	ShapStep   *S = s->steps + st->nb;
+	ShapSkip   *K = s->skip ? s->skip + st->nb : NULL;
+	uint32_t	top = 0,
+				i = 0,
+				c;
+
+	dep[0] = 0;
+	stack[top++] = 0;
+	while (top > 0)
+	{
+		EnsNode		nd;
+		ShapStep   *p = &S[i];
+
+		c = stack[--top];
+		nd = m->nodes[st->nb + c];
+		p->nd = nd;
+		p->depth = dep[c];
+		p->r = c ? E[c].r : 1;
+		p->rho = c ? E[c].rho : 1;
+		p->pdepth = c && E[c].prev >= 0 ? dep[E[c].prev] : 0;
+		p->cpdepth = 0;
+		p->feature = c ? E[c].feature : 0;
+		p->flags = c ? E[c].flags : 0;
+		if (dep[c] > s->max_depth)
+			s->max_depth = dep[c];
+		if (K)
+			K[i].outputs = E[c].outputs;
+		if (c && st->tab >= 0)
+			PlanTableStep(s, st, E, c, i);
+		i++;
+		if (!(nd.flags & FN_LEAF))
+		{
+			uint32_t	l = ens_node_child(m, nd) - st->nb;
+
+			dep[l] = dep[l + 1] = dep[c] + 1;
+			stack[top++] = l + 1;
+			stack[top++] = l;
+		}
+	}
+	if (st->tab >= 0 && K == NULL)
+		PlanTwins(s, st);
+	if (K == NULL)
+		return;
+	/* a subtree is its root, its left subtree, then its right one */
+	for (i = st->n; i-- > 0;)
+	{
+		uint32_t	end = i + 1;
+
+		if (!(S[i].nd.flags & FN_LEAF))
+			end = K[K[i + 1].end].end;
+		K[i].end = end;
+	}
+}
 /* outputs a model explains: classes, margins, or one value */
 static uint32_t
 Outputs(const EnsModel *m)
@@ -494,24 +653,60 @@ Outputs(const EnsModel *m)
 	return m->task == ENS_CLASSIFICATION ? m->n_classes : 1;
 }
 
+/* steps of every tree (the node-order edges are freed after) */
+static EnsStatus
+PlanSteps(EnsShap *s)
+{
+	const EnsModel *m = s->m;
+	const EnsAlloc *al = s->al;
+	uint32_t   *stack,
+			   *dep,
+				t;
+
+	s->steps = PlanAlloc(s, sizeof(ShapStep) * (uint64_t) m->n_nodes);
+	if (m->algorithm == ENS_FOREST && m->task == ENS_CLASSIFICATION)
+		s->skip = PlanAlloc(s, sizeof(ShapSkip) * (uint64_t) m->n_nodes);
+	stack = al->alloc(al->ctx, sizeof(uint32_t) * s->max_nodes);
+	dep = al->alloc(al->ctx, sizeof(uint32_t) * s->max_nodes);
+	if (s->steps && stack && dep && (s->skip || m->algorithm != ENS_FOREST ||
+									 m->task != ENS_CLASSIFICATION))
+		for (t = 0; t < m->n_trees; t++)
+			PlanTreeSteps(s, &s->trees[t], stack, dep);
+	if (stack)
+		al->free(al->ctx, stack);
+	if (dep)
+		al->free(al->ctx, dep);
+	if (!s->steps || !stack || !dep || (m->algorithm == ENS_FOREST &&
+										m->task == ENS_CLASSIFICATION && !s->skip))
+		return ENS_ENOMEM;
+	PlanFree(s, s->edges, sizeof(ShapEdge) * (uint64_t) m->n_nodes);
+	s->edges = NULL;
+	return ENS_OK;
+}
+
+/* the scratch of a row: one slot per depth */
 static EnsStatus
 PlanScratch(EnsShap *s)
 {
-	uint32_t	v,
-				k;
+	uint64_t	nl = (uint64_t) s->max_depth + 1,
+				nq = nl * s->max_nv;
+	uint32_t	k;
 
 	s->n_out = Outputs(s->m);
-	s->buf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
-	s->ibuf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
-	s->cbuf = PlanAlloc(s, sizeof(V4) * (uint64_t) s->max_nodes * s->max_nv);
-	s->a = PlanAlloc(s, s->max_nodes);
-	s->ones = PlanAlloc(s, sizeof(V4) * s->max_nv);
+	s->lp = PlanAlloc(s, sizeof(V4) * nq);
+	s->lic = PlanAlloc(s, sizeof(V4) * nq);
+	s->lc = PlanAlloc(s, sizeof(V4) * nq);
+	s->lh = PlanAlloc(s, sizeof(V4) * nq);
+	s->lr = PlanAlloc(s, sizeof(double) * nl);
+	s->la = PlanAlloc(s, nl);
+	s->lleft = PlanAlloc(s, nl);
+	s->lf = PlanAlloc(s, sizeof(uint16_t) * nl);
+	s->lt = PlanAlloc(s, sizeof(TabLevel) * nl);
 	s->phiv = PlanAlloc(s, sizeof(V4) * s->m->n_features);
 	s->base = PlanAlloc(s, sizeof(double) * s->n_out);
-	if (!s->buf || !s->ibuf || !s->cbuf || !s->a || !s->ones || !s->phiv || !s->base)
+	if (!s->lp || !s->lic || !s->lc || !s->lh || !s->lr || !s->la || !s->lleft || !s->lf || !s->lt ||
+		!s->phiv || !s->base)
 		return ENS_ENOMEM;
-	for (v = 0; v < s->max_nv; v++)
-		s->ones[v] = V4SET(1.0);
 	for (k = 0; k < s->n_out; k++)
 		s->base[k] = NAN;
 	return ENS_OK;
@@ -570,15 +765,19 @@ ens_shap_plan(const EnsModel *m, const EnsAlloc *al, size_t max_bytes,
 	WalkFree(s, &w);
 	if (rc == ENS_OK && s->max_nv > ENS_SHAP_MAX_QUADS)
 		rc = ENS_ELIMIT;
+	/* the steps replace the edges; the scratch is per depth, at most per node */
 	if (rc == ENS_OK && max_bytes &&
-		(uint64_t) s->max_nodes * (4 * s->max_nv * sizeof(V4) + 1) + s->bytes > max_bytes)
+		(uint64_t) m->n_nodes * (sizeof(ShapStep) + sizeof(ShapSkip)) +
+		(uint64_t) s->max_nodes * (4 * s->max_nv * sizeof(V4) + 12) + s->bytes > max_bytes)
 		rc = ENS_ELIMIT;
 	if (rc == ENS_OK)
 		rc = PlanQuadrature(s, quad_off);
 	if (rc == ENS_OK)
-		rc = PlanScratch(s);
-	if (rc == ENS_OK)
 		rc = PlanTables(s, max_bytes);
+	if (rc == ENS_OK)
+		rc = PlanSteps(s);
+	if (rc == ENS_OK)
+		rc = PlanScratch(s);
 	if (rc != ENS_OK)
 	{
 		ens_shap_free(s);
@@ -648,20 +847,17 @@ ens_shap_base(EnsShap *s, uint32_t k)
 	for (t = first; t < m->n_trees; t += step)
 	{
 		const ShapTree *st = &s->trees[t];
-		const ShapEdge *E = s->edges + st->nb;
-		double	   *pi = (double *) s->buf;	/* path probability per node */
+		const ShapStep *S = s->steps + st->nb;
+		double	   *pi = s->lr;	/* path probability per depth */
 
-		if (st->n == 1)
-		{
-			sum += LeafValue(m, m->nodes[st->nb], k);
-			continue;
-		}
 		pi[0] = 1;
+		if (st->n == 1)
+			sum += LeafValue(m, S[0].nd, k);
 		for (c = 1; c < st->n; c++)
 		{
-			pi[c] = pi[E[c].parent] * E[c].rho;
-			if (E[c].flags & EDGE_LEAF)
-				sum += pi[c] * LeafValue(m, m->nodes[st->nb + c], k);
+			pi[S[c].depth] = pi[S[c].depth - 1] * S[c].rho;
+			if (S[c].flags & EDGE_LEAF)
+				sum += pi[S[c].depth] * LeafValue(m, S[c].nd, k);
 		}
 	}
 	sum *= scale;
@@ -673,77 +869,144 @@ ens_shap_base(EnsShap *s, uint32_t k)
 }
 
 /*
- * One tree's contributions, times scale, added to phi.
+ * One tree's contributions (before the output's scale) added to phiv.
  *
- * Down the tree (edges in node order, parents first), each node's P is the
- * product of the e_j on its path: the edge's factor is e = a t + (1 - t) r
- * of its feature, divided by the factor the edge above on the same feature
- * put in (1 / e above is kept per edge for that), and a leaf's P times its
+ * Down the tree (steps depth first), each node's P is the product of the
+ * e_j on its path: the edge's factor is e = a t + (1 - t) r of its
+ * feature, divided by the factor the edge above on the same feature put
+ * in (1 / e above is kept per depth for that), and a leaf's P times its
  * value is its H.  When the row failed the feature above, a stays 0 and
- * the factor reduces to the cover ratio.  Up the tree (edges in reverse), a
- * split's H is its children's sum, and each edge adds its share to its
- * feature: (a - r) integral(H / e), minus what the edge above on the same
- * feature counted for these rows: sum over points of H times
+ * the factor reduces to the cover ratio.  Up the tree (a split's level is
+ * closed once its subtree is walked), a split's H is its children's sum,
+ * and each edge adds its share to its feature: (a - r) integral(H / e),
+ * minus what the edge above on the same feature counted for these rows:
+ * sum over points of H times
  *     C = w (a (1 - r) / e - (1 - r_above) / e_above) - (1 - a) w / (1 - t)
  * (with nothing above: no second term), and 0 when the row failed above.
  *
  * The loops have no branches on the row's values (which side it takes is
  * as good as random to the CPU): those become 0/1 factors.
  */
+/*
+ * Up the tree: the splits open at depths top down to d have had all their
+ * leaves; each adds its H to its parent's and its share to its feature.
+ * Returns the deepest split still open.
+ */
+static inline uint32_t
+CloseLevels(EnsShap *s, uint32_t nv, uint32_t top, uint32_t d, V4 *phiv)
+{
+	uint32_t	v;
+
+	for (; top >= d; top--)
+	{
+		const V4   *H = s->lh + (size_t) top * nv,
+				   *C = s->lc + (size_t) top * nv;
+		V4		   *Hp = s->lh + (size_t) (top - 1) * nv,
+					acc = V4SET(0.0);
+
+		for (v = 0; v < nv; v++)
+		{
+			Hp[v] += H[v];
+			acc += H[v] * C[v];
+		}
+		phiv[s->lf[top]] += acc;
+	}
+	return top;
+}
+
 SHAP_CLONES static void
-ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, V4 *phiv)
+ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
-	const EnsNode *nodes = m->nodes + st->nb;
-	const ShapEdge *E = s->edges + st->nb;
+	const ShapStep *S = s->steps + st->nb;
+	const ShapSkip *K = s->skip ? s->skip + st->nb : NULL;
 	uint32_t	nv = st->nv,
+				top = 0,
 				c,
 				v;
 	const V4   *T = s->quad + st->quad,
 			   *OMT = T + nv,
 			   *W = OMT + nv,
 			   *WOM = W + nv;
-	V4		   *buf = s->buf,
-			   *ibuf = s->ibuf,
-			   *cbuf = s->cbuf;
-	uint8_t    *a = s->a;
-	bool		left = false;
+	V4		   *lp = s->lp,
+			   *lic = s->lic,
+			   *lc = s->lc,
+			   *lh = s->lh;
+	double	   *lr = s->lr;
+	uint8_t    *la = s->la,
+			   *lleft = s->lleft;
+	uint16_t   *lf = s->lf;
 
 	if (st->n == 1)
 		return;					/* a single leaf: no feature matters */
 	for (v = 0; v < nv; v++)
-		buf[v] = V4SET(1.0);
-	a[0] = 1;
+	{
+		lp[v] = lic[v] = V4SET(1.0);
+		lh[v] = V4SET(0.0);
+	}
+	la[0] = 1;
+	lr[0] = 1;
+	lleft[0] = ens_node_left(m, S[0].nd, xb[S[0].nd.feature]);
 	for (c = 1; c < st->n; c++)
 	{
-		const ShapEdge *e = &E[c];
-		const V4   *P = buf + (size_t) e->parent * nv,
-				   *ip = e->prev < 0 ? s->ones : ibuf + (size_t) e->prev * nv;
-		V4		   *Pc = buf + (size_t) c * nv,
-				   *ic = ibuf + (size_t) c * nv,
-				   *C = cbuf + (size_t) c * nv;
-		uint8_t		up = e->prev < 0 ? 1 : a[e->prev];
-		V4			rc = V4SET(e->r),
-					beta = V4SET(e->prev < 0 ? 0 : 1 - E[e->prev].r),
+		const ShapStep *e = &S[c];
+		uint32_t	d = e->depth,
+					pd = e->pdepth;
+		const V4   *P = lp + (size_t) (d - 1) * nv,
+				   *ip = lic + (size_t) pd * nv;
+		V4		   *Pc = lp + (size_t) d * nv,
+				   *ic = lic + (size_t) d * nv,
+				   *C = lc + (size_t) d * nv,
+					rc,
+					beta,
 					vl,
 					ac,
 					alpha,
 					pass,
 					fail,
 					rho;
+		uint8_t		up,
+					a;
 
-		if (e->flags & EDGE_LEFT)
-			left = ens_node_left(m, nodes[e->parent], xb[e->feature]);
-		a[c] = up & (((e->flags & EDGE_LEFT) != 0) == left);
-		if (!((e->outputs >> (k & 63)) & 1))
-			continue;			/* every leaf below is 0 for this output */
-		vl = V4SET((e->flags & EDGE_LEAF) ? LeafValue(m, nodes[c], k) * scale : 1.0);
-		ac = V4SET((double) a[c]);
-		alpha = V4SET(a[c] * (1 - e->r));
+		/* the splits at depth d or deeper have had all their leaves */
+		top = CloseLevels(s, nv, top, d, phiv);
+		if (K && !((K[c].outputs >> (k & 63)) & 1))
+		{
+			c = K[c].end - 1;	/* every leaf below is 0 for this output */
+			continue;
+		}
+		up = la[pd];
+		a = up & (((e->flags & EDGE_LEFT) != 0) == lleft[d - 1]);
+		la[d] = a;
+		lr[d] = e->r;
+		rc = V4SET(e->r);
+		beta = V4SET(1 - lr[pd]);
+		vl = V4SET((e->flags & EDGE_LEAF) ? LeafValue(m, e->nd, k) : 1.0);
+		ac = V4SET((double) a);
+		alpha = V4SET(a * (1 - e->r));
 		pass = V4SET((double) up);
 		fail = V4SET(1.0 - up);
 		rho = V4SET(e->rho) * fail;
+		if (e->flags & EDGE_LEAF)
+		{
+			/* its H and share at once: nothing below needs its P, 1 / e or C */
+			V4		   *Hp = lh + (size_t) (d - 1) * nv,
+						acc = V4SET(0.0);
+
+			for (v = 0; v < nv; v++)
+			{
+				V4			ev = T[v] + OMT[v] * rc,
+							e1 = ev * ac + OMT[v] * rc * (V4SET(1.0) - ac),
+							pc = P[v] * (e1 * ip[v] * pass + rho) * vl,
+							cv = (W[v] * (alpha / ev - ip[v] * beta) + WOM[v] * (V4SET(1.0) - ac)) * pass;
+
+				Hp[v] += pc;
+				acc += pc * cv;
+			}
+			phiv[e->feature] += acc;
+			continue;
+		}
 		for (v = 0; v < nv; v++)
 		{
 			V4			ev = T[v] + OMT[v] * rc,
@@ -752,96 +1015,145 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale,
 			ic[v] = V4SET(1.0) / ev;
 			Pc[v] = P[v] * (e1 * ip[v] * pass + rho) * vl;
 			C[v] = (W[v] * (ic[v] * alpha - ip[v] * beta) + WOM[v] * (V4SET(1.0) - ac)) * pass;
+			lh[(size_t) d * nv + v] = V4SET(0.0);
 		}
+		lleft[d] = ens_node_left(m, e->nd, xb[e->nd.feature]);
+		lf[d] = e->feature;
+		top = d;
 	}
-	for (c = st->n - 1; c >= 1; c--)
-	{
-		const ShapEdge *e = &E[c];
-		V4		   *Hp = buf + (size_t) e->parent * nv;
-		const V4   *H = buf + (size_t) c * nv,
-				   *C = cbuf + (size_t) c * nv;
-		V4			acc = V4SET(0.0);
-
-		if (!((e->outputs >> (k & 63)) & 1))
-		{
-			if (!(e->flags & EDGE_LEFT))
-				for (v = 0; v < nv; v++)
-					Hp[v] = V4SET(0.0);
-			continue;
-		}
-		/* the right child comes first and starts its parent's sum */
-		if (e->flags & EDGE_LEFT)
-			for (v = 0; v < nv; v++)
-			{
-				Hp[v] += H[v];
-				acc += H[v] * C[v];
-			}
-		else
-			for (v = 0; v < nv; v++)
-			{
-				Hp[v] = H[v];
-				acc += H[v] * C[v];
-			}
-		phiv[e->feature] += acc;
-	}
+	CloseLevels(s, nv, top, 1, phiv);
 }
 
 /* ShapTreeRow for a tree with precomputed weights (PlanTables) */
+/*
+ * The edge of step c (depth d) of a table tree: whether the row passes it
+ * (into L[d].a), its factor and its share weights.
+ */
+static inline void
+TabEdge(TabLevel *L, const V4 *tab, const ShapStep *e, uint32_t c, uint32_t d, V4 *f, V4 *w)
+{
+	uint8_t		up = L[e->pdepth].a,
+				a = up & (((e->flags & EDGE_LEFT) != 0) == L[d - 1].left);
+	const V4   *tb = tab + (size_t) c * 4 + (a ? 0 : 2);
+	V4			u = V4SET((double) up);
+
+	L[d].a = a;
+	/* the table's factor when the row passed the feature above, else rho */
+	*f = tb[0] * u + V4SET(e->rho) * (V4SET(1.0) - u);
+	*w = tb[1] * u;				/* no share when the row failed this feature above */
+}
+
+/*
+ * The two leaves of twin step c (P its product) at once (PlanTwins): their
+ * shares added, their H into *h.
+ */
+static inline void
+TabTwin(const EnsModel *m, const TabLevel *L, const V4 *tab, const ShapStep *e, uint32_t c,
+		const V4 *P, const uint8_t *xb, V4 *phiv, V4 *h)
+{
+	uint8_t		left = ens_node_left(m, e->nd, xb[e->nd.feature]),
+				uc = L[e->cpdepth].a;
+	const V4   *g = tab + (size_t) (c + 1) * 4 + (uc ? (left ? 0 : 2) : 4);
+
+	phiv[e->nd.feature] += *P * g[1];
+	*h = *P * g[0];
+}
+
 SHAP_CLONES static void
-ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, double scale, V4 *phiv)
+ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
-	const EnsNode *nodes = m->nodes + st->nb;
-	const ShapEdge *E = s->edges + st->nb;
+	const ShapStep *S = s->steps + st->nb;
+	const ShapSkip *K = s->skip ? s->skip + st->nb : NULL;
 	const V4   *tab = s->tab + st->tab;
-	V4		   *buf = s->buf;
-	uint8_t    *a = s->a;
-	uint32_t	c;
-	bool		left = false;
+	TabLevel   *L = s->lt;
+	uint32_t	top = 0,
+				c;
 
 	if (st->n == 1)
 		return;
-	buf[0] = V4SET(1.0);
-	a[0] = 1;
+	L[0].p = V4SET(1.0);
+	L[0].h = V4SET(0.0);
+	L[0].a = 1;
+	L[0].left = ens_node_left(m, S[0].nd, xb[S[0].nd.feature]);
 	for (c = 1; c < st->n; c++)
 	{
-		const ShapEdge *e = &E[c];
-		uint8_t		up = e->prev < 0 ? 1 : a[e->prev];
-		double		v = e->value;
+		const ShapStep *e = &S[c];
+		uint32_t	d = e->depth;
 		V4			f,
-					u;
+					w;
 
-		if (e->flags & EDGE_LEFT)
-			left = ens_node_left(m, nodes[e->parent], xb[e->feature]);
-		a[c] = up & (((e->flags & EDGE_LEFT) != 0) == left);
-		if (!((e->outputs >> (k & 63)) & 1))
-			continue;
-		if (isnan(v))
-			v = LeafValue(m, nodes[c], k);
-		/* the factor: the table's when the row passed the feature above, else rho */
-		u = V4SET((double) up);
-		f = tab[(size_t) c * 4 + 1 - a[c]] * u + V4SET(e->rho) * (V4SET(1.0) - u);
-		buf[c] = buf[e->parent] * f * V4SET((e->flags & EDGE_LEAF) ? v * scale : 1.0);
-	}
-	for (c = st->n - 1; c >= 1; c--)
-	{
-		const ShapEdge *e = &E[c];
-		double		pass = e->prev < 0 ? 1.0 : (double) a[e->prev];
-
-		if (!((e->outputs >> (k & 63)) & 1))
+		/* the splits at depth d or deeper have had all their leaves */
+		for (; top >= d; top--)
 		{
-			if (!(e->flags & EDGE_LEFT))
-				buf[e->parent] = V4SET(0.0);
+			L[top - 1].h += L[top].h;
+			phiv[L[top].f] += L[top].h * L[top].c;
+		}
+		if (K && !((K[c].outputs >> (k & 63)) & 1))
+		{
+			c = K[c].end - 1;
 			continue;
 		}
-		/* the right child comes first and starts its parent's sum */
-		if (e->flags & EDGE_LEFT)
-			buf[e->parent] += buf[c];
-		else
-			buf[e->parent] = buf[c];
-		/* no share when the row failed this feature above */
-		phiv[e->feature] += buf[c] * tab[(size_t) c * 4 + 3 - a[c]] * V4SET(pass);
+		/* the tables a few steps on (a row takes one line of each pair) */
+		__builtin_prefetch(tab + (size_t) (c + 16) * 4);
+		__builtin_prefetch(tab + (size_t) (c + 16) * 4 + 2);
+		TabEdge(L, tab, e, c, d, &f, &w);
+		if (e->flags & EDGE_LEAF)
+		{
+			V4			pc = L[d - 1].p * f * V4SET(LeafValue(m, e->nd, k));
+
+			L[d - 1].h += pc;
+			phiv[e->feature] += pc * w;
+			continue;
+		}
+		if (e->flags & EDGE_TWIN)
+		{
+			/* its two leaves at once, then its own share */
+			V4			p = L[d - 1].p * f,
+						h;
+
+			TabTwin(m, L, tab, e, c, &p, xb, phiv, &h);
+			L[d - 1].h += h;
+			phiv[e->feature] += h * w;
+			c += 2;
+			continue;
+		}
+		L[d].p = L[d - 1].p * f;
+		L[d].left = ens_node_left(m, e->nd, xb[e->nd.feature]);
+		if (e->flags & EDGE_QUAD)
+		{
+			/* its two twins at once (steps c + 1 and c + 4), then its own share */
+			V4			h = V4SET(0.0);
+			uint32_t	j;
+
+			for (j = c + 1; j <= c + 4; j += 3)
+			{
+				V4			fj,
+							wj,
+							pj,
+							hj;
+
+				TabEdge(L, tab, &S[j], j, d + 1, &fj, &wj);
+				pj = L[d].p * fj;
+				TabTwin(m, L, tab, &S[j], j, &pj, xb, phiv, &hj);
+				phiv[S[j].feature] += hj * wj;
+				h += hj;
+			}
+			L[d - 1].h += h;
+			phiv[e->feature] += h * w;
+			c += 6;
+			continue;
+		}
+		L[d].c = w;
+		L[d].h = V4SET(0.0);
+		L[d].f = e->feature;
+		top = d;
+	}
+	for (; top >= 1; top--)
+	{
+		L[top - 1].h += L[top].h;
+		phiv[L[top].f] += L[top].h * L[top].c;
 	}
 }
 
@@ -873,11 +1185,11 @@ ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
 		if ((t & 255) == 255 && intr && intr(intr_arg))
 			return ENS_EINTR;
 		if (s->trees[t].tab >= 0)
-			ShapTreeRowTab(s, t, xb, k, scale, s->phiv);
+			ShapTreeRowTab(s, t, xb, k, s->phiv);
 		else
-			ShapTreeRow(s, t, xb, k, scale, s->phiv);
+			ShapTreeRow(s, t, xb, k, s->phiv);
 	}
 	for (f = 0; f < m->n_features; f++)
-		phi[f] = V4SUM(s->phiv[f]);
+		phi[f] = V4SUM(s->phiv[f]) * scale;
 	return ENS_OK;
 }

@@ -443,13 +443,19 @@ static void
 SmallModels(void)
 {
 	static const char *kinds[] = {"forest cls", "forest reg", "boost logistic", "boost softmax",
-	"boost squared"};
+	"boost squared", "forest cls deep", "forest reg deep"};
 	int			kind;
 	uint32_t	M;
 
-	for (kind = 0; kind < 5; kind++)
-		for (M = 2; M <= 10; M += 4)
+	/*
+	 * The deep forests (M = 10, no depth limit) have paths of 8 or more
+	 * distinct features: two quads of points, walked without tables.
+	 */
+	for (kind = 0; kind < 7; kind++)
+		for (M = kind < 5 ? 2 : 10; M <= 10; M += 4)
 		{
+			int			tk = kind < 5 ? kind : kind - 5,
+						depth = kind >= 5 ? 0 : tk < 2 ? (M > 6 ? 6 : 0) : 4;
 			Data		D;
 			EnsModel	m;
 			EnsModel   *m2;
@@ -468,7 +474,7 @@ SmallModels(void)
 			const EnsAlloc *al = &ens_malloc_allocator;
 
 			MakeData(&D, 400, M, 11 + M * 7 + kind);
-			if (Train(&m, &D, kind, kind < 2 ? 7 : 4, kind < 2 ? (M > 6 ? 6 : 0) : 4, 5) != ENS_OK)
+			if (Train(&m, &D, tk, tk < 2 ? 7 : 4, depth, 5) != ENS_OK)
 			{
 				printf("FAIL %s M=%u: training\n", kinds[kind], M);
 				failures++;
@@ -518,6 +524,41 @@ SmallModels(void)
 
 /* ---------- a CSV file: additivity and speed ---------- */
 
+/* explains the test rows; returns the worst additivity error */
+static double
+ExplainRows(const EnsModel *m, EnsShap *sh, const uint8_t *X, const uint32_t *test, uint32_t nte,
+			bool cls, uint32_t K, double *phi)
+{
+	uint32_t	p = m->n_features,
+				i,
+				f;
+	double		worst = 0;
+
+	for (i = 0; i < nte; i++)
+	{
+		const uint8_t *xb = X + (size_t) test[i] * p;
+		double		out[64],
+					sum,
+					want;
+		uint32_t	k = 0;
+
+		if (m->algorithm == ENS_BOOST)
+			ens_predict_margin(m, xb, out);
+		else
+			ens_predict_raw(m, xb, out);
+		if (cls && (m->algorithm == ENS_FOREST || m->objective == ENS_OBJ_SOFTMAX))
+			k = ens_argmax(out, K);
+		ens_shap_row(sh, xb, k, phi, NULL, NULL);
+		sum = ens_shap_base(sh, k);
+		for (f = 0; f < p; f++)
+			sum += phi[f];
+		want = m->objective == ENS_OBJ_LOGISTIC && k == 0 ? -out[0] : out[k];
+		if (fabs(sum - want) > worst)
+			worst = fabs(sum - want);
+	}
+	return worst;
+}
+
 static int
 CsvRun(int argc, char **argv)
 {
@@ -548,6 +589,8 @@ CsvRun(int argc, char **argv)
 	double		t0,
 				c0,
 				worst = 0,
+				best_cpu = INFINITY,
+				best_wall = 0,
 				*phi;
 
 	if (!fp || (len = getline(&line, &cap, fp)) <= 0)
@@ -669,32 +712,17 @@ CsvRun(int argc, char **argv)
 		return 2;
 	printf("plan %.3fs, %.1f MB\n", Now() - t0, ens_shap_bytes(sh) / 1e6);
 	phi = malloc(sizeof(double) * p);
-	t0 = Now();
-	c0 = Cpu();
-	for (i = 0; i < nte; i++)
+	/* best of three: the machine is shared */
+	for (i = 0; i < 3; i++)
 	{
-		const uint8_t *xb = D.X + (size_t) test[i] * p;
-		double		out[64],
-					sum;
-		uint32_t	k = 0;
-
-		if (m.algorithm == ENS_BOOST)
-			ens_predict_margin(&m, xb, out);
-		else
-			ens_predict_raw(&m, xb, out);
-		if (cls && m.algorithm == ENS_FOREST)
-			k = ens_argmax(out, K);
-		if (cls && m.objective == ENS_OBJ_SOFTMAX)
-			k = ens_argmax(out, K);
-		ens_shap_row(sh, xb, k, phi, NULL, NULL);
-		sum = ens_shap_base(sh, k);
-		for (f = 0; f < p; f++)
-			sum += phi[f];
-		if (fabs(sum - (m.objective == ENS_OBJ_LOGISTIC && k == 0 ? -out[0] : out[k])) > worst)
-			worst = fabs(sum - (m.objective == ENS_OBJ_LOGISTIC && k == 0 ? -out[0] : out[k]));
+		t0 = Now();
+		c0 = Cpu();
+		worst = ExplainRows(&m, sh, D.X, test, nte, cls, K, phi);
+		if (Cpu() - c0 < best_cpu)
+			best_cpu = Cpu() - c0, best_wall = Now() - t0;
 	}
-	printf("explained %u rows in %.3fs, %.3fs CPU (%.0f rows per CPU second), worst additivity error %.2e\n",
-		   nte, Now() - t0, Cpu() - c0, nte / (Cpu() - c0), worst);
+	printf("explained %u rows in %.3fs, %.3fs CPU (%.0f rows per CPU second, best of 3), worst additivity error %.2e\n",
+		   nte, best_wall, best_cpu, nte / best_cpu, worst);
 	ens_shap_free(sh);
 	return worst > 1e-9;
 }
