@@ -51,6 +51,7 @@ OBJS = \
 	src/boost_pool.o \
 	src/ensemble_sections.o \
 	src/ensemble_shap.o \
+	src/ensemble_shap_plan.o \
 	src/ensemble_profile.o \
 	src/ensemble_calib.o \
 	src/ensemble_curves.o \
