@@ -54,7 +54,8 @@ check() { "$@" >"$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }; 
 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/corpus/seed_cls.bin"
 check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bin"
 check "$work/engine_check" "$work/dup.csv" cls 3 1 0.2
-grep -q "forged leaf index refused" "$work/engine.log" || { echo "fuzz: the forged-leaf check found no impure leaf"; exit 1; }
+grep -q "forged leaf index (.*) refused" "$work/engine.log" || { echo "fuzz: the forged-leaf check found no impure leaf"; exit 1; }
+grep -q "NaN leaf probability refused" "$work/engine.log" || { echo "fuzz: the forged NaN leaf check found no impure leaf"; exit 1; }
 # threads change nothing: the same bytes with 3 threads (and no ASan report)
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
