@@ -52,6 +52,7 @@ cp test/fuzz/corpus/*.bin "$work/corpus/"
 "$work/make_seeds" "$work/corpus"
 check() { "$@" >"$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }; }
 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/corpus/seed_cls.bin"
+grep -q "pure leaf of class K refused" "$work/engine.log" || { echo "fuzz: the forged-class check found no pure leaf"; exit 1; }
 check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bin"
 check "$work/engine_check" "$work/dup.csv" cls 3 1 0.2
 grep -q "forged leaf index (.*) refused" "$work/engine.log" || { echo "fuzz: the forged-leaf check found no impure leaf"; exit 1; }
