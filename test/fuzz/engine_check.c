@@ -223,6 +223,31 @@ CheckForgedClass(EnsModel *m, const EnsAlloc *al)
 	return fails;
 }
 
+/*
+ * A split naming feature p (one past the last) is refused.  Below 1000
+ * features the reader's zeroed bin counts would refuse it anyway; at 1000
+ * (ENS_MAX_FEATURES, run.sh's wide.csv) only the feature check stands
+ * between it and a read past the reader's per-feature tables (UBSan).
+ */
+static int
+CheckForgedFeature(EnsModel *m, const EnsAlloc *al)
+{
+	uint32_t	i = m->n_nodes;
+	uint16_t	saved;
+	int			fails;
+
+	while (i-- > 0)
+		if (!(m->nodes[i].flags & (FN_LEAF | FN_CAT)))
+			break;
+	if (i == UINT32_MAX)
+		return 0;				/* stumps of leaves only */
+	saved = m->nodes[i].feature;
+	m->nodes[i].feature = (uint16_t) m->n_features;
+	fails = ForgedRefused(m, al, "split on feature p");
+	m->nodes[i].feature = saved;
+	return fails;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -556,7 +581,8 @@ main(int argc, char **argv)
 			m.nodes[leaf].a = saved;
 		}
 	}
-	if (CheckForgedLeafValues(&m, al) || CheckForgedClass(&m, al))
+	if (CheckForgedLeafValues(&m, al) || CheckForgedClass(&m, al) ||
+		CheckForgedFeature(&m, al))
 		return 1;
 	ens_model_free(m2, al);
 	ens_model_free(&m, al);
