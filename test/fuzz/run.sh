@@ -46,15 +46,25 @@ with open(f"{w}/dup.csv", "w") as f:
     f.write("a,b,y\n")
     for i in range(600):
         f.write(f"{r.randint(0, 2)},{r.randint(0, 3)},{r.randint(0, 2)}\n")
+# ENS_MAX_FEATURES (1000) columns: the forged-feature check at the limit
+with open(f"{w}/wide.csv", "w") as f:
+    f.write(",".join(f"x{i}" for i in range(1000)) + ",y\n")
+    for i in range(40):
+        xs = [r.randint(0, 3) for _ in range(1000)]
+        f.write(",".join(map(str, xs)) + f",{(xs[0] + xs[999]) % 2}\n")
 PY
 mkdir -p "$work/corpus"
 cp test/fuzz/corpus/*.bin "$work/corpus/"
 "$work/make_seeds" "$work/corpus"
 check() { "$@" >"$work/engine.log" 2>&1 || { cat "$work/engine.log"; exit 1; }; }
 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/corpus/seed_cls.bin"
+grep -q "pure leaf of class K refused" "$work/engine.log" || { echo "fuzz: the forged-class check found no pure leaf"; exit 1; }
 check "$work/engine_check" "$work/reg.csv" reg 2 1 0.2 "$work/corpus/seed_reg.bin"
 check "$work/engine_check" "$work/dup.csv" cls 3 1 0.2
-grep -q "forged leaf index refused" "$work/engine.log" || { echo "fuzz: the forged-leaf check found no impure leaf"; exit 1; }
+grep -q "forged leaf index (.*) refused" "$work/engine.log" || { echo "fuzz: the forged-leaf check found no impure leaf"; exit 1; }
+grep -q "NaN leaf probability refused" "$work/engine.log" || { echo "fuzz: the forged NaN leaf check found no impure leaf"; exit 1; }
+check "$work/engine_check" "$work/wide.csv" cls 1 1 0.2
+grep -q "split on feature p refused" "$work/engine.log" || { echo "fuzz: the forged-feature check found no split"; exit 1; }
 # threads change nothing: the same bytes with 3 threads (and no ASan report)
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
