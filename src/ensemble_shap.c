@@ -268,7 +268,6 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 	CloseLevels(s, nv, top, 1, phiv);
 }
 
-/* ShapTreeRow for a tree with precomputed weights (PlanTables) */
 /*
  * The edge of step c (depth d) of a table tree: whether the row passes it
  * (into L[d].a), its factor and its share weights.
@@ -303,6 +302,22 @@ TabTwin(const EnsModel *m, const TabLevel *L, const V4 *tab, const ShapStep *e, 
 	*h = *P * g[0];
 }
 
+/*
+ * CloseLevels for table trees: the splits at depth d or deeper have had all
+ * their leaves; their H goes up and their share in.  Returns the new top.
+ */
+static inline uint32_t
+TabCloseLevels(TabLevel *L, uint32_t top, uint32_t d, V4 *phiv)
+{
+	for (; top >= d; top--)
+	{
+		L[top - 1].h += L[top].h;
+		phiv[L[top].f] += L[top].h * L[top].c;
+	}
+	return top;
+}
+
+/* ShapTreeRow for a tree with precomputed weights (PlanTables) */
 SHAP_CLONES static void
 ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
@@ -329,11 +344,7 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 					w;
 
 		/* the splits at depth d or deeper have had all their leaves */
-		for (; top >= d; top--)
-		{
-			L[top - 1].h += L[top].h;
-			phiv[L[top].f] += L[top].h * L[top].c;
-		}
+		top = TabCloseLevels(L, top, d, phiv);
 		if (K && !((K[c].outputs >> (k & 63)) & 1))
 		{
 			c = K[c].end - 1;
@@ -394,11 +405,7 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 		L[d].f = e->feature;
 		top = d;
 	}
-	for (; top >= 1; top--)
-	{
-		L[top - 1].h += L[top].h;
-		phiv[L[top].f] += L[top].h * L[top].c;
-	}
+	TabCloseLevels(L, top, 1, phiv);
 }
 
 /*
