@@ -299,7 +299,7 @@ WITH c AS (
   LEFT JOIN LATERAL jsonb_each(pg_temp.sql_metrics(m.name,
               (CASE m.name WHEN 'mm_split2' THEN 'mm_held2' WHEN 'mm_split3' THEN 'mm_held3' ELSE 'mm_heldr' END)::regclass,
               m.target)) s(k, v) ON s.k = x.key
-  WHERE m.name LIKE 'mm\_split_' AND x.key NOT IN ('n_train', 'n_test', 'model_bytes', 'train_peak_bytes', 'threads', 'n_nodes'))
+  WHERE m.name LIKE 'mm\_split_' AND x.key NOT IN ('n_train', 'n_test', 'model_bytes', 'train_peak_bytes', 'train_restarts', 'threads', 'n_nodes'))
 SELECT name, string_agg(key, ', ' ORDER BY key) AS metrics, bool_and(pg_temp.close(stored, sql_value)) AS stored_equal_sql
 FROM c GROUP BY name ORDER BY name;
 

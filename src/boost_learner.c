@@ -206,10 +206,10 @@ ValidationRows(const EnsTrainSet *ts, double fraction, uint64_t seed, EnsAlloc *
 }
 
 /*
- * With more than one thread the engine only polls InterruptPending and
- * unwinds (joining its threads) before the cancel is raised here, as for
- * the forest; an interrupt that raises nothing restarts the deterministic
- * training.
+ * With more than one thread the engine only polls the cancel flags
+ * (ens_pg_poll_interrupt) and unwinds (joining its threads) before the
+ * cancel is raised here, as for the forest; a barrier, which raises
+ * nothing, restarts the deterministic training.
  */
 static EnsStatus
 TrainThreads(EnsModel *m, const EnsData *d, const uint32_t *val, uint32_t n_val,
@@ -228,6 +228,7 @@ TrainThreads(EnsModel *m, const EnsData *d, const uint32_t *val, uint32_t n_val,
 			return rc;
 		boost_result_free(res, al);
 		CHECK_FOR_INTERRUPTS();
+		ens_pg_restarts++;
 	}
 	p->n_threads = 1;
 	return boost_train(m, d, val, n_val, p, al, ens_pg_interrupt, NULL, res);

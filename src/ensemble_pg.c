@@ -140,11 +140,21 @@ ens_pg_interrupt(void *arg)
 	return false;
 }
 
-/* while engine threads run: only look, never longjmp */
+int			ens_pg_restarts = 0;
+
+/*
+ * While engine threads run: only look, never longjmp.  The threads stop
+ * (and a deterministic training starts over) only for what ends the
+ * statement - cancel, statement_timeout, terminate - or a barrier every
+ * backend must absorb.  Any other interrupt stays pending until the next
+ * CHECK_FOR_INTERRUPTS(): the idle-stats flush that a session's previous
+ * statement arms fires 10 s into the next one, and used to cost every
+ * longer training a second run.
+ */
 bool
 ens_pg_poll_interrupt(void *arg)
 {
-	return InterruptPending;
+	return QueryCancelPending || ProcDiePending || ProcSignalBarrierPending;
 }
 
 void

@@ -34,8 +34,10 @@ extern void ens_pg_plain_alloc_init(EnsAlloc *al, MemoryContext cxt);
 
 /* interrupt callback for the engine: CHECK_FOR_INTERRUPTS() */
 extern bool ens_pg_interrupt(void *arg);
-/* for code running beside worker threads: looks at InterruptPending only */
+/* for code running beside worker threads: looks at cancel/terminate/barrier flags only */
 extern bool ens_pg_poll_interrupt(void *arg);
+/* threaded trainings started over after an interrupt that raised nothing */
+extern int	ens_pg_restarts;
 
 /* forest_train with the configured threads and a safe interrupt scheme */
 extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,

@@ -12,8 +12,8 @@
 /*
  * Train with edupredict.forest_threads threads.  With more than one, the
  * engine polls InterruptPending and unwinds (joining its threads) before
- * CHECK_FOR_INTERRUPTS() raises the cancel here; an interrupt that raises
- * nothing (e.g. a barrier) just restarts the deterministic training.
+ * CHECK_FOR_INTERRUPTS() raises the cancel here; a barrier, which raises
+ * nothing, restarts the deterministic training (ens_pg_poll_interrupt).
  */
 EnsStatus
 forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
@@ -31,6 +31,7 @@ forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 		if (rc != ENS_EINTR)
 			return rc;
 		CHECK_FOR_INTERRUPTS();
+		ens_pg_restarts++;
 	}
 	p->n_threads = 1;
 	return forest_train(m, d, p, al, ens_pg_interrupt, NULL, peak, oob);

@@ -991,6 +991,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	ens_trainset_bin(&ts, (uint64_t) a.seed, a.keep_category_names);
 
 	ens_trainset_model(&ts, &model, l->tag);
+	ens_pg_restarts = 0;
 	ens_pg_check(l->train(&model, &ts, params, (uint64_t) a.seed, &pa.al, &peak_engine),
 				 psprintf("%s training", l->algorithm), NULL);
 	/* the held-out rows are predicted once, for the profile and the metrics */
@@ -1007,6 +1008,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	rr.secs = INSTR_TIME_GET_DOUBLE(t_end);
 	ens_json_num(&mj, "model_bytes", (double) (VARSIZE(rr.model) - VARHDRSZ), &first);
 	ens_json_num(&mj, "train_peak_bytes", (double) (pa.peak + peak_engine), &first);
+	ens_json_num(&mj, "train_restarts", ens_pg_restarts, &first);
 	appendStringInfoChar(&mj, '}');
 
 	initStringInfo(&pj);

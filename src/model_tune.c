@@ -489,6 +489,7 @@ Refit(Tune *t, MemoryContext outer, EnsRun *run)
 	ens_trainset_split(ts, 0.0, (uint64_t) t->spec.seed);
 	ens_trainset_bin(ts, (uint64_t) t->spec.seed, false);
 	ens_trainset_model(ts, &m, t->l->tag);
+	ens_pg_restarts = 0;
 	ens_pg_check(t->l->train(&m, ts, params, (uint64_t) t->spec.seed, &t->pa.al, &engine),
 				 psprintf("%s training", t->l->algorithm), NULL);
 	/* the same sections (covers, histograms) as a train_* model */
@@ -500,6 +501,7 @@ Refit(Tune *t, MemoryContext outer, EnsRun *run)
 	rr.model = ens_model_bytea(&m, outer);
 	ens_json_num(&mj, "model_bytes", (double) (VARSIZE(rr.model) - VARHDRSZ), &first);
 	ens_json_num(&mj, "train_peak_bytes", (double) (t->pa.peak + engine), &first);
+	ens_json_num(&mj, "train_restarts", ens_pg_restarts, &first);
 	appendStringInfoChar(&mj, '}');
 	initStringInfo(&pj);
 	appendStringInfoChar(&pj, '{');
