@@ -122,6 +122,22 @@ SELECT name, count(*) AS versions, count(DISTINCT md5(model)) AS distinct_bytes
 FROM edupredict.models WHERE name IN ('dr_kept', 'dr_kept_reg') GROUP BY name ORDER BY name;
 DELETE FROM edupredict.models WHERE name IN ('dr_kept', 'dr_kept_reg');
 
+-- outputs of few distinct values: a one-round depth-2 regression has four,
+-- on 15%, 30%, 40% and 15% of the rows, so no decile falls exactly between
+-- two of them; the cuts go to the nearest boundaries (three), and rows from
+-- the lowest step alone are 'shifted' (with no cut they looked 'stable')
+CREATE TEMP TABLE dr_steps AS
+SELECT g, (g % 100)::float8 AS x,
+       CASE WHEN g % 100 < 15 THEN 0 WHEN g % 100 < 45 THEN 10 WHEN g % 100 < 85 THEN 20 ELSE 30 END::float8 AS y
+FROM generate_series(1, 4000) g;
+SELECT count(*) FROM edupredict.train_boosting('dr_steps', 'dr_steps', 'y', features => ARRAY['x'],
+                                               n_rounds => 1, max_depth => 2, test_fraction => 0);
+SELECT count(DISTINCT edupredict.predict('dr_steps', s)) AS distinct_outputs FROM dr_steps s;
+CREATE TEMP TABLE dr_steps_low AS SELECT * FROM dr_steps WHERE x < 15;
+SELECT feature, verdict FROM edupredict.drift('dr_steps', 'dr_steps') WHERE kind = 'prediction';
+SELECT feature, verdict, psi > 1 AS large FROM edupredict.drift('dr_steps', 'dr_steps_low') WHERE kind = 'prediction';
+DELETE FROM edupredict.models WHERE name = 'dr_steps';
+
 -- arguments
 SELECT * FROM edupredict.drift('dr_uci', 'dr_same' , version => 7);
 CREATE TEMP TABLE dr_empty AS SELECT * FROM dr_same LIMIT 0;

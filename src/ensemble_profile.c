@@ -127,8 +127,34 @@ ens_profile_bin(const double *cut, uint32_t ne, double v)
 }
 
 /*
+ * The boundary between two different sorted values nearest to position
+ * pos (j with v[j - 1] < v[j]; the upper one of two as near), or 0 if all
+ * values are equal.  Outputs of few distinct values (a regression of
+ * shallow trees, a forest's vote shares) tie at most decile positions.
+ */
+static uint32_t
+NearestBoundary(const double *v, uint32_t n, uint32_t pos)
+{
+	uint32_t	up = pos,
+				down = pos;
+
+	while (up < n && !(v[up - 1] < v[up]))
+		up++;
+	while (down > 1 && !(v[down - 1] < v[down]))
+		down--;
+	if (!(v[down - 1] < v[down]))
+		down = 0;
+	if (up >= n)
+		return down;
+	if (down == 0 || up - pos <= pos - down)
+		return up;
+	return down;
+}
+
+/*
  * Output histogram of n rows' outputs (n x n_out, row-major): decile cuts
- * and counts per output, into x->pred (allocated with the extras).
+ * (each at the boundary between different values nearest the decile) and
+ * counts per output, into x->pred (allocated with the extras).
  */
 EnsStatus
 ens_profile_outputs(EnsExtras *x, const EnsAlloc *al, const double *out, uint32_t n,
@@ -170,7 +196,7 @@ ens_profile_outputs(EnsExtras *x, const EnsAlloc *al, const double *out, uint32_
 			uint32_t	pos = (uint32_t) (((uint64_t) n * g) / PRED_GROUPS);
 			double		cut;
 
-			if (pos == 0 || pos >= n || !(v[pos - 1] < v[pos]))
+			if (pos == 0 || pos >= n || (pos = NearestBoundary(v, n, pos)) == 0)
 				continue;
 			cut = v[pos - 1] + (v[pos] - v[pos - 1]) / 2;
 			if (ne > 0 && !(cut > c[ne - 1]))
