@@ -138,6 +138,23 @@ SELECT feature, verdict FROM edupredict.drift('dr_steps', 'dr_steps') WHERE kind
 SELECT feature, verdict, psi > 1 AS large FROM edupredict.drift('dr_steps', 'dr_steps_low') WHERE kind = 'prediction';
 DELETE FROM edupredict.models WHERE name = 'dr_steps';
 
+-- boosting likewise takes its training rows' outputs from its final margins
+-- (softmax, logistic, regression)
+CREATE TEMP VIEW dr_train_bin AS SELECT *, (target = 'Dropout') AS dropped FROM dr_train;
+SELECT count(*) FROM edupredict.train_boosting('dr_kept_b3', 'dr_train', 'target', n_rounds => 15,
+                                               test_fraction => 0, seed => 3);
+SELECT count(*) FROM edupredict.train_boosting('dr_kept_b2', 'dr_train_bin', 'dropped',
+                                               features => ARRAY['admission_grade', 'age_at_enrollment'],
+                                               n_rounds => 15, test_fraction => 0);
+SELECT count(*) FROM edupredict.train_boosting('dr_kept_br', 'dr_train', 'admission_grade',
+                                               n_rounds => 10, max_depth => 4, test_fraction => 0);
+SELECT count(*) FROM edupredict.model_profile('dr_kept_b3', 'dr_train');
+SELECT count(*) FROM edupredict.model_profile('dr_kept_b2', 'dr_train_bin');
+SELECT count(*) FROM edupredict.model_profile('dr_kept_br', 'dr_train');
+SELECT name, count(*) AS versions, count(DISTINCT md5(model)) AS distinct_bytes
+FROM edupredict.models WHERE name LIKE 'dr\_kept\_b_' GROUP BY name ORDER BY name;
+DELETE FROM edupredict.models WHERE name LIKE 'dr\_kept\_b_';
+
 -- arguments
 SELECT * FROM edupredict.drift('dr_uci', 'dr_same' , version => 7);
 CREATE TEMP TABLE dr_empty AS SELECT * FROM dr_same LIMIT 0;

@@ -246,6 +246,42 @@ TaskParams(BoostLearnerParams *lp, const EnsTrainSet *ts, const EnsModel *m, uin
 		lp->bp.balanced = false;
 }
 
+/*
+ * The outputs of the training rows the profile describes (all of them)
+ * from the trainer's final margins, instead of walking every tree again:
+ * the margins are the model's own, bit for bit (boost_train.c), and go
+ * through the same link as prediction.  Only when every round's trees are
+ * kept and the profile takes every training row (at most 20,000; above, it
+ * walks its evenly spaced ones); the margins are freed either way.
+ */
+static void
+KeepOutputs(EnsModel *m, const EnsTrainSet *ts, BoostResult *res, const EnsAlloc *al)
+{
+	uint32_t	nref = ens_profile_nref(ts->ntr),
+				K = m->n_outputs,
+				kk = m->task == ENS_CLASSIFICATION ? m->n_classes : 1,
+				i;
+	double	   *out;
+
+	if (res->train_margin == NULL)
+		return;
+	if (res->rounds_kept == res->rounds_run && nref > 0 && nref == ts->ntr &&
+		(out = al->alloc(al->ctx, sizeof(double) * (size_t) nref * kk)) != NULL)
+	{
+		for (i = 0; i < nref; i++)
+		{
+			double	   *o = out + (size_t) i * kk;
+
+			memcpy(o, res->train_margin + (size_t) i * K, sizeof(double) * K);
+			ens_boost_link(m, o);
+		}
+		m->train_out = out;
+		m->n_train_out = nref;
+	}
+	al->free(al->ctx, res->train_margin);
+	res->train_margin = NULL;
+}
+
 static EnsStatus
 Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	  const EnsAlloc *al, size_t *peak)
@@ -269,12 +305,17 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 		d.n_use = n_fit;
 	}
 	lp->res_al = *al;
+	/* no held-out rows: the profile describes the training rows' outputs */
+	lp->bp.keep_train_margin = ts->nte == 0 && n_val == 0 &&
+		ens_profile_nref(ts->ntr) == ts->ntr;
 	rc = TrainThreads(m, &d, val, n_val, &lp->bp, al, &lp->res);
 	if (rc == ENS_EINVAL || rc == ENS_ELIMIT)
 		ereport(ERROR,
 				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
 						 ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", lp->res.message)));
+	if (rc == ENS_OK)
+		KeepOutputs(m, ts, &lp->res, al);
 	if (peak)
 		*peak = lp->res.peak_bytes;
 	return rc;

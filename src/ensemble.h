@@ -411,6 +411,7 @@ ens_forest_finish(const EnsModel *m, double *acc)
 extern uint32_t ens_argmax(const double *proba, uint32_t k);
 /* boost: raw margins (n_outputs) before the link function */
 extern void ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin);
+extern void ens_boost_link(const EnsModel *m, double *out);
 
 /* Does a binned value go to the left child of split nd? */
 static inline bool

@@ -137,18 +137,22 @@ ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 	}
 }
 
-/* Outputs of a boosted model: probabilities through the link, or the value. */
-static void
-BoostOutputs(const EnsModel *m, const uint8_t *xb, double *out)
+/*
+ * A boosted model's outputs from its margins, in place: out holds the
+ * n_outputs margins and gets the class probabilities through the link (or
+ * keeps the value).  Prediction and the trainer's kept outputs both come
+ * through here, so they agree bit for bit.
+ */
+void
+ens_boost_link(const EnsModel *m, double *out)
 {
 	uint32_t	k,
 				K = m->n_classes;
 
 	if (m->objective == ENS_OBJ_LOGISTIC)
 	{
-		double		z;
+		double		z = out[0];
 
-		ens_predict_margin(m, xb, &z);
 		out[1] = 1.0 / (1.0 + exp(-z));
 		out[0] = 1.0 - out[1];
 	}
@@ -157,7 +161,6 @@ BoostOutputs(const EnsModel *m, const uint8_t *xb, double *out)
 		double		mx,
 					s = 0;
 
-		ens_predict_margin(m, xb, out);
 		mx = out[0];
 		for (k = 1; k < K; k++)
 			if (out[k] > mx)
@@ -167,8 +170,14 @@ BoostOutputs(const EnsModel *m, const uint8_t *xb, double *out)
 		for (k = 0; k < K; k++)
 			out[k] /= s;
 	}
-	else
-		ens_predict_margin(m, xb, out);
+}
+
+/* Outputs of a boosted model: probabilities through the link, or the value. */
+static void
+BoostOutputs(const EnsModel *m, const uint8_t *xb, double *out)
+{
+	ens_predict_margin(m, xb, out);
+	ens_boost_link(m, out);
 }
 
 /*
