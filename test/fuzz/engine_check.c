@@ -248,6 +248,66 @@ CheckForgedFeature(EnsModel *m, const EnsAlloc *al)
 	return fails;
 }
 
+/*
+ * Training's bins (ens_bin_columns, four values at a time) equal
+ * ens_bin_value's (prediction's) for a numeric column, and for probes at
+ * its edges: each edge, the doubles either side of it, NaN and the
+ * infinities, appended after the rows the edges come from (edge_rows), so
+ * the same edges bin them.
+ */
+static int
+CheckBins(const double *col, uint32_t n, const uint32_t *rows, uint32_t nrows,
+		  uint64_t seed, const EnsAlloc *al)
+{
+	EnsFeature	F1,
+				F2;
+	const double *c[1];
+	double	   *probe;
+	uint8_t    *X1,
+			   *X2;
+	uint32_t	ne,
+				m,
+				i,
+				bad = 0;
+
+	memset(&F1, 0, sizeof(F1));
+	F1.kind = ENS_NUMERIC;
+	c[0] = col;
+	if (ens_bin_columns(c, n, 1, &F1, rows, nrows, seed, al, NULL, NULL, &X1) != ENS_OK)
+		return fprintf(stderr, "bins: binning failed\n"), 1;
+	ne = F1.n_bins - 1;
+	m = n + 3 * ne + 3;
+	probe = malloc(sizeof(double) * m);
+	memcpy(probe, col, sizeof(double) * n);
+	for (i = 0; i < ne; i++)
+	{
+		probe[n + 3 * i] = F1.edges[i];
+		probe[n + 3 * i + 1] = nextafter(F1.edges[i], -INFINITY);
+		probe[n + 3 * i + 2] = nextafter(F1.edges[i], INFINITY);
+	}
+	probe[m - 3] = NAN;
+	probe[m - 2] = INFINITY;
+	probe[m - 1] = -INFINITY;
+	memset(&F2, 0, sizeof(F2));
+	F2.kind = ENS_NUMERIC;
+	c[0] = probe;
+	if (ens_bin_columns(c, m, 1, &F2, rows, nrows, seed, al, NULL, NULL, &X2) != ENS_OK ||
+		F2.n_bins != F1.n_bins || (ne > 0 && memcmp(F1.edges, F2.edges, sizeof(double) * ne) != 0))
+		return fprintf(stderr, "bins: the probes changed the edges\n"), 1;
+	for (i = 0; i < m; i++)
+		bad += X2[i] != ens_bin_value(&F2, probe[i]);
+	if (bad)
+		fprintf(stderr, "FAIL bins: %u of %u values binned unlike ens_bin_value\n", bad, m);
+	free(probe);
+	al->free(al->ctx, X1);
+	al->free(al->ctx, X2);
+	if (F1.edges)
+		al->free(al->ctx, F1.edges);
+	if (F2.edges)
+		al->free(al->ctx, F2.edges);
+	return bad > 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -373,6 +433,9 @@ main(int argc, char **argv)
 	rc = ens_split_rows(ycls, K, n, tf, seed, al, &train, &ntr, &test, &nte);
 	if (rc)
 		return fprintf(stderr, "split: %s\n", ens_strerror(rc)), 1;
+	for (i = 0; i < p; i++)
+		if (features[i].kind == ENS_NUMERIC && CheckBins(cols[i], n, train, ntr, seed + i, al))
+			return 1;
 	rc = ens_bin_columns((const double *const *) cols, n, p, features, train, ntr,
 							seed, al, NULL, NULL, &X);
 	if (rc)
