@@ -23,6 +23,8 @@ CREATE TABLE $ds ($coldefs, y $ytype, is_test int);
 CREATE VIEW ${ds}_train AS SELECT $cols, y FROM $ds WHERE is_test = 0;
 CREATE VIEW ${ds}_test AS SELECT $cols, y FROM $ds WHERE is_test = 1;
 VACUUM ANALYZE $ds;
+-- the load's dirty pages written now, not by the checkpointer during the timed training
+CHECKPOINT;
 SQL
   "${P[@]}" <<SQL
 SELECT pg_backend_pid() AS pid \gset
