@@ -63,6 +63,8 @@ ALTER TABLE $ds ALTER COLUMN y TYPE $yfinal USING y::$yfinal;
 CREATE VIEW ${ds}_train AS SELECT $cols, y FROM $ds WHERE is_test = 0;
 CREATE VIEW ${ds}_test AS SELECT $cols, y FROM $ds WHERE is_test = 1;
 VACUUM ANALYZE $ds;
+-- the load's dirty pages written now, not during a timed training
+CHECKPOINT;
 SQL
   done
   # the 1M sets take minutes per training: the first two seeds (c1m), the first (r1m)

@@ -52,6 +52,8 @@ ALTER TABLE $ds ALTER COLUMN y TYPE $( [ "${ds:0:1}" = c ] && echo int || echo "
 CREATE VIEW ${ds}_train AS SELECT $cols, y FROM $ds WHERE is_test = 0;
 CREATE VIEW ${ds}_test AS SELECT $cols, y FROM $ds WHERE is_test = 1;
 VACUUM ANALYZE $ds;
+-- the load's dirty pages written now, not during a timed training
+CHECKPOINT;
 SQL
   # how the table is read: its size against shared_buffers, and whether the plan of
   # the training query is parallel (rows read by workers are not in the backend's memory)
