@@ -250,9 +250,10 @@ TaskParams(BoostLearnerParams *lp, const EnsTrainSet *ts, const EnsModel *m, uin
  * The outputs of the training rows the profile describes (all of them)
  * from the trainer's final margins, instead of walking every tree again:
  * the margins are the model's own, bit for bit (boost_train.c), and go
- * through the same link as prediction.  Only when every round's trees are
- * kept and the profile takes every training row (at most 20,000; above, it
- * walks its evenly spaced ones); the margins are freed either way.
+ * through the same link as prediction.  Train asks for the margins only
+ * when the profile takes every training row (at most 20,000; above, it
+ * walks its evenly spaced ones); they are used when every round's trees
+ * are kept, and freed either way.
  */
 static void
 KeepOutputs(EnsModel *m, const EnsTrainSet *ts, BoostResult *res, const EnsAlloc *al)
@@ -265,7 +266,7 @@ KeepOutputs(EnsModel *m, const EnsTrainSet *ts, BoostResult *res, const EnsAlloc
 
 	if (res->train_margin == NULL)
 		return;
-	if (res->rounds_kept == res->rounds_run && nref > 0 && nref == ts->ntr &&
+	if (res->rounds_kept == res->rounds_run &&
 		(out = al->alloc(al->ctx, sizeof(double) * (size_t) nref * kk)) != NULL)
 	{
 		for (i = 0; i < nref; i++)

@@ -118,29 +118,9 @@ ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 				k,
 				K = m->n_outputs;
 	uint32_t	leaf[WALK_CHUNK];
+	/* one output: summed in a local (margin[0] += v costs a store-forward per tree) */
+	double		z = m->base_score[0];
 
-	if (K == 1)
-	{
-		/* a local sum: margin[0] += v through memory costs a store-forward per tree */
-		double		z = m->base_score[0];
-
-		for (t = 0; t < m->n_trees; t += WALK_CHUNK)
-		{
-			uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
-			uint32_t	g;
-
-			WalkTrees(m, t, ng, xb, leaf);
-			for (g = 0; g < ng; g++)
-			{
-				float		v;
-
-				memcpy(&v, &m->nodes[leaf[g]].a, sizeof(v));
-				z += v;
-			}
-		}
-		margin[0] = z;
-		return;
-	}
 	for (k = 0; k < K; k++)
 		margin[k] = m->base_score[k];
 	k = 0;						/* output of tree t: t % K, counted (no division) */
@@ -155,11 +135,18 @@ ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 			float		v;
 
 			memcpy(&v, &m->nodes[leaf[g]].a, sizeof(v));
-			margin[k] += v;
-			if (++k == K)
-				k = 0;
+			if (K == 1)
+				z += v;
+			else
+			{
+				margin[k] += v;
+				if (++k == K)
+					k = 0;
+			}
 		}
 	}
+	if (K == 1)
+		margin[0] = z;
 }
 
 /*

@@ -11,9 +11,10 @@
 
 /*
  * Train with edupredict.forest_threads threads.  With more than one, the
- * engine polls InterruptPending and unwinds (joining its threads) before
- * CHECK_FOR_INTERRUPTS() raises the cancel here; a barrier, which raises
- * nothing, restarts the deterministic training (ens_pg_poll_interrupt).
+ * engine polls the cancel flags (ens_pg_poll_interrupt) and unwinds
+ * (joining its threads) before CHECK_FOR_INTERRUPTS() raises the cancel
+ * here; a barrier, which raises nothing, restarts the deterministic
+ * training.
  */
 EnsStatus
 forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
