@@ -44,6 +44,38 @@ SELECT dblink_send_query('intr', $$SELECT metrics->>'threads', metrics->>'train_
 SELECT pg_temp.pester(:trainer) >= 10 AS pestered;
 SELECT * FROM dblink_get_result('intr', false) AS r(threads text, train_restarts text);
 SELECT count(*) AS no_more FROM dblink_get_result('intr', false) AS r(threads text, train_restarts text);
+-- A ProcSignal barrier is the other reason to stop: DROP DATABASE waits until every backend has absorbed
+-- one, so the threads stop and the training starts over (after three restarts it finishes on one
+-- thread, absorbing barriers as they come).  A third connection creates and drops a database again and
+-- again while the trainer boosts the same rows as above: the drops return while the training still
+-- runs (a poll blind to barriers made each DROP DATABASE wait for the whole training, and nothing
+-- restarted), and the model is byte for byte the one trained without barriers.
+SELECT dblink_connect('intr_ddl', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+       split_part(current_setting('unix_socket_directories'), ',', 1))) AS connected;
+CREATE FUNCTION pg_temp.barriers(OUT drops int, OUT drops_while_training int) LANGUAGE plpgsql AS $$
+BEGIN
+	drops := 0;
+	drops_while_training := 0;
+	FOR i IN 1..300 LOOP
+		EXIT WHEN dblink_is_busy('intr') = 0;
+		PERFORM dblink_exec('intr_ddl', 'CREATE DATABASE intr_barrier');
+		PERFORM dblink_exec('intr_ddl', 'DROP DATABASE intr_barrier');
+		drops := drops + 1;
+		IF dblink_is_busy('intr') = 1 THEN
+			drops_while_training := drops_while_training + 1;
+		END IF;
+	END LOOP;
+END $$;
+SELECT dblink_send_query('intr', $$SELECT metrics->>'train_restarts'
+       FROM edupredict.train_boosting('intr_boost', 'public.intr_rows', 'y', features => ARRAY['a', 'b', 'c'],
+                                      n_rounds => 300, max_depth => 6)$$) AS sent;
+SELECT drops_while_training >= 1 AS dropped_while_training FROM pg_temp.barriers();
+SELECT train_restarts::int BETWEEN 1 AND 3 AS restarted
+FROM dblink_get_result('intr', false) AS r(train_restarts text);
+SELECT count(*) AS no_more FROM dblink_get_result('intr', false) AS r(train_restarts text);
+SELECT count(*) AS versions, count(DISTINCT md5(model)) AS distinct_bytes
+FROM edupredict.models WHERE name = 'intr_boost';
+SELECT dblink_disconnect('intr_ddl');
 SELECT dblink_disconnect('intr');
 SELECT edupredict.drop_model('intr_boost');
 SELECT edupredict.drop_model('intr_forest');
