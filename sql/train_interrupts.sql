@@ -47,9 +47,10 @@ SELECT count(*) AS no_more FROM dblink_get_result('intr', false) AS r(threads te
 -- A ProcSignal barrier is the other reason to stop: DROP DATABASE waits until every backend has absorbed
 -- one, so the threads stop and the training starts over (after three restarts it finishes on one
 -- thread, absorbing barriers as they come).  A third connection creates and drops a database again and
--- again while the trainer boosts the same rows as above: the drops return while the training still
--- runs (a poll blind to barriers made each DROP DATABASE wait for the whole training, and nothing
--- restarted), and the model is byte for byte the one trained without barriers.
+-- again while the trainer boosts the same rows as above (dropped_while_training: the barriers did come
+-- during the training): it restarts 1-3 times, and the model is byte for byte the one trained without
+-- barriers.  A poll blind to barriers left the threads running (no restart), and a DROP DATABASE that
+-- came while they ran waited for the training to end.
 SELECT dblink_connect('intr_ddl', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
        split_part(current_setting('unix_socket_directories'), ',', 1))) AS connected;
 CREATE FUNCTION pg_temp.barriers(OUT drops int, OUT drops_while_training int) LANGUAGE plpgsql AS $$
