@@ -65,6 +65,10 @@ OBJS = \
 	src/model_drift.o \
 	src/model_profile.o \
 	src/spectral.o \
+	src/spectral_kway.o \
+	src/spectral_bisect.o \
+	src/spectral_refine.o \
+	src/spectral_score.o \
 	src/spectral_knn.o \
 	src/spectral_eigen.o \
 	src/spectral_assign.o \

@@ -23,7 +23,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "spectral.h"
+#include "spectral_int.h"
 
 #include <dlfcn.h>
 #include <math.h>

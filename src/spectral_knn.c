@@ -11,7 +11,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "spectral.h"
+#include "spectral_int.h"
 
 #include <math.h>
 #include <stdlib.h>
