@@ -10,6 +10,7 @@
 #   bench/forest.sh                 all data sets (uci c100k c1m r1m)
 #   bench/forest.sh uci c100k       a subset (its own section, "forest-uci-c100k")
 #   FOREST_BENCH_SEEDS="42 1 2"     other seeds for uci and c100k
+#   FOREST_BENCH_BIG_SEEDS="1 2 3 4 5"  more seeds for c1m and r1m (r1m at mtry 6; hours)
 #   FOREST_BENCH_TIMEOUT=N          stop a baseline run after N seconds
 #   FOREST_BENCH_REPORT_ONLY=1      only rebuild the report from the last run's log
 # Data are generated once into $FOREST_BENCH_DIR (default /tmp/edupredict_bench_forest).
@@ -67,7 +68,7 @@ for ds in "${sets[@]}"; do
   extra=; [ "$ds" = c1m ] && extra=predict
   echo "==> scikit-learn $ds"
   while read -r cfg seed set; do
-    baseline sklearn "$ds" "$cfg" /usr/bin/python3 bench/forest_sklearn.py "$dir/$ds.csv" $task "$seed" "sklearn $ds $cfg" "$set" $extra
+    baseline sklearn "$ds" "$cfg" /usr/bin/python3 bench/forest_sklearn.py "$dir/$ds.csv" $task "$seed" "sklearn $ds $cfg" "$set" $([ "$cfg" = s42 ] && echo $extra)
   done < <(forest_runs sklearn "$ds")
   echo "==> ranger $ds"
   while read -r cfg seed set; do
