@@ -14,18 +14,14 @@ forest_runs() {
   case $ds in
     uci|c100k) for s in ${FOREST_BENCH_SEEDS:-42 1 2 3 4 5}; do echo "s$s $s default"; done ;;
     c1m) for s in 42 ${FOREST_BENCH_BIG_SEEDS:-}; do echo "s$s $s default"; done ;;
-    r1m) case $tool in
-        pg) echo "s42-m6 42 default"; echo "s42-m20 42 1.0" ;;
-        sklearn) echo "s42-m20 42 default"; echo "s42-m6 42 0.3333333333333333" ;;
-        ranger) echo "s42-m4 42 default"; echo "s42-m6 42 6" ;;
+    r1m) local m6  # each tool's spelling of mtry 6, the setting every r1m seed runs
+      case $tool in pg) m6=default ;; sklearn) m6=0.3333333333333333 ;; ranger) m6=6 ;; esac
+      case $tool in
+        pg) echo "s42-m6 42 $m6"; echo "s42-m20 42 1.0" ;;
+        sklearn) echo "s42-m20 42 default"; echo "s42-m6 42 $m6" ;;
+        ranger) echo "s42-m4 42 default"; echo "s42-m6 42 $m6" ;;
       esac
-      for s in ${FOREST_BENCH_BIG_SEEDS:-}; do
-        case $tool in
-          pg) echo "s$s-m6 $s default" ;;
-          sklearn) echo "s$s-m6 $s 0.3333333333333333" ;;
-          ranger) echo "s$s-m6 $s 6" ;;
-        esac
-      done ;;
+      for s in ${FOREST_BENCH_BIG_SEEDS:-}; do echo "s$s-m6 $s $m6"; done ;;
   esac
 }
 load1() { cut -d' ' -f1 /proc/loadavg; }

@@ -95,6 +95,15 @@ def locate(tree, m):
     return hits[0], None
 
 
+
+def report_stale(tree, muts):
+    """The mutations whose text does not occur exactly once in tree, as (m, why), each printed."""
+    stale = [(m, why) for m in muts for _, why in [locate(tree, m)] if why]
+    for m, why in stale:
+        print(f"STALE {m['id']} ({m['file']}): {why}")
+    return stale
+
+
 def apply(path, m):
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -176,9 +185,7 @@ def main():
         muts = [m for m in muts if m["id"] in a.only]
     if a.check:
         # the working tree as it is (the suite's lint step: no git needed, nothing cloned)
-        stale = [(m, why) for m in muts for _, why in [locate(ROOT, m)] if why]
-        for m, why in stale:
-            print(f"STALE {m['id']} ({m['file']}): {why}")
+        stale = report_stale(ROOT, muts)
         print(f"{len(muts) - len(stale)} apply, {len(stale)} stale")
         sys.exit(1 if stale else 0)
     commit = sh(["git", "rev-parse", a.commit], ROOT).strip()
@@ -188,13 +195,7 @@ def main():
     sh(["git", "checkout", "-q", "--detach", commit], tree)
     print(f"mutation: {len(muts)} mutations of commit {commit[:12]} in {tree}", flush=True)
 
-    stale = []
-    for m in muts:
-        path, why = locate(tree, m)
-        if why:
-            stale.append((m, why))
-    for m, why in stale:
-        print(f"STALE {m['id']} ({m['file']}): {why}")
+    stale = report_stale(tree, muts)
 
     started = time.time()
     load_before = os.getloadavg()
