@@ -49,6 +49,7 @@ OBJS = \
 	src/boost_tree.o \
 	src/boost_loss.o \
 	src/boost_pool.o \
+	src/boost_kgrow.o \
 	src/ensemble_sections.o \
 	src/ensemble_shap.o \
 	src/ensemble_shap_plan.o \

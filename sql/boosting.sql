@@ -82,6 +82,23 @@ SELECT version FROM train_boosting('bt_det', 'bt_rows', 'y3', ARRAY['x', 'side',
 SELECT count(DISTINCT model) FILTER (WHERE version <= 3) AS models_of_seed_42,
        count(DISTINCT model) AS models_of_both_seeds
 FROM models WHERE name = 'bt_det';
+-- three classes on few rows: with two threads a round's three trees grow two
+-- at a time (the bytes above are the same as one at a time)
+SELECT version, (metrics->>'trees_at_once')::int AS trees_at_once, (metrics->>'trees_regrown')::int AS regrown
+FROM model_list WHERE name = 'bt_det' AND version <= 2 ORDER BY version;
+-- deeper trees than the growers' reserved room (64 leaves) are grown again on
+-- the calling thread; with validation rows, whose metric follows each round's
+-- last tree, and row sampling: still the model of one thread
+SET edupredict.forest_threads = 1;
+SELECT version FROM train_boosting('bt_kgrow', 'edupredict_data.student_features', 'target', n_rounds => 30,
+                                   max_depth => 10, subsample => 0.8, early_stopping_rounds => 5);
+SET edupredict.forest_threads = 2;
+SELECT version FROM train_boosting('bt_kgrow', 'edupredict_data.student_features', 'target', n_rounds => 30,
+                                   max_depth => 10, subsample => 0.8, early_stopping_rounds => 5);
+SELECT count(DISTINCT model) AS models,
+       string_agg((metrics->>'trees_at_once') || ':' || ((metrics->>'trees_regrown')::int > 0), ', ' ORDER BY version) AS at_once_regrown,
+       count(DISTINCT metrics->'validation_curve') AS curves
+FROM models WHERE name = 'bt_kgrow';
 RESET edupredict.forest_threads;
 
 -- boost_agg: the same model whatever the plan (rows are combined, then put

@@ -86,6 +86,10 @@ typedef struct BoostResult
 								 * order) after rounds_run rounds */
 	size_t		peak_bytes;		/* most bytes allocated at once, model
 								 * included */
+	uint32_t	trees_at_once;	/* threads that grew a round's trees side by
+								 * side (several outputs on few rows), else 1 */
+	uint32_t	trees_regrown;	/* of those, trees grown again on the calling
+								 * thread because they needed more room */
 	char		message[256];	/* ENS_EINVAL / ENS_ELIMIT: which input is
 								 * wrong and why (a sentence, no data values) */
 } BoostResult;

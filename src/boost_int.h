@@ -2,7 +2,8 @@
  * boost_int.h - internal types of the gradient boosting engine, shared by
  * boost_train.c (rounds, model), boost_tree.c (growing one tree),
  * boost_hist.c (histograms, partitions), boost_split.c (split search),
- * boost_loss.c (objectives) and boost_pool.c (threads).  PG-free.
+ * boost_loss.c (objectives), boost_pool.c (threads) and boost_kgrow.c (a
+ * round's trees on threads).  PG-free.
  */
 #ifndef EDUPREDICT_BOOST_INT_H
 #define EDUPREDICT_BOOST_INT_H
@@ -178,10 +179,34 @@ typedef struct BoostTree
 
 extern EnsStatus boost_tree_grow(Booster *b, BoostTree *t, uint32_t k,
 								 uint32_t tree_no);
+extern void boost_leaf_margin(Booster *b, const BoostTree *t, uint32_t k,
+							  uint32_t c);
 extern bool boost_tree_init(Booster *b, BoostTree *t);
 extern void boost_tree_free(Booster *b, BoostTree *t);
 extern uint32_t boost_tree_slots(const BoostParams *P);
 extern float boost_leaf_value(const EnsNode *nd);
+
+/* ---------- a round's trees on threads (boost_kgrow.c) ---------- */
+
+typedef struct BoostKGrow
+{
+	BoostPool  *pool;			/* its own threads; the trainer's runs inline */
+	Booster    *gb;				/* a grower per thread */
+	int			n_gb,			/* threads started */
+				n_alloc;		/* growers allocated */
+	bool		started;
+	BoostTree  *trees;			/* K: the round's trees */
+	double	   *imp;			/* K x p: their gains */
+	EnsStatus  *rc;				/* K */
+	void	   *block;			/* the growers' scratch */
+	size_t		block_bytes;
+	uint32_t	regrown;		/* trees grown again on the caller (more room) */
+} BoostKGrow;
+
+extern bool boost_kgrow_wanted(const Booster *b);
+extern bool boost_kgrow_init(Booster *b, BoostKGrow *kg);
+extern EnsStatus boost_kgrow_round(Booster *b, BoostKGrow *kg, uint32_t round);
+extern void boost_kgrow_free(Booster *b, BoostKGrow *kg);
 
 /* ---------- histograms and partitions (boost_hist.c) ---------- */
 

@@ -413,6 +413,8 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	uint32_t	i;
 
 	ens_json_num(s, "threads", lp->bp.n_threads, first);
+	ens_json_num(s, "trees_at_once", r->trees_at_once, first);
+	ens_json_num(s, "trees_regrown", r->trees_regrown, first);
 	ens_json_num(s, "n_nodes", m->n_nodes, first);
 	ens_json_num(s, "rounds_run", r->rounds_run, first);
 	ens_json_num(s, "rounds_kept", r->rounds_kept, first);

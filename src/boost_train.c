@@ -10,7 +10,9 @@
  * rows outside the round's sample) and of the validation rows, whose
  * metric ends the round.  Margins are sums of the float leaf values in tree
  * order, as ens_predict_margin computes them, so the model predicts
- * exactly what the trainer saw.
+ * exactly what the trainer saw.  With several outputs on few rows (one
+ * thread's worth), a round's trees grow on threads at once instead
+ * (boost_kgrow.c); the steps after each tree stay here, in tree order.
  *
  * Early stopping keeps the round with the best validation metric (the
  * first of equals) and drops the trees after it; their gains leave the
@@ -43,6 +45,8 @@ typedef struct Trainer
 {
 	Booster		b;
 	BoostTree	tree;
+	BoostKGrow	kg;				/* kgrow: a round's trees grow on threads */
+	bool		kgrow;
 	Owned		owned[MAX_SCRATCH];
 	int			n_owned;
 	double	   *imp_sum,
@@ -457,14 +461,9 @@ static void
 LeafMarginTask(void *ctx, int th, uint32_t c)
 {
 	MarginJob  *j = (MarginJob *) ctx;
-	Booster    *b = j->b;
-	const BoostLeaf *lf = &j->t->leaves[c];
-	double		v = boost_leaf_value(&j->t->nodes[lf->node]);
-	uint32_t	i;
 
 	(void) th;
-	for (i = lf->st; i < lf->en; i++)
-		b->margin[(size_t) b->idx[i] * b->K + j->k] += v;
+	boost_leaf_margin(j->b, j->t, j->k, c);
 }
 
 /* Rows outside the round's sample: walk the tree. */
@@ -538,10 +537,13 @@ SumCovers(EnsModel *m, uint32_t tree_no, const BoostTree *t)
 	}
 }
 
-/* Add tree tree_no (output k) to the training and validation margins. */
+/*
+ * Add tree tree_no (output k, t as grown) to the training and validation
+ * margins; the sampled rows' unless its grower did (boost_kgrow.c).
+ */
 static EnsStatus
-UpdateMargins(Trainer *tr, const EnsData *d, uint32_t k, uint32_t tree_no,
-			  double *metric)
+UpdateMargins(Trainer *tr, const EnsData *d, const BoostTree *t, uint32_t k,
+			  uint32_t tree_no, bool sampled, double *metric)
 {
 	Booster    *b = &tr->b;
 	MarginJob	j;
@@ -550,17 +552,19 @@ UpdateMargins(Trainer *tr, const EnsData *d, uint32_t k, uint32_t tree_no,
 				nc = (b->n_val + ROW_CHUNK - 1) / ROW_CHUNK;
 
 	j.b = b;
-	j.t = &tr->tree;
+	j.t = t;
 	j.d = d;
 	j.k = k;
 	j.tree_no = tree_no;
 	j.score = (k == b->K - 1);
 	/* a piece per leaf: worth threads only when leaves are large */
-	if (b->n_sample < 4 * BOOST_PIECE_ROWS)
-		for (c = 0, rc = ENS_OK; c < tr->tree.n_leaves; c++)
+	if (!sampled)
+		rc = ENS_OK;
+	else if (b->n_sample < 4 * BOOST_PIECE_ROWS)
+		for (c = 0, rc = ENS_OK; c < t->n_leaves; c++)
 			LeafMarginTask(&j, 0, c);
 	else
-		rc = boost_pool_run(b->pool, LeafMarginTask, &j, tr->tree.n_leaves,
+		rc = boost_pool_run(b->pool, LeafMarginTask, &j, t->n_leaves,
 							b->intr, b->intr_arg);
 	if (rc == ENS_OK && b->n_sample < b->n)
 		rc = boost_pool_run(b->pool, WalkMarginTask, &j, (b->n + ROW_CHUNK - 1) / ROW_CHUNK,
@@ -568,7 +572,7 @@ UpdateMargins(Trainer *tr, const EnsData *d, uint32_t k, uint32_t tree_no,
 	if (rc == ENS_OK && b->n_val > 0)
 		rc = boost_pool_run(b->pool, ValTask, &j, nc, b->intr, b->intr_arg);
 	if (rc == ENS_OK)
-		SumCovers(b->m, tree_no, &tr->tree);
+		SumCovers(b->m, tree_no, t);
 	if (rc != ENS_OK || b->n_val == 0)
 		return rc;
 	if (j.score)
@@ -628,16 +632,21 @@ Round(Trainer *tr, const EnsData *d, uint32_t round, double *metric)
 	SampleRows(b, round);
 	if ((rc = boost_gradients(b)) != ENS_OK)
 		return rc;
+	/* every tree of the round at once; the rest in tree order below */
+	if (tr->kgrow && (rc = boost_kgrow_round(b, &tr->kg, round)) != ENS_OK)
+		return rc;
 	for (k = 0; k < b->K; k++)
 	{
 		uint32_t	tree_no = round * b->K + k;
+		const BoostTree *t = tr->kgrow ? &tr->kg.trees[k] : &tr->tree;
+		const double *imp = tr->kgrow ? tr->kg.imp + (size_t) k * b->p : b->imp_tree;
 
-		if ((rc = boost_tree_grow(b, &tr->tree, k, tree_no)) != ENS_OK ||
-			(rc = AppendTree(tr, &tr->tree, tree_no)) != ENS_OK ||
-			(rc = UpdateMargins(tr, d, k, tree_no, metric)) != ENS_OK)
+		if ((!tr->kgrow && (rc = boost_tree_grow(b, &tr->tree, k, tree_no)) != ENS_OK) ||
+			(rc = AppendTree(tr, t, tree_no)) != ENS_OK ||
+			(rc = UpdateMargins(tr, d, t, k, tree_no, !tr->kgrow, metric)) != ENS_OK)
 			return rc;
 		for (f = 0; f < b->p; f++)
-			tr->imp_sum[f] += b->imp_tree[f];
+			tr->imp_sum[f] += imp[f];
 	}
 	return ENS_OK;
 }
@@ -801,12 +810,25 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 	boost_pool_init(b->pool, b->nt);
 	b->nt = boost_pool_start(b->pool);
 	started = true;
+	if (boost_kgrow_wanted(b))
+	{
+		tr.kgrow = true;
+		if (!boost_kgrow_init(b, &tr.kg))
+		{
+			rc = ENS_ENOMEM;
+			goto done;
+		}
+	}
 	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
 	rc = Rounds(&tr, d);
 	if (rc == ENS_OK)
 		Finish(&tr);
 
 done:
+	res->trees_at_once = tr.kgrow ? (uint32_t) tr.kg.n_gb : 1;
+	res->trees_regrown = tr.kg.regrown;
+	if (tr.kgrow)
+		boost_kgrow_free(b, &tr.kg);
 	if (started)
 		boost_pool_stop(b->pool);
 	if (rc != ENS_OK)

@@ -71,6 +71,18 @@ boost_reserve(Booster *b, void **arr, uint32_t *cap, uint32_t need, size_t elem)
 	return true;
 }
 
+/* Leaf c of tree t (output k, grown on b): its value onto its rows' margins. */
+void
+boost_leaf_margin(Booster *b, const BoostTree *t, uint32_t k, uint32_t c)
+{
+	const BoostLeaf *lf = &t->leaves[c];
+	double		v = boost_leaf_value(&t->nodes[lf->node]);
+	uint32_t	i;
+
+	for (i = lf->st; i < lf->en; i++)
+		b->margin[(size_t) b->idx[i] * b->K + k] += v;
+}
+
 void
 boost_tree_free(Booster *b, BoostTree *t)
 {
