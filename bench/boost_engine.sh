@@ -21,9 +21,10 @@ md=$dir/boost_engine.md
 load() { cut -d' ' -f1 /proc/loadavg; }
 
 # PostgreSQL 15's code-generation flags (pg_config --cflags), so the engine runs as in the extension
+. test/fuzz/sources.sh
 gcc -O2 -g -fno-strict-aliasing -fwrapv -fexcess-precision=standard -fno-omit-frame-pointer \
   -fstack-protector-strong -Wall -Wextra -Wno-unused-parameter -pthread -o "$dir/boost_check" test/fuzz/boost_check.c \
-  src/ensemble_bins.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_metrics.c src/boost_*.c -lm
+  $ENGINE_SRC $BOOST_SRC -lm
 missing=()
 for ds in "${sets[@]}"; do [ -s "$dir/$ds.csv" ] || missing+=("$ds"); done
 [ ${#missing[@]} -eq 0 ] || /usr/bin/python3 bench/forest_gen.py "$dir" "${missing[@]}"

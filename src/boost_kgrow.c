@@ -152,10 +152,12 @@ boost_kgrow_init(Booster *b, BoostKGrow *kg)
 	kg->rc = boost_alloc(b, b->K * sizeof(EnsStatus));
 	kg->block_bytes = gbytes * want;
 	kg->block = boost_alloc(b, kg->block_bytes + 63);
+	/* zeroed at once: boost_kgrow_free frees the trees of a half-done init */
+	if (kg->trees)
+		memset(kg->trees, 0, b->K * sizeof(BoostTree));
 	if (!kg->pool || !kg->gb || !kg->trees || !kg->imp || !kg->rc || !kg->block)
 		return false;
 	memset(kg->gb, 0, want * sizeof(Booster));
-	memset(kg->trees, 0, b->K * sizeof(BoostTree));
 	for (i = 0; i < kg->n_gb; i++)
 		Carve(b, &kg->gb[i], (char *) Align((size_t) kg->block) + (size_t) i * gbytes);
 	for (k = 0; k < b->K; k++)

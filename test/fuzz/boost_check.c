@@ -780,10 +780,11 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 		fails += CheckMargins(&r.m, X, D.p, val, nval, r.res.val_margin, "validation");
 
 	Evaluate(&r, &D, X, test, nte, pred, kk);
-	printf(" train_s=%.3f cpu_s=%.3f peak_mb=%.1f rss_mb=%.1f rss_train_mb=%.1f trees=%u nodes=%u rounds_run=%u rounds_kept=%u best_round=%d threads=%d\n",
+	printf(" train_s=%.3f cpu_s=%.3f peak_mb=%.1f rss_mb=%.1f rss_train_mb=%.1f trees=%u nodes=%u rounds_run=%u rounds_kept=%u best_round=%d threads=%d trees_at_once=%u trees_regrown=%u\n",
 		   r.secs, r.cpu, r.res.peak_bytes / 1048576.0, ru.ru_maxrss / 1024.0,
 		   ru.ru_maxrss / 1024.0 - rss0, r.m.n_trees, r.m.n_nodes,
-		   r.res.rounds_run, r.res.rounds_kept, r.res.best_round, o.P.n_threads);
+		   r.res.rounds_run, r.res.rounds_kept, r.res.best_round, o.P.n_threads,
+		   r.res.trees_at_once, r.res.trees_regrown);
 	if (r.res.curve)
 	{
 		printf("curve %s:", r.res.metric);

@@ -11,9 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$1
-# the PG-free trainer files only (boost_learner.c is the PostgreSQL glue)
-boost_src=$(ls src/boost_*.c | grep -v boost_learner.c)
-$CC $FLAGS -o "$work/boost_check" test/fuzz/boost_check.c $SRC $boost_src -lm
+. test/fuzz/sources.sh
+$CC $FLAGS -o "$work/boost_check" test/fuzz/boost_check.c $SRC $BOOST_SRC -lm
 /usr/bin/python3 - "$work" <<'PY'
 import random, sys
 w = sys.argv[1]
@@ -32,6 +31,11 @@ for name, n, reg in (("small", 600, False), ("mid", 45000, False), ("bin", 45000
 PY
 bc() { "$work/boost_check" "$@" >"$work/boost.log" 2>&1 || { cat "$work/boost.log"; exit 1; }; }
 bc "$work/small.csv" cls --rounds 5 --depth 4 --cat 1 --val 0.2 --es 2 --oom
+# three classes on few rows: a round's trees side by side (boost_kgrow.c); deep
+# and light enough that some outgrow the growers' room and grow again on the caller
+bc "$work/small.csv" cls --rounds 6 --threads 2 --depth 10 --mcw 0.1 --cat 1 --subsample 0.8 --colsample 0.75 --val 0.2 --check
+grep -q 'trees_at_once=2 trees_regrown=[1-9]' "$work/boost.log" || { cat "$work/boost.log"; echo "boost_run.sh: no round's trees side by side, or none grown again"; exit 1; }
+bc "$work/small.csv" cls --rounds 3 --threads 2 --depth 10 --mcw 0.1 --cat 1 --oom
 bc "$work/mid.csv" cls --rounds 8 --threads 2 --cat 1 --subsample 0.8 --colsample 0.75 --val 0.2 --check
 bc "$work/mid.csv" cls --rounds 4 --threads 2 --cat 1 --oom
 bc "$work/bin.csv" cls --rounds 8 --threads 2 --leaves 12 --depth 0 --balanced --check

@@ -14,8 +14,9 @@ secs=${1:-${FUZZ_SECONDS:-60}}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 CC=${CC_FUZZ:-clang-14}
-SRC="src/ensemble_bins.c src/ensemble_order.c src/forest_train.c src/forest_params.c src/ensemble_walk.c src/ensemble_format.c src/ensemble_reader.c src/ensemble_metrics.c src/ensemble_sections.c src/ensemble_shap.c src/ensemble_shap_plan.c src/ensemble_profile.c src/ensemble_calib.c src/ensemble_curves.c"
-BOOST="src/boost_hist.c src/boost_kgrow.c src/boost_loss.c src/boost_params.c src/boost_pool.c src/boost_split.c src/boost_train.c src/boost_tree.c"
+. test/fuzz/sources.sh
+SRC=$ENGINE_SRC
+BOOST=$BOOST_SRC
 crashes=${TMPDIR:-/tmp}/edupredict-fuzz-crashes
 FLAGS="-g -O1 -pthread -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 
