@@ -11,6 +11,9 @@
 #   bench/forest.sh uci c100k       a subset (its own section, "forest-uci-c100k")
 #   FOREST_BENCH_SEEDS="42 1 2"     other seeds for uci and c100k
 #   FOREST_BENCH_BIG_SEEDS="1 2 3 4 5"  more seeds for c1m and r1m (r1m at mtry 6; hours)
+#   FOREST_BENCH_BIG_TOOLS="pg sklearn"  the tools that run those seeds (default all three)
+#   FOREST_BENCH_SEED42_LOG=FILE    c1m/r1m: take the seed-42 runs from FILE, an earlier
+#                                   run's log of the same engine, instead of repeating them
 #   FOREST_BENCH_TIMEOUT=N          stop a baseline run after N seconds
 #   FOREST_BENCH_REPORT_ONLY=1      only rebuild the report from the last run's log
 # Data are generated once into $FOREST_BENCH_DIR (default /tmp/edupredict_bench_forest).
@@ -76,6 +79,11 @@ for ds in "${sets[@]}"; do
   done < <(forest_runs ranger "$ds")
 done
 echo "meta all loadavg_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" >>"$log"
+if [ -n "${FOREST_BENCH_SEED42_LOG:-}" ]; then
+  echo "meta all seed42_from=$(sed -n 's/^meta all commit=\([^ ]*\).*/\1/p' "$FOREST_BENCH_SEED42_LOG" | head -1)" >>"$log"
+  grep -E "^(pg|sklearn|ranger) (c1m|r1m) (s42|table|predict)" "$FOREST_BENCH_SEED42_LOG" |
+    grep -E "^[a-z]+ ($(IFS='|'; echo "${sets[*]}")) " >>"$log"
+fi
 fi  # FOREST_BENCH_REPORT_ONLY=1: only rebuild the report from the log of the last run
 
 md=$dir/$section.md

@@ -97,6 +97,10 @@ w("before the run %s, after it %s; the 1-minute load before and after each train
 w("machine (2 cores) is shared with other agents' builds and tests, which ran during the run: wall times are noisy;")
 w("the CPU seconds beside them (all threads of the process, /proc/PID/stat) are less so, and the time ratios")
 w("against scikit-learn compare runs of the same hour.")
+if M.get("seed42_from"):
+    w("The seed-42 runs of c1m and r1m (every tool) are taken from the log of an earlier run at commit %s, whose forest"
+      " engine is the same (FOREST_BENCH_SEED42_LOG); this run trained only the other seeds (FOREST_BENCH_BIG_SEEDS)."
+      % M["seed42_from"])
 w("")
 def setting(kv):
     k, v = kv.split(":", 1)
