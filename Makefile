@@ -50,6 +50,7 @@ OBJS = \
 	src/boost_loss.o \
 	src/boost_pool.o \
 	src/boost_kgrow.o \
+	src/boost_mem.o \
 	src/ensemble_sections.o \
 	src/ensemble_shap.o \
 	src/ensemble_shap_plan.o \

@@ -2,8 +2,8 @@
  * boost_int.h - internal types of the gradient boosting engine, shared by
  * boost_train.c (rounds, model), boost_tree.c (growing one tree),
  * boost_hist.c (histograms, partitions), boost_split.c (split search),
- * boost_loss.c (objectives), boost_pool.c (threads) and boost_kgrow.c (a
- * round's trees on threads).  PG-free.
+ * boost_loss.c (objectives), boost_pool.c (threads), boost_kgrow.c (a
+ * round's trees on threads) and boost_mem.c (counted allocations).  PG-free.
  */
 #ifndef EDUPREDICT_BOOST_INT_H
 #define EDUPREDICT_BOOST_INT_H
@@ -144,7 +144,7 @@ typedef struct Booster
 	double	   *chunk_sum;		/* per-chunk metric sums */
 } Booster;
 
-/* memory (boost_train.c): counted allocations */
+/* memory (boost_mem.c): counted allocations */
 extern void *boost_alloc(Booster *b, size_t size);
 extern void boost_free(Booster *b, void *p, size_t size);
 extern bool boost_reserve(Booster *b, void **arr, uint32_t *cap, uint32_t need,

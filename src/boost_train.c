@@ -62,30 +62,6 @@ typedef struct Trainer
 
 /* ---------- memory ---------- */
 
-void *
-boost_alloc(Booster *b, size_t size)
-{
-	void	   *p = b->al->alloc(b->al->ctx, size ? size : 1);
-
-	if (p != NULL)
-	{
-		b->cur_bytes += size;
-		if (b->cur_bytes > b->peak_bytes)
-			b->peak_bytes = b->cur_bytes;
-	}
-	return p;
-}
-
-void
-boost_free(Booster *b, void *p, size_t size)
-{
-	if (p != NULL)
-	{
-		b->al->free(b->al->ctx, p);
-		b->cur_bytes -= size;
-	}
-}
-
 /* Allocate *ptr (count x elem bytes) and remember it for Release. */
 static bool
 OwnRaw(Trainer *tr, void **ptr, size_t count, size_t elem)

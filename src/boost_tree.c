@@ -46,31 +46,6 @@ boost_leaf_value(const EnsNode *nd)
 	return v;
 }
 
-/* Grow *arr (elem bytes each, *cap elems) to hold need elems. */
-bool
-boost_reserve(Booster *b, void **arr, uint32_t *cap, uint32_t need, size_t elem)
-{
-	uint32_t	nc;
-	void	   *na;
-
-	if (need <= *cap)
-		return true;
-	nc = *cap ? *cap : 16;
-	while (nc < need)
-		nc = nc > UINT32_MAX / 2 ? need : nc * 2;
-	na = boost_alloc(b, (size_t) nc * elem);
-	if (na == NULL)
-		return false;
-	if (*arr)
-	{
-		memcpy(na, *arr, (size_t) (*cap) * elem);
-		boost_free(b, *arr, (size_t) (*cap) * elem);
-	}
-	*arr = na;
-	*cap = nc;
-	return true;
-}
-
 /* Leaf c of tree t (output k, grown on b): its value onto its rows' margins. */
 void
 boost_leaf_margin(Booster *b, const BoostTree *t, uint32_t k, uint32_t c)
