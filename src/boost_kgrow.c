@@ -182,22 +182,32 @@ typedef struct GrowJob
 	uint32_t	round;
 } GrowJob;
 
-/* Tree c of the round on thread th's grower, then its leaves' margins. */
+/*
+ * Grow tree k of the round on g (a grower, or the trainer itself), then
+ * add its leaves to the margins of g's partition and keep its gains.
+ */
+static EnsStatus
+GrowOne(Booster *g, BoostKGrow *kg, uint32_t k, uint32_t round)
+{
+	BoostTree  *t = &kg->trees[k];
+	EnsStatus	rc = boost_tree_grow(g, t, k, round * g->K + k);
+	uint32_t	c;
+
+	if (rc != ENS_OK)
+		return rc;
+	for (c = 0; c < t->n_leaves; c++)
+		boost_leaf_margin(g, t, k, c);
+	memcpy(kg->imp + (size_t) k * g->p, g->imp_tree, g->p * sizeof(double));
+	return ENS_OK;
+}
+
+/* Tree c of the round on thread th's grower. */
 static void
 GrowTask(void *ctx, int th, uint32_t c)
 {
 	GrowJob    *j = (GrowJob *) ctx;
-	BoostKGrow *kg = j->kg;
-	Booster    *g = &kg->gb[th];
-	BoostTree  *t = &kg->trees[c];
-	uint32_t	i;
 
-	kg->rc[c] = boost_tree_grow(g, t, c, j->round * g->K + c);
-	if (kg->rc[c] != ENS_OK)
-		return;
-	for (i = 0; i < t->n_leaves; i++)
-		boost_leaf_margin(g, t, c, i);
-	memcpy(kg->imp + (size_t) c * g->p, g->imp_tree, g->p * sizeof(double));
+	j->kg->rc[c] = GrowOne(&j->kg->gb[th], j->kg, c, j->round);
 }
 
 EnsStatus
@@ -217,9 +227,6 @@ boost_kgrow_round(Booster *b, BoostKGrow *kg, uint32_t round)
 		return rc;
 	for (k = 0; k < b->K; k++)
 	{
-		BoostTree  *t = &kg->trees[k];
-		uint32_t	c;
-
 		if (kg->rc[k] != ENS_ENOMEM)
 		{
 			if (kg->rc[k] != ENS_OK)
@@ -227,11 +234,8 @@ boost_kgrow_round(Booster *b, BoostKGrow *kg, uint32_t round)
 			continue;
 		}
 		/* more room than reserved: here, where growing the arrays is allowed */
-		if ((rc = boost_tree_grow(b, t, k, round * b->K + k)) != ENS_OK)
+		if ((rc = GrowOne(b, kg, k, round)) != ENS_OK)
 			return rc;
-		for (c = 0; c < t->n_leaves; c++)
-			boost_leaf_margin(b, t, k, c);
-		memcpy(kg->imp + (size_t) k * b->p, b->imp_tree, b->p * sizeof(double));
 		kg->regrown++;
 	}
 	return ENS_OK;
