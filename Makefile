@@ -31,6 +31,8 @@ OBJS = \
 	src/model_rows.o \
 	src/model_guard.o \
 	src/model_registry.o \
+	src/model_ref.o \
+	src/model_name_rewrite.o \
 	src/model_predict.o \
 	src/model_registry_sql.o \
 	src/model_evaluate.o \

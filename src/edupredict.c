@@ -34,6 +34,7 @@ _PG_init(void)
 	edupredict_spectral_init();
 	edupredict_forecast_init();
 	edupredict_panel_init();
+	edupredict_name_rewrite_init();
 
 	MarkGUCPrefixReserved("edupredict");
 }

@@ -75,6 +75,8 @@ typedef struct EnsCached
 } EnsCached;
 
 extern EnsCached *ens_registry_get(const char *name, int32 version);
+extern bytea *ens_registry_bytes(const char *name, int32 version, int64 *id, int64 *xmin,
+								 ItemPointerData *ctid);
 extern EnsModel *ens_model_from_bytea(bytea *b, MemoryContext cxt);
 
 #endif							/* EDUPREDICT_ENSEMBLE_PG_H */

@@ -24,7 +24,13 @@ typedef struct RegCall
 	int32		version;
 	EnsCached  *slot;
 	uint64		serial;
-	/* bytea model */
+	/* model_ref argument (model_ref.c): 0 unknown, 1 a name, 2 a reference */
+	int			arg_kind;
+	int64		ref_id;
+	Oid			ref_type;
+	int32		ref_typmod;
+	TupleDesc	ref_desc;		/* copy in fn_mcxt */
+	/* bytea model, or referenced model (bkey: its row version) */
 	MemoryContext bcxt;
 	EnsModel *bmodel;
 	char	   *bkey;			/* TOAST pointer, or the whole model */
@@ -61,6 +67,9 @@ extern void ens_call_row_input(FunctionCallInfo fcinfo, RegCall *rc, const EnsMo
 							   HeapTupleHeader rec, const char *model_name);
 /* rc->x from an array in model feature order */
 extern void ens_call_array_input(RegCall *rc, const EnsModel *m, ArrayType *arr);
+/* model_ref.c: whether argument 0 is a model_ref, and its parsed model */
+extern bool ens_ref_arg(FunctionCallInfo fcinfo);
+extern EnsModel *ens_ref_model(FunctionCallInfo fcinfo, RegCall *rc);
 /* a version argument: NULL or absent is 0 (deployed, else newest) */
 extern int32 ens_call_version_arg(FunctionCallInfo fcinfo, int argno);
 

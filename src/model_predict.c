@@ -61,8 +61,18 @@ EnsureScratch(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m)
 static EnsModel *
 RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name, int32 version)
 {
-	int			len = VARSIZE_ANY_EXHDR(name);
+	int			len;
 
+	if (rc->arg_kind == 0)
+		rc->arg_kind = ens_ref_arg(fcinfo) ? 2 : 1;
+	if (rc->arg_kind == 2)
+	{
+		EnsModel   *m = ens_ref_model(fcinfo, rc);
+
+		EnsureScratch(fcinfo, rc, m);
+		return m;
+	}
+	len = VARSIZE_ANY_EXHDR(name);
 	if (rc->slot && rc->slot->serial == rc->serial && rc->name_len == len &&
 		rc->version == version && memcmp(rc->name, VARDATA_ANY(name), len) == 0)
 		return rc->slot->model;

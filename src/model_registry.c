@@ -132,6 +132,55 @@ LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerDa
 	*ctid = *(ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 }
 
+/* the model bytes of registry row id (inside SPI; as stored, maybe toasted) */
+static Datum
+RowModel(const char *name, int32 version, int64 id)
+{
+	Oid			idtype[1] = {INT8OID};
+	Datum		idval[1];
+	Datum		bd;
+	bool		isnull;
+	int			ret;
+
+	idval[0] = Int64GetDatum(id);
+	ret = SPI_execute_with_args("SELECT m.model FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",
+								1, idtype, idval, NULL, true, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		NoSuchModel(name, version);
+	bd = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("model \"%s\" has no model data", name)));
+	return bd;
+}
+
+/*
+ * The bytes of the registry row ens_registry_get() would use, detoasted into
+ * the caller's memory context, with the row's id and version: what
+ * model_ref_lookup() sends to the nodes of a distributed query.
+ */
+bytea *
+ens_registry_bytes(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerData *ctid)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Datum		bd;
+	bytea	   *copy;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	LookupRow(name, version, id, xmin, ctid);
+	bd = RowModel(name, version, *id);
+	{
+		MemoryContext old = MemoryContextSwitchTo(caller);
+
+		copy = (bytea *) PG_DETOAST_DATUM_COPY(bd);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	return copy;
+}
+
 /* an empty slot, else the least recently used unpinned one */
 static EnsCached *
 ChooseSlot(void)
@@ -190,24 +239,10 @@ ens_registry_get(const char *name, int32 version)
 		}
 	if (slot == NULL)
 	{
-		Oid			idtype[1] = {INT8OID};
-		Datum		idval[1];
 		MemoryContext cxt;
 		EnsModel   *m;
-		Datum		bd;
-		bool		isnull;
-		int			ret;
+		Datum		bd = RowModel(name, version, id);
 
-		idval[0] = Int64GetDatum(id);
-		ret = SPI_execute_with_args("SELECT m.model FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",
-									1, idtype, idval, NULL, true, 1);
-		if (ret != SPI_OK_SELECT || SPI_processed != 1)
-			NoSuchModel(name, version);
-		bd = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("model \"%s\" has no model data", name)));
 		/* parse under a transient parent; keep it only on success */
 		cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict cached model",
 									ALLOCSET_DEFAULT_SIZES);

@@ -103,13 +103,75 @@ SELECT count(*) AS runs, count(DISTINCT md5(model)) AS distinct_models,
        count(DISTINCT metrics - 'train_peak_bytes') AS distinct_metrics  -- (peak memory of two threads varies)
 FROM edupredict.models WHERE name = 'dist_rf';
 
--- 6. predict by model name on a distributed table: the workers have their
---    own, empty, registry.
-SELECT count(*) AS scored FROM edupredict_data.students s
-WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
+-- 6. predict by model name on a distributed table: each node has its own
+--    registry, empty on the workers; with edupredict in
+--    shared_preload_libraries the planner resolves a constant name on the
+--    coordinator (a subplan) and the workers score with the model it sends.
+SELECT result FROM run_command_on_workers($$SELECT count(*) FROM edupredict.models$$) ORDER BY 1;
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT s.student_id, edupredict.predict('one_node_rf', s) FROM edupredict_data.students_dist s$$,
+  ARRAY['model_ref_lookup\(', 'predict_by_ref\(', 'edupredict\.predict\(', 'Distributed Subplan']);
+-- the same answers as one node scoring by name (the rewrite switched off)
+SET edupredict.resolve_model_names = off;
+CREATE TEMP TABLE one_node_scores AS
+SELECT s.student_id, edupredict.predict('one_node_rf', s) AS label,
+       edupredict.predict_proba('one_node_rf', s)::text AS proba,
+       edupredict.predict_proba('one_node_rf', s, 'Graduate') AS p_graduate,
+       (SELECT sum(e.contribution) FROM edupredict.explain('one_node_rf', s, 3) e) AS explained
+FROM edupredict_data.students s;
+RESET edupredict.resolve_model_names;
 SELECT count(*) AS scored FROM edupredict_data.students_dist s
 WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
-SELECT result FROM run_command_on_workers($$SELECT count(*) FROM edupredict.models$$) ORDER BY 1;
+WITH one AS (SELECT md5(string_agg(student_id || ':' || label || ':' || proba || ':' || p_graduate,
+                                   ',' ORDER BY student_id)) AS h FROM one_node_scores),
+dist AS (
+  SELECT md5(string_agg(x.student_id || ':' || x.label || ':' || x.proba || ':' || x.p_graduate,
+                        ',' ORDER BY x.student_id)) AS h
+  FROM (SELECT s.student_id, edupredict.predict('one_node_rf', s) AS label,
+               edupredict.predict_proba('one_node_rf', s)::text AS proba,
+               edupredict.predict_proba('one_node_rf', s, 'Graduate') AS p_graduate
+        FROM edupredict_data.students_dist s) x)
+SELECT (SELECT h FROM dist) = (SELECT h FROM one) AS predictions_equal_to_one_node;
+-- explain() by name as a lateral function, summed per student
+SELECT count(*) AS students, count(*) FILTER (WHERE x.explained <> o.explained) AS differ,
+       count(*) FILTER (WHERE abs(x.explained - o.explained) > 1e-12) AS differ_beyond_1e12
+FROM (SELECT s.student_id, sum(e.contribution) AS explained
+      FROM edupredict_data.students_dist s, LATERAL edupredict.explain('one_node_rf', s, 3) e
+      GROUP BY s.student_id) x
+JOIN one_node_scores o USING (student_id);
+-- a deploy takes effect on every node for the next statement
+SELECT version FROM edupredict.train_forest('one_node_rf', 'edupredict_data.student_features', 'target', n_trees => 3, max_depth => 2);
+SELECT version, deployed FROM edupredict.deploy('one_node_rf', 1);
+SELECT count(*) FILTER (WHERE x.label = o.label) AS same_as_version_1, count(*) AS students
+FROM (SELECT s.student_id, edupredict.predict('one_node_rf', s) AS label FROM edupredict_data.students_dist s) x
+JOIN one_node_scores o USING (student_id);
+SELECT version, deployed FROM edupredict.deploy('one_node_rf', 2);
+SET edupredict.resolve_model_names = off;
+CREATE TEMP TABLE one_node_v2 AS
+SELECT s.student_id, edupredict.predict('one_node_rf', s, 2) AS label FROM edupredict_data.students s;
+RESET edupredict.resolve_model_names;
+SELECT count(*) FILTER (WHERE x.label = v.label) AS same_as_version_2,
+       count(*) FILTER (WHERE x.label <> o.label) > 0 AS differs_from_version_1
+FROM (SELECT s.student_id, edupredict.predict('one_node_rf', s) AS label FROM edupredict_data.students_dist s) x
+JOIN one_node_scores o USING (student_id) JOIN one_node_v2 v USING (student_id);
+SELECT version, deployed FROM edupredict.deploy('one_node_rf', 1);
+-- the caller's rights decide, on the coordinator: a role the model is not
+-- shared with gets the one-node error; once shared, it scores
+CREATE ROLE citus_analyst LOGIN;
+GRANT edupredict_user TO citus_analyst;
+GRANT SELECT ON edupredict_data.students_dist TO citus_analyst;
+GRANT USAGE ON SCHEMA edupredict_data TO citus_analyst;
+SET ROLE citus_analyst;
+SELECT count(*) AS scored FROM edupredict_data.students_dist s WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
+RESET ROLE;
+SELECT edupredict.grant_model('one_node_rf', 'citus_analyst');
+SET ROLE citus_analyst;
+SELECT count(*) AS scored FROM edupredict_data.students_dist s WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
+RESET ROLE;
+-- a name that is not a constant or a parameter (here a column) is still
+-- read from the node's own registry
+SELECT count(*) AS scored FROM edupredict_data.students_dist s, (VALUES ('one_node_rf')) m(name)
+WHERE edupredict.predict(m.name, s) IS NOT NULL;
 
 -- 7. The workaround: the model as a value, from a table on the coordinator
 --    (scalar subquery) or a reference table (join); scored on the workers.
@@ -232,7 +294,8 @@ SELECT count(*) AS students, count(*) FILTER (WHERE d.h <> l.h) AS different_pse
 FROM d JOIN l USING (student_id);
 
 -- 10. The registry as reference tables (a copy on every node; what issue 15
---     tried): can predict by name then read it on the workers?
+--     tried first): refused, and not needed: names are resolved on the
+--     coordinator (section 6), so the last query scores.
 SELECT create_reference_table('edupredict.model_names');
 SET citus.enable_unsafe_triggers = on;
 SELECT create_reference_table('edupredict.model_names');

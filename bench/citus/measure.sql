@@ -67,5 +67,36 @@ FROM (VALUES
    $$SELECT count(*) FROM %s s, model_x50_ref m WHERE edupredict.predict(m.model,
        ARRAY[s.admission_grade, s.age_at_enrollment, s.curricular_units_1st_sem_grade,
              s.curricular_units_2nd_sem_grade]::float8[]) = s.target$$)) w(what, q);
+
+-- predict_proba by model name over about 1,000,000 rows (issue 15): the
+-- rows distributed (the name resolved on the coordinator, the workers score)
+-- against the same rows in one local table, resolved the same way and by
+-- name in the backend (edupredict.resolve_model_names = off).
+CREATE TABLE edupredict_data.students_1m AS
+SELECT s.student_id + 10000 * k AS student_id, s.admission_grade, s.age_at_enrollment,
+       s.curricular_units_1st_sem_grade, s.curricular_units_2nd_sem_grade, s.target
+FROM edupredict_data.students s, generate_series(0, 225) k WHERE false;
+SELECT create_distributed_table('edupredict_data.students_1m', 'student_id', shard_count => 32) \gset
+INSERT INTO edupredict_data.students_1m
+SELECT s.student_id + 10000 * k, s.admission_grade, s.age_at_enrollment,
+       s.curricular_units_1st_sem_grade, s.curricular_units_2nd_sem_grade, s.target
+FROM edupredict_data.students s, generate_series(0, 225) k;
+CREATE TABLE edupredict_data.students_1m_local AS SELECT * FROM edupredict_data.students_1m;
+ANALYZE edupredict_data.students_1m_local;
+SELECT version FROM edupredict.train_forest('x50_rf', 'edupredict_data.students_x50_local', 'target',
+  ARRAY['admission_grade', 'age_at_enrollment', 'curricular_units_1st_sem_grade', 'curricular_units_2nd_sem_grade'],
+  n_trees => 100, seed => 1) \gset
+CREATE TEMP TABLE by_name_q AS SELECT
+  $$SELECT count(*) FROM %s s WHERE (edupredict.predict_proba('x50_rf', s))[1] > 0.5$$ AS q;
+SELECT count(*) AS rows FROM edupredict_data.students_1m_local \gset
+SELECT pg_temp.ms(pg_catalog.format((SELECT q FROM by_name_q), 'edupredict_data.students_1m')) AS dist_ms \gset
+SELECT pg_temp.ms(pg_catalog.format((SELECT q FROM by_name_q), 'edupredict_data.students_1m_local')) AS local_ms \gset
+SET edupredict.resolve_model_names = off;
+SELECT pg_temp.ms(pg_catalog.format((SELECT q FROM by_name_q), 'edupredict_data.students_1m_local')) AS local_name_ms \gset
+RESET edupredict.resolve_model_names;
+SELECT 'predict_proba by name, 100 trees' AS what, :rows AS rows,
+       :dist_ms AS distributed_ms, round(:rows / (:dist_ms / 1000.0)) AS distributed_rows_per_s,
+       :local_ms AS one_node_ms, round(:rows / (:local_ms / 1000.0)) AS one_node_rows_per_s,
+       :local_name_ms AS one_node_no_rewrite_ms, round(:rows / (:local_name_ms / 1000.0)) AS one_node_no_rewrite_rows_per_s;
 SELECT pg_catalog.array_to_string((pg_catalog.string_to_array(pg_catalog.pg_read_file('/proc/loadavg'), ' '))[1:3], ' ')
        AS load_after;
