@@ -37,6 +37,8 @@ OBJS = \
 	src/model_registry_sql.o \
 	src/model_evaluate.o \
 	src/model_agg.o \
+	src/model_agg_trees.o \
+	src/model_merge.o \
 	src/model_runs.o \
 	src/model_folds.o \
 	src/model_cv.o \

@@ -72,6 +72,8 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('forest_agg(text)', $$SELECT edupredict.forest_agg(ARRAY[x1, x2], cat, '{"n_trees": 2}') FROM hostile_rows$$, '{}'),
 ('boost_agg(float8)', $$SELECT edupredict.boost_agg(ARRAY[x1, x2], t, '{"n_rounds": 3}') FROM hostile_rows$$, '{}'),
 ('boost_agg(text)', $$SELECT edupredict.boost_agg(ARRAY[x1, x2], cat, '{"n_rounds": 3}') FROM hostile_rows$$, '{}'),
+('forest_agg_trees(float8)', $$SELECT edupredict.forest_agg_trees(ARRAY[x1, x2], t, '{"n_trees": 2, "task": "regression"}') FROM hostile_rows$$, '{}'),
+('forest_agg_trees(text)', $$SELECT edupredict.forest_agg_trees(ARRAY[x1, x2], cat, '{"n_trees": 2}') FROM hostile_rows$$, '{}'),
 ('predict(bytea, float8[])', $$SELECT edupredict.predict(m, ARRAY[1, 2]::float8[]) FROM hostile_model$$, '{}'),
 ('explain(name, row)', $$SELECT e.* FROM hostile_rows r, edupredict.explain('hostile_m0', r, top_k => 2) e$$, '{}'),
 ('explain(name, float8[])', $$SELECT * FROM edupredict.explain('hostile_m0', ARRAY[1, 2, 0]::float8[], class => '1')$$, '{}'),

@@ -34,24 +34,10 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
-#include "model_train.h"
+#include "model_agg.h"
 
-#define AGG_MAX_ROWS 100000000
 
-typedef struct AggState
-{
-	int			p;				/* -1 until the first row */
-	bool		text_target;
-	size_t		n,
-				cap;
-	double	  **cols;			/* p columns */
-	double	   *y;				/* value, or label id for text */
-	EnsDict *labels;
-	char	   *params;			/* jsonb text of the first row's params */
-	char	   *params_raw;		/* first row's jsonb bytes (NULL: no params), this process only */
-	int			params_len;
-	EnsPgAlloc pa;
-} AggState;
+
 
 /*
  * The model is trained with one set of params; letting the first row decide
@@ -92,8 +78,8 @@ AggCxt(FunctionCallInfo fcinfo, const char *fname)
 	return cxt;
 }
 
-static AggState *
-NewState(MemoryContext cxt, int p, bool text_target)
+AggState *
+ens_agg_new(MemoryContext cxt, int p, bool text_target)
 {
 	AggState   *st = MemoryContextAllocZero(cxt, sizeof(AggState));
 	int			f;
@@ -141,11 +127,13 @@ Reserve(AggState *st, size_t need)
 	st->cap = nc;
 }
 
-static AggState *
-Trans(FunctionCallInfo fcinfo, bool text_target)
+/*
+ * Add the row of a transition call (arguments 1-3) to st, or to a new state
+ * in cxt when st is NULL; returns the state (NULL: no row yet).
+ */
+AggState *
+ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool text_target)
 {
-	MemoryContext cxt = AggCxt(fcinfo, "forest_agg");
-	AggState   *st = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
 	ArrayType  *arr;
 	int			n,
 				f;
@@ -170,7 +158,7 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 	old = MemoryContextSwitchTo(cxt);
 	if (st == NULL)
 	{
-		st = NewState(cxt, n, text_target);
+		st = ens_agg_new(cxt, n, text_target);
 		if (!PG_ARGISNULL(3))
 		{
 			struct varlena *raw = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(3));
@@ -218,6 +206,15 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 	return st;
 }
 
+static AggState *
+Trans(FunctionCallInfo fcinfo, bool text_target)
+{
+	MemoryContext cxt = AggCxt(fcinfo, "forest_agg");
+
+	return ens_agg_add_row(fcinfo, PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0),
+						   cxt, text_target);
+}
+
 PG_FUNCTION_INFO_V1(forest_agg_trans);
 Datum
 forest_agg_trans(PG_FUNCTION_ARGS)
@@ -240,27 +237,20 @@ forest_agg_trans_text(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-PG_FUNCTION_INFO_V1(forest_agg_combine);
-Datum
-forest_agg_combine(PG_FUNCTION_ARGS)
+/* Append b's rows to a (a new state in cxt when a is NULL); returns a. */
+AggState *
+ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt)
 {
-	MemoryContext cxt = AggCxt(fcinfo, "forest_agg_combine");
-	AggState   *a = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
-	AggState   *b = PG_ARGISNULL(1) ? NULL : (AggState *) PG_GETARG_POINTER(1);
 	MemoryContext old;
 	size_t		i;
 	int			f;
 
 	if (b == NULL || b->n == 0)
-	{
-		if (a == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
-	}
+		return a;
 	old = MemoryContextSwitchTo(cxt);
 	if (a == NULL)
 	{
-		a = NewState(cxt, b->p, b->text_target);
+		a = ens_agg_new(cxt, b->p, b->text_target);
 		a->params = pstrdup(b->params);
 	}
 	if (a->p != b->p || a->text_target != b->text_target)
@@ -293,40 +283,61 @@ forest_agg_combine(PG_FUNCTION_ARGS)
 	}
 	a->n += b->n;
 	MemoryContextSwitchTo(old);
+	return a;
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_combine);
+Datum
+forest_agg_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext cxt = AggCxt(fcinfo, "forest_agg_combine");
+	AggState   *a = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
+	AggState   *b = PG_ARGISNULL(1) ? NULL : (AggState *) PG_GETARG_POINTER(1);
+
+	a = ens_agg_append(a, b, cxt);
+	if (a == NULL)
+		PG_RETURN_NULL();
 	PG_RETURN_POINTER(a);
+}
+
+/* The state's rows and params as bytes ("EDPA" ...), appended to buf. */
+void
+ens_agg_write(const AggState *st, StringInfo buf)
+{
+	size_t		i;
+	int			f;
+	uint32_t	nl = st->text_target ? ens_dict_size(st->labels) : 0;
+
+	pq_sendint32(buf, 0x45445041);	/* "EDPA" */
+	pq_sendint32(buf, (uint32) st->p);
+	pq_sendbyte(buf, st->text_target ? 1 : 0);
+	pq_sendint64(buf, (int64) st->n);
+	pq_sendint32(buf, (uint32) strlen(st->params));
+	pq_sendbytes(buf, st->params, strlen(st->params));
+	pq_sendint32(buf, nl);
+	for (i = 0; i < nl; i++)
+	{
+		uint32_t	len;
+		const char *s = ens_dict_get(st->labels, (uint32_t) i, &len, NULL);
+
+		pq_sendint32(buf, len);
+		pq_sendbytes(buf, s, len);
+	}
+	for (f = 0; f < st->p; f++)
+		for (i = 0; i < st->n; i++)
+			pq_sendfloat8(buf, st->cols[f][i]);
+	for (i = 0; i < st->n; i++)
+		pq_sendfloat8(buf, st->y[i]);
 }
 
 PG_FUNCTION_INFO_V1(forest_agg_serial);
 Datum
 forest_agg_serial(PG_FUNCTION_ARGS)
 {
-	AggState   *st = (AggState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
-	size_t		i;
-	int			f;
-	uint32_t	nl = st->text_target ? ens_dict_size(st->labels) : 0;
 
 	pq_begintypsend(&buf);
-	pq_sendint32(&buf, 0x45445041);	/* "EDPA" */
-	pq_sendint32(&buf, (uint32) st->p);
-	pq_sendbyte(&buf, st->text_target ? 1 : 0);
-	pq_sendint64(&buf, (int64) st->n);
-	pq_sendint32(&buf, (uint32) strlen(st->params));
-	pq_sendbytes(&buf, st->params, strlen(st->params));
-	pq_sendint32(&buf, nl);
-	for (i = 0; i < nl; i++)
-	{
-		uint32_t	len;
-		const char *s = ens_dict_get(st->labels, (uint32_t) i, &len, NULL);
-
-		pq_sendint32(&buf, len);
-		pq_sendbytes(&buf, s, len);
-	}
-	for (f = 0; f < st->p; f++)
-		for (i = 0; i < st->n; i++)
-			pq_sendfloat8(&buf, st->cols[f][i]);
-	for (i = 0; i < st->n; i++)
-		pq_sendfloat8(&buf, st->y[i]);
+	ens_agg_write((AggState *) PG_GETARG_POINTER(0), &buf);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -338,13 +349,14 @@ BadState(void)
 			 errmsg("invalid forest_agg state")));
 }
 
-PG_FUNCTION_INFO_V1(forest_agg_deserial);
-Datum
-forest_agg_deserial(PG_FUNCTION_ARGS)
+/*
+ * Read what ens_agg_write() wrote, from buf's cursor (validated: every
+ * count against the bytes left); the state is allocated in cxt.
+ */
+AggState *
+ens_agg_read(StringInfo bufp, MemoryContext cxt)
 {
-	MemoryContext cxt = AggCxt(fcinfo, "forest_agg_deserial");
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
+	StringInfoData buf = *bufp;
 	AggState   *st;
 	int			p;
 	bool		tt;
@@ -355,11 +367,7 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	int			f;
 	MemoryContext old;
 
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-	if (buf.len < 21 || pq_getmsgint(&buf, 4) != 0x45445041)
+	if (buf.len - buf.cursor < 21 || pq_getmsgint(&buf, 4) != 0x45445041)
 		BadState();
 	p = (int) pq_getmsgint(&buf, 4);
 	tt = pq_getmsgbyte(&buf) != 0;
@@ -370,7 +378,7 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	if ((uint64) (p + 1) * (uint64) n * 8 > (uint64) (buf.len - buf.cursor))
 		BadState();
 	old = MemoryContextSwitchTo(cxt);
-	st = NewState(cxt, p, tt);
+	st = ens_agg_new(cxt, p, tt);
 	plen = pq_getmsgint(&buf, 4);
 	if (plen > (uint32) (buf.len - buf.cursor))
 		BadState();
@@ -400,8 +408,26 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 		st->y[i] = v;
 	}
 	st->n = (size_t) n;
-	pq_getmsgend(&buf);
 	MemoryContextSwitchTo(old);
+	bufp->cursor = buf.cursor;
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_deserial);
+Datum
+forest_agg_deserial(PG_FUNCTION_ARGS)
+{
+	MemoryContext cxt = AggCxt(fcinfo, "forest_agg_deserial");
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	AggState   *st;
+
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	st = ens_agg_read(&buf, cxt);
+	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(st);
 }
 
@@ -549,11 +575,15 @@ IntegerTargets(const AggState *st)
 	return true;
 }
 
-/* Train the learner on the state's rows, in their canonical order. */
-static Datum
-AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
+/*
+ * Train the learner on the state's rows, in their canonical order, with
+ * params.seed XOR seed_mix; returns the model bytes (palloc'd in the
+ * caller's context), lean: without the feature and output histograms.  The
+ * state's columns are consumed.
+ */
+bytea *
+ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 {
-	AggState   *st;
 	AggParams	ap;
 	EnsTrainSet ts;
 	EnsModel	model;
@@ -565,19 +595,15 @@ AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
 	size_t		len;
 	bytea	   *res;
 	uint32_t	f;
+	uint64_t	seed;
 	MemoryContext cxt,
 				old;
 
-	(void) AggCxt(fcinfo, "the final function of a model aggregate");
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	st = (AggState *) PG_GETARG_POINTER(0);
-	if (st->n == 0)
-		PG_RETURN_NULL();
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "model aggregate final", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 	ens_pg_alloc_init(&pa, cxt, true);
 	ParseParams(st->params, st->p, l, &ap);
+	seed = (uint64_t) ap.seed ^ seed_mix;
 
 	/* the state's columns become the training set (sorted in place) */
 	ens_trainset_init(&ts, (uint32_t) st->p, st->text_target, &pa);
@@ -596,15 +622,22 @@ AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
 			ens_trainset_note_target(&ts, st->y[len], len + 1);
 	ens_trainset_canonical_order(&ts);
 	ens_trainset_target(&ts, ap.task, IntegerTargets(st), "target");
-	ens_trainset_split(&ts, 0, (uint64_t) ap.seed);
-	ens_trainset_bin(&ts, (uint64_t) ap.seed, true);
+	ens_trainset_split(&ts, 0, seed);
+	ens_trainset_bin(&ts, seed, true);
 	for (f = 0; f < ts.p; f++)
 		st->cols[f] = NULL;		/* freed by binning */
 
 	ens_trainset_model(&ts, &model, l->tag);
-	ens_pg_check(l->train(&model, &ts, ap.lp, (uint64_t) ap.seed, &pa.al, NULL),
+	ens_pg_check(l->train(&model, &ts, ap.lp, seed, &pa.al, NULL),
 				 psprintf("%s training", l->algorithm), NULL);
 	ens_trainset_profile(&ts, &model, NULL, &pa.al);
+	if (lean && model.ext)
+	{
+		/* a part of a model to merge: covers and class counts only */
+		model.ext->hist = NULL;
+		model.ext->hist_off = NULL;
+		model.ext->pred.n_out = 0;
+	}
 	/* what the learner reports goes nowhere here, but is released */
 	initStringInfo(&scratch);
 	l->metrics_json(&scratch, ap.lp, &model, &first);
@@ -618,7 +651,40 @@ AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
 	res = (bytea *) bytes;
 	SET_VARSIZE(res, len + VARHDRSZ);
 	MemoryContextDelete(cxt);
-	PG_RETURN_BYTEA_P(res);
+	st->n = 0;
+	return res;
+}
+
+/*
+ * Parsed params (seed, task, feature names and the learner's own) of p
+ * features, for an aggregate that checks them before training; names NULL:
+ * f1, f2, ...
+ */
+void
+ens_agg_params(const char *params, int p, const EnsLearner *l, int *task, void **learner_params,
+			   char ***names)
+{
+	AggParams	ap;
+
+	ParseParams(params, p, l, &ap);
+	*task = ap.task;
+	*learner_params = ap.lp;
+	*names = ap.names;
+}
+
+/* Train the learner on the state's rows, in their canonical order. */
+static Datum
+AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
+{
+	AggState   *st;
+
+	(void) AggCxt(fcinfo, "the final function of a model aggregate");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (AggState *) PG_GETARG_POINTER(0);
+	if (st->n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(ens_agg_train(st, l, 0, false));
 }
 
 PG_FUNCTION_INFO_V1(forest_agg_final);

@@ -212,6 +212,58 @@ ref AS (
 SELECT (SELECT h FROM sub) = (SELECT h FROM one) AS scalar_subquery_equal_to_one_node,
        (SELECT h FROM ref) = (SELECT h FROM one) AS reference_table_equal_to_one_node;
 
+-- 7b. forest_agg_trees: each shard's state grows its own trees on the worker
+--     (flattening it for Citus's worker_partial_agg), the coordinator merges
+--     the forests; forest_agg (section 5's exact mode) pulls every row.
+SELECT * FROM pg_temp.plan_where(
+  $$SELECT edupredict.forest_agg_trees(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+           curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 3, "seed": 1}') FROM edupredict_data.students_dist$$,
+  ARRAY['worker_partial_agg', 'coord_combine_agg']);
+-- what the coordinator receives: each shard's state as text (byteaout), measured
+-- on the shards with an aggregate of the same transition function and no
+-- final function (EXPLAIN ANALYZE of a worker_partial_agg plan fails in Citus)
+CREATE AGGREGATE public.trees_partial_state(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+SELECT count(*) AS shards, sum(result::bigint) AS state_text_bytes
+FROM run_command_on_shards('edupredict_data.students_dist',
+  $$SELECT octet_length(public.trees_partial_state(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+           curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 3, "seed": 1}')::text) FROM %s$$);
+CREATE TEMP TABLE trees_runs (run int, model bytea);
+INSERT INTO trees_runs SELECT 1, edupredict.forest_agg_trees(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+  curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 3, "seed": 1}') FROM edupredict_data.students_dist;
+INSERT INTO trees_runs SELECT 2, edupredict.forest_agg_trees(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+  curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 3, "seed": 1}') FROM edupredict_data.students_dist;
+INSERT INTO trees_runs SELECT 3, edupredict.forest_agg_trees(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+  curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 3, "seed": 1}') FROM edupredict_data.students_dist;
+SELECT count(DISTINCT md5(model)) AS distinct_models, min(length(model)) AS model_bytes,
+       min(get_byte(model, 20) + 256 * get_byte(model, 21)) AS trees
+FROM trees_runs;
+-- the shards' forests as states, merged on one node: the same model
+CREATE TEMP TABLE shard_states AS
+SELECT decode(substr(result, 3), 'hex') AS s
+FROM run_command_on_shards('edupredict_data.students_dist',
+  $$SELECT public.trees_partial_state(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+           curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 3, "seed": 1}') FROM %s$$);
+SET client_min_messages = error;  -- (Citus: a pg_temp object is not propagated)
+CREATE AGGREGATE pg_temp.trees_merge(bytea) (SFUNC = edupredict.forest_agg_trees_combine, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE);
+RESET client_min_messages;
+SELECT pg_temp.trees_merge(s) = (SELECT model FROM trees_runs WHERE run = 1) AS same_as_distributed FROM shard_states;
+-- held-out accuracy (students with id % 5 = 0) of the 32 shards' forests
+-- (about 110 training rows each) against one forest with as many trees on the
+-- same training rows (one node, exact)
+CREATE TEMP TABLE split_models AS
+SELECT 'trees per shard (32 shards)' AS what, edupredict.forest_agg_trees(ARRAY[admission_grade, age_at_enrollment,
+         curricular_units_1st_sem_grade, curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 3, "seed": 1}') AS model
+FROM edupredict_data.students_dist WHERE student_id % 5 <> 0;
+INSERT INTO split_models
+SELECT 'one forest, 96 trees', edupredict.forest_agg(ARRAY[admission_grade, age_at_enrollment, curricular_units_1st_sem_grade,
+         curricular_units_2nd_sem_grade]::float8[], target, '{"n_trees": 96, "seed": 1}')
+FROM edupredict_data.students WHERE student_id % 5 <> 0;
+SELECT m.what, round(avg((edupredict.predict(m.model, ARRAY[s.admission_grade, s.age_at_enrollment,
+         s.curricular_units_1st_sem_grade, s.curricular_units_2nd_sem_grade]::float8[]) = s.target)::int), 4) AS held_out_accuracy
+FROM split_models m, edupredict_data.students s WHERE s.student_id % 5 = 0
+GROUP BY m.what ORDER BY m.what;
+
 -- 8. sha256_pii: hashed on the workers; every node holds the same key (its
 --    fingerprint); the phone country is a server setting or an argument.
 SELECT count(*) AS workers, bool_and(success) AS ok,
@@ -304,3 +356,4 @@ SELECT create_reference_table('edupredict.model_grants');
 SELECT result FROM run_command_on_workers($$SELECT count(*) FROM edupredict.models$$) ORDER BY 1;
 SELECT count(*) AS scored FROM edupredict_data.students_dist s
 WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
+

@@ -98,5 +98,58 @@ SELECT 'predict_proba by name, 100 trees' AS what, :rows AS rows,
        :dist_ms AS distributed_ms, round(:rows / (:dist_ms / 1000.0)) AS distributed_rows_per_s,
        :local_ms AS one_node_ms, round(:rows / (:local_ms / 1000.0)) AS one_node_rows_per_s,
        :local_name_ms AS one_node_no_rewrite_ms, round(:rows / (:local_name_ms / 1000.0)) AS one_node_no_rewrite_rows_per_s;
+
+-- forest_agg_trees over 1,000,000 generated rows in two shards (one per
+-- worker, issue 15): the bytes the coordinator receives (each shard's state
+-- as text) against the model's size, wall time, and held-out accuracy
+-- against forest_agg on the same rows in one local table with as many trees.
+-- Ten features from fixed integer hashes of the row number; the class is
+-- (x1 + x2 > 1) XOR (x3 > 0.7), flipped for 10% of the rows (x10 < 0.1).
+SET client_min_messages = error;
+CREATE FUNCTION pg_temp.u(i bigint, k int) RETURNS float8 LANGUAGE sql IMMUTABLE AS
+  $$SELECT ((i * (2654435761 + 40503 * k) + 977 * k) % 1000003) / 1000003.0$$;
+SET client_min_messages = warning;
+CREATE TABLE gen_rows AS
+SELECT i, pg_temp.u(i, 1) AS x1, pg_temp.u(i, 2) AS x2, pg_temp.u(i, 3) AS x3, pg_temp.u(i, 4) AS x4,
+       pg_temp.u(i, 5) AS x5, pg_temp.u(i, 6) AS x6, pg_temp.u(i, 7) AS x7, pg_temp.u(i, 8) AS x8,
+       pg_temp.u(i, 9) AS x9, pg_temp.u(i, 10) AS x10
+FROM generate_series(1, 1100000) i;
+ALTER TABLE gen_rows ADD COLUMN label text;
+UPDATE gen_rows SET label = CASE WHEN ((x1 + x2 > 1) <> (x3 > 0.7)) <> (x10 < 0.1) THEN 'yes' ELSE 'no' END;
+CREATE TABLE gen_train_local AS SELECT * FROM gen_rows WHERE i <= 1000000;
+CREATE TABLE gen_test AS SELECT * FROM gen_rows WHERE i > 1000000;
+CREATE TABLE gen_train AS SELECT * FROM gen_train_local WHERE false;
+SELECT create_distributed_table('gen_train', 'i', shard_count => 2) \gset
+INSERT INTO gen_train SELECT * FROM gen_train_local;
+SELECT nodeport, count(*) AS shards FROM citus_shards WHERE table_name = 'gen_train'::regclass GROUP BY 1 ORDER BY 1;
+CREATE AGGREGATE public.gen_partial_state(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+SELECT sum(result::bigint) AS state_text_bytes
+FROM run_command_on_shards('gen_train',
+  $$SELECT octet_length(public.gen_partial_state(ARRAY[x1, x2, x3, x4, x5, x6, x7, x8, x9, x10], label,
+      '{"n_trees": 50, "min_samples_leaf": 50, "seed": 1}')::text) FROM %s$$) \gset
+CREATE TABLE gen_models (what text, ms numeric, model bytea);
+DO $$
+DECLARE t0 timestamptz; m bytea;
+BEGIN
+  t0 := clock_timestamp();
+  SELECT edupredict.forest_agg_trees(ARRAY[x1, x2, x3, x4, x5, x6, x7, x8, x9, x10], label,
+           '{"n_trees": 50, "min_samples_leaf": 50, "seed": 1}') INTO m FROM gen_train;
+  INSERT INTO gen_models VALUES ('forest_agg_trees, 2 shards x 50 trees', round(extract(epoch FROM clock_timestamp() - t0)::numeric * 1000), m);
+  t0 := clock_timestamp();
+  SELECT edupredict.forest_agg(ARRAY[x1, x2, x3, x4, x5, x6, x7, x8, x9, x10], label,
+           '{"n_trees": 100, "min_samples_leaf": 50, "seed": 1}') INTO m FROM gen_train_local;
+  INSERT INTO gen_models VALUES ('forest_agg, one node, 100 trees', round(extract(epoch FROM clock_timestamp() - t0)::numeric * 1000), m);
+  t0 := clock_timestamp();
+  SELECT edupredict.forest_agg(ARRAY[x1, x2, x3, x4, x5, x6, x7, x8, x9, x10], label,
+           '{"n_trees": 100, "min_samples_leaf": 50, "seed": 1}') INTO m FROM gen_train;
+  INSERT INTO gen_models VALUES ('forest_agg, distributed (every row to the coordinator)', round(extract(epoch FROM clock_timestamp() - t0)::numeric * 1000), m);
+END $$;
+SELECT g.what, g.ms AS wall_ms, length(g.model) AS model_bytes,
+       get_byte(g.model, 20) + 256 * get_byte(g.model, 21) AS trees,
+       CASE WHEN g.what LIKE 'forest_agg_trees%' THEN :state_text_bytes END AS bytes_to_coordinator,
+       CASE WHEN g.what LIKE 'forest_agg_trees%' THEN round(:state_text_bytes / length(g.model)::numeric, 2) END AS bytes_per_model_byte,
+       (SELECT round(avg((edupredict.predict(g.model, ARRAY[t.x1, t.x2, t.x3, t.x4, t.x5, t.x6, t.x7, t.x8, t.x9, t.x10]) = t.label)::int), 4)
+        FROM gen_test t) AS test_accuracy
+FROM gen_models g ORDER BY g.what;
 SELECT pg_catalog.array_to_string((pg_catalog.string_to_array(pg_catalog.pg_read_file('/proc/loadavg'), ' '))[1:3], ' ')
        AS load_after;

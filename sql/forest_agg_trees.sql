@@ -1,0 +1,138 @@
+SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE; RESET client_min_messages;
+SET search_path = edupredict, public;
+-- forest_agg_trees (issue 15): partial states carry trees, not rows.  Citus
+-- prints each shard's state with byteaout (flattening it grows the trees)
+-- and combines the states on the coordinator; the two aggregates below do
+-- the same here, one state per group: trees_state is the worker's part,
+-- trees_merge the coordinator's.
+CREATE AGGREGATE pg_temp.trees_state(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+CREATE AGGREGATE pg_temp.trees_state(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+CREATE AGGREGATE pg_temp.trees_merge(bytea) (SFUNC = edupredict.forest_agg_trees_combine, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE);
+-- trees in model bytes (header: n_trees at byte 20, little-endian)
+CREATE FUNCTION pg_temp.n_trees(m bytea) RETURNS int LANGUAGE sql AS
+  $$SELECT get_byte(m, 20) + 256 * get_byte(m, 21)$$;
+CREATE TABLE ft AS
+SELECT i AS id, (i % 17)::float8 AS a, ((i * 7) % 23)::float8 AS b, round(sin(i)::numeric, 6)::float8 AS c,
+       CASE WHEN i % 17 > 8 THEN 'x' WHEN (i * 7) % 23 > 15 THEN 'y' ELSE 'z' END AS lab,
+       (i % 17) * 2.0 + ((i * 7) % 23) * 0.5 AS v
+FROM generate_series(1, 2000) i;
+
+-- One node, no partial states: forest_agg's model, byte for byte.
+SELECT forest_agg(ARRAY[a, b, c], lab, '{"n_trees": 5}') = forest_agg_trees(ARRAY[a, b, c], lab, '{"n_trees": 5}') AS text_target_same,
+       forest_agg(ARRAY[a, b], v, '{"n_trees": 5, "task": "regression"}') =
+       forest_agg_trees(ARRAY[a, b], v, '{"n_trees": 5, "task": "regression"}') AS regression_same,
+       forest_agg(ARRAY[a, b], (id % 3)::float8, '{"n_trees": 5, "task": "classification"}') =
+       forest_agg_trees(ARRAY[a, b], (id % 3)::float8, '{"n_trees": 5, "task": "classification"}') AS numeric_classes_same
+FROM ft;
+
+-- Two parts; part 0 has no row of class 'y'.  Features a and b have 17 and 23
+-- values, so the merged codebook holds every edge of both parts: the merged
+-- model predicts the mean of the parts' models exactly.
+CREATE TABLE parts AS
+SELECT (lab = 'y' OR id % 2 = 0)::int AS part, pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5}') AS s
+FROM ft GROUP BY 1;
+CREATE TABLE merged AS
+SELECT 'p0' AS k, pg_temp.trees_merge(s) AS m FROM parts WHERE part = 0
+UNION ALL SELECT 'p1', pg_temp.trees_merge(s) FROM parts WHERE part = 1
+UNION ALL SELECT 'p01', pg_temp.trees_merge(s) FROM (SELECT s FROM parts ORDER BY part) x
+UNION ALL SELECT 'p10', pg_temp.trees_merge(s) FROM (SELECT s FROM parts ORDER BY part DESC) x
+UNION ALL SELECT 'p00', pg_temp.trees_merge(s) FROM (SELECT s FROM parts WHERE part = 0 UNION ALL SELECT s FROM parts WHERE part = 0) x;
+SELECT k, pg_temp.n_trees(m) AS trees, array_length(predict_proba(m, ARRAY[1, 2]::float8[]), 1) AS classes
+FROM merged ORDER BY k;
+-- states arrive in any order: the model is the same bytes
+SELECT (SELECT m FROM merged WHERE k = 'p01') = (SELECT m FROM merged WHERE k = 'p10') AS same_bytes_any_order;
+-- classes x, y, z: part 0 gives 'y' nothing
+WITH p AS (
+  SELECT predict_proba((SELECT m FROM merged WHERE k = 'p0'), ARRAY[a, b]) AS p0,
+         predict_proba((SELECT m FROM merged WHERE k = 'p1'), ARRAY[a, b]) AS p1,
+         predict_proba((SELECT m FROM merged WHERE k = 'p01'), ARRAY[a, b]) AS p01,
+         predict_proba((SELECT m FROM merged WHERE k = 'p10'), ARRAY[a, b]) AS p10,
+         predict_proba((SELECT m FROM merged WHERE k = 'p00'), ARRAY[a, b]) AS p00
+  FROM ft)
+SELECT max(abs(p01[1] - (p0[1] + p1[1]) / 2)) < 1e-12 AS x_is_mean,
+       max(abs(p01[2] - (0 + p1[2]) / 2)) < 1e-12 AS y_is_mean,
+       max(abs(p01[3] - (p0[2] + p1[3]) / 2)) < 1e-12 AS z_is_mean,
+       max(abs(p01[1] - p10[1]) + abs(p01[2] - p10[2]) + abs(p01[3] - p10[3])) < 1e-12 AS order_of_parts_free,
+       max(abs(p00[1] - p0[1]) + abs(p00[2] - p0[2])) < 1e-12 AS twice_the_same_part,
+       count(DISTINCT p01::text) > 3 AS varied
+FROM p;
+-- a part's trees depend on its rows, not on their order
+SELECT (SELECT pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5}') FROM (SELECT * FROM ft WHERE id % 2 = 0 ORDER BY id) o) =
+       (SELECT pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5}') FROM (SELECT * FROM ft WHERE id % 2 = 0 ORDER BY id DESC) o)
+       AS part_order_free,
+       (SELECT pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5}') FROM ft WHERE id % 2 = 0) <>
+       (SELECT pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5}') FROM ft WHERE id % 2 = 1) AS parts_differ;
+-- Feature c has 2,000 values: the parts' edges do not fit one codebook, so
+-- 254 of them are kept and some splits move to a neighbouring edge.
+CREATE TABLE parts_c AS
+SELECT id % 2 AS part, pg_temp.trees_state(ARRAY[a, c], lab, '{"n_trees": 10}') AS s FROM ft GROUP BY 1;
+WITH m AS (SELECT (SELECT pg_temp.trees_merge(s) FROM parts_c WHERE part = 0) AS m0,
+                  (SELECT pg_temp.trees_merge(s) FROM parts_c WHERE part = 1) AS m1,
+                  (SELECT pg_temp.trees_merge(s) FROM parts_c) AS m01),
+p AS (SELECT predict_proba(m0, ARRAY[a, c]) AS p0, predict_proba(m1, ARRAY[a, c]) AS p1,
+             predict_proba(m01, ARRAY[a, c]) AS p01, ft.lab, predict(m01, ARRAY[a, c]) AS label FROM ft, m)
+SELECT avg(abs(p01[1] - (p0[1] + p1[1]) / 2)) < 0.02 AS near_the_mean,
+       max(abs(p01[1] - (p0[1] + p1[1]) / 2)) > 0 AS not_exact,
+       avg((label = lab)::int) > 0.9 AS accurate
+FROM p;
+-- explanations of a merged model still add up (its covers are rescaled to one root cover)
+WITH m AS (SELECT m FROM merged WHERE k = 'p01'),
+r AS (SELECT a, b FROM ft WHERE id IN (3, 50, 777))
+SELECT max(abs((SELECT sum(e.contribution) FROM explain(m.m, ARRAY[r.a, r.b], class => 'x') e)
+               + explain_base_value(m.m, 'x') - (predict_proba(m.m, ARRAY[r.a, r.b]))[1])) < 1e-9 AS additive
+FROM m, r;
+
+-- A part whose rows cannot grow a forest (one class, one row) gives trees
+-- of one leaf: its class, or its value.
+CREATE TABLE parts_1 AS
+SELECT (lab = 'x')::int AS part, pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 4}') AS s FROM ft GROUP BY 1;
+WITH m AS (SELECT pg_temp.trees_merge(s) AS m FROM parts_1),
+     x AS (SELECT pg_temp.trees_merge(s) AS m FROM parts_1 WHERE part = 0)
+SELECT pg_temp.n_trees(m.m) AS trees, predict_proba(m.m, ARRAY[1, 1]::float8[]) AS proba,
+       (predict_proba(x.m, ARRAY[1, 1]::float8[]))[1] / 2 = (predict_proba(m.m, ARRAY[1, 1]::float8[]))[2] AS others_halved
+FROM m, x;
+SELECT pg_temp.trees_merge(s) FROM parts_1 WHERE part = 1;
+SELECT predict(pg_temp.trees_merge(s), ARRAY[5, 5]::float8[]) AS one_row_parts
+FROM (SELECT pg_temp.trees_state(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS s FROM ft WHERE id <= 3 GROUP BY id) x;
+
+-- Parallel workers are partial states too: the model then depends on how the
+-- rows were split (n_trees per part), and is still a forest.
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+ALTER TABLE ft SET (parallel_workers = 2);
+EXPLAIN (COSTS OFF) SELECT forest_agg_trees(ARRAY[a, b], lab, '{"n_trees": 5}') FROM ft;
+WITH m AS (SELECT forest_agg_trees(ARRAY[a, b], lab, '{"n_trees": 5}') AS m FROM ft)
+SELECT pg_temp.n_trees(m) % 5 = 0 AS whole_parts, (SELECT avg((predict(m, ARRAY[a, b]) = lab)::int) > 0.9 FROM ft) AS accurate
+FROM m;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
+-- Errors
+SELECT forest_agg_trees(ARRAY[a, b], v, '{"n_trees": 2}') FROM ft;
+SELECT forest_agg_trees(ARRAY[a, b], lab, '{"n_trees": 2, "calibration": "isotonic"}') FROM ft;
+SELECT forest_agg_trees(ARRAY[a, b], lab, jsonb_build_object('n_trees', 2 + id % 2)) FROM ft;
+SELECT forest_agg_trees(ARRAY[a, b], lab, '{"n_trees": 2, "nope": 1}') FROM ft;
+SELECT forest_agg_trees(ARRAY[a, b], lab, '{"n_trees": 2}') FROM ft WHERE lab = 'x';
+SELECT pg_temp.trees_merge(s) FROM (SELECT pg_temp.trees_state(ARRAY[a, b], lab, jsonb_build_object('n_trees', 2 + part)) AS s
+                                    FROM ft, (VALUES (0), (1)) p(part) WHERE id % 2 = part GROUP BY part) x;
+SELECT pg_temp.trees_merge(s) FROM (SELECT pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 4000}') AS s
+                                    FROM ft GROUP BY id % 3) x;
+SELECT forest_agg_trees_trans(NULL, ARRAY[1.0], 1.0, NULL);
+-- states are read as hostile bytes: every prefix of a real one, and every
+-- byte of one changed, is refused or read as a valid state; never a crash
+SELECT pg_temp.trees_merge('\x00'::bytea);
+SELECT pg_temp.trees_merge('\x4544505403'::bytea);
+CREATE FUNCTION pg_temp.try_merge(s bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_temp.trees_merge(x) FROM (VALUES (s)) v(x);
+  RETURN 'ok';
+EXCEPTION WHEN data_exception OR program_limit_exceeded OR invalid_parameter_value THEN
+  RETURN 'error';
+END $$;
+CREATE TABLE one_state AS SELECT s FROM parts WHERE part = 0;
+SELECT count(*) AS prefixes, count(*) FILTER (WHERE r = 'error') AS refused FROM (
+  SELECT n, pg_temp.try_merge(substr(s, 1, n)) AS r FROM one_state, generate_series(0, length(s) - 1) n) x;
+SELECT count(*) AS changed_bytes, count(*) FILTER (WHERE r IN ('ok', 'error')) AS handled FROM (
+  SELECT n, pg_temp.try_merge(set_byte(s, n, (get_byte(s, n) + 1 + n % 200) % 256)) AS r
+  FROM one_state, generate_series(0, length(s) - 1) n) x;

@@ -1,0 +1,44 @@
+/*
+ * model_agg.h - the row state of the model aggregates (model_agg.c):
+ * forest_agg and boost_agg keep it as their internal state; forest_agg_trees
+ * (model_agg_trees.c) keeps it inside its expanded state until it grows
+ * trees from it.
+ */
+#ifndef EDUPREDICT_MODEL_AGG_H
+#define EDUPREDICT_MODEL_AGG_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+#include "model_train.h"
+
+#define AGG_MAX_ROWS 100000000
+
+typedef struct AggState
+{
+	int			p;				/* -1 until the first row */
+	bool		text_target;
+	size_t		n,
+				cap;
+	double	  **cols;			/* p columns */
+	double	   *y;				/* value, or label id for text */
+	EnsDict *labels;
+	char	   *params;			/* jsonb text of the first row's params */
+	char	   *params_raw;		/* first row's jsonb bytes (NULL: no params), this process only */
+	int			params_len;
+	EnsPgAlloc pa;
+} AggState;
+
+extern AggState *ens_agg_new(MemoryContext cxt, int p, bool text_target);
+extern AggState *ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt,
+								 bool text_target);
+extern AggState *ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt);
+extern void ens_agg_write(const AggState *st, StringInfo buf);
+extern AggState *ens_agg_read(StringInfo buf, MemoryContext cxt);
+extern bytea *ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean);
+extern void ens_agg_params(const char *params, int p, const EnsLearner *l, int *task,
+						   void **learner_params, char ***names);
+
+#endif							/* EDUPREDICT_MODEL_AGG_H */

@@ -1,0 +1,667 @@
+/*
+ * model_agg_trees.c - forest_agg_trees(features, target, params): a forest
+ * aggregate whose partial states carry trees, not rows (issue 15).
+ *
+ * forest_agg combines rows: every row reaches the process that trains, so
+ * on Citus every row is shipped to the coordinator.  This aggregate keeps
+ * its rows in an expanded object (utils/expandeddatum.h) whose flat form
+ * is a bytea; when the state leaves its process (Citus's worker_partial_agg
+ * prints it with byteaout, a parallel worker sends it to the leader) it is
+ * flattened, and flattening first grows params.n_trees trees from the rows
+ * it holds.  Combining concatenates the forests, the final function grows
+ * trees from the rows still in the state and merges all forests into one
+ * model (model_merge.c).  So on one node without parallel workers the
+ * model is forest_agg's, byte for byte; with partial states it depends on
+ * how the rows were split (Citus shards, parallel workers): each part's
+ * trees see only its rows (with the seed XOR an order-independent digest
+ * of those rows), and the model has n_trees trees per part.
+ *
+ * A part whose rows cannot train a forest (one class, or a single row) is
+ * kept as its class or value and its row count: its n_trees trees are
+ * single leaves, as a forest grown on those rows would be.
+ *
+ * A partial forest travels without the histograms drift reads (the merged
+ * model cannot keep them) and compressed with pglz (packed: its length, 0
+ * when stored as is): Citus sends states as hex text, twice their bytes.
+ *
+ * Flat form (all integers big-endian, pqformat):
+ *   "EDPT" u8 version 1 | u8 text_target | u8 task | u8 0 | u32 p |
+ *   u32 params_len params | u32 n_forests { u32 len, u32 packed, bytes } |
+ *   u32 n_constant { u64 rows, f64 value, u32 len, label }
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/pg_lzcompress.h"
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/expandeddatum.h"
+#include "utils/memutils.h"
+
+#include "ensemble_pg.h"
+#include "model_agg.h"
+#include "model_merge.h"
+
+#define TREES_MAGIC 0x45445054	/* "EDPT" */
+#define TREES_VERSION 1
+
+typedef struct TreesState
+{
+	ExpandedObjectHeader hdr;
+	bool		known;			/* p, text_target, task and params are set */
+	int			p;
+	bool		text_target;
+	int			task;			/* EnsTask */
+	char	   *params;
+	int			n_trees;		/* per part (params.n_trees) */
+	char	  **names;			/* feature names */
+	AggState   *rows;			/* rows not grown into trees yet, or NULL */
+	int			n_consts;
+	int			cap_consts;
+	EnsConstPart *consts;		/* parts whose rows could not train a forest */
+	int			n_forests;
+	int			cap;
+	bytea	  **forests;		/* model bytes grown from earlier rows */
+	StringInfo	image;			/* flat form (no varlena header), or NULL */
+} TreesState;
+
+static Size TreesFlatSize(ExpandedObjectHeader *eohptr);
+static void TreesFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
+
+static const ExpandedObjectMethods trees_methods = {TreesFlatSize, TreesFlatten};
+
+static MemoryContext
+AggCxt(FunctionCallInfo fcinfo)
+{
+	MemoryContext cxt;
+
+	if (!AggCheckCallContext(fcinfo, &cxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("forest_agg_trees support functions must be called by the aggregate")));
+	return cxt;
+}
+
+static TreesState *
+NewTrees(MemoryContext parent)
+{
+	MemoryContext cxt = AllocSetContextCreate(parent, "forest_agg_trees state", ALLOCSET_DEFAULT_SIZES);
+	TreesState *s = MemoryContextAllocZero(cxt, sizeof(TreesState));
+
+	EOH_init_header(&s->hdr, &trees_methods, cxt);
+	return s;
+}
+
+static bool
+IsOurs(Datum d)
+{
+	return VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)) &&
+		DatumGetEOHP(d)->eoh_methods == &trees_methods;
+}
+
+static void
+AddForest(TreesState *s, bytea *model)
+{
+	if (s->n_forests >= ENS_MAX_TREES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("forest_agg_trees combines at most %d partial forests", ENS_MAX_TREES)));
+	if (s->n_forests == s->cap)
+	{
+		s->cap = Max(8, s->cap * 2);
+		s->forests = s->forests ?
+			repalloc(s->forests, sizeof(bytea *) * s->cap) :
+			MemoryContextAlloc(s->hdr.eoh_context, sizeof(bytea *) * s->cap);
+	}
+	s->forests[s->n_forests++] = model;
+}
+
+static void
+AddConst(TreesState *s, const EnsConstPart *c)
+{
+	EnsConstPart *d;
+
+	if (s->n_consts >= ENS_MAX_TREES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("forest_agg_trees combines at most %d partial forests", ENS_MAX_TREES)));
+	if (s->n_consts == s->cap_consts)
+	{
+		s->cap_consts = Max(8, s->cap_consts * 2);
+		s->consts = s->consts ?
+			repalloc(s->consts, sizeof(EnsConstPart) * s->cap_consts) :
+			MemoryContextAlloc(s->hdr.eoh_context, sizeof(EnsConstPart) * s->cap_consts);
+	}
+	d = &s->consts[s->n_consts++];
+	*d = *c;
+	d->label = c->label ? MemoryContextStrdup(s->hdr.eoh_context, c->label) : NULL;
+}
+
+/* ---------- growing trees from the rows ---------- */
+
+/* Whether the rows alone can train a forest: two rows, and two classes when classifying. */
+static bool
+Trainable(const TreesState *s)
+{
+	const AggState *r = s->rows;
+	size_t		i;
+
+	if (r == NULL || r->n < 2)
+		return false;
+	if (s->task != ENS_CLASSIFICATION)
+		return true;
+	for (i = 1; i < r->n; i++)
+		if (r->y[i] != r->y[0])
+			return true;
+	return false;
+}
+
+/* An order-independent digest of the rows: the sum of each row's hash. */
+static uint64
+RowsDigest(const AggState *r)
+{
+	uint64		sum = 0;
+	size_t		i;
+	int			f;
+
+	for (i = 0; i < r->n; i++)
+	{
+		uint64		h = 0;
+
+		for (f = 0; f < r->p; f++)
+			h = hash_bytes_extended((const unsigned char *) &r->cols[f][i], sizeof(double), h);
+		if (r->text_target)
+		{
+			uint32_t	len;
+			const char *lab = ens_dict_get(r->labels, (uint32_t) r->y[i], &len, NULL);
+
+			h = hash_bytes_extended((const unsigned char *) lab, (int) len, h);
+		}
+		else
+			h = hash_bytes_extended((const unsigned char *) &r->y[i], sizeof(double), h);
+		sum += h;
+	}
+	return sum;
+}
+
+/*
+ * Grow a forest from the rows held, or keep them as a constant part when
+ * they cannot train one; seeds: params.seed XOR a digest of the rows, and
+ * params.seed itself at the final function (so one part is forest_agg).
+ */
+static void
+GrowRows(TreesState *s, bool final)
+{
+	MemoryContext old;
+	bytea	   *model;
+	AggState   *r = s->rows;
+
+	if (r == NULL || r->n == 0)
+		return;
+	s->image = NULL;
+	if (!Trainable(s))
+	{
+		EnsConstPart c = {NULL, 0, 0, r->n};
+
+		if (s->task == ENS_CLASSIFICATION)
+		{
+			uint32_t	len = 0;
+			const char *lab = r->text_target ?
+				ens_dict_get(r->labels, (uint32_t) r->y[0], &len, NULL) : ens_number_label(r->y[0]);
+
+			if (!r->text_target)
+				len = strlen(lab);
+			c.label = pnstrdup(lab, len);
+			c.label_len = len;
+		}
+		else
+			c.value = r->y[0];
+		AddConst(s, &c);
+		s->rows = NULL;
+		return;
+	}
+	old = MemoryContextSwitchTo(s->hdr.eoh_context);
+	model = ens_agg_train(r, &ens_forest_learner, final ? 0 : RowsDigest(r), !final);
+	MemoryContextSwitchTo(old);
+	AddForest(s, model);
+	s->rows = NULL;
+}
+
+/* ---------- flat form ---------- */
+
+static StringInfo
+Image(TreesState *s)
+{
+	MemoryContext old;
+	StringInfo	buf;
+	int			i;
+
+	if (s->image)
+		return s->image;
+	GrowRows(s, false);
+	old = MemoryContextSwitchTo(s->hdr.eoh_context);
+	buf = makeStringInfo();
+	pq_sendint32(buf, TREES_MAGIC);
+	pq_sendbyte(buf, TREES_VERSION);
+	pq_sendbyte(buf, s->text_target ? 1 : 0);
+	pq_sendbyte(buf, (uint8) s->task);
+	pq_sendbyte(buf, 0);
+	pq_sendint32(buf, (uint32) s->p);
+	pq_sendint32(buf, s->params ? (uint32) strlen(s->params) : 0);
+	if (s->params)
+		pq_sendbytes(buf, s->params, strlen(s->params));
+	pq_sendint32(buf, (uint32) s->n_forests);
+	for (i = 0; i < s->n_forests; i++)
+	{
+		const char *raw = VARDATA_ANY(s->forests[i]);
+		int32		len = (int32) VARSIZE_ANY_EXHDR(s->forests[i]);
+		char	   *packed = palloc(PGLZ_MAX_OUTPUT(len));
+		int32		plen = pglz_compress(raw, len, packed, PGLZ_strategy_always);
+
+		pq_sendint32(buf, (uint32) len);
+		if (plen > 0 && plen < len)
+		{
+			pq_sendint32(buf, (uint32) plen);
+			pq_sendbytes(buf, packed, plen);
+		}
+		else
+		{
+			pq_sendint32(buf, 0);
+			pq_sendbytes(buf, raw, len);
+		}
+		pfree(packed);
+	}
+	pq_sendint32(buf, (uint32) s->n_consts);
+	for (i = 0; i < s->n_consts; i++)
+	{
+		const EnsConstPart *c = &s->consts[i];
+
+		pq_sendint64(buf, (int64) c->rows);
+		pq_sendfloat8(buf, c->value);
+		pq_sendint32(buf, c->label ? c->label_len : 0);
+		if (c->label)
+			pq_sendbytes(buf, c->label, c->label_len);
+	}
+	MemoryContextSwitchTo(old);
+	if ((Size) buf->len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a forest_agg_trees partial state of %d bytes is more than a bytea can hold", buf->len),
+				 errhint("Lower params.n_trees, or limit the trees' size (max_depth, min_samples_leaf).")));
+	s->image = buf;
+	return buf;
+}
+
+static Size
+TreesFlatSize(ExpandedObjectHeader *eohptr)
+{
+	return VARHDRSZ + Image((TreesState *) eohptr)->len;
+}
+
+static void
+TreesFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	StringInfo	img = Image((TreesState *) eohptr);
+
+	Assert(allocated_size == VARHDRSZ + img->len);
+	memcpy(VARDATA(result), img->data, img->len);
+	SET_VARSIZE(result, VARHDRSZ + img->len);
+}
+
+static void
+BadState(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("invalid forest_agg_trees state: %s", why)));
+}
+
+static uint32
+Count(StringInfo buf, size_t unit, const char *what)
+{
+	uint32		n;
+
+	if (buf->len - buf->cursor < 4)
+		BadState("it ends early");
+	n = pq_getmsgint(buf, 4);
+	if ((uint64) n * unit > (uint64) (buf->len - buf->cursor))
+		BadState(what);
+	return n;
+}
+
+/* A state from its flat form, every length checked against the bytes left. */
+static TreesState *
+ParseTrees(bytea *flat, MemoryContext parent)
+{
+	TreesState *s = NewTrees(parent);
+	MemoryContext old = MemoryContextSwitchTo(s->hdr.eoh_context);
+	StringInfoData buf;
+	uint32		n,
+				i,
+				len;
+
+	buf.data = VARDATA_ANY(flat);
+	buf.len = VARSIZE_ANY_EXHDR(flat);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	if (buf.len < 21 || pq_getmsgint(&buf, 4) != TREES_MAGIC)
+		BadState("it is not one");
+	if (pq_getmsgbyte(&buf) != TREES_VERSION)
+		BadState("unknown version");
+	s->text_target = pq_getmsgbyte(&buf) != 0;
+	s->task = pq_getmsgbyte(&buf);
+	(void) pq_getmsgbyte(&buf);
+	s->p = (int) pq_getmsgint(&buf, 4);
+	if (s->p < 1 || s->p > ENS_MAX_FEATURES ||
+		(s->task != ENS_CLASSIFICATION && s->task != ENS_REGRESSION) ||
+		(s->text_target && s->task != ENS_CLASSIFICATION))
+		BadState("bad shape");
+	len = Count(&buf, 1, "params run past the end");
+	s->params = pnstrdup(pq_getmsgbytes(&buf, len), len);
+	if (strlen(s->params) != len)
+		BadState("params hold a NUL byte");
+	s->known = true;
+	n = Count(&buf, 8, "too many forests");
+	if (n > ENS_MAX_TREES)
+		BadState("too many forests");
+	for (i = 0; i < n; i++)
+	{
+		bytea	   *m;
+		uint32		plen;
+
+		len = pq_getmsgint(&buf, 4);
+		if (len < 1 || len > MaxAllocSize - VARHDRSZ)
+			BadState("a forest is too large");
+		plen = Count(&buf, 1, "a forest runs past the end");
+		/* allocate no more than the bytes can hold (pglz expands less than 100x) */
+		if (plen == 0 ? len > (uint32) (buf.len - buf.cursor) : (uint64) len > (uint64) plen * 100)
+			BadState("a forest runs past the end");
+		m = palloc(VARHDRSZ + len);
+		SET_VARSIZE(m, VARHDRSZ + len);
+		if (plen == 0)
+			memcpy(VARDATA(m), pq_getmsgbytes(&buf, len), len);
+		else if (pglz_decompress(pq_getmsgbytes(&buf, plen), (int32) plen, VARDATA(m), (int32) len, true) != (int32) len)
+			BadState("a forest does not decompress");
+		AddForest(s, m);
+	}
+	n = Count(&buf, 20, "too many constant parts");
+	for (i = 0; i < n; i++)
+	{
+		EnsConstPart c = {NULL, 0, 0, 0};
+		int64		rows = pq_getmsgint64(&buf);
+
+		c.value = pq_getmsgfloat8(&buf);
+		len = Count(&buf, 1, "a class runs past the end");
+		if (rows < 1 || rows > ENS_MAX_ROWS || len > ENS_MAX_NAME ||
+			(s->task == ENS_CLASSIFICATION) != (len > 0) ||
+			(s->task == ENS_REGRESSION && !isfinite(c.value)))
+			BadState("a bad constant part");
+		c.rows = (uint64) rows;
+		if (len > 0)
+		{
+			c.label = pnstrdup(pq_getmsgbytes(&buf, len), len);
+			if (strlen(c.label) != len)
+				BadState("a class holds a NUL byte");
+			c.label_len = len;
+		}
+		AddConst(s, &c);
+	}
+	if (buf.cursor != buf.len)
+		BadState("bytes after its end");
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+/* ---------- combining ---------- */
+
+static void
+SameShape(TreesState *a, const TreesState *b)
+{
+	if (!b->known)
+		return;
+	if (!a->known)
+	{
+		a->p = b->p;
+		a->text_target = b->text_target;
+		a->task = b->task;
+		a->params = MemoryContextStrdup(a->hdr.eoh_context, b->params);
+		a->known = true;
+		return;
+	}
+	if (a->p != b->p || a->text_target != b->text_target || a->task != b->task)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("forest_agg_trees partial states have different shapes")));
+	if (strcmp(a->params, b->params) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("forest_agg_trees params must be the same in every row"),
+				 errhint("Pass the params as a constant.")));
+}
+
+/* Add b's forests and rows to a; b is not changed. */
+static void
+Absorb(TreesState *a, const TreesState *b)
+{
+	int			i;
+
+	SameShape(a, b);
+	for (i = 0; i < b->n_forests; i++)
+	{
+		Size		sz = VARSIZE_ANY(b->forests[i]);
+		bytea	   *m = MemoryContextAllocHuge(a->hdr.eoh_context, sz);
+
+		memcpy(m, b->forests[i], sz);
+		AddForest(a, m);
+	}
+	for (i = 0; i < b->n_consts; i++)
+		AddConst(a, &b->consts[i]);
+	if (b->rows && b->rows->n > 0)
+		a->rows = ens_agg_append(a->rows, b->rows, a->hdr.eoh_context);
+	a->image = NULL;
+}
+
+/* The state argument argno: ours to change (R/W), a new one, or NULL. */
+static TreesState *
+WritableState(FunctionCallInfo fcinfo, int argno, MemoryContext aggcxt)
+{
+	Datum		d;
+	TreesState *s;
+
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	d = PG_GETARG_DATUM(argno);
+	if (IsOurs(d) && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return (TreesState *) DatumGetEOHP(d);
+	s = NewTrees(aggcxt);
+	if (IsOurs(d))
+		Absorb(s, (TreesState *) DatumGetEOHP(d));
+	else
+		Absorb(s, ParseTrees(PG_GETARG_BYTEA_PP(argno), CurrentMemoryContext));
+	return s;
+}
+
+/* ---------- the aggregate's functions ---------- */
+
+/* Checked at the first row: what a part must know to grow trees alone. */
+static void
+FirstRow(TreesState *s, bool text_target)
+{
+	void	   *lp;
+	int			task;
+	char	  **names;
+
+	ens_agg_params(s->rows->params, s->rows->p, &ens_forest_learner, &task, &lp, &names);
+	if (!text_target && task == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("forest_agg_trees needs params.task ('classification' or 'regression') for a numeric target"),
+				 errdetail("Each partial state grows its trees from its own rows, which cannot tell the task for all of them.")));
+	if (((ForestParams *) lp)->calibration != ENS_CAL_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("forest_agg_trees cannot calibrate: the partial forests would have different calibrators"),
+				 errhint("Calibrate the model afterwards, or use forest_agg.")));
+	s->p = s->rows->p;
+	s->text_target = text_target;
+	s->task = text_target ? ENS_CLASSIFICATION : task;
+	s->params = MemoryContextStrdup(s->hdr.eoh_context, s->rows->params);
+	s->known = true;
+}
+
+static Datum
+Trans(FunctionCallInfo fcinfo, bool text_target)
+{
+	MemoryContext aggcxt = AggCxt(fcinfo);
+	TreesState *s = WritableState(fcinfo, 0, aggcxt);
+	AggState   *r;
+
+	if (s == NULL)
+		s = NewTrees(aggcxt);
+	r = ens_agg_add_row(fcinfo, s->rows, s->hdr.eoh_context, text_target);
+	if (r != NULL && s->rows == NULL)
+	{
+		s->rows = r;
+		if (!s->known)
+			FirstRow(s, text_target);
+		else if (strcmp(r->params, s->params) != 0 || r->p != s->p)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("forest_agg_trees params must be the same in every row"),
+					 errhint("Pass the params as a constant.")));
+	}
+	s->image = NULL;
+	return EOHPGetRWDatum(&s->hdr);
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_trees_trans);
+Datum
+forest_agg_trees_trans(PG_FUNCTION_ARGS)
+{
+	return Trans(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_trees_trans_text);
+Datum
+forest_agg_trees_trans_text(PG_FUNCTION_ARGS)
+{
+	return Trans(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_trees_combine);
+Datum
+forest_agg_trees_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggCxt(fcinfo);
+	TreesState *a = WritableState(fcinfo, 0, aggcxt);
+	Datum		d;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		return EOHPGetRWDatum(&a->hdr);
+	}
+	if (a == NULL)
+		a = NewTrees(aggcxt);
+	d = PG_GETARG_DATUM(1);
+	if (IsOurs(d))
+		Absorb(a, (TreesState *) DatumGetEOHP(d));
+	else
+	{
+		MemoryContext tmp = AllocSetContextCreate(CurrentMemoryContext, "forest_agg_trees input",
+												  ALLOCSET_DEFAULT_SIZES);
+
+		Absorb(a, ParseTrees(PG_GETARG_BYTEA_PP(1), tmp));
+		MemoryContextDelete(tmp);
+	}
+	return EOHPGetRWDatum(&a->hdr);
+}
+
+static int
+CmpForest(const void *a, const void *b)
+{
+	const bytea *x = *(bytea *const *) a,
+			   *y = *(bytea *const *) b;
+	Size		lx = VARSIZE_ANY_EXHDR(x),
+				ly = VARSIZE_ANY_EXHDR(y);
+	int			c = memcmp(VARDATA_ANY(x), VARDATA_ANY(y), Min(lx, ly));
+
+	return c != 0 ? c : (lx < ly ? -1 : lx > ly ? 1 : 0);
+}
+
+static int
+CmpConst(const void *a, const void *b)
+{
+	const EnsConstPart *x = a,
+			   *y = b;
+
+	if (x->label && y->label)
+	{
+		int			c = ens_bytes_cmp(x->label, x->label_len, y->label, y->label_len);
+
+		if (c != 0)
+			return c;
+	}
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->rows < y->rows ? -1 : x->rows > y->rows ? 1 : 0;
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_trees_final);
+Datum
+forest_agg_trees_final(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt = AggCxt(fcinfo);
+	TreesState *s = WritableState(fcinfo, 0, aggcxt);
+	MemoryContext tmp,
+				old;
+	EnsModel  **parts;
+	bytea	   *res,
+			   *merged;
+	void	   *lp;
+	char	  **names;
+	int			i,
+				task;
+
+	if (s == NULL || !s->known)
+		PG_RETURN_NULL();
+	GrowRows(s, true);
+	if (s->n_forests + s->n_consts == 0)
+		PG_RETURN_NULL();
+	if (s->n_forests == 1 && s->n_consts == 0)
+	{
+		res = palloc(VARSIZE_ANY(s->forests[0]));
+		memcpy(res, s->forests[0], VARSIZE_ANY(s->forests[0]));
+		PG_RETURN_BYTEA_P(res);
+	}
+	ens_agg_params(s->params, s->p, &ens_forest_learner, &task, &lp, &names);
+	if (names == NULL)
+	{
+		names = palloc(sizeof(char *) * s->p);
+		for (i = 0; i < s->p; i++)
+			names[i] = psprintf("f%d", i + 1);
+	}
+	/* the parts in a canonical order: states arrive in any order */
+	qsort(s->forests, s->n_forests, sizeof(bytea *), CmpForest);
+	qsort(s->consts, s->n_consts, sizeof(EnsConstPart), CmpConst);
+	tmp = AllocSetContextCreate(CurrentMemoryContext, "forest_agg_trees merge", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(tmp);
+	parts = palloc(sizeof(EnsModel *) * s->n_forests);
+	for (i = 0; i < s->n_forests; i++)
+		parts[i] = ens_model_from_bytea(s->forests[i], tmp);
+	merged = ens_merge_forests(parts, s->n_forests, s->consts, s->n_consts,
+							   ((ForestParams *) lp)->n_trees, s->task, names, s->p);
+	MemoryContextSwitchTo(old);
+	res = palloc_extended(VARSIZE(merged), MCXT_ALLOC_HUGE);
+	memcpy(res, merged, VARSIZE(merged));
+	MemoryContextDelete(tmp);
+	PG_RETURN_BYTEA_P(res);
+}

@@ -1,0 +1,32 @@
+/*
+ * model_merge.h - one forest from forests grown on parts of the rows
+ * (model_merge.c).
+ */
+#ifndef EDUPREDICT_MODEL_MERGE_H
+#define EDUPREDICT_MODEL_MERGE_H
+
+#include "postgres.h"
+
+#include "ensemble.h"
+
+/*
+ * A part whose rows could not train a forest (one class, or one row): its
+ * trees are single leaves of that class or value.
+ */
+typedef struct EnsConstPart
+{
+	const char *label;			/* classification: the class (NUL-terminated) */
+	uint32_t	label_len;
+	double		value;			/* regression */
+	uint64		rows;
+} EnsConstPart;
+
+/*
+ * The model bytes (varlena) of the parts' trees in one forest: n grown
+ * forests and nc constant parts of const_trees trees each; task and the
+ * feature names are for a model of constant parts only.
+ */
+extern bytea *ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc,
+								int const_trees, int task, char **names, int p);
+
+#endif							/* EDUPREDICT_MODEL_MERGE_H */
