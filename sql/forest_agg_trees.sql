@@ -28,9 +28,11 @@ FROM ft;
 
 -- Two parts; part 0 has no row of class 'y'.  Features a and b have 17 and 23
 -- values, so the merged codebook holds every edge of both parts: the merged
--- model predicts the mean of the parts' models exactly.
+-- model predicts the mean of the parts' models exactly (leaves of at least
+-- 40 rows hold class shares, which follow the united class list).
 CREATE TABLE parts AS
-SELECT (lab = 'y' OR id % 2 = 0)::int AS part, pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5}') AS s
+SELECT (lab = 'y' OR id % 2 = 0)::int AS part,
+       pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5, "min_samples_leaf": 40}') AS s
 FROM ft GROUP BY 1;
 CREATE TABLE merged AS
 SELECT 'p0' AS k, pg_temp.trees_merge(s) AS m FROM parts WHERE part = 0
@@ -56,6 +58,20 @@ SELECT max(abs(p01[1] - (p0[1] + p1[1]) / 2)) < 1e-12 AS x_is_mean,
        max(abs(p01[1] - p10[1]) + abs(p01[2] - p10[2]) + abs(p01[3] - p10[3])) < 1e-12 AS order_of_parts_free,
        max(abs(p00[1] - p0[1]) + abs(p00[2] - p0[2])) < 1e-12 AS twice_the_same_part,
        count(DISTINCT p01::text) > 3 AS varied
+FROM p;
+-- parts with different codebooks (part 0 holds b < 12, part 1 b >= 12): the
+-- merged codebook holds both parts' cut points and every split is renumbered
+CREATE TABLE parts_ab AS
+SELECT (b >= 12)::int AS part, pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5, "min_samples_leaf": 40}') AS s
+FROM ft GROUP BY 1;
+WITH m AS (SELECT (SELECT pg_temp.trees_merge(s) FROM parts_ab WHERE part = 0) AS m0,
+                  (SELECT pg_temp.trees_merge(s) FROM parts_ab WHERE part = 1) AS m1,
+                  (SELECT pg_temp.trees_merge(s) FROM parts_ab) AS m01),
+p AS (SELECT predict_proba(m0, ARRAY[a, b]) AS p0, predict_proba(m1, ARRAY[a, b]) AS p1,
+             predict_proba(m01, ARRAY[a, b]) AS p01 FROM ft, m)
+SELECT max(array_length(p0, 1)) AS classes_0, max(array_length(p1, 1)) AS classes_1, count(DISTINCT p01::text) AS outputs,
+       max(abs(p01[1] - (p0[1] + p1[1]) / 2) + abs(p01[2] - p1[2] / 2) + abs(p01[3] - (p0[2] + p1[3]) / 2)) < 1e-12
+         AS is_the_mean
 FROM p;
 -- a part's trees depend on its rows, not on their order
 SELECT (SELECT pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 5}') FROM (SELECT * FROM ft WHERE id % 2 = 0 ORDER BY id) o) =

@@ -60,8 +60,6 @@ typedef struct TreesState
 	bool		text_target;
 	int			task;			/* EnsTask */
 	char	   *params;
-	int			n_trees;		/* per part (params.n_trees) */
-	char	  **names;			/* feature names */
 	AggState   *rows;			/* rows not grown into trees yet, or NULL */
 	int			n_consts;
 	int			cap_consts;
