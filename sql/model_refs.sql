@@ -61,8 +61,18 @@ SELECT * FROM pg_temp.calls($$WITH c AS (SELECT predict('rm', r) p FROM rt r)
   SELECT (SELECT count(*) FROM c WHERE p = 'stays'), (SELECT max(predict_proba('rm', r, 'stays')) FROM rt r)$$);
 CREATE VIEW rv AS SELECT r.id, predict('rm', r) AS p FROM rt r;
 SELECT * FROM pg_temp.calls('SELECT * FROM rv');
+-- a parameter is resolved in a custom plan (its value is known); a generic
+-- plan leaves the call by name (on Citus the workers would not find it)
 PREPARE byname(text, int) AS SELECT string_agg(predict($1, r, $2), ',' ORDER BY r.id) FROM rt r;
+SET plan_cache_mode = force_custom_plan;
 SELECT * FROM pg_temp.calls($$EXECUTE byname('rm', 1)$$);
+CREATE TEMP TABLE custom_run AS EXECUTE byname('rm', 1);
+SET plan_cache_mode = force_generic_plan;
+SELECT * FROM pg_temp.calls($$EXECUTE byname('rm', 1)$$);
+CREATE TEMP TABLE generic_run AS EXECUTE byname('rm', 1);
+RESET plan_cache_mode;
+SELECT (SELECT * FROM custom_run) = (SELECT * FROM generic_run) AS same_labels,
+       (SELECT * FROM custom_run) = (SELECT string_agg(p_row_v1, ',' ORDER BY id) FROM by_name) AS version_1;
 
 -- The model is chosen when the statement runs: a deploy reaches the next
 -- execution of a cached (generic) plan.

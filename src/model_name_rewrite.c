@@ -6,7 +6,8 @@
  * empty, so a model named by a constant would not be found there.  This
  * planner hook (installed when the library loads: on Citus through
  * shared_preload_libraries, after citus) replaces each name-based call whose
- * name and version are constants or query parameters with its *_by_ref twin
+ * name and version are constants (or parameters of a custom plan, which are
+ * its constants) with its *_by_ref twin
  * (model_ref.c), the name argument becoming
  *
  *   (SELECT edupredict.model_ref_lookup(name, version, pg_catalog.count(*))
@@ -40,6 +41,7 @@
 #include "parser/parse_func.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -151,17 +153,41 @@ TwinOf(Oid funcid)
 	return -1;
 }
 
-/* a constant or a parameter of the statement (nothing of the rows) */
-static bool
-Resolvable(Node *e)
+/*
+ * A constant, or a parameter whose value the planner was given (a custom
+ * plan: it becomes a constant); NULL otherwise.  A parameter without a value
+ * (a generic plan) is left alone: Citus cannot plan a subquery on the
+ * coordinator that reads one ("could not create distributed plan").
+ */
+static Node *
+Resolved(Node *e, ParamListInfo bound)
 {
 	while (e && IsA(e, RelabelType))
 		e = (Node *) ((RelabelType *) e)->arg;
 	if (e == NULL)
-		return false;
+		return NULL;
 	if (IsA(e, Const))
-		return !((Const *) e)->constisnull;
-	return IsA(e, Param) && ((Param *) e)->paramkind == PARAM_EXTERN;
+		return e;
+	if (IsA(e, Param) && ((Param *) e)->paramkind == PARAM_EXTERN && bound &&
+		((Param *) e)->paramid > 0 && ((Param *) e)->paramid <= bound->numParams)
+	{
+		Param	   *p = (Param *) e;
+		ParamExternData prmdata;
+		ParamExternData *prm;
+		int16		typlen;
+		bool		typbyval;
+
+		prm = bound->paramFetch ? bound->paramFetch(bound, p->paramid, false, &prmdata) :
+			&bound->params[p->paramid - 1];
+		if (prm == NULL || prm->ptype != p->paramtype || !(prm->pflags & PARAM_FLAG_CONST))
+			return NULL;
+		get_typlenbyval(p->paramtype, &typlen, &typbyval);
+		return (Node *) makeConst(p->paramtype, p->paramtypmod, p->paramcollid, (int) typlen,
+								  prm->isnull ? (Datum) 0 :
+								  datumCopy(prm->value, typbyval, typlen),
+								  prm->isnull, typbyval);
+	}
+	return NULL;
 }
 
 /* the call's arguments in positional order, defaults included */
@@ -178,21 +204,24 @@ FullArgs(FuncExpr *f)
 	return args;
 }
 
+/* the call's name and version as constants, or false */
 static bool
-Rewritable(List *args, int spec)
+Rewritable(List *args, int spec, ParamListInfo bound, Node **name, Node **version)
 {
 	int			v = specs[spec].version;
 
-	if (list_length(args) != specs[spec].nargs || !Resolvable(linitial(args)))
+	if (list_length(args) != specs[spec].nargs)
 		return false;
-	if (v >= 0)
+	*name = Resolved(linitial(args), bound);
+	if (*name == NULL || ((Const *) *name)->constisnull)
+		return false;
+	if (v < 0)
 	{
-		Node	   *ve = list_nth(args, v);
-
-		if (!(IsA(ve, Const) || Resolvable(ve)))
-			return false;
+		*version = (Node *) makeNullConst(INT4OID, -1, InvalidOid);
+		return true;
 	}
-	return true;
+	*version = Resolved(list_nth(args, v), bound);
+	return *version != NULL;
 }
 
 static bool
@@ -264,6 +293,7 @@ LookupSubLink(Node *name, Node *version)
 typedef struct Ctx
 {
 	bool		added;			/* a sublink was added to the current query level */
+	ParamListInfo bound;		/* the statement's parameter values (custom plans) */
 } Ctx;
 
 static Node *
@@ -288,17 +318,17 @@ Rewrite(Node *node, Ctx *c)
 		FuncExpr   *f = (FuncExpr *) expression_tree_mutator(node, Rewrite, c);
 		int			s = TwinOf(f->funcid);
 		List	   *full = s >= 0 ? FullArgs(f) : NIL;
+		Node	   *name,
+				   *version;
 
-		if (s >= 0 && Rewritable(full, s))
+		if (s >= 0 && Rewritable(full, s, c->bound, &name, &version))
 		{
 			const TwinSpec *sp = &specs[s];
-			Node	   *version = sp->version >= 0 ? list_nth(full, sp->version) :
-				(Node *) makeNullConst(INT4OID, -1, InvalidOid);
-			List	   *args = list_make1(LookupSubLink(linitial(full), version));
+			List	   *args = list_make1(LookupSubLink(name, version));
 			int			a;
 
 			for (a = 1; a < list_length(full); a++)
-				args = lappend(args, list_nth(full, a));
+				args = lappend(args, a == sp->version ? version : list_nth(full, a));
 			if (sp->version < 0)
 				args = lappend(args, version);
 			f->funcid = twin_to[s];
@@ -327,7 +357,7 @@ NameRewritePlanner(Query *parse, const char *query_string, int cursorOptions,
 	if (IsTransactionState() && Wanted() && HasCandidate((Node *) parse, NULL) &&
 		(resolve_mode == RESOLVE_ON || OidIsValid(get_extension_oid("citus", true))))
 	{
-		Ctx			c = {false};
+		Ctx			c = {false, boundParams};
 
 		parse = (Query *) Rewrite((Node *) parse, &c);
 	}

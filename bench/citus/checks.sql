@@ -168,6 +168,23 @@ SELECT edupredict.grant_model('one_node_rf', 'citus_analyst');
 SET ROLE citus_analyst;
 SELECT count(*) AS scored FROM edupredict_data.students_dist s WHERE edupredict.predict('one_node_rf', s) IS NOT NULL;
 RESET ROLE;
+-- the name as a parameter of a prepared statement: resolved in custom plans,
+-- which Citus keeps choosing for it (seven executions under the default
+-- plan_cache_mode); a forced generic plan is one Citus cannot make at all
+PREPARE scored_by(text) AS
+SELECT count(*) AS scored FROM edupredict_data.students_dist s WHERE edupredict.predict($1, s) IS NOT NULL;
+EXECUTE scored_by('one_node_rf');
+EXECUTE scored_by('one_node_rf');
+EXECUTE scored_by('one_node_rf');
+EXECUTE scored_by('one_node_rf');
+EXECUTE scored_by('one_node_rf');
+EXECUTE scored_by('one_node_rf');
+EXECUTE scored_by('one_node_rf');
+EXECUTE scored_by('no_such_model');
+SET plan_cache_mode = force_generic_plan;
+EXECUTE scored_by('one_node_rf');
+RESET plan_cache_mode;
+DEALLOCATE scored_by;
 -- a name that is not a constant or a parameter (here a column) is still
 -- read from the node's own registry
 SELECT count(*) AS scored FROM edupredict_data.students_dist s, (VALUES ('one_node_rf')) m(name)
