@@ -53,6 +53,8 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE n::text IS DISTINCT FROM f::text
 FROM by_name n JOIN by_ref f USING (id);
 -- the plan: one lookup per call, run once per statement (an InitPlan)
 EXPLAIN (VERBOSE, COSTS OFF) SELECT predict('rm', r, 2) FROM rt r;
+-- a name typed varchar becomes a text constant of the lookup
+EXPLAIN (VERBOSE, COSTS OFF) SELECT predict('rm'::varchar, r, 2) FROM rt r;
 -- names that are not constants or parameters stay by name
 SELECT * FROM pg_temp.calls($$SELECT predict(m.name, r) FROM rt r, (VALUES ('rm')) m(name)$$);
 SELECT count(*) FROM rt r, (VALUES ('rm')) m(name) WHERE predict(m.name, r) IS NOT NULL;

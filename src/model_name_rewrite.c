@@ -162,12 +162,22 @@ TwinOf(Oid funcid)
 static Node *
 Resolved(Node *e, ParamListInfo bound)
 {
+	Node	   *outer = e;
+
 	while (e && IsA(e, RelabelType))
 		e = (Node *) ((RelabelType *) e)->arg;
 	if (e == NULL)
 		return NULL;
 	if (IsA(e, Const))
-		return e;
+	{
+		/* 'name'::varchar: the same bytes, typed as the call's argument */
+		Const	   *c = copyObject((Const *) e);
+
+		c->consttype = exprType(outer);
+		c->consttypmod = exprTypmod(outer);
+		c->constcollid = exprCollation(outer);
+		return (Node *) c;
+	}
 	if (IsA(e, Param) && ((Param *) e)->paramkind == PARAM_EXTERN && bound &&
 		((Param *) e)->paramid > 0 && ((Param *) e)->paramid <= bound->numParams)
 	{
