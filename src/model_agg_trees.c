@@ -104,20 +104,24 @@ IsOurs(Datum d)
 		DatumGetEOHP(d)->eoh_methods == &trees_methods;
 }
 
-static void
-AddForest(TreesState *s, bytea *model)
+/* room for one more element of a state's array of n (capacity *cap) */
+static void *
+Room(TreesState *s, void *arr, int n, int *cap, Size elem)
 {
-	if (s->n_forests >= ENS_MAX_TREES)
+	if (n >= ENS_MAX_TREES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("forest_agg_trees combines at most %d partial forests", ENS_MAX_TREES)));
-	if (s->n_forests == s->cap)
-	{
-		s->cap = Max(8, s->cap * 2);
-		s->forests = s->forests ?
-			repalloc(s->forests, sizeof(bytea *) * s->cap) :
-			MemoryContextAlloc(s->hdr.eoh_context, sizeof(bytea *) * s->cap);
-	}
+	if (n < *cap)
+		return arr;
+	*cap = Max(8, *cap * 2);
+	return arr ? repalloc(arr, elem * *cap) : MemoryContextAlloc(s->hdr.eoh_context, elem * *cap);
+}
+
+static void
+AddForest(TreesState *s, bytea *model)
+{
+	s->forests = Room(s, s->forests, s->n_forests, &s->cap, sizeof(bytea *));
 	s->forests[s->n_forests++] = model;
 }
 
@@ -126,17 +130,7 @@ AddConst(TreesState *s, const EnsConstPart *c)
 {
 	EnsConstPart *d;
 
-	if (s->n_consts >= ENS_MAX_TREES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("forest_agg_trees combines at most %d partial forests", ENS_MAX_TREES)));
-	if (s->n_consts == s->cap_consts)
-	{
-		s->cap_consts = Max(8, s->cap_consts * 2);
-		s->consts = s->consts ?
-			repalloc(s->consts, sizeof(EnsConstPart) * s->cap_consts) :
-			MemoryContextAlloc(s->hdr.eoh_context, sizeof(EnsConstPart) * s->cap_consts);
-	}
+	s->consts = Room(s, s->consts, s->n_consts, &s->cap_consts, sizeof(EnsConstPart));
 	d = &s->consts[s->n_consts++];
 	*d = *c;
 	d->label = c->label ? MemoryContextStrdup(s->hdr.eoh_context, c->label) : NULL;
@@ -444,19 +438,26 @@ SameShape(TreesState *a, const TreesState *b)
 				 errhint("Pass the params as a constant.")));
 }
 
-/* Add b's forests and rows to a; b is not changed. */
+/*
+ * Add b's forests and rows to a; b is not changed.  own: b was parsed into
+ * memory that lives as long as a's (a child of a's context), so its forests
+ * are taken as they are instead of copied.
+ */
 static void
-Absorb(TreesState *a, const TreesState *b)
+Absorb(TreesState *a, const TreesState *b, bool own)
 {
 	int			i;
 
 	SameShape(a, b);
 	for (i = 0; i < b->n_forests; i++)
 	{
-		Size		sz = VARSIZE_ANY(b->forests[i]);
-		bytea	   *m = MemoryContextAllocHuge(a->hdr.eoh_context, sz);
+		bytea	   *m = b->forests[i];
 
-		memcpy(m, b->forests[i], sz);
+		if (!own)
+		{
+			m = MemoryContextAllocHuge(a->hdr.eoh_context, VARSIZE_ANY(b->forests[i]));
+			memcpy(m, b->forests[i], VARSIZE_ANY(b->forests[i]));
+		}
 		AddForest(a, m);
 	}
 	for (i = 0; i < b->n_consts; i++)
@@ -480,9 +481,9 @@ WritableState(FunctionCallInfo fcinfo, int argno, MemoryContext aggcxt)
 		return (TreesState *) DatumGetEOHP(d);
 	s = NewTrees(aggcxt);
 	if (IsOurs(d))
-		Absorb(s, (TreesState *) DatumGetEOHP(d));
+		Absorb(s, (TreesState *) DatumGetEOHP(d), false);
 	else
-		Absorb(s, ParseTrees(PG_GETARG_BYTEA_PP(argno), CurrentMemoryContext));
+		Absorb(s, ParseTrees(PG_GETARG_BYTEA_PP(argno), s->hdr.eoh_context), true);
 	return s;
 }
 
@@ -571,15 +572,9 @@ forest_agg_trees_combine(PG_FUNCTION_ARGS)
 		a = NewTrees(aggcxt);
 	d = PG_GETARG_DATUM(1);
 	if (IsOurs(d))
-		Absorb(a, (TreesState *) DatumGetEOHP(d));
+		Absorb(a, (TreesState *) DatumGetEOHP(d), false);
 	else
-	{
-		MemoryContext tmp = AllocSetContextCreate(CurrentMemoryContext, "forest_agg_trees input",
-												  ALLOCSET_DEFAULT_SIZES);
-
-		Absorb(a, ParseTrees(PG_GETARG_BYTEA_PP(1), tmp));
-		MemoryContextDelete(tmp);
-	}
+		Absorb(a, ParseTrees(PG_GETARG_BYTEA_PP(1), a->hdr.eoh_context), true);
 	return EOHPGetRWDatum(&a->hdr);
 }
 

@@ -55,15 +55,14 @@ typedef struct Label
 	double		num;
 } Label;
 
-static bool numeric_labels;
-
+/* arg: whether every label is a number (then numeric order, as the trainer's) */
 static int
-CmpLabel(const void *a, const void *b)
+CmpLabel(const void *a, const void *b, void *arg)
 {
 	const Label *x = a,
 			   *y = b;
 
-	if (numeric_labels && x->num != y->num)
+	if (*(const bool *) arg && x->num != y->num)
 		return x->num < y->num ? -1 : 1;
 	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
 }
@@ -91,12 +90,12 @@ UniteClasses(EnsModel **parts, int n, const EnsConstPart *consts, int nc, uint32
 				u = 0,
 				k;
 	Label	   *all;
+	bool		numeric_labels = true;
 	int			i;
 
 	for (i = 0; i < n; i++)
 		total += parts[i]->n_classes;
 	all = palloc(sizeof(Label) * Max(total, 1));
-	numeric_labels = true;
 	for (i = 0; i < nc; i++)
 	{
 		Label	   *l = &all[u++];
@@ -116,7 +115,7 @@ UniteClasses(EnsModel **parts, int n, const EnsConstPart *consts, int nc, uint32
 			if (!ParseNumber(l->s, l->len, &l->num))
 				numeric_labels = false;
 		}
-	qsort(all, u, sizeof(Label), CmpLabel);
+	qsort_arg(all, u, sizeof(Label), CmpLabel, &numeric_labels);
 	for (k = 0, total = 0; k < u; k++)
 		if (k == 0 || ens_bytes_cmp(all[k].s, all[k].len, all[total - 1].s, all[total - 1].len) != 0)
 			all[total++] = all[k];

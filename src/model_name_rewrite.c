@@ -148,7 +148,7 @@ TwinOf(Oid funcid)
 	int			i;
 
 	for (i = 0; i < (int) N_SPECS; i++)
-		if (OidIsValid(twin_from[i]) && twin_from[i] == funcid)
+		if (twin_from[i] == funcid)
 			return i;
 	return -1;
 }
