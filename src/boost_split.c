@@ -114,28 +114,43 @@ ScanNumeric(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 {
 	int64_t		gm = e[nb].g,
 				hm = e[nb].h,
-				gl = 0,
-				hl = 0;
+				gl,
+				hl;
 	bool		has_miss = (gm | hm) != 0;
-	int			prev = -1;
-	uint32_t	bin;
+	uint8_t		nz[ENS_MAX_BINS + 1];
+	uint32_t	bin,
+				n = 0,
+				j;
 
+	/*
+	 * The occupied bins first, without a branch: in a small node most of a
+	 * fine feature's bins are empty, and a branch on each mispredicts.
+	 */
 	for (bin = 0; bin < nb; bin++)
 	{
-		if ((e[bin].g | e[bin].h) == 0)
-			continue;
-		if (prev >= 0 && TryBoth(s, gl, hl, gm, hm, has_miss, best))
+		nz[n] = (uint8_t) bin;
+		n += (e[bin].g | e[bin].h) != 0;
+	}
+	if (n == 0)
+		return;
+	gl = e[nz[0]].g;
+	hl = e[nz[0]].h;
+	for (j = 1; j < n; j++)
+	{
+		uint32_t	prev = nz[j - 1];
+
+		bin = nz[j];
+		if (TryBoth(s, gl, hl, gm, hm, has_miss, best))
 		{
 			best->feature = (int32_t) f;
 			best->cat = false;
-			best->bin = (uint8_t) (prev + ((int) bin - 1 - prev) / 2);
+			best->bin = (uint8_t) (prev + (bin - 1 - prev) / 2);
 		}
 		gl += e[bin].g;
 		hl += e[bin].h;
-		prev = (int) bin;
 	}
 	/* every present value left, missing right */
-	if (has_miss && prev >= 0 && TryBoth(s, gl, hl, 0, 0, true, best))
+	if (has_miss && TryBoth(s, gl, hl, 0, 0, true, best))
 	{
 		best->defleft = false;
 		best->feature = (int32_t) f;
@@ -243,16 +258,17 @@ SplitTask(void *ctx, int t, uint32_t c)
 	uint32_t	node = c / b->n_feat,
 				f = b->feat[c % b->n_feat];
 	const BoostBin *e = j->req[node].h + b->off[f];
-	BoostSplit *best = &b->piece[c];
+	BoostSplit	best;			/* local: the scan's stores alias no bin */
 
 	(void) t;
-	best->gain = 0.0;
-	best->feature = -1;
+	best.gain = 0.0;
+	best.feature = -1;
 	if (b->m->features[f].kind == ENS_CATEGORICAL)
-		ScanCategorical(&j->scan[node], e, b->nb[f], f, best);
+		ScanCategorical(&j->scan[node], e, b->nb[f], f, &best);
 	else
-		ScanNumeric(&j->scan[node], e, b->nb[f], f, best);
-	best->gain *= j->scan[node].unit;
+		ScanNumeric(&j->scan[node], e, b->nb[f], f, &best);
+	best.gain *= j->scan[node].unit;
+	b->piece[c] = best;
 }
 
 /*
