@@ -56,6 +56,28 @@ FROM edupredict.tune('cvt_two', 'boosting', 'cvt', 'y', '{"max_depth": [2, 5], "
                      trials => 3, features => ARRAY['a', 'b', 'region'], params => '{"n_rounds": 15}');
 SELECT (SELECT model FROM edupredict.models WHERE name = 'cvt_one') = (SELECT model FROM edupredict.models WHERE name = 'cvt_two')
        AS same_refit;
+-- every trial's fold scores too: on two threads a search queues all of a
+-- rung's trials at once (model_cv_threads.c), and reports them in order
+CREATE FUNCTION pg_temp.trials(model text)
+RETURNS TABLE (n bigint, params jsonb, metrics jsonb, score float8)
+LANGUAGE sql AS $$
+  SELECT row_number() OVER (ORDER BY r.id), r.params, r.metrics, r.score
+  FROM edupredict.runs r WHERE r.kind = 'trial' AND r.model_name = model $$;
+SELECT count(*) AS trials,
+       count(*) FILTER (WHERE o.params = t.params AND o.metrics = t.metrics AND o.score = t.score) AS equal
+FROM pg_temp.trials('cvt_one') o JOIN pg_temp.trials('cvt_two') t USING (n);
+-- successive halving: a queue per rung
+SET client_min_messages = warning;
+SET edupredict.forest_threads = 1;
+SELECT count(*) FROM edupredict.tune('cvt_half_one', 'forest', 'cvt', 'y', '{"max_depth": [2, 12], "min_samples_leaf": [1, 5, 20]}',
+                     trials => 9, method => 'halving', features => ARRAY['a', 'b', 'region'], params => '{"n_trees": 8}');
+SET edupredict.forest_threads = 2;
+SELECT count(*) FROM edupredict.tune('cvt_half_two', 'forest', 'cvt', 'y', '{"max_depth": [2, 12], "min_samples_leaf": [1, 5, 20]}',
+                     trials => 9, method => 'halving', features => ARRAY['a', 'b', 'region'], params => '{"n_trees": 8}');
+RESET client_min_messages;
+SELECT count(*) AS trials,
+       count(*) FILTER (WHERE o.params = t.params AND o.metrics = t.metrics AND o.score = t.score) AS equal
+FROM pg_temp.trials('cvt_half_one') o JOIN pg_temp.trials('cvt_half_two') t USING (n);
 
 -- errors: a parameter out of range is refused before any fold trains; the
 -- memory cap stops the folds with the error it gives one fold at a time
@@ -70,6 +92,10 @@ SET edupredict.forest_threads = 1;
 SELECT count(*) FROM edupredict.cross_validate('forest', 'cvt_big', 'r', ARRAY['a', 'b', 'c'], '{"n_trees": 300}');
 SET edupredict.forest_threads = 2;
 SELECT count(*) FROM edupredict.cross_validate('forest', 'cvt_big', 'r', ARRAY['a', 'b', 'c'], '{"n_trees": 300}');
+-- and a search whose queued trials outgrow it: the same error, no half rows
+SELECT count(*) FROM edupredict.tune('cvt_cap', 'forest', 'cvt_big', 'r', '{"min_samples_leaf": [1, 2, 3]}', trials => 3,
+                                     features => ARRAY['a', 'b', 'c'], params => '{"n_trees": 300}');
+SELECT count(*) AS rows_left FROM edupredict.runs WHERE model_name = 'cvt_cap';
 RESET edupredict.forest_max_memory;
 \set VERBOSITY default
 
@@ -83,4 +109,4 @@ RESET statement_timeout;
 -- and the same statement without the cancel works in this session
 SELECT count(*) AS rows FROM edupredict.cross_validate('boosting', 'cvt_big', 'r', ARRAY['a', 'b', 'c'], '{"n_rounds": 3}');
 RESET edupredict.forest_threads;
-DELETE FROM edupredict.models WHERE name IN ('cvt_one', 'cvt_two');
+DELETE FROM edupredict.models WHERE name IN ('cvt_one', 'cvt_two', 'cvt_half_one', 'cvt_half_two');

@@ -115,38 +115,34 @@ ScoreFold(const EnsLearner *l, const void *params, const EnsTrainSet *ts, const 
 	MemoryContextDelete(cxt);
 }
 
-void
-ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *ts, const EnsFolds *fs,
-			 uint64_t seed, EnsCvScore *cs)
+/* cs's shape for fs (values still to come) */
+static void
+CvInit(EnsCvScore *cs, const EnsTrainSet *ts, const EnsFolds *fs, StringInfo pj)
 {
-	instr_time	t0,
-				t1;
-	StringInfoData pj;
-	int			f,
-				i;
+	int			f;
 
-	INSTR_TIME_SET_CURRENT(t0);
 	memset(cs, 0, sizeof(*cs));
 	cs->k = fs->k;
 	cs->names = ens_metric_names(ts->task, &cs->nm);
 	cs->v = palloc(sizeof(double) * fs->k * cs->nm);
 	cs->ntr = palloc(sizeof(uint32_t) * fs->k);
 	cs->nte = palloc(sizeof(uint32_t) * fs->k);
-	initStringInfo(&pj);
+	initStringInfo(pj);
 	for (f = 0; f < fs->k; f++)
 	{
 		cs->ntr[f] = fs->fold[f].nuse;
 		cs->nte[f] = fs->fold[f].nte;
 	}
-	if (!ens_cv_threads_apply(l, ts, fs) ||
-		!ens_cv_threads_score(l, params, ts, fs, seed, cs->nm, cs->v, &pj, &cs->peak))
-		for (f = 0; f < fs->k; f++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			ScoreFold(l, params, ts, &fs->fold[f], seed, cs->v + f * cs->nm, f == 0 ? &pj : NULL,
-					  &cs->peak);
-		}
-	cs->params = pj.data;
+}
+
+/* means and sds over the folds where a metric is defined */
+static void
+CvFinish(EnsCvScore *cs, const EnsTrainSet *ts, StringInfo pj)
+{
+	int			f,
+				i;
+
+	cs->params = pj->data;
 	cs->peak = Max(cs->peak, ts->pa->peak);
 	for (i = 0; i < cs->nm; i++)
 	{
@@ -154,21 +150,84 @@ ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *ts, const Ens
 					ss = 0;
 		int			n = 0;
 
-		for (f = 0; f < fs->k; f++)
+		for (f = 0; f < cs->k; f++)
 			if (!isnan(cs->v[f * cs->nm + i]))
 			{
 				sum += cs->v[f * cs->nm + i];
 				n++;
 			}
 		cs->mean[i] = n ? sum / n : NAN;
-		for (f = 0; f < fs->k; f++)
+		for (f = 0; f < cs->k; f++)
 			if (!isnan(cs->v[f * cs->nm + i]))
 				ss += (cs->v[f * cs->nm + i] - cs->mean[i]) * (cs->v[f * cs->nm + i] - cs->mean[i]);
 		cs->sd[i] = n ? sqrt(ss / n) : NAN;
 	}
+}
+
+/* One parameter set's folds side by side; false if they could not be. */
+static bool
+ScoreFoldsOnThreads(const EnsLearner *l, const void *params, EnsTrainSet *ts,
+					const EnsFolds *fs, uint64_t seed, EnsCvScore *cs, StringInfo pj)
+{
+	EnsCvQueue *q;
+	volatile bool done = false;
+	double		secs;
+
+	if (!ens_cv_threads_apply(l, ts, fs) ||
+		(q = ens_cv_queue_start(l, &params, 1, ts, fs, seed)) == NULL)
+		return false;
+	PG_TRY();
+	{
+		done = ens_cv_queue_result(q, 0, cs->nm, cs->v, pj, &cs->peak, &secs);
+	}
+	PG_FINALLY();
+	{
+		ens_cv_queue_stop(q);
+	}
+	PG_END_TRY();
+	return done;
+}
+
+void
+ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *ts, const EnsFolds *fs,
+			 uint64_t seed, EnsCvScore *cs)
+{
+	instr_time	t0,
+				t1;
+	StringInfoData pj;
+	int			f;
+
+	INSTR_TIME_SET_CURRENT(t0);
+	CvInit(cs, ts, fs, &pj);
+	if (!ScoreFoldsOnThreads(l, params, ts, fs, seed, cs, &pj))
+		for (f = 0; f < fs->k; f++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			ScoreFold(l, params, ts, &fs->fold[f], seed, cs->v + f * cs->nm, f == 0 ? &pj : NULL,
+					  &cs->peak);
+		}
+	CvFinish(cs, ts, &pj);
 	INSTR_TIME_SET_CURRENT(t1);
 	INSTR_TIME_SUBTRACT(t1, t0);
 	cs->secs = INSTR_TIME_GET_DOUBLE(t1);
+}
+
+/*
+ * Parameter set i of queue q (sets scored in order); false when the queue
+ * stopped (see ens_cv_queue_result): then score it with ens_cv_score.
+ */
+bool
+ens_cv_score_queued(EnsCvQueue *q, int i, EnsTrainSet *ts, const EnsFolds *fs, EnsCvScore *cs)
+{
+	StringInfoData pj;
+	double		secs;
+
+	CvInit(cs, ts, fs, &pj);
+	if (!ens_cv_queue_result(q, i, cs->nm, cs->v, &pj, &cs->peak, &secs))
+		return false;
+	CvFinish(cs, ts, &pj);
+	cs->secs = secs;
+	return true;
 }
 
 int

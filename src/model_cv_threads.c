@@ -1,17 +1,22 @@
 /*
- * model_cv_threads.c - the folds of one parameter set trained at the same
- * time, one fold per thread, when the rows are too few for a learner's own
- * threads to pay (boosting then trains on one thread: a 30-trial search on
- * 3,500 rows kept one core idle).
+ * model_cv_threads.c - folds trained side by side, one fold per thread,
+ * when the rows are too few for a learner's own threads to pay (boosting
+ * then trains on one thread: a 30-trial search on 3,500 rows kept one core
+ * idle).
  *
- * Each fold is the learner's PostgreSQL-free training (train_plain, one
- * thread) followed by the prediction of its test rows; the calling thread
- * prepares the folds, waits while polling for a cancel, and scores the
- * predictions once every thread is joined.  A fold's model does not depend
- * on the number of threads that grew it, so the scores equal those of the
- * folds trained one after another.  The threads' memory comes from malloc
- * through a counting allocator capped like a training's palloc budget, and
- * is freed before any error is raised.
+ * A queue holds the folds of one or more parameter sets (a search's
+ * trials), taken by the threads in order: the folds of the next trial start
+ * while the last ones of this trial finish, so no thread waits at the end
+ * of each trial (5 folds on 2 threads kept one idle for a fifth of the
+ * time).  Each fold is the learner's PostgreSQL-free training (train_plain,
+ * one thread) followed by the prediction of its test rows; the calling
+ * thread waits for one parameter set at a time while polling for a cancel,
+ * and scores its predictions.  A fold's model does not depend on the
+ * threads, so the scores equal those of folds trained one after another.
+ * The threads' memory comes from malloc through a counting allocator capped
+ * like a training's palloc budget; the queue is stopped (threads joined,
+ * memory freed) before any error is raised, and by the caller's cleanup
+ * when an error comes from elsewhere.
  */
 #include "postgres.h"
 
@@ -20,6 +25,7 @@
 #include <time.h>
 
 #include "miscadmin.h"
+#include "portability/instr_time.h"
 
 #include "model_tune.h"
 
@@ -90,20 +96,29 @@ typedef struct FoldJob
 	double	   *out;			/* test rows x outputs */
 	EnsStatus	rc;
 	size_t		peak;
+	int			done;			/* atomic: rc, m and out are final */
 	char		msg[256];
 } FoldJob;
 
-typedef struct Shared
+struct EnsCvQueue
 {
 	const EnsLearner *l;
-	FoldJob    *jobs;
-	int			k;
+	const EnsTrainSet *ts;
+	FoldJob    *jobs;			/* n x k, parameter set major */
+	int			n,
+				k;
 	uint32_t	kk;				/* outputs per row */
+	uint64_t	seed;
+	Capped		cap;
 	EnsAlloc	al;
-	uint32_t	next;			/* atomic: next fold to take */
+	uint32_t	next;			/* atomic: next job to take */
 	int			abort;			/* atomic: stop */
 	int			running;		/* atomic: threads not finished */
-} Shared;
+	pthread_t  *th;
+	int			started;		/* threads to join */
+	bool		stopped;
+	instr_time	last;			/* when the previous set was scored */
+};
 
 static bool
 AbortIntr(void *arg)
@@ -112,57 +127,58 @@ AbortIntr(void *arg)
 }
 
 static void
-RunFold(Shared *s, FoldJob *j)
+RunFold(EnsCvQueue *q, FoldJob *j)
 {
 	const EnsTrainSet *ts = &j->fts;
 	uint32_t	r;
 
-	j->rc = s->l->train_plain(&j->m, &j->d, j->params, &s->al, AbortIntr, &s->abort,
+	j->rc = q->l->train_plain(&j->m, &j->d, j->params, &q->al, AbortIntr, &q->abort,
 							  &j->peak, j->msg, sizeof(j->msg));
 	if (j->rc == ENS_OK && ts->nte > 0)
 	{
-		j->out = s->al.alloc(s->al.ctx, sizeof(double) * ts->nte * s->kk);
+		j->out = q->al.alloc(q->al.ctx, sizeof(double) * ts->nte * q->kk);
 		if (j->out == NULL)
 			j->rc = ENS_ENOMEM;
 		for (r = 0; j->rc == ENS_OK && r < ts->nte; r++)
 		{
-			if ((r & 1023) == 0 && AbortIntr(&s->abort))
+			if ((r & 1023) == 0 && AbortIntr(&q->abort))
 				j->rc = ENS_EINTR;
 			else
 				ens_predict_binned(&j->m, ts->X + (size_t) ts->test_rows[r] * ts->p,
-								   j->out + (size_t) r * s->kk);
+								   j->out + (size_t) r * q->kk);
 		}
 	}
 	if (j->rc != ENS_OK)
-		__atomic_store_n(&s->abort, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&q->abort, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
 }
 
 static void
-TakeFolds(Shared *s)
+TakeFolds(EnsCvQueue *q)
 {
 	for (;;)
 	{
-		uint32_t	f = __atomic_fetch_add(&s->next, 1, __ATOMIC_RELAXED);
+		uint32_t	f = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED);
 
-		if (f >= (uint32_t) s->k || AbortIntr(&s->abort))
+		if (f >= (uint32_t) (q->n * q->k) || AbortIntr(&q->abort))
 			break;
-		RunFold(s, &s->jobs[f]);
+		RunFold(q, &q->jobs[f]);
 	}
 }
 
 static void *
 WorkerMain(void *arg)
 {
-	Shared	   *s = (Shared *) arg;
+	EnsCvQueue *q = (EnsCvQueue *) arg;
 
-	TakeFolds(s);
-	__atomic_sub_fetch(&s->running, 1, __ATOMIC_RELEASE);
+	TakeFolds(q);
+	__atomic_sub_fetch(&q->running, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
 /* n threads with every signal blocked (handlers run on the backend's thread) */
 static int
-StartThreads(Shared *s, pthread_t *th, int n)
+StartThreads(EnsCvQueue *q, int n)
 {
 	sigset_t	all,
 				old;
@@ -170,12 +186,12 @@ StartThreads(Shared *s, pthread_t *th, int n)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	__atomic_store_n(&s->running, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->running, n, __ATOMIC_RELAXED);
 	for (; started < n; started++)
-		if (pthread_create(&th[started], NULL, WorkerMain, s) != 0)
+		if (pthread_create(&q->th[started], NULL, WorkerMain, q) != 0)
 			break;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	__atomic_sub_fetch(&s->running, n - started, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&q->running, n - started, __ATOMIC_RELAXED);
 	return started;
 }
 
@@ -193,133 +209,187 @@ ens_cv_threads_apply(const EnsLearner *l, const EnsTrainSet *ts, const EnsFolds 
 }
 
 /*
- * Train and score every fold of fs with params, at most
- * edupredict.forest_threads at a time; false (nothing done) when the
- * learner needs its PostgreSQL path for these parameters or the folds side
- * by side ran out of memory.  values: k x nm
- * metrics; params_json: fold 0's parameters; *peak as ens_cv_score's.
+ * Start training the folds of fs for each of the n parameter sets, at most
+ * edupredict.forest_threads folds at a time; NULL (nothing started) when
+ * the learner needs its PostgreSQL path for one of them.  The caller must
+ * ens_cv_queue_stop() the queue, on errors too (PG_FINALLY).
+ */
+EnsCvQueue *
+ens_cv_queue_start(const EnsLearner *l, const void *const *params, int n, const EnsTrainSet *ts,
+				   const EnsFolds *fs, uint64_t seed)
+{
+	EnsCvQueue *q = palloc0(sizeof(EnsCvQueue));
+	int			i,
+				f,
+				nt = Min(edupredict_forest_threads, n * fs->k);
+
+	q->l = l;
+	q->ts = ts;
+	q->n = n;
+	q->k = fs->k;
+	q->kk = ts->task == ENS_CLASSIFICATION ? ts->K : 1;
+	q->seed = seed;
+	q->jobs = palloc0(sizeof(FoldJob) * n * fs->k);
+	for (i = 0; i < n; i++)
+		for (f = 0; f < fs->k; f++)
+		{
+			FoldJob    *j = &q->jobs[i * fs->k + f];
+			const EnsFold *fo = &fs->fold[f];
+
+			j->fts = *ts;
+			j->fts.X = fo->X;
+			j->fts.F = fo->F;
+			j->fts.train_rows = fo->use_rows;
+			j->fts.ntr = fo->nuse;
+			j->fts.test_rows = fo->test_rows;
+			j->fts.nte = fo->nte;
+			ens_trainset_model(&j->fts, &j->m, l->tag);
+			j->params = palloc(l->params_size);
+			memcpy(j->params, params[i], l->params_size);
+			if (!l->prepare_plain(j->params, &j->fts, &j->m, seed))
+				return NULL;
+			ens_trainset_data(&j->fts, &j->d, true);
+		}
+	if (ts->pa->limit)
+		q->cap.limit = ts->pa->limit > ts->pa->cur ? ts->pa->limit - ts->pa->cur : 1;
+	q->al.alloc = CappedAlloc;
+	q->al.free = CappedFree;
+	q->al.ctx = &q->cap;
+	q->th = palloc(sizeof(pthread_t) * nt);
+	INSTR_TIME_SET_CURRENT(q->last);
+	q->started = StartThreads(q, nt);
+	if (q->started == 0)
+		TakeFolds(q);			/* no thread: every fold here, now */
+	return q;
+}
+
+/* Free parameter set i's models and predictions (any thread may have made them). */
+static void
+FreeSet(EnsCvQueue *q, int i)
+{
+	int			f;
+
+	for (f = 0; f < q->k; f++)
+	{
+		FoldJob    *j = &q->jobs[i * q->k + f];
+
+		ens_model_free(&j->m, &q->al);
+		if (j->out)
+			q->al.free(q->al.ctx, j->out);
+		j->out = NULL;
+	}
+}
+
+/* Stop the threads (abandoning what they have not done) and free everything; idempotent. */
+void
+ens_cv_queue_stop(EnsCvQueue *q)
+{
+	int			i;
+
+	if (q == NULL || q->stopped)
+		return;
+	__atomic_store_n(&q->abort, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < q->started; i++)
+		pthread_join(q->th[i], NULL);
+	q->started = 0;
+	for (i = 0; i < q->n; i++)
+		FreeSet(q, i);
+	q->stopped = true;
+}
+
+static bool
+SetDone(const EnsCvQueue *q, int i)
+{
+	int			f;
+
+	for (f = 0; f < q->k; f++)
+		if (!__atomic_load_n(&q->jobs[i * q->k + f].done, __ATOMIC_ACQUIRE))
+			return false;
+	return true;
+}
+
+/*
+ * Wait for parameter set i (sets are waited for in order) and score its
+ * folds: values (k x nm metrics), params_json (fold 0's parameters), *peak
+ * as ens_cv_score's, *secs the time since the previous set was scored.
+ * False when the queue had to stop (out of memory with folds side by side,
+ * or stopped for a failure or a cancel that raised nothing here): the
+ * caller trains set i, and any later one, one fold at a time, which gives
+ * the same scores or the same error.
  */
 bool
-ens_cv_threads_score(const EnsLearner *l, const void *params, const EnsTrainSet *ts,
-					 const EnsFolds *fs, uint64_t seed, int nm, double *values,
-					 StringInfo params_json, size_t *peak)
+ens_cv_queue_result(EnsCvQueue *q, int i, int nm, double *values, StringInfo params_json,
+					size_t *peak, double *secs)
 {
-	Capped		cap = {0, 0, 0};
-	Shared		s;
-	FoldJob    *jobs = palloc0(sizeof(FoldJob) * fs->k);
-	pthread_t  *th;
-	int			nt = Min(edupredict_forest_threads, fs->k),
-				f;
-	volatile int started = 0;	/* read after an error is raised */
-	bool		retry = false;
+	const EnsTrainSet *ts = q->ts;
+	struct timespec pause = {0, 500000};	/* 0.5 ms */
+	instr_time	now;
+	int			f;
 
-	for (f = 0; f < fs->k; f++)
+	if (q->stopped)
+		return false;
+	/*
+	 * Only what raises an error stops the folds: other interrupts (the
+	 * messages of the parallel workers that read the rows, a cache
+	 * catch-up, a barrier) wait for the set.
+	 */
+	while (!SetDone(q, i) && __atomic_load_n(&q->running, __ATOMIC_ACQUIRE) > 0)
 	{
-		FoldJob    *j = &jobs[f];
-		const EnsFold *fo = &fs->fold[f];
-
-		j->fts = *ts;
-		j->fts.X = fo->X;
-		j->fts.F = fo->F;
-		j->fts.train_rows = fo->use_rows;
-		j->fts.ntr = fo->nuse;
-		j->fts.test_rows = fo->test_rows;
-		j->fts.nte = fo->nte;
-		ens_trainset_model(&j->fts, &j->m, l->tag);
-		j->params = palloc(l->params_size);
-		memcpy(j->params, params, l->params_size);
-		if (!l->prepare_plain(j->params, &j->fts, &j->m, seed))
+		if (QueryCancelPending || ProcDiePending)
+		{
+			ens_cv_queue_stop(q);
+			CHECK_FOR_INTERRUPTS();
 			return false;
-		ens_trainset_data(&j->fts, &j->d, true);
+		}
+		nanosleep(&pause, NULL);
 	}
-	if (ts->pa->limit)
-		cap.limit = ts->pa->limit > ts->pa->cur ? ts->pa->limit - ts->pa->cur : 1;
-	memset(&s, 0, sizeof(s));
-	s.l = l;
-	s.jobs = jobs;
-	s.k = fs->k;
-	s.kk = ts->task == ENS_CLASSIFICATION ? ts->K : 1;
-	s.al.alloc = CappedAlloc;
-	s.al.free = CappedFree;
-	s.al.ctx = &cap;
-	th = palloc(sizeof(pthread_t) * nt);
-
-	PG_TRY();
+	for (f = 0; f < q->k; f++)
 	{
-		struct timespec pause = {0, 500000};	/* 0.5 ms */
+		FoldJob    *j = &q->jobs[i * q->k + f];
 
-		started = StartThreads(&s, th, nt);
-		if (started == 0)
-			TakeFolds(&s);		/* no thread: one fold after another here */
-		/* nothing may raise an error while threads run */
-		/*
-		 * Only what raises an error stops the folds: other interrupts (the
-		 * messages of the parallel workers that read the rows, a cache
-		 * catch-up, a barrier) wait for the join.
-		 */
-		while (__atomic_load_n(&s.running, __ATOMIC_ACQUIRE) > 0)
+		if (!__atomic_load_n(&j->done, __ATOMIC_ACQUIRE) ||
+			j->rc == ENS_ENOMEM || j->rc == ENS_EINTR)
 		{
-			if (QueryCancelPending || ProcDiePending)
-				__atomic_store_n(&s.abort, 1, __ATOMIC_RELAXED);
-			nanosleep(&pause, NULL);
-		}
-		for (f = 0; f < started; f++)
-			pthread_join(th[f], NULL);
-		started = 0;
-		CHECK_FOR_INTERRUPTS();
-		/*
-		 * Out of memory with folds side by side: one at a time (the caller's
-		 * loop) may fit, and gives the same error if not.  Stopped for a
-		 * cancel that raised nothing here (held off): the same.
-		 */
-		for (f = 0; f < fs->k; f++)
-			retry = retry || jobs[f].rc == ENS_ENOMEM || jobs[f].rc == ENS_EINTR;
-		/* the first failure in fold order */
-		for (f = 0; !retry && f < fs->k; f++)
-			if (jobs[f].rc != ENS_OK)
-				break;
-		if (!retry && f < fs->k)
-		{
-			if ((jobs[f].rc == ENS_EINVAL || jobs[f].rc == ENS_ELIMIT) && jobs[f].msg[0])
-				ereport(ERROR,
-						(errcode(jobs[f].rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
-								 ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s", jobs[f].msg)));
-			ens_pg_check(jobs[f].rc, psprintf("%s training", l->algorithm), NULL);
-		}
-		for (f = 0; !retry && f < fs->k; f++)
-		{
-			ens_score_outputs(&jobs[f].fts, jobs[f].fts.test_rows, jobs[f].fts.nte,
-							  jobs[f].out, &ts->pa->al, values + f * nm);
-			*peak = Max(*peak, ts->pa->cur + jobs[f].peak);
-		}
-		*peak = Max(*peak, ts->pa->cur + cap.peak);
-		if (params_json && !retry)
-		{
-			bool		first = true;
-
-			appendStringInfoChar(params_json, '{');
-			l->params_json(params_json, jobs[0].params, &jobs[0].m, &first);
-			appendStringInfo(params_json, ", \"seed\": " INT64_FORMAT "}", (int64) seed);
+			ens_cv_queue_stop(q);
+			return false;
 		}
 	}
-	PG_FINALLY();
+	/* the first failure in fold order */
+	for (f = 0; f < q->k; f++)
 	{
-		/* an error raised before the join (none is expected): stop, then join */
-		if (started > 0)
-		{
-			__atomic_store_n(&s.abort, 1, __ATOMIC_RELAXED);
-			for (f = 0; f < started; f++)
-				pthread_join(th[f], NULL);
-		}
-		for (f = 0; f < fs->k; f++)
-		{
-			ens_model_free(&jobs[f].m, &s.al);
-			if (jobs[f].out)
-				s.al.free(s.al.ctx, jobs[f].out);
-			jobs[f].out = NULL;
-		}
+		FoldJob    *j = &q->jobs[i * q->k + f];
+
+		if (j->rc == ENS_OK)
+			continue;
+		ens_cv_queue_stop(q);
+		if ((j->rc == ENS_EINVAL || j->rc == ENS_ELIMIT) && j->msg[0])
+			ereport(ERROR,
+					(errcode(j->rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
+							 ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s", j->msg)));
+		ens_pg_check(j->rc, psprintf("%s training", q->l->algorithm), NULL);
 	}
-	PG_END_TRY();
-	return !retry;
+	for (f = 0; f < q->k; f++)
+	{
+		FoldJob    *j = &q->jobs[i * q->k + f];
+
+		ens_score_outputs(&j->fts, j->fts.test_rows, j->fts.nte, j->out, &ts->pa->al,
+						  values + f * nm);
+		*peak = Max(*peak, ts->pa->cur + j->peak);
+	}
+	*peak = Max(*peak, ts->pa->cur + __atomic_load_n(&q->cap.peak, __ATOMIC_RELAXED));
+	if (params_json)
+	{
+		bool		first = true;
+		FoldJob    *j = &q->jobs[i * q->k];
+
+		appendStringInfoChar(params_json, '{');
+		q->l->params_json(params_json, j->params, &j->m, &first);
+		appendStringInfo(params_json, ", \"seed\": " INT64_FORMAT "}", (int64) q->seed);
+	}
+	FreeSet(q, i);
+	INSTR_TIME_SET_CURRENT(now);
+	*secs = INSTR_TIME_GET_DOUBLE(now) - INSTR_TIME_GET_DOUBLE(q->last);
+	q->last = now;
+	return true;
 }

@@ -392,22 +392,68 @@ Progress(const Tune *t, const Trial *tr, double best)
 									t->metric, best));
 }
 
+/*
+ * Score candidate c (its parameters p) as the next trial: from the rung's
+ * queue (*q, its set i) while the queue runs, else on its own.
+ */
 static void
-EvaluateTrial(Tune *t, int c, int rung, double fraction, double *best)
+EvaluateTrial(Tune *t, int c, const void *p, EnsCvQueue **q, int i, int rung,
+			  double fraction, double *best)
 {
 	Trial	   *tr = &t->trial[t->ntrial++];
-	void	   *params = CandidateParams(t, c);
 
 	CHECK_FOR_INTERRUPTS();
 	tr->candidate = c;
 	tr->rung = rung;
 	tr->fraction = fraction;
-	ens_cv_score(t->l, params, &t->ts, &t->fs, (uint64_t) t->spec.seed, &tr->cs);
+	if (*q == NULL || !ens_cv_score_queued(*q, i, &t->ts, &t->fs, &tr->cs))
+	{
+		/* stopped: this and the rung's later trials one fold at a time */
+		ens_cv_queue_stop(*q);
+		*q = NULL;
+		ens_cv_score(t->l, p, &t->ts, &t->fs, (uint64_t) t->spec.seed, &tr->cs);
+	}
 	tr->score = tr->cs.mean[t->mi];
 	tr->sd = tr->cs.sd[t->mi];
 	if (ens_cv_better(t->metric, tr->score, *best))
 		*best = tr->score;
 	Progress(t, tr, *best);
+}
+
+/*
+ * A rung's trials: every candidate's folds queued on the threads at once
+ * (their parameters do not depend on each other's scores), scored and
+ * reported in candidate order as they finish.
+ */
+static void
+RunRung(Tune *t, const int *alive, int nalive, int rung, double fraction, double *best)
+{
+	void	  **params = palloc(sizeof(void *) * nalive);
+	EnsCvQueue *volatile q = NULL;
+	int			i;
+
+	for (i = 0; i < nalive; i++)
+		params[i] = CandidateParams(t, alive[i]);
+	if (ens_cv_threads_apply(t->l, &t->ts, &t->fs))
+		q = ens_cv_queue_start(t->l, (const void *const *) params, nalive, &t->ts, &t->fs,
+							   (uint64_t) t->spec.seed);
+	PG_TRY();
+	{
+		for (i = 0; i < nalive; i++)
+		{
+			EnsCvQueue *cur = q;
+
+			EvaluateTrial(t, alive[i], params[i], &cur, i, rung, fraction, best);
+			q = cur;
+		}
+	}
+	PG_FINALLY();
+	{
+		ens_cv_queue_stop(q);
+	}
+	PG_END_TRY();
+	for (i = 0; i < nalive; i++)
+		pfree(params[i]);
 	pfree(params);
 }
 
@@ -444,8 +490,7 @@ RunTrials(Tune *t)
 		int			first = t->ntrial;
 
 		ens_folds_use(&t->fs, &t->ts, fraction, (uint64_t) t->spec.seed + 7919 * (uint64_t) r);
-		for (i = 0; i < nalive; i++)
-			EvaluateTrial(t, alive[i], r, fraction, &best);
+		RunRung(t, alive, nalive, r, fraction, &best);
 		for (i = 0; i < nalive; i++)
 			order[i] = first + i;
 		qsort_arg(order, nalive, sizeof(int), CmpTrials, t);

@@ -73,10 +73,14 @@ extern void ens_folds_free(EnsFolds *fs, const EnsTrainSet *ts);
 extern char *ens_folds_json(const EnsFolds *fs);
 
 /* model_cv_threads.c: small folds trained at the same time */
+typedef struct EnsCvQueue EnsCvQueue;
+
 extern bool ens_cv_threads_apply(const EnsLearner *l, const EnsTrainSet *ts, const EnsFolds *fs);
-extern bool ens_cv_threads_score(const EnsLearner *l, const void *params, const EnsTrainSet *ts,
-								 const EnsFolds *fs, uint64_t seed, int nm, double *values,
-								 StringInfo params_json, size_t *peak);
+extern EnsCvQueue *ens_cv_queue_start(const EnsLearner *l, const void *const *params, int n,
+									  const EnsTrainSet *ts, const EnsFolds *fs, uint64_t seed);
+extern bool ens_cv_queue_result(EnsCvQueue *q, int i, int nm, double *values,
+								StringInfo params_json, size_t *peak, double *secs);
+extern void ens_cv_queue_stop(EnsCvQueue *q);
 
 /* model_cv.c: one parameter set scored over the folds */
 typedef struct EnsCvScore
@@ -100,6 +104,8 @@ extern void ens_learner_jsonb(const EnsLearner *l, void *params, Jsonb *jb, int 
 							  const char *context);
 extern void ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *ts,
 						 const EnsFolds *fs, uint64_t seed, EnsCvScore *cs);
+extern bool ens_cv_score_queued(EnsCvQueue *q, int i, EnsTrainSet *ts, const EnsFolds *fs,
+								EnsCvScore *cs);
 extern char *ens_cv_metrics_json(const EnsCvScore *cs);
 extern int	ens_cv_metric_index(const EnsCvScore *cs, const char *metric);
 extern bool ens_cv_better(const char *metric, double a, double b);
