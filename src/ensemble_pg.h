@@ -56,8 +56,11 @@ extern char *ens_float_text(double v);
 
 /* stream a read-only query's rows into fn (model_rows.c; SPI connected) */
 typedef void (*EnsRowFn) (Datum *values, bool *isnull, void *arg);
+typedef void (*EnsRowsSizeFn) (double estimate, void *arg);
 extern uint64 ens_read_rows(const char *query, const Oid *types, int ntypes,
 							EnsRowFn fn, void *arg);
+extern uint64 ens_read_rows_sized(const char *query, const Oid *types, int ntypes,
+								  EnsRowsSizeFn size, EnsRowFn fn, void *arg);
 
 /* registry access (model_registry.c) */
 typedef struct EnsCached

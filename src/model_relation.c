@@ -84,6 +84,14 @@ uint64
 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
 				  EnsRowFn fn, void *arg)
 {
+	return ens_relation_read_sized(r, cols, n, NULL, fn, arg);
+}
+
+/* ens_relation_read, telling size the planner's estimate of the rows first */
+uint64
+ens_relation_read_sized(const EnsRelation *r, EnsColumn *const *cols, int n,
+						EnsRowsSizeFn size, EnsRowFn fn, void *arg)
+{
 	StringInfoData q;
 	Oid		   *types = palloc(sizeof(Oid) * Max(n, 1));
 	int			i;
@@ -96,5 +104,5 @@ ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
 		types[i] = cols[i]->type;
 	}
 	appendStringInfo(&q, " FROM %s", r->qualified);
-	return ens_read_rows(q.data, types, n, fn, arg);
+	return ens_read_rows_sized(q.data, types, n, size, fn, arg);
 }

@@ -10,12 +10,15 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "tcop/dest.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
+#include "utils/plancache.h"
 
 #include "ensemble_pg.h"
 
@@ -81,14 +84,38 @@ RowDestroy(DestReceiver *self)
 {
 }
 
+/* The planner's estimate of the rows plan will return; NaN if none. */
+static double
+EstimateRows(SPIPlanPtr plan)
+{
+	CachedPlan *cp = SPI_plan_get_cached_plan(plan);
+	double		rows = NAN;
+	ListCell   *lc;
+
+	if (cp == NULL)
+		return NAN;
+	foreach(lc, cp->stmt_list)
+	{
+		PlannedStmt *ps = lfirst_node(PlannedStmt, lc);
+
+		if (ps->commandType == CMD_SELECT && ps->planTree)
+			rows = ps->planTree->plan_rows;
+	}
+	/* SPI_prepare's plan is not saved: the reference belongs to no owner */
+	ReleaseCachedPlan(cp, NULL);
+	return rows;
+}
+
 /*
  * Run a read-only query (SPI must be connected) and call fn for every row
  * with its deformed columns, which must have the given types (types may be
- * NULL for a query whose types the caller does not decode blindly).
- * Returns the number of rows.
+ * NULL for a query whose types the caller does not decode blindly).  With
+ * size, the query is planned first and size gets the planner's estimate of
+ * its rows (NaN if none) before the first row.  Returns the number of rows.
  */
 uint64
-ens_read_rows(const char *query, const Oid *types, int ntypes, EnsRowFn fn, void *arg)
+ens_read_rows_sized(const char *query, const Oid *types, int ntypes, EnsRowsSizeFn size,
+					EnsRowFn fn, void *arg)
 {
 	RowReceiver rr;
 	SPIExecuteOptions opt;
@@ -110,9 +137,27 @@ ens_read_rows(const char *query, const Oid *types, int ntypes, EnsRowFn fn, void
 	memset(&opt, 0, sizeof(opt));
 	opt.read_only = true;
 	opt.dest = &rr.pub;
-	ret = SPI_execute_extended(query, &opt);
+	if (size == NULL)
+		ret = SPI_execute_extended(query, &opt);
+	else
+	{
+		SPIPlanPtr	plan = SPI_prepare(query, 0, NULL);
+
+		if (plan == NULL)
+			elog(ERROR, "could not plan the read of the rows: %s",
+				 SPI_result_code_string(SPI_result));
+		size(EstimateRows(plan), arg);
+		ret = SPI_execute_plan_extended(plan, &opt);
+		SPI_freeplan(plan);
+	}
 	if (ret < 0)
 		elog(ERROR, "could not read the rows: %s", SPI_result_code_string(ret));
 	MemoryContextDelete(rr.row_cxt);
 	return rr.rows;
+}
+
+uint64
+ens_read_rows(const char *query, const Oid *types, int ntypes, EnsRowFn fn, void *arg)
+{
+	return ens_read_rows_sized(query, types, ntypes, NULL, fn, arg);
 }

@@ -483,6 +483,13 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 	ts->n = n + 1;
 }
 
+/* the planner's estimate of the rows, before the first (ens_trainset_presize) */
+static void
+PresizeRows(double estimate, void *arg)
+{
+	ens_trainset_presize(((ReadState *) arg)->ts, estimate);
+}
+
 static void
 ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 {
@@ -505,7 +512,7 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 	rs.ts = ts;
 	rs.c = c;
 	rs.raw_rows = 0;
-	ens_relation_read(r, cols, c->p + 1 + c->naux, TrainRow, &rs);
+	ens_relation_read_sized(r, cols, c->p + 1 + c->naux, PresizeRows, TrainRow, &rs);
 	if (rs.raw_rows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -48,6 +48,8 @@ extern void ens_relation_open(EnsRelation *r, Oid relid);
 extern EnsColumn *ens_relation_column(const EnsRelation *r, const char *name);
 extern uint64 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
 								EnsRowFn fn, void *arg);
+extern uint64 ens_relation_read_sized(const EnsRelation *r, EnsColumn *const *cols, int n,
+									  EnsRowsSizeFn size, EnsRowFn fn, void *arg);
 
 /* ---------- the training set (model_trainset.c) ---------- */
 
@@ -93,6 +95,7 @@ typedef struct EnsTrainSet
 extern void ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, EnsPgAlloc *pa);
 extern void ens_trainset_add_aux(EnsTrainSet *ts, uint32_t naux);
 extern void ens_trainset_reserve(EnsTrainSet *ts, size_t need);
+extern void ens_trainset_presize(EnsTrainSet *ts, double estimate);
 extern void ens_trainset_note_target(EnsTrainSet *ts, double y, size_t row);
 extern void ens_trainset_canonical_order(EnsTrainSet *ts);
 extern void ens_trainset_target(EnsTrainSet *ts, int task_requested, bool integer_target,
