@@ -61,6 +61,7 @@ OBJS = \
 	src/ensemble_profile.o \
 	src/ensemble_calib.o \
 	src/ensemble_curves.o \
+	src/ensemble_dense.o \
 	src/model_heldout.o \
 	src/model_version.o \
 	src/model_explain.o \

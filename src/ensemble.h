@@ -245,6 +245,7 @@ typedef struct EnsModel
 	uint32_t	n_train_out;	/* rows in train_out (n_outputs doubles each) */
 
 	EnsExtras  *ext;			/* optional sections, or NULL */
+	struct EnsDense *dense;		/* boost, as read: complete trees (ensemble_dense.c), or NULL */
 
 	/* memory: either one block (deserialized) or owned arrays (trained) */
 	void	   *block;
@@ -411,6 +412,12 @@ ens_forest_finish(const EnsModel *m, double *acc)
 extern uint32_t ens_argmax(const double *proba, uint32_t k);
 /* boost: raw margins (n_outputs) before the link function */
 extern void ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin);
+
+/* ensemble_dense.c */
+typedef struct EnsDense EnsDense;
+extern void ens_dense_build(EnsModel *m, const EnsAlloc *al);
+extern void ens_dense_free(EnsModel *m, const EnsAlloc *al);
+extern void ens_dense_margin(const EnsModel *m, const uint8_t *xb, double *margin);
 extern void ens_boost_link(const EnsModel *m, double *out);
 
 /* Does a binned value go to the left child of split nd? */

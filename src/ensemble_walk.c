@@ -121,6 +121,11 @@ ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 	/* one output: summed in a local (margin[0] += v costs a store-forward per tree) */
 	double		z = m->base_score[0];
 
+	if (m->dense)
+	{
+		ens_dense_margin(m, xb, margin);
+		return;
+	}
 	for (k = 0; k < K; k++)
 		margin[k] = m->base_score[k];
 	k = 0;						/* output of tree t: t % K, counted (no division) */
