@@ -413,6 +413,25 @@ extern uint32_t ens_argmax(const double *proba, uint32_t k);
 /* boost: raw margins (n_outputs) before the link function */
 extern void ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin);
 
+/*
+ * Tree t's leaf value v into a boosted model's margins, trees taken in order:
+ * one output sums in *z (a local of the caller: margin[0] += v would cost a
+ * store-forward per tree), more cycle through margin[*k].  Shared by the
+ * node walk and the complete trees so that both sum in one order.
+ */
+static inline void
+ens_margin_add(float v, uint32_t K, double *z, double *margin, uint32_t *k)
+{
+	if (K == 1)
+		*z += v;
+	else
+	{
+		margin[*k] += v;
+		if (++*k == K)
+			*k = 0;
+	}
+}
+
 /* ensemble_dense.c */
 typedef struct EnsDense EnsDense;
 extern void ens_dense_build(EnsModel *m, const EnsAlloc *al);

@@ -226,14 +226,7 @@ ens_dense_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 		{
 			float		v = dn->leaf[(size_t) (t + l) * nl + leaf[l] - ni];
 
-			if (K == 1)
-				z += v;
-			else
-			{
-				margin[k] += v;
-				if (++k == K)
-					k = 0;
-			}
+			ens_margin_add(v, K, &z, margin, &k);
 		}
 	}
 	if (K == 1)

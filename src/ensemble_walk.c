@@ -140,14 +140,7 @@ ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 			float		v;
 
 			memcpy(&v, &m->nodes[leaf[g]].a, sizeof(v));
-			if (K == 1)
-				z += v;
-			else
-			{
-				margin[k] += v;
-				if (++k == K)
-					k = 0;
-			}
+			ens_margin_add(v, K, &z, margin, &k);
 		}
 	}
 	if (K == 1)
