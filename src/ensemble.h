@@ -246,6 +246,7 @@ typedef struct EnsModel
 
 	EnsExtras  *ext;			/* optional sections, or NULL */
 	struct EnsDense *dense;		/* boost, as read: complete trees (ensemble_dense.c), or NULL */
+	struct EnsBinTable *bin_table;	/* as read: padded edges (ensemble_bin_row.c), or NULL */
 
 	/* memory: either one block (deserialized) or owned arrays (trained) */
 	void	   *block;
@@ -354,8 +355,13 @@ extern EnsStatus forest_train(EnsModel *m, const EnsData *d,
 extern void forest_oob_free(ForestOob *oob, const EnsAlloc *al);
 extern uint32_t forest_default_mtry(int task, uint32_t p, double max_features);
 
-/* forest_predict.c */
+/* ensemble_bin_row.c */
+typedef struct EnsBinTable EnsBinTable;
+extern void ens_bin_table_build(EnsModel *m, const EnsAlloc *al);
+extern void ens_bin_table_free(EnsModel *m, const EnsAlloc *al);
 extern void ens_bin_row(const EnsModel *m, const double *x, uint8_t *xb);
+
+/* ensemble_walk.c */
 extern void ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out);
 extern void ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out);
 

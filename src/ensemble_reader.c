@@ -838,6 +838,7 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 		return rc;
 	}
 	ens_dense_build(m, al);
+	ens_bin_table_build(m, al);
 	*out = m;
 	return ENS_OK;
 }
@@ -861,6 +862,7 @@ ens_model_free(EnsModel *m, const EnsAlloc *al)
 	if (m == NULL)
 		return;
 	ens_dense_free(m, al);
+	ens_bin_table_free(m, al);
 	if (m->ext && m->ext->owned)
 		ens_ext_free(m->ext, al);
 	m->ext = NULL;

@@ -1,9 +1,9 @@
 /*
  * ensemble_walk.c - applying a tree ensemble to one row (PG-free).
  *
- * The row is binned once per feature (a binary search over at most 254
- * edges), then every tree is walked comparing uint8 bins, which keeps the
- * inner loop to one 8-byte node load and one byte compare per level.
+ * The row is binned once per feature (ensemble_bin_row.c), then every
+ * tree is walked comparing uint8 bins, which keeps the inner loop to one
+ * 8-byte node load and one byte compare per level.
  * Models reaching this code were built by forest_train or validated by
  * ens_deserialize, so indices are in range and children point forward.
  */
@@ -11,15 +11,6 @@
 
 #include <math.h>
 #include <string.h>
-
-void
-ens_bin_row(const EnsModel *m, const double *x, uint8_t *xb)
-{
-	uint32_t	f;
-
-	for (f = 0; f < m->n_features; f++)
-		xb[f] = ens_bin_value(&m->features[f], x[f]);
-}
 
 /*
  * Find the leaves of trees t0 .. t0 + nt - 1 (nt <= WALK_CHUNK) for one row.

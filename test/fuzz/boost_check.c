@@ -443,12 +443,66 @@ CheckMargins(const EnsModel *m, const uint8_t *X, uint32_t p,
 }
 
 /*
- * The model written and read back (which lays shallow boosted trees out as
- * complete trees, ensemble_dense.c): margins equal the trainer's too.
+ * A value of feature f that bins to b: alternately the highest and the
+ * lowest value of the bin, so that values equal to an edge are binned too.
+ */
+static double
+ValueOfBin(const EnsFeature *F, uint8_t b, uint32_t i)
+{
+	uint32_t	ne = F->n_bins - 1;
+
+	if (b == ENS_MISSING)
+		return NAN;
+	if (i % 2 == 0)
+		return b < ne ? F->edges[b] : ne ? nextafter(F->edges[ne - 1], INFINITY) : 1e300;
+	return b > 0 ? nextafter(F->edges[b - 1], INFINITY) : ne ? -INFINITY : -1e300;
+}
+
+/*
+ * A read model bins a row for prediction (ens_bin_row, through its padded
+ * edge table) as the trainer binned it: the values the bins were made of,
+ * then values at the bins' ends.
  */
 static int
-CheckReadMargins(const EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t *rows,
-				 uint32_t n, const double *want, const EnsAlloc *al)
+CheckBinRow(const EnsModel *m, const double *const *cols, const uint8_t *X, uint32_t p,
+			const uint32_t *rows, uint32_t n)
+{
+	double	   *x = malloc(p * sizeof(double));
+	uint8_t    *xb = malloc(p);
+	uint32_t	i,
+				f,
+				bad[2] = {0, 0};
+	int			pass;
+
+	if (m->bin_table == NULL)
+		return free(x), free(xb), fprintf(stderr, "FAIL a read model without its edge table\n"), 1;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++)
+		{
+			const uint8_t *want = X + (size_t) rows[i] * p;
+
+			for (f = 0; f < p; f++)
+				x[f] = pass == 0 ? cols[f][rows[i]] : ValueOfBin(&m->features[f], want[f], i);
+			ens_bin_row(m, x, xb);
+			bad[pass] += memcmp(xb, want, p) != 0;
+		}
+	free(x);
+	free(xb);
+	if (bad[0] || bad[1])
+		return fprintf(stderr, "FAIL a read model bins rows differently: %u of %u rows (their values), "
+					   "%u (values at the bins' ends)\n", bad[0], n, bad[1]), 1;
+	fprintf(stderr, "ok: a read model bins %u rows as the trainer did (twice)\n", n);
+	return 0;
+}
+
+/*
+ * The model written and read back (which lays shallow boosted trees out as
+ * complete trees, ensemble_dense.c): margins equal the trainer's too, and
+ * it bins rows as the trainer did.
+ */
+static int
+CheckReadMargins(const EnsModel *m, const double *const *cols, const uint8_t *X, uint32_t p,
+				 const uint32_t *rows, uint32_t n, const double *want, const EnsAlloc *al)
 {
 	uint8_t    *buf;
 	size_t		len;
@@ -481,6 +535,7 @@ CheckReadMargins(const EnsModel *m, const uint8_t *X, uint32_t p, const uint32_t
 	al->free(al->ctx, buf);
 	fprintf(stderr, "ok: read back, %s\n", rm->dense ? "complete trees" : "node walk");
 	fails = CheckMargins(rm, X, p, rows, n, want, "training (read back)");
+	fails += CheckBinRow(rm, cols, X, p, rows, n);
 	ens_model_free(rm, al);
 	return fails;
 }
@@ -822,7 +877,8 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 	if (nval)
 		fails += CheckMargins(&r.m, X, D.p, val, nval, r.res.val_margin, "validation");
 	if (r.res.rounds_kept == r.res.rounds_run)
-		fails += CheckReadMargins(&r.m, X, D.p, train, ntr, r.res.train_margin, &al);
+		fails += CheckReadMargins(&r.m, (const double *const *) D.cols, X, D.p, train, ntr,
+								  r.res.train_margin, &al);
 
 	Evaluate(&r, &D, X, test, nte, pred, kk);
 	printf(" train_s=%.3f cpu_s=%.3f peak_mb=%.1f rss_mb=%.1f rss_train_mb=%.1f trees=%u nodes=%u rounds_run=%u rounds_kept=%u best_round=%d threads=%d trees_at_once=%u trees_regrown=%u\n",

@@ -39,6 +39,8 @@ bc "$work/small.csv" cls --rounds 3 --threads 2 --depth 10 --mcw 0.1 --cat 1 --o
 bc "$work/mid.csv" cls --rounds 8 --threads 2 --cat 1 --subsample 0.8 --colsample 0.75 --val 0.2 --check
 bc "$work/mid.csv" cls --rounds 4 --threads 2 --cat 1 --oom
 bc "$work/bin.csv" cls --rounds 8 --threads 2 --leaves 12 --depth 0 --balanced --check
+# three classes, numeric features only: the read-back model scores rows from their values too
+bc "$work/mid.csv" cls --rounds 6 --threads 2 --depth 6
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --cat 1 --val 0.2 --es 3 --check
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss absolute --check
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss huber --delta 2 --subsample 0.5 --check
