@@ -241,6 +241,13 @@ boost_pool_run(BoostPool *pl, BoostTaskFn fn, void *ctx, uint32_t n_chunks,
 	if (pl->n_started == 0 || n_chunks == 1)
 		return RunInline(pl, fn, ctx, n_chunks, intr, intr_arg);
 
+	/*
+	 * Retire the last job's word first: a worker that read it (all pieces
+	 * handed out) and then this job's larger piece count would otherwise
+	 * take a piece of the old job by compare-and-swap and run it with the
+	 * new fn and ctx, or the old ctx, and count it as done in this job.
+	 */
+	__atomic_store_n(&pl->word, ((uint64_t) pl->gen << 32) | UINT32_MAX, __ATOMIC_SEQ_CST);
 	memset(pl->used, 0, sizeof(pl->used));
 	pl->fn = fn;
 	pl->ctx = ctx;
