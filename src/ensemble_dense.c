@@ -12,6 +12,15 @@
  * margins are the same bits as the node walk's.  Built when a model is read
  * (ens_deserialize) if it is boosted, has no categorical split and D <= 8;
  * a model without it predicts through the node walk.
+ *
+ * A step is one compare, missing values included: the walk reads a row of
+ * 2p bins, the row's own (a missing value is 255, above every threshold:
+ * right) and then each plus one (a missing value wraps to 0, below every
+ * threshold plus one: left).  A split that sends missing values right
+ * compares bin f with thr, one that sends them left bin p + f with thr + 1;
+ * for a present value both say "bin > thr".  The split, (feature << 8) |
+ * threshold, fits 16 bits when 2p <= 256 (the walk's bytes halve) and takes
+ * 32 otherwise.
  */
 #include "ensemble.h"
 
@@ -19,22 +28,16 @@
 
 #define DENSE_MAX_DEPTH 8
 #define DENSE_LANES 8			/* ens_dense_margin's STEP lines */
-#define PAD_THR		255			/* b > 255 never: always left */
-
-/* A split: right when bin > thr, except a missing bin (255) with miss_left. */
-typedef struct Split
-{
-	uint16_t	feat;
-	uint8_t		thr;
-	uint8_t		miss_left;
-} Split;
+#define PAD_SPLIT	255			/* row bin 0 > 255 never: always left */
 
 struct EnsDense
 {
 	uint32_t	depth,
 				n_int,			/* 2^depth - 1 splits a tree */
-				n_leaf;			/* 2^depth leaves a tree */
-	Split	   *split;			/* n_trees x n_int */
+				n_leaf,			/* 2^depth leaves a tree */
+				p;				/* features: the row read is 2p bins */
+	bool		narrow;			/* splits of 16 bits (else 32) */
+	void	   *split;			/* n_trees x n_int: (row bin << 8) | threshold */
 	float	   *leaf;			/* n_trees x n_leaf */
 	size_t		bytes;
 };
@@ -64,12 +67,23 @@ TreeDepth(const EnsModel *m, uint32_t t)
 			dmax = s.depth;
 		if (nd.flags & FN_LEAF)
 			continue;
-		if ((nd.flags & FN_CAT) || nd.bin >= PAD_THR || s.depth >= DENSE_MAX_DEPTH)
+		if ((nd.flags & FN_CAT) || nd.bin >= 255 || s.depth >= DENSE_MAX_DEPTH)
 			return DENSE_MAX_DEPTH + 1;
 		st[ns++] = (Step) {nd.a + 1, 0, s.depth + 1};
 		st[ns++] = (Step) {nd.a, 0, s.depth + 1};
 	}
 	return dmax;
+}
+
+static void
+SetSplit(EnsDense *dn, size_t i, uint32_t row_bin, uint32_t thr)
+{
+	uint32_t	v = (row_bin << 8) | thr;
+
+	if (dn->narrow)
+		((uint16_t *) dn->split)[i] = (uint16_t) v;
+	else
+		((uint32_t *) dn->split)[i] = v;
 }
 
 /* Tree t into the complete layout (its slots already padded). */
@@ -78,7 +92,7 @@ FillTree(const EnsModel *m, EnsDense *dn, uint32_t t)
 {
 	Step		st[2 * DENSE_MAX_DEPTH + 4];
 	uint32_t	ns = 0;
-	Split	   *sp = dn->split + (size_t) t * dn->n_int;
+	size_t		base = (size_t) t * dn->n_int;
 	float	   *leaf = dn->leaf + (size_t) t * dn->n_leaf;
 
 	st[ns++] = (Step) {m->tree_node[t], 0, 0};
@@ -98,9 +112,10 @@ FillTree(const EnsModel *m, EnsDense *dn, uint32_t t)
 			leaf[s.pos - dn->n_int] = v;
 			continue;
 		}
-		sp[s.pos].feat = nd.feature;
-		sp[s.pos].thr = nd.bin;
-		sp[s.pos].miss_left = (nd.flags & FN_DEFLEFT) ? 1 : 0;
+		if (nd.flags & FN_DEFLEFT)
+			SetSplit(dn, base + s.pos, dn->p + nd.feature, nd.bin + 1u);
+		else
+			SetSplit(dn, base + s.pos, nd.feature, nd.bin);
 		st[ns++] = (Step) {nd.a + 1, 2 * s.pos + 2, s.depth + 1};
 		st[ns++] = (Step) {nd.a, 2 * s.pos + 1, s.depth + 1};
 	}
@@ -115,7 +130,9 @@ ens_dense_build(EnsModel *m, const EnsAlloc *al)
 				depth = 0;
 	size_t		ni,
 				nl,
+				sz,
 				bytes;
+	bool		narrow = 2 * (size_t) m->n_features <= 256;
 	char	   *p;
 
 	m->dense = NULL;
@@ -132,7 +149,8 @@ ens_dense_build(EnsModel *m, const EnsAlloc *al)
 	}
 	ni = ((size_t) 1 << depth) - 1;
 	nl = (size_t) 1 << depth;
-	bytes = sizeof(EnsDense) + (size_t) m->n_trees * (ni * sizeof(Split) + nl * sizeof(float)) + 32;
+	sz = narrow ? sizeof(uint16_t) : sizeof(uint32_t);
+	bytes = sizeof(EnsDense) + (size_t) m->n_trees * (ni * sz + nl * sizeof(float)) + 32;
 	p = al->alloc(al->ctx, bytes);
 	if (p == NULL)
 		return;					/* the node walk needs nothing more */
@@ -141,17 +159,15 @@ ens_dense_build(EnsModel *m, const EnsAlloc *al)
 	dn->depth = depth;
 	dn->n_int = (uint32_t) ni;
 	dn->n_leaf = (uint32_t) nl;
+	dn->p = m->n_features;
+	dn->narrow = narrow;
 	dn->bytes = bytes;
 	dn->leaf = (float *) p;
 	p += (size_t) m->n_trees * nl * sizeof(float);
-	dn->split = (Split *) p;
+	dn->split = p;
 	memset(dn->leaf, 0, (size_t) m->n_trees * nl * sizeof(float));
 	for (t = 0; t < (size_t) m->n_trees * ni; t++)
-	{
-		dn->split[t].feat = 0;
-		dn->split[t].thr = PAD_THR;
-		dn->split[t].miss_left = 0;
-	}
+		SetSplit(dn, t, 0, PAD_SPLIT);
 	for (t = 0; t < m->n_trees; t++)
 		FillTree(m, dn, t);
 	m->dense = dn;
@@ -166,16 +182,58 @@ ens_dense_free(EnsModel *m, const EnsAlloc *al)
 	m->dense = NULL;
 }
 
-/* One level of lane l: the bin against its split, to a child. */
+/* One level of lane l: a bin of the row against its split, to a child. */
 #define STEP(l) \
 	do { \
-		const Split sp = tr[l][pos##l]; \
-		uint32_t	b = xb[sp.feat]; \
-		pos##l = 2 * pos##l + 1 + ((uint32_t) (b > sp.thr) ^ ((uint32_t) (b == ENS_MISSING) & sp.miss_left)); \
+		uint32_t	sp = tr[l][pos##l]; \
+		pos##l = 2 * pos##l + 1 + (uint32_t) (row[sp >> 8] > (sp & 0xFF)); \
 	} while (0)
 
+/* The margins through the complete trees with splits of type SplitT: one body, both widths. */
+#define DENSE_MARGIN(SplitT) \
+	do { \
+		const SplitT *all = (const SplitT *) dn->split; \
+		for (t = 0; t < T; t += DENSE_LANES) \
+		{ \
+			uint32_t	n = T - t < DENSE_LANES ? T - t : DENSE_LANES, \
+						pos0 = 0, pos1 = 0, pos2 = 0, pos3 = 0, \
+						pos4 = 0, pos5 = 0, pos6 = 0, pos7 = 0, \
+						leaf[DENSE_LANES], \
+						l, \
+						d; \
+			const SplitT *tr[DENSE_LANES]; \
+			\
+			/* eight walks in registers; lanes past the last tree walk it again, unread */ \
+			for (l = 0; l < DENSE_LANES; l++) \
+				tr[l] = all + (size_t) (l < n ? t + l : T - 1) * ni; \
+			for (d = 0; d < dn->depth; d++) \
+			{ \
+				STEP(0); STEP(1); STEP(2); STEP(3); \
+				STEP(4); STEP(5); STEP(6); STEP(7); \
+			} \
+			leaf[0] = pos0; leaf[1] = pos1; leaf[2] = pos2; leaf[3] = pos3; \
+			leaf[4] = pos4; leaf[5] = pos5; leaf[6] = pos6; leaf[7] = pos7; \
+			for (l = 0; l < n; l++) \
+			{ \
+				float		v = dn->leaf[(size_t) (t + l) * nl + leaf[l] - ni]; \
+				\
+				ens_margin_add(v, K, &z, margin, &k); \
+			} \
+		} \
+	} while (0)
+
+/*
+ * GCC 12 at -O2 packs the eight lanes' steps into vector registers and
+ * back, a third slower than eight independent chains.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NO_SLP __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define NO_SLP
+#endif
+
 /* ens_predict_margin through the complete trees: the same margins, bit for bit. */
-void
+NO_SLP void
 ens_dense_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 {
 	const EnsDense *dn = m->dense;
@@ -183,52 +241,23 @@ ens_dense_margin(const EnsModel *m, const uint8_t *xb, double *margin)
 				T = m->n_trees,
 				ni = dn->n_int,
 				nl = dn->n_leaf,
+				p = dn->p,
 				k,
 				t;
 	double		z = m->base_score[0];
+	uint8_t		row[2 * ENS_MAX_FEATURES];
 
+	/* the row's bins, then each plus one (missing: 255 + 1 = 0) */
+	memcpy(row, xb, p);
+	for (t = 0; t < p; t++)
+		row[p + t] = (uint8_t) (xb[t] + 1);
 	for (k = 0; k < K; k++)
 		margin[k] = m->base_score[k];
 	k = 0;
-	for (t = 0; t < T; t += DENSE_LANES)
-	{
-		uint32_t	n = T - t < DENSE_LANES ? T - t : DENSE_LANES,
-					pos0 = 0, pos1 = 0, pos2 = 0, pos3 = 0,
-					pos4 = 0, pos5 = 0, pos6 = 0, pos7 = 0,
-					leaf[DENSE_LANES],
-					l,
-					d;
-		const Split *tr[DENSE_LANES];
-
-		/* eight walks in registers; lanes past the last tree walk it again, unread */
-		for (l = 0; l < DENSE_LANES; l++)
-			tr[l] = dn->split + (size_t) (l < n ? t + l : T - 1) * ni;
-		for (d = 0; d < dn->depth; d++)
-		{
-			STEP(0);
-			STEP(1);
-			STEP(2);
-			STEP(3);
-			STEP(4);
-			STEP(5);
-			STEP(6);
-			STEP(7);
-		}
-		leaf[0] = pos0;
-		leaf[1] = pos1;
-		leaf[2] = pos2;
-		leaf[3] = pos3;
-		leaf[4] = pos4;
-		leaf[5] = pos5;
-		leaf[6] = pos6;
-		leaf[7] = pos7;
-		for (l = 0; l < n; l++)
-		{
-			float		v = dn->leaf[(size_t) (t + l) * nl + leaf[l] - ni];
-
-			ens_margin_add(v, K, &z, margin, &k);
-		}
-	}
+	if (dn->narrow)
+		DENSE_MARGIN(uint16_t);
+	else
+		DENSE_MARGIN(uint32_t);
 	if (K == 1)
 		margin[0] = z;
 }

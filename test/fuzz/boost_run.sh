@@ -32,6 +32,13 @@ for name, n, reg in (("small", 600, False), ("mid", 45000, False), ("bin", 45000
     with open(f"{w}/{name}.csv", "w") as f:
         f.write("a,b,c,d,y\n")
         f.writelines(rows(n, reg))
+# 130 features: the complete trees' splits take 32 bits (ensemble_dense.c)
+with open(f"{w}/wide.csv", "w") as f:
+    f.write(",".join(f"x{j}" for j in range(130)) + ",y\n")
+    for i in range(3000):
+        x = [r.random() for _ in range(130)]
+        y = int(x[3] + x[77] + x[129] + r.gauss(0, 0.2) > 1.5)
+        f.write(",".join("" if r.random() < 0.1 else f"{v:.4f}" for v in x) + f",{y}\n")
 PY
 bc() { "$work/boost_check" "$@" >"$work/boost.log" 2>&1 || { cat "$work/boost.log"; exit 1; }; }
 bc "$work/small.csv" cls --rounds 5 --depth 4 --cat 1 --val 0.2 --es 2 --oom
@@ -45,6 +52,8 @@ bc "$work/mid.csv" cls --rounds 4 --threads 2 --cat 1 --oom
 bc "$work/bin.csv" cls --rounds 8 --threads 2 --leaves 12 --depth 0 --balanced --check
 # three classes, numeric features only: the read-back model scores rows from their values too
 bc "$work/mid.csv" cls --rounds 6 --threads 2 --depth 6
+bc "$work/wide.csv" cls --rounds 6 --threads 2 --depth 6
+grep -q 'read back, complete trees' "$work/boost.log" || { cat "$work/boost.log"; echo "boost_run.sh: the wide model was not laid out as complete trees"; exit 1; }
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --cat 1 --val 0.2 --es 3 --check
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss absolute --check
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss huber --delta 2 --subsample 0.5 --check
