@@ -84,19 +84,14 @@ ScoreFold(const EnsLearner *l, const void *params, const EnsTrainSet *ts, const 
 											  ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	EnsPgAlloc	fpa;
-	EnsTrainSet fts = *ts;
+	EnsTrainSet fts;
 	EnsModel	m;
 	void	   *p = palloc(l->params_size);
 	size_t		engine = 0;
 
 	TrainingAlloc(&fpa, ts, cxt);
 	memcpy(p, params, l->params_size);
-	fts.X = fo->X;
-	fts.F = fo->F;
-	fts.train_rows = fo->use_rows;
-	fts.ntr = fo->nuse;
-	fts.test_rows = fo->test_rows;
-	fts.nte = fo->nte;
+	ens_fold_view(ts, fo, &fts);
 	ens_trainset_model(&fts, &m, l->tag);
 	ens_pg_check(l->train(&m, &fts, p, seed, &fpa.al, &engine),
 				 psprintf("%s training", l->algorithm), NULL);
@@ -130,8 +125,12 @@ CvInit(EnsCvScore *cs, const EnsTrainSet *ts, const EnsFolds *fs, StringInfo pj)
 	initStringInfo(pj);
 	for (f = 0; f < fs->k; f++)
 	{
-		cs->ntr[f] = fs->fold[f].nuse;
-		cs->nte[f] = fs->fold[f].nte;
+		EnsTrainSet v;
+
+		/* the counts the learner is given (ens_fold_view), as logged */
+		ens_fold_view(ts, &fs->fold[f], &v);
+		cs->ntr[f] = v.ntr;
+		cs->nte[f] = v.nte;
 	}
 }
 

@@ -236,13 +236,7 @@ ens_cv_queue_start(const EnsLearner *l, const void *const *params, int n, const 
 			FoldJob    *j = &q->jobs[i * fs->k + f];
 			const EnsFold *fo = &fs->fold[f];
 
-			j->fts = *ts;
-			j->fts.X = fo->X;
-			j->fts.F = fo->F;
-			j->fts.train_rows = fo->use_rows;
-			j->fts.ntr = fo->nuse;
-			j->fts.test_rows = fo->test_rows;
-			j->fts.nte = fo->nte;
+			ens_fold_view(ts, fo, &j->fts);
 			ens_trainset_model(&j->fts, &j->m, l->tag);
 			j->params = palloc(l->params_size);
 			memcpy(j->params, params[i], l->params_size);

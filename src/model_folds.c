@@ -496,6 +496,23 @@ ens_folds_use(EnsFolds *fs, const EnsTrainSet *ts, double fraction, uint64_t see
 	}
 }
 
+/*
+ * The training set as fold fo sees it: its bins and codebooks, its rows to
+ * train on (a rung's share in successive halving) and its test rows; the
+ * rest (targets, classes, the allocator) shared with ts.
+ */
+void
+ens_fold_view(const EnsTrainSet *ts, const EnsFold *fo, EnsTrainSet *fts)
+{
+	*fts = *ts;
+	fts->X = fo->X;
+	fts->F = fo->F;
+	fts->train_rows = fo->use_rows;
+	fts->ntr = fo->nuse;
+	fts->test_rows = fo->test_rows;
+	fts->nte = fo->nte;
+}
+
 /* Give the folds' bins back to the memory cap (before the refit's own). */
 void
 ens_folds_free(EnsFolds *fs, const EnsTrainSet *ts)

@@ -70,6 +70,7 @@ extern void ens_fold_spec_input(const EnsFoldSpec *spec, EnsTrainInput *in);
 extern void ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts);
 extern void ens_folds_use(EnsFolds *fs, const EnsTrainSet *ts, double fraction, uint64_t seed);
 extern void ens_folds_free(EnsFolds *fs, const EnsTrainSet *ts);
+extern void ens_fold_view(const EnsTrainSet *ts, const EnsFold *fo, EnsTrainSet *fts);
 extern char *ens_folds_json(const EnsFolds *fs);
 
 /* model_cv_threads.c: small folds trained at the same time */
