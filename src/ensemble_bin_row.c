@@ -6,8 +6,8 @@
  * One binary search at a time is a chain of dependent loads (about 15 ns a
  * value, a tenth of a boosted model's prediction).  A model read from
  * storage gets a table of every numeric feature's edges padded with +inf to
- * 255 entries, so every search takes the same eight steps and four features
- * advance side by side; the bins are those of ens_bin_value.
+ * 255 entries, so every search takes the same eight steps and all features
+ * advance together, a step at a time; the bins are those of ens_bin_value.
  */
 #include "ensemble.h"
 
@@ -22,7 +22,6 @@ struct EnsBinTable
 	double	   *edges;			/* n_features x TABLE_WIDTH */
 	uint32_t   *cat;			/* categorical features, binned one by one */
 	uint32_t	n_cat;
-	size_t		bytes;
 };
 
 /* The padded edge table of a read model (m->bin_table), when it qualifies. */
@@ -40,7 +39,7 @@ ens_bin_table_build(EnsModel *m, const EnsAlloc *al)
 	if (p == 0 || p > TABLE_MAX_FEATURES)
 		return;
 	bytes = sizeof(EnsBinTable) + (size_t) p * TABLE_WIDTH * sizeof(double) +
-		(size_t) p * sizeof(uint32_t) + 16;
+		(size_t) p * sizeof(uint32_t);
 	mem = al->alloc(al->ctx, bytes);
 	if (mem == NULL)
 		return;					/* ens_bin_value needs nothing more */
@@ -48,7 +47,6 @@ ens_bin_table_build(EnsModel *m, const EnsAlloc *al)
 	bt->edges = (double *) (mem + sizeof(EnsBinTable));
 	bt->cat = (uint32_t *) (bt->edges + (size_t) p * TABLE_WIDTH);
 	bt->n_cat = 0;
-	bt->bytes = bytes;
 	for (f = 0; f < p; f++)
 	{
 		const EnsFeature *F = &m->features[f];

@@ -29,6 +29,7 @@
 #define DENSE_MAX_DEPTH 8
 #define DENSE_LANES 8			/* ens_dense_margin's STEP lines */
 #define PAD_SPLIT	255			/* row bin 0 > 255 never: always left */
+#define MAX_THR		254			/* a threshold plus one still fits a byte */
 
 struct EnsDense
 {
@@ -67,7 +68,7 @@ TreeDepth(const EnsModel *m, uint32_t t)
 			dmax = s.depth;
 		if (nd.flags & FN_LEAF)
 			continue;
-		if ((nd.flags & FN_CAT) || nd.bin >= 255 || s.depth >= DENSE_MAX_DEPTH)
+		if ((nd.flags & FN_CAT) || nd.bin > MAX_THR || s.depth >= DENSE_MAX_DEPTH)
 			return DENSE_MAX_DEPTH + 1;
 		st[ns++] = (Step) {nd.a + 1, 0, s.depth + 1};
 		st[ns++] = (Step) {nd.a, 0, s.depth + 1};
