@@ -28,6 +28,8 @@ OBJS = \
 	src/forest_learner.o \
 	src/forest_oob.o \
 	src/ensemble_order.o \
+	src/ensemble_runner.o \
+	src/ensemble_bin_table.o \
 	src/model_rows.o \
 	src/model_guard.o \
 	src/model_registry.o \
@@ -52,7 +54,7 @@ OBJS = \
 	src/boost_split.o \
 	src/boost_tree.o \
 	src/boost_loss.o \
-	src/boost_pool.o \
+	src/ensemble_pool.o \
 	src/boost_kgrow.o \
 	src/boost_mem.o \
 	src/ensemble_sections.o \

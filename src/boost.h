@@ -30,7 +30,7 @@
 #define BOOST_MAX_ROUNDS	ENS_MAX_TREES
 #define BOOST_MAX_DEPTH		32
 #define BOOST_MAX_LEAVES	4096
-#define BOOST_MAX_THREADS	16
+#define BOOST_MAX_THREADS	ENS_POOL_MAX_THREADS
 #define BOOST_MAX_TARGET	1e30	/* |regression target|: leaves are floats */
 
 typedef struct BoostParams

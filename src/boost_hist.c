@@ -189,7 +189,7 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 	j.ids = (st == 0 && n == b->n) ? NULL : b->idx + st;
 	j.n = n;
 	j.target = h;
-	rc = boost_pool_run(b->pool, HistTask, &j, Pieces(b, n, b->bound),
+	rc = ens_pool_run(b->pool, HistTask, &j, Pieces(b, n, b->bound),
 						b->intr, b->intr_arg);
 	/* fold the other threads' sums in (and leave their histograms zeroed) */
 	for (t = 1; t < b->nt; t++)
@@ -197,7 +197,7 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 		BoostBin   *s = b->scratch + (size_t) (t - 1) * b->n_ent;
 		uint32_t	i;
 
-		if (!boost_pool_used(b->pool, t))
+		if (!ens_pool_used(b->pool, t))
 			continue;
 		for (i = 0; i < b->n_feat; i++)
 		{
@@ -377,7 +377,7 @@ boost_partition(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
 	j.nl = b->part;
 	j.lpos = b->part + b->max_part;
 	j.rpos = b->part + 2 * (size_t) b->max_part;
-	rc = boost_pool_run(b->pool, PartSort, &j, nc, b->intr, b->intr_arg);
+	rc = ens_pool_run(b->pool, PartSort, &j, nc, b->intr, b->intr_arg);
 	if (rc != ENS_OK)
 		return rc;
 	for (c = 0; c < nc; c++)
@@ -396,5 +396,5 @@ boost_partition(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
 		r += (ce - cs) - j.nl[c];
 	}
 	*mid = st + left;
-	return boost_pool_run(b->pool, PartPlace, &j, nc, b->intr, b->intr_arg);
+	return ens_pool_run(b->pool, PartPlace, &j, nc, b->intr, b->intr_arg);
 }

@@ -2,8 +2,9 @@
  * boost_int.h - internal types of the gradient boosting engine, shared by
  * boost_train.c (rounds, model), boost_tree.c (growing one tree),
  * boost_hist.c (histograms, partitions), boost_split.c (split search),
- * boost_loss.c (objectives), boost_pool.c (threads), boost_kgrow.c (a
- * round's trees on threads) and boost_mem.c (counted allocations).  PG-free.
+ * boost_loss.c (objectives), boost_kgrow.c (a round's trees on threads)
+ * and boost_mem.c (counted allocations); their jobs run on ensemble_pool.c's
+ * threads.  PG-free.
  */
 #ifndef EDUPREDICT_BOOST_INT_H
 #define EDUPREDICT_BOOST_INT_H
@@ -19,7 +20,7 @@
 #define BOOST_FIX_ONE	1073741824.0	/* 2^30 */
 
 /*
- * Rows per piece of the jobs over all rows (boost_pool.c): walks and
+ * Rows per piece of the jobs over all rows (ensemble_pool.c): walks and
  * metrics (fixed, so that metric sums do not depend on the threads) and
  * gradients; a node's histogram and partition cut its rows by
  * boost_hist.c's Pieces.  A job of one piece runs on the calling thread.
@@ -39,23 +40,6 @@ typedef struct BoostBin
 	int64_t		g;
 	int64_t		h;
 } BoostBin;
-
-/* ---------- thread pool (boost_pool.c) ---------- */
-
-typedef struct BoostPool BoostPool;
-
-/* One piece of a job: chunk c, run by thread t (0 = the calling thread). */
-typedef void (*BoostTaskFn) (void *ctx, int t, uint32_t c);
-
-extern size_t boost_pool_size(void);
-extern void boost_pool_init(BoostPool *pl, int n_threads);
-extern int	boost_pool_start(BoostPool *pl);
-extern void boost_pool_stop(BoostPool *pl);
-extern EnsStatus boost_pool_run(BoostPool *pl, BoostTaskFn fn, void *ctx,
-								uint32_t n_chunks, EnsInterruptFn intr,
-								void *intr_arg);
-extern bool boost_pool_used(const BoostPool *pl, int t);
-extern int	boost_pool_threads(const BoostPool *pl);
 
 /* ---------- a found split (boost_split.c) ---------- */
 
@@ -81,7 +65,7 @@ typedef struct Booster
 	const EnsAlloc *al;
 	EnsInterruptFn intr;
 	void	   *intr_arg;
-	BoostPool  *pool;
+	EnsPool  *pool;
 	int			nt;				/* threads (pool's) */
 	size_t		cur_bytes,
 				peak_bytes;
@@ -190,7 +174,7 @@ extern float boost_leaf_value(const EnsNode *nd);
 
 typedef struct BoostKGrow
 {
-	BoostPool  *pool;			/* its own threads; the trainer's runs inline */
+	EnsPool  *pool;			/* its own threads; the trainer's runs inline */
 	Booster    *gb;				/* a grower per thread */
 	int			n_gb,			/* threads started */
 				n_alloc;		/* growers allocated */

@@ -66,7 +66,7 @@ GrowerBytes(const Booster *b)
 		Align(2 * (size_t) b->p * sizeof(BoostSplit)) +
 		Align((size_t) b->p * sizeof(uint32_t)) * 2 +	/* feat, perm */
 		Align((size_t) b->p * sizeof(double)) +
-		Align(boost_pool_size());
+		Align(ens_pool_size());
 }
 
 static void *
@@ -94,8 +94,8 @@ Carve(const Booster *b, Booster *g, char *block)
 	g->feat = Take(&at, (size_t) b->p * sizeof(uint32_t));
 	g->perm = Take(&at, (size_t) b->p * sizeof(uint32_t));
 	g->imp_tree = Take(&at, (size_t) b->p * sizeof(double));
-	g->pool = Take(&at, boost_pool_size());
-	boost_pool_init(g->pool, 1);
+	g->pool = Take(&at, ens_pool_size());
+	ens_pool_init(g->pool, 1);
 }
 
 /*
@@ -145,7 +145,7 @@ boost_kgrow_init(Booster *b, BoostKGrow *kg)
 
 	memset(kg, 0, sizeof(*kg));
 	kg->n_gb = kg->n_alloc = (int) want;
-	kg->pool = boost_alloc(b, boost_pool_size());
+	kg->pool = boost_alloc(b, ens_pool_size());
 	kg->gb = boost_alloc(b, want * sizeof(Booster));
 	kg->trees = boost_alloc(b, b->K * sizeof(BoostTree));
 	kg->imp = boost_alloc(b, (size_t) b->K * b->p * sizeof(double));
@@ -170,9 +170,9 @@ boost_kgrow_init(Booster *b, BoostKGrow *kg)
 			!boost_reserve(b, (void **) &t->leaves, &t->cap_leaves, KGROW_LEAVES, sizeof(BoostLeaf)))
 			return false;
 	}
-	boost_pool_init(kg->pool, (int) want);
+	ens_pool_init(kg->pool, (int) want);
 	kg->started = true;
-	kg->n_gb = boost_pool_start(kg->pool);
+	kg->n_gb = ens_pool_start(kg->pool);
 	return true;
 }
 
@@ -222,7 +222,7 @@ boost_kgrow_round(Booster *b, BoostKGrow *kg, uint32_t round)
 		Share(&kg->gb[i], b);
 	j.kg = kg;
 	j.round = round;
-	rc = boost_pool_run(kg->pool, GrowTask, &j, b->K, b->intr, b->intr_arg);
+	rc = ens_pool_run(kg->pool, GrowTask, &j, b->K, b->intr, b->intr_arg);
 	if (rc != ENS_OK)
 		return rc;
 	for (k = 0; k < b->K; k++)
@@ -247,7 +247,7 @@ boost_kgrow_free(Booster *b, BoostKGrow *kg)
 	uint32_t	k;
 
 	if (kg->started)
-		boost_pool_stop(kg->pool);
+		ens_pool_stop(kg->pool);
 	if (kg->trees)
 		for (k = 0; k < b->K; k++)
 			boost_tree_free(b, &kg->trees[k]);
@@ -256,6 +256,6 @@ boost_kgrow_free(Booster *b, BoostKGrow *kg)
 	boost_free(b, kg->imp, (size_t) b->K * b->p * sizeof(double));
 	boost_free(b, kg->trees, b->K * sizeof(BoostTree));
 	boost_free(b, kg->gb, (size_t) kg->n_alloc * sizeof(Booster));
-	boost_free(b, kg->pool, boost_pool_size());
+	boost_free(b, kg->pool, ens_pool_size());
 	memset(kg, 0, sizeof(*kg));
 }

@@ -303,7 +303,7 @@ boost_gradients(Booster *b)
 			hmax = 0.5 * b->wmax;
 			break;
 		case ENS_OBJ_SQUARED:
-			rc = boost_pool_run(b->pool, MaxResidTask, &j, nc, b->intr, b->intr_arg);
+			rc = ens_pool_run(b->pool, MaxResidTask, &j, nc, b->intr, b->intr_arg);
 			if (rc != ENS_OK)
 				return rc;
 			gmax = 0;
@@ -326,7 +326,7 @@ boost_gradients(Booster *b)
 		b->sg[k] = BOOST_FIX_ONE / gmax;
 		b->sh[k] = BOOST_FIX_ONE / hmax;
 	}
-	return boost_pool_run(b->pool, GradTask, &j, nc, b->intr, b->intr_arg);
+	return ens_pool_run(b->pool, GradTask, &j, nc, b->intr, b->intr_arg);
 }
 
 /* ---------- validation metric ---------- */

@@ -294,7 +294,7 @@ boost_find_splits(Booster *b, uint32_t k, const BoostSplitReq *req, uint32_t n_r
 		memset(req[q].out, 0, sizeof(BoostSplit));
 		req[q].out->feature = -1;
 	}
-	rc = boost_pool_run(b->pool, SplitTask, &j, n_req * nf, b->intr, b->intr_arg);
+	rc = ens_pool_run(b->pool, SplitTask, &j, n_req * nf, b->intr, b->intr_arg);
 	if (rc != ENS_OK)
 		return rc;
 	for (q = 0; q < n_req; q++)

@@ -334,7 +334,7 @@ InitBuffers(Trainer *tr)
 		!Own(tr, (void **) &m->tree_cat, trees, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &m->tree_leaf, trees, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &m->base_score, b->K, sizeof(double)) ||
-		!Own(tr, (void **) &b->pool, 1, boost_pool_size()))
+		!Own(tr, (void **) &b->pool, 1, ens_pool_size()))
 		return false;
 	return boost_tree_init(b, &tr->tree);
 }
@@ -540,13 +540,13 @@ UpdateMargins(Trainer *tr, const EnsData *d, const BoostTree *t, uint32_t k,
 		for (c = 0, rc = ENS_OK; c < t->n_leaves; c++)
 			LeafMarginTask(&j, 0, c);
 	else
-		rc = boost_pool_run(b->pool, LeafMarginTask, &j, t->n_leaves,
+		rc = ens_pool_run(b->pool, LeafMarginTask, &j, t->n_leaves,
 							b->intr, b->intr_arg);
 	if (rc == ENS_OK && b->n_sample < b->n)
-		rc = boost_pool_run(b->pool, WalkMarginTask, &j, (b->n + ROW_CHUNK - 1) / ROW_CHUNK,
+		rc = ens_pool_run(b->pool, WalkMarginTask, &j, (b->n + ROW_CHUNK - 1) / ROW_CHUNK,
 							b->intr, b->intr_arg);
 	if (rc == ENS_OK && b->n_val > 0)
-		rc = boost_pool_run(b->pool, ValTask, &j, nc, b->intr, b->intr_arg);
+		rc = ens_pool_run(b->pool, ValTask, &j, nc, b->intr, b->intr_arg);
 	if (rc == ENS_OK)
 		SumCovers(b->m, tree_no, t);
 	if (rc != ENS_OK || b->n_val == 0)
@@ -783,8 +783,8 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 		goto done;
 	if ((rc = boost_base_score(b, m->base_score)) != ENS_OK)
 		goto done;
-	boost_pool_init(b->pool, b->nt);
-	b->nt = boost_pool_start(b->pool);
+	ens_pool_init(b->pool, b->nt);
+	b->nt = ens_pool_start(b->pool);
 	started = true;
 	if (boost_kgrow_wanted(b))
 	{
@@ -806,7 +806,7 @@ done:
 	if (tr.kgrow)
 		boost_kgrow_free(b, &tr.kg);
 	if (started)
-		boost_pool_stop(b->pool);
+		ens_pool_stop(b->pool);
 	if (rc != ENS_OK)
 		Discard(&tr);
 	boost_tree_free(b, &tr.tree);

@@ -11,7 +11,8 @@
  * codes into ereport()s.
  *
  * Data flow:
- *   raw double columns --ens_compute_edges--> per-feature bin edges
+ *   raw double columns --ens_canonical_order--> rows in an order of their
+ *   contents --ens_compute_edges--> per-feature bin edges
  *   --ens_bin_value--> row-major uint8 bin matrix (255 = missing)
  *   --forest_train / boost_train--> EnsModel (flat node arrays)
  *   --ens_serialize--> bytes  --ens_deserialize--> EnsModel
@@ -114,6 +115,42 @@ extern const EnsAlloc ens_malloc_allocator;
  * palloc'd).
  */
 typedef bool (*EnsInterruptFn) (void *arg);
+
+/*
+ * A job of independent pieces, fn(ctx, thread, piece), for a runner to
+ * spread over threads (ensemble_runner.c).  Pieces run in any order, each
+ * once; thread is below the runner's n_threads, so a piece can use that
+ * thread's scratch.  Pieces never allocate and never call the host.
+ */
+typedef void (*EnsTaskFn) (void *ctx, int thread, uint32_t piece);
+
+typedef struct EnsRunner
+{
+	/* runs every piece (or stops between pieces on an interrupt: ENS_EINTR) */
+	EnsStatus	(*run) (void *self, EnsTaskFn fn, void *ctx, uint32_t n_pieces);
+	void	   *self;
+	int			n_threads;
+} EnsRunner;
+
+/* The threads of a job (ensemble_pool.c): the boosting engine's, and any runner's. */
+#define ENS_POOL_MAX_THREADS 16
+
+typedef struct EnsPool EnsPool;
+
+extern size_t ens_pool_size(void);
+extern void ens_pool_init(EnsPool *pl, int n_threads);
+extern int	ens_pool_start(EnsPool *pl);
+extern void ens_pool_stop(EnsPool *pl);
+extern EnsStatus ens_pool_run(EnsPool *pl, EnsTaskFn fn, void *ctx,
+							  uint32_t n_chunks, EnsInterruptFn intr,
+							  void *intr_arg);
+extern bool ens_pool_used(const EnsPool *pl, int t);
+extern int	ens_pool_threads(const EnsPool *pl);
+
+extern EnsStatus ens_run_pieces(const EnsRunner *rn, EnsTaskFn fn, void *ctx,
+								uint32_t n_pieces, EnsInterruptFn intr,
+								void *intr_arg);
+extern int	ens_runner_threads(const EnsRunner *rn);
 
 /* Node flags */
 #define FN_LEAF		0x01
@@ -297,6 +334,9 @@ typedef struct EnsData
 } EnsData;
 
 /* forest_data.c: binning and dictionaries */
+/* values a numeric feature's edges are computed from, at most (a sample beyond) */
+#define ENS_EDGE_SAMPLE 200000
+
 extern EnsStatus ens_compute_edges(const double *vals, const uint32_t *rows,
 										 uint32_t n,
 										 uint32_t max_bins, uint64_t seed,
@@ -318,15 +358,17 @@ extern int64_t ens_category_code(const EnsFeature *f, const char *s, uint32_t le
 extern bool ens_hash_index(EnsFeature *f, uint64_t *sorted, uint8_t *codes);
 
 /*
- * Bins all n rows; numeric edges come from edge_rows only (the training
- * rows; NULL: all n), so held-out rows never shape the model.
+ * ensemble_bin_table.c: bins all n rows; numeric edges come from edge_rows
+ * only (the training rows; NULL: all n), so held-out rows never shape the
+ * model.  rn (NULL: the calling thread) spreads the work; same bytes.
  */
 extern EnsStatus ens_bin_columns(const double *const *cols, uint32_t n,
 								 uint32_t p, EnsFeature *features,
 								 const uint32_t *edge_rows,
 								 uint32_t n_edge_rows, uint64_t seed,
-								 const EnsAlloc *al, EnsInterruptFn intr,
-								 void *intr_arg, uint8_t **X);
+								 const EnsAlloc *al, const EnsRunner *rn,
+								 EnsInterruptFn intr, void *intr_arg,
+								 uint8_t **X);
 extern EnsStatus ens_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 									  double test_fraction, uint64_t seed,
 									  const EnsAlloc *al,
@@ -338,8 +380,9 @@ extern uint64_t ens_siphash(uint64_t k0, uint64_t k1, const void *data, size_t l
 extern EnsStatus ens_canonical_order(uint32_t n, uint32_t p, const double *const *cols,
 									 const uint64_t *const *strhash, const double *y,
 									 const uint64_t *yhash, const EnsAlloc *al,
-									 EnsInterruptFn intr, void *intr_arg,
-									 uint32_t **perm_out, uint64_t *fingerprint);
+									 const EnsRunner *rn, EnsInterruptFn intr,
+									 void *intr_arg, uint32_t **perm_out,
+									 uint64_t *fingerprint);
 
 /* forest_params.c: defaults and the one validator (see ensemble_params.h) */
 extern const char *const forest_param_names;

@@ -21,8 +21,6 @@
 
 #include "rng.h"
 
-#define EDGE_SAMPLE 200000
-
 static void *
 MallocAlloc(void *ctx, size_t size)
 {
@@ -189,7 +187,7 @@ ens_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 	if (m == 0)
 		return ENS_OK;
 
-	s = m > EDGE_SAMPLE ? EDGE_SAMPLE : m;
+	s = m > ENS_EDGE_SAMPLE ? ENS_EDGE_SAMPLE : m;
 	sample = al->alloc(al->ctx, (size_t) s * sizeof(double));
 	if (sample == NULL)
 		return ENS_ENOMEM;
@@ -337,52 +335,6 @@ NumericBin(const double *e, uint32_t ne, double v)
 		len -= half;
 	}
 	return (uint8_t) ((base - e) + (base[0] < v));
-}
-
-/*
- * ens_bin_value of a numeric column's values c[i0 .. i1) into xf (stride
- * p), four at a time: each binary search is a chain of dependent loads, and
- * four independent chains run side by side (steps written as arithmetic: a
- * ternary here compiles to branches, which the values mispredict).
- */
-static void
-BinNumericRun(const EnsFeature *F, const double *c, uint32_t i0, uint32_t i1,
-			  uint8_t *xf, uint32_t p)
-{
-	const double *e = F->edges;
-	uint32_t	ne = F->n_bins - 1,
-				i = i0;
-
-	if (ne > 0)
-		for (; i + 4 <= i1; i += 4)
-		{
-			const double *b0 = e,
-					   *b1 = e,
-					   *b2 = e,
-					   *b3 = e;
-			double		v0 = c[i],
-						v1 = c[i + 1],
-						v2 = c[i + 2],
-						v3 = c[i + 3];
-			uint32_t	len = ne;
-
-			while (len > 1)
-			{
-				uint32_t	half = len / 2;
-
-				b0 += (size_t) (b0[half - 1] < v0) * half;
-				b1 += (size_t) (b1[half - 1] < v1) * half;
-				b2 += (size_t) (b2[half - 1] < v2) * half;
-				b3 += (size_t) (b3[half - 1] < v3) * half;
-				len -= half;
-			}
-			xf[(size_t) i * p] = isnan(v0) ? ENS_MISSING : (uint8_t) ((b0 - e) + (b0[0] < v0));
-			xf[(size_t) (i + 1) * p] = isnan(v1) ? ENS_MISSING : (uint8_t) ((b1 - e) + (b1[0] < v1));
-			xf[(size_t) (i + 2) * p] = isnan(v2) ? ENS_MISSING : (uint8_t) ((b2 - e) + (b2[0] < v2));
-			xf[(size_t) (i + 3) * p] = isnan(v3) ? ENS_MISSING : (uint8_t) ((b3 - e) + (b3[0] < v3));
-		}
-	for (; i < i1; i++)
-		xf[(size_t) i * p] = ens_bin_value(F, c[i]);
 }
 
 uint8_t
@@ -690,78 +642,7 @@ ens_dict_get(const EnsDict *d, uint32_t id, uint32_t *len, uint64_t *count)
 	return d->arena + d->entries[id].off;
 }
 
-/* ---------- whole-table binning and the train/test split ---------- */
-
-/*
- * Bin p columns (cols[f][i], NaN = missing) into a row-major matrix.
- * Numeric features get edges (features[f].edges/n_bins set here);
- * categorical features must have n_bins set and hold codes.
- */
-EnsStatus
-ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
-				EnsFeature *features, const uint32_t *edge_rows,
-				uint32_t n_edge_rows, uint64_t seed,
-				const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
-				uint8_t **X_out)
-{
-	uint8_t    *X;
-	uint32_t	f,
-				i;
-
-	*X_out = NULL;
-	if ((uint64_t) n * p > SIZE_MAX / 2)
-		return ENS_ELIMIT;
-	X = al->alloc(al->ctx, (size_t) n * p);
-	if (X == NULL)
-		return ENS_ENOMEM;
-	ens_hint_hugepages(X, (size_t) n * p);
-	for (f = 0; f < p; f++)
-	{
-		EnsFeature *F = &features[f];
-		const double *c = cols[f];
-		uint8_t    *xf = X + f;
-
-		if (intr && intr(intr_arg))
-		{
-			al->free(al->ctx, X);
-			return ENS_EINTR;
-		}
-		if (F->kind == ENS_NUMERIC)
-		{
-			EnsStatus rc = ens_compute_edges(c, edge_rows,
-												   edge_rows ? n_edge_rows : n,
-												   ENS_MAX_BINS,
-												   seed + f, al, &F->edges,
-												   &F->n_bins);
-
-			if (rc != ENS_OK)
-			{
-				al->free(al->ctx, X);
-				return rc;
-			}
-		}
-		for (i = 0; i < n; i += 0x10000)
-		{
-			uint32_t	end = n - i > 0x10000 ? i + 0x10000 : n,
-						j;
-
-			/* polled every 64k values: about a millisecond apart */
-			if (intr && intr(intr_arg))
-			{
-				al->free(al->ctx, X);
-				return ENS_EINTR;
-			}
-			if (F->kind == ENS_NUMERIC)
-				BinNumericRun(F, c, i, end, xf, p);
-			else
-				for (j = i; j < end; j++)
-					xf[(size_t) j * p] = ens_bin_value(F, c[j]);
-		}
-	}
-	*X_out = X;
-	return ENS_OK;
-}
-
+/* ---------- the train/test split ---------- */
 
 /*
  * Deterministic train/test split of rows 0..n-1.  With cls (n_classes k)

@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HASH_BLOCK 4096		/* rows hashed side by side */
+#define HASH_PIECE 65536	/* rows of one piece of the hashing job */
+
 #define ROTL(x, b) (uint64_t) (((x) << (b)) | ((x) >> (64 - (b))))
 #define SIPROUND \
 	do { \
@@ -154,17 +157,71 @@ SortRun(const OrderSet *s, uint32_t *idx, uint32_t n, uint32_t *tmp)
 	}
 }
 
+typedef struct HashJob
+{
+	const OrderSet *s;
+	uint64_t   *key;
+	uint32_t   *idx;
+	uint32_t	n;
+	uint64_t   *sums;			/* per piece: the sum of its row hashes */
+} HashJob;
+
+/*
+ * Hashes of the rows of one piece, a block at a time and column by column:
+ * each row's hash is a chain of dependent multiplications, so running the
+ * block's chains side by side keeps the multiplier busy (row by row, 2-3x
+ * slower).
+ */
+static void
+HashPiece(void *ctx, int thread, uint32_t piece)
+{
+	HashJob    *jb = (HashJob *) ctx;
+	const OrderSet *s = jb->s;
+	uint32_t	st = piece * HASH_PIECE,
+				en = jb->n - st < HASH_PIECE ? jb->n : st + HASH_PIECE,
+				i,
+				f;
+	uint64_t	sum = 0;
+
+	(void) thread;
+	for (i = st; i < en; i += HASH_BLOCK)
+	{
+		uint32_t	m = en - i < HASH_BLOCK ? en - i : HASH_BLOCK,
+					j;
+		uint64_t   *k = jb->key + i;
+
+		for (j = 0; j < m; j++)
+			k[j] = UINT64_C(0x243f6a8885a308d3);
+		for (f = 0; f < s->p; f++)
+		{
+			const double *c = s->cols[f] + i;
+			const uint64_t *sh = s->strhash ? s->strhash[f] : NULL;
+
+			for (j = 0; j < m; j++)
+				k[j] = Mix(k[j] ^ ValueKey(c[j], sh)) + f;
+		}
+		for (j = 0; j < m; j++)
+		{
+			k[j] = Mix(k[j] ^ ValueKey(s->y[i + j], s->yhash));
+			jb->idx[i + j] = i + j;
+			sum += k[j];
+		}
+	}
+	jb->sums[piece] = sum;
+}
+
 /*
  * perm[i] = the row that goes to position i.  strhash[f] (NULL for a
  * numeric column, or strhash itself NULL when every column is numeric)
  * maps a categorical column's ids to hashes of their bytes; yhash likewise
- * for label ids of a text target.
+ * for label ids of a text target.  rn (NULL: the calling thread) hashes
+ * pieces of rows side by side; the sort stays on the caller.
  */
 EnsStatus
 ens_canonical_order(uint32_t n, uint32_t p, const double *const *cols,
 					const uint64_t *const *strhash, const double *y,
 					const uint64_t *yhash, const EnsAlloc *al,
-					EnsInterruptFn intr, void *intr_arg,
+					const EnsRunner *rn, EnsInterruptFn intr, void *intr_arg,
 					uint32_t **perm_out, uint64_t *fingerprint)
 {
 	OrderSet	s = {p, cols, strhash, y, yhash};
@@ -172,8 +229,7 @@ ens_canonical_order(uint32_t n, uint32_t p, const double *const *cols,
 	uint32_t   *idx = al->alloc(al->ctx, sizeof(uint32_t) * 2 * (size_t) (n ? n : 1));
 	uint32_t   *cnt = al->alloc(al->ctx, sizeof(uint32_t) * 65536);
 	uint64_t	sum = 0;
-	uint32_t	i,
-				f;
+	uint32_t	i;
 	int			pass;
 
 	*perm_out = NULL;
@@ -187,18 +243,26 @@ ens_canonical_order(uint32_t n, uint32_t p, const double *const *cols,
 			al->free(al->ctx, cnt);
 		return ENS_ENOMEM;
 	}
-	for (i = 0; i < n; i++)
 	{
-		uint64_t	h = UINT64_C(0x243f6a8885a308d3);
+		HashJob		j = {&s, key, idx, n, NULL};
+		uint32_t	np = (uint32_t) (((uint64_t) n + HASH_PIECE - 1) / HASH_PIECE),
+					c;
+		EnsStatus	rc;
 
-		if ((i & 0xFFFF) == 0 && intr && intr(intr_arg))
+		j.sums = al->alloc(al->ctx, sizeof(uint64_t) * (np ? np : 1));
+		if (j.sums == NULL)
+		{
+			al->free(al->ctx, key);
+			al->free(al->ctx, idx);
+			al->free(al->ctx, cnt);
+			return ENS_ENOMEM;
+		}
+		rc = ens_run_pieces(rn, HashPiece, &j, np, intr, intr_arg);
+		for (c = 0; c < np; c++)
+			sum += j.sums[c];
+		al->free(al->ctx, j.sums);
+		if (rc != ENS_OK)
 			goto interrupted;
-		for (f = 0; f < p; f++)
-			h = Mix(h ^ ValueKey(cols[f][i], strhash ? strhash[f] : NULL)) + f;
-		h = Mix(h ^ ValueKey(y[i], yhash));
-		key[i] = h;
-		idx[i] = i;
-		sum += h;
 	}
 	/* LSD radix sort by the hash, 16 bits a pass; stable, so ties keep order */
 	for (pass = 0; pass < 4; pass++)

@@ -140,6 +140,45 @@ ens_pg_interrupt(void *arg)
 	return false;
 }
 
+/* ---------- a runner for the preparation of training sets ---------- */
+
+typedef struct PgRunner
+{
+	EnsPool    *pool;
+	int			n_threads;
+} PgRunner;
+
+/*
+ * Each job starts the pool's threads and joins them before it returns, so
+ * no thread outlives a call and an error raised afterwards leaves none
+ * behind; the pieces never call the server, and the caller only looks at
+ * the interrupt flags while they run.
+ */
+static EnsStatus
+PgRun(void *self, EnsTaskFn fn, void *ctx, uint32_t n_pieces)
+{
+	PgRunner   *r = (PgRunner *) self;
+	EnsStatus	rc;
+
+	ens_pool_init(r->pool, r->n_threads);
+	ens_pool_start(r->pool);
+	rc = ens_pool_run(r->pool, fn, ctx, n_pieces, ens_pg_poll_interrupt, NULL);
+	ens_pool_stop(r->pool);
+	return rc;
+}
+
+void
+ens_pg_runner(EnsRunner *rn)
+{
+	PgRunner   *r = palloc(sizeof(PgRunner));
+
+	r->pool = palloc(ens_pool_size());
+	r->n_threads = Min(edupredict_forest_threads, ENS_POOL_MAX_THREADS);
+	rn->run = PgRun;
+	rn->self = r;
+	rn->n_threads = r->n_threads;
+}
+
 int			ens_pg_restarts = 0;
 
 /*

@@ -36,6 +36,8 @@ extern void ens_pg_plain_alloc_init(EnsAlloc *al, MemoryContext cxt);
 extern bool ens_pg_interrupt(void *arg);
 /* for code running beside worker threads: looks at cancel/terminate/barrier flags only */
 extern bool ens_pg_poll_interrupt(void *arg);
+/* runs a training set's preparation on edupredict.forest_threads threads */
+extern void ens_pg_runner(EnsRunner *rn);
 /* threaded trainings started over after an interrupt that raised nothing */
 extern int	ens_pg_restarts;
 

@@ -158,37 +158,85 @@ DictHashes(const EnsDict *d)
 	return h;
 }
 
+typedef struct PermuteJob
+{
+	EnsTrainSet *ts;
+	const uint32_t *perm;
+	double	  **tmp;			/* per thread */
+} PermuteJob;
+
+/* Column piece of the training set (features, target, aux) into canonical order. */
+static void
+PermutePiece(void *ctx, int thread, uint32_t piece)
+{
+	PermuteJob *j = (PermuteJob *) ctx;
+	EnsTrainSet *ts = j->ts;
+	double	   *c = piece < ts->p ? ts->cols[piece] :
+		piece == ts->p ? ts->y : ts->aux[piece - ts->p - 1];
+	double	   *tmp = j->tmp[thread];
+	uint32_t	n = (uint32_t) ts->n,
+				i;
+
+	for (i = 0; i < n; i++)
+		tmp[i] = c[j->perm[i]];
+	memcpy(c, tmp, sizeof(double) * n);
+}
+
 /* Rows in an order that depends on their contents only. */
 void
 ens_trainset_canonical_order(EnsTrainSet *ts)
 {
 	uint64_t  **strhash = palloc0(sizeof(uint64_t *) * Max(ts->p, 1));
 	uint64_t   *yhash = ts->target_text ? DictHashes(ts->tdict) : NULL;
-	uint32_t   *perm;
-	double	   *tmp;
 	uint32_t	f,
-				i,
 				n = (uint32_t) ts->n;
+	uint32_t   *perm;
+	EnsRunner	rn;
+	PermuteJob	j;
+	int			nt,
+				t;
 	EnsStatus	rc;
 
 	for (f = 0; f < ts->p; f++)
 		if (ts->kinds[f] == ENS_CATEGORICAL)
 			strhash[f] = DictHashes(ts->dicts[f]);
+	ens_pg_runner(&rn);
 	rc = ens_canonical_order(n, ts->p, (const double *const *) ts->cols,
 							 (const uint64_t *const *) strhash, ts->y, yhash,
-							 &ts->pa->al, ens_pg_interrupt, NULL, &perm, &ts->fingerprint);
+							 &ts->pa->al, &rn, ens_pg_interrupt, NULL,
+							 &perm, &ts->fingerprint);
 	ens_pg_check(rc, "model training", NULL);
-	tmp = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
-	for (f = 0; f <= ts->p + ts->naux; f++)
-	{
-		double	   *c = f < ts->p ? ts->cols[f] : f == ts->p ? ts->y : ts->aux[f - ts->p - 1];
+	j.perm = perm;
 
-		CHECK_FOR_INTERRUPTS();
-		for (i = 0; i < n; i++)
-			tmp[i] = c[perm[i]];
-		memcpy(c, tmp, sizeof(double) * n);
+	/*
+	 * A column per piece, each thread with its own buffer (counted against
+	 * the memory cap; where they do not fit, one uncounted buffer and one
+	 * thread, as ever).
+	 */
+	j.ts = ts;
+	nt = ens_runner_threads(&rn);
+	j.tmp = palloc0(sizeof(double *) * nt);
+	for (t = 0; t < nt && nt > 1; t++)
+		if ((j.tmp[t] = ts->pa->al.alloc(ts->pa->al.ctx, sizeof(double) * Max(n, 1))) == NULL)
+		{
+			while (t-- > 0)
+				ts->pa->al.free(ts->pa->al.ctx, j.tmp[t]);
+			nt = 1;
+		}
+	if (nt == 1)
+	{
+		j.tmp[0] = palloc_extended(sizeof(double) * Max(n, 1), MCXT_ALLOC_HUGE);
+		rc = ens_run_pieces(NULL, PermutePiece, &j, ts->p + 1 + ts->naux, ens_pg_interrupt, NULL);
+		pfree(j.tmp[0]);
 	}
-	pfree(tmp);
+	else
+	{
+		rc = ens_run_pieces(&rn, PermutePiece, &j, ts->p + 1 + ts->naux, NULL, NULL);
+		for (t = 0; t < nt; t++)
+			ts->pa->al.free(ts->pa->al.ctx, j.tmp[t]);
+	}
+	ens_pg_check(rc, "model training", NULL);
+	pfree(j.tmp);
 	ts->pa->al.free(ts->pa->al.ctx, perm);
 	for (f = 0; f < ts->p; f++)
 		if (strhash[f])
@@ -517,6 +565,7 @@ BinRows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows, uint64_t seed,
 	EnsFeature *F = palloc0(sizeof(EnsFeature) * Max(ts->p, 1));
 	double	  **cols = palloc(sizeof(double *) * Max(ts->p, 1));
 	uint32_t	f;
+	EnsRunner	rn;
 	EnsStatus	rc;
 
 	for (f = 0; f < ts->p; f++)
@@ -538,8 +587,9 @@ BinRows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows, uint64_t seed,
 		}
 		FinishCategorical(ts, f, rows, nrows, &F[f], keep_category_names ? NULL : salt, cols[f]);
 	}
+	ens_pg_runner(&rn);
 	rc = ens_bin_columns((const double *const *) cols, (uint32_t) ts->n, ts->p, F,
-						 rows, nrows, seed, &ts->pa->al, ens_pg_interrupt, NULL, X_out);
+						 rows, nrows, seed, &ts->pa->al, &rn, ens_pg_interrupt, NULL, X_out);
 	for (f = 0; f < ts->p; f++)
 		if (cols[f] != ts->cols[f])
 			ts->pa->al.free(ts->pa->al.ctx, cols[f]);

@@ -968,7 +968,7 @@ main(int argc, char **argv)
 					   &train, &ntr, &test, &nte) != ENS_OK)
 		return 2;
 	if (ens_bin_columns((const double *const *) D.cols, D.n, D.p, F, train, ntr,
-						o.P.seed, &ens_malloc_allocator, NULL, NULL, &X) != ENS_OK)
+						o.P.seed, &ens_malloc_allocator, NULL, NULL, NULL, &X) != ENS_OK)
 		return 2;
 	if (o.val > 0)
 		SplitValidation(&D, &train, &ntr, o.val, o.P.seed, &val, &nval);

@@ -15,7 +15,7 @@ work=$1
 $CC $FLAGS -o "$work/boost_check" test/fuzz/boost_check.c $SRC $BOOST_SRC -lm
 # the thread pool alone: short jobs back to back, some interrupted (a late
 # worker once took a piece of a finished job: test/fuzz/pool_check.c)
-$CC $FLAGS -o "$work/pool_check" test/fuzz/pool_check.c src/boost_pool.c
+$CC $FLAGS -o "$work/pool_check" test/fuzz/pool_check.c src/ensemble_pool.c
 for threads in 2 3 4; do "$work/pool_check" $threads 300000; done
 /usr/bin/python3 - "$work" <<'PY'
 import random, sys

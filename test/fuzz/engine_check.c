@@ -273,7 +273,7 @@ CheckBins(const double *col, uint32_t n, const uint32_t *rows, uint32_t nrows,
 	memset(&F1, 0, sizeof(F1));
 	F1.kind = ENS_NUMERIC;
 	c[0] = col;
-	if (ens_bin_columns(c, n, 1, &F1, rows, nrows, seed, al, NULL, NULL, &X1) != ENS_OK)
+	if (ens_bin_columns(c, n, 1, &F1, rows, nrows, seed, al, NULL, NULL, NULL, &X1) != ENS_OK)
 		return fprintf(stderr, "bins: binning failed\n"), 1;
 	ne = F1.n_bins - 1;
 	m = n + 3 * ne + 3;
@@ -291,7 +291,7 @@ CheckBins(const double *col, uint32_t n, const uint32_t *rows, uint32_t nrows,
 	memset(&F2, 0, sizeof(F2));
 	F2.kind = ENS_NUMERIC;
 	c[0] = probe;
-	if (ens_bin_columns(c, m, 1, &F2, rows, nrows, seed, al, NULL, NULL, &X2) != ENS_OK ||
+	if (ens_bin_columns(c, m, 1, &F2, rows, nrows, seed, al, NULL, NULL, NULL, &X2) != ENS_OK ||
 		F2.n_bins != F1.n_bins || (ne > 0 && memcmp(F1.edges, F2.edges, sizeof(double) * ne) != 0))
 		return fprintf(stderr, "bins: the probes changed the edges\n"), 1;
 	for (i = 0; i < m; i++)
@@ -437,7 +437,7 @@ main(int argc, char **argv)
 		if (features[i].kind == ENS_NUMERIC && CheckBins(cols[i], n, train, ntr, seed + i, al))
 			return 1;
 	rc = ens_bin_columns((const double *const *) cols, n, p, features, train, ntr,
-							seed, al, NULL, NULL, &X);
+							seed, al, NULL, NULL, NULL, &X);
 	if (rc)
 		return fprintf(stderr, "bin: %s\n", ens_strerror(rc)), 1;
 	t1 = Now();

@@ -193,7 +193,7 @@ main(int argc, char **argv)
 			F[1].cats = colours;
 			F[1].cat_len = cat_len;
 		}
-		if (ens_bin_columns((const double *const *) cols, N, P, F, NULL, 0, 1, al, NULL, NULL, &X))
+		if (ens_bin_columns((const double *const *) cols, N, P, F, NULL, 0, 1, al, NULL, NULL, NULL, &X))
 			return 1;
 
 		memset(&m, 0, sizeof(m));

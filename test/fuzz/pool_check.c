@@ -1,6 +1,6 @@
 /*
- * pool_check.c - the boosting engine's thread pool under stress
- * (src/boost_pool.c), built and run by test/fuzz/run.sh.
+ * pool_check.c - the thread pool (boosting, training-set preparation) under stress
+ * (src/ensemble_pool.c), built and run by test/fuzz/run.sh.
  *
  * Many short jobs of varying sizes, some stopped by the interrupt callback,
  * one after another as a tree's growth posts them.  Every piece checks that
@@ -12,7 +12,7 @@
  *
  *   pool_check [threads] [jobs]     exit status 0: every check held
  */
-#include "../../src/boost_int.h"
+#include "../../src/ensemble.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,11 +63,11 @@ main(int argc, char **argv)
 	uint32_t	jobs = argc > 2 ? (uint32_t) strtoul(argv[2], NULL, 10) : 200000,
 				i,
 				stopped = 0;
-	BoostPool  *pl = calloc(1, boost_pool_size());
+	EnsPool  *pl = calloc(1, ens_pool_size());
 	uint64_t	rng = 42;
 
-	boost_pool_init(pl, threads);
-	if (boost_pool_start(pl) < 2)
+	ens_pool_init(pl, threads);
+	if (ens_pool_start(pl) < 2)
 		return fprintf(stderr, "pool_check: no worker thread started\n"), 2;
 	for (i = 1; i <= jobs && !bad; i++)
 	{
@@ -82,7 +82,7 @@ main(int argc, char **argv)
 		polls = 0;
 		stop_after = (rng >> 20) % 4 == 0 ? 1 + (uint32_t) (rng >> 40) % j.n : 0;
 		__atomic_store_n(&current, i, __ATOMIC_SEQ_CST);
-		rc = boost_pool_run(pl, Piece, &j, j.n, Interrupt, NULL);
+		rc = ens_pool_run(pl, Piece, &j, j.n, Interrupt, NULL);
 		if (__atomic_load_n(&j.running, __ATOMIC_SEQ_CST) != 0)
 			__atomic_fetch_add(&bad, 1, __ATOMIC_SEQ_CST);
 		if (rc == ENS_EINTR)
@@ -98,7 +98,7 @@ main(int argc, char **argv)
 		/* the next job's pieces must not count this one's */
 		__atomic_store_n(&current, 0, __ATOMIC_SEQ_CST);
 	}
-	boost_pool_stop(pl);
+	ens_pool_stop(pl);
 	free(pl);
 	if (bad)
 		return fprintf(stderr, "FAIL pool_check: %d checks failed by job %u of %u (%d threads)\n",

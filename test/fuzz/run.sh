@@ -70,6 +70,10 @@ grep -q "split on feature p refused" "$work/engine.log" || { echo "fuzz: the for
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
 echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model; covers equal the walk)"
+# a training set's preparation on threads: the same order, edges and bins as on one
+$CC $FLAGS -o "$work/prep_check" test/fuzz/prep_check.c $SRC -lm
+check "$work/prep_check"
+echo "fuzz: $(tail -1 "$work/engine.log")"
 # TreeSHAP against brute force over every coalition (forests and boosting)
 check "$work/shap_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"

@@ -216,7 +216,7 @@ MakeData(Data *D, uint32_t n, uint32_t M, uint64_t seed)
 		D->cls[i] = z < -2 ? 0 : z < 3 ? 1 : 2;
 	}
 	if (ens_bin_columns((const double *const *) D->cols, n, M, D->F, NULL, 0, 1,
-						&ens_malloc_allocator, NULL, NULL, &D->X) != ENS_OK)
+						&ens_malloc_allocator, NULL, NULL, NULL, &D->X) != ENS_OK)
 		exit(2);
 }
 
@@ -650,7 +650,7 @@ CsvRun(int argc, char **argv)
 		if (cls && (D.cls[i] = (uint32_t) target[i]) + 1 > K)
 			K = D.cls[i] + 1;
 	if (ens_split_rows(cls ? D.cls : NULL, K, n, 0.2, 42, al, &train, &ntr, &test, &nte) ||
-		ens_bin_columns((const double *const *) cols, n, p, D.F, train, ntr, 42, al, NULL, NULL, &D.X))
+		ens_bin_columns((const double *const *) cols, n, p, D.F, train, ntr, 42, al, NULL, NULL, NULL, &D.X))
 		return 2;
 	t0 = Now();
 	{

@@ -1,5 +1,6 @@
 /*
- * boost_pool.c - the boosting engine's worker threads (PG-free).
+ * ensemble_pool.c - worker threads for jobs of independent pieces: the
+ * boosting engine's and the preparation of training sets (PG-free).
  *
  * A job is a function and n_chunks independent pieces.  The calling thread
  * posts it and takes pieces itself; workers take pieces too, through one
@@ -15,7 +16,7 @@
  * grows) and then sleep on a condition variable.  Workers never allocate
  * and never call back into the host: signal handlers stay on the caller.
  */
-#include "boost_int.h"
+#include "ensemble.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -24,22 +25,22 @@
 
 #define SPIN_ROUNDS 4000
 
-struct BoostPool
+struct EnsPool
 {
 	int			n_threads;		/* including the caller */
 	int			n_started;		/* workers running */
-	pthread_t	th[BOOST_MAX_THREADS];
+	pthread_t	th[ENS_POOL_MAX_THREADS];
 	struct WorkerArg
 	{
-		BoostPool  *pl;
+		EnsPool  *pl;
 		int			t;
-	}			args[BOOST_MAX_THREADS];
+	}			args[ENS_POOL_MAX_THREADS];
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool		sync_ok;		/* mu and cv initialised */
 
 	/* the job: written by the caller before the word announces it */
-	BoostTaskFn fn;
+	EnsTaskFn fn;
 	void	   *ctx;
 	uint32_t	n_chunks;
 	uint32_t	gen;			/* caller only */
@@ -47,7 +48,7 @@ struct BoostPool
 	uint32_t	done;			/* atomic: chunks finished */
 	int			sleeping;		/* atomic */
 	int			quit;			/* atomic */
-	uint8_t		used[BOOST_MAX_THREADS];	/* thread t took a chunk */
+	uint8_t		used[ENS_POOL_MAX_THREADS];	/* thread t took a chunk */
 };
 
 static inline void
@@ -59,26 +60,26 @@ CpuRelax(void)
 }
 
 size_t
-boost_pool_size(void)
+ens_pool_size(void)
 {
-	return sizeof(BoostPool);
+	return sizeof(EnsPool);
 }
 
 void
-boost_pool_init(BoostPool *pl, int n_threads)
+ens_pool_init(EnsPool *pl, int n_threads)
 {
 	memset(pl, 0, sizeof(*pl));
-	pl->n_threads = n_threads < 1 ? 1 : (n_threads > BOOST_MAX_THREADS ? BOOST_MAX_THREADS : n_threads);
+	pl->n_threads = n_threads < 1 ? 1 : (n_threads > ENS_POOL_MAX_THREADS ? ENS_POOL_MAX_THREADS : n_threads);
 }
 
 int
-boost_pool_threads(const BoostPool *pl)
+ens_pool_threads(const EnsPool *pl)
 {
 	return pl->n_started + 1;
 }
 
 bool
-boost_pool_used(const BoostPool *pl, int t)
+ens_pool_used(const EnsPool *pl, int t)
 {
 	return pl->used[t] != 0;
 }
@@ -88,7 +89,7 @@ boost_pool_used(const BoostPool *pl, int t)
  * Returns the number of pieces run.
  */
 static uint32_t
-TakeChunks(BoostPool *pl, uint32_t gen, int t)
+TakeChunks(EnsPool *pl, uint32_t gen, int t)
 {
 	uint32_t	ran = 0;
 
@@ -114,7 +115,7 @@ TakeChunks(BoostPool *pl, uint32_t gen, int t)
 static void *
 WorkerMain(void *arg)
 {
-	BoostPool  *pl = ((struct WorkerArg *) arg)->pl;
+	EnsPool  *pl = ((struct WorkerArg *) arg)->pl;
 	int			t = ((struct WorkerArg *) arg)->t;
 	uint32_t	last = 0;
 
@@ -157,7 +158,7 @@ WorkerMain(void *arg)
  * available (1 if none could be started: the pool then runs inline).
  */
 int
-boost_pool_start(BoostPool *pl)
+ens_pool_start(EnsPool *pl)
 {
 	sigset_t	all,
 				old;
@@ -188,7 +189,7 @@ boost_pool_start(BoostPool *pl)
 }
 
 void
-boost_pool_stop(BoostPool *pl)
+ens_pool_stop(EnsPool *pl)
 {
 	int			t;
 
@@ -212,7 +213,7 @@ boost_pool_stop(BoostPool *pl)
 
 /* Run all pieces on the calling thread, polling intr between them. */
 static EnsStatus
-RunInline(BoostPool *pl, BoostTaskFn fn, void *ctx, uint32_t n_chunks,
+RunInline(EnsPool *pl, EnsTaskFn fn, void *ctx, uint32_t n_chunks,
 		  EnsInterruptFn intr, void *intr_arg)
 {
 	uint32_t	c;
@@ -229,7 +230,7 @@ RunInline(BoostPool *pl, BoostTaskFn fn, void *ctx, uint32_t n_chunks,
 }
 
 EnsStatus
-boost_pool_run(BoostPool *pl, BoostTaskFn fn, void *ctx, uint32_t n_chunks,
+ens_pool_run(EnsPool *pl, EnsTaskFn fn, void *ctx, uint32_t n_chunks,
 			   EnsInterruptFn intr, void *intr_arg)
 {
 	uint32_t	gen,

@@ -1,0 +1,256 @@
+/*
+ * prep_check.c - a training set's preparation gives the same bytes on one
+ * thread and on several (src/ensemble_order.c, src/ensemble_bin_table.c),
+ * built and run by test/fuzz/run.sh under ASan.
+ *
+ * Generated columns with missing values, repeated values, -0 and +0,
+ * a categorical column (ids hashed through a table), a column of one value
+ * and one of fewer distinct values than bins; more rows than one piece of
+ * every job and than the edge sample (so edges come from the sample, in
+ * each thread's scratch).  For 1, 2 and 3 threads: the canonical order and
+ * fingerprint, every feature's edges and the bin matrix equal the serial
+ * ones; the rows reversed give the same fingerprint and canonical order.  Then interrupts at every few polls: each call stops with
+ * ENS_EINTR and leaks nothing (ASan).
+ *
+ *   prep_check [rows]     exit status 0: every check held
+ */
+#include "../../src/ensemble.h"
+#include "../../src/rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define P 6
+
+typedef struct TestRunner
+{
+	EnsPool    *pool;
+	uint32_t	stop_after;		/* interrupt at this poll (0: never) */
+	uint32_t	polls;
+} TestRunner;
+
+static bool
+Interrupt(void *arg)
+{
+	TestRunner *r = arg;
+
+	return r->stop_after > 0 && ++r->polls >= r->stop_after;
+}
+
+static EnsStatus
+Run(void *self, EnsTaskFn fn, void *ctx, uint32_t n_pieces)
+{
+	TestRunner *r = self;
+
+	return ens_pool_run(r->pool, fn, ctx, n_pieces, Interrupt, r);
+}
+
+typedef struct Prepared
+{
+	uint32_t   *perm;
+	uint64_t	fingerprint;
+	EnsFeature	F[P];
+	uint8_t    *X;
+} Prepared;
+
+static EnsStatus
+Prepare(double **cols, const uint64_t *const *strhash, const double *y, uint32_t n,
+		const uint32_t *rows, uint32_t nrows, const EnsRunner *rn,
+		EnsInterruptFn intr, void *arg, Prepared *out)
+{
+	EnsStatus	rc;
+	int			f;
+
+	memset(out, 0, sizeof(*out));
+	for (f = 0; f < P; f++)
+	{
+		out->F[f].kind = strhash[f] ? ENS_CATEGORICAL : ENS_NUMERIC;
+		out->F[f].n_bins = strhash[f] ? 40 : 0;
+	}
+	rc = ens_canonical_order(n, P, (const double *const *) cols, strhash, y, NULL,
+							 &ens_malloc_allocator, rn, intr, arg, &out->perm,
+							 &out->fingerprint);
+	if (rc != ENS_OK)
+		return rc;
+	rc = ens_bin_columns((const double *const *) cols, n, P, out->F, rows, nrows, 7,
+						 &ens_malloc_allocator, rn, intr, arg, &out->X);
+	if (rc != ENS_OK)
+	{
+		free(out->perm);
+		for (f = 0; f < P; f++)
+			free(out->F[f].edges);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
+static void
+Release(Prepared *p)
+{
+	int			f;
+
+	free(p->perm);
+	free(p->X);
+	for (f = 0; f < P; f++)
+		free(p->F[f].edges);
+}
+
+static int
+Same(const Prepared *a, const Prepared *b, uint32_t n, int threads)
+{
+	int			f;
+
+	if (a->fingerprint != b->fingerprint || memcmp(a->perm, b->perm, sizeof(uint32_t) * n) != 0)
+		return fprintf(stderr, "FAIL prep: %d threads: another canonical order\n", threads), 1;
+	for (f = 0; f < P; f++)
+		if (a->F[f].n_bins != b->F[f].n_bins ||
+			(a->F[f].kind == ENS_NUMERIC && a->F[f].n_bins > 1 &&
+			 memcmp(a->F[f].edges, b->F[f].edges, sizeof(double) * (a->F[f].n_bins - 1)) != 0))
+			return fprintf(stderr, "FAIL prep: %d threads: feature %d's edges differ\n", threads, f), 1;
+	if (memcmp(a->X, b->X, (size_t) n * P) != 0)
+		return fprintf(stderr, "FAIL prep: %d threads: another bin matrix\n", threads), 1;
+	return 0;
+}
+
+/* equal as the order sees values: -0 is 0, NaN is NaN */
+static bool
+SameValue(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
+/*
+ * The rows reversed: the same fingerprint (a sum over rows, whatever piece
+ * holds them) and the same rows in the same canonical places.
+ */
+static int
+Reversed(double **cols, const uint64_t *const *strhash, const double *y, uint32_t n,
+		 const Prepared *fwd)
+{
+	double	   *rc[P],
+			   *ry = malloc(sizeof(double) * n);
+	uint32_t   *perm,
+				i;
+	uint64_t	fp;
+	int			f,
+				bad = 0;
+
+	for (f = 0; f < P; f++)
+	{
+		rc[f] = malloc(sizeof(double) * n);
+		for (i = 0; i < n; i++)
+			rc[f][i] = cols[f][n - 1 - i];
+	}
+	for (i = 0; i < n; i++)
+		ry[i] = y[n - 1 - i];
+	if (ens_canonical_order(n, P, (const double *const *) rc, strhash, ry, NULL,
+							&ens_malloc_allocator, NULL, NULL, NULL, &perm, &fp) != ENS_OK)
+		return fprintf(stderr, "FAIL prep: the reversed rows' order failed\n"), 1;
+	if (fp != fwd->fingerprint)
+		bad = fprintf(stderr, "FAIL prep: reversed rows, another fingerprint\n") > 0;
+	for (i = 0; i < n && !bad; i++)
+		for (f = 0; f < P; f++)
+			if (!SameValue(rc[f][perm[i]], cols[f][fwd->perm[i]]))
+			{
+				bad = fprintf(stderr, "FAIL prep: reversed rows, another row at place %u\n", i) > 0;
+				break;
+			}
+	free(perm);
+	for (f = 0; f < P; f++)
+		free(rc[f]);
+	free(ry);
+	return bad;
+}
+
+int
+main(int argc, char **argv)
+{
+	uint32_t	n = argc > 1 ? (uint32_t) strtoul(argv[1], NULL, 10) : 300000,
+				nrows = 0,
+				i;
+	double	   *cols[P],
+			   *y = malloc(sizeof(double) * n);
+	uint64_t   *hash = malloc(sizeof(uint64_t) * 40);
+	EpRng		rng;
+	const uint64_t *strhash[P] = {NULL, NULL, NULL, NULL, NULL, NULL};
+	uint32_t   *rows = malloc(sizeof(uint32_t) * n);
+	Prepared	serial,
+				par;
+	int			f,
+				threads,
+				fails = 0,
+				stops = 0;
+
+	for (f = 0; f < P; f++)
+		cols[f] = malloc(sizeof(double) * n);
+	ep_rng_seed(&rng, 42, 0);
+	for (i = 0; i < 40; i++)
+		hash[i] = ep_rng_next(&rng);
+	strhash[4] = hash;
+	for (i = 0; i < n; i++)
+	{
+		uint64_t	r = ep_rng_next(&rng);
+
+		cols[0][i] = (r & 15) == 0 ? NAN : (double) (r >> 11) / 9007199254740992.0;
+		cols[1][i] = (double) ((r >> 8) % 1000) / 7.0;	/* repeats */
+		cols[2][i] = (r >> 20) & 1 ? 0.0 : -0.0;
+		cols[3][i] = 3.5;
+		cols[4][i] = (r & 31) == 1 ? NAN : (double) ((r >> 24) % 40);
+		cols[5][i] = (double) ((r >> 32) % 100);
+		y[i] = (double) ((r >> 40) % 3);
+		if ((r >> 50) % 10 < 9)
+			rows[nrows++] = i;	/* training rows: edges come from these */
+	}
+	if (Prepare(cols, strhash, y, n, rows, nrows, NULL, NULL, NULL, &serial) != ENS_OK)
+		return fprintf(stderr, "FAIL prep: the serial preparation failed\n"), 1;
+	fails += Reversed(cols, strhash, y, n, &serial);
+	for (threads = 1; threads <= 3; threads++)
+	{
+		TestRunner	tr = {malloc(ens_pool_size()), 0, 0};
+		EnsRunner	rn = {Run, &tr, threads};
+		uint32_t	k;
+
+		ens_pool_init(tr.pool, threads);
+		rn.n_threads = ens_pool_start(tr.pool);
+		if (rn.n_threads != threads)
+			return fprintf(stderr, "FAIL prep: %d threads did not start\n", threads), 1;
+		if (Prepare(cols, strhash, y, n, rows, nrows, &rn, NULL, NULL, &par) != ENS_OK)
+			return fprintf(stderr, "FAIL prep: %d threads: the preparation failed\n", threads), 1;
+		fails += Same(&serial, &par, n, threads);
+		Release(&par);
+		/* stopped at poll k: EINTR, nothing left allocated */
+		for (k = 1; k < 400; k += 1 + k / 4)
+		{
+			EnsStatus	rc;
+
+			tr.stop_after = k;
+			tr.polls = 0;
+			rc = Prepare(cols, strhash, y, n, rows, nrows, &rn, Interrupt, &tr, &par);
+			if (rc == ENS_OK)
+			{
+				fails += Same(&serial, &par, n, threads);
+				Release(&par);
+				break;
+			}
+			if (rc != ENS_EINTR)
+				return fprintf(stderr, "FAIL prep: interrupted at poll %u: %s\n", k, ens_strerror(rc)), 1;
+			stops++;
+		}
+		ens_pool_stop(tr.pool);
+		free(tr.pool);
+	}
+	Release(&serial);
+	for (f = 0; f < P; f++)
+		free(cols[f]);
+	free(y);
+	free(hash);
+	free(rows);
+	if (stops < 10)
+		return fprintf(stderr, "FAIL prep: only %d interrupted preparations\n", stops), 1;
+	if (fails == 0)
+		printf("prep: %u rows, 1-3 threads: the same order, edges and bins; %d interrupted calls stopped cleanly\n",
+			   n, stops);
+	return fails > 0;
+}
