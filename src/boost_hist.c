@@ -260,6 +260,10 @@ typedef struct PartJob
 	uint32_t   *nl,				/* per chunk: rows going left */
 			   *lpos,			/* per chunk: where its left rows go */
 			   *rpos;			/* per chunk: where its right rows go */
+	/* boost_split_to_leaves: output k's margins get value[left] */
+	uint32_t	k;
+	double		value[2];
+	uint8_t		go[256];		/* bin -> 1 if left */
 } PartJob;
 
 static inline void
@@ -267,6 +271,17 @@ ChunkRange(const PartJob *j, uint32_t c, uint32_t *cs, uint32_t *ce)
 {
 	*cs = j->st + j->b->bound[c];
 	*ce = j->st + j->b->bound[c + 1];
+}
+
+/* Split s as a byte table over the feature's local bins (missing: nb): 1 = left. */
+static void
+SideTable(const Booster *b, const BoostSplit *s, uint8_t *go)
+{
+	uint32_t	i;
+
+	for (i = 0; i < 256; i++)
+		go[i] = s->cat ? (s->bits[i >> 5] >> (i & 31)) & 1 : i <= (uint32_t) s->bin;
+	go[b->nb[s->feature]] = s->defleft;
 }
 
 /*
@@ -295,12 +310,8 @@ PartSort(void *ctx, int t, uint32_t c)
 	r = ce;
 	if (s->cat)
 	{
-		/* left set as a byte table, missing (local code nb) included */
-		uint8_t		go[256];
+		const uint8_t *go = j->go;
 
-		for (i = 0; i < 256; i++)
-			go[i] = (s->bits[i >> 5] >> (i & 31)) & 1;
-		go[b->nb[s->feature]] = s->defleft;
 		for (i = cs; i < ce; i++)
 		{
 			uint32_t	row = idx[i],
@@ -357,31 +368,49 @@ PartPlace(void *ctx, int t, uint32_t c)
 		*rd++ = tmp[i - 1];
 }
 
+/* A job over the rows b->idx[st..en) for split s; returns its pieces. */
+static uint32_t
+StartPartJob(PartJob *j, Booster *b, uint32_t st, uint32_t en, const BoostSplit *s)
+{
+	j->b = b;
+	j->s = s;
+	j->st = st;
+	j->en = en;
+	j->nl = b->part;
+	j->lpos = b->part + b->max_part;
+	j->rpos = b->part + 2 * (size_t) b->max_part;
+	SideTable(b, s, j->go);
+	return Pieces(b, en - st, b->bound);
+}
+
+static uint32_t
+LeftRows(const PartJob *j, uint32_t nc)
+{
+	uint32_t	c,
+				left = 0;
+
+	for (c = 0; c < nc; c++)
+		left += j->nl[c];
+	return left;
+}
+
 /* Partition b->idx[st..en) by split s; *mid: the first right row. */
 EnsStatus
 boost_partition(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
 				uint32_t *mid)
 {
 	PartJob		j;
-	uint32_t	nc = Pieces(b, en - st, b->bound);
-	uint32_t	c,
-				left = 0,
+	uint32_t	nc = StartPartJob(&j, b, st, en, s),
+				c,
+				left,
 				l,
 				r;
 	EnsStatus	rc;
 
-	j.b = b;
-	j.s = s;
-	j.st = st;
-	j.en = en;
-	j.nl = b->part;
-	j.lpos = b->part + b->max_part;
-	j.rpos = b->part + 2 * (size_t) b->max_part;
 	rc = ens_pool_run(b->pool, PartSort, &j, nc, b->intr, b->intr_arg);
 	if (rc != ENS_OK)
 		return rc;
-	for (c = 0; c < nc; c++)
-		left += j.nl[c];
+	left = LeftRows(&j, nc);
 	l = st;
 	r = st + left;
 	for (c = 0; c < nc; c++)
@@ -397,4 +426,55 @@ boost_partition(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
 	}
 	*mid = st + left;
 	return ens_pool_run(b->pool, PartPlace, &j, nc, b->intr, b->intr_arg);
+}
+
+/*
+ * The rows of a node split into two leaves (its children at the last
+ * level): each row's margin of output k gets its leaf's value, with no
+ * partition (nothing reads these rows' places again: the next tree starts
+ * from the sample).  *mid: st + the rows that went left, for the leaves'
+ * counts.  A row gets the very value the leaf would have added.
+ */
+static void
+LeafSplitPiece(void *ctx, int t, uint32_t c)
+{
+	PartJob    *j = (PartJob *) ctx;
+	Booster    *b = j->b;
+	const uint32_t *idx = b->idx;
+	const uint8_t *col = b->Xc + (size_t) j->s->feature * b->n;
+	const uint8_t *go = j->go;
+	double	   *margin = b->margin + j->k;
+	const uint32_t K = b->K;
+	uint32_t	cs,
+				ce,
+				nl = 0,
+				i;
+
+	(void) t;
+	ChunkRange(j, c, &cs, &ce);
+	for (i = cs; i < ce; i++)
+	{
+		uint32_t	row = idx[i],
+					left = go[col[row]];
+
+		margin[(size_t) row * K] += j->value[left];
+		nl += left;
+	}
+	j->nl[c] = nl;
+}
+
+EnsStatus
+boost_split_to_leaves(Booster *b, uint32_t st, uint32_t en, const BoostSplit *s,
+					  uint32_t k, float vl, float vr, uint32_t *mid)
+{
+	PartJob		j;
+	uint32_t	nc = StartPartJob(&j, b, st, en, s);
+	EnsStatus	rc;
+
+	j.k = k;
+	j.value[0] = vr;
+	j.value[1] = vl;
+	rc = ens_pool_run(b->pool, LeafSplitPiece, &j, nc, b->intr, b->intr_arg);
+	*mid = st + LeftRows(&j, nc);
+	return rc;
 }

@@ -91,6 +91,7 @@ typedef struct Booster
 	double	   *cw;				/* class weights (n_classes) */
 	double		wmax;			/* largest class weight (1 for regression) */
 	double	   *margin;			/* n x K */
+	bool		place_leaves;	/* last-level leaves onto the margins as they grow */
 	BoostGH    *gh;				/* K x n, output k's rows at k * n */
 	double	   *sg,				/* K: fixed-point scales of this round */
 			   *sh;
@@ -136,12 +137,17 @@ extern bool boost_reserve(Booster *b, void **arr, uint32_t *cap, uint32_t need,
 
 /* ---------- one tree (boost_tree.c) ---------- */
 
-/* A leaf of the tree being grown: its rows b->idx[st, en). */
+/*
+ * A leaf of the tree being grown: its rows b->idx[st, en), or, once placed
+ * (split off at the last level, boost_split_to_leaves), only their count
+ * en - st: its value is on their margins already.
+ */
 typedef struct BoostLeaf
 {
 	uint32_t	st,
 				en,
 				node;
+	bool		placed;
 } BoostLeaf;
 
 /* A tree as it grows: nodes and categorical splits, indices local. */
@@ -201,6 +207,9 @@ extern void boost_hist_subtract(const Booster *b, BoostBin *parent,
 								const BoostBin *child);
 extern EnsStatus boost_partition(Booster *b, uint32_t st, uint32_t en,
 								 const BoostSplit *s, uint32_t *mid);
+extern EnsStatus boost_split_to_leaves(Booster *b, uint32_t st, uint32_t en,
+									   const BoostSplit *s, uint32_t k,
+									   float vl, float vr, uint32_t *mid);
 extern uint32_t boost_pieces_max(uint32_t n);
 
 /* ---------- split search (boost_split.c) ---------- */

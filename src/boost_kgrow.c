@@ -113,6 +113,8 @@ Share(Booster *g, const Booster *b)
 	g->intr = NULL;
 	g->intr_arg = NULL;
 	g->nt = 1;
+	/* a tree that outgrows the grower's room grows again on the caller: margins only after */
+	g->place_leaves = false;
 	g->cur_bytes = g->peak_bytes = 0;
 	g->scratch = NULL;
 	g->idx = own.idx;

@@ -6,8 +6,9 @@
  * round's own random stream), compute every output's gradients at the
  * round's starting margins, then grow one tree per output (boost_tree.c),
  * append it to the model and add its leaf values to the margins of the
- * training rows (through the leaves' row ranges, or by walking the tree for
- * rows outside the round's sample) and of the validation rows, whose
+ * training rows (through the leaves' row ranges, those of the last level
+ * already as the tree grows, or by walking the tree for rows outside the
+ * round's sample) and of the validation rows, whose
  * metric ends the round.  Margins are sums of the float leaf values in tree
  * order, as ens_predict_margin computes them, so the model predicts
  * exactly what the trainer saw.  With several outputs on few rows (one
@@ -752,6 +753,7 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 	b->al = al;
 	b->intr = intr;
 	b->intr_arg = intr_arg;
+	b->place_leaves = true;
 	m->n_trees = m->n_nodes = m->n_cats = m->n_leafv = 0;
 	m->nodes = NULL;
 	m->cats = NULL;

@@ -6,7 +6,9 @@
  * node exists.  Splitting partitions the rows, builds the histogram of the
  * child with fewer rows and turns the parent's slot into the other child's
  * (parent - child).  A node without a useful split becomes a leaf at once
- * and gives its slot back.
+ * and gives its slot back.  A node whose children are at max_depth adds
+ * their values to its rows' margins instead of partitioning them: they are
+ * leaves, and no later step needs their rows in order.
  *
  * Depth-wise growth (max_leaves = 0) takes frontier entries last in, first
  * out, so at most max_depth + 1 wait at a time; every node shallower than
@@ -35,6 +37,7 @@ typedef struct Front
 	int64_t		G,
 				H;
 	BoostSplit	split;
+	bool		placed;			/* a leaf whose value is on its rows' margins */
 } Front;
 
 float
@@ -54,6 +57,8 @@ boost_leaf_margin(Booster *b, const BoostTree *t, uint32_t k, uint32_t c)
 	double		v = boost_leaf_value(&t->nodes[lf->node]);
 	uint32_t	i;
 
+	if (lf->placed)
+		return;
 	for (i = lf->st; i < lf->en; i++)
 		b->margin[(size_t) b->idx[i] * b->K + k] += v;
 }
@@ -177,6 +182,7 @@ MakeLeaf(Booster *b, BoostTree *t, const Front *e, uint32_t k)
 	t->leaves[t->n_leaves].st = e->st;
 	t->leaves[t->n_leaves].en = e->en;
 	t->leaves[t->n_leaves].node = e->node;
+	t->leaves[t->n_leaves].placed = e->placed;
 	t->n_leaves++;
 	return ENS_OK;
 }
@@ -221,37 +227,18 @@ SetSplit(Booster *b, BoostTree *t, const Front *e, uint32_t c)
 	return true;
 }
 
-/*
- * Split frontier entry e into children; fills l and r (with their best
- * splits).  Returns ENS_OK, or an error.  *leaf set if e had to become a
- * leaf after all (every row on one side).
- */
-static EnsStatus
-SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
-		  bool *leaf)
+/* Node e's split into node c's children l and r (rows [st, mid) and [mid, en)). */
+static bool
+AddChildren(Booster *b, BoostTree *t, Front *e, uint32_t mid, Front *l, Front *r)
 {
-	uint32_t	mid,
-				c,
-				small_slot;
-	EnsStatus	rc;
-	Front	   *sm,
-			   *lg;
+	uint32_t	c;
 
-	*leaf = false;
-	rc = boost_partition(b, e->st, e->en, &e->split, &mid);
-	if (rc != ENS_OK)
-		return rc;
-	if (mid == e->st || mid == e->en)
-	{
-		*leaf = true;
-		return ENS_OK;
-	}
 	if (!boost_reserve(b, (void **) &t->nodes, &t->cap_nodes, t->n_nodes + 2, sizeof(EnsNode)))
-		return ENS_ENOMEM;
+		return false;
 	c = t->n_nodes;
 	t->n_nodes += 2;
 	if (!SetSplit(b, t, e, c))
-		return ENS_ENOMEM;
+		return false;
 	b->imp_tree[e->split.feature] += e->split.gain;
 
 	l->node = c;
@@ -265,6 +252,87 @@ SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
 	r->G = e->G - e->split.gl;
 	r->H = e->H - e->split.hl;
 	l->depth = r->depth = e->depth + 1;
+	l->placed = r->placed = false;
+	l->split.feature = r->split.feature = -1;
+	return true;
+}
+
+/*
+ * Children at the last level are leaves: their values go straight onto
+ * their rows' margins (boost_split_to_leaves), with no partition and no
+ * histogram.  Not for the absolute loss, whose leaf values are medians of
+ * the leaf's rows.  Should every row go one way (the split's sums say
+ * none can), each row got the value of a child whose sums are e's: the
+ * value e itself has as a leaf.
+ */
+static EnsStatus
+SplitToLeaves(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
+			  bool *leaf)
+{
+	Front		tl,
+				tr;
+	float		vl,
+				vr;
+	uint32_t	mid;
+	EnsStatus	rc;
+
+	tl.G = e->split.gl;
+	tl.H = e->split.hl;
+	tr.G = e->G - e->split.gl;
+	tr.H = e->H - e->split.hl;
+	if ((rc = LeafValue(b, &tl, k, &vl)) != ENS_OK ||
+		(rc = LeafValue(b, &tr, k, &vr)) != ENS_OK ||
+		(rc = boost_split_to_leaves(b, e->st, e->en, &e->split, k, vl, vr, &mid)) != ENS_OK)
+		return rc;
+	if (mid == e->st || mid == e->en)
+	{
+		*leaf = e->placed = true;
+		return ENS_OK;
+	}
+	if (!AddChildren(b, t, e, mid, l, r))
+		return ENS_ENOMEM;
+	l->placed = r->placed = true;
+	/* slots as a partition would leave them: both go back when the leaves are made */
+	l->slot = e->slot;
+	r->slot = TakeSlot(b);
+	return ENS_OK;
+}
+
+static bool
+LastLevel(const Booster *b, const Front *e)
+{
+	return b->place_leaves && b->P->max_depth > 0 && e->depth + 1 >= b->P->max_depth &&
+		b->obj != ENS_OBJ_ABSOLUTE;
+}
+
+/*
+ * Split frontier entry e into children; fills l and r (with their best
+ * splits).  Returns ENS_OK, or an error.  *leaf set if e had to become a
+ * leaf after all (every row on one side).
+ */
+static EnsStatus
+SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
+		  bool *leaf)
+{
+	uint32_t	mid,
+				small_slot;
+	EnsStatus	rc;
+	Front	   *sm,
+			   *lg;
+
+	*leaf = false;
+	if (LastLevel(b, e))
+		return SplitToLeaves(b, t, e, k, l, r, leaf);
+	rc = boost_partition(b, e->st, e->en, &e->split, &mid);
+	if (rc != ENS_OK)
+		return rc;
+	if (mid == e->st || mid == e->en)
+	{
+		*leaf = true;
+		return ENS_OK;
+	}
+	if (!AddChildren(b, t, e, mid, l, r))
+		return ENS_ENOMEM;
 
 	/* histogram of the smaller child; the larger one's is parent - smaller */
 	sm = (mid - e->st <= e->en - mid) ? l : r;
@@ -279,7 +347,6 @@ SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
 			return rc;
 		boost_hist_subtract(b, Slot(b, lg->slot), Slot(b, small_slot));
 	}
-	l->split.feature = r->split.feature = -1;
 	{
 		BoostSplitReq q[2];
 		uint32_t	nq = 0;
