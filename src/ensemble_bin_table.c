@@ -181,7 +181,10 @@ EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 		return ENS_ENOMEM;
 	for (f = 0; f < j->p; f++)
 		if (j->F[f].kind == ENS_NUMERIC)
+		{
+			j->F[f].edges = NULL;
 			numeric[nn++] = f;
+		}
 	memset(scratch, 0, sizeof(scratch));
 	j->numeric = numeric;
 	j->scratch = scratch;
@@ -208,7 +211,6 @@ EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 
 		if ((rc = j->status[k]) != ENS_OK)
 			break;
-		F->edges = NULL;
 		F->n_bins = j->n_bins[k];
 		if (F->n_bins > 1)
 		{
@@ -222,6 +224,14 @@ EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 		}
 	}
 done:
+	/* a failure leaves no edges behind: the caller may start again */
+	if (rc != ENS_OK)
+		for (k = 0; k < nn; k++)
+			if (j->F[numeric[k]].edges)
+			{
+				al->free(al->ctx, j->F[numeric[k]].edges);
+				j->F[numeric[k]].edges = NULL;
+			}
 	for (t = 0; t < nt; t++)
 		if (scratch[t].base)
 			al->free(al->ctx, scratch[t].base);
@@ -267,10 +277,14 @@ ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 	if (j.X == NULL)
 		return ENS_ENOMEM;
 	ens_hint_hugepages(j.X, (size_t) n * p);
+	/*
+	 * Side by side, each thread needs scratch for a whole sample: where the
+	 * memory cap does not leave room for that, one feature at a time.
+	 */
 	if (ens_runner_threads(rn) > 1)
 		rc = EdgesSideBySide(&j, rn, al, intr, intr_arg);
-	else
-		for (f = 0; f < p && rc == ENS_OK; f++)
+	if (ens_runner_threads(rn) <= 1 || rc == ENS_ENOMEM)
+		for (f = 0, rc = ENS_OK; f < p && rc == ENS_OK; f++)
 		{
 			if (intr && intr(intr_arg))
 				rc = ENS_EINTR;

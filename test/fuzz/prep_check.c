@@ -9,7 +9,8 @@
  * every job and than the edge sample (so edges come from the sample, in
  * each thread's scratch).  For 1, 2 and 3 threads: the canonical order and
  * fingerprint, every feature's edges and the bin matrix equal the serial
- * ones; the rows reversed give the same fingerprint and canonical order.  Then interrupts at every few polls: each call stops with
+ * ones, also when the memory has no room for the threads' scratch of
+ * edges; the rows reversed give the same fingerprint and canonical order.  Then interrupts at every few polls: each call stops with
  * ENS_EINTR and leaks nothing (ASan).
  *
  *   prep_check [rows]     exit status 0: every check held
@@ -56,9 +57,9 @@ typedef struct Prepared
 } Prepared;
 
 static EnsStatus
-Prepare(double **cols, const uint64_t *const *strhash, const double *y, uint32_t n,
-		const uint32_t *rows, uint32_t nrows, const EnsRunner *rn,
-		EnsInterruptFn intr, void *arg, Prepared *out)
+PrepareWith(double **cols, const uint64_t *const *strhash, const double *y, uint32_t n,
+			const uint32_t *rows, uint32_t nrows, const EnsRunner *rn,
+			EnsInterruptFn intr, void *arg, const EnsAlloc *al, Prepared *out)
 {
 	EnsStatus	rc;
 	int			f;
@@ -70,12 +71,12 @@ Prepare(double **cols, const uint64_t *const *strhash, const double *y, uint32_t
 		out->F[f].n_bins = strhash[f] ? 40 : 0;
 	}
 	rc = ens_canonical_order(n, P, (const double *const *) cols, strhash, y, NULL,
-							 &ens_malloc_allocator, rn, intr, arg, &out->perm,
+							 al, rn, intr, arg, &out->perm,
 							 &out->fingerprint);
 	if (rc != ENS_OK)
 		return rc;
 	rc = ens_bin_columns((const double *const *) cols, n, P, out->F, rows, nrows, 7,
-						 &ens_malloc_allocator, rn, intr, arg, &out->X);
+						 al, rn, intr, arg, &out->X);
 	if (rc != ENS_OK)
 	{
 		free(out->perm);
@@ -84,6 +85,39 @@ Prepare(double **cols, const uint64_t *const *strhash, const double *y, uint32_t
 		memset(out, 0, sizeof(*out));
 	}
 	return rc;
+}
+
+/*
+ * Refuses any single block over MAX_BLOCK bytes: room for the serial
+ * preparation of the default rows (its largest block, the hash keys, is
+ * 16 bytes a row: 4.8 MB), none for a thread's scratch of bin edges
+ * (28 bytes a sampled value: 5.6 MB), which must then be done one feature
+ * at a time.
+ */
+#define MAX_BLOCK 5000000
+
+static void *
+SmallAlloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	return size > MAX_BLOCK ? NULL : malloc(size ? size : 1);
+}
+
+static void
+SmallFree(void *ctx, void *ptr)
+{
+	(void) ctx;
+	free(ptr);
+}
+
+static const EnsAlloc small_allocator = {SmallAlloc, SmallFree, NULL};
+
+static EnsStatus
+Prepare(double **cols, const uint64_t *const *strhash, const double *y, uint32_t n,
+		const uint32_t *rows, uint32_t nrows, const EnsRunner *rn,
+		EnsInterruptFn intr, void *arg, Prepared *out)
+{
+	return PrepareWith(cols, strhash, y, n, rows, nrows, rn, intr, arg, &ens_malloc_allocator, out);
 }
 
 static void
@@ -181,7 +215,8 @@ main(int argc, char **argv)
 	int			f,
 				threads,
 				fails = 0,
-				stops = 0;
+				stops = 0,
+				small_runs = 0;
 
 	for (f = 0; f < P; f++)
 		cols[f] = malloc(sizeof(double) * n);
@@ -220,6 +255,16 @@ main(int argc, char **argv)
 			return fprintf(stderr, "FAIL prep: %d threads: the preparation failed\n", threads), 1;
 		fails += Same(&serial, &par, n, threads);
 		Release(&par);
+		/* no room for the threads' scratch of edges: one feature at a time, the same bytes */
+		if (threads > 1 && nrows >= ENS_EDGE_SAMPLE && (size_t) n * 16 <= MAX_BLOCK)
+		{
+			if (PrepareWith(cols, strhash, y, n, rows, nrows, &rn, NULL, NULL,
+							&small_allocator, &par) != ENS_OK)
+				return fprintf(stderr, "FAIL prep: %d threads without room for their scratch: the preparation failed\n", threads), 1;
+			fails += Same(&serial, &par, n, threads);
+			Release(&par);
+			small_runs++;
+		}
 		/* stopped at poll k: EINTR, nothing left allocated */
 		for (k = 1; k < 400; k += 1 + k / 4)
 		{
@@ -247,10 +292,12 @@ main(int argc, char **argv)
 	free(y);
 	free(hash);
 	free(rows);
+	if (small_runs < 2)
+		return fprintf(stderr, "FAIL prep: the preparation without room for scratch ran %d times\n", small_runs), 1;
 	if (stops < 10)
 		return fprintf(stderr, "FAIL prep: only %d interrupted preparations\n", stops), 1;
 	if (fails == 0)
-		printf("prep: %u rows, 1-3 threads: the same order, edges and bins; %d interrupted calls stopped cleanly\n",
+		printf("prep: %u rows, 1-3 threads: the same order, edges and bins (also without room for scratch); %d interrupted calls stopped cleanly\n",
 			   n, stops);
 	return fails > 0;
 }
