@@ -286,8 +286,9 @@ SideTable(const Booster *b, const BoostSplit *s, uint8_t *go)
 
 /*
  * Phase 1: sort a chunk's rows into tmp (left from the start, right from
- * the end).  Branch-free: every row is written to both ends and only one
- * end advances, as a split sends rows either way unpredictably.
+ * the end), each row's side from the split's table.  Branch-free: every
+ * row is written to both ends and only one end advances, as a split sends
+ * rows either way unpredictably.
  */
 static void
 PartSort(void *ctx, int t, uint32_t c)
@@ -298,6 +299,7 @@ PartSort(void *ctx, int t, uint32_t c)
 	const uint32_t *idx = b->idx;
 	uint32_t   *tmp = b->tmp;
 	const uint8_t *col = b->Xc + (size_t) s->feature * b->n;
+	const uint8_t *go = j->go;
 	uint32_t	cs,
 				ce,
 				l,
@@ -308,38 +310,15 @@ PartSort(void *ctx, int t, uint32_t c)
 	ChunkRange(j, c, &cs, &ce);
 	l = cs;
 	r = ce;
-	if (s->cat)
+	for (i = cs; i < ce; i++)
 	{
-		const uint8_t *go = j->go;
+		uint32_t	row = idx[i],
+					left = go[col[row]];
 
-		for (i = cs; i < ce; i++)
-		{
-			uint32_t	row = idx[i],
-						left = go[col[row]];
-
-			tmp[l] = row;
-			tmp[r - 1] = row;
-			l += left;
-			r -= left ^ 1;
-		}
-	}
-	else
-	{
-		uint32_t	thr = s->bin,
-					miss = b->nb[s->feature],
-					dl = s->defleft;
-
-		for (i = cs; i < ce; i++)
-		{
-			uint32_t	row = idx[i],
-						v = col[row],
-						left = (uint32_t) (v <= thr) | ((uint32_t) (v == miss) & dl);
-
-			tmp[l] = row;
-			tmp[r - 1] = row;
-			l += left;
-			r -= left ^ 1;
-		}
+		tmp[l] = row;
+		tmp[r - 1] = row;
+		l += left;
+		r -= left ^ 1;
 	}
 	j->nl[c] = l - cs;
 }

@@ -115,25 +115,23 @@ typedef struct BinJob
 	const uint32_t *numeric;	/* the numeric features */
 	Scratch    *scratch;		/* per thread */
 	EnsAlloc   *scratch_al;		/* per thread */
-	double	   *edges;			/* per numeric feature: ENS_MAX_BINS */
-	uint32_t   *n_bins;			/* per numeric feature */
 	EnsStatus  *status;			/* per numeric feature */
 } BinJob;
 
+/* A numeric feature's edges, from its thread's scratch into F->edges (allocated beforehand). */
 static void
 EdgesPiece(void *ctx, int thread, uint32_t piece)
 {
 	BinJob	   *j = (BinJob *) ctx;
-	uint32_t	f = j->numeric[piece];
+	EnsFeature *F = &j->F[j->numeric[piece]];
 	double	   *e = NULL;
 
 	j->scratch[thread].used = 0;
-	j->status[piece] = ens_compute_edges(j->cols[f], j->edge_rows, j->n_edge, ENS_MAX_BINS,
-										 j->seed + f, &j->scratch_al[thread], &e,
-										 &j->n_bins[piece]);
+	j->status[piece] = ens_compute_edges(j->cols[j->numeric[piece]], j->edge_rows, j->n_edge,
+										 ENS_MAX_BINS, j->seed + j->numeric[piece],
+										 &j->scratch_al[thread], &e, &F->n_bins);
 	if (j->status[piece] == ENS_OK && e)
-		memcpy(j->edges + (size_t) piece * ENS_MAX_BINS, e,
-			   (size_t) (j->n_bins[piece] - 1) * sizeof(double));
+		memcpy(F->edges, e, (size_t) (F->n_bins - 1) * sizeof(double));
 }
 
 static void
@@ -160,7 +158,12 @@ BinsPiece(void *ctx, int thread, uint32_t piece)
 	}
 }
 
-/* The numeric features' edges, side by side, then copied to al's memory. */
+/*
+ * The numeric features' edges, side by side; each feature's edges array is
+ * allocated here (as ens_compute_edges would: ENS_MAX_BINS) and freed again
+ * if the feature has none.  A failure leaves no edges behind, so the caller
+ * may start again.
+ */
 static EnsStatus
 EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 				EnsInterruptFn intr, void *intr_arg)
@@ -189,11 +192,12 @@ EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 	j->numeric = numeric;
 	j->scratch = scratch;
 	j->scratch_al = sal;
-	j->edges = al->alloc(al->ctx, sizeof(double) * ENS_MAX_BINS * (nn ? nn : 1));
-	j->n_bins = al->alloc(al->ctx, sizeof(uint32_t) * (nn ? nn : 1));
 	j->status = al->alloc(al->ctx, sizeof(EnsStatus) * (nn ? nn : 1));
-	if (!j->edges || !j->n_bins || !j->status)
+	if (j->status == NULL)
 		goto done;
+	for (k = 0; k < nn; k++)
+		if ((j->F[numeric[k]].edges = al->alloc(al->ctx, sizeof(double) * ENS_MAX_BINS)) == NULL)
+			goto done;
 	for (t = 0; t < nt; t++)
 	{
 		scratch[t].base = al->alloc(al->ctx, sb);
@@ -206,39 +210,21 @@ EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 	}
 	rc = ens_run_pieces(rn, EdgesPiece, j, nn, intr, intr_arg);
 	for (k = 0; k < nn && rc == ENS_OK; k++)
+		rc = j->status[k];
+done:
+	for (k = 0; k < nn; k++)
 	{
 		EnsFeature *F = &j->F[numeric[k]];
 
-		if ((rc = j->status[k]) != ENS_OK)
-			break;
-		F->n_bins = j->n_bins[k];
-		if (F->n_bins > 1)
+		if (F->edges && (rc != ENS_OK || F->n_bins <= 1))
 		{
-			/* as ens_compute_edges allocates them */
-			F->edges = al->alloc(al->ctx, sizeof(double) * ENS_MAX_BINS);
-			if (F->edges == NULL)
-				rc = ENS_ENOMEM;
-			else
-				memcpy(F->edges, j->edges + (size_t) k * ENS_MAX_BINS,
-					   sizeof(double) * (F->n_bins - 1));
+			al->free(al->ctx, F->edges);
+			F->edges = NULL;
 		}
 	}
-done:
-	/* a failure leaves no edges behind: the caller may start again */
-	if (rc != ENS_OK)
-		for (k = 0; k < nn; k++)
-			if (j->F[numeric[k]].edges)
-			{
-				al->free(al->ctx, j->F[numeric[k]].edges);
-				j->F[numeric[k]].edges = NULL;
-			}
 	for (t = 0; t < nt; t++)
 		if (scratch[t].base)
 			al->free(al->ctx, scratch[t].base);
-	if (j->edges)
-		al->free(al->ctx, j->edges);
-	if (j->n_bins)
-		al->free(al->ctx, j->n_bins);
 	if (j->status)
 		al->free(al->ctx, j->status);
 	al->free(al->ctx, numeric);
