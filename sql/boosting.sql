@@ -43,6 +43,14 @@ FROM generate_series(1, 3000) i;
 SELECT params->>'loss' AS loss, (metrics->>'accuracy')::float8 >= 0.99 AS accurate
 FROM train_boosting('bt_multi', 'bt_rows', 'y3', ARRAY['x', 'side', 'z'], n_rounds => 40, seed => 3);
 SELECT predict('bt_multi', r) AS missing_x FROM (SELECT NULL::float8 AS x, 'north' AS side, 1.0::float8 AS z) r;
+-- a stump whose best split sends the missing values left, with the low x values
+CREATE TEMP TABLE bt_missleft AS
+SELECT CASE WHEN i % 10 = 0 THEN NULL ELSE (i % 100)::float8 END AS x, (i % 10 = 0 OR i % 100 < 30)::int AS y
+FROM generate_series(1, 1000) i;
+SELECT version FROM train_boosting('bt_missleft', 'bt_missleft', 'y', n_rounds => 2, max_depth => 1,
+                                   learning_rate => 1, test_fraction => 0);
+SELECT predict('bt_missleft', ARRAY[NULL]::float8[]) AS missing_x, predict('bt_missleft', ARRAY[10]::float8[]) AS low_x,
+       predict('bt_missleft', ARRAY[60]::float8[]) AS high_x;
 -- binary: the text feature decides a quarter of the positives
 SELECT params->>'loss' AS loss, (metrics->>'accuracy')::float8 >= 0.99 AS accurate
 FROM train_boosting('bt_bin', 'bt_rows', 'yb', ARRAY['x', 'side'], n_rounds => 60, seed => 3);
@@ -55,6 +63,13 @@ SELECT params->>'loss' AS loss, (metrics->>'r2')::float8 > 0.95 AS r2_ok
 FROM train_boosting('bt_abs', 'bt_rows', 'yr', ARRAY['x', 'side', 'z'], n_rounds => 100, loss => 'absolute', learning_rate => 0.3);
 SELECT params->>'loss' AS loss, (params->>'huber_delta')::float8 AS delta, (metrics->>'r2')::float8 > 0.99 AS r2_ok
 FROM train_boosting('bt_hub', 'bt_rows', 'yr', ARRAY['x', 'side', 'z'], loss => 'huber', huber_delta => 5);
+-- min_child_weight 20 (a row weighs 1 in squared loss): a child takes at least 20 rows,
+-- so no split isolates the six high rows (unconstrained, x = 3 would get about 100)
+CREATE TEMP TABLE bt_light AS
+SELECT i::float8 AS x, CASE WHEN i <= 6 THEN 100 ELSE 0 END::float8 AS y FROM generate_series(1, 1000) i;
+SELECT version FROM train_boosting('bt_light', 'bt_light', 'y', n_rounds => 1, max_depth => 1, learning_rate => 1,
+                                   min_child_weight => 20, l2 => 0, test_fraction => 0);
+SELECT predict('bt_light', ARRAY[3]::float8[])::float8 < 50 AS light_left_child_refused;
 -- x = 15 on the east side: y = 30 + noise in [0, 0.6]
 SELECT abs(predict('bt_sq', r)::float8 - 30.3) < 0.5 AS close_to_30
 FROM (SELECT 15.0::float8 AS x, 'east' AS side, 3.0::float8 AS z) r;

@@ -142,6 +142,18 @@ SELECT predict('rt_reg', ARRAY[50, 3]::float8[])::float8 BETWEEN 102.5 AND 104.5
 SELECT metric, value > 0.999 FROM evaluate('rt_reg', 'rt_reg') WHERE metric = 'r2';
 -- integer target with few values: classification
 SELECT task, classes FROM train_forest('rt_int', 'rt_reg', 'c3', ARRAY['a'], n_trees => 3, test_fraction => 0);
+-- 'auto' counts an integer target's values up to 50: 50 is classification, 51 regression
+CREATE TEMP TABLE rt_cut AS SELECT a, yi % 50 AS y50, yi % 51 AS y51 FROM rt_reg;
+SELECT (SELECT task FROM train_forest('rt_50', 'rt_cut', 'y50', ARRAY['a'], n_trees => 2, test_fraction => 0)) AS fifty,
+       (SELECT task FROM train_forest('rt_51', 'rt_cut', 'y51', ARRAY['a'], n_trees => 2, test_fraction => 0)) AS fifty_one;
+-- -0 and +0 are one class, labelled 0, whichever row comes first
+CREATE TEMP TABLE rt_zero AS
+SELECT i::float8 AS a, CASE WHEN i % 2 = 1 THEN 1 WHEN i < 10 THEN '-0'::float8 ELSE 0 END AS y
+FROM generate_series(1, 40) i ORDER BY i;
+SELECT task, classes FROM train_forest('rt_zero', 'rt_zero', 'y', task => 'classification', n_trees => 2, test_fraction => 0);
+-- a classification of more than 1000 values
+CREATE TEMP TABLE rt_many AS SELECT i::float8 AS a, i / 2.0 AS y FROM generate_series(1, 2003) i;
+SELECT train_forest('rt_many', 'rt_many', 'y', task => 'classification', n_trees => 2);
 -- numeric class values keep their labels when evaluated (1.0 is class "1")
 CREATE TEMP TABLE rt_num AS SELECT a, c3::numeric(4, 1) AS c FROM rt_reg;
 SELECT task, classes FROM train_forest('rt_num', 'rt_num', 'c', task => 'classification', n_trees => 3);

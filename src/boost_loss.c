@@ -213,6 +213,7 @@ SoftmaxRows(Booster *b, uint32_t st, uint32_t en)
 				n = b->n,
 				i,
 				k;
+	float		e[ENS_MAX_CLASSES];
 
 	for (i = st; i < en; i++)
 	{
@@ -226,10 +227,13 @@ SoftmaxRows(Booster *b, uint32_t st, uint32_t en)
 			if (F[k] > mx)
 				mx = F[k];
 		for (k = 0; k < K; k++)
-			s += expf((float) (F[k] - mx));
+		{
+			e[k] = expf((float) (F[k] - mx));
+			s += e[k];
+		}
 		for (k = 0; k < K; k++)
 		{
-			double		q = expf((float) (F[k] - mx)) / s,
+			double		q = e[k] / s,
 						h = 2.0 * q * (1.0 - q);
 
 			Put(&b->gh[(size_t) k * n + r], (q - (b->cls[r] == k)) * w,

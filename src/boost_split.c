@@ -129,11 +129,17 @@ Sides(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t h
 typedef double V4d __attribute__((vector_size(32)));
 typedef int64_t V4l __attribute__((vector_size(32)));
 
-/* an AVX2 copy beside the baseline one, picked when the library loads */
+/*
+ * An AVX2 copy beside the baseline one, picked when the library loads
+ * (test/fuzz/boost_run.sh builds with -DGAIN_CLONES= to check the
+ * baseline copy gives the same model).
+ */
+#ifndef GAIN_CLONES
 #if defined(__x86_64__)
 #define GAIN_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define GAIN_CLONES
+#endif
 #endif
 
 #define CANDIDATES_MAX (ENS_MAX_BINS + 1)	/* a multiple of 4 */

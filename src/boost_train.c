@@ -386,10 +386,11 @@ AppendTree(Trainer *tr, const BoostTree *t, uint32_t tree_no)
 
 /*
  * The leaf (its node number in m) of tree tree_no that a row's bins reach,
- * as ens_predict_margin walks; counted in the tree's covers.
+ * as ens_predict_margin walks; counted in the tree's covers (atomically
+ * when other threads may walk: a locked add per row costs where one runs).
  */
 static inline uint32_t
-WalkTree(const EnsModel *m, uint32_t tree_no, const uint8_t *x)
+WalkTree(const EnsModel *m, uint32_t tree_no, const uint8_t *x, bool shared)
 {
 	uint32_t	i = m->tree_node[tree_no];
 
@@ -401,7 +402,10 @@ WalkTree(const EnsModel *m, uint32_t tree_no, const uint8_t *x)
 
 		if (nd.flags & FN_LEAF)
 		{
-			__atomic_fetch_add(&m->train_cover[i], 1, __ATOMIC_RELAXED);
+			if (shared)
+				__atomic_fetch_add(&m->train_cover[i], 1, __ATOMIC_RELAXED);
+			else
+				m->train_cover[i]++;
 			return i;
 		}
 		v = x[nd.feature];
@@ -458,7 +462,8 @@ WalkMarginTask(void *ctx, int th, uint32_t c)
 		if (!b->in_sample[r])
 			b->margin[(size_t) r * b->K + j->k] +=
 				boost_leaf_value(&b->m->nodes[WalkTree(b->m, j->tree_no,
-													   j->d->X + (size_t) (j->d->rows ? j->d->rows[r] : r) * b->p)]);
+													   j->d->X + (size_t) (j->d->rows ? j->d->rows[r] : r) * b->p,
+													   b->nt > 1)]);
 }
 
 /* Validation rows: walk the tree; after a round's last tree, sum the metric. */
@@ -479,7 +484,8 @@ ValTask(void *ctx, int th, uint32_t c)
 		uint32_t	r = b->val[i];
 		double	   *F = b->vmargin + (size_t) i * b->K;
 
-		F[j->k] += boost_leaf_value(&b->m->nodes[WalkTree(b->m, j->tree_no, d->X + (size_t) r * b->p)]);
+		F[j->k] += boost_leaf_value(&b->m->nodes[WalkTree(b->m, j->tree_no, d->X + (size_t) r * b->p,
+														  b->nt > 1)]);
 		if (j->score)
 			sum += boost_row_loss(b, F, d->cls ? d->cls[r] : 0, d->y ? d->y[r] : 0);
 	}

@@ -58,5 +58,15 @@ bc "$work/reg.csv" reg --rounds 8 --threads 2 --cat 1 --val 0.2 --es 3 --check
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss absolute --check
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss huber --delta 2 --subsample 0.5 --check
 bc "$work/bin.csv" cls --rounds 10000 --threads 2 --cancel 0.3
-echo "fuzz: boosting engine check under ASan passed (margins, 1 = 2 threads, out of memory, interrupts)"
+# the split gains' baseline copy (no AVX2, boost_split.c) grows the same models
+# as the copy this machine picks
+$CC $FLAGS -DGAIN_CLONES= -o "$work/boost_check_base" test/fuzz/boost_check.c $SRC $BOOST_SRC -lm
+for s in mid reg; do
+  task=cls; [ $s = reg ] && task=reg
+  bc "$work/$s.csv" $task --rounds 8 --threads 2 --depth 8 --cat 1 --dump "$work/clones-$s"
+  "$work/boost_check_base" "$work/$s.csv" $task --rounds 8 --threads 2 --depth 8 --cat 1 \
+    --dump "$work/base-$s" >"$work/boost.log" 2>&1 || { cat "$work/boost.log"; exit 1; }
+  cmp -s "$work/clones-$s.pred" "$work/base-$s.pred" || { echo "boost_run.sh: the baseline split gains give other $s predictions"; exit 1; }
+done
+echo "fuzz: boosting engine check under ASan passed (margins, 1 = 2 threads, out of memory, interrupts, baseline split gains)"
 
