@@ -53,61 +53,6 @@ Score(double g, double h, double l2)
 	return d > 0 ? g * g / d : 0.0;
 }
 
-/*
- * Fixed-point gain of left sums (gl, hl); 0 if a child is too light or
- * nothing is gained.
- */
-static inline double
-Gain(const Scan *s, int64_t gl, int64_t hl)
-{
-	double		hld = (double) hl,
-				hrd = (double) (s->H - hl),
-				sl,
-				sr,
-				gain;
-
-	if (hld < s->mcw || hrd < s->mcw)
-		return 0.0;
-	sl = Score((double) gl, hld, s->l2);
-	sr = Score((double) (s->G - gl), hrd, s->l2);
-	gain = 0.5 * (sl + sr - s->parent);
-	return gain > GAIN_EPS * (sl + sr) ? gain : 0.0;
-}
-
-/*
- * Try present-left sums (gl, hl) with the missing sums (gm, hm) on either
- * side.  Returns true if best improved.
- */
-static inline bool
-TryBoth(const Scan *s, int64_t gl, int64_t hl, int64_t gm, int64_t hm,
-		bool has_miss, BoostSplit *best)
-{
-	double		g = Gain(s, gl, hl);
-	bool		better = false;
-
-	if (g > best->gain)
-	{
-		best->gain = g;
-		best->gl = gl;
-		best->hl = hl;
-		best->defleft = has_miss ? false : (hl >= s->H - hl);
-		better = true;
-	}
-	if (has_miss)
-	{
-		g = Gain(s, gl + gm, hl + hm);
-		if (g > best->gain)
-		{
-			best->gain = g;
-			best->gl = gl + gm;
-			best->hl = hl + hm;
-			best->defleft = true;
-			better = true;
-		}
-	}
-	return better;
-}
-
 /* Left and right sums of candidates j < n as doubles, (gm, hm) added left. */
 static void
 Sides(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t hm,
@@ -192,58 +137,33 @@ GainRun(const Scan *s, const double *gl, const double *hl, const double *gr,
 }
 
 /*
- * Numeric candidates: below each boundary between occupied bins, present
- * values left with the missing ones right (gain[0]) or left too (gain[1]),
- * then every present value left, missing right.  The winner is the first
- * largest gain in the order TryBoth would meet them one by one.
+ * The best of the candidates "items 0..j left" of a node's ordered items
+ * (occupied bins, or categories by G/(H+l2)) whose running sums are
+ * pg[j], ph[j] (j < n): below the last item, missing values right
+ * (gain[0]) or left too (gain[1]); at the last, every present value left
+ * and missing right (when there are missing values).  The first largest
+ * gain in that order wins, if it beats best: best's sums, default side and
+ * gain are set and its j returned, else -1.  n >= 1.
  */
-static void
-ScanNumeric(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
-			BoostSplit *best)
+static int
+BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
+		   int64_t gm, int64_t hm, BoostSplit *best)
 {
-	int64_t		gm = e[nb].g,
-				hm = e[nb].h,
-				gl,
-				hl;
 	bool		has_miss = (gm | hm) != 0;
-	uint8_t		nz[ENS_MAX_BINS + 1];
-	int64_t		pg[ENS_MAX_BINS + 1],	/* sums of bins nz[0..j] */
-				ph[ENS_MAX_BINS + 1];
-	double		cgl[CANDIDATES_MAX],
-				chl[CANDIDATES_MAX],
-				cgr[CANDIDATES_MAX],
-				chr[CANDIDATES_MAX],
-				gain[2][CANDIDATES_MAX];
-	uint32_t	bin,
-				n = 0,
-				nc,
+	uint32_t	nc = n - 1 + (has_miss ? 1 : 0),
 				j,
 				v,
 				at = 0,
 				which = 0;
-	double		top = best->gain;
+	double		cgl[CANDIDATES_MAX],
+				chl[CANDIDATES_MAX],
+				cgr[CANDIDATES_MAX],
+				chr[CANDIDATES_MAX],
+				gain[2][CANDIDATES_MAX],
+				top = best->gain;
 
-	/*
-	 * The occupied bins and the sums up to each, in one pass without a
-	 * branch (an empty bin adds nothing): in a small node most of a fine
-	 * feature's bins are empty, and a branch on each mispredicts.
-	 */
-	gl = 0;
-	hl = 0;
-	for (bin = 0; bin < nb; bin++)
-	{
-		gl += e[bin].g;
-		hl += e[bin].h;
-		nz[n] = (uint8_t) bin;
-		pg[n] = gl;
-		ph[n] = hl;
-		n += (e[bin].g | e[bin].h) != 0;
-	}
-	if (n == 0)
-		return;
-	nc = n - 1 + (has_miss ? 1 : 0);
 	if (nc == 0)
-		return;
+		return -1;
 	Sides(s, pg, ph, 0, 0, nc, cgl, chl, cgr, chr);
 	GainRun(s, cgl, chl, cgr, chr, nc, gain[0]);
 	if (has_miss)
@@ -260,22 +180,49 @@ ScanNumeric(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 				which = v;
 			}
 	if (!(top > best->gain))
-		return;
+		return -1;
 	best->gain = top;
-	best->feature = (int32_t) f;
-	best->cat = false;
-	if (at + 1 == n)
-	{
-		best->gl = pg[at];
-		best->hl = ph[at];
-		best->defleft = false;
-		best->bin = (uint8_t) (nb - 1);
-		return;
-	}
 	best->gl = pg[at] + (which ? gm : 0);
 	best->hl = ph[at] + (which ? hm : 0);
 	best->defleft = which ? true : (has_miss ? false : (ph[at] >= s->H - ph[at]));
-	best->bin = (uint8_t) (nz[at] + (nz[at + 1] - 1 - nz[at]) / 2);
+	return (int) at;
+}
+
+/* Numeric: a threshold below each boundary between occupied bins. */
+static void
+ScanNumeric(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
+			BoostSplit *best)
+{
+	uint8_t		nz[ENS_MAX_BINS + 1];
+	int64_t		pg[ENS_MAX_BINS + 1],	/* sums of bins nz[0..j] */
+				ph[ENS_MAX_BINS + 1],
+				gl = 0,
+				hl = 0;
+	uint32_t	bin,
+				n = 0;
+	int			at;
+
+	/*
+	 * The occupied bins and the sums up to each, in one pass without a
+	 * branch (an empty bin adds nothing): in a small node most of a fine
+	 * feature's bins are empty, and a branch on each mispredicts.
+	 */
+	for (bin = 0; bin < nb; bin++)
+	{
+		gl += e[bin].g;
+		hl += e[bin].h;
+		nz[n] = (uint8_t) bin;
+		pg[n] = gl;
+		ph[n] = hl;
+		n += (e[bin].g | e[bin].h) != 0;
+	}
+	if (n == 0 || (at = BestPrefix(s, pg, ph, n, e[nb].g, e[nb].h, best)) < 0)
+		return;
+	best->feature = (int32_t) f;
+	best->cat = false;
+	/* the last candidate has every present value left */
+	best->bin = (uint8_t) ((uint32_t) at + 1 == n ? nb - 1 :
+						   (uint32_t) nz[at] + (nz[at + 1] - 1 - nz[at]) / 2);
 }
 
 static void
@@ -284,15 +231,13 @@ ScanCategorical(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 {
 	uint8_t		code[ENS_MAX_CATEGORIES];
 	double		key[ENS_MAX_CATEGORIES];
-	int64_t		gm = e[nb].g,
-				hm = e[nb].h,
-				gl = 0,
-				hl = 0;
-	bool		has_miss = (gm | hm) != 0;
+	int64_t		pg[ENS_MAX_CATEGORIES],
+				ph[ENS_MAX_CATEGORIES],
+				gl,
+				hl;
 	uint32_t	m = 0,
-				i,
-				cut = 0;
-	bool		found = false;
+				i;
+	int			at;
 
 	for (i = 0; i < nb; i++)
 	{
@@ -314,40 +259,21 @@ ScanCategorical(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 		code[j] = (uint8_t) i;
 		m++;
 	}
-	if (m + (has_miss ? 1 : 0) < 2)
-		return;
-	/* prefixes of 1 .. m-1 categories, and all m when missing values exist */
-	for (i = 0; i < m; i++)
+	for (i = 0, gl = 0, hl = 0; i < m; i++)
 	{
-		bool		better;
-
 		gl += e[code[i]].g;
 		hl += e[code[i]].h;
-		if (i + 1 < m)
-			better = TryBoth(s, gl, hl, gm, hm, has_miss, best);
-		else if (has_miss)
-		{
-			better = TryBoth(s, gl, hl, 0, 0, true, best);
-			if (better)
-				best->defleft = false;
-		}
-		else
-			better = false;
-		if (better)
-		{
-			found = true;
-			cut = i + 1;
-			best->feature = (int32_t) f;
-			best->cat = true;
-			best->bin = 0;
-		}
+		pg[i] = gl;
+		ph[i] = hl;
 	}
-	if (found && best->feature == (int32_t) f && best->cat)
-	{
-		memset(best->bits, 0, sizeof(best->bits));
-		for (i = 0; i < cut; i++)
-			best->bits[code[i] >> 5] |= 1u << (code[i] & 31);
-	}
+	if (m == 0 || (at = BestPrefix(s, pg, ph, m, e[nb].g, e[nb].h, best)) < 0)
+		return;
+	best->feature = (int32_t) f;
+	best->cat = true;
+	best->bin = 0;
+	memset(best->bits, 0, sizeof(best->bits));
+	for (i = 0; i <= (uint32_t) at; i++)
+		best->bits[code[i] >> 5] |= 1u << (code[i] & 31);
 }
 
 static void
