@@ -44,6 +44,21 @@ SELECT count(*) FILTER (WHERE importance > 0) AS split_features, abs(sum(importa
        bool_and(abs(importance * 10 - round(importance * 10)) <= 1e-9) AS tenths
 FROM feature_importance('rt_stumps');
 DELETE FROM edupredict.models WHERE name = 'rt_stumps';
+-- a feature constant in the node counts towards max_features (as in
+-- scikit-learn and ranger): of a (strong), b (weaker), c and d (constant),
+-- two are drawn per stump, so b splits the stumps that drew it without a
+-- (about 5 in 12; scikit-learn's own forest on these rows: 36 of 100); not
+-- counting c and d would always draw a and b and always split on a
+CREATE TEMP TABLE rt_const AS
+SELECT (i * 37 % 101) / 101.0 - 0.5 AS a, (i * 53 % 97) / 97.0 - 0.5 AS b, 1.0 AS c, 0.0 AS d,
+       ((i * 37 % 101) / 101.0 - 0.5) + 0.3 * ((i * 53 % 97) / 97.0 - 0.5) > 0 AS y
+FROM generate_series(1, 400) i;
+SELECT count(*) FROM train_forest('rt_const', 'rt_const', 'y', n_trees => 100, max_depth => 1,
+                                  max_features => 0.5, test_fraction => 0);
+SELECT string_agg(feature, ',' ORDER BY feature) FILTER (WHERE splits > 0) AS split_features,
+       sum(splits) AS stumps, max(splits) FILTER (WHERE feature = 'b') BETWEEN 25 AND 60 AS b_about_5_in_12
+FROM feature_importance('rt_const', NULL);
+DELETE FROM edupredict.models WHERE name = 'rt_const';
 -- class_weight 'balanced' weighs the rare class up (n / (K n_k)): the
 -- shallow forest predicts the least frequent class (Enrolled) more often
 SELECT count(*) FROM train_forest('rt_plain', 'edupredict_data.student_features', 'target',
