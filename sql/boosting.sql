@@ -70,6 +70,18 @@ SELECT i::float8 AS x, CASE WHEN i <= 6 THEN 100 ELSE 0 END::float8 AS y FROM ge
 SELECT version FROM train_boosting('bt_light', 'bt_light', 'y', n_rounds => 1, max_depth => 1, learning_rate => 1,
                                    min_child_weight => 20, l2 => 0, test_fraction => 0);
 SELECT predict('bt_light', ARRAY[3]::float8[])::float8 < 50 AS light_left_child_refused;
+-- the gain of a 'missing values left' candidate counts the missing rows on
+-- the left: x (missing where y = 1) splits perfectly with them left (gain 250
+-- of a total 250), z only with 40 rows on the wrong side (gain 213); counting
+-- x's missing rows on neither side (gain 200) would pick z
+CREATE TEMP TABLE bt_missgain AS
+SELECT CASE WHEN i <= 800 THEN i END::float8 AS x, (i <= 340 OR i > 800)::int::float8 AS z,
+       (i <= 300 OR i > 800)::int::float8 AS y
+FROM generate_series(1, 1000) i;
+SELECT version FROM train_boosting('bt_missgain', 'bt_missgain', 'y', task => 'regression', n_rounds => 1,
+                                   max_depth => 1, learning_rate => 1, l2 => 0, test_fraction => 0);
+SELECT feature FROM feature_importance('bt_missgain', NULL) WHERE splits > 0;
+SELECT round(predict('bt_missgain', ARRAY[NULL, 0]::float8[])::numeric, 6) AS missing_x_low_z;
 -- x = 15 on the east side: y = 30 + noise in [0, 0.6]
 SELECT abs(predict('bt_sq', r)::float8 - 30.3) < 0.5 AS close_to_30
 FROM (SELECT 15.0::float8 AS x, 'east' AS side, 3.0::float8 AS z) r;
