@@ -1,6 +1,6 @@
 """Feasibility of out-of-bag calibration (issue 11), scikit-learn only.
 
-    /usr/bin/python3 bench/calib_oob_py.py UCI.csv [--ccv-only] [SEED...]
+    /usr/bin/python3 bench/calib_oob_py.py UCI.csv [--ccv-only | --binned] [SEED...]
 
 UCI.csv: bench/forest_gen.py's file (rows with is_test = 0 train, the 885
 with is_test = 1 score).  For each seed (default 42 1 2 3 4), held-out Brier
@@ -15,6 +15,9 @@ score and ECE (bench/explain_py.py's definitions) of:
                 training rows (oob_decision_function_), then renormalised
 for N = 100 (edupredict's default) and 500 (ccv_iso's total tree count).
 --ccv-only: ccv_iso alone (bench/calib_oob.sh's reference).
+--binned: every model on the features binned as edupredict bins them
+(bench/boost_uci_binning.py's edges; values become bin numbers), to tell
+the binning's share of a gap from the rest.
 Prints key=value lines.
 """
 import os
@@ -41,12 +44,15 @@ def one_vs_rest(fit_p, fit_y, apply_p, classes, method):
     return np.where(s > 0, out / np.where(s > 0, s, 1), 1.0 / len(classes))
 
 
-def main(path, seeds, ccv_only=False):
+def main(path, seeds, ccv_only=False, bin_them=False):
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.ensemble import RandomForestClassifier
     X, y, te = load(path)
     classes = np.unique(y)
     Xtr, ytr, Xte, yte = X[~te], y[~te], X[te], y[te]
+    if bin_them:
+        from boost_uci_binning import binned
+        Xtr, Xte = binned(Xtr, Xte)
 
     def show(seed, name, p):
         print("seed=%d model=%s brier=%.6f ece=%.6f" % (seed, name, brier(p, yte, classes), ece(p, yte, classes)),
@@ -70,5 +76,6 @@ def main(path, seeds, ccv_only=False):
 
 if __name__ == "__main__":
     os.environ.setdefault("OMP_NUM_THREADS", "2")
-    args = [a for a in sys.argv[2:] if a != "--ccv-only"]
-    main(sys.argv[1], [int(s) for s in args] or [42, 1, 2, 3, 4], "--ccv-only" in sys.argv[2:])
+    args = [a for a in sys.argv[2:] if a not in ("--ccv-only", "--binned")]
+    main(sys.argv[1], [int(s) for s in args] or [42, 1, 2, 3, 4], "--ccv-only" in sys.argv[2:],
+         "--binned" in sys.argv[2:])
