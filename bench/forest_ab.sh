@@ -114,7 +114,7 @@ echo "meta all loadavg_after=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" | te
 
 md=$dir/forest-ab.md
 /usr/bin/python3 - "$log" "bench/forest_ab.sh $old ${sets[*]}" "$seeds" >"$md" <<'PY'
-import math, statistics as st, sys
+import math, os, statistics as st, sys
 from collections import defaultdict
 M = {}
 for line in open(sys.argv[1]):
@@ -122,7 +122,7 @@ for line in open(sys.argv[1]):
         M.update(kv.split("=", 1) for kv in line.split()[2:])
 print("## Random forests: the previous build against this one, side by side (bench/forest_ab.sh)")
 print()
-print("Command: `%s` (seeds %s) on 2 cores, %s UTC. A = commit %s (before the model-layer refactor), B = commit %s."
+print("Command: `%s` (seeds %s) on 2 cores, %s UTC. A = commit %s (the older build), B = commit %s (this checkout)."
       % (sys.argv[2], sys.argv[3], M.get("date", "?"), M.get("a"), M.get("b")))
 print("Load average (1, 5, 15 min) before %s, after %s. Both servers run at the same time (same settings as"
       % (M.get("loadavg_before", "?").replace("/", ", "), M.get("loadavg_after", "?").replace("/", ", ")))
@@ -130,7 +130,7 @@ print("bench/forest.sh: shared_buffers 256 MB, work_mem 64 MB, 2 forest threads)
 print("the trainings alternate A, B then B, A over the seeds, each in a fresh backend, so both builds meet the same")
 print("load of the shared machine. B/A is the geometric mean of the per-seed ratios. Training peak = VmHWM of the")
 print("backend over the train_forest statement (bench/lib/procmem.sh, as in the forest section), which includes")
-print("writing the model into the registry. Accuracy/R² differ because B puts rows in a canonical order first.")
+print("writing the model into the registry. Accuracy, AUC (macro one-vs-rest) and R² are means over the seeds.")
 print()
 R = defaultdict(dict)
 for line in open(sys.argv[1]):
@@ -141,20 +141,21 @@ for line in open(sys.argv[1]):
         k, v = kv.split("=", 1)
         R[(p[1], p[2], p[3])][k] = float(v)
 def cpu(r): return (r["cpu1_ticks"] - r["cpu0_ticks"]) / r["clk_tck"]
-print("| data | seeds | A train s median | B train s median | B/A (geometric mean of per-seed ratios) | A CPU s median | B CPU s median | B/A CPU | A training peak MB | B training peak MB | A model MB | B model MB | A accuracy/R² mean | B accuracy/R² mean |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| data | seeds | A train s median | B train s median | B/A (geometric mean of per-seed ratios) | A CPU s median | B CPU s median | B/A CPU | A training peak MB | B training peak MB | A model MB | B model MB | A accuracy/R² mean | B accuracy/R² mean | A AUC mean | B AUC mean |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for ds in dict.fromkeys(k[1] for k in R):
     seeds = [k[2] for k in R if k[0] == "A" and k[1] == ds and ("B", ds, k[2]) in R]
     A = [R[("A", ds, s)] for s in seeds]; B = [R[("B", ds, s)] for s in seeds]
     gm = lambda f: math.exp(st.mean(math.log(f(b) / f(a)) for a, b in zip(A, B)))
     q = "accuracy" if "accuracy" in A[0] else "r2"
     med = lambda xs, f: st.median(f(x) for x in xs)
-    print("| %s | %d | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f | %.0f | %.0f | %.2f | %.2f | %.4f | %.4f |" % (
+    auc = lambda xs: "%.4f" % st.mean(r["roc_auc"] for r in xs) if "roc_auc" in xs[0] else "n/a"
+    print("| %s | %d | %.3f | %.3f | %.3f | %.2f | %.2f | %.3f | %.0f | %.0f | %.2f | %.2f | %.4f | %.4f | %s | %s |" % (
         ds, len(seeds), med(A, lambda r: r["train_s"]), med(B, lambda r: r["train_s"]), gm(lambda r: r["train_s"]),
         med(A, cpu), med(B, cpu), gm(cpu),
         med(A, lambda r: r["hwm_train_bytes"]) / 1048576, med(B, lambda r: r["hwm_train_bytes"]) / 1048576,
         med(A, lambda r: r["model_bytes"]) / 1048576, med(B, lambda r: r["model_bytes"]) / 1048576,
-        st.mean(r[q] for r in A), st.mean(r[q] for r in B)))
+        st.mean(r[q] for r in A), st.mean(r[q] for r in B), auc(A), auc(B)))
 P = defaultdict(list)
 for line in open(sys.argv[1]):
     p = line.split()
@@ -169,7 +170,7 @@ if P:
         print("| max_parallel_workers_per_gather = %s | %s | %s | %.3f |" % (w[1:], ", ".join("%.0f" % x for x in a),
               ", ".join("%.0f" % x for x in b), st.median(b) / st.median(a)))
 print()
-print("Raw key=value lines: `%s`." % sys.argv[1])
+print("Raw key=value lines: %s in FOREST_BENCH_DIR (a scratch directory, not kept)." % os.path.basename(sys.argv[1]))
 PY
 cat "$md"
 bench/lib/section.sh forest-ab "$md"
