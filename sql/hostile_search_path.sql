@@ -61,10 +61,10 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('scoring triggers', $$INSERT INTO hostile_scored SELECT i, x1, x2, cat FROM hostile_rows -- fires edupredict.score_row() and edupredict.alert_rows()$$, '{}'),
 ('detach_scoring', $$SELECT * FROM edupredict.detach_scoring('hostile_scored', 'risk')$$, '{}'),
 ('predict(name, row)', $$SELECT edupredict.predict('hostile_m0', r) FROM hostile_rows r$$, '{}'),
-('predict(name, float8[])', $$SELECT edupredict.predict('hostile_m0', ARRAY[1, 2, 0]::float8[])$$, '{}'),
+('predict(name, float8[])', $$SELECT edupredict.predict('hostile_m0', ARRAY[1, 2, 0]::pg_catalog.float8[])$$, '{}'),
 ('predict_proba(name, row)', $$SELECT edupredict.predict_proba('hostile_m0', r) FROM hostile_rows r$$, '{}'),
 ('predict_proba(name, row, class)', $$SELECT edupredict.predict_proba('hostile_m0', r, '1') FROM hostile_rows r$$, '{}'),
-('predict_proba(name, float8[])', $$SELECT edupredict.predict_proba('hostile_m0', ARRAY[1, 2, 0]::float8[])$$, '{}'),
+('predict_proba(name, float8[])', $$SELECT edupredict.predict_proba('hostile_m0', ARRAY[1, 2, 0]::pg_catalog.float8[])$$, '{}'),
 ('model_classes', $$SELECT edupredict.model_classes('hostile_m0')$$, '{}'),
 ('feature_importance', $$SELECT * FROM edupredict.feature_importance('hostile_m0')$$, '{}'),
 ('evaluate', $$SELECT * FROM edupredict.evaluate('hostile_m0', 'hostile_rows')$$, '{}'),
@@ -74,10 +74,10 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('boost_agg(text)', $$SELECT edupredict.boost_agg(ARRAY[x1, x2], cat, '{"n_rounds": 3}') FROM hostile_rows$$, '{}'),
 ('forest_agg_trees(float8)', $$SELECT edupredict.forest_agg_trees(ARRAY[x1, x2], t, '{"n_trees": 2, "task": "regression"}') FROM hostile_rows$$, '{}'),
 ('forest_agg_trees(text)', $$SELECT edupredict.forest_agg_trees(ARRAY[x1, x2], cat, '{"n_trees": 2}') FROM hostile_rows$$, '{}'),
-('predict(bytea, float8[])', $$SELECT edupredict.predict(m, ARRAY[1, 2]::float8[]) FROM hostile_model$$, '{}'),
+('predict(bytea, float8[])', $$SELECT edupredict.predict(m, ARRAY[1, 2]::pg_catalog.float8[]) FROM hostile_model$$, '{}'),
 ('explain(name, row)', $$SELECT e.* FROM hostile_rows r, edupredict.explain('hostile_m0', r, top_k => 2) e$$, '{}'),
-('explain(name, float8[])', $$SELECT * FROM edupredict.explain('hostile_m0', ARRAY[1, 2, 0]::float8[], class => '1')$$, '{}'),
-('explain(bytea, float8[])', $$SELECT e.* FROM hostile_model, edupredict.explain(m, ARRAY[1, 2]::float8[]) e$$, '{}'),
+('explain(name, float8[])', $$SELECT * FROM edupredict.explain('hostile_m0', ARRAY[1, 2, 0]::pg_catalog.float8[], class => '1')$$, '{}'),
+('explain(bytea, float8[])', $$SELECT e.* FROM hostile_model, edupredict.explain(m, ARRAY[1, 2]::pg_catalog.float8[]) e$$, '{}'),
 ('explain_base_value(name)', $$SELECT edupredict.explain_base_value('hostile_m0', '1')$$, '{}'),
 ('explain_base_value(bytea)', $$SELECT edupredict.explain_base_value(m, '1') FROM hostile_model$$, '{}'),
 ('names resolved by the planner: on', $$SELECT pg_catalog.set_config('edupredict.resolve_model_names', 'on', true)$$, '{}'),
@@ -87,13 +87,13 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('names resolved by the planner: off', $$SELECT pg_catalog.set_config('edupredict.resolve_model_names', 'off', true)$$, '{}'),
 ('model_ref_lookup', $$SELECT (edupredict.model_ref_lookup('hostile_m0', NULL, 0)).name$$, '{}'),
 ('predict_by_ref(ref, row)', $$SELECT edupredict.predict_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), r, NULL) FROM hostile_rows r$$, '{}'),
-('predict_by_ref(ref, float8[])', $$SELECT edupredict.predict_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), ARRAY[1, 2, 0]::float8[], NULL)$$, '{}'),
+('predict_by_ref(ref, float8[])', $$SELECT edupredict.predict_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), ARRAY[1, 2, 0]::pg_catalog.float8[], NULL)$$, '{}'),
 ('predict_proba_by_ref(ref, row)', $$SELECT edupredict.predict_proba_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), r, NULL) FROM hostile_rows r$$, '{}'),
 ('predict_proba_by_ref(ref, row, class)', $$SELECT edupredict.predict_proba_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), r, '1', NULL) FROM hostile_rows r$$, '{}'),
-('predict_proba_by_ref(ref, float8[])', $$SELECT edupredict.predict_proba_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), ARRAY[1, 2, 0]::float8[], NULL)$$, '{}'),
+('predict_proba_by_ref(ref, float8[])', $$SELECT edupredict.predict_proba_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), ARRAY[1, 2, 0]::pg_catalog.float8[], NULL)$$, '{}'),
 ('predict_label_by_ref', $$SELECT edupredict.predict_label_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), r, 0.5, NULL) FROM hostile_rows r$$, '{}'),
 ('explain_by_ref(ref, row)', $$SELECT e.* FROM hostile_rows r, edupredict.explain_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), r, 2, NULL, NULL) e$$, '{}'),
-('explain_by_ref(ref, float8[])', $$SELECT * FROM edupredict.explain_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), ARRAY[1, 2, 0]::float8[], NULL, NULL, '1')$$, '{}'),
+('explain_by_ref(ref, float8[])', $$SELECT * FROM edupredict.explain_by_ref(edupredict.model_ref_lookup('hostile_m0', NULL, 0), ARRAY[1, 2, 0]::pg_catalog.float8[], NULL, NULL, '1')$$, '{}'),
 ('global_importance', $$SELECT * FROM edupredict.global_importance('hostile_m0', 'hostile_rows')$$, '{}'),
 ('permutation_importance', $$SELECT * FROM edupredict.permutation_importance('hostile_m0', 'hostile_rows', n_repeats => 1)$$, '{}'),
 ('reliability', $$SELECT * FROM edupredict.reliability('hostile_m0', 'hostile_rows', 4)$$, '{}'),
@@ -104,7 +104,7 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('choose_threshold', $$SELECT * FROM edupredict.choose_threshold('hostile_m0', 'hostile_rows', '1', 'recall >= 0.5', version => 1)$$, '{}'),
 ('model_profile', $$SELECT * FROM edupredict.model_profile('hostile_m0', 'hostile_rows', 1)$$, '{}'),
 ('predict(name, row, threshold), predict_label', $$SELECT edupredict.predict('hostile_m0', r, threshold => 0.4), edupredict.predict_label('hostile_m0', r) FROM hostile_rows r$$, '{}'),
-('predict_proba(bytea, float8[])', $$SELECT edupredict.predict_proba(edupredict.forest_agg(ARRAY[x1, x2], cat, '{"n_trees": 2}'), ARRAY[1, 2]::float8[]) FROM hostile_rows$$, '{}'),
+('predict_proba(bytea, float8[])', $$SELECT edupredict.predict_proba(edupredict.forest_agg(ARRAY[x1, x2], cat, '{"n_trees": 2}'), ARRAY[1, 2]::pg_catalog.float8[]) FROM hostile_rows$$, '{}'),
 ('balanced_spectral_cluster(k)', $$SELECT edupredict.balanced_spectral_cluster(geom, 4) OVER () FROM hostile_pts$$, '{}'),
 ('balanced_spectral_cluster(min, max)', $$SELECT edupredict.balanced_spectral_cluster(geom, min_size => 8, max_size => 12) OVER () FROM hostile_pts$$, '{}'),
 ('hub_summary', $$SELECT * FROM edupredict.hub_summary((SELECT pg_catalog.array_agg(geom) FROM hostile_pts), (SELECT pg_catalog.array_agg(i OPERATOR(pg_catalog.%) 3) FROM hostile_pts))$$, '{}'),
@@ -115,7 +115,7 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 	 '2023 Autumn'::edupredict.school_term OPERATOR(edupredict.>=) '2024 Spring', '2023 Autumn'::edupredict.school_term OPERATOR(edupredict.>) '2024 Spring'$$, '{}'),
 ('school_term index, sort, hash', $$SELECT pg_catalog.count(DISTINCT p.term), edupredict.min(p.term), edupredict.max(p.term) FROM hostile_t.placements p$$, '{}'),
 ('term_of, term_start, term_end, term_year, term_season', $$SELECT edupredict.term_of('2023-05-01'), edupredict.term_start('2023 Summer'), edupredict.term_end('2023 Summer'), edupredict.term_year('2023 Summer'), edupredict.term_season('2023 Summer')$$, '{}'),
-('expected_count', $$SELECT edupredict.expected_count(p) FROM (VALUES (0.5::float8), (0.25)) v(p)$$, '{}'),
+('expected_count', $$SELECT edupredict.expected_count(p) FROM (VALUES (0.5::pg_catalog.float8), (0.25)) v(p)$$, '{}'),
 ('seeded_uniform, seeded_normal', $$SELECT edupredict.seeded_uniform(1, 2, 3, 4), edupredict.seeded_normal(1, 2, 3)$$, '{}'),
 ('generate_tutor_data', $$SELECT * FROM edupredict.generate_tutor_data('hostile_gen', 5, 40, '2020 Autumn', '2021 Summer')$$, '{}'),
 ('tutor_features', $$SELECT * FROM edupredict.tutor_features('hostile_t.tutors', 'hostile_t.placements', '2021 Autumn')$$, '{}'),
@@ -125,7 +125,7 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('supply_demand_of', $$SELECT * FROM edupredict.supply_demand_of('hostile_pred', 'hostile_t.tutors', 'hostile_t.opportunities')$$, '{}'),
 ('supply_demand', $$SELECT * FROM edupredict.supply_demand('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}'),
 ('count_poisson, count_convolve, count_summary, count_mass, count_widen', $$SELECT edupredict.count_summary(edupredict.count_convolve(edupredict.count_poisson(2), edupredict.count_poisson(1))), edupredict.count_mass(edupredict.count_widen(edupredict.count_poisson(2), 1.5), 0, 3)$$, '{}'),
-('expected_count_state, convolve_counts', $$SELECT edupredict.convolve_counts(s) FROM (SELECT edupredict.expected_count_state(p) AS s FROM (VALUES (0.5::float8), (0.25)) v(p)) x$$, '{}'),
+('expected_count_state, convolve_counts', $$SELECT edupredict.convolve_counts(s) FROM (SELECT edupredict.expected_count_state(p) AS s FROM (VALUES (0.5::pg_catalog.float8), (0.25)) v(p)) x$$, '{}'),
 ('recruit_forecast', $$SELECT * FROM edupredict.recruit_forecast('hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', '{1,2,3}', 'hostile_t.availability_responses', '{Slough}')$$, '{}'),
 ('supply_rollup', $$SELECT * FROM edupredict.supply_rollup('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', 'hostile_t.availability_responses', 'hostile_hubs', 'hostile_sub')$$, '{}'),
 ('supply_forecast', $$SELECT * FROM edupredict.supply_forecast('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn')$$, '{}'),
@@ -149,6 +149,7 @@ BEGIN
 	RETURN 'ok';
 EXCEPTION WHEN OTHERS THEN
 	IF SQLSTATE OPERATOR(pg_catalog.=) 'EPHJK' OR SQLSTATE OPERATOR(pg_catalog.=) '42809'
+	   OR SQLSTATE OPERATOR(pg_catalog.=) '42846'
 	   OR SQLERRM OPERATOR(pg_catalog.~~) 'cannot accept a value of type%' THEN
 		RETURN 'HIJACKED: ' OPERATOR(pg_catalog.||) SQLERRM;
 	ELSIF SQLSTATE OPERATOR(pg_catalog.=) ANY (accept) THEN
@@ -177,8 +178,17 @@ SELECT o.op FROM hostile_text,
 			('\many\s*\(', '='), ('\mcase\M', '='), ('\musing\s*\(', '='), ('\mdistinct\s+from\M', '='),
 			('\mnullif\M', '=')) o(pattern, op)
 WHERE body ~* o.pattern;
+-- Type names: after "::" or "AS" and not followed by "." (a schema name).  A cast to an unqualified
+-- type resolves through search_path, so a type of the same name in a schema before pg_catalog (with
+-- casts its owner defines) runs the owner's code as the caller.
+CREATE TEMP TABLE hostile_types AS
+SELECT DISTINCT lower(m[2]) AS name
+FROM hostile_text, regexp_matches(body, '(::|\mAS\M)\s*([A-Za-z_][A-Za-z0-9_]*)(?!\s*\.)', 'gi') m
+WHERE EXISTS (SELECT FROM pg_type t WHERE t.typnamespace = 'pg_catalog'::regnamespace AND t.typname = lower(m[2]));
 SELECT pg_catalog.count(*) > 50 AS many_names, pg_catalog.count(*) FILTER (WHERE name = 'format') = 1 AS has_format
 FROM hostile_names;
+SELECT pg_catalog.count(*) FILTER (WHERE name = 'text') = 1 AS has_text, pg_catalog.count(*) FILTER (WHERE name = 'float8') = 1 AS has_float8
+FROM hostile_types;
 SELECT pg_catalog.count(*) FILTER (WHERE op = '=') = 1 AS has_eq, pg_catalog.count(*) FILTER (WHERE op = '~~') = 1 AS has_like
 FROM hostile_ops;
 
@@ -270,11 +280,23 @@ BEGIN
 		END;
 		INSERT INTO hostile_made VALUES ('operator', r.oprname, ok);
 	END LOOP;
+	-- a type of each name: no cast reaches it, so a cast to it fails (42846) where a caster's would run
+	FOR r IN SELECT name FROM hostile_types ORDER BY name
+	LOOP
+		ok := true;
+		BEGIN
+			EXECUTE format('CREATE TYPE public.%I AS (hostile_shadow int)', r.name);
+		EXCEPTION WHEN OTHERS THEN
+			ok := false;
+		END;
+		INSERT INTO hostile_made VALUES ('type', r.name, ok);
+	END LOOP;
 END $$;
 -- Enough shadows, and every name that has a function or operator has at least one shadow (or is an
 -- ordered-set aggregate or taken by PostGIS; listed if not).
 SELECT pg_catalog.count(*) FILTER (WHERE made AND kind = 'function') > 100 AS functions_shadowed,
-	   pg_catalog.count(*) FILTER (WHERE made AND kind = 'operator') > 100 AS operators_shadowed
+	   pg_catalog.count(*) FILTER (WHERE made AND kind = 'operator') > 100 AS operators_shadowed,
+	   pg_catalog.count(*) FILTER (WHERE made AND kind = 'type') > 5 AS types_shadowed
 FROM hostile_made;
 SELECT kind, name FROM hostile_made GROUP BY kind, name HAVING NOT bool_or(made)
   AND name NOT IN (SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace)

@@ -114,12 +114,12 @@ LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerDa
 	values[0] = CStringGetTextDatum(name);
 	values[1] = Int32GetDatum(version);
 	if (version > 0)
-		ret = SPI_execute_with_args("SELECT m.id, m.xmin::text::bigint, m.ctid FROM edupredict.models m "
+		ret = SPI_execute_with_args("SELECT m.id, m.xmin::pg_catalog.text::pg_catalog.int8, m.ctid FROM edupredict.models m "
 									"WHERE m.name OPERATOR(pg_catalog.=) $1 "
 									"AND m.version OPERATOR(pg_catalog.=) $2",
 									2, argtypes, values, NULL, true, 1);
 	else
-		ret = SPI_execute_with_args("SELECT m.id, m.xmin::text::bigint, m.ctid FROM edupredict.models m "
+		ret = SPI_execute_with_args("SELECT m.id, m.xmin::pg_catalog.text::pg_catalog.int8, m.ctid FROM edupredict.models m "
 									"WHERE m.name OPERATOR(pg_catalog.=) $1 "
 									"ORDER BY m.deployed DESC, m.version DESC LIMIT 1",
 									1, argtypes, values, NULL, true, 1);
