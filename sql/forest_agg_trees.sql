@@ -152,3 +152,21 @@ SELECT count(*) AS prefixes, count(*) FILTER (WHERE r = 'error') AS refused FROM
 SELECT count(*) AS changed_bytes, count(*) FILTER (WHERE r IN ('ok', 'error')) AS handled FROM (
   SELECT n, pg_temp.try_merge(set_byte(s, n, (get_byte(s, n) + 1 + n % 200) % 256)) AS r
   FROM one_state, generate_series(0, length(s) - 1) n) x;
+-- A state's forests are read one at a time: bytes that are not a model are
+-- refused before the next forest is expanded (a forest may claim up to 100
+-- times its packed size), and what the state holds counts against
+-- edupredict.forest_max_memory.  The states below keep one_state's header
+-- (up to its params) and hold forests stored unpacked (packed size 0).
+CREATE FUNCTION pg_temp.u32(n bigint) RETURNS bytea LANGUAGE sql AS
+$$ SELECT decode(lpad(to_hex(n), 8, '0'), 'hex') $$;
+CREATE TABLE state_head AS
+SELECT substr(s, 1, 16 + (get_byte(s, 12) << 24 | get_byte(s, 13) << 16 | get_byte(s, 14) << 8 | get_byte(s, 15))) AS h
+FROM one_state;
+-- not a model, then a forest that runs past the end: the first is refused
+SELECT pg_temp.trees_merge(h || pg_temp.u32(2) || pg_temp.u32(8) || pg_temp.u32(0) || '\x6a756e6b6a756e6b'::bytea
+                             || pg_temp.u32(100) || pg_temp.u32(0) || '\x0102'::bytea) FROM state_head;
+-- 17 MB of forest against a cap of 16 MB
+SET edupredict.forest_max_memory = '16MB';
+SELECT length(pg_temp.trees_merge(h || pg_temp.u32(1) || pg_temp.u32(17000000) || pg_temp.u32(0)
+                                    || decode(repeat('00', 17000000), 'hex') || pg_temp.u32(0))) FROM state_head;
+RESET edupredict.forest_max_memory;

@@ -338,6 +338,10 @@ ParseTrees(bytea *flat, MemoryContext parent)
 	uint32		n,
 				i,
 				len;
+	uint64		held = 0;
+	MemoryContext check = AllocSetContextCreate(CurrentMemoryContext,
+												"forest_agg_trees state check",
+												ALLOCSET_DEFAULT_SIZES);
 
 	buf.data = VARDATA_ANY(flat);
 	buf.len = VARSIZE_ANY_EXHDR(flat);
@@ -375,12 +379,27 @@ ParseTrees(bytea *flat, MemoryContext parent)
 		/* allocate no more than the bytes can hold (pglz expands less than 100x) */
 		if (plen == 0 ? len > (uint32) (buf.len - buf.cursor) : (uint64) len > (uint64) plen * 100)
 			BadState("a forest runs past the end");
+		/* what the state holds counts against the memory cap, as the rows of forest_agg do */
+		held += len;
+		if (held > (uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("a forest_agg_trees state holds more than edupredict.forest_max_memory (%d MB) of forests",
+							edupredict_forest_max_memory_mb),
+					 errhint("Aggregate fewer trees or rows per group, or ask a superuser to raise edupredict.forest_max_memory.")));
 		m = palloc(VARHDRSZ + len);
 		SET_VARSIZE(m, VARHDRSZ + len);
 		if (plen == 0)
 			memcpy(VARDATA(m), pq_getmsgbytes(&buf, len), len);
 		else if (pglz_decompress(pq_getmsgbytes(&buf, plen), (int32) plen, VARDATA(m), (int32) len, true) != (int32) len)
 			BadState("a forest does not decompress");
+		/*
+		 * Each forest is read before the next is expanded: bytes that are
+		 * not a model fail here, holding one forest's memory, not the sum
+		 * of every forest the state claims (up to 100 times its size).
+		 */
+		(void) ens_model_from_bytea(m, check);
+		MemoryContextReset(check);
 		AddForest(s, m);
 	}
 	n = Count(&buf, 20, "too many constant parts");
@@ -407,6 +426,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 	}
 	if (buf.cursor != buf.len)
 		BadState("bytes after its end");
+	MemoryContextDelete(check);
 	MemoryContextSwitchTo(old);
 	return s;
 }
