@@ -156,6 +156,17 @@ SELECT source, n_rows, fingerprint = (SELECT fingerprint FROM runs WHERE source 
 FROM runs WHERE source LIKE 'public.tf\_%' ORDER BY id;
 SELECT count(*) AS scores, count(*) FILTER (WHERE a.value IS NOT DISTINCT FROM b.value) AS equal
 FROM tf_scores a JOIN tf_scores b USING (fold, metric) WHERE a.source = 'tf_rows' AND b.source = 'tf_reversed';
+-- ... and no sum of the rows' hashes: two sets one part apart would differ by that part's
+-- fingerprint, giving a grantee who sees both the rows added (tf_rows = tf_low + tf_high)
+CREATE TABLE tf_low AS SELECT * FROM tf_rows WHERE yr < 2006;
+CREATE TABLE tf_high AS SELECT * FROM tf_rows WHERE yr >= 2006;
+SELECT count(*) FROM unnest(ARRAY['tf_low', 'tf_high']) t,
+     LATERAL cross_validate('forest', t::regclass, 'y', ARRAY['yr', 'x'], '{"n_trees": 3}', folds => 2) c;
+CREATE FUNCTION pg_temp.u64(h text) RETURNS numeric LANGUAGE sql AS $$
+  SELECT ('x' || h)::bit(64)::bigint::numeric + CASE WHEN ('x' || h)::bit(64)::bigint < 0 THEN 18446744073709551616 ELSE 0 END $$;
+SELECT (pg_temp.u64(l.fingerprint) + pg_temp.u64(h.fingerprint)) % 18446744073709551616 = pg_temp.u64(a.fingerprint) AS additive
+FROM runs l, runs h, runs a
+WHERE l.source = 'public.tf_low' AND h.source = 'public.tf_high' AND a.source = 'public.tf_rows';
 
 -- deploy => 'if_better': the deployed version is scored on the same folds first
 SELECT version FROM deploy('tune_dropout', 1);

@@ -9,7 +9,9 @@
  * arrival order never count); rows are radix-sorted by it, and the rare
  * equal hashes are ordered by the contents themselves.  Rows with equal
  * contents are interchangeable, so any order among them gives the same
- * model.  The sum of the row hashes is an order-free fingerprint of the set.
+ * model.  The sum of the row hashes, hashed again, is an order-free
+ * fingerprint of the set (the runs' fingerprint and the salt of hashed
+ * categories).
  *
  * SipHash-2-4 (Aumasson & Bernstein 2012) hashes byte strings: the same
  * function, keyed with a salt, hashes the category values that models store
@@ -311,7 +313,20 @@ ens_canonical_order(uint32_t n, uint32_t p, const double *const *cols,
 	al->free(al->ctx, cnt);
 	*perm_out = idx;
 	if (fingerprint)
-		*fingerprint = sum;
+	{
+		/*
+		 * The sum hashed once more: two fingerprints of sets one row apart
+		 * must not differ by that row's hash, which a role that sees both
+		 * (a model's grantee reading its runs or its bytes' salt) could
+		 * match against rows it hashes itself by training on them.
+		 */
+		uint8_t		b[8];
+		int			k;
+
+		for (k = 0; k < 8; k++)
+			b[k] = (uint8_t) (sum >> (8 * k));
+		*fingerprint = ens_siphash(UINT64_C(0x6564757072656469), UINT64_C(0x66696e6765727072), b, sizeof(b));
+	}
 	return ENS_OK;
 
 interrupted:
