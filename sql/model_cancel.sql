@@ -3,7 +3,8 @@
 -- whose timeout was set beforehand and returns how long after the timeout
 -- the cancel arrived (NULL if stmt ended first).
 --   * Work that would take about 20 s (training with 1 and 2 threads,
---     evaluate() and predict() over 2,000,000 rows) must stop within 2 s.
+--     evaluate() and predict() over 2,000,000 rows; global_importance() and
+--     explain() over about 10 s of rows) must stop within 2 s.
 --   * Phases that are short in absolute terms but long between two checks
 --     (after 2,000,000 x 8 values are read: the train/test split and the
 --     binning; forest_agg's final sort and binning of 2,000,000 rows; the
@@ -151,9 +152,27 @@ SELECT pg_temp.overshoot($$SELECT count(edupredict.predict_proba('mc_big', ARRAY
   FROM public.mc_rows$$) < 2 AS predict_proba_stops;
 RESET statement_timeout;
 
+-- ---------------------------------------------------------------------------
+-- Explanations with mc_big.  global_importance() explains every row of its
+-- relation in one call; its 150 trees are fewer than the 256 after which the
+-- trees' loop used to poll, so only a check per row can stop it.  The rows
+-- (the first mc.rows of mc_rows) are as many as take about 10 s here, going
+-- by the time of 100 rows; the cancel must arrive within 2 s.  explain() over
+-- the same rows (one call per row) must stop in time too.
+CREATE VIEW public.mc_explained AS SELECT * FROM public.mc_rows LIMIT current_setting('mc.rows')::int;
+SET mc.rows = 100;
+SELECT pg_temp.seconds($$SELECT * FROM edupredict.global_importance('mc_big', 'public.mc_explained')$$) AS t100 \gset
+SELECT NULL::void FROM (SELECT set_config('mc.rows', least(1000000, ceil(1000 / greatest(:t100, 0.001)))::int::text, false)) s;
+CREATE TEMP TABLE mc_explain (what text, overshoot float8);
+SET statement_timeout = '1s';
+INSERT INTO mc_explain SELECT 'global_importance', pg_temp.overshoot($$SELECT * FROM edupredict.global_importance('mc_big', 'public.mc_explained')$$);
+INSERT INTO mc_explain SELECT 'explain', pg_temp.overshoot($$SELECT count(*) FROM public.mc_explained t, LATERAL edupredict.explain('mc_big', t)$$);
+RESET statement_timeout;
+SELECT what, overshoot < 2 AS stops_in_time FROM mc_explain ORDER BY what;
+
 -- the cancelled trainings left nothing behind (4 models trained on purpose)
 SELECT (SELECT count(*) FROM edupredict.models) - :models_before AS new_models,
        (SELECT array_agg(name ORDER BY name) FROM edupredict.models WHERE name LIKE 'mc\_%') AS names;
 DELETE FROM edupredict.models WHERE name LIKE 'mc\_%';
-DROP VIEW public.mc_small, public.mc_half;
+DROP VIEW public.mc_small, public.mc_half, public.mc_explained;
 DROP TABLE public.mc_rows;

@@ -420,7 +420,8 @@ ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
 	uint32_t	step,
 				first,
 				t,
-				f;
+				f,
+				walked = 0;
 	double		scale;
 
 	if (!OutputTrees(m, k, &step, &first, &scale))
@@ -433,7 +434,12 @@ ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
 		s->phiv[f] = V4SET(0.0);
 	for (t = first; t < m->n_trees; t += step)
 	{
-		if ((t & 255) == 255 && intr && intr(intr_arg))
+		/*
+		 * every 64 trees walked, whatever the stride: a test of t itself
+		 * missed models of fewer than 256 trees and the trees of a class of
+		 * a softmax model whose stride never lands on 255 mod 256
+		 */
+		if ((++walked & 63) == 0 && intr && intr(intr_arg))
 			return ENS_EINTR;
 		if (s->trees[t].tab >= 0)
 			ShapTreeRowTab(s, t, xb, k, s->phiv);

@@ -214,6 +214,8 @@ Explain(FunctionCallInfo fcinfo, bool bytes, bool from_row, int a_top, int a_ver
 	uint32_t	k;
 	int32		top_k;
 
+	/* explaining a relation's rows is a call per row: a check per row */
+	CHECK_FOR_INTERRUPTS();
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return (Datum) 0;

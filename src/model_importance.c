@@ -100,6 +100,8 @@ Global(EnsRegModel *rm, void *arg)
 		const uint8_t *xb = h.X + (size_t) i * p;
 		uint32_t	k = fixed;
 
+		/* a row takes about 1 us per tree: a check per row costs nothing */
+		CHECK_FOR_INTERRUPTS();
 		if (m->task == ENS_CLASSIFICATION && !ia->cls)
 		{
 			ens_predict_binned(m, xb, out);
