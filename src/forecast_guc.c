@@ -19,7 +19,7 @@ edupredict_forecast_init(void)
 {
 	DefineCustomIntVariable("edupredict.min_cell",
 							"Smallest count that suppress_small_cells() publishes.",
-							"Counts below it are shown as NULL with a flag, and enough other cells are suppressed that none can be recovered from a row or column total. Only superusers can change it.",
+							"Counts below it are shown as NULL with a flag, and enough other cells are suppressed that none is a row or column total minus the published cells of that line. Only superusers can change it.",
 							&edupredict_min_cell,
 							5, 1, 1000000,
 							PGC_SUSET, 0,

@@ -79,4 +79,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION edupredict.suppress_small_cells(regclass, name, name, name, integer) IS
-'small-cell suppression of a two-way table of counts (one row per cell: row key, column key, value): values below edupredict.min_cell (or min_cell, if higher) become NULL (primary), and further cells (secondary) so that none can be recovered from a row or column total';
+'small-cell suppression of a two-way table of counts (one row per cell: row key, column key, value): values below edupredict.min_cell (or min_cell, if higher) become NULL (primary), and further cells (secondary) so that none is a row or column total minus the published cells of that line';
