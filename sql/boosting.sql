@@ -166,6 +166,8 @@ SELECT train_boosting('bt_e', 'bt_rows', 'yb', n_rounds => 100000);
 SELECT boost_agg(f, y, '{"n_trees": 5}') FROM bt_agg;
 SELECT boost_agg(f, y, '{"learning_rate": "fast"}') FROM bt_agg;
 SELECT boost_agg(f, y3, '{"task": "regression"}') FROM bt_agg;
+-- params that differ between rows: the error names boost_agg
+SELECT boost_agg(f, y, jsonb_build_object('n_rounds', 5 + i % 2)) FROM bt_agg;
 -- non-finite regression targets are refused, naming the column and a row
 CREATE TABLE bt_inf AS SELECT i::float8 AS x, CASE WHEN i = 17 THEN 'Infinity'::float8 ELSE i::float8 END AS y
 FROM generate_series(1, 50) i;

@@ -158,7 +158,13 @@ SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', NULL, 'max_f1');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Nobody', 'max_f1');
 SELECT rule_used, "precision" = 1 AS exact FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'precision >= 1.0', version => 1);
 CREATE TEMP TABLE cal_neg AS SELECT * FROM cal_bin_fit WHERE NOT dropout;
+SELECT max(version) AS bin_last FROM edupredict.models WHERE name = 'cal_bin' \gset
 SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_neg', 'true', 'precision >= 0.5', version => 1);
+-- without rows of the class no threshold has a better F1 or recall: an error,
+-- as for precision, and no version
+SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_neg', 'true', 'max_f1', version => 1);
+SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_neg', 'true', 'recall >= 0.5', version => 1);
+SELECT max(version) = :bin_last AS no_new_version FROM edupredict.models WHERE name = 'cal_bin';
 -- a calibrator needs rows of its class and of the others
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_neg', 'sigmoid', version => 1);
 CREATE TEMP TABLE cal_pos AS SELECT * FROM cal_bin_fit WHERE dropout;
@@ -174,4 +180,16 @@ SELECT task FROM edupredict.train_forest('cal_reg', 'cal_reg', 'age', n_trees =>
 SELECT * FROM edupredict.calibrate('cal_reg', 'cal_reg');
 SELECT * FROM edupredict.choose_threshold('cal_reg', 'cal_reg', rule => 'max_f1');
 SELECT * FROM edupredict.pr_curve('cal_reg', 'cal_reg');
+-- calibrating a version with a threshold (4: top_k 100) drops the threshold
+-- from the model, so predict() takes the most probable class again, and
+-- from the new version's params
+SELECT new_version AS cal_from_thr FROM edupredict.calibrate('cal_uci', 'cal_fit', version => 4) \gset
+SELECT version = :cal_from_thr AS is_new, params ? 'threshold' AS has_threshold,
+       (params->>'from_version')::int AS from_version, params->'calibration'->>'method' AS method
+FROM edupredict.models WHERE name = 'cal_uci' AND version IN (4, :cal_from_thr) ORDER BY version;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE (edupredict.predict('cal_uci', f, version => :cal_from_thr) = 'Dropout')
+                        = (edupredict.predict_proba('cal_uci', f, 'Dropout', :cal_from_thr)
+                           >= (SELECT max(p) FROM unnest(edupredict.predict_proba('cal_uci', f, :cal_from_thr)) p))) AS dropout_iff_most_probable
+FROM cal_fit f;
 DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost');

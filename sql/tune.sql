@@ -260,6 +260,16 @@ SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [3, 12]}', de
 SELECT * FROM tune('tune_bad', 'xgboost', 'tg', 'y', '{"max_depth": [3, 12]}');
 SELECT * FROM tune(NULL, 'forest', 'tg', 'y', '{"max_depth": [3, 12]}');
 SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"max_depth": [0, 3]}');
+-- range ends beyond +-1e15 (finite or not); values a parameter cannot take, at
+-- an end of a real range that no draw lands on, or in a list
+SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"max_depth": [1, 1e20]}');
+SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"subsample": [0.0, 1e-300]}');
+SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"learning_rate": [0.0, 1e-300]}');
+SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"colsample": {"range": [0.5, 1.000000001]}}');
+SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"learning_rate": {"log": [0.01, 1.000000001]}}');
+SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"learning_rate": [0.1, 0.3, 2.0], "n_rounds": [5, 10]}', trials => 1);
+SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"sample_fraction": [0.0, 0.5]}');
+SELECT count(*) AS tune_bad_versions FROM models WHERE name = 'tune_bad';
 -- a group column with one value; order_by with fewer distinct values than folds + 1
 CREATE TABLE tone AS SELECT 1 AS school, 'Autumn' AS season, i::float8 AS x, i % 2 AS y FROM generate_series(1, 50) i;
 SELECT * FROM cross_validate('forest', 'tone', 'y', ARRAY['x'], split => 'group', group_by => 'school');

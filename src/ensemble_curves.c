@@ -219,7 +219,8 @@ ens_curve(uint32_t n, const double *score, const uint8_t *y, const EnsAlloc *al,
 
 /*
  * A threshold by rule over curve points (pos: positive rows, n: rows):
- *   ENS_RULE_MAX_F1      the highest F1 (the higher threshold on ties)
+ *   ENS_RULE_MAX_F1      the highest F1 (the higher threshold on ties); none
+ *                        when no row is positive (every F1 is 0)
  *   ENS_RULE_RECALL      the highest threshold with recall >= x
  *   ENS_RULE_PRECISION   the lowest threshold with precision >= x
  *   ENS_RULE_TOP_K       the score of the x-th highest row
@@ -231,7 +232,7 @@ ens_threshold_rule(int rule, double x, const double *thr, const uint64_t *flagge
 {
 	uint32_t	j;
 	int64_t		best = -1;
-	double		bestf = -1;
+	double		bestf = 0;		/* max_f1: none when no row is positive */
 
 	for (j = 0; j < np; j++)
 	{

@@ -27,10 +27,12 @@
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/jsonb.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
@@ -38,6 +40,30 @@
 
 
 
+
+/*
+ * The SQL name of the aggregate a support function runs for (forest_agg,
+ * boost_agg and forest_agg_trees share theirs).  Aggregates of one query
+ * with the same arguments and transition function share one state, and
+ * then this is one of their names.
+ */
+static const char *
+AggName(FunctionCallInfo fcinfo)
+{
+	Aggref	   *ar = AggGetAggref(fcinfo);
+	char	   *name = ar ? get_func_name(ar->aggfnoid) : NULL;
+
+	return name ? name : "the model aggregate";
+}
+
+static void
+DifferentParams(const char *aggname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s params must be the same in every row", aggname),
+			 errhint("Pass the params as a constant.")));
+}
 
 /*
  * The model is trained with one set of params; letting the first row decide
@@ -60,10 +86,7 @@ CheckSameParams(const AggState *st, FunctionCallInfo fcinfo)
 			memcmp(VARDATA_ANY(raw), st->params_raw, st->params_len) == 0)
 			return;
 	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("forest_agg params must be the same in every row"),
-			 errhint("Pass the params as a constant.")));
+	DifferentParams(AggName(fcinfo));
 }
 
 static MemoryContext
@@ -237,9 +260,12 @@ forest_agg_trans_text(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(st);
 }
 
-/* Append b's rows to a (a new state in cxt when a is NULL); returns a. */
+/*
+ * Append b's rows to a (a new state in cxt when a is NULL); returns a.
+ * aggname names the aggregate in errors.
+ */
 AggState *
-ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt)
+ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *aggname)
 {
 	MemoryContext old;
 	size_t		i;
@@ -258,10 +284,7 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt)
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("forest_agg partial states have different shapes")));
 	if (strcmp(a->params, b->params) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("forest_agg params must be the same in every row"),
-				 errhint("Pass the params as a constant.")));
+		DifferentParams(aggname);
 	Reserve(a, a->n + b->n);
 	for (f = 0; f < a->p; f++)
 		memcpy(a->cols[f] + a->n, b->cols[f], b->n * sizeof(double));
@@ -294,7 +317,7 @@ forest_agg_combine(PG_FUNCTION_ARGS)
 	AggState   *a = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
 	AggState   *b = PG_ARGISNULL(1) ? NULL : (AggState *) PG_GETARG_POINTER(1);
 
-	a = ens_agg_append(a, b, cxt);
+	a = ens_agg_append(a, b, cxt, AggName(fcinfo));
 	if (a == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(a);

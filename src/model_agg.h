@@ -34,7 +34,8 @@ typedef struct AggState
 extern AggState *ens_agg_new(MemoryContext cxt, int p, bool text_target);
 extern AggState *ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt,
 								 bool text_target);
-extern AggState *ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt);
+extern AggState *ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt,
+								 const char *aggname);
 extern void ens_agg_write(const AggState *st, StringInfo buf);
 extern AggState *ens_agg_read(StringInfo buf, MemoryContext cxt);
 extern bytea *ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean);

@@ -483,7 +483,7 @@ Absorb(TreesState *a, const TreesState *b, bool own)
 	for (i = 0; i < b->n_consts; i++)
 		AddConst(a, &b->consts[i]);
 	if (b->rows && b->rows->n > 0)
-		a->rows = ens_agg_append(a->rows, b->rows, a->hdr.eoh_context);
+		a->rows = ens_agg_append(a->rows, b->rows, a->hdr.eoh_context, "forest_agg_trees");
 	a->image = NULL;
 }
 

@@ -10,7 +10,11 @@
  *
  * Every name and every value (each list element, both ends of a range) is
  * checked by the learner's one validator before any row is read, so an
- * unknown name or an impossible value fails at once, naming the parameter.
+ * unknown name or an impossible value fails at once, naming the parameter:
+ * its type by the learner's set() as the space is parsed, its range and
+ * combinations by the learner's check() once a candidate is drawn
+ * (ens_space_check_values; a range's ends are checked even when no draw
+ * lands on them).
  * Random search draws each parameter independently with the seeded RNG;
  * when every parameter is a list it draws combinations without replacement
  * (as scikit-learn's ParameterSampler; model_tune.c).  Grid search
@@ -20,6 +24,7 @@
 
 #include <math.h>
 
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
 #include "utils/numeric.h"
@@ -123,7 +128,7 @@ ParseRange(SpaceParam *sp, const JsonbValue *arr, int kind, const EnsLearner *l,
 	sp->lo = ens_json_value(&e[0]).num;
 	sp->hi = ens_json_value(&e[1]).num;
 	if (!isfinite(sp->lo) || !isfinite(sp->hi) || fabs(sp->lo) > 1e15 || fabs(sp->hi) > 1e15)
-		ENS_BAD_ARG(errmsg("space.%s must have finite ends", sp->name), SPACE_HINT);
+		ENS_BAD_ARG(errmsg("space.%s must have ends between -1e15 and 1e15", sp->name), SPACE_HINT);
 	if (sp->lo > sp->hi)
 		ENS_BAD_ARG(errmsg("space.%s is an empty range: its low end is above its high end", sp->name), SPACE_HINT);
 	if (kind == SP_LOG && sp->lo <= 0)
@@ -241,6 +246,83 @@ ens_space_parse(Jsonb *space, const EnsLearner *l)
 		ParseParam(p, &v, l, scratch);
 	}
 	return sp;
+}
+
+typedef struct ValueContext
+{
+	const SpaceParam *p;
+	int			which;			/* -1 low end, -2 high end, else list index */
+} ValueContext;
+
+static void
+ValueContextCallback(void *arg)
+{
+	const ValueContext *vc = (const ValueContext *) arg;
+
+	if (vc->which == -1)
+		errcontext("checking the low end of space.%s", vc->p->name);
+	else if (vc->which == -2)
+		errcontext("checking the high end of space.%s", vc->p->name);
+	else
+		errcontext("checking value %d of space.%s", vc->which + 1, vc->p->name);
+}
+
+/*
+ * Every value the space can give (each list element, both ends of a range
+ * or log-range) through the learner's check() (ranges and combinations,
+ * which set() may leave to it, as boosting's does), with the fixed
+ * parameters of base and the other parameters as in point, a candidate
+ * that passed the same check.  So an impossible end of a real range fails
+ * before any row is read, naming the parameter, even when no draw lands
+ * on it.
+ */
+void
+ens_space_check_values(const EnsSpace *sp, const EnsLearner *l, const void *base,
+					   const EnsValue *point, int task)
+{
+	void	   *params = palloc(l->params_size);
+	EnsValue   *pt = palloc(sizeof(EnsValue) * Max(sp->n, 1));
+	ErrorContextCallback cb;
+	ValueContext vc;
+	int			i,
+				j;
+
+	if (!l->check)
+		return;
+	cb.callback = ValueContextCallback;
+	cb.arg = &vc;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	for (i = 0; i < sp->n; i++)
+	{
+		const SpaceParam *p = &sp->param[i];
+		int			nv = p->kind == SP_LIST ? p->n : 2;
+
+		vc.p = p;
+		for (j = 0; j < nv; j++)
+		{
+			memcpy(pt, point, sizeof(EnsValue) * sp->n);
+			if (p->kind == SP_LIST)
+			{
+				pt[i] = p->values[j];
+				vc.which = j;
+			}
+			else
+			{
+				pt[i].type = ENS_V_NUMBER;
+				pt[i].num = j == 0 ? p->lo : p->hi;
+				pt[i].str = NULL;
+				vc.which = j == 0 ? -1 : -2;
+			}
+			memcpy(params, base, l->params_size);
+			ens_space_apply(sp, l, params, pt);
+			l->check(params, task, 0);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	error_context_stack = cb.previous;
+	pfree(params);
+	pfree(pt);
 }
 
 int

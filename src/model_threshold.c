@@ -15,6 +15,8 @@
  *   'top_k n'         the n-th highest probability: about n rows flagged
  *                     (all ties at the cut are flagged), for a capacity of
  *                     n interventions
+ * 'max_f1', 'recall >= x' and 'precision >= x' need rows of the class in
+ * the relation: without them the call fails and writes no version.
  */
 #include "postgres.h"
 
@@ -179,6 +181,14 @@ Choose(EnsRegModel *rm, void *arg)
 		y[i] = h.act[i] == k;
 		pos += y[i];
 	}
+	/* recall, precision and F1 of a class without rows rank no threshold */
+	if (pos == 0 && ta->rule.rule != ENS_RULE_PRIOR && ta->rule.rule != ENS_RULE_TOP_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has no row of class \"%s\" to choose a threshold by rule \"%s\"",
+						text_to_cstring(ens_class_text(m, k)), ta->rule.text),
+				 errdetail("Recall, precision and F1 count the rows of the class: without any, every threshold is as good as another."),
+				 errhint("Choose on rows that include the class, or use rule 'prior' or 'top_k n'.")));
 	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), "choose_threshold()", NULL);
 	if (ta->rule.rule == ENS_RULE_PRIOR)
 		t = Prior(rm, k);

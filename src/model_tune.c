@@ -273,6 +273,8 @@ MakeCandidates(Tune *t)
 			t->cand[i] = ens_space_sample(t->space, &rng);
 	for (i = 0; i < t->ncand; i++)
 		pfree(CandidateParams(t, i));
+	/* the values no draw landed on: both ends of a range, every list element */
+	ens_space_check_values(t->space, t->l, t->fixed, t->cand[0], t->in.task);
 	/*
 	 * halving: 1 + floor(log3(ncand)) rungs of ncand, ceil(/3), ...
 	 * candidates (scikit-learn's schedule: 30, 10, 4, 2)

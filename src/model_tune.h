@@ -124,5 +124,7 @@ extern void ens_space_apply(const EnsSpace *sp, const EnsLearner *l, void *param
 extern void ens_space_point_json(StringInfo s, const EnsSpace *sp, const EnsValue *point);
 extern bool ens_space_has(const EnsSpace *sp, const char *name);
 extern bool ens_space_all_lists(const EnsSpace *sp);
+extern void ens_space_check_values(const EnsSpace *sp, const EnsLearner *l, const void *base,
+								   const EnsValue *point, int task);
 
 #endif							/* EDUPREDICT_MODEL_TUNE_H */

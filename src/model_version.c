@@ -5,8 +5,11 @@
  *
  * The new row copies the source row's task, target, features, classes and
  * row count, and its params and metrics with the given members added
- * (jsonb ||; params also get from_version, the source version).  The source version is never changed: deploy the new one to
- * make predict() use it.
+ * (jsonb ||; params also get from_version, the source version).  params
+ * carry "threshold" only when the new model has one: calibrate() drops the
+ * source's threshold from the model, so it goes from the params too.  The
+ * source version is never changed: deploy the new one to make predict()
+ * use it.
  *
  * The caller reserves the version (ens_registry_reserve: the owner's rights
  * and the per-name lock) before it reads a row, as every train_* call does,
@@ -22,13 +25,16 @@
 #include "model_outputs.h"
 #include "model_registry_sql.h"
 
-/* the source row's target, params || add, metrics || add, n_rows */
+/*
+ * the source row's target, params || add (without "threshold" unless
+ * has_threshold), metrics || add, n_rows
+ */
 static void
 SourceRow(const EnsRegModel *rm, const char *params_add, const char *metrics_add,
-		  EnsRegistryRow *rr)
+		  bool has_threshold, EnsRegistryRow *rr)
 {
-	Oid			at[3] = {INT8OID, TEXTOID, TEXTOID};
-	Datum		av[3];
+	Oid			at[4] = {INT8OID, TEXTOID, TEXTOID, BOOLOID};
+	Datum		av[4];
 	bool		isnull;
 	HeapTuple	tup;
 	TupleDesc	td;
@@ -36,12 +42,15 @@ SourceRow(const EnsRegModel *rm, const char *params_add, const char *metrics_add
 	av[0] = Int64GetDatum(rm->slot->id);
 	av[1] = CStringGetTextDatum(params_add);
 	av[2] = CStringGetTextDatum(metrics_add);
+	av[3] = BoolGetDatum(has_threshold);
 	if (SPI_execute_with_args("SELECT m.target, "
-							  "(m.params OPERATOR(pg_catalog.||) $2::pg_catalog.jsonb OPERATOR(pg_catalog.||) "
+							  "((CASE WHEN $4 THEN m.params "
+							  "ELSE m.params OPERATOR(pg_catalog.-) 'threshold'::pg_catalog.text END) "
+							  "OPERATOR(pg_catalog.||) $2::pg_catalog.jsonb OPERATOR(pg_catalog.||) "
 							  "pg_catalog.jsonb_build_object('from_version', m.version))::pg_catalog.text, "
 							  "(m.metrics OPERATOR(pg_catalog.||) $3::pg_catalog.jsonb)::pg_catalog.text, "
 							  "m.n_rows FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",
-							  3, at, av, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+							  4, at, av, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" does not exist any more", rm->name)));
@@ -89,7 +98,7 @@ ens_write_version(const EnsRegModel *rm, int32 version, const EnsModel *m,
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	MemoryContextSwitchTo(cxt);
-	SourceRow(rm, params_add, metrics_add, &rr);
+	SourceRow(rm, params_add, metrics_add, m->ext != NULL && m->ext->has_threshold, &rr);
 	rr.model_name = rm->name;
 	rr.algorithm = m->algorithm == ENS_BOOST ? "boosting" : "forest";
 	rr.task = m->task;
