@@ -124,6 +124,35 @@ SELECT edupredict.score_row();
 CREATE TRIGGER crafted_score AFTER INSERT ON crafted FOR EACH ROW EXECUTE FUNCTION edupredict.score_row('scoring_test', 'stays', 'risk');
 INSERT INTO crafted VALUES (2, 1, 1, NULL);
 
+-- Model names are one namespace: after the owner drops a model, another role
+-- may register the name (and grant it to everyone); scoring attached to the
+-- old owner's model then fails instead of using the new one.
+CREATE TABLE pinned (x1 float8, x2 float8, risk float8);
+SELECT version FROM edupredict.train_forest('scoring_test_pin', 'history', 'outcome', features => '{x1,x2}',
+                                            n_trees => 3, seed => 1, test_fraction => 0);
+SELECT object_type FROM edupredict.attach_scoring('pinned', 'scoring_test_pin', 'risk', class => 'leaves');
+INSERT INTO pinned VALUES (9, 12, NULL);
+SELECT edupredict.drop_model('scoring_test_pin');
+GRANT edupredict_user TO regress_scoring_clerk;
+GRANT SELECT ON history TO regress_scoring_clerk;
+SET ROLE regress_scoring_clerk;
+SELECT version FROM edupredict.train_forest('scoring_test_pin', 'history', 'outcome', features => '{x1,x2}',
+                                            n_trees => 3, seed => 2, test_fraction => 0);
+SELECT edupredict.grant_model('scoring_test_pin', 'PUBLIC');
+RESET ROLE;
+INSERT INTO pinned VALUES (1, 1, NULL);
+SELECT count(*) AS scored_rows FROM pinned;
+-- attached again, the new owner's model scores
+SELECT object_type FROM edupredict.detach_scoring('pinned', 'risk');
+SELECT object_type FROM edupredict.attach_scoring('pinned', 'scoring_test_pin', 'risk', class => 'leaves');
+INSERT INTO pinned VALUES (1, 1, NULL);
+SELECT count(*) AS scored_rows FROM pinned WHERE risk IS NOT NULL;
+SELECT object_type FROM edupredict.detach_scoring('pinned', 'risk');
+SET ROLE regress_scoring_clerk;
+SELECT edupredict.drop_model('scoring_test_pin');
+RESET ROLE;
+REVOKE edupredict_user FROM regress_scoring_clerk;
+
 -- Bad arguments; a failed attach leaves the table as it was.
 SELECT * FROM edupredict.attach_scoring('students', 'no_such_model', 'score');
 SELECT * FROM edupredict.attach_scoring('students', 'scoring_test', 'note');

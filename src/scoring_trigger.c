@@ -3,7 +3,11 @@
  * EACH ROW, fills the output column from a registry model.
  *
  * Trigger arguments: model name, class ('' for a regression model), output
- * column.  The model is applied through the SQL API only: on the first row
+ * column, and the OID of the role that owned the model name when scoring
+ * was attached.  Model names are one namespace: after drop_model() another
+ * role may register the same name (and grant it to everyone), so each
+ * statement first checks that the name still belongs to that role, and
+ * fails rather than score the table with someone else's model.  The model is applied through the SQL API only: on the first row
  * of each statement the trigger plans
  *     SELECT edupredict.predict_proba(model, $1, class)
  * (or CAST(edupredict.predict(model, $1) AS float8)) with $1 of the table's
@@ -24,6 +28,7 @@
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
@@ -94,6 +99,40 @@ PlanModelCall(Relation rel, char **args, MemoryContext cxt)
 	return expr;
 }
 
+/* The name's owner must be the one pinned at attach time (runs as the table's owner). */
+static void
+CheckModelOwner(const char *model, const char *pinned)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		values[1];
+	Oid			want = DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(pinned)));
+	Oid			now;
+	bool		isnull;
+
+	values[0] = CStringGetTextDatum(model);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT n.owner::pg_catalog.oid FROM edupredict.model_names n "
+							  "WHERE n.name OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the owner of model \"%s\"", model);
+	/* not visible (or dropped): the model call below says the model does not exist */
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return;
+	}
+	now = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	if (now != want)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" now belongs to another role than when scoring was attached", model),
+				 errdetail("The name was dropped and registered again by role %s; its models are not used to score this table.",
+						   GetUserNameFromId(now, true) ? GetUserNameFromId(now, true) : "(dropped)"),
+				 errhint("If the new model is meant to score this table, detach_scoring() and attach_scoring() again.")));
+}
+
 static ScoreState *
 Setup(FunctionCallInfo fcinfo, TriggerData *td)
 {
@@ -113,6 +152,7 @@ Setup(FunctionCallInfo fcinfo, TriggerData *td)
 	st->model = MemoryContextStrdup(cxt, args[0]);
 	st->relname = MemoryContextStrdup(cxt, RelationGetRelationName(rel));
 	scoring_owner_begin(&so, rel);
+	CheckModelOwner(args[0], args[3]);
 	expr = PlanModelCall(rel, args, cxt);
 	old = MemoryContextSwitchTo(cxt);
 	st->params = makeParamList(1);
@@ -167,7 +207,7 @@ PG_FUNCTION_INFO_V1(edupredict_score_row);
 Datum
 edupredict_score_row(PG_FUNCTION_ARGS)
 {
-	TriggerData *td = scoring_trigger_data(fcinfo, "edupredict.score_row()", 3, true);
+	TriggerData *td = scoring_trigger_data(fcinfo, "edupredict.score_row()", 4, true);
 	Relation	rel = td->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	bool		update = TRIGGER_FIRED_BY_UPDATE(td->tg_event);

@@ -55,6 +55,7 @@ DECLARE
     tname text;
     aname text;
     aoid oid;
+    mowner oid;
 BEGIN
     IF tbl IS NULL OR model_name IS NULL OR output_column IS NULL THEN
         RAISE EXCEPTION 'tbl, model_name and output_column must not be NULL' USING ERRCODE = '22004';
@@ -103,9 +104,15 @@ BEGIN
         RAISE EXCEPTION 'scoring is already attached to column "%" of %', output_column, tbl USING ERRCODE = '42710',
             HINT = 'Detach it first with edupredict.detach_scoring().';
     END IF;
+    -- the name's owner now: a model of that name by another role (after a drop) is not used
+    SELECT n.owner::pg_catalog.oid INTO mowner FROM edupredict.model_names n
+    WHERE n.name OPERATOR(pg_catalog.=) model_name;
+    IF mowner IS NULL THEN
+        RAISE EXCEPTION 'model "%" does not exist', model_name USING ERRCODE = '42704';
+    END IF;
     EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I.%I FOR EACH ROW '
-                              'EXECUTE FUNCTION edupredict.score_row(%L, %L, %L)',
-                              tname, t.nsp, t.rel, model_name, cls, output_column);
+                              'EXECUTE FUNCTION edupredict.score_row(%L, %L, %L, %L)',
+                              tname, t.nsp, t.rel, model_name, cls, output_column, mowner);
     object_type := 'trigger'; object_name := tname; RETURN NEXT;
 
     IF alert_threshold IS NULL THEN
