@@ -80,17 +80,42 @@ SELECT method_used, brier_after <= brier_before AS brier_no_worse, log_loss_afte
 FROM edupredict.calibrate('cal_boost', 'cal_bin_fit', 'sigmoid');
 
 -- reliability: equal-count bins over the rows, mean predictions increasing,
--- counts adding up to the rows; every class of a multi-class model
+-- counts adding up to the rows; every class of a multi-class model (a run of
+-- tied probabilities is never split, so a class can fill fewer than 10 bins)
 SELECT label, count(*) AS bins, sum(n_rows) AS rows,
        bool_and(mean_predicted >= 0 AND mean_predicted <= 1 AND observed_rate >= 0 AND observed_rate <= 1) AS in_range
 FROM edupredict.reliability('cal_uci', 'cal_test', version => 2) GROUP BY label ORDER BY label;
-SELECT bool_and(mean_predicted >= lag_mean) AS increasing, max(n_rows) - min(n_rows) <= 1 AS equal_count
-FROM (SELECT mean_predicted, n_rows, lag(mean_predicted, 1, 0::float8) OVER (ORDER BY bin) AS lag_mean
+-- (not equal counts: the sigmoid of the forest's votes ties many rows, and
+-- tied rows share a bin, so no two bins share a probability)
+SELECT bool_and(mean_predicted > lag_mean) AS increasing, sum(n_rows) = 884 AS all_rows
+FROM (SELECT mean_predicted, n_rows, lag(mean_predicted, 1, '-Infinity'::float8) OVER (ORDER BY bin) AS lag_mean
       FROM edupredict.reliability('cal_bin', 'cal_bin_test', bins => 5, version => 2)) r;
 -- ECE from the reliability table is evaluate()'s
 SELECT abs(sum(n_rows::float8 / 884 * abs(mean_predicted - observed_rate))
            - (SELECT value FROM edupredict.evaluate('cal_bin', 'cal_bin_test', 2) WHERE metric = 'ece')) < 1e-12 AS ece_matches
 FROM edupredict.reliability('cal_bin', 'cal_bin_test', version => 2);
+-- rows tied at one probability stay in one bin (the bin of the run's first
+-- row), so the bins are a function of the rows, not of their order: a
+-- forest of two shallow trees gives few distinct probabilities, and the
+-- same rows sorted by target one way and the other give the same ECE,
+-- reliability table and calibrate() ece_before
+SELECT classes FROM edupredict.train_forest('cal_ties', 'cal_bin_train', 'dropout', n_trees => 2, max_depth => 2,
+                                            test_fraction => 0, seed => 11);
+CREATE TEMP TABLE cal_ties_asc AS SELECT * FROM cal_bin_test ORDER BY dropout, student_id;
+CREATE TEMP TABLE cal_ties_desc AS SELECT * FROM cal_bin_test ORDER BY dropout DESC, student_id DESC;
+SELECT count(DISTINCT p) AS distinct_probabilities, count(*) AS rows
+FROM (SELECT edupredict.predict_proba('cal_ties', t, 'true') AS p FROM cal_bin_test t) r;
+SELECT a.value = d.value AS same_ece
+FROM edupredict.evaluate('cal_ties', 'cal_ties_asc') a JOIN edupredict.evaluate('cal_ties', 'cal_ties_desc') d USING (metric)
+WHERE metric = 'ece';
+SELECT count(*) AS bins_asc,
+       (SELECT count(*) FROM edupredict.reliability('cal_ties', 'cal_ties_desc')) AS bins_desc,
+       count(*) FILTER (WHERE (label, bin, mean_predicted, observed_rate, n_rows)
+                        IN (SELECT * FROM edupredict.reliability('cal_ties', 'cal_ties_desc'))) AS same_rows
+FROM edupredict.reliability('cal_ties', 'cal_ties_asc');
+SELECT a.ece_before = d.ece_before AS same_ece_before
+FROM edupredict.calibrate('cal_ties', 'cal_ties_asc', 'sigmoid', version => 1) a,
+     edupredict.calibrate('cal_ties', 'cal_ties_desc', 'sigmoid', version => 1) d;
 
 -- ROC from (infinity, 0, 0) to (.., 1, 1), both rates never decreasing; its
 -- area (trapezoids) is evaluate()'s AUC; precision-recall with recall never
@@ -192,4 +217,4 @@ SELECT count(*) AS rows,
                         = (edupredict.predict_proba('cal_uci', f, 'Dropout', :cal_from_thr)
                            >= (SELECT max(p) FROM unnest(edupredict.predict_proba('cal_uci', f, :cal_from_thr)) p))) AS dropout_iff_most_probable
 FROM cal_fit f;
-DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost');
+DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost', 'cal_ties');

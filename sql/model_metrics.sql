@@ -95,11 +95,12 @@ BEGIN
                                            ELSE (SELECT sum((proba[k] - (actual = classes[k])::int) ^ 2)
                                                  FROM generate_subscripts(classes, 1) k) END)
                            FROM sm_rows),
-           -- ECE: 10 equal-count bins of the rows sorted by score (ties in
-           -- row order), one class against the rest, averaged over classes
+           -- ECE: 10 equal-count bins of the rows sorted by score, a run of
+           -- tied scores whole in the bin of its first row (rank), one class
+           -- against the rest, averaged over classes
            'ece', (WITH ranked AS (
                      SELECT c, proba[c] AS p, (actual = classes[c])::int AS y,
-                            row_number() OVER (PARTITION BY c ORDER BY proba[c], sm_rows.ctid) - 1 AS rn,
+                            rank() OVER (PARTITION BY c ORDER BY proba[c]) - 1 AS rn,
                             count(*) OVER (PARTITION BY c) AS n
                      FROM sm_rows, generate_subscripts(classes, 1) c
                      WHERE array_length(classes, 1) > 2 OR c = 2),

@@ -7,10 +7,13 @@
  *   - Brier score: two classes, the mean of (p - y)^2 for the second class
  *     (scikit-learn's brier_score_loss); more classes, the mean over rows of
  *     sum_k (p_k - y_k)^2 (Brier 1950; between 0 and 2).
- *   - Reliability bins: the rows sorted by predicted probability (ties in
- *     row order) cut into equal-count bins (row i of n in bin
- *     floor(i * bins / n)); per bin the mean prediction, the observed rate
- *     and the count.  Expected calibration error: sum over bins of
+ *   - Reliability bins: the rows sorted by predicted probability cut into
+ *     equal-count bins (row i of n in bin floor(i * bins / n)), except that
+ *     a run of equal probabilities is never split: the whole run goes to the
+ *     bin of its first row (so a bin may be larger than n / bins, and the
+ *     bins after it empty), and the bins depend on the rows, never on their
+ *     order; per bin the mean prediction, the observed rate and the
+ *     count.  Expected calibration error: sum over bins of
  *     count / n * |mean prediction - observed rate| with 10 bins; two
  *     classes for the second class, more classes the mean over classes
  *     (one against the rest, as the calibrators are fitted).
@@ -84,7 +87,9 @@ ens_brier(uint32_t n, uint32_t K, const uint32_t *act, const double *proba)
 
 /*
  * Equal-count reliability bins of one class's scores: mean[b], rate[b],
- * count[b] for b < bins (a bin may be empty when n < bins).
+ * count[b] for b < bins.  A run of equal scores goes whole to the bin of
+ * its first row in sorted order, so the bins are the same in any row order;
+ * a bin may be empty (n < bins, or a long run before it).
  */
 EnsStatus
 ens_reliability(uint32_t n, const double *score, const uint8_t *y, uint32_t bins,
@@ -103,9 +108,10 @@ ens_reliability(uint32_t n, const double *score, const uint8_t *y, uint32_t bins
 		mean[b] = rate[b] = 0;
 		count[b] = 0;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0, b = 0; i < n; i++)
 	{
-		b = (uint32_t) (((uint64_t) i * bins) / n);
+		if (i == 0 || sp[i].s != sp[i - 1].s)
+			b = (uint32_t) (((uint64_t) i * bins) / n);
 		mean[b] += sp[i].s;
 		rate[b] += y[sp[i].pos];
 		count[b]++;
