@@ -194,6 +194,23 @@ SELECT max(version) = :bin_last AS no_new_version FROM edupredict.models WHERE n
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_neg', 'sigmoid', version => 1);
 CREATE TEMP TABLE cal_pos AS SELECT * FROM cal_bin_fit WHERE dropout;
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_pos', 'isotonic', version => 1);
+-- a target value the model does not know is refused, not counted as a row
+-- of no class (a negative of every class), and writes no version: some
+-- rows 'maybe' among true and false, and only 'maybe' rows
+CREATE TEMP TABLE cal_maybe AS SELECT * FROM cal_bin_fit;
+ALTER TABLE cal_maybe ALTER COLUMN dropout TYPE text;
+INSERT INTO cal_maybe SELECT * FROM cal_maybe WHERE dropout = 'false' LIMIT 7;
+UPDATE cal_maybe SET dropout = 'maybe' WHERE ctid IN (SELECT ctid FROM cal_maybe WHERE dropout = 'false' LIMIT 5);
+UPDATE cal_maybe SET dropout = 'Maybe' WHERE ctid IN (SELECT ctid FROM cal_maybe WHERE dropout = 'false' LIMIT 2);
+CREATE TEMP TABLE cal_all_maybe AS SELECT * FROM cal_maybe WHERE dropout IN ('maybe', 'Maybe');
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_maybe', version => 1);
+SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_maybe', 'true', 'top_k 10', version => 1);
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_all_maybe', 'sigmoid', version => 1);
+SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_all_maybe', 'true', 'max_f1', version => 1);
+SELECT max(version) = :bin_last AS no_new_version FROM edupredict.models WHERE name = 'cal_bin';
+-- the known rows alone are accepted
+DELETE FROM cal_maybe WHERE dropout IN ('maybe', 'Maybe');
+SELECT n_rows FROM edupredict.choose_threshold('cal_bin', 'cal_maybe', 'true', 'top_k 10', version => 1);
 CREATE TEMP TABLE cal_no_enrolled AS SELECT * FROM cal_fit WHERE target <> 'Enrolled';
 SELECT * FROM edupredict.calibrate('cal_uci', 'cal_no_enrolled', version => 1);
 SELECT edupredict.predict('cal_uci', t, threshold => 1.5) FROM cal_test t LIMIT 1;

@@ -120,6 +120,7 @@ typedef struct ReadState
 	size_t		cap;
 	double	   *x;
 	EnsDict    *extra;			/* labels the model does not know */
+	MemoryContext cxt;			/* the caller's, for h->unknown_label */
 	EnsDict   **unseen;			/* per categorical feature, with DRIFT */
 	int			flags;
 } ReadState;
@@ -192,6 +193,14 @@ Target(ReadState *rs, Datum d, Oid tbase)
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("too many target values unknown to model \"%s\"", rs->name)));
 		k = m->n_classes + (uint32_t) id;
+		/* the least unknown label, whatever the row order */
+		if (h->n_unknown++ == 0 ||
+			ens_bytes_cmp(s, len, h->unknown_label, strlen(h->unknown_label)) < 0)
+		{
+			h->unknown_label = MemoryContextAlloc(rs->cxt, len + 1);
+			memcpy(h->unknown_label, s, len);
+			h->unknown_label[len] = '\0';
+		}
 	}
 	h->act[h->n] = k;
 	return true;
@@ -332,6 +341,7 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	cols = Columns(name, m, &rel, h->target, (Oid *) rs.base);
 	ens_pg_alloc_init(&pa, cxt, false);
 	rs.name = name;
+	rs.cxt = cxt;
 	rs.m = m;
 	rs.h = h;
 	rs.flags = flags;
@@ -364,6 +374,28 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 			h->unseen_values[f] = ens_dict_size(rs.unseen[f]);
 	SPI_finish();
 	MemoryContextSwitchTo(cxt);
+}
+
+/*
+ * calibrate() and choose_threshold() judge probabilities against the
+ * model's classes: a row with another label would count as a row of no
+ * class (a negative for every class), so such rows are refused, not
+ * skipped or counted.
+ */
+void
+ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn)
+{
+	if (h->n_unknown == 0)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("relation has target value \"%s\", which is not a class of model \"%s\"",
+					h->unknown_label, name),
+			 errdetail_plural("%llu of the relation's %u rows has a target value the model does not know; %s would count it as a row of no class.",
+							  "%llu of the relation's %u rows have target values the model does not know; %s would count them as rows of no class.",
+							  (unsigned long) h->n_unknown,
+							  (unsigned long long) h->n_unknown, h->n, fn),
+			 errhint("Pass only rows of the model's classes: edupredict.model_classes('%s') lists them.", name)));
 }
 
 /* Outputs of every row: probabilities (or the value); raw: uncalibrated. */

@@ -31,6 +31,8 @@ typedef struct EnsHeldout
 	uint32_t   *act;			/* classification: class index, >= K unknown */
 	double	   *y;				/* regression targets */
 	uint32_t	n_labels;		/* K plus the labels the model does not know */
+	uint64_t	n_unknown;		/* rows whose label the model does not know */
+	char	   *unknown_label;	/* the least such label (bytes), or NULL */
 	/* per feature: rows with NULL, rows and distinct values of unseen categories */
 	uint64_t   *nulls;
 	uint64_t   *unseen_rows;
@@ -44,6 +46,8 @@ typedef struct EnsHeldout
 
 extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m,
 							 Oid relid, int flags, EnsHeldout *h);
+/* refuse rows whose label the model does not know (fn: the SQL function) */
+extern void ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn);
 /* outputs (n x kk, calibrated as predict_proba) of every row */
 extern double *ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw);
 
