@@ -95,6 +95,17 @@ FROM fx_rows r, unnest((SELECT classes FROM edupredict.models WHERE name = 'fx_c
 -- regression models profile too
 SELECT new_version FROM edupredict.model_profile('fx_reg', 'fx_rows');
 SELECT kind, feature, verdict FROM edupredict.drift('fx_reg', 'fx_rows') ORDER BY kind, feature;
+-- a profile describes the training rows: one row, or rows of one class,
+-- would make a class's share ('prior') 1; refused, and no version written
+CREATE TEMP TABLE fx_one_row AS SELECT * FROM fx_rows WHERE id = 1;
+CREATE TEMP TABLE fx_one_class AS SELECT * FROM fx_rows WHERE y = 1;
+SELECT max(version) AS fx_last FROM edupredict.models WHERE name = 'fx_cls' \gset
+SELECT * FROM edupredict.model_profile('fx_cls', 'fx_one_row', version => 1);
+SELECT * FROM edupredict.model_profile('fx_cls', 'fx_one_class', version => 1);
+SELECT * FROM edupredict.model_profile('fx_reg', 'fx_one_row', version => 1);
+SELECT max(version) = :fx_last AS no_new_version FROM edupredict.models WHERE name = 'fx_cls';
+-- a regression model needs two rows, not two values of the target
+SELECT new_version FROM edupredict.model_profile('fx_reg', 'fx_one_class', version => 1);
 DELETE FROM edupredict.models WHERE name IN ('fx_cls', 'fx_reg');
 
 -- trained without held-out rows on more than 20,000 rows: the output

@@ -4,8 +4,9 @@
  * version with the same trees: node covers (explain()'s expectations),
  * rows per class ('prior' thresholds), feature histograms and the output
  * histogram (drift()).  Rows whose target is NULL or a label the model
- * does not know are left out.  A calibrator and threshold of the source
- * version stay.
+ * does not know are left out; at least two rows must remain, and for a
+ * classifier rows of at least two classes.  A calibrator and threshold of
+ * the source version stay.
  */
 #include "postgres.h"
 
@@ -49,6 +50,25 @@ Profile(EnsRegModel *rm, void *arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation has no row with a target value the model knows")));
+	if (n < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has only one row with a target value the model knows"),
+				 errdetail("A profile describes the training rows (class shares and histograms): one row would give a class share of 1 and histograms of one value."),
+				 errhint("Profile the model on the relation it was trained on.")));
+	if (mc.task == ENS_CLASSIFICATION)
+	{
+		for (i = 1; i < n; i++)
+			if (h.act[rows[i]] != h.act[rows[0]])
+				break;
+		if (i == n)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("relation has rows of only one class, \"%s\", of model \"%s\"",
+							text_to_cstring(ens_class_text(&mc, h.act[rows[0]])), rm->name),
+					 errdetail("A profile records each class's share of the training rows ('prior' thresholds): with one class that share would be 1 and the others' 0."),
+					 errhint("Profile the model on the relation it was trained on, with rows of every class.")));
+	}
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_profile_model(&mc, h.X, h.p, rows, n,
 								   mc.task == ENS_CLASSIFICATION ? h.act : NULL, NULL, 0,
