@@ -179,6 +179,24 @@ SELECT * FROM edupredict.calibrate(NULL, 'cal_fit');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall > 0.5');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= 1.5');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 0');
+-- rule syntax: names in any case, spaces ignored around every part, x a
+-- decimal, n decimal digits only; rule_used gives the rule as documented
+SELECT to_json(u.rule) AS rule, r.rule_used
+FROM unnest(ARRAY['  RECALL >= 0.5', 'recall>=0.5 ', E'\tPrecision >=  0.80\n', 'Max_F1 ', ' PRIOR',
+                  'top_k 00100 ', 'TOP_K  100']) WITH ORDINALITY u(rule, i),
+     LATERAL edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', u.rule, version => 1) r
+ORDER BY u.i;
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 0x10');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 1e2');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k +5');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 10.0');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 99999999999');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= 0x0.8');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= 5e-1');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= nan');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall > = 0.5');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recallx >= 0.5');
+SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'prior x');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', NULL, 'max_f1');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Nobody', 'max_f1');
 SELECT rule_used, "precision" = 1 AS exact FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'precision >= 1.0', version => 1);

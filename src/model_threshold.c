@@ -17,14 +17,20 @@
  *                     n interventions
  * 'max_f1', 'recall >= x' and 'precision >= x' need rows of the class in
  * the relation: without them the call fails and writes no version.
+ * Rule names are matched in any case; spaces around the name, ">=" and the
+ * number are ignored; x is a decimal (digits, optional fraction) and n
+ * decimal digits only.  rule_used and the version's params carry the rule
+ * as written above ('RECALL>=0.50 ' becomes 'recall >= 0.50').
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "parser/scansup.h"
 #include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -47,61 +53,122 @@ BadRule(void)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("rule must be 'prior', 'max_f1', 'recall >= x', 'precision >= x' or 'top_k n'"),
-			 errhint("x is a share in (0, 1], n a positive whole number of rows.")));
+			 errhint("x is a decimal share in (0, 1] such as 0.8, n a positive whole number of rows in decimal digits; names may be in any case.")));
 }
 
-/* the number after a prefix ("recall", then ">="), or NaN */
-static double
-After(const char *s, const char *word, bool ge)
+static const char *
+SkipSpace(const char *s)
+{
+	while (scanner_isspace(*s))
+		s++;
+	return s;
+}
+
+/* s after the rule name word (any case), or NULL */
+static const char *
+AfterName(const char *s, const char *word)
 {
 	size_t		len = strlen(word);
-	char	   *end;
-	double		v;
 
-	if (strncmp(s, word, len) != 0)
+	return pg_strncasecmp(s, word, len) == 0 ? s + len : NULL;
+}
+
+/*
+ * A decimal share after "recall"/"precision": spaces, ">=", spaces, digits
+ * with an optional fraction (no sign, exponent, hex, inf or nan), then only
+ * spaces.  Its text goes to *num, *numlen; NaN when s is not that.
+ */
+static double
+Share(const char *s, const char **num, int *numlen)
+{
+	const char *p;
+	int			digits = 0;
+
+	s = SkipSpace(s);
+	if (strncmp(s, ">=", 2) != 0)
 		return NAN;
-	s += len;
-	while (*s == ' ')
-		s++;
-	if (ge)
-	{
-		if (strncmp(s, ">=", 2) != 0)
-			return NAN;
-		s += 2;
-	}
-	v = strtod(s, &end);
-	if (end == s)
+	s = SkipSpace(s + 2);
+	for (p = s; isdigit((unsigned char) *p); p++)
+		digits++;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char) *p); p++)
+			digits++;
+	if (digits == 0 || *SkipSpace(p) != '\0')
 		return NAN;
-	while (*end == ' ')
-		end++;
-	return *end == '\0' ? v : NAN;
+	*num = s;
+	*numlen = (int) (p - s);
+	return strtod(s, NULL);
 }
 
 static Rule
-ParseRule(const char *s)
+ParseRule(const char *in)
 {
 	Rule		r;
+	const char *s = SkipSpace(in),
+			   *rest,
+			   *num = NULL;
+	int			numlen = 0;
 
-	r.text = pstrdup(s);
-	r.x = 0;
-	while (*s == ' ')
-		s++;
-	if (strcmp(s, "prior") == 0)
+	r.x = NAN;
+	r.rule = 0;
+	if ((rest = AfterName(s, "prior")) && *SkipSpace(rest) == '\0')
 		r.rule = ENS_RULE_PRIOR;
-	else if (strcmp(s, "max_f1") == 0)
+	else if ((rest = AfterName(s, "max_f1")) && *SkipSpace(rest) == '\0')
 		r.rule = ENS_RULE_MAX_F1;
-	else if (!isnan(r.x = After(s, "recall", true)))
+	else if ((rest = AfterName(s, "recall")) && !isnan(r.x = Share(rest, &num, &numlen)))
 		r.rule = ENS_RULE_RECALL;
-	else if (!isnan(r.x = After(s, "precision", true)))
+	else if ((rest = AfterName(s, "precision")) && !isnan(r.x = Share(rest, &num, &numlen)))
 		r.rule = ENS_RULE_PRECISION;
-	else if (!isnan(r.x = After(s, "top_k", false)))
+	else if ((rest = AfterName(s, "top_k")))
+	{
+		const char *p = SkipSpace(rest);
+		uint64		n = 0;
+		bool		big = false;
+
+		num = p;
+		for (; isdigit((unsigned char) *p); p++)
+		{
+			n = n * 10 + (*p - '0');
+			if (n > ENS_MAX_ROWS)
+			{
+				big = true;
+				n = ENS_MAX_ROWS + (uint64) 1;
+			}
+		}
+		if (p == num || *SkipSpace(p) != '\0')
+			BadRule();
+		if (big)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the number of rows of rule 'top_k n' is too large"),
+					 errdetail("n is at most %u, the most rows a relation may have.", ENS_MAX_ROWS)));
 		r.rule = ENS_RULE_TOP_K;
-	else
+		r.x = (double) n;
+	}
+	if (r.rule == 0)
 		BadRule();
 	if ((r.rule == ENS_RULE_RECALL || r.rule == ENS_RULE_PRECISION) && !(r.x > 0 && r.x <= 1))
 		BadRule();
-	if (r.rule == ENS_RULE_TOP_K && !(r.x >= 1 && r.x == floor(r.x) && r.x <= ENS_MAX_ROWS))
+	if (r.rule == ENS_RULE_TOP_K && r.x < 1)
 		BadRule();
+	/* the rule as written back (rule_used, the version's params) */
+	switch (r.rule)
+	{
+		case ENS_RULE_PRIOR:
+			r.text = pstrdup("prior");
+			break;
+		case ENS_RULE_MAX_F1:
+			r.text = pstrdup("max_f1");
+			break;
+		case ENS_RULE_RECALL:
+		case ENS_RULE_PRECISION:
+			r.text = psprintf("%s >= %.*s", r.rule == ENS_RULE_RECALL ? "recall" : "precision",
+							  numlen, num);
+			break;
+		default:
+			r.text = psprintf("top_k %.0f", r.x);
+			break;
+	}
 	return r;
 }
 
