@@ -150,6 +150,23 @@ SELECT count(*) FILTER (WHERE edupredict.predict('cal_uci', f, 4) = 'Dropout'
                         AND edupredict.predict_proba('cal_uci', f, 'Dropout', 1) >= (SELECT (params->'threshold'->>'value')::float8
                                                                                      FROM edupredict.models WHERE name = 'cal_uci' AND version = 4)) AS consistent
 FROM cal_fit f;
+-- evaluate() and permutation_importance() judge the labels predict() returns:
+-- for version 4 (threshold) its accuracy and the 'Dropout' column of its
+-- confusion are predict()'s on the same rows, not the most probable class's;
+-- version 1 (no threshold) is unchanged, and the two differ
+WITH e AS (SELECT v, metric, value FROM unnest(ARRAY[1, 4]) v, edupredict.evaluate('cal_uci', 'cal_fit', v)),
+     p AS (SELECT v, avg((edupredict.predict('cal_uci', f, v) = f.target)::int) AS acc,
+                  count(*) FILTER (WHERE edupredict.predict('cal_uci', f, v) = 'Dropout') AS dropout
+           FROM unnest(ARRAY[1, 4]) v, cal_fit f GROUP BY v)
+SELECT p.v AS version,
+       abs((SELECT value FROM e WHERE e.v = p.v AND metric = 'accuracy') - p.acc) < 1e-12 AS accuracy_is_predicts,
+       (SELECT sum(value) FROM e WHERE e.v = p.v AND metric LIKE 'confusion:%:Dropout') = p.dropout AS confusion_is_predicts,
+       abs((SELECT value FROM e WHERE e.v = 4 AND metric = 'accuracy')
+           - (SELECT value FROM e WHERE e.v = 1 AND metric = 'accuracy')) > 1e-3 AS versions_differ
+FROM p ORDER BY p.v;
+SELECT count(DISTINCT baseline) = 1 AND abs(min(baseline) - (SELECT avg((edupredict.predict('cal_uci', f, 4) = f.target)::int)
+                                                             FROM cal_fit f)) < 1e-12 AS baseline_is_predicts
+FROM edupredict.permutation_importance('cal_uci', 'cal_fit', 'accuracy', n_repeats => 1, version => 4);
 -- recall >= 0.9: the highest such threshold; precision >= 0.8: the lowest
 SELECT rule_used, recall >= 0.9 AS recall_met, threshold > 0 AS positive
 FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= 0.9', version => 1);

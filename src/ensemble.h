@@ -554,6 +554,12 @@ extern EnsStatus ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 							   const uint32_t *actual, const double *proba,
 							   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
 							   EnsClsMetrics *out, uint64_t *confusion);
+/* predicted (n labels < k) replaces the most probable class; NULL: argmax */
+extern EnsStatus ens_cls_metrics_labels(uint32_t n, uint32_t k, uint32_t n_labels,
+									  const uint32_t *actual, const double *proba,
+									  const uint32_t *predicted,
+									  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+									  EnsClsMetrics *out, uint64_t *confusion);
 extern void ens_reg_metrics(uint32_t n, const double *actual, const double *pred,
 							   EnsRegMetrics *out);
 

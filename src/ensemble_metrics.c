@@ -116,6 +116,23 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 				   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
 				   EnsClsMetrics *out, uint64_t *confusion)
 {
+	return ens_cls_metrics_labels(n, k, n_labels, actual, proba, NULL, al, intr, intr_arg,
+								  out, confusion);
+}
+
+/*
+ * As ens_cls_metrics, with the predicted labels given (predicted[i] < k; a
+ * version with a chosen threshold labels by it, not by the most probable
+ * class); NULL: the most probable class.  Only the label metrics (accuracy,
+ * precision, recall, F1, confusion) use them; log loss and AUC read proba.
+ */
+EnsStatus
+ens_cls_metrics_labels(uint32_t n, uint32_t k, uint32_t n_labels,
+					   const uint32_t *actual, const double *proba,
+					   const uint32_t *predicted,
+					   const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+					   EnsClsMetrics *out, uint64_t *confusion)
+{
 	uint64_t   *conf;
 	uint32_t	i,
 				l;
@@ -142,7 +159,7 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 	for (i = 0; i < n; i++)
 	{
 		const double *pr = proba + (size_t) i * k;
-		uint32_t	pred = ens_argmax(pr, k);
+		uint32_t	pred = predicted ? predicted[i] : ens_argmax(pr, k);
 		uint32_t	a = actual[i];
 		double		pa;
 
@@ -152,7 +169,7 @@ ens_cls_metrics(uint32_t n, uint32_t k, uint32_t n_labels,
 			return ENS_EINTR;
 		}
 
-		if (a >= n_labels)
+		if (a >= n_labels || pred >= k)
 		{
 			al->free(al->ctx, conf);
 			return ENS_EINVAL;

@@ -17,7 +17,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
-#include "model_train.h"
+#include "model_outputs.h"
 
 static void Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name,
 					 Oid relid, EnsCached *slot, EnsModel *m);
@@ -293,7 +293,21 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		uint32_t	a,
 					b;
 
-		rc = ens_cls_metrics((uint32_t) er.n, K, nl, er.act, er.out, &pa.al, ens_pg_interrupt, NULL, &cm, conf);
+		uint32_t   *pred = palloc_extended(sizeof(uint32_t) * Max(er.n, 1), MCXT_ALLOC_HUGE);
+		size_t		r;
+
+		/*
+		 * the label metrics judge the labels predict() returns for this
+		 * version: by its chosen threshold when it has one (choose_threshold)
+		 */
+		for (r = 0; r < er.n; r++)
+		{
+			if ((r & 65535) == 65535)
+				CHECK_FOR_INTERRUPTS();
+			pred[r] = ens_predicted_class(m, er.out + r * K);
+		}
+		rc = ens_cls_metrics_labels((uint32_t) er.n, K, nl, er.act, er.out, pred, &pa.al,
+									ens_pg_interrupt, NULL, &cm, conf);
 		ens_pg_check(rc, "evaluation", NULL);
 		PutMetric(rsinfo, "accuracy", cm.accuracy);
 		PutMetric(rsinfo, "precision_macro", cm.precision);

@@ -132,12 +132,19 @@ Score(const EnsModel *m, const EnsHeldout *h, const double *out, const char *met
 	if (m->task == ENS_CLASSIFICATION)
 	{
 		EnsClsMetrics cm;
+		uint32_t   *pred,
+					i;
 
 		if (strcmp(metric, "brier_score") == 0)
 			return -ens_brier(h->n, m->n_classes, h->act, out);
-		ens_pg_check(ens_cls_metrics(h->n, m->n_classes, h->n_labels, h->act, out, al,
-									 ens_pg_interrupt, NULL, &cm, NULL),
+		/* accuracy and F1 of the labels predict() returns (a chosen threshold) */
+		pred = palloc_extended(sizeof(uint32_t) * Max(h->n, 1), MCXT_ALLOC_HUGE);
+		for (i = 0; i < h->n; i++)
+			pred[i] = ens_predicted_class(m, out + (size_t) i * m->n_classes);
+		ens_pg_check(ens_cls_metrics_labels(h->n, m->n_classes, h->n_labels, h->act, out, pred, al,
+											ens_pg_interrupt, NULL, &cm, NULL),
 					 "permutation_importance()", NULL);
+		pfree(pred);
 		return strcmp(metric, "accuracy") == 0 ? cm.accuracy :
 			strcmp(metric, "f1_macro") == 0 ? cm.f1 :
 			strcmp(metric, "roc_auc") == 0 ? cm.auc : -cm.log_loss;
