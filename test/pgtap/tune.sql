@@ -3,7 +3,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(53);
+SELECT plan(69);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE tap_cv AS
@@ -124,6 +124,38 @@ RESET ROLE;
 SET LOCAL ROLE tap_alice;
 SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m' AND owner = 'tap_bob'::regrole), 0::bigint, 'nor she his');
 RESET ROLE;
+
+-- drop_model() clears the version of the dropped versions' runs: a version number given again to a
+-- new training is not credited with the old runs (train, refit, and the cv run tune() scored)
+SET LOCAL ROLE tap_alice;
+SELECT lives_ok($$SELECT train_forest('tap_v', 'tap_cv', 'y', ARRAY['a', 'b'], n_trees => 3)$$, 'alice trains tap_v 1');
+SELECT lives_ok($$SELECT deploy('tap_v', 1)$$, 'and deploys it');
+SELECT lives_ok($$SELECT * FROM tune('tap_v', 'forest', 'tap_cv', 'y', '{"max_depth": [1, 3]}', trials => 2, features => ARRAY['a', 'b'],
+	params => '{"n_trees": 3}', folds => 3, deploy => 'if_better')$$, 'tune scores version 1 and refits version 2');
+SELECT is((SELECT count(*) FROM leaderboard('tap_v') WHERE model_version = 1), 1::bigint, 'the leaderboard has the deployed version 1');
+SELECT lives_ok($$SELECT drop_model('tap_v')$$, 'alice drops tap_v');
+SELECT lives_ok($$SELECT train_forest('tap_v', 'tap_cv', 'y', ARRAY['a'], n_trees => 2)$$, 'and trains a new tap_v 1');
+SELECT is((SELECT array_agg(kind ORDER BY id) FROM runs WHERE model_name = 'tap_v' AND model_version = 1), ARRAY['train'],
+	'only the new training claims version 1');
+SELECT is((SELECT count(*) FROM leaderboard('tap_v') WHERE model_version IS NOT NULL), 0::bigint,
+	'the leaderboard credits no version with the old runs');
+SELECT ok((SELECT count(*) > 0 FROM leaderboard('tap_v') WHERE kind = 'cv' AND model_version IS NULL),
+	'the old runs stay on the leaderboard, without a version');
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_v' AND kind IN ('train', 'refit') AND model_version IS NULL), 2::bigint,
+	'and in the run log');
+SELECT lives_ok($$SELECT train_forest('tap_v', 'tap_cv', 'y', ARRAY['a'], n_trees => 2)$$, 'version 2');
+SELECT lives_ok($$SELECT drop_model('tap_v', 2)$$, 'dropped');
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_v' AND model_version = 2), 0::bigint,
+	'dropping one version clears the version of its runs');
+SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_v' AND model_version = 1), 1::bigint, 'version 1 keeps its run');
+SELECT throws_ok($$UPDATE runs SET model_version = 7 WHERE model_name = 'tap_v'$$, '42501', NULL,
+	'a run''s version can be cleared, not set');
+RESET ROLE;
+SET LOCAL ROLE tap_bob;
+UPDATE runs SET model_version = NULL WHERE model_name = 'tap_v';
+RESET ROLE;
+SELECT is((SELECT array_agg(model_version) FROM runs WHERE model_name = 'tap_v' AND model_version IS NOT NULL), ARRAY[1],
+	'nor can a role outside the name''s owner clear it');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -373,7 +373,6 @@ BEGIN
     IF version IS NULL THEN
         DELETE FROM edupredict.models m WHERE m.name OPERATOR(pg_catalog.=) model_name;
         GET DIAGNOSTICS n = ROW_COUNT;
-        DELETE FROM edupredict.model_names x WHERE x.name OPERATOR(pg_catalog.=) model_name;
     ELSE
         DELETE FROM edupredict.models m
          WHERE m.name OPERATOR(pg_catalog.=) model_name AND m.version OPERATOR(pg_catalog.=) drop_model.version;
@@ -381,6 +380,17 @@ BEGIN
         IF n OPERATOR(pg_catalog.=) 0 THEN
             RAISE EXCEPTION 'model "%" has no version %', model_name, version USING ERRCODE = '22023';
         END IF;
+    END IF;
+    -- the runs of the dropped versions stay in the log but no longer claim
+    -- a version: the number may be given again to a new training
+    -- (docs/tuning.md); row-level security lets members of the name's owner
+    -- clear it on the name's runs, whoever logged them
+    UPDATE edupredict.runs r SET model_version = NULL
+     WHERE r.model_name OPERATOR(pg_catalog.=) drop_model.model_name
+       AND r.model_version IS NOT NULL
+       AND (drop_model.version IS NULL OR r.model_version OPERATOR(pg_catalog.=) drop_model.version);
+    IF version IS NULL THEN
+        DELETE FROM edupredict.model_names x WHERE x.name OPERATOR(pg_catalog.=) model_name;
     END IF;
     RETURN n;
 END

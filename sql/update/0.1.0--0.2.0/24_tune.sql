@@ -144,9 +144,43 @@ CREATE POLICY runs_add ON edupredict.runs FOR INSERT
 WITH CHECK (pg_catalog.pg_has_role(owner, 'USAGE'));
 CREATE POLICY runs_remove ON edupredict.runs FOR DELETE
 USING (pg_catalog.pg_has_role(owner, 'USAGE'));
+
+-- drop_model() clears model_version on the runs of the versions it drops,
+-- so a version number trained again later is not credited with the old
+-- runs (docs/tuning.md).  Members of the role that owns the name may do
+-- that to its runs, whoever logged them; the trigger refuses any other
+-- change, so clearing the version is the only change a run can take.
+CREATE FUNCTION edupredict._runs_unversion()
+RETURNS trigger
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r edupredict.runs;
+BEGIN
+    r := NEW;
+    r.model_version := OLD.model_version;
+    IF NEW.model_version IS NOT NULL OR r IS DISTINCT FROM OLD THEN
+        RAISE EXCEPTION 'a run can only have its model_version cleared'
+            USING ERRCODE = '42501',
+                  DETAIL = 'A run is a record: drop_model() sets model_version to NULL on the runs of the versions it drops.',
+                  HINT = 'Set model_version to NULL and nothing else, or leave the run as it is.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION edupredict._runs_unversion() IS
+'internal trigger on writes to the run log: the only update a run takes is clearing its model_version (drop_model() does it for the versions it drops)';
+CREATE TRIGGER runs_unversion BEFORE UPDATE ON edupredict.runs
+FOR EACH ROW EXECUTE FUNCTION edupredict._runs_unversion();
+CREATE POLICY runs_unversion ON edupredict.runs FOR UPDATE
+USING (model_name IS NOT NULL AND pg_catalog.pg_has_role(name_owner, 'USAGE'))
+WITH CHECK (model_name IS NOT NULL AND pg_catalog.pg_has_role(name_owner, 'USAGE'));
 -- Every role may log its own cross-validations; tune() and train_*() also
--- need the registry's rights.  No UPDATE: a run is a record.
+-- need the registry's rights.  UPDATE only of model_version, only to NULL
+-- (above): otherwise a run is a record.
 GRANT SELECT, INSERT, DELETE ON edupredict.runs TO PUBLIC;
+GRANT UPDATE (model_version) ON edupredict.runs TO PUBLIC;
 GRANT USAGE ON SEQUENCE edupredict.runs_id_seq TO PUBLIC;
 
 -- Scored runs of each model name ranked by their metric (lower is better
