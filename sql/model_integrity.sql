@@ -63,4 +63,35 @@ RESET edupredict.forest_max_memory;
 -- under the cap, the same aggregate works
 SELECT length(edupredict.forest_agg(ARRAY[i, i % 7]::float8[], (i % 2)::float8, '{"n_trees": 1, "max_depth": 2}')) > 100 AS trained
 FROM generate_series(1, 10000) i;
-DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big;
+
+-- A registry row describes its model bytes (docs/forest.md): a forest_agg or
+-- boost_agg model stored with INSERT gets algorithm, task, features and
+-- classes from the bytes when left out, and a row contradicting them is
+-- refused (22023).
+CREATE TABLE mi_agg AS
+SELECT edupredict.forest_agg(ARRAY[i % 5, i % 7, i % 11]::float8[], 'c' || (i % 3), '{"n_trees": 3, "seed": 1}') AS forest,
+       edupredict.boost_agg(ARRAY[i % 5, i % 7, i % 11]::float8[], 'c' || (i % 3), '{"n_rounds": 3}') AS boost
+FROM generate_series(1, 300) i;
+-- the documented insert, every column given and right
+INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'classification', 'y', '{f1,f2,f3}', '{c0,c1,c2}', '{}', '{}', 300, 0, forest FROM mi_agg;
+-- boost_agg's model is boosting, not the column default; features and classes filled in
+INSERT INTO edupredict.models (name, task, target, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'classification', 'y', '{}', '{}', 300, 0, boost FROM mi_agg;
+INSERT INTO edupredict.models (name, algorithm, target, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'forest', 'y', '{}', '{}', 300, 0, boost FROM mi_agg;
+SELECT version, algorithm, task, features, classes FROM edupredict.models WHERE name = 'mi_doc' ORDER BY version;
+SELECT v, edupredict.model_classes('mi_doc', v) FROM generate_series(1, 3) v;
+-- contradictions
+INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'regression', 'y', '{f1,f2,f3}', NULL, '{}', '{}', 300, 0, forest FROM mi_agg;
+INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'classification', 'y', '{zz,yy,xx}', '{c0,c1,c2}', '{}', '{}', 300, 0, forest FROM mi_agg;
+INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'classification', 'y', '{f1,f2,f3}', '{c2,c1,c0}', '{}', '{}', 300, 0, forest FROM mi_agg;
+UPDATE edupredict.models SET task = 'regression' WHERE name = 'mi_doc' AND version = 1;
+-- new bytes: the row follows them
+UPDATE edupredict.models SET model = (SELECT boost FROM mi_agg) WHERE name = 'mi_doc' AND version = 1;
+SELECT version, algorithm FROM edupredict.models WHERE name = 'mi_doc' ORDER BY version;
+SELECT edupredict.drop_model('mi_doc');
+DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big, mi_agg;

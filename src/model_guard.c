@@ -9,6 +9,11 @@
  * Here the row is returned as it came unless a value must change, so an
  * insert that already holds the right values (train_*, calibrate, ...)
  * costs no copy.  Runs as the caller; the SQL it runs qualifies every name.
+ *
+ * The columns that describe the model (algorithm, task, features, classes)
+ * follow its bytes on INSERT and on an UPDATE of any of them (a row stored
+ * by hand, e.g. forest_agg's output, must not claim another model): see
+ * DescribeModel.
  */
 #include "postgres.h"
 
@@ -19,6 +24,9 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -27,14 +35,18 @@
 #include "utils/timestamp.h"
 
 #include "edupredict.h"
+#include "model_train.h"
 
 /* the columns the guard reads or writes */
 enum
 {
-	G_ID, G_NAME, G_VERSION, G_OWNER, G_CREATED_BY, G_CREATED_AT, G_DEPLOYED, G_N
+	G_ID, G_NAME, G_VERSION, G_OWNER, G_CREATED_BY, G_CREATED_AT, G_DEPLOYED,
+	G_ALGORITHM, G_TASK, G_FEATURES, G_CLASSES, G_MODEL, G_N
 };
+#define G_IDENTITY G_ALGORITHM	/* columns before it: the row's identity */
 static const char *const g_cols[G_N] = {
-	"id", "name", "version", "owner", "created_by", "created_at", "deployed"
+	"id", "name", "version", "owner", "created_by", "created_at", "deployed",
+	"algorithm", "task", "features", "classes", "model"
 };
 
 typedef struct GuardRow
@@ -68,8 +80,16 @@ SameValue(Datum a, bool an, Datum b, bool bn, Form_pg_attribute att)
 		return an && bn;
 	if (att->attlen == -1)
 	{
-		struct varlena *x = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(a));
-		struct varlena *y = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(b));
+		struct varlena *x;
+		struct varlena *y;
+
+		/* the same stored value (an UPDATE of other columns): no need to read it */
+		if (VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(a)) && VARATT_IS_EXTERNAL_ONDISK(DatumGetPointer(b)) &&
+			VARSIZE_EXTERNAL(DatumGetPointer(a)) == VARSIZE_EXTERNAL(DatumGetPointer(b)) &&
+			memcmp(DatumGetPointer(a), DatumGetPointer(b), VARSIZE_EXTERNAL(DatumGetPointer(a))) == 0)
+			return true;
+		x = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(a));
+		y = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(b));
 
 		return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
 			memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
@@ -82,6 +102,196 @@ SameColumn(const GuardRow *n, const GuardRow *o, int c, TupleDesc desc)
 {
 	return SameValue(n->v[c], n->isnull[c], o->v[c], o->isnull[c],
 					 TupleDescAttr(desc, n->attnum[c] - 1));
+}
+
+/* the i-th label: a feature name or a class */
+static void
+Label(const EnsModel *m, bool feature, uint32_t i, const char **s, uint32_t *len)
+{
+	if (feature)
+	{
+		*s = m->features[i].name;
+		*len = m->features[i].name_len;
+	}
+	else
+	{
+		*s = m->classes[i];
+		*len = m->class_len[i];
+	}
+}
+
+/* whether the n feature names or classes are valid in the database encoding */
+static bool
+LabelsValid(const EnsModel *m, bool feature, uint32_t n)
+{
+	uint32_t	i;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *s;
+		uint32_t	len;
+
+		Label(m, feature, i, &s, &len);
+		if (!pg_verifymbstr(s, (int) len, true))
+			return false;
+	}
+	return true;
+}
+
+/* "a, b, c" of the first labels, for a message */
+static char *
+LabelList(const EnsModel *m, bool feature, uint32_t n)
+{
+	StringInfoData buf;
+	uint32_t	i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n && i < 10; i++)
+	{
+		const char *s;
+		uint32_t	len;
+
+		Label(m, feature, i, &s, &len);
+		appendStringInfo(&buf, "%s%.*s", i ? ", " : "", (int) Min(len, 64), s);
+	}
+	if (n > 10)
+		appendStringInfo(&buf, ", ... (%u in all)", n);
+	return buf.data;
+}
+
+/* a text[] of the model's feature names or classes */
+static Datum
+LabelArray(const EnsModel *m, bool feature, uint32_t n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	uint32_t	i;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *s;
+		uint32_t	len;
+
+		Label(m, feature, i, &s, &len);
+		d[i] = PointerGetDatum(cstring_to_text_with_len(s, (int) len));
+	}
+	return PointerGetDatum(construct_array(d, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* whether a text[] holds exactly the model's feature names or classes */
+static bool
+SameLabels(Datum arr, const EnsModel *m, bool feature, uint32_t n)
+{
+	ArrayType  *a = DatumGetArrayTypeP(arr);
+	Datum	   *d;
+	bool	   *nulls;
+	int			cnt,
+				i;
+
+	if (ARR_NDIM(a) > 1)
+		return false;
+	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &d, &nulls, &cnt);
+	if (cnt != (int) n)
+		return false;
+	for (i = 0; i < cnt; i++)
+	{
+		const char *s;
+		uint32_t	len;
+		text	   *t;
+
+		if (nulls[i])
+			return false;
+		t = DatumGetTextPP(d[i]);
+		Label(m, feature, (uint32_t) i, &s, &len);
+		if (VARSIZE_ANY_EXHDR(t) != len || memcmp(VARDATA_ANY(t), s, len) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void
+Contradicts(const char *col, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("column %s of the registry row does not match its model", col),
+			 errdetail("The model bytes say %s.", what),
+			 errhint("Leave task, features and classes out of the INSERT (or set them to NULL): the registry takes them from the model.")));
+}
+
+/*
+ * Derive algorithm, task, features and classes from the model bytes into
+ * want/wnull (which start as the row's values).  A NULL task, features or
+ * classes is filled in; one that contradicts the bytes is refused (22023).
+ * algorithm always follows the bytes: its column default ('forest') cannot be
+ * told from a choice.  Bytes that do not parse, or whose names are not valid
+ * in the database encoding, are left as they are: every reader refuses them.
+ */
+static void
+DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
+{
+	MemoryContext cxt,
+				old;
+	bytea	   *b;
+	EnsPgAlloc	pa;
+	EnsModel   *m = NULL;
+	EnsStatus	rc;
+	char		detail[256];
+	bool		cls;
+	uint32_t	K;
+
+	if (n->isnull[G_MODEL])
+		return;					/* the NOT NULL constraint says so */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict registry guard",
+								ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	b = (bytea *) PG_DETOAST_DATUM_PACKED(n->v[G_MODEL]);
+	ens_pg_alloc_init(&pa, cxt, false);
+	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b),
+						 &pa.al, &m, detail, sizeof(detail));
+	MemoryContextSwitchTo(old);
+	if (rc != ENS_OK || !LabelsValid(m, true, m->n_features) ||
+		!LabelsValid(m, false, m->task == ENS_CLASSIFICATION ? m->n_classes : 0))
+	{
+		MemoryContextDelete(cxt);
+		return;
+	}
+	cls = m->task == ENS_CLASSIFICATION;
+	K = cls ? m->n_classes : 0;
+
+	want[G_ALGORITHM] = CStringGetTextDatum(m->algorithm == ENS_BOOST ? "boosting" : "forest");
+	wnull[G_ALGORITHM] = false;
+
+	if (n->isnull[G_TASK])
+	{
+		want[G_TASK] = CStringGetTextDatum(cls ? "classification" : "regression");
+		wnull[G_TASK] = false;
+	}
+	else if (strcmp(TextDatumGetCString(n->v[G_TASK]), cls ? "classification" : "regression") != 0)
+		Contradicts("task", cls ? "it is a classification model" : "it is a regression model");
+
+	if (n->isnull[G_FEATURES])
+	{
+		want[G_FEATURES] = LabelArray(m, true, m->n_features);
+		wnull[G_FEATURES] = false;
+	}
+	else if (!SameLabels(n->v[G_FEATURES], m, true, m->n_features))
+		Contradicts("features", psprintf("the features are %s (forest_agg: its feature_names, default f1..fp)",
+										 LabelList(m, true, m->n_features)));
+
+	if (!cls)
+	{
+		if (!n->isnull[G_CLASSES] && ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(n->v[G_CLASSES])),
+													ARR_DIMS(DatumGetArrayTypeP(n->v[G_CLASSES]))) > 0)
+			Contradicts("classes", "it is a regression model, which has no classes");
+	}
+	else if (n->isnull[G_CLASSES])
+	{
+		want[G_CLASSES] = LabelArray(m, false, K);
+		wnull[G_CLASSES] = false;
+	}
+	else if (!SameLabels(n->v[G_CLASSES], m, false, K))
+		Contradicts("classes", psprintf("the classes are %s, in this order", LabelList(m, false, K)));
+	MemoryContextDelete(cxt);
 }
 
 /* currval of the registry's id sequence, or false before its first nextval */
@@ -174,24 +384,61 @@ RecordVersion(Datum name, int32 version)
 	return InvalidOid;
 }
 
+/* tup with the columns of want that differ from r's values replaced */
+static HeapTuple
+Replace(HeapTuple tup, TupleDesc desc, const GuardRow *r, const Datum *want,
+		const bool *wnull, int from)
+{
+	int			cols[G_N];
+	Datum		vals[G_N];
+	bool		nulls[G_N];
+	int			c,
+				nrepl = 0;
+
+	/* a new tuple (a copy of the model) only when a value differs */
+	for (c = from; c < G_N; c++)
+		if (!SameValue(want[c], wnull[c], r->v[c], r->isnull[c],
+					   TupleDescAttr(desc, r->attnum[c] - 1)))
+		{
+			cols[nrepl] = r->attnum[c];
+			vals[nrepl] = want[c];
+			nulls[nrepl] = wnull[c];
+			nrepl++;
+		}
+	if (nrepl == 0)
+		return tup;
+	return heap_modify_tuple_by_cols(tup, desc, nrepl, cols, vals, nulls);
+}
+
 static HeapTuple
 GuardUpdate(TriggerData *td, TupleDesc desc)
 {
 	GuardRow	n,
 				o;
+	Datum		want[G_N];
+	bool		wnull[G_N];
 	int			c;
+	bool		described = true;
 
-	if (superuser())
-		return td->tg_newtuple;
 	ReadRow(td->tg_newtuple, desc, &n);
 	ReadRow(td->tg_trigtuple, desc, &o);
-	for (c = 0; c < G_N; c++)
-		if (c != G_DEPLOYED && !SameColumn(&n, &o, c, desc))
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("the id, name, version, owner and creator of a registry row cannot change"),
-					 errhint("Train a new version instead.")));
-	return td->tg_newtuple;
+	if (!superuser())
+		for (c = 0; c < G_IDENTITY; c++)
+			if (c != G_DEPLOYED && !SameColumn(&n, &o, c, desc))
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("the id, name, version, owner and creator of a registry row cannot change"),
+						 errhint("Train a new version instead.")));
+	/* new bytes, or a new description of them: the row must still describe its model */
+	for (c = G_IDENTITY; c < G_N; c++)
+		if (!SameColumn(&n, &o, c, desc))
+			described = false;
+	if (described)
+		return td->tg_newtuple;
+	memcpy(want, n.v, sizeof(want));
+	memcpy(wnull, n.isnull, sizeof(wnull));
+	DescribeModel(&n, want, wnull);
+	return Replace(td->tg_newtuple, desc, &n, want, wnull, G_IDENTITY);
 }
 
 static HeapTuple
@@ -199,13 +446,7 @@ GuardInsert(TriggerData *td, TupleDesc desc)
 {
 	GuardRow	n;
 	Datum		want[G_N];
-	bool		wnull[G_N],
-				repl[G_N];
-	int			cols[G_N];
-	Datum		vals[G_N];
-	bool		nulls[G_N];
-	int			c,
-				nrepl = 0;
+	bool		wnull[G_N];
 	NameData   *who;
 	Oid			owner;
 
@@ -246,23 +487,8 @@ GuardInsert(TriggerData *td, TupleDesc desc)
 	SPI_finish();
 	want[G_OWNER] = ObjectIdGetDatum(owner);
 	wnull[G_OWNER] = !OidIsValid(owner);
-
-	/* a new tuple (a copy of the model) only when a value differs */
-	for (c = 0; c < G_N; c++)
-	{
-		repl[c] = !SameValue(want[c], wnull[c], n.v[c], n.isnull[c],
-							 TupleDescAttr(desc, n.attnum[c] - 1));
-		if (repl[c])
-		{
-			cols[nrepl] = n.attnum[c];
-			vals[nrepl] = want[c];
-			nulls[nrepl] = wnull[c];
-			nrepl++;
-		}
-	}
-	if (nrepl == 0)
-		return td->tg_trigtuple;
-	return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, nrepl, cols, vals, nulls);
+	DescribeModel(&n, want, wnull);
+	return Replace(td->tg_trigtuple, desc, &n, want, wnull, 0);
 }
 
 PG_FUNCTION_INFO_V1(ens_models_guard);
