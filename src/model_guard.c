@@ -487,9 +487,14 @@ GuardInsert(TriggerData *td, TupleDesc desc)
 	SPI_finish();
 	want[G_OWNER] = ObjectIdGetDatum(owner);
 	wnull[G_OWNER] = !OidIsValid(owner);
-	DescribeModel(&n, want, wnull);
+	/* a training's own row describes the model it just wrote: no second parse of a large model */
+	if (!ens_guard_own_insert)
+		DescribeModel(&n, want, wnull);
 	return Replace(td->tg_trigtuple, desc, &n, want, wnull, 0);
 }
+
+/* set by the trainer around its own INSERT (model_train.c) */
+bool		ens_guard_own_insert = false;
 
 PG_FUNCTION_INFO_V1(ens_models_guard);
 Datum

@@ -739,6 +739,7 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
 	uint32_t   *flens = palloc(sizeof(uint32_t) * rr->p);
 	SPIPlanPtr	plan;
 	ParamListInfo pl;
+	volatile int ins = 0;
 	int			ret,
 				i,
 				nparams = mode == ENS_REGISTRY_LEGACY ? 10 : 11;
@@ -803,7 +804,17 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
 		pl->params[i].isnull = nulls[i];
 		pl->params[i].pflags = i == 9 ? 0 : PARAM_FLAG_CONST;
 	}
-	ret = SPI_execute_plan_with_paramlist(plan, pl, false, 1);
+	ens_guard_own_insert = true;
+	PG_TRY();
+	{
+		ins = SPI_execute_plan_with_paramlist(plan, pl, false, 1);
+	}
+	PG_FINALLY();
+	{
+		ens_guard_own_insert = false;
+	}
+	PG_END_TRY();
+	ret = ins;
 	if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not insert into edupredict.models: %s", SPI_result_code_string(ret));
 	id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));

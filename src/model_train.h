@@ -44,6 +44,13 @@ typedef struct EnsRelation
 	EnsColumn  *cols;			/* live columns in order */
 } EnsRelation;
 
+/*
+ * True while the trainer inserts its own registry row: the guard trigger
+ * then trusts the row's description of the model it was built with
+ * (model_guard.c) instead of parsing the bytes again.
+ */
+extern bool ens_guard_own_insert;
+
 extern void ens_relation_open(EnsRelation *r, Oid relid);
 extern EnsColumn *ens_relation_column(const EnsRelation *r, const char *name);
 extern uint64 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
