@@ -61,6 +61,30 @@ SELECT round(avg((region IS NULL)::int), 3) AS null_share FROM dr_missing;
 SELECT count(*) FILTER (WHERE unseen_categories IS NULL) AS numeric_features
 FROM edupredict.drift('dr_uci', 'dr_missing') WHERE kind = 'feature';
 
+-- a categorical feature of 22 equally frequent categories, each 4.5% of the
+-- training rows (all rows: none held out, so none reaches 5%): the rare
+-- categories are pooled into groups of at most 10% of the training rows
+-- (here two categories each), so rows all of one category are 'shifted' on
+-- it (pooled into one group of all the rare ones, they looked 'stable', PSI
+-- 0), and x, which did not move, stays 'stable'; a random half of the
+-- training rows, and the training rows themselves, are 'stable'
+CREATE TEMP TABLE dr_rare AS
+SELECT g, chr(97 + g % 22) AS cat, ((g * 37) % 101)::float8 AS x,
+       ((g * 37) % 101 > 50) <> (g % 22 < 5) AS y
+FROM generate_series(1, 2200) g;
+SELECT count(*) FROM edupredict.train_forest('dr_rare', 'dr_rare', 'y', features => ARRAY['cat', 'x'],
+                                             n_trees => 10, max_depth => 4, test_fraction => 0, seed => 5);
+CREATE TEMP TABLE dr_rare_one AS SELECT g, 'a' AS cat, x, y FROM dr_rare;
+SELECT feature, verdict, psi > 1 AS large, missing_now, unseen_categories
+FROM edupredict.drift('dr_rare', 'dr_rare_one') WHERE kind = 'feature' ORDER BY feature;
+CREATE TEMP TABLE dr_rare_half AS SELECT * FROM dr_rare WHERE md5(g::text) < '8';
+SELECT count(*) BETWEEN 1000 AND 1200 AS about_half, count(DISTINCT cat) AS categories FROM dr_rare_half;
+SELECT feature, verdict, psi < 0.05 AS small FROM edupredict.drift('dr_rare', 'dr_rare_half')
+WHERE kind = 'feature' ORDER BY feature;
+SELECT feature, verdict, psi < 0.05 AS small FROM edupredict.drift('dr_rare', 'dr_rare')
+WHERE kind = 'feature' ORDER BY feature;
+DELETE FROM edupredict.models WHERE name = 'dr_rare';
+
 -- the output rows: one per class; the reference is the held-out rows of
 -- training, so the training rows themselves (which the forest has seen)
 -- look shifted, and held-out-like rows do not

@@ -4,10 +4,18 @@
  * model's outputs.
  *
  * Population stability index (PSI) per feature, over the model's own bins
- * grouped into at most 10 groups of about equal training mass (numeric:
- * neighbouring bins; categorical: every category with at least 5% of the
- * training rows, the others together), plus missing values as a group of
- * their own.  A category the model never saw is scored as missing by
+ * grouped into groups of about a tenth of the training rows, plus missing
+ * values as a group of their own.  Numeric: neighbouring bins, cut where the
+ * training mass passes the next tenth (at most 10 groups).  Categorical:
+ * every category with at least 10% of the training rows is a group of its
+ * own; the others, in code order, fill groups of at most 10% each (a new
+ * group starts when the next category would take the open one past 10%; a
+ * category is never split), so that a move among rare categories shows: with
+ * them all in one group, rows all of one 4% category looked 'stable'.  Two
+ * consecutive such groups hold more than 10% together, so there are at most
+ * 19 groups of categories (b of at least 10% and p pooled: b + floor(p/2)
+ * <= 9).  Categories without training rows (a profile from other rows) join
+ * the open group.  A category the model never saw is scored as missing by
  * predict(), so it counts in the missing group here too, and the number of
  * distinct such values is reported.  For the outputs, PSI over the decile
  * groups of the model's reference outputs (its held-out rows at training,
@@ -28,7 +36,7 @@
 #include "model_call.h"
 #include "model_outputs.h"
 
-#define MAX_GROUPS 12			/* 10 of values, "other", missing */
+#define MAX_GROUPS 20			/* 19 of categories (10 of numeric values), missing */
 
 typedef struct DriftArgs
 {
@@ -72,18 +80,25 @@ Groups(const EnsFeature *F, const uint32_t *hist, uint64_t present, int *group)
 
 	if (F->kind == ENS_CATEGORICAL)
 	{
-		int			other = -1;
+		int			pool = -1;	/* the open group of rare categories */
+		uint64_t	pooled = 0;
 
 		for (b = 0; b < nb; b++)
 		{
-			if (g < MAX_GROUPS - 2 && (uint64_t) hist[b] * 20 >= present && present > 0)
+			if (present > 0 && (uint64_t) hist[b] * 10 >= present)
 				group[b] = g++;
 			else
 			{
-				if (other < 0)
-					other = MAX_GROUPS - 2;
-				group[b] = other;
+				if (pool < 0 || (pooled + hist[b]) * 10 > present)
+				{
+					pool = g++;
+					pooled = 0;
+				}
+				group[b] = pool;
+				pooled += hist[b];
 			}
+			if (g > MAX_GROUPS - 1)
+				elog(ERROR, "drift: more than %d groups of categories", MAX_GROUPS - 1);
 		}
 		group[nb] = MAX_GROUPS - 1;
 		return MAX_GROUPS;
