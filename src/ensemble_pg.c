@@ -12,6 +12,7 @@
 #include "catalog/pg_type.h"
 #include "common/shortest_dec.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
@@ -360,6 +361,18 @@ ens_float_text(double v)
 
 	double_to_shortest_decimal_buf(v, buf);
 	return buf;
+}
+
+/* A text[] of the n byte strings s[i] of len[i] bytes (feature names, classes). */
+Datum
+ens_text_array(const char *const *s, const uint32_t *len, uint32_t n)
+{
+	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	uint32_t	i;
+
+	for (i = 0; i < n; i++)
+		d[i] = PointerGetDatum(cstring_to_text_with_len(s[i], (int) len[i]));
+	return PointerGetDatum(construct_array(d, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 /* Class label of a numeric target value (integers without a decimal point). */

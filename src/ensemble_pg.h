@@ -55,6 +55,7 @@ extern double ens_datum_to_double(Datum d, Oid basetype);
 extern char *ens_datum_to_text(Datum d, Oid basetype, uint32_t *len);
 extern char *ens_number_label(double v);
 extern char *ens_float_text(double v);
+extern Datum ens_text_array(const char *const *s, const uint32_t *len, uint32_t n);
 
 /* stream a read-only query's rows into fn (model_rows.c; SPI connected) */
 typedef void (*EnsRowFn) (Datum *values, bool *isnull, void *arg);

@@ -163,18 +163,17 @@ LabelList(const EnsModel *m, bool feature, uint32_t n)
 static Datum
 LabelArray(const EnsModel *m, bool feature, uint32_t n)
 {
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
+	const char **s;
+	uint32_t   *len;
 	uint32_t	i;
 
+	if (!feature)
+		return ens_text_array(m->classes, m->class_len, n);
+	s = palloc(sizeof(char *) * Max(n, 1));
+	len = palloc(sizeof(uint32_t) * Max(n, 1));
 	for (i = 0; i < n; i++)
-	{
-		const char *s;
-		uint32_t	len;
-
-		Label(m, feature, i, &s, &len);
-		d[i] = PointerGetDatum(cstring_to_text_with_len(s, (int) len));
-	}
-	return PointerGetDatum(construct_array(d, (int) n, TEXTOID, -1, false, TYPALIGN_INT));
+		Label(m, true, i, &s[i], &len[i]);
+	return ens_text_array(s, len, n);
 }
 
 /* whether a text[] holds exactly the model's feature names or classes */
@@ -280,8 +279,9 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 
 	if (!cls)
 	{
-		if (!n->isnull[G_CLASSES] && ArrayGetNItems(ARR_NDIM(DatumGetArrayTypeP(n->v[G_CLASSES])),
-													ARR_DIMS(DatumGetArrayTypeP(n->v[G_CLASSES]))) > 0)
+		ArrayType  *a = n->isnull[G_CLASSES] ? NULL : DatumGetArrayTypeP(n->v[G_CLASSES]);
+
+		if (a && ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)) > 0)
 			Contradicts("classes", "it is a regression model, which has no classes");
 	}
 	else if (n->isnull[G_CLASSES])

@@ -396,16 +396,11 @@ ModelClasses(FunctionCallInfo fcinfo, int32 version, bool *isnull)
 {
 	RegCall    *rc = GetCall(fcinfo);
 	EnsModel   *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0), version);
-	Datum	   *d;
-	uint32_t	k;
 
 	*isnull = m->task != ENS_CLASSIFICATION;
 	if (*isnull)
 		return (Datum) 0;
-	d = palloc(sizeof(Datum) * m->n_classes);
-	for (k = 0; k < m->n_classes; k++)
-		d[k] = PointerGetDatum(cstring_to_text_with_len(m->classes[k], m->class_len[k]));
-	return PointerGetDatum(construct_array(d, m->n_classes, TEXTOID, -1, false, TYPALIGN_INT));
+	return ens_text_array(m->classes, m->class_len, m->n_classes);
 }
 
 /*

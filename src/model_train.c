@@ -712,17 +712,6 @@ HeldOutMetrics(StringInfo s, const EnsTrainSet *ts, const double *held_out, cons
 
 /* ---------- the registry row ---------- */
 
-static Datum
-MakeTextArray(const char **s, const uint32_t *len, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * Max(n, 1));
-	int			i;
-
-	for (i = 0; i < n; i++)
-		d[i] = PointerGetDatum(cstring_to_text_with_len(s[i], len[i]));
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
 /*
  * Insert the row (SPI connected) and return it as the caller's result:
  * edupredict.models in a 0.1.0 schema, edupredict.model_list (no bytes)
@@ -756,9 +745,9 @@ ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 versio
 	values[0] = CStringGetTextDatum(rr->model_name);
 	values[1] = CStringGetTextDatum(rr->task == ENS_CLASSIFICATION ? "classification" : "regression");
 	values[2] = CStringGetTextDatum(rr->target);
-	values[3] = MakeTextArray(fnames, flens, rr->p);
+	values[3] = ens_text_array(fnames, flens, rr->p);
 	if (rr->task == ENS_CLASSIFICATION)
-		values[4] = MakeTextArray(rr->class_s, rr->class_l, rr->K);
+		values[4] = ens_text_array(rr->class_s, rr->class_l, rr->K);
 	else
 		nulls[4] = true;
 	values[5] = DirectFunctionCall1(jsonb_in, CStringGetDatum(rr->params));
