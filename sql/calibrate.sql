@@ -116,6 +116,12 @@ FROM edupredict.reliability('cal_ties', 'cal_ties_asc');
 SELECT a.ece_before = d.ece_before AS same_ece_before
 FROM edupredict.calibrate('cal_ties', 'cal_ties_asc', 'sigmoid', version => 1) a,
      edupredict.calibrate('cal_ties', 'cal_ties_desc', 'sigmoid', version => 1) d;
+-- and the sigmoid fitted on them is the same to the last bit (its sums run
+-- over the rows by score, negatives first among ties, not in scan order)
+SELECT count(*) FILTER (WHERE edupredict.predict_proba('cal_ties', t, 'true', 2)
+                              IS DISTINCT FROM edupredict.predict_proba('cal_ties', t, 'true', 3)) AS rows_differing,
+       count(*) AS rows
+FROM cal_bin_test t;
 
 -- ROC from (infinity, 0, 0) to (.., 1, 1), both rates never decreasing; its
 -- area (trapezoids) is evaluate()'s AUC; precision-recall with recall never

@@ -168,25 +168,61 @@ ens_sigmoid_fit(const double *s, const uint8_t *y, uint32_t n, bool log_odds,
 {
 	double	   *t = al->alloc(al->ctx, sizeof(double) * 2 * (n ? n : 1)),
 			   *f;
+	EnsScorePos *sp = al->alloc(al->ctx, sizeof(EnsScorePos) * 2 * (n ? n : 1));
 	double		n1 = 0,
 				n0,
 				a = 0,
 				b,
 				loss;
-	uint32_t	i;
+	uint32_t	i,
+				j;
 	int			it;
+	EnsStatus	rc;
 
-	if (t == NULL)
+	if (t == NULL || sp == NULL)
+	{
+		if (t)
+			al->free(al->ctx, t);
+		if (sp)
+			al->free(al->ctx, sp);
 		return ENS_ENOMEM;
+	}
 	f = t + (n ? n : 1);
 	for (i = 0; i < n; i++)
 		n1 += y[i];
 	n0 = n - n1;
+
+	/*
+	 * The sums below run over the rows by score, and within equal scores
+	 * the negatives first: the fit (rounding included) then depends on the
+	 * rows' contents only, not on the order a scan returned them in.
+	 */
 	for (i = 0; i < n; i++)
 	{
-		t[i] = y[i] ? (n1 + 1) / (n1 + 2) : 1 / (n0 + 2);
-		f[i] = log_odds ? LogOdds(s[i]) : s[i];
+		sp[i].s = s[i];
+		sp[i].pos = i;
 	}
+	rc = ens_sort_scores(sp, n, sp + n, NULL, NULL);
+	if (rc != ENS_OK)
+	{
+		al->free(al->ctx, t);
+		al->free(al->ctx, sp);
+		return rc;
+	}
+	for (i = 0; i < n; i = j)
+	{
+		uint32_t	neg = 0,
+					r;
+
+		for (j = i; j < n && sp[j].s == sp[i].s; j++)
+			neg += !y[sp[j].pos];
+		for (r = i; r < j; r++)
+		{
+			t[r] = r - i >= neg ? (n1 + 1) / (n1 + 2) : 1 / (n0 + 2);
+			f[r] = log_odds ? LogOdds(sp[r].s) : sp[r].s;
+		}
+	}
+	al->free(al->ctx, sp);
 	b = log((n0 + 1) / (n1 + 1));
 	loss = PlattLoss(f, t, n, a, b);
 	for (it = 0; it < 100; it++)
