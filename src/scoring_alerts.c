@@ -1,7 +1,8 @@
 /*
  * scoring_alerts.c - edupredict.alert_rows(): AFTER INSERT or AFTER UPDATE
  * FOR EACH STATEMENT with transition tables; writes one alert per row whose
- * risk reaches the threshold and announces it with a notification.
+ * risk reaches the threshold and announces it with a notification that
+ * carries the alert's id and table names, never the row's key or risk.
  *
  * Trigger arguments: model name, output column, key column, threshold,
  * alerts table (OID), channel ('' for none).  On INSERT every new row at or
@@ -21,16 +22,11 @@
 #include "commands/async.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 
 #include "scoring.h"
-
-/* keys longer than this are cut in the notification (the alerts table has them whole) */
-#define NOTIFY_KEY_BYTES 256
 
 static Oid
 AlertsTable(Relation rel, const char *arg)
@@ -77,7 +73,7 @@ InsertSql(TriggerData *td, char **args, Oid alerts, bool update)
 						 " AND NOT EXISTS (SELECT 1 FROM %s o WHERE (o.%s)::pg_catalog.text "
 						 "OPERATOR(pg_catalog.=) (n.%s)::pg_catalog.text AND o.%s OPERATOR(pg_catalog.>=) $5)",
 						 quote_identifier(td->tg_trigger->tgoldtable), key, key, risk);
-	appendStringInfoString(&q, " RETURNING alert_id, entity_key, risk");
+	appendStringInfoString(&q, " RETURNING alert_id");
 	return q.data;
 }
 
@@ -98,36 +94,26 @@ ModelVersion(const char *model, bool *isnull)
 	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
 }
 
+/*
+ * The notification names the alert and where to read it, nothing of the
+ * row: any role that can connect may LISTEN on any channel (channels have
+ * no privileges), while the alerts table is read only as its privileges
+ * allow.
+ */
 static void
-Notify(const char *channel, const char *table, char **args, Datum version, bool vnull, HeapTuple row,
+Notify(const char *channel, const char *table, const char *alerts_table, HeapTuple row,
 	   TupleDesc desc)
 {
 	StringInfoData p;
 	bool		n;
 	int64		id = DatumGetInt64(SPI_getbinval(row, desc, 1, &n));
-	char	   *key = SPI_getvalue(row, desc, 2);
-	double		risk = DatumGetFloat8(SPI_getbinval(row, desc, 3, &n));
 
 	initStringInfo(&p);
 	appendStringInfo(&p, "{\"alert_id\": " INT64_FORMAT ", \"table\": ", id);
 	escape_json(&p, table);
-	appendStringInfoString(&p, ", \"key\": ");
-	if (key == NULL)
-		appendStringInfoString(&p, "null");
-	else
-	{
-		key[pg_mbcliplen(key, strlen(key), NOTIFY_KEY_BYTES)] = '\0';
-		escape_json(&p, key);
-	}
-	appendStringInfoString(&p, ", \"model\": ");
-	escape_json(&p, args[0]);
-	if (vnull)
-		appendStringInfoString(&p, ", \"version\": null");
-	else
-		appendStringInfo(&p, ", \"version\": %d", DatumGetInt32(version));
-	appendStringInfoString(&p, ", \"column\": ");
-	escape_json(&p, args[1]);
-	appendStringInfo(&p, ", \"risk\": %s}", float8out_internal(risk));
+	appendStringInfoString(&p, ", \"alerts\": ");
+	escape_json(&p, alerts_table);
+	appendStringInfoChar(&p, '}');
 	Async_Notify(channel, p.data);
 }
 
@@ -177,8 +163,13 @@ edupredict_alert_rows(PG_FUNCTION_ARGS)
 		!= SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not write the alerts");
 	if (args[5][0] != '\0')
+	{
+		char	   *alerts_table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(alerts)),
+															  get_rel_name(alerts));
+
 		for (uint64 i = 0; i < SPI_processed; i++)
-			Notify(args[5], table, args, values[2], vnull, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+			Notify(args[5], table, alerts_table, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
+	}
 	SPI_finish();
 	scoring_owner_end(&so);
 	return PointerGetDatum(NULL);
