@@ -52,6 +52,7 @@ md=$dir/explain.md
 uci_s=$(get "pg" uci_explain_s)
 c1m_s=$(get "pg" c1m_explain_s)
 c1m_ps=$(get "pg" c1m_explain_parallel_s)
+c1m_pns=$(get "pg" c1m_explain_parallel_nojit_s)
 c1m_n=$(get "pg c1m" explain_rows)
 xgb_rps=$(get xgboost rows_per_s)
 {
@@ -69,6 +70,7 @@ xgb_rps=$(get xgboost rows_per_s)
   echo "| boost_agg, 300 rounds depth 6 on $(get 'pg c1m' train_rows) x 20 rows, 2 threads | $(get 'pg c1m' train_s) s, $(get 'pg c1m' model_bytes) model bytes | |"
   echo "| explain() of $c1m_n c1m test rows, one backend | ${c1m_s} s = $(calc "round($c1m_n / $c1m_s)") rows/s | |"
   echo "| the same, parallel query ($(get 'pg c1m' parallel_workers) workers planned) | ${c1m_ps} s = $(calc "round($c1m_n / $c1m_ps)") rows/s | |"
+  echo "| the same parallel query with \`SET jit = off\` (for scale: the goal is judged with JIT on) | ${c1m_pns} s = $(calc "round($c1m_n / $c1m_pns)") rows/s | |"
   echo "| XGBoost $(get xgboost version) pred_contribs=True, own 300-round depth-6 model (trained in $(get xgboost fit_s) s), 2 threads, $(get xgboost rows) rows | $(calc "round($xgb_rps)") rows/s | |"
   echo "| edupredict / XGBoost rows/s: one backend; parallel | $(calc "'%.1fx' % ($c1m_n / $c1m_s / $xgb_rps)"); $(calc "'%.1fx' % ($c1m_n / $c1m_ps / $xgb_rps)") | at least 10x |"
   echo "| margin additivity (1e-9), first 1000 c1m rows | $(get 'pg c1m' additive) of $(get 'pg c1m' of) | all |"
