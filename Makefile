@@ -35,6 +35,7 @@ OBJS = \
 	src/model_registry.o \
 	src/model_ref.o \
 	src/model_name_rewrite.o \
+	src/registry_lock_guard.o \
 	src/model_predict.o \
 	src/model_registry_sql.o \
 	src/model_evaluate.o \

@@ -35,6 +35,7 @@ _PG_init(void)
 	edupredict_forecast_init();
 	edupredict_panel_init();
 	edupredict_name_rewrite_init();
+	edupredict_registry_lock_guard_init();
 
 	MarkGUCPrefixReserved("edupredict");
 }

@@ -15,6 +15,7 @@ extern void edupredict_spectral_init(void);
 extern void edupredict_forecast_init(void);
 extern void edupredict_panel_init(void);
 extern void edupredict_name_rewrite_init(void);
+extern void edupredict_registry_lock_guard_init(void);
 
 /* Current PII key (NULL or empty when unset), for log redaction only. */
 extern const char *edupredict_pii_key_value(void);

@@ -1,0 +1,63 @@
+-- LOCK TABLE on the registry tables every role shares: a role that may
+-- delete its own rows must not lock the whole table against the others, so
+-- above ROW EXCLUSIVE only the tables' owner may lock them (with edupredict
+-- preloaded, as here)
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
+CREATE ROLE regress_reglock;
+GRANT edupredict_user TO regress_reglock;
+CREATE SCHEMA reglock AUTHORIZATION regress_reglock;
+\set VERBOSITY terse
+SET ROLE regress_reglock;
+BEGIN;
+LOCK edupredict.runs IN ACCESS EXCLUSIVE MODE;
+-- the failed transaction holds no lock on it for the other sessions to wait on
+\! psql -X -q -At -d contrib_regression -c "SELECT count(*) AS strong_locks FROM pg_catalog.pg_locks WHERE relation = 'edupredict.runs'::regclass AND mode <> 'RowExclusiveLock' AND mode <> 'AccessShareLock' AND mode <> 'RowShareLock'"
+ROLLBACK;
+BEGIN;
+LOCK edupredict.forecasts IN SHARE MODE;
+ROLLBACK;
+BEGIN;
+LOCK edupredict.models IN EXCLUSIVE MODE;
+ROLLBACK;
+BEGIN;
+LOCK edupredict.model_names;
+ROLLBACK;
+BEGIN;
+LOCK edupredict.model_grants IN SHARE ROW EXCLUSIVE MODE;
+ROLLBACK;
+BEGIN;
+LOCK edupredict.runs IN SHARE UPDATE EXCLUSIVE MODE;
+ROLLBACK;
+-- through a view over a registry table (PostgreSQL locks the view's tables too)
+CREATE VIEW reglock.my_runs AS SELECT id FROM edupredict.runs;
+BEGIN;
+LOCK reglock.my_runs IN ACCESS EXCLUSIVE MODE;
+ROLLBACK;
+-- ROW EXCLUSIVE (what an INSERT takes anyway) is allowed, and the role's own tables are its business
+BEGIN;
+LOCK edupredict.runs IN ROW EXCLUSIVE MODE;
+CREATE TABLE reglock.own (a int);
+LOCK reglock.own IN ACCESS EXCLUSIVE MODE;
+SELECT 'allowed' AS row_exclusive_and_own_table;
+ROLLBACK;
+-- from a function (SPI runs utility statements too)
+CREATE FUNCTION reglock.lock_runs() RETURNS void LANGUAGE plpgsql AS
+$$ BEGIN LOCK edupredict.runs IN EXCLUSIVE MODE; END $$;
+SELECT reglock.lock_runs();
+RESET ROLE;
+-- the tables' owner may
+BEGIN;
+LOCK edupredict.runs, edupredict.models IN ACCESS EXCLUSIVE MODE;
+SELECT 'allowed' AS owner_lock;
+ROLLBACK;
+-- a role that was already holding the lock before (none here) and every
+-- other statement are untouched: training still works for the role
+SET ROLE regress_reglock;
+CREATE TABLE reglock.rows AS SELECT g::float8 AS x, (g % 2)::text AS y FROM pg_catalog.generate_series(1, 40) g;
+SELECT version FROM edupredict.train_forest('reglock_m', 'reglock.rows', 'y', n_trees => 2, test_fraction => 0);
+SELECT count(*) FROM edupredict.drop_model('reglock_m');
+RESET ROLE;
+DROP SCHEMA reglock CASCADE;
+DELETE FROM edupredict.runs WHERE owner = 'regress_reglock'::regrole;
+DROP ROLE regress_reglock;
