@@ -67,6 +67,24 @@ SELECT count(*) AS same_folds FROM
   (SELECT fold, metric, value FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'yr')) a
   JOIN (SELECT fold, metric, value FROM cross_validate('forest', 'tt_dates', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'day')) b USING (fold, metric, value)
   JOIN (SELECT fold, metric, value FROM cross_validate('forest', 'tt_dates', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'term')) c USING (fold, metric, value);
+-- order_by values are compared as the column's own type, never as float8: bigints next to 2^53,
+-- numerics 1e-20 apart and timestamps a microsecond apart in the year 3000 are 12 distinct values
+-- each (as float8 they would merge), so each makes the folds of the 12 years
+CREATE TABLE tt_exact AS
+SELECT 9007199254740990 + (yr - 2000) AS big, 1 + (yr - 2000) * 1e-20 AS num,
+       '3000-01-01'::timestamp + (yr - 2000) * interval '1 microsecond' AS ts, x, y FROM tt;
+SELECT fold, max(value) FILTER (WHERE metric = 'n_train') AS n_train, max(value) FILTER (WHERE metric = 'n_test') AS n_test
+FROM cross_validate('forest', 'tt_exact', 'y', ARRAY['x'], '{"n_trees": 2}', split => 'time', order_by => 'big', folds => 3)
+WHERE fold IS NOT NULL GROUP BY fold ORDER BY fold;
+SELECT count(*) AS same_folds FROM
+  (SELECT fold, metric, value FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'yr')) a
+  JOIN (SELECT fold, metric, value FROM cross_validate('forest', 'tt_exact', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'big')) b USING (fold, metric, value);
+SELECT count(*) AS same_folds FROM
+  (SELECT fold, metric, value FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'yr')) a
+  JOIN (SELECT fold, metric, value FROM cross_validate('forest', 'tt_exact', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'num')) b USING (fold, metric, value);
+SELECT count(*) AS same_folds FROM
+  (SELECT fold, metric, value FROM cross_validate('forest', 'tt', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'yr')) a
+  JOIN (SELECT fold, metric, value FROM cross_validate('forest', 'tt_exact', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time', order_by => 'ts')) b USING (fold, metric, value);
 
 -- A fold's model is the model train_forest makes from exactly that fold's training rows, with
 -- codebooks and bins from those rows alone: fold 1 of the time split scores as a forest trained on

@@ -15,6 +15,8 @@
  *               (scikit-learn's TimeSeriesSplit over values, not rows): the
  *               values split into k + 1 blocks, fold i tests block i + 1
  *               and trains on the values before it, minus `gap` values.
+ *               The values arrive as their dense ranks in the column's own
+ *               type (model_relation.c), exact where a float8 is not.
  *
  * Rows are identified by their place in the canonical order, and groups and
  * times by their values, so the folds do not depend on the order the rows

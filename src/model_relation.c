@@ -14,6 +14,7 @@
 #include "access/relation.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -84,16 +85,23 @@ uint64
 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
 				  EnsRowFn fn, void *arg)
 {
-	return ens_relation_read_sized(r, cols, n, NULL, fn, arg);
+	return ens_relation_read_sized(r, cols, n, NULL, 0, NULL, fn, arg);
 }
 
-/* ens_relation_read, telling size the planner's estimate of the rows first */
+/*
+ * ens_relation_read, telling size the planner's estimate of the rows first;
+ * after the n columns come the nrank columns rank[] as their dense ranks
+ * (bigint, 1 for the least value) in their type's own order, the default
+ * btree order: values a float8 cannot tell apart (bigints beyond 2^53,
+ * numerics, far timestamps) keep distinct ranks in their exact order.
+ */
 uint64
 ens_relation_read_sized(const EnsRelation *r, EnsColumn *const *cols, int n,
+						EnsColumn *const *rank, int nrank,
 						EnsRowsSizeFn size, EnsRowFn fn, void *arg)
 {
 	StringInfoData q;
-	Oid		   *types = palloc(sizeof(Oid) * Max(n, 1));
+	Oid		   *types = palloc(sizeof(Oid) * Max(n + nrank, 1));
 	int			i;
 
 	initStringInfo(&q);
@@ -103,6 +111,12 @@ ens_relation_read_sized(const EnsRelation *r, EnsColumn *const *cols, int n,
 		appendStringInfo(&q, "%s%s", i ? ", " : "", quote_identifier(cols[i]->name));
 		types[i] = cols[i]->type;
 	}
+	for (i = 0; i < nrank; i++)
+	{
+		appendStringInfo(&q, "%spg_catalog.dense_rank() OVER (ORDER BY %s)", n + i ? ", " : "",
+						 quote_identifier(rank[i]->name));
+		types[n + i] = INT8OID;
+	}
 	appendStringInfo(&q, " FROM %s", r->qualified);
-	return ens_read_rows_sized(q.data, types, n, size, fn, arg);
+	return ens_read_rows_sized(q.data, types, n + nrank, size, fn, arg);
 }

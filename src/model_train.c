@@ -217,13 +217,12 @@ OrderType(Oid base)
 		(OidIsValid(base) && base == SchoolTermType());
 }
 
-/* The order key of a value: a number, Unix seconds, or the term's index. */
-static double
-OrderKey(Datum d, Oid base)
+/* A NaN of an order type (float4, float8, numeric), which time folds refuse. */
+static bool
+OrderNaN(Datum d, Oid base)
 {
-	if (ens_type_kind(base) == ENS_NUMERIC)
-		return ens_datum_to_double(d, base);
-	return (double) DatumGetInt32(d);	/* school_term: year * 3 + season */
+	return (base == FLOAT4OID || base == FLOAT8OID || base == NUMERICOID) &&
+		isnan(ens_datum_to_double(d, base));
 }
 
 typedef struct Columns
@@ -385,18 +384,23 @@ typedef struct ReadState
 	EnsTrainSet *ts;
 	const Columns *c;
 	size_t		raw_rows;
+	int			rank_at[ENS_MAX_AUX];	/* order columns: their rank's column */
 } ReadState;
 
-/* A group id (the value's text in a dictionary) or an order key. */
+/*
+ * A group id (the value's text in a dictionary) or an order key: the
+ * value's dense rank in its type's order (exact where a float8 is not; NaN
+ * stays NaN, to be refused).
+ */
 static double
-AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base)
+AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base, Datum rank)
 {
 	uint32_t	len;
 	char	   *s;
 	int64_t		id;
 
 	if (ts->aux_dict[i] == NULL)
-		return OrderKey(d, base);
+		return OrderNaN(d, base) ? NAN : (double) DatumGetInt64(rank);
 	/* equal values, one group: numeric 1.0 and 1.00, float -0 and 0 */
 	if (base == NUMERICOID)
 		d = DirectFunctionCall1(numeric_trim_scale, d);
@@ -415,7 +419,10 @@ AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base)
 	return (double) id;
 }
 
-/* One row of the training query: features 0..p-1, the target, aux columns. */
+/*
+ * One row of the training query: features 0..p-1, the target, aux columns,
+ * then the ranks of the order columns.
+ */
 static void
 TrainRow(Datum *values, bool *isnull, void *arg)
 {
@@ -479,7 +486,8 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 	}
 	for (i = 0; i < ts->naux; i++)
 		ts->aux[i][n] = isnull[p + 1 + i] ? NAN :
-			AuxValue(ts, i, values[p + 1 + i], rs->c->aux[i]->base);
+			AuxValue(ts, i, values[p + 1 + i], rs->c->aux[i]->base,
+					 rs->rank_at[i] < 0 ? (Datum) 0 : values[rs->rank_at[i]]);
 	ts->n = n + 1;
 }
 
@@ -494,6 +502,8 @@ static void
 ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 {
 	EnsColumn **cols = palloc(sizeof(EnsColumn *) * (c->p + 1 + c->naux));
+	EnsColumn  *rank[ENS_MAX_AUX];
+	int			nrank = 0;
 	ReadState	rs;
 	int			i;
 
@@ -508,11 +518,19 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 	}
 	cols[c->p] = c->target;
 	for (i = 0; i < c->naux; i++)
+	{
 		cols[c->p + 1 + i] = c->aux[i];
+		rs.rank_at[i] = -1;
+		if (ts->aux_dict[i] == NULL)
+		{
+			rs.rank_at[i] = c->p + 1 + c->naux + nrank;
+			rank[nrank++] = c->aux[i];
+		}
+	}
 	rs.ts = ts;
 	rs.c = c;
 	rs.raw_rows = 0;
-	ens_relation_read_sized(r, cols, c->p + 1 + c->naux, PresizeRows, TrainRow, &rs);
+	ens_relation_read_sized(r, cols, c->p + 1 + c->naux, rank, nrank, PresizeRows, TrainRow, &rs);
 	if (rs.raw_rows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -56,6 +56,7 @@ extern EnsColumn *ens_relation_column(const EnsRelation *r, const char *name);
 extern uint64 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, int n,
 								EnsRowFn fn, void *arg);
 extern uint64 ens_relation_read_sized(const EnsRelation *r, EnsColumn *const *cols, int n,
+									  EnsColumn *const *rank, int nrank,
 									  EnsRowsSizeFn size, EnsRowFn fn, void *arg);
 
 /* ---------- the training set (model_trainset.c) ---------- */
@@ -172,7 +173,8 @@ extern void ens_learner_set(const EnsLearner *l, void *params, const char *key,
 typedef enum EnsAuxKind
 {
 	ENS_AUX_GROUP,				/* any type: values compared by their text */
-	ENS_AUX_ORDER				/* number, date, timestamp or school_term */
+	ENS_AUX_ORDER				/* number, date, timestamp or school_term: read
+								 * as its dense rank in the type's order */
 } EnsAuxKind;
 
 typedef struct EnsTrainInput
