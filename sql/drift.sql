@@ -85,6 +85,42 @@ SELECT feature, verdict, psi < 0.05 AS small FROM edupredict.drift('dr_rare', 'd
 WHERE kind = 'feature' ORDER BY feature;
 DELETE FROM edupredict.models WHERE name = 'dr_rare';
 
+-- a text feature of 300 categories: the codebook keeps the 255 most frequent
+-- of the training rows and training bins the rows of the other 45 as
+-- missing, like the NULLs; drift bins them as training did, so
+-- the training rows themselves show no unseen category and the same missing
+-- share then and now, for a forest and a boosted model alike.  Whether a
+-- value outside a full codebook is one of the rarer training categories or
+-- a new one cannot be told: such a feature reports no count of unseen values
+CREATE TEMP TABLE dr_many AS
+SELECT g, CASE WHEN g % 97 = 0 THEN NULL ELSE 'k' || lpad((g % 300)::text, 3, '0') END AS cat,
+       ((g * 37) % 101)::float8 AS x, ((g * 37) % 101 > 50) <> (g % 300 < 100) AS y
+FROM generate_series(1, 3000) g;
+SELECT count(DISTINCT cat) AS categories, count(*) FILTER (WHERE cat IS NULL) AS nulls FROM dr_many;
+SELECT count(*) FROM edupredict.train_forest('dr_many', 'dr_many', 'y', features => ARRAY['cat', 'x'],
+                                             n_trees => 5, max_depth => 4, test_fraction => 0, seed => 5);
+SELECT count(*) FROM edupredict.train_boosting('dr_many_b', 'dr_many', 'y', features => ARRAY['cat', 'x'],
+                                               n_rounds => 5, max_depth => 3, test_fraction => 0);
+SELECT m.name, d.feature, d.verdict, round(d.missing_train::numeric, 4) AS missing_train,
+       d.missing_now = d.missing_train AS same_missing, d.unseen_categories
+FROM unnest(ARRAY['dr_many', 'dr_many_b']) m(name), edupredict.drift(m.name, 'dr_many') d
+WHERE d.kind = 'feature' ORDER BY 1, 2;
+-- rows of categories training never had are missing, as predict() takes them
+CREATE TEMP TABLE dr_many_new AS SELECT g, 'new' || (g % 7) AS cat, x, y FROM dr_many;
+SELECT feature, verdict, missing_now, unseen_categories
+FROM edupredict.drift('dr_many', 'dr_many_new') WHERE kind = 'feature' ORDER BY feature;
+-- a codebook of exactly 255 categories with no missing value: nothing went
+-- to missing in training, so a value outside it is new, and counted
+CREATE TEMP TABLE dr_255 AS
+SELECT g, 'k' || lpad((g % 255)::text, 3, '0') AS cat, ((g * 37) % 101)::float8 AS x, g % 2 = 0 AS y
+FROM generate_series(1, 2550) g;
+SELECT count(*) FROM edupredict.train_forest('dr_255', 'dr_255', 'y', features => ARRAY['cat', 'x'],
+                                             n_trees => 2, max_depth => 2, test_fraction => 0);
+CREATE TEMP TABLE dr_255_new AS SELECT g, CASE WHEN g % 10 = 0 THEN 'new' || (g % 3) ELSE cat END AS cat, x, y FROM dr_255;
+SELECT feature, missing_train, missing_now, unseen_categories
+FROM edupredict.drift('dr_255', 'dr_255_new') WHERE feature = 'cat';
+DELETE FROM edupredict.models WHERE name IN ('dr_many', 'dr_many_b', 'dr_255');
+
 -- the output rows: one per class; the reference is the held-out rows of
 -- training, so the training rows themselves (which the forest has seen)
 -- look shifted, and held-out-like rows do not

@@ -17,7 +17,12 @@
  * <= 9).  Categories without training rows (a profile from other rows) join
  * the open group.  A category the model never saw is scored as missing by
  * predict(), so it counts in the missing group here too, and the number of
- * distinct such values is reported.  For the outputs, PSI over the decile
+ * distinct such values is reported.  Training binned the categories beyond
+ * a full codebook's 255 most frequent as missing too (model_trainset.c):
+ * for a feature where it did, a value outside the codebook counts as
+ * missing then and now, and no count of unseen values is reported (the
+ * model bytes do not name those rarer categories, so a new value cannot be
+ * told from one of them).  For the outputs, PSI over the decile
  * groups of the model's reference outputs (its held-out rows at training,
  * or its calibration rows), per class (two classes: the second).
  *
@@ -119,6 +124,20 @@ Groups(const EnsFeature *F, const uint32_t *hist, uint64_t present, int *group)
 	return MAX_GROUPS;
 }
 
+/*
+ * Did training bin categories of F outside its codebook as missing?  It
+ * keeps the 255 most frequent of the training rows: with a full codebook
+ * and training rows counted missing, some of them may have held rarer
+ * categories.  (A codebook of exactly 255 categories with NULLs among its
+ * training rows counts as such a feature too.)
+ */
+static bool
+RareAsMissing(const EnsFeature *F, const uint32_t *hist)
+{
+	return F->kind == ENS_CATEGORICAL && F->n_bins == ENS_MAX_CATEGORIES &&
+		hist[F->n_bins] > 0;
+}
+
 static void
 PutRow(ReturnSetInfo *rsinfo, const char *kind, text *name, double psi, double miss_then,
 	   double miss_now, int64 unseen, bool is_feature)
@@ -153,6 +172,7 @@ FeatureRows(const EnsModel *m, const EnsHeldout *h, ReturnSetInfo *rsinfo)
 		uint64_t	then_g[MAX_GROUPS],
 					now_g[MAX_GROUPS],
 					total = 0;
+		bool		rare = RareAsMissing(F, hist);
 		int			ng,
 					g;
 
@@ -175,8 +195,8 @@ FeatureRows(const EnsModel *m, const EnsHeldout *h, ReturnSetInfo *rsinfo)
 		}
 		PutRow(rsinfo, "feature", cstring_to_text_with_len(F->name, F->name_len),
 			   Psi(then_g, total, now_g, h->n, ng), (double) hist[F->n_bins] / total,
-			   (double) (now[F->n_bins] - h->unseen_rows[f]) / h->n,
-			   F->kind == ENS_CATEGORICAL ? (int64) h->unseen_values[f] : -1, true);
+			   (double) (now[F->n_bins] - (rare ? 0 : h->unseen_rows[f])) / h->n,
+			   F->kind == ENS_CATEGORICAL && !rare ? (int64) h->unseen_values[f] : -1, true);
 	}
 }
 
