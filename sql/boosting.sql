@@ -173,6 +173,14 @@ CREATE TABLE bt_inf AS SELECT i::float8 AS x, CASE WHEN i = 17 THEN 'Infinity'::
 FROM generate_series(1, 50) i;
 SELECT train_boosting('bt_e', 'bt_inf', 'y', task => 'regression');
 SELECT boost_agg(ARRAY[x], y, '{"task": "regression"}') FROM bt_inf;
+-- boosting's own limit, +-1e30 (the forest's is 1e38), is refused the same way: row 5's 1e30 is
+-- within it, row 23's -2e30 is not
+CREATE TABLE bt_huge AS SELECT i::float8 AS x,
+       CASE WHEN i = 5 THEN 1e30 WHEN i = 23 THEN -2e30 ELSE i END::float8 AS score
+FROM generate_series(1, 50) i;
+SELECT train_boosting('bt_e', 'bt_huge', 'score', task => 'regression');
+SELECT boost_agg(ARRAY[x], score, '{"task": "regression"}') FROM bt_huge;
+SELECT * FROM cross_validate('boosting', 'bt_huge', 'score', params => '{"task": "regression"}', folds => 2);
 
 SELECT drop_model(n) FROM unnest(ARRAY['bt_dropout', 'bt_multi', 'bt_bin', 'bt_sq', 'bt_abs', 'bt_hub', 'bt_es', 'bt_det']) n;
-DROP TABLE bt_rows, bt_rows_rev, bt_agg, bt_inf;
+DROP TABLE bt_rows, bt_rows_rev, bt_agg, bt_inf, bt_huge;

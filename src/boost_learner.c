@@ -433,7 +433,8 @@ const EnsLearner ens_boost_learner = {
 	"boosting", ENS_BOOST,
 	"n_rounds, learning_rate, max_depth, max_leaves, min_child_weight, l2, subsample, colsample, early_stopping_rounds, class_weight, loss, huber_delta, validation_fraction",
 	sizeof(BoostLearnerParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
-	PreparePlain, TrainPlain
+	PreparePlain, TrainPlain,
+	BOOST_MAX_TARGET, "1e30"	/* boost.h */
 };
 
 /* train_boosting's own arguments, between task (4) and test_fraction */

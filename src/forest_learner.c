@@ -187,7 +187,8 @@ const EnsLearner ens_forest_learner = {
 	"forest", ENS_FOREST,
 	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration",
 	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
-	PreparePlain, TrainPlain
+	PreparePlain, TrainPlain,
+	1e38, "1e38"				/* leaf values are floats */
 };
 
 /*

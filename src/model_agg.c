@@ -629,7 +629,7 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 	seed = (uint64_t) ap.seed ^ seed_mix;
 
 	/* the state's columns become the training set (sorted in place) */
-	ens_trainset_init(&ts, (uint32_t) st->p, st->text_target, &pa);
+	ens_trainset_init(&ts, (uint32_t) st->p, st->text_target, l, &pa);
 	for (f = 0; f < ts.p; f++)
 	{
 		ts.names[f] = ap.names ? ap.names[f] : psprintf("f%u", f + 1);

@@ -393,6 +393,7 @@ model_cross_validate(PG_FUNCTION_ARGS)
 	in.target = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	in.features = PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3);
 	in.task = task;
+	in.learner = l;
 	ens_fold_spec_input(&spec, &in);
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict cross-validation",
 								ALLOCSET_DEFAULT_SIZES);

@@ -574,7 +574,8 @@ ens_trainset_read(EnsTrainSet *ts, EnsTrainInput *in, EnsPgAlloc *pa)
 	ens_relation_open(&in->rel, in->relid);
 	ResolveColumns(&in->rel, in, &cols);
 	ens_trainset_init(ts, (uint32_t) cols.p,
-					  cols.target->kind == ENS_CATEGORICAL || cols.target->base == BOOLOID, pa);
+					  cols.target->kind == ENS_CATEGORICAL || cols.target->base == BOOLOID,
+					  in->learner, pa);
 	ens_trainset_add_aux(ts, (uint32_t) cols.naux);
 	for (i = 0; i < cols.naux; i++)
 		if (in->aux_kind[i] == ENS_AUX_GROUP &&
@@ -1007,6 +1008,7 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	in.target = a.target;
 	in.features = a.features;
 	in.task = task_req;
+	in.learner = l;
 	train_cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict model training",
 									  ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(train_cxt);

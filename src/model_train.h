@@ -79,7 +79,9 @@ typedef struct EnsTrainSet
 	size_t		counted;		/* bytes of raw columns counted in pa */
 	uint64_t	fingerprint;	/* order-free hash of the rows (canonical order) */
 	size_t		bad_row;		/* first row (1-based, as read) whose numeric
-								 * target is infinite or beyond +-1e38 */
+								 * target is infinite or beyond +-max_target */
+	double		max_target;		/* the learner's limit on regression targets */
+	const char *max_target_text;	/* the same, for messages */
 	EnsPgAlloc *pa;				/* counts raw columns against the cap */
 	/* aux columns (ens_trainset_add_aux): group ids (aux_dict) or order keys */
 	uint32_t	naux;
@@ -100,7 +102,9 @@ typedef struct EnsTrainSet
 	uint8_t    *X;				/* row-major n x p bins */
 } EnsTrainSet;
 
-extern void ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, EnsPgAlloc *pa);
+struct EnsLearner;
+extern void ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text,
+							  const struct EnsLearner *l, EnsPgAlloc *pa);
 extern void ens_trainset_add_aux(EnsTrainSet *ts, uint32_t naux);
 extern void ens_trainset_reserve(EnsTrainSet *ts, size_t need);
 extern void ens_trainset_presize(EnsTrainSet *ts, double estimate);
@@ -149,6 +153,9 @@ typedef struct EnsLearner
 	EnsStatus	(*train_plain) (EnsModel *m, const EnsData *d, void *params,
 								const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
 								size_t *peak, char *msg, size_t msglen);
+	/* the regression targets it takes: finite and within +-max_target */
+	double		max_target;
+	const char *max_target_text;	/* the same as the messages write it */
 } EnsLearner;
 
 extern const EnsLearner ens_forest_learner;
@@ -183,6 +190,7 @@ typedef struct EnsTrainInput
 	const char *target;
 	ArrayType  *features;		/* NULL: every column but the target and aux */
 	int			task;			/* requested EnsTask, 0: auto */
+	const EnsLearner *learner;	/* its limit on regression targets */
 	uint32_t	naux;
 	const char *aux_arg[ENS_MAX_AUX];	/* "group_by": the argument, for messages */
 	const char *aux_name[ENS_MAX_AUX];	/* the column */

@@ -21,13 +21,17 @@
 /* fewer expected rows: the columns grow as rows come (their copies cost little) */
 #define PRESIZE_MIN_ROWS 65536
 
+/* The training set of p features, for learner l (its limit on regression targets). */
 void
-ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, EnsPgAlloc *pa)
+ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, const EnsLearner *l,
+				  EnsPgAlloc *pa)
 {
 	memset(ts, 0, sizeof(*ts));
 	ts->p = p;
 	ts->pa = pa;
 	ts->target_text = target_text;
+	ts->max_target = l->max_target;
+	ts->max_target_text = l->max_target_text;
 	ts->names = palloc0(sizeof(char *) * Max(p, 1));
 	ts->kinds = palloc0(Max(p, 1));
 	ts->cols = palloc0(sizeof(double *) * Max(p, 1));
@@ -136,7 +140,7 @@ ens_trainset_presize(EnsTrainSet *ts, double estimate)
 void
 ens_trainset_note_target(EnsTrainSet *ts, double y, size_t row)
 {
-	if (ts->bad_row == 0 && !(fabs(y) <= 1e38))
+	if (ts->bad_row == 0 && !(fabs(y) <= ts->max_target))
 		ts->bad_row = row;
 }
 
@@ -422,8 +426,8 @@ ens_trainset_target(EnsTrainSet *ts, int task_requested, bool integer_target,
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("target column \"%s\" holds a value a regression cannot use", target_name),
-					 errdetail("Row %zu as read has an infinite target or one beyond -1e38 or 1e38.",
-							   ts->bad_row),
+					 errdetail("Row %zu as read has an infinite target or one beyond -%s or %s.",
+							   ts->bad_row, ts->max_target_text, ts->max_target_text),
 					 errhint("Filter such rows out or rescale the target.")));
 		pfree(cp);
 	}

@@ -202,6 +202,7 @@ ReadArgs(FunctionCallInfo fcinfo, Tune *t)
 	t->in.target = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	t->in.features = PG_ARGISNULL(8) ? NULL : PG_GETARG_ARRAYTYPE_P(8);
 	t->in.task = task;
+	t->in.learner = t->l;
 	ens_fold_spec_input(&t->spec, &t->in);
 }
 
