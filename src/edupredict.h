@@ -17,6 +17,10 @@ extern void edupredict_panel_init(void);
 extern void edupredict_name_rewrite_init(void);
 extern void edupredict_registry_lock_guard_init(void);
 
+/* The planner's model-name rewrite switched off for a span (model_name_rewrite.c). */
+extern int	edupredict_name_rewrite_suspend(void);
+extern void edupredict_name_rewrite_resume(int level);
+
 /* Current PII key (NULL or empty when unset), for log redaction only. */
 extern const char *edupredict_pii_key_value(void);
 

@@ -25,7 +25,9 @@
  *
  * edupredict.resolve_model_names: auto (when the citus extension is
  * installed in the database), on (always: tests, a one-node check of what
- * a cluster runs), off.
+ * a cluster runs), off.  Code that evaluates a planned expression without
+ * an executor cannot run the subquery (an InitPlan, read as a PARAM_EXEC
+ * parameter): it plans with the rewrite suspended (the scoring trigger).
  */
 #include "postgres.h"
 
@@ -374,6 +376,30 @@ NameRewritePlanner(Query *parse, const char *query_string, int cursorOptions,
 	if (prev_planner)
 		return prev_planner(parse, query_string, cursorOptions, boundParams);
 	return standard_planner(parse, query_string, cursorOptions, boundParams);
+}
+
+/*
+ * Plan without the rewrite until edupredict_name_rewrite_resume(level), or
+ * the end of the (sub)transaction if an error comes first: for a caller that
+ * evaluates a planned expression without an executor (the scoring trigger),
+ * which cannot run the lookup subquery the rewrite adds (an InitPlan, read
+ * as a PARAM_EXEC parameter).  The setting is switched off for that span
+ * like a SET LOCAL, so the session's own value is untouched.
+ */
+int
+edupredict_name_rewrite_suspend(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("edupredict.resolve_model_names", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+void
+edupredict_name_rewrite_resume(int level)
+{
+	AtEOXact_GUC(true, level);
 }
 
 void

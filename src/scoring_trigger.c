@@ -7,16 +7,21 @@
  * was attached.  Model names are one namespace: after drop_model() another
  * role may register the same name (and grant it to everyone), so each
  * statement first checks that the name still belongs to that role, and
- * fails rather than score the table with someone else's model.  The model is applied through the SQL API only: on the first row
- * of each statement the trigger plans
+ * fails rather than score the table with someone else's model.
+ *
+ * The model is applied through the SQL API only: on the first row of each
+ * statement the trigger plans
  *     SELECT edupredict.predict_proba(model, $1, class)
  * (or CAST(edupredict.predict(model, $1) AS float8)) with $1 of the table's
  * row type, keeps the planned expression and evaluates it for every row of
- * the statement.  predict_proba looks the model up in the registry once per
- * evaluation state, so a redeployed model is used from the next statement
- * on, and a dropped one fails at the next statement with the registry's own
- * "model ... does not exist" error.  COPY fires the same trigger for every
- * row, so bulk loads pay the lookup once too.
+ * the statement, without an executor.  So it plans with the planner's
+ * model-name rewrite suspended (model_name_rewrite.c: its subquery needs an
+ * executor), and refuses a plan with any subquery.  predict_proba looks the
+ * model up in the registry once per evaluation state, so a redeployed model
+ * is used from the next statement on, and a dropped one fails at the next
+ * statement with the registry's own "model ... does not exist" error.  COPY
+ * fires the same trigger for every row, so bulk loads pay the lookup once
+ * too.
  *
  * The state lives in a child of the trigger's fn_mcxt (the statement's
  * memory); a reset callback clears fn_extra when that memory goes, so a
@@ -37,6 +42,7 @@
 #include "utils/memutils.h"
 #include "utils/plancache.h"
 
+#include "edupredict.h"
 #include "scoring.h"
 
 typedef struct ScoreState
@@ -71,6 +77,7 @@ PlanModelCall(Relation rel, char **args, MemoryContext cxt)
 	PlannedStmt *stmt;
 	Expr	   *expr;
 	MemoryContext old;
+	int			rewrite;
 
 	if (args[1][0] != '\0')
 		sql = psprintf("SELECT edupredict.predict_proba(%s::pg_catalog.text, $1, %s::pg_catalog.text)",
@@ -78,6 +85,14 @@ PlanModelCall(Relation rel, char **args, MemoryContext cxt)
 	else
 		sql = psprintf("SELECT CAST(edupredict.predict(%s::pg_catalog.text, $1) AS pg_catalog.float8)",
 					   quote_literal_cstr(args[0]));
+
+	/*
+	 * Planned by name whatever edupredict.resolve_model_names says: its
+	 * rewrite would feed the call from a subquery, which the per-row
+	 * evaluation cannot run.  The model is read from this node's registry by
+	 * name, once per statement, as on one node.
+	 */
+	rewrite = edupredict_name_rewrite_suspend();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	plan = SPI_prepare(sql, 1, &rowtype);
@@ -90,12 +105,26 @@ PlanModelCall(Relation rel, char **args, MemoryContext cxt)
 	if (!IsA(stmt->planTree, Result) || list_length(stmt->planTree->targetlist) != 1 ||
 		exprType((Node *) ((TargetEntry *) linitial(stmt->planTree->targetlist))->expr) != FLOAT8OID)
 		elog(ERROR, "unexpected plan for the model call");
+
+	/*
+	 * The expression is evaluated per row without an executor
+	 * (edupredict_score_row): no subplan runs and no PARAM_EXEC slot exists.
+	 * A plan that needs one (a planner hook added a subquery) is refused
+	 * rather than read through NULL.
+	 */
+	if (stmt->planTree->initPlan != NIL || stmt->subplans != NIL || stmt->paramExecTypes != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the model call of the scoring trigger on table \"%s\" was planned with a subquery",
+						RelationGetRelationName(rel)),
+				 errdetail("The trigger evaluates the call for each row without running subqueries; a planner hook added one.")));
 	old = MemoryContextSwitchTo(cxt);
 	expr = (Expr *) copyObject(((TargetEntry *) linitial(stmt->planTree->targetlist))->expr);
 	MemoryContextSwitchTo(old);
 	ReleaseCachedPlan(cplan, NULL);
 	SPI_freeplan(plan);
 	SPI_finish();
+	edupredict_name_rewrite_resume(rewrite);
 	return expr;
 }
 
