@@ -33,7 +33,6 @@
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
-#include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/params.h"
 #include "nodes/plannodes.h"
@@ -157,9 +156,8 @@ CheckModelOwner(const char *model, const char *pinned)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("model \"%s\" now belongs to another role than when scoring was attached", model),
-				 errdetail("The name was dropped and registered again by role %s; its models are not used to score this table.",
-						   GetUserNameFromId(now, true) ? GetUserNameFromId(now, true) : "(dropped)"),
-				 errhint("If the new model is meant to score this table, detach_scoring() and attach_scoring() again.")));
+				 errdetail("The name was dropped and registered again by another role; its models are not used to score this table."),
+				 errhint("If the new model is meant to score this table, the table's owner can call edupredict.detach_scoring() and edupredict.attach_scoring() again.")));
 }
 
 static ScoreState *
