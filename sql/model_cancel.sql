@@ -3,8 +3,9 @@
 -- whose timeout was set beforehand and returns how long after the timeout
 -- the cancel arrived (NULL if stmt ended first).
 --   * Work that would take about 20 s (training with 1 and 2 threads,
---     evaluate() and predict() over 2,000,000 rows; global_importance() and
---     explain() over about 10 s of rows) must stop within 2 s.
+--     evaluate() and predict() over 2,000,000 rows; global_importance(),
+--     explain() and permutation_importance() over about 10 s of rows) must
+--     stop within 2 s.
 --   * Phases that are short in absolute terms but long between two checks
 --     (after 2,000,000 x 8 values are read: the train/test split and the
 --     binning; forest_agg's final sort and binning of 2,000,000 rows; the
@@ -167,6 +168,17 @@ CREATE TEMP TABLE mc_explain (what text, overshoot float8);
 SET statement_timeout = '1s';
 INSERT INTO mc_explain SELECT 'global_importance', pg_temp.overshoot($$SELECT * FROM edupredict.global_importance('mc_big', 'public.mc_explained')$$);
 INSERT INTO mc_explain SELECT 'explain', pg_temp.overshoot($$SELECT count(*) FROM public.mc_explained t, LATERAL edupredict.explain('mc_big', t)$$);
+RESET statement_timeout;
+-- permutation_importance() shuffles, predicts and scores all its rows once
+-- per feature and repeat in one call.  The Brier score has no check of its
+-- own, so only the check per repeat and the predictions' (every 1,024 rows)
+-- can stop it: as many rows as take about 10 s with one repeat here (timed
+-- on 1,000 rows) must stop within 2 s too.
+SET mc.rows = 1000;
+SELECT pg_temp.seconds($$SELECT * FROM edupredict.permutation_importance('mc_big', 'public.mc_explained', 'brier_score', n_repeats => 1)$$) AS t1000 \gset
+SELECT NULL::void FROM (SELECT set_config('mc.rows', least(2000000, ceil(10000 / greatest(:t1000, 0.001)))::int::text, false)) s;
+SET statement_timeout = '1s';
+INSERT INTO mc_explain SELECT 'permutation_importance', pg_temp.overshoot($$SELECT * FROM edupredict.permutation_importance('mc_big', 'public.mc_explained', 'brier_score', n_repeats => 1)$$);
 RESET statement_timeout;
 SELECT what, overshoot < 2 AS stops_in_time FROM mc_explain ORDER BY what;
 

@@ -109,7 +109,11 @@ typedef struct EnsAlloc
 extern const EnsAlloc ens_malloc_allocator;
 
 /*
- * Interrupt callback: polled once per node and per tree.  Return true to
+ * Interrupt callback, polled between pieces of work at each function's own
+ * grain: the trainers once per node and per tree (boosting also per round),
+ * passes over rows (metrics, covers, sorts) every 1,024 to 65,536 rows,
+ * ens_shap_row every 64 trees it walks, whatever the class stride (callers
+ * that explain many rows check once per row between calls).  Return true to
  * abort (the engine frees its scratch and returns ENS_EINTR); it may
  * also not return at all (CHECK_FOR_INTERRUPTS() when every allocation is
  * palloc'd).

@@ -241,6 +241,11 @@ Permutation(EnsRegModel *rm, void *arg)
 			col[i] = h.X[(size_t) i * p + f];
 		for (r = 0; r < (uint32_t) ia->repeats; r++)
 		{
+			/*
+			 * a repeat shuffles, predicts and scores every row; the prediction
+			 * checks every 1,024 rows, the shuffle and the score do not
+			 */
+			CHECK_FOR_INTERRUPTS();
 			Shuffle(&h, f, ia->seed, r);
 			out = ens_heldout_predict(m, &h, false);
 			drop[r] = base - Score(m, &h, out, ia->metric, &al);
