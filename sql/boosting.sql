@@ -168,6 +168,19 @@ SELECT boost_agg(f, y, '{"learning_rate": "fast"}') FROM bt_agg;
 SELECT boost_agg(f, y3, '{"task": "regression"}') FROM bt_agg;
 -- params that differ between rows: the error names boost_agg
 SELECT boost_agg(f, y, jsonb_build_object('n_rounds', 5 + i % 2)) FROM bt_agg;
+-- rows of two widths, one in each partition: with partitionwise aggregation
+-- each partition's partial state is consistent and only the combine function
+-- sees the difference; it names boost_agg too
+CREATE TABLE bt_part (part int, f float8[], y float8) PARTITION BY LIST (part);
+CREATE TABLE bt_part_2 PARTITION OF bt_part FOR VALUES IN (2);
+CREATE TABLE bt_part_3 PARTITION OF bt_part FOR VALUES IN (3);
+INSERT INTO bt_part SELECT 2, ARRAY[i, i % 7]::float8[], i % 2 FROM generate_series(1, 200) i;
+INSERT INTO bt_part SELECT 3, ARRAY[i, i % 7, i % 5]::float8[], i % 2 FROM generate_series(1, 200) i;
+ANALYZE bt_part;
+SET enable_partitionwise_aggregate = on;
+EXPLAIN (COSTS OFF) SELECT boost_agg(f, y, '{"n_rounds": 2}') FROM bt_part;
+SELECT boost_agg(f, y, '{"n_rounds": 2}') FROM bt_part;
+RESET enable_partitionwise_aggregate;
 -- non-finite regression targets are refused, naming the column and a row
 CREATE TABLE bt_inf AS SELECT i::float8 AS x, CASE WHEN i = 17 THEN 'Infinity'::float8 ELSE i::float8 END AS y
 FROM generate_series(1, 50) i;
@@ -183,4 +196,4 @@ SELECT boost_agg(ARRAY[x], score, '{"task": "regression"}') FROM bt_huge;
 SELECT * FROM cross_validate('boosting', 'bt_huge', 'score', params => '{"task": "regression"}', folds => 2);
 
 SELECT drop_model(n) FROM unnest(ARRAY['bt_dropout', 'bt_multi', 'bt_bin', 'bt_sq', 'bt_abs', 'bt_hub', 'bt_es', 'bt_det']) n;
-DROP TABLE bt_rows, bt_rows_rev, bt_agg, bt_inf, bt_huge;
+DROP TABLE bt_rows, bt_rows_rev, bt_agg, bt_inf, bt_huge, bt_part;

@@ -102,11 +102,12 @@ AggCxt(FunctionCallInfo fcinfo, const char *fname)
 }
 
 AggState *
-ens_agg_new(MemoryContext cxt, int p, bool text_target)
+ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname)
 {
 	AggState   *st = MemoryContextAllocZero(cxt, sizeof(AggState));
 	int			f;
 
+	st->aggname = MemoryContextStrdup(cxt, aggname);
 	st->p = p;
 	st->text_target = text_target;
 	st->cap = 256;
@@ -131,7 +132,7 @@ Reserve(AggState *st, size_t need)
 	if (need > AGG_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("forest_agg accepts at most %d rows", AGG_MAX_ROWS)));
+				 errmsg("%s accepts at most %d rows", st->aggname, AGG_MAX_ROWS)));
 	nc = st->cap;
 	while (nc < need)
 		nc *= 2;
@@ -140,8 +141,8 @@ Reserve(AggState *st, size_t need)
 		(uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the model aggregate needs more than edupredict.forest_max_memory (%d MB) for its rows",
-						edupredict_forest_max_memory_mb),
+				 errmsg("%s needs more than edupredict.forest_max_memory (%d MB) for its rows",
+						st->aggname, edupredict_forest_max_memory_mb),
 				 errdetail("%zu rows of %d features were collected.", st->n, st->p),
 				 errhint("Aggregate fewer rows or features, or ask a superuser to raise edupredict.forest_max_memory.")));
 	for (f = 0; f < st->p; f++)
@@ -181,7 +182,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 	old = MemoryContextSwitchTo(cxt);
 	if (st == NULL)
 	{
-		st = ens_agg_new(cxt, n, text_target);
+		st = ens_agg_new(cxt, n, text_target, AggName(fcinfo));
 		if (!PG_ARGISNULL(3))
 		{
 			struct varlena *raw = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(3));
@@ -217,7 +218,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
 		id = ens_dict_add(st->labels, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 		if (id < 0)
-			ens_pg_check(ENS_ENOMEM, "forest_agg", NULL);
+			ens_pg_check(ENS_ENOMEM, st->aggname, NULL);
 		st->y[st->n] = (double) id;
 	}
 	else
@@ -232,7 +233,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 static AggState *
 Trans(FunctionCallInfo fcinfo, bool text_target)
 {
-	MemoryContext cxt = AggCxt(fcinfo, "forest_agg");
+	MemoryContext cxt = AggCxt(fcinfo, "forest_agg_trans");
 
 	return ens_agg_add_row(fcinfo, PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0),
 						   cxt, text_target);
@@ -276,13 +277,16 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 	old = MemoryContextSwitchTo(cxt);
 	if (a == NULL)
 	{
-		a = ens_agg_new(cxt, b->p, b->text_target);
+		a = ens_agg_new(cxt, b->p, b->text_target, aggname);
 		a->params = pstrdup(b->params);
 	}
 	if (a->p != b->p || a->text_target != b->text_target)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("forest_agg partial states have different shapes")));
+				 errmsg("%s partial states have different shapes", aggname),
+				 a->p != b->p ? errdetail("One partial state has rows of %d features, the other of %d.",
+										  a->p, b->p) : 0,
+				 errhint("Pass the same number of features in every row.")));
 	if (strcmp(a->params, b->params) != 0)
 		DifferentParams(aggname);
 	Reserve(a, a->n + b->n);
@@ -299,7 +303,7 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 			int64_t		id = ens_dict_add(a->labels, s, len);
 
 			if (id < 0)
-				ens_pg_check(ENS_ENOMEM, "forest_agg", NULL);
+				ens_pg_check(ENS_ENOMEM, aggname, NULL);
 			v = (double) id;
 		}
 		a->y[a->n + i] = v;
@@ -365,19 +369,20 @@ forest_agg_serial(PG_FUNCTION_ARGS)
 }
 
 static void
-BadState(void)
+BadState(const char *aggname)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("invalid forest_agg state")));
+			 errmsg("invalid partial state of %s", aggname)));
 }
 
 /*
  * Read what ens_agg_write() wrote, from buf's cursor (validated: every
- * count against the bytes left); the state is allocated in cxt.
+ * count against the bytes left); the state is allocated in cxt.  aggname
+ * names the aggregate in errors.
  */
 AggState *
-ens_agg_read(StringInfo bufp, MemoryContext cxt)
+ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 {
 	StringInfoData buf = *bufp;
 	AggState   *st;
@@ -391,32 +396,32 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt)
 	MemoryContext old;
 
 	if (buf.len - buf.cursor < 21 || pq_getmsgint(&buf, 4) != 0x45445041)
-		BadState();
+		BadState(aggname);
 	p = (int) pq_getmsgint(&buf, 4);
 	tt = pq_getmsgbyte(&buf) != 0;
 	n = pq_getmsgint64(&buf);
 	if (p < 1 || p > ENS_MAX_FEATURES || n < 0 || n > AGG_MAX_ROWS)
-		BadState();
+		BadState(aggname);
 	/* the fixed-size parts must fit in what is left */
 	if ((uint64) (p + 1) * (uint64) n * 8 > (uint64) (buf.len - buf.cursor))
-		BadState();
+		BadState(aggname);
 	old = MemoryContextSwitchTo(cxt);
-	st = ens_agg_new(cxt, p, tt);
+	st = ens_agg_new(cxt, p, tt, aggname);
 	plen = pq_getmsgint(&buf, 4);
 	if (plen > (uint32) (buf.len - buf.cursor))
-		BadState();
+		BadState(aggname);
 	st->params = pnstrdup(pq_getmsgbytes(&buf, plen), plen);
 	nl = pq_getmsgint(&buf, 4);
 	if (!tt && nl != 0)
-		BadState();
+		BadState(aggname);
 	for (i = 0; i < nl; i++)
 	{
 		uint32		len = pq_getmsgint(&buf, 4);
 
 		if (len > ENS_MAX_NAME || len > (uint32) (buf.len - buf.cursor))
-			BadState();
+			BadState(aggname);
 		if (ens_dict_add(st->labels, pq_getmsgbytes(&buf, len), len) != (int64_t) i)
-			BadState();
+			BadState(aggname);
 	}
 	Reserve(st, (size_t) Max(n, 1));
 	for (f = 0; f < p; f++)
@@ -427,7 +432,7 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt)
 		double		v = pq_getmsgfloat8(&buf);
 
 		if (tt && !(v >= 0 && v < nl && v == floor(v)))
-			BadState();
+			BadState(aggname);
 		st->y[i] = v;
 	}
 	st->n = (size_t) n;
@@ -449,7 +454,12 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	buf.len = VARSIZE_ANY_EXHDR(b);
 	buf.maxlen = buf.len;
 	buf.cursor = 0;
-	st = ens_agg_read(&buf, cxt);
+	/*
+	 * PostgreSQL does not say which aggregate a deserial function runs for:
+	 * AggGetAggref() answers with the aggregate whose transition ran last,
+	 * another one of the query, or none, so no name is guessed here.
+	 */
+	st = ens_agg_read(&buf, cxt, "the model aggregate");
 	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(st);
 }

@@ -18,6 +18,7 @@
 
 typedef struct AggState
 {
+	const char *aggname;		/* the aggregate's SQL name, for errors */
 	int			p;				/* -1 until the first row */
 	bool		text_target;
 	size_t		n,
@@ -31,13 +32,13 @@ typedef struct AggState
 	EnsPgAlloc pa;
 } AggState;
 
-extern AggState *ens_agg_new(MemoryContext cxt, int p, bool text_target);
+extern AggState *ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname);
 extern AggState *ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt,
 								 bool text_target);
 extern AggState *ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt,
 								 const char *aggname);
 extern void ens_agg_write(const AggState *st, StringInfo buf);
-extern AggState *ens_agg_read(StringInfo buf, MemoryContext cxt);
+extern AggState *ens_agg_read(StringInfo buf, MemoryContext cxt, const char *aggname);
 extern bytea *ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean);
 extern void ens_agg_params(const char *params, int p, const EnsLearner *l, int *task,
 						   void **learner_params, char ***names);
