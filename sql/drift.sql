@@ -163,6 +163,16 @@ SELECT max(version) AS fx_last FROM edupredict.models WHERE name = 'fx_cls' \gse
 SELECT * FROM edupredict.model_profile('fx_cls', 'fx_one_row', version => 1);
 SELECT * FROM edupredict.model_profile('fx_cls', 'fx_one_class', version => 1);
 SELECT * FROM edupredict.model_profile('fx_reg', 'fx_one_row', version => 1);
+-- target values the model does not know are refused (22023, as calibrate()
+-- refuses them), not left out of the class shares: 8 of 400 rows, then only
+-- those rows; rows whose target is NULL are left out, and none left is refused
+CREATE TEMP TABLE fx_unknown AS
+SELECT id, x, color, flag, CASE WHEN id % 50 = 0 THEN y + 7 ELSE y END AS y, yr FROM fx_rows;
+CREATE TEMP TABLE fx_only_unknown AS SELECT * FROM fx_unknown WHERE y > 2;
+CREATE TEMP TABLE fx_no_target AS SELECT id, x, color, flag, NULL::int AS y, yr FROM fx_rows;
+SELECT * FROM edupredict.model_profile('fx_cls', 'fx_unknown', version => 1);
+SELECT * FROM edupredict.model_profile('fx_cls', 'fx_only_unknown', version => 1);
+SELECT * FROM edupredict.model_profile('fx_cls', 'fx_no_target', version => 1);
 SELECT max(version) = :fx_last AS no_new_version FROM edupredict.models WHERE name = 'fx_cls';
 -- a regression model needs two rows, not two values of the target
 SELECT new_version FROM edupredict.model_profile('fx_reg', 'fx_one_class', version => 1);

@@ -140,7 +140,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation has no row with a target value to calibrate on")));
-	ens_heldout_known_labels(rm->name, &h, "calibrate()");
+	ens_heldout_known_labels(rm->name, &h, "calibrate()", false);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	raw = ens_heldout_predict(m, &h, true);
 	before = ens_heldout_predict(m, &h, false);

@@ -379,11 +379,12 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 /*
  * calibrate() and choose_threshold() judge probabilities against the
  * model's classes: a row with another label would count as a row of no
- * class (a negative for every class), so such rows are refused, not
- * skipped or counted.
+ * class (a negative for every class); model_profile() records the class
+ * shares of the training rows, and would leave such a row out of them
+ * (left_out).  Such rows are refused, not skipped or counted.
  */
 void
-ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn)
+ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, bool left_out)
 {
 	if (h->n_unknown == 0)
 		return;
@@ -391,6 +392,11 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("relation has target value \"%s\", which is not a class of model \"%s\"",
 					h->unknown_label, name),
+			 left_out ?
+			 errdetail_plural("%llu of the relation's %u rows has a target value the model does not know; %s would leave it out of the profile.",
+							  "%llu of the relation's %u rows have target values the model does not know; %s would leave them out of the profile.",
+							  (unsigned long) h->n_unknown,
+							  (unsigned long long) h->n_unknown, h->n, fn) :
 			 errdetail_plural("%llu of the relation's %u rows has a target value the model does not know; %s would count it as a row of no class.",
 							  "%llu of the relation's %u rows have target values the model does not know; %s would count them as rows of no class.",
 							  (unsigned long) h->n_unknown,

@@ -46,8 +46,12 @@ typedef struct EnsHeldout
 
 extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m,
 							 Oid relid, int flags, EnsHeldout *h);
-/* refuse rows whose label the model does not know (fn: the SQL function) */
-extern void ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn);
+/*
+ * refuse rows whose label the model does not know (fn: the SQL function;
+ * left_out: fn would leave them out, else count them as rows of no class)
+ */
+extern void ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn,
+									 bool left_out);
 /* outputs (n x kk, calibrated as predict_proba) of every row */
 extern double *ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw);
 

@@ -3,10 +3,10 @@
  * model trained before 0.2.0 lacks, from its training rows, as a new
  * version with the same trees: node covers (explain()'s expectations),
  * rows per class ('prior' thresholds), feature histograms and the output
- * histogram (drift()).  Rows whose target is NULL or a label the model
- * does not know are left out; at least two rows must remain, and for a
- * classifier rows of at least two classes.  A calibrator and threshold of
- * the source version stay.
+ * histogram (drift()).  Rows whose target is NULL are left out; a target
+ * value the model does not know is refused (22023), as calibrate() does;
+ * at least two rows must remain, and for a classifier rows of at least two
+ * classes.  A calibrator and threshold of the source version stay.
  */
 #include "postgres.h"
 
@@ -42,14 +42,14 @@ Profile(EnsRegModel *rm, void *arg)
 	int32		version = ens_registry_reserve(rm->name);	/* rights before rows */
 
 	ens_heldout_read(rm->name, rm->slot, &mc, pa->relid, ENS_HELDOUT_TARGET, &h);
+	ens_heldout_known_labels(rm->name, &h, "model_profile()", true);
 	rows = palloc_extended(sizeof(uint32_t) * Max(h.n, 1), MCXT_ALLOC_HUGE);
-	for (i = 0; i < h.n; i++)
-		if (mc.task != ENS_CLASSIFICATION || h.act[i] < mc.n_classes)
-			rows[n++] = i;
+	for (n = 0; n < h.n; n++)
+		rows[n] = n;
 	if (n == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no row with a target value the model knows")));
+				 errmsg("relation has no row with a target value")));
 	if (n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

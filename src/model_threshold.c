@@ -235,7 +235,7 @@ Choose(EnsRegModel *rm, void *arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation has no row with a target value to choose a threshold on")));
-	ens_heldout_known_labels(rm->name, &h, "choose_threshold()");
+	ens_heldout_known_labels(rm->name, &h, "choose_threshold()", false);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	out = ens_heldout_predict(m, &h, false);
 	s = palloc_extended(sizeof(double) * h.n, MCXT_ALLOC_HUGE);

@@ -1,9 +1,9 @@
 -- Model functions: computed values (predictions on rows whose label the
 -- features decide, probabilities, importances, classes) and an error with its
 -- SQLSTATE for every bad argument of train_forest, predict, predict_proba,
--- evaluate and forest_agg.
+-- evaluate and forest_agg, and a relation model_profile refuses.
 BEGIN;
-SELECT plan(134);
+SELECT plan(137);
 SET LOCAL search_path = edupredict, public;
 
 -- The label is decided by a and c: a >= 50 'big'; else c = 'x' 'small_x';
@@ -270,6 +270,14 @@ SELECT results_eq($$SELECT predict(m, ARRAY[p.a, CASE p.c WHEN 'x' THEN 0 WHEN '
 SELECT is((SELECT predict_proba(m, ARRAY[1]::float8[]) FROM
              (SELECT forest_agg(ARRAY[(i % 2) * 10]::float8[], CASE WHEN i % 2 = 0 THEN 'even' ELSE 'odd' END, NULL) m
               FROM generate_series(1, 40) i) q), ARRAY[1, 0]::float8[], 'forest_agg: a separable feature gives certain probabilities');
+
+-- model_profile() refuses a target value the model does not know (one row of 600)
+CREATE TEMP TABLE tv_unknown AS SELECT a, c, n, CASE WHEN i = 7 THEN 'huge' ELSE y END AS y FROM tv;
+SELECT lives_ok($$SELECT * FROM model_profile('tv', 'tv')$$, 'model_profile: the training rows');
+SELECT throws_ok($$SELECT * FROM model_profile('tv', 'tv_unknown')$$, '22023',
+                 'relation has target value "huge", which is not a class of model "tv"',
+                 'model_profile: a target value the model does not know');
+SELECT is((SELECT max(version) FROM models WHERE name = 'tv'), 2, 'model_profile: no version for the refused relation');
 
 SELECT * FROM finish();
 ROLLBACK;
