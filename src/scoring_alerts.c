@@ -7,11 +7,12 @@
  * Trigger arguments: model name, output column, key column, threshold,
  * alerts table (OID), channel ('' for none).  On INSERT every new row at or
  * above the threshold alerts; on UPDATE only rows whose key had no old row at
- * or above it (the risk crossed the threshold).  The version is read from the
- * registry with the statement's snapshot, as predict_proba read it when it
- * scored the rows.  The alerts table must belong to the scored table's owner:
- * the insert runs as that owner (scoring_owner.c), so trigger arguments can
- * never direct writes at anyone else's table.
+ * or above it (the risk crossed the threshold; NULL keys count as one key).
+ * The version is read from the registry with the statement's snapshot, as
+ * predict_proba read it when it scored the rows.  The alerts table must
+ * belong to the scored table's owner: the insert runs as that owner
+ * (scoring_owner.c), so trigger arguments can never direct writes at anyone
+ * else's table.
  */
 #include "postgres.h"
 
@@ -68,11 +69,13 @@ InsertSql(TriggerData *td, char **args, Oid alerts, bool update)
 					 "WHERE n.%s OPERATOR(pg_catalog.>=) $5",
 					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(alerts)), get_rel_name(alerts)),
 					 key, risk, quote_identifier(td->tg_trigger->tgnewtable), risk);
+	/* a NULL key matches a NULL key: else every update of such a row alerts */
 	if (update)
 		appendStringInfo(&q,
-						 " AND NOT EXISTS (SELECT 1 FROM %s o WHERE (o.%s)::pg_catalog.text "
-						 "OPERATOR(pg_catalog.=) (n.%s)::pg_catalog.text AND o.%s OPERATOR(pg_catalog.>=) $5)",
-						 quote_identifier(td->tg_trigger->tgoldtable), key, key, risk);
+						 " AND NOT EXISTS (SELECT 1 FROM %s o WHERE ((o.%s)::pg_catalog.text "
+						 "OPERATOR(pg_catalog.=) (n.%s)::pg_catalog.text OR ((o.%s)::pg_catalog.text IS NULL "
+						 "AND (n.%s)::pg_catalog.text IS NULL)) AND o.%s OPERATOR(pg_catalog.>=) $5)",
+						 quote_identifier(td->tg_trigger->tgoldtable), key, key, key, key, risk);
 	appendStringInfoString(&q, " RETURNING alert_id");
 	return q.data;
 }
