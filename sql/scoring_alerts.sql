@@ -33,6 +33,24 @@ INSERT INTO nk VALUES (1, 0, 0, 'd', NULL), (2, 9, 12, 'e', NULL);
 UPDATE nk SET x1 = 9, x2 = 12;
 SELECT entity_key, count(*) AS alerts FROM nk_risk_alerts GROUP BY 1 ORDER BY 1;
 
+-- Manual overrides: an update of the risk alone keeps the value written.  A
+-- non-finite one (NaN sorts above every number) is no risk: it never alerts
+-- and, as an old value, is not at or above the threshold.  A finite one that
+-- crosses the threshold alerts like a score.
+CREATE TABLE ov (k int PRIMARY KEY, x1 float8, x2 float8, note text, risk float8);
+SELECT object_type FROM edupredict.attach_scoring('ov', 'alerts_test', 'risk', class => 'leaves',
+                                                  alert_threshold => 0.5, alert_key => 'k');
+INSERT INTO ov VALUES (1, 0, 0, NULL, NULL), (2, 0, 0, NULL, NULL), (3, 9, 12, NULL, NULL);
+UPDATE ov SET risk = 'NaN' WHERE k = 1;
+UPDATE ov SET risk = 'Infinity' WHERE k = 2;
+UPDATE ov SET risk = 'NaN' WHERE k = 3;
+SELECT k, risk FROM ov ORDER BY k;
+SELECT entity_key, risk, model, version FROM ov_risk_alerts ORDER BY alert_id;
+UPDATE ov SET risk = 0.9 WHERE k = 1;              -- from NaN, by hand
+UPDATE ov SET x1 = 9, x2 = 12 WHERE k = 2;         -- from Infinity, scored
+UPDATE ov SET note = 'called' WHERE k = 3;         -- from NaN, scored again
+SELECT entity_key, risk, model, version FROM ov_risk_alerts ORDER BY alert_id;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA scoring_alerts_t CASCADE;

@@ -8,6 +8,7 @@
  * alerts table (OID), channel ('' for none).  On INSERT every new row at or
  * above the threshold alerts; on UPDATE only rows whose key had no old row at
  * or above it (the risk crossed the threshold; NULL keys count as one key).
+ * Non-finite risks (a manual override) are never at or above it.
  * The version is read from the registry with the statement's snapshot, as
  * predict_proba read it when it scored the rows.  The alerts table must
  * belong to the scored table's owner: the insert runs as that owner
@@ -55,6 +56,19 @@ AlertsTable(Relation rel, const char *arg)
 	return relid;
 }
 
+/*
+ * A risk at or above the threshold: a finite one.  NaN sorts above every
+ * number in PostgreSQL and an infinity passes any threshold, but neither is
+ * a risk the model gives (a hand-written override can be), so neither alerts
+ * nor counts as an old risk at or above the threshold.
+ */
+static void
+AppendAlerting(StringInfo q, const char *alias, const char *risk)
+{
+	appendStringInfo(q, "%s.%s OPERATOR(pg_catalog.>=) $5 AND %s.%s OPERATOR(pg_catalog.<) "
+					 "'Infinity'::pg_catalog.float8", alias, risk, alias, risk);
+}
+
 static char *
 InsertSql(TriggerData *td, char **args, Oid alerts, bool update)
 {
@@ -65,17 +79,21 @@ InsertSql(TriggerData *td, char **args, Oid alerts, bool update)
 	initStringInfo(&q);
 	appendStringInfo(&q,
 					 "INSERT INTO %s (source_table, entity_key, model, version, output_column, risk) "
-					 "SELECT $1, (n.%s)::pg_catalog.text, $2, $3, $4, n.%s FROM %s n "
-					 "WHERE n.%s OPERATOR(pg_catalog.>=) $5",
+					 "SELECT $1, (n.%s)::pg_catalog.text, $2, $3, $4, n.%s FROM %s n WHERE ",
 					 quote_qualified_identifier(get_namespace_name(get_rel_namespace(alerts)), get_rel_name(alerts)),
-					 key, risk, quote_identifier(td->tg_trigger->tgnewtable), risk);
+					 key, risk, quote_identifier(td->tg_trigger->tgnewtable));
+	AppendAlerting(&q, "n", risk);
 	/* a NULL key matches a NULL key: else every update of such a row alerts */
 	if (update)
+	{
 		appendStringInfo(&q,
 						 " AND NOT EXISTS (SELECT 1 FROM %s o WHERE ((o.%s)::pg_catalog.text "
 						 "OPERATOR(pg_catalog.=) (n.%s)::pg_catalog.text OR ((o.%s)::pg_catalog.text IS NULL "
-						 "AND (n.%s)::pg_catalog.text IS NULL)) AND o.%s OPERATOR(pg_catalog.>=) $5)",
-						 quote_identifier(td->tg_trigger->tgoldtable), key, key, key, key, risk);
+						 "AND (n.%s)::pg_catalog.text IS NULL)) AND ",
+						 quote_identifier(td->tg_trigger->tgoldtable), key, key, key, key);
+		AppendAlerting(&q, "o", risk);
+		appendStringInfoChar(&q, ')');
+	}
 	appendStringInfoString(&q, " RETURNING alert_id");
 	return q.data;
 }
