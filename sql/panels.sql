@@ -105,6 +105,32 @@ SELECT * FROM edupredict.build_panel('p_ny', 'clicks', '{uid}', 'at', 'week', '{
 SELECT 'UTC' AS zone, period_start, n_events, days_active FROM p_utc
 UNION ALL SELECT 'New York', period_start, n_events, days_active FROM p_ny ORDER BY 1, 2;
 
+-- as_of with spine columns of another calendar type: compared in local time
+-- of time_zone, where a date is the midnight its day begins with.  uid 2
+-- starts on the 20th, before as_of at noon, and has that day's row; uid 3's
+-- end on the 20th is known.  The same spine as timestamptz at midnight UTC
+-- gives the same panel.
+CREATE TABLE tz_ev (uid int, at timestamptz);
+INSERT INTO tz_ev VALUES (1, '2024-03-18 10:00+00'), (2, '2024-03-20 09:00+00'), (2, '2024-03-20 13:00+00'),
+                         (3, '2024-03-19 10:00+00'), (3, '2024-03-20 08:00+00');
+CREATE TABLE tz_sp (uid int, st date, en date);
+INSERT INTO tz_sp VALUES (1, '2024-03-18', NULL), (2, '2024-03-20', NULL), (3, '2024-03-19', '2024-03-20');
+CREATE TABLE tz_sp_ts AS SELECT uid, (st::text || ' 00:00+00')::timestamptz AS st,
+                                (en::text || ' 00:00+00')::timestamptz AS en FROM tz_sp;
+SELECT * FROM edupredict.build_panel('p_tz_date', 'tz_ev', '{uid}', 'at', 'day', '{count}', label => 'end',
+       spine => 'tz_sp', spine_start => 'st', spine_end => 'en', as_of => '2024-03-20 12:00+00');
+SELECT * FROM edupredict.build_panel('p_tz_ts', 'tz_ev', '{uid}', 'at', 'day', '{count}', label => 'end',
+       spine => 'tz_sp_ts', spine_start => 'st', spine_end => 'en', as_of => '2024-03-20 12:00+00');
+SELECT uid, period_start, n_events, label FROM p_tz_date ORDER BY 1, 2;
+SELECT (SELECT count(*) FROM (TABLE p_tz_date EXCEPT ALL TABLE p_tz_ts) a)
+       + (SELECT count(*) FROM (TABLE p_tz_ts EXCEPT ALL TABLE p_tz_date) b) AS differing;
+-- in New York, 2024-03-20 03:00 UTC is still the 19th: uid 2 has not
+-- started, uid 3's end is not known
+SELECT * FROM edupredict.build_panel('p_tz_ny', 'tz_ev', '{uid}', 'at', 'day', '{count}', label => 'end',
+       spine => 'tz_sp', spine_start => 'st', spine_end => 'en', as_of => '2024-03-20 03:00+00',
+       time_zone => 'America/New_York');
+SELECT uid, period_start, n_events, label FROM p_tz_ny ORDER BY 1, 2;
+
 -- Year panels with a gap (district 10 has no 2019 row): zero, carry_forward,
 -- interpolate; lags and rolling means see the filled values.
 CREATE TABLE district (district int, year int, spend float8, score float8);

@@ -174,6 +174,39 @@ AsOfLiteral(const PanelSpec *s, Oid type)
 					format_type_be_qualified(getBaseType(type)));
 }
 
+/* A calendar expression as local time (timestamp) in the zone of the units. */
+static void
+AppendLocal(StringInfo buf, const char *expr, Oid type, const char *zone)
+{
+	if (panel_time_kind(type, expr) == PT_TIMESTAMPTZ)
+		appendStringInfo(buf, "pg_catalog.timezone(%s::pg_catalog.text, %s)", quote_literal_cstr(zone), expr);
+	else
+		appendStringInfo(buf, "(%s)::pg_catalog.timestamp", expr);
+}
+
+/*
+ * "expr < as_of" for a spine column.  as_of is a value of the time column's
+ * type; a spine column of another calendar type is compared in local time of
+ * the zone the units are counted in, where a date is the midnight its day
+ * begins with (a start on the day of a mid-day as_of is before it).
+ */
+static void
+AppendBeforeAsOf(StringInfo buf, const PanelSpec *s, const char *expr, Oid type)
+{
+	Oid			base = getBaseType(type);
+	Oid			tbase = getBaseType(s->time_type);
+	char	   *as_of = AsOfLiteral(s, tbase);
+
+	if (base == tbase || !IsCalendar(s->period.tkind))
+	{
+		appendStringInfo(buf, "%s OPERATOR(pg_catalog.<) %s", expr, as_of);
+		return;
+	}
+	AppendLocal(buf, expr, base, s->zone);
+	appendStringInfoString(buf, " OPERATOR(pg_catalog.<) ");
+	AppendLocal(buf, as_of, tbase, s->zone);
+}
+
 static char *
 Col(const char *alias, const char *name)
 {
@@ -244,8 +277,11 @@ SpineQuery(const PanelSpec *s)
 		c = Col("s", cols[i]);
 		/* an end or until at or after as_of is not known yet */
 		if (s->as_of != NULL && (i == SP_END || i == SP_UNTIL))
-			appendStringInfo(&q, "CASE WHEN %s OPERATOR(pg_catalog.<) %s THEN ", c,
-							 AsOfLiteral(s, s->spine_type[i]));
+		{
+			appendStringInfoString(&q, "CASE WHEN ");
+			AppendBeforeAsOf(&q, s, c, s->spine_type[i]);
+			appendStringInfoString(&q, " THEN ");
+		}
 		AppendUnit(&q, c, s->spine_type[i], s->zone);
 		if (s->as_of != NULL && (i == SP_END || i == SP_UNTIL))
 			appendStringInfoString(&q, " END");
@@ -253,8 +289,11 @@ SpineQuery(const PanelSpec *s)
 	appendStringInfo(&q, " FROM %s s", RelName(s->spine));
 	/* a NULL start stays in, to be refused by the reader */
 	if (s->as_of != NULL)
-		appendStringInfo(&q, " WHERE %s OPERATOR(pg_catalog.<) %s OR %s IS NULL", Col("s", s->spine_start),
-						 AsOfLiteral(s, s->spine_type[SP_START]), Col("s", s->spine_start));
+	{
+		appendStringInfoString(&q, " WHERE ");
+		AppendBeforeAsOf(&q, s, Col("s", s->spine_start), s->spine_type[SP_START]);
+		appendStringInfo(&q, " OR %s IS NULL", Col("s", s->spine_start));
+	}
 	return q.data;
 }
 
