@@ -181,6 +181,12 @@ SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => 
 SELECT * FROM edupredict.build_panel('bad', 'act', '{learner}', 'day', period => 'month');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => '2023-06-01');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => 'soon');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => 'infinity');
+\set VERBOSITY sqlstate
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => 'infinity');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => '-infinity');
+SELECT * FROM edupredict.build_panel('bad', 'clicks', '{uid}', 'at', as_of => 'infinity');
+\set VERBOSITY default
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'end');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'dropout');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', label => 'event');

@@ -334,6 +334,21 @@ panel_build_queries(PanelSpec *s)
 		PanelTimeKind tk = s->period.tkind;
 		char	   *lit = AsOfLiteral(s, s->time_type);
 
+		/* 'infinity' reads as a date or timestamp, but has no unit */
+		if (IsCalendar(tk))
+		{
+			bool		isnull;
+
+			resetStringInfo(&q);
+			appendStringInfo(&q, "SELECT pg_catalog.isfinite(%s)", lit);
+			if (SPI_execute(q.data, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+				elog(ERROR, "build_panel: could not run \"%s\"", q.data);
+			if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("as_of must be a finite time, not \"%s\"", s->as_of),
+						 errhint("Give the time the panel is built at, or leave as_of out to read every event.")));
+		}
 		resetStringInfo(&q);
 		appendStringInfoString(&q, "SELECT ");
 		/* the last unit strictly before as_of */
