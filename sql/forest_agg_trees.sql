@@ -26,6 +26,38 @@ SELECT forest_agg(ARRAY[a, b, c], lab, '{"n_trees": 5}') = forest_agg_trees(ARRA
        forest_agg_trees(ARRAY[a, b], (id % 3)::float8, '{"n_trees": 5, "task": "classification"}') AS numeric_classes_same
 FROM ft;
 
+-- Aggregates of one query with the same arguments and transition function
+-- share one state: trees_state's result flattens it (growing the trees a
+-- part would send), trees_whole finishes it.  Flattening leaves the state
+-- as it was, so the order of the two in the query changes nothing: the
+-- model is forest_agg's and the flat state the same bytes (any role can
+-- create such aggregates).
+CREATE AGGREGATE pg_temp.trees_whole(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final);
+CREATE AGGREGATE pg_temp.trees_whole(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final);
+WITH whole_first AS (
+  SELECT pg_temp.trees_whole(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS m,
+         pg_temp.trees_state(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS s,
+         pg_temp.trees_whole(ARRAY[a, b], lab, '{"n_trees": 2}') AS mt,
+         pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 2}') AS st
+  FROM ft WHERE id < 60),
+state_first AS (
+  SELECT pg_temp.trees_state(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS s,
+         pg_temp.trees_whole(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS m,
+         pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 2}') AS st,
+         pg_temp.trees_whole(ARRAY[a, b], lab, '{"n_trees": 2}') AS mt
+  FROM ft WHERE id < 60),
+one AS (
+  SELECT forest_agg(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS m,
+         forest_agg(ARRAY[a, b], lab, '{"n_trees": 2}') AS mt
+  FROM ft WHERE id < 60)
+SELECT w.m = o.m AND w.mt = o.mt AS whole_first_is_forest_agg,
+       f.m = o.m AND f.mt = o.mt AS state_first_is_forest_agg,
+       w.s = f.s AND w.st = f.st AS same_state,
+       (SELECT pg_temp.trees_merge(x) FROM (VALUES (f.s)) v(x)) <> o.m AS state_is_a_part
+FROM whole_first w, state_first f, one o;
+
 -- Two parts; part 0 has no row of class 'y'.  Features a and b have 17 and 23
 -- values, so the merged codebook holds every edge of both parts: the merged
 -- model predicts the mean of the parts' models exactly (leaves of at least

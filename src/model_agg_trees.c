@@ -7,8 +7,12 @@
  * its rows in an expanded object (utils/expandeddatum.h) whose flat form
  * is a bytea; when the state leaves its process (Citus's worker_partial_agg
  * prints it with byteaout, a parallel worker sends it to the leader) it is
- * flattened, and flattening first grows params.n_trees trees from the rows
- * it holds.  Combining concatenates the forests, the final function grows
+ * flattened, and the flat form holds params.n_trees trees grown from the
+ * rows it holds.  Flattening leaves the expanded state as it was (its rows
+ * stay rows): the flat form is a copy that has left the process, and
+ * aggregates of one query that share the state (same arguments and
+ * transition function) may flatten it and finish it in either order.
+ * Combining concatenates the forests, the final function grows
  * trees from the rows still in the state and merges all forests into one
  * model (model_merge.c).  So on one node without parallel workers the
  * model is forest_agg's, byte for byte; with partial states it depends on
@@ -184,24 +188,27 @@ RowsDigest(const AggState *r)
 }
 
 /*
- * Grow a forest from the rows held, or keep them as a constant part when
- * they cannot train one; seeds: params.seed XOR a digest of the rows, and
- * params.seed itself at the final function (so one part is forest_agg).
+ * The part the rows held make, without changing them: a forest grown from a
+ * copy of the rows, or NULL and *c a constant part when they cannot train
+ * one; seeds: params.seed XOR a digest of the rows, and params.seed itself
+ * at the final function (so one part is forest_agg).  Flattening asks for
+ * it too, and must leave the state as it was: an aggregate sharing the state
+ * (same arguments and transition function) finishes it afterwards.
  */
-static void
-GrowRows(TreesState *s, bool final)
+static bytea *
+RowsPart(const TreesState *s, bool final, EnsConstPart *c)
 {
-	MemoryContext old;
-	bytea	   *model;
-	AggState   *r = s->rows;
+	const AggState *r = s->rows;
+	MemoryContext tmp,
+				old;
+	AggState   *copy;
+	bytea	   *trained,
+			   *model;
 
-	if (r == NULL || r->n == 0)
-		return;
-	s->image = NULL;
 	if (!Trainable(s))
 	{
-		EnsConstPart c = {NULL, 0, 0, r->n};
-
+		memset(c, 0, sizeof(*c));
+		c->rows = r->n;
 		if (s->task == ENS_CLASSIFICATION)
 		{
 			uint32_t	len = 0;
@@ -210,20 +217,30 @@ GrowRows(TreesState *s, bool final)
 
 			if (!r->text_target)
 				len = strlen(lab);
-			c.label = pnstrdup(lab, len);
-			c.label_len = len;
+			c->label = pnstrdup(lab, len);
+			c->label_len = len;
 		}
 		else
-			c.value = r->y[0];
-		AddConst(s, &c);
-		s->rows = NULL;
-		return;
+			c->value = r->y[0];
+		return NULL;
 	}
-	old = MemoryContextSwitchTo(s->hdr.eoh_context);
-	model = ens_agg_train(r, &ens_forest_learner, final ? 0 : RowsDigest(r), !final);
+	/* training consumes the columns it is given: give it a copy */
+	tmp = AllocSetContextCreate(CurrentMemoryContext, "forest_agg_trees rows", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(tmp);
+	copy = ens_agg_append(NULL, r, tmp, "forest_agg_trees");
+	trained = ens_agg_train(copy, &ens_forest_learner, final ? 0 : RowsDigest(r), !final);
 	MemoryContextSwitchTo(old);
-	AddForest(s, model);
-	s->rows = NULL;
+	model = palloc_extended(VARSIZE(trained), MCXT_ALLOC_HUGE);
+	memcpy(model, trained, VARSIZE(trained));
+	MemoryContextDelete(tmp);
+	return model;
+}
+
+/* Whether the state holds rows not grown into trees yet. */
+static bool
+HasRows(const TreesState *s)
+{
+	return s->rows != NULL && s->rows->n > 0;
 }
 
 /* ---------- flat form ---------- */
@@ -233,11 +250,18 @@ Image(TreesState *s)
 {
 	MemoryContext old;
 	StringInfo	buf;
-	int			i;
+	bytea	   *grown = NULL;
+	EnsConstPart c;
+	int			n_forests,
+				n_consts,
+				i;
 
 	if (s->image)
 		return s->image;
-	GrowRows(s, false);
+	if (HasRows(s))
+		grown = RowsPart(s, false, &c);
+	n_forests = s->n_forests + (grown ? 1 : 0);
+	n_consts = s->n_consts + (HasRows(s) && grown == NULL ? 1 : 0);
 	old = MemoryContextSwitchTo(s->hdr.eoh_context);
 	buf = makeStringInfo();
 	pq_sendint32(buf, TREES_MAGIC);
@@ -249,11 +273,12 @@ Image(TreesState *s)
 	pq_sendint32(buf, s->params ? (uint32) strlen(s->params) : 0);
 	if (s->params)
 		pq_sendbytes(buf, s->params, strlen(s->params));
-	pq_sendint32(buf, (uint32) s->n_forests);
-	for (i = 0; i < s->n_forests; i++)
+	pq_sendint32(buf, (uint32) n_forests);
+	for (i = 0; i < n_forests; i++)
 	{
-		const char *raw = VARDATA_ANY(s->forests[i]);
-		int32		len = (int32) VARSIZE_ANY_EXHDR(s->forests[i]);
+		const bytea *f = i < s->n_forests ? s->forests[i] : grown;
+		const char *raw = VARDATA_ANY(f);
+		int32		len = (int32) VARSIZE_ANY_EXHDR(f);
 		char	   *packed = palloc(PGLZ_MAX_OUTPUT(len));
 		int32		plen = pglz_compress(raw, len, packed, PGLZ_strategy_always);
 
@@ -270,18 +295,20 @@ Image(TreesState *s)
 		}
 		pfree(packed);
 	}
-	pq_sendint32(buf, (uint32) s->n_consts);
-	for (i = 0; i < s->n_consts; i++)
+	pq_sendint32(buf, (uint32) n_consts);
+	for (i = 0; i < n_consts; i++)
 	{
-		const EnsConstPart *c = &s->consts[i];
+		const EnsConstPart *k = i < s->n_consts ? &s->consts[i] : &c;
 
-		pq_sendint64(buf, (int64) c->rows);
-		pq_sendfloat8(buf, c->value);
-		pq_sendint32(buf, c->label ? c->label_len : 0);
-		if (c->label)
-			pq_sendbytes(buf, c->label, c->label_len);
+		pq_sendint64(buf, (int64) k->rows);
+		pq_sendfloat8(buf, k->value);
+		pq_sendint32(buf, k->label ? k->label_len : 0);
+		if (k->label)
+			pq_sendbytes(buf, k->label, k->label_len);
 	}
 	MemoryContextSwitchTo(old);
+	if (grown)
+		pfree(grown);
 	if ((Size) buf->len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -628,31 +655,62 @@ CmpConst(const void *a, const void *b)
 	return x->rows < y->rows ? -1 : x->rows > y->rows ? 1 : 0;
 }
 
+/*
+ * The final function reads the state and changes nothing in it (a state
+ * may be shared with another aggregate, or be flattened afterwards): the
+ * rows still held grow a forest from a copy, and the parts are sorted in
+ * arrays of its own.
+ */
 PG_FUNCTION_INFO_V1(forest_agg_trees_final);
 Datum
 forest_agg_trees_final(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = AggCxt(fcinfo);
-	TreesState *s = WritableState(fcinfo, 0, aggcxt);
+	TreesState *s;
 	MemoryContext tmp,
 				old;
 	EnsModel  **parts;
-	bytea	   *res,
+	bytea	  **forests,
+			   *res,
 			   *merged;
+	EnsConstPart *consts;
 	void	   *lp;
 	char	  **names;
 	int			i,
+				nf,
+				nc,
 				task;
 
-	if (s == NULL || !s->known)
+	(void) AggCxt(fcinfo);
+	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	GrowRows(s, true);
-	if (s->n_forests + s->n_consts == 0)
+	if (IsOurs(PG_GETARG_DATUM(0)))
+		s = (TreesState *) DatumGetEOHP(PG_GETARG_DATUM(0));
+	else
+		s = ParseTrees(PG_GETARG_BYTEA_PP(0), CurrentMemoryContext);
+	if (!s->known)
 		PG_RETURN_NULL();
-	if (s->n_forests == 1 && s->n_consts == 0)
+	nf = s->n_forests;
+	nc = s->n_consts;
+	forests = palloc(sizeof(bytea *) * (nf + 1));
+	consts = palloc(sizeof(EnsConstPart) * (nc + 1));
+	if (nf > 0)
+		memcpy(forests, s->forests, sizeof(bytea *) * nf);
+	if (nc > 0)
+		memcpy(consts, s->consts, sizeof(EnsConstPart) * nc);
+	if (HasRows(s))
 	{
-		res = palloc(VARSIZE_ANY(s->forests[0]));
-		memcpy(res, s->forests[0], VARSIZE_ANY(s->forests[0]));
+		forests[nf] = RowsPart(s, true, &consts[nc]);
+		if (forests[nf])
+			nf++;
+		else
+			nc++;
+	}
+	if (nf + nc == 0)
+		PG_RETURN_NULL();
+	if (nf == 1 && nc == 0)
+	{
+		res = palloc_extended(VARSIZE_ANY(forests[0]), MCXT_ALLOC_HUGE);
+		memcpy(res, forests[0], VARSIZE_ANY(forests[0]));
 		PG_RETURN_BYTEA_P(res);
 	}
 	ens_agg_params(s->params, s->p, &ens_forest_learner, &task, &lp, &names);
@@ -663,15 +721,14 @@ forest_agg_trees_final(PG_FUNCTION_ARGS)
 			names[i] = psprintf("f%d", i + 1);
 	}
 	/* the parts in a canonical order: states arrive in any order */
-	qsort(s->forests, s->n_forests, sizeof(bytea *), CmpForest);
-	qsort(s->consts, s->n_consts, sizeof(EnsConstPart), CmpConst);
+	qsort(forests, nf, sizeof(bytea *), CmpForest);
+	qsort(consts, nc, sizeof(EnsConstPart), CmpConst);
 	tmp = AllocSetContextCreate(CurrentMemoryContext, "forest_agg_trees merge", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(tmp);
-	parts = palloc(sizeof(EnsModel *) * s->n_forests);
-	for (i = 0; i < s->n_forests; i++)
-		parts[i] = ens_model_from_bytea(s->forests[i], tmp);
-	merged = ens_merge_forests(parts, s->n_forests, s->consts, s->n_consts,
-							   ((ForestParams *) lp)->n_trees, s->task, names, s->p);
+	parts = palloc(sizeof(EnsModel *) * Max(nf, 1));
+	for (i = 0; i < nf; i++)
+		parts[i] = ens_model_from_bytea(forests[i], tmp);
+	merged = ens_merge_forests(parts, nf, consts, nc, ((ForestParams *) lp)->n_trees, s->task, names, s->p);
 	MemoryContextSwitchTo(old);
 	res = palloc_extended(VARSIZE(merged), MCXT_ALLOC_HUGE);
 	memcpy(res, merged, VARSIZE(merged));
