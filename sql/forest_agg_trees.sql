@@ -202,3 +202,57 @@ SET edupredict.forest_max_memory = '16MB';
 SELECT length(pg_temp.trees_merge(h || pg_temp.u32(1) || pg_temp.u32(17000000) || pg_temp.u32(0)
                                     || decode(repeat('00', 17000000), 'hex') || pg_temp.u32(0))) FROM state_head;
 RESET edupredict.forest_max_memory;
+-- A state's parts are checked against its header as its rows would have
+-- made them: constant parts (a regression value within +-1e38, as training
+-- takes it: leaves are 4-byte floats; a numeric target's class as training
+-- labels it; a class part's value 0) and forests (a forest of the state's
+-- task over its features, with a numeric target's labels).  merge_error:
+-- 'ok' when the merged model predicts, else the error.
+CREATE FUNCTION pg_temp.merge_error(s bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM predict(pg_temp.trees_merge(x), ARRAY[1, 2]::float8[]) FROM (VALUES (s)) v(x);
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+CREATE FUNCTION pg_temp.const_part(v float8, lab text) RETURNS bytea LANGUAGE sql AS
+$$ SELECT int8send(3) || float8send(v) || pg_temp.u32(length(convert_to(lab, 'UTF8'))) || convert_to(lab, 'UTF8') $$;
+CREATE TABLE heads AS
+SELECT k, substr(s, 1, 16 + (get_byte(s, 12) << 24 | get_byte(s, 13) << 16 | get_byte(s, 14) << 8 | get_byte(s, 15))) AS h
+FROM (SELECT 'reg' AS k, pg_temp.trees_state(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS s FROM ft WHERE id = 1
+      UNION ALL
+      SELECT 'num', pg_temp.trees_state(ARRAY[a, b], (id % 3)::float8, '{"n_trees": 2, "task": "classification"}') FROM ft WHERE id = 1
+      UNION ALL
+      SELECT 'text', pg_temp.trees_state(ARRAY[a, b], lab, '{"n_trees": 2}') FROM ft WHERE id = 1) x;
+SELECT k, value, pg_temp.merge_error(h || pg_temp.u32(0) || pg_temp.u32(1) || pg_temp.const_part(value, '')) AS merged
+FROM heads, (VALUES (1.5::float8), (1e38), (-1e38), (3.5e38), (-3.5e38), (1e300), ('Infinity'), ('NaN')) v(value)
+WHERE k = 'reg' ORDER BY value;
+SELECT k, label, value, pg_temp.merge_error(h || pg_temp.u32(0) || pg_temp.u32(2) || pg_temp.const_part(0, '1')
+                                            || pg_temp.const_part(value, label)) AS merged
+FROM heads, (VALUES ('0', 0::float8), ('2.5', 0), ('-3', 0), ('Infinity', 0), ('abc', 0), ('1e400', 0), ('1.0', 0),
+                    (' 2', 0), ('0x10', 0), ('-0', 0), ('2', 5)) v(label, value)
+WHERE k IN ('num', 'text') ORDER BY k, label, value;
+-- a regression state's header that says classification (its params say regression)
+SELECT pg_temp.merge_error(set_byte(h, 6, 1) || pg_temp.u32(0) || pg_temp.u32(2) || pg_temp.const_part(0, '1')
+                           || pg_temp.const_part(0, '2')) AS merged
+FROM heads WHERE k = 'reg';
+-- one forest and no constant part: the state's model, if it fits the state
+CREATE TABLE other_models AS
+SELECT 'boosted' AS k, 'text' AS head, boost_agg(ARRAY[a, b], lab, '{"n_rounds": 2}') AS m FROM ft
+UNION ALL SELECT 'one feature', 'text', forest_agg(ARRAY[a], lab, '{"n_trees": 2}') FROM ft
+UNION ALL SELECT 'regression', 'text', forest_agg(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') FROM ft
+UNION ALL SELECT 'other names', 'text', forest_agg(ARRAY[a, b], lab, '{"n_trees": 2, "feature_names": ["x", "y"]}') FROM ft
+UNION ALL SELECT 'fits', 'text', forest_agg(ARRAY[a, b], lab, '{"n_trees": 2}') FROM ft
+UNION ALL SELECT 'text classes', 'num', forest_agg(ARRAY[a, b], lab, '{"n_trees": 2}') FROM ft
+UNION ALL SELECT 'fits', 'num', forest_agg(ARRAY[a, b], (id % 3)::float8, '{"n_trees": 2, "task": "classification"}') FROM ft;
+SELECT o.head, o.k, pg_temp.merge_error(s.s) AS merged,
+       CASE WHEN pg_temp.merge_error(s.s) = 'ok' THEN (SELECT pg_temp.trees_merge(x) FROM (VALUES (s.s)) v(x)) = o.m END AS same_bytes
+FROM other_models o JOIN heads ON heads.k = o.head,
+     LATERAL (SELECT h || pg_temp.u32(1) || pg_temp.u32(length(o.m)) || pg_temp.u32(0) || o.m || pg_temp.u32(0) AS s) s
+ORDER BY o.head, o.k;
+-- a part of one row: its regression target as training checks it
+SELECT predict(forest_agg_trees(ARRAY[a, b], 1e300::float8, '{"n_trees": 2, "task": "regression"}'), ARRAY[1, 2]::float8[])
+FROM ft WHERE id = 1;
+SELECT predict(forest_agg_trees(ARRAY[a, b], 1e38::float8, '{"n_trees": 2, "task": "regression"}'), ARRAY[1, 2]::float8[])::float8 > 9.99e37
+       AS one_row_at_the_limit
+FROM ft WHERE id = 1;

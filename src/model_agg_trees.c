@@ -220,8 +220,14 @@ RowsPart(const TreesState *s, bool final, EnsConstPart *c)
 			c->label = pnstrdup(lab, len);
 			c->label_len = len;
 		}
-		else
+		else if (fabs(r->y[0]) <= 1e38)
 			c->value = r->y[0];
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("target column \"%s\" holds a value a regression cannot use", "target"),
+					 errdetail("A part of one row has an infinite target or one beyond -1e38 or 1e38."),
+					 errhint("Filter such rows out or rescale the target.")));
 		return NULL;
 	}
 	/* training consumes the columns it is given: give it a copy */
@@ -355,6 +361,70 @@ Count(StringInfo buf, size_t unit, const char *what)
 	return n;
 }
 
+/* The feature names of a state's models: params.feature_names, else f1, f2, ... */
+static char **
+StateNames(const TreesState *s, int *task, void **lp)
+{
+	char	  **names;
+	int			i;
+
+	ens_agg_params(s->params, s->p, &ens_forest_learner, task, lp, &names);
+	if (names == NULL)
+	{
+		names = palloc(sizeof(char *) * s->p);
+		for (i = 0; i < s->p; i++)
+			names[i] = psprintf("f%d", i + 1);
+	}
+	return names;
+}
+
+/* Whether s is the class label training makes of a numeric target value (ens_number_label). */
+static bool
+NumberLabel(const char *s, uint32 len)
+{
+	char		buf[64];
+	char	   *end;
+	double		v;
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	v = strtod(buf, &end);
+	return *end == '\0' && !isnan(v) && strcmp(ens_number_label(v), buf) == 0;
+}
+
+/*
+ * Whether a constant part is one this state's rows could make: a regression
+ * value training accepts (finite, within +-1e38: leaves are 4-byte floats),
+ * or a class (the value 0), a numeric target's as training labels it.
+ */
+static bool
+ConstPartOk(const TreesState *s, const EnsConstPart *c)
+{
+	if (c->rows < 1 || c->rows > ENS_MAX_ROWS || c->label_len > ENS_MAX_NAME)
+		return false;
+	if (s->task == ENS_REGRESSION)
+		return c->label_len == 0 && fabs(c->value) <= 1e38;
+	return c->label_len > 0 && c->value == 0 &&
+		(s->text_target || NumberLabel(c->label, c->label_len));
+}
+
+/* Whether a forest read from a state is one its rows could grow. */
+static bool
+ForestOk(const TreesState *s, const EnsModel *m, char **names)
+{
+	uint32		k;
+
+	if (!ens_merge_part_fits(m, s->task, names, s->p))
+		return false;
+	if (s->task == ENS_CLASSIFICATION && !s->text_target)
+		for (k = 0; k < m->n_classes; k++)
+			if (!NumberLabel(m->classes[k], m->class_len[k]))
+				return false;
+	return true;
+}
+
 /* A state from its flat form, every length checked against the bytes left. */
 static TreesState *
 ParseTrees(bytea *flat, MemoryContext parent)
@@ -366,6 +436,9 @@ ParseTrees(bytea *flat, MemoryContext parent)
 				i,
 				len;
 	uint64		held = 0;
+	char	  **names;
+	void	   *lp;
+	int			task;
 	MemoryContext check = AllocSetContextCreate(CurrentMemoryContext,
 												"forest_agg_trees state check",
 												ALLOCSET_DEFAULT_SIZES);
@@ -390,6 +463,10 @@ ParseTrees(bytea *flat, MemoryContext parent)
 	s->params = pnstrdup(pq_getmsgbytes(&buf, len), len);
 	if (strlen(s->params) != len)
 		BadState("params hold a NUL byte");
+	/* the params as the first row checked them (FirstRow) */
+	names = StateNames(s, &task, &lp);
+	if (!s->text_target && task != s->task)
+		BadState("its params name another task");
 	s->known = true;
 	n = Count(&buf, 8, "too many forests");
 	if (n > ENS_MAX_TREES)
@@ -425,7 +502,8 @@ ParseTrees(bytea *flat, MemoryContext parent)
 		 * not a model fail here, holding one forest's memory, not the sum
 		 * of every forest the state claims (up to 100 times its size).
 		 */
-		(void) ens_model_from_bytea(m, check);
+		if (!ForestOk(s, ens_model_from_bytea(m, check), names))
+			BadState("a forest of another task or other features");
 		MemoryContextReset(check);
 		AddForest(s, m);
 	}
@@ -437,9 +515,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 
 		c.value = pq_getmsgfloat8(&buf);
 		len = Count(&buf, 1, "a class runs past the end");
-		if (rows < 1 || rows > ENS_MAX_ROWS || len > ENS_MAX_NAME ||
-			(s->task == ENS_CLASSIFICATION) != (len > 0) ||
-			(s->task == ENS_REGRESSION && !isfinite(c.value)))
+		if (rows < 1 || rows > ENS_MAX_ROWS || len > ENS_MAX_NAME)
 			BadState("a bad constant part");
 		c.rows = (uint64) rows;
 		if (len > 0)
@@ -449,6 +525,8 @@ ParseTrees(bytea *flat, MemoryContext parent)
 				BadState("a class holds a NUL byte");
 			c.label_len = len;
 		}
+		if (!ConstPartOk(s, &c))
+			BadState("a bad constant part");
 		AddConst(s, &c);
 	}
 	if (buf.cursor != buf.len)
@@ -713,13 +791,7 @@ forest_agg_trees_final(PG_FUNCTION_ARGS)
 		memcpy(res, forests[0], VARSIZE_ANY(forests[0]));
 		PG_RETURN_BYTEA_P(res);
 	}
-	ens_agg_params(s->params, s->p, &ens_forest_learner, &task, &lp, &names);
-	if (names == NULL)
-	{
-		names = palloc(sizeof(char *) * s->p);
-		for (i = 0; i < s->p; i++)
-			names[i] = psprintf("f%d", i + 1);
-	}
+	names = StateNames(s, &task, &lp);
 	/* the parts in a canonical order: states arrive in any order */
 	qsort(forests, nf, sizeof(bytea *), CmpForest);
 	qsort(consts, nc, sizeof(EnsConstPart), CmpConst);

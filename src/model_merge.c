@@ -281,6 +281,20 @@ ScaleCovers(uint32_t *cv, const EnsNode *nodes, uint32_t nb, uint32_t ne, uint64
 	pfree(frac);
 }
 
+/* Whether a model can be a part: a forest of the task over the p numeric features names. */
+bool
+ens_merge_part_fits(const EnsModel *pt, int task, char *const *names, int p)
+{
+	uint32_t	f;
+
+	if (pt->algorithm != ENS_FOREST || pt->task != task || pt->n_features != (uint32_t) p)
+		return false;
+	for (f = 0; f < pt->n_features; f++)
+		if (pt->features[f].kind != ENS_NUMERIC || strcmp(pt->features[f].name, names[f]) != 0)
+			return false;
+	return true;
+}
+
 bytea *
 ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, int const_trees,
 				  int task, char **names, int p)
@@ -314,11 +328,8 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 	{
 		const EnsModel *pt = parts[i];
 
-		if (pt->algorithm != ENS_FOREST || pt->task != task || pt->n_features != (uint32_t) p)
+		if (!ens_merge_part_fits(pt, task, names, p))
 			Refuse("they are not forests of the same task and features");
-		for (f = 0; f < pt->n_features; f++)
-			if (pt->features[f].kind != ENS_NUMERIC || strcmp(pt->features[f].name, names[f]) != 0)
-				Refuse("their features differ");
 		trees += pt->n_trees;
 		nodes += pt->n_nodes;
 		covers = covers && pt->ext && pt->ext->cover && pt->n_trees > 0;

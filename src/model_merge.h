@@ -21,6 +21,9 @@ typedef struct EnsConstPart
 	uint64		rows;
 } EnsConstPart;
 
+/* Whether a model can be a part: a forest of the task over the p numeric features names. */
+extern bool ens_merge_part_fits(const EnsModel *pt, int task, char *const *names, int p);
+
 /*
  * The model bytes (varlena) of the parts' trees in one forest: n grown
  * forests and nc constant parts of const_trees trees each; task and the
