@@ -278,6 +278,26 @@ SELECT forest_agg(ARRAY[i % 7]::float8[], (i % 2)::float8,
                   CASE WHEN i = 1 THEN NULL ELSE '{"n_trees": 2}'::jsonb END)
 FROM generate_series(1, 100) i;
 
+-- The final functions of forest_agg and boost_agg train on the state's rows
+-- and free them (FINALFUNC_MODIFY = READ_WRITE).  An aggregate a superuser
+-- builds from them without that may finish one state twice: as a window
+-- aggregate (the next rows are added to the finished state), or sharing it
+-- with another aggregate (same arguments and transition function).  A
+-- finished state is refused (55000), never read again.
+CREATE AGGREGATE pg_temp.forest_ro(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trans, STYPE = internal,
+  FINALFUNC = edupredict.forest_agg_final);
+CREATE AGGREGATE pg_temp.boost_ro(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trans, STYPE = internal,
+  FINALFUNC = edupredict.boost_agg_final);
+SELECT pg_temp.forest_ro(ARRAY[i % 7]::float8[], (i % 7) * 1.5, '{"n_trees": 2, "task": "regression"}')
+       = forest_agg(ARRAY[i % 7]::float8[], (i % 7) * 1.5, '{"n_trees": 2, "task": "regression"}') AS one_final_call
+FROM generate_series(1, 100) i;
+SELECT pg_temp.forest_ro(ARRAY[i % 7]::float8[], (i % 7) * 1.5, '{"task": "regression"}') IS NOT NULL AS forest,
+       pg_temp.boost_ro(ARRAY[i % 7]::float8[], (i % 7) * 1.5, '{"task": "regression"}') IS NOT NULL AS boosted
+FROM generate_series(1, 100) i;
+SELECT i, pg_temp.forest_ro(ARRAY[i % 7]::float8[], (i % 7) * 1.5, '{"n_trees": 2, "task": "regression"}')
+            OVER (ORDER BY i / 50) IS NOT NULL AS trained
+FROM generate_series(1, 100) i;
+
 -- the training memory cap protects the server: only superusers change it
 CREATE ROLE regress_forest_analyst;
 SET ROLE regress_forest_analyst;

@@ -89,6 +89,22 @@ CheckSameParams(const AggState *st, FunctionCallInfo fcinfo)
 	DifferentParams(AggName(fcinfo));
 }
 
+/*
+ * Training frees the rows of the state it finishes.  An aggregate built on
+ * these functions without FINALFUNC_MODIFY = READ_WRITE can call its final
+ * function twice on one state (as a window aggregate, or sharing the state
+ * with another aggregate): a finished state is refused, never read again.
+ */
+static void
+Finished(const char *aggname)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("the state of %s was already finished by its final function", aggname),
+			 errdetail("The final function trains on the rows the state collected and frees them."),
+			 errhint("Declare an aggregate that reuses these support functions with FINALFUNC_MODIFY = READ_WRITE, as forest_agg and boost_agg are.")));
+}
+
 static MemoryContext
 AggCxt(FunctionCallInfo fcinfo, const char *fname)
 {
@@ -165,6 +181,8 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 	bool	   *nl;
 	MemoryContext old;
 
+	if (st != NULL && st->finished)
+		Finished(AggName(fcinfo));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		return st;				/* rows without features or target are skipped */
 	arr = PG_GETARG_ARRAYTYPE_P(1);
@@ -272,6 +290,8 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 	size_t		i;
 	int			f;
 
+	if ((a != NULL && a->finished) || (b != NULL && b->finished))
+		Finished(aggname);
 	if (b == NULL || b->n == 0)
 		return a;
 	old = MemoryContextSwitchTo(cxt);
@@ -363,6 +383,8 @@ forest_agg_serial(PG_FUNCTION_ARGS)
 {
 	StringInfoData buf;
 
+	if (((AggState *) PG_GETARG_POINTER(0))->finished)
+		Finished(AggName(fcinfo));
 	pq_begintypsend(&buf);
 	ens_agg_write((AggState *) PG_GETARG_POINTER(0), &buf);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
@@ -632,6 +654,7 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 	MemoryContext cxt,
 				old;
 
+	st->finished = true;		/* sorted in place, then freed by binning */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "model aggregate final", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(cxt);
 	ens_pg_alloc_init(&pa, cxt, true);
@@ -715,6 +738,8 @@ AggFinal(FunctionCallInfo fcinfo, const EnsLearner *l)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	st = (AggState *) PG_GETARG_POINTER(0);
+	if (st->finished)
+		Finished(AggName(fcinfo));
 	if (st->n == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_BYTEA_P(ens_agg_train(st, l, 0, false));

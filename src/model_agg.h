@@ -29,6 +29,7 @@ typedef struct AggState
 	char	   *params;			/* jsonb text of the first row's params */
 	char	   *params_raw;		/* first row's jsonb bytes (NULL: no params), this process only */
 	int			params_len;
+	bool		finished;		/* training consumed the rows (ens_agg_train) */
 	EnsPgAlloc pa;
 } AggState;
 

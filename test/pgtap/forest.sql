@@ -1,6 +1,6 @@
 -- Random forests: error SQLSTATEs and catalog properties.
 BEGIN;
-SELECT plan(40);
+SELECT plan(42);
 SET LOCAL search_path = edupredict, public;
 
 CREATE TEMP TABLE tap_train AS
@@ -70,6 +70,18 @@ SELECT throws_ok($$SELECT predict((SELECT model FROM models WHERE name = 'tap') 
                  '22000', NULL, 'trailing garbage: 22000');
 SELECT lives_ok($$SELECT predict((SELECT model FROM models WHERE name = 'tap'), ARRAY[NULL, 'NaN', 1]::float8[])$$,
                 'NULL and NaN features are missing values');
+
+-- a state its final function finished is refused (an aggregate reusing
+-- forest_agg's functions without FINALFUNC_MODIFY = READ_WRITE)
+CREATE AGGREGATE pg_temp.forest_ro(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trans, STYPE = internal,
+  FINALFUNC = edupredict.forest_agg_final);
+CREATE AGGREGATE pg_temp.boost_ro(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trans, STYPE = internal,
+  FINALFUNC = edupredict.boost_agg_final);
+SELECT throws_ok($$SELECT pg_temp.forest_ro(ARRAY[a, b], r, '{"n_trees": 2, "task": "regression"}') OVER (ORDER BY a > 150)
+                   FROM tap_train$$, '55000', NULL, 'window aggregate adding rows to a finished state: 55000');
+SELECT throws_ok($$SELECT pg_temp.forest_ro(ARRAY[a, b], r, '{"task": "regression"}'),
+                          pg_temp.boost_ro(ARRAY[a, b], r, '{"task": "regression"}') FROM tap_train$$,
+                 '55000', NULL, 'a second final function on a shared state: 55000');
 
 SELECT * FROM finish();
 ROLLBACK;
