@@ -3224,16 +3224,18 @@ AS $$
 DECLARE
     t record;
     g record;
-    had_alerts boolean := false;
+    nul CONSTANT pg_catalog.bytea := pg_catalog.decode('00', 'hex');
+    args pg_catalog.bytea;
+    arg text;
+    aoids pg_catalog.oid[] := '{}';
     aname text;
 BEGIN
     IF tbl IS NULL OR output_column IS NULL OR keep_alerts IS NULL THEN
         RAISE EXCEPTION 'tbl, output_column and keep_alerts must not be NULL' USING ERRCODE = '22004';
     END IF;
     t := edupredict._scoring_table(tbl);
-    aname := t.rel OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) output_column OPERATOR(pg_catalog.||) '_alerts';
     FOR g IN
-        SELECT tr.tgname, tr.tgfoid
+        SELECT tr.tgname, tr.tgfoid, tr.tgnargs, tr.tgargs
         FROM pg_catalog.pg_trigger tr
         WHERE tr.tgrelid OPERATOR(pg_catalog.=) tbl
           AND tr.tgname OPERATOR(pg_catalog.=) ANY (ARRAY[
@@ -3244,20 +3246,42 @@ BEGIN
                                                           'edupredict.alert_rows()'::pg_catalog.regprocedure]::pg_catalog.oid[])
         ORDER BY tr.tgname
     LOOP
-        had_alerts := had_alerts OR g.tgfoid OPERATOR(pg_catalog.=) 'edupredict.alert_rows()'::pg_catalog.regprocedure;
+        -- the alerts table is the alert trigger's 5th argument, its OID (arguments end with a NUL byte)
+        IF g.tgfoid OPERATOR(pg_catalog.=) 'edupredict.alert_rows()'::pg_catalog.regprocedure
+           AND g.tgnargs OPERATOR(pg_catalog.=) 6 THEN
+            args := g.tgargs;
+            FOR i IN 1..4 LOOP
+                args := pg_catalog.substr(args, pg_catalog.position(args, nul) OPERATOR(pg_catalog.+) 1);
+            END LOOP;
+            arg := pg_catalog.encode(pg_catalog.substr(args, 1, pg_catalog.position(args, nul) OPERATOR(pg_catalog.-) 1), 'escape');
+            IF arg OPERATOR(pg_catalog.~) '^[0-9]{1,10}$' AND arg::pg_catalog.int8 OPERATOR(pg_catalog.<=) 4294967295 THEN
+                aoids := pg_catalog.array_append(aoids, arg::pg_catalog.int8::pg_catalog.oid);
+            END IF;
+        END IF;
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %I.%I', g.tgname, t.nsp, t.rel);
         object_type := 'trigger'; object_name := g.tgname; RETURN NEXT;
     END LOOP;
     IF object_name IS NULL THEN
         RAISE EXCEPTION 'no scoring is attached to column "%" of %', output_column, tbl USING ERRCODE = '42704';
     END IF;
-    -- drop only the table attach_scoring created: its name, schema and owner
-    IF had_alerts AND NOT keep_alerts AND EXISTS (
-           SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-           WHERE c.relname OPERATOR(pg_catalog.=) aname AND c.relkind OPERATOR(pg_catalog.=) 'r'
-             AND n.nspname OPERATOR(pg_catalog.=) t.nsp AND c.relowner OPERATOR(pg_catalog.=) t.owner) THEN
-        EXECUTE pg_catalog.format('DROP TABLE %I.%I', t.nsp, aname);
-        object_type := 'table'; object_name := pg_catalog.format('%I.%I', t.nsp, aname); RETURN NEXT;
+    -- drop only the table attach_scoring created, named by OID in the triggers (never one found by
+    -- its name: the scored table may have been renamed and the name taken), if both triggers agree,
+    -- it still belongs to the table's owner, and its name, locked, still denotes it
+    IF keep_alerts OR pg_catalog.cardinality(aoids) OPERATOR(pg_catalog.=) 0
+       OR aoids[1] OPERATOR(pg_catalog.<>) ANY (aoids) THEN
+        RETURN;
+    END IF;
+    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO aname
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+    WHERE c.oid OPERATOR(pg_catalog.=) aoids[1] AND c.relkind OPERATOR(pg_catalog.=) 'r'
+      AND c.relowner OPERATOR(pg_catalog.=) t.owner;
+    IF aname IS NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', aname);
+    IF pg_catalog.to_regclass(aname)::pg_catalog.oid OPERATOR(pg_catalog.=) aoids[1] THEN
+        EXECUTE pg_catalog.format('DROP TABLE %s', aname);
+        object_type := 'table'; object_name := aname; RETURN NEXT;
     END IF;
 END
 $$;

@@ -1,0 +1,56 @@
+SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CASCADE; RESET client_min_messages;
+-- attach_scoring / detach_scoring: what they refuse and what they remove (docs/scoring.md).
+CREATE SCHEMA scoring_attach_t;
+SET search_path = scoring_attach_t, public;
+SET extra_float_digits = 0;
+CREATE TABLE history AS
+SELECT g AS id, (g % 10)::float8 AS x1, ((g * 7) % 13)::float8 AS x2,
+       CASE WHEN (g % 10) + ((g * 7) % 13) > 11 THEN 'leaves' ELSE 'stays' END AS outcome
+FROM generate_series(1, 300) g;
+SELECT version FROM edupredict.train_forest('scoring_attach_m', 'history', 'outcome', features => '{x1,x2}',
+                                            n_trees => 10, seed => 1, test_fraction => 0);
+
+-- detach drops the alerts table attach created, named by OID in the alert
+-- triggers, never a table found by its name: after the scored table is
+-- renamed, a table with the name <new name>_risk_alerts is left alone.
+CREATE TABLE t2 (id int, x1 float8, x2 float8, risk float8);
+SELECT * FROM edupredict.attach_scoring('t2', 'scoring_attach_m', 'risk', alert_threshold => 0.5, alert_key => 'id');
+ALTER TABLE t2 RENAME TO t3;
+CREATE TABLE t3_risk_alerts (important text);
+INSERT INTO t3_risk_alerts VALUES ('precious data');
+SELECT * FROM edupredict.detach_scoring('t3', 'risk');
+SELECT * FROM t3_risk_alerts;
+SELECT to_regclass('scoring_attach_t.t2_risk_alerts') AS created_alerts_table;
+-- the alerts table renamed and moved to another schema: still the one dropped
+CREATE TABLE t4 (id int, x1 float8, x2 float8, risk float8);
+SELECT object_name FROM edupredict.attach_scoring('t4', 'scoring_attach_m', 'risk', alert_threshold => 0.5, alert_key => 'id')
+WHERE object_type = 'table';
+CREATE SCHEMA scoring_attach_s;
+ALTER TABLE t4_risk_alerts RENAME TO moved_alerts;
+ALTER TABLE moved_alerts SET SCHEMA scoring_attach_s;
+CREATE TABLE t4_risk_alerts (important text);
+SELECT * FROM edupredict.detach_scoring('t4', 'risk');
+SELECT to_regclass('scoring_attach_s.moved_alerts') AS moved, to_regclass('t4_risk_alerts') AS same_name;
+-- alert triggers that name different tables (one remade by hand): neither is dropped
+CREATE TABLE t5 (id int, x1 float8, x2 float8, risk float8);
+CREATE TABLE kept (important text);
+SELECT object_name FROM edupredict.attach_scoring('t5', 'scoring_attach_m', 'risk', alert_threshold => 0.5, alert_key => 'id')
+WHERE object_type = 'table';
+DROP TRIGGER edupredict_alert_risk_upd ON t5;
+DO $$
+BEGIN
+  EXECUTE format('CREATE TRIGGER edupredict_alert_risk_upd AFTER UPDATE ON scoring_attach_t.t5 '
+                 'REFERENCING OLD TABLE AS o NEW TABLE AS n FOR EACH STATEMENT '
+                 'EXECUTE FUNCTION edupredict.alert_rows(%L, %L, %L, %L, %L, %L)',
+                 'scoring_attach_m', 'risk', 'id', '0.5', 'scoring_attach_t.kept'::regclass::oid, '');
+END
+$$;
+SELECT * FROM edupredict.detach_scoring('t5', 'risk');
+SELECT to_regclass('t5_risk_alerts') AS t5_alerts, to_regclass('kept') AS kept;
+
+RESET search_path;
+SET client_min_messages = warning;
+DROP SCHEMA scoring_attach_t CASCADE;
+DROP SCHEMA scoring_attach_s CASCADE;
+DELETE FROM edupredict.models WHERE name LIKE 'scoring\_attach%';
+RESET client_min_messages;
