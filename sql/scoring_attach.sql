@@ -48,6 +48,23 @@ $$;
 SELECT * FROM edupredict.detach_scoring('t5', 'risk');
 SELECT to_regclass('t5_risk_alerts') AS t5_alerts, to_regclass('kept') AS kept;
 
+-- Partitions are refused: PostgreSQL does not fire a partition's statement
+-- triggers (the alerts) for rows routed through the partitioned table.
+CREATE TABLE parted (id int, x1 float8, x2 float8, risk float8) PARTITION BY RANGE (id);
+CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (1000);
+SELECT * FROM edupredict.attach_scoring('parted_1', 'scoring_attach_m', 'risk', class => 'leaves',
+                                        alert_threshold => 0.5, alert_key => 'id');
+SELECT * FROM edupredict.attach_scoring('parted_1', 'scoring_attach_m', 'risk', class => 'leaves');
+SELECT * FROM edupredict.attach_scoring('parted', 'scoring_attach_m', 'risk', class => 'leaves');
+INSERT INTO parted VALUES (1, 9, 12, NULL);
+SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'parted_1'::regclass;
+SELECT id, risk FROM parted;
+-- a scored table attached as a partition later can still be detached
+CREATE TABLE parted_2 (id int, x1 float8, x2 float8, risk float8);
+SELECT object_name FROM edupredict.attach_scoring('parted_2', 'scoring_attach_m', 'risk', class => 'leaves');
+ALTER TABLE parted ATTACH PARTITION parted_2 FOR VALUES FROM (1000) TO (2000);
+SELECT * FROM edupredict.detach_scoring('parted_2', 'risk');
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA scoring_attach_t CASCADE;

@@ -61,6 +61,12 @@ BEGIN
         RAISE EXCEPTION 'tbl, model_name and output_column must not be NULL' USING ERRCODE = '22004';
     END IF;
     t := edupredict._scoring_table(tbl);
+    -- refused at attach only: a scored table attached to a partitioned table later can still be detached
+    IF (SELECT c.relispartition FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl) THEN
+        RAISE EXCEPTION 'cannot attach scoring to % because it is a partition', tbl USING ERRCODE = '42809',
+            DETAIL = 'PostgreSQL does not fire a partition''s statement-level triggers, which write the alerts, for rows inserted or updated through its partitioned table: those rows would be scored but never alerted.',
+            HINT = 'Attach scoring to tables that are not partitions, or score the rows in a query with edupredict.predict_proba().';
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                    WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) output_column
                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
