@@ -92,6 +92,7 @@ OBJS = \
 	src/panel_collect.o \
 	src/panel_series.o \
 	src/panel_write.o \
+	src/scoring_attach.o \
 	src/scoring_owner.o \
 	src/scoring_trigger.o \
 	src/scoring_alerts.o

@@ -65,9 +65,51 @@ SELECT object_name FROM edupredict.attach_scoring('parted_2', 'scoring_attach_m'
 ALTER TABLE parted ATTACH PARTITION parted_2 FOR VALUES FROM (1000) TO (2000);
 SELECT * FROM edupredict.detach_scoring('parted_2', 'risk');
 
+-- The model is checked as the table's owner, who runs it on every write: a
+-- model the caller can use but the owner cannot is refused at attach with the
+-- error a write would raise, instead of failing every write afterwards.
+CREATE ROLE regress_scoring_attach_owner;
+CREATE ROLE regress_scoring_attach_member;
+GRANT edupredict_user TO regress_scoring_attach_owner, regress_scoring_attach_member;
+GRANT regress_scoring_attach_owner TO regress_scoring_attach_member;
+GRANT USAGE ON SCHEMA scoring_attach_t TO regress_scoring_attach_owner, regress_scoring_attach_member;
+GRANT SELECT ON history TO regress_scoring_attach_member;
+CREATE TABLE owned (id int, x1 float8, x2 float8, risk float8);
+ALTER TABLE owned OWNER TO regress_scoring_attach_owner;
+-- a superuser's model, not granted to the owner
+SELECT * FROM edupredict.attach_scoring('owned', 'scoring_attach_m', 'risk', class => 'leaves');
+SELECT count(*) AS triggers, current_user = session_user AS caller_again
+FROM pg_trigger WHERE tgrelid = 'owned'::regclass;
+-- a model of a member of the owning role, which the owner cannot see
+SET ROLE regress_scoring_attach_member;
+SELECT version FROM edupredict.train_forest('scoring_attach_mine', 'history', 'outcome', features => '{x1,x2}',
+                                            n_trees => 3, seed => 1, test_fraction => 0);
+SELECT * FROM edupredict.attach_scoring('owned', 'scoring_attach_mine', 'risk', class => 'leaves');
+SELECT edupredict.drop_model('scoring_attach_mine');
+RESET ROLE;
+-- granted to the owner, the model is attached and scores the owner's writes
+SELECT edupredict.grant_model('scoring_attach_m', 'regress_scoring_attach_owner');
+SELECT object_name FROM edupredict.attach_scoring('owned', 'scoring_attach_m', 'risk', class => 'leaves');
+SELECT current_user = session_user AS caller_again;
+SET ROLE regress_scoring_attach_owner;
+INSERT INTO owned VALUES (1, 9, 12, NULL);
+RESET ROLE;
+SELECT id, risk = edupredict.predict_proba('scoring_attach_m', o, 'leaves') AS scored FROM owned o;
+SELECT object_name FROM edupredict.detach_scoring('owned', 'risk');
+SELECT edupredict.revoke_model('scoring_attach_m', 'regress_scoring_attach_owner');
+-- an owner without edupredict_user: the registry's 42501, as a write would get it
+REVOKE edupredict_user FROM regress_scoring_attach_owner;
+SELECT * FROM edupredict.attach_scoring('owned', 'scoring_attach_m', 'risk', class => 'leaves');
+-- the look as the owner is for those who act for the owner only
+SET ROLE regress_scoring_attach_member;
+SELECT * FROM edupredict._scoring_model('history', 'scoring_attach_m');
+RESET ROLE;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA scoring_attach_t CASCADE;
 DROP SCHEMA scoring_attach_s CASCADE;
+DROP ROLE regress_scoring_attach_owner;
+DROP ROLE regress_scoring_attach_member;
 DELETE FROM edupredict.models WHERE name LIKE 'scoring\_attach%';
 RESET client_min_messages;

@@ -40,6 +40,16 @@ $$;
 COMMENT ON FUNCTION edupredict._scoring_table(regclass) IS
 'internal: schema, name and owner of a table the caller owns, locked against DDL (writes a lock)';
 
+-- The model as the table's owner sees it, read with the triggers' switch to
+-- the owner (src/scoring_attach.c): raises the error a write would raise when
+-- the owner cannot use the model.  Only for a caller who acts for the owner.
+CREATE FUNCTION edupredict._scoring_model(tbl regclass, model_name text,
+    OUT classes text[], OUT features text[], OUT name_owner oid)
+AS 'MODULE_PATHNAME', 'edupredict_scoring_model'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION edupredict._scoring_model(regclass, text) IS
+'internal (attach_scoring): classes, features and name owner of a registry model, read as the owner of a table the caller owns';
+
 CREATE FUNCTION edupredict.attach_scoring(
     tbl regclass, model_name text, output_column text, class text DEFAULT NULL,
     alert_threshold float8 DEFAULT NULL, alert_key text DEFAULT NULL, alert_channel text DEFAULT NULL)
@@ -49,6 +59,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     t record;
+    m record;
     classes text[];
     cls text := class;
     missing text;
@@ -74,8 +85,10 @@ BEGIN
         RAISE EXCEPTION 'table % has no double precision column "%"', tbl, output_column USING ERRCODE = '42703',
             HINT = 'Add the output column first, e.g. ALTER TABLE ... ADD COLUMN risk double precision.';
     END IF;
-    -- the model must exist for the caller (raises "model ... does not exist")
-    classes := edupredict.model_classes(model_name);
+    -- the model as the table's owner sees it: the triggers run it as the owner
+    -- (raises "model ... does not exist" when the owner cannot use it)
+    m := edupredict._scoring_model(tbl, model_name);
+    classes := m.classes;
     IF classes IS NULL THEN
         IF cls IS NOT NULL THEN
             RAISE EXCEPTION 'model "%" is a regression model; class must be NULL', model_name USING ERRCODE = '22023';
@@ -90,7 +103,7 @@ BEGIN
     ELSIF NOT cls OPERATOR(pg_catalog.=) ANY (classes) THEN
         RAISE EXCEPTION 'model "%" has no class "%"', model_name, cls USING ERRCODE = '22023';
     END IF;
-    SELECT f.feature INTO missing FROM edupredict.feature_importance(model_name) f
+    SELECT f.feature INTO missing FROM pg_catalog.unnest(m.features) f(feature)
     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                       WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) f.feature
                         AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)
@@ -111,8 +124,7 @@ BEGIN
             HINT = 'Detach it first with edupredict.detach_scoring().';
     END IF;
     -- the name's owner now: a model of that name by another role (after a drop) is not used
-    SELECT n.owner::pg_catalog.oid INTO mowner FROM edupredict.model_names n
-    WHERE n.name OPERATOR(pg_catalog.=) model_name;
+    mowner := m.name_owner;
     IF mowner IS NULL THEN
         RAISE EXCEPTION 'model "%" does not exist', model_name USING ERRCODE = '42704';
     END IF;
