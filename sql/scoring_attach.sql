@@ -105,6 +105,29 @@ SET ROLE regress_scoring_attach_member;
 SELECT * FROM edupredict._scoring_model('history', 'scoring_attach_m');
 RESET ROLE;
 
+-- Generated columns are computed after BEFORE row triggers: a generated
+-- output column would never hold the risk, and a generated feature would be
+-- scored unset (NULL on insert, the old value on update).  Both are refused;
+-- a generated alert key is fine (the alerts read the rows as stored).
+CREATE TABLE gen_out (id int, x1 float8, x2 float8, risk float8 GENERATED ALWAYS AS (x1 * 0) STORED);
+SELECT * FROM edupredict.attach_scoring('gen_out', 'scoring_attach_m', 'risk', class => 'leaves');
+INSERT INTO gen_out VALUES (1, 9, 12);
+SELECT id, risk, edupredict.predict_proba('scoring_attach_m', g, 'leaves') AS model_says FROM gen_out g;
+CREATE TABLE gen_feature (id int, raw float8, x1 float8 GENERATED ALWAYS AS (raw) STORED, x2 float8, risk float8);
+SELECT * FROM edupredict.attach_scoring('gen_feature', 'scoring_attach_m', 'risk', class => 'leaves');
+INSERT INTO gen_feature (id, raw, x2) SELECT g, g % 10, (g * 5) % 13 FROM generate_series(1, 40) g;
+UPDATE gen_feature SET raw = 9 - raw;
+SELECT count(*) AS rows, count(risk) AS scored,
+       count(*) FILTER (WHERE risk = edupredict.predict_proba('scoring_attach_m', g, 'leaves')) AS as_model
+FROM gen_feature g;
+CREATE TABLE gen_key (id int, x1 float8, x2 float8, risk float8, k text GENERATED ALWAYS AS ('k' || id) STORED);
+SELECT object_name FROM edupredict.attach_scoring('gen_key', 'scoring_attach_m', 'risk', class => 'leaves',
+                                                  alert_threshold => 0.5, alert_key => 'k')
+WHERE object_type = 'table';
+INSERT INTO gen_key (id, x1, x2) VALUES (1, 9, 12), (2, 0, 0);
+SELECT entity_key, risk >= 0.5 AS at_or_above FROM gen_key_risk_alerts ORDER BY 1;
+SELECT count(*) AS rows_at_or_above FROM gen_key WHERE risk >= 0.5;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA scoring_attach_t CASCADE;

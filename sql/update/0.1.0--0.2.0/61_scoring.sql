@@ -85,6 +85,14 @@ BEGIN
         RAISE EXCEPTION 'table % has no double precision column "%"', tbl, output_column USING ERRCODE = '42703',
             HINT = 'Add the output column first, e.g. ALTER TABLE ... ADD COLUMN risk double precision.';
     END IF;
+    -- PostgreSQL computes generated columns after BEFORE row triggers: the risk would be overwritten
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+               WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) output_column
+                 AND a.attgenerated OPERATOR(pg_catalog.<>) '') THEN
+        RAISE EXCEPTION 'output column "%" of % is a generated column', output_column, tbl USING ERRCODE = '42P16',
+            DETAIL = 'PostgreSQL computes a generated column after the BEFORE trigger that writes the risk, so the risk would never be stored.',
+            HINT = 'Use an ordinary double precision column.';
+    END IF;
     -- the model as the table's owner sees it: the triggers run it as the owner
     -- (raises "model ... does not exist" when the owner cannot use it)
     m := edupredict._scoring_model(tbl, model_name);
@@ -112,6 +120,16 @@ BEGIN
     IF missing IS NOT NULL THEN
         RAISE EXCEPTION 'table % cannot feed model "%": feature column "%" is missing or is the output column',
             tbl, model_name, missing USING ERRCODE = '42703';
+    END IF;
+    -- and the scoring trigger would see a generated feature unset (NULL on insert, the old value on update)
+    SELECT a.attname INTO missing FROM pg_catalog.pg_attribute a
+    WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) ANY (m.features)
+      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.attgenerated OPERATOR(pg_catalog.<>) ''
+    ORDER BY a.attnum LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'feature column "%" of % is a generated column', missing, tbl USING ERRCODE = '42P16',
+            DETAIL = 'PostgreSQL computes a generated column after the BEFORE trigger that scores the row, so the model would see it unset on insert and stale on update.',
+            HINT = 'Train the model on the columns it is computed from, or store it in an ordinary column.';
     END IF;
     IF pg_catalog.octet_length(output_column) OPERATOR(pg_catalog.>) 42 THEN
         RAISE EXCEPTION 'output column name "%" is too long to name the scoring objects after it (at most 42 bytes)',
