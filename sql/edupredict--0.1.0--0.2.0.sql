@@ -3100,6 +3100,8 @@ CREATE FUNCTION edupredict.attach_scoring(
 RETURNS TABLE (object_type text, object_name text)
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
+-- the threshold goes into the trigger arguments as text: shortest exact digits, whatever the session's setting
+SET extra_float_digits = 3
 AS $$
 DECLARE
     t record;

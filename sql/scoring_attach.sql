@@ -128,6 +128,35 @@ INSERT INTO gen_key (id, x1, x2) VALUES (1, 9, 12), (2, 0, 0);
 SELECT entity_key, risk >= 0.5 AS at_or_above FROM gen_key_risk_alerts ORDER BY 1;
 SELECT count(*) AS rows_at_or_above FROM gen_key WHERE risk >= 0.5;
 
+-- The threshold is stored in the alert triggers' arguments exactly, whatever
+-- the session's extra_float_digits (with -15 a threshold of 0.75 was stored as
+-- 0.8, and rows at 0.77 raised no alert).  The threshold here is the risk of
+-- one of the rows, one that one significant digit rounds up.
+CREATE TABLE noisy AS
+SELECT g AS id, (g % 10)::float8 AS x1, ((g * 7) % 13)::float8 AS x2,
+       CASE WHEN (g * 37) % 100 < (g % 10) * 10 THEN 'leaves' ELSE 'stays' END AS outcome
+FROM generate_series(1, 300) g;
+SELECT version FROM edupredict.train_forest('scoring_attach_noisy', 'noisy', 'outcome', features => '{x1,x2}',
+                                            n_trees => 7, max_depth => 2, seed => 1, test_fraction => 0);
+CREATE TABLE thr (id int, x1 float8, x2 float8, risk float8);
+CREATE TABLE thr_rows AS
+SELECT g AS id, (g % 10)::float8 AS x1, ((g * 5) % 13)::float8 AS x2, NULL::float8 AS risk
+FROM generate_series(1, 100) g;
+SET extra_float_digits = 3;
+SELECT min(p) AS thr FROM (SELECT edupredict.predict_proba('scoring_attach_noisy', r, 'leaves') AS p FROM thr_rows r) s
+WHERE p BETWEEN 0.4 AND 0.9 AND round(p::numeric, 1) > p::numeric \gset
+SET extra_float_digits = -15;
+SELECT object_name FROM edupredict.attach_scoring('thr', 'scoring_attach_noisy', 'risk', class => 'leaves',
+                                                  alert_threshold => :thr, alert_key => 'id')
+WHERE object_type = 'table';
+INSERT INTO thr SELECT * FROM thr_rows;
+SELECT tgname, (string_to_array(encode(tgargs, 'escape'), '\000'))[4]::float8 = :thr AS stored_exactly
+FROM pg_trigger WHERE tgrelid = 'thr'::regclass AND tgname LIKE 'edupredict_alert%' ORDER BY 1;
+SELECT count(*) FILTER (WHERE risk >= :thr) AS at_or_above, count(*) FILTER (WHERE risk = :thr) AS at_threshold,
+       (SELECT count(*) FROM thr_risk_alerts) AS alerts
+FROM thr;
+SET extra_float_digits = 0;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA scoring_attach_t CASCADE;
