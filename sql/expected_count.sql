@@ -151,5 +151,34 @@ SELECT expected_count_final('{7041,0,0,0,3,1,0,1}');
 SELECT expected_count_final('{7041,1,NaN,0,0,1,0,1}');
 SELECT expected_count_final('{7041,1,0.5,0.25,0,2,0,0,0}');
 SELECT expected_count_combine('{7041,0,0,0,0,1,0,1}', '{7041,0,0,0,0,0,0,1}');
+-- The detail prints p exactly (%g printed "Got 1.").
+SELECT expected_count(p) FROM (VALUES (1.0000001::float8)) v(p);
+-- Forged pmfs: negative, infinite or NaN mass, mass not summing to one, a trimmed mass out of
+-- range, a header whose mean or variance is not the pmf's.  Every function reading a state refuses
+-- them (they gave count_mass 2 and -2, NaN, and a summary of a count that could not be).
+SELECT count_mass('{7041,2,1,0.5,0,3,0,2,-2,1}'::float8[], 0, 0);
+SELECT count_mass('{7041,2,1,0.5,0,3,0,2,-2,1}'::float8[], 1, 1);
+SELECT count_mass('{7041,2,1,0.5,0,2,0,Infinity,1}'::float8[], 0, 0);
+SELECT count_summary('{7041,2,1,0.5,0,2,0,Infinity,1}'::float8[]);
+SELECT count_summary('{7041,1,0.5,0.25,0,2,0,NaN,0.5}');
+SELECT count_summary('{7041,1,0.5,0.25,0,2,0,0.5,0.6}');
+SELECT count_summary('{7041,1,0.5,0.25,0,2,-1e-3,0.5,0.5}');
+SELECT count_summary('{7041,1,0.5,0.25,0,2,0.5,0.5,0.5}');
+SELECT count_summary('{7041,1,0,0,0,2,0,0.5,0.5}');
+SELECT count_summary('{7041,1,0.5,1e300,0,2,0,0.5,0.5}');
+SELECT count_summary('{7041,1,0.5,0.1,0,2,0,0.5,0.5}');
+SELECT count_summary('{7041,3,1e300,0.5,0,2,0,0.5,0.5}');
+SELECT count_widen('{7041,2,1,0.5,0,3,0,2,-2,1}', 1);
+SELECT count_convolve('{7041,1,0.5,0.25,0,2,0,0.5,0.5}', '{7041,2,1,0.5,0,3,0,2,-2,1}');
+-- A forged initial state of the transition function is refused when the state is read.
+CREATE AGGREGATE pg_temp.forged_count(float8) (SFUNC = expected_count_trans, STYPE = float8[],
+  INITCOND = '{7041,2,1,0.5,0,3,0,2,-2,1}');
+SELECT count_summary(pg_temp.forged_count(p)) FROM (VALUES (0.5::float8)) v(p);
+-- Rounding is not forgery: moments and mass off by 1e-9 pass, tiny negative entries too, and
+-- so do the largest Poisson state and a widened one (their headers are computed, not summed).
+SELECT (count_summary('{7041,1,0.500000001,0.250000001,0,2,0,0.5,0.500000001}')).*;
+SELECT (count_summary('{7041,2,0.5,0.25,0,3,0,0.5,0.5,-1e-18}')).*;
+SELECT (count_summary(count_poisson(1e7))).expected, round((count_summary(count_poisson(1e7))).sd::numeric, 6) AS sd;
+SELECT round((count_summary(count_widen(count_poisson(1e6), 100))).expected::numeric, 6) AS expected;
 -- Combine called directly: two states of one fair coin each give two coins.
 SELECT (expected_count_final(expected_count_combine('{7041,1,0.5,0.25,0,2,0,0.5,0.5}', '{7041,1,0.5,0.25,0,2,0,0.5,0.5}'))).*;

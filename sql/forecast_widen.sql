@@ -33,6 +33,8 @@ SELECT count_widen(count_poisson(2), -1);
 SELECT count_widen(count_poisson(2), 'NaN');
 SELECT count_widen(count_poisson(2), 1e5);
 SELECT count_widen('{7041,1,0,0,0,1,0,0.1}', 1);
+SELECT count_widen('{7041,1,0.5,0.25,0,2,0,0.5,0.5}', 1);
+-- (a header whose mean and variance are not the pmf's is refused)
 SELECT count_widen('{7041,1,0,0,0,2,0,0.5,0.5}', 1);
 \set VERBOSITY default
 

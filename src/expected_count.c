@@ -29,6 +29,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -58,6 +59,19 @@ typedef struct EcState
 /* Data of a 1-D array without a NULL bitmap (ARR_DATA_PTR trips -Wsign-compare). */
 #define EC_DATA(a)	((float8 *) ((char *) (a) + ARR_OVERHEAD_NONULLS(1)))
 
+/*
+ * The shortest text that reads back as v: %g rounds to six digits, so a
+ * probability of 1.0000001 read "1".
+ */
+static char *
+FloatText(float8 v)
+{
+	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
+
+	double_to_shortest_decimal_buf(v, buf);
+	return buf;
+}
+
 static void
 ReportBadState(const char *why)
 {
@@ -67,9 +81,12 @@ ReportBadState(const char *why)
 			 errdetail("%s", why)));
 }
 
-/* Checks a state array: it may come from anywhere (a user's initcond or call). */
+/*
+ * Checks a state array's header: it may come from anywhere (a user's initcond
+ * or call).  The pmf itself is checked by ReadState.
+ */
 static void
-ReadState(ArrayType *a, EcState *s)
+ReadHeader(ArrayType *a, EcState *s)
 {
 	int			nelems;
 	float8		len,
@@ -96,6 +113,60 @@ ReadState(ArrayType *a, EcState *s)
 		ReportBadState("The count, offset and pmf length are inconsistent.");
 	if (!(isfinite(EC_SUMP(s)) && isfinite(EC_SUMPQ(s)) && isfinite(EC_LOST(s))))
 		ReportBadState("The moments are not finite.");
+}
+
+/*
+ * Checks a whole state (header and pmf) and returns the pmf's total.  Every
+ * entry must be finite and non-negative (the updates only move mass, so an
+ * entry below -EC_TRIM_EPS is not rounding), the entries must sum to one and
+ * the trimmed mass be small (both within EC_MASS_TOL), and the header's mean
+ * and variance must be those of the pmf (within EC_MOMENT_TOL relative to the
+ * standard deviation and the variance, plus 1e-9 of the mean for the rounding
+ * of sum p): every reader relies on them.  The tolerances are far above the
+ * rounding of the updates (about n * 1e-16) and of the trimming (at most
+ * about 1e-17 per input).
+ */
+#define EC_MASS_TOL		1e-6
+#define EC_MOMENT_TOL	1e-6
+
+static float8
+ReadState(ArrayType *a, EcState *s)
+{
+	const float8 *pmf;
+	int			len;
+	float8		center,
+				total = 0.0,
+				m1 = 0.0,
+				m2 = 0.0,
+				shift,
+				var;
+
+	ReadHeader(a, s);
+	pmf = EC_PMF(s);
+	len = (int) EC_LEN(s);
+	/* moments about the header's mean, relative to the offset, for precision */
+	center = EC_SUMP(s) - EC_OFFSET(s);
+	for (int k = 0; k < len; k++)
+	{
+		float8		v = pmf[k];
+		float8		d = k - center;
+
+		if (!(isfinite(v) && v >= -EC_TRIM_EPS))
+			ReportBadState("The pmf has a negative or non-finite entry.");
+		total += v;
+		m1 += d * v;
+		m2 += d * d * v;
+	}
+	if (!(fabs(total - 1.0) <= EC_MASS_TOL))
+		ReportBadState("The pmf does not sum to one.");
+	if (!(EC_LOST(s) >= 0.0 && EC_LOST(s) <= EC_MASS_TOL))
+		ReportBadState("The trimmed mass is out of range.");
+	shift = m1 / total;			/* the pmf's mean minus the header's */
+	var = m2 / total - shift * shift;
+	if (!(fabs(shift) <= EC_MOMENT_TOL * (1.0 + sqrt(fabs(EC_SUMPQ(s)))) + 1e-9 * fabs(EC_SUMP(s)) &&
+		  fabs(var - EC_SUMPQ(s)) <= EC_MOMENT_TOL * (1.0 + fabs(EC_SUMPQ(s)))))
+		ReportBadState("The mean and variance in the header are not those of the pmf.");
+	return total;
 }
 
 static ArrayType *
@@ -164,10 +235,15 @@ expected_count_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("expected_count probability must be between 0 and 1"),
-				 errdetail("Got %g.", p)));
+				 errdetail("Got %s.", FloatText(p))));
 
-	/* Called as an aggregate: the state is ours to update in place. */
-	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
+	/*
+	 * Called as an aggregate: the state is ours to update in place.  Only its
+	 * header is checked here: the pmf check costs about twice the update, and
+	 * a forged initial pmf stays forged in the result, which every function
+	 * reading a state (ReadState) refuses.
+	 */
+	ReadHeader(PG_GETARG_ARRAYTYPE_P(0), &s);
 	q = 1.0 - p;
 	EC_N(&s) += 1;
 	EC_SUMP(&s) += p;
@@ -191,7 +267,7 @@ expected_count_trans(PG_FUNCTION_ARGS)
 		ArrayType  *bigger = AllocState(Max(EC_MIN_CAPACITY, s.capacity * 2));
 
 		memcpy(EC_DATA(bigger), s.h, (EC_HEADER + len) * sizeof(float8));
-		ReadState(bigger, &s);
+		ReadHeader(bigger, &s);
 	}
 	pmf = EC_PMF(&s);
 	pmf[len] = pmf[len - 1] * p;
@@ -279,19 +355,13 @@ expected_count_final(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[5];
 	bool		nulls[5] = {false, false, false, false, false};
-	float8		total = 0.0;
-	int			k;
+	float8		total;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "expected_count_final must return a composite type");
 	tupdesc = BlessTupleDesc(tupdesc);
 
-	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
-	for (k = 0; k < (int) EC_LEN(&s); k++)
-		total += EC_PMF(&s)[k];
-	if (!(total > 0.5))
-		ReportBadState("The pmf does not sum to one.");
-
+	total = ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
 	values[0] = Float8GetDatum(EC_SUMP(&s));
 	values[1] = Float8GetDatum(sqrt(Max(EC_SUMPQ(&s), 0.0)));
 	values[2] = Int64GetDatum(Quantile(&s, total, 0.1));
@@ -330,7 +400,7 @@ count_poisson(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("poisson mean must be between 0 and %g", EC_MAX_POISSON_MEAN),
-				 errdetail("Got %g.", mu)));
+				 errdetail("Got %s.", FloatText(mu))));
 
 	/* The pmf is computed outwards from the mode, where it is largest. */
 	mode = (int64) floor(mu);
@@ -378,21 +448,18 @@ count_mass(PG_FUNCTION_ARGS)
 	EcState		s;
 	int64		lo = PG_GETARG_INT64(1);
 	int64		hi = PG_GETARG_INT64(2);
-	float8		total = 0.0;
+	float8		total;
 	float8		inside = 0.0;
 	int			k;
 
-	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
+	total = ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
 	for (k = 0; k < (int) EC_LEN(&s); k++)
 	{
 		int64		count = (int64) EC_OFFSET(&s) + k;
 
-		total += EC_PMF(&s)[k];
 		if (count >= lo && count <= hi)
 			inside += EC_PMF(&s)[k];
 	}
-	if (!(total > 0.5))
-		ReportBadState("The pmf does not sum to one.");
 	PG_RETURN_FLOAT8(inside / total);
 }
 
@@ -438,13 +505,9 @@ count_widen(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("error standard deviation must be between 0 and %g", EC_MAX_WIDEN_SD),
-				 errdetail("Got %g.", sd)));
-	ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
+				 errdetail("Got %s.", FloatText(sd))));
+	(void) ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
 	len = (int) EC_LEN(&s);
-	for (k = 0; k < len; k++)
-		total += EC_PMF(&s)[k];
-	if (!(total > 0.5 && total < 1.5))	/* also catches NaN and infinities */
-		ReportBadState("The pmf does not sum to one.");
 	reach = (sd == 0.0) ? 0 : (int) ceil(9.0 * sd + 0.5);
 	if (EC_OFFSET(&s) + len - 1 + reach >= 9.0e15)
 		ReportBadState("The count is too large to widen.");
