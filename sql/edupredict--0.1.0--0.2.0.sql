@@ -1637,6 +1637,26 @@ $$;
 COMMENT ON FUNCTION edupredict._as_of_problem(regclass, edupredict.school_term, integer) IS
 'internal: {sqlstate, message, detail, hint} when as_of lies outside the placement history, else NULL';
 
+-- Horizons, checked the same way by every forecasting function that takes them: a one-dimensional
+-- array of distinct numbers of terms ahead from 1 to 12 (unnest reads any array without error, so a
+-- multi-dimensional one reaches the check instead of failing in an internal query).
+CREATE FUNCTION edupredict._horizons_problem(horizons integer[])
+RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN pg_catalog.array_ndims(horizons) IS DISTINCT FROM 1
+					 OR (SELECT pg_catalog.bool_or(x IS NULL OR x OPERATOR(pg_catalog.<) 1
+												   OR x OPERATOR(pg_catalog.>) 12)
+								OR pg_catalog.count(DISTINCT x) OPERATOR(pg_catalog.<>) pg_catalog.count(*)
+						 FROM pg_catalog.unnest(horizons) x) THEN
+		ARRAY['22023', 'horizons must be distinct numbers of terms ahead from 1 to 12',
+			  pg_catalog.format('Got %s.', horizons),
+			  'Pass a one-dimensional array such as ''{1,2,3}''.'] END
+$$;
+COMMENT ON FUNCTION edupredict._horizons_problem(integer[]) IS
+'internal: {sqlstate, message, detail, hint} unless horizons is a one-dimensional array of distinct integers from 1 to 12, else NULL';
+
 -- Survey responses: columns, and at least one answered survey before as_of.
 CREATE FUNCTION edupredict._responses_problem(responses regclass, as_of edupredict.school_term)
 RETURNS text[]
@@ -1860,18 +1880,10 @@ BEGIN
 	   OR as_of IS NULL OR horizons IS NULL OR n_trees IS NULL OR seed IS NULL OR min_samples_leaf IS NULL THEN
 		RAISE EXCEPTION 'train_availability arguments must not be NULL or empty' USING ERRCODE = '22004';
 	END IF;
-	IF pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.=) 0
-	   OR pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.>) 12
-	   OR pg_catalog.array_position(horizons, NULL) IS NOT NULL
-	   OR (SELECT pg_catalog.min(x) OPERATOR(pg_catalog.<) 1 OR pg_catalog.max(x) OPERATOR(pg_catalog.>) 12
-				  OR pg_catalog.count(DISTINCT x) OPERATOR(pg_catalog.<>) pg_catalog.count(*)
-		   FROM pg_catalog.unnest(horizons) x) THEN
-		RAISE EXCEPTION 'horizons must be distinct numbers of terms ahead from 1 to 12'
-			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', horizons);
-	END IF;
 	SELECT pg_catalog.max(x) INTO max_h FROM pg_catalog.unnest(horizons) x;
 	-- Training rows: terms t from the second history term on, labelled by placement in t + h < as_of.
 	problem := COALESCE(
+		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
@@ -2278,13 +2290,8 @@ BEGIN
 	IF tutors IS NULL OR placements IS NULL OR as_of IS NULL OR horizons IS NULL THEN
 		RAISE EXCEPTION 'tutors, placements, as_of and horizons must not be NULL' USING ERRCODE = '22004';
 	END IF;
-	IF pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.=) 0
-	   OR (SELECT pg_catalog.bool_or(x IS NULL OR x OPERATOR(pg_catalog.<) 1 OR x OPERATOR(pg_catalog.>) 12)
-		   FROM pg_catalog.unnest(horizons) x) THEN
-		RAISE EXCEPTION 'horizons must be numbers of terms ahead from 1 to 12'
-			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', horizons);
-	END IF;
 	problem := COALESCE(
+		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'local_authority'],
 									 ARRAY['bigint', 'date', 'text']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],

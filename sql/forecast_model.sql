@@ -83,6 +83,13 @@ SELECT * FROM train_availability('fm_x', 'fm.tutors', 'fm.placements', '2024 Spr
 SELECT * FROM train_availability('fm_x', 'fm.tutors', 'fm.placements', '2022 Autumn', '{1,1}');
 SELECT * FROM train_availability('fm_x', 'fm.tutors', 'fm.placements', '2022 Autumn', '{13}');
 SELECT * FROM train_availability('fm_x', 'fm.tutors', 'fm.placements', '2022 Autumn', '{}');
+-- A multi-dimensional array is 22023 like any other bad horizons (it was 0A000 from an internal
+-- query), and so is a NULL element.
+SELECT * FROM train_availability('fm_x', 'fm.tutors', 'fm.placements', '2022 Autumn', '{{1,2}}');
+\set VERBOSITY sqlstate
+SELECT * FROM train_availability('fm_x', 'fm.tutors', 'fm.placements', '2022 Autumn', '{{1,2}}');
+\set VERBOSITY default
+SELECT * FROM train_availability('fm_x', 'fm.tutors', 'fm.placements', '2022 Autumn', '{1,NULL}');
 SELECT * FROM train_availability('', 'fm.tutors', 'fm.placements', '2022 Autumn');
 CREATE TEMP TABLE fm_tutors_no_reg AS SELECT tutor_id, phd_end, local_authority FROM fm.tutors;
 SELECT * FROM train_availability('fm_x', 'fm_tutors_no_reg', 'fm.placements', '2022 Autumn');

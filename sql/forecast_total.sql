@@ -62,6 +62,17 @@ FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', areas => ARRA
 ORDER BY horizon, local_authority;
 -- Before any registration there is no rate to estimate.
 SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2020 Autumn');
+-- Horizons are checked as train_availability checks them (22023, the CONTEXT one line of the
+-- function): repeated ones and multi-dimensional arrays were accepted.
+SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{1,1}');
+SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{{1}}');
+\set VERBOSITY sqlstate
+SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{1,1}');
+SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{{1,2},{3,4}}');
+SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{0}');
+SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{2,NULL}');
+SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{}');
+\set VERBOSITY default
 
 -- Whole supply on generated data: totals add up, London-wide is the exact convolution of the local
 -- authorities (not the sum of their percentiles), hubs and sub-regions share the same totals.

@@ -99,6 +99,26 @@ $$;
 COMMENT ON FUNCTION edupredict._as_of_problem(regclass, edupredict.school_term, integer) IS
 'internal: {sqlstate, message, detail, hint} when as_of lies outside the placement history, else NULL';
 
+-- Horizons, checked the same way by every forecasting function that takes them: a one-dimensional
+-- array of distinct numbers of terms ahead from 1 to 12 (unnest reads any array without error, so a
+-- multi-dimensional one reaches the check instead of failing in an internal query).
+CREATE FUNCTION edupredict._horizons_problem(horizons integer[])
+RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN pg_catalog.array_ndims(horizons) IS DISTINCT FROM 1
+					 OR (SELECT pg_catalog.bool_or(x IS NULL OR x OPERATOR(pg_catalog.<) 1
+												   OR x OPERATOR(pg_catalog.>) 12)
+								OR pg_catalog.count(DISTINCT x) OPERATOR(pg_catalog.<>) pg_catalog.count(*)
+						 FROM pg_catalog.unnest(horizons) x) THEN
+		ARRAY['22023', 'horizons must be distinct numbers of terms ahead from 1 to 12',
+			  pg_catalog.format('Got %s.', horizons),
+			  'Pass a one-dimensional array such as ''{1,2,3}''.'] END
+$$;
+COMMENT ON FUNCTION edupredict._horizons_problem(integer[]) IS
+'internal: {sqlstate, message, detail, hint} unless horizons is a one-dimensional array of distinct integers from 1 to 12, else NULL';
+
 -- Survey responses: columns, and at least one answered survey before as_of.
 CREATE FUNCTION edupredict._responses_problem(responses regclass, as_of edupredict.school_term)
 RETURNS text[]

@@ -164,18 +164,10 @@ BEGIN
 	   OR as_of IS NULL OR horizons IS NULL OR n_trees IS NULL OR seed IS NULL OR min_samples_leaf IS NULL THEN
 		RAISE EXCEPTION 'train_availability arguments must not be NULL or empty' USING ERRCODE = '22004';
 	END IF;
-	IF pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.=) 0
-	   OR pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.>) 12
-	   OR pg_catalog.array_position(horizons, NULL) IS NOT NULL
-	   OR (SELECT pg_catalog.min(x) OPERATOR(pg_catalog.<) 1 OR pg_catalog.max(x) OPERATOR(pg_catalog.>) 12
-				  OR pg_catalog.count(DISTINCT x) OPERATOR(pg_catalog.<>) pg_catalog.count(*)
-		   FROM pg_catalog.unnest(horizons) x) THEN
-		RAISE EXCEPTION 'horizons must be distinct numbers of terms ahead from 1 to 12'
-			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', horizons);
-	END IF;
 	SELECT pg_catalog.max(x) INTO max_h FROM pg_catalog.unnest(horizons) x;
 	-- Training rows: terms t from the second history term on, labelled by placement in t + h < as_of.
 	problem := COALESCE(
+		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],

@@ -37,13 +37,8 @@ BEGIN
 	IF tutors IS NULL OR placements IS NULL OR as_of IS NULL OR horizons IS NULL THEN
 		RAISE EXCEPTION 'tutors, placements, as_of and horizons must not be NULL' USING ERRCODE = '22004';
 	END IF;
-	IF pg_catalog.cardinality(horizons) OPERATOR(pg_catalog.=) 0
-	   OR (SELECT pg_catalog.bool_or(x IS NULL OR x OPERATOR(pg_catalog.<) 1 OR x OPERATOR(pg_catalog.>) 12)
-		   FROM pg_catalog.unnest(horizons) x) THEN
-		RAISE EXCEPTION 'horizons must be numbers of terms ahead from 1 to 12'
-			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', horizons);
-	END IF;
 	problem := COALESCE(
+		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'local_authority'],
 									 ARRAY['bigint', 'date', 'text']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
