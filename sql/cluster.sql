@@ -389,6 +389,26 @@ SELECT balanced_spectral_cluster(geom, 30, 40) OVER () FROM edupredict_data.scho
 SET edupredict.cluster_max_points = 100;
 SELECT balanced_spectral_cluster(geom, 6) OVER () FROM edupredict_data.schools LIMIT 1;
 RESET edupredict.cluster_max_points;
+-- memory cap, estimated before any work from the rows and n_neighbors (the
+-- graph takes about 56 bytes per point and neighbour): superuser-only, 1 GB
+-- by default; under 32 MB London is refused with 200 neighbours (about 39
+-- MB) and clustered as before with the default 10 (about 9 MB)
+SELECT name, setting, unit, context FROM pg_settings
+WHERE name IN ('edupredict.cluster_max_memory', 'edupredict.cluster_max_points') ORDER BY name;
+CREATE TEMP TABLE cl_uncapped AS
+SELECT school_id, balanced_spectral_cluster(geom, 6) OVER () AS hub FROM edupredict_data.schools;
+SET edupredict.cluster_max_memory = '32MB';
+SELECT balanced_spectral_cluster(geom, 6, n_neighbors => 200) OVER () FROM edupredict_data.schools LIMIT 1;
+\set VERBOSITY sqlstate
+SELECT balanced_spectral_cluster(geom, min_size => 30, max_size => 40, n_neighbors => 200) OVER ()
+FROM edupredict_data.schools LIMIT 1;
+\set VERBOSITY default
+SELECT count(*) AS rows, count(*) FILTER (WHERE c.hub = u.hub) AS same_hub
+FROM (SELECT school_id, balanced_spectral_cluster(geom, 6) OVER () AS hub FROM edupredict_data.schools) c
+JOIN cl_uncapped u USING (school_id);
+SELECT count(DISTINCT hub) AS hubs
+FROM (SELECT balanced_spectral_cluster(geom, 6, n_neighbors => 100) OVER () AS hub FROM edupredict_data.schools) s;
+RESET edupredict.cluster_max_memory;
 -- hub_summary argument errors
 SELECT * FROM hub_summary(ARRAY['POINT(0 0)']::geometry[], ARRAY[0, 1]);
 SELECT * FROM hub_summary(ARRAY['SRID=4326;POINT(0 0)', 'POINT(1 1)']::geometry[], ARRAY[0, 0]);

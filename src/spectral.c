@@ -32,6 +32,18 @@
 #define SPECTRAL_KWAY_MAX 16
 #define KWAY_RESTARTS 4
 
+/*
+ * Bytes per point besides the neighbour graph and the eigensolver, for the
+ * memory estimate: the k-way embedding's eigenvectors (SPECTRAL_KWAY_MAX
+ * doubles) or the bisection's orderings while the graph is alive; after it,
+ * the embedding with the k-means candidates, or the refinement's candidates
+ * with the assignment's members, heaps and hub edges (counted: under 800
+ * bytes; measured on 50,000 points: 112 bytes with 2 hubs, 616 with 16, 661
+ * with 33,333 hubs of 1 or 2 points, coordinates included).
+ */
+#define SPECTRAL_START_BYTES	(SPECTRAL_KWAY_MAX * sizeof(double))
+#define SPECTRAL_ASSIGN_BYTES	800
+
 /* ---------------------------------------------------------------- */
 /* Number of hubs for a size range                                   */
 /* ---------------------------------------------------------------- */
@@ -64,6 +76,52 @@ spectral_hubs_for_range(int n, int min_size, int max_size, int *k_lo, int *k_hi)
 			break;				/* later k are further away */
 	}
 	return (int) best;
+}
+
+/* ---------------------------------------------------------------- */
+/* Memory                                                            */
+/* ---------------------------------------------------------------- */
+
+/* Neighbours the graph of n points gets for a requested n_neighbors (0: the default). */
+static int
+EffectiveNeighbors(int n, int n_neighbors)
+{
+	int			nn = n_neighbors > 0 ? n_neighbors : SPECTRAL_DEFAULT_NEIGHBORS;
+
+	if (nn > SPECTRAL_MAX_NEIGHBORS)
+		nn = SPECTRAL_MAX_NEIGHBORS;
+	if (nn > n - 1)
+		nn = n - 1;
+	return nn > 0 ? nn : 0;
+}
+
+/*
+ * The largest of the pipeline's stages, plus the coordinates alive
+ * throughout: building the graph; the graph kept through the spectral start
+ * with the eigensolver's normalised copy of it and its Lanczos basis; the
+ * assignment stages once the graph is freed.  With many neighbours the graph
+ * dominates (about 56 bytes per point and neighbour).
+ */
+uint64_t
+spectral_memory_estimate(int n, int n_neighbors)
+{
+	int			nn;
+	uint64_t	build,
+				spectral,
+				assign,
+				peak;
+
+	if (n < 1)
+		return 0;
+	nn = EffectiveNeighbors(n, n_neighbors);
+	build = spectral_knn_graph_bytes(n, nn);
+	spectral = spectral_graph_bytes(n, nn) +
+		spectral_eigen_bytes(n, 2 * (uint64_t) n * nn, SPECTRAL_KWAY_MAX) +
+		(uint64_t) n * SPECTRAL_START_BYTES;
+	assign = (uint64_t) n * SPECTRAL_ASSIGN_BYTES;
+	peak = build > spectral ? build : spectral;
+	/* the coordinates (3-D for geographic points) live throughout */
+	return (uint64_t) n * 3 * sizeof(double) + (peak > assign ? peak : assign);
 }
 
 /* ---------------------------------------------------------------- */
@@ -111,11 +169,7 @@ spectral_cluster(const SpectralEnv *env, const SpectralInput *in, int *labels,
 								 fabs(in->y[i]) > SPECTRAL_MAX_PLANAR_COORD)))
 			return SPECTRAL_ERR_ARGUMENT;
 
-	nn = in->n_neighbors > 0 ? in->n_neighbors : SPECTRAL_DEFAULT_NEIGHBORS;
-	if (nn > SPECTRAL_MAX_NEIGHBORS)
-		nn = SPECTRAL_MAX_NEIGHBORS;
-	if (nn > n - 1)
-		nn = n - 1;
+	nn = EffectiveNeighbors(n, in->n_neighbors);
 	stats->n_neighbors = nn;
 
 	if (k == 1 || k == n)

@@ -98,6 +98,13 @@ typedef struct SpectralStats
 extern int	spectral_hubs_for_range(int n, int min_size, int max_size,
 									int *k_lo, int *k_hi);
 
+/*
+ * Upper bound on the bytes spectral_cluster allocates for n points with
+ * n_neighbors neighbours (0: the default), whatever the hubs: callers check
+ * it against a memory cap before any work.
+ */
+extern uint64_t spectral_memory_estimate(int n, int n_neighbors);
+
 /* Cluster; labels[i] receives a hub number in 0..k-1. */
 extern SpectralStatus spectral_cluster(const SpectralEnv *env,
 									   const SpectralInput *in,

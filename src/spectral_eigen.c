@@ -262,20 +262,11 @@ TridiagonalTop(SpectralCtx *ctx, const double *alpha, const double *beta, int j,
 	return SPECTRAL_OK;
 }
 
-static SpectralStatus
-LanczosTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
-		   SpectralRng *rng, double *vec)
+/* Lanczos steps allowed on m vertices (the basis holds maxsteps + 1 vectors). */
+static int
+LanczosMaxSteps(int m, int nev, bool deflate)
 {
-	int			m = sg->m;
-	int			maxsteps = m - (defl ? 1 : 0);
-	double	   *V;
-	double	   *w;
-	double	   *alpha;
-	double	   *beta;
-	double	   *theta;
-	double	   *z;
-	int			steps = 0;
-	SpectralStatus st = SPECTRAL_OK;
+	int			maxsteps = m - (deflate ? 1 : 0);
 
 	if (maxsteps > LANCZOS_MAX_STEPS)
 		maxsteps = LANCZOS_MAX_STEPS;
@@ -285,9 +276,27 @@ LanczosTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
 		maxsteps = (int) (LANCZOS_BASIS_DOUBLES / m);
 		if (maxsteps < nev + 10)
 			maxsteps = nev + 10;
-		if (maxsteps > m - (defl ? 1 : 0))
-			maxsteps = m - (defl ? 1 : 0);
+		if (maxsteps > m - (deflate ? 1 : 0))
+			maxsteps = m - (deflate ? 1 : 0);
 	}
+	return maxsteps;
+}
+
+static SpectralStatus
+LanczosTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
+		   SpectralRng *rng, double *vec)
+{
+	int			m = sg->m;
+	int			maxsteps = LanczosMaxSteps(m, nev, defl != NULL);
+	double	   *V;
+	double	   *w;
+	double	   *alpha;
+	double	   *beta;
+	double	   *theta;
+	double	   *z;
+	int			steps = 0;
+	SpectralStatus st = SPECTRAL_OK;
+
 	if (maxsteps < nev)
 		return SPECTRAL_ERR_ARGUMENT;
 	V = spectral_alloc(ctx, (size_t) m * (maxsteps + 1), sizeof(double));
@@ -450,6 +459,25 @@ DenseTop(SpectralCtx *ctx, const SubGraph *sg, int nev, const double *defl,
 	if (info != 0)
 		return SPECTRAL_ERR_LAPACK;
 	return SPECTRAL_OK;
+}
+
+/*
+ * Upper bound on what spectral_top_eigenvectors allocates besides vec, for m
+ * vertices whose subgraph holds nnz entries and at most maxnev wanted
+ * vectors: the normalised copy of the subgraph (BuildSubGraph) and the
+ * Lanczos basis with its work arrays (LanczosTop, TridiagonalTop).  The dense
+ * path (m <= SPECTRAL_DENSE_MAX) takes m * m doubles, no more than the basis.
+ */
+uint64_t
+spectral_eigen_bytes(int m, uint64_t nnz, int maxnev)
+{
+	uint64_t	steps = (uint64_t) LanczosMaxSteps(m, maxnev, false);
+	uint64_t	sub = ((uint64_t) m + 1) * sizeof(long) + nnz * (sizeof(int) + sizeof(double)) +
+		(uint64_t) m * (2 * sizeof(double) + sizeof(int));
+	uint64_t	lanczos = (uint64_t) m * (steps + 1 + 2) * sizeof(double) +
+		(steps + 1) * (steps + 1 + maxnev + 4) * sizeof(double);
+
+	return sub + lanczos;
 }
 
 SpectralStatus

@@ -106,6 +106,9 @@ typedef struct SpectralGraph
 extern SpectralGraph *spectral_knn_graph(SpectralCtx *ctx, const SpectralPoints *pts,
 										 int n_neighbors);
 extern void spectral_graph_free(SpectralCtx *ctx, SpectralGraph *g);
+/* Bytes of a graph of n points with k neighbours, and the peak of building it. */
+extern uint64_t spectral_graph_bytes(int n, int k);
+extern uint64_t spectral_knn_graph_bytes(int n, int k);
 
 /*
  * Largest nev eigenvectors of S = D^-1/2 W D^-1/2 for the subgraph induced by
@@ -119,6 +122,8 @@ extern SpectralStatus spectral_top_eigenvectors(SpectralCtx *ctx,
 												const int *verts, int m,
 												int nev, bool deflate,
 												SpectralRng *rng, double *vec);
+/* Upper bound on its scratch (besides vec) for nnz subgraph entries and nev <= maxnev. */
+extern uint64_t spectral_eigen_bytes(int m, uint64_t nnz, int maxnev);
 
 /* Size-constrained assignment */
 typedef double (*SpectralCostFn) (void *arg, int point, int hub);

@@ -433,6 +433,37 @@ DoubleCmp(const void *a, const void *b)
 }
 
 /*
+ * Bytes of the graph of n points with k neighbours each (k already capped at
+ * n - 1): compressed rows sized for 2nk entries (both directions, before
+ * duplicates are merged).
+ */
+uint64_t
+spectral_graph_bytes(int n, int k)
+{
+	return ((uint64_t) n + 1) * sizeof(long) +
+		2 * (uint64_t) n * k * (sizeof(int) + sizeof(double));
+}
+
+/*
+ * Peak bytes of spectral_knn_graph, mirroring its allocations: first the
+ * k-d tree with the neighbour lists and distances (nk each), then the edge
+ * list (2nk EdgeTmp) alive with the graph's rows (2nk columns and weights),
+ * about 56 bytes per point and neighbour.  Update it with them.
+ */
+uint64_t
+spectral_knn_graph_bytes(int n, int k)
+{
+	uint64_t	nk = (uint64_t) n * k;
+	uint64_t	perpoint = 2 * sizeof(double) + sizeof(long);	/* sigma, deg, rowptr */
+	uint64_t	search = (uint64_t) n * (sizeof(int) + 2 * sizeof(KdNode) + perpoint) +
+		nk * (sizeof(int) + sizeof(double));
+	uint64_t	merge = 2 * nk * sizeof(EdgeTmp) + spectral_graph_bytes(n, k) +
+		(uint64_t) n * perpoint;
+
+	return search > merge ? search : merge;
+}
+
+/*
  * Symmetrised k-nearest-neighbour graph with self-tuning Gaussian weights
  * w_ij = exp(-d_ij^2 / (sigma_i sigma_j)), sigma_i being the distance from i
  * to its min(7, k)-th neighbour (Zelnik-Manor and Perona 2004).

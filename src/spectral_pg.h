@@ -16,6 +16,8 @@
 
 /* edupredict.cluster_max_points: largest partition or array clustered. */
 extern int	edupredict_cluster_max_points;
+/* edupredict.cluster_max_memory (MB): cap on one partition's estimated memory. */
+extern int	edupredict_cluster_max_memory_mb;
 
 /*
  * PostGIS functions used to read and make points, found in the schema

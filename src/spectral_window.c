@@ -34,6 +34,7 @@ PG_FUNCTION_INFO_V1(balanced_spectral_cluster_k_0_2);
 PG_FUNCTION_INFO_V1(balanced_spectral_cluster_range_0_2);
 
 int			edupredict_cluster_max_points = 1000000;
+int			edupredict_cluster_max_memory_mb = 1024;
 
 void
 edupredict_spectral_init(void)
@@ -41,10 +42,17 @@ edupredict_spectral_init(void)
 	spectral_blas_single_thread();
 	DefineCustomIntVariable("edupredict.cluster_max_points",
 							"Largest number of points balanced_spectral_cluster accepts in one partition.",
-							"Memory grows linearly with the number of points (about 2.5 kB per point at the default neighbour count). Only superusers can change it: it protects the server's memory.",
+							"Memory grows linearly with the number of points and with n_neighbors; edupredict.cluster_max_memory caps it. Only superusers can change it: it protects the server's memory.",
 							&edupredict_cluster_max_points,
 							1000000, 1, SPECTRAL_MAX_POINTS,
 							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("edupredict.cluster_max_memory",
+							"Upper bound on the memory balanced_spectral_cluster may allocate for one partition.",
+							"Estimated from the number of rows and n_neighbors before any work; exceeding it is an error. Only superusers can change it: it protects the server's memory.",
+							&edupredict_cluster_max_memory_mb,
+							1024, 1, INT_MAX / 2,
+							PGC_SUSET, GUC_UNIT_MB,
 							NULL, NULL, NULL);
 }
 
@@ -418,6 +426,33 @@ ClusterPoints(const ClusterArgs *a, const HubPlan *plan, PostgisFns *pf, int32 s
 	}
 }
 
+/*
+ * Refuses a partition whose clustering would allocate more than
+ * edupredict.cluster_max_memory, estimated from its row count (an upper
+ * bound on its points) and n_neighbors before anything is read: the core's
+ * stages plus this file's arrays (coordinates, row numbers, the canonical
+ * order, labels and the per-row results).
+ */
+static void
+CheckMemory(const ClusterArgs *a, int64 rowcount)
+{
+	uint64		perrow = 4 * sizeof(double) + 3 * sizeof(int) + sizeof(CanonOrder);
+	uint64		need = spectral_memory_estimate((int) rowcount, a->n_neighbors) +
+		(uint64) rowcount * perrow;
+	uint64		cap = (uint64) edupredict_cluster_max_memory_mb * 1024 * 1024;
+	int			nn = a->n_neighbors > 0 ? a->n_neighbors : SPECTRAL_DEFAULT_NEIGHBORS;
+
+	if (need > cap)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("partition of %lld rows needs about %llu MB, more than edupredict.cluster_max_memory (%d MB)",
+						(long long) rowcount, (unsigned long long) ((need + 1024 * 1024 - 1) / (1024 * 1024)),
+						edupredict_cluster_max_memory_mb),
+				 errdetail("The neighbour graph takes about 56 bytes per point and neighbour; n_neighbors is %d.", nn),
+				 errhint("Lower n_neighbors (NULL chooses %d), cluster smaller partitions, or ask a superuser to raise edupredict.cluster_max_memory.",
+						 SPECTRAL_DEFAULT_NEIGHBORS)));
+}
+
 static void
 ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 				 bool has_policy, ClusterContext *context, int64 rowcount)
@@ -441,6 +476,7 @@ ComputePartition(FunctionCallInfo fcinfo, WindowObject winobj, bool by_range,
 				 errmsg("partition of %lld rows exceeds edupredict.cluster_max_points (%d)",
 						(long long) rowcount, edupredict_cluster_max_points),
 				 errhint("Raise edupredict.cluster_max_points, or cluster smaller partitions.")));
+	CheckMemory(&a, rowcount);
 
 	work = AllocSetContextCreate(CurrentMemoryContext, "balanced_spectral_cluster",
 								 ALLOCSET_DEFAULT_SIZES);
