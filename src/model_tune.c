@@ -311,7 +311,17 @@ DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
 		ens_param_error("the deployed version's params.", key, r, why);
 }
 
-/* What the registry holds of the deployed version (SPI connected). */
+/*
+ * What the registry holds of the deployed version (SPI connected), read
+ * after ens_registry_reserve() took the name's lock, with a new snapshot
+ * (read_only false: CommandCounterIncrement and a fresh snapshot, as
+ * Deploy's deploy() call gets).  The statement's snapshot predates the wait
+ * for the lock: a version another session deployed and committed meanwhile
+ * would be missed, and the comparison made against the one it replaced.
+ * Nothing can deploy another version of the name until this transaction
+ * ends (deploy() takes the same lock), so what is read here stays the
+ * deployed version until Deploy decides.
+ */
 static void
 LookupDeployed(Tune *t)
 {
@@ -327,7 +337,7 @@ LookupDeployed(Tune *t)
 	av[0] = CStringGetTextDatum(t->model_name);
 	ret = SPI_execute_with_args("SELECT m.version, m.algorithm, m.params, m.target, m.task, m.features "
 								"FROM edupredict.models m WHERE m.name OPERATOR(pg_catalog.=) $1 "
-								"AND m.deployed", 1, at, av, NULL, true, 1);
+								"AND m.deployed", 1, at, av, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not look up the deployed version: %s", SPI_result_code_string(ret));
 	if (SPI_processed == 0)
