@@ -206,6 +206,36 @@ SELECT * FROM tune('tune_fold1', 'forest', 'tt', 'x', '{"max_depth": [2, 3]}', t
                    params => '{"n_trees": 2}', folds => 3, deploy => 'if_better');
 SELECT version, deployed FROM tune('tune_fold1', 'forest', 'tt', 'y', '{"max_depth": [2, 3]}', trials => 2, features => ARRAY['yr', 'x'],
                    params => '{"n_trees": 2}', folds => 3, deploy => 'if_better') WHERE baseline_version = 1;
+-- ... and made by calibrate() or choose_threshold(): the baseline is retrained from the training
+-- parameters (calibrate()'s "calibration" object, the calibrator's method and rows, and the threshold
+-- are not), so it scores as cross_validate() of them on the same folds.  baseline(): the baseline of
+-- a one-trial tune of max_depth on tt, and whether it scores as cross_validate() of the parameters
+-- the deployed version was trained with
+CREATE FUNCTION pg_temp.baseline(model text, algorithm text, features text[], trained jsonb,
+                                 OUT baseline_version int, OUT baseline_is_cv boolean)
+LANGUAGE sql AS $$
+  WITH cv AS MATERIALIZED (
+    SELECT value FROM edupredict.cross_validate(algorithm, 'tt', 'y', features, trained, folds => 3)
+    WHERE fold IS NULL AND metric = 'roc_auc'),
+  t AS MATERIALIZED (
+    SELECT * FROM edupredict.tune(model, algorithm, 'tt', 'y', '{"max_depth": [2]}', trials => 1,
+                                  features => features, params => trained - 'max_depth', folds => 3,
+                                  deploy => 'if_better'))
+  SELECT t.baseline_version, t.baseline_score = cv.value FROM t, cv $$;
+SELECT version FROM train_forest('tune_cal', 'tt', 'y', ARRAY['yr', 'x'], n_trees => 5, max_depth => 3, test_fraction => 0);
+SELECT new_version FROM calibrate('tune_cal', 'tt');
+SELECT new_version FROM choose_threshold('tune_cal', 'tt', version => 2);
+SELECT version, params->'calibration' AS calibration, params ? 'threshold' AS threshold FROM models
+WHERE name = 'tune_cal' ORDER BY version;
+SELECT version FROM deploy('tune_cal', 2);
+SELECT * FROM pg_temp.baseline('tune_cal', 'forest', ARRAY['yr', 'x'], '{"n_trees": 5, "max_depth": 3}');
+SELECT version FROM deploy('tune_cal', 3);
+SELECT * FROM pg_temp.baseline('tune_cal', 'forest', ARRAY['yr', 'x'], '{"n_trees": 5, "max_depth": 3}');
+-- boosting, whose own "calibration" must be NULL
+SELECT version FROM train_boosting('tune_cal_boost', 'tt', 'y', ARRAY['yr', 'x'], n_rounds => 5, test_fraction => 0);
+SELECT new_version FROM calibrate('tune_cal_boost', 'tt', 'sigmoid');
+SELECT version FROM deploy('tune_cal_boost', 2);
+SELECT * FROM pg_temp.baseline('tune_cal_boost', 'boosting', ARRAY['yr', 'x'], '{"n_rounds": 5}');
 
 -- grid search: every combination; halving: 9 draws on a ninth, 3 on a third, 1 on all the rows
 SELECT evaluations, best_params->'max_depth' IS NOT NULL AS has_depth

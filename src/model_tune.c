@@ -299,14 +299,38 @@ MakeCandidates(Tune *t)
 
 /* ---------- the deployed version ---------- */
 
-/* The learner's own keys; what training recorded beside them is skipped. */
+/*
+ * Keys that a version made from another one adds to the params it copies
+ * (model_version.c): calibrate()'s "calibration" object (method and rows of
+ * the calibrator fitted on held-out rows, where a forest trained with
+ * out-of-bag calibration has the string 'isotonic' or 'sigmoid'),
+ * choose_threshold()'s "threshold", model_profile()'s "profile_rows" and
+ * "from_version".  They say what was done to the trained trees, not how
+ * the trees were trained.
+ */
+static bool
+AfterTrainingKey(const char *key, const JsonbValue *raw)
+{
+	if (strcmp(key, "calibration") == 0)
+		return raw->type == jbvBinary;
+	return strcmp(key, "threshold") == 0 || strcmp(key, "profile_rows") == 0 ||
+		strcmp(key, "from_version") == 0;
+}
+
+/*
+ * The learner's own keys: the training parameters.  What training recorded
+ * beside them (mtry, seed, ...) and what later versions added is skipped.
+ */
 static void
 DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
 {
 	Baseline   *b = (Baseline *) arg;
 	char		why[ENS_WHY_LEN];
-	EnsParamResult r = b->l->set(b->params, key, v, why);
+	EnsParamResult r;
 
+	if (AfterTrainingKey(key, raw))
+		return;
+	r = b->l->set(b->params, key, v, why);
 	if (r != ENS_PARAM_OK && r != ENS_PARAM_UNKNOWN)
 		ens_param_error("the deployed version's params.", key, r, why);
 }
