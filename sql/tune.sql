@@ -260,6 +260,20 @@ SELECT evaluations FROM tune('tune_lists', 'forest', 'tt', 'y', '{"max_depth": {
 SELECT count(*) AS trials, count(DISTINCT params) AS distinct_params FROM runs WHERE model_name = 'tune_lists' AND kind = 'trial';
 SELECT evaluations FROM tune('tune_lists', 'forest', 'tt', 'y', '{"max_depth": {"values": [2, 3, 4]}, "n_trees": [1, 2, 3]}',
        trials => 30, folds => 2);
+-- random and halving search draw from integer ranges however many combinations they hold (2,000,000
+-- here); only grid search counts them (refused below)
+SELECT evaluations, (best_params->>'max_depth')::int BETWEEN 1 AND 1000 AS in_range
+FROM tune('tune_wide', 'forest', 'tt', 'y', '{"max_depth": [1, 1000], "min_samples_leaf": [1, 2000]}',
+          trials => 3, params => '{"n_trees": 2}', folds => 2);
+SELECT evaluations FROM tune('tune_wide', 'forest', 'tt', 'y', '{"max_depth": [1, 1000], "min_samples_leaf": [1, 2000]}',
+       method => 'halving', trials => 3, params => '{"n_trees": 2}', folds => 2);
+-- lists alone with more combinations than that (101^3) are drawn without replacement as well
+SELECT evaluations FROM tune('tune_wide_lists', 'forest', 'tt', 'y',
+       jsonb_build_object('max_depth', (SELECT jsonb_agg(i) FROM generate_series(1, 101) i),
+                          'min_samples_leaf', (SELECT jsonb_agg(i) FROM generate_series(1, 101) i),
+                          'n_trees', (SELECT jsonb_agg(i) FROM generate_series(1, 101) i)),
+       trials => 4, folds => 2);
+SELECT count(*) AS trials, count(DISTINCT params) AS distinct_params FROM runs WHERE model_name = 'tune_wide_lists' AND kind = 'trial';
 -- a negative seed is recorded as written, in the trials as in the refit
 SELECT best_params->>'seed' AS seed FROM tune('tune_seed', 'forest', 'tt', 'y', '{"max_depth": {"values": [2]}}',
        params => '{"n_trees": 1}', folds => 2, seed => -1);
@@ -300,6 +314,7 @@ SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '[1, 2]');
 SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [3, 12]}', params => '{"max_depth": 4}');
 SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_features": [0.2, 0.9]}', method => 'grid');
 SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [3, 12], "min_samples_leaf": [1, 5, 25]}', method => 'grid', trials => 20);
+SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [1, 1000], "min_samples_leaf": [1, 2000]}', method => 'grid', trials => 10000);
 SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [3, 12]}', method => 'bayes');
 SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [3, 12]}', metric => 'auc');
 SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [3, 12]}', metric => 'rmse');

@@ -18,7 +18,8 @@
  * Random search draws each parameter independently with the seeded RNG;
  * when every parameter is a list it draws combinations without replacement
  * (as scikit-learn's ParameterSampler; model_tune.c).  Grid search
- * enumerates lists and integer ranges.
+ * enumerates lists and integer ranges, at most ENS_MAX_GRID combinations;
+ * random and halving search draw from spaces of any size.
  */
 #include "postgres.h"
 
@@ -33,7 +34,6 @@
 
 #define MAX_PARAMS	32
 #define MAX_LIST	10000
-#define MAX_GRID	1000000
 
 typedef enum SpaceKind
 {
@@ -365,11 +365,17 @@ Choices(const SpaceParam *p)
 	return -1;
 }
 
-/* Combinations of a space of lists and integer ranges (-1: not finite). */
+/*
+ * Combinations of a space of lists and integer ranges: -1 when a parameter
+ * is continuous, ENS_SPACE_MANY when there are more than ENS_MAX_GRID.
+ * Raises nothing: only grid search needs them all (model_tune.c refuses a
+ * grid of more); random and halving search draw from any space.
+ */
 int64
 ens_space_grid_size(const EnsSpace *sp)
 {
 	int64		size = 1;
+	bool		many = false;
 	int			i;
 
 	for (i = 0; i < sp->n; i++)
@@ -378,14 +384,31 @@ ens_space_grid_size(const EnsSpace *sp)
 
 		if (c < 0)
 			return -1;
-		if (c > MAX_GRID || size * c > MAX_GRID)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the space has more than %d combinations", MAX_GRID),
-					 errhint("Use fewer values, or a log-range or range with method => 'random'.")));
-		size *= c;
+		/* c < 2^31 and size <= ENS_MAX_GRID: the product cannot overflow */
+		if (many || c > ENS_MAX_GRID || size * c > ENS_MAX_GRID)
+			many = true;
+		else
+			size *= c;
 	}
-	return size;
+	return many ? ENS_SPACE_MANY : size;
+}
+
+/* Do two points of the space hold the same values? */
+bool
+ens_space_point_equal(const EnsSpace *sp, const EnsValue *a, const EnsValue *b)
+{
+	int			i;
+
+	for (i = 0; i < sp->n; i++)
+	{
+		if (a[i].type != b[i].type)
+			return false;
+		if (a[i].type == ENS_V_NUMBER && a[i].num != b[i].num)
+			return false;
+		if (a[i].type == ENS_V_STRING && strcmp(a[i].str, b[i].str) != 0)
+			return false;
+	}
+	return true;
 }
 
 static EnsValue

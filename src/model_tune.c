@@ -240,34 +240,80 @@ DistinctDraws(Tune *t, int64 size, EpRng *rng)
 	pfree(idx);
 }
 
-/* Every candidate, checked (ranges and combinations) before any row is read. */
+/*
+ * k distinct combinations of a space of lists too large to number
+ * (ENS_SPACE_MANY): a draw equal to an earlier one is drawn again (k is at
+ * most MAX_TRIALS, far fewer than the combinations).
+ */
+static void
+DistinctSamples(Tune *t, EpRng *rng)
+{
+	int			i = 0,
+				j;
+
+	while (i < t->ncand)
+	{
+		EnsValue   *pt = ens_space_sample(t->space, rng);
+
+		CHECK_FOR_INTERRUPTS();
+		for (j = 0; j < i && !ens_space_point_equal(t->space, pt, t->cand[j]); j++)
+			;
+		if (j < i)
+			pfree(pt);
+		else
+			t->cand[i++] = pt;
+	}
+}
+
+/* grid search: every combination, no more than trials nor ENS_MAX_GRID */
+static void
+GridSize(const Tune *t, int64 grid)
+{
+	if (grid < 0)
+		ENS_BAD_ARG(errmsg("grid search needs every parameter of space to be a list or an integer range"),
+					errhint("Write continuous parameters as lists, or use method => 'random'."));
+	if (grid == ENS_SPACE_MANY)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the grid has more than %d combinations", ENS_MAX_GRID),
+				 errhint("Use fewer values, or method => 'random' or 'halving', which draw from the space.")));
+	if (grid > t->trials)
+		ENS_BAD_ARG(errmsg("the grid has " INT64_FORMAT " combinations, more than trials (%d)",
+						   grid, t->trials),
+					errhint("Raise trials to " INT64_FORMAT ", or use method => 'random'.", grid));
+}
+
+/*
+ * Every candidate, checked (ranges and combinations) before any row is
+ * read.  The combinations are counted only where they are used: grid search
+ * enumerates them, random and halving search over lists alone draw them
+ * without replacement; a space with a range is drawn from, whatever its size.
+ */
 static void
 MakeCandidates(Tune *t)
 {
-	int64		grid = ens_space_grid_size(t->space);
+	bool		lists = ens_space_all_lists(t->space);
+	int64		grid = -1;
 	EpRng		rng;
 	int			i;
 
 	ep_rng_seed(&rng, (uint64_t) t->spec.seed, UINT64_C(0x5EA2C4));
+	if (t->method == METHOD_GRID || lists)
+		grid = ens_space_grid_size(t->space);
 	if (t->method == METHOD_GRID)
 	{
-		if (grid < 0)
-			ENS_BAD_ARG(errmsg("grid search needs every parameter of space to be a list or an integer range"),
-						errhint("Write continuous parameters as lists, or use method => 'random'."));
-		if (grid > t->trials)
-			ENS_BAD_ARG(errmsg("the grid has " INT64_FORMAT " combinations, more than trials (%d)",
-							   grid, t->trials),
-						errhint("Raise trials to " INT64_FORMAT ", or use method => 'random'.", grid));
+		GridSize(t, grid);
 		t->ncand = (int) grid;
 	}
 	else
-		t->ncand = ens_space_all_lists(t->space) && grid >= 0 && grid < t->trials ?
-			(int) grid : t->trials;
+		t->ncand = lists && grid < t->trials ? (int) grid : t->trials;
 	t->cand = palloc(sizeof(EnsValue *) * t->ncand);
 	if (t->method == METHOD_GRID)
 		for (i = 0; i < t->ncand; i++)
 			t->cand[i] = ens_space_grid_point(t->space, i);
-	else if (ens_space_all_lists(t->space) && grid >= 0)
+	else if (lists && grid == ENS_SPACE_MANY)
+		DistinctSamples(t, &rng);
+	else if (lists)
 		DistinctDraws(t, grid, &rng);
 	else
 		for (i = 0; i < t->ncand; i++)

@@ -116,7 +116,13 @@ typedef struct EnsSpace EnsSpace;
 
 extern EnsSpace *ens_space_parse(Jsonb *space, const EnsLearner *l);
 extern int	ens_space_size(const EnsSpace *sp);
-extern int64 ens_space_grid_size(const EnsSpace *sp);	/* -1: not finite */
+/* grid search enumerates at most this many combinations */
+#define ENS_MAX_GRID	1000000
+#define ENS_SPACE_MANY	(ENS_MAX_GRID + INT64CONST(1))
+
+/* -1: not finite; ENS_SPACE_MANY: more than ENS_MAX_GRID */
+extern int64 ens_space_grid_size(const EnsSpace *sp);
+extern bool ens_space_point_equal(const EnsSpace *sp, const EnsValue *a, const EnsValue *b);
 extern EnsValue *ens_space_grid_point(const EnsSpace *sp, int64 index);
 extern EnsValue *ens_space_sample(const EnsSpace *sp, EpRng *rng);
 extern void ens_space_apply(const EnsSpace *sp, const EnsLearner *l, void *params,
