@@ -236,6 +236,11 @@ SELECT version FROM train_boosting('tune_cal_boost', 'tt', 'y', ARRAY['yr', 'x']
 SELECT new_version FROM calibrate('tune_cal_boost', 'tt', 'sigmoid');
 SELECT version FROM deploy('tune_cal_boost', 2);
 SELECT * FROM pg_temp.baseline('tune_cal_boost', 'boosting', ARRAY['yr', 'x'], '{"n_rounds": 5}');
+-- the same features in another order compare: the deployed parameters are retrained on the tune's
+-- columns, in the tune's order, as every trial is (cross_validate() of them in that order)
+SELECT version FROM train_forest('tune_order', 'tt', 'y', ARRAY['yr', 'x'], n_trees => 5, test_fraction => 0);
+SELECT version FROM deploy('tune_order', 1);
+SELECT * FROM pg_temp.baseline('tune_order', 'forest', ARRAY['x', 'yr'], '{"n_trees": 5}');
 
 -- grid search: every combination; halving: 9 draws on a ninth, 3 on a third, 1 on all the rows
 SELECT evaluations, best_params->'max_depth' IS NOT NULL AS has_depth

@@ -425,6 +425,46 @@ LookupDeployed(Tune *t)
 	ens_jsonb_each(pj, "the deployed version's params", DeployedKey, b);
 }
 
+static int
+CmpNames(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/*
+ * Do the deployed version's features (nf names, fd) and the tune's hold the
+ * same columns?  In any order: the baseline is retrained on the tune's rows
+ * and folds, with the tune's seed and column order, as every trial is, so
+ * the comparison is of parameters alone (docs/tuning.md).
+ */
+static bool
+SameFeatures(const Tune *t, Datum *fd, bool *fn, int nf)
+{
+	const char **a,
+			  **b;
+	int			i;
+
+	if (nf != (int) t->ts.p)
+		return false;
+	a = palloc(sizeof(char *) * Max(nf, 1));
+	b = palloc(sizeof(char *) * Max(nf, 1));
+	for (i = 0; i < nf; i++)
+	{
+		if (fn[i])
+			return false;
+		a[i] = TextDatumGetCString(fd[i]);
+		b[i] = t->ts.names[i];
+	}
+	qsort(a, nf, sizeof(char *), CmpNames);
+	qsort(b, nf, sizeof(char *), CmpNames);
+	for (i = 0; i < nf; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	pfree(a);
+	pfree(b);
+	return true;
+}
+
 /* The deployed version must have learnt the same thing from the same columns. */
 static void
 CheckComparable(const Tune *t)
@@ -433,22 +473,20 @@ CheckComparable(const Tune *t)
 	ArrayType  *fa = DatumGetArrayTypeP(b->features);
 	Datum	   *fd;
 	bool	   *fn;
-	int			nf,
-				i;
+	int			nf;
 	bool		same;
 
 	deconstruct_array(fa, TEXTOID, -1, false, TYPALIGN_INT, &fd, &fn, &nf);
-	same = strcmp(b->target, t->in.target) == 0 && nf == (int) t->ts.p &&
-		strcmp(b->task, t->ts.task == ENS_CLASSIFICATION ? "classification" : "regression") == 0;
-	for (i = 0; same && i < nf; i++)
-		same = !fn[i] && strcmp(TextDatumGetCString(fd[i]), t->ts.names[i]) == 0;
+	same = strcmp(b->target, t->in.target) == 0 &&
+		strcmp(b->task, t->ts.task == ENS_CLASSIFICATION ? "classification" : "regression") == 0 &&
+		SameFeatures(t, fd, fn, nf);
 	if (!same)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("deploy => 'if_better' cannot compare with version %d of model \"%s\"",
 						b->version, t->model_name),
-				 errdetail("The deployed version has another target, task or list of features."),
-				 errhint("Tune with the same target and features, or deploy by hand with edupredict.deploy().")));
+				 errdetail("The deployed version has another target, task or set of features."),
+				 errhint("Tune with the same target and features (in any order), or deploy by hand with edupredict.deploy().")));
 	if (b->l->check)
 		b->l->check(b->params, t->ts.task, 0);
 }
