@@ -163,6 +163,10 @@ SELECT train_boosting('bt_e', 'bt_rows', 'y3', loss => 'squared');
 SELECT train_boosting('bt_e', 'bt_rows', 'yb', validation_fraction => 1);
 SELECT train_boosting('bt_e', 'bt_rows', 'yb', huber_delta => 0, loss => 'huber', task => 'regression');
 SELECT train_boosting('bt_e', 'bt_rows', 'yb', n_rounds => 100000);
+-- a value beyond what set() takes (an int) states the range as well
+SELECT boost_agg(f, y, '{"n_rounds": 3000000000}') FROM bt_agg;
+SELECT boost_agg(f, y, '{"max_depth": 3000000000}') FROM bt_agg;
+SELECT boost_agg(f, y, '{"max_leaves": 1.5}') FROM bt_agg;
 SELECT boost_agg(f, y, '{"n_trees": 5}') FROM bt_agg;
 SELECT boost_agg(f, y, '{"learning_rate": "fast"}') FROM bt_agg;
 SELECT boost_agg(f, y3, '{"task": "regression"}') FROM bt_agg;

@@ -244,6 +244,9 @@ SELECT train_forest('rt_e', 'rt_one', 'y', task => 'clustering');
 SELECT train_forest('rt_e', 'rt_one', 'y', task => 'regression');
 SELECT train_forest('rt_e', 'rt_one', 'y', max_depth => 0);
 SELECT train_forest('rt_e', 'rt_one', 'y', min_samples_leaf => 0);
+-- a value over a limit: the message gives the range, not only the sign
+SELECT train_forest('rt_e', 'rt_one', 'y', max_depth => 2000000);
+SELECT forest_agg(ARRAY[i % 7]::float8[], (i % 2)::float8, '{"min_samples_leaf": 3000000000}') FROM generate_series(1, 20) i;
 SELECT train_forest(NULL, 'rt_one', 'y');
 SELECT train_forest('rt_e', 'no_such_table', 'y');
 DO $$ BEGIN

@@ -337,6 +337,7 @@ SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"colsample": {"range": [
 SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"learning_rate": {"log": [0.01, 1.000000001]}}');
 SELECT * FROM tune('tune_bad', 'boosting', 'tg', 'y', '{"learning_rate": [0.1, 0.3, 2.0], "n_rounds": [5, 10]}', trials => 1);
 SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"sample_fraction": [0.0, 0.5]}');
+SELECT * FROM tune('tune_bad', 'forest', 'tg', 'y', '{"max_depth": [1, 2000000]}');
 SELECT count(*) AS tune_bad_versions FROM models WHERE name = 'tune_bad';
 -- a group column with one value; order_by with fewer distinct values than folds + 1
 CREATE TABLE tone AS SELECT 1 AS school, 'Autumn' AS season, i::float8 AS x, i % 2 AS y FROM generate_series(1, 50) i;

@@ -87,17 +87,20 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 	bool		num = v->type == ENS_V_NUMBER;
 
 	if (strcmp(key, "n_rounds") == 0)
-		return IntValue(v, &p->n_rounds) ? ENS_PARAM_OK : Why(why, "an integer");
+		return IntValue(v, &p->n_rounds) ? ENS_PARAM_OK :
+			Why(why, "an integer between 1 and " CppAsString2(BOOST_MAX_ROUNDS));
 	if (strcmp(key, "max_depth") == 0)
 		return null ? (p->max_depth = 0, ENS_PARAM_OK) :
-			IntValue(v, &p->max_depth) ? ENS_PARAM_OK : Why(why, "an integer, or NULL with max_leaves");
+			IntValue(v, &p->max_depth) ? ENS_PARAM_OK :
+			Why(why, "an integer between 1 and " CppAsString2(BOOST_MAX_DEPTH) ", or NULL with max_leaves");
 	if (strcmp(key, "max_leaves") == 0)
 		return null ? (p->max_leaves = 0, ENS_PARAM_OK) :
-			IntValue(v, &p->max_leaves) ? ENS_PARAM_OK : Why(why, "an integer or NULL");
+			IntValue(v, &p->max_leaves) ? ENS_PARAM_OK :
+			Why(why, "an integer between 2 and " CppAsString2(BOOST_MAX_LEAVES) ", or NULL");
 	if (strcmp(key, "early_stopping_rounds") == 0)
 		return null ? (p->early_stopping_rounds = 0, ENS_PARAM_OK) :
 			IntValue(v, &p->early_stopping_rounds) && p->early_stopping_rounds > 0 ?
-			ENS_PARAM_OK : Why(why, "a positive integer or NULL");
+			ENS_PARAM_OK : Why(why, "an integer between 1 and " CppAsString2(BOOST_MAX_ROUNDS) ", or NULL");
 	if (strcmp(key, "learning_rate") == 0 || strcmp(key, "min_child_weight") == 0 ||
 		strcmp(key, "l2") == 0 || strcmp(key, "subsample") == 0 ||
 		strcmp(key, "colsample") == 0 || strcmp(key, "huber_delta") == 0)

@@ -35,9 +35,14 @@ IsInt(const EnsValue *v, double lo, double hi)
 
 #define WHY(...) (snprintf(why, ENS_WHY_LEN, __VA_ARGS__), ENS_PARAM_BAD)
 
+/* deeper than any tree that fits in memory; NULL means no limit */
+#define FOREST_MAX_DEPTH 100000
+
 /*
  * Sets one parameter.  NULL keeps the default (max_depth NULL: unlimited).
- * On ENS_PARAM_BAD / ENS_PARAM_LIMIT, why holds what the value must be.
+ * On ENS_PARAM_BAD / ENS_PARAM_LIMIT, why holds what the value must be,
+ * with the allowed range, so a value over a limit does not read as a
+ * wrong sign or type.
  */
 EnsParamResult
 forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
@@ -59,15 +64,16 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 	{
 		if (v->type == ENS_V_NULL)
 			p->max_depth = 0;
-		else if (!IsInt(v, 1, 100000))
-			return WHY("a positive integer, or NULL to grow the trees until the leaves are pure");
+		else if (!IsInt(v, 1, FOREST_MAX_DEPTH))
+			return WHY("an integer between 1 and %d, or NULL to grow the trees until the leaves are pure",
+					   FOREST_MAX_DEPTH);
 		else
 			p->max_depth = (int) v->num;
 	}
 	else if (strcmp(key, "min_samples_leaf") == 0)
 	{
 		if (!IsInt(v, 1, 2147483647.0))
-			return WHY("a positive integer");
+			return WHY("an integer between 1 and 2147483647");
 		p->min_samples_leaf = (int) v->num;
 	}
 	else if (strcmp(key, "max_features") == 0)
