@@ -104,6 +104,10 @@ SELECT * FROM edupredict.attach_scoring('owned', 'scoring_attach_m', 'risk', cla
 SET ROLE regress_scoring_attach_member;
 SELECT * FROM edupredict._scoring_model('history', 'scoring_attach_m');
 RESET ROLE;
+-- and a table OID that names nothing is the usual missing-relation error, not an internal one
+\set VERBOSITY sqlstate
+SELECT * FROM edupredict._scoring_model(4294967295::pg_catalog.oid::pg_catalog.regclass, 'scoring_attach_m');
+\set VERBOSITY default
 
 -- Generated columns are computed after BEFORE row triggers: a generated
 -- output column would never hold the risk, and a generated feature would be
