@@ -220,13 +220,14 @@ RowsPart(const TreesState *s, bool final, EnsConstPart *c)
 			c->label = pnstrdup(lab, len);
 			c->label_len = len;
 		}
-		else if (fabs(r->y[0]) <= 1e38)
+		else if (fabs(r->y[0]) <= ens_forest_learner.max_target)
 			c->value = r->y[0];
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("target column \"%s\" holds a value a regression cannot use", "target"),
-					 errdetail("A part of one row has an infinite target or one beyond -1e38 or 1e38."),
+					 errdetail("A part of one row has an infinite target or one beyond -%s or %s.",
+							   ens_forest_learner.max_target_text, ens_forest_learner.max_target_text),
 					 errhint("Filter such rows out or rescale the target.")));
 		return NULL;
 	}
@@ -396,7 +397,7 @@ NumberLabel(const char *s, uint32 len)
 
 /*
  * Whether a constant part is one this state's rows could make: a regression
- * value training accepts (finite, within +-1e38: leaves are 4-byte floats),
+ * value training accepts (finite, within the forest's +-max_target),
  * or a class (the value 0), a numeric target's as training labels it.
  */
 static bool
@@ -405,7 +406,7 @@ ConstPartOk(const TreesState *s, const EnsConstPart *c)
 	if (c->rows < 1 || c->rows > ENS_MAX_ROWS || c->label_len > ENS_MAX_NAME)
 		return false;
 	if (s->task == ENS_REGRESSION)
-		return c->label_len == 0 && fabs(c->value) <= 1e38;
+		return c->label_len == 0 && fabs(c->value) <= ens_forest_learner.max_target;
 	return c->label_len > 0 && c->value == 0 &&
 		(s->text_target || NumberLabel(c->label, c->label_len));
 }
