@@ -111,6 +111,53 @@ RESET edupredict.forest_threads;
 SELECT metric, a.value = b.value AS same_with_threads, a.value > 0 AS positive
 FROM oob_cv1 a JOIN oob_cv2 b USING (metric) WHERE metric IN ('accuracy', 'log_loss', 'roc_auc') ORDER BY metric;
 
+-- calibrate() on a forest calibrated out of bag replaces the out-of-bag
+-- calibrator, it does not calibrate on top of it (the calibrator is fitted on
+-- the trees' own probabilities, and a model holds one): the model is the one
+-- calibrate() makes of the uncalibrated forest of the same seed.  Its params
+-- say which calibrator it carries (fitted on held-out rows, how many), no
+-- longer the out-of-bag method, and its metrics drop the out-of-bag
+-- calibration_rows; choose_threshold() keeps the calibrator and both
+SELECT new_version AS iso_cal FROM edupredict.calibrate('oob_iso', 'oob_test', 'sigmoid', version => 1) \gset
+SELECT new_version AS raw_cal FROM edupredict.calibrate('oob_raw', 'oob_test', 'sigmoid') \gset
+SELECT new_version AS iso_thr FROM edupredict.choose_threshold('oob_iso', 'oob_test', 'Dropout', 'max_f1', version => 1) \gset
+SELECT a.version, a.params->'calibration' AS calibration, a.metrics ? 'calibration_rows' AS has_oob_rows,
+       (a.params->'calibration'->>'rows')::int = (SELECT count(*) FROM oob_test) AS rows_are_held_out,
+       md5(a.model) = md5(r.model) AS model_of_uncalibrated_forest
+FROM edupredict.models a, edupredict.models r
+WHERE a.name = 'oob_iso' AND a.version IN (1, :iso_cal, :iso_thr) AND r.name = 'oob_raw' AND r.version = :raw_cal
+ORDER BY a.version;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE edupredict.predict_proba('oob_iso', t, :iso_cal) = edupredict.predict_proba('oob_raw', t, :raw_cal)) AS same_as_raw_calibrated,
+       count(*) FILTER (WHERE edupredict.predict_proba('oob_iso', t, :iso_thr) = edupredict.predict_proba('oob_iso', t, 1)) AS threshold_keeps_calibrator
+FROM oob_test t;
+-- tune(deploy => 'if_better') retrains the deployed version as it is: a
+-- forest calibrated out of bag with its calibrator (cross_validate() of its
+-- parameters, not of its trees alone); a version calibrated by calibrate()
+-- cannot be retrained so and is refused (22023), with no new version
+SELECT version FROM edupredict.deploy('oob_bin_isotonic', 1);
+SET client_min_messages = warning;
+WITH t AS MATERIALIZED (
+  SELECT * FROM edupredict.tune('oob_bin_isotonic', 'forest', 'oob_bin_train', 'dropout', '{"max_depth": [3]}', trials => 1,
+                                params => '{"n_trees": 40, "calibration": "isotonic"}', metric => 'log_loss',
+                                folds => 3, deploy => 'if_better')),
+cv AS (
+  SELECT p, value FROM unnest(ARRAY['{"n_trees": 40, "calibration": "isotonic"}', '{"n_trees": 40}']::jsonb[]) p,
+       LATERAL edupredict.cross_validate('forest', 'oob_bin_train', 'dropout', params => p, folds => 3)
+  WHERE fold IS NULL AND metric = 'log_loss')
+SELECT t.baseline_version, t.baseline_score = (SELECT value FROM cv WHERE p ? 'calibration') AS scored_with_calibrator,
+       t.baseline_score <> (SELECT value FROM cv WHERE NOT p ? 'calibration') AS not_trees_alone
+FROM t;
+SELECT new_version AS bin_cal FROM edupredict.calibrate('oob_bin_isotonic', 'oob_bin_test', 'sigmoid', version => 1) \gset
+SELECT version FROM edupredict.deploy('oob_bin_isotonic', :bin_cal);
+SELECT count(*) AS versions_before FROM edupredict.models WHERE name = 'oob_bin_isotonic';
+SELECT * FROM edupredict.tune('oob_bin_isotonic', 'forest', 'oob_bin_train', 'dropout', '{"max_depth": [3]}', trials => 1,
+                              params => '{"n_trees": 40, "calibration": "isotonic"}', metric => 'log_loss',
+                              folds => 3, deploy => 'if_better');
+\echo sqlstate :LAST_ERROR_SQLSTATE
+RESET client_min_messages;
+SELECT count(*) AS versions_after FROM edupredict.models WHERE name = 'oob_bin_isotonic';
+
 -- refused: other values, regression, boosting (22023; train_boosting has no
 -- such argument)
 SELECT * FROM edupredict.train_forest('oob_bad', 'oob_train', 'target', calibration => 'platt');

@@ -206,10 +206,11 @@ SELECT * FROM tune('tune_fold1', 'forest', 'tt', 'x', '{"max_depth": [2, 3]}', t
                    params => '{"n_trees": 2}', folds => 3, deploy => 'if_better');
 SELECT version, deployed FROM tune('tune_fold1', 'forest', 'tt', 'y', '{"max_depth": [2, 3]}', trials => 2, features => ARRAY['yr', 'x'],
                    params => '{"n_trees": 2}', folds => 3, deploy => 'if_better') WHERE baseline_version = 1;
--- ... and made by calibrate() or choose_threshold(): the baseline is retrained from the training
--- parameters (calibrate()'s "calibration" object, the calibrator's method and rows, and the threshold
--- are not), so it scores as cross_validate() of them on the same folds.  baseline(): the baseline of
--- a one-trial tune of max_depth on tt, and whether it scores as cross_validate() of the parameters
+-- ... and made by choose_threshold(): the baseline is retrained from the training parameters (the
+-- threshold is not), so it scores as cross_validate() of them on the same folds; a version made by
+-- calibrate() is refused (22023): its calibrator was fitted on held-out rows, which no fold can
+-- refit, and its trees alone are not what it predicts with.  baseline(): the baseline of a
+-- one-trial tune of max_depth on tt, and whether it scores as cross_validate() of the parameters
 -- the deployed version was trained with
 CREATE FUNCTION pg_temp.baseline(model text, algorithm text, features text[], trained jsonb,
                                  OUT baseline_version int, OUT baseline_is_cv boolean)
@@ -225,13 +226,17 @@ LANGUAGE sql AS $$
 SELECT version FROM train_forest('tune_cal', 'tt', 'y', ARRAY['yr', 'x'], n_trees => 5, max_depth => 3, test_fraction => 0);
 SELECT new_version FROM calibrate('tune_cal', 'tt');
 SELECT new_version FROM choose_threshold('tune_cal', 'tt', version => 2);
+SELECT new_version FROM choose_threshold('tune_cal', 'tt', version => 1);
 SELECT version, params->'calibration' AS calibration, params ? 'threshold' AS threshold FROM models
 WHERE name = 'tune_cal' ORDER BY version;
+SELECT version FROM deploy('tune_cal', 4);
+SELECT * FROM pg_temp.baseline('tune_cal', 'forest', ARRAY['yr', 'x'], '{"n_trees": 5, "max_depth": 3}');
 SELECT version FROM deploy('tune_cal', 2);
 SELECT * FROM pg_temp.baseline('tune_cal', 'forest', ARRAY['yr', 'x'], '{"n_trees": 5, "max_depth": 3}');
 SELECT version FROM deploy('tune_cal', 3);
 SELECT * FROM pg_temp.baseline('tune_cal', 'forest', ARRAY['yr', 'x'], '{"n_trees": 5, "max_depth": 3}');
--- boosting, whose own "calibration" must be NULL
+SELECT count(*) AS versions FROM models WHERE name = 'tune_cal';
+-- boosting, whose own "calibration" must be NULL: refused the same way, not a parameter error
 SELECT version FROM train_boosting('tune_cal_boost', 'tt', 'y', ARRAY['yr', 'x'], n_rounds => 5, test_fraction => 0);
 SELECT new_version FROM calibrate('tune_cal_boost', 'tt', 'sigmoid');
 SELECT version FROM deploy('tune_cal_boost', 2);

@@ -8,10 +8,15 @@
  * (in-sample for the calibrator: judge it on other rows with evaluate()).
  *
  * The calibrator is fitted on the trees' own probabilities (a calibrator of
- * the source version is replaced, not stacked), one against the rest for
- * more than two classes.  A decision threshold of the source version is
- * not carried over: it was chosen on other probabilities.  The output
- * histogram (drift) is rebuilt from the calibrated outputs of these rows.
+ * the source version, out-of-bag or from an earlier calibrate(), is
+ * replaced, not stacked: the format holds one), one against the rest for
+ * more than two classes.  params.calibration says which calibrator the new
+ * version carries: {"method", "rows", "source": "held_out"}, where
+ * train_forest(calibration => ...) records the method alone (out of bag);
+ * model_version.c drops the out-of-bag "calibration_rows" from the metrics.
+ * A decision threshold of the source version is not carried over: it was
+ * chosen on other probabilities.  The output histogram (drift) is rebuilt
+ * from the calibrated outputs of these rows.
  */
 #include "postgres.h"
 
@@ -161,7 +166,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 	qa = Measure(&mc, &h, after, &al);
 
 	initStringInfo(&params);
-	appendStringInfo(&params, "{\"calibration\": {\"method\": \"%s\", \"rows\": %u}}",
+	appendStringInfo(&params, "{\"calibration\": {\"method\": \"%s\", \"rows\": %u, \"source\": \"held_out\"}}",
 					 ca->method == ENS_CAL_ISOTONIC ? "isotonic" : "sigmoid", h.n);
 	initStringInfo(&metrics);
 	appendStringInfoChar(&metrics, '{');

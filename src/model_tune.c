@@ -17,9 +17,10 @@
  * trial.  The best set is refitted on all rows and registered with its CV
  * score; with deploy => 'if_better' the deployed version's parameters are
  * scored on the very same folds first and the new version deployed only
- * if it beats them.  The run log gets the tuning job, each trial, the
- * comparison and the refit, all in the caller's transaction (a cancelled
- * tune leaves nothing).  Each trial raises a NOTICE and shows in
+ * if it beats them (a deployed version calibrated by calibrate() on
+ * held-out rows is refused: no fold can refit its calibrator).  The run
+ * log gets the tuning job, each trial, the comparison and the refit, all
+ * in the caller's transaction (a cancelled tune leaves nothing).  Each trial raises a NOTICE and shows in
  * pg_stat_activity.query.
  */
 #include "postgres.h"
@@ -79,6 +80,7 @@ typedef struct Baseline
 	char	   *target;
 	char	   *task;
 	Datum		features;		/* text[] */
+	bool		held_out_calibrator;	/* calibrate()'s: no fold can refit it */
 	EnsCvScore	cs;
 } Baseline;
 
@@ -347,18 +349,14 @@ MakeCandidates(Tune *t)
 
 /*
  * Keys that a version made from another one adds to the params it copies
- * (model_version.c): calibrate()'s "calibration" object (method and rows of
- * the calibrator fitted on held-out rows, where a forest trained with
- * out-of-bag calibration has the string 'isotonic' or 'sigmoid'),
- * choose_threshold()'s "threshold", model_profile()'s "profile_rows" and
- * "from_version".  They say what was done to the trained trees, not how
- * the trees were trained.
+ * (model_version.c): choose_threshold()'s "threshold", model_profile()'s
+ * "profile_rows" and "from_version".  They say what was done to the trained
+ * trees, not how the trees were trained.  calibrate()'s "calibration"
+ * object is not one of them: see DeployedKey.
  */
 static bool
-AfterTrainingKey(const char *key, const JsonbValue *raw)
+AfterTrainingKey(const char *key)
 {
-	if (strcmp(key, "calibration") == 0)
-		return raw->type == jbvBinary;
 	return strcmp(key, "threshold") == 0 || strcmp(key, "profile_rows") == 0 ||
 		strcmp(key, "from_version") == 0;
 }
@@ -366,6 +364,10 @@ AfterTrainingKey(const char *key, const JsonbValue *raw)
 /*
  * The learner's own keys: the training parameters.  What training recorded
  * beside them (mtry, seed, ...) and what later versions added is skipped.
+ * "calibration" as a string is the out-of-bag calibrator train_forest fits,
+ * a training parameter; as an object it is calibrate()'s, fitted on
+ * held-out rows (it replaced any out-of-bag one), which LookupDeployed
+ * refuses.
  */
 static void
 DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
@@ -374,7 +376,12 @@ DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
 	char		why[ENS_WHY_LEN];
 	EnsParamResult r;
 
-	if (AfterTrainingKey(key, raw))
+	if (strcmp(key, "calibration") == 0 && raw->type == jbvBinary)
+	{
+		b->held_out_calibrator = true;
+		return;
+	}
+	if (AfterTrainingKey(key))
 		return;
 	r = b->l->set(b->params, key, v, why);
 	if (r != ENS_PARAM_OK && r != ENS_PARAM_UNKNOWN)
@@ -423,6 +430,13 @@ LookupDeployed(Tune *t)
 	b->params = palloc0(b->l->params_size);
 	b->l->defaults(b->params);
 	ens_jsonb_each(pj, "the deployed version's params", DeployedKey, b);
+	if (b->held_out_calibrator)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("deploy => 'if_better' cannot compare with version %d of model \"%s\"",
+						b->version, t->model_name),
+				 errdetail("The deployed version's probabilities come from a calibrator that calibrate() fitted on held-out rows, which no cross-validation fold can refit."),
+				 errhint("Compare the versions with evaluate() on the same held-out rows and deploy by hand with edupredict.deploy(), or tune with deploy => 'no'.")));
 }
 
 static int

@@ -7,7 +7,10 @@
  * row count, and its params and metrics with the given members added
  * (jsonb ||; params also get from_version, the source version).  params
  * carry "threshold" only when the new model has one: calibrate() drops the
- * source's threshold from the model, so it goes from the params too.  The
+ * source's threshold from the model, so it goes from the params too; its
+ * "calibration" replaces the source's (an out-of-bag method or an earlier
+ * calibrate()'s object), and the out-of-bag "calibration_rows" goes from
+ * the metrics with the calibrator they counted.  The
  * source version is never changed: deploy the new one to make predict()
  * use it.
  *
@@ -27,7 +30,9 @@
 
 /*
  * the source row's target, params || add (without "threshold" unless
- * has_threshold), metrics || add, n_rows
+ * has_threshold), metrics || add (without "calibration_rows", the rows of
+ * an out-of-bag calibrator, when add brings a calibrator that replaces it),
+ * n_rows
  */
 static void
 SourceRow(const EnsRegModel *rm, const char *params_add, const char *metrics_add,
@@ -48,7 +53,10 @@ SourceRow(const EnsRegModel *rm, const char *params_add, const char *metrics_add
 							  "ELSE m.params OPERATOR(pg_catalog.-) 'threshold'::pg_catalog.text END) "
 							  "OPERATOR(pg_catalog.||) $2::pg_catalog.jsonb OPERATOR(pg_catalog.||) "
 							  "pg_catalog.jsonb_build_object('from_version', m.version))::pg_catalog.text, "
-							  "(m.metrics OPERATOR(pg_catalog.||) $3::pg_catalog.jsonb)::pg_catalog.text, "
+							  "((CASE WHEN $2::pg_catalog.jsonb OPERATOR(pg_catalog.?) 'calibration' "
+							  "THEN m.metrics OPERATOR(pg_catalog.-) 'calibration_rows'::pg_catalog.text "
+							  "ELSE m.metrics END) "
+							  "OPERATOR(pg_catalog.||) $3::pg_catalog.jsonb)::pg_catalog.text, "
 							  "m.n_rows FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",
 							  4, at, av, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
