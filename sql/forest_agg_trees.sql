@@ -144,6 +144,55 @@ SELECT pg_temp.trees_merge(s) FROM parts_1 WHERE part = 1;
 SELECT predict(pg_temp.trees_merge(s), ARRAY[5, 5]::float8[]) AS one_row_parts
 FROM (SELECT pg_temp.trees_state(ARRAY[a, b], v, '{"n_trees": 2, "task": "regression"}') AS s FROM ft WHERE id <= 3 GROUP BY id) x;
 
+-- Classes come in one order whatever made the model: a text target's labels
+-- in byte order, even when they look like numbers ('10' < '2' < '9'), a
+-- numeric target's values in numeric order (-Infinity first), as
+-- train_forest, train_boosting, forest_agg and boost_agg order them.  Parts:
+-- three forests of every class, or a constant part of class '10' (a = 0) and
+-- three forests without it.  Feature a says the class, so every forest gives
+-- a row's class probability 1 in the position of its class.
+CREATE TABLE fc AS
+SELECT i AS id, (i % 4)::float8 AS a, (ARRAY['10', '9', '2', '1.0'])[i % 4 + 1] AS lab,
+       (ARRAY['10', '9', '2', '-Infinity'])[i % 4 + 1]::float8 AS y
+FROM generate_series(1, 400) i;
+CREATE TABLE fc_models AS
+SELECT 'forest_agg' AS k, forest_agg(ARRAY[a], lab, '{"n_trees": 4}') AS mt,
+       forest_agg(ARRAY[a], y, '{"n_trees": 4, "task": "classification"}') AS my FROM fc
+UNION ALL
+SELECT 'boost_agg', boost_agg(ARRAY[a], lab, '{"n_rounds": 2}'),
+       boost_agg(ARRAY[a], y, '{"n_rounds": 2, "task": "classification"}') FROM fc
+UNION ALL
+SELECT 'forest_agg_trees', forest_agg_trees(ARRAY[a], lab, '{"n_trees": 4}'),
+       forest_agg_trees(ARRAY[a], y, '{"n_trees": 4, "task": "classification"}') FROM fc
+UNION ALL
+SELECT 'three parts', (SELECT pg_temp.trees_merge(s) FROM (SELECT pg_temp.trees_state(ARRAY[a], lab, '{"n_trees": 4}') AS s
+                                                        FROM fc GROUP BY id % 3) x),
+       (SELECT pg_temp.trees_merge(s) FROM (SELECT pg_temp.trees_state(ARRAY[a], y, '{"n_trees": 4, "task": "classification"}') AS s
+                                           FROM fc GROUP BY id % 3) x)
+UNION ALL
+SELECT 'constant part', (SELECT pg_temp.trees_merge(s) FROM (SELECT pg_temp.trees_state(ARRAY[a], lab, '{"n_trees": 4}') AS s
+                                                          FROM fc GROUP BY CASE WHEN a = 0 THEN 0 ELSE 1 + id % 3 END) x),
+       (SELECT pg_temp.trees_merge(s) FROM (SELECT pg_temp.trees_state(ARRAY[a], y, '{"n_trees": 4, "task": "classification"}') AS s
+                                           FROM fc GROUP BY CASE WHEN a = 0 THEN 0 ELSE 1 + id % 3 END) x);
+INSERT INTO edupredict.models (name, task, target, params, metrics, n_rows, train_seconds, model)
+SELECT 'fc_' || replace(k, ' ', '_') || '_' || t, 'classification', t, '{}', '{}', 400, 0, CASE t WHEN 'lab' THEN mt ELSE my END
+FROM fc_models, (VALUES ('lab'), ('y')) v(t);
+SELECT 'train_forest' AS k, t, (edupredict.train_forest('fc_train_forest_' || t, 'fc', t, features => ARRAY['a'],
+                                                         task => 'classification', n_trees => 4)).version AS v
+FROM (VALUES ('lab'), ('y')) v(t)
+UNION ALL
+SELECT 'train_boosting', t, (edupredict.train_boosting('fc_train_boosting_' || t, 'fc', t, features => ARRAY['a'],
+                                                       task => 'classification', n_rounds => 2)).version
+FROM (VALUES ('lab'), ('y')) v(t);
+SELECT name, classes, model_classes(name) = classes AS listed FROM edupredict.models WHERE name LIKE 'fc\_%' ORDER BY name;
+-- a row's probabilities in the same order: the parts' forests agree with forest_agg's
+SELECT k, count(*) AS rows,
+       count(*) FILTER (WHERE predict_proba(m.mt, ARRAY[fc.a]) = predict_proba(o.mt, ARRAY[fc.a])) AS text_same,
+       count(*) FILTER (WHERE predict_proba(m.my, ARRAY[fc.a]) = predict_proba(o.my, ARRAY[fc.a])) AS numeric_same,
+       count(*) FILTER (WHERE predict(m.mt, ARRAY[fc.a]) = fc.lab AND predict(m.my, ARRAY[fc.a])::float8 = fc.y) AS predicted
+FROM fc_models m, fc, (SELECT mt, my FROM fc_models WHERE k = 'forest_agg') o
+WHERE k IN ('forest_agg_trees', 'three parts') GROUP BY k ORDER BY k;
+
 -- Parallel workers are partial states too: the model then depends on how the
 -- rows were split (n_trees per part), and is still a forest.
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;

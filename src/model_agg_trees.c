@@ -801,7 +801,8 @@ forest_agg_trees_final(PG_FUNCTION_ARGS)
 	parts = palloc(sizeof(EnsModel *) * Max(nf, 1));
 	for (i = 0; i < nf; i++)
 		parts[i] = ens_model_from_bytea(forests[i], tmp);
-	merged = ens_merge_forests(parts, nf, consts, nc, ((ForestParams *) lp)->n_trees, s->task, names, s->p);
+	merged = ens_merge_forests(parts, nf, consts, nc, ((ForestParams *) lp)->n_trees, s->task,
+							   !s->text_target, names, s->p);
 	MemoryContextSwitchTo(old);
 	res = palloc_extended(VARSIZE(merged), MCXT_ALLOC_HUGE);
 	memcpy(res, merged, VARSIZE(merged));

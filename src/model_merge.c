@@ -11,10 +11,11 @@
  * edges (every split kept exactly), else 254 edges spread evenly over that
  * union, each split then moving to the nearest kept edge (rows between the
  * two values change side).  Class lists are united (a part may lack a
- * class): numeric labels in numeric order, others in byte order, as the
- * trainer orders them.  Importance is the parts' mean weighted by trees;
- * node covers and class counts are kept, the feature and output histograms
- * (drift) are not: they describe one codebook's bins.
+ * class) in the trainer's order (ens_trainset_target): a numeric target's
+ * labels by their values, a text target's by their bytes, even when they
+ * look like numbers ('10' before '2').  Importance is the parts' mean
+ * weighted by trees; node covers and class counts are kept, the feature and
+ * output histograms (drift) are not: they describe one codebook's bins.
  */
 #include "postgres.h"
 
@@ -55,7 +56,7 @@ typedef struct Label
 	double		num;
 } Label;
 
-/* arg: whether every label is a number (then numeric order, as the trainer's) */
+/* arg: whether the labels are a numeric target's (then by value, as the trainer's) */
 static int
 CmpLabel(const void *a, const void *b, void *arg)
 {
@@ -67,30 +68,40 @@ CmpLabel(const void *a, const void *b, void *arg)
 	return ens_bytes_cmp(x->s, x->len, y->s, y->len);
 }
 
-static bool
-ParseNumber(const char *s, uint32_t len, double *v)
+/*
+ * The value of a numeric target's class label (ens_number_label: digits, or
+ * Infinity and -Infinity); the caller checked the label is one.
+ */
+static double
+LabelValue(const char *s, uint32_t len)
 {
 	char		buf[64];
 	char	   *end;
+	double		v;
 
 	if (len == 0 || len >= sizeof(buf))
-		return false;
+		Refuse("a class of a numeric target is not a number");
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	*v = strtod(buf, &end);
-	return *end == '\0' && isfinite(*v);
+	v = strtod(buf, &end);
+	if (*end != '\0' || isnan(v))
+		Refuse("a class of a numeric target is not a number");
+	return v;
 }
 
-/* the united class list; cmap[i][k]: the merged index of part i's class k */
+/*
+ * The united class list, in the trainer's order (numeric_classes: a numeric
+ * target's, by value; else by bytes); cmap[i][k]: the merged index of part
+ * i's class k.
+ */
 static Label *
-UniteClasses(EnsModel **parts, int n, const EnsConstPart *consts, int nc, uint32_t *K,
-			 uint32_t **cmap, uint32_t *ccls)
+UniteClasses(EnsModel **parts, int n, const EnsConstPart *consts, int nc, bool numeric_classes,
+			 uint32_t *K, uint32_t **cmap, uint32_t *ccls)
 {
 	uint32_t	total = nc,
 				u = 0,
 				k;
 	Label	   *all;
-	bool		numeric_labels = true;
 	int			i;
 
 	for (i = 0; i < n; i++)
@@ -102,8 +113,7 @@ UniteClasses(EnsModel **parts, int n, const EnsConstPart *consts, int nc, uint32
 
 		l->s = consts[i].label;
 		l->len = consts[i].label_len;
-		if (!ParseNumber(l->s, l->len, &l->num))
-			numeric_labels = false;
+		l->num = numeric_classes ? LabelValue(l->s, l->len) : 0;
 	}
 	for (i = 0; i < n; i++)
 		for (k = 0; k < parts[i]->n_classes; k++)
@@ -112,10 +122,9 @@ UniteClasses(EnsModel **parts, int n, const EnsConstPart *consts, int nc, uint32
 
 			l->s = parts[i]->classes[k];
 			l->len = parts[i]->class_len[k];
-			if (!ParseNumber(l->s, l->len, &l->num))
-				numeric_labels = false;
+			l->num = numeric_classes ? LabelValue(l->s, l->len) : 0;
 		}
-	qsort_arg(all, u, sizeof(Label), CmpLabel, &numeric_labels);
+	qsort_arg(all, u, sizeof(Label), CmpLabel, &numeric_classes);
 	for (k = 0, total = 0; k < u; k++)
 		if (k == 0 || ens_bytes_cmp(all[k].s, all[k].len, all[total - 1].s, all[total - 1].len) != 0)
 			all[total++] = all[k];
@@ -297,7 +306,7 @@ ens_merge_part_fits(const EnsModel *pt, int task, char *const *names, int p)
 
 bytea *
 ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, int const_trees,
-				  int task, char **names, int p)
+				  int task, bool numeric_classes, char **names, int p)
 {
 	EnsModel	m;
 	uint32_t   *ccls = palloc0(sizeof(uint32_t) * Max(nc, 1));
@@ -360,7 +369,7 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 	m.n_trees = (uint32_t) trees;
 	if (m.task == ENS_CLASSIFICATION)
 	{
-		labels = UniteClasses(parts, n, consts, nc, &K, cmap, ccls);
+		labels = UniteClasses(parts, n, consts, nc, numeric_classes, &K, cmap, ccls);
 		m.n_classes = K;
 		m.classes = palloc(sizeof(char *) * K);
 		m.class_len = palloc(sizeof(uint32_t) * K);

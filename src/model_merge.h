@@ -27,9 +27,11 @@ extern bool ens_merge_part_fits(const EnsModel *pt, int task, char *const *names
 /*
  * The model bytes (varlena) of the parts' trees in one forest: n grown
  * forests and nc constant parts of const_trees trees each; task and the
- * feature names are for a model of constant parts only.
+ * feature names are for a model of constant parts only.  numeric_classes:
+ * the classes are a numeric target's labels, ordered by value; else text
+ * labels, ordered by their bytes (the trainer's two orders).
  */
 extern bytea *ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc,
-								int const_trees, int task, char **names, int p);
+								int const_trees, int task, bool numeric_classes, char **names, int p);
 
 #endif							/* EDUPREDICT_MODEL_MERGE_H */
