@@ -108,8 +108,9 @@ UNION ALL SELECT 'New York', period_start, n_events, days_active FROM p_ny ORDER
 -- as_of with spine columns of another calendar type: compared in local time
 -- of time_zone, where a date is the midnight its day begins with.  uid 2
 -- starts on the 20th, before as_of at noon, and has that day's row; uid 3's
--- end on the 20th is known.  The same spine as timestamptz at midnight UTC
--- gives the same panel.
+-- end on the 20th is known.  uid 1's row of the 19th has no known label: an
+-- end later on the 20th is not known at noon.  The same spine as timestamptz
+-- at midnight UTC gives the same panel.
 CREATE TABLE tz_ev (uid int, at timestamptz);
 INSERT INTO tz_ev VALUES (1, '2024-03-18 10:00+00'), (2, '2024-03-20 09:00+00'), (2, '2024-03-20 13:00+00'),
                          (3, '2024-03-19 10:00+00'), (3, '2024-03-20 08:00+00');
@@ -125,11 +126,60 @@ SELECT uid, period_start, n_events, label FROM p_tz_date ORDER BY 1, 2;
 SELECT (SELECT count(*) FROM (TABLE p_tz_date EXCEPT ALL TABLE p_tz_ts) a)
        + (SELECT count(*) FROM (TABLE p_tz_ts EXCEPT ALL TABLE p_tz_date) b) AS differing;
 -- in New York, 2024-03-20 03:00 UTC is still the 19th: uid 2 has not
--- started, uid 3's end is not known
+-- started, uid 3's end is not known, and the 19th has not ended (uid 1's
+-- row of the 18th has no known label)
 SELECT * FROM edupredict.build_panel('p_tz_ny', 'tz_ev', '{uid}', 'at', 'day', '{count}', label => 'end',
        spine => 'tz_sp', spine_start => 'st', spine_end => 'en', as_of => '2024-03-20 03:00+00',
        time_zone => 'America/New_York');
 SELECT uid, period_start, n_events, label FROM p_tz_ny ORDER BY 1, 2;
+
+-- A label is false only when its days are fully known: a day ends (in
+-- time_zone) at or before as_of.  At mid-day the day holding as_of is not:
+-- later events that day are not read.  uid 1's labelled event comes at 15:00
+-- UTC on the 20th (11:00 in New York), uid 2 has none; daily rows, label =
+-- flagged event the next day.  Each line: the labels of the rows of the 18th,
+-- 19th and 20th ('-' = NULL, not known).  The row of the 19th is unknown
+-- until the 20th has ended: at midnight UTC exactly (a microsecond before is
+-- not enough), at 04:00 UTC in New York; with a timestamp column likewise;
+-- with a date column, as_of 2024-03-20 does not read the 20th at all and
+-- 2024-03-21 knows it.  uid 3's course ends (until) on the 20th, before the
+-- mid-day as_of: its life is over (the row of the 20th is known false, no
+-- event can follow), but not its last day (the row of the 19th is not).
+CREATE TABLE day_ev (uid int, at timestamptz, flag boolean);
+INSERT INTO day_ev VALUES (1, '2024-03-18 10:00+00', false), (1, '2024-03-20 15:00+00', true),
+                          (2, '2024-03-18 11:00+00', false),
+                          (3, '2024-03-18 09:00+00', false), (3, '2024-03-20 14:00+00', true);
+CREATE TABLE day_ev_ts AS SELECT uid, at AT TIME ZONE 'UTC' AS at, flag FROM day_ev;
+CREATE TABLE day_ev_date AS SELECT uid, (at AT TIME ZONE 'UTC')::date AS at, flag FROM day_ev;
+CREATE TABLE day_sp (uid int, st date, until date);
+INSERT INTO day_sp VALUES (1, '2024-03-18', NULL), (2, '2024-03-18', NULL), (3, '2024-03-18', '2024-03-20');
+CREATE TABLE day_built (n serial, name text, panel regclass, labelled bigint, positives bigint);
+CREATE FUNCTION day_build(name text, events text, as_of text, zone text DEFAULT 'UTC')
+RETURNS int LANGUAGE sql AS $$
+  INSERT INTO day_built (name, panel, labelled, positives)
+  SELECT name, b.panel, b.labelled, b.positives
+  FROM edupredict.build_panel('dk_' || name, events::regclass, '{uid}', 'at', 'day', '{count}', label => 'event',
+                              label_column => 'flag', spine => 'day_sp', spine_start => 'st',
+                              spine_until => 'until', as_of => as_of, time_zone => zone) b
+  RETURNING 1 $$;
+SELECT sum(day_build(name, events, as_of, zone)) AS built
+FROM (VALUES ('tz_noon', 'day_ev', '2024-03-20 12:00+00', 'UTC'),
+             ('tz_before_midnight', 'day_ev', '2024-03-20 23:59:59.999999+00', 'UTC'),
+             ('tz_midnight', 'day_ev', '2024-03-21 00:00+00', 'UTC'),
+             ('ny_utc_midnight', 'day_ev', '2024-03-21 00:00+00', 'America/New_York'),
+             ('ny_0359', 'day_ev', '2024-03-21 03:59:59.999999+00', 'America/New_York'),
+             ('ny_midnight', 'day_ev', '2024-03-21 04:00+00', 'America/New_York'),
+             ('ts_noon', 'day_ev_ts', '2024-03-20 12:00', 'UTC'),
+             ('ts_midnight', 'day_ev_ts', '2024-03-21 00:00', 'UTC'),
+             ('date_20th', 'day_ev_date', '2024-03-20', 'UTC'),
+             ('date_21st', 'day_ev_date', '2024-03-21', 'UTC')) v(name, events, as_of, zone);
+CREATE FUNCTION day_labels(p regclass) RETURNS TABLE (uid int, labels text) LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN QUERY EXECUTE format('SELECT uid, string_agg(to_char(period_start, ''DD'') || '':'' ||
+    CASE WHEN label THEN ''t'' WHEN NOT label THEN ''f'' ELSE ''-'' END, '' '' ORDER BY period) FROM %s GROUP BY uid', p);
+END $$;
+SELECT b.name, b.labelled, b.positives, l.uid, l.labels
+FROM day_built b, day_labels(b.panel) l ORDER BY b.n, l.uid;
 
 -- Year panels with a gap (district 10 has no 2019 row): zero, carry_forward,
 -- interpolate; lags and rolling means see the filled values.

@@ -113,7 +113,8 @@ typedef struct PanelSpec
 	Oid			time_type;
 	PanelPeriod period;
 	char	   *as_of;			/* text as given, or NULL */
-	int64		as_of_last;		/* last unit before as_of, or PANEL_NO_UNIT */
+	int64		as_of_last;		/* last unit before as_of (the last row's), or PANEL_NO_UNIT */
+	int64		known_last;		/* last unit that ended by as_of (labels), or PANEL_NO_UNIT */
 	char	   *zone;
 	/* value columns and measures */
 	int			nvalues;

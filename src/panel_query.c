@@ -314,8 +314,8 @@ QueryInt8(const char *sql)
 }
 
 /*
- * The queries, and the last unit before as_of.  Runs under SPI with the
- * locked-down search_path.
+ * The queries, the last unit before as_of and the last one that has ended by
+ * then.  Runs under SPI with the locked-down search_path.
  */
 void
 panel_build_queries(PanelSpec *s)
@@ -328,7 +328,7 @@ panel_build_queries(PanelSpec *s)
 					 quote_literal_cstr(s->zone));
 	if (SPI_execute(q.data, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "build_panel: could not check the time zone");
-	s->as_of_last = PANEL_NO_UNIT;
+	s->as_of_last = s->known_last = PANEL_NO_UNIT;
 	if (s->as_of != NULL)
 	{
 		PanelTimeKind tk = s->period.tkind;
@@ -349,16 +349,30 @@ panel_build_queries(PanelSpec *s)
 						 errmsg("as_of must be a finite time, not \"%s\"", s->as_of),
 						 errhint("Give the time the panel is built at, or leave as_of out to read every event.")));
 		}
+		/*
+		 * The unit before as_of's is the last that has ended by as_of (a unit
+		 * ends where the next begins, midnight of time_zone for days).  For a
+		 * date or an integer it is also the last unit read; a timestamp reads
+		 * part of its own day too, up to as_of, but that day is not known.
+		 */
 		resetStringInfo(&q);
 		appendStringInfoString(&q, "SELECT ");
-		/* the last unit strictly before as_of */
-		if (tk == PT_TIMESTAMP || tk == PT_TIMESTAMPTZ)
-			lit = psprintf("(%s OPERATOR(pg_catalog.-) '1 microsecond'::pg_catalog.interval)", lit);
 		AppendUnit(&q, lit, getBaseType(s->time_type), s->zone);
-		s->as_of_last = QueryInt8(q.data);
-		if (tk == PT_INTEGER || tk == PT_DATE)
-			s->as_of_last--;
-		panel_check_unit(s->as_of_last, "as_of");
+		s->known_last = QueryInt8(q.data);
+		panel_check_unit(s->known_last, "as_of");
+		s->known_last--;
+		panel_check_unit(s->known_last, "as_of");
+		s->as_of_last = s->known_last;
+		if (tk == PT_TIMESTAMP || tk == PT_TIMESTAMPTZ)
+		{
+			/* the day of the last microsecond before as_of */
+			resetStringInfo(&q);
+			appendStringInfoString(&q, "SELECT ");
+			AppendUnit(&q, psprintf("(%s OPERATOR(pg_catalog.-) '1 microsecond'::pg_catalog.interval)", lit),
+					   getBaseType(s->time_type), s->zone);
+			s->as_of_last = QueryInt8(q.data);
+			panel_check_unit(s->as_of_last, "as_of");
+		}
 	}
 	s->events_query = EventsQuery(s);
 	s->spine_query = OidIsValid(s->spine) ? SpineQuery(s) : NULL;

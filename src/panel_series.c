@@ -9,9 +9,11 @@
  * interpolate), lags and rolling means of every measure over the entity's
  * earlier rows only, and the label over the next h periods:
  *   true  when the event is seen in those periods (before as_of);
- *   false when it is not and those periods are fully known: they end before
- *         as_of, or the entity's end or until passed before as_of (an ended
- *         entity has no further events, no activity, and cannot end again);
+ *   false when it is not and those periods are fully known: every day of
+ *         them has ended by as_of (the day holding a mid-day as_of has not:
+ *         its later events are not read), or comes after the entity's end or
+ *         until that passed before as_of (an ended entity has no further
+ *         events, no activity, and cannot end again);
  *   NULL  otherwise (censored), and for label 'end' on the row of the end.
  */
 #include "postgres.h"
@@ -187,13 +189,17 @@ Fill(PanelSeries *s, int m)
 	}
 }
 
-/* Label of row r, from the buckets of the next h periods. */
+/*
+ * Label of row r, from the buckets of the next h periods.  They are complete
+ * when they end by known_until (every unit up to it is known), or begin after
+ * the period gone (none of the entity's units after it exist).
+ */
 static int8
-Label(const PanelSeries *s, const PanelEntity *e, int r, int32 p1, int64 known_until)
+Label(const PanelSeries *s, const PanelEntity *e, int r, int32 p1, int64 known_until, int64 gone)
 {
 	const PanelSpec *sp = s->spec;
 	int32		p = s->p0 + r;
-	bool		complete = known_until == PG_INT64_MAX ||
+	bool		complete = known_until == PG_INT64_MAX || (int64) p + 1 > gone ||
 		(int64) p + sp->horizon < panel_period_of(&sp->period, known_until + 1, s->origin);
 
 	if (sp->label == PL_END)
@@ -230,7 +236,8 @@ panel_series_compute(PanelSeries *s, const PanelData *pd, const PanelEntity *e, 
 {
 	const PanelSpec *sp = s->spec;
 	int64		last = sp->as_of_last != PANEL_NO_UNIT ? sp->as_of_last : pd->max_unit,
-				known_until = last;
+				known_until = sp->known_last != PANEL_NO_UNIT ? sp->known_last : pd->max_unit,
+				gone = PG_INT64_MAX;
 	int32		p1,
 				last_active = PG_INT32_MIN;
 
@@ -244,7 +251,11 @@ panel_series_compute(PanelSeries *s, const PanelData *pd, const PanelEntity *e, 
 		if (e->end != PANEL_NO_UNIT && e->until != PANEL_NO_UNIT)
 			stop = Min(e->end, e->until);
 		last = Min(last, stop);
-		known_until = PG_INT64_MAX;
+		/* nothing after the stop; the stop's own day is known once it has ended */
+		if (stop <= known_until)
+			known_until = PG_INT64_MAX;
+		else
+			gone = panel_period_of(&sp->period, stop, e->origin);
 	}
 	if (last < e->start)
 		return 0;
@@ -266,7 +277,7 @@ panel_series_compute(PanelSeries *s, const PanelData *pd, const PanelEntity *e, 
 				Fill(s, m);
 	if (sp->label != PL_NONE)
 		for (int r = 0; r < s->nrows; r++)
-			s->label[r] = Label(s, e, r, p1, known_until);
+			s->label[r] = Label(s, e, r, p1, known_until, gone);
 	*first_period = s->p0;
 	return s->nrows;
 }
