@@ -95,7 +95,8 @@ OBJS = \
 	src/scoring_attach.o \
 	src/scoring_owner.o \
 	src/scoring_trigger.o \
-	src/scoring_alerts.o
+	src/scoring_alerts.o \
+	src/scoring_ddl_guard.o
 
 # Versions follow pg_trgm: sql/edupredict--0.1.0.sql is the released base
 # script and is never edited; each later version is an upgrade script, so

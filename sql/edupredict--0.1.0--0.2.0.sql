@@ -3131,6 +3131,17 @@ BEGIN
             DETAIL = 'PostgreSQL does not fire a partition''s statement-level triggers, which write the alerts, for rows inserted or updated through its partitioned table: those rows would be scored but never alerted.',
             HINT = 'Attach scoring to tables that are not partitions, or score the rows in a query with edupredict.predict_proba().';
     END IF;
+    -- likewise inheritance (src/scoring_ddl_guard.c keeps scored tables out of both kinds of hierarchy later)
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid OPERATOR(pg_catalog.=) tbl) THEN
+        RAISE EXCEPTION 'cannot attach scoring to % because it is an inheritance child', tbl USING ERRCODE = '42809',
+            DETAIL = 'PostgreSQL fires only the parent''s statement-level triggers, which write the alerts, for rows updated through the parent: those rows would be scored again but never alerted.',
+            HINT = 'Attach scoring to tables outside inheritance hierarchies (ALTER TABLE ... NO INHERIT leaves one), or score the rows in a query with edupredict.predict_proba().';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhparent OPERATOR(pg_catalog.=) tbl) THEN
+        RAISE EXCEPTION 'cannot attach scoring to % because it has inheritance children', tbl USING ERRCODE = '42809',
+            DETAIL = 'PostgreSQL fires a child table''s own row triggers, not the parent''s, for its rows updated through the parent: those rows would not be scored, and the parent''s alert triggers would read their risks.',
+            HINT = 'Attach scoring to tables outside inheritance hierarchies (ALTER TABLE ... NO INHERIT leaves one), or score the rows in a query with edupredict.predict_proba().';
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                    WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) output_column
                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped

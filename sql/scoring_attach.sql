@@ -59,10 +59,17 @@ SELECT * FROM edupredict.attach_scoring('parted', 'scoring_attach_m', 'risk', cl
 INSERT INTO parted VALUES (1, 9, 12, NULL);
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'parted_1'::regclass;
 SELECT id, risk FROM parted;
--- a scored table attached as a partition later can still be detached
+-- nor can a scored table be attached as a partition later (sql/scoring_inherit.sql):
+-- detach first
 CREATE TABLE parted_2 (id int, x1 float8, x2 float8, risk float8);
 SELECT object_name FROM edupredict.attach_scoring('parted_2', 'scoring_attach_m', 'risk', class => 'leaves');
 ALTER TABLE parted ATTACH PARTITION parted_2 FOR VALUES FROM (1000) TO (2000);
+SELECT * FROM edupredict.detach_scoring('parted_2', 'risk');
+ALTER TABLE parted ATTACH PARTITION parted_2 FOR VALUES FROM (1000) TO (2000);
+-- detach_scoring works on a partition (triggers left by a session without the
+-- library loaded, which does not check the ATTACH; made here by hand)
+CREATE TRIGGER edupredict_score_risk BEFORE INSERT OR UPDATE ON parted_2
+FOR EACH ROW EXECUTE FUNCTION edupredict.score_row();
 SELECT * FROM edupredict.detach_scoring('parted_2', 'risk');
 
 -- The model is checked as the table's owner, who runs it on every write: a

@@ -36,6 +36,7 @@ _PG_init(void)
 	edupredict_panel_init();
 	edupredict_name_rewrite_init();
 	edupredict_registry_lock_guard_init();
+	edupredict_scoring_ddl_guard_init();
 
 	MarkGUCPrefixReserved("edupredict");
 }

@@ -16,6 +16,7 @@ extern void edupredict_forecast_init(void);
 extern void edupredict_panel_init(void);
 extern void edupredict_name_rewrite_init(void);
 extern void edupredict_registry_lock_guard_init(void);
+extern void edupredict_scoring_ddl_guard_init(void);
 
 /* The planner's model-name rewrite switched off for a span (model_name_rewrite.c). */
 extern int	edupredict_name_rewrite_suspend(void);
