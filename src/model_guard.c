@@ -3,7 +3,9 @@
  *
  * The server, not the caller, sets owner, created_by, created_at and
  * deployed of a new row, takes the id from the sequence and records the
- * version with the model's name; identity columns never change.  It is C,
+ * version with the model's name; identity columns never change, and for a
+ * non-superuser no column but deployed does (a version stays what was
+ * trained, see CheckImmutable).  It is C,
  * not PL/pgSQL, because PL/pgSQL copies NEW (model bytes included) into a
  * record and back: a second copy of every model at the peak of training.
  * Here the row is returned as it came unless a value must change, so an
@@ -410,6 +412,38 @@ Replace(HeapTuple tup, TupleDesc desc, const GuardRow *r, const Datum *want,
 	return heap_modify_tuple_by_cols(tup, desc, nrepl, cols, vals, nulls);
 }
 
+/*
+ * A stored version is what was trained: for a non-superuser every column but
+ * deployed keeps its value (tune's if_better compares stored scores, audits
+ * rely on the bytes), even with UPDATE granted on every column.
+ */
+static void
+CheckImmutable(TriggerData *td, TupleDesc desc, int deployed)
+{
+	int			a;
+
+	for (a = 1; a <= desc->natts; a++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, a - 1);
+		Datum		nv,
+					ov;
+		bool		nn,
+					on;
+
+		if (att->attisdropped || a == deployed)
+			continue;
+		nv = heap_getattr(td->tg_newtuple, a, desc, &nn);
+		ov = heap_getattr(td->tg_trigtuple, a, desc, &on);
+		if (!SameValue(nv, nn, ov, on, att))
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("registry versions are immutable: column %s of a stored version cannot change",
+							NameStr(att->attname)),
+					 errdetail("Only deployed may change, so that a version number always names the model, parameters and metrics that were trained."),
+					 errhint("Store the changed model as a new version: train it again, or INSERT the row with version left out.")));
+	}
+}
+
 static HeapTuple
 GuardUpdate(TriggerData *td, TupleDesc desc)
 {
@@ -423,12 +457,15 @@ GuardUpdate(TriggerData *td, TupleDesc desc)
 	ReadRow(td->tg_newtuple, desc, &n);
 	ReadRow(td->tg_trigtuple, desc, &o);
 	if (!superuser())
+	{
 		for (c = 0; c < G_IDENTITY; c++)
 			if (c != G_DEPLOYED && !SameColumn(&n, &o, c, desc))
 				ereport(ERROR,
 						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 						 errmsg("the id, name, version, owner and creator of a registry row cannot change"),
 						 errhint("Train a new version instead.")));
+		CheckImmutable(td, desc, n.attnum[G_DEPLOYED]);
+	}
 	/* new bytes, or a new description of them: the row must still describe its model */
 	for (c = G_IDENTITY; c < G_N; c++)
 		if (!SameColumn(&n, &o, c, desc))

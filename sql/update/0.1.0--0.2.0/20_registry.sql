@@ -244,7 +244,8 @@ FOR EACH ROW EXECUTE FUNCTION edupredict._model_names_guard();
 -- Registry rows: the server sets owner, created_by, created_at and
 -- deployed; the version must be reserved (omit it to reserve one); the id
 -- comes from the sequence; id, name, version, owner and creator never
--- change (superusers excepted).  In C (src/model_guard.c): PL/pgSQL would
+-- change, nor (a version is what was trained) any column but deployed
+-- (superusers excepted).  In C (src/model_guard.c): PL/pgSQL would
 -- copy every new row, model bytes included, twice.
 CREATE FUNCTION edupredict._models_guard()
 RETURNS trigger
@@ -252,7 +253,7 @@ AS 'MODULE_PATHNAME', 'ens_models_guard'
 LANGUAGE C VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION edupredict._models_guard() IS
-'internal trigger: writes owner, created_by, created_at and deployed of new registry rows and keeps the identity of rows from being changed';
+'internal trigger: writes owner, created_by, created_at and deployed of new registry rows and keeps stored versions from being changed (superusers excepted: only deployed changes)';
 CREATE TRIGGER models_guard BEFORE INSERT OR UPDATE ON edupredict.models
 FOR EACH ROW EXECUTE FUNCTION edupredict._models_guard();
 
