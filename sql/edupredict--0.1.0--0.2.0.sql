@@ -304,7 +304,8 @@ CREATE TRIGGER model_names_guard BEFORE INSERT OR UPDATE ON edupredict.model_nam
 FOR EACH ROW EXECUTE FUNCTION edupredict._model_names_guard();
 
 -- Registry rows: the server sets owner, created_by, created_at and
--- deployed; the version must be reserved (omit it to reserve one); the id
+-- deployed; the version is the next number (omit it; only training's own
+-- insert and superusers choose one, numbers are never reused); the id
 -- comes from the sequence; id, name, version, owner and creator never
 -- change, nor (a version is what was trained) any column but deployed
 -- (superusers excepted).  In C (src/model_guard.c): PL/pgSQL would

@@ -70,6 +70,54 @@ SELECT regress_rv.fingerprint(1) = v1 AS version_1_as_trained FROM regress_rv.be
 UPDATE edupredict.models SET metrics = '{"restored": true}' WHERE name = 'regress_rv_m' AND version = 1
 RETURNING version, metrics;
 
+-- 2. version numbers are never reused nor chosen: a hand-written INSERT
+-- leaves version out (the registry gives the next number) or names exactly
+-- that next number
+SET ROLE regress_rv_owner;
+SELECT name, next_version FROM edupredict.model_names WHERE name = 'regress_rv_m';
+-- delete version 2 and store other bytes under its number
+DELETE FROM edupredict.models WHERE name = 'regress_rv_m' AND version = 2;
+SELECT q, regress_rv.try(q) FROM (VALUES
+  ($$INSERT INTO edupredict.models (name, version, target, params, metrics, n_rows, train_seconds, model)
+     SELECT name, 2, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+     WHERE name = 'regress_rv_m' AND version = 1$$),
+  ($$INSERT INTO edupredict.models (name, version, target, params, metrics, n_rows, train_seconds, model)
+     SELECT name, 1, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+     WHERE name = 'regress_rv_m' AND version = 1$$),
+  ($$INSERT INTO edupredict.models (name, version, target, params, metrics, n_rows, train_seconds, model)
+     SELECT name, 7, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+     WHERE name = 'regress_rv_m' AND version = 1$$),
+  ($$INSERT INTO edupredict.models (name, version, target, params, metrics, n_rows, train_seconds, model)
+     SELECT 'regress_rv_new', 2, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+     WHERE name = 'regress_rv_m' AND version = 1$$)) t(q);
+SELECT count(*) AS new_names FROM edupredict.model_names WHERE name = 'regress_rv_new';
+-- nor after drop_model(name, version)
+SELECT version FROM edupredict.train_forest('regress_rv_m', 'regress_rv.t', 'y', ARRAY['x'],
+                                            n_trees => 1, test_fraction => 0);
+SELECT edupredict.drop_model('regress_rv_m', 3) AS dropped;
+SELECT regress_rv.try($$INSERT INTO edupredict.models (name, version, target, params, metrics, n_rows, train_seconds, model)
+     SELECT name, 3, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+     WHERE name = 'regress_rv_m' AND version = 1$$);
+-- the next new number, or none (as docs/forest.md stores a forest_agg
+-- model), is fine; training goes on from there
+INSERT INTO edupredict.models (name, version, target, params, metrics, n_rows, train_seconds, model)
+SELECT name, 4, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+WHERE name = 'regress_rv_m' AND version = 1
+RETURNING version;
+INSERT INTO edupredict.models (name, target, params, metrics, n_rows, train_seconds, model)
+SELECT name, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+WHERE name = 'regress_rv_m' AND version = 1
+RETURNING version;
+SELECT version FROM edupredict.train_forest('regress_rv_m', 'regress_rv.t', 'y', ARRAY['x'],
+                                            n_trees => 1, test_fraction => 0);
+SELECT version FROM edupredict.model_list WHERE name = 'regress_rv_m' ORDER BY version;
+RESET ROLE;
+-- a superuser may still store a chosen number (restoring a dump)
+INSERT INTO edupredict.models (name, version, target, params, metrics, n_rows, train_seconds, model)
+SELECT name, 2, target, params, metrics, n_rows, train_seconds, model FROM edupredict.models
+WHERE name = 'regress_rv_m' AND version = 1
+RETURNING version;
+
 -- clean up
 SELECT edupredict.drop_model('regress_rv_m') AS dropped;
 SET client_min_messages = warning;

@@ -515,9 +515,24 @@ GuardInsert(TriggerData *td, TupleDesc desc)
 		return td->tg_trigtuple;	/* the NOT NULL constraint says so */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (n.isnull[G_VERSION])
+	/*
+	 * Numbers are never reused nor skipped: only the registry's own insert
+	 * (its version reserved before training) and superusers (a restore)
+	 * choose one; anyone else gets the next, and may name only that.
+	 */
+	if (n.isnull[G_VERSION] || (!superuser() && !ens_guard_own_insert))
 	{
-		want[G_VERSION] = Int32GetDatum(Reserve(n.v[G_NAME]));
+		int32		next = Reserve(n.v[G_NAME]);
+
+		if (!n.isnull[G_VERSION] && DatumGetInt32(n.v[G_VERSION]) != next)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("version %d is not the next version of model \"%s\"",
+							DatumGetInt32(n.v[G_VERSION]), TextDatumGetCString(n.v[G_NAME])),
+					 errdetail("The registry gives each new version the next number, %d; a number is never reused while the name exists, even after its version was dropped.",
+							   next),
+					 errhint("Leave version out of the INSERT: the registry assigns it.")));
+		want[G_VERSION] = Int32GetDatum(next);
 		wnull[G_VERSION] = false;
 	}
 	owner = RecordVersion(n.v[G_NAME], DatumGetInt32(want[G_VERSION]));
