@@ -51,6 +51,35 @@ BEGIN;
 LOCK edupredict.runs, edupredict.models IN ACCESS EXCLUSIVE MODE;
 SELECT 'allowed' AS owner_lock;
 ROLLBACK;
+-- the guard refuses before the lock is asked for (test/isolation/specs/registry_lock_queue.spec),
+-- walking the statement as PostgreSQL will: through a view over a view; where PostgreSQL fails
+-- first (a table the view's owner may not lock, a missing name, no transaction block) its error stays
+CREATE TABLE reglock.admin_only (id int);
+GRANT SELECT ON reglock.admin_only TO regress_reglock;
+CREATE FUNCTION reglock.owner_locks_runs() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp AS $$ BEGIN LOCK edupredict.runs IN EXCLUSIVE MODE; END $$;
+GRANT EXECUTE ON FUNCTION reglock.owner_locks_runs() TO regress_reglock;
+SET ROLE regress_reglock;
+CREATE VIEW reglock.my_runs_2 AS SELECT id FROM reglock.my_runs;
+BEGIN;
+LOCK reglock.my_runs_2 IN SHARE MODE;
+ROLLBACK;
+CREATE VIEW reglock.admin_first AS SELECT a.id FROM reglock.admin_only a, edupredict.runs r;
+BEGIN;
+LOCK reglock.admin_first IN ACCESS EXCLUSIVE MODE;
+ROLLBACK;
+BEGIN;
+LOCK reglock.no_such_table, edupredict.runs IN ACCESS EXCLUSIVE MODE;
+ROLLBACK;
+LOCK edupredict.runs IN ACCESS EXCLUSIVE MODE;
+-- a strong lock the session already holds (taken by the owner's function) may be asked for again, not more
+BEGIN;
+SELECT reglock.owner_locks_runs();
+LOCK edupredict.runs IN SHARE MODE;
+SELECT 'allowed' AS already_held;
+LOCK edupredict.runs IN ACCESS EXCLUSIVE MODE;
+ROLLBACK;
+RESET ROLE;
 -- a role that was already holding the lock before (none here) and every
 -- other statement are untouched: training still works for the role
 SET ROLE regress_reglock;

@@ -8,25 +8,46 @@
  * runs, forecasts) are shared by every role of a database, and carry DELETE
  * grants so that row-level security can let each role remove its own rows;
  * with them any role could stop every other role's training, tuning,
- * scoring and forecasting for as long as it kept a transaction open.  After
- * a LOCK statement (naming a table, or a view over one: PostgreSQL locks a
- * view's tables too) the session must not hold one of these tables in a mode
- * above ROW EXCLUSIVE that it did not hold before, unless the role owns it;
- * otherwise the statement fails, and the failed transaction lets the lock
- * go.  The guard needs the library loaded before the statement, as with
- * edupredict in shared_preload_libraries (README); it is not armed for an
- * extension still at 0.1.0, whose trainings lock edupredict.models.
+ * scoring and forecasting for as long as it kept a transaction open.  A LOCK
+ * statement (naming a table, a view over one, or a parent of one:
+ * PostgreSQL locks a view's tables and a table's inheritance children too)
+ * must not take one of these tables in a mode above ROW EXCLUSIVE that the
+ * session does not hold already, unless the role owns it.
+ *
+ * The refusal comes before the statement asks for any lock: a request that
+ * waited in the lock queue (behind a training's ROW EXCLUSIVE, say) would
+ * make every later request on the table, even ACCESS SHARE, wait behind it.
+ * So the hook first walks the statement as PG 15's LockTableCommand
+ * (commands/lockcmds.c) will, in its order and with its checks, without
+ * locking: where PostgreSQL would fail before locking further (no such
+ * relation, wrong kind, no privilege), the walk stops and leaves the error to
+ * it, so a LOCK that PostgreSQL and this guard permit runs as before.  What
+ * the walk read can change before LockTableCommand locks it (a view replaced,
+ * a name dropped and re-created while the statement waits), so the check
+ * after the statement stays: the session must hold no new strong lock on a
+ * registry table, else the statement fails and the failed transaction lets
+ * the lock go.  The guard needs the library loaded before the statement, as
+ * with edupredict in shared_preload_libraries (README); it is not armed for
+ * an extension still at 0.1.0, whose trainings lock edupredict.models.
  */
 #include "postgres.h"
 
+#include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
+#include "rewrite/rewriteHandler.h"
 #include "storage/lock.h"
 #include "storage/lockdefs.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
 
 #include "edupredict.h"
 
@@ -65,6 +86,176 @@ StrongModeHeld(Oid rel)
 }
 
 static void
+Refuse(int i, LOCKMODE mode)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("only the owner of table edupredict.%s may lock it in %s mode",
+					guarded[i], GetLockmodeName(DEFAULT_LOCKMETHOD, mode)),
+			 errdetail("The table is shared by every role of the database; a lock above ROW EXCLUSIVE would stop the other roles' work."),
+			 errhint("The registry functions take the locks they need themselves.")));
+}
+
+/* the walk of a LOCK statement before it runs (see the header comment) */
+typedef struct PreCheck
+{
+	LOCKMODE	mode;			/* the statement's mode, above ROW EXCLUSIVE */
+	const Oid  *rel;			/* the guarded tables */
+	const LOCKMODE *before;		/* their strongest mode held before */
+	Oid			check_as_user;	/* inside a view: whose privileges count */
+	Oid			viewoid;		/* inside a view: the view */
+	List	   *ancestors;		/* inside a view: the views above it */
+	bool		stopped;		/* PostgreSQL fails here: leave it to it */
+} PreCheck;
+
+/*
+ * May userid LOCK relid in a mode above ROW EXCLUSIVE?  PG 15's
+ * LockTableAclCheck asks UPDATE, DELETE or TRUNCATE for these modes.
+ */
+static bool
+MayLockStrong(Oid relid, Oid userid)
+{
+	return pg_class_aclcheck(relid, userid, ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE) == ACLCHECK_OK;
+}
+
+/* relid is about to be locked: refuse if it is a registry table (after-check's rule) */
+static void
+RefuseIfGuarded(Oid relid, const PreCheck *pc)
+{
+	int			i;
+
+	for (i = 0; i < (int) N_GUARDED; i++)
+		if (OidIsValid(pc->rel[i]) && pc->rel[i] == relid && pc->mode > pc->before[i] &&
+			!pg_class_ownercheck(relid, GetUserId()))
+			Refuse(i, pc->mode);
+}
+
+/* LockTableRecurse: every inheritance child, without a privilege check of its own */
+static void
+PreCheckChildren(Oid relid, const PreCheck *pc)
+{
+	ListCell   *lc;
+
+	foreach(lc, find_all_inheritors(relid, NoLock, NULL))
+		if (lfirst_oid(lc) != relid)
+			RefuseIfGuarded(lfirst_oid(lc), pc);
+}
+
+static void PreCheckView(Oid viewoid, PreCheck *pc);
+
+/* LockViewRecurse_walker: the tables and views of a view's query, in its order */
+static bool
+PreCheckViewWalker(Node *node, PreCheck *pc)
+{
+	ListCell   *lc;
+
+	if (node == NULL)
+		return false;
+	if (!IsA(node, Query))
+		return expression_tree_walker(node, PreCheckViewWalker, (void *) pc);
+	foreach(lc, ((Query *) node)->rtable)
+	{
+		RangeTblEntry *rte = lfirst_node(RangeTblEntry, lc);
+
+		/* PG 15 keeps OLD and NEW placeholders for the view itself in its rtable */
+		if (rte->relid == pc->viewoid &&
+			(strcmp(rte->eref->aliasname, "old") == 0 || strcmp(rte->eref->aliasname, "new") == 0))
+			continue;
+		if ((rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_PARTITIONED_TABLE &&
+			 rte->relkind != RELKIND_VIEW) || list_member_oid(pc->ancestors, rte->relid))
+			continue;
+		if (!MayLockStrong(rte->relid, pc->check_as_user))
+		{
+			pc->stopped = true;
+			return true;
+		}
+		RefuseIfGuarded(rte->relid, pc);
+		if (rte->relkind == RELKIND_VIEW)
+			PreCheckView(rte->relid, pc);
+		else if (rte->inh)
+			PreCheckChildren(rte->relid, pc);
+		if (pc->stopped)
+			return true;
+	}
+	return query_tree_walker((Query *) node, PreCheckViewWalker, (void *) pc, QTW_IGNORE_JOINALIASES);
+}
+
+/*
+ * LockViewRecurse: the view's query, privileges checked as its owner (or the
+ * current user for a security_invoker view).  The view is read from the
+ * relation cache without a lock: taking one, even ACCESS SHARE, could wait,
+ * and would leave the statement to upgrade it.
+ */
+static void
+PreCheckView(Oid viewoid, PreCheck *pc)
+{
+	Relation	view = RelationIdGetRelation(viewoid);
+	Query	   *query;
+	Oid			outer_user = pc->check_as_user;
+	Oid			outer_view = pc->viewoid;
+
+	if (!RelationIsValid(view))
+		return;					/* dropped meanwhile: the statement skips it too */
+	if (view->rd_rel->relkind != RELKIND_VIEW)
+	{
+		RelationClose(view);
+		return;
+	}
+	query = copyObject(get_view_query(view));
+	pc->check_as_user = RelationHasSecurityInvoker(view) ? GetUserId() : view->rd_rel->relowner;
+	RelationClose(view);
+	pc->viewoid = viewoid;
+	pc->ancestors = lappend_oid(pc->ancestors, viewoid);
+	PreCheckViewWalker((Node *) query, pc);
+	pc->ancestors = list_delete_last(pc->ancestors);
+	pc->check_as_user = outer_user;
+	pc->viewoid = outer_view;
+}
+
+/*
+ * LockTableCommand's walk: each named relation in turn, resolved without a
+ * lock and checked as RangeVarCallbackForLockTable does, then its view's
+ * relations or (unless ONLY) its inheritance children.
+ */
+static void
+RefuseBeforeLocking(LockStmt *stmt, const Oid *rel, const LOCKMODE *before)
+{
+	PreCheck	pc = {stmt->mode, rel, before, InvalidOid, InvalidOid, NIL, false};
+	ListCell   *lc;
+
+	foreach(lc, stmt->relations)
+	{
+		RangeVar   *rv = lfirst_node(RangeVar, lc);
+		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+		char		relkind = OidIsValid(relid) ? get_rel_relkind(relid) : '\0';
+
+		if ((relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
+			 relkind != RELKIND_VIEW) || !MayLockStrong(relid, GetUserId()))
+			return;				/* PostgreSQL fails on this one */
+		RefuseIfGuarded(relid, &pc);
+		if (relkind == RELKIND_VIEW)
+			PreCheckView(relid, &pc);
+		else if (rv->inh)
+			PreCheckChildren(relid, &pc);
+		if (pc.stopped)
+			return;
+	}
+}
+
+/*
+ * Does the statement get as far as LockTableCommand?  standard_ProcessUtility
+ * first refuses it during recovery and in parallel mode, and outside a
+ * transaction block; those refusals keep their own messages.
+ */
+static bool
+ReachesLockTable(ProcessUtilityContext context)
+{
+	if (RecoveryInProgress() || IsInParallelMode())
+		return false;
+	return context != PROCESS_UTILITY_TOPLEVEL || IsTransactionBlock() || IsSubTransaction();
+}
+
+static void
 GuardUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 			 ProcessUtilityContext context, ParamListInfo params,
 			 QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
@@ -76,27 +267,26 @@ GuardUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	int			i;
 
 	if (check && (check = GuardedTables(rel)))
+	{
 		for (i = 0; i < (int) N_GUARDED; i++)
 			before[i] = OidIsValid(rel[i]) ? StrongModeHeld(rel[i]) : NoLock;
+		if (ReachesLockTable(context))
+			RefuseBeforeLocking((LockStmt *) stmt, rel, before);
+	}
 	if (prev_utility)
 		prev_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
 	else
 		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
 	if (!check)
 		return;
+	/* what the walk could not see: the statement's objects changed meanwhile */
 	for (i = 0; i < (int) N_GUARDED; i++)
 	{
 		LOCKMODE	now;
 
-		if (!OidIsValid(rel[i]) || (now = StrongModeHeld(rel[i])) <= before[i] ||
-			pg_class_ownercheck(rel[i], GetUserId()))
-			continue;
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("only the owner of table edupredict.%s may lock it in %s mode",
-						guarded[i], GetLockmodeName(DEFAULT_LOCKMETHOD, now)),
-				 errdetail("The table is shared by every role of the database; a lock above ROW EXCLUSIVE would stop the other roles' work."),
-				 errhint("The registry functions take the locks they need themselves.")));
+		if (OidIsValid(rel[i]) && (now = StrongModeHeld(rel[i])) > before[i] &&
+			!pg_class_ownercheck(rel[i], GetUserId()))
+			Refuse(i, now);
 	}
 }
 
