@@ -529,6 +529,34 @@ $$;
 COMMENT ON FUNCTION edupredict.revoke_model(text, text) IS
 'writes the registry: withdraws a grant_model() (owner only); false if there was none';
 
+-- 0.1.0's edupredict.models had no row-level security, and a database owner
+-- may have granted on it (or its sequence) by hand: TRUNCATE ignores
+-- row-level security, TRIGGER runs a role's code as whoever writes the
+-- registry, REFERENCES lets a foreign key read past the policies.  Default
+-- privileges may have granted on the new tables.  Every registry relation
+-- keeps only its owner's rights; 0.2.0's grants follow.  REVOKE ... CASCADE
+-- from the owner's grantees also takes back what they passed on.
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN
+        SELECT DISTINCT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,
+               c.relname, coalesce(pg_catalog.quote_ident(g.rolname), 'PUBLIC') AS grantee
+        FROM pg_catalog.pg_class c,
+        LATERAL (SELECT c.relacl UNION ALL
+                 SELECT a.attacl FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid) acl (acl),
+        LATERAL pg_catalog.aclexplode(acl.acl) x
+        LEFT JOIN pg_catalog.pg_roles g ON g.oid OPERATOR(pg_catalog.=) x.grantee
+        WHERE c.relnamespace OPERATOR(pg_catalog.=) 'edupredict'::pg_catalog.regnamespace
+          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['models', 'models_id_seq', 'model_names', 'model_grants', 'model_list'])
+          AND x.grantee OPERATOR(pg_catalog.<>) c.relowner
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON %s edupredict.%I FROM %s CASCADE', r.kind, r.relname, r.grantee);
+    END LOOP;
+END
+$$;
+
 -- What members of edupredict_user hold.  Functions stay executable by
 -- PUBLIC (PostgreSQL's default), so a caller without the role gets the
 -- registry's own 42501 with its hint; the registry's functions are granted
