@@ -22,12 +22,21 @@ GRANT ALL ON SEQUENCE edupredict.models_id_seq TO regress_uh_mallory;
 GRANT TRUNCATE, TRIGGER, REFERENCES ON edupredict.models TO PUBLIC;
 GRANT UPDATE (model) ON edupredict.models TO regress_uh_bob;
 ALTER DEFAULT PRIVILEGES IN SCHEMA edupredict GRANT ALL ON TABLES TO regress_uh_eve;
+GRANT CREATE ON SCHEMA public TO regress_uh_mallory;
 SET ROLE regress_uh_mallory;
 GRANT SELECT, TRUNCATE ON edupredict.models TO regress_uh_eve;
+-- a trigger that would run mallory's code as whoever writes the registry
+CREATE FUNCTION public.uh_spy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER uh_spy BEFORE INSERT ON edupredict.models FOR EACH ROW EXECUTE FUNCTION public.uh_spy();
 RESET ROLE;
 
+-- the upgrade refuses while the trigger exists
+ALTER EXTENSION edupredict UPDATE;
+DROP TRIGGER uh_spy ON edupredict.models;
 ALTER EXTENSION edupredict UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'edupredict';
+SELECT tgrelid::regclass AS "table", tgname FROM pg_trigger
+WHERE tgrelid = 'edupredict.models'::regclass AND NOT tgisinternal ORDER BY 2;
 
 -- privileges: exactly 0.2.0's grants, none of the hand-made ones
 SELECT c.oid::regclass AS relation, a.privilege_type,

@@ -15,6 +15,38 @@
 -- superusers (and the tables' owner, the extension owner) bypass it.
 -- ---------------------------------------------------------------------------
 
+-- Before taking over 0.1.0's tables: a trigger that someone else attached
+-- to a table of the extension (0.1.0's edupredict.models had no row-level
+-- security, so a role granted TRIGGER could) would outlive the upgrade and
+-- fire on every role's writes, with the writer's rights.  Neither 0.1.0 nor
+-- the fragments before this one create triggers: every one that is not
+-- internal is someone else's.
+DO $$
+DECLARE
+    tables pg_catalog.oid[];
+    r record;
+BEGIN
+    SELECT pg_catalog.array_agg(d.objid) INTO tables
+    FROM pg_catalog.pg_depend d
+    JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
+    JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+    WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+      AND d.deptype OPERATOR(pg_catalog.=) 'e' AND e.extname OPERATOR(pg_catalog.=) 'edupredict'
+      AND c.relnamespace OPERATOR(pg_catalog.=) 'edupredict'::pg_catalog.regnamespace;
+    SELECT pg_catalog.format('edupredict.%I', c.relname) AS tab, t.tgname INTO r
+    FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid
+    WHERE t.tgrelid OPERATOR(pg_catalog.=) ANY (tables) AND NOT t.tgisinternal
+    ORDER BY c.relname, t.tgname LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'table % has trigger "%", which edupredict did not create', r.tab, r.tgname
+            USING ERRCODE = '55000',
+                  DETAIL = 'After the upgrade every role writes the registry, and a trigger runs with the rights of the role whose write fires it.',
+                  HINT = pg_catalog.format('Drop it, then upgrade: DROP TRIGGER %I ON %s;', r.tgname, r.tab);
+    END IF;
+END
+$$;
+
 -- The role an administrator grants to analysts: GRANT edupredict_user TO alice.
 -- Roles are cluster-wide: another database may have created it already.
 DO $$
