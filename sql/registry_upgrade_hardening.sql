@@ -28,11 +28,16 @@ GRANT SELECT, TRUNCATE ON edupredict.models TO regress_uh_eve;
 -- a trigger that would run mallory's code as whoever writes the registry
 CREATE FUNCTION public.uh_spy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER uh_spy BEFORE INSERT ON edupredict.models FOR EACH ROW EXECUTE FUNCTION public.uh_spy();
+-- a foreign key whose checks would read the registry as mallory
+CREATE TABLE public."uh oracle" (name text, version int);
+ALTER TABLE public."uh oracle" ADD CONSTRAINT uh_probe FOREIGN KEY (name, version) REFERENCES edupredict.models (name, version);
 RESET ROLE;
 
--- the upgrade refuses while the trigger exists
+-- the upgrade refuses while the trigger or the foreign key exists
 ALTER EXTENSION edupredict UPDATE;
 DROP TRIGGER uh_spy ON edupredict.models;
+ALTER EXTENSION edupredict UPDATE;
+ALTER TABLE public."uh oracle" DROP CONSTRAINT uh_probe;
 ALTER EXTENSION edupredict UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'edupredict';
 SELECT tgrelid::regclass AS "table", tgname FROM pg_trigger

@@ -20,7 +20,10 @@
 -- security, so a role granted TRIGGER could) would outlive the upgrade and
 -- fire on every role's writes, with the writer's rights.  Neither 0.1.0 nor
 -- the fragments before this one create triggers: every one that is not
--- internal is someone else's.
+-- internal is someone else's.  Likewise a foreign key from another table
+-- (REFERENCES): its checks read the referenced table as the referencing
+-- table's owner, past row-level security (an oracle for other roles' model
+-- names and versions), and they can block other roles' drop_model().
 DO $$
 DECLARE
     tables pg_catalog.oid[];
@@ -43,6 +46,21 @@ BEGIN
             USING ERRCODE = '55000',
                   DETAIL = 'After the upgrade every role writes the registry, and a trigger runs with the rights of the role whose write fires it.',
                   HINT = pg_catalog.format('Drop it, then upgrade: DROP TRIGGER %I ON %s;', r.tgname, r.tab);
+    END IF;
+    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) AS tab, k.conname,
+           pg_catalog.format('edupredict.%I', f.relname) AS target INTO r
+    FROM pg_catalog.pg_constraint k
+    JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) k.conrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+    JOIN pg_catalog.pg_class f ON f.oid OPERATOR(pg_catalog.=) k.confrelid
+    WHERE k.contype OPERATOR(pg_catalog.=) 'f' AND k.confrelid OPERATOR(pg_catalog.=) ANY (tables)
+      AND k.conparentid OPERATOR(pg_catalog.=) 0 AND NOT k.conrelid OPERATOR(pg_catalog.=) ANY (tables)
+    ORDER BY n.nspname, c.relname, k.conname LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'table % has foreign key "%" into %, which edupredict did not create', r.tab, r.conname, r.target
+            USING ERRCODE = '55000',
+                  DETAIL = pg_catalog.format('Its checks would read %s as the owner of %s, past the registry''s row-level security, and could keep other roles from dropping their models.', r.target, r.tab),
+                  HINT = pg_catalog.format('Drop it, then upgrade: ALTER TABLE %s DROP CONSTRAINT %I;', r.tab, r.conname);
     END IF;
 END
 $$;
