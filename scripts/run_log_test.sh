@@ -4,7 +4,8 @@
 #   switch  one session picks up a reloaded key of the same length: every
 #           pseudonym changes and equals pgcrypto's hmac() under the new key
 #   file    edupredict.pii_key_file: refusals, both settings set, rotation,
-#           a file rewritten in place (also seen from a parallel worker)
+#           a file rewritten in place, moved or unreadable (also seen from
+#           parallel workers, which fail only where they hash)
 #   log     every way of trying to set the key, with statement logging on:
 #           none changes the key in use; each statement is in the log,
 #           redacted (found by application_name: the positive control); no
@@ -121,6 +122,17 @@ expect 'changed since the server loaded it' "$par SELECT edupredict.sha256_pii(g
 q -c "SELECT pg_reload_conf()" >/dev/null
 expect "^$(fp "$kf1")\$" "SELECT edupredict.pii_key_fingerprint()"
 grep -q 'pii-1.key" changed since the server loaded it' "$log" || { echo "file: refused reload not logged"; ok=0; }
+# An unusable file fails only what hashes in a worker (with the message a
+# reload logs), never another parallel query; the loaded key stays in use.
+count="$par SELECT count(*) FROM generate_series(1, 3)"
+expect '^3$' "$count"
+for how in moved unreadable; do
+  if [ $how = moved ]; then mv "$f1" "$f1.gone"; else chmod 000 "$f1"; fi
+  expect '^3$' "$count"
+  expect 'could not open edupredict.pii_key_file' "$par SELECT edupredict.sha256_pii(g::text) FROM generate_series(1, 3) g"
+  expect "^$(fp "$kf1")\$" "SELECT edupredict.pii_key_fingerprint()"
+  if [ $how = moved ]; then mv "$f1.gone" "$f1"; else chmod 600 "$f1"; fi
+done
 # Rotation: a new file, the setting pointed at it, a reload.
 mk "$f2" 600 "$kf2"
 expect '^$' "ALTER SYSTEM SET edupredict.pii_key_file = '$f2'"

@@ -9,7 +9,8 @@
  * setting's context cannot be talked round.
  *
  * The key file is read whenever the configuration is loaded (startup and
- * every reload), by each process.  Like ssl_key_file, it must not be
+ * every reload), by each process, except parallel workers: they read it at
+ * their first hash (WorkerFileKey).  Like ssl_key_file, it must not be
  * readable by group or others.
  */
 #include "postgres.h"
@@ -56,6 +57,10 @@ static const KeyFileExtra *file_key = NULL;
 static char loaded_path[MAXPGPATH];
 static char loaded_key[PII_MAX_KEY_FILE_BYTES + 1];
 static int	loaded_len = -1;
+
+/* A parallel worker's key file, read at its first hash (WorkerFileKey). */
+static char worker_key[PII_MAX_KEY_FILE_BYTES + 1];
+static bool worker_key_read = false;
 
 /* A key that is set is never shown, not even to pg_read_all_settings members. */
 static const char *
@@ -170,6 +175,27 @@ ReadKeyFile(const char *path, char *buf, int *len)
 	return true;
 }
 
+/*
+ * ReadKeyFile, refusing a file rewritten in place since this process (or,
+ * in a parallel worker, the postmaster) last loaded that path.
+ */
+static bool
+ReadUnchangedKeyFile(const char *path, char *buf, int *len)
+{
+	if (!ReadKeyFile(path, buf, len))
+		return false;
+	if (loaded_len >= 0 && strcmp(loaded_path, path) == 0 &&
+		(loaded_len != *len || memcmp(loaded_key, buf, *len) != 0))
+	{
+		/* The key in use changes only when the setting does: see docs/pii.md. */
+		GUC_check_errmsg("edupredict.pii_key_file \"%s\" changed since the server loaded it", path);
+		GUC_check_errdetail("A key file rewritten in place would let sessions and parallel workers use different keys.");
+		GUC_check_errhint("Write the new key to a new file, point edupredict.pii_key_file at it, and reload.");
+		return false;
+	}
+	return true;
+}
+
 static bool
 CheckKeyFile(char **newval, void **extra, GucSource source)
 {
@@ -181,16 +207,14 @@ CheckKeyFile(char **newval, void **extra, GucSource source)
 	*extra = NULL;
 	if (*newval == NULL || (*newval)[0] == '\0')
 		return true;
-	ok = ReadKeyFile(*newval, buf, &len);
-	if (ok && loaded_len >= 0 && strcmp(loaded_path, *newval) == 0 &&
-		(loaded_len != len || memcmp(loaded_key, buf, len) != 0))
-	{
-		/* The key in use changes only when the setting does: see docs/pii.md. */
-		GUC_check_errmsg("edupredict.pii_key_file \"%s\" changed since the server loaded it", *newval);
-		GUC_check_errdetail("A key file rewritten in place would let sessions and parallel workers use different keys.");
-		GUC_check_errhint("Write the new key to a new file, point edupredict.pii_key_file at it, and reload.");
-		ok = false;
-	}
+
+	/*
+	 * A parallel worker restoring its leader's settings reads nothing: a
+	 * refusal here would fail every parallel query, hashing or not.
+	 */
+	if (InitializingParallelWorker)
+		return true;
+	ok = ReadUnchangedKeyFile(*newval, buf, &len);
 	if (ok)
 	{
 		e = malloc(offsetof(KeyFileExtra, key) + len + 1);	/* GUC extra: malloc */
@@ -226,6 +250,35 @@ AssignKeyFile(const char *newval, void *extra)
 	}
 }
 
+/*
+ * In a parallel worker: the key in its leader's edupredict.pii_key_file,
+ * read at the first hash.  A file that cannot be used fails the hash with
+ * the message a reload would log, as PostgreSQL reports a refused setting
+ * (the GUC_check_* strings are already translated).
+ */
+static const char *
+WorkerFileKey(void)
+{
+	int			len;
+
+	if (worker_key_read)
+		return worker_key;
+	GUC_check_errmsg_string = NULL;
+	GUC_check_errdetail_string = NULL;
+	GUC_check_errhint_string = NULL;
+	if (!ReadUnchangedKeyFile(pii_key_file, worker_key, &len))
+	{
+		explicit_bzero(worker_key, sizeof(worker_key));
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg_internal("%s", GUC_check_errmsg_string),
+				 GUC_check_errdetail_string ? errdetail_internal("%s", GUC_check_errdetail_string) : 0,
+				 GUC_check_errhint_string ? errhint("%s", GUC_check_errhint_string) : 0));
+	}
+	worker_key_read = true;
+	return worker_key;
+}
+
 bool
 edupredict_pii_valid_country(const char *s, int len)
 {
@@ -259,6 +312,8 @@ edupredict_pii_key_value(void)
 const char *
 edupredict_pii_file_key_value(void)
 {
+	if (worker_key_read)
+		return worker_key;
 	return file_key ? file_key->key : NULL;
 }
 
@@ -374,19 +429,22 @@ edupredict_pii_get_key(int *len)
 	const char *raw;
 	const char *key;
 
+	/* A worker's file_key is unset: it reads its leader's path when asked. */
+	bool		file_set = IsParallelWorker() ? pii_key_file[0] != '\0' : file_key != NULL;
+
 	if (!edupredict_preloaded)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("sha256_pii requires edupredict in shared_preload_libraries"),
 				 errdetail("Without preloading, edupredict.pii_key is an ordinary placeholder setting that any role can read or set."),
 				 errhint("Add edupredict to shared_preload_libraries in postgresql.conf and restart the server.")));
-	if (pii_key[0] != '\0' && file_key != NULL)
+	if (pii_key[0] != '\0' && file_set)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("edupredict.pii_key and edupredict.pii_key_file are both set"),
 				 errdetail("Only one source of the key is allowed, so that no server can silently use the other one."),
 				 errhint("Remove one of them from postgresql.conf (or run ALTER SYSTEM RESET) and reload the server.")));
-	if (pii_key[0] == '\0' && file_key == NULL)
+	if (pii_key[0] == '\0' && !file_set)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("edupredict.pii_key is not set"),
@@ -394,7 +452,7 @@ edupredict_pii_get_key(int *len)
 						 PII_MIN_KEY_BYTES)));
 	CheckNoKeyInRoleSettings();
 
-	raw = file_key ? file_key->key : pii_key;
+	raw = !file_set ? pii_key : IsParallelWorker() ? WorkerFileKey() : file_key->key;
 	key = pg_server_to_any(raw, strlen(raw), PG_UTF8);
 	*len = strlen(key);
 	if (*len < PII_MIN_KEY_BYTES)
