@@ -142,6 +142,37 @@ expect "^$serial\$" "$par SELECT string_agg(edupredict.sha256_pii(g::text), ',' 
 want=$(/usr/bin/python3 -c 'import hashlib, hmac, sys
 print(hmac.new(sys.argv[1].encode(), b"1", hashlib.sha256).hexdigest())' "$kf2")
 [ "${serial%%,*}" = "$want" ] || { echo "file: pseudonym is not HMAC(file key, value)"; ok=0; }
+# A session keeps the key it loaded (kf2) while the setting moves away and
+# back to its file, rewritten meanwhile (kf3): the session's own reload
+# refuses the rewritten file, new processes (its parallel workers too) read
+# kf3.  Its workers must refuse to hash (55000), not return kf3's pseudonyms
+# beside its own.  The session runs the moves with \! between statements.
+kf3=$(newkey); kf4=$(newkey); secrets+=("$kf3" "$kf4"); f3=$datadir/pii-3.key
+mk "$f3" 600 "$kf4"
+away_and_back() {
+  q -c "ALTER SYSTEM SET edupredict.pii_key_file = '$f3'" >/dev/null && reload_until "$(fp "$kf4")" &&
+    mk "$f2" 600 "$kf3" && q -c "ALTER SYSTEM SET edupredict.pii_key_file = '$f2'" >/dev/null &&
+    reload_until "$(fp "$kf3")" && echo moved
+}
+swap=$(mktemp)   # psql runs \! with sh, which drops exported bash functions
+{ declare -p f2 f3 kf3 kf4 owner; declare -f q reload_until fp mk away_and_back; echo away_and_back; } >"$swap"
+out=$(psql -XAtq -d postgres -v VERBOSITY=verbose 2>&1 <<SQL
+SELECT 'before=' || edupredict.pii_key_fingerprint();
+\! bash $swap
+SELECT 'serial=' || edupredict.sha256_pii('x');
+$par SELECT 'parallel=' || edupredict.sha256_pii('x');
+SQL
+)
+rm -f "$swap"
+echo "$out" | sed 's/^/  file: /'
+want_x=$(/usr/bin/python3 -c 'import hashlib, hmac, sys
+print(hmac.new(sys.argv[1].encode(), b"x", hashlib.sha256).hexdigest())' "$kf2")
+for want in "^before=$(fp "$kf2")\$" '^moved$' "^serial=$want_x\$" 'ERROR:  55000: the pii key changed during the query'; do
+  grep -q -- "$want" <<<"$out" || { echo "file: leader and worker keys: expected $want"; ok=0; }
+done
+grep -q '^parallel=' <<<"$out" && { echo "file: a worker hashed with another key than its leader"; ok=0; }
+# A new session loads kf3: its workers agree with it.
+expect "^$(q -c "SELECT edupredict.sha256_pii('x')")\$" "$par SELECT edupredict.sha256_pii('x')"
 q -c "ALTER SYSTEM RESET edupredict.pii_key_file" >/dev/null
 report script:pii-key-file $ok
 

@@ -205,6 +205,9 @@ SELECT current_setting('edupredict.pii_key');
 SELECT count(*) AS visible_in_pg_settings FROM pg_settings WHERE name = 'edupredict.pii_key';
 SET edupredict.pii_key = 'analyst-chosen-key-0123456789';
 ALTER SYSTEM SET edupredict.pii_key = 'analyst-chosen-key-0123456789';
+-- Nor tell parallel workers that another key is their leader's.
+SET edupredict.pii_leader_key_fingerprint = '';
+SELECT set_config('edupredict.pii_leader_key_fingerprint', '', false);
 SELECT edupredict.forget_stored_pii_keys();
 RESET ROLE;
 

@@ -10,8 +10,9 @@
  *
  * The key file is read whenever the configuration is loaded (startup and
  * every reload), by each process, except parallel workers: they read it at
- * their first hash (WorkerFileKey).  Like ssl_key_file, it must not be
- * readable by group or others.
+ * their first hash (WorkerFileKey), and hash only if it is the key their
+ * leader uses (CheckLeaderKey).  Like ssl_key_file, it must not be readable
+ * by group or others.
  */
 #include "postgres.h"
 
@@ -23,8 +24,13 @@
 #include "access/htup_details.h"
 #include "access/parallel.h"
 #include "access/table.h"
+#include "access/xact.h"
+#include "catalog/pg_authid_d.h"
 #include "catalog/pg_db_role_setting.h"
 #include "catalog/pg_type.h"
+#include "common/hmac.h"
+#include "common/sha2.h"
+#include "executor/executor.h"
 #include "mb/pg_wchar.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -38,6 +44,26 @@
 static char *pii_key = NULL;
 static char *pii_key_file = NULL;
 static char *pii_phone_country = NULL;
+
+/*
+ * How a parallel worker learns which key its leader uses: the leader sets
+ * this setting to a digest of its key before each query (PublishLeaderKey)
+ * and PostgreSQL copies it into every worker it starts.  PGC_INTERNAL would
+ * not be copied, so it is PGC_SUSET: no ordinary role can set it, and a
+ * value set anyway is replaced before the next query.
+ */
+static char *pii_leader_fingerprint = NULL;
+
+#define LEADER_KEY_SETTING "edupredict.pii_leader_key_fingerprint"
+#define LEADER_KEY_DIGEST_BYTES 8
+
+/* Fixed label: the digest is no pseudonym, nor pii_key_fingerprint(). */
+static const char leader_key_label[] = "edupredict\0pii leader key\0v1";
+
+/* Bumped when either key setting is assigned: the leader's digest is redone. */
+static uint64 key_generation = 1;
+
+static ExecutorStart_hook_type prev_executor_start = NULL;
 
 /* The key read from pii_key_file: the setting's GUC "extra" (malloc'd). */
 typedef struct KeyFileExtra
@@ -235,9 +261,16 @@ CheckKeyFile(char **newval, void **extra, GucSource source)
 }
 
 static void
+AssignKey(const char *newval, void *extra)
+{
+	key_generation++;
+}
+
+static void
 AssignKeyFile(const char *newval, void *extra)
 {
 	file_key = (const KeyFileExtra *) extra;
+	key_generation++;
 	if (InitializingParallelWorker)
 		return;					/* keep the postmaster's copy to compare with */
 	explicit_bzero(loaded_key, sizeof(loaded_key));
@@ -277,6 +310,93 @@ WorkerFileKey(void)
 	}
 	worker_key_read = true;
 	return worker_key;
+}
+
+/*
+ * Writes 2 * LEADER_KEY_DIGEST_BYTES hex digits (and a NUL) of HMAC-SHA256
+ * under key of a fixed label; false if the HMAC failed.
+ */
+static bool
+LeaderKeyDigest(const char *key, char *hex)
+{
+	pg_hmac_ctx *ctx = pg_hmac_create(PG_SHA256);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	bool		ok;
+
+	ok = ctx != NULL &&
+		pg_hmac_init(ctx, (const uint8 *) key, strlen(key)) == 0 &&
+		pg_hmac_update(ctx, (const uint8 *) leader_key_label, sizeof(leader_key_label) - 1) == 0 &&
+		pg_hmac_final(ctx, digest, sizeof(digest)) == 0;
+	pg_hmac_free(ctx);
+	if (ok)
+		hex[hex_encode((const char *) digest, LEADER_KEY_DIGEST_BYTES, hex)] = '\0';
+	return ok;
+}
+
+/*
+ * Before each query of a session (not of a worker, and not inside a parallel
+ * operation, where settings cannot change): publish the digest of the key
+ * this process uses, or '' if it has none, for the workers the query may
+ * start.  Recomputed only when a key setting changed; set again whenever
+ * the setting differs (a rolled-back transaction restores the old value).
+ */
+static void
+PublishLeaderKey(void)
+{
+	static uint64 done_generation = 0;
+	static char digest[2 * LEADER_KEY_DIGEST_BYTES + 1];
+
+	if (IsParallelWorker() || IsInParallelMode())
+		return;
+	if (done_generation != key_generation)
+	{
+		bool		one_key = (pii_key[0] != '\0') != (file_key != NULL);
+		const char *raw = file_key ? file_key->key : pii_key;
+
+		if (!one_key || !LeaderKeyDigest(raw, digest))
+			digest[0] = '\0';	/* hashing fails in the leader too */
+		done_generation = key_generation;
+	}
+	if (strcmp(pii_leader_fingerprint, digest) != 0)
+		(void) set_config_option_ext(LEADER_KEY_SETTING, digest, PGC_SUSET, PGC_S_OVERRIDE,
+									 BOOTSTRAP_SUPERUSERID, GUC_ACTION_SET, true, ERROR, false);
+}
+
+static void
+PublishLeaderKeyExecutorStart(QueryDesc *queryDesc, int eflags)
+{
+	PublishLeaderKey();
+	if (prev_executor_start)
+		prev_executor_start(queryDesc, eflags);
+	else
+		standard_ExecutorStart(queryDesc, eflags);
+}
+
+/*
+ * In a parallel worker: refuses to hash unless raw is the key the leader
+ * published.  The worker reads the key file itself, so a file replaced
+ * since the leader loaded it would otherwise mix two keys' pseudonyms in
+ * one result.  Checked once per worker: its key does not change.
+ */
+static void
+CheckLeaderKey(const char *raw)
+{
+	static bool checked = false;
+	char		digest[2 * LEADER_KEY_DIGEST_BYTES + 1];
+
+	if (checked)
+		return;
+	if (!LeaderKeyDigest(raw, digest))
+		ereport(ERROR,
+				(errcode(ERRCODE_EXTERNAL_ROUTINE_INVOCATION_EXCEPTION),
+				 errmsg("could not compute HMAC-SHA256 of the pii key")));
+	if (strcmp(digest, pii_leader_fingerprint) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the pii key changed during the query"),
+				 errdetail("A parallel worker read another key from edupredict.pii_key_file than the one its leader uses."),
+				 errhint("Run the query again; if it fails again, run it from a new session, which loads the key in use.")));
+	checked = true;
 }
 
 bool
@@ -333,7 +453,7 @@ edupredict_pii_init(void)
 							   "",
 							   PGC_SIGHUP,
 							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
-							   CheckKey, NULL, ShowKey);
+							   CheckKey, AssignKey, ShowKey);
 
 	DefineCustomStringVariable("edupredict.pii_key_file",
 							   "File holding the secret key for sha256_pii, read at every reload.",
@@ -352,6 +472,19 @@ edupredict_pii_init(void)
 							   PGC_SIGHUP,
 							   0,
 							   CheckPhoneCountry, NULL, NULL);
+
+	DefineCustomStringVariable(LEADER_KEY_SETTING,
+							   "Internal: digest of the pii key a parallel query's leader uses.",
+							   "Set by edupredict before each query; parallel workers hash only under the same key.",
+							   &pii_leader_fingerprint,
+							   "",
+							   PGC_SUSET,
+							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE |
+							   GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE,
+							   NULL, NULL, NULL);
+
+	prev_executor_start = ExecutorStart_hook;
+	ExecutorStart_hook = PublishLeaderKeyExecutorStart;
 }
 
 /* True if a pg_db_role_setting entry (name=value) names a key setting. */
@@ -453,6 +586,8 @@ edupredict_pii_get_key(int *len)
 	CheckNoKeyInRoleSettings();
 
 	raw = !file_set ? pii_key : IsParallelWorker() ? WorkerFileKey() : file_key->key;
+	if (IsParallelWorker())
+		CheckLeaderKey(raw);
 	key = pg_server_to_any(raw, strlen(raw), PG_UTF8);
 	*len = strlen(key);
 	if (*len < PII_MIN_KEY_BYTES)
