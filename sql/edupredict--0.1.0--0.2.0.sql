@@ -2835,12 +2835,17 @@ COMMENT ON FUNCTION edupredict.record_forecast(text, regclass, regclass, regclas
 'writes one supply_demand run (and hub and sub-region roll-ups when their tables are given) to edupredict.forecasts with the model versions used; returns the run id';
 
 -- Recorded forecasts beside the realised counts (NULL until the term is in the placement history).
-CREATE FUNCTION edupredict.forecast_vs_realised(
+-- latest_own keeps only the caller's own rows of the latest run per model, measure and origin (as_of),
+-- the rows score_forecasts scores: a re-run (a scheduled job run twice) replaces the earlier run of
+-- that origin instead of weighing it twice, and rows of other roles the caller can see are left out
+-- (the owner is matched on the row, so another role's rows that reuse a run id are left out too).
+CREATE FUNCTION edupredict._forecast_vs_realised(
 	tutors regclass,
 	placements regclass,
-	responses regclass DEFAULT NULL,
-	hubs regclass DEFAULT NULL,
-	sub_regions regclass DEFAULT NULL)
+	responses regclass,
+	hubs regclass,
+	sub_regions regclass,
+	latest_own boolean)
 RETURNS TABLE (run_id bigint, recorded_at timestamptz, model_name text, measure text, as_of edupredict.school_term,
 			   horizon integer, term edupredict.school_term, level text, area text, expected double precision,
 			   p10 bigint, p50 bigint, p90 bigint, realised bigint, error double precision, inside_p10_p90 boolean)
@@ -2897,7 +2902,15 @@ BEGIN
 						ELSE COALESCE(c.placed_responding, 0) END AS realised
 			FROM edupredict.forecasts f CROSS JOIN last
 			LEFT JOIN counts c ON c.level OPERATOR(pg_catalog.=) f.level AND c.area OPERATOR(pg_catalog.=) f.area
-							  AND c.term OPERATOR(edupredict.=) f.term)
+							  AND c.term OPERATOR(edupredict.=) f.term
+			WHERE NOT $4
+			   OR (f.owner OPERATOR(pg_catalog.=) CURRENT_USER
+				   AND f.run_id OPERATOR(pg_catalog.=) (
+					   SELECT pg_catalog.max(g.run_id) FROM edupredict.forecasts g
+					   WHERE g.owner OPERATOR(pg_catalog.=) CURRENT_USER
+						 AND g.model_name OPERATOR(pg_catalog.=) f.model_name
+						 AND g.measure OPERATOR(pg_catalog.=) f.measure
+						 AND g.as_of OPERATOR(edupredict.=) f.as_of)))
 		SELECT f.run_id, f.recorded_at, f.model_name, f.measure, f.as_of, f.horizon, f.term, f.level, f.area,
 			   f.expected, f.p10, f.p50, f.p90, f.realised, f.expected OPERATOR(pg_catalog.-) f.realised,
 			   f.realised OPERATOR(pg_catalog.>=) f.p10 AND f.realised OPERATOR(pg_catalog.<=) f.p90
@@ -2909,8 +2922,25 @@ BEGIN
 		COALESCE(hubs::text, '(SELECT NULL::bigint AS school_urn, NULL::text AS hub WHERE false)'),
 		COALESCE(sub_regions::text, '(SELECT NULL::text AS local_authority, NULL::text AS sub_region WHERE false)'),
 		CASE WHEN hubs IS NULL THEN 'NULL::bigint' ELSE 'p.school_urn::bigint' END)
-	USING responses IS NOT NULL, hubs IS NOT NULL, sub_regions IS NOT NULL;
+	USING responses IS NOT NULL, hubs IS NOT NULL, sub_regions IS NOT NULL, latest_own;
 END
+$$;
+COMMENT ON FUNCTION edupredict._forecast_vs_realised(regclass, regclass, regclass, regclass, regclass, boolean) IS
+'internal: forecast_vs_realised, or with latest_own only the caller''s own rows of the latest run per model, measure and as_of (what score_forecasts scores)';
+
+CREATE FUNCTION edupredict.forecast_vs_realised(
+	tutors regclass,
+	placements regclass,
+	responses regclass DEFAULT NULL,
+	hubs regclass DEFAULT NULL,
+	sub_regions regclass DEFAULT NULL)
+RETURNS TABLE (run_id bigint, recorded_at timestamptz, model_name text, measure text, as_of edupredict.school_term,
+			   horizon integer, term edupredict.school_term, level text, area text, expected double precision,
+			   p10 bigint, p50 bigint, p90 bigint, realised bigint, error double precision, inside_p10_p90 boolean)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM edupredict._forecast_vs_realised(tutors, placements, responses, hubs, sub_regions, false)
 $$;
 COMMENT ON FUNCTION edupredict.forecast_vs_realised(regclass, regclass, regclass, regclass, regclass) IS
 'each recorded forecast of the caller (edupredict.forecasts) beside the realised count of its term, level and area (NULL until the term is in the placement history, or when the table that level needs is not given), the error and whether it fell in [p10, p90]';
@@ -2921,20 +2951,23 @@ CREATE FUNCTION edupredict.score_forecasts(
 	responses regclass DEFAULT NULL,
 	hubs regclass DEFAULT NULL,
 	sub_regions regclass DEFAULT NULL)
-RETURNS TABLE (level text, horizon integer, n_forecasts bigint, mae double precision, bias double precision,
-			   coverage_p10_p90 double precision, mean_expected double precision, mean_realised double precision)
+RETURNS TABLE (model_name text, measure text, level text, horizon integer, n_forecasts bigint, mae double precision,
+			   bias double precision, coverage_p10_p90 double precision, mean_expected double precision,
+			   mean_realised double precision)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT v.level, v.horizon, pg_catalog.count(*), pg_catalog.avg(pg_catalog.abs(v.error)), pg_catalog.avg(v.error),
-		   pg_catalog.avg(v.inside_p10_p90::integer), pg_catalog.avg(v.expected), pg_catalog.avg(v.realised)
-	FROM edupredict.forecast_vs_realised(tutors, placements, responses, hubs, sub_regions) v
+	SELECT v.model_name, v.measure, v.level, v.horizon, pg_catalog.count(*), pg_catalog.avg(pg_catalog.abs(v.error)),
+		   pg_catalog.avg(v.error), pg_catalog.avg(v.inside_p10_p90::integer), pg_catalog.avg(v.expected),
+		   pg_catalog.avg(v.realised)
+	FROM edupredict._forecast_vs_realised(tutors, placements, responses, hubs, sub_regions, true) v
 	WHERE v.realised IS NOT NULL
-	GROUP BY v.level, v.horizon
-	ORDER BY pg_catalog.array_position(ARRAY['local authority', 'hub', 'sub-region', 'London-wide'], v.level), v.horizon
+	GROUP BY v.model_name, v.measure, v.level, v.horizon
+	ORDER BY v.model_name, v.measure,
+			 pg_catalog.array_position(ARRAY['local authority', 'hub', 'sub-region', 'London-wide'], v.level), v.horizon
 $$;
 COMMENT ON FUNCTION edupredict.score_forecasts(regclass, regclass, regclass, regclass, regclass) IS
-'scores the caller''s recorded forecasts whose term has happened, per level and horizon: count, mean absolute error, bias (mean of expected - realised) and p10-p90 coverage';
+'scores the caller''s own recorded forecasts whose term has happened, the latest run per model, measure and as_of only, per model, measure, level and horizon: count, mean absolute error, bias (mean of expected - realised) and p10-p90 coverage';
 
 -- Tableau reads this view as the querying role (security_invoker), so row-level security applies.
 CREATE VIEW edupredict.tableau_forecasts WITH (security_invoker = true) AS
