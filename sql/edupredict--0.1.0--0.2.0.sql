@@ -3031,6 +3031,17 @@ COMMENT ON PROCEDURE edupredict.refresh_supply(text, regclass, regclass, regclas
 -- exactly one suppressed cell, the smallest published cell of that row or column (ties: the first
 -- key) is suppressed too, so no suppressed cell equals a published row or column total minus the
 -- published cells.  Every round suppresses at least one more cell, so it ends.
+-- k is read through _min_cell(), a function of the library, never with current_setting(): before
+-- the library is loaded in a backend (without shared_preload_libraries) edupredict.min_cell is a
+-- placeholder any role can SET; calling the library's function loads it, and its superuser-only
+-- definition discards such a value.
+CREATE FUNCTION edupredict._min_cell()
+RETURNS integer
+AS 'MODULE_PATHNAME', 'forecast_min_cell'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict._min_cell() IS
+'internal: edupredict.min_cell as the library defines it (superuser-only); calling it loads the library, which discards a placeholder value an ordinary role set';
+
 CREATE FUNCTION edupredict.suppress_small_cells(
 	cells regclass,
 	row_column name,
@@ -3043,7 +3054,7 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
 DECLARE
-	k integer := GREATEST(COALESCE(pg_catalog.current_setting('edupredict.min_cell', true)::integer, 5),
+	k integer := GREATEST(edupredict._min_cell(),
 						  COALESCE(min_cell, 0));
 	problem text[];
 	rk text[];

@@ -8,11 +8,27 @@
  */
 #include "postgres.h"
 
+#include "fmgr.h"
 #include "utils/guc.h"
 
 #include "edupredict.h"
 
 static int	edupredict_min_cell = 5;
+
+PG_FUNCTION_INFO_V1(forecast_min_cell);
+
+/*
+ * The threshold as this library defines it, for suppress_small_cells().  SQL
+ * must not read it with current_setting(): until the library is loaded in a
+ * backend the setting is a placeholder that any role can SET.  Calling this
+ * function loads the library, whose PGC_SUSET definition then discards a value
+ * an ordinary role gave the placeholder.
+ */
+Datum
+forecast_min_cell(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(edupredict_min_cell);
+}
 
 void
 edupredict_forecast_init(void)

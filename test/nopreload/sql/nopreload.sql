@@ -18,4 +18,20 @@ SHOW edupredict.pii_key;
 RESET ROLE;
 SELECT edupredict.sha256_pii('ann@example.org', 'email');
 SELECT edupredict.pii_key_fingerprint();
+
+-- Small-cell suppression: edupredict.min_cell is a placeholder too until the library loads, so an
+-- ordinary role could SET it to 1 and have suppress_small_cells publish cells of one tutor.  The
+-- threshold is read through the library, which loads it and discards the role's value.
+\c
+SET ROLE regress_nopreload_analyst;
+SET edupredict.min_cell = 1;
+SHOW edupredict.min_cell;
+CREATE TEMP TABLE cells (r text, c text, n integer);
+INSERT INTO cells VALUES ('A', 'x', 1), ('A', 'y', 10), ('B', 'x', 10), ('B', 'y', 10), ('C', 'x', 20), ('C', 'y', 30);
+SELECT * FROM edupredict.suppress_small_cells('cells', 'r', 'c', 'n') ORDER BY 1, 2;
+SHOW edupredict.min_cell;
+-- Once loaded, the setting is superuser-only.
+SET edupredict.min_cell = 1;
+RESET ROLE;
+DROP TABLE cells;
 DROP ROLE regress_nopreload_analyst;
