@@ -73,25 +73,32 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	span record;
+	valid text;
+	terms text := pg_catalog.format('%s %s', min_history, CASE WHEN min_history OPERATOR(pg_catalog.=) 1 THEN 'term' ELSE 'terms' END);
 BEGIN
 	span := edupredict._placement_span(placements);
 	IF span.first_term IS NULL THEN
 		RETURN ARRAY['22023', pg_catalog.format('placements relation %s is empty', placements),
 					 'Forecasts are made from the placement history.', 'Load the placements first.'];
 	END IF;
+	-- Both errors name the whole valid range: from min_history terms into the history to the term
+	-- after its last term.
+	valid := CASE WHEN (span.first_term OPERATOR(edupredict.+) min_history)
+						OPERATOR(edupredict.<=) (span.last_term OPERATOR(edupredict.+) 1)
+				  THEN pg_catalog.format('as_of must be from %s to %s: this needs %s of placement history before as_of, and as_of may be at most the term after the last placement term.',
+										 span.first_term OPERATOR(edupredict.+) min_history,
+										 span.last_term OPERATOR(edupredict.+) 1, terms)
+				  ELSE pg_catalog.format('No as_of is in range: this needs %s of placement history before as_of, and the history runs from %s to %s.',
+										 terms, span.first_term, span.last_term) END;
 	IF as_of OPERATOR(edupredict.>) (span.last_term OPERATOR(edupredict.+) 1) THEN
 		RETURN ARRAY['22023',
 			pg_catalog.format('as_of %s is out of range: the placement history ends in %s', as_of, span.last_term),
-			pg_catalog.format('as_of may be at most %s, the term after the last placement term.',
-							  span.last_term OPERATOR(edupredict.+) 1),
-			'as_of is the current term: everything before it is known.'];
+			valid, 'as_of is the current term: everything before it is known.'];
 	END IF;
 	IF (as_of OPERATOR(edupredict.-) span.first_term) OPERATOR(pg_catalog.<) min_history THEN
 		RETURN ARRAY['22023',
 			pg_catalog.format('as_of %s is out of range: the placement history starts in %s', as_of, span.first_term),
-			pg_catalog.format('This needs %s terms of placement history before as_of, so as_of must be %s or later.',
-							  min_history, span.first_term OPERATOR(edupredict.+) min_history),
-			'as_of is the current term: everything before it is known.'];
+			valid, 'as_of is the current term: everything before it is known.'];
 	END IF;
 	RETURN NULL;
 END

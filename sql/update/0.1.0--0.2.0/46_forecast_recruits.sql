@@ -54,6 +54,12 @@ BEGIN
 			DETAIL = 'The registration rate of recruits is estimated from the registrations before as_of.',
 			HINT = 'Choose a later as_of.';
 	END IF;
+	-- As in every other forecast: placement rates need history before as_of, and terms after the
+	-- history would read as "never placed" (an as_of far ahead gave zero recruits, not an error).
+	problem := edupredict._as_of_problem(placements, as_of, 1);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
 
 	RETURN QUERY EXECUTE pg_catalog.format($q$
 		WITH reg AS MATERIALIZED (
