@@ -1669,6 +1669,50 @@ $$;
 COMMENT ON FUNCTION edupredict._relation_problem(regclass, text, text[], text[]) IS
 'internal: locks a relation until the end of the transaction, then returns {sqlstate, message, detail, hint} for the first required column that is missing or cannot be cast, or NULL';
 
+-- Row checks, after _relation_problem: problems name the column and the first offending row's key, in
+-- the form of a unique violation's detail, so the caller can find the row.
+CREATE FUNCTION edupredict._row_detail(keys text[], key_values text[])
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.format('The first such row has key (%s)=(%s).', pg_catalog.array_to_string(keys, ', '),
+							 pg_catalog.array_to_string(key_values, ', ', 'NULL'))
+$$;
+COMMENT ON FUNCTION edupredict._row_detail(text[], text[]) IS
+'internal: the errdetail naming the first offending row of an input relation by its key';
+
+-- The first row (in key order) with a NULL in a key column or in a column of not_null: a NULL key
+-- would form a group of its own, a NULL count would be dropped from a sum without a word.
+CREATE FUNCTION edupredict._null_problem(rel regclass, role text, keys text[], casts text[], not_null text[])
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cols text[] := keys OPERATOR(pg_catalog.||) not_null;
+	bad record;
+BEGIN
+	EXECUTE pg_catalog.format('SELECT CASE %s END AS col, ARRAY[%s] AS key FROM %s x WHERE %s ORDER BY %s, 1 LIMIT 1',
+		(SELECT pg_catalog.string_agg(pg_catalog.format('WHEN x.%I IS NULL THEN %L', c, c), ' ' ORDER BY i)
+		 FROM pg_catalog.unnest(cols) WITH ORDINALITY u(c, i)),
+		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s::text', k, casts[i]), ', ' ORDER BY i)
+		 FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i)),
+		rel,
+		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I IS NULL', c), ' OR ') FROM pg_catalog.unnest(cols) c),
+		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s', k, casts[i]), ', ' ORDER BY i)
+		 FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i))) INTO bad;
+	IF bad.col IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN ARRAY['22023', pg_catalog.format('column "%s" of %s relation %s must not be NULL', bad.col, role, rel),
+				 edupredict._row_detail(keys, bad.key),
+				 'Every row is counted under its key: complete or remove the row (see docs/forecasting.md).'];
+END
+$$;
+COMMENT ON FUNCTION edupredict._null_problem(regclass, text, text[], text[], text[]) IS
+'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key column or a NULL in a column of not_null, else NULL';
+
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
@@ -2176,6 +2220,57 @@ $f$;
 COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass, text) IS
 'internal: the supply-demand query over a source of predictions, a source of recruits and a source of learnt errors';
 
+-- Demand: one row per opportunity (several per local authority and term are summed), with a local
+-- authority, term, stage and a whole n_placements from 0 up, and for stages other than confirmed a
+-- probability from 0 to 1.  Anything else would flow into the sums and the placement : tutor ratio
+-- (a NaN, a negative count), or out of them (a NULL), silently.
+CREATE FUNCTION edupredict._opportunities_problem(opportunities regclass)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	problem text[];
+	bad record;
+BEGIN
+	problem := COALESCE(
+		edupredict._relation_problem(opportunities, 'opportunities',
+			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
+			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']),
+		edupredict._null_problem(opportunities, 'opportunities', ARRAY['local_authority', 'term'],
+								 ARRAY['text', 'edupredict.school_term'], ARRAY['stage', 'n_placements']));
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
+	-- NaN sorts above Infinity, so "< 'Infinity'" and "<= 1" refuse it too.
+	EXECUTE pg_catalog.format($q$
+		SELECT x.col, x.la, x.term FROM (
+			SELECT CASE WHEN NOT (o.n_placements::float8 OPERATOR(pg_catalog.>=) 0
+								  AND o.n_placements::float8 OPERATOR(pg_catalog.<=) 2147483647)
+							 OR o.n_placements::float8 OPERATOR(pg_catalog.<>) pg_catalog.floor(o.n_placements::float8)
+						THEN 'n_placements'
+						WHEN o.stage::text OPERATOR(pg_catalog.<>) 'confirmed'
+							 AND NOT COALESCE(o.probability::float8 OPERATOR(pg_catalog.>=) 0
+											  AND o.probability::float8 OPERATOR(pg_catalog.<=) 1, false)
+						THEN 'probability' END AS col,
+				   o.local_authority::text AS la, o.term::edupredict.school_term AS term
+			FROM %s o) x
+		WHERE x.col IS NOT NULL ORDER BY x.la, x.term, x.col LIMIT 1
+	$q$, opportunities) INTO bad;
+	IF bad.col IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN ARRAY['22023',
+		CASE bad.col WHEN 'n_placements'
+			THEN pg_catalog.format('column "n_placements" of opportunities relation %s must hold whole numbers from 0 to 2147483647', opportunities)
+			ELSE pg_catalog.format('column "probability" of opportunities relation %s must be from 0 to 1 for stages other than confirmed', opportunities) END,
+		edupredict._row_detail(ARRAY['local_authority', 'term'], ARRAY[bad.la, bad.term::text]),
+		'n_placements is the number of tutors an opportunity needs and probability the chance that it turns into placements (see docs/forecasting.md).'];
+END
+$$;
+COMMENT ON FUNCTION edupredict._opportunities_problem(regclass) IS
+'internal: locks and checks an opportunities relation, its columns and then its rows (no NULL key, stage or n_placements; whole n_placements from 0; probability from 0 to 1 unless confirmed); {sqlstate, message, detail, hint} or NULL';
+
 -- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
 CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)
 RETURNS text[]
@@ -2184,9 +2279,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT COALESCE(
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
-		edupredict._relation_problem(opportunities, 'opportunities',
-			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
-			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']))
+		edupredict._opportunities_problem(opportunities))
 $$;
 COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS
 'internal: locks and checks the tutors and opportunities relations of supply_demand; {sqlstate, message, detail, hint} or NULL';

@@ -64,5 +64,44 @@ CREATE TEMP TABLE sd_resp_bad AS SELECT tutor_id, term FROM sd_gen.availability_
 SELECT * FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_resp_bad', '2022 Autumn');
 SELECT * FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_gen.availability_responses', '2019 Autumn');
 
+-- Demand rows are checked before anything is summed: 22023 naming the column and the first offending
+-- row's key (in key order).  Several rows of one local authority and term are opportunities, summed.
+CREATE FUNCTION pg_temp.sd_with_rows(rows_sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	s text;
+	m text;
+	d text;
+BEGIN
+	CREATE TEMP TABLE sd_opp_case AS
+	SELECT opportunity_id, school_urn, local_authority, term, stage, probability, n_placements::float8 AS n_placements
+	FROM sd_opp;
+	EXECUTE 'INSERT INTO sd_opp_case VALUES ' || rows_sql;
+	PERFORM FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp_case');
+	DROP TABLE sd_opp_case;
+	RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
+	RETURN s || ': ' || m || ' ' || d;
+END
+$$;
+SELECT c.what, pg_temp.sd_with_rows(c.rows_sql) AS result
+FROM (VALUES
+	('negative count', $r$(6, 15, 'B', '2024 Spring', 'confirmed', 1, -1)$r$),
+	('fractional count', $r$(6, 15, 'B', '2024 Spring', 'likely', 0.5, 1.5)$r$),
+	('NaN count', $r$(6, 15, 'B', '2024 Spring', 'likely', 0.5, 'NaN')$r$),
+	('infinite count', $r$(6, 15, 'B', '2024 Spring', 'confirmed', 1, 'Infinity')$r$),
+	('count over int4', $r$(6, 15, 'B', '2024 Spring', 'confirmed', 1, 3e9)$r$),
+	('NULL count', $r$(6, 15, 'B', '2024 Spring', 'confirmed', 1, NULL)$r$),
+	('NULL local authority', $r$(6, 15, NULL, '2024 Spring', 'confirmed', 1, 1)$r$),
+	('NULL term', $r$(6, 15, 'B', NULL, 'confirmed', 1, 1)$r$),
+	('NULL stage', $r$(6, 15, 'B', '2024 Spring', NULL, 0.5, 1)$r$),
+	('NaN probability', $r$(6, 15, 'B', '2024 Spring', 'likely', 'NaN', 1)$r$),
+	('probability over 1', $r$(6, 15, 'B', '2024 Spring', 'possible', 1.5, 1)$r$),
+	('negative probability', $r$(6, 15, 'B', '2024 Spring', 'possible', -0.5, 1)$r$),
+	('NULL probability, not confirmed', $r$(6, 15, 'B', '2024 Spring', 'lead', NULL, 1)$r$),
+	('first row in key order', $r$(6, 15, 'B', '2024 Spring', 'likely', 0.5, -1), (7, 16, 'A', '2024 Spring', 'likely', 2, 1)$r$),
+	('NULL probability, confirmed', $r$(6, 15, 'B', '2024 Spring', 'confirmed', NULL, 1)$r$),
+	('second opportunity of an LA and term', $r$(6, 15, 'A', '2024 Spring', 'likely', 0.5, 2)$r$)) c(what, rows_sql);
+
 SET client_min_messages = warning;
 DROP SCHEMA sd_gen CASCADE;

@@ -51,6 +51,50 @@ $$;
 COMMENT ON FUNCTION edupredict._relation_problem(regclass, text, text[], text[]) IS
 'internal: locks a relation until the end of the transaction, then returns {sqlstate, message, detail, hint} for the first required column that is missing or cannot be cast, or NULL';
 
+-- Row checks, after _relation_problem: problems name the column and the first offending row's key, in
+-- the form of a unique violation's detail, so the caller can find the row.
+CREATE FUNCTION edupredict._row_detail(keys text[], key_values text[])
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT pg_catalog.format('The first such row has key (%s)=(%s).', pg_catalog.array_to_string(keys, ', '),
+							 pg_catalog.array_to_string(key_values, ', ', 'NULL'))
+$$;
+COMMENT ON FUNCTION edupredict._row_detail(text[], text[]) IS
+'internal: the errdetail naming the first offending row of an input relation by its key';
+
+-- The first row (in key order) with a NULL in a key column or in a column of not_null: a NULL key
+-- would form a group of its own, a NULL count would be dropped from a sum without a word.
+CREATE FUNCTION edupredict._null_problem(rel regclass, role text, keys text[], casts text[], not_null text[])
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cols text[] := keys OPERATOR(pg_catalog.||) not_null;
+	bad record;
+BEGIN
+	EXECUTE pg_catalog.format('SELECT CASE %s END AS col, ARRAY[%s] AS key FROM %s x WHERE %s ORDER BY %s, 1 LIMIT 1',
+		(SELECT pg_catalog.string_agg(pg_catalog.format('WHEN x.%I IS NULL THEN %L', c, c), ' ' ORDER BY i)
+		 FROM pg_catalog.unnest(cols) WITH ORDINALITY u(c, i)),
+		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s::text', k, casts[i]), ', ' ORDER BY i)
+		 FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i)),
+		rel,
+		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I IS NULL', c), ' OR ') FROM pg_catalog.unnest(cols) c),
+		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s', k, casts[i]), ', ' ORDER BY i)
+		 FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i))) INTO bad;
+	IF bad.col IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN ARRAY['22023', pg_catalog.format('column "%s" of %s relation %s must not be NULL', bad.col, role, rel),
+				 edupredict._row_detail(keys, bad.key),
+				 'Every row is counted under its key: complete or remove the row (see docs/forecasting.md).'];
+END
+$$;
+COMMENT ON FUNCTION edupredict._null_problem(regclass, text, text[], text[], text[]) IS
+'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key column or a NULL in a column of not_null, else NULL';
+
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED

@@ -86,6 +86,57 @@ $f$;
 COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass, text) IS
 'internal: the supply-demand query over a source of predictions, a source of recruits and a source of learnt errors';
 
+-- Demand: one row per opportunity (several per local authority and term are summed), with a local
+-- authority, term, stage and a whole n_placements from 0 up, and for stages other than confirmed a
+-- probability from 0 to 1.  Anything else would flow into the sums and the placement : tutor ratio
+-- (a NaN, a negative count), or out of them (a NULL), silently.
+CREATE FUNCTION edupredict._opportunities_problem(opportunities regclass)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	problem text[];
+	bad record;
+BEGIN
+	problem := COALESCE(
+		edupredict._relation_problem(opportunities, 'opportunities',
+			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
+			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']),
+		edupredict._null_problem(opportunities, 'opportunities', ARRAY['local_authority', 'term'],
+								 ARRAY['text', 'edupredict.school_term'], ARRAY['stage', 'n_placements']));
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
+	-- NaN sorts above Infinity, so "< 'Infinity'" and "<= 1" refuse it too.
+	EXECUTE pg_catalog.format($q$
+		SELECT x.col, x.la, x.term FROM (
+			SELECT CASE WHEN NOT (o.n_placements::float8 OPERATOR(pg_catalog.>=) 0
+								  AND o.n_placements::float8 OPERATOR(pg_catalog.<=) 2147483647)
+							 OR o.n_placements::float8 OPERATOR(pg_catalog.<>) pg_catalog.floor(o.n_placements::float8)
+						THEN 'n_placements'
+						WHEN o.stage::text OPERATOR(pg_catalog.<>) 'confirmed'
+							 AND NOT COALESCE(o.probability::float8 OPERATOR(pg_catalog.>=) 0
+											  AND o.probability::float8 OPERATOR(pg_catalog.<=) 1, false)
+						THEN 'probability' END AS col,
+				   o.local_authority::text AS la, o.term::edupredict.school_term AS term
+			FROM %s o) x
+		WHERE x.col IS NOT NULL ORDER BY x.la, x.term, x.col LIMIT 1
+	$q$, opportunities) INTO bad;
+	IF bad.col IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN ARRAY['22023',
+		CASE bad.col WHEN 'n_placements'
+			THEN pg_catalog.format('column "n_placements" of opportunities relation %s must hold whole numbers from 0 to 2147483647', opportunities)
+			ELSE pg_catalog.format('column "probability" of opportunities relation %s must be from 0 to 1 for stages other than confirmed', opportunities) END,
+		edupredict._row_detail(ARRAY['local_authority', 'term'], ARRAY[bad.la, bad.term::text]),
+		'n_placements is the number of tutors an opportunity needs and probability the chance that it turns into placements (see docs/forecasting.md).'];
+END
+$$;
+COMMENT ON FUNCTION edupredict._opportunities_problem(regclass) IS
+'internal: locks and checks an opportunities relation, its columns and then its rows (no NULL key, stage or n_placements; whole n_placements from 0; probability from 0 to 1 unless confirmed); {sqlstate, message, detail, hint} or NULL';
+
 -- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
 CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)
 RETURNS text[]
@@ -94,9 +145,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT COALESCE(
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
-		edupredict._relation_problem(opportunities, 'opportunities',
-			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
-			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']))
+		edupredict._opportunities_problem(opportunities))
 $$;
 COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS
 'internal: locks and checks the tutors and opportunities relations of supply_demand; {sqlstate, message, detail, hint} or NULL';
