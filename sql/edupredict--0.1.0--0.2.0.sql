@@ -1713,6 +1713,40 @@ $$;
 COMMENT ON FUNCTION edupredict._null_problem(regclass, text, text[], text[], text[]) IS
 'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key column or a NULL in a column of not_null, else NULL';
 
+-- One row per key, none NULL: every row of the relation is counted, so a tutor listed twice would be
+-- counted twice in the supply totals (or a survey twice in the response rates).
+CREATE FUNCTION edupredict._unique_key_problem(rel regclass, role text, keys text[], casts text[],
+											   not_null text[] DEFAULT '{}')
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	problem text[];
+	grouped text;
+	dup text[];
+BEGIN
+	problem := edupredict._null_problem(rel, role, keys, casts, not_null);
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
+	SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s', k, casts[i]), ', ' ORDER BY i) INTO grouped
+	FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i);
+	EXECUTE pg_catalog.format('SELECT ARRAY[%s]::text[] FROM %s x GROUP BY %s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1 ORDER BY %s LIMIT 1',
+							  grouped, rel, grouped, grouped) INTO dup;
+	IF dup IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN ARRAY['22023',
+		pg_catalog.format('%s relation %s has more than one row per (%s)', role, rel, pg_catalog.array_to_string(keys, ', ')),
+		edupredict._row_detail(keys, dup),
+		pg_catalog.format('Every row is counted: pass one row per (%s), for example a view with DISTINCT ON (see docs/forecasting.md).',
+						  pg_catalog.array_to_string(keys, ', '))];
+END
+$$;
+COMMENT ON FUNCTION edupredict._unique_key_problem(regclass, text, text[], text[], text[]) IS
+'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key (or NULL in a column of not_null) or a key on more than one row, else NULL';
+
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
@@ -1788,7 +1822,8 @@ $$;
 COMMENT ON FUNCTION edupredict._horizons_problem(integer[]) IS
 'internal: {sqlstate, message, detail, hint} unless horizons is a one-dimensional array of distinct integers from 1 to 12, else NULL';
 
--- Survey responses: columns, and at least one answered survey before as_of.
+-- Survey responses: columns, one row per tutor and survey (term), and at least one answered survey
+-- before as_of.
 CREATE FUNCTION edupredict._responses_problem(responses regclass, as_of edupredict.school_term)
 RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -1798,8 +1833,11 @@ DECLARE
 	problem text[];
 	found boolean;
 BEGIN
-	problem := edupredict._relation_problem(responses, 'responses', ARRAY['tutor_id', 'term', 'responded'],
-											ARRAY['bigint', 'edupredict.school_term', 'boolean']);
+	problem := COALESCE(
+		edupredict._relation_problem(responses, 'responses', ARRAY['tutor_id', 'term', 'responded'],
+									 ARRAY['bigint', 'edupredict.school_term', 'boolean']),
+		edupredict._unique_key_problem(responses, 'responses', ARRAY['tutor_id', 'term'],
+									   ARRAY['bigint', 'edupredict.school_term']));
 	IF problem IS NOT NULL THEN
 		RETURN problem;
 	END IF;
@@ -2017,6 +2055,7 @@ BEGIN
 		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),
 		edupredict._as_of_problem(placements, as_of, max_h OPERATOR(pg_catalog.+) 2));
@@ -2095,6 +2134,7 @@ BEGIN
 		edupredict._as_of_problem(placements, as_of, 1),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint']),
 		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
@@ -2279,6 +2319,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT COALESCE(
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
 		edupredict._opportunities_problem(opportunities))
 $$;
 COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS
@@ -2305,6 +2346,8 @@ BEGIN
 	problem := COALESCE(
 		edupredict._relation_problem(predictions, 'predictions', ARRAY['tutor_id', 'horizon', 'term', 'p_effective'],
 									 ARRAY['bigint', 'integer', 'edupredict.school_term', 'double precision']),
+		edupredict._unique_key_problem(predictions, 'predictions', ARRAY['tutor_id', 'horizon', 'term'],
+									   ARRAY['bigint', 'integer', 'edupredict.school_term']),
 		edupredict._demand_problem(tutors, opportunities),
 		CASE WHEN recruits IS NOT NULL THEN
 			edupredict._relation_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term', 'recruits_expected'],
@@ -2648,6 +2691,7 @@ BEGIN
 		edupredict._as_of_problem(placements, as_of, 1),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end', 'local_authority'],
 									 ARRAY['bigint', 'date', 'date', 'text']),
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
 		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END,
 		edupredict._mapping_problem(placements, hubs, sub_regions));
 	IF problem IS NOT NULL THEN

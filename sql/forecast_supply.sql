@@ -66,23 +66,29 @@ SELECT * FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_gen.avail
 
 -- Demand rows are checked before anything is summed: 22023 naming the column and the first offending
 -- row's key (in key order).  Several rows of one local authority and term are opportunities, summed.
-CREATE FUNCTION pg_temp.sd_with_rows(rows_sql text) RETURNS text LANGUAGE plpgsql AS $$
+-- sd_try runs statements and rolls them back: 'accepted', or the error's SQLSTATE, message and detail.
+CREATE FUNCTION pg_temp.sd_try(statements text[]) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
+	st text;
 	s text;
 	m text;
 	d text;
 BEGIN
-	CREATE TEMP TABLE sd_opp_case AS
-	SELECT opportunity_id, school_urn, local_authority, term, stage, probability, n_placements::float8 AS n_placements
-	FROM sd_opp;
-	EXECUTE 'INSERT INTO sd_opp_case VALUES ' || rows_sql;
-	PERFORM FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp_case');
-	DROP TABLE sd_opp_case;
-	RETURN 'accepted';
+	FOREACH st IN ARRAY statements LOOP
+		EXECUTE st;
+	END LOOP;
+	RAISE SQLSTATE 'P7OK0';
 EXCEPTION WHEN OTHERS THEN
 	GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL;
-	RETURN s || ': ' || m || ' ' || d;
+	RETURN CASE WHEN s = 'P7OK0' THEN 'accepted' ELSE s || ': ' || m || ' ' || d END;
 END
+$$;
+CREATE FUNCTION pg_temp.sd_with_rows(rows_sql text) RETURNS text LANGUAGE sql AS $$
+	SELECT pg_temp.sd_try(ARRAY[
+		'CREATE TEMP TABLE sd_opp_case AS SELECT opportunity_id, school_urn, local_authority, term, stage, probability,
+			n_placements::float8 AS n_placements FROM sd_opp',
+		'INSERT INTO sd_opp_case VALUES ' || rows_sql,
+		'SELECT FROM edupredict.supply_demand_of(''sd_pred'', ''sd_tutors'', ''sd_opp_case'')'])
 $$;
 SELECT c.what, pg_temp.sd_with_rows(c.rows_sql) AS result
 FROM (VALUES
@@ -102,6 +108,23 @@ FROM (VALUES
 	('first row in key order', $r$(6, 15, 'B', '2024 Spring', 'likely', 0.5, -1), (7, 16, 'A', '2024 Spring', 'likely', 2, 1)$r$),
 	('NULL probability, confirmed', $r$(6, 15, 'B', '2024 Spring', 'confirmed', NULL, 1)$r$),
 	('second opportunity of an LA and term', $r$(6, 15, 'A', '2024 Spring', 'likely', 0.5, 2)$r$)) c(what, rows_sql);
+
+-- One row per tutor, with a local authority; one prediction per tutor, horizon and term; one survey
+-- answer per tutor and term: 22023 naming the first offending key (a duplicate would count twice).
+SELECT c.what, pg_temp.sd_try(c.statements || $s$SELECT FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp')$s$::text)
+	   AS result
+FROM (VALUES
+	('tutor listed twice', ARRAY[$s$INSERT INTO sd_tutors VALUES (3, 'B'), (1, 'A')$s$]),
+	('tutor with a NULL local authority', ARRAY[$s$INSERT INTO sd_tutors VALUES (4, NULL)$s$]),
+	('tutor with a NULL tutor_id', ARRAY[$s$INSERT INTO sd_tutors VALUES (NULL, 'A')$s$]),
+	('prediction listed twice', ARRAY[$s$INSERT INTO sd_pred VALUES (3, 1, '2024 Spring', 0.9)$s$]),
+	('prediction with a NULL horizon', ARRAY[$s$INSERT INTO sd_pred VALUES (3, NULL, '2024 Spring', 0.9)$s$]),
+	('same tutor, another horizon', ARRAY[$s$INSERT INTO sd_pred VALUES (3, 2, '2024 Spring', 0.9)$s$])) c(what, statements);
+SELECT pg_temp.sd_try(ARRAY[
+	$s$CREATE TEMP TABLE sd_resp_dup AS SELECT * FROM sd_gen.availability_responses
+	   UNION ALL (SELECT * FROM sd_gen.availability_responses WHERE term < '2022 Autumn' ORDER BY tutor_id, term LIMIT 1)$s$,
+	$s$SELECT FROM edupredict.response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_resp_dup', '2022 Autumn')$s$])
+	AS survey_answer_listed_twice;
 
 SET client_min_messages = warning;
 DROP SCHEMA sd_gen CASCADE;

@@ -100,6 +100,17 @@ JOIN ft_supply w ON w.local_authority = 'London-wide' AND w.horizon = l.horizon;
 SELECT round(known_expected::numeric, 2) AS known, round(recruits_expected::numeric, 2) AS recruits,
 	   round(total_expected::numeric, 2) AS total, total_p10, total_p50, total_p90
 FROM ft_supply WHERE local_authority IN ('Camden', 'London-wide') ORDER BY local_authority, horizon;
+-- A tutor listed twice would count twice, one without a local authority would form a group of its own:
+-- both are refused (22023) before any forecast is made, and so are training and predicting on a tutor twice.
+\set SHOW_CONTEXT never
+CREATE TEMP TABLE ft_tutors_twice AS SELECT * FROM ft.tutors UNION ALL (SELECT * FROM ft.tutors ORDER BY tutor_id LIMIT 1);
+SELECT * FROM supply_forecast('ft_avail', 'ft_tutors_twice', 'ft.placements', '2022 Spring');
+SELECT * FROM train_availability('ft_twice', 'ft_tutors_twice', 'ft.placements', '2022 Spring', n_trees => 1);
+SELECT * FROM predict_availability('ft_avail', 'ft_tutors_twice', 'ft.placements', '2022 Spring');
+CREATE TEMP TABLE ft_tutors_no_la AS SELECT * FROM ft.tutors;
+UPDATE ft_tutors_no_la SET local_authority = NULL WHERE tutor_id = (SELECT max(tutor_id) FROM ft.tutors);
+SELECT * FROM supply_forecast('ft_avail', 'ft_tutors_no_la', 'ft.placements', '2022 Spring');
+\set SHOW_CONTEXT errors
 -- Hubs: every school in a hub (hub = urn mod 4); the hubs hold the supply of the local authorities
 -- with placements before as_of (the others are named in a NOTICE).  Then a hub table that misses
 -- schools (NOTICE).

@@ -170,6 +170,7 @@ BEGIN
 		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),
 		edupredict._as_of_problem(placements, as_of, max_h OPERATOR(pg_catalog.+) 2));
@@ -248,6 +249,7 @@ BEGIN
 		edupredict._as_of_problem(placements, as_of, 1),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint']),
 		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];

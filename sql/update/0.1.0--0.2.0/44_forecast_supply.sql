@@ -145,6 +145,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT COALESCE(
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
 		edupredict._opportunities_problem(opportunities))
 $$;
 COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS
@@ -171,6 +172,8 @@ BEGIN
 	problem := COALESCE(
 		edupredict._relation_problem(predictions, 'predictions', ARRAY['tutor_id', 'horizon', 'term', 'p_effective'],
 									 ARRAY['bigint', 'integer', 'edupredict.school_term', 'double precision']),
+		edupredict._unique_key_problem(predictions, 'predictions', ARRAY['tutor_id', 'horizon', 'term'],
+									   ARRAY['bigint', 'integer', 'edupredict.school_term']),
 		edupredict._demand_problem(tutors, opportunities),
 		CASE WHEN recruits IS NOT NULL THEN
 			edupredict._relation_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term', 'recruits_expected'],
