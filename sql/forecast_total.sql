@@ -167,6 +167,29 @@ REVOKE USAGE ON SCHEMA edupredict FROM regress_fc_alice, regress_fc_bob;
 DROP ROLE regress_fc_alice;
 DROP ROLE regress_fc_bob;
 
+-- Forest parameters go through the forest's one validator (as train_forest and forest_agg check them).
+SELECT p AS params, _forest_params_problem(p) AS problem
+FROM unnest(ARRAY['{}', '{"n_trees": 5, "max_depth": null, "min_samples_leaf": 3}', '{"n_trees": 0}',
+				  '{"n_trees": 10001}', '{"min_samples_leaf": 2.5}', '{"n_tree": 5}', '[1]']::jsonb[]) p;
+-- train_availability and refresh_supply refuse a bad parameter (22023) before any row is read or
+-- anything written: the placements view counts the rows read; the registry and the log stay as they were.
+CREATE TEMP SEQUENCE ft_reads;
+CREATE TEMP VIEW ft_placements_counted AS SELECT * FROM ft.placements WHERE nextval('ft_reads') > 0;
+CREATE TEMP TABLE ft_before AS SELECT (SELECT count(*) FROM models) AS models, (SELECT count(*) FROM forecasts) AS forecasts;
+\set SHOW_CONTEXT never
+SELECT * FROM train_availability('ft_bad', 'ft.tutors', 'ft_placements_counted', '2022 Spring', n_trees => 0);
+SELECT * FROM train_availability('ft_bad', 'ft.tutors', 'ft_placements_counted', '2022 Spring', min_samples_leaf => 0);
+SELECT * FROM train_availability('ft_bad', 'ft.tutors', 'ft_placements_counted', '2022 Spring', n_trees => 10001);
+CALL refresh_supply('ft_bad', 'ft.tutors', 'ft_placements_counted', 'ft.opportunities', n_trees => 0);
+\set VERBOSITY sqlstate
+SELECT * FROM train_availability('ft_bad', 'ft.tutors', 'ft_placements_counted', '2022 Spring', n_trees => 10001);
+CALL refresh_supply('ft_bad', 'ft.tutors', 'ft_placements_counted', 'ft.opportunities', n_trees => 10001);
+\set VERBOSITY default
+\set SHOW_CONTEXT errors
+SELECT NOT is_called AS no_row_read FROM ft_reads;
+SELECT (SELECT count(*) FROM models) = b.models AS registry_unchanged, (SELECT count(*) FROM forecasts) = b.forecasts AS log_unchanged
+FROM ft_before b;
+
 -- The termly refresh, in one transaction: three new forests and one recorded run.
 CALL refresh_supply('ft_refresh', 'ft.tutors', 'ft.placements', 'ft.opportunities', n_trees => 5);
 SELECT (SELECT count(*) FROM models WHERE name LIKE 'ft\_refresh\_h_') AS forests,

@@ -6,6 +6,8 @@
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
 
 #include "model_train.h"
 
@@ -218,4 +220,52 @@ model_train_forest(PG_FUNCTION_ARGS)
 {
 	return ens_train_sql(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
 						 ENS_REGISTRY_CURRENT);
+}
+
+/* The first problem the forest's validator finds in a params object. */
+typedef struct ParamsProblem
+{
+	ForestParams params;
+	char	   *problem;
+} ParamsProblem;
+
+static void
+ProblemKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
+{
+	ParamsProblem *pp = (ParamsProblem *) arg;
+	char		why[ENS_WHY_LEN];
+	EnsParamResult r;
+
+	(void) raw;
+	if (pp->problem != NULL)
+		return;
+	r = Set(&pp->params, key, v, why);
+	if (r == ENS_PARAM_UNKNOWN)
+		pp->problem = psprintf("unknown forest parameter \"%s\" (valid keys: %s)", key,
+							   ens_forest_learner.param_names);
+	else if (r != ENS_PARAM_OK)
+		pp->problem = psprintf("%s must be %s", key, why);
+}
+
+/*
+ * _forest_params_problem(params jsonb): what the one validator of
+ * train_forest and forest_agg says of params (NULL: nothing), so that a
+ * caller that trains later (train_availability, refresh_supply) can refuse
+ * a bad parameter before it reads a row or writes anything.
+ */
+PG_FUNCTION_INFO_V1(forest_params_problem);
+Datum
+forest_params_problem(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *jb = PG_GETARG_JSONB_P(0);
+	ParamsProblem pp;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		PG_RETURN_TEXT_P(cstring_to_text("params must be a JSON object"));
+	forest_params_default(&pp.params);
+	pp.problem = NULL;
+	ens_jsonb_each(jb, "params", ProblemKey, &pp);
+	if (pp.problem == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(pp.problem));
 }

@@ -140,6 +140,30 @@ ALTER TYPE edupredict.availability_features
 	ADD ATTRIBUTE target_summer boolean,
 	ADD ATTRIBUTE target_autumn boolean;
 
+-- The forest's one parameter validator (forest_param_set, as train_forest and forest_agg use it),
+-- for callers that train later: train_availability and refresh_supply refuse a bad parameter before
+-- they read a row or write anything, instead of after building the whole training set.
+CREATE FUNCTION edupredict._forest_params_problem(params jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'forest_params_problem'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION edupredict._forest_params_problem(jsonb) IS
+'internal: what the random forest''s parameter validator says of a params object (as train_forest and forest_agg check it), or NULL when every key is valid';
+
+CREATE FUNCTION edupredict._availability_params_problem(n_trees integer, min_samples_leaf integer DEFAULT NULL)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN p.problem IS NOT NULL THEN
+		ARRAY['22023', p.problem, 'The parameters are checked before any row is read or any model is written.',
+			  'n_trees and min_samples_leaf take the ranges of train_forest.'] END
+	FROM (SELECT edupredict._forest_params_problem(pg_catalog.jsonb_strip_nulls(
+			  pg_catalog.jsonb_build_object('n_trees', n_trees, 'min_samples_leaf', min_samples_leaf))) AS problem) p
+$$;
+COMMENT ON FUNCTION edupredict._availability_params_problem(integer, integer) IS
+'internal: {sqlstate, message, detail, hint} when train_availability''s forest parameters are out of range, else NULL';
+
 CREATE OR REPLACE FUNCTION edupredict.train_availability(
 	model_name text,
 	tutors regclass,
@@ -166,7 +190,9 @@ BEGIN
 	END IF;
 	SELECT pg_catalog.max(x) INTO max_h FROM pg_catalog.unnest(horizons) x;
 	-- Training rows: terms t from the second history term on, labelled by placement in t + h < as_of.
+	-- The parameters first: nothing is read before them.
 	problem := COALESCE(
+		edupredict._availability_params_problem(n_trees, min_samples_leaf),
 		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),

@@ -331,9 +331,18 @@ SET jit = off
 AS $$
 DECLARE
 	t edupredict.school_term := as_of;
+	problem text[];
 BEGIN
 	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR opportunities IS NULL THEN
 		RAISE EXCEPTION 'model_name, tutors, placements and opportunities must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	IF n_trees IS NULL OR seed IS NULL THEN
+		RAISE EXCEPTION 'n_trees and seed must not be NULL' USING ERRCODE = '22004';
+	END IF;
+	-- Before anything is read or written (a typo must not cost the run).
+	problem := edupredict._availability_params_problem(n_trees);
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
 	IF t IS NULL THEN
 		t := (edupredict._placement_span(placements)).last_term OPERATOR(edupredict.+) 1;
