@@ -256,7 +256,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION edupredict.model_reserve(text) IS
-'writes the registry: checks the caller may train model_name (creating the name, owned by the caller, if new), locks it until the end of the transaction and returns the version number to insert';
+'writes the registry: checks the caller may train model_name (creating the name, owned by the caller, if new), locks it until the end of the transaction and returns the next version number, which only the registry''s own insert after training may use (a hand-written INSERT leaves version out)';
 
 -- Owner and version bookkeeping of model_names rows.
 CREATE FUNCTION edupredict._model_names_guard()
