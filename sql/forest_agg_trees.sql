@@ -305,3 +305,45 @@ FROM ft WHERE id = 1;
 SELECT predict(forest_agg_trees(ARRAY[a, b], 1e38::float8, '{"n_trees": 2, "task": "regression"}'), ARRAY[1, 2]::float8[])::float8 > 9.99e37
        AS one_row_at_the_limit
 FROM ft WHERE id = 1;
+
+-- Damaged bytes are bad data (22000, as a damaged model is), never a
+-- protocol violation (08P01): every count is checked against the bytes
+-- left.  outcome: what combining (then finishing) s gives, and what its
+-- final function alone gives.
+CREATE FUNCTION pg_temp.keep(bytea, bytea) RETURNS bytea LANGUAGE sql AS 'SELECT $2';
+CREATE AGGREGATE pg_temp.trees_final(bytea) (SFUNC = pg_temp.keep, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE);
+CREATE FUNCTION pg_temp.outcome(s bytea) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  r text;
+BEGIN
+  BEGIN
+    PERFORM pg_temp.trees_merge(x) FROM (VALUES (s)) v(x);
+    r := 'ok';
+  EXCEPTION WHEN OTHERS THEN
+    r := SQLSTATE || ': ' || SQLERRM;
+  END;
+  BEGIN
+    PERFORM pg_temp.trees_final(x) FROM (VALUES (s)) v(x);
+    RETURN r || ' / ok';
+  EXCEPTION WHEN OTHERS THEN
+    RETURN r || ' / ' || SQLSTATE || ': ' || SQLERRM;
+  END;
+END $$;
+-- a state of one forest and no constant part
+CREATE TABLE forest_state AS
+SELECT s, 16 + (get_byte(s, 12) << 24 | get_byte(s, 13) << 16 | get_byte(s, 14) << 8 | get_byte(s, 15)) AS head_len
+FROM (SELECT pg_temp.trees_state(ARRAY[a, b], (id % 3)::float8, '{"n_trees": 2, "task": "classification"}') AS s
+      FROM ft WHERE id < 60) x;
+SELECT pg_temp.outcome(s) AS whole FROM forest_state;
+-- every prefix of it
+SELECT DISTINCT pg_temp.outcome(substr(s, 1, n)) AS prefix
+FROM forest_state, generate_series(0, length(s) - 1) n ORDER BY 1;
+-- two forests claimed, one held (and no count of constant parts)
+SELECT pg_temp.outcome(substr(s, 1, head_len) || pg_temp.u32(2) || substr(s, head_len + 5, length(s) - head_len - 8))
+       AS two_forests_one_held
+FROM forest_state;
+-- two constant parts claimed: the first one's long class takes the bytes the second would need
+SELECT pg_temp.outcome(h || pg_temp.u32(0) || pg_temp.u32(2) || int8send(1) || float8send(0)
+                       || pg_temp.u32(20) || convert_to(repeat('c', 20), 'UTF8')) AS two_consts_one_held
+FROM heads WHERE k = 'text';

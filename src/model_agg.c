@@ -395,7 +395,16 @@ BadState(const char *aggname)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("invalid partial state of %s", aggname)));
+			 errmsg("invalid partial state of %s", aggname),
+			 errhint("A partial state must reach the combine function as the serial function wrote it.")));
+}
+
+/* buf must hold bytes more bytes past its cursor: a damaged state is bad data (22000), not 08P01. */
+static void
+Need(StringInfo buf, uint64 bytes, const char *aggname)
+{
+	if (bytes > (uint64) (buf->len - buf->cursor))
+		BadState(aggname);
 }
 
 /*
@@ -430,21 +439,26 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 	old = MemoryContextSwitchTo(cxt);
 	st = ens_agg_new(cxt, p, tt, aggname);
 	plen = pq_getmsgint(&buf, 4);
-	if (plen > (uint32) (buf.len - buf.cursor))
-		BadState(aggname);
+	Need(&buf, (uint64) plen + 4, aggname);
 	st->params = pnstrdup(pq_getmsgbytes(&buf, plen), plen);
+	if (strlen(st->params) != plen)
+		BadState(aggname);
 	nl = pq_getmsgint(&buf, 4);
 	if (!tt && nl != 0)
 		BadState(aggname);
 	for (i = 0; i < nl; i++)
 	{
-		uint32		len = pq_getmsgint(&buf, 4);
+		uint32		len;
 
-		if (len > ENS_MAX_NAME || len > (uint32) (buf.len - buf.cursor))
+		Need(&buf, 4, aggname);
+		len = pq_getmsgint(&buf, 4);
+		if (len > ENS_MAX_NAME)
 			BadState(aggname);
+		Need(&buf, len, aggname);
 		if (ens_dict_add(st->labels, pq_getmsgbytes(&buf, len), len) != (int64_t) i)
 			BadState(aggname);
 	}
+	Need(&buf, (uint64) (p + 1) * (uint64) n * 8, aggname);
 	Reserve(st, (size_t) Max(n, 1));
 	for (f = 0; f < p; f++)
 		for (i = 0; i < (uint32) n; i++)
@@ -482,7 +496,8 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	 * another one of the query, or none, so no name is guessed here.
 	 */
 	st = ens_agg_read(&buf, cxt, "the model aggregate");
-	pq_getmsgend(&buf);
+	if (buf.cursor != buf.len)
+		BadState("the model aggregate");
 	PG_RETURN_POINTER(st);
 }
 

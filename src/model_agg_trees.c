@@ -346,7 +346,33 @@ BadState(const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("invalid forest_agg_trees state: %s", why)));
+			 errmsg("invalid forest_agg_trees state: %s", why),
+			 errhint("Pass forest_agg_trees's combine and final functions partial states as the aggregate wrote them.")));
+}
+
+/* Bounds-checked reads: damaged bytes are bad data (22000), never a protocol error (08P01). */
+static uint32
+GetInt(StringInfo buf, int bytes)
+{
+	if (buf->len - buf->cursor < bytes)
+		BadState("it ends early");
+	return pq_getmsgint(buf, bytes);
+}
+
+static int64
+GetInt64(StringInfo buf)
+{
+	if (buf->len - buf->cursor < 8)
+		BadState("it ends early");
+	return pq_getmsgint64(buf);
+}
+
+static float8
+GetFloat8(StringInfo buf)
+{
+	if (buf->len - buf->cursor < 8)
+		BadState("it ends early");
+	return pq_getmsgfloat8(buf);
 }
 
 static uint32
@@ -354,9 +380,7 @@ Count(StringInfo buf, size_t unit, const char *what)
 {
 	uint32		n;
 
-	if (buf->len - buf->cursor < 4)
-		BadState("it ends early");
-	n = pq_getmsgint(buf, 4);
+	n = GetInt(buf, 4);
 	if ((uint64) n * unit > (uint64) (buf->len - buf->cursor))
 		BadState(what);
 	return n;
@@ -477,7 +501,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 		bytea	   *m;
 		uint32		plen;
 
-		len = pq_getmsgint(&buf, 4);
+		len = GetInt(&buf, 4);
 		if (len < 1 || len > MaxAllocSize - VARHDRSZ)
 			BadState("a forest is too large");
 		plen = Count(&buf, 1, "a forest runs past the end");
@@ -512,9 +536,9 @@ ParseTrees(bytea *flat, MemoryContext parent)
 	for (i = 0; i < n; i++)
 	{
 		EnsConstPart c = {NULL, 0, 0, 0};
-		int64		rows = pq_getmsgint64(&buf);
+		int64		rows = GetInt64(&buf);
 
-		c.value = pq_getmsgfloat8(&buf);
+		c.value = GetFloat8(&buf);
 		len = Count(&buf, 1, "a class runs past the end");
 		if (rows < 1 || rows > ENS_MAX_ROWS || len > ENS_MAX_NAME)
 			BadState("a bad constant part");
