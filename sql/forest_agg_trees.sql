@@ -347,3 +347,8 @@ FROM forest_state;
 SELECT pg_temp.outcome(h || pg_temp.u32(0) || pg_temp.u32(2) || int8send(1) || float8send(0)
                        || pg_temp.u32(20) || convert_to(repeat('c', 20), 'UTF8')) AS two_consts_one_held
 FROM heads WHERE k = 'text';
+-- The flag bytes hold known values and the reserved byte is 0.
+SELECT what, pg_temp.outcome(set_byte(s, byte, val)) AS outcome
+FROM forest_state, (VALUES ('text_target 2', 5, 2), ('text_target 255', 5, 255), ('task 7', 6, 7), ('reserved 1', 7, 1),
+                           ('reserved 128', 7, 128)) v(what, byte, val)
+ORDER BY what;

@@ -417,7 +417,8 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 {
 	StringInfoData buf = *bufp;
 	AggState   *st;
-	int			p;
+	int			p,
+				flag;
 	bool		tt;
 	int64		n;
 	uint32		plen,
@@ -429,9 +430,10 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 	if (buf.len - buf.cursor < 21 || pq_getmsgint(&buf, 4) != 0x45445041)
 		BadState(aggname);
 	p = (int) pq_getmsgint(&buf, 4);
-	tt = pq_getmsgbyte(&buf) != 0;
+	flag = pq_getmsgbyte(&buf);
+	tt = flag == 1;
 	n = pq_getmsgint64(&buf);
-	if (p < 1 || p > ENS_MAX_FEATURES || n < 0 || n > AGG_MAX_ROWS)
+	if (p < 1 || p > ENS_MAX_FEATURES || flag > 1 || n < 0 || n > AGG_MAX_ROWS)
 		BadState(aggname);
 	/* the fixed-size parts must fit in what is left */
 	if ((uint64) (p + 1) * (uint64) n * 8 > (uint64) (buf.len - buf.cursor))

@@ -461,6 +461,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 				i,
 				len;
 	uint64		held = 0;
+	int			flag;
 	char	  **names;
 	void	   *lp;
 	int			task;
@@ -476,9 +477,11 @@ ParseTrees(bytea *flat, MemoryContext parent)
 		BadState("it is not one");
 	if (pq_getmsgbyte(&buf) != TREES_VERSION)
 		BadState("unknown version");
-	s->text_target = pq_getmsgbyte(&buf) != 0;
+	flag = pq_getmsgbyte(&buf);
+	s->text_target = flag == 1;
 	s->task = pq_getmsgbyte(&buf);
-	(void) pq_getmsgbyte(&buf);
+	if (flag > 1 || pq_getmsgbyte(&buf) != 0)
+		BadState("unknown flags");
 	s->p = (int) pq_getmsgint(&buf, 4);
 	if (s->p < 1 || s->p > ENS_MAX_FEATURES ||
 		(s->task != ENS_CLASSIFICATION && s->task != ENS_REGRESSION) ||
