@@ -57,6 +57,20 @@ SELECT md5(forest_agg(f, y, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS cls
        md5(forest_agg(f, label, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS txt,
        md5(forest_agg(f, r, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS reg
 FROM public.mp_agg;
+-- params NULL and '{}' both mean the defaults: the same model whichever a
+-- row passes, in a serial plan and (below) a parallel one
+CREATE VIEW public.mp_params AS
+SELECT md5(forest_agg(f, label, NULL::jsonb)) AS f_null, md5(forest_agg(f, label, '{}')) AS f_empty,
+       md5(forest_agg(f, label, CASE WHEN i % 200 = 0 THEN NULL ELSE '{}'::jsonb END)) AS f_mixed,
+       md5(boost_agg(f, label, NULL::jsonb)) AS b_null, md5(boost_agg(f, label, '{}')) AS b_empty,
+       md5(boost_agg(f, label, CASE WHEN i % 200 = 0 THEN NULL ELSE '{}'::jsonb END)) AS b_mixed,
+       md5(forest_agg_trees(f, label, NULL::jsonb)) AS t_null, md5(forest_agg_trees(f, label, '{}')) AS t_empty,
+       md5(forest_agg_trees(f, label, CASE WHEN i % 200 = 0 THEN NULL ELSE '{}'::jsonb END)) AS t_mixed
+FROM public.mp_agg_slow WHERE i % 100 = 0;
+CREATE TEMP TABLE mp_params_serial AS SELECT * FROM public.mp_params;
+SELECT f_null = f_empty AND f_null = f_mixed AS forest_same, b_null = b_empty AND b_null = b_mixed AS boost_same,
+       t_null = t_empty AND t_null = t_mixed AND t_null = f_null AS trees_same
+FROM mp_params_serial;
 
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
@@ -78,8 +92,16 @@ FROM public.mp_agg_slow $$, 'mp_par_rare');
 SELECT predict(m, ARRAY[1, 2, 3, 4]::float8[]) IS NOT NULL AS predicts,
        array_length(predict_proba(m, ARRAY[1, 2, 3, 4]::float8[]), 1) AS n_classes
 FROM mp_par_rare;
+-- params NULL and '{}' (forest_agg_trees: within one run, whose split its
+-- model depends on)
+SELECT * FROM pg_temp.parallel_run($$ SELECT * FROM public.mp_params $$, 'mp_par_params');
+SELECT p.f_null = s.f_null AND p.f_empty = s.f_null AND p.f_mixed = s.f_null AS forest_same,
+       p.b_null = s.b_null AND p.b_empty = s.b_null AND p.b_mixed = s.b_null AS boost_same,
+       p.t_null = p.t_empty AND p.t_null = p.t_mixed AS trees_same
+FROM mp_par_params p, mp_params_serial s;
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+DROP VIEW public.mp_params;
 DROP VIEW public.mp_agg_slow;
 DROP TABLE public.mp_agg;
 

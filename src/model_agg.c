@@ -66,26 +66,45 @@ DifferentParams(const char *aggname)
 }
 
 /*
+ * The params of a transition call as stored jsonb bytes, or NULL for none:
+ * SQL NULL and an empty object both mean the defaults, so they are one
+ * value to every row, part and plan.
+ */
+static struct varlena *
+RowParams(FunctionCallInfo fcinfo)
+{
+	struct varlena *raw;
+	uint32		header;
+
+	if (PG_ARGISNULL(3))
+		return NULL;
+	raw = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(3));
+	if (VARSIZE_ANY_EXHDR(raw) == sizeof(uint32))
+	{
+		memcpy(&header, VARDATA_ANY(raw), sizeof(uint32));
+		if (header == JB_FOBJECT)
+			return NULL;		/* {} */
+	}
+	return raw;
+}
+
+/*
  * The model is trained with one set of params; letting the first row decide
  * would make the result depend on row order, so every row must agree.
  */
 static void
 CheckSameParams(const AggState *st, FunctionCallInfo fcinfo)
 {
-	struct varlena *raw;
+	struct varlena *raw = RowParams(fcinfo);
 
-	if (PG_ARGISNULL(3) || st->params_raw == NULL)
+	if (raw == NULL || st->params_raw == NULL)
 	{
-		if (PG_ARGISNULL(3) && st->params_raw == NULL)
+		if (raw == NULL && st->params_raw == NULL)
 			return;
 	}
-	else
-	{
-		raw = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(3));
-		if ((int) VARSIZE_ANY_EXHDR(raw) == st->params_len &&
-			memcmp(VARDATA_ANY(raw), st->params_raw, st->params_len) == 0)
-			return;
-	}
+	else if ((int) VARSIZE_ANY_EXHDR(raw) == st->params_len &&
+			 memcmp(VARDATA_ANY(raw), st->params_raw, st->params_len) == 0)
+		return;
 	DifferentParams(AggName(fcinfo));
 }
 
@@ -200,11 +219,11 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 	old = MemoryContextSwitchTo(cxt);
 	if (st == NULL)
 	{
-		st = ens_agg_new(cxt, n, text_target, AggName(fcinfo));
-		if (!PG_ARGISNULL(3))
-		{
-			struct varlena *raw = pg_detoast_datum_packed((struct varlena *) PG_GETARG_POINTER(3));
+		struct varlena *raw = RowParams(fcinfo);
 
+		st = ens_agg_new(cxt, n, text_target, AggName(fcinfo));
+		if (raw != NULL)
+		{
 			st->params = DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(3)));
 			st->params_len = VARSIZE_ANY_EXHDR(raw);
 			st->params_raw = palloc(st->params_len);	/* binary: may hold NUL bytes */
