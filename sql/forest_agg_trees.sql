@@ -352,3 +352,24 @@ SELECT what, pg_temp.outcome(set_byte(s, byte, val)) AS outcome
 FROM forest_state, (VALUES ('text_target 2', 5, 2), ('text_target 255', 5, 255), ('task 7', 6, 7), ('reserved 1', 7, 1),
                            ('reserved 128', 7, 128)) v(what, byte, val)
 ORDER BY what;
+
+-- A part whose rows are all skipped (NULL features, NULL or NaN target)
+-- has no state and contributes nothing: the model is the other part's,
+-- however the skipped rows were split.
+CREATE TABLE skipped AS
+SELECT id, CASE WHEN id <= 40 THEN 'rows' ELSE 'skipped' END AS part, a, b,
+       CASE WHEN id <= 40 THEN (id % 3)::float8 WHEN id % 2 = 0 THEN 'NaN' END AS y,
+       CASE WHEN id <= 40 OR id % 5 = 0 THEN lab END AS t,
+       CASE WHEN id % 5 = 0 AND id > 40 THEN NULL ELSE ARRAY[a, b] END AS f
+FROM ft WHERE id <= 80;
+CREATE TABLE skipped_parts AS
+SELECT part, pg_temp.trees_state(f, y, '{"n_trees": 2, "task": "classification"}') AS num,
+       pg_temp.trees_state(f, t, '{"n_trees": 2}') AS txt
+FROM skipped GROUP BY part;
+SELECT part, num IS NULL AS num_state_null, txt IS NULL AS txt_state_null FROM skipped_parts ORDER BY part;
+SELECT (SELECT pg_temp.trees_merge(num ORDER BY part) FROM skipped_parts) =
+       (SELECT pg_temp.trees_merge(num) FROM skipped_parts WHERE part = 'rows') AS num_part_adds_nothing,
+       (SELECT pg_temp.trees_merge(txt ORDER BY part DESC) FROM skipped_parts) =
+       (SELECT pg_temp.trees_merge(txt) FROM skipped_parts WHERE part = 'rows') AS txt_part_adds_nothing,
+       (SELECT forest_agg_trees(f, y, '{"n_trees": 2, "task": "classification"}') FROM skipped WHERE part = 'skipped') IS NULL
+       AS skipped_rows_alone_null;

@@ -673,11 +673,18 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 {
 	MemoryContext aggcxt = AggCxt(fcinfo);
 	TreesState *s = WritableState(fcinfo, 0, aggcxt);
+	bool		fresh = (s == NULL);
 	AggState   *r;
 
-	if (s == NULL)
+	if (fresh)
 		s = NewTrees(aggcxt);
 	r = ens_agg_add_row(fcinfo, s->rows, s->hdr.eoh_context, text_target);
+	if (r == NULL && fresh)
+	{
+		/* no row yet (skipped rows): no state, so a part of skipped rows sends none */
+		MemoryContextDelete(s->hdr.eoh_context);
+		PG_RETURN_NULL();
+	}
 	if (r != NULL && s->rows == NULL)
 	{
 		s->rows = r;
