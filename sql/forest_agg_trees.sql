@@ -373,3 +373,28 @@ SELECT (SELECT pg_temp.trees_merge(num ORDER BY part) FROM skipped_parts) =
        (SELECT pg_temp.trees_merge(txt) FROM skipped_parts WHERE part = 'rows') AS txt_part_adds_nothing,
        (SELECT forest_agg_trees(f, y, '{"n_trees": 2, "task": "classification"}') FROM skipped WHERE part = 'skipped') IS NULL
        AS skipped_rows_alone_null;
+
+-- A state that stays on its node (a parallel plan's partial state) carries
+-- its rows after its parts ("EDPA": p, text_target, n, params, labels,
+-- columns, targets); they must fit the header.  rows_state: the 'text'
+-- head's state holding rows 1 to 3 of ft as rows.
+CREATE FUNCTION pg_temp.rows_state(p int, n int, params text) RETURNS bytea LANGUAGE sql AS $$
+SELECT h || pg_temp.u32(0) || pg_temp.u32(0) || '\x45445041'::bytea || pg_temp.u32(p) || '\x01'::bytea || int8send(n::int8)
+       || pg_temp.u32(length(params)) || convert_to(params, 'UTF8')
+       || (SELECT pg_temp.u32(count(*)) || coalesce(string_agg(pg_temp.u32(length(l)) || convert_to(l, 'UTF8'), ''::bytea ORDER BY l), '')
+           FROM (SELECT DISTINCT lab AS l FROM ft WHERE id <= n) d)
+       || coalesce((SELECT string_agg(float8send(CASE WHEN col = 1 THEN a ELSE b END), ''::bytea ORDER BY col, id)
+                    FROM ft, generate_series(1, p) col WHERE id <= n), ''::bytea)
+       || coalesce((SELECT string_agg(float8send((SELECT count(DISTINCT l.lab) FROM ft l WHERE l.id <= n AND l.lab < ft.lab)),
+                                      ''::bytea ORDER BY id) FROM ft WHERE id <= n), ''::bytea)
+FROM heads WHERE k = 'text' $$;
+SELECT pg_temp.outcome(pg_temp.rows_state(2, 3, '{"n_trees": 2}')) AS rows_fit,
+       (SELECT pg_temp.trees_merge(x) FROM (VALUES (pg_temp.rows_state(2, 3, '{"n_trees": 2}'))) v(x)) =
+       (SELECT forest_agg(ARRAY[a, b], lab, '{"n_trees": 2}') FROM ft WHERE id <= 3) AS rows_make_forest_agg;
+SELECT what, pg_temp.outcome(s) AS outcome
+FROM (VALUES ('one feature', pg_temp.rows_state(1, 3, '{"n_trees": 2}')),
+             ('other params', pg_temp.rows_state(2, 3, '{"n_trees": 3}')),
+             ('no rows', pg_temp.rows_state(2, 0, '{"n_trees": 2}')),
+             ('a byte short', substr(pg_temp.rows_state(2, 3, '{"n_trees": 2}'), 1, length(pg_temp.rows_state(2, 3, '{"n_trees": 2}')) - 1)),
+             ('a byte more', pg_temp.rows_state(2, 3, '{"n_trees": 2}') || '\x00'::bytea)) v(what, s)
+ORDER BY what;

@@ -99,6 +99,27 @@ SELECT p.f_null = s.f_null AND p.f_empty = s.f_null AND p.f_mixed = s.f_null AS 
        p.b_null = s.b_null AND p.b_empty = s.b_null AND p.b_mixed = s.b_null AS boost_same,
        p.t_null = p.t_empty AND p.t_null = p.t_mixed AS trees_same
 FROM mp_par_params p, mp_params_serial s;
+-- forest_agg_trees: a Partial Aggregate's states stay on the node, so they
+-- carry their rows, not trees, and the model is forest_agg's whatever the split
+SELECT * FROM pg_temp.parallel_run($$
+SELECT md5(forest_agg_trees(f, label, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS txt,
+       md5(forest_agg_trees(f, r, '{"n_trees": 6, "max_depth": 8, "seed": 5, "task": "regression"}')) AS reg,
+       md5(forest_agg(f, r, '{"n_trees": 6, "max_depth": 8, "seed": 5, "task": "regression"}')) AS reg_rows
+FROM public.mp_agg_slow $$, 'mp_par_trees');
+SELECT t.txt = s.txt AS labels_forest_agg_model, t.reg = t.reg_rows AS regression_forest_agg_model
+FROM mp_par_trees t, mp_serial s;
+-- a state the whole aggregate returns (as Citus's worker_partial_agg prints
+-- it) leaves its node: it carries trees, also when a parallel worker made it
+CREATE AGGREGATE pg_temp.trees_state(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea,
+  PARALLEL = SAFE);
+CREATE TEMP TABLE mp_state_serial AS
+SELECT pg_temp.trees_state(f, label, '{"n_trees": 2}') AS s FROM public.mp_agg WHERE i % 100 = 0;
+-- (no parallel scan: the whole plan runs in one worker)
+SET force_parallel_mode = on; SET parallel_setup_cost = 1e9;
+SELECT * FROM pg_temp.parallel_run($$
+SELECT pg_temp.trees_state(f, label, '{"n_trees": 2}') AS s FROM public.mp_agg WHERE i % 100 = 0 $$, 'mp_state_worker');
+RESET force_parallel_mode; SET parallel_setup_cost = 0;
+SELECT w.s = s.s AS worker_state_same FROM mp_state_worker w, mp_state_serial s;
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
 DROP VIEW public.mp_params;

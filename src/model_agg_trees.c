@@ -5,20 +5,23 @@
  * forest_agg combines rows: every row reaches the process that trains, so
  * on Citus every row is shipped to the coordinator.  This aggregate keeps
  * its rows in an expanded object (utils/expandeddatum.h) whose flat form
- * is a bytea; when the state leaves its process (Citus's worker_partial_agg
- * prints it with byteaout, a parallel worker sends it to the leader) it is
+ * is a bytea; when the state leaves its node (Citus's worker_partial_agg
+ * runs the aggregate whole and prints the state with byteaout) it is
  * flattened, and the flat form holds params.n_trees trees grown from the
- * rows it holds.  Flattening leaves the expanded state as it was (its rows
- * stay rows): the flat form is a copy that has left the process, and
- * aggregates of one query that share the state (same arguments and
+ * rows it holds.  The state of a Partial Aggregate (its Aggref's aggsplit
+ * skips the final function: a parallel plan, whose workers send their
+ * states to the leader) stays on its node: its flat form carries its rows,
+ * not trees, so on one node serial and parallel plans give forest_agg's
+ * model, byte for byte.  Flattening leaves the expanded state as it was
+ * (its rows stay rows): the flat form is a copy that has left the process,
+ * and aggregates of one query that share the state (same arguments and
  * transition function) may flatten it and finish it in either order.
- * Combining concatenates the forests, the final function grows
- * trees from the rows still in the state and merges all forests into one
- * model (model_merge.c).  So on one node without parallel workers the
- * model is forest_agg's, byte for byte; with partial states it depends on
- * how the rows were split (Citus shards, parallel workers): each part's
- * trees see only its rows (with the seed XOR an order-independent digest
- * of those rows), and the model has n_trees trees per part.
+ * Combining concatenates the forests and appends the rows; the final
+ * function grows trees from the rows in the state and merges all forests
+ * into one model (model_merge.c).  With states that left their nodes the model
+ * depends on how the rows were split (Citus shards): each part's trees see
+ * only its rows (with the seed XOR an order-independent digest of those
+ * rows), and the model has n_trees trees per part.
  *
  * A part whose rows cannot train a forest (one class, or a single row) is
  * kept as its class or value and its row count: its n_trees trees are
@@ -31,7 +34,8 @@
  * Flat form (all integers big-endian, pqformat):
  *   "EDPT" u8 version 1 | u8 text_target | u8 task | u8 0 | u32 p |
  *   u32 params_len params | u32 n_forests { u32 len, u32 packed, bytes } |
- *   u32 n_constant { u64 rows, f64 value, u32 len, label }
+ *   u32 n_constant { u64 rows, f64 value, u32 len, label } |
+ *   [ rows, as ens_agg_write writes them ("EDPA"): a state that stayed on its node ]
  */
 #include "postgres.h"
 
@@ -45,6 +49,7 @@
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
@@ -65,6 +70,7 @@ typedef struct TreesState
 	int			task;			/* EnsTask */
 	char	   *params;
 	AggState   *rows;			/* rows not grown into trees yet, or NULL */
+	bool		local;			/* a partial aggregate's: flattens to rows */
 	int			n_consts;
 	int			cap_consts;
 	EnsConstPart *consts;		/* parts whose rows could not train a forest */
@@ -265,10 +271,10 @@ Image(TreesState *s)
 
 	if (s->image)
 		return s->image;
-	if (HasRows(s))
+	if (HasRows(s) && !s->local)
 		grown = RowsPart(s, false, &c);
 	n_forests = s->n_forests + (grown ? 1 : 0);
-	n_consts = s->n_consts + (HasRows(s) && grown == NULL ? 1 : 0);
+	n_consts = s->n_consts + (HasRows(s) && !s->local && grown == NULL ? 1 : 0);
 	old = MemoryContextSwitchTo(s->hdr.eoh_context);
 	buf = makeStringInfo();
 	pq_sendint32(buf, TREES_MAGIC);
@@ -313,6 +319,8 @@ Image(TreesState *s)
 		if (k->label)
 			pq_sendbytes(buf, k->label, k->label_len);
 	}
+	if (HasRows(s) && s->local)
+		ens_agg_write(s->rows, buf);
 	MemoryContextSwitchTo(old);
 	if (grown)
 		pfree(grown);
@@ -557,6 +565,14 @@ ParseTrees(bytea *flat, MemoryContext parent)
 			BadState("a bad constant part");
 		AddConst(s, &c);
 	}
+	if (buf.cursor < buf.len)
+	{
+		/* the rows of a state that stayed on its node (ens_agg_read checks them) */
+		s->rows = ens_agg_read(&buf, s->hdr.eoh_context, "forest_agg_trees");
+		if (s->rows->n == 0 || s->rows->p != s->p || s->rows->text_target != s->text_target ||
+			strcmp(s->rows->params, s->params) != 0)
+			BadState("its rows do not fit its header");
+	}
 	if (buf.cursor != buf.len)
 		BadState("bytes after its end");
 	MemoryContextDelete(check);
@@ -642,6 +658,22 @@ WritableState(FunctionCallInfo fcinfo, int argno, MemoryContext aggcxt)
 
 /* ---------- the aggregate's functions ---------- */
 
+/*
+ * Whether the state this call returns goes to a finalize step on this node
+ * (a Partial Aggregate of a parallel plan, whose states a parallel worker
+ * sends to its leader): it then flattens to its rows, so the model does not
+ * depend on how the workers split them.  A state that leaves the node
+ * (Citus's worker_partial_agg runs the aggregate whole and prints the state)
+ * grows its trees.
+ */
+static bool
+StaysOnNode(FunctionCallInfo fcinfo)
+{
+	Aggref	   *ar = AggGetAggref(fcinfo);
+
+	return ar != NULL && DO_AGGSPLIT_SKIPFINAL(ar->aggsplit);
+}
+
 /* Checked at the first row: what a part must know to grow trees alone. */
 static void
 FirstRow(TreesState *s, bool text_target)
@@ -685,6 +717,7 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 		MemoryContextDelete(s->hdr.eoh_context);
 		PG_RETURN_NULL();
 	}
+	s->local = StaysOnNode(fcinfo);
 	if (r != NULL && s->rows == NULL)
 	{
 		s->rows = r;
@@ -730,6 +763,7 @@ forest_agg_trees_combine(PG_FUNCTION_ARGS)
 	}
 	if (a == NULL)
 		a = NewTrees(aggcxt);
+	a->local = StaysOnNode(fcinfo);
 	d = PG_GETARG_DATUM(1);
 	if (IsOurs(d))
 		Absorb(a, (TreesState *) DatumGetEOHP(d), false);

@@ -43,7 +43,7 @@ CREATE AGGREGATE edupredict.forest_agg_trees(features float8[], target float8, p
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE edupredict.forest_agg_trees(float8[], float8, jsonb) IS
-'random forest over the rows whose partial states (Citus shards, parallel workers) each grow params.n_trees trees from their own rows; the forests are merged into one model (on one node without partial states: forest_agg''s model); needs params.task';
+'random forest over the rows whose partial states on Citus shards each grow params.n_trees trees from their own rows; the forests are merged into one model (on one node, serial or parallel plan: forest_agg''s model); needs params.task';
 
 CREATE AGGREGATE edupredict.forest_agg_trees(features float8[], target text, params jsonb) (
     SFUNC = edupredict.forest_agg_trees_trans,
