@@ -3,6 +3,59 @@
 -- CREATE EXTENSION edupredict installs 0.1.0 and then runs this script, so a
 -- fresh install and an upgraded one are the same by construction.
 \echo Use "ALTER EXTENSION edupredict UPDATE TO '0.2.0'" to load this file. \quit
+
+-- Default privileges (ALTER DEFAULT PRIVILEGES [IN SCHEMA edupredict]) of the
+-- role that runs CREATE EXTENSION or ALTER EXTENSION UPDATE reach every
+-- object the scripts create (TRUNCATE, TRIGGER, REFERENCES and UPDATE bypass
+-- or read past row-level security; EXECUTE reopens a function revoked from
+-- PUBLIC).  A fragment calls this right after creating a table, view,
+-- sequence or a function it keeps from PUBLIC, before its own GRANTs: every
+-- grantee but the owner loses every privilege, on the columns too (CASCADE:
+-- and whatever it passed on).  99_privileges.sql drops it;
+-- sql/default_privileges.sql checks every object of the extension.
+CREATE FUNCTION edupredict._reset_privileges(kind text, object text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    target text;
+    revokees oid[];
+    revokee oid;
+BEGIN
+    IF kind OPERATOR(pg_catalog.=) ANY (ARRAY['TABLE', 'SEQUENCE']) THEN
+        SELECT c.oid::pg_catalog.regclass::pg_catalog.text,
+               ARRAY(SELECT DISTINCT x.grantee
+                     FROM (SELECT c.relacl UNION ALL SELECT a.attacl FROM pg_catalog.pg_attribute a
+                           WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid) l (items),
+                          pg_catalog.aclexplode(l.items) x
+                     WHERE x.grantee OPERATOR(pg_catalog.<>) c.relowner)
+          INTO target, revokees
+        FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) object::pg_catalog.regclass;
+    ELSIF kind OPERATOR(pg_catalog.=) 'FUNCTION' THEN
+        SELECT p.oid::pg_catalog.regprocedure::pg_catalog.text,
+               ARRAY(SELECT DISTINCT x.grantee
+                     FROM pg_catalog.aclexplode(COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))) x
+                     WHERE x.grantee OPERATOR(pg_catalog.<>) p.proowner)
+          INTO target, revokees
+        FROM pg_catalog.pg_proc p WHERE p.oid OPERATOR(pg_catalog.=) object::pg_catalog.regprocedure;
+    ELSIF kind OPERATOR(pg_catalog.=) 'SCHEMA' THEN
+        SELECT pg_catalog.quote_ident(n.nspname),
+               ARRAY(SELECT DISTINCT x.grantee FROM pg_catalog.aclexplode(n.nspacl) x
+                     WHERE x.grantee OPERATOR(pg_catalog.<>) n.nspowner)
+          INTO target, revokees
+        FROM pg_catalog.pg_namespace n WHERE n.oid OPERATOR(pg_catalog.=) object::pg_catalog.regnamespace;
+    ELSE
+        RAISE EXCEPTION 'unknown object kind "%"', kind USING ERRCODE = '22023';
+    END IF;
+    FOREACH revokee IN ARRAY revokees
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM %s CASCADE', kind, target,
+                                  CASE WHEN revokee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
+                                       ELSE revokee::pg_catalog.regrole::pg_catalog.text END);
+    END LOOP;
+END
+$$;
 -- Keyed pseudonymisation (src/pii*.c, docs/pii.md).
 -- edupredict.pii_key, edupredict.pii_key_file and edupredict.pii_phone_country
 -- are PGC_SIGHUP now: set in postgresql.conf (or by ALTER SYSTEM) and reload.
@@ -56,6 +109,7 @@ BEGIN
 END
 $$;
 
+SELECT edupredict._reset_privileges('FUNCTION', 'edupredict.forget_stored_pii_keys()');
 REVOKE ALL ON FUNCTION edupredict.forget_stored_pii_keys() FROM PUBLIC;
 
 COMMENT ON FUNCTION edupredict.forget_stored_pii_keys() IS
@@ -219,6 +273,7 @@ AS $$
 $$;
 COMMENT ON FUNCTION edupredict._model_name_exists(text) IS
 'internal (security definer): whether a model name is taken, whoever owns it';
+SELECT edupredict._reset_privileges('FUNCTION', 'edupredict._model_name_exists(text)');
 REVOKE ALL ON FUNCTION edupredict._model_name_exists(text) FROM PUBLIC;
 
 -- The caller holds what training needs (checked before any work).
@@ -584,28 +639,11 @@ COMMENT ON FUNCTION edupredict.revoke_model(text, text) IS
 -- row-level security, TRIGGER runs a role's code as whoever writes the
 -- registry, REFERENCES lets a foreign key read past the policies.  Default
 -- privileges may have granted on the new tables.  Every registry relation
--- keeps only its owner's rights; 0.2.0's grants follow.  REVOKE ... CASCADE
--- from the owner's grantees also takes back what they passed on.
-DO $$
-DECLARE
-    r record;
-BEGIN
-    FOR r IN
-        SELECT DISTINCT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,
-               c.relname, coalesce(pg_catalog.quote_ident(g.rolname), 'PUBLIC') AS grantee
-        FROM pg_catalog.pg_class c,
-        LATERAL (SELECT c.relacl UNION ALL
-                 SELECT a.attacl FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid) acl (acl),
-        LATERAL pg_catalog.aclexplode(acl.acl) x
-        LEFT JOIN pg_catalog.pg_roles g ON g.oid OPERATOR(pg_catalog.=) x.grantee
-        WHERE c.relnamespace OPERATOR(pg_catalog.=) 'edupredict'::pg_catalog.regnamespace
-          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['models', 'models_id_seq', 'model_names', 'model_grants', 'model_list'])
-          AND x.grantee OPERATOR(pg_catalog.<>) c.relowner
-    LOOP
-        EXECUTE pg_catalog.format('REVOKE ALL ON %s edupredict.%I FROM %s CASCADE', r.kind, r.relname, r.grantee);
-    END LOOP;
-END
-$$;
+-- keeps only its owner's rights (00_header.sql); 0.2.0's grants follow.
+SELECT edupredict._reset_privileges(k, o)
+FROM (VALUES ('TABLE', 'edupredict.models'), ('SEQUENCE', 'edupredict.models_id_seq'),
+             ('TABLE', 'edupredict.model_names'), ('TABLE', 'edupredict.model_grants'),
+             ('TABLE', 'edupredict.model_list')) v (k, o);
 
 -- What members of edupredict_user hold.  Functions stay executable by
 -- PUBLIC (PostgreSQL's default), so a caller without the role gets the
@@ -1088,6 +1126,8 @@ WITH CHECK (model_name IS NOT NULL AND pg_catalog.pg_has_role(name_owner, 'USAGE
 -- Every role may log its own cross-validations; tune() and train_*() also
 -- need the registry's rights.  UPDATE only of model_version, only to NULL
 -- (above): otherwise a run is a record.
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.runs');
+SELECT edupredict._reset_privileges('SEQUENCE', 'edupredict.runs_id_seq');
 GRANT SELECT, INSERT, DELETE ON edupredict.runs TO PUBLIC;
 GRANT UPDATE (model_version) ON edupredict.runs TO PUBLIC;
 GRANT USAGE ON SEQUENCE edupredict.runs_id_seq TO PUBLIC;
@@ -1110,6 +1150,7 @@ WHERE r.kind OPERATOR(pg_catalog.=) ANY (ARRAY['trial', 'cv']) AND r.model_name 
   AND COALESCE(r.metrics OPERATOR(pg_catalog.->>) 'rows_fraction', '1') OPERATOR(pg_catalog.=) '1';
 COMMENT ON VIEW edupredict.leaderboard IS
 'cross-validated runs of each model name (tuning trials on all of each fold''s rows, deployed versions scored by tune) ranked by their metric, as the caller may see them';
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.leaderboard');
 GRANT SELECT ON edupredict.leaderboard TO PUBLIC;
 
 CREATE FUNCTION edupredict.leaderboard(model_name text)
@@ -2894,6 +2935,9 @@ CREATE POLICY forecasts_owner ON edupredict.forecasts
 				   WHERE r.rolname OPERATOR(pg_catalog.=) owner
 					 AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'MEMBER')))
 	WITH CHECK (owner OPERATOR(pg_catalog.=) CURRENT_USER);
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.forecasts');
+SELECT edupredict._reset_privileges('SEQUENCE', 'edupredict.forecasts_id_seq');
+SELECT edupredict._reset_privileges('SEQUENCE', 'edupredict.forecast_runs');
 GRANT SELECT, INSERT, DELETE ON edupredict.forecasts TO PUBLIC;
 GRANT USAGE ON SEQUENCE edupredict.forecasts_id_seq, edupredict.forecast_runs TO PUBLIC;
 -- pg_dump keeps the recorded forecasts (the table belongs to the extension).
@@ -3159,6 +3203,7 @@ SELECT f.run_id AS "Run", f.recorded_at AS "Recorded at", f.owner::text AS "Reco
 	   f.shortfall AS "Tutors to recruit (90% cover)"
 FROM edupredict.forecasts f;
 COMMENT ON VIEW edupredict.tableau_forecasts IS 'the forecast log with readable column names and plain types, for Tableau';
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.tableau_forecasts');
 GRANT SELECT ON edupredict.tableau_forecasts TO PUBLIC;
 
 -- The termly refresh (replaces the original pipeline's Prefect flow): in the caller's transaction,
@@ -3652,3 +3697,13 @@ END
 $$;
 COMMENT ON FUNCTION edupredict.detach_scoring(regclass, text, boolean) IS
 'writes: drops the triggers attach_scoring put on a table for an output column, and its alerts table unless keep_alerts';
+-- Keep this fragment last.  0.1.0's schema and edupredict.london_schools,
+-- which no fragment re-creates, were made under the installing role's
+-- default privileges too: they keep 0.1.0's grants only.  Then the helper
+-- of 00_header.sql goes.
+SELECT edupredict._reset_privileges('SCHEMA', 'edupredict');
+GRANT USAGE ON SCHEMA edupredict TO PUBLIC;
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.london_schools');
+GRANT SELECT ON edupredict.london_schools TO PUBLIC;
+
+DROP FUNCTION edupredict._reset_privileges(text, text);

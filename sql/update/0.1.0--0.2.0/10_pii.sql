@@ -51,6 +51,7 @@ BEGIN
 END
 $$;
 
+SELECT edupredict._reset_privileges('FUNCTION', 'edupredict.forget_stored_pii_keys()');
 REVOKE ALL ON FUNCTION edupredict.forget_stored_pii_keys() FROM PUBLIC;
 
 COMMENT ON FUNCTION edupredict.forget_stored_pii_keys() IS

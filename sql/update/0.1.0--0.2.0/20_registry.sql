@@ -157,6 +157,7 @@ AS $$
 $$;
 COMMENT ON FUNCTION edupredict._model_name_exists(text) IS
 'internal (security definer): whether a model name is taken, whoever owns it';
+SELECT edupredict._reset_privileges('FUNCTION', 'edupredict._model_name_exists(text)');
 REVOKE ALL ON FUNCTION edupredict._model_name_exists(text) FROM PUBLIC;
 
 -- The caller holds what training needs (checked before any work).
@@ -522,28 +523,11 @@ COMMENT ON FUNCTION edupredict.revoke_model(text, text) IS
 -- row-level security, TRIGGER runs a role's code as whoever writes the
 -- registry, REFERENCES lets a foreign key read past the policies.  Default
 -- privileges may have granted on the new tables.  Every registry relation
--- keeps only its owner's rights; 0.2.0's grants follow.  REVOKE ... CASCADE
--- from the owner's grantees also takes back what they passed on.
-DO $$
-DECLARE
-    r record;
-BEGIN
-    FOR r IN
-        SELECT DISTINCT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,
-               c.relname, coalesce(pg_catalog.quote_ident(g.rolname), 'PUBLIC') AS grantee
-        FROM pg_catalog.pg_class c,
-        LATERAL (SELECT c.relacl UNION ALL
-                 SELECT a.attacl FROM pg_catalog.pg_attribute a WHERE a.attrelid OPERATOR(pg_catalog.=) c.oid) acl (acl),
-        LATERAL pg_catalog.aclexplode(acl.acl) x
-        LEFT JOIN pg_catalog.pg_roles g ON g.oid OPERATOR(pg_catalog.=) x.grantee
-        WHERE c.relnamespace OPERATOR(pg_catalog.=) 'edupredict'::pg_catalog.regnamespace
-          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['models', 'models_id_seq', 'model_names', 'model_grants', 'model_list'])
-          AND x.grantee OPERATOR(pg_catalog.<>) c.relowner
-    LOOP
-        EXECUTE pg_catalog.format('REVOKE ALL ON %s edupredict.%I FROM %s CASCADE', r.kind, r.relname, r.grantee);
-    END LOOP;
-END
-$$;
+-- keeps only its owner's rights (00_header.sql); 0.2.0's grants follow.
+SELECT edupredict._reset_privileges(k, o)
+FROM (VALUES ('TABLE', 'edupredict.models'), ('SEQUENCE', 'edupredict.models_id_seq'),
+             ('TABLE', 'edupredict.model_names'), ('TABLE', 'edupredict.model_grants'),
+             ('TABLE', 'edupredict.model_list')) v (k, o);
 
 -- What members of edupredict_user hold.  Functions stay executable by
 -- PUBLIC (PostgreSQL's default), so a caller without the role gets the

@@ -179,6 +179,8 @@ WITH CHECK (model_name IS NOT NULL AND pg_catalog.pg_has_role(name_owner, 'USAGE
 -- Every role may log its own cross-validations; tune() and train_*() also
 -- need the registry's rights.  UPDATE only of model_version, only to NULL
 -- (above): otherwise a run is a record.
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.runs');
+SELECT edupredict._reset_privileges('SEQUENCE', 'edupredict.runs_id_seq');
 GRANT SELECT, INSERT, DELETE ON edupredict.runs TO PUBLIC;
 GRANT UPDATE (model_version) ON edupredict.runs TO PUBLIC;
 GRANT USAGE ON SEQUENCE edupredict.runs_id_seq TO PUBLIC;
@@ -201,6 +203,7 @@ WHERE r.kind OPERATOR(pg_catalog.=) ANY (ARRAY['trial', 'cv']) AND r.model_name 
   AND COALESCE(r.metrics OPERATOR(pg_catalog.->>) 'rows_fraction', '1') OPERATOR(pg_catalog.=) '1';
 COMMENT ON VIEW edupredict.leaderboard IS
 'cross-validated runs of each model name (tuning trials on all of each fold''s rows, deployed versions scored by tune) ranked by their metric, as the caller may see them';
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.leaderboard');
 GRANT SELECT ON edupredict.leaderboard TO PUBLIC;
 
 CREATE FUNCTION edupredict.leaderboard(model_name text)

@@ -42,6 +42,9 @@ CREATE POLICY forecasts_owner ON edupredict.forecasts
 				   WHERE r.rolname OPERATOR(pg_catalog.=) owner
 					 AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'MEMBER')))
 	WITH CHECK (owner OPERATOR(pg_catalog.=) CURRENT_USER);
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.forecasts');
+SELECT edupredict._reset_privileges('SEQUENCE', 'edupredict.forecasts_id_seq');
+SELECT edupredict._reset_privileges('SEQUENCE', 'edupredict.forecast_runs');
 GRANT SELECT, INSERT, DELETE ON edupredict.forecasts TO PUBLIC;
 GRANT USAGE ON SEQUENCE edupredict.forecasts_id_seq, edupredict.forecast_runs TO PUBLIC;
 -- pg_dump keeps the recorded forecasts (the table belongs to the extension).
@@ -307,6 +310,7 @@ SELECT f.run_id AS "Run", f.recorded_at AS "Recorded at", f.owner::text AS "Reco
 	   f.shortfall AS "Tutors to recruit (90% cover)"
 FROM edupredict.forecasts f;
 COMMENT ON VIEW edupredict.tableau_forecasts IS 'the forecast log with readable column names and plain types, for Tableau';
+SELECT edupredict._reset_privileges('TABLE', 'edupredict.tableau_forecasts');
 GRANT SELECT ON edupredict.tableau_forecasts TO PUBLIC;
 
 -- The termly refresh (replaces the original pipeline's Prefect flow): in the caller's transaction,
