@@ -1788,6 +1788,18 @@ $$;
 COMMENT ON FUNCTION edupredict._unique_key_problem(regclass, text, text[], text[], text[]) IS
 'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key (or NULL in a column of not_null) or a key on more than one row, else NULL';
 
+-- Tutors wherever supply is counted by area (every function that reads local_authority): one row per
+-- tutor, each with a local authority.  Call after _relation_problem has checked the columns.
+CREATE FUNCTION edupredict._tutor_areas_problem(tutors regclass)
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority'])
+$$;
+COMMENT ON FUNCTION edupredict._tutor_areas_problem(regclass) IS
+'internal: {sqlstate, message, detail, hint} when a tutors relation counted by area has a NULL or repeated tutor_id or a NULL local_authority, else NULL';
+
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
@@ -2386,7 +2398,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT COALESCE(
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
-		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
+		edupredict._tutor_areas_problem(tutors),
 		edupredict._opportunities_problem(opportunities))
 $$;
 COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS
@@ -2584,6 +2596,9 @@ BEGIN
 		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'local_authority'],
 									 ARRAY['bigint', 'date', 'text']),
+		-- as through supply_demand: a tutor listed twice would register twice, one without a local
+		-- authority in an area of its own
+		edupredict._tutor_areas_problem(tutors),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),
 		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
@@ -2758,7 +2773,7 @@ BEGIN
 		edupredict._as_of_problem(placements, as_of, 1),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end', 'local_authority'],
 									 ARRAY['bigint', 'date', 'date', 'text']),
-		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
+		edupredict._tutor_areas_problem(tutors),
 		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END,
 		edupredict._mapping_problem(placements, hubs, sub_regions));
 	IF problem IS NOT NULL THEN

@@ -110,6 +110,10 @@ SELECT * FROM predict_availability('ft_avail', 'ft_tutors_twice', 'ft.placements
 CREATE TEMP TABLE ft_tutors_no_la AS SELECT * FROM ft.tutors;
 UPDATE ft_tutors_no_la SET local_authority = NULL WHERE tutor_id = (SELECT max(tutor_id) FROM ft.tutors);
 SELECT * FROM supply_forecast('ft_avail', 'ft_tutors_no_la', 'ft.placements', '2022 Spring');
+-- recruit_forecast called directly refuses them the same way (it counted the tutor twice, or forecast
+-- recruits for a NULL area).
+SELECT count(*) FROM recruit_forecast('ft_tutors_twice', 'ft.placements', '2022 Spring');
+SELECT count(*) FROM recruit_forecast('ft_tutors_no_la', 'ft.placements', '2022 Spring');
 \set SHOW_CONTEXT errors
 -- Hubs: every school in a hub (hub = urn mod 4); the hubs hold the supply of the local authorities
 -- with placements before as_of (the others are named in a NOTICE).  Then a hub table that misses

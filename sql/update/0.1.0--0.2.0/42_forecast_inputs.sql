@@ -129,6 +129,18 @@ $$;
 COMMENT ON FUNCTION edupredict._unique_key_problem(regclass, text, text[], text[], text[]) IS
 'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key (or NULL in a column of not_null) or a key on more than one row, else NULL';
 
+-- Tutors wherever supply is counted by area (every function that reads local_authority): one row per
+-- tutor, each with a local authority.  Call after _relation_problem has checked the columns.
+CREATE FUNCTION edupredict._tutor_areas_problem(tutors regclass)
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority'])
+$$;
+COMMENT ON FUNCTION edupredict._tutor_areas_problem(regclass) IS
+'internal: {sqlstate, message, detail, hint} when a tutors relation counted by area has a NULL or repeated tutor_id or a NULL local_authority, else NULL';
+
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED

@@ -145,7 +145,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT COALESCE(
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
-		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
+		edupredict._tutor_areas_problem(tutors),
 		edupredict._opportunities_problem(opportunities))
 $$;
 COMMENT ON FUNCTION edupredict._demand_problem(regclass, regclass) IS

@@ -41,6 +41,9 @@ BEGIN
 		edupredict._horizons_problem(horizons),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'local_authority'],
 									 ARRAY['bigint', 'date', 'text']),
+		-- as through supply_demand: a tutor listed twice would register twice, one without a local
+		-- authority in an area of its own
+		edupredict._tutor_areas_problem(tutors),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),
 		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);

@@ -55,7 +55,7 @@ BEGIN
 		edupredict._as_of_problem(placements, as_of, 1),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end', 'local_authority'],
 									 ARRAY['bigint', 'date', 'date', 'text']),
-		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
+		edupredict._tutor_areas_problem(tutors),
 		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END,
 		edupredict._mapping_problem(placements, hubs, sub_regions));
 	IF problem IS NOT NULL THEN
