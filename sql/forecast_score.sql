@@ -24,6 +24,18 @@ JOIN (SELECT v.level, v.horizon, count(*) AS n, avg(abs(v.expected - v.realised)
 	  WHERE v.model_name = 'fs_a' AND v.realised IS NOT NULL GROUP BY 1, 2) h USING (level, horizon)
 ORDER BY 1, 2, 3, 4;
 
+-- A tutor listed twice (the second time in another local authority) was counted in both areas'
+-- realised counts: forecast_vs_realised and score_forecasts refuse it (22023), as the forecasts do.
+CREATE TEMP TABLE fs_tutors_twice AS
+SELECT tutor_id, local_authority FROM fs.tutors
+UNION ALL
+SELECT t.tutor_id, (SELECT min(u.local_authority) FROM fs.tutors u WHERE u.local_authority <> t.local_authority)
+FROM fs.tutors t WHERE t.tutor_id = (SELECT min(p.tutor_id) FROM fs.placements p WHERE p.term >= '2022 Spring');
+\set SHOW_CONTEXT never
+SELECT count(*) FROM forecast_vs_realised('fs_tutors_twice', 'fs.placements');
+SELECT count(*) FROM score_forecasts('fs_tutors_twice', 'fs.placements');
+\set SHOW_CONTEXT errors
+
 -- The same origin recorded again: the score is the latest run's, with the same number of forecasts.
 SELECT record_forecast('fs_a', 'fs.tutors', 'fs.placements', 'fs.opportunities', '2022 Spring') > 0 AS recorded_again;
 SELECT count(DISTINCT run_id) AS runs_logged FROM forecasts WHERE model_name = 'fs_a';

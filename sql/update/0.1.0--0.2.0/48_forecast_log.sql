@@ -188,6 +188,8 @@ BEGIN
 	END IF;
 	problem := COALESCE(
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'local_authority'], ARRAY['bigint', 'text']),
+		-- a tutor listed twice under two local authorities would be counted in both areas' realised counts
+		edupredict._tutor_areas_problem(tutors),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),
 		CASE WHEN responses IS NOT NULL THEN
