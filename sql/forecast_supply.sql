@@ -126,5 +126,20 @@ SELECT pg_temp.sd_try(ARRAY[
 	$s$SELECT FROM edupredict.response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_resp_dup', '2022 Autumn')$s$])
 	AS survey_answer_listed_twice;
 
+-- Recruits: one row per local authority, horizon and term, with recruits_expected (a duplicate would
+-- count twice, a NULL key form a group of its own, a NULL count be dropped from the sum).
+CREATE TEMP TABLE sd_rec (local_authority text, horizon integer, term school_term, recruits_expected float8);
+INSERT INTO sd_rec VALUES ('A', 1, '2024 Spring', 0.5), ('C', 1, '2024 Spring', 1);
+SELECT c.what, pg_temp.sd_try(c.statements || $s$SELECT FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp', 'sd_rec')$s$::text)
+	   AS result
+FROM (VALUES
+	('as given', ARRAY[]::text[]),
+	('recruits listed twice', ARRAY[$s$INSERT INTO sd_rec VALUES ('C', 1, '2024 Spring', 1)$s$]),
+	('recruits with a NULL local authority', ARRAY[$s$INSERT INTO sd_rec VALUES (NULL, 1, '2024 Spring', 1)$s$]),
+	('recruits with a NULL horizon', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', NULL, '2024 Spring', 1)$s$]),
+	('recruits with a NULL term', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, NULL, 1)$s$]),
+	('recruits with a NULL count', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', NULL)$s$]),
+	('same area, another horizon', ARRAY[$s$INSERT INTO sd_rec VALUES ('A', 2, '2024 Summer', 1)$s$])) c(what, statements);
+
 SET client_min_messages = warning;
 DROP SCHEMA sd_gen CASCADE;

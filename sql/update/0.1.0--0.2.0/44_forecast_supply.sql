@@ -175,9 +175,13 @@ BEGIN
 		edupredict._unique_key_problem(predictions, 'predictions', ARRAY['tutor_id', 'horizon', 'term'],
 									   ARRAY['bigint', 'integer', 'edupredict.school_term']),
 		edupredict._demand_problem(tutors, opportunities),
-		CASE WHEN recruits IS NOT NULL THEN
+		CASE WHEN recruits IS NOT NULL THEN COALESCE(
 			edupredict._relation_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term', 'recruits_expected'],
-										 ARRAY['text', 'integer', 'edupredict.school_term', 'double precision']) END);
+										 ARRAY['text', 'integer', 'edupredict.school_term', 'double precision']),
+			-- one row per area, horizon and term (a second would be added), none NULL (a NULL count
+			-- would be dropped from the sum, a NULL key form a group of its own)
+			edupredict._unique_key_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term'],
+										   ARRAY['text', 'integer', 'edupredict.school_term'], ARRAY['recruits_expected'])) END);
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
