@@ -1788,17 +1788,44 @@ $$;
 COMMENT ON FUNCTION edupredict._unique_key_problem(regclass, text, text[], text[], text[]) IS
 'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key (or NULL in a column of not_null) or a key on more than one row, else NULL';
 
+-- 'London-wide' is the label of the total row (supply_demand's local_authority, the log's area): an
+-- area of that name would merge into it, so a relation whose local_authority holds it is refused.
+CREATE FUNCTION edupredict._reserved_area_problem(rel regclass, role text)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	found boolean;
+BEGIN
+	EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s x WHERE x.local_authority::text OPERATOR(pg_catalog.=) ''London-wide'')',
+							  rel) INTO found;
+	IF NOT found THEN
+		RETURN NULL;
+	END IF;
+	RETURN ARRAY['22023',
+		pg_catalog.format('local authority "London-wide" in %s relation %s is reserved for the London-wide total', role, rel),
+		'"London-wide" labels the total row of each term, so an area of that name would merge into it.',
+		'Rename the area, for example in a view over the relation (see docs/forecasting.md).'];
+END
+$$;
+COMMENT ON FUNCTION edupredict._reserved_area_problem(regclass, text) IS
+'internal: {sqlstate, message, detail, hint} when the local_authority column of a relation holds the reserved label London-wide, else NULL';
+
 -- Tutors wherever supply is counted by area (every function that reads local_authority): one row per
--- tutor, each with a local authority.  Call after _relation_problem has checked the columns.
+-- tutor, each with a local authority that is not the total's label.  Call after _relation_problem
+-- has checked the columns.
 CREATE FUNCTION edupredict._tutor_areas_problem(tutors regclass)
 RETURNS text[]
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority'])
+	SELECT COALESCE(
+		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint'], ARRAY['local_authority']),
+		edupredict._reserved_area_problem(tutors, 'tutors'))
 $$;
 COMMENT ON FUNCTION edupredict._tutor_areas_problem(regclass) IS
-'internal: {sqlstate, message, detail, hint} when a tutors relation counted by area has a NULL or repeated tutor_id or a NULL local_authority, else NULL';
+'internal: {sqlstate, message, detail, hint} when a tutors relation counted by area has a NULL or repeated tutor_id, or a NULL or reserved (London-wide) local_authority, else NULL';
 
 CREATE OR REPLACE FUNCTION edupredict._placement_span(placements regclass, OUT first_term edupredict.school_term,
 													  OUT last_term edupredict.school_term)
@@ -2357,7 +2384,8 @@ BEGIN
 			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
 			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']),
 		edupredict._null_problem(opportunities, 'opportunities', ARRAY['local_authority', 'term'],
-								 ARRAY['text', 'edupredict.school_term'], ARRAY['stage', 'n_placements']));
+								 ARRAY['text', 'edupredict.school_term'], ARRAY['stage', 'n_placements']),
+		edupredict._reserved_area_problem(opportunities, 'opportunities'));
 	IF problem IS NOT NULL THEN
 		RETURN problem;
 	END IF;
@@ -2434,7 +2462,8 @@ BEGIN
 			-- one row per area, horizon and term (a second would be added), none NULL (a NULL count
 			-- would be dropped from the sum, a NULL key form a group of its own)
 			edupredict._unique_key_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term'],
-										   ARRAY['text', 'integer', 'edupredict.school_term'], ARRAY['recruits_expected'])) END);
+										   ARRAY['text', 'integer', 'edupredict.school_term'], ARRAY['recruits_expected']),
+			edupredict._reserved_area_problem(recruits, 'recruits')) END);
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;

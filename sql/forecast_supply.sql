@@ -141,5 +141,16 @@ FROM (VALUES
 	('recruits with a NULL count', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', NULL)$s$]),
 	('same area, another horizon', ARRAY[$s$INSERT INTO sd_rec VALUES ('A', 2, '2024 Summer', 1)$s$])) c(what, statements);
 
+-- 'London-wide' labels the total row of each term: an area of that name in the tutors, opportunities
+-- or recruits would merge into it (two 'London-wide' rows, one of them a local authority), so it is
+-- refused (22023).  The match is exact: other spellings are areas like any other.
+SELECT c.what, pg_temp.sd_try(c.statements || $s$SELECT FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp', 'sd_rec')$s$::text)
+	   AS result
+FROM (VALUES
+	('tutor in London-wide', ARRAY[$s$UPDATE sd_tutors SET local_authority = 'London-wide' WHERE tutor_id = 3$s$]),
+	('opportunity in London-wide', ARRAY[$s$INSERT INTO sd_opp VALUES (6, 15, 'London-wide', '2024 Spring', 'confirmed', 1, 1)$s$]),
+	('recruits in London-wide', ARRAY[$s$INSERT INTO sd_rec VALUES ('London-wide', 1, '2024 Spring', 1)$s$]),
+	('tutor in london-wide', ARRAY[$s$UPDATE sd_tutors SET local_authority = 'london-wide' WHERE tutor_id = 3$s$])) c(what, statements);
+
 SET client_min_messages = warning;
 DROP SCHEMA sd_gen CASCADE;

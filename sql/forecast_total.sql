@@ -114,6 +114,11 @@ SELECT * FROM supply_forecast('ft_avail', 'ft_tutors_no_la', 'ft.placements', '2
 -- recruits for a NULL area).
 SELECT count(*) FROM recruit_forecast('ft_tutors_twice', 'ft.placements', '2022 Spring');
 SELECT count(*) FROM recruit_forecast('ft_tutors_no_la', 'ft.placements', '2022 Spring');
+-- 'London-wide' labels the total row: an area of that name would merge into it, so it is refused (22023).
+CREATE TEMP TABLE ft_tutors_lw AS SELECT * FROM ft.tutors;
+UPDATE ft_tutors_lw SET local_authority = 'London-wide' WHERE local_authority = (SELECT min(local_authority) FROM ft.tutors);
+SELECT count(*) FROM supply_forecast('ft_avail', 'ft_tutors_lw', 'ft.placements', '2022 Spring');
+SELECT count(*) FROM recruit_forecast('ft_tutors_lw', 'ft.placements', '2022 Spring');
 \set SHOW_CONTEXT errors
 -- Hubs: every school in a hub (hub = urn mod 4); the hubs hold the supply of the local authorities
 -- with placements before as_of (the others are named in a NOTICE).  Then a hub table that misses

@@ -104,7 +104,8 @@ BEGIN
 			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
 			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']),
 		edupredict._null_problem(opportunities, 'opportunities', ARRAY['local_authority', 'term'],
-								 ARRAY['text', 'edupredict.school_term'], ARRAY['stage', 'n_placements']));
+								 ARRAY['text', 'edupredict.school_term'], ARRAY['stage', 'n_placements']),
+		edupredict._reserved_area_problem(opportunities, 'opportunities'));
 	IF problem IS NOT NULL THEN
 		RETURN problem;
 	END IF;
@@ -181,7 +182,8 @@ BEGIN
 			-- one row per area, horizon and term (a second would be added), none NULL (a NULL count
 			-- would be dropped from the sum, a NULL key form a group of its own)
 			edupredict._unique_key_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term'],
-										   ARRAY['text', 'integer', 'edupredict.school_term'], ARRAY['recruits_expected'])) END);
+										   ARRAY['text', 'integer', 'edupredict.school_term'], ARRAY['recruits_expected']),
+			edupredict._reserved_area_problem(recruits, 'recruits')) END);
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
