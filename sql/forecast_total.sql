@@ -198,6 +198,19 @@ CALL refresh_supply('ft_bad', 'ft.tutors', 'ft_placements_counted', 'ft.opportun
 SELECT NOT is_called AS no_row_read FROM ft_reads;
 SELECT (SELECT count(*) FROM models) = b.models AS registry_unchanged, (SELECT count(*) FROM forecasts) = b.forecasts AS log_unchanged
 FROM ft_before b;
+-- refresh_supply checks its tutors and opportunities before it trains, not after (the transaction
+-- rolled back, but the training was wasted): nothing is read from placements.
+CREATE TEMP SEQUENCE ft_reads_inputs;
+CREATE TEMP VIEW ft_placements_counted_inputs AS SELECT * FROM ft.placements WHERE nextval('ft_reads_inputs') > 0;
+CREATE TEMP TABLE ft_opp_bad AS SELECT * FROM ft.opportunities;
+UPDATE ft_opp_bad SET probability = 2 WHERE opportunity_id = (SELECT min(opportunity_id) FROM ft.opportunities WHERE stage <> 'confirmed');
+\set SHOW_CONTEXT never
+CALL refresh_supply('ft_bad', 'ft_tutors_no_la', 'ft_placements_counted_inputs', 'ft.opportunities', as_of => '2022 Spring', n_trees => 1);
+CALL refresh_supply('ft_bad', 'ft_tutors_twice', 'ft_placements_counted_inputs', 'ft.opportunities', as_of => '2022 Spring', n_trees => 1);
+CALL refresh_supply('ft_bad', 'ft.tutors', 'ft_placements_counted_inputs', 'ft_opp_bad', as_of => '2022 Spring', n_trees => 1);
+CALL refresh_supply('ft_bad', 'ft_tutors_lw', 'ft_placements_counted_inputs', 'ft.opportunities', as_of => '2022 Spring', n_trees => 1);
+\set SHOW_CONTEXT errors
+SELECT NOT is_called AS no_row_read FROM ft_reads_inputs;
 
 -- The termly refresh, in one transaction: three new forests and one recorded run.
 CALL refresh_supply('ft_refresh', 'ft.tutors', 'ft.placements', 'ft.opportunities', n_trees => 5);

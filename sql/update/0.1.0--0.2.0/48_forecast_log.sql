@@ -345,8 +345,15 @@ BEGIN
 	IF n_trees IS NULL OR seed IS NULL THEN
 		RAISE EXCEPTION 'n_trees and seed must not be NULL' USING ERRCODE = '22004';
 	END IF;
-	-- Before anything is read or written (a typo must not cost the run).
-	problem := edupredict._availability_params_problem(n_trees);
+	-- The parameters before anything is read or written (a typo must not cost the run), then the
+	-- inputs that record_forecast reads, before the forests are trained (a bad row found after the
+	-- training rolled it back, but the training time was lost).
+	problem := COALESCE(
+		edupredict._availability_params_problem(n_trees),
+		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
+									 ARRAY['bigint', 'edupredict.school_term']),
+		edupredict._demand_problem(tutors, opportunities),
+		edupredict._mapping_problem(placements, hubs, sub_regions));
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
@@ -355,6 +362,12 @@ BEGIN
 		IF t IS NULL THEN
 			RAISE EXCEPTION 'placements relation % is empty', placements USING ERRCODE = '22023',
 				DETAIL = 'as_of defaults to the term after the last placement term.', HINT = 'Load the placements first.';
+		END IF;
+	END IF;
+	IF responses IS NOT NULL THEN
+		problem := edupredict._responses_problem(responses, t);
+		IF problem IS NOT NULL THEN
+			RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 		END IF;
 	END IF;
 	PERFORM edupredict.train_availability(model_name, tutors, placements, t, n_trees => n_trees, seed => seed);
