@@ -211,6 +211,23 @@ CALL refresh_supply('ft_bad', 'ft.tutors', 'ft_placements_counted_inputs', 'ft_o
 CALL refresh_supply('ft_bad', 'ft_tutors_lw', 'ft_placements_counted_inputs', 'ft.opportunities', as_of => '2022 Spring', n_trees => 1);
 \set SHOW_CONTEXT errors
 SELECT NOT is_called AS no_row_read FROM ft_reads_inputs;
+-- A model_name too long for the registry's names (200 bytes, not characters) once '_h<h>' is added is
+-- refused (22023) before anything is read, not by train_forest after the training set is built (the
+-- views count the rows read).
+CREATE TEMP SEQUENCE ft_reads_name;
+CREATE TEMP VIEW ft_placements_counted_name AS SELECT * FROM ft.placements WHERE nextval('ft_reads_name') > 0;
+CREATE TEMP VIEW ft_tutors_counted_name AS SELECT * FROM ft.tutors WHERE nextval('ft_reads_name') > 0;
+\set SHOW_CONTEXT never
+SELECT * FROM train_availability(repeat('x', 198), 'ft.tutors', 'ft_placements_counted_name', '2022 Spring', n_trees => 1);
+SELECT * FROM train_availability(repeat('é', 99), 'ft.tutors', 'ft_placements_counted_name', '2022 Spring', horizons => '{1}', n_trees => 1);
+SELECT * FROM train_availability(repeat('x', 197), 'ft.tutors', 'ft_placements_counted_name', '2022 Spring', horizons => '{1,12}', n_trees => 1);
+CALL refresh_supply(repeat('x', 198), 'ft_tutors_counted_name', 'ft_placements_counted_name', 'ft.opportunities', as_of => '2022 Spring', n_trees => 1);
+\set SHOW_CONTEXT errors
+SELECT NOT is_called AS no_row_read FROM ft_reads_name;
+-- The longest name that fits: with '_h1' it makes 200 bytes.
+BEGIN;
+SELECT horizon, octet_length(model) AS model_bytes FROM train_availability(repeat('x', 197), 'ft.tutors', 'ft.placements', '2022 Spring', horizons => '{1}', n_trees => 1);
+ROLLBACK;
 
 -- The termly refresh, in one transaction: three new forests and one recorded run.
 CALL refresh_supply('ft_refresh', 'ft.tutors', 'ft.placements', 'ft.opportunities', n_trees => 5);

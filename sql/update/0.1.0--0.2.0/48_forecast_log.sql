@@ -350,6 +350,7 @@ BEGIN
 	-- training rolled it back, but the training time was lost).
 	problem := COALESCE(
 		edupredict._availability_params_problem(n_trees),
+		edupredict._availability_name_problem(model_name, '{1,2,3}'),  -- train_availability's horizons
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),
 		edupredict._demand_problem(tutors, opportunities),
