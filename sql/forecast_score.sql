@@ -83,6 +83,14 @@ FROM public.fs_copy c,
 	 (SELECT min(run_id) AS id FROM public.fs_copy UNION ALL SELECT nextval('edupredict.forecast_runs')) r;
 RESET ROLE;
 SELECT count(*) > 0 AS other_rows_visible FROM forecasts WHERE owner = 'regress_fs_other';
+-- forecast_vs_realised lists every run the caller can see (here, as a superuser, the other role's runs
+-- too), as its COMMENT says; score_forecasts below scores only the caller's own.
+SELECT count(*) > 0 AS other_roles_runs_listed
+FROM forecast_vs_realised('fs.tutors', 'fs.placements') v
+WHERE v.run_id IN (SELECT run_id FROM forecasts WHERE owner = 'regress_fs_other'
+				   EXCEPT SELECT run_id FROM forecasts WHERE owner = current_user);
+SELECT obj_description('forecast_vs_realised(regclass, regclass, regclass, regclass, regclass)'::regprocedure, 'pg_proc')
+	   ~ 'every recorded forecast the caller can see' AS comment_says_every_visible_run;
 SELECT count(*) AS rows, bool_and(s.n_forecasts = o.n_forecasts) AS counted_once,
 	   bool_and(abs(s.mae - o.mae) < 1e-9) AS same_figures
 FROM score_forecasts('fs.tutors', 'fs.placements') s JOIN fs_once o USING (model_name, measure, level, horizon);

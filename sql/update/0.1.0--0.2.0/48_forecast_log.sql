@@ -272,7 +272,7 @@ AS $$
 	SELECT * FROM edupredict._forecast_vs_realised(tutors, placements, responses, hubs, sub_regions, false)
 $$;
 COMMENT ON FUNCTION edupredict.forecast_vs_realised(regclass, regclass, regclass, regclass, regclass) IS
-'each recorded forecast of the caller (edupredict.forecasts) beside the realised count of its term, level and area (NULL until the term is in the placement history, or when the table that level needs is not given), the error and whether it fell in [p10, p90]';
+'every recorded forecast the caller can see in edupredict.forecasts (under row-level security: the runs of the roles it is a member of, every role''s for a superuser), for a team''s dashboard, beside the realised count of its term, level and area (NULL until the term is in the placement history, or when the table that level needs is not given), the error and whether it fell in [p10, p90]; score_forecasts scores only the caller''s own';
 
 CREATE FUNCTION edupredict.score_forecasts(
 	tutors regclass,
