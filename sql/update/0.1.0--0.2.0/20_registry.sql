@@ -37,6 +37,35 @@ BEGIN
       AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
       AND d.deptype OPERATOR(pg_catalog.=) 'e' AND e.extname OPERATOR(pg_catalog.=) 'edupredict'
       AND c.relnamespace OPERATOR(pg_catalog.=) 'edupredict'::pg_catalog.regnamespace;
+    -- Under REPEATABLE READ or SERIALIZABLE the checks read the catalogs as
+    -- of the upgrade's first statement, before the locks below: they would
+    -- miss what was committed while the upgrade waited for them.  A fresh
+    -- CREATE EXTENSION (its tables' pg_depend rows written by this very
+    -- command, like its pg_extension row) has nothing to miss.
+    IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed'
+       AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                   JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid
+                   WHERE d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+                     AND e.extname OPERATOR(pg_catalog.=) 'edupredict'
+                     AND d.objid OPERATOR(pg_catalog.=) ANY (tables)
+                     AND NOT d.xmin OPERATOR(pg_catalog.=) e.xmin) THEN
+        RAISE EXCEPTION 'edupredict cannot be upgraded in a % transaction', pg_catalog.current_setting('transaction_isolation')
+            USING ERRCODE = '55000',
+                  DETAIL = 'The upgrade checks its tables for triggers and foreign keys it did not create, and under a transaction snapshot it could miss ones committed while it waited to lock those tables.',
+                  HINT = 'Run it in a READ COMMITTED transaction: BEGIN ISOLATION LEVEL READ COMMITTED; ALTER EXTENSION edupredict UPDATE; COMMIT;';
+    END IF;
+    -- Lock them first: CREATE TRIGGER and ADD FOREIGN KEY lock the table they
+    -- attach to, so the checks below run after every such command finished
+    -- and see what it committed.  Unlocked, they missed an uncommitted one,
+    -- and the upgrade waited for it at ALTER TABLE edupredict.models and then
+    -- kept it.  ACCESS EXCLUSIVE, as that ALTER TABLE takes anyway (a weaker
+    -- lock raised later could deadlock with the registry's writers).
+    FOR r IN SELECT c.relname FROM pg_catalog.pg_class c
+             WHERE c.oid OPERATOR(pg_catalog.=) ANY (tables)
+               AND c.relkind OPERATOR(pg_catalog.=) ANY ('{r,p,v}'::pg_catalog."char"[])
+             ORDER BY c.oid LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE edupredict.%I IN ACCESS EXCLUSIVE MODE', r.relname);
+    END LOOP;
     SELECT pg_catalog.format('edupredict.%I', c.relname) AS tab, t.tgname INTO r
     FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid
     WHERE t.tgrelid OPERATOR(pg_catalog.=) ANY (tables) AND NOT t.tgisinternal
