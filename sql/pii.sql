@@ -211,6 +211,17 @@ SELECT set_config('edupredict.pii_leader_key_fingerprint', '', false);
 SELECT edupredict.forget_stored_pii_keys();
 RESET ROLE;
 
+-- A member of pg_read_all_settings reads the settings, but neither the key
+-- nor the digest of it that parallel workers check.
+CREATE ROLE regress_pii_settings_reader IN ROLE pg_read_all_settings;
+SET ROLE regress_pii_settings_reader;
+SHOW edupredict.pii_key;
+SELECT current_setting('edupredict.pii_leader_key_fingerprint') AS leader_key_digest;
+SHOW edupredict.pii_leader_key_fingerprint;
+SELECT count(*) AS visible_in_pg_settings FROM pg_settings WHERE name = 'edupredict.pii_leader_key_fingerprint';
+RESET ROLE;
+DROP ROLE regress_pii_settings_reader;
+
 -- Another key of the same length changes every pseudonym, and each one is
 -- pgcrypto's HMAC under the new key.
 CREATE TABLE pii_switch AS

@@ -95,6 +95,18 @@ ShowKey(void)
 	return (pii_key == NULL || pii_key[0] == '\0') ? "" : "(hidden)";
 }
 
+/*
+ * Nor the digest of it that parallel workers check (members of
+ * pg_read_all_settings pass GUC_SUPERUSER_ONLY).  Workers still get the
+ * value: PostgreSQL copies a setting to them from its variable, not from
+ * this hook.
+ */
+static const char *
+ShowLeaderKey(void)
+{
+	return (pii_leader_fingerprint == NULL || pii_leader_fingerprint[0] == '\0') ? "" : "(hidden)";
+}
+
 /* Refuses short keys at load time, so a weak key never replaces a good one. */
 static bool
 CheckKey(char **newval, void **extra, GucSource source)
@@ -481,7 +493,7 @@ edupredict_pii_init(void)
 							   PGC_SUSET,
 							   GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE |
 							   GUC_NO_RESET_ALL | GUC_DISALLOW_IN_FILE,
-							   NULL, NULL, NULL);
+							   NULL, NULL, ShowLeaderKey);
 
 	prev_executor_start = ExecutorStart_hook;
 	ExecutorStart_hook = PublishLeaderKeyExecutorStart;
