@@ -122,6 +122,7 @@ INSERT INTO hostile_calls (label, sql, accept) VALUES
 ('response_rates', $$SELECT * FROM edupredict.response_rates('hostile_t.tutors', 'hostile_t.placements', 'hostile_t.availability_responses', '2021 Autumn')$$, '{}'),
 ('train_availability', $$SELECT * FROM edupredict.train_availability('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', n_trees => 3)$$, '{}'),
 ('predict_availability', $$SELECT * FROM edupredict.predict_availability('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}'),
+('availability_versions', $$SELECT * FROM edupredict.availability_versions('hostile_avail', '2021 Autumn')$$, '{}'),
 ('supply_demand_of', $$SELECT * FROM edupredict.supply_demand_of('hostile_pred', 'hostile_t.tutors', 'hostile_t.opportunities')$$, '{}'),
 ('supply_demand', $$SELECT * FROM edupredict.supply_demand('hostile_avail', 'hostile_t.tutors', 'hostile_t.placements', 'hostile_t.opportunities', '2021 Autumn', 'hostile_t.availability_responses')$$, '{}'),
 ('count_poisson, count_convolve, count_summary, count_mass, count_widen', $$SELECT edupredict.count_summary(edupredict.count_convolve(edupredict.count_poisson(2), edupredict.count_poisson(1))), edupredict.count_mass(edupredict.count_widen(edupredict.count_poisson(2), 1.5), 0, 3)$$, '{}'),

@@ -7,6 +7,7 @@
 
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 
 #include "model_train.h"
@@ -220,6 +221,29 @@ model_train_forest(PG_FUNCTION_ARGS)
 {
 	return ens_train_sql(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
 						 ENS_REGISTRY_CURRENT);
+}
+
+/*
+ * _train_forest_as_of(train_forest's arguments, as_of text): train_forest
+ * with "as_of" (the term the training rows were cut at) in the new
+ * version's metrics, for train_availability: a forecast as of a term uses
+ * only versions trained as of that term or before.
+ */
+PG_FUNCTION_INFO_V1(model_train_forest_as_of);
+Datum
+model_train_forest_as_of(PG_FUNCTION_ARGS)
+{
+	StringInfoData note;
+
+	if (PG_NARGS() != 16 || PG_ARGISNULL(15))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("as_of must not be NULL")));
+	initStringInfo(&note);
+	appendStringInfoString(&note, "\"as_of\": ");
+	escape_json(&note, text_to_cstring(PG_GETARG_TEXT_PP(15)));
+	return ens_train_sql_noted(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
+							   ENS_REGISTRY_CURRENT, note.data);
 }
 
 /* The first problem the forest's validator finds in a params object. */

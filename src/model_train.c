@@ -969,6 +969,14 @@ Datum
 ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *args,
 			  int nargs, EnsRegistryMode mode)
 {
+	return ens_train_sql_noted(fcinfo, l, args, nargs, mode, NULL);
+}
+
+/* the same, with note (JSON members, NULL: none) added to the new row's metrics */
+Datum
+ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *args,
+					int nargs, EnsRegistryMode mode, const char *note)
+{
 	CommonArgs	a;
 	void	   *params = palloc0(l->params_size);
 	EnsTrainInput in;
@@ -1036,6 +1044,8 @@ ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *a
 	ens_json_num(&mj, "model_bytes", (double) (VARSIZE(rr.model) - VARHDRSZ), &first);
 	ens_json_num(&mj, "train_peak_bytes", (double) (pa.peak + peak_engine), &first);
 	ens_json_num(&mj, "train_restarts", ens_pg_restarts, &first);
+	if (note != NULL)
+		appendStringInfo(&mj, ", %s", note);
 	appendStringInfoChar(&mj, '}');
 
 	initStringInfo(&pj);

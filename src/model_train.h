@@ -257,6 +257,9 @@ extern Datum ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode,
 
 extern Datum ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l,
 						   const EnsTrainArg *args, int nargs, EnsRegistryMode mode);
+extern Datum ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l,
+								 const EnsTrainArg *args, int nargs, EnsRegistryMode mode,
+								 const char *note);
 
 /* the model's bytes as a bytea allocated in cxt */
 extern bytea *ens_model_bytea(const EnsModel *m, MemoryContext cxt);

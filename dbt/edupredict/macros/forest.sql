@@ -11,6 +11,7 @@ SELECT (edupredict.train_forest(model_name => '{{ model_name }}', relation => '{
 edupredict.predict('{{ model_name }}', {{ row_alias }})
 {%- endmacro %}
 
-{% macro predict_proba(model_name, row_alias, class) -%}
-edupredict.predict_proba('{{ model_name }}', {{ row_alias }}, '{{ class }}')
+{# version: an SQL expression (NULL or omitted: the deployed version, else the newest) #}
+{% macro predict_proba(model_name, row_alias, class, version=none) -%}
+edupredict.predict_proba('{{ model_name }}', {{ row_alias }}, '{{ class }}'{% if version is not none %}, {{ version }}{% endif %})
 {%- endmacro %}

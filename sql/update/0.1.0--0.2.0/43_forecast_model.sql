@@ -185,6 +185,67 @@ $$;
 COMMENT ON FUNCTION edupredict._availability_name_problem(text, integer[]) IS
 'internal: {sqlstate, message, detail, hint} when <model_name>_h<h> of the largest horizon is longer than the registry''s 200 bytes, else NULL';
 
+-- train_forest with "as_of" in the new version's metrics (train_forest's own rows are unchanged):
+-- predict_availability picks, per horizon, the versions trained as of the forecast's as_of or before.
+CREATE FUNCTION edupredict._train_forest_as_of(
+	model_name text, relation regclass, target text, features text[] DEFAULT NULL, task text DEFAULT 'auto',
+	n_trees int DEFAULT 100, max_depth int DEFAULT NULL, min_samples_leaf int DEFAULT 1,
+	max_features float8 DEFAULT NULL, class_weight text DEFAULT NULL, sample_fraction float8 DEFAULT 1.0,
+	test_fraction float8 DEFAULT 0.2, seed bigint DEFAULT 42, keep_category_names boolean DEFAULT false,
+	calibration text DEFAULT NULL, as_of text DEFAULT NULL)
+RETURNS edupredict.model_list
+AS 'MODULE_PATHNAME', 'model_train_forest_as_of'
+LANGUAGE C VOLATILE PARALLEL UNSAFE COST 100000
+SET synchronize_seqscans = off;
+COMMENT ON FUNCTION edupredict._train_forest_as_of(text, regclass, text, text[], text, int, int, int, float8, text, float8, float8, bigint, boolean, text, text) IS
+'internal: trains a random forest like train_forest and writes it as a new version into edupredict.models, with "as_of" (the term its training rows were cut at) in its metrics';
+
+-- The version of each horizon's forest that forecasts as of as_of: the deployed one (a pin, whatever
+-- it was trained for), else the newest whose metrics record an as_of (train_availability) at or
+-- before as_of; a version without one (trained before it was recorded, or by train_forest) qualifies
+-- for every as_of.  version is NULL when none qualifies; earliest_as_of is the earliest recorded as_of.
+CREATE FUNCTION edupredict.availability_versions(model_name text, as_of edupredict.school_term)
+RETURNS TABLE (horizon integer, version integer, earliest_as_of edupredict.school_term)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH v AS (
+		SELECT h.h, m.version, m.deployed,
+			   CASE WHEN (m.metrics OPERATOR(pg_catalog.->>) 'as_of')
+						 OPERATOR(pg_catalog.~) '^[1-9][0-9]{3} (Spring|Summer|Autumn)$'
+					THEN (m.metrics OPERATOR(pg_catalog.->>) 'as_of')::edupredict.school_term END AS trained_as_of
+		FROM pg_catalog.unnest(edupredict._availability_horizons(model_name)) h(h)
+		JOIN edupredict.models m
+		  ON m.name OPERATOR(pg_catalog.=) (model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) h.h))
+	SELECT v.h,
+		   (SELECT w.version FROM v w
+			WHERE w.h OPERATOR(pg_catalog.=) v.h
+			  AND (w.deployed OR w.trained_as_of IS NULL OR w.trained_as_of OPERATOR(edupredict.<=) as_of)
+			ORDER BY w.deployed DESC, w.version DESC LIMIT 1),
+		   edupredict.min(v.trained_as_of)
+	FROM v GROUP BY v.h ORDER BY v.h
+$$;
+COMMENT ON FUNCTION edupredict.availability_versions(text, edupredict.school_term) IS
+'per horizon, the version of <model_name>_h<horizon> that predict_availability uses as of as_of (the deployed one, else the newest trained as of as_of or before; NULL when none) and the earliest as_of a version was trained for';
+
+CREATE FUNCTION edupredict._availability_versions_problem(model_name text, as_of edupredict.school_term)
+RETURNS text[]
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT ARRAY['55000',
+		pg_catalog.format('no version of availability model %s_h%s was trained as of %s or before', model_name,
+						  v.horizon, as_of),
+		pg_catalog.format('The earliest version of %s_h%s was trained as of %s. A forecast uses the deployed version, else the newest version trained as of its as_of or before, so that it sees no later term.',
+						  model_name, v.horizon, v.earliest_as_of),
+		pg_catalog.format('Train the model as of %s with edupredict.train_availability().', as_of)]
+	FROM edupredict.availability_versions(model_name, as_of) v
+	WHERE v.version IS NULL
+	ORDER BY v.horizon LIMIT 1
+$$;
+COMMENT ON FUNCTION edupredict._availability_versions_problem(text, edupredict.school_term) IS
+'internal: {sqlstate, message, detail, hint} when a horizon of the availability model has no version that may forecast as of as_of, else NULL';
+
 CREATE OR REPLACE FUNCTION edupredict.train_availability(
 	model_name text,
 	tutors regclass,
@@ -255,16 +316,17 @@ BEGIN
 		model := model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) h;
 		SELECT pg_catalog.count(*), pg_catalog.avg(t.available) INTO n_rows, positive_rate
 		FROM pg_temp._ep_availability_train t;
-		-- Through train_forest's SQL API only, by argument name (its internals are not ours).  Dynamic,
-		-- so the regclass of this iteration's temporary table is resolved now.
+		-- Through train_forest's SQL API only, by argument name (its internals are not ours), with the
+		-- as_of recorded in the version's metrics.  Dynamic, so the regclass of this iteration's
+		-- temporary table is resolved now.
 		EXECUTE $q$
-			SELECT m.version FROM edupredict.train_forest(
+			SELECT m.version FROM edupredict._train_forest_as_of(
 				model_name => $1, relation => 'pg_temp._ep_availability_train'::regclass, target => 'available',
 				features => ARRAY['months_to_phd_end', 'n_previous_placements', 'mean_placements_per_term',
 								  'terms_since_registration', 'placed_last_term', 'target_season', 'target_spring',
 								  'target_summer', 'target_autumn'],
-				task => 'classification', n_trees => $2, min_samples_leaf => $4, seed => $3) m
-		$q$ INTO version USING model, n_trees, seed, min_samples_leaf;
+				task => 'classification', n_trees => $2, min_samples_leaf => $4, seed => $3, as_of => $5) m
+		$q$ INTO version USING model, n_trees, seed, min_samples_leaf, as_of::text;
 		RETURN NEXT;
 		DROP TABLE pg_temp._ep_availability_train;
 	END LOOP;
@@ -286,6 +348,8 @@ SET jit = off
 AS $$
 DECLARE
 	problem text[];
+	horizons integer[];
+	versions integer[];
 BEGIN
 	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR as_of IS NULL THEN
 		RAISE EXCEPTION 'model_name, tutors, placements and as_of must not be NULL' USING ERRCODE = '22004';
@@ -298,10 +362,15 @@ BEGIN
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
 		edupredict._unique_key_problem(tutors, 'tutors', ARRAY['tutor_id'], ARRAY['bigint']),
-		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END);
+		CASE WHEN responses IS NOT NULL THEN edupredict._responses_problem(responses, as_of) END,
+		edupredict._availability_versions_problem(model_name, as_of));
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
+	-- Each horizon's version as of as_of, named explicitly so that a later version never forecasts.
+	SELECT pg_catalog.array_agg(v.horizon ORDER BY v.horizon), pg_catalog.array_agg(v.version ORDER BY v.horizon)
+	INTO horizons, versions
+	FROM edupredict.availability_versions(model_name, as_of) v;
 	RETURN QUERY EXECUTE pg_catalog.format($q$
 		WITH f AS MATERIALIZED (
 			SELECT f.*, tu.phd_end::date AS phd_end
@@ -309,8 +378,8 @@ BEGIN
 			JOIN %1$s tu ON tu.tutor_id::bigint OPERATOR(pg_catalog.=) f.tutor_id),
 		rr AS MATERIALIZED (%2$s),
 		x AS (
-			SELECT f.*, h.h, $3 OPERATOR(edupredict.+) h.h AS target
-			FROM f CROSS JOIN pg_catalog.unnest($4) h(h))
+			SELECT f.*, h.h, h.v, $3 OPERATOR(edupredict.+) h.h AS target
+			FROM f CROSS JOIN ROWS FROM (pg_catalog.unnest($4), pg_catalog.unnest($7)) h(h, v))
 		SELECT x.tutor_id, x.h, x.target, pa.p, COALESCE(rr.p_response, 1.0),
 			   pa.p OPERATOR(pg_catalog.*) COALESCE(rr.p_response, 1.0)
 		FROM x
@@ -323,7 +392,7 @@ BEGIN
 					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Summer',
 					edupredict.term_season(x.target) OPERATOR(pg_catalog.=) 'Autumn'
 				)::edupredict.availability_features,
-				'1') AS p) pa
+				'1', x.v) AS p) pa
 		LEFT JOIN rr ON rr.season OPERATOR(pg_catalog.=) edupredict.term_season(x.target)
 					AND rr.placed_last_term OPERATOR(pg_catalog.=) x.placed_last_term
 					AND rr.phd_finished OPERATOR(pg_catalog.=)
@@ -332,6 +401,6 @@ BEGIN
 		CASE WHEN responses IS NULL
 			 THEN 'SELECT NULL::text AS season, NULL::boolean AS placed_last_term, NULL::boolean AS phd_finished, NULL::float8 AS p_response WHERE false'
 			 ELSE 'SELECT * FROM edupredict.response_rates($1, $2, $6, $3)' END)
-	USING tutors, placements, as_of, edupredict._availability_horizons(model_name), model_name, responses;
+	USING tutors, placements, as_of, horizons, model_name, responses, versions;
 END
 $$;

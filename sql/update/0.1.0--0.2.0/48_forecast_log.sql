@@ -52,23 +52,6 @@ SELECT pg_catalog.pg_extension_config_dump('edupredict.forecasts', '');
 SELECT pg_catalog.pg_extension_config_dump('edupredict.forecasts_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('edupredict.forecast_runs', '');
 
--- The model version each horizon's forest predicts with (the deployed one, else the newest).
-CREATE FUNCTION edupredict._availability_versions(model_name text)
-RETURNS jsonb
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-	SELECT COALESCE(pg_catalog.jsonb_object_agg(v.name, v.version), '{}'::jsonb)
-	FROM (SELECT DISTINCT ON (m.name) m.name, m.version
-		  FROM edupredict.models m
-		  WHERE m.name OPERATOR(pg_catalog.=) ANY (
-				SELECT model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) h
-				FROM pg_catalog.unnest(edupredict._availability_horizons(model_name)) h)
-		  ORDER BY m.name, m.deployed DESC, m.version DESC) v
-$$;
-COMMENT ON FUNCTION edupredict._availability_versions(text) IS
-'internal: {"<model_name>_h<h>": version} of the forests that predict_availability uses';
-
 -- The shared error of the forecasts, learnt from the caller's earlier ones (issue 14).  The model's
 -- distribution treats the forecast probabilities as exact and the tutors as independent, so an
 -- error that all areas share (a drift between the training terms and the forecast terms, such as a
@@ -136,7 +119,10 @@ SET jit = off
 AS $$
 DECLARE
 	run bigint := pg_catalog.nextval('edupredict.forecast_runs');
-	versions jsonb := edupredict._availability_versions(model_name);
+	-- The versions predict_availability uses as of as_of (edupredict.availability_versions).
+	versions jsonb := (SELECT COALESCE(pg_catalog.jsonb_object_agg(model_name OPERATOR(pg_catalog.||) '_h'
+																	 OPERATOR(pg_catalog.||) v.horizon, v.version), '{}')
+					   FROM edupredict.availability_versions(model_name, as_of) v);
 	measure text := CASE WHEN responses IS NULL THEN 'placed' ELSE 'placed and responding' END;
 BEGIN
 	INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
