@@ -189,8 +189,8 @@ FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'prior', versi
 -- two classes: the class may be left out (the second); a threshold given to
 -- predict() overrides the stored one
 SELECT label, rule_used FROM edupredict.choose_threshold('cal_bin', 'cal_bin_fit', rule => 'top_k 50', version => 1);
-SELECT count(*) FILTER (WHERE edupredict.predict('cal_bin', t, threshold => 0.0) = 'true') AS all_at_0,
-       count(*) FILTER (WHERE edupredict.predict('cal_bin', t, threshold => 1.0)
+SELECT count(*) FILTER (WHERE edupredict.predict('cal_bin', t, NULL, 0.0) = 'true') AS all_at_0,
+       count(*) FILTER (WHERE edupredict.predict('cal_bin', t, NULL, 1.0)
                         = CASE WHEN edupredict.predict_proba('cal_bin', t, 'true') >= 1 THEN 'true' ELSE 'false' END) AS none_below_1,
        count(*) FILTER (WHERE edupredict.predict_label('cal_bin', t) = edupredict.predict('cal_bin', t)) AS label_is_predict,
        count(*) AS rows
@@ -254,7 +254,7 @@ DELETE FROM cal_maybe WHERE dropout IN ('maybe', 'Maybe');
 SELECT n_rows FROM edupredict.choose_threshold('cal_bin', 'cal_maybe', 'true', 'top_k 10', version => 1);
 CREATE TEMP TABLE cal_no_enrolled AS SELECT * FROM cal_fit WHERE target <> 'Enrolled';
 SELECT * FROM edupredict.calibrate('cal_uci', 'cal_no_enrolled', version => 1);
-SELECT edupredict.predict('cal_uci', t, threshold => 1.5) FROM cal_test t LIMIT 1;
+SELECT edupredict.predict('cal_uci', t, NULL, 1.5) FROM cal_test t LIMIT 1;
 SELECT edupredict.predict('cal_uci', t, threshold => 0.5, version => 1) FROM cal_test t LIMIT 1;
 SELECT * FROM edupredict.roc_curve('cal_uci', 'cal_test');
 SELECT * FROM edupredict.reliability('cal_uci', 'cal_test', bins => 0);

@@ -702,19 +702,26 @@ TO edupredict_user;
 -- (NULL: the deployed version, else the newest).  The 0.1.0 signatures stay
 -- as they were, so views and functions that call them keep working.
 
-CREATE FUNCTION edupredict.predict(model_name text, "row" record, version int)
+-- predict() has one form per input kind: the version third (as everywhere),
+-- then an optional decision threshold.  The version has no default: with one,
+-- a two-argument call would match 0.1.0's predict(text, record) as well.  So
+-- predict(m, r, 1) is version 1 and predict(m, r, 0.5) does not resolve
+-- (numeric is not implicitly an int) rather than meaning a threshold.
+CREATE FUNCTION edupredict.predict(model_name text, "row" record, version int,
+                                   threshold float8 DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_row'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict(text, record, int) IS
-'class label or value as text of one version of a registry model for a row (version NULL: the deployed one, else the newest)';
+COMMENT ON FUNCTION edupredict.predict(text, record, int, float8) IS
+'class label or value as text of one version of a registry model for a row (version NULL: the deployed one, else the newest); a threshold labels the version''s chosen class (else the second of two) when its probability reaches it';
 
-CREATE FUNCTION edupredict.predict(model_name text, features float8[], version int)
+CREATE FUNCTION edupredict.predict(model_name text, features float8[], version int,
+                                   threshold float8 DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_array'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict(text, float8[], int) IS
-'class label or value as text of one version of a registry model for features in model order';
+COMMENT ON FUNCTION edupredict.predict(text, float8[], int, float8) IS
+'class label or value as text of one version of a registry model for features in model order; a threshold as for a row';
 
 CREATE FUNCTION edupredict.predict_proba(model_name text, "row" record, version int)
 RETURNS float8[]
@@ -919,20 +926,14 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000;
 COMMENT ON FUNCTION edupredict.choose_threshold(text, regclass, text, text, int) IS
 'writes a new registry version whose predict() labels a class when its probability reaches a threshold chosen on the rows of a relation by a rule (prior, max_f1, recall >= x, precision >= x, top_k n); returns it with what it flags there';
 
-CREATE FUNCTION edupredict.predict(model_name text, "row" record, threshold float8,
-                                   version int DEFAULT NULL)
-RETURNS text
-AS 'MODULE_PATHNAME', 'model_predict_label'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict(text, record, float8, int) IS
-'class label of a row under a decision threshold for the version''s chosen class (else the second of two classes): that class when its probability reaches the threshold, else the most probable other class';
-
+-- predict(model_name, row, version, threshold) is in 21_models.sql; the
+-- arguments here are in the same order, so a positional third is a version
 CREATE FUNCTION edupredict.predict_label(model_name text, "row" record,
-                                         threshold float8 DEFAULT NULL, version int DEFAULT NULL)
+                                         version int DEFAULT NULL, threshold float8 DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_label'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict_label(text, record, float8, int) IS
+COMMENT ON FUNCTION edupredict.predict_label(text, record, int, float8) IS
 'class label of a row under a threshold: the given one, else the version''s chosen one (choose_threshold), else the most probable class';
 
 CREATE FUNCTION edupredict.reliability(model_name text, relation regclass, bins int DEFAULT 10,
@@ -1269,19 +1270,37 @@ LANGUAGE C STABLE PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION edupredict.model_ref_lookup(text, int, bigint) IS
 'internal: the registry model of a name and version (NULL: deployed, else newest) that the caller may read, as a model_ref; anchor is ignored (it ties the rewritten subquery to the registry table)';
 
+-- the twins of 0.1.0's predict(text, record) and predict(text, float8[]) (a
+-- NULL version appended), and of the 0.2.0 forms with a version and threshold
 CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, "row" record, version int)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_row'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, record, int) IS
-'internal: predict(model_name, row, version) with the model resolved on the coordinator';
+'internal: predict(model_name, row) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, features float8[], version int)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_array'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, float8[], int) IS
-'internal: predict(model_name, features, version) with the model resolved on the coordinator';
+'internal: predict(model_name, features) with the model resolved on the coordinator';
+
+CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, "row" record, version int,
+                                          threshold float8)
+RETURNS text
+AS 'MODULE_PATHNAME', 'model_predict_row'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, record, int, float8) IS
+'internal: predict(model_name, row, version, threshold) with the model resolved on the coordinator';
+
+CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, features float8[], version int,
+                                          threshold float8)
+RETURNS text
+AS 'MODULE_PATHNAME', 'model_predict_array'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, float8[], int, float8) IS
+'internal: predict(model_name, features, version, threshold) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.predict_proba_by_ref(model edupredict.model_ref, "row" record, version int)
 RETURNS float8[]
@@ -1306,12 +1325,12 @@ COMMENT ON FUNCTION edupredict.predict_proba_by_ref(edupredict.model_ref, float8
 'internal: predict_proba(model_name, features, version) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.predict_label_by_ref(model edupredict.model_ref, "row" record,
-                                                threshold float8, version int)
+                                                version int, threshold float8)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_label'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict_label_by_ref(edupredict.model_ref, record, float8, int) IS
-'internal: predict(model_name, row, threshold, version) and predict_label() with the model resolved on the coordinator';
+COMMENT ON FUNCTION edupredict.predict_label_by_ref(edupredict.model_ref, record, int, float8) IS
+'internal: predict_label(model_name, row, version, threshold) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.explain_by_ref(model edupredict.model_ref, "row" record, top_k int,
                                           version int, class text)

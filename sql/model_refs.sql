@@ -37,7 +37,7 @@ SELECT r.id,
        predict_proba('rm', r) AS pp_row, predict_proba('rm', r, 'moves') AS pp_class,
        predict_proba('rm', ARRAY[r.x, r.z, 1]) AS pp_arr, predict_proba('rm', r, 1) AS pp_row_v1,
        predict_proba('rm', r, 'moves', 1) AS pp_class_v1, predict_proba('rm', ARRAY[r.x, r.z, 1], 1) AS pp_arr_v1,
-       predict('rbin', r, 0.3, 1) AS p_thr, predict('rbin', r, 0.7) AS p_thr_default, predict_label('rm', r) AS p_label,
+       predict('rbin', r, 1, 0.3) AS p_thr, predict('rbin', r, NULL, 0.7) AS p_thr_default, predict_label('rm', r) AS p_label,
        (SELECT string_agg(e.feature || '=' || e.contribution, ',') FROM explain('rm', r) e) AS ex_row,
        (SELECT string_agg(e.feature || '=' || e.contribution, ',') FROM explain('rm', ARRAY[r.x, r.z, 1], 2, 1) e) AS ex_arr,
        predict('rb', r) AS reg

@@ -29,6 +29,24 @@ FROM mv m;
 -- NULL arguments other than the version give NULL
 SELECT predict(NULL, ARRAY[9.0]::float8[], 1) IS NULL AS null_name, predict('mv_m', NULL::float8[], 1) IS NULL AS null_features;
 SELECT count(*) FROM feature_importance(NULL, 1);
+-- A positional third argument is the version in predict() and predict_label()
+-- alike, whatever the literal's type: an integer is a version, a numeric one
+-- does not resolve (it never silently becomes a threshold); a threshold comes
+-- fourth or by name.
+SELECT id, predict('mv_m', m, 1) AS v1, predict('mv_m', m, 1) = predict('mv_m', m, version => 1) AS int_is_version,
+       predict_label('mv_m', m, 1) = predict('mv_m', m, 1) AS label_int_is_version,
+       predict('mv_m', m, NULL, 0.0) AS thr_0, predict('mv_m', m, NULL, 1.0) AS thr_1,
+       predict('mv_m', m, version => NULL, threshold => 0.0) AS named_thr_0,
+       predict_label('mv_m', m, threshold => 1.0) AS label_thr_1,
+       predict('mv_m', ARRAY[x]::float8[], 1, 0.0) AS array_thr_0
+FROM mv m WHERE id IN (1, 9) ORDER BY id;
+SELECT count(*) FILTER (WHERE predict('mv_m', m, NULL, NULL) <> predict('mv_m', m)) AS null_threshold_differs
+FROM mv m;
+SELECT predict('mv_m', m, 1.0) FROM mv m WHERE id = 9;
+SELECT predict_label('mv_m', m, 0.5) FROM mv m WHERE id = 9;
+SELECT predict('mv_m', ARRAY[9.0]::float8[], 0.5);
+SELECT predict('mv_m', m, threshold => 0.5) FROM mv m WHERE id = 9;
+SELECT predict('mv_m', m, 1, 1.5) FROM mv m WHERE id = 9;
 -- errors
 SELECT predict('mv_m', ARRAY[9.0]::float8[], 0);
 SELECT predict('mv_m', ARRAY[9.0]::float8[], -1);

@@ -72,5 +72,8 @@ extern bool ens_ref_arg(FunctionCallInfo fcinfo);
 extern EnsModel *ens_ref_model(FunctionCallInfo fcinfo, RegCall *rc);
 /* a version argument: NULL or absent is 0 (deployed, else newest) */
 extern int32 ens_call_version_arg(FunctionCallInfo fcinfo, int argno);
+/* a threshold argument (NULL or absent: false), validated; *cls: its class */
+extern bool ens_call_threshold_arg(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m,
+								   int argno, double *t, uint32_t *cls);
 
 #endif							/* EDUPREDICT_MODEL_CALL_H */

@@ -28,6 +28,7 @@
 
 #include "ensemble_pg.h"
 #include "model_call.h"
+#include "model_outputs.h"
 
 /* ---------- per-call state (RegCall: model_call.h) ---------- */
 
@@ -315,25 +316,55 @@ VersionArg(FunctionCallInfo fcinfo, int argno)
 	return v;
 }
 
-static Datum
-PredictRow(FunctionCallInfo fcinfo, int32 version)
+/*
+ * A decision threshold argument (argno < 0, absent or NULL: none), checked
+ * against the model before any row is read: *cls is the class it labels, the
+ * version's chosen one (choose_threshold), else the second of two.
+ */
+static bool
+ThresholdArg(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m, int argno,
+			 double *t, uint32_t *cls)
 {
-	RegCall    *rc = GetCall(fcinfo);
-	EnsModel   *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0), version);
-
-	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
-	Predict(rc, m);
-	return LabelOrValue(m, rc->out);
+	if (m->task != ENS_CLASSIFICATION && argno >= 0 && PG_NARGS() > argno && !PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a regression model: thresholds are for classes", rc->name)));
+	if (argno < 0 || PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return false;
+	*t = PG_GETARG_FLOAT8(argno);
+	*cls = 1;
+	if (m->ext && m->ext->has_threshold)
+		*cls = m->ext->thr_class;
+	else if (m->n_classes > 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model \"%s\" has %u classes and no chosen threshold class", rc->name,
+						m->n_classes),
+				 errhint("edupredict.choose_threshold() writes a version with one; its threshold can then be overridden here.")));
+	if (!(*t >= 0 && *t <= 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("threshold must be between 0 and 1")));
+	return true;
 }
 
+/* predict() of a row or an array: the label under a threshold when one is given */
 static Datum
-PredictArray(FunctionCallInfo fcinfo, int32 version)
+PredictInput(FunctionCallInfo fcinfo, int32 version, int a_thr, bool row)
 {
 	RegCall    *rc = GetCall(fcinfo);
 	EnsModel   *m = RegistryModel(fcinfo, rc, PG_GETARG_TEXT_PP(0), version);
+	double		t;
+	uint32_t	c;
+	bool		thr = ThresholdArg(fcinfo, rc, m, a_thr, &t, &c);
 
-	ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
+	if (row)
+		RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
+	else
+		ArrayInput(rc, m, PG_GETARG_ARRAYTYPE_P(1));
 	Predict(rc, m);
+	if (thr)
+		PG_RETURN_TEXT_P(ens_class_text(m, ens_threshold_label(rc->out, m->n_classes, c, t)));
 	return LabelOrValue(m, rc->out);
 }
 
@@ -459,14 +490,14 @@ PG_FUNCTION_INFO_V1(forest_predict_row);
 Datum
 forest_predict_row(PG_FUNCTION_ARGS)
 {
-	return PredictRow(fcinfo, 0);
+	return PredictInput(fcinfo, 0, -1, true);
 }
 
 PG_FUNCTION_INFO_V1(forest_predict_array);
 Datum
 forest_predict_array(PG_FUNCTION_ARGS)
 {
-	return PredictArray(fcinfo, 0);
+	return PredictInput(fcinfo, 0, -1, false);
 }
 
 PG_FUNCTION_INFO_V1(forest_predict_proba_row);
@@ -511,8 +542,9 @@ forest_feature_importance(PG_FUNCTION_ARGS)
 }
 
 /*
- * 0.2.0 entry points: the same with a version argument last; not STRICT,
- * since a NULL version means the deployed one (any other NULL gives NULL).
+ * 0.2.0 entry points: the same with a version argument (and predict() a
+ * threshold after it); not STRICT, since a NULL version means the deployed
+ * one and a NULL threshold none (any other NULL gives NULL).
  */
 #define NULL_UNLESS(n) \
 	do { int i_; for (i_ = 0; i_ < (n); i_++) if (PG_ARGISNULL(i_)) PG_RETURN_NULL(); } while (0)
@@ -522,7 +554,7 @@ Datum
 model_predict_row(PG_FUNCTION_ARGS)
 {
 	NULL_UNLESS(2);
-	return PredictRow(fcinfo, VersionArg(fcinfo, 2));
+	return PredictInput(fcinfo, VersionArg(fcinfo, 2), 3, true);
 }
 
 PG_FUNCTION_INFO_V1(model_predict_array);
@@ -530,7 +562,7 @@ Datum
 model_predict_array(PG_FUNCTION_ARGS)
 {
 	NULL_UNLESS(2);
-	return PredictArray(fcinfo, VersionArg(fcinfo, 2));
+	return PredictInput(fcinfo, VersionArg(fcinfo, 2), 3, false);
 }
 
 PG_FUNCTION_INFO_V1(model_predict_proba_row);
@@ -649,4 +681,11 @@ int32
 ens_call_version_arg(FunctionCallInfo fcinfo, int argno)
 {
 	return VersionArg(fcinfo, argno);
+}
+
+bool
+ens_call_threshold_arg(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m, int argno,
+					   double *t, uint32_t *cls)
+{
+	return ThresholdArg(fcinfo, rc, m, argno, t, cls);
 }

@@ -1,8 +1,8 @@
 /*
  * model_threshold.c - decision thresholds: choose_threshold(model_name,
  * relation, class, rule) picks one on the relation's rows and writes it
- * with the trees as a new version; predict(model_name, row, threshold) and
- * predict_label(model_name, row) label rows by a threshold.
+ * with the trees as a new version; predict(model_name, row, version,
+ * threshold) and predict_label(model_name, row) label rows by a threshold.
  *
  * A threshold t for class c labels a row c when its probability of c (as
  * predict_proba() returns it, calibrated when the version has a
@@ -334,59 +334,33 @@ model_choose_threshold(PG_FUNCTION_ARGS)
 }
 
 /*
- * The label of a row under a threshold: the given one (for the version's
- * threshold class, else the second of two classes), or the version's own,
- * or none (the most probable class).
- */
-static Datum
-ThresholdLabel(FunctionCallInfo fcinfo, int a_thr, int a_version)
-{
-	RegCall    *rc = ens_call_get(fcinfo);
-	EnsModel   *m = ens_call_registry_model(fcinfo, rc, PG_GETARG_TEXT_PP(0),
-											ens_call_version_arg(fcinfo, a_version));
-	uint32_t	k;
-
-	if (m->task != ENS_CLASSIFICATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a regression model: thresholds are for classes", rc->name)));
-	ens_call_row_input(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
-	ens_bin_row(m, rc->x, rc->xb);
-	ens_predict_binned(m, rc->xb, rc->out);
-	if (a_thr >= 0 && !PG_ARGISNULL(a_thr))
-	{
-		double		t = PG_GETARG_FLOAT8(a_thr);
-		uint32_t	c = 1;
-
-		if (m->ext && m->ext->has_threshold)
-			c = m->ext->thr_class;
-		else if (m->n_classes > 2)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("model \"%s\" has %u classes and no chosen threshold class", rc->name,
-							m->n_classes),
-					 errhint("edupredict.choose_threshold() writes a version with one; its threshold can then be overridden here.")));
-
-		if (!(t >= 0 && t <= 1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("threshold must be between 0 and 1")));
-		k = ens_threshold_label(rc->out, m->n_classes, c, t);
-	}
-	else
-		k = ens_predicted_class(m, rc->out);
-	PG_RETURN_TEXT_P(ens_class_text(m, k));
-}
-
-/*
- * predict(model_name, row, threshold, version) and predict_label(model_name,
- * row, threshold, version): the same function
+ * predict_label(model_name, row, version, threshold): the label of a row
+ * under the given threshold, or the version's own, or none (the most
+ * probable class); a regression model has no labels to give.
  */
 PG_FUNCTION_INFO_V1(model_predict_label);
 Datum
 model_predict_label(PG_FUNCTION_ARGS)
 {
+	RegCall    *rc;
+	EnsModel   *m;
+	double		t;
+	uint32_t	c,
+				k;
+	bool		thr;
+
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	return ThresholdLabel(fcinfo, 2, 3);
+	rc = ens_call_get(fcinfo);
+	m = ens_call_registry_model(fcinfo, rc, PG_GETARG_TEXT_PP(0), ens_call_version_arg(fcinfo, 2));
+	if (m->task != ENS_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("model \"%s\" is a regression model: thresholds are for classes", rc->name)));
+	thr = ens_call_threshold_arg(fcinfo, rc, m, 3, &t, &c);
+	ens_call_row_input(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
+	ens_bin_row(m, rc->x, rc->xb);
+	ens_predict_binned(m, rc->xb, rc->out);
+	k = thr ? ens_threshold_label(rc->out, m->n_classes, c, t) : ens_predicted_class(m, rc->out);
+	PG_RETURN_TEXT_P(ens_class_text(m, k));
 }

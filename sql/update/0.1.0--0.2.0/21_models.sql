@@ -3,19 +3,26 @@
 -- (NULL: the deployed version, else the newest).  The 0.1.0 signatures stay
 -- as they were, so views and functions that call them keep working.
 
-CREATE FUNCTION edupredict.predict(model_name text, "row" record, version int)
+-- predict() has one form per input kind: the version third (as everywhere),
+-- then an optional decision threshold.  The version has no default: with one,
+-- a two-argument call would match 0.1.0's predict(text, record) as well.  So
+-- predict(m, r, 1) is version 1 and predict(m, r, 0.5) does not resolve
+-- (numeric is not implicitly an int) rather than meaning a threshold.
+CREATE FUNCTION edupredict.predict(model_name text, "row" record, version int,
+                                   threshold float8 DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_row'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict(text, record, int) IS
-'class label or value as text of one version of a registry model for a row (version NULL: the deployed one, else the newest)';
+COMMENT ON FUNCTION edupredict.predict(text, record, int, float8) IS
+'class label or value as text of one version of a registry model for a row (version NULL: the deployed one, else the newest); a threshold labels the version''s chosen class (else the second of two) when its probability reaches it';
 
-CREATE FUNCTION edupredict.predict(model_name text, features float8[], version int)
+CREATE FUNCTION edupredict.predict(model_name text, features float8[], version int,
+                                   threshold float8 DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_array'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict(text, float8[], int) IS
-'class label or value as text of one version of a registry model for features in model order';
+COMMENT ON FUNCTION edupredict.predict(text, float8[], int, float8) IS
+'class label or value as text of one version of a registry model for features in model order; a threshold as for a row';
 
 CREATE FUNCTION edupredict.predict_proba(model_name text, "row" record, version int)
 RETURNS float8[]

@@ -85,20 +85,14 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000;
 COMMENT ON FUNCTION edupredict.choose_threshold(text, regclass, text, text, int) IS
 'writes a new registry version whose predict() labels a class when its probability reaches a threshold chosen on the rows of a relation by a rule (prior, max_f1, recall >= x, precision >= x, top_k n); returns it with what it flags there';
 
-CREATE FUNCTION edupredict.predict(model_name text, "row" record, threshold float8,
-                                   version int DEFAULT NULL)
-RETURNS text
-AS 'MODULE_PATHNAME', 'model_predict_label'
-LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict(text, record, float8, int) IS
-'class label of a row under a decision threshold for the version''s chosen class (else the second of two classes): that class when its probability reaches the threshold, else the most probable other class';
-
+-- predict(model_name, row, version, threshold) is in 21_models.sql; the
+-- arguments here are in the same order, so a positional third is a version
 CREATE FUNCTION edupredict.predict_label(model_name text, "row" record,
-                                         threshold float8 DEFAULT NULL, version int DEFAULT NULL)
+                                         version int DEFAULT NULL, threshold float8 DEFAULT NULL)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_label'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict_label(text, record, float8, int) IS
+COMMENT ON FUNCTION edupredict.predict_label(text, record, int, float8) IS
 'class label of a row under a threshold: the given one, else the version''s chosen one (choose_threshold), else the most probable class';
 
 CREATE FUNCTION edupredict.reliability(model_name text, relation regclass, bins int DEFAULT 10,

@@ -22,19 +22,37 @@ LANGUAGE C STABLE PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION edupredict.model_ref_lookup(text, int, bigint) IS
 'internal: the registry model of a name and version (NULL: deployed, else newest) that the caller may read, as a model_ref; anchor is ignored (it ties the rewritten subquery to the registry table)';
 
+-- the twins of 0.1.0's predict(text, record) and predict(text, float8[]) (a
+-- NULL version appended), and of the 0.2.0 forms with a version and threshold
 CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, "row" record, version int)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_row'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, record, int) IS
-'internal: predict(model_name, row, version) with the model resolved on the coordinator';
+'internal: predict(model_name, row) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, features float8[], version int)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_array'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
 COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, float8[], int) IS
-'internal: predict(model_name, features, version) with the model resolved on the coordinator';
+'internal: predict(model_name, features) with the model resolved on the coordinator';
+
+CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, "row" record, version int,
+                                          threshold float8)
+RETURNS text
+AS 'MODULE_PATHNAME', 'model_predict_row'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, record, int, float8) IS
+'internal: predict(model_name, row, version, threshold) with the model resolved on the coordinator';
+
+CREATE FUNCTION edupredict.predict_by_ref(model edupredict.model_ref, features float8[], version int,
+                                          threshold float8)
+RETURNS text
+AS 'MODULE_PATHNAME', 'model_predict_array'
+LANGUAGE C STABLE PARALLEL SAFE COST 1000;
+COMMENT ON FUNCTION edupredict.predict_by_ref(edupredict.model_ref, float8[], int, float8) IS
+'internal: predict(model_name, features, version, threshold) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.predict_proba_by_ref(model edupredict.model_ref, "row" record, version int)
 RETURNS float8[]
@@ -59,12 +77,12 @@ COMMENT ON FUNCTION edupredict.predict_proba_by_ref(edupredict.model_ref, float8
 'internal: predict_proba(model_name, features, version) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.predict_label_by_ref(model edupredict.model_ref, "row" record,
-                                                threshold float8, version int)
+                                                version int, threshold float8)
 RETURNS text
 AS 'MODULE_PATHNAME', 'model_predict_label'
 LANGUAGE C STABLE PARALLEL SAFE COST 1000;
-COMMENT ON FUNCTION edupredict.predict_label_by_ref(edupredict.model_ref, record, float8, int) IS
-'internal: predict(model_name, row, threshold, version) and predict_label() with the model resolved on the coordinator';
+COMMENT ON FUNCTION edupredict.predict_label_by_ref(edupredict.model_ref, record, int, float8) IS
+'internal: predict_label(model_name, row, version, threshold) with the model resolved on the coordinator';
 
 CREATE FUNCTION edupredict.explain_by_ref(model edupredict.model_ref, "row" record, top_k int,
                                           version int, class text)
