@@ -102,6 +102,16 @@ SELECT (SELECT array_agg(contribution ORDER BY feature) FROM edupredict.explain(
      = (SELECT array_agg(contribution ORDER BY feature) FROM edupredict.explain('exp_mixed', s)) AS unseen_is_missing
 FROM (SELECT 40.0::float8 AS score, 'sunset'::text AS region, true AS flag) r,
      (SELECT 40.0::float8 AS score, NULL::text AS region, true AS flag) s;
+-- a row with two columns of a feature's name (a join's) is refused, not read
+-- by the first; a repeated column the model does not use is fine
+SELECT count(*) FROM (SELECT 'north'::text AS region, 1.0::float8 AS score, 2.0::float8 AS score, true AS flag) t, edupredict.explain('exp_mixed', t);
+SELECT edupredict.predict('exp_mixed', t) FROM (SELECT 'north'::text AS region, 1.0::float8 AS score, 2.0::float8 AS score, true AS flag) t;
+SELECT edupredict.predict('exp_mixed', t, 1) FROM (SELECT 'north'::text AS region, 1.0::float8 AS score, 2.0::float8 AS score, true AS flag) t;
+SELECT edupredict.predict_proba('exp_mixed', t, 'yes') FROM (SELECT 'north'::text AS region, 1.0::float8 AS score, 2.0::float8 AS score, true AS flag) t;
+SELECT edupredict.predict_label('exp_mixed', t) FROM (SELECT 'north'::text AS region, 1.0::float8 AS score, 2.0::float8 AS score, true AS flag) t;
+SELECT edupredict.predict('exp_mixed', t) = edupredict.predict('exp_mixed', u) AS unused_twice_ok
+FROM (SELECT 'north'::text AS region, 40.0::float8 AS score, true AS flag, 1 AS other, 2 AS other) t,
+     (SELECT 'north'::text AS region, 40.0::float8 AS score, true AS flag) u;
 
 -- model bytes (forest_agg): the same contributions as the registry form takes
 CREATE TEMP TABLE exp_bytes AS

@@ -204,11 +204,17 @@ RowInput(FunctionCallInfo fcinfo, RegCall *rc, const EnsModel *m, HeapTupleHeade
 			{
 				Form_pg_attribute att = TupleDescAttr(td, i);
 
-				if (!att->attisdropped && strcmp(NameStr(att->attname), m->features[f].name) == 0)
-				{
-					found = i;
-					break;
-				}
+				if (att->attisdropped || strcmp(NameStr(att->attname), m->features[f].name) != 0)
+					continue;
+				/* a join's two x1 columns: neither is the feature */
+				if (found >= 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+							 errmsg("column \"%s\" appears twice in the row", m->features[f].name),
+							 errdetail("Model \"%s\" reads its features from the row by column name.",
+									   model_name),
+							 errhint("Give the columns distinct names, for example with AS in the query that builds the row.")));
+				found = i;
 			}
 			if (found < 0)
 				ereport(ERROR,
