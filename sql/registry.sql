@@ -120,6 +120,23 @@ SET ROLE regress_reg_bob;
 SELECT edupredict.predict('regress_m', p) FROM regress_reg.pupils p WHERE id = 20;
 SET ROLE regress_reg_carol;
 SELECT regress_reg.try($$SELECT edupredict.predict('regress_m', ARRAY[1, 2]::float8[])$$);
+-- every function reading a registry model, and a run logged under one, tells
+-- her why and the one-line fix, not a bare 42501 from inside a statement
+\set SHOW_CONTEXT never
+SELECT edupredict.predict('regress_m', p) FROM regress_reg.pupils p WHERE id = 20;
+INSERT INTO edupredict.runs (kind, model_name, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
+VALUES ('cv', 'regress_m', 'forest', '{}', '{}', 'x', 1, '0', 0, 0);
+\set SHOW_CONTEXT errors
+SELECT q, regress_reg.try(q) FROM (VALUES
+  ($$SELECT edupredict.predict('regress_m', p, 1) FROM regress_reg.pupils p$$),
+  ($$SELECT edupredict.predict_proba('regress_m', ARRAY[1, 2]::float8[])$$),
+  ($$SELECT edupredict.model_classes('regress_m')$$),
+  ($$SELECT * FROM edupredict.feature_importance('regress_m')$$),
+  ($$SELECT * FROM edupredict.evaluate('regress_m', 'regress_reg.pupils')$$),
+  ($$SELECT * FROM edupredict.drift('regress_m', 'regress_reg.pupils')$$),
+  ($$SELECT * FROM edupredict.explain('regress_m', ARRAY[1, 2]::float8[])$$),
+  ($$SELECT edupredict.explain_base_value('regress_m')$$),
+  ($$SELECT edupredict.model_ref_lookup('regress_m', NULL, 0)$$)) t(q);
 SET ROLE regress_reg_alice;
 SELECT edupredict.revoke_model('regress_m', 'public');
 SET ROLE regress_reg_bob;

@@ -19,10 +19,12 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -102,6 +104,30 @@ NoSuchModel(const char *name, int32 version)
 			 errhint("Train it with edupredict.train_forest(), or ask its owner to share it with edupredict.grant_model(); edupredict.model_list lists the models you can use.")));
 }
 
+/*
+ * A role without SELECT on edupredict.models (not a member of
+ * edupredict_user) can use no registry model, not even one granted to
+ * public: say so, as training does for writes, rather than let the lookup
+ * fail inside SPI with the table's bare 42501.
+ */
+static void
+RequireRegistryRead(void)
+{
+	Oid			nsp = get_namespace_oid("edupredict", true);
+	Oid			rel = OidIsValid(nsp) ? get_relname_relid("models", nsp) : InvalidOid;
+	const char *me;
+
+	if (!OidIsValid(rel) || pg_class_aclcheck(rel, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
+		return;
+	me = quote_identifier(GetUserNameFromId(GetUserId(), false));
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to read the model registry"),
+			 errdetail("Role %s may not read edupredict.models, so it can use no registry model, not even one shared with grant_model().",
+					   me),
+			 errhint("An administrator can allow it with: GRANT edupredict_user TO %s;", me)));
+}
+
 /* the registry row to use: a version, or the deployed one, else the newest */
 static void
 LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerData *ctid)
@@ -111,6 +137,7 @@ LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerDa
 	int			ret;
 	bool		isnull;
 
+	RequireRegistryRead();
 	values[0] = CStringGetTextDatum(name);
 	values[1] = Int32GetDatum(version);
 	if (version > 0)

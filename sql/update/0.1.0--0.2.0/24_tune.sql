@@ -102,6 +102,17 @@ BEGIN
         RETURN NEW;
     END IF;
     NEW.owner := me;
+    -- a role outside edupredict_user cannot read the names: say so, not
+    -- "permission denied for table model_names" from inside this trigger
+    IF NEW.model_name IS NOT NULL
+       AND NOT pg_catalog.has_table_privilege('edupredict.model_names'::pg_catalog.regclass, 'SELECT') THEN
+        RAISE EXCEPTION 'permission denied to read the model registry'
+            USING ERRCODE = '42501',
+                  DETAIL = pg_catalog.format('Role %s may not read edupredict.model_names, so it cannot log runs of model "%s".',
+                                             pg_catalog.quote_ident(CURRENT_USER), NEW.model_name),
+                  HINT = pg_catalog.format('An administrator can allow it with: GRANT edupredict_user TO %s;',
+                                           pg_catalog.quote_ident(CURRENT_USER));
+    END IF;
     NEW.name_owner := CASE WHEN NEW.model_name IS NOT NULL
                            THEN edupredict._run_name_owner(NEW.model_name) END;
     IF su THEN
