@@ -241,4 +241,20 @@ SELECT count(*) FROM edupredict.explain('\x45445046'::bytea, ARRAY[1]::float8[])
 SELECT count(*) FROM edupredict.global_importance('exp_uci', 'exp_test', class => 'Nobody');
 SELECT count(*) FROM edupredict.permutation_importance('exp_uci', 'exp_test', metric => 'rmse');
 SELECT count(*) FROM edupredict.permutation_importance('exp_uci', 'exp_test', n_repeats => 0);
+-- a relation without rows (or without a target value where the function
+-- needs one) is refused alike by every function that scores one, never
+-- answered with NULL figures, a lone curve point or no rows
+CREATE TEMP TABLE exp_empty AS SELECT * FROM exp_test LIMIT 0;
+SELECT * FROM edupredict.global_importance('exp_uci', 'exp_empty');
+SELECT * FROM edupredict.permutation_importance('exp_uci', 'exp_empty');
+SELECT * FROM edupredict.roc_curve('exp_uci', 'exp_empty', 'Dropout');
+SELECT * FROM edupredict.pr_curve('exp_uci', 'exp_empty', 'Dropout');
+SELECT * FROM edupredict.reliability('exp_uci', 'exp_empty');
+SELECT * FROM edupredict.choose_threshold('exp_uci', 'exp_empty', 'Dropout');
+CREATE TEMP TABLE exp_no_target AS SELECT * FROM exp_test ORDER BY student_id LIMIT 5;
+UPDATE exp_no_target SET target = NULL;
+SELECT * FROM edupredict.roc_curve('exp_uci', 'exp_no_target', 'Dropout');
+SELECT * FROM edupredict.reliability('exp_uci', 'exp_no_target');
+SELECT * FROM edupredict.permutation_importance('exp_uci', 'exp_no_target');
+SELECT count(*) AS features FROM edupredict.global_importance('exp_uci', 'exp_no_target');
 DELETE FROM edupredict.models WHERE name IN ('exp_uci', 'exp_mixed', 'exp_boost_reg');

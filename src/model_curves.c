@@ -149,6 +149,7 @@ Curves(EnsRegModel *rm, void *arg)
 		k1 = k0 + 1;
 	}
 	ens_heldout_read(rm->name, rm->slot, m, ca->relid, ENS_HELDOUT_TARGET, &h);
+	ens_heldout_require_rows(&h);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	out = ens_heldout_predict(m, &h, false);
 	sc.s = palloc_extended(sizeof(double) * Max(h.n, 1), MCXT_ALLOC_HUGE);

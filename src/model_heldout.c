@@ -251,6 +251,7 @@ ReadRow(Datum *values, bool *isnull, void *arg)
 	uint32_t	p = h->p,
 				f;
 
+	h->n_read++;
 	if (h->has_target && isnull[p])
 		return;
 	Grow(rs);
@@ -337,6 +338,7 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 		h->target = MemoryContextStrdup(cxt, TargetColumn(name, slot->id));
 	MemoryContextSwitchTo(cxt);
 	ens_relation_open(&rel, relid);
+	h->relation = rel.named;
 	rs.base = palloc(sizeof(Oid) * (p + 1));
 	cols = Columns(name, m, &rel, h->target, (Oid *) rs.base);
 	ens_pg_alloc_init(&pa, cxt, false);
@@ -402,6 +404,26 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 							  (unsigned long) h->n_unknown,
 							  (unsigned long long) h->n_unknown, h->n, fn),
 			 errhint("Pass only rows of the model's classes: edupredict.model_classes('%s') lists them.", name)));
+}
+
+/*
+ * Every figure of an empty relation would be undefined (a curve of one
+ * point, a mean of nothing): the entry points that score a relation refuse
+ * it, as calibrate() and choose_threshold() always did.
+ */
+void
+ens_heldout_require_rows(const EnsHeldout *h)
+{
+	if (h->n > 0)
+		return;
+	if (h->n_read == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation %s has no rows", h->relation)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("relation %s has no row with a target value", h->relation),
+			 errdetail("Column \"%s\" is NULL (or NaN) in every one of its rows.", h->target)));
 }
 
 /* Outputs of every row: probabilities (or the value); raw: uncalibrated. */

@@ -91,6 +91,7 @@ Global(EnsRegModel *rm, void *arg)
 	if (ia->cls)
 		fixed = ens_class_index(m, ia->cls, rm->name);
 	ens_heldout_read(rm->name, rm->slot, m, ia->relid, 0, &h);
+	ens_heldout_require_rows(&h);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_shap_plan(m, &al, (size_t) edupredict_forest_max_memory_mb << 20,
 							   ens_pg_interrupt, NULL, &plan),
@@ -223,10 +224,7 @@ Permutation(EnsRegModel *rm, void *arg)
 		ia->metric = m->task == ENS_CLASSIFICATION ? "accuracy" : "r2";
 	CheckMetric(m, ia->metric);
 	ens_heldout_read(rm->name, rm->slot, m, ia->relid, ENS_HELDOUT_TARGET, &h);
-	if (h.n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no row with a target value")));
+	ens_heldout_require_rows(&h);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	out = ens_heldout_predict(m, &h, false);
 	base = Score(m, &h, out, ia->metric, &al);

@@ -39,6 +39,8 @@ typedef struct EnsHeldout
 	uint32_t   *unseen_values;
 	bool		unseen_capped;	/* more distinct unseen values than counted */
 	char	   *target;			/* the registry row's target column */
+	char	   *relation;		/* schema-qualified and quoted, for messages */
+	uint64_t	n_read;			/* rows read, NULL targets included */
 } EnsHeldout;
 
 #define ENS_HELDOUT_TARGET	0x01	/* read the target; skip rows where it is NULL */
@@ -52,6 +54,8 @@ extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsM
  */
 extern void ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn,
 									 bool left_out);
+/* refuse a relation with no rows (or none with a target value) to score */
+extern void ens_heldout_require_rows(const EnsHeldout *h);
 /* outputs (n x kk, calibrated as predict_proba) of every row */
 extern double *ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw);
 

@@ -62,6 +62,10 @@ ens_relation_open(EnsRelation *r, Oid relid)
 	r->qualified = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 											  RelationGetRelationName(rel));
 	r->display = pstrdup(quote_identifier(RelationGetRelationName(rel)));
+	/* pg_temp_N changes from session to session: messages say pg_temp */
+	r->named = quote_qualified_identifier(isTempNamespace(RelationGetNamespace(rel)) ? "pg_temp" :
+										  get_namespace_name(RelationGetNamespace(rel)),
+										  RelationGetRelationName(rel));
 	/* keep the lock: the columns must stay as inspected until we are done */
 	relation_close(rel, NoLock);
 }

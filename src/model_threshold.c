@@ -231,10 +231,7 @@ Choose(EnsRegModel *rm, void *arg)
 	int32		version = ens_registry_reserve(rm->name);	/* rights before rows */
 
 	ens_heldout_read(rm->name, rm->slot, m, ta->relid, ENS_HELDOUT_TARGET, &h);
-	if (h.n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no row with a target value to choose a threshold on")));
+	ens_heldout_require_rows(&h);
 	ens_heldout_known_labels(rm->name, &h, "choose_threshold()", false);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	out = ens_heldout_predict(m, &h, false);

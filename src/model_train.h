@@ -40,6 +40,8 @@ typedef struct EnsRelation
 	Oid			relid;
 	char	   *qualified;		/* quoted schema.name, for SQL text */
 	char	   *display;		/* quoted name, for messages */
+	char	   *named;			/* quoted schema.name for messages, pg_temp for
+								 * the session's temporary schema */
 	int			ncols;
 	EnsColumn  *cols;			/* live columns in order */
 } EnsRelation;
