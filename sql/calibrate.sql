@@ -249,6 +249,27 @@ SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_maybe', 'true', 'top_k
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_all_maybe', 'sigmoid', version => 1);
 SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_all_maybe', 'true', 'max_f1', version => 1);
 SELECT max(version) = :bin_last AS no_new_version FROM edupredict.models WHERE name = 'cal_bin';
+-- the curves, the reliability table and permutation importance refuse them
+-- too: each would count them as rows of no class (a negative of every
+-- class, an error whatever is predicted)
+SELECT * FROM edupredict.roc_curve('cal_bin', 'cal_maybe', version => 1);
+SELECT * FROM edupredict.pr_curve('cal_bin', 'cal_maybe', version => 1);
+SELECT * FROM edupredict.reliability('cal_bin', 'cal_maybe', version => 1);
+SELECT * FROM edupredict.permutation_importance('cal_bin', 'cal_all_maybe', n_repeats => 1, version => 1);
+-- the common case: a boolean target against a model of text labels
+CREATE TEMP TABLE cal_uci_bool AS SELECT * FROM cal_fit;
+ALTER TABLE cal_uci_bool ALTER COLUMN target TYPE boolean USING target = 'Dropout';
+SELECT * FROM edupredict.roc_curve('cal_uci', 'cal_uci_bool', 'Dropout', version => 1);
+SELECT * FROM edupredict.reliability('cal_uci', 'cal_uci_bool', version => 1);
+SELECT * FROM edupredict.permutation_importance('cal_uci', 'cal_uci_bool', n_repeats => 1, version => 1);
+-- evaluate() counts them as errors (docs/explain.md), and warns when no row
+-- has a class of the model
+SELECT metric, CASE metric WHEN 'n_rows' THEN value = (SELECT count(*) FROM cal_uci_bool)
+                           ELSE value = 0 END AS every_row_an_error
+FROM edupredict.evaluate('cal_uci', 'cal_uci_bool', 1)
+WHERE metric IN ('n_rows', 'accuracy') ORDER BY metric;
+SELECT count(*) > 0 AS counted_without_warning FROM edupredict.evaluate('cal_bin', 'cal_maybe', 1)
+WHERE metric LIKE 'confusion:maybe:%';
 -- the known rows alone are accepted
 DELETE FROM cal_maybe WHERE dropout IN ('maybe', 'Maybe');
 SELECT n_rows FROM edupredict.choose_threshold('cal_bin', 'cal_maybe', 'true', 'top_k 10', version => 1);

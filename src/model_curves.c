@@ -134,6 +134,8 @@ Curves(EnsRegModel *rm, void *arg)
 	uint32_t	k,
 				k0,
 				k1;
+	const char *fn = ca->kind == CURVE_ROC ? "roc_curve()" :
+		ca->kind == CURVE_PR ? "pr_curve()" : "reliability()";
 
 	if (m->task != ENS_CLASSIFICATION)
 		ereport(ERROR,
@@ -144,12 +146,12 @@ Curves(EnsRegModel *rm, void *arg)
 		k0 = 0, k1 = m->n_classes;
 	else
 	{
-		k0 = ens_class_arg(m, ca->cls, rm->name, ca->kind == CURVE_ROC ? "roc_curve()" :
-						   ca->kind == CURVE_PR ? "pr_curve()" : "reliability()");
+		k0 = ens_class_arg(m, ca->cls, rm->name, fn);
 		k1 = k0 + 1;
 	}
 	ens_heldout_read(rm->name, rm->slot, m, ca->relid, ENS_HELDOUT_TARGET, &h);
 	ens_heldout_require_rows(&h);
+	ens_heldout_known_labels(rm->name, &h, fn, false);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	out = ens_heldout_predict(m, &h, false);
 	sc.s = palloc_extended(sizeof(double) * Max(h.n, 1), MCXT_ALLOC_HUGE);

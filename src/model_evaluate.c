@@ -195,6 +195,42 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	er->n = n + 1;
 }
 
+/*
+ * Target values the model never saw count as errors (docs/explain.md), but
+ * when no row has one of its classes the figures judge another labelling,
+ * most often a 0/1 or boolean column against a model of text labels.
+ */
+static void
+WarnNoKnownLabel(const EvalRows *er, const char *target)
+{
+	size_t		r;
+	uint32_t	len,
+				i;
+	const char *label;
+
+	if (er->n == 0)
+		return;
+	for (r = 0; r < er->n; r++)
+		if (er->act[r] < er->K)
+			return;
+	/* the least value, whatever the row order */
+	label = ens_dict_get(er->extra, 0, &len, NULL);
+	for (i = 1; i < ens_dict_size(er->extra); i++)
+	{
+		uint32_t	l;
+		const char *s = ens_dict_get(er->extra, i, &l, NULL);
+
+		if (ens_bytes_cmp(s, l, label, len) < 0)
+			label = s, len = l;
+	}
+	ereport(WARNING,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("no row's target value is a class of model \"%s\"", er->name),
+			 errdetail("Column \"%s\" holds values such as \"%.*s\" in all %zu rows, and each counts as an error.",
+					   target, (int) len, label, er->n),
+			 errhint("edupredict.model_classes('%s') lists the classes the model predicts.", er->name)));
+}
+
 static void
 Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid relid,
 		 EnsCached *slot, EnsModel *m)
@@ -282,6 +318,8 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	er.xb = palloc(p);
 
 	ens_relation_read(&rel, cols, p + 1, EvalRow, &er);
+	if (K)
+		WarnNoKnownLabel(&er, target);
 
 	PutMetric(rsinfo, "n_rows", (double) er.n);
 	if (K)

@@ -225,6 +225,7 @@ Permutation(EnsRegModel *rm, void *arg)
 	CheckMetric(m, ia->metric);
 	ens_heldout_read(rm->name, rm->slot, m, ia->relid, ENS_HELDOUT_TARGET, &h);
 	ens_heldout_require_rows(&h);
+	ens_heldout_known_labels(rm->name, &h, "permutation_importance()", false);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	out = ens_heldout_predict(m, &h, false);
 	base = Score(m, &h, out, ia->metric, &al);
