@@ -373,6 +373,29 @@ SELECT * FROM cross_validate('forest', 'tnan', 'y', ARRAY['x'], split => 'time',
 SELECT count(*) FROM models WHERE name = 'tune_bad';
 SELECT count(*) FROM runs WHERE model_name = 'tune_bad';
 
+-- A metric no fold defines ranks nothing: roc_auc when every time fold tests rows of one class
+-- (only the first 100 rows hold two).  An error before the refit, so no version, no deployment
+-- (deploy => 'if_better' with nothing deployed) and no runs; cross_validate says why its
+-- roc_auc summary is NULL.
+CREATE TABLE blocks AS SELECT i AS t, (i % 10)::float8 x,
+       CASE WHEN i <= 100 THEN (CASE WHEN i % 2 = 0 THEN 'a' ELSE 'b' END) ELSE 'a' END y
+FROM generate_series(1, 400) i;
+SELECT version, cv_metric, cv_score, deployed FROM tune('blk', 'forest', 'blocks', 'y', '{"n_trees": [5, 10]}',
+       trials => 2, split => 'time', order_by => 't', folds => 3, deploy => 'if_better');
+SELECT (SELECT count(*) FROM models WHERE name = 'blk') AS models,
+       (SELECT count(*) FROM runs WHERE model_name = 'blk') AS runs;
+SELECT value FROM cross_validate('forest', 'blocks', 'y', ARRAY['x'], '{"n_trees": 5}', split => 'time',
+       order_by => 't', folds => 3) WHERE fold IS NULL AND metric = 'roc_auc';
+-- halving stops at the first rung where no trial is defined
+SELECT * FROM tune('blk', 'forest', 'blocks', 'y', '{"n_trees": [2, 3, 4]}', trials => 3, method => 'halving',
+       split => 'time', order_by => 't', folds => 3);
+-- ranked by a metric the folds define, the same search registers and deploys a version
+SET client_min_messages = warning;
+SELECT version, cv_metric, cv_score IS NOT NULL AS scored, deployed FROM tune('blk', 'forest', 'blocks', 'y',
+       '{"n_trees": [5, 10]}', trials => 2, metric => 'log_loss', split => 'time', order_by => 't', folds => 3,
+       deploy => 'if_better');
+RESET client_min_messages;
+
 -- A cancelled tune leaves no half rows: not the version, not the job, not one trial.
 SET statement_timeout = '300ms';
 SELECT * FROM tune('tune_cancelled', 'forest', 'edupredict_data.student_features', 'target',

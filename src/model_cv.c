@@ -251,6 +251,29 @@ ens_cv_better(const char *metric, double a, double b)
 	return ens_metric_lower_better(metric) ? a < b : a > b;
 }
 
+/*
+ * A metric no test fold gave a value of (roc_auc when every test fold holds
+ * one class): tune() cannot rank by it, and cross_validate() says why its
+ * summary row is NULL.
+ */
+void
+ens_cv_undefined(int elevel, const char *metric, bool classification)
+{
+	ereport(elevel,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("metric %s is undefined on every fold", metric),
+			 strcmp(metric, "roc_auc") == 0 ?
+			 errdetail("ROC AUC needs test rows of two classes or more, and the test rows of each fold hold one class.") :
+			 errdetail("No fold's test rows give a value of %s.", metric),
+			 elevel >= ERROR ?
+			 (classification ?
+			  errhint("Rank by another metric (metric => 'log_loss' or 'accuracy'), or use a split whose test folds hold every class (split => 'stratified').") :
+			  errhint("Rank by another metric (metric => 'rmse' or 'mae'), or use another split.")) :
+			 (classification ?
+			  errhint("Use a split whose test folds hold every class (split => 'stratified').") :
+			  errhint("Use another split."))));
+}
+
 static void
 MetricsObject(StringInfo s, const EnsCvScore *cs, const double *v)
 {
@@ -370,6 +393,7 @@ model_cross_validate(PG_FUNCTION_ARGS)
 				old;
 	instr_time	t0,
 				t1;
+	int			i;
 
 	INSTR_TIME_SET_CURRENT(t0);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -402,6 +426,9 @@ model_cross_validate(PG_FUNCTION_ARGS)
 	ens_trainset_read(&ts, &in, &pa);
 	ens_folds_make(&fs, &spec, &ts);
 	ens_cv_score(l, params, &ts, &fs, (uint64_t) spec.seed, &cs);
+	for (i = 0; i < cs.nm; i++)
+		if (isnan(cs.mean[i]))
+			ens_cv_undefined(NOTICE, cs.names[i], ts.task == ENS_CLASSIFICATION);
 	PutScores(rsinfo, &cs);
 	INSTR_TIME_SET_CURRENT(t1);
 	INSTR_TIME_SUBTRACT(t1, t0);

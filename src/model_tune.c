@@ -629,6 +629,9 @@ RunTrials(Tune *t)
 		for (i = 0; i < nalive; i++)
 			order[i] = first + i;
 		qsort_arg(order, nalive, sizeof(int), CmpTrials, t);
+		/* every trial undefined: nothing to rank, refit, register or deploy */
+		if (isnan(t->trial[order[0]].score))
+			ens_cv_undefined(ERROR, t->metric, t->ts.task == ENS_CLASSIFICATION);
 		t->best = order[0];
 		nalive = (nalive + 2) / 3;
 		for (i = 0; i < nalive; i++)

@@ -110,6 +110,8 @@ extern bool ens_cv_score_queued(EnsCvQueue *q, int i, EnsTrainSet *ts, const Ens
 extern char *ens_cv_metrics_json(const EnsCvScore *cs);
 extern int	ens_cv_metric_index(const EnsCvScore *cs, const char *metric);
 extern bool ens_cv_better(const char *metric, double a, double b);
+/* metric had no value on any fold: ERROR where it ranks (tune), else a NOTICE */
+extern void ens_cv_undefined(int elevel, const char *metric, bool classification);
 
 /* model_space.c: a search space of learner parameters */
 typedef struct EnsSpace EnsSpace;
