@@ -534,7 +534,7 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 	if (rs.raw_rows == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation %s is empty", r->display)));
+				 errmsg("relation %s has no rows", r->named)));
 	if (ts->n == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

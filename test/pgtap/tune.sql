@@ -3,7 +3,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(69);
+SELECT plan(71);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE tap_cv AS
@@ -39,6 +39,14 @@ SELECT is(pg_temp.hint_of($$SELECT * FROM tune('tap_bad', 'boosting', 'tap_cv', 
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [9, 3]}')$$, '22023', NULL, 'empty range: 22023');
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": {"range": [9, 3]}}')$$, '22023', NULL, 'empty explicit range: 22023');
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": {"log": [9, 3]}}')$$, '22023', NULL, 'empty log-range: 22023');
+-- an empty relation is named with its schema, quoted where needed
+CREATE TABLE tap_empty (a float8, y int);
+CREATE SCHEMA "Tap S";
+CREATE TABLE "Tap S"."e mpty" (a float8, y int);
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'tap_empty', 'y')$$, '22023',
+	'relation public.tap_empty has no rows', 'an empty relation: 22023, named with its schema');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', '"Tap S"."e mpty"', 'y')$$, '22023',
+	'relation "Tap S"."e mpty" has no rows', 'quoted where needed');
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": []}')$$, '22023', NULL, 'empty list: 22023');
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'boosting', 'tap_cv', 'y', '{"learning_rate": {"log": [-1, 0.3]}}')$$, '22023', NULL, 'log-range through 0: 22023');
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [[1], [2]]}')$$, '22023', NULL, 'nested list: 22023');
