@@ -133,12 +133,13 @@ ParseRange(SpaceParam *sp, const JsonbValue *arr, int kind, const EnsLearner *l,
 		ENS_BAD_ARG(errmsg("space.%s is an empty range: its low end is above its high end", sp->name), SPACE_HINT);
 	if (kind == SP_LOG && sp->lo <= 0)
 		ENS_BAD_ARG(errmsg("space.%s is a log-range and needs a low end above 0", sp->name), SPACE_HINT);
-	if (sp->integer && sp->hi - sp->lo >= 2147483647.0)
-		ENS_BAD_ARG(errmsg("space.%s spans more than 2147483647 integers", sp->name), SPACE_HINT);
+	/* the parameter's own bounds first: they say what the range may span */
 	v.num = sp->lo;
 	CheckValue(l, scratch, sp->name, &v);
 	v.num = sp->hi;
 	CheckValue(l, scratch, sp->name, &v);
+	if (sp->integer && sp->hi - sp->lo >= 2147483647.0)
+		ENS_BAD_ARG(errmsg("space.%s spans more than 2147483647 integers", sp->name), SPACE_HINT);
 }
 
 static void

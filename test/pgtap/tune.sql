@@ -3,7 +3,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(71);
+SELECT plan(73);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE tap_cv AS
@@ -39,6 +39,11 @@ SELECT is(pg_temp.hint_of($$SELECT * FROM tune('tap_bad', 'boosting', 'tap_cv', 
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": [9, 3]}')$$, '22023', NULL, 'empty range: 22023');
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": {"range": [9, 3]}}')$$, '22023', NULL, 'empty explicit range: 22023');
 SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"max_depth": {"log": [9, 3]}}')$$, '22023', NULL, 'empty log-range: 22023');
+-- a range's ends meet the parameter's own bounds before its span is counted
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"n_trees": {"log": [1, 1e15]}}')$$, '54000',
+	'space.n_trees must be at most 10000', 'a log-range beyond n_trees''s bound names the bound');
+SELECT throws_ok($$SELECT * FROM tune('tap_bad', 'forest', 'tap_cv', 'y', '{"n_trees": [1, 1000000000000000]}')$$, '54000',
+	'space.n_trees must be at most 10000', 'so does an integer range');
 -- an empty relation is named with its schema, quoted where needed
 CREATE TABLE tap_empty (a float8, y int);
 CREATE SCHEMA "Tap S";
