@@ -296,4 +296,8 @@ SELECT count(*) AS rows,
                         = (edupredict.predict_proba('cal_uci', f, 'Dropout', :cal_from_thr)
                            >= (SELECT max(p) FROM unnest(edupredict.predict_proba('cal_uci', f, :cal_from_thr)) p))) AS dropout_iff_most_probable
 FROM cal_fit f;
+-- rule => NULL is the default rule, max_f1, as when rule is left out
+SELECT a.rule_used, a.threshold = b.threshold AS same_threshold
+FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', NULL, version => 1) a,
+     edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', version => 1) b;
 DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost', 'cal_ties');
