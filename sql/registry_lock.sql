@@ -80,6 +80,43 @@ SELECT 'allowed' AS already_held;
 LOCK edupredict.runs IN ACCESS EXCLUSIVE MODE;
 ROLLBACK;
 RESET ROLE;
+-- DDL that would lock a registry table before PostgreSQL checks the role's rights
+-- is refused first (test/isolation/specs/registry_lock_ddl.spec shows it never
+-- waits); INHERITS, INHERIT and DETACH CONCURRENTLY ask for SHARE UPDATE EXCLUSIVE
+SET ROLE regress_reglock;
+CREATE TABLE reglock.parent (id bigint) PARTITION BY RANGE (id);
+CREATE TABLE reglock.child (id bigint);
+BEGIN;
+CREATE TABLE reglock.c2 (x int) INHERITS (edupredict.models);
+ROLLBACK;
+BEGIN;
+ALTER TABLE reglock.child INHERIT edupredict.runs;
+ROLLBACK;
+ALTER TABLE reglock.parent DETACH PARTITION edupredict.model_grants CONCURRENTLY;
+-- through search_path too, and as a table constraint
+BEGIN;
+SET LOCAL search_path = reglock, edupredict;
+CREATE TRIGGER t BEFORE DELETE ON model_names FOR EACH ROW EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();
+ROLLBACK;
+BEGIN;
+CREATE TABLE reglock.fk2 (r bigint, FOREIGN KEY (r) REFERENCES edupredict.forecasts);
+ROLLBACK;
+-- the role's own tables are its business
+BEGIN;
+CREATE TABLE reglock.pk (id bigint PRIMARY KEY);
+CREATE TABLE reglock.fk (r bigint REFERENCES reglock.pk);
+ALTER TABLE reglock.child ADD FOREIGN KEY (id) REFERENCES reglock.pk;
+CREATE RULE r AS ON INSERT TO reglock.pk DO ALSO NOTHING;
+CREATE TABLE reglock.p1 PARTITION OF reglock.parent FOR VALUES FROM (0) TO (10);
+SELECT 'allowed' AS own_ddl;
+ROLLBACK;
+RESET ROLE;
+-- the tables' owner may
+BEGIN;
+CREATE TABLE reglock.owner_fk (r bigint REFERENCES edupredict.runs);
+CREATE TRIGGER t BEFORE UPDATE ON edupredict.runs FOR EACH ROW EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();
+SELECT 'allowed' AS owner_ddl;
+ROLLBACK;
 -- a role that was already holding the lock before (none here) and every
 -- other statement are untouched: training still works for the role
 SET ROLE regress_reglock;

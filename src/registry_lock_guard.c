@@ -26,7 +26,15 @@
  * a name dropped and re-created while the statement waits), so the check
  * after the statement stays: the session must hold no new strong lock on a
  * registry table, else the statement fails and the failed transaction lets
- * the lock go.  The guard needs the library loaded before the statement, as
+ * the lock go.
+ *
+ * Some DDL, too, locks a table it names before PostgreSQL checks the role's
+ * rights on it (CREATE RULE, CREATE TRIGGER, a foreign key's referenced
+ * table, PARTITION OF, INHERITS, INHERIT, ATTACH and DETACH PARTITION): the
+ * hook refuses a non-owner's such statement naming a registry table before
+ * it runs, and pins each name it resolved to its schema so that PostgreSQL,
+ * resolving it again perhaps after a wait, finds the same relation.  The
+ * guard needs the library loaded before the statement, as
  * with edupredict in shared_preload_libraries (README); it is not armed for
  * an extension still at 0.1.0, whose trainings lock edupredict.models.
  */
@@ -85,21 +93,30 @@ StrongModeHeld(Oid rel)
 	return NoLock;
 }
 
+/* cmd: NULL for a LOCK statement, else the command tag of the DDL statement */
 static void
-Refuse(int i, LOCKMODE mode)
+Refuse(int i, LOCKMODE mode, const char *cmd)
 {
+	if (cmd == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("only the owner of table edupredict.%s may lock it in %s mode",
+						guarded[i], GetLockmodeName(DEFAULT_LOCKMETHOD, mode)),
+				 errdetail("The table is shared by every role of the database; a lock above ROW EXCLUSIVE would stop the other roles' work."),
+				 errhint("The registry functions take the locks they need themselves.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("only the owner of table edupredict.%s may lock it in %s mode",
-					guarded[i], GetLockmodeName(DEFAULT_LOCKMETHOD, mode)),
-			 errdetail("The table is shared by every role of the database; a lock above ROW EXCLUSIVE would stop the other roles' work."),
-			 errhint("The registry functions take the locks they need themselves.")));
+			 errmsg("only the owner of table edupredict.%s may name it in %s",
+					guarded[i], cmd),
+			 errdetail("%s locks the table in %s mode before it checks privileges; the table is shared by every role of the database, and the lock would stop the other roles' work.",
+					   cmd, GetLockmodeName(DEFAULT_LOCKMETHOD, mode))));
 }
 
 /* the walk of a LOCK statement before it runs (see the header comment) */
 typedef struct PreCheck
 {
 	LOCKMODE	mode;			/* the statement's mode, above ROW EXCLUSIVE */
+	const char *cmd;			/* DDL: its command tag; LOCK: NULL */
 	const Oid  *rel;			/* the guarded tables */
 	const LOCKMODE *before;		/* their strongest mode held before */
 	Oid			check_as_user;	/* inside a view: whose privileges count */
@@ -127,7 +144,7 @@ RefuseIfGuarded(Oid relid, const PreCheck *pc)
 	for (i = 0; i < (int) N_GUARDED; i++)
 		if (OidIsValid(pc->rel[i]) && pc->rel[i] == relid && pc->mode > pc->before[i] &&
 			!pg_class_ownercheck(relid, GetUserId()))
-			Refuse(i, pc->mode);
+			Refuse(i, pc->mode, pc->cmd);
 }
 
 /* LockTableRecurse: every inheritance child, without a privilege check of its own */
@@ -220,7 +237,7 @@ PreCheckView(Oid viewoid, PreCheck *pc)
 static void
 RefuseBeforeLocking(LockStmt *stmt, const Oid *rel, const LOCKMODE *before)
 {
-	PreCheck	pc = {stmt->mode, rel, before, InvalidOid, InvalidOid, NIL, false};
+	PreCheck	pc = {stmt->mode, NULL, rel, before, InvalidOid, InvalidOid, NIL, false};
 	ListCell   *lc;
 
 	foreach(lc, stmt->relations)
@@ -243,6 +260,103 @@ RefuseBeforeLocking(LockStmt *stmt, const Oid *rel, const LOCKMODE *before)
 }
 
 /*
+ * The statement will resolve rv again: pin it to the schema resolved here, so
+ * that a relation dropped meanwhile from a schema earlier in search_path
+ * cannot hand it a registry table that was never checked.
+ */
+static void
+PinSchema(RangeVar *rv, Oid relid)
+{
+	Oid			nsp = get_rel_namespace(relid);
+
+	if (rv->schemaname == NULL && OidIsValid(nsp))
+		rv->schemaname = isTempNamespace(nsp) ? pstrdup("pg_temp") : get_namespace_name(nsp);
+}
+
+/* a relation a DDL statement locks in mode before checking the role's rights */
+static void
+DdlTarget(RangeVar *rv, LOCKMODE mode, PreCheck *pc)
+{
+	Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+
+	if (!OidIsValid(relid))
+		return;					/* PostgreSQL fails on it, or creates it (a self-reference) */
+	pc->mode = mode;
+	RefuseIfGuarded(relid, pc);
+	PinSchema(rv, relid);
+}
+
+/* a table constraint or column definition: the table a foreign key references */
+static void
+ForeignKeyTargets(Node *elt, PreCheck *pc)
+{
+	ListCell   *lc;
+
+	if (elt == NULL)
+		return;
+	if (IsA(elt, ColumnDef))
+		foreach(lc, ((ColumnDef *) elt)->constraints)
+			ForeignKeyTargets(lfirst(lc), pc);
+	else if (IsA(elt, Constraint) && ((Constraint *) elt)->contype == CONSTR_FOREIGN)
+		DdlTarget(((Constraint *) elt)->pktable, ShareRowExclusiveLock, pc);
+}
+
+/*
+ * PG 15 DDL that locks a relation it names, other than the one it creates or
+ * alters, above ROW EXCLUSIVE before checking privileges: CREATE RULE (ACCESS
+ * EXCLUSIVE), CREATE TRIGGER and a foreign key's referenced table (SHARE ROW
+ * EXCLUSIVE), CREATE TABLE ... PARTITION OF and ATTACH or DETACH PARTITION
+ * (ACCESS EXCLUSIVE; SHARE UPDATE EXCLUSIVE for DETACH CONCURRENTLY),
+ * INHERITS and INHERIT (SHARE UPDATE EXCLUSIVE).  A statement naming its own
+ * target goes through a callback that checks ownership before the lock.
+ */
+static bool
+IsLockingDdl(Node *stmt)
+{
+	return IsA(stmt, RuleStmt) || IsA(stmt, CreateTrigStmt) || IsA(stmt, CreateStmt) ||
+		IsA(stmt, CreateForeignTableStmt) || IsA(stmt, AlterTableStmt);
+}
+
+static void
+RefuseDdlBeforeLocking(Node *stmt, PreCheck *pc)
+{
+	ListCell   *lc;
+
+	if (IsA(stmt, RuleStmt))
+		DdlTarget(((RuleStmt *) stmt)->relation, AccessExclusiveLock, pc);
+	else if (IsA(stmt, CreateTrigStmt))
+		DdlTarget(((CreateTrigStmt *) stmt)->relation, ShareRowExclusiveLock, pc);
+	else if (IsA(stmt, CreateStmt) || IsA(stmt, CreateForeignTableStmt))
+	{
+		/* CreateForeignTableStmt starts with its CreateStmt */
+		CreateStmt *cs = (CreateStmt *) stmt;
+
+		foreach(lc, cs->inhRelations)
+			DdlTarget(lfirst_node(RangeVar, lc),
+					  cs->partbound ? AccessExclusiveLock : ShareUpdateExclusiveLock, pc);
+		foreach(lc, cs->tableElts)
+			ForeignKeyTargets(lfirst(lc), pc);
+		foreach(lc, cs->constraints)
+			ForeignKeyTargets(lfirst(lc), pc);
+	}
+	else if (IsA(stmt, AlterTableStmt))
+		foreach(lc, ((AlterTableStmt *) stmt)->cmds)
+		{
+			AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+			if (cmd->subtype == AT_AttachPartition || cmd->subtype == AT_DetachPartitionFinalize)
+				DdlTarget(((PartitionCmd *) cmd->def)->name, AccessExclusiveLock, pc);
+			else if (cmd->subtype == AT_DetachPartition)
+				DdlTarget(((PartitionCmd *) cmd->def)->name, ((PartitionCmd *) cmd->def)->concurrent ?
+						  ShareUpdateExclusiveLock : AccessExclusiveLock, pc);
+			else if (cmd->subtype == AT_AddInherit)
+				DdlTarget((RangeVar *) cmd->def, ShareUpdateExclusiveLock, pc);
+			else
+				ForeignKeyTargets(cmd->def, pc);	/* ADD CONSTRAINT, ADD COLUMN */
+		}
+}
+
+/*
  * Does the statement get as far as LockTableCommand?  standard_ProcessUtility
  * first refuses it during recovery and in parallel mode, and outside a
  * transaction block; those refusals keep their own messages.
@@ -262,17 +376,34 @@ GuardUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 {
 	Node	   *stmt = pstmt->utilityStmt;
 	bool		check = IsA(stmt, LockStmt) && ((LockStmt *) stmt)->mode > RowExclusiveLock;
+	bool		ddl = IsLockingDdl(stmt);
 	Oid			rel[N_GUARDED];
 	LOCKMODE	before[N_GUARDED];
 	int			i;
 
-	if (check && (check = GuardedTables(rel)))
+	if ((check || ddl) && GuardedTables(rel))
 	{
 		for (i = 0; i < (int) N_GUARDED; i++)
 			before[i] = OidIsValid(rel[i]) ? StrongModeHeld(rel[i]) : NoLock;
-		if (ReachesLockTable(context))
+		if (readOnlyTree)
+		{
+			/* the walk pins names in the statement (PinSchema) */
+			pstmt = copyObject(pstmt);
+			readOnlyTree = false;
+			stmt = pstmt->utilityStmt;
+		}
+		if (check && ReachesLockTable(context))
 			RefuseBeforeLocking((LockStmt *) stmt, rel, before);
+		else if (ddl && !XactReadOnly && !IsInParallelMode())
+		{
+			/* (in a read-only transaction PostgreSQL refuses DDL before locking) */
+			PreCheck	pc = {NoLock, CreateCommandName(stmt), rel, before, InvalidOid, InvalidOid, NIL, false};
+
+			RefuseDdlBeforeLocking(stmt, &pc);
+		}
 	}
+	else
+		check = false;
 	if (prev_utility)
 		prev_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
 	else
@@ -286,7 +417,7 @@ GuardUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 
 		if (OidIsValid(rel[i]) && (now = StrongModeHeld(rel[i])) > before[i] &&
 			!pg_class_ownercheck(rel[i], GetUserId()))
-			Refuse(i, now);
+			Refuse(i, now, NULL);
 	}
 }
 
