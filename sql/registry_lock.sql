@@ -110,6 +110,11 @@ CREATE RULE r AS ON INSERT TO reglock.pk DO ALSO NOTHING;
 CREATE TABLE reglock.p1 PARTITION OF reglock.parent FOR VALUES FROM (0) TO (10);
 SELECT 'allowed' AS own_ddl;
 ROLLBACK;
+-- LOCK: PostgreSQL's own error for a relation of the wrong kind stays
+CREATE SEQUENCE reglock.seq;
+BEGIN;
+LOCK reglock.seq IN ACCESS EXCLUSIVE MODE;
+ROLLBACK;
 RESET ROLE;
 -- the tables' owner may
 BEGIN;

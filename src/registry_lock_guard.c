@@ -18,14 +18,15 @@
  * waited in the lock queue (behind a training's ROW EXCLUSIVE, say) would
  * make every later request on the table, even ACCESS SHARE, wait behind it.
  * So the hook first walks the statement as PG 15's LockTableCommand
- * (commands/lockcmds.c) will, in its order and with its checks, without
- * locking: where PostgreSQL would fail before locking further (no such
- * relation, wrong kind, no privilege), the walk stops and leaves the error to
- * it, so a LOCK that PostgreSQL and this guard permit runs as before.  What
- * the walk read can change before LockTableCommand locks it (a view replaced,
- * a name dropped and re-created while the statement waits), so the check
- * after the statement stays: the session must hold no new strong lock on a
- * registry table, else the statement fails and the failed transaction lets
+ * (commands/lockcmds.c) will, in its order, with its checks and errors and
+ * taking its locks (no new lock for the statement: it would take each anyway),
+ * except that a registry table is refused before its lock is asked for.  A
+ * view's definition is read only once the view is locked in the statement's
+ * mode, so a view replaced while the statement waits for it is walked as
+ * replaced, and each name is pinned to the schema it resolved to; a LOCK
+ * that PostgreSQL and this guard permit runs as before.  The check after the
+ * statement stays as a backstop: the session must hold no new strong lock on
+ * a registry table, else the statement fails and the failed transaction lets
  * the lock go.
  *
  * Some DDL, too, locks a table it names before PostgreSQL checks the role's
@@ -49,6 +50,7 @@
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "rewrite/rewriteHandler.h"
+#include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "storage/lockdefs.h"
 #include "tcop/utility.h"
@@ -121,18 +123,18 @@ typedef struct PreCheck
 	const LOCKMODE *before;		/* their strongest mode held before */
 	Oid			check_as_user;	/* inside a view: whose privileges count */
 	Oid			viewoid;		/* inside a view: the view */
+	bool		nowait;			/* LOCK ... NOWAIT */
 	List	   *ancestors;		/* inside a view: the views above it */
-	bool		stopped;		/* PostgreSQL fails here: leave it to it */
 } PreCheck;
 
 /*
  * May userid LOCK relid in a mode above ROW EXCLUSIVE?  PG 15's
  * LockTableAclCheck asks UPDATE, DELETE or TRUNCATE for these modes.
  */
-static bool
-MayLockStrong(Oid relid, Oid userid)
+static AclResult
+LockStrongAcl(Oid relid, Oid userid)
 {
-	return pg_class_aclcheck(relid, userid, ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE) == ACLCHECK_OK;
+	return pg_class_aclcheck(relid, userid, ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE);
 }
 
 /* relid is about to be locked: refuse if it is a registry table (after-check's rule) */
@@ -160,11 +162,16 @@ PreCheckChildren(Oid relid, const PreCheck *pc)
 
 static void PreCheckView(Oid viewoid, PreCheck *pc);
 
-/* LockViewRecurse_walker: the tables and views of a view's query, in its order */
+/*
+ * LockViewRecurse_walker: the tables and views of a view's query, in its
+ * order, with its checks and errors and its locks, except that a registry
+ * table is refused before its lock is asked for.
+ */
 static bool
 PreCheckViewWalker(Node *node, PreCheck *pc)
 {
 	ListCell   *lc;
+	AclResult	aclresult;
 
 	if (node == NULL)
 		return false;
@@ -181,27 +188,30 @@ PreCheckViewWalker(Node *node, PreCheck *pc)
 		if ((rte->relkind != RELKIND_RELATION && rte->relkind != RELKIND_PARTITIONED_TABLE &&
 			 rte->relkind != RELKIND_VIEW) || list_member_oid(pc->ancestors, rte->relid))
 			continue;
-		if (!MayLockStrong(rte->relid, pc->check_as_user))
-		{
-			pc->stopped = true;
-			return true;
-		}
+		aclresult = LockStrongAcl(rte->relid, pc->check_as_user);
+		if (aclresult != ACLCHECK_OK)
+			aclcheck_error(aclresult, get_relkind_objtype(rte->relkind), get_rel_name(rte->relid));
 		RefuseIfGuarded(rte->relid, pc);
+		/* the lock PostgreSQL takes next, so that a view is read as it will be */
+		if (!pc->nowait)
+			LockRelationOid(rte->relid, pc->mode);
+		else if (!ConditionalLockRelationOid(rte->relid, pc->mode))
+			ereport(ERROR,
+					(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+					 errmsg("could not obtain lock on relation \"%s\"", get_rel_name(rte->relid))));
 		if (rte->relkind == RELKIND_VIEW)
 			PreCheckView(rte->relid, pc);
 		else if (rte->inh)
 			PreCheckChildren(rte->relid, pc);
-		if (pc->stopped)
-			return true;
 	}
 	return query_tree_walker((Query *) node, PreCheckViewWalker, (void *) pc, QTW_IGNORE_JOINALIASES);
 }
 
 /*
  * LockViewRecurse: the view's query, privileges checked as its owner (or the
- * current user for a security_invoker view).  The view is read from the
- * relation cache without a lock: taking one, even ACCESS SHARE, could wait,
- * and would leave the statement to upgrade it.
+ * current user for a security_invoker view).  The caller holds the view in
+ * the statement's mode, so its definition is the one the statement will read:
+ * a replacement committed while the lock was awaited has been taken in.
  */
 static void
 PreCheckView(Oid viewoid, PreCheck *pc)
@@ -230,32 +240,57 @@ PreCheckView(Oid viewoid, PreCheck *pc)
 }
 
 /*
- * LockTableCommand's walk: each named relation in turn, resolved without a
- * lock and checked as RangeVarCallbackForLockTable does, then its view's
- * relations or (unless ONLY) its inheritance children.
+ * RangeVarCallbackForLockTable, and a registry table refused before its lock
+ * is asked for
+ */
+static void
+LockTableCallback(const RangeVar *rv, Oid relid, Oid oldrelid, void *arg)
+{
+	char		relkind = OidIsValid(relid) ? get_rel_relkind(relid) : '\0';
+	AclResult	aclresult;
+
+	if (relkind == '\0')
+		return;					/* missing or dropped: PostgreSQL's error */
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE && relkind != RELKIND_VIEW)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("cannot lock relation \"%s\"", rv->relname),
+				 errdetail_relkind_not_supported(relkind)));
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+		MyXactFlags |= XACT_FLAGS_ACCESSEDTEMPNAMESPACE;
+	aclresult = LockStrongAcl(relid, GetUserId());
+	if (aclresult != ACLCHECK_OK)
+		aclcheck_error(aclresult, get_relkind_objtype(relkind), rv->relname);
+	RefuseIfGuarded(relid, (PreCheck *) arg);
+}
+
+static void PinSchema(RangeVar *rv, Oid relid);
+
+/*
+ * LockTableCommand's walk, taking its locks in its order: each named relation
+ * (its name then pinned, PinSchema), then its view's relations or (unless
+ * ONLY) its inheritance children.  A registry table is refused before its
+ * lock is requested; a view is read only once locked, so what is checked is
+ * what the statement locks.  A child is not locked here: a registry table
+ * becomes a child only by its owner's doing.
  */
 static void
 RefuseBeforeLocking(LockStmt *stmt, const Oid *rel, const LOCKMODE *before)
 {
-	PreCheck	pc = {stmt->mode, NULL, rel, before, InvalidOid, InvalidOid, NIL, false};
+	PreCheck	pc = {stmt->mode, NULL, rel, before, InvalidOid, InvalidOid, stmt->nowait, NIL};
 	ListCell   *lc;
 
 	foreach(lc, stmt->relations)
 	{
 		RangeVar   *rv = lfirst_node(RangeVar, lc);
-		Oid			relid = RangeVarGetRelid(rv, NoLock, true);
-		char		relkind = OidIsValid(relid) ? get_rel_relkind(relid) : '\0';
+		Oid			relid = RangeVarGetRelidExtended(rv, stmt->mode, stmt->nowait ? RVR_NOWAIT : 0,
+													 LockTableCallback, &pc);
 
-		if ((relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
-			 relkind != RELKIND_VIEW) || !MayLockStrong(relid, GetUserId()))
-			return;				/* PostgreSQL fails on this one */
-		RefuseIfGuarded(relid, &pc);
-		if (relkind == RELKIND_VIEW)
+		PinSchema(rv, relid);
+		if (get_rel_relkind(relid) == RELKIND_VIEW)
 			PreCheckView(relid, &pc);
 		else if (rv->inh)
 			PreCheckChildren(relid, &pc);
-		if (pc.stopped)
-			return;
 	}
 }
 
@@ -397,7 +432,7 @@ GuardUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 		else if (ddl && !XactReadOnly && !IsInParallelMode())
 		{
 			/* (in a read-only transaction PostgreSQL refuses DDL before locking) */
-			PreCheck	pc = {NoLock, CreateCommandName(stmt), rel, before, InvalidOid, InvalidOid, NIL, false};
+			PreCheck	pc = {NoLock, CreateCommandName(stmt), rel, before, InvalidOid, InvalidOid, false, NIL};
 
 			RefuseDdlBeforeLocking(stmt, &pc);
 		}
