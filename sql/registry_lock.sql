@@ -110,12 +110,46 @@ CREATE RULE r AS ON INSERT TO reglock.pk DO ALSO NOTHING;
 CREATE TABLE reglock.p1 PARTITION OF reglock.parent FOR VALUES FROM (0) TO (10);
 SELECT 'allowed' AS own_ddl;
 ROLLBACK;
+-- ALTER CONSTRAINT parses as a foreign key without a referenced table: the
+-- guard passes it on to PostgreSQL's own error (it crashed the server)
+CREATE TEMP TABLE reglock_tmp (id int);
+ALTER TABLE reglock_tmp ALTER CONSTRAINT nosuch DEFERRABLE;
+-- an index of a registry table is the table's: ALTER INDEX ... ATTACH
+-- PARTITION would queue ACCESS EXCLUSIVE on it before PostgreSQL's checks
+CREATE TEMP TABLE reglock_pt (id bigint) PARTITION BY RANGE (id);
+CREATE INDEX reglock_pidx ON reglock_pt (id);
+ALTER INDEX reglock_pidx ATTACH PARTITION edupredict.models_pkey;
+-- a name that resolves to nothing fails at once with PostgreSQL's error, not
+-- after the statement's own code (a column default) could move search_path
+CREATE FUNCTION reglock.to_registry() RETURNS int LANGUAGE plpgsql IMMUTABLE AS
+  $$ BEGIN PERFORM pg_catalog.set_config('search_path', 'edupredict', true); RETURN 1; END $$;
+BEGIN;
+SET LOCAL search_path = reglock;
+ALTER TABLE child ADD COLUMN c int DEFAULT reglock.to_registry(), ADD FOREIGN KEY (id) REFERENCES models;
+ROLLBACK;
+-- IF NOT EXISTS / IF EXISTS skip as PostgreSQL does
+CREATE TABLE IF NOT EXISTS reglock.child (id bigint REFERENCES reglock.nosuch);
+ALTER TABLE IF EXISTS reglock.nosuch ADD FOREIGN KEY (id) REFERENCES reglock.nosuch2;
+DROP TABLE reglock_tmp, reglock_pt;
 -- LOCK: PostgreSQL's own error for a relation of the wrong kind stays
 CREATE SEQUENCE reglock.seq;
 BEGIN;
 LOCK reglock.seq IN ACCESS EXCLUSIVE MODE;
 ROLLBACK;
 RESET ROLE;
+-- a foreign key of CREATE TABLE naming the new table references it, even
+-- when a table of that name sits later in search_path (as without the guard)
+CREATE SCHEMA reglock_s2;
+CREATE TABLE reglock_s2.zz (id bigint PRIMARY KEY);
+BEGIN;
+SET LOCAL search_path = reglock, reglock_s2;
+CREATE TABLE zz (id bigint PRIMARY KEY, p bigint REFERENCES zz);
+CREATE TEMP TABLE zt (id bigint PRIMARY KEY, p bigint REFERENCES zt);
+SELECT conrelid::regclass::text AS fk_of, confrelid OPERATOR(pg_catalog.=) conrelid AS references_itself
+FROM pg_catalog.pg_constraint WHERE contype = 'f' AND conrelid IN ('reglock.zz'::regclass, 'zt'::regclass)
+ORDER BY 1;
+ROLLBACK;
+DROP SCHEMA reglock_s2 CASCADE;
 -- the tables' owner may
 BEGIN;
 CREATE TABLE reglock.owner_fk (r bigint REFERENCES edupredict.runs);

@@ -43,6 +43,7 @@
 
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
@@ -137,11 +138,19 @@ LockStrongAcl(Oid relid, Oid userid)
 	return pg_class_aclcheck(relid, userid, ACL_UPDATE | ACL_DELETE | ACL_TRUNCATE);
 }
 
-/* relid is about to be locked: refuse if it is a registry table (after-check's rule) */
+/*
+ * relid is about to be locked: refuse if it is a registry table (after-check's
+ * rule) or an index of one (ALTER INDEX ... ATTACH PARTITION locks the index
+ * ACCESS EXCLUSIVE, which every query planned on the table waits for).
+ */
 static void
 RefuseIfGuarded(Oid relid, const PreCheck *pc)
 {
 	int			i;
+	char		kind = get_rel_relkind(relid);
+
+	if (kind == RELKIND_INDEX || kind == RELKIND_PARTITIONED_INDEX)
+		relid = IndexGetRelation(relid, true);
 
 	for (i = 0; i < (int) N_GUARDED; i++)
 		if (OidIsValid(pc->rel[i]) && pc->rel[i] == relid && pc->mode > pc->before[i] &&
@@ -308,32 +317,60 @@ PinSchema(RangeVar *rv, Oid relid)
 		rv->schemaname = isTempNamespace(nsp) ? pstrdup("pg_temp") : get_namespace_name(nsp);
 }
 
-/* a relation a DDL statement locks in mode before checking the role's rights */
+/*
+ * A relation a DDL statement locks in mode before checking the role's rights.
+ * A name that resolves to nothing now fails now, with PostgreSQL's own error:
+ * left to the statement, it would be resolved again after the statement's
+ * own code ran (a column default can change search_path meanwhile).
+ */
 static void
 DdlTarget(RangeVar *rv, LOCKMODE mode, PreCheck *pc)
 {
-	Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+	Oid			relid = RangeVarGetRelid(rv, NoLock, false);
 
-	if (!OidIsValid(relid))
-		return;					/* PostgreSQL fails on it, or creates it (a self-reference) */
 	pc->mode = mode;
 	RefuseIfGuarded(relid, pc);
 	PinSchema(rv, relid);
 }
 
+/*
+ * Does a foreign key of CREATE TABLE name the table being created?  PostgreSQL
+ * resolves it after creating the table, so an unqualified name finds the new
+ * table first (its schema is the first of search_path): pin it there, never to
+ * a table of that name later in search_path.
+ */
+static bool
+SelfReference(RangeVar *pktable, RangeVar *creating)
+{
+	Oid			nsp;
+
+	if (creating == NULL || strcmp(pktable->relname, creating->relname) != 0)
+		return false;
+	if (pktable->schemaname != NULL)
+		return creating->schemaname != NULL && strcmp(pktable->schemaname, creating->schemaname) == 0;
+	nsp = RangeVarGetCreationNamespace(creating);
+	pktable->schemaname = isTempNamespace(nsp) ? pstrdup("pg_temp") : get_namespace_name(nsp);
+	return true;
+}
+
 /* a table constraint or column definition: the table a foreign key references */
 static void
-ForeignKeyTargets(Node *elt, PreCheck *pc)
+ForeignKeyTargets(Node *elt, RangeVar *creating, PreCheck *pc)
 {
 	ListCell   *lc;
+	Constraint *con;
 
 	if (elt == NULL)
 		return;
 	if (IsA(elt, ColumnDef))
 		foreach(lc, ((ColumnDef *) elt)->constraints)
-			ForeignKeyTargets(lfirst(lc), pc);
-	else if (IsA(elt, Constraint) && ((Constraint *) elt)->contype == CONSTR_FOREIGN)
-		DdlTarget(((Constraint *) elt)->pktable, ShareRowExclusiveLock, pc);
+			ForeignKeyTargets(lfirst(lc), creating, pc);
+	if (!IsA(elt, Constraint) || (con = (Constraint *) elt)->contype != CONSTR_FOREIGN)
+		return;
+	/* ALTER CONSTRAINT is a CONSTR_FOREIGN without a referenced table */
+	if (con->pktable == NULL || SelfReference(con->pktable, creating))
+		return;
+	DdlTarget(con->pktable, ShareRowExclusiveLock, pc);
 }
 
 /*
@@ -366,16 +403,25 @@ RefuseDdlBeforeLocking(Node *stmt, PreCheck *pc)
 		/* CreateForeignTableStmt starts with its CreateStmt */
 		CreateStmt *cs = (CreateStmt *) stmt;
 
+		/* IF NOT EXISTS on an existing table: PostgreSQL skips the rest */
+		if (cs->if_not_exists && OidIsValid(RangeVarGetRelid(cs->relation, NoLock, true)))
+			return;
 		foreach(lc, cs->inhRelations)
 			DdlTarget(lfirst_node(RangeVar, lc),
 					  cs->partbound ? AccessExclusiveLock : ShareUpdateExclusiveLock, pc);
 		foreach(lc, cs->tableElts)
-			ForeignKeyTargets(lfirst(lc), pc);
+			ForeignKeyTargets(lfirst(lc), cs->relation, pc);
 		foreach(lc, cs->constraints)
-			ForeignKeyTargets(lfirst(lc), pc);
+			ForeignKeyTargets(lfirst(lc), cs->relation, pc);
 	}
 	else if (IsA(stmt, AlterTableStmt))
-		foreach(lc, ((AlterTableStmt *) stmt)->cmds)
+	{
+		AlterTableStmt *as = (AlterTableStmt *) stmt;
+
+		/* IF EXISTS on a missing relation: PostgreSQL skips the rest */
+		if (as->missing_ok && !OidIsValid(RangeVarGetRelid(as->relation, NoLock, true)))
+			return;
+		foreach(lc, as->cmds)
 		{
 			AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
 
@@ -386,9 +432,10 @@ RefuseDdlBeforeLocking(Node *stmt, PreCheck *pc)
 						  ShareUpdateExclusiveLock : AccessExclusiveLock, pc);
 			else if (cmd->subtype == AT_AddInherit)
 				DdlTarget((RangeVar *) cmd->def, ShareUpdateExclusiveLock, pc);
-			else
-				ForeignKeyTargets(cmd->def, pc);	/* ADD CONSTRAINT, ADD COLUMN */
+			else if (cmd->subtype == AT_AddConstraint || cmd->subtype == AT_AddColumn)
+				ForeignKeyTargets(cmd->def, NULL, pc);
 		}
+	}
 }
 
 /*
