@@ -366,6 +366,17 @@ $$;
 COMMENT ON FUNCTION edupredict._model_lock(text, text) IS
 'internal: checks that the caller belongs to the owner of a model name and writes (locks) its registry row until the end of the transaction';
 
+-- The registry's one limit on a model name's length, read by model_reserve and
+-- train_availability's horizon names; the C trainers' ENS_MODEL_NAME_MAX_BYTES
+-- (src/model_train.h) is the same number.
+CREATE FUNCTION edupredict._model_name_max_bytes()
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT 200 $$;
+COMMENT ON FUNCTION edupredict._model_name_max_bytes() IS
+'internal: the longest model name the registry takes, in bytes';
+
 CREATE FUNCTION edupredict.model_reserve(model_name text)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -377,8 +388,9 @@ BEGIN
     IF model_name IS NULL THEN
         RAISE EXCEPTION 'model_name must not be NULL' USING ERRCODE = '22004';
     END IF;
-    IF model_name OPERATOR(pg_catalog.=) '' OR pg_catalog.octet_length(model_name) OPERATOR(pg_catalog.>) 200 THEN
-        RAISE EXCEPTION 'model_name must be 1 to 200 bytes long' USING ERRCODE = '22023';
+    IF model_name OPERATOR(pg_catalog.=) ''
+       OR pg_catalog.octet_length(model_name) OPERATOR(pg_catalog.>) edupredict._model_name_max_bytes() THEN
+        RAISE EXCEPTION 'model_name must be 1 to % bytes long', edupredict._model_name_max_bytes() USING ERRCODE = '22023';
     END IF;
     PERFORM edupredict._require_registry_rights();
     -- a name the caller owns: lock it (waiters queue on the row, first come
@@ -2188,8 +2200,8 @@ $$;
 COMMENT ON FUNCTION edupredict._availability_params_problem(integer, integer) IS
 'internal: {sqlstate, message, detail, hint} when train_availability''s forest parameters are out of range, else NULL';
 
--- Each horizon h is trained as the model <model_name>_h<h>, and the registry's names are at most 200
--- bytes (model_reserve, train_forest): a name too long for the largest horizon failed only in
+-- Each horizon h is trained as the model <model_name>_h<h>, and the registry's names are at most
+-- _model_name_max_bytes() bytes (model_reserve, train_forest): a name too long for the largest horizon failed only in
 -- train_forest, after the training set was built (and the forests of the smaller horizons trained).
 CREATE FUNCTION edupredict._availability_name_problem(model_name text, horizons integer[])
 RETURNS text[]
@@ -2197,17 +2209,18 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT CASE WHEN pg_catalog.octet_length(model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) m.h)
-					 OPERATOR(pg_catalog.>) 200 THEN
+					 OPERATOR(pg_catalog.>) m.max_bytes THEN
 		ARRAY['22023',
 			  pg_catalog.format('model_name must be at most %s bytes long for horizons up to %s',
-								200 OPERATOR(pg_catalog.-) pg_catalog.octet_length('_h' OPERATOR(pg_catalog.||) m.h), m.h),
-			  pg_catalog.format('Each horizon h is trained as the model <model_name>_h<h>, and model names are at most 200 bytes long; this model_name is %s bytes.',
-								pg_catalog.octet_length(model_name)),
+								m.max_bytes OPERATOR(pg_catalog.-) pg_catalog.octet_length('_h' OPERATOR(pg_catalog.||) m.h), m.h),
+			  pg_catalog.format('Each horizon h is trained as the model <model_name>_h<h>, and model names are at most %s bytes long; this model_name is %s bytes.',
+								m.max_bytes, pg_catalog.octet_length(model_name)),
 			  'Choose a shorter model_name.'] END
-	FROM (SELECT pg_catalog.max(x) AS h FROM pg_catalog.unnest(horizons) x) m
+	FROM (SELECT pg_catalog.max(x) AS h, edupredict._model_name_max_bytes() AS max_bytes
+	      FROM pg_catalog.unnest(horizons) x) m
 $$;
 COMMENT ON FUNCTION edupredict._availability_name_problem(text, integer[]) IS
-'internal: {sqlstate, message, detail, hint} when <model_name>_h<h> of the largest horizon is longer than the registry''s 200 bytes, else NULL';
+'internal: {sqlstate, message, detail, hint} when <model_name>_h<h> of the largest horizon is longer than the registry''s limit (_model_name_max_bytes()), else NULL';
 
 -- train_forest with "as_of" in the new version's metrics (train_forest's own rows are unchanged):
 -- predict_availability picks, per horizon, the versions trained as of the forecast's as_of or before.

@@ -25,6 +25,9 @@
 #include "ensemble_params.h"
 #include "ensemble_pg.h"
 
+/* longest model name, bytes: edupredict._model_name_max_bytes() in SQL */
+#define ENS_MODEL_NAME_MAX_BYTES 200
+
 /* ---------- a relation read by train_* or evaluate (model_relation.c) ---------- */
 
 typedef struct EnsColumn

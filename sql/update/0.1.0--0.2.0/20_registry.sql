@@ -250,6 +250,17 @@ $$;
 COMMENT ON FUNCTION edupredict._model_lock(text, text) IS
 'internal: checks that the caller belongs to the owner of a model name and writes (locks) its registry row until the end of the transaction';
 
+-- The registry's one limit on a model name's length, read by model_reserve and
+-- train_availability's horizon names; the C trainers' ENS_MODEL_NAME_MAX_BYTES
+-- (src/model_train.h) is the same number.
+CREATE FUNCTION edupredict._model_name_max_bytes()
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT 200 $$;
+COMMENT ON FUNCTION edupredict._model_name_max_bytes() IS
+'internal: the longest model name the registry takes, in bytes';
+
 CREATE FUNCTION edupredict.model_reserve(model_name text)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -261,8 +272,9 @@ BEGIN
     IF model_name IS NULL THEN
         RAISE EXCEPTION 'model_name must not be NULL' USING ERRCODE = '22004';
     END IF;
-    IF model_name OPERATOR(pg_catalog.=) '' OR pg_catalog.octet_length(model_name) OPERATOR(pg_catalog.>) 200 THEN
-        RAISE EXCEPTION 'model_name must be 1 to 200 bytes long' USING ERRCODE = '22023';
+    IF model_name OPERATOR(pg_catalog.=) ''
+       OR pg_catalog.octet_length(model_name) OPERATOR(pg_catalog.>) edupredict._model_name_max_bytes() THEN
+        RAISE EXCEPTION 'model_name must be 1 to % bytes long', edupredict._model_name_max_bytes() USING ERRCODE = '22023';
     END IF;
     PERFORM edupredict._require_registry_rights();
     -- a name the caller owns: lock it (waiters queue on the row, first come

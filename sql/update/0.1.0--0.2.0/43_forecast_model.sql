@@ -164,8 +164,8 @@ $$;
 COMMENT ON FUNCTION edupredict._availability_params_problem(integer, integer) IS
 'internal: {sqlstate, message, detail, hint} when train_availability''s forest parameters are out of range, else NULL';
 
--- Each horizon h is trained as the model <model_name>_h<h>, and the registry's names are at most 200
--- bytes (model_reserve, train_forest): a name too long for the largest horizon failed only in
+-- Each horizon h is trained as the model <model_name>_h<h>, and the registry's names are at most
+-- _model_name_max_bytes() bytes (model_reserve, train_forest): a name too long for the largest horizon failed only in
 -- train_forest, after the training set was built (and the forests of the smaller horizons trained).
 CREATE FUNCTION edupredict._availability_name_problem(model_name text, horizons integer[])
 RETURNS text[]
@@ -173,17 +173,18 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT CASE WHEN pg_catalog.octet_length(model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) m.h)
-					 OPERATOR(pg_catalog.>) 200 THEN
+					 OPERATOR(pg_catalog.>) m.max_bytes THEN
 		ARRAY['22023',
 			  pg_catalog.format('model_name must be at most %s bytes long for horizons up to %s',
-								200 OPERATOR(pg_catalog.-) pg_catalog.octet_length('_h' OPERATOR(pg_catalog.||) m.h), m.h),
-			  pg_catalog.format('Each horizon h is trained as the model <model_name>_h<h>, and model names are at most 200 bytes long; this model_name is %s bytes.',
-								pg_catalog.octet_length(model_name)),
+								m.max_bytes OPERATOR(pg_catalog.-) pg_catalog.octet_length('_h' OPERATOR(pg_catalog.||) m.h), m.h),
+			  pg_catalog.format('Each horizon h is trained as the model <model_name>_h<h>, and model names are at most %s bytes long; this model_name is %s bytes.',
+								m.max_bytes, pg_catalog.octet_length(model_name)),
 			  'Choose a shorter model_name.'] END
-	FROM (SELECT pg_catalog.max(x) AS h FROM pg_catalog.unnest(horizons) x) m
+	FROM (SELECT pg_catalog.max(x) AS h, edupredict._model_name_max_bytes() AS max_bytes
+	      FROM pg_catalog.unnest(horizons) x) m
 $$;
 COMMENT ON FUNCTION edupredict._availability_name_problem(text, integer[]) IS
-'internal: {sqlstate, message, detail, hint} when <model_name>_h<h> of the largest horizon is longer than the registry''s 200 bytes, else NULL';
+'internal: {sqlstate, message, detail, hint} when <model_name>_h<h> of the largest horizon is longer than the registry''s limit (_model_name_max_bytes()), else NULL';
 
 -- train_forest with "as_of" in the new version's metrics (train_forest's own rows are unchanged):
 -- predict_availability picks, per horizon, the versions trained as of the forecast's as_of or before.
