@@ -2,7 +2,8 @@
 # README command 2: installs what is missing, builds with warnings as errors,
 # and runs every test in throwaway clusters: lint, the runner's self-tests,
 # pg_regress, pgTAP, isolation specs, the PII log check, the no-preload check,
-# the SQL blocks of README.md and docs/*.md on the demo database, the fuzz run.
+# the SQL blocks of README.md and docs/*.md on the demo database, the fuzz run,
+# the fuzz of every SQL function's arguments.
 # Every test file and step that must report is planned first (see
 # scripts/test_plan.sh): one that fails, exits non-zero or never reports counts
 # as failed.  Ends with "N passed, N failed"; exits non-zero on any failure.
@@ -23,7 +24,7 @@ PLAN=$results/plan SUMMARY=$results/summary
 # The plan: every test file and step PATTERN selects must report (see
 # scripts/test_plan.sh); one that does not is counted as failed.
 STEPS=(build lint:sql-labels lint:install-script-committed lint:mutation-list selftest:runner selftest:as-root
-       log:pii-key-redacted script:pii-key-switch script:pii-key-file regress:nopreload fuzz)
+       log:pii-key-redacted script:pii-key-switch script:pii-key-file regress:nopreload fuzz fuzz:sql-args)
 {
   for s in "${STEPS[@]}"; do
     [ "$s" = build ] || plan_selects "$pattern" "$s" "$s" && echo "$s"
@@ -80,6 +81,8 @@ if grep -qx 'ok build' "$SUMMARY"; then
 
   # fuzzing the model deserialiser (bounded run)
   run_step fuzz test/fuzz/run.sh
+  # every SQL function called with hostile arguments: no crash, no class-XX error
+  run_step fuzz:sql-args test/fuzz/sql_args.sh
 fi
 
 summarise "$PLAN" "$SUMMARY"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Catalog-driven fuzz of every SQL function's arguments (step fuzz:sql-args of
+# scripts/test.sh): in a throwaway cluster with edupredict preloaded, loads the
+# small state of test/fuzz/sql_args_setup.sql, then test/fuzz/sql_args.py calls
+# every function, aggregate and window function of schema edupredict with one
+# hostile argument at a time.  A crash or a class-XX error fails the step.
+#   test/fuzz/sql_args.sh      (needs edupredict installed; scripts/test.sh builds it)
+# SQLFUZZ_ONLY=REGEX limits it to some functions, SQLFUZZ_LOG=FILE keeps every outcome.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ -z "${SQLFUZZ_IN_CLUSTER:-}" ]; then
+  SQLFUZZ_IN_CLUSTER=1 exec scripts/with_cluster.sh "$0" "$@"
+fi
+psql -X -q -o /dev/null -f test/fuzz/sql_args_setup.sql
+exec /usr/bin/python3 test/fuzz/sql_args.py

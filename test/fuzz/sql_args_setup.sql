@@ -1,0 +1,59 @@
+-- The small state test/fuzz/sql_args.py calls every function against: a
+-- table of features and a target, one forest and one boosted model (and their
+-- bytes), tutor data with an availability model, a panel, a scored table,
+-- geometries.  Every fuzzed call runs in its own transaction and is rolled back.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
+CREATE SCHEMA fz;
+-- features (numeric and categorical), a class target and a numeric one
+CREATE TABLE fz.feat (id int PRIMARY KEY, a float8, b float8, c text, target text, y float8);
+INSERT INTO fz.feat
+SELECT g, (g * 37 % 101) / 101.0, (g * 53 % 97) / 97.0, (ARRAY['p', 'q', 'r'])[1 + g % 3],
+       CASE WHEN (g * 37 % 101) / 101.0 + (g % 3) * 0.2 > 0.7 THEN 'yes' ELSE 'no' END,
+       (g * 37 % 101) / 101.0 * 3 + g % 3
+FROM generate_series(1, 60) g;
+CREATE TABLE fz.empty (LIKE fz.feat);
+CREATE TABLE fz.wrong (id int, a text, b bytea, target int);
+INSERT INTO fz.wrong VALUES (1, 'x', '\x00', 1), (2, NULL, NULL, NULL);
+CREATE TABLE fz.nulls (LIKE fz.feat);
+INSERT INTO fz.nulls VALUES (1, NULL, NULL, NULL, NULL, NULL), (2, 'NaN', 'Infinity', '', 'yes', 'NaN');
+CREATE VIEW fz.feat_view AS SELECT * FROM fz.feat;
+CREATE SEQUENCE fz.seq;
+SELECT count(*) FROM edupredict.train_forest('fz_forest', 'fz.feat', 'target', '{a,b,c}', n_trees => 3, seed => 1);
+SELECT count(*) FROM edupredict.train_forest('fz_reg', 'fz.feat', 'y', '{a,b}', n_trees => 3, seed => 1);
+SELECT count(*) FROM edupredict.train_boosting('fz_boost', 'fz.feat', 'target', '{a,b}', n_rounds => 3, seed => 1);
+CREATE TABLE fz.mb AS
+SELECT name AS k, model AS b FROM edupredict.models WHERE name IN ('fz_forest', 'fz_reg', 'fz_boost');
+-- a forest trained by the aggregate on numeric features only (features => float8[])
+INSERT INTO fz.mb SELECT 'agg', edupredict.forest_agg(ARRAY[a, b], target, '{"n_trees": 3}') FROM fz.feat;
+-- random bytes (fixed seed)
+SELECT setseed(0.25);
+INSERT INTO fz.mb SELECT 'random', decode(string_agg(lpad(to_hex((random() * 255)::int), 2, '0'), ''), 'hex')
+FROM generate_series(1, 600);
+-- tutors, placements, responses, opportunities; an availability model
+SELECT count(*) FROM edupredict.generate_tutor_data('fzt', 5, 150, '2019 Autumn', '2021 Autumn');
+SELECT count(*) FROM edupredict.train_availability('fz_avail', 'fzt.tutors', 'fzt.placements', '2021 Summer',
+                                                   n_trees => 3, seed => 1);
+CREATE TABLE fz.pred AS
+SELECT * FROM edupredict.predict_availability('fz_avail', 'fzt.tutors', 'fzt.placements', '2021 Summer');
+CREATE TABLE fz.rec AS SELECT * FROM edupredict.recruit_forecast('fzt.tutors', 'fzt.placements', '2021 Summer');
+-- events and a panel
+CREATE TABLE fz.ev (student int, day date, score float8);
+INSERT INTO fz.ev VALUES (1, '2024-01-01', 50), (1, '2024-01-09', 70), (2, '2024-01-03', 90), (2, '2024-01-24', NULL);
+SELECT count(*) FROM edupredict.build_panel('fz.panel', 'fz.ev', '{student}', 'day', 'week', label => 'inactive');
+-- cells for suppress_small_cells
+CREATE TABLE fz.cells (r text, c text, n int);
+INSERT INTO fz.cells VALUES ('A', 'x', 10), ('A', 'y', 3), ('B', 'x', 7), ('B', 'y', 20);
+-- scored tables: one to attach to, one attached (for detach_scoring)
+CREATE TABLE fz.scored (id int PRIMARY KEY, a float8, b float8, c text, risk float8);
+CREATE TABLE fz.scored2 (id int PRIMARY KEY, a float8, b float8, c text, risk float8);
+SELECT count(*) FROM edupredict.attach_scoring('fz.scored2', 'fz_forest', 'risk', class => 'yes');
+-- points
+CREATE TABLE fz.pts (id int, geom geometry);
+INSERT INTO fz.pts SELECT g, ST_SetSRID(ST_MakePoint(-0.1 + (g % 5) * 0.01, 51.5 + (g / 5) * 0.01), 4326)
+FROM generate_series(1, 20) g;
+RESET client_min_messages;
+-- a PII key (PGC_SIGHUP: the configuration file, never SET)
+ALTER SYSTEM SET edupredict.pii_key = 'a-key-for-the-sql-argument-fuzz-0123';
+SELECT pg_reload_conf();
