@@ -221,6 +221,13 @@ SELECT (SELECT count(*) FROM (SELECT * FROM leak_before EXCEPT SELECT * FROM lea
 -- Bad input: each error names what is wrong; no table is left behind.
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{nobody}', 'day');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'when');
+-- a regclass naming no relation (0, or a dropped table's OID): 42P01, not an internal error
+\set VERBOSITY sqlstate
+SELECT * FROM edupredict.build_panel('bad', 0::oid::regclass, '{student}', 'day');
+\set VERBOSITY default
+SELECT * FROM edupredict.build_panel('bad', 4294967295::oid::regclass, '{student}', 'day');
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 4294967295::oid::regclass,
+       spine_start => 'day');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{sum(points)}');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{sum(kind)}');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{median(score)}');

@@ -17,6 +17,7 @@
 #include "catalog/pg_attribute.h"
 #include "nodes/pg_list.h"
 #include "utils/memutils.h"
+#include "utils/relcache.h"
 
 /*
  * A time unit is a day number (days since 2000-01-01, in the stated zone for
@@ -198,6 +199,7 @@ extern int	edupredict_panel_max_memory_mb;
 
 /* panel_spec.c */
 extern PanelSpec *panel_spec_from_args(FunctionCallInfo fcinfo);
+extern Relation panel_open(Oid relid, const char *role);
 extern Form_pg_attribute panel_column(TupleDesc td, const char *name, const char *role, Oid relid);
 extern PanelTimeKind panel_time_kind(Oid type, const char *column);
 extern void panel_value_column(PanelSpec *s, TupleDesc td, const char *col, int *index);

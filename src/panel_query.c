@@ -72,7 +72,7 @@ panel_spine_spec(PanelSpec *s, Oid spine, char *start, char *end, char *until, c
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("origin applies to day, week and width periods only"),
 				 errdetail("Months, school terms and years follow the calendar.")));
-	rel = relation_open(spine, AccessShareLock);
+	rel = panel_open(spine, "spine");
 	td = RelationGetDescr(rel);
 	for (int k = 0; k < s->nkeys; k++)
 		(void) panel_column(td, s->keys[k], "spine", spine);

@@ -135,6 +135,24 @@ panel_column(TupleDesc td, const char *name, const char *role, Oid relid)
 	return NULL;
 }
 
+/*
+ * The events or spine relation, locked until the end of the transaction; error
+ * 42P01 when relid names none (a regclass built from a dropped table's OID or
+ * from 0), where relation_open would raise an internal error.
+ */
+Relation
+panel_open(Oid relid, const char *role)
+{
+	Relation	rel = try_relation_open(relid, AccessShareLock);
+
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("%s relation with OID %u does not exist", role, relid),
+				 errhint("Name an existing table or view, such as 'myschema.mytable'.")));
+	return rel;
+}
+
 /* Calendar or integer: the kind of a time-like column, or error. */
 PanelTimeKind
 panel_time_kind(Oid type, const char *column)
@@ -475,7 +493,7 @@ panel_spec_from_args(FunctionCallInfo fcinfo)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("events must name a relation")));
 	s->events = PG_GETARG_OID(ARG_EVENTS);
-	rel = relation_open(s->events, AccessShareLock);
+	rel = panel_open(s->events, "events");
 	td = RelationGetDescr(rel);
 	ParseEntity(s, fcinfo, td);
 	time_col = ArgText(fcinfo, ARG_TIME);
