@@ -45,3 +45,8 @@ SELECT * FROM tutor_features('ff_no_phd', 'ff_placements', '2023 Autumn');
 CREATE TEMP TABLE ff_no_term AS SELECT tutor_id, school_urn FROM ff_placements;
 SELECT * FROM tutor_features('ff_tutors', 'ff_no_term', '2023 Autumn');
 SELECT * FROM tutor_features('ff_tutors', 'no_such_table', '2023 Autumn');
+-- a regclass naming no relation (0, or a dropped table's OID): 42P01, not a syntax error
+\set VERBOSITY sqlstate
+SELECT * FROM tutor_features(0::oid::regclass, 'ff_placements', '2023 Autumn');
+\set VERBOSITY default
+SELECT * FROM tutor_features('ff_tutors', 4294967295::oid::regclass, '2023 Autumn');

@@ -18,9 +18,17 @@ AS $$
 DECLARE
 	i integer;
 	typ text;
+	rel_name text := rel::text;
 BEGIN
+	-- A regclass naming no relation (0, or a dropped table's OID) prints as '-' or as its number,
+	-- which the statements below would report as a syntax error.
+	IF rel_name OPERATOR(pg_catalog.=) '-' OR rel_name OPERATOR(pg_catalog.=) rel::oid::text THEN
+		RETURN ARRAY['42P01', pg_catalog.format('%s relation with OID %s does not exist', role, rel::oid),
+			'The regclass names no table or view: it may have been dropped.',
+			pg_catalog.format('Pass the %s relation by name, such as ''myschema.%s''.', role, role)];
+	END IF;
 	-- The lock comes first and outside any exception block (a failed subtransaction would release it).
-	EXECUTE pg_catalog.format('SELECT FROM %s WHERE false', rel);
+	EXECUTE pg_catalog.format('SELECT FROM %s WHERE false', rel_name);
 	FOR i IN 1 .. pg_catalog.cardinality(columns) LOOP
 		-- The column's type as the parser sees it now that the lock is held (a catalog query would
 		-- read the caller's snapshot, taken before the lock, and could report a type just replaced).
