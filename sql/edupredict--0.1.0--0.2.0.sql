@@ -1762,11 +1762,15 @@ BEGIN
 	FOR i IN 1 .. pg_catalog.cardinality(columns) LOOP
 		-- The column's type as the parser sees it now that the lock is held (a catalog query would
 		-- read the caller's snapshot, taken before the lock, and could report a type just replaced).
-		BEGIN
-			EXECUTE pg_catalog.format('SELECT pg_catalog.pg_typeof((NULL::%s).%I)::text', rel, columns[i]) INTO typ;
-		EXCEPTION WHEN undefined_column THEN
-			typ := NULL;
-		END;
+		typ := NULL;
+		-- an empty name would be a syntax error (a zero-length quoted identifier), not a missing column
+		IF columns[i] OPERATOR(pg_catalog.<>) '' THEN
+			BEGIN
+				EXECUTE pg_catalog.format('SELECT pg_catalog.pg_typeof((NULL::%s).%I)::text', rel, columns[i]) INTO typ;
+			EXCEPTION WHEN undefined_column THEN
+				typ := NULL;
+			END;
+		END IF;
 		IF typ IS NULL THEN
 			RETURN ARRAY['42703',
 				pg_catalog.format('column "%s" does not exist in %s relation %s', columns[i], role, rel),
