@@ -205,6 +205,20 @@ SELECT q, regress_reg.try(q) FROM (VALUES
   ($$SELECT edupredict.grant_model('regress_m', NULL)$$),
   ($$SELECT edupredict.grant_model('regress_nobody', 'public')$$),
   ($$SELECT edupredict.revoke_model('regress_nobody', 'public')$$)) t(q);
+-- model names are at most 200 bytes (not characters) for every trainer, C
+-- (ENS_MODEL_NAME_MAX_BYTES) or SQL (edupredict._model_name_max_bytes());
+-- a name of exactly 200 bytes passes the checks (model_reserve's too) and
+-- fails only on reading the rows
+SELECT edupredict._model_name_max_bytes();
+SELECT q, regress_reg.try(q) FROM (VALUES
+  ($$SELECT edupredict.train_boosting(repeat('x', 201), 'regress_reg.pupils', 'outcome')$$),
+  ($$SELECT edupredict.train_boosting(repeat('é', 101), 'regress_reg.pupils', 'outcome')$$),
+  ($$SELECT edupredict.tune(repeat('x', 201), 'forest', 'regress_reg.pupils', 'outcome', '{"max_depth": [2]}')$$),
+  ($$SELECT edupredict.tune(repeat('é', 101), 'forest', 'regress_reg.pupils', 'outcome', '{"max_depth": [2]}')$$),
+  ($$SELECT edupredict.tune('', 'forest', 'regress_reg.pupils', 'outcome', '{"max_depth": [2]}')$$),
+  ($$SELECT edupredict.train_forest(repeat('x', 200), 'regress_reg.unreadable', 'outcome')$$),
+  ($$SELECT edupredict.train_boosting(repeat('x', 200), 'regress_reg.unreadable', 'outcome')$$),
+  ($$SELECT edupredict.tune(repeat('x', 200), 'forest', 'regress_reg.unreadable', 'outcome', '{"max_depth": [2]}')$$)) t(q);
 -- 'public' in any case means PUBLIC, so a role spelt that way cannot be named
 RESET ROLE;
 CREATE ROLE "Public";

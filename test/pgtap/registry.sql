@@ -2,7 +2,7 @@
 -- edupredict_user role and the registry functions (sql/registry.sql tests the
 -- behaviour with several roles).
 BEGIN;
-SELECT plan(51);
+SELECT plan(54);
 
 -- the role: NOLOGIN, no administrative attributes
 SELECT has_role('edupredict_user');
@@ -92,6 +92,11 @@ SELECT is((SELECT proparallel FROM pg_proc WHERE oid = 'edupredict.model_reserve
           'model_reserve is PARALLEL UNSAFE');
 SELECT is((SELECT prorettype FROM pg_proc WHERE oid = 'edupredict.deploy(text, int)'::regprocedure),
           'edupredict.model_list'::regtype::oid, 'deploy returns the row without the bytes');
+SELECT volatility_is('edupredict', '_model_name_max_bytes', ARRAY[]::text[], 'immutable',
+                     '_model_name_max_bytes is immutable');
+SELECT is((SELECT proparallel FROM pg_proc WHERE oid = 'edupredict._model_name_max_bytes()'::regprocedure), 's',
+          '_model_name_max_bytes is PARALLEL SAFE');
+SELECT is(edupredict._model_name_max_bytes(), 200, 'model names are at most 200 bytes');
 SELECT volatility_is('edupredict', 'undeploy', ARRAY['text'], 'volatile', 'undeploy is volatile (writes)');
 SELECT volatility_is('edupredict', 'drop_model', ARRAY['text', 'integer'], 'volatile', 'drop_model is volatile (writes)');
 SELECT volatility_is('edupredict', 'grant_model', ARRAY['text', 'text'], 'volatile', 'grant_model is volatile (writes)');
@@ -117,7 +122,8 @@ SELECT is_empty(
     WHERE p.pronamespace = 'edupredict'::regnamespace
       AND p.proname IN ('model_reserve', 'deploy', 'undeploy', 'drop_model', 'grant_model', 'revoke_model',
                         '_model_lock', '_model_name_exists', '_require_registry_rights', '_registry_caller',
-                        '_model_grantee', '_models_guard', '_model_names_guard', '_model_readable')
+                        '_model_grantee', '_models_guard', '_model_names_guard', '_model_readable',
+                        '_model_name_max_bytes')
       AND (p.proconfig IS NULL OR NOT 'search_path=pg_catalog, pg_temp' = ANY (p.proconfig))$$,
   'every registry function pins search_path');
 SELECT is_empty(
