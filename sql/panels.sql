@@ -240,6 +240,7 @@ SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => '
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => 'soon');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => 'infinity');
 \set VERBOSITY sqlstate
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => NULL);
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => 'infinity');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', as_of => '-infinity');
 SELECT * FROM edupredict.build_panel('bad', 'clicks', '{uid}', 'at', as_of => 'infinity');

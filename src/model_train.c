@@ -55,6 +55,15 @@ BadArg(const char *msg, const char *hint)
 			 hint ? errhint("%s", hint) : 0));
 }
 
+/* a required argument is NULL: 22004, as the other functions say it */
+static void
+NullArg(const char *name)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("%s must not be NULL", name)));
+}
+
 /* Report a value a learner's validator refused (r != ENS_PARAM_OK). */
 void
 ens_param_error(const char *context, const char *key, EnsParamResult r, const char *why)
@@ -170,11 +179,11 @@ static void
 ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail)
 {
 	if (PG_ARGISNULL(0))
-		BadArg("model_name must not be NULL", NULL);
+		NullArg("model_name");
 	if (PG_ARGISNULL(1))
-		BadArg("relation must not be NULL", NULL);
+		NullArg("relation");
 	if (PG_ARGISNULL(2))
-		BadArg("target must not be NULL", NULL);
+		NullArg("target");
 	a->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (a->model_name[0] == '\0')
 		BadArg("model_name must not be empty", NULL);

@@ -187,7 +187,7 @@ ParsePeriod(PanelSpec *s, const char *period, PanelTimeKind tk)
 	p->default_origin = 0;
 	if (period == NULL)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("period must not be NULL")));
 	if (strcmp(period, "day") == 0)
 		p->kind = PP_DAY;
