@@ -3,7 +3,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(73);
+SELECT plan(79);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE tap_cv AS
@@ -137,6 +137,29 @@ RESET ROLE;
 SET LOCAL ROLE tap_alice;
 SELECT is((SELECT count(*) FROM runs WHERE model_name = 'tap_m' AND owner = 'tap_bob'::regrole), 0::bigint, 'nor she his');
 RESET ROLE;
+
+-- the leaderboard ranks a name's runs per owner of the name: a role that sees the runs of both
+-- owners (here a superuser) does not get the old owner's runs ranked with the new one's
+CREATE FUNCTION pg_temp.tap_cv_run(score float8) RETURNS void LANGUAGE sql AS $$
+	INSERT INTO edupredict.runs (kind, model_name, algorithm, params, metrics, metric, score, source, n_rows, fingerprint, duration_s, peak_bytes)
+	VALUES ('cv', 'tap_lb', 'forest', '{}', '{}', 'roc_auc', score, 'x', 1, '0', 0, 0)
+$$;
+SET LOCAL ROLE tap_alice;
+SELECT lives_ok($$SELECT train_forest('tap_lb', 'tap_cv', 'y', ARRAY['a'], n_trees => 2)$$, 'alice trains tap_lb');
+SELECT pg_temp.tap_cv_run(0.9);
+SELECT lives_ok($$SELECT drop_model('tap_lb')$$, 'and drops it');
+RESET ROLE;
+SET LOCAL ROLE tap_bob;
+SELECT lives_ok($$SELECT train_forest('tap_lb', 'tap_cv', 'y', ARRAY['a'], n_trees => 2)$$, 'bob trains a new tap_lb');
+SELECT pg_temp.tap_cv_run(0.7);
+SELECT pg_temp.tap_cv_run(0.6);
+SELECT results_eq($$SELECT name_owner::text, rank, score FROM leaderboard('tap_lb')$$,
+	$$VALUES ('tap_bob', 1::bigint, 0.7::float8), ('tap_bob', 2, 0.6)$$, 'bob''s leaderboard ranks his runs');
+RESET ROLE;
+SELECT results_eq($$SELECT name_owner::text, rank, score FROM leaderboard WHERE model_name = 'tap_lb' ORDER BY name_owner::text, rank$$,
+	$$VALUES ('tap_alice', 1::bigint, 0.9::float8), ('tap_bob', 1, 0.7), ('tap_bob', 2, 0.6)$$,
+	'one who sees both owners'' runs gets one ranking per owner of the name');
+SELECT is((SELECT count(*) FROM leaderboard('tap_lb') WHERE rank = 1), 2::bigint, 'and so does leaderboard(name)');
 
 -- drop_model() clears the version of the dropped versions' runs: a version number given again to a
 -- new training is not credited with the old runs (train, refit, and the cv run tune() scored)

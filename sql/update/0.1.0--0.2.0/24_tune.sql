@@ -201,9 +201,13 @@ GRANT USAGE ON SEQUENCE edupredict.runs_id_seq TO PUBLIC;
 -- tune() scored on the same folds.  Trials of the early rungs of successive
 -- halving trained on a share of each fold's rows and are not comparable:
 -- they stay in edupredict.runs (metrics.rows_fraction) but not here.
+-- Runs are ranked per owner of the name when they were logged: a name
+-- dropped and registered again by another role starts a new ranking, even
+-- for a role that sees the runs of both owners (a member of both, a
+-- superuser).
 CREATE VIEW edupredict.leaderboard WITH (security_invoker = true) AS
-SELECT r.model_name, r.metric,
-       pg_catalog.rank() OVER (PARTITION BY r.model_name, r.metric
+SELECT r.model_name, r.name_owner, r.metric,
+       pg_catalog.rank() OVER (PARTITION BY r.model_name, r.name_owner, r.metric
                                ORDER BY CASE WHEN r.metric OPERATOR(pg_catalog.=) ANY (ARRAY['log_loss', 'rmse', 'mae'])
                                              THEN r.score ELSE OPERATOR(pg_catalog.-) r.score END) AS rank,
        r.score, r.score_sd, r.id AS run_id, r.parent_id, r.kind, r.algorithm, r.model_version,
@@ -213,7 +217,7 @@ WHERE r.kind OPERATOR(pg_catalog.=) ANY (ARRAY['trial', 'cv']) AND r.model_name 
   AND r.score IS NOT NULL
   AND COALESCE(r.metrics OPERATOR(pg_catalog.->>) 'rows_fraction', '1') OPERATOR(pg_catalog.=) '1';
 COMMENT ON VIEW edupredict.leaderboard IS
-'cross-validated runs of each model name (tuning trials on all of each fold''s rows, deployed versions scored by tune) ranked by their metric, as the caller may see them';
+'cross-validated runs of each model name (tuning trials on all of each fold''s rows, deployed versions scored by tune) ranked by their metric per owner of the name (name_owner), as the caller may see them';
 SELECT edupredict._reset_privileges('TABLE', 'edupredict.leaderboard');
 GRANT SELECT ON edupredict.leaderboard TO PUBLIC;
 
@@ -224,10 +228,10 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT l.* FROM edupredict.leaderboard l
     WHERE l.model_name OPERATOR(pg_catalog.=) $1
-    ORDER BY l.metric, l.rank, l.run_id
+    ORDER BY l.metric, l.name_owner, l.rank, l.run_id
 $$;
 COMMENT ON FUNCTION edupredict.leaderboard(text) IS
-'the leaderboard of one model name: its cross-validated runs ranked by metric, best first';
+'the leaderboard of one model name: its cross-validated runs ranked by metric and owner of the name, best first';
 
 CREATE FUNCTION edupredict.cross_validate(
     algorithm text,
