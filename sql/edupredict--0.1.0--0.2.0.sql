@@ -1927,6 +1927,23 @@ $$;
 COMMENT ON FUNCTION edupredict._placement_span(regclass) IS
 'internal: first and last term of a placements relation (NULLs when it is empty)';
 
+-- The terms the forecasting functions take, as generate_tutor_data does: 1900 Spring to 2200 Autumn.
+-- A term is one row per tutor in the feature panel, so an as_of such as 9999 Summer ran for minutes
+-- (one row per tutor and term from the first one) instead of failing.
+CREATE FUNCTION edupredict._term_range_problem(arg text, t edupredict.school_term)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN t OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term
+					 OR t OPERATOR(edupredict.>) '2200 Autumn'::edupredict.school_term THEN
+		ARRAY['22023', pg_catalog.format('%s %s is out of range', arg, t),
+			  'Forecasting functions take terms from 1900 Spring to 2200 Autumn.',
+			  pg_catalog.format('Pass a %s from 1900 Spring to 2200 Autumn.', arg)] END
+$$;
+COMMENT ON FUNCTION edupredict._term_range_problem(text, edupredict.school_term) IS
+'internal: {sqlstate, message, detail, hint} naming the argument when a term lies outside 1900 Spring to 2200 Autumn, the range of the forecasting functions, else NULL';
+
 -- An as_of term must have history before it and be at most the term after the last placement term
 -- (later terms would read as "never placed").
 CREATE FUNCTION edupredict._as_of_problem(placements regclass, as_of edupredict.school_term, min_history integer)
@@ -1935,14 +1952,27 @@ LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+	problem text[];
 	span record;
 	valid text;
 	terms text := pg_catalog.format('%s %s', min_history, CASE WHEN min_history OPERATOR(pg_catalog.=) 1 THEN 'term' ELSE 'terms' END);
 BEGIN
+	problem := edupredict._term_range_problem('as_of', as_of);
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
 	span := edupredict._placement_span(placements);
 	IF span.first_term IS NULL THEN
 		RETURN ARRAY['22023', pg_catalog.format('placements relation %s is empty', placements),
 					 'Forecasts are made from the placement history.', 'Load the placements first.'];
+	END IF;
+	-- Models train on every term of the history before as_of: one from before 1900 would take the
+	-- panel out of the range too.
+	IF span.first_term OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term THEN
+		RETURN ARRAY['22023',
+			pg_catalog.format('placements relation %s has terms before 1900 Spring (from %s)', placements, span.first_term),
+			'Forecasting functions take terms from 1900 Spring to 2200 Autumn.',
+			'Correct or remove the placements of those terms.'];
 	END IF;
 	-- Both errors name the whole valid range: from min_history terms into the history to the term
 	-- after its last term.
@@ -2058,7 +2088,8 @@ COMMENT ON FUNCTION edupredict._model_problem(text) IS
 -- pass jit_above_cost, and compiling them took 2.8 s of a 2.9 s recruit_forecast call.
 
 -- Features of every tutor registered before the start of each term from first_t to last_t, from the
--- placements strictly before that term.  Callers check the relations first.
+-- placements strictly before that term.  Callers check the relations first; the terms are checked
+-- here (EXECUTE is PUBLIC): one row per tutor and term, so a last_t of 9999 Summer ran for minutes.
 CREATE OR REPLACE FUNCTION edupredict._tutor_feature_panel(tutors regclass, placements regclass,
 														   first_t edupredict.school_term, last_t edupredict.school_term)
 RETURNS TABLE (tutor_id bigint, term edupredict.school_term, months_to_phd_end double precision,
@@ -2068,7 +2099,14 @@ LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
+DECLARE
+	problem text[];
 BEGIN
+	problem := COALESCE(edupredict._term_range_problem('first_t', first_t),
+						edupredict._term_range_problem('last_t', last_t));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
 	RETURN QUERY EXECUTE pg_catalog.format($q$
 		WITH terms AS (
 			SELECT $1 OPERATOR(edupredict.+) i AS t
@@ -2106,7 +2144,7 @@ AS $$
 DECLARE
 	problem text[];
 BEGIN
-	problem := COALESCE(
+	problem := COALESCE(edupredict._term_range_problem('as_of', as_of),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
@@ -2136,6 +2174,7 @@ DECLARE
 	problem text[];
 BEGIN
 	problem := COALESCE(
+		edupredict._term_range_problem('as_of', as_of),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'phd_end'], ARRAY['bigint', 'date']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),

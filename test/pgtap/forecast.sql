@@ -1,6 +1,6 @@
 -- Catalog-level checks for the forecasting API (docs/forecasting.md).
 BEGIN;
-SELECT plan(41);
+SELECT plan(48);
 SET LOCAL search_path = edupredict, public;
 
 SELECT has_type('edupredict', 'school_term', 'school_term type exists');
@@ -105,6 +105,35 @@ SELECT throws_ok($$SELECT * FROM edupredict.predict_availability('tap_no_such_mo
 				 '42704', NULL, 'an unknown model is 42704');
 SELECT throws_ok($$SELECT * FROM edupredict.train_availability('tap_m', 'tap_tutors', 'tap_placements', '2020 Summer')$$,
 				 '42703', NULL, 'train_availability checks the tutors columns first');
+
+-- Terms outside 1900 Spring to 2200 Autumn fail at once, naming the argument: the feature panel has one
+-- row per tutor and term, and last_t => '9999 Summer' ran for minutes (the timeout turns a regression
+-- into a failure, not a stall).
+CREATE TEMP TABLE tap_many_tutors AS
+SELECT i::bigint AS tutor_id, date '2019-01-01' + i % 700 AS registered_on, date '2024-01-01' + i % 900 AS phd_end
+FROM generate_series(1, 2000) i;
+CREATE TEMP TABLE tap_many_placements AS
+SELECT i::bigint AS tutor_id, ('2020 Spring'::edupredict.school_term + i % 10) AS term FROM generate_series(1, 2000) i;
+CREATE TEMP TABLE tap_responses (tutor_id bigint, term edupredict.school_term, responded boolean);
+INSERT INTO tap_responses VALUES (1, '2020 Spring', true);
+SET LOCAL statement_timeout = '20s';
+SELECT throws_ok($$SELECT count(*) FROM edupredict._tutor_feature_panel('tap_many_tutors', 'tap_many_placements', '2020 Spring', '9999 Summer')$$,
+				 '22023', 'last_t 9999 Summer is out of range', 'the panel refuses a last_t past 2200 Autumn (22023)');
+SELECT throws_ok($$SELECT count(*) FROM edupredict._tutor_feature_panel('tap_many_tutors', 'tap_many_placements', '1000 Spring', '2021 Spring')$$,
+				 '22023', 'first_t 1000 Spring is out of range', 'and a first_t before 1900 Spring');
+SELECT throws_ok($$SELECT count(*) FROM edupredict.tutor_features('tap_many_tutors', 'tap_many_placements', '9999 Summer')$$,
+				 '22023', 'as_of 9999 Summer is out of range', 'tutor_features refuses such an as_of');
+SELECT throws_ok($$SELECT count(*) FROM edupredict.response_rates('tap_many_tutors', 'tap_many_placements', 'tap_responses', '9999 Summer')$$,
+				 '22023', 'as_of 9999 Summer is out of range', 'so does response_rates');
+SELECT throws_ok($$SELECT * FROM edupredict.train_availability('tap_m', 'tap_many_tutors', 'tap_many_placements', '1899 Autumn')$$,
+				 '22023', 'as_of 1899 Autumn is out of range', 'and every forecast (train_availability)');
+INSERT INTO tap_many_placements VALUES (1, '1000 Spring');
+SELECT throws_ok($$SELECT * FROM edupredict.train_availability('tap_m', 'tap_many_tutors', 'tap_many_placements', '2022 Spring')$$,
+				 '22023', 'placements relation tap_many_placements has terms before 1900 Spring (from 1000 Spring)',
+				 'a placement history from before 1900 is refused before the panel is built');
+SELECT lives_ok($$SELECT count(*) FROM edupredict._tutor_feature_panel('tap_many_tutors', 'tap_many_placements', '1900 Spring', '2200 Autumn')$$,
+				 'the panel takes the whole range');
+RESET statement_timeout;
 
 SELECT * FROM finish();
 ROLLBACK;

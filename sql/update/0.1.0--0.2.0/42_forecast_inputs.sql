@@ -193,6 +193,23 @@ $$;
 COMMENT ON FUNCTION edupredict._placement_span(regclass) IS
 'internal: first and last term of a placements relation (NULLs when it is empty)';
 
+-- The terms the forecasting functions take, as generate_tutor_data does: 1900 Spring to 2200 Autumn.
+-- A term is one row per tutor in the feature panel, so an as_of such as 9999 Summer ran for minutes
+-- (one row per tutor and term from the first one) instead of failing.
+CREATE FUNCTION edupredict._term_range_problem(arg text, t edupredict.school_term)
+RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN t OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term
+					 OR t OPERATOR(edupredict.>) '2200 Autumn'::edupredict.school_term THEN
+		ARRAY['22023', pg_catalog.format('%s %s is out of range', arg, t),
+			  'Forecasting functions take terms from 1900 Spring to 2200 Autumn.',
+			  pg_catalog.format('Pass a %s from 1900 Spring to 2200 Autumn.', arg)] END
+$$;
+COMMENT ON FUNCTION edupredict._term_range_problem(text, edupredict.school_term) IS
+'internal: {sqlstate, message, detail, hint} naming the argument when a term lies outside 1900 Spring to 2200 Autumn, the range of the forecasting functions, else NULL';
+
 -- An as_of term must have history before it and be at most the term after the last placement term
 -- (later terms would read as "never placed").
 CREATE FUNCTION edupredict._as_of_problem(placements regclass, as_of edupredict.school_term, min_history integer)
@@ -201,14 +218,27 @@ LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+	problem text[];
 	span record;
 	valid text;
 	terms text := pg_catalog.format('%s %s', min_history, CASE WHEN min_history OPERATOR(pg_catalog.=) 1 THEN 'term' ELSE 'terms' END);
 BEGIN
+	problem := edupredict._term_range_problem('as_of', as_of);
+	IF problem IS NOT NULL THEN
+		RETURN problem;
+	END IF;
 	span := edupredict._placement_span(placements);
 	IF span.first_term IS NULL THEN
 		RETURN ARRAY['22023', pg_catalog.format('placements relation %s is empty', placements),
 					 'Forecasts are made from the placement history.', 'Load the placements first.'];
+	END IF;
+	-- Models train on every term of the history before as_of: one from before 1900 would take the
+	-- panel out of the range too.
+	IF span.first_term OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term THEN
+		RETURN ARRAY['22023',
+			pg_catalog.format('placements relation %s has terms before 1900 Spring (from %s)', placements, span.first_term),
+			'Forecasting functions take terms from 1900 Spring to 2200 Autumn.',
+			'Correct or remove the placements of those terms.'];
 	END IF;
 	-- Both errors name the whole valid range: from min_history terms into the history to the term
 	-- after its last term.

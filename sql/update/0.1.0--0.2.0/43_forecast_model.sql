@@ -6,7 +6,8 @@
 -- pass jit_above_cost, and compiling them took 2.8 s of a 2.9 s recruit_forecast call.
 
 -- Features of every tutor registered before the start of each term from first_t to last_t, from the
--- placements strictly before that term.  Callers check the relations first.
+-- placements strictly before that term.  Callers check the relations first; the terms are checked
+-- here (EXECUTE is PUBLIC): one row per tutor and term, so a last_t of 9999 Summer ran for minutes.
 CREATE OR REPLACE FUNCTION edupredict._tutor_feature_panel(tutors regclass, placements regclass,
 														   first_t edupredict.school_term, last_t edupredict.school_term)
 RETURNS TABLE (tutor_id bigint, term edupredict.school_term, months_to_phd_end double precision,
@@ -16,7 +17,14 @@ LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $$
+DECLARE
+	problem text[];
 BEGIN
+	problem := COALESCE(edupredict._term_range_problem('first_t', first_t),
+						edupredict._term_range_problem('last_t', last_t));
+	IF problem IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
+	END IF;
 	RETURN QUERY EXECUTE pg_catalog.format($q$
 		WITH terms AS (
 			SELECT $1 OPERATOR(edupredict.+) i AS t
@@ -54,7 +62,7 @@ AS $$
 DECLARE
 	problem text[];
 BEGIN
-	problem := COALESCE(
+	problem := COALESCE(edupredict._term_range_problem('as_of', as_of),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'registered_on', 'phd_end'],
 									 ARRAY['bigint', 'date', 'date']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
@@ -84,6 +92,7 @@ DECLARE
 	problem text[];
 BEGIN
 	problem := COALESCE(
+		edupredict._term_range_problem('as_of', as_of),
 		edupredict._relation_problem(tutors, 'tutors', ARRAY['tutor_id', 'phd_end'], ARRAY['bigint', 'date']),
 		edupredict._relation_problem(placements, 'placements', ARRAY['tutor_id', 'term'],
 									 ARRAY['bigint', 'edupredict.school_term']),
