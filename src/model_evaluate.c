@@ -97,6 +97,9 @@ typedef struct EvalRows
 {
 	const char *name;
 	EnsModel *m;
+	const char *target;			/* the target column and the relation, for messages */
+	const char *relation;
+	uint64		n_read;			/* rows read, NULL targets included */
 	const Oid  *base;			/* base types: features, then the target */
 	uint32_t	p,
 				K,
@@ -124,6 +127,7 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	Datum		d = values[p];
 	size_t		n = er->n;
 
+	er->n_read++;
 	if (isnull[p])
 		return;
 	if (n == er->cap)
@@ -172,6 +176,7 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	else
 	{
 		er->actv[n] = ens_datum_to_double(d, tbase);
+		ens_check_finite_target(er->actv[n], er->n_read, er->target, er->relation);
 		if (isnan(er->actv[n]))
 			return;
 	}
@@ -299,6 +304,8 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	memset(&er, 0, sizeof(er));
 	er.name = name;
 	er.m = m;
+	er.target = target;
+	er.relation = rel.named;
 	er.base = base;
 	er.p = p;
 	er.K = K;

@@ -167,6 +167,7 @@ Target(ReadState *rs, Datum d, Oid tbase)
 	if (m->task != ENS_CLASSIFICATION)
 	{
 		h->y[h->n] = ens_datum_to_double(d, tbase);
+		ens_check_finite_target(h->y[h->n], h->n_read, h->target, h->relation);
 		return !isnan(h->y[h->n]);
 	}
 	/* labels as training made them: numbers through ens_number_label */
@@ -404,6 +405,25 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 							  (unsigned long) h->n_unknown,
 							  (unsigned long long) h->n_unknown, h->n, fn),
 			 errhint("Pass only rows of the model's classes: edupredict.model_classes('%s') lists them.", name)));
+}
+
+/*
+ * A regression target that is infinite: training refuses it
+ * (ens_trainset_target), and every metric of it would be infinite or NaN
+ * (an r2 of 0, an rmse of Infinity).  A NaN target is skipped as NULL is,
+ * as training skips it.  row: 1-based, as read.
+ */
+void
+ens_check_finite_target(double y, uint64 row, const char *target, const char *relation)
+{
+	if (!isinf(y))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("target column \"%s\" of relation %s holds an infinite value", target, relation),
+			 errdetail("Row %llu as read has an infinite target: metrics need finite targets, as training does.",
+					   (unsigned long long) row),
+			 errhint("Filter such rows out.")));
 }
 
 /*

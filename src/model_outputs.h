@@ -54,6 +54,9 @@ extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsM
  */
 extern void ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn,
 									 bool left_out);
+/* refuse an infinite regression target (row: 1-based, as read), as training does */
+extern void ens_check_finite_target(double y, uint64 row, const char *target,
+									const char *relation);
 /* refuse a relation with no rows (or none with a target value) to score */
 extern void ens_heldout_require_rows(const EnsHeldout *h);
 /* outputs (n x kk, calibrated as predict_proba) of every row */
