@@ -235,6 +235,14 @@ SELECT max(version) = :bin_last AS no_new_version FROM edupredict.models WHERE n
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_neg', 'sigmoid', version => 1);
 CREATE TEMP TABLE cal_pos AS SELECT * FROM cal_bin_fit WHERE dropout;
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_pos', 'isotonic', version => 1);
+-- a relation without rows, or without a target value, is refused naming the relation, as
+-- choose_threshold, reliability and the curves refuse it
+CREATE TEMP TABLE cal_none AS SELECT * FROM cal_bin_fit LIMIT 0;
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_none', 'isotonic', version => 1);
+CREATE TEMP TABLE cal_no_target AS SELECT * FROM cal_bin_fit;
+UPDATE cal_no_target SET dropout = NULL;
+SELECT * FROM edupredict.calibrate('cal_bin', 'cal_no_target', 'isotonic', version => 1);
+SELECT * FROM edupredict.choose_threshold('cal_bin', 'cal_none', version => 1);
 -- a target value the model does not know is refused, not counted as a row
 -- of no class (a negative of every class), and writes no version: some
 -- rows 'maybe' among true and false, and only 'maybe' rows

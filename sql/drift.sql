@@ -240,6 +240,8 @@ DELETE FROM edupredict.models WHERE name LIKE 'dr\_kept\_b_';
 SELECT * FROM edupredict.drift('dr_uci', 'dr_same' , version => 7);
 CREATE TEMP TABLE dr_empty AS SELECT * FROM dr_same LIMIT 0;
 SELECT * FROM edupredict.drift('dr_uci', 'dr_empty');
+-- model_profile says it as drift and the other scoring functions do, naming the relation
+SELECT * FROM edupredict.model_profile('dr_uci', 'dr_empty');
 CREATE TEMP TABLE dr_lacking AS SELECT admission_grade FROM dr_same;
 SELECT * FROM edupredict.drift('dr_uci', 'dr_lacking');
 SELECT count(*) FROM edupredict.drift(NULL, 'dr_same');

@@ -141,10 +141,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 						rm->name)));
 	version = ens_registry_reserve(rm->name);	/* rights before rows */
 	ens_heldout_read(rm->name, rm->slot, m, ca->relid, ENS_HELDOUT_TARGET, &h);
-	if (h.n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no row with a target value to calibrate on")));
+	ens_heldout_require_rows(&h);
 	ens_heldout_known_labels(rm->name, &h, "calibrate()", false);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	raw = ens_heldout_predict(m, &h, true);

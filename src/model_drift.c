@@ -243,10 +243,7 @@ Drift(EnsRegModel *rm, void *arg)
 				 errhint("Retrain it, or add them from its training rows with edupredict.model_profile('%s', relation), which writes a new version.",
 						 rm->name)));
 	ens_heldout_read(rm->name, rm->slot, m, da->relid, ENS_HELDOUT_DRIFT, &h);
-	if (h.n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no rows to compare")));
+	ens_heldout_require_rows(&h);
 	FeatureRows(m, &h, da->rsinfo);
 	if (m->ext->pred.n_out)
 		OutputRows(m, &h, da->rsinfo);

@@ -428,8 +428,9 @@ ens_check_finite_target(double y, uint64 row, const char *target, const char *re
 
 /*
  * Every figure of an empty relation would be undefined (a curve of one
- * point, a mean of nothing): the entry points that score a relation refuse
- * it, as calibrate() and choose_threshold() always did.
+ * point, a mean of nothing, a calibrator or profile of nothing, drift from
+ * no rows): every entry point that scores a relation refuses it with this
+ * one message, naming the relation.
  */
 void
 ens_heldout_require_rows(const EnsHeldout *h)

@@ -43,13 +43,10 @@ Profile(EnsRegModel *rm, void *arg)
 
 	ens_heldout_read(rm->name, rm->slot, &mc, pa->relid, ENS_HELDOUT_TARGET, &h);
 	ens_heldout_known_labels(rm->name, &h, "model_profile()", true);
+	ens_heldout_require_rows(&h);
 	rows = palloc_extended(sizeof(uint32_t) * Max(h.n, 1), MCXT_ALLOC_HUGE);
 	for (n = 0; n < h.n; n++)
 		rows[n] = n;
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no row with a target value")));
 	if (n < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
