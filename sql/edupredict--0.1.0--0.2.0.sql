@@ -2636,6 +2636,37 @@ $$;
 COMMENT ON FUNCTION edupredict._opportunities_problem(regclass) IS
 'internal: locks and checks an opportunities relation, its columns and then its rows (no NULL key, stage or n_placements; whole n_placements from 0; probability from 0 to 1 unless confirmed); {sqlstate, message, detail, hint} or NULL';
 
+-- Recruits (supply_demand_of): each recruits_expected is a Poisson mean, from 0 to count_poisson's
+-- 1e7.  A negative, NaN or infinite one failed inside count_poisson, naming neither the relation nor
+-- the row.  Call after the columns, keys and NULLs are checked.
+CREATE FUNCTION edupredict._recruits_problem(recruits regclass)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	bad record;
+BEGIN
+	-- NaN sorts above Infinity, so "<= 1e7" refuses it too.
+	EXECUTE pg_catalog.format($q$
+		SELECT r.local_authority::text AS la, r.horizon::integer AS horizon, r.term::edupredict.school_term AS term
+		FROM %s r
+		WHERE NOT (r.recruits_expected::float8 OPERATOR(pg_catalog.>=) 0
+				   AND r.recruits_expected::float8 OPERATOR(pg_catalog.<=) 1e7)
+		ORDER BY 1, 2, 3 LIMIT 1
+	$q$, recruits) INTO bad;
+	IF bad.la IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN ARRAY['22023',
+		pg_catalog.format('column "recruits_expected" of recruits relation %s must be a finite number from 0 to 10000000', recruits),
+		edupredict._row_detail(ARRAY['local_authority', 'horizon', 'term'], ARRAY[bad.la, bad.horizon::text, bad.term::text]),
+		'recruits_expected is the expected number of recruits, the mean of a Poisson count (see docs/forecasting.md).'];
+END
+$$;
+COMMENT ON FUNCTION edupredict._recruits_problem(regclass) IS
+'internal: {sqlstate, message, detail, hint} for the first row (in key order) of a recruits relation whose recruits_expected is negative, NaN, infinite or above 1e7, else NULL';
+
 -- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
 CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)
 RETURNS text[]
@@ -2681,7 +2712,8 @@ BEGIN
 			-- would be dropped from the sum, a NULL key form a group of its own)
 			edupredict._unique_key_problem(recruits, 'recruits', ARRAY['local_authority', 'horizon', 'term'],
 										   ARRAY['text', 'integer', 'edupredict.school_term'], ARRAY['recruits_expected']),
-			edupredict._reserved_area_problem(recruits, 'recruits')) END);
+			edupredict._reserved_area_problem(recruits, 'recruits'),
+			edupredict._recruits_problem(recruits)) END);
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;

@@ -140,6 +140,17 @@ FROM (VALUES
 	('recruits with a NULL term', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, NULL, 1)$s$]),
 	('recruits with a NULL count', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', NULL)$s$]),
 	('same area, another horizon', ARRAY[$s$INSERT INTO sd_rec VALUES ('A', 2, '2024 Summer', 1)$s$])) c(what, statements);
+-- recruits_expected is a Poisson mean: a finite number from 0 to 1e7 (count_poisson's range), else
+-- 22023 naming the column and the first row in key order (it failed inside count_poisson, naming neither)
+SELECT c.what, pg_temp.sd_try(c.statements || $s$SELECT FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp', 'sd_rec')$s$::text)
+	   AS result
+FROM (VALUES
+	('negative recruits', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', -1)$s$]),
+	('NaN recruits', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 'NaN')$s$]),
+	('infinite recruits', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 'Infinity')$s$]),
+	('recruits over 1e7', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 2e7)$s$]),
+	('first recruits row in key order', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', -1), ('A', 2, '2024 Summer', '-Infinity')$s$]),
+	('no recruits', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 0)$s$])) c(what, statements);
 
 -- 'London-wide' labels the total row of each term: an area of that name in the tutors, opportunities
 -- or recruits would merge into it (two 'London-wide' rows, one of them a local authority), so it is
