@@ -1,13 +1,14 @@
 """XGBoost and scikit-learn baselines for bench/boost.sh (Debian's python3-xgboost, python3-sklearn).
 
-    /usr/bin/python3 bench/boost_baseline.py FILE.csv cls|reg xgb|hgb [predict] [early]
+    /usr/bin/python3 bench/boost_baseline.py FILE.csv cls|reg xgb|hgb [predict] [early] [fit]
 
 Trains on the rows with is_test = 0 with the settings edupredict uses in bench/boost.sh (300 rounds,
 depth 6, learning rate 0.1, L2 1, min_child_weight 1 / min_samples_leaf 1, two threads), scores the
 rows with is_test = 1 and prints one line of key=value pairs: train_s, peak_bytes (ru_maxrss of this
 process, which loaded only this file), model_bytes, accuracy / f1_macro / auc or r2.  "predict" also
 times a batch predict over every row; "early" (xgb) trains with early stopping (50 rounds) on a
-stratified tenth of the training rows and reports the best round and the test AUC.
+stratified tenth of the training rows and reports the best round and the test AUC.  "fit" prints train_s
+alone, right after the fit (bench/boost_pairs.sh).
 """
 import os
 import pickle
@@ -62,6 +63,9 @@ else:
     t = time.perf_counter()
     model.fit(Xtr, ytr)
     out["train_s"] = time.perf_counter() - t
+    if "fit" in flags:
+        print("train_s=%s" % out["train_s"], flush=True)
+        sys.exit(0)
 out["peak_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 if tool == "xgb":
     out["model_bytes"] = len(model.get_booster().save_raw("ubj"))

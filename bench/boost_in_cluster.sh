@@ -6,33 +6,17 @@
 # Prints key=value lines prefixed with "pg <dataset>".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib/boost_load.sh
 dir=$1; shift
 psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS boost_bench' -c 'CREATE DATABASE boost_bench' >/dev/null
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 P=(psql -qXAt -v ON_ERROR_STOP=1 -d boost_bench)
 "${P[@]}" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
 for ds in "$@"; do
-  cols=$(head -1 "$dir/$ds.csv" | tr ',' '\n' | grep -v -x -e y -e is_test | paste -sd, -)
-  ytype=float8; [ "$ds" = uci ] && ytype=text
-  [ "${ds:0:1}" = c ] && ytype=int
-  coldefs=$(echo "$cols" | tr ',' '\n' | sed 's/$/ float8/' | paste -sd, -)
-  "${P[@]}" <<SQL >/dev/null
-DROP TABLE IF EXISTS $ds CASCADE;
-CREATE TABLE $ds ($coldefs, y $ytype, is_test int);
-\copy $ds FROM '$dir/$ds.csv' CSV HEADER
-CREATE VIEW ${ds}_train AS SELECT $cols, y FROM $ds WHERE is_test = 0;
-CREATE VIEW ${ds}_test AS SELECT $cols, y FROM $ds WHERE is_test = 1;
-VACUUM ANALYZE $ds;
--- the load's dirty pages written now, not by the checkpointer during the timed training
-CHECKPOINT;
-SQL
+  boost_load "$dir" "$ds"
   "${P[@]}" <<SQL
 SELECT pg_backend_pid() AS pid \gset
-SELECT extract(epoch FROM clock_timestamp()) AS t0 \gset
-SELECT 'pg $ds train_s=' || round((extract(epoch FROM clock_timestamp()) - :t0)::numeric, 3)
-       || ' model_bytes=' || model_bytes || ' engine_peak_bytes=' || (metrics->>'train_peak_bytes')
-FROM edupredict.train_boosting('$ds', '${ds}_train', 'y', n_rounds => 300, learning_rate => 0.1, max_depth => 6,
-                               l2 => 1, min_child_weight => 1, test_fraction => 0, seed => 42);
+$(boost_train_sql "pg $ds" "$ds")
 \setenv BACKEND_PID :pid
 \! awk '/VmHWM/ {print "pg $ds peak_bytes=" \$2 * 1024}' /proc/\$BACKEND_PID/status
 SELECT 'pg $ds ' || string_agg(metric || '=' || round(value::numeric, 5), ' ')

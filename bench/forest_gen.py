@@ -5,6 +5,7 @@
 uci   : data/uci_student_dropout/data.csv, stratified 80/20 split (seed 42)
 c100k : make_classification 100,000 x 20 (10 informative), seed 42, stratified 80/20
 c1m   : make_classification 1,000,000 x 20 (10 informative), seed 42, stratified 80/20
+r100k : make_regression 100,000 x 20 (10 informative, noise 20), seed 42, 80/20
 r1m   : make_regression 1,000,000 x 20 (10 informative, noise 20), seed 42, 80/20
 The same files are loaded into PostgreSQL and read by the baselines.
 """
@@ -65,10 +66,10 @@ for name, n in (("c100k", 100000), ("c1m", 1000000)):
         is_test[te] = True
         write(name, ["f%d" % i for i in range(1, 21)], X, y, is_test, "%d")
 
-if "r1m" in wanted:
-    n = 1000000
-    X, y = make_regression(n_samples=n, n_features=20, n_informative=10, noise=20.0, random_state=42)
-    _, te = train_test_split(np.arange(n), test_size=0.2, random_state=42)
-    is_test = np.zeros(n, bool)
-    is_test[te] = True
-    write("r1m", ["f%d" % i for i in range(1, 21)], X, y, is_test, "%.9g")
+for name, n in (("r100k", 100000), ("r1m", 1000000)):
+    if name in wanted:
+        X, y = make_regression(n_samples=n, n_features=20, n_informative=10, noise=20.0, random_state=42)
+        _, te = train_test_split(np.arange(n), test_size=0.2, random_state=42)
+        is_test = np.zeros(n, bool)
+        is_test[te] = True
+        write(name, ["f%d" % i for i in range(1, 21)], X, y, is_test, "%.9g")
