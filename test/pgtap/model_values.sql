@@ -98,12 +98,12 @@ SELECT is((SELECT n_rows FROM train_forest('tap_nan', 'tap_types', 'y_nan', ARRA
           'rows with a NaN target are skipped');
 
 -- ------------------------------------------------------ train_forest errors
-SELECT throws_ok($$SELECT train_forest(NULL, 'tv', 'y')$$, '22023', NULL, 'model_name NULL');
+SELECT throws_ok($$SELECT train_forest(NULL, 'tv', 'y')$$, '22004', NULL, 'model_name NULL');
 SELECT throws_ok($$SELECT train_forest('', 'tv', 'y')$$, '22023', NULL, 'model_name empty');
 SELECT throws_ok($$SELECT train_forest(repeat('m', 201), 'tv', 'y')$$, '22023', NULL, 'model_name over 200 bytes');
-SELECT throws_ok($$SELECT train_forest('e', NULL, 'y')$$, '22023', NULL, 'relation NULL');
+SELECT throws_ok($$SELECT train_forest('e', NULL, 'y')$$, '22004', NULL, 'relation NULL');
 SELECT throws_ok($$SELECT train_forest('e', 'tap_seq', 'y')$$, '42809', NULL, 'relation is a sequence');
-SELECT throws_ok($$SELECT train_forest('e', 'tv', NULL)$$, '22023', NULL, 'target NULL');
+SELECT throws_ok($$SELECT train_forest('e', 'tv', NULL)$$, '22004', NULL, 'target NULL');
 SELECT throws_ok($$SELECT train_forest('e', 'tv', 'nope')$$, '42703', NULL, 'target unknown');
 SELECT throws_ok($$SELECT train_forest('e', 'tap_types', 'd', ARRAY['a'])$$, '42804', NULL, 'target of type date');
 SELECT throws_ok($$SELECT train_forest('e', 'tap_types', 'pt', ARRAY['a'])$$, '42804', NULL, 'target of type point');
