@@ -11,10 +11,19 @@ NULLs.  Each call runs in its own transaction (rolled back) with
 statement_timeout 5s.  A call must succeed or fail with an error whose
 SQLSTATE is not of class XX, and must not take the server down.
 
+Then the calls run again (sampled) as two untrusted roles, one holding
+edupredict_user and one holding nothing, on their own copies of the state and
+on the superuser's models and tables (see "roles" below).  Such a call must
+also leave the superuser's registry rows, runs, tables and the extension's
+catalog entries as they were, and a call naming the superuser's model or table
+must fail (42501/42704) or return nothing but NULLs (OTHER_EXPECT lists the
+functions that may answer otherwise, with the reason).
+
 Prints one line per failing call and "sql-args: N calls, M failures";
 exits 1 on any failure.  Standard library only: the calls go through psql.
   SQLFUZZ_ONLY=REGEX  only functions whose name matches (for debugging)
-  SQLFUZZ_LOG=FILE    every call's outcome, tab-separated
+  SQLFUZZ_LOG=FILE    every call's outcome, tab-separated (role, mode, function,
+                      argument, value, SQLSTATE or ok, non-NULL rows and their text, message)
 """
 import os
 import re
@@ -22,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = "5s"
@@ -439,24 +449,44 @@ COUNT = "SELECT count(*) FROM ("
 # count(*) alone lets the planner drop an aggregate or window call from the
 # subquery, never evaluating it: count the rows that are not NULL instead.
 USE_ROWS = "SELECT count(*) FILTER (WHERE NOT (s IS NULL)) FROM ("
+COUNT_NOT_NULL = ("SELECT count(*) FILTER (WHERE NOT (s IS NULL)) AS fz_n, "
+                  "translate(left(string_agg(s::text, ' | '), 300), E'\\n\\r', '  ') AS fz_v FROM (")
 
 
 def run_batch(calls, start, workdir):
-    """Runs calls[start:] in one psql session; returns ({index: (state, msg)}, index of the
-    call in progress when the connection was lost, or None)."""
+    """Runs calls[start:] in one psql session; returns ({index: (state, msg)}, {index: (rows
+    that are not NULL, their text cut at 300 characters)} for the roles' calls, index of the
+    call in progress when the connection was lost, or None).  A role's call runs under SET
+    LOCAL ROLE; then, back as the superuser, fz.fp_check() fails (FZ001) if it changed what
+    belongs to the superuser."""
     script = os.path.join(workdir, "calls.sql")
     with open(script, "w") as f:
         f.write("SET client_min_messages = error;\n\\set VERBOSITY verbose\n")
         for i in range(start, len(calls)):
-            sql = calls[i][3]
-            if sql.startswith(COUNT):  # reads the rows, so that an aggregate or window call is evaluated
-                sql = USE_ROWS + sql[len(COUNT):]
-            f.write(f"\\warn @@{i}\nBEGIN;\nSET LOCAL statement_timeout = '{TIMEOUT}';\n{sql};\nROLLBACK;\n")
+            sql, role = calls[i][3], calls[i][4]
+            f.write(f"\\warn @@{i}\nBEGIN;\nSET LOCAL statement_timeout = '{TIMEOUT}';\n")
+            if role is None:
+                if sql.startswith(COUNT):  # reads the rows, so that an aggregate or window call is evaluated
+                    sql = USE_ROWS + sql[len(COUNT):]
+                f.write(f"{sql};\nROLLBACK;\n")
+                continue
+            f.write(f"SET LOCAL ROLE {role};\n")
+            if sql.startswith(COUNT):
+                f.write("\\set fz_n -\n\\set fz_v ''\n" + COUNT_NOT_NULL + sql[len(COUNT):]
+                        + " \\gset\n\\warn @@n :fz_n :fz_v\n")
+            else:
+                f.write(sql + ";\n")
+            f.write("RESET ROLE;\nSELECT fz.fp_check();\nROLLBACK;\n")
         f.write("\\warn @@end\n")
     r = subprocess.run(["psql", "-X", "-q", "-o", "/dev/null", "-f", script],
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
-    results, cur, lost = {}, None, False
+    results, rows, cur, lost = {}, {}, None, False
     for line in r.stderr.split("\n"):
+        if line.startswith("@@n "):
+            n, _sp, v = line[4:].partition(" ")
+            if cur is not None and n.isdigit():
+                rows[cur] = (int(n), "" if v == ":fz_v" else v)
+            continue
         if line.startswith("@@"):
             cur = None if line == "@@end" else int(line[2:])
             continue
@@ -466,8 +496,133 @@ def run_batch(calls, start, workdir):
         if LOST_RE.search(line):
             lost = True
     if lost or r.returncode != 0 and cur is not None:
-        return results, cur
-    return results, None
+        return results, rows, cur
+    return results, rows, None
+
+
+# ----------------------------------------------------------------- roles
+# The same calls again as two untrusted roles (docs/security.md): fz_user holds
+# edupredict_user, fz_pub holds nothing.  Each has its own copy of the state
+# (schemas fzu/fzut, fzp/fzpt, models fzu_*, fzp_*) and calls in three modes:
+#   own           its own tables and models (a sample of the hostile values)
+#   other-model   its own tables, the superuser's models (fz_forest, ... by name)
+#   other-tables  the superuser's tables (named by regclass or text), its own models
+# After each call fz.fp_check() (sql_args_setup.sql) fails with FZ001 if the
+# superuser's registry rows, runs, tables or the extension's catalog entries
+# changed.  In the other-* modes a call must not return data: see OTHER_EXPECT.
+ROLES = [("fz_user", "fzu"), ("fz_pub", "fzp")]
+SU_MODELS = r"fz_(?:forest|reg|boost|avail)"
+SU_ONLY = re.compile(r"CREATE EXTENSION|ALTER SYSTEM|pg_reload_conf|^CREATE SCHEMA fz;")
+# Sampling (1 in N calls of a function, its baseline always) keeping the step within 90 s on 2 cores.
+SAMPLE = {("fz_user", "own"): 4, ("fz_user", "other-model"): 3, ("fz_user", "other-tables"): 3,
+          ("fz_pub", "own"): 10, ("fz_pub", "other-model"): 6, ("fz_pub", "other-tables"): 6}
+
+# The expected outcome of a role's call naming the superuser's model or table,
+# per function: by default it fails with 42501 (no right) or 42704 (no such
+# model, as the role sees the registry) or returns only NULLs / no rows; an
+# internal *_problem function may instead return its {sqlstate, message, ...}
+# array, which counts as that error.  The baseline call (valid arguments) must
+# end in one of OTHER_STATES; a hostile variant may fail otherwise (a bad
+# argument) but never return data.  Functions listed here may return data
+# matching the regex (on the rows' text, ' | '-separated), with the reason.
+OTHER_STATES = {"42501", "42704", "empty"}
+OTHER_EXPECT = {
+    "_model_name_exists": (r"\(t\)", "docs/security.md: reveals only whether a name is taken, as training it does"),
+    "_model_readable": (r"\(f\)", "whether the CALLER may read the name's models: false for another's model"),
+    "_run_model_readable": (r"\(f\)", "whether the CALLER may read the name's models: false for another's model"),
+    "_supply_demand_sql": (r".*", "returns the text of a query over the relations it is given; reads no table"),
+}
+PROBLEM_RE = re.compile(r'^\("?\{"?([0-9A-Z]{5})[",]')
+
+
+def subst(sql, p, tables, models):
+    """The SQL of a call for the role whose schemas are p and pt: its own tables
+    (tables=True: every fz.X and fzt.X; else only rows read in FROM clauses and
+    model bytes), its own model names (models=True; else the superuser's, also
+    for the new name of model_reserve and tune)."""
+    if tables:
+        sql = re.sub(r"\bfz\.", p + ".", sql)
+        sql = re.sub(r"\bfzt\b", p + "t", sql)
+    else:
+        sql = re.sub(r"\bFROM fz\.", "FROM " + p + ".", sql)
+        sql = re.sub(r"\bFROM fzt\.", "FROM " + p + "t.", sql)
+        sql = re.sub(r"\bfz\.mb\b", p + ".mb", sql)
+    if models:
+        sql = re.sub(r"\b(" + SU_MODELS + r")\b", lambda m: p + m.group(1)[2:], sql)
+    sql = re.sub(r"(WHERE k = )'fz_", r"\1'" + p + "_", sql)  # its own copy of the model bytes
+    if not models:  # model_reserve and tune of a name the superuser holds
+        sql = re.sub(r"'fz_(tune|new)'", "'fz_forest'", sql)
+    return re.sub(r"\bfz_(tune|new|nope|gen)\b", p + r"_\1", sql)
+
+
+def names_superusers(sql, mode):
+    if mode == "other-model":
+        return re.search(r"'" + SU_MODELS + r"'", sql) is not None
+    return re.search(r"'fzt?\.(?!no_such_relation)", sql) is not None
+
+
+def role_setup():
+    """Each role builds its own copy of sql_args_setup.sql's state; what fz_pub cannot
+    build (registry models) it gets as copies of fz_user's tables, then fz.fp0."""
+    with open(os.path.join(HERE, "sql_args_setup.sql")) as f:
+        text = f.read().split("-- Two untrusted roles")[0]
+    text = "\n".join(line for line in text.split("\n") if not SU_ONLY.search(line))
+    for role, p in ROLES:
+        script = subst(text, p, True, True)
+        if role == "fz_pub":  # fails to train (42501): its models come from fz_user below
+            script = script.replace("\\set ON_ERROR_STOP 1", "")
+        r = subprocess.run(["psql", "-X", "-q", "-o", "/dev/null"],
+                           input=script, capture_output=True, text=True,
+                           env=dict(os.environ, PGOPTIONS="-c role=" + role))
+        if r.returncode != 0:
+            sys.exit(f"sql-args: the state of {role} failed: {r.stderr}")
+    psql(r"""
+DO $$
+DECLARE r record;
+BEGIN
+  CREATE SCHEMA IF NOT EXISTS fzpt AUTHORIZATION fz_pub;
+  FOR r IN SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname IN ('fzu', 'fzut') AND c.relkind = 'r'
+             AND to_regclass(format('%I.%I', replace(n.nspname, 'fzu', 'fzp'), c.relname)) IS NULL LOOP
+    EXECUTE format('CREATE TABLE %I.%I AS TABLE %I.%I', replace(r.nspname, 'fzu', 'fzp'), r.relname,
+                   r.nspname, r.relname);
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO fz_pub', replace(r.nspname, 'fzu', 'fzp'), r.relname);
+  END LOOP;
+END
+$$;
+INSERT INTO fzp.mb SELECT * FROM fzu.mb u WHERE u.k NOT IN (SELECT k FROM fzp.mb);
+INSERT INTO fz.fp0 SELECT fz.fp();""")
+
+
+def role_calls(su_calls):
+    """(sig, arg, val, sql, role, mode) for the roles, from the superuser's calls."""
+    out = []
+    for role, p in ROLES:
+        for mode in ("own", "other-model", "other-tables"):
+            k = SAMPLE[(role, mode)]
+            for sig, arg, val, sql, _r, _m in su_calls:
+                t = subst(sql, p, mode != "other-tables", mode != "other-model")
+                if mode != "own" and not names_superusers(t, mode):
+                    continue
+                if val != "baseline" and zlib.crc32(f"{role}{mode}{sig}{arg}{val}".encode()) % k:
+                    continue
+                out.append((sig, arg, val, t, role, mode))
+    return out
+
+
+def role_outcome(sig, val, state, result):
+    """Why a role's call in an other-* mode is a finding, or None."""
+    name = sig.split("(")[0].split(".")[-1]
+    n, v = result if result else (0, "")
+    if state == "ok" and n and name.endswith("_problem") and PROBLEM_RE.match(v):
+        state, n = PROBLEM_RE.match(v).group(1), 0
+    if state == "ok" and n:
+        if name in OTHER_EXPECT and re.fullmatch(OTHER_EXPECT[name][0], v):
+            return None
+        return f"returned {n} non-NULL row(s) ({v[:120]}) naming the superuser's objects"
+    if val == "baseline" and (state if state != "ok" else "empty") not in OTHER_STATES and name not in OTHER_EXPECT:
+        return f"expected {'/'.join(sorted(OTHER_STATES))}"
+    return None
 
 
 def main():
@@ -481,16 +636,19 @@ def main():
             cs = window_calls(fn)
         else:
             cs = plain_calls(fn)
-        calls += [(fn["sig"], a, v, s) for a, v, s in cs]
+        calls += [(fn["sig"], a, v, s, None, "superuser") for a, v, s in cs]
+    t0 = time.time()
+    role_setup()
+    calls += role_calls(calls)
     log = server_log()
     crashes_before = crashes_in_log(log)
-    t0 = time.time()
-    results, crashed = {}, []
+    results, rows, crashed = {}, {}, []
     with tempfile.TemporaryDirectory() as work:
         start = 0
         while start < len(calls):
-            res, lost_at = run_batch(calls, start, work)
+            res, nrows, lost_at = run_batch(calls, start, work)
             results.update(res)
+            rows.update(nrows)
             if lost_at is None:
                 break
             crashed.append(lost_at)
@@ -506,10 +664,14 @@ def main():
             start = lost_at + 1
     failures, timeouts, baseline_errors = [], [], []
     logf = open(os.environ["SQLFUZZ_LOG"], "w") if os.environ.get("SQLFUZZ_LOG") else None
-    for i, (sig, arg, val, sql) in enumerate(calls):
+    for i, (sig, arg, val, sql, role, mode) in enumerate(calls):
         state, msg = results.get(i, ("ok", ""))
+        who = role or "superuser"
         if logf:
-            logf.write("\t".join([sig, arg, val, state, msg.replace("\t", " ")]) + "\n")
+            logf.write("\t".join([who, mode, sig, arg, val, state, str(rows.get(i, ""))[:200],
+                                   msg.replace("\t", " ")]) + "\n")
+        if role:
+            sig = f"[{role} {mode}] {sig}"
         if state == "57014":
             timeouts.append((sig, arg, val))
         elif state == "crash" or state.startswith("XX"):
@@ -517,7 +679,12 @@ def main():
             if any(n == name and s == state and re.search(r, msg) for n, s, r, _why in ALLOWED):
                 continue
             failures.append((sig, arg, val, state, msg))
-        elif val == "baseline" and state != "ok":
+        elif state == "FZ001":
+            failures.append((sig, arg, val, state, msg))
+        elif role and mode != "own" and role_outcome(sig, val, state, rows.get(i)):
+            failures.append((sig, arg, val, state, role_outcome(sig, val, state, rows.get(i))
+                             + (": " + msg if msg else "")))
+        elif val == "baseline" and state != "ok" and not role:
             baseline_errors.append((sig, state, msg))
     if logf:
         logf.close()

@@ -57,3 +57,57 @@ RESET client_min_messages;
 -- a PII key (PGC_SIGHUP: the configuration file, never SET)
 ALTER SYSTEM SET edupredict.pii_key = 'a-key-for-the-sql-argument-fuzz-0123';
 SELECT pg_reload_conf();
+-- Two untrusted roles (docs/security.md): fz_user holds edupredict_user, as an
+-- analyst does; fz_pub holds nothing.  They may resolve the names in fz and fzt
+-- (USAGE) but read none of the superuser's tables there; test/fuzz/sql_args.py
+-- gives each its own copy of this state (schemas fzu/fzut, fzp/fzpt).
+SET client_min_messages = warning;
+CREATE ROLE fz_user LOGIN;
+GRANT edupredict_user TO fz_user;
+CREATE ROLE fz_pub LOGIN;
+GRANT USAGE ON SCHEMA fz, fzt TO PUBLIC;
+SELECT format('GRANT CREATE ON DATABASE %I TO fz_user, fz_pub', current_database()) \gexec
+CREATE SCHEMA fzu AUTHORIZATION fz_user;
+CREATE SCHEMA fzp AUTHORIZATION fz_pub;
+RESET client_min_messages;
+-- What no call by those roles may change: the superuser's registry rows
+-- (names, versions, bytes, grants, runs, forecasts), the catalog entries of
+-- schemas fz, fzt and edupredict, and the rows of fz and fzt (the counts of
+-- this transaction's inserts, updates and deletes, a write rolled back to a
+-- savepoint included).  fz.fp_check() raises FZ001 when fz.fp() differs from
+-- fz.fp0, taken once the roles' state is set.
+CREATE FUNCTION fz.fp() RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+SELECT md5(concat_ws('|',
+  (SELECT string_agg(concat_ws(',', name, owner, next_version, changed_at), ';' ORDER BY name)
+     FROM edupredict.model_names WHERE owner = 'postgres'::regrole),
+  (SELECT string_agg(concat_ws(',', id, name, version, deployed, md5(model), params, metrics, created_by), ';' ORDER BY id)
+     FROM edupredict.models WHERE name IN (SELECT name FROM edupredict.model_names WHERE owner = 'postgres'::regrole)
+                               OR name NOT IN (SELECT name FROM edupredict.model_names)),
+  (SELECT string_agg(concat_ws(',', name, owner, grantee), ';' ORDER BY name, grantee::text)
+     FROM edupredict.model_grants WHERE owner = 'postgres'::regrole),
+  (SELECT string_agg(concat_ws(',', id, kind, model_name, model_version, name_owner, owner, params, metrics), ';' ORDER BY id)
+     FROM edupredict.runs WHERE owner = 'postgres'::regrole OR name_owner = 'postgres'::regrole),
+  (SELECT string_agg(concat_ws(',', id, run_id, owner, model_name, area, expected), ';' ORDER BY id)
+     FROM edupredict.forecasts WHERE owner = 'postgres'),
+  (SELECT string_agg(concat_ws(',', c.oid, c.relname, c.relowner, c.relfilenode, c.relacl, c.relkind, c.relhastriggers,
+                               c.relhasrules, c.relrowsecurity, c.relforcerowsecurity), ';' ORDER BY c.oid)
+     FROM pg_class c WHERE c.relnamespace IN ('fz'::regnamespace, 'fzt'::regnamespace, 'edupredict'::regnamespace)),
+  (SELECT string_agg(concat_ws(',', t.tgrelid, t.tgname, t.tgenabled), ';' ORDER BY t.oid)
+     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+     WHERE c.relnamespace IN ('fz'::regnamespace, 'fzt'::regnamespace, 'edupredict'::regnamespace)),
+  (SELECT string_agg(concat_ws(',', p.polrelid, p.polname, p.polroles, md5(coalesce(p.polqual::text, ''))), ';' ORDER BY p.oid)
+     FROM pg_policy p),
+  (SELECT md5(string_agg(concat_ws(',', p.oid, p.proname, p.prosecdef, p.proacl, p.proconfig, md5(p.prosrc)), ';' ORDER BY p.oid))
+     FROM pg_proc p WHERE p.pronamespace = 'edupredict'::regnamespace),
+  (SELECT string_agg(concat_ws(',', s.relid, s.n_tup_ins, s.n_tup_upd, s.n_tup_del), ';' ORDER BY s.relid)
+     FROM pg_stat_xact_user_tables s
+     WHERE s.schemaname IN ('fz', 'fzt') AND s.n_tup_ins + s.n_tup_upd + s.n_tup_del > 0)))
+$$;
+CREATE TABLE fz.fp0 (v text);
+CREATE FUNCTION fz.fp_check() RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF fz.fp() IS DISTINCT FROM (SELECT v FROM fz.fp0) THEN
+    RAISE EXCEPTION 'the superuser''s registry rows, runs or tables changed' USING ERRCODE = 'FZ001';
+  END IF;
+END
+$$;
