@@ -81,6 +81,26 @@ typedef struct EnsCached
 } EnsCached;
 
 extern EnsCached *ens_registry_get(const char *name, int32 version);
+
+/*
+ * What a registry lookup's answer depends on besides the name and version:
+ * the role it ran as (row-level security, grants) and the rows its snapshot
+ * saw (deploys, new versions, drops, revokes).  A call site may reuse the
+ * model of its last lookup only while both are unchanged.
+ */
+typedef struct EnsLookupKey
+{
+	Oid			userid;			/* InvalidOid: nothing to reuse */
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+	uint32		xcnt;
+	int32		subxcnt;
+	uint64		completions;	/* the snapshot's snapXactCompletionCount */
+} EnsLookupKey;
+
+extern void ens_lookup_key_take(EnsLookupKey *k);
+extern bool ens_lookup_key_holds(const EnsLookupKey *k);
 extern bytea *ens_registry_bytes(const char *name, int32 version, int64 *id, int64 *xmin,
 								 ItemPointerData *ctid);
 extern EnsModel *ens_model_from_bytea(bytea *b, MemoryContext cxt);

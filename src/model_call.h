@@ -24,9 +24,11 @@ typedef struct RegCall
 	int32		version;
 	EnsCached  *slot;
 	uint64		serial;
+	EnsLookupKey lookup;		/* the role and snapshot slot was looked up with */
 	/* model_ref argument (model_ref.c): 0 unknown, 1 a name, 2 a reference */
 	int			arg_kind;
 	int64		ref_id;
+	Oid			ref_user;		/* the role the referenced model was parsed for */
 	Oid			ref_type;
 	int32		ref_typmod;
 	TupleDesc	ref_desc;		/* copy in fn_mcxt */

@@ -4,8 +4,10 @@
  * and for model bytes.
  *
  * Each call site (one FmgrInfo, i.e. fn_extra) looks a name up once per
- * statement (model_registry.c) and keeps the row-to-feature mapping and
- * scratch for every row; a bytea model is parsed once per distinct value.
+ * statement, and again whenever the role or the snapshot changes under a
+ * call site that outlives its statement (model_registry.c), and keeps the
+ * row-to-feature mapping and scratch for every row; a bytea model is parsed
+ * once per distinct value.
  * The 0.1.0 entry points (forest_*) take no version; the 0.2.0 ones
  * (model_*) take one, NULL meaning the deployed, else the newest version.
  */
@@ -75,11 +77,18 @@ RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name, int32 version)
 	}
 	len = VARSIZE_ANY_EXHDR(name);
 	if (rc->slot && rc->slot->serial == rc->serial && rc->name_len == len &&
-		rc->version == version && memcmp(rc->name, VARDATA_ANY(name), len) == 0)
+		rc->version == version && memcmp(rc->name, VARDATA_ANY(name), len) == 0 &&
+		ens_lookup_key_holds(&rc->lookup))
 		return rc->slot->model;
 	{
 		char	   *cname = text_to_cstring(name);
-		EnsCached  *slot = ens_registry_get(cname, version);
+		EnsLookupKey key;
+		EnsCached  *slot;
+
+		/* a failed lookup (caught by the caller) must leave nothing to reuse */
+		rc->slot = NULL;
+		ens_lookup_key_take(&key);
+		slot = ens_registry_get(cname, version);
 
 		if (rc->name)
 			pfree(rc->name);
@@ -88,6 +97,7 @@ RegistryModel(FunctionCallInfo fcinfo, RegCall *rc, text *name, int32 version)
 		rc->version = version;
 		rc->slot = slot;
 		rc->serial = slot->serial;
+		rc->lookup = key;
 		rc->map_serial = 0;
 		EnsureScratch(fcinfo, rc, slot->model);
 		return slot->model;

@@ -8,10 +8,14 @@
  * version and bytes.  The *_by_ref functions are the name-based C functions;
  * RegistryModel() sees a model_ref as their first argument and asks here for
  * the parsed model, which is kept per call site and changes only when the
- * reference names another registry row or row version.  Within one call
- * site a reference's bytes are trusted to be those of its row: the rewrite
- * builds both from the same row, and a caller who builds a reference by
- * hand only ever scores with bytes he supplied himself.
+ * reference names another registry row or row version, or the call site
+ * runs as another role.  Within one call site and role a reference's bytes
+ * are trusted to be those of its row: the rewrite builds both from the same
+ * row, and a caller who builds a reference by hand only ever scores with
+ * bytes he supplied himself.  A call site can outlive its statement
+ * (PL/pgSQL keeps a simple expression's state for the transaction): another
+ * role reaching it with a hand-made reference to the same row must not be
+ * scored with the model parsed from the first role's bytes.
  */
 #include "postgres.h"
 
@@ -19,6 +23,7 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
@@ -143,8 +148,8 @@ ens_ref_model(FunctionCallInfo fcinfo, RegCall *rc)
 		BadRef();
 	ver = DatumGetTextPP(d);
 	vlen = VARSIZE_ANY_EXHDR(ver);
-	if (rc->bmodel && rc->ref_id == id && rc->bkey_len == (Size) vlen &&
-		memcmp(rc->bkey, VARDATA_ANY(ver), vlen) == 0)
+	if (rc->bmodel && rc->ref_id == id && rc->ref_user == GetUserId() &&
+		rc->bkey_len == (Size) vlen && memcmp(rc->bkey, VARDATA_ANY(ver), vlen) == 0)
 		return rc->bmodel;
 	{
 		Datum		nd = heap_getattr(&tup, 1, td, &isnull);
@@ -167,6 +172,7 @@ ens_ref_model(FunctionCallInfo fcinfo, RegCall *rc)
 		rc->bkey_len = vlen;
 		rc->bkey_ondisk = false;
 		rc->ref_id = id;
+		rc->ref_user = GetUserId();
 		rc->slot = NULL;
 		rc->map_serial = 0;
 		rc->bmodel = m;

@@ -5,14 +5,19 @@
  * Caching: a registry model is identified by its row (id) and the row
  * version (xmin and ctid: a row updated twice in one transaction keeps its
  * xmin but moves), so any UPDATE of the row (deploy(), a replaced model)
- * gives a new key.  Each statement (one FmgrInfo, i.e. fn_extra) looks the name up in
- * edupredict.models once, with the statement's snapshot, and then reuses
- * the parsed model for every row; parsed models live in a small per-backend
- * LRU (edupredict.forest_cache_models slots), so later statements skip the
- * parse.  A deploy, a new version or a deleted row is seen by the next
- * statement because the lookup is repeated per statement; no shared memory
- * and no invalidation messages are needed.  bytea models are cached in
- * fn_extra, keyed by the TOAST pointer or by length + checksum trailer.
+ * gives a new key.  Each call site (one FmgrInfo, i.e. fn_extra) looks the
+ * name up in edupredict.models with the caller's rights and snapshot, and
+ * reuses the parsed model for every row while the role and the snapshot
+ * stay those of its lookup (EnsLookupKey); parsed models live in a small
+ * per-backend LRU (edupredict.forest_cache_models slots), so later lookups
+ * skip the parse.  A call site can outlive its statement (PL/pgSQL keeps a
+ * simple expression's state for the whole transaction, across SET ROLE and
+ * across calls from a SECURITY DEFINER function and from its caller), so
+ * the role and the snapshot, not the statement, decide when to look again:
+ * a deploy, a new version, a deleted row, a revoke or another role is seen
+ * by the next statement that could see it; no shared memory and no
+ * invalidation messages are needed.  bytea models are cached in fn_extra,
+ * keyed by the TOAST pointer or by their contents.
  */
 #include "postgres.h"
 
@@ -30,6 +35,7 @@
 #include "utils/float.h"
 #include "mb/pg_wchar.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 #include "utils/typcache.h"
 #include "storage/itemptr.h"
 
@@ -206,6 +212,51 @@ ens_registry_bytes(const char *name, int32 version, int64 *id, int64 *xmin, Item
 	}
 	SPI_finish();
 	return copy;
+}
+
+/*
+ * The role and the snapshot a lookup runs with now.  Without an active
+ * snapshot nothing may be reused (userid stays invalid).
+ */
+void
+ens_lookup_key_take(EnsLookupKey *k)
+{
+	Snapshot	s;
+
+	memset(k, 0, sizeof(*k));
+	if (!ActiveSnapshotSet())
+		return;
+	s = GetActiveSnapshot();
+	k->userid = GetUserId();
+	k->xmin = s->xmin;
+	k->xmax = s->xmax;
+	k->curcid = s->curcid;
+	k->xcnt = s->xcnt;
+	k->subxcnt = s->subxcnt;
+	k->completions = s->snapXactCompletionCount;
+}
+
+/*
+ * Whether a lookup now would see what the one of k saw: the same role, and
+ * a snapshot that sees the same rows.  Two snapshots taken with the same
+ * count of completed transactions (and the same command id) see the same
+ * rows: PostgreSQL reuses a snapshot's contents on exactly that condition.
+ * A count of 0 (an imported snapshot, a parallel worker's) comes from a
+ * snapshot that lasts its whole transaction or query, where only the
+ * command id moves.  One statement keeps one snapshot, so a query calls
+ * this per row and looks the name up once.
+ */
+bool
+ens_lookup_key_holds(const EnsLookupKey *k)
+{
+	Snapshot	s;
+
+	if (!OidIsValid(k->userid) || k->userid != GetUserId() || !ActiveSnapshotSet())
+		return false;
+	s = GetActiveSnapshot();
+	return s->snapXactCompletionCount == k->completions && s->curcid == k->curcid &&
+		s->xmin == k->xmin && s->xmax == k->xmax && s->xcnt == k->xcnt &&
+		s->subxcnt == k->subxcnt;
 }
 
 /* an empty slot, else the least recently used unpinned one */
