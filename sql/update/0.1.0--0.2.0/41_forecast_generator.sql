@@ -1,4 +1,21 @@
 
+-- The school terms the forecast area takes (generate_tutor_data and every forecasting function), in one
+-- place: a term is one row per tutor in the feature panels, so the range also bounds their size.
+CREATE FUNCTION edupredict._forecast_first_term()
+RETURNS edupredict.school_term
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT '1900 Spring'::edupredict.school_term $$;
+COMMENT ON FUNCTION edupredict._forecast_first_term() IS
+'internal: the earliest school term the forecast area takes';
+CREATE FUNCTION edupredict._forecast_last_term()
+RETURNS edupredict.school_term
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT '2200 Autumn'::edupredict.school_term $$;
+COMMENT ON FUNCTION edupredict._forecast_last_term() IS
+'internal: the latest school term the forecast area takes';
+
 -- Tutor data generator (forecast area, issue 9 section 3): the same generator as 0.1.0 with a
 -- search_path that no caller can extend (pg_catalog, then pg_temp for its scratch tables) and
 -- every function and operator named with its schema.  The generated data are unchanged.
@@ -50,9 +67,9 @@ BEGIN
 		RAISE EXCEPTION 'last_term must be from first_term to 59 terms after it'
 			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s to %s.', first_term, last_term);
 	END IF;
-	IF first_term OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term
-	   OR last_term OPERATOR(edupredict.>) '2200 Autumn'::edupredict.school_term THEN
-		RAISE EXCEPTION 'terms must lie between 1900 Spring and 2200 Autumn'
+	IF first_term OPERATOR(edupredict.<) edupredict._forecast_first_term()
+	   OR last_term OPERATOR(edupredict.>) edupredict._forecast_last_term() THEN
+		RAISE EXCEPTION 'terms must lie between % and %', edupredict._forecast_first_term(), edupredict._forecast_last_term()
 			USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s to %s.', first_term, last_term);
 	END IF;
 

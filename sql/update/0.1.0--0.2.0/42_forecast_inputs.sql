@@ -193,7 +193,7 @@ $$;
 COMMENT ON FUNCTION edupredict._placement_span(regclass) IS
 'internal: first and last term of a placements relation (NULLs when it is empty)';
 
--- The terms the forecasting functions take, as generate_tutor_data does: 1900 Spring to 2200 Autumn.
+-- The terms the forecasting functions take (_forecast_first_term() to _forecast_last_term()).
 -- A term is one row per tutor in the feature panel, so an as_of such as 9999 Summer ran for minutes
 -- (one row per tutor and term from the first one) instead of failing.
 CREATE FUNCTION edupredict._term_range_problem(arg text, t edupredict.school_term)
@@ -201,14 +201,14 @@ RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT CASE WHEN t OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term
-					 OR t OPERATOR(edupredict.>) '2200 Autumn'::edupredict.school_term THEN
+	SELECT CASE WHEN t OPERATOR(edupredict.<) r.lo OR t OPERATOR(edupredict.>) r.hi THEN
 		ARRAY['22023', pg_catalog.format('%s %s is out of range', arg, t),
-			  'Forecasting functions take terms from 1900 Spring to 2200 Autumn.',
-			  pg_catalog.format('Pass a %s from 1900 Spring to 2200 Autumn.', arg)] END
+			  pg_catalog.format('Forecasting functions take terms from %s to %s.', r.lo, r.hi),
+			  pg_catalog.format('Pass a %s from %s to %s.', arg, r.lo, r.hi)] END
+	FROM (SELECT edupredict._forecast_first_term() AS lo, edupredict._forecast_last_term() AS hi) r
 $$;
 COMMENT ON FUNCTION edupredict._term_range_problem(text, edupredict.school_term) IS
-'internal: {sqlstate, message, detail, hint} naming the argument when a term lies outside 1900 Spring to 2200 Autumn, the range of the forecasting functions, else NULL';
+'internal: {sqlstate, message, detail, hint} naming the argument when a term lies outside _forecast_first_term() to _forecast_last_term(), else NULL';
 
 -- An as_of term must have history before it and be at most the term after the last placement term
 -- (later terms would read as "never placed").
@@ -234,10 +234,12 @@ BEGIN
 	END IF;
 	-- Models train on every term of the history before as_of: one from before 1900 would take the
 	-- panel out of the range too.
-	IF span.first_term OPERATOR(edupredict.<) '1900 Spring'::edupredict.school_term THEN
+	IF span.first_term OPERATOR(edupredict.<) edupredict._forecast_first_term() THEN
 		RETURN ARRAY['22023',
-			pg_catalog.format('placements relation %s has terms before 1900 Spring (from %s)', placements, span.first_term),
-			'Forecasting functions take terms from 1900 Spring to 2200 Autumn.',
+			pg_catalog.format('placements relation %s has terms before %s (from %s)', placements,
+							  edupredict._forecast_first_term(), span.first_term),
+			pg_catalog.format('Forecasting functions take terms from %s to %s.',
+							  edupredict._forecast_first_term(), edupredict._forecast_last_term()),
 			'Correct or remove the placements of those terms.'];
 	END IF;
 	-- Both errors name the whole valid range: from min_history terms into the history to the term
