@@ -61,6 +61,7 @@ typedef struct BoostParams
 	uint64_t	seed;
 	int			n_threads;		/* 1 .. BOOST_MAX_THREADS */
 	bool		keep_train_margin;	/* return the training rows' margins */
+	bool		plain_hist;		/* tests: 16-byte histograms for every loss */
 } BoostParams;
 
 /*

@@ -11,6 +11,11 @@
  * integers, so adding the threads' histograms gives the same bits whoever
  * took which piece.
  *
+ * Packed histograms (losses with a unit hessian, boost_int.h) hold one
+ * int64 per bin, g * 2^pbits + rows, in the first n_ent int64 of the same
+ * slot memory; boost_hist_feature hands the split search a feature's bins
+ * as BoostBin either way.
+ *
  * A partition splits a node's rows [st, en) of b->idx stably (left rows
  * first, both sides in their old order), reading the split feature's
  * column: pieces first sort their rows into b->tmp (left ones from the
@@ -19,6 +24,7 @@
  */
 #include "boost_int.h"
 
+#include <math.h>
 #include <string.h>
 
 #define PIECE_MIN	1024			/* rows: smallest piece of a node's job */
@@ -149,6 +155,57 @@ HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
 	}
 }
 
+/* AddRow for packed histograms: one int64 per feature */
+static inline void
+AddPacked(int64_t *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32_t p,
+		  const uint8_t *x, int64_t v)
+{
+	uint32_t	j;
+
+	if (nf == p)
+		for (j = 0; j < p; j++)
+			h[off[j] + x[j]] += v;
+	else
+		for (j = 0; j < nf; j++)
+			h[off[fo[j]] + x[fo[j]]] += v;
+}
+
+static void
+PackedRows(const Booster *b, const uint32_t *ids, uint32_t n, int64_t *h)
+{
+	const uint8_t *X = b->X;
+	const int64_t *gp = b->gp;
+	const uint32_t p = b->p;
+	uint32_t	i;
+
+	for (i = 0; i < n; i++)
+	{
+		const uint32_t r = ids[i];
+
+		if (i + PREFETCH_AHEAD < n)
+		{
+			const uint8_t *px = X + (size_t) ids[i + PREFETCH_AHEAD] * p;
+
+			PREFETCH(px);
+			PREFETCH(px + p - 1);
+			PREFETCH(&gp[ids[i + PREFETCH_AHEAD]]);
+		}
+		AddPacked(h, b->off, b->feat, b->n_feat, p, X + (size_t) r * p, gp[r]);
+	}
+}
+
+static void
+PackedSeq(const Booster *b, uint32_t r0, uint32_t n, int64_t *h)
+{
+	const uint32_t p = b->p;
+	const uint8_t *X = b->X + (size_t) r0 * p;
+	const int64_t *gp = b->gp + r0;
+	uint32_t	i;
+
+	for (i = 0; i < n; i++)
+		AddPacked(h, b->off, b->feat, b->n_feat, p, X + (size_t) i * p, gp[i]);
+}
+
 typedef struct HistJob
 {
 	Booster    *b;
@@ -166,7 +223,11 @@ HistTask(void *ctx, int t, uint32_t c)
 				len = j->b->bound[c + 1] - st;
 	BoostBin   *h = t == 0 ? j->target : j->b->scratch + (size_t) (t - 1) * j->b->n_ent;
 
-	if (j->ids == NULL)
+	if (j->b->packed && j->ids == NULL)
+		PackedSeq(j->b, st, len, (int64_t *) h);
+	else if (j->b->packed)
+		PackedRows(j->b, j->ids + st, len, (int64_t *) h);
+	else if (j->ids == NULL)
 		HistSeq(j->b, j->gh, st, len, h);
 	else
 		HistRows(j->b, j->gh, j->ids + st, len, h);
@@ -199,7 +260,18 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 
 		if (!ens_pool_used(b->pool, t))
 			continue;
-		for (i = 0; i < b->n_feat; i++)
+		for (i = 0; b->packed && i < b->n_feat; i++)
+		{
+			int64_t    *hp = (int64_t *) h;
+			const int64_t *sp = (const int64_t *) s;
+			uint32_t	e0 = b->off[b->feat[i]],
+						e1 = e0 + b->nb[b->feat[i]] + 1,
+						e;
+
+			for (e = e0; e < e1; e++)
+				hp[e] += sp[e];
+		}
+		for (i = 0; !b->packed && i < b->n_feat; i++)
 		{
 			uint32_t	e0 = b->off[b->feat[i]],
 						e1 = e0 + b->nb[b->feat[i]] + 1,
@@ -226,8 +298,60 @@ boost_hist_zero(const Booster *b, BoostBin *h)
 	{
 		uint32_t	f = b->feat[j];
 
-		memset(h + b->off[f], 0, ((size_t) b->nb[f] + 1) * sizeof(BoostBin));
+		if (b->packed)
+			memset((int64_t *) h + b->off[f], 0, ((size_t) b->nb[f] + 1) * sizeof(int64_t));
+		else
+			memset(h + b->off[f], 0, ((size_t) b->nb[f] + 1) * sizeof(BoostBin));
 	}
+}
+
+/*
+ * Whether this training packs its histograms (see BoostBin), and then the
+ * bits of the row count and the gradients' scale: every sum of a row
+ * subset's g must fit the 63 - pbits bits above the count.
+ */
+bool
+boost_hist_packable(Booster *b)
+{
+	double		room;
+
+	b->packed = false;
+	if ((b->obj != ENS_OBJ_SQUARED && b->obj != ENS_OBJ_ABSOLUTE &&
+		 b->obj != ENS_OBJ_HUBER) || b->K != 1 || b->P->plain_hist || b->n == 0)
+		return false;
+	for (b->pbits = 1; b->pbits < 32 && ((uint64_t) 1 << b->pbits) <= b->n; b->pbits++)
+		;
+	/* |g| <= scale + 1 after rounding, on each of n rows */
+	room = floor(ldexp(1.0, 63 - (int) b->pbits) / b->n) - 2.0;
+	b->pscale = room < BOOST_FIX_ONE ? room : BOOST_FIX_ONE;
+	b->packed = b->pscale >= BOOST_PACK_MIN_SCALE;
+	return b->packed;
+}
+
+/*
+ * Feature f's bins of histogram h (nb + 1 of them) as BoostBin: in place,
+ * or unpacked into buf (ENS_MAX_BINS + 1 entries).
+ */
+const BoostBin *
+boost_hist_feature(const Booster *b, const BoostBin *h, uint32_t f, BoostBin *buf)
+{
+	const int64_t *e;
+	uint32_t	i,
+				n = b->nb[f] + 1;
+	const int64_t mask = ((int64_t) 1 << b->pbits) - 1;
+
+	if (!b->packed)
+		return h + b->off[f];
+	e = (const int64_t *) h + b->off[f];
+	for (i = 0; i < n; i++)
+	{
+		int64_t		rows = e[i] & mask;
+
+		/* an arithmetic shift: e[i] - rows is a multiple of 2^pbits */
+		buf[i].g = (e[i] - rows) / ((int64_t) 1 << b->pbits);
+		buf[i].h = rows * b->hunit;
+	}
+	return buf;
 }
 
 /* parent -= child, over the tree's features (exact: integers) */
@@ -236,7 +360,18 @@ boost_hist_subtract(const Booster *b, BoostBin *parent, const BoostBin *child)
 {
 	uint32_t	j;
 
-	for (j = 0; j < b->n_feat; j++)
+	for (j = 0; b->packed && j < b->n_feat; j++)
+	{
+		int64_t    *pp = (int64_t *) parent;
+		const int64_t *cp = (const int64_t *) child;
+		uint32_t	e0 = b->off[b->feat[j]],
+					e1 = e0 + b->nb[b->feat[j]] + 1,
+					e;
+
+		for (e = e0; e < e1; e++)
+			pp[e] -= cp[e];
+	}
+	for (j = 0; !b->packed && j < b->n_feat; j++)
 	{
 		uint32_t	f = b->feat[j];
 		uint32_t	e0 = b->off[f],

@@ -242,7 +242,17 @@ SoftmaxRows(Booster *b, uint32_t st, uint32_t en)
 	}
 }
 
-/* squared, absolute and Huber: g from the residual F - y, h = 1 */
+/* squared, absolute and Huber: g from the residual d = F - y (h = 1) */
+static inline double
+Residual(int obj, double dl, double d)
+{
+	if (obj == ENS_OBJ_ABSOLUTE)
+		return d > 0 ? 1.0 : (d < 0 ? -1.0 : 0.0);
+	if (obj == ENS_OBJ_HUBER)
+		return d > dl ? dl : (d < -dl ? -dl : d);
+	return d;
+}
+
 static void
 ResidualRows(Booster *b, uint32_t st, uint32_t en)
 {
@@ -255,13 +265,26 @@ ResidualRows(Booster *b, uint32_t st, uint32_t en)
 	for (i = st; i < en; i++)
 	{
 		uint32_t	r = b->sample[i];
-		double		d = b->margin[r] - b->y[r];
 
-		if (obj == ENS_OBJ_ABSOLUTE)
-			d = d > 0 ? 1.0 : (d < 0 ? -1.0 : 0.0);
-		else if (obj == ENS_OBJ_HUBER)
-			d = d > dl ? dl : (d < -dl ? -dl : d);
-		Put(&b->gh[r], d, 1.0, sg, sh);
+		Put(&b->gh[r], Residual(obj, dl, b->margin[r] - b->y[r]), 1.0, sg, sh);
+	}
+}
+
+/* ResidualRows for packed histograms: g * 2^pbits + 1 (the row's count) */
+static void
+PackedResidualRows(Booster *b, uint32_t st, uint32_t en)
+{
+	const double sg = b->sg[0],
+				dl = b->P->huber_delta;
+	const int	obj = b->obj;
+	const int64_t one = (int64_t) 1 << b->pbits;
+	uint32_t	i;
+
+	for (i = st; i < en; i++)
+	{
+		uint32_t	r = b->sample[i];
+
+		b->gp[r] = (int64_t) Fix(Residual(obj, dl, b->margin[r] - b->y[r]) * sg) * one + 1;
 	}
 }
 
@@ -278,6 +301,8 @@ GradTask(void *ctx, int t, uint32_t c)
 		LogisticRows(b, st, en);
 	else if (b->obj == ENS_OBJ_SOFTMAX)
 		SoftmaxRows(b, st, en);
+	else if (b->packed)
+		PackedResidualRows(b, st, en);
 	else
 		ResidualRows(b, st, en);
 }
@@ -327,9 +352,11 @@ boost_gradients(Booster *b)
 		gmax = 1;
 	for (k = 0; k < b->K; k++)
 	{
-		b->sg[k] = BOOST_FIX_ONE / gmax;
+		b->sg[k] = (b->packed ? b->pscale : BOOST_FIX_ONE) / gmax;
 		b->sh[k] = BOOST_FIX_ONE / hmax;
 	}
+	/* packed: a row's hessian, 1, as Put rounds it */
+	b->hunit = b->packed ? Fix(b->sh[0]) : 0;
 	return ens_pool_run(b->pool, GradTask, &j, nc, b->intr, b->intr_arg);
 }
 

@@ -302,7 +302,8 @@ SplitTask(void *ctx, int t, uint32_t c)
 	const Booster *b = j->b;
 	uint32_t	node = c / b->n_feat,
 				f = b->feat[c % b->n_feat];
-	const BoostBin *e = j->req[node].h + b->off[f];
+	BoostBin	buf[ENS_MAX_BINS + 1];
+	const BoostBin *e = boost_hist_feature(b, j->req[node].h, f, buf);
 	BoostSplit	best;			/* local: the scan's stores alias no bin */
 
 	(void) t;

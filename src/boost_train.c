@@ -309,7 +309,8 @@ InitBuffers(Trainer *tr)
 	b->max_part = boost_pieces_max(b->n);
 	b->n_slots = boost_tree_slots(P);
 	if (!Own(tr, (void **) &b->margin, (size_t) b->n * b->K, sizeof(double)) ||
-		!Own(tr, (void **) &b->gh, (size_t) b->n * b->K, sizeof(BoostGH)) ||
+		(!b->packed && !Own(tr, (void **) &b->gh, (size_t) b->n * b->K, sizeof(BoostGH))) ||
+		(b->packed && !Own(tr, (void **) &b->gp, b->n, sizeof(int64_t))) ||
 		!Own(tr, (void **) &b->sg, b->K, sizeof(double)) ||
 		!Own(tr, (void **) &b->sh, b->K, sizeof(double)) ||
 		!Own(tr, (void **) &b->sample, b->n, sizeof(uint32_t)) ||
@@ -786,6 +787,7 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 	/* on few rows, handing pieces to threads costs more than it saves */
 	b->nt = (b->n < BOOST_THREAD_ROWS && n_val < BOOST_THREAD_ROWS) ? 1 : P->n_threads;
 
+	boost_hist_packable(b);
 	rc = ENS_ENOMEM;
 	if (!InitLayout(&tr) || !InitRows(&tr, d) || !InitBuffers(&tr))
 		goto done;

@@ -341,7 +341,7 @@ SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
 	sm->slot = small_slot = TakeSlot(b);
 	if (MaySplit(b, l, k) || MaySplit(b, r, k))
 	{
-		rc = boost_hist_build(b, b->gh + (size_t) k * b->n, sm->st, sm->en,
+		rc = boost_hist_build(b, b->packed ? NULL : b->gh + (size_t) k * b->n, sm->st, sm->en,
 							  Slot(b, small_slot));
 		if (rc != ENS_OK)
 			return rc;
@@ -386,7 +386,7 @@ PickEntry(const Booster *b, const Front *f, uint32_t nf)
 static EnsStatus
 InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 {
-	const BoostGH *gh = b->gh + (size_t) k * b->n;
+	const BoostGH *gh = b->packed ? NULL : b->gh + (size_t) k * b->n;
 	EnsStatus	rc;
 	uint32_t	i;
 
@@ -400,10 +400,16 @@ InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 	root->slot = TakeSlot(b);
 	if (b->n_sample < 2 || b->n_feat == 0)
 	{
-		for (i = 0; i < b->n_sample; i++)
+		for (i = 0; !b->packed && i < b->n_sample; i++)
 		{
 			root->G += gh[b->sample[i]].g;
 			root->H += gh[b->sample[i]].h;
+		}
+		for (i = 0; b->packed && i < b->n_sample; i++)
+		{
+			/* g * 2^pbits + 1: g is the value less the count, shifted down */
+			root->G += (b->gp[b->sample[i]] - 1) / ((int64_t) 1 << b->pbits);
+			root->H += b->hunit;
 		}
 		return ENS_OK;
 	}
@@ -412,7 +418,8 @@ InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 		return rc;
 	/* the sums: any feature's entries hold every row once */
 	{
-		const BoostBin *e = Slot(b, root->slot) + b->off[b->feat[0]];
+		BoostBin	buf[ENS_MAX_BINS + 1];
+		const BoostBin *e = boost_hist_feature(b, Slot(b, root->slot), b->feat[0], buf);
 
 		for (i = 0; i <= b->nb[b->feat[0]]; i++)
 		{

@@ -5,7 +5,7 @@
  *       [--lr X] [--mcw X] [--l2 X] [--subsample X] [--colsample X]
  *       [--es N] [--val X] [--balanced] [--loss squared|absolute|huber]
  *       [--delta X] [--threads T] [--seed S] [--test X] [--cat COL]...
- *       [--check] [--oom] [--cancel SECONDS] [--dump PREFIX]
+ *       [--check] [--oom] [--cancel SECONDS] [--dump PREFIX] [--plain]
  *
  * FILE.csv: a header line, then comma-separated fields.  The target is the
  * column named "y" (else the last one); a column named "is_test" is
@@ -20,10 +20,13 @@
  *     for bit, on every training and validation row; the tree layout is
  *     valid (children adjacent and after their parent, bins in range);
  *   - no allocation is left behind (counting allocator);
- *   --check: 1 and 2 threads give the same model, byte for byte;
+ *   --check: 1 and 2 threads give the same model, byte for byte; for a
+ *     regression loss also packed and plain histograms (boost_int.h; on
+ *     fewer than 65,536 training rows both hold the same sums);
  *   --oom: every allocation failing in turn gives ENS_ENOMEM and no leak;
  *   --cancel S: (only this) an interrupt raised after S seconds stops
  *     training within 0.2 s (polling callback), with no leak.
+ * --plain: 16-byte histograms for every loss (a packed one's timing base).
  * --dump PREFIX writes the binned rows, targets, split and the test
  * predictions for bench/boost_xgb.py.  Exit status 1 on a failed check.
  * Built with ASan by test/fuzz/run.sh; with -O2 by bench/boost_engine.sh.
@@ -636,6 +639,8 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 			o->check = true;
 		else if (strcmp(a, "--oom") == 0)
 			o->oom = true;
+		else if (strcmp(a, "--plain") == 0)
+			o->P.plain_hist = true;
 		else
 		{
 			fprintf(stderr, "unknown option %s\n", a);
@@ -910,6 +915,17 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 		else
 			fprintf(stderr, "ok: %d and %d threads give the same model\n", o.P.n_threads, P2.n_threads);
 		FreeRun(&r2, &al);
+		if (!D.cls && !o.P.plain_hist && ntr < 65536)
+		{
+			P2 = o.P;
+			P2.plain_hist = true;
+			Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
+			if (r2.rc != ENS_OK || !SameModel(&r, &r2))
+				fails += fprintf(stderr, "FAIL packed and plain histograms give different models\n") > 0;
+			else
+				fprintf(stderr, "ok: packed and plain histograms give the same model\n");
+			FreeRun(&r2, &al);
+		}
 	}
 	FreeRun(&r, &al);
 	if (o.oom)
