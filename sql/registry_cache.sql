@@ -134,6 +134,48 @@ SELECT regress_rc.try($$SELECT count(*) FROM edupredict.drift('regress_rc_m', 'r
 SELECT regress_rc.try($$SELECT count(*) FROM edupredict.explain('regress_rc_m', ARRAY[15, 0]::float8[])$$);
 ROLLBACK;
 
+-- 8. a grant rolled back to a savepoint: bob's call sites held the model
+-- while the grant stood and must not after ROLLBACK TO, nor may a plain
+-- statement or evaluate see it, then or after COMMIT.  bob_sees: every call
+-- site, the registry rows and evaluate, as the current role.
+CREATE FUNCTION regress_rc.bob_sees() RETURNS TABLE (f text, result text) LANGUAGE sql AS $$
+SELECT * FROM (SELECT * FROM regress_rc.all_calls()
+               UNION ALL SELECT 'rows of edupredict.models', count(*)::text
+                 FROM edupredict.models WHERE name = 'regress_rc_m'
+               UNION ALL SELECT 'evaluate', regress_rc.try($q$SELECT count(*) > 0 FROM edupredict.evaluate('regress_rc_m', 'regress_rc.pupils', NULL)$q$)) x
+ORDER BY f $$;
+BEGIN;
+SAVEPOINT s;
+SET ROLE regress_rc_alice;
+SELECT edupredict.grant_model('regress_rc_m', 'regress_rc_bob');
+SET ROLE regress_rc_bob;
+SELECT * FROM regress_rc.bob_sees();
+ROLLBACK TO s;
+SET ROLE regress_rc_bob;
+SELECT * FROM regress_rc.bob_sees();
+COMMIT;
+SET ROLE regress_rc_bob;
+SELECT * FROM regress_rc.bob_sees();
+RESET ROLE;
+SELECT count(*) AS grants_left FROM edupredict.model_grants WHERE name = 'regress_rc_m';
+
+-- 9. a revoke rolled back to a savepoint: bob keeps reading, then and after COMMIT
+SET ROLE regress_rc_alice;
+SELECT edupredict.grant_model('regress_rc_m', 'regress_rc_bob');
+BEGIN;
+SET ROLE regress_rc_bob;
+SELECT * FROM regress_rc.bob_sees();
+SAVEPOINT s;
+SET ROLE regress_rc_alice;
+SELECT edupredict.revoke_model('regress_rc_m', 'regress_rc_bob');
+SET ROLE regress_rc_bob;
+SELECT * FROM regress_rc.bob_sees();
+ROLLBACK TO s;
+SELECT * FROM regress_rc.bob_sees();
+COMMIT;
+SELECT * FROM regress_rc.bob_sees();
+RESET ROLE;
+
 -- cleanup
 SELECT edupredict.drop_model('regress_rc_m');
 DROP SCHEMA regress_rc CASCADE;
