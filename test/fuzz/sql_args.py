@@ -13,11 +13,14 @@ SQLSTATE is not of class XX, and must not take the server down.
 
 Then the calls run again (sampled) as two untrusted roles, one holding
 edupredict_user and one holding nothing, on their own copies of the state and
-on the superuser's models and tables (see "roles" below).  Such a call must
-also leave the superuser's registry rows, runs, tables and the extension's
-catalog entries as they were, and a call naming the superuser's model or table
-must fail (42501/42704) or return nothing but NULLs (OTHER_EXPECT lists the
-functions that may answer otherwise, with the reason).
+on the superuser's models and tables, and as a third role the superuser
+granted some of its models (see "roles" below).  Such a call must also leave
+the superuser's registry rows, runs, tables and the extension's catalog
+entries as they were, and a call naming the superuser's model (one not
+granted to the role) or table must fail (42501/42704) or return nothing but
+NULLs (OTHER_EXPECT lists the functions that may answer otherwise, with the
+reason); the grantee's calls that would change a granted model must fail
+with 42501 (GRANTEE_DENIED).
 
 Prints one line per failing call and "sql-args: N calls, M failures";
 exits 1 on any failure.  Standard library only: the calls go through psql.
@@ -501,21 +504,39 @@ def run_batch(calls, start, workdir):
 
 
 # ----------------------------------------------------------------- roles
-# The same calls again as two untrusted roles (docs/security.md): fz_user holds
+# The same calls again as untrusted roles (docs/security.md): fz_user holds
 # edupredict_user, fz_pub holds nothing.  Each has its own copy of the state
 # (schemas fzu/fzut, fzp/fzpt, models fzu_*, fzp_*) and calls in three modes:
 #   own           its own tables and models (a sample of the hostile values)
 #   other-model   its own tables, the superuser's models (fz_forest, ... by name)
 #   other-tables  the superuser's tables (named by regclass or text), its own models
+# fz_grant holds edupredict_user and was granted the superuser's fz_forest,
+# fz_boost and fz_reg (grant_model, sql_args_setup.sql); with its own state
+# (fzg/fzgt, fzg_*) it calls in two modes:
+#   granted-model its own tables, the granted models by name (its own fzg_avail):
+#                 a call may answer, but one of GRANTEE_DENIED must fail (42501)
+#   other-model   its own tables, the superuser's models it was NOT granted:
+#                 fz_avail, and fz_forest_ng, fz_boost_ng, fz_reg_ng (copies)
 # After each call fz.fp_check() (sql_args_setup.sql) fails with FZ001 if the
 # superuser's registry rows, runs, tables or the extension's catalog entries
 # changed.  In the other-* modes a call must not return data: see OTHER_EXPECT.
-ROLES = [("fz_user", "fzu"), ("fz_pub", "fzp")]
+ROLES = [("fz_user", "fzu"), ("fz_pub", "fzp"), ("fz_grant", "fzg")]
+MODES = {"fz_user": ("own", "other-model", "other-tables"), "fz_pub": ("own", "other-model", "other-tables"),
+         "fz_grant": ("granted-model", "other-model")}
+GRANTEE = "fz_grant"
 SU_MODELS = r"fz_(?:forest|reg|boost|avail)"
+GRANTED = r"fz_(?:forest|reg|boost)"
+NOT_GRANTED = r"fz_(?:forest_ng|reg_ng|boost_ng|avail)"
 SU_ONLY = re.compile(r"CREATE EXTENSION|ALTER SYSTEM|pg_reload_conf|^CREATE SCHEMA fz;")
 # Sampling (1 in N calls of a function, its baseline always) keeping the step within 90 s on 2 cores.
 SAMPLE = {("fz_user", "own"): 4, ("fz_user", "other-model"): 3, ("fz_user", "other-tables"): 3,
-          ("fz_pub", "own"): 10, ("fz_pub", "other-model"): 6, ("fz_pub", "other-tables"): 6}
+          ("fz_pub", "own"): 10, ("fz_pub", "other-model"): 6, ("fz_pub", "other-tables"): 6,
+          ("fz_grant", "granted-model"): 4, ("fz_grant", "other-model"): 6}
+# Functions that change a model name (train a version of it, deploy, drop,
+# grant): only members of its owner may (docs/security.md), so the grantee's
+# baseline call naming a granted model must fail with 42501.
+GRANTEE_DENIED = {"drop_model", "deploy", "undeploy", "calibrate", "choose_threshold", "model_profile",
+                  "grant_model", "revoke_model", "model_reserve", "tune", "train_forest", "train_boosting"}
 
 # The expected outcome of a role's call naming the superuser's model or table,
 # per function: by default it fails with 42501 (no right) or 42704 (no such
@@ -555,17 +576,27 @@ def subst(sql, p, tables, models):
     return re.sub(r"\bfz_(tune|new|nope|gen)\b", p + r"_\1", sql)
 
 
-def names_superusers(sql, mode):
+def names_superusers(sql, mode, role):
+    if mode == "granted-model":
+        return re.search(r"'" + GRANTED + r"'", sql) is not None
     if mode == "other-model":
-        return re.search(r"'" + SU_MODELS + r"'", sql) is not None
+        return re.search(r"'" + (NOT_GRANTED if role == GRANTEE else SU_MODELS) + r"'", sql) is not None
     return re.search(r"'fzt?\.(?!no_such_relation)", sql) is not None
+
+
+def grantee_subst(sql, p, mode):
+    """The grantee's models: granted-model keeps the granted names (fz_avail
+    becomes its own); other-model names the copies it was not granted."""
+    if mode == "granted-model":
+        return re.sub(r"\bfz_avail\b", p + "_avail", sql)
+    return re.sub(r"\b(fz_(?:forest|reg|boost))\b", r"\1_ng", sql)
 
 
 def role_setup():
     """Each role builds its own copy of sql_args_setup.sql's state; what fz_pub cannot
     build (registry models) it gets as copies of fz_user's tables, then fz.fp0."""
     with open(os.path.join(HERE, "sql_args_setup.sql")) as f:
-        text = f.read().split("-- Two untrusted roles")[0]
+        text = f.read().split("-- Untrusted roles")[0]
     text = "\n".join(line for line in text.split("\n") if not SU_ONLY.search(line))
     for role, p in ROLES:
         script = subst(text, p, True, True)
@@ -598,11 +629,13 @@ def role_calls(su_calls):
     """(sig, arg, val, sql, role, mode) for the roles, from the superuser's calls."""
     out = []
     for role, p in ROLES:
-        for mode in ("own", "other-model", "other-tables"):
+        for mode in MODES[role]:
             k = SAMPLE[(role, mode)]
             for sig, arg, val, sql, _r, _m in su_calls:
-                t = subst(sql, p, mode != "other-tables", mode != "other-model")
-                if mode != "own" and not names_superusers(t, mode):
+                t = subst(sql, p, mode != "other-tables", mode not in ("other-model", "granted-model"))
+                if role == GRANTEE:
+                    t = grantee_subst(t, p, mode)
+                if mode != "own" and not names_superusers(t, mode, role):
                     continue
                 if val != "baseline" and zlib.crc32(f"{role}{mode}{sig}{arg}{val}".encode()) % k:
                     continue
@@ -610,9 +643,14 @@ def role_calls(su_calls):
     return out
 
 
-def role_outcome(sig, val, state, result):
-    """Why a role's call in an other-* mode is a finding, or None."""
+def role_outcome(sig, val, state, result, mode):
+    """Why a role's call in an other-* mode, or the grantee's changing a granted
+    model, is a finding, or None."""
     name = sig.split("(")[0].split(".")[-1]
+    if mode == "granted-model":
+        if name in GRANTEE_DENIED and val == "baseline" and state != "42501":
+            return "a grantee changed (or tried to change) a granted model: expected 42501"
+        return None
     n, v = result if result else (0, "")
     if state == "ok" and n and name.endswith("_problem") and PROBLEM_RE.match(v):
         state, n = PROBLEM_RE.match(v).group(1), 0
@@ -681,8 +719,8 @@ def main():
             failures.append((sig, arg, val, state, msg))
         elif state == "FZ001":
             failures.append((sig, arg, val, state, msg))
-        elif role and mode != "own" and role_outcome(sig, val, state, rows.get(i)):
-            failures.append((sig, arg, val, state, role_outcome(sig, val, state, rows.get(i))
+        elif role and mode != "own" and role_outcome(sig, val, state, rows.get(i), mode):
+            failures.append((sig, arg, val, state, role_outcome(sig, val, state, rows.get(i), mode)
                              + (": " + msg if msg else "")))
         elif val == "baseline" and state != "ok" and not role:
             baseline_errors.append((sig, state, msg))

@@ -4,10 +4,11 @@
 # small state of test/fuzz/sql_args_setup.sql, then test/fuzz/sql_args.py calls
 # every function, aggregate and window function of schema edupredict with one
 # hostile argument at a time, then again (sampled) as two untrusted roles, with
-# and without edupredict_user, on their own state and on the superuser's.  A
-# crash, a class-XX error, a role's call that changes the superuser's registry
-# rows or tables, or one that returns data from the superuser's models or
-# tables fails the step (the step takes about 60 s on 2 cores).
+# and without edupredict_user, on their own state and on the superuser's, and
+# as a role the superuser granted some of its models.  A crash, a class-XX
+# error, a role's call that changes the superuser's registry rows or tables,
+# one that returns data from the superuser's models (not granted to it) or
+# tables, or the grantee's call that changes a granted model fails the step (the step takes about 60 s on 2 cores).
 #   test/fuzz/sql_args.sh      (needs edupredict installed; scripts/test.sh builds it)
 # SQLFUZZ_ONLY=REGEX limits it to some functions, SQLFUZZ_LOG=FILE keeps every outcome.
 set -euo pipefail

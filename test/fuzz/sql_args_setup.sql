@@ -57,18 +57,29 @@ RESET client_min_messages;
 -- a PII key (PGC_SIGHUP: the configuration file, never SET)
 ALTER SYSTEM SET edupredict.pii_key = 'a-key-for-the-sql-argument-fuzz-0123';
 SELECT pg_reload_conf();
--- Two untrusted roles (docs/security.md): fz_user holds edupredict_user, as an
+-- Untrusted roles (docs/security.md): fz_user holds edupredict_user, as an
 -- analyst does; fz_pub holds nothing.  They may resolve the names in fz and fzt
 -- (USAGE) but read none of the superuser's tables there; test/fuzz/sql_args.py
--- gives each its own copy of this state (schemas fzu/fzut, fzp/fzpt).
+-- gives each its own copy of this state (schemas fzu/fzut, fzp/fzpt, fzg/fzgt).
 SET client_min_messages = warning;
 CREATE ROLE fz_user LOGIN;
 GRANT edupredict_user TO fz_user;
 CREATE ROLE fz_pub LOGIN;
+CREATE ROLE fz_grant LOGIN;
+GRANT edupredict_user TO fz_grant;
 GRANT USAGE ON SCHEMA fz, fzt TO PUBLIC;
-SELECT format('GRANT CREATE ON DATABASE %I TO fz_user, fz_pub', current_database()) \gexec
+SELECT format('GRANT CREATE ON DATABASE %I TO fz_user, fz_pub, fz_grant', current_database()) \gexec
 CREATE SCHEMA fzu AUTHORIZATION fz_user;
 CREATE SCHEMA fzp AUTHORIZATION fz_pub;
+-- A third role, fz_grant (edupredict_user, schemas fzg/fzgt), is granted the
+-- superuser's fz_forest, fz_boost and fz_reg with grant_model: it may read
+-- and predict with them, never change them (docs/security.md).  fz_avail and
+-- the copies fz_*_ng are not granted to it.
+CREATE SCHEMA fzg AUTHORIZATION fz_grant;
+SELECT count(*) FROM edupredict.train_forest('fz_forest_ng', 'fz.feat', 'target', '{a,b,c}', n_trees => 3, seed => 1);
+SELECT count(*) FROM edupredict.train_forest('fz_reg_ng', 'fz.feat', 'y', '{a,b}', n_trees => 3, seed => 1);
+SELECT count(*) FROM edupredict.train_boosting('fz_boost_ng', 'fz.feat', 'target', '{a,b}', n_rounds => 3, seed => 1);
+SELECT edupredict.grant_model(m, 'fz_grant') FROM unnest('{fz_forest,fz_boost,fz_reg}'::text[]) m;
 RESET client_min_messages;
 -- What no call by those roles may change: the superuser's registry rows
 -- (names, versions, bytes, grants, runs, forecasts), the catalog entries of
