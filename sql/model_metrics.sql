@@ -189,9 +189,16 @@ TRUNCATE mm_tri_eval;
 INSERT INTO mm_tri_eval VALUES (0, 'a'), (0, 'a');
 SELECT metric, value FROM evaluate('mm_tri', 'mm_tri_eval')
 WHERE metric IN ('accuracy', 'precision_macro', 'recall_macro', 'f1_macro', 'log_loss', 'roc_auc') ORDER BY 1;
--- no rows at all: n_rows 0, every metric NULL, no confusion cells
+-- no rows at all, or no row with a target value: refused naming the relation
+-- (22023), as calibrate, drift and the other scorers of a relation refuse it
 TRUNCATE mm_tri_eval;
 SELECT metric, value FROM evaluate('mm_tri', 'mm_tri_eval') ORDER BY 1;
+\echo sqlstate :SQLSTATE
+SELECT metric, value FROM evaluate('mm_tri', 'mm_tri_eval', 1) ORDER BY 1;
+\echo sqlstate :SQLSTATE
+INSERT INTO mm_tri_eval VALUES (0, NULL), (15, NULL);
+SELECT metric, value FROM evaluate('mm_tri', 'mm_tri_eval') ORDER BY 1;
+\echo sqlstate :SQLSTATE
 
 -- ---------------------------------------------------------------------------
 -- Regression, worked by hand: y = 10 for x < 10, else 20; x = 0 predicts 10
@@ -215,6 +222,11 @@ INSERT INTO mm_reg_eval VALUES (19, 10);
 -- errors 0, 0, -10: RMSE sqrt(100/3), MAE 10/3
 SELECT * FROM pg_temp.check_eval('mm_reg', 'mm_reg_eval', jsonb_build_object(
   'n_rows', 3, 'rmse', sqrt(100 / 3.0), 'mae', 10 / 3.0, 'r2', 0));
+-- only NULL and NaN targets: refused as no row with a target value
+TRUNCATE mm_reg_eval;
+INSERT INTO mm_reg_eval VALUES (0, NULL), (19, 'NaN');
+SELECT metric, value FROM evaluate('mm_reg', 'mm_reg_eval') ORDER BY 1;
+\echo sqlstate :SQLSTATE
 
 -- ---------------------------------------------------------------------------
 -- Forests with fractional, heavily tied probabilities: evaluate() equals the

@@ -325,6 +325,8 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	er.xb = palloc(p);
 
 	ens_relation_read(&rel, cols, p + 1, EvalRow, &er);
+	/* the figures of no row are undefined, as for the other scorers */
+	ens_require_rows(er.n, er.n_read, target, rel.named);
 	if (K)
 		WarnNoKnownLabel(&er, target);
 

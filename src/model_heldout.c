@@ -435,16 +435,26 @@ ens_check_finite_target(double y, uint64 row, const char *target, const char *re
 void
 ens_heldout_require_rows(const EnsHeldout *h)
 {
-	if (h->n > 0)
+	ens_require_rows(h->n, h->n_read, h->target, h->relation);
+}
+
+/*
+ * n rows with a target value of n_read read: none is refused, as scores of
+ * no row are undefined (evaluate() reads its rows itself)
+ */
+void
+ens_require_rows(uint64 n, uint64 n_read, const char *target, const char *relation)
+{
+	if (n > 0)
 		return;
-	if (h->n_read == 0)
+	if (n_read == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation %s has no rows", h->relation)));
+				 errmsg("relation %s has no rows", relation)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("relation %s has no row with a target value", h->relation),
-			 errdetail("Column \"%s\" is NULL (or NaN) in every one of its rows.", h->target)));
+			 errmsg("relation %s has no row with a target value", relation),
+			 errdetail("Column \"%s\" is NULL (or NaN) in every one of its rows.", target)));
 }
 
 /* Outputs of every row: probabilities (or the value); raw: uncalibrated. */
