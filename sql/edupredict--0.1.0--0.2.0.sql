@@ -3616,6 +3616,14 @@ BEGIN
 	IF cells IS NULL OR row_column IS NULL OR column_column IS NULL OR value_column IS NULL THEN
 		RAISE EXCEPTION 'cells, row_column, column_column and value_column must not be NULL' USING ERRCODE = '22004';
 	END IF;
+	-- an empty name is no column: name the argument (the shared check would list ", c, n")
+	IF '' OPERATOR(pg_catalog.=) ANY (ARRAY[row_column, column_column, value_column]::text[]) THEN
+		RAISE EXCEPTION '% must not be empty',
+			CASE WHEN row_column OPERATOR(pg_catalog.=) '' THEN 'row_column'
+				 WHEN column_column OPERATOR(pg_catalog.=) '' THEN 'column_column' ELSE 'value_column' END
+			USING ERRCODE = '22023',
+			HINT = 'Pass the names of the cells relation''s columns holding the row key, the column key and the value.';
+	END IF;
 	problem := edupredict._relation_problem(cells, 'cells', ARRAY[row_column, column_column, value_column]::text[],
 											ARRAY['text', 'text', 'double precision']);
 	IF problem IS NOT NULL THEN

@@ -242,8 +242,14 @@ CREATE TEMP TABLE sc_cells (r text, c text, n int);
 INSERT INTO sc_cells VALUES ('A', 'x', 10), ('A', 'y', 3), ('A', 'z', 12), ('B', 'x', 7), ('B', 'y', 20), ('B', 'z', 9),
 							('C', 'x', 15), ('C', 'y', 8), ('C', 'z', 30);
 SELECT * FROM suppress_small_cells('sc_cells', 'r', 'c', 'n') ORDER BY 1, 2;
--- an empty column name is a missing column (42703), not a syntax error
+-- an empty column name is refused naming the argument (22023), not a syntax error nor a hint
+-- listing ", c, n"
 SELECT * FROM suppress_small_cells('sc_cells', '', 'c', 'n');
+\echo sqlstate :SQLSTATE
+SELECT * FROM suppress_small_cells('sc_cells', 'r', '', 'n');
+\echo sqlstate :SQLSTATE
+SELECT * FROM suppress_small_cells('sc_cells', 'r', 'c', '');
+\echo sqlstate :SQLSTATE
 -- A higher threshold by argument; a lower one is ignored (edupredict.min_cell stays the floor).
 SELECT count(*) FILTER (WHERE reason = 'primary') AS primary_k10 FROM suppress_small_cells('sc_cells', 'r', 'c', 'n', 10);
 SELECT count(*) FILTER (WHERE reason = 'primary') AS primary_k2 FROM suppress_small_cells('sc_cells', 'r', 'c', 'n', 2);
