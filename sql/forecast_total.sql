@@ -60,12 +60,32 @@ SELECT local_authority, horizon, term, round(registrations_expected::numeric, 6)
 	   round(recruits_expected::numeric, 6) AS recruits
 FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', areas => ARRAY['C'])
 ORDER BY horizon, local_authority;
+-- Errors of PL/pgSQL functions: message, DETAIL and HINT shown, the SQLSTATE echoed, and no
+-- CONTEXT line (it carries the function's line number, which moves with every edit of the
+-- function); where the CONTEXT matters, context_of() shows it with the line numbers masked.
+CREATE FUNCTION pg_temp.context_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	ctx text;
+BEGIN
+	EXECUTE query;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+	-- the frames below this function's EXECUTE, line numbers masked
+	RETURN regexp_replace(split_part(ctx, E'\nPL/pgSQL function pg_temp', 1), 'line [0-9]+', 'line N', 'g');
+END $$;
+\set SHOW_CONTEXT never
 -- Before any registration there is no rate to estimate.
 SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2020 Autumn');
+\echo sqlstate :SQLSTATE
 -- Horizons are checked as train_availability checks them (22023, the CONTEXT one line of the
 -- function): repeated ones and multi-dimensional arrays were accepted.
 SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{1,1}');
+\echo sqlstate :SQLSTATE
 SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{{1}}');
+\echo sqlstate :SQLSTATE
+\set SHOW_CONTEXT errors
+SELECT pg_temp.context_of($$SELECT * FROM edupredict.recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{{1}}')$$);
 \set VERBOSITY sqlstate
 SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{1,1}');
 SELECT * FROM recruit_forecast('rc_tutors', 'rc_placements', '2023 Autumn', horizons => '{{1,2},{3,4}}');
@@ -244,12 +264,14 @@ INSERT INTO sc_cells VALUES ('A', 'x', 10), ('A', 'y', 3), ('A', 'z', 12), ('B',
 SELECT * FROM suppress_small_cells('sc_cells', 'r', 'c', 'n') ORDER BY 1, 2;
 -- an empty column name is refused naming the argument (22023), not a syntax error nor a hint
 -- listing ", c, n"
+\set SHOW_CONTEXT never
 SELECT * FROM suppress_small_cells('sc_cells', '', 'c', 'n');
 \echo sqlstate :SQLSTATE
 SELECT * FROM suppress_small_cells('sc_cells', 'r', '', 'n');
 \echo sqlstate :SQLSTATE
 SELECT * FROM suppress_small_cells('sc_cells', 'r', 'c', '');
 \echo sqlstate :SQLSTATE
+\set SHOW_CONTEXT errors
 -- A higher threshold by argument; a lower one is ignored (edupredict.min_cell stays the floor).
 SELECT count(*) FILTER (WHERE reason = 'primary') AS primary_k10 FROM suppress_small_cells('sc_cells', 'r', 'c', 'n', 10);
 SELECT count(*) FILTER (WHERE reason = 'primary') AS primary_k2 FROM suppress_small_cells('sc_cells', 'r', 'c', 'n', 2);
@@ -271,7 +293,10 @@ SELECT count(*) AS lines_with_one_suppressed FROM (
 	SELECT row_key FROM sc_out GROUP BY row_key HAVING count(*) FILTER (WHERE suppressed) = 1
 	UNION ALL
 	SELECT column_key FROM sc_out GROUP BY column_key HAVING count(*) FILTER (WHERE suppressed) = 1) x;
+\set SHOW_CONTEXT never
 SELECT * FROM suppress_small_cells('sc_cells', 'r', 'nope', 'n');
+\echo sqlstate :SQLSTATE
+\set SHOW_CONTEXT errors
 
 SET client_min_messages = warning;
 DELETE FROM forecasts WHERE model_name LIKE 'ft\_%';
