@@ -352,7 +352,7 @@ BEGIN
         RETURN r;
     END IF;
     IF NOT edupredict._model_name_exists(model_name) THEN
-        RAISE EXCEPTION 'model "%" does not exist', model_name USING ERRCODE = '42704';
+        RAISE EXCEPTION 'model "%" does not exist', edupredict._name_for_message(model_name) USING ERRCODE = '42704';
     END IF;
     -- a grantee sees the owner; anyone else learns only that the name is taken
     SELECT n.owner INTO o FROM edupredict.model_names n WHERE n.name OPERATOR(pg_catalog.=) model_name;
@@ -377,6 +377,20 @@ AS $$ SELECT 200 $$;
 COMMENT ON FUNCTION edupredict._model_name_max_bytes() IS
 'internal: the longest model name the registry takes, in bytes';
 
+-- A name the caller gave (a model name) as a message prints it: its first 64
+-- characters and '...' when longer, so that a 100 kB argument does not make a
+-- 100 kB message before any length check (C: ens_name_for_message, the same rule).
+CREATE FUNCTION edupredict._name_for_message(name text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN pg_catalog.char_length(name) OPERATOR(pg_catalog.<=) 64 THEN name
+                ELSE pg_catalog."left"(name, 64) OPERATOR(pg_catalog.||) '...' END
+$$;
+COMMENT ON FUNCTION edupredict._name_for_message(text) IS
+'internal: a caller-given name as messages print it, cut to its first 64 characters and ... when longer';
+
 CREATE FUNCTION edupredict.model_reserve(model_name text)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -390,7 +404,8 @@ BEGIN
     END IF;
     IF model_name OPERATOR(pg_catalog.=) ''
        OR pg_catalog.octet_length(model_name) OPERATOR(pg_catalog.>) edupredict._model_name_max_bytes() THEN
-        RAISE EXCEPTION 'model_name must be 1 to % bytes long', edupredict._model_name_max_bytes() USING ERRCODE = '22023';
+        RAISE EXCEPTION 'model_name must be 1 to % bytes long, not %', edupredict._model_name_max_bytes(),
+            pg_catalog.octet_length(model_name) USING ERRCODE = '22023';
     END IF;
     PERFORM edupredict._require_registry_rights();
     -- a name the caller owns: lock it (waiters queue on the row, first come
@@ -1098,7 +1113,7 @@ BEGIN
         RAISE EXCEPTION 'permission denied to read the model registry'
             USING ERRCODE = '42501',
                   DETAIL = pg_catalog.format('Role %s may not read edupredict.model_names, so it cannot log runs of model "%s".',
-                                             pg_catalog.quote_ident(CURRENT_USER), NEW.model_name),
+                                             pg_catalog.quote_ident(CURRENT_USER), edupredict._name_for_message(NEW.model_name)),
                   HINT = pg_catalog.format('An administrator can allow it with: GRANT edupredict_user TO %s;',
                                            pg_catalog.quote_ident(CURRENT_USER));
     END IF;
@@ -1124,7 +1139,7 @@ BEGIN
             USING ERRCODE = '42501', DETAIL = 'A parent run must belong to a role you are a member of.';
     END IF;
     IF NEW.model_name IS NOT NULL AND NEW.name_owner IS NULL THEN
-        RAISE EXCEPTION 'permission denied to log runs of model "%"', NEW.model_name
+        RAISE EXCEPTION 'permission denied to log runs of model "%"', edupredict._name_for_message(NEW.model_name)
             USING ERRCODE = '42501',
                   HINT = 'Only members of the role that owns a model name may log runs under it.';
     END IF;
@@ -2093,7 +2108,8 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT CASE WHEN edupredict._availability_horizons(model_name) IS NULL THEN
-		ARRAY['42704', pg_catalog.format('no availability models named %s_h<horizon> in edupredict.models', model_name),
+		ARRAY['42704', pg_catalog.format('no availability models named %s_h<horizon> in edupredict.models',
+								edupredict._name_for_message(model_name)),
 			  'Availability models are stored as one forest per horizon.',
 			  'Train them with edupredict.train_availability().'] END
 $$;
@@ -3889,7 +3905,7 @@ BEGIN
     -- the name's owner now: a model of that name by another role (after a drop) is not used
     mowner := m.name_owner;
     IF mowner IS NULL THEN
-        RAISE EXCEPTION 'model "%" does not exist', model_name USING ERRCODE = '42704';
+        RAISE EXCEPTION 'model "%" does not exist', edupredict._name_for_message(model_name) USING ERRCODE = '42704';
     END IF;
     EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I.%I FOR EACH ROW '
                               'EXECUTE FUNCTION edupredict.score_row(%L, %L, %L, %L)',

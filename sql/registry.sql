@@ -222,6 +222,25 @@ SELECT q, regress_reg.try(q) FROM (VALUES
   ($$SELECT edupredict.train_forest(repeat('x', 200), 'regress_reg.unreadable', 'outcome')$$),
   ($$SELECT edupredict.train_boosting(repeat('x', 200), 'regress_reg.unreadable', 'outcome')$$),
   ($$SELECT edupredict.tune(repeat('x', 200), 'forest', 'regress_reg.unreadable', 'outcome', '{"max_depth": [2]}')$$)) t(q);
+-- A caller may pass a name far longer than any model's: a message prints its first 64
+-- characters and "..." (whole characters), from C (predict, evaluate, ...) and from SQL
+-- (deploy, drop_model, the run log) alike, rather than the 100 kB argument; a name of 64
+-- characters is printed whole; the length checks say the length they got.
+SELECT q, regress_reg.try(q) FROM (VALUES
+  ($$SELECT edupredict.predict(repeat('n', 100000), ARRAY[1.0])$$),
+  ($$SELECT edupredict.predict(repeat('n', 100000), ARRAY[1.0], 1, NULL)$$),
+  ($$SELECT count(*) FROM edupredict.evaluate(repeat('n', 100000), 'regress_reg.pupils')$$),
+  ($$SELECT edupredict.predict(repeat('é', 65), ARRAY[1.0])$$),
+  ($$SELECT edupredict.predict(repeat('n', 64), ARRAY[1.0])$$),
+  ($$SELECT edupredict.deploy(repeat('n', 100000), 1)$$),
+  ($$SELECT edupredict.drop_model(repeat('é', 100000))$$),
+  ($$SELECT edupredict.undeploy(repeat('n', 64))$$),
+  ($$SELECT count(*) FROM edupredict.predict_availability(repeat('n', 100000), 'regress_reg.pupils', 'regress_reg.pupils', '2022 Spring')$$),
+  ($$INSERT INTO edupredict.runs (kind, model_name, algorithm, params, metrics, source, n_rows, fingerprint, duration_s, peak_bytes)
+     VALUES ('cv', repeat('n', 100000), 'forest', '{}', '{}', 'x', 1, 'x', 0, 0)$$),
+  ($$SELECT edupredict.model_reserve(repeat('n', 100000))$$),
+  ($$SELECT edupredict.train_forest(repeat('n', 100000), 'regress_reg.pupils', 'outcome')$$),
+  ($$SELECT edupredict.tune(repeat('é', 50000), 'forest', 'regress_reg.pupils', 'outcome', '{"max_depth": [2]}')$$)) t(q);
 -- 'public' in any case means PUBLIC, so a role spelt that way cannot be named
 RESET ROLE;
 CREATE ROLE "Public";

@@ -21,6 +21,7 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
+#include "mb/pg_wchar.h"
 
 #include "edupredict.h"
 #include "ensemble_pg.h"
@@ -382,4 +383,22 @@ ens_number_label(double v)
 	if (v == floor(v) && fabs(v) < 9e15)
 		return psprintf("%lld", (long long) v);
 	return ens_float_text(v);
+}
+
+/*
+ * A name the caller gave (a model name) as a message prints it: the name
+ * itself, or its first ENS_MESSAGE_NAME_CHARS characters and "..." when
+ * longer, so that a 100 kB argument does not make a 100 kB message before any
+ * length check.  SQL and PL/pgSQL messages use edupredict._name_for_message(),
+ * the same rule.
+ */
+const char *
+ens_name_for_message(const char *name)
+{
+	int			len = (int) strnlen(name, MaxAllocSize);
+	int			clip = pg_mbcharcliplen(name, len, ENS_MESSAGE_NAME_CHARS);
+
+	if (clip >= len)
+		return name;
+	return psprintf("%.*s...", clip, name);
 }

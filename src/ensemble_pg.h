@@ -54,6 +54,9 @@ extern int	ens_type_kind(Oid typid);
 extern double ens_datum_to_double(Datum d, Oid basetype);
 extern char *ens_datum_to_text(Datum d, Oid basetype, uint32_t *len);
 extern char *ens_number_label(double v);
+/* a caller-given name as messages print it: its first 64 characters, then "..." */
+#define ENS_MESSAGE_NAME_CHARS 64
+extern const char *ens_name_for_message(const char *name);
 extern char *ens_float_text(double v);
 extern Datum ens_text_array(const char *const *s, const uint32_t *len, uint32_t n);
 

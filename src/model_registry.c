@@ -99,6 +99,8 @@ ens_model_from_bytea(bytea *b, MemoryContext cxt)
 static void
 NoSuchModel(const char *name, int32 version)
 {
+	/* the caller's argument, not checked for length: no name of a model */
+	name = ens_name_for_message(name);
 	if (version > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),

@@ -188,7 +188,8 @@ ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail)
 	if (a->model_name[0] == '\0')
 		BadArg("model_name must not be empty", NULL);
 	if (strlen(a->model_name) > ENS_MODEL_NAME_MAX_BYTES)
-		BadArg(psprintf("model_name is longer than %d bytes", ENS_MODEL_NAME_MAX_BYTES), NULL);
+		BadArg(psprintf("model_name must be 1 to %d bytes long, not %zu",
+						ENS_MODEL_NAME_MAX_BYTES, strlen(a->model_name)), NULL);
 	a->relid = PG_GETARG_OID(1);
 	a->target = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	a->features = PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3);

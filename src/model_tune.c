@@ -171,7 +171,8 @@ ReadArgs(FunctionCallInfo fcinfo, Tune *t)
 				 errmsg("model_name, algorithm, relation, target and space must not be NULL")));
 	t->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (t->model_name[0] == '\0' || strlen(t->model_name) > ENS_MODEL_NAME_MAX_BYTES)
-		ENS_BAD_ARG(errmsg("model_name must be 1 to %d bytes long", ENS_MODEL_NAME_MAX_BYTES));
+		ENS_BAD_ARG(errmsg("model_name must be 1 to %d bytes long, not %zu",
+						   ENS_MODEL_NAME_MAX_BYTES, strlen(t->model_name)));
 	t->l = ens_learner_by_name(text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	t->space_jb = PG_GETARG_JSONB_P(4);
 	t->trials = PG_ARGISNULL(5) ? 30 : PG_GETARG_INT32(5);

@@ -236,7 +236,7 @@ BEGIN
         RETURN r;
     END IF;
     IF NOT edupredict._model_name_exists(model_name) THEN
-        RAISE EXCEPTION 'model "%" does not exist', model_name USING ERRCODE = '42704';
+        RAISE EXCEPTION 'model "%" does not exist', edupredict._name_for_message(model_name) USING ERRCODE = '42704';
     END IF;
     -- a grantee sees the owner; anyone else learns only that the name is taken
     SELECT n.owner INTO o FROM edupredict.model_names n WHERE n.name OPERATOR(pg_catalog.=) model_name;
@@ -261,6 +261,20 @@ AS $$ SELECT 200 $$;
 COMMENT ON FUNCTION edupredict._model_name_max_bytes() IS
 'internal: the longest model name the registry takes, in bytes';
 
+-- A name the caller gave (a model name) as a message prints it: its first 64
+-- characters and '...' when longer, so that a 100 kB argument does not make a
+-- 100 kB message before any length check (C: ens_name_for_message, the same rule).
+CREATE FUNCTION edupredict._name_for_message(name text)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN pg_catalog.char_length(name) OPERATOR(pg_catalog.<=) 64 THEN name
+                ELSE pg_catalog."left"(name, 64) OPERATOR(pg_catalog.||) '...' END
+$$;
+COMMENT ON FUNCTION edupredict._name_for_message(text) IS
+'internal: a caller-given name as messages print it, cut to its first 64 characters and ... when longer';
+
 CREATE FUNCTION edupredict.model_reserve(model_name text)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -274,7 +288,8 @@ BEGIN
     END IF;
     IF model_name OPERATOR(pg_catalog.=) ''
        OR pg_catalog.octet_length(model_name) OPERATOR(pg_catalog.>) edupredict._model_name_max_bytes() THEN
-        RAISE EXCEPTION 'model_name must be 1 to % bytes long', edupredict._model_name_max_bytes() USING ERRCODE = '22023';
+        RAISE EXCEPTION 'model_name must be 1 to % bytes long, not %', edupredict._model_name_max_bytes(),
+            pg_catalog.octet_length(model_name) USING ERRCODE = '22023';
     END IF;
     PERFORM edupredict._require_registry_rights();
     -- a name the caller owns: lock it (waiters queue on the row, first come

@@ -109,7 +109,7 @@ BEGIN
         RAISE EXCEPTION 'permission denied to read the model registry'
             USING ERRCODE = '42501',
                   DETAIL = pg_catalog.format('Role %s may not read edupredict.model_names, so it cannot log runs of model "%s".',
-                                             pg_catalog.quote_ident(CURRENT_USER), NEW.model_name),
+                                             pg_catalog.quote_ident(CURRENT_USER), edupredict._name_for_message(NEW.model_name)),
                   HINT = pg_catalog.format('An administrator can allow it with: GRANT edupredict_user TO %s;',
                                            pg_catalog.quote_ident(CURRENT_USER));
     END IF;
@@ -135,7 +135,7 @@ BEGIN
             USING ERRCODE = '42501', DETAIL = 'A parent run must belong to a role you are a member of.';
     END IF;
     IF NEW.model_name IS NOT NULL AND NEW.name_owner IS NULL THEN
-        RAISE EXCEPTION 'permission denied to log runs of model "%"', NEW.model_name
+        RAISE EXCEPTION 'permission denied to log runs of model "%"', edupredict._name_for_message(NEW.model_name)
             USING ERRCODE = '42501',
                   HINT = 'Only members of the role that owns a model name may log runs under it.';
     END IF;

@@ -342,7 +342,8 @@ LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT CASE WHEN edupredict._availability_horizons(model_name) IS NULL THEN
-		ARRAY['42704', pg_catalog.format('no availability models named %s_h<horizon> in edupredict.models', model_name),
+		ARRAY['42704', pg_catalog.format('no availability models named %s_h<horizon> in edupredict.models',
+								edupredict._name_for_message(model_name)),
 			  'Availability models are stored as one forest per horizon.',
 			  'Train them with edupredict.train_availability().'] END
 $$;

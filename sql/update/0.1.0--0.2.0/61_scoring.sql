@@ -157,7 +157,7 @@ BEGIN
     -- the name's owner now: a model of that name by another role (after a drop) is not used
     mowner := m.name_owner;
     IF mowner IS NULL THEN
-        RAISE EXCEPTION 'model "%" does not exist', model_name USING ERRCODE = '42704';
+        RAISE EXCEPTION 'model "%" does not exist', edupredict._name_for_message(model_name) USING ERRCODE = '42704';
     END IF;
     EXECUTE pg_catalog.format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE ON %I.%I FOR EACH ROW '
                               'EXECUTE FUNCTION edupredict.score_row(%L, %L, %L, %L)',
