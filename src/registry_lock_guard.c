@@ -31,11 +31,12 @@
  *
  * Some DDL, too, locks a table it names before PostgreSQL checks the role's
  * rights on it (CREATE RULE, CREATE TRIGGER, a foreign key's referenced
- * table, PARTITION OF, INHERITS, INHERIT, ATTACH and DETACH PARTITION): the
- * hook refuses a non-owner's such statement naming a registry table before
- * it runs, and pins each name it resolved to its schema so that PostgreSQL,
- * resolving it again perhaps after a wait, finds the same relation.  The
- * guard needs the library loaded before the statement, as
+ * table, PARTITION OF, INHERITS, INHERIT, ATTACH and DETACH PARTITION, ALTER
+ * INDEX or MATERIALIZED VIEW ... DEPENDS ON EXTENSION): the hook refuses a
+ * non-owner's such statement naming a registry table (or an index of one)
+ * before it runs, and pins each name it resolved to its schema so that
+ * PostgreSQL, resolving it again perhaps after a wait, finds the same
+ * relation.  The guard needs the library loaded before the statement, as
  * with edupredict in shared_preload_libraries (README); it is not armed for
  * an extension still at 0.1.0, whose trainings lock edupredict.models.
  */
@@ -379,14 +380,18 @@ ForeignKeyTargets(Node *elt, RangeVar *creating, PreCheck *pc)
  * EXCLUSIVE), CREATE TRIGGER and a foreign key's referenced table (SHARE ROW
  * EXCLUSIVE), CREATE TABLE ... PARTITION OF and ATTACH or DETACH PARTITION
  * (ACCESS EXCLUSIVE; SHARE UPDATE EXCLUSIVE for DETACH CONCURRENTLY),
- * INHERITS and INHERIT (SHARE UPDATE EXCLUSIVE).  A statement naming its own
- * target goes through a callback that checks ownership before the lock.
+ * INHERITS and INHERIT (SHARE UPDATE EXCLUSIVE); and ALTER INDEX or ALTER
+ * MATERIALIZED VIEW ... DEPENDS ON EXTENSION, which opens the relation it names
+ * (a table or an index of one) in ACCESS EXCLUSIVE mode before it checks the
+ * kind or the owner.  A statement naming its own target otherwise goes through
+ * a callback that checks ownership before the lock.
  */
 static bool
 IsLockingDdl(Node *stmt)
 {
 	return IsA(stmt, RuleStmt) || IsA(stmt, CreateTrigStmt) || IsA(stmt, CreateStmt) ||
-		IsA(stmt, CreateForeignTableStmt) || IsA(stmt, AlterTableStmt);
+		IsA(stmt, CreateForeignTableStmt) || IsA(stmt, AlterTableStmt) ||
+		IsA(stmt, AlterObjectDependsStmt);
 }
 
 static void
@@ -435,6 +440,17 @@ RefuseDdlBeforeLocking(Node *stmt, PreCheck *pc)
 			else if (cmd->subtype == AT_AddConstraint || cmd->subtype == AT_AddColumn)
 				ForeignKeyTargets(cmd->def, NULL, pc);
 		}
+	}
+	else if (IsA(stmt, AlterObjectDependsStmt))
+	{
+		AlterObjectDependsStmt *ds = (AlterObjectDependsStmt *) stmt;
+
+		/*
+		 * ALTER INDEX / MATERIALIZED VIEW ... DEPENDS ON EXTENSION: opened in
+		 * ACCESS EXCLUSIVE mode whatever its kind, before the owner check
+		 */
+		if (ds->objectType == OBJECT_INDEX || ds->objectType == OBJECT_MATVIEW)
+			DdlTarget(ds->relation, AccessExclusiveLock, pc);
 	}
 }
 
