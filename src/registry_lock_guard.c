@@ -32,7 +32,8 @@
  * Some DDL, too, locks a table it names before PostgreSQL checks the role's
  * rights on it (CREATE RULE, CREATE TRIGGER, a foreign key's referenced
  * table, PARTITION OF, INHERITS, INHERIT, ATTACH and DETACH PARTITION, ALTER
- * INDEX or MATERIALIZED VIEW ... DEPENDS ON EXTENSION): the hook refuses a
+ * INDEX or MATERIALIZED VIEW ... DEPENDS ON EXTENSION, COMMENT, SECURITY
+ * LABEL, CREATE STATISTICS, CREATE and ALTER PUBLICATION): the hook refuses a
  * non-owner's such statement naming a registry table (or an index of one)
  * before it runs, and pins each name it resolved to its schema so that
  * PostgreSQL, resolving it again perhaps after a wait, finds the same
@@ -380,18 +381,63 @@ ForeignKeyTargets(Node *elt, RangeVar *creating, PreCheck *pc)
  * EXCLUSIVE), CREATE TRIGGER and a foreign key's referenced table (SHARE ROW
  * EXCLUSIVE), CREATE TABLE ... PARTITION OF and ATTACH or DETACH PARTITION
  * (ACCESS EXCLUSIVE; SHARE UPDATE EXCLUSIVE for DETACH CONCURRENTLY),
- * INHERITS and INHERIT (SHARE UPDATE EXCLUSIVE); and ALTER INDEX or ALTER
- * MATERIALIZED VIEW ... DEPENDS ON EXTENSION, which opens the relation it names
- * (a table or an index of one) in ACCESS EXCLUSIVE mode before it checks the
- * kind or the owner.  A statement naming its own target otherwise goes through
- * a callback that checks ownership before the lock.
+ * INHERITS and INHERIT, COMMENT and SECURITY LABEL on a relation or column,
+ * CREATE STATISTICS and a table of CREATE or ALTER PUBLICATION (SHARE UPDATE
+ * EXCLUSIVE: no wait behind a training, but behind the owner's VACUUM or
+ * CREATE INDEX, with the owner's DDL and maintenance after it); and ALTER
+ * INDEX or MATERIALIZED VIEW ... DEPENDS ON EXTENSION, which opens the
+ * relation it names (a table or an index of one) in ACCESS EXCLUSIVE mode
+ * before it checks the kind or the owner.  A statement naming its own target
+ * otherwise goes through a callback that checks ownership before the lock.
  */
 static bool
 IsLockingDdl(Node *stmt)
 {
 	return IsA(stmt, RuleStmt) || IsA(stmt, CreateTrigStmt) || IsA(stmt, CreateStmt) ||
 		IsA(stmt, CreateForeignTableStmt) || IsA(stmt, AlterTableStmt) ||
-		IsA(stmt, AlterObjectDependsStmt);
+		IsA(stmt, AlterObjectDependsStmt) || IsA(stmt, CommentStmt) || IsA(stmt, SecLabelStmt) ||
+		IsA(stmt, CreateStatsStmt) || IsA(stmt, CreatePublicationStmt) ||
+		IsA(stmt, AlterPublicationStmt);
+}
+
+/*
+ * COMMENT or SECURITY LABEL ON a relation or a column of one: the qualified
+ * name the statement resolves, pinned (a schema put in front) like a RangeVar
+ */
+static void
+ObjectNameTarget(ObjectType type, Node **object, PreCheck *pc)
+{
+	List	   *names = (List *) *object;
+	int			n = list_length(names) - (type == OBJECT_COLUMN ? 1 : 0);
+	RangeVar   *rv;
+	bool		qualified;
+
+	if (type != OBJECT_TABLE && type != OBJECT_COLUMN && type != OBJECT_INDEX &&
+		type != OBJECT_VIEW && type != OBJECT_MATVIEW && type != OBJECT_SEQUENCE &&
+		type != OBJECT_FOREIGN_TABLE)
+		return;
+	if (n < 1)
+		return;					/* an unqualified column: PostgreSQL's error */
+	rv = makeRangeVarFromNameList(list_copy_head(names, n));
+	qualified = rv->schemaname != NULL;
+	DdlTarget(rv, ShareUpdateExclusiveLock, pc);
+	if (!qualified)
+		*object = (Node *) lcons(makeString(rv->schemaname), names);
+}
+
+/* CREATE or ALTER PUBLICATION: each table it names */
+static void
+PublicationTargets(List *objects, PreCheck *pc)
+{
+	ListCell   *lc;
+
+	foreach(lc, objects)
+	{
+		PublicationObjSpec *obj = lfirst_node(PublicationObjSpec, lc);
+
+		if (obj->pubobjtype == PUBLICATIONOBJ_TABLE && obj->pubtable != NULL)
+			DdlTarget(obj->pubtable->relation, ShareUpdateExclusiveLock, pc);
+	}
 }
 
 static void
@@ -452,6 +498,22 @@ RefuseDdlBeforeLocking(Node *stmt, PreCheck *pc)
 		if (ds->objectType == OBJECT_INDEX || ds->objectType == OBJECT_MATVIEW)
 			DdlTarget(ds->relation, AccessExclusiveLock, pc);
 	}
+	else if (IsA(stmt, CommentStmt))
+		ObjectNameTarget(((CommentStmt *) stmt)->objtype, &((CommentStmt *) stmt)->object, pc);
+	else if (IsA(stmt, SecLabelStmt))
+		ObjectNameTarget(((SecLabelStmt *) stmt)->objtype, &((SecLabelStmt *) stmt)->object, pc);
+	else if (IsA(stmt, CreateStatsStmt))
+	{
+		List	   *rels = ((CreateStatsStmt *) stmt)->relations;
+
+		/* anything but one RangeVar: PostgreSQL's error, before any lock */
+		if (list_length(rels) == 1 && IsA(linitial(rels), RangeVar))
+			DdlTarget(linitial_node(RangeVar, rels), ShareUpdateExclusiveLock, pc);
+	}
+	else if (IsA(stmt, CreatePublicationStmt))
+		PublicationTargets(((CreatePublicationStmt *) stmt)->pubobjects, pc);
+	else if (IsA(stmt, AlterPublicationStmt))
+		PublicationTargets(((AlterPublicationStmt *) stmt)->pubobjects, pc);
 }
 
 /*
