@@ -273,7 +273,7 @@ ShapTreeRow(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
  * (into L[d].a), its factor and its share weights.
  */
 static inline void
-TabEdge(TabLevel *L, const V4 *tab, const ShapStep *e, uint32_t c, uint32_t d, V4 *f, V4 *w)
+TabEdge(TabLevel *L, const V4 *tab, const TabStep *e, uint32_t c, uint32_t d, V4 *f, V4 *w)
 {
 	uint8_t		up = L[e->pdepth].a,
 				a = up & (((e->flags & EDGE_LEFT) != 0) == L[d - 1].left);
@@ -291,7 +291,7 @@ TabEdge(TabLevel *L, const V4 *tab, const ShapStep *e, uint32_t c, uint32_t d, V
  * shares added, their H into *h.
  */
 static inline void
-TabTwin(const EnsModel *m, const TabLevel *L, const V4 *tab, const ShapStep *e, uint32_t c,
+TabTwin(const EnsModel *m, const TabLevel *L, const V4 *tab, const TabStep *e, uint32_t c,
 		const V4 *P, const uint8_t *xb, V4 *phiv, V4 *h)
 {
 	uint8_t		left = ens_node_left(m, e->nd, xb[e->nd.feature]),
@@ -323,7 +323,7 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
-	const ShapStep *S = s->steps + st->nb;
+	const TabStep *S = s->tsteps + st->nb;
 	const ShapSkip *K = s->skip ? s->skip + st->nb : NULL;
 	const V4   *tab = s->tab + st->tab;
 	TabLevel   *L = s->lt;
@@ -338,7 +338,7 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 	L[0].left = ens_node_left(m, S[0].nd, xb[S[0].nd.feature]);
 	for (c = 1; c < st->n; c++)
 	{
-		const ShapStep *e = &S[c];
+		const TabStep *e = &S[c];
 		uint32_t	d = e->depth;
 		V4			f,
 					w;

@@ -43,6 +43,7 @@ typedef struct ShapTree
 	uint32_t	nb;				/* first node */
 	uint32_t	n;				/* nodes */
 	uint32_t	nv;				/* quads of quadrature points */
+	uint32_t	depth;			/* of its deepest node */
 	int64_t		tab;			/* nv 1: offset of its edges' weights in tab, else -1 */
 	uint64_t	quad;			/* offset of t, 1 - t, w, -w / (1 - t) (nv each) */
 } ShapTree;
@@ -83,6 +84,25 @@ typedef struct ShapStep
 	uint8_t		flags;
 } ShapStep;
 
+/*
+ * ShapStep as a table tree's walk reads it (ShapTreeRowTab): 24 bytes, not
+ * 40 (no r, depths in a byte), because a row streams every step of every
+ * tree from beyond the L2 cache: bytes per step are time.  Table trees are
+ * at most TAB_MAX_DEPTH deep.
+ */
+typedef struct TabStep
+{
+	double		rho;
+	EnsNode		nd;
+	uint8_t		depth;
+	uint8_t		pdepth;
+	uint8_t		cpdepth;
+	uint8_t		flags;
+	uint16_t	feature;
+} TabStep;
+
+#define TAB_MAX_DEPTH UINT8_MAX
+
 /* a row's scratch per depth in a table tree (ShapTreeRowTab): one pointer */
 typedef struct TabLevel
 {
@@ -112,6 +132,7 @@ struct EnsShap
 	ShapTree   *trees;
 	ShapEdge   *edges;			/* per node (plan only) */
 	ShapStep   *steps;			/* per node, each tree depth first */
+	TabStep    *tsteps;			/* the same per node for table trees, or NULL */
 	ShapSkip   *skip;			/* per step, or NULL (every leaf counts for every output) */
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
 	V4		   *tab;			/* trees of one quad: per step R11, C11, R10, C10

@@ -126,6 +126,7 @@ typedef struct Walk
 	uint8_t    *state;			/* 0: to enter, 1: to leave */
 	int32_t    *saved;			/* last[] value to restore when leaving */
 	uint32_t   *uniq;			/* distinct features root -> node */
+	uint32_t   *dep;			/* depth of each node */
 	int32_t    *last;			/* per feature: the deepest edge on it so far */
 	uint8_t    *seen;			/* nodes reached */
 } Walk;
@@ -140,22 +141,24 @@ EnterEdge(Walk *w, ShapEdge *E, uint32_t c, uint32_t top)
 	e->prev = pv;
 	w->last[e->feature] = (int32_t) c;
 	w->uniq[c] = w->uniq[e->parent] + (pv < 0 ? 1 : 0);
+	w->dep[c] = w->dep[e->parent] + 1;
 	e->r = e->rho * (pv < 0 ? 1.0 : E[pv].r);
 }
 
 /*
  * One tree, depth first: every edge's parent, feature, cover ratio, the
  * edge above it on the same feature and that feature's combined ratio;
- * returns the most distinct features on a path.
+ * returns the most distinct features on a path and the tree's depth.
  */
 static EnsStatus
-PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out)
+PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out, uint32_t *depth_out)
 {
 	const EnsModel *m = s->m;
 	uint32_t	nb = m->tree_node[t],
 				n = m->tree_node[t + 1] - nb,
 				top = 0,
 				dmax = 0,
+				depth = 0,
 				c;
 	ShapEdge   *E = s->edges + nb;
 
@@ -167,6 +170,7 @@ PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out)
 	w->stack[top] = 0;
 	w->state[top++] = 0;
 	w->uniq[0] = 0;
+	w->dep[0] = 0;
 	while (top > 0)
 	{
 		uint32_t	l,
@@ -191,6 +195,8 @@ PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out)
 		{
 			if (w->uniq[c] > dmax)
 				dmax = w->uniq[c];
+			if (w->dep[c] > depth)
+				depth = w->dep[c];
 			continue;
 		}
 		l = ens_node_child(m, nd) - nb;
@@ -222,6 +228,7 @@ PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out)
 		E[E[c].parent].outputs |= E[c].outputs;
 	}
 	*dmax_out = dmax;
+	*depth_out = depth;
 	return ENS_OK;
 }
 
@@ -235,18 +242,19 @@ WalkAlloc(EnsShap *s, Walk *w, uint32_t n)
 	w->state = al->alloc(al->ctx, n);
 	w->saved = al->alloc(al->ctx, sizeof(int32_t) * n);
 	w->uniq = al->alloc(al->ctx, sizeof(uint32_t) * n);
+	w->dep = al->alloc(al->ctx, sizeof(uint32_t) * n);
 	w->last = al->alloc(al->ctx, sizeof(int32_t) * s->m->n_features);
 	w->seen = al->alloc(al->ctx, n);
-	return w->stack && w->state && w->saved && w->uniq && w->last && w->seen;
+	return w->stack && w->state && w->saved && w->uniq && w->dep && w->last && w->seen;
 }
 
 static void
 WalkFree(EnsShap *s, Walk *w)
 {
-	void	   *p[6] = {w->stack, w->state, w->saved, w->uniq, w->last, w->seen};
+	void	   *p[7] = {w->stack, w->state, w->saved, w->uniq, w->dep, w->last, w->seen};
 	int			i;
 
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 7; i++)
 		if (p[i])
 			s->al->free(s->al->ctx, p[i]);
 }
@@ -319,20 +327,22 @@ PlanTables(EnsShap *s, size_t max_bytes)
 	for (t = 0; t < m->n_trees; t++)
 	{
 		s->trees[t].tab = -1;
-		if (s->trees[t].nv == 1)
+		if (s->trees[t].nv == 1 && s->trees[t].depth <= TAB_MAX_DEPTH)
 		{
 			s->trees[t].tab = (int64_t) n;
 			n += (uint64_t) s->trees[t].n * 4;
 		}
 	}
-	if (n == 0 || (max_bytes && n * sizeof(V4) > max_bytes / 2))
+	/* n / 4 steps of table trees */
+	if (n == 0 || (max_bytes && n * sizeof(V4) + n / 4 * sizeof(TabStep) > max_bytes / 2))
 	{
 		for (t = 0; t < m->n_trees; t++)
 			s->trees[t].tab = -1;
 		return ENS_OK;
 	}
 	s->tab = PlanAlloc(s, sizeof(V4) * n);
-	return s->tab ? ENS_OK : ENS_ENOMEM;
+	s->tsteps = PlanAlloc(s, sizeof(TabStep) * (uint64_t) m->n_nodes);
+	return s->tab && s->tsteps ? ENS_OK : ENS_ENOMEM;
 }
 
 /* the table entries of step i of tree st, whose edge is E[c] */
@@ -407,6 +417,26 @@ PlanTwins(EnsShap *s, const ShapTree *st)
 			S[i].flags |= EDGE_QUAD;
 }
 
+/* a table tree's steps as its walk reads them (depths fit: TAB_MAX_DEPTH) */
+static void
+PlanTabSteps(EnsShap *s, const ShapTree *st)
+{
+	const ShapStep *S = s->steps + st->nb;
+	TabStep    *T = s->tsteps + st->nb;
+	uint32_t	i;
+
+	for (i = 0; i < st->n; i++)
+	{
+		T[i].rho = S[i].rho;
+		T[i].nd = S[i].nd;
+		T[i].depth = (uint8_t) S[i].depth;
+		T[i].pdepth = (uint8_t) S[i].pdepth;
+		T[i].cpdepth = (uint8_t) S[i].cpdepth;
+		T[i].flags = S[i].flags;
+		T[i].feature = S[i].feature;
+	}
+}
+
 /*
  * One tree's steps: its nodes depth first, left subtree first (stack and
  * dep, the depth of each node: scratch of max_nodes each), with their
@@ -458,6 +488,8 @@ PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
 	}
 	if (st->tab >= 0 && K == NULL)
 		PlanTwins(s, st);
+	if (st->tab >= 0)
+		PlanTabSteps(s, st);
 	if (K == NULL)
 		return;
 	/* a subtree is its root, its left subtree, then its right one */
@@ -580,7 +612,7 @@ ens_shap_plan(const EnsModel *m, const EnsAlloc *al, size_t max_bytes,
 		memset(w.last, 0xFF, sizeof(int32_t) * m->n_features);
 		st->nb = m->tree_node[t];
 		st->n = m->tree_node[t + 1] - st->nb;
-		rc = PlanTree(s, &w, t, &d);
+		rc = PlanTree(s, &w, t, &d, &st->depth);
 		if (rc != ENS_OK)
 			break;
 		/* degree d - 1 needs d / 2 points (exact to degree 2 n - 1): quads */
