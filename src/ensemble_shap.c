@@ -287,19 +287,21 @@ TabEdge(TabLevel *L, const V4 *tab, const TabStep *e, uint32_t c, uint32_t d, V4
 }
 
 /*
- * The two leaves of twin step c (P its product) at once (PlanTwins): their
- * shares added, their H into *h.
+ * The two leaves of twin e (P its product) at once (PlanTwins), from its row
+ * tw of twin and twin0: their shares added, their H into *h.  A row that
+ * failed e's feature above takes the leaves' cover-weighted value (no
+ * share), as 0/1 factors (not a branch: as good as random to the CPU).
  */
 static inline void
-TabTwin(const EnsModel *m, const TabLevel *L, const V4 *tab, const TabStep *e, uint32_t c,
-		const V4 *P, const uint8_t *xb, V4 *phiv, V4 *h)
+TabTwin(const EnsModel *m, const TabLevel *L, const V4 *tw, const double *tw0,
+		const TabStep *e, const V4 *P, const uint8_t *xb, V4 *phiv, V4 *h)
 {
-	uint8_t		left = ens_node_left(m, e->nd, xb[e->nd.feature]),
-				uc = L[e->cpdepth].a;
-	const V4   *g = tab + (size_t) (c + 1) * 4 + (uc ? (left ? 0 : 2) : 4);
+	uint8_t		left = ens_node_left(m, e->nd, xb[e->nd.feature]);
+	const V4   *g = tw + (left ? 0 : 2);
+	V4			u = V4SET((double) L[e->cpdepth].a);
 
-	phiv[e->nd.feature] += *P * g[1];
-	*h = *P * g[0];
+	phiv[e->nd.feature] += *P * (g[1] * u);
+	*h = *P * (g[0] * u + V4SET(*tw0) * (V4SET(1.0) - u));
 }
 
 /*
@@ -323,9 +325,11 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 {
 	const EnsModel *m = s->m;
 	const ShapTree *st = &s->trees[t];
-	const TabStep *S = s->tsteps + st->nb;
-	const ShapSkip *K = s->skip ? s->skip + st->nb : NULL;
-	const V4   *tab = s->tab + st->tab;
+	const TabStep *S = s->tsteps + st->tsb;
+	const ShapSkip *K = s->skip ? s->skip + st->nb : NULL;	/* no twins: steps as nodes */
+	const V4   *tab = s->tab + st->tab,
+			   *tw = s->twin + 4 * st->twb;
+	const double *tw0 = s->twin0 + st->twb;
 	TabLevel   *L = s->lt;
 	uint32_t	top = 0,
 				c;
@@ -336,7 +340,7 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 	L[0].h = V4SET(0.0);
 	L[0].a = 1;
 	L[0].left = ens_node_left(m, S[0].nd, xb[S[0].nd.feature]);
-	for (c = 1; c < st->n; c++)
+	for (c = 1; c < st->tn; c++)
 	{
 		const TabStep *e = &S[c];
 		uint32_t	d = e->depth;
@@ -368,21 +372,22 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 			V4			p = L[d - 1].p * f,
 						h;
 
-			TabTwin(m, L, tab, e, c, &p, xb, phiv, &h);
+			TabTwin(m, L, tw, tw0, e, &p, xb, phiv, &h);
+			tw += 4;
+			tw0++;
 			L[d - 1].h += h;
 			phiv[e->feature] += h * w;
-			c += 2;
 			continue;
 		}
 		L[d].p = L[d - 1].p * f;
 		L[d].left = ens_node_left(m, e->nd, xb[e->nd.feature]);
 		if (e->flags & EDGE_QUAD)
 		{
-			/* its two twins at once (steps c + 1 and c + 4), then its own share */
+			/* its two twins at once (steps c + 1 and c + 2), then its own share */
 			V4			h = V4SET(0.0);
 			uint32_t	j;
 
-			for (j = c + 1; j <= c + 4; j += 3)
+			for (j = c + 1; j <= c + 2; j++)
 			{
 				V4			fj,
 							wj,
@@ -391,13 +396,15 @@ ShapTreeRowTab(EnsShap *s, uint32_t t, const uint8_t *xb, uint32_t k, V4 *phiv)
 
 				TabEdge(L, tab, &S[j], j, d + 1, &fj, &wj);
 				pj = L[d].p * fj;
-				TabTwin(m, L, tab, &S[j], j, &pj, xb, phiv, &hj);
+				TabTwin(m, L, tw, tw0, &S[j], &pj, xb, phiv, &hj);
+				tw += 4;
+				tw0++;
 				phiv[S[j].feature] += hj * wj;
 				h += hj;
 			}
 			L[d - 1].h += h;
 			phiv[e->feature] += h * w;
-			c += 6;
+			c += 2;
 			continue;
 		}
 		L[d].c = w;

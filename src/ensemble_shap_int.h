@@ -45,6 +45,9 @@ typedef struct ShapTree
 	uint32_t	nv;				/* quads of quadrature points */
 	uint32_t	depth;			/* of its deepest node */
 	int64_t		tab;			/* nv 1: offset of its edges' weights in tab, else -1 */
+	uint32_t	tn;				/* table tree: its steps in tsteps */
+	uint64_t	tsb;			/* table tree: its first step in tsteps */
+	uint64_t	twb;			/* table tree: its first twin in twin0 (4 per twin in twin) */
 	uint64_t	quad;			/* offset of t, 1 - t, w, -w / (1 - t) (nv each) */
 } ShapTree;
 
@@ -88,7 +91,9 @@ typedef struct ShapStep
  * ShapStep as a table tree's walk reads it (ShapTreeRowTab): 24 bytes, not
  * 40 (no r, depths in a byte), because a row streams every step of every
  * tree from beyond the L2 cache: bytes per step are time.  Table trees are
- * at most TAB_MAX_DEPTH deep.
+ * at most TAB_MAX_DEPTH deep.  The leaves of a twin (EDGE_TWIN) have no
+ * step and no slot in tab: the twin's row of twin and twin0 has what a row
+ * reads of them.
  */
 typedef struct TabStep
 {
@@ -132,10 +137,12 @@ struct EnsShap
 	ShapTree   *trees;
 	ShapEdge   *edges;			/* per node (plan only) */
 	ShapStep   *steps;			/* per node, each tree depth first */
-	TabStep    *tsteps;			/* the same per node for table trees, or NULL */
+	TabStep    *tsteps;			/* the same for table trees, or NULL */
+	V4		   *twin;			/* per twin: GH left, GS left, GH right, GS right */
+	double	   *twin0;			/* per twin: its leaves' cover-weighted value */
 	ShapSkip   *skip;			/* per step, or NULL (every leaf counts for every output) */
 	V4		   *quad;			/* per point count: t, 1 - t, w, -w / (1 - t) */
-	V4		   *tab;			/* trees of one quad: per step R11, C11, R10, C10
+	V4		   *tab;			/* trees of one quad: per table step R11, C11, R10, C10
 								 * (a row reads R and C as one cache line) */
 	/* scratch of a row, one slot per depth (max_depth + 1, times max_nv for V4) */
 	V4		   *lp;				/* P: product of the factors down to the node */

@@ -333,16 +333,16 @@ PlanTables(EnsShap *s, size_t max_bytes)
 			n += (uint64_t) s->trees[t].n * 4;
 		}
 	}
-	/* n / 4 steps of table trees */
-	if (n == 0 || (max_bytes && n * sizeof(V4) + n / 4 * sizeof(TabStep) > max_bytes / 2))
+	/* n / 4 steps of table trees, at most a twin per 3 (PlanTabTrees) */
+	if (n == 0 || (max_bytes && n * sizeof(V4) + n / 4 * sizeof(TabStep) +
+				   n / 12 * (4 * sizeof(V4) + sizeof(double)) > max_bytes / 2))
 	{
 		for (t = 0; t < m->n_trees; t++)
 			s->trees[t].tab = -1;
 		return ENS_OK;
 	}
 	s->tab = PlanAlloc(s, sizeof(V4) * n);
-	s->tsteps = PlanAlloc(s, sizeof(TabStep) * (uint64_t) m->n_nodes);
-	return s->tab && s->tsteps ? ENS_OK : ENS_ENOMEM;
+	return s->tab ? ENS_OK : ENS_ENOMEM;
 }
 
 /* the table entries of step i of tree st, whose edge is E[c] */
@@ -417,24 +417,78 @@ PlanTwins(EnsShap *s, const ShapTree *st)
 			S[i].flags |= EDGE_QUAD;
 }
 
-/* a table tree's steps as its walk reads them (depths fit: TAB_MAX_DEPTH) */
+/*
+ * A table tree's steps and tables as its walk reads them, from ShapStep and
+ * the tables PlanTwins left (depths fit: TAB_MAX_DEPTH): a twin's leaves go
+ * to the twin arrays (left leaf slot: the GH/GS pairs; right leaf slot: the
+ * value a row that failed above takes), and the other steps close up, in
+ * place: *ts, *tb and *tw are where the next step, table and twin go, never
+ * after what is still to be read.
+ */
 static void
-PlanTabSteps(EnsShap *s, const ShapTree *st)
+PlanTabSteps(EnsShap *s, ShapTree *st, uint64_t *ts, uint64_t *tb, uint64_t *tw)
 {
 	const ShapStep *S = s->steps + st->nb;
-	TabStep    *T = s->tsteps + st->nb;
+	const V4   *tab = s->tab + st->tab;
 	uint32_t	i;
 
+	st->tsb = *ts;
+	st->twb = *tw;
+	st->tab = (int64_t) *tb;
 	for (i = 0; i < st->n; i++)
 	{
-		T[i].rho = S[i].rho;
-		T[i].nd = S[i].nd;
-		T[i].depth = (uint8_t) S[i].depth;
-		T[i].pdepth = (uint8_t) S[i].pdepth;
-		T[i].cpdepth = (uint8_t) S[i].cpdepth;
-		T[i].flags = S[i].flags;
-		T[i].feature = S[i].feature;
+		TabStep    *T = s->tsteps + (*ts)++;
+
+		if (S[i].flags & EDGE_TWIN)
+		{
+			memcpy(s->twin + 4 * *tw, tab + (size_t) (i + 1) * 4, 4 * sizeof(V4));
+			s->twin0[(*tw)++] = tab[(size_t) (i + 2) * 4][0];
+		}
+		memmove(s->tab + *tb, tab + (size_t) i * 4, 4 * sizeof(V4));
+		*tb += 4;
+		T->rho = S[i].rho;
+		T->nd = S[i].nd;
+		T->depth = (uint8_t) S[i].depth;
+		T->pdepth = (uint8_t) S[i].pdepth;
+		T->cpdepth = (uint8_t) S[i].cpdepth;
+		T->flags = S[i].flags;
+		T->feature = S[i].feature;
+		if (S[i].flags & EDGE_TWIN)
+			i += 2;
 	}
+	st->tn = (uint32_t) (*ts - st->tsb);
+}
+
+/* every table tree's steps (PlanTabSteps), once the tables are complete */
+static EnsStatus
+PlanTabTrees(EnsShap *s)
+{
+	uint64_t	n = 0,
+				twins = 0,
+				ts = 0,
+				tb = 0,
+				tw = 0;
+	uint32_t	t,
+				i;
+
+	if (s->tab == NULL)
+		return ENS_OK;
+	for (t = 0; t < s->m->n_trees; t++)
+		if (s->trees[t].tab >= 0)
+		{
+			n += s->trees[t].n;
+			for (i = 0; i < s->trees[t].n; i++)
+				twins += (s->steps[s->trees[t].nb + i].flags & EDGE_TWIN) != 0;
+		}
+	s->tsteps = PlanAlloc(s, sizeof(TabStep) * n);
+	s->twin = PlanAlloc(s, sizeof(V4) * 4 * (twins ? twins : 1));
+	s->twin0 = PlanAlloc(s, sizeof(double) * (twins ? twins : 1));
+	if (!s->tsteps || !s->twin || !s->twin0)
+		return ENS_ENOMEM;
+	for (t = 0; t < s->m->n_trees; t++)
+		if (s->trees[t].tab >= 0)
+			PlanTabSteps(s, &s->trees[t], &ts, &tb, &tw);
+	return ENS_OK;
 }
 
 /*
@@ -488,8 +542,6 @@ PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
 	}
 	if (st->tab >= 0 && K == NULL)
 		PlanTwins(s, st);
-	if (st->tab >= 0)
-		PlanTabSteps(s, st);
 	if (K == NULL)
 		return;
 	/* a subtree is its root, its left subtree, then its right one */
@@ -634,6 +686,8 @@ ens_shap_plan(const EnsModel *m, const EnsAlloc *al, size_t max_bytes,
 		rc = PlanTables(s, max_bytes);
 	if (rc == ENS_OK)
 		rc = PlanSteps(s);
+	if (rc == ENS_OK)
+		rc = PlanTabTrees(s);
 	if (rc == ENS_OK)
 		rc = PlanScratch(s);
 	if (rc != ENS_OK)
