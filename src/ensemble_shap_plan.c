@@ -307,6 +307,33 @@ PlanQuadrature(EnsShap *s, uint64_t *quad_off)
 	return ENS_OK;
 }
 
+/* forest classes: steps carry the outputs below them (ShapSkip), no twins */
+static bool
+HasSkip(const EnsModel *m)
+{
+	return m->algorithm == ENS_FOREST && m->task == ENS_CLASSIFICATION;
+}
+
+/* splits of two leaves in tree t: its twins, when it has tables (PlanTwins) */
+static uint32_t
+TreeTwins(const EnsModel *m, uint32_t t)
+{
+	uint32_t	nb = m->tree_node[t],
+				c,
+				twins = 0;
+
+	for (c = nb; c < m->tree_node[t + 1]; c++)
+	{
+		uint32_t	l;
+
+		if (m->nodes[c].flags & FN_LEAF)
+			continue;
+		l = ens_node_child(m, m->nodes[c]);
+		twins += (m->nodes[l].flags & FN_LEAF) && (m->nodes[l + 1].flags & FN_LEAF);
+	}
+	return twins;
+}
+
 /*
  * Shallow trees (one quad of points: at most 8 distinct features on a path,
  * every boosted tree of depth 8 or less) get their row-independent weights
@@ -315,41 +342,56 @@ PlanQuadrature(EnsShap *s, uint64_t *quad_off)
  * feature it passed above (or that is the first on it), the pair a row
  * needs side by side.  A row then costs one multiply per edge down and one
  * multiply-add up.  Deeper trees compute them on the fly (their tables
- * would not stay in the caches).
+ * would not stay in the caches).  Each table tree's place in the compact
+ * arrays (PlanTabSteps) follows from its shape: a twin's two leaves have
+ * no step and no table, so the arrays are allocated at their final size.
  */
 static EnsStatus
 PlanTables(EnsShap *s, size_t max_bytes)
 {
 	const EnsModel *m = s->m;
-	uint64_t	n = 0;
+	uint64_t	n = 0,
+				twins = 0;
 	uint32_t	t;
 
 	for (t = 0; t < m->n_trees; t++)
 	{
-		s->trees[t].tab = -1;
-		if (s->trees[t].nv == 1 && s->trees[t].depth <= TAB_MAX_DEPTH)
+		ShapTree   *st = &s->trees[t];
+
+		st->tab = -1;
+		if (st->nv == 1 && st->depth <= TAB_MAX_DEPTH)
 		{
-			s->trees[t].tab = (int64_t) n;
-			n += (uint64_t) s->trees[t].n * 4;
+			uint32_t	tw = HasSkip(m) ? 0 : TreeTwins(m, t);
+
+			st->tab = (int64_t) n * 4;
+			st->tsb = n;
+			st->twb = twins;
+			st->tn = st->n - 2 * tw;
+			n += st->tn;
+			twins += tw;
 		}
 	}
-	/* n / 4 steps of table trees, at most a twin per 3 (PlanTabTrees) */
-	if (n == 0 || (max_bytes && n * sizeof(V4) + n / 4 * sizeof(TabStep) +
-				   n / 12 * (4 * sizeof(V4) + sizeof(double)) > max_bytes / 2))
+	/* the tables may take half the cap */
+	if (n == 0 || (max_bytes && n * (4 * sizeof(V4) + sizeof(TabStep)) +
+				   twins * (4 * sizeof(V4) + sizeof(double)) > max_bytes / 2))
 	{
 		for (t = 0; t < m->n_trees; t++)
 			s->trees[t].tab = -1;
 		return ENS_OK;
 	}
-	s->tab = PlanAlloc(s, sizeof(V4) * n);
-	return s->tab ? ENS_OK : ENS_ENOMEM;
+	s->tab = PlanAlloc(s, sizeof(V4) * 4 * n);
+	s->tsteps = PlanAlloc(s, sizeof(TabStep) * n);
+	s->twin = PlanAlloc(s, sizeof(V4) * 4 * twins);
+	s->twin0 = PlanAlloc(s, sizeof(double) * twins);
+	return s->tab && s->tsteps && s->twin && s->twin0 ? ENS_OK : ENS_ENOMEM;
 }
 
-/* the table entries of step i of tree st, whose edge is E[c] */
+/* the table entries of step i of tree st, whose edge is E[c], in its scratch tab */
 static void
-PlanTableStep(EnsShap *s, const ShapTree *st, const ShapEdge *E, uint32_t c, uint32_t i)
+PlanTableStep(const EnsShap *s, const ShapTree *st, V4 *tab, const ShapEdge *E,
+			  uint32_t c, uint32_t i)
 {
-	V4		   *v = s->tab + st->tab + (size_t) i * 4;
+	V4		   *v = tab + (size_t) i * 4;
 	const V4   *T = s->quad + st->quad,
 			   *OMT = T + 1,
 			   *W = OMT + 1,
@@ -381,14 +423,14 @@ PlanTableStep(EnsShap *s, const ShapTree *st, const ShapEdge *E, uint32_t c, uin
  *     right leaf slot: rho_l v_l + rho_r v_r, 0
  */
 static void
-PlanTwins(EnsShap *s, const ShapTree *st)
+PlanTwins(EnsShap *s, const ShapTree *st, V4 *tab)
 {
 	ShapStep   *S = s->steps + st->nb;
 	uint32_t	i;
 
 	for (i = 0; i + 2 < st->n; i++)
 	{
-		V4		   *tl = s->tab + st->tab + (size_t) (i + 1) * 4,
+		V4		   *tl = tab + (size_t) (i + 1) * 4,
 				   *tr = tl + 4;
 		V4			vl,
 					vr,
@@ -419,85 +461,59 @@ PlanTwins(EnsShap *s, const ShapTree *st)
 
 /*
  * A table tree's steps and tables as its walk reads them, from ShapStep and
- * the tables PlanTwins left (depths fit: TAB_MAX_DEPTH): a twin's leaves go
- * to the twin arrays (left leaf slot: the GH/GS pairs; right leaf slot: the
- * value a row that failed above takes), and the other steps close up, in
- * place: *ts, *tb and *tw are where the next step, table and twin go, never
- * after what is still to be read.
+ * the tables PlanTwins left in its scratch tab (depths fit: TAB_MAX_DEPTH),
+ * at the places PlanTables gave it: a twin's leaves go to the twin arrays
+ * (left leaf slot: the GH/GS pairs; right leaf slot: the value a row that
+ * failed above takes), and the other steps close up.  ENS_ECORRUPT if the
+ * steps and twins are not those PlanTables counted (never: a guard of the
+ * sizes, checked before each write).
  */
-static void
-PlanTabSteps(EnsShap *s, ShapTree *st, uint64_t *ts, uint64_t *tb, uint64_t *tw)
+static EnsStatus
+PlanTabSteps(EnsShap *s, const ShapTree *st, const V4 *tab)
 {
 	const ShapStep *S = s->steps + st->nb;
-	const V4   *tab = s->tab + st->tab;
-	uint32_t	i;
+	TabStep    *T = s->tsteps + st->tsb;
+	V4		   *tb = s->tab + st->tab,
+			   *tw = s->twin + 4 * st->twb;
+	double	   *tw0 = s->twin0 + st->twb;
+	uint32_t	i,
+				j = 0,
+				twins = 0;
 
-	st->tsb = *ts;
-	st->twb = *tw;
-	st->tab = (int64_t) *tb;
-	for (i = 0; i < st->n; i++)
+	for (i = 0; i < st->n; i++, j++)
 	{
-		TabStep    *T = s->tsteps + (*ts)++;
-
+		if (j == st->tn)
+			return ENS_ECORRUPT;
 		if (S[i].flags & EDGE_TWIN)
 		{
-			memcpy(s->twin + 4 * *tw, tab + (size_t) (i + 1) * 4, 4 * sizeof(V4));
-			s->twin0[(*tw)++] = tab[(size_t) (i + 2) * 4][0];
+			if (twins++ == (st->n - st->tn) / 2)
+				return ENS_ECORRUPT;
+			memcpy(tw, tab + (size_t) (i + 1) * 4, 4 * sizeof(V4));
+			*tw0++ = tab[(size_t) (i + 2) * 4][0];
+			tw += 4;
 		}
-		memmove(s->tab + *tb, tab + (size_t) i * 4, 4 * sizeof(V4));
-		*tb += 4;
-		T->rho = S[i].rho;
-		T->nd = S[i].nd;
-		T->depth = (uint8_t) S[i].depth;
-		T->pdepth = (uint8_t) S[i].pdepth;
-		T->cpdepth = (uint8_t) S[i].cpdepth;
-		T->flags = S[i].flags;
-		T->feature = S[i].feature;
+		memcpy(tb + (size_t) j * 4, tab + (size_t) i * 4, 4 * sizeof(V4));
+		T[j].rho = S[i].rho;
+		T[j].nd = S[i].nd;
+		T[j].depth = (uint8_t) S[i].depth;
+		T[j].pdepth = (uint8_t) S[i].pdepth;
+		T[j].cpdepth = (uint8_t) S[i].cpdepth;
+		T[j].flags = S[i].flags;
+		T[j].feature = S[i].feature;
 		if (S[i].flags & EDGE_TWIN)
 			i += 2;
 	}
-	st->tn = (uint32_t) (*ts - st->tsb);
-}
-
-/* every table tree's steps (PlanTabSteps), once the tables are complete */
-static EnsStatus
-PlanTabTrees(EnsShap *s)
-{
-	uint64_t	n = 0,
-				twins = 0,
-				ts = 0,
-				tb = 0,
-				tw = 0;
-	uint32_t	t,
-				i;
-
-	if (s->tab == NULL)
-		return ENS_OK;
-	for (t = 0; t < s->m->n_trees; t++)
-		if (s->trees[t].tab >= 0)
-		{
-			n += s->trees[t].n;
-			for (i = 0; i < s->trees[t].n; i++)
-				twins += (s->steps[s->trees[t].nb + i].flags & EDGE_TWIN) != 0;
-		}
-	s->tsteps = PlanAlloc(s, sizeof(TabStep) * n);
-	s->twin = PlanAlloc(s, sizeof(V4) * 4 * (twins ? twins : 1));
-	s->twin0 = PlanAlloc(s, sizeof(double) * (twins ? twins : 1));
-	if (!s->tsteps || !s->twin || !s->twin0)
-		return ENS_ENOMEM;
-	for (t = 0; t < s->m->n_trees; t++)
-		if (s->trees[t].tab >= 0)
-			PlanTabSteps(s, &s->trees[t], &ts, &tb, &tw);
-	return ENS_OK;
+	return j == st->tn ? ENS_OK : ENS_ECORRUPT;
 }
 
 /*
  * One tree's steps: its nodes depth first, left subtree first (stack and
  * dep, the depth of each node: scratch of max_nodes each), with their
- * tables, then each subtree's end (for skipping).
+ * tables (a table tree: in tab, scratch of 4 vectors per node, then in
+ * place), then each subtree's end (for skipping).
  */
-static void
-PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
+static EnsStatus
+PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep, V4 *tab)
 {
 	const EnsModel *m = s->m;
 	const ShapEdge *E = s->edges + st->nb;
@@ -529,7 +545,7 @@ PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
 		if (K)
 			K[i].outputs = E[c].outputs;
 		if (c && st->tab >= 0)
-			PlanTableStep(s, st, E, c, i);
+			PlanTableStep(s, st, tab, E, c, i);
 		i++;
 		if (!(nd.flags & FN_LEAF))
 		{
@@ -541,11 +557,9 @@ PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
 		}
 	}
 	if (st->tab >= 0 && K == NULL)
-		PlanTwins(s, st);
-	if (K == NULL)
-		return;
+		PlanTwins(s, st, tab);
 	/* a subtree is its root, its left subtree, then its right one */
-	for (i = st->n; i-- > 0;)
+	for (i = st->n; K && i-- > 0;)
 	{
 		uint32_t	end = i + 1;
 
@@ -553,7 +567,9 @@ PlanTreeSteps(EnsShap *s, const ShapTree *st, uint32_t *stack, uint32_t *dep)
 			end = K[K[i + 1].end].end;
 		K[i].end = end;
 	}
+	return st->tab >= 0 ? PlanTabSteps(s, st, tab) : ENS_OK;
 }
+
 /* outputs a model explains: classes, margins, or one value */
 static uint32_t
 Outputs(const EnsModel *m)
@@ -563,7 +579,11 @@ Outputs(const EnsModel *m)
 	return m->task == ENS_CLASSIFICATION ? m->n_classes : 1;
 }
 
-/* steps of every tree (the node-order edges are freed after) */
+/*
+ * steps of every tree, and of table trees their compact arrays (through a
+ * scratch table the size of the largest); the node-order edges are freed
+ * after
+ */
 static EnsStatus
 PlanSteps(EnsShap *s)
 {
@@ -571,24 +591,33 @@ PlanSteps(EnsShap *s)
 	const EnsAlloc *al = s->al;
 	uint32_t   *stack,
 			   *dep,
-				t;
+				t,
+				tab_nodes = 0;
+	V4		   *tab = NULL;
+	EnsStatus	rc = ENS_OK;
 
 	s->steps = PlanAlloc(s, sizeof(ShapStep) * (uint64_t) m->n_nodes);
-	if (m->algorithm == ENS_FOREST && m->task == ENS_CLASSIFICATION)
+	if (HasSkip(m))
 		s->skip = PlanAlloc(s, sizeof(ShapSkip) * (uint64_t) m->n_nodes);
 	stack = al->alloc(al->ctx, sizeof(uint32_t) * s->max_nodes);
 	dep = al->alloc(al->ctx, sizeof(uint32_t) * s->max_nodes);
-	if (s->steps && stack && dep && (s->skip || m->algorithm != ENS_FOREST ||
-									 m->task != ENS_CLASSIFICATION))
-		for (t = 0; t < m->n_trees; t++)
-			PlanTreeSteps(s, &s->trees[t], stack, dep);
+	for (t = 0; t < m->n_trees; t++)
+		if (s->trees[t].tab >= 0 && s->trees[t].n > tab_nodes)
+			tab_nodes = s->trees[t].n;
+	if (tab_nodes)
+		tab = al->alloc(al->ctx, sizeof(V4) * 4 * (uint64_t) tab_nodes);
+	if (!s->steps || !stack || !dep || (HasSkip(m) && !s->skip) || (tab_nodes && !tab))
+		rc = ENS_ENOMEM;
+	for (t = 0; rc == ENS_OK && t < m->n_trees; t++)
+		rc = PlanTreeSteps(s, &s->trees[t], stack, dep, tab);
 	if (stack)
 		al->free(al->ctx, stack);
 	if (dep)
 		al->free(al->ctx, dep);
-	if (!s->steps || !stack || !dep || (m->algorithm == ENS_FOREST &&
-										m->task == ENS_CLASSIFICATION && !s->skip))
-		return ENS_ENOMEM;
+	if (tab)
+		al->free(al->ctx, tab);
+	if (rc != ENS_OK)
+		return rc;
 	PlanFree(s, s->edges, sizeof(ShapEdge) * (uint64_t) m->n_nodes);
 	s->edges = NULL;
 	return ENS_OK;
@@ -686,8 +715,6 @@ ens_shap_plan(const EnsModel *m, const EnsAlloc *al, size_t max_bytes,
 		rc = PlanTables(s, max_bytes);
 	if (rc == ENS_OK)
 		rc = PlanSteps(s);
-	if (rc == ENS_OK)
-		rc = PlanTabTrees(s);
 	if (rc == ENS_OK)
 		rc = PlanScratch(s);
 	if (rc != ENS_OK)
