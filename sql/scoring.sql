@@ -177,6 +177,14 @@ CREATE VIEW students_v AS SELECT * FROM students;
 SELECT * FROM edupredict.attach_scoring('students_v', 'scoring_test', 'risk');
 SELECT * FROM edupredict.attach_scoring(NULL, 'scoring_test', 'risk');
 SELECT * FROM edupredict.detach_scoring('three', 'p');
+-- A caller-given column name or class is cut in messages (its first 64
+-- characters and ...), like a model name: a 100 kB argument is no 100 kB message.
+SELECT * FROM edupredict.attach_scoring('three', 'scoring_test_three', repeat('c', 100000));
+SELECT * FROM edupredict.attach_scoring('three', 'scoring_test_three', 'p', class => repeat('k', 100000));
+SELECT * FROM edupredict.detach_scoring('three', repeat('c', 100000));
+-- a column name may be 63 bytes; above 42 the scoring objects could not be named after it
+ALTER TABLE three ADD COLUMN risk_of_leaving_before_the_end_of_the_year_46b float8;
+SELECT * FROM edupredict.attach_scoring('three', 'scoring_test', 'risk_of_leaving_before_the_end_of_the_year_46b', class => 'stays');
 
 -- Detach removes everything attach created (keep_alerts keeps the alerts).
 SELECT * FROM edupredict.detach_scoring('students', 'risk');

@@ -95,7 +95,7 @@ BEGIN
                    WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) output_column
                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
                      AND a.atttypid OPERATOR(pg_catalog.=) 'pg_catalog.float8'::pg_catalog.regtype) THEN
-        RAISE EXCEPTION 'table % has no double precision column "%"', tbl, output_column USING ERRCODE = '42703',
+        RAISE EXCEPTION 'table % has no double precision column "%"', tbl, edupredict._name_for_message(output_column) USING ERRCODE = '42703',
             HINT = 'Add the output column first, e.g. ALTER TABLE ... ADD COLUMN risk double precision.';
     END IF;
     -- PostgreSQL computes generated columns after BEFORE row triggers: the risk would be overwritten
@@ -122,7 +122,7 @@ BEGIN
         END IF;
         cls := classes[2];
     ELSIF NOT cls OPERATOR(pg_catalog.=) ANY (classes) THEN
-        RAISE EXCEPTION 'model "%" has no class "%"', model_name, cls USING ERRCODE = '22023';
+        RAISE EXCEPTION 'model "%" has no class "%"', model_name, edupredict._name_for_message(cls) USING ERRCODE = '22023';
     END IF;
     SELECT f.feature INTO missing FROM pg_catalog.unnest(m.features) f(feature)
     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
@@ -146,7 +146,7 @@ BEGIN
     END IF;
     IF pg_catalog.octet_length(output_column) OPERATOR(pg_catalog.>) 42 THEN
         RAISE EXCEPTION 'output column name "%" is too long to name the scoring objects after it (at most 42 bytes)',
-            output_column USING ERRCODE = '42622';
+            edupredict._name_for_message(output_column) USING ERRCODE = '42622';
     END IF;
     tname := 'edupredict_score_' OPERATOR(pg_catalog.||) output_column;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g WHERE g.tgrelid OPERATOR(pg_catalog.=) tbl
@@ -267,7 +267,7 @@ BEGIN
         object_type := 'trigger'; object_name := g.tgname; RETURN NEXT;
     END LOOP;
     IF object_name IS NULL THEN
-        RAISE EXCEPTION 'no scoring is attached to column "%" of %', output_column, tbl USING ERRCODE = '42704';
+        RAISE EXCEPTION 'no scoring is attached to column "%" of %', edupredict._name_for_message(output_column), tbl USING ERRCODE = '42704';
     END IF;
     -- drop only the table attach_scoring created, named by OID in the triggers (never one found by
     -- its name: the scored table may have been renamed and the name taken), if both triggers agree,
