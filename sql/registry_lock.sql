@@ -162,6 +162,23 @@ SET ROLE regress_reglock;
 CREATE TABLE reglock.rows AS SELECT g::float8 AS x, (g % 2)::text AS y FROM pg_catalog.generate_series(1, 40) g;
 SELECT version FROM edupredict.train_forest('reglock_m', 'reglock.rows', 'y', n_trees => 2, test_fraction => 0);
 SELECT count(*) FROM edupredict.drop_model('reglock_m');
+-- the detail says what the lock would hold up: SHARE and above every role's
+-- writes (training, scoring, the run log take ROW EXCLUSIVE); SHARE UPDATE
+-- EXCLUSIVE only VACUUM, ANALYZE, index builds and DDL
+\set VERBOSITY default
+BEGIN;
+LOCK edupredict.runs IN SHARE MODE;
+ROLLBACK;
+BEGIN;
+LOCK edupredict.runs IN SHARE UPDATE EXCLUSIVE MODE;
+ROLLBACK;
+BEGIN;
+CREATE TRIGGER t BEFORE DELETE ON edupredict.model_names FOR EACH ROW EXECUTE FUNCTION pg_catalog.suppress_redundant_updates_trigger();
+ROLLBACK;
+BEGIN;
+COMMENT ON TABLE edupredict.models IS 'mine';
+ROLLBACK;
+\set VERBOSITY terse
 RESET ROLE;
 DROP SCHEMA reglock CASCADE;
 DELETE FROM edupredict.runs WHERE owner = 'regress_reglock'::regrole;

@@ -98,6 +98,20 @@ StrongModeHeld(Oid rel)
 	return NoLock;
 }
 
+/*
+ * What the lock would hold up, by its mode: from SHARE up it conflicts with
+ * the ROW EXCLUSIVE every role's training, scoring and logging takes; SHARE
+ * UPDATE EXCLUSIVE only with VACUUM, ANALYZE (autovacuum skips a table it
+ * cannot lock), index builds and DDL, which only the owner runs
+ */
+static const char *
+WhatLockStops(LOCKMODE mode)
+{
+	if (mode >= ShareLock)
+		return _("the lock would stop the other roles' work.");
+	return _("the lock would keep VACUUM and ANALYZE (autovacuum's included), index builds and DDL off the table for as long as the transaction lasts.");
+}
+
 /* cmd: NULL for a LOCK statement, else the command tag of the DDL statement */
 static void
 Refuse(int i, LOCKMODE mode, const char *cmd)
@@ -107,14 +121,14 @@ Refuse(int i, LOCKMODE mode, const char *cmd)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("only the owner of table edupredict.%s may lock it in %s mode",
 						guarded[i], GetLockmodeName(DEFAULT_LOCKMETHOD, mode)),
-				 errdetail("The table is shared by every role of the database; a lock above ROW EXCLUSIVE would stop the other roles' work."),
+				 errdetail("The table is shared by every role of the database; %s", WhatLockStops(mode)),
 				 errhint("The registry functions take the locks they need themselves.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("only the owner of table edupredict.%s may name it in %s",
 					guarded[i], cmd),
-			 errdetail("%s locks the table in %s mode before it checks privileges; the table is shared by every role of the database, and the lock would stop the other roles' work.",
-					   cmd, GetLockmodeName(DEFAULT_LOCKMETHOD, mode))));
+			 errdetail("%s locks the table in %s mode before it checks privileges; the table is shared by every role of the database, and %s",
+					   cmd, GetLockmodeName(DEFAULT_LOCKMETHOD, mode), WhatLockStops(mode))));
 }
 
 /* the walk of a LOCK statement before it runs (see the header comment) */
