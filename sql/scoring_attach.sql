@@ -103,6 +103,21 @@ INSERT INTO owned VALUES (1, 9, 12, NULL);
 RESET ROLE;
 SELECT id, risk = edupredict.predict_proba('scoring_attach_m', o, 'leaves') AS scored FROM owned o;
 SELECT object_name FROM edupredict.detach_scoring('owned', 'risk');
+-- the grantee attaches the granted model to its own table itself; once the
+-- grant is revoked its writes fail (42704, as after a drop) until it detaches
+SET ROLE regress_scoring_attach_owner;
+SELECT object_name FROM edupredict.attach_scoring('owned', 'scoring_attach_m', 'risk', class => 'leaves');
+INSERT INTO owned VALUES (2, 9, 12, NULL);
+RESET ROLE;
+SELECT edupredict.revoke_model('scoring_attach_m', 'regress_scoring_attach_owner');
+SET ROLE regress_scoring_attach_owner;
+INSERT INTO owned VALUES (3, 9, 12, NULL);
+UPDATE owned SET x1 = 8 WHERE id = 2;
+SELECT object_name FROM edupredict.detach_scoring('owned', 'risk');
+INSERT INTO owned VALUES (3, 9, 12, NULL);
+RESET ROLE;
+SELECT id, x1, risk = edupredict.predict_proba('scoring_attach_m', o, 'leaves') AS scored FROM owned o ORDER BY id;
+SELECT edupredict.grant_model('scoring_attach_m', 'regress_scoring_attach_owner');
 SELECT edupredict.revoke_model('scoring_attach_m', 'regress_scoring_attach_owner');
 -- an owner without edupredict_user: the registry's 42501, as a write would get it
 REVOKE edupredict_user FROM regress_scoring_attach_owner;
