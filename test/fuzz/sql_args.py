@@ -7,7 +7,10 @@ are not `internal` is called from a valid-ish baseline, varying ONE argument
 at a time through hostile values of its type (NULL, extremes, empty and odd
 arrays, forged model bytes, odd jsonb, rows of the wrong shape ...).
 Aggregates and window functions also run over 0 rows, 1 row and rows with
-NULLs.  Each call runs in its own transaction (rolled back) with
+NULLs.  The transition, combine and final functions of an aggregate with a
+bytea state (forest_agg_trees's) run only inside an aggregate, so they are
+called through aggregates built on them (sql_args_setup.sql), with hostile
+states; a state they read as a protocol message (08P01) is a failure too.  Each call runs in its own transaction (rolled back) with
 statement_timeout 5s.  A call must succeed or fail with an error whose
 SQLSTATE is not of class XX, and must not take the server down.
 
@@ -355,6 +358,51 @@ def agg_calls(fn):
     return calls
 
 
+def state_values():
+    """Hostile states of forest_agg_trees: NULL, the valid states of sql_args_setup.sql
+    (one of trees, one of rows) cut short and with flipped bytes, and odd bytes."""
+    out = [("NULL", "NULL"), ("''", "''::bytea"), ("'\\x00'", "'\\x00'::bytea"), ("random 600 bytes", mb("random")),
+           ("model bytes", mb("agg"))]
+    pos = {"half": "length(x) / 2", "third": "length(x) / 3", "len-1": "length(x) - 1", "len-8": "length(x) - 8"}
+    for kind in ("trees_state", "trees_rows"):
+        of = f"FROM fz.mb m(k, x) WHERE k = {q(kind)})"
+        out.append((kind, mb(kind)))
+        for n in (4, 8, 12, 16, 20, 21, 24, 40, "third", "half", "len-1"):
+            out.append((f"{kind} truncated at {n}", f"(SELECT substr(x, 1, {pos.get(n, n)}) {of}"))
+        # the header's fields, the forest and constant-part counts, then (trees_rows) the rows' fields
+        for p in (0, 4, 5, 6, 7, 8, 11, 12, 15, 16, 19, 20, 23, 24, 27, 30, 34, 38, 42, 45, 46, 47, 54, 58,
+                  76, 80, 81, "third", "half", "len-8", "len-1"):
+            at = pos.get(p, p)
+            out.append((f"{kind} byte {p} flipped", f"(SELECT set_byte(x, {at}, get_byte(x, {at}) # 255) {of}"))
+        out.append((f"{kind} + trailing byte", f"(SELECT x || '\\x00'::bytea {of}"))
+        out.append((f"{kind} twice", f"(SELECT x || x {of}"))
+    return out
+
+
+def agg_support_calls(fn):
+    """A support function of an aggregate with a bytea state (forest_agg_trees's)
+    refuses to run outside an aggregate (0A000), so it is called the way any role
+    can reach it: through an aggregate built on it (sql_args_setup.sql), each
+    hostile state as a row to combine (alone and after a valid state), as
+    the state to finish, or as the state a row is added to."""
+    support = fn["support"].split(",")
+    numeric = "trans" in support and fn["argtypes"][2] == "double precision"
+    valid = f"{mb('trees_state_reg' if numeric else 'trees_state')}::bytea"
+    calls = []
+    for lab, v in [("valid", None)] + state_values():
+        h = valid if v is None else f"({v})::bytea"
+        name = "baseline" if v is None else lab
+        if "combine" in support:
+            for how, rows in (("alone", f"(1, {h})"), ("after a state", f"(1, {valid}), (2, {h})")):
+                calls.append(("state", name if v is None and how == "alone" else f"{lab} ({how})",
+                              f"{COUNT}SELECT fz.trees_merge(x ORDER BY o) FROM (VALUES {rows}) v(o, x)) s"))
+        if "final" in support:
+            calls.append(("state", name, f"{COUNT}SELECT fz.trees_final(x) FROM (VALUES ({h})) v(x)) s"))
+        if "trans" in support:
+            calls.append(("state", name, f"{COUNT}SELECT fz.trees_from({h}, {str(numeric).lower()})) s"))
+    return calls
+
+
 def window_calls(fn):
     types, names = fn["argtypes"], fn["argnames"]
     base = baselines(fn)
@@ -396,7 +444,12 @@ SELECT concat_ws(E'\x1e', p.proname, p.prokind, p.oid::regprocedure::text, p.pro
                   array_fill('i'::"char", ARRAY[cardinality(p.proargnames)]))) WITH ORDINALITY u(n, m, o)
          WHERE m IN ('i', 'b', 'v') ORDER BY o), E'\x1d') END,
        array_to_string(ARRAY(SELECT coalesce(pg_get_function_arg_default(p.oid, i), '<none>')
-                             FROM generate_series(1, p.pronargs) i ORDER BY i), E'\x1d'))
+                             FROM generate_series(1, p.pronargs) i ORDER BY i), E'\x1d'),
+       (SELECT string_agg(DISTINCT CASE p.oid WHEN a.aggtransfn THEN 'trans' WHEN a.aggcombinefn THEN 'combine'
+                                   ELSE 'final' END, ',')
+        FROM pg_aggregate a JOIN pg_proc ap ON ap.oid = a.aggfnoid
+        WHERE ap.pronamespace = 'edupredict'::regnamespace AND a.aggtranstype = 'bytea'::regtype
+          AND p.oid IN (a.aggtransfn, a.aggcombinefn, a.aggfinalfn)))
 FROM pg_proc p
 WHERE p.pronamespace = 'edupredict'::regnamespace
   AND NOT ('internal'::regtype = ANY (p.proargtypes)) AND p.prorettype <> 'internal'::regtype
@@ -406,14 +459,14 @@ ORDER BY p.oid::regprocedure::text""")
         if not line:
             continue
         f = line.split(sep)
-        f += [""] * (7 - len(f))
+        f += [""] * (8 - len(f))
         n = len(f[4].split("\x1d")) if f[4] else 0
         types = f[4].split("\x1d") if n else []
         names = f[5].split("\x1d") if f[5] else ["?"] * n
         defaults = [None if d == "<none>" else d for d in f[6].split("\x1d")] if n else []
         names = ["" if x == "?" else x for x in names]
         fns.append(dict(name=f[0], kind=f[1], sig=f[2], rettype=f[3], argtypes=types,
-                        argnames=names, defaults=defaults, qname=f[0]))
+                        argnames=names, defaults=defaults, qname=f[0], support=f[7]))
     return fns
 
 
@@ -668,7 +721,9 @@ def main():
     fns = [f for f in catalog_rows() if only.search(f["name"])]
     calls = []
     for fn in fns:
-        if fn["kind"] == "a":
+        if fn["support"]:
+            cs = agg_support_calls(fn)
+        elif fn["kind"] == "a":
             cs = agg_calls(fn)
         elif fn["kind"] == "w":
             cs = window_calls(fn)
@@ -701,6 +756,7 @@ def main():
             wait_for_server()
             start = lost_at + 1
     failures, timeouts, baseline_errors = [], [], []
+    state_readers = {fn["sig"] for fn in fns if fn["support"]}
     logf = open(os.environ["SQLFUZZ_LOG"], "w") if os.environ.get("SQLFUZZ_LOG") else None
     for i, (sig, arg, val, sql, role, mode) in enumerate(calls):
         state, msg = results.get(i, ("ok", ""))
@@ -719,6 +775,9 @@ def main():
             failures.append((sig, arg, val, state, msg))
         elif state == "FZ001":
             failures.append((sig, arg, val, state, msg))
+        elif state == "08P01" and sig.split("] ")[-1] in state_readers:
+            # a damaged state is bad data (22000): the bytes came from SQL, not the wire
+            failures.append((sig, arg, val, state, "a state read as a protocol message: " + msg))
         elif role and mode != "own" and role_outcome(sig, val, state, rows.get(i), mode):
             failures.append((sig, arg, val, state, role_outcome(sig, val, state, rows.get(i), mode)
                              + (": " + msg if msg else "")))

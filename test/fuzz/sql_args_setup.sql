@@ -53,6 +53,44 @@ SELECT count(*) FROM edupredict.attach_scoring('fz.scored2', 'fz_forest', 'risk'
 CREATE TABLE fz.pts (id int, geom geometry);
 INSERT INTO fz.pts SELECT g, ST_SetSRID(ST_MakePoint(-0.1 + (g % 5) * 0.01, 51.5 + (g / 5) * 0.01), 4326)
 FROM generate_series(1, 20) g;
+-- forest_agg_trees's transition, combine and final functions run only inside an
+-- aggregate (0A000 when called alone) and read the bytea states they are given;
+-- any role can build an aggregate over them (as sql/model_agg_state.sql does), so
+-- test/fuzz/sql_args.py hands them hostile states through these: as rows to
+-- combine (trees_merge), as the state to finish (trees_final), as the state a
+-- row is added to (trees_from: the state as INITCOND).  trees_state(_reg) and
+-- trees_rows are valid states: of trees (text and numeric target), of rows (a partial
+-- aggregate's, which only a parallel plan makes: written as
+-- sql/model_agg_state.sql writes it).
+CREATE FUNCTION fz.keep_last(a bytea, b bytea) RETURNS bytea LANGUAGE sql IMMUTABLE AS 'SELECT b';
+CREATE AGGREGATE fz.trees_merge(bytea) (SFUNC = edupredict.forest_agg_trees_combine, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE);
+CREATE AGGREGATE fz.trees_final(bytea) (SFUNC = fz.keep_last, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE);
+CREATE FUNCTION fz.trees_from(state bytea, numeric_target boolean) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE r bytea;
+BEGIN
+  EXECUTE format('CREATE AGGREGATE pg_temp.fz_trees_from(float8[], %s, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, '
+                 'STYPE = bytea, FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE%s)',
+                 CASE WHEN numeric_target THEN 'float8' ELSE 'text' END,
+                 CASE WHEN state IS NULL THEN '' ELSE format(', INITCOND = %L', state::text) END);
+  EXECUTE format('SELECT pg_temp.fz_trees_from(ARRAY[f.a, f.b], f.%s, %L) FROM fz.feat f WHERE f.id <= 5',
+                 CASE WHEN numeric_target THEN 'y' ELSE 'target' END,
+                 CASE WHEN numeric_target THEN '{"n_trees": 2, "task": "regression"}' ELSE '{"n_trees": 2}' END) INTO r;
+  EXECUTE 'DROP AGGREGATE pg_temp.fz_trees_from(float8[], ' || CASE WHEN numeric_target THEN 'float8' ELSE 'text' END || ', jsonb)';
+  RETURN r;
+END
+$$;
+CREATE AGGREGATE fz.trees_state(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+CREATE AGGREGATE fz.trees_state(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+INSERT INTO fz.mb SELECT 'trees_state', fz.trees_state(ARRAY[a, b], target, '{"n_trees": 2}') FROM fz.feat;
+INSERT INTO fz.mb SELECT 'trees_state_reg', fz.trees_state(ARRAY[a, b], y, '{"n_trees": 2, "task": "regression"}') FROM fz.feat;
+INSERT INTO fz.mb
+SELECT 'trees_rows', '\x454450540101010000000002'::bytea || substr(int8send(length(pa)), 5) || pa || '\x0000000000000000'::bytea
+       || '\x454450410000000201'::bytea || int8send(3) || substr(int8send(length(pa)), 5) || pa
+       || '\x0000000200000001780000000179'::bytea || float8send(0.1) || float8send(0.5) || float8send(0.9)
+       || float8send(1) || float8send(2) || float8send(3) || float8send(0) || float8send(1) || float8send(0)
+FROM convert_to('{"n_trees": 2}', 'UTF8') pa;
 RESET client_min_messages;
 -- a PII key (PGC_SIGHUP: the configuration file, never SET)
 ALTER SYSTEM SET edupredict.pii_key = 'a-key-for-the-sql-argument-fuzz-0123';
