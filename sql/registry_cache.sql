@@ -176,6 +176,31 @@ COMMIT;
 SELECT * FROM regress_rc.bob_sees();
 RESET ROLE;
 
+-- 10. a deploy rolled back to a savepoint: alice's call site looked the model up
+-- inside it (the new version) and must not keep it after ROLLBACK TO, although
+-- the snapshot is then the same to the field: her own transaction ids are never
+-- in it, and the abort moved neither xmax nor the count of completed
+-- transactions (a later subtransaction, rolled back first, had the higher id)
+BEGIN;
+SET ROLE regress_rc_alice;
+CREATE TEMP TABLE flipped AS SELECT * FROM regress_rc.pupils;
+UPDATE flipped SET outcome = CASE outcome WHEN 'pass' THEN 'fail' ELSE 'pass' END;
+SELECT version FROM edupredict.train_forest('regress_rc_m', 'flipped', 'outcome', ARRAY['score', 'absences'],
+                                            n_trees => 3, test_fraction => 0);
+SELECT version, deployed FROM edupredict.deploy('regress_rc_m', 1);
+SELECT regress_rc.p(15) AS v1;
+SAVEPOINT s;
+SELECT version, deployed FROM edupredict.deploy('regress_rc_m', 2);
+SAVEPOINT w;
+INSERT INTO flipped VALUES (0, 0, 'fail');
+ROLLBACK TO w;
+SELECT pg_current_snapshot()::text AS snap \gset
+SELECT regress_rc.p(15) AS v2;
+ROLLBACK TO s;
+SELECT pg_current_snapshot()::text = :'snap' AS same_snapshot, regress_rc.p(15) AS v1_again,
+       edupredict.predict('regress_rc_m', ARRAY[15, 0]::float8[]) AS plain;
+ROLLBACK;
+
 -- cleanup
 SELECT edupredict.drop_model('regress_rc_m');
 DROP SCHEMA regress_rc CASCADE;

@@ -88,8 +88,9 @@ extern EnsCached *ens_registry_get(const char *name, int32 version);
 /*
  * What a registry lookup's answer depends on besides the name and version:
  * the role it ran as (row-level security, grants) and the rows its snapshot
- * saw (deploys, new versions, drops, revokes).  A call site may reuse the
- * model of its last lookup only while both are unchanged.
+ * saw (deploys, new versions, drops, revokes), those its own subtransactions
+ * wrote included.  A call site may reuse the model of its last lookup only
+ * while both are unchanged.
  */
 typedef struct EnsLookupKey
 {
@@ -100,6 +101,7 @@ typedef struct EnsLookupKey
 	uint32		xcnt;
 	int32		subxcnt;
 	uint64		completions;	/* the snapshot's snapXactCompletionCount */
+	uint64		subxact_aborts; /* this backend's aborted subtransactions then */
 } EnsLookupKey;
 
 extern void ens_lookup_key_take(EnsLookupKey *k);

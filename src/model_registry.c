@@ -24,6 +24,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -217,6 +218,23 @@ ens_registry_bytes(const char *name, int32 version, int64 *id, int64 *xmin, Item
 }
 
 /*
+ * Subtransactions of this backend aborted so far.  A lookup inside a
+ * subtransaction sees the rows it wrote (a deploy, a grant, a new version);
+ * after ROLLBACK TO a snapshot can be the same to the field (own transaction
+ * ids are never in it, and the abort need not move xmax or count as a
+ * completed transaction), yet those rows are gone.
+ */
+static uint64 subxact_aborts = 0;
+static bool subxact_cb_registered = false;
+
+static void
+CountSubXactAbort(SubXactEvent event, SubTransactionId mySubid, SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		subxact_aborts++;
+}
+
+/*
  * The role and the snapshot a lookup runs with now.  Without an active
  * snapshot nothing may be reused (userid stays invalid).
  */
@@ -228,8 +246,14 @@ ens_lookup_key_take(EnsLookupKey *k)
 	memset(k, 0, sizeof(*k));
 	if (!ActiveSnapshotSet())
 		return;
+	if (!subxact_cb_registered)
+	{
+		RegisterSubXactCallback(CountSubXactAbort, NULL);
+		subxact_cb_registered = true;
+	}
 	s = GetActiveSnapshot();
 	k->userid = GetUserId();
+	k->subxact_aborts = subxact_aborts;
 	k->xmin = s->xmin;
 	k->xmax = s->xmax;
 	k->curcid = s->curcid;
@@ -246,7 +270,8 @@ ens_lookup_key_take(EnsLookupKey *k)
  * A count of 0 (an imported snapshot, a parallel worker's) comes from a
  * snapshot that lasts its whole transaction or query, where only the
  * command id moves.  One statement keeps one snapshot, so a query calls
- * this per row and looks the name up once.
+ * this per row and looks the name up once.  A subtransaction aborted since
+ * (ROLLBACK TO) may have written what the lookup saw: look again.
  */
 bool
 ens_lookup_key_holds(const EnsLookupKey *k)
@@ -254,6 +279,8 @@ ens_lookup_key_holds(const EnsLookupKey *k)
 	Snapshot	s;
 
 	if (!OidIsValid(k->userid) || k->userid != GetUserId() || !ActiveSnapshotSet())
+		return false;
+	if (k->subxact_aborts != subxact_aborts)
 		return false;
 	s = GetActiveSnapshot();
 	return s->snapXactCompletionCount == k->completions && s->curcid == k->curcid &&
