@@ -232,6 +232,17 @@ SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures =
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{sum(kind)}');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{median(score)}');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{count,count}');
+-- a caller's 100 kB name is cut to its first 64 characters in the message
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => repeat('w', 100000));
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day',
+                                     measures => ARRAY['sum(' || repeat('p', 100000) || ')']);
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day',
+                                     measures => ARRAY[repeat('f', 100000) || '(score)']);
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => ARRAY[repeat('m', 100000)]);
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{count}',
+                                     label => repeat('l', 100000));
+SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', measures => '{count}',
+                                     fill => repeat('z', 100000));
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => '0');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => '-7');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', period => 'fortnight');

@@ -19,6 +19,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "ensemble_pg.h"
 #include "panel.h"
 
 enum
@@ -98,12 +99,13 @@ AddName(List **names, const char *name)
 	if (strlen(name) >= NAMEDATALEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_NAME_TOO_LONG),
-				 errmsg("output column name \"%s\" is too long", name)));
+				 errmsg("output column name \"%s\" is too long (%zu bytes; at most %d)",
+						ens_name_for_message(name), strlen(name), NAMEDATALEN - 1)));
 	foreach(lc, *names)
 		if (strcmp((char *) lfirst(lc), name) == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_COLUMN),
-					 errmsg("output column \"%s\" would appear twice", name),
+					 errmsg("output column \"%s\" would appear twice", ens_name_for_message(name)),
 					 errhint("Rename the entity column or drop the repeated measure.")));
 	*names = lappend(*names, pstrdup(name));
 }

@@ -21,6 +21,7 @@
 #include "utils/rel.h"
 #include "utils/typcache.h"
 
+#include "ensemble_pg.h"
 #include "panel.h"
 
 #define ARG_OUTPUT		0
@@ -130,7 +131,7 @@ panel_column(TupleDesc td, const char *name, const char *role, Oid relid)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
-			 errmsg("column \"%s\" does not exist in %s relation %s", name, role,
+			 errmsg("column \"%s\" does not exist in %s relation %s", ens_name_for_message(name), role,
 					get_rel_name(relid))));
 	return NULL;
 }
@@ -214,7 +215,7 @@ ParsePeriod(PanelSpec *s, const char *period, PanelTimeKind tk)
 		if (end == period || *end != '\0' || errno != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown period \"%s\"", period),
+					 errmsg("unknown period \"%s\"", ens_name_for_message(period)),
 					 errhint("Periods are day, week, month, school_term, year or a positive number of time units.")));
 		if (w <= 0 || w > 1000000)
 			ereport(ERROR,
@@ -263,7 +264,7 @@ ParseMeasures(PanelSpec *s, FunctionCallInfo fcinfo, TupleDesc td)
 		if (open == NULL || len < 3 || m[len - 1] != ')' || open[1] == ')')
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown measure \"%s\"", m),
+					 errmsg("unknown measure \"%s\"", ens_name_for_message(m)),
 					 errhint("Measures are count, days_active, since_last, or sum, mean, max or min of a column, as in sum(score).")));
 		*open = '\0';
 		m[len - 1] = '\0';
@@ -275,7 +276,7 @@ ParseMeasures(PanelSpec *s, FunctionCallInfo fcinfo, TupleDesc td)
 		if (pm->kind == PM_COUNT)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown measure function \"%s\"", m),
+					 errmsg("unknown measure function \"%s\"", ens_name_for_message(m)),
 					 errhint("Column measures are sum, mean, max and min.")));
 		panel_value_column(s, td, col, &pm->value);
 		if (strlen(m) + 1 + strlen(col) >= NAMEDATALEN)
@@ -369,7 +370,7 @@ ParseLabel(PanelSpec *s, FunctionCallInfo fcinfo, TupleDesc td)
 	if (label != NULL && k < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown label \"%s\"", label),
+				 errmsg("unknown label \"%s\"", ens_name_for_message(label)),
 				 errhint("Labels are end (the spine's end), inactive (no events) or event (label_column is true).")));
 	s->label = label ? (PanelLabelKind) (PL_END + k) : PL_NONE;
 	if ((s->label == PL_EVENT) != (s->label_column != NULL))
@@ -515,7 +516,7 @@ panel_spec_from_args(FunctionCallInfo fcinfo)
 	if (fill_kind < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown fill \"%s\"", fill),
+				 errmsg("unknown fill \"%s\"", ens_name_for_message(fill)),
 				 errhint("Fills are zero, carry_forward and interpolate.")));
 	s->fill = (PanelFill) fill_kind;
 	s->as_of = ArgText(fcinfo, ARG_AS_OF);
