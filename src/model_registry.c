@@ -276,16 +276,11 @@ ens_lookup_key_take(EnsLookupKey *k)
 bool
 ens_lookup_key_holds(const EnsLookupKey *k)
 {
-	Snapshot	s;
+	EnsLookupKey now;
 
-	if (!OidIsValid(k->userid) || k->userid != GetUserId() || !ActiveSnapshotSet())
-		return false;
-	if (k->subxact_aborts != subxact_aborts)
-		return false;
-	s = GetActiveSnapshot();
-	return s->snapXactCompletionCount == k->completions && s->curcid == k->curcid &&
-		s->xmin == k->xmin && s->xmax == k->xmax && s->xcnt == k->xcnt &&
-		s->subxcnt == k->subxcnt;
+	/* every field, as ens_lookup_key_take fills it (padding zeroed there) */
+	ens_lookup_key_take(&now);
+	return OidIsValid(now.userid) && memcmp(&now, k, sizeof(now)) == 0;
 }
 
 /* an empty slot, else the least recently used unpinned one */
