@@ -51,12 +51,7 @@ except ValueError: x = float('nan')
 print('n/a' if math.isnan(x) else format(x, sys.argv[2]))" "$1" "$2"; }
 mb() { /usr/bin/python3 -c "import sys
 print('n/a' if not sys.argv[1] else '%.1f' % (float(sys.argv[1]) / 1048576))" "$1"; }
-ratio() { /usr/bin/python3 -c "import sys
-a,b=sys.argv[1],sys.argv[2]
-print('n/a' if not a or not b or float(b)==0 else '%.2fx' % (float(a)/float(b)))" "$1" "$2"; }
-diff4() { /usr/bin/python3 -c "import sys
-a,b=sys.argv[1],sys.argv[2]
-print('%+.4f' % (float(a)-float(b)) if a and b else 'n/a')" "$1" "$2"; }
+. bench/lib/ratios.sh
 md=$dir/$section.md
 {
   echo "## Gradient boosting (bench/boost.sh)"

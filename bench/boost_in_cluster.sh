@@ -8,10 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/boost_load.sh
 dir=$1; shift
-psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS boost_bench' -c 'CREATE DATABASE boost_bench' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d boost_bench)
-"${P[@]}" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+bench_database boost_bench
 for ds in "$@"; do
   boost_load "$dir" "$ds"
   "${P[@]}" <<SQL

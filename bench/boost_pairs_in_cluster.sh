@@ -12,10 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/boost_load.sh
 dir=$1 n=$2; shift 2
-psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS boost_pairs' -c 'CREATE DATABASE boost_pairs' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d boost_pairs)
-"${P[@]}" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+bench_database boost_pairs
 task_of() { case $1 in r*) echo reg ;; *) echo cls ;; esac; }
 for ds in "$@"; do boost_load "$dir" "$ds"; done
 run_pg() { "${P[@]}" <<<"$(boost_train_sql "pair $1 $2 pg" "$2")"; }

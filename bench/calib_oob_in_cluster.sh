@@ -6,20 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1
 shift
-psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS calib_bench' \
-  -c 'CREATE DATABASE calib_bench' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d calib_bench)
-"${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
-cols=$(head -1 "$dir/uci.csv" | tr ',' '\n' | grep -v -x -e y -e is_test | paste -sd, -)
-coldefs=$(echo "$cols" | tr ',' '\n' | sed 's/$/ float8/' | paste -sd, -)
-"${P[@]}" <<SQL >/dev/null
-CREATE TABLE uci ($coldefs, y text, is_test int);
-\copy uci FROM '$dir/uci.csv' CSV HEADER
-CREATE VIEW uci_train AS SELECT $cols, y FROM uci WHERE is_test = 0;
-CREATE VIEW uci_test AS SELECT * FROM uci WHERE is_test = 1;
-VACUUM ANALYZE uci;
-SQL
+bench_database calib_bench
+uci_load "$dir"
 for seed in "$@"; do
   "${P[@]}" <<SQL
 SET edupredict.forest_threads = 2;

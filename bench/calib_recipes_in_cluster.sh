@@ -10,21 +10,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1 trees=$2
 shift 2
-psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS calib_recipes' \
-  -c 'CREATE DATABASE calib_recipes' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning -c edupredict.forest_threads=2"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d calib_recipes)
-"${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
-cols=$(head -1 "$dir/uci.csv" | tr ',' '\n' | grep -v -x -e y -e is_test | paste -sd, -)
-coldefs=$(echo "$cols" | tr ',' '\n' | sed 's/$/ float8/' | paste -sd, -)
+bench_database calib_recipes
+# uci_fit and uci_cal: the held-out recipe (bench/explain.sh's), the forest on 3 in 4 training rows,
+# the calibrator on the 4th
+uci_load "$dir"
 "${P[@]}" <<SQL >/dev/null
-CREATE TABLE uci_file ($coldefs, y text, is_test int);
-\copy uci_file FROM '$dir/uci.csv' CSV HEADER
-CREATE TABLE uci AS SELECT row_number() OVER () - 1 AS rid, * FROM uci_file;
-CREATE VIEW uci_test AS SELECT * FROM uci WHERE is_test = 1;
--- held-out recipe (bench/explain.sh's): the forest learns on 3 in 4 training rows, the calibrator on the 4th
-CREATE VIEW uci_fit AS SELECT $cols, y FROM uci WHERE is_test = 0 AND rid % 4 <> 0;
-CREATE VIEW uci_cal AS SELECT $cols, y FROM uci WHERE is_test = 0 AND rid % 4 = 0;
 -- CalibratedClassifierCV's recipe: 5 folds; forest f learns on the other 4, its calibrator on fold f
 CREATE VIEW fit_0 AS SELECT $cols, y FROM uci WHERE is_test = 0 AND rid % 5 <> 0;
 CREATE VIEW cal_0 AS SELECT $cols, y FROM uci WHERE is_test = 0 AND rid % 5 = 0;

@@ -7,11 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1 rows=$2
-psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS explain_bench' \
-  -c 'CREATE DATABASE explain_bench' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d explain_bench)
-"${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+bench_database explain_bench
 
 # time of a query in seconds, best of three (the machine is shared)
 best3() {
@@ -30,18 +28,9 @@ SQL
 }
 
 # ---- UCI: the forest's explanations and calibration ----
-cols=$(head -1 "$dir/uci.csv" | tr ',' '\n' | grep -v -x -e y -e is_test | paste -sd, -)
-coldefs=$(echo "$cols" | tr ',' '\n' | sed 's/$/ float8/' | paste -sd, -)
+# calibration (uci_fit, uci_cal): the forest learns on 3 in 4 training rows, the calibrator on the 4th
+uci_load "$dir"
 "${P[@]}" <<SQL >/dev/null
-CREATE TABLE uci_file ($coldefs, y text, is_test int);
-\copy uci_file FROM '$dir/uci.csv' CSV HEADER
-CREATE TABLE uci AS SELECT row_number() OVER () - 1 AS rid, * FROM uci_file;
-CREATE VIEW uci_train AS SELECT $cols, y FROM uci WHERE is_test = 0;
-CREATE VIEW uci_test AS SELECT * FROM uci WHERE is_test = 1;
--- calibration: the forest learns on 3 in 4 training rows, the calibrator on the 4th
-CREATE VIEW uci_fit AS SELECT $cols, y FROM uci WHERE is_test = 0 AND rid % 4 <> 0;
-CREATE VIEW uci_cal AS SELECT $cols, y FROM uci WHERE is_test = 0 AND rid % 4 = 0;
-VACUUM ANALYZE uci;
 SELECT 1 FROM edupredict.train_forest('exp_uci', 'uci_train', 'y', test_fraction => 0, seed => 42);
 SELECT 1 FROM edupredict.train_forest('cal_uci', 'uci_fit', 'y', test_fraction => 0, seed => 42);
 SQL

@@ -10,10 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib/forest_runs.sh
 dir=$1; shift
-psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS forest_bench' -c 'CREATE DATABASE forest_bench' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d forest_bench)
-"${P[@]}" -c 'SET client_min_messages = warning' -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+bench_database forest_bench
 "${P[@]}" -c "SELECT 'meta all extversion=' || extversion FROM pg_extension WHERE extname = 'edupredict'"
 "${P[@]}" -c "SELECT 'meta all settings=' || string_agg(name || ':' || setting, ',' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'max_parallel_workers_per_gather', 'edupredict.forest_threads', 'edupredict.forest_max_memory')"
 [ -z "${FOREST_BENCH_READY:-}" ] || touch "$FOREST_BENCH_READY"

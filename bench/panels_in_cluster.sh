@@ -6,10 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1 rounds=$2
 root=$PWD
-psql -qX -d postgres -c 'DROP DATABASE IF EXISTS panels_bench' -c 'CREATE DATABASE panels_bench' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d panels_bench)
-"${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+bench_database panels_bench
 # the extension is in: release the install lock taken by the calling script
 flock -u 9 2>/dev/null || true
 echo "panel pg_version=$("${P[@]}" -c "SELECT current_setting('server_version')" | cut -d' ' -f1)"

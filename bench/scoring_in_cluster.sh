@@ -4,10 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1 inserts=$2 rounds=$3
-psql -qX -d postgres -c 'DROP DATABASE IF EXISTS scoring_bench' -c 'CREATE DATABASE scoring_bench' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d scoring_bench)
-"${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+bench_database scoring_bench
 # the extension is in: release the install lock taken by the calling script
 flock -u 9 2>/dev/null || true
 "${P[@]}" -f data/uci_student_dropout/load.sql >/dev/null

@@ -41,12 +41,7 @@ get() { # tool config key
   grep "^$1 $2 " "$log" | sed 's/ best: .*//' | tr ' ' '\n' | sed -n "s/^$3=//p" | tail -1 || true
 }
 best() { grep "^$1 $2 " "$log" | sed -n 's/.* best: //p' | tail -1; }
-ratio() { /usr/bin/python3 -c "import sys
-a,b=sys.argv[1],sys.argv[2]
-print('n/a' if not a or not b or float(b)==0 else '%.2fx' % (float(a)/float(b)))" "$1" "$2"; }
-diff4() { /usr/bin/python3 -c "import sys
-a,b=sys.argv[1],sys.argv[2]
-print('%+.4f' % (float(a)-float(b)) if a and b else 'n/a')" "$1" "$2"; }
+. bench/lib/ratios.sh
 md=$dir/tune.md
 {
   echo "## Hyperparameter search (bench/tune.sh)"

@@ -8,10 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$1
-psql -qX -d postgres -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS tune_bench' -c 'CREATE DATABASE tune_bench' >/dev/null
+. bench/lib/database.sh
 export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-P=(psql -qXAt -v ON_ERROR_STOP=1 -d tune_bench)
-"${P[@]}" -c 'CREATE EXTENSION edupredict CASCADE' >/dev/null
+bench_database tune_bench
 cols=$(head -1 "$dir/uci_tune.csv" | tr ',' '\n' | grep '^f[0-9]' | paste -sd, -)
 coldefs=$(echo "$cols" | tr ',' '\n' | sed 's/$/ float8/' | paste -sd, -)
 "${P[@]}" <<SQL >/dev/null
