@@ -39,6 +39,7 @@ OBJS = \
 	src/model_predict.o \
 	src/model_registry_sql.o \
 	src/model_evaluate.o \
+	src/ensemble_agg_state.o \
 	src/model_agg.o \
 	src/model_agg_trees.o \
 	src/model_merge.o \

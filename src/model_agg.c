@@ -366,34 +366,35 @@ forest_agg_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* The state's rows and params as bytes ("EDPA" ...), appended to buf. */
+/* The rows of a state as the PostgreSQL-free format sees them. */
+static EnsAggRows
+Rows(const AggState *st)
+{
+	EnsAggRows	rows;
+
+	rows.p = (uint32) st->p;
+	rows.text_target = st->text_target;
+	rows.n = st->n;
+	rows.params = st->params;
+	rows.params_len = st->params ? (uint32) strlen(st->params) : 0;
+	rows.labels = st->labels;
+	rows.cols = st->cols;
+	rows.y = st->y;
+	return rows;
+}
+
+/* The state's rows and params as bytes ("EDPA" ..., ensemble_agg_state.h), appended to buf. */
 void
 ens_agg_write(const AggState *st, StringInfo buf)
 {
-	size_t		i;
-	int			f;
-	uint32_t	nl = st->text_target ? ens_dict_size(st->labels) : 0;
+	EnsAggRows	rows = Rows(st);
+	uint64		size = ens_agg_write_size(&rows);
 
-	pq_sendint32(buf, 0x45445041);	/* "EDPA" */
-	pq_sendint32(buf, (uint32) st->p);
-	pq_sendbyte(buf, st->text_target ? 1 : 0);
-	pq_sendint64(buf, (int64) st->n);
-	pq_sendint32(buf, (uint32) strlen(st->params));
-	pq_sendbytes(buf, st->params, strlen(st->params));
-	pq_sendint32(buf, nl);
-	for (i = 0; i < nl; i++)
-	{
-		uint32_t	len;
-		const char *s = ens_dict_get(st->labels, (uint32_t) i, &len, NULL);
-
-		pq_sendint32(buf, len);
-		pq_sendbytes(buf, s, len);
-	}
-	for (f = 0; f < st->p; f++)
-		for (i = 0; i < st->n; i++)
-			pq_sendfloat8(buf, st->cols[f][i]);
-	for (i = 0; i < st->n; i++)
-		pq_sendfloat8(buf, st->y[i]);
+	/* too large for a buffer: enlargeStringInfo's error, as appending piece by piece gave */
+	enlargeStringInfo(buf, (int) Min(size, (uint64) MaxAllocSize));
+	ens_agg_write_rows(&rows, (uint8_t *) buf->data + buf->len);
+	buf->len += (int) size;
+	buf->data[buf->len] = '\0';
 }
 
 PG_FUNCTION_INFO_V1(forest_agg_serial);
@@ -418,83 +419,39 @@ BadState(const char *aggname)
 			 errhint("A partial state must reach the combine function as the serial function wrote it.")));
 }
 
-/* buf must hold bytes more bytes past its cursor: a damaged state is bad data (22000), not 08P01. */
-static void
-Need(StringInfo buf, uint64 bytes, const char *aggname)
-{
-	if (bytes > (uint64) (buf->len - buf->cursor))
-		BadState(aggname);
-}
-
 /*
- * Read what ens_agg_write() wrote, from buf's cursor (validated: every
- * count against the bytes left); the state is allocated in cxt.  aggname
- * names the aggregate in errors.
+ * Read what ens_agg_write() wrote, from buf's cursor (ensemble_agg_state.c
+ * checks every count against the bytes left); the state is allocated in
+ * cxt, its rows only once the bytes are known to hold them.  aggname names
+ * the aggregate in errors: a damaged state is bad data (22000), never a
+ * protocol violation (08P01).
  */
 AggState *
 ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 {
-	StringInfoData buf = *bufp;
+	EnsAggReader r;
+	EnsAggRows	rows;
 	AggState   *st;
-	int			p,
-				flag;
-	bool		tt;
-	int64		n;
-	uint32		plen,
-				nl,
-				i;
-	int			f;
 	MemoryContext old;
 
-	if (buf.len - buf.cursor < 21 || pq_getmsgint(&buf, 4) != 0x45445041)
-		BadState(aggname);
-	p = (int) pq_getmsgint(&buf, 4);
-	flag = pq_getmsgbyte(&buf);
-	tt = flag == 1;
-	n = pq_getmsgint64(&buf);
-	if (p < 1 || p > ENS_MAX_FEATURES || flag > 1 || n < 0 || n > AGG_MAX_ROWS)
-		BadState(aggname);
-	/* the fixed-size parts must fit in what is left */
-	if ((uint64) (p + 1) * (uint64) n * 8 > (uint64) (buf.len - buf.cursor))
+	ens_agg_reader_init(&r, (const uint8_t *) bufp->data + bufp->cursor,
+						(size_t) (bufp->len - bufp->cursor));
+	if (ens_agg_read_header(&r, &rows) != ENS_OK)
 		BadState(aggname);
 	old = MemoryContextSwitchTo(cxt);
-	st = ens_agg_new(cxt, p, tt, aggname);
-	plen = pq_getmsgint(&buf, 4);
-	Need(&buf, (uint64) plen + 4, aggname);
-	st->params = pnstrdup(pq_getmsgbytes(&buf, plen), plen);
-	if (strlen(st->params) != plen)
+	st = ens_agg_new(cxt, (int) rows.p, rows.text_target, aggname);
+	rows.labels = st->labels;
+	if (ens_agg_read_labels(&r, &rows) != ENS_OK)
 		BadState(aggname);
-	nl = pq_getmsgint(&buf, 4);
-	if (!tt && nl != 0)
+	st->params = pnstrdup(rows.params, rows.params_len);
+	Reserve(st, (size_t) Max(rows.n, 1));
+	rows.cols = st->cols;
+	rows.y = st->y;
+	if (ens_agg_read_rows(&r, &rows) != ENS_OK)
 		BadState(aggname);
-	for (i = 0; i < nl; i++)
-	{
-		uint32		len;
-
-		Need(&buf, 4, aggname);
-		len = pq_getmsgint(&buf, 4);
-		if (len > ENS_MAX_NAME)
-			BadState(aggname);
-		Need(&buf, len, aggname);
-		if (ens_dict_add(st->labels, pq_getmsgbytes(&buf, len), len) != (int64_t) i)
-			BadState(aggname);
-	}
-	Need(&buf, (uint64) (p + 1) * (uint64) n * 8, aggname);
-	Reserve(st, (size_t) Max(n, 1));
-	for (f = 0; f < p; f++)
-		for (i = 0; i < (uint32) n; i++)
-			st->cols[f][i] = pq_getmsgfloat8(&buf);
-	for (i = 0; i < (uint32) n; i++)
-	{
-		double		v = pq_getmsgfloat8(&buf);
-
-		if (tt && !(v >= 0 && v < nl && v == floor(v)))
-			BadState(aggname);
-		st->y[i] = v;
-	}
-	st->n = (size_t) n;
+	st->n = (size_t) rows.n;
 	MemoryContextSwitchTo(old);
-	bufp->cursor = buf.cursor;
+	bufp->cursor += (int) r.pos;
 	return st;
 }
 

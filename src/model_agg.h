@@ -12,9 +12,10 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 
+#include "ensemble_agg_state.h"
 #include "model_train.h"
 
-#define AGG_MAX_ROWS 100000000
+#define AGG_MAX_ROWS ENS_AGG_MAX_ROWS
 
 typedef struct AggState
 {

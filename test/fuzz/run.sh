@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Bounded fuzz run of the model reader (libFuzzer + ASan/UBSan, clang-14),
-# plus the engine checks (forest and boosting) under ASan.  Called by scripts/test.sh.
+# Bounded fuzz run of the model reader and of the model aggregates' partial
+# state reader (libFuzzer + ASan/UBSan, clang-14), plus the engine checks
+# (forest and boosting) under ASan.  Called by scripts/test.sh.
 #   test/fuzz/run.sh [SECONDS]      default 60 (FUZZ_SECONDS overrides)
+#   the partial states: FUZZ_AGG_SECONDS, default 20 (at most SECONDS)
 # Corpus: the committed test/fuzz/corpus (0.1.0 format-1 models, and one
 # model of each format-2 shape: text and hashed categorical codebooks,
 # multi-class, regression, boosted layouts, and models with the optional
@@ -24,6 +26,8 @@ echo "fuzz: building with $CC"
 $CC $FLAGS -o "$work/engine_check" test/fuzz/engine_check.c $SRC -lm
 $CC $FLAGS -o "$work/make_seeds" test/fuzz/make_seeds.c $SRC -lm
 $CC $FLAGS -fsanitize=fuzzer -o "$work/fuzz_model" test/fuzz/fuzz_model.c $SRC -lm
+$CC $FLAGS -o "$work/agg_seeds" test/fuzz/agg_seeds.c $SRC -lm
+$CC $FLAGS -fsanitize=fuzzer -o "$work/fuzz_agg_state" test/fuzz/fuzz_agg_state.c $SRC -lm
 $CC $FLAGS -o "$work/shap_check" test/fuzz/shap_check.c $SRC $BOOST -lm
 
 # seed models (and an ASan run of training, prediction and the round trip)
@@ -88,3 +92,15 @@ mkdir -p "$crashes"
   { tail -50 "$work/fuzz.log"; echo "fuzz: crash input kept in $crashes"; exit 1; }
 grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/fuzz.log" || true
 echo "fuzz: no crash"
+
+# the partial state of forest_agg / boost_agg (and the rows of a forest_agg_trees
+# state): seeds are states the serial function's writer makes of the CSVs' rows
+agg_secs=${FUZZ_AGG_SECONDS:-$(( secs < 20 ? secs : 20 ))}
+mkdir -p "$work/agg_corpus"
+check "$work/agg_seeds" "$work/agg_corpus" "$work/cls.csv" "$work/reg.csv" "$work/dup.csv"
+echo "fuzz: running the partial state reader for ${agg_secs}s"
+"$work/fuzz_agg_state" -max_total_time="$agg_secs" -max_len=65536 -rss_limit_mb=2048 \
+  -artifact_prefix="$crashes/" -print_final_stats=1 "$work/agg_corpus" 2>"$work/fuzz_agg.log" ||
+  { tail -50 "$work/fuzz_agg.log"; echo "fuzz: crash input kept in $crashes"; exit 1; }
+grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/fuzz_agg.log" || true
+echo "fuzz: no crash in the partial state reader"

@@ -1,0 +1,234 @@
+/*
+ * ensemble_agg_state.c - reading and writing the partial state of the
+ * model aggregates (format in ensemble_agg_state.h), without PostgreSQL.
+ *
+ * The bytes come from another process (a parallel worker) or, inside a
+ * forest_agg_trees state, from any caller of its combine function: every
+ * count is checked against the bytes left before it is used, so a damaged
+ * state is refused, never read past its end nor allocated for.
+ */
+#include <math.h>
+
+#include "ensemble_agg_state.h"
+
+/* the fixed part: magic, p, text_target, n and params_len */
+#define HEAD_BYTES 21
+
+static uint32_t
+GetU32(EnsAggReader *r)
+{
+	const uint8_t *b = r->data + r->pos;
+
+	r->pos += 4;
+	return ((uint32_t) b[0] << 24) | ((uint32_t) b[1] << 16) | ((uint32_t) b[2] << 8) | b[3];
+}
+
+static uint64_t
+GetU64(EnsAggReader *r)
+{
+	uint64_t	hi = GetU32(r);
+
+	return (hi << 32) | GetU32(r);
+}
+
+static double
+GetF64(EnsAggReader *r)
+{
+	uint64_t	bits = GetU64(r);
+	double		d;
+
+	memcpy(&d, &bits, sizeof(d));
+	return d;
+}
+
+/* whether bytes more bytes are left */
+static bool
+Left(const EnsAggReader *r, uint64_t bytes)
+{
+	return bytes <= (uint64_t) (r->len - r->pos);
+}
+
+/* the bytes of the columns and targets */
+static uint64_t
+RowBytes(const EnsAggRows *rows)
+{
+	return ((uint64_t) rows->p + 1) * rows->n * sizeof(double);
+}
+
+void
+ens_agg_reader_init(EnsAggReader *r, const uint8_t *data, size_t len)
+{
+	r->data = data;
+	r->len = len;
+	r->pos = 0;
+	r->n_labels = 0;
+}
+
+EnsStatus
+ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows)
+{
+	uint32_t	flag;
+	int64_t		n;
+
+	if (!Left(r, HEAD_BYTES))
+		return ENS_ETRUNC;
+	if (GetU32(r) != ENS_AGG_MAGIC)
+		return ENS_ECORRUPT;
+	rows->p = GetU32(r);
+	flag = r->data[r->pos++];
+	n = (int64_t) GetU64(r);
+	if (rows->p < 1 || rows->p > ENS_MAX_FEATURES || flag > 1 || n < 0 || n > ENS_AGG_MAX_ROWS)
+		return ENS_ECORRUPT;
+	rows->text_target = flag == 1;
+	rows->n = (uint64_t) n;
+	/* the fixed-size parts must fit in what is left */
+	if (!Left(r, RowBytes(rows)))
+		return ENS_ETRUNC;
+	return ENS_OK;
+}
+
+EnsStatus
+ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows)
+{
+	uint32_t	plen,
+				i;
+
+	if (!Left(r, 4))
+		return ENS_ETRUNC;
+	plen = GetU32(r);
+	if (!Left(r, (uint64_t) plen + 4))
+		return ENS_ETRUNC;
+	rows->params = (const char *) r->data + r->pos;
+	rows->params_len = plen;
+	r->pos += plen;
+	if (memchr(rows->params, '\0', plen) != NULL)
+		return ENS_ECORRUPT;
+	r->n_labels = GetU32(r);
+	if (!rows->text_target && r->n_labels != 0)
+		return ENS_ECORRUPT;
+	for (i = 0; i < r->n_labels; i++)
+	{
+		uint32_t	len;
+		int64_t		id;
+
+		if (!Left(r, 4))
+			return ENS_ETRUNC;
+		len = GetU32(r);
+		if (len > ENS_MAX_NAME)
+			return ENS_ECORRUPT;
+		if (!Left(r, len))
+			return ENS_ETRUNC;
+		id = ens_dict_add(rows->labels, (const char *) r->data + r->pos, len);
+		r->pos += len;
+		if (id < 0)
+			return ENS_ENOMEM;
+		if (id != (int64_t) i)
+			return ENS_ECORRUPT;	/* a label twice */
+	}
+	return ENS_OK;
+}
+
+EnsStatus
+ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows)
+{
+	uint64_t	i;
+	uint32_t	f;
+
+	if (!Left(r, RowBytes(rows)))
+		return ENS_ETRUNC;
+	for (f = 0; f < rows->p; f++)
+		for (i = 0; i < rows->n; i++)
+			rows->cols[f][i] = GetF64(r);
+	for (i = 0; i < rows->n; i++)
+	{
+		double		v = GetF64(r);
+
+		if (rows->text_target && !(v >= 0 && v < r->n_labels && v == floor(v)))
+			return ENS_ECORRUPT;
+		rows->y[i] = v;
+	}
+	return ENS_OK;
+}
+
+/* ---------- writing ---------- */
+
+static uint8_t *
+PutU32(uint8_t *o, uint32_t v)
+{
+	o[0] = (uint8_t) (v >> 24);
+	o[1] = (uint8_t) (v >> 16);
+	o[2] = (uint8_t) (v >> 8);
+	o[3] = (uint8_t) v;
+	return o + 4;
+}
+
+static uint8_t *
+PutU64(uint8_t *o, uint64_t v)
+{
+	return PutU32(PutU32(o, (uint32_t) (v >> 32)), (uint32_t) v);
+}
+
+static uint8_t *
+PutF64(uint8_t *o, double d)
+{
+	uint64_t	bits;
+
+	memcpy(&bits, &d, sizeof(bits));
+	return PutU64(o, bits);
+}
+
+static uint32_t
+NLabels(const EnsAggRows *rows)
+{
+	return rows->text_target ? ens_dict_size(rows->labels) : 0;
+}
+
+uint64_t
+ens_agg_write_size(const EnsAggRows *rows)
+{
+	uint64_t	size = HEAD_BYTES + (uint64_t) rows->params_len + 4 + RowBytes(rows);
+	uint32_t	i,
+				nl = NLabels(rows);
+
+	for (i = 0; i < nl; i++)
+	{
+		uint32_t	len;
+
+		(void) ens_dict_get(rows->labels, i, &len, NULL);
+		size += 4 + (uint64_t) len;
+	}
+	return size;
+}
+
+void
+ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out)
+{
+	uint32_t	i,
+				f,
+				nl = NLabels(rows);
+	uint64_t	j;
+
+	out = PutU32(out, ENS_AGG_MAGIC);
+	out = PutU32(out, rows->p);
+	*out++ = rows->text_target ? 1 : 0;
+	out = PutU64(out, rows->n);
+	out = PutU32(out, rows->params_len);
+	if (rows->params_len > 0)
+		memcpy(out, rows->params, rows->params_len);
+	out += rows->params_len;
+	out = PutU32(out, nl);
+	for (i = 0; i < nl; i++)
+	{
+		uint32_t	len;
+		const char *s = ens_dict_get(rows->labels, i, &len, NULL);
+
+		out = PutU32(out, len);
+		memcpy(out, s, len);
+		out += len;
+	}
+	for (f = 0; f < rows->p; f++)
+		for (j = 0; j < rows->n; j++)
+			out = PutF64(out, rows->cols[f][j]);
+	for (j = 0; j < rows->n; j++)
+		out = PutF64(out, rows->y[j]);
+}

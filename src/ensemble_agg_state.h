@@ -1,0 +1,72 @@
+/*
+ * ensemble_agg_state.h - the bytes of a model aggregate's partial state
+ * (forest_agg, boost_agg, and the rows inside a forest_agg_trees state),
+ * without PostgreSQL: what the serial function writes and the deserial
+ * function reads.  model_agg.c keeps the rows in an AggState and calls
+ * these; test/fuzz/fuzz_agg_state.c feeds the reader arbitrary bytes.
+ *
+ * Format (integers big-endian, doubles as their 64 bits big-endian):
+ *   "EDPA" | u32 p | u8 text_target | i64 n | u32 params_len params |
+ *   u32 n_labels { u32 len, label } | p columns of n f64 | n f64 targets
+ * A text target is stored as its label id, 0 .. n_labels - 1.
+ */
+#ifndef EDUPREDICT_ENSEMBLE_AGG_STATE_H
+#define EDUPREDICT_ENSEMBLE_AGG_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ensemble.h"
+
+#define ENS_AGG_MAGIC 0x45445041	/* "EDPA" */
+#define ENS_AGG_MAX_ROWS 100000000
+
+/* A state's rows, as the writer takes them and the reader fills them. */
+typedef struct EnsAggRows
+{
+	uint32_t	p;				/* features, 1 .. ENS_MAX_FEATURES */
+	bool		text_target;
+	uint64_t	n;				/* rows, at most ENS_AGG_MAX_ROWS */
+	const char *params;			/* params_len bytes, no NUL among them */
+	uint32_t	params_len;
+	EnsDict    *labels;			/* text target: the labels by id, else NULL */
+	double	  **cols;			/* p columns of n values */
+	double	   *y;				/* n targets (label ids for text) */
+} EnsAggRows;
+
+/* The reader's place in the bytes. */
+typedef struct EnsAggReader
+{
+	const uint8_t *data;
+	size_t		len;
+	size_t		pos;			/* bytes read */
+	uint32_t	n_labels;
+} EnsAggReader;
+
+/*
+ * Reading takes three steps, so that the caller can allocate (and refuse
+ * to allocate) between them; each returns ENS_OK, ENS_ETRUNC (the bytes
+ * end before what they claim), ENS_ECORRUPT (a value out of range) or,
+ * from ens_agg_read_labels, ENS_ENOMEM.  No step reads past len, and no
+ * count is trusted before the bytes it needs are known to be there.
+ *
+ *   header: p, text_target and n into rows; the columns and targets
+ *           must fit in what is left.
+ *   labels: params (rows->params points into the bytes) and the labels,
+ *           added to rows->labels (an empty dictionary for a text target,
+ *           NULL otherwise); each label must be new.
+ *   rows:   the columns and targets into rows->cols and rows->y (the
+ *           caller's, n values each); a text target must be a label id.
+ * After the rows, r->pos is the end of the state.
+ */
+extern void ens_agg_reader_init(EnsAggReader *r, const uint8_t *data, size_t len);
+extern EnsStatus ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows);
+extern EnsStatus ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows);
+extern EnsStatus ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows);
+
+/* The bytes of rows (their size, then writing them to out, which has that room). */
+extern uint64_t ens_agg_write_size(const EnsAggRows *rows);
+extern void ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out);
+
+#endif							/* EDUPREDICT_ENSEMBLE_AGG_STATE_H */
