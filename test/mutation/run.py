@@ -38,9 +38,10 @@ LIST = os.path.join(ROOT, "test", "mutation", "mutations.toml")
 # pgTAP and isolation test, the no-preload and log checks and the
 # documentation blocks, i.e. everything that runs extension code.  Added when
 # they can see the mutated file: the fuzz run (test/fuzz/run.sh compiles the
-# file) and the SQL lint (a file under sql/).  Left out: the runner's
-# self-tests and the committed-install-script check, which run no extension
-# code (the latter fails by design on any edit of the SQL).
+# file, named there or in test/fuzz/sources.sh) and the SQL lint (a file
+# under sql/).  Left out: the runner's self-tests and the committed-install-
+# script check, which run no extension code (the latter fails by design on
+# any edit of the SQL).
 SUBSET = ["regress", "pgtap", "isolation", "docs", "log:"]
 
 # QUICK: scripts/test.sh patterns most likely to catch a mutation of each
@@ -113,9 +114,11 @@ def apply(path, m):
 
 def patterns(tree, relpath):
     pats = list(SUBSET)
-    with open(os.path.join(tree, "test", "fuzz", "run.sh"), encoding="utf-8") as f:
-        if relpath in f.read():
-            pats.append("fuzz")
+    # run.sh compiles the files it names and those test/fuzz/sources.sh lists
+    for name in ("run.sh", "sources.sh"):
+        with open(os.path.join(tree, "test", "fuzz", name), encoding="utf-8") as f:
+            if relpath in f.read() and "fuzz" not in pats:
+                pats.append("fuzz")
     if relpath.startswith("sql/"):
         pats.append("lint:sql")
     return pats
