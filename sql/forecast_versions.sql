@@ -54,6 +54,16 @@ SELECT record_forecast('fv_avail', 'fv.tutors', 'fv.placements', 'fv.opportuniti
 SELECT bool_and(model_versions = :'fv_va') AS a_versions_logged FROM forecasts WHERE run_id = :fv_run;
 SELECT record_forecast('fv_avail', 'fv.tutors', 'fv.placements', 'fv.opportunities', '2022 Spring') AS fv_run \gset
 SELECT bool_and(model_versions = :'fv_vb') AS b_versions_logged FROM forecasts WHERE run_id = :fv_run;
+-- record_forecast records both levels in one statement (one snapshot, so the versions it names are
+-- those its forecasts used); without hub or sub-region tables that statement does not run the roll-up.
+BEGIN;
+SET LOCAL track_functions = 'pl';
+SELECT record_forecast('fv_avail', 'fv.tutors', 'fv.placements', 'fv.opportunities', '2022 Spring') IS NOT NULL AS recorded;
+SELECT COALESCE(pg_stat_get_xact_function_calls('supply_demand(text, regclass, regclass, regclass, school_term, regclass)'::regprocedure), 0)
+	   AS supply_demand_calls,
+	   COALESCE(pg_stat_get_xact_function_calls('supply_rollup(text, regclass, regclass, school_term, regclass, regclass, regclass)'::regprocedure), 0)
+	   AS supply_rollup_calls;
+ROLLBACK;
 -- A term after B uses B's.
 SELECT compared > 0 AS compared, differing FROM pg_temp.fv_differing('2022 Summer', :'fv_vb');
 

@@ -119,28 +119,32 @@ SET jit = off
 AS $$
 DECLARE
 	run bigint := pg_catalog.nextval('edupredict.forecast_runs');
-	-- The versions predict_availability uses as of as_of (edupredict.availability_versions).
-	versions jsonb := (SELECT COALESCE(pg_catalog.jsonb_object_agg(model_name OPERATOR(pg_catalog.||) '_h'
-																	 OPERATOR(pg_catalog.||) v.horizon, v.version), '{}')
-					   FROM edupredict.availability_versions(model_name, as_of) v);
 	measure text := CASE WHEN responses IS NULL THEN 'placed' ELSE 'placed and responding' END;
 BEGIN
+	-- One statement, so one snapshot: the versions recorded are those predict_availability uses as of
+	-- as_of (edupredict.availability_versions) in the very forecasts recorded beside them, although
+	-- another session's deploy or training may commit while this runs (a statement of its own for the
+	-- versions, or for each level, would record or use other versions:
+	-- test/isolation/specs/forecast_versions_race.spec).  The roll-up rows follow the local-authority
+	-- rows (UNION ALL keeps their order); supply_rollup runs only when its tables are given.
 	INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
 									  known_expected, recruits_expected, expected, p10, p50, p90,
 									  expected_placements, shortfall, model_sd, error_sd)
-	SELECT run, model_name, versions, measure, as_of, s.horizon, s.term,
+	WITH v AS (
+		SELECT COALESCE(pg_catalog.jsonb_object_agg(model_name OPERATOR(pg_catalog.||) '_h'
+													OPERATOR(pg_catalog.||) a.horizon, a.version), '{}') AS versions
+		FROM edupredict.availability_versions(model_name, as_of) a)
+	SELECT run, model_name, v.versions, measure, as_of, s.horizon, s.term,
 		   CASE WHEN s.local_authority OPERATOR(pg_catalog.=) 'London-wide' THEN 'London-wide' ELSE 'local authority' END,
 		   s.local_authority, s.known_tutors, s.recruit_tutors, s.expected_tutors, s.tutors_p10, s.tutors_p50,
 		   s.tutors_p90, s.expected_placements, s.shortfall, s.model_sd, s.error_sd
-	FROM edupredict.supply_demand(model_name, tutors, placements, opportunities, as_of, responses) s;
-	IF hubs IS NOT NULL OR sub_regions IS NOT NULL THEN
-		INSERT INTO edupredict.forecasts (run_id, model_name, model_versions, measure, as_of, horizon, term, level, area,
-										  known_expected, recruits_expected, expected, p10, p50, p90, model_sd, error_sd)
-		SELECT run, model_name, versions, measure, as_of, r.horizon, r.term, r.level, r.area, r.known_expected,
-			   r.recruits_expected, r.total_expected, r.total_p10, r.total_p50, r.total_p90, r.model_sd, r.error_sd
-		FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses, hubs, sub_regions) r
-		WHERE r.level OPERATOR(pg_catalog.=) ANY (ARRAY['hub', 'sub-region']);
-	END IF;
+	FROM edupredict.supply_demand(model_name, tutors, placements, opportunities, as_of, responses) s CROSS JOIN v
+	UNION ALL
+	SELECT run, model_name, v.versions, measure, as_of, r.horizon, r.term, r.level, r.area, r.known_expected,
+		   r.recruits_expected, r.total_expected, r.total_p10, r.total_p50, r.total_p90, NULL::float8, NULL::bigint, r.model_sd,
+		   r.error_sd
+	FROM edupredict.supply_rollup(model_name, tutors, placements, as_of, responses, hubs, sub_regions) r CROSS JOIN v
+	WHERE (hubs IS NOT NULL OR sub_regions IS NOT NULL) AND r.level OPERATOR(pg_catalog.=) ANY (ARRAY['hub', 'sub-region']);
 	RETURN run;
 END
 $$;
