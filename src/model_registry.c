@@ -272,6 +272,24 @@ ens_lookup_key_take(EnsLookupKey *k)
  * command id moves.  One statement keeps one snapshot, so a query calls
  * this per row and looks the name up once.  A subtransaction aborted since
  * (ROLLBACK TO) may have written what the lookup saw: look again.
+ *
+ * The count is redundant with xmin, xmax, xcnt and subxcnt (and they with
+ * it): each alone notices another session's commit.  A commit that changes
+ * what the snapshot sees ends a transaction it did not see as committed.  An
+ * id at or above xmax moves xmax (latestCompletedXid) when it ends.  An id
+ * below xmax was running at the lookup, so in xip, and leaves it; and no id
+ * can take its place there: every id below xmax was published in the proc
+ * array (under XidGenLock, in GetNewTransactionId) before the higher id that
+ * set xmax was assigned, so it was in the first snapshot if it was running.
+ * So xcnt falls.  Another session's subtransaction abort moves the count,
+ * maybe not the fields, but changes nothing seen (its rows were invisible
+ * before and after), and a subtransaction commit keeps its id listed until
+ * the top-level commit.  Both stay, as the key is compared whole.  Dropping
+ * the count, or xcnt and subxcnt, is caught by no test; dropping both is, by
+ * test/isolation/specs/registry_cache.spec: its last permutation commits a
+ * deploy between two statements with xmin and xmax unchanged (only xcnt and
+ * the count move), the others move xmax too (mutations
+ * registry-cache-key-bounds-only, registry-cache-ignores-snapshot).
  */
 bool
 ens_lookup_key_holds(const EnsLookupKey *k)
