@@ -42,7 +42,10 @@ typedef struct Scan
 	double		l2,				/* l2 * sh */
 				mcw,			/* min_child_weight * sh */
 				parent,			/* the node's G^2/(H+l2), fixed point */
-				unit;			/* sh/sg^2: fixed-point gain to gain */
+				unit,			/* sh/sg^2: fixed-point gain to gain */
+				dG,				/* G and H as doubles */
+				dH;
+	bool		small;			/* every sum of the node below 2^51 in size */
 } Scan;
 
 static inline double
@@ -51,24 +54,6 @@ Score(double g, double h, double l2)
 	double		d = h + l2;
 
 	return d > 0 ? g * g / d : 0.0;
-}
-
-/* Left and right sums of candidates j < n as doubles, (gm, hm) added left. */
-static void
-Sides(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t hm,
-	  uint32_t n, double *gl, double *hl, double *gr, double *hr)
-{
-	uint32_t	j;
-
-	for (j = 0; j < n; j++)
-	{
-		gl[j] = (double) (pg[j] + gm);
-		hl[j] = (double) (ph[j] + hm);
-		gr[j] = (double) (s->G - (pg[j] + gm));
-		hr[j] = (double) (s->H - (ph[j] + hm));
-	}
-	for (; j % 4; j++)
-		gl[j] = hl[j] = gr[j] = hr[j] = 0;
 }
 
 typedef double V4d __attribute__((vector_size(32)));
@@ -89,51 +74,142 @@ typedef int64_t V4l __attribute__((vector_size(32)));
 
 #define CANDIDATES_MAX (ENS_MAX_BINS + 1)	/* a multiple of 4 */
 
+/* 1.5 x 2^52: as bits, and as a double */
+#define MAGIC_BITS	((int64_t) 0x4338000000000000)
+#define MAGIC		6755399441055744.0
+
 /*
- * Gains of candidates j < n (Gain's arithmetic, operation for operation:
- * the same bits) into out[j], four at a time and without a branch, so the
- * divisions run side by side.  The arrays hold a multiple of 4 entries,
- * zero beyond n.
+ * Four int64 as doubles.  Small (every |x| < 2^51): the bits of
+ * x + 1.5 x 2^52 read as a double, less 1.5 x 2^52, two vector operations
+ * instead of four scalar conversions; exact, so the same doubles.
  */
-GAIN_CLONES
-static void
-GainRun(const Scan *s, const double *gl, const double *hl, const double *gr,
-		const double *hr, uint32_t n, double *out)
+static inline __attribute__((always_inline)) void
+ToDouble(const V4l *xp, bool small, V4d *out)
 {
+	V4l			x = *xp;
+	const V4l	mb = {MAGIC_BITS, MAGIC_BITS, MAGIC_BITS, MAGIC_BITS};
+	const V4d	md = {MAGIC, MAGIC, MAGIC, MAGIC};
+	V4d			d;
+
+	if (!small)
+	{
+		*out = __builtin_convertvector(x, V4d);
+		return;
+	}
+	x += mb;
+	memcpy(&d, &x, sizeof(d));
+	*out = d - md;
+}
+
+/*
+ * Gains of four candidates whose left sums are lg, lh (the node's G, H
+ * less them go right), as Chen & Guestrin's formula with both children at
+ * least min_child_weight and a gain above rounding noise, else 0; without
+ * a branch, so the divisions run side by side.  Small: the right sums are
+ * the doubles' differences, exact when every sum is below 2^51.
+ */
+static inline __attribute__((always_inline)) void
+GainQuad(const Scan *s, const V4l *lg, const V4l *lh, V4d *out)
+{
+	const V4l	G = {s->G, s->G, s->G, s->G},
+				H = {s->H, s->H, s->H, s->H};
 	const V4d	l2 = {s->l2, s->l2, s->l2, s->l2},
 				mcw = {s->mcw, s->mcw, s->mcw, s->mcw},
 				parent = {s->parent, s->parent, s->parent, s->parent},
 				half = {0.5, 0.5, 0.5, 0.5},
 				eps = {GAIN_EPS, GAIN_EPS, GAIN_EPS, GAIN_EPS},
 				zero = {0, 0, 0, 0};
-	uint32_t	j;
+	V4d			vgl,
+				vhl,
+				vgr,
+				vhr,
+				dl,
+				dr,
+				sl,
+				sr,
+				gain;
+	V4l			ok,
+				rg,
+				rh;
 
-	for (j = 0; j < n; j += 4)
+	ToDouble(lg, s->small, &vgl);
+	ToDouble(lh, s->small, &vhl);
+	if (s->small)
 	{
-		V4d			vgl,
-					vhl,
-					vgr,
-					vhr,
-					dl,
-					dr,
-					sl,
-					sr,
-					gain;
-		V4l			ok;
+		const V4d	dG = {s->dG, s->dG, s->dG, s->dG},
+					dH = {s->dH, s->dH, s->dH, s->dH};
 
-		memcpy(&vgl, gl + j, sizeof(V4d));
-		memcpy(&vhl, hl + j, sizeof(V4d));
-		memcpy(&vgr, gr + j, sizeof(V4d));
-		memcpy(&vhr, hr + j, sizeof(V4d));
-		dl = vhl + l2;
-		dr = vhr + l2;
-		sl = (V4d) ((V4l) (vgl * vgl / dl) & (dl > zero));
-		sr = (V4d) ((V4l) (vgr * vgr / dr) & (dr > zero));
-		gain = half * (sl + sr - parent);
-		ok = (vhl >= mcw) & (vhr >= mcw) & (gain > eps * (sl + sr));
-		gain = (V4d) ((V4l) gain & ok);
+		vgr = dG - vgl;
+		vhr = dH - vhl;
+	}
+	else
+	{
+		rg = G - *lg;
+		rh = H - *lh;
+		ToDouble(&rg, false, &vgr);
+		ToDouble(&rh, false, &vhr);
+	}
+	dl = vhl + l2;
+	dr = vhr + l2;
+	sl = (V4d) ((V4l) (vgl * vgl / dl) & (dl > zero));
+	sr = (V4d) ((V4l) (vgr * vgr / dr) & (dr > zero));
+	gain = half * (sl + sr - parent);
+	ok = (vhl >= mcw) & (vhr >= mcw) & (gain > eps * (sl + sr));
+	*out = (V4d) ((V4l) gain & ok);
+}
+
+/*
+ * Gains of candidates j < n, left sums pg[j] + gm, ph[j] + hm, into
+ * out[j] (out holds a multiple of 4 entries; those beyond n are not
+ * meaningful).  Returns the largest (gains are 0 or more).
+ */
+GAIN_CLONES
+static double
+GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t hm,
+		uint32_t n, double *out)
+{
+	const V4l	vgm = {gm, gm, gm, gm},
+				vhm = {hm, hm, hm, hm};
+	V4l			lg,
+				lh,
+				more;
+	V4d			gain,
+				mx = {0, 0, 0, 0};
+	double		top;
+	uint32_t	j,
+				i;
+
+	for (j = 0; j + 4 <= n; j += 4)
+	{
+		memcpy(&lg, pg + j, sizeof(V4l));
+		memcpy(&lh, ph + j, sizeof(V4l));
+		lg += vgm;
+		lh += vhm;
+		GainQuad(s, &lg, &lh, &gain);
+		memcpy(out + j, &gain, sizeof(V4d));
+		more = gain > mx;
+		mx = (V4d) (((V4l) gain & more) | ((V4l) mx & ~more));
+	}
+	if (j < n)
+	{
+		int64_t		tg[4] = {0, 0, 0, 0},
+					th[4] = {0, 0, 0, 0};
+
+		memcpy(tg, pg + j, (n - j) * sizeof(int64_t));
+		memcpy(th, ph + j, (n - j) * sizeof(int64_t));
+		memcpy(&lg, tg, sizeof(V4l));
+		memcpy(&lh, th, sizeof(V4l));
+		lg += vgm;
+		lh += vhm;
+		GainQuad(s, &lg, &lh, &gain);
 		memcpy(out + j, &gain, sizeof(V4d));
 	}
+	top = 0;
+	for (i = 0; i < 4; i++)
+		top = mx[i] > top ? mx[i] : top;
+	for (; j < n; j++)
+		top = out[j] > top ? out[j] : top;
+	return top;
 }
 
 /*
@@ -152,35 +228,31 @@ BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
 	bool		has_miss = (gm | hm) != 0;
 	uint32_t	nc = n - 1 + (has_miss ? 1 : 0),
 				j,
-				v,
-				at = 0,
+				at,
 				which = 0;
-	double		cgl[CANDIDATES_MAX],
-				chl[CANDIDATES_MAX],
-				cgr[CANDIDATES_MAX],
-				chr[CANDIDATES_MAX],
-				gain[2][CANDIDATES_MAX],
-				top = best->gain;
+	double		gain[2][CANDIDATES_MAX],
+				top,
+				m1;
 
 	if (nc == 0)
 		return -1;
-	Sides(s, pg, ph, 0, 0, nc, cgl, chl, cgr, chr);
-	GainRun(s, cgl, chl, cgr, chr, nc, gain[0]);
-	if (has_miss)
-	{
-		Sides(s, pg, ph, gm, hm, n - 1, cgl, chl, cgr, chr);
-		GainRun(s, cgl, chl, cgr, chr, n - 1, gain[1]);
-	}
-	for (j = 0; j < nc; j++)
-		for (v = 0; v < (has_miss && j + 1 < n ? 2u : 1u); v++)
-			if (gain[v][j] > top)
-			{
-				top = gain[v][j];
-				at = j;
-				which = v;
-			}
+	top = GainRun(s, pg, ph, 0, 0, nc, gain[0]);
+	m1 = has_miss ? GainRun(s, pg, ph, gm, hm, n - 1, gain[1]) : 0;
+	top = m1 > top ? m1 : top;
 	if (!(top > best->gain))
 		return -1;
+	/* the first of the largest: what a running maximum in this order keeps */
+	for (j = 0; j < nc; j++)
+	{
+		if (gain[0][j] == top)
+			break;
+		if (has_miss && j + 1 < n && gain[1][j] == top)
+		{
+			which = 1;
+			break;
+		}
+	}
+	at = j;
 	best->gain = top;
 	best->gl = pg[at] + (which ? gm : 0);
 	best->hl = ph[at] + (which ? hm : 0);
@@ -285,6 +357,10 @@ InitScan(const Booster *b, const BoostSplitReq *q, double sg, double sh, Scan *s
 	s->mcw = b->P->min_child_weight * sh;
 	s->parent = Score((double) q->G, (double) q->H, s->l2);
 	s->unit = sh / (sg * sg);
+	s->dG = (double) q->G;
+	s->dH = (double) q->H;
+	/* a row's |g|, h < 2^31 (boost_int.h), so fewer than 2^20 rows sum below 2^51 */
+	s->small = b->n < ((uint32_t) 1 << 20);
 }
 
 typedef struct SplitJob

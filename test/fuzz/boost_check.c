@@ -6,6 +6,7 @@
  *       [--es N] [--val X] [--balanced] [--loss squared|absolute|huber]
  *       [--delta X] [--threads T] [--seed S] [--test X] [--cat COL]...
  *       [--check] [--oom] [--cancel SECONDS] [--dump PREFIX] [--plain]
+ *       [--model PATH]
  *
  * FILE.csv: a header line, then comma-separated fields.  The target is the
  * column named "y" (else the last one); a column named "is_test" is
@@ -28,7 +29,10 @@
  *     training within 0.2 s (polling callback), with no leak.
  * --plain: 16-byte histograms for every loss (a packed one's timing base).
  * --dump PREFIX writes the binned rows, targets, split and the test
- * predictions for bench/boost_xgb.py.  Exit status 1 on a failed check.
+ * predictions for bench/boost_xgb.py.  --model PATH writes the trained
+ * model's arrays (nodes, covers, splits, base scores, importance) and the
+ * trainer's curve and margins, raw, to compare two builds byte for byte.
+ * Exit status 1 on a failed check.
  * Built with ASan by test/fuzz/run.sh; with -O2 by bench/boost_engine.sh.
  */
 #include <math.h>
@@ -289,7 +293,8 @@ typedef struct Opts
 				cancel;
 	bool		check,
 				oom;
-	const char *dump;
+	const char *dump,
+			   *model;
 } Opts;
 
 typedef struct Run
@@ -591,6 +596,31 @@ SameModel(const Run *a, const Run *b)
 	return 1;
 }
 
+/* The model's arrays and the trainer's curve and margins, raw (--model). */
+static int
+WriteModel(const char *path, const Run *r, uint32_t ntr, uint32_t nval)
+{
+	const EnsModel *m = &r->m;
+	FILE	   *fp = fopen(path, "wb");
+
+	if (fp == NULL)
+		return fprintf(stderr, "FAIL cannot write %s\n", path), 1;
+	fwrite(m->nodes, sizeof(EnsNode), m->n_nodes, fp);
+	fwrite(m->train_cover, sizeof(uint32_t), m->n_nodes, fp);
+	fwrite(m->cats, sizeof(EnsCatSplit), m->n_cats, fp);
+	fwrite(m->tree_node, sizeof(uint32_t), m->n_trees + 1, fp);
+	fwrite(m->tree_cat, sizeof(uint32_t), m->n_trees + 1, fp);
+	fwrite(m->base_score, sizeof(double), m->n_outputs, fp);
+	fwrite(m->importance, sizeof(double), m->n_features, fp);
+	if (r->res.curve)
+		fwrite(r->res.curve, sizeof(double), r->res.rounds_run, fp);
+	if (r->res.val_margin)
+		fwrite(r->res.val_margin, sizeof(double), (size_t) nval * m->n_outputs, fp);
+	if (r->res.train_margin)
+		fwrite(r->res.train_margin, sizeof(double), (size_t) ntr * m->n_outputs, fp);
+	return fclose(fp) != 0 ? (fprintf(stderr, "FAIL cannot write %s\n", path), 1) : 0;
+}
+
 /* ---------- main ---------- */
 
 static void
@@ -605,7 +635,7 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 	o->val = 0;
 	o->cancel = 0;
 	o->check = o->oom = false;
-	o->dump = NULL;
+	o->dump = o->model = NULL;
 	*ncat = 0;
 	for (i = 3; i < argc; i++)
 	{
@@ -629,6 +659,7 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 		OPT("--test", o->test = atof(v));
 		OPT("--cancel", o->cancel = atof(v));
 		OPT("--dump", o->dump = v);
+		OPT("--model", o->model = v);
 		OPT("--cat", cats[(*ncat)++ % 64] = (uint32_t) atoi(v));
 		OPT("--loss", o->P.objective = strcmp(v, "absolute") == 0 ? ENS_OBJ_ABSOLUTE :
 			strcmp(v, "huber") == 0 ? ENS_OBJ_HUBER : ENS_OBJ_SQUARED);
@@ -901,6 +932,8 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 	}
 	if (o.dump)
 		Dump(o.dump, &D, X, train, ntr, test, nte, val, nval, pred, kk);
+	if (o.model)
+		fails += WriteModel(o.model, &r, ntr, nval);
 
 	if (o.check)
 	{
