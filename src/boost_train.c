@@ -385,44 +385,59 @@ AppendTree(Trainer *tr, const BoostTree *t, uint32_t tree_no)
 	return ENS_OK;
 }
 
+/* rows walked side by side */
+#define WALK_LANES	8
+
 /*
- * The leaf (its node number in m) of tree tree_no that a row's bins reach,
- * as ens_predict_margin walks; counted in the tree's covers (atomically
- * when other threads may walk: a locked add per row costs where one runs).
+ * The leaves (node numbers in m) of tree tree_no that n <= WALK_LANES rows'
+ * bins x[l] reach, as ens_predict_margin walks; counted in the tree's
+ * covers (atomically when other threads may walk: a locked add per row
+ * costs where one runs).  A walk is a chain of loads, each waiting on the
+ * last: the rows take their steps side by side, so their loads overlap.
+ * A leaf stays where it is (its feature is 0, a bin every row has).
  */
-static inline uint32_t
-WalkTree(const EnsModel *m, uint32_t tree_no, const uint8_t *x, bool shared)
+static void
+WalkRows(const EnsModel *m, uint32_t tree_no, const uint8_t *const *x, uint32_t n,
+		 bool shared, uint32_t *leaf)
 {
-	uint32_t	i = m->tree_node[tree_no];
+	uint32_t	l;
+	bool		moving = true;
 
-	for (;;)
+	for (l = 0; l < n; l++)
+		leaf[l] = m->tree_node[tree_no];
+	while (moving)
 	{
-		EnsNode		nd = m->nodes[i];
-		uint32_t	v;
-		bool		left;
-
-		if (nd.flags & FN_LEAF)
+		moving = false;
+		for (l = 0; l < n; l++)
 		{
-			if (shared)
-				__atomic_fetch_add(&m->train_cover[i], 1, __ATOMIC_RELAXED);
+			EnsNode		nd = m->nodes[leaf[l]];
+			uint32_t	v = x[l][nd.feature],
+						next;
+			bool		left;
+
+			if (nd.flags & FN_CAT)
+			{
+				const EnsCatSplit *cs = &m->cats[nd.a];
+
+				left = v == ENS_MISSING ? (nd.flags & FN_DEFLEFT) != 0 :
+					((cs->bits[v >> 5] >> (v & 31)) & 1) != 0;
+				next = cs->child + (left ? 0 : 1);
+			}
 			else
-				m->train_cover[i]++;
-			return i;
+			{
+				left = v == ENS_MISSING ? (nd.flags & FN_DEFLEFT) != 0 : v <= nd.bin;
+				next = nd.a + (left ? 0 : 1);
+			}
+			leaf[l] = (nd.flags & FN_LEAF) ? leaf[l] : next;
+			moving |= !(nd.flags & FN_LEAF);
 		}
-		v = x[nd.feature];
-		if (nd.flags & FN_CAT)
-		{
-			const EnsCatSplit *cs = &m->cats[nd.a];
-
-			left = v == ENS_MISSING ? (nd.flags & FN_DEFLEFT) != 0 :
-				((cs->bits[v >> 5] >> (v & 31)) & 1) != 0;
-			i = cs->child + (left ? 0 : 1);
-		}
+	}
+	for (l = 0; l < n; l++)
+	{
+		if (shared)
+			__atomic_fetch_add(&m->train_cover[leaf[l]], 1, __ATOMIC_RELAXED);
 		else
-		{
-			left = v == ENS_MISSING ? (nd.flags & FN_DEFLEFT) != 0 : v <= nd.bin;
-			i = nd.a + (left ? 0 : 1);
-		}
+			m->train_cover[leaf[l]]++;
 	}
 }
 
@@ -448,6 +463,22 @@ LeafMarginTask(void *ctx, int th, uint32_t c)
 	boost_leaf_margin(j->b, j->t, j->k, c);
 }
 
+/* Rows rows[0..n) of the training set: tree tree_no's values onto their margins. */
+static void
+WalkMargins(MarginJob *j, const uint32_t *rows, uint32_t n)
+{
+	Booster    *b = j->b;
+	const uint8_t *x[WALK_LANES] = {NULL};
+	uint32_t	leaf[WALK_LANES],
+				l;
+
+	for (l = 0; l < n; l++)
+		x[l] = j->d->X + (size_t) (j->d->rows ? j->d->rows[rows[l]] : rows[l]) * b->p;
+	WalkRows(b->m, j->tree_no, x, n, b->nt > 1, leaf);
+	for (l = 0; l < n; l++)
+		b->margin[(size_t) rows[l] * b->K + j->k] += boost_leaf_value(&b->m->nodes[leaf[l]]);
+}
+
 /* Rows outside the round's sample: walk the tree. */
 static void
 WalkMarginTask(void *ctx, int th, uint32_t c)
@@ -456,15 +487,23 @@ WalkMarginTask(void *ctx, int th, uint32_t c)
 	Booster    *b = j->b;
 	uint32_t	st = c * ROW_CHUNK,
 				en = b->n - st < ROW_CHUNK ? b->n : st + ROW_CHUNK,
+				rows[WALK_LANES],
+				n = 0,
 				r;
 
 	(void) th;
 	for (r = st; r < en; r++)
-		if (!b->in_sample[r])
-			b->margin[(size_t) r * b->K + j->k] +=
-				boost_leaf_value(&b->m->nodes[WalkTree(b->m, j->tree_no,
-													   j->d->X + (size_t) (j->d->rows ? j->d->rows[r] : r) * b->p,
-													   b->nt > 1)]);
+	{
+		rows[n] = r;
+		n += !b->in_sample[r];
+		if (n == WALK_LANES)
+		{
+			WalkMargins(j, rows, n);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		WalkMargins(j, rows, n);
 }
 
 /* Validation rows: walk the tree; after a round's last tree, sum the metric. */
@@ -476,19 +515,29 @@ ValTask(void *ctx, int th, uint32_t c)
 	const EnsData *d = j->d;
 	uint32_t	st = c * ROW_CHUNK,
 				en = b->n_val - st < ROW_CHUNK ? b->n_val : st + ROW_CHUNK,
-				i;
+				i,
+				l;
 	double		sum = 0;
 
 	(void) th;
-	for (i = st; i < en; i++)
+	for (i = st; i < en; i += WALK_LANES)
 	{
-		uint32_t	r = b->val[i];
-		double	   *F = b->vmargin + (size_t) i * b->K;
+		uint32_t	n = en - i < WALK_LANES ? en - i : WALK_LANES,
+					leaf[WALK_LANES];
+		const uint8_t *x[WALK_LANES] = {NULL};
 
-		F[j->k] += boost_leaf_value(&b->m->nodes[WalkTree(b->m, j->tree_no, d->X + (size_t) r * b->p,
-														  b->nt > 1)]);
-		if (j->score)
-			sum += boost_row_loss(b, F, d->cls ? d->cls[r] : 0, d->y ? d->y[r] : 0);
+		for (l = 0; l < n; l++)
+			x[l] = d->X + (size_t) b->val[i + l] * b->p;
+		WalkRows(b->m, j->tree_no, x, n, b->nt > 1, leaf);
+		for (l = 0; l < n; l++)
+		{
+			uint32_t	r = b->val[i + l];
+			double	   *F = b->vmargin + (size_t) (i + l) * b->K;
+
+			F[j->k] += boost_leaf_value(&b->m->nodes[leaf[l]]);
+			if (j->score)
+				sum += boost_row_loss(b, F, d->cls ? d->cls[r] : 0, d->y ? d->y[r] : 0);
+		}
 	}
 	b->chunk_sum[c] = sum;
 }
@@ -497,7 +546,7 @@ ValTask(void *ctx, int th, uint32_t c)
  * Node covers of tree tree_no over every training row (the round's sample,
  * the rows outside it and the validation rows: all of them were walked or
  * placed once): the sampled rows by their leaves' row ranges, the others
- * were counted by WalkTree; then every split node is the sum of its
+ * were counted by WalkRows; then every split node is the sum of its
  * children (which come after it).
  */
 static void
