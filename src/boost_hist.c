@@ -78,6 +78,7 @@ AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32
 	if (nf == p)
 	{
 		/* every feature in the tree: no indirection */
+#pragma GCC unroll 4
 		for (j = 0; j < p; j++)
 		{
 			BoostBin   *e = h + off[j] + x[j];
@@ -87,6 +88,7 @@ AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32
 		}
 	}
 	else
+#pragma GCC unroll 4
 		for (j = 0; j < nf; j++)
 		{
 			BoostBin   *e = h + off[fo[j]] + x[fo[j]];
@@ -163,9 +165,11 @@ AddPacked(int64_t *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint
 	uint32_t	j;
 
 	if (nf == p)
+#pragma GCC unroll 4
 		for (j = 0; j < p; j++)
 			h[off[j] + x[j]] += v;
 	else
+#pragma GCC unroll 4
 		for (j = 0; j < nf; j++)
 			h[off[fo[j]] + x[fo[j]]] += v;
 }
