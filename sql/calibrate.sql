@@ -42,6 +42,34 @@ SELECT count(*) AS rows,
        count(*) FILTER (WHERE edupredict.predict_proba('cal_uci', t, 2) <> edupredict.predict_proba('cal_uci', t, 1)) AS probabilities_changed
 FROM (SELECT * FROM cal_test ORDER BY student_id LIMIT 100) t;
 
+-- a row that every class's isotonic calibrator maps to 0 gets the uniform
+-- distribution (as scikit-learn's CalibratedClassifierCV), not 0/0: one
+-- feature x; x = 0, 1, 2 are pure a, b, c, and x = 3 to 6 leaves of mixed
+-- classes (about 3:7:0, 6:4:0, 35:0:65 and 20:30:50)
+CREATE TEMP TABLE cal_zero_train AS
+SELECT x::float8 AS x, y FROM (VALUES (0, 'a', 100), (1, 'b', 100), (2, 'c', 100), (3, 'a', 60), (3, 'b', 140),
+                                      (4, 'a', 120), (4, 'b', 80), (5, 'a', 70), (5, 'c', 130),
+                                      (6, 'a', 40), (6, 'b', 60), (6, 'c', 100)) v(x, y, n), generate_series(1, n);
+SELECT classes FROM edupredict.train_forest('cal_zero', 'cal_zero_train', 'y', n_trees => 200, test_fraction => 0, seed => 5);
+-- calibrated on one row per x = 0 to 5: the rows of each class have a higher
+-- probability of it than x = 6 has, and some other row has one at least as
+-- high, so each calibrator is 0 at x = 6 (the premise, checked)
+CREATE TEMP TABLE cal_zero_fit (x float8, y text);
+INSERT INTO cal_zero_fit VALUES (0, 'a'), (1, 'b'), (2, 'c'), (3, 'b'), (4, 'a'), (5, 'a');
+WITH raw AS (SELECT f.x, f.y, c, (edupredict.predict_proba('cal_zero', ARRAY[f.x], 1))[c] AS p,
+                    (edupredict.predict_proba('cal_zero', ARRAY[6::float8], 1))[c] AS p6
+             FROM cal_zero_fit f, generate_series(1, 3) c)
+SELECT c, bool_and(p > p6) FILTER (WHERE y = (ARRAY['a', 'b', 'c'])[c]) AS class_rows_above,
+       bool_or(p >= p6) FILTER (WHERE y <> (ARRAY['a', 'b', 'c'])[c]) AS other_row_as_high
+FROM raw GROUP BY c ORDER BY c;
+SELECT new_version, method_used FROM edupredict.calibrate('cal_zero', 'cal_zero_fit', 'isotonic');
+SELECT x, raw = array_fill(1::float8 / 3, ARRAY[3]) AS raw_uniform,
+       calibrated = array_fill(1::float8 / 3, ARRAY[3]) AS calibrated_uniform,
+       (SELECT sum(p) FROM unnest(calibrated) p) AS total
+FROM (SELECT x, edupredict.predict_proba('cal_zero', ARRAY[x::float8], 1) AS raw,
+             edupredict.predict_proba('cal_zero', ARRAY[x::float8], 2) AS calibrated
+      FROM generate_series(5, 6) x) r ORDER BY x;
+
 -- sigmoid (Platt), and a two-class model: one calibrator, for the second class
 CREATE TEMP TABLE cal_bin_train AS SELECT *, (target = 'Dropout') AS dropout FROM cal_train;
 ALTER TABLE cal_bin_train DROP COLUMN target;
@@ -308,4 +336,4 @@ FROM cal_fit f;
 SELECT a.rule_used, a.threshold = b.threshold AS same_threshold
 FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', NULL, version => 1) a,
      edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', version => 1) b;
-DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost', 'cal_ties');
+DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost', 'cal_ties', 'cal_zero');
