@@ -4,7 +4,9 @@
 -- of the same rows, for evaluate() and for the held-out metrics stored in the
 -- registry at training time.  Definitions (scikit-learn's): macro averages over
 -- the labels that occur as actual or predicted value, 0 for an undefined
--- ratio; log loss with probabilities clipped to [1e-15, 1]; ROC AUC with tied
+-- ratio; log loss with the actual class's probability clipped to [2^-52, 1]
+-- (eps of scikit-learn >= 1.2, which also clips the others and renormalises:
+-- compared below); ROC AUC with tied
 -- scores counted as half (average ranks), binary on the second class,
 -- otherwise the mean of one-vs-rest AUCs over classes with positive and
 -- negative rows; R^2 = 1 - SSE/SST (1 for a perfect fit of a constant, else 0).
@@ -86,7 +88,7 @@ BEGIN
            'precision_macro', (SELECT avg(p) FROM prf),
            'recall_macro', (SELECT avg(r) FROM prf),
            'f1_macro', (SELECT avg(CASE WHEN p + r > 0 THEN 2 * p * r / (p + r) ELSE 0 END) FROM prf),
-           'log_loss', (SELECT avg(-ln(least(greatest(coalesce(proba[array_position(classes, actual)], 0), 1e-15), 1)))
+           'log_loss', (SELECT avg(-ln(least(greatest(coalesce(proba[array_position(classes, actual)], 0), power(2::float8, -52)), 1)))
                         FROM sm_rows),
            'roc_auc', (SELECT avg(a) FROM auc),
            -- Brier: two classes, of the second; more, the sum over classes
@@ -128,7 +130,7 @@ SELECT x, predict_proba('mm_bin', ARRAY[x]) FROM (VALUES (0::float8), (19)) v(x)
 -- P 2/5 R 2/3 F1 1/2; c: tp 0 fp 0 fn 1, P 0 R 0 F1 0 (occurs as actual only).
 -- Macro P = (3/4 + 2/5 + 0)/3 = 23/60, R = (3/5 + 2/3 + 0)/3 = 19/45,
 -- F1 = (2/3 + 1/2 + 0)/3 = 7/18.  Log loss: 4 rows give their actual class
--- probability 0, clipped to 1e-15: 4/9 * 15 ln 10 = 20/3 ln 10.  AUC (positive
+-- probability 0, clipped to 2^-52: 4/9 * 52 ln 2 = 208/9 ln 2.  AUC (positive
 -- = b, 3 rows; negatives a and c, 6 rows): the b at score 0 ties 3 negatives
 -- (1.5); the two b at score 1 beat 3 negatives each (6) and tie 3 (3): 10.5/18
 -- = 7/12 (tied scores ranked low would give 5/18).  Brier (of b): the rows
@@ -140,7 +142,7 @@ INSERT INTO mm_bin_eval VALUES (0, 'a'), (0, 'a'), (0, 'a'), (0, 'b'), (19, 'b')
                                (19, 'c'), (0, NULL);
 SELECT * FROM pg_temp.check_eval('mm_bin', 'mm_bin_eval', jsonb_build_object(
   'n_rows', 9, 'accuracy', 5 / 9.0, 'precision_macro', 23 / 60.0, 'recall_macro', 19 / 45.0,
-  'f1_macro', 7 / 18.0, 'log_loss', 20 / 3.0 * ln(10), 'roc_auc', 7 / 12.0,
+  'f1_macro', 7 / 18.0, 'log_loss', 208 / 9.0 * ln(2), 'roc_auc', 7 / 12.0,
   'brier_score', 4 / 9.0, 'ece', 4 / 9.0,
   'confusion:a:a', 3, 'confusion:a:b', 2, 'confusion:b:a', 1, 'confusion:b:b', 2,
   'confusion:c:a', 0, 'confusion:c:b', 1));
@@ -156,7 +158,7 @@ SELECT x, predict_proba('mm_tri', ARRAY[x]) FROM (VALUES (0::float8), (15), (29)
 -- rows: x = 0: a a (2), b a (1); x = 15: b b (3), a b (1); x = 29: a c (1).
 -- accuracy 5/8.  a: tp 2 fp 1 fn 2, P 2/3 R 1/2 F1 4/7; b: tp 3 fp 1 fn 1,
 -- P R F1 3/4; c (predicted only): 0 0 0.  Macro P = (2/3 + 3/4)/3 = 17/36,
--- R = (1/2 + 3/4)/3 = 5/12, F1 = (4/7 + 3/4)/3 = 37/84.  Log loss 3/8 * 15 ln 10.
+-- R = (1/2 + 3/4)/3 = 5/12, F1 = (4/7 + 3/4)/3 = 37/84.  Log loss 3/8 * 52 ln 2.
 -- AUC a vs rest: positives a at scores 1, 1, 0, 0; negatives b at 1, 0, 0, 0:
 -- (1 + 6 + 0 + 3)/16 = 5/8; b vs rest: positives at 0, 1, 1, 1, negatives at
 -- 0, 0, 1, 0: (1.5 + 9 + 1.5)/16 = 3/4; c has no positive row and is left
@@ -167,20 +169,20 @@ CREATE TEMP TABLE mm_tri_eval (x float8, y text);
 INSERT INTO mm_tri_eval VALUES (0, 'a'), (0, 'a'), (0, 'b'), (15, 'b'), (15, 'b'), (15, 'b'), (15, 'a'), (29, 'a');
 SELECT * FROM pg_temp.check_eval('mm_tri', 'mm_tri_eval', jsonb_build_object(
   'n_rows', 8, 'accuracy', 5 / 8.0, 'precision_macro', 17 / 36.0, 'recall_macro', 5 / 12.0,
-  'f1_macro', 37 / 84.0, 'log_loss', 45 / 8.0 * ln(10), 'roc_auc', 11 / 16.0,
+  'f1_macro', 37 / 84.0, 'log_loss', 39 / 2.0 * ln(2), 'roc_auc', 11 / 16.0,
   'brier_score', 3 / 4.0, 'ece', 1 / 4.0,
   'confusion:a:a', 2, 'confusion:a:b', 1, 'confusion:a:c', 1, 'confusion:b:a', 1, 'confusion:b:b', 3,
   'confusion:b:c', 0, 'confusion:c:a', 0, 'confusion:c:b', 0, 'confusion:c:c', 0));
 -- a class neither actual nor predicted is left out of every average: rows
 -- x = 0: a a (2), b a (1); x = 15: b b (1), a b (1).  a: P R F1 2/3; b: 1/2;
 -- macro 7/12 each (with c counted it would be 7/18).  AUC a: (1 + 2 + 0.5)/6,
--- b: (1 + 2 + 0.5)/6, both 7/12.  Log loss 2/5 * 15 ln 10.  Brier 2 wrong
+-- b: (1 + 2 + 0.5)/6, both 7/12.  Log loss 2/5 * 52 ln 2.  Brier 2 wrong
 -- rows: 4/5; ECE a 2/5, b 2/5, c 0: 4/15.
 TRUNCATE mm_tri_eval;
 INSERT INTO mm_tri_eval VALUES (0, 'a'), (0, 'a'), (0, 'b'), (15, 'b'), (15, 'a');
 SELECT * FROM pg_temp.check_eval('mm_tri', 'mm_tri_eval', jsonb_build_object(
   'n_rows', 5, 'accuracy', 3 / 5.0, 'precision_macro', 7 / 12.0, 'recall_macro', 7 / 12.0,
-  'f1_macro', 7 / 12.0, 'log_loss', 6 * ln(10), 'roc_auc', 7 / 12.0,
+  'f1_macro', 7 / 12.0, 'log_loss', 104 / 5.0 * ln(2), 'roc_auc', 7 / 12.0,
   'brier_score', 4 / 5.0, 'ece', 4 / 15.0,
   'confusion:a:a', 2, 'confusion:a:b', 1, 'confusion:a:c', 0, 'confusion:b:a', 1, 'confusion:b:b', 1,
   'confusion:b:c', 0, 'confusion:c:a', 0, 'confusion:c:b', 0, 'confusion:c:c', 0));
@@ -199,6 +201,33 @@ SELECT metric, value FROM evaluate('mm_tri', 'mm_tri_eval', 1) ORDER BY 1;
 INSERT INTO mm_tri_eval VALUES (0, NULL), (15, NULL);
 SELECT metric, value FROM evaluate('mm_tri', 'mm_tri_eval') ORDER BY 1;
 \echo sqlstate :SQLSTATE
+
+-- log loss against scikit-learn 1.2.1's log_loss written out in SQL: every
+-- probability clipped to [eps, 1 - eps], eps = 2^-52 (np.finfo(float64).eps,
+-- its default), each row renormalised, the mean of -ln of the actual class's.
+-- Equal to 1e-12 on rows with probabilities of 0 and 1 (a certain and wrong
+-- row costs 52 ln 2, a certain and right one 0 here and 2^-52 there) and
+-- between them (x = 9.4 ... 19.6 fall between the trees' cut points), for two
+-- classes and three.
+CREATE TEMP TABLE mm_ll (i int, x float8, y text);
+CREATE FUNCTION pg_temp.log_loss_vs_sklearn(model text)
+RETURNS TABLE (zeros bigint, ones bigint, between_0_and_1 bigint, equal boolean) LANGUAGE sql AS $$
+WITH r AS (SELECT i, y, edupredict.predict_proba(model, ARRAY[x]) AS proba FROM pg_temp.mm_ll),
+     q AS (SELECT i, y, (edupredict.model_classes(model))[c] AS label, p,
+                  least(greatest(p, power(2::float8, -52)), 1 - power(2::float8, -52)) AS clipped
+           FROM r, unnest(proba) WITH ORDINALITY u(p, c)),
+     row_loss AS (SELECT i, -ln(sum(clipped) FILTER (WHERE label = y) / sum(clipped)) AS loss FROM q GROUP BY i)
+SELECT count(*) FILTER (WHERE p = 0), count(*) FILTER (WHERE p = 1), count(*) FILTER (WHERE p > 0 AND p < 1),
+       abs((SELECT avg(loss) FROM row_loss)
+           - (SELECT value FROM edupredict.evaluate(model, 'pg_temp.mm_ll') WHERE metric = 'log_loss')) < 1e-12
+FROM q $$;
+INSERT INTO mm_ll SELECT i, x, y FROM unnest(ARRAY[0, 0, 19, 19, 9.4, 9.4, 9.6, 9.6]::float8[],
+                                             ARRAY['a', 'b', 'b', 'a', 'a', 'b', 'a', 'b']) WITH ORDINALITY u(x, y, i);
+SELECT * FROM pg_temp.log_loss_vs_sklearn('mm_bin');
+TRUNCATE mm_ll;
+INSERT INTO mm_ll SELECT i, x, y FROM unnest(ARRAY[0, 0, 15, 15, 29, 29, 9.4, 9.6, 19.4, 19.6]::float8[],
+                                             ARRAY['a', 'c', 'b', 'a', 'c', 'b', 'a', 'b', 'c', 'b']) WITH ORDINALITY u(x, y, i);
+SELECT * FROM pg_temp.log_loss_vs_sklearn('mm_tri');
 
 -- ---------------------------------------------------------------------------
 -- Regression, worked by hand: y = 10 for x < 10, else 20; x = 0 predicts 10

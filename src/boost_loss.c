@@ -395,7 +395,7 @@ boost_row_loss(const Booster *b, const double *F, uint32_t cls, double y)
 			return fabs(F[0] - y);
 	}
 	/* log loss with probabilities clipped as ens_cls_metrics does */
-	return -log(q > 1e-15 ? q : 1e-15);
+	return -log(q > ENS_LOG_LOSS_EPS ? q : ENS_LOG_LOSS_EPS);
 }
 
 const char *

@@ -26,6 +26,7 @@
 #ifndef EDUPREDICT_ENSEMBLE_H
 #define EDUPREDICT_ENSEMBLE_H
 
+#include <float.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -532,7 +533,12 @@ typedef struct EnsScorePos
 extern EnsStatus ens_sort_scores(EnsScorePos *sp, uint32_t n, EnsScorePos *tmp,
 								 EnsInterruptFn intr, void *intr_arg);
 
-/* forest_metrics.c */
+/*
+ * ensemble_metrics.c.  Log loss clips the true class's probability below at
+ * 2^-52, scikit-learn's eps since 1.2 (np.finfo(float64).eps; 1e-15 before).
+ */
+#define ENS_LOG_LOSS_EPS	DBL_EPSILON
+
 typedef struct EnsClsMetrics
 {
 	double		accuracy;

@@ -3,7 +3,10 @@
  *
  * Classification: accuracy, macro precision/recall/F1 over the labels that
  * occur as actual or predicted values (scikit-learn's definition, 0 for an
- * undefined ratio), log loss with probabilities clipped to [1e-15, 1],
+ * undefined ratio), log loss with the true class's probability clipped to
+ * [2^-52, 1] (scikit-learn >= 1.2 clips every probability to [2^-52,
+ * 1 - 2^-52] and renormalises the row: for rows that add up to 1, as every
+ * model's do, the two differ by about (K + 1) * 2^-52 a row at most),
  * ROC AUC by the rank-sum (Mann-Whitney) formula with tied scores given
  * their average rank; binary: the score of the second class; more classes:
  * the macro mean of one-vs-rest AUCs over classes that have both positive
@@ -178,8 +181,8 @@ ens_cls_metrics_labels(uint32_t n, uint32_t k, uint32_t n_labels,
 		if (a == pred)
 			correct++;
 		pa = a < k ? pr[a] : 0.0;
-		if (!(pa > 1e-15))
-			pa = 1e-15;
+		if (!(pa > ENS_LOG_LOSS_EPS))
+			pa = ENS_LOG_LOSS_EPS;
 		if (pa > 1)
 			pa = 1;
 		ll -= log(pa);
