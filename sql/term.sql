@@ -8,6 +8,10 @@ SET search_path = edupredict, public;
 SELECT '2023 Summer'::school_term, ' 2023   autumn '::school_term, '1000 SPRING'::school_term,
        '9999 Autumn'::school_term;
 SELECT '2023 Summer'::school_term::text = '2023 Summer' AS round_trip;
+-- Leading zeros are ignored, as int4 and date input ignore them ('02023-01-01'::date is
+-- 2023-01-01), however many there are.
+SELECT '02023 Autumn'::school_term, '000000000000002023 Spring'::school_term, ' 0001000 summer'::school_term,
+       '02023 Autumn'::school_term = term_of('02023-09-01'::date) AS same_as_date;
 
 -- Bad text: 22P02 with the accepted form.
 \set VERBOSITY default
@@ -22,6 +26,9 @@ SELECT '-2023 Summer'::school_term;
 SELECT '999 Autumn'::school_term;
 SELECT '10000 Spring'::school_term;
 SELECT '99999999999999999999 Spring'::school_term;
+-- (with leading zeros too: they do not make a year)
+SELECT '0999 Autumn'::school_term;
+SELECT '0000 Spring'::school_term;
 \set VERBOSITY terse
 DO $$ BEGIN PERFORM 'nonsense'::edupredict.school_term;
 EXCEPTION WHEN invalid_text_representation THEN RAISE NOTICE 'sqlstate 22P02 ok'; END $$;

@@ -78,6 +78,14 @@ school_term_in(PG_FUNCTION_ARGS)
 
 	while (isspace((unsigned char) *s))
 		s++;
+
+	/*
+	 * Leading zeros are accepted and ignored, as int4 and date input do
+	 * ('02023-01-01'::date is 2023-01-01): only the digits after them count
+	 * towards the cap that sends a long year to "out of range".
+	 */
+	while (*s == '0' && isdigit((unsigned char) s[1]))
+		s++;
 	while (isdigit((unsigned char) *s))
 	{
 		if (ndigits < 10)
