@@ -263,6 +263,21 @@ SELECT max(version) = :bin_last AS no_new_version FROM edupredict.models WHERE n
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_neg', 'sigmoid', version => 1);
 CREATE TEMP TABLE cal_pos AS SELECT * FROM cal_bin_fit WHERE dropout;
 SELECT * FROM edupredict.calibrate('cal_bin', 'cal_pos', 'isotonic', version => 1);
+-- rows of one class only: the rates that divide by the other class's rows
+-- are undefined, NULL (scikit-learn 1.2.1 gives NaN for the ROC and sets
+-- recall to 1): positives only have no fpr, negatives only no tpr and no
+-- recall (precision 0), and evaluate() no AUC
+SELECT count(*) > 2 AS points, count(fpr) AS fpr_values, count(tpr) = count(*) AS tpr_everywhere, max(tpr) = 1 AS tpr_ends_at_1
+FROM edupredict.roc_curve('cal_bin', 'cal_pos', version => 1);
+SELECT count(*) > 2 AS points, count(tpr) AS tpr_values, count(fpr) = count(*) AS fpr_everywhere, max(fpr) = 1 AS fpr_ends_at_1
+FROM edupredict.roc_curve('cal_bin', 'cal_neg', version => 1);
+SELECT count(*) > 1 AS points, count(recall) AS recall_values, bool_and("precision" = 0) AS precision_0
+FROM edupredict.pr_curve('cal_bin', 'cal_neg', version => 1);
+SELECT count(*) > 1 AS points, bool_and("precision" = 1) AS precision_1, max(recall) = 1 AS recall_ends_at_1
+FROM edupredict.pr_curve('cal_bin', 'cal_pos', version => 1);
+SELECT metric, value IS NULL AS undefined FROM edupredict.evaluate('cal_bin', 'cal_pos', 1) WHERE metric = 'roc_auc'
+UNION ALL
+SELECT metric, value IS NULL FROM edupredict.evaluate('cal_bin', 'cal_neg', 1) WHERE metric = 'roc_auc';
 -- a relation without rows, or without a target value, is refused naming the relation, as
 -- choose_threshold, reliability and the curves refuse it
 CREATE TEMP TABLE cal_none AS SELECT * FROM cal_bin_fit LIMIT 0;
