@@ -260,16 +260,32 @@ BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
 	return (int) at;
 }
 
+/*
+ * A packed sum (boost_int.h) as gradient and hessian sums: the count in
+ * the low pbits bits, the gradient sum (floor of sum / 2^pbits) above.
+ */
+static inline void
+Unpack(const Booster *b, int64_t sum, int64_t *g, int64_t *h)
+{
+	int64_t		rows = sum & (((int64_t) 1 << b->pbits) - 1);
+
+	/* exact: sum - rows is a multiple of 2^pbits */
+	*g = (sum - rows) / ((int64_t) 1 << b->pbits);
+	*h = rows * b->hunit;
+}
+
 /* Numeric: a threshold below each boundary between occupied bins. */
 static void
-ScanNumeric(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
-			BoostSplit *best)
+ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
+			uint32_t f, BoostSplit *best)
 {
 	uint8_t		nz[ENS_MAX_BINS + 1];
 	int64_t		pg[ENS_MAX_BINS + 1],	/* sums of bins nz[0..j] */
 				ph[ENS_MAX_BINS + 1],
 				gl = 0,
-				hl = 0;
+				hl = 0,
+				gm,
+				hm;
 	uint32_t	bin,
 				n = 0;
 	int			at;
@@ -277,18 +293,39 @@ ScanNumeric(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 	/*
 	 * The occupied bins and the sums up to each, in one pass without a
 	 * branch (an empty bin adds nothing): in a small node most of a fine
-	 * feature's bins are empty, and a branch on each mispredicts.
+	 * feature's bins are empty, and a branch on each mispredicts.  Packed
+	 * bins are summed packed and each prefix unpacked (a packed bin is
+	 * zero only when empty).
 	 */
-	for (bin = 0; bin < nb; bin++)
+	if (b->packed)
 	{
-		gl += e[bin].g;
-		hl += e[bin].h;
-		nz[n] = (uint8_t) bin;
-		pg[n] = gl;
-		ph[n] = hl;
-		n += (e[bin].g | e[bin].h) != 0;
+		const int64_t *pe = (const int64_t *) e;
+		int64_t		acc = 0;
+
+		for (bin = 0; bin < nb; bin++)
+		{
+			acc += pe[bin];
+			nz[n] = (uint8_t) bin;
+			Unpack(b, acc, &pg[n], &ph[n]);
+			n += pe[bin] != 0;
+		}
+		Unpack(b, pe[nb], &gm, &hm);
 	}
-	if (n == 0 || (at = BestPrefix(s, pg, ph, n, e[nb].g, e[nb].h, best)) < 0)
+	else
+	{
+		for (bin = 0; bin < nb; bin++)
+		{
+			gl += e[bin].g;
+			hl += e[bin].h;
+			nz[n] = (uint8_t) bin;
+			pg[n] = gl;
+			ph[n] = hl;
+			n += (e[bin].g | e[bin].h) != 0;
+		}
+		gm = e[nb].g;
+		hm = e[nb].h;
+	}
+	if (n == 0 || (at = BestPrefix(s, pg, ph, n, gm, hm, best)) < 0)
 		return;
 	best->feature = (int32_t) f;
 	best->cat = false;
@@ -379,16 +416,22 @@ SplitTask(void *ctx, int t, uint32_t c)
 	uint32_t	node = c / b->n_feat,
 				f = b->feat[c % b->n_feat];
 	BoostBin	buf[ENS_MAX_BINS + 1];
-	const BoostBin *e = boost_hist_feature(b, j->req[node].h, f, buf);
 	BoostSplit	best;			/* local: the scan's stores alias no bin */
 
 	(void) t;
 	best.gain = 0.0;
 	best.feature = -1;
 	if (b->m->features[f].kind == ENS_CATEGORICAL)
-		ScanCategorical(&j->scan[node], e, b->nb[f], f, &best);
+		ScanCategorical(&j->scan[node],
+						boost_hist_feature(b, j->req[node].h, f, buf),
+						b->nb[f], f, &best);
+	else if (b->packed)
+		ScanNumeric(b, &j->scan[node],
+					(const BoostBin *) ((const int64_t *) j->req[node].h + b->off[f]),
+					b->nb[f], f, &best);
 	else
-		ScanNumeric(&j->scan[node], e, b->nb[f], f, &best);
+		ScanNumeric(b, &j->scan[node], j->req[node].h + b->off[f],
+					b->nb[f], f, &best);
 	best.gain *= j->scan[node].unit;
 	b->piece[c] = best;
 }
