@@ -33,6 +33,14 @@
 #define BOOST_MAX_THREADS	ENS_POOL_MAX_THREADS
 #define BOOST_MAX_TARGET	1e30	/* |regression target|: leaves are floats */
 
+/* histogram entries: packed ones only for a regression loss (boost_int.h) */
+typedef enum BoostHist
+{
+	BOOST_HIST_AUTO = 0,		/* packed on BOOST_PACK_MIN_ROWS rows or more */
+	BOOST_HIST_PLAIN,			/* 16 bytes for every loss */
+	BOOST_HIST_PACKED			/* packed whenever the loss allows */
+} BoostHist;
+
 typedef struct BoostParams
 {
 	int			task;			/* EnsTask */
@@ -61,7 +69,7 @@ typedef struct BoostParams
 	uint64_t	seed;
 	int			n_threads;		/* 1 .. BOOST_MAX_THREADS */
 	bool		keep_train_margin;	/* return the training rows' margins */
-	bool		plain_hist;		/* tests: 16-byte histograms for every loss */
+	BoostHist	hist;			/* AUTO but in tests (boost_int.h) */
 } BoostParams;
 
 /*

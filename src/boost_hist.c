@@ -321,7 +321,9 @@ boost_hist_packable(Booster *b)
 
 	b->packed = false;
 	if ((b->obj != ENS_OBJ_SQUARED && b->obj != ENS_OBJ_ABSOLUTE &&
-		 b->obj != ENS_OBJ_HUBER) || b->K != 1 || b->P->plain_hist || b->n == 0)
+		 b->obj != ENS_OBJ_HUBER) || b->K != 1 || b->n == 0 ||
+		b->P->hist == BOOST_HIST_PLAIN ||
+		(b->P->hist == BOOST_HIST_AUTO && b->n < BOOST_PACK_MIN_ROWS))
 		return false;
 	for (b->pbits = 1; b->pbits < 32 && ((uint64_t) 1 << b->pbits) <= b->n; b->pbits++)
 		;

@@ -51,8 +51,12 @@ typedef struct BoostBin
  * largest that cannot (BOOST_PACK_MIN_SCALE at least, else no packing);
  * a count unpacks to the hessian sum count x hunit.  Below that size the
  * packed and the plain histograms hold the same sums: the same model.
+ * They are built from that size on only: below it plain ones were faster
+ * (a small set's histograms fit the cache either way, and packing costs a
+ * pass over the rows each round and a step per prefix of the split search).
  */
 #define BOOST_PACK_MIN_SCALE	65536.0
+#define BOOST_PACK_MIN_ROWS		65536
 
 /* ---------- a found split (boost_split.c) ---------- */
 

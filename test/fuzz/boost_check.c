@@ -5,7 +5,7 @@
  *       [--lr X] [--mcw X] [--l2 X] [--subsample X] [--colsample X]
  *       [--es N] [--val X] [--balanced] [--loss squared|absolute|huber]
  *       [--delta X] [--threads T] [--seed S] [--test X] [--cat COL]...
- *       [--check] [--oom] [--cancel SECONDS] [--dump PREFIX] [--plain]
+ *       [--check] [--oom] [--cancel SECONDS] [--dump PREFIX] [--plain|--packed]
  *       [--model PATH]
  *
  * FILE.csv: a header line, then comma-separated fields.  The target is the
@@ -27,7 +27,9 @@
  *   --oom: every allocation failing in turn gives ENS_ENOMEM and no leak;
  *   --cancel S: (only this) an interrupt raised after S seconds stops
  *     training within 0.2 s (polling callback), with no leak.
- * --plain: 16-byte histograms for every loss (a packed one's timing base).
+ * --plain / --packed: 16-byte histograms for every loss, or packed ones for
+ *   a regression loss on any number of rows (by default only on 65,536
+ *   training rows or more; boost_int.h).
  * --dump PREFIX writes the binned rows, targets, split and the test
  * predictions for bench/boost_xgb.py.  --model PATH writes the trained
  * model's arrays (nodes, covers, splits, base scores, importance) and the
@@ -671,7 +673,9 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 		else if (strcmp(a, "--oom") == 0)
 			o->oom = true;
 		else if (strcmp(a, "--plain") == 0)
-			o->P.plain_hist = true;
+			o->P.hist = BOOST_HIST_PLAIN;
+		else if (strcmp(a, "--packed") == 0)
+			o->P.hist = BOOST_HIST_PACKED;
 		else
 		{
 			fprintf(stderr, "unknown option %s\n", a);
@@ -948,10 +952,11 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 		else
 			fprintf(stderr, "ok: %d and %d threads give the same model\n", o.P.n_threads, P2.n_threads);
 		FreeRun(&r2, &al);
-		if (!D.cls && !o.P.plain_hist && ntr < 65536)
+		if (!D.cls && ntr < 65536)
 		{
+			/* the other kind of histogram (the default is plain on so few rows) */
 			P2 = o.P;
-			P2.plain_hist = true;
+			P2.hist = o.P.hist == BOOST_HIST_PACKED ? BOOST_HIST_PLAIN : BOOST_HIST_PACKED;
 			Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
 			if (r2.rc != ENS_OK || !SameModel(&r, &r2))
 				fails += fprintf(stderr, "FAIL packed and plain histograms give different models\n") > 0;

@@ -56,6 +56,9 @@ bc "$work/wide.csv" cls --rounds 6 --threads 2 --depth 6
 grep -q 'read back, complete trees' "$work/boost.log" || { cat "$work/boost.log"; echo "boost_run.sh: the wide model was not laid out as complete trees"; exit 1; }
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --cat 1 --val 0.2 --es 3 --check
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss absolute --check
+# packed histograms on fewer rows than they are built for by default
+bc "$work/reg.csv" reg --rounds 6 --threads 2 --cat 1 --packed --check
+bc "$work/reg.csv" reg --rounds 3 --threads 2 --packed --oom
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss huber --delta 2 --subsample 0.5 --check
 bc "$work/bin.csv" cls --rounds 10000 --threads 2 --cancel 0.3
 # the split gains' baseline copy (no AVX2, boost_split.c) grows the same models
