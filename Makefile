@@ -41,6 +41,7 @@ OBJS = \
 	src/model_evaluate.o \
 	src/ensemble_agg_state.o \
 	src/model_agg.o \
+	src/ensemble_trees_state.o \
 	src/model_agg_trees.o \
 	src/model_merge.o \
 	src/model_runs.o \

@@ -17,18 +17,13 @@
 static uint32_t
 GetU32(EnsAggReader *r)
 {
-	const uint8_t *b = r->data + r->pos;
-
-	r->pos += 4;
-	return ((uint32_t) b[0] << 24) | ((uint32_t) b[1] << 16) | ((uint32_t) b[2] << 8) | b[3];
+	return ens_take_be32(r->data, &r->pos);
 }
 
 static uint64_t
 GetU64(EnsAggReader *r)
 {
-	uint64_t	hi = GetU32(r);
-
-	return (hi << 32) | GetU32(r);
+	return ens_take_be64(r->data, &r->pos);
 }
 
 static double

@@ -22,6 +22,28 @@
 #define ENS_AGG_MAGIC 0x45445041	/* "EDPA" */
 #define ENS_AGG_MAX_ROWS 100000000
 
+/*
+ * The big-endian integer at data + *pos, as pqformat writes them (this
+ * state and forest_agg_trees's), moving *pos past it; the caller has
+ * checked that its bytes are there.
+ */
+static inline uint32_t
+ens_take_be32(const uint8_t *data, size_t *pos)
+{
+	const uint8_t *b = data + *pos;
+
+	*pos += 4;
+	return ((uint32_t) b[0] << 24) | ((uint32_t) b[1] << 16) | ((uint32_t) b[2] << 8) | b[3];
+}
+
+static inline uint64_t
+ens_take_be64(const uint8_t *data, size_t *pos)
+{
+	uint64_t	hi = ens_take_be32(data, pos);
+
+	return (hi << 32) | ens_take_be32(data, pos);
+}
+
 /* A state's rows, as the writer takes them and the reader fills them. */
 typedef struct EnsAggRows
 {

@@ -31,11 +31,10 @@
  * model cannot keep them) and compressed with pglz (packed: its length, 0
  * when stored as is): Citus sends states as hex text, twice their bytes.
  *
- * Flat form (all integers big-endian, pqformat):
- *   "EDPT" u8 version 1 | u8 text_target | u8 task | u8 0 | u32 p |
- *   u32 params_len params | u32 n_forests { u32 len, u32 packed, bytes } |
- *   u32 n_constant { u64 rows, f64 value, u32 len, label } |
- *   [ rows, as ens_agg_write writes them ("EDPA"): a state that stayed on its node ]
+ * Flat form ("EDPT"): ensemble_trees_state.h, whose PostgreSQL-free reader
+ * finds the parts of a state any role may hand the combine and final
+ * functions (test/fuzz/fuzz_agg_state.c fuzzes it); the rows of a state
+ * that stayed on its node are as ens_agg_write writes them ("EDPA").
  */
 #include "postgres.h"
 
@@ -55,11 +54,12 @@
 #include "utils/memutils.h"
 
 #include "ensemble_pg.h"
+#include "ensemble_trees_state.h"
 #include "model_agg.h"
 #include "model_merge.h"
 
-#define TREES_MAGIC 0x45445054	/* "EDPT" */
-#define TREES_VERSION 1
+StaticAssertDecl(ENS_TREES_MAX_FOREST == MaxAllocSize - VARHDRSZ,
+				 "a forest of a state is at most what a bytea holds");
 
 typedef struct TreesState
 {
@@ -277,8 +277,8 @@ Image(TreesState *s)
 	n_consts = s->n_consts + (HasRows(s) && !s->local && grown == NULL ? 1 : 0);
 	old = MemoryContextSwitchTo(s->hdr.eoh_context);
 	buf = makeStringInfo();
-	pq_sendint32(buf, TREES_MAGIC);
-	pq_sendbyte(buf, TREES_VERSION);
+	pq_sendint32(buf, ENS_TREES_MAGIC);
+	pq_sendbyte(buf, ENS_TREES_VERSION);
 	pq_sendbyte(buf, s->text_target ? 1 : 0);
 	pq_sendbyte(buf, (uint8) s->task);
 	pq_sendbyte(buf, 0);
@@ -358,40 +358,12 @@ BadState(const char *why)
 			 errhint("Pass forest_agg_trees's combine and final functions partial states as the aggregate wrote them.")));
 }
 
-/* Bounds-checked reads: damaged bytes are bad data (22000), never a protocol error (08P01). */
-static uint32
-GetInt(StringInfo buf, int bytes)
+/* A refusal of the framing reader (ensemble_trees_state.c), in the words it gives the reason. */
+static void
+Framing(EnsTreesWhy why)
 {
-	if (buf->len - buf->cursor < bytes)
-		BadState("it ends early");
-	return pq_getmsgint(buf, bytes);
-}
-
-static int64
-GetInt64(StringInfo buf)
-{
-	if (buf->len - buf->cursor < 8)
-		BadState("it ends early");
-	return pq_getmsgint64(buf);
-}
-
-static float8
-GetFloat8(StringInfo buf)
-{
-	if (buf->len - buf->cursor < 8)
-		BadState("it ends early");
-	return pq_getmsgfloat8(buf);
-}
-
-static uint32
-Count(StringInfo buf, size_t unit, const char *what)
-{
-	uint32		n;
-
-	n = GetInt(buf, 4);
-	if ((uint64) n * unit > (uint64) (buf->len - buf->cursor))
-		BadState(what);
-	return n;
+	if (why != ENS_TREES_OK)
+		BadState(ens_trees_why_text(why));
 }
 
 /* The feature names of a state's models: params.feature_names, else f1, f2, ... */
@@ -458,18 +430,58 @@ ForestOk(const TreesState *s, const EnsModel *m, char **names)
 	return true;
 }
 
-/* A state from its flat form, every length checked against the bytes left. */
+/*
+ * A forest read from a state: its bytes, decompressed, held as model bytes
+ * once they are checked; *held counts the bytes against the memory cap.
+ */
+static bytea *
+ReadForest(const TreesState *s, const EnsTreesForest *f, uint64 *held, char **names, MemoryContext check)
+{
+	bytea	   *m;
+
+	/* what the state holds counts against the memory cap, as the rows of forest_agg do */
+	*held += f->len;
+	if (*held > (uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a forest_agg_trees state holds more than edupredict.forest_max_memory (%d MB) of forests",
+						edupredict_forest_max_memory_mb),
+				 errhint("Aggregate fewer trees or rows per group, or ask a superuser to raise edupredict.forest_max_memory.")));
+	m = palloc(VARHDRSZ + f->len);
+	SET_VARSIZE(m, VARHDRSZ + f->len);
+	if (f->packed == 0)
+		memcpy(VARDATA(m), f->bytes, f->len);
+	else if (pglz_decompress((const char *) f->bytes, (int32) f->packed, VARDATA(m), (int32) f->len, true) !=
+			 (int32) f->len)
+		BadState("a forest does not decompress");
+
+	/*
+	 * Each forest is read before the next is expanded: bytes that are not a
+	 * model fail here, holding one forest's memory, not the sum of every
+	 * forest the state claims (up to ENS_TREES_MAX_EXPANSION times its size).
+	 */
+	if (!ForestOk(s, ens_model_from_bytea(m, check), names))
+		BadState("a forest of another task or other features");
+	MemoryContextReset(check);
+	return m;
+}
+
+/*
+ * A state from its flat form: ensemble_trees_state.c finds its parts (every
+ * length checked against the bytes left), and the parts are checked here as
+ * the rows they stand for.
+ */
 static TreesState *
 ParseTrees(bytea *flat, MemoryContext parent)
 {
 	TreesState *s = NewTrees(parent);
 	MemoryContext old = MemoryContextSwitchTo(s->hdr.eoh_context);
-	StringInfoData buf;
+	EnsTreesReader r;
+	EnsTreesHead h;
 	uint32		n,
-				i,
-				len;
+				i;
 	uint64		held = 0;
-	int			flag;
+	size_t		used = 0;
 	char	  **names;
 	void	   *lp;
 	int			task;
@@ -477,104 +489,58 @@ ParseTrees(bytea *flat, MemoryContext parent)
 												"forest_agg_trees state check",
 												ALLOCSET_DEFAULT_SIZES);
 
-	buf.data = VARDATA_ANY(flat);
-	buf.len = VARSIZE_ANY_EXHDR(flat);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-	if (buf.len < 21 || pq_getmsgint(&buf, 4) != TREES_MAGIC)
-		BadState("it is not one");
-	if (pq_getmsgbyte(&buf) != TREES_VERSION)
-		BadState("unknown version");
-	flag = pq_getmsgbyte(&buf);
-	s->text_target = flag == 1;
-	s->task = pq_getmsgbyte(&buf);
-	if (flag > 1 || pq_getmsgbyte(&buf) != 0)
-		BadState("unknown flags");
-	s->p = (int) pq_getmsgint(&buf, 4);
-	if (s->p < 1 || s->p > ENS_MAX_FEATURES ||
-		(s->task != ENS_CLASSIFICATION && s->task != ENS_REGRESSION) ||
-		(s->text_target && s->task != ENS_CLASSIFICATION))
-		BadState("bad shape");
-	len = Count(&buf, 1, "params run past the end");
-	s->params = pnstrdup(pq_getmsgbytes(&buf, len), len);
-	if (strlen(s->params) != len)
-		BadState("params hold a NUL byte");
+	ens_trees_reader_init(&r, (const uint8_t *) VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat));
+	Framing(ens_trees_read_head(&r, &h));
+	s->text_target = h.text_target;
+	s->task = h.task;
+	s->p = (int) h.p;
+	s->params = pnstrdup(h.params, h.params_len);
 	/* the params as the first row checked them (FirstRow) */
 	names = StateNames(s, &task, &lp);
 	if (!s->text_target && task != s->task)
 		BadState("its params name another task");
 	s->known = true;
-	n = Count(&buf, 8, "too many forests");
-	if (n > ENS_MAX_TREES)
-		BadState("too many forests");
+	Framing(ens_trees_read_n_forests(&r, &n));
 	for (i = 0; i < n; i++)
 	{
-		bytea	   *m;
-		uint32		plen;
+		EnsTreesForest f;
 
-		len = GetInt(&buf, 4);
-		if (len < 1 || len > MaxAllocSize - VARHDRSZ)
-			BadState("a forest is too large");
-		plen = Count(&buf, 1, "a forest runs past the end");
-		/* allocate no more than the bytes can hold (pglz expands less than 100x) */
-		if (plen == 0 ? len > (uint32) (buf.len - buf.cursor) : (uint64) len > (uint64) plen * 100)
-			BadState("a forest runs past the end");
-		/* what the state holds counts against the memory cap, as the rows of forest_agg do */
-		held += len;
-		if (held > (uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("a forest_agg_trees state holds more than edupredict.forest_max_memory (%d MB) of forests",
-							edupredict_forest_max_memory_mb),
-					 errhint("Aggregate fewer trees or rows per group, or ask a superuser to raise edupredict.forest_max_memory.")));
-		m = palloc(VARHDRSZ + len);
-		SET_VARSIZE(m, VARHDRSZ + len);
-		if (plen == 0)
-			memcpy(VARDATA(m), pq_getmsgbytes(&buf, len), len);
-		else if (pglz_decompress(pq_getmsgbytes(&buf, plen), (int32) plen, VARDATA(m), (int32) len, true) != (int32) len)
-			BadState("a forest does not decompress");
-		/*
-		 * Each forest is read before the next is expanded: bytes that are
-		 * not a model fail here, holding one forest's memory, not the sum
-		 * of every forest the state claims (up to 100 times its size).
-		 */
-		if (!ForestOk(s, ens_model_from_bytea(m, check), names))
-			BadState("a forest of another task or other features");
-		MemoryContextReset(check);
-		AddForest(s, m);
+		Framing(ens_trees_read_forest(&r, &f));
+		AddForest(s, ReadForest(s, &f, &held, names, check));
 	}
-	n = Count(&buf, 20, "too many constant parts");
+	Framing(ens_trees_read_n_consts(&r, &n));
 	for (i = 0; i < n; i++)
 	{
+		EnsTreesConst k;
 		EnsConstPart c = {NULL, 0, 0, 0};
-		int64		rows = GetInt64(&buf);
 
-		c.value = GetFloat8(&buf);
-		len = Count(&buf, 1, "a class runs past the end");
-		if (rows < 1 || rows > ENS_MAX_ROWS || len > ENS_MAX_NAME)
-			BadState("a bad constant part");
-		c.rows = (uint64) rows;
-		if (len > 0)
+		Framing(ens_trees_read_const(&r, &k));
+		c.rows = k.rows;
+		c.value = k.value;
+		if (k.label_len > 0)
 		{
-			c.label = pnstrdup(pq_getmsgbytes(&buf, len), len);
-			if (strlen(c.label) != len)
-				BadState("a class holds a NUL byte");
-			c.label_len = len;
+			c.label = pnstrdup(k.label, k.label_len);
+			c.label_len = k.label_len;
 		}
 		if (!ConstPartOk(s, &c))
 			BadState("a bad constant part");
 		AddConst(s, &c);
 	}
-	if (buf.cursor < buf.len)
+	if (ens_trees_rows_left(&r) > 0)
 	{
 		/* the rows of a state that stayed on its node (ens_agg_read checks them) */
+		StringInfoData buf;
+
+		buf.data = (char *) VARDATA_ANY(flat);
+		buf.len = (int) r.len;
+		buf.maxlen = buf.len;
+		buf.cursor = (int) r.pos;
 		s->rows = ens_agg_read(&buf, s->hdr.eoh_context, "forest_agg_trees");
-		if (s->rows->n == 0 || s->rows->p != s->p || s->rows->text_target != s->text_target ||
-			strcmp(s->rows->params, s->params) != 0)
-			BadState("its rows do not fit its header");
+		used = (size_t) buf.cursor - r.pos;
+		Framing(ens_trees_rows_fit(&h, (uint32) s->rows->p, s->rows->text_target, s->rows->params,
+								   strlen(s->rows->params), s->rows->n));
 	}
-	if (buf.cursor != buf.len)
-		BadState("bytes after its end");
+	Framing(ens_trees_read_end(&r, used));
 	MemoryContextDelete(check);
 	MemoryContextSwitchTo(old);
 	return s;

@@ -1,23 +1,33 @@
 /*
- * fuzz_agg_state.c - libFuzzer driver for the partial state reader of the
- * model aggregates (src/ensemble_agg_state.c), the bytes forest_agg's and
- * boost_agg's deserial function reads and forest_agg_trees_combine reads
- * from any caller.
+ * fuzz_agg_state.c - libFuzzer driver for the partial state readers of the
+ * model aggregates: src/ensemble_agg_state.c, the bytes forest_agg's and
+ * boost_agg's deserial function reads (and the rows inside a
+ * forest_agg_trees state), and src/ensemble_trees_state.c, the framing of
+ * the forest_agg_trees state its combine and final functions read from any
+ * caller.  Every input goes to both.
  *
- * Every input is read as model_agg.c reads it: the header, then the params
- * and labels, then (into columns allocated for exactly the n rows the
- * header claims, as the server allocates them) the rows.  ASan sees the
- * input in a buffer of its exact size, so reading one byte past it fails.
- * A state that reads must
+ * A model aggregate's state ("EDPA") is read as model_agg.c reads it: the
+ * header, then the params and labels, then (into columns allocated for
+ * exactly the n rows the header claims, as the server allocates them) the
+ * rows.  ASan sees the input in a buffer of its exact size, so reading one
+ * byte past it fails.  A state that reads must
  *   - end within the input, with every text target a label id,
  *   - write back to exactly the bytes it was read from (the serial
  *     function's writer, ens_agg_write_rows).
+ *
+ * A forest_agg_trees state ("EDPT") is read as model_agg_trees.c reads it:
+ * the header and params, each forest (its stored bytes copied out, as the
+ * server copies or decompresses them), each constant part, then the rows
+ * as above.  Every part must lie within the input and stay within the
+ * format's limits, and a state read to its end must write back, part by
+ * part, to exactly its bytes.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../src/ensemble_agg_state.h"
+#include "trees_bytes.h"
 
 static void
 Fail(const char *why)
@@ -26,19 +36,23 @@ Fail(const char *why)
 	abort();
 }
 
-/* the state at data, len */
-static void
-Exercise(const uint8_t *data, size_t len)
+/*
+ * The model aggregate's state at data, len; whether it reads whole, then
+ * with its shape in *shape (params pointing into data) and its bytes in *used.
+ */
+static bool
+Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 {
 	EnsAggReader r;
 	EnsAggRows	rows;
 	size_t		n;
 	uint32_t	f;
 	uint64_t	i;
+	bool		whole = false;
 
 	ens_agg_reader_init(&r, data, len);
 	if (ens_agg_read_header(&r, &rows) != ENS_OK)
-		return;
+		return false;
 	if (rows.p < 1 || rows.p > ENS_MAX_FEATURES || rows.n > ENS_AGG_MAX_ROWS ||
 		(rows.p + (uint64_t) 1) * rows.n * sizeof(double) > len)
 		Fail("a header with a shape the bytes cannot hold was accepted");
@@ -71,6 +85,9 @@ Exercise(const uint8_t *data, size_t len)
 			if (memcmp(out, data, size) != 0)
 				Fail("the state read writes back to other bytes");
 			free(out);
+			*shape = rows;
+			*used = r.pos;
+			whole = true;
 		}
 		for (f = 0; f < rows.p; f++)
 			free(rows.cols[f]);
@@ -79,6 +96,98 @@ Exercise(const uint8_t *data, size_t len)
 	}
 	if (rows.labels)
 		ens_dict_free(rows.labels);
+	return whole;
+}
+
+/* where Touch's copy escapes to, so that the compiler keeps the copying */
+static void *volatile touched;
+
+/* a part of the state, bytes long at part: copied out whole, as the server copies it */
+static void
+Touch(const uint8_t *data, size_t len, const void *part, size_t bytes)
+{
+	const uint8_t *b = part;
+	uint8_t    *copy = malloc(bytes ? bytes : 1);
+
+	memcpy(copy, b, bytes);
+	touched = copy;
+	free(copy);
+	if (b < data || bytes > len || (size_t) (b - data) > len - bytes)
+		Fail("a part of the state lies outside it");
+}
+
+/* the forest_agg_trees state at data, len */
+static void
+ExerciseTrees(const uint8_t *data, size_t len)
+{
+	EnsTreesReader r;
+	EnsTreesHead h;
+	Bytes		back = {NULL, 0, 0};
+	uint32_t	n,
+				i;
+	size_t		used = 0;
+
+	ens_trees_reader_init(&r, data, len);
+	if (ens_trees_read_head(&r, &h) != ENS_TREES_OK)
+		goto done;
+	if (h.p < 1 || h.p > ENS_MAX_FEATURES || (h.task != ENS_CLASSIFICATION && h.task != ENS_REGRESSION) ||
+		(h.text_target && h.task != ENS_CLASSIFICATION))
+		Fail("a header of a shape the server cannot hold was accepted");
+	Touch(data, len, h.params, h.params_len);
+	if (memchr(h.params, '\0', h.params_len) != NULL)
+		Fail("params with a NUL byte were accepted");
+	TreesPutHead(&back, &h);
+	if (ens_trees_read_n_forests(&r, &n) != ENS_TREES_OK)
+		goto done;
+	if (n > ENS_MAX_TREES)
+		Fail("more forests than ENS_MAX_TREES were accepted");
+	BytesU32(&back, n);
+	for (i = 0; i < n; i++)
+	{
+		EnsTreesForest f;
+
+		if (ens_trees_read_forest(&r, &f) != ENS_TREES_OK)
+			goto done;
+		if (f.len < 1 || f.len > ENS_TREES_MAX_FOREST ||
+			(f.packed > 0 && f.len > (uint64_t) f.packed * ENS_TREES_MAX_EXPANSION))
+			Fail("a forest of a size the server cannot allocate was accepted");
+		Touch(data, len, f.bytes, f.packed ? f.packed : f.len);
+		TreesPutForest(&back, &f);
+	}
+	if (ens_trees_read_n_consts(&r, &n) != ENS_TREES_OK)
+		goto done;
+	BytesU32(&back, n);
+	for (i = 0; i < n; i++)
+	{
+		EnsTreesConst c;
+
+		if (ens_trees_read_const(&r, &c) != ENS_TREES_OK)
+			goto done;
+		if (c.rows < 1 || c.rows > ENS_MAX_ROWS || c.label_len > ENS_MAX_NAME)
+			Fail("a constant part out of range was accepted");
+		Touch(data, len, c.label, c.label_len);
+		if (memchr(c.label, '\0', c.label_len) != NULL)
+			Fail("a class with a NUL byte was accepted");
+		TreesPutConst(&back, &c);
+	}
+	if (ens_trees_rows_left(&r) > 0)
+	{
+		EnsAggRows	rows;
+
+		if (r.pos > len)
+			Fail("the parts of the state run past its end");
+		if (!Exercise(data + r.pos, len - r.pos, &rows, &used))
+			goto done;
+		if (ens_trees_rows_fit(&h, rows.p, rows.text_target, rows.params, rows.params_len, rows.n) != ENS_TREES_OK)
+			goto done;
+		BytesPut(&back, data + r.pos, used);
+	}
+	if (ens_trees_read_end(&r, used) != ENS_TREES_OK)
+		goto done;
+	if (r.pos != len || back.len != len || memcmp(back.data, data, len) != 0)
+		Fail("the state read writes back to other bytes");
+done:
+	free(back.data);
 }
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -86,6 +195,10 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	Exercise(data, size);
+	EnsAggRows	shape;
+	size_t		used;
+
+	(void) Exercise(data, size, &shape, &used);
+	ExerciseTrees(data, size);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bounded fuzz run of the model reader and of the model aggregates' partial
-# state reader (libFuzzer + ASan/UBSan, clang-14), plus the engine checks
+# state readers (forest_agg, boost_agg, forest_agg_trees; libFuzzer +
+# ASan/UBSan, clang-14), plus the engine checks
 # (forest and boosting) under ASan.  Called by scripts/test.sh.
 #   test/fuzz/run.sh [SECONDS]      default 60 (FUZZ_SECONDS overrides)
 #   the partial states: FUZZ_AGG_SECONDS, default 20 (at most SECONDS)
@@ -27,6 +28,7 @@ $CC $FLAGS -o "$work/engine_check" test/fuzz/engine_check.c $SRC -lm
 $CC $FLAGS -o "$work/make_seeds" test/fuzz/make_seeds.c $SRC -lm
 $CC $FLAGS -fsanitize=fuzzer -o "$work/fuzz_model" test/fuzz/fuzz_model.c $SRC -lm
 $CC $FLAGS -o "$work/agg_seeds" test/fuzz/agg_seeds.c $SRC -lm
+$CC $FLAGS -o "$work/trees_seeds" test/fuzz/trees_seeds.c $SRC -lm
 $CC $FLAGS -fsanitize=fuzzer -o "$work/fuzz_agg_state" test/fuzz/fuzz_agg_state.c $SRC -lm
 $CC $FLAGS -o "$work/shap_check" test/fuzz/shap_check.c $SRC $BOOST -lm
 
@@ -93,14 +95,19 @@ mkdir -p "$crashes"
 grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/fuzz.log" || true
 echo "fuzz: no crash"
 
-# the partial state of forest_agg / boost_agg (and the rows of a forest_agg_trees
-# state): seeds are states the serial function's writer makes of the CSVs' rows
+# the partial states of forest_agg / boost_agg and of forest_agg_trees: seeds are
+# states the serial function's writer makes of the CSVs' rows, forest_agg_trees
+# states the server flattened (test/fuzz/corpus_trees, remade by trees_corpus.sh),
+# and forest_agg_trees states of the seed models and those rows
 agg_secs=${FUZZ_AGG_SECONDS:-$(( secs < 20 ? secs : 20 ))}
 mkdir -p "$work/agg_corpus"
 check "$work/agg_seeds" "$work/agg_corpus" "$work/cls.csv" "$work/reg.csv" "$work/dup.csv"
-echo "fuzz: running the partial state reader for ${agg_secs}s"
+cp test/fuzz/corpus_trees/*.bin "$work/agg_corpus/"
+check "$work/trees_seeds" "$work/agg_corpus" "$work/agg_corpus"/agg_*.bin test/fuzz/corpus_trees/*.bin \
+  "$work/corpus/seed_cls.bin" "$work/corpus/seed_reg.bin" test/fuzz/corpus/forest_cls_text.bin
+echo "fuzz: running the partial state readers for ${agg_secs}s"
 "$work/fuzz_agg_state" -max_total_time="$agg_secs" -max_len=65536 -rss_limit_mb=2048 \
   -artifact_prefix="$crashes/" -print_final_stats=1 "$work/agg_corpus" 2>"$work/fuzz_agg.log" ||
   { tail -50 "$work/fuzz_agg.log"; echo "fuzz: crash input kept in $crashes"; exit 1; }
 grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/fuzz_agg.log" || true
-echo "fuzz: no crash in the partial state reader"
+echo "fuzz: no crash in the partial state readers"
