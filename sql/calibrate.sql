@@ -227,6 +227,28 @@ FROM cal_bin_test t;
 -- arguments
 SELECT * FROM edupredict.calibrate('cal_uci', 'cal_fit', 'platt');
 SELECT * FROM edupredict.calibrate(NULL, 'cal_fit');
+SELECT * FROM edupredict.calibrate('cal_uci', NULL);
+SELECT * FROM edupredict.choose_threshold(NULL, 'cal_fit');
+SELECT * FROM edupredict.choose_threshold('cal_uci', NULL);
+-- NULL arguments of the functions that only read (docs/explain.md): no rows,
+-- as from a STRICT function; a NULL bins, n_repeats or seed is not the
+-- default 10, 5 or 42 (a DEFAULT stands in for a left-out argument only)
+SELECT (SELECT count(*) FROM edupredict.reliability(NULL, 'cal_test')) AS rel_name,
+       (SELECT count(*) FROM edupredict.reliability('cal_uci', NULL)) AS rel_relation,
+       (SELECT count(*) FROM edupredict.reliability('cal_uci', 'cal_test', bins => NULL)) AS rel_bins,
+       (SELECT count(*) FROM edupredict.roc_curve(NULL, 'cal_test')) AS roc_name,
+       (SELECT count(*) FROM edupredict.roc_curve('cal_uci', NULL)) AS roc_relation,
+       (SELECT count(*) FROM edupredict.pr_curve(NULL, 'cal_test')) AS pr_name,
+       (SELECT count(*) FROM edupredict.pr_curve('cal_uci', NULL)) AS pr_relation,
+       (SELECT count(*) FROM edupredict.evaluate(NULL, 'cal_test', NULL)) AS eval_name,
+       (SELECT count(*) FROM edupredict.evaluate('cal_uci', NULL, NULL)) AS eval_relation;
+SELECT (SELECT count(*) FROM edupredict.permutation_importance(NULL, 'cal_test')) AS perm_name,
+       (SELECT count(*) FROM edupredict.permutation_importance('cal_uci', NULL)) AS perm_relation,
+       (SELECT count(*) FROM edupredict.permutation_importance('cal_uci', 'cal_test', n_repeats => NULL)) AS perm_repeats,
+       (SELECT count(*) FROM edupredict.permutation_importance('cal_uci', 'cal_test', n_repeats => 1, seed => NULL)) AS perm_seed;
+-- the same calls with the argument given answer rows
+SELECT (SELECT count(*) FROM edupredict.reliability('cal_uci', 'cal_test', bins => 2)) > 0 AS rel_bins_2,
+       (SELECT count(*) FROM edupredict.permutation_importance('cal_uci', 'cal_test', n_repeats => 1, seed => 1)) > 0 AS perm_given;
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall > 0.5');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'recall >= 1.5');
 SELECT * FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', 'top_k 0');
@@ -351,4 +373,6 @@ FROM cal_fit f;
 SELECT a.rule_used, a.threshold = b.threshold AS same_threshold
 FROM edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', NULL, version => 1) a,
      edupredict.choose_threshold('cal_uci', 'cal_fit', 'Dropout', version => 1) b;
+-- method => NULL is the default method, isotonic, as when method is left out
+SELECT method_used FROM edupredict.calibrate('cal_uci', 'cal_fit', NULL, version => 1);
 DELETE FROM edupredict.models WHERE name IN ('cal_uci', 'cal_bin', 'cal_reg', 'cal_boost', 'cal_ties', 'cal_zero');

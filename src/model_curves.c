@@ -173,12 +173,13 @@ CurveSql(FunctionCallInfo fcinfo, CurveKind kind, int a_class, int a_bins, int a
 	EnsRegModel rm;
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	/* NULL in, no rows out, as a STRICT function: bins NULL is not its default */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || (a_bins >= 0 && PG_ARGISNULL(a_bins)))
 		return (Datum) 0;
+	ca.bins = a_bins < 0 ? 10 : PG_GETARG_INT32(a_bins);
 	ca.kind = kind;
 	ca.relid = PG_GETARG_OID(1);
 	ca.cls = PG_ARGISNULL(a_class) ? NULL : PG_GETARG_TEXT_PP(a_class);
-	ca.bins = a_bins < 0 || PG_ARGISNULL(a_bins) ? 10 : PG_GETARG_INT32(a_bins);
 	if (ca.bins < 1 || ca.bins > 1000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

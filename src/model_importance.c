@@ -295,13 +295,14 @@ model_permutation_importance(PG_FUNCTION_ARGS)
 	EnsRegModel rm;
 
 	InitMaterializedSRF(fcinfo, 0);
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	/* NULL in, no rows out, as a STRICT function: NULL is not the default 5 or 42 */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
 		return (Datum) 0;
 	memset(&ia, 0, sizeof(ia));
 	ia.relid = PG_GETARG_OID(1);
 	ia.metric = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	ia.repeats = PG_ARGISNULL(3) ? 5 : PG_GETARG_INT32(3);
-	ia.seed = PG_ARGISNULL(4) ? 42 : PG_GETARG_INT64(4);
+	ia.repeats = PG_GETARG_INT32(3);
+	ia.seed = PG_GETARG_INT64(4);
 	if (ia.repeats < 1 || ia.repeats > 1000)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
