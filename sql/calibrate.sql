@@ -357,6 +357,10 @@ SELECT task FROM edupredict.train_forest('cal_reg', 'cal_reg', 'age', n_trees =>
 SELECT * FROM edupredict.calibrate('cal_reg', 'cal_reg');
 SELECT * FROM edupredict.choose_threshold('cal_reg', 'cal_reg', rule => 'max_f1');
 SELECT * FROM edupredict.pr_curve('cal_reg', 'cal_reg');
+-- every one of them names itself and the model, also when a class is named
+SELECT * FROM edupredict.choose_threshold('cal_reg', 'cal_reg', 'Dropout');
+SELECT * FROM edupredict.roc_curve('cal_reg', 'cal_reg', 'Dropout');
+SELECT * FROM edupredict.reliability('cal_reg', 'cal_reg');
 -- calibrating a version with a threshold (4: top_k 100) drops the threshold
 -- from the model, so predict() takes the most probable class again, and
 -- from the new version's params

@@ -134,11 +134,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 	instr_time	end;
 	int32		version;
 
-	if (m->task != ENS_CLASSIFICATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a regression model: only class probabilities are calibrated",
-						rm->name)));
+	ens_require_classifier(m, rm->name, "calibrate()");
 	version = ens_registry_reserve(rm->name);	/* rights before rows */
 	ens_heldout_read(rm->name, rm->slot, m, ca->relid, ENS_HELDOUT_TARGET, &h);
 	ens_heldout_require_rows(&h);

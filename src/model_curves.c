@@ -137,11 +137,7 @@ Curves(EnsRegModel *rm, void *arg)
 	const char *fn = ca->kind == CURVE_ROC ? "roc_curve()" :
 		ca->kind == CURVE_PR ? "pr_curve()" : "reliability()";
 
-	if (m->task != ENS_CLASSIFICATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("model \"%s\" is a regression model: these curves are for class probabilities",
-						rm->name)));
+	ens_require_classifier(m, rm->name, fn);
 	if (ca->kind == CURVE_RELIABILITY && ca->cls == NULL && m->n_classes > 2)
 		k0 = 0, k1 = m->n_classes;
 	else

@@ -46,6 +46,16 @@ ens_class_index(const EnsModel *m, text *cls, const char *model_name)
 	return 0;					/* not reached */
 }
 
+void
+ens_require_classifier(const EnsModel *m, const char *model_name, const char *what)
+{
+	if (m->task != ENS_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s needs a classification model, and %s is a regression model",
+						what, model_name ? psprintf("model \"%s\"", model_name) : "the model")));
+}
+
 uint32_t
 ens_class_arg(const EnsModel *m, text *cls, const char *model_name, const char *what)
 {
@@ -53,11 +63,7 @@ ens_class_arg(const EnsModel *m, text *cls, const char *model_name, const char *
 
 	if (cls != NULL)
 		return ens_class_index(m, cls, model_name);
-	if (m->task != ENS_CLASSIFICATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("%s needs a classification model, and %s is a regression model",
-						what, which)));
+	ens_require_classifier(m, model_name, what);
 	if (m->n_classes > 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

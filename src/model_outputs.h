@@ -13,6 +13,8 @@
 
 /* index of a class label (text), or an error naming the model */
 extern uint32_t ens_class_index(const EnsModel *m, text *cls, const char *model_name);
+/* 42809 naming the function (what) and the model unless m is a classifier */
+extern void ens_require_classifier(const EnsModel *m, const char *model_name, const char *what);
 /* a class argument: NULL is the second class of two; more classes need one */
 extern uint32_t ens_class_arg(const EnsModel *m, text *cls, const char *model_name,
 							  const char *what);

@@ -205,7 +205,7 @@ Choose(EnsRegModel *rm, void *arg)
 {
 	ThrArgs    *ta = (ThrArgs *) arg;
 	const EnsModel *m = rm->m;
-	uint32_t	k = ens_class_arg(m, ta->cls, rm->name, "choose_threshold()"),
+	uint32_t	k,
 				K = m->n_classes,
 				i,
 				np;
@@ -228,8 +228,12 @@ Choose(EnsRegModel *rm, void *arg)
 	instr_time	end;
 	Datum		v[9];
 	bool		nl[9] = {false};
-	int32		version = ens_registry_reserve(rm->name);	/* rights before rows */
+	int32		version;
 
+	/* before the class: a named class of a regression model says the same */
+	ens_require_classifier(m, rm->name, "choose_threshold()");
+	k = ens_class_arg(m, ta->cls, rm->name, "choose_threshold()");
+	version = ens_registry_reserve(rm->name);	/* rights before rows */
 	ens_heldout_read(rm->name, rm->slot, m, ta->relid, ENS_HELDOUT_TARGET, &h);
 	ens_heldout_require_rows(&h);
 	ens_heldout_known_labels(rm->name, &h, "choose_threshold()", false);
