@@ -344,19 +344,12 @@ boost_hist_feature(const Booster *b, const BoostBin *h, uint32_t f, BoostBin *bu
 	const int64_t *e;
 	uint32_t	i,
 				n = b->nb[f] + 1;
-	const int64_t mask = ((int64_t) 1 << b->pbits) - 1;
 
 	if (!b->packed)
 		return h + b->off[f];
 	e = (const int64_t *) h + b->off[f];
 	for (i = 0; i < n; i++)
-	{
-		int64_t		rows = e[i] & mask;
-
-		/* an arithmetic shift: e[i] - rows is a multiple of 2^pbits */
-		buf[i].g = (e[i] - rows) / ((int64_t) 1 << b->pbits);
-		buf[i].h = rows * b->hunit;
-	}
+		boost_unpack(b, e[i], &buf[i].g, &buf[i].h);
 	return buf;
 }
 

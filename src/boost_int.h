@@ -226,6 +226,20 @@ extern EnsStatus boost_hist_build(Booster *b, const BoostGH *gh,
 								  uint32_t st, uint32_t en, BoostBin *h);
 extern void boost_hist_zero(const Booster *b, BoostBin *h);
 extern bool boost_hist_packable(Booster *b);
+/*
+ * A packed sum (see BoostBin) as gradient and hessian sums: the row count
+ * in the low pbits bits, the gradient sum (floor of sum / 2^pbits) above.
+ */
+static inline void
+boost_unpack(const Booster *b, int64_t sum, int64_t *g, int64_t *h)
+{
+	int64_t		rows = sum & (((int64_t) 1 << b->pbits) - 1);
+
+	/* exact: sum - rows is a multiple of 2^pbits */
+	*g = (sum - rows) / ((int64_t) 1 << b->pbits);
+	*h = rows * b->hunit;
+}
+
 extern const BoostBin *boost_hist_feature(const Booster *b, const BoostBin *h,
 										  uint32_t f, BoostBin *buf);
 extern void boost_hist_subtract(const Booster *b, BoostBin *parent,

@@ -260,20 +260,6 @@ BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
 	return (int) at;
 }
 
-/*
- * A packed sum (boost_int.h) as gradient and hessian sums: the count in
- * the low pbits bits, the gradient sum (floor of sum / 2^pbits) above.
- */
-static inline void
-Unpack(const Booster *b, int64_t sum, int64_t *g, int64_t *h)
-{
-	int64_t		rows = sum & (((int64_t) 1 << b->pbits) - 1);
-
-	/* exact: sum - rows is a multiple of 2^pbits */
-	*g = (sum - rows) / ((int64_t) 1 << b->pbits);
-	*h = rows * b->hunit;
-}
-
 /* Numeric: a threshold below each boundary between occupied bins. */
 static void
 ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
@@ -306,10 +292,10 @@ ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 		{
 			acc += pe[bin];
 			nz[n] = (uint8_t) bin;
-			Unpack(b, acc, &pg[n], &ph[n]);
+			boost_unpack(b, acc, &pg[n], &ph[n]);
 			n += pe[bin] != 0;
 		}
-		Unpack(b, pe[nb], &gm, &hm);
+		boost_unpack(b, pe[nb], &gm, &hm);
 	}
 	else
 	{
