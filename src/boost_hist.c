@@ -210,6 +210,34 @@ PackedSeq(const Booster *b, uint32_t r0, uint32_t n, int64_t *h)
 		AddPacked(h, b->off, b->feat, b->n_feat, p, X + (size_t) i * p, gp[i]);
 }
 
+/*
+ * dst += src (or -=) over the tree's features' entries, exact integers:
+ * a packed entry is one int64, a plain one two (g and h), added alike.
+ */
+static void
+AddEntries(const Booster *b, BoostBin *dst, const BoostBin *src, bool subtract)
+{
+	const uint32_t w = b->packed ? 1 : 2;
+	int64_t    *d = (int64_t *) dst;
+	const int64_t *s = (const int64_t *) src;
+	uint32_t	j;
+
+	for (j = 0; j < b->n_feat; j++)
+	{
+		uint32_t	f = b->feat[j],
+					e0 = b->off[f] * w,
+					e1 = (b->off[f] + b->nb[f] + 1) * w,
+					e;
+
+		if (subtract)
+			for (e = e0; e < e1; e++)
+				d[e] -= s[e];
+		else
+			for (e = e0; e < e1; e++)
+				d[e] += s[e];
+	}
+}
+
 typedef struct HistJob
 {
 	Booster    *b;
@@ -260,33 +288,10 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 	for (t = 1; t < b->nt; t++)
 	{
 		BoostBin   *s = b->scratch + (size_t) (t - 1) * b->n_ent;
-		uint32_t	i;
 
 		if (!ens_pool_used(b->pool, t))
 			continue;
-		for (i = 0; b->packed && i < b->n_feat; i++)
-		{
-			int64_t    *hp = (int64_t *) h;
-			const int64_t *sp = (const int64_t *) s;
-			uint32_t	e0 = b->off[b->feat[i]],
-						e1 = e0 + b->nb[b->feat[i]] + 1,
-						e;
-
-			for (e = e0; e < e1; e++)
-				hp[e] += sp[e];
-		}
-		for (i = 0; !b->packed && i < b->n_feat; i++)
-		{
-			uint32_t	e0 = b->off[b->feat[i]],
-						e1 = e0 + b->nb[b->feat[i]] + 1,
-						e;
-
-			for (e = e0; e < e1; e++)
-			{
-				h[e].g += s[e].g;
-				h[e].h += s[e].h;
-			}
-		}
+		AddEntries(b, h, s, false);
 		boost_hist_zero(b, s);
 	}
 	return rc;
@@ -357,32 +362,7 @@ boost_hist_feature(const Booster *b, const BoostBin *h, uint32_t f, BoostBin *bu
 void
 boost_hist_subtract(const Booster *b, BoostBin *parent, const BoostBin *child)
 {
-	uint32_t	j;
-
-	for (j = 0; b->packed && j < b->n_feat; j++)
-	{
-		int64_t    *pp = (int64_t *) parent;
-		const int64_t *cp = (const int64_t *) child;
-		uint32_t	e0 = b->off[b->feat[j]],
-					e1 = e0 + b->nb[b->feat[j]] + 1,
-					e;
-
-		for (e = e0; e < e1; e++)
-			pp[e] -= cp[e];
-	}
-	for (j = 0; !b->packed && j < b->n_feat; j++)
-	{
-		uint32_t	f = b->feat[j];
-		uint32_t	e0 = b->off[f],
-					e1 = e0 + b->nb[f] + 1,
-					e;
-
-		for (e = e0; e < e1; e++)
-		{
-			parent[e].g -= child[e].g;
-			parent[e].h -= child[e].h;
-		}
-	}
+	AddEntries(b, parent, child, true);
 }
 
 typedef struct PartJob
