@@ -140,6 +140,16 @@ FROM (VALUES (NULL::float8, NULL::text, NULL::bool, NULL::date)) r(x, colour, fl
 -- about 15% of the rows have a missing x and a colour other than red, and a
 -- fifth of those are 'yes': the best possible accuracy is about 0.97
 SELECT (metrics->>'accuracy')::float8 > 0.95 AS learns_categories FROM models WHERE name = 'rt_mixed';
+-- the same without class weights (histograms summed in integers): a missing
+-- value is its own bin.  yes iff x is missing (5% of the rows) or x >= 8: the
+-- split x <= 7 must send the missing rows right, to the smaller side (a scan
+-- blind to them sends them left, where they end up outnumbered by x = 1)
+CREATE TEMP TABLE rt_missing AS
+SELECT i, CASE WHEN i % 20 = 0 THEN NULL ELSE (1 + i % 9)::float8 END AS x,
+       CASE WHEN i % 20 = 0 OR 1 + i % 9 >= 8 THEN 'yes' ELSE 'no' END AS label
+FROM generate_series(1, 500) i;
+SELECT task, classes FROM train_forest('rt_missing', 'rt_missing', 'label', ARRAY['x'], n_trees => 10);
+SELECT x, predict('rt_missing', r) FROM (VALUES (NULL::float8, 0), (9, 1), (3, 2)) r(x, k) ORDER BY k;
 
 -- regression: a float target; integers with more than 50 values are regression too.
 -- y = 2a + b + noise in [0, 0.4]: the noise is 1e-5 of the variance, so R^2 > 0.999

@@ -38,6 +38,7 @@
 
 #define MAX_SLOTS 32			/* features accumulated in one pass */
 #define NBIN 256				/* histogram entries per feature (255 = missing) */
+#define INT_SUM_CLASSES 16		/* integer histograms up to this many classes */
 
 /*
  * The split search clears a few doubles per occupied bin and node; GCC
@@ -138,6 +139,8 @@ typedef struct Builder
 
 	double	   *hist;			/* MAX_SLOTS x NBIN x C */
 	uint32_t   *hcnt;			/* MAX_SLOTS x NBIN */
+	uint64_t   *hu;				/* MAX_SLOTS x NBIN x C: integer sums (int_w) */
+	bool		int_w;			/* every sample weight is a draw count */
 	uint64_t   *bitmap;			/* MAX_SLOTS x 4 */
 	uint32_t   *feat;			/* feature permutation */
 	double	   *tmp;			/* scratch 6 x C + 2 x NBIN */
@@ -502,6 +505,83 @@ ScanSlot(Builder *b, uint32_t f, const double *h, const uint32_t *cnt,
 }
 
 /*
+ * Unweighted classification (every class weight 1): a sample's weight is
+ * its draw count, so a bin's class weight and its row count are integers
+ * and one 64-bit entry per bin and class holds both, draws << 32 | rows
+ * (draws and rows stay below 2^32, see BuilderInit).  One integer add per
+ * row and feature instead of a floating-point add and a count; the sums,
+ * converted for the scan, are the doubles the float path adds up exactly.
+ */
+static void
+FillCounts(Builder *b, uint32_t st, uint32_t en, const uint32_t *slot_f, uint32_t ns)
+{
+	uint64_t   *const hu = b->hu;
+	const uint8_t *X = b->X;
+	const Samp *s = b->s;
+	const uint32_t p = b->p,
+				C = b->C;
+	uint32_t	j,
+				t;
+
+	for (j = st; j < en; j++)
+	{
+		const Samp *sp = &s[j];
+		const uint8_t *row = X + (size_t) sp->row * p;
+		uint64_t	v = ((uint64_t) sp->w << 32) | 1;
+		uint64_t   *hc = hu + sp->t.c;
+
+		if (j + 8 < en)
+			PREFETCH(X + (size_t) s[j + 8].row * p);
+		for (t = 0; t < ns; t++)
+			hc[(size_t) (t * NBIN + row[slot_f[t]]) * C] += v;
+	}
+}
+
+/* Bin bin of slot t from hu into hist and hcnt, and hu's entries cleared. */
+static inline void
+TakeCounts(Builder *b, uint32_t t, uint32_t bin)
+{
+	const uint32_t C = b->C;
+	uint64_t   *u = b->hu + ((size_t) t * NBIN + bin) * C;
+	double	   *h = b->hist + ((size_t) t * NBIN + bin) * C;
+	uint32_t	rows = 0,
+				k;
+
+	for (k = 0; k < C; k++)
+	{
+		h[k] = (double) (u[k] >> 32);
+		rows += (uint32_t) u[k];
+		u[k] = 0;
+	}
+	b->hcnt[(size_t) t * NBIN + bin] = rows;
+}
+
+/* The occupied bins below nb of slot t, taken (TakeCounts); returns how many. */
+static uint32_t
+DenseCounts(Builder *b, uint32_t t, uint32_t nb, uint32_t *present)
+{
+	const uint32_t C = b->C;
+	const uint64_t *u = b->hu + (size_t) t * NBIN * C;
+	uint32_t	np = 0,
+				i,
+				k;
+
+	for (i = 0; i < nb; i++)
+	{
+		uint64_t	any = 0;
+
+		for (k = 0; k < C; k++)
+			any |= u[(size_t) i * C + k];
+		if (any)
+		{
+			TakeCounts(b, t, i);
+			present[np++] = i;
+		}
+	}
+	return np;
+}
+
+/*
  * Find the best split of node [st, en).  Returns true if one was found.
  */
 static bool
@@ -549,7 +629,9 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 		 * held in locals: with -fno-strict-aliasing every store would
 		 * otherwise make the compiler reload b->hist and b->hcnt.
 		 */
-		if (b->cls)
+		if (b->int_w)
+			FillCounts(b, st, en, slot_f, ns);
+		else if (b->cls)
 		{
 			double	   *const hist = b->hist;
 			uint32_t   *const hcnt = b->hcnt;
@@ -607,8 +689,12 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 			uint32_t	present[NBIN];
 			uint32_t	np = 0,
 						i;
+			/* a pass over the rows, or over the bins (C entries each when int_w) */
+			bool		sparse = n < nb * (b->int_w ? C : 1);
 
-			if (n < nb)
+			if (b->int_w && !sparse)
+				np = DenseCounts(b, t, nb, present);
+			else if (sparse)
 			{
 				/* sparse: find occupied bins via a bitmap */
 				uint64_t	bm[4] = {0, 0, 0, 0};
@@ -638,6 +724,17 @@ FindSplit(Builder *b, uint32_t st, uint32_t en, const double *nodestat, Split *b
 				for (i = 0; i < nb; i++)
 					if (cnt[i])
 						present[np++] = i;
+			}
+			if (b->int_w)
+			{
+				/* the occupied bins' sums as the scan reads them */
+				if (sparse)
+					for (i = 0; i < np; i++)
+						TakeCounts(b, t, present[i]);
+				TakeCounts(b, t, ENS_MISSING);
+				if (ScanSlot(b, f, h, cnt, present, np, nodestat, n, best))
+					nonconst++;
+				continue;
 			}
 			if (ScanSlot(b, f, h, cnt, present, np, nodestat, n, best))
 				nonconst++;
@@ -1230,6 +1327,7 @@ BuilderFree(Builder *b)
 {
 	BFree(b, b->hist, (size_t) MAX_SLOTS * NBIN * b->C * sizeof(double));
 	BFree(b, b->hcnt, (size_t) MAX_SLOTS * NBIN * sizeof(uint32_t));
+	BFree(b, b->hu, (size_t) MAX_SLOTS * NBIN * b->C * sizeof(uint64_t));
 	BFree(b, b->feat, b->p * sizeof(uint32_t));
 	BFree(b, b->tmp, (size_t) 6 * b->C * sizeof(double));
 	BFree(b, b->order, NBIN * sizeof(uint32_t));
@@ -1249,6 +1347,7 @@ BuilderFree(Builder *b)
 	BFree(b, b->cur.oob, (size_t) b->cur.oob_cap * sizeof(OobHit));
 	BFree(b, b->cw, b->K * sizeof(double));
 	b->hist = NULL;
+	b->hu = NULL;
 	b->hcnt = b->feat = b->order = b->counts = NULL;
 	b->tmp = b->score = b->lstat = b->rstat = b->cur.imp = b->stats = b->cw = NULL;
 	b->s = NULL;
@@ -1321,6 +1420,20 @@ BuilderInit(Builder *b, const EnsModel *m, const EnsData *d,
 				nk[d->cls[d->rows ? d->rows[i] : i]]++;
 			for (i = 0; i < b->K; i++)
 				b->cw[i] = nk[i] ? (double) n_use / ((double) b->K * (double) nk[i]) : 0.0;
+		}
+		/*
+		 * integer sums (FillCounts): weights are draw counts, fewer than 2^32
+		 * in all; not for many classes, where a bin's C entries cost more to
+		 * look through than its one count
+		 */
+		b->int_w = b->K <= INT_SUM_CLASSES &&
+			llround(P->sample_fraction * (double) n_use) < (long long) UINT32_MAX;
+		for (i = 0; i < b->K; i++)
+			b->int_w &= b->cw[i] == 1.0;
+		if (b->int_w)
+		{
+			ALLOC_OR_FAIL(b->hu, (size_t) MAX_SLOTS * NBIN * b->C * sizeof(uint64_t));
+			memset(b->hu, 0, (size_t) MAX_SLOTS * NBIN * b->C * sizeof(uint64_t));
 		}
 	}
 #undef ALLOC_OR_FAIL

@@ -7,7 +7,9 @@
  * the target (class code 0..k-1 for cls).  Empty fields are missing values.
  * Trains on a (stratified) split, prints metrics and timings, and checks
  * that serialise -> deserialise gives a model with identical predictions.
- * Built with ASan by test/fuzz/run.sh as a smoke test.
+ * Built with ASan by test/fuzz/run.sh as a smoke test.  For timing other
+ * settings: FOREST_THREADS, MAX_FEATURES, MAX_DEPTH, MIN_LEAF, BALANCED (set:
+ * class_weight 'balanced') in the environment.
  */
 #include <math.h>
 #include <stdio.h>
@@ -487,6 +489,9 @@ main(int argc, char **argv)
 	P.n_threads = getenv("FOREST_THREADS") ? atoi(getenv("FOREST_THREADS")) : 1;
 	/* timing other settings (0: the engine's default mtry) */
 	P.max_features = getenv("MAX_FEATURES") ? atof(getenv("MAX_FEATURES")) : 0;
+	P.max_depth = getenv("MAX_DEPTH") ? atoi(getenv("MAX_DEPTH")) : 0;
+	P.min_samples_leaf = getenv("MIN_LEAF") ? atoi(getenv("MIN_LEAF")) : 1;
+	P.balanced = getenv("BALANCED") != NULL;
 	if (CheckNodeInterrupts(&m, &d, &P, al))
 		return fprintf(stderr, "train: one tree on one thread did not stop when asked to\n"), 1;
 	memset(&oob, 0, sizeof(oob));
