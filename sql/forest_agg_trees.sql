@@ -352,6 +352,50 @@ SELECT what, pg_temp.outcome(set_byte(s, byte, val)) AS outcome
 FROM forest_state, (VALUES ('text_target 2', 5, 2), ('text_target 255', 5, 255), ('task 7', 6, 7), ('reserved 1', 7, 1),
                            ('reserved 128', 7, 128)) v(what, byte, val)
 ORDER BY what;
+-- The reader's other refusals, each at its edge: the version byte; a NUL
+-- in the params or a class (they are C strings once read); a forest of 0
+-- bytes or more than a bytea holds (2^30 - 5 bytes); more constant parts
+-- than 20 bytes each could hold; a class longer than the bytes left.
+-- The states keep the 'text' head (its params are h's bytes after 16).
+CREATE FUNCTION pg_temp.text_state(parts bytea) RETURNS bytea LANGUAGE sql AS
+$$ SELECT h || parts FROM heads WHERE k = 'text' $$;
+CREATE FUNCTION pg_temp.text_params(params bytea) RETURNS bytea LANGUAGE sql AS
+$$ SELECT substr(h, 1, 12) || pg_temp.u32(length(params)) || params || pg_temp.u32(0) || pg_temp.u32(0)
+   FROM heads WHERE k = 'text' $$;
+SELECT what, pg_temp.outcome(v.state) AS outcome
+FROM forest_state f, LATERAL (VALUES
+  ('version 0', set_byte(f.s, 4, 0)),
+  ('version 2', set_byte(f.s, 4, 2)),
+  ('version 255', set_byte(f.s, 4, 255)),
+  ('params, a NUL first', (SELECT pg_temp.text_params(set_byte(substr(h, 17), 0, 0)) FROM heads WHERE k = 'text')),
+  ('params, a NUL last', (SELECT pg_temp.text_params(substr(h, 17) || '\x00'::bytea) FROM heads WHERE k = 'text')),
+  ('forest length 0', pg_temp.text_state(pg_temp.u32(1) || pg_temp.u32(0) || pg_temp.u32(0) || pg_temp.u32(0))),
+  ('forest length 2^30-5, as is', pg_temp.text_state(pg_temp.u32(1) || pg_temp.u32(1073741819) || pg_temp.u32(0)
+                                                     || pg_temp.u32(0))),
+  ('forest length 2^30-4, as is', pg_temp.text_state(pg_temp.u32(1) || pg_temp.u32(1073741820) || pg_temp.u32(0)
+                                                     || pg_temp.u32(0))),
+  ('forest length 2^30-4, packed', pg_temp.text_state(pg_temp.u32(1) || pg_temp.u32(1073741820) || pg_temp.u32(8)
+                                                      || '\x0102030405060708'::bytea || pg_temp.u32(0))),
+  ('forest length 2^32-1, as is', pg_temp.text_state(pg_temp.u32(1) || pg_temp.u32(4294967295) || pg_temp.u32(0)
+                                                     || pg_temp.u32(0))),
+  ('constant parts 1, 19 bytes held', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(1) || int8send(1)
+                                                         || float8send(0) || '\x000000'::bytea)),
+  ('constant parts 1, 20 bytes held', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(1) || int8send(1)
+                                                         || float8send(0) || pg_temp.u32(0))),
+  ('constant parts 2, one held', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(2) || pg_temp.const_part(0, 'x'))),
+  ('constant parts 2^32-1', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(4294967295)
+                                               || pg_temp.const_part(0, 'x'))),
+  ('constant parts 2, both held', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(2) || pg_temp.const_part(0, 'x')
+                                                     || pg_temp.const_part(0, 'yz'))),
+  ('class length 5, 4 bytes held', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(1) || int8send(1) || float8send(0)
+                                                      || pg_temp.u32(5) || '\x78787878'::bytea)),
+  ('class length 2^32-1', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(1) || int8send(1) || float8send(0)
+                                             || pg_temp.u32(4294967295))),
+  ('class, a NUL first', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(1) || int8send(1) || float8send(0)
+                                            || pg_temp.u32(2) || '\x0078'::bytea)),
+  ('class, a NUL last', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(1) || int8send(1) || float8send(0)
+                                           || pg_temp.u32(2) || '\x7800'::bytea))) v(what, state)
+ORDER BY what;
 
 -- A part whose rows are all skipped (NULL features, NULL or NaN target)
 -- has no state and contributes nothing: the model is the other part's,
