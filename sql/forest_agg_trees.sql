@@ -396,6 +396,16 @@ FROM forest_state f, LATERAL (VALUES
   ('class, a NUL last', pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(1) || int8send(1) || float8send(0)
                                            || pg_temp.u32(2) || '\x7800'::bytea))) v(what, state)
 ORDER BY what;
+-- A constant part's row count (1 to 2e9) and class length (at most 4096
+-- bytes), the reader's limits, after a part of class 'x' and 3 rows.
+SELECT what, pg_temp.outcome(pg_temp.text_state(pg_temp.u32(0) || pg_temp.u32(2) || pg_temp.const_part(0, 'x')
+                                                || int8send(rows) || float8send(0)
+                                                || pg_temp.u32(length(convert_to(lab, 'UTF8')))
+                                                || convert_to(lab, 'UTF8'))) AS outcome
+FROM (VALUES ('rows -2^63', '-9223372036854775808'::int8, 'y'), ('rows -1', -1, 'y'), ('rows 0', 0, 'y'), ('rows 1', 1, 'y'),
+             ('rows 2e9', 2000000000, 'y'), ('rows 2e9+1', 2000000001, 'y'),
+             ('class of 4096 bytes', 1, repeat('y', 4096)), ('class of 4097 bytes', 1, repeat('y', 4097))) v(what, rows, lab)
+ORDER BY what;
 
 -- A part whose rows are all skipped (NULL features, NULL or NaN target)
 -- has no state and contributes nothing: the model is the other part's,

@@ -402,13 +402,13 @@ NumberLabel(const char *s, uint32 len)
 /*
  * Whether a constant part is one this state's rows could make: a regression
  * value training accepts (finite, within the forest's +-max_target),
- * or a class (the value 0), a numeric target's as training labels it.
+ * or a class (the value 0), a numeric target's as training labels it.  Its
+ * row count and class length are the reader's (ens_trees_read_const checks
+ * them).
  */
 static bool
 ConstPartOk(const TreesState *s, const EnsConstPart *c)
 {
-	if (c->rows < 1 || c->rows > ENS_MAX_ROWS || c->label_len > ENS_MAX_NAME)
-		return false;
 	if (s->task == ENS_REGRESSION)
 		return c->label_len == 0 && fabs(c->value) <= ens_forest_learner.max_target;
 	return c->label_len > 0 && c->value == 0 &&
