@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Mutation testing of edupredict: does the suite catch small semantic bugs?
 
-Each mutation of test/mutation/mutations.toml is applied alone to a clean copy
-of the committed tree (a clone in a temporary folder, reset to the commit
-before every mutation) and scripts/test.sh runs there on a subset that holds
+Each mutation of the commit's test/mutation/mutations.toml (--check: the
+working tree's) is applied alone to a clean copy of the committed tree (a
+clone in a temporary folder, reset to the commit before every mutation) and
+scripts/test.sh runs there on a subset that holds
 every test able to run the mutated code (see SUBSET below).  A mutation is
 caught when a test that passes on the unmutated tree fails.  Run on demand,
 not in CI: the suite takes a few minutes per mutation.
@@ -67,8 +68,8 @@ def sh(args, cwd, **kw):
     return subprocess.run(args, cwd=cwd, check=True, text=True, capture_output=True, **kw).stdout
 
 
-def load():
-    with open(LIST, "rb") as f:
+def load(path=LIST):
+    with open(path, "rb") as f:
         muts = tomllib.load(f)["mutation"]
     ids = [m["id"] for m in muts]
     dup = {i for i in ids if ids.count(i) > 1}
@@ -180,14 +181,17 @@ def main():
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
 
-    muts = load()
-    if a.only:
-        unknown = set(a.only) - {m["id"] for m in muts}
-        if unknown:
-            sys.exit(f"unknown mutation ids: {', '.join(sorted(unknown))}")
-        muts = [m for m in muts if m["id"] in a.only]
+    def select(muts):
+        if a.only:
+            unknown = set(a.only) - {m["id"] for m in muts}
+            if unknown:
+                sys.exit(f"unknown mutation ids: {', '.join(sorted(unknown))}")
+            muts = [m for m in muts if m["id"] in a.only]
+        return muts
+
     if a.check:
         # the working tree as it is (the suite's lint step: no git needed, nothing cloned)
+        muts = select(load())
         stale = report_stale(ROOT, muts)
         print(f"{len(muts) - len(stale)} apply, {len(stale)} stale")
         sys.exit(1 if stale else 0)
@@ -196,6 +200,17 @@ def main():
     tree = os.path.join(work, "tree")
     sh(["git", "clone", "-q", "--shared", "--no-checkout", ROOT, tree], work)
     sh(["git", "checkout", "-q", "--detach", commit], tree)
+    # the commit's own list, so that a result names what that commit holds
+    tree_list = os.path.join(tree, "test", "mutation", "mutations.toml")
+    with open(LIST, "rb") as f, open(tree_list, "rb") as g:
+        if f.read() != g.read():
+            print(f"mutation: the working tree's mutations.toml differs from {a.commit}'s; "
+                  f"running {a.commit}'s (commit the list to run its changes)", flush=True)
+    try:
+        muts = select(load(tree_list))
+    except SystemExit:
+        shutil.rmtree(work)
+        raise
     print(f"mutation: {len(muts)} mutations of commit {commit[:12]} in {tree}", flush=True)
 
     stale = report_stale(tree, muts)
