@@ -23,11 +23,18 @@
 
 /* ---------- classes ---------- */
 
+/* How errors name the model: by name, or "the model" for model bytes (NULL). */
+static const char *
+ModelPhrase(const char *model_name)
+{
+	return model_name ? psprintf("model \"%s\"", model_name) : "the model";
+}
+
 /* model_name NULL: model bytes */
 uint32_t
 ens_class_index(const EnsModel *m, text *cls, const char *model_name)
 {
-	const char *what = model_name ? psprintf("model \"%s\"", model_name) : "the model";
+	const char *what = ModelPhrase(model_name);
 	uint32_t	k;
 
 	if (m->task != ENS_CLASSIFICATION)
@@ -53,21 +60,20 @@ ens_require_classifier(const EnsModel *m, const char *model_name, const char *wh
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s needs a classification model, and %s is a regression model",
-						what, model_name ? psprintf("model \"%s\"", model_name) : "the model")));
+						what, ModelPhrase(model_name))));
 }
 
 uint32_t
 ens_class_arg(const EnsModel *m, text *cls, const char *model_name, const char *what)
 {
-	const char *which = model_name ? psprintf("model \"%s\"", model_name) : "the model";
-
 	if (cls != NULL)
 		return ens_class_index(m, cls, model_name);
 	ens_require_classifier(m, model_name, what);
 	if (m->n_classes > 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s has %u classes: name the class for %s", which, m->n_classes, what),
+				 errmsg("%s has %u classes: name the class for %s", ModelPhrase(model_name),
+						m->n_classes, what),
 				 errhint("Pass class => '...'; edupredict.model_classes() lists them.")));
 	return 1;
 }
