@@ -27,6 +27,7 @@ OBJS = \
 	src/forest_params.o \
 	src/forest_learner.o \
 	src/forest_oob.o \
+	src/forest_cvcal.o \
 	src/ensemble_order.o \
 	src/ensemble_runner.o \
 	src/ensemble_bin_table.o \

@@ -2,7 +2,8 @@
 # Runs inside a throwaway cluster (scripts/with_cluster.sh) for
 # bench/calib_recipes.sh; prints
 #   "pg recipe=R trees=N seed=S model=M brier=B ece=E" lines
-# (R: held or cv; M: raw, iso or sig), one "pg rows ..." and one "pg check ..." line.
+# (R: held, cv or fit, the last train_forest(calibration_folds => 5); M: raw,
+# iso or sig), one "pg rows ..." and one "pg check ..." line.
 #   calib_recipes_in_cluster.sh DIR "TREES..." SEED...
 # DIR holds uci.csv (bench/forest_gen.py). Training rows are numbered by
 # their place in the file (rid, from 0), as bench/calib_recipes_py.py numbers them.
@@ -112,4 +113,26 @@ FROM ($(score_sql one_proba)) sc,
 SQL
   fi
   "${P[@]}" -c "SELECT edupredict.drop_model('cv_' || f) FROM generate_series(0, 4) f" >/dev/null
+
+  # ---- the same recipe inside one model: train_forest(calibration_folds => 5) ----
+  # Its uncalibrated probabilities are those of the same 5 x 100 trees (the
+  # calibrator draws no random number, so both models hold the same trees):
+  # explain()'s base value plus contributions, the trees' own probability.
+  "${P[@]}" <<SQL
+SELECT 1 FROM unnest(ARRAY['isotonic', 'sigmoid']) m,
+  LATERAL edupredict.train_forest('fit_' || m, 'uci_train', 'y', n_trees => 100, test_fraction => 0, seed => $s,
+                                  calibration => m, calibration_folds => 5) \g /dev/null
+CREATE TEMP TABLE fit_proba AS
+SELECT t.rid, t.y, 1 AS version, c.k, c.label,
+       edupredict.explain_base_value('fit_isotonic', c.label)
+       + (SELECT sum(contribution) FROM edupredict.explain('fit_isotonic', t, class => c.label)) AS p
+FROM uci_test t, unnest(edupredict.model_classes('fit_isotonic')) WITH ORDINALITY AS c(label, k);
+SELECT 'pg recipe=fit trees=100x5 seed=$s model=raw brier=' || round(brier::numeric, 6) || ' ece=' || round(ece::numeric, 6)
+FROM ($(score_sql fit_proba)) sc;
+SELECT 'pg recipe=fit trees=100x5 seed=$s model=' || CASE m WHEN 'isotonic' THEN 'iso' ELSE 'sig' END
+       || ' brier=' || round(max(value) FILTER (WHERE metric = 'brier_score')::numeric, 6)
+       || ' ece=' || round(max(value) FILTER (WHERE metric = 'ece')::numeric, 6)
+FROM unnest(ARRAY['isotonic', 'sigmoid']) m, LATERAL edupredict.evaluate('fit_' || m, 'uci_test') GROUP BY m ORDER BY m;
+SELECT edupredict.drop_model('fit_' || m) FROM unnest(ARRAY['isotonic', 'sigmoid']) m \g /dev/null
+SQL
 done

@@ -40,6 +40,7 @@
 #define ENS_MAX_CLASSES		1000
 #define ENS_MAX_CATEGORIES	255
 #define ENS_MAX_TREES		10000
+#define ENS_MAX_CAL_FOLDS	20		/* forests of a cross-fitted calibration */
 #define ENS_MAX_NAME			4096	/* bytes in a name, label or category */
 #define ENS_MAX_ROWS			2000000000u
 
@@ -306,6 +307,7 @@ typedef struct ForestParams
 	bool		balanced;		/* class_weight 'balanced' */
 	double		sample_fraction;	/* bootstrap draws = round(f * n) */
 	uint8_t		calibration;	/* EnsCalMethod fitted on out-of-bag probabilities */
+	uint32_t	calibration_folds;	/* 0: out of bag; else cross-fitted (forest_cvcal.c) */
 	uint64_t	seed;
 	int			n_threads;		/* trees grown in parallel (see forest_train) */
 	uint32_t	calibration_rows;	/* out: rows the calibrator was fitted on */
@@ -653,8 +655,16 @@ extern void ens_calibrate(const EnsModel *m, double *out);
 
 /* forest_oob.c: a forest's calibrator fitted on its out-of-bag probabilities */
 extern EnsStatus forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob,
-									  int method, const EnsAlloc *al, EnsInterruptFn intr,
-									  void *intr_arg, char *msg, size_t msglen);
+									  int method, const char *what, const EnsAlloc *al,
+									  EnsInterruptFn intr, void *intr_arg, char *msg, size_t msglen);
+
+/* forest_cvcal.c: a forest calibrated by cross-fitting over k folds */
+typedef EnsStatus (*ForestTrainFn) (EnsModel *m, const EnsData *d, ForestParams *p,
+									const EnsAlloc *al, size_t *peak, void *arg);
+extern EnsStatus forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P,
+									 const EnsAlloc *al, ForestTrainFn train, void *train_arg,
+									 EnsInterruptFn intr, void *intr_arg, size_t *peak,
+									 char *msg, size_t msglen);
 extern uint32_t ens_threshold_label(const double *proba, uint32_t K, uint32_t tc, double t);
 
 /* ensemble_curves.c: probability quality and decision thresholds */

@@ -57,11 +57,22 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 static void
 CheckCalibration(const ForestParams *fp, int task)
 {
+	if (fp->calibration_folds != 0 && fp->calibration == ENS_CAL_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calibration_folds needs a calibration method"),
+				 errhint("Add calibration => 'isotonic' or 'sigmoid', or leave calibration_folds NULL.")));
 	if (fp->calibration != ENS_CAL_NONE && task == ENS_REGRESSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("calibration is for classification: a regression forest has no class probabilities"),
 				 errhint("Leave calibration NULL for a regression target.")));
+	if ((uint64) fp->calibration_folds * (uint64) fp->n_trees > ENS_MAX_TREES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("calibration_folds x n_trees (%u x %d) is over %d trees",
+						fp->calibration_folds, fp->n_trees, ENS_MAX_TREES),
+				 errhint("Use fewer folds or trees: the model holds calibration_folds forests of n_trees trees.")));
 }
 
 static void
@@ -92,12 +103,37 @@ static EnsStatus
 Calibrate(EnsModel *m, const EnsData *d, ForestParams *fp, ForestOob *oob,
 		  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, char *msg, size_t msglen)
 {
-	EnsStatus	rc = forest_oob_calibrate(m, d, oob, fp->calibration, al, intr, intr_arg,
-										  msg, msglen);
+	EnsStatus	rc = forest_oob_calibrate(m, d, oob, fp->calibration, "out-of-bag", al, intr,
+										  intr_arg, msg, msglen);
 
 	fp->calibration_rows = oob->n;
 	forest_oob_free(oob, al);
 	return rc;
+}
+
+/* A fold's forest of a cross-fitted calibration (forest_cvcal.c), in a backend. */
+static EnsStatus
+PgMember(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, size_t *peak,
+		 void *arg)
+{
+	(void) arg;
+	return forest_pg_train(m, d, p, al, peak, NULL);
+}
+
+typedef struct PlainIntr
+{
+	EnsInterruptFn intr;
+	void	   *arg;
+} PlainIntr;
+
+/* The same where the caller polls for interrupts (cross_validate's threads). */
+static EnsStatus
+PlainMember(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, size_t *peak,
+			void *arg)
+{
+	PlainIntr  *pi = (PlainIntr *) arg;
+
+	return forest_train(m, d, p, al, pi->intr, pi->arg, peak, NULL);
 }
 
 static EnsStatus
@@ -111,12 +147,19 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	EnsStatus	rc;
 
 	ens_trainset_data(ts, &d, true);
-	ens_trainset_want_outputs(ts, &d);
 	TaskParams(fp, ts, m, seed);
-	rc = forest_pg_train(m, &d, fp, al, peak, fp->calibration ? &oob : NULL);
-	if (rc != ENS_OK || fp->calibration == ENS_CAL_NONE)
-		return rc;
-	rc = Calibrate(m, &d, fp, &oob, al, ens_pg_interrupt, NULL, msg, sizeof(msg));
+	msg[0] = '\0';
+	if (fp->calibration_folds)
+		rc = forest_cv_calibrate(m, &d, fp, al, PgMember, NULL, ens_pg_interrupt, NULL, peak,
+								 msg, sizeof(msg));
+	else
+	{
+		ens_trainset_want_outputs(ts, &d);
+		rc = forest_pg_train(m, &d, fp, al, peak, fp->calibration ? &oob : NULL);
+		if (rc != ENS_OK || fp->calibration == ENS_CAL_NONE)
+			return rc;
+		rc = Calibrate(m, &d, fp, &oob, al, ens_pg_interrupt, NULL, msg, sizeof(msg));
+	}
 	if ((rc == ENS_EINVAL || rc == ENS_ELIMIT) && msg[0])
 		ereport(ERROR,
 				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
@@ -145,6 +188,13 @@ TrainPlain(EnsModel *m, const EnsData *d, void *params, const EnsAlloc *al,
 
 	if (msglen)
 		msg[0] = '\0';
+	if (fp->calibration_folds)
+	{
+		PlainIntr	pi = {intr, intr_arg};
+
+		return forest_cv_calibrate(m, d, fp, al, PlainMember, &pi, intr, intr_arg, peak,
+								   msg, msglen);
+	}
 	rc = forest_train(m, d, fp, al, intr, intr_arg, peak, fp->calibration ? &oob : NULL);
 	if (rc != ENS_OK || fp->calibration == ENS_CAL_NONE)
 		return rc;
@@ -173,6 +223,8 @@ ParamsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	if (fp->calibration != ENS_CAL_NONE)
 		appendStringInfo(s, ", \"calibration\": \"%s\"",
 						 fp->calibration == ENS_CAL_ISOTONIC ? "isotonic" : "sigmoid");
+	if (fp->calibration_folds)
+		ens_json_num(s, "calibration_folds", fp->calibration_folds, first);
 }
 
 static void
@@ -184,11 +236,14 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	ens_json_num(s, "n_nodes", m->n_nodes, first);
 	if (fp->calibration != ENS_CAL_NONE)
 		ens_json_num(s, "calibration_rows", fp->calibration_rows, first);
+	/* the model's trees: n_trees per fold */
+	if (fp->calibration_folds)
+		ens_json_num(s, "trees", m->n_trees, first);
 }
 
 const EnsLearner ens_forest_learner = {
 	"forest", ENS_FOREST,
-	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration",
+	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration, calibration_folds",
 	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
 	PreparePlain, TrainPlain,
 	1e38, "1e38"				/* leaf values are floats */
@@ -202,7 +257,7 @@ const EnsLearner ens_forest_learner = {
 static const EnsTrainArg forest_args[] = {
 	{5, "n_trees", 'i'}, {6, "max_depth", 'i'}, {7, "min_samples_leaf", 'i'},
 	{8, "max_features", 'f'}, {9, "class_weight", 't'}, {10, "sample_fraction", 'f'},
-	{14, "calibration", 't'}
+	{14, "calibration", 't'}, {15, "calibration_folds", 'i'}
 };
 
 /* 0.1.0's train_forest: a registry without owners, returns edupredict.models */
@@ -235,13 +290,13 @@ model_train_forest_as_of(PG_FUNCTION_ARGS)
 {
 	StringInfoData note;
 
-	if (PG_NARGS() != 16 || PG_ARGISNULL(15))
+	if (PG_NARGS() != 17 || PG_ARGISNULL(16))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("as_of must not be NULL")));
 	initStringInfo(&note);
 	appendStringInfoString(&note, "\"as_of\": ");
-	escape_json(&note, text_to_cstring(PG_GETARG_TEXT_PP(15)));
+	escape_json(&note, text_to_cstring(PG_GETARG_TEXT_PP(16)));
 	return ens_train_sql_noted(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
 							   ENS_REGISTRY_CURRENT, note.data);
 }

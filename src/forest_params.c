@@ -11,7 +11,7 @@
 #include <string.h>
 
 const char *const forest_param_names =
-"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration";
+"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration, calibration_folds";
 
 void
 forest_params_default(ForestParams *p)
@@ -111,6 +111,17 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 			p->calibration = ENS_CAL_SIGMOID;
 		else
 			return WHY("NULL, 'isotonic' or 'sigmoid'");
+	}
+	else if (strcmp(key, "calibration_folds") == 0)
+	{
+		/* NULL: out of bag; k: k forests, each predicting the fold it did not see */
+		if (v->type == ENS_V_NULL)
+			p->calibration_folds = 0;
+		else if (!IsInt(v, 2, ENS_MAX_CAL_FOLDS))
+			return WHY("an integer between 2 and %d, or NULL to calibrate out of bag",
+					   ENS_MAX_CAL_FOLDS);
+		else
+			p->calibration_folds = (uint32_t) v->num;
 	}
 	else
 		return ENS_PARAM_UNKNOWN;

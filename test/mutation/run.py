@@ -58,7 +58,7 @@ QUICK = {
     "expected_count": ["regress:expected_count", "regress:forecast_total"],
     "forecasting": ["regress:forecast"],
     "explanation": ["regress:explain", "fuzz"],
-    "calibration": ["regress:calibrate", "regress:oob_calibration"],
+    "calibration": ["regress:calibrate", "regress:oob_calibration", "regress:cv_calibration"],
     "drift": ["regress:drift"],
     "tuning": ["regress:tune", "regress:cv_threads"],
 }
