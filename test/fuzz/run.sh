@@ -83,6 +83,10 @@ echo "fuzz: $(tail -1 "$work/engine.log")"
 # TreeSHAP against brute force over every coalition (forests and boosting)
 check "$work/shap_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"
+# the cross-fitted calibration: folds, the model = the folds' forests, a cancel
+$CC $FLAGS -o "$work/cvcal_check" test/fuzz/cvcal_check.c $SRC -lm
+check "$work/cvcal_check"
+echo "fuzz: $(tail -1 "$work/engine.log")"
 
 # boosting engine checks (margins, 1 = 2 threads, out of memory, interrupts)
 CC=$CC FLAGS=$FLAGS SRC=$SRC test/fuzz/boost_run.sh "$work"
