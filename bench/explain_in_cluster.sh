@@ -58,6 +58,13 @@ WHERE metric IN ('brier_score', 'ece', 'log_loss', 'accuracy') GROUP BY v ORDER 
 SELECT 'pg all_rows ' || string_agg(metric || '=' || round(value::numeric, 6), ' ' ORDER BY metric)
 FROM edupredict.evaluate('exp_uci', 'uci_test')
 WHERE metric IN ('brier_score', 'ece', 'log_loss', 'accuracy');
+-- cross-fitted in one model: 5 forests of 100 trees on all training rows, one calibrator on their
+-- out-of-fold probabilities (train_forest(calibration_folds => 5), the model's default seed)
+SELECT 1 FROM edupredict.train_forest('cvcal_uci', 'uci_train', 'y', n_trees => 100, test_fraction => 0, seed => 42,
+                                      calibration => 'isotonic', calibration_folds => 5);
+SELECT 'pg cross_fitted ' || string_agg(metric || '=' || round(value::numeric, 6), ' ' ORDER BY metric)
+FROM edupredict.evaluate('cvcal_uci', 'uci_test')
+WHERE metric IN ('brier_score', 'ece', 'log_loss', 'accuracy');
 SQL
 
 # ---- c1m: a 300-round depth-6 boosted model on 800,000 x 20 rows ----
