@@ -216,7 +216,10 @@ typedef enum EnsCalMethod
 typedef struct EnsCalib
 {
 	uint8_t		method;			/* EnsCalMethod */
-	uint32_t	n;				/* calibrators: 1 (two classes: class 1) or K */
+	uint32_t	n;				/* calibrators: members x (1 (two classes: class 1) or K) */
+	uint32_t	members;		/* sets of them (0 or 1: one); a cross-fitted forest's
+								 * fold f is trees [f T / members, (f + 1) T / members)
+								 * and its calibrator set f (forest_cvcal.c) */
 	double	   *ab;				/* sigmoid: a, b per calibrator */
 	uint32_t   *off;			/* isotonic: n + 1 offsets into kx, ky */
 	double	   *kx;				/* knots: raw probability, increasing */
@@ -414,6 +417,8 @@ extern void ens_bin_row(const EnsModel *m, const double *x, uint8_t *xb);
 /* ensemble_walk.c */
 extern void ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out);
 extern void ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out);
+extern void ens_predict_trees(const EnsModel *m, uint32_t t0, uint32_t t1, const uint8_t *xb,
+							  double *out);
 
 /*
  * A forest's output is built leaf by leaf in tree order from zero, then
@@ -585,6 +590,8 @@ typedef struct EnsExtShape
 	const uint16_t *nbins;		/* per feature */
 	uint64_t	nodes;
 	uint64_t	leaves;
+	uint32_t	trees;
+	int			algorithm;		/* EnsAlgorithm */
 } EnsExtShape;
 
 typedef struct EnsExtLayout
@@ -652,11 +659,14 @@ extern EnsStatus ens_calib_fit(EnsExtras *x, const EnsModel *m, uint32_t n, cons
 							   const uint32_t *act, int method, const EnsAlloc *al,
 							   EnsInterruptFn intr, void *intr_arg, uint32_t *bad, bool *only);
 extern void ens_calibrate(const EnsModel *m, double *out);
+extern void ens_calibrate_set(const EnsModel *m, uint32_t set, double *out);
+extern EnsStatus ens_calib_join(EnsExtras *x, EnsExtras *const *parts, uint32_t n_parts,
+								const EnsAlloc *al);
 
 /* forest_oob.c: a forest's calibrator fitted on its out-of-bag probabilities */
 extern EnsStatus forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob,
-									  int method, const char *what, const EnsAlloc *al,
-									  EnsInterruptFn intr, void *intr_arg, char *msg, size_t msglen);
+									  int method, const EnsAlloc *al, EnsInterruptFn intr,
+									  void *intr_arg, char *msg, size_t msglen);
 
 /* forest_cvcal.c: a forest calibrated by cross-fitting over k folds */
 typedef EnsStatus (*ForestTrainFn) (EnsModel *m, const EnsData *d, ForestParams *p,

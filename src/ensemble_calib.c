@@ -333,6 +333,7 @@ ens_calib_fit(EnsExtras *x, const EnsModel *m, uint32_t n, const double *raw,
 		rc = ENS_ENOMEM;
 	c->method = (uint8_t) method;
 	c->n = ncal;
+	c->members = 1;
 	c->ab = ens_ext_alloc(x, al, sizeof(double) * 2 * ncal);
 	c->off = ens_ext_alloc(x, al, sizeof(uint32_t) * (ncal + 1));
 	if (c->ab == NULL || c->off == NULL)
@@ -431,25 +432,94 @@ CalibrateOne(const EnsCalib *c, uint32_t j, double p, bool log_odds)
 	return ky[lo] + (ky[hi] - ky[lo]) * (p - kx[lo]) / (kx[hi] - kx[lo]);
 }
 
-/* Calibrated probabilities in place (out: n_classes raw probabilities). */
+/*
+ * Calibrated probabilities in place (out: n_classes raw probabilities)
+ * through calibrator set `set` (0 unless the model is a cross-fitted forest:
+ * the set of the fold whose trees gave out).
+ */
 void
-ens_calibrate(const EnsModel *m, double *out)
+ens_calibrate_set(const EnsModel *m, uint32_t set, double *out)
 {
 	const EnsCalib *c = &m->ext->cal;
 	uint32_t	K = m->n_classes,
-				k;
+				k,
+				j = set * (K == 2 ? 1 : K);
 	double		s = 0;
 
 	if (K == 2)
 	{
-		out[1] = CalibrateOne(c, 0, out[1], ENS_SIGMOID_LOG_ODDS(m));
+		out[1] = CalibrateOne(c, j, out[1], ENS_SIGMOID_LOG_ODDS(m));
 		out[0] = 1 - out[1];
 		return;
 	}
 	for (k = 0; k < K; k++)
-		s += (out[k] = CalibrateOne(c, k, out[k], ENS_SIGMOID_LOG_ODDS(m)));
+		s += (out[k] = CalibrateOne(c, j + k, out[k], ENS_SIGMOID_LOG_ODDS(m)));
 	for (k = 0; k < K; k++)
 		out[k] = s > 0 ? out[k] / s : 1.0 / K;
+}
+
+void
+ens_calibrate(const EnsModel *m, double *out)
+{
+	ens_calibrate_set(m, 0, out);
+}
+
+/*
+ * The calibrators of parts[0..n_parts) (one set each, the same method and
+ * classes) as the sets of x's calibrator, in order: a cross-fitted forest's,
+ * one per fold.
+ */
+EnsStatus
+ens_calib_join(EnsExtras *x, EnsExtras *const *parts, uint32_t n_parts, const EnsAlloc *al)
+{
+	EnsCalib   *c = &x->cal;
+	const EnsCalib *p0 = &parts[0]->cal;
+	uint32_t	per = p0->n,
+				total = 0,
+				f,
+				j;
+	bool		iso = p0->method == ENS_CAL_ISOTONIC;
+
+	for (f = 0; f < n_parts; f++)
+	{
+		if (parts[f]->cal.method != p0->method || parts[f]->cal.n != per)
+			return ENS_EINVAL;
+		total += iso ? parts[f]->cal.off[per] : 0;
+	}
+	c->method = p0->method;
+	c->n = per * n_parts;
+	c->members = n_parts;
+	c->ab = ens_ext_alloc(x, al, sizeof(double) * 2 * c->n);
+	c->off = ens_ext_alloc(x, al, sizeof(uint32_t) * (c->n + 1));
+	c->kx = iso ? ens_ext_alloc(x, al, sizeof(double) * (total ? total : 1)) : NULL;
+	c->ky = iso ? ens_ext_alloc(x, al, sizeof(double) * (total ? total : 1)) : NULL;
+	if (!c->ab || !c->off || (iso && (!c->kx || !c->ky)))
+	{
+		c->method = ENS_CAL_NONE;
+		return ENS_ENOMEM;
+	}
+	c->off[0] = 0;
+	for (f = 0; f < n_parts; f++)
+	{
+		const EnsCalib *p = &parts[f]->cal;
+
+		for (j = 0; j < per; j++)
+		{
+			uint32_t	to = f * per + j;
+
+			if (!iso)
+			{
+				c->ab[2 * to] = p->ab[2 * j];
+				c->ab[2 * to + 1] = p->ab[2 * j + 1];
+				c->off[to + 1] = 0;
+				continue;
+			}
+			c->off[to + 1] = c->off[to] + (p->off[j + 1] - p->off[j]);
+			memcpy(c->kx + c->off[to], p->kx + p->off[j], sizeof(double) * (p->off[j + 1] - p->off[j]));
+			memcpy(c->ky + c->off[to], p->ky + p->off[j], sizeof(double) * (p->off[j + 1] - p->off[j]));
+		}
+	}
+	return ENS_OK;
 }
 
 /*

@@ -656,6 +656,8 @@ ParseSections(Parser *ps, bool fill)
 	sh.nbins = ps->nbins;
 	sh.nodes = ps->c.nodes;
 	sh.leaves = ps->c.leaves;
+	sh.trees = ps->c.T;
+	sh.algorithm = ps->c.algorithm;
 	if (fill)
 		return ens_ext_fill(r->p + r->len - ps->ext_len, ps->ext_len, ps->m, &sh, &ps->c.ext, ps->fl->ext,
 							ps->detail, ps->detail_len);

@@ -526,6 +526,8 @@ ParseCalib(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d
 	size_t		end = c->pos + len;
 	uint8_t		method;
 	uint32_t	n,
+				per,
+				members,
 				k;
 
 	if (sh->task != ENS_CLASSIFICATION)
@@ -539,14 +541,21 @@ ParseCalib(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d
 	n = Get32(c);
 	if (method != ENS_CAL_ISOTONIC && method != ENS_CAL_SIGMOID)
 		FAIL(ENS_ECORRUPT, "unknown calibration method %u", method);
-	if (n != (sh->K == 2 ? 1 : sh->K))
+	/* one set per class (one for two classes), or one per fold of a cross-fitted forest */
+	per = sh->K == 2 ? 1 : sh->K;
+	if (n == 0 || n % per != 0)
 		FAIL(ENS_ECORRUPT, "%u calibrators for %u classes", n, sh->K);
+	members = n / per;
+	if (members > 1 && (members > ENS_MAX_CAL_FOLDS || sh->algorithm != ENS_FOREST ||
+						sh->trees % members != 0))
+		FAIL(ENS_ECORRUPT, "%u calibrator sets for %u trees", members, sh->trees);
 	if (d)
 	{
 		EnsCalib   *cal = &d->x->cal;
 
 		cal->method = method;
 		cal->n = n;
+		cal->members = members;
 		if (method == ENS_CAL_SIGMOID)
 		{
 			cal->ab = d->f64;

@@ -188,27 +188,58 @@ BoostOutputs(const EnsModel *m, const uint8_t *xb, double *out)
 void
 ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out)
 {
-	ens_predict_raw(m, xb, out);
-	if (m->ext && m->ext->cal.method != ENS_CAL_NONE)
-		ens_calibrate(m, out);
+	uint32_t	M,
+				f,
+				k,
+				K = m->n_classes;
+
+	if (!m->ext || m->ext->cal.method == ENS_CAL_NONE || m->ext->cal.members <= 1)
+	{
+		ens_predict_raw(m, xb, out);
+		if (m->ext && m->ext->cal.method != ENS_CAL_NONE)
+			ens_calibrate(m, out);
+		return;
+	}
+	/* a cross-fitted forest: each fold's trees through their own calibrator, averaged */
+	M = m->ext->cal.members;
+	memset(out, 0, K * sizeof(double));
+	for (f = 0; f < M; f++)
+	{
+		double		part[ENS_MAX_CLASSES];
+
+		ens_predict_trees(m, (uint32_t) ((uint64_t) f * m->n_trees / M),
+						  (uint32_t) ((uint64_t) (f + 1) * m->n_trees / M), xb, part);
+		ens_calibrate_set(m, f, part);
+		for (k = 0; k < K; k++)
+			out[k] += part[k];
+	}
+	for (k = 0; k < K; k++)
+		out[k] /= M;
 }
 
 /* The trees' own outputs, before any calibration. */
 void
 ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out)
 {
-	uint32_t	t;
-	uint32_t	leaf[WALK_CHUNK];
-
 	if (m->algorithm == ENS_BOOST)
 	{
 		BoostOutputs(m, xb, out);
 		return;
 	}
+	ens_predict_trees(m, 0, m->n_trees, xb, out);
+}
+
+/* A forest's output from its trees [t0, t1) alone (classification: a cross-fitted forest's fold). */
+void
+ens_predict_trees(const EnsModel *m, uint32_t t0, uint32_t t1, const uint8_t *xb, double *out)
+{
+	uint32_t	t;
+	uint32_t	leaf[WALK_CHUNK];
+
 	memset(out, 0, (m->task == ENS_CLASSIFICATION ? m->n_classes : 1) * sizeof(double));
-	for (t = 0; t < m->n_trees; t += WALK_CHUNK)
+	for (t = t0; t < t1; t += WALK_CHUNK)
 	{
-		uint32_t	ng = m->n_trees - t < WALK_CHUNK ? m->n_trees - t : WALK_CHUNK;
+		uint32_t	ng = t1 - t < WALK_CHUNK ? t1 - t : WALK_CHUNK;
 		uint32_t	g;
 
 		WalkTrees(m, t, ng, xb, leaf);

@@ -5,14 +5,14 @@
  *
  * The training rows are dealt to k folds (stratified, seeded); forest f
  * grows n_trees trees on the rows outside fold f and predicts the rows of
- * fold f, which it never saw.  The k forests, k x n_trees trees, are the
- * model (its probability is their mean, as of one forest), and its
- * calibrator is fitted on the out-of-fold probabilities of every training
- * row (forest_oob_calibrate's code).  This is scikit-learn's
- * CalibratedClassifierCV(cv=k) with one calibrator on the out-of-fold
- * probabilities of all rows instead of one per fold: measured on the UCI
- * split with scikit-learn's own forests, the same Brier score within
- * 0.002, with every row used for both the trees and the calibrator.
+ * fold f, which it never saw, and fold f's calibrator (isotonic or sigmoid,
+ * one class against the rest, calibrate()'s code) is fitted on those
+ * probabilities.  The k forests, k x n_trees trees, are the model, each
+ * with the calibrator of its fold: a row's probability is the mean over
+ * the folds of the fold's forest through its calibrator, as scikit-learn's
+ * CalibratedClassifierCV(cv=k) averages its k calibrated copies, and the
+ * trees' own probability (what explain() explains) is the mean of all
+ * trees.  Every training row serves both the trees and a calibrator.
  *
  * The folds' forests share the training set's bin edges (the held-out
  * fold's feature values, never its labels, shape them, as they shape the
@@ -169,7 +169,8 @@ Concat(EnsModel *m, EnsModel *mf, uint32_t k, const EnsAlloc *al)
 			cs.child += nb;
 			m->cats[cb + i] = cs;
 		}
-		memcpy(m->leafv + lb, p->leafv, sizeof(float) * p->n_leafv);
+		if (p->n_leafv)			/* a forest of pure leaves has none */
+			memcpy(m->leafv + lb, p->leafv, sizeof(float) * p->n_leafv);
 		for (t = 0; t < p->n_trees; t++, nt++)
 		{
 			m->tree_node[nt] = nb + p->tree_node[t];
@@ -198,9 +199,90 @@ ConcatFree(EnsModel *m, const EnsAlloc *al)
 	m->n_trees = m->n_nodes = m->n_cats = m->n_leafv = 0;
 }
 
+/* The label of class k, cut short for a message. */
+static int
+LabelLen(const EnsModel *m, uint32_t k)
+{
+	return m->class_len && m->class_len[k] < 64 ? (int) m->class_len[k] : 64;
+}
+
+/*
+ * Fold f's calibrator on the out-of-fold probabilities proba (n x K, in
+ * the order of the training rows) of its rows, each fold's into parts[f],
+ * then all of them into m->ext (one set per fold).
+ */
+static EnsStatus
+FitFolds(EnsModel *m, const EnsData *d, const uint8_t *fold_of, const double *proba, uint32_t n,
+		 uint32_t k, int method, const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+		 char *msg, size_t msglen)
+{
+	uint32_t	K = m->n_classes,
+				f,
+				i,
+				bad = UINT32_MAX;
+	double	   *raw = al->alloc(al->ctx, sizeof(double) * (size_t) n * K);
+	uint32_t   *act = al->alloc(al->ctx, sizeof(uint32_t) * n);
+	EnsExtras **parts = al->alloc(al->ctx, sizeof(EnsExtras *) * k);
+	EnsExtras  *x = NULL;
+	bool		only = false;
+	EnsStatus	rc = ENS_OK;
+
+	if (!raw || !act || !parts)
+		rc = ENS_ENOMEM;
+	else
+		memset(parts, 0, sizeof(EnsExtras *) * k);
+	for (f = 0; f < k && rc == ENS_OK; f++)
+	{
+		uint32_t	nf = 0;
+
+		for (i = 0; i < n; i++)
+			if (fold_of[i] == f)
+			{
+				memcpy(raw + (size_t) nf * K, proba + (size_t) i * K, sizeof(double) * K);
+				act[nf++] = d->cls[d->rows ? d->rows[i] : i];
+			}
+		parts[f] = ens_ext_new(al);
+		if (parts[f] == NULL)
+			rc = ENS_ENOMEM;
+		else
+			rc = ens_calib_fit(parts[f], m, nf, raw, act, method, al, intr, intr_arg, &bad, &only);
+	}
+	if (rc == ENS_EINVAL && bad != UINT32_MAX)
+		snprintf(msg, msglen, only ?
+				 "the rows of calibration fold %u are all of class \"%.*s\": a calibrator needs other "
+				 "classes too; use fewer calibration_folds" :
+				 "calibration fold %u has no row of class \"%.*s\": every fold's calibrator needs rows of "
+				 "every class; use at most as many calibration_folds as the smallest class has rows",
+				 f, LabelLen(m, bad), m->classes[bad]);
+	else if (rc == ENS_ELIMIT)
+		snprintf(msg, msglen, "an isotonic calibrator needs more than %u knots; "
+				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);
+	if (rc == ENS_OK)
+	{
+		x = ens_ext_new(al);
+		rc = x == NULL ? ENS_ENOMEM : ens_calib_join(x, parts, k, al);
+	}
+	if (rc == ENS_OK)
+		m->ext = x;
+	else if (x)
+		ens_ext_free(x, al);
+	if (parts)
+	{
+		for (f = 0; f < k; f++)
+			if (parts[f])
+				ens_ext_free(parts[f], al);
+		al->free(al->ctx, parts);
+	}
+	if (raw)
+		al->free(al->ctx, raw);
+	if (act)
+		al->free(al->ctx, act);
+	return rc;
+}
+
 /*
  * Train m (task, features, classes set; no trees) as k = P->calibration_folds
- * forests of P->n_trees trees and fit its calibrator on their out-of-fold
+ * forests of P->n_trees trees, each with a calibrator fitted on its fold's
  * probabilities.  train grows one forest (with the caller's threads and
  * interrupt handling).  On ENS_EINVAL and ENS_ELIMIT, msg says why in
  * words; on any failure m has no trees.  P->calibration_rows gets the rows.
@@ -218,7 +300,7 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 	EnsModel   *mf = NULL;
 	uint8_t    *fold_of = NULL;
 	uint32_t   *use = NULL;
-	ForestOob	oof;
+	double	   *oof = NULL;
 	ForestParams Pf = *P;
 	EnsData		df = *d;
 	EnsStatus	rc;
@@ -227,7 +309,6 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 
 	if (msglen)
 		msg[0] = '\0';
-	memset(&oof, 0, sizeof(oof));
 	if (k < 2 || k > ENS_MAX_CAL_FOLDS || m->task != ENS_CLASSIFICATION || d->cls == NULL ||
 		K < 2 || P->calibration == ENS_CAL_NONE)
 		return ENS_EINVAL;
@@ -246,9 +327,8 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 	mf = al->alloc(al->ctx, sizeof(EnsModel) * k);
 	fold_of = al->alloc(al->ctx, n);
 	use = al->alloc(al->ctx, sizeof(uint32_t) * n);
-	oof.rows = al->alloc(al->ctx, sizeof(uint32_t) * n);
-	oof.proba = al->alloc(al->ctx, sizeof(double) * (size_t) n * K);
-	if (!mf || !fold_of || !use || !oof.rows || !oof.proba)
+	oof = al->alloc(al->ctx, sizeof(double) * (size_t) n * K);
+	if (!mf || !fold_of || !use || !oof)
 	{
 		rc = ENS_ENOMEM;
 		goto done;
@@ -287,19 +367,15 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 				rc = ENS_EINTR;
 				break;
 			}
-			ens_predict_raw(&mf[f], d->X + (size_t) row * d->n_features, oof.proba + (size_t) i * K);
+			ens_predict_raw(&mf[f], d->X + (size_t) row * d->n_features, oof + (size_t) i * K);
 		}
 	}
 	P->n_threads = Pf.n_threads;
 	if (rc != ENS_OK)
 		goto done;
-	for (i = 0; i < n; i++)
-		oof.rows[i] = d->rows ? d->rows[i] : i;
-	oof.n = n;
 	rc = Concat(m, mf, k, al);
 	if (rc == ENS_OK)
-		rc = forest_oob_calibrate(m, d, &oof, P->calibration, "out-of-fold", al, intr, intr_arg,
-								  msg, msglen);
+		rc = FitFolds(m, d, fold_of, oof, n, k, P->calibration, al, intr, intr_arg, msg, msglen);
 	if (rc == ENS_OK)
 		P->calibration_rows = n;
 	else
@@ -316,10 +392,8 @@ done:
 		al->free(al->ctx, fold_of);
 	if (use)
 		al->free(al->ctx, use);
-	if (oof.rows)
-		al->free(al->ctx, oof.rows);
-	if (oof.proba)
-		al->free(al->ctx, oof.proba);
+	if (oof)
+		al->free(al->ctx, oof);
 	/* the members grow one after another, the model beside the last */
 	if (peak)
 		*peak = worst + (rc == ENS_OK ? m->mem_bytes : 0);

@@ -103,8 +103,8 @@ static EnsStatus
 Calibrate(EnsModel *m, const EnsData *d, ForestParams *fp, ForestOob *oob,
 		  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, char *msg, size_t msglen)
 {
-	EnsStatus	rc = forest_oob_calibrate(m, d, oob, fp->calibration, "out-of-bag", al, intr,
-										  intr_arg, msg, msglen);
+	EnsStatus	rc = forest_oob_calibrate(m, d, oob, fp->calibration, al, intr, intr_arg,
+										  msg, msglen);
 
 	fp->calibration_rows = oob->n;
 	forest_oob_free(oob, al);

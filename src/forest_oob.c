@@ -28,14 +28,12 @@ LabelLen(const EnsModel *m, uint32_t k)
 /*
  * Fit m's calibrator (method: ENS_CAL_ISOTONIC or ENS_CAL_SIGMOID) on the
  * out-of-bag probabilities oob of the training rows of d and attach it as
- * m->ext (which must be NULL: a freshly trained model).  what names the
- * probabilities in messages ("out-of-bag", or "out-of-fold" from
- * forest_cvcal.c).  On ENS_EINVAL and ENS_ELIMIT, msg says why in words
- * for the caller's error.
+ * m->ext (which must be NULL: a freshly trained model).  On ENS_EINVAL and
+ * ENS_ELIMIT, msg says why in words for the caller's error.
  */
 EnsStatus
 forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int method,
-					 const char *what, const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+					 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
 					 char *msg, size_t msglen)
 {
 	EnsExtras  *x;
@@ -70,11 +68,11 @@ forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int me
 	al->free(al->ctx, act);
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
 		snprintf(msg, msglen, only ?
-				 "the %s rows are all of class \"%.*s\": the calibrator needs other classes too; "
+				 "the out-of-bag rows are all of class \"%.*s\": the calibrator needs other classes too; "
 				 "grow more trees" :
-				 "no %s row is of class \"%.*s\": the calibrator needs rows of every class; "
+				 "no out-of-bag row is of class \"%.*s\": the calibrator needs rows of every class; "
 				 "grow more trees or leave calibration NULL",
-				 what, LabelLen(m, bad), m->classes[bad]);
+				 LabelLen(m, bad), m->classes[bad]);
 	else if (rc == ENS_ELIMIT)
 		snprintf(msg, msglen, "the isotonic calibrator needs more than %u knots; "
 				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);

@@ -9,11 +9,14 @@
  *     each class is spread over the folds (per fold counts differ by <= 1);
  *   - the model is the folds' forests together: its trees' own probability
  *     of every row is the mean of those forests, each retrained alone from
- *     the recorded rows (1e-12);
+ *     the recorded rows, and its calibrated probability the mean of each
+ *     retrained forest's through its fold's calibrator set (1e-12);
  *   - the serialised model predicts the same (calibrated) probabilities,
- *     which add up to 1;
+ *     which add up to 1; calibrator counts that are no whole number of
+ *     sets, or sets that do not divide the trees, are refused;
  *   - a cancel between the folds' forests unwinds with ENS_EINTR.
  * Prints one line and exits 0 when all hold.
+ *   cvcal_check [out.bin]      out.bin: the model's bytes (a fuzz seed)
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,8 +73,37 @@ ModelFor(EnsModel *m, EnsFeature *F, const char **classes, uint32_t *class_len)
 	m->class_len = class_len;
 }
 
+/*
+ * The model written with only its first n calibrators (the writer takes
+ * the count as it is): refused when n is no whole number of sets or its
+ * sets do not divide the trees.  1: refused as corrupt.
+ */
+static int
+ForgedCount(EnsModel *m, uint32_t n, const EnsAlloc *al)
+{
+	uint32_t	keep = m->ext->cal.n;
+	uint8_t    *b;
+	size_t		len;
+	EnsModel   *m2;
+	char		detail[256];
+	EnsStatus	rc;
+
+	m->ext->cal.n = n;
+	rc = ens_serialize(m, al, 0, &b, &len);
+	m->ext->cal.n = keep;
+	if (rc != ENS_OK)
+		return fprintf(stderr, "cvcal: serialize with %u calibrators: %s\n", n, ens_strerror(rc)), 0;
+	rc = ens_deserialize(b, len, al, &m2, detail, sizeof(detail));
+	al->free(al->ctx, b);
+	if (rc == ENS_OK)
+		ens_model_free(m2, al);
+	if (rc != ENS_ECORRUPT)
+		fprintf(stderr, "cvcal: %u calibrators were %s\n", n, rc == ENS_OK ? "accepted" : ens_strerror(rc));
+	return rc == ENS_ECORRUPT;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	const EnsAlloc *al = &ens_malloc_allocator;
 	static uint8_t X[N_ROWS * N_FEAT];
@@ -142,7 +174,7 @@ main(void)
 	if (rc != ENS_OK)
 		return fprintf(stderr, "cvcal: training failed: %s %s\n", ens_strerror(rc), msg), 1;
 	if (rec.n != FOLDS || m.n_trees != FOLDS * (uint32_t) P.n_trees || P.calibration_rows != N_ROWS ||
-		m.ext == NULL || m.ext->cal.method != ENS_CAL_ISOTONIC)
+		m.ext == NULL || m.ext->cal.method != ENS_CAL_ISOTONIC || m.ext->cal.members != FOLDS)
 		return fprintf(stderr, "cvcal: %d forests, %u trees, %u calibration rows\n",
 					   rec.n, m.n_trees, P.calibration_rows), 1;
 
@@ -182,10 +214,12 @@ main(void)
 
 	/* the model's trees are the folds' forests, each retrained alone */
 	{
-		static double mean[N_ROWS * K];
+		static double mean[N_ROWS * K],
+					cmean[N_ROWS * K];
 		double		raw[K];
 
 		memset(mean, 0, sizeof(mean));
+		memset(cmean, 0, sizeof(cmean));
 		for (f = 0; f < FOLDS; f++)
 		{
 			EnsData		df = d;
@@ -201,6 +235,9 @@ main(void)
 				ens_predict_raw(&mf, X + (size_t) i * N_FEAT, raw);
 				for (k = 0; k < K; k++)
 					mean[i * K + k] += raw[k] / FOLDS;
+				ens_calibrate_set(&m, f, raw);
+				for (k = 0; k < K; k++)
+					cmean[i * K + k] += raw[k] / FOLDS;
 			}
 			ens_model_free(&mf, al);
 		}
@@ -209,6 +246,9 @@ main(void)
 			ens_predict_raw(&m, X + (size_t) i * N_FEAT, raw);
 			for (k = 0; k < K; k++)
 				worst = fabs(raw[k] - mean[i * K + k]) > worst ? fabs(raw[k] - mean[i * K + k]) : worst;
+			ens_predict_binned(&m, X + (size_t) i * N_FEAT, raw);
+			for (k = 0; k < K; k++)
+				worst = fabs(raw[k] - cmean[i * K + k]) > worst ? fabs(raw[k] - cmean[i * K + k]) : worst;
 		}
 		if (!(worst < 1e-12))
 			return fprintf(stderr, "cvcal: the model's probabilities differ from the folds' forests by %g\n",
@@ -240,6 +280,9 @@ main(void)
 			return fprintf(stderr, "cvcal: row %u: probabilities add up to %g\n", i, s), 1;
 	}
 	ens_model_free(m2, al);
+	/* 3 classes: 3 calibrators a set; 4 sets of 7 trees (3 sets do not divide 28) */
+	if (!ForgedCount(&m, K * FOLDS - 2, al) || !ForgedCount(&m, K * 3, al))
+		return fprintf(stderr, "cvcal: a forged calibrator count was not refused\n"), 1;
 	al->free(al->ctx, buf);
 	ens_model_free(&m, al);
 	for (f = 0; f < FOLDS; f++)
@@ -256,8 +299,38 @@ main(void)
 		return fprintf(stderr, "cvcal: a cancel at the third forest gave %s and %u trees\n",
 					   ens_strerror(rc), m.n_trees), 1;
 
+	/* a fuzz seed under libFuzzer's 64 kB: 2 folds of 2 trees on 150 rows, sigmoid */
+	if (argc > 1)
+	{
+		static uint32_t first[150];
+		EnsData		ds = d;
+		ForestParams Ps = P;
+		FILE	   *o;
+
+		for (i = 0; i < 150; i++)
+			first[i] = i;
+		ds.rows = first;
+		ds.n_use = 150;
+		Ps.n_trees = 2;
+		Ps.calibration_folds = 2;
+		Ps.calibration = ENS_CAL_SIGMOID;
+		memset(&rec, 0, sizeof(rec));
+		ModelFor(&m, F, classes, class_len);
+		rc = forest_cv_calibrate(&m, &ds, &Ps, al, Record, &rec, NULL, NULL, &peak, msg, sizeof(msg));
+		for (f = 0; f < FOLDS; f++)
+			free(rec.rows[f]);
+		if (rc != ENS_OK || ens_serialize(&m, al, 0, &buf, &buflen) != ENS_OK)
+			return fprintf(stderr, "cvcal: the seed model: %s %s\n", ens_strerror(rc), msg), 1;
+		o = fopen(argv[1], "wb");
+		if (o == NULL || fwrite(buf, 1, buflen, o) != buflen || fclose(o) != 0)
+			return fprintf(stderr, "cvcal: cannot write %s\n", argv[1]), 1;
+		al->free(al->ctx, buf);
+		ens_model_free(&m, al);
+	}
+
 	printf("cvcal: %d folds of %d trees: each row left out once, classes spread, model = the folds' "
-		   "forests (worst %.1e), stored model predicts the same; a cancel unwinds\n",
+		   "forests each through its calibrators (worst %.1e), stored model predicts the same, forged "
+		   "calibrator counts refused; a cancel unwinds\n",
 		   FOLDS, P.n_trees, worst);
 	return 0;
 }

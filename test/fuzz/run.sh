@@ -8,7 +8,8 @@
 # Corpus: the committed test/fuzz/corpus (0.1.0 format-1 models, and one
 # model of each format-2 shape: text and hashed categorical codebooks,
 # multi-class, regression, boosted layouts, and models with the optional
-# sections: covers, histograms, calibrators, thresholds), plus models trained afresh by
+# sections: covers, histograms, calibrators (one set, or one per fold of a cross-fitted forest),
+# thresholds), plus models trained afresh by
 # engine_check and make_seeds, so mutations start from valid structures.
 # A crash leaves its input in a temporary folder, never in the tree.
 set -euo pipefail
@@ -85,7 +86,7 @@ check "$work/shap_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"
 # the cross-fitted calibration: folds, the model = the folds' forests, a cancel
 $CC $FLAGS -o "$work/cvcal_check" test/fuzz/cvcal_check.c $SRC -lm
-check "$work/cvcal_check"
+check "$work/cvcal_check" "$work/corpus/seed_cvcal.bin"
 echo "fuzz: $(tail -1 "$work/engine.log")"
 
 # boosting engine checks (margins, 1 = 2 threads, out of memory, interrupts)
