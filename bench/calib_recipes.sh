@@ -7,8 +7,8 @@
 #   - 5-fold recipe (scikit-learn's CalibratedClassifierCV(cv=5)): 5 forests
 #     of 100 trees, each on 4 folds and calibrated on the 5th, averaged
 #     (edupredict's side in SQL only: see bench/calib_recipes_in_cluster.sh);
-#   - the same cross-fitting inside one model: train_forest(n_trees => 100,
-#     calibration_folds => 5), one calibrator on the out-of-fold probabilities;
+#   - the 5-fold recipe inside one model: train_forest(n_trees => 100,
+#     calibration_folds => 5), edupredict only;
 # each scored (Brier score, ECE) against the same trees uncalibrated and
 # against CalibratedClassifierCV(RandomForestClassifier(100), isotonic, cv=5)
 # + 0.005, per seed and on the mean.
