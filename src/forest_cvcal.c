@@ -25,6 +25,12 @@
 
 #include "rng.h"
 
+static size_t
+Max2(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
 /* A member forest: the model's header (features, classes), its own trees. */
 static void
 MemberInit(EnsModel *mf, const EnsModel *m)
@@ -305,7 +311,8 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 	EnsData		df = *d;
 	EnsStatus	rc;
 	size_t		pk,
-				worst = 0;
+				worst = 0,
+				kept = 0;
 
 	if (msglen)
 		msg[0] = '\0';
@@ -353,7 +360,9 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 		Pf.seed = P->seed + f;
 		pk = 0;
 		rc = train(&mf[f], &df, &Pf, al, &pk, train_arg);
-		worst = pk > worst ? pk : worst;
+		/* a fold's training scratch beside the forests already grown */
+		worst = kept + pk > worst ? kept + pk : worst;
+		kept += mf[f].mem_bytes;
 		if (rc != ENS_OK)
 			break;
 		for (i = 0; i < n; i++)
@@ -394,8 +403,8 @@ done:
 		al->free(al->ctx, use);
 	if (oof)
 		al->free(al->ctx, oof);
-	/* the members grow one after another, the model beside the last */
+	/* the folds' forests are all held while the model is put together */
 	if (peak)
-		*peak = worst + (rc == ENS_OK ? m->mem_bytes : 0);
+		*peak = Max2(worst, kept + (rc == ENS_OK ? m->mem_bytes : 0));
 	return rc;
 }
