@@ -233,10 +233,11 @@ FitFolds(EnsModel *m, const EnsData *d, const uint8_t *fold_of, const double *pr
 	bool		only = false;
 	EnsStatus	rc = ENS_OK;
 
+	/* zeroed first: the cleanup frees every part that was made */
+	if (parts)
+		memset(parts, 0, sizeof(EnsExtras *) * k);
 	if (!raw || !act || !parts)
 		rc = ENS_ENOMEM;
-	else
-		memset(parts, 0, sizeof(EnsExtras *) * k);
 	for (f = 0; f < k && rc == ENS_OK; f++)
 	{
 		uint32_t	nf = 0;
@@ -332,6 +333,9 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 		return ENS_ELIMIT;
 	}
 	mf = al->alloc(al->ctx, sizeof(EnsModel) * k);
+	/* before anything can fail: the cleanup frees every member */
+	for (f = 0; mf && f < k; f++)
+		MemberInit(&mf[f], m);
 	fold_of = al->alloc(al->ctx, n);
 	use = al->alloc(al->ctx, sizeof(uint32_t) * n);
 	oof = al->alloc(al->ctx, sizeof(double) * (size_t) n * K);
@@ -340,8 +344,6 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 		rc = ENS_ENOMEM;
 		goto done;
 	}
-	for (f = 0; f < k; f++)
-		MemberInit(&mf[f], m);
 	rc = DealFolds(d, n, K, k, P->seed, al, fold_of);
 	Pf.calibration = ENS_CAL_NONE;
 	Pf.calibration_folds = 0;

@@ -14,7 +14,8 @@
  *   - the serialised model predicts the same (calibrated) probabilities,
  *     which add up to 1; calibrator counts that are no whole number of
  *     sets, or sets that do not divide the trees, are refused;
- *   - a cancel between the folds' forests unwinds with ENS_EINTR.
+ *   - a cancel between the folds' forests unwinds with ENS_EINTR, and so
+ *     does out of memory at any allocation (ENS_ENOMEM, nothing leaked).
  * Prints one line and exits 0 when all hold.
  *   cvcal_check [out.bin]      out.bin: the model's bytes (a fuzz seed)
  */
@@ -59,6 +60,29 @@ Record(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, size_
 	r->n++;
 	return forest_train(m, d, p, al, NULL, NULL, peak, NULL);
 }
+
+/* An allocator that fails its fail_at-th call (and, with fail_on, every later one). */
+static long n_alloc,
+			fail_at;
+static bool fail_on;
+
+static void *
+FailingAlloc(void *ctx, size_t size)
+{
+	(void) ctx;
+	if (++n_alloc == fail_at || (fail_on && fail_at && n_alloc > fail_at))
+		return NULL;
+	return malloc(size);
+}
+
+static void
+FailingFree(void *ctx, void *p)
+{
+	(void) ctx;
+	free(p);
+}
+
+static const EnsAlloc failing_allocator = {FailingAlloc, FailingFree, NULL};
 
 static void
 ModelFor(EnsModel *m, EnsFeature *F, const char **classes, uint32_t *class_len)
@@ -299,6 +323,41 @@ main(int argc, char **argv)
 		return fprintf(stderr, "cvcal: a cancel at the third forest gave %s and %u trees\n",
 					   ens_strerror(rc), m.n_trees), 1;
 
+	/*
+	 * out of memory at each allocation in turn, that one alone and it with
+	 * every later one: ENS_ENOMEM, no model, nothing freed that was not
+	 * allocated, nothing leaked (ASan)
+	 */
+	for (fail_on = false, i = 0; i < 2; fail_on = true, i++)
+	{
+		long		n_ok;
+		EnsData		ds = d;
+		ForestParams Ps = P;
+
+		ds.n_rows = 150;
+		Ps.n_trees = 2;
+		Ps.calibration_folds = 3;
+		for (fail_at = 1;; fail_at++)
+		{
+			memset(&rec, 0, sizeof(rec));
+			n_alloc = 0;
+			ModelFor(&m, F, classes, class_len);
+			rc = forest_cv_calibrate(&m, &ds, &Ps, &failing_allocator, Record, &rec, NULL, NULL,
+									 &peak, msg, sizeof(msg));
+			for (f = 0; f < FOLDS; f++)
+				free(rec.rows[f]);
+			n_ok = n_alloc;
+			if (rc == ENS_OK)
+				ens_model_free(&m, &failing_allocator);
+			if (rc == ENS_OK && fail_at > n_ok)
+				break;
+			if (rc != ENS_ENOMEM || m.n_trees != 0 || m.nodes != NULL || m.ext != NULL)
+				return fprintf(stderr, "cvcal: allocation %ld failing%s gave %s and %u trees\n", fail_at,
+							   fail_on ? " on" : "", ens_strerror(rc), m.n_trees), 1;
+		}
+	}
+	fail_at = 0;
+
 	/* a fuzz seed under libFuzzer's 64 kB: 2 folds of 2 trees on 150 rows, sigmoid */
 	if (argc > 1)
 	{
@@ -330,7 +389,7 @@ main(int argc, char **argv)
 
 	printf("cvcal: %d folds of %d trees: each row left out once, classes spread, model = the folds' "
 		   "forests each through its calibrators (worst %.1e), stored model predicts the same, forged "
-		   "calibrator counts refused; a cancel unwinds\n",
+		   "calibrator counts refused; a cancel and out of memory at every allocation unwind\n",
 		   FOLDS, P.n_trees, worst);
 	return 0;
 }
