@@ -229,7 +229,11 @@ ens_predict_raw(const EnsModel *m, const uint8_t *xb, double *out)
 	ens_predict_trees(m, 0, m->n_trees, xb, out);
 }
 
-/* A forest's output from its trees [t0, t1) alone (classification: a cross-fitted forest's fold). */
+/*
+ * A forest's output from its trees [t0, t1) alone: a cross-fitted forest's
+ * fold (classification, normalised by the sum; a regression forest's value
+ * divides by all its trees, so only [0, n_trees) is its mean).
+ */
 void
 ens_predict_trees(const EnsModel *m, uint32_t t0, uint32_t t1, const uint8_t *xb, double *out)
 {

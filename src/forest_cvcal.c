@@ -123,6 +123,9 @@ Concat(EnsModel *m, EnsModel *mf, uint32_t k, const EnsAlloc *al)
 
 	for (f = 0; f < k; f++)
 	{
+		/* the walk finds fold f's trees at f T / k: every fold has as many */
+		if (mf[f].n_trees != mf[0].n_trees)
+			return ENS_EINVAL;
 		nt += mf[f].n_trees;
 		nn += mf[f].n_nodes;
 		nc += mf[f].n_cats;
@@ -225,7 +228,8 @@ FitFolds(EnsModel *m, const EnsData *d, const uint8_t *fold_of, const double *pr
 	uint32_t	K = m->n_classes,
 				f,
 				i,
-				bad = UINT32_MAX;
+				bad = UINT32_MAX,
+				fold = 0;		/* the fold being fitted (messages count from 1) */
 	double	   *raw = al->alloc(al->ctx, sizeof(double) * (size_t) n * K);
 	uint32_t   *act = al->alloc(al->ctx, sizeof(uint32_t) * n);
 	EnsExtras **parts = al->alloc(al->ctx, sizeof(EnsExtras *) * k);
@@ -241,6 +245,8 @@ FitFolds(EnsModel *m, const EnsData *d, const uint8_t *fold_of, const double *pr
 	for (f = 0; f < k && rc == ENS_OK; f++)
 	{
 		uint32_t	nf = 0;
+
+		fold = f;
 
 		for (i = 0; i < n; i++)
 			if (fold_of[i] == f)
@@ -260,7 +266,7 @@ FitFolds(EnsModel *m, const EnsData *d, const uint8_t *fold_of, const double *pr
 				 "classes too; use fewer calibration_folds" :
 				 "calibration fold %u has no row of class \"%.*s\": every fold's calibrator needs rows of "
 				 "every class; use at most as many calibration_folds as the smallest class has rows",
-				 f, LabelLen(m, bad), m->classes[bad]);
+				 fold + 1, LabelLen(m, bad), m->classes[bad]);
 	else if (rc == ENS_ELIMIT)
 		snprintf(msg, msglen, "an isotonic calibrator needs more than %u knots; "
 				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);
