@@ -103,6 +103,18 @@ RESET edupredict.forest_threads;
 SELECT metric, a.value = b.value AS same_with_threads, a.value > 0 AS positive
 FROM cvc_cv1 a JOIN cvc_cv2 b USING (metric) WHERE metric IN ('accuracy', 'log_loss', 'roc_auc') ORDER BY metric;
 
+-- tune searches calibration_folds like any forest parameter; the refitted
+-- best version holds its folds' trees and calibrator sets
+SET client_min_messages = warning;
+SELECT version, evaluations, (best_params->>'calibration_folds')::int AS folds, best_params->>'calibration' AS calibration
+FROM edupredict.tune('cvc_tune', 'forest', 'cvc_bin_train', 'dropout', '{"calibration_folds": [2, 3]}', trials => 2,
+                     method => 'grid', params => '{"n_trees": 5, "calibration": "sigmoid"}', metric => 'log_loss',
+                     folds => 2);
+RESET client_min_messages;
+SELECT (metrics->>'trees')::int = 5 * (params->>'calibration_folds')::int AS trees_per_fold,
+       (SELECT count(*) FROM edupredict.runs r WHERE r.model_name = 'cvc_tune') AS runs
+FROM edupredict.model_list WHERE name = 'cvc_tune';
+
 -- refused (22023, 54000 over the tree limit), with nothing written
 SELECT * FROM edupredict.train_forest('cvc_bad', 'cvc_train', 'target', calibration_folds => 3);
 \echo sqlstate :LAST_ERROR_SQLSTATE
