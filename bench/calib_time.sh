@@ -7,7 +7,7 @@
 # against scikit-learn 1.2.1's CalibratedClassifierCV(RandomForestClassifier(100),
 # method='isotonic', cv=5) fit on arrays already in memory; both with two threads
 # (edupredict.forest_threads = 2, n_jobs=2), the same 3,539 training rows.
-# Each figure is the median of RUNS runs (default 7), the tools alternating.
+# Each figure is the median of RUNS runs (default 7): edupredict's runs, then scikit-learn's.
 #   bench/calib_time.sh          about a minute on 2 cores
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +41,7 @@ med = {k: statistics.median(v) for k, v in t.items()}
 ref = med["sk_cccv"]
 print("## Calibrated forest training time (bench/calib_time.sh)\n")
 print("Command: `bench/calib_time.sh` (RUNS=%s) on %s cores; code measured: commit %s. Load average (1/5/15 min) %s"
-      " before, %s after. Medians of %s runs each, the tools alternating; edupredict's time is the whole SQL call"
+      " before, %s after. Medians of %s runs each (edupredict's first, then scikit-learn's); edupredict's time is the whole SQL call"
       " (reading, ordering and binning the rows, training, writing the registry row), scikit-learn's is `fit` on"
       " arrays in memory.\n" % (runs, cores, commit, l0, l1, runs))
 print("| model (3,539 UCI training rows, two threads) | seconds, median (range) | vs CalibratedClassifierCV |")
