@@ -216,10 +216,10 @@ typedef enum EnsCalMethod
 typedef struct EnsCalib
 {
 	uint8_t		method;			/* EnsCalMethod */
-	uint32_t	n;				/* calibrators: members x (1 (two classes: class 1) or K) */
-	uint32_t	members;		/* sets of them (0 or 1: one); a cross-fitted forest's
-								 * fold f is trees [f T / members, (f + 1) T / members)
-								 * and its calibrator set f (forest_cvcal.c) */
+	uint32_t	n;				/* calibrators: sets x (1 (two classes: class 1) or K);
+								 * more than one set: a cross-fitted forest, whose
+								 * fold f is trees [f T / sets, (f + 1) T / sets) with
+								 * calibrator set f (forest_cvcal.c, ens_calib_sets) */
 	double	   *ab;				/* sigmoid: a, b per calibrator */
 	uint32_t   *off;			/* isotonic: n + 1 offsets into kx, ky */
 	double	   *kx;				/* knots: raw probability, increasing */
@@ -379,6 +379,11 @@ extern EnsStatus ens_bin_columns(const double *const *cols, uint32_t n,
 								 const EnsAlloc *al, const EnsRunner *rn,
 								 EnsInterruptFn intr, void *intr_arg,
 								 uint8_t **X);
+struct EpRng;
+extern EnsStatus ens_stratified_folds(const uint32_t *cls, const uint32_t *rows, uint32_t n,
+									  uint32_t K, uint32_t k, struct EpRng *rng,
+									  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
+									  uint32_t *fold_of);
 extern EnsStatus ens_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 									  double test_fraction, uint64_t seed,
 									  const EnsAlloc *al,
@@ -660,6 +665,20 @@ extern EnsStatus ens_calib_fit(EnsExtras *x, const EnsModel *m, uint32_t n, cons
 							   EnsInterruptFn intr, void *intr_arg, uint32_t *bad, bool *only);
 extern void ens_calibrate(const EnsModel *m, double *out);
 extern void ens_calibrate_set(const EnsModel *m, uint32_t set, double *out);
+
+/* Calibrator sets of a model with K classes: n over one set's calibrators. */
+static inline uint32_t
+ens_calib_sets(const EnsCalib *c, uint32_t K)
+{
+	return c->n / (K > 2 ? K : 1);
+}
+
+/* A class label's bytes shown in a message: at most 64. */
+static inline int
+ens_label_show_len(const EnsModel *m, uint32_t k)
+{
+	return m->class_len && m->class_len[k] < 64 ? (int) m->class_len[k] : 64;
+}
 extern EnsStatus ens_calib_join(EnsExtras *x, EnsExtras *const *parts, uint32_t n_parts,
 								const EnsAlloc *al);
 

@@ -768,3 +768,70 @@ ens_split_rows(const uint32_t *cls, uint32_t k, uint32_t n,
 	*n_test = nte;
 	return ENS_OK;
 }
+
+/*
+ * Stratified folds of items 0..n-1, item i of class cls[rows ? rows[i] : i]
+ * (< K): each class's items, in item order, shuffled with rng (Fisher-Yates)
+ * and dealt to the k folds in turn with one running count over the classes,
+ * so folds differ by at most one item, and by at most one of each class.
+ * cross_validate's stratified folds (model_folds.c) and a cross-fitted
+ * forest's calibration folds (forest_cvcal.c).  intr is asked once per class.
+ */
+EnsStatus
+ens_stratified_folds(const uint32_t *cls, const uint32_t *rows, uint32_t n, uint32_t K,
+					 uint32_t k, EpRng *rng, const EnsAlloc *al, EnsInterruptFn intr,
+					 void *intr_arg, uint32_t *fold_of)
+{
+	uint32_t   *start = al->alloc(al->ctx, sizeof(uint32_t) * (K + 1)),
+			   *fill = al->alloc(al->ctx, sizeof(uint32_t) * (K + 1)),
+			   *pos = al->alloc(al->ctx, sizeof(uint32_t) * (n ? n : 1));
+	uint32_t	c,
+				i,
+				deal = 0;
+	EnsStatus	rc = ENS_OK;
+
+	if (!start || !fill || !pos)
+		rc = ENS_ENOMEM;
+	for (i = 0; i < n && rc == ENS_OK; i++)
+		if (cls[rows ? rows[i] : i] >= K)
+			rc = ENS_EINVAL;
+	if (rc == ENS_OK)
+	{
+		memset(start, 0, sizeof(uint32_t) * (K + 1));
+		for (i = 0; i < n; i++)
+			start[cls[rows ? rows[i] : i] + 1]++;
+		for (c = 0; c < K; c++)
+			start[c + 1] += start[c];
+		memcpy(fill, start, sizeof(uint32_t) * (K + 1));
+		for (i = 0; i < n; i++)
+			pos[fill[cls[rows ? rows[i] : i]]++] = i;
+	}
+	for (c = 0; c < K && rc == ENS_OK; c++)
+	{
+		uint32_t   *a = pos + start[c],
+					j;
+
+		if (intr && intr(intr_arg))
+		{
+			rc = ENS_EINTR;
+			break;
+		}
+		for (j = start[c + 1] - start[c]; j > 1; j--)
+		{
+			uint32_t	r = ep_rng_below(rng, j),
+						t = a[j - 1];
+
+			a[j - 1] = a[r];
+			a[r] = t;
+		}
+		for (i = start[c]; i < start[c + 1]; i++)
+			fold_of[pos[i]] = deal++ % k;
+	}
+	if (start)
+		al->free(al->ctx, start);
+	if (fill)
+		al->free(al->ctx, fill);
+	if (pos)
+		al->free(al->ctx, pos);
+	return rc;
+}

@@ -333,7 +333,6 @@ ens_calib_fit(EnsExtras *x, const EnsModel *m, uint32_t n, const double *raw,
 		rc = ENS_ENOMEM;
 	c->method = (uint8_t) method;
 	c->n = ncal;
-	c->members = 1;
 	c->ab = ens_ext_alloc(x, al, sizeof(double) * 2 * ncal);
 	c->off = ens_ext_alloc(x, al, sizeof(uint32_t) * (ncal + 1));
 	if (c->ab == NULL || c->off == NULL)
@@ -488,7 +487,6 @@ ens_calib_join(EnsExtras *x, EnsExtras *const *parts, uint32_t n_parts, const En
 	}
 	c->method = p0->method;
 	c->n = per * n_parts;
-	c->members = n_parts;
 	c->ab = ens_ext_alloc(x, al, sizeof(double) * 2 * c->n);
 	c->off = ens_ext_alloc(x, al, sizeof(uint32_t) * (c->n + 1));
 	c->kx = iso ? ens_ext_alloc(x, al, sizeof(double) * (total ? total : 1)) : NULL;

@@ -555,7 +555,6 @@ ParseCalib(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d
 
 		cal->method = method;
 		cal->n = n;
-		cal->members = members;
 		if (method == ENS_CAL_SIGMOID)
 		{
 			cal->ab = d->f64;

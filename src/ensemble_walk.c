@@ -193,7 +193,7 @@ ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out)
 				k,
 				K = m->n_classes;
 
-	if (!m->ext || m->ext->cal.method == ENS_CAL_NONE || m->ext->cal.members <= 1)
+	if (!m->ext || m->ext->cal.method == ENS_CAL_NONE || ens_calib_sets(&m->ext->cal, K) <= 1)
 	{
 		ens_predict_raw(m, xb, out);
 		if (m->ext && m->ext->cal.method != ENS_CAL_NONE)
@@ -201,7 +201,7 @@ ens_predict_binned(const EnsModel *m, const uint8_t *xb, double *out)
 		return;
 	}
 	/* a cross-fitted forest: each fold's trees through their own calibrator, averaged */
-	M = m->ext->cal.members;
+	M = ens_calib_sets(&m->ext->cal, K);
 	memset(out, 0, K * sizeof(double));
 	for (f = 0; f < M; f++)
 	{

@@ -46,65 +46,6 @@ MemberInit(EnsModel *mf, const EnsModel *m)
 }
 
 /*
- * Deal the rows to k folds: each class's rows (in data order) shuffled
- * and dealt in turn with one running count, as cross_validate's
- * stratified folds, so folds differ by at most one row of each class.
- */
-static EnsStatus
-DealFolds(const EnsData *d, uint32_t n, uint32_t K, uint32_t k, uint64_t seed,
-		  const EnsAlloc *al, uint8_t *fold_of)
-{
-	uint32_t   *start = al->alloc(al->ctx, sizeof(uint32_t) * (K + 1)),
-			   *fill = al->alloc(al->ctx, sizeof(uint32_t) * (K + 1)),
-			   *pos = al->alloc(al->ctx, sizeof(uint32_t) * n);
-	uint32_t	c,
-				i,
-				deal = 0;
-	EpRng		rng;
-
-	if (!start || !fill || !pos)
-	{
-		if (start)
-			al->free(al->ctx, start);
-		if (fill)
-			al->free(al->ctx, fill);
-		if (pos)
-			al->free(al->ctx, pos);
-		return ENS_ENOMEM;
-	}
-	memset(start, 0, sizeof(uint32_t) * (K + 1));
-	for (i = 0; i < n; i++)
-		start[d->cls[d->rows ? d->rows[i] : i] + 1]++;
-	for (c = 0; c < K; c++)
-		start[c + 1] += start[c];
-	memcpy(fill, start, sizeof(uint32_t) * (K + 1));
-	for (i = 0; i < n; i++)
-		pos[fill[d->cls[d->rows ? d->rows[i] : i]]++] = i;
-	ep_rng_seed(&rng, seed, UINT64_C(0xCA11B7A7E));
-	for (c = 0; c < K; c++)
-	{
-		uint32_t	a = start[c],
-					len = start[c + 1] - start[c],
-					j;
-
-		for (j = len; j > 1; j--)
-		{
-			uint32_t	r = ep_rng_below(&rng, j),
-						t = pos[a + j - 1];
-
-			pos[a + j - 1] = pos[a + r];
-			pos[a + r] = t;
-		}
-		for (i = a; i < a + len; i++)
-			fold_of[pos[i]] = (uint8_t) (deal++ % k);
-	}
-	al->free(al->ctx, start);
-	al->free(al->ctx, fill);
-	al->free(al->ctx, pos);
-	return ENS_OK;
-}
-
-/*
  * The members' trees, in member order, as one forest in m: indices made
  * absolute (as forest_train appends a tree), importance the members' mean
  * (they have as many trees each).  No trainer covers: a member counted its
@@ -208,20 +149,13 @@ ConcatFree(EnsModel *m, const EnsAlloc *al)
 	m->n_trees = m->n_nodes = m->n_cats = m->n_leafv = 0;
 }
 
-/* The label of class k, cut short for a message. */
-static int
-LabelLen(const EnsModel *m, uint32_t k)
-{
-	return m->class_len && m->class_len[k] < 64 ? (int) m->class_len[k] : 64;
-}
-
 /*
  * Fold f's calibrator on the out-of-fold probabilities proba (n x K, in
  * the order of the training rows) of its rows, each fold's into parts[f],
  * then all of them into m->ext (one set per fold).
  */
 static EnsStatus
-FitFolds(EnsModel *m, const EnsData *d, const uint8_t *fold_of, const double *proba, uint32_t n,
+FitFolds(EnsModel *m, const EnsData *d, const uint32_t *fold_of, const double *proba, uint32_t n,
 		 uint32_t k, int method, const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
 		 char *msg, size_t msglen)
 {
@@ -266,7 +200,7 @@ FitFolds(EnsModel *m, const EnsData *d, const uint8_t *fold_of, const double *pr
 				 "classes too; use fewer calibration_folds" :
 				 "calibration fold %u has no row of class \"%.*s\": every fold's calibrator needs rows of "
 				 "every class; use at most as many calibration_folds as the smallest class has rows",
-				 fold + 1, LabelLen(m, bad), m->classes[bad]);
+				 fold + 1, ens_label_show_len(m, bad), m->classes[bad]);
 	else if (rc == ENS_ELIMIT)
 		snprintf(msg, msglen, "an isotonic calibrator needs more than %u knots; "
 				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);
@@ -311,11 +245,12 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 				f,
 				i;
 	EnsModel   *mf = NULL;
-	uint8_t    *fold_of = NULL;
+	uint32_t   *fold_of = NULL;
 	uint32_t   *use = NULL;
 	double	   *oof = NULL;
 	ForestParams Pf = *P;
 	EnsData		df = *d;
+	EpRng		rng;
 	EnsStatus	rc;
 	size_t		pk,
 				worst = 0,
@@ -342,7 +277,7 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 	/* before anything can fail: the cleanup frees every member */
 	for (f = 0; mf && f < k; f++)
 		MemberInit(&mf[f], m);
-	fold_of = al->alloc(al->ctx, n);
+	fold_of = al->alloc(al->ctx, sizeof(uint32_t) * n);
 	use = al->alloc(al->ctx, sizeof(uint32_t) * n);
 	oof = al->alloc(al->ctx, sizeof(double) * (size_t) n * K);
 	if (!mf || !fold_of || !use || !oof)
@@ -350,7 +285,9 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 		rc = ENS_ENOMEM;
 		goto done;
 	}
-	rc = DealFolds(d, n, K, k, P->seed, al, fold_of);
+	/* stratified and seeded, as cross_validate's folds (its own stream of the seed) */
+	ep_rng_seed(&rng, P->seed, UINT64_C(0xCA11B7A7E));
+	rc = ens_stratified_folds(d->cls, d->rows, n, K, k, &rng, al, intr, intr_arg, fold_of);
 	Pf.calibration = ENS_CAL_NONE;
 	Pf.calibration_folds = 0;
 	df.out_rows = NULL;

@@ -18,13 +18,6 @@
 
 #include <stdio.h>
 
-/* The label of class k, cut short for a message. */
-static int
-LabelLen(const EnsModel *m, uint32_t k)
-{
-	return m->class_len && m->class_len[k] < 64 ? (int) m->class_len[k] : 64;
-}
-
 /*
  * Fit m's calibrator (method: ENS_CAL_ISOTONIC or ENS_CAL_SIGMOID) on the
  * out-of-bag probabilities oob of the training rows of d and attach it as
@@ -72,7 +65,7 @@ forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int me
 				 "grow more trees" :
 				 "no out-of-bag row is of class \"%.*s\": the calibrator needs rows of every class; "
 				 "grow more trees or leave calibration NULL",
-				 LabelLen(m, bad), m->classes[bad]);
+				 ens_label_show_len(m, bad), m->classes[bad]);
 	else if (rc == ENS_ELIMIT)
 		snprintf(msg, msglen, "the isotonic calibrator needs more than %u knots; "
 				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);

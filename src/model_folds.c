@@ -118,32 +118,11 @@ Shuffle(uint32_t *a, uint32_t n, EpRng *rng)
 static void
 StratifiedClasses(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
 {
-	uint32_t	n = (uint32_t) ts->n,
-				K = ts->K,
-				c,
-				i,
-				deal = 0;
-	uint32_t   *start = palloc0(sizeof(uint32_t) * (K + 1));
-	uint32_t   *fill = palloc(sizeof(uint32_t) * (K + 1));
-	uint32_t   *rows = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
+	EnsAlloc	al;
 
-	for (i = 0; i < n; i++)
-		start[ts->ycls[i] + 1]++;
-	for (c = 0; c < K; c++)
-		start[c + 1] += start[c];
-	memcpy(fill, start, sizeof(uint32_t) * (K + 1));
-	for (i = 0; i < n; i++)
-		rows[fill[ts->ycls[i]]++] = i;
-	for (c = 0; c < K; c++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		Shuffle(rows + start[c], start[c + 1] - start[c], rng);
-		for (i = start[c]; i < start[c + 1]; i++)
-			fold_of[rows[i]] = deal++ % (uint32_t) k;
-	}
-	pfree(rows);
-	pfree(start);
-	pfree(fill);
+	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
+	ens_pg_check(ens_stratified_folds(ts->ycls, NULL, (uint32_t) ts->n, ts->K, (uint32_t) k, rng, &al,
+									  ens_pg_interrupt, NULL, fold_of), "the folds", NULL);
 }
 
 static int

@@ -198,7 +198,7 @@ main(int argc, char **argv)
 	if (rc != ENS_OK)
 		return fprintf(stderr, "cvcal: training failed: %s %s\n", ens_strerror(rc), msg), 1;
 	if (rec.n != FOLDS || m.n_trees != FOLDS * (uint32_t) P.n_trees || P.calibration_rows != N_ROWS ||
-		m.ext == NULL || m.ext->cal.method != ENS_CAL_ISOTONIC || m.ext->cal.members != FOLDS)
+		m.ext == NULL || m.ext->cal.method != ENS_CAL_ISOTONIC || ens_calib_sets(&m.ext->cal, K) != FOLDS)
 		return fprintf(stderr, "cvcal: %d forests, %u trees, %u calibration rows\n",
 					   rec.n, m.n_trees, P.calibration_rows), 1;
 

@@ -93,9 +93,10 @@ CheckSections(const EnsModel *m)
 					(i > x->cal.off[k] && !(x->cal.kx[i] > x->cal.kx[i - 1] && x->cal.ky[i] >= x->cal.ky[i - 1])))
 					CheckFail("isotonic knots", k, i);
 	/* one calibrator per class (one for two), a set per fold of a cross-fitted forest */
-	if (x->cal.method && (m->task != ENS_CLASSIFICATION || x->cal.members < 1 ||
-						  x->cal.n != x->cal.members * (m->n_classes == 2 ? 1 : m->n_classes) ||
-						  (x->cal.members > 1 && (m->algorithm != ENS_FOREST || m->n_trees % x->cal.members))))
+	if (x->cal.method && (m->task != ENS_CLASSIFICATION || x->cal.n == 0 ||
+						  x->cal.n % (m->n_classes == 2 ? 1 : m->n_classes) != 0 ||
+						  (ens_calib_sets(&x->cal, m->n_classes) > 1 &&
+						   (m->algorithm != ENS_FOREST || m->n_trees % ens_calib_sets(&x->cal, m->n_classes)))))
 		CheckFail("calibrator outputs", 0, 0);
 	if (x->has_threshold && (x->thr_class >= m->n_classes || !(x->threshold >= 0 && x->threshold <= 1)))
 		CheckFail("threshold", 0, 0);
