@@ -86,7 +86,7 @@ def forged_bytes():
 PARAM_KEYS = ["n_trees", "max_depth", "min_samples_leaf", "max_features", "seed", "task", "n_rounds",
               "learning_rate", "class_weight", "sample_fraction", "max_leaves", "subsample", "colsample",
               "l2", "loss", "min_child_weight", "early_stopping_rounds", "huber_delta", "test_fraction",
-              "keep_category_names", "calibration", "validation_fraction"]
+              "keep_category_names", "calibration", "calibration_folds", "validation_fraction"]
 WRONG_JSON = ['"x"', "[]", "{}", "null", "true", "1.5", "-1", "0", "1e400", "-1e400", "99999999999999999999"]
 
 
