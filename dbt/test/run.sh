@@ -26,6 +26,11 @@ checks=$(q "SELECT
   AND (SELECT bool_and(abs(expected_tutors - known_tutors - recruit_tutors) < 1e-9) FROM dbt_demo.supply_demand)
   AND (SELECT count(*) FROM dbt_demo.tableau_supply_safe WHERE NOT \"Suppressed\" AND \"Expected tutors\" < 5) = 0
   AND (SELECT count(*) FROM dbt_demo.tableau_supply_demand) = (SELECT count(*) FROM dbt_demo.supply_demand)
+  AND (SELECT count(*) FROM dbt_demo.tableau_supply_demand v JOIN dbt_demo.supply_demand s
+       ON s.local_authority = v.\"Local authority\" AND s.term::text = v.\"Term\"
+       WHERE v.\"Placements per tutor\" IS NOT DISTINCT FROM
+             CASE WHEN s.expected_tutors > 0 THEN round((s.expected_placements / s.expected_tutors)::numeric, 2) END)
+      = (SELECT count(*) FROM dbt_demo.supply_demand)
   AND (SELECT count(DISTINCT name) FROM edupredict.models WHERE name LIKE 'dbt\_availability\_h_') = 3")
 if [ "$first" -gt 0 ] && [ "$first" = "$second" ] && [ "$checks" = t ]; then
   echo "dbt example: ok ($first availability scores; compiled SQL in $out)"
