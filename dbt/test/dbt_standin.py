@@ -10,7 +10,8 @@ SQL with psql in dependency order.  What it imitates (dbt-core 1.5 semantics, db
   source('s', 't')   "<database>"."<source schema>"."t" from models/sources.yml
   var('v')           the project's vars
   config(...)        materialized, pre_hook, post_hook, unique_key; directory defaults (+materialized,
-                     +schema) come from dbt_project.yml
+                     +schema) come from dbt_project.yml; hooks are rendered when they run, as dbt
+                     does, so a hook string may hold {{ this }} and {{ ref(...) }}
   this               the model's own relation
   is_incremental()   true for an incremental model whose table exists
   edupredict.<macro> the package's macros (dbt/edupredict/macros/*.sql)
@@ -130,7 +131,10 @@ def main(project_dir, package_dir, compiled_dir):
         }
         body = env.from_string(m["text"]).render(**ctx).strip()
         schema, this = cfg["schema"], relation(name)
-        hooks = lambda k: [h for h in ([cfg[k]] if isinstance(cfg.get(k), str) else cfg.get(k) or [])]
+        # dbt renders a hook when it runs it (run_hooks), with the model's context: a hook written as a
+        # string holding {{ this }} or {{ ref(...) }} gets the relations of the run.
+        hooks = lambda k: [env.from_string(h).render(**ctx).strip()
+                           for h in ([cfg[k]] if isinstance(cfg.get(k), str) else cfg.get(k) or [])]
         stmts = ["SET search_path = %s;" % profile_search_path, "SET client_min_messages = warning;",
                  "CREATE SCHEMA IF NOT EXISTS %s;" % schema, "RESET client_min_messages;"] + [h + ";" for h in hooks("pre_hook")]
         kind = cfg["materialized"]
