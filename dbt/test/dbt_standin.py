@@ -10,8 +10,10 @@ SQL with psql in dependency order.  What it imitates (dbt-core 1.5 semantics, db
   source('s', 't')   "<database>"."<source schema>"."t" from models/sources.yml
   var('v')           the project's vars
   config(...)        materialized, pre_hook, post_hook, unique_key; directory defaults (+materialized,
-                     +schema) come from dbt_project.yml; hooks are rendered when they run, as dbt
-                     does, so a hook string may hold {{ this }} and {{ ref(...) }}
+                     +schema) come from dbt_project.yml.  As in dbt, config() takes effect when the
+                     model is parsed, where ref() and source() name the model itself, and hooks are
+                     rendered when they run: a hook must be a string holding {{ this }} or
+                     {{ ref(...) }}, not a value computed from ref() inside config()
   this               the model's own relation
   is_incremental()   true for an incremental model whose table exists
   edupredict.<macro> the package's macros (dbt/edupredict/macros/*.sql)
@@ -112,23 +114,31 @@ def main(project_dir, package_dir, compiled_dir):
         m = models[name]
         cfg = dict(m["config"])
 
-        def config(**kw):
-            cfg.update(kw)
-            return ""
-
         def exists():
             return psql("SELECT to_regclass('%s') IS NOT NULL" % relation(name).replace("'", "''"), capture=True) == "t"
 
-        ctx = {
-            "ref": relation,
-            "source": lambda s, t: '"%s"."%s"."%s"' % (database, source_schema[s], t),
-            "var": lambda v: project["vars"][v],
-            "config": config,
-            "this": relation(name),
-            "is_incremental": lambda: cfg.get("materialized") == "incremental" and exists(),
-            project["name"]: None,
-            "edupredict": package,
-        }
+        def context(parsing):
+            # dbt takes a model's config() from the parse, where ref() and source() name the model
+            # itself (ParseRefResolver) and is_incremental() is false; at run time config() does nothing.
+            def config(**kw):
+                if parsing:
+                    cfg.update(kw)
+                return ""
+            own = relation(name)
+            return {
+                "ref": (lambda *a: own) if parsing else relation,
+                "source": (lambda s, t: own) if parsing else
+                          (lambda s, t: '"%s"."%s"."%s"' % (database, source_schema[s], t)),
+                "var": lambda v: project["vars"][v],
+                "config": config,
+                "this": own,
+                "is_incremental": lambda: not parsing and cfg.get("materialized") == "incremental" and exists(),
+                project["name"]: None,
+                "edupredict": package,
+            }
+
+        env.from_string(m["text"]).render(**context(True))
+        ctx = context(False)
         body = env.from_string(m["text"]).render(**ctx).strip()
         schema, this = cfg["schema"], relation(name)
         # dbt renders a hook when it runs it (run_hooks), with the model's context: a hook written as a
