@@ -176,7 +176,7 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	else
 	{
 		er->actv[n] = ens_datum_to_double(d, tbase);
-		ens_check_finite_target(er->actv[n], er->n_read, er->target, er->relation);
+		ens_check_target_value(m, er->actv[n], er->n_read, er->target, er->relation);
 		if (isnan(er->actv[n]))
 			return;
 	}

@@ -179,7 +179,7 @@ Target(ReadState *rs, Datum d, Oid tbase)
 	if (m->task != ENS_CLASSIFICATION)
 	{
 		h->y[h->n] = ens_datum_to_double(d, tbase);
-		ens_check_finite_target(h->y[h->n], h->n_read, h->target, h->relation);
+		ens_check_target_value(m, h->y[h->n], h->n_read, h->target, h->relation);
 		return !isnan(h->y[h->n]);
 	}
 	/* labels as training made them: numbers through ens_number_label */
@@ -420,22 +420,27 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 }
 
 /*
- * A regression target that is infinite: training refuses it
- * (ens_trainset_target), and every metric of it would be infinite or NaN
- * (an r2 of 0, an rmse of Infinity).  A NaN target is skipped as NULL is,
- * as training skips it.  row: 1-based, as read.
+ * A regression target training would refuse, infinite or beyond the
+ * learner's +-max_target (ens_trainset_target): every metric of it would be
+ * infinite or undefined (an r2 of 0 or NULL, an rmse of Infinity: a target of
+ * 1e200 squares to Infinity).  A NaN target is skipped as NULL is, as
+ * training skips it.  row: 1-based, as read.
  */
 void
-ens_check_finite_target(double y, uint64 row, const char *target, const char *relation)
+ens_check_target_value(const EnsModel *m, double y, uint64 row, const char *target,
+					   const char *relation)
 {
-	if (!isinf(y))
+	const EnsLearner *l = m->algorithm == ENS_BOOST ? &ens_boost_learner : &ens_forest_learner;
+
+	if (isnan(y) || fabs(y) <= l->max_target)
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("target column \"%s\" of relation %s holds an infinite value", target, relation),
-			 errdetail("Row %llu as read has an infinite target: metrics need finite targets, as training does.",
-					   (unsigned long long) row),
-			 errhint("Filter such rows out.")));
+			 errmsg("target column \"%s\" of relation %s holds a value a regression cannot use",
+					target, relation),
+			 errdetail("Row %llu as read has an infinite target or one beyond -%s or %s: metrics need the targets training takes.",
+					   (unsigned long long) row, l->max_target_text, l->max_target_text),
+			 errhint("Filter such rows out or rescale the target.")));
 }
 
 /*

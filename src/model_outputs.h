@@ -56,9 +56,9 @@ extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsM
  */
 extern void ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn,
 									 bool left_out);
-/* refuse an infinite regression target (row: 1-based, as read), as training does */
-extern void ens_check_finite_target(double y, uint64 row, const char *target,
-									const char *relation);
+/* refuse a regression target m's learner would not train on (row: 1-based, as read) */
+extern void ens_check_target_value(const EnsModel *m, double y, uint64 row, const char *target,
+								   const char *relation);
 /* refuse a relation with no rows (or none with a target value) to score */
 extern void ens_heldout_require_rows(const EnsHeldout *h);
 extern void ens_require_rows(uint64 n, uint64 n_read, const char *target, const char *relation);

@@ -3,7 +3,7 @@
 -- SQLSTATE for every bad argument of train_forest, predict, predict_proba,
 -- evaluate and forest_agg, and a relation model_profile refuses.
 BEGIN;
-SELECT plan(141);
+SELECT plan(146);
 SET LOCAL search_path = edupredict, public;
 
 -- The label is decided by a and c: a >= 50 'big'; else c = 'x' 'small_x';
@@ -193,16 +193,34 @@ SELECT throws_ok($$SELECT * FROM evaluate('tv_r', 'tv_text_yr')$$, '42804', NULL
 SELECT is_empty($$SELECT * FROM evaluate('tv', NULL)$$, 'evaluate is strict');
 SELECT results_eq($$SELECT value FROM evaluate('tv', 'tv') WHERE metric IN ('n_rows', 'accuracy') ORDER BY metric$$,
                   $$VALUES (1::float8), (600)$$, 'evaluate on the training rows of a decided label: accuracy 1');
--- an infinite regression target is refused as training refuses it (r2 came out 0), by evaluate and by
--- the shared reader of permutation_importance; a NaN target is skipped as NULL is
+-- a regression target training would refuse is refused as training refuses it (r2 came out 0 of
+-- Infinity, NULL of 1e200 with rmse Infinity), by evaluate and by the shared reader of
+-- permutation_importance, within the model's learner's limit (forest 1e38, boosting 1e30); a NaN
+-- target is skipped as NULL is
 CREATE TEMP TABLE tv_inf_yr AS
 SELECT a, c, n, CASE WHEN i = 5 THEN 'Infinity'::float8 WHEN i = 6 THEN 'NaN' ELSE yr END AS yr FROM tv WHERE i <= 40;
 CREATE TEMP TABLE tv_neginf_yr AS SELECT a, c, n, CASE WHEN yr = 3 THEN '-Infinity'::float8 ELSE yr END AS yr FROM tv;
+CREATE TEMP TABLE tv_huge_yr AS SELECT a, c, n, CASE WHEN i = 7 THEN -1e200 ELSE yr END AS yr FROM tv WHERE i <= 40;
+CREATE TEMP TABLE tv_1e35_yr AS SELECT a, c, n, CASE WHEN i = 7 THEN 1e35 ELSE yr END AS yr FROM tv WHERE i <= 40;
 SELECT throws_ok($$SELECT * FROM evaluate('tv_r', 'tv_inf_yr')$$, '22023',
-                 'target column "yr" of relation pg_temp.tv_inf_yr holds an infinite value', 'evaluate: an infinite regression target is 22023');
+                 'target column "yr" of relation pg_temp.tv_inf_yr holds a value a regression cannot use',
+                 'evaluate: an infinite regression target is 22023');
 SELECT throws_ok($$SELECT * FROM evaluate('tv_r', 'tv_neginf_yr')$$, '22023', NULL, 'evaluate: -Infinity too');
 SELECT throws_ok($$SELECT * FROM permutation_importance('tv_r', 'tv_inf_yr', n_repeats => 1)$$, '22023',
-                 'target column "yr" of relation pg_temp.tv_inf_yr holds an infinite value', 'permutation_importance: the same');
+                 'target column "yr" of relation pg_temp.tv_inf_yr holds a value a regression cannot use',
+                 'permutation_importance: the same');
+SELECT throws_ok($$SELECT * FROM evaluate('tv_r', 'tv_huge_yr')$$, '22023',
+                 'target column "yr" of relation pg_temp.tv_huge_yr holds a value a regression cannot use',
+                 'evaluate: a finite target beyond the forest''s 1e38 too');
+SELECT throws_ok($$SELECT * FROM permutation_importance('tv_r', 'tv_huge_yr', n_repeats => 1)$$, '22023', NULL,
+                 'permutation_importance: the same');
+SELECT is((SELECT value FROM evaluate('tv_r', 'tv_1e35_yr') WHERE metric = 'n_rows'), 40::float8,
+          'evaluate: a forest takes a target of 1e35, as its training does');
+SELECT is((SELECT task FROM train_boosting('tv_rb', 'tv', 'yr', ARRAY['a', 'c', 'n'], task => 'regression', n_rounds => 5,
+                                           test_fraction => 0)), 'regression', 'a boosted regression model');
+SELECT throws_ok($$SELECT * FROM evaluate('tv_rb', 'tv_1e35_yr')$$, '22023',
+                 'target column "yr" of relation pg_temp.tv_1e35_yr holds a value a regression cannot use',
+                 'evaluate: a boosted model refuses a target beyond its 1e30, as its training does');
 DELETE FROM tv_inf_yr WHERE yr = 'Infinity';
 SELECT is((SELECT value FROM evaluate('tv_r', 'tv_inf_yr') WHERE metric = 'n_rows'), 38::float8, 'evaluate: a NaN target is skipped');
 
