@@ -60,6 +60,18 @@ SELECT round(avg((region IS NULL)::int), 3) AS null_share FROM dr_missing;
 -- numeric features have no categories
 SELECT count(*) FILTER (WHERE unseen_categories IS NULL) AS numeric_features
 FROM edupredict.drift('dr_uci', 'dr_missing') WHERE kind = 'feature';
+-- a NaN of a numeric feature is missing too (docs/explain.md: missing_now
+-- counts NULLs and NaN), as training's histograms and predict() take it, so
+-- the PSI compares the same missing group then and now
+CREATE TEMP TABLE dr_nan AS SELECT * FROM dr_same;
+UPDATE dr_nan SET admission_grade = 'NaN' WHERE student_id % 4 = 0;
+UPDATE dr_nan SET admission_grade = NULL WHERE student_id % 4 = 1;
+SELECT feature, missing_train,
+       missing_now = (SELECT count(*) FILTER (WHERE admission_grade IS NULL OR admission_grade = 'NaN')::float8 / count(*)
+                      FROM dr_nan) AS null_and_nan_missing,
+       missing_now > (SELECT count(*) FILTER (WHERE admission_grade IS NULL)::float8 / count(*)
+                      FROM dr_nan) AS more_than_the_nulls
+FROM edupredict.drift('dr_uci', 'dr_nan') WHERE feature = 'admission_grade';
 
 -- a categorical feature of 22 equally frequent categories, each 4.5% of the
 -- training rows (all rows: none held out, so none reaches 5%): the rare
