@@ -237,6 +237,10 @@ CREATE TEMP TABLE rt_nulls AS SELECT i::float8 AS a, NULL::text AS y FROM genera
 CREATE TEMP TABLE rt_one AS SELECT i::float8 AS a, 'same' AS y FROM generate_series(1, 10) i;
 SELECT train_forest('rt_e', 'rt_empty', 'y');
 SELECT train_forest('rt_e', 'rt_nulls', 'y');
+-- a NaN target is skipped as NULL is: only NaN is no row with a target value
+-- either, in the words every function that reads a relation uses
+CREATE TEMP TABLE rt_nans AS SELECT i::float8 AS a, 'NaN'::float8 AS y FROM generate_series(1, 10) i;
+SELECT train_boosting('rt_e', 'rt_nans', 'y', task => 'regression');
 SELECT train_forest('rt_e', 'rt_one', 'y');
 SELECT train_forest('rt_e', 'rt_one', 'nope');
 SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY['a', 'nope']);

@@ -446,32 +446,14 @@ ens_check_target_value(const EnsModel *m, double y, uint64 row, const char *targ
 /*
  * Every figure of an empty relation would be undefined (a curve of one
  * point, a mean of nothing, a calibrator or profile of nothing, drift from
- * no rows): every entry point that scores a relation refuses it with this
- * one message, naming the relation.
+ * no rows): every entry point that scores a relation refuses it with the
+ * message the trainers refuse it with (ens_require_rows), naming the
+ * relation.
  */
 void
 ens_heldout_require_rows(const EnsHeldout *h)
 {
 	ens_require_rows(h->n, h->n_read, h->target, h->relation);
-}
-
-/*
- * n rows with a target value of n_read read: none is refused, as scores of
- * no row are undefined (evaluate() reads its rows itself)
- */
-void
-ens_require_rows(uint64 n, uint64 n_read, const char *target, const char *relation)
-{
-	if (n > 0)
-		return;
-	if (n_read == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation %s has no rows", relation)));
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("relation %s has no row with a target value", relation),
-			 errdetail("Column \"%s\" is NULL (or NaN) in every one of its rows.", target)));
 }
 
 /* Outputs of every row: probabilities (or the value); raw: uncalibrated. */

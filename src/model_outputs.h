@@ -61,7 +61,6 @@ extern void ens_check_target_value(const EnsModel *m, double y, uint64 row, cons
 								   const char *relation);
 /* refuse a relation with no rows (or none with a target value) to score */
 extern void ens_heldout_require_rows(const EnsHeldout *h);
-extern void ens_require_rows(uint64 n, uint64 n_read, const char *target, const char *relation);
 /* outputs (n x kk, calibrated as predict_proba) of every row */
 extern double *ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw);
 

@@ -124,3 +124,24 @@ ens_relation_read_sized(const EnsRelation *r, EnsColumn *const *cols, int n,
 	appendStringInfo(&q, " FROM %s", r->qualified);
 	return ens_read_rows_sized(q.data, types, n + nrank, size, fn, arg);
 }
+
+/*
+ * n rows with a target value of n_read read: none is refused, naming the
+ * relation.  One message for every entry point that reads a relation: the
+ * trainers (nothing to learn from), evaluate and the scorers of
+ * model_heldout.c (figures of no row are undefined).
+ */
+void
+ens_require_rows(uint64 n, uint64 n_read, const char *target, const char *relation)
+{
+	if (n > 0)
+		return;
+	if (n_read == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation %s has no rows", relation)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("relation %s has no row with a target value", relation),
+			 errdetail("Column \"%s\" is NULL (or NaN) in every one of its rows.", target)));
+}

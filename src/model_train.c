@@ -541,14 +541,7 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 	rs.c = c;
 	rs.raw_rows = 0;
 	ens_relation_read_sized(r, cols, c->p + 1 + c->naux, rank, nrank, PresizeRows, TrainRow, &rs);
-	if (rs.raw_rows == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation %s has no rows", r->named)));
-	if (ts->n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("target column \"%s\" is NULL in every row", c->target->name)));
+	ens_require_rows(ts->n, rs.raw_rows, c->target->name, r->named);
 }
 
 /*

@@ -63,6 +63,8 @@ extern uint64 ens_relation_read(const EnsRelation *r, EnsColumn *const *cols, in
 extern uint64 ens_relation_read_sized(const EnsRelation *r, EnsColumn *const *cols, int n,
 									  EnsColumn *const *rank, int nrank,
 									  EnsRowsSizeFn size, EnsRowFn fn, void *arg);
+/* refuse no rows, or n_read rows none with a target value (22023, naming relation) */
+extern void ens_require_rows(uint64 n, uint64 n_read, const char *target, const char *relation);
 
 /* ---------- the training set (model_trainset.c) ---------- */
 
