@@ -106,3 +106,29 @@ FROM (VALUES
   ('a byte more', pg_temp.edpa() || '\x00'::bytea),
   ('a second state after it', pg_temp.edpa() || pg_temp.edpa())) v(what, r)
 ORDER BY what;
+
+-- The labels a state holds count against edupredict.forest_max_memory with its
+-- rows, also when states are combined.  labelled(first, k, n): n rows whose
+-- targets run through k labels of 4,096 bytes, numbered from first on.
+CREATE FUNCTION pg_temp.labelled(first int, k int, n int) RETURNS bytea LANGUAGE sql AS $$
+SELECT pg_temp.edpa(n => n, nl => k,
+  labels => (SELECT string_agg(pg_temp.u32(4096) || convert_to(lpad(i::text, 4096, 'x'), 'UTF8'), ''::bytea ORDER BY i)
+             FROM generate_series(first, first + k - 1) i),
+  cols => pg_temp.f8(VARIADIC ARRAY(SELECT g::float8 FROM generate_series(1, 2 * n) g)),
+  ys => pg_temp.f8(VARIADIC ARRAY(SELECT (g % k)::float8 FROM generate_series(0, n - 1) g))) $$;
+-- what merging (and finishing) the states holding rows rs, in order, gives
+CREATE FUNCTION pg_temp.merged(VARIADIC rs bytea[]) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM length(pg_temp.merge(pg_temp.state(x) ORDER BY o)) FROM unnest(rs) WITH ORDINALITY u(x, o);
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+CREATE TEMP TABLE mas_parts AS SELECT o, pg_temp.labelled(700 * o - 699, 700, 700) AS r FROM generate_series(1, 3) o;
+SET edupredict.forest_max_memory = '16MB';
+-- three states of 700 labels each fit; the 2,100 labels of the three combined do not
+SELECT o, pg_temp.merged(r) AS alone FROM mas_parts ORDER BY o;
+SELECT pg_temp.merged(VARIADIC ARRAY(SELECT r FROM mas_parts ORDER BY o)) AS combined_16mb;
+RESET edupredict.forest_max_memory;
+-- under the default cap they combine, and training meets the class limit
+SELECT pg_temp.merged(VARIADIC ARRAY(SELECT r FROM mas_parts ORDER BY o)) AS combined_default;

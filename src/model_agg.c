@@ -136,6 +136,67 @@ AggCxt(FunctionCallInfo fcinfo, const char *fname)
 	return cxt;
 }
 
+/* the bytes of the cap the rows and labels of a state are held to */
+static uint64
+CapBytes(void)
+{
+	return (uint64) edupredict_forest_max_memory_mb * 1024 * 1024;
+}
+
+/* the bytes of cap rows of st's columns and targets */
+static uint64
+RowBytes(const AggState *st, size_t cap)
+{
+	return (uint64) cap * (st->p + 1) * sizeof(double);
+}
+
+static void
+OverCap(const AggState *st)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("%s needs more than edupredict.forest_max_memory (%d MB) for its rows",
+					st->aggname, edupredict_forest_max_memory_mb),
+			 errdetail("%zu rows of %d features were collected.", st->n, st->p),
+			 errhint("Aggregate fewer rows or features, or ask a superuser to raise edupredict.forest_max_memory.")));
+}
+
+/*
+ * The labels' allocator: the dictionary of a text target counts against the
+ * training memory cap with the rows, so many long distinct labels cannot
+ * grow a state past what its rows are held to.  A refusal fails softly (the
+ * dictionary says it could not add) and is reported by LabelsFailed.
+ */
+static void *
+LabelAlloc(void *ctx, size_t size)
+{
+	AggState   *st = (AggState *) ctx;
+
+	if (RowBytes(st, st->cap) + st->pa.cur + size > CapBytes())
+	{
+		st->labels_over_cap = true;
+		return NULL;
+	}
+	return st->pa.al.alloc(st->pa.al.ctx, size);
+}
+
+static void
+LabelFree(void *ctx, void *ptr)
+{
+	AggState   *st = (AggState *) ctx;
+
+	st->pa.al.free(st->pa.al.ctx, ptr);
+}
+
+/* The labels could not be allocated: the cap's error, or out of memory. */
+static void
+LabelsFailed(const AggState *st)
+{
+	if (st->labels_over_cap)
+		OverCap(st);
+	ens_pg_check(ENS_ENOMEM, st->aggname, NULL);
+}
+
 AggState *
 ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname)
 {
@@ -151,8 +212,11 @@ ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname)
 		st->cols[f] = MemoryContextAllocHuge(cxt, st->cap * sizeof(double));
 	st->y = MemoryContextAllocHuge(cxt, st->cap * sizeof(double));
 	ens_pg_alloc_init(&st->pa, cxt, false);
+	st->labels_al.alloc = LabelAlloc;
+	st->labels_al.free = LabelFree;
+	st->labels_al.ctx = st;
 	if (text_target)
-		st->labels = ens_dict_create(&st->pa.al);
+		st->labels = ens_dict_create(&st->labels_al);
 	return st;
 }
 
@@ -171,15 +235,9 @@ Reserve(AggState *st, size_t need)
 	nc = st->cap;
 	while (nc < need)
 		nc *= 2;
-	/* the collected rows count against the training memory cap */
-	if ((uint64) nc * (st->p + 1) * sizeof(double) >
-		(uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("%s needs more than edupredict.forest_max_memory (%d MB) for its rows",
-						st->aggname, edupredict_forest_max_memory_mb),
-				 errdetail("%zu rows of %d features were collected.", st->n, st->p),
-				 errhint("Aggregate fewer rows or features, or ask a superuser to raise edupredict.forest_max_memory.")));
+	/* the collected rows, with the labels, count against the training memory cap */
+	if (RowBytes(st, nc) + st->pa.cur > CapBytes())
+		OverCap(st);
 	for (f = 0; f < st->p; f++)
 		st->cols[f] = repalloc_huge(st->cols[f], nc * sizeof(double));
 	st->y = repalloc_huge(st->y, nc * sizeof(double));
@@ -255,7 +313,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
 		id = ens_dict_add(st->labels, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 		if (id < 0)
-			ens_pg_check(ENS_ENOMEM, st->aggname, NULL);
+			LabelsFailed(st);
 		st->y[st->n] = (double) id;
 	}
 	else
@@ -342,7 +400,7 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 			int64_t		id = ens_dict_add(a->labels, s, len);
 
 			if (id < 0)
-				ens_pg_check(ENS_ENOMEM, aggname, NULL);
+				LabelsFailed(a);
 			v = (double) id;
 		}
 		a->y[a->n + i] = v;

@@ -31,7 +31,9 @@ typedef struct AggState
 	char	   *params_raw;		/* first row's jsonb bytes (NULL: no params), this process only */
 	int			params_len;
 	bool		finished;		/* training consumed the rows (ens_agg_train) */
-	EnsPgAlloc pa;
+	EnsPgAlloc pa;				/* the labels' memory (pa.cur bytes) */
+	EnsAlloc	labels_al;		/* pa, refusing what would take the rows and labels past the cap */
+	bool		labels_over_cap;	/* labels_al refused an allocation for the cap */
 } AggState;
 
 extern AggState *ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname);
