@@ -126,9 +126,13 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 CREATE TEMP TABLE mas_parts AS SELECT o, pg_temp.labelled(700 * o - 699, 700, 700) AS r FROM generate_series(1, 3) o;
 SET edupredict.forest_max_memory = '16MB';
+-- a state whose 2,100 labels alone pass the cap fails as the transition
+-- function does (54000), not as bad data
+SELECT pg_temp.outcome(pg_temp.labelled(1, 2100, 3)) AS labels_alone_16mb;
 -- three states of 700 labels each fit; the 2,100 labels of the three combined do not
 SELECT o, pg_temp.merged(r) AS alone FROM mas_parts ORDER BY o;
 SELECT pg_temp.merged(VARIADIC ARRAY(SELECT r FROM mas_parts ORDER BY o)) AS combined_16mb;
 RESET edupredict.forest_max_memory;
 -- under the default cap they combine, and training meets the class limit
 SELECT pg_temp.merged(VARIADIC ARRAY(SELECT r FROM mas_parts ORDER BY o)) AS combined_default;
+SELECT pg_temp.outcome(pg_temp.labelled(1, 2100, 3)) AS labels_alone_default;

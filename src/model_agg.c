@@ -216,7 +216,11 @@ ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname)
 	st->labels_al.free = LabelFree;
 	st->labels_al.ctx = st;
 	if (text_target)
+	{
 		st->labels = ens_dict_create(&st->labels_al);
+		if (st->labels == NULL)
+			LabelsFailed(st);
+	}
 	return st;
 }
 
@@ -482,7 +486,8 @@ BadState(const char *aggname)
  * checks every count against the bytes left); the state is allocated in
  * cxt, its rows only once the bytes are known to hold them.  aggname names
  * the aggregate in errors: a damaged state is bad data (22000), never a
- * protocol violation (08P01).
+ * protocol violation (08P01); labels past the memory cap, or out of memory,
+ * fail as they do in the transition function (54000), not as bad data.
  */
 AggState *
 ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
@@ -490,6 +495,7 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 	EnsAggReader r;
 	EnsAggRows	rows;
 	AggState   *st;
+	EnsStatus	rc;
 	MemoryContext old;
 
 	ens_agg_reader_init(&r, (const uint8_t *) bufp->data + bufp->cursor,
@@ -499,7 +505,10 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 	old = MemoryContextSwitchTo(cxt);
 	st = ens_agg_new(cxt, (int) rows.p, rows.text_target, aggname);
 	rows.labels = st->labels;
-	if (ens_agg_read_labels(&r, &rows) != ENS_OK)
+	rc = ens_agg_read_labels(&r, &rows);
+	if (rc == ENS_ENOMEM)
+		LabelsFailed(st);
+	if (rc != ENS_OK)
 		BadState(aggname);
 	st->params = pnstrdup(rows.params, rows.params_len);
 	Reserve(st, (size_t) Max(rows.n, 1));

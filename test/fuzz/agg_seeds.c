@@ -4,7 +4,9 @@
  * from rows collected as forest_agg's transition function collects them
  * (a CSV's rows; a text target's labels numbered in order of appearance),
  * plus states of the shapes the CSVs do not have: one feature, the widest
- * rows, no rows, empty and longest labels, NaN and infinite values.
+ * rows, no rows, empty and longest labels, NaN and infinite values.  The
+ * labels of each text-target seed are read again with every allocation
+ * failing in turn (ReadLabelsFailing).
  *
  *   agg_seeds DIR CSV...     writes DIR/agg_*.bin
  */
@@ -14,6 +16,51 @@
 #include <string.h>
 
 #include "../../src/ensemble_agg_state.h"
+#include "failing_alloc.h"
+
+/*
+ * The labels of a well-formed state read into a dictionary whose every
+ * allocation fails in turn (that one alone, and it with every later one):
+ * creating the dictionary gives NULL, reading the labels ENS_ENOMEM, never
+ * the status of a damaged state (model_agg.c reports ENS_ENOMEM as out of
+ * memory, the others as bad data); nothing leaks (LeakSanitizer).
+ */
+static void
+ReadLabelsFailing(const char *name, const uint8_t *bytes, uint64_t size)
+{
+	int			on;
+
+	for (on = 0; on < 2; on++)
+		for (fail_at = 1;; fail_at++)
+		{
+			EnsAggReader r;
+			EnsAggRows	rows;
+			EnsStatus	rc;
+
+			fail_on = on;
+			n_alloc = 0;
+			ens_agg_reader_init(&r, bytes, size);
+			if (ens_agg_read_header(&r, &rows) != ENS_OK)
+				abort();
+			rows.labels = ens_dict_create(&failing_allocator);
+			if (rows.labels == NULL)
+				continue;
+			rc = ens_agg_read_labels(&r, &rows);
+			ens_dict_free(rows.labels);
+			if (n_alloc < fail_at)
+			{
+				if (rc != ENS_OK)
+					abort();
+				break;			/* every allocation has failed once */
+			}
+			if (rc != ENS_ENOMEM)
+			{
+				fprintf(stderr, "agg_seeds: allocation %ld failing%s while reading the labels of %s gave status %d, not ENS_ENOMEM\n",
+						fail_at, on ? " (and every later one)" : "", name, (int) rc);
+				exit(1);
+			}
+		}
+}
 
 /* the reader takes what the writer wrote, to its last byte */
 static void
@@ -41,6 +88,8 @@ ReadBack(const char *name, const uint8_t *bytes, uint64_t size, const EnsAggRows
 	free(rows.y);
 	if (rows.labels)
 		ens_dict_free(rows.labels);
+	if (w->text_target)
+		ReadLabelsFailing(name, bytes, size);
 }
 
 static void

@@ -26,6 +26,7 @@
 
 #include "../../src/ensemble.h"
 #include "../../src/rng.h"
+#include "failing_alloc.h"
 
 #define N_ROWS	 900
 #define N_FEAT	 5
@@ -60,29 +61,6 @@ Record(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, size_
 	r->n++;
 	return forest_train(m, d, p, al, NULL, NULL, peak, NULL);
 }
-
-/* An allocator that fails its fail_at-th call (and, with fail_on, every later one). */
-static long n_alloc,
-			fail_at;
-static bool fail_on;
-
-static void *
-FailingAlloc(void *ctx, size_t size)
-{
-	(void) ctx;
-	if (++n_alloc == fail_at || (fail_on && fail_at && n_alloc > fail_at))
-		return NULL;
-	return malloc(size);
-}
-
-static void
-FailingFree(void *ctx, void *p)
-{
-	(void) ctx;
-	free(p);
-}
-
-static const EnsAlloc failing_allocator = {FailingAlloc, FailingFree, NULL};
 
 static void
 ModelFor(EnsModel *m, EnsFeature *F, const char **classes, uint32_t *class_len)
