@@ -218,6 +218,66 @@ SELECT * FROM edupredict.build_panel('leak_after', 'ev', '{student}', 'day', 'we
 SELECT (SELECT count(*) FROM (SELECT * FROM leak_before EXCEPT SELECT * FROM leak_after) a) AS only_before,
        (SELECT count(*) FROM (SELECT * FROM leak_after EXCEPT SELECT * FROM leak_before) b) AS only_after;
 
+-- Labels 'end' against their definition (docs/panels.md, Labels), for as_of
+-- before, between and after an until (day 5) and an end (day 7): true when a
+-- known end (before as_of) falls in the next 3 periods, NULL on the end's own
+-- row, false when a known end comes later or every day of those periods is
+-- before as_of, otherwise NULL.  An until before as_of does not rule out an
+-- end after it: that end would be at or after as_of, hidden (id 1 ends on
+-- day 7 after its until on day 5, id 2 never ends).  Without as_of the spine
+-- is complete: an until or an end makes the rest known.  Periods of 1 and 2
+-- days; each line also counts the labels known at as_of that differ from the
+-- panel without as_of (a known label must not change later).
+CREATE TABLE end_ev (id int, day int);
+INSERT INTO end_ev SELECT id, d FROM generate_series(1, 4) id, generate_series(0, 9) d;
+CREATE TABLE end_sp (id int, s int, u int, e int);
+INSERT INTO end_sp VALUES (1, 0, 5, 7),    -- ends after its until
+                          (2, 0, 5, NULL), -- stops without ending
+                          (3, 1, 9, 4),    -- ends before its until
+                          (4, 0, NULL, 6); -- ends, no until
+CREATE TABLE end_grid AS
+SELECT w, a AS as_of FROM generate_series(1, 2) w, unnest('{NULL,3,5,6,7,8,10,13}'::int[]) a;
+CREATE TABLE end_built (w int, as_of int, id int, period int, label boolean);
+CREATE FUNCTION end_build(w int, as_of int) RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM edupredict.build_panel('end_p', 'end_ev', '{id}', 'day', period => w::text, label => 'end',
+          horizon => 3, spine => 'end_sp', spine_start => 's', spine_end => 'e', spine_until => 'u',
+          as_of => as_of::text);
+  INSERT INTO end_built SELECT w, as_of, p.id, p.period, p.label FROM end_p p;
+  DROP TABLE end_p;
+  RETURN 1;
+END $$;
+SELECT sum(end_build(w, as_of)) AS built FROM end_grid;
+CREATE VIEW end_ref AS
+WITH k AS (  -- what as_of lets be known; without it, every day up to the last of the data
+  SELECT g.w, g.as_of, sp.id, sp.s,
+         CASE WHEN g.as_of IS NULL OR sp.e < g.as_of THEN sp.e END AS e,
+         CASE WHEN g.as_of IS NULL OR sp.u < g.as_of THEN sp.u END AS u,
+         coalesce(g.as_of, greatest((SELECT max(day) FROM end_ev), (SELECT max(greatest(s, u, e)) FROM end_sp)) + 1)
+           AS first_unknown
+  FROM end_grid g, end_sp sp)
+SELECT w, as_of, id, p AS period,
+       CASE WHEN e / w BETWEEN p + 1 AND p + 3 THEN true
+            WHEN e / w <= p THEN NULL
+            WHEN e IS NOT NULL OR (p + 4) * w <= first_unknown OR (as_of IS NULL AND u IS NOT NULL) THEN false
+       END AS label
+FROM k, generate_series(s / w, least(e, u, first_unknown - 1) / w) p;
+SELECT g.w, g.as_of,
+       (SELECT count(*) FROM end_built b WHERE (b.w, b.as_of) IS NOT DISTINCT FROM (g.w, g.as_of)) AS "rows",
+       (SELECT count(b.label) FROM end_built b WHERE (b.w, b.as_of) IS NOT DISTINCT FROM (g.w, g.as_of)) AS known,
+       (SELECT count(DISTINCT (d.id, d.period))
+        FROM ((SELECT * FROM end_built EXCEPT SELECT * FROM end_ref)
+              UNION ALL (SELECT * FROM end_ref EXCEPT SELECT * FROM end_built)) d
+        WHERE (d.w, d.as_of) IS NOT DISTINCT FROM (g.w, g.as_of)) AS not_as_defined,
+       (SELECT count(*) FROM end_built b JOIN end_built f USING (w, id, period)
+        WHERE b.w = g.w AND b.as_of IS NOT DISTINCT FROM g.as_of AND f.as_of IS NULL
+          AND b.label IS DISTINCT FROM f.label AND b.label IS NOT NULL) AS known_then_changed,
+       (SELECT string_agg(CASE WHEN label THEN 't' WHEN NOT label THEN 'f' ELSE '-' END, '' ORDER BY period)
+        FROM end_built b WHERE b.id = 1 AND (b.w, b.as_of) IS NOT DISTINCT FROM (g.w, g.as_of)) AS id1,
+       (SELECT string_agg(CASE WHEN label THEN 't' WHEN NOT label THEN 'f' ELSE '-' END, '' ORDER BY period)
+        FROM end_built b WHERE b.id = 2 AND (b.w, b.as_of) IS NOT DISTINCT FROM (g.w, g.as_of)) AS id2
+FROM end_grid g ORDER BY g.w, g.as_of NULLS FIRST;
+
 -- Bad input: each error names what is wrong; no table is left behind.
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{nobody}', 'day');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'when');

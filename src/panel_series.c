@@ -13,7 +13,9 @@
  *         them has ended by as_of (the day holding a mid-day as_of has not:
  *         its later events are not read), or comes after the entity's end or
  *         until that passed before as_of (an ended entity has no further
- *         events, no activity, and cannot end again);
+ *         events, no activity, and cannot end again); for label 'end' an
+ *         until is no such stop: an end after it may be recorded at or after
+ *         as_of, which hides it, so only days ended by as_of are known;
  *   NULL  otherwise (censored), and for label 'end' on the row of the end.
  */
 #include "postgres.h"
@@ -207,7 +209,13 @@ Label(const PanelSeries *s, const PanelEntity *e, int r, int32 p1, int64 known_u
 		int32		pe;
 
 		if (e->end == PANEL_NO_UNIT)
+		{
+			/* an until passed does not rule out an end after it, hidden by as_of */
+			if (sp->known_last != PANEL_NO_UNIT)
+				complete = (int64) p + sp->horizon <
+					panel_period_of(&sp->period, sp->known_last + 1, s->origin);
 			return complete ? 0 : UNKNOWN_LABEL;
+		}
 		pe = panel_period_of(&sp->period, e->end, s->origin);
 		if (pe <= p)
 			return UNKNOWN_LABEL;
