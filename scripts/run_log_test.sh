@@ -5,7 +5,8 @@
 #           pseudonym changes and equals pgcrypto's hmac() under the new key
 #   file    edupredict.pii_key_file: refusals, both settings set, rotation,
 #           a file rewritten in place, moved or unreadable (also seen from
-#           parallel workers, which fail only where they hash)
+#           parallel workers, which fail only where they hash), a rotation
+#           between two FETCHes of one cursor (the next transaction sees it)
 #   log     every way of trying to set the key, with statement logging on:
 #           none changes the key in use; each statement is in the log,
 #           redacted (found by application_name: the positive control); no
@@ -173,6 +174,34 @@ done
 grep -q '^parallel=' <<<"$out" && { echo "file: a worker hashed with another key than its leader"; ok=0; }
 # A new session loads kf3: its workers agree with it.
 expect "^$(q -c "SELECT edupredict.sha256_pii('x')")\$" "$par SELECT edupredict.sha256_pii('x')"
+# A rotation that arrives between two FETCHes of one cursor takes effect at
+# the session's next transaction: both rows are under the key its transaction
+# began with (kf3), the next transaction's under the new file's (kf5).
+kf5=$(newkey); secrets+=("$kf5"); f4=$datadir/pii-4.key
+mk "$f4" 600 "$kf5"
+hm() { /usr/bin/python3 -c 'import hashlib, hmac, sys
+print(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha256).hexdigest())' "$1" "$2"; }
+script=$(cat <<'SQL'
+BEGIN;
+DECLARE c CURSOR FOR SELECT 'row=' || edupredict.sha256_pii('x' || i) FROM generate_series(1, 2) i;
+FETCH 1 FROM c;
+SELECT pg_conf_load_time() AS t0 \gset
+\setenv F4 :f4
+\! psql -XAtq -d postgres -c "ALTER SYSTEM SET edupredict.pii_key_file = '$F4'" -c "SELECT pg_reload_conf()" >/dev/null
+\o /dev/null
+SELECT format('SELECT pg_sleep(0.05) WHERE pg_conf_load_time() = %L', :'t0') FROM generate_series(1, 200) \gexec
+\o
+SELECT 'reloaded=' || (pg_conf_load_time() <> :'t0');
+FETCH 1 FROM c;
+COMMIT;
+SELECT 'next=' || edupredict.sha256_pii('x2');
+SQL
+)
+out=$(psql -XAtq -d postgres -v f4="$f4" <<<"$script" 2>&1)
+echo "$out" | sed 's/^/  file: /'
+for want in "row=$(hm "$kf3" x1)" "row=$(hm "$kf3" x2)" reloaded=true "next=$(hm "$kf5" x2)"; do
+  grep -qx -- "$want" <<<"$out" || { echo "file: cursor across a rotation: expected $want"; ok=0; }
+done
 q -c "ALTER SYSTEM RESET edupredict.pii_key_file" >/dev/null
 report script:pii-key-file $ok
 

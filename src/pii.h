@@ -44,6 +44,9 @@ extern const char *edupredict_pii_default_country(void);
 /* pii_key.c: the key loaded from edupredict.pii_key_file, or NULL. */
 extern const char *edupredict_pii_file_key_value(void);
 
+/* pii_key.c: the key the current (or last) transaction hashed with, or NULL. */
+extern const char *edupredict_pii_pinned_key_value(void);
+
 /* pii_mention.c: true if SQL text may name the key setting. */
 extern bool edupredict_pii_sql_names_key(const char *sql);
 extern bool edupredict_pii_contains_nocase(const char *s, const char *needle);

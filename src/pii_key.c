@@ -13,6 +13,11 @@
  * their first hash (WorkerFileKey), and hash only if it is the key their
  * leader uses (CheckLeaderKey).  Like ssl_key_file, it must not be readable
  * by group or others.
+ *
+ * A reload can arrive between two FETCHes of one cursor, or between two
+ * statements of one transaction: a session copies the key at the first query
+ * of each transaction and hashes with that copy until the transaction ends
+ * (PinKey), so one query never mixes two keys' pseudonyms.
  */
 #include "postgres.h"
 
@@ -47,7 +52,7 @@ static char *pii_phone_country = NULL;
 
 /*
  * How a parallel worker learns which key its leader uses: the leader sets
- * this setting to a digest of its key before each query (PublishLeaderKey)
+ * this setting to a digest of its pinned key before each query (PublishLeaderKey)
  * and PostgreSQL copies it into every worker it starts.  PGC_INTERNAL would
  * not be copied, so it is PGC_SUSET: no ordinary role can set it, and a
  * value set anyway is replaced before the next query.
@@ -60,8 +65,26 @@ static char *pii_leader_fingerprint = NULL;
 /* Fixed label: the digest is no pseudonym, nor pii_key_fingerprint(). */
 static const char leader_key_label[] = "edupredict\0pii leader key\0v1";
 
-/* Bumped when either key setting is assigned: the leader's digest is redone. */
+/* Bumped when either key setting is assigned: the next pin copies the key again. */
 static uint64 key_generation = 1;
+
+/*
+ * The key settings as the current transaction first saw them (PinKey).  A
+ * reload frees the settings' old strings, so the key is copied.  Sessions
+ * only: a parallel worker reads its own key and checks it against the
+ * digest its leader publishes.
+ */
+typedef struct PinnedKey
+{
+	bool		pinned;			/* in the current transaction */
+	uint64		generation;		/* key_generation when copied */
+	bool		key_set;		/* edupredict.pii_key was set */
+	bool		file_set;		/* edupredict.pii_key_file was loaded */
+	char	   *raw;			/* malloc'd copy of the one key set, or NULL */
+	char		digest[2 * LEADER_KEY_DIGEST_BYTES + 1];	/* '' if none */
+} PinnedKey;
+
+static PinnedKey pin;
 
 static ExecutorStart_hook_type prev_executor_start = NULL;
 
@@ -346,31 +369,74 @@ LeaderKeyDigest(const char *key, char *hex)
 }
 
 /*
+ * The key settings this transaction hashes with: copied at its first query
+ * (or first hash, whichever comes first) and kept until it ends
+ * (UnpinKeyAtXactEnd), whatever reloads arrive meanwhile.  Copied again only
+ * when a key setting was assigned since the last copy.
+ */
+static void
+PinKey(void)
+{
+	bool		key_set;
+	bool		file_set;
+	char	   *raw = NULL;
+	char		digest[2 * LEADER_KEY_DIGEST_BYTES + 1];
+
+	if (pin.pinned)
+		return;
+	if (pin.generation == key_generation)
+	{
+		pin.pinned = true;
+		return;
+	}
+	key_set = pii_key[0] != '\0';
+	file_set = file_key != NULL;
+	if (key_set != file_set)
+	{
+		raw = strdup(file_set ? file_key->key : pii_key);
+		if (raw == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+	}
+	if (raw == NULL || !LeaderKeyDigest(raw, digest))
+		digest[0] = '\0';		/* hashing fails in the leader too */
+	if (pin.raw != NULL)
+	{
+		explicit_bzero(pin.raw, strlen(pin.raw));
+		free(pin.raw);
+	}
+	pin.raw = raw;
+	pin.key_set = key_set;
+	pin.file_set = file_set;
+	strlcpy(pin.digest, digest, sizeof(pin.digest));
+	pin.generation = key_generation;
+	pin.pinned = true;
+}
+
+/* A cursor WITH HOLD is materialised before this (PreCommit_Portals). */
+static void
+UnpinKeyAtXactEnd(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE)
+		pin.pinned = false;
+}
+
+/*
  * Before each query of a session (not of a worker, and not inside a parallel
  * operation, where settings cannot change): publish the digest of the key
- * this process uses, or '' if it has none, for the workers the query may
- * start.  Recomputed only when a key setting changed; set again whenever
- * the setting differs (a rolled-back transaction restores the old value).
+ * this transaction uses, or '' if it has none, for the workers the query may
+ * start.  Set again whenever the setting differs (a rolled-back transaction
+ * restores the old value).
  */
 static void
 PublishLeaderKey(void)
 {
-	static uint64 done_generation = 0;
-	static char digest[2 * LEADER_KEY_DIGEST_BYTES + 1];
-
 	if (IsParallelWorker() || IsInParallelMode())
 		return;
-	if (done_generation != key_generation)
-	{
-		bool		one_key = (pii_key[0] != '\0') != (file_key != NULL);
-		const char *raw = file_key ? file_key->key : pii_key;
-
-		if (!one_key || !LeaderKeyDigest(raw, digest))
-			digest[0] = '\0';	/* hashing fails in the leader too */
-		done_generation = key_generation;
-	}
-	if (strcmp(pii_leader_fingerprint, digest) != 0)
-		(void) set_config_option_ext(LEADER_KEY_SETTING, digest, PGC_SUSET, PGC_S_OVERRIDE,
+	PinKey();
+	if (strcmp(pii_leader_fingerprint, pin.digest) != 0)
+		(void) set_config_option_ext(LEADER_KEY_SETTING, pin.digest, PGC_SUSET, PGC_S_OVERRIDE,
 									 BOOTSTRAP_SUPERUSERID, GUC_ACTION_SET, true, ERROR, false);
 }
 
@@ -386,9 +452,11 @@ PublishLeaderKeyExecutorStart(QueryDesc *queryDesc, int eflags)
 
 /*
  * In a parallel worker: refuses to hash unless raw is the key the leader
- * published.  The worker reads the key file itself, so a file replaced
- * since the leader loaded it would otherwise mix two keys' pseudonyms in
- * one result.  Checked once per worker: its key does not change.
+ * published.  The worker reads the key file itself, and gets the key
+ * settings as its leader's last reload left them, so a file replaced since
+ * the leader loaded it, or a reload since the leader's transaction pinned
+ * its key, would otherwise mix two keys' pseudonyms in one result.  Checked
+ * once per worker: its key does not change.
  */
 static void
 CheckLeaderKey(const char *raw)
@@ -406,8 +474,8 @@ CheckLeaderKey(const char *raw)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the pii key changed during the query"),
-				 errdetail("A parallel worker read another key from edupredict.pii_key_file than the one its leader uses."),
-				 errhint("Run the query again; if it fails again, run it from a new session, which loads the key in use.")));
+				 errdetail("A parallel worker loaded another key than the one its leader's transaction uses."),
+				 errhint("Run the query again in a new transaction; if it fails again, run it from a new session, which loads the key in use.")));
 	checked = true;
 }
 
@@ -447,6 +515,12 @@ edupredict_pii_file_key_value(void)
 	if (worker_key_read)
 		return worker_key;
 	return file_key ? file_key->key : NULL;
+}
+
+const char *
+edupredict_pii_pinned_key_value(void)
+{
+	return pin.raw;
 }
 
 const char *
@@ -497,6 +571,7 @@ edupredict_pii_init(void)
 
 	prev_executor_start = ExecutorStart_hook;
 	ExecutorStart_hook = PublishLeaderKeyExecutorStart;
+	RegisterXactCallback(UnpinKeyAtXactEnd, NULL);
 }
 
 /* True if a pg_db_role_setting entry (name=value) names a key setting. */
@@ -564,18 +639,19 @@ CheckNoKeyInRoleSettings(void)
 }
 
 /*
- * The key in use as UTF-8 bytes.  Errors never include it.  Exactly one of
- * the two settings may be set: with both, nodes or sessions could disagree
- * about which one is in use, so that is an error rather than a precedence.
+ * The key in use as UTF-8 bytes: in a session, the key its transaction
+ * pinned (PinKey); in a parallel worker, its own, if it is its leader's.
+ * Errors never include it.  Exactly one of the two settings may be set: with
+ * both, nodes or sessions could disagree about which one is in use, so that
+ * is an error rather than a precedence.
  */
 const char *
 edupredict_pii_get_key(int *len)
 {
 	const char *raw;
 	const char *key;
-
-	/* A worker's file_key is unset: it reads its leader's path when asked. */
-	bool		file_set = IsParallelWorker() ? pii_key_file[0] != '\0' : file_key != NULL;
+	bool		key_set;
+	bool		file_set;
 
 	if (!edupredict_preloaded)
 		ereport(ERROR,
@@ -583,13 +659,25 @@ edupredict_pii_get_key(int *len)
 				 errmsg("sha256_pii requires edupredict in shared_preload_libraries"),
 				 errdetail("Without preloading, edupredict.pii_key is an ordinary placeholder setting that any role can read or set."),
 				 errhint("Add edupredict to shared_preload_libraries in postgresql.conf and restart the server.")));
-	if (pii_key[0] != '\0' && file_set)
+	if (IsParallelWorker())
+	{
+		/* A worker's file_key is unset: it reads its leader's path when asked. */
+		key_set = pii_key[0] != '\0';
+		file_set = pii_key_file[0] != '\0';
+	}
+	else
+	{
+		PinKey();
+		key_set = pin.key_set;
+		file_set = pin.file_set;
+	}
+	if (key_set && file_set)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("edupredict.pii_key and edupredict.pii_key_file are both set"),
 				 errdetail("Only one source of the key is allowed, so that no server can silently use the other one."),
 				 errhint("Remove one of them from postgresql.conf (or run ALTER SYSTEM RESET) and reload the server.")));
-	if (pii_key[0] == '\0' && !file_set)
+	if (!key_set && !file_set)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("edupredict.pii_key is not set"),
@@ -597,9 +685,13 @@ edupredict_pii_get_key(int *len)
 						 PII_MIN_KEY_BYTES)));
 	CheckNoKeyInRoleSettings();
 
-	raw = !file_set ? pii_key : IsParallelWorker() ? WorkerFileKey() : file_key->key;
 	if (IsParallelWorker())
+	{
+		raw = file_set ? WorkerFileKey() : pii_key;
 		CheckLeaderKey(raw);
+	}
+	else
+		raw = pin.raw;
 	key = pg_server_to_any(raw, strlen(raw), PG_UTF8);
 	*len = strlen(key);
 	if (*len < PII_MIN_KEY_BYTES)

@@ -144,6 +144,7 @@ RedactKeyFromLog(ErrorData *edata)
 
 	RedactKeyValue(edata, edupredict_pii_key_value());
 	RedactKeyValue(edata, edupredict_pii_file_key_value());
+	RedactKeyValue(edata, edupredict_pii_pinned_key_value());
 	MemoryContextSwitchTo(old);
 }
 
