@@ -9,6 +9,10 @@ RESET client_min_messages;
 -- the new key and its first under the old one, without an error.
 \set pin_a '''pin-test-key-a-0123456789abcdef'''
 \set pin_b '''pin-test-key-b-fedcba9876543210'''
+-- This session reloads between two statements, when the postmaster signals
+-- it: :wait_reload waits until it has (at most 600 statements of 0.05 s each;
+-- pg_conf_load_time() is this session's last reload, t0 the one before).
+\set wait_reload 'SELECT format(''SELECT pg_sleep(0.05) WHERE pg_conf_load_time() = %L'', :''t0'') FROM generate_series(1, 600) \\gexec'
 \set fp_label '''\\x6564757072656469637400706969206b65792066696e6765727072696e74007631''::bytea'
 ALTER SYSTEM SET edupredict.pii_key = :pin_a;
 SELECT pg_reload_conf();
@@ -31,12 +35,9 @@ SELECT :c1_i AS i, :'c1_h' = :'a_x1' AS cursor_under_key_a, :'held1_h' = :'a_x1'
 SELECT pg_conf_load_time() AS t0 \gset
 SELECT dblink_exec('pin', format('ALTER SYSTEM SET edupredict.pii_key = %L', :pin_b));
 SELECT pg_reload_conf();
--- This session reloads between two statements, when the postmaster signals
--- it: wait until it has (at most 600 statements of 0.05 s each;
--- pg_conf_load_time() is this session's last reload).
 \set ECHO none
 \o /dev/null
-SELECT format('SELECT pg_sleep(0.05) WHERE pg_conf_load_time() = %L', :'t0') FROM generate_series(1, 600) \gexec
+:wait_reload
 \o
 \set ECHO all
 SELECT pg_conf_load_time() <> :'t0' AS reloaded;
@@ -77,7 +78,52 @@ FROM generate_series(1, 2) g;
 RESET force_parallel_mode;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
+-- The phone country that replaces a leading 0 is pinned with the key: a
+-- reload of edupredict.pii_phone_country between two FETCHes changes nothing
+-- until the transaction ends.
+\set phone 'edupredict.sha256_pii(''020 7946 000'' || g, ''phone'')'
+SELECT string_agg(:phone, ',' ORDER BY g) = encode(hmac('442079460001', :pin_b, 'sha256'), 'hex') || ',' ||
+       encode(hmac('442079460002', :pin_b, 'sha256'), 'hex') AS country_44_in_use
+FROM generate_series(1, 2) g;
+BEGIN;
+DECLARE p CURSOR FOR SELECT g, :phone AS h FROM generate_series(1, 2) g;
+FETCH 1 FROM p \gset p1_
+SELECT :p1_g AS g, :'p1_h' = encode(hmac('442079460001', :pin_b, 'sha256'), 'hex') AS cursor_under_country_44;
+SELECT pg_conf_load_time() AS t0 \gset
+SELECT dblink_exec('pin', 'ALTER SYSTEM SET edupredict.pii_phone_country = ''33''');
+SELECT pg_reload_conf();
+\set ECHO none
+\o /dev/null
+:wait_reload
+\o
+\set ECHO all
+SELECT pg_conf_load_time() <> :'t0' AS reloaded, current_setting('edupredict.pii_phone_country') AS phone_country;
+FETCH 1 FROM p \gset p2_
+SELECT :p2_g AS g, :'p2_h' = encode(hmac('442079460002', :pin_b, 'sha256'), 'hex') AS cursor_under_country_44;
+SELECT edupredict.sha256_pii('020 7946 0002', 'phone') = encode(hmac('442079460002', :pin_b, 'sha256'), 'hex')
+  AS statement_under_country_44;
+-- Parallel workers get country 33 from the settings: they refuse to hash (55000).
+SAVEPOINT par;
+SET LOCAL force_parallel_mode = on;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SELECT :phone FROM generate_series(1, 3) g;
+ROLLBACK TO par;
+COMMIT;
+-- The next transaction uses country 33, in the leader and in its workers.
+SELECT edupredict.sha256_pii('020 7946 0001', 'phone') = encode(hmac('332079460001', :pin_b, 'sha256'), 'hex')
+  AS next_transaction_country_33;
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SELECT string_agg(:phone, ',' ORDER BY g) = encode(hmac('332079460001', :pin_b, 'sha256'), 'hex') || ',' ||
+       encode(hmac('332079460002', :pin_b, 'sha256'), 'hex') AS workers_country_33
+FROM generate_series(1, 2) g;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
 SELECT dblink_disconnect('pin');
+ALTER SYSTEM RESET edupredict.pii_phone_country;
 ALTER SYSTEM RESET edupredict.pii_key;
 SELECT pg_reload_conf();
 \c

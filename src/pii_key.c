@@ -15,9 +15,10 @@
  * by group or others.
  *
  * A reload can arrive between two FETCHes of one cursor, or between two
- * statements of one transaction: a session copies the key at the first query
- * of each transaction and hashes with that copy until the transaction ends
- * (PinKey), so one query never mixes two keys' pseudonyms.
+ * statements of one transaction: a session copies the key and the phone
+ * country at the first query of each transaction and hashes with that copy
+ * until the transaction ends (PinKey), so one query never mixes two keys' (or
+ * two countries') pseudonyms.
  */
 #include "postgres.h"
 
@@ -51,8 +52,9 @@ static char *pii_key_file = NULL;
 static char *pii_phone_country = NULL;
 
 /*
- * How a parallel worker learns which key its leader uses: the leader sets
- * this setting to a digest of its pinned key before each query (PublishLeaderKey)
+ * How a parallel worker learns which key (and phone country) its leader uses:
+ * the leader sets this setting to a digest of its pinned key and country
+ * before each query (PublishLeaderKey)
  * and PostgreSQL copies it into every worker it starts.  PGC_INTERNAL would
  * not be copied, so it is PGC_SUSET: no ordinary role can set it, and a
  * value set anyway is replaced before the next query.
@@ -62,10 +64,19 @@ static char *pii_leader_fingerprint = NULL;
 #define LEADER_KEY_SETTING "edupredict.pii_leader_key_fingerprint"
 #define LEADER_KEY_DIGEST_BYTES 8
 
-/* Fixed label: the digest is no pseudonym, nor pii_key_fingerprint(). */
-static const char leader_key_label[] = "edupredict\0pii leader key\0v1";
+/*
+ * Fixed label, then the phone country: the digest is no pseudonym, nor
+ * pii_key_fingerprint().
+ */
+static const char leader_key_label[] = "edupredict\0pii leader key\0v2\0";
 
-/* Bumped when either key setting is assigned: the next pin copies the key again. */
+/* A country calling code has at most 4 digits (edupredict_pii_valid_country). */
+#define PHONE_COUNTRY_MAX 4
+
+/*
+ * Bumped when a key setting or the phone country is assigned: the next pin
+ * copies them again.
+ */
 static uint64 key_generation = 1;
 
 /*
@@ -81,6 +92,7 @@ typedef struct PinnedKey
 	bool		key_set;		/* edupredict.pii_key was set */
 	bool		file_set;		/* edupredict.pii_key_file was loaded */
 	char	   *raw;			/* malloc'd copy of the one key set, or NULL */
+	char		country[PHONE_COUNTRY_MAX + 1]; /* edupredict.pii_phone_country */
 	char		digest[2 * LEADER_KEY_DIGEST_BYTES + 1];	/* '' if none */
 } PinnedKey;
 
@@ -349,10 +361,10 @@ WorkerFileKey(void)
 
 /*
  * Writes 2 * LEADER_KEY_DIGEST_BYTES hex digits (and a NUL) of HMAC-SHA256
- * under key of a fixed label; false if the HMAC failed.
+ * under key of a fixed label and the phone country; false if the HMAC failed.
  */
 static bool
-LeaderKeyDigest(const char *key, char *hex)
+LeaderKeyDigest(const char *key, const char *country, char *hex)
 {
 	pg_hmac_ctx *ctx = pg_hmac_create(PG_SHA256);
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
@@ -361,6 +373,7 @@ LeaderKeyDigest(const char *key, char *hex)
 	ok = ctx != NULL &&
 		pg_hmac_init(ctx, (const uint8 *) key, strlen(key)) == 0 &&
 		pg_hmac_update(ctx, (const uint8 *) leader_key_label, sizeof(leader_key_label) - 1) == 0 &&
+		pg_hmac_update(ctx, (const uint8 *) country, strlen(country)) == 0 &&
 		pg_hmac_final(ctx, digest, sizeof(digest)) == 0;
 	pg_hmac_free(ctx);
 	if (ok)
@@ -369,10 +382,10 @@ LeaderKeyDigest(const char *key, char *hex)
 }
 
 /*
- * The key settings this transaction hashes with: copied at its first query
- * (or first hash, whichever comes first) and kept until it ends
- * (UnpinKeyAtXactEnd), whatever reloads arrive meanwhile.  Copied again only
- * when a key setting was assigned since the last copy.
+ * The key settings and phone country this transaction hashes with: copied at
+ * its first query (or first hash, whichever comes first) and kept until it
+ * ends (UnpinKeyAtXactEnd), whatever reloads arrive meanwhile.  Copied again
+ * only when one of them was assigned since the last copy.
  */
 static void
 PinKey(void)
@@ -399,7 +412,8 @@ PinKey(void)
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory")));
 	}
-	if (raw == NULL || !LeaderKeyDigest(raw, digest))
+	strlcpy(pin.country, pii_phone_country, sizeof(pin.country));
+	if (raw == NULL || !LeaderKeyDigest(raw, pin.country, digest))
 		digest[0] = '\0';		/* hashing fails in the leader too */
 	if (pin.raw != NULL)
 	{
@@ -451,12 +465,13 @@ PublishLeaderKeyExecutorStart(QueryDesc *queryDesc, int eflags)
 }
 
 /*
- * In a parallel worker: refuses to hash unless raw is the key the leader
- * published.  The worker reads the key file itself, and gets the key
- * settings as its leader's last reload left them, so a file replaced since
- * the leader loaded it, or a reload since the leader's transaction pinned
- * its key, would otherwise mix two keys' pseudonyms in one result.  Checked
- * once per worker: its key does not change.
+ * In a parallel worker: refuses to hash unless raw and its phone country are
+ * the key and country the leader published.  The worker reads the key file
+ * itself, and gets the settings as its leader's last reload left them, so a
+ * file replaced since the leader loaded it, or a reload since the leader's
+ * transaction pinned them, would otherwise mix two keys' (or countries')
+ * pseudonyms in one result.  Checked once per worker: its settings do not
+ * change.
  */
 static void
 CheckLeaderKey(const char *raw)
@@ -466,7 +481,7 @@ CheckLeaderKey(const char *raw)
 
 	if (checked)
 		return;
-	if (!LeaderKeyDigest(raw, digest))
+	if (!LeaderKeyDigest(raw, pii_phone_country, digest))
 		ereport(ERROR,
 				(errcode(ERRCODE_EXTERNAL_ROUTINE_INVOCATION_EXCEPTION),
 				 errmsg("could not compute HMAC-SHA256 of the pii key")));
@@ -474,7 +489,7 @@ CheckLeaderKey(const char *raw)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the pii key changed during the query"),
-				 errdetail("A parallel worker loaded another key than the one its leader's transaction uses."),
+				 errdetail("A parallel worker loaded another key or phone country than the ones its leader's transaction uses."),
 				 errhint("Run the query again in a new transaction; if it fails again, run it from a new session, which loads the key in use.")));
 	checked = true;
 }
@@ -503,6 +518,12 @@ CheckPhoneCountry(char **newval, void **extra, GucSource source)
 	return true;
 }
 
+static void
+AssignPhoneCountry(const char *newval, void *extra)
+{
+	key_generation++;
+}
+
 const char *
 edupredict_pii_key_value(void)
 {
@@ -523,10 +544,14 @@ edupredict_pii_pinned_key_value(void)
 	return pin.raw;
 }
 
+/* In a session, the country its transaction pinned; in a worker, its own (CheckLeaderKey). */
 const char *
 edupredict_pii_default_country(void)
 {
-	return pii_phone_country;
+	if (IsParallelWorker())
+		return pii_phone_country;
+	PinKey();
+	return pin.country;
 }
 
 void
@@ -557,7 +582,7 @@ edupredict_pii_init(void)
 							   "44",
 							   PGC_SIGHUP,
 							   0,
-							   CheckPhoneCountry, NULL, NULL);
+							   CheckPhoneCountry, AssignPhoneCountry, NULL);
 
 	DefineCustomStringVariable(LEADER_KEY_SETTING,
 							   "Internal: digest of the pii key a parallel query's leader uses.",
