@@ -35,6 +35,12 @@ ens_learner_by_name(const char *name)
 	return NULL;
 }
 
+const EnsLearner *
+ens_learner_of(const EnsModel *m)
+{
+	return m->algorithm == ENS_BOOST ? &ens_boost_learner : &ens_forest_learner;
+}
+
 typedef struct LearnerKeys
 {
 	const EnsLearner *l;

@@ -259,7 +259,7 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 	cls = m->task == ENS_CLASSIFICATION;
 	K = cls ? m->n_classes : 0;
 
-	want[G_ALGORITHM] = CStringGetTextDatum(m->algorithm == ENS_BOOST ? "boosting" : "forest");
+	want[G_ALGORITHM] = CStringGetTextDatum(ens_learner_of(m)->algorithm);
 	wnull[G_ALGORITHM] = false;
 
 	if (n->isnull[G_TASK])

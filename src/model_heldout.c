@@ -430,7 +430,7 @@ void
 ens_check_target_value(const EnsModel *m, double y, uint64 row, const char *target,
 					   const char *relation)
 {
-	const EnsLearner *l = m->algorithm == ENS_BOOST ? &ens_boost_learner : &ens_forest_learner;
+	const EnsLearner *l = ens_learner_of(m);
 
 	if (isnan(y) || fabs(y) <= l->max_target)
 		return;

@@ -167,6 +167,8 @@ typedef struct EnsLearner
 
 extern const EnsLearner ens_forest_learner;
 extern const EnsLearner ens_boost_learner;
+/* the learner that trained m, by its algorithm tag (model_cv.c) */
+extern const EnsLearner *ens_learner_of(const EnsModel *m);
 
 extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
 							const char *why) pg_attribute_noreturn();

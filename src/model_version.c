@@ -108,7 +108,7 @@ ens_write_version(const EnsRegModel *rm, int32 version, const EnsModel *m,
 	MemoryContextSwitchTo(cxt);
 	SourceRow(rm, params_add, metrics_add, m->ext != NULL && m->ext->has_threshold, &rr);
 	rr.model_name = rm->name;
-	rr.algorithm = m->algorithm == ENS_BOOST ? "boosting" : "forest";
+	rr.algorithm = ens_learner_of(m)->algorithm;
 	rr.task = m->task;
 	rr.p = m->n_features;
 	rr.features = m->features;
