@@ -231,8 +231,6 @@ Feature(ReadState *rs, uint32_t f, Datum d, bool isnull)
 	if (isnull)
 	{
 		rs->x[f] = NAN;
-		if (h->nulls)
-			h->nulls[f]++;
 		return;
 	}
 	if (F->kind == ENS_NUMERIC)
@@ -373,7 +371,6 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 		h->y = palloc_extended(rs.cap * sizeof(double), MCXT_ALLOC_HUGE);
 	if (flags & ENS_HELDOUT_DRIFT)
 	{
-		h->nulls = palloc0(sizeof(uint64_t) * p);
 		h->unseen_rows = palloc0(sizeof(uint64_t) * p);
 		h->unseen_values = palloc0(sizeof(uint32_t) * p);
 		rs.unseen = palloc0(sizeof(EnsDict *) * p);

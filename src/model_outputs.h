@@ -35,8 +35,7 @@ typedef struct EnsHeldout
 	uint32_t	n_labels;		/* K plus the labels the model does not know */
 	uint64_t	n_unknown;		/* rows whose label the model does not know */
 	char	   *unknown_label;	/* the least such label (bytes), or NULL */
-	/* per feature: rows with NULL, rows and distinct values of unseen categories */
-	uint64_t   *nulls;
+	/* per feature: rows and distinct values of unseen categories */
 	uint64_t   *unseen_rows;
 	uint32_t   *unseen_values;
 	bool		unseen_capped;	/* more distinct unseen values than counted */
