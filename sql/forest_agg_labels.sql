@@ -36,6 +36,8 @@ FROM fal_params, unnest(ARRAY['short', 'first_long', 'last_long']) target ORDER 
 SELECT agg, pg_temp.outcome(format($q$SELECT length(edupredict.%s(ARRAY[i]::float8[], lpad(i::text, 4096, 'x'), %L))
                                     FROM generate_series(1, 2100) i$q$, agg, params)) AS labels_alone
 FROM fal_params ORDER BY agg DESC;
+-- the error's detail counts the labels' bytes with the rows
+SELECT length(edupredict.forest_agg(f, last_long, '{"n_trees": 1, "max_depth": 2}' ORDER BY i)) FROM fal;
 RESET edupredict.forest_max_memory;
 -- under the default cap the same rows train (labels alone: past the memory,
 -- they meet the class limit)

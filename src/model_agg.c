@@ -157,6 +157,9 @@ OverCap(const AggState *st)
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 			 errmsg("%s needs more than edupredict.forest_max_memory (%d MB) for its rows",
 					st->aggname, edupredict_forest_max_memory_mb),
+			 st->pa.cur > 0 ?
+			 errdetail("%zu rows of %d features and %llu bytes of class labels were collected.",
+					   st->n, st->p, (unsigned long long) st->pa.cur) :
 			 errdetail("%zu rows of %d features were collected.", st->n, st->p),
 			 errhint("Aggregate fewer rows or features, or ask a superuser to raise edupredict.forest_max_memory.")));
 }
