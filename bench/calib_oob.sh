@@ -16,16 +16,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. bench/lib/uci_bench.sh
+uci_bench_prepare
 seeds="${*:-1 2 3 4 5}"
-dir=${EXPLAIN_BENCH_DIR:-/tmp/edupredict_bench_forest}
-mkdir -p "$dir"
 log=$dir/results-calib-oob.txt
 load_start=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')
-ensure_packages "${CORE_PACKAGES[@]}"
-[ -s "$dir/uci.csv" ] || /usr/bin/python3 bench/forest_gen.py "$dir" uci
-exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
-flock 9
-build_and_install
 
 : >"$log"
 echo "==> edupredict"

@@ -12,16 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+. bench/lib/uci_bench.sh
+uci_bench_prepare
 runs=${RUNS:-7}
-dir=${EXPLAIN_BENCH_DIR:-/tmp/edupredict_bench_forest}
-mkdir -p "$dir"
 log=$dir/results-calib-time.txt
 md=$dir/calib-time.md
-ensure_packages "${CORE_PACKAGES[@]}"
-[ -s "$dir/uci.csv" ] || /usr/bin/python3 bench/forest_gen.py "$dir" uci
-exec 9>"${TMPDIR:-/tmp}/edupredict-test.lock"
-flock 9
-build_and_install
 load_start=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')
 : >"$log"
 scripts/with_cluster.sh bench/calib_time_in_cluster.sh "$dir" "$runs" | grep '^pg ' | tee -a "$log"
