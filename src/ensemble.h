@@ -151,7 +151,6 @@ extern EnsStatus ens_pool_run(EnsPool *pl, EnsTaskFn fn, void *ctx,
 							  uint32_t n_chunks, EnsInterruptFn intr,
 							  void *intr_arg);
 extern bool ens_pool_used(const EnsPool *pl, int t);
-extern int	ens_pool_threads(const EnsPool *pl);
 
 extern EnsStatus ens_run_pieces(const EnsRunner *rn, EnsTaskFn fn, void *ctx,
 								uint32_t n_pieces, EnsInterruptFn intr,
@@ -358,7 +357,6 @@ extern void ens_hint_hugepages(void *p, size_t len);
 typedef struct EnsDict EnsDict;
 extern EnsDict *ens_dict_create(const EnsAlloc *al);
 extern int64_t ens_dict_add(EnsDict *d, const char *s, uint32_t len);
-extern int64_t ens_dict_find(const EnsDict *d, const char *s, uint32_t len);
 extern uint32_t ens_dict_size(const EnsDict *d);
 extern const char *ens_dict_get(const EnsDict *d, uint32_t id,
 								   uint32_t *len, uint64_t *count);

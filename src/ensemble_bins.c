@@ -537,14 +537,6 @@ DictLookup(const EnsDict *d, const char *s, uint32_t len, uint32_t h, uint32_t *
 }
 
 int64_t
-ens_dict_find(const EnsDict *d, const char *s, uint32_t len)
-{
-	uint32_t	slot;
-
-	return DictLookup(d, s, len, HashBytes(s, len), &slot);
-}
-
-int64_t
 ens_dict_add(EnsDict *d, const char *s, uint32_t len)
 {
 	uint32_t	h = HashBytes(s, len);

@@ -63,8 +63,6 @@ extern Datum ens_text_array(const char *const *s, const uint32_t *len, uint32_t 
 /* stream a read-only query's rows into fn (model_rows.c; SPI connected) */
 typedef void (*EnsRowFn) (Datum *values, bool *isnull, void *arg);
 typedef void (*EnsRowsSizeFn) (double estimate, void *arg);
-extern uint64 ens_read_rows(const char *query, const Oid *types, int ntypes,
-							EnsRowFn fn, void *arg);
 extern uint64 ens_read_rows_sized(const char *query, const Oid *types, int ntypes,
 								  EnsRowsSizeFn size, EnsRowFn fn, void *arg);
 

@@ -72,12 +72,6 @@ ens_pool_init(EnsPool *pl, int n_threads)
 	pl->n_threads = n_threads < 1 ? 1 : (n_threads > ENS_POOL_MAX_THREADS ? ENS_POOL_MAX_THREADS : n_threads);
 }
 
-int
-ens_pool_threads(const EnsPool *pl)
-{
-	return pl->n_started + 1;
-}
-
 bool
 ens_pool_used(const EnsPool *pl, int t)
 {

@@ -155,9 +155,3 @@ ens_read_rows_sized(const char *query, const Oid *types, int ntypes, EnsRowsSize
 	MemoryContextDelete(rr.row_cxt);
 	return rr.rows;
 }
-
-uint64
-ens_read_rows(const char *query, const Oid *types, int ntypes, EnsRowFn fn, void *arg)
-{
-	return ens_read_rows_sized(query, types, ntypes, NULL, fn, arg);
-}

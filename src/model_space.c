@@ -326,12 +326,6 @@ ens_space_check_values(const EnsSpace *sp, const EnsLearner *l, const void *base
 	pfree(pt);
 }
 
-int
-ens_space_size(const EnsSpace *sp)
-{
-	return sp->n;
-}
-
 /* Lists only: random search then draws combinations without replacement. */
 bool
 ens_space_all_lists(const EnsSpace *sp)
@@ -482,31 +476,4 @@ ens_space_apply(const EnsSpace *sp, const EnsLearner *l, void *params, const Ens
 
 	for (i = 0; i < sp->n; i++)
 		ens_learner_set(l, params, sp->param[i].name, &point[i], "space.");
-}
-
-void
-ens_space_point_json(StringInfo s, const EnsSpace *sp, const EnsValue *point)
-{
-	int			i;
-	bool		first = true;
-
-	appendStringInfoChar(s, '{');
-	for (i = 0; i < sp->n; i++)
-	{
-		if (point[i].type == ENS_V_NUMBER)
-		{
-			ens_json_num(s, sp->param[i].name, point[i].num, &first);
-			continue;
-		}
-		if (!first)
-			appendStringInfoString(s, ", ");
-		first = false;
-		escape_json(s, sp->param[i].name);
-		appendStringInfoString(s, ": ");
-		if (point[i].type == ENS_V_STRING)
-			escape_json(s, point[i].str);
-		else
-			appendStringInfoString(s, "null");
-	}
-	appendStringInfoChar(s, '}');
 }

@@ -117,7 +117,6 @@ extern void ens_cv_undefined(int elevel, const char *metric, bool classification
 typedef struct EnsSpace EnsSpace;
 
 extern EnsSpace *ens_space_parse(Jsonb *space, const EnsLearner *l);
-extern int	ens_space_size(const EnsSpace *sp);
 /* grid search enumerates at most this many combinations */
 #define ENS_MAX_GRID	1000000
 #define ENS_SPACE_MANY	(ENS_MAX_GRID + INT64CONST(1))
@@ -129,7 +128,6 @@ extern EnsValue *ens_space_grid_point(const EnsSpace *sp, int64 index);
 extern EnsValue *ens_space_sample(const EnsSpace *sp, EpRng *rng);
 extern void ens_space_apply(const EnsSpace *sp, const EnsLearner *l, void *params,
 							const EnsValue *point);
-extern void ens_space_point_json(StringInfo s, const EnsSpace *sp, const EnsValue *point);
 extern bool ens_space_has(const EnsSpace *sp, const char *name);
 extern bool ens_space_all_lists(const EnsSpace *sp);
 extern void ens_space_check_values(const EnsSpace *sp, const EnsLearner *l, const void *base,
