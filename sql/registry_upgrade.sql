@@ -29,6 +29,16 @@ WHERE name = 'up_m' AND version = 1;
 DROP ROLE regress_up_gone;
 SELECT version, deployed FROM edupredict.deploy('up_m', 1);
 CREATE TEMP TABLE up_before AS SELECT x, edupredict.predict('up_m', ARRAY[x]) AS p FROM up_train;
+-- 0.1.0's window functions on this library (their C entry points serve no 0.2.0 function): the
+-- same hubs as 0.2.0's after the update, whose only change is the on_infeasible argument
+CREATE TEMP TABLE up_pts AS SELECT i, public.ST_MakePoint(i % 6, i / 6 + (i % 2) * 0.1) AS g FROM generate_series(0, 23) i;
+CREATE TEMP TABLE up_hubs AS
+SELECT i, edupredict.balanced_spectral_cluster(g, 4) OVER () AS by_k,
+       edupredict.balanced_spectral_cluster(g, min_size => 5, max_size => 7) OVER () AS by_size FROM up_pts;
+SELECT count(DISTINCT by_k) AS k_hubs, count(DISTINCT by_size) AS size_hubs,
+       (SELECT min(n) FROM (SELECT count(*) n FROM up_hubs GROUP BY by_size) s) AS smallest,
+       (SELECT max(n) FROM (SELECT count(*) n FROM up_hubs GROUP BY by_size) s) AS largest
+FROM up_hubs;
 
 ALTER EXTENSION edupredict UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'edupredict';
@@ -40,6 +50,10 @@ SELECT m.name, m.version, m.algorithm, m.owner = n.owner AS owner_of_name,
 FROM edupredict.models m JOIN edupredict.model_names n USING (name) ORDER BY 1, 2;
 SELECT count(*) AS rows, count(*) FILTER (WHERE b.p = edupredict.predict('up_m', ARRAY[b.x])) AS same_prediction
 FROM up_before b;
+SELECT count(*) AS points,
+       count(*) FILTER (WHERE h.by_k = n.by_k AND h.by_size = n.by_size) AS same_hubs
+FROM up_hubs h JOIN (SELECT i, edupredict.balanced_spectral_cluster(g, 4) OVER () AS by_k,
+                            edupredict.balanced_spectral_cluster(g, min_size => 5, max_size => 7) OVER () AS by_size FROM up_pts) n USING (i);
 -- alice now owns her name, sees only it, and trains it on
 GRANT edupredict_user TO regress_up_alice;
 SET ROLE regress_up_alice;
