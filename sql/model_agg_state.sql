@@ -136,3 +136,99 @@ RESET edupredict.forest_max_memory;
 -- under the default cap they combine, and training meets the class limit
 SELECT pg_temp.merged(VARIADIC ARRAY(SELECT r FROM mas_parts ORDER BY o)) AS combined_default;
 SELECT pg_temp.outcome(pg_temp.labelled(1, 2100, 3)) AS labels_alone_default;
+
+-- One cap for a forest_agg_trees state: the forests it holds count with its
+-- rows and class labels against edupredict.forest_max_memory, in the
+-- transition, the combine and the reading of a state (each kind alone under
+-- the cap, a state held up to twice it).  mas_forest: the one forest of a
+-- part grown on 64 rows of 64 labels of 4,096 bytes (its classes hold them:
+-- a few kB packed, about 270 kB once read), with its length (len) once read;
+-- forests(k): a state of k copies of it; both(k, r): one state of k copies
+-- and the rows r.
+CREATE AGGREGATE pg_temp.trees_state(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+CREATE TEMP TABLE mas_forest AS
+SELECT substr(s, 31, 4) = pg_temp.u32(1) AS one_forest, substr(s, 1, 30) = substr(pg_temp.state(''), 1, 30) AS same_head,
+       substr(s, 35, length(s) - 38) AS rec,
+       (get_byte(s, 34)::bigint << 24) + (get_byte(s, 35) << 16) + (get_byte(s, 36) << 8) + get_byte(s, 37) AS len
+FROM (SELECT pg_temp.trees_state(ARRAY[i, 0]::float8[], lpad(i::text, 4096, 'x'), '{"n_trees": 2}') AS s
+      FROM generate_series(1, 64) i) x;
+SELECT one_forest, same_head FROM mas_forest;
+CREATE FUNCTION pg_temp.both(k bigint, r bytea) RETURNS bytea LANGUAGE sql AS $$
+SELECT substr(pg_temp.state(''), 1, 30) || pg_temp.u32(k)
+       || coalesce((SELECT string_agg(rec, ''::bytea) FROM mas_forest, generate_series(1, k)), '') || pg_temp.u32(0) || r $$;
+CREATE FUNCTION pg_temp.forests(k bigint) RETURNS bytea LANGUAGE sql AS $$ SELECT pg_temp.both(k, '') $$;
+-- what merging (and finishing) the states ss, in order, gives; and the
+-- detail of the cap's error
+CREATE FUNCTION pg_temp.merged_states(VARIADIC ss bytea[]) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM length(pg_temp.merge(x ORDER BY o)) FROM unnest(ss) WITH ORDINALITY u(x, o);
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+CREATE FUNCTION pg_temp.cap_detail(VARIADIC ss bytea[]) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  d text;
+BEGIN
+  PERFORM length(pg_temp.merge(x ORDER BY o)) FROM unnest(ss) WITH ORDINALITY u(x, o);
+  RETURN NULL;
+EXCEPTION WHEN program_limit_exceeded THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+  RETURN d;
+END $$;
+CREATE TEMP TABLE mas_rows AS SELECT pg_temp.labelled(1, 900, 900) AS r;
+SET edupredict.forest_max_memory = '16MB';
+-- 900 rows of 900 labels, then as many forests as fit the cap alone: the
+-- forest that takes the whole past the cap is refused, and the detail says
+-- what the state held by kind; k: the copies it held (were none refused,
+-- nearly as many as fit alone, for the lines below to show it).
+CREATE TEMP TABLE mas_k AS
+SELECT d, coalesce((regexp_match(d, '(\d+) bytes of forests'))[1]::bigint / len, (16 * 1024 * 1024) / len - 5) AS k,
+       (16 * 1024 * 1024) / len AS fit_alone
+FROM mas_forest, mas_rows, LATERAL pg_temp.cap_detail(pg_temp.state(r), pg_temp.forests((16 * 1024 * 1024) / len)) d;
+SELECT regexp_replace(d, '\d+', 'N', 'g') AS detail, k > 0 AS held_forests, k + 4 < fit_alone AS more_forests_fit_alone,
+       (regexp_match(d, 'and (\d+) bytes of class labels'))[1]::bigint + (regexp_match(d, '(\d+) bytes of rows'))[1]::bigint
+         < 16 * 1024 * 1024 AS rows_fit_alone
+FROM mas_k;
+-- the rows alone and k + 1 forests alone fit; the rows and k forests, less
+-- than a forest under the cap, train; the rows and k + 1 forests do not, in
+-- either order or in one state.  (The rows come first for the boundary:
+-- after forests, the rows' label store counts its old and doubled copies
+-- for a moment while it grows.)
+SELECT what, pg_temp.merged_states(VARIADIC ss) AS outcome
+FROM mas_k, mas_rows, LATERAL (VALUES
+  (1, 'rows alone', ARRAY[pg_temp.state(r)]),
+  (2, 'k + 1 forests alone', ARRAY[pg_temp.forests(k + 1)]),
+  (3, 'rows, then k forests', ARRAY[pg_temp.state(r), pg_temp.forests(k)]),
+  (4, 'rows, then k + 1 forests', ARRAY[pg_temp.state(r), pg_temp.forests(k + 1)]),
+  (5, 'k + 1 forests, then rows', ARRAY[pg_temp.forests(k + 1), pg_temp.state(r)]),
+  (6, 'k + 1 forests and rows in one state', ARRAY[pg_temp.both(k + 1, r)])) v(o, what, ss)
+ORDER BY o;
+-- The transition function: an aggregate whose initial state holds k + 4
+-- forests takes the same rows from a table, in a serial plan and in a
+-- parallel one (the workers' states, or the leader's that combines them).
+CREATE TABLE mas_table AS SELECT i, ARRAY[i, 900 + i]::float8[] AS f, lpad(i::text, 4096, 'x') AS t FROM generate_series(1, 900) i;
+DO $$
+BEGIN
+  EXECUTE format('CREATE AGGREGATE pg_temp.with_forests(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, '
+                 'STYPE = bytea, INITCOND = %L, FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE, '
+                 'COMBINEFUNC = edupredict.forest_agg_trees_combine, PARALLEL = SAFE)',
+                 (SELECT pg_temp.forests(k + 4) FROM mas_k)::text);
+END $$;
+SET max_parallel_workers_per_gather = 0;
+SELECT length(pg_temp.with_forests(f, t, '{"n_trees": 2}')) FROM mas_table;
+ALTER TABLE mas_table SET (parallel_workers = 2);
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT pg_temp.with_forests(f, t, '{"n_trees": 2}') FROM mas_table;
+\set VERBOSITY sqlstate
+SELECT length(pg_temp.with_forests(f, t, '{"n_trees": 2}')) FROM mas_table;
+\set VERBOSITY terse
+RESET edupredict.forest_max_memory;
+-- under the default cap they train
+SELECT length(pg_temp.with_forests(f, t, '{"n_trees": 2}')) > 0 AS parallel_default FROM mas_table;
+SET max_parallel_workers_per_gather = 0;
+SELECT length(pg_temp.with_forests(f, t, '{"n_trees": 2}')) > 0 AS serial_default FROM mas_table;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+DROP TABLE mas_table;

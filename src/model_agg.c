@@ -136,7 +136,7 @@ AggCxt(FunctionCallInfo fcinfo, const char *fname)
 	return cxt;
 }
 
-/* the bytes of the cap the rows and labels of a state are held to */
+/* the bytes of the cap the rows, labels and forests of a state are held to */
 static uint64
 CapBytes(void)
 {
@@ -150,9 +150,33 @@ RowBytes(const AggState *st, size_t cap)
 	return (uint64) cap * (st->p + 1) * sizeof(double);
 }
 
-static void
-OverCap(const AggState *st)
+/*
+ * What a state holds against the cap: room for cap rows, the labels, and
+ * what its holder keeps beside them (forest_agg_trees's forests).
+ */
+static uint64
+HeldBytes(const AggState *st, size_t cap)
 {
+	return RowBytes(st, cap) + st->pa.cur + st->beside;
+}
+
+/*
+ * The cap's error for st; beside: the bytes beside its rows that the refused
+ * check counted (st->beside, or more forests its holder was adding).  The
+ * detail tells what the state holds.
+ */
+static void
+OverCap(const AggState *st, uint64 beside)
+{
+	if (beside > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s needs more than edupredict.forest_max_memory (%d MB) for its rows and forests",
+						st->aggname, edupredict_forest_max_memory_mb),
+				 errdetail("The state holds %llu bytes of forests, %llu bytes of rows (%zu of %d features) and %llu bytes of class labels.",
+						   (unsigned long long) st->beside, (unsigned long long) RowBytes(st, st->cap),
+						   st->n, st->p, (unsigned long long) st->pa.cur),
+				 errhint("Aggregate fewer trees or rows per group, or ask a superuser to raise edupredict.forest_max_memory.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 			 errmsg("%s needs more than edupredict.forest_max_memory (%d MB) for its rows",
@@ -175,7 +199,7 @@ LabelAlloc(void *ctx, size_t size)
 {
 	AggState   *st = (AggState *) ctx;
 
-	if (RowBytes(st, st->cap) + st->pa.cur + size > CapBytes())
+	if (HeldBytes(st, st->cap) + size > CapBytes())
 	{
 		st->labels_over_cap = true;
 		return NULL;
@@ -196,12 +220,17 @@ static void
 LabelsFailed(const AggState *st)
 {
 	if (st->labels_over_cap)
-		OverCap(st);
+		OverCap(st, st->beside);
 	ens_pg_check(ENS_ENOMEM, st->aggname, NULL);
 }
 
+/*
+ * A state of no rows in cxt; beside: the bytes its holder keeps beside it
+ * (forest_agg_trees's forests; 0 for forest_agg and boost_agg), counted
+ * with its rows and labels against the cap.
+ */
 AggState *
-ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname)
+ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname, uint64 beside)
 {
 	AggState   *st = MemoryContextAllocZero(cxt, sizeof(AggState));
 	int			f;
@@ -209,7 +238,10 @@ ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname)
 	st->aggname = MemoryContextStrdup(cxt, aggname);
 	st->p = p;
 	st->text_target = text_target;
+	st->beside = beside;
 	st->cap = 256;
+	if (HeldBytes(st, st->cap) > CapBytes())
+		OverCap(st, st->beside);
 	st->cols = MemoryContextAlloc(cxt, sizeof(double *) * Max(p, 1));
 	for (f = 0; f < p; f++)
 		st->cols[f] = MemoryContextAllocHuge(cxt, st->cap * sizeof(double));
@@ -242,9 +274,9 @@ Reserve(AggState *st, size_t need)
 	nc = st->cap;
 	while (nc < need)
 		nc *= 2;
-	/* the collected rows, with the labels, count against the training memory cap */
-	if (RowBytes(st, nc) + st->pa.cur > CapBytes())
-		OverCap(st);
+	/* the collected rows, with the labels (and forests), count against the training memory cap */
+	if (HeldBytes(st, nc) > CapBytes())
+		OverCap(st, st->beside);
 	for (f = 0; f < st->p; f++)
 		st->cols[f] = repalloc_huge(st->cols[f], nc * sizeof(double));
 	st->y = repalloc_huge(st->y, nc * sizeof(double));
@@ -252,11 +284,25 @@ Reserve(AggState *st, size_t need)
 }
 
 /*
+ * st's holder now keeps beside bytes beside it (ens_agg_new), counted with
+ * its rows and labels against the cap.
+ */
+void
+ens_agg_hold_beside(AggState *st, uint64 beside)
+{
+	if (HeldBytes(st, st->cap) - st->beside + beside > CapBytes())
+		OverCap(st, beside);
+	st->beside = beside;
+}
+
+/*
  * Add the row of a transition call (arguments 1-3) to st, or to a new state
- * in cxt when st is NULL; returns the state (NULL: no row yet).
+ * in cxt when st is NULL; returns the state (NULL: no row yet).  beside: as
+ * ens_agg_new's.
  */
 AggState *
-ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool text_target)
+ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool text_target,
+				uint64 beside)
 {
 	ArrayType  *arr;
 	int			n,
@@ -286,7 +332,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 	{
 		struct varlena *raw = RowParams(fcinfo);
 
-		st = ens_agg_new(cxt, n, text_target, AggName(fcinfo));
+		st = ens_agg_new(cxt, n, text_target, AggName(fcinfo), beside);
 		if (raw != NULL)
 		{
 			st->params = DatumGetCString(DirectFunctionCall1(jsonb_out, PG_GETARG_DATUM(3)));
@@ -299,6 +345,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 	}
 	else
 	{
+		ens_agg_hold_beside(st, beside);
 		CheckSameParams(st, fcinfo);
 		if (st->p != n)
 			ereport(ERROR,
@@ -338,7 +385,7 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 	MemoryContext cxt = AggCxt(fcinfo, "forest_agg_trans");
 
 	return ens_agg_add_row(fcinfo, PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0),
-						   cxt, text_target);
+						   cxt, text_target, 0);
 }
 
 PG_FUNCTION_INFO_V1(forest_agg_trans);
@@ -365,10 +412,11 @@ forest_agg_trans_text(PG_FUNCTION_ARGS)
 
 /*
  * Append b's rows to a (a new state in cxt when a is NULL); returns a.
- * aggname names the aggregate in errors.
+ * aggname names the aggregate in errors; beside: as ens_agg_new's.
  */
 AggState *
-ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *aggname)
+ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *aggname,
+			   uint64 beside)
 {
 	MemoryContext old;
 	size_t		i;
@@ -381,9 +429,11 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 	old = MemoryContextSwitchTo(cxt);
 	if (a == NULL)
 	{
-		a = ens_agg_new(cxt, b->p, b->text_target, aggname);
+		a = ens_agg_new(cxt, b->p, b->text_target, aggname, beside);
 		a->params = pstrdup(b->params);
 	}
+	else
+		ens_agg_hold_beside(a, beside);
 	if (a->p != b->p || a->text_target != b->text_target)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -425,7 +475,7 @@ forest_agg_combine(PG_FUNCTION_ARGS)
 	AggState   *a = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
 	AggState   *b = PG_ARGISNULL(1) ? NULL : (AggState *) PG_GETARG_POINTER(1);
 
-	a = ens_agg_append(a, b, cxt, AggName(fcinfo));
+	a = ens_agg_append(a, b, cxt, AggName(fcinfo), 0);
 	if (a == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(a);
@@ -491,9 +541,10 @@ BadState(const char *aggname)
  * the aggregate in errors: a damaged state is bad data (22000), never a
  * protocol violation (08P01); labels past the memory cap, or out of memory,
  * fail as they do in the transition function (54000), not as bad data.
+ * beside: as ens_agg_new's.
  */
 AggState *
-ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
+ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 beside)
 {
 	EnsAggReader r;
 	EnsAggRows	rows;
@@ -506,7 +557,7 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname)
 	if (ens_agg_read_header(&r, &rows) != ENS_OK)
 		BadState(aggname);
 	old = MemoryContextSwitchTo(cxt);
-	st = ens_agg_new(cxt, (int) rows.p, rows.text_target, aggname);
+	st = ens_agg_new(cxt, (int) rows.p, rows.text_target, aggname, beside);
 	rows.labels = st->labels;
 	rc = ens_agg_read_labels(&r, &rows);
 	if (rc == ENS_ENOMEM)
@@ -543,7 +594,7 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	 * AggGetAggref() answers with the aggregate whose transition ran last,
 	 * another one of the query, or none, so no name is guessed here.
 	 */
-	st = ens_agg_read(&buf, cxt, "the model aggregate");
+	st = ens_agg_read(&buf, cxt, "the model aggregate", 0);
 	if (buf.cursor != buf.len)
 		BadState("the model aggregate");
 	PG_RETURN_POINTER(st);

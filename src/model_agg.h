@@ -34,15 +34,20 @@ typedef struct AggState
 	EnsPgAlloc pa;				/* the labels' memory (pa.cur bytes) */
 	EnsAlloc	labels_al;		/* pa, refusing what would take the rows and labels past the cap */
 	bool		labels_over_cap;	/* labels_al refused an allocation for the cap */
+	uint64		beside;			/* bytes its holder keeps beside it (forest_agg_trees's
+								 * forests), counted with the rows and labels against the cap */
 } AggState;
 
-extern AggState *ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname);
+extern AggState *ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname,
+							 uint64 beside);
+extern void ens_agg_hold_beside(AggState *st, uint64 beside);
 extern AggState *ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt,
-								 bool text_target);
+								 bool text_target, uint64 beside);
 extern AggState *ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt,
-								 const char *aggname);
+								 const char *aggname, uint64 beside);
 extern void ens_agg_write(const AggState *st, StringInfo buf);
-extern AggState *ens_agg_read(StringInfo buf, MemoryContext cxt, const char *aggname);
+extern AggState *ens_agg_read(StringInfo buf, MemoryContext cxt, const char *aggname,
+							  uint64 beside);
 extern bytea *ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean);
 extern void ens_agg_params(const char *params, int p, const EnsLearner *l, int *task,
 						   void **learner_params, char ***names);

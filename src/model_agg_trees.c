@@ -77,6 +77,7 @@ typedef struct TreesState
 	int			n_forests;
 	int			cap;
 	bytea	  **forests;		/* model bytes grown from earlier rows */
+	uint64		forest_bytes;	/* their bytes, counted with the rows against the cap */
 	StringInfo	image;			/* flat form (no varlena header), or NULL */
 } TreesState;
 
@@ -128,6 +129,28 @@ Room(TreesState *s, void *arr, int n, int *cap, Size elem)
 	return arr ? repalloc(arr, elem * *cap) : MemoryContextAlloc(s->hdr.eoh_context, elem * *cap);
 }
 
+/*
+ * The state is about to hold len more bytes of forests: its forests, rows
+ * and class labels count against edupredict.forest_max_memory together (the
+ * rows' error once it holds rows, ens_agg_hold_beside).
+ */
+static void
+HoldForest(TreesState *s, Size len)
+{
+	uint64		total = s->forest_bytes + len;
+
+	if (s->rows != NULL)
+		ens_agg_hold_beside(s->rows, total);
+	else if (total > (uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a forest_agg_trees state holds more than edupredict.forest_max_memory (%d MB) of forests",
+						edupredict_forest_max_memory_mb),
+				 errhint("Aggregate fewer trees or rows per group, or ask a superuser to raise edupredict.forest_max_memory.")));
+	s->forest_bytes = total;
+}
+
+/* Add model bytes HoldForest counted. */
 static void
 AddForest(TreesState *s, bytea *model)
 {
@@ -240,7 +263,7 @@ RowsPart(const TreesState *s, bool final, EnsConstPart *c)
 	/* training consumes the columns it is given: give it a copy */
 	tmp = AllocSetContextCreate(CurrentMemoryContext, "forest_agg_trees rows", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(tmp);
-	copy = ens_agg_append(NULL, r, tmp, "forest_agg_trees");
+	copy = ens_agg_append(NULL, r, tmp, "forest_agg_trees", 0);
 	trained = ens_agg_train(copy, &ens_forest_learner, final ? 0 : RowsDigest(r), !final);
 	MemoryContextSwitchTo(old);
 	model = palloc_extended(VARSIZE(trained), MCXT_ALLOC_HUGE);
@@ -432,21 +455,15 @@ ForestOk(const TreesState *s, const EnsModel *m, char **names)
 
 /*
  * A forest read from a state: its bytes, decompressed, held as model bytes
- * once they are checked; *held counts the bytes against the memory cap.
+ * once they are checked; they count against the memory cap (HoldForest)
+ * before they are allocated.
  */
 static bytea *
-ReadForest(const TreesState *s, const EnsTreesForest *f, uint64 *held, char **names, MemoryContext check)
+ReadForest(TreesState *s, const EnsTreesForest *f, char **names, MemoryContext check)
 {
 	bytea	   *m;
 
-	/* what the state holds counts against the memory cap, as the rows of forest_agg do */
-	*held += f->len;
-	if (*held > (uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a forest_agg_trees state holds more than edupredict.forest_max_memory (%d MB) of forests",
-						edupredict_forest_max_memory_mb),
-				 errhint("Aggregate fewer trees or rows per group, or ask a superuser to raise edupredict.forest_max_memory.")));
+	HoldForest(s, f->len);
 	m = palloc(VARHDRSZ + f->len);
 	SET_VARSIZE(m, VARHDRSZ + f->len);
 	if (f->packed == 0)
@@ -480,7 +497,6 @@ ParseTrees(bytea *flat, MemoryContext parent)
 	EnsTreesHead h;
 	uint32		n,
 				i;
-	uint64		held = 0;
 	size_t		used = 0;
 	char	  **names;
 	void	   *lp;
@@ -506,7 +522,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 		EnsTreesForest f;
 
 		Framing(ens_trees_read_forest(&r, &f));
-		AddForest(s, ReadForest(s, &f, &held, names, check));
+		AddForest(s, ReadForest(s, &f, names, check));
 	}
 	Framing(ens_trees_read_n_consts(&r, &n));
 	for (i = 0; i < n; i++)
@@ -528,14 +544,17 @@ ParseTrees(bytea *flat, MemoryContext parent)
 	}
 	if (ens_trees_rows_left(&r) > 0)
 	{
-		/* the rows of a state that stayed on its node (ens_agg_read checks them) */
+		/*
+		 * the rows of a state that stayed on its node (ens_agg_read checks
+		 * them), counted with its forests against the cap
+		 */
 		StringInfoData buf;
 
 		buf.data = (char *) VARDATA_ANY(flat);
 		buf.len = (int) r.len;
 		buf.maxlen = buf.len;
 		buf.cursor = (int) r.pos;
-		s->rows = ens_agg_read(&buf, s->hdr.eoh_context, "forest_agg_trees");
+		s->rows = ens_agg_read(&buf, s->hdr.eoh_context, "forest_agg_trees", s->forest_bytes);
 		used = (size_t) buf.cursor - r.pos;
 		Framing(ens_trees_rows_fit(&h, (uint32) s->rows->p, s->rows->text_target, s->rows->params,
 								   strlen(s->rows->params), s->rows->n));
@@ -588,6 +607,7 @@ Absorb(TreesState *a, const TreesState *b, bool own)
 	{
 		bytea	   *m = b->forests[i];
 
+		HoldForest(a, VARSIZE_ANY_EXHDR(m));
 		if (!own)
 		{
 			m = MemoryContextAllocHuge(a->hdr.eoh_context, VARSIZE_ANY(b->forests[i]));
@@ -598,7 +618,7 @@ Absorb(TreesState *a, const TreesState *b, bool own)
 	for (i = 0; i < b->n_consts; i++)
 		AddConst(a, &b->consts[i]);
 	if (b->rows && b->rows->n > 0)
-		a->rows = ens_agg_append(a->rows, b->rows, a->hdr.eoh_context, "forest_agg_trees");
+		a->rows = ens_agg_append(a->rows, b->rows, a->hdr.eoh_context, "forest_agg_trees", a->forest_bytes);
 	a->image = NULL;
 }
 
@@ -676,7 +696,7 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 
 	if (fresh)
 		s = NewTrees(aggcxt);
-	r = ens_agg_add_row(fcinfo, s->rows, s->hdr.eoh_context, text_target);
+	r = ens_agg_add_row(fcinfo, s->rows, s->hdr.eoh_context, text_target, s->forest_bytes);
 	if (r == NULL && fresh)
 	{
 		/* no row yet (skipped rows): no state, so a part of skipped rows sends none */
