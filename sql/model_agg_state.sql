@@ -232,3 +232,23 @@ SELECT length(pg_temp.with_forests(f, t, '{"n_trees": 2}')) > 0 AS serial_defaul
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
 DROP TABLE mas_table;
+
+-- A state read from bytes and combined into another leaves no copy of its
+-- rows behind: the state that merges four parts of 5,000 rows (100 labels of
+-- 4,096 bytes) holds about what one that the transition function built from
+-- 20,000 such rows holds, not that and the four parts' rows again.
+-- held_bytes: the bytes of forest_agg_trees states' memory contexts.
+CREATE FUNCTION pg_temp.held_bytes(bytea) RETURNS bigint LANGUAGE sql AS
+$$ SELECT sum(total_bytes) FROM pg_catalog.pg_backend_memory_contexts WHERE name LIKE 'forest_agg_trees%' $$;
+CREATE AGGREGATE pg_temp.merge_held(bytea) (SFUNC = edupredict.forest_agg_trees_combine, STYPE = bytea,
+  FINALFUNC = pg_temp.held_bytes);
+CREATE AGGREGATE pg_temp.rows_held(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea,
+  FINALFUNC = pg_temp.held_bytes);
+-- (one statement each: the states of a statement live until it ends)
+CREATE TEMP TABLE mas_held AS
+SELECT pg_temp.merge_held(pg_temp.state(pg_temp.labelled(1, 100, 5000))) AS merged, 0::bigint AS collected
+FROM generate_series(1, 4);
+UPDATE mas_held SET collected = (SELECT pg_temp.rows_held(ARRAY[i, 20000 + i]::float8[], lpad((i % 100)::text, 4096, 'x'),
+                                                          '{"n_trees": 2}')
+                                 FROM generate_series(1, 20000) i);
+SELECT merged < 1.25 * collected AS merged_holds_one_copy, merged > 0.75 * collected AS merged_holds_its_rows FROM mas_held;

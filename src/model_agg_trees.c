@@ -70,6 +70,7 @@ typedef struct TreesState
 	int			task;			/* EnsTask */
 	char	   *params;
 	AggState   *rows;			/* rows not grown into trees yet, or NULL */
+	MemoryContext rows_cxt;		/* theirs when read from a state's bytes, else NULL */
 	bool		local;			/* a partial aggregate's: flattens to rows */
 	int			n_consts;
 	int			cap_consts;
@@ -554,7 +555,9 @@ ParseTrees(bytea *flat, MemoryContext parent)
 		buf.len = (int) r.len;
 		buf.maxlen = buf.len;
 		buf.cursor = (int) r.pos;
-		s->rows = ens_agg_read(&buf, s->hdr.eoh_context, "forest_agg_trees", s->forest_bytes);
+		s->rows_cxt = AllocSetContextCreate(s->hdr.eoh_context, "forest_agg_trees rows read",
+											ALLOCSET_DEFAULT_SIZES);
+		s->rows = ens_agg_read(&buf, s->rows_cxt, "forest_agg_trees", s->forest_bytes);
 		used = (size_t) buf.cursor - r.pos;
 		Framing(ens_trees_rows_fit(&h, (uint32) s->rows->p, s->rows->text_target, s->rows->params,
 								   strlen(s->rows->params), s->rows->n));
@@ -593,12 +596,14 @@ SameShape(TreesState *a, const TreesState *b)
 }
 
 /*
- * Add b's forests and rows to a; b is not changed.  own: b was parsed into
- * memory that lives as long as a's (a child of a's context), so its forests
- * are taken as they are instead of copied.
+ * Add b's forests and rows to a; b is not changed unless own.  own: b was
+ * parsed into memory that lives as long as a's (a child of a's context), so
+ * its forests are taken as they are instead of copied, and its rows, once
+ * copied, are freed: a copy left behind would double what a holds, unseen
+ * by the cap.
  */
 static void
-Absorb(TreesState *a, const TreesState *b, bool own)
+Absorb(TreesState *a, TreesState *b, bool own)
 {
 	int			i;
 
@@ -619,6 +624,12 @@ Absorb(TreesState *a, const TreesState *b, bool own)
 		AddConst(a, &b->consts[i]);
 	if (b->rows && b->rows->n > 0)
 		a->rows = ens_agg_append(a->rows, b->rows, a->hdr.eoh_context, "forest_agg_trees", a->forest_bytes);
+	if (own && b->rows_cxt)
+	{
+		MemoryContextDelete(b->rows_cxt);
+		b->rows = NULL;
+		b->rows_cxt = NULL;
+	}
 	a->image = NULL;
 }
 
