@@ -3,7 +3,7 @@
 -- the panel equals the hand-written SQL of bench/panels_hand.sql; errors
 -- carry their SQLSTATEs.
 BEGIN;
-SELECT plan(19);
+SELECT plan(34);
 SET LOCAL client_min_messages = warning;
 
 SELECT volatility_is('edupredict', 'build_panel',
@@ -149,6 +149,95 @@ SELECT throws_ok($$SELECT edupredict.build_panel('pg_temp.x', 'le', '{entity}', 
                  'a time column that is not a time: 42804');
 SELECT throws_ok($$SELECT edupredict.build_panel('pg_temp.full3', 'le', '{entity}', 'day')$$, '42P07', NULL,
                  'an existing output table: 42P07');
+
+-- Every refusal of build_panel that the tests above do not reach, with its
+-- SQLSTATE and words (in a schema of its own: messages name the tables).
+CREATE SCHEMA panel_err;
+CREATE TABLE panel_err.ev (entity int, day date, t bigint, i int);
+INSERT INTO panel_err.ev VALUES (1, '2024-01-01', 5, 0), (2, '2024-01-09', 7, 0);
+CREATE TABLE panel_err.sp (entity int, start_day date, o date, ti int, lo int, hi int);
+INSERT INTO panel_err.sp VALUES (1, '2024-01-01', '2024-01-01', 1, -1000000000, 1000000000),
+                                (2, '2024-01-02', NULL, 1, 0, 0);
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p1', 'panel_err.ev', '{entity}', 'day',
+                   spine => 'panel_err.sp', spine_start => 'start_day', origin => 'o')$$,
+                 '22004', 'the spine has a row whose origin ("o") is NULL', 'a spine row without its origin: 22004');
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p2', 'panel_err.ev', '{entity}', 'day',
+                   spine => 'panel_err.sp', spine_start => 'start_day', label => 'end')$$,
+                 '22023', 'label ''end'' needs spine_end', 'label end with a spine but no spine_end: 22023');
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p3', 'panel_err.ev', '{entity}', 'day',
+                   spine => 'panel_err.sp', spine_start => 'ti')$$,
+                 '42804', 'spine column "ti" and time column "day" must both be calendar types or both integers',
+                 'an integer spine start with a date time column: 42804');
+-- One entity of the spine from -10^9 to 10^9 in periods of one unit: more
+-- periods than a panel holds for one entity (refused before any is allocated).
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p4', 'panel_err.ev', '{entity}', 'i', '1',
+                   spine => 'panel_err.sp', spine_start => 'lo', spine_until => 'hi')$$,
+                 '54000', 'an entity would have too many periods', 'an entity spanning 2e9 periods: 54000');
+INSERT INTO panel_err.sp VALUES (NULL, '2024-01-01', '2024-01-01', 1, 0, 0);
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p5', 'panel_err.ev', '{entity}', 'day',
+                   spine => 'panel_err.sp', spine_start => 'start_day')$$,
+                 '22004', 'the spine has a row whose entity column "entity" is NULL',
+                 'a spine row without its entity: 22004');
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p6', 'panel_err.ev', '{entity,entity}', 'day')$$,
+                 '22023', 'entity lists column "entity" twice', 'an entity column listed twice: 22023');
+SELECT throws_ok($$SELECT edupredict.build_panel('db.panel_err.x', 'panel_err.ev', '{entity}', 'day')$$,
+                 '22023', 'output must not name a database', 'an output naming a database: 22023');
+-- Integer times: 2^40 + 1 is past the range; 2^40 itself is a year number
+-- past the periods a panel numbers.
+INSERT INTO panel_err.ev VALUES (1, '2024-01-01', 1099511627777, 0);
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p7', 'panel_err.ev', '{entity}', 't', '1')$$,
+                 '22003', 'an event time is out of the range build_panel accepts', 'an integer time past 2^40: 22003');
+UPDATE panel_err.ev SET t = 1099511627776 WHERE t > 1000;
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p8', 'panel_err.ev', '{entity}', 't', 'year')$$,
+                 '22003', 'period number is out of range', 'integer time 2^40 in years: 22003');
+DELETE FROM panel_err.ev WHERE t > 1000;
+-- Two events 200,000 units apart fill 1.6 MB of one-unit buckets: over a 1 MB cap.
+INSERT INTO panel_err.ev VALUES (1, '2024-01-01', 200000, 0);
+SET LOCAL edupredict.panel_max_memory = 1;
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p9', 'panel_err.ev', '{entity}', 't', '1')$$,
+                 '54000', 'build_panel needs more than edupredict.panel_max_memory (1 MB)',
+                 'buckets over edupredict.panel_max_memory: 54000');
+RESET edupredict.panel_max_memory;
+-- Names: a measure's column name, and a lag's, past 63 bytes; measures over
+-- 64 columns; more columns than a table holds.
+SELECT format('ALTER TABLE panel_err.ev %s', string_agg(format('ADD COLUMN c%s float8', g), ', '))
+FROM generate_series(1, 65) g \gexec
+ALTER TABLE panel_err.ev ADD COLUMN a23456789012345678901234567890123456789012345678901234567890 float8,
+                         ADD COLUMN b23456789012345678901234567890123456789012345678901234 float8;
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p10', 'panel_err.ev', '{entity}', 'day',
+                   measures => '{sum(a23456789012345678901234567890123456789012345678901234567890)}')$$,
+                 '42622', 'the column name for measure sum(a23456789012345678901234567890123456789012345678901234567890) would be too long',
+                 'a measure column name over 63 bytes: 42622');
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p11', 'panel_err.ev', '{entity}', 'day',
+                   measures => '{sum(b23456789012345678901234567890123456789012345678901234)}', lags => '{1000}')$$,
+                 '42622', 'output column name "sum_b23456789012345678901234567890123456789012345678901234_lag10..." is too long (66 bytes; at most 63)',
+                 'a lag column name over 63 bytes: 42622');
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p12', 'panel_err.ev', '{entity}', 'day',
+                   measures => (SELECT array_agg(format('sum(c%s)', g)) FROM generate_series(1, 65) g))$$,
+                 '54000', 'measures use more than 64 columns', 'measures of 65 columns: 54000');
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p13', 'panel_err.ev', '{entity}', 'day',
+                   measures => (SELECT array_agg(format('%s(c%s)', f, g))
+                                FROM generate_series(1, 26) g, unnest('{sum,mean,max,min}'::text[]) f),
+                   lags => (SELECT array_agg(g) FROM generate_series(1, 16) g))$$,
+                 '54011', 'the panel would have 1771 columns, more than a table allows',
+                 '104 measures with 16 lags each: 54011');
+-- An event trigger that changes the new table before it is filled: build_panel
+-- refuses rather than bulk-write past an index.
+CREATE FUNCTION panel_err.meddle() RETURNS event_trigger LANGUAGE plpgsql AS $f$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE object_identity = 'panel_err.x' LOOP
+    IF current_setting('panel_err.meddle') = 'index' AND r.command_tag = 'CREATE TABLE' THEN
+      EXECUTE 'CREATE INDEX ON panel_err.x (period)';
+    END IF;
+  END LOOP;
+END $f$;
+CREATE EVENT TRIGGER panel_err_meddle ON ddl_command_end EXECUTE FUNCTION panel_err.meddle();
+SET LOCAL panel_err.meddle = 'index';
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.x', 'panel_err.ev', '{entity}', 'day')$$,
+                 '55000', 'the new table panel_err.x was changed while build_panel created it',
+                 'an event trigger indexing the new table: 55000');
+DROP EVENT TRIGGER panel_err_meddle;
 
 SELECT * FROM finish();
 ROLLBACK;
