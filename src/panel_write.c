@@ -108,7 +108,11 @@ OpenNewTable(const PanelSpec *s)
 	Form_pg_class c;
 
 	if (!OidIsValid(relid))
-		elog(ERROR, "build_panel: the new table %s is not there", s->out_qualified);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the new table %s was dropped or renamed while build_panel created it",
+						s->out_qualified),
+				 errdetail("An event trigger dropped or renamed it.")));
 	rel = table_open(relid, RowExclusiveLock);
 	c = rel->rd_rel;
 	if (c->relkind != RELKIND_RELATION || c->relhastriggers || c->relhasindex || c->relhasrules ||

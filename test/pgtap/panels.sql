@@ -3,7 +3,7 @@
 -- the panel equals the hand-written SQL of bench/panels_hand.sql; errors
 -- carry their SQLSTATEs.
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 SET LOCAL client_min_messages = warning;
 
 SELECT volatility_is('edupredict', 'build_panel',
@@ -222,13 +222,15 @@ SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p13', 'panel_err.ev'
                  '54011', 'the panel would have 1771 columns, more than a table allows',
                  '104 measures with 16 lags each: 54011');
 -- An event trigger that changes the new table before it is filled: build_panel
--- refuses rather than bulk-write past an index.
+-- refuses rather than bulk-write past an index, or look for a table gone.
 CREATE FUNCTION panel_err.meddle() RETURNS event_trigger LANGUAGE plpgsql AS $f$
 DECLARE r record;
 BEGIN
   FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE object_identity = 'panel_err.x' LOOP
     IF current_setting('panel_err.meddle') = 'index' AND r.command_tag = 'CREATE TABLE' THEN
       EXECUTE 'CREATE INDEX ON panel_err.x (period)';
+    ELSIF current_setting('panel_err.meddle') = 'rename' AND r.command_tag = 'COMMENT' THEN
+      EXECUTE 'ALTER TABLE panel_err.x RENAME TO y';
     END IF;
   END LOOP;
 END $f$;
@@ -237,6 +239,10 @@ SET LOCAL panel_err.meddle = 'index';
 SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.x', 'panel_err.ev', '{entity}', 'day')$$,
                  '55000', 'the new table panel_err.x was changed while build_panel created it',
                  'an event trigger indexing the new table: 55000');
+SET LOCAL panel_err.meddle = 'rename';
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.x', 'panel_err.ev', '{entity}', 'day')$$,
+                 '55000', 'the new table panel_err.x was dropped or renamed while build_panel created it',
+                 'an event trigger renaming the new table: 55000');
 DROP EVENT TRIGGER panel_err_meddle;
 
 SELECT * FROM finish();
