@@ -123,6 +123,52 @@ INSERT INTO crafted VALUES (1, 9, 12, 0.9);
 SELECT edupredict.score_row();
 CREATE TRIGGER crafted_score AFTER INSERT ON crafted FOR EACH ROW EXECUTE FUNCTION edupredict.score_row('scoring_test', 'stays', 'risk');
 INSERT INTO crafted VALUES (2, 1, 1, NULL);
+-- nor fired on anything but INSERT or UPDATE, with other arguments, or on
+-- anything but an ordinary table
+DROP TRIGGER crafted_score ON crafted;
+DROP TRIGGER crafted_alerts ON crafted;
+INSERT INTO crafted VALUES (2, 1, 1, NULL);
+CREATE TRIGGER crafted_score BEFORE DELETE ON crafted FOR EACH ROW
+  EXECUTE FUNCTION edupredict.score_row('scoring_test', 'stays', 'risk', '10');
+DELETE FROM crafted;
+DROP TRIGGER crafted_score ON crafted;
+CREATE TRIGGER crafted_score BEFORE INSERT ON crafted FOR EACH ROW EXECUTE FUNCTION edupredict.score_row('scoring_test', 'stays', 'risk');
+INSERT INTO crafted VALUES (2, 1, 1, NULL);
+DROP TRIGGER crafted_score ON crafted;
+CREATE TABLE crafted_parted (k int, risk float8) PARTITION BY LIST (k);
+CREATE TABLE crafted_part1 PARTITION OF crafted_parted FOR VALUES IN (1);
+CREATE TRIGGER crafted_alerts AFTER INSERT ON crafted_parted REFERENCING NEW TABLE AS n FOR EACH STATEMENT
+  EXECUTE FUNCTION edupredict.alert_rows('scoring_test', 'risk', 'k', '0', '0', '');
+INSERT INTO crafted_parted VALUES (1, 0.9);
+-- alert_rows refuses a threshold that is not a finite number, a trigger
+-- without transition tables, and output or key columns that are not there or
+-- of another type (the alerts table is the crafted table owner's own)
+CREATE TABLE crafted_log (alert_id bigserial, source_table text, entity_key text, model text, version int,
+                          output_column text, risk float8);
+SELECT 'crafted_log'::regclass::oid AS crafted_log \gset
+-- (re)creates the hand-made trigger crafted_alerts with these arguments
+CREATE PROCEDURE pg_temp.craft_alerts(risk text, key text, threshold text, alerts oid, channel text DEFAULT '',
+                                      transition boolean DEFAULT true) LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = 'scoring_t.crafted'::regclass AND tgname = 'crafted_alerts') THEN
+    DROP TRIGGER crafted_alerts ON scoring_t.crafted;
+  END IF;
+  EXECUTE format('CREATE TRIGGER crafted_alerts AFTER INSERT ON scoring_t.crafted %s FOR EACH STATEMENT '
+                 'EXECUTE FUNCTION edupredict.alert_rows(%L, %L, %L, %L, %L, %L)',
+                 CASE WHEN transition THEN 'REFERENCING NEW TABLE AS n' END,
+                 'scoring_test', risk, key, threshold, alerts, channel);
+END $$;
+CALL pg_temp.craft_alerts('risk', 'k', 'NaN', :crafted_log);
+INSERT INTO crafted VALUES (3, 9, 12, 0.9);
+CALL pg_temp.craft_alerts('risk', 'k', '0.5x', :crafted_log);
+INSERT INTO crafted VALUES (3, 9, 12, 0.9);
+CALL pg_temp.craft_alerts('risk', 'k', '0.5', :crafted_log, transition => false);
+INSERT INTO crafted VALUES (3, 9, 12, 0.9);
+CALL pg_temp.craft_alerts('k', 'k', '0.5', :crafted_log);
+INSERT INTO crafted VALUES (3, 9, 12, 0.9);
+CALL pg_temp.craft_alerts('risk', 'nokey', '0.5', :crafted_log);
+INSERT INTO crafted VALUES (3, 9, 12, 0.9);
+DROP TRIGGER crafted_alerts ON crafted;
 
 -- Model names are one namespace: after the owner drops a model, another role
 -- may register the name (and grant it to everyone); scoring attached to the
