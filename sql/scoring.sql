@@ -168,6 +168,19 @@ CALL pg_temp.craft_alerts('k', 'k', '0.5', :crafted_log);
 INSERT INTO crafted VALUES (3, 9, 12, 0.9);
 CALL pg_temp.craft_alerts('risk', 'nokey', '0.5', :crafted_log);
 INSERT INTO crafted VALUES (3, 9, 12, 0.9);
+
+-- a hand-made alerts table whose alert_id is not a bigint is refused when
+-- alert_rows notifies (the value would be read as a bigint); a NULL alert_id
+-- is announced as null
+CREATE TABLE crafted_log_text (LIKE crafted_log);
+ALTER TABLE crafted_log_text ALTER COLUMN alert_id TYPE text, ALTER COLUMN alert_id SET DEFAULT 'a1';
+CREATE TABLE crafted_log_null (alert_id bigint, source_table text, entity_key text, model text, version int,
+                               output_column text, risk float8);
+CALL pg_temp.craft_alerts('risk', 'k', '0.5', 'crafted_log_text'::regclass, 'scoring_t_crafted');
+INSERT INTO crafted VALUES (3, 9, 12, 0.9);
+CALL pg_temp.craft_alerts('risk', 'k', '0.5', 'crafted_log_null'::regclass, 'scoring_t_crafted');
+\! psql -X -q -d contrib_regression -c 'LISTEN scoring_t_crafted' -c "INSERT INTO scoring_t.crafted VALUES (4, 9, 12, 0.9)" -c 'SELECT 1 AS done' 2>&1 | sed -E 's/PID [0-9]+/PID N/'
+SELECT alert_id, entity_key FROM crafted_log_null;
 DROP TRIGGER crafted_alerts ON crafted;
 
 -- Model names are one namespace: after the owner drops a model, another role

@@ -127,10 +127,13 @@ Notify(const char *channel, const char *table, const char *alerts_table, HeapTup
 {
 	StringInfoData p;
 	bool		n;
-	int64		id = DatumGetInt64(SPI_getbinval(row, desc, 1, &n));
+	Datum		id = SPI_getbinval(row, desc, 1, &n);
 
 	initStringInfo(&p);
-	appendStringInfo(&p, "{\"alert_id\": " INT64_FORMAT ", \"table\": ", id);
+	if (n)
+		appendStringInfoString(&p, "{\"alert_id\": null, \"table\": ");
+	else
+		appendStringInfo(&p, "{\"alert_id\": " INT64_FORMAT ", \"table\": ", DatumGetInt64(id));
 	escape_json(&p, table);
 	appendStringInfoString(&p, ", \"alerts\": ");
 	escape_json(&p, alerts_table);
@@ -188,6 +191,13 @@ edupredict_alert_rows(PG_FUNCTION_ARGS)
 		char	   *alerts_table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(alerts)),
 															  get_rel_name(alerts));
 
+		/* a hand-made alerts table may have any alert_id: only a bigint is read as one */
+		if (SPI_gettypeid(SPI_tuptable->tupdesc, 1) != INT8OID)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column alert_id of alerts table %s has type %s, not bigint", alerts_table,
+							format_type_be(SPI_gettypeid(SPI_tuptable->tupdesc, 1))),
+					 errhint("Detach scoring with edupredict.detach_scoring() and attach it again.")));
 		for (uint64 i = 0; i < SPI_processed; i++)
 			Notify(args[5], table, alerts_table, SPI_tuptable->vals[i], SPI_tuptable->tupdesc);
 	}
