@@ -2,7 +2,7 @@
 -- against what a correct clustering must give (worked out from the
 -- geometry of the inputs, or recomputed in plain SQL), and error SQLSTATEs.
 BEGIN;
-SELECT plan(33);
+SELECT plan(37);
 SET LOCAL search_path = edupredict, public;
 
 -- a 10 x 10 grid of points 0.01 degrees apart near London (i = row * 10 + column)
@@ -141,6 +141,24 @@ SELECT throws_ok($$SET LOCAL edupredict.cluster_max_points = 10;
                  'partition over the cap is 54000');
 SELECT throws_ok($$SELECT * FROM hub_summary(ARRAY['POINT(0 0)']::geometry[], ARRAY[0, 1])$$, '2202E',
                  'geom and hub arrays must have the same length', 'array length mismatch is 2202E');
+
+SELECT throws_ok($$SELECT balanced_spectral_cluster(g, 2) OVER ()
+                   FROM (VALUES (ST_MakePoint('NaN', 0)), (ST_MakePoint(1, 1)), (ST_MakePoint(2, 2))) v(g)$$,
+                 '22023', 'geometry coordinates must be finite', 'a NaN coordinate is 22023');
+SELECT throws_ok($$SELECT * FROM hub_summary(ARRAY[ST_MakePoint('Infinity', 0), ST_MakePoint(1, 1)], ARRAY[0, 0])$$,
+                 '22023', 'geometry coordinates must be finite', 'an infinite coordinate in hub_summary is 22023');
+SELECT throws_ok($$SET LOCAL edupredict.cluster_max_points = 1;
+                   SELECT * FROM hub_summary(ARRAY['POINT(0 0)', 'POINT(1 1)']::geometry[], ARRAY[0, 0])$$,
+                 '54000', 'hub_summary of 2 points exceeds edupredict.cluster_max_points (1)',
+                 'hub_summary over the cap is 54000');
+RESET edupredict.cluster_max_points;
+-- a PostGIS function the clustering calls, gone (renamed by a superuser)
+SELECT extnamespace::regnamespace::text AS postgis_schema FROM pg_extension WHERE extname = 'postgis' \gset
+ALTER FUNCTION :"postgis_schema".st_centroid(geometry) RENAME TO st_centroid_gone;
+SELECT throws_ok($$SELECT * FROM hub_summary(ARRAY['POINT(0 0)', 'POINT(1 1)']::geometry[], ARRAY[0, 0])$$,
+                 '42883', format('PostGIS function %s.st_centroid not found', :'postgis_schema'),
+                 'a PostGIS function that is gone is 42883');
+ALTER FUNCTION :"postgis_schema".st_centroid_gone(geometry) RENAME TO st_centroid;
 
 SELECT * FROM finish();
 ROLLBACK;
