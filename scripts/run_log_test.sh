@@ -202,6 +202,23 @@ echo "$out" | sed 's/^/  file: /'
 for want in "row=$(hm "$kf3" x1)" "row=$(hm "$kf3" x2)" reloaded=true "next=$(hm "$kf5" x2)"; do
   grep -qx -- "$want" <<<"$out" || { echo "file: cursor across a rotation: expected $want"; ok=0; }
 done
+# A key long enough as written can be too short as the UTF-8 it is hashed
+# with: 16 bytes that are four characters of EUC_TW's plane 2 are 12 bytes in
+# UTF-8.  A database in that encoding refuses to hash (22023) and says so.
+ktw=$'\x8e\xa2\xa1\xa1\x8e\xa2\xa1\xa2\x8e\xa2\xa1\xa3\x8e\xa2\xa1\xa4'; f5=$datadir/pii-5.key
+secrets+=("$ktw")
+mk "$f5" 600 "$ktw"
+expect '^$' "CREATE DATABASE pii_euc_tw ENCODING 'EUC_TW' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+expect '^$' "ALTER SYSTEM SET edupredict.pii_key_file = '$f5'"
+q -c "SELECT pg_reload_conf()" >/dev/null
+for _ in $(seq 100); do [ "$(q -c 'SHOW edupredict.pii_key_file')" = "$f5" ] && break; sleep 0.1; done
+out=$(psql -XAtq -d pii_euc_tw -v VERBOSITY=verbose -c "SET client_min_messages = warning" \
+        -c "CREATE EXTENSION edupredict CASCADE" -c "SELECT edupredict.sha256_pii('x')" 2>&1)
+echo "$out" | sed 's/^/  file: /'
+for want in '^ERROR:  22023: edupredict.pii_key is too short$' '^DETAIL:  Converted to UTF-8 .*, the key has 12 bytes; at least 16'; do
+  grep -q -- "$want" <<<"$out" || { echo "file: key short in UTF-8: expected $want"; ok=0; }
+done
+expect '^$' "DROP DATABASE pii_euc_tw"
 q -c "ALTER SYSTEM RESET edupredict.pii_key_file" >/dev/null
 report script:pii-key-file $ok
 

@@ -723,6 +723,9 @@ edupredict_pii_get_key(int *len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("edupredict.pii_key is too short"),
-				 errdetail("The key has %d bytes; at least %d are required.", *len, PII_MIN_KEY_BYTES)));
+				 errdetail("Converted to UTF-8 from this database's encoding, the key has %d bytes; at least %d are required.",
+						   *len, PII_MIN_KEY_BYTES),
+				 errhint("As a superuser, set a key of at least %d bytes in UTF-8 (such as random hex text) and reload the server.",
+						 PII_MIN_KEY_BYTES)));
 	return key;
 }
