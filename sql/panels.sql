@@ -346,6 +346,14 @@ UPDATE dup_reg SET student = 2, start_day = NULL WHERE start_day = '2024-01-02';
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day');
 SELECT * FROM edupredict.build_panel('bad', 'ev', '{student}', 'day', spine => 'dup_reg', spine_start => 'start_day',
        as_of => '2024-02-01');
+-- an entity of the spine over two billion periods of one unit: refused with
+-- its span and the limit, before any row is allocated
+CREATE TABLE wide_ev (student int, t int);
+INSERT INTO wide_ev VALUES (2, 0);
+CREATE TABLE wide_reg (student int, s int, u int);
+INSERT INTO wide_reg VALUES (1, -1000000000, 1000000000), (2, 0, 0);
+SELECT * FROM edupredict.build_panel('bad', 'wide_ev', '{student}', 't', '1', spine => 'wide_reg', spine_start => 's',
+                                     spine_until => 'u');
 SELECT to_regclass('panel_t.bad') AS leftover;
 
 -- Identifiers are quoted: a column called "a;b" and a panel in a quoted schema.

@@ -274,7 +274,10 @@ panel_series_compute(PanelSeries *s, const PanelData *pd, const PanelEntity *e, 
 		(int64) p1 - s->p0 + 1 > PG_INT32_MAX / 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("an entity would have too many periods")));
+				 errmsg("an entity would have too many periods"),
+				 errdetail("Its rows would span %lld periods; at most %d are allowed.",
+						   (long long) ((int64) p1 - s->p0 + 1), PG_INT32_MAX / 2),
+				 errhint("Use a wider period, or check the times of its events and of its spine row.")));
 	s->nrows = p1 - s->p0 + 1;
 	Reserve(s, s->nrows);
 	for (int r = 0; r < s->nrows; r++)
