@@ -137,10 +137,13 @@ panel_check_names(const PanelSpec *s)
 	}
 	if (s->label != PL_NONE)
 		AddName(&names, "label");
-	if (list_length(names) > MaxTupleAttributeNumber)
+	/* a table's limit (1600), not a tuple's (1664): CREATE TABLE would refuse it after every row was read */
+	if (list_length(names) > MaxHeapAttributeNumber)
 		ereport(ERROR,
 				(errcode(ERRCODE_TOO_MANY_COLUMNS),
-				 errmsg("the panel would have %d columns, more than a table allows", list_length(names))));
+				 errmsg("the panel would have %d columns, more than a table allows", list_length(names)),
+				 errdetail("A table has at most %d columns.", MaxHeapAttributeNumber),
+				 errhint("Use fewer measures, lags or rolling means.")));
 }
 
 /* The unit of a time expression (see panel.h). */

@@ -3,7 +3,7 @@
 -- the panel equals the hand-written SQL of bench/panels_hand.sql; errors
 -- carry their SQLSTATEs.
 BEGIN;
-SELECT plan(35);
+SELECT plan(36);
 SET LOCAL client_min_messages = warning;
 
 SELECT volatility_is('edupredict', 'build_panel',
@@ -221,6 +221,15 @@ SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p13', 'panel_err.ev'
                    lags => (SELECT array_agg(g) FROM generate_series(1, 16) g))$$,
                  '54011', 'the panel would have 1771 columns, more than a table allows',
                  '104 measures with 16 lags each: 54011');
+-- 47 measures with 33 lags each and the 3 key and period columns: 1601, one
+-- over a table's 1600 (a tuple could hold 1664), refused before any row is read
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p14', 'panel_err.ev', '{entity}', 'day',
+                   measures => ARRAY['count', 'days_active', 'since_last'] ||
+                               (SELECT array_agg(format('%s(c%s)', f, g))
+                                FROM generate_series(1, 11) g, unnest('{sum,mean,max,min}'::text[]) f),
+                   lags => (SELECT array_agg(g) FROM generate_series(1, 33) g))$$,
+                 '54011', 'the panel would have 1601 columns, more than a table allows',
+                 '47 measures with 33 lags each (1601 columns): 54011');
 -- An event trigger that changes the new table before it is filled: build_panel
 -- refuses rather than bulk-write past an index, or look for a table gone.
 CREATE FUNCTION panel_err.meddle() RETURNS event_trigger LANGUAGE plpgsql AS $f$
