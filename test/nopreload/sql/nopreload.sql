@@ -35,3 +35,41 @@ SET edupredict.min_cell = 1;
 RESET ROLE;
 DROP TABLE cells;
 DROP ROLE regress_nopreload_analyst;
+
+-- The registry lock guard (src/registry_lock_guard.c) is armed once the library loads; a LOCK it
+-- permits takes the locks PostgreSQL takes without it.  The same LOCK of views (over a view, a
+-- security_invoker view, sub-queries in WHERE, FROM and WITH, an inheritance parent, a function and
+-- VALUES, a cycle of views) in a session that has not loaded the library, then once it has.
+\c
+CREATE ROLE regress_nopreload_locker;
+GRANT edupredict_user TO regress_nopreload_locker;
+CREATE SCHEMA nopreload_lock AUTHORIZATION regress_nopreload_locker;
+SET ROLE regress_nopreload_locker;
+\set lock_schema nopreload_lock
+\i test/fixtures/lock_views.sql
+BEGIN;
+LOCK nopreload_lock.v_all, nopreload_lock.cycle_a IN SHARE MODE;
+INSERT INTO nopreload_lock.seen SELECT 'not loaded', relname, mode FROM nopreload_lock.held;
+COMMIT;
+-- (not loaded, nothing guards the registry: the role's DELETE grant lets it lock edupredict.runs)
+BEGIN;
+LOCK edupredict.runs IN SHARE MODE;
+ROLLBACK;
+RESET ROLE;
+LOAD 'edupredict';
+SET ROLE regress_nopreload_locker;
+BEGIN;
+LOCK edupredict.runs IN SHARE MODE;
+ROLLBACK;
+BEGIN;
+LOCK nopreload_lock.v_all, nopreload_lock.cycle_a IN SHARE MODE;
+INSERT INTO nopreload_lock.seen SELECT 'loaded', relname, mode FROM nopreload_lock.held;
+COMMIT;
+SELECT relname, mode, count(*) FILTER (WHERE library = 'not loaded') AS not_loaded,
+       count(*) FILTER (WHERE library = 'loaded') AS loaded
+FROM nopreload_lock.seen GROUP BY relname, mode ORDER BY relname, mode;
+RESET ROLE;
+SET client_min_messages = warning;
+DROP SCHEMA nopreload_lock CASCADE;
+RESET client_min_messages;
+DROP ROLE regress_nopreload_locker;
