@@ -90,8 +90,31 @@ SELECT 'mi_doc', 'classification', 'y', '{zz,yy,xx}', '{c0,c1,c2}', '{}', '{}', 
 INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
 SELECT 'mi_doc', 'classification', 'y', '{f1,f2,f3}', '{c2,c1,c0}', '{}', '{}', 300, 0, forest FROM mi_agg;
 UPDATE edupredict.models SET task = 'regression' WHERE name = 'mi_doc' AND version = 1;
+-- features of another length (the model's first ones) or in two dimensions
+INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'classification', 'y', '{f1,f2}', '{c0,c1,c2}', '{}', '{}', 300, 0, forest FROM mi_agg;
+\echo sqlstate :LAST_ERROR_SQLSTATE
+INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_doc', 'classification', 'y', '{{f1,f2,f3}}', '{c0,c1,c2}', '{}', '{}', 300, 0, forest FROM mi_agg;
+\echo sqlstate :LAST_ERROR_SQLSTATE
+-- a regression model's row declaring classes (an empty array declares none);
+-- past ten names the message says how many there are
+CREATE TABLE mi_agg2 AS
+SELECT edupredict.forest_agg(ARRAY[i % 5, i % 7]::float8[], (i % 13)::float8 / 3, '{"n_trees": 2, "task": "regression"}') AS reg,
+       edupredict.forest_agg(ARRAY[i % 2, i % 3, i % 4, i % 5, i % 6, i % 7, i % 8, i % 9, i % 10, i % 11, i % 12]::float8[],
+                             'c' || (i % 2), '{"n_trees": 2}') AS wide
+FROM generate_series(1, 300) i;
+INSERT INTO edupredict.models (name, target, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_reg', 'y', '{c0}', '{}', '{}', 300, 0, reg FROM mi_agg2;
+\echo sqlstate :LAST_ERROR_SQLSTATE
+INSERT INTO edupredict.models (name, target, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_reg', 'y', '{}', '{}', '{}', 300, 0, reg FROM mi_agg2 RETURNING version, task, features, classes;
+INSERT INTO edupredict.models (name, target, features, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_wide', 'y', '{f2,f1,f3,f4,f5,f6,f7,f8,f9,f10,f11}', '{}', '{}', 300, 0, wide FROM mi_agg2;
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT edupredict.drop_model('mi_reg');
 -- new bytes: the row follows them
 UPDATE edupredict.models SET model = (SELECT boost FROM mi_agg) WHERE name = 'mi_doc' AND version = 1;
 SELECT version, algorithm FROM edupredict.models WHERE name = 'mi_doc' ORDER BY version;
 SELECT edupredict.drop_model('mi_doc');
-DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big, mi_agg;
+DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big, mi_agg, mi_agg2;
