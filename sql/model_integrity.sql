@@ -113,8 +113,18 @@ INSERT INTO edupredict.models (name, target, features, params, metrics, n_rows, 
 SELECT 'mi_wide', 'y', '{f2,f1,f3,f4,f5,f6,f7,f8,f9,f10,f11}', '{}', '{}', 300, 0, wide FROM mi_agg2;
 \echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT edupredict.drop_model('mi_reg');
+-- a long name is cut at a character and marked "...", never inside a
+-- multibyte character (a cut one made the detail invalid UTF-8, and a client
+-- in another encoding got "invalid byte sequence" instead of this error)
+CREATE TABLE mi_agg3 AS
+SELECT edupredict.forest_agg(ARRAY[i % 5]::float8[], 'c' || (i % 2),
+         jsonb_build_object('n_trees', 2, 'feature_names', jsonb_build_array('a' || repeat(chr(233), 70)))) AS m
+FROM generate_series(1, 100) i;
+INSERT INTO edupredict.models (name, target, features, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_long', 'y', '{zz}', '{}', '{}', 100, 0, m FROM mi_agg3;
+\echo sqlstate :LAST_ERROR_SQLSTATE
 -- new bytes: the row follows them
 UPDATE edupredict.models SET model = (SELECT boost FROM mi_agg) WHERE name = 'mi_doc' AND version = 1;
 SELECT version, algorithm FROM edupredict.models WHERE name = 'mi_doc' ORDER BY version;
 SELECT edupredict.drop_model('mi_doc');
-DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big, mi_agg, mi_agg2;
+DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big, mi_agg, mi_agg2, mi_agg3;

@@ -154,7 +154,8 @@ LabelList(const EnsModel *m, bool feature, uint32_t n)
 		uint32_t	len;
 
 		Label(m, feature, i, &s, &len);
-		appendStringInfo(&buf, "%s%.*s", i ? ", " : "", (int) Min(len, 64), s);
+		/* cut at a character, never inside one (valid labels hold no NUL) */
+		appendStringInfo(&buf, "%s%s", i ? ", " : "", ens_name_for_message(pnstrdup(s, len)));
 	}
 	if (n > 10)
 		appendStringInfo(&buf, ", ... (%u in all)", n);
