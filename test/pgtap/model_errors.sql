@@ -1,0 +1,120 @@
+-- Error paths of the model layer that no other test reaches: each one from
+-- SQL, with its SQLSTATE and message (limits reached cheaply: 100,001 target
+-- values a model does not know, 10,001 one-row partial states, 65 nested
+-- evaluations, a lowered edupredict.forest_max_memory).
+BEGIN;
+SELECT plan(22);
+SET LOCAL search_path = edupredict, public;
+
+CREATE TEMP TABLE me AS
+SELECT i, (i % 100)::float8 AS a, ((i * 37) % 11)::float8 AS n, (i % 2)::text AS y,
+       (i % 100 >= 50)::int * 10.0 AS yr
+FROM generate_series(1, 200) i;
+SELECT ok((SELECT count(*) = 1 FROM train_forest('me_cls', 'me', 'y', ARRAY['a', 'n'], n_trees => 2, test_fraction => 0)),
+          'a binary model');
+SELECT ok((SELECT count(*) = 1 FROM train_forest('me_reg', 'me', 'yr', ARRAY['a', 'n'], n_trees => 2, test_fraction => 0,
+                                                 task => 'regression')), 'a regression model');
+
+-- ---------------------------------------------------------------- arguments
+SELECT throws_ok($$SELECT * FROM permutation_importance('me_reg', 'me', 'accuracy')$$, '22023',
+                 'metric for a regression model must be ''r2'', ''rmse'' or ''mae''',
+                 'permutation_importance: a classification metric for a regression model');
+SELECT throws_ok($$SELECT predict_label('me_reg', m) FROM me m$$, '42809',
+                 'model "me_reg" is a regression model: thresholds are for classes',
+                 'predict_label of a regression model');
+SELECT throws_ok($$SELECT predict('me_reg', m, NULL, 0.5) FROM me m$$, '42809',
+                 'model "me_reg" is a regression model: thresholds are for classes',
+                 'predict with a threshold on a regression model');
+SELECT throws_ok($$SELECT forest_agg(ARRAY[a, n], y, '{"feature_names": "a"}') FROM me$$, '22023',
+                 'params.feature_names must be an array of strings', 'forest_agg: feature_names a string');
+SELECT throws_ok($$SELECT * FROM tune('me_t', 'forest', 'me', 'y',
+                     jsonb_build_object('n_trees', (SELECT jsonb_agg(i) FROM generate_series(1, 10001) i)))$$, '54000',
+                 'space.n_trees has 10001 values, more than 10000', 'tune: a list of 10,001 values');
+SELECT throws_ok($$SELECT * FROM tune('me_t', 'forest', 'me', 'y',
+                     (SELECT jsonb_object_agg('p' || i, '[1]'::jsonb) FROM generate_series(1, 33) i))$$, '54000',
+                 'space names more than 32 parameters', 'tune: a space of 33 parameters');
+SELECT throws_ok($$SELECT count_convolve('{7041,5e15,0,0,0,1,0,1}', '{7041,4e15,0,0,0,1,0,1}')$$, '54000',
+                 'expected_count input count too large', 'count_convolve: counts that add up to 9e15');
+
+-- ---------------------------------------------------------------- values too long
+CREATE TEMP TABLE me_long AS
+SELECT i::float8 AS a, CASE WHEN i = 7 THEN repeat('g', 4097) ELSE 'g' || (i % 5) END AS g,
+       CASE WHEN i = 9 THEN repeat('y', 4097) ELSE (i % 2)::text END AS y, (i % 2)::text AS yb
+FROM generate_series(1, 40) i;
+SELECT throws_ok($$SELECT * FROM train_forest('me_long', 'me_long', 'y', ARRAY['a'], n_trees => 1)$$, '54000',
+                 'a target value is longer than 4096 bytes', 'train_forest: a target value of 4097 bytes');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'me_long', 'yb', ARRAY['a'], '{"n_trees": 1}', folds => 2,
+                                                split => 'group', group_by => 'g')$$, '54000',
+                 'a group value is longer than 4096 bytes', 'cross_validate: a group value of 4097 bytes');
+
+-- ---------------------------------------------------------------- held-out rows
+-- 100,001 target values the model does not know
+CREATE TEMP TABLE me_unknown AS SELECT (i % 100)::float8 AS a, (i % 11)::float8 AS n, 'u' || i AS y
+FROM generate_series(1, 100002) i;
+SELECT throws_ok($$SELECT * FROM evaluate('me_cls', 'me_unknown')$$, '54000',
+                 'too many target values unknown to model "me_cls"', 'evaluate: 100,002 unknown target values');
+SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_unknown')$$, '54000',
+                 'too many target values unknown to model "me_cls"', 'choose_threshold: 100,002 unknown target values');
+-- the held-out rows of a 1000-class model take 8 kB each: 2,100 of them are over 16 MB
+CREATE TEMP TABLE me_k AS SELECT i::float8 AS a, 'c' || (i % 1000) AS y FROM generate_series(1, 2100) i;
+SELECT ok((SELECT count(*) = 1 FROM train_forest('me_k', 'me_k', 'y', ARRAY['a'], n_trees => 1, test_fraction => 0)),
+          'a 1000-class model');
+SET LOCAL edupredict.forest_max_memory = 16;
+SELECT throws_ok($$SELECT * FROM drift('me_k', 'me_k')$$, '54000',
+                 'relation has more rows than edupredict.forest_max_memory (16 MB) holds for model "me_k"',
+                 'drift: held-out rows over edupredict.forest_max_memory');
+RESET edupredict.forest_max_memory;
+-- rows whose best-scored are all of the other class: no threshold is precise
+CREATE TEMP TABLE me_flip AS SELECT a, n, (1 - y::int)::text AS y FROM me;
+SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_flip', rule => 'precision >= 0.9')$$, '22023',
+                 'no threshold meets rule "precision >= 0.9" on these rows', 'choose_threshold: a rule no threshold meets');
+-- a model stored by 0.1.0 records no class counts for rule 'prior'
+\set QUIET on
+\i test/fixtures/forest_0.1.0_rows.sql
+\i test/fixtures/forest_0.1.0.sql
+INSERT INTO edupredict.models (name, version, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+SELECT name, version, task, target, features, classes, params, metrics, n_rows, train_seconds, decode(model_hex, 'hex')
+FROM fx_models_0_1_0 WHERE name = 'fx_cls';
+SELECT throws_ok($$SELECT * FROM choose_threshold('fx_cls', 'fx_rows', class => '1', rule => 'prior')$$, '55000',
+                 'model "fx_cls" does not record its training rows per class',
+                 'choose_threshold: rule prior on a model without class counts');
+
+-- ---------------------------------------------------------------- forest_agg_trees states
+CREATE AGGREGATE pg_temp.me_state(float8[], text, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+CREATE AGGREGATE pg_temp.me_merge(bytea) (SFUNC = edupredict.forest_agg_trees_combine, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE);
+SELECT throws_ok($$SELECT pg_temp.me_merge(s) FROM (SELECT pg_temp.me_state(ARRAY[a, n], y, '{"n_trees": 1}') FROM me
+                   UNION ALL SELECT pg_temp.me_state(ARRAY[a, n, a], y, '{"n_trees": 1}') FROM me) q(s)$$, '2202E',
+                 'forest_agg_trees partial states have different shapes', 'forest_agg_trees: states of 2 and 3 features');
+-- a one-row state is a constant part: 10,001 of them
+SELECT throws_ok($$SELECT pg_temp.me_merge(s) FROM (SELECT pg_temp.me_state(ARRAY[i::float8], (i % 2)::text, '{"n_trees": 1}')
+                   FROM generate_series(1, 10001) i GROUP BY i) q(s)$$, '54000',
+                 'forest_agg_trees combines at most 10000 partial forests', 'forest_agg_trees: 10,001 partial states');
+
+-- ---------------------------------------------------------------- the registry
+-- each evaluation in progress holds its model: 65 nested ones need 65 of the 64 slots
+DO $$ BEGIN
+  FOR k IN 1..65 LOOP
+    PERFORM * FROM edupredict.train_forest('me_pin' || k, 'me', 'y', ARRAY['a'], n_trees => 1, test_fraction => 0);
+  END LOOP;
+  EXECUTE 'CREATE TEMP VIEW me_v0 AS SELECT a, y FROM me';
+  FOR k IN 1..64 LOOP
+    EXECUTE format('CREATE TEMP VIEW me_v%s AS SELECT a, y FROM me WHERE (SELECT count(*) FROM edupredict.evaluate(%L, %L)) > 0',
+                   k, 'me_pin' || k, 'me_v' || (k - 1));
+  END LOOP;
+END $$;
+SELECT lives_ok($$SELECT * FROM evaluate('me_pin64', 'me_v63')$$, '64 nested evaluations');
+SELECT throws_ok($$SELECT * FROM evaluate('me_pin65', 'me_v64')$$, '54000', 'too many models in use at once',
+                 'evaluate: 65 nested evaluations');
+-- the registry's guard trigger on a role's own table
+CREATE ROLE me_role;
+GRANT USAGE ON SCHEMA edupredict TO me_role;
+SET LOCAL ROLE me_role;
+CREATE TEMP TABLE me_guarded (name text, version int);
+CREATE TRIGGER me_guard BEFORE INSERT ON me_guarded FOR EACH ROW EXECUTE FUNCTION edupredict._models_guard();
+SELECT throws_ok($$INSERT INTO me_guarded VALUES ('x', 1)$$, '39P01', 'the registry table has no column "id"',
+                 'the guard trigger refuses a table that is not the registry');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
