@@ -129,7 +129,10 @@ UniteClasses(EnsModel **parts, int n, const EnsConstPart *consts, int nc, bool n
 		if (k == 0 || ens_bytes_cmp(all[k].s, all[k].len, all[total - 1].s, all[total - 1].len) != 0)
 			all[total++] = all[k];
 	if (total > ENS_MAX_CLASSES)
-		Refuse("more than the supported number of classes");
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the partial states hold %u classes, more than %d", total, ENS_MAX_CLASSES),
+				 errhint("Aggregate rows of at most %d distinct target values.", ENS_MAX_CLASSES)));
 	if (total < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

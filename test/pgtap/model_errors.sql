@@ -3,7 +3,7 @@
 -- values a model does not know, 10,001 one-row partial states, 65 nested
 -- evaluations, a lowered edupredict.forest_max_memory).
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 SET LOCAL search_path = edupredict, public;
 
 CREATE TEMP TABLE me AS
@@ -90,6 +90,10 @@ SELECT throws_ok($$SELECT pg_temp.me_merge(s) FROM (SELECT pg_temp.me_state(ARRA
 SELECT throws_ok($$SELECT pg_temp.me_merge(s) FROM (SELECT pg_temp.me_state(ARRAY[i::float8], (i % 2)::text, '{"n_trees": 1}')
                    FROM generate_series(1, 10001) i GROUP BY i) q(s)$$, '54000',
                  'forest_agg_trees combines at most 10000 partial forests', 'forest_agg_trees: 10,001 partial states');
+-- 1,001 one-row states of distinct labels: more classes than a model holds (a limit, not bad data)
+SELECT throws_ok($$SELECT pg_temp.me_merge(s) FROM (SELECT pg_temp.me_state(ARRAY[i::float8], 'c' || i, '{"n_trees": 1}')
+                   FROM generate_series(1, 1001) i GROUP BY i) q(s)$$, '54000',
+                 'the partial states hold 1001 classes, more than 1000', 'forest_agg_trees: 1,001 classes in all');
 
 -- ---------------------------------------------------------------- the registry
 -- each evaluation in progress holds its model: 65 nested ones need 65 of the 64 slots
