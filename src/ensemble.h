@@ -566,6 +566,9 @@ typedef struct EnsRegMetrics
 	double		r2;
 } EnsRegMetrics;
 
+/* cells of a confusion matrix (n_labels x k) the metrics count at most */
+#define ENS_MAX_CONFUSION_CELLS ((uint64_t) 1 << 26)
+
 /*
  * actual[i] < n_labels (n_labels >= k: labels beyond k are unknown to the
  * model); proba is n x k; confusion (n_labels x k) may be NULL.

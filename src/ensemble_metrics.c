@@ -153,7 +153,7 @@ ens_cls_metrics_labels(uint32_t n, uint32_t k, uint32_t n_labels,
 	out->log_loss = out->auc = NAN;
 	if (n == 0 || k < 2 || n_labels < k)
 		return n == 0 ? ENS_OK : ENS_EINVAL;
-	if ((uint64_t) n_labels * k > (uint64_t) 1 << 26)
+	if ((uint64_t) n_labels * k > ENS_MAX_CONFUSION_CELLS)
 		return ENS_ELIMIT;
 	conf = al->alloc(al->ctx, (size_t) n_labels * k * sizeof(uint64_t));
 	if (conf == NULL)

@@ -334,14 +334,26 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	if (K)
 	{
 		uint32_t	nl = K + (er.extra ? ens_dict_size(er.extra) : 0);
-		uint64_t   *conf = palloc0(sizeof(uint64_t) * nl * K);
+		uint64_t   *conf;
 		EnsClsMetrics cm;
 		EnsStatus rc;
 		uint32_t	a,
 					b;
-
-		uint32_t   *pred = palloc_extended(sizeof(uint32_t) * Max(er.n, 1), MCXT_ALLOC_HUGE);
+		uint32_t   *pred;
 		size_t		r;
+
+		/* one metric row per cell: the target values the model does not know count */
+		if ((uint64_t) nl * K > ENS_MAX_CONFUSION_CELLS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the confusion matrix of model \"%s\" on these rows would have more than %llu cells",
+							name, (unsigned long long) ENS_MAX_CONFUSION_CELLS),
+					 errdetail("The relation holds %u target values that are not classes of the model; with its %u classes that makes %u by %u cells.",
+							   nl - K, K, nl, K),
+					 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes('%s') lists them.",
+							 name)));
+		conf = palloc0(sizeof(uint64_t) * nl * K);
+		pred = palloc_extended(sizeof(uint32_t) * Max(er.n, 1), MCXT_ALLOC_HUGE);
 
 		/*
 		 * the label metrics judge the labels predict() returns for this

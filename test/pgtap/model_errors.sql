@@ -1,9 +1,10 @@
 -- Error paths of the model layer that no other test reaches: each one from
 -- SQL, with its SQLSTATE and message (limits reached cheaply: 100,001 target
 -- values a model does not know, 10,001 one-row partial states, 65 nested
--- evaluations, a lowered edupredict.forest_max_memory).
+-- evaluations, a lowered edupredict.forest_max_memory; the largest, a
+-- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(23);
+SELECT plan(24);
 SET LOCAL search_path = edupredict, public;
 
 CREATE TEMP TABLE me AS
@@ -64,6 +65,12 @@ SELECT throws_ok($$SELECT * FROM drift('me_k', 'me_k')$$, '54000',
                  'relation has more rows than edupredict.forest_max_memory (16 MB) holds for model "me_k"',
                  'drift: held-out rows over edupredict.forest_max_memory');
 RESET edupredict.forest_max_memory;
+-- a confusion matrix of 67,990 target values by 1,000 classes is over 2^26 cells
+CREATE TEMP TABLE me_k_unknown AS
+SELECT (i % 1000)::float8 AS a, CASE WHEN i <= 10 THEN 'c' || i ELSE 'u' || i END AS y FROM generate_series(1, 67000) i;
+SELECT throws_ok($$SELECT * FROM evaluate('me_k', 'me_k_unknown')$$, '54000',
+                 'the confusion matrix of model "me_k" on these rows would have more than 67108864 cells',
+                 'evaluate: a confusion matrix over the limit');
 -- rows whose best-scored are all of the other class: no threshold is precise
 CREATE TEMP TABLE me_flip AS SELECT a, n, (1 - y::int)::text AS y FROM me;
 SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_flip', rule => 'precision >= 0.9')$$, '22023',
