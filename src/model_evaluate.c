@@ -132,7 +132,9 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 		return;
 	if (n == er->cap)
 	{
-		er->cap *= 2;
+		/* the outputs and the target of every row: within the training cap */
+		er->cap = ens_heldout_grow(er->cap, n, 8.0 * er->kk + (K ? sizeof(uint32_t) : sizeof(double)),
+								   er->name);
 		er->out = repalloc_huge(er->out, er->cap * er->kk * sizeof(double));
 		if (K)
 			er->act = repalloc_huge(er->act, er->cap * sizeof(uint32_t));

@@ -139,6 +139,23 @@ typedef struct ReadState
 
 #define MAX_UNSEEN_VALUES 100000
 
+size_t
+ens_heldout_grow(size_t cap, size_t n, double row_bytes, const char *name)
+{
+	if (n >= ENS_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("relation has more than %u rows", ENS_MAX_ROWS)));
+	cap *= 2;
+	if ((double) cap * row_bytes > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("relation has more rows than edupredict.forest_max_memory (%d MB) holds for model \"%s\"",
+						edupredict_forest_max_memory_mb, name),
+				 errhint("Pass a sample of the rows.")));
+	return cap;
+}
+
 static void
 Grow(ReadState *rs)
 {
@@ -146,19 +163,8 @@ Grow(ReadState *rs)
 
 	if (h->n < rs->cap)
 		return;
-	if (h->n >= ENS_MAX_ROWS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("relation has more than %u rows", ENS_MAX_ROWS)));
-	rs->cap *= 2;
 	/* bins, target and the outputs scored later: within the training cap */
-	if ((double) rs->cap * (h->p + 8 + 8 * Max(rs->m->n_classes, 1)) >
-		(double) edupredict_forest_max_memory_mb * 1024 * 1024)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("relation has more rows than edupredict.forest_max_memory (%d MB) holds for model \"%s\"",
-						edupredict_forest_max_memory_mb, rs->name),
-				 errhint("Pass a sample of the rows.")));
+	rs->cap = ens_heldout_grow(rs->cap, h->n, h->p + 8 + 8 * Max(rs->m->n_classes, 1), rs->name);
 	h->X = repalloc_huge(h->X, rs->cap * h->p);
 	if (h->act)
 		h->act = repalloc_huge(h->act, rs->cap * sizeof(uint32_t));

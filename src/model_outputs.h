@@ -50,6 +50,12 @@ typedef struct EnsHeldout
 extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m,
 							 Oid relid, int flags, EnsHeldout *h);
 /*
+ * the doubled capacity of a buffer of rows read for model name, each taking
+ * row_bytes, when n rows fill cap: within ENS_MAX_ROWS and
+ * edupredict.forest_max_memory
+ */
+extern size_t ens_heldout_grow(size_t cap, size_t n, double row_bytes, const char *name);
+/*
  * refuse rows whose label the model does not know (fn: the SQL function;
  * left_out: fn would leave them out, else count them as rows of no class)
  */

@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(24);
+SELECT plan(25);
 SET LOCAL search_path = edupredict, public;
 
 CREATE TEMP TABLE me AS
@@ -64,6 +64,9 @@ SET LOCAL edupredict.forest_max_memory = 16;
 SELECT throws_ok($$SELECT * FROM drift('me_k', 'me_k')$$, '54000',
                  'relation has more rows than edupredict.forest_max_memory (16 MB) holds for model "me_k"',
                  'drift: held-out rows over edupredict.forest_max_memory');
+SELECT throws_ok($$SELECT * FROM evaluate('me_k', 'me_k')$$, '54000',
+                 'relation has more rows than edupredict.forest_max_memory (16 MB) holds for model "me_k"',
+                 'evaluate: rows over edupredict.forest_max_memory');
 RESET edupredict.forest_max_memory;
 -- a confusion matrix of 67,990 target values by 1,000 classes is over 2^26 cells
 CREATE TEMP TABLE me_k_unknown AS
