@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(25);
+SELECT plan(28);
 SET LOCAL search_path = edupredict, public;
 
 CREATE TEMP TABLE me AS
@@ -60,6 +60,12 @@ SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_unknown')$$, '54
 CREATE TEMP TABLE me_k AS SELECT i::float8 AS a, 'c' || (i % 1000) AS y FROM generate_series(1, 2100) i;
 SELECT ok((SELECT count(*) = 1 FROM train_forest('me_k', 'me_k', 'y', ARRAY['a'], n_trees => 1, test_fraction => 0)),
           'a 1000-class model');
+-- 30 unpruned trees of 20,000 rows, for explain()
+CREATE TEMP TABLE me_deep AS
+SELECT i, (i * 7919 % 20011)::float8 AS a, (i * 104729 % 19997)::float8 AS b, (i * 31 % 7)::text AS y
+FROM generate_series(1, 20000) i;
+SELECT ok((SELECT count(*) = 1 FROM train_forest('me_deep', 'me_deep', 'y', ARRAY['a', 'b'], n_trees => 30,
+                                                 test_fraction => 0, max_features => 1)), 'a forest of deep trees');
 SET LOCAL edupredict.forest_max_memory = 16;
 SELECT throws_ok($$SELECT * FROM drift('me_k', 'me_k')$$, '54000',
                  'relation has more rows than edupredict.forest_max_memory (16 MB) holds for model "me_k"',
@@ -67,6 +73,11 @@ SELECT throws_ok($$SELECT * FROM drift('me_k', 'me_k')$$, '54000',
 SELECT throws_ok($$SELECT * FROM evaluate('me_k', 'me_k')$$, '54000',
                  'relation has more rows than edupredict.forest_max_memory (16 MB) holds for model "me_k"',
                  'evaluate: rows over edupredict.forest_max_memory');
+-- the explanation plan of those 30 trees is over 16 MB; that of two small trees is not
+SELECT throws_ok($$SELECT * FROM me_deep d, LATERAL explain('me_deep', d) WHERE d.i = 1$$, '54000',
+                 'explaining model "me_deep" needs more memory than edupredict.forest_max_memory (16 MB) allows',
+                 'explain: a plan over edupredict.forest_max_memory');
+SELECT lives_ok($$SELECT * FROM me m, LATERAL explain('me_cls', m) WHERE m.i = 1$$, 'explain: a small plan within it');
 RESET edupredict.forest_max_memory;
 -- a confusion matrix of 67,990 target values by 1,000 classes is over 2^26 cells
 CREATE TEMP TABLE me_k_unknown AS
