@@ -321,7 +321,10 @@ ChooseSlot(void)
 	if (slot == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many models in use at once")));
+				 errmsg("too many models in use at once"),
+				 errdetail("A session holds at most %d models at once; evaluate(), calibrate() and the other functions that read rows for a model hold it until they end.",
+						   MAX_SLOTS),
+				 errhint("Nest fewer such calls, e.g. through views whose rows run them.")));
 	/* unpinned slots beyond a lowered setting are dropped */
 	for (i = nslots; i < MAX_SLOTS; i++)
 		if (slots[i].model && slots[i].pins == 0 && &slots[i] != slot)

@@ -4,8 +4,20 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(28);
+SELECT plan(29);
 SET LOCAL search_path = edupredict, public;
+
+-- the detail of the error a statement raises (NULL: none)
+CREATE FUNCTION pg_temp.detail_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  d text;
+BEGIN
+  EXECUTE q;
+  RETURN NULL;
+EXCEPTION WHEN others THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+  RETURN d;
+END $$;
 
 CREATE TEMP TABLE me AS
 SELECT i, (i % 100)::float8 AS a, ((i * 37) % 11)::float8 AS n, (i % 2)::text AS y,
@@ -131,6 +143,9 @@ END $$;
 SELECT lives_ok($$SELECT * FROM evaluate('me_pin64', 'me_v63')$$, '64 nested evaluations');
 SELECT throws_ok($$SELECT * FROM evaluate('me_pin65', 'me_v64')$$, '54000', 'too many models in use at once',
                  'evaluate: 65 nested evaluations');
+SELECT is(pg_temp.detail_of($$SELECT * FROM evaluate('me_pin65', 'me_v64')$$),
+          'A session holds at most 64 models at once; evaluate(), calibrate() and the other functions that read rows for a model hold it until they end.',
+          'the detail says what holds the models');
 -- the registry's guard trigger on a role's own table
 CREATE ROLE me_role;
 GRANT USAGE ON SCHEMA edupredict TO me_role;
