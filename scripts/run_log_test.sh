@@ -9,8 +9,11 @@
 #           between two FETCHes of one cursor (the next transaction sees it)
 #   log     every way of trying to set the key, with statement logging on:
 #           none changes the key in use; each statement is in the log,
-#           redacted (found by application_name: the positive control); no
-#           key or attempted value appears anywhere in the log
+#           redacted (found by application_name: the positive control); so
+#           is a too-short key refused at a reload, and each line that holds
+#           the loaded key's value (a statement, an error, its detail, hint,
+#           context or query); no key or attempted value appears anywhere in
+#           the log
 # Appends "ok NAME" or "FAILED NAME" lines to the summary file.
 set -uo pipefail
 summary=$1
@@ -229,6 +232,16 @@ q -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] app=%a '" -c "ALTER SYSTEM SET
   -c "SELECT pg_reload_conf()" >/dev/null
 marker="log-marker-$(newkey)"
 as_app marker -c "SELECT '$marker'" >/dev/null
+# A key too short for CheckKey, in the file: the reload refuses it (and logs
+# why, without the value); ALTER SYSTEM refuses one at once.
+short=$(newkey | cut -c1-10); short2=$(newkey | cut -c1-12); secrets+=("$short" "$short2")
+echo "edupredict.pii_key = '$short'" >>"$conf"
+q -c "SELECT pg_reload_conf()" >/dev/null
+for _ in $(seq 100); do grep -q 'LOG:  edupredict.pii_key is too short' "$log" && break; sleep 0.1; done
+grep -q 'LOG:  edupredict.pii_key is too short' "$log" || { echo "log: a too-short key in the file was not refused"; ok=0; }
+sed -i "/$short/d" "$conf"
+o=$(as_app alter8 -c "ALTER SYSTEM SET edupredict.pii_key = '$short2'")
+grep -q 'edupredict.pii_key is too short' <<<"$o" || { echo "log: ALTER SYSTEM took a too-short key"; ok=0; }
 
 # ALTER SYSTEM in several spellings (the last one's key stays in use).
 declare -A app_v
@@ -279,17 +292,36 @@ attempt s15 -c "SET edupredict.pii_key TO \$\$${app_v[s15]}\$\$"
 # logging prints the text before it runs: that value is logged as written
 # (docs/pii.md), so it is not among the secrets checked below.
 attempt s16 -c "SELECT set_config(chr(101) || 'dupredict.pii' || chr(95) || 'key', 'not-a-key-0123456789', false)"
+# Lines holding the loaded key's value (kc): a statement (twice, and twice in
+# a row), an error quoting it, a detail and a hint, an SQL statement in
+# context, and a query naming the setting (with an attempted value).
+app_v[v5]=$(newkey); secrets+=("${app_v[v5]}")
+as_app v1 -c "SELECT '$kc' AS a, 'x$kc$kc' AS b" >/dev/null
+as_app v2 -c "SELECT '$kc'::int" >/dev/null
+as_app v3 -c "DO \$\$BEGIN RAISE EXCEPTION 'v3' USING DETAIL = 'd $kc', HINT = 'h $kc'; END\$\$" >/dev/null
+as_app v4 -c "DO \$\$BEGIN PERFORM 1 / 0 WHERE '$kc' <> ''; END\$\$" >/dev/null
+as_app v5 -c "DO \$\$BEGIN EXECUTE 'SELECT 1 FROM nowhere_v5 WHERE current_setting(''edupredict.pii_key'') = ''${app_v[v5]}'''; END\$\$" >/dev/null
 sleep 0.5
 
 # Positive control: the log is the one the server writes to, and each
 # statement is in it, redacted.
 grep -qF -- "$marker" "$log" || { echo "log: marker statement not found in $log"; ok=0; }
-control() {   # control APP PATTERN
-  grep -E -- "app=$1 [A-Z]+: +$2" "$log" | grep -q . || { echo "log: no line for $1 matching: $2"; ok=0; }
+control() {   # control APP PATTERN [LEVEL]: a line of APP's, of any level unless LEVEL
+  grep -E -- "app=$1 ${3:-[A-Z]+}: +$2" "$log" | grep -q . || { echo "log: no ${3:+$3 }line for $1 matching: $2"; ok=0; }
 }
-for a in alter1 alter2 alter3 alter4 s1 s2 s3 s4 s5 s6 s7 s8 s10 s11 s12 s14 s15; do
+for a in alter1 alter2 alter3 alter4 alter8 s1 s2 s3 s4 s5 s6 s7 s8 s10 s11 s12 s14 s15 v5; do
   control "$a" 'statement: \[redacted by edupredict\]'
 done
+r='\[redacted by edupredict\]'
+control v1 "statement: SELECT '$r' AS a, 'x$r$r' AS b"
+control v2 "statement: SELECT '$r'::int"
+control v2 "invalid input syntax for type integer: \"$r\""
+control v3 "statement: DO .*'d $r', HINT = 'h $r'"
+control v3 "d $r" DETAIL
+control v3 "h $r" HINT
+control v4 "SQL statement \"SELECT 1 / 0 WHERE '$r' <> ''\"" CONTEXT
+control v5 "$r" QUERY
+control alter8 'edupredict.pii_key is too short'
 control alter5 'syntax error \[redacted by edupredict\]'
 control s9 'parameters: \[redacted by edupredict\]'
 control alter6 'duration: \[redacted by edupredict\]'
@@ -297,7 +329,7 @@ control s12 'parameter "edupredict.pii_key" cannot be changed now'
 grep -q 'FATAL:  parameter "edupredict.pii_key" cannot be changed now' "$log" || { echo "log: s13 refusal not logged"; ok=0; }
 grep -q 'parameter "edupredict.pii_key" changed to \[redacted by edupredict\]' "$log" || { echo "log: reload message not found"; ok=0; }
 grep -q 'CONTEXT:  \[redacted by edupredict\]' "$log" || { echo "log: no redacted CONTEXT"; ok=0; }
-grep -E 'app=s[0-9]+b? STATEMENT:' "$log" | sed 's/^/  unexpected: /' | grep . && ok=0
+grep -E 'app=(s[0-9]+b?|v[0-9]+|alter8) STATEMENT:' "$log" | sed 's/^/  unexpected: /' | grep . && ok=0
 # No key and no attempted value anywhere in the log.
 for s in "${secrets[@]}"; do
   if grep -n -- "$s" "$log" | sed 's/^/  leaked: /' | grep .; then ok=0; fi
