@@ -252,6 +252,9 @@ as_app alter2 -c "ALTER SYSTEM SET \"Edupredict\".\"Pii_Key\" TO '${app_v[alter2
 as_app alter3 -c "ALTER SYSTEM SET U&\"edupredict\\002epii\\005fkey\" = E'${app_v[alter3]}\\x41'" >/dev/null
 as_app alter4 -c "ALTER SYSTEM SET edupredict /* the key */ . pii_key = \$\$${app_v[alter4]}\$\$" >/dev/null
 as_app alter5 -c "ALTER SYSTEM SET edupredict.pii_key = k${app_v[alter5]} k${app_v[alter5]}b" >/dev/null   # syntax error
+# A value that starts like pii_key_file's name, after an escaped name (alter6 replaces it).
+app_v[alter7]=$(newkey); secrets+=("${app_v[alter7]}")
+as_app alter7 -c "ALTER SYSTEM SET U&\"edupredict\\002epii\\005fkey\" = '_file${app_v[alter7]}'" >/dev/null
 # Without log_statement, log_min_duration_statement prints the text after the duration.
 as_app alter6 -c "SET log_statement = 'none'" -c "ALTER SYSTEM SET edupredict.pii_key = '$kc'" >/dev/null
 reload_until "$fpc" || { echo "log: ALTER SYSTEM key not in use"; ok=0; }
@@ -292,6 +295,23 @@ attempt s15 -c "SET edupredict.pii_key TO \$\$${app_v[s15]}\$\$"
 # logging prints the text before it runs: that value is logged as written
 # (docs/pii.md), so it is not among the secrets checked below.
 attempt s16 -c "SELECT set_config(chr(101) || 'dupredict.pii' || chr(95) || 'key', 'not-a-key-0123456789', false)"
+# What the lexer decodes, however it is written: an octal escape past \377
+# (the low byte is kept), a U& string continued on a new line, '' strings with
+# standard_conforming_strings off (N'' too), a value starting with "_file", a
+# DO block, a -- comment ended by a carriage return, a $tag$ quote holding a
+# quote, nested comments holding a quote, E'' escapes, bit strings.
+for a in s17 s18 s19 s20 s21 s22 s23 s24 s25 s26 s27; do app_v[$a]=$(newkey); secrets+=("${app_v[$a]}"); done
+attempt s17 -c "SELECT set_config(E'edupredict.pii\\537key', '${app_v[s17]}', false)"
+attempt s18 -c "SELECT set_config(U&'edupredict.'"$'\n'"'pii\\005fkey', '${app_v[s18]}', false)"
+attempt s19 -c "SET standard_conforming_strings = off" -c "SELECT set_config('edupredict.pii\\137key', '${app_v[s19]}', false)"
+attempt s20 -c "SELECT set_config('edupredict.pii' || '_key', '_file${app_v[s20]}', false)"
+attempt s21 -c "DO \$\$BEGIN PERFORM set_config(E'edupredict.pii\\137key', '${app_v[s21]}', false); END\$\$"
+attempt s22 -c "SELECT 1; -- c"$'\r'"SELECT set_config(E'edupredict.pii\\137key', '${app_v[s22]}', false)"
+attempt s23 -c "SELECT \$a\$it's\$a\$, set_config(E'edupredict.pii\\137key', '${app_v[s23]}', false)"
+attempt s24 -c "SELECT set_config(/* a /* b */ ' */ E'edupredict.pii\\137key', '${app_v[s24]}', false)"
+attempt s25 -c "SET standard_conforming_strings = off" -c "SELECT set_config(N'edupredict.pii\\137key', '${app_v[s25]}', false)"
+attempt s26 -c "SELECT set_config(E'\\b\\f\\t\\\\' || E'edupredict.pii\\137key', '${app_v[s26]}', false)"
+attempt s27 -c "SELECT B'101', X'1F', set_config(E'edupredict.pii\\137key', '${app_v[s27]}', false)"
 # Lines holding the loaded key's value (kc): a statement (twice, and twice in
 # a row), an error quoting it, a detail and a hint, an SQL statement in
 # context, and a query naming the setting (with an attempted value).
@@ -309,7 +329,8 @@ grep -qF -- "$marker" "$log" || { echo "log: marker statement not found in $log"
 control() {   # control APP PATTERN [LEVEL]: a line of APP's, of any level unless LEVEL
   grep -E -- "app=$1 ${3:-[A-Z]+}: +$2" "$log" | grep -q . || { echo "log: no ${3:+$3 }line for $1 matching: $2"; ok=0; }
 }
-for a in alter1 alter2 alter3 alter4 alter8 s1 s2 s3 s4 s5 s6 s7 s8 s10 s11 s12 s14 s15 v5; do
+for a in alter1 alter2 alter3 alter4 alter7 alter8 s1 s2 s3 s4 s5 s6 s7 s8 s10 s11 s12 s14 s15 \
+         s17 s18 s19 s20 s21 s22 s23 s24 s25 s26 s27 v5; do
   control "$a" 'statement: \[redacted by edupredict\]'
 done
 r='\[redacted by edupredict\]'
@@ -321,6 +342,7 @@ control v3 "d $r" DETAIL
 control v3 "h $r" HINT
 control v4 "SQL statement \"SELECT 1 / 0 WHERE '$r' <> ''\"" CONTEXT
 control v5 "$r" QUERY
+control s21 "$r" CONTEXT
 control alter8 'edupredict.pii_key is too short'
 control alter5 'syntax error \[redacted by edupredict\]'
 control s9 'parameters: \[redacted by edupredict\]'
@@ -329,7 +351,7 @@ control s12 'parameter "edupredict.pii_key" cannot be changed now'
 grep -q 'FATAL:  parameter "edupredict.pii_key" cannot be changed now' "$log" || { echo "log: s13 refusal not logged"; ok=0; }
 grep -q 'parameter "edupredict.pii_key" changed to \[redacted by edupredict\]' "$log" || { echo "log: reload message not found"; ok=0; }
 grep -q 'CONTEXT:  \[redacted by edupredict\]' "$log" || { echo "log: no redacted CONTEXT"; ok=0; }
-grep -E 'app=(s[0-9]+b?|v[0-9]+|alter8) STATEMENT:' "$log" | sed 's/^/  unexpected: /' | grep . && ok=0
+grep -E 'app=(s[0-9]+b?|v[0-9]+|alter[78]) STATEMENT:' "$log" | sed 's/^/  unexpected: /' | grep . && ok=0
 # No key and no attempted value anywhere in the log.
 for s in "${secrets[@]}"; do
   if grep -n -- "$s" "$log" | sed 's/^/  leaked: /' | grep .; then ok=0; fi

@@ -4,13 +4,22 @@
  * Used only to redact log lines (pii_log.c): the setting's context is what
  * keeps the key from being set by SQL, so this check may err towards "yes".
  * It reads what the SQL lexer would decode -- quoted and U& identifiers,
- * E'' escapes, U& strings, dollar quotes -- and joins every identifier and
- * string into one stream, so that "EDUPREDICT"."PII_KEY",
- * 'edupredict.' || 'pii_key' and E'pii\137key' are all found.  It never
- * fails: an unterminated quote runs to the end of the text.  A UESCAPE
- * clause (a custom escape character) counts as a mention.  The names
- * pii_key_file and pii_key_fingerprint carry no secret and do not count, so
- * an administrator's checks stay readable in the log.
+ * E'' escapes, U& strings, dollar quotes, strings continued on the next line
+ * -- and joins every identifier and string into one stream, so that
+ * "EDUPREDICT"."PII_KEY", 'edupredict.' || 'pii_key' and E'pii\137key' are
+ * all found.  The text is read several ways, any of which counts: '' strings
+ * with or without backslash escapes (standard_conforming_strings may be
+ * off); "" as a quoted identifier or as plain text (a CONTEXT line quotes
+ * SQL in double quotes: SQL statement "..."); and the body of a dollar
+ * quote both as a string and as SQL (a DO block or a function body is lexed
+ * again when it runs), down to MAX_DOLLAR_DEPTH nested quotes (deeper:
+ * cannot tell, so it counts).  It never fails: an unterminated quote runs to
+ * the end of the text.  A UESCAPE clause (a
+ * custom escape character) counts as a mention.  The names pii_key_file and
+ * pii_key_fingerprint carry no secret and do not count, so an
+ * administrator's checks stay readable in the log -- but only when the
+ * suffix is in the same token as the name: in U&"edupredict.pii\005fkey" =
+ * '_file...' the value merely starts with those letters.
  */
 #include "postgres.h"
 
@@ -19,8 +28,9 @@
 #include "pii.h"
 
 /*
- * The decoded stream: never longer than the text it comes from, so it is
- * allocated once (this runs inside error reporting: no growing buffers).
+ * The decoded stream: at most two bytes per byte of the text (a decoded
+ * character and a token boundary), so it is allocated once (this runs
+ * inside error reporting: no growing buffers).
  */
 typedef struct Stream
 {
@@ -28,22 +38,74 @@ typedef struct Stream
 	size_t		len;
 } Stream;
 
-/* Appends one decoded code point; outside ASCII it cannot be part of a name. */
+/* Between two tokens; Feed never writes it. */
+#define BOUNDARY '\xff'
+
+/*
+ * Appends one decoded code point; outside ASCII (and NUL) it cannot be part
+ * of a name.
+ */
 static void
 Feed(Stream *m, unsigned int c)
 {
-	m->data[m->len++] = c < 128 ? pg_ascii_tolower((unsigned char) c) : '\x80';
+	m->data[m->len++] = (c > 0 && c < 128) ? pg_ascii_tolower((unsigned char) c) : '\x80';
 }
 
-/* "pii_key" anywhere, except as part of the names that hold no secret. */
+/* Ends the current token: names join across it, pii_key's suffixes do not. */
+static void
+Boundary(Stream *m)
+{
+	if (m->len > 0 && m->data[m->len - 1] != BOUNDARY)
+		m->data[m->len++] = BOUNDARY;
+}
+
+/* The names after "pii_key" that hold no secret. */
+static bool
+HarmlessSuffix(const char *p, size_t n)
+{
+	return (n >= 12 && pg_strncasecmp(p, "_fingerprint", 12) == 0) ||
+		(n >= 5 && pg_strncasecmp(p, "_file", 5) == 0);
+}
+
+/* "pii_key" anywhere in the raw text, except as part of the harmless names. */
 static bool
 NamesKey(const char *s)
 {
 	for (const char *p = s; *p != '\0'; p++)
 	{
-		if (pg_strncasecmp(p, "pii_key", 7) == 0 &&
-			pg_strncasecmp(p + 7, "_fingerprint", 12) != 0 &&
-			pg_strncasecmp(p + 7, "_file", 5) != 0)
+		if (pg_strncasecmp(p, "pii_key", 7) == 0 && !HarmlessSuffix(p + 7, strnlen(p + 7, 12)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The same in the stream (lower case), where "pii_key" may span boundaries
+ * ('pii' || '_key') but a harmless suffix must follow in the same token.
+ */
+static bool
+StreamNamesKey(const Stream *m)
+{
+	static const char name[] = "pii_key";
+
+	for (size_t p = 0; p < m->len; p++)
+	{
+		size_t		q = p;
+		int			k = 0;
+
+		while (k < 7 && q < m->len)
+		{
+			if (m->data[q] == BOUNDARY && k > 0)
+				q++;
+			else if (m->data[q] == name[k])
+			{
+				k++;
+				q++;
+			}
+			else
+				break;
+		}
+		if (k == 7 && !HarmlessSuffix(m->data + q, m->len - q))
 			return true;
 	}
 	return false;
@@ -83,6 +145,17 @@ typedef enum Escapes
 	ESC_UNICODE					/* U&'...' and U&"..." */
 } Escapes;
 
+/* Dollar quotes inside dollar quotes read as SQL, at most. */
+#define MAX_DOLLAR_DEPTH 4
+
+/* How one reading lexes what the text alone does not tell. */
+typedef struct Reading
+{
+	Escapes		plain;			/* of '' and N'': ESC_BACKSLASH as with
+								 * standard_conforming_strings off */
+	bool		dquote_is_text; /* " quotes nothing (SQL quoted in a message) */
+} Reading;
+
 /* One backslash escape of an E'' string; *i is just after the backslash. */
 static unsigned int
 DecodeBackslash(const char *s, size_t n, size_t *i)
@@ -116,7 +189,37 @@ DecodeBackslash(const char *s, size_t n, size_t *i)
 	v = c - '0';
 	for (int k = 1; k < 3 && *i < n && s[*i] >= '0' && s[*i] <= '7'; k++)
 		v = v * 8 + (s[(*i)++] - '0');
-	return v;
+	return v & 0xFF;			/* the lexer keeps the low byte: \537 is '_' */
+}
+
+/*
+ * After a string's closing quote: whitespace holding a newline (and maybe --
+ * comments), then a quote, continues the same string with the same escapes
+ * (SQL's rule; 'a'<newline>'b' is 'ab').  Moves *i past that quote.
+ */
+static bool
+QuoteContinues(const char *s, size_t n, size_t *i)
+{
+	size_t		j = *i;
+	bool		newline = false;
+
+	while (j < n)
+	{
+		if (s[j] == '\n' || s[j] == '\r')
+			newline = true;
+		else if (s[j] == '-' && j + 1 < n && s[j + 1] == '-')
+		{
+			while (j + 1 < n && s[j + 1] != '\n' && s[j + 1] != '\r')
+				j++;
+		}
+		else if (s[j] != ' ' && s[j] != '\t' && s[j] != '\f')
+			break;
+		j++;
+	}
+	if (!newline || j >= n || s[j] != '\'')
+		return false;
+	*i = j + 1;
+	return true;
 }
 
 /* Feeds the contents of a quoted token; *i is just after the opening quote. */
@@ -135,6 +238,8 @@ ScanQuoted(const char *s, size_t n, size_t *i, char quote, Escapes esc, Stream *
 				(*i)++;
 				continue;
 			}
+			if (quote == '\'' && QuoteContinues(s, n, i))
+				continue;
 			return;
 		}
 		if (c == '\\' && *i < n && esc == ESC_BACKSLASH)
@@ -162,29 +267,38 @@ IsIdentChar(char c, bool first)
 		IS_HIGHBIT_SET(c) || (!first && ((c >= '0' && c <= '9') || c == '$'));
 }
 
-/* A $tag$ ... $tag$ string; false (nothing consumed) if s[*i] starts none. */
-static bool
-ScanDollar(const char *s, size_t n, size_t *i, Stream *m)
+/*
+ * The length of the $tag$ starting at s[i], or 0 if none does (a tag is an
+ * identifier without '$', or empty).
+ */
+static size_t
+DollarTag(const char *s, size_t n, size_t i)
 {
-	size_t		j = *i + 1;
-	size_t		taglen;
+	size_t		j = i + 1;
 
-	while (j < n && IsIdentChar(s[j], j == *i + 1))
+	while (j < n && s[j] != '$' && IsIdentChar(s[j], j == i + 1))
 		j++;
-	if (j >= n || s[j] != '$')
-		return false;
-	taglen = j - *i + 1;
-	for (j = j + 1; j < n; j++)
+	return (j < n && s[j] == '$') ? j - i + 1 : 0;
+}
+
+/*
+ * A $tag$ ... $tag$ string; *i is at its opening tag of taglen bytes.
+ * Returns where its body ends.
+ */
+static size_t
+ScanDollar(const char *s, size_t n, size_t *i, size_t taglen, Stream *m)
+{
+	for (size_t j = *i + taglen; j < n; j++)
 	{
 		if (s[j] == '$' && j + taglen <= n && memcmp(s + j, s + *i, taglen) == 0)
 		{
 			*i = j + taglen;
-			return true;
+			return j;
 		}
 		Feed(m, (unsigned char) s[j]);
 	}
 	*i = n;
-	return true;
+	return n;
 }
 
 static void
@@ -194,7 +308,7 @@ SkipComment(const char *s, size_t n, size_t *i)
 
 	if (s[*i] == '-')
 	{
-		while (*i < n && s[*i] != '\n')
+		while (*i < n && s[*i] != '\n' && s[*i] != '\r')
 			(*i)++;
 		return;
 	}
@@ -216,70 +330,133 @@ SkipComment(const char *s, size_t n, size_t *i)
 	}
 }
 
-bool
-edupredict_pii_sql_names_key(const char *sql)
+/*
+ * The length of the opening (prefix and quote) of a string or quoted
+ * identifier starting at sql[i], with its quote and escapes; 0 if none does.
+ */
+static size_t
+QuoteStart(const char *sql, size_t n, size_t i, Reading how, char *quote, Escapes *esc)
 {
-	size_t		n;
-	size_t		i = 0;
-	Stream		tokens;
-	bool		found;
+	char		lc = pg_ascii_tolower((unsigned char) sql[i]);
+	char		next = i + 1 < n ? sql[i + 1] : '\0';
 
-	if (sql == NULL)
-		return false;
-	if (NamesKey(sql) || edupredict_pii_contains_nocase(sql, "uescape"))
-		return true;
-	n = strlen(sql);
-	tokens.len = 0;
-	tokens.data = palloc_extended(n + 1, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
-	if (tokens.data == NULL)
-		return true;			/* cannot tell: redact */
+	*quote = '\'';
+	*esc = ESC_NONE;
+	if (sql[i] == '\'' || (sql[i] == '"' && !how.dquote_is_text))
+	{
+		*quote = sql[i];
+		*esc = sql[i] == '\'' ? how.plain : ESC_NONE;
+		return 1;
+	}
+	if (lc == 'u' && next == '&' && i + 2 < n && (sql[i + 2] == '\'' || sql[i + 2] == '"'))
+	{
+		*quote = sql[i + 2];
+		*esc = ESC_UNICODE;
+		return 3;
+	}
+	if (next != '\'' || (lc != 'e' && lc != 'n' && lc != 'b' && lc != 'x'))
+		return 0;
+	if (lc == 'e')
+		*esc = ESC_BACKSLASH;
+	else if (lc == 'n')
+		*esc = how.plain;		/* N'' is a '' string after the keyword NCHAR */
+	return 2;
+}
+
+static bool TextNamesKey(const char *sql, size_t n, int depth);
+
+/*
+ * One reading of the text into m; true if its stream, or the body of one of
+ * its dollar quotes read as SQL, names the key.
+ */
+static bool
+ReadingNamesKey(const char *sql, size_t n, Reading how, int depth, Stream *m)
+{
+	size_t		i = 0;
+
+	m->len = 0;
 	while (i < n)
 	{
 		char		c = sql[i];
 		char		next = i + 1 < n ? sql[i + 1] : '\0';
-		char		lc = pg_ascii_tolower((unsigned char) c);
+		char		quote;
+		Escapes		esc;
+		size_t		len;
 
 		if ((c == '-' && next == '-') || (c == '/' && next == '*'))
+		{
+			Boundary(m);
 			SkipComment(sql, n, &i);
-		else if (lc == 'e' && next == '\'')
-		{
-			i += 2;
-			ScanQuoted(sql, n, &i, '\'', ESC_BACKSLASH, &tokens);
 		}
-		else if (lc == 'u' && next == '&' && i + 2 < n && (sql[i + 2] == '\'' || sql[i + 2] == '"'))
+		else if ((len = QuoteStart(sql, n, i, how, &quote, &esc)) > 0)
 		{
-			char		q = sql[i + 2];
+			Boundary(m);
+			i += len;
+			ScanQuoted(sql, n, &i, quote, esc, m);
+		}
+		else if (c == '$' && (len = DollarTag(sql, n, i)) > 0)
+		{
+			size_t		body = i + len;
+			size_t		end;
 
-			i += 3;
-			ScanQuoted(sql, n, &i, q, ESC_UNICODE, &tokens);
+			Boundary(m);
+			end = ScanDollar(sql, n, &i, len, m);
+			if (depth >= MAX_DOLLAR_DEPTH || TextNamesKey(sql + body, end - body, depth + 1))
+				return true;
 		}
-		else if ((lc == 'b' || lc == 'x' || lc == 'n') && next == '\'')
-		{
-			i += 2;
-			ScanQuoted(sql, n, &i, '\'', ESC_NONE, &tokens);
-		}
-		else if (c == '\'' || c == '"')
-		{
-			i++;
-			ScanQuoted(sql, n, &i, c, ESC_NONE, &tokens);
-		}
-		else if (c == '$' && ScanDollar(sql, n, &i, &tokens))
-			continue;
 		else if (IsIdentChar(c, true))
 		{
 			while (i < n && IsIdentChar(sql[i], false))
-				Feed(&tokens, (unsigned char) sql[i++]);
+				Feed(m, (unsigned char) sql[i++]);
+			continue;
+		}
+		else if (c == '.')
+		{
+			Feed(m, '.');		/* dots join names */
+			i++;
+			continue;
 		}
 		else
-		{
-			/* Dots join names; operators (||), spaces and digits join nothing. */
-			if (c == '.')
-				Feed(&tokens, '.');
-			i++;
-		}
+			i++;				/* operators (||), spaces and digits join nothing */
+		Boundary(m);
 	}
-	tokens.data[tokens.len] = '\0';
-	found = NamesKey(tokens.data);
+	return StreamNamesKey(m);
+}
+
+/*
+ * Every reading of n bytes of text, in dollar quotes depth deep (where ""
+ * is an identifier: a message quotes SQL, SQL does not).  A reading differs
+ * only where there is a backslash or a double quote.
+ */
+static bool
+TextNamesKey(const char *sql, size_t n, int depth)
+{
+	Stream		tokens;
+	bool		found = false;
+	bool		backslash = memchr(sql, '\\', n) != NULL;
+	bool		dquote = depth == 0 && memchr(sql, '"', n) != NULL;
+
+	tokens.data = palloc_extended(2 * n + 1, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+	if (tokens.data == NULL)
+		return true;			/* cannot tell: redact */
+	for (int r = 0; r < 4 && !found; r++)
+	{
+		Reading		how = {(r & 1) ? ESC_BACKSLASH : ESC_NONE, (r & 2) != 0};
+
+		if ((how.plain == ESC_BACKSLASH && !backslash) || (how.dquote_is_text && !dquote))
+			continue;
+		found = ReadingNamesKey(sql, n, how, depth, &tokens);
+	}
 	pfree(tokens.data);
 	return found;
+}
+
+bool
+edupredict_pii_sql_names_key(const char *sql)
+{
+	if (sql == NULL)
+		return false;
+	if (NamesKey(sql) || edupredict_pii_contains_nocase(sql, "uescape"))
+		return true;
+	return TextNamesKey(sql, strlen(sql), 0);
 }
