@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Bounded fuzz run of the model reader and of the model aggregates' partial
-# state readers (forest_agg, boost_agg, forest_agg_trees; libFuzzer +
-# ASan/UBSan, clang-14), plus the engine checks
-# (forest and boosting) under ASan.  Called by scripts/test.sh.
+# Bounded fuzz run of the model reader, of the model aggregates' partial
+# state readers (forest_agg, boost_agg, forest_agg_trees) and of the log
+# hook's scanner of SQL text (src/pii_mention.c; libFuzzer + ASan/UBSan,
+# clang-14), plus the engine checks (forest and boosting) under ASan.
+# Called by scripts/test.sh.
 #   test/fuzz/run.sh [SECONDS]      default 60 (FUZZ_SECONDS overrides)
 #   the partial states: FUZZ_AGG_SECONDS, default 20 (at most SECONDS)
+#   the SQL scanner: FUZZ_PII_SECONDS, default SECONDS/6 (10 of the 60),
+#   taken from the model reader's SECONDS: a few hundred lines at ~20000
+#   runs a second need less time than the reader's thousands
 # Corpus: the committed test/fuzz/corpus (0.1.0 format-1 models, and one
 # model of each format-2 shape: text and hashed categorical codebooks,
 # multi-class, regression, boosted layouts, and models with the optional
@@ -92,12 +96,18 @@ echo "fuzz: $(tail -1 "$work/engine.log")"
 # boosting engine checks (margins, 1 = 2 threads, out of memory, interrupts)
 CC=$CC FLAGS=$FLAGS SRC=$SRC test/fuzz/boost_run.sh "$work"
 
-echo "fuzz: running the deserialiser for ${secs}s"
+# fuzz TARGET SECONDS MAX_LEN CORPUS: a libFuzzer run; its log is $work/TARGET.log
+fuzz() {
+  "$work/$1" -max_total_time="$2" -max_len="$3" -rss_limit_mb=2048 \
+    -artifact_prefix="$crashes/" -print_final_stats=1 "$4" 2>"$work/$1.log" ||
+    { tail -50 "$work/$1.log"; echo "fuzz: crash input kept in $crashes"; exit 1; }
+  grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/$1.log" || true
+}
+pii_secs=${FUZZ_PII_SECONDS:-$(( secs / 6 > 0 ? secs / 6 : 1 ))}
+model_secs=$(( secs > pii_secs ? secs - pii_secs : 1 ))
+echo "fuzz: running the deserialiser for ${model_secs}s"
 mkdir -p "$crashes"
-"$work/fuzz_model" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 \
-  -artifact_prefix="$crashes/" -print_final_stats=1 "$work/corpus" 2>"$work/fuzz.log" ||
-  { tail -50 "$work/fuzz.log"; echo "fuzz: crash input kept in $crashes"; exit 1; }
-grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/fuzz.log" || true
+fuzz fuzz_model "$model_secs" 65536 "$work/corpus"
 echo "fuzz: no crash"
 
 # the partial states of forest_agg / boost_agg and of forest_agg_trees: seeds are
@@ -111,8 +121,26 @@ cp test/fuzz/corpus_trees/*.bin "$work/agg_corpus/"
 check "$work/trees_seeds" "$work/agg_corpus" "$work/agg_corpus"/agg_*.bin test/fuzz/corpus_trees/*.bin \
   "$work/corpus/seed_cls.bin" "$work/corpus/seed_reg.bin" test/fuzz/corpus/forest_cls_text.bin
 echo "fuzz: running the partial state readers for ${agg_secs}s"
-"$work/fuzz_agg_state" -max_total_time="$agg_secs" -max_len=65536 -rss_limit_mb=2048 \
-  -artifact_prefix="$crashes/" -print_final_stats=1 "$work/agg_corpus" 2>"$work/fuzz_agg.log" ||
-  { tail -50 "$work/fuzz_agg.log"; echo "fuzz: crash input kept in $crashes"; exit 1; }
-grep -E 'Done [0-9]+ runs|stat::number_of_executed_runs' "$work/fuzz_agg.log" || true
+fuzz fuzz_agg_state "$agg_secs" 65536 "$work/agg_corpus"
 echo "fuzz: no crash in the partial state readers"
+
+# the scanner deciding whether SQL text names edupredict.pii_key (the log
+# hook runs it on any role's statements): seeds are the spellings
+# scripts/run_log_test.sh tries (test/fuzz/pii_spellings.txt, as arbitrary
+# text) and starts for the generated spellings and harmless names
+pgc=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+$CC $FLAGS -Wno-ignored-attributes -fsanitize=fuzzer -I"$($pgc --includedir-server)" \
+  -o "$work/fuzz_pii_mention" test/fuzz/fuzz_pii_mention.c src/pii_mention.c "$($pgc --pkglibdir)/libpgport.a"
+mkdir -p "$work/pii_corpus"
+/usr/bin/python3 -c '
+import sys
+texts = open("test/fuzz/pii_spellings.txt", newline="").read().split("\n====\n")
+for i, t in enumerate(texts):
+    open(f"{sys.argv[1]}/spelling_{i}", "wb").write(b"A" + t.strip("\n").encode())
+for mode in (2, 3):
+    for i in range(8):
+        open(f"{sys.argv[1]}/gen_{mode}_{i}", "wb").write(bytes([mode]) + bytes(range(i * 17, i * 17 + 40)))
+' "$work/pii_corpus"
+echo "fuzz: running the SQL scanner of the log hook for ${pii_secs}s"
+fuzz fuzz_pii_mention "$pii_secs" 4096 "$work/pii_corpus"
+echo "fuzz: no crash or missed spelling in the SQL scanner"
