@@ -299,8 +299,9 @@ attempt s16 -c "SELECT set_config(chr(101) || 'dupredict.pii' || chr(95) || 'key
 # (the low byte is kept), a U& string continued on a new line, '' strings with
 # standard_conforming_strings off (N'' too), a value starting with "_file", a
 # DO block, a -- comment ended by a carriage return, a $tag$ quote holding a
-# quote, nested comments holding a quote, E'' escapes, bit strings.
-for a in s17 s18 s19 s20 s21 s22 s23 s24 s25 s26 s27; do app_v[$a]=$(newkey); secrets+=("${app_v[$a]}"); done
+# quote, nested comments holding a quote, E'' escapes, bit strings, SQL in a
+# '' string (EXECUTE's text, a function body).
+for a in s17 s18 s19 s20 s21 s22 s23 s24 s25 s26 s27 s28 s29; do app_v[$a]=$(newkey); secrets+=("${app_v[$a]}"); done
 attempt s17 -c "SELECT set_config(E'edupredict.pii\\537key', '${app_v[s17]}', false)"
 attempt s18 -c "SELECT set_config(U&'edupredict.'"$'\n'"'pii\\005fkey', '${app_v[s18]}', false)"
 attempt s19 -c "SET standard_conforming_strings = off" -c "SELECT set_config('edupredict.pii\\137key', '${app_v[s19]}', false)"
@@ -312,6 +313,9 @@ attempt s24 -c "SELECT set_config(/* a /* b */ ' */ E'edupredict.pii\\137key', '
 attempt s25 -c "SET standard_conforming_strings = off" -c "SELECT set_config(N'edupredict.pii\\137key', '${app_v[s25]}', false)"
 attempt s26 -c "SELECT set_config(E'\\b\\f\\t\\\\' || E'edupredict.pii\\137key', '${app_v[s26]}', false)"
 attempt s27 -c "SELECT B'101', X'1F', set_config(E'edupredict.pii\\137key', '${app_v[s27]}', false)"
+attempt s28 -c "DO \$\$BEGIN EXECUTE 'SELECT set_config(U&''edupredict.pii\\005fkey'', ''${app_v[s28]}'', false)'; END\$\$"
+attempt s29 -c "CREATE FUNCTION pg_temp.f29() RETURNS void LANGUAGE plpgsql AS 'BEGIN PERFORM set_config(U&''edupredict.pii\\005fkey'', ''${app_v[s29]}'', false); END'" \
+  -c "SELECT pg_temp.f29()"
 # Lines holding the loaded key's value (kc): a statement (twice, and twice in
 # a row), an error quoting it, a detail and a hint, an SQL statement in
 # context, and a query naming the setting (with an attempted value).
@@ -330,7 +334,7 @@ control() {   # control APP PATTERN [LEVEL]: a line of APP's, of any level unles
   grep -E -- "app=$1 ${3:-[A-Z]+}: +$2" "$log" | grep -q . || { echo "log: no ${3:+$3 }line for $1 matching: $2"; ok=0; }
 }
 for a in alter1 alter2 alter3 alter4 alter7 alter8 s1 s2 s3 s4 s5 s6 s7 s8 s10 s11 s12 s14 s15 \
-         s17 s18 s19 s20 s21 s22 s23 s24 s25 s26 s27 v5; do
+         s17 s18 s19 s20 s21 s22 s23 s24 s25 s26 s27 s28 s29 v5; do
   control "$a" 'statement: \[redacted by edupredict\]'
 done
 r='\[redacted by edupredict\]'
@@ -343,6 +347,8 @@ control v3 "h $r" HINT
 control v4 "SQL statement \"SELECT 1 / 0 WHERE '$r' <> ''\"" CONTEXT
 control v5 "$r" QUERY
 control s21 "$r" CONTEXT
+control s28 "$r" CONTEXT
+control s29 "$r" CONTEXT
 control alter8 'edupredict.pii_key is too short'
 control alter5 'syntax error \[redacted by edupredict\]'
 control s9 'parameters: \[redacted by edupredict\]'

@@ -10,12 +10,12 @@
  * all found.  The text is read several ways, any of which counts: '' strings
  * with or without backslash escapes (standard_conforming_strings may be
  * off); "" as a quoted identifier or as plain text (a CONTEXT line quotes
- * SQL in double quotes: SQL statement "..."); and the body of a dollar
- * quote both as a string and as SQL (a DO block or a function body is lexed
- * again when it runs), down to MAX_DOLLAR_DEPTH nested quotes (deeper:
- * cannot tell, so it counts).  It never fails: an unterminated quote runs to
- * the end of the text.  A UESCAPE clause (a
- * custom escape character) counts as a mention.  The names pii_key_file and
+ * SQL in double quotes: SQL statement "..."); and the contents of a dollar
+ * quote or a '' string both as a string and as SQL (a DO block, a function
+ * body or EXECUTE's text is lexed again when it runs), down to MAX_DEPTH
+ * nested quotes (a dollar quote deeper: cannot tell, so it counts).  It
+ * never fails: an unterminated quote runs to the end of the text.  A UESCAPE
+ * clause (a custom escape character) counts as a mention.  The names pii_key_file and
  * pii_key_fingerprint carry no secret and do not count, so an
  * administrator's checks stay readable in the log -- but only when the
  * suffix is in the same token as the name: in U&"edupredict.pii\005fkey" =
@@ -43,12 +43,13 @@ typedef struct Stream
 
 /*
  * Appends one decoded code point; outside ASCII (and NUL) it cannot be part
- * of a name.
+ * of a name.  The case stays: a string's contents are read again as SQL,
+ * where \u and \U differ.
  */
 static void
 Feed(Stream *m, unsigned int c)
 {
-	m->data[m->len++] = (c > 0 && c < 128) ? pg_ascii_tolower((unsigned char) c) : '\x80';
+	m->data[m->len++] = (c > 0 && c < 128) ? (char) c : '\x80';
 }
 
 /* Ends the current token: names join across it, pii_key's suffixes do not. */
@@ -80,7 +81,7 @@ NamesKey(const char *s)
 }
 
 /*
- * The same in the stream (lower case), where "pii_key" may span boundaries
+ * The same in the stream, where "pii_key" may span boundaries
  * ('pii' || '_key') but a harmless suffix must follow in the same token.
  */
 static bool
@@ -97,7 +98,7 @@ StreamNamesKey(const Stream *m)
 		{
 			if (m->data[q] == BOUNDARY && k > 0)
 				q++;
-			else if (m->data[q] == name[k])
+			else if (pg_ascii_tolower((unsigned char) m->data[q]) == name[k])
 			{
 				k++;
 				q++;
@@ -145,8 +146,8 @@ typedef enum Escapes
 	ESC_UNICODE					/* U&'...' and U&"..." */
 } Escapes;
 
-/* Dollar quotes inside dollar quotes read as SQL, at most. */
-#define MAX_DOLLAR_DEPTH 4
+/* Quotes inside quotes read as SQL, at most. */
+#define MAX_DEPTH 4
 
 /* How one reading lexes what the text alone does not tell. */
 typedef struct Reading
@@ -390,9 +391,16 @@ ReadingNamesKey(const char *sql, size_t n, Reading how, int depth, Stream *m)
 		}
 		else if ((len = QuoteStart(sql, n, i, how, &quote, &esc)) > 0)
 		{
+			size_t		start;
+
 			Boundary(m);
+			start = m->len;
 			i += len;
 			ScanQuoted(sql, n, &i, quote, esc, m);
+			/* EXECUTE's text or a function body: its decoded contents */
+			if (quote == '\'' && depth < MAX_DEPTH && m->len > start &&
+				TextNamesKey(m->data + start, m->len - start, depth + 1))
+				return true;
 		}
 		else if (c == '$' && (len = DollarTag(sql, n, i)) > 0)
 		{
@@ -401,7 +409,7 @@ ReadingNamesKey(const char *sql, size_t n, Reading how, int depth, Stream *m)
 
 			Boundary(m);
 			end = ScanDollar(sql, n, &i, len, m);
-			if (depth >= MAX_DOLLAR_DEPTH || TextNamesKey(sql + body, end - body, depth + 1))
+			if (depth >= MAX_DEPTH || TextNamesKey(sql + body, end - body, depth + 1))
 				return true;
 		}
 		else if (IsIdentChar(c, true))

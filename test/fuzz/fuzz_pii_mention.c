@@ -8,20 +8,22 @@
  *         Beyond "no crash": the answer is the same twice; a text with no
  *         'p', no backslash, no "uescape" and no '$' never names the key
  *         (nothing decodes to a 'p' without an escape; dollar quotes nested
- *         too deep count as a mention); the text followed by a
- *         line naming the key always does, and so does any text when memory
- *         runs out (cannot tell: redact); contains_nocase agrees with a
- *         plain reference.
+ *         too deep count as a mention); the text followed by a line naming
+ *         the key always does, and so does any text when memory runs out
+ *         (cannot tell: redact); contains_nocase agrees with a plain
+ *         reference.
  *   2     a spelling of edupredict.pii_key that the server decodes to the
  *         name, built from the bytes (identifiers bare, quoted or U&, with
  *         escapes; strings '', E'', U&'', N'', dollar-quoted, split by || or
- *         continued on a new line; comments, nested ones too; a DO block
- *         around it; a value that may start with "_file"; maybe quoted as a
- *         CONTEXT line quotes SQL), after a filler of harmless text: it must
+ *         continued on a new line; comments, nested ones too; a value that
+ *         may start with "_file"), maybe inside SQL run later (a DO block,
+ *         EXECUTE's text, a function body in a '' string) or quoted as a
+ *         CONTEXT line quotes SQL, after a filler of harmless text: it must
  *         name the key.
  *   3     one token spelling edupredict.pii_key_file (or _fingerprint),
- *         escaped the same ways, after a filler: it must not (the names that
- *         hold no secret stay readable in the log).
+ *         escaped the same ways (but '' with backslash escapes), after a
+ *         filler: it must not (the names that hold no secret stay readable
+ *         in the log).
  * A filler has no quote, no comment, no 'p' and no backslash.
  *
  * Built with the server's headers; palloc_extended and pfree are malloc and
@@ -287,21 +289,18 @@ Value(Out *o, In *in, bool in_dollar)
 		Put(o, v);
 }
 
+/*
+ * SET, ALTER SYSTEM SET or set_config() naming the key; in_dollar: inside a
+ * $$ body (PERFORM, and $q$ for dollar quotes).
+ */
 static void
-Positive(Out *o, In *in)
+Statement(Out *o, In *in, bool in_dollar)
 {
-	bool		in_do = Byte(in) & 1;
 	unsigned	form = Byte(in) % 3;
-	bool		in_context = Byte(in) % 4 == 0;
 
-	Filler(o, in);
-	if (in_context)
-		Put(o, "SQL statement \"");
-	if (in_do)
-		Put(o, "DO $$BEGIN ");
 	if (form == 0 || form == 1)
 	{
-		/* SET / ALTER SYSTEM SET name = value: the name is two identifiers */
+		/* the name is two identifiers */
 		Put(o, form == 0 ? "SET " : "ALTER SYSTEM SET ");
 		IdentPart(o, "edupredict", in);
 		Gap(o, in, true);
@@ -311,24 +310,70 @@ Positive(Out *o, In *in)
 		Gap(o, in, false);
 		Put(o, "=");
 		Gap(o, in, true);
-		if (in_do || (Byte(in) & 1))
-			StringExpr(o, "k-0123456789abcdef", in, in_do);
+		if (in_dollar || (Byte(in) & 1))
+			StringExpr(o, "k-0123456789abcdef", in, in_dollar);
 		else
-			Value(o, in, in_do);
+			Value(o, in, in_dollar);
 	}
 	else
 	{
-		Put(o, in_do ? "PERFORM set_config(" : "SELECT set_config(");
-		StringExpr(o, "edupredict.pii_key", in, in_do);
+		Put(o, in_dollar ? "PERFORM set_config(" : "SELECT set_config(");
+		StringExpr(o, "edupredict.pii_key", in, in_dollar);
 		Put(o, ",");
 		Gap(o, in, true);
-		Value(o, in, in_do);
+		Value(o, in, in_dollar);
 		Put(o, ", false)");
 	}
-	if (in_do)
-		Put(o, "; END$$");
-	if (in_context)
-		Put(o, "\"\nPL/pgSQL function inline_code_block line 1 at PERFORM");
+}
+
+/* inner's text in a '' string: each quote doubled */
+static void
+PutDoubled(Out *o, const Out *inner)
+{
+	for (size_t k = 0; k < inner->len; k++)
+	{
+		if (inner->buf[k] == '\'')
+			PutChar(o, '\'');
+		PutChar(o, inner->buf[k]);
+	}
+}
+
+/* the statement as it is, or where SQL holds SQL run later, or quoted by a CONTEXT line */
+static void
+Positive(Out *o, In *in)
+{
+	Out			inner = {{0}, 0, false};
+
+	Filler(o, in);
+	switch (Byte(in) % 6)
+	{
+		case 2:
+			Put(o, "DO $$BEGIN ");
+			Statement(o, in, true);
+			Put(o, "; END$$");
+			break;
+		case 3:
+			Put(o, "SQL statement \"");
+			Statement(o, in, false);
+			Put(o, "\"\nPL/pgSQL function inline_code_block line 1 at PERFORM");
+			break;
+		case 4:
+			Statement(&inner, in, true);
+			Put(o, "DO $$BEGIN EXECUTE '");
+			PutDoubled(o, &inner);
+			Put(o, "'; END$$");
+			break;
+		case 5:
+			Statement(&inner, in, false);
+			Put(o, "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS 'BEGIN ");
+			PutDoubled(o, &inner);
+			Put(o, "; END'");
+			break;
+		default:
+			Statement(o, in, false);
+			break;
+	}
+	o->full |= inner.full;
 }
 
 static void
@@ -340,6 +385,13 @@ Negative(Out *o, In *in)
 
 	Filler(o, in);
 	Put(o, in_do ? "DO $$BEGIN PERFORM " : "SELECT ");
+	/*
+	 * Not '' with backslash escapes: read as standard_conforming_strings on
+	 * and then as SQL, \p\i\i\_\k\e\y is tokens spelling pii_key apart
+	 * from _file (a false "yes", allowed).
+	 */
+	if (k == LIT_PLAIN_OFF)
+		k = LIT_E;
 	if (k == LIT_COUNT)
 		IdentPart(o, name, in);
 	else
