@@ -432,8 +432,8 @@ ReadingNamesKey(const char *sql, size_t n, Reading how, int depth, Stream *m)
 }
 
 /*
- * Every reading of n bytes of text, in dollar quotes depth deep (where ""
- * is an identifier: a message quotes SQL, SQL does not).  A reading differs
+ * Every reading of n bytes of text, depth quotes deep (inside a quote "" is
+ * an identifier: a message quotes SQL, SQL does not).  A reading differs
  * only where there is a backslash or a double quote.
  */
 static bool
