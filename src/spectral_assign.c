@@ -561,7 +561,13 @@ spectral_greedy_feasible(SpectralCtx *ctx, int n, int k, int lo, int hi,
 	}
 	spectral_free(ctx, pairs);
 
-	/* points whose candidates were all full: cheapest candidate with room */
+	/*
+	 * Points whose candidates were all full: cheapest candidate with room.
+	 * Only reached with m_cand < k (the k-way start lists every hub, so a
+	 * point is left only if all k hubs are full, k * hi >= n points placed).
+	 * besth is never -1: fewer than n <= k * hi points are placed so far
+	 * (spectral_cluster checks k * hi >= n), so some hub has room.
+	 */
 	for (int i = 0; i < n; i++)
 	{
 		int			besth = -1;

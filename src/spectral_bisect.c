@@ -428,7 +428,12 @@ Bisect(SpectralCtx *ctx, BisectState *bs, int *verts, int m, int c, int base)
 		return st;
 	if (n1 <= 0)
 	{
-		/* no feasible cut found by the sweep: proportional split */
+		/*
+		 * No feasible cut found by the sweep: proportional split.  A guard
+		 * only: every part has c * lo <= m <= c * hi, and the sweep over
+		 * 1..m-1 always admits the cut p = max(lo, m - (c - 1) * hi), with
+		 * one hub (c * p / m <= 1 rounds to 1) for the first piece.
+		 */
 		c1 = c / 2;
 		n1 = lround((double) m * c1 / c);
 		if (n1 < (long) c1 * bs->lo)
