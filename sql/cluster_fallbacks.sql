@@ -78,3 +78,34 @@ FROM hub_summary(ARRAY['SRID=4326;POINT(-162.07060410588412 51.3801599912044)',
 SELECT count(*) AS rows, count(hub) AS with_hub
 FROM (SELECT balanced_spectral_cluster(NULL::geometry, min_size => 1, max_size => 2) OVER () AS hub
       FROM generate_series(1, 1000000) i) s;
+
+-- hub_summary of nothing but NULL and empty geometries: no hubs, no rows
+SELECT count(*) AS hubs
+FROM hub_summary(ARRAY[NULL, 'POINT EMPTY', 'SRID=4326;POINT EMPTY']::geometry[], ARRAY[0, 1, 2]);
+
+-- an installation still at 0.1.0 running this library: the 0.1.0 signatures
+-- (no on_infeasible) call the library's 0.1.0 entry points, with the same
+-- guarantees (100 points: k = 3 gives 33 or 34, sizes 30..40 three hubs)
+\set regress_db :DBNAME
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS regression_cluster_0_1_0;
+CREATE DATABASE regression_cluster_0_1_0;
+\c regression_cluster_0_1_0
+SET client_min_messages = warning;
+CREATE EXTENSION edupredict VERSION '0.1.0' CASCADE;
+RESET client_min_messages;
+SELECT p.oid::regprocedure AS function, p.prosrc AS entry_point
+FROM pg_proc p WHERE p.proname = 'balanced_spectral_cluster' ORDER BY 2;
+SELECT form, count(*) AS hubs, min(hub) AS first_hub, max(hub) AS last_hub,
+       min(size) AS smallest, max(size) AS largest, sum(size) AS points
+FROM (SELECT 'k = 3' AS form, hub, count(*) AS size
+      FROM (SELECT edupredict.balanced_spectral_cluster(ST_MakePoint(i % 10, i / 10), k => 3) OVER () AS hub
+            FROM generate_series(0, 99) i) s GROUP BY hub
+      UNION ALL
+      SELECT 'sizes 30..40', hub, count(*)
+      FROM (SELECT edupredict.balanced_spectral_cluster(ST_MakePoint(i % 10, i / 10), min_size => 30, max_size => 40)
+                     OVER () AS hub
+            FROM generate_series(0, 99) i) s GROUP BY hub) t
+GROUP BY form ORDER BY form;
+\c :regress_db
+DROP DATABASE regression_cluster_0_1_0;
