@@ -17,7 +17,7 @@ trap 'rm -rf "$copy"' EXIT
 git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t "$copy" 2>/dev/null
 (cd "$copy" && make -s PG_CONFIG="$PG_CONFIG" -j2 OPTFLAGS="-O0 --coverage" LDFLAGS_SL=--coverage) || exit 1
 chmod -R a+rwX "$copy"          # the server writes the .gcda files as its own user
-(cd "$copy" && scripts/test.sh "$@") | tail -3
+(cd "$copy" && scripts/test.sh "$@") 2>&1 | tail -3
 rm -rf "$out" && mkdir -p "$out"
 (cd "$copy" && for f in src/*.c; do gcov -o src "$f" >/dev/null 2>&1; done && mv ./*.gcov "$out"/)
 /usr/bin/python3 scripts/coverage_report.py "$out" | tee "$out/REPORT.txt"
