@@ -97,6 +97,47 @@ SELECT (params->>'validation_fraction')::float8 AS validation_fraction,
 FROM train_boosting('bt_es', 'bt_rows', 'yr', ARRAY['x', 'side', 'z'], n_rounds => 500, learning_rate => 0.3,
                     early_stopping_rounds => 10);
 
+-- class_weight => 'balanced': class k weighs n / (k n_k) (scikit-learn's
+-- rule).  With one round of stumps at learning rate 1 the model is closed
+-- form: the base margin is the weighted prior's (here 1/2: margin 0; 1/3 each
+-- for softmax, which starts at 0), and each leaf is -G / (H + l2) over its
+-- rows with g = w (p - y), h = w p (1 - p) for the logistic loss and
+-- h = 2 w p (1 - p) for softmax (as XGBoost).  Against the unweighted model
+-- the classes that weigh more than 1 (the rare one, and 'mid' of three) gain
+-- probability in every leaf and 'common' loses some.
+CREATE TEMP TABLE bt_bal AS
+SELECT (i > 750)::int::float8 AS x,
+       CASE WHEN i <= 750 THEN (i % 15 = 0)::int ELSE (i % 5 = 0)::int END AS y,
+       CASE WHEN i % 20 = 0 THEN 'rare' WHEN i % 4 = 1 THEN 'mid' ELSE 'common' END AS y3
+FROM generate_series(1, 1000) i;
+SELECT params->>'class_weight' AS class_weight, params->>'loss' AS loss
+FROM train_boosting('bt_bal', 'bt_bal', 'y', ARRAY['x'], n_rounds => 1, max_depth => 1, learning_rate => 1,
+                    l2 => 2, test_fraction => 0, class_weight => 'balanced');
+SELECT params->>'class_weight' AS class_weight
+FROM train_boosting('bt_unw', 'bt_bal', 'y', ARRAY['x'], n_rounds => 1, max_depth => 1, learning_rate => 1,
+                    l2 => 2, test_fraction => 0);
+WITH w AS (SELECT y, 2 * count(*)::float8 / sum(count(*)) OVER () AS share FROM bt_bal GROUP BY y),
+leaf AS (SELECT b.x, -sum((0.5 - b.y) / w.share) / (sum(0.25 / w.share) + 2) AS v
+         FROM bt_bal b JOIN w USING (y) GROUP BY b.x)
+SELECT x, abs((predict_proba('bt_bal', ARRAY[x]))[2] - 1 / (1 + exp(-v))) < 1e-6 AS closed_form,
+       (predict_proba('bt_bal', ARRAY[x]))[2] > (predict_proba('bt_unw', ARRAY[x]))[2] AS rare_class_raised,
+       predict('bt_bal', ARRAY[x]) AS balanced, predict('bt_unw', ARRAY[x]) AS unweighted
+FROM leaf ORDER BY x;
+SELECT params->>'class_weight' AS class_weight, params->>'loss' AS loss
+FROM train_boosting('bt_bal3', 'bt_bal', 'y3', ARRAY['x'], n_rounds => 1, max_depth => 1, learning_rate => 1,
+                    test_fraction => 0, class_weight => 'balanced');
+SELECT version FROM train_boosting('bt_unw3', 'bt_bal', 'y3', ARRAY['x'], n_rounds => 1, max_depth => 1,
+                                   learning_rate => 1, test_fraction => 0);
+WITH w AS (SELECT y3, 3 * count(*)::float8 / sum(count(*)) OVER () AS share FROM bt_bal GROUP BY y3),
+leaf AS (SELECT b.x, k, -sum((1.0 / 3 - (b.y3 = k)::int) / w.share) / (sum(4.0 / 9 / w.share) + 1) AS v
+         FROM bt_bal b JOIN w USING (y3), unnest(model_classes('bt_bal3')) k GROUP BY b.x, k),
+p AS (SELECT x, k, exp(v) / sum(exp(v)) OVER (PARTITION BY x) AS p FROM leaf)
+SELECT p.x, p.k, abs(m.p - p.p) < 1e-6 AS closed_form, m.p > u.p AS raised
+FROM p, unnest(model_classes('bt_bal3'), predict_proba('bt_bal3', ARRAY[p.x])) m(k, p),
+     unnest(model_classes('bt_unw3'), predict_proba('bt_unw3', ARRAY[p.x])) u(k, p)
+WHERE m.k = p.k AND u.k = p.k ORDER BY p.x, p.k;
+SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_bal', 'bt_unw', 'bt_bal3', 'bt_unw3']) n;
+
 -- determinism: the same call gives the same bytes, with one thread or two,
 -- and the rows' physical order does not matter
 SET edupredict.forest_threads = 1;
