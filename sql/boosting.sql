@@ -138,6 +138,58 @@ FROM p, unnest(model_classes('bt_bal3'), predict_proba('bt_bal3', ARRAY[p.x])) m
 WHERE m.k = p.k AND u.k = p.k ORDER BY p.x, p.k;
 SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_bal', 'bt_unw', 'bt_bal3', 'bt_unw3']) n;
 
+-- early stopping with each validation metric: logloss (logistic), mae
+-- (absolute, and Huber too).  One validation row (round(0.001 x 1000); for
+-- classes, round(0.001 n_k) of each: 1 of class 0, none of class 1): the
+-- curve's value at the best round is that row's loss under the stored model,
+-- so some row of the table has exactly that loss (its rows are all
+-- training rows).  The best round is the curve's first minimum, the model
+-- keeps its rounds, and training stopped early_stopping_rounds after it.
+CREATE TEMP TABLE bt_es1 AS
+SELECT (i % 50)::float8 AS x, ((i * 7) % 13)::float8 AS z, (i % 50) * 2 + ((i * 37) % 101) / 10.0 AS y,
+       ((i % 50) >= 40 OR (i * 37) % 101 < 3)::int AS yb
+FROM generate_series(1, 1000) i;
+SELECT name FROM train_boosting('bt_es_log', 'bt_es1', 'yb', ARRAY['x', 'z'], n_rounds => 300, learning_rate => 0.3,
+                                early_stopping_rounds => 5, validation_fraction => 0.001, test_fraction => 0)
+UNION ALL
+SELECT name FROM train_boosting('bt_es_abs', 'bt_es1', 'y', ARRAY['x', 'z'], loss => 'absolute', n_rounds => 300,
+                                learning_rate => 0.3, early_stopping_rounds => 5, validation_fraction => 0.001,
+                                test_fraction => 0)
+UNION ALL
+SELECT name FROM train_boosting('bt_es_hub', 'bt_es1', 'y', ARRAY['x', 'z'], loss => 'huber', huber_delta => 2,
+                                n_rounds => 300, learning_rate => 0.3, early_stopping_rounds => 5,
+                                validation_fraction => 0.001, test_fraction => 0);
+WITH m AS (
+  SELECT DISTINCT ON (name) name, params->>'loss' AS loss, metrics->>'validation_metric' AS metric,
+         (metrics->>'best_round')::int AS best,
+         (metrics->>'rounds_run')::int AS run, (metrics->>'rounds_kept')::int AS kept,
+         ARRAY(SELECT c::float8 FROM jsonb_array_elements_text(metrics->'validation_curve') c) AS curve
+  FROM model_list WHERE name IN ('bt_es_log', 'bt_es_abs', 'bt_es_hub') ORDER BY name, version DESC)
+SELECT loss, metric, run - best = 5 AS stopped_after_5, run < 300 AS early, kept = best AS kept_best,
+       array_length(curve, 1) = run AS curve_per_round,
+       curve[best] = (SELECT min(c) FROM unnest(curve) c) AS best_is_min,
+       curve[best] < ALL (curve[1:best - 1]) AS first_min,
+       (SELECT count(*) FROM bt_es1 r
+        WHERE abs(CASE WHEN m.loss = 'logistic' THEN -ln((predict_proba(m.name, ARRAY[r.x, r.z]))[r.yb + 1])
+                       ELSE abs(predict(m.name, ARRAY[r.x, r.z])::float8 - r.y) END - curve[best])
+              <= 1e-9 * greatest(1, curve[best])) > 0 AS a_row_has_that_loss
+FROM m ORDER BY name;
+-- many validation rows whose loss is known: x is the class, so every row of
+-- class k has the same output, and the stratified split takes
+-- round(0.1 n_k) of each class.  The curve's value at the best round is their
+-- mean log loss under the stored model.
+CREATE TEMP TABLE bt_es2 AS SELECT (i % 5 = 0)::int::float8 AS x, (i % 5 = 0)::int AS y FROM generate_series(1, 1000) i;
+SELECT metrics->>'validation_metric' AS metric
+FROM train_boosting('bt_es_sep', 'bt_es2', 'y', ARRAY['x'], n_rounds => 20, learning_rate => 0.1,
+                    early_stopping_rounds => 5, test_fraction => 0);
+WITH m AS (SELECT (metrics->'validation_curve'->>((metrics->>'best_round')::int - 1))::float8 AS v
+           FROM model_list WHERE name = 'bt_es_sep' ORDER BY version DESC LIMIT 1),
+c AS (SELECT y, floor(0.1 * count(*) + 0.5) AS n_val FROM bt_es2 GROUP BY y)
+SELECT abs(m.v - sum(c.n_val * -ln((predict_proba('bt_es_sep', ARRAY[c.y::float8]))[c.y + 1])) / sum(c.n_val))
+         <= 1e-9 * m.v AS mean_log_loss
+FROM m, c GROUP BY m.v;
+SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_es_log', 'bt_es_abs', 'bt_es_hub', 'bt_es_sep']) n;
+
 -- determinism: the same call gives the same bytes, with one thread or two,
 -- and the rows' physical order does not matter
 SET edupredict.forest_threads = 1;
