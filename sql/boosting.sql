@@ -190,6 +190,49 @@ SELECT abs(m.v - sum(c.n_val * -ln((predict_proba('bt_es_sep', ARRAY[c.y::float8
 FROM m, c GROUP BY m.v;
 SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_es_log', 'bt_es_abs', 'bt_es_hub', 'bt_es_sep']) n;
 
+-- best-first growth (max_leaves, max_depth NULL): with three leaves the
+-- second split goes to the child whose split gains more, the right one
+-- (60 against 100: a gain of 200,000, against 2,000 for the left's 0 against
+-- 4), wherever it stands in the frontier; a leaf's value is its rows' mean
+-- (squared loss, one round, learning rate 1, l2 0)
+CREATE TEMP TABLE bt_bf AS
+SELECT ceil(i / 10.0)::float8 AS x,
+       CASE WHEN i <= 250 THEN 0 WHEN i <= 500 THEN 4 WHEN i <= 750 THEN 60 ELSE 100 END::float8 AS y
+FROM generate_series(1, 1000) i;
+SELECT params->'max_depth' AS max_depth, params->'max_leaves' AS max_leaves
+FROM train_boosting('bt_bf', 'bt_bf', 'y', n_rounds => 1, max_depth => NULL, max_leaves => 3, learning_rate => 1,
+                    l2 => 0, test_fraction => 0);
+SELECT x, round(predict('bt_bf', ARRAY[x])::numeric, 6) AS predicted FROM unnest(ARRAY[10, 40, 60, 90]::float8[]) x;
+
+-- 65,536 training rows and more: packed histograms.  A feature of one value
+-- leaves nothing to split: the tree is its root, whose value is
+-- -G / (H + l2) from the rows' packed sums; for Huber from the median,
+-- G = -sum(clamp(y - median, -delta, delta)) and H = the rows
+CREATE TEMP TABLE bt_const AS
+SELECT 1.0::float8 AS c, ((i * 37) % 101)::float8 + CASE WHEN i % 10 = 0 THEN 500 ELSE 0 END AS y
+FROM generate_series(1, 70000) i;
+SELECT version FROM train_boosting('bt_const', 'bt_const', 'y', loss => 'huber', huber_delta => 20, n_rounds => 1,
+                                   learning_rate => 1, l2 => 1000, test_fraction => 0);
+WITH med AS (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY y) AS m FROM bt_const)
+SELECT abs(predict('bt_const', ARRAY[1.0::float8])::float8
+           - (m + sum(greatest(-20, least(20, y - m))) / (count(*) + 1000))) < 1e-6 AS root_value
+FROM bt_const, med GROUP BY m;
+-- colsample on packed histograms: a one-round tree that may use one of the
+-- two features is the tree of a model trained on that feature alone
+CREATE TEMP TABLE bt_cs AS
+SELECT (i % 100)::float8 AS a, ((i * 7) % 60)::float8 AS b, (i % 100) * 1.5 + ((i * 7) % 60) * 2.0 + (i % 3) AS y
+FROM generate_series(1, 70000) i;
+SELECT version FROM train_boosting('bt_cs', 'bt_cs', 'y', ARRAY['a', 'b'], n_rounds => 1, max_depth => 2,
+                                   colsample => 0.5, test_fraction => 0);
+SELECT version FROM train_boosting('bt_cs_a', 'bt_cs', 'y', ARRAY['a'], n_rounds => 1, max_depth => 2, test_fraction => 0);
+SELECT version FROM train_boosting('bt_cs_b', 'bt_cs', 'y', ARRAY['b'], n_rounds => 1, max_depth => 2, test_fraction => 0);
+SELECT f.feature AS used, count(*) AS n_rows,
+       bool_and(predict('bt_cs', ARRAY[s.a, s.b])::float8 =
+                CASE f.feature WHEN 'a' THEN predict('bt_cs_a', ARRAY[s.a]) ELSE predict('bt_cs_b', ARRAY[s.b]) END::float8)
+         AS same_as_alone
+FROM (SELECT DISTINCT a, b FROM bt_cs) s, feature_importance('bt_cs', NULL) f WHERE f.splits > 0 GROUP BY f.feature;
+SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_bf', 'bt_const', 'bt_cs', 'bt_cs_a', 'bt_cs_b']) n;
+
 -- determinism: the same call gives the same bytes, with one thread or two,
 -- and the rows' physical order does not matter
 SET edupredict.forest_threads = 1;
