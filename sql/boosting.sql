@@ -233,6 +233,20 @@ SELECT f.feature AS used, count(*) AS n_rows,
 FROM (SELECT DISTINCT a, b FROM bt_cs) s, feature_importance('bt_cs', NULL) f WHERE f.splits > 0 GROUP BY f.feature;
 SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_bf', 'bt_const', 'bt_cs', 'bt_cs_a', 'bt_cs_b']) n;
 
+-- permutation_importance of a boosted model with every metric: the baseline
+-- is evaluate()'s figure on the same rows, and shuffling x, which decides the
+-- target, makes each metric worse (losses are negated inside, so a positive
+-- importance is a loss that grew)
+SELECT version FROM train_boosting('bt_pi_r', 'bt_es1', 'y', ARRAY['x', 'z'], n_rounds => 20, test_fraction => 0);
+SELECT version FROM train_boosting('bt_pi_c', 'bt_es1', 'yb', ARRAY['x', 'z'], n_rounds => 20, test_fraction => 0);
+SELECT m.metric, abs(p.baseline - e.value) <= 1e-12 * greatest(1, abs(e.value)) AS baseline_is_evaluate, p.importance > 0 AS x_matters
+FROM (VALUES ('bt_pi_r', 'r2'), ('bt_pi_r', 'rmse'), ('bt_pi_r', 'mae'), ('bt_pi_c', 'accuracy'), ('bt_pi_c', 'f1_macro'),
+             ('bt_pi_c', 'roc_auc'), ('bt_pi_c', 'log_loss'), ('bt_pi_c', 'brier_score')) m(model, metric),
+     permutation_importance(m.model, 'bt_es1', m.metric, n_repeats => 2) p,
+     evaluate(m.model, 'bt_es1') e
+WHERE p.feature = 'x' AND e.metric = m.metric ORDER BY m.model, m.metric;
+SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_pi_r', 'bt_pi_c']) n;
+
 -- determinism: the same call gives the same bytes, with one thread or two,
 -- and the rows' physical order does not matter
 SET edupredict.forest_threads = 1;
