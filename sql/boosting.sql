@@ -276,6 +276,21 @@ SELECT count(DISTINCT model) AS models,
        string_agg((metrics->>'trees_at_once') || ':' || ((metrics->>'trees_regrown')::int > 0), ', ' ORDER BY version) AS at_once_regrown,
        count(DISTINCT metrics->'validation_curve') AS curves
 FROM models WHERE name = 'bt_kgrow';
+-- from 32,768 training rows on, two threads walk the rows outside a round's
+-- sample and the validation rows, and count them in the node covers
+-- atomically: the covers, and so the model, are those of one thread
+CREATE TEMP TABLE bt_shared AS
+SELECT (i % 97)::float8 AS x, ((i * 13) % 89)::float8 AS z, ((i % 97) >= 50 OR (i * 13) % 89 < 10)::int AS y
+FROM generate_series(1, 40000) i;
+SET edupredict.forest_threads = 1;
+SELECT version FROM train_boosting('bt_shared', 'bt_shared', 'y', n_rounds => 3, subsample => 0.5, test_fraction => 0,
+                                   early_stopping_rounds => 2, validation_fraction => 0.1);
+SET edupredict.forest_threads = 2;
+SELECT version FROM train_boosting('bt_shared', 'bt_shared', 'y', n_rounds => 3, subsample => 0.5, test_fraction => 0,
+                                   early_stopping_rounds => 2, validation_fraction => 0.1);
+SELECT count(DISTINCT model) AS models, string_agg(metrics->>'threads', ', ' ORDER BY version) AS threads
+FROM models WHERE name = 'bt_shared';
+SELECT drop_model('bt_shared');
 RESET edupredict.forest_threads;
 
 -- boost_agg: the same model whatever the plan (rows are combined, then put
