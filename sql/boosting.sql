@@ -245,6 +245,12 @@ FROM (VALUES ('bt_pi_r', 'r2'), ('bt_pi_r', 'rmse'), ('bt_pi_r', 'mae'), ('bt_pi
      permutation_importance(m.model, 'bt_es1', m.metric, n_repeats => 2) p,
      evaluate(m.model, 'bt_es1') e
 WHERE p.feature = 'x' AND e.metric = m.metric ORDER BY m.model, m.metric;
+-- choose_threshold 'top_k n' with n beyond the rows flags every row: the
+-- threshold is the lowest probability, precision the share of the class
+SELECT c.flagged = c.n_rows AS every_row,
+       c.threshold = (SELECT min((predict_proba('bt_pi_c', ARRAY[x, z], 1))[2]) FROM bt_es1) AS lowest_probability,
+       c.precision = (SELECT avg(yb) FROM bt_es1) AS precision_is_share, c.recall
+FROM choose_threshold('bt_pi_c', 'bt_es1', '1', 'top_k 5000', version => 1) c;
 SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_pi_r', 'bt_pi_c']) n;
 
 -- determinism: the same call gives the same bytes, with one thread or two,
