@@ -65,6 +65,24 @@ SELECT m, round(min(p)::numeric, 2) AS min_p, round(max(p)::numeric, 2) AS max_p
 FROM unnest(ARRAY['cvc_noise_raw', 'cvc_noise_isotonic', 'cvc_noise_sigmoid']) m,
      LATERAL (SELECT edupredict.predict_proba(m, n, 'true') AS p FROM cvc_noise n WHERE new) r GROUP BY m ORDER BY m;
 
+-- a text feature: the folds' forests split on its categories, and their
+-- category tables are renumbered as the forests are put together (a table
+-- or child left pointing into the first forest makes bytes the reader
+-- refuses); the side decides the label but for one row in ten
+CREATE TEMP TABLE cvc_cat AS
+SELECT (ARRAY['north', 'south', 'east', 'west'])[1 + i % 4] AS side, ((i * 7919) % 101)::float8 AS x,
+       CASE WHEN i % 4 IN (0, 2) THEN i % 10 <> 3 ELSE i % 10 = 3 END AS y
+FROM generate_series(1, 800) i;
+SELECT metrics->>'trees' AS trees
+FROM edupredict.train_forest('cvc_cat', 'cvc_cat', 'y', n_trees => 10, max_depth => 2, test_fraction => 0, seed => 3,
+                             calibration => 'isotonic', calibration_folds => 3);
+SELECT splits > 0 AS side_splits FROM edupredict.feature_importance('cvc_cat', NULL) WHERE feature = 'side';
+SELECT r.side, edupredict.predict('cvc_cat', r) AS predicted,
+       edupredict.predict('cvc_cat', r) = (SELECT mode() WITHIN GROUP (ORDER BY y)::text FROM cvc_cat c WHERE c.side = r.side)
+         AS majority
+FROM (SELECT DISTINCT ON (side) * FROM cvc_cat ORDER BY side, x) r ORDER BY r.side;
+SELECT edupredict.drop_model('cvc_cat');
+
 -- one seed, one model: again, with tree threads, and from the rows in
 -- reverse order; another seed, other folds and trees
 CREATE TEMP TABLE cvc_rev AS SELECT * FROM edupredict_data.students WHERE student_id % 5 <> 0 ORDER BY student_id DESC;
