@@ -59,6 +59,23 @@ SELECT string_agg(feature, ',' ORDER BY feature) FILTER (WHERE splits > 0) AS sp
        sum(splits) AS stumps, max(splits) FILTER (WHERE feature = 'b') BETWEEN 25 AND 60 AS b_about_5_in_12
 FROM feature_importance('rt_const', NULL);
 DELETE FROM edupredict.models WHERE name = 'rt_const';
+-- more features than one pass of the split search fills (32): with
+-- max_features 1.0 a node reads all 40 in two passes, so every stump finds
+-- f40, the only feature that decides y, wherever the draw put it
+DO $$
+BEGIN
+  EXECUTE (SELECT format('CREATE TEMP TABLE rt_40 AS SELECT %s, (((i * 7919) %% 101) >= 50) AS y '
+                         'FROM generate_series(1, 400) i',
+                         string_agg(format('((i * %s + %s) %% 97)::float8 AS f%s', k * 31 + 1, k, k), ', ' ORDER BY k))
+           FROM generate_series(1, 39) k);
+END $$;
+ALTER TABLE rt_40 ADD COLUMN f40 float8;
+UPDATE rt_40 SET f40 = CASE WHEN y THEN 1 ELSE -1 END;
+SELECT count(*) FROM train_forest('rt_40', 'rt_40', 'y', n_trees => 20, max_depth => 1, max_features => 1.0,
+                                  test_fraction => 0);
+SELECT feature, splits, importance FROM feature_importance('rt_40', NULL) WHERE splits > 0;
+DELETE FROM edupredict.models WHERE name = 'rt_40';
+DROP TABLE rt_40;
 -- class_weight 'balanced' weighs the rare class up (n / (K n_k)): the
 -- shallow forest predicts the least frequent class (Enrolled) more often
 SELECT count(*) FROM train_forest('rt_plain', 'edupredict_data.student_features', 'target',
