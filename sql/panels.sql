@@ -355,6 +355,37 @@ INSERT INTO wide_reg VALUES (1, -1000000000, 1000000000), (2, 0, 0);
 SELECT * FROM edupredict.build_panel('bad', 'wide_ev', '{student}', 't', '1', spine => 'wide_reg', spine_start => 's',
                                      spine_until => 'u');
 SELECT to_regclass('panel_t.bad') AS leftover;
+-- A row wider than a heap page: float8 values are never moved out of line,
+-- so the widest row the columns can make must fit a page.  Here: the sums of
+-- 27 columns (zero-filled: never NULL), their rolling means over 1..36
+-- periods, and a label.  The last row's label is NULL (its next period is not
+-- known), which adds the null bitmap: that row is the widest, 1003 columns
+-- filling a page to its limit exactly.
+CREATE TABLE row_ev (student int, grp int, t int);
+SELECT format('ALTER TABLE row_ev %s', string_agg(format('ADD COLUMN c%s float8', g), ', '))
+FROM generate_series(1, 27) g \gexec
+INSERT INTO row_ev (student, grp, t) VALUES (1, 1, 0), (1, 1, 1), (1, 1, 2);
+CREATE TABLE row_args AS
+SELECT (SELECT array_agg(format('sum(c%s)', g)) FROM generate_series(1, 27) g) AS measures,
+       (SELECT array_agg(g) FROM generate_series(1, 36) g) AS rolling;
+SELECT "rows", labelled
+FROM row_args, edupredict.build_panel('row_fits', 'row_ev', '{student}', 't', '1', measures,
+                                      rolling => rolling, label => 'inactive');
+SELECT period, label, sum_c27_roll36, pg_column_size(p.*) AS row_bytes,
+       current_setting('block_size')::int - 32 AS page_limit,
+       (SELECT count(*) FROM pg_attribute WHERE attrelid = 'row_fits'::regclass AND attnum > 0) AS columns
+FROM row_fits p ORDER BY period;
+-- one column more (a second entity column): refused with the width, before
+-- the table is created and before a row is read (this spine's row without
+-- a start would be refused once read)
+CREATE TABLE row_reg (student int, grp int, s int);
+INSERT INTO row_reg VALUES (1, 1, NULL);
+SELECT * FROM row_args, edupredict.build_panel('row_wide', 'row_ev', '{student,grp}', 't', '1', measures,
+                                               rolling => rolling, label => 'inactive');
+SELECT * FROM row_args, edupredict.build_panel('row_wide', 'row_ev', '{student,grp}', 't', '1', measures,
+                                               rolling => rolling, label => 'inactive',
+                                               spine => 'row_reg', spine_start => 's');
+SELECT to_regclass('panel_t.row_wide') AS leftover;
 
 -- Identifiers are quoted: a column called "a;b" and a panel in a quoted schema.
 CREATE SCHEMA "Odd Schema";

@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -110,6 +111,115 @@ AddName(List **names, const char *name)
 	*names = lappend(*names, pstrdup(name));
 }
 
+/*
+ * The widest row the panel's columns can make, as heap_form_tuple lays it
+ * out: the tuple header, the null bitmap when a column is NULL, and every
+ * value aligned.  A key of variable length counts at its smallest (one byte),
+ * so a panel is refused only for a row its columns can really make.
+ */
+static Size
+RowWidth(TupleDesc td, const bool *nullable)
+{
+	int			n = td->natts;
+	Datum	   *values = palloc0(sizeof(Datum) * n);
+	bool	   *isnull = palloc0(sizeof(bool) * n);
+	Size		widest;
+
+	for (int i = 0; i < n; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(td, i);
+
+		if (a->attlen == -1)
+		{
+			char	   *v = palloc(1);
+
+			SET_VARSIZE_1B(v, 1);
+			values[i] = PointerGetDatum(v);
+		}
+		else if (a->attlen == -2)
+			values[i] = CStringGetDatum("");
+		else if (!a->attbyval)
+			values[i] = PointerGetDatum(palloc0(a->attlen));
+	}
+	/* every column filled: no bitmap */
+	widest = MAXALIGN(MAXALIGN(SizeofHeapTupleHeader) + heap_compute_data_size(td, values, isnull));
+	/* one NULL adds the bitmap and drops a value; more NULLs only drop more */
+	for (int i = 0; i < n; i++)
+	{
+		Size		data;
+
+		if (!nullable[i])
+			continue;
+		isnull[i] = true;
+		data = heap_compute_data_size(td, values, isnull);
+		isnull[i] = false;
+		widest = Max(widest, MAXALIGN(MAXALIGN(SizeofHeapTupleHeader + BITMAPLEN(n)) + data));
+	}
+	return widest;
+}
+
+static Oid
+MeasureTypeOid(PanelMeasureKind k)
+{
+	return k == PM_COUNT ? INT8OID : (k == PM_DAYS_ACTIVE || k == PM_SINCE_LAST) ? INT4OID : FLOAT8OID;
+}
+
+/*
+ * A float8 or bigint is never moved out of line: a panel whose row can be
+ * wider than a heap page would read every event, then fail at its first row
+ * ("row is too big").  Refused here, before anything is read.
+ */
+static void
+CheckRowWidth(const PanelSpec *s, int ncols)
+{
+	TupleDesc	td = CreateTemplateTupleDesc(ncols);
+	bool	   *nullable = palloc0(sizeof(bool) * ncols);
+	int			c = 0;
+	Size		width;
+
+	for (int k = 0; k < s->nkeys; k++)
+		TupleDescInitEntry(td, ++c, NULL, s->key_types[k], -1, 0);
+	TupleDescInitEntry(td, ++c, NULL, INT4OID, -1, 0);
+	TupleDescInitEntry(td, ++c, NULL, s->period.tkind == PT_INTEGER ? INT8OID : DATEOID, -1, 0);
+	for (int m = 0; m < s->nmeasures; m++)
+	{
+		/* a value measure is NULL in a period without values (a sum only when not zero-filled) */
+		nullable[c] = s->measures[m].value >= 0 &&
+			(s->measures[m].kind != PM_SUM || s->fill != PF_ZERO);
+		TupleDescInitEntry(td, ++c, NULL, MeasureTypeOid(s->measures[m].kind), -1, 0);
+	}
+	for (int m = 0; m < s->nmeasures; m++)
+	{
+		/* lags are NULL on an entity's first rows; a rolling mean when its measure is */
+		for (int l = 0; l < s->nlags; l++)
+		{
+			nullable[c] = true;
+			TupleDescInitEntry(td, ++c, NULL, MeasureTypeOid(s->measures[m].kind), -1, 0);
+		}
+		for (int r = 0; r < s->nrolling; r++)
+		{
+			nullable[c] = nullable[s->nkeys + 2 + m];
+			TupleDescInitEntry(td, ++c, NULL, FLOAT8OID, -1, 0);
+		}
+	}
+	if (s->label != PL_NONE)
+	{
+		nullable[c] = true;
+		TupleDescInitEntry(td, ++c, NULL, BOOLOID, -1, 0);
+	}
+	Assert(c == ncols);
+	width = RowWidth(td, nullable);
+	if (width > MaxHeapTupleSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a row of the panel could take %zu bytes, more than the %zu bytes a table row holds",
+						width, (Size) MaxHeapTupleSize),
+				 errdetail("The panel has %d columns (%d entity and period, %d measure, %d lag, %d rolling-mean and %d label columns); bigint and float8 values are always stored in the row, never out of line.",
+						   ncols, s->nkeys + 2, s->nmeasures, s->nmeasures * s->nlags,
+						   s->nmeasures * s->nrolling, s->label != PL_NONE ? 1 : 0),
+				 errhint("Use fewer measures, lags or rolling means, or build a second panel with the rest of them.")));
+}
+
 void
 panel_check_names(const PanelSpec *s)
 {
@@ -144,6 +254,7 @@ panel_check_names(const PanelSpec *s)
 				 errmsg("the panel would have %d columns, more than a table allows", list_length(names)),
 				 errdetail("A table has at most %d columns.", MaxHeapAttributeNumber),
 				 errhint("Use fewer measures, lags or rolling means.")));
+	CheckRowWidth(s, list_length(names));
 }
 
 /* The unit of a time expression (see panel.h). */

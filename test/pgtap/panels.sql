@@ -3,7 +3,7 @@
 -- the panel equals the hand-written SQL of bench/panels_hand.sql; errors
 -- carry their SQLSTATEs.
 BEGIN;
-SELECT plan(36);
+SELECT plan(38);
 SET LOCAL client_min_messages = warning;
 
 SELECT volatility_is('edupredict', 'build_panel',
@@ -230,6 +230,19 @@ SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p14', 'panel_err.ev'
                    lags => (SELECT array_agg(g) FROM generate_series(1, 33) g))$$,
                  '54011', 'the panel would have 1601 columns, more than a table allows',
                  '47 measures with 33 lags each (1601 columns): 54011');
+-- Sums of 29 columns (zero-filled) and their rolling means over 1..34 days:
+-- never NULL, so no null bitmap; the 1015 float8 values and the entity and
+-- period columns fill a page's 8160 bytes.  A bigint entity column more is
+-- refused before any row is read.
+SELECT lives_ok($$SELECT edupredict.build_panel('panel_err.p15', 'panel_err.ev', '{entity}', 'day', 'day',
+                  (SELECT array_agg(format('sum(c%s)', g)) FROM generate_series(1, 29) g),
+                  rolling => (SELECT array_agg(g) FROM generate_series(1, 34) g))$$,
+                '1015 float8 columns: rows of exactly a page are built');
+SELECT throws_ok($$SELECT edupredict.build_panel('panel_err.p16', 'panel_err.ev', '{entity,t}', 'day', 'day',
+                   (SELECT array_agg(format('sum(c%s)', g)) FROM generate_series(1, 29) g),
+                   rolling => (SELECT array_agg(g) FROM generate_series(1, 34) g))$$,
+                 '54000', 'a row of the panel could take 8168 bytes, more than the 8160 bytes a table row holds',
+                 '1015 float8 columns and a bigint entity column more: rows over a page, 54000');
 -- An event trigger that changes the new table before it is filled: build_panel
 -- refuses rather than bulk-write past an index, or look for a table gone.
 CREATE FUNCTION panel_err.meddle() RETURNS event_trigger LANGUAGE plpgsql AS $f$
