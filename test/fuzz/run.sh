@@ -64,6 +64,13 @@ with open(f"{w}/wide.csv", "w") as f:
     for i in range(40):
         xs = [r.randint(0, 3) for _ in range(1000)]
         f.write(",".join(map(str, xs)) + f",{(xs[0] + xs[999]) % 2}\n")
+# indicator features (x<j> is 1 on row j only): every split peels one row, so
+# one unlimited tree is a chain about 150 deep whose node stack outgrows its
+# first 64 and 112 entries (ASan sees a growth one entry short)
+with open(f"{w}/deep.csv", "w") as f:
+    f.write(",".join(f"x{j}" for j in range(300)) + ",y\n")
+    for i in range(300):
+        f.write(",".join("1" if i == j else "0" for j in range(300)) + f",{i}\n")
 PY
 mkdir -p "$work/corpus"
 cp test/fuzz/corpus/*.bin "$work/corpus/"
@@ -77,6 +84,7 @@ grep -q "forged leaf index (.*) refused" "$work/engine.log" || { echo "fuzz: the
 grep -q "NaN leaf probability refused" "$work/engine.log" || { echo "fuzz: the forged NaN leaf check found no impure leaf"; exit 1; }
 check "$work/engine_check" "$work/wide.csv" cls 1 1 0.2
 grep -q "split on feature p refused" "$work/engine.log" || { echo "fuzz: the forged-feature check found no split"; exit 1; }
+check "$work/engine_check" "$work/deep.csv" reg 1 1 0.2
 # threads change nothing: the same bytes with 3 threads (and no ASan report)
 FOREST_THREADS=3 check "$work/engine_check" "$work/cls.csv" cls 3 1 0.2 "$work/cls_threads.bin"
 cmp "$work/corpus/seed_cls.bin" "$work/cls_threads.bin"
