@@ -263,6 +263,11 @@ SELECT train_forest('rt_e', 'rt_one', 'nope');
 SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY['a', 'nope']);
 SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY['a', 'y']);
 SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY['a', 'a']);
+-- the other refusals of the arguments every train_* function shares (22023)
+SELECT train_forest('', 'rt_one', 'y');
+SELECT train_forest('rt_e', 'rt_one', 'y', ARRAY[]::text[]);
+CREATE TEMP TABLE rt_target_only AS SELECT 'a'::text AS y;
+SELECT train_forest('rt_e', 'rt_target_only', 'y');
 SELECT train_forest('rt_e', 'rt_one', 'y', n_trees => 0);
 SELECT train_forest('rt_e', 'rt_one', 'y', n_trees => -3);
 SELECT train_forest('rt_e', 'rt_one', 'y', sample_fraction => 0);

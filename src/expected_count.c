@@ -72,14 +72,10 @@ FloatText(float8 v)
 	return buf;
 }
 
-static void
-ReportBadState(const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("invalid expected_count state"),
-			 errdetail("%s", why)));
-}
+/* a state the aggregate did not make: 22000, the errdetail written at the call */
+#define ReportBadState(detail) \
+	ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), \
+					errmsg("invalid expected_count state"), (detail)))
 
 /*
  * Checks a state array's header: it may come from anywhere (a user's initcond
@@ -94,10 +90,10 @@ ReadHeader(ArrayType *a, EcState *s)
 				n;
 
 	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID)
-		ReportBadState("The state must be a one-dimensional float8 array without NULLs.");
+		ReportBadState(errdetail("The state must be a one-dimensional float8 array without NULLs."));
 	nelems = ARR_DIMS(a)[0];
 	if (nelems < EC_HEADER + 1)
-		ReportBadState("The state array is too short.");
+		ReportBadState(errdetail("The state array is too short."));
 	s->array = a;
 	s->h = EC_DATA(a);
 	s->capacity = nelems - EC_HEADER;
@@ -105,14 +101,14 @@ ReadHeader(ArrayType *a, EcState *s)
 	offset = EC_OFFSET(s);
 	n = EC_N(s);
 	if (s->h[0] != EC_TAG)
-		ReportBadState("The state array does not start with the expected tag.");
+		ReportBadState(errdetail("The state array does not start with the expected tag."));
 	if (!(len >= 1 && len <= s->capacity && len == floor(len)))
-		ReportBadState("The pmf length is out of range.");
+		ReportBadState(errdetail("The pmf length is out of range."));
 	if (!(offset >= 0 && offset == floor(offset) && n == floor(n) &&
 		  offset + len - 1 <= n && n < 9.0e15))
-		ReportBadState("The count, offset and pmf length are inconsistent.");
+		ReportBadState(errdetail("The count, offset and pmf length are inconsistent."));
 	if (!(isfinite(EC_SUMP(s)) && isfinite(EC_SUMPQ(s)) && isfinite(EC_LOST(s))))
-		ReportBadState("The moments are not finite.");
+		ReportBadState(errdetail("The moments are not finite."));
 }
 
 /*
@@ -152,20 +148,20 @@ ReadState(ArrayType *a, EcState *s)
 		float8		d = k - center;
 
 		if (!(isfinite(v) && v >= -EC_TRIM_EPS))
-			ReportBadState("The pmf has a negative or non-finite entry.");
+			ReportBadState(errdetail("The pmf has a negative or non-finite entry."));
 		total += v;
 		m1 += d * v;
 		m2 += d * d * v;
 	}
 	if (!(fabs(total - 1.0) <= EC_MASS_TOL))
-		ReportBadState("The pmf does not sum to one.");
+		ReportBadState(errdetail("The pmf does not sum to one."));
 	if (!(EC_LOST(s) >= 0.0 && EC_LOST(s) <= EC_MASS_TOL))
-		ReportBadState("The trimmed mass is out of range.");
+		ReportBadState(errdetail("The trimmed mass is out of range."));
 	shift = m1 / total;			/* the pmf's mean minus the header's */
 	var = m2 / total - shift * shift;
 	if (!(fabs(shift) <= EC_MOMENT_TOL * (1.0 + sqrt(fabs(EC_SUMPQ(s)))) + 1e-9 * fabs(EC_SUMP(s)) &&
 		  fabs(var - EC_SUMPQ(s)) <= EC_MOMENT_TOL * (1.0 + fabs(EC_SUMPQ(s)))))
-		ReportBadState("The mean and variance in the header are not those of the pmf.");
+		ReportBadState(errdetail("The mean and variance in the header are not those of the pmf."));
 	return total;
 }
 
@@ -510,7 +506,7 @@ count_widen(PG_FUNCTION_ARGS)
 	len = (int) EC_LEN(&s);
 	reach = (sd == 0.0) ? 0 : (int) ceil(9.0 * sd + 0.5);
 	if (EC_OFFSET(&s) + len - 1 + reach >= 9.0e15)
-		ReportBadState("The count is too large to widen.");
+		ReportBadState(errdetail("The count is too large to widen."));
 	if (reach == 0)
 		PG_RETURN_ARRAYTYPE_P(PG_GETARG_ARRAYTYPE_P_COPY(0));
 

@@ -46,14 +46,9 @@ typedef struct CommonArgs
 	bool		keep_category_names;
 } CommonArgs;
 
-static void
-BadArg(const char *msg, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s", msg),
-			 hint ? errhint("%s", hint) : 0));
-}
+/* a bad argument value: 22023, the errmsg (and errhint) written at the call */
+#define BadArg(...) \
+	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), __VA_ARGS__))
 
 /* a required argument is NULL: 22004, as the other functions say it */
 static void
@@ -186,20 +181,20 @@ ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail)
 		NullArg("target");
 	a->model_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (a->model_name[0] == '\0')
-		BadArg("model_name must not be empty", NULL);
+		BadArg(errmsg("model_name must not be empty"));
 	if (strlen(a->model_name) > ENS_MODEL_NAME_MAX_BYTES)
-		BadArg(psprintf("model_name must be 1 to %d bytes long, not %zu",
-						ENS_MODEL_NAME_MAX_BYTES, strlen(a->model_name)), NULL);
+		BadArg(errmsg("model_name must be 1 to %d bytes long, not %zu",
+					  ENS_MODEL_NAME_MAX_BYTES, strlen(a->model_name)));
 	a->relid = PG_GETARG_OID(1);
 	a->target = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	a->features = PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3);
 	a->task = PG_ARGISNULL(4) ? "auto" : text_to_cstring(PG_GETARG_TEXT_PP(4));
 	if (strcmp(a->task, "auto") != 0 && strcmp(a->task, "classification") != 0 &&
 		strcmp(a->task, "regression") != 0)
-		BadArg("task must be 'auto', 'classification' or 'regression'", NULL);
+		BadArg(errmsg("task must be 'auto', 'classification' or 'regression'"));
 	a->test_fraction = PG_ARGISNULL(tail) ? 0.2 : PG_GETARG_FLOAT8(tail);
 	if (!(a->test_fraction >= 0 && a->test_fraction < 1))
-		BadArg("test_fraction must be in [0, 1)", NULL);
+		BadArg(errmsg("test_fraction must be in [0, 1)"));
 	a->seed = PG_ARGISNULL(tail + 1) ? 42 : PG_GETARG_INT64(tail + 1);
 	a->keep_category_names = true;
 	if (PG_NARGS() > tail + 2)
@@ -269,10 +264,11 @@ ResolveFeatures(const EnsRelation *r, const EnsTrainInput *a, Columns *c)
 		int			nf;
 
 		if (ARR_NDIM(a->features) > 1)
-			BadArg("features must be a one-dimensional array", NULL);
+			BadArg(errmsg("features must be a one-dimensional array"));
 		deconstruct_array(a->features, TEXTOID, -1, false, TYPALIGN_INT, &fd, &fn, &nf);
 		if (nf == 0)
-			BadArg("features must not be empty", "Pass NULL to use every column except the target.");
+			BadArg(errmsg("features must not be empty"),
+				   errhint("Pass NULL to use every column except the target."));
 		if (nf > ENS_MAX_FEATURES)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -296,11 +292,11 @@ ResolveFeatures(const EnsRelation *r, const EnsTrainInput *a, Columns *c)
 						(errcode(ERRCODE_UNDEFINED_COLUMN),
 						 errmsg("feature column \"%s\" does not exist in relation %s", nm, r->display)));
 			if (col == c->target)
-				BadArg(psprintf("feature \"%s\" is the target column", nm),
-					   "Remove the target from the features.");
+				BadArg(errmsg("feature \"%s\" is the target column", nm),
+					   errhint("Remove the target from the features."));
 			for (j = 0; j < c->p; j++)
 				if (c->feat[j] == col)
-					BadArg(psprintf("feature \"%s\" is listed twice", nm), NULL);
+					BadArg(errmsg("feature \"%s\" is listed twice", nm));
 			c->named[c->p] = true;
 			c->feat[c->p++] = col;
 		}
@@ -319,7 +315,7 @@ ResolveFeatures(const EnsRelation *r, const EnsTrainInput *a, Columns *c)
 			if (&r->cols[i] != c->target && !IsAux(c, &r->cols[i]))
 				c->feat[c->p++] = &r->cols[i];
 		if (c->p == 0)
-			BadArg(psprintf("relation %s has no column besides the target", r->display), NULL);
+			BadArg(errmsg("relation %s has no column besides the target", r->display));
 	}
 	for (i = 0; i < c->p; i++)
 		if (c->feat[i]->kind == ENS_TYPE_UNSUPPORTED)
@@ -349,8 +345,8 @@ ResolveAux(const EnsRelation *r, const EnsTrainInput *a, Columns *c)
 					 errmsg("%s column \"%s\" does not exist in relation %s", a->aux_arg[i],
 							a->aux_name[i], r->display)));
 		if (col == c->target)
-			BadArg(psprintf("%s column \"%s\" is the target column", a->aux_arg[i], a->aux_name[i]),
-				   NULL);
+			BadArg(errmsg("%s column \"%s\" is the target column", a->aux_arg[i],
+						  a->aux_name[i]));
 		if (a->aux_kind[i] == ENS_AUX_ORDER && !OrderType(col->base))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
