@@ -165,13 +165,7 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 				break;
 		if (k == K)
 		{
-			int64_t		id = ens_dict_add(er->extra, s, len);
-
-			if (id < 0 || id > 100000)
-				ereport(ERROR,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("too many target values unknown to model \"%s\"", er->name)));
-			k = K + (uint32_t) id;
+			k = K + ens_heldout_unknown_label(er->extra, s, len, er->name);
 		}
 		er->act[n] = k;
 	}

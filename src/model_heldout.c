@@ -139,6 +139,22 @@ typedef struct ReadState
 
 #define MAX_UNSEEN_VALUES 100000
 
+uint32_t
+ens_heldout_unknown_label(EnsDict *extra, const char *s, uint32_t len, const char *name)
+{
+	int64_t		id = ens_dict_add(extra, s, len);
+
+	if (id < 0 || id >= ENS_MAX_UNKNOWN_LABELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many target values unknown to model \"%s\"", name),
+				 errdetail("At most %d distinct target values that are not classes of the model are counted.",
+						   ENS_MAX_UNKNOWN_LABELS),
+				 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes('%s') lists them.",
+						 name)));
+	return (uint32_t) id;
+}
+
 size_t
 ens_heldout_grow(size_t cap, size_t n, double row_bytes, const char *name)
 {
@@ -205,13 +221,7 @@ Target(ReadState *rs, Datum d, Oid tbase)
 			break;
 	if (k == m->n_classes)
 	{
-		int64_t		id = ens_dict_add(rs->extra, s, len);
-
-		if (id < 0 || id > 100000)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many target values unknown to model \"%s\"", rs->name)));
-		k = m->n_classes + (uint32_t) id;
+		k = m->n_classes + ens_heldout_unknown_label(rs->extra, s, len, rs->name);
 		/* the least unknown label, whatever the row order */
 		if (h->n_unknown++ == 0 ||
 			ens_bytes_cmp(s, len, h->unknown_label, strlen(h->unknown_label)) < 0)

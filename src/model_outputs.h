@@ -55,6 +55,14 @@ extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsM
  * edupredict.forest_max_memory
  */
 extern size_t ens_heldout_grow(size_t cap, size_t n, double row_bytes, const char *name);
+/* the most distinct target values a model does not know that its readers count */
+#define ENS_MAX_UNKNOWN_LABELS 100000
+/*
+ * the number (from 0) of target value s, which model name does not know, in
+ * extra; past ENS_MAX_UNKNOWN_LABELS such values, 54000
+ */
+extern uint32_t ens_heldout_unknown_label(EnsDict *extra, const char *s, uint32_t len,
+										  const char *name);
 /*
  * refuse rows whose label the model does not know (fn: the SQL function;
  * left_out: fn would leave them out, else count them as rows of no class)

@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(29);
+SELECT plan(34);
 SET LOCAL search_path = edupredict, public;
 
 -- the detail of the error a statement raises (NULL: none)
@@ -68,6 +68,21 @@ SELECT throws_ok($$SELECT * FROM evaluate('me_cls', 'me_unknown')$$, '54000',
                  'too many target values unknown to model "me_cls"', 'evaluate: 100,002 unknown target values');
 SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_unknown')$$, '54000',
                  'too many target values unknown to model "me_cls"', 'choose_threshold: 100,002 unknown target values');
+-- the limit, stated in the detail: 100,000 such values are counted, the 100,001st is one too many
+SELECT is(pg_temp.detail_of($$SELECT * FROM evaluate('me_cls', 'me_unknown')$$),
+          'At most 100000 distinct target values that are not classes of the model are counted.',
+          'evaluate: the detail of too many unknown target values states the limit');
+CREATE TEMP TABLE me_unknown_at AS SELECT * FROM me_unknown LIMIT 100000;
+CREATE TEMP TABLE me_unknown_over AS SELECT * FROM me_unknown LIMIT 100001;
+SET LOCAL client_min_messages = error;	-- evaluate warns that no row's target is a class
+SELECT lives_ok($$SELECT * FROM evaluate('me_cls', 'me_unknown_at')$$, 'evaluate: 100,000 unknown target values are counted');
+RESET client_min_messages;
+SELECT throws_ok($$SELECT * FROM evaluate('me_cls', 'me_unknown_over')$$, '54000',
+                 'too many target values unknown to model "me_cls"', 'evaluate: 100,001 unknown target values');
+SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_unknown_at')$$, '22023', NULL,
+                 'choose_threshold: 100,000 unknown target values are refused as not classes of the model');
+SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_unknown_over')$$, '54000',
+                 'too many target values unknown to model "me_cls"', 'choose_threshold: 100,001 unknown target values');
 -- the held-out rows of a 1000-class model take 8 kB each: 2,100 of them are over 16 MB
 CREATE TEMP TABLE me_k AS SELECT i::float8 AS a, 'c' || (i % 1000) AS y FROM generate_series(1, 2100) i;
 SELECT ok((SELECT count(*) = 1 FROM train_forest('me_k', 'me_k', 'y', ARRAY['a'], n_trees => 1, test_fraction => 0)),
