@@ -64,7 +64,8 @@ scoring_trigger_data(FunctionCallInfo fcinfo, const char *fn, int nargs, bool be
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s fires on INSERT or UPDATE only", fn)));
+				 errmsg("%s fires on INSERT or UPDATE only", fn),
+				 errhint("Use edupredict.attach_scoring().")));
 	if (td->tg_trigger->tgnargs != nargs)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
