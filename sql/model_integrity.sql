@@ -127,4 +127,32 @@ SELECT 'mi_long', 'y', '{zz}', '{}', '{}', 100, 0, m FROM mi_agg3;
 UPDATE edupredict.models SET model = (SELECT boost FROM mi_agg) WHERE name = 'mi_doc' AND version = 1;
 SELECT version, algorithm FROM edupredict.models WHERE name = 'mi_doc' ORDER BY version;
 SELECT edupredict.drop_model('mi_doc');
-DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big, mi_agg, mi_agg2, mi_agg3;
+-- every way of registering a regression model stores its classes as NULL:
+-- train_*, tune's refit, a new version (model_profile), and an INSERT of an
+-- aggregate's model with classes left out or declared empty
+CREATE TABLE mi_regrows AS
+SELECT i, (i % 50)::float8 AS a, (i * 7 % 13)::float8 AS b, (i % 50)::float8 * 2 + (i % 3) AS y
+FROM generate_series(1, 300) i;
+SELECT count(*) FROM edupredict.train_forest('mi_rp_forest', 'mi_regrows', 'y', ARRAY['a', 'b'], task => 'regression', n_trees => 2);
+SELECT count(*) FROM edupredict.train_boosting('mi_rp_boost', 'mi_regrows', 'y', ARRAY['a', 'b'], task => 'regression', n_rounds => 2);
+SET client_min_messages = warning;	-- tune's notices give each trial's score
+SELECT count(*) FROM edupredict.tune('mi_rp_tune', 'forest', 'mi_regrows', 'y', '{"n_trees": [1, 2]}', trials => 2, folds => 2,
+                                     features => ARRAY['a', 'b'], params => '{"task": "regression"}');
+RESET client_min_messages;
+SELECT count(*) FROM edupredict.model_profile('mi_rp_forest', 'mi_regrows');
+CREATE AGGREGATE pg_temp.mi_trees_state(float8[], float8, jsonb) (SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea);
+CREATE AGGREGATE pg_temp.mi_trees_merge(bytea) (SFUNC = edupredict.forest_agg_trees_combine, STYPE = bytea,
+  FINALFUNC = edupredict.forest_agg_trees_final, FINALFUNC_MODIFY = READ_WRITE);
+INSERT INTO edupredict.models (name, target, classes, params, metrics, n_rows, train_seconds, model)
+SELECT 'mi_rp_' || k, 'y', c::text[], '{}', '{}', 300, 0, m
+FROM (SELECT edupredict.forest_agg(ARRAY[a, b], y, '{"n_trees": 2, "task": "regression"}') AS f,
+             edupredict.boost_agg(ARRAY[a, b], y, '{"n_rounds": 2, "loss": "squared"}') AS g
+      FROM mi_regrows) x,
+     LATERAL (SELECT pg_temp.mi_trees_merge(s) FROM (SELECT pg_temp.mi_trees_state(ARRAY[a, b], y, '{"n_trees": 1, "task": "regression"}') AS s
+                                                 FROM mi_regrows GROUP BY i % 2) z) t(tr),
+     LATERAL (VALUES ('forest_agg', NULL, f), ('forest_agg_empty', '{}', f), ('boost_agg', NULL, g),
+                     ('boost_agg_empty', '{}', g), ('trees_empty', '{}', tr)) v(k, c, m);
+SELECT name, version, task, classes IS NULL AS classes_null
+FROM edupredict.models WHERE name LIKE 'mi\_rp\_%' ORDER BY name, version;
+SELECT sum(edupredict.drop_model(name)) AS dropped FROM edupredict.model_names WHERE name LIKE 'mi\_rp\_%';
+DROP TABLE fx_rows, fx_models_0_1_0, fx_predictions_0_1_0, forged_models, mi_small, mi_big, mi_agg, mi_agg2, mi_agg3, mi_regrows;

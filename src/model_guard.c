@@ -224,6 +224,7 @@ Contradicts(const char *col, const char *what)
  * Derive algorithm, task, features and classes from the model bytes into
  * want/wnull (which start as the row's values).  A NULL task, features or
  * classes is filled in; one that contradicts the bytes is refused (22023).
+ * A regression model's classes are NULL, as training stores them ('{}' too).
  * algorithm always follows the bytes: its column default ('forest') cannot be
  * told from a choice.  Bytes that do not parse, or whose names are not valid
  * in the database encoding, are left as they are: every reader refuses them.
@@ -286,6 +287,9 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 
 		if (a && ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)) > 0)
 			Contradicts("classes", "it is a regression model, which has no classes");
+		/* an empty array declares none: stored as NULL, as training stores it */
+		want[G_CLASSES] = (Datum) 0;
+		wnull[G_CLASSES] = true;
 	}
 	else if (n->isnull[G_CLASSES])
 	{
