@@ -536,12 +536,40 @@ DictLookup(const EnsDict *d, const char *s, uint32_t len, uint32_t h, uint32_t *
 	}
 }
 
+/* the hash table of d's first n entries in ns slots (ns: a power of two) */
+static void
+DictRehash(const EnsDict *d, uint32_t n, int32_t *slots, uint32_t ns)
+{
+	uint32_t	i;
+
+	for (i = 0; i < ns; i++)
+		slots[i] = -1;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	j = d->entries[i].hash & (ns - 1);
+
+		while (slots[j] >= 0)
+			j = (j + 1) & (ns - 1);
+		slots[j] = (int32_t) i;
+	}
+}
+
+/*
+ * The id of s, added if new.  -1 (out of memory, or too many entries) leaves
+ * d as it was: every buffer that must grow is allocated before any changes.
+ */
 int64_t
 ens_dict_add(EnsDict *d, const char *s, uint32_t len)
 {
 	uint32_t	h = HashBytes(s, len);
 	uint32_t	slot;
 	int64_t		id = DictLookup(d, s, len, h, &slot);
+	uint32_t	nc = d->cap_entries,
+				ns = d->n_slots;
+	uint64_t	ac = d->arena_cap;
+	DictEntry  *ne = NULL;
+	char	   *na = NULL;
+	int32_t    *nsl = NULL;
 
 	if (id >= 0)
 	{
@@ -550,34 +578,38 @@ ens_dict_add(EnsDict *d, const char *s, uint32_t len)
 	}
 	if (d->n >= INT32_MAX - 1)
 		return -1;
-	/* grow entries */
+	/* what must grow: entries, the arena (+1 for a NUL), slots (load <= 1/2) */
 	if (d->n == d->cap_entries)
+		nc = d->cap_entries * 2;
+	while (d->arena_used + len + 1 > ac)
+		ac *= 2;
+	if ((uint64_t) (d->n + 1) * 2 > d->n_slots)
+		ns = d->n_slots * 2;
+	if ((nc != d->cap_entries &&
+		 (ne = d->al.alloc(d->al.ctx, (size_t) nc * sizeof(DictEntry))) == NULL) ||
+		(ac != d->arena_cap && (na = d->al.alloc(d->al.ctx, ac)) == NULL) ||
+		(ns != d->n_slots &&
+		 (nsl = d->al.alloc(d->al.ctx, (size_t) ns * sizeof(int32_t))) == NULL))
 	{
-		uint32_t	nc = d->cap_entries * 2;
-		DictEntry  *ne = d->al.alloc(d->al.ctx, (size_t) nc * sizeof(DictEntry));
-
-		if (ne == NULL)
-			return -1;
+		if (ne)
+			d->al.free(d->al.ctx, ne);
+		if (na)
+			d->al.free(d->al.ctx, na);
+		return -1;
+	}
+	if (ne)
+	{
 		memcpy(ne, d->entries, (size_t) d->n * sizeof(DictEntry));
 		d->al.free(d->al.ctx, d->entries);
 		d->entries = ne;
 		d->cap_entries = nc;
 	}
-	/* grow arena (+1 for a NUL terminator) */
-	if (d->arena_used + len + 1 > d->arena_cap)
+	if (na)
 	{
-		uint64_t	nc = d->arena_cap * 2;
-		char	   *na;
-
-		while (nc < d->arena_used + len + 1)
-			nc *= 2;
-		na = d->al.alloc(d->al.ctx, nc);
-		if (na == NULL)
-			return -1;
 		memcpy(na, d->arena, d->arena_used);
 		d->al.free(d->al.ctx, d->arena);
 		d->arena = na;
-		d->arena_cap = nc;
+		d->arena_cap = ac;
 	}
 	if (len)
 		memcpy(d->arena + d->arena_used, s, len);
@@ -588,31 +620,15 @@ ens_dict_add(EnsDict *d, const char *s, uint32_t len)
 	d->entries[d->n].count = 1;
 	d->arena_used += len + 1;
 	id = d->n++;
-	d->slots[slot] = (int32_t) id;
-
-	/* keep load factor <= 1/2 */
-	if ((uint64_t) d->n * 2 > d->n_slots)
+	if (nsl)
 	{
-		uint32_t	ns = d->n_slots * 2;
-		int32_t    *nsl = d->al.alloc(d->al.ctx, (size_t) ns * sizeof(int32_t));
-		uint32_t	i;
-
-		if (nsl == NULL)
-			return -1;
-		for (i = 0; i < ns; i++)
-			nsl[i] = -1;
-		for (i = 0; i < d->n; i++)
-		{
-			uint32_t	j = d->entries[i].hash & (ns - 1);
-
-			while (nsl[j] >= 0)
-				j = (j + 1) & (ns - 1);
-			nsl[j] = (int32_t) i;
-		}
+		DictRehash(d, d->n, nsl, ns);
 		d->al.free(d->al.ctx, d->slots);
 		d->slots = nsl;
 		d->n_slots = ns;
 	}
+	else
+		d->slots[slot] = (int32_t) id;
 	return id;
 }
 

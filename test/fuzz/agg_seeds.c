@@ -6,7 +6,8 @@
  * plus states of the shapes the CSVs do not have: one feature, the widest
  * rows, no rows, empty and longest labels, NaN and infinite values.  The
  * labels of each text-target seed are read again with every allocation
- * failing in turn (ReadLabelsFailing).
+ * failing in turn (ReadLabelsFailing), and a dictionary is filled so
+ * (DictAllOrNothing).
  *
  *   agg_seeds DIR CSV...     writes DIR/agg_*.bin
  */
@@ -59,6 +60,64 @@ ReadLabelsFailing(const char *name, const uint8_t *bytes, uint64_t size)
 						fail_at, on ? " (and every later one)" : "", name, (int) rc);
 				exit(1);
 			}
+		}
+}
+
+/*
+ * ens_dict_add with every allocation failing in turn (that one alone, and it
+ * with every later one) while 300 labels go in (its entries, arena and hash
+ * table each grow): a failed add leaves the dictionary as it was, so the
+ * same label added again gets the next number and a count of 1, and every
+ * label keeps its number; nothing leaks (LeakSanitizer).
+ */
+static void
+DictAllOrNothing(void)
+{
+	int			on;
+
+	for (on = 0; on < 2; on++)
+		for (fail_at = 1;; fail_at++)
+		{
+			EnsDict    *d;
+			char		s[16];
+			uint32_t	i;
+			uint64_t	count;
+			bool		failed = false;
+
+			fail_on = on;
+			n_alloc = 0;
+			if ((d = ens_dict_create(&failing_allocator)) == NULL)
+				continue;
+			for (i = 0; i < 300 && !(failed && on); i++)
+			{
+				int			len = snprintf(s, sizeof(s), "label %u", i);
+
+				if (ens_dict_add(d, s, (uint32_t) len) >= 0)
+					continue;
+				failed = true;
+				if (ens_dict_size(d) != i ||
+					(!on && (ens_dict_add(d, s, (uint32_t) len) != i ||
+							 ens_dict_get(d, i, NULL, &count) == NULL || count != 1)))
+				{
+					fprintf(stderr, "agg_seeds: allocation %ld failing%s while adding label %u changed the dictionary\n",
+							fail_at, on ? " (and every later one)" : "", i);
+					exit(1);
+				}
+			}
+			for (i = 0; i < ens_dict_size(d); i++)
+			{
+				int			len = snprintf(s, sizeof(s), "label %u", i);
+
+				if (ens_dict_add(d, s, (uint32_t) len) != i)
+				{
+					fprintf(stderr, "agg_seeds: label %u lost its number after allocation %ld failed%s\n",
+							i, fail_at, on ? " (and every later one)" : "");
+					exit(1);
+				}
+			}
+			ens_dict_free(d);
+			if (n_alloc < fail_at)
+				break;			/* every allocation has failed once */
 		}
 }
 
@@ -214,6 +273,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: agg_seeds DIR CSV...\n");
 		return 2;
 	}
+	DictAllOrNothing();
 	for (i = 2; i < argc; i++)
 		FromCsv(argv[1], argv[i], i - 1);
 	/* one feature, special values, params {} */
