@@ -20,7 +20,21 @@
 --     rest of the phase (0.3-1.8 s seen).  The read before the phase varies by
 --     tens of percent, so a point may land outside the phase: more points
 --     for the phase that is shortest in its window.
--- Every cancel leaves the registry unchanged.
+-- Best of three: a bound holds if one of up to three attempts meets it.
+-- pg_temp.attempt() runs a cancel once and records its overshoot;
+-- pg_temp.again() (twice after each) runs the same statement under the same
+-- timeout once more while no attempt met the bound and none ended before its
+-- timeout.  A load spike on the shared 2-core machine (or a slow -O0 build)
+-- can delay one cancel past its bound and rarely three in a row; a missing
+-- check misses every attempt, since the phase runs the same 0.3-1.8 s past
+-- the timeout each time.  On a quiet machine the first attempt holds and the
+-- retries do nothing.  Only booleans are printed, never a time.
+--   * 2 s and 0.5 s bounds: the best overshoot must be under the bound (an
+--     attempt that ended before its timeout prints NULL: the work was meant
+--     to take about 20 s).
+--   * Sweep points: an attempt that ended before its timeout had nothing to
+--     cancel and holds; so does one under 0.4 s.
+-- Every cancel, retried or not, leaves the registry unchanged.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS edupredict CASCADE;
 RESET client_min_messages;
@@ -44,7 +58,29 @@ END $$;
 CREATE FUNCTION pg_temp.timeout_at(t0 float8, t1 float8, f float8) RETURNS void LANGUAGE sql AS $$
 SELECT NULL::void
 FROM (SELECT set_config('statement_timeout', ceil((t0 + f * greatest(t1 - t0, 0)) * 1000)::int::text || 'ms', false)) s $$;
-CREATE TEMP TABLE mc_sweep (phase text, f float8, overshoot float8);
+-- every attempt of every cancel (f: the sweep point, NULL for the long work)
+CREATE TEMP TABLE mc_attempts (id serial, what text, f float8, bound float8, stmt text, overshoot float8);
+-- one attempt of cancel (what, f): stmt under the statement_timeout set beforehand
+CREATE PROCEDURE pg_temp.attempt(what text, bound float8, stmt text, f float8 DEFAULT NULL) LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO mc_attempts (what, f, bound, stmt, overshoot) VALUES (what, f, bound, stmt, pg_temp.overshoot(stmt));
+END $$;
+-- the last cancel once more, unless an attempt met its bound or ended before
+-- its timeout, or three were made, or one ran on for more than 10 s (no load
+-- spike: work that ignores the cancel, which would only run on again)
+CREATE PROCEDURE pg_temp.again() LANGUAGE plpgsql AS $$
+DECLARE
+  last mc_attempts;
+BEGIN
+  SELECT * INTO last FROM mc_attempts ORDER BY id DESC LIMIT 1;
+  IF (SELECT count(*) < 3 AND NOT bool_or(coalesce(a.overshoot < a.bound OR a.overshoot > 10, true)) FROM mc_attempts a
+      WHERE a.what = last.what AND a.f IS NOT DISTINCT FROM last.f) THEN
+    CALL pg_temp.attempt(last.what, last.bound, last.stmt, last.f);
+  END IF;
+END $$;
+-- the long work stopped in time: the best attempt's overshoot is under the bound
+CREATE FUNCTION pg_temp.in_time(what text) RETURNS bool LANGUAGE sql AS $$
+SELECT min(a.overshoot) < min(a.bound) FROM mc_attempts a WHERE a.what = in_time.what AND a.f IS NULL $$;
 
 -- 2,000,000 rows x 8 features (a plain table: cheap to read for everyone)
 CREATE UNLOGGED TABLE public.mc_rows AS
@@ -66,13 +102,17 @@ SELECT count(*) AS models_before FROM edupredict.models \gset
 -- thread; the timeout fires while the trees grow.
 SET edupredict.forest_threads = 1;
 SET statement_timeout = '1s';
-SELECT pg_temp.overshoot($$SELECT edupredict.train_forest('mc_train', 'public.mc_small', 'y',
-  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 2000, max_depth => 12)$$) < 2 AS one_thread_stops;
+CALL pg_temp.attempt('one_thread_stops', 2, $$SELECT edupredict.train_forest('mc_train', 'public.mc_small', 'y',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 2000, max_depth => 12)$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('one_thread_stops') AS one_thread_stops;
 RESET statement_timeout;
 SET edupredict.forest_threads = 2;
 SET statement_timeout = '1s';
-SELECT pg_temp.overshoot($$SELECT edupredict.train_forest('mc_train', 'public.mc_small', 'y',
-  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 2000, max_depth => 12)$$) < 2 AS two_threads_stop;
+CALL pg_temp.attempt('two_threads_stop', 2, $$SELECT edupredict.train_forest('mc_train', 'public.mc_small', 'y',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 2000, max_depth => 12)$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('two_threads_stop') AS two_threads_stop;
 RESET statement_timeout;
 -- Boosting: 3,000 rounds of depth 8 on 1,000,000 rows would take minutes; the
 -- engine polls between histogram blocks, so a cancel lands within 0.5 s (the
@@ -80,13 +120,17 @@ RESET statement_timeout;
 -- thread and with two.
 SET edupredict.forest_threads = 1;
 SET statement_timeout = '2s';
-SELECT pg_temp.overshoot($$SELECT edupredict.train_boosting('mc_boost', 'public.mc_half', 'r',
-  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_rounds => 3000, max_depth => 8)$$) < 0.5 AS boosting_one_thread_stops;
+CALL pg_temp.attempt('boosting_one_thread_stops', 0.5, $$SELECT edupredict.train_boosting('mc_boost', 'public.mc_half', 'r',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_rounds => 3000, max_depth => 8)$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('boosting_one_thread_stops') AS boosting_one_thread_stops;
 RESET statement_timeout;
 SET edupredict.forest_threads = 2;
 SET statement_timeout = '2s';
-SELECT pg_temp.overshoot($$SELECT edupredict.train_boosting('mc_boost', 'public.mc_half', 'r',
-  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_rounds => 3000, max_depth => 8)$$) < 0.5 AS boosting_two_threads_stop;
+CALL pg_temp.attempt('boosting_two_threads_stop', 0.5, $$SELECT edupredict.train_boosting('mc_boost', 'public.mc_half', 'r',
+  ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_rounds => 3000, max_depth => 8)$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('boosting_two_threads_stop') AS boosting_two_threads_stop;
 RESET statement_timeout;
 RESET edupredict.forest_threads;
 
@@ -98,14 +142,17 @@ SELECT pg_temp.seconds($$SELECT edupredict.train_forest('mc_bins', 'public.mc_ro
 SELECT pg_temp.seconds($$SELECT edupredict.train_forest('mc_bins_one', 'public.mc_rows', 'y',
   ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 1, max_depth => 1)$$) AS t1 \gset
 SELECT pg_temp.timeout_at(:t0, :t1, 0.05);
-INSERT INTO mc_sweep SELECT 'split and binning', 0.05, pg_temp.overshoot($$SELECT edupredict.train_forest('mc_bins',
-  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$);
+CALL pg_temp.attempt('split and binning', 0.4, $$SELECT edupredict.train_forest('mc_bins',
+  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$, f => 0.05);
+CALL pg_temp.again(); CALL pg_temp.again();
 SELECT pg_temp.timeout_at(:t0, :t1, 0.2);
-INSERT INTO mc_sweep SELECT 'split and binning', 0.2, pg_temp.overshoot($$SELECT edupredict.train_forest('mc_bins',
-  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$);
+CALL pg_temp.attempt('split and binning', 0.4, $$SELECT edupredict.train_forest('mc_bins',
+  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$, f => 0.2);
+CALL pg_temp.again(); CALL pg_temp.again();
 SELECT pg_temp.timeout_at(:t0, :t1, 0.35);
-INSERT INTO mc_sweep SELECT 'split and binning', 0.35, pg_temp.overshoot($$SELECT edupredict.train_forest('mc_bins',
-  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$);
+CALL pg_temp.attempt('split and binning', 0.4, $$SELECT edupredict.train_forest('mc_bins',
+  'public.mc_rows', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'], n_trees => 10, max_depth => 8)$$, f => 0.35);
+CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
@@ -117,11 +164,13 @@ SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::flo
 SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 1, "max_depth": 1}')
   FROM public.mc_rows$$) AS t1 \gset
 SELECT pg_temp.timeout_at(:t0, :t1, 0.1);
-INSERT INTO mc_sweep SELECT 'forest_agg final', 0.1, pg_temp.overshoot($$SELECT edupredict.forest_agg(
-  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$);
+CALL pg_temp.attempt('forest_agg final', 0.4, $$SELECT edupredict.forest_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.1);
+CALL pg_temp.again(); CALL pg_temp.again();
 SELECT pg_temp.timeout_at(:t0, :t1, 0.3);
-INSERT INTO mc_sweep SELECT 'forest_agg final', 0.3, pg_temp.overshoot($$SELECT edupredict.forest_agg(
-  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$);
+CALL pg_temp.attempt('forest_agg final', 0.4, $$SELECT edupredict.forest_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.3);
+CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
@@ -134,12 +183,15 @@ SELECT task FROM edupredict.train_forest('mc_tiny_r', 'public.mc_small', 'r', AR
 SELECT pg_temp.seconds($$SELECT * FROM edupredict.evaluate('mc_tiny_r', 'public.mc_half')$$) AS t0 \gset
 SELECT pg_temp.seconds($$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$) AS t1 \gset
 SELECT pg_temp.timeout_at(:t0, :t1, 0.45);
-INSERT INTO mc_sweep SELECT 'evaluate metrics', 0.45, pg_temp.overshoot($$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$);
+CALL pg_temp.attempt('evaluate metrics', 0.4, $$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$, f => 0.45);
+CALL pg_temp.again(); CALL pg_temp.again();
 SELECT pg_temp.timeout_at(:t0, :t1, 0.65);
-INSERT INTO mc_sweep SELECT 'evaluate metrics', 0.65, pg_temp.overshoot($$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$);
+CALL pg_temp.attempt('evaluate metrics', 0.4, $$SELECT * FROM edupredict.evaluate('mc_tiny', 'public.mc_half')$$, f => 0.65);
+CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
 -- (a statement that ended before its timeout had nothing to cancel)
-SELECT phase, f, coalesce(overshoot < 0.4, true) AS stops_in_time FROM mc_sweep ORDER BY phase, f;
+SELECT what AS phase, f, bool_or(coalesce(overshoot < bound, true)) AS stops_in_time FROM mc_attempts
+WHERE f IS NOT NULL GROUP BY what, f ORDER BY what, f;
 
 -- ---------------------------------------------------------------------------
 -- evaluate() and predict() with a model of 150 deep trees over 2,000,000
@@ -147,10 +199,16 @@ SELECT phase, f, coalesce(overshoot < 0.4, true) AS stops_in_time FROM mc_sweep 
 SELECT task FROM edupredict.train_forest('mc_big', 'public.mc_small', 'y', ARRAY['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8'],
                                          n_trees => 150, max_depth => 14, test_fraction => 0);
 SET statement_timeout = '1s';
-SELECT pg_temp.overshoot($$SELECT * FROM edupredict.evaluate('mc_big', 'public.mc_rows')$$) < 2 AS evaluate_stops;
-SELECT pg_temp.overshoot($$SELECT count(edupredict.predict('mc_big', t)) FROM public.mc_rows t$$) < 2 AS predict_stops;
-SELECT pg_temp.overshoot($$SELECT count(edupredict.predict_proba('mc_big', ARRAY[f1, f2, f3, f4, f5, f6, f7, f8]))
-  FROM public.mc_rows$$) < 2 AS predict_proba_stops;
+CALL pg_temp.attempt('evaluate_stops', 2, $$SELECT * FROM edupredict.evaluate('mc_big', 'public.mc_rows')$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('evaluate_stops') AS evaluate_stops;
+CALL pg_temp.attempt('predict_stops', 2, $$SELECT count(edupredict.predict('mc_big', t)) FROM public.mc_rows t$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('predict_stops') AS predict_stops;
+CALL pg_temp.attempt('predict_proba_stops', 2, $$SELECT count(edupredict.predict_proba('mc_big', ARRAY[f1, f2, f3, f4, f5, f6, f7, f8]))
+  FROM public.mc_rows$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('predict_proba_stops') AS predict_proba_stops;
 RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
@@ -164,10 +222,11 @@ CREATE VIEW public.mc_explained AS SELECT * FROM public.mc_rows LIMIT current_se
 SET mc.rows = 100;
 SELECT pg_temp.seconds($$SELECT * FROM edupredict.global_importance('mc_big', 'public.mc_explained')$$) AS t100 \gset
 SELECT NULL::void FROM (SELECT set_config('mc.rows', least(1000000, ceil(1000 / greatest(:t100, 0.001)))::int::text, false)) s;
-CREATE TEMP TABLE mc_explain (what text, overshoot float8);
 SET statement_timeout = '1s';
-INSERT INTO mc_explain SELECT 'global_importance', pg_temp.overshoot($$SELECT * FROM edupredict.global_importance('mc_big', 'public.mc_explained')$$);
-INSERT INTO mc_explain SELECT 'explain', pg_temp.overshoot($$SELECT count(*) FROM public.mc_explained t, LATERAL edupredict.explain('mc_big', t)$$);
+CALL pg_temp.attempt('global_importance', 2, $$SELECT * FROM edupredict.global_importance('mc_big', 'public.mc_explained')$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+CALL pg_temp.attempt('explain', 2, $$SELECT count(*) FROM public.mc_explained t, LATERAL edupredict.explain('mc_big', t)$$);
+CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
 -- permutation_importance() shuffles, predicts and scores all its rows once
 -- per feature and repeat in one call.  The Brier score has no check of its
@@ -178,9 +237,11 @@ SET mc.rows = 1000;
 SELECT pg_temp.seconds($$SELECT * FROM edupredict.permutation_importance('mc_big', 'public.mc_explained', 'brier_score', n_repeats => 1)$$) AS t1000 \gset
 SELECT NULL::void FROM (SELECT set_config('mc.rows', least(2000000, ceil(10000 / greatest(:t1000, 0.001)))::int::text, false)) s;
 SET statement_timeout = '1s';
-INSERT INTO mc_explain SELECT 'permutation_importance', pg_temp.overshoot($$SELECT * FROM edupredict.permutation_importance('mc_big', 'public.mc_explained', 'brier_score', n_repeats => 1)$$);
+CALL pg_temp.attempt('permutation_importance', 2, $$SELECT * FROM edupredict.permutation_importance('mc_big', 'public.mc_explained', 'brier_score', n_repeats => 1)$$);
+CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
-SELECT what, overshoot < 2 AS stops_in_time FROM mc_explain ORDER BY what;
+SELECT what, pg_temp.in_time(what) AS stops_in_time FROM (VALUES ('explain'), ('global_importance'), ('permutation_importance')) v (what)
+ORDER BY what;
 
 -- the cancelled trainings left nothing behind (4 models trained on purpose)
 SELECT (SELECT count(*) FROM edupredict.models) - :models_before AS new_models,
