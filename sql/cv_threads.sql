@@ -99,12 +99,15 @@ SELECT count(*) AS rows_left FROM edupredict.runs WHERE model_name = 'cvt_cap';
 RESET edupredict.forest_max_memory;
 \set VERBOSITY default
 
--- a cancel stops every fold soon (here about 20 s of work)
+-- a cancel stops every fold soon (here about 20 s of work; best of up to three attempts, as in
+-- sql/model_cancel.sql, against a load spike on a shared machine)
 \i test/fixtures/cancel_overshoot.sql
 SET edupredict.forest_threads = 2;
 SET statement_timeout = '1s';
-SELECT pg_temp.overshoot($$SELECT count(*) FROM edupredict.cross_validate('boosting', 'cvt_big', 'r', ARRAY['a', 'b', 'c'],
-  '{"n_rounds": 3000, "max_depth": 8}')$$) < 0.5 AS folds_stop;
+CALL pg_temp.attempt('folds_stop', 0.5, $$SELECT count(*) FROM edupredict.cross_validate('boosting', 'cvt_big', 'r', ARRAY['a', 'b', 'c'],
+  '{"n_rounds": 3000, "max_depth": 8}')$$);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.in_time('folds_stop') AS folds_stop;
 RESET statement_timeout;
 -- and the same statement without the cancel works in this session
 SELECT count(*) AS rows FROM edupredict.cross_validate('boosting', 'cvt_big', 'r', ARRAY['a', 'b', 'c'], '{"n_rounds": 3}');

@@ -58,30 +58,6 @@ END $$;
 CREATE FUNCTION pg_temp.timeout_at(t0 float8, t1 float8, f float8) RETURNS void LANGUAGE sql AS $$
 SELECT NULL::void
 FROM (SELECT set_config('statement_timeout', ceil((t0 + f * greatest(t1 - t0, 0)) * 1000)::int::text || 'ms', false)) s $$;
--- every attempt of every cancel (f: the sweep point, NULL for the long work)
-CREATE TEMP TABLE mc_attempts (id serial, what text, f float8, bound float8, stmt text, overshoot float8);
--- one attempt of cancel (what, f): stmt under the statement_timeout set beforehand
-CREATE PROCEDURE pg_temp.attempt(what text, bound float8, stmt text, f float8 DEFAULT NULL) LANGUAGE plpgsql AS $$
-BEGIN
-  INSERT INTO mc_attempts (what, f, bound, stmt, overshoot) VALUES (what, f, bound, stmt, pg_temp.overshoot(stmt));
-END $$;
--- the last cancel once more, unless an attempt met its bound or ended before
--- its timeout, or three were made, or one ran on for more than 10 s (no load
--- spike: work that ignores the cancel, which would only run on again)
-CREATE PROCEDURE pg_temp.again() LANGUAGE plpgsql AS $$
-DECLARE
-  last mc_attempts;
-BEGIN
-  SELECT * INTO last FROM mc_attempts ORDER BY id DESC LIMIT 1;
-  IF (SELECT count(*) < 3 AND NOT bool_or(coalesce(a.overshoot < a.bound OR a.overshoot > 10, true)) FROM mc_attempts a
-      WHERE a.what = last.what AND a.f IS NOT DISTINCT FROM last.f) THEN
-    CALL pg_temp.attempt(last.what, last.bound, last.stmt, last.f);
-  END IF;
-END $$;
--- the long work stopped in time: the best attempt's overshoot is under the bound
-CREATE FUNCTION pg_temp.in_time(what text) RETURNS bool LANGUAGE sql AS $$
-SELECT min(a.overshoot) < min(a.bound) FROM mc_attempts a WHERE a.what = in_time.what AND a.f IS NULL $$;
-
 -- 2,000,000 rows x 8 features (a plain table: cheap to read for everyone)
 CREATE UNLOGGED TABLE public.mc_rows AS
 SELECT i, x - floor(x) AS f1, 1.7 * x - floor(1.7 * x) AS f2, 2.3 * x - floor(2.3 * x) AS f3,
@@ -190,7 +166,7 @@ CALL pg_temp.attempt('evaluate metrics', 0.4, $$SELECT * FROM edupredict.evaluat
 CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
 -- (a statement that ended before its timeout had nothing to cancel)
-SELECT what AS phase, f, bool_or(coalesce(overshoot < bound, true)) AS stops_in_time FROM mc_attempts
+SELECT what AS phase, f, bool_or(coalesce(overshoot < bound, true)) AS stops_in_time FROM cancel_attempts
 WHERE f IS NOT NULL GROUP BY what, f ORDER BY what, f;
 
 -- ---------------------------------------------------------------------------
