@@ -32,7 +32,7 @@ RankedCmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : (x->idx > y->idx ? 1 : 0);
 }
 
-/* Scratch shared by the levels of the recursion. */
+/* Scratch shared by the parts of the bisection. */
 typedef struct BisectState
 {
 	const SpectralGraph *g;
@@ -390,28 +390,30 @@ SplitComponents(SpectralCtx *ctx, BisectState *bs, int *verts, int m, int c,
 	return st;
 }
 
+/* A part still to divide: verts[off..off+m) into c hubs numbered from base. */
+typedef struct BisectPart
+{
+	long		off;
+	int			m;
+	int			c;
+	int			base;
+} BisectPart;
+
 /*
- * Divide verts[0..m) into c hubs numbered from base.  The part is ordered
- * (Fiedler vector, or components), cut where the sweep says, and each piece
- * gets a number of hubs proportional to its size, so that the average hub
- * size stays near m / c all the way down.
+ * Cut the part verts[0..m) of c > 1 hubs in two.  The part is ordered
+ * (Fiedler vector, or components) and cut where the sweep says; the first
+ * piece, verts[0..*n1out), gets *c1out hubs, a number proportional to its
+ * size, so that the average hub size stays near m / c all the way down.
  */
 static SpectralStatus
-Bisect(SpectralCtx *ctx, BisectState *bs, int *verts, int m, int c, int base)
+CutPart(SpectralCtx *ctx, BisectState *bs, int *verts, int m, int c,
+		long *n1out, int *c1out)
 {
 	long		n1 = 0;
 	int			c1 = 0;
 	int			ncomp;
 	int		   *comp;
 	SpectralStatus st = SPECTRAL_OK;
-
-	spectral_check_interrupts(ctx);
-	if (c == 1)
-	{
-		for (int i = 0; i < m; i++)
-			bs->label[verts[i]] = base;
-		return SPECTRAL_OK;
-	}
 
 	comp = spectral_alloc(ctx, m, sizeof(int));
 	ncomp = Components(ctx, bs, verts, m, comp);
@@ -445,11 +447,60 @@ Bisect(SpectralCtx *ctx, BisectState *bs, int *verts, int m, int c, int base)
 		if (m - n1 < (long) (c - c1) * bs->lo)
 			n1 = m - (long) (c - c1) * bs->lo;
 	}
+	*n1out = n1;
+	*c1out = c1;
+	return SPECTRAL_OK;
+}
 
-	st = Bisect(ctx, bs, verts, (int) n1, c1, base);
-	if (st != SPECTRAL_OK)
-		return st;
-	return Bisect(ctx, bs, verts + n1, m - (int) n1, c - c1, base + c1);
+/*
+ * Divide verts[0..n) into k hubs numbered from 0, depth first: each part is
+ * cut in two and the first piece divided before the second.  The pending
+ * parts live on a heap stack, not the C stack: a sweep that keeps peeling one
+ * hub off the end of its part would nest k levels deep, and k may be in the
+ * millions.  The second piece is pushed before the first, so the parts are
+ * divided (and the generator drawn) in the order of the recursion this
+ * replaces.  Each pending part holds a hub at least, so at most k are
+ * pending; the stack grows by doubling, as deep as the cuts make it.
+ */
+static SpectralStatus
+Bisect(SpectralCtx *ctx, BisectState *bs, int *verts, int n, int k)
+{
+	int			cap = 64;
+	int			top = 0;
+	BisectPart *stack = spectral_alloc(ctx, cap, sizeof(BisectPart));
+	SpectralStatus st = SPECTRAL_OK;
+
+	stack[top++] = (BisectPart) {0, n, k, 0};
+	while (top > 0)
+	{
+		BisectPart	p = stack[--top];
+		long		n1;
+		int			c1;
+
+		spectral_check_interrupts(ctx);
+		if (p.c == 1)
+		{
+			for (int i = 0; i < p.m; i++)
+				bs->label[verts[p.off + i]] = p.base;
+			continue;
+		}
+		st = CutPart(ctx, bs, verts + p.off, p.m, p.c, &n1, &c1);
+		if (st != SPECTRAL_OK)
+			break;
+		if (top + 2 > cap)
+		{
+			BisectPart *grown = spectral_alloc(ctx, (size_t) cap * 2, sizeof(BisectPart));
+
+			memcpy(grown, stack, sizeof(BisectPart) * top);
+			spectral_free(ctx, stack);
+			stack = grown;
+			cap *= 2;
+		}
+		stack[top++] = (BisectPart) {p.off + n1, p.m - (int) n1, p.c - c1, p.base + c1};
+		stack[top++] = (BisectPart) {p.off, (int) n1, c1, p.base};
+	}
+	spectral_free(ctx, stack);
+	return st;
 }
 
 SpectralStatus
@@ -466,7 +517,7 @@ spectral_bisect(SpectralCtx *ctx, const SpectralGraph *g, const SpectralPoints *
 		verts[i] = i;
 		rank[i] = -1;
 	}
-	st = Bisect(ctx, &bs, verts, n, k, 0);
+	st = Bisect(ctx, &bs, verts, n, k);
 	spectral_free(ctx, verts);
 	spectral_free(ctx, rank);
 	return st;

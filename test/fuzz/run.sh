@@ -2,7 +2,8 @@
 # Bounded fuzz run of the model reader, of the model aggregates' partial
 # state readers (forest_agg, boost_agg, forest_agg_trees) and of the log
 # hook's scanner of SQL text (src/pii_mention.c; libFuzzer + ASan/UBSan,
-# clang-14), plus the engine checks (forest and boosting) under ASan.
+# clang-14), plus the engine checks (forest and boosting, and the depth of the
+# clustering's bisection) under ASan.
 # Called by scripts/test.sh.
 #   test/fuzz/run.sh [SECONDS]      default 60 (FUZZ_SECONDS overrides)
 #   the partial states: FUZZ_AGG_SECONDS, default 20 (at most SECONDS)
@@ -99,6 +100,11 @@ echo "fuzz: $(tail -1 "$work/engine.log")"
 # the cross-fitted calibration: folds, the model = the folds' forests, a cancel
 $CC $FLAGS -o "$work/cvcal_check" test/fuzz/cvcal_check.c $SRC -lm
 check "$work/cvcal_check" "$work/corpus/seed_cvcal.bin"
+echo "fuzz: $(tail -1 "$work/engine.log")"
+# the clustering's recursive bisection: its C stack must not grow with the depth of its cuts
+SPECTRAL_SRC="src/spectral.c src/spectral_kway.c src/spectral_bisect.c src/spectral_refine.c src/spectral_score.c src/spectral_knn.c src/spectral_eigen.c src/spectral_assign.c"
+$CC $FLAGS -o "$work/spectral_depth_check" test/fuzz/spectral_depth_check.c $SPECTRAL_SRC -llapacke -lopenblas -lm
+check "$work/spectral_depth_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"
 
 # boosting engine checks (margins, 1 = 2 threads, out of memory, interrupts)
