@@ -74,7 +74,8 @@ scoring_trigger_data(FunctionCallInfo fcinfo, const char *fn, int nargs, bool be
 	if (td->tg_relation->rd_rel->relkind != RELKIND_RELATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("%s scores ordinary tables only", fn)));
+				 errmsg("%s scores ordinary tables only", fn),
+				 errhint("Scoring triggers go on ordinary tables (not views, partitioned or foreign tables): use edupredict.attach_scoring().")));
 	return td;
 }
 
