@@ -94,6 +94,11 @@ echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model;
 $CC $FLAGS -o "$work/prep_check" test/fuzz/prep_check.c $SRC -lm
 check "$work/prep_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"
+# every phase polls its interrupt callback as often as its spacing promises
+# and stops when told: counted, not timed (test/fuzz/poll_check.c)
+$CC $FLAGS -o "$work/poll_check" test/fuzz/poll_check.c $SRC $BOOST -lm
+check "$work/poll_check"
+echo "fuzz: $(tail -1 "$work/engine.log")"
 # TreeSHAP against brute force over every coalition (forests and boosting)
 check "$work/shap_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"

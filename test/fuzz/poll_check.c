@@ -1,0 +1,423 @@
+/*
+ * poll_check.c - every phase of the PG-free engine polls its interrupt
+ * callback at the grain it promises, and stops when the callback says so;
+ * counted, not timed (sql/model_cancel.sql times cancels, and other polls
+ * overlapping a missing one hide it there).  Built and run by
+ * test/fuzz/run.sh under ASan.
+ *
+ * For each phase, on rows enough for several of its steps, a counting
+ * callback (never stops) must be called at least as often as the code's own
+ * spacing promises:
+ *   - the pool, one thread: before every piece but the first; two threads:
+ *     before every piece the calling thread takes;
+ *   - the canonical row order: before every piece of 65,536 rows hashed,
+ *     before each of the four radix passes and every 65,536 rows of ties;
+ *   - binning: before each feature's edges and every piece of bins;
+ *   - forest growth (one thread): once per node;
+ *   - boosting (one thread, one feature): once per node.
+ * Then a callback that says stop at its K-th call, for K over every poll
+ * of the phase (or a spread of them): the phase returns ENS_EINTR and asks
+ * no further question (the work after a stop is bounded by one piece).
+ *
+ *   poll_check        exit status 0: every check held
+ */
+#include "../../src/boost.h"
+#include "../../src/ensemble.h"
+#include "../../src/rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Polls
+{
+	uint64_t	calls;			/* questions asked */
+	uint64_t	stop_at;		/* say stop at this call (0: never) */
+	uint64_t	after;			/* questions asked after the stop */
+} Polls;
+
+static bool
+Poll(void *arg)
+{
+	Polls	   *c = arg;
+
+	c->calls++;
+	if (c->stop_at == 0 || c->calls < c->stop_at)
+		return false;
+	if (c->calls > c->stop_at)
+		c->after++;
+	return true;
+}
+
+static int	fails = 0;
+
+static void
+Fail(const char *phase, const char *what, uint64_t got, uint64_t want)
+{
+	fprintf(stderr, "FAIL poll %s: %s (%llu, want %llu)\n", phase, what,
+			(unsigned long long) got, (unsigned long long) want);
+	fails++;
+}
+
+/* A phase run once with callback state c; returns its status. */
+typedef EnsStatus (*Phase) (void *ctx, Polls *c);
+
+/*
+ * The phase polls at least `want` times when never stopped; stopped at call
+ * K (every K up to the count when `every`, else a spread), it returns
+ * ENS_EINTR and asks nothing more.
+ */
+static void
+CheckPhase(const char *name, Phase fn, void *ctx, uint64_t want, bool every)
+{
+	Polls		c = {0, 0, 0};
+	uint64_t	total,
+				k;
+	EnsStatus	rc = fn(ctx, &c);
+
+	if (rc != ENS_OK)
+	{
+		Fail(name, "failed without a stop", rc, ENS_OK);
+		return;
+	}
+	total = c.calls;
+	if (total < want)
+		Fail(name, "too few polls", total, want);
+	for (k = 1; k <= total; k = every ? k + 1 : k + 1 + k / 3)
+	{
+		Polls		s = {0, k, 0};
+
+		rc = fn(ctx, &s);
+		if (rc != ENS_EINTR)
+		{
+			fprintf(stderr, "FAIL poll %s: stopped at call %llu of %llu: %s\n", name,
+					(unsigned long long) k, (unsigned long long) total, ens_strerror(rc));
+			fails++;
+			return;
+		}
+		if (s.after > 0)
+		{
+			fprintf(stderr, "FAIL poll %s: stopped at call %llu, asked %llu more times\n",
+					name, (unsigned long long) k, (unsigned long long) s.after);
+			fails++;
+			return;
+		}
+	}
+	printf("poll: %s: %llu polls (at least %llu promised); a stop at %s of them gives ENS_EINTR, no poll after\n",
+		   name, (unsigned long long) total, (unsigned long long) want, every ? "each" : "a spread");
+}
+
+/* ---------- the pool (src/ensemble_pool.c) ---------- */
+
+#define POOL_PIECES 64
+
+typedef struct PoolJob
+{
+	EnsPool    *pool;
+	const char *name;
+	int			ran;			/* atomic: pieces run */
+	int			caller_ran;		/* atomic: of those, on the calling thread */
+	int			stopped;		/* atomic: the callback said stop */
+	Polls	   *c;
+} PoolJob;
+
+static bool
+PoolPoll(void *arg)
+{
+	PoolJob    *j = arg;
+	bool		stop = Poll(j->c);
+
+	if (stop)
+		__atomic_store_n(&j->stopped, 1, __ATOMIC_SEQ_CST);
+	return stop;
+}
+
+/*
+ * A worker's piece waits until the calling thread has run all the pieces
+ * but its own, or was told to stop: the calling thread takes (and polls
+ * before) all of them but one, whatever the scheduling.
+ */
+static void
+PoolPiece(void *ctx, int t, uint32_t c)
+{
+	PoolJob    *j = ctx;
+
+	(void) c;
+	if (t == 0)
+		__atomic_fetch_add(&j->caller_ran, 1, __ATOMIC_SEQ_CST);
+	else
+		while (!__atomic_load_n(&j->stopped, __ATOMIC_SEQ_CST) &&
+			   __atomic_load_n(&j->caller_ran, __ATOMIC_SEQ_CST) < POOL_PIECES - 1)
+			;
+	__atomic_fetch_add(&j->ran, 1, __ATOMIC_SEQ_CST);
+}
+
+static EnsStatus
+PoolPhase(void *ctx, Polls *c)
+{
+	PoolJob    *j = ctx;
+	EnsStatus	rc;
+
+	j->c = c;
+	j->ran = j->caller_ran = j->stopped = 0;
+	rc = ens_pool_run(j->pool, PoolPiece, j, POOL_PIECES, PoolPoll, j);
+	/* a stop at call K: at most K pieces on the caller, one on the worker */
+	if (rc == ENS_EINTR && (uint64_t) j->ran > c->stop_at + 1)
+	{
+		Fail(j->name, "pieces run after the stop", (uint64_t) j->ran, c->stop_at + 1);
+		return ENS_EINVAL;
+	}
+	if (rc == ENS_OK && (j->ran != POOL_PIECES || (uint64_t) j->caller_ran > c->calls + 1))
+	{
+		Fail(j->name, "pieces the calling thread took without a poll",
+			 (uint64_t) j->caller_ran, c->calls + 1);
+		return ENS_EINVAL;
+	}
+	return rc;
+}
+
+static void
+CheckPool(int threads)
+{
+	PoolJob		j;
+	char		name[32];
+
+	memset(&j, 0, sizeof(j));
+	j.pool = calloc(1, ens_pool_size());
+	ens_pool_init(j.pool, threads);
+	if (ens_pool_start(j.pool) != threads)
+	{
+		fprintf(stderr, "FAIL poll pool: %d threads did not start\n", threads);
+		fails++;
+		return;
+	}
+	snprintf(name, sizeof(name), "pool, %d thread%s", threads, threads > 1 ? "s" : "");
+	j.name = name;
+	/* one thread: between pieces; two: before each of the caller's pieces */
+	CheckPhase(name, PoolPhase, &j, POOL_PIECES - 1, true);
+	ens_pool_stop(j.pool);
+	free(j.pool);
+}
+
+/* ---------- the canonical row order and binning ---------- */
+
+#define PREP_ROWS 200000		/* 4 pieces of rows to hash */
+#define PREP_P 4
+
+typedef struct Prep
+{
+	double	   *cols[PREP_P];
+	double	   *y;
+} Prep;
+
+static EnsStatus
+OrderPhase(void *ctx, Polls *c)
+{
+	Prep	   *pr = ctx;
+	uint32_t   *perm = NULL;
+	uint64_t	fp;
+	EnsStatus	rc = ens_canonical_order(PREP_ROWS, PREP_P, (const double *const *) pr->cols,
+										 NULL, pr->y, NULL, &ens_malloc_allocator, NULL,
+										 Poll, c, &perm, &fp);
+
+	free(perm);
+	return rc;
+}
+
+static EnsStatus
+BinPhase(void *ctx, Polls *c)
+{
+	Prep	   *pr = ctx;
+	EnsFeature	F[PREP_P];
+	uint8_t    *X = NULL;
+	int			f;
+	EnsStatus	rc;
+
+	memset(F, 0, sizeof(F));
+	rc = ens_bin_columns((const double *const *) pr->cols, PREP_ROWS, PREP_P, F, NULL, 0, 7,
+						 &ens_malloc_allocator, NULL, Poll, c, &X);
+	free(X);
+	for (f = 0; f < PREP_P; f++)
+		free(F[f].edges);
+	return rc;
+}
+
+static void
+CheckPrep(void)
+{
+	Prep		pr;
+	EpRng		rng;
+	uint32_t	i;
+	int			f;
+	uint64_t	pieces = (PREP_ROWS + 65535) / 65536,
+				bin_piece_rows = 65536 / PREP_P;
+
+	ep_rng_seed(&rng, 43, 0);
+	for (f = 0; f < PREP_P; f++)
+		pr.cols[f] = malloc(sizeof(double) * PREP_ROWS);
+	pr.y = malloc(sizeof(double) * PREP_ROWS);
+	for (i = 0; i < PREP_ROWS; i++)
+	{
+		for (f = 0; f < PREP_P; f++)
+			pr.cols[f][i] = (double) (ep_rng_next(&rng) >> 11) / 9007199254740992.0;
+		pr.y[i] = (double) (i % 3);
+	}
+	/* distinct rows: every row starts a run of ties, so the tie loop polls every 65,536 */
+	CheckPhase("canonical order", OrderPhase, &pr, pieces + 4 + pieces, true);
+	CheckPhase("binning", BinPhase, &pr,
+			   PREP_P + (PREP_ROWS + bin_piece_rows - 1) / bin_piece_rows, true);
+	for (f = 0; f < PREP_P; f++)
+		free(pr.cols[f]);
+	free(pr.y);
+}
+
+/* ---------- tree growth: the forest and boosting ---------- */
+
+#define TREE_ROWS 2000			/* under 4,096: the forest's row polls stay out */
+
+typedef struct Trees
+{
+	EnsFeature	F[2];
+	uint8_t    *X;
+	double	   *y;
+	uint32_t	p;				/* features used */
+	uint32_t	nodes;			/* nodes of the model grown unstopped */
+} Trees;
+
+static void
+TreeModel(const Trees *tr, EnsModel *m, EnsData *d)
+{
+	memset(m, 0, sizeof(*m));
+	m->task = ENS_REGRESSION;
+	m->n_features = tr->p;
+	m->features = (EnsFeature *) tr->F;
+	memset(d, 0, sizeof(*d));
+	d->n_rows = TREE_ROWS;
+	d->n_features = tr->p;
+	d->X = tr->X;
+	d->y = tr->y;
+	d->n_use = TREE_ROWS;
+}
+
+static EnsStatus
+ForestPhase(void *ctx, Polls *c)
+{
+	Trees	   *tr = ctx;
+	EnsModel	m;
+	EnsData		d;
+	ForestParams P;
+	EnsStatus	rc;
+
+	TreeModel(tr, &m, &d);
+	memset(&P, 0, sizeof(P));
+	P.task = ENS_REGRESSION;
+	P.n_trees = 1;
+	P.min_samples_leaf = 1;
+	P.sample_fraction = 1.0;
+	P.seed = 5;
+	P.n_threads = 1;
+	rc = forest_train(&m, &d, &P, &ens_malloc_allocator, Poll, c, NULL, NULL);
+	if (rc == ENS_OK)
+	{
+		tr->nodes = m.n_nodes;
+		ens_model_free(&m, &ens_malloc_allocator);
+	}
+	return rc;
+}
+
+static EnsStatus
+BoostPhase(void *ctx, Polls *c)
+{
+	Trees	   *tr = ctx;
+	EnsModel	m;
+	EnsData		d;
+	BoostParams P;
+	BoostResult r;
+	EnsStatus	rc;
+
+	TreeModel(tr, &m, &d);
+	memset(&r, 0, sizeof(r));
+	boost_params_default(&P);
+	P.task = ENS_REGRESSION;
+	P.n_rounds = 1;
+	P.max_depth = 0;
+	P.max_leaves = 256;
+	P.min_child_weight = 0;
+	P.n_threads = 1;
+	rc = boost_train(&m, &d, NULL, 0, &P, &ens_malloc_allocator, Poll, c, &r);
+	if (rc == ENS_OK)
+		tr->nodes = m.n_nodes;
+	if (m.base_score)
+		free(m.base_score);		/* ens_model_free does not yet */
+	m.base_score = NULL;
+	ens_model_free(&m, &ens_malloc_allocator);
+	boost_result_free(&r, &ens_malloc_allocator);
+	return rc;
+}
+
+static void
+CheckTrees(void)
+{
+	Trees		tr;
+	EpRng		rng;
+	uint32_t	i;
+	Polls		c = {0, 0, 0};
+
+	memset(&tr, 0, sizeof(tr));
+	ep_rng_seed(&rng, 44, 0);
+	tr.X = malloc(2 * TREE_ROWS);
+	tr.y = malloc(sizeof(double) * TREE_ROWS);
+	for (i = 0; i < 2; i++)
+	{
+		double	   *edges = malloc(sizeof(double) * 254);
+		int			e;
+
+		for (e = 0; e < 254; e++)
+			edges[e] = e + 0.5;
+		tr.F[i].name = i ? "b" : "a";
+		tr.F[i].name_len = 1;
+		tr.F[i].kind = ENS_NUMERIC;
+		tr.F[i].edges = edges;
+		tr.F[i].n_bins = 255;
+	}
+	for (i = 0; i < TREE_ROWS; i++)
+	{
+		uint64_t	r = ep_rng_next(&rng);
+
+		tr.X[2 * i] = (uint8_t) (r % 255);
+		tr.X[2 * i + 1] = (uint8_t) ((r >> 16) % 255);
+		tr.y[i] = (double) ((r >> 32) % 1000);
+	}
+	/* the forest: a deep tree of two features, one poll per node */
+	tr.p = 2;
+	if (ForestPhase(&tr, &c) != ENS_OK)
+		Fail("forest growth", "training failed", 1, 0);
+	else
+		CheckPhase("forest growth, one tree on one thread", ForestPhase, &tr, tr.nodes, false);
+	/* boosting: one feature, one round, best-first: one poll per node */
+	tr.p = 1;
+	for (i = 0; i < TREE_ROWS; i++)
+		tr.X[i] = tr.X[2 * i];
+	c.calls = 0;
+	if (BoostPhase(&tr, &c) != ENS_OK)
+		Fail("boosting", "training failed", 1, 0);
+	else
+		CheckPhase("boosting growth, one tree on one thread", BoostPhase, &tr, tr.nodes, false);
+	free((void *) tr.F[0].edges);
+	free((void *) tr.F[1].edges);
+	free(tr.X);
+	free(tr.y);
+}
+
+int
+main(void)
+{
+	CheckPool(1);
+	CheckPool(2);
+	CheckPrep();
+	CheckTrees();
+	if (fails == 0)
+		printf("poll: every phase polled as often as it promises and stopped when told\n");
+	return fails > 0;
+}
