@@ -208,6 +208,7 @@ extern void panel_value_column(PanelSpec *s, TupleDesc td, const char *col, int 
 extern void panel_spine_spec(PanelSpec *s, Oid spine, char *start, char *end, char *until,
 							 char *origin);
 extern void panel_check_names(const PanelSpec *s);
+extern Oid	panel_measure_type(PanelMeasureKind k);
 extern void panel_build_queries(PanelSpec *s);
 
 /* panel_period.c */

@@ -158,8 +158,9 @@ RowWidth(TupleDesc td, const bool *nullable)
 	return widest;
 }
 
-static Oid
-MeasureTypeOid(PanelMeasureKind k)
+/* The type of a measure's column (and its lags'): one decision for the check and the CREATE TABLE. */
+Oid
+panel_measure_type(PanelMeasureKind k)
 {
 	return k == PM_COUNT ? INT8OID : (k == PM_DAYS_ACTIVE || k == PM_SINCE_LAST) ? INT4OID : FLOAT8OID;
 }
@@ -186,7 +187,7 @@ CheckRowWidth(const PanelSpec *s, int ncols)
 		/* a value measure is NULL in a period without values (a sum only when not zero-filled) */
 		nullable[c] = s->measures[m].value >= 0 &&
 			(s->measures[m].kind != PM_SUM || s->fill != PF_ZERO);
-		TupleDescInitEntry(td, ++c, NULL, MeasureTypeOid(s->measures[m].kind), -1, 0);
+		TupleDescInitEntry(td, ++c, NULL, panel_measure_type(s->measures[m].kind), -1, 0);
 	}
 	for (int m = 0; m < s->nmeasures; m++)
 	{
@@ -194,7 +195,7 @@ CheckRowWidth(const PanelSpec *s, int ncols)
 		for (int l = 0; l < s->nlags; l++)
 		{
 			nullable[c] = true;
-			TupleDescInitEntry(td, ++c, NULL, MeasureTypeOid(s->measures[m].kind), -1, 0);
+			TupleDescInitEntry(td, ++c, NULL, panel_measure_type(s->measures[m].kind), -1, 0);
 		}
 		for (int r = 0; r < s->nrolling; r++)
 		{

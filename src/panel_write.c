@@ -53,11 +53,13 @@ typedef struct PanelTotals
 	int64		positives;
 } PanelTotals;
 
+/* panel_measure_type's type, as the CREATE TABLE spells it */
 static const char *
 MeasureType(PanelMeasureKind k)
 {
-	return k == PM_COUNT ? "pg_catalog.int8" :
-		(k == PM_DAYS_ACTIVE || k == PM_SINCE_LAST) ? "pg_catalog.int4" : "pg_catalog.float8";
+	Oid			t = panel_measure_type(k);
+
+	return t == INT8OID ? "pg_catalog.int8" : t == INT4OID ? "pg_catalog.int4" : "pg_catalog.float8";
 }
 
 static char *
