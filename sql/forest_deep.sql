@@ -91,6 +91,30 @@ SELECT count(*) AS rows_explained,
                     - (SELECT sum(contribution) FROM explain('deep_boost', d))) < 1e-4) AS additive
 FROM deep_rows d WHERE i % 40 = 1;
 
+-- TreeSHAP's table path (at most 8 distinct features on a path and at most
+-- 255 levels: per-edge weights precomputed, depths kept in a byte) on a
+-- chain 249 levels deep.  One feature x = 1..250 and alternating classes: a
+-- cut after k rows leaves the left side at most one row off balance, so the
+-- largest gain peels a single end row (k = 1) with min_child_weight 0; best
+-- first, the rest is cut the same way until every row is its own leaf.
+CREATE TABLE deep_one_feature AS
+SELECT i, i::float8 AS x, CASE WHEN i % 2 = 0 THEN 'even' ELSE 'odd' END AS c FROM generate_series(1, 250) i;
+SELECT name FROM train_boosting('deep_tab', 'deep_one_feature', 'c', '{x}', n_rounds => 1, learning_rate => 1,
+                                max_depth => NULL, max_leaves => 300, min_child_weight => 0, test_fraction => 0);
+SELECT name FROM train_boosting('deep_tab32', 'deep_one_feature', 'c', '{x}', n_rounds => 1, learning_rate => 1,
+                                max_depth => 32, max_leaves => 300, min_child_weight => 0, test_fraction => 0);
+SELECT splits FROM feature_importance('deep_tab', NULL);
+-- deeper than 32 (the capped tree scores rows differently), every row its
+-- own leaf, and the contributions add up to the log-odds less the base value
+SELECT count(*) FILTER (WHERE predict_proba('deep_tab', d, 'odd') <> predict_proba('deep_tab32', d, 'odd')) > 0
+         AS deeper_than_32,
+       bool_and(predict('deep_tab', d) = c) AS every_row_exact,
+       bool_and(abs(ln(predict_proba('deep_tab', d, 'odd') / (1 - predict_proba('deep_tab', d, 'odd')))
+                    - explain_base_value('deep_tab', 'odd')
+                    - (SELECT sum(contribution) FROM explain('deep_tab', d, class => 'odd'))) < 1e-9) AS additive
+FROM deep_one_feature d;
+DROP TABLE deep_one_feature;
+
 -- the registry's bytes parse back into the same trees: every score and
 -- explanation is the same after a reconnect (no parsed model cached)
 SELECT md5(string_agg(predict('deep_reg', d) || '/' || predict('deep_cls', d)
