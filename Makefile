@@ -69,6 +69,7 @@ OBJS = \
 	src/ensemble_curves.o \
 	src/ensemble_dense.o \
 	src/ensemble_bin_row.o \
+	src/ensemble_heldout.o \
 	src/model_heldout.o \
 	src/model_version.o \
 	src/model_explain.o \

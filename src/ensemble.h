@@ -474,6 +474,8 @@ ens_forest_finish(const EnsModel *m, double *acc)
 			acc[k] = 1.0 / K;
 }
 extern uint32_t ens_argmax(const double *proba, uint32_t k);
+/* the class predict() would return for out (calibrated probabilities) */
+extern uint32_t ens_predicted_class(const EnsModel *m, const double *out);
 /* boost: raw margins (n_outputs) before the link function */
 extern void ens_predict_margin(const EnsModel *m, const uint8_t *xb, double *margin);
 
@@ -633,6 +635,14 @@ extern bool ens_shap_uses_cover(const EnsShap *s);
 extern double ens_shap_base(EnsShap *s, uint32_t k);
 extern EnsStatus ens_shap_row(EnsShap *s, const uint8_t *xb, uint32_t k, double *phi,
 							  EnsInterruptFn intr, void *intr_arg);
+
+/* ensemble_heldout.c: passes over rows already binned (n x n_features) */
+extern EnsStatus ens_predict_binned_rows(const EnsModel *m, const uint8_t *X, uint32_t n,
+										 bool raw, double *out, EnsInterruptFn intr,
+										 void *intr_arg);
+extern EnsStatus ens_shap_means(EnsShap *plan, const EnsModel *m, const uint8_t *X, uint32_t n,
+								int64_t k, double *phi, double *mabs, double *msum,
+								EnsInterruptFn intr, void *intr_arg);
 
 /* ensemble_profile.c: what a model keeps about its training rows */
 extern EnsStatus ens_profile_cover(const EnsModel *m, const uint8_t *X, uint32_t p,

@@ -265,3 +265,12 @@ ens_argmax(const double *proba, uint32_t k)
 			best = i;
 	return best;
 }
+
+/* the class predict() would return for out (calibrated probabilities) */
+uint32_t
+ens_predicted_class(const EnsModel *m, const double *out)
+{
+	if (m->ext && m->ext->has_threshold)
+		return ens_threshold_label(out, m->n_classes, m->ext->thr_class, m->ext->threshold);
+	return ens_argmax(out, m->n_classes);
+}

@@ -78,14 +78,6 @@ ens_class_arg(const EnsModel *m, text *cls, const char *model_name, const char *
 	return 1;
 }
 
-uint32_t
-ens_predicted_class(const EnsModel *m, const double *out)
-{
-	if (m->ext && m->ext->has_threshold)
-		return ens_threshold_label(out, m->n_classes, m->ext->thr_class, m->ext->threshold);
-	return ens_argmax(out, m->n_classes);
-}
-
 text *
 ens_class_text(const EnsModel *m, uint32_t k)
 {
@@ -473,18 +465,10 @@ ens_heldout_require_rows(const EnsHeldout *h)
 double *
 ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw)
 {
-	uint32_t	kk = m->task == ENS_CLASSIFICATION ? m->n_classes : 1,
-				i;
+	uint32_t	kk = m->task == ENS_CLASSIFICATION ? m->n_classes : 1;
 	double	   *out = palloc_extended(sizeof(double) * Max(h->n, 1) * kk, MCXT_ALLOC_HUGE);
 
-	for (i = 0; i < h->n; i++)
-	{
-		if ((i & 1023) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (raw)
-			ens_predict_raw(m, h->X + (size_t) i * h->p, out + (size_t) i * kk);
-		else
-			ens_predict_binned(m, h->X + (size_t) i * h->p, out + (size_t) i * kk);
-	}
+	ens_pg_check(ens_predict_binned_rows(m, h->X, h->n, raw, out, ens_pg_interrupt, NULL),
+				 "the predictions", NULL);
 	return out;
 }

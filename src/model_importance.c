@@ -75,54 +75,29 @@ Global(EnsRegModel *rm, void *arg)
 	ImpArgs    *ia = (ImpArgs *) arg;
 	const EnsModel *m = rm->m;
 	uint32_t	p = m->n_features,
-				kk = m->task == ENS_CLASSIFICATION ? m->n_classes : 1,
-				i,
-				f,
-				fixed = 0;
+				f;
+	int64_t		k = -1;			/* the class predict() returns */
 	EnsHeldout	h;
 	EnsAlloc	al;
 	EnsShap    *plan;
 	double	   *phi = palloc(sizeof(double) * p),
-			   *sabs = palloc0(sizeof(double) * p),
-			   *ssum = palloc0(sizeof(double) * p),
-			   *out = palloc(sizeof(double) * kk);
+			   *mabs = palloc(sizeof(double) * p),
+			   *msum = palloc(sizeof(double) * p);
 	uint32_t   *ord;
 
 	if (ia->cls)
-		fixed = ens_class_index(m, ia->cls, rm->name);
+		k = ens_class_index(m, ia->cls, rm->name);
 	ens_heldout_read(rm->name, rm->slot, m, ia->relid, 0, &h);
 	ens_heldout_require_rows(&h);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_shap_plan(m, &al, (size_t) edupredict_forest_max_memory_mb << 20,
 							   ens_pg_interrupt, NULL, &plan),
 				 "the explanation plan", NULL);
-	for (i = 0; i < h.n; i++)
-	{
-		const uint8_t *xb = h.X + (size_t) i * p;
-		uint32_t	k = fixed;
-
-		/* a row takes about 1 us per tree: a check per row costs nothing */
-		CHECK_FOR_INTERRUPTS();
-		if (m->task == ENS_CLASSIFICATION && !ia->cls)
-		{
-			ens_predict_binned(m, xb, out);
-			k = ens_predicted_class(m, out);
-		}
-		ens_pg_check(ens_shap_row(plan, xb, k, phi, ens_pg_interrupt, NULL), "the explanation", NULL);
-		for (f = 0; f < p; f++)
-		{
-			sabs[f] += fabs(phi[f]);
-			ssum[f] += phi[f];
-		}
-	}
+	ens_pg_check(ens_shap_means(plan, m, h.X, h.n, k, phi, mabs, msum, ens_pg_interrupt, NULL),
+				 "the explanation", NULL);
+	ord = Order(mabs, p);
 	for (f = 0; f < p; f++)
-	{
-		sabs[f] = h.n ? sabs[f] / h.n : NAN;
-		ssum[f] = h.n ? ssum[f] / h.n : NAN;
-	}
-	ord = Order(sabs, p);
-	for (f = 0; f < p; f++)
-		PutFeature(ia->rsinfo, &m->features[ord[f]], sabs[ord[f]], ssum[ord[f]], NAN);
+		PutFeature(ia->rsinfo, &m->features[ord[f]], mabs[ord[f]], msum[ord[f]], NAN);
 }
 
 /* the metric (higher is better: losses are negated) of every row's outputs */

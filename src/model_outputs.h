@@ -18,8 +18,6 @@ extern void ens_require_classifier(const EnsModel *m, const char *model_name, co
 /* a class argument: NULL is the second class of two; more classes need one */
 extern uint32_t ens_class_arg(const EnsModel *m, text *cls, const char *model_name,
 							  const char *what);
-/* the class predict() would return for out (calibrated probabilities) */
-extern uint32_t ens_predicted_class(const EnsModel *m, const double *out);
 /* the label text of class k */
 extern text *ens_class_text(const EnsModel *m, uint32_t k);
 

@@ -14,7 +14,12 @@
  *     before each of the four radix passes and every 65,536 rows of ties;
  *   - binning: before each feature's edges and every piece of bins;
  *   - forest growth (one thread): once per node;
- *   - boosting (one thread, one feature): once per node.
+ *   - boosting (one thread, one feature): once per node;
+ *   - held-out rows' outputs (ens_predict_binned_rows): before every
+ *     1,024th row, the first included;
+ *   - global importance (ens_shap_means): before every row (on trees too
+ *     few for ens_shap_row's own poll every 64 trees, so the per-row polls
+ *     alone are counted).
  * Then a callback that says stop at its K-th call, for K over every poll
  * of the phase (or a spread of them): the phase returns ENS_EINTR and asks
  * no further question (the work after a stop is bounded by one piece).
@@ -300,6 +305,22 @@ TreeModel(const Trees *tr, EnsModel *m, EnsData *d)
 	d->n_use = TREE_ROWS;
 }
 
+/* a regression forest of the rows of tr, on one thread */
+static void
+TreeForest(const Trees *tr, EnsModel *m, EnsData *d, ForestParams *P, int n_trees,
+		   int max_depth, uint64_t seed)
+{
+	TreeModel(tr, m, d);
+	memset(P, 0, sizeof(*P));
+	P->task = ENS_REGRESSION;
+	P->n_trees = n_trees;
+	P->max_depth = max_depth;
+	P->min_samples_leaf = 1;
+	P->sample_fraction = 1.0;
+	P->seed = seed;
+	P->n_threads = 1;
+}
+
 static EnsStatus
 ForestPhase(void *ctx, Polls *c)
 {
@@ -309,14 +330,7 @@ ForestPhase(void *ctx, Polls *c)
 	ForestParams P;
 	EnsStatus	rc;
 
-	TreeModel(tr, &m, &d);
-	memset(&P, 0, sizeof(P));
-	P.task = ENS_REGRESSION;
-	P.n_trees = 1;
-	P.min_samples_leaf = 1;
-	P.sample_fraction = 1.0;
-	P.seed = 5;
-	P.n_threads = 1;
+	TreeForest(tr, &m, &d, &P, 1, 0, 5);
 	rc = forest_train(&m, &d, &P, &ens_malloc_allocator, Poll, c, NULL, NULL);
 	if (rc == ENS_OK)
 	{
@@ -354,6 +368,68 @@ BoostPhase(void *ctx, Polls *c)
 	ens_model_free(&m, &ens_malloc_allocator);
 	boost_result_free(&r, &ens_malloc_allocator);
 	return rc;
+}
+
+/* ---------- held-out rows: outputs and global importance ---------- */
+
+#define HELD_ROWS 10000			/* ten pieces of 1,024 rows, and part of one */
+#define SHAP_ROWS 200
+
+typedef struct Held
+{
+	EnsModel	m;
+	uint8_t    *X;				/* HELD_ROWS x 2 bins */
+	EnsShap    *plan;
+} Held;
+
+static EnsStatus
+PredictPhase(void *ctx, Polls *c)
+{
+	Held	   *hd = ctx;
+	double	   *out = malloc(sizeof(double) * HELD_ROWS);
+	EnsStatus	rc = ens_predict_binned_rows(&hd->m, hd->X, HELD_ROWS, false, out, Poll, c);
+
+	free(out);
+	return rc;
+}
+
+static EnsStatus
+ImportancePhase(void *ctx, Polls *c)
+{
+	Held	   *hd = ctx;
+	double		phi[2],
+				mabs[2],
+				msum[2];
+
+	return ens_shap_means(hd->plan, &hd->m, hd->X, SHAP_ROWS, -1, phi, mabs, msum, Poll, c);
+}
+
+/* a small forest of shallow trees on the rows of tr, and rows to score */
+static void
+CheckHeldout(const Trees *tr)
+{
+	Held		hd;
+	EnsData		d;
+	ForestParams P;
+	EpRng		rng;
+	uint32_t	i;
+
+	TreeForest(tr, &hd.m, &d, &P, 3, 4, 6);
+	if (forest_train(&hd.m, &d, &P, &ens_malloc_allocator, NULL, NULL, NULL, NULL) != ENS_OK ||
+		ens_shap_plan(&hd.m, &ens_malloc_allocator, 0, NULL, NULL, &hd.plan) != ENS_OK)
+	{
+		Fail("held-out rows", "training or the explanation plan failed", 1, 0);
+		return;
+	}
+	ep_rng_seed(&rng, 45, 0);
+	hd.X = malloc(2 * HELD_ROWS);
+	for (i = 0; i < 2 * HELD_ROWS; i++)
+		hd.X[i] = (uint8_t) (ep_rng_next(&rng) % 255);
+	CheckPhase("held-out rows' outputs", PredictPhase, &hd, (HELD_ROWS + 1023) / 1024, true);
+	CheckPhase("global importance, 3 trees", ImportancePhase, &hd, SHAP_ROWS, true);
+	ens_shap_free(hd.plan);
+	ens_model_free(&hd.m, &ens_malloc_allocator);
+	free(hd.X);
 }
 
 static void
@@ -395,6 +471,7 @@ CheckTrees(void)
 		Fail("forest growth", "training failed", 1, 0);
 	else
 		CheckPhase("forest growth, one tree on one thread", ForestPhase, &tr, tr.nodes, false);
+	CheckHeldout(&tr);
 	/* boosting: one feature, one round, best-first: one poll per node */
 	tr.p = 1;
 	for (i = 0; i < TREE_ROWS; i++)
