@@ -21,6 +21,8 @@ OBJS = \
 	src/ensemble_reader.o \
 	src/ensemble_metrics.o \
 	src/ensemble_pg.o \
+	src/ensemble_error.o \
+	src/ensemble_error_pg.o \
 	src/model_relation.o \
 	src/model_trainset.o \
 	src/model_train.o \

@@ -14,9 +14,9 @@
  *
  * Usage (the PG layer does the same from train_boosting and boost_agg):
  *
- *   BoostParams p;  BoostResult r;  char msg[256];
+ *   BoostParams p;  BoostResult r;  EnsError err;
  *   boost_params_default(&p);             then set task, n_classes, knobs
- *   if (boost_params_check(&p, msg, sizeof msg) != ENS_OK) -> report msg
+ *   if (boost_params_check(&p, &err) != ENS_OK) -> report err
  *   model m: task, n_features, n_classes, features, classes set (as for
  *   forest_train);  data d: binned rows, targets and the training rows
  *   rc = boost_train(&m, &d, val_rows, n_val, &p, al, intr, arg, &r);
@@ -99,8 +99,8 @@ typedef struct BoostResult
 								 * side (several outputs on few rows), else 1 */
 	uint32_t	trees_regrown;	/* of those, trees grown again on the calling
 								 * thread because they needed more room */
-	char		message[256];	/* ENS_EINVAL / ENS_ELIMIT: which input is
-								 * wrong and why (a sentence, no data values) */
+	EnsError	error;			/* ENS_EINVAL / ENS_ELIMIT: which input is
+								 * wrong and why (no data values) */
 } BoostResult;
 
 /* Defaults: 300 rounds, rate 0.1, depth 6, child weight 1, l2 1, no sampling. */
@@ -108,10 +108,10 @@ extern void boost_params_default(BoostParams *p);
 
 /*
  * The one parameter check, for the SQL function and the aggregate alike.
- * Returns ENS_OK, or ENS_EINVAL / ENS_ELIMIT with msg ("<argument> must
- * ..."), naming the argument as train_boosting does.
+ * Returns ENS_OK, or ENS_EINVAL / ENS_ELIMIT with err (may be NULL) saying
+ * which argument, as train_boosting names it, is wrong.
  */
-extern EnsStatus boost_params_check(const BoostParams *p, char *msg, size_t msg_len);
+extern EnsStatus boost_params_check(const BoostParams *p, EnsError *err);
 
 /*
  * Train a boosted model.  m: task, n_features, n_classes, features set (as
@@ -123,8 +123,8 @@ extern EnsStatus boost_params_check(const BoostParams *p, char *msg, size_t msg_
  * curve and early stopping.
  *
  * Status: ENS_OK; ENS_EINVAL: a parameter, a bin, a class or a target is
- * out of range (res->message says which); ENS_ELIMIT: too many trees or
- * rows for the sizes involved (message); ENS_ENOMEM: the allocator returned
+ * out of range (res->error says which); ENS_ELIMIT: too many trees or
+ * rows for the sizes involved (res->error); ENS_ENOMEM: the allocator returned
  * NULL; ENS_EINTR: intr asked to stop.  On any error every allocation is
  * freed and m has no trees.
  *

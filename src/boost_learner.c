@@ -150,7 +150,7 @@ Check(void *params, int task, uint32_t n_classes)
 {
 	BoostLearnerParams *lp = (BoostLearnerParams *) params;
 	BoostParams p = lp->bp;
-	char		msg[256];
+	EnsError	err;
 	EnsStatus	rc;
 
 	p.task = task ? task : ENS_CLASSIFICATION;
@@ -158,12 +158,12 @@ Check(void *params, int task, uint32_t n_classes)
 	if (task == 0 && (p.objective == ENS_OBJ_SQUARED || p.objective == ENS_OBJ_ABSOLUTE ||
 					  p.objective == ENS_OBJ_HUBER))
 		p.task = ENS_REGRESSION;
-	rc = boost_params_check(&p, msg, sizeof(msg));
+	rc = boost_params_check(&p, &err);
 	if (rc != ENS_OK)
-		ereport(ERROR,
-				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
-						 ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s", msg)));
+	{
+		ens_pg_raise_error(&err);
+		ens_pg_check(rc, "boosting parameters", NULL);
+	}
 	if (lp->validation_fraction == 0 && lp->bp.early_stopping_rounds > 0)
 		lp->validation_fraction = 0.1;
 }
@@ -314,10 +314,7 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 		ens_profile_nref(ts->ntr) == ts->ntr;
 	rc = TrainThreads(m, &d, val, n_val, &lp->bp, al, &lp->res);
 	if (rc == ENS_EINVAL || rc == ENS_ELIMIT)
-		ereport(ERROR,
-				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
-						 ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s", lp->res.message)));
+		ens_pg_raise_error(&lp->res.error);
 	if (rc == ENS_OK)
 		KeepOutputs(m, ts, &lp->res, al);
 	if (peak)
@@ -341,13 +338,13 @@ PreparePlain(void *params, const EnsTrainSet *ts, const EnsModel *m, uint64_t se
 /* The result's arrays are not kept: cross-validation reads only the model. */
 static EnsStatus
 TrainPlain(EnsModel *m, const EnsData *d, void *params, const EnsAlloc *al,
-		   EnsInterruptFn intr, void *intr_arg, size_t *peak, char *msg, size_t msglen)
+		   EnsInterruptFn intr, void *intr_arg, size_t *peak, EnsError *err)
 {
 	BoostLearnerParams *lp = (BoostLearnerParams *) params;
 	EnsStatus	rc = boost_train(m, d, NULL, 0, &lp->bp, al, intr, intr_arg, &lp->res);
 
-	if (msglen)
-		snprintf(msg, msglen, "%s", lp->res.message);
+	if (err)
+		*err = lp->res.error;
 	if (peak)
 		*peak = lp->res.peak_bytes;
 	boost_result_free(&lp->res, al);

@@ -121,10 +121,9 @@ Disown(Trainer *tr, void **ptr)
 /* ---------- checks ---------- */
 
 static EnsStatus
-Fail(Trainer *tr, EnsStatus rc, const char *msg)
+Fail(Trainer *tr, EnsErrId id)
 {
-	snprintf(tr->res->message, sizeof(tr->res->message), "%s", msg);
-	return rc;
+	return ens_error_set(&tr->res->error, ENS_EINVAL, id, 0, 0, 0);
 }
 
 /* Rows of d in range, with bins, classes and targets the model can take. */
@@ -143,16 +142,15 @@ CheckRows(Trainer *tr, const EnsData *d, const uint32_t *rows, uint32_t n)
 		const uint8_t *x;
 
 		if (r >= d->n_rows)
-			return Fail(tr, ENS_EINVAL, "a row number is out of range");
+			return Fail(tr, ENS_ERR_BOOST_ROW);
 		x = d->X + (size_t) r * p;
 		for (f = 0; f < p; f++)
 			if (x[f] != ENS_MISSING && x[f] >= m->features[f].n_bins)
-				return Fail(tr, ENS_EINVAL, "a bin is out of its feature's range");
+				return Fail(tr, ENS_ERR_BOOST_BIN);
 		if (cls && d->cls[r] >= m->n_classes)
-			return Fail(tr, ENS_EINVAL, "a class code is out of range");
+			return Fail(tr, ENS_ERR_BOOST_CLASS_CODE);
 		if (!cls && !(fabs(d->y[r]) <= BOOST_MAX_TARGET))
-			return Fail(tr, ENS_EINVAL,
-						"regression targets must be finite numbers within plus or minus 1e30");
+			return Fail(tr, ENS_ERR_BOOST_TARGET);
 	}
 	return ENS_OK;
 }
@@ -166,23 +164,23 @@ CheckInput(Trainer *tr, const EnsData *d, const uint32_t *val, uint32_t n_val)
 				f;
 	EnsStatus	rc;
 
-	rc = boost_params_check(P, tr->res->message, sizeof(tr->res->message));
+	rc = boost_params_check(P, &tr->res->error);
 	if (rc != ENS_OK)
 		return rc;
 	if (m->task != P->task ||
 		(P->task == ENS_CLASSIFICATION && m->n_classes != P->n_classes) ||
 		(P->task == ENS_REGRESSION && m->n_classes != 0))
-		return Fail(tr, ENS_EINVAL, "the model and the parameters disagree on the task");
+		return Fail(tr, ENS_ERR_BOOST_MODEL_TASK);
 	if (m->n_features < 1 || m->n_features > ENS_MAX_FEATURES ||
 		d->n_features != m->n_features)
-		return Fail(tr, ENS_EINVAL, "features must number between 1 and 1000");
+		return Fail(tr, ENS_ERR_BOOST_N_FEATURES);
 	for (f = 0; f < m->n_features; f++)
 		if (m->features[f].n_bins < 1 || m->features[f].n_bins > ENS_MAX_BINS)
-			return Fail(tr, ENS_EINVAL, "a feature has an invalid number of bins");
+			return Fail(tr, ENS_ERR_BOOST_N_BINS);
 	if (n_use < 1)
-		return Fail(tr, ENS_EINVAL, "there are no training rows");
+		return Fail(tr, ENS_ERR_BOOST_NO_ROWS);
 	if (P->early_stopping_rounds > 0 && n_val == 0)
-		return Fail(tr, ENS_EINVAL, "early_stopping_rounds needs validation rows");
+		return Fail(tr, ENS_ERR_BOOST_NO_VALIDATION);
 	if ((rc = CheckRows(tr, d, d->rows, n_use)) != ENS_OK)
 		return rc;
 	return CheckRows(tr, d, val, n_val);

@@ -98,6 +98,85 @@ typedef enum EnsStatus
 } EnsStatus;
 
 /*
+ * Which input an ENS_EINVAL or ENS_ELIMIT is about, for the caller's error.
+ * The engine names the error and the figures it shows; the words are
+ * written once, as literal formats at the one PostgreSQL call site
+ * (ens_pg_raise_error, ensemble_error_pg.c), so translators see them.
+ * Harnesses print ens_error_name() and the figures.  ENS_ERR_NONE: the
+ * status alone says what failed (an impossible input, no memory).
+ */
+#define ENS_ERRORS(X) \
+	X(ENS_ERR_NONE) \
+	/* boost_params.c */ \
+	X(ENS_ERR_BOOST_CLASS_LOSS) \
+	X(ENS_ERR_BOOST_FEW_CLASSES) \
+	X(ENS_ERR_BOOST_MANY_CLASSES) \
+	X(ENS_ERR_BOOST_LOGISTIC_CLASSES) \
+	X(ENS_ERR_BOOST_TASK) \
+	X(ENS_ERR_BOOST_REGRESSION_LOSS) \
+	X(ENS_ERR_BOOST_HUBER_DELTA) \
+	X(ENS_ERR_BOOST_CLASS_WEIGHT) \
+	X(ENS_ERR_BOOST_N_ROUNDS) \
+	X(ENS_ERR_BOOST_ROUND_TREES) \
+	X(ENS_ERR_BOOST_MAX_DEPTH) \
+	X(ENS_ERR_BOOST_MAX_LEAVES) \
+	X(ENS_ERR_BOOST_DEPTH_OR_LEAVES) \
+	X(ENS_ERR_BOOST_MIN_CHILD_WEIGHT) \
+	X(ENS_ERR_BOOST_L2) \
+	X(ENS_ERR_BOOST_LEARNING_RATE) \
+	X(ENS_ERR_BOOST_SUBSAMPLE) \
+	X(ENS_ERR_BOOST_COLSAMPLE) \
+	X(ENS_ERR_BOOST_EARLY_STOPPING) \
+	X(ENS_ERR_BOOST_THREADS) \
+	/* boost_train.c: the glue's data, checked again */ \
+	X(ENS_ERR_BOOST_ROW) \
+	X(ENS_ERR_BOOST_BIN) \
+	X(ENS_ERR_BOOST_CLASS_CODE) \
+	X(ENS_ERR_BOOST_TARGET) \
+	X(ENS_ERR_BOOST_MODEL_TASK) \
+	X(ENS_ERR_BOOST_N_FEATURES) \
+	X(ENS_ERR_BOOST_N_BINS) \
+	X(ENS_ERR_BOOST_NO_ROWS) \
+	X(ENS_ERR_BOOST_NO_VALIDATION) \
+	/* forest_oob.c */ \
+	X(ENS_ERR_OOB_NO_ROWS) \
+	X(ENS_ERR_OOB_ONE_CLASS) \
+	X(ENS_ERR_OOB_MISSING_CLASS) \
+	X(ENS_ERR_OOB_KNOTS) \
+	/* forest_cvcal.c */ \
+	X(ENS_ERR_CVCAL_FEW_ROWS) \
+	X(ENS_ERR_CVCAL_TREES) \
+	X(ENS_ERR_CVCAL_ONE_CLASS) \
+	X(ENS_ERR_CVCAL_MISSING_CLASS) \
+	X(ENS_ERR_CVCAL_KNOTS)
+
+#define ENS_ERR_ENUM(id) id,
+typedef enum EnsErrId
+{
+	ENS_ERRORS(ENS_ERR_ENUM)
+	ENS_ERR_COUNT
+} EnsErrId;
+#undef ENS_ERR_ENUM
+
+#define ENS_ERR_LABEL_MAX	64	/* bytes of a class label a message shows */
+
+typedef struct EnsError
+{
+	EnsErrId	id;
+	int64_t		n[3];			/* the figures the message shows, in order */
+	int			label_len;		/* bytes of label (a class label, copied) */
+	char		label[ENS_ERR_LABEL_MAX];
+} EnsError;
+
+/* ensemble_error.c (PG-free) */
+extern void ens_error_clear(EnsError *e);
+extern EnsStatus ens_error_set(EnsError *e, EnsStatus rc, EnsErrId id, int64_t n0, int64_t n1,
+							   int64_t n2);
+extern void ens_error_label(EnsError *e, const char *label, int len);
+extern const char *ens_error_name(EnsErrId id);
+extern int	ens_error_print(const EnsError *e, char *buf, size_t len);
+
+/*
  * Allocator.  alloc may return NULL (malloc) or never return on failure
  * (palloc).  The engine frees what it allocates on every path that returns.
  */
@@ -696,7 +775,7 @@ extern EnsStatus ens_calib_join(EnsExtras *x, EnsExtras *const *parts, uint32_t 
 /* forest_oob.c: a forest's calibrator fitted on its out-of-bag probabilities */
 extern EnsStatus forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob,
 									  int method, const EnsAlloc *al, EnsInterruptFn intr,
-									  void *intr_arg, char *msg, size_t msglen);
+									  void *intr_arg, EnsError *err);
 
 /* forest_cvcal.c: a forest calibrated by cross-fitting over k folds */
 typedef EnsStatus (*ForestTrainFn) (EnsModel *m, const EnsData *d, ForestParams *p,
@@ -704,7 +783,7 @@ typedef EnsStatus (*ForestTrainFn) (EnsModel *m, const EnsData *d, ForestParams 
 extern EnsStatus forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P,
 									 const EnsAlloc *al, ForestTrainFn train, void *train_arg,
 									 EnsInterruptFn intr, void *intr_arg, size_t *peak,
-									 char *msg, size_t msglen);
+									 EnsError *err);
 extern uint32_t ens_threshold_label(const double *proba, uint32_t K, uint32_t tc, double t);
 
 /* ensemble_curves.c: probability quality and decision thresholds */

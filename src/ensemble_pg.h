@@ -47,6 +47,8 @@ extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 
 /* ereport(ERROR) for an engine status (never returns for != OK) */
 extern void ens_pg_check(EnsStatus rc, const char *what, const char *detail);
+/* ereport(ERROR) for an engine error (ensemble_error_pg.c; returns for ENS_ERR_NONE) */
+extern void ens_pg_raise_error(const EnsError *e);
 
 /* feature value conversion shared by training and prediction */
 #define ENS_TYPE_UNSUPPORTED (-1)

@@ -20,7 +20,6 @@
  */
 #include "ensemble.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "rng.h"
@@ -157,7 +156,7 @@ ConcatFree(EnsModel *m, const EnsAlloc *al)
 static EnsStatus
 FitFolds(EnsModel *m, const EnsData *d, const uint32_t *fold_of, const double *proba, uint32_t n,
 		 uint32_t k, int method, const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
-		 char *msg, size_t msglen)
+		 EnsError *err)
 {
 	uint32_t	K = m->n_classes,
 				f,
@@ -195,15 +194,13 @@ FitFolds(EnsModel *m, const EnsData *d, const uint32_t *fold_of, const double *p
 			rc = ens_calib_fit(parts[f], m, nf, raw, act, method, al, intr, intr_arg, &bad, &only);
 	}
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
-		snprintf(msg, msglen, only ?
-				 "the rows of calibration fold %u are all of class \"%.*s\": a calibrator needs other "
-				 "classes too; use fewer calibration_folds" :
-				 "calibration fold %u has no row of class \"%.*s\": every fold's calibrator needs rows of "
-				 "every class; use at most as many calibration_folds as the smallest class has rows",
-				 fold + 1, ens_label_show_len(m, bad), m->classes[bad]);
+	{
+		ens_error_set(err, rc, only ? ENS_ERR_CVCAL_ONE_CLASS : ENS_ERR_CVCAL_MISSING_CLASS,
+					  fold + 1, 0, 0);
+		ens_error_label(err, m->classes[bad], ens_label_show_len(m, bad));
+	}
 	else if (rc == ENS_ELIMIT)
-		snprintf(msg, msglen, "an isotonic calibrator needs more than %u knots; "
-				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);
+		ens_error_set(err, rc, ENS_ERR_CVCAL_KNOTS, ENS_MAX_KNOTS, 0, 0);
 	if (rc == ENS_OK)
 	{
 		x = ens_ext_new(al);
@@ -231,13 +228,13 @@ FitFolds(EnsModel *m, const EnsData *d, const uint32_t *fold_of, const double *p
  * Train m (task, features, classes set; no trees) as k = P->calibration_folds
  * forests of P->n_trees trees, each with a calibrator fitted on its fold's
  * probabilities.  train grows one forest (with the caller's threads and
- * interrupt handling).  On ENS_EINVAL and ENS_ELIMIT, msg says why in
- * words; on any failure m has no trees.  P->calibration_rows gets the rows.
+ * interrupt handling).  On ENS_EINVAL and ENS_ELIMIT, err (may be NULL)
+ * says why; on any failure m has no trees.  P->calibration_rows gets the rows.
  */
 EnsStatus
 forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAlloc *al,
 					ForestTrainFn train, void *train_arg, EnsInterruptFn intr, void *intr_arg,
-					size_t *peak, char *msg, size_t msglen)
+					size_t *peak, EnsError *err)
 {
 	uint32_t	k = P->calibration_folds,
 				K = m->n_classes,
@@ -256,23 +253,14 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 				worst = 0,
 				kept = 0;
 
-	if (msglen)
-		msg[0] = '\0';
+	ens_error_clear(err);
 	if (k < 2 || k > ENS_MAX_CAL_FOLDS || m->task != ENS_CLASSIFICATION || d->cls == NULL ||
 		K < 2 || P->calibration == ENS_CAL_NONE)
 		return ENS_EINVAL;
 	if (n < k)
-	{
-		snprintf(msg, msglen, "calibration_folds is %u but there are only %u training rows; "
-				 "use fewer folds", k, n);
-		return ENS_EINVAL;
-	}
+		return ens_error_set(err, ENS_EINVAL, ENS_ERR_CVCAL_FEW_ROWS, k, n, 0);
 	if ((uint64_t) k * (uint64_t) P->n_trees > ENS_MAX_TREES)
-	{
-		snprintf(msg, msglen, "calibration_folds x n_trees (%u x %d) is over %d trees; "
-				 "use fewer folds or trees", k, P->n_trees, ENS_MAX_TREES);
-		return ENS_ELIMIT;
-	}
+		return ens_error_set(err, ENS_ELIMIT, ENS_ERR_CVCAL_TREES, k, P->n_trees, ENS_MAX_TREES);
 	mf = al->alloc(al->ctx, sizeof(EnsModel) * k);
 	/* before anything can fail: the cleanup frees every member */
 	for (f = 0; mf && f < k; f++)
@@ -329,7 +317,7 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 		goto done;
 	rc = Concat(m, mf, k, al);
 	if (rc == ENS_OK)
-		rc = FitFolds(m, d, fold_of, oof, n, k, P->calibration, al, intr, intr_arg, msg, msglen);
+		rc = FitFolds(m, d, fold_of, oof, n, k, P->calibration, al, intr, intr_arg, err);
 	if (rc == ENS_OK)
 		P->calibration_rows = n;
 	else

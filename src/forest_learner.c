@@ -96,15 +96,14 @@ TaskParams(ForestParams *fp, const EnsTrainSet *ts, const EnsModel *m, uint64_t 
 
 /*
  * With calibration: the calibrator fitted on the out-of-bag probabilities
- * of the training rows (forest_oob.c).  Raises nothing: msg (ENS_EINVAL,
+ * of the training rows (forest_oob.c).  Raises nothing: err (ENS_EINVAL,
  * ENS_ELIMIT) says why it failed.
  */
 static EnsStatus
 Calibrate(EnsModel *m, const EnsData *d, ForestParams *fp, ForestOob *oob,
-		  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, char *msg, size_t msglen)
+		  const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg, EnsError *err)
 {
-	EnsStatus	rc = forest_oob_calibrate(m, d, oob, fp->calibration, al, intr, intr_arg,
-										  msg, msglen);
+	EnsStatus	rc = forest_oob_calibrate(m, d, oob, fp->calibration, al, intr, intr_arg, err);
 
 	fp->calibration_rows = oob->n;
 	forest_oob_free(oob, al);
@@ -143,28 +142,25 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	ForestParams *fp = (ForestParams *) params;
 	EnsData		d;
 	ForestOob	oob;
-	char		msg[256];
+	EnsError	err;
 	EnsStatus	rc;
 
 	ens_trainset_data(ts, &d, true);
 	TaskParams(fp, ts, m, seed);
-	msg[0] = '\0';
+	ens_error_clear(&err);
 	if (fp->calibration_folds)
 		rc = forest_cv_calibrate(m, &d, fp, al, PgMember, NULL, ens_pg_interrupt, NULL, peak,
-								 msg, sizeof(msg));
+								 &err);
 	else
 	{
 		ens_trainset_want_outputs(ts, &d);
 		rc = forest_pg_train(m, &d, fp, al, peak, fp->calibration ? &oob : NULL);
 		if (rc != ENS_OK || fp->calibration == ENS_CAL_NONE)
 			return rc;
-		rc = Calibrate(m, &d, fp, &oob, al, ens_pg_interrupt, NULL, msg, sizeof(msg));
+		rc = Calibrate(m, &d, fp, &oob, al, ens_pg_interrupt, NULL, &err);
 	}
-	if ((rc == ENS_EINVAL || rc == ENS_ELIMIT) && msg[0])
-		ereport(ERROR,
-				(errcode(rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
-						 ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s", msg)));
+	if (rc == ENS_EINVAL || rc == ENS_ELIMIT)
+		ens_pg_raise_error(&err);
 	return rc;
 }
 
@@ -180,25 +176,23 @@ PreparePlain(void *params, const EnsTrainSet *ts, const EnsModel *m, uint64_t se
 
 static EnsStatus
 TrainPlain(EnsModel *m, const EnsData *d, void *params, const EnsAlloc *al,
-		   EnsInterruptFn intr, void *intr_arg, size_t *peak, char *msg, size_t msglen)
+		   EnsInterruptFn intr, void *intr_arg, size_t *peak, EnsError *err)
 {
 	ForestParams *fp = (ForestParams *) params;
 	ForestOob	oob;
 	EnsStatus	rc;
 
-	if (msglen)
-		msg[0] = '\0';
+	ens_error_clear(err);
 	if (fp->calibration_folds)
 	{
 		PlainIntr	pi = {intr, intr_arg};
 
-		return forest_cv_calibrate(m, d, fp, al, PlainMember, &pi, intr, intr_arg, peak,
-								   msg, msglen);
+		return forest_cv_calibrate(m, d, fp, al, PlainMember, &pi, intr, intr_arg, peak, err);
 	}
 	rc = forest_train(m, d, fp, al, intr, intr_arg, peak, fp->calibration ? &oob : NULL);
 	if (rc != ENS_OK || fp->calibration == ENS_CAL_NONE)
 		return rc;
-	return Calibrate(m, d, fp, &oob, al, intr, intr_arg, msg, msglen);
+	return Calibrate(m, d, fp, &oob, al, intr, intr_arg, err);
 }
 
 static void

@@ -16,18 +16,16 @@
  */
 #include "ensemble.h"
 
-#include <stdio.h>
-
 /*
  * Fit m's calibrator (method: ENS_CAL_ISOTONIC or ENS_CAL_SIGMOID) on the
  * out-of-bag probabilities oob of the training rows of d and attach it as
  * m->ext (which must be NULL: a freshly trained model).  On ENS_EINVAL and
- * ENS_ELIMIT, msg says why in words for the caller's error.
+ * ENS_ELIMIT, err (may be NULL) says why, for the caller's error.
  */
 EnsStatus
 forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int method,
 					 const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
-					 char *msg, size_t msglen)
+					 EnsError *err)
 {
 	EnsExtras  *x;
 	uint32_t   *act,
@@ -36,16 +34,11 @@ forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int me
 	bool		only;
 	EnsStatus	rc;
 
-	if (msglen)
-		msg[0] = '\0';
+	ens_error_clear(err);
 	if (m->ext != NULL || m->task != ENS_CLASSIFICATION || d->cls == NULL)
 		return ENS_EINVAL;
 	if (oob->n == 0)
-	{
-		snprintf(msg, msglen, "no training row was left out of a tree's sample to calibrate on; "
-				 "grow more trees or a smaller sample_fraction");
-		return ENS_EINVAL;
-	}
+		return ens_error_set(err, ENS_EINVAL, ENS_ERR_OOB_NO_ROWS, 0, 0, 0);
 	act = al->alloc(al->ctx, sizeof(uint32_t) * oob->n);
 	x = ens_ext_new(al);
 	if (act == NULL || x == NULL)
@@ -60,15 +53,12 @@ forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int me
 	rc = ens_calib_fit(x, m, oob->n, oob->proba, act, method, al, intr, intr_arg, &bad, &only);
 	al->free(al->ctx, act);
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
-		snprintf(msg, msglen, only ?
-				 "the out-of-bag rows are all of class \"%.*s\": the calibrator needs other classes too; "
-				 "grow more trees" :
-				 "no out-of-bag row is of class \"%.*s\": the calibrator needs rows of every class; "
-				 "grow more trees or leave calibration NULL",
-				 ens_label_show_len(m, bad), m->classes[bad]);
+	{
+		ens_error_set(err, rc, only ? ENS_ERR_OOB_ONE_CLASS : ENS_ERR_OOB_MISSING_CLASS, 0, 0, 0);
+		ens_error_label(err, m->classes[bad], ens_label_show_len(m, bad));
+	}
 	else if (rc == ENS_ELIMIT)
-		snprintf(msg, msglen, "the isotonic calibrator needs more than %u knots; "
-				 "use calibration => 'sigmoid'", ENS_MAX_KNOTS);
+		ens_error_set(err, rc, ENS_ERR_OOB_KNOTS, ENS_MAX_KNOTS, 0, 0);
 	if (rc != ENS_OK)
 	{
 		ens_ext_free(x, al);

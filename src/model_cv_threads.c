@@ -97,7 +97,7 @@ typedef struct FoldJob
 	EnsStatus	rc;
 	size_t		peak;
 	int			done;			/* atomic: rc, m and out are final */
-	char		msg[256];
+	EnsError	err;			/* why, for ENS_EINVAL / ENS_ELIMIT */
 } FoldJob;
 
 struct EnsCvQueue
@@ -133,7 +133,7 @@ RunFold(EnsCvQueue *q, FoldJob *j)
 	uint32_t	r;
 
 	j->rc = q->l->train_plain(&j->m, &j->d, j->params, &q->al, AbortIntr, &q->abort,
-							  &j->peak, j->msg, sizeof(j->msg));
+							  &j->peak, &j->err);
 	if (j->rc == ENS_OK && ts->nte > 0)
 	{
 		j->out = q->al.alloc(q->al.ctx, sizeof(double) * ts->nte * q->kk);
@@ -356,11 +356,8 @@ ens_cv_queue_result(EnsCvQueue *q, int i, int nm, double *values, StringInfo par
 		if (j->rc == ENS_OK)
 			continue;
 		ens_cv_queue_stop(q);
-		if ((j->rc == ENS_EINVAL || j->rc == ENS_ELIMIT) && j->msg[0])
-			ereport(ERROR,
-					(errcode(j->rc == ENS_ELIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
-							 ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%s", j->msg)));
+		if (j->rc == ENS_EINVAL || j->rc == ENS_ELIMIT)
+			ens_pg_raise_error(&j->err);
 		ens_pg_check(j->rc, psprintf("%s training", q->l->algorithm), NULL);
 	}
 	for (f = 0; f < q->k; f++)

@@ -153,13 +153,13 @@ typedef struct EnsLearner
 	 * any thread (model_cv_threads.c).  prepare_plain runs on the calling
 	 * thread first (it may raise errors; false: these parameters need the
 	 * PostgreSQL path); train_plain uses only al and polls intr, and on
-	 * ENS_EINVAL / ENS_ELIMIT writes why into msg (msglen bytes).
+	 * ENS_EINVAL / ENS_ELIMIT says why in err (ens_pg_raise_error reports it).
 	 */
 	bool		(*prepare_plain) (void *params, const EnsTrainSet *ts, const EnsModel *m,
 								  uint64_t seed);
 	EnsStatus	(*train_plain) (EnsModel *m, const EnsData *d, void *params,
 								const EnsAlloc *al, EnsInterruptFn intr, void *intr_arg,
-								size_t *peak, char *msg, size_t msglen);
+								size_t *peak, EnsError *err);
 	/* the regression targets it takes: finite and within +-max_target */
 	double		max_target;
 	const char *max_target_text;	/* the same as the messages write it */

@@ -909,7 +909,12 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 	Train(&r, &D, F, X, train, ntr, val, nval, &o.P, &al, NULL);
 	getrusage(RUSAGE_SELF, &ru);
 	if (r.rc != ENS_OK)
-		return fprintf(stderr, "train: %s: %s\n", ens_strerror(r.rc), r.res.message), 1;
+	{
+		char		msg[256];
+
+		ens_error_print(&r.res.error, msg, sizeof(msg));
+		return fprintf(stderr, "train: %s: %s\n", ens_strerror(r.rc), msg), 1;
+	}
 	fails += CheckLayout(&r.m);
 	fails += CheckCovers(&r.m, X, D.p, train, ntr, val, nval);
 	if (r.res.rounds_kept == r.res.rounds_run)
@@ -993,6 +998,7 @@ main(int argc, char **argv)
 	double	   *pred;
 	int			fails = 0;
 	char		msg[256];
+	EnsError	err;
 	bool		cls;
 
 	if (argc < 3)
@@ -1005,8 +1011,8 @@ main(int argc, char **argv)
 	memset(&D, 0, sizeof(D));
 	ReadCsv(argv[1], cls, &D);
 	o.P.n_classes = D.K;
-	if (boost_params_check(&o.P, msg, sizeof(msg)) != ENS_OK)
-		return fprintf(stderr, "parameters: %s\n", msg), 2;
+	if (boost_params_check(&o.P, &err) != ENS_OK)
+		return ens_error_print(&err, msg, sizeof(msg)), fprintf(stderr, "parameters: %s\n", msg), 2;
 	F = calloc(D.p, sizeof(EnsFeature));
 	D.is_cat = calloc(D.p, sizeof(bool));
 	for (i = 0; i < D.p; i++)

@@ -127,6 +127,7 @@ main(int argc, char **argv)
 	ForestParams P;
 	Recorded	rec;
 	EpRng		rng;
+	EnsError	err;
 	char		msg[256],
 				detail[256];
 	uint8_t    *buf;
@@ -172,9 +173,10 @@ main(int argc, char **argv)
 
 	memset(&rec, 0, sizeof(rec));
 	ModelFor(&m, F, classes, class_len);
-	rc = forest_cv_calibrate(&m, &d, &P, al, Record, &rec, NULL, NULL, &peak, msg, sizeof(msg));
+	rc = forest_cv_calibrate(&m, &d, &P, al, Record, &rec, NULL, NULL, &peak, &err);
 	if (rc != ENS_OK)
-		return fprintf(stderr, "cvcal: training failed: %s %s\n", ens_strerror(rc), msg), 1;
+		return ens_error_print(&err, msg, sizeof(msg)),
+			fprintf(stderr, "cvcal: training failed: %s %s\n", ens_strerror(rc), msg), 1;
 	if (rec.n != FOLDS || m.n_trees != FOLDS * (uint32_t) P.n_trees || P.calibration_rows != N_ROWS ||
 		m.ext == NULL || m.ext->cal.method != ENS_CAL_ISOTONIC || ens_calib_sets(&m.ext->cal, K) != FOLDS)
 		return fprintf(stderr, "cvcal: %d forests, %u trees, %u calibration rows\n",
@@ -294,7 +296,7 @@ main(int argc, char **argv)
 	memset(&rec, 0, sizeof(rec));
 	rec.stop_at = 3;
 	ModelFor(&m, F, classes, class_len);
-	rc = forest_cv_calibrate(&m, &d, &P, al, Record, &rec, NULL, NULL, &peak, msg, sizeof(msg));
+	rc = forest_cv_calibrate(&m, &d, &P, al, Record, &rec, NULL, NULL, &peak, &err);
 	for (f = 0; f < FOLDS; f++)
 		free(rec.rows[f]);
 	if (rc != ENS_EINTR || m.n_trees != 0 || m.nodes != NULL)
@@ -321,7 +323,7 @@ main(int argc, char **argv)
 			n_alloc = 0;
 			ModelFor(&m, F, classes, class_len);
 			rc = forest_cv_calibrate(&m, &ds, &Ps, &failing_allocator, Record, &rec, NULL, NULL,
-									 &peak, msg, sizeof(msg));
+									 &peak, &err);
 			for (f = 0; f < FOLDS; f++)
 				free(rec.rows[f]);
 			n_ok = n_alloc;
@@ -353,11 +355,12 @@ main(int argc, char **argv)
 		Ps.calibration = ENS_CAL_SIGMOID;
 		memset(&rec, 0, sizeof(rec));
 		ModelFor(&m, F, classes, class_len);
-		rc = forest_cv_calibrate(&m, &ds, &Ps, al, Record, &rec, NULL, NULL, &peak, msg, sizeof(msg));
+		rc = forest_cv_calibrate(&m, &ds, &Ps, al, Record, &rec, NULL, NULL, &peak, &err);
 		for (f = 0; f < FOLDS; f++)
 			free(rec.rows[f]);
 		if (rc != ENS_OK || ens_serialize(&m, al, 0, &buf, &buflen) != ENS_OK)
-			return fprintf(stderr, "cvcal: the seed model: %s %s\n", ens_strerror(rc), msg), 1;
+			return ens_error_print(&err, msg, sizeof(msg)),
+				fprintf(stderr, "cvcal: the seed model: %s %s\n", ens_strerror(rc), msg), 1;
 		o = fopen(argv[1], "wb");
 		if (o == NULL || fwrite(buf, 1, buflen, o) != buflen || fclose(o) != 0)
 			return fprintf(stderr, "cvcal: cannot write %s\n", argv[1]), 1;

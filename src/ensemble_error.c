@@ -1,0 +1,66 @@
+/*
+ * ensemble_error.c - the engine's structured errors (PG-free): which input
+ * an ENS_EINVAL or ENS_ELIMIT is about and the figures its message shows.
+ * The words live only at the PostgreSQL call site (ensemble_error_pg.c);
+ * harnesses print the name and the figures.
+ */
+#include "ensemble.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+void
+ens_error_clear(EnsError *e)
+{
+	if (e)
+		memset(e, 0, sizeof(*e));
+}
+
+/* Records id and its figures in e (which may be NULL); returns rc. */
+EnsStatus
+ens_error_set(EnsError *e, EnsStatus rc, EnsErrId id, int64_t n0, int64_t n1, int64_t n2)
+{
+	if (e)
+	{
+		ens_error_clear(e);
+		e->id = id;
+		e->n[0] = n0;
+		e->n[1] = n1;
+		e->n[2] = n2;
+	}
+	return rc;
+}
+
+/* A class label's first bytes (at most ENS_ERR_LABEL_MAX), copied: the model may go. */
+void
+ens_error_label(EnsError *e, const char *label, int len)
+{
+	if (e == NULL)
+		return;
+	if (len < 0 || label == NULL)
+		len = 0;
+	if (len > ENS_ERR_LABEL_MAX)
+		len = ENS_ERR_LABEL_MAX;
+	if (len)
+		memcpy(e->label, label, (size_t) len);
+	e->label_len = len;
+}
+
+const char *
+ens_error_name(EnsErrId id)
+{
+#define ENS_ERR_NAME(x) #x,
+	static const char *const names[] = {ENS_ERRORS(ENS_ERR_NAME)};
+#undef ENS_ERR_NAME
+
+	return (unsigned) id < ENS_ERR_COUNT ? names[id] : "ENS_ERR_UNKNOWN";
+}
+
+/* For harnesses: "ENS_ERR_X (n0, n1, n2) "label"", untranslated. */
+int
+ens_error_print(const EnsError *e, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s (%" PRId64 ", %" PRId64 ", %" PRId64 ") \"%.*s\"",
+					ens_error_name(e->id), e->n[0], e->n[1], e->n[2],
+					e->label_len, e->label);
+}
