@@ -23,7 +23,7 @@ PLAN=$results/plan SUMMARY=$results/summary
 
 # The plan: every test file and step PATTERN selects must report (see
 # scripts/test_plan.sh); one that does not is counted as failed.
-STEPS=(build lint:sql-labels lint:install-script-committed lint:mutation-list selftest:runner selftest:as-root
+STEPS=(build lint:sql-labels lint:messages lint:install-script-committed lint:mutation-list selftest:runner selftest:as-root
        log:pii-key-redacted script:pii-key-switch script:pii-key-file regress:nopreload fuzz fuzz:sql-args)
 {
   for s in "${STEPS[@]}"; do
@@ -61,6 +61,7 @@ flock 9
 run_step build build
 if grep -qx 'ok build' "$SUMMARY"; then
   run_step lint:sql-labels scripts/lint_sql.sh
+  run_step lint:messages scripts/lint_messages.sh
   run_step lint:install-script-committed install_script_committed
   # every mutation of test/mutation/mutations.toml still finds its text once (a refactor can strand one)
   run_step lint:mutation-list /usr/bin/python3 test/mutation/run.py --check
