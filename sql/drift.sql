@@ -95,6 +95,26 @@ SELECT feature, verdict, psi < 0.05 AS small FROM edupredict.drift('dr_rare', 'd
 WHERE kind = 'feature' ORDER BY feature;
 SELECT feature, verdict, psi < 0.05 AS small FROM edupredict.drift('dr_rare', 'dr_rare')
 WHERE kind = 'feature' ORDER BY feature;
+-- unseen_categories counts at most 100,000 distinct values of a feature
+-- (predict() and the PSI take every row of them as missing all the same):
+-- past that, the count is a lower bound and a NOTICE names the feature.
+-- 100,000 distinct unseen values, some repeated, are counted in full,
+-- without it
+CREATE TEMP TABLE dr_unseen AS
+SELECT g, 'u' || (g % 100000) AS cat, ((g * 37) % 101)::float8 AS x, true AS y
+FROM generate_series(1, 100100) g;
+SELECT count(DISTINCT cat) AS distinct_unseen FROM dr_unseen;
+SELECT feature, verdict, unseen_categories FROM edupredict.drift('dr_rare', 'dr_unseen') WHERE feature = 'cat';
+-- one more distinct value
+INSERT INTO dr_unseen VALUES (100101, 'u100000', 1, true);
+SELECT feature, verdict, unseen_categories FROM edupredict.drift('dr_rare', 'dr_unseen') WHERE feature = 'cat';
+-- a value longer than 4,096 bytes is no category: training takes it as
+-- missing, and drift counts it in missing_now (here two rows of one such
+-- value), not as an unseen category, as one of 4,096 bytes is
+CREATE TEMP TABLE dr_long AS
+SELECT g, (ARRAY['a', repeat('v', 4096), repeat('w', 4097), repeat('w', 4097)])[g] AS cat, x, y
+FROM dr_rare WHERE g <= 4;
+SELECT feature, missing_now, unseen_categories FROM edupredict.drift('dr_rare', 'dr_long') WHERE feature = 'cat';
 DELETE FROM edupredict.models WHERE name = 'dr_rare';
 
 -- a text feature of 300 categories: the codebook keeps the 255 most frequent

@@ -22,9 +22,12 @@
  * for a feature where it did, a value outside the codebook counts as
  * missing then and now, and no count of unseen values is reported (the
  * model bytes do not name those rarer categories, so a new value cannot be
- * told from one of them).  For the outputs, PSI over the decile
- * groups of the model's reference outputs (its held-out rows at training,
- * or its calibration rows), per class (two classes: the second).
+ * told from one of them).  Past ENS_MAX_UNSEEN_VALUES distinct unseen
+ * values the count stops, and a NOTICE says so (UnseenNotice); a value
+ * longer than ENS_MAX_NAME is missing, as training took it.  For the
+ * outputs, PSI over the decile groups of the model's reference outputs (its
+ * held-out rows at training, or its calibration rows), per class (two
+ * classes: the second).
  *
  *   PSI = sum over groups of (now - then) * ln(now / then), shares floored
  *   at 1e-4 (groups empty on both sides are left out).
@@ -155,8 +158,28 @@ PutRow(ReturnSetInfo *rsinfo, const char *kind, text *name, double psi, double m
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, nl);
 }
 
+/*
+ * unseen_categories of feature f is a count cut short past
+ * ENS_MAX_UNSEEN_VALUES distinct values (model_heldout.c).  The row still
+ * says the number counted, a lower bound; a NOTICE says so, as to_tsvector()
+ * does of the words it skips.  The PSI counts every row of them as missing.
+ */
 static void
-FeatureRows(const EnsModel *m, const EnsHeldout *h, ReturnSetInfo *rsinfo)
+UnseenNotice(const char *name, const EnsFeature *F, const EnsHeldout *h, uint32_t f)
+{
+	if (!h->unseen_over[f])
+		return;
+	ereport(NOTICE,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("feature \"%.*s\" has more than %d distinct values model \"%s\" never saw",
+					(int) F->name_len, F->name, ENS_MAX_UNSEEN_VALUES, name),
+			 errdetail("drift() counts at most %d distinct unseen values of a feature.",
+					   ENS_MAX_UNSEEN_VALUES),
+			 errhint("unseen_categories is a lower bound; the PSI counts every row of these values as missing.")));
+}
+
+static void
+FeatureRows(const char *name, const EnsModel *m, const EnsHeldout *h, ReturnSetInfo *rsinfo)
 {
 	const EnsExtras *x = m->ext;
 	uint32_t	f,
@@ -197,6 +220,8 @@ FeatureRows(const EnsModel *m, const EnsHeldout *h, ReturnSetInfo *rsinfo)
 			   Psi(then_g, total, now_g, h->n, ng), (double) hist[F->n_bins] / total,
 			   (double) (now[F->n_bins] - (rare ? 0 : h->unseen_rows[f])) / h->n,
 			   F->kind == ENS_CATEGORICAL && !rare ? (int64) h->unseen_values[f] : -1, true);
+		if (F->kind == ENS_CATEGORICAL && !rare)
+			UnseenNotice(name, F, h, f);
 	}
 }
 
@@ -244,7 +269,7 @@ Drift(EnsRegModel *rm, void *arg)
 						 rm->name)));
 	ens_heldout_read(rm->name, rm->slot, m, da->relid, ENS_HELDOUT_DRIFT, &h);
 	ens_heldout_require_rows(&h);
-	FeatureRows(m, &h, da->rsinfo);
+	FeatureRows(rm->name, m, &h, da->rsinfo);
 	if (m->ext->pred.n_out)
 		OutputRows(m, &h, da->rsinfo);
 }

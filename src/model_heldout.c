@@ -129,8 +129,6 @@ typedef struct ReadState
 	int			flags;
 } ReadState;
 
-#define MAX_UNSEEN_VALUES 100000
-
 uint32_t
 ens_heldout_unknown_label(EnsDict *extra, const char *s, uint32_t len, const char *name)
 {
@@ -249,16 +247,14 @@ Feature(ReadState *rs, uint32_t f, Datum d, bool isnull)
 	s = ens_datum_to_text(d, rs->base[f], &len);
 	code = ens_category_code(F, s, len);
 	rs->x[f] = code >= 0 ? (double) code : NAN;
-	if (code >= 0 || !h->unseen_rows)
+	/* a value longer than any category is missing, as training took it */
+	if (code >= 0 || !h->unseen_rows || len > ENS_MAX_NAME)
 		return;
 	h->unseen_rows[f]++;
-	if (ens_dict_size(rs->unseen[f]) < MAX_UNSEEN_VALUES && len <= ENS_MAX_NAME)
-	{
-		if (ens_dict_add(rs->unseen[f], s, len) < 0)
-			ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
-	}
-	else
-		h->unseen_capped = true;
+	/* one past the cap, so that a full count is told from a cut one */
+	if (ens_dict_size(rs->unseen[f]) <= ENS_MAX_UNSEEN_VALUES &&
+		ens_dict_add(rs->unseen[f], s, len) < 0)
+		ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
 }
 
 /* One row: features 0..p-1, then (with the target) the target. */
@@ -381,6 +377,7 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	{
 		h->unseen_rows = palloc0(sizeof(uint64_t) * p);
 		h->unseen_values = palloc0(sizeof(uint32_t) * p);
+		h->unseen_over = palloc0(sizeof(bool) * p);
 		rs.unseen = palloc0(sizeof(EnsDict *) * p);
 		for (f = 0; f < p; f++)
 			if (m->features[f].kind == ENS_CATEGORICAL &&
@@ -391,7 +388,10 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	h->n_labels = m->n_classes + (rs.extra ? ens_dict_size(rs.extra) : 0);
 	for (f = 0; rs.unseen && f < p; f++)
 		if (rs.unseen[f])
-			h->unseen_values[f] = ens_dict_size(rs.unseen[f]);
+		{
+			h->unseen_values[f] = Min(ens_dict_size(rs.unseen[f]), ENS_MAX_UNSEEN_VALUES);
+			h->unseen_over[f] = ens_dict_size(rs.unseen[f]) > ENS_MAX_UNSEEN_VALUES;
+		}
 	SPI_finish();
 	MemoryContextSwitchTo(cxt);
 }

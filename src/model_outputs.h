@@ -33,10 +33,14 @@ typedef struct EnsHeldout
 	uint32_t	n_labels;		/* K plus the labels the model does not know */
 	uint64_t	n_unknown;		/* rows whose label the model does not know */
 	char	   *unknown_label;	/* the least such label (bytes), or NULL */
-	/* per feature: rows and distinct values of unseen categories */
+	/*
+	 * per feature: rows and distinct values of unseen categories, counted
+	 * up to ENS_MAX_UNSEEN_VALUES (unseen_over: there are more); a value
+	 * longer than ENS_MAX_NAME is missing, as training takes it
+	 */
 	uint64_t   *unseen_rows;
 	uint32_t   *unseen_values;
-	bool		unseen_capped;	/* more distinct unseen values than counted */
+	bool	   *unseen_over;
 	char	   *target;			/* the registry row's target column */
 	char	   *relation;		/* schema-qualified and quoted, for messages */
 	uint64_t	n_read;			/* rows read, NULL targets included */
@@ -44,6 +48,8 @@ typedef struct EnsHeldout
 
 #define ENS_HELDOUT_TARGET	0x01	/* read the target; skip rows where it is NULL */
 #define ENS_HELDOUT_DRIFT	0x02	/* count NULLs and unseen categories */
+/* the most distinct unseen categories of a feature drift() counts */
+#define ENS_MAX_UNSEEN_VALUES 100000
 
 extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m,
 							 Oid relid, int flags, EnsHeldout *h);
