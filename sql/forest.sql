@@ -158,6 +158,21 @@ FROM (VALUES (NULL::float8, NULL::text, NULL::bool, NULL::date)) r(x, colour, fl
 -- about 15% of the rows have a missing x and a colour other than red, and a
 -- fifth of those are 'yes': the best possible accuracy is about 0.97
 SELECT (metrics->>'accuracy')::float8 > 0.95 AS learns_categories FROM models WHERE name = 'rt_mixed';
+-- a text value longer than 4,096 bytes is no category: training takes its
+-- rows as missing and says how many (a NOTICE per feature), and predict()
+-- takes the value as missing too; one of 4,096 bytes is a category (here
+-- always 'yes')
+CREATE TEMP TABLE rt_long AS
+SELECT i, x, CASE i % 5 WHEN 0 THEN repeat('r', 4097) WHEN 1 THEN repeat('g', 4096) ELSE colour END AS colour,
+       CASE WHEN i % 5 = 1 THEN 'yes' ELSE label END AS label
+FROM rt_mixed;
+SELECT count(*) FILTER (WHERE octet_length(colour) > 4096) AS too_long FROM rt_long;
+SELECT task FROM train_forest('rt_long', 'rt_long', 'label', ARRAY['x', 'colour'], n_trees => 5);
+SELECT predict_proba('rt_long', a) = predict_proba('rt_long', b) AS long_value_is_missing,
+       predict('rt_long', c) AS category_of_4096_bytes
+FROM (VALUES (3::float8, repeat('r', 4097))) a(x, colour), (VALUES (3::float8, NULL::text)) b(x, colour),
+     (VALUES (3::float8, repeat('g', 4096))) c(x, colour);
+DELETE FROM models WHERE name = 'rt_long';
 -- the same without class weights (histograms summed in integers): a missing
 -- value is its own bin.  yes iff x is missing (5% of the rows) or x >= 8: the
 -- split x <= 7 must send the missing rows right, to the smaller side (a scan

@@ -391,6 +391,7 @@ typedef struct ReadState
 	const Columns *c;
 	size_t		raw_rows;
 	int			rank_at[ENS_MAX_AUX];	/* order columns: their rank's column */
+	uint64	   *too_long;		/* per feature: rows of a category too long */
 } ReadState;
 
 /*
@@ -478,7 +479,10 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 			int64_t		id;
 
 			if (len > ENS_MAX_NAME)
+			{
 				*v = NAN;		/* absurdly long category: missing */
+				rs->too_long[i]++;
+			}
 			else
 			{
 				id = ens_dict_add(ts->dicts[i], s, len);
@@ -502,6 +506,28 @@ static void
 PresizeRows(double estimate, void *arg)
 {
 	ens_trainset_presize(((ReadState *) arg)->ts, estimate);
+}
+
+/*
+ * Rows of a text feature whose value is longer than any category may be
+ * (ENS_MAX_NAME) are taken as missing, as predict() and drift() take such
+ * a value; a NOTICE says how many, as to_tsvector() notices the words it
+ * skips, since the model is trained all the same.
+ */
+static void
+TooLongNotice(const char *feature, uint64 rows)
+{
+	if (rows == 0)
+		return;
+	ereport(NOTICE,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg_plural("%llu row of feature \"%s\" has a value longer than %d bytes, taken as missing",
+						   "%llu rows of feature \"%s\" have values longer than %d bytes, taken as missing",
+						   (unsigned long) rows,
+						   (unsigned long long) rows, feature, ENS_MAX_NAME),
+			 errdetail("A category is at most %d bytes; predict() and drift() take a longer value as missing too.",
+					   ENS_MAX_NAME),
+			 errhint("Shorten the values (left() or md5() of the column in a view), or leave the column out with features => ARRAY[...].")));
 }
 
 static void
@@ -536,8 +562,11 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 	rs.ts = ts;
 	rs.c = c;
 	rs.raw_rows = 0;
+	rs.too_long = palloc0(sizeof(uint64) * Max(c->p, 1));
 	ens_relation_read_sized(r, cols, c->p + 1 + c->naux, rank, nrank, PresizeRows, TrainRow, &rs);
 	ens_require_rows(ts->n, rs.raw_rows, c->target->name, r->named);
+	for (i = 0; i < c->p; i++)
+		TooLongNotice(ts->names[i], rs.too_long[i]);
 }
 
 /*
