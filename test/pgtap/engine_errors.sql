@@ -102,24 +102,22 @@ CREATE FUNCTION pg_temp.cv_groups() RETURNS bigint LANGUAGE sql AS $$
 	SELECT count(*) FROM edupredict.cross_validate('forest', 'tap_groups', 'y', ARRAY['x', 'z'],
 		'{"n_trees": 20, "calibration": "isotonic", "calibration_folds": 3}', folds => 2, split => 'group', group_by => 'g')
 $$;
-SET LOCAL edupredict.forest_threads = 1;
-SELECT throws_ok($$SELECT pg_temp.cv_groups()$$,
-	'22023', 'calibration fold 2 has no row of class "c": every fold''s calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows',
-	'a fold''s cross-fitted calibration in the backend: 22023');
-SELECT throws_ok($$SELECT count(*) FROM cross_validate('forest', 'tap_even', 'y', params => '{"n_trees": 2, "calibration": "isotonic", "calibration_folds": 20}')$$,
-	'22023', 'calibration_folds is 20 but there are only 16 training rows; use fewer folds', 'too few rows for a fold''s calibration_folds in the backend: 22023');
-SELECT throws_ok($$SELECT count(*) FROM cross_validate('forest', 'tap_rare', 'y', params => '{"n_trees": 1, "calibration": "isotonic"}')$$,
-	'22023', 'the out-of-bag rows are all of class "true": the calibrator needs other classes too; grow more trees',
-	'a fold''s out-of-bag calibration in the backend: 22023');
-SET LOCAL edupredict.forest_threads = 2;
-SELECT throws_ok($$SELECT pg_temp.cv_groups()$$,
-	'22023', 'calibration fold 2 has no row of class "c": every fold''s calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows',
-	'a fold''s cross-fitted calibration on a thread: 22023');
-SELECT throws_ok($$SELECT count(*) FROM cross_validate('forest', 'tap_even', 'y', params => '{"n_trees": 2, "calibration": "isotonic", "calibration_folds": 20}')$$,
-	'22023', 'calibration_folds is 20 but there are only 16 training rows; use fewer folds', 'too few rows for a fold''s calibration_folds with threads: 22023');
-SELECT throws_ok($$SELECT count(*) FROM cross_validate('forest', 'tap_rare', 'y', params => '{"n_trees": 1, "calibration": "isotonic"}')$$,
-	'22023', 'the out-of-bag rows are all of class "true": the calibrator needs other classes too; grow more trees',
-	'a fold''s out-of-bag calibration with threads: 22023');
+CREATE FUNCTION pg_temp.fold_errors(threads int, how text) RETURNS SETOF text LANGUAGE plpgsql AS $f$
+BEGIN
+	PERFORM set_config('edupredict.forest_threads', threads::text, true);
+	RETURN NEXT throws_ok($$SELECT pg_temp.cv_groups()$$,
+		'22023', 'calibration fold 2 has no row of class "c": every fold''s calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows',
+		'a fold''s cross-fitted calibration ' || how || ': 22023');
+	RETURN NEXT throws_ok($$SELECT count(*) FROM cross_validate('forest', 'tap_even', 'y', params => '{"n_trees": 2, "calibration": "isotonic", "calibration_folds": 20}')$$,
+		'22023', 'calibration_folds is 20 but there are only 16 training rows; use fewer folds',
+		'too few rows for a fold''s calibration_folds ' || how || ': 22023');
+	RETURN NEXT throws_ok($$SELECT count(*) FROM cross_validate('forest', 'tap_rare', 'y', params => '{"n_trees": 1, "calibration": "isotonic"}')$$,
+		'22023', 'the out-of-bag rows are all of class "true": the calibrator needs other classes too; grow more trees',
+		'a fold''s out-of-bag calibration ' || how || ': 22023');
+END
+$f$;
+SELECT * FROM pg_temp.fold_errors(1, 'in the backend');
+SELECT * FROM pg_temp.fold_errors(2, 'on fold threads');
 SELECT throws_ok($$SELECT count(*) FROM tune('tap_t', 'forest', 'tap_even', 'y', '{"min_samples_leaf": [1, 2]}', trials => 2,
 	params => '{"n_trees": 2, "calibration": "isotonic", "calibration_folds": 20}')$$,
 	'22023', 'calibration_folds is 20 but there are only 16 training rows; use fewer folds', 'tune with threads: a trial''s fold, 22023');
