@@ -115,7 +115,37 @@ CREATE TEMP TABLE dr_long AS
 SELECT g, (ARRAY['a', repeat('v', 4096), repeat('w', 4097), repeat('w', 4097)])[g] AS cat, x, y
 FROM dr_rare WHERE g <= 4;
 SELECT feature, missing_now, unseen_categories FROM edupredict.drift('dr_rare', 'dr_long') WHERE feature = 'cat';
+-- distinct values are told apart by every byte: three values that share
+-- their first 20 bytes are three unseen categories
+CREATE TEMP TABLE dr_prefix AS
+SELECT g, repeat('p', 20) || (g % 3) AS cat, x, y FROM dr_rare WHERE g <= 6;
+SELECT feature, unseen_categories FROM edupredict.drift('dr_rare', 'dr_prefix') WHERE feature = 'cat';
 DELETE FROM edupredict.models WHERE name = 'dr_rare';
+-- drift keeps 8 bytes of each distinct unseen value of a text feature (up
+-- to 1 MiB a feature), counted against edupredict.forest_max_memory with
+-- the rows: 17 text features of 50,000 distinct unseen values each need
+-- more than its least setting
+CREATE TEMP TABLE dr_wide AS
+SELECT g, g % 2 = 0 AS y, 'a' || g % 2 AS c1, 'a' || g % 2 AS c2, 'a' || g % 2 AS c3, 'a' || g % 2 AS c4,
+       'a' || g % 2 AS c5, 'a' || g % 2 AS c6, 'a' || g % 2 AS c7, 'a' || g % 2 AS c8, 'a' || g % 2 AS c9,
+       'a' || g % 2 AS c10, 'a' || g % 2 AS c11, 'a' || g % 2 AS c12, 'a' || g % 2 AS c13,
+       'a' || g % 2 AS c14, 'a' || g % 2 AS c15, 'a' || g % 2 AS c16, 'a' || g % 2 AS c17
+FROM generate_series(1, 100) g;
+SELECT count(*) FROM edupredict.train_forest('dr_wide', 'dr_wide', 'y',
+    features => ARRAY['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', 'c10', 'c11', 'c12', 'c13', 'c14', 'c15', 'c16', 'c17'],
+    n_trees => 1, max_depth => 2, test_fraction => 0, seed => 5);
+-- (a table of schema public: the error's context names it)
+CREATE TABLE public.dr_wide_now AS
+SELECT g, true AS y, 'u' || g AS c1, 'u' || g AS c2, 'u' || g AS c3, 'u' || g AS c4, 'u' || g AS c5,
+       'u' || g AS c6, 'u' || g AS c7, 'u' || g AS c8, 'u' || g AS c9, 'u' || g AS c10, 'u' || g AS c11,
+       'u' || g AS c12, 'u' || g AS c13, 'u' || g AS c14, 'u' || g AS c15, 'u' || g AS c16, 'u' || g AS c17
+FROM generate_series(1, 50000) g;
+SET edupredict.forest_max_memory = '16MB';
+SELECT count(*) FROM edupredict.drift('dr_wide', 'public.dr_wide_now');
+RESET edupredict.forest_max_memory;
+SELECT feature, unseen_categories FROM edupredict.drift('dr_wide', 'public.dr_wide_now') WHERE feature = 'c17';
+DELETE FROM edupredict.models WHERE name = 'dr_wide';
+DROP TABLE public.dr_wide_now;
 
 -- a text feature of 300 categories: the codebook keeps the 255 most frequent
 -- of the training rows and training bins the rows of the other 45 as

@@ -125,7 +125,8 @@ typedef struct ReadState
 	double	   *x;
 	EnsDict    *extra;			/* labels the model does not know */
 	MemoryContext cxt;			/* the caller's, for h->unknown_label */
-	EnsDict   **unseen;			/* per categorical feature, with DRIFT */
+	struct UnseenSet *unseen;	/* per categorical feature, with DRIFT */
+	size_t		unseen_bytes;	/* of every feature's set */
 	int			flags;
 } ReadState;
 
@@ -162,6 +163,13 @@ ens_heldout_grow(size_t cap, size_t n, double row_bytes, const char *name)
 	return cap;
 }
 
+/* bins, target and the outputs scored later, per row */
+static double
+RowBytes(const ReadState *rs)
+{
+	return rs->h->p + 8 + 8 * Max(rs->m->n_classes, 1);
+}
+
 static void
 Grow(ReadState *rs)
 {
@@ -169,13 +177,107 @@ Grow(ReadState *rs)
 
 	if (h->n < rs->cap)
 		return;
-	/* bins, target and the outputs scored later: within the training cap */
-	rs->cap = ens_heldout_grow(rs->cap, h->n, h->p + 8 + 8 * Max(rs->m->n_classes, 1), rs->name);
+	/*
+	 * rows and drift's sets of unseen values (spread over the doubled
+	 * capacity) together within the training cap
+	 */
+	rs->cap = ens_heldout_grow(rs->cap, h->n, RowBytes(rs) + (double) rs->unseen_bytes / (2 * rs->cap),
+							   rs->name);
 	h->X = repalloc_huge(h->X, rs->cap * h->p);
 	if (h->act)
 		h->act = repalloc_huge(h->act, rs->cap * sizeof(uint32_t));
 	if (h->y)
 		h->y = repalloc_huge(h->y, rs->cap * sizeof(double));
+}
+
+/* ---------- drift's distinct unseen values ---------- */
+
+/*
+ * A set of 64-bit SipHashes of a feature's unseen values (open addressing,
+ * linear probing, 0 for an empty slot), not of the values: a value may take
+ * 4,096 bytes, a hash takes 8, so a feature's set holds at most
+ * UNSEEN_MAX_SLOTS * 8 bytes (1 MiB) whatever the values, and the sets count
+ * against edupredict.forest_max_memory with the rows.  Two distinct values
+ * with one hash are counted once: among n distinct values that happens with
+ * odds of about n^2 / 2^65 (3e-10 at the cap's 100,001; a hash of 0 is taken
+ * as 1, which doubles the odds for that one hash only).  The key is fixed,
+ * so a count is the same on every run; values crafted to collide (some 2^32
+ * SipHashes to find a pair) lower a drift count by one each, no more.
+ */
+#define UNSEEN_KEY0		UINT64_C(0x6564757072656469)	/* "edupredi" */
+#define UNSEEN_KEY1		UINT64_C(0x756e7365656e2121)	/* "unseen!!" */
+#define UNSEEN_MIN_SLOTS 64
+#define UNSEEN_MAX_SLOTS (1u << 17)
+/* one past the cap fits the largest set at a load under 4/5 */
+StaticAssertDecl(ENS_MAX_UNSEEN_VALUES + 1 < (uint64) UNSEEN_MAX_SLOTS * 4 / 5,
+				 "drift's set of unseen values is too small for its cap");
+
+typedef struct UnseenSet
+{
+	uint64	   *slot;
+	uint32		n_slots;		/* a power of 2, or 0 before the first */
+	uint32		n;				/* distinct hashes held */
+} UnseenSet;
+
+/* The memory of the rows read so far and of every set: within the cap. */
+static void
+UnseenCheckMemory(const ReadState *rs, size_t more)
+{
+	double		total = (double) rs->cap * RowBytes(rs) + rs->unseen_bytes + more;
+
+	if (total > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("counting the unseen categories of model \"%s\" needs more than edupredict.forest_max_memory (%d MB)",
+						rs->name, edupredict_forest_max_memory_mb),
+				 errdetail("drift() keeps 8 bytes of each distinct unseen value of each text feature, up to %d values a feature, beside the rows.",
+						   ENS_MAX_UNSEEN_VALUES),
+				 errhint("Pass a sample of the rows.")));
+}
+
+static void
+UnseenInsert(UnseenSet *u, uint64 hash)
+{
+	uint32		mask = u->n_slots - 1,
+				i;
+
+	for (i = (uint32) hash & mask; u->slot[i] != 0; i = (i + 1) & mask)
+		if (u->slot[i] == hash)
+			return;
+	u->slot[i] = hash;
+	u->n++;
+}
+
+/* Doubles the set's slots (the first 64) within UNSEEN_MAX_SLOTS. */
+static void
+UnseenGrow(ReadState *rs, UnseenSet *u)
+{
+	uint32		old_slots = u->n_slots,
+				n_slots = old_slots ? old_slots * 2 : UNSEEN_MIN_SLOTS,
+				i;
+	uint64	   *old = u->slot;
+
+	UnseenCheckMemory(rs, (size_t) n_slots * sizeof(uint64));
+	u->slot = MemoryContextAllocZero(rs->cxt, (size_t) n_slots * sizeof(uint64));
+	u->n_slots = n_slots;
+	u->n = 0;
+	rs->unseen_bytes += (size_t) (n_slots - old_slots) * sizeof(uint64);
+	for (i = 0; i < old_slots; i++)
+		if (old[i] != 0)
+			UnseenInsert(u, old[i]);
+	if (old)
+		pfree(old);
+}
+
+/* one past the cap, so that a full count is told from a cut one */
+static void
+UnseenAdd(ReadState *rs, UnseenSet *u, uint64 hash)
+{
+	if (u->n > ENS_MAX_UNSEEN_VALUES)
+		return;
+	if ((uint64) (u->n + 1) * 4 > (uint64) u->n_slots * 3 && u->n_slots < UNSEEN_MAX_SLOTS)
+		UnseenGrow(rs, u);
+	UnseenInsert(u, hash ? hash : 1);
 }
 
 /* the target as a class index (unknown labels after the model's), or false */
@@ -251,10 +353,7 @@ Feature(ReadState *rs, uint32_t f, Datum d, bool isnull)
 	if (code >= 0 || !h->unseen_rows || len > ENS_MAX_NAME)
 		return;
 	h->unseen_rows[f]++;
-	/* one past the cap, so that a full count is told from a cut one */
-	if (ens_dict_size(rs->unseen[f]) <= ENS_MAX_UNSEEN_VALUES &&
-		ens_dict_add(rs->unseen[f], s, len) < 0)
-		ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+	UnseenAdd(rs, &rs->unseen[f], ens_siphash(UNSEEN_KEY0, UNSEEN_KEY1, s, len));
 }
 
 /* One row: features 0..p-1, then (with the target) the target. */
@@ -378,20 +477,15 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 		h->unseen_rows = palloc0(sizeof(uint64_t) * p);
 		h->unseen_values = palloc0(sizeof(uint32_t) * p);
 		h->unseen_over = palloc0(sizeof(bool) * p);
-		rs.unseen = palloc0(sizeof(EnsDict *) * p);
-		for (f = 0; f < p; f++)
-			if (m->features[f].kind == ENS_CATEGORICAL &&
-				(rs.unseen[f] = ens_dict_create(&pa.al)) == NULL)
-				ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+		rs.unseen = palloc0(sizeof(UnseenSet) * p);
 	}
 	ens_relation_read(&rel, cols, p + (h->has_target ? 1 : 0), ReadRow, &rs);
 	h->n_labels = m->n_classes + (rs.extra ? ens_dict_size(rs.extra) : 0);
 	for (f = 0; rs.unseen && f < p; f++)
-		if (rs.unseen[f])
-		{
-			h->unseen_values[f] = Min(ens_dict_size(rs.unseen[f]), ENS_MAX_UNSEEN_VALUES);
-			h->unseen_over[f] = ens_dict_size(rs.unseen[f]) > ENS_MAX_UNSEEN_VALUES;
-		}
+	{
+		h->unseen_values[f] = Min(rs.unseen[f].n, ENS_MAX_UNSEEN_VALUES);
+		h->unseen_over[f] = rs.unseen[f].n > ENS_MAX_UNSEEN_VALUES;
+	}
 	SPI_finish();
 	MemoryContextSwitchTo(cxt);
 }
