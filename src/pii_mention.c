@@ -13,9 +13,11 @@
  * SQL in double quotes: SQL statement "..."); and the contents of a dollar
  * quote or a '' string both as a string and as SQL (a DO block, a function
  * body or EXECUTE's text is lexed again when it runs), down to MAX_DEPTH
- * nested quotes (a dollar quote deeper: cannot tell, so it counts).  It
- * never fails: an unterminated quote runs to the end of the text.  A UESCAPE
- * clause (a custom escape character) counts as a mention.  The names pii_key_file and
+ * nested quotes; a quote deeper counts when it holds an escape (a backslash,
+ * UESCAPE) or the letters of pii_key in order, maybe apart (MayNameKey:
+ * cannot tell, so it may).  It never fails: an unterminated quote runs to
+ * the end of the text.  A UESCAPE clause (a custom escape character) counts
+ * as a mention.  The names pii_key_file and
  * pii_key_fingerprint carry no secret and do not count, so an
  * administrator's checks stay readable in the log -- but only when the
  * suffix is in the same token as the name: in U&"edupredict.pii\005fkey" =
@@ -367,6 +369,45 @@ QuoteStart(const char *sql, size_t n, size_t i, Reading how, char *quote, Escape
 static bool TextNamesKey(const char *sql, size_t n, int depth);
 
 /*
+ * Deeper than MAX_DEPTH, whether n bytes of SQL could name the key once
+ * lexed.  Without an escape, what the lexer decodes -- strings, quoted
+ * identifiers, dollar quotes, doubled quotes, strings nested further, names
+ * joined across tokens -- is the text less some of its bytes, in order: the
+ * letters of "pii_key" (in any case) then stand in the text in that order,
+ * maybe apart.  An escape may make any letter: a backslash (E'', U&'', U&"",
+ * '' with standard_conforming_strings off) or a UESCAPE clause (its escape
+ * character may be any).  So: an escape, or those letters in order.
+ */
+static bool
+MayNameKey(const char *s, size_t n)
+{
+	static const char name[] = "pii_key";
+	int			k = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		if (s[i] == '\\' || (n - i >= 7 && pg_strncasecmp(s + i, "uescape", 7) == 0))
+			return true;
+		if (k < 7 && pg_ascii_tolower((unsigned char) s[i]) == name[k])
+			k++;
+	}
+	return k == 7;
+}
+
+/*
+ * The contents of a '' string (decoded) or of a dollar quote, depth quotes
+ * deep, read as SQL (a DO block, a function body, EXECUTE's text): down to
+ * MAX_DEPTH in full, deeper by MayNameKey.
+ */
+static bool
+QuotedNamesKey(const char *s, size_t n, int depth)
+{
+	if (depth >= MAX_DEPTH)
+		return MayNameKey(s, n);
+	return TextNamesKey(s, n, depth + 1);
+}
+
+/*
  * One reading of the text into m; true if its stream, or the body of one of
  * its dollar quotes read as SQL, names the key.
  */
@@ -398,8 +439,7 @@ ReadingNamesKey(const char *sql, size_t n, Reading how, int depth, Stream *m)
 			i += len;
 			ScanQuoted(sql, n, &i, quote, esc, m);
 			/* EXECUTE's text or a function body: its decoded contents */
-			if (quote == '\'' && depth < MAX_DEPTH && m->len > start &&
-				TextNamesKey(m->data + start, m->len - start, depth + 1))
+			if (quote == '\'' && QuotedNamesKey(m->data + start, m->len - start, depth))
 				return true;
 		}
 		else if (c == '$' && (len = DollarTag(sql, n, i)) > 0)
@@ -409,7 +449,7 @@ ReadingNamesKey(const char *sql, size_t n, Reading how, int depth, Stream *m)
 
 			Boundary(m);
 			end = ScanDollar(sql, n, &i, len, m);
-			if (depth >= MAX_DEPTH || TextNamesKey(sql + body, end - body, depth + 1))
+			if (QuotedNamesKey(sql + body, end - body, depth))
 				return true;
 		}
 		else if (IsIdentChar(c, true))
