@@ -10,6 +10,9 @@ caught when a test that passes on the unmutated tree fails.  Run on demand,
 not in CI: the suite takes a few minutes per mutation.
 
   test/mutation/run.py --check              which mutations still apply to the working tree (seconds; no git)
+  test/mutation/run.py --check --compile    also: does each C mutation compile? (the mutated
+                                            file, or every file including a mutated header,
+                                            as make would build it; about 2 min)
   test/mutation/run.py                      all of them (about 2-3 min each)
   test/mutation/run.py --only ID [ID...]    some of them
   test/mutation/run.py --section            also write bench/RESULTS.md's
@@ -22,6 +25,7 @@ mutation costs a minute instead of the subset's five, and "caught by" names
 the quick tests that failed).
 """
 import argparse
+import concurrent.futures
 import glob
 import os
 import re
@@ -106,6 +110,86 @@ def report_stale(tree, muts):
     return stale
 
 
+def compile_command():
+    """make's command for one object of src/, less its -c -o OBJ SRC (make -n: nothing built)."""
+    pg_config = os.environ.get("PG_CONFIG", "/usr/lib/postgresql/15/bin/pg_config")
+    obj = "src/edupredict.o"
+    out = sh(["make", "-s", "-n", "-B", f"PG_CONFIG={pg_config}", obj], ROOT)
+    tail = f" -c -o {obj} src/edupredict.c"
+    for line in out.splitlines():
+        if line.rstrip().endswith(tail):
+            return line.rstrip()[: -len(tail)]
+    sys.exit(f"mutation: no compile command for {obj} in make -n's output")
+
+
+def including(src, header):
+    """The .c files of src that include header, directly or through other headers of src."""
+    names, found = {header}, True
+    texts = {}
+    for p in glob.glob(os.path.join(src, "*.[ch]")):
+        with open(p, encoding="utf-8") as f:
+            texts[os.path.basename(p)] = f.read()
+    while found:
+        found = False
+        for name, text in texts.items():
+            if name.endswith(".h") and name not in names and any(f'#include "{h}"' in text for h in names):
+                names.add(name)
+                found = True
+    return sorted(n for n, t in texts.items() if n.endswith(".c") and any(f'#include "{h}"' in t for h in names))
+
+
+def check_compile(muts):
+    """Each C mutation (src/*.c, src/*.h) applied to a copy of src/ and compiled as make would
+    (to /dev/null): a mutation that does not compile is "caught" by the build, not by a test."""
+    cmd = compile_command()
+    work = tempfile.mkdtemp(prefix="edupredict-mutation-compile-")
+    sources = shutil.ignore_patterns("*.o", "*.bc", "*.so")
+    base = os.path.join(work, "base", "src")
+    shutil.copytree(os.path.join(ROOT, "src"), base, ignore=sources)
+    jobs, skipped = [], 0
+    try:
+        for i, m in enumerate(muts):
+            path, why = locate(ROOT, m)
+            rel = os.path.relpath(path, ROOT) if path else ""
+            if why or not re.fullmatch(r"src/[^/]+\.[ch]", rel):
+                skipped += 0 if why else 1
+                continue
+            name = os.path.basename(rel)
+            if name.endswith(".c"):
+                # beside the original, so that its includes resolve as they do for it
+                mutated = f"{name[:-2]}.mutation{i}.c"
+                shutil.copyfile(path, os.path.join(base, mutated))
+                apply(os.path.join(base, mutated), m)
+                jobs.append((m, rel, base, [mutated]))
+            else:
+                # a header: a copy of src/ of its own, every file including it compiled
+                src = os.path.join(work, str(i), "src")
+                shutil.copytree(os.path.join(ROOT, "src"), src, ignore=sources)
+                apply(os.path.join(src, name), m)
+                jobs.append((m, rel, src, including(src, name)))
+
+        def build(job):
+            m, rel, src, files = job
+            for name in files:
+                r = subprocess.run(f"{cmd} -c -o /dev/null src/{name}", shell=True, cwd=os.path.dirname(src),
+                                   text=True, capture_output=True)
+                if r.returncode != 0:
+                    first = next((ln for ln in r.stderr.splitlines() if "error" in ln), r.stderr.strip()[:200])
+                    return m, rel, first if rel.endswith(".c") else f"src/{name}: {first}"
+            return m, rel, None
+
+        failed = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as ex:
+            for m, rel, err in ex.map(build, jobs):
+                if err:
+                    failed.append(m)
+                    print(f"DOES NOT COMPILE {m['id']} ({rel}): {err.split(os.path.join(work, ''))[-1]}")
+    finally:
+        shutil.rmtree(work)
+    print(f"{len(jobs) - len(failed)} compile, {len(failed)} do not; {skipped} outside src/*.[ch] not compiled")
+    return failed
+
+
 def apply(path, m):
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -172,6 +256,7 @@ def table(rows, commit, started, load_before, load_after, cmd):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--compile", action="store_true", help="with --check: compile each C mutation")
     ap.add_argument("--only", nargs="+", metavar="ID")
     ap.add_argument("--commit", default="HEAD")
     ap.add_argument("--out")
@@ -180,6 +265,8 @@ def main():
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
+    if a.compile and not a.check:
+        ap.error("--compile goes with --check")
 
     def select(muts):
         if a.only:
@@ -194,7 +281,8 @@ def main():
         muts = select(load())
         stale = report_stale(ROOT, muts)
         print(f"{len(muts) - len(stale)} apply, {len(stale)} stale")
-        sys.exit(1 if stale else 0)
+        not_compiling = check_compile(muts) if a.compile else []
+        sys.exit(1 if stale or not_compiling else 0)
     commit = sh(["git", "rev-parse", a.commit], ROOT).strip()
     work = tempfile.mkdtemp(prefix="edupredict-mutation-")
     tree = os.path.join(work, "tree")
