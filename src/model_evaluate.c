@@ -111,8 +111,15 @@ typedef struct EvalRows
 	double	   *actv;			/* regression */
 	double	   *x;
 	uint8_t    *xb;
-	EnsDict *extra;			/* labels the model does not know */
+	EnsUnknownLabels *extra;	/* labels the model does not know (K > 0) */
 } EvalRows;
+
+/* the outputs and the target of a row */
+static double
+EvalRowBytes(const EvalRows *er)
+{
+	return 8.0 * er->kk + (er->K ? sizeof(uint32_t) : sizeof(double));
+}
 
 /* One row of the evaluation query: features 0..p-1, then the target. */
 static void
@@ -133,8 +140,7 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	if (n == er->cap)
 	{
 		/* the outputs and the target of every row: within the training cap */
-		er->cap = ens_heldout_grow(er->cap, n, 8.0 * er->kk + (K ? sizeof(uint32_t) : sizeof(double)),
-								   er->name);
+		er->cap = ens_heldout_grow(er->cap, n, EvalRowBytes(er), er->extra, 0, er->name);
 		er->out = repalloc_huge(er->out, er->cap * er->kk * sizeof(double));
 		if (K)
 			er->act = repalloc_huge(er->act, er->cap * sizeof(uint32_t));
@@ -165,7 +171,7 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 				break;
 		if (k == K)
 		{
-			k = K + ens_heldout_unknown_label(er->extra, s, len, er->name);
+			k = K + ens_heldout_unknown_label(er->extra, s, len);
 		}
 		er->act[n] = k;
 	}
@@ -205,8 +211,7 @@ static void
 WarnNoKnownLabel(const EvalRows *er, const char *target)
 {
 	size_t		r;
-	uint32_t	len,
-				i;
+	uint32_t	len;
 	const char *label;
 
 	if (er->n == 0)
@@ -215,15 +220,7 @@ WarnNoKnownLabel(const EvalRows *er, const char *target)
 		if (er->act[r] < er->K)
 			return;
 	/* the least value, whatever the row order */
-	label = ens_dict_get(er->extra, 0, &len, NULL);
-	for (i = 1; i < ens_dict_size(er->extra); i++)
-	{
-		uint32_t	l;
-		const char *s = ens_dict_get(er->extra, i, &l, NULL);
-
-		if (ens_bytes_cmp(s, l, label, len) < 0)
-			label = s, len = l;
-	}
+	label = ens_unknown_label_least(er->extra, &len);
 	ereport(WARNING,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("no row's target value is a class of model \"%s\"", er->name),
@@ -247,6 +244,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 				kk;
 	EvalRows	er;
 	EnsPgAlloc pa;
+	EnsUnknownLabels labels;
 
 	p = m->n_features;
 	K = m->task == ENS_CLASSIFICATION ? m->n_classes : 0;
@@ -311,9 +309,8 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	if (K)
 	{
 		er.act = palloc_extended(er.cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
-		er.extra = ens_dict_create(&pa.al);
-		if (er.extra == NULL)
-			ens_pg_check(ENS_ENOMEM, "evaluation", NULL);
+		ens_unknown_labels_init(&labels, name, er.cap * EvalRowBytes(&er));
+		er.extra = &labels;
 	}
 	else
 		er.actv = palloc_extended(er.cap * sizeof(double), MCXT_ALLOC_HUGE);
@@ -329,7 +326,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	PutMetric(rsinfo, "n_rows", (double) er.n);
 	if (K)
 	{
-		uint32_t	nl = K + (er.extra ? ens_dict_size(er.extra) : 0);
+		uint32_t	nl = K + ens_dict_size(er.extra->dict);
 		uint64_t   *conf;
 		EnsClsMetrics cm;
 		EnsStatus rc;
@@ -391,7 +388,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					all = m->class_len[a];
 				}
 				else
-					al = ens_dict_get(er.extra, a - K, &all, NULL);
+					al = ens_dict_get(er.extra->dict, a - K, &all, NULL);
 				mname = psprintf("confusion:%.*s:%.*s", (int) all, al,
 								 (int) m->class_len[b], m->classes[b]);
 				PutMetric(rsinfo, mname, (double) conf[(size_t) a * K + b]);

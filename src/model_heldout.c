@@ -123,43 +123,132 @@ typedef struct ReadState
 	const Oid  *base;
 	size_t		cap;
 	double	   *x;
-	EnsDict    *extra;			/* labels the model does not know */
-	MemoryContext cxt;			/* the caller's, for h->unknown_label */
+	EnsUnknownLabels *extra;	/* labels the model does not know, or NULL */
+	MemoryContext cxt;			/* the caller's, for drift's sets */
 	struct UnseenSet *unseen;	/* per categorical feature, with DRIFT */
 	size_t		unseen_bytes;	/* of every feature's set */
 	int			flags;
 } ReadState;
 
-uint32_t
-ens_heldout_unknown_label(EnsDict *extra, const char *s, uint32_t len, const char *name)
-{
-	int64_t		id = ens_dict_add(extra, s, len);
+/* ---------- target values a model does not know ---------- */
 
-	if (id < 0 || id >= ENS_MAX_UNKNOWN_LABELS)
+/* the cap's error for the unknown target values of ul */
+static void
+LabelsOverCap(const EnsUnknownLabels *ul, uint32_t len)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("the target values unknown to model \"%s\" and the rows read need more than edupredict.forest_max_memory (%d MB)",
+					ul->name, edupredict_forest_max_memory_mb),
+			 errdetail("%u distinct target values that are not classes of the model take %zu bytes beside %.0f bytes of rows; one more, of %u bytes, does not fit.",
+					   ens_dict_size(ul->dict), ul->pa.cur, ul->rows_bytes, len),
+			 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes('%s') lists them), or a sample of the rows.",
+					 ul->name)));
+}
+
+/*
+ * The dictionary's allocator: a refusal for the cap fails softly (the
+ * dictionary says it could not add, and stays as it was) and is reported
+ * by ens_heldout_unknown_label.
+ */
+static void *
+LabelAlloc(void *ctx, size_t size)
+{
+	EnsUnknownLabels *ul = (EnsUnknownLabels *) ctx;
+
+	if (ul->rows_bytes + ul->pa.cur + size > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+	{
+		ul->over_cap = true;
+		return NULL;
+	}
+	return ul->pa.al.alloc(ul->pa.al.ctx, size);
+}
+
+static void
+LabelFree(void *ctx, void *ptr)
+{
+	EnsUnknownLabels *ul = (EnsUnknownLabels *) ctx;
+
+	ul->pa.al.free(ul->pa.al.ctx, ptr);
+}
+
+void
+ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, double rows_bytes)
+{
+	memset(ul, 0, sizeof(*ul));
+	ul->name = name;
+	ul->rows_bytes = rows_bytes;
+	ens_pg_alloc_init(&ul->pa, CurrentMemoryContext, false);
+	ul->al.alloc = LabelAlloc;
+	ul->al.free = LabelFree;
+	ul->al.ctx = ul;
+	if ((ul->dict = ens_dict_create(&ul->al)) == NULL)
+	{
+		if (ul->over_cap)
+			LabelsOverCap(ul, 0);
+		ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+	}
+}
+
+uint32_t
+ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len)
+{
+	int64_t		id = ens_dict_add(ul->dict, s, len);
+
+	if (id < 0 && ul->over_cap)
+		LabelsOverCap(ul, len);
+	if (id < 0)
+		ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+	if (id >= ENS_MAX_UNKNOWN_LABELS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many target values unknown to model \"%s\"", name),
+				 errmsg("too many target values unknown to model \"%s\"", ul->name),
 				 errdetail("At most %d distinct target values that are not classes of the model are counted.",
 						   ENS_MAX_UNKNOWN_LABELS),
 				 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes('%s') lists them.",
-						 name)));
+						 ul->name)));
 	return (uint32_t) id;
 }
 
-size_t
-ens_heldout_grow(size_t cap, size_t n, double row_bytes, const char *name)
+const char *
+ens_unknown_label_least(const EnsUnknownLabels *ul, uint32_t *len)
 {
+	const char *least = NULL;
+	uint32_t	i;
+
+	*len = 0;
+	for (i = 0; i < ens_dict_size(ul->dict); i++)
+	{
+		uint32_t	l;
+		const char *s = ens_dict_get(ul->dict, i, &l, NULL);
+
+		if (least == NULL || ens_bytes_cmp(s, l, least, *len) < 0)
+			least = s, *len = l;
+	}
+	return least;
+}
+
+/* ---------- reading a relation ---------- */
+
+size_t
+ens_heldout_grow(size_t cap, size_t n, double row_bytes, EnsUnknownLabels *labels,
+				 size_t unseen_bytes, const char *name)
+{
+	double		kept = (double) unseen_bytes + (labels ? labels->pa.cur : 0);
+
 	if (n >= ENS_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("relation has more than %u rows", ENS_MAX_ROWS)));
 	cap *= 2;
-	if ((double) cap * row_bytes > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+	if ((double) cap * row_bytes + kept > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("relation has more rows than edupredict.forest_max_memory (%d MB) holds for model \"%s\"",
 						edupredict_forest_max_memory_mb, name),
 				 errhint("Pass a sample of the rows.")));
+	if (labels)
+		labels->rows_bytes = (double) cap * row_bytes;
 	return cap;
 }
 
@@ -177,12 +266,8 @@ Grow(ReadState *rs)
 
 	if (h->n < rs->cap)
 		return;
-	/*
-	 * rows and drift's sets of unseen values (spread over the doubled
-	 * capacity) together within the training cap
-	 */
-	rs->cap = ens_heldout_grow(rs->cap, h->n, RowBytes(rs) + (double) rs->unseen_bytes / (2 * rs->cap),
-							   rs->name);
+	/* rows, and drift's sets of unseen values or the labels, within the cap */
+	rs->cap = ens_heldout_grow(rs->cap, h->n, RowBytes(rs), rs->extra, rs->unseen_bytes, rs->name);
 	h->X = repalloc_huge(h->X, rs->cap * h->p);
 	if (h->act)
 		h->act = repalloc_huge(h->act, rs->cap * sizeof(uint32_t));
@@ -313,15 +398,8 @@ Target(ReadState *rs, Datum d, Oid tbase)
 			break;
 	if (k == m->n_classes)
 	{
-		k = m->n_classes + ens_heldout_unknown_label(rs->extra, s, len, rs->name);
-		/* the least unknown label, whatever the row order */
-		if (h->n_unknown++ == 0 ||
-			ens_bytes_cmp(s, len, h->unknown_label, strlen(h->unknown_label)) < 0)
-		{
-			h->unknown_label = MemoryContextAlloc(rs->cxt, len + 1);
-			memcpy(h->unknown_label, s, len);
-			h->unknown_label[len] = '\0';
-		}
+		k = m->n_classes + ens_heldout_unknown_label(rs->extra, s, len);
+		h->n_unknown++;
 	}
 	h->act[h->n] = k;
 	return true;
@@ -436,7 +514,7 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	EnsRelation rel;
 	EnsColumn **cols;
 	ReadState	rs;
-	EnsPgAlloc	pa;
+	EnsUnknownLabels labels;
 	uint32_t	p = m->n_features,
 				f;
 	MemoryContext cxt = CurrentMemoryContext;
@@ -455,7 +533,6 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	h->relation = rel.named;
 	rs.base = palloc(sizeof(Oid) * (p + 1));
 	cols = Columns(name, m, &rel, h->target, (Oid *) rs.base);
-	ens_pg_alloc_init(&pa, cxt, false);
 	rs.name = name;
 	rs.cxt = cxt;
 	rs.m = m;
@@ -467,8 +544,8 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	if (h->has_target && m->task == ENS_CLASSIFICATION)
 	{
 		h->act = palloc_extended(rs.cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
-		if ((rs.extra = ens_dict_create(&pa.al)) == NULL)
-			ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+		ens_unknown_labels_init(&labels, name, rs.cap * RowBytes(&rs));
+		rs.extra = &labels;
 	}
 	else if (h->has_target)
 		h->y = palloc_extended(rs.cap * sizeof(double), MCXT_ALLOC_HUGE);
@@ -480,7 +557,14 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 		rs.unseen = palloc0(sizeof(UnseenSet) * p);
 	}
 	ens_relation_read(&rel, cols, p + (h->has_target ? 1 : 0), ReadRow, &rs);
-	h->n_labels = m->n_classes + (rs.extra ? ens_dict_size(rs.extra) : 0);
+	h->n_labels = m->n_classes + (rs.extra ? ens_dict_size(rs.extra->dict) : 0);
+	/* the least unknown label, whatever the row order (in the dictionary) */
+	if (rs.extra && h->n_unknown > 0)
+	{
+		uint32_t	len;
+
+		h->unknown_label = ens_unknown_label_least(rs.extra, &len);
+	}
 	for (f = 0; rs.unseen && f < p; f++)
 	{
 		h->unseen_values[f] = Min(rs.unseen[f].n, ENS_MAX_UNSEEN_VALUES);

@@ -32,7 +32,7 @@ typedef struct EnsHeldout
 	double	   *y;				/* regression targets */
 	uint32_t	n_labels;		/* K plus the labels the model does not know */
 	uint64_t	n_unknown;		/* rows whose label the model does not know */
-	char	   *unknown_label;	/* the least such label (bytes), or NULL */
+	const char *unknown_label;	/* the least such label (bytes), or NULL */
 	/*
 	 * per feature: rows and distinct values of unseen categories, counted
 	 * up to ENS_MAX_UNSEEN_VALUES (unseen_over: there are more); a value
@@ -54,19 +54,44 @@ typedef struct EnsHeldout
 extern void ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m,
 							 Oid relid, int flags, EnsHeldout *h);
 /*
- * the doubled capacity of a buffer of rows read for model name, each taking
- * row_bytes, when n rows fill cap: within ENS_MAX_ROWS and
- * edupredict.forest_max_memory
+ * The target values a model does not know, as a reader of a relation keeps
+ * them: a dictionary whose bytes count against edupredict.forest_max_memory
+ * with the room for the reader's rows, so many long such values cannot grow
+ * past what the rows are held to.
  */
-extern size_t ens_heldout_grow(size_t cap, size_t n, double row_bytes, const char *name);
+typedef struct EnsUnknownLabels
+{
+	EnsDict    *dict;
+	EnsPgAlloc	pa;				/* the dictionary's bytes: pa.cur */
+	EnsAlloc	al;				/* pa, refusing what would pass the cap */
+	double		rows_bytes;		/* room for the reader's rows (ens_heldout_grow) */
+	bool		over_cap;		/* al refused an allocation for the cap */
+	const char *name;			/* the model, for messages */
+} EnsUnknownLabels;
+
 /* the most distinct target values a model does not know that its readers count */
 #define ENS_MAX_UNKNOWN_LABELS 100000
 /*
- * the number (from 0) of target value s, which model name does not know, in
- * extra; past ENS_MAX_UNKNOWN_LABELS such values, 54000
+ * no such values yet, in the current context, beside rows_bytes of rows;
+ * ul must not move while it is in use
  */
-extern uint32_t ens_heldout_unknown_label(EnsDict *extra, const char *s, uint32_t len,
-										  const char *name);
+extern void ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, double rows_bytes);
+/*
+ * the number (from 0) of target value s, which model ul->name does not know;
+ * past ENS_MAX_UNKNOWN_LABELS such values, or past the cap, 54000
+ */
+extern uint32_t ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len);
+/* the least such value (bytes, NUL-terminated, of *len bytes), or NULL */
+extern const char *ens_unknown_label_least(const EnsUnknownLabels *ul, uint32_t *len);
+/*
+ * the doubled capacity of a buffer of rows read for model name, each taking
+ * row_bytes, when n rows fill cap: within ENS_MAX_ROWS, and within
+ * edupredict.forest_max_memory together with what the reader keeps beside
+ * the rows (labels, or NULL: its unknown target values, whose rows_bytes it
+ * sets; unseen_bytes: drift's sets of unseen values)
+ */
+extern size_t ens_heldout_grow(size_t cap, size_t n, double row_bytes, EnsUnknownLabels *labels,
+							   size_t unseen_bytes, const char *name);
 /*
  * refuse rows whose label the model does not know (fn: the SQL function;
  * left_out: fn would leave them out, else count them as rows of no class)

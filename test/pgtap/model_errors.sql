@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(34);
+SELECT plan(37);
 SET LOCAL search_path = edupredict, public;
 
 -- the detail of the error a statement raises (NULL: none)
@@ -100,6 +100,22 @@ SELECT throws_ok($$SELECT * FROM drift('me_k', 'me_k')$$, '54000',
 SELECT throws_ok($$SELECT * FROM evaluate('me_k', 'me_k')$$, '54000',
                  'relation has more rows than edupredict.forest_max_memory (16 MB) holds for model "me_k"',
                  'evaluate: rows over edupredict.forest_max_memory');
+-- the target values a model does not know count against it with the rows:
+-- ten distinct ones of 2 MB are over 16 MB, two are not
+CREATE TEMP TABLE me_long_labels AS
+SELECT (i % 100)::float8 AS a, (i % 11)::float8 AS n, i || repeat('u', 2 * 1024 * 1024) AS y
+FROM generate_series(1, 10) i;
+SELECT throws_ok($$SELECT * FROM evaluate('me_cls', 'me_long_labels')$$, '54000',
+                 'the target values unknown to model "me_cls" and the rows read need more than edupredict.forest_max_memory (16 MB)',
+                 'evaluate: unknown target values over edupredict.forest_max_memory');
+SELECT throws_ok($$SELECT * FROM choose_threshold('me_cls', 'me_long_labels')$$, '54000',
+                 'the target values unknown to model "me_cls" and the rows read need more than edupredict.forest_max_memory (16 MB)',
+                 'choose_threshold: unknown target values over edupredict.forest_max_memory');
+CREATE TEMP TABLE me_long_labels_2 AS SELECT * FROM me_long_labels WHERE a <= 2;
+SET LOCAL client_min_messages = error;	-- evaluate warns that no row's target is a class
+SELECT lives_ok($$SELECT * FROM evaluate('me_cls', 'me_long_labels_2')$$,
+                'evaluate: two unknown target values of 2 MB within edupredict.forest_max_memory');
+RESET client_min_messages;
 -- the explanation plan of those 30 trees is over 16 MB; that of two small trees is not
 SELECT throws_ok($$SELECT * FROM me_deep d, LATERAL explain('me_deep', d) WHERE d.i = 1$$, '54000',
                  'explaining model "me_deep" needs more memory than edupredict.forest_max_memory (16 MB) allows',
