@@ -144,6 +144,19 @@ SET edupredict.forest_max_memory = '16MB';
 SELECT count(*) FROM edupredict.drift('dr_wide', 'public.dr_wide_now');
 RESET edupredict.forest_max_memory;
 SELECT feature, unseen_categories FROM edupredict.drift('dr_wide', 'public.dr_wide_now') WHERE feature = 'c17';
+-- the sets count when the rows double too: 65,537 rows whose 12 text
+-- features hold 65,537 distinct unseen values each (1 MiB of hashes a
+-- feature) pass the least setting when the rows' room doubles, though the
+-- rows alone would fit; the error names both
+CREATE TABLE public.dr_wide_rows AS
+SELECT g, true AS y, 'u' || g AS c1, 'u' || g AS c2, 'u' || g AS c3, 'u' || g AS c4, 'u' || g AS c5,
+       'u' || g AS c6, 'u' || g AS c7, 'u' || g AS c8, 'u' || g AS c9, 'u' || g AS c10, 'u' || g AS c11,
+       'u' || g AS c12, 'a0' AS c13, 'a0' AS c14, 'a0' AS c15, 'a0' AS c16, 'a0' AS c17
+FROM generate_series(1, 65537) g;
+SET edupredict.forest_max_memory = '16MB';
+SELECT count(*) FROM edupredict.drift('dr_wide', 'public.dr_wide_rows');
+RESET edupredict.forest_max_memory;
+DROP TABLE public.dr_wide_rows;
 DELETE FROM edupredict.models WHERE name = 'dr_wide';
 DROP TABLE public.dr_wide_now;
 

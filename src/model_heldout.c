@@ -235,21 +235,44 @@ ens_heldout_grow(size_t cap, size_t n, double row_bytes, EnsUnknownLabels *label
 				 size_t unseen_bytes, const char *name)
 {
 	double		kept = (double) unseen_bytes + (labels ? labels->pa.cur : 0);
+	uint32_t	n_labels = labels ? ens_dict_size(labels->dict) : 0;
 
 	if (n >= ENS_MAX_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("relation has more than %u rows", ENS_MAX_ROWS)));
 	cap *= 2;
-	if ((double) cap * row_bytes + kept > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+	if ((double) cap * row_bytes + kept <= (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+	{
+		if (labels)
+			labels->rows_bytes = (double) cap * row_bytes;
+		return cap;
+	}
+	/* the rows alone may fit: the message names what is kept beside them */
+	if (n_labels > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("relation has more rows than edupredict.forest_max_memory (%d MB) holds for model \"%s\"",
+				 errmsg("the rows of the relation and the values kept beside them need more than edupredict.forest_max_memory (%d MB) for model \"%s\"",
 						edupredict_forest_max_memory_mb, name),
+				 errdetail_plural("Room for %zu rows takes %.0f bytes, and %u distinct target value that is not a class of the model takes %zu bytes.",
+								  "Room for %zu rows takes %.0f bytes, and %u distinct target values that are not classes of the model take %zu bytes.",
+								  n_labels, cap, (double) cap * row_bytes, n_labels, labels->pa.cur),
+				 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes('%s') lists them), or a sample of the rows.",
+						 name)));
+	if (unseen_bytes > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the rows of the relation and the values kept beside them need more than edupredict.forest_max_memory (%d MB) for model \"%s\"",
+						edupredict_forest_max_memory_mb, name),
+				 errdetail("Room for %zu rows takes %.0f bytes, and the hashes of the distinct unseen values of the text features take %zu bytes.",
+						   cap, (double) cap * row_bytes, unseen_bytes),
 				 errhint("Pass a sample of the rows.")));
-	if (labels)
-		labels->rows_bytes = (double) cap * row_bytes;
-	return cap;
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("relation has more rows than edupredict.forest_max_memory (%d MB) holds for model \"%s\"",
+					edupredict_forest_max_memory_mb, name),
+			 errhint("Pass a sample of the rows.")));
+	return cap;					/* not reached */
 }
 
 /* bins, target and the outputs scored later, per row */

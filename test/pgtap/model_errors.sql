@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(37);
+SELECT plan(39);
 SET LOCAL search_path = edupredict, public;
 
 -- the detail of the error a statement raises (NULL: none)
@@ -116,6 +116,19 @@ SET LOCAL client_min_messages = error;	-- evaluate warns that no row's target is
 SELECT lives_ok($$SELECT * FROM evaluate('me_cls', 'me_long_labels_2')$$,
                 'evaluate: two unknown target values of 2 MB within edupredict.forest_max_memory');
 RESET client_min_messages;
+-- the unknown target values count when the rows double too: 1,024 rows of
+-- the 1000-class model fill 8 MB, one unknown value of 7 MB fits beside
+-- them, and the 1,025th row's doubling passes 16 MB, though 2,048 rows alone
+-- would fit; the error names both
+CREATE TEMP TABLE me_k_label AS
+SELECT i::float8 AS a, CASE WHEN i = 1 THEN repeat('z', 7 * 1024 * 1024) ELSE 'c' || (i % 1000) END AS y
+FROM generate_series(1, 1025) i;
+SELECT throws_ok($$SELECT * FROM evaluate('me_k', 'me_k_label')$$, '54000',
+                 'the rows of the relation and the values kept beside them need more than edupredict.forest_max_memory (16 MB) for model "me_k"',
+                 'evaluate: rows over edupredict.forest_max_memory with an unknown target value');
+UPDATE me_k_label SET y = 'c1' WHERE a = 1;
+SELECT lives_ok($$SELECT * FROM evaluate('me_k', 'me_k_label')$$,
+                'evaluate: the same rows fit without the unknown target value');
 -- the explanation plan of those 30 trees is over 16 MB; that of two small trees is not
 SELECT throws_ok($$SELECT * FROM me_deep d, LATERAL explain('me_deep', d) WHERE d.i = 1$$, '54000',
                  'explaining model "me_deep" needs more memory than edupredict.forest_max_memory (16 MB) allows',
