@@ -28,10 +28,16 @@ with 42501 (GRANTEE_DENIED).
 Prints one line per failing call and "sql-args: N calls, M failures";
 exits 1 on any failure.  Standard library only: the calls go through psql.
   SQLFUZZ_ONLY=REGEX  only functions whose name matches (for debugging)
+  SQLFUZZ_COMBO=N     combination mode: also N calls per function (default 0,
+                      off) in which 2 or 3 arguments at once take hostile or
+                      boundary values (BOUNDS), as the superuser
+  SQLFUZZ_SEED=S      the seed of those draws (default 1, printed): a function's
+                      calls depend only on the seed and its signature
   SQLFUZZ_LOG=FILE    every call's outcome, tab-separated (role, mode, function,
                       argument, value, SQLSTATE or ok, non-NULL rows and their text, message)
 """
 import os
+import random
 import re
 import subprocess
 import sys
@@ -286,8 +292,9 @@ def cast(expr, typ):
 
 
 # ----------------------------------------------------------------- calls
-def plain_calls(fn):
-    """(argument, value label, SQL) for a function or procedure."""
+def plain_calls(fn, combo=False):
+    """(argument, value label, SQL) for a function or procedure (combo: its
+    calls of the combination mode instead)."""
     base = baselines(fn)
     types = fn["argtypes"]
     qname = f"edupredict.{fn['qname']}"
@@ -300,6 +307,8 @@ def plain_calls(fn):
             return f"SELECT {qname}({a})"
         return f"SELECT count(*) FROM (SELECT * FROM {qname}({a})) s"
 
+    if combo:
+        return combo_calls(fn, base, fn["argnames"], types, sql)
     calls = [("-", "baseline", sql(base))]
     first_array = True
     for i, t in enumerate(types):
@@ -324,7 +333,7 @@ AGG_ROWS = {  # per-row baseline of each aggregate's arguments, over fz.feat f
 }
 
 
-def agg_calls(fn):
+def agg_calls(fn, combo=False):
     types = fn["argtypes"]
     base = list(AGG_ROWS.get(fn["name"], [None] * len(types)))
     for i, t in enumerate(types):
@@ -338,6 +347,8 @@ def agg_calls(fn):
         a = ", ".join(cast(v, t) for v, t in zip(args, types))
         return f"SELECT count(*) FROM (SELECT {qname}({a}) FROM fz.feat f WHERE {where}) s"
 
+    if combo:
+        return combo_calls(fn, base, ["params" if t == "jsonb" else "" for t in types], types, sql, "f")
     calls = [("-", "baseline", sql(base)), ("-", "0 rows", sql(base, "false")),
              ("-", "1 row", sql(base, "f.id = 1"))]
     first_array = True
@@ -403,7 +414,7 @@ def agg_support_calls(fn):
     return calls
 
 
-def window_calls(fn):
+def window_calls(fn, combo=False):
     types, names = fn["argtypes"], fn["argnames"]
     base = baselines(fn)
     base = ["p.geom" if n == "geom" else v for n, v in zip(names, base)]
@@ -413,6 +424,8 @@ def window_calls(fn):
         a = ", ".join(cast(v, t) for v, t in zip(args, types))
         return f"SELECT count(*) FROM (SELECT {qname}({a}) OVER () FROM fz.pts p WHERE {where}) s"
 
+    if combo:
+        return combo_calls(fn, base, names, types, sql, "p")
     calls = [("-", "baseline", sql(base)), ("-", "0 rows", sql(base, "false")),
              ("-", "1 row", sql(base, "p.id = 1")), ("-", "2 rows", sql(base, "p.id <= 2"))]
     for i, t in enumerate(types):
@@ -430,6 +443,185 @@ def window_calls(fn):
             if t == "geometry":
                 args[i] = f"CASE WHEN p.id = 7 THEN {cast(v, t)} ELSE p.geom END"
                 calls.append((names[i], lab + " (row 7)", sql(args)))
+    return calls
+
+
+# ------------------------------------------------------ combination mode
+# Arguments each acceptable alone can be bad together (max_leaves with a
+# max_depth, folds with a relation of few rows, k with few points, a min/max
+# pair reversed, two arrays of different lengths, a time split's gap ...):
+# with SQLFUZZ_COMBO=N every function also gets N calls in which 2 or 3
+# arguments at once (often a group of GROUPS) take a value of their BOUNDS (a
+# jsonb one of PARAM_BOUNDS) or else of their type's hostile pool (hostile(),
+# without the 1,000,000-element arrays).
+COMBO = int(os.environ.get("SQLFUZZ_COMBO") or 0)
+SEED = int(os.environ.get("SQLFUZZ_SEED") or 1)
+SERIES = "(SELECT array_agg(g) FROM generate_series(1, {}) g)"
+PTS = "(SELECT array_agg({} ORDER BY id) FROM fz.pts WHERE id <= {})"
+FZT = ["'fzt.tutors'", "'fzt.placements'", "'fzt.availability_responses'", "'fzt.opportunities'", "'fz.pred'",
+       "'fz.rec'"]
+# Boundary values of an argument's documented range, by argument name: both
+# ends and just beyond them, the values of a text argument's choice, names of
+# fz.feat's columns (60 rows, 3 values of c, 2 of target), fz.few (4 rows of
+# fz.feat), fz.pts (20 points).  The docs say where each range comes from.
+BOUNDS = {
+    # docs/forest.md (train_forest's arguments and errors), docs/forecasting.md (train_availability)
+    "n_trees": ["1", "10000", "10001"], "max_depth": ["1", "32", "33", "100000", "100001"],
+    "min_samples_leaf": ["1", "30", "60", "61"], "max_features": ["5e-324", "1", "1.0000000000000002"],
+    "sample_fraction": ["5e-324", "1", "1.0000000000000002"], "test_fraction": ["0", "0.9999999999999999", "1"],
+    "calibration": ["'isotonic'", "'sigmoid'"], "calibration_folds": ["1", "2", "20", "21"],
+    "class_weight": ["'balanced'"], "task": ["'auto'", "'classification'", "'regression'"],
+    "keep_category_names": ["true"], "seed": ["0", "-9223372036854775807"],
+    # docs/boosting.md (the knobs)
+    "n_rounds": ["1", "10000", "10001"], "learning_rate": ["5e-324", "1", "1.0000000000000002"],
+    "max_leaves": ["1", "2", "3", "60"], "min_child_weight": ["0", "60", "61"], "l2": ["0", "1e308"],
+    "subsample": ["5e-324", "1"], "colsample": ["5e-324", "1"], "early_stopping_rounds": ["1", "10000"],
+    "validation_fraction": ["5e-324", "0.9999999999999999"], "huber_delta": ["5e-324", "1e308"],
+    "loss": ["'logistic'", "'softmax'", "'squared'", "'absolute'", "'huber'"],
+    # docs/tuning.md (cross_validate, tune): folds against 60 or 4 rows, a time split's gap
+    "folds": ["2", "3", "4", "5", "59", "60", "61"], "split": ["'random'", "'group'", "'time'"],
+    "group_by": ["'c'", "'target'", "'id'", "'a'"], "order_by": ["'id'", "'c'", "'target'", "'a'", "'y'"],
+    "gap": ["0", "1", "2", "3", "58", "59"], "trials": ["1", "2", "3"],
+    "method": ["'random'", "'grid'", "'halving'", "'isotonic'", "'sigmoid'"], "algorithm": ["'forest'", "'boosting'"],
+    "metric": ["'accuracy'", "'roc_auc'", "'log_loss'", "'f1_macro'", "'r2'", "'rmse'", "'mae'"],
+    "deploy": ["'no'", "'yes'", "'if_better'"],
+    "relation": ["'fz.few'", "'fz.feat'", "'fz.nulls'"], "target": ["'c'", "'y'", "'id'", "'a'"],
+    "features": ["'{a}'", "'{c}'", "'{a,b,c,y,id}'", "'{target}'", "'{y}'"],
+    # docs/explain.md (the SQL reference, choose_threshold's rules)
+    "version": ["0", "1", "2"], "class": ["'no'", "'yes'", "'p'"], "top_k": ["0", "1", "2", "3", "4"],
+    "bins": ["1", "2", "60", "61"], "n_repeats": ["1", "2"], "threshold": ["0", "1", "5e-324", "0.9999999999999999"],
+    "rule": ["'top_k 1'", "'top_k 0'", "'top_k 61'", "'prior'", "'max_f1'", "'recall >= 1'", "'precision >= 1'",
+             "'recall >= 0.0000001'", "'precision >= 0.0000001'"],
+    # docs/clustering.md: k, sizes and neighbours against 20 points; two arrays of different lengths
+    "k": ["1", "2", "10", "19", "20", "21"], "min_size": ["1", "2", "10", "19", "20", "21"],
+    "max_size": ["1", "2", "10", "19", "20", "21"], "n_neighbors": ["1", "2", "19", "20", "21"],
+    "on_infeasible": ["'error'", "'nearest'"],
+    "geom": [PTS.format("geom", 19), PTS.format("geom", 1), "ARRAY[(SELECT geom FROM fz.pts WHERE id = 1)]"],
+    "hub": [PTS.format("id % 2", 19), PTS.format("id % 2", 1), PTS.format("0", 20), PTS.format("id", 20),
+            PTS.format("-1", 20), PTS.format("2147483647", 20)],
+    # docs/panels.md: at most 8 entity columns, 64 lags and windows, 1 to 10,000 periods
+    "horizon": ["0", "1", "10000", "10001"], "lags": ["'{1}'", "'{10000}'", "'{10001}'", SERIES.format(64),
+                                                     SERIES.format(65)],
+    "rolling": ["'{1}'", "'{10000}'", "'{10001}'", SERIES.format(64), SERIES.format(65)],
+    "period": ["'day'", "'week'", "'month'", "'school_term'", "'year'", "'1'", "'7'", "'10000'"],
+    "label": ["'end'", "'inactive'", "'event'"], "fill": ["'zero'", "'carry_forward'", "'interpolate'"],
+    "entity": ["'{student}'", "'{student,student}'", "'{day}'", "'{score}'"],
+    "time_column": ["'day'", "'student'", "'score'"],
+    "measures": ["'{count}'", "'{days_active}'", "'{since_last}'", "'{sum(score)}'",
+                 "'{count,days_active,since_last,sum(score),mean(score),max(score),min(score)}'"],
+    "time_zone": ["'UTC'", "'+14'", "'Pacific/Kiritimati'"], "train_until": ["0", "1", "2", "3"],
+    "test_periods": ["0", "1", "2", "10000"],
+    # docs/forecasting.md: horizons 1 to 12, terms 1900 Spring to 2200 Autumn, min/max pairs
+    "horizons": ["'{1}'", "'{12}'", "'{1,12}'", "'{13}'", SERIES.format(12)],
+    "as_of": ["'1900 Spring'", "'2200 Autumn'", "'2019 Autumn'", "'2021 Autumn'"],
+    "term": ["'1900 Spring'", "'2200 Autumn'", "'2019 Autumn'", "'2021 Autumn'"],
+    "first_term": ["'1900 Spring'", "'2200 Autumn'", "'2021 Spring'"],
+    "last_term": ["'1900 Spring'", "'2200 Autumn'", "'2020 Autumn'"],
+    "first_t": ["'1900 Spring'", "'2200 Autumn'", "'2021 Spring'"],
+    "last_t": ["'1900 Spring'", "'2200 Autumn'", "'2020 Autumn'"],
+    "lo": ["0", "1", "2", "3"], "hi": ["0", "1", "2", "3"], "mu": ["0", "5e-324", "1e6"],
+    "n_tutors": ["1", "2"], "min_cell": ["0", "1", "20", "21"],
+    # one relation, column or model where another is expected, or given twice
+    "model_name": ["'fz_forest'", "'fz_boost'", "'fz_reg'", "'fz_avail'"],
+    "tutors": FZT, "placements": FZT, "responses": FZT, "opportunities": FZT, "predictions": FZT, "recruits": FZT,
+    "tbl": ["'fz.scored'", "'fz.scored2'", "'fz.feat'", "'fz.panel'"], "output": ["'fz.panel'", "'fz.ev'", "'fz.new'"],
+    "events": ["'fz.ev'", "'fz.panel'", "'fz.feat'"], "panel": ["'fz.panel'", "'fz.ev'", "'fz.feat'"],
+    "cells": ["'fz.cells'", "'fz.feat'"], "row_column": ["'r'", "'c'", "'n'"], "column_column": ["'r'", "'c'", "'n'"],
+    "value_column": ["'r'", "'c'", "'n'"], "output_column": ["'risk'", "'a'", "'id'", "'c'"],
+    "label_column": ["'day'", "'score'", "'student'"],
+}
+# Boundary values of the params keys (docs/forest.md, docs/boosting.md), put
+# 2 or 3 at a time into one jsonb params of one learner's keys (forest_params.c,
+# boost_learner.c; the aggregates' task and seed too), a list of one value each
+# for tune's space.
+PARAM_BOUNDS = {
+    "n_trees": ["1", "3"], "max_depth": ["1", "32", "33", "null"], "max_leaves": ["1", "2", "3", "null"],
+    "min_samples_leaf": ["1", "60"], "max_features": ["5e-324", "1"], "seed": ["0"],
+    "task": ['"classification"', '"regression"'], "n_rounds": ["1", "3"], "learning_rate": ["5e-324", "1"],
+    "class_weight": ['"balanced"'], "sample_fraction": ["5e-324", "1"], "subsample": ["5e-324", "1"],
+    "colsample": ["5e-324", "1"], "l2": ["0"], "min_child_weight": ["0", "60"],
+    "loss": ['"logistic"', '"softmax"', '"squared"', '"absolute"', '"huber"'],
+    "early_stopping_rounds": ["1"], "huber_delta": ["5e-324"],
+    "validation_fraction": ["5e-324", "0.9999999999999999"],
+    "calibration": ['"isotonic"', '"sigmoid"'], "calibration_folds": ["2", "20"],
+}
+LEARNER_KEYS = {
+    "forest": ["n_trees", "max_depth", "min_samples_leaf", "max_features", "class_weight", "sample_fraction",
+               "calibration", "calibration_folds"],
+    "boost": ["n_rounds", "learning_rate", "max_depth", "max_leaves", "min_child_weight", "l2", "subsample",
+              "colsample", "early_stopping_rounds", "class_weight", "loss", "huber_delta", "validation_fraction"],
+}
+# Arguments that depend on one another (docs/*.md): 2 in 3 draws of a function
+# that has all of one group's arguments vary that group (and maybe one more),
+# with boundary values 9 times in 10.
+GROUPS = [("split", "order_by", "gap"), ("split", "group_by", "folds"), ("relation", "folds", "split"),
+          ("algorithm", "params"), ("algorithm", "space"), ("min_size", "max_size", "n_neighbors"),
+          ("k", "n_neighbors"), ("first_term", "last_term"), ("first_t", "last_t"), ("lo", "hi"),
+          ("geom", "hub"), ("max_depth", "max_leaves"), ("calibration", "calibration_folds", "n_trees"),
+          ("target", "task", "loss"), ("class_weight", "calibration"), ("early_stopping_rounds", "validation_fraction"),
+          ("test_fraction", "validation_fraction"), ("lags", "rolling", "horizon"), ("period", "time_column"),
+          ("label", "horizon"), ("train_until", "horizon", "test_periods"), ("as_of", "horizons"),
+          ("relation", "target", "features"), ("features", "params"), ("target", "params"), ("trials", "method"), ("rule", "class"), ("bins", "class"),
+          ("relation", "n_repeats", "metric"), ("top_k", "class"), ("version", "threshold"),
+          ("row_column", "column_column", "value_column"), ("tbl", "output_column"), ("model_name", "tbl"),
+          ("tutors", "placements"), ("placements", "responses"), ("tutors", "opportunities"),
+          ("predictions", "recruits"), ("events", "entity", "time_column"), ("label", "label_column"),
+          ("model_name", "features"), ("model_name", "relation"), ("model_name", "class"), ("model_name", "version")]
+
+
+def combo_value(rng, typ, name, pool, learner, p_bound):
+    """(label, SQL) for one argument of a combination: a boundary value (with
+    probability p_bound, where it has some) or a hostile one."""
+    if typ == "jsonb" and rng.random() < p_bound:
+        keys = LEARNER_KEYS[learner or rng.choice(sorted(LEARNER_KEYS))]
+        keys = rng.sample(keys + (["task", "seed"] if name == "params" else []), rng.choice((2, 3)))
+        vals = [rng.choice(PARAM_BOUNDS[k]) for k in keys]
+        if name == "space":
+            vals = ["[%s]" % v for v in vals]
+        v = "{%s}" % ", ".join('"%s": %s' % kv for kv in zip(keys, vals))
+        return v, f"{q(v)}::jsonb"
+    if name in BOUNDS and (name != "geom" or typ == "geometry[]") and rng.random() < p_bound:
+        v = rng.choice(BOUNDS[name])
+        return "bound " + v, v
+    return rng.choice(pool)
+
+
+def combo_args(rng, names, n):
+    """The positions a combination varies, and whether they are one of GROUPS
+    (2 draws in 3, when the function has one; maybe with one more argument)."""
+    groups = [g for g in GROUPS if set(g) <= set(names)]
+    if groups and rng.random() < 2 / 3:
+        idx = {names.index(a) for a in rng.choice(groups)}
+        if len(idx) < 3 and rng.random() < 0.5:
+            idx.add(rng.randrange(n))
+        return sorted(idx), True
+    return sorted(rng.sample(range(n), min(n, rng.choice((2, 3))))), False
+
+
+def combo_calls(fn, base, names, types, sql, row=None):
+    """COMBO calls of fn from its baseline, 2 or 3 arguments at once varied;
+    drawn from the seed and the signature only, so SQLFUZZ_ONLY keeps them.
+    An aggregate or window function (row: the name of its rows' alias) gets a
+    varied argument in every row or, half the time, in row 7 only."""
+    if len(types) < 2:
+        return []
+    rng = random.Random(f"{SEED}:{fn['sig']}")
+    pools = [[v for v in hostile(t, n, False) if v[0] != BIG] for t, n in zip(types, names)]
+    if row == "p":  # a window function's integer that varies by row
+        pools = [p + [("varies by row", "p.id % 4"), ("19..21 by row", "19 + p.id % 3")] if t == "integer" else p
+                 for p, t in zip(pools, types)]
+    learner = "boost" if "boost" in fn["name"] else "forest" if "forest" in fn["name"] else None
+    calls = []
+    for _ in range(COMBO):
+        idx, grouped = combo_args(rng, names, len(types))
+        args, labels = list(base), []
+        for i in idx:
+            label, args[i] = combo_value(rng, types[i], names[i], pools[i], learner, 0.9 if grouped else 2 / 3)
+            if row and rng.random() < 0.5:
+                args[i] = f"CASE WHEN {row}.id = 7 THEN {cast(args[i], types[i])} ELSE {cast(base[i], types[i])} END"
+                label += " (row 7)"
+            labels.append(label)
+        calls.append(("+".join(names[i] or f"${i + 1}" for i in idx), " & ".join(labels), sql(args)))
     return calls
 
 
@@ -719,20 +911,21 @@ def role_outcome(sig, val, state, result, mode):
 def main():
     only = re.compile(os.environ.get("SQLFUZZ_ONLY", "."))
     fns = [f for f in catalog_rows() if only.search(f["name"])]
-    calls = []
+    calls, combos = [], []
     for fn in fns:
         if fn["support"]:
             cs = agg_support_calls(fn)
-        elif fn["kind"] == "a":
-            cs = agg_calls(fn)
-        elif fn["kind"] == "w":
-            cs = window_calls(fn)
         else:
-            cs = plain_calls(fn)
+            make = agg_calls if fn["kind"] == "a" else window_calls if fn["kind"] == "w" else plain_calls
+            cs = make(fn)
+            if COMBO > 0:
+                combos += [(fn["sig"], a, v, s, None, "combo") for a, v, s in make(fn, combo=True)]
         calls += [(fn["sig"], a, v, s, None, "superuser") for a, v, s in cs]
+    if COMBO > 0:
+        print(f"sql-args: combination mode, {len(combos)} calls ({COMBO} a function), SQLFUZZ_SEED={SEED}")
     t0 = time.time()
     role_setup()
-    calls += role_calls(calls)
+    calls += role_calls(calls) + combos
     log = server_log()
     crashes_before = crashes_in_log(log)
     results, rows, crashed = {}, {}, []
@@ -764,8 +957,8 @@ def main():
         if logf:
             logf.write("\t".join([who, mode, sig, arg, val, state, str(rows.get(i, ""))[:200],
                                    msg.replace("\t", " ")]) + "\n")
-        if role:
-            sig = f"[{role} {mode}] {sig}"
+        if role or mode == "combo":
+            sig = f"[{role or 'superuser'} {mode}] {sig}"
         if state == "57014":
             timeouts.append((sig, arg, val))
         elif state == "crash" or state.startswith("XX"):

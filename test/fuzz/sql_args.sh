@@ -8,7 +8,11 @@
 # as a role the superuser granted some of its models.  A crash, a class-XX
 # error, a role's call that changes the superuser's registry rows or tables,
 # one that returns data from the superuser's models (not granted to it) or
-# tables, or the grantee's call that changes a granted model fails the step (the step takes about 60 s on 2 cores).
+# tables, or the grantee's call that changes a granted model fails the step.
+# Then, as the superuser, SQLFUZZ_COMBO calls per function (default 100 here,
+# 0 turns them off) vary 2 or 3 arguments at once through hostile and
+# boundary values, drawn from SQLFUZZ_SEED (default 1, printed); the step
+# takes about 90 s on 2 cores.
 #   test/fuzz/sql_args.sh      (needs edupredict installed; scripts/test.sh builds it)
 # SQLFUZZ_ONLY=REGEX limits it to some functions, SQLFUZZ_LOG=FILE keeps every outcome.
 set -euo pipefail
@@ -17,4 +21,5 @@ if [ -z "${SQLFUZZ_IN_CLUSTER:-}" ]; then
   SQLFUZZ_IN_CLUSTER=1 exec scripts/with_cluster.sh "$0" "$@"
 fi
 psql -X -q -o /dev/null -f test/fuzz/sql_args_setup.sql
+export SQLFUZZ_COMBO=${SQLFUZZ_COMBO:-100}
 exec /usr/bin/python3 test/fuzz/sql_args.py

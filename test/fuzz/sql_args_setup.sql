@@ -14,6 +14,7 @@ SELECT g, (g * 37 % 101) / 101.0, (g * 53 % 97) / 97.0, (ARRAY['p', 'q', 'r'])[1
        (g * 37 % 101) / 101.0 * 3 + g % 3
 FROM generate_series(1, 60) g;
 CREATE TABLE fz.empty (LIKE fz.feat);
+CREATE TABLE fz.few AS SELECT * FROM fz.feat WHERE id <= 4;  -- a relation of few rows (combination mode)
 CREATE TABLE fz.wrong (id int, a text, b bytea, target int);
 INSERT INTO fz.wrong VALUES (1, 'x', '\x00', 1), (2, NULL, NULL, NULL);
 CREATE TABLE fz.nulls (LIKE fz.feat);
