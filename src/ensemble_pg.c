@@ -386,10 +386,11 @@ ens_number_label(double v)
 }
 
 /*
- * A name the caller gave (a model name) as a message prints it: the name
+ * A name the caller gave (a model name), or a value of the caller's rows (a
+ * target value the model does not know), as a message prints it: the name
  * itself, or its first ENS_MESSAGE_NAME_CHARS characters and "..." when
- * longer, so that a 100 kB argument does not make a 100 kB message before any
- * length check.  SQL and PL/pgSQL messages use edupredict._name_for_message(),
+ * longer, so that a 100 kB argument or a 1 MB value does not make a message
+ * as long before any length check.  SQL and PL/pgSQL messages use edupredict._name_for_message(),
  * the same rule.
  */
 const char *

@@ -224,9 +224,74 @@ WarnNoKnownLabel(const EvalRows *er, const char *target)
 	ereport(WARNING,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("no row's target value is a class of model \"%s\"", er->name),
-			 errdetail("Column \"%s\" holds values such as \"%.*s\" in all %zu rows, and each counts as an error.",
-					   target, (int) len, label, er->n),
+			 errdetail("Column \"%s\" holds values such as \"%s\" in all %zu rows, and each counts as an error.",
+					   target, ens_name_for_message(label), er->n),
 			 errhint("edupredict.model_classes('%s') lists the classes the model predicts.", er->name)));
+}
+
+static int
+LabelRankCmp(const void *a, const void *b, void *arg)
+{
+	const EnsDict *dict = (const EnsDict *) arg;
+	uint32_t	alen,
+				blen;
+	const char *as = ens_dict_get(dict, *(const uint32_t *) a, &alen, NULL);
+	const char *bs = ens_dict_get(dict, *(const uint32_t *) b, &blen, NULL);
+
+	return ens_bytes_cmp(as, alen, bs, blen);
+}
+
+static bool
+IsClassName(const EnsModel *m, const char *s)
+{
+	size_t		len = strlen(s);
+	uint32_t	k;
+
+	for (k = 0; k < m->n_classes; k++)
+		if (m->class_len[k] == len && memcmp(m->classes[k], s, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The <actual> of the confusion:<actual>:<predicted> names of the target
+ * values the model does not know (raw values of the caller's rows, of any
+ * length): the value itself, or past ENS_MESSAGE_NAME_CHARS characters its
+ * clipped form (ens_name_for_message) and "#n", n counting the clipped values
+ * in byte order, so the names of a relation do not depend on its row order.
+ * A clipped name is longer than an unclipped one, the number keeps values with
+ * the same first characters apart, and a number that would spell a class of
+ * the model is skipped: two values never share an <actual>.
+ */
+static const char **
+UnknownLabelNames(const EnsModel *m, const EnsDict *dict)
+{
+	uint32_t	u = ens_dict_size(dict);
+	const char **names = palloc(sizeof(char *) * Max(u, 1));
+	uint32_t   *clipped = palloc(sizeof(uint32_t) * Max(u, 1));
+	uint32_t	c = 0,
+				i,
+				n = 0;
+
+	for (i = 0; i < u; i++)
+	{
+		const char *s = ens_dict_get(dict, i, NULL, NULL);
+
+		names[i] = ens_name_for_message(s);
+		if (names[i] != s)
+			clipped[c++] = i;
+	}
+	qsort_arg(clipped, c, sizeof(uint32_t), LabelRankCmp, (void *) dict);
+	for (i = 0; i < c; i++)
+	{
+		char	   *name;
+
+		do
+			name = psprintf("%s#%u", names[clipped[i]], ++n);
+		while (IsClassName(m, name));
+		names[clipped[i]] = name;
+	}
+	return names;
 }
 
 static void
@@ -334,6 +399,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					b;
 		uint32_t   *pred;
 		size_t		r;
+		const char **unknown;
 
 		/* one metric row per cell: the target values the model does not know count */
 		if ((uint64_t) nl * K > ENS_MAX_CONFUSION_CELLS)
@@ -346,6 +412,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes('%s') lists them.",
 							 name)));
 		conf = palloc0(sizeof(uint64_t) * nl * K);
+		unknown = UnknownLabelNames(m, er.extra->dict);
 		pred = palloc_extended(sizeof(uint32_t) * Max(er.n, 1), MCXT_ALLOC_HUGE);
 
 		/*
@@ -388,7 +455,10 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					all = m->class_len[a];
 				}
 				else
-					al = ens_dict_get(er.extra->dict, a - K, &all, NULL);
+				{
+					al = unknown[a - K];
+					all = strlen(al);
+				}
 				mname = psprintf("confusion:%.*s:%.*s", (int) all, al,
 								 (int) m->class_len[b], m->classes[b]);
 				PutMetric(rsinfo, mname, (double) conf[(size_t) a * K + b]);

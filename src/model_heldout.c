@@ -612,7 +612,7 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("relation has target value \"%s\", which is not a class of model \"%s\"",
-					h->unknown_label, name),
+					ens_name_for_message(h->unknown_label), name),
 			 left_out ?
 			 errdetail_plural("%llu of the relation's %u rows has a target value the model does not know; %s would leave it out of the profile.",
 							  "%llu of the relation's %u rows have target values the model does not know; %s would leave them out of the profile.",

@@ -3,7 +3,7 @@
 -- SQLSTATE for every bad argument of train_forest, predict, predict_proba,
 -- evaluate and forest_agg, and a relation model_profile refuses.
 BEGIN;
-SELECT plan(146);
+SELECT plan(153);
 SET LOCAL search_path = edupredict, public;
 
 -- The label is decided by a and c: a >= 50 'big'; else c = 'x' 'small_x';
@@ -308,6 +308,45 @@ SELECT throws_ok($$SELECT * FROM model_profile('tv', 'tv_unknown')$$, '22023',
                  'relation has target value "huge", which is not a class of model "tv"',
                  'model_profile: a target value the model does not know');
 SELECT is((SELECT max(version) FROM models WHERE name = 'tv'), 2, 'model_profile: no version for the refused relation');
+
+-- A target value the model does not know is a raw value of the caller's rows,
+-- of any length: messages show its first 64 characters and "..."
+-- (ENS_MESSAGE_NAME_CHARS, as for names), evaluate()'s confusion names add
+-- "#n" (n: its rank in byte order among the clipped values), so two values
+-- with the same first 64 characters keep apart, and a number that would spell
+-- a class is skipped.
+CREATE TEMP TABLE tv_long AS
+SELECT a, c, n, CASE WHEN i = 7 THEN repeat('x', 1048576) ELSE y END AS y FROM tv;
+SELECT throws_ok($$SELECT * FROM model_profile('tv', 'tv_long')$$, '22023',
+                 format('relation has target value "%s...", which is not a class of model "tv"', repeat('x', 64)),
+                 'model_profile: a 1 MB unknown target value is clipped in the message');
+SELECT throws_ok($$SELECT * FROM calibrate('tv', 'tv_long')$$, '22023',
+                 format('relation has target value "%s...", which is not a class of model "tv"', repeat('x', 64)),
+                 'calibrate: a 1 MB unknown target value is clipped in the message');
+SELECT throws_ok($$SELECT * FROM choose_threshold('tv', 'tv_long', 'big')$$, '22023',
+                 format('relation has target value "%s...", which is not a class of model "tv"', repeat('x', 64)),
+                 'choose_threshold: a 1 MB unknown target value is clipped in the message');
+CREATE TEMP TABLE tv_long2 AS
+SELECT a, c, n, CASE WHEN i = 7 THEN repeat('q', 64) || repeat('b', 1048576)
+                     WHEN i = 8 THEN repeat('q', 64) || repeat('a', 1048576) ELSE y END AS y FROM tv;
+SELECT results_eq($$SELECT metric FROM evaluate('tv', 'tv_long2') WHERE metric LIKE 'confusion:q%' ORDER BY 1$$,
+                  $$SELECT format('confusion:%s...#%s:%s', repeat('q', 64), r, c)
+                    FROM unnest(ARRAY[1, 2]) r, unnest(ARRAY['big', 'small', 'small_x']) c ORDER BY 1$$,
+                  'evaluate: two 1 MB unknown target values with the same first 64 characters get apart confusion names');
+SELECT cmp_ok((SELECT max(length(metric)) FROM evaluate('tv', 'tv_long2')), '<=',
+              length('confusion:') + 64 + length('...#2:small_x'),
+              'evaluate: the confusion names of 1 MB target values are of bounded length');
+CREATE TEMP TABLE tv_spelt AS
+SELECT i::float8 AS a, CASE WHEN i % 2 = 0 THEN 'even' ELSE repeat('q', 64) || '...#1' END AS y
+FROM generate_series(1, 40) i;
+SELECT lives_ok($$SELECT * FROM train_forest('tv_spelt', 'tv_spelt', 'y', ARRAY['a'], n_trees => 2, test_fraction => 0)$$,
+                'a model with a class that spells a clipped name');
+INSERT INTO tv_spelt VALUES (1, repeat('q', 64) || repeat('a', 1048576));
+SELECT results_eq($$SELECT metric FROM evaluate('tv_spelt', 'tv_spelt') WHERE metric LIKE 'confusion:q%' ORDER BY 1$$,
+                  $$SELECT format('confusion:%s:%s', l, c)
+                    FROM unnest(ARRAY[repeat('q', 64) || '...#1', repeat('q', 64) || '...#2']) l,
+                         unnest(ARRAY['even', repeat('q', 64) || '...#1']) c ORDER BY 1$$,
+                  'evaluate: a clipped name skips the number that would spell a class');
 
 SELECT * FROM finish();
 ROLLBACK;
