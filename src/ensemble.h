@@ -158,7 +158,13 @@ typedef enum EnsErrId
 } EnsErrId;
 #undef ENS_ERR_ENUM
 
-#define ENS_ERR_LABEL_MAX	64	/* bytes of a class label a message shows */
+/*
+ * Bytes of a class label an error keeps: more than 64 characters of any
+ * encoding (at most 4 bytes each), so that the PG side, which knows the
+ * encoding, clips a longer label to 64 characters and an ellipsis
+ * (ens_name_for_message) and never inside a character.
+ */
+#define ENS_ERR_LABEL_MAX	260
 
 typedef struct EnsError
 {
@@ -763,11 +769,13 @@ ens_calib_sets(const EnsCalib *c, uint32_t K)
 	return c->n / (K > 2 ? K : 1);
 }
 
-/* A class label's bytes shown in a message: at most 64. */
+/* A class label's bytes an error keeps: at most ENS_ERR_LABEL_MAX. */
 static inline int
 ens_label_show_len(const EnsModel *m, uint32_t k)
 {
-	return m->class_len && m->class_len[k] < 64 ? (int) m->class_len[k] : 64;
+	size_t		len = m->class_len ? m->class_len[k] : strnlen(m->classes[k], ENS_ERR_LABEL_MAX);
+
+	return len < ENS_ERR_LABEL_MAX ? (int) len : ENS_ERR_LABEL_MAX;
 }
 extern EnsStatus ens_calib_join(EnsExtras *x, EnsExtras *const *parts, uint32_t n_parts,
 								const EnsAlloc *al);

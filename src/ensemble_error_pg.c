@@ -9,6 +9,18 @@
 #include "boost.h"
 #include "ensemble_pg.h"
 
+/*
+ * The error's class label, clipped like every name a message shows
+ * (ens_name_for_message): 64 characters and an ellipsis.  A label the
+ * engine cut at ENS_ERR_LABEL_MAX bytes has more than 64 characters, so
+ * the cut (maybe inside a character) is never shown.
+ */
+static const char *
+Label(const EnsError *e)
+{
+	return ens_name_for_message(pnstrdup(e->label, e->label_len));
+}
+
 /* A boosting parameter out of range (boost_params.c); returns for any other id. */
 static void
 RaiseBoostParam(const EnsError *e)
@@ -170,13 +182,13 @@ RaiseCalibration(const EnsError *e)
 			break;
 		case ENS_ERR_OOB_ONE_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("the out-of-bag rows are all of class \"%.*s\": the calibrator needs other classes too; grow more trees",
-								   e->label_len, e->label)));
+							errmsg("the out-of-bag rows are all of class \"%s\": the calibrator needs other classes too; grow more trees",
+								   Label(e))));
 			break;
 		case ENS_ERR_OOB_MISSING_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("no out-of-bag row is of class \"%.*s\": the calibrator needs rows of every class; grow more trees or leave calibration NULL",
-								   e->label_len, e->label)));
+							errmsg("no out-of-bag row is of class \"%s\": the calibrator needs rows of every class; grow more trees or leave calibration NULL",
+								   Label(e))));
 			break;
 		case ENS_ERR_OOB_KNOTS:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -195,13 +207,13 @@ RaiseCalibration(const EnsError *e)
 			break;
 		case ENS_ERR_CVCAL_ONE_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("the rows of calibration fold %u are all of class \"%.*s\": a calibrator needs other classes too; use fewer calibration_folds",
-								   n0, e->label_len, e->label)));
+							errmsg("the rows of calibration fold %u are all of class \"%s\": a calibrator needs other classes too; use fewer calibration_folds",
+								   n0, Label(e))));
 			break;
 		case ENS_ERR_CVCAL_MISSING_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("calibration fold %u has no row of class \"%.*s\": every fold's calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows",
-								   n0, e->label_len, e->label)));
+							errmsg("calibration fold %u has no row of class \"%s\": every fold's calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows",
+								   n0, Label(e))));
 			break;
 		case ENS_ERR_CVCAL_KNOTS:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -12,7 +12,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(32);
+SELECT plan(33);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TEMP TABLE tap_b AS
@@ -82,6 +82,13 @@ SELECT throws_ok($$SELECT train_forest('tap_e', 'tap_two', 'y', n_trees => 2, te
 SELECT throws_ok($$SELECT train_forest('tap_e', 'tap_rare', 'y', n_trees => 2, test_fraction => 0, seed => 1, calibration => 'isotonic', calibration_folds => 3)$$,
 	'22023', 'the rows of calibration fold 2 are all of class "true": a calibrator needs other classes too; use fewer calibration_folds',
 	'a fold of one class: 22023, naming the fold and the class');
+-- a class label of 100 two-byte characters: shown as its first 64 and "...", never cut
+-- inside a character (the engine keeps ENS_ERR_LABEL_MAX bytes, the PG side clips)
+CREATE TEMP TABLE tap_rare_long AS
+SELECT i::float8 AS x, CASE WHEN i > 1 THEN repeat(chr(233), 100) ELSE 'f' END AS y FROM generate_series(1, 12) i;
+SELECT throws_ok($$SELECT train_forest('tap_e', 'tap_rare_long', 'y', n_trees => 2, test_fraction => 0, seed => 1, calibration => 'isotonic', calibration_folds => 3)$$,
+	'22023', 'the rows of calibration fold 2 are all of class "' || repeat(chr(233), 64) || '...": a calibrator needs other classes too; use fewer calibration_folds',
+	'a long class label in a fold''s error: 64 characters and "...", 22023');
 SELECT throws_ok($$SELECT train_forest('tap_e', 'tap_four', 'y', n_trees => 2, test_fraction => 0, seed => 1, calibration => 'isotonic', calibration_folds => 3)$$,
 	'22023', 'calibration fold 2 has no row of class "true": every fold''s calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows',
 	'a fold without a class: 22023, naming the fold and the class');
