@@ -47,7 +47,7 @@ ens_class_index(const EnsModel *m, text *cls, const char *model_name)
 			return k;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s has no class \"%s\"", what, text_to_cstring(cls)),
+			 errmsg("%s has no class \"%s\"", what, ens_name_for_message(text_to_cstring(cls))),
 			 model_name ? errhint("edupredict.model_classes('%s') lists the classes.", model_name) :
 			 errhint("edupredict.model_classes(model) lists the classes.")));
 	return 0;					/* not reached */

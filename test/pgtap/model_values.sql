@@ -3,7 +3,7 @@
 -- SQLSTATE for every bad argument of train_forest, predict, predict_proba,
 -- evaluate and forest_agg, and a relation model_profile refuses.
 BEGIN;
-SELECT plan(153);
+SELECT plan(155);
 SET LOCAL search_path = edupredict, public;
 
 -- The label is decided by a and c: a >= 50 'big'; else c = 'x' 'small_x';
@@ -347,6 +347,13 @@ SELECT results_eq($$SELECT metric FROM evaluate('tv_spelt', 'tv_spelt') WHERE me
                     FROM unnest(ARRAY[repeat('q', 64) || '...#1', repeat('q', 64) || '...#2']) l,
                          unnest(ARRAY['even', repeat('q', 64) || '...#1']) c ORDER BY 1$$,
                   'evaluate: a clipped name skips the number that would spell a class');
+-- a class => argument that names no class is the caller's text: clipped the same way
+SELECT throws_ok($$SELECT predict_proba('tv', t, class => repeat('x', 1048576)) FROM tv t LIMIT 1$$, '22023',
+                 format('model "tv" has no class "%s..."', repeat('x', 64)),
+                 'predict_proba: a 1 MB class argument is clipped in the message');
+SELECT throws_ok($$SELECT count(*) FROM tv t, explain('tv', t, class => repeat('x', 1048576))$$, '22023',
+                 format('model "tv" has no class "%s..."', repeat('x', 64)),
+                 'explain: a 1 MB class argument is clipped in the message');
 
 SELECT * FROM finish();
 ROLLBACK;
