@@ -124,6 +124,12 @@ ens_pg_plain_alloc_init(EnsAlloc *al, MemoryContext cxt)
 	al->ctx = cxt;
 }
 
+uint64
+ens_pg_memory_cap(void)
+{
+	return (uint64) edupredict_forest_max_memory_mb * 1024 * 1024;
+}
+
 void
 ens_pg_alloc_init(EnsPgAlloc *pa, MemoryContext cxt, bool capped)
 {
@@ -132,7 +138,7 @@ ens_pg_alloc_init(EnsPgAlloc *pa, MemoryContext cxt, bool capped)
 	pa->al.ctx = pa;
 	pa->cxt = cxt;
 	pa->cur = pa->peak = 0;
-	pa->limit = capped ? (size_t) edupredict_forest_max_memory_mb * 1024 * 1024 : 0;
+	pa->limit = capped ? (size_t) ens_pg_memory_cap() : 0;
 }
 
 bool

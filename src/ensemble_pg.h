@@ -30,6 +30,8 @@ typedef struct EnsPgAlloc
 } EnsPgAlloc;
 
 extern void ens_pg_alloc_init(EnsPgAlloc *pa, MemoryContext cxt, bool capped);
+/* edupredict.forest_max_memory in bytes: what one call may hold */
+extern uint64 ens_pg_memory_cap(void);
 extern void ens_pg_plain_alloc_init(EnsAlloc *al, MemoryContext cxt);
 
 /* interrupt callback for the engine: CHECK_FOR_INTERRUPTS() */

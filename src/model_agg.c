@@ -136,13 +136,6 @@ AggCxt(FunctionCallInfo fcinfo, const char *fname)
 	return cxt;
 }
 
-/* the bytes of the cap the rows, labels and forests of a state are held to */
-static uint64
-CapBytes(void)
-{
-	return (uint64) edupredict_forest_max_memory_mb * 1024 * 1024;
-}
-
 /* the bytes of cap rows of st's columns and targets */
 static uint64
 RowBytes(const AggState *st, size_t cap)
@@ -199,7 +192,7 @@ LabelAlloc(void *ctx, size_t size)
 {
 	AggState   *st = (AggState *) ctx;
 
-	if (HeldBytes(st, st->cap) + size > CapBytes())
+	if (HeldBytes(st, st->cap) + size > ens_pg_memory_cap())
 	{
 		st->labels_over_cap = true;
 		return NULL;
@@ -240,7 +233,7 @@ ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname, uin
 	st->text_target = text_target;
 	st->beside = beside;
 	st->cap = 256;
-	if (HeldBytes(st, st->cap) > CapBytes())
+	if (HeldBytes(st, st->cap) > ens_pg_memory_cap())
 		OverCap(st, st->beside);
 	st->cols = MemoryContextAlloc(cxt, sizeof(double *) * Max(p, 1));
 	for (f = 0; f < p; f++)
@@ -275,7 +268,7 @@ Reserve(AggState *st, size_t need)
 	while (nc < need)
 		nc *= 2;
 	/* the collected rows, with the labels (and forests), count against the training memory cap */
-	if (HeldBytes(st, nc) > CapBytes())
+	if (HeldBytes(st, nc) > ens_pg_memory_cap())
 		OverCap(st, st->beside);
 	for (f = 0; f < st->p; f++)
 		st->cols[f] = repalloc_huge(st->cols[f], nc * sizeof(double));
@@ -290,7 +283,7 @@ Reserve(AggState *st, size_t need)
 void
 ens_agg_hold_beside(AggState *st, uint64 beside)
 {
-	if (HeldBytes(st, st->cap) - st->beside + beside > CapBytes())
+	if (HeldBytes(st, st->cap) - st->beside + beside > ens_pg_memory_cap())
 		OverCap(st, beside);
 	st->beside = beside;
 }

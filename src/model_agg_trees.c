@@ -142,7 +142,7 @@ HoldForest(TreesState *s, Size len)
 
 	if (s->rows != NULL)
 		ens_agg_hold_beside(s->rows, total);
-	else if (total > (uint64) edupredict_forest_max_memory_mb * 1024 * 1024)
+	else if (total > ens_pg_memory_cap())
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("a forest_agg_trees state holds more than edupredict.forest_max_memory (%d MB) of forests",

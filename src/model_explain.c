@@ -83,7 +83,7 @@ ExplainPlan(FunctionCallInfo fcinfo, RegCall *rc, EnsModel *m, const char *what)
 		es->watched = rc->bcxt;
 	}
 	ens_pg_plain_alloc_init(&es->al, es->cxt);
-	st = ens_shap_plan(m, &es->al, (size_t) edupredict_forest_max_memory_mb << 20,
+	st = ens_shap_plan(m, &es->al, (size_t) ens_pg_memory_cap(),
 					   ens_pg_interrupt, NULL, &es->plan);
 	/* the plan's one limit in reach: a path has at most 1000 distinct features, within its degree limit */
 	if (st == ENS_ELIMIT)

@@ -156,7 +156,7 @@ LabelAlloc(void *ctx, size_t size)
 {
 	EnsUnknownLabels *ul = (EnsUnknownLabels *) ctx;
 
-	if (ul->rows_bytes + ul->pa.cur + size > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+	if (ul->rows_bytes + ul->pa.cur + size > (double) ens_pg_memory_cap())
 	{
 		ul->over_cap = true;
 		return NULL;
@@ -242,7 +242,7 @@ ens_heldout_grow(size_t cap, size_t n, double row_bytes, EnsUnknownLabels *label
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("relation has more than %u rows", ENS_MAX_ROWS)));
 	cap *= 2;
-	if ((double) cap * row_bytes + kept <= (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+	if ((double) cap * row_bytes + kept <= (double) ens_pg_memory_cap())
 	{
 		if (labels)
 			labels->rows_bytes = (double) cap * row_bytes;
@@ -333,7 +333,7 @@ UnseenCheckMemory(const ReadState *rs, size_t more)
 {
 	double		total = (double) rs->cap * RowBytes(rs) + rs->unseen_bytes + more;
 
-	if (total > (double) edupredict_forest_max_memory_mb * 1024 * 1024)
+	if (total > (double) ens_pg_memory_cap())
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("counting the unseen categories of model \"%s\" needs more than edupredict.forest_max_memory (%d MB)",
