@@ -202,6 +202,19 @@ ORDER BY 1, 2;
 SELECT * FROM edupredict.panel_split('d_carry', 2019, horizon => 1);
 SELECT 'train' AS part, min(period), max(period), count(*) FROM d_carry_train
 UNION ALL SELECT 'test', min(period), max(period), count(*) FROM d_carry_test;
+-- train_until is a period number, and build_panel's lie in -2^30 .. 2^30 - 1: both ends split
+-- (the views' bounds are bigint, beyond int with the largest horizon and test_periods), one past
+-- either end names the argument and its range.
+DROP VIEW d_carry_train, d_carry_test;
+SELECT * FROM edupredict.panel_split('d_carry', 1073741823, test_periods => 2147483647);
+SELECT (SELECT count(*) FROM d_carry_train) AS train, (SELECT count(*) FROM d_carry_test) AS test;
+DROP VIEW d_carry_train, d_carry_test;
+SELECT * FROM edupredict.panel_split('d_carry', -1073741824, horizon => 2147483647, test_periods => 2147483647);
+SELECT (SELECT count(*) FROM d_carry_train) AS train, (SELECT count(*) FROM d_carry_test) AS test;
+DROP VIEW d_carry_train, d_carry_test;
+SELECT * FROM edupredict.panel_split('d_carry', 1073741824);
+SELECT * FROM edupredict.panel_split('d_carry', -1073741825);
+SELECT * FROM edupredict.panel_split('d_carry', 2147483647);
 
 -- Leakage: a panel built at as_of is identical after events at or after
 -- as_of are added and ends after as_of change.

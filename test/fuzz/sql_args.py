@@ -509,8 +509,10 @@ BOUNDS = {
     "time_column": ["'day'", "'student'", "'score'"],
     "measures": ["'{count}'", "'{days_active}'", "'{since_last}'", "'{sum(score)}'",
                  "'{count,days_active,since_last,sum(score),mean(score),max(score),min(score)}'"],
-    "time_zone": ["'UTC'", "'+14'", "'Pacific/Kiritimati'"], "train_until": ["0", "1", "2", "3"],
-    "test_periods": ["0", "1", "2", "10000"],
+    "time_zone": ["'UTC'", "'+14'", "'Pacific/Kiritimati'"],
+    # panel_split: period numbers lie in -2^30 .. 2^30 - 1; its views' bounds are bigint
+    "train_until": ["0", "1", "2", "3", "1073741823", "1073741824", "-1073741824", "-1073741825"],
+    "test_periods": ["0", "1", "2", "10000", "2147483647"],
     # docs/forecasting.md: horizons 1 to 12, terms 1900 Spring to 2200 Autumn, min/max pairs
     "horizons": ["'{1}'", "'{12}'", "'{1,12}'", "'{13}'", SERIES.format(12)],
     "as_of": ["'1900 Spring'", "'2200 Autumn'", "'2019 Autumn'", "'2021 Autumn'"],

@@ -33,6 +33,13 @@ BEGIN
     IF horizon < 0 OR test_periods < 1 THEN
         RAISE EXCEPTION 'horizon must be >= 0 and test_periods >= 1' USING ERRCODE = '22023';
     END IF;
+    -- build_panel's period numbers lie in -2^30 .. 2^30 - 1 (panel_period.c); the views' bounds
+    -- (train_until - horizon, train_until + test_periods) are computed in bigint, so no int argument
+    -- overflows them.
+    IF train_until OPERATOR(pg_catalog.<) -1073741824 OR train_until OPERATOR(pg_catalog.>) 1073741823 THEN
+        RAISE EXCEPTION 'train_until must be a period number between -1073741824 and 1073741823'
+            USING ERRCODE = '22023', DETAIL = pg_catalog.format('Got %s.', train_until);
+    END IF;
     SELECT n.nspname, c.relname INTO nsp, rel
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
     WHERE c.oid OPERATOR(pg_catalog.=) panel;
@@ -44,9 +51,11 @@ BEGIN
             HINT = 'Split a table written by edupredict.build_panel.';
     END IF;
     EXECUTE pg_catalog.format('CREATE VIEW %I.%I AS SELECT * FROM %I.%I WHERE period OPERATOR(pg_catalog.<=) %s',
-                              nsp, rel OPERATOR(pg_catalog.||) '_train', nsp, rel, train_until OPERATOR(pg_catalog.-) horizon);
+                              nsp, rel OPERATOR(pg_catalog.||) '_train', nsp, rel,
+                              train_until::pg_catalog.int8 OPERATOR(pg_catalog.-) horizon);
     EXECUTE pg_catalog.format('CREATE VIEW %I.%I AS SELECT * FROM %I.%I WHERE period OPERATOR(pg_catalog.>) %s AND period OPERATOR(pg_catalog.<=) %s',
-                              nsp, rel OPERATOR(pg_catalog.||) '_test', nsp, rel, train_until, train_until OPERATOR(pg_catalog.+) test_periods);
+                              nsp, rel OPERATOR(pg_catalog.||) '_test', nsp, rel, train_until,
+                              train_until::pg_catalog.int8 OPERATOR(pg_catalog.+) test_periods);
     train := pg_catalog.format('%I.%I', nsp, rel OPERATOR(pg_catalog.||) '_train')::pg_catalog.regclass;
     test := pg_catalog.format('%I.%I', nsp, rel OPERATOR(pg_catalog.||) '_test')::pg_catalog.regclass;
     RETURN NEXT;
