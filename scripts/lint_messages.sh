@@ -5,11 +5,20 @@
 # engine error goes through ens_pg_raise_error (src/ensemble_error_pg.c).
 # The one exception: a GUC check hook's GUC_check_err* strings, which
 # PostgreSQL has already translated (its own guc.c passes them the same
-# way).  Prints offenders; exits non-zero if any.
+# way).  An errmsg whose format is nothing but %s conversions and
+# punctuation ("%s: %s", "%s.") is the same pass-through in pieces, and fails
+# too.  Prints offenders; exits non-zero if any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bad=0
 if grep -rnE '\berr(msg|detail|hint)\("%s"' src --include='*.c' --include='*.h' |
    grep -v 'GUC_check_err'; then
   echo 'write the format at the call site: errmsg("...", args), not errmsg("%s", msg)'
-  exit 1
+  bad=1
 fi
+# a format of %s, escaped quotes, spaces and punctuation only (no word of its own)
+if grep -rnP '\berrmsg(_plural)?\("(%s|\\"|[^\w"\\%])*"' src --include='*.c' --include='*.h'; then
+  echo 'an errmsg format needs words of its own: errmsg("%s: model exceeds a size limit", what), not errmsg("%s: %s", what, why)'
+  bad=1
+fi
+exit $bad

@@ -204,6 +204,47 @@ ens_pg_poll_interrupt(void *arg)
 	return QueryCancelPending || ProcDiePending || ProcSignalBarrierPending;
 }
 
+/*
+ * A model the reader refused (ERRCODE_DATA_EXCEPTION): one literal message per
+ * status, for translators (ens_strerror's words, which the C harnesses print).
+ */
+static void
+RaiseModelStatus(EnsStatus rc, const char *detail)
+{
+	bool		has_detail = detail && detail[0];
+
+	switch (rc)
+	{
+		case ENS_ETRUNC:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+							errmsg("invalid forest model: model data is truncated"),
+							has_detail ? errdetail("%s.", detail) : 0));
+			break;
+		case ENS_EMAGIC:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+							errmsg("invalid forest model: data is not an edupredict forest model"),
+							has_detail ? errdetail("%s.", detail) : 0));
+			break;
+		case ENS_EVERSION:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+							errmsg("invalid forest model: unsupported model format version"),
+							has_detail ? errdetail("%s.", detail) : 0));
+			break;
+		case ENS_ECHECKSUM:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+							errmsg("invalid forest model: model checksum mismatch"),
+							has_detail ? errdetail("%s.", detail) : 0));
+			break;
+		case ENS_ECORRUPT:
+			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+							errmsg("invalid forest model: model data is inconsistent"),
+							has_detail ? errdetail("%s.", detail) : 0));
+			break;
+		default:
+			elog(ERROR, "unknown engine status %d", (int) rc);
+	}
+}
+
 void
 ens_pg_check(EnsStatus rc, const char *what, const char *detail)
 {
@@ -224,17 +265,15 @@ ens_pg_check(EnsStatus rc, const char *what, const char *detail)
 			break;
 		case ENS_ELIMIT:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("%s: %s", what, ens_strerror(rc)),
+							errmsg("%s: model exceeds a size limit", what),
 							detail && detail[0] ? errdetail("%s.", detail) : 0));
 			break;
 		case ENS_EINVAL:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: %s", what, ens_strerror(rc))));
+							errmsg("%s: invalid argument", what)));
 			break;
 		default:
-			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
-							errmsg("invalid forest model: %s", ens_strerror(rc)),
-							detail && detail[0] ? errdetail("%s.", detail) : 0));
+			RaiseModelStatus(rc, detail);
 	}
 }
 

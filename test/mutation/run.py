@@ -43,8 +43,8 @@ LIST = os.path.join(ROOT, "test", "mutation", "mutations.toml")
 # pgTAP and isolation test, the no-preload and log checks and the
 # documentation blocks, i.e. everything that runs extension code.  Added when
 # they can see the mutated file: the fuzz run (test/fuzz/run.sh compiles the
-# file, named there or in test/fuzz/sources.sh) and the SQL lint (a file
-# under sql/).  Left out: the runner's self-tests and the committed-install-
+# file, named there or in test/fuzz/sources.sh), the SQL lint (a file
+# under sql/) and the message lint (a file under src/).  Left out: the runner's self-tests and the committed-install-
 # script check, which run no extension code (the latter fails by design on
 # any edit of the SQL).
 SUBSET = ["regress", "pgtap", "isolation", "docs", "log:"]
@@ -206,6 +206,8 @@ def patterns(tree, relpath):
                 pats.append("fuzz")
     if relpath.startswith("sql/"):
         pats.append("lint:sql")
+    if relpath.startswith("src/"):
+        pats.append("lint:messages")
     return pats
 
 
@@ -307,7 +309,7 @@ def main():
     load_before = os.getloadavg()
     base_failed = set()
     if not a.no_baseline:
-        pats = sorted(set(SUBSET + ["fuzz", "lint:sql"]))
+        pats = sorted(set(SUBSET + ["fuzz", "lint:sql", "lint:messages"]))
         print("mutation: baseline run of the unmutated tree: scripts/test.sh " + " ".join(pats), flush=True)
         rc, failed = run_suite(tree, pats, os.path.join(work, "baseline.log"))
         base_failed = set(failed)
