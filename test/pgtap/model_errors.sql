@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(39);
+SELECT plan(47);
 SET LOCAL search_path = edupredict, public;
 
 -- the detail of the error a statement raises (NULL: none)
@@ -126,9 +126,30 @@ FROM generate_series(1, 1025) i;
 SELECT throws_ok($$SELECT * FROM evaluate('me_k', 'me_k_label')$$, '54000',
                  'the rows of the relation and the values kept beside them need more than edupredict.forest_max_memory (16 MB) for model "me_k"',
                  'evaluate: rows over edupredict.forest_max_memory with an unknown target value');
+-- the shared reader of held-out rows (ens_heldout_read) counts it too, for
+-- every function that reads a target and keeps the values it does not know
+SELECT throws_ok(q, '54000',
+                 'the rows of the relation and the values kept beside them need more than edupredict.forest_max_memory (16 MB) for model "me_k"',
+                 f || ': rows over edupredict.forest_max_memory with an unknown target value')
+FROM (VALUES ('calibrate', $$SELECT * FROM calibrate('me_k', 'me_k_label')$$),
+             ('choose_threshold', $$SELECT * FROM choose_threshold('me_k', 'me_k_label', class => 'c1')$$),
+             ('roc_curve', $$SELECT * FROM roc_curve('me_k', 'me_k_label', class => 'c1')$$),
+             ('pr_curve', $$SELECT * FROM pr_curve('me_k', 'me_k_label', class => 'c1')$$),
+             ('reliability', $$SELECT * FROM reliability('me_k', 'me_k_label', class => 'c1')$$),
+             ('permutation_importance', $$SELECT * FROM permutation_importance('me_k', 'me_k_label')$$),
+             ('model_profile', $$SELECT * FROM model_profile('me_k', 'me_k_label')$$)) r(f, q)
+ORDER BY f;
 UPDATE me_k_label SET y = 'c1' WHERE a = 1;
 SELECT lives_ok($$SELECT * FROM evaluate('me_k', 'me_k_label')$$,
                 'evaluate: the same rows fit without the unknown target value');
+SELECT lives_ok($$SELECT (SELECT count(*) FROM calibrate('me_k', 'me_k_label')),
+                         (SELECT count(*) FROM choose_threshold('me_k', 'me_k_label', class => 'c1')),
+                         (SELECT count(*) FROM roc_curve('me_k', 'me_k_label', class => 'c1')),
+                         (SELECT count(*) FROM pr_curve('me_k', 'me_k_label', class => 'c1')),
+                         (SELECT count(*) FROM reliability('me_k', 'me_k_label', class => 'c1')),
+                         (SELECT count(*) FROM permutation_importance('me_k', 'me_k_label')),
+                         (SELECT count(*) FROM model_profile('me_k', 'me_k_label'))$$,
+                'the other readers: the same rows fit without the unknown target value');
 -- the explanation plan of those 30 trees is over 16 MB; that of two small trees is not
 SELECT throws_ok($$SELECT * FROM me_deep d, LATERAL explain('me_deep', d) WHERE d.i = 1$$, '54000',
                  'explaining model "me_deep" needs more memory than edupredict.forest_max_memory (16 MB) allows',
