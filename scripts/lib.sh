@@ -47,17 +47,3 @@ build_and_install() {
   make -s PG_CONFIG="$PG_CONFIG" -j2 &&
     as_root make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 }
-
-# A TCP port on localhost that nobody listens on, for pg_virtualenv (PGPORT):
-# its temporary clusters all take 5432 otherwise, so a test run, a benchmark
-# and a mutation run on one machine fail to start each other's servers.
-free_port() {
-  local p
-  for p in $(seq 5432 5631); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
-    (exec 3<>"/dev/tcp/::1/$p") 2>/dev/null && continue
-    echo "$p"
-    return 0
-  done
-  echo 5432
-}

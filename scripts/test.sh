@@ -75,7 +75,7 @@ if grep -qx 'ok build' "$SUMMARY"; then
   run_step log:pii-key-redacted scripts/with_cluster.sh scripts/run_log_test.sh "$SUMMARY"
 
   # a cluster without shared_preload_libraries
-  run_step regress:nopreload env PGPORT="$(free_port)" pg_virtualenv -t -v 15 scripts/run_nopreload_test.sh "$SUMMARY"
+  run_step regress:nopreload scripts/with_cluster.sh --no-preload scripts/run_nopreload_test.sh "$SUMMARY"
 
   # the SQL examples of README.md and docs/*.md on the demo database
   run_group doc-tests docs scripts/with_cluster.sh scripts/run_doc_test.sh "$pattern" "$SUMMARY"
