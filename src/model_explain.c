@@ -57,6 +57,30 @@ ForgetPlan(void *arg)
 	es->watched = NULL;
 }
 
+/*
+ * The explanation plan of m (ens_shap_plan) in al, within
+ * edupredict.forest_max_memory: explain() and global_importance() refuse
+ * a plan over it with one message, what naming the model.
+ */
+EnsShap *
+ens_explain_plan(const EnsModel *m, const EnsAlloc *al, const char *what)
+{
+	EnsShap    *plan;
+	EnsStatus	st = ens_shap_plan(m, al, (size_t) ens_pg_memory_cap(),
+								   ens_pg_interrupt, NULL, &plan);
+
+	/* the plan's one limit in reach: a path has at most 1000 distinct features, within its degree limit */
+	if (st == ENS_ELIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("explaining %s needs more memory than edupredict.forest_max_memory (%d MB) allows",
+						what, edupredict_forest_max_memory_mb),
+				 errdetail("The explanation plan's scratch grows with the largest tree times its depth."),
+				 errhint("Explain a model of fewer or shallower trees, or raise edupredict.forest_max_memory.")));
+	ens_pg_check(st, "the explanation plan", NULL);
+	return plan;
+}
+
 /* The plan for m, built when the call site meets a new model. */
 static ExplainState *
 ExplainPlan(FunctionCallInfo fcinfo, RegCall *rc, EnsModel *m, const char *what)
@@ -64,7 +88,6 @@ ExplainPlan(FunctionCallInfo fcinfo, RegCall *rc, EnsModel *m, const char *what)
 	ExplainState *es = (ExplainState *) rc->extra;
 	bool		bytes = rc->bcxt != NULL && rc->bmodel == m;
 	uint64		key = !bytes && rc->slot && rc->slot->model == m ? rc->serial : 0;
-	EnsStatus	st;
 
 	if (es == NULL)
 		es = rc->extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ExplainState));
@@ -83,17 +106,7 @@ ExplainPlan(FunctionCallInfo fcinfo, RegCall *rc, EnsModel *m, const char *what)
 		es->watched = rc->bcxt;
 	}
 	ens_pg_plain_alloc_init(&es->al, es->cxt);
-	st = ens_shap_plan(m, &es->al, (size_t) ens_pg_memory_cap(),
-					   ens_pg_interrupt, NULL, &es->plan);
-	/* the plan's one limit in reach: a path has at most 1000 distinct features, within its degree limit */
-	if (st == ENS_ELIMIT)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("explaining %s needs more memory than edupredict.forest_max_memory (%d MB) allows",
-						what, edupredict_forest_max_memory_mb),
-				 errdetail("The explanation plan's scratch grows with the largest tree times its depth."),
-				 errhint("Explain a model of fewer or shallower trees, or raise edupredict.forest_max_memory.")));
-	ens_pg_check(st, "the explanation plan", NULL);
+	es->plan = ens_explain_plan(m, &es->al, what);
 	es->phi = MemoryContextAlloc(es->cxt, sizeof(double) * m->n_features);
 	es->order = MemoryContextAlloc(es->cxt, sizeof(uint32_t) * m->n_features);
 	es->model = m;

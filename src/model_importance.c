@@ -90,9 +90,7 @@ Global(EnsRegModel *rm, void *arg)
 	ens_heldout_read(rm->name, rm->slot, m, ia->relid, 0, &h);
 	ens_heldout_require_rows(&h);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
-	ens_pg_check(ens_shap_plan(m, &al, (size_t) ens_pg_memory_cap(),
-							   ens_pg_interrupt, NULL, &plan),
-				 "the explanation plan", NULL);
+	plan = ens_explain_plan(m, &al, psprintf("model \"%s\"", rm->name));
 	ens_pg_check(ens_shap_means(plan, m, h.X, h.n, k, phi, mabs, msum, ens_pg_interrupt, NULL),
 				 "the explanation", NULL);
 	ord = Order(mabs, p);

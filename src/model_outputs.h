@@ -20,6 +20,8 @@ extern uint32_t ens_class_arg(const EnsModel *m, text *cls, const char *model_na
 							  const char *what);
 /* the label text of class k */
 extern text *ens_class_text(const EnsModel *m, uint32_t k);
+/* the explanation plan of m in al; 54000 naming the model (what) when over the memory cap */
+extern EnsShap *ens_explain_plan(const EnsModel *m, const EnsAlloc *al, const char *what);
 
 /* Rows of a relation as a model sees them (model_heldout.c). */
 typedef struct EnsHeldout

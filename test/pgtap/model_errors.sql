@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(47);
+SELECT plan(48);
 SET LOCAL search_path = edupredict, public;
 
 -- the detail of the error a statement raises (NULL: none)
@@ -155,6 +155,10 @@ SELECT throws_ok($$SELECT * FROM me_deep d, LATERAL explain('me_deep', d) WHERE 
                  'explaining model "me_deep" needs more memory than edupredict.forest_max_memory (16 MB) allows',
                  'explain: a plan over edupredict.forest_max_memory');
 SELECT lives_ok($$SELECT * FROM me m, LATERAL explain('me_cls', m) WHERE m.i = 1$$, 'explain: a small plan within it');
+-- global_importance() builds the same plan: the same refusal, not the engine's bare size limit
+SELECT throws_ok($$SELECT * FROM global_importance('me_deep', 'me_deep')$$, '54000',
+                 'explaining model "me_deep" needs more memory than edupredict.forest_max_memory (16 MB) allows',
+                 'global_importance: a plan over edupredict.forest_max_memory');
 RESET edupredict.forest_max_memory;
 -- a confusion matrix of 67,990 target values by 1,000 classes is over 2^26 cells
 CREATE TEMP TABLE me_k_unknown AS
