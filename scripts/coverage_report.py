@@ -7,6 +7,7 @@ import re
 import sys
 
 ERROR_CALL = re.compile(r'\b(ereport|elog)\s*\(\s*ERROR\b')
+NEXT_CALL = re.compile(r'\b(ereport|elog)\s*\(')
 UNHIT = ('#####', '=====')
 
 
@@ -21,7 +22,12 @@ def parse(path):
 
 
 def first(pattern, rows, start):
-    for _, _, text in rows[start:start + 8]:
+    """The first match in the call that begins at rows[start]: its next 8 lines,
+    up to the next ereport/elog (an elog followed by an ereport is not given
+    the ereport's SQLSTATE and message)."""
+    for k, (_, _, text) in enumerate(rows[start:start + 8]):
+        if k and NEXT_CALL.search(text):
+            break
         m = re.search(pattern, text)
         if m:
             return m.group(1)
@@ -49,7 +55,7 @@ def main(folder):
             if count not in UNHIT:
                 reached += 1
                 continue
-            msg = first(r'errmsg(?:_internal)?\("([^"]*)', rows, i) or first(r'elog\(ERROR,\s*"([^"]*)', rows, i)
+            msg = first(r'errmsg(?:_internal)?\("((?:[^"\\]|\\.)*)', rows, i) or first(r'elog\(ERROR,\s*"((?:[^"\\]|\\.)*)', rows, i)
             missed.append(f'{name}:{line}\t{first(r"errcode[(](ERRCODE_[A-Z_]+)", rows, i) or "XX000"}\t{msg}')
     print(f'lines executed: {hit} of {total} ({100 * hit / max(1, total):.1f}%)')
     print(f'ERROR sites reached: {reached} of {sites}; never reached: {sites - reached}')
