@@ -308,13 +308,19 @@ SELECT model, count(*) AS metrics, count(*) FILTER (WHERE metric LIKE 'confusion
 FROM mm_cmp GROUP BY model ORDER BY model;
 
 -- A target value the model does not know, 1 MB long, in every row: the
--- warning shows its first 64 characters and "..." (as names are clipped), and
--- its confusion names add "#1", not the whole value
+-- warning counts such values and never shows one (a value of the caller's
+-- rows, STYLE.md section 8), and its confusion names (results) add "#1", not
+-- the whole value
 CREATE TEMP TABLE mm_long AS SELECT x1, x2, repeat('x', 1048576) AS y2 FROM mm_noisy WHERE i <= 5;
 SELECT metric LIKE 'confusion:%' AS cell,
        max(length(metric)) <= length('confusion:') + 64 + length('...#1:')
                               + (SELECT max(length(c)) FROM unnest(model_classes('mm_noisy2')) c) AS bounded
 FROM evaluate('mm_noisy2', 'mm_long') GROUP BY 1 ORDER BY 1;
+-- the same with values that carry a sentinel: no line of the warning shows it
+-- (the errors of the other readers: test/pgtap/message_values.sql)
+CREATE TEMP TABLE mm_sentinel AS
+SELECT x1, x2, 'SENTINEL_PUPIL_7Q:' || (i % 3) AS y2 FROM mm_noisy WHERE i <= 9;
+SELECT count(*) > 0 AS has_rows FROM evaluate('mm_noisy2', 'mm_sentinel');
 
 -- ---------------------------------------------------------------------------
 -- Metrics stored at training time (held-out rows).  The held-out rows are

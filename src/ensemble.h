@@ -159,26 +159,19 @@ typedef enum EnsErrId
 #undef ENS_ERR_ENUM
 
 /*
- * Bytes of a class label an error keeps: more than 64 characters of any
- * encoding (at most 4 bytes each), so that the PG side, which knows the
- * encoding, clips a longer label to 64 characters and an ellipsis
- * (ens_name_for_message) and never inside a character.
+ * An error carries figures only, never a value of the training rows (a
+ * class label): a class is named by its position (STYLE.md section 8).
  */
-#define ENS_ERR_LABEL_MAX	260
-
 typedef struct EnsError
 {
 	EnsErrId	id;
 	int64_t		n[3];			/* the figures the message shows, in order */
-	int			label_len;		/* bytes of label (a class label, copied) */
-	char		label[ENS_ERR_LABEL_MAX];
 } EnsError;
 
 /* ensemble_error.c (PG-free) */
 extern void ens_error_clear(EnsError *e);
 extern EnsStatus ens_error_set(EnsError *e, EnsStatus rc, EnsErrId id, int64_t n0, int64_t n1,
 							   int64_t n2);
-extern void ens_error_label(EnsError *e, const char *label, int len);
 extern const char *ens_error_name(EnsErrId id);
 extern int	ens_error_print(const EnsError *e, char *buf, size_t len);
 
@@ -769,14 +762,6 @@ ens_calib_sets(const EnsCalib *c, uint32_t K)
 	return c->n / (K > 2 ? K : 1);
 }
 
-/* A class label's bytes an error keeps: at most ENS_ERR_LABEL_MAX. */
-static inline int
-ens_label_show_len(const EnsModel *m, uint32_t k)
-{
-	size_t		len = m->class_len ? m->class_len[k] : strnlen(m->classes[k], ENS_ERR_LABEL_MAX);
-
-	return len < ENS_ERR_LABEL_MAX ? (int) len : ENS_ERR_LABEL_MAX;
-}
 extern EnsStatus ens_calib_join(EnsExtras *x, EnsExtras *const *parts, uint32_t n_parts,
 								const EnsAlloc *al);
 

@@ -31,21 +31,6 @@ ens_error_set(EnsError *e, EnsStatus rc, EnsErrId id, int64_t n0, int64_t n1, in
 	return rc;
 }
 
-/* A class label's first bytes (at most ENS_ERR_LABEL_MAX), copied: the model may go. */
-void
-ens_error_label(EnsError *e, const char *label, int len)
-{
-	if (e == NULL)
-		return;
-	if (len < 0 || label == NULL)
-		len = 0;
-	if (len > ENS_ERR_LABEL_MAX)
-		len = ENS_ERR_LABEL_MAX;
-	if (len)
-		memcpy(e->label, label, (size_t) len);
-	e->label_len = len;
-}
-
 const char *
 ens_error_name(EnsErrId id)
 {
@@ -56,11 +41,10 @@ ens_error_name(EnsErrId id)
 	return (unsigned) id < ENS_ERR_COUNT ? names[id] : "ENS_ERR_UNKNOWN";
 }
 
-/* For harnesses: "ENS_ERR_X (n0, n1, n2) "label"", untranslated. */
+/* For harnesses: "ENS_ERR_X (n0, n1, n2)", untranslated. */
 int
 ens_error_print(const EnsError *e, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s (%" PRId64 ", %" PRId64 ", %" PRId64 ") \"%.*s\"",
-					ens_error_name(e->id), e->n[0], e->n[1], e->n[2],
-					e->label_len, e->label);
+	return snprintf(buf, len, "%s (%" PRId64 ", %" PRId64 ", %" PRId64 ")",
+					ens_error_name(e->id), e->n[0], e->n[1], e->n[2]);
 }

@@ -10,15 +10,13 @@
 #include "ensemble_pg.h"
 
 /*
- * The error's class label, clipped like every name a message shows
- * (ens_name_for_message): 64 characters and an ellipsis.  A label the
- * engine cut at ENS_ERR_LABEL_MAX bytes has more than 64 characters, so
- * the cut (maybe inside a character) is never shown.
+ * How a calibration error's class is numbered: a class label is a value of
+ * the training rows and appears in no message (STYLE.md section 8).
  */
-static const char *
-Label(const EnsError *e)
+static int
+ClassNumberHint(void)
 {
-	return ens_name_for_message(pnstrdup(e->label, e->label_len));
+	return errhint("Classes are numbered from 1 in the order edupredict.model_classes() lists a model's classes: numeric targets in increasing order, other targets in byte order.");
 }
 
 /* A boosting parameter out of range (boost_params.c); returns for any other id. */
@@ -182,13 +180,15 @@ RaiseCalibration(const EnsError *e)
 			break;
 		case ENS_ERR_OOB_ONE_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("the out-of-bag rows are all of class \"%s\": the calibrator needs other classes too; grow more trees",
-								   Label(e))));
+							errmsg("the out-of-bag rows are all of class #%u of %u: the calibrator needs other classes too; grow more trees",
+								   n0, n1),
+							ClassNumberHint()));
 			break;
 		case ENS_ERR_OOB_MISSING_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("no out-of-bag row is of class \"%s\": the calibrator needs rows of every class; grow more trees or leave calibration NULL",
-								   Label(e))));
+							errmsg("no out-of-bag row is of class #%u of %u: the calibrator needs rows of every class; grow more trees or leave calibration NULL",
+								   n0, n1),
+							ClassNumberHint()));
 			break;
 		case ENS_ERR_OOB_KNOTS:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -207,13 +207,15 @@ RaiseCalibration(const EnsError *e)
 			break;
 		case ENS_ERR_CVCAL_ONE_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("the rows of calibration fold %u are all of class \"%s\": a calibrator needs other classes too; use fewer calibration_folds",
-								   n0, Label(e))));
+							errmsg("the rows of calibration fold %u are all of class #%u of %u: a calibrator needs other classes too; use fewer calibration_folds",
+								   n0, n1, (unsigned) e->n[2]),
+							ClassNumberHint()));
 			break;
 		case ENS_ERR_CVCAL_MISSING_CLASS:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("calibration fold %u has no row of class \"%s\": every fold's calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows",
-								   n0, Label(e))));
+							errmsg("calibration fold %u has no row of class #%u of %u: every fold's calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows",
+								   n0, n1, (unsigned) e->n[2]),
+							ClassNumberHint()));
 			break;
 		case ENS_ERR_CVCAL_KNOTS:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -227,11 +227,17 @@ expected_count_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("expected_count_trans called in non-aggregate context")));
+	/*
+	 * p is a value of the aggregated rows: the message says which way it is
+	 * out of range, not the value (STYLE.md section 8)
+	 */
 	if (!(p >= 0.0 && p <= 1.0))	/* also catches NaN */
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("expected_count probability must be between 0 and 1"),
-				 errdetail("Got %s.", FloatText(p))));
+				 isnan(p) ? errdetail("A row's probability is NaN.") :
+				 p < 0.0 ? errdetail("A row's probability is below 0.") :
+				 errdetail("A row's probability is above 1.")));
 
 	/*
 	 * Called as an aggregate: the state is ours to update in place.  Only its

@@ -194,11 +194,9 @@ FitFolds(EnsModel *m, const EnsData *d, const uint32_t *fold_of, const double *p
 			rc = ens_calib_fit(parts[f], m, nf, raw, act, method, al, intr, intr_arg, &bad, &only);
 	}
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
-	{
+		/* the class by its position (from 1) among the model's, never its label */
 		ens_error_set(err, rc, only ? ENS_ERR_CVCAL_ONE_CLASS : ENS_ERR_CVCAL_MISSING_CLASS,
-					  fold + 1, 0, 0);
-		ens_error_label(err, m->classes[bad], ens_label_show_len(m, bad));
-	}
+					  fold + 1, (int64_t) bad + 1, m->n_classes);
 	else if (rc == ENS_ELIMIT)
 		ens_error_set(err, rc, ENS_ERR_CVCAL_KNOTS, ENS_MAX_KNOTS, 0, 0);
 	if (rc == ENS_OK)

@@ -53,10 +53,9 @@ forest_oob_calibrate(EnsModel *m, const EnsData *d, const ForestOob *oob, int me
 	rc = ens_calib_fit(x, m, oob->n, oob->proba, act, method, al, intr, intr_arg, &bad, &only);
 	al->free(al->ctx, act);
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
-	{
-		ens_error_set(err, rc, only ? ENS_ERR_OOB_ONE_CLASS : ENS_ERR_OOB_MISSING_CLASS, 0, 0, 0);
-		ens_error_label(err, m->classes[bad], ens_label_show_len(m, bad));
-	}
+		/* the class by its position (from 1) among the model's, never its label */
+		ens_error_set(err, rc, only ? ENS_ERR_OOB_ONE_CLASS : ENS_ERR_OOB_MISSING_CLASS,
+					  (int64_t) bad + 1, m->n_classes, 0);
 	else if (rc == ENS_ELIMIT)
 		ens_error_set(err, rc, ENS_ERR_OOB_KNOTS, ENS_MAX_KNOTS, 0, 0);
 	if (rc != ENS_OK)

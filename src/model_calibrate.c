@@ -61,16 +61,14 @@ Measure(const EnsModel *m, const EnsHeldout *h, const double *out, const EnsAllo
 	return q;
 }
 
-static char *
-ClassName(const EnsModel *m, uint32_t k)
-{
-	return text_to_cstring(ens_class_text(m, k));
-}
-
-/* fit one calibrator per class (two classes: one, for the second) */
+/*
+ * fit one calibrator per class (two classes: one, for the second); a class
+ * the rows lack is named by its position in model_classes(), not by its
+ * label, a value of the training rows (STYLE.md section 8)
+ */
 static void
-Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int method,
-	const EnsAlloc *al)
+Fit(EnsExtras *x, const EnsModel *m, const char *name, const EnsHeldout *h, const double *raw,
+	int method, const EnsAlloc *al)
 {
 	uint32_t	bad;
 	bool		only;
@@ -80,15 +78,17 @@ Fit(EnsExtras *x, const EnsModel *m, const EnsHeldout *h, const double *raw, int
 	if (rc == ENS_EINVAL && bad != UINT32_MAX && !only)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no row of class \"%s\" to calibrate on", ClassName(m, bad)),
+				 errmsg("relation has no row of class #%u of model \"%s\" to calibrate on", bad + 1, name),
 				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
-				 errhint("Calibrate on held-out rows that include every class.")));
+				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes('%s') lists the classes from #1.",
+						 name)));
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has only rows of class \"%s\" to calibrate on", ClassName(m, bad)),
+				 errmsg("relation has only rows of class #%u of model \"%s\" to calibrate on", bad + 1, name),
 				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
-				 errhint("Calibrate on held-out rows that include every class.")));
+				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes('%s') lists the classes from #1.",
+						 name)));
 	if (rc == ENS_ELIMIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -150,7 +150,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 		x->hist = m->ext->hist;
 		x->hist_off = m->ext->hist_off;
 	}
-	Fit(x, m, &h, raw, ca->method, &al);
+	Fit(x, m, rm->name, &h, raw, ca->method, &al);
 	mc.ext = x;
 	after = ens_heldout_predict(&mc, &h, false);
 	ens_pg_check(ens_profile_outputs(x, &al, after, h.n, m->n_classes, ENS_PRED_CALIBRATION),

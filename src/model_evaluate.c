@@ -205,28 +205,30 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 /*
  * Target values the model never saw count as errors (docs/explain.md), but
  * when no row has one of its classes the figures judge another labelling,
- * most often a 0/1 or boolean column against a model of text labels.
+ * most often a 0/1 or boolean column against a model of text labels.  The
+ * warning counts the values and gives a query that lists them: they are
+ * values of the caller's rows, which the server log must not carry
+ * (STYLE.md section 8).
  */
 static void
 WarnNoKnownLabel(const EvalRows *er, const char *target)
 {
 	size_t		r;
-	uint32_t	len;
-	const char *label;
+	uint32_t	nd;
 
 	if (er->n == 0)
 		return;
 	for (r = 0; r < er->n; r++)
 		if (er->act[r] < er->K)
 			return;
-	/* the least value, whatever the row order */
-	label = ens_unknown_label_least(er->extra, &len);
+	nd = ens_dict_size(er->extra->dict);
 	ereport(WARNING,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("no row's target value is a class of model \"%s\"", er->name),
-			 errdetail("Column \"%s\" holds values such as \"%s\" in all %zu rows, and each counts as an error.",
-					   target, ens_name_for_message(label), er->n),
-			 errhint("edupredict.model_classes('%s') lists the classes the model predicts.", er->name)));
+			 errdetail_plural("Column \"%s\" holds %u value that is not a class in all %zu rows, and each counts as an error.",
+							  "Column \"%s\" holds %u distinct values that are not classes in all %zu rows, and each counts as an error.",
+							  nd, target, nd, er->n),
+			 ens_errhint_unknown_targets(target, er->relation, er->name)));
 }
 
 static int

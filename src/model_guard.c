@@ -140,9 +140,9 @@ LabelsValid(const EnsModel *m, bool feature, uint32_t n)
 	return true;
 }
 
-/* "a, b, c" of the first labels, for a message */
+/* "a, b, c" of the first feature names (column names), for a message */
 static char *
-LabelList(const EnsModel *m, bool feature, uint32_t n)
+FeatureList(const EnsModel *m, uint32_t n)
 {
 	StringInfoData buf;
 	uint32_t	i;
@@ -153,7 +153,7 @@ LabelList(const EnsModel *m, bool feature, uint32_t n)
 		const char *s;
 		uint32_t	len;
 
-		Label(m, feature, i, &s, &len);
+		Label(m, true, i, &s, &len);
 		/* cut at a character, never inside one (valid labels hold no NUL) */
 		appendStringInfo(&buf, "%s%s", i ? ", " : "", ens_name_for_message(pnstrdup(s, len)));
 	}
@@ -279,7 +279,7 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 	}
 	else if (!SameLabels(n->v[G_FEATURES], m, true, m->n_features))
 		Contradicts("features", psprintf("the features are %s (forest_agg: its feature_names, default f1..fp)",
-										 LabelList(m, true, m->n_features)));
+										 FeatureList(m, m->n_features)));
 
 	if (!cls)
 	{
@@ -297,7 +297,14 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 		wnull[G_CLASSES] = false;
 	}
 	else if (!SameLabels(n->v[G_CLASSES], m, false, K))
-		Contradicts("classes", psprintf("the classes are %s, in this order", LabelList(m, false, K)));
+		/* the labels are values of the training rows: counted, not shown */
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("column %s of the registry row does not match its model", "classes"),
+				 errdetail_plural("The model bytes hold %u class, and the column must list its label; messages do not show class labels, which are values of the training rows.",
+								  "The model bytes hold %u classes, and the column must list their labels in the model's order; messages do not show class labels, which are values of the training rows.",
+								  K, K),
+				 errhint("Leave task, features and classes out of the INSERT (or set them to NULL): the registry takes them from the model.")));
 	MemoryContextDelete(cxt);
 }
 

@@ -210,22 +210,13 @@ ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len)
 	return (uint32_t) id;
 }
 
-const char *
-ens_unknown_label_least(const EnsUnknownLabels *ul, uint32_t *len)
+int
+ens_errhint_unknown_targets(const char *target, const char *relation, const char *model_name)
 {
-	const char *least = NULL;
-	uint32_t	i;
+	const char *col = quote_identifier(target);
 
-	*len = 0;
-	for (i = 0; i < ens_dict_size(ul->dict); i++)
-	{
-		uint32_t	l;
-		const char *s = ens_dict_get(ul->dict, i, &l, NULL);
-
-		if (least == NULL || ens_bytes_cmp(s, l, least, *len) < 0)
-			least = s, *len = l;
-	}
-	return least;
+	return errhint("This query lists the target values that are not classes of the model: SELECT DISTINCT %s FROM %s WHERE %s::text <> ALL (edupredict.model_classes(%s));",
+				   col, relation, col, quote_literal_cstr(model_name));
 }
 
 /* ---------- reading a relation ---------- */
@@ -580,14 +571,8 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 		rs.unseen = palloc0(sizeof(UnseenSet) * p);
 	}
 	ens_relation_read(&rel, cols, p + (h->has_target ? 1 : 0), ReadRow, &rs);
-	h->n_labels = m->n_classes + (rs.extra ? ens_dict_size(rs.extra->dict) : 0);
-	/* the least unknown label, whatever the row order (in the dictionary) */
-	if (rs.extra && h->n_unknown > 0)
-	{
-		uint32_t	len;
-
-		h->unknown_label = ens_unknown_label_least(rs.extra, &len);
-	}
+	h->n_unknown_values = rs.extra ? ens_dict_size(rs.extra->dict) : 0;
+	h->n_labels = m->n_classes + h->n_unknown_values;
 	for (f = 0; rs.unseen && f < p; f++)
 	{
 		h->unseen_values[f] = Min(rs.unseen[f].n, ENS_MAX_UNSEEN_VALUES);
@@ -602,7 +587,10 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
  * model's classes: a row with another label would count as a row of no
  * class (a negative for every class); model_profile() records the class
  * shares of the training rows, and would leave such a row out of them
- * (left_out).  Such rows are refused, not skipped or counted.
+ * (left_out).  Such rows are refused, not skipped or counted.  The message
+ * counts the values and gives a query that lists them: they are values of
+ * the caller's rows, which the server log must not carry (STYLE.md
+ * section 8).
  */
 void
 ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, bool left_out)
@@ -611,8 +599,9 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("relation has target value \"%s\", which is not a class of model \"%s\"",
-					ens_name_for_message(h->unknown_label), name),
+			 errmsg_plural("relation has %u target value that is not a class of model \"%s\"",
+						   "relation has %u distinct target values that are not classes of model \"%s\"",
+						   h->n_unknown_values, h->n_unknown_values, name),
 			 left_out ?
 			 errdetail_plural("%llu of the relation's %u rows has a target value the model does not know; %s would leave it out of the profile.",
 							  "%llu of the relation's %u rows have target values the model does not know; %s would leave them out of the profile.",
@@ -622,7 +611,7 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 							  "%llu of the relation's %u rows have target values the model does not know; %s would count them as rows of no class.",
 							  (unsigned long) h->n_unknown,
 							  (unsigned long long) h->n_unknown, h->n, fn),
-			 errhint("Pass only rows of the model's classes: edupredict.model_classes('%s') lists them.", name)));
+			 ens_errhint_unknown_targets(h->target, h->relation, name)));
 }
 
 /*

@@ -34,7 +34,7 @@ typedef struct EnsHeldout
 	double	   *y;				/* regression targets */
 	uint32_t	n_labels;		/* K plus the labels the model does not know */
 	uint64_t	n_unknown;		/* rows whose label the model does not know */
-	const char *unknown_label;	/* the least such label (bytes), or NULL */
+	uint32_t	n_unknown_values;	/* distinct such labels */
 	/*
 	 * per feature: rows and distinct values of unseen categories, counted
 	 * up to ENS_MAX_UNSEEN_VALUES (unseen_over: there are more); a value
@@ -83,8 +83,13 @@ extern void ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, doub
  * past ENS_MAX_UNKNOWN_LABELS such values, or past the cap, 54000
  */
 extern uint32_t ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len);
-/* the least such value (bytes, NUL-terminated, of *len bytes), or NULL */
-extern const char *ens_unknown_label_least(const EnsUnknownLabels *ul, uint32_t *len);
+/*
+ * errhint() of a message about target values a model does not know: a query
+ * that lists them (target: the column, relation: quoted, model_name); the
+ * values, of the caller's rows, appear in no message (STYLE.md section 8)
+ */
+extern int	ens_errhint_unknown_targets(const char *target, const char *relation,
+										const char *model_name);
 /*
  * the doubled capacity of a buffer of rows read for model name, each taking
  * row_bytes, when n rows fill cap: within ENS_MAX_ROWS, and within

@@ -61,10 +61,11 @@ Profile(EnsRegModel *rm, void *arg)
 		if (i == n)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("relation has rows of only one class, \"%s\", of model \"%s\"",
-							text_to_cstring(ens_class_text(&mc, h.act[rows[0]])), rm->name),
+					 errmsg("relation has rows of only one class, #%u, of model \"%s\"",
+							h.act[rows[0]] + 1, rm->name),
 					 errdetail("A profile records each class's share of the training rows ('prior' thresholds): with one class that share would be 1 and the others' 0."),
-					 errhint("Profile the model on the relation it was trained on, with rows of every class.")));
+					 errhint("Profile the model on the relation it was trained on, with rows of every class; edupredict.model_classes('%s') lists the classes from #1.",
+							 rm->name)));
 	}
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_profile_model(&mc, h.X, h.p, rows, n,

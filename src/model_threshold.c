@@ -251,13 +251,26 @@ Choose(EnsRegModel *rm, void *arg)
 		pos += y[i];
 	}
 	/* recall, precision and F1 of a class without rows rank no threshold */
-	if (pos == 0 && ta->rule.rule != ENS_RULE_PRIOR && ta->rule.rule != ENS_RULE_TOP_K)
+	/*
+	 * a class the caller named is shown as named (clipped); the default
+	 * class by its position, as its label is a value of the training rows
+	 * (STYLE.md section 8)
+	 */
+	if (pos == 0 && ta->rule.rule != ENS_RULE_PRIOR && ta->rule.rule != ENS_RULE_TOP_K && ta->cls)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation has no row of class \"%s\" to choose a threshold by rule \"%s\"",
-						text_to_cstring(ens_class_text(m, k)), ta->rule.text),
+						ens_name_for_message(text_to_cstring(ta->cls)), ta->rule.text),
 				 errdetail("Recall, precision and F1 count the rows of the class: without any, every threshold is as good as another."),
 				 errhint("Choose on rows that include the class, or use rule 'prior' or 'top_k n'.")));
+	if (pos == 0 && ta->rule.rule != ENS_RULE_PRIOR && ta->rule.rule != ENS_RULE_TOP_K)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation has no row of class #%u of model \"%s\" to choose a threshold by rule \"%s\"",
+						k + 1, rm->name, ta->rule.text),
+				 errdetail("Recall, precision and F1 count the rows of the class: without any, every threshold is as good as another."),
+				 errhint("Choose on rows that include the class, or use rule 'prior' or 'top_k n'; edupredict.model_classes('%s') lists the classes from #1.",
+						 rm->name)));
 	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), "choose_threshold()", NULL);
 	if (ta->rule.rule == ENS_RULE_PRIOR)
 		t = Prior(rm, k);

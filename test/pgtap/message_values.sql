@@ -1,0 +1,144 @@
+-- No raw value of the caller's rows in a message (STYLE.md section 8): the
+-- server log, which people who may not read the pupil tables can read, gets
+-- every error's message, detail, hint and context.  Every refusal that used
+-- to show a target value or a class label (a value of the training rows)
+-- runs here on rows whose values carry a sentinel; the sentinel must be in
+-- none of the four parts.  The statements name tables and columns only, so
+-- that the context (which quotes the statement) cannot carry it either.
+-- evaluate()'s warning is a WARNING, which PL/pgSQL cannot catch: sql/model_metrics.sql
+-- shows it on such a value.
+BEGIN;
+\set ECHO none
+\set QUIET 1
+SELECT plan(26);
+SET LOCAL search_path = public, edupredict;
+
+-- the message of what q raises, as "SQLSTATE clean: message" or "SQLSTATE
+-- LEAKS: ..." when the sentinel is in its message, detail, hint or context
+CREATE FUNCTION pg_temp.raised(q text, sentinel text DEFAULT 'SENTINEL_PUPIL_7Q') RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	st text;
+	m text;
+	d text;
+	h text;
+	c text;
+BEGIN
+	EXECUTE q;
+	RETURN 'nothing raised';
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, m = MESSAGE_TEXT, d = PG_EXCEPTION_DETAIL,
+		h = PG_EXCEPTION_HINT, c = PG_EXCEPTION_CONTEXT;
+	RETURN st || CASE WHEN position(sentinel IN concat_ws(' ', m, d, h, c)) > 0 THEN ' LEAKS: ' ELSE ' clean: ' END || m;
+END
+$$;
+-- the hint of what q raises
+CREATE FUNCTION pg_temp.hint_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	h text;
+BEGIN
+	EXECUTE q;
+	RETURN NULL;
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
+	RETURN h;
+END
+$$;
+
+-- A model of two classes whose labels carry the sentinel (values of the training rows).
+CREATE TEMP TABLE mv_train AS
+SELECT i::float8 AS x, ((i * 7) % 5)::float8 AS z,
+       CASE WHEN i % 100 >= 50 THEN 'SENTINEL_PUPIL_7Q:b' ELSE 'SENTINEL_PUPIL_7Q:a' END AS y
+FROM generate_series(1, 400) i;
+SELECT lives_ok($$SELECT train_forest('mv', 'mv_train', 'y', ARRAY['x', 'z'], n_trees => 10, seed => 1)$$,
+	'a model whose class labels carry the sentinel');
+-- held-out rows with a target value the model does not know (and the sentinel)
+CREATE TEMP TABLE mv_unknown AS
+SELECT x, z, CASE WHEN x = 7 THEN 'SENTINEL_PUPIL_7Q:unknown' ELSE y END AS y FROM mv_train;
+-- held-out rows of the first class only
+CREATE TEMP TABLE mv_one AS SELECT x, z, y FROM mv_train WHERE y = 'SENTINEL_PUPIL_7Q:a';
+
+-- target values the model does not know: counted, and a query in the hint lists them
+SELECT is(pg_temp.raised($$SELECT * FROM calibrate('mv', 'mv_unknown')$$),
+	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'calibrate: an unknown target value is not shown');
+SELECT is(pg_temp.raised($$SELECT * FROM choose_threshold('mv', 'mv_unknown')$$),
+	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'choose_threshold: an unknown target value is not shown');
+SELECT is(pg_temp.raised($$SELECT * FROM model_profile('mv', 'mv_unknown')$$),
+	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'model_profile: an unknown target value is not shown');
+SELECT is(pg_temp.raised($$SELECT * FROM roc_curve('mv', 'mv_unknown')$$),
+	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'roc_curve: an unknown target value is not shown');
+SELECT is(pg_temp.raised($$SELECT * FROM pr_curve('mv', 'mv_unknown')$$),
+	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'pr_curve: an unknown target value is not shown');
+SELECT is(pg_temp.raised($$SELECT * FROM permutation_importance('mv', 'mv_unknown')$$),
+	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'permutation_importance: an unknown target value is not shown');
+SELECT is(pg_temp.hint_of($$SELECT * FROM calibrate('mv', 'mv_unknown')$$),
+	'This query lists the target values that are not classes of the model: SELECT DISTINCT y FROM pg_temp.mv_unknown WHERE y::text <> ALL (edupredict.model_classes(''mv''));',
+	'the hint gives a query that lists them');
+SELECT is(
+	(SELECT array_agg(y ORDER BY y) FROM mv_unknown WHERE y::text <> ALL (edupredict.model_classes('mv'))),
+	ARRAY['SENTINEL_PUPIL_7Q:unknown'], 'the query of the hint finds the value (the caller reads it, the log does not)');
+
+-- a class of the model named by its position, not its label
+SELECT is(pg_temp.raised($$SELECT * FROM calibrate('mv', 'mv_one')$$),
+	'22023 clean: relation has no row of class #2 of model "mv" to calibrate on', 'calibrate: a class without rows by its number');
+SELECT is(pg_temp.raised($$SELECT * FROM choose_threshold('mv', 'mv_one', rule => 'max_f1')$$),
+	'22023 clean: relation has no row of class #2 of model "mv" to choose a threshold by rule "max_f1"',
+	'choose_threshold: the default class without rows by its number');
+SELECT is(pg_temp.raised($$SELECT * FROM model_profile('mv', 'mv_one')$$),
+	'22023 clean: relation has rows of only one class, #1, of model "mv"', 'model_profile: the one class by its number');
+-- a class the caller typed is the caller's argument, and is shown (the sentinel counts as typed)
+SELECT is(pg_temp.raised($$SELECT * FROM choose_threshold('mv', 'mv_one', 'SENTINEL_PUPIL_7Q:b', rule => 'max_f1')$$, 'no sentinel'),
+	'22023 clean: relation has no row of class "SENTINEL_PUPIL_7Q:b" to choose a threshold by rule "max_f1"',
+	'choose_threshold: a class named by the caller is shown as named');
+
+-- the engine's calibration errors while training (forest_oob.c, forest_cvcal.c):
+-- the engine error carries the class's number, no label
+CREATE TEMP TABLE mv_two AS SELECT i::float8 AS x, CASE WHEN i > 1 THEN 'SENTINEL_PUPIL_7Q:t' ELSE 'SENTINEL_PUPIL_7Q:f' END AS y
+FROM generate_series(1, 2) i;
+CREATE TEMP TABLE mv_rare AS SELECT i::float8 AS x, CASE WHEN i > 1 THEN 'SENTINEL_PUPIL_7Q:t' ELSE 'SENTINEL_PUPIL_7Q:f' END AS y
+FROM generate_series(1, 12) i;
+CREATE TEMP TABLE mv_four AS SELECT i::float8 AS x, CASE WHEN i > 2 THEN 'SENTINEL_PUPIL_7Q:t' ELSE 'SENTINEL_PUPIL_7Q:f' END AS y
+FROM generate_series(1, 4) i;
+SELECT is(pg_temp.raised($$SELECT train_forest('mv_e', 'mv_two', 'y', n_trees => 1, test_fraction => 0, seed => 2, calibration => 'isotonic')$$),
+	'22023 clean: no out-of-bag row is of class #2 of 2: the calibrator needs rows of every class; grow more trees or leave calibration NULL',
+	'out-of-bag calibration: a class never out of bag by its number');
+SELECT is(pg_temp.raised($$SELECT train_forest('mv_e', 'mv_rare', 'y', n_trees => 1, test_fraction => 0, seed => 1, calibration => 'isotonic')$$),
+	'22023 clean: the out-of-bag rows are all of class #2 of 2: the calibrator needs other classes too; grow more trees',
+	'out-of-bag calibration: the one class by its number');
+SELECT is(pg_temp.raised($$SELECT train_forest('mv_e', 'mv_rare', 'y', n_trees => 2, test_fraction => 0, seed => 1, calibration => 'isotonic', calibration_folds => 3)$$),
+	'22023 clean: the rows of calibration fold 2 are all of class #2 of 2: a calibrator needs other classes too; use fewer calibration_folds',
+	'cross-fitted calibration: a fold''s one class by its number');
+SELECT is(pg_temp.raised($$SELECT train_forest('mv_e', 'mv_four', 'y', n_trees => 2, test_fraction => 0, seed => 1, calibration => 'isotonic', calibration_folds => 3)$$),
+	'22023 clean: calibration fold 2 has no row of class #2 of 2: every fold''s calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows',
+	'cross-fitted calibration: a fold''s missing class by its number');
+SELECT is(pg_temp.hint_of($$SELECT train_forest('mv_e', 'mv_rare', 'y', n_trees => 1, test_fraction => 0, seed => 1, calibration => 'isotonic')$$),
+	'Classes are numbered from 1 in the order edupredict.model_classes() lists a model''s classes: numeric targets in increasing order, other targets in byte order.',
+	'the hint says how classes are numbered');
+SELECT is(pg_temp.raised($$SELECT count(*) FROM cross_validate('forest', 'mv_rare', 'y', params => '{"n_trees": 1, "calibration": "isotonic"}')$$),
+	'22023 clean: the out-of-bag rows are all of class #2 of 2: the calibrator needs other classes too; grow more trees',
+	'cross_validate: a fold''s out-of-bag calibration, by the class''s number');
+
+-- a registry row whose classes do not match its model bytes: counted, not listed
+CREATE TEMP TABLE mv_agg AS SELECT forest_agg(ARRAY[x, z], y, '{"n_trees": 2}') AS forest FROM mv_train;
+SELECT is(pg_temp.raised($$INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
+	SELECT 'mv_doc', 'classification', 'y', '{f1,f2}', '{c0,c1}', '{}', '{}', 400, 0, forest FROM mv_agg$$),
+	'22023 clean: column classes of the registry row does not match its model', 'registry insert: the model''s class labels are not listed');
+
+-- expected_count: a row's probability out of range is described, not shown
+CREATE TEMP TABLE mv_p AS SELECT * FROM (VALUES (1, 0.5::float8), (1, 1.2345678), (2, -0.7654321)) v(g, p);
+SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 1$$, '1.2345678'),
+	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a probability above 1 is not shown');
+SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 2$$, '0.7654321'),
+	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a negative probability is not shown');
+
+-- positive control of the check itself: the sentinel in a message is seen
+SELECT is(pg_temp.raised($$SELECT 1 / 0 FROM mv_one WHERE y = 'SENTINEL_PUPIL_7Q:a'$$),
+	'22012 LEAKS: division by zero', 'the check sees the sentinel where it is (here, in the context)');
+
+-- the sentinel never reached a result these tests could have read by mistake
+SELECT is((SELECT count(*) FROM mv_unknown WHERE y LIKE 'SENTINEL_PUPIL_7Q%'), 400::bigint, 'every row carries the sentinel');
+SELECT is(array_length(model_classes('mv'), 1), 2, 'the model has two classes');
+SELECT ok((model_classes('mv'))[2] LIKE 'SENTINEL_PUPIL_7Q%', 'its labels carry the sentinel');
+
+SELECT * FROM finish();
+ROLLBACK;
