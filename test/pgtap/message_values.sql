@@ -45,6 +45,17 @@ EXCEPTION WHEN others THEN
 END
 $$;
 
+-- what the query in the hint of what q raises returns, sorted
+CREATE FUNCTION pg_temp.hint_rows(q text) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE
+	r text[];
+BEGIN
+	EXECUTE 'SELECT array_agg(v::text ORDER BY v::text) FROM ('
+		|| substring(pg_temp.hint_of(q) FROM ': (SELECT .*);$') || ') s (v)' INTO r;
+	RETURN r;
+END
+$$;
+
 -- A model of two classes whose labels carry the sentinel (values of the training rows).
 CREATE TEMP TABLE mv_train AS
 SELECT i::float8 AS x, ((i * 7) % 5)::float8 AS z,
@@ -59,24 +70,14 @@ SELECT x, z, CASE WHEN x = 7 THEN 'SENTINEL_PUPIL_7Q:unknown' ELSE y END AS y FR
 CREATE TEMP TABLE mv_one AS SELECT x, z, y FROM mv_train WHERE y = 'SENTINEL_PUPIL_7Q:a';
 
 -- target values the model does not know: counted, and a query in the hint lists them
-SELECT is(pg_temp.raised($$SELECT * FROM calibrate('mv', 'mv_unknown')$$),
-	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'calibrate: an unknown target value is not shown');
-SELECT is(pg_temp.raised($$SELECT * FROM choose_threshold('mv', 'mv_unknown')$$),
-	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'choose_threshold: an unknown target value is not shown');
-SELECT is(pg_temp.raised($$SELECT * FROM model_profile('mv', 'mv_unknown')$$),
-	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'model_profile: an unknown target value is not shown');
-SELECT is(pg_temp.raised($$SELECT * FROM roc_curve('mv', 'mv_unknown')$$),
-	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'roc_curve: an unknown target value is not shown');
-SELECT is(pg_temp.raised($$SELECT * FROM pr_curve('mv', 'mv_unknown')$$),
-	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'pr_curve: an unknown target value is not shown');
-SELECT is(pg_temp.raised($$SELECT * FROM permutation_importance('mv', 'mv_unknown')$$),
-	'22023 clean: relation has 1 target value that is not a class of model "mv"', 'permutation_importance: an unknown target value is not shown');
+SELECT is(pg_temp.raised(format('SELECT * FROM %s(''mv'', ''mv_unknown'')', f)),
+	'22023 clean: relation has 1 target value that is not a class of model "mv"', f || ': an unknown target value is not shown')
+FROM unnest(ARRAY['calibrate', 'choose_threshold', 'model_profile', 'roc_curve', 'pr_curve', 'permutation_importance']) f;
 SELECT is(pg_temp.hint_of($$SELECT * FROM calibrate('mv', 'mv_unknown')$$),
 	'This query lists the target values that are not classes of the model: SELECT DISTINCT y FROM pg_temp.mv_unknown WHERE y::text <> ALL (edupredict.model_classes(''mv''));',
 	'the hint gives a query that lists them');
-SELECT is(
-	(SELECT array_agg(y ORDER BY y) FROM mv_unknown WHERE y::text <> ALL (edupredict.model_classes('mv'))),
-	ARRAY['SENTINEL_PUPIL_7Q:unknown'], 'the query of the hint finds the value (the caller reads it, the log does not)');
+SELECT is(pg_temp.hint_rows($$SELECT * FROM model_profile('mv', 'mv_unknown')$$), ARRAY['SENTINEL_PUPIL_7Q:unknown'],
+	'the query of the hint, run, finds the value (the caller reads it, the log does not)');
 
 -- a class of the model named by its position, not its label
 SELECT is(pg_temp.raised($$SELECT * FROM calibrate('mv', 'mv_one')$$),
@@ -125,10 +126,11 @@ SELECT is(pg_temp.raised($$INSERT INTO edupredict.models (name, task, target, fe
 	'22023 clean: column classes of the registry row does not match its model', 'registry insert: the model''s class labels are not listed');
 
 -- expected_count: a row's probability out of range is described, not shown
-CREATE TEMP TABLE mv_p AS SELECT * FROM (VALUES (1, 0.5::float8), (1, 1.2345678), (2, -0.7654321)) v(g, p);
-SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 1$$, '1.2345678'),
+-- (values that print alike in every format: %g would print 1.2345678 as 1.23457)
+CREATE TEMP TABLE mv_p AS SELECT * FROM (VALUES (1, 0.5::float8), (1, 7.625), (2, -0.375)) v(g, p);
+SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 1$$, '7.625'),
 	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a probability above 1 is not shown');
-SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 2$$, '0.7654321'),
+SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 2$$, '0.375'),
 	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a negative probability is not shown');
 
 -- positive control of the check itself: the sentinel in a message is seen
