@@ -603,7 +603,13 @@ typedef struct AggParams
 	char	  **names;
 } AggParams;
 
-/* a jsonb scalar as a learner value */
+/*
+ * A jsonb scalar as a learner value.  A number beyond a double (1e400) is
+ * read as an infinity and one below its smallest (1e-400) as 0, as the
+ * nearest doubles, not refused here with PostgreSQL's '"1e400" is out of
+ * range for type double precision', which names no key: the caller's
+ * checks refuse it as they refuse 1e300 or 0, naming the key and its range.
+ */
 EnsValue
 ens_json_value(JsonbValue *v)
 {
@@ -614,7 +620,8 @@ ens_json_value(JsonbValue *v)
 	else if (v->type == jbvNumeric)
 	{
 		ev.type = ENS_V_NUMBER;
-		ev.num = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+		ev.num = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
+													 NumericGetDatum(v->val.numeric)));
 	}
 	else if (v->type == jbvString)
 	{
@@ -681,7 +688,7 @@ AggKey(const char *key, const EnsValue *ev, JsonbValue *raw, void *arg)
 			return;
 		if (ev->type != ENS_V_NUMBER || ev->num != floor(ev->num) || fabs(ev->num) > 9e15)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("params.seed must be an integer")));
+							errmsg("params.seed must be an integer between -9e15 and 9e15")));
 		ap->seed = (int64) ev->num;
 	}
 	else if (strcmp(key, "task") == 0)

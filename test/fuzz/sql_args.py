@@ -93,7 +93,8 @@ PARAM_KEYS = ["n_trees", "max_depth", "min_samples_leaf", "max_features", "seed"
               "learning_rate", "class_weight", "sample_fraction", "max_leaves", "subsample", "colsample",
               "l2", "loss", "min_child_weight", "early_stopping_rounds", "huber_delta", "test_fraction",
               "keep_category_names", "calibration", "calibration_folds", "validation_fraction"]
-WRONG_JSON = ['"x"', "[]", "{}", "null", "true", "1.5", "-1", "0", "1e400", "-1e400", "99999999999999999999"]
+WRONG_JSON = ['"x"', "[]", "{}", "null", "true", "1.5", "-1", "0", "1e400", "-1e400", "1e-400", "-1e-400",
+              "99999999999999999999"]
 
 
 def jsonb_values(argname):
@@ -108,7 +109,9 @@ def jsonb_values(argname):
         for v in ('{"max_depth": []}', '{"max_depth": [null]}', '{"max_depth": {"range": []}}',
                   '{"max_depth": {"range": [1e308, -1e308]}}', '{"max_depth": {"range": ["a", "b"]}}',
                   '{"max_depth": {"range": [2, 3], "log": true}}', '{"max_features": {"range": [0, 0]}}',
-                  '{"max_depth": {"range": [2147483647, 9223372036854775807]}}', '{"nope": [1, 2]}'):
+                  '{"max_depth": {"range": [2147483647, 9223372036854775807]}}', '{"nope": [1, 2]}',
+                  '{"learning_rate": {"log": [1e-400, 1e999]}}', '{"learning_rate": {"log": [1e-400, 0.3]}}',
+                  '{"max_depth": {"range": [1e-400, 1e400]}}', '{"max_depth": [3, 1e400, 5]}'):
             out.append((v, f"{q(v)}::jsonb"))
     return out
 
