@@ -80,15 +80,15 @@ Fit(EnsExtras *x, const EnsModel *m, const char *name, const EnsHeldout *h, cons
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation has no row of class #%u of model \"%s\" to calibrate on", bad + 1, name),
 				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
-				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes('%s') lists the classes from #1.",
-						 name)));
+				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes(%s) lists the classes from #1.",
+						 quote_literal_cstr(name))));
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation has only rows of class #%u of model \"%s\" to calibrate on", bad + 1, name),
 				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
-				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes('%s') lists the classes from #1.",
-						 name)));
+				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes(%s) lists the classes from #1.",
+						 quote_literal_cstr(name))));
 	if (rc == ENS_ELIMIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -411,8 +411,8 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 							name, (unsigned long long) ENS_MAX_CONFUSION_CELLS),
 					 errdetail("The relation holds %u target values that are not classes of the model; with its %u classes that makes %u by %u cells.",
 							   nl - K, K, nl, K),
-					 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes('%s') lists them.",
-							 name)));
+					 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes(%s) lists them.",
+							 quote_literal_cstr(name))));
 		conf = palloc0(sizeof(uint64_t) * nl * K);
 		unknown = UnknownLabelNames(m, er.extra->dict);
 		pred = palloc_extended(sizeof(uint32_t) * Max(er.n, 1), MCXT_ALLOC_HUGE);

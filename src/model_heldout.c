@@ -48,7 +48,7 @@ ens_class_index(const EnsModel *m, text *cls, const char *model_name)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s has no class \"%s\"", what, ens_name_for_message(text_to_cstring(cls))),
-			 model_name ? errhint("edupredict.model_classes('%s') lists the classes.", model_name) :
+			 model_name ? errhint("edupredict.model_classes(%s) lists the classes.", quote_literal_cstr(model_name)) :
 			 errhint("edupredict.model_classes(model) lists the classes.")));
 	return 0;					/* not reached */
 }
@@ -142,8 +142,8 @@ LabelsOverCap(const EnsUnknownLabels *ul, uint32_t len)
 					ul->name, edupredict_forest_max_memory_mb),
 			 errdetail("%u distinct target values that are not classes of the model take %zu bytes beside %.0f bytes of rows; one more, of %u bytes, does not fit.",
 					   ens_dict_size(ul->dict), ul->pa.cur, ul->rows_bytes, len),
-			 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes('%s') lists them), or a sample of the rows.",
-					 ul->name)));
+			 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes(%s) lists them), or a sample of the rows.",
+					 quote_literal_cstr(ul->name))));
 }
 
 /*
@@ -205,8 +205,8 @@ ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len)
 				 errmsg("too many target values unknown to model \"%s\"", ul->name),
 				 errdetail("At most %d distinct target values that are not classes of the model are counted.",
 						   ENS_MAX_UNKNOWN_LABELS),
-				 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes('%s') lists them.",
-						 ul->name)));
+				 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes(%s) lists them.",
+						 quote_literal_cstr(ul->name))));
 	return (uint32_t) id;
 }
 
@@ -248,8 +248,8 @@ ens_heldout_grow(size_t cap, size_t n, double row_bytes, EnsUnknownLabels *label
 				 errdetail_plural("Room for %zu rows takes %.0f bytes, and %u distinct target value that is not a class of the model takes %zu bytes.",
 								  "Room for %zu rows takes %.0f bytes, and %u distinct target values that are not classes of the model take %zu bytes.",
 								  n_labels, cap, (double) cap * row_bytes, n_labels, labels->pa.cur),
-				 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes('%s') lists them), or a sample of the rows.",
-						 name)));
+				 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes(%s) lists them), or a sample of the rows.",
+						 quote_literal_cstr(name))));
 	if (unseen_bytes > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

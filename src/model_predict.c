@@ -432,7 +432,7 @@ ProbaRowClass(FunctionCallInfo fcinfo, int32 version)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("model \"%s\" has no class \"%s\"", rc->name, ens_name_for_message(text_to_cstring(cls))),
-				 errhint("edupredict.model_classes('%s') lists the classes.", rc->name)));
+				 errhint("edupredict.model_classes(%s) lists the classes.", quote_literal_cstr(rc->name))));
 	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
 	Predict(rc, m);
 	return Float8GetDatum(rc->out[k]);

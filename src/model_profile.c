@@ -64,8 +64,8 @@ Profile(EnsRegModel *rm, void *arg)
 					 errmsg("relation has rows of only one class, #%u, of model \"%s\"",
 							h.act[rows[0]] + 1, rm->name),
 					 errdetail("A profile records each class's share of the training rows ('prior' thresholds): with one class that share would be 1 and the others' 0."),
-					 errhint("Profile the model on the relation it was trained on, with rows of every class; edupredict.model_classes('%s') lists the classes from #1.",
-							 rm->name)));
+					 errhint("Profile the model on the relation it was trained on, with rows of every class; edupredict.model_classes(%s) lists the classes from #1.",
+							 quote_literal_cstr(rm->name))));
 	}
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_profile_model(&mc, h.X, h.p, rows, n,

@@ -193,8 +193,8 @@ Prior(const EnsRegModel *rm, uint32_t k)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("model \"%s\" does not record its training rows per class", rm->name),
-				 errhint("Retrain it, or add the counts with edupredict.model_profile('%s', training relation).",
-						 rm->name)));
+				 errhint("Retrain it, or add the counts with edupredict.model_profile(%s, training relation).",
+						 quote_literal_cstr(rm->name))));
 	for (j = 0; j < m->n_classes; j++)
 		total += m->ext->class_count[j];
 	return (double) m->ext->class_count[k] / total;
@@ -269,8 +269,8 @@ Choose(EnsRegModel *rm, void *arg)
 				 errmsg("relation has no row of class #%u of model \"%s\" to choose a threshold by rule \"%s\"",
 						k + 1, rm->name, ta->rule.text),
 				 errdetail("Recall, precision and F1 count the rows of the class: without any, every threshold is as good as another."),
-				 errhint("Choose on rows that include the class, or use rule 'prior' or 'top_k n'; edupredict.model_classes('%s') lists the classes from #1.",
-						 rm->name)));
+				 errhint("Choose on rows that include the class, or use rule 'prior' or 'top_k n'; edupredict.model_classes(%s) lists the classes from #1.",
+						 quote_literal_cstr(rm->name))));
 	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), "choose_threshold()", NULL);
 	if (ta->rule.rule == ENS_RULE_PRIOR)
 		t = Prior(rm, k);

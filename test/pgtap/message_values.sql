@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(26);
+SELECT plan(28);
 SET LOCAL search_path = public, edupredict;
 
 -- the message of what q raises, as "SQLSTATE clean: message" or "SQLSTATE
@@ -91,6 +91,21 @@ SELECT is(pg_temp.raised($$SELECT * FROM model_profile('mv', 'mv_one')$$),
 SELECT is(pg_temp.raised($$SELECT * FROM choose_threshold('mv', 'mv_one', 'SENTINEL_PUPIL_7Q:b', rule => 'max_f1')$$, 'no sentinel'),
 	'22023 clean: relation has no row of class "SENTINEL_PUPIL_7Q:b" to choose a threshold by rule "max_f1"',
 	'choose_threshold: a class named by the caller is shown as named');
+
+-- a hint's call names the model as a literal: a name with a quote runs as printed
+SELECT train_forest('mv o''q', 'mv_train', 'y', ARRAY['x', 'z'], n_trees => 2, seed => 1) IS NOT NULL AS trained \gset
+SELECT is(pg_temp.hint_of($$SELECT * FROM calibrate('mv o''q', 'mv_one')$$),
+	'Calibrate on held-out rows that include every class; edupredict.model_classes(''mv o''''q'') lists the classes from #1.',
+	'a model name with a quote is quoted in the hint');
+CREATE FUNCTION pg_temp.hint_call(q text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	n int;
+BEGIN
+	EXECUTE 'SELECT array_length(' || substring(pg_temp.hint_of(q) FROM '(edupredict\.model_classes\(''(?:[^'']|'''')*''\))') || ', 1)' INTO n;
+	RETURN n;
+END
+$$;
+SELECT is(pg_temp.hint_call($$SELECT * FROM model_profile('mv o''q', 'mv_one')$$), 2, 'the hint''s call, run as printed, lists the two classes');
 
 -- the engine's calibration errors while training (forest_oob.c, forest_cvcal.c):
 -- the engine error carries the class's number, no label
