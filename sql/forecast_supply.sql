@@ -64,8 +64,9 @@ CREATE TEMP TABLE sd_resp_bad AS SELECT tutor_id, term FROM sd_gen.availability_
 SELECT * FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_resp_bad', '2022 Autumn');
 SELECT * FROM response_rates('sd_gen.tutors', 'sd_gen.placements', 'sd_gen.availability_responses', '2019 Autumn');
 
--- Demand rows are checked before anything is summed: 22023 naming the column and the first offending
--- row's key (in key order).  Several rows of one local authority and term are opportunities, summed.
+-- Demand rows are checked before anything is summed: 22023 naming the column and counting the offending
+-- rows, never showing a value of them (message_values.sql checks the hint's query).  Several rows of
+-- one local authority and term are opportunities, summed.
 -- sd_try runs statements and rolls them back: 'accepted', or the error's SQLSTATE, message and detail.
 CREATE FUNCTION pg_temp.sd_try(statements text[]) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -105,12 +106,12 @@ FROM (VALUES
 	('probability over 1', $r$(6, 15, 'B', '2024 Spring', 'possible', 1.5, 1)$r$),
 	('negative probability', $r$(6, 15, 'B', '2024 Spring', 'possible', -0.5, 1)$r$),
 	('NULL probability, not confirmed', $r$(6, 15, 'B', '2024 Spring', 'lead', NULL, 1)$r$),
-	('first row in key order', $r$(6, 15, 'B', '2024 Spring', 'likely', 0.5, -1), (7, 16, 'A', '2024 Spring', 'likely', 2, 1)$r$),
+	('a bad count and a bad probability: the count', $r$(6, 15, 'B', '2024 Spring', 'likely', 0.5, -1), (7, 16, 'A', '2024 Spring', 'likely', 2, 1)$r$),
 	('NULL probability, confirmed', $r$(6, 15, 'B', '2024 Spring', 'confirmed', NULL, 1)$r$),
 	('second opportunity of an LA and term', $r$(6, 15, 'A', '2024 Spring', 'likely', 0.5, 2)$r$)) c(what, rows_sql);
 
 -- One row per tutor, with a local authority; one prediction per tutor, horizon and term; one survey
--- answer per tutor and term: 22023 naming the first offending key (a duplicate would count twice).
+-- answer per tutor and term: 22023 counting the offending keys (a duplicate would count twice).
 SELECT c.what, pg_temp.sd_try(c.statements || $s$SELECT FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp')$s$::text)
 	   AS result
 FROM (VALUES
@@ -141,7 +142,7 @@ FROM (VALUES
 	('recruits with a NULL count', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', NULL)$s$]),
 	('same area, another horizon', ARRAY[$s$INSERT INTO sd_rec VALUES ('A', 2, '2024 Summer', 1)$s$])) c(what, statements);
 -- recruits_expected is a Poisson mean: a finite number from 0 to 1e7 (count_poisson's range), else
--- 22023 naming the column and the first row in key order (it failed inside count_poisson, naming neither)
+-- 22023 naming the column and counting the rows (it failed inside count_poisson, naming neither)
 SELECT c.what, pg_temp.sd_try(c.statements || $s$SELECT FROM edupredict.supply_demand_of('sd_pred', 'sd_tutors', 'sd_opp', 'sd_rec')$s$::text)
 	   AS result
 FROM (VALUES
@@ -149,7 +150,7 @@ FROM (VALUES
 	('NaN recruits', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 'NaN')$s$]),
 	('infinite recruits', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 'Infinity')$s$]),
 	('recruits over 1e7', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 2e7)$s$]),
-	('first recruits row in key order', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', -1), ('A', 2, '2024 Summer', '-Infinity')$s$]),
+	('two bad recruits rows, counted', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', -1), ('A', 2, '2024 Summer', '-Infinity')$s$]),
 	('no recruits', ARRAY[$s$INSERT INTO sd_rec VALUES ('B', 1, '2024 Spring', 0)$s$])) c(what, statements);
 
 -- 'London-wide' labels the total row of each term: an area of that name in the tutors, opportunities

@@ -141,7 +141,7 @@ SELECT count(*) FROM supply_forecast('ft_avail', 'ft_tutors_lw', 'ft.placements'
 SELECT count(*) FROM recruit_forecast('ft_tutors_lw', 'ft.placements', '2022 Spring');
 \set SHOW_CONTEXT errors
 -- Hubs: every school in a hub (hub = urn mod 4); the hubs hold the supply of the local authorities
--- with placements before as_of (the others are named in a NOTICE).  Then a hub table that misses
+-- with placements before as_of (the others are counted in a NOTICE).  Then a hub table that misses
 -- schools (NOTICE).
 CREATE TEMP TABLE ft_hubs AS SELECT urn AS school_urn, urn % 4 AS hub FROM london_schools;
 CREATE TEMP TABLE ft_sub AS SELECT DISTINCT la_name AS local_authority, left(la_name, 1) < 'K' AS sub_region FROM london_schools;
@@ -150,6 +150,16 @@ SELECT level, horizon, count(*) AS areas, round(sum(known_expected)::numeric, 4)
 FROM ft_roll WHERE horizon = 1 GROUP BY level, horizon ORDER BY level;
 CREATE TEMP TABLE ft_hubs_part AS SELECT * FROM ft_hubs WHERE school_urn % 5 <> 0;
 SELECT level, count(*) FROM supply_rollup('ft_avail', 'ft.tutors', 'ft.placements', '2022 Spring', hubs => 'ft_hubs_part')
+GROUP BY level ORDER BY level;
+-- The NOTICEs count what the roll-up leaves out and hint a query that lists it: they reach the server
+-- log, so they show no value of the caller's rows (STYLE.md section 8).  Here every local authority
+-- carries a sentinel, as does the URN of every school the hub table misses: none of the three NOTICEs
+-- below may show SENTINEL_PUPIL_7Q or 7770777.
+CREATE TEMP TABLE ft_tutors_sentinel AS SELECT * FROM ft.tutors;
+UPDATE ft_tutors_sentinel SET local_authority = 'SENTINEL_PUPIL_7Q ' || local_authority;
+CREATE TEMP TABLE ft_placements_sentinel AS SELECT * FROM ft.placements;
+UPDATE ft_placements_sentinel SET school_urn = 7770777 WHERE school_urn % 5 = 0;
+SELECT level, count(*) FROM supply_rollup('ft_avail', 'ft_tutors_sentinel', 'ft_placements_sentinel', '2022 Spring', NULL, 'ft_hubs', 'ft_sub')
 GROUP BY level ORDER BY level;
 
 -- The forecast log: record a run, score it once the terms have happened.

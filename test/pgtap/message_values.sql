@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(28);
+SELECT plan(52);
 SET LOCAL search_path = public, edupredict;
 
 -- the message of what q raises, as "SQLSTATE clean: message" or "SQLSTATE
@@ -147,6 +147,126 @@ SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 1$$, '7.
 	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a probability above 1 is not shown');
 SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 2$$, '0.375'),
 	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a negative probability is not shown');
+
+-- The forecasting input checks (sql/update/*/4*_forecast_*.sql): a problem names the relation and
+-- the column, counts the rows and hints a query that lists them.  Keys, local authorities and terms
+-- of the rows carry sentinels (a tutor_id 7770777, a term of 1234 or of the history's ends).
+-- what the hint's query of what q raises returns, each row as text, sorted (NULL when the hint holds
+-- no query)
+CREATE FUNCTION pg_temp.hint_records(q text) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE
+	hq text := substring(pg_temp.hint_of(q) FROM ': (SELECT .*);$');
+	r text[];
+BEGIN
+	IF hq IS NULL THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE 'SELECT array_agg(s::text ORDER BY s::text) FROM (' || hq || ') s' INTO r;
+	RETURN r;
+END
+$$;
+-- the detail of what q raises
+CREATE FUNCTION pg_temp.detail_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	d text;
+BEGIN
+	EXECUTE q;
+	RETURN NULL;
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+	RETURN d;
+END
+$$;
+CREATE TEMP TABLE mvf_tutors (tutor_id bigint, registered_on date, local_authority text);
+INSERT INTO mvf_tutors VALUES (1, '2020-01-01', 'SENTINEL_PUPIL_7Q:la'), (7770777, '2020-01-01', 'SENTINEL_PUPIL_7Q:la');
+CREATE TEMP TABLE mvf_pred (tutor_id bigint, horizon integer, term school_term, p_effective float8);
+INSERT INTO mvf_pred VALUES (1, 1, '2031 Spring', 0.5), (7770777, 1, '2031 Spring', 0.5);
+CREATE TEMP TABLE mvf_opp (local_authority text, term school_term, stage text, probability float8, n_placements float8);
+INSERT INTO mvf_opp VALUES ('SENTINEL_PUPIL_7Q:la', '2031 Spring', 'confirmed', 1, 2);
+CREATE TEMP TABLE mvf_rec (local_authority text, horizon integer, term school_term, recruits_expected float8);
+INSERT INTO mvf_rec VALUES ('SENTINEL_PUPIL_7Q:la', 1, '2031 Spring', 0.5);
+CREATE TEMP TABLE mvf_place (tutor_id bigint, term school_term);
+INSERT INTO mvf_place VALUES (1, '2028 Spring'), (7770777, '2030 Autumn');
+SELECT is(pg_temp.raised($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp', 'mvf_rec')$$), 'nothing raised',
+	'forecast inputs: the sentinel rows as given are accepted');
+
+-- a NULL: the column and the number of rows
+UPDATE mvf_tutors SET local_authority = NULL WHERE tutor_id = 7770777;
+SELECT is(pg_temp.raised($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$, '7770777'),
+	'22023 clean: column "local_authority" of tutors relation mvf_tutors must not be NULL', 'a NULL: the tutor''s key is not shown');
+SELECT is(pg_temp.detail_of($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	'Column "local_authority" is NULL in 1 row.', 'a NULL: the rows are counted');
+SELECT is(pg_temp.hint_records($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	ARRAY['(7770777,2020-01-01,)'], 'a NULL: the query of the hint, run, finds the row');
+UPDATE mvf_tutors SET local_authority = 'SENTINEL_PUPIL_7Q:la' WHERE tutor_id = 7770777;
+
+-- a repeated key: the keys are counted
+INSERT INTO mvf_tutors VALUES (7770777, '2021-01-01', 'SENTINEL_PUPIL_7Q:la');
+SELECT is(pg_temp.raised($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$, '7770777'),
+	'22023 clean: tutors relation mvf_tutors has more than one row per (tutor_id)', 'a repeated key is not shown');
+SELECT is(pg_temp.detail_of($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	'1 key (tutor_id) is on more than one row.', 'a repeated key: the keys are counted');
+SELECT is(pg_temp.hint_records($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	ARRAY['(7770777,2)'], 'a repeated key: the query of the hint, run, finds it and its rows');
+DELETE FROM mvf_tutors WHERE registered_on = '2021-01-01';
+INSERT INTO mvf_rec VALUES ('SENTINEL_PUPIL_7Q:la', 1, '2031 Spring', 0.5);
+SELECT is(pg_temp.raised($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp', 'mvf_rec')$$),
+	'22023 clean: recruits relation mvf_rec has more than one row per (local_authority, horizon, term)',
+	'a repeated key of text: the local authority is not shown');
+SELECT is(pg_temp.hint_of($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp', 'mvf_rec')$$),
+	'Every row is counted: pass one row per (local_authority, horizon, term), for example a view with DISTINCT ON (see docs/forecasting.md). This query lists the repeated keys: SELECT local_authority::text, horizon::integer, term::edupredict.school_term, pg_catalog.count(*) FROM mvf_rec GROUP BY local_authority::text, horizon::integer, term::edupredict.school_term HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1;',
+	'a repeated key: the hint''s query names the relation as given, and functions and operators with their schema');
+DELETE FROM mvf_rec;
+
+-- opportunities and recruits out of range: the column and the number of rows
+INSERT INTO mvf_opp VALUES ('SENTINEL_PUPIL_7Q:la', '2031 Spring', 'likely', 0.5, -1);
+SELECT is(pg_temp.raised($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	'22023 clean: column "n_placements" of opportunities relation mvf_opp must hold whole numbers from 0 to 2147483647',
+	'a bad n_placements: the local authority is not shown');
+SELECT is(pg_temp.hint_records($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	ARRAY['(SENTINEL_PUPIL_7Q:la,"2031 Spring",likely,0.5,-1)'], 'a bad n_placements: the query of the hint, run, finds the row');
+UPDATE mvf_opp SET probability = 1.5, n_placements = 1 WHERE stage = 'likely';
+SELECT is(pg_temp.raised($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	'22023 clean: column "probability" of opportunities relation mvf_opp must be from 0 to 1 for stages other than confirmed',
+	'a bad probability: the local authority is not shown');
+SELECT is(pg_temp.detail_of($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	'Column "probability" breaks this in 1 row.', 'a bad probability: the rows are counted');
+SELECT is(pg_temp.hint_records($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp')$$),
+	ARRAY['(SENTINEL_PUPIL_7Q:la,"2031 Spring",likely,1.5,1)'], 'a bad probability: the query of the hint, run, finds the row');
+DELETE FROM mvf_opp WHERE stage = 'likely';
+INSERT INTO mvf_rec VALUES ('SENTINEL_PUPIL_7Q:la', 1, '2031 Spring', -1), ('SENTINEL_PUPIL_7Q:lb', 1, '2031 Spring', 'NaN');
+SELECT is(pg_temp.raised($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp', 'mvf_rec')$$),
+	'22023 clean: column "recruits_expected" of recruits relation mvf_rec must be a finite number from 0 to 10000000',
+	'a bad recruits_expected: the local authority is not shown');
+SELECT is(pg_temp.detail_of($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp', 'mvf_rec')$$),
+	'Column "recruits_expected" breaks this in 2 rows.', 'a bad recruits_expected: the rows are counted');
+SELECT is(pg_temp.hint_records($$SELECT FROM supply_demand_of('mvf_pred', 'mvf_tutors', 'mvf_opp', 'mvf_rec')$$),
+	ARRAY['(SENTINEL_PUPIL_7Q:la,1,"2031 Spring",-1)', '(SENTINEL_PUPIL_7Q:lb,1,"2031 Spring",NaN)'],
+	'a bad recruits_expected: the query of the hint, run, finds the rows');
+
+-- as_of out of the placement history (2028 Spring to 2030 Autumn): neither end is shown, nor the
+-- range they give (2028 Summer to 2031 Spring); the query of the hint gives it
+SELECT is(pg_temp.raised($$SELECT FROM recruit_forecast('mvf_tutors', 'mvf_place', '2040 Spring')$$, '2030 Autumn'),
+	'22023 clean: as_of 2040 Spring is out of range: it is more than one term after the last term of placements relation mvf_place',
+	'as_of after the history: its last term is not shown');
+SELECT is(pg_temp.raised($$SELECT FROM recruit_forecast('mvf_tutors', 'mvf_place', '2040 Spring')$$, '2031 Spring'),
+	'22023 clean: as_of 2040 Spring is out of range: it is more than one term after the last term of placements relation mvf_place',
+	'as_of after the history: nor the last valid as_of');
+SELECT is(pg_temp.raised($$SELECT FROM recruit_forecast('mvf_tutors', 'mvf_place', '2027 Autumn')$$, '2028 S'),
+	'22023 clean: as_of 2027 Autumn is out of range: placements relation mvf_place has less than 1 term of history before it',
+	'as_of before the history: its first term (and the first valid as_of) is not shown');
+SELECT is(pg_temp.hint_records($$SELECT FROM recruit_forecast('mvf_tutors', 'mvf_place', '2027 Autumn')$$),
+	ARRAY['("2028 Summer","2031 Spring")'], 'as_of out of range: the query of the hint, run, gives the valid range');
+INSERT INTO mvf_place VALUES (7770777, '1234 Autumn');
+SELECT is(pg_temp.raised($$SELECT FROM recruit_forecast('mvf_tutors', 'mvf_place', '2029 Spring')$$, '1234'),
+	'22023 clean: placements relation mvf_place has terms before 1900 Spring', 'a term before 1900: the term is not shown');
+SELECT is(pg_temp.detail_of($$SELECT FROM recruit_forecast('mvf_tutors', 'mvf_place', '2029 Spring')$$),
+	'Column "term" is before 1900 Spring in 1 row: forecasting functions take terms from 1900 Spring to 2200 Autumn.',
+	'a term before 1900: the rows are counted');
+SELECT is(pg_temp.hint_records($$SELECT FROM recruit_forecast('mvf_tutors', 'mvf_place', '2029 Spring')$$),
+	ARRAY['(7770777,"1234 Autumn")'], 'a term before 1900: the query of the hint, run, finds the row');
+-- the NOTICEs of supply_rollup, which PL/pgSQL cannot catch: sql/forecast_total.sql shows them on
+-- sentinel rows
 
 -- positive control of the check itself: the sentinel in a message is seen
 SELECT is(pg_temp.raised($$SELECT 1 / 0 FROM mv_one WHERE y = 'SENTINEL_PUPIL_7Q:a'$$),

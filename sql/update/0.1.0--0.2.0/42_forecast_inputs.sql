@@ -63,52 +63,56 @@ $$;
 COMMENT ON FUNCTION edupredict._relation_problem(regclass, text, text[], text[]) IS
 'internal: locks a relation until the end of the transaction, then returns {sqlstate, message, detail, hint} for the first required column that is missing or cannot be cast, or NULL';
 
--- Row checks, after _relation_problem: problems name the column and the first offending row's key, in
--- the form of a unique violation's detail, so the caller can find the row.
-CREATE FUNCTION edupredict._row_detail(keys text[], key_values text[])
+-- Row checks, after _relation_problem.  A problem names the relation and the column and counts the
+-- offending rows; its hint holds a query that lists them.  It never shows a value of the rows: the
+-- message reaches the server log, which people read who may not read the caller's tables (STYLE.md
+-- section 8), while the hint's query, run by the caller, is bound by the caller's privileges.
+
+-- '1 row', '2 rows'
+CREATE FUNCTION edupredict._n_rows(n bigint)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT pg_catalog.format('The first such row has key (%s)=(%s).', pg_catalog.array_to_string(keys, ', '),
-							 pg_catalog.array_to_string(key_values, ', ', 'NULL'))
+	SELECT pg_catalog.format('%s %s', n, CASE WHEN n OPERATOR(pg_catalog.=) 1 THEN 'row' ELSE 'rows' END)
 $$;
-COMMENT ON FUNCTION edupredict._row_detail(text[], text[]) IS
-'internal: the errdetail naming the first offending row of an input relation by its key';
+COMMENT ON FUNCTION edupredict._n_rows(bigint) IS
+'internal: a count of rows in words (1 row, 2 rows) for the details of the forecasting input checks';
 
--- The first row (in key order) with a NULL in a key column or in a column of not_null: a NULL key
--- would form a group of its own, a NULL count would be dropped from a sum without a word.
-CREATE FUNCTION edupredict._null_problem(rel regclass, role text, keys text[], casts text[], not_null text[])
+-- The first column (keys, then not_null) that is NULL in some row, with the number of such rows: a
+-- NULL key would form a group of its own, a NULL count would be dropped from a sum without a word.
+CREATE FUNCTION edupredict._null_problem(rel regclass, role text, keys text[], not_null text[])
 RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	cols text[] := keys OPERATOR(pg_catalog.||) not_null;
-	bad record;
+	nulls bigint[];
+	i integer;
 BEGIN
-	EXECUTE pg_catalog.format('SELECT CASE %s END AS col, ARRAY[%s] AS key FROM %s x WHERE %s ORDER BY %s, 1 LIMIT 1',
-		(SELECT pg_catalog.string_agg(pg_catalog.format('WHEN x.%I IS NULL THEN %L', c, c), ' ' ORDER BY i)
-		 FROM pg_catalog.unnest(cols) WITH ORDINALITY u(c, i)),
-		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s::text', k, casts[i]), ', ' ORDER BY i)
-		 FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i)),
-		rel,
-		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I IS NULL', c), ' OR ') FROM pg_catalog.unnest(cols) c),
-		(SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s', k, casts[i]), ', ' ORDER BY i)
-		 FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i))) INTO bad;
-	IF bad.col IS NULL THEN
-		RETURN NULL;
-	END IF;
-	RETURN ARRAY['22023', pg_catalog.format('column "%s" of %s relation %s must not be NULL', bad.col, role, rel),
-				 edupredict._row_detail(keys, bad.key),
-				 'Every row is counted under its key: complete or remove the row (see docs/forecasting.md).'];
+	-- one scan: the number of NULLs of each column
+	EXECUTE pg_catalog.format('SELECT ARRAY[%s] FROM %s',
+		(SELECT pg_catalog.string_agg(pg_catalog.format('pg_catalog.count(*) FILTER (WHERE %I IS NULL)', c), ', ' ORDER BY o)
+		 FROM pg_catalog.unnest(cols) WITH ORDINALITY u(c, o)),
+		rel) INTO nulls;
+	FOR i IN 1 .. pg_catalog.cardinality(cols) LOOP
+		IF nulls[i] OPERATOR(pg_catalog.>) 0 THEN
+			RETURN ARRAY['22023', pg_catalog.format('column "%s" of %s relation %s must not be NULL', cols[i], role, rel),
+				pg_catalog.format('Column "%s" is NULL in %s.', cols[i], edupredict._n_rows(nulls[i])),
+				pg_catalog.format('Every row is counted under its key: complete or remove those rows (see docs/forecasting.md). This query lists them: SELECT * FROM %s WHERE %I IS NULL;',
+								  rel, cols[i])];
+		END IF;
+	END LOOP;
+	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION edupredict._null_problem(regclass, text, text[], text[], text[]) IS
-'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key column or a NULL in a column of not_null, else NULL';
+COMMENT ON FUNCTION edupredict._null_problem(regclass, text, text[], text[]) IS
+'internal: {sqlstate, message, detail, hint} counting the rows of a relation with a NULL in the first key column or column of not_null that has one, else NULL';
 
 -- One row per key, none NULL: every row of the relation is counted, so a tutor listed twice would be
--- counted twice in the supply totals (or a survey twice in the response rates).
+-- counted twice in the supply totals (or a survey twice in the response rates).  Keys are compared
+-- as cast, as the functions that read them do.
 CREATE FUNCTION edupredict._unique_key_problem(rel regclass, role text, keys text[], casts text[],
 											   not_null text[] DEFAULT '{}')
 RETURNS text[]
@@ -118,28 +122,34 @@ AS $$
 DECLARE
 	problem text[];
 	grouped text;
-	dup text[];
+	repeated text;
+	n bigint;
+	key_list text := pg_catalog.array_to_string(keys, ', ');
 BEGIN
-	problem := edupredict._null_problem(rel, role, keys, casts, not_null);
+	problem := edupredict._null_problem(rel, role, keys, not_null);
 	IF problem IS NOT NULL THEN
 		RETURN problem;
 	END IF;
-	SELECT pg_catalog.string_agg(pg_catalog.format('x.%I::%s', k, casts[i]), ', ' ORDER BY i) INTO grouped
+	SELECT pg_catalog.string_agg(pg_catalog.format('%I::%s', k, casts[i]), ', ' ORDER BY i) INTO grouped
 	FROM pg_catalog.unnest(keys) WITH ORDINALITY u(k, i);
-	EXECUTE pg_catalog.format('SELECT ARRAY[%s]::text[] FROM %s x GROUP BY %s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1 ORDER BY %s LIMIT 1',
-							  grouped, rel, grouped, grouped) INTO dup;
-	IF dup IS NULL THEN
+	-- the hint's query is the one counted: the caller lists exactly the keys refused
+	repeated := pg_catalog.format('SELECT %s, pg_catalog.count(*) FROM %s GROUP BY %s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1',
+								  grouped, rel, grouped);
+	EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM (%s) r', repeated) INTO n;
+	IF n OPERATOR(pg_catalog.=) 0 THEN
 		RETURN NULL;
 	END IF;
 	RETURN ARRAY['22023',
-		pg_catalog.format('%s relation %s has more than one row per (%s)', role, rel, pg_catalog.array_to_string(keys, ', ')),
-		edupredict._row_detail(keys, dup),
-		pg_catalog.format('Every row is counted: pass one row per (%s), for example a view with DISTINCT ON (see docs/forecasting.md).',
-						  pg_catalog.array_to_string(keys, ', '))];
+		pg_catalog.format('%s relation %s has more than one row per (%s)', role, rel, key_list),
+		pg_catalog.format('%s %s (%s) %s on more than one row.', n,
+						  CASE WHEN n OPERATOR(pg_catalog.=) 1 THEN 'key' ELSE 'keys' END, key_list,
+						  CASE WHEN n OPERATOR(pg_catalog.=) 1 THEN 'is' ELSE 'are' END),
+		pg_catalog.format('Every row is counted: pass one row per (%s), for example a view with DISTINCT ON (see docs/forecasting.md). This query lists the repeated keys: %s;',
+						  key_list, repeated)];
 END
 $$;
 COMMENT ON FUNCTION edupredict._unique_key_problem(regclass, text, text[], text[], text[]) IS
-'internal: {sqlstate, message, detail, hint} for the first row of a relation with a NULL key (or NULL in a column of not_null) or a key on more than one row, else NULL';
+'internal: {sqlstate, message, detail, hint} counting the rows of a relation with a NULL key (or NULL in a column of not_null) or the keys on more than one row, else NULL';
 
 -- 'London-wide' is the label of the total row (supply_demand's local_authority, the log's area): an
 -- area of that name would merge into it, so a relation whose local_authority holds it is refused.
@@ -211,7 +221,8 @@ COMMENT ON FUNCTION edupredict._term_range_problem(text, edupredict.school_term)
 'internal: {sqlstate, message, detail, hint} naming the argument when a term lies outside _forecast_first_term() to _forecast_last_term(), else NULL';
 
 -- An as_of term must have history before it and be at most the term after the last placement term
--- (later terms would read as "never placed").
+-- (later terms would read as "never placed").  The placement terms are values of the caller's rows:
+-- the problems count them or give a query for them, never show them (STYLE.md section 8).
 CREATE FUNCTION edupredict._as_of_problem(placements regclass, as_of edupredict.school_term, min_history integer)
 RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -221,7 +232,11 @@ DECLARE
 	problem text[];
 	span record;
 	valid text;
+	early text;
+	n bigint;
 	terms text := pg_catalog.format('%s %s', min_history, CASE WHEN min_history OPERATOR(pg_catalog.=) 1 THEN 'term' ELSE 'terms' END);
+	hint text := pg_catalog.format('as_of is the current term: everything before it is known. This query gives the first and the last term as_of may be: SELECT edupredict.min(term::edupredict.school_term) OPERATOR(edupredict.+) %s AS first_as_of, edupredict.max(term::edupredict.school_term) OPERATOR(edupredict.+) 1 AS last_as_of FROM %s;',
+								   min_history, placements);
 BEGIN
 	problem := edupredict._term_range_problem('as_of', as_of);
 	IF problem IS NOT NULL THEN
@@ -235,31 +250,31 @@ BEGIN
 	-- Models train on every term of the history before as_of: one from before 1900 would take the
 	-- panel out of the range too.
 	IF span.first_term OPERATOR(edupredict.<) edupredict._forecast_first_term() THEN
+		early := pg_catalog.format('SELECT * FROM %s WHERE term::edupredict.school_term OPERATOR(edupredict.<) %L::edupredict.school_term',
+								   placements, edupredict._forecast_first_term());
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM (%s) e', early) INTO n;
 		RETURN ARRAY['22023',
-			pg_catalog.format('placements relation %s has terms before %s (from %s)', placements,
-							  edupredict._forecast_first_term(), span.first_term),
-			pg_catalog.format('Forecasting functions take terms from %s to %s.',
+			pg_catalog.format('placements relation %s has terms before %s', placements, edupredict._forecast_first_term()),
+			pg_catalog.format('Column "term" is before %s in %s: forecasting functions take terms from %s to %s.',
+							  edupredict._forecast_first_term(), edupredict._n_rows(n),
 							  edupredict._forecast_first_term(), edupredict._forecast_last_term()),
-			'Correct or remove the placements of those terms.'];
+			pg_catalog.format('Correct or remove the placements of those terms. This query lists them: %s;', early)];
 	END IF;
-	-- Both errors name the whole valid range: from min_history terms into the history to the term
-	-- after its last term.
 	valid := CASE WHEN (span.first_term OPERATOR(edupredict.+) min_history)
 						OPERATOR(edupredict.<=) (span.last_term OPERATOR(edupredict.+) 1)
-				  THEN pg_catalog.format('as_of must be from %s to %s: this needs %s of placement history before as_of, and as_of may be at most the term after the last placement term.',
-										 span.first_term OPERATOR(edupredict.+) min_history,
-										 span.last_term OPERATOR(edupredict.+) 1, terms)
-				  ELSE pg_catalog.format('No as_of is in range: this needs %s of placement history before as_of, and the history runs from %s to %s.',
-										 terms, span.first_term, span.last_term) END;
+				  THEN pg_catalog.format('This needs %s of placement history before as_of, and as_of may be at most the term after the last placement term.',
+										 terms)
+				  ELSE pg_catalog.format('No as_of is in range: this needs %s of placement history before as_of, and the placement history is shorter.',
+										 terms) END;
 	IF as_of OPERATOR(edupredict.>) (span.last_term OPERATOR(edupredict.+) 1) THEN
 		RETURN ARRAY['22023',
-			pg_catalog.format('as_of %s is out of range: the placement history ends in %s', as_of, span.last_term),
-			valid, 'as_of is the current term: everything before it is known.'];
+			pg_catalog.format('as_of %s is out of range: it is more than one term after the last term of placements relation %s', as_of, placements),
+			valid, hint];
 	END IF;
 	IF (as_of OPERATOR(edupredict.-) span.first_term) OPERATOR(pg_catalog.<) min_history THEN
 		RETURN ARRAY['22023',
-			pg_catalog.format('as_of %s is out of range: the placement history starts in %s', as_of, span.first_term),
-			valid, 'as_of is the current term: everything before it is known.'];
+			pg_catalog.format('as_of %s is out of range: placements relation %s has less than %s of history before it', as_of, placements, terms),
+			valid, hint];
 	END IF;
 	RETURN NULL;
 END

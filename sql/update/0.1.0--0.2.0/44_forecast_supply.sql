@@ -89,7 +89,8 @@ COMMENT ON FUNCTION edupredict._supply_demand_sql(text, text, regclass, regclass
 -- Demand: one row per opportunity (several per local authority and term are summed), with a local
 -- authority, term, stage and a whole n_placements from 0 up, and for stages other than confirmed a
 -- probability from 0 to 1.  Anything else would flow into the sums and the placement : tutor ratio
--- (a NaN, a negative count), or out of them (a NULL), silently.
+-- (a NaN, a negative count), or out of them (a NULL), silently.  A problem counts the rows and its
+-- hint lists them with the very condition counted (see "Row checks" in 42_forecast_inputs.sql).
 CREATE FUNCTION edupredict._opportunities_problem(opportunities regclass)
 RETURNS text[]
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -97,42 +98,36 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	problem text[];
-	bad record;
+	-- NaN sorts above Infinity, so "<= 2147483647" and "<= 1" refuse it too.
+	rules text[] := ARRAY[
+		'NOT (n_placements::float8 OPERATOR(pg_catalog.>=) 0 AND n_placements::float8 OPERATOR(pg_catalog.<=) 2147483647) OR n_placements::float8 OPERATOR(pg_catalog.<>) pg_catalog.floor(n_placements::float8)',
+		'stage::text OPERATOR(pg_catalog.<>) ''confirmed'' AND NOT COALESCE(probability::float8 OPERATOR(pg_catalog.>=) 0 AND probability::float8 OPERATOR(pg_catalog.<=) 1, false)'];
+	bad bigint[];
+	k integer;
 BEGIN
 	problem := COALESCE(
 		edupredict._relation_problem(opportunities, 'opportunities',
 			ARRAY['local_authority', 'term', 'stage', 'probability', 'n_placements'],
 			ARRAY['text', 'edupredict.school_term', 'text', 'double precision', 'double precision']),
 		edupredict._null_problem(opportunities, 'opportunities', ARRAY['local_authority', 'term'],
-								 ARRAY['text', 'edupredict.school_term'], ARRAY['stage', 'n_placements']),
+								 ARRAY['stage', 'n_placements']),
 		edupredict._reserved_area_problem(opportunities, 'opportunities'));
 	IF problem IS NOT NULL THEN
 		RETURN problem;
 	END IF;
-	-- NaN sorts above Infinity, so "< 'Infinity'" and "<= 1" refuse it too.
-	EXECUTE pg_catalog.format($q$
-		SELECT x.col, x.la, x.term FROM (
-			SELECT CASE WHEN NOT (o.n_placements::float8 OPERATOR(pg_catalog.>=) 0
-								  AND o.n_placements::float8 OPERATOR(pg_catalog.<=) 2147483647)
-							 OR o.n_placements::float8 OPERATOR(pg_catalog.<>) pg_catalog.floor(o.n_placements::float8)
-						THEN 'n_placements'
-						WHEN o.stage::text OPERATOR(pg_catalog.<>) 'confirmed'
-							 AND NOT COALESCE(o.probability::float8 OPERATOR(pg_catalog.>=) 0
-											  AND o.probability::float8 OPERATOR(pg_catalog.<=) 1, false)
-						THEN 'probability' END AS col,
-				   o.local_authority::text AS la, o.term::edupredict.school_term AS term
-			FROM %s o) x
-		WHERE x.col IS NOT NULL ORDER BY x.la, x.term, x.col LIMIT 1
-	$q$, opportunities) INTO bad;
-	IF bad.col IS NULL THEN
+	EXECUTE pg_catalog.format('SELECT ARRAY[pg_catalog.count(*) FILTER (WHERE %s), pg_catalog.count(*) FILTER (WHERE %s)] FROM %s',
+							  rules[1], rules[2], opportunities) INTO bad;
+	k := CASE WHEN bad[1] OPERATOR(pg_catalog.>) 0 THEN 1 WHEN bad[2] OPERATOR(pg_catalog.>) 0 THEN 2 END;
+	IF k IS NULL THEN
 		RETURN NULL;
 	END IF;
 	RETURN ARRAY['22023',
-		CASE bad.col WHEN 'n_placements'
+		CASE k WHEN 1
 			THEN pg_catalog.format('column "n_placements" of opportunities relation %s must hold whole numbers from 0 to 2147483647', opportunities)
 			ELSE pg_catalog.format('column "probability" of opportunities relation %s must be from 0 to 1 for stages other than confirmed', opportunities) END,
-		edupredict._row_detail(ARRAY['local_authority', 'term'], ARRAY[bad.la, bad.term::text]),
-		'n_placements is the number of tutors an opportunity needs and probability the chance that it turns into placements (see docs/forecasting.md).'];
+		pg_catalog.format('Column "%s" breaks this in %s.', (ARRAY['n_placements', 'probability'])[k], edupredict._n_rows(bad[k])),
+		pg_catalog.format('n_placements is the number of tutors an opportunity needs and probability the chance that it turns into placements (see docs/forecasting.md). This query lists those rows: SELECT * FROM %s WHERE %s;',
+						  opportunities, rules[k])];
 END
 $$;
 COMMENT ON FUNCTION edupredict._opportunities_problem(regclass) IS
@@ -147,27 +142,23 @@ LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	bad record;
-BEGIN
 	-- NaN sorts above Infinity, so "<= 1e7" refuses it too.
-	EXECUTE pg_catalog.format($q$
-		SELECT r.local_authority::text AS la, r.horizon::integer AS horizon, r.term::edupredict.school_term AS term
-		FROM %s r
-		WHERE NOT (r.recruits_expected::float8 OPERATOR(pg_catalog.>=) 0
-				   AND r.recruits_expected::float8 OPERATOR(pg_catalog.<=) 1e7)
-		ORDER BY 1, 2, 3 LIMIT 1
-	$q$, recruits) INTO bad;
-	IF bad.la IS NULL THEN
+	rule text := 'NOT (recruits_expected::float8 OPERATOR(pg_catalog.>=) 0 AND recruits_expected::float8 OPERATOR(pg_catalog.<=) 1e7)';
+	bad bigint;
+BEGIN
+	EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE %s', recruits, rule) INTO bad;
+	IF bad OPERATOR(pg_catalog.=) 0 THEN
 		RETURN NULL;
 	END IF;
 	RETURN ARRAY['22023',
 		pg_catalog.format('column "recruits_expected" of recruits relation %s must be a finite number from 0 to 10000000', recruits),
-		edupredict._row_detail(ARRAY['local_authority', 'horizon', 'term'], ARRAY[bad.la, bad.horizon::text, bad.term::text]),
-		'recruits_expected is the expected number of recruits, the mean of a Poisson count (see docs/forecasting.md).'];
+		pg_catalog.format('Column "recruits_expected" breaks this in %s.', edupredict._n_rows(bad)),
+		pg_catalog.format('recruits_expected is the expected number of recruits, the mean of a Poisson count (see docs/forecasting.md). This query lists those rows: SELECT * FROM %s WHERE %s;',
+						  recruits, rule)];
 END
 $$;
 COMMENT ON FUNCTION edupredict._recruits_problem(regclass) IS
-'internal: {sqlstate, message, detail, hint} for the first row (in key order) of a recruits relation whose recruits_expected is negative, NaN, infinite or above 1e7, else NULL';
+'internal: {sqlstate, message, detail, hint} counting the rows of a recruits relation whose recruits_expected is negative, NaN, infinite or above 1e7, else NULL';
 
 -- The checks shared by supply_demand and supply_demand_of: {sqlstate, message, detail, hint} or NULL.
 CREATE FUNCTION edupredict._demand_problem(tutors regclass, opportunities regclass)

@@ -43,7 +43,10 @@ SET jit = off
 AS $$
 DECLARE
 	problem text[];
-	missing record;
+	missing text;
+	n bigint;
+	total bigint;
+	before text := pg_catalog.format('%L::edupredict.school_term', as_of);
 BEGIN
 	IF model_name IS NULL OR tutors IS NULL OR placements IS NULL OR as_of IS NULL THEN
 		RAISE EXCEPTION 'model_name, tutors, placements and as_of must not be NULL' USING ERRCODE = '22004';
@@ -61,42 +64,43 @@ BEGIN
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
+	-- What the roll-up leaves out is counted, and each NOTICE's hint holds the query that lists it (the
+	-- one counted): a school's URN or a local authority is a value of the caller's rows, which the
+	-- server log must not carry (STYLE.md section 8).
 	IF hubs IS NOT NULL THEN
-		EXECUTE pg_catalog.format($q$
-			SELECT pg_catalog.count(*) AS n, pg_catalog.min(p.school_urn::bigint) AS example,
-				   (SELECT pg_catalog.count(*) FROM %1$s q WHERE q.term::edupredict.school_term OPERATOR(edupredict.<) $1) AS total
-			FROM %1$s p WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) $1
-			  AND NOT EXISTS (SELECT FROM %2$s h WHERE h.school_urn::bigint OPERATOR(pg_catalog.=) p.school_urn::bigint)
-		$q$, placements, hubs) INTO missing USING as_of;
-		IF missing.n OPERATOR(pg_catalog.>) 0 THEN
-			RAISE NOTICE 'hub table % assigns no hub to the schools of % of the % placements before % (for example URN %)',
-				hubs, missing.n, missing.total, as_of, missing.example
-				USING DETAIL = 'Supply that would go to those schools is left out of the hub totals (not of the other levels).';
+		missing := pg_catalog.format('SELECT p.* FROM %s p WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) %s'
+			' AND NOT EXISTS (SELECT FROM %s h WHERE h.school_urn::bigint OPERATOR(pg_catalog.=) p.school_urn::bigint)',
+			placements, before, hubs);
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM (%s) m', missing) INTO n;
+		IF n OPERATOR(pg_catalog.>) 0 THEN
+			EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s p WHERE p.term::edupredict.school_term OPERATOR(edupredict.<) %s',
+									  placements, before) INTO total;
+			RAISE NOTICE 'hub table % assigns no hub to the schools of % of the % placements before %', hubs, n, total, as_of
+				USING DETAIL = 'Supply that would go to those schools is left out of the hub totals (not of the other levels).',
+					  HINT = pg_catalog.format('This query lists those placements: %s;', missing);
 		END IF;
-		EXECUTE pg_catalog.format($q$
-			SELECT pg_catalog.count(DISTINCT tu.local_authority) AS n, pg_catalog.min(tu.local_authority::text) AS example
-			FROM %1$s tu
-			WHERE tu.registered_on::date OPERATOR(pg_catalog.<) edupredict.term_start($1)
-			  AND NOT EXISTS (SELECT FROM %2$s p JOIN %1$s t2 ON t2.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint
-							  WHERE t2.local_authority::text OPERATOR(pg_catalog.=) tu.local_authority::text
-								AND p.term::edupredict.school_term OPERATOR(edupredict.<) $1)
-		$q$, tutors, placements) INTO missing USING as_of;
-		IF missing.n OPERATOR(pg_catalog.>) 0 THEN
-			RAISE NOTICE '% local authorities of the tutors have no placements before % to share out between hubs (for example %)',
-				missing.n, as_of, missing.example
-				USING DETAIL = 'Their supply is left out of the hub totals (not of the other levels).';
+		missing := pg_catalog.format('SELECT DISTINCT tu.local_authority::text FROM %1$s tu'
+			' WHERE tu.registered_on::date OPERATOR(pg_catalog.<) edupredict.term_start(%3$s)'
+			' AND NOT EXISTS (SELECT FROM %2$s p JOIN %1$s t2 ON t2.tutor_id::bigint OPERATOR(pg_catalog.=) p.tutor_id::bigint'
+			' WHERE t2.local_authority::text OPERATOR(pg_catalog.=) tu.local_authority::text'
+			' AND p.term::edupredict.school_term OPERATOR(edupredict.<) %3$s)',
+			tutors, placements, before);
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM (%s) m', missing) INTO n;
+		IF n OPERATOR(pg_catalog.>) 0 THEN
+			RAISE NOTICE '% local authorities of the tutors have no placements before % to share out between hubs', n, as_of
+				USING DETAIL = 'Their supply is left out of the hub totals (not of the other levels).',
+					  HINT = pg_catalog.format('This query lists them: %s;', missing);
 		END IF;
 	END IF;
 	IF sub_regions IS NOT NULL THEN
-		EXECUTE pg_catalog.format($q$
-			SELECT pg_catalog.count(DISTINCT tu.local_authority) AS n, pg_catalog.min(tu.local_authority::text) AS example
-			FROM %1$s tu WHERE NOT EXISTS (SELECT FROM %2$s s
-										   WHERE s.local_authority::text OPERATOR(pg_catalog.=) tu.local_authority::text)
-		$q$, tutors, sub_regions) INTO missing;
-		IF missing.n OPERATOR(pg_catalog.>) 0 THEN
-			RAISE NOTICE 'sub-region table % assigns no sub-region to % local authorities of the tutors (for example %)',
-				sub_regions, missing.n, missing.example
-				USING DETAIL = 'Their supply is left out of the sub-region totals (not of the other levels).';
+		missing := pg_catalog.format('SELECT DISTINCT tu.local_authority::text FROM %s tu WHERE NOT EXISTS (SELECT FROM %s s'
+			' WHERE s.local_authority::text OPERATOR(pg_catalog.=) tu.local_authority::text)',
+			tutors, sub_regions);
+		EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM (%s) m', missing) INTO n;
+		IF n OPERATOR(pg_catalog.>) 0 THEN
+			RAISE NOTICE 'sub-region table % assigns no sub-region to % local authorities of the tutors', sub_regions, n
+				USING DETAIL = 'Their supply is left out of the sub-region totals (not of the other levels).',
+					  HINT = pg_catalog.format('This query lists them: %s;', missing);
 		END IF;
 	END IF;
 
