@@ -32,18 +32,21 @@ EXCEPTION WHEN others THEN
 	RETURN st || CASE WHEN position(sentinel IN concat_ws(' ', m, d, h, c)) > 0 THEN ' LEAKS: ' ELSE ' clean: ' END || m;
 END
 $$;
--- the hint of what q raises
-CREATE FUNCTION pg_temp.hint_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+-- {detail, hint} of what q raises
+CREATE FUNCTION pg_temp.detail_hint_of(q text) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
+	d text;
 	h text;
 BEGIN
 	EXECUTE q;
 	RETURN NULL;
 EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
-	RETURN h;
+	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, h = PG_EXCEPTION_HINT;
+	RETURN ARRAY[d, h];
 END
 $$;
+CREATE FUNCTION pg_temp.detail_of(q text) RETURNS text LANGUAGE sql AS $$ SELECT (pg_temp.detail_hint_of(q))[1] $$;
+CREATE FUNCTION pg_temp.hint_of(q text) RETURNS text LANGUAGE sql AS $$ SELECT (pg_temp.detail_hint_of(q))[2] $$;
 
 -- what the query in the hint of what q raises returns, sorted
 CREATE FUNCTION pg_temp.hint_rows(q text) RETURNS text[] LANGUAGE plpgsql AS $$
@@ -163,18 +166,6 @@ BEGIN
 	END IF;
 	EXECUTE 'SELECT array_agg(s::text ORDER BY s::text) FROM (' || hq || ') s' INTO r;
 	RETURN r;
-END
-$$;
--- the detail of what q raises
-CREATE FUNCTION pg_temp.detail_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-	d text;
-BEGIN
-	EXECUTE q;
-	RETURN NULL;
-EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
-	RETURN d;
 END
 $$;
 CREATE TEMP TABLE mvf_tutors (tutor_id bigint, registered_on date, local_authority text);
