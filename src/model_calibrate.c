@@ -75,17 +75,12 @@ Fit(EnsExtras *x, const EnsModel *m, const char *name, const EnsHeldout *h, cons
 	EnsStatus	rc = ens_calib_fit(x, m, h->n, raw, h->act, method, al, ens_pg_interrupt, NULL,
 								   &bad, &only);
 
-	if (rc == ENS_EINVAL && bad != UINT32_MAX && !only)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has no row of class #%u of model \"%s\" to calibrate on", bad + 1, name),
-				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
-				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes(%s) lists the classes from #1.",
-						 quote_literal_cstr(name))));
 	if (rc == ENS_EINVAL && bad != UINT32_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation has only rows of class #%u of model \"%s\" to calibrate on", bad + 1, name),
+				 only ?
+				 errmsg("relation has only rows of class #%u of model \"%s\" to calibrate on", bad + 1, name) :
+				 errmsg("relation has no row of class #%u of model \"%s\" to calibrate on", bad + 1, name),
 				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
 				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes(%s) lists the classes from #1.",
 						 quote_literal_cstr(name))));
