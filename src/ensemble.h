@@ -150,13 +150,159 @@ typedef enum EnsStatus
 	X(ENS_ERR_CVCAL_MISSING_CLASS) \
 	X(ENS_ERR_CVCAL_KNOTS)
 
+/*
+ * Why the model reader (ensemble_reader.c, ensemble_sections.c) refused the
+ * bytes: X(id, figures, text), the text's figures being e->n[0..figures-1].
+ * Unlike ENS_ERRORS, the words are here, once, because the harnesses print
+ * them too (ens_error_text); the PostgreSQL layer expands each entry into
+ * its own case, errdetail(text, figures...), so every call passes a literal
+ * format the compiler checks against its figures (ens_pg_read_detail,
+ * ensemble_error_pg.c), and gettext_noop marks the texts for translators.
+ * Figures are counts, indices and tags, never negative: all %llu.  A text
+ * never carries a name, a label or a category of the model (STYLE.md
+ * section 8).
+ */
+#ifndef gettext_noop
+#define gettext_noop(x) (x)
+#endif
+#define ENS_READ_ERRORS(X) \
+	/* ensemble_reader.c: the header */ \
+	X(ENS_ERR_READ_HEADER_SHORT, 1, gettext_noop("model has %llu bytes, fewer than a header.")) \
+	X(ENS_ERR_READ_MAGIC, 0, gettext_noop("bad magic number.")) \
+	X(ENS_ERR_READ_VERSION, 2, gettext_noop("format version %llu, expected 1 or %llu.")) \
+	X(ENS_ERR_READ_HEADER_RESERVED, 0, gettext_noop("reserved header field is not zero.")) \
+	X(ENS_ERR_READ_ALGORITHM, 1, gettext_noop("unknown algorithm %llu.")) \
+	X(ENS_ERR_READ_TASK, 1, gettext_noop("unknown task %llu.")) \
+	X(ENS_ERR_READ_FEATURE_COUNT, 2, gettext_noop("feature count %llu outside [1, %llu].")) \
+	X(ENS_ERR_READ_CLASS_COUNT, 2, gettext_noop("class count %llu outside [2, %llu].")) \
+	X(ENS_ERR_READ_REGRESSION_CLASSES, 1, gettext_noop("regression model with %llu classes.")) \
+	X(ENS_ERR_READ_TREE_COUNT, 2, gettext_noop("tree count %llu outside [1, %llu].")) \
+	X(ENS_ERR_READ_CHECKSUM, 0, gettext_noop("checksum mismatch.")) \
+	/* the boosting header */ \
+	X(ENS_ERR_READ_BOOST_TRUNC, 0, gettext_noop("truncated in the boosting header.")) \
+	X(ENS_ERR_READ_BOOST_RESERVED, 0, gettext_noop("reserved boosting field is not zero.")) \
+	X(ENS_ERR_READ_OBJECTIVE, 1, gettext_noop("objective %llu does not fit the task.")) \
+	X(ENS_ERR_READ_OUTPUTS, 2, gettext_noop("%llu outputs and %llu trees do not fit the objective.")) \
+	X(ENS_ERR_READ_BASE_TRUNC, 0, gettext_noop("truncated in the base scores.")) \
+	X(ENS_ERR_READ_BASE_SCORE, 1, gettext_noop("base score %llu is not finite.")) \
+	/* features */ \
+	X(ENS_ERR_READ_EDGES_TRUNC, 1, gettext_noop("truncated in the edges of feature %llu.")) \
+	X(ENS_ERR_READ_EDGES, 1, gettext_noop("feature %llu: bin edges are not finite and increasing.")) \
+	X(ENS_ERR_READ_CATEGORY, 2, gettext_noop("feature %llu: bad category %llu.")) \
+	X(ENS_ERR_READ_CATEGORY_ORDER, 1, gettext_noop("feature %llu: categories are not sorted and unique.")) \
+	X(ENS_ERR_READ_CATEGORY_TRUNC, 1, gettext_noop("truncated in the categories of feature %llu.")) \
+	X(ENS_ERR_READ_CATEGORY_HASH, 1, gettext_noop("feature %llu: two categories share a hash.")) \
+	X(ENS_ERR_READ_FEATURE_TRUNC, 1, gettext_noop("truncated in feature %llu.")) \
+	X(ENS_ERR_READ_FEATURE_KIND, 2, gettext_noop("feature %llu has unknown kind %llu.")) \
+	X(ENS_ERR_READ_FEATURE_RESERVED, 1, gettext_noop("feature %llu reserved field is not zero.")) \
+	X(ENS_ERR_READ_FEATURE_NAME, 1, gettext_noop("feature %llu has a bad name.")) \
+	X(ENS_ERR_READ_FEATURE_EMPTY_NAME, 1, gettext_noop("feature %llu has an empty name.")) \
+	X(ENS_ERR_READ_FEATURE_BINS, 2, gettext_noop("feature %llu has %llu bins.")) \
+	X(ENS_ERR_READ_FEATURE_NAMES_EQUAL, 2, gettext_noop("features %llu and %llu have the same name.")) \
+	/* classes and importances */ \
+	X(ENS_ERR_READ_CLASS_LABEL, 1, gettext_noop("bad class label %llu.")) \
+	X(ENS_ERR_READ_CLASS_LABELS_EQUAL, 2, gettext_noop("class labels %llu and %llu are equal.")) \
+	X(ENS_ERR_READ_IMPORTANCE_TRUNC, 0, gettext_noop("truncated in feature importances.")) \
+	X(ENS_ERR_READ_IMPORTANCE, 1, gettext_noop("feature importance %llu is out of range.")) \
+	/* trees: (tree, node) */ \
+	X(ENS_ERR_READ_LEAF_SPLIT_FIELDS, 2, gettext_noop("tree %llu node %llu: leaf with split fields.")) \
+	X(ENS_ERR_READ_LEAF_CLASS, 2, gettext_noop("tree %llu node %llu: class index out of range.")) \
+	X(ENS_ERR_READ_LEAF_INDEX, 2, gettext_noop("tree %llu node %llu: leaf index out of range.")) \
+	X(ENS_ERR_READ_LEAF_PURE, 2, gettext_noop("tree %llu node %llu: pure flag on a value leaf.")) \
+	X(ENS_ERR_READ_LEAF_VALUE, 2, gettext_noop("tree %llu node %llu: leaf value is not finite.")) \
+	X(ENS_ERR_READ_NODE_RESERVED, 2, gettext_noop("tree %llu node %llu: reserved field is not zero.")) \
+	X(ENS_ERR_READ_NODE_SPLIT_TABLE, 2, gettext_noop("tree %llu node %llu: split table index out of range.")) \
+	X(ENS_ERR_READ_NODE_CHILD, 2, gettext_noop("tree %llu node %llu: child index out of range or not forward.")) \
+	X(ENS_ERR_READ_NODE_CATEGORY_SET, 2, gettext_noop("tree %llu node %llu: category set names unknown categories.")) \
+	X(ENS_ERR_READ_NODE_SPLIT_TABLE_TWICE, 2, gettext_noop("tree %llu node %llu: split table used twice.")) \
+	X(ENS_ERR_READ_NODE_TRUNC, 2, gettext_noop("truncated in tree %llu node %llu.")) \
+	X(ENS_ERR_READ_NODE_FLAGS, 2, gettext_noop("tree %llu node %llu: unknown flags.")) \
+	X(ENS_ERR_READ_SPLIT_PURE, 2, gettext_noop("tree %llu node %llu: pure flag on a split.")) \
+	X(ENS_ERR_READ_SPLIT_FEATURE, 2, gettext_noop("tree %llu node %llu: feature index out of range.")) \
+	X(ENS_ERR_READ_SPLIT_KIND, 2, gettext_noop("tree %llu node %llu: split kind does not match the feature.")) \
+	X(ENS_ERR_READ_SPLIT_BIN, 2, gettext_noop("tree %llu node %llu: bin index out of range.")) \
+	/* trees: (tree) */ \
+	X(ENS_ERR_READ_TREE_TRUNC, 1, gettext_noop("truncated in tree %llu.")) \
+	X(ENS_ERR_READ_TREE_EMPTY, 1, gettext_noop("tree %llu has no nodes.")) \
+	X(ENS_ERR_READ_TREE_COUNTS_TRUNC, 1, gettext_noop("tree %llu counts exceed the remaining bytes.")) \
+	X(ENS_ERR_READ_TREE_COUNTS, 1, gettext_noop("tree %llu has more split tables or leaves than nodes.")) \
+	X(ENS_ERR_READ_TREE_LEAF_VECTORS, 1, gettext_noop("tree %llu has leaf vectors.")) \
+	X(ENS_ERR_READ_NODES_LIMIT, 0, gettext_noop("model has too many nodes.")) \
+	X(ENS_ERR_READ_LEAVES_TRUNC, 1, gettext_noop("truncated in tree %llu leaves.")) \
+	X(ENS_ERR_READ_LEAF_PROBABILITY, 1, gettext_noop("tree %llu: leaf probability out of range.")) \
+	X(ENS_ERR_READ_SPLIT_TABLE_UNUSED, 2, gettext_noop("tree %llu: split table %llu is not used.")) \
+	/* ensemble_sections.c: the optional sections */ \
+	X(ENS_ERR_READ_TRAILING_BYTES, 1, gettext_noop("%llu unexpected bytes after the last tree.")) \
+	X(ENS_ERR_READ_SECTION_TRUNC, 0, gettext_noop("truncated in a section header.")) \
+	X(ENS_ERR_READ_SECTION_RESERVED, 0, gettext_noop("reserved section field is not zero.")) \
+	X(ENS_ERR_READ_SECTION_UNKNOWN, 1, gettext_noop("unknown section %llu.")) \
+	X(ENS_ERR_READ_SECTION_ORDER, 2, gettext_noop("section %llu after section %llu.")) \
+	X(ENS_ERR_READ_SECTION_LONG, 1, gettext_noop("section %llu is longer than the model.")) \
+	X(ENS_ERR_READ_HIST_NO_ROWS, 0, gettext_noop("feature histograms count no rows or too many.")) \
+	X(ENS_ERR_READ_HIST_ROWS, 2, gettext_noop("feature histograms count %llu rows, another section %llu.")) \
+	X(ENS_ERR_READ_HIST_BYTES, 2, gettext_noop("histogram section has %llu bytes, expected %llu.")) \
+	X(ENS_ERR_READ_CLASS_SECTION, 0, gettext_noop("class count section does not fit the model.")) \
+	X(ENS_ERR_READ_CLASS_NO_ROWS, 0, gettext_noop("class counts count no rows or too many.")) \
+	X(ENS_ERR_READ_CLASS_ROWS, 2, gettext_noop("class counts count %llu rows, another section %llu.")) \
+	X(ENS_ERR_READ_PRED_SHORT, 0, gettext_noop("prediction section is too short.")) \
+	X(ENS_ERR_READ_PRED_RESERVED, 0, gettext_noop("reserved prediction field is not zero.")) \
+	X(ENS_ERR_READ_PRED_SOURCE, 1, gettext_noop("unknown prediction source %llu.")) \
+	X(ENS_ERR_READ_PRED_OUTPUTS, 1, gettext_noop("prediction section has %llu outputs.")) \
+	X(ENS_ERR_READ_PRED_TRUNC, 1, gettext_noop("truncated in prediction output %llu.")) \
+	X(ENS_ERR_READ_PRED_CUTS, 2, gettext_noop("prediction output %llu has %llu cut points.")) \
+	X(ENS_ERR_READ_PRED_CUT_ORDER, 1, gettext_noop("prediction output %llu: cut points are not finite and increasing.")) \
+	X(ENS_ERR_READ_PRED_ROWS, 2, gettext_noop("prediction output %llu counts %llu rows.")) \
+	X(ENS_ERR_READ_PRED_EXTRA, 1, gettext_noop("prediction section has %llu bytes too many.")) \
+	X(ENS_ERR_READ_CAL_REGRESSION, 0, gettext_noop("a regression model has a calibrator.")) \
+	X(ENS_ERR_READ_CAL_SHORT, 0, gettext_noop("calibrator section is too short.")) \
+	X(ENS_ERR_READ_CAL_RESERVED, 0, gettext_noop("reserved calibrator field is not zero.")) \
+	X(ENS_ERR_READ_CAL_METHOD, 1, gettext_noop("unknown calibration method %llu.")) \
+	X(ENS_ERR_READ_CAL_CLASSES, 2, gettext_noop("%llu calibrators for %llu classes.")) \
+	X(ENS_ERR_READ_CAL_SETS, 2, gettext_noop("%llu calibrator sets for %llu trees.")) \
+	X(ENS_ERR_READ_CAL_TRUNC, 1, gettext_noop("truncated in calibrator %llu.")) \
+	X(ENS_ERR_READ_CAL_KNOTS, 2, gettext_noop("calibrator %llu has %llu knots.")) \
+	X(ENS_ERR_READ_CAL_KNOT_ORDER, 1, gettext_noop("calibrator %llu: knots are not increasing in [0, 1].")) \
+	X(ENS_ERR_READ_CAL_VALUE_ORDER, 1, gettext_noop("calibrator %llu: values are not non-decreasing in [0, 1].")) \
+	X(ENS_ERR_READ_CAL_FINITE, 1, gettext_noop("calibrator %llu is not finite.")) \
+	X(ENS_ERR_READ_CAL_EXTRA, 1, gettext_noop("calibrator section has %llu bytes too many.")) \
+	X(ENS_ERR_READ_THRESHOLD_REGRESSION, 0, gettext_noop("a regression model has a decision threshold.")) \
+	X(ENS_ERR_READ_THRESHOLD_BYTES, 1, gettext_noop("threshold section has %llu bytes.")) \
+	X(ENS_ERR_READ_THRESHOLD_RESERVED, 0, gettext_noop("reserved threshold field is not zero.")) \
+	X(ENS_ERR_READ_THRESHOLD_CLASS, 1, gettext_noop("threshold for class %llu is out of range.")) \
+	X(ENS_ERR_READ_COVER_VARINT, 1, gettext_noop("cover %llu is not a valid varint.")) \
+	X(ENS_ERR_READ_COVER_FORM, 1, gettext_noop("cover %llu is out of range or not in its shortest form.")) \
+	X(ENS_ERR_READ_COVERS, 2, gettext_noop("%llu covers for %llu leaves.")) \
+	X(ENS_ERR_READ_COVER_NODE, 2, gettext_noop("tree %llu node %llu: cover out of range.")) \
+	X(ENS_ERR_READ_ROOT_COVER, 3, gettext_noop("tree %llu: root cover %llu, expected %llu."))
+
+/*
+ * The reader's refusal: ENS_READ_FAIL(err, status, ENS_ERR_READ_X, figures...)
+ * records the id and up to three figures in err and yields status.
+ */
+#define ENS_READ_FAIL(err, code, ...) ENS_READ_FAIL_(err, code, __VA_ARGS__, 0, 0, 0, 0)
+#define ENS_READ_FAIL_(err, code, id, a, b, c, ...) ens_error_set(err, code, id, a, b, c)
+
+/* an entry's figures as printf arguments, after the format: ENS_READ_FIGURES##n(e) */
+#define ENS_READ_FIGURE(e, i) ((unsigned long long) (e)->n[i])
+#define ENS_READ_FIGURES0(e)
+#define ENS_READ_FIGURES1(e) , ENS_READ_FIGURE(e, 0)
+#define ENS_READ_FIGURES2(e) , ENS_READ_FIGURE(e, 0), ENS_READ_FIGURE(e, 1)
+#define ENS_READ_FIGURES3(e) , ENS_READ_FIGURE(e, 0), ENS_READ_FIGURE(e, 1), ENS_READ_FIGURE(e, 2)
+
 #define ENS_ERR_ENUM(id) id,
+#define ENS_READ_ENUM(id, figures, text) id,
 typedef enum EnsErrId
 {
 	ENS_ERRORS(ENS_ERR_ENUM)
+	ENS_ERR_READ_FIRST_,		/* the reader's refusals follow */
+	ENS_READ_ERRORS(ENS_READ_ENUM)
 	ENS_ERR_COUNT
 } EnsErrId;
 #undef ENS_ERR_ENUM
+#undef ENS_READ_ENUM
+
+/* e names a refusal of the model reader (ENS_READ_ERRORS) */
+#define ENS_ERR_IS_READ(id) ((id) > ENS_ERR_READ_FIRST_ && (id) < ENS_ERR_COUNT)
 
 /*
  * An error carries figures only, never a value of the training rows (a
@@ -174,6 +320,7 @@ extern EnsStatus ens_error_set(EnsError *e, EnsStatus rc, EnsErrId id, int64_t n
 							   int64_t n2);
 extern const char *ens_error_name(EnsErrId id);
 extern int	ens_error_print(const EnsError *e, char *buf, size_t len);
+extern int	ens_error_text(const EnsError *e, char *buf, size_t len);
 
 /*
  * Allocator.  alloc may return NULL (malloc) or never return on failure
@@ -606,8 +753,7 @@ extern EnsStatus ens_serialize(const EnsModel *m, const EnsAlloc *al,
 									 size_t reserve, uint8_t **out, size_t *out_len);
 extern size_t ens_serialized_size(const EnsModel *m);
 extern EnsStatus ens_deserialize(const uint8_t *buf, size_t len,
-									   const EnsAlloc *al, EnsModel **out,
-									   char *detail, size_t detail_len);
+									   const EnsAlloc *al, EnsModel **out, EnsError *err);
 extern void ens_model_free(EnsModel *m, const EnsAlloc *al);
 extern void ens_model_free_training(EnsModel *m, const EnsAlloc *al);
 extern uint32_t ens_crc32c(uint32_t crc, const uint8_t *buf, size_t len);
@@ -697,11 +843,10 @@ extern void ens_ext_free(EnsExtras *x, const EnsAlloc *al);
 extern size_t ens_ext_size(const EnsModel *m);
 extern size_t ens_ext_write(const EnsModel *m, uint8_t *dst);
 extern EnsStatus ens_ext_scan(const uint8_t *p, size_t len, const EnsExtShape *sh,
-							  EnsExtLayout *lay, char *detail, size_t detail_len);
+							  EnsExtLayout *lay, EnsError *err);
 extern size_t ens_ext_layout_bytes(const EnsExtLayout *lay, const EnsExtShape *sh);
 extern EnsStatus ens_ext_fill(const uint8_t *p, size_t len, EnsModel *m, const EnsExtShape *sh,
-							  const EnsExtLayout *lay, uint8_t *mem, char *detail,
-							  size_t detail_len);
+							  const EnsExtLayout *lay, uint8_t *mem, EnsError *err);
 
 /* ensemble_shap.c: exact path-dependent TreeSHAP */
 typedef struct EnsShap EnsShap;

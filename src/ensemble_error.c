@@ -2,7 +2,9 @@
  * ensemble_error.c - the engine's structured errors (PG-free): which input
  * an ENS_EINVAL or ENS_ELIMIT is about and the figures its message shows.
  * The words live only at the PostgreSQL call site (ensemble_error_pg.c);
- * harnesses print the name and the figures.
+ * harnesses print the name and the figures.  The model reader's refusals
+ * are the exception: their texts are in ENS_READ_ERRORS (ensemble.h), which
+ * both ens_error_text and the PostgreSQL layer expand.
  */
 #include "ensemble.h"
 
@@ -35,8 +37,13 @@ const char *
 ens_error_name(EnsErrId id)
 {
 #define ENS_ERR_NAME(x) #x,
-	static const char *const names[] = {ENS_ERRORS(ENS_ERR_NAME)};
+#define ENS_READ_NAME(x, figures, text) #x,
+	static const char *const names[] = {ENS_ERRORS(ENS_ERR_NAME) "ENS_ERR_READ_FIRST_",
+	ENS_READ_ERRORS(ENS_READ_NAME)};
 #undef ENS_ERR_NAME
+#undef ENS_READ_NAME
+
+	_Static_assert(sizeof(names) / sizeof(names[0]) == ENS_ERR_COUNT, "one name per id");
 
 	return (unsigned) id < ENS_ERR_COUNT ? names[id] : "ENS_ERR_UNKNOWN";
 }
@@ -47,4 +54,24 @@ ens_error_print(const EnsError *e, char *buf, size_t len)
 {
 	return snprintf(buf, len, "%s (%" PRId64 ", %" PRId64 ", %" PRId64 ")",
 					ens_error_name(e->id), e->n[0], e->n[1], e->n[2]);
+}
+
+/*
+ * For harnesses: a reader refusal's text with its figures (as the server's
+ * DETAIL shows it, untranslated); any other error as ens_error_print.
+ */
+int
+ens_error_text(const EnsError *e, char *buf, size_t len)
+{
+#define ENS_READ_TEXT(id, figures, text) \
+	case id: \
+		return snprintf(buf, len, text ENS_READ_FIGURES##figures(e));
+
+	switch (e->id)
+	{
+			ENS_READ_ERRORS(ENS_READ_TEXT)
+		default:
+			return ens_error_print(e, buf, len);
+	}
+#undef ENS_READ_TEXT
 }

@@ -2,7 +2,9 @@
  * ensemble_error_pg.c - the engine's structured errors (EnsError,
  * ensemble.h) as ereport()s: one literal message per id, so that
  * translators see every one (STYLE.md section 7), and the SQLSTATE that
- * id calls for.  The one place their words are written.
+ * id calls for.  The one place their words are written, but for the model
+ * reader's refusals (ENS_READ_ERRORS), whose texts the harnesses print too:
+ * ens_pg_read_detail expands that list into one errdetail() per id.
  */
 #include "postgres.h"
 
@@ -225,6 +227,29 @@ RaiseCalibration(const EnsError *e)
 		default:
 			break;
 	}
+}
+
+/*
+ * The DETAIL of a model the reader refused: errdetail() of e's text, a
+ * literal at each expanded case (checked against its figures by the
+ * compiler, marked by gettext_noop for translators); 0 for no such error.
+ */
+int
+ens_pg_read_detail(const EnsError *e)
+{
+#define READ_DETAIL(id, figures, text) \
+	case id: \
+		return errdetail(text ENS_READ_FIGURES##figures(e));
+
+	if (e == NULL)
+		return 0;
+	switch (e->id)
+	{
+			ENS_READ_ERRORS(READ_DETAIL)
+		default:
+			return 0;
+	}
+#undef READ_DETAIL
 }
 
 /*

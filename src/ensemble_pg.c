@@ -206,39 +206,38 @@ ens_pg_poll_interrupt(void *arg)
 
 /*
  * A model the reader refused (ERRCODE_DATA_EXCEPTION): one literal message per
- * status, for translators (ens_strerror's words, which the C harnesses print).
+ * status, for translators (ens_strerror's words, which the C harnesses print),
+ * and the check that failed as the detail (ens_pg_read_detail).
  */
 static void
-RaiseModelStatus(EnsStatus rc, const char *detail)
+RaiseModelStatus(EnsStatus rc, const EnsError *err)
 {
-	bool		has_detail = detail && detail[0];
-
 	switch (rc)
 	{
 		case ENS_ETRUNC:
 			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
 							errmsg("invalid forest model: model data is truncated"),
-							has_detail ? errdetail("%s.", detail) : 0));
+							ens_pg_read_detail(err)));
 			break;
 		case ENS_EMAGIC:
 			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
 							errmsg("invalid forest model: data is not an edupredict forest model"),
-							has_detail ? errdetail("%s.", detail) : 0));
+							ens_pg_read_detail(err)));
 			break;
 		case ENS_EVERSION:
 			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
 							errmsg("invalid forest model: unsupported model format version"),
-							has_detail ? errdetail("%s.", detail) : 0));
+							ens_pg_read_detail(err)));
 			break;
 		case ENS_ECHECKSUM:
 			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
 							errmsg("invalid forest model: model checksum mismatch"),
-							has_detail ? errdetail("%s.", detail) : 0));
+							ens_pg_read_detail(err)));
 			break;
 		case ENS_ECORRUPT:
 			ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
 							errmsg("invalid forest model: model data is inconsistent"),
-							has_detail ? errdetail("%s.", detail) : 0));
+							ens_pg_read_detail(err)));
 			break;
 		default:
 			elog(ERROR, "unknown engine status %d", (int) rc);
@@ -246,7 +245,7 @@ RaiseModelStatus(EnsStatus rc, const char *detail)
 }
 
 void
-ens_pg_check(EnsStatus rc, const char *what, const char *detail)
+ens_pg_check(EnsStatus rc, const char *what, const EnsError *err)
 {
 	if (rc == ENS_OK)
 		return;
@@ -266,14 +265,14 @@ ens_pg_check(EnsStatus rc, const char *what, const char *detail)
 		case ENS_ELIMIT:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 							errmsg("%s: model exceeds a size limit", what),
-							detail && detail[0] ? errdetail("%s.", detail) : 0));
+							ens_pg_read_detail(err)));
 			break;
 		case ENS_EINVAL:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("%s: invalid argument", what)));
 			break;
 		default:
-			RaiseModelStatus(rc, detail);
+			RaiseModelStatus(rc, err);
 	}
 }
 

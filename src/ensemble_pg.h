@@ -47,10 +47,15 @@ extern int	ens_pg_restarts;
 extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 									const EnsAlloc *al, size_t *peak, ForestOob *oob);
 
-/* ereport(ERROR) for an engine status (never returns for != OK) */
-extern void ens_pg_check(EnsStatus rc, const char *what, const char *detail);
+/*
+ * ereport(ERROR) for an engine status (never returns for != OK); err (may be
+ * NULL): why the model reader refused the bytes, shown as the DETAIL
+ */
+extern void ens_pg_check(EnsStatus rc, const char *what, const EnsError *err);
 /* ereport(ERROR) for an engine error (ensemble_error_pg.c; returns for ENS_ERR_NONE) */
 extern void ens_pg_raise_error(const EnsError *e);
+/* errdetail() for a refusal of the model reader; 0 for any other e or NULL */
+extern int	ens_pg_read_detail(const EnsError *e);
 
 /* feature value conversion shared by training and prediction */
 #define ENS_TYPE_UNSUPPORTED (-1)

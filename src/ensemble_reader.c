@@ -6,13 +6,13 @@
  * (children in range and forward, features, split tables, leaves), every
  * float and every reserved field, and counts what to allocate; it allocates
  * nothing.  The second pass fills one allocation and must count the same.
- * Any inconsistency returns an error code and a detail text, which never
- * echoes names, labels or categories.
+ * Any inconsistency returns an error code and, in an EnsError, which check
+ * failed (ENS_READ_ERRORS, ensemble.h) with its figures, never names,
+ * labels or categories.
  */
 #include "ensemble.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #define HEADER_BYTES 28
@@ -160,16 +160,12 @@ typedef struct Parser
 	uint8_t		kinds[ENS_MAX_FEATURES];
 	uint16_t	nbins[ENS_MAX_FEATURES];
 	size_t		ext_len;		/* bytes of optional sections */
-	char	   *detail;
-	size_t		detail_len;
+	EnsError   *err;			/* why a refusal (may be NULL) */
 } Parser;
 
+/* FAIL(status, ENS_ERR_READ_X, figures...): records why in ps->err, returns status */
 #define FAIL(code, ...) \
-	do { \
-		if (ps->detail && ps->detail_len) \
-			snprintf(ps->detail, ps->detail_len, __VA_ARGS__); \
-		return (code); \
-	} while (0)
+	do { return ENS_READ_FAIL(ps->err, code, __VA_ARGS__); } while (0)
 
 #define TRY(call) \
 	do { EnsStatus rc_ = (call); if (rc_ != ENS_OK) return rc_; } while (0)
@@ -196,16 +192,16 @@ ParseHeader(Parser *ps, const uint8_t *buf, size_t len)
 				stored;
 
 	if (len < HEADER_BYTES + 4)
-		FAIL(ENS_ETRUNC, "model has %zu bytes, fewer than a header", len);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_HEADER_SHORT, len);
 	if (memcmp(buf, "EDPF", 4) != 0)
-		FAIL(ENS_EMAGIC, "bad magic number");
+		FAIL(ENS_EMAGIC, ENS_ERR_READ_MAGIC);
 	r->pos = 4;
 	(void) R16(r, &c->version);
 	if (c->version != 1 && c->version != ENS_FORMAT_VERSION)
-		FAIL(ENS_EVERSION, "format version %u, expected 1 or %u", c->version, ENS_FORMAT_VERSION);
+		FAIL(ENS_EVERSION, ENS_ERR_READ_VERSION, c->version, ENS_FORMAT_VERSION);
 	(void) R16(r, &res16);
 	if (res16 != 0)
-		FAIL(ENS_ECORRUPT, "reserved header field is not zero");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_HEADER_RESERVED);
 	(void) R8(r, &c->task);
 	(void) R8(r, &c->algorithm);
 	(void) R16(r, &res16);
@@ -214,25 +210,25 @@ ParseHeader(Parser *ps, const uint8_t *buf, size_t len)
 	(void) R32(r, &c->T);
 	(void) R32(r, &res32);
 	if (res16 != 0 || res32 != 0 || (c->version == 1 && c->algorithm != 0))
-		FAIL(ENS_ECORRUPT, "reserved header field is not zero");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_HEADER_RESERVED);
 	if (c->version == 1)
 		c->algorithm = ENS_FOREST;
 	if (c->algorithm != ENS_FOREST && c->algorithm != ENS_BOOST)
-		FAIL(ENS_ECORRUPT, "unknown algorithm %u", c->algorithm);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_ALGORITHM, c->algorithm);
 	if (c->task != ENS_CLASSIFICATION && c->task != ENS_REGRESSION)
-		FAIL(ENS_ECORRUPT, "unknown task %u", c->task);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_TASK, c->task);
 	if (c->p < 1 || c->p > ENS_MAX_FEATURES)
-		FAIL(ENS_ECORRUPT, "feature count %u outside [1, %d]", c->p, ENS_MAX_FEATURES);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_COUNT, c->p, ENS_MAX_FEATURES);
 	if (c->task == ENS_CLASSIFICATION && (c->K < 2 || c->K > ENS_MAX_CLASSES))
-		FAIL(ENS_ECORRUPT, "class count %u outside [2, %d]", c->K, ENS_MAX_CLASSES);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CLASS_COUNT, c->K, ENS_MAX_CLASSES);
 	if (c->task == ENS_REGRESSION && c->K != 0)
-		FAIL(ENS_ECORRUPT, "regression model with %u classes", c->K);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_REGRESSION_CLASSES, c->K);
 	if (c->T < 1 || c->T > ENS_MAX_TREES)
-		FAIL(ENS_ECORRUPT, "tree count %u outside [1, %d]", c->T, ENS_MAX_TREES);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_TREE_COUNT, c->T, ENS_MAX_TREES);
 	/* checksum over everything but the trailer (first pass only) */
 	stored = Le32(buf + len - 4);
 	if (ps->fl == NULL && ens_crc32c(0, buf, len - 4) != stored)
-		FAIL(ENS_ECHECKSUM, "checksum mismatch");
+		FAIL(ENS_ECHECKSUM, ENS_ERR_READ_CHECKSUM);
 	r->len = len - 4;
 	return ENS_OK;
 }
@@ -252,26 +248,26 @@ ParseBoost(Parser *ps)
 	if (c->algorithm != ENS_BOOST)
 		return ENS_OK;
 	if (!R8(r, &c->objective) || !R8(r, &res8) || !R16(r, &res16) || !R32(r, &c->n_outputs))
-		FAIL(ENS_ETRUNC, "truncated in the boosting header");
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_BOOST_TRUNC);
 	if (res8 != 0 || res16 != 0)
-		FAIL(ENS_ECORRUPT, "reserved boosting field is not zero");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_BOOST_RESERVED);
 	if (c->task == ENS_REGRESSION ?
 		(c->objective != ENS_OBJ_SQUARED && c->objective != ENS_OBJ_ABSOLUTE &&
 		 c->objective != ENS_OBJ_HUBER) :
 		c->objective != (c->K == 2 ? ENS_OBJ_LOGISTIC : ENS_OBJ_SOFTMAX))
-		FAIL(ENS_ECORRUPT, "objective %u does not fit the task", c->objective);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_OBJECTIVE, c->objective);
 	want = c->objective == ENS_OBJ_SOFTMAX ? c->K : 1;
 	if (c->n_outputs != want || c->T % want != 0)
-		FAIL(ENS_ECORRUPT, "%u outputs and %u trees do not fit the objective", c->n_outputs, c->T);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_OUTPUTS, c->n_outputs, c->T);
 	if (!Need(r, (size_t) c->n_outputs * 8))
-		FAIL(ENS_ETRUNC, "truncated in the base scores");
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_BASE_TRUNC);
 	for (i = 0; i < c->n_outputs; i++)
 	{
 		double		v;
 
 		(void) RF64(r, &v);
 		if (!isfinite(v))
-			FAIL(ENS_ECORRUPT, "base score %u is not finite", i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_BASE_SCORE, i);
 		if (ps->m)
 			ps->m->base_score[i] = v;
 	}
@@ -286,7 +282,7 @@ ParseEdges(Parser *ps, uint32_t f, uint32_t nb)
 	uint32_t	i;
 
 	if (!Need(r, (size_t) (nb - 1) * 8))
-		FAIL(ENS_ETRUNC, "truncated in the edges of feature %u", f);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_EDGES_TRUNC, f);
 	if (ps->m)
 		ps->m->features[f].edges = nb > 1 ? ps->fl->edges : NULL;
 	for (i = 0; i + 1 < nb; i++)
@@ -295,7 +291,7 @@ ParseEdges(Parser *ps, uint32_t f, uint32_t nb)
 
 		(void) RF64(r, &e);
 		if (!isfinite(e) || !(e > prev))
-			FAIL(ENS_ECORRUPT, "feature %u: bin edges are not finite and increasing", f);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_EDGES, f);
 		prev = e;
 		if (ps->m)
 			*ps->fl->edges++ = e;
@@ -323,9 +319,9 @@ ParseCategories(Parser *ps, uint32_t f, uint32_t nb)
 		uint32_t	l;
 
 		if (!RBytes(r, &s, &l))
-			FAIL(ENS_ECORRUPT, "feature %u: bad category %u", f, i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_CATEGORY, f, i);
 		if (prevs && ens_bytes_cmp(prevs, prevl, s, l) >= 0)
-			FAIL(ENS_ECORRUPT, "feature %u: categories are not sorted and unique", f);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_CATEGORY_ORDER, f);
 		prevs = s;
 		prevl = l;
 		ps->c.str_bytes += l + 1;
@@ -349,7 +345,7 @@ ParseHashes(Parser *ps, uint32_t f, uint32_t nb)
 	uint32_t	i;
 
 	if (!R64(r, &salt[0]) || !R64(r, &salt[1]) || !Need(r, (size_t) nb * 8))
-		FAIL(ENS_ETRUNC, "truncated in the categories of feature %u", f);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_CATEGORY_TRUNC, f);
 	if (F)
 	{
 		F->hashed = true;
@@ -368,7 +364,7 @@ ParseHashes(Parser *ps, uint32_t f, uint32_t nb)
 	if (F)
 	{
 		if (!ens_hash_index(F, ps->fl->hash_sorted, ps->fl->hash_code))
-			FAIL(ENS_ECORRUPT, "feature %u: two categories share a hash", f);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_CATEGORY_HASH, f);
 		ps->fl->hash_sorted += nb;
 		ps->fl->hash_code += nb;
 	}
@@ -387,19 +383,19 @@ ParseFeature(Parser *ps, uint32_t f)
 				nb;
 
 	if (!R8(r, &kind) || !R8(r, &flags) || !R16(r, &res16))
-		FAIL(ENS_ETRUNC, "truncated in feature %u", f);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_FEATURE_TRUNC, f);
 	if (kind != ENS_NUMERIC && kind != ENS_CATEGORICAL)
-		FAIL(ENS_ECORRUPT, "feature %u has unknown kind %u", f, kind);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_KIND, f, kind);
 	if (res16 != 0 || flags > 1 || (flags && (kind != ENS_CATEGORICAL || ps->c.version < 2)))
-		FAIL(ENS_ECORRUPT, "feature %u reserved field is not zero", f);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_RESERVED, f);
 	if (!RBytes(r, &name, &name_len))
-		FAIL(ENS_ECORRUPT, "feature %u has a bad name", f);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_NAME, f);
 	if (name_len == 0)
-		FAIL(ENS_ECORRUPT, "feature %u has an empty name", f);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_EMPTY_NAME, f);
 	if (!R32(r, &nb))
-		FAIL(ENS_ETRUNC, "truncated in feature %u", f);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_FEATURE_TRUNC, f);
 	if (nb < 1 || nb > ENS_MAX_BINS)
-		FAIL(ENS_ECORRUPT, "feature %u has %u bins", f, nb);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_BINS, f, nb);
 	ps->c.str_bytes += name_len + 1;
 	ps->kinds[f] = kind;
 	ps->nbins[f] = (uint16_t) nb;
@@ -431,7 +427,7 @@ ParseClassesAndImportance(Parser *ps)
 		uint32_t	l;
 
 		if (!RBytes(r, &s, &l))
-			FAIL(ENS_ECORRUPT, "bad class label %u", i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_CLASS_LABEL, i);
 		ps->c.str_bytes += l + 1;
 		if (m)
 		{
@@ -439,7 +435,7 @@ ParseClassesAndImportance(Parser *ps)
 			m->classes[i] = CopyStr(ps->fl, s, l);
 			for (j = 0; j < i; j++)
 				if (ens_bytes_cmp(m->classes[j], m->class_len[j], s, l) == 0)
-					FAIL(ENS_ECORRUPT, "class labels %u and %u are equal", j, i);
+					FAIL(ENS_ECORRUPT, ENS_ERR_READ_CLASS_LABELS_EQUAL, j, i);
 		}
 	}
 	for (i = 0; i < ps->c.p; i++)
@@ -447,9 +443,9 @@ ParseClassesAndImportance(Parser *ps)
 		double		v;
 
 		if (!RF64(r, &v))
-			FAIL(ENS_ETRUNC, "truncated in feature importances");
+			FAIL(ENS_ETRUNC, ENS_ERR_READ_IMPORTANCE_TRUNC);
 		if (!isfinite(v) || v < 0 || v > 1.000001)
-			FAIL(ENS_ECORRUPT, "feature importance %u is out of range", i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_IMPORTANCE, i);
 		if (m)
 			m->importance[i] = v;
 	}
@@ -465,25 +461,25 @@ ParseLeaf(Parser *ps, uint32_t t, uint32_t i, uint32_t nl, uint64_t leaf_base,
 	float		v;
 
 	if (feat != 0 || bin != 0 || (flags & (FN_DEFLEFT | FN_CAT)))
-		FAIL(ENS_ECORRUPT, "tree %u node %u: leaf with split fields", t, i);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_LEAF_SPLIT_FIELDS, t, i);
 	if (vectors && (flags & FN_PURE))
 	{
 		if (*a >= ps->c.K)
-			FAIL(ENS_ECORRUPT, "tree %u node %u: class index out of range", t, i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_LEAF_CLASS, t, i);
 		return ENS_OK;
 	}
 	if (vectors)
 	{
 		if (*a >= nl)
-			FAIL(ENS_ECORRUPT, "tree %u node %u: leaf index out of range", t, i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_LEAF_INDEX, t, i);
 		*a = (uint32_t) (leaf_base + (uint64_t) *a * ps->c.K);
 		return ENS_OK;
 	}
 	if (flags & FN_PURE)
-		FAIL(ENS_ECORRUPT, "tree %u node %u: pure flag on a value leaf", t, i);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_LEAF_PURE, t, i);
 	memcpy(&v, a, 4);
 	if (!isfinite(v))
-		FAIL(ENS_ECORRUPT, "tree %u node %u: leaf value is not finite", t, i);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_LEAF_VALUE, t, i);
 	return ENS_OK;
 }
 
@@ -499,20 +495,20 @@ ParseCatSplit(Parser *ps, uint32_t t, uint32_t i, uint32_t nn, uint32_t nc,
 				j;
 
 	if (bin != 0)
-		FAIL(ENS_ECORRUPT, "tree %u node %u: reserved field is not zero", t, i);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_RESERVED, t, i);
 	if (*a >= nc)
-		FAIL(ENS_ECORRUPT, "tree %u node %u: split table index out of range", t, i);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_SPLIT_TABLE, t, i);
 	cp = ps->r.p + cat_pos + (size_t) *a * CAT_BYTES;
 	child = Le32(cp);
 	if (nn < 2 || child <= i || child >= nn - 1)
-		FAIL(ENS_ECORRUPT, "tree %u node %u: child index out of range or not forward", t, i);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_CHILD, t, i);
 	for (w = 0; w < 8; w++)
 	{
 		uint32_t	bits = Le32(cp + 4 + 4 * w);
 
 		for (j = 0; j < 32; j++)
 			if (((bits >> j) & 1) && w * 32 + j >= ps->nbins[feat])
-				FAIL(ENS_ECORRUPT, "tree %u node %u: category set names unknown categories", t, i);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_CATEGORY_SET, t, i);
 		if (ps->m)
 			ps->m->cats[cat_base + *a].bits[w] = bits;
 	}
@@ -520,7 +516,7 @@ ParseCatSplit(Parser *ps, uint32_t t, uint32_t i, uint32_t nn, uint32_t nc,
 	{
 		/* children are never 0: a set child means the table is taken */
 		if (ps->m->cats[cat_base + *a].child != 0)
-			FAIL(ENS_ECORRUPT, "tree %u node %u: split table used twice", t, i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_SPLIT_TABLE_TWICE, t, i);
 		ps->m->cats[cat_base + *a].child = (uint32_t) (node_base + child);
 	}
 	*a = (uint32_t) (cat_base + *a);
@@ -541,9 +537,9 @@ ParseNodes(Parser *ps, uint32_t t, uint32_t nn, uint32_t nc, uint32_t nl, size_t
 					flags;
 
 		if (!R32(r, &a) || !R16(r, &feat) || !R8(r, &bin) || !R8(r, &flags))
-			FAIL(ENS_ETRUNC, "truncated in tree %u node %u", t, i);
+			FAIL(ENS_ETRUNC, ENS_ERR_READ_NODE_TRUNC, t, i);
 		if (flags & ~FN_ALLFLAGS)
-			FAIL(ENS_ECORRUPT, "tree %u node %u: unknown flags", t, i);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_FLAGS, t, i);
 		if (flags & FN_LEAF)
 		{
 			TRY(ParseLeaf(ps, t, i, nl, ps->c.leafv, feat, bin, flags, &a));
@@ -552,19 +548,19 @@ ParseNodes(Parser *ps, uint32_t t, uint32_t nn, uint32_t nc, uint32_t nl, size_t
 		else
 		{
 			if (flags & FN_PURE)
-				FAIL(ENS_ECORRUPT, "tree %u node %u: pure flag on a split", t, i);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_PURE, t, i);
 			if (feat >= ps->c.p)
-				FAIL(ENS_ECORRUPT, "tree %u node %u: feature index out of range", t, i);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_FEATURE, t, i);
 			if (((flags & FN_CAT) != 0) != (ps->kinds[feat] == ENS_CATEGORICAL))
-				FAIL(ENS_ECORRUPT, "tree %u node %u: split kind does not match the feature", t, i);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_KIND, t, i);
 			if (flags & FN_CAT)
 				TRY(ParseCatSplit(ps, t, i, nn, nc, cat_pos, ps->c.nodes, ps->c.cats, feat, bin, &a));
 			else
 			{
 				if (bin >= ps->nbins[feat])
-					FAIL(ENS_ECORRUPT, "tree %u node %u: bin index out of range", t, i);
+					FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_BIN, t, i);
 				if (nn < 2 || a <= i || a >= nn - 1)
-					FAIL(ENS_ECORRUPT, "tree %u node %u: child index out of range or not forward", t, i);
+					FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_CHILD, t, i);
 				a = (uint32_t) (ps->c.nodes + a);
 			}
 		}
@@ -594,19 +590,19 @@ ParseTree(Parser *ps, uint32_t t)
 	size_t		cat_pos;
 
 	if (!R32(r, &nn) || !R32(r, &nc) || !R32(r, &nl))
-		FAIL(ENS_ETRUNC, "truncated in tree %u", t);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_TREE_TRUNC, t);
 	if (nn < 1)
-		FAIL(ENS_ECORRUPT, "tree %u has no nodes", t);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_TREE_EMPTY, t);
 	if ((uint64_t) nn * NODE_BYTES > r->len - r->pos ||
 		(uint64_t) nc * CAT_BYTES > r->len - r->pos ||
 		(uint64_t) nl * K * 4 > r->len - r->pos)
-		FAIL(ENS_ETRUNC, "tree %u counts exceed the remaining bytes", t);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_TREE_COUNTS_TRUNC, t);
 	if (nc > nn || nl > nn)
-		FAIL(ENS_ECORRUPT, "tree %u has more split tables or leaves than nodes", t);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_TREE_COUNTS, t);
 	if (nl != 0 && !(c->task == ENS_CLASSIFICATION && c->algorithm == ENS_FOREST))
-		FAIL(ENS_ECORRUPT, "tree %u has leaf vectors", t);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_TREE_LEAF_VECTORS, t);
 	if (c->nodes + nn > INT32_MAX || c->leafv + (uint64_t) nl * K > INT32_MAX)
-		FAIL(ENS_ELIMIT, "model has too many nodes");
+		FAIL(ENS_ELIMIT, ENS_ERR_READ_NODES_LIMIT);
 	if (ps->m)
 	{
 		ps->m->tree_node[t] = (uint32_t) c->nodes;
@@ -621,9 +617,9 @@ ParseTree(Parser *ps, uint32_t t)
 		float		v;
 
 		if (!RF32(r, &v))
-			FAIL(ENS_ETRUNC, "truncated in tree %u leaves", t);
+			FAIL(ENS_ETRUNC, ENS_ERR_READ_LEAVES_TRUNC, t);
 		if (!isfinite(v) || v < 0 || v > 1.0001f)
-			FAIL(ENS_ECORRUPT, "tree %u: leaf probability out of range", t);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_LEAF_PROBABILITY, t);
 		if (ps->m)
 			ps->m->leafv[c->leafv + i] = v;
 	}
@@ -631,7 +627,7 @@ ParseTree(Parser *ps, uint32_t t)
 	if (ps->m)
 		for (i = 0; i < nc; i++)
 			if (ps->m->cats[c->cats + i].child == 0)
-				FAIL(ENS_ECORRUPT, "tree %u: split table %u is not used", t, i);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_TABLE_UNUSED, t, i);
 	c->nodes += nn;
 	c->cats += nc;
 	c->leafv += (uint64_t) nl * K;
@@ -660,9 +656,9 @@ ParseSections(Parser *ps, bool fill)
 	sh.algorithm = ps->c.algorithm;
 	if (fill)
 		return ens_ext_fill(r->p + r->len - ps->ext_len, ps->ext_len, ps->m, &sh, &ps->c.ext, ps->fl->ext,
-							ps->detail, ps->detail_len);
+							ps->err);
 	ps->ext_len = r->len - r->pos;
-	TRY(ens_ext_scan(r->p + r->pos, ps->ext_len, &sh, &ps->c.ext, ps->detail, ps->detail_len));
+	TRY(ens_ext_scan(r->p + r->pos, ps->ext_len, &sh, &ps->c.ext, ps->err));
 	r->pos = r->len;
 	return ENS_OK;
 }
@@ -701,7 +697,7 @@ Parse(Parser *ps, const uint8_t *buf, size_t len)
 			for (i = f + 1; i < ps->c.p; i++)
 				if (ens_bytes_cmp(m->features[f].name, m->features[f].name_len,
 								  m->features[i].name, m->features[i].name_len) == 0)
-					FAIL(ENS_ECORRUPT, "features %u and %u have the same name", f, i);
+					FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_NAMES_EQUAL, f, i);
 	TRY(ParseClassesAndImportance(ps));
 	for (i = 0; i < ps->c.T; i++)
 		TRY(ParseTree(ps, i));
@@ -740,7 +736,7 @@ Align8(size_t x)
 
 EnsStatus
 ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
-				EnsModel **out, char *detail, size_t detail_len)
+				EnsModel **out, EnsError *err)
 {
 	Parser		ps;
 	Counts		c;
@@ -753,11 +749,9 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	int			k = 0;
 
 	*out = NULL;
-	if (detail && detail_len)
-		detail[0] = '\0';
+	ens_error_clear(err);
 	memset(&ps, 0, sizeof(ps));
-	ps.detail = detail;
-	ps.detail_len = detail_len;
+	ps.err = err;
 	rc = Parse(&ps, buf, len);
 	if (rc != ENS_OK)
 		return rc;
@@ -827,8 +821,7 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	fl.ext = block + off[19];
 
 	memset(&ps, 0, sizeof(ps));
-	ps.detail = detail;
-	ps.detail_len = detail_len;
+	ps.err = err;
 	ps.fl = &fl;
 	ps.m = m;
 	rc = Parse(&ps, buf, len);

@@ -29,7 +29,6 @@
 #include "ensemble.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 enum
@@ -300,16 +299,12 @@ typedef struct Cur
 	const uint8_t *p;
 	size_t		len,
 				pos;
-	char	   *detail;
-	size_t		detail_len;
+	EnsError   *err;			/* why a refusal (may be NULL) */
 } Cur;
 
+/* FAIL(status, ENS_ERR_READ_X, figures...): records why in c->err, returns status */
 #define FAIL(code, ...) \
-	do { \
-		if (c->detail && c->detail_len) \
-			snprintf(c->detail, c->detail_len, __VA_ARGS__); \
-		return (code); \
-	} while (0)
+	do { return ENS_READ_FAIL(c->err, code, __VA_ARGS__); } while (0)
 
 #define TRY(call) \
 	do { EnsStatus rc_ = (call); if (rc_ != ENS_OK) return rc_; } while (0)
@@ -347,7 +342,7 @@ typedef struct Dest
 
 /* n counts that must add up to the rows the other sections count */
 static EnsStatus
-Counts(Cur *c, uint32_t n, uint64_t *total, const char *what, Dest *d)
+Counts(Cur *c, uint32_t n, uint64_t *total, EnsErrId no_rows, EnsErrId rows, Dest *d)
 {
 	uint64_t	sum = 0;
 	uint32_t	i;
@@ -361,10 +356,9 @@ Counts(Cur *c, uint32_t n, uint64_t *total, const char *what, Dest *d)
 			*d->u32++ = v;
 	}
 	if (sum == 0 || sum > ENS_MAX_ROWS)
-		FAIL(ENS_ECORRUPT, "%s count no rows or too many", what);
+		FAIL(ENS_ECORRUPT, no_rows);
 	if (*total && *total != sum)
-		FAIL(ENS_ECORRUPT, "%s count %llu rows, another section %llu", what,
-			 (unsigned long long) sum, (unsigned long long) *total);
+		FAIL(ENS_ECORRUPT, rows, sum, *total);
 	*total = sum;
 	return ENS_OK;
 }
@@ -378,12 +372,11 @@ ParseHist(Cur *c, const EnsExtShape *sh, size_t len, uint64_t *rows, Dest *d)
 	for (f = 0; f < sh->p; f++)
 		want += (uint64_t) sh->nbins[f] + 1;
 	if (len != want * 4)
-		FAIL(ENS_ECORRUPT, "histogram section has %zu bytes, expected %llu", len,
-			 (unsigned long long) (want * 4));
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_HIST_BYTES, len, want * 4);
 	if (d)
 		d->x->hist = d->u32;
 	for (f = 0; f < sh->p; f++)
-		TRY(Counts(c, sh->nbins[f] + 1u, rows, "feature histograms", d));
+		TRY(Counts(c, sh->nbins[f] + 1u, rows, ENS_ERR_READ_HIST_NO_ROWS, ENS_ERR_READ_HIST_ROWS, d));
 	if (d)
 	{
 		uint32_t   *off = d->x->hist_off = d->u32;
@@ -413,16 +406,16 @@ ParsePred(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d)
 			   *cnt = NULL;
 
 	if (len < 8)
-		FAIL(ENS_ECORRUPT, "prediction section is too short");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_SHORT);
 	source = c->p[c->pos];
 	if (c->p[c->pos + 1] || c->p[c->pos + 2] || c->p[c->pos + 3])
-		FAIL(ENS_ECORRUPT, "reserved prediction field is not zero");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_RESERVED);
 	c->pos += 4;
 	n_out = Get32(c);
 	if (source < ENS_PRED_TRAINING || source > ENS_PRED_CALIBRATION)
-		FAIL(ENS_ECORRUPT, "unknown prediction source %u", source);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_SOURCE, source);
 	if (n_out != (sh->task == ENS_CLASSIFICATION ? sh->K : 1))
-		FAIL(ENS_ECORRUPT, "prediction section has %u outputs", n_out);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_OUTPUTS, n_out);
 	if (d)
 	{
 		EnsPredHist *ph = &d->x->pred;
@@ -444,16 +437,16 @@ ParsePred(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d)
 		uint64_t	sum = 0;
 
 		if (end - c->pos < 4)
-			FAIL(ENS_ETRUNC, "truncated in prediction output %u", k);
+			FAIL(ENS_ETRUNC, ENS_ERR_READ_PRED_TRUNC, k);
 		ne = Get32(c);
 		if (ne > ENS_MAX_PRED_EDGES || (uint64_t) ne * 12 + 4 > end - c->pos)
-			FAIL(ENS_ECORRUPT, "prediction output %u has %u cut points", k, ne);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_CUTS, k, ne);
 		for (i = 0; i < ne; i++)
 		{
 			double		e = GetF64(c);
 
 			if (!isfinite(e) || !(e > prev))
-				FAIL(ENS_ECORRUPT, "prediction output %u: cut points are not finite and increasing", k);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_CUT_ORDER, k);
 			prev = e;
 			if (d)
 				*d->f64++ = e;
@@ -467,7 +460,7 @@ ParsePred(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d)
 				*cnt++ = v;
 		}
 		if (sum == 0 || (total && sum != total))
-			FAIL(ENS_ECORRUPT, "prediction output %u counts %llu rows", k, (unsigned long long) sum);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_ROWS, k, sum);
 		total = sum;
 		if (d)
 			off[k + 1] = off[k] + ne;
@@ -475,7 +468,7 @@ ParsePred(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d)
 			lay->pred_edges += ne;
 	}
 	if (c->pos != end)
-		FAIL(ENS_ECORRUPT, "prediction section has %zu bytes too many", end - c->pos);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_PRED_EXTRA, end - c->pos);
 	lay->pred_out = n_out;
 	return ENS_OK;
 }
@@ -488,16 +481,16 @@ ParseIsotonic(Cur *c, uint32_t k, size_t end, EnsExtLayout *lay, Dest *d)
 	double		prev = -INFINITY;
 
 	if (end - c->pos < 4)
-		FAIL(ENS_ETRUNC, "truncated in calibrator %u", k);
+		FAIL(ENS_ETRUNC, ENS_ERR_READ_CAL_TRUNC, k);
 	nk = Get32(c);
 	if (nk < 1 || nk > ENS_MAX_KNOTS || (uint64_t) nk * 16 > end - c->pos)
-		FAIL(ENS_ECORRUPT, "calibrator %u has %u knots", k, nk);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_KNOTS, k, nk);
 	for (i = 0; i < nk; i++)
 	{
 		double		v = GetF64(c);
 
 		if (!(v >= 0 && v <= 1 && v > prev))
-			FAIL(ENS_ECORRUPT, "calibrator %u: knots are not increasing in [0, 1]", k);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_KNOT_ORDER, k);
 		prev = v;
 		if (d)
 			d->x->cal.kx[d->x->cal.off[k] + i] = v;
@@ -508,7 +501,7 @@ ParseIsotonic(Cur *c, uint32_t k, size_t end, EnsExtLayout *lay, Dest *d)
 		double		v = GetF64(c);
 
 		if (!(v >= prev && v <= 1))
-			FAIL(ENS_ECORRUPT, "calibrator %u: values are not non-decreasing in [0, 1]", k);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_VALUE_ORDER, k);
 		prev = v;
 		if (d)
 			d->x->cal.ky[d->x->cal.off[k] + i] = v;
@@ -531,24 +524,24 @@ ParseCalib(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d
 				k;
 
 	if (sh->task != ENS_CLASSIFICATION)
-		FAIL(ENS_ECORRUPT, "a regression model has a calibrator");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_REGRESSION);
 	if (len < 8)
-		FAIL(ENS_ECORRUPT, "calibrator section is too short");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_SHORT);
 	method = c->p[c->pos];
 	if (c->p[c->pos + 1] || c->p[c->pos + 2] || c->p[c->pos + 3])
-		FAIL(ENS_ECORRUPT, "reserved calibrator field is not zero");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_RESERVED);
 	c->pos += 4;
 	n = Get32(c);
 	if (method != ENS_CAL_ISOTONIC && method != ENS_CAL_SIGMOID)
-		FAIL(ENS_ECORRUPT, "unknown calibration method %u", method);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_METHOD, method);
 	/* one set per class (one for two classes), or one per fold of a cross-fitted forest */
 	per = sh->K == 2 ? 1 : sh->K;
 	if (n == 0 || n % per != 0)
-		FAIL(ENS_ECORRUPT, "%u calibrators for %u classes", n, sh->K);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_CLASSES, n, sh->K);
 	members = n / per;
 	if (members > 1 && (members > ENS_MAX_CAL_FOLDS || sh->algorithm != ENS_FOREST ||
 						sh->trees % members != 0))
-		FAIL(ENS_ECORRUPT, "%u calibrator sets for %u trees", members, sh->trees);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_SETS, members, sh->trees);
 	if (d)
 	{
 		EnsCalib   *cal = &d->x->cal;
@@ -580,13 +573,13 @@ ParseCalib(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d
 			continue;
 		}
 		if (end - c->pos < 16)
-			FAIL(ENS_ETRUNC, "truncated in calibrator %u", k);
+			FAIL(ENS_ETRUNC, ENS_ERR_READ_CAL_TRUNC, k);
 		{
 			double		a = GetF64(c),
 						b = GetF64(c);
 
 			if (!isfinite(a) || !isfinite(b))
-				FAIL(ENS_ECORRUPT, "calibrator %u is not finite", k);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_FINITE, k);
 			if (d)
 			{
 				d->x->cal.ab[2 * k] = a;
@@ -595,7 +588,7 @@ ParseCalib(Cur *c, const EnsExtShape *sh, size_t len, EnsExtLayout *lay, Dest *d
 		}
 	}
 	if (c->pos != end)
-		FAIL(ENS_ECORRUPT, "calibrator section has %zu bytes too many", end - c->pos);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_CAL_EXTRA, end - c->pos);
 	lay->n_cal = n;
 	lay->cal_method = method;
 	return ENS_OK;
@@ -609,16 +602,16 @@ ParseThreshold(Cur *c, const EnsExtShape *sh, size_t len, Dest *d)
 	double		t;
 
 	if (sh->task != ENS_CLASSIFICATION)
-		FAIL(ENS_ECORRUPT, "a regression model has a decision threshold");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_THRESHOLD_REGRESSION);
 	if (len != 16)
-		FAIL(ENS_ECORRUPT, "threshold section has %zu bytes", len);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_THRESHOLD_BYTES, len);
 	cls = Get32(c);
 	res = Get32(c);
 	t = GetF64(c);
 	if (res != 0)
-		FAIL(ENS_ECORRUPT, "reserved threshold field is not zero");
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_THRESHOLD_RESERVED);
 	if (cls >= sh->K || !(t >= 0 && t <= 1))
-		FAIL(ENS_ECORRUPT, "threshold for class %u is out of range", cls);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_THRESHOLD_CLASS, cls);
 	if (d)
 	{
 		d->x->has_threshold = true;
@@ -651,14 +644,13 @@ ParseCovers(Cur *c, const EnsExtShape *sh, size_t len, Dest *d)
 		do
 		{
 			if (c->pos >= end || shift > 28)
-				FAIL(ENS_ECORRUPT, "cover %llu is not a valid varint", (unsigned long long) n);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_COVER_VARINT, n);
 			b = c->p[c->pos++];
 			v |= (uint64_t) (b & 0x7F) << shift;
 			shift += 7;
 		} while (b & 0x80);
 		if ((b == 0 && shift > 7) || v > ENS_MAX_ROWS)
-			FAIL(ENS_ECORRUPT, "cover %llu is out of range or not in its shortest form",
-				 (unsigned long long) n);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_COVER_FORM, n);
 		if (m)
 		{
 			while (node < sh->nodes && !(m->nodes[node].flags & FN_LEAF))
@@ -669,8 +661,7 @@ ParseCovers(Cur *c, const EnsExtShape *sh, size_t len, Dest *d)
 		n++;
 	}
 	if (n != sh->leaves)
-		FAIL(ENS_ECORRUPT, "%llu covers for %llu leaves", (unsigned long long) n,
-			 (unsigned long long) sh->leaves);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_COVERS, n, sh->leaves);
 	if (d)
 	{
 		while (node < sh->nodes)
@@ -690,10 +681,11 @@ ParseSection(Cur *c, int tag, size_t len, const EnsExtShape *sh, EnsExtLayout *l
 			return ParseCovers(c, sh, len, d);
 		case TAG_CLASSES:
 			if (sh->task != ENS_CLASSIFICATION || len != (size_t) sh->K * 4)
-				FAIL(ENS_ECORRUPT, "class count section does not fit the model");
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_CLASS_SECTION);
 			if (d)
 				d->x->class_count = d->u32;
-			return Counts(c, sh->K, &lay->rows, "class counts", d);
+			return Counts(c, sh->K, &lay->rows, ENS_ERR_READ_CLASS_NO_ROWS, ENS_ERR_READ_CLASS_ROWS,
+						  d);
 		case TAG_HIST:
 			return ParseHist(c, sh, len, &lay->rows, d);
 		case TAG_PRED:
@@ -703,7 +695,7 @@ ParseSection(Cur *c, int tag, size_t len, const EnsExtShape *sh, EnsExtLayout *l
 		case TAG_THRESHOLD:
 			return ParseThreshold(c, sh, len, d);
 	}
-	FAIL(ENS_ECORRUPT, "unknown section %d", tag);
+	FAIL(ENS_ECORRUPT, ENS_ERR_READ_SECTION_UNKNOWN, tag);
 }
 
 static EnsStatus
@@ -717,18 +709,18 @@ ParseAll(Cur *c, const EnsExtShape *sh, EnsExtLayout *lay, Dest *d)
 		uint32_t	len;
 
 		if (c->len - c->pos < SECTION_HEADER)
-			FAIL(ENS_ETRUNC, "truncated in a section header");
+			FAIL(ENS_ETRUNC, ENS_ERR_READ_SECTION_TRUNC);
 		tag = c->p[c->pos];
 		if (c->p[c->pos + 1] || c->p[c->pos + 2] || c->p[c->pos + 3])
-			FAIL(ENS_ECORRUPT, "reserved section field is not zero");
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_SECTION_RESERVED);
 		c->pos += 4;
 		len = Get32(c);
 		if (tag < TAG_COVER || tag > TAG_THRESHOLD)
-			FAIL(ENS_ECORRUPT, "unknown section %d", tag);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_SECTION_UNKNOWN, tag);
 		if (tag <= last)
-			FAIL(ENS_ECORRUPT, "section %d after section %d", tag, last);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_SECTION_ORDER, tag, last);
 		if (len > c->len - c->pos)
-			FAIL(ENS_ETRUNC, "section %d is longer than the model", tag);
+			FAIL(ENS_ETRUNC, ENS_ERR_READ_SECTION_LONG, tag);
 		last = tag;
 		if (!d)
 			lay->present |= 1u << tag;
@@ -740,14 +732,14 @@ ParseAll(Cur *c, const EnsExtShape *sh, EnsExtLayout *lay, Dest *d)
 /* First pass: the bytes after the last tree, validated and sized. */
 EnsStatus
 ens_ext_scan(const uint8_t *p, size_t len, const EnsExtShape *sh, EnsExtLayout *lay,
-			 char *detail, size_t detail_len)
+			 EnsError *err)
 {
-	Cur			cur = {p, len, 0, detail, detail_len};
+	Cur			cur = {p, len, 0, err};
 	Cur		   *c = &cur;
 
 	memset(lay, 0, sizeof(*lay));
 	if (len > 0 && sh->version < 2)
-		FAIL(ENS_ECORRUPT, "%zu unexpected bytes after the last tree", len);
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_TRAILING_BYTES, len);
 	return ParseAll(c, sh, lay, NULL);
 }
 
@@ -813,12 +805,11 @@ DeriveCovers(Cur *c, const EnsModel *m, uint64_t *rows)
 			l = (nd.flags & FN_CAT) ? m->cats[nd.a].child : nd.a;
 			sum = (uint64_t) cv[l] + cv[l + 1];
 			if (sum > ENS_MAX_ROWS)
-				FAIL(ENS_ECORRUPT, "tree %u node %u: cover out of range", t, i - root);
+				FAIL(ENS_ECORRUPT, ENS_ERR_READ_COVER_NODE, t, i - root);
 			cv[i] = (uint32_t) sum;
 		}
 		if (cv[root] == 0 || (*rows && cv[root] != *rows))
-			FAIL(ENS_ECORRUPT, "tree %u: root cover %u, expected %llu", t, cv[root],
-				 (unsigned long long) *rows);
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_ROOT_COVER, t, cv[root], *rows);
 		*rows = cv[root];
 	}
 	return ENS_OK;
@@ -830,9 +821,9 @@ DeriveCovers(Cur *c, const EnsModel *m, uint64_t *rows)
  */
 EnsStatus
 ens_ext_fill(const uint8_t *p, size_t len, EnsModel *m, const EnsExtShape *sh,
-			 const EnsExtLayout *lay, uint8_t *mem, char *detail, size_t detail_len)
+			 const EnsExtLayout *lay, uint8_t *mem, EnsError *err)
 {
-	Cur			cur = {p, len, 0, detail, detail_len};
+	Cur			cur = {p, len, 0, err};
 	Cur		   *c = &cur;
 	EnsExtLayout again = *lay;
 	Dest		d;

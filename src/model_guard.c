@@ -238,7 +238,6 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 	EnsPgAlloc	pa;
 	EnsModel   *m = NULL;
 	EnsStatus	rc;
-	char		detail[256];
 	bool		cls;
 	uint32_t	K;
 
@@ -250,7 +249,7 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 	b = (bytea *) PG_DETOAST_DATUM_PACKED(n->v[G_MODEL]);
 	ens_pg_alloc_init(&pa, cxt, false);
 	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b),
-						 &pa.al, &m, detail, sizeof(detail));
+						 &pa.al, &m, NULL);
 	MemoryContextSwitchTo(old);
 	if (rc != ENS_OK || !LabelsValid(m, true, m->n_features) ||
 		!LabelsValid(m, false, m->task == ENS_CLASSIFICATION ? m->n_classes : 0))

@@ -85,12 +85,12 @@ ens_model_from_bytea(bytea *b, MemoryContext cxt)
 	EnsPgAlloc	pa;
 	EnsModel   *m;
 	EnsStatus	rc;
-	char		detail[256];
+	EnsError	why;
 
 	ens_pg_alloc_init(&pa, cxt, false);
 	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d),
-						 &pa.al, &m, detail, sizeof(detail));
-	ens_pg_check(rc, "model", detail);
+						 &pa.al, &m, &why);
+	ens_pg_check(rc, "model", &why);
 	CheckModelText(m);
 	if ((Pointer) d != (Pointer) b)
 		pfree(d);

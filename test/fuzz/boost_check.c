@@ -517,7 +517,6 @@ CheckReadMargins(const EnsModel *m, const double *const *cols, const uint8_t *X,
 	uint8_t    *buf;
 	size_t		len;
 	EnsModel   *rm;
-	char		detail[256];
 	int			fails;
 	uint32_t	f;
 	EnsModel	mc = *m;
@@ -540,7 +539,7 @@ CheckReadMargins(const EnsModel *m, const double *const *cols, const uint8_t *X,
 		mc.class_len = lens;
 	}
 	if (ens_serialize(&mc, al, 0, &buf, &len) != ENS_OK ||
-		ens_deserialize(buf, len, al, &rm, detail, sizeof(detail)) != ENS_OK)
+		ens_deserialize(buf, len, al, &rm, NULL) != ENS_OK)
 		return fprintf(stderr, "FAIL the model does not read back\n"), 1;
 	al->free(al->ctx, buf);
 	fprintf(stderr, "ok: read back, %s\n", rm->dense ? "complete trees" : "node walk");

@@ -87,7 +87,6 @@ ForgedCount(EnsModel *m, uint32_t n, const EnsAlloc *al)
 	uint8_t    *b;
 	size_t		len;
 	EnsModel   *m2;
-	char		detail[256];
 	EnsStatus	rc;
 
 	m->ext->cal.n = n;
@@ -95,7 +94,7 @@ ForgedCount(EnsModel *m, uint32_t n, const EnsAlloc *al)
 	m->ext->cal.n = keep;
 	if (rc != ENS_OK)
 		return fprintf(stderr, "cvcal: serialize with %u calibrators: %s\n", n, ens_strerror(rc)), 0;
-	rc = ens_deserialize(b, len, al, &m2, detail, sizeof(detail));
+	rc = ens_deserialize(b, len, al, &m2, NULL);
 	al->free(al->ctx, b);
 	if (rc == ENS_OK)
 		ens_model_free(m2, al);
@@ -263,9 +262,10 @@ main(int argc, char **argv)
 	rc = ens_serialize(&m, al, 0, &buf, &buflen);
 	if (rc != ENS_OK)
 		return fprintf(stderr, "cvcal: serialize: %s\n", ens_strerror(rc)), 1;
-	rc = ens_deserialize(buf, buflen, al, &m2, detail, sizeof(detail));
+	rc = ens_deserialize(buf, buflen, al, &m2, &err);
 	if (rc != ENS_OK)
-		return fprintf(stderr, "cvcal: deserialize: %s: %s\n", ens_strerror(rc), detail), 1;
+		return ens_error_text(&err, detail, sizeof(detail)),
+			fprintf(stderr, "cvcal: deserialize: %s: %s\n", ens_strerror(rc), detail), 1;
 	for (i = 0; i < N_ROWS; i++)
 	{
 		double		a[K],

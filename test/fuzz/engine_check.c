@@ -138,18 +138,20 @@ ForgedRefused(const EnsModel *m, const EnsAlloc *al, const char *what)
 	uint8_t    *buf;
 	size_t		len;
 	EnsModel   *m2 = NULL;
+	EnsError	why;
 	char		detail[256];
 	EnsStatus	rc;
 
 	rc = ens_serialize(m, al, 0, &buf, &len);
 	if (rc)
 		return fprintf(stderr, "serialize (%s): %s\n", what, ens_strerror(rc)), 1;
-	rc = ens_deserialize(buf, len, al, &m2, detail, sizeof(detail));
+	rc = ens_deserialize(buf, len, al, &m2, &why);
 	free(buf);
 	if (rc == ENS_OK)
 		ens_model_free(m2, al);
 	if (rc != ENS_ECORRUPT)
 		return fprintf(stderr, "%s was %s\n", what, rc == ENS_OK ? "accepted" : ens_strerror(rc)), 1;
+	ens_error_text(&why, detail, sizeof(detail));
 	fprintf(stderr, "%s refused (%s)\n", what, detail);
 	return 0;
 }
@@ -349,6 +351,7 @@ main(int argc, char **argv)
 	uint8_t    *buf;
 	size_t		buflen;
 	EnsModel *m2;
+	EnsError	why;
 	char		detail[256];
 	double	   *proba,
 			   *proba2;
@@ -551,10 +554,11 @@ main(int argc, char **argv)
 	if (rc)
 		return fprintf(stderr, "serialize: %s\n", ens_strerror(rc)), 1;
 	t0 = Now();
-	rc = ens_deserialize(buf, buflen, al, &m2, detail, sizeof(detail));
+	rc = ens_deserialize(buf, buflen, al, &m2, &why);
 	t1 = Now();
 	if (rc)
-		return fprintf(stderr, "deserialize: %s: %s\n", ens_strerror(rc), detail), 1;
+		return ens_error_text(&why, detail, sizeof(detail)),
+			fprintf(stderr, "deserialize: %s: %s\n", ens_strerror(rc), detail), 1;
 	fprintf(stderr, "model %zu bytes, parsed in %.3fs\n", buflen, t1 - t0);
 
 	if (argc > 6)

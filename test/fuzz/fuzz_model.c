@@ -122,6 +122,7 @@ RoundTrip(const EnsModel *m, const uint8_t *buf, size_t len)
 	size_t		l1,
 				l2;
 	EnsModel   *m2;
+	EnsError	why;
 	char		detail[256];
 	uint32_t	kk = m->n_classes ? m->n_classes : 1,
 				k;
@@ -135,8 +136,9 @@ RoundTrip(const EnsModel *m, const uint8_t *buf, size_t len)
 		fprintf(stderr, "round trip changed the bytes\n");
 		abort();
 	}
-	if (ens_deserialize(b1, l1, &ens_malloc_allocator, &m2, detail, sizeof(detail)) != ENS_OK)
+	if (ens_deserialize(b1, l1, &ens_malloc_allocator, &m2, &why) != ENS_OK)
 	{
+		ens_error_text(&why, detail, sizeof(detail));
 		fprintf(stderr, "a serialised model does not parse: %s\n", detail);
 		abort();
 	}
@@ -162,12 +164,24 @@ static void
 Exercise(const uint8_t *buf, size_t len)
 {
 	EnsModel   *m;
+	EnsError	why;
 	char		detail[256];
 	uint64_t	seed = 0;
 	size_t		i;
+	EnsStatus	rc = ens_deserialize(buf, len, &ens_malloc_allocator, &m, &why);
 
-	if (ens_deserialize(buf, len, &ens_malloc_allocator, &m, detail,
-						sizeof(detail)) == ENS_OK)
+	/* every refusal says which check failed, and its text formats */
+	if (rc != ENS_OK)
+	{
+		if (!ENS_ERR_IS_READ(why.id))
+		{
+			fprintf(stderr, "refused (%s) without a reason\n", ens_strerror(rc));
+			abort();
+		}
+		if (ens_error_text(&why, detail, sizeof(detail)) <= 0)
+			abort();
+	}
+	else
 	{
 		double	   *out = malloc(sizeof(double) * (m->n_classes ? m->n_classes : 1));
 		int			r;

@@ -472,7 +472,6 @@ TamperedCoversRejected(const uint8_t *buf, size_t len, const EnsModel *m)
 				cover_len = (size_t) (buf[cover_at - 4] | buf[cover_at - 3] << 8);
 	uint8_t    *copy = malloc(len);
 	EnsModel   *bad;
-	char		detail[256];
 	int			which;
 	bool		ok = true;
 
@@ -488,7 +487,7 @@ TamperedCoversRejected(const uint8_t *buf, size_t len, const EnsModel *m)
 		copy[len - 3] = (uint8_t) (crc >> 8);
 		copy[len - 2] = (uint8_t) (crc >> 16);
 		copy[len - 1] = (uint8_t) (crc >> 24);
-		if (ens_deserialize(copy, len, &ens_malloc_allocator, &bad, detail, sizeof(detail)) == ENS_OK)
+		if (ens_deserialize(copy, len, &ens_malloc_allocator, &bad, NULL) == ENS_OK)
 		{
 			ens_model_free(bad, &ens_malloc_allocator);
 			ok = false;
@@ -522,6 +521,7 @@ SmallModels(void)
 					   *b2;
 			size_t		l1,
 						l2;
+			EnsError	why = {0};
 			char		detail[256];
 			uint32_t   *rows = malloc(sizeof(uint32_t) * 400),
 						i;
@@ -548,9 +548,10 @@ SmallModels(void)
 								  m.task == ENS_CLASSIFICATION ? D.cls : NULL,
 								  rows + 300, 100, NULL, NULL, NULL, al, NULL, NULL) != ENS_OK ||
 				ens_serialize(&m, al, 0, &b1, &l1) != ENS_OK ||
-				ens_deserialize(b1, l1, al, &m2, detail, sizeof(detail)) != ENS_OK ||
+				ens_deserialize(b1, l1, al, &m2, &why) != ENS_OK ||
 				ens_serialize(m2, al, 0, &b2, &l2) != ENS_OK || l1 != l2 || memcmp(b1, b2, l1) != 0)
 			{
+				ens_error_text(&why, detail, sizeof(detail));
 				printf("FAIL %s M=%u: sections do not round trip (%s)\n", kinds[kind], M, detail);
 				failures++;
 				continue;
