@@ -61,7 +61,8 @@ ens_bin_table_build(EnsModel *m, const EnsAlloc *al)
 				al->free(al->ctx, mem);
 				return;
 			}
-			memcpy(e, F->edges, ne * sizeof(double));
+			if (ne > 0)			/* edges is NULL for a one-bin feature */
+				memcpy(e, F->edges, ne * sizeof(double));
 		}
 		else
 			bt->cat[bt->n_cat++] = f;
