@@ -25,6 +25,7 @@ OBJS = \
 	src/ensemble_error_pg.o \
 	src/model_relation.o \
 	src/model_trainset.o \
+	src/model_groups.o \
 	src/model_train.o \
 	src/forest_params.o \
 	src/forest_learner.o \

@@ -446,10 +446,13 @@ static const EnsTrainArg boost_args[] = {
 	{17, "validation_fraction", 'f'}
 };
 
+/* group_by, last: after test_fraction, seed and keep_category_names */
+#define BOOST_GROUP_ARG 21
+
 PG_FUNCTION_INFO_V1(model_train_boosting);
 Datum
 model_train_boosting(PG_FUNCTION_ARGS)
 {
 	return ens_train_sql(fcinfo, &ens_boost_learner, boost_args, lengthof(boost_args),
-						 ENS_REGISTRY_CURRENT);
+						 BOOST_GROUP_ARG, ENS_REGISTRY_CURRENT);
 }

@@ -254,12 +254,15 @@ static const EnsTrainArg forest_args[] = {
 	{14, "calibration", 't'}, {15, "calibration_folds", 'i'}
 };
 
+/* group_by, last (0.2.0); _train_forest_as_of has as_of there and no group_by */
+#define FOREST_GROUP_ARG 16
+
 /* 0.1.0's train_forest: a registry without owners, returns edupredict.models */
 PG_FUNCTION_INFO_V1(train_forest);
 Datum
 train_forest(PG_FUNCTION_ARGS)
 {
-	return ens_train_sql(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
+	return ens_train_sql(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args), -1,
 						 ENS_REGISTRY_LEGACY);
 }
 
@@ -269,7 +272,7 @@ Datum
 model_train_forest(PG_FUNCTION_ARGS)
 {
 	return ens_train_sql(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
-						 ENS_REGISTRY_CURRENT);
+						 FOREST_GROUP_ARG, ENS_REGISTRY_CURRENT);
 }
 
 /*
@@ -292,7 +295,7 @@ model_train_forest_as_of(PG_FUNCTION_ARGS)
 	appendStringInfoString(&note, "\"as_of\": ");
 	escape_json(&note, text_to_cstring(PG_GETARG_TEXT_PP(16)));
 	return ens_train_sql_noted(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
-							   ENS_REGISTRY_CURRENT, note.data);
+							   -1, ENS_REGISTRY_CURRENT, note.data);
 }
 
 /* The first problem the forest's validator finds in a params object. */

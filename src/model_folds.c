@@ -179,92 +179,21 @@ RandomFolds(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
 	pfree(rows);
 }
 
-/* NULL (NaN in the aux column); an order_by value may also be a NaN itself */
-static void
-NoNulls(const EnsTrainSet *ts, const char *arg, const char *col, bool order)
-{
-	size_t		r;
-
-	for (r = 0; r < ts->n; r++)
-		if (isnan(ts->aux[0][r]))
-		{
-			if (order)
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("%s column \"%s\" is NULL or NaN in some rows", arg, col),
-						 errhint("Leave those rows out, or give them a value, in a view.")));
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s column \"%s\" is NULL in some rows", arg, col),
-					 errhint("Leave those rows out, or give them a value, in a view.")));
-		}
-}
-
-typedef struct GroupOrder
-{
-	uint64_t	rows;
-	uint64_t	hash;
-	uint32_t	id;
-} GroupOrder;
-
-static int
-CmpGroups(const void *a, const void *b)
-{
-	const GroupOrder *x = a,
-			   *y = b;
-
-	if (x->rows != y->rows)
-		return x->rows > y->rows ? -1 : 1;
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
+/* whole groups to the folds (model_groups.c deals them, as GroupKFold) */
 static void
 GroupFolds(const EnsFoldSpec *spec, const EnsTrainSet *ts, uint32_t *fold_of)
 {
-	const EnsDict *d = ts->aux_dict[0];
-	uint32_t	ng = ens_dict_size(d),
-				g,
-				f;
-	GroupOrder *go = palloc0(sizeof(GroupOrder) * Max(ng, 1));
-	int32	   *fold_of_group = palloc(sizeof(int32) * Max(ng, 1));
-	uint64	   *load = palloc0(sizeof(uint64) * spec->k);
-	size_t		r;
+	uint32_t	ng;
 
-	NoNulls(ts, "group_by", spec->group_by, false);
+	ens_aux_no_nulls(ts, "group_by", spec->group_by, false);
+	ng = ens_group_count(ts, NULL, (uint32_t) ts->n);
 	if (ng < (uint32_t) spec->k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("group_by column \"%s\" has %u distinct %s, fewer than the %d folds",
 						spec->group_by, ng, ng == 1 ? "value" : "values", spec->k),
 				 errhint("Group folds need at least one group per fold: lower folds.")));
-	for (r = 0; r < ts->n; r++)
-		go[(uint32_t) ts->aux[0][r]].rows++;
-	for (g = 0; g < ng; g++)
-	{
-		uint32_t	len;
-		const char *s = ens_dict_get(d, g, &len, NULL);
-
-		go[g].hash = ens_siphash((uint64_t) spec->seed, UINT64_C(0x67726F7570), s, len);
-		go[g].id = g;
-	}
-	qsort(go, ng, sizeof(GroupOrder), CmpGroups);
-	for (g = 0; g < ng; g++)
-	{
-		uint32_t	best = 0;
-
-		for (f = 1; f < (uint32_t) spec->k; f++)
-			if (load[f] < load[best])
-				best = f;
-		fold_of_group[go[g].id] = (int32) best;
-		load[best] += go[g].rows;
-	}
-	for (r = 0; r < ts->n; r++)
-		fold_of[r] = (uint32_t) fold_of_group[(uint32_t) ts->aux[0][r]];
-	pfree(go);
-	pfree(fold_of_group);
-	pfree(load);
+	ens_group_folds(ts, NULL, (uint32_t) ts->n, (uint32_t) spec->k, (uint64_t) spec->seed, fold_of);
 }
 
 static int
@@ -305,7 +234,7 @@ TimeFolds(EnsFolds *fs, const EnsTrainSet *ts)
 	uint32_t   *at = palloc_extended(sizeof(uint32_t) * Max(n, 1), MCXT_ALLOC_HUGE);
 	int			f;
 
-	NoNulls(ts, "order_by", spec->order_by, true);
+	ens_aux_no_nulls(ts, "order_by", spec->order_by, true);
 	memcpy(dv, ts->aux[0], sizeof(double) * n);
 	qsort(dv, n, sizeof(double), CmpDouble);
 	for (i = 0; i < n; i++)

@@ -44,6 +44,7 @@ typedef struct CommonArgs
 	double		test_fraction;
 	int64		seed;
 	bool		keep_category_names;
+	char	   *group_by;		/* NULL: rows split one by one */
 } CommonArgs;
 
 /* a bad argument value: 22023, the errmsg (and errhint) written at the call */
@@ -171,7 +172,7 @@ ArgValue(FunctionCallInfo fcinfo, const EnsTrainArg *a)
  * signatures, keep_category_names) follow the learner's own arguments.
  */
 static void
-ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail)
+ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail, int group_arg)
 {
 	if (PG_ARGISNULL(0))
 		NullArg("model_name");
@@ -199,6 +200,9 @@ ReadCommonArgs(FunctionCallInfo fcinfo, CommonArgs *a, int tail)
 	a->keep_category_names = true;
 	if (PG_NARGS() > tail + 2)
 		a->keep_category_names = !PG_ARGISNULL(tail + 2) && PG_GETARG_BOOL(tail + 2);
+	a->group_by = NULL;
+	if (group_arg >= 0 && group_arg < PG_NARGS() && !PG_ARGISNULL(group_arg))
+		a->group_by = text_to_cstring(PG_GETARG_TEXT_PP(group_arg));
 }
 
 /* ---------- columns ---------- */
@@ -995,15 +999,15 @@ CommonTail(const EnsTrainArg *args, int nargs)
  */
 Datum
 ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *args,
-			  int nargs, EnsRegistryMode mode)
+			  int nargs, int group_arg, EnsRegistryMode mode)
 {
-	return ens_train_sql_noted(fcinfo, l, args, nargs, mode, NULL);
+	return ens_train_sql_noted(fcinfo, l, args, nargs, group_arg, mode, NULL);
 }
 
 /* the same, with note (JSON members, NULL: none) added to the new row's metrics */
 Datum
 ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrainArg *args,
-					int nargs, EnsRegistryMode mode, const char *note)
+					int nargs, int group_arg, EnsRegistryMode mode, const char *note)
 {
 	CommonArgs	a;
 	void	   *params = palloc0(l->params_size);
@@ -1028,7 +1032,7 @@ ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrain
 	uint64_t	fingerprint;
 
 	INSTR_TIME_SET_CURRENT(t_start);
-	ReadCommonArgs(fcinfo, &a, CommonTail(args, nargs));
+	ReadCommonArgs(fcinfo, &a, CommonTail(args, nargs), group_arg);
 	LearnerParams(fcinfo, l, params, args, nargs);
 	task_req = strcmp(a.task, "classification") == 0 ? ENS_CLASSIFICATION :
 		strcmp(a.task, "regression") == 0 ? ENS_REGRESSION : 0;
@@ -1045,11 +1049,24 @@ ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrain
 	in.features = a.features;
 	in.task = task_req;
 	in.learner = l;
+	if (a.group_by != NULL)
+	{
+		/* read beside the features, never one of them unless listed */
+		in.aux_arg[0] = "group_by";
+		in.aux_name[0] = a.group_by;
+		in.aux_kind[0] = ENS_AUX_GROUP;
+		in.naux = 1;
+	}
 	train_cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict model training",
 									  ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(train_cxt);
 	ens_pg_alloc_init(&pa, train_cxt, true);
 	ens_trainset_read(&ts, &in, &pa);
+	if (a.group_by != NULL)
+	{
+		ens_aux_no_nulls(&ts, "group_by", a.group_by, false);
+		ts.group_by = a.group_by;
+	}
 	ens_trainset_split(&ts, a.test_fraction, (uint64_t) a.seed);
 	ens_trainset_bin(&ts, (uint64_t) a.seed, a.keep_category_names);
 
@@ -1063,6 +1080,8 @@ ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrain
 	initStringInfo(&mj);
 	appendStringInfoChar(&mj, '{');
 	HeldOutMetrics(&mj, &ts, held_out, &pa.al, &first);
+	if (a.group_by != NULL)
+		ens_json_num(&mj, "n_test_groups", ts.n_test_groups, &first);
 	l->metrics_json(&mj, params, &model, &first);
 
 	rr.model = ens_model_bytea(&model, oldcxt);
@@ -1081,6 +1100,11 @@ ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrain
 	first = true;
 	l->params_json(&pj, params, &model, &first);
 	ens_json_num(&pj, "test_fraction", a.test_fraction, &first);
+	if (a.group_by != NULL)
+	{
+		appendStringInfoString(&pj, ", \"group_by\": ");
+		escape_json(&pj, a.group_by);
+	}
 	appendStringInfo(&pj, ", \"seed\": " INT64_FORMAT ", \"task_requested\": \"%s\"}", a.seed, a.task);
 
 	rr.model_name = a.model_name;

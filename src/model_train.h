@@ -94,6 +94,8 @@ typedef struct EnsTrainSet
 	uint32_t	naux;
 	double	   *aux[ENS_MAX_AUX];
 	EnsDict    *aux_dict[ENS_MAX_AUX];
+	/* train_*'s group_by (its groups in aux column 0), NULL: none */
+	const char *group_by;
 
 	/* prepared by ens_trainset_target / _split / _bin */
 	int			task;			/* EnsTask */
@@ -105,6 +107,7 @@ typedef struct EnsTrainSet
 			   *test_rows,
 				ntr,
 				nte;
+	uint32_t	n_test_groups;	/* with group_by: groups held out */
 	EnsFeature *F;
 	uint8_t    *X;				/* row-major n x p bins */
 } EnsTrainSet;
@@ -128,6 +131,17 @@ extern void ens_trainset_want_outputs(const EnsTrainSet *ts, EnsData *d);
 extern void ens_trainset_model(const EnsTrainSet *ts, EnsModel *m, int algorithm);
 extern void ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const double *held_out,
 								 const EnsAlloc *al);
+
+/* ---------- rows kept together by group (model_groups.c) ---------- */
+
+extern void ens_aux_no_nulls(const EnsTrainSet *ts, const char *arg, const char *col, bool order);
+extern uint32_t ens_group_count(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n);
+extern void ens_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n, uint32_t k,
+							uint64_t seed, uint32_t *fold_of);
+extern uint32_t ens_group_split(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n,
+								double fraction, uint64_t seed, const EnsAlloc *al,
+								uint32_t **keep, uint32_t *nkeep, uint32_t **held,
+								uint32_t *nheld, uint32_t *ngroups);
 
 /* ---------- learners ---------- */
 
@@ -264,11 +278,13 @@ typedef struct EnsRegistryRow
 /* SPI connected: insert the row; returns it (models or model_list row) */
 extern Datum ens_registry_insert(const EnsRegistryRow *rr, EnsRegistryMode mode, int32 version);
 
+/* group_arg: the argno of group_by (-1: a signature without it) */
 extern Datum ens_train_sql(FunctionCallInfo fcinfo, const EnsLearner *l,
-						   const EnsTrainArg *args, int nargs, EnsRegistryMode mode);
+						   const EnsTrainArg *args, int nargs, int group_arg,
+						   EnsRegistryMode mode);
 extern Datum ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l,
-								 const EnsTrainArg *args, int nargs, EnsRegistryMode mode,
-								 const char *note);
+								 const EnsTrainArg *args, int nargs, int group_arg,
+								 EnsRegistryMode mode, const char *note);
 
 /* the model's bytes as a bytea allocated in cxt */
 extern bytea *ens_model_bytea(const EnsModel *m, MemoryContext cxt);

@@ -438,11 +438,42 @@ ens_trainset_target(EnsTrainSet *ts, int task_requested, bool integer_target,
 				 errhint("Classification needs at least two distinct target values.")));
 }
 
+/*
+ * With group_by, the test rows are whole groups (model_groups.c): at least
+ * test_fraction of the rows, so no group has rows on both sides.
+ */
+static void
+GroupSplit(EnsTrainSet *ts, double test_fraction, uint64_t seed)
+{
+	uint32_t	ng;
+
+	ts->n_test_groups = ens_group_split(ts, NULL, (uint32_t) ts->n, test_fraction, seed,
+										&ts->pa->al, &ts->train_rows, &ts->ntr,
+										&ts->test_rows, &ts->nte, &ng);
+	if (ng < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("group_by column \"%s\" has %u distinct %s: a test split by groups needs at least 2",
+						ts->group_by, ng, ng == 1 ? "value" : "values"),
+				 errhint("Group by a column that several groups of rows share a value of (a school), or pass test_fraction => 0.")));
+	if (ts->ntr == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no rows left for training: the test split by group_by column \"%s\" took all %u groups",
+						ts->group_by, ng),
+				 errhint("Lower test_fraction: the test rows are whole groups, at least test_fraction of the rows.")));
+}
+
 void
 ens_trainset_split(EnsTrainSet *ts, double test_fraction, uint64_t seed)
 {
 	EnsStatus	rc;
 
+	if (ts->group_by != NULL && test_fraction > 0)
+	{
+		GroupSplit(ts, test_fraction, seed);
+		return;
+	}
 	rc = ens_split_rows(ts->ycls, ts->K, (uint32_t) ts->n, test_fraction, seed,
 						&ts->pa->al, &ts->train_rows, &ts->ntr, &ts->test_rows, &ts->nte);
 	ens_pg_check(rc, "the train/test split", NULL);

@@ -19,7 +19,7 @@ SELECT ok((SELECT 'edupredict.models_id_seq'::regclass::oid = ANY (extconfig) FR
           'pg_dump keeps the registry sequence');
 SELECT volatility_is('edupredict', 'train_forest',
   ARRAY['text', 'regclass', 'text', 'text[]', 'text', 'integer', 'integer', 'integer', 'double precision', 'text',
-        'double precision', 'double precision', 'bigint', 'boolean', 'text', 'integer'], 'volatile', 'train_forest is volatile (writes)');
+        'double precision', 'double precision', 'bigint', 'boolean', 'text', 'integer', 'text'], 'volatile', 'train_forest is volatile (writes)');
 SELECT volatility_is('edupredict', 'predict', ARRAY['text', 'record'], 'stable', 'predict(name, row) is stable');
 SELECT volatility_is('edupredict', 'predict', ARRAY['text', 'double precision[]'], 'stable', 'predict(name, array) is stable');
 SELECT volatility_is('edupredict', 'predict', ARRAY['bytea', 'double precision[]'], 'immutable', 'predict(bytea, array) is immutable');
@@ -35,7 +35,7 @@ SELECT ok((SELECT bool_and(a.aggcombinefn <> 0 AND a.aggserialfn <> 0 AND a.aggd
           'forest_agg has combine, serial and deserial functions and is parallel safe');
 SELECT function_returns('edupredict', 'train_forest',
   ARRAY['text', 'regclass', 'text', 'text[]', 'text', 'integer', 'integer', 'integer', 'double precision', 'text',
-        'double precision', 'double precision', 'bigint', 'boolean', 'text', 'integer'], 'model_list',
+        'double precision', 'double precision', 'bigint', 'boolean', 'text', 'integer', 'text'], 'model_list',
   'train_forest returns the registry row without the model bytes (0.2.0)');
 
 -- training errors

@@ -80,10 +80,10 @@ CREATE FUNCTION edupredict.train_forest(
     class_weight text DEFAULT NULL, sample_fraction float8 DEFAULT 1.0,
     test_fraction float8 DEFAULT 0.2, seed bigint DEFAULT 42,
     keep_category_names boolean DEFAULT false, calibration text DEFAULT NULL,
-    calibration_folds int DEFAULT NULL)
+    calibration_folds int DEFAULT NULL, group_by text DEFAULT NULL)
 RETURNS edupredict.model_list
 AS 'MODULE_PATHNAME', 'model_train_forest'
 LANGUAGE C VOLATILE PARALLEL UNSAFE COST 100000
 SET synchronize_seqscans = off;
-COMMENT ON FUNCTION edupredict.train_forest(text, regclass, text, text[], text, int, int, int, float8, text, float8, float8, bigint, boolean, text, int) IS
-'trains a random forest on a relation and writes it as a new version into edupredict.models (calibration ''isotonic'' or ''sigmoid'': with a calibrator fitted on the out-of-bag probabilities of the training rows, or with calibration_folds k on the out-of-fold probabilities of k forests, one per fold, which together are the model); returns the new registry row without the model bytes';
+COMMENT ON FUNCTION edupredict.train_forest(text, regclass, text, text[], text, int, int, int, float8, text, float8, float8, bigint, boolean, text, int, text) IS
+'trains a random forest on a relation and writes it as a new version into edupredict.models (calibration ''isotonic'' or ''sigmoid'': with a calibrator fitted on the out-of-bag probabilities of the training rows, or with calibration_folds k on the out-of-fold probabilities of k forests, one per fold, which together are the model; group_by: the test rows and the calibration folds are whole groups of that column''s values); returns the new registry row without the model bytes';

@@ -11,13 +11,14 @@ CREATE FUNCTION edupredict.train_boosting(
     early_stopping_rounds int DEFAULT NULL, class_weight text DEFAULT NULL,
     loss text DEFAULT NULL, huber_delta float8 DEFAULT 1.0,
     validation_fraction float8 DEFAULT NULL, test_fraction float8 DEFAULT 0.2,
-    seed bigint DEFAULT 42, keep_category_names boolean DEFAULT false)
+    seed bigint DEFAULT 42, keep_category_names boolean DEFAULT false,
+    group_by text DEFAULT NULL)
 RETURNS edupredict.model_list
 AS 'MODULE_PATHNAME', 'model_train_boosting'
 LANGUAGE C VOLATILE PARALLEL UNSAFE COST 100000
 SET synchronize_seqscans = off;
-COMMENT ON FUNCTION edupredict.train_boosting(text, regclass, text, text[], text, int, float8, int, int, float8, float8, float8, float8, int, text, text, float8, float8, float8, bigint, boolean) IS
-'trains gradient-boosted trees on a relation and writes them as a new version into edupredict.models; returns the new registry row without the model bytes';
+COMMENT ON FUNCTION edupredict.train_boosting(text, regclass, text, text[], text, int, float8, int, int, float8, float8, float8, float8, int, text, text, float8, float8, float8, bigint, boolean, text) IS
+'trains gradient-boosted trees on a relation and writes them as a new version into edupredict.models (group_by: the test rows and the validation rows are whole groups of that column''s values); returns the new registry row without the model bytes';
 
 CREATE FUNCTION edupredict.boost_agg_final(internal)
 RETURNS bytea AS 'MODULE_PATHNAME', 'boost_agg_final'
