@@ -17,6 +17,7 @@ typedef struct BoostLearnerParams
 {
 	BoostParams bp;
 	double		validation_fraction;	/* 0: none (default 0.1 with early stopping) */
+	uint32_t	n_validation_groups;	/* with group_by: groups of the validation rows */
 	BoostResult res;			/* filled by Train, read by MetricsJson */
 	EnsAlloc	res_al;
 } BoostLearnerParams;
@@ -169,6 +170,31 @@ Check(void *params, int task, uint32_t n_classes)
 }
 
 /*
+ * With group_by, the validation rows are whole groups of the training rows
+ * (model_groups.c: at least fraction of them), so early stopping scores
+ * groups the trees never saw.  Returns the number of validation groups.
+ */
+static uint32_t
+GroupValidationRows(const EnsTrainSet *ts, double fraction, uint64_t seed, EnsAlloc *al,
+					uint32_t **fit, uint32_t *n_fit, uint32_t **val, uint32_t *n_val)
+{
+	uint32_t	ng,
+				nv;
+
+	nv = ens_group_split(ts, ts->train_rows, ts->ntr, fraction, seed ^ UINT64_C(0x7A11DA7E),
+						 al, fit, n_fit, val, n_val, &ng);
+	if (ng < 2 || *n_fit == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("too few groups of group_by column \"%s\" in the training rows for a validation split of %g",
+						ts->group_by, fraction),
+				 errdetail("The training rows hold %u %s; the validation rows take whole groups, at least validation_fraction of the rows, and leave at least one group to fit.",
+						   ng, ng == 1 ? "group" : "groups"),
+				 errhint("Lower validation_fraction or test_fraction, or train without early stopping.")));
+	return nv;
+}
+
+/*
  * Validation rows for early stopping: a stratified share of the training
  * rows (never the held-out test rows), chosen with the seed.
  */
@@ -303,8 +329,13 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 		uint32_t   *fit,
 					n_fit;
 
-		ValidationRows(ts, lp->validation_fraction, seed, (EnsAlloc *) al, &fit, &n_fit,
-					   &val, &n_val);
+		if (ts->group_by != NULL)
+			lp->n_validation_groups =
+				GroupValidationRows(ts, lp->validation_fraction, seed, (EnsAlloc *) al, &fit,
+									&n_fit, &val, &n_val);
+		else
+			ValidationRows(ts, lp->validation_fraction, seed, (EnsAlloc *) al, &fit, &n_fit,
+						   &val, &n_val);
 		d.rows = fit;
 		d.n_use = n_fit;
 	}
@@ -418,6 +449,8 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	ens_json_num(s, "n_nodes", m->n_nodes, first);
 	ens_json_num(s, "rounds_run", r->rounds_run, first);
 	ens_json_num(s, "rounds_kept", r->rounds_kept, first);
+	if (lp->n_validation_groups > 0)
+		ens_json_num(s, "n_validation_groups", lp->n_validation_groups, first);
 	if (r->curve)
 	{
 		ens_json_num(s, "best_round", r->best_round + 1, first);

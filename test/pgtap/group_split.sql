@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(31);
+SELECT plan(35);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE gs AS
@@ -98,6 +98,24 @@ SELECT ok((SELECT (metrics->>'accuracy')::float8 > 0.5
            FROM train_forest('gs_f_lab_rows', 'gs', 'label', ARRAY['gx'], n_trees => 20, seed => 5, test_fraction => 0.3)),
           'forest without group_by: test pupils get their school''s label (their school was trained on)');
 
+-- boosting's validation rows (validation_fraction, early stopping) are whole schools of the
+-- training rows too: the boosted trees are fitted on the other rows only, so the schools never
+-- labelled are the validation schools
+CREATE TABLE val AS
+SELECT (metrics->>'n_validation_groups')::bigint AS schools
+FROM train_boosting('gs_b_val', 'gs', 'label', ARRAY['gx'], n_rounds => 15, max_depth => 3, learning_rate => 0.5,
+                    seed => 5, test_fraction => 0, validation_fraction => 0.25, group_by => 'school')
+UNION ALL
+SELECT (metrics->>'n_validation_groups')::bigint
+FROM train_boosting('gs_b_val_rows', 'gs', 'label', ARRAY['gx'], n_rounds => 15, max_depth => 3, learning_rate => 0.5,
+                    seed => 5, test_fraction => 0, validation_fraction => 0.25);
+SELECT is((SELECT schools FROM pg_temp.unseen('gs_b_val')), (SELECT schools FROM val WHERE schools IS NOT NULL),
+          'boosting: the schools never labelled are the n_validation_groups validation schools');
+SELECT ok((SELECT pupils >= 0.25 * (SELECT count(*) FROM gs) FROM pg_temp.unseen('gs_b_val')),
+          'the validation schools hold at least validation_fraction of the training rows');
+SELECT is((SELECT schools FROM pg_temp.unseen('gs_b_val_rows')), 0::bigint,
+          'without group_by the validation split is by rows: every school has pupils fitted');
+
 -- the model is a function of the rows, not of their physical order
 CREATE TABLE more AS
 SELECT version FROM train_forest('gs_f_rev', 'gs_rev', 'y', ARRAY['gx'], n_trees => 40, seed => 3, group_by => 'school')
@@ -149,6 +167,10 @@ SELECT lives_ok($$SELECT train_forest('gs_two_ok', 'gs_two', 'y', ARRAY['gx'], n
                 'two schools: one tests, one trains');
 SELECT throws_ok($$SELECT train_boosting('gs_e', 'gs_two', 'y', ARRAY['gx'], test_fraction => 0.9, group_by => 'school')$$, '22023',
                  NULL, 'boosting: whole groups leave no training rows: 22023');
+
+SELECT throws_ok($$SELECT train_boosting('gs_e', 'gs_two', 'y', ARRAY['gx'], test_fraction => 0.1, validation_fraction => 0.2,
+                                         group_by => 'school')$$, '22023', NULL,
+                 'boosting: one school left in the training rows, no validation split by groups: 22023');
 
 SELECT * FROM finish();
 ROLLBACK;
