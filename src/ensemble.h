@@ -535,6 +535,8 @@ typedef struct ForestParams
 	double		sample_fraction;	/* bootstrap draws = round(f * n) */
 	uint8_t		calibration;	/* EnsCalMethod fitted on out-of-bag probabilities */
 	uint32_t	calibration_folds;	/* 0: out of bag; else cross-fitted (forest_cvcal.c) */
+	const uint32_t *calibration_fold_of;	/* in: each training row's fold (group
+										 * folds), NULL: stratified */
 	uint64_t	seed;
 	int			n_threads;		/* trees grown in parallel (see forest_train) */
 	uint32_t	calibration_rows;	/* out: rows the calibrator was fitted on */

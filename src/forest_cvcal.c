@@ -3,7 +3,8 @@
  * train_forest(calibration => ..., calibration_folds => k) and the
  * "calibration_folds" key of forest_agg, cross_validate and tune.
  *
- * The training rows are dealt to k folds (stratified, seeded); forest f
+ * The training rows are dealt to k folds (stratified, seeded; or the
+ * caller's, whole groups with train_forest's group_by); forest f
  * grows n_trees trees on the rows outside fold f and predicts the rows of
  * fold f, which it never saw, and fold f's calibrator (isotonic or sigmoid,
  * one class against the rest, calibrate()'s code) is fitted on those
@@ -271,9 +272,22 @@ forest_cv_calibrate(EnsModel *m, const EnsData *d, ForestParams *P, const EnsAll
 		rc = ENS_ENOMEM;
 		goto done;
 	}
-	/* stratified and seeded, as cross_validate's folds (its own stream of the seed) */
-	ep_rng_seed(&rng, P->seed, UINT64_C(0xCA11B7A7E));
-	rc = ens_stratified_folds(d->cls, d->rows, n, K, k, &rng, al, intr, intr_arg, fold_of);
+	/*
+	 * the caller's folds (whole groups), else stratified and seeded, as
+	 * cross_validate's folds (its own stream of the seed)
+	 */
+	rc = ENS_OK;
+	if (P->calibration_fold_of)
+	{
+		for (i = 0; i < n; i++)
+			if ((fold_of[i] = P->calibration_fold_of[i]) >= k)
+				rc = ENS_EINVAL;
+	}
+	else
+	{
+		ep_rng_seed(&rng, P->seed, UINT64_C(0xCA11B7A7E));
+		rc = ens_stratified_folds(d->cls, d->rows, n, K, k, &rng, al, intr, intr_arg, fold_of);
+	}
 	Pf.calibration = ENS_CAL_NONE;
 	Pf.calibration_folds = 0;
 	df.out_rows = NULL;

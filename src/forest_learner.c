@@ -135,6 +135,39 @@ PlainMember(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, 
 	return forest_train(m, d, p, al, pi->intr, pi->arg, peak, NULL);
 }
 
+/*
+ * With group_by: calibration folds of whole groups of the training rows
+ * (model_groups.c, as cross_validate's group folds), so each calibrator is
+ * fitted on groups its forest never saw.  Out of bag is refused: a row's
+ * out-of-bag trees were grown on its group's other rows.
+ */
+static void
+GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
+{
+	uint32_t	ng,
+			   *fold_of;
+
+	if (ts->group_by == NULL || fp->calibration == ENS_CAL_NONE)
+		return;
+	if (fp->calibration_folds == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("out-of-bag calibration cannot keep the groups of group_by column \"%s\" apart",
+						ts->group_by),
+				 errdetail("A row's out-of-bag trees were grown on the other rows of its group."),
+				 errhint("Add calibration_folds => 5 to fit the calibrator on folds of whole groups.")));
+	ng = ens_group_count(ts, ts->train_rows, ts->ntr);
+	if (ng < fp->calibration_folds)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("group_by column \"%s\" has %u distinct %s in the training rows, fewer than the %u calibration_folds",
+						ts->group_by, ng, ng == 1 ? "value" : "values", fp->calibration_folds),
+				 errhint("Group folds need at least one group per fold: lower calibration_folds.")));
+	fold_of = palloc_extended(sizeof(uint32_t) * Max(ts->ntr, 1), MCXT_ALLOC_HUGE);
+	ens_group_folds(ts, ts->train_rows, ts->ntr, fp->calibration_folds, fp->seed, fold_of);
+	fp->calibration_fold_of = fold_of;
+}
+
 static EnsStatus
 Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 	  const EnsAlloc *al, size_t *peak)
@@ -147,6 +180,7 @@ Train(EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 
 	ens_trainset_data(ts, &d, true);
 	TaskParams(fp, ts, m, seed);
+	GroupCalibrationFolds(fp, ts);
 	ens_error_clear(&err);
 	if (fp->calibration_folds)
 		rc = forest_cv_calibrate(m, &d, fp, al, PgMember, NULL, ens_pg_interrupt, NULL, peak,

@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(35);
+SELECT plan(39);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE gs AS
@@ -115,6 +115,29 @@ SELECT ok((SELECT pupils >= 0.25 * (SELECT count(*) FROM gs) FROM pg_temp.unseen
           'the validation schools hold at least validation_fraction of the training rows');
 SELECT is((SELECT schools FROM pg_temp.unseen('gs_b_val_rows')), 0::bigint,
           'without group_by the validation split is by rows: every school has pupils fitted');
+
+-- a forest's cross-fitted calibration (calibration_folds): folds of whole schools.  Out of fold,
+-- a school's coin is unknown to its fold's forest, so the calibrator learns that the trees'
+-- probabilities say nothing and flattens them towards the base rate; folds of rows leak each
+-- school's coin into its fold's forest, and the calibrator keeps the probabilities spread.
+CREATE TABLE cal_models AS
+SELECT version FROM train_forest('gs_f_cal', 'gs', 'y', ARRAY['gx'], n_trees => 20, seed => 7, test_fraction => 0,
+                                 calibration => 'sigmoid', calibration_folds => 5, group_by => 'school')
+UNION ALL
+SELECT version FROM train_forest('gs_f_cal_rows', 'gs', 'y', ARRAY['gx'], n_trees => 20, seed => 7, test_fraction => 0,
+                                 calibration => 'sigmoid', calibration_folds => 5);
+CREATE TABLE cal AS
+SELECT stddev(predict_proba('gs_f_cal', t, 'b')) AS grp_sd, stddev(predict_proba('gs_f_cal_rows', t, 'b')) AS rows_sd
+FROM gs t;
+SELECT ok((SELECT grp_sd * 2 < rows_sd FROM cal),
+          'forest: calibration folds of whole schools flatten what folds of rows keep spread');
+SELECT is((SELECT (params->>'calibration_folds')::int FROM model_list WHERE name = 'gs_f_cal'), 5, 'the grouped calibration is cross-fitted');
+SELECT throws_ok($$SELECT train_forest('gs_e', 'gs', 'y', ARRAY['gx'], calibration => 'isotonic', group_by => 'school')$$, '22023',
+                 'out-of-bag calibration cannot keep the groups of group_by column "school" apart',
+                 'forest: out-of-bag calibration with group_by: 22023');
+SELECT throws_ok($$SELECT train_forest('gs_e', 'gs_two', 'y', ARRAY['gx'], test_fraction => 0, calibration => 'isotonic',
+                                       calibration_folds => 3, group_by => 'school')$$, '22023', NULL,
+                 'forest: fewer schools than calibration_folds: 22023');
 
 -- the model is a function of the rows, not of their physical order
 CREATE TABLE more AS
