@@ -151,21 +151,11 @@ EvalRow(Datum *values, bool *isnull, void *arg)
 	{
 		uint32_t	len,
 					k;
-		char	   *s;
+		const char *s;
 
-		/* labels as training made them: numbers through ens_number_label */
-		if (ens_type_kind(tbase) == ENS_NUMERIC && tbase != BOOLOID)
-		{
-			double		v = ens_datum_to_double(d, tbase);
-
-			if (isnan(v))
-				return;
-			s = ens_number_label(v);
-			len = strlen(s);
-		}
-		else
-			s = ens_datum_to_text(d, tbase, &len);
-
+		/* labels as training made them */
+		if ((s = ens_target_label(d, tbase, &len)) == NULL)
+			return;
 		for (k = 0; k < K; k++)
 			if (ens_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
 				break;
@@ -228,7 +218,7 @@ WarnNoKnownLabel(const EvalRows *er, const char *target)
 			 errdetail_plural("Column \"%s\" holds %u value that is not a class in all %zu rows, and each counts as an error.",
 							  "Column \"%s\" holds %u distinct values that are not classes in all %zu rows, and each counts as an error.",
 							  nd, target, nd, er->n),
-			 ens_errhint_unknown_targets(target, er->relation, er->name)));
+			 ens_errhint_unknown_targets(target, er->base[er->p], er->relation, er->name)));
 }
 
 static int

@@ -210,13 +210,82 @@ ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len)
 	return (uint32_t) id;
 }
 
-int
-ens_errhint_unknown_targets(const char *target, const char *relation, const char *model_name)
+/*
+ * A target value as a classification model's class label, as training makes
+ * it (model_trainset.c): a number (not a boolean) through ens_number_label,
+ * anything else as its text (ens_datum_to_text: a boolean as true or false,
+ * a char(n) value with its padding).  NULL for a NaN, which is skipped as a
+ * NULL target is.  TargetLabelSql is the same in SQL.
+ */
+const char *
+ens_target_label(Datum d, Oid tbase, uint32_t *len)
 {
-	const char *col = quote_identifier(target);
+	const char *s;
 
-	return errhint("This query lists the target values that are not classes of the model: SELECT DISTINCT %s FROM %s WHERE %s::text <> ALL (edupredict.model_classes(%s));",
-				   col, relation, col, quote_literal_cstr(model_name));
+	if (ens_type_kind(tbase) == ENS_NUMERIC && tbase != BOOLOID)
+	{
+		double		v = ens_datum_to_double(d, tbase);
+
+		if (isnan(v))
+			return NULL;
+		s = ens_number_label(v);
+		*len = strlen(s);
+		return s;
+	}
+	return ens_datum_to_text(d, tbase, len);
+}
+
+/*
+ * A query of one column, the class label ens_target_label makes of column
+ * col (quoted) of relation, row by row (NULL where the reader skips the row).
+ * Text is compared byte for byte, as the reader compares: COLLATE "C", since
+ * a nondeterministic collation could make 'A' equal 'a'.  A number goes
+ * through float8 (ens_datum_to_double; dates and timestamps as Unix seconds)
+ * to its label: an integer below 9e15 as digits, anything else as the
+ * float8's text, which at the default extra_float_digits (1 or more) is the
+ * shortest text that reads back, as ens_float_text writes it.  int2 and int4
+ * are their own labels.  A numeric beyond float8's range, which the reader
+ * takes as an infinity, makes the query fail (the cast refuses it).
+ */
+static char *
+TargetLabelSql(const char *col, Oid tbase, const char *relation)
+{
+	const char *num;
+
+	switch (tbase)
+	{
+		case INT2OID:
+		case INT4OID:
+		case BOOLOID:
+			return psprintf("SELECT %s::pg_catalog.text FROM %s", col, relation);
+		case BPCHAROID:
+			return psprintf("SELECT pg_catalog.format('%%s', %s) COLLATE pg_catalog.\"C\" FROM %s",
+							col, relation);
+		case DATEOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+			num = psprintf("pg_catalog.date_part('epoch', %s)", col);
+			break;
+		default:
+			if (ens_type_kind(tbase) != ENS_NUMERIC)
+				return psprintf("SELECT %s::pg_catalog.text COLLATE pg_catalog.\"C\" FROM %s",
+								col, relation);
+			num = psprintf("%s::pg_catalog.float8", col);
+			break;
+	}
+	return psprintf("SELECT CASE WHEN x OPERATOR(pg_catalog.=) 'NaN' THEN NULL"
+					" WHEN x OPERATOR(pg_catalog.=) pg_catalog.floor(x) AND pg_catalog.abs(x) OPERATOR(pg_catalog.<) '9e15'"
+					" THEN x::pg_catalog.int8::pg_catalog.text ELSE x::pg_catalog.text END"
+					" FROM (SELECT %s FROM %s) AS r (x)", num, relation);
+}
+
+int
+ens_errhint_unknown_targets(const char *target, Oid tbase, const char *relation,
+							const char *model_name)
+{
+	return errhint("This query lists the target values that are not classes of the model: SELECT DISTINCT v FROM (%s) AS t (v) WHERE v OPERATOR(pg_catalog.<>) ALL (edupredict.model_classes(%s));",
+				   TargetLabelSql(quote_identifier(target), tbase, relation),
+				   quote_literal_cstr(model_name));
 }
 
 /* ---------- reading a relation ---------- */
@@ -387,7 +456,7 @@ Target(ReadState *rs, Datum d, Oid tbase)
 	EnsHeldout *h = rs->h;
 	uint32_t	len,
 				k;
-	char	   *s;
+	const char *s;
 
 	if (m->task != ENS_CLASSIFICATION)
 	{
@@ -395,18 +464,9 @@ Target(ReadState *rs, Datum d, Oid tbase)
 		ens_check_target_value(m, h->y[h->n], h->n_read, h->target, h->relation);
 		return !isnan(h->y[h->n]);
 	}
-	/* labels as training made them: numbers through ens_number_label */
-	if (ens_type_kind(tbase) == ENS_NUMERIC && tbase != BOOLOID)
-	{
-		double		v = ens_datum_to_double(d, tbase);
-
-		if (isnan(v))
-			return false;
-		s = ens_number_label(v);
-		len = strlen(s);
-	}
-	else
-		s = ens_datum_to_text(d, tbase, &len);
+	/* labels as training made them */
+	if ((s = ens_target_label(d, tbase, &len)) == NULL)
+		return false;
 	for (k = 0; k < m->n_classes; k++)
 		if (ens_bytes_cmp(m->classes[k], m->class_len[k], s, len) == 0)
 			break;
@@ -547,6 +607,8 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	h->relation = rel.named;
 	rs.base = palloc(sizeof(Oid) * (p + 1));
 	cols = Columns(name, m, &rel, h->target, (Oid *) rs.base);
+	if (h->has_target)
+		h->target_base = rs.base[p];
 	rs.name = name;
 	rs.cxt = cxt;
 	rs.m = m;
@@ -611,7 +673,7 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 							  "%llu of the relation's %u rows have target values the model does not know; %s would count them as rows of no class.",
 							  (unsigned long) h->n_unknown,
 							  (unsigned long long) h->n_unknown, h->n, fn),
-			 ens_errhint_unknown_targets(h->target, h->relation, name)));
+			 ens_errhint_unknown_targets(h->target, h->target_base, h->relation, name)));
 }
 
 /*

@@ -44,6 +44,7 @@ typedef struct EnsHeldout
 	uint32_t   *unseen_values;
 	bool	   *unseen_over;
 	char	   *target;			/* the registry row's target column */
+	Oid			target_base;	/* its base type */
 	char	   *relation;		/* schema-qualified and quoted, for messages */
 	uint64_t	n_read;			/* rows read, NULL targets included */
 } EnsHeldout;
@@ -83,12 +84,15 @@ extern void ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, doub
  * past ENS_MAX_UNKNOWN_LABELS such values, or past the cap, 54000
  */
 extern uint32_t ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len);
+/* a target value as a class label (NULL: NaN, a row to skip) */
+extern const char *ens_target_label(Datum d, Oid tbase, uint32_t *len);
 /*
  * errhint() of a message about target values a model does not know: a query
- * that lists them (target: the column, relation: quoted, model_name); the
+ * that lists them, the labels ens_target_label makes of column target (of
+ * base type tbase) that are not classes (relation: quoted, model_name); the
  * values, of the caller's rows, appear in no message (STYLE.md section 8)
  */
-extern int	ens_errhint_unknown_targets(const char *target, const char *relation,
+extern int	ens_errhint_unknown_targets(const char *target, Oid tbase, const char *relation,
 										const char *model_name);
 /*
  * the doubled capacity of a buffer of rows read for model name, each taking

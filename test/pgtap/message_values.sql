@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(52);
+SELECT plan(65);
 SET LOCAL search_path = public, edupredict;
 
 -- the message of what q raises, as "SQLSTATE clean: message" or "SQLSTATE
@@ -32,17 +32,18 @@ EXCEPTION WHEN others THEN
 	RETURN st || CASE WHEN position(sentinel IN concat_ws(' ', m, d, h, c)) > 0 THEN ' LEAKS: ' ELSE ' clean: ' END || m;
 END
 $$;
--- {detail, hint} of what q raises
+-- {detail, hint, message} of what q raises
 CREATE FUNCTION pg_temp.detail_hint_of(q text) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
 	d text;
 	h text;
+	m text;
 BEGIN
 	EXECUTE q;
 	RETURN NULL;
 EXCEPTION WHEN others THEN
-	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, h = PG_EXCEPTION_HINT;
-	RETURN ARRAY[d, h];
+	GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, h = PG_EXCEPTION_HINT, m = MESSAGE_TEXT;
+	RETURN ARRAY[d, h, m];
 END
 $$;
 CREATE FUNCTION pg_temp.detail_of(q text) RETURNS text LANGUAGE sql AS $$ SELECT (pg_temp.detail_hint_of(q))[1] $$;
@@ -77,10 +78,59 @@ SELECT is(pg_temp.raised(format('SELECT * FROM %s(''mv'', ''mv_unknown'')', f)),
 	'22023 clean: relation has 1 target value that is not a class of model "mv"', f || ': an unknown target value is not shown')
 FROM unnest(ARRAY['calibrate', 'choose_threshold', 'model_profile', 'roc_curve', 'pr_curve', 'permutation_importance']) f;
 SELECT is(pg_temp.hint_of($$SELECT * FROM calibrate('mv', 'mv_unknown')$$),
-	'This query lists the target values that are not classes of the model: SELECT DISTINCT y FROM pg_temp.mv_unknown WHERE y::text <> ALL (edupredict.model_classes(''mv''));',
+	'This query lists the target values that are not classes of the model: SELECT DISTINCT v FROM (SELECT y::pg_catalog.text COLLATE pg_catalog."C" FROM pg_temp.mv_unknown) AS t (v) WHERE v OPERATOR(pg_catalog.<>) ALL (edupredict.model_classes(''mv''));',
 	'the hint gives a query that lists them');
 SELECT is(pg_temp.hint_rows($$SELECT * FROM model_profile('mv', 'mv_unknown')$$), ARRAY['SENTINEL_PUPIL_7Q:unknown'],
 	'the query of the hint, run, finds the value (the caller reads it, the log does not)');
+
+-- A number is matched against the classes as training labels it (2.0 and 2 as 2, 1.50 as 1.5,
+-- -0 as 0, a NaN skipped, an int8 beyond 2^53 as its float8): the query of the hint, run, lists
+-- exactly the values the message counts, none of them a class, whatever the target's type.
+CREATE TEMP TABLE mn_train AS
+SELECT i::float8 AS x, ((i * 7) % 5)::float8 AS z, (1 + (i % 3) * 0.5)::float8 AS y FROM generate_series(1, 300) i;
+SELECT train_forest('mn', 'mn_train', 'y', ARRAY['x', 'z'], task => 'classification', n_trees => 2, seed => 1) IS NOT NULL AS trained \gset
+SELECT is(model_classes('mn'), ARRAY['1', '1.5', '2'], 'a model of the numeric classes 1, 1.5 and 2');
+CREATE TEMP TABLE mn_numeric AS SELECT x, z, (ARRAY[2.0, 1.50, 1.0, 3.0, 2.50, 'NaN', NULL, 3.00, 2])[1 + i % 9] AS y
+FROM mn_train, generate_series(0, 8) i;
+CREATE TEMP TABLE mn_float8 AS SELECT x, z, (ARRAY[2, 1.5, 3, 0.1::float8 + 0.2::float8, '-0', 0, 'NaN', 1e20])[1 + i % 8] AS y
+FROM mn_train, generate_series(0, 7) i;
+CREATE TEMP TABLE mn_int4 AS SELECT x, z, (ARRAY[1, 2, 3, 4, NULL])[1 + i % 5] AS y FROM mn_train, generate_series(0, 4) i;
+CREATE TEMP TABLE mn_int8 AS SELECT x, z, (ARRAY[1, 2, 9007199254740993, 9007199254740992])[1 + i % 4]::int8 AS y
+FROM mn_train, generate_series(0, 3) i;
+-- {the number of values the message of what q raises counts, the number its hint's query lists,
+-- the number of those that are classes of model}
+CREATE FUNCTION pg_temp.hint_vs_message(q text, model text) RETURNS int[] LANGUAGE sql AS $$
+SELECT ARRAY[(regexp_match((pg_temp.detail_hint_of(q))[3], 'has (\d+) '))[1]::int,
+	coalesce(array_length(pg_temp.hint_rows(q), 1), 0),
+	(SELECT count(*)::int FROM unnest(pg_temp.hint_rows(q)) v WHERE v = ANY (model_classes(model)))]
+$$;
+SELECT is(pg_temp.hint_rows(format('SELECT * FROM %s(''mn'', %L%s)', f, rel, arg)), want,
+	f || ' on ' || rel || ': the hint''s query lists the values as labelled')
+FROM (VALUES ('calibrate', 'mn_numeric', '', ARRAY['2.5', '3']),
+	('model_profile', 'mn_float8', '', ARRAY['0', '0.30000000000000004', '1e+20', '3']),
+	('choose_threshold', 'mn_int4', ', class => ''2''', ARRAY['3', '4']),
+	('roc_curve', 'mn_int8', ', class => ''2''', ARRAY['9.007199254740992e+15'])) v (f, rel, arg, want);
+SELECT is(r[2:3], ARRAY[r[1], 0], rel || ': the hint''s query lists as many values as the message counts, and no class')
+FROM unnest(ARRAY['mn_numeric', 'mn_float8', 'mn_int4', 'mn_int8']) rel,
+	pg_temp.hint_vs_message(format('SELECT * FROM calibrate(''mn'', %L)', rel), 'mn') r;
+-- a char(n) target is labelled with its padding, as training labels it
+CREATE TEMP TABLE mn_char AS SELECT x, z, (CASE WHEN y = 1 THEN 'a' WHEN y = 2 THEN 'b' ELSE 'c' END)::char(3) AS y FROM mn_train;
+SELECT train_forest('mn_c', 'mn_char', 'y', ARRAY['x', 'z'], n_trees => 2, seed => 1) IS NOT NULL AS trained \gset
+CREATE TEMP TABLE mn_char_d AS SELECT x, z, (CASE WHEN y = 'c' THEN 'd' ELSE y END)::char(3) AS y FROM mn_char;
+SELECT is(pg_temp.hint_rows($$SELECT * FROM model_profile('mn_c', 'mn_char_d')$$), ARRAY['d  '],
+	'char(3): the hint''s query lists the value as labelled, with its padding');
+SELECT is(pg_temp.hint_vs_message($$SELECT * FROM model_profile('mn_c', 'mn_char_d')$$, 'mn_c'), ARRAY[1, 1, 0],
+	'char(3): the hint''s query lists as many values as the message counts, and no class');
+-- the query names its operators with their schema: an operator on the search path before
+-- pg_catalog does not change what it lists
+CREATE FUNCTION public.mn_ne(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR public.<> (FUNCTION = public.mn_ne, LEFTARG = text, RIGHTARG = text);
+SET LOCAL search_path = public, pg_catalog, edupredict;
+SELECT is(pg_temp.hint_rows($$SELECT * FROM calibrate('mn', 'mn_float8')$$), ARRAY['0', '0.30000000000000004', '1e+20', '3'],
+	'a float8 target: a hostile <> on the search path does not change the hint''s query');
+SELECT is(pg_temp.hint_rows($$SELECT * FROM model_profile('mv', 'mv_unknown')$$), ARRAY['SENTINEL_PUPIL_7Q:unknown'],
+	'a text target: a hostile <> on the search path does not change the hint''s query');
+SET LOCAL search_path = public, edupredict;
 
 -- a class of the model named by its position, not its label
 SELECT is(pg_temp.raised($$SELECT * FROM calibrate('mv', 'mv_one')$$),
