@@ -9,7 +9,14 @@
 # conversions and punctuation ("%s: %s", "%s.") is the same pass-through in
 # pieces, and fails too: the model reader's refusals, once errdetail("%s.",
 # detail), are ids whose texts ens_pg_read_detail expands as literals
-# (ENS_READ_ERRORS, src/ensemble.h).  Prints offenders; exits non-zero if any.
+# (ENS_READ_ERRORS, src/ensemble.h).  So do two shapes of a clause passed
+# whole through an unquoted %s: a format ending in "be %s" ("%s must be %s":
+# what a value must be, composed elsewhere), and one with two %s or more and
+# at most two words of its own that ends in an unquoted %s ("%s%s must be
+# %s", "%s must fire %s").  A quoted "\"%s\"" (a name) and a %s before the
+# last word ("model \"%s\" has no class \"%s\"") pass.  The parameter
+# validators' texts are ids (ENS_PARAM_WHYS, src/ensemble_params.h) that
+# ens_param_error expands as literals.  Prints offenders; exits non-zero if any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=0
@@ -22,6 +29,22 @@ fi
 if grep -rnP '\berr(msg|detail|hint)(_plural)?\("(%s|\\"|[^\w"\\%])*"' src --include='*.c' --include='*.h' |
    grep -v 'GUC_check_err'; then
   echo 'a message format needs words of its own: errmsg("%s: model exceeds a size limit", what), not errmsg("%s: %s", what, why); errdetail("tree %u has no nodes.", t), not errdetail("%s.", why)'
+  bad=1
+fi
+# a clause passed whole: "... be %s" at the end, or %s pieces and at most two words ending in %s
+if grep -rnE '\berr(msg|detail|hint)' src --include='*.c' --include='*.h' | grep -v 'GUC_check_err' |
+   perl -ne '
+     while (/\berr(?:msg|detail|hint)(?:_plural)?\("((?:\\.|[^"\\])*)"/g) {
+       my $f = $1;
+       (my $w = $f) =~ s/%[-+ #0-9.]*[hlLjzt]*[a-zA-Z%]//g;
+       my $words = () = $w =~ /[A-Za-z_][A-Za-z_0-9.]*/g;
+       my $ns = () = $f =~ /%s/g;
+       if ($f =~ /\bbe %s\.?$/ || ($ns >= 2 && $words <= 2 && $f =~ /(?<!\\")%s\.?$/)) {
+         print; $hit = 1; last;
+       }
+     }
+     END { exit($hit ? 0 : 1) }'; then
+  echo 'a format needs the words of its clause: errmsg("%s must be an integer between 1 and %d", key, max), not errmsg("%s must be %s", key, why)'
   bad=1
 fi
 exit $bad

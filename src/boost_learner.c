@@ -40,16 +40,16 @@ IntValue(const EnsValue *v, int *out)
 	return true;
 }
 
+/* a bad value: what it must be, an id of ENS_PARAM_WHYS (ensemble_params.h) */
 static EnsParamResult
-Why(char *why, const char *what)
+Why(EnsParamWhy *why, EnsParamWhyId id, int n)
 {
-	snprintf(why, ENS_WHY_LEN, "%s", what);
-	return ENS_PARAM_BAD;
+	return ens_param_why(why, ENS_PARAM_BAD, id, n);
 }
 
 /* loss names as SQL spells them */
 static EnsParamResult
-SetLoss(BoostParams *p, const EnsValue *v, char *why)
+SetLoss(BoostParams *p, const EnsValue *v, EnsParamWhy *why)
 {
 	static const struct
 	{
@@ -72,7 +72,7 @@ SetLoss(BoostParams *p, const EnsValue *v, char *why)
 			p->objective = losses[i].obj;
 			return ENS_PARAM_OK;
 		}
-	return Why(why, "NULL (the task's usual loss), 'logistic', 'softmax', 'squared', 'absolute' or 'huber'");
+	return Why(why, ENS_WHY_LOSS, 0);
 }
 
 /*
@@ -80,7 +80,7 @@ SetLoss(BoostParams *p, const EnsValue *v, char *why)
  * one check the aggregate shares (Check below).
  */
 static EnsParamResult
-Set(void *params, const char *key, const EnsValue *v, char *why)
+Set(void *params, const char *key, const EnsValue *v, EnsParamWhy *why)
 {
 	BoostLearnerParams *lp = (BoostLearnerParams *) params;
 	BoostParams *p = &lp->bp;
@@ -89,19 +89,19 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 
 	if (strcmp(key, "n_rounds") == 0)
 		return IntValue(v, &p->n_rounds) ? ENS_PARAM_OK :
-			Why(why, "an integer between 1 and " CppAsString2(BOOST_MAX_ROUNDS));
+			Why(why, ENS_WHY_INT_FROM_1, BOOST_MAX_ROUNDS);
 	if (strcmp(key, "max_depth") == 0)
 		return null ? (p->max_depth = 0, ENS_PARAM_OK) :
 			IntValue(v, &p->max_depth) ? ENS_PARAM_OK :
-			Why(why, "an integer between 1 and " CppAsString2(BOOST_MAX_DEPTH) ", or NULL with max_leaves");
+			Why(why, ENS_WHY_BOOST_MAX_DEPTH, BOOST_MAX_DEPTH);
 	if (strcmp(key, "max_leaves") == 0)
 		return null ? (p->max_leaves = 0, ENS_PARAM_OK) :
 			IntValue(v, &p->max_leaves) ? ENS_PARAM_OK :
-			Why(why, "an integer between 2 and " CppAsString2(BOOST_MAX_LEAVES) ", or NULL");
+			Why(why, ENS_WHY_MAX_LEAVES, BOOST_MAX_LEAVES);
 	if (strcmp(key, "early_stopping_rounds") == 0)
 		return null ? (p->early_stopping_rounds = 0, ENS_PARAM_OK) :
 			IntValue(v, &p->early_stopping_rounds) && p->early_stopping_rounds > 0 ?
-			ENS_PARAM_OK : Why(why, "an integer between 1 and " CppAsString2(BOOST_MAX_ROUNDS) ", or NULL");
+			ENS_PARAM_OK : Why(why, ENS_WHY_INT_FROM_1_OR_NULL, BOOST_MAX_ROUNDS);
 	if (strcmp(key, "learning_rate") == 0 || strcmp(key, "min_child_weight") == 0 ||
 		strcmp(key, "l2") == 0 || strcmp(key, "subsample") == 0 ||
 		strcmp(key, "colsample") == 0 || strcmp(key, "huber_delta") == 0)
@@ -112,7 +112,7 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 			strcmp(key, "colsample") == 0 ? &p->colsample : &p->huber_delta;
 
 		if (!num)
-			return Why(why, "a number");
+			return Why(why, ENS_WHY_NUMBER, 0);
 		*dst = v->num;
 		return ENS_PARAM_OK;
 	}
@@ -121,7 +121,7 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 		if (null)
 			lp->validation_fraction = 0;
 		else if (!num || !(v->num > 0 && v->num < 1))
-			return Why(why, "in (0, 1), or NULL");
+			return Why(why, ENS_WHY_OPEN_FRACTION, 0);
 		else
 			lp->validation_fraction = v->num;
 		return ENS_PARAM_OK;
@@ -131,7 +131,7 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 		if (null)
 			p->balanced = false;
 		else if (v->type != ENS_V_STRING || strcmp(v->str, "balanced") != 0)
-			return Why(why, "NULL or 'balanced'");
+			return Why(why, ENS_WHY_CLASS_WEIGHT, 0);
 		else
 			p->balanced = true;
 		return ENS_PARAM_OK;
@@ -141,7 +141,7 @@ Set(void *params, const char *key, const EnsValue *v, char *why)
 	/* a forest's key (forest_oob.c): boosting draws no bootstrap samples */
 	if (strcmp(key, "calibration") == 0)
 		return null ? ENS_PARAM_OK :
-			Why(why, "NULL for boosting, which has no out-of-bag rows: calibrate() it on held-out rows");
+			Why(why, ENS_WHY_BOOST_CALIBRATION, 0);
 	return ENS_PARAM_UNKNOWN;
 }
 

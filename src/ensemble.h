@@ -628,7 +628,7 @@ extern EnsStatus ens_canonical_order(uint32_t n, uint32_t p, const double *const
 extern const char *const forest_param_names;
 extern void forest_params_default(ForestParams *p);
 extern EnsParamResult forest_param_set(ForestParams *p, const char *key,
-									   const EnsValue *v, char *why);
+									   const EnsValue *v, EnsParamWhy *why);
 
 /* forest_train.c */
 extern EnsStatus forest_train(EnsModel *m, const EnsData *d,

@@ -34,7 +34,67 @@ typedef enum EnsParamResult
 	ENS_PARAM_LIMIT				/* over a size limit: *why says the limit */
 } EnsParamResult;
 
-/* "an integer between 1 and 10000" etc.: what a value must be, for errmsg */
-#define ENS_WHY_LEN 128
+/*
+ * What a refused value must be: X(id, figures, text), the text's figures
+ * being why->n (figures 0 or 1).  Each text is the whole message, "%s%s
+ * must be ...", its first two conversions the context ("", "params.",
+ * "space.") and the key; the PostgreSQL layer expands the list into one
+ * errmsg() per id with the literal text (ens_param_error, model_train.c),
+ * so translators see every one (gettext_noop) and the compiler checks the
+ * figures.  The validators (forest_params.c, boost_learner.c) set the id;
+ * their wording lives only here.
+ */
+#ifndef gettext_noop
+#define gettext_noop(x) (x)
+#endif
+#define ENS_PARAM_WHYS(X) \
+	/* shared */ \
+	X(ENS_WHY_INT_FROM_1, 1, gettext_noop("%s%s must be an integer between 1 and %d")) \
+	X(ENS_WHY_CLASS_WEIGHT, 0, gettext_noop("%s%s must be NULL or 'balanced'")) \
+	/* forest_params.c */ \
+	X(ENS_WHY_N_TREES_NULL, 1, gettext_noop("%s%s must be an integer between 1 and %d, not NULL")) \
+	X(ENS_WHY_AT_MOST, 1, gettext_noop("%s%s must be at most %d")) \
+	X(ENS_WHY_FOREST_MAX_DEPTH, 1, gettext_noop("%s%s must be an integer between 1 and %d, or NULL to grow the trees until the leaves are pure")) \
+	X(ENS_WHY_MAX_FEATURES, 0, gettext_noop("%s%s must be a fraction of the features in (0, 1], or NULL for the default")) \
+	X(ENS_WHY_FRACTION, 0, gettext_noop("%s%s must be in (0, 1]")) \
+	X(ENS_WHY_CALIBRATION, 0, gettext_noop("%s%s must be NULL, 'isotonic' or 'sigmoid'")) \
+	X(ENS_WHY_CALIBRATION_FOLDS, 1, gettext_noop("%s%s must be an integer between 2 and %d, or NULL to calibrate out of bag")) \
+	/* boost_learner.c */ \
+	X(ENS_WHY_LOSS, 0, gettext_noop("%s%s must be NULL (the task's usual loss), 'logistic', 'softmax', 'squared', 'absolute' or 'huber'")) \
+	X(ENS_WHY_BOOST_MAX_DEPTH, 1, gettext_noop("%s%s must be an integer between 1 and %d, or NULL with max_leaves")) \
+	X(ENS_WHY_MAX_LEAVES, 1, gettext_noop("%s%s must be an integer between 2 and %d, or NULL")) \
+	X(ENS_WHY_INT_FROM_1_OR_NULL, 1, gettext_noop("%s%s must be an integer between 1 and %d, or NULL")) \
+	X(ENS_WHY_NUMBER, 0, gettext_noop("%s%s must be a number")) \
+	X(ENS_WHY_OPEN_FRACTION, 0, gettext_noop("%s%s must be in (0, 1), or NULL")) \
+	X(ENS_WHY_BOOST_CALIBRATION, 0, gettext_noop("%s%s must be NULL for boosting, which has no out-of-bag rows: calibrate() it on held-out rows"))
+
+#define ENS_PARAM_WHY_ENUM(id, figures, text) id,
+typedef enum EnsParamWhyId
+{
+	ENS_WHY_NONE = 0,
+	ENS_PARAM_WHYS(ENS_PARAM_WHY_ENUM)
+	ENS_WHY_COUNT
+} EnsParamWhyId;
+#undef ENS_PARAM_WHY_ENUM
+
+/* Why a validator refused a value: the id and its figure (no value of the rows). */
+typedef struct EnsParamWhy
+{
+	EnsParamWhyId id;
+	int			n;
+} EnsParamWhy;
+
+/* an entry's figures as printf arguments, after the context and the key */
+#define ENS_PARAM_FIGURES0(w)
+#define ENS_PARAM_FIGURES1(w) , (w)->n
+
+/* the refusal: records the id and figure in *why, yields res */
+static inline EnsParamResult
+ens_param_why(EnsParamWhy *why, EnsParamResult res, EnsParamWhyId id, int n)
+{
+	why->id = id;
+	why->n = n;
+	return res;
+}
 
 #endif							/* EDUPREDICT_ENSEMBLE_PARAMS_H */

@@ -165,42 +165,18 @@ ens_trees_read_end(EnsTreesReader *r, size_t used)
 const char *
 ens_trees_why_text(EnsTreesWhy why)
 {
+#define WHY_TEXT(id, text) \
+	case id: \
+		return text;
+
 	switch (why)
 	{
 		case ENS_TREES_OK:
 			return "no error";
-		case ENS_TREES_NOT_ONE:
-			return "it is not one";
-		case ENS_TREES_VERSION_UNKNOWN:
-			return "unknown version";
-		case ENS_TREES_FLAGS:
-			return "unknown flags";
-		case ENS_TREES_SHAPE:
-			return "bad shape";
-		case ENS_TREES_ENDS_EARLY:
-			return "it ends early";
-		case ENS_TREES_PARAMS_PAST_END:
-			return "params run past the end";
-		case ENS_TREES_PARAMS_NUL:
-			return "params hold a NUL byte";
-		case ENS_TREES_FORESTS_MANY:
-			return "too many forests";
-		case ENS_TREES_FOREST_LARGE:
-			return "a forest is too large";
-		case ENS_TREES_FOREST_PAST_END:
-			return "a forest runs past the end";
-		case ENS_TREES_CONSTS_MANY:
-			return "too many constant parts";
-		case ENS_TREES_CLASS_PAST_END:
-			return "a class runs past the end";
-		case ENS_TREES_CONST_BAD:
-			return "a bad constant part";
-		case ENS_TREES_CLASS_NUL:
-			return "a class holds a NUL byte";
-		case ENS_TREES_ROWS_MISFIT:
-			return "its rows do not fit its header";
-		case ENS_TREES_TRAILING:
-			return "bytes after its end";
+			ENS_TREES_WHYS(WHY_TEXT)
+		case ENS_TREES_WHY_COUNT:
+			break;
 	}
+#undef WHY_TEXT
 	return "unknown reason";
 }

@@ -32,30 +32,56 @@
 #define ENS_TREES_MAX_EXPANSION 100
 
 /*
- * Why the reader refused a state, one reason a refusal; ens_trees_why_text
- * gives the words the server's error says after "invalid forest_agg_trees
- * state: ".
+ * Why a state was refused, one reason a refusal: X(id, text), the text the
+ * server's whole message ("invalid forest_agg_trees state: ...").  The
+ * framing reader below returns the first ids; the last three are the
+ * PostgreSQL layer's own checks (model_agg_trees.c).  That layer expands
+ * the list into one errmsg() per id with its literal text (BadState), and
+ * gettext_noop marks the texts for translators; ens_trees_why_text gives
+ * the same text to a harness.
  */
+#define ENS_TREES_WHYS(X) \
+	/* too short for a header, or another magic */ \
+	X(ENS_TREES_NOT_ONE, gettext_noop("invalid forest_agg_trees state: it is not one")) \
+	X(ENS_TREES_VERSION_UNKNOWN, gettext_noop("invalid forest_agg_trees state: unknown version")) \
+	/* text_target not 0 or 1, or the reserved byte set */ \
+	X(ENS_TREES_FLAGS, gettext_noop("invalid forest_agg_trees state: unknown flags")) \
+	/* p, task, or a text target of a regression */ \
+	X(ENS_TREES_SHAPE, gettext_noop("invalid forest_agg_trees state: bad shape")) \
+	/* a length or count field cut short */ \
+	X(ENS_TREES_ENDS_EARLY, gettext_noop("invalid forest_agg_trees state: it ends early")) \
+	X(ENS_TREES_PARAMS_PAST_END, gettext_noop("invalid forest_agg_trees state: params run past the end")) \
+	X(ENS_TREES_PARAMS_NUL, gettext_noop("invalid forest_agg_trees state: params hold a NUL byte")) \
+	/* more forests than the bytes or ENS_MAX_TREES */ \
+	X(ENS_TREES_FORESTS_MANY, gettext_noop("invalid forest_agg_trees state: too many forests")) \
+	/* a forest of 0 bytes or more than a bytea holds */ \
+	X(ENS_TREES_FOREST_LARGE, gettext_noop("invalid forest_agg_trees state: a forest is too large")) \
+	X(ENS_TREES_FOREST_PAST_END, gettext_noop("invalid forest_agg_trees state: a forest runs past the end")) \
+	/* more constant parts than the bytes hold */ \
+	X(ENS_TREES_CONSTS_MANY, gettext_noop("invalid forest_agg_trees state: too many constant parts")) \
+	X(ENS_TREES_CLASS_PAST_END, gettext_noop("invalid forest_agg_trees state: a class runs past the end")) \
+	/* rows out of range or a class too long (the reader), a part the rows refuse (model_agg_trees.c) */ \
+	X(ENS_TREES_CONST_BAD, gettext_noop("invalid forest_agg_trees state: a bad constant part")) \
+	X(ENS_TREES_CLASS_NUL, gettext_noop("invalid forest_agg_trees state: a class holds a NUL byte")) \
+	/* the rows' shape or params are not the header's */ \
+	X(ENS_TREES_ROWS_MISFIT, gettext_noop("invalid forest_agg_trees state: its rows do not fit its header")) \
+	/* bytes after the state */ \
+	X(ENS_TREES_TRAILING, gettext_noop("invalid forest_agg_trees state: bytes after its end")) \
+	/* model_agg_trees.c: the params' task is not the header's */ \
+	X(ENS_TREES_PARAMS_TASK, gettext_noop("invalid forest_agg_trees state: its params name another task")) \
+	/* model_agg_trees.c: a packed forest that does not unpack to its length */ \
+	X(ENS_TREES_FOREST_UNPACK, gettext_noop("invalid forest_agg_trees state: a forest does not decompress")) \
+	/* model_agg_trees.c: not a forest of the header's task and features */ \
+	X(ENS_TREES_FOREST_MISFIT, gettext_noop("invalid forest_agg_trees state: a forest of another task or other features"))
+
+#define ENS_TREES_WHY_ENUM(id, text) id,
 typedef enum EnsTreesWhy
 {
 	ENS_TREES_OK = 0,
-	ENS_TREES_NOT_ONE,			/* too short for a header, or another magic */
-	ENS_TREES_VERSION_UNKNOWN,
-	ENS_TREES_FLAGS,			/* text_target not 0 or 1, or the reserved byte set */
-	ENS_TREES_SHAPE,			/* p, task, or a text target of a regression */
-	ENS_TREES_ENDS_EARLY,		/* a length or count field cut short */
-	ENS_TREES_PARAMS_PAST_END,
-	ENS_TREES_PARAMS_NUL,
-	ENS_TREES_FORESTS_MANY,		/* more forests than the bytes or ENS_MAX_TREES */
-	ENS_TREES_FOREST_LARGE,		/* a forest of 0 bytes or more than a bytea holds */
-	ENS_TREES_FOREST_PAST_END,
-	ENS_TREES_CONSTS_MANY,		/* more constant parts than the bytes hold */
-	ENS_TREES_CLASS_PAST_END,
-	ENS_TREES_CONST_BAD,		/* rows out of range, or a class too long */
-	ENS_TREES_CLASS_NUL,
-	ENS_TREES_ROWS_MISFIT,		/* the rows' shape or params are not the header's */
-	ENS_TREES_TRAILING			/* bytes after the state */
+	ENS_TREES_WHYS(ENS_TREES_WHY_ENUM)
+	ENS_TREES_WHY_COUNT
 } EnsTreesWhy;
+#undef ENS_TREES_WHY_ENUM
 
 /* The header and params. */
 typedef struct EnsTreesHead
@@ -117,7 +143,7 @@ extern EnsTreesWhy ens_trees_rows_fit(const EnsTreesHead *h, uint32_t p, bool te
 									  const char *params, size_t params_len, uint64_t n);
 extern EnsTreesWhy ens_trees_read_end(EnsTreesReader *r, size_t used);
 
-/* The words for why (lower case, no full stop). */
+/* The server's message for why (its text in ENS_TREES_WHYS, untranslated). */
 extern const char *ens_trees_why_text(EnsTreesWhy why);
 
 #endif							/* EDUPREDICT_ENSEMBLE_TREES_STATE_H */

@@ -48,7 +48,7 @@ Defaults(void *params)
 }
 
 static EnsParamResult
-Set(void *params, const char *key, const EnsValue *v, char *why)
+Set(void *params, const char *key, const EnsValue *v, EnsParamWhy *why)
 {
 	return forest_param_set((ForestParams *) params, key, v, why);
 }
@@ -343,18 +343,18 @@ static void
 ProblemKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
 {
 	ParamsProblem *pp = (ParamsProblem *) arg;
-	char		why[ENS_WHY_LEN];
+	EnsParamWhy why;
 	EnsParamResult r;
 
 	(void) raw;
 	if (pp->problem != NULL)
 		return;
-	r = Set(&pp->params, key, v, why);
+	r = Set(&pp->params, key, v, &why);
 	if (r == ENS_PARAM_UNKNOWN)
 		pp->problem = psprintf("unknown forest parameter \"%s\" (valid keys: %s)", key,
 							   ens_forest_learner.param_names);
 	else if (r != ENS_PARAM_OK)
-		pp->problem = psprintf("%s must be %s", key, why);
+		pp->problem = ens_param_text("", key, &why);
 }
 
 /*

@@ -7,7 +7,6 @@
 #include "ensemble_params.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 const char *const forest_param_names =
@@ -33,31 +32,29 @@ IsInt(const EnsValue *v, double lo, double hi)
 		v->num == floor(v->num);
 }
 
-#define WHY(...) (snprintf(why, ENS_WHY_LEN, __VA_ARGS__), ENS_PARAM_BAD)
+/* a bad value: what it must be, an id of ENS_PARAM_WHYS (ensemble_params.h) */
+#define WHY(id, n) ens_param_why(why, ENS_PARAM_BAD, id, n)
 
 /* deeper than any tree that fits in memory; NULL means no limit */
 #define FOREST_MAX_DEPTH 100000
 
 /*
  * Sets one parameter.  NULL keeps the default (max_depth NULL: unlimited).
- * On ENS_PARAM_BAD / ENS_PARAM_LIMIT, why holds what the value must be,
- * with the allowed range, so a value over a limit does not read as a
- * wrong sign or type.
+ * On ENS_PARAM_BAD / ENS_PARAM_LIMIT, why holds what the value must be (an
+ * id of ENS_PARAM_WHYS and the allowed range's figure), so a value over a
+ * limit does not read as a wrong sign or type.
  */
 EnsParamResult
-forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
+forest_param_set(ForestParams *p, const char *key, const EnsValue *v, EnsParamWhy *why)
 {
 	if (strcmp(key, "n_trees") == 0)
 	{
 		if (v->type == ENS_V_NULL)
-			return WHY("an integer between 1 and %d, not NULL", ENS_MAX_TREES);
+			return WHY(ENS_WHY_N_TREES_NULL, ENS_MAX_TREES);
 		if (v->type == ENS_V_NUMBER && v->num > ENS_MAX_TREES && v->num == floor(v->num))
-		{
-			snprintf(why, ENS_WHY_LEN, "at most %d", ENS_MAX_TREES);
-			return ENS_PARAM_LIMIT;
-		}
+			return ens_param_why(why, ENS_PARAM_LIMIT, ENS_WHY_AT_MOST, ENS_MAX_TREES);
 		if (!IsInt(v, 1, ENS_MAX_TREES))
-			return WHY("an integer between 1 and %d", ENS_MAX_TREES);
+			return WHY(ENS_WHY_INT_FROM_1, ENS_MAX_TREES);
 		p->n_trees = (int) v->num;
 	}
 	else if (strcmp(key, "max_depth") == 0)
@@ -65,15 +62,14 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 		if (v->type == ENS_V_NULL)
 			p->max_depth = 0;
 		else if (!IsInt(v, 1, FOREST_MAX_DEPTH))
-			return WHY("an integer between 1 and %d, or NULL to grow the trees until the leaves are pure",
-					   FOREST_MAX_DEPTH);
+			return WHY(ENS_WHY_FOREST_MAX_DEPTH, FOREST_MAX_DEPTH);
 		else
 			p->max_depth = (int) v->num;
 	}
 	else if (strcmp(key, "min_samples_leaf") == 0)
 	{
 		if (!IsInt(v, 1, 2147483647.0))
-			return WHY("an integer between 1 and 2147483647");
+			return WHY(ENS_WHY_INT_FROM_1, 2147483647);
 		p->min_samples_leaf = (int) v->num;
 	}
 	else if (strcmp(key, "max_features") == 0)
@@ -81,7 +77,7 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 		if (v->type == ENS_V_NULL)
 			p->max_features = 0;
 		else if (v->type != ENS_V_NUMBER || !(v->num > 0 && v->num <= 1))
-			return WHY("a fraction of the features in (0, 1], or NULL for the default");
+			return WHY(ENS_WHY_MAX_FEATURES, 0);
 		else
 			p->max_features = v->num;
 	}
@@ -90,14 +86,14 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 		if (v->type == ENS_V_NULL)
 			p->balanced = false;
 		else if (v->type != ENS_V_STRING || strcmp(v->str, "balanced") != 0)
-			return WHY("NULL or 'balanced'");
+			return WHY(ENS_WHY_CLASS_WEIGHT, 0);
 		else
 			p->balanced = true;
 	}
 	else if (strcmp(key, "sample_fraction") == 0)
 	{
 		if (v->type != ENS_V_NUMBER || !(v->num > 0 && v->num <= 1))
-			return WHY("in (0, 1]");
+			return WHY(ENS_WHY_FRACTION, 0);
 		p->sample_fraction = v->num;
 	}
 	else if (strcmp(key, "calibration") == 0)
@@ -110,7 +106,7 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 		else if (v->type == ENS_V_STRING && strcmp(v->str, "sigmoid") == 0)
 			p->calibration = ENS_CAL_SIGMOID;
 		else
-			return WHY("NULL, 'isotonic' or 'sigmoid'");
+			return WHY(ENS_WHY_CALIBRATION, 0);
 	}
 	else if (strcmp(key, "calibration_folds") == 0)
 	{
@@ -118,8 +114,7 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, char *why)
 		if (v->type == ENS_V_NULL)
 			p->calibration_folds = 0;
 		else if (!IsInt(v, 2, ENS_MAX_CAL_FOLDS))
-			return WHY("an integer between 2 and %d, or NULL to calibrate out of bag",
-					   ENS_MAX_CAL_FOLDS);
+			return WHY(ENS_WHY_CALIBRATION_FOLDS, ENS_MAX_CAL_FOLDS);
 		else
 			p->calibration_folds = (uint32_t) v->num;
 	}

@@ -700,8 +700,8 @@ AggKey(const char *key, const EnsValue *ev, JsonbValue *raw, void *arg)
 	}
 	else
 	{
-		char		why[ENS_WHY_LEN];
-		EnsParamResult r = k->l->set(ap->lp, key, ev, why);
+		EnsParamWhy why;
+		EnsParamResult r = k->l->set(ap->lp, key, ev, &why);
 
 		if (r == ENS_PARAM_UNKNOWN)
 			ereport(ERROR,
@@ -709,7 +709,7 @@ AggKey(const char *key, const EnsValue *ev, JsonbValue *raw, void *arg)
 					 errmsg("unknown key \"%s\" in params", key),
 					 errhint("Valid keys: %s, seed, task, feature_names.", k->l->param_names)));
 		if (r != ENS_PARAM_OK)
-			ens_param_error("params.", key, r, why);
+			ens_param_error("params.", key, r, &why);
 	}
 }
 

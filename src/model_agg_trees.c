@@ -373,21 +373,38 @@ TreesFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 	SET_VARSIZE(result, VARHDRSZ + img->len);
 }
 
+/*
+ * A refused state: one case per id of ENS_TREES_WHYS (ensemble_trees_state.h),
+ * each with its literal text as the errmsg format.
+ */
 static void
-BadState(const char *why)
+BadState(EnsTreesWhy why)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("invalid forest_agg_trees state: %s", why),
-			 errhint("Pass forest_agg_trees's combine and final functions partial states as the aggregate wrote them.")));
+#define BAD_STATE(id, text) \
+	case id: \
+		ereport(ERROR, \
+				(errcode(ERRCODE_DATA_EXCEPTION), \
+				 errmsg(text), \
+				 errhint("Pass forest_agg_trees's combine and final functions partial states as the aggregate wrote them."))); \
+		break;
+
+	switch (why)
+	{
+			ENS_TREES_WHYS(BAD_STATE)
+		case ENS_TREES_OK:
+		case ENS_TREES_WHY_COUNT:
+			break;
+	}
+#undef BAD_STATE
+	elog(ERROR, "forest_agg_trees state refused without a reason (%d)", (int) why);
 }
 
-/* A refusal of the framing reader (ensemble_trees_state.c), in the words it gives the reason. */
+/* A refusal of the framing reader (ensemble_trees_state.c). */
 static void
 Framing(EnsTreesWhy why)
 {
 	if (why != ENS_TREES_OK)
-		BadState(ens_trees_why_text(why));
+		BadState(why);
 }
 
 /* The feature names of a state's models: params.feature_names, else f1, f2, ... */
@@ -471,7 +488,7 @@ ReadForest(TreesState *s, const EnsTreesForest *f, char **names, MemoryContext c
 		memcpy(VARDATA(m), f->bytes, f->len);
 	else if (pglz_decompress((const char *) f->bytes, (int32) f->packed, VARDATA(m), (int32) f->len, true) !=
 			 (int32) f->len)
-		BadState("a forest does not decompress");
+		BadState(ENS_TREES_FOREST_UNPACK);
 
 	/*
 	 * Each forest is read before the next is expanded: bytes that are not a
@@ -479,7 +496,7 @@ ReadForest(TreesState *s, const EnsTreesForest *f, char **names, MemoryContext c
 	 * forest the state claims (up to ENS_TREES_MAX_EXPANSION times its size).
 	 */
 	if (!ForestOk(s, ens_model_from_bytea(m, check), names))
-		BadState("a forest of another task or other features");
+		BadState(ENS_TREES_FOREST_MISFIT);
 	MemoryContextReset(check);
 	return m;
 }
@@ -515,7 +532,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 	/* the params as the first row checked them (FirstRow) */
 	names = StateNames(s, &task, &lp);
 	if (!s->text_target && task != s->task)
-		BadState("its params name another task");
+		BadState(ENS_TREES_PARAMS_TASK);
 	s->known = true;
 	Framing(ens_trees_read_n_forests(&r, &n));
 	for (i = 0; i < n; i++)
@@ -540,7 +557,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 			c.label_len = k.label_len;
 		}
 		if (!ConstPartOk(s, &c))
-			BadState("a bad constant part");
+			BadState(ENS_TREES_CONST_BAD);
 		AddConst(s, &c);
 	}
 	if (ens_trees_rows_left(&r) > 0)

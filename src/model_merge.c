@@ -39,12 +39,36 @@ CmpDouble(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
-static void
-Refuse(const char *why)
+/* Why the parts cannot be merged: one literal message each (Refuse). */
+typedef enum MergeWhy
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_EXCEPTION),
-			 errmsg("cannot merge the forests of the partial states: %s", why)));
+	MERGE_CLASS_NOT_NUMBER,		/* a class of a numeric target is not a number */
+	MERGE_MISFIT,				/* parts of other tasks or features */
+	MERGE_TOO_LARGE				/* the merged model would not fit a bytea */
+} MergeWhy;
+
+static void
+Refuse(MergeWhy why)
+{
+	switch (why)
+	{
+		case MERGE_CLASS_NOT_NUMBER:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("cannot merge the forests of the partial states: a class of a numeric target is not a number")));
+			break;
+		case MERGE_MISFIT:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("cannot merge the forests of the partial states: they are not forests of the same task and features")));
+			break;
+		case MERGE_TOO_LARGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("cannot merge the forests of the partial states: the merged model would be too large")));
+			break;
+	}
+	elog(ERROR, "forests refused without a reason (%d)", (int) why);
 }
 
 /* ---------- classes ---------- */
@@ -80,12 +104,12 @@ LabelValue(const char *s, uint32_t len)
 	double		v;
 
 	if (len == 0 || len >= sizeof(buf))
-		Refuse("a class of a numeric target is not a number");
+		Refuse(MERGE_CLASS_NOT_NUMBER);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	v = strtod(buf, &end);
 	if (*end != '\0' || isnan(v))
-		Refuse("a class of a numeric target is not a number");
+		Refuse(MERGE_CLASS_NOT_NUMBER);
 	return v;
 }
 
@@ -341,7 +365,7 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 		const EnsModel *pt = parts[i];
 
 		if (!ens_merge_part_fits(pt, task, names, p))
-			Refuse("they are not forests of the same task and features");
+			Refuse(MERGE_MISFIT);
 		trees += pt->n_trees;
 		nodes += pt->n_nodes;
 		covers = covers && pt->ext && pt->ext->cover && pt->n_trees > 0;
@@ -386,7 +410,7 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 				leafv += (uint64) Leaves(parts[i], t) * K;
 	}
 	if (nodes > UINT32_MAX / 2 || leafv > UINT32_MAX / 2)
-		Refuse("the merged model would be too large");
+		Refuse(MERGE_TOO_LARGE);
 
 	/* one codebook per feature */
 	m.features = palloc0(sizeof(EnsFeature) * m.n_features);

@@ -60,14 +60,50 @@ NullArg(const char *name)
 			 errmsg("%s must not be NULL", name)));
 }
 
-/* Report a value a learner's validator refused (r != ENS_PARAM_OK). */
+/*
+ * Report a value a learner's validator refused (r != ENS_PARAM_OK): one
+ * case per id of ENS_PARAM_WHYS (ensemble_params.h), each with its literal
+ * text as the errmsg format and the figures the text takes.
+ */
 void
-ens_param_error(const char *context, const char *key, EnsParamResult r, const char *why)
+ens_param_error(const char *context, const char *key, EnsParamResult r, const EnsParamWhy *why)
 {
-	ereport(ERROR,
-			(errcode(r == ENS_PARAM_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
-					 ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s%s must be %s", context, key, why)));
+	int			code = r == ENS_PARAM_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
+		ERRCODE_INVALID_PARAMETER_VALUE;
+
+#define PARAM_ERROR(id, figures, text) \
+	case id: \
+		ereport(ERROR, (errcode(code), \
+						errmsg(text, context, key ENS_PARAM_FIGURES##figures(why)))); \
+		break;
+
+	switch (why->id)
+	{
+			ENS_PARAM_WHYS(PARAM_ERROR)
+		default:
+			break;
+	}
+#undef PARAM_ERROR
+	elog(ERROR, "validator refused %s%s without a reason (%d)", context, key, (int) why->id);
+}
+
+/* ens_param_error's message as text, translated, for a caller that returns it. */
+char *
+ens_param_text(const char *context, const char *key, const EnsParamWhy *why)
+{
+#define PARAM_TEXT(id, figures, text) \
+	case id: \
+		return psprintf(_(text), context, key ENS_PARAM_FIGURES##figures(why));
+
+	switch (why->id)
+	{
+			ENS_PARAM_WHYS(PARAM_TEXT)
+		default:
+			break;
+	}
+#undef PARAM_TEXT
+	elog(ERROR, "validator refused %s%s without a reason (%d)", context, key, (int) why->id);
+	return NULL;
 }
 
 /* Set one learner parameter through the learner's one validator. */
@@ -75,8 +111,8 @@ void
 ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsValue *v,
 				const char *context)
 {
-	char		why[ENS_WHY_LEN];
-	EnsParamResult r = l->set(params, key, v, why);
+	EnsParamWhy why;
+	EnsParamResult r = l->set(params, key, v, &why);
 
 	if (r == ENS_PARAM_UNKNOWN)
 		ereport(ERROR,
@@ -84,7 +120,7 @@ ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsVal
 				 errmsg("unknown %s parameter \"%s\"", l->algorithm, key),
 				 errhint("Valid keys: %s.", l->param_names)));
 	if (r != ENS_PARAM_OK)
-		ens_param_error(context, key, r, why);
+		ens_param_error(context, key, r, &why);
 }
 
 /* params.task of a jsonb params object: 'auto' or null (0), 'classification' or 'regression'. */

@@ -152,7 +152,7 @@ typedef struct EnsLearner
 	const char *param_names;	/* for hints */
 	size_t		params_size;
 	void		(*defaults) (void *params);
-	EnsParamResult (*set) (void *params, const char *key, const EnsValue *v, char *why);
+	EnsParamResult (*set) (void *params, const char *key, const EnsValue *v, EnsParamWhy *why);
 	/* grow the trees of m (bins and classes of ts ready) */
 	EnsStatus	(*train) (EnsModel *m, const EnsTrainSet *ts, void *params, uint64_t seed,
 						  const EnsAlloc *al, size_t *peak);
@@ -185,7 +185,9 @@ extern const EnsLearner ens_boost_learner;
 extern const EnsLearner *ens_learner_of(const EnsModel *m);
 
 extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
-							const char *why) pg_attribute_noreturn();
+							const EnsParamWhy *why) pg_attribute_noreturn();
+/* the same message as text, translated (for a caller that returns it) */
+extern char *ens_param_text(const char *context, const char *key, const EnsParamWhy *why);
 /* every key of a jsonb object, its value as a learner value (and raw) */
 typedef void (*EnsJsonbKeyFn) (const char *key, const EnsValue *v, JsonbValue *raw,
 							   void *arg);

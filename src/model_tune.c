@@ -374,7 +374,7 @@ static void
 DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
 {
 	Baseline   *b = (Baseline *) arg;
-	char		why[ENS_WHY_LEN];
+	EnsParamWhy why;
 	EnsParamResult r;
 
 	if (strcmp(key, "calibration") == 0 && raw->type == jbvBinary)
@@ -384,9 +384,9 @@ DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
 	}
 	if (AfterTrainingKey(key))
 		return;
-	r = b->l->set(b->params, key, v, why);
+	r = b->l->set(b->params, key, v, &why);
 	if (r != ENS_PARAM_OK && r != ENS_PARAM_UNKNOWN)
-		ens_param_error("the deployed version's params.", key, r, why);
+		ens_param_error("the deployed version's params.", key, r, &why);
 }
 
 /*

@@ -55,11 +55,15 @@ scoring_trigger_data(FunctionCallInfo fcinfo, const char *fn, int nargs, bool be
 				 errmsg("%s must be called as a trigger", fn),
 				 errhint("Use edupredict.attach_scoring().")));
 	td = (TriggerData *) fcinfo->context;
-	if (before_row ? !(TRIGGER_FIRED_BEFORE(td->tg_event) && TRIGGER_FIRED_FOR_ROW(td->tg_event)) :
-		!(TRIGGER_FIRED_AFTER(td->tg_event) && TRIGGER_FIRED_FOR_STATEMENT(td->tg_event)))
+	if (before_row && !(TRIGGER_FIRED_BEFORE(td->tg_event) && TRIGGER_FIRED_FOR_ROW(td->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s must fire %s", fn, before_row ? "BEFORE ... FOR EACH ROW" : "AFTER ... FOR EACH STATEMENT"),
+				 errmsg("%s must fire BEFORE ... FOR EACH ROW", fn),
+				 errhint("Use edupredict.attach_scoring().")));
+	if (!before_row && !(TRIGGER_FIRED_AFTER(td->tg_event) && TRIGGER_FIRED_FOR_STATEMENT(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must fire AFTER ... FOR EACH STATEMENT", fn),
 				 errhint("Use edupredict.attach_scoring().")));
 	if (!TRIGGER_FIRED_BY_INSERT(td->tg_event) && !TRIGGER_FIRED_BY_UPDATE(td->tg_event))
 		ereport(ERROR,

@@ -37,6 +37,24 @@ Fail(const char *why)
 }
 
 /*
+ * Whether the framing reader refused (why != ENS_TREES_OK); a refusal must
+ * be one of the reader's reasons (not the server's own checks, which come
+ * last in ENS_TREES_WHYS) with its message's text.
+ */
+static bool
+Refused(EnsTreesWhy why)
+{
+	static const char prefix[] = "invalid forest_agg_trees state: ";
+
+	if (why == ENS_TREES_OK)
+		return false;
+	if (why > ENS_TREES_TRAILING ||
+		strncmp(ens_trees_why_text(why), prefix, sizeof(prefix) - 1) != 0)
+		Fail("a refusal of the state is not one of the reader's reasons");
+	return true;
+}
+
+/*
  * The model aggregate's state at data, len; whether it reads whole, then
  * with its shape in *shape (params pointing into data) and its bytes in *used.
  */
@@ -128,7 +146,7 @@ ExerciseTrees(const uint8_t *data, size_t len)
 	size_t		used = 0;
 
 	ens_trees_reader_init(&r, data, len);
-	if (ens_trees_read_head(&r, &h) != ENS_TREES_OK)
+	if (Refused(ens_trees_read_head(&r, &h)))
 		goto done;
 	if (h.p < 1 || h.p > ENS_MAX_FEATURES || (h.task != ENS_CLASSIFICATION && h.task != ENS_REGRESSION) ||
 		(h.text_target && h.task != ENS_CLASSIFICATION))
@@ -137,7 +155,7 @@ ExerciseTrees(const uint8_t *data, size_t len)
 	if (memchr(h.params, '\0', h.params_len) != NULL)
 		Fail("params with a NUL byte were accepted");
 	TreesPutHead(&back, &h);
-	if (ens_trees_read_n_forests(&r, &n) != ENS_TREES_OK)
+	if (Refused(ens_trees_read_n_forests(&r, &n)))
 		goto done;
 	if (n > ENS_MAX_TREES)
 		Fail("more forests than ENS_MAX_TREES were accepted");
@@ -146,7 +164,7 @@ ExerciseTrees(const uint8_t *data, size_t len)
 	{
 		EnsTreesForest f;
 
-		if (ens_trees_read_forest(&r, &f) != ENS_TREES_OK)
+		if (Refused(ens_trees_read_forest(&r, &f)))
 			goto done;
 		if (f.len < 1 || f.len > ENS_TREES_MAX_FOREST ||
 			(f.packed > 0 && f.len > (uint64_t) f.packed * ENS_TREES_MAX_EXPANSION))
@@ -154,14 +172,14 @@ ExerciseTrees(const uint8_t *data, size_t len)
 		Touch(data, len, f.bytes, f.packed ? f.packed : f.len);
 		TreesPutForest(&back, &f);
 	}
-	if (ens_trees_read_n_consts(&r, &n) != ENS_TREES_OK)
+	if (Refused(ens_trees_read_n_consts(&r, &n)))
 		goto done;
 	BytesU32(&back, n);
 	for (i = 0; i < n; i++)
 	{
 		EnsTreesConst c;
 
-		if (ens_trees_read_const(&r, &c) != ENS_TREES_OK)
+		if (Refused(ens_trees_read_const(&r, &c)))
 			goto done;
 		if (c.rows < 1 || c.rows > ENS_MAX_ROWS || c.label_len > ENS_MAX_NAME)
 			Fail("a constant part out of range was accepted");
@@ -178,11 +196,11 @@ ExerciseTrees(const uint8_t *data, size_t len)
 			Fail("the parts of the state run past its end");
 		if (!Exercise(data + r.pos, len - r.pos, &rows, &used))
 			goto done;
-		if (ens_trees_rows_fit(&h, rows.p, rows.text_target, rows.params, rows.params_len, rows.n) != ENS_TREES_OK)
+		if (Refused(ens_trees_rows_fit(&h, rows.p, rows.text_target, rows.params, rows.params_len, rows.n)))
 			goto done;
 		BytesPut(&back, data + r.pos, used);
 	}
-	if (ens_trees_read_end(&r, used) != ENS_TREES_OK)
+	if (Refused(ens_trees_read_end(&r, used)))
 		goto done;
 	if (r.pos != len || back.len != len || memcmp(back.data, data, len) != 0)
 		Fail("the state read writes back to other bytes");
