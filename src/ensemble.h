@@ -160,11 +160,9 @@ typedef enum EnsStatus
  * ensemble_error_pg.c), and gettext_noop marks the texts for translators.
  * Figures are counts, indices and tags, never negative: all %llu.  A text
  * never carries a name, a label or a category of the model (STYLE.md
- * section 8).
+ * section 8).  gettext_noop is PostgreSQL's, or ensemble_params.h's
+ * stand-in in the PG-free builds.
  */
-#ifndef gettext_noop
-#define gettext_noop(x) (x)
-#endif
 #define ENS_READ_ERRORS(X) \
 	/* ensemble_reader.c: the header */ \
 	X(ENS_ERR_READ_HEADER_SHORT, 1, gettext_noop("model has %llu bytes, fewer than a header.")) \
