@@ -87,6 +87,7 @@ typedef struct EnsCached
 	EnsModel *model;
 	MemoryContext cxt;
 	char	   *name;
+	int32		version;		/* the registry row's, for messages */
 	char	   *target;
 } EnsCached;
 

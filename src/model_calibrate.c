@@ -83,7 +83,7 @@ Fit(EnsExtras *x, const EnsModel *m, const char *name, const EnsHeldout *h, cons
 				 errmsg("relation has no row of class #%u of model \"%s\" to calibrate on", bad + 1, name),
 				 errdetail("Each class's calibrator needs rows of the class and rows of other classes."),
 				 errhint("Calibrate on held-out rows that include every class; edupredict.model_classes(%s) lists the classes from #1.",
-						 quote_literal_cstr(name))));
+						 ens_model_args_sql(name, h->version))));
 	if (rc == ENS_ELIMIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

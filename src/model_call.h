@@ -72,6 +72,8 @@ extern void ens_call_array_input(RegCall *rc, const EnsModel *m, ArrayType *arr)
 /* model_ref.c: whether argument 0 is a model_ref, and its parsed model */
 extern bool ens_ref_arg(FunctionCallInfo fcinfo);
 extern EnsModel *ens_ref_model(FunctionCallInfo fcinfo, RegCall *rc);
+/* the registry version of rc's model, for messages (0: a model_ref's, not known) */
+extern int32 ens_call_model_version(const RegCall *rc);
 /* a version argument: NULL or absent is 0 (deployed, else newest) */
 extern int32 ens_call_version_arg(FunctionCallInfo fcinfo, int argno);
 /* a threshold argument (NULL or absent: false), validated; *cls: its class */

@@ -142,7 +142,7 @@ Curves(EnsRegModel *rm, void *arg)
 		k0 = 0, k1 = m->n_classes;
 	else
 	{
-		k0 = ens_class_arg(m, ca->cls, rm->name, fn);
+		k0 = ens_class_arg(m, ca->cls, rm->name, rm->slot->version, fn);
 		k1 = k0 + 1;
 	}
 	ens_heldout_read(rm->name, rm->slot, m, ca->relid, ENS_HELDOUT_TARGET, &h);

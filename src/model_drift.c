@@ -265,8 +265,8 @@ Drift(EnsRegModel *rm, void *arg)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("model \"%s\" has no training histograms to compare with", rm->name),
 				 errdetail("Models trained before edupredict 0.2.0 do not keep them."),
-				 errhint("Retrain it, or add them from its training rows with edupredict.model_profile(%s, relation), which writes a new version.",
-						 quote_literal_cstr(rm->name))));
+				 errhint("Retrain it, or add them from its training rows with edupredict.model_profile(%s, relation, version => %d), which writes a new version.",
+						 quote_literal_cstr(rm->name), rm->slot->version)));
 	ens_heldout_read(rm->name, rm->slot, m, da->relid, ENS_HELDOUT_DRIFT, &h);
 	ens_heldout_require_rows(&h);
 	FeatureRows(rm->name, m, &h, da->rsinfo);

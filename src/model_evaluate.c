@@ -218,7 +218,8 @@ WarnNoKnownLabel(const EvalRows *er, const char *target)
 			 errdetail_plural("Column \"%s\" holds %u value that is not a class in all %zu rows, and each counts as an error.",
 							  "Column \"%s\" holds %u distinct values that are not classes in all %zu rows, and each counts as an error.",
 							  nd, target, nd, er->n),
-			 ens_errhint_unknown_targets(target, er->base[er->p], er->relation, er->name)));
+			 ens_errhint_unknown_targets(target, er->base[er->p], er->relation, er->name,
+										 er->extra->version)));
 }
 
 static int
@@ -366,7 +367,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 	if (K)
 	{
 		er.act = palloc_extended(er.cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
-		ens_unknown_labels_init(&labels, name, er.cap * EvalRowBytes(&er));
+		ens_unknown_labels_init(&labels, name, slot->version, er.cap * EvalRowBytes(&er));
 		er.extra = &labels;
 	}
 	else
@@ -402,7 +403,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 					 errdetail("The relation holds %u target values that are not classes of the model; with its %u classes that makes %u by %u cells.",
 							   nl - K, K, nl, K),
 					 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes(%s) lists them.",
-							 quote_literal_cstr(name))));
+							 ens_model_args_sql(name, slot->version))));
 		conf = palloc0(sizeof(uint64_t) * nl * K);
 		unknown = UnknownLabelNames(m, er.extra->dict);
 		pred = palloc_extended(sizeof(uint32_t) * Max(er.n, 1), MCXT_ALLOC_HUGE);

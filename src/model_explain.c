@@ -130,11 +130,11 @@ Output(const EnsModel *m, RegCall *rc, text *cls, const char *name)
 	if (m->task != ENS_CLASSIFICATION)
 	{
 		if (cls)
-			ens_class_index(m, cls, name);	/* raises: no classes */
+			ens_class_index(m, cls, name, ens_call_model_version(rc));	/* raises: no classes */
 		return 0;
 	}
 	if (cls)
-		return ens_class_index(m, cls, name);
+		return ens_class_index(m, cls, name, ens_call_model_version(rc));
 	ens_predict_binned(m, rc->xb, rc->out);
 	return ens_predicted_class(m, rc->out);
 }
@@ -302,7 +302,7 @@ BaseValue(FunctionCallInfo fcinfo, bool bytes, int a_class, int a_version)
 								ens_call_version_arg(fcinfo, a_version));
 	name = bytes ? NULL : rc->name;
 	if (m->task == ENS_CLASSIFICATION || cls)
-		k = ens_class_arg(m, cls, name, "explain_base_value()");
+		k = ens_class_arg(m, cls, name, ens_call_model_version(rc), "explain_base_value()");
 	es = ExplainPlan(fcinfo, rc, m, bytes ? "the model" : psprintf("model \"%s\"", name));
 	PG_RETURN_FLOAT8(ens_shap_base(es->plan, k));
 }

@@ -30,9 +30,17 @@ ModelPhrase(const char *model_name)
 	return model_name ? psprintf("model \"%s\"", model_name) : "the model";
 }
 
+const char *
+ens_model_args_sql(const char *model_name, int32 version)
+{
+	if (version <= 0)
+		return quote_literal_cstr(model_name);
+	return psprintf("%s, %d", quote_literal_cstr(model_name), version);
+}
+
 /* model_name NULL: model bytes */
 uint32_t
-ens_class_index(const EnsModel *m, text *cls, const char *model_name)
+ens_class_index(const EnsModel *m, text *cls, const char *model_name, int32 version)
 {
 	const char *what = ModelPhrase(model_name);
 	uint32_t	k;
@@ -48,7 +56,8 @@ ens_class_index(const EnsModel *m, text *cls, const char *model_name)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s has no class \"%s\"", what, ens_name_for_message(text_to_cstring(cls))),
-			 model_name ? errhint("edupredict.model_classes(%s) lists the classes.", quote_literal_cstr(model_name)) :
+			 model_name ? errhint("edupredict.model_classes(%s) lists the classes.",
+								  ens_model_args_sql(model_name, version)) :
 			 errhint("edupredict.model_classes(model) lists the classes.")));
 	return 0;					/* not reached */
 }
@@ -64,17 +73,20 @@ ens_require_classifier(const EnsModel *m, const char *model_name, const char *wh
 }
 
 uint32_t
-ens_class_arg(const EnsModel *m, text *cls, const char *model_name, const char *what)
+ens_class_arg(const EnsModel *m, text *cls, const char *model_name, int32 version,
+			  const char *what)
 {
 	if (cls != NULL)
-		return ens_class_index(m, cls, model_name);
+		return ens_class_index(m, cls, model_name, version);
 	ens_require_classifier(m, model_name, what);
 	if (m->n_classes > 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s has %u classes: name the class for %s", ModelPhrase(model_name),
 						m->n_classes, what),
-				 errhint("Pass class => '...'; edupredict.model_classes() lists them.")));
+				 model_name ? errhint("Pass class => '...'; edupredict.model_classes(%s) lists them.",
+									  ens_model_args_sql(model_name, version)) :
+				 errhint("Pass class => '...'; edupredict.model_classes(model) lists them.")));
 	return 1;
 }
 
@@ -143,7 +155,7 @@ LabelsOverCap(const EnsUnknownLabels *ul, uint32_t len)
 			 errdetail("%u distinct target values that are not classes of the model take %zu bytes beside %.0f bytes of rows; one more, of %u bytes, does not fit.",
 					   ens_dict_size(ul->dict), ul->pa.cur, ul->rows_bytes, len),
 			 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes(%s) lists them), or a sample of the rows.",
-					 quote_literal_cstr(ul->name))));
+					 ens_model_args_sql(ul->name, ul->version))));
 }
 
 /*
@@ -173,10 +185,12 @@ LabelFree(void *ctx, void *ptr)
 }
 
 void
-ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, double rows_bytes)
+ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, int32 version,
+						double rows_bytes)
 {
 	memset(ul, 0, sizeof(*ul));
 	ul->name = name;
+	ul->version = version;
 	ul->rows_bytes = rows_bytes;
 	ens_pg_alloc_init(&ul->pa, CurrentMemoryContext, false);
 	ul->al.alloc = LabelAlloc;
@@ -206,7 +220,7 @@ ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len)
 				 errdetail("At most %d distinct target values that are not classes of the model are counted.",
 						   ENS_MAX_UNKNOWN_LABELS),
 				 errhint("Pass only rows whose target is a class of the model: edupredict.model_classes(%s) lists them.",
-						 quote_literal_cstr(ul->name))));
+						 ens_model_args_sql(ul->name, ul->version))));
 	return (uint32_t) id;
 }
 
@@ -281,11 +295,11 @@ TargetLabelSql(const char *col, Oid tbase, const char *relation)
 
 int
 ens_errhint_unknown_targets(const char *target, Oid tbase, const char *relation,
-							const char *model_name)
+							const char *model_name, int32 version)
 {
 	return errhint("This query lists the target values that are not classes of the model: SELECT DISTINCT v FROM (%s) AS t (v) WHERE v OPERATOR(pg_catalog.<>) ALL (edupredict.model_classes(%s));",
 				   TargetLabelSql(quote_identifier(target), tbase, relation),
-				   quote_literal_cstr(model_name));
+				   ens_model_args_sql(model_name, version));
 }
 
 /* ---------- reading a relation ---------- */
@@ -318,7 +332,7 @@ ens_heldout_grow(size_t cap, size_t n, double row_bytes, EnsUnknownLabels *label
 								  "Room for %zu rows takes %.0f bytes, and %u distinct target values that are not classes of the model take %zu bytes.",
 								  n_labels, cap, (double) cap * row_bytes, n_labels, labels->pa.cur),
 				 errhint("Pass only rows whose target is a class of the model (edupredict.model_classes(%s) lists them), or a sample of the rows.",
-						 quote_literal_cstr(name))));
+						 ens_model_args_sql(labels->name, labels->version))));
 	if (unseen_bytes > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -596,6 +610,7 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	memset(h, 0, sizeof(*h));
 	memset(&rs, 0, sizeof(rs));
 	h->p = p;
+	h->version = slot->version;
 	h->has_target = (flags & ENS_HELDOUT_TARGET) != 0;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -620,7 +635,7 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 	if (h->has_target && m->task == ENS_CLASSIFICATION)
 	{
 		h->act = palloc_extended(rs.cap * sizeof(uint32_t), MCXT_ALLOC_HUGE);
-		ens_unknown_labels_init(&labels, name, rs.cap * RowBytes(&rs));
+		ens_unknown_labels_init(&labels, name, slot->version, rs.cap * RowBytes(&rs));
 		rs.extra = &labels;
 	}
 	else if (h->has_target)
@@ -673,7 +688,8 @@ ens_heldout_known_labels(const char *name, const EnsHeldout *h, const char *fn, 
 							  "%llu of the relation's %u rows have target values the model does not know; %s would count them as rows of no class.",
 							  (unsigned long) h->n_unknown,
 							  (unsigned long long) h->n_unknown, h->n, fn),
-			 ens_errhint_unknown_targets(h->target, h->target_base, h->relation, name)));
+			 ens_errhint_unknown_targets(h->target, h->target_base, h->relation, name,
+										 h->version)));
 }
 
 /*

@@ -86,7 +86,7 @@ Global(EnsRegModel *rm, void *arg)
 	uint32_t   *ord;
 
 	if (ia->cls)
-		k = ens_class_index(m, ia->cls, rm->name);
+		k = ens_class_index(m, ia->cls, rm->name, rm->slot->version);
 	ens_heldout_read(rm->name, rm->slot, m, ia->relid, 0, &h);
 	ens_heldout_require_rows(&h);
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);

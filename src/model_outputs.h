@@ -11,13 +11,20 @@
 
 #include "model_train.h"
 
-/* index of a class label (text), or an error naming the model */
-extern uint32_t ens_class_index(const EnsModel *m, text *cls, const char *model_name);
+/*
+ * "'name', version": the arguments that name one version of a registry
+ * model, for the calls messages print (edupredict.model_classes(%s));
+ * "'name'" when the version is not known (0)
+ */
+extern const char *ens_model_args_sql(const char *model_name, int32 version);
+/* index of a class label (text), or an error naming the model (and version) */
+extern uint32_t ens_class_index(const EnsModel *m, text *cls, const char *model_name,
+								int32 version);
 /* 42809 naming the function (what) and the model unless m is a classifier */
 extern void ens_require_classifier(const EnsModel *m, const char *model_name, const char *what);
 /* a class argument: NULL is the second class of two; more classes need one */
 extern uint32_t ens_class_arg(const EnsModel *m, text *cls, const char *model_name,
-							  const char *what);
+							  int32 version, const char *what);
 /* the label text of class k */
 extern text *ens_class_text(const EnsModel *m, uint32_t k);
 /* the explanation plan of m in al; 54000 naming the model (what) when over the memory cap */
@@ -46,6 +53,7 @@ typedef struct EnsHeldout
 	char	   *target;			/* the registry row's target column */
 	Oid			target_base;	/* its base type */
 	char	   *relation;		/* schema-qualified and quoted, for messages */
+	int32		version;		/* the model's registry version, for messages */
 	uint64_t	n_read;			/* rows read, NULL targets included */
 } EnsHeldout;
 
@@ -69,7 +77,8 @@ typedef struct EnsUnknownLabels
 	EnsAlloc	al;				/* pa, refusing what would pass the cap */
 	double		rows_bytes;		/* room for the reader's rows (ens_heldout_grow) */
 	bool		over_cap;		/* al refused an allocation for the cap */
-	const char *name;			/* the model, for messages */
+	const char *name;			/* the model and its version, for messages */
+	int32		version;
 } EnsUnknownLabels;
 
 /* the most distinct target values a model does not know that its readers count */
@@ -78,7 +87,8 @@ typedef struct EnsUnknownLabels
  * no such values yet, in the current context, beside rows_bytes of rows;
  * ul must not move while it is in use
  */
-extern void ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, double rows_bytes);
+extern void ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, int32 version,
+									double rows_bytes);
 /*
  * the number (from 0) of target value s, which model ul->name does not know;
  * past ENS_MAX_UNKNOWN_LABELS such values, or past the cap, 54000
@@ -89,11 +99,12 @@ extern const char *ens_target_label(Datum d, Oid tbase, uint32_t *len);
 /*
  * errhint() of a message about target values a model does not know: a query
  * that lists them, the labels ens_target_label makes of column target (of
- * base type tbase) that are not classes (relation: quoted, model_name); the
- * values, of the caller's rows, appear in no message (STYLE.md section 8)
+ * base type tbase) that are not classes of version version of model_name
+ * (relation: quoted); the values, of the caller's rows, appear in no
+ * message (STYLE.md section 8)
  */
 extern int	ens_errhint_unknown_targets(const char *target, Oid tbase, const char *relation,
-										const char *model_name);
+										const char *model_name, int32 version);
 /*
  * the doubled capacity of a buffer of rows read for model name, each taking
  * row_bytes, when n rows fill cap: within ENS_MAX_ROWS, and within

@@ -432,7 +432,8 @@ ProbaRowClass(FunctionCallInfo fcinfo, int32 version)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("model \"%s\" has no class \"%s\"", rc->name, ens_name_for_message(text_to_cstring(cls))),
-				 errhint("edupredict.model_classes(%s) lists the classes.", quote_literal_cstr(rc->name))));
+				 errhint("edupredict.model_classes(%s) lists the classes.",
+						 ens_model_args_sql(rc->name, ens_call_model_version(rc)))));
 	RowInput(fcinfo, rc, m, PG_GETARG_HEAPTUPLEHEADER(1), rc->name);
 	Predict(rc, m);
 	return Float8GetDatum(rc->out[k]);
@@ -691,6 +692,12 @@ void
 ens_call_array_input(RegCall *rc, const EnsModel *m, ArrayType *arr)
 {
 	ArrayInput(rc, m, arr);
+}
+
+int32
+ens_call_model_version(const RegCall *rc)
+{
+	return rc->slot ? rc->slot->version : 0;
 }
 
 int32

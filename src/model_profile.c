@@ -65,7 +65,7 @@ Profile(EnsRegModel *rm, void *arg)
 							h.act[rows[0]] + 1, rm->name),
 					 errdetail("A profile records each class's share of the training rows ('prior' thresholds): with one class that share would be 1 and the others' 0."),
 					 errhint("Profile the model on the relation it was trained on, with rows of every class; edupredict.model_classes(%s) lists the classes from #1.",
-							 quote_literal_cstr(rm->name))));
+							 ens_model_args_sql(rm->name, rm->slot->version))));
 	}
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_profile_model(&mc, h.X, h.p, rows, n,

@@ -137,9 +137,13 @@ RequireRegistryRead(void)
 			 errhint("An administrator can allow it with: GRANT edupredict_user TO %s;", me)));
 }
 
-/* the registry row to use: a version, or the deployed one, else the newest */
+/*
+ * the registry row to use: a version, or the deployed one, else the newest
+ * (its version in *used)
+ */
 static void
-LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerData *ctid)
+LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerData *ctid,
+		  int32 *used)
 {
 	Oid			argtypes[2] = {TEXTOID, INT4OID};
 	Datum		values[2];
@@ -150,12 +154,12 @@ LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerDa
 	values[0] = CStringGetTextDatum(name);
 	values[1] = Int32GetDatum(version);
 	if (version > 0)
-		ret = SPI_execute_with_args("SELECT m.id, m.xmin::pg_catalog.text::pg_catalog.int8, m.ctid FROM edupredict.models m "
+		ret = SPI_execute_with_args("SELECT m.id, m.xmin::pg_catalog.text::pg_catalog.int8, m.ctid, m.version FROM edupredict.models m "
 									"WHERE m.name OPERATOR(pg_catalog.=) $1 "
 									"AND m.version OPERATOR(pg_catalog.=) $2",
 									2, argtypes, values, NULL, true, 1);
 	else
-		ret = SPI_execute_with_args("SELECT m.id, m.xmin::pg_catalog.text::pg_catalog.int8, m.ctid FROM edupredict.models m "
+		ret = SPI_execute_with_args("SELECT m.id, m.xmin::pg_catalog.text::pg_catalog.int8, m.ctid, m.version FROM edupredict.models m "
 									"WHERE m.name OPERATOR(pg_catalog.=) $1 "
 									"ORDER BY m.deployed DESC, m.version DESC LIMIT 1",
 									1, argtypes, values, NULL, true, 1);
@@ -166,6 +170,7 @@ LookupRow(const char *name, int32 version, int64 *id, int64 *xmin, ItemPointerDa
 	*id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	*xmin = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	*ctid = *(ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	*used = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
 }
 
 /* the model bytes of registry row id (inside SPI; as stored, maybe toasted) */
@@ -202,10 +207,11 @@ ens_registry_bytes(const char *name, int32 version, int64 *id, int64 *xmin, Item
 	MemoryContext caller = CurrentMemoryContext;
 	Datum		bd;
 	bytea	   *copy;
+	int32		used;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	LookupRow(name, version, id, xmin, ctid);
+	LookupRow(name, version, id, xmin, ctid, &used);
 	bd = RowModel(name, version, *id);
 	{
 		MemoryContext old = MemoryContextSwitchTo(caller);
@@ -348,11 +354,12 @@ ens_registry_get(const char *name, int32 version)
 	int64		id,
 				xmin;
 	ItemPointerData ctid;
+	int32		used;
 	EnsCached  *slot = NULL;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	LookupRow(name, version, &id, &xmin, &ctid);
+	LookupRow(name, version, &id, &xmin, &ctid, &used);
 	for (i = 0; i < MAX_SLOTS; i++)
 		if (slots[i].model && slots[i].id == id && slots[i].xmin == xmin &&
 			ItemPointerEquals(&slots[i].ctid, &ctid))
@@ -382,6 +389,7 @@ ens_registry_get(const char *name, int32 version)
 		slot->serial = ++slot_serial;
 		slot->name = MemoryContextStrdup(cxt, name);
 	}
+	slot->version = used;
 	slot->last_used = ++use_clock;
 	SPI_finish();
 	return slot;

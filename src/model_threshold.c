@@ -193,8 +193,8 @@ Prior(const EnsRegModel *rm, uint32_t k)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("model \"%s\" does not record its training rows per class", rm->name),
-				 errhint("Retrain it, or add the counts with edupredict.model_profile(%s, training relation).",
-						 quote_literal_cstr(rm->name))));
+				 errhint("Retrain it, or add the counts with edupredict.model_profile(%s, training relation, version => %d).",
+						 quote_literal_cstr(rm->name), rm->slot->version)));
 	for (j = 0; j < m->n_classes; j++)
 		total += m->ext->class_count[j];
 	return (double) m->ext->class_count[k] / total;
@@ -232,7 +232,7 @@ Choose(EnsRegModel *rm, void *arg)
 
 	/* before the class: a named class of a regression model says the same */
 	ens_require_classifier(m, rm->name, "choose_threshold()");
-	k = ens_class_arg(m, ta->cls, rm->name, "choose_threshold()");
+	k = ens_class_arg(m, ta->cls, rm->name, rm->slot->version, "choose_threshold()");
 	version = ens_registry_reserve(rm->name);	/* rights before rows */
 	ens_heldout_read(rm->name, rm->slot, m, ta->relid, ENS_HELDOUT_TARGET, &h);
 	ens_heldout_require_rows(&h);
@@ -270,7 +270,7 @@ Choose(EnsRegModel *rm, void *arg)
 						k + 1, rm->name, ta->rule.text),
 				 errdetail("Recall, precision and F1 count the rows of the class: without any, every threshold is as good as another."),
 				 errhint("Choose on rows that include the class, or use rule 'prior' or 'top_k n'; edupredict.model_classes(%s) lists the classes from #1.",
-						 quote_literal_cstr(rm->name))));
+						 ens_model_args_sql(rm->name, rm->slot->version))));
 	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), "choose_threshold()", NULL);
 	if (ta->rule.rule == ENS_RULE_PRIOR)
 		t = Prior(rm, k);

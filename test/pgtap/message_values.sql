@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(65);
+SELECT plan(75);
 SET LOCAL search_path = public, edupredict;
 
 -- the message of what q raises, as "SQLSTATE clean: message" or "SQLSTATE
@@ -78,7 +78,7 @@ SELECT is(pg_temp.raised(format('SELECT * FROM %s(''mv'', ''mv_unknown'')', f)),
 	'22023 clean: relation has 1 target value that is not a class of model "mv"', f || ': an unknown target value is not shown')
 FROM unnest(ARRAY['calibrate', 'choose_threshold', 'model_profile', 'roc_curve', 'pr_curve', 'permutation_importance']) f;
 SELECT is(pg_temp.hint_of($$SELECT * FROM calibrate('mv', 'mv_unknown')$$),
-	'This query lists the target values that are not classes of the model: SELECT DISTINCT v FROM (SELECT y::pg_catalog.text COLLATE pg_catalog."C" FROM pg_temp.mv_unknown) AS t (v) WHERE v OPERATOR(pg_catalog.<>) ALL (edupredict.model_classes(''mv''));',
+	'This query lists the target values that are not classes of the model: SELECT DISTINCT v FROM (SELECT y::pg_catalog.text COLLATE pg_catalog."C" FROM pg_temp.mv_unknown) AS t (v) WHERE v OPERATOR(pg_catalog.<>) ALL (edupredict.model_classes(''mv'', 1));',
 	'the hint gives a query that lists them');
 SELECT is(pg_temp.hint_rows($$SELECT * FROM model_profile('mv', 'mv_unknown')$$), ARRAY['SENTINEL_PUPIL_7Q:unknown'],
 	'the query of the hint, run, finds the value (the caller reads it, the log does not)');
@@ -148,17 +148,42 @@ SELECT is(pg_temp.raised($$SELECT * FROM choose_threshold('mv', 'mv_one', 'SENTI
 -- a hint's call names the model as a literal: a name with a quote runs as printed
 SELECT train_forest('mv o''q', 'mv_train', 'y', ARRAY['x', 'z'], n_trees => 2, seed => 1) IS NOT NULL AS trained \gset
 SELECT is(pg_temp.hint_of($$SELECT * FROM calibrate('mv o''q', 'mv_one')$$),
-	'Calibrate on held-out rows that include every class; edupredict.model_classes(''mv o''''q'') lists the classes from #1.',
+	'Calibrate on held-out rows that include every class; edupredict.model_classes(''mv o''''q'', 1) lists the classes from #1.',
 	'a model name with a quote is quoted in the hint');
 CREATE FUNCTION pg_temp.hint_call(q text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE
 	n int;
 BEGIN
-	EXECUTE 'SELECT array_length(' || substring(pg_temp.hint_of(q) FROM '(edupredict\.model_classes\(''(?:[^'']|'''')*''\))') || ', 1)' INTO n;
+	EXECUTE 'SELECT array_length(' || substring(pg_temp.hint_of(q) FROM '(edupredict\.model_classes\(''(?:[^'']|'''')*''(?:, \d+)?\))') || ', 1)' INTO n;
 	RETURN n;
 END
 $$;
 SELECT is(pg_temp.hint_call($$SELECT * FROM model_profile('mv o''q', 'mv_one')$$), 2, 'the hint''s call, run as printed, lists the two classes');
+
+-- a hint names the version the function used: version 1 of mw has the classes a, b and c, version
+-- 2 (the newest, used when no version is given) a and b; on version 1, the hint's query lists the
+-- one value of the rows that is not a class of version 1 (not c too), and its call the three
+-- classes that class #3 counts among
+CREATE TEMP TABLE mw_abc AS
+SELECT i::float8 AS x, ((i * 7) % 5)::float8 AS z, (ARRAY['a', 'b', 'c'])[1 + i % 3] AS y FROM generate_series(1, 300) i;
+CREATE TEMP TABLE mw_ab AS SELECT x, z, y FROM mw_abc WHERE y <> 'c';
+CREATE TEMP TABLE mw_abcd AS SELECT x, z, CASE WHEN x <= 6 THEN 'd' ELSE y END AS y FROM mw_abc;
+SELECT train_forest('mw', 'mw_abc', 'y', ARRAY['x', 'z'], n_trees => 2, seed => 1) IS NOT NULL AS trained \gset
+SELECT train_forest('mw', 'mw_ab', 'y', ARRAY['x', 'z'], n_trees => 2, seed => 1) IS NOT NULL AS trained \gset
+SELECT is(model_classes('mw', 1)::text || ' ' || model_classes('mw')::text, '{a,b,c} {a,b}',
+	'mw: version 1 has the classes a, b and c, the newest version a and b');
+SELECT is(pg_temp.raised(format('SELECT * FROM %s(''mw'', ''mw_abcd''%s, version => 1)', f, arg))
+	|| ' / ' || array_to_string(pg_temp.hint_rows(format('SELECT * FROM %s(''mw'', ''mw_abcd''%s, version => 1)', f, arg)), ','),
+	'22023 clean: relation has 1 target value that is not a class of model "mw" / d',
+	f || ' on version 1: the hint''s query, run as printed, lists exactly the value the message counts')
+FROM (VALUES ('calibrate', ''), ('choose_threshold', ', class => ''a'''), ('model_profile', ''),
+	('roc_curve', ', class => ''a'''), ('pr_curve', ', class => ''a'''), ('permutation_importance', '')) v (f, arg);
+SELECT is(pg_temp.raised($$SELECT * FROM calibrate('mw', 'mw_ab', version => 1)$$),
+	'22023 clean: relation has no row of class #3 of model "mw" to calibrate on', 'calibrate on version 1: its class #3 lacks rows');
+SELECT is(pg_temp.hint_call($$SELECT * FROM calibrate('mw', 'mw_ab', version => 1)$$), 3,
+	'the hint''s call, run as printed, lists the three classes of version 1 that class #3 counts in');
+SELECT is(pg_temp.hint_call($$SELECT * FROM roc_curve('mw', 'mw_ab', version => 1)$$), 3,
+	'a class argument missing on version 1: the hint''s call lists the classes of version 1');
 
 -- the engine's calibration errors while training (forest_oob.c, forest_cvcal.c):
 -- the engine error carries the class's number, no label
