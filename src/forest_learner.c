@@ -203,6 +203,13 @@ PreparePlain(void *params, const EnsTrainSet *ts, const EnsModel *m, uint64_t se
 {
 	ForestParams *fp = (ForestParams *) params;
 
+	/*
+	 * calibration folds of whole groups (and the out-of-bag refusal) on the
+	 * PostgreSQL path, where the folds are dealt once per training: a copy
+	 * held per queued job would cost a trial's rows times the trials
+	 */
+	if (ts->group_by != NULL && fp->calibration != ENS_CAL_NONE)
+		return false;
 	TaskParams(fp, ts, m, seed);
 	fp->n_threads = 1;
 	return true;

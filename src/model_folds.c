@@ -351,6 +351,17 @@ ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts)
 		TimeFolds(fs, ts);
 	else
 		PartitionFolds(fs, ts);
+
+	/*
+	 * Group folds: every split inside a fold's training keeps the groups
+	 * whole too, as train_*(group_by) does (the forest's calibration folds,
+	 * boosting's validation rows; out-of-bag calibration is refused), so
+	 * neither calibrator nor early stopping is scored on groups the trees
+	 * saw.  Trials, the deployed version's comparison and tune's refit all
+	 * train on ts or a fold view of it.
+	 */
+	if (spec->split == ENS_SPLIT_GROUP)
+		ts->group_by = spec->group_by;
 	for (f = 0; f < fs->k; f++)
 	{
 		EnsFold    *fo = &fs->fold[f];

@@ -38,6 +38,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/float.h"
+#include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
@@ -691,7 +692,14 @@ Refit(Tune *t, MemoryContext outer, EnsRun *run)
 	appendStringInfoChar(&pj, '{');
 	first = true;
 	t->l->params_json(&pj, params, &m, &first);
-	appendStringInfo(&pj, ", \"test_fraction\": 0, \"seed\": " INT64_FORMAT
+	appendStringInfoString(&pj, ", \"test_fraction\": 0");
+	/* trained as train_*(group_by) trains: its inner splits keep the groups whole */
+	if (ts->group_by != NULL)
+	{
+		appendStringInfoString(&pj, ", \"group_by\": ");
+		escape_json(&pj, ts->group_by);
+	}
+	appendStringInfo(&pj, ", \"seed\": " INT64_FORMAT
 					 ", \"task_requested\": \"%s\"}",
 					 t->spec.seed, t->in.task == ENS_CLASSIFICATION ? "classification" :
 					 t->in.task == ENS_REGRESSION ? "regression" : "auto");
@@ -861,6 +869,16 @@ ResolveMetric(Tune *t)
 			 errhint("Regression: rmse, mae, r2.")));
 }
 
+/* an error while the deployed version is retrained says so */
+static void
+BaselineContext(void *arg)
+{
+	const Tune *t = (const Tune *) arg;
+
+	errcontext("retraining deployed version %d of model \"%s\" on the tune's folds (deploy => 'if_better')",
+			   t->base.version, t->model_name);
+}
+
 /* Rows once, folds once, the deployed version and every trial on them. */
 static void
 Search(Tune *t)
@@ -872,8 +890,12 @@ Search(Tune *t)
 	ens_folds_make(&t->fs, &t->spec, &t->ts);
 	if (t->base.version > 0)
 	{
+		ErrorContextCallback cb = {error_context_stack, BaselineContext, t};
+
+		error_context_stack = &cb;
 		ens_cv_score(t->base.l, t->base.params, &t->ts, &t->fs, (uint64_t) t->spec.seed,
 					 &t->base.cs);
+		error_context_stack = cb.previous;
 		ereport(NOTICE,
 				(errmsg("deployed version %d: %s %.4f on the same folds", t->base.version,
 						t->metric, t->base.cs.mean[t->mi])));

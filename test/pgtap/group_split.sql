@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(39);
+SELECT plan(55);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE gs AS
@@ -138,6 +138,106 @@ SELECT throws_ok($$SELECT train_forest('gs_e', 'gs', 'y', ARRAY['gx'], calibrati
 SELECT throws_ok($$SELECT train_forest('gs_e', 'gs_two', 'y', ARRAY['gx'], test_fraction => 0, calibration => 'isotonic',
                                        calibration_folds => 3, group_by => 'school')$$, '22023', NULL,
                  'forest: fewer schools than calibration_folds: 22023');
+
+-- cross_validate(split => 'group') keeps the schools whole inside each fold too: the forest's
+-- calibration folds and boosting's validation rows are whole schools of the fold's training rows.
+-- A fold's test schools are unseen, so a model that knows it cannot tell their coins predicts near
+-- the base rate (log_loss near ln 2); a calibrator or an early stop scored on rows of schools the
+-- trees saw trusts the memorised coins, and the unseen schools cost well above 1.
+CREATE TABLE cv AS
+SELECT 'forest sigmoid' AS run, value AS log_loss
+FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"n_trees": 20, "calibration": "sigmoid", "calibration_folds": 5}',
+                    split => 'group', group_by => 'school', seed => 2) WHERE fold IS NULL AND metric = 'log_loss'
+UNION ALL
+SELECT 'forest isotonic', value
+FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"n_trees": 20, "calibration": "isotonic", "calibration_folds": 5}',
+                    split => 'group', group_by => 'school', seed => 2) WHERE fold IS NULL AND metric = 'log_loss'
+UNION ALL
+SELECT 'boosting early stopping', value
+FROM cross_validate('boosting', 'gs', 'y', ARRAY['gx'], '{"n_rounds": 60, "early_stopping_rounds": 5, "validation_fraction": 0.25}',
+                    split => 'group', group_by => 'school', seed => 2) WHERE fold IS NULL AND metric = 'log_loss'
+UNION ALL
+SELECT 'boosting every round', value
+FROM cross_validate('boosting', 'gs', 'y', ARRAY['gx'], '{"n_rounds": 60}',
+                    split => 'group', group_by => 'school', seed => 2) WHERE fold IS NULL AND metric = 'log_loss';
+SELECT ok((SELECT log_loss < 0.8 FROM cv WHERE run = 'forest sigmoid'),
+          'cross_validate group folds: the sigmoid calibration folds are whole schools (log_loss near ln 2)');
+SELECT ok((SELECT log_loss < 0.8 FROM cv WHERE run = 'forest isotonic'),
+          'cross_validate group folds: the isotonic calibration folds are whole schools (log_loss near ln 2)');
+SELECT ok((SELECT log_loss < 0.8 FROM cv WHERE run = 'boosting early stopping'),
+          'cross_validate group folds: boosting stops early on whole validation schools (log_loss near ln 2)');
+SELECT ok((SELECT log_loss > 1 FROM cv WHERE run = 'boosting every round'),
+          'without early stopping the trees memorise the coins: unseen schools cost well above 1 (the contrast)');
+-- the same in the backend and on fold threads (a grouped calibration trains in the backend)
+SET LOCAL edupredict.forest_threads = 1;
+SELECT is((SELECT value FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"n_trees": 20, "calibration": "sigmoid", "calibration_folds": 5}',
+                                            split => 'group', group_by => 'school', seed => 2) WHERE fold IS NULL AND metric = 'log_loss'),
+          (SELECT log_loss FROM cv WHERE run = 'forest sigmoid'), 'forest_threads 1: the same grouped calibration');
+RESET edupredict.forest_threads;
+
+-- out-of-bag calibration with group folds: refused as train_forest(group_by) refuses it
+CREATE FUNCTION pg_temp.refusal(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE st text; msg text; det text; hnt text;
+BEGIN
+	EXECUTE q;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
+	RETURN concat_ws(' | ', st, msg, det, hnt);
+END$$;
+SELECT is(pg_temp.refusal($$SELECT * FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"calibration": "isotonic"}',
+                                                         split => 'group', group_by => 'school')$$),
+          pg_temp.refusal($$SELECT train_forest('gs_e', 'gs', 'y', ARRAY['gx'], calibration => 'isotonic', group_by => 'school')$$),
+          'cross_validate group folds: out-of-bag calibration refused as train_forest(group_by) refuses it (22023, the hint)');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"n_trees": 5, "calibration": "sigmoid"}',
+                                                split => 'group', group_by => 'school')$$, '22023',
+                 'out-of-bag calibration cannot keep the groups of group_by column "school" apart',
+                 'cross_validate group folds: out-of-bag calibration, 22023');
+SELECT throws_ok($$SELECT * FROM tune('gs_t_e', 'forest', 'gs', 'y', '{"n_trees": [3, 4]}', method => 'grid',
+                                      params => '{"calibration": "sigmoid"}', split => 'group', group_by => 'school')$$, '22023',
+                 'out-of-bag calibration cannot keep the groups of group_by column "school" apart',
+                 'tune group folds: out-of-bag calibration, 22023');
+SELECT lives_ok($$SELECT * FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"n_trees": 5, "calibration": "sigmoid"}', split => 'random')$$,
+                'split random: out-of-bag calibration as before');
+SELECT throws_ok($$SELECT * FROM cross_validate('boosting', 'gs_two', 'y', ARRAY['gx'], '{"n_rounds": 5, "validation_fraction": 0.2}',
+                                                split => 'group', group_by => 'school', folds => 2)$$, '22023',
+                 'too few groups of group_by column "school" in the training rows for a validation split of 0.2',
+                 'cross_validate group folds: one school in a fold''s training rows, no validation split by schools: 22023');
+
+-- deploy => 'if_better' retrains the deployed version on the same group folds: an out-of-bag
+-- calibrated forest is refused there too, and the error says whose training it was
+CREATE FUNCTION pg_temp.context(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE ctx text;
+BEGIN
+	EXECUTE q;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS ctx = PG_EXCEPTION_CONTEXT;
+	RETURN ctx;
+END$$;
+SELECT lives_ok($$SELECT train_forest('gs_t_oob', 'gs', 'y', ARRAY['gx'], n_trees => 5, calibration => 'sigmoid');
+                  SELECT deploy('gs_t_oob', 1)$$, 'a forest calibrated out of bag, deployed');
+SELECT ok(pg_temp.context($$SELECT * FROM tune('gs_t_oob', 'forest', 'gs', 'y', '{"n_trees": [3]}', method => 'grid',
+                                               params => '{"calibration": "sigmoid", "calibration_folds": 3}', features => ARRAY['gx'],
+                                               split => 'group', group_by => 'school', deploy => 'if_better')$$)
+          LIKE '%retraining deployed version 1 of model "gs_t_oob" on the tune''s folds%',
+          'tune if_better with group folds: the deployed out-of-bag calibration is refused, and the context names it');
+
+-- tune's refit trains as train_boosting(group_by => 'school') does: its validation rows are whole
+-- schools (the schools never labelled are its n_validation_groups), and it records group_by
+CREATE TABLE tuned AS
+SELECT version FROM tune('gs_t_val', 'boosting', 'gs', 'label', '{"max_depth": [3]}', method => 'grid', metric => 'accuracy',
+                         features => ARRAY['gx'], params => '{"n_rounds": 15, "learning_rate": 0.5, "validation_fraction": 0.25}',
+                         folds => 3, split => 'group', group_by => 'school', seed => 5, deploy => 'yes')
+UNION ALL
+SELECT version FROM tune('gs_t_rows', 'forest', 'gs', 'y', '{"n_trees": [3]}', method => 'grid', features => ARRAY['gx'], folds => 2);
+SELECT is((SELECT params->>'group_by' FROM model_list WHERE name = 'gs_t_val'), 'school', 'tune''s refit records group_by');
+SELECT is((SELECT schools FROM pg_temp.unseen('gs_t_val')),
+          (SELECT (metrics->>'n_validation_groups')::bigint FROM model_list WHERE name = 'gs_t_val'),
+          'tune''s refit: the schools never labelled are its n_validation_groups validation schools');
+SELECT ok((SELECT schools > 0 AND pupils >= 0.25 * (SELECT count(*) FROM gs) FROM pg_temp.unseen('gs_t_val')),
+          'tune''s refit: the validation schools hold at least validation_fraction of the rows');
+SELECT ok((SELECT NOT (params ? 'group_by') FROM model_list WHERE name = 'gs_t_rows'), 'tune without group folds: no group_by recorded');
 
 -- the model is a function of the rows, not of their physical order
 CREATE TABLE more AS
