@@ -144,8 +144,7 @@ PlainMember(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, 
 static void
 GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 {
-	uint32_t	ng,
-			   *fold_of;
+	uint32_t	ng;
 
 	if (ts->group_by == NULL || fp->calibration == ENS_CAL_NONE)
 		return;
@@ -163,9 +162,7 @@ GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 				 errmsg("group_by column \"%s\" has %u distinct %s in the training rows, fewer than the %u calibration_folds",
 						ts->group_by, ng, ng == 1 ? "value" : "values", fp->calibration_folds),
 				 errhint("Group folds need at least one group per fold: lower calibration_folds.")));
-	fold_of = palloc_extended(sizeof(uint32_t) * Max(ts->ntr, 1), MCXT_ALLOC_HUGE);
-	ens_group_folds(ts, ts->train_rows, ts->ntr, fp->calibration_folds, fp->seed, fold_of);
-	fp->calibration_fold_of = fold_of;
+	fp->calibration_fold_of = ens_group_folds_of(ts, fp->calibration_folds, fp->seed);
 }
 
 static EnsStatus
@@ -203,14 +200,9 @@ PreparePlain(void *params, const EnsTrainSet *ts, const EnsModel *m, uint64_t se
 {
 	ForestParams *fp = (ForestParams *) params;
 
-	/*
-	 * calibration folds of whole groups (and the out-of-bag refusal) on the
-	 * PostgreSQL path, where the folds are dealt once per training: a copy
-	 * held per queued job would cost a trial's rows times the trials
-	 */
-	if (ts->group_by != NULL && fp->calibration != ENS_CAL_NONE)
-		return false;
 	TaskParams(fp, ts, m, seed);
+	/* here, where it may raise: the threads only read the fold's shared group folds */
+	GroupCalibrationFolds(fp, ts);
 	fp->n_threads = 1;
 	return true;
 }

@@ -368,6 +368,11 @@ ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts)
 
 		fo->use_rows = fo->train_rows;
 		fo->nuse = fo->ntr;
+		if (spec->split == ENS_SPLIT_GROUP)
+		{
+			fo->group_folds = palloc0(sizeof(EnsGroupFoldCache));
+			fo->group_folds->seed = (uint64_t) spec->seed;
+		}
 		ens_trainset_bin_rows(ts, fo->train_rows, fo->ntr, (uint64_t) spec->seed, &fo->F, &fo->X);
 	}
 }
@@ -392,6 +397,7 @@ ens_folds_use(EnsFolds *fs, const EnsTrainSet *ts, double fraction, uint64_t see
 					ndrop,
 					i;
 
+		ens_group_folds_forget(fo->group_folds);
 		if (fo->use_rows != fo->train_rows)
 			ts->pa->al.free(ts->pa->al.ctx, fo->use_rows);
 		fo->use_rows = fo->train_rows;
@@ -432,6 +438,7 @@ ens_fold_view(const EnsTrainSet *ts, const EnsFold *fo, EnsTrainSet *fts)
 	fts->ntr = fo->nuse;
 	fts->test_rows = fo->test_rows;
 	fts->nte = fo->nte;
+	fts->group_folds = fo->group_folds;
 }
 
 /* Give the folds' bins back to the memory cap (before the refit's own). */

@@ -174,6 +174,42 @@ ens_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n, uint32_
 }
 
 /*
+ * fold_of for ts's training rows (k group folds): a fold's shared ones
+ * (ts->group_folds, with its seed), else dealt now in the current context.
+ */
+const uint32_t *
+ens_group_folds_of(const EnsTrainSet *ts, uint32_t k, uint64_t seed)
+{
+	EnsGroupFoldCache *c = ts->group_folds;
+	bool		share = c != NULL && c->seed == seed && k <= ENS_MAX_CAL_FOLDS;
+	size_t		size = sizeof(uint32_t) * Max(ts->ntr, 1);
+	uint32_t   *fold_of;
+
+	if (share && c->fold_of[k] != NULL)
+		return c->fold_of[k];
+	fold_of = share ? MemoryContextAllocExtended(GetMemoryChunkContext(c), size, MCXT_ALLOC_HUGE) :
+		palloc_extended(size, MCXT_ALLOC_HUGE);
+	ens_group_folds(ts, ts->train_rows, ts->ntr, k, seed, fold_of);
+	if (share)
+		c->fold_of[k] = fold_of;
+	return fold_of;
+}
+
+/* The training rows changed (a halving rung): deal the folds again when asked. */
+void
+ens_group_folds_forget(EnsGroupFoldCache *c)
+{
+	uint32_t	k;
+
+	for (k = 0; c != NULL && k <= ENS_MAX_CAL_FOLDS; k++)
+		if (c->fold_of[k] != NULL)
+		{
+			pfree(c->fold_of[k]);
+			c->fold_of[k] = NULL;
+		}
+}
+
+/*
  * Split rows[0..n) (NULL: every row) into keep and held, whole groups, held
  * taking groups in a seeded order while it has fewer than fraction x n rows.
  * Both lists hold row indices in the order of rows, allocated with al (NULL

@@ -96,6 +96,8 @@ typedef struct EnsTrainSet
 	EnsDict    *aux_dict[ENS_MAX_AUX];
 	/* train_*'s group_by (its groups in aux column 0), NULL: none */
 	const char *group_by;
+	/* a cross-validation fold's group folds of its training rows, shared */
+	struct EnsGroupFoldCache *group_folds;
 
 	/* prepared by ens_trainset_target / _split / _bin */
 	int			task;			/* EnsTask */
@@ -135,6 +137,19 @@ extern void ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const doubl
 /* ---------- rows kept together by group (model_groups.c) ---------- */
 
 extern void ens_aux_no_nulls(const EnsTrainSet *ts, const char *arg, const char *col, bool order);
+/*
+ * The group folds of a cross-validation fold's training rows, dealt once for
+ * each number of folds with the fold set's seed and shared by every training
+ * on them (trials side by side on threads): in the struct's memory context.
+ */
+typedef struct EnsGroupFoldCache
+{
+	uint64_t	seed;
+	uint32_t   *fold_of[ENS_MAX_CAL_FOLDS + 1];	/* by number of folds */
+} EnsGroupFoldCache;
+
+extern const uint32_t *ens_group_folds_of(const EnsTrainSet *ts, uint32_t k, uint64_t seed);
+extern void ens_group_folds_forget(EnsGroupFoldCache *c);
 extern uint32_t ens_group_count(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n);
 extern void ens_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n, uint32_t k,
 							uint64_t seed, uint32_t *fold_of);

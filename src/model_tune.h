@@ -55,6 +55,7 @@ typedef struct EnsFold
 				nuse;			/* or a rung's share in successive halving */
 	EnsFeature *F;				/* codebooks and edges of this fold's training rows */
 	uint8_t    *X;				/* every row binned with them */
+	EnsGroupFoldCache *group_folds;	/* group folds: its rows' calibration folds */
 } EnsFold;
 
 typedef struct EnsFolds

@@ -99,8 +99,8 @@ SELECT throws_ok($$SELECT train_forest('tap_e', 'tap_four', 'y', n_trees => 2, t
 -- error is raised when every fold finished.  tap_times makes that the usual case: time fold 1
 -- trains on term 1's 61 rows (two of class "c") and fails at once, while fold 2 trains on
 -- terms 1 and 2's 4,061 rows and passes (either path gives this test's answer).  Time folds,
--- not group folds: with split => 'group' the calibration folds are whole groups and train in
--- the backend (test/pgtap/group_split.sql).
+-- not group folds: with split => 'group' the calibration folds are whole groups of each fold's
+-- training rows (test/pgtap/group_split.sql), which these rows cannot give.
 CREATE TEMP TABLE tap_times AS
 SELECT 1 AS t, i::float8 AS x, (i % 5)::float8 AS z,
        CASE WHEN i IN (5, 30) THEN 'c' WHEN i % 2 = 0 THEN 'a' ELSE 'b' END AS y

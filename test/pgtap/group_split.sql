@@ -168,7 +168,7 @@ SELECT ok((SELECT log_loss < 0.8 FROM cv WHERE run = 'boosting early stopping'),
           'cross_validate group folds: boosting stops early on whole validation schools (log_loss near ln 2)');
 SELECT ok((SELECT log_loss > 1 FROM cv WHERE run = 'boosting every round'),
           'without early stopping the trees memorise the coins: unseen schools cost well above 1 (the contrast)');
--- the same in the backend and on fold threads (a grouped calibration trains in the backend)
+-- the same in the backend and on fold threads (which read the fold's shared group folds)
 SET LOCAL edupredict.forest_threads = 1;
 SELECT is((SELECT value FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"n_trees": 20, "calibration": "sigmoid", "calibration_folds": 5}',
                                             split => 'group', group_by => 'school', seed => 2) WHERE fold IS NULL AND metric = 'log_loss'),
