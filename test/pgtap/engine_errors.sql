@@ -96,25 +96,29 @@ SELECT throws_ok($$SELECT train_forest('tap_e', 'tap_four', 'y', n_trees => 2, t
 -- cross_validate's folds, trained in the backend (forest_threads = 1) or on fold threads (2):
 -- the same error.  A fold that fails on a thread stops the folds still training, and then
 -- the backend trains them all again, one at a time, to the same error; the threads' own
--- error is raised when every fold finished.  tap_times makes that the usual case: time fold 1
--- trains on term 1's 61 rows (two of class "c") and fails at once, while fold 2 trains on
--- terms 1 and 2's 4,061 rows and passes (either path gives this test's answer).  Time folds,
--- not group folds: with split => 'group' the calibration folds are whole groups of each fold's
--- training rows (test/pgtap/group_split.sql), which these rows cannot give.
-CREATE TEMP TABLE tap_times AS
-SELECT 1 AS t, i::float8 AS x, (i % 5)::float8 AS z,
-       CASE WHEN i IN (5, 30) THEN 'c' WHEN i % 2 = 0 THEN 'a' ELSE 'b' END AS y
-FROM generate_series(1, 61) i
-UNION ALL SELECT 2, i, ((i * 37) % 101)::float8, (ARRAY['a', 'b', 'c'])[1 + (i * 7919) % 3] FROM generate_series(1, 4000) i
-UNION ALL SELECT 3, i, i % 7, (ARRAY['a', 'b', 'c'])[1 + i % 3] FROM generate_series(1, 30) i;
-CREATE FUNCTION pg_temp.cv_times() RETURNS bigint LANGUAGE sql AS $$
-	SELECT count(*) FROM edupredict.cross_validate('forest', 'tap_times', 'y', ARRAY['x', 'z'],
-		'{"n_trees": 20, "calibration": "isotonic", "calibration_folds": 3}', folds => 2, split => 'time', order_by => 't')
+-- error is raised when every fold finished.  tap_groups makes that the usual case: with split
+-- 'group' each fold's calibration folds are whole groups of its training rows (test/pgtap/
+-- group_split.sql).  Fold 0 trains on the clean schools c1-c3 (4,200 rows, every class in
+-- each, shallow trees) and passes; fold 1 trains on the noisy schools n1-n3 (4,280 rows, deep
+-- trees), one of whose calibration folds (n2) has no row of class "c", and fails only in its
+-- last step (either path gives this test's answer).
+CREATE TEMP TABLE tap_groups AS
+SELECT 'n1' AS g, i::float8 AS x, ((i * 37) % 101)::float8 AS z,
+       CASE WHEN i IN (5, 3000) THEN 'c' WHEN (i * 7919) % 13 < 6 THEN 'a' ELSE 'b' END AS y
+FROM generate_series(1, 4000) i
+UNION ALL SELECT 'n2', i, (i * 37) % 101, CASE WHEN (i * 7919) % 13 < 6 THEN 'a' ELSE 'b' END FROM generate_series(1, 160) i
+UNION ALL SELECT 'n3', i, (i * 37) % 101, CASE WHEN i = 7 THEN 'c' WHEN (i * 7919) % 13 < 6 THEN 'a' ELSE 'b' END FROM generate_series(1, 120) i
+UNION ALL SELECT 'c1', i, i % 3, (ARRAY['a', 'b', 'c'])[1 + i % 3] FROM generate_series(1, 1600) i
+UNION ALL SELECT 'c2', i, i % 3, (ARRAY['a', 'b', 'c'])[1 + i % 3] FROM generate_series(1, 1400) i
+UNION ALL SELECT 'c3', i, i % 3, (ARRAY['a', 'b', 'c'])[1 + i % 3] FROM generate_series(1, 1200) i;
+CREATE FUNCTION pg_temp.cv_groups() RETURNS bigint LANGUAGE sql AS $$
+	SELECT count(*) FROM edupredict.cross_validate('forest', 'tap_groups', 'y', ARRAY['x', 'z'],
+		'{"n_trees": 20, "calibration": "isotonic", "calibration_folds": 3}', folds => 2, split => 'group', group_by => 'g')
 $$;
 CREATE FUNCTION pg_temp.fold_errors(threads int, how text) RETURNS SETOF text LANGUAGE plpgsql AS $f$
 BEGIN
 	PERFORM set_config('edupredict.forest_threads', threads::text, true);
-	RETURN NEXT throws_ok($$SELECT pg_temp.cv_times()$$,
+	RETURN NEXT throws_ok($$SELECT pg_temp.cv_groups()$$,
 		'22023', 'calibration fold 2 has no row of class #3 of 3: every fold''s calibrator needs rows of every class; use at most as many calibration_folds as the smallest class has rows',
 		'a fold''s cross-fitted calibration ' || how || ': 22023');
 	RETURN NEXT throws_ok($$SELECT count(*) FROM cross_validate('forest', 'tap_even', 'y', params => '{"n_trees": 2, "calibration": "isotonic", "calibration_folds": 20}')$$,
