@@ -188,8 +188,9 @@ GroupValidationRows(const EnsTrainSet *ts, double fraction, uint64_t seed, EnsAl
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("too few groups of group_by column \"%s\" in the training rows for a validation split of %g",
 						ts->group_by, fraction),
-				 errdetail("The training rows hold %u %s; the validation rows take whole groups, at least validation_fraction of the rows, and leave at least one group to fit.",
-						   ng, ng == 1 ? "group" : "groups"),
+				 errdetail_plural("The training rows hold %u group; the validation rows take whole groups, at least validation_fraction of the rows, and leave at least one group to fit.",
+								  "The training rows hold %u groups; the validation rows take whole groups, at least validation_fraction of the rows, and leave at least one group to fit.",
+								  ng, ng),
 				 errhint("Lower validation_fraction or test_fraction, or train without early stopping.")));
 	return nv;
 }

@@ -159,8 +159,9 @@ GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 	if (ng < fp->calibration_folds)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("group_by column \"%s\" has %u distinct %s in the training rows, fewer than the %u calibration_folds",
-						ts->group_by, ng, ng == 1 ? "value" : "values", fp->calibration_folds),
+				 errmsg_plural("group_by column \"%s\" has %u distinct value in the training rows, fewer than the %u calibration_folds",
+							   "group_by column \"%s\" has %u distinct values in the training rows, fewer than the %u calibration_folds",
+							   ng, ts->group_by, ng, fp->calibration_folds),
 				 errhint("Group folds need at least one group per fold: lower calibration_folds.")));
 	fp->calibration_fold_of = ens_group_folds_of(ts, fp->calibration_folds, fp->seed);
 }

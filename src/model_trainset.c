@@ -453,8 +453,9 @@ GroupSplit(EnsTrainSet *ts, double test_fraction, uint64_t seed)
 	if (ng < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("group_by column \"%s\" has %u distinct %s: a test split by groups needs at least 2",
-						ts->group_by, ng, ng == 1 ? "value" : "values"),
+				 errmsg_plural("group_by column \"%s\" has %u distinct value: a test split by groups needs at least 2",
+							   "group_by column \"%s\" has %u distinct values: a test split by groups needs at least 2",
+							   ng, ts->group_by, ng),
 				 errhint("Group by a column that several groups of rows share a value of (a school), or pass test_fraction => 0.")));
 	if (ts->ntr == 0)
 		ereport(ERROR,
