@@ -16,7 +16,9 @@
 # %s", "%s must fire %s").  A quoted "\"%s\"" (a name) and a %s before the
 # last word ("model \"%s\" has no class \"%s\"") pass.  The parameter
 # validators' texts are ids (ENS_PARAM_WHYS, src/ensemble_params.h) that
-# ens_param_error expands as literals.  Prints offenders; exits non-zero if any.
+# ens_param_error expands as literals.  And an unquoted %s given words at the
+# call site (a literal with a space, or a ternary's choice of words:
+# lint_message_args.pl).  Prints offenders; exits non-zero if any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=0
@@ -45,6 +47,11 @@ if grep -rnE '\berr(msg|detail|hint)' src --include='*.c' --include='*.h' | grep
      }
      END { exit($hit ? 0 : 1) }'; then
   echo 'a format needs the words of its clause: errmsg("%s must be an integer between 1 and %d", key, max), not errmsg("%s must be %s", key, why)'
+  bad=1
+fi
+# an unquoted %s given words: a phrase or a ternary's choice of words (lint_message_args.pl)
+if ! scripts/lint_message_args.pl src/*.c src/*.h; then
+  echo 'write each variant whole: errmsg_plural("... %u distinct value", "... %u distinct values", n, ...), or one ereport per case; not errmsg("... %u distinct %s", n, n == 1 ? "value" : "values")'
   bad=1
 fi
 exit $bad

@@ -163,7 +163,7 @@ Check(void *params, int task, uint32_t n_classes)
 	if (rc != ENS_OK)
 	{
 		ens_pg_raise_error(&err);
-		ens_pg_check(rc, "boosting parameters", NULL);
+		ens_pg_check(rc, ENS_WHAT_BOOSTING_PARAMS, NULL);
 	}
 	if (lp->validation_fraction == 0 && lp->bp.early_stopping_rounds > 0)
 		lp->validation_fraction = 0.1;
@@ -219,7 +219,7 @@ ValidationRows(const EnsTrainSet *ts, double fraction, uint64_t seed, EnsAlloc *
 	}
 	ens_pg_check(ens_split_rows(sub_cls, ts->K, ntr, fraction, seed ^ UINT64_C(0x7A11DA7E),
 								al, &a, &na, &b, &nb),
-				 "the validation split", NULL);
+				 ENS_WHAT_VALIDATION_SPLIT, NULL);
 	for (i = 0; i < na; i++)
 		a[i] = ts->train_rows[a[i]];
 	for (i = 0; i < nb; i++)
@@ -464,7 +464,7 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 }
 
 const EnsLearner ens_boost_learner = {
-	"boosting", ENS_BOOST,
+	"boosting", ENS_WHAT_BOOSTING_TRAINING, ENS_BOOST,
 	"n_rounds, learning_rate, max_depth, max_leaves, min_child_weight, l2, subsample, colsample, early_stopping_rounds, class_weight, loss, huber_delta, validation_fraction",
 	sizeof(BoostLearnerParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
 	PreparePlain, TrainPlain,

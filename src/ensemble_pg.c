@@ -244,32 +244,56 @@ RaiseModelStatus(EnsStatus rc, const EnsError *err)
 	}
 }
 
+/*
+ * errmsg() for status rc (ENS_ENOMEM, ENS_EINTR, ENS_ELIMIT or ENS_EINVAL)
+ * of task what: the literal ENS_PG_WHATS writes for the pair.
+ */
+static int
+WhatMessage(EnsStatus rc, EnsPgWhat what)
+{
+#define WHAT_MESSAGE(id, memory, cancel, limit, invalid) \
+	case id: \
+		return rc == ENS_ENOMEM ? errmsg(memory) : \
+			rc == ENS_EINTR ? errmsg(cancel) : \
+			rc == ENS_ELIMIT ? errmsg(limit) : errmsg(invalid);
+
+	switch (what)
+	{
+			ENS_PG_WHATS(WHAT_MESSAGE)
+		default:
+			return 0;
+	}
+#undef WHAT_MESSAGE
+}
+
 void
-ens_pg_check(EnsStatus rc, const char *what, const EnsError *err)
+ens_pg_check(EnsStatus rc, EnsPgWhat what, const EnsError *err)
 {
 	if (rc == ENS_OK)
 		return;
+	if ((unsigned) what >= ENS_WHAT_COUNT)
+		elog(ERROR, "unknown engine task %d", (int) what);
 	switch (rc)
 	{
 		case ENS_ENOMEM:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("%s needs more memory than is allowed or available", what),
+							WhatMessage(rc, what),
 							errhint("Training memory is capped by edupredict.forest_max_memory (%d MB); train on fewer rows or features, or raise it.",
 									edupredict_forest_max_memory_mb)));
 			break;
 		case ENS_EINTR:
 			CHECK_FOR_INTERRUPTS();
 			ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED),
-							errmsg("canceling %s", what)));
+							WhatMessage(rc, what)));
 			break;
 		case ENS_ELIMIT:
 			ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-							errmsg("%s: model exceeds a size limit", what),
+							WhatMessage(rc, what),
 							ens_pg_read_detail(err)));
 			break;
 		case ENS_EINVAL:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							errmsg("%s: invalid argument", what)));
+							WhatMessage(rc, what)));
 			break;
 		default:
 			RaiseModelStatus(rc, err);

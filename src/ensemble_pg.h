@@ -48,10 +48,159 @@ extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 									const EnsAlloc *al, size_t *peak, ForestOob *oob);
 
 /*
+ * What ens_pg_check reports on: one id per task, each with its messages
+ * written whole (ENS_ENOMEM, ENS_EINTR, ENS_ELIMIT, ENS_EINVAL), so that
+ * translators see every one (gettext_noop, as ENS_READ_ERRORS and
+ * ENS_PARAM_WHYS) instead of a phrase the caller composed.
+ */
+#ifndef gettext_noop
+#define gettext_noop(x) (x)
+#endif
+#define ENS_PG_WHATS(X) \
+	X(ENS_WHAT_MODEL_TRAINING, \
+	  gettext_noop("model training needs more memory than is allowed or available"), \
+	  gettext_noop("canceling model training"), \
+	  gettext_noop("model training: model exceeds a size limit"), \
+	  gettext_noop("model training: invalid argument")) \
+	X(ENS_WHAT_FOREST_TRAINING, \
+	  gettext_noop("forest training needs more memory than is allowed or available"), \
+	  gettext_noop("canceling forest training"), \
+	  gettext_noop("forest training: model exceeds a size limit"), \
+	  gettext_noop("forest training: invalid argument")) \
+	X(ENS_WHAT_BOOSTING_TRAINING, \
+	  gettext_noop("boosting training needs more memory than is allowed or available"), \
+	  gettext_noop("canceling boosting training"), \
+	  gettext_noop("boosting training: model exceeds a size limit"), \
+	  gettext_noop("boosting training: invalid argument")) \
+	X(ENS_WHAT_BOOSTING_PARAMS, \
+	  gettext_noop("boosting parameters needs more memory than is allowed or available"), \
+	  gettext_noop("canceling boosting parameters"), \
+	  gettext_noop("boosting parameters: model exceeds a size limit"), \
+	  gettext_noop("boosting parameters: invalid argument")) \
+	X(ENS_WHAT_MODEL, \
+	  gettext_noop("model needs more memory than is allowed or available"), \
+	  gettext_noop("canceling model"), \
+	  gettext_noop("model: model exceeds a size limit"), \
+	  gettext_noop("model: invalid argument")) \
+	X(ENS_WHAT_SERIALISATION, \
+	  gettext_noop("model serialisation needs more memory than is allowed or available"), \
+	  gettext_noop("canceling model serialisation"), \
+	  gettext_noop("model serialisation: model exceeds a size limit"), \
+	  gettext_noop("model serialisation: invalid argument")) \
+	X(ENS_WHAT_READING_RELATION, \
+	  gettext_noop("reading the relation needs more memory than is allowed or available"), \
+	  gettext_noop("canceling reading the relation"), \
+	  gettext_noop("reading the relation: model exceeds a size limit"), \
+	  gettext_noop("reading the relation: invalid argument")) \
+	X(ENS_WHAT_BINNING, \
+	  gettext_noop("binning needs more memory than is allowed or available"), \
+	  gettext_noop("canceling binning"), \
+	  gettext_noop("binning: model exceeds a size limit"), \
+	  gettext_noop("binning: invalid argument")) \
+	X(ENS_WHAT_TRAIN_TEST_SPLIT, \
+	  gettext_noop("the train/test split needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the train/test split"), \
+	  gettext_noop("the train/test split: model exceeds a size limit"), \
+	  gettext_noop("the train/test split: invalid argument")) \
+	X(ENS_WHAT_VALIDATION_SPLIT, \
+	  gettext_noop("the validation split needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the validation split"), \
+	  gettext_noop("the validation split: model exceeds a size limit"), \
+	  gettext_noop("the validation split: invalid argument")) \
+	X(ENS_WHAT_GROUP_SPLIT, \
+	  gettext_noop("the group split needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the group split"), \
+	  gettext_noop("the group split: model exceeds a size limit"), \
+	  gettext_noop("the group split: invalid argument")) \
+	X(ENS_WHAT_FOLDS, \
+	  gettext_noop("the folds needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the folds"), \
+	  gettext_noop("the folds: model exceeds a size limit"), \
+	  gettext_noop("the folds: invalid argument")) \
+	X(ENS_WHAT_HALVING_SAMPLE, \
+	  gettext_noop("the halving sample needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the halving sample"), \
+	  gettext_noop("the halving sample: model exceeds a size limit"), \
+	  gettext_noop("the halving sample: invalid argument")) \
+	X(ENS_WHAT_TRAINING_PROFILE, \
+	  gettext_noop("the training profile needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the training profile"), \
+	  gettext_noop("the training profile: model exceeds a size limit"), \
+	  gettext_noop("the training profile: invalid argument")) \
+	X(ENS_WHAT_PREDICTIONS, \
+	  gettext_noop("the predictions needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the predictions"), \
+	  gettext_noop("the predictions: model exceeds a size limit"), \
+	  gettext_noop("the predictions: invalid argument")) \
+	X(ENS_WHAT_EVALUATION, \
+	  gettext_noop("evaluation needs more memory than is allowed or available"), \
+	  gettext_noop("canceling evaluation"), \
+	  gettext_noop("evaluation: model exceeds a size limit"), \
+	  gettext_noop("evaluation: invalid argument")) \
+	X(ENS_WHAT_CALIBRATION, \
+	  gettext_noop("calibration needs more memory than is allowed or available"), \
+	  gettext_noop("canceling calibration"), \
+	  gettext_noop("calibration: model exceeds a size limit"), \
+	  gettext_noop("calibration: invalid argument")) \
+	X(ENS_WHAT_SIGMOID_FIT, \
+	  gettext_noop("the sigmoid fit needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the sigmoid fit"), \
+	  gettext_noop("the sigmoid fit: model exceeds a size limit"), \
+	  gettext_noop("the sigmoid fit: invalid argument")) \
+	X(ENS_WHAT_ISOTONIC_FIT, \
+	  gettext_noop("the isotonic fit needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the isotonic fit"), \
+	  gettext_noop("the isotonic fit: model exceeds a size limit"), \
+	  gettext_noop("the isotonic fit: invalid argument")) \
+	X(ENS_WHAT_CURVE, \
+	  gettext_noop("the curve needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the curve"), \
+	  gettext_noop("the curve: model exceeds a size limit"), \
+	  gettext_noop("the curve: invalid argument")) \
+	X(ENS_WHAT_RELIABILITY, \
+	  gettext_noop("reliability() needs more memory than is allowed or available"), \
+	  gettext_noop("canceling reliability()"), \
+	  gettext_noop("reliability(): model exceeds a size limit"), \
+	  gettext_noop("reliability(): invalid argument")) \
+	X(ENS_WHAT_CHOOSE_THRESHOLD, \
+	  gettext_noop("choose_threshold() needs more memory than is allowed or available"), \
+	  gettext_noop("canceling choose_threshold()"), \
+	  gettext_noop("choose_threshold(): model exceeds a size limit"), \
+	  gettext_noop("choose_threshold(): invalid argument")) \
+	X(ENS_WHAT_EXPLANATION_PLAN, \
+	  gettext_noop("the explanation plan needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the explanation plan"), \
+	  gettext_noop("the explanation plan: model exceeds a size limit"), \
+	  gettext_noop("the explanation plan: invalid argument")) \
+	X(ENS_WHAT_EXPLANATION, \
+	  gettext_noop("the explanation needs more memory than is allowed or available"), \
+	  gettext_noop("canceling the explanation"), \
+	  gettext_noop("the explanation: model exceeds a size limit"), \
+	  gettext_noop("the explanation: invalid argument")) \
+	X(ENS_WHAT_PERMUTATION_IMPORTANCE, \
+	  gettext_noop("permutation_importance() needs more memory than is allowed or available"), \
+	  gettext_noop("canceling permutation_importance()"), \
+	  gettext_noop("permutation_importance(): model exceeds a size limit"), \
+	  gettext_noop("permutation_importance(): invalid argument")) \
+	X(ENS_WHAT_MODEL_PROFILE, \
+	  gettext_noop("model_profile() needs more memory than is allowed or available"), \
+	  gettext_noop("canceling model_profile()"), \
+	  gettext_noop("model_profile(): model exceeds a size limit"), \
+	  gettext_noop("model_profile(): invalid argument"))
+
+#define ENS_WHAT_ENUM(id, memory, cancel, limit, invalid) id,
+typedef enum EnsPgWhat
+{
+	ENS_PG_WHATS(ENS_WHAT_ENUM)
+	ENS_WHAT_COUNT
+} EnsPgWhat;
+#undef ENS_WHAT_ENUM
+
+/*
  * ereport(ERROR) for an engine status (never returns for != OK); err (may be
  * NULL): why the model reader refused the bytes, shown as the DETAIL
  */
-extern void ens_pg_check(EnsStatus rc, const char *what, const EnsError *err);
+extern void ens_pg_check(EnsStatus rc, EnsPgWhat what, const EnsError *err);
 /* ereport(ERROR) for an engine error (ensemble_error_pg.c; returns for ENS_ERR_NONE) */
 extern void ens_pg_raise_error(const EnsError *e);
 /* errdetail() for a refusal of the model reader; 0 for any other e or NULL */

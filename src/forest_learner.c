@@ -148,6 +148,14 @@ GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 
 	if (ts->group_by == NULL || fp->calibration == ENS_CAL_NONE)
 		return;
+	/* the hint names the setting as the caller takes it */
+	if (fp->calibration_folds == 0 && ts->settings_in_params)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("out-of-bag calibration cannot keep the groups of group_by column \"%s\" apart",
+						ts->group_by),
+				 errdetail("A row's out-of-bag trees were grown on the other rows of its group."),
+				 errhint("Add \"calibration_folds\": 5 to params to fit the calibrator on folds of whole groups.")));
 	if (fp->calibration_folds == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -270,7 +278,7 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 }
 
 const EnsLearner ens_forest_learner = {
-	"forest", ENS_FOREST,
+	"forest", ENS_WHAT_FOREST_TRAINING, ENS_FOREST,
 	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration, calibration_folds",
 	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
 	PreparePlain, TrainPlain,

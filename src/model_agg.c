@@ -214,7 +214,11 @@ LabelsFailed(const AggState *st)
 {
 	if (st->labels_over_cap)
 		OverCap(st, st->beside);
-	ens_pg_check(ENS_ENOMEM, st->aggname, NULL);
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("aggregate %s needs more memory than is allowed or available", st->aggname),
+			 errhint("Training memory is capped by edupredict.forest_max_memory (%d MB); train on fewer rows or features, or raise it.",
+					 edupredict_forest_max_memory_mb)));
 }
 
 /*
@@ -799,7 +803,7 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 
 	ens_trainset_model(&ts, &model, l->tag);
 	ens_pg_check(l->train(&model, &ts, ap.lp, seed, &pa.al, NULL),
-				 psprintf("%s training", l->algorithm), NULL);
+				 l->training, NULL);
 	ens_trainset_profile(&ts, &model, NULL, &pa.al);
 	if (lean && model.ext)
 	{
@@ -812,7 +816,7 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 	initStringInfo(&scratch);
 	l->metrics_json(&scratch, ap.lp, &model, &first);
 	ens_pg_plain_alloc_init(&outal, old);
-	ens_pg_check(ens_serialize(&model, &outal, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
+	ens_pg_check(ens_serialize(&model, &outal, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -54,9 +54,9 @@ Measure(const EnsModel *m, const EnsHeldout *h, const double *out, const EnsAllo
 	EnsClsMetrics cm;
 
 	q.brier = ens_brier(h->n, m->n_classes, h->act, out);
-	ens_pg_check(ens_ece(h->n, m->n_classes, h->act, out, al, ens_pg_interrupt, NULL, &q.ece), "calibration", NULL);
+	ens_pg_check(ens_ece(h->n, m->n_classes, h->act, out, al, ens_pg_interrupt, NULL, &q.ece), ENS_WHAT_CALIBRATION, NULL);
 	ens_pg_check(ens_cls_metrics(h->n, m->n_classes, h->n_labels, h->act, out, al,
-								 ens_pg_interrupt, NULL, &cm, NULL), "calibration", NULL);
+								 ens_pg_interrupt, NULL, &cm, NULL), ENS_WHAT_CALIBRATION, NULL);
 	q.log_loss = cm.log_loss;
 	return q;
 }
@@ -89,7 +89,7 @@ Fit(EnsExtras *x, const EnsModel *m, const char *name, const EnsHeldout *h, cons
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("the isotonic calibrator needs more than %u knots", ENS_MAX_KNOTS),
 				 errhint("Calibrate on fewer rows or with method => 'sigmoid'.")));
-	ens_pg_check(rc, method == ENS_CAL_SIGMOID ? "the sigmoid fit" : "the isotonic fit", NULL);
+	ens_pg_check(rc, method == ENS_CAL_SIGMOID ? ENS_WHAT_SIGMOID_FIT : ENS_WHAT_ISOTONIC_FIT, NULL);
 }
 
 static void
@@ -149,7 +149,7 @@ Calibrate(EnsRegModel *rm, void *arg)
 	mc.ext = x;
 	after = ens_heldout_predict(&mc, &h, false);
 	ens_pg_check(ens_profile_outputs(x, &al, after, h.n, m->n_classes, ENS_PRED_CALIBRATION),
-				 "calibration", NULL);
+				 ENS_WHAT_CALIBRATION, NULL);
 	qb = Measure(m, &h, before, &al);
 	qa = Measure(&mc, &h, after, &al);
 

@@ -66,7 +66,7 @@ Reliability(const EnsModel *m, const CurveArgs *ca, Scores *sc, uint32_t k, cons
 
 	ens_pg_check(ens_reliability(sc->n, sc->s, sc->y, (uint32_t) ca->bins, al, ens_pg_interrupt, NULL,
 								 mean, rate, count),
-				 "reliability()", NULL);
+				 ENS_WHAT_RELIABILITY, NULL);
 	for (b = 0; b < ca->bins; b++)
 	{
 		Datum		v[5];
@@ -94,7 +94,7 @@ Curve(const CurveArgs *ca, Scores *sc, const EnsAlloc *al)
 	uint32_t	np,
 				j;
 
-	ens_pg_check(ens_curve(sc->n, sc->s, sc->y, al, ens_pg_interrupt, NULL, thr, fl, tp, &np), "the curve", NULL);
+	ens_pg_check(ens_curve(sc->n, sc->s, sc->y, al, ens_pg_interrupt, NULL, thr, fl, tp, &np), ENS_WHAT_CURVE, NULL);
 	for (j = 0; j <= np; j++)
 	{
 		Datum		v[3];

@@ -100,7 +100,7 @@ ScoreFold(const EnsLearner *l, const void *params, const EnsTrainSet *ts, const 
 	ens_fold_view(ts, fo, &fts);
 	ens_trainset_model(&fts, &m, l->tag);
 	ens_pg_check(l->train(&m, &fts, p, seed, &fpa.al, &engine),
-				 psprintf("%s training", l->algorithm), NULL);
+				 l->training, NULL);
 	ens_score_rows(&fts, &m, fo->test_rows, fo->nte, &fpa.al, values);
 	if (params_json)
 	{

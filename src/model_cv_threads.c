@@ -358,7 +358,7 @@ ens_cv_queue_result(EnsCvQueue *q, int i, int nm, double *values, StringInfo par
 		ens_cv_queue_stop(q);
 		if (j->rc == ENS_EINVAL || j->rc == ENS_ELIMIT)
 			ens_pg_raise_error(&j->err);
-		ens_pg_check(j->rc, psprintf("%s training", q->l->algorithm), NULL);
+		ens_pg_check(j->rc, q->l->training, NULL);
 	}
 	for (f = 0; f < q->k; f++)
 	{

@@ -420,7 +420,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		}
 		rc = ens_cls_metrics_labels((uint32_t) er.n, K, nl, er.act, er.out, pred, &pa.al,
 									ens_pg_interrupt, NULL, &cm, conf);
-		ens_pg_check(rc, "evaluation", NULL);
+		ens_pg_check(rc, ENS_WHAT_EVALUATION, NULL);
 		PutMetric(rsinfo, "accuracy", cm.accuracy);
 		PutMetric(rsinfo, "precision_macro", cm.precision);
 		PutMetric(rsinfo, "recall_macro", cm.recall);
@@ -432,7 +432,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 		{
 			double		ece;
 
-			ens_pg_check(ens_ece((uint32_t) er.n, K, er.act, er.out, &pa.al, ens_pg_interrupt, NULL, &ece), "evaluation", NULL);
+			ens_pg_check(ens_ece((uint32_t) er.n, K, er.act, er.out, &pa.al, ens_pg_interrupt, NULL, &ece), ENS_WHAT_EVALUATION, NULL);
 			PutMetric(rsinfo, "ece", ece);
 		}
 		for (a = 0; a < nl && er.n > 0; a++)

@@ -77,7 +77,7 @@ ens_explain_plan(const EnsModel *m, const EnsAlloc *al, const char *what)
 						what, edupredict_forest_max_memory_mb),
 				 errdetail("The explanation plan's scratch grows with the largest tree times its depth."),
 				 errhint("Explain a model of fewer or shallower trees, or raise edupredict.forest_max_memory.")));
-	ens_pg_check(st, "the explanation plan", NULL);
+	ens_pg_check(st, ENS_WHAT_EXPLANATION_PLAN, NULL);
 	return plan;
 }
 
@@ -256,7 +256,7 @@ Explain(FunctionCallInfo fcinfo, bool bytes, bool from_row, int a_top, int a_ver
 	k = Output(m, rc, cls, bytes ? NULL : rc->name);
 	es = ExplainPlan(fcinfo, rc, m, what);
 	ens_pg_check(ens_shap_row(es->plan, rc->xb, k, es->phi, ens_pg_interrupt, NULL),
-				 "the explanation", NULL);
+				 ENS_WHAT_EXPLANATION, NULL);
 	Emit(fcinfo, rc, es, m, top_k, from_row);
 	return (Datum) 0;
 }

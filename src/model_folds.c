@@ -122,7 +122,7 @@ StratifiedClasses(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
 
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	ens_pg_check(ens_stratified_folds(ts->ycls, NULL, (uint32_t) ts->n, ts->K, (uint32_t) k, rng, &al,
-									  ens_pg_interrupt, NULL, fold_of), "the folds", NULL);
+									  ens_pg_interrupt, NULL, fold_of), ENS_WHAT_FOLDS, NULL);
 }
 
 static int
@@ -190,8 +190,9 @@ GroupFolds(const EnsFoldSpec *spec, const EnsTrainSet *ts, uint32_t *fold_of)
 	if (ng < (uint32_t) spec->k)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("group_by column \"%s\" has %u distinct %s, fewer than the %d folds",
-						spec->group_by, ng, ng == 1 ? "value" : "values", spec->k),
+				 errmsg_plural("group_by column \"%s\" has %u distinct value, fewer than the %d folds",
+							   "group_by column \"%s\" has %u distinct values, fewer than the %d folds",
+							   ng, spec->group_by, ng, spec->k),
 				 errhint("Group folds need at least one group per fold: lower folds.")));
 	ens_group_folds(ts, NULL, (uint32_t) ts->n, (uint32_t) spec->k, (uint64_t) spec->seed, fold_of);
 }
@@ -243,9 +244,10 @@ TimeFolds(EnsFolds *fs, const EnsTrainSet *ts)
 	if (nd < TimeMinimum(spec->k, spec->gap))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("order_by column \"%s\" has %u distinct %s; %d time folds with gap %d need at least %u",
-						spec->order_by, nd, nd == 1 ? "value" : "values", spec->k, spec->gap,
-						TimeMinimum(spec->k, spec->gap)),
+				 errmsg_plural("order_by column \"%s\" has %u distinct value; %d time folds with gap %d need at least %u",
+							   "order_by column \"%s\" has %u distinct values; %d time folds with gap %d need at least %u",
+							   nd, spec->order_by, nd, spec->k, spec->gap,
+							   TimeMinimum(spec->k, spec->gap)),
 				 errhint("Lower folds or gap.")));
 	size = nd / ((uint32_t) spec->k + 1);
 	first = nd - (uint32_t) spec->k * size;
@@ -362,6 +364,7 @@ ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts)
 	 */
 	if (spec->split == ENS_SPLIT_GROUP)
 		ts->group_by = spec->group_by;
+	ts->settings_in_params = true;
 	for (f = 0; f < fs->k; f++)
 	{
 		EnsFold    *fo = &fs->fold[f];
@@ -412,7 +415,7 @@ ens_folds_use(EnsFolds *fs, const EnsTrainSet *ts, double fraction, uint64_t see
 		}
 		ens_pg_check(ens_split_rows(cls, ts->K, fo->ntr, 1 - fraction, seed + (uint64_t) f,
 									&ts->pa->al, &keep, &nkeep, &drop, &ndrop),
-					 "the halving sample", NULL);
+					 ENS_WHAT_HALVING_SAMPLE, NULL);
 		for (i = 0; i < nkeep; i++)
 			keep[i] = fo->train_rows[keep[i]];
 		ts->pa->al.free(ts->pa->al.ctx, drop);

@@ -233,7 +233,7 @@ ens_group_split(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n, double 
 			   *b = al->alloc(al->ctx, sizeof(uint32_t) * Max(n, 1));
 
 	if (a == NULL || b == NULL)
-		ens_pg_check(ENS_ENOMEM, "the group split", NULL);
+		ens_pg_check(ENS_ENOMEM, ENS_WHAT_GROUP_SPLIT, NULL);
 	for (g = 0; g < ng && (double) taken < want; g++)
 	{
 		is_held[go[g].id] = true;

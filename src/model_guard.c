@@ -210,13 +210,42 @@ SameLabels(Datum arr, const EnsModel *m, bool feature, uint32_t n)
 	return true;
 }
 
+/* what the model bytes say that a registry column contradicts */
+typedef enum GuardFact
+{
+	GUARD_CLASSIFICATION,		/* task: a classification model */
+	GUARD_REGRESSION,			/* task: a regression model */
+	GUARD_FEATURES,				/* features: the list in the bytes */
+	GUARD_NO_CLASSES			/* classes: a regression model has none */
+} GuardFact;
+
+/* the detail for fact, a literal per case (translatable) */
+static int
+GuardFactDetail(GuardFact fact, const char *features)
+{
+	switch (fact)
+	{
+		case GUARD_CLASSIFICATION:
+			return errdetail("The model bytes say it is a classification model.");
+		case GUARD_REGRESSION:
+			return errdetail("The model bytes say it is a regression model.");
+		case GUARD_FEATURES:
+			return errdetail("The model bytes say the features are %s (forest_agg: its feature_names, default f1..fp).",
+							 features);
+		case GUARD_NO_CLASSES:
+			return errdetail("The model bytes say it is a regression model, which has no classes.");
+	}
+	return 0;
+}
+
+/* features: FeatureList of the model, for GUARD_FEATURES; NULL otherwise */
 static void
-Contradicts(const char *col, const char *what)
+Contradicts(const char *col, GuardFact fact, const char *features)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("column %s of the registry row does not match its model", col),
-			 errdetail("The model bytes say %s.", what),
+			 GuardFactDetail(fact, features),
 			 errhint("Leave task, features and classes out of the INSERT (or set them to NULL): the registry takes them from the model.")));
 }
 
@@ -269,7 +298,7 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 		wnull[G_TASK] = false;
 	}
 	else if (strcmp(TextDatumGetCString(n->v[G_TASK]), cls ? "classification" : "regression") != 0)
-		Contradicts("task", cls ? "it is a classification model" : "it is a regression model");
+		Contradicts("task", cls ? GUARD_CLASSIFICATION : GUARD_REGRESSION, NULL);
 
 	if (n->isnull[G_FEATURES])
 	{
@@ -277,15 +306,14 @@ DescribeModel(const GuardRow *n, Datum *want, bool *wnull)
 		wnull[G_FEATURES] = false;
 	}
 	else if (!SameLabels(n->v[G_FEATURES], m, true, m->n_features))
-		Contradicts("features", psprintf("the features are %s (forest_agg: its feature_names, default f1..fp)",
-										 FeatureList(m, m->n_features)));
+		Contradicts("features", GUARD_FEATURES, FeatureList(m, m->n_features));
 
 	if (!cls)
 	{
 		ArrayType  *a = n->isnull[G_CLASSES] ? NULL : DatumGetArrayTypeP(n->v[G_CLASSES]);
 
 		if (a && ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a)) > 0)
-			Contradicts("classes", "it is a regression model, which has no classes");
+			Contradicts("classes", GUARD_NO_CLASSES, NULL);
 		/* an empty array declares none: stored as NULL, as training stores it */
 		want[G_CLASSES] = (Datum) 0;
 		wnull[G_CLASSES] = true;

@@ -200,7 +200,7 @@ ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, int32 version,
 	{
 		if (ul->over_cap)
 			LabelsOverCap(ul, 0);
-		ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+		ens_pg_check(ENS_ENOMEM, ENS_WHAT_READING_RELATION, NULL);
 	}
 }
 
@@ -212,7 +212,7 @@ ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len)
 	if (id < 0 && ul->over_cap)
 		LabelsOverCap(ul, len);
 	if (id < 0)
-		ens_pg_check(ENS_ENOMEM, "reading the relation", NULL);
+		ens_pg_check(ENS_ENOMEM, ENS_WHAT_READING_RELATION, NULL);
 	if (id >= ENS_MAX_UNKNOWN_LABELS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -737,6 +737,6 @@ ens_heldout_predict(const EnsModel *m, const EnsHeldout *h, bool raw)
 	double	   *out = palloc_extended(sizeof(double) * Max(h->n, 1) * kk, MCXT_ALLOC_HUGE);
 
 	ens_pg_check(ens_predict_binned_rows(m, h->X, h->n, raw, out, ens_pg_interrupt, NULL),
-				 "the predictions", NULL);
+				 ENS_WHAT_PREDICTIONS, NULL);
 	return out;
 }

@@ -92,7 +92,7 @@ Global(EnsRegModel *rm, void *arg)
 	ens_pg_plain_alloc_init(&al, CurrentMemoryContext);
 	plan = ens_explain_plan(m, &al, psprintf("model \"%s\"", rm->name));
 	ens_pg_check(ens_shap_means(plan, m, h.X, h.n, k, phi, mabs, msum, ens_pg_interrupt, NULL),
-				 "the explanation", NULL);
+				 ENS_WHAT_EXPLANATION, NULL);
 	ord = Order(mabs, p);
 	for (f = 0; f < p; f++)
 		PutFeature(ia->rsinfo, &m->features[ord[f]], mabs[ord[f]], msum[ord[f]], NAN);
@@ -117,7 +117,7 @@ Score(const EnsModel *m, const EnsHeldout *h, const double *out, const char *met
 			pred[i] = ens_predicted_class(m, out + (size_t) i * m->n_classes);
 		ens_pg_check(ens_cls_metrics_labels(h->n, m->n_classes, h->n_labels, h->act, out, pred, al,
 											ens_pg_interrupt, NULL, &cm, NULL),
-					 "permutation_importance()", NULL);
+					 ENS_WHAT_PERMUTATION_IMPORTANCE, NULL);
 		pfree(pred);
 		return strcmp(metric, "accuracy") == 0 ? cm.accuracy :
 			strcmp(metric, "f1_macro") == 0 ? cm.f1 :

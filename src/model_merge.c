@@ -535,7 +535,7 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 	m.n_leafv = L;
 
 	ens_pg_plain_alloc_init(&outal, CurrentMemoryContext);
-	ens_pg_check(ens_serialize(&m, &outal, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
+	ens_pg_check(ens_serialize(&m, &outal, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

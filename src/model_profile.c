@@ -71,7 +71,7 @@ Profile(EnsRegModel *rm, void *arg)
 	ens_pg_check(ens_profile_model(&mc, h.X, h.p, rows, n,
 								   mc.task == ENS_CLASSIFICATION ? h.act : NULL, NULL, 0,
 								   NULL, NULL, NULL, &al, ens_pg_interrupt, NULL),
-				 "model_profile()", NULL);
+				 ENS_WHAT_MODEL_PROFILE, NULL);
 	snprintf(params, sizeof(params), "{\"profile_rows\": %u}", n);
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, pa->start);

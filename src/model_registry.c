@@ -90,7 +90,7 @@ ens_model_from_bytea(bytea *b, MemoryContext cxt)
 	ens_pg_alloc_init(&pa, cxt, false);
 	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d),
 						 &pa.al, &m, &why);
-	ens_pg_check(rc, "model", &why);
+	ens_pg_check(rc, ENS_WHAT_MODEL, &why);
 	CheckModelText(m);
 	if ((Pointer) d != (Pointer) b)
 		pfree(d);

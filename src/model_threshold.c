@@ -271,7 +271,7 @@ Choose(EnsRegModel *rm, void *arg)
 				 errdetail("Recall, precision and F1 count the rows of the class: without any, every threshold is as good as another."),
 				 errhint("Choose on rows that include the class, or use rule 'prior' or 'top_k n'; edupredict.model_classes(%s) lists the classes from #1.",
 						 ens_model_args_sql(rm->name, rm->slot->version))));
-	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), "choose_threshold()", NULL);
+	ens_pg_check(ens_curve(h.n, s, y, &al, ens_pg_interrupt, NULL, thr, flagged, tp, &np), ENS_WHAT_CHOOSE_THRESHOLD, NULL);
 	if (ta->rule.rule == ENS_RULE_PRIOR)
 		t = Prior(rm, k);
 	else

@@ -462,7 +462,7 @@ AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base, Datum rank)
 				 errmsg("a group value is longer than %d bytes", ENS_MAX_NAME)));
 	id = ens_dict_add(ts->aux_dict[i], s, len);
 	if (id < 0)
-		ens_pg_check(ENS_ENOMEM, "model training", NULL);
+		ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
 	return (double) id;
 }
 
@@ -496,7 +496,7 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
 		id = ens_dict_add(ts->tdict, s, len);
 		if (id < 0)
-			ens_pg_check(ENS_ENOMEM, "model training", NULL);
+			ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
 		ts->y[n] = (double) id;
 	}
 	else
@@ -527,7 +527,7 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 			{
 				id = ens_dict_add(ts->dicts[i], s, len);
 				if (id < 0)
-					ens_pg_check(ENS_ENOMEM, "model training", NULL);
+					ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
 				*v = (double) id;
 			}
 		}
@@ -586,7 +586,7 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 		ts->kinds[i] = (uint8_t) c->feat[i]->kind;
 		if (ts->kinds[i] == ENS_CATEGORICAL &&
 			(ts->dicts[i] = ens_dict_create(&ts->pa->al)) == NULL)
-			ens_pg_check(ENS_ENOMEM, "model training", NULL);
+			ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
 	}
 	cols[c->p] = c->target;
 	for (i = 0; i < c->naux; i++)
@@ -648,7 +648,7 @@ ens_trainset_read(EnsTrainSet *ts, EnsTrainInput *in, EnsPgAlloc *pa)
 	for (i = 0; i < cols.naux; i++)
 		if (in->aux_kind[i] == ENS_AUX_GROUP &&
 			(ts->aux_dict[i] = ens_dict_create(&pa->al)) == NULL)
-			ens_pg_check(ENS_ENOMEM, "model training", NULL);
+			ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
 	ReadTrainingSet(ts, &in->rel, &cols);
 	MemoryContextSwitchTo(cxt);
 	RefuseIdentifiers(ts, &cols);
@@ -753,7 +753,7 @@ ens_score_outputs(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n,
 		for (r = 0; r < n; r++)
 			act[r] = ts->ycls[rows[r]];
 		ens_pg_check(ens_cls_metrics(n, ts->K, ts->K, act, out, al, ens_pg_interrupt, NULL, &cm, NULL),
-					 "evaluation", NULL);
+					 ENS_WHAT_EVALUATION, NULL);
 		values[0] = cm.accuracy;
 		values[1] = cm.precision;
 		values[2] = cm.recall;
@@ -1002,7 +1002,7 @@ ens_model_bytea(const EnsModel *m, MemoryContext cxt)
 
 	/* straight into a bytea allocated outside the training context */
 	ens_pg_plain_alloc_init(&outal, cxt);
-	ens_pg_check(ens_serialize(m, &outal, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
+	ens_pg_check(ens_serialize(m, &outal, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -1109,7 +1109,7 @@ ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrain
 	ens_trainset_model(&ts, &model, l->tag);
 	ens_pg_restarts = 0;
 	ens_pg_check(l->train(&model, &ts, params, (uint64_t) a.seed, &pa.al, &peak_engine),
-				 psprintf("%s training", l->algorithm), NULL);
+				 l->training, NULL);
 	/* the held-out rows are predicted once, for the profile and the metrics */
 	held_out = ens_predict_rows(&ts, &model, ts.test_rows, ts.nte);
 	ens_trainset_profile(&ts, &model, held_out, &pa.al);

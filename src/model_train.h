@@ -98,6 +98,9 @@ typedef struct EnsTrainSet
 	const char *group_by;
 	/* a cross-validation fold's group folds of its training rows, shared */
 	struct EnsGroupFoldCache *group_folds;
+	/* the caller takes the learner's settings as keys of a params jsonb
+	 * (cross_validate, tune), not as named arguments (train_*): for hints */
+	bool		settings_in_params;
 
 	/* prepared by ens_trainset_target / _split / _bin */
 	int			task;			/* EnsTask */
@@ -163,6 +166,7 @@ extern uint32_t ens_group_split(const EnsTrainSet *ts, const uint32_t *rows, uin
 typedef struct EnsLearner
 {
 	const char *algorithm;		/* registry name: "forest", "boosting" */
+	EnsPgWhat	training;		/* ens_pg_check's task: "forest training" */
 	int			tag;			/* EnsAlgorithm in the model bytes */
 	const char *param_names;	/* for hints */
 	size_t		params_size;

@@ -37,7 +37,7 @@ ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, const EnsLearne
 	ts->cols = palloc0(sizeof(double *) * Max(p, 1));
 	ts->dicts = palloc0(sizeof(EnsDict *) * Max(p, 1));
 	if (target_text && (ts->tdict = ens_dict_create(&pa->al)) == NULL)
-		ens_pg_check(ENS_ENOMEM, "model training", NULL);
+		ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
 }
 
 /*
@@ -209,7 +209,7 @@ ens_trainset_canonical_order(EnsTrainSet *ts)
 							 (const uint64_t *const *) strhash, ts->y, yhash,
 							 &ts->pa->al, &rn, ens_pg_interrupt, NULL,
 							 &perm, &ts->fingerprint);
-	ens_pg_check(rc, "model training", NULL);
+	ens_pg_check(rc, ENS_WHAT_MODEL_TRAINING, NULL);
 	j.perm = perm;
 
 	/*
@@ -239,7 +239,7 @@ ens_trainset_canonical_order(EnsTrainSet *ts)
 		for (t = 0; t < nt; t++)
 			ts->pa->al.free(ts->pa->al.ctx, j.tmp[t]);
 	}
-	ens_pg_check(rc, "model training", NULL);
+	ens_pg_check(rc, ENS_WHAT_MODEL_TRAINING, NULL);
 	pfree(j.tmp);
 	ts->pa->al.free(ts->pa->al.ctx, perm);
 	for (f = 0; f < ts->p; f++)
@@ -477,7 +477,7 @@ ens_trainset_split(EnsTrainSet *ts, double test_fraction, uint64_t seed)
 	}
 	rc = ens_split_rows(ts->ycls, ts->K, (uint32_t) ts->n, test_fraction, seed,
 						&ts->pa->al, &ts->train_rows, &ts->ntr, &ts->test_rows, &ts->nte);
-	ens_pg_check(rc, "the train/test split", NULL);
+	ens_pg_check(rc, ENS_WHAT_TRAIN_TEST_SPLIT, NULL);
 	if (ts->ntr == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -655,7 +655,7 @@ BinRows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows, uint64_t seed,
 		{
 			cols[f] = ts->pa->al.alloc(ts->pa->al.ctx, sizeof(double) * Max(ts->n, 1));
 			if (cols[f] == NULL)
-				ens_pg_check(ENS_ENOMEM, "binning", NULL);
+				ens_pg_check(ENS_ENOMEM, ENS_WHAT_BINNING, NULL);
 		}
 		FinishCategorical(ts, f, rows, nrows, &F[f], keep_category_names ? NULL : salt, cols[f]);
 	}
@@ -666,7 +666,7 @@ BinRows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows, uint64_t seed,
 		if (cols[f] != ts->cols[f])
 			ts->pa->al.free(ts->pa->al.ctx, cols[f]);
 	pfree(cols);
-	ens_pg_check(rc, "binning", NULL);
+	ens_pg_check(rc, ENS_WHAT_BINNING, NULL);
 	*F_out = F;
 }
 
@@ -776,7 +776,7 @@ ens_trainset_profile(const EnsTrainSet *ts, EnsModel *m, const double *held_out,
 								   ts->task == ENS_CLASSIFICATION ? ts->ycls : NULL,
 								   ts->test_rows, ts->nte, m->train_cover, held_out,
 								   train_out, al, ens_pg_interrupt, NULL),
-				 "the training profile", NULL);
+				 ENS_WHAT_TRAINING_PROFILE, NULL);
 	/* copied into the profile: not held on through serialisation */
 	ens_model_free_training(m, al);
 }

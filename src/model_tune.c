@@ -387,7 +387,7 @@ DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
 		return;
 	r = b->l->set(b->params, key, v, &why);
 	if (r != ENS_PARAM_OK && r != ENS_PARAM_UNKNOWN)
-		ens_param_error("the deployed version's params.", key, r, &why);
+		ens_param_error("params.", key, r, &why);
 }
 
 /*
@@ -401,9 +401,20 @@ DeployedKey(const char *key, const EnsValue *v, JsonbValue *raw, void *arg)
  * ends (deploy() takes the same lock), so what is read here stays the
  * deployed version until Deploy decides.
  */
+/* a refusal of the deployed version's params says whose they are */
+static void
+DeployedParamsContext(void *arg)
+{
+	const Tune *t = (const Tune *) arg;
+
+	errcontext("reading the params of deployed version %d of model \"%s\"",
+			   t->base.version, t->model_name);
+}
+
 static void
 LookupDeployed(Tune *t)
 {
+	ErrorContextCallback cb;
 	Oid			at[1] = {TEXTOID};
 	Datum		av[1];
 	bool		isnull;
@@ -431,7 +442,12 @@ LookupDeployed(Tune *t)
 	b->features = datumCopy(SPI_getbinval(row, td, 6, &isnull), false, -1);
 	b->params = palloc0(b->l->params_size);
 	b->l->defaults(b->params);
-	ens_jsonb_each(pj, "the deployed version's params", DeployedKey, b);
+	cb.callback = DeployedParamsContext;
+	cb.arg = t;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	ens_jsonb_each(pj, "params", DeployedKey, b);
+	error_context_stack = cb.previous;
 	if (b->held_out_calibrator)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -676,7 +692,7 @@ Refit(Tune *t, MemoryContext outer, EnsRun *run)
 	ens_trainset_model(ts, &m, t->l->tag);
 	ens_pg_restarts = 0;
 	ens_pg_check(t->l->train(&m, ts, params, (uint64_t) t->spec.seed, &t->pa.al, &engine),
-				 psprintf("%s training", t->l->algorithm), NULL);
+				 t->l->training, NULL);
 	/* the same sections (covers, histograms) as a train_* model */
 	ens_trainset_profile(ts, &m, NULL, &t->pa.al);
 	initStringInfo(&mj);
@@ -861,11 +877,14 @@ ResolveMetric(Tune *t)
 	for (t->mi = 0; t->mi < nm; t->mi++)
 		if (strcmp(names[t->mi], t->metric) == 0)
 			return;
+	if (cls)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("metric \"%s\" does not apply to classification", t->metric),
+				 errhint("Classification: accuracy, precision_macro, recall_macro, f1_macro, log_loss, roc_auc.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("metric \"%s\" does not apply to %s", t->metric,
-					cls ? "classification" : "regression"),
-			 cls ? errhint("Classification: accuracy, precision_macro, recall_macro, f1_macro, log_loss, roc_auc.") :
+			 errmsg("metric \"%s\" does not apply to regression", t->metric),
 			 errhint("Regression: rmse, mae, r2.")));
 }
 

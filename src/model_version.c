@@ -79,7 +79,7 @@ Serialize(const EnsModel *m, MemoryContext cxt)
 	bytea	   *b;
 
 	ens_pg_plain_alloc_init(&al, cxt);
-	ens_pg_check(ens_serialize(m, &al, VARHDRSZ, &bytes, &len), "model serialisation", NULL);
+	ens_pg_check(ens_serialize(m, &al, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
 	if (len > MaxAllocSize - VARHDRSZ)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

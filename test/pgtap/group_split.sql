@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(55);
+SELECT plan(57);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE gs AS
@@ -185,10 +185,24 @@ EXCEPTION WHEN OTHERS THEN
 	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
 	RETURN concat_ws(' | ', st, msg, det, hnt);
 END$$;
+-- (22023, message and detail alike); each hint names calibration_folds as its caller takes it
+SELECT is(pg_temp.refusal($$SELECT train_forest('gs_e', 'gs', 'y', ARRAY['gx'], calibration => 'isotonic', group_by => 'school')$$),
+          '22023 | out-of-bag calibration cannot keep the groups of group_by column "school" apart'
+          ' | A row''s out-of-bag trees were grown on the other rows of its group.'
+          ' | Add calibration_folds => 5 to fit the calibrator on folds of whole groups.',
+          'train_forest(group_by): out-of-bag calibration refused, the hint names the argument calibration_folds');
 SELECT is(pg_temp.refusal($$SELECT * FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"calibration": "isotonic"}',
                                                          split => 'group', group_by => 'school')$$),
-          pg_temp.refusal($$SELECT train_forest('gs_e', 'gs', 'y', ARRAY['gx'], calibration => 'isotonic', group_by => 'school')$$),
-          'cross_validate group folds: out-of-bag calibration refused as train_forest(group_by) refuses it (22023, the hint)');
+          '22023 | out-of-bag calibration cannot keep the groups of group_by column "school" apart'
+          ' | A row''s out-of-bag trees were grown on the other rows of its group.'
+          ' | Add "calibration_folds": 5 to params to fit the calibrator on folds of whole groups.',
+          'cross_validate group folds: out-of-bag calibration refused as train_forest(group_by) refuses it, the hint names the params key');
+SELECT is(pg_temp.refusal($$SELECT * FROM tune('gs_t_e', 'forest', 'gs', 'y', '{"n_trees": [3, 4]}', method => 'grid',
+                                               params => '{"calibration": "sigmoid"}', split => 'group', group_by => 'school')$$),
+          '22023 | out-of-bag calibration cannot keep the groups of group_by column "school" apart'
+          ' | A row''s out-of-bag trees were grown on the other rows of its group.'
+          ' | Add "calibration_folds": 5 to params to fit the calibrator on folds of whole groups.',
+          'tune group folds: out-of-bag calibration refused, the hint names the params key');
 SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'gs', 'y', ARRAY['gx'], '{"n_trees": 5, "calibration": "sigmoid"}',
                                                 split => 'group', group_by => 'school')$$, '22023',
                  'out-of-bag calibration cannot keep the groups of group_by column "school" apart',

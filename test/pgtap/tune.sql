@@ -3,7 +3,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(79);
+SELECT plan(83);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE tap_cv AS
@@ -192,6 +192,27 @@ UPDATE runs SET model_version = NULL WHERE model_name = 'tap_v';
 RESET ROLE;
 SELECT is((SELECT array_agg(model_version) FROM runs WHERE model_name = 'tap_v' AND model_version IS NOT NULL), ARRAY[1],
 	'nor can a role outside the name''s owner clear it');
+
+-- a deployed version whose stored params its learner refuses: the key as tune reads it (params.KEY) and
+-- a context naming the version, no phrase composed into the message
+RESET ROLE;
+SELECT lives_ok($$SELECT train_forest('tap_dp', 'tap_cv', 'y', ARRAY['a'], n_trees => 2)$$, 'tap_dp 1 trains');
+SELECT lives_ok($$SELECT deploy('tap_dp', 1)$$, 'and is deployed');
+SELECT lives_ok($$UPDATE models SET params = '{"n_trees": 0}' WHERE name = 'tap_dp' AND version = 1$$,
+	'a superuser stores params its learner refuses');
+CREATE FUNCTION pg_temp.tap_refusal(q text) RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE st text; msg text; ctx text;
+BEGIN
+	EXECUTE q;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, ctx = PG_EXCEPTION_CONTEXT;
+	RETURN concat_ws(' | ', st, msg, split_part(ctx, E'\n', 1));
+END$f$;
+SELECT is(pg_temp.tap_refusal($$SELECT * FROM tune('tap_dp', 'forest', 'tap_cv', 'y', '{"max_depth": [1, 3]}', trials => 2,
+	features => ARRAY['a'], params => '{"n_trees": 3}', folds => 3, deploy => 'if_better')$$),
+	'22023 | params.n_trees must be an integer between 1 and 10000 | reading the params of deployed version 1 of model "tap_dp"',
+	'tune: the deployed version''s refused params, named by the key and a context line');
 
 SELECT * FROM finish();
 ROLLBACK;
