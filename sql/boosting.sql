@@ -139,12 +139,15 @@ WHERE m.k = p.k AND u.k = p.k ORDER BY p.x, p.k;
 SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_bal', 'bt_unw', 'bt_bal3', 'bt_unw3']) n;
 
 -- early stopping with each validation metric: logloss (logistic), mae
--- (absolute, and Huber too).  One validation row (round(0.001 x 1000); for
+-- (absolute), huber (Huber: the loss with the model's huber_delta, as
+-- LightGBM's metric).  One validation row (round(0.001 x 1000); for
 -- classes, round(0.001 n_k) of each: 1 of class 0, none of class 1): the
 -- curve's value at the best round is that row's loss under the stored model,
 -- so some row of the table has exactly that loss (its rows are all
 -- training rows).  The best round is the curve's first minimum, the model
 -- keeps its rounds, and training stopped early_stopping_rounds after it.
+CREATE FUNCTION pg_temp.huber(d float8, delta float8) RETURNS float8 LANGUAGE sql IMMUTABLE
+AS $$ SELECT CASE WHEN abs(d) <= delta THEN 0.5 * d * d ELSE delta * (abs(d) - 0.5 * delta) END $$;
 CREATE TEMP TABLE bt_es1 AS
 SELECT (i % 50)::float8 AS x, ((i * 7) % 13)::float8 AS z, (i % 50) * 2 + ((i * 37) % 101) / 10.0 AS y,
        ((i % 50) >= 40 OR (i * 37) % 101 < 3)::int AS yb
@@ -161,7 +164,7 @@ SELECT name FROM train_boosting('bt_es_hub', 'bt_es1', 'y', ARRAY['x', 'z'], los
                                 validation_fraction => 0.001, test_fraction => 0);
 WITH m AS (
   SELECT DISTINCT ON (name) name, params->>'loss' AS loss, metrics->>'validation_metric' AS metric,
-         (metrics->>'best_round')::int AS best,
+         (params->>'huber_delta')::float8 AS delta, (metrics->>'best_round')::int AS best,
          (metrics->>'rounds_run')::int AS run, (metrics->>'rounds_kept')::int AS kept,
          ARRAY(SELECT c::float8 FROM jsonb_array_elements_text(metrics->'validation_curve') c) AS curve
   FROM model_list WHERE name IN ('bt_es_log', 'bt_es_abs', 'bt_es_hub') ORDER BY name, version DESC)
@@ -171,6 +174,7 @@ SELECT loss, metric, run - best = 5 AS stopped_after_5, run < 300 AS early, kept
        curve[best] < ALL (curve[1:best - 1]) AS first_min,
        (SELECT count(*) FROM bt_es1 r
         WHERE abs(CASE WHEN m.loss = 'logistic' THEN -ln((predict_proba(m.name, ARRAY[r.x, r.z]))[r.yb + 1])
+                       WHEN m.loss = 'huber' THEN pg_temp.huber(predict(m.name, ARRAY[r.x, r.z])::float8 - r.y, m.delta)
                        ELSE abs(predict(m.name, ARRAY[r.x, r.z])::float8 - r.y) END - curve[best])
               <= 1e-9 * greatest(1, curve[best])) > 0 AS a_row_has_that_loss
 FROM m ORDER BY name;
@@ -188,7 +192,51 @@ c AS (SELECT y, floor(0.1 * count(*) + 0.5) AS n_val FROM bt_es2 GROUP BY y)
 SELECT abs(m.v - sum(c.n_val * -ln((predict_proba('bt_es_sep', ARRAY[c.y::float8]))[c.y + 1])) / sum(c.n_val))
          <= 1e-9 * m.v AS mean_log_loss
 FROM m, c GROUP BY m.v;
-SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_es_log', 'bt_es_abs', 'bt_es_hub', 'bt_es_sep']) n;
+-- class_weight => 'balanced': the validation log loss weighs its rows as
+-- the gradients do (sum w l / sum w, as scikit-learn's HistGradientBoosting),
+-- w_k = n / (3 n_k) over the fitting rows (the training rows less the
+-- validation rows).  Three classes of 500, 400 and 100 rows; x tells class
+-- 0 from the others, so every row of class k has the same output, and the
+-- stratified split takes round(0.1 n_k) of each.  Class 0's rows, told
+-- apart, lose less than classes 1 and 2, so the unweighted mean of the same
+-- rows (half of them class 0) is another figure.
+CREATE TEMP TABLE bt_es3 AS
+SELECT (i % 10 >= 5)::int::float8 AS x, CASE WHEN i % 10 < 5 THEN 0 WHEN i % 10 < 9 THEN 1 ELSE 2 END AS y
+FROM generate_series(1, 1000) i;
+SELECT metrics->>'validation_metric' AS metric
+FROM train_boosting('bt_es_w', 'bt_es3', 'y', ARRAY['x'], n_rounds => 20, learning_rate => 0.1,
+                    early_stopping_rounds => 5, test_fraction => 0, class_weight => 'balanced');
+WITH m AS (SELECT (metrics->'validation_curve'->>((metrics->>'best_round')::int - 1))::float8 AS v
+           FROM model_list WHERE name = 'bt_es_w' ORDER BY version DESC LIMIT 1),
+c AS (SELECT y, min(x) AS x, count(*) AS n, floor(0.1 * count(*) + 0.5) AS n_val FROM bt_es3 GROUP BY y),
+w AS (SELECT c.n_val, sum(c.n - c.n_val) OVER () / (3 * (c.n - c.n_val)) AS w, -ln(p.p) AS loss
+      FROM c, unnest(model_classes('bt_es_w'), predict_proba('bt_es_w', ARRAY[c.x])) p(k, p)
+      WHERE p.k = c.y::text)
+SELECT abs(m.v - sum(w.n_val * w.w * w.loss) / sum(w.n_val * w.w)) <= 1e-9 * m.v AS weighted_mean_log_loss,
+       abs(m.v - sum(w.n_val * w.loss) / sum(w.n_val)) > 1e-3 * m.v AS not_the_unweighted_mean
+FROM m, w GROUP BY m.v;
+-- Huber on outliers: every row has the same x, so every row gets the same
+-- output c; y is 0 but 40 on one row in ten.  The validation rows (100 of
+-- 1000) hold some k outliers, so the curve's value at each round is
+-- (k huber(c - 40) + (100 - k) huber(c)) / 100 with delta 5, for one k.  The
+-- mean absolute error is least at the median, the starting margin (round 1's
+-- output is already above it), the Huber loss further up: so the curve falls
+-- after round 1 and the best round is later.
+CREATE TEMP TABLE bt_hub AS SELECT 1.0::float8 AS x, CASE WHEN i % 10 = 0 THEN 40 ELSE 0 END::float8 AS y
+FROM generate_series(1, 1000) i;
+SELECT metrics->>'validation_metric' AS metric
+FROM train_boosting('bt_es_hub2', 'bt_hub', 'y', ARRAY['x'], loss => 'huber', huber_delta => 5, n_rounds => 30,
+                    learning_rate => 0.3, early_stopping_rounds => 5, test_fraction => 0);
+WITH m AS (SELECT (metrics->>'best_round')::int AS best, predict('bt_es_hub2', ARRAY[1.0::float8])::float8 AS c,
+                  ARRAY(SELECT e::float8 FROM jsonb_array_elements_text(metrics->'validation_curve') e) AS curve
+           FROM model_list WHERE name = 'bt_es_hub2' ORDER BY version DESC LIMIT 1)
+SELECT best > 1 AS best_after_round_1, curve[2] < curve[1] AS falls_after_round_1,
+       EXISTS (SELECT 1 FROM generate_series(0, 100) k
+               WHERE abs((k * pg_temp.huber(c - 40, 5) + (100 - k) * pg_temp.huber(c, 5)) / 100 - curve[best])
+                     <= 1e-9 * curve[best]) AS mean_huber_at_best
+FROM m;
+SELECT count(drop_model(n)) AS dropped
+FROM unnest(ARRAY['bt_es_log', 'bt_es_abs', 'bt_es_hub', 'bt_es_sep', 'bt_es_w', 'bt_es_hub2']) n;
 
 -- best-first growth (max_leaves, max_depth NULL): with three leaves the
 -- second split goes to the child whose split gains more, the right one

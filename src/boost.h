@@ -85,7 +85,8 @@ typedef struct BoostResult
 								 * metric (first of equals); -1 without
 								 * validation rows */
 	const char *metric;			/* validation metric: "logloss",
-								 * "mlogloss", "rmse", "mae" (static) */
+								 * "mlogloss", "rmse", "mae", "huber"
+								 * (static) */
 	double	   *curve;			/* rounds_run validation metrics, NULL
 								 * without validation rows */
 	double	   *val_margin;		/* n_val x n_outputs margins of the

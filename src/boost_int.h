@@ -147,6 +147,8 @@ typedef struct Booster
 	/* validation */
 	const uint32_t *val;
 	uint32_t	n_val;
+	double		vw_sum;			/* the validation rows' weights: n_val, or
+								 * their class weights summed */
 	double	   *vmargin;		/* n_val x K */
 	double	   *chunk_sum;		/* per-chunk metric sums */
 } Booster;
@@ -273,7 +275,7 @@ extern EnsStatus boost_gradients(Booster *b);
 extern double boost_row_loss(const Booster *b, const double *margin,
 							 uint32_t cls, double y);
 extern const char *boost_metric_name(int obj);
-extern double boost_metric_finish(int obj, double sum, uint32_t n);
+extern double boost_metric_finish(int obj, double sum, double wsum);
 extern EnsStatus boost_median(Booster *b, double *v, uint32_t n, double *out);
 
 #endif							/* EDUPREDICT_BOOST_INT_H */

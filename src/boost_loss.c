@@ -11,12 +11,19 @@
  *   squared   g = F - y, h = 1                                 (RMSE)
  *   absolute  g = sign(F - y), h = 1; leaves refitted to the median
  *             residual (XGBoost's and LightGBM's L1 trees)    (MAE)
- *   Huber     g = clamp(F - y, -delta, delta), h = 1 (LightGBM) (MAE)
+ *   Huber     g = clamp(F - y, -delta, delta), h = 1 (LightGBM)
+ *             (mean Huber loss with the same delta: d^2/2 for |d| <= delta,
+ *             else delta (|d| - delta/2); LightGBM's "huber")
  *
- * Class weights multiply g and h.  Initial margins: the log odds of the
- * (weighted) training classes (logistic), the mean (squared), the median
- * (absolute, Huber), so the first tree starts from the best constant;
- * softmax starts from equal margins, as XGBoost and LightGBM do.
+ * The validation metric (in brackets) is the loss trained, as LightGBM's
+ * metric defaults to its objective.  Class weights multiply g and h, and
+ * the validation log loss is their weighted mean (sum w l / sum w), as
+ * scikit-learn's HistGradientBoosting scores early stopping.
+ *
+ * Initial margins: the log odds of the (weighted) training classes
+ * (logistic), the mean (squared), the median (absolute, Huber), so the
+ * first tree starts from the best constant; softmax starts from equal
+ * margins, as XGBoost and LightGBM do.
  *
  * Fixed point: output k's gradients are scaled by sg[k] = 2^30 / (a bound
  * on |g| this round) and hessians by sh[k] = 2^30 / (a bound on h), then
@@ -362,7 +369,10 @@ boost_gradients(Booster *b)
 
 /* ---------- validation metric ---------- */
 
-/* A row's contribution to the metric sum (see boost_metric_finish). */
+/*
+ * A row's contribution to the metric sum (see boost_metric_finish): its loss
+ * under the objective trained, times its class weight.
+ */
 double
 boost_row_loss(const Booster *b, const double *F, uint32_t cls, double y)
 {
@@ -391,11 +401,21 @@ boost_row_loss(const Booster *b, const double *F, uint32_t cls, double y)
 			}
 		case ENS_OBJ_SQUARED:
 			return (F[0] - y) * (F[0] - y);
+		case ENS_OBJ_HUBER:
+			{
+				double		d = fabs(F[0] - y),
+							dl = b->P->huber_delta;
+
+				/* LightGBM's huber metric */
+				return d <= dl ? 0.5 * d * d : dl * (d - 0.5 * dl);
+			}
 		default:
 			return fabs(F[0] - y);
 	}
 	/* log loss with probabilities clipped as ens_cls_metrics does */
-	return -log(q > ENS_LOG_LOSS_EPS ? q : ENS_LOG_LOSS_EPS);
+	q = -log(q > ENS_LOG_LOSS_EPS ? q : ENS_LOG_LOSS_EPS);
+	/* weighted as the gradients are (boost_metric_finish divides by the weights) */
+	return b->P->balanced ? b->cw[cls] * q : q;
 }
 
 const char *
@@ -409,15 +429,22 @@ boost_metric_name(int obj)
 			return "mlogloss";
 		case ENS_OBJ_SQUARED:
 			return "rmse";
+		case ENS_OBJ_HUBER:
+			return "huber";
 		default:
 			return "mae";
 	}
 }
 
+/*
+ * The metric from the rows' summed losses and weights (the row count, or
+ * with class weights the validation rows' weights summed): the weighted mean
+ * loss, its square root for RMSE.
+ */
 double
-boost_metric_finish(int obj, double sum, uint32_t n)
+boost_metric_finish(int obj, double sum, double wsum)
 {
-	double		mean = n ? sum / n : 0;
+	double		mean = wsum > 0 ? sum / wsum : 0;
 
 	return obj == ENS_OBJ_SQUARED ? sqrt(mean) : mean;
 }

@@ -259,6 +259,7 @@ InitRows(Trainer *tr, const EnsData *d)
 	}
 	Transpose(b->X, b->n, b->p, b->Xc);
 	b->wmax = 1.0;
+	b->vw_sum = (double) b->n_val;
 	if (b->P->task == ENS_REGRESSION)
 	{
 		if (!Own(tr, (void **) &b->y, b->n, sizeof(double)))
@@ -288,6 +289,10 @@ InitRows(Trainer *tr, const EnsData *d)
 			if (b->cw[i] > b->wmax)
 				b->wmax = b->cw[i];
 		}
+		/* the validation metric weighs its rows as training does */
+		b->vw_sum = 0;
+		for (i = 0; i < b->n_val; i++)
+			b->vw_sum += b->cw[d->cls[b->val[i]]];
 	}
 	return true;
 }
@@ -613,7 +618,7 @@ UpdateMargins(Trainer *tr, const EnsData *d, const BoostTree *t, uint32_t k,
 		/* chunk order: the same sum whatever thread did which chunk */
 		for (c = 0; c < nc; c++)
 			sum += b->chunk_sum[c];
-		*metric = boost_metric_finish(b->obj, sum, b->n_val);
+		*metric = boost_metric_finish(b->obj, sum, b->vw_sum);
 	}
 	return rc;
 }

@@ -698,6 +698,9 @@ Refit(Tune *t, MemoryContext outer, EnsRun *run)
 	initStringInfo(&mj);
 	appendStringInfo(&mj, "{\"n_train\": %zu, \"n_test\": 0, \"cv\": %s", ts->n, CvJson(t, &b->cs));
 	first = false;
+	/* as train_*(group_by) records it: no test split, so no test groups */
+	if (ts->group_by != NULL)
+		ens_json_num(&mj, "n_test_groups", ts->n_test_groups, &first);
 	t->l->metrics_json(&mj, params, &m, &first);
 	rr.model = ens_model_bytea(&m, outer);
 	ens_json_num(&mj, "model_bytes", (double) (VARSIZE(rr.model) - VARHDRSZ), &first);

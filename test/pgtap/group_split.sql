@@ -252,6 +252,11 @@ SELECT is((SELECT schools FROM pg_temp.unseen('gs_t_val')),
 SELECT ok((SELECT schools > 0 AND pupils >= 0.25 * (SELECT count(*) FROM gs) FROM pg_temp.unseen('gs_t_val')),
           'tune''s refit: the validation schools hold at least validation_fraction of the rows');
 SELECT ok((SELECT NOT (params ? 'group_by') FROM model_list WHERE name = 'gs_t_rows'), 'tune without group folds: no group_by recorded');
+-- and n_test_groups as train_*(group_by) records it: the refit holds out no rows, so no school
+SELECT is((SELECT metrics->'n_test_groups' FROM model_list WHERE name = 'gs_t_val'), '0'::jsonb,
+          'tune''s refit records n_test_groups with group_by: 0, its test split is empty');
+SELECT ok((SELECT NOT (metrics ? 'n_test_groups') FROM model_list WHERE name = 'gs_t_rows'),
+          'tune without group folds: no n_test_groups recorded');
 
 -- the model is a function of the rows, not of their physical order
 CREATE TABLE more AS
