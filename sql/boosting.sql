@@ -195,13 +195,15 @@ FROM m, c GROUP BY m.v;
 -- class_weight => 'balanced': the validation log loss weighs its rows as
 -- the gradients do (sum w l / sum w, as scikit-learn's HistGradientBoosting),
 -- w_k = n / (3 n_k) over the fitting rows (the training rows less the
--- validation rows).  Three classes of 500, 400 and 100 rows; x tells class
+-- validation rows).  Three classes of 500, 386 and 114 rows; x tells class
 -- 0 from the others, so every row of class k has the same output, and the
--- stratified split takes round(0.1 n_k) of each.  Class 0's rows, told
--- apart, lose less than classes 1 and 2, so the unweighted mean of the same
--- rows (half of them class 0) is another figure.
+-- stratified split takes round(0.1 n_k) of each: 50, 39 and 11, not quite
+-- one in ten of each, so the weights of the validation rows sum to about
+-- 99, not to their count.  Class 0's rows, told apart, lose less than
+-- classes 1 and 2, so the unweighted mean of the same rows (half of them
+-- class 0) is another figure.
 CREATE TEMP TABLE bt_es3 AS
-SELECT (i % 10 >= 5)::int::float8 AS x, CASE WHEN i % 10 < 5 THEN 0 WHEN i % 10 < 9 THEN 1 ELSE 2 END AS y
+SELECT (i > 500)::int::float8 AS x, CASE WHEN i <= 500 THEN 0 WHEN i <= 886 THEN 1 ELSE 2 END AS y
 FROM generate_series(1, 1000) i;
 SELECT metrics->>'validation_metric' AS metric
 FROM train_boosting('bt_es_w', 'bt_es3', 'y', ARRAY['x'], n_rounds => 20, learning_rate => 0.1,
