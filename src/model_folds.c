@@ -11,6 +11,10 @@
  *               largest first, each to the fold with the fewest rows so far
  *               (as scikit-learn's GroupKFold; equal sizes ordered by a
  *               seeded hash of the value, so the seed matters there).
+ *   stratified_group  classification: whole groups as group does, each to
+ *               the fold whose class counts it brings closest to an equal
+ *               share of every class (scikit-learn's StratifiedGroupKFold;
+ *               model_groups.c); regression is refused.
  *   time        expanding windows over the distinct values of order_by
  *               (scikit-learn's TimeSeriesSplit over values, not rows): the
  *               values split into k + 1 blocks, fold i tests block i + 1
@@ -44,7 +48,7 @@ TextArg(FunctionCallInfo fcinfo, int argno)
 void
 ens_fold_spec_args(EnsFoldSpec *spec, FunctionCallInfo fcinfo, int argno)
 {
-	static const char *const splits[] = {"stratified", "random", "group", "time"};
+	static const char *const splits[] = {"stratified", "random", "group", "time", "stratified_group"};
 	char	   *split = TextArg(fcinfo, argno + 1);
 	int			i;
 
@@ -57,7 +61,7 @@ ens_fold_spec_args(EnsFoldSpec *spec, FunctionCallInfo fcinfo, int argno)
 		if (split == NULL ? i == 0 : strcmp(split, splits[i]) == 0)
 			spec->split = i;
 	if (spec->split < 0)
-		ENS_BAD_ARG(errmsg("split must be 'stratified', 'random', 'group' or 'time'"));
+		ENS_BAD_ARG(errmsg("split must be 'stratified', 'random', 'group', 'stratified_group' or 'time'"));
 	spec->group_by = TextArg(fcinfo, argno + 2);
 	spec->order_by = TextArg(fcinfo, argno + 3);
 	spec->gap = PG_ARGISNULL(argno + 4) ? 0 : PG_GETARG_INT32(argno + 4);
@@ -65,8 +69,11 @@ ens_fold_spec_args(EnsFoldSpec *spec, FunctionCallInfo fcinfo, int argno)
 	if (spec->split == ENS_SPLIT_GROUP && spec->group_by == NULL)
 		ENS_BAD_ARG(errmsg("split => 'group' needs group_by"),
 					errhint("Name the column whose values must stay together, e.g. a school."));
-	if (spec->split != ENS_SPLIT_GROUP && spec->group_by != NULL)
-		ENS_BAD_ARG(errmsg("group_by is used only with split => 'group'"));
+	if (spec->split == ENS_SPLIT_STRATIFIED_GROUP && spec->group_by == NULL)
+		ENS_BAD_ARG(errmsg("split => 'stratified_group' needs group_by"),
+					errhint("Name the column whose values must stay together, e.g. a school."));
+	if (!ENS_SPLIT_BY_GROUPS(spec->split) && spec->group_by != NULL)
+		ENS_BAD_ARG(errmsg("group_by is used only with split => 'group' or 'stratified_group'"));
 	if (spec->split == ENS_SPLIT_TIME && spec->order_by == NULL)
 		ENS_BAD_ARG(errmsg("split => 'time' needs order_by"),
 					errhint("Name a date, year or school_term column."));
@@ -83,7 +90,7 @@ void
 ens_fold_spec_input(const EnsFoldSpec *spec, EnsTrainInput *in)
 {
 	in->naux = 0;
-	if (spec->split == ENS_SPLIT_GROUP)
+	if (ENS_SPLIT_BY_GROUPS(spec->split))
 	{
 		in->aux_arg[0] = "group_by";
 		in->aux_name[0] = spec->group_by;
@@ -179,13 +186,21 @@ RandomFolds(const EnsTrainSet *ts, int k, EpRng *rng, uint32_t *fold_of)
 	pfree(rows);
 }
 
-/* whole groups to the folds (model_groups.c deals them, as GroupKFold) */
+/*
+ * whole groups to the folds (model_groups.c deals them, as GroupKFold, or
+ * for stratified_group as StratifiedGroupKFold)
+ */
 static void
 GroupFolds(const EnsFoldSpec *spec, const EnsTrainSet *ts, uint32_t *fold_of)
 {
 	uint32_t	ng;
 
 	ens_aux_no_nulls(ts, "group_by", spec->group_by, false);
+	if (spec->split == ENS_SPLIT_STRATIFIED_GROUP && ts->task != ENS_CLASSIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("split => 'stratified_group' needs a classification, but the target is a regression"),
+				 errhint("Use split => 'group' for a regression: its folds keep the groups whole without classes to balance.")));
 	ng = ens_group_count(ts, NULL, (uint32_t) ts->n);
 	if (ng < (uint32_t) spec->k)
 		ereport(ERROR,
@@ -194,7 +209,11 @@ GroupFolds(const EnsFoldSpec *spec, const EnsTrainSet *ts, uint32_t *fold_of)
 							   "group_by column \"%s\" has %u distinct values, fewer than the %d folds",
 							   ng, spec->group_by, ng, spec->k),
 				 errhint("Group folds need at least one group per fold: lower folds.")));
-	ens_group_folds(ts, NULL, (uint32_t) ts->n, (uint32_t) spec->k, (uint64_t) spec->seed, fold_of);
+	if (spec->split == ENS_SPLIT_STRATIFIED_GROUP)
+		ens_stratified_group_folds(ts, NULL, (uint32_t) ts->n, (uint32_t) spec->k, (uint64_t) spec->seed,
+								   fold_of);
+	else
+		ens_group_folds(ts, NULL, (uint32_t) ts->n, (uint32_t) spec->k, (uint64_t) spec->seed, fold_of);
 }
 
 static int
@@ -308,7 +327,7 @@ PartitionFolds(EnsFolds *fs, const EnsTrainSet *ts)
 	int			f;
 
 	ep_rng_seed(&rng, (uint64_t) fs->spec.seed, UINT64_C(0xF01D5));
-	if (fs->spec.split == ENS_SPLIT_GROUP)
+	if (ENS_SPLIT_BY_GROUPS(fs->spec.split))
 		GroupFolds(&fs->spec, ts, fold_of);
 	else if (fs->spec.split == ENS_SPLIT_RANDOM)
 		RandomFolds(ts, fs->k, &rng, fold_of);
@@ -362,7 +381,7 @@ ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts)
 	 * saw.  Trials, the deployed version's comparison and tune's refit all
 	 * train on ts or a fold view of it.
 	 */
-	if (spec->split == ENS_SPLIT_GROUP)
+	if (ENS_SPLIT_BY_GROUPS(spec->split))
 		ts->group_by = spec->group_by;
 	ts->settings_in_params = true;
 	for (f = 0; f < fs->k; f++)
@@ -371,7 +390,7 @@ ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts)
 
 		fo->use_rows = fo->train_rows;
 		fo->nuse = fo->ntr;
-		if (spec->split == ENS_SPLIT_GROUP)
+		if (ENS_SPLIT_BY_GROUPS(spec->split))
 		{
 			fo->group_folds = palloc0(sizeof(EnsGroupFoldCache));
 			fo->group_folds->seed = (uint64_t) spec->seed;
@@ -462,7 +481,7 @@ ens_folds_free(EnsFolds *fs, const EnsTrainSet *ts)
 char *
 ens_folds_json(const EnsFolds *fs)
 {
-	static const char *const splits[] = {"stratified", "random", "group", "time"};
+	static const char *const splits[] = {"stratified", "random", "group", "time", "stratified_group"};
 	StringInfoData s;
 	int			f;
 

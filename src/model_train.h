@@ -156,6 +156,8 @@ extern void ens_group_folds_forget(EnsGroupFoldCache *c);
 extern uint32_t ens_group_count(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n);
 extern void ens_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n, uint32_t k,
 							uint64_t seed, uint32_t *fold_of);
+extern void ens_stratified_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n,
+									   uint32_t k, uint64_t seed, uint32_t *fold_of);
 extern uint32_t ens_group_split(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n,
 								double fraction, uint64_t seed, const EnsAlloc *al,
 								uint32_t **keep, uint32_t *nkeep, uint32_t **held,

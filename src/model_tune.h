@@ -32,8 +32,13 @@ typedef enum EnsSplit
 	ENS_SPLIT_STRATIFIED,
 	ENS_SPLIT_RANDOM,
 	ENS_SPLIT_GROUP,
-	ENS_SPLIT_TIME
+	ENS_SPLIT_TIME,
+	ENS_SPLIT_STRATIFIED_GROUP	/* classification: group folds of a like class mix */
 } EnsSplit;
+
+/* the splits that keep the groups of group_by whole */
+#define ENS_SPLIT_BY_GROUPS(split) \
+	((split) == ENS_SPLIT_GROUP || (split) == ENS_SPLIT_STRATIFIED_GROUP)
 
 typedef struct EnsFoldSpec
 {

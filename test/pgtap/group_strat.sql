@@ -1,0 +1,133 @@
+-- Stratified group splits for a classification (src/model_groups.c): train_*(group_by)'s test
+-- rows and boosting's validation rows, and cross_validate / tune split => 'stratified_group'.
+--
+-- sg: 40 schools; the 20 even ones big (22 to 60 pupils) and 90% class a, the 20 odd ones small
+-- (5 to 24) and 90% class b, so about 30% of the pupils are b and a school's class mix is far
+-- from the overall one.  Whole schools in a seeded order (the split of a regression) hold out
+-- whichever schools come first, and their share of b drifts; the stratified split keeps it close.
+-- c is constant: the trees cannot split on it, every row gets the same output, and the held-out
+-- metrics then give the held-out rows' share of b exactly (pg_temp.share_b, pg_temp.share_b_reg).
+BEGIN;
+\set ECHO none
+\set QUIET 1
+SELECT plan(21);
+SET LOCAL search_path = public, edupredict;
+
+CREATE TABLE sg AS
+SELECT 's' || lpad(g::text, 2, '0') AS school, 0::float8 AS c, ((i * 7919) % 1000)::float8 / 1000 AS x,
+       CASE WHEN (g % 2 = 0) = (k % 10 <> 0) THEN 'a' ELSE 'b' END AS y,
+       (CASE WHEN (g % 2 = 0) = (k % 10 <> 0) THEN 0 ELSE 1 END)::float8 AS yb
+FROM generate_series(1, 40) g,
+     LATERAL generate_series(1, CASE WHEN g % 2 = 0 THEN 20 + g ELSE 5 + g / 2 END) k,
+     LATERAL (SELECT g * 100 + k AS i) r;
+CREATE TABLE overall AS SELECT avg(yb) AS share_b, count(*) AS n FROM sg;
+
+-- A constant classifier's accuracy is the held-out share of the class it predicts.
+CREATE FUNCTION pg_temp.share_b(m edupredict.model_list) RETURNS float8 LANGUAGE sql AS $$
+SELECT CASE WHEN edupredict.predict(m.name, t, m.version) = 'b' THEN a ELSE 1 - a END
+FROM (SELECT (m.metrics->>'accuracy')::float8 AS a) s, (SELECT * FROM sg LIMIT 1) t$$;
+-- A constant regression q on a 0/1 target scores mae = p (1 - q) + (1 - p) q on rows with share p of 1.
+CREATE FUNCTION pg_temp.share_b_reg(m edupredict.model_list) RETURNS float8 LANGUAGE sql AS $$
+SELECT ((m.metrics->>'mae')::float8 - q) / (1 - 2 * q)
+FROM (SELECT edupredict.predict(m.name, t, m.version)::float8 AS q FROM sg t LIMIT 1) s$$;
+
+-- train_forest / train_boosting over a sweep of seeds: the classification (stratified) and a
+-- regression on the same 0/1 target (today's unstratified order of the same schools)
+CREATE TABLE sweep AS
+SELECT s AS seed,
+       pg_temp.share_b(f) AS forest_b, (f.metrics->>'n_test')::int AS forest_n,
+       pg_temp.share_b(b) AS boost_b, (b.metrics->>'n_test')::int AS boost_n,
+       pg_temp.share_b_reg(r) AS reg_b, (r.metrics->>'n_test')::int AS reg_n
+FROM generate_series(1, 20) s,
+     LATERAL train_forest('sg_f_' || s, 'sg', 'y', ARRAY['c'], n_trees => 3, seed => s, group_by => 'school') f,
+     LATERAL train_boosting('sg_b_' || s, 'sg', 'y', ARRAY['c'], n_rounds => 3, seed => s, group_by => 'school') b,
+     LATERAL train_forest('sg_r_' || s, 'sg', 'yb', ARRAY['c'], task => 'regression', n_trees => 3, seed => s,
+                          group_by => 'school') r;
+SELECT ok((SELECT max(abs(forest_b - o.share_b)) < 0.1 FROM sweep, overall o),
+          'forest: the test schools'' share of b stays within 0.1 of the overall share, every seed');
+SELECT ok((SELECT max(abs(boost_b - o.share_b)) < 0.1 FROM sweep, overall o),
+          'boosting: the test schools'' share of b stays within 0.1 of the overall share, every seed');
+SELECT ok((SELECT max(abs(reg_b - o.share_b)) >= 0.1 FROM sweep, overall o),
+          'the unstratified order of the same schools drifts further for some seed (the contrast)');
+SELECT ok((SELECT avg(abs(forest_b - o.share_b)) * 2 < avg(abs(reg_b - o.share_b)) FROM sweep, overall o),
+          'stratified: on average less than half the drift of the unstratified split');
+SELECT ok((SELECT bool_and(forest_n >= 0.2 * o.n AND boost_n >= 0.2 * o.n) FROM sweep, overall o),
+          'the stratified test schools hold at least test_fraction of the rows');
+SELECT ok((SELECT bool_and(reg_n >= 0.2 * o.n) FROM sweep, overall o),
+          'a regression''s test schools hold at least test_fraction of the rows');
+SELECT ok((SELECT bool_and(forest_n < o.n) FROM sweep, overall o), 'some schools are left to train on');
+SELECT ok((SELECT count(DISTINCT forest_n) > 1 FROM sweep), 'the seed picks the schools');
+
+-- boosting's validation rows: whole schools of the training rows, stratified too.  With the
+-- test rows off, early stopping's validation loss of the constant model is its log loss there.
+-- Its log loss there is -(p ln q + (1 - p) ln(1 - q)) on rows with share p of b.
+CREATE FUNCTION pg_temp.val_share_b(m edupredict.model_list) RETURNS float8 LANGUAGE sql AS $$
+SELECT (ll + ln(1 - q)) / (ln(1 - q) - ln(q))
+FROM (SELECT (m.metrics->'validation_curve'->>-1)::float8 AS ll,
+             edupredict.predict_proba(m.name, t, 'b') AS q FROM sg t LIMIT 1) s$$;
+CREATE TABLE vsweep AS
+SELECT s AS seed, pg_temp.val_share_b(b) AS val_b, b.metrics->>'validation_metric' AS metric
+FROM generate_series(1, 20) s,
+     LATERAL train_boosting('sg_v_' || s, 'sg', 'y', ARRAY['c'], n_rounds => 3, seed => s, test_fraction => 0,
+                            validation_fraction => 0.25, group_by => 'school') b;
+SELECT is((SELECT min(metric) || max(metric) FROM vsweep), 'loglosslogloss', 'the validation curve is the log loss');
+SELECT ok((SELECT max(abs(val_b - o.share_b)) < 0.1 FROM vsweep, overall o),
+          'boosting: the validation schools'' share of b stays within 0.1 of the overall share, every seed');
+
+-- cross_validate split => 'stratified_group': every fold's test share of b near the overall one
+CREATE TABLE cvf AS
+SELECT s AS seed, fold, max(value) FILTER (WHERE metric = 'accuracy') AS acc,
+       max(value) FILTER (WHERE metric = 'n_test') AS n_test
+FROM generate_series(1, 5) s,
+     LATERAL cross_validate('forest', 'sg', 'y', ARRAY['c'], '{"n_trees": 3}', split => 'stratified_group',
+                            group_by => 'school', seed => s) v
+WHERE fold IS NOT NULL GROUP BY s, fold;
+CREATE TABLE cvg AS
+SELECT s AS seed, fold, max(value) FILTER (WHERE metric = 'accuracy') AS acc
+FROM generate_series(1, 5) s,
+     LATERAL cross_validate('forest', 'sg', 'y', ARRAY['c'], '{"n_trees": 3}', split => 'group',
+                            group_by => 'school', seed => s) v
+WHERE fold IS NOT NULL GROUP BY s, fold;
+-- (every fold's constant model predicts a, the majority of its training rows: accuracy = share of a)
+SELECT ok((SELECT max(abs((1 - acc) - o.share_b)) < 0.1 FROM cvf, overall o),
+          'stratified_group: every fold''s test share of b within 0.1 of the overall share');
+SELECT ok((SELECT max(abs((1 - acc) - o.share_b)) FROM cvf, overall o) < (SELECT max(abs((1 - acc) - o.share_b)) FROM cvg, overall o),
+          'stratified_group folds track the class mix more closely than group folds');
+SELECT is((SELECT count(*) FROM cvf), 25::bigint, 'five folds for each seed');
+SELECT ok((SELECT bool_and(n_test > 0) FROM cvf), 'no fold is empty');
+
+-- no school on both sides of a fold: target label is the school's own class, which a model
+-- predicts only for a school it trained on, so whole test schools score 0 and a school with
+-- rows on both sides scores
+CREATE TABLE sg_lab AS SELECT school, x, y, 'L' || school AS label, gx
+FROM sg, LATERAL (SELECT ('x' || substr(md5(school), 1, 6))::bit(24)::int / 16777216.0::float8 AS gx) g;
+SELECT is((SELECT max(value) FROM cross_validate('forest', 'sg_lab', 'label', ARRAY['gx'], '{"n_trees": 10}',
+                                                 split => 'stratified_group', group_by => 'school', folds => 4)
+           WHERE metric = 'accuracy' AND fold IS NOT NULL), 0::float8,
+          'stratified_group: no fold tests a school it trained on');
+SELECT ok((SELECT max(value) > 0.5 FROM cross_validate('forest', 'sg_lab', 'label', ARRAY['gx'], '{"n_trees": 10}', folds => 4)
+           WHERE metric = 'accuracy' AND fold IS NOT NULL),
+          'stratified folds of rows test schools they trained on (the contrast)');
+
+-- tune takes the split too, and records it
+SELECT ok((SELECT count(*) > 0 FROM tune('sg_t', 'forest', 'sg', 'y', '{"n_trees": [3, 4]}', method => 'grid', features => ARRAY['c'],
+                                       folds => 3, split => 'stratified_group', group_by => 'school')),
+          'tune with split stratified_group');
+
+-- refusals
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'sg', 'y', ARRAY['c'], split => 'stratified_group')$$, '22023',
+                 'split => ''stratified_group'' needs group_by', 'stratified_group without group_by: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'sg', 'yb', ARRAY['c'], '{"task": "regression"}', split => 'stratified_group',
+                                                group_by => 'school')$$, '22023',
+                 'split => ''stratified_group'' needs a classification, but the target is a regression',
+                 'stratified_group on a regression: 22023');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'sg', 'y', ARRAY['c'], split => 'stratified_group', group_by => 'school',
+                                                folds => 41)$$, '22023',
+                 'group_by column "school" has 40 distinct values, fewer than the 41 folds',
+                 'stratified_group: fewer schools than folds: 22023');
+SELECT throws_ok($$SELECT * FROM tune('sg_t', 'forest', 'sg', 'yb', '{"n_trees": [3]}', method => 'grid', features => ARRAY['c'],
+                                      params => '{"task": "regression"}', split => 'stratified_group', group_by => 'school')$$, '22023',
+                 NULL, 'tune: stratified_group on a regression: 22023');
+
+SELECT * FROM finish();
+ROLLBACK;
