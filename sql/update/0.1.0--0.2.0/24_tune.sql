@@ -249,7 +249,7 @@ RETURNS TABLE (fold int, metric text, value double precision, sd double precisio
 AS 'MODULE_PATHNAME', 'model_cross_validate'
 LANGUAGE C VOLATILE PARALLEL UNSAFE COST 1000000 ROWS 50;
 COMMENT ON FUNCTION edupredict.cross_validate(text, regclass, text, text[], jsonb, int, text, text, text, int, bigint) IS
-'writes the run log: k-fold cross-validation of a learner (forest or boosting) on a relation with stratified, random, group-disjoint or expanding-window time folds; one row per fold and metric, then the mean and sd of each metric (fold NULL)';
+'writes the run log: k-fold cross-validation of a learner (forest or boosting) on a relation with stratified, random, group-disjoint (for a classification also stratified: stratified_group) or expanding-window time folds; one row per fold and metric, then the mean and sd of each metric (fold NULL)';
 
 CREATE FUNCTION edupredict.tune(
     model_name text,
