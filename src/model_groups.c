@@ -216,10 +216,10 @@ GroupClassesFree(GroupClasses *gc)
 
 /*
  * The change in sum_c |have[c] - aim[c]| (class counts) when the group at
- * place j joins have: negative, closer to the aim.
+ * place j joins have (sign 1) or leaves it (-1): negative, closer to the aim.
  */
 static double
-GroupDelta(GroupClasses *gc, uint32_t j, const double *have, const double *aim)
+GroupDelta(GroupClasses *gc, uint32_t j, const double *have, const double *aim, double sign)
 {
 	uint32_t	i;
 	double		d = 0;
@@ -232,19 +232,19 @@ GroupDelta(GroupClasses *gc, uint32_t j, const double *have, const double *aim)
 
 		if (gc->cnt[c] == 0)
 			continue;
-		d += fabs(have[c] + gc->cnt[c] - aim[c]) - fabs(have[c] - aim[c]);
+		d += fabs(have[c] + sign * gc->cnt[c] - aim[c]) - fabs(have[c] - aim[c]);
 		gc->cnt[c] = 0;
 	}
 	return d;
 }
 
 static void
-GroupJoin(const GroupClasses *gc, uint32_t j, double *have)
+GroupJoin(const GroupClasses *gc, uint32_t j, double *have, double sign)
 {
 	uint32_t	i;
 
 	for (i = gc->start[j]; i < gc->start[j + 1]; i++)
-		have[gc->cls[i]] += 1;
+		have[gc->cls[i]] += sign;
 }
 
 /* aim[c]: share x the rows of class c among rows[0..n) */
@@ -333,7 +333,7 @@ ens_stratified_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t
 		CHECK_FOR_INTERRUPTS();
 		for (f = 0; f < k; f++)
 		{
-			double		d = GroupDelta(&gc, g, have + (size_t) f * K, aim);
+			double		d = GroupDelta(&gc, g, have + (size_t) f * K, aim, 1);
 
 			if (f == 0 || d < best_d || (d == best_d && load[f] < load[best]))
 			{
@@ -343,7 +343,7 @@ ens_stratified_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t
 		}
 		fold_of_group[go[g].id] = (int32) best;
 		load[best] += go[g].rows;
-		GroupJoin(&gc, g, have + (size_t) best * K);
+		GroupJoin(&gc, g, have + (size_t) best * K, 1);
 	}
 	DealRows(ts, rows, n, fold_of_group, fold_of);
 	GroupClassesFree(&gc);
@@ -433,18 +433,18 @@ StratifiedHeld(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n, double f
 		CHECK_FOR_INTERRUPTS();
 		if (taken + go[j].rows >= n)
 			continue;			/* never the last rows here */
-		d = GroupDelta(&gc, j, have, aim);
+		d = GroupDelta(&gc, j, have, aim, 1);
 		if (d < 0 || (d == 0 && (double) taken < want))
 		{
 			is_held[go[j].id] = true;
 			taken += go[j].rows;
-			GroupJoin(&gc, j, have);
+			GroupJoin(&gc, j, have, 1);
 		}
 	}
 	for (j = 0; j < ng && (double) taken < want; j++)
 		if (!is_held[go[j].id])
 		{
-			fill[m].per_row = (int64) llround(GroupDelta(&gc, j, have, aim) / (double) go[j].rows * 1e9);
+			fill[m].per_row = (int64) llround(GroupDelta(&gc, j, have, aim, 1) / (double) go[j].rows * 1e9);
 			fill[m].j = j;
 			m++;
 		}
@@ -453,7 +453,17 @@ StratifiedHeld(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n, double f
 	{
 		is_held[go[fill[j].j].id] = true;
 		taken += go[fill[j].j].rows;
+		GroupJoin(&gc, fill[j].j, have, 1);
 	}
+	/* then groups leave it, the last in the order first, if it stays long enough and comes closer */
+	for (j = ng; j-- > 0;)
+		if (is_held[go[j].id] && (double) (taken - go[j].rows) >= want &&
+			GroupDelta(&gc, j, have, aim, -1) < 0)
+		{
+			is_held[go[j].id] = false;
+			taken -= go[j].rows;
+			GroupJoin(&gc, j, have, -1);
+		}
 	GroupClassesFree(&gc);
 	pfree(aim);
 	pfree(have);
