@@ -27,7 +27,10 @@
  *                        last rows; then, while it is short, the others
  *                        join in the order of that change per row they
  *                        bring (least first, equal ones in the seeded
- *                        order).  So the held side still ends with at least
+ *                        order); last, held groups, the last in the seeded
+ *                        order first, leave it when it keeps that share
+ *                        without them and comes closer to the aim.  So the
+ *                        held side still ends with at least
  *                        that share in whole groups, and its class mix
  *                        tracks the rows'; when no group brings it closer
  *                        (each class all the rows of one group) this is
