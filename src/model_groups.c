@@ -30,13 +30,14 @@
  *                        order); last, held groups, the last in the seeded
  *                        order first, leave it when it keeps that share
  *                        without them and comes closer to the aim.  So the
- *                        held side still ends with at least
- *                        that share in whole groups, and its class mix
- *                        tracks the rows'; when no group brings it closer
- *                        (each class all the rows of one group) this is
- *                        the split above.  Should it take every group, the
- *                        split above is used (and refused as before if it
- *                        does too).
+ *                        held side still ends with at least that share in
+ *                        whole groups, and its class mix tracks the rows';
+ *                        when no group brings it closer (each class all the
+ *                        rows of one group) the groups join in the seeded
+ *                        order as in the split above, and surplus ones may
+ *                        leave.  Should it take every group, the split
+ *                        above is used (and refused as before if it does
+ *                        too).
  *
  * Groups are ordered by their values (and sizes), never by the ids their
  * rows' arrival order gave them, so none of these depends on the order the
