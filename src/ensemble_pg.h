@@ -73,7 +73,7 @@ extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 	  gettext_noop("boosting training: model exceeds a size limit"), \
 	  gettext_noop("boosting training: invalid argument")) \
 	X(ENS_WHAT_BOOSTING_PARAMS, \
-	  gettext_noop("boosting parameters needs more memory than is allowed or available"), \
+	  gettext_noop("boosting parameters need more memory than is allowed or available"), \
 	  gettext_noop("canceling boosting parameters"), \
 	  gettext_noop("boosting parameters: model exceeds a size limit"), \
 	  gettext_noop("boosting parameters: invalid argument")) \
@@ -113,7 +113,7 @@ extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 	  gettext_noop("the group split: model exceeds a size limit"), \
 	  gettext_noop("the group split: invalid argument")) \
 	X(ENS_WHAT_FOLDS, \
-	  gettext_noop("the folds needs more memory than is allowed or available"), \
+	  gettext_noop("the folds need more memory than is allowed or available"), \
 	  gettext_noop("canceling the folds"), \
 	  gettext_noop("the folds: model exceeds a size limit"), \
 	  gettext_noop("the folds: invalid argument")) \
@@ -128,7 +128,7 @@ extern EnsStatus forest_pg_train(EnsModel *m, const EnsData *d, ForestParams *p,
 	  gettext_noop("the training profile: model exceeds a size limit"), \
 	  gettext_noop("the training profile: invalid argument")) \
 	X(ENS_WHAT_PREDICTIONS, \
-	  gettext_noop("the predictions needs more memory than is allowed or available"), \
+	  gettext_noop("the predictions need more memory than is allowed or available"), \
 	  gettext_noop("canceling the predictions"), \
 	  gettext_noop("the predictions: model exceeds a size limit"), \
 	  gettext_noop("the predictions: invalid argument")) \

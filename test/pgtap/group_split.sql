@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(57);
+SELECT plan(59);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE gs AS
