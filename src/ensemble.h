@@ -211,6 +211,8 @@ typedef enum EnsStatus
 	X(ENS_ERR_READ_NODE_RESERVED, 2, gettext_noop("tree %llu node %llu: reserved field is not zero.")) \
 	X(ENS_ERR_READ_NODE_SPLIT_TABLE, 2, gettext_noop("tree %llu node %llu: split table index out of range.")) \
 	X(ENS_ERR_READ_NODE_CHILD, 2, gettext_noop("tree %llu node %llu: child index out of range or not forward.")) \
+	X(ENS_ERR_READ_NODE_PARENTS, 2, gettext_noop("tree %llu node %llu: two splits lead to the node.")) \
+	X(ENS_ERR_READ_NODE_UNREACHABLE, 2, gettext_noop("tree %llu node %llu: no split leads to the node.")) \
 	X(ENS_ERR_READ_NODE_CATEGORY_SET, 2, gettext_noop("tree %llu node %llu: category set names unknown categories.")) \
 	X(ENS_ERR_READ_NODE_SPLIT_TABLE_TWICE, 2, gettext_noop("tree %llu node %llu: split table used twice.")) \
 	X(ENS_ERR_READ_NODE_TRUNC, 2, gettext_noop("truncated in tree %llu node %llu.")) \

@@ -5,7 +5,11 @@
  * A first pass validates every count against the bytes left, every index
  * (children in range and forward, features, split tables, leaves), every
  * float and every reserved field, and counts what to allocate; it allocates
- * nothing.  The second pass fills one allocation and must count the same.
+ * nothing.  The second pass fills one allocation and must count the same,
+ * and checks that each tree is a tree: every node but the root is a child
+ * of exactly one split (bytes can make two splits share a child, a DAG
+ * whose root paths double with each level, or leave a node no split leads
+ * to), with a bitmap of the largest tree's nodes, O(nodes).
  * Any inconsistency returns an error code and, in an EnsError, which check
  * failed (ENS_READ_ERRORS, ensemble.h) with its figures, never names,
  * labels or categories.
@@ -160,6 +164,9 @@ typedef struct Parser
 	uint8_t		kinds[ENS_MAX_FEATURES];
 	uint16_t	nbins[ENS_MAX_FEATURES];
 	size_t		ext_len;		/* bytes of optional sections */
+	uint32_t	max_nodes;		/* nodes of the largest tree (first pass) */
+	uint8_t    *parented;		/* second pass: a bit per node of the tree */
+	uint32_t	n_parented;		/* bits set in the tree */
 	EnsError   *err;			/* why a refusal (may be NULL) */
 } Parser;
 
@@ -523,6 +530,39 @@ ParseCatSplit(Parser *ps, uint32_t t, uint32_t i, uint32_t nn, uint32_t nc,
 	return ENS_OK;
 }
 
+/*
+ * Second pass: split i of tree t leads to nodes child and child + 1 (in
+ * range and forward, checked); neither may have had a parent before.
+ */
+static EnsStatus
+AdoptChildren(Parser *ps, uint32_t t, uint32_t child)
+{
+	uint32_t	k;
+
+	for (k = child; k < child + 2; k++)
+	{
+		if (ps->parented[k >> 3] & (1u << (k & 7)))
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_PARENTS, t, k);
+		ps->parented[k >> 3] |= (uint8_t) (1u << (k & 7));
+	}
+	ps->n_parented += 2;
+	return ENS_OK;
+}
+
+/* Second pass, after tree t's nn nodes: every node but the root has a parent. */
+static EnsStatus
+CheckAllParented(Parser *ps, uint32_t t, uint32_t nn)
+{
+	uint32_t	k;
+
+	if (ps->n_parented == nn - 1)
+		return ENS_OK;
+	for (k = 1; k < nn; k++)
+		if (!(ps->parented[k >> 3] & (1u << (k & 7))))
+			FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_UNREACHABLE, t, k);
+	return ENS_OK;
+}
+
 static EnsStatus
 ParseNodes(Parser *ps, uint32_t t, uint32_t nn, uint32_t nc, uint32_t nl, size_t cat_pos)
 {
@@ -554,13 +594,19 @@ ParseNodes(Parser *ps, uint32_t t, uint32_t nn, uint32_t nc, uint32_t nl, size_t
 			if (((flags & FN_CAT) != 0) != (ps->kinds[feat] == ENS_CATEGORICAL))
 				FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_KIND, t, i);
 			if (flags & FN_CAT)
+			{
 				TRY(ParseCatSplit(ps, t, i, nn, nc, cat_pos, ps->c.nodes, ps->c.cats, feat, bin, &a));
+				if (ps->parented)
+					TRY(AdoptChildren(ps, t, (uint32_t) (ps->m->cats[a].child - ps->c.nodes)));
+			}
 			else
 			{
 				if (bin >= ps->nbins[feat])
 					FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_BIN, t, i);
 				if (nn < 2 || a <= i || a >= nn - 1)
 					FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_CHILD, t, i);
+				if (ps->parented)
+					TRY(AdoptChildren(ps, t, a));
 				a = (uint32_t) (ps->c.nodes + a);
 			}
 		}
@@ -623,7 +669,16 @@ ParseTree(Parser *ps, uint32_t t)
 		if (ps->m)
 			ps->m->leafv[c->leafv + i] = v;
 	}
+	if (nn > ps->max_nodes)
+		ps->max_nodes = nn;
+	if (ps->parented)
+	{
+		memset(ps->parented, 0, ((size_t) nn + 7) / 8);
+		ps->n_parented = 0;
+	}
 	TRY(ParseNodes(ps, t, nn, nc, nl, cat_pos));
+	if (ps->parented)
+		TRY(CheckAllParented(ps, t, nn));
 	if (ps->m)
 		for (i = 0; i < nc; i++)
 			if (ps->m->cats[c->cats + i].child == 0)
@@ -743,7 +798,8 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	EnsStatus	rc;
 	size_t		off[20],
 				total = 0;
-	uint8_t    *block;
+	uint8_t    *block,
+			   *parented;
 	EnsModel   *m;
 	Fill		fl;
 	int			k = 0;
@@ -820,11 +876,20 @@ ens_deserialize(const uint8_t *buf, size_t len, const EnsAlloc *al,
 	fl.str = (char *) (block + off[18]);
 	fl.ext = block + off[19];
 
+	/* the tree check's bitmap: a bit per node of the largest tree */
+	parented = al->alloc(al->ctx, ((size_t) ps.max_nodes + 7) / 8);
+	if (parented == NULL)
+	{
+		al->free(al->ctx, block);
+		return ENS_ENOMEM;
+	}
 	memset(&ps, 0, sizeof(ps));
 	ps.err = err;
 	ps.fl = &fl;
 	ps.m = m;
+	ps.parented = parented;
 	rc = Parse(&ps, buf, len);
+	al->free(al->ctx, parented);
 	if (rc == ENS_OK && !SameCounts(&c, &ps.c))
 		rc = ENS_ECORRUPT;
 	if (rc != ENS_OK)
