@@ -136,6 +136,13 @@ FROM edupredict.model_list WHERE name = 'cvc_tune';
 -- refused (22023, 54000 over the tree limit), with nothing written
 SELECT * FROM edupredict.train_forest('cvc_bad', 'cvc_train', 'target', calibration_folds => 3);
 \echo sqlstate :LAST_ERROR_SQLSTATE
+-- the same refusal where the settings are keys of params: the hint names keys, not arguments
+SELECT * FROM edupredict.cross_validate('forest', 'cvc_bin_train', 'dropout', params => '{"calibration_folds": 3}');
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT * FROM edupredict.tune('cvc_bad', 'forest', 'cvc_bin_train', 'dropout', '{"calibration_folds": [2, 3]}', trials => 2);
+\echo sqlstate :LAST_ERROR_SQLSTATE
+SELECT edupredict.forest_agg(ARRAY[admission_grade]::float8[], target, '{"calibration_folds": 3}') FROM cvc_train;
+\echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM edupredict.train_forest('cvc_bad', 'cvc_train', 'target', calibration => 'isotonic', calibration_folds => 1);
 \echo sqlstate :LAST_ERROR_SQLSTATE
 SELECT * FROM edupredict.train_forest('cvc_bad', 'cvc_train', 'target', calibration => 'isotonic', calibration_folds => 21);

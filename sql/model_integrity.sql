@@ -41,6 +41,30 @@ FROM forged_models WHERE name = 'bad_utf8';
 SELECT edupredict.model_classes('mi_bad_utf8');
 SELECT edupredict.drop_model('mi_bad_utf8');
 
+-- A tree must be a tree (STYLE.md section 8; test/fixtures/make_forged_models.py):
+-- bytes whose splits share a child (a DAG of depth 24: prediction walks one
+-- path, but TreeSHAP and anything visiting every path would do 2^24 times
+-- the work) or leave a node no split leads to are refused by the reader,
+-- 22000 with the tree and node, for predict and explain alike.
+CREATE FUNCTION pg_temp.refusal(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  s text;
+  d text;
+BEGIN
+  EXECUTE q;
+  RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS s = RETURNED_SQLSTATE, d = PG_EXCEPTION_DETAIL;
+  RETURN s || ' ' || d;
+END $$;
+SET statement_timeout = '60s';
+SELECT name,
+       pg_temp.refusal(format('SELECT edupredict.predict(%L::bytea, ARRAY[1, 1, 1]::float8[])', model)) AS predict,
+       pg_temp.refusal(format('SELECT * FROM edupredict.explain(%L::bytea, ARRAY[1, 1, 1]::float8[])', model)) AS explain
+FROM forged_models WHERE name IN ('dag', 'orphan') ORDER BY name;
+SELECT edupredict.predict(model, ARRAY[1, 1, 1]::float8[]) FROM forged_models WHERE name = 'dag';
+RESET statement_timeout;
+
 -- A relation that does not exist, given as an OID: 42P01, not an internal error.
 SELECT edupredict.train_forest('mi_m', 999999999::oid::regclass, 'y');
 SELECT edupredict.train_boosting('mi_m', 999999999::oid::regclass, 'y');

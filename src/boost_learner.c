@@ -147,7 +147,7 @@ Set(void *params, const char *key, const EnsValue *v, EnsParamWhy *why)
 
 /* The one range check of boost_params.c, before any row is read. */
 static void
-Check(void *params, int task, uint32_t n_classes)
+Check(void *params, int task, uint32_t n_classes, bool settings_in_params)
 {
 	BoostLearnerParams *lp = (BoostLearnerParams *) params;
 	BoostParams p = lp->bp;
@@ -268,7 +268,7 @@ TrainThreads(EnsModel *m, const EnsData *d, const uint32_t *val, uint32_t n_val,
 static void
 TaskParams(BoostLearnerParams *lp, const EnsTrainSet *ts, const EnsModel *m, uint64_t seed)
 {
-	Check(lp, ts->task, m->n_classes);
+	Check(lp, ts->task, m->n_classes, ts->settings_in_params);
 	lp->bp.task = ts->task;
 	lp->bp.n_classes = m->n_classes;
 	lp->bp.seed = seed;

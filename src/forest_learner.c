@@ -53,14 +53,20 @@ Set(void *params, const char *key, const EnsValue *v, EnsParamWhy *why)
 	return forest_param_set((ForestParams *) params, key, v, why);
 }
 
-/* Out-of-bag calibration calibrates class probabilities only. */
+/*
+ * Out-of-bag calibration calibrates class probabilities only.  The hint
+ * names the settings as the caller takes them: named arguments (train_forest)
+ * or keys of params (cross_validate, tune, forest_agg).
+ */
 static void
-CheckCalibration(const ForestParams *fp, int task)
+CheckCalibration(const ForestParams *fp, int task, bool settings_in_params)
 {
 	if (fp->calibration_folds != 0 && fp->calibration == ENS_CAL_NONE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("calibration_folds needs a calibration method"),
+				 settings_in_params ?
+				 errhint("Add \"calibration\": \"isotonic\" or \"sigmoid\" to params, or leave \"calibration_folds\" out.") :
 				 errhint("Add calibration => 'isotonic' or 'sigmoid', or leave calibration_folds NULL.")));
 	if (fp->calibration != ENS_CAL_NONE && task == ENS_REGRESSION)
 		ereport(ERROR,
@@ -76,17 +82,17 @@ CheckCalibration(const ForestParams *fp, int task)
 }
 
 static void
-Check(void *params, int task, uint32_t n_classes)
+Check(void *params, int task, uint32_t n_classes, bool settings_in_params)
 {
 	(void) n_classes;
-	CheckCalibration((const ForestParams *) params, task);
+	CheckCalibration((const ForestParams *) params, task, settings_in_params);
 }
 
 /* What the training set decides: task, classes, seed. */
 static void
 TaskParams(ForestParams *fp, const EnsTrainSet *ts, const EnsModel *m, uint64_t seed)
 {
-	CheckCalibration(fp, ts->task);
+	CheckCalibration(fp, ts->task, ts->settings_in_params);
 	fp->task = ts->task;
 	fp->n_classes = m->n_classes;
 	fp->seed = seed;

@@ -733,7 +733,7 @@ ParseParams(const char *json, int p, const EnsLearner *l, AggParams *ap)
 	ap->seed = 42;
 	ens_jsonb_each(jb, "params", AggKey, &k);
 	if (l->check)
-		l->check(ap->lp, ap->task, 0);
+		l->check(ap->lp, ap->task, 0, true);
 }
 
 /* Are all targets integers (what 'auto' calls classes, with few values)? */

@@ -412,7 +412,7 @@ model_cross_validate(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(4))
 		ens_learner_jsonb(l, params, PG_GETARG_JSONB_P(4), &task, "params");
 	if (l->check)
-		l->check(params, task, 0);
+		l->check(params, task, 0, true);
 	ens_fold_spec_args(&spec, fcinfo, 5);
 	InitMaterializedSRF(fcinfo, 0);
 

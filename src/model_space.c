@@ -317,7 +317,7 @@ ens_space_check_values(const EnsSpace *sp, const EnsLearner *l, const void *base
 			}
 			memcpy(params, base, l->params_size);
 			ens_space_apply(sp, l, params, pt);
-			l->check(params, task, 0);
+			l->check(params, task, 0, true);
 			CHECK_FOR_INTERRUPTS();
 		}
 	}

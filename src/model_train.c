@@ -1073,7 +1073,7 @@ ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l, const EnsTrain
 	task_req = strcmp(a.task, "classification") == 0 ? ENS_CLASSIFICATION :
 		strcmp(a.task, "regression") == 0 ? ENS_REGRESSION : 0;
 	if (l->check)
-		l->check(params, task_req, 0);
+		l->check(params, task_req, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	/* rights and the per-name lock before any row is read (40001 under RR) */

@@ -180,8 +180,12 @@ typedef struct EnsLearner
 	/* parameters, and what training learnt beyond the model, as JSON members */
 	void		(*params_json) (StringInfo s, const void *params, const EnsModel *m, bool *first);
 	void		(*metrics_json) (StringInfo s, const void *params, const EnsModel *m, bool *first);
-	/* optional: ranges and combinations, before any row is read (task 0: auto) */
-	void		(*check) (void *params, int task, uint32_t n_classes);
+	/*
+	 * optional: ranges and combinations, before any row is read (task 0:
+	 * auto); settings_in_params: the caller takes the settings as keys of a
+	 * params jsonb (cross_validate, tune, the aggregates), for hints
+	 */
+	void		(*check) (void *params, int task, uint32_t n_classes, bool settings_in_params);
 
 	/*
 	 * optional: the same training without PostgreSQL, on one thread, from

@@ -219,7 +219,7 @@ CandidateParams(const Tune *t, int c)
 	memcpy(p, t->fixed, t->l->params_size);
 	ens_space_apply(t->space, t->l, p, t->cand[c]);
 	if (t->l->check)
-		t->l->check(p, t->in.task, 0);
+		t->l->check(p, t->in.task, 0, true);
 	return p;
 }
 
@@ -520,7 +520,7 @@ CheckComparable(const Tune *t)
 				 errdetail("The deployed version has another target, task or set of features."),
 				 errhint("Tune with the same target and features (in any order), or deploy by hand with edupredict.deploy().")));
 	if (b->l->check)
-		b->l->check(b->params, t->ts.task, 0);
+		b->l->check(b->params, t->ts.task, 0, true);
 }
 
 /* ---------- trials ---------- */
