@@ -43,9 +43,10 @@ SELECT edupredict.drop_model('mi_bad_utf8');
 
 -- A tree must be a tree (STYLE.md section 8; test/fixtures/make_forged_models.py):
 -- bytes whose splits share a child (a DAG of depth 24: prediction walks one
--- path, but TreeSHAP and anything visiting every path would do 2^24 times
--- the work) or leave a node no split leads to are refused by the reader,
--- 22000 with the tree and node, for predict and explain alike.
+-- path, anything visiting every path would walk 2^24) or leave a node no
+-- split leads to are refused by the reader, 22000 with the tree and node,
+-- for predict and explain alike (explain's plan had its own guard, without
+-- a detail).
 CREATE FUNCTION pg_temp.refusal(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   s text;

@@ -5,6 +5,10 @@
  *   forest_cls_text.bin    3 classes, numeric + categorical (text codebook), NaNs
  *   forest_cls_hashed.bin  the same with a hashed codebook
  *   forest_reg.bin         regression with a categorical feature
+ *   forest_reg_dag.bin     the same with two splits of its first tree sharing
+ *                          children (a DAG, refused by the reader)
+ *   forest_reg_orphan.bin  the same with a split of its first tree made a
+ *                          leaf, so no split leads to its children (refused)
  *   boost_reg.bin          boosted layout (squared error): value leaves, base score
  *   boost_softmax.bin      boosted layout, 3 classes (softmax): trees % 3 == 0
  *   *_sections.bin         the same with the optional sections: covers,
@@ -55,6 +59,51 @@ Write(const char *dir, const char *name, const EnsModel *m)
  * Covers and histograms from rows 0..449, outputs of rows 450..599; for
  * classification a calibrator fitted on rows 450..599 and a threshold.
  */
+/*
+ * Tree 0 of m, forged (numeric splits only; restored before returning):
+ * dag, the later of two splits i < j (j before i's children) takes i's
+ * children; else a split whose children are leaves made a leaf.  Both keep
+ * every child in range and forward: only the tree check refuses them.
+ */
+static void
+WriteForgedTree(const char *dir, const char *name, EnsModel *m, bool dag)
+{
+	uint32_t	ne = m->tree_node[1],
+				i,
+				j;
+
+	for (i = 0; i < ne; i++)
+	{
+		EnsNode		ni = m->nodes[i];
+
+		if (ni.flags & (FN_LEAF | FN_CAT))
+			continue;
+		for (j = dag ? i + 1 : i; j < (dag ? ni.a : i + 1); j++)
+		{
+			EnsNode		nj = m->nodes[j];
+			float		v = 1.0f;
+
+			if (nj.flags & (FN_LEAF | FN_CAT))
+				continue;
+			if (!dag && !((m->nodes[nj.a].flags & FN_LEAF) && (m->nodes[nj.a + 1].flags & FN_LEAF)))
+				continue;
+			if (dag)
+				m->nodes[j].a = ni.a;
+			else
+			{
+				memset(&m->nodes[j], 0, sizeof(EnsNode));
+				memcpy(&m->nodes[j].a, &v, sizeof(v));
+				m->nodes[j].flags = FN_LEAF;
+			}
+			Write(dir, name, m);
+			m->nodes[j] = nj;
+			return;
+		}
+	}
+	fprintf(stderr, "make_seeds: no split to forge %s from\n", name);
+	exit(1);
+}
+
 static void
 AddSections(EnsModel *m, const uint8_t *X, const uint32_t *ycls, int method)
 {
@@ -243,6 +292,8 @@ main(int argc, char **argv)
 		if (forest_train(&m, &d, &fp, al, NULL, NULL, NULL, NULL) != ENS_OK)
 			return 1;
 		Write(argv[1], "forest_reg.bin", &m);
+		WriteForgedTree(argv[1], "forest_reg_dag.bin", &m, true);
+		WriteForgedTree(argv[1], "forest_reg_orphan.bin", &m, false);
 		m.algorithm = ENS_BOOST;
 		m.objective = ENS_OBJ_SQUARED;
 		m.n_outputs = 1;

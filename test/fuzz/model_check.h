@@ -102,6 +102,40 @@ CheckSections(const EnsModel *m)
 		CheckFail("threshold", 0, 0);
 }
 
+/*
+ * Tree t is a tree: every node but the root is the child of exactly one
+ * split (a DAG's shared children make root paths double with each level;
+ * a node no split leads to is counted but never reached).
+ */
+static void
+CheckTreeShape(const EnsModel *m, uint32_t t)
+{
+	uint32_t	nb = m->tree_node[t],
+				n = m->tree_node[t + 1] - nb,
+				i;
+	uint32_t   *parents = calloc(n, sizeof(uint32_t));
+
+	if (parents == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+	{
+		EnsNode		nd = m->nodes[nb + i];
+		uint32_t	l;
+
+		if (nd.flags & FN_LEAF)
+			continue;
+		l = ((nd.flags & FN_CAT) ? m->cats[nd.a].child : nd.a) - nb;
+		parents[l]++;
+		parents[l + 1]++;
+	}
+	if (parents[0] != 0)
+		CheckFail("the root has a parent", t, 0);
+	for (i = 1; i < n; i++)
+		if (parents[i] != 1)
+			CheckFail(parents[i] ? "node with two parents (a DAG)" : "node no split leads to", t, i);
+	free(parents);
+}
+
 static void
 CheckModel(const EnsModel *m)
 {
@@ -150,6 +184,8 @@ CheckModel(const EnsModel *m)
 			}
 		}
 	}
+	for (t = 0; t < m->n_trees; t++)
+		CheckTreeShape(m, t);
 	if (m->algorithm == ENS_BOOST &&
 		(m->n_outputs == 0 || m->n_trees % m->n_outputs != 0))
 		CheckFail("boost outputs", 0, 0);
