@@ -534,17 +534,18 @@ ParseCatSplit(Parser *ps, uint32_t t, uint32_t i, uint32_t nn, uint32_t nc,
  * Second pass: split i of tree t leads to nodes child and child + 1 (in
  * range and forward, checked); neither may have had a parent before.
  */
-static EnsStatus
+static inline EnsStatus
 AdoptChildren(Parser *ps, uint32_t t, uint32_t child)
 {
-	uint32_t	k;
+	uint8_t    *bits = ps->parented;
+	uint32_t	k = child + 1;
+	unsigned	had0 = (bits[child >> 3] >> (child & 7)) & 1,
+				had1 = (bits[k >> 3] >> (k & 7)) & 1;
 
-	for (k = child; k < child + 2; k++)
-	{
-		if (ps->parented[k >> 3] & (1u << (k & 7)))
-			FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_PARENTS, t, k);
-		ps->parented[k >> 3] |= (uint8_t) (1u << (k & 7));
-	}
+	if (had0 | had1)
+		FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_PARENTS, t, had0 ? child : k);
+	bits[child >> 3] |= (uint8_t) (1u << (child & 7));
+	bits[k >> 3] |= (uint8_t) (1u << (k & 7));
 	ps->n_parented += 2;
 	return ENS_OK;
 }
