@@ -205,7 +205,10 @@ PlanTree(EnsShap *s, Walk *w, uint32_t t, uint32_t *dmax_out, uint32_t *depth_ou
 			uint32_t	ch = l + 1 - k; /* the left child ends on top */
 			double		cp = s->cover ? (double) m->ext->cover[nb + c] : 1;
 
-			/* bytes can make a node the child of two splits: not a tree */
+			/*
+			 * a node the child of two splits is not a tree: ens_deserialize
+			 * refuses such bytes (with the node); a guard of the walk
+			 */
 			if (w->seen[ch])
 				return ENS_ECORRUPT;
 			w->seen[ch] = 1;

@@ -5,7 +5,8 @@
  * tree is walked comparing uint8 bins, which keeps the inner loop to one
  * 8-byte node load and one byte compare per level.
  * Models reaching this code were built by forest_train or validated by
- * ens_deserialize, so indices are in range and children point forward.
+ * ens_deserialize, so indices are in range, children point forward and
+ * every tree is a tree (no node is the child of two splits).
  */
 #include "ensemble.h"
 
