@@ -43,11 +43,11 @@ Left(const EnsAggReader *r, uint64_t bytes)
 	return bytes <= (uint64_t) (r->len - r->pos);
 }
 
-/* the bytes of the columns and targets */
+/* the bytes of the columns, targets and group ids */
 static uint64_t
 RowBytes(const EnsAggRows *rows)
 {
-	return ((uint64_t) rows->p + 1) * rows->n * sizeof(double);
+	return ((uint64_t) rows->p + 1 + (rows->grouped ? 1 : 0)) * rows->n * sizeof(double);
 }
 
 void
@@ -57,6 +57,7 @@ ens_agg_reader_init(EnsAggReader *r, const uint8_t *data, size_t len)
 	r->len = len;
 	r->pos = 0;
 	r->n_labels = 0;
+	r->n_groups = 0;
 }
 
 EnsStatus
@@ -72,9 +73,10 @@ ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows)
 	rows->p = GetU32(r);
 	flag = r->data[r->pos++];
 	n = (int64_t) GetU64(r);
-	if (rows->p < 1 || rows->p > ENS_MAX_FEATURES || flag > 1 || n < 0 || n > ENS_AGG_MAX_ROWS)
+	if (rows->p < 1 || rows->p > ENS_MAX_FEATURES || flag > 3 || n < 0 || n > ENS_AGG_MAX_ROWS)
 		return ENS_ECORRUPT;
-	rows->text_target = flag == 1;
+	rows->text_target = (flag & 1) != 0;
+	rows->grouped = (flag & 2) != 0;
 	rows->n = (uint64_t) n;
 	/* the fixed-size parts must fit in what is left */
 	if (!Left(r, RowBytes(rows)))
@@ -82,26 +84,21 @@ ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows)
 	return ENS_OK;
 }
 
-EnsStatus
-ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows)
+/*
+ * A dictionary's entries (u32 count { u32 len, bytes }) into d, each new;
+ * *count gets their number.
+ */
+static EnsStatus
+ReadDict(EnsAggReader *r, EnsDict *d, bool present, uint32_t *count)
 {
-	uint32_t	plen,
-				i;
+	uint32_t	i;
 
 	if (!Left(r, 4))
 		return ENS_ETRUNC;
-	plen = GetU32(r);
-	if (!Left(r, (uint64_t) plen + 4))
-		return ENS_ETRUNC;
-	rows->params = (const char *) r->data + r->pos;
-	rows->params_len = plen;
-	r->pos += plen;
-	if (memchr(rows->params, '\0', plen) != NULL)
+	*count = GetU32(r);
+	if (!present && *count != 0)
 		return ENS_ECORRUPT;
-	r->n_labels = GetU32(r);
-	if (!rows->text_target && r->n_labels != 0)
-		return ENS_ECORRUPT;
-	for (i = 0; i < r->n_labels; i++)
+	for (i = 0; i < *count; i++)
 	{
 		uint32_t	len;
 		int64_t		id;
@@ -113,14 +110,36 @@ ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows)
 			return ENS_ECORRUPT;
 		if (!Left(r, len))
 			return ENS_ETRUNC;
-		id = ens_dict_add(rows->labels, (const char *) r->data + r->pos, len);
+		id = ens_dict_add(d, (const char *) r->data + r->pos, len);
 		r->pos += len;
 		if (id < 0)
 			return ENS_ENOMEM;
 		if (id != (int64_t) i)
-			return ENS_ECORRUPT;	/* a label twice */
+			return ENS_ECORRUPT;	/* an entry twice */
 	}
 	return ENS_OK;
+}
+
+EnsStatus
+ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows)
+{
+	uint32_t	plen;
+	EnsStatus	rc;
+
+	if (!Left(r, 4))
+		return ENS_ETRUNC;
+	plen = GetU32(r);
+	if (!Left(r, (uint64_t) plen))
+		return ENS_ETRUNC;
+	rows->params = (const char *) r->data + r->pos;
+	rows->params_len = plen;
+	r->pos += plen;
+	if (memchr(rows->params, '\0', plen) != NULL)
+		return ENS_ECORRUPT;
+	rc = ReadDict(r, rows->labels, rows->text_target, &r->n_labels);
+	if (rc != ENS_OK || !rows->grouped)
+		return rc;
+	return ReadDict(r, rows->groups, true, &r->n_groups);
 }
 
 EnsStatus
@@ -141,6 +160,14 @@ ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows)
 		if (rows->text_target && !(v >= 0 && v < r->n_labels && v == floor(v)))
 			return ENS_ECORRUPT;
 		rows->y[i] = v;
+	}
+	for (i = 0; rows->grouped && i < rows->n; i++)
+	{
+		double		v = GetF64(r);
+
+		if (!(v >= 0 && v < r->n_groups && v == floor(v)))
+			return ENS_ECORRUPT;
+		rows->g[i] = v;
 	}
 	return ENS_OK;
 }
@@ -178,52 +205,74 @@ NLabels(const EnsAggRows *rows)
 	return rows->text_target ? ens_dict_size(rows->labels) : 0;
 }
 
+/* the bytes of a dictionary's entries (without their count) */
+static uint64_t
+DictBytes(const EnsDict *d, uint32_t nd)
+{
+	uint64_t	size = 0;
+	uint32_t	i;
+
+	for (i = 0; i < nd; i++)
+	{
+		uint32_t	len;
+
+		(void) ens_dict_get(d, i, &len, NULL);
+		size += 4 + (uint64_t) len;
+	}
+	return size;
+}
+
+static uint8_t *
+PutDict(uint8_t *out, const EnsDict *d, uint32_t nd)
+{
+	uint32_t	i;
+
+	out = PutU32(out, nd);
+	for (i = 0; i < nd; i++)
+	{
+		uint32_t	len;
+		const char *s = ens_dict_get(d, i, &len, NULL);
+
+		out = PutU32(out, len);
+		memcpy(out, s, len);
+		out += len;
+	}
+	return out;
+}
+
 uint64_t
 ens_agg_write_size(const EnsAggRows *rows)
 {
 	uint64_t	size = HEAD_BYTES + (uint64_t) rows->params_len + 4 + RowBytes(rows);
-	uint32_t	i,
-				nl = NLabels(rows);
 
-	for (i = 0; i < nl; i++)
-	{
-		uint32_t	len;
-
-		(void) ens_dict_get(rows->labels, i, &len, NULL);
-		size += 4 + (uint64_t) len;
-	}
+	size += DictBytes(rows->labels, NLabels(rows));
+	if (rows->grouped)
+		size += 4 + DictBytes(rows->groups, ens_dict_size(rows->groups));
 	return size;
 }
 
 void
 ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out)
 {
-	uint32_t	i,
-				f,
-				nl = NLabels(rows);
+	uint32_t	f;
 	uint64_t	j;
 
 	out = PutU32(out, ENS_AGG_MAGIC);
 	out = PutU32(out, rows->p);
-	*out++ = rows->text_target ? 1 : 0;
+	*out++ = (rows->text_target ? 1 : 0) | (rows->grouped ? 2 : 0);
 	out = PutU64(out, rows->n);
 	out = PutU32(out, rows->params_len);
 	if (rows->params_len > 0)
 		memcpy(out, rows->params, rows->params_len);
 	out += rows->params_len;
-	out = PutU32(out, nl);
-	for (i = 0; i < nl; i++)
-	{
-		uint32_t	len;
-		const char *s = ens_dict_get(rows->labels, i, &len, NULL);
-
-		out = PutU32(out, len);
-		memcpy(out, s, len);
-		out += len;
-	}
+	out = PutDict(out, rows->labels, NLabels(rows));
+	if (rows->grouped)
+		out = PutDict(out, rows->groups, ens_dict_size(rows->groups));
 	for (f = 0; f < rows->p; f++)
 		for (j = 0; j < rows->n; j++)
 			out = PutF64(out, rows->cols[f][j]);
 	for (j = 0; j < rows->n; j++)
 		out = PutF64(out, rows->y[j]);
+	for (j = 0; rows->grouped && j < rows->n; j++)
+		out = PutF64(out, rows->g[j]);
 }

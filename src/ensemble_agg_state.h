@@ -6,9 +6,12 @@
  * these; test/fuzz/fuzz_agg_state.c feeds the reader arbitrary bytes.
  *
  * Format (integers big-endian, doubles as their 64 bits big-endian):
- *   "EDPA" | u32 p | u8 text_target | i64 n | u32 params_len params |
- *   u32 n_labels { u32 len, label } | p columns of n f64 | n f64 targets
- * A text target is stored as its label id, 0 .. n_labels - 1.
+ *   "EDPA" | u32 p | u8 flags | i64 n | u32 params_len params |
+ *   u32 n_labels { u32 len, label } | [u32 n_groups { u32 len, key }] |
+ *   p columns of n f64 | n f64 targets | [n f64 group ids]
+ * flags: 1 a text target, 2 group keys (the 4-argument aggregates; the
+ * bracketed parts are there only then).  A text target is stored as its
+ * label id, 0 .. n_labels - 1, a group key as its id, 0 .. n_groups - 1.
  */
 #ifndef EDUPREDICT_ENSEMBLE_AGG_STATE_H
 #define EDUPREDICT_ENSEMBLE_AGG_STATE_H
@@ -49,12 +52,15 @@ typedef struct EnsAggRows
 {
 	uint32_t	p;				/* features, 1 .. ENS_MAX_FEATURES */
 	bool		text_target;
+	bool		grouped;		/* each row has a group key */
 	uint64_t	n;				/* rows, at most ENS_AGG_MAX_ROWS */
 	const char *params;			/* params_len bytes, no NUL among them */
 	uint32_t	params_len;
 	EnsDict    *labels;			/* text target: the labels by id, else NULL */
 	double	  **cols;			/* p columns of n values */
 	double	   *y;				/* n targets (label ids for text) */
+	EnsDict    *groups;			/* grouped: the group keys by id, else NULL */
+	double	   *g;				/* grouped: n group ids, else NULL */
 } EnsAggRows;
 
 /* The reader's place in the bytes. */
@@ -64,6 +70,7 @@ typedef struct EnsAggReader
 	size_t		len;
 	size_t		pos;			/* bytes read */
 	uint32_t	n_labels;
+	uint32_t	n_groups;
 } EnsAggReader;
 
 /*
@@ -73,13 +80,16 @@ typedef struct EnsAggReader
  * from ens_agg_read_labels, ENS_ENOMEM.  No step reads past len, and no
  * count is trusted before the bytes it needs are known to be there.
  *
- *   header: p, text_target and n into rows; the columns and targets
- *           must fit in what is left.
- *   labels: params (rows->params points into the bytes) and the labels,
+ *   header: p, text_target, grouped and n into rows; the columns, targets
+ *           (and group ids) must fit in what is left.
+ *   labels: params (rows->params points into the bytes), the labels,
  *           added to rows->labels (an empty dictionary for a text target,
- *           NULL otherwise); each label must be new.
- *   rows:   the columns and targets into rows->cols and rows->y (the
- *           caller's, n values each); a text target must be a label id.
+ *           NULL otherwise), and the group keys, added to rows->groups
+ *           (an empty dictionary when grouped, NULL otherwise); each label
+ *           and each key must be new.
+ *   rows:   the columns, targets and group ids into rows->cols, rows->y
+ *           and rows->g (the caller's, n values each); a text target must
+ *           be a label id, a group id a key's.
  * After the rows, r->pos is the end of the state.
  */
 extern void ens_agg_reader_init(EnsAggReader *r, const uint8_t *data, size_t len);

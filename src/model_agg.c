@@ -12,6 +12,12 @@
  * same model for the same params.seed.  Internal state with serial and
  * deserial functions; the serialised state is validated on the way in.
  *
+ * The 4-argument forms (group_key text last) also keep each row's group
+ * key (a dictionary id, as a text target's label): training then keeps
+ * the groups whole as train_*(group_by) does, boosting's validation rows
+ * and a forest's calibration folds (model_groups.c).  The key takes no part
+ * in the canonical order, as group_by's column does not in train_*'s.
+ *
  * params keys: seed, task (float8 target only: auto/classification/
  * regression), feature_names (array of strings), and the learner's own
  * parameters (the same names as train_forest's or train_boosting's
@@ -136,11 +142,11 @@ AggCxt(FunctionCallInfo fcinfo, const char *fname)
 	return cxt;
 }
 
-/* the bytes of cap rows of st's columns and targets */
+/* the bytes of cap rows of st's columns, targets and group ids */
 static uint64
 RowBytes(const AggState *st, size_t cap)
 {
-	return (uint64) cap * (st->p + 1) * sizeof(double);
+	return (uint64) cap * (st->p + 1 + (st->grouped ? 1 : 0)) * sizeof(double);
 }
 
 /*
@@ -256,6 +262,19 @@ ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname, uin
 	return st;
 }
 
+/* st keeps a group key per row (from its first row on) */
+static void
+SetGrouped(AggState *st, MemoryContext cxt)
+{
+	st->grouped = true;
+	if (HeldBytes(st, st->cap) > ens_pg_memory_cap())
+		OverCap(st, st->beside);
+	st->g = MemoryContextAllocHuge(cxt, st->cap * sizeof(double));
+	st->groups = ens_dict_create(&st->labels_al);
+	if (st->groups == NULL)
+		LabelsFailed(st);
+}
+
 static void
 Reserve(AggState *st, size_t need)
 {
@@ -277,6 +296,8 @@ Reserve(AggState *st, size_t need)
 	for (f = 0; f < st->p; f++)
 		st->cols[f] = repalloc_huge(st->cols[f], nc * sizeof(double));
 	st->y = repalloc_huge(st->y, nc * sizeof(double));
+	if (st->grouped)
+		st->g = repalloc_huge(st->g, nc * sizeof(double));
 	st->cap = nc;
 }
 
@@ -385,6 +406,63 @@ Trans(FunctionCallInfo fcinfo, bool text_target)
 						   cxt, text_target, 0);
 }
 
+/*
+ * The 4-argument forms: the row (arguments 1-3) and its group key
+ * (argument 4), which a kept row must have, as train_*'s group_by column.
+ */
+static AggState *
+TransGroup(FunctionCallInfo fcinfo, bool text_target)
+{
+	MemoryContext cxt = AggCxt(fcinfo, "forest_agg_trans");
+	AggState   *st = PG_ARGISNULL(0) ? NULL : (AggState *) PG_GETARG_POINTER(0);
+	size_t		before = st ? st->n : 0;
+	text	   *key;
+	int64_t		id;
+
+	st = ens_agg_add_row(fcinfo, st, cxt, text_target, 0);
+	if (st == NULL || st->n == before)
+		return st;				/* no row kept */
+	if (!st->grouped)
+		SetGrouped(st, cxt);	/* the first row */
+	if (PG_ARGISNULL(4))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s group_key is NULL in some rows", st->aggname),
+				 errhint("Leave those rows out, or give them a group key, in the query.")));
+	key = PG_GETARG_TEXT_PP(4);
+	if (VARSIZE_ANY_EXHDR(key) > ENS_MAX_NAME)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a group key is longer than %d bytes", ENS_MAX_NAME)));
+	id = ens_dict_add(st->groups, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key));
+	if (id < 0)
+		LabelsFailed(st);
+	st->g[st->n - 1] = (double) id;
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_group_trans);
+Datum
+forest_agg_group_trans(PG_FUNCTION_ARGS)
+{
+	AggState   *st = TransGroup(fcinfo, false);
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(forest_agg_group_trans_text);
+Datum
+forest_agg_group_trans_text(PG_FUNCTION_ARGS)
+{
+	AggState   *st = TransGroup(fcinfo, true);
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(st);
+}
+
 PG_FUNCTION_INFO_V1(forest_agg_trans);
 Datum
 forest_agg_trans(PG_FUNCTION_ARGS)
@@ -428,10 +506,12 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 	{
 		a = ens_agg_new(cxt, b->p, b->text_target, aggname, beside);
 		a->params = pstrdup(b->params);
+		if (b->grouped)
+			SetGrouped(a, cxt);
 	}
 	else
 		ens_agg_hold_beside(a, beside);
-	if (a->p != b->p || a->text_target != b->text_target)
+	if (a->p != b->p || a->text_target != b->text_target || a->grouped != b->grouped)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%s partial states have different shapes", aggname),
@@ -458,6 +538,16 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 			v = (double) id;
 		}
 		a->y[a->n + i] = v;
+	}
+	for (i = 0; a->grouped && i < b->n; i++)
+	{
+		uint32_t	len;
+		const char *s = ens_dict_get(b->groups, (uint32_t) b->g[i], &len, NULL);
+		int64_t		id = ens_dict_add(a->groups, s, len);
+
+		if (id < 0)
+			LabelsFailed(a);
+		a->g[a->n + i] = (double) id;
 	}
 	a->n += b->n;
 	MemoryContextSwitchTo(old);
@@ -492,6 +582,9 @@ Rows(const AggState *st)
 	rows.labels = st->labels;
 	rows.cols = st->cols;
 	rows.y = st->y;
+	rows.grouped = st->grouped;
+	rows.groups = st->groups;
+	rows.g = st->g;
 	return rows;
 }
 
@@ -538,10 +631,12 @@ BadState(const char *aggname)
  * the aggregate in errors: a damaged state is bad data (22000), never a
  * protocol violation (08P01); labels past the memory cap, or out of memory,
  * fail as they do in the transition function (54000), not as bad data.
- * beside: as ens_agg_new's.
+ * beside: as ens_agg_new's; grouped_ok: whether the state may carry group
+ * keys (forest_agg_trees's rows never do).
  */
 AggState *
-ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 beside)
+ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 beside,
+			 bool grouped_ok)
 {
 	EnsAggReader r;
 	EnsAggRows	rows;
@@ -551,11 +646,14 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 bes
 
 	ens_agg_reader_init(&r, (const uint8_t *) bufp->data + bufp->cursor,
 						(size_t) (bufp->len - bufp->cursor));
-	if (ens_agg_read_header(&r, &rows) != ENS_OK)
+	if (ens_agg_read_header(&r, &rows) != ENS_OK || (rows.grouped && !grouped_ok))
 		BadState(aggname);
 	old = MemoryContextSwitchTo(cxt);
 	st = ens_agg_new(cxt, (int) rows.p, rows.text_target, aggname, beside);
+	if (rows.grouped)
+		SetGrouped(st, cxt);
 	rows.labels = st->labels;
+	rows.groups = st->groups;
 	rc = ens_agg_read_labels(&r, &rows);
 	if (rc == ENS_ENOMEM)
 		LabelsFailed(st);
@@ -565,6 +663,7 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 bes
 	Reserve(st, (size_t) Max(rows.n, 1));
 	rows.cols = st->cols;
 	rows.y = st->y;
+	rows.g = st->g;
 	if (ens_agg_read_rows(&r, &rows) != ENS_OK)
 		BadState(aggname);
 	st->n = (size_t) rows.n;
@@ -591,7 +690,7 @@ forest_agg_deserial(PG_FUNCTION_ARGS)
 	 * AggGetAggref() answers with the aggregate whose transition ran last,
 	 * another one of the query, or none, so no name is guessed here.
 	 */
-	st = ens_agg_read(&buf, cxt, "the model aggregate", 0);
+	st = ens_agg_read(&buf, cxt, "the model aggregate", 0, true);
 	if (buf.cursor != buf.len)
 		BadState("the model aggregate");
 	PG_RETURN_POINTER(st);
@@ -781,6 +880,14 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 
 	/* the state's columns become the training set (sorted in place) */
 	ens_trainset_init(&ts, (uint32_t) st->p, st->text_target, l, &pa);
+	if (st->grouped)
+	{
+		/* the group keys follow the rows as train_*'s group_by column does */
+		ens_trainset_add_aux(&ts, 1);
+		ts.aux[0] = st->g;
+		ts.aux_dict[0] = st->groups;
+		ts.group_by = "group_key";
+	}
 	for (f = 0; f < ts.p; f++)
 	{
 		ts.names[f] = ap.names ? ap.names[f] : psprintf("f%u", f + 1);

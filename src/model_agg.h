@@ -27,6 +27,9 @@ typedef struct AggState
 	double	  **cols;			/* p columns */
 	double	   *y;				/* value, or label id for text */
 	EnsDict *labels;
+	bool		grouped;		/* the 4-argument aggregates: each row's group key */
+	double	   *g;				/* grouped: group key ids in groups */
+	EnsDict    *groups;			/* grouped: the group keys (counted as the labels) */
 	char	   *params;			/* jsonb text of the first row's params */
 	char	   *params_raw;		/* first row's jsonb bytes (NULL: no params), this process only */
 	int			params_len;
@@ -47,7 +50,7 @@ extern AggState *ens_agg_append(AggState *a, const AggState *b, MemoryContext cx
 								 const char *aggname, uint64 beside);
 extern void ens_agg_write(const AggState *st, StringInfo buf);
 extern AggState *ens_agg_read(StringInfo buf, MemoryContext cxt, const char *aggname,
-							  uint64 beside);
+							  uint64 beside, bool grouped_ok);
 extern bytea *ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean);
 extern void ens_agg_params(const char *params, int p, const EnsLearner *l, int *task,
 						   void **learner_params, char ***names);

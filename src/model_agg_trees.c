@@ -574,7 +574,7 @@ ParseTrees(bytea *flat, MemoryContext parent)
 		buf.cursor = (int) r.pos;
 		s->rows_cxt = AllocSetContextCreate(s->hdr.eoh_context, "forest_agg_trees rows read",
 											ALLOCSET_DEFAULT_SIZES);
-		s->rows = ens_agg_read(&buf, s->rows_cxt, "forest_agg_trees", s->forest_bytes);
+		s->rows = ens_agg_read(&buf, s->rows_cxt, "forest_agg_trees", s->forest_bytes, false);
 		used = (size_t) buf.cursor - r.pos;
 		Framing(ens_trees_rows_fit(&h, (uint32) s->rows->p, s->rows->text_target, s->rows->params,
 								   strlen(s->rows->params), s->rows->n));

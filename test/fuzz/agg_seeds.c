@@ -183,6 +183,9 @@ NewRows(uint32_t p, uint64_t n, bool text_target, const char *params)
 	rows.params = params;
 	rows.params_len = (uint32_t) strlen(params);
 	rows.labels = text_target ? ens_dict_create(&ens_malloc_allocator) : NULL;
+	rows.grouped = false;
+	rows.groups = NULL;
+	rows.g = NULL;
 	rows.cols = malloc(sizeof(double *) * p);
 	for (f = 0; f < p; f++)
 		rows.cols[f] = calloc(n ? n : 1, sizeof(double));

@@ -72,13 +72,17 @@ Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 	if (ens_agg_read_header(&r, &rows) != ENS_OK)
 		return false;
 	if (rows.p < 1 || rows.p > ENS_MAX_FEATURES || rows.n > ENS_AGG_MAX_ROWS ||
-		(rows.p + (uint64_t) 1) * rows.n * sizeof(double) > len)
+		(rows.p + (uint64_t) 1 + rows.grouped) * rows.n * sizeof(double) > len)
 		Fail("a header with a shape the bytes cannot hold was accepted");
 	rows.labels = rows.text_target ? ens_dict_create(&ens_malloc_allocator) : NULL;
 	if (rows.text_target && rows.labels == NULL)
 		abort();
+	rows.groups = rows.grouped ? ens_dict_create(&ens_malloc_allocator) : NULL;
+	if (rows.grouped && rows.groups == NULL)
+		abort();
 	rows.cols = NULL;
 	rows.y = NULL;
+	rows.g = NULL;
 	if (ens_agg_read_labels(&r, &rows) == ENS_OK)
 	{
 		n = rows.n ? (size_t) rows.n : 1;
@@ -86,6 +90,7 @@ Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 		for (f = 0; f < rows.p; f++)
 			rows.cols[f] = malloc(sizeof(double) * n);
 		rows.y = malloc(sizeof(double) * n);
+		rows.g = rows.grouped ? malloc(sizeof(double) * n) : NULL;
 		if (ens_agg_read_rows(&r, &rows) == ENS_OK)
 		{
 			uint64_t	size = ens_agg_write_size(&rows);
@@ -98,6 +103,9 @@ Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 			for (i = 0; i < rows.n && rows.text_target; i++)
 				if (!(rows.y[i] >= 0 && rows.y[i] < ens_dict_size(rows.labels)))
 					Fail("a text target that is no label id was accepted");
+			for (i = 0; i < rows.n && rows.grouped; i++)
+				if (!(rows.g[i] >= 0 && rows.g[i] < ens_dict_size(rows.groups)))
+					Fail("a group id that is no key's was accepted");
 			out = malloc(size);
 			ens_agg_write_rows(&rows, out);
 			if (memcmp(out, data, size) != 0)
@@ -111,9 +119,12 @@ Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 			free(rows.cols[f]);
 		free(rows.cols);
 		free(rows.y);
+		free(rows.g);
 	}
 	if (rows.labels)
 		ens_dict_free(rows.labels);
+	if (rows.groups)
+		ens_dict_free(rows.groups);
 	return whole;
 }
 

@@ -59,15 +59,21 @@ IsRows(const uint8_t *data, size_t len, EnsAggRows *rows)
 
 	ens_agg_reader_init(&r, data, len);
 	rows->labels = NULL;
+	rows->groups = NULL;
 	if (ens_agg_read_header(&r, rows) != ENS_OK || rows->n == 0)
 		return false;
-	/* the labels are not kept: a dictionary only to read past them */
+	/* the labels and group keys are not kept: dictionaries only to read past them */
 	if (rows->text_target)
 		rows->labels = ens_dict_create(&ens_malloc_allocator);
+	if (rows->grouped)
+		rows->groups = ens_dict_create(&ens_malloc_allocator);
 	ok = ens_agg_read_labels(&r, rows) == ENS_OK;
 	if (rows->labels)
 		ens_dict_free(rows->labels);
+	if (rows->groups)
+		ens_dict_free(rows->groups);
 	rows->labels = NULL;
+	rows->groups = NULL;
 	return ok;
 }
 
