@@ -57,6 +57,13 @@ SELECT md5(forest_agg(f, y, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS cls
        md5(forest_agg(f, label, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS txt,
        md5(forest_agg(f, r, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS reg
 FROM public.mp_agg;
+-- with a group key (53 groups): boosting's validation rows and the forest's
+-- calibration folds are whole groups; the workers' states carry the keys
+CREATE TEMP TABLE mp_serial_grp AS
+SELECT md5(boost_agg(f, y, '{"n_rounds": 8, "max_depth": 4, "seed": 5, "validation_fraction": 0.3}', 'g' || i % 53)) AS b,
+       md5(forest_agg(f, label, '{"n_trees": 4, "max_depth": 6, "seed": 5, "calibration": "sigmoid", "calibration_folds": 3}',
+                      'g' || i % 53)) AS f
+FROM public.mp_agg;
 -- params NULL and '{}' both mean the defaults: the same model whichever a
 -- row passes, in a serial plan and (below) a parallel one
 CREATE VIEW public.mp_params AS
@@ -85,6 +92,13 @@ SELECT * FROM pg_temp.parallel_run($$
 SELECT md5(forest_agg(f, r, '{"n_trees": 6, "max_depth": 8, "seed": 5}')) AS reg FROM public.mp_agg_slow $$, 'mp_par_reg');
 SELECT s.cls = c.cls AS classes_same_model, s.txt = t.txt AS labels_same_model, s.reg = r.reg AS regression_same_model
 FROM mp_serial s, mp_par_cls c, mp_par_txt t, mp_par_reg r;
+SELECT * FROM pg_temp.parallel_run($$
+SELECT md5(boost_agg(f, y, '{"n_rounds": 8, "max_depth": 4, "seed": 5, "validation_fraction": 0.3}', 'g' || i % 53)) AS b,
+       md5(forest_agg(f, label, '{"n_trees": 4, "max_depth": 6, "seed": 5, "calibration": "sigmoid", "calibration_folds": 3}',
+                      'g' || i % 53)) AS f
+FROM public.mp_agg_slow $$, 'mp_par_grp');
+SELECT s.b = p.b AS boost_groups_same_model, s.f = p.f AS forest_groups_same_model
+FROM mp_serial_grp s, mp_par_grp p;
 -- rows that only one worker sees (a label, a feature value) reach the model
 SELECT * FROM pg_temp.parallel_run($$
 SELECT forest_agg(f, CASE WHEN i = 199999 THEN 'rare' ELSE label END, '{"n_trees": 6, "max_depth": 8, "seed": 5}') AS m

@@ -1,7 +1,7 @@
 -- Every function the extension installs is labelled: volatility, PARALLEL,
 -- COMMENT.  Queried from the catalog, so functions added later are guarded too.
 BEGIN;
-SELECT plan(5);
+SELECT plan(6);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.oid::regprocedure::text AS signature, p.prokind, p.provolatile, p.proparallel,
@@ -35,6 +35,18 @@ SELECT is_empty(
   $$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
     WHERE a.aggcombinefn = 0 OR f.proparallel <> 's'$$,
   'every aggregate has a combine function and is PARALLEL SAFE');
+
+-- the group-key forms of forest_agg and boost_agg by name: parallel plans split them (an
+-- internal state, so serial and deserial functions too)
+SELECT set_eq(
+  $$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
+    WHERE f.proparallel = 's' AND a.aggcombinefn <> 0 AND a.aggserialfn <> 0 AND a.aggdeserialfn <> 0
+      AND a.aggfnoid::regprocedure::text ~ '^edupredict\.(forest|boost)_agg\(.*,text\)$'$$,
+  $$VALUES ('edupredict.boost_agg(double precision[],double precision,jsonb,text)'),
+           ('edupredict.boost_agg(double precision[],text,jsonb,text)'),
+           ('edupredict.forest_agg(double precision[],double precision,jsonb,text)'),
+           ('edupredict.forest_agg(double precision[],text,jsonb,text)')$$,
+  'forest_agg and boost_agg with a group key are PARALLEL SAFE with combine, serial and deserial functions');
 
 SELECT * FROM finish();
 ROLLBACK;
