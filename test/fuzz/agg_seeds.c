@@ -134,6 +134,8 @@ ReadBack(const char *name, const uint8_t *bytes, uint64_t size, const EnsAggRows
 	for (f = 0; f < w->p; f++)
 		rows.cols[f] = malloc(sizeof(double) * (w->n ? w->n : 1));
 	rows.y = malloc(sizeof(double) * (w->n ? w->n : 1));
+	rows.groups = w->grouped ? ens_dict_create(&ens_malloc_allocator) : NULL;
+	rows.g = w->grouped ? malloc(sizeof(double) * (w->n ? w->n : 1)) : NULL;
 	ens_agg_reader_init(&r, bytes, size);
 	if (ens_agg_read_header(&r, &rows) != ENS_OK || ens_agg_read_labels(&r, &rows) != ENS_OK ||
 		ens_agg_read_rows(&r, &rows) != ENS_OK || r.pos != size)
@@ -145,9 +147,12 @@ ReadBack(const char *name, const uint8_t *bytes, uint64_t size, const EnsAggRows
 		free(rows.cols[f]);
 	free(rows.cols);
 	free(rows.y);
+	free(rows.g);
 	if (rows.labels)
 		ens_dict_free(rows.labels);
-	if (w->text_target)
+	if (rows.groups)
+		ens_dict_free(rows.groups);
+	if (w->text_target && !w->grouped)
 		ReadLabelsFailing(name, bytes, size);
 }
 
@@ -202,8 +207,11 @@ FreeRows(EnsAggRows *rows)
 		free(rows->cols[f]);
 	free(rows->cols);
 	free(rows->y);
+	free(rows->g);
 	if (rows->labels)
 		ens_dict_free(rows->labels);
+	if (rows->groups)
+		ens_dict_free(rows->groups);
 }
 
 /* the rows of a CSV (header line; the last column the target; empty: NaN), twice: float and text target */
@@ -297,6 +305,20 @@ main(int argc, char **argv)
 	rows.y[0] = (double) ens_dict_add(rows.labels, "a", 1);
 	rows.y[1] = (double) ens_dict_add(rows.labels, "b", 1);
 	Write(argv[1], "widest", &rows);
+	FreeRows(&rows);
+	/* a group key per row (the 4-argument aggregates): two groups, a text target */
+	rows = NewRows(2, 4, true, "{\"validation_fraction\": 0.25}");
+	rows.grouped = true;
+	rows.groups = ens_dict_create(&ens_malloc_allocator);
+	rows.g = calloc(4, sizeof(double));
+	for (i = 0; i < 4; i++)
+	{
+		rows.cols[0][i] = i;
+		rows.cols[1][i] = -i;
+		rows.y[i] = (double) ens_dict_add(rows.labels, i % 2 ? "a" : "b", 1);
+		rows.g[i] = (double) ens_dict_add(rows.groups, i < 2 ? "school 1" : "school 2", 8);
+	}
+	Write(argv[1], "groups", &rows);
 	FreeRows(&rows);
 	/* no rows */
 	rows = NewRows(3, 0, false, "{}");
