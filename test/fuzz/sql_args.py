@@ -338,7 +338,10 @@ AGG_ROWS = {  # per-row baseline of each aggregate's arguments, over fz.feat f
 
 def agg_calls(fn, combo=False):
     types = fn["argtypes"]
-    base = list(AGG_ROWS.get(fn["name"], [None] * len(types)))
+    base = list(AGG_ROWS.get(fn["name"], []))[:len(types)]
+    base += [None] * (len(types) - len(base))
+    if fn["name"] in ("forest_agg", "boost_agg") and len(types) == 4:
+        base[3] = "'g' || f.id % 5"  # the group key of the 4-argument forms
     for i, t in enumerate(types):
         if base[i] is None:
             base[i] = "f.y" if t == "double precision" else "f.target" if t == "text" else BY_TYPE.get(t, "NULL")
