@@ -9,9 +9,15 @@ XGBoost on the values binned as edupredict bins them (ensemble_bins.c's
 edges, re-implemented here: every distinct value its own bin up to 255
 of them, else a greedy equal-count pass over the sorted distinct values,
 an edge halfway between two neighbours; UCI's 3,539 training rows are
-fewer than the 200,000 values edges are sampled from, so all count).  On the bench's split and on SPLITS (default 10) stratified 80/20
-splits of all rows (seeds 100, 101, ...).  Prints the macro one-vs-rest AUC
-of each and the mean difference over the extra splits.
+fewer than the 200,000 values edges are sampled from, so all count).
+Two more columns: XGBoost on the values binned by a re-implementation of
+XGBoost's own hist sketch (sketch_cuts below) with 256 bins, which must
+score exactly what XGBoost scores on the raw values (the check that the
+re-implementation is XGBoost's sketch), and with 255 bins, the most
+edupredict's bin format holds (bin 255 is the missing value).  On the
+bench's split and on SPLITS (default 10) stratified 80/20 splits of all
+rows (seeds 100, 101, ...).  Prints the macro one-vs-rest AUC of each and
+the mean differences over the extra splits.
 """
 import csv
 import os
@@ -51,10 +57,55 @@ def edges(v, max_bins=255):
     return u[idx] + (u[idx + 1] - u[idx]) / 2.0
 
 
-def binned(tr, te):
+def prune_summary(rmin, rmax, w, maxsize):
+    """Indices of the entries a weighted quantile summary keeps when pruned
+    to maxsize entries (the prune of Chen and Guestrin's weighted quantile
+    sketch, XGBoost's WQSummary, in its float32 rank arithmetic): the first
+    and last entry, and for each of maxsize - 2 evenly spaced ranks the
+    entry whose rank bounds are nearer to it."""
+    f = np.float32
+    m = len(rmin)
+    if m <= maxsize:
+        return np.arange(m)
+    begin, span, n = rmax[0], f(rmin[-1] - rmax[0]), maxsize - 1
+    keep, i, last = [0], 1, 0
+    for k in range(1, n):
+        dx2 = f(2) * f(f(f(k) * span) / f(n) + begin)
+        while i < m - 1 and dx2 >= rmax[i + 1] + rmin[i + 1]:
+            i += 1
+        if i == m - 1:
+            break
+        pick = i if dx2 < (rmin[i] + w[i]) + (rmax[i + 1] - w[i + 1]) else i + 1
+        if pick != last:
+            keep.append(pick)
+            last = pick
+    if last != m - 1:
+        keep.append(m - 1)
+    return np.array(keep)
+
+
+def sketch_cuts(v, max_bin):
+    """XGBoost 1.7's hist cut values of one feature for data of fewer than
+    about 4,000 rows (its sketch then holds every distinct value with exact
+    ranks): pruned to max_bin x 8 entries, then to max_bin + 1, and every
+    kept value but the smallest and the largest is a cut (x < cut: left).
+    As edupredict's edges (x <= edge: left), each cut's predecessor."""
+    v = v[~np.isnan(v)]
+    u, c = np.unique(v, return_counts=True)
+    f = np.float32
+    w = c.astype(f)
+    rmin = np.concatenate([[0], np.cumsum(c)[:-1]]).astype(f)
+    rmax = rmin + w
+    idx = prune_summary(rmin, rmax, w, min(len(v), max_bin * 8))
+    idx = idx[prune_summary(rmin[idx], rmax[idx], w[idx], min(len(v), max_bin * 8, max_bin) + 1)]
+    cuts = u[idx][1:min(len(idx), max_bin)]
+    return np.nextafter(np.unique(cuts), -np.inf)
+
+
+def binned(tr, te, edge_fn=None):
     a, b = np.empty_like(tr), np.empty_like(te)
     for j in range(tr.shape[1]):
-        e = edges(tr[:, j])
+        e = (edge_fn or edges)(tr[:, j])
         a[:, j] = np.where(np.isnan(tr[:, j]), np.nan, np.searchsorted(e, tr[:, j], side="left"))
         b[:, j] = np.where(np.isnan(te[:, j]), np.nan, np.searchsorted(e, te[:, j], side="left"))
     return a, b
@@ -72,7 +123,8 @@ def auc(Xtr, ytr, Xte, yte):
 def main(path, splits):
     from sklearn.model_selection import train_test_split
     X, y, te0 = load(path)
-    diffs = []
+    X32 = X.astype(np.float32).astype(np.float64)  # the values XGBoost sees
+    diffs, d255 = [], []
     for s in [None] + list(range(100, 100 + splits)):
         if s is None:
             tr = ~te0
@@ -83,12 +135,21 @@ def main(path, splits):
         a = auc(X[tr], y[tr], X[~tr], y[~tr])
         btr, bte = binned(X[tr], X[~tr])
         b = auc(btr, y[tr], bte, y[~tr])
+        s256 = auc(*binned_xy(X32, y, tr, 256))
+        s255 = auc(*binned_xy(X32, y, tr, 255))
         print("split=%s xgboost_own_bins_auc=%.4f edupredict_bins_auc=%.4f diff=%+.4f"
-              % ("bench" if s is None else s, a, b, b - a), flush=True)
+              " sketch256_auc=%.4f sketch255_auc=%.4f diff255=%+.4f"
+              % ("bench" if s is None else s, a, b, b - a, s256, s255, s255 - a), flush=True)
         if s is not None:
             diffs.append(b - a)
-    d = np.array(diffs)
-    print("splits=%d mean_diff=%+.4f sd=%.4f" % (len(d), d.mean(), d.std(ddof=1)))
+            d255.append(s255 - a)
+    for name, d in (("edupredict_bins", np.array(diffs)), ("sketch255", np.array(d255))):
+        print("%s splits=%d mean_diff=%+.4f sd=%.4f" % (name, len(d), d.mean(), d.std(ddof=1)))
+
+
+def binned_xy(X, y, tr, max_bin):
+    btr, bte = binned(X[tr], X[~tr], lambda v: sketch_cuts(v, max_bin))
+    return btr, y[tr], bte, y[~tr]
 
 
 if __name__ == "__main__":
