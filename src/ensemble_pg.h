@@ -266,5 +266,7 @@ extern bool ens_lookup_key_holds(const EnsLookupKey *k);
 extern bytea *ens_registry_bytes(const char *name, int32 version, int64 *id, int64 *xmin,
 								 ItemPointerData *ctid);
 extern EnsModel *ens_model_from_bytea(bytea *b, MemoryContext cxt);
+/* the only writer of stored or returned model bytes: read back before they leave */
+extern bytea *ens_model_bytea(const EnsModel *m, MemoryContext cxt);
 
 #endif							/* EDUPREDICT_ENSEMBLE_PG_H */

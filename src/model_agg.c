@@ -859,11 +859,9 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 	AggParams	ap;
 	EnsTrainSet ts;
 	EnsModel	model;
-	EnsAlloc	outal;
 	EnsPgAlloc	pa;
 	StringInfoData scratch;
 	bool		first = true;
-	uint8_t    *bytes;
 	size_t		len;
 	bytea	   *res;
 	uint32_t	f;
@@ -922,15 +920,8 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 	/* what the learner reports goes nowhere here, but is released */
 	initStringInfo(&scratch);
 	l->metrics_json(&scratch, ap.lp, &model, &first);
-	ens_pg_plain_alloc_init(&outal, old);
-	ens_pg_check(ens_serialize(&model, &outal, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
-	if (len > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the trained model has %zu bytes, more than a bytea can hold", len)));
+	res = ens_model_bytea(&model, old);
 	MemoryContextSwitchTo(old);
-	res = (bytea *) bytes;
-	SET_VARSIZE(res, len + VARHDRSZ);
 	MemoryContextDelete(cxt);
 	st->n = 0;
 	return res;

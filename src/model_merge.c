@@ -340,8 +340,7 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 	uint32_t  **cmap = palloc0(sizeof(uint32_t *) * n);
 	uint8_t  ***bmap = palloc0(sizeof(uint8_t **) * n);
 	Label	   *labels = NULL;
-	EnsAlloc	outal,
-				al;
+	EnsAlloc	al;
 	uint64		nodes = 0,
 				leafv = 0,
 				trees = 0;
@@ -355,9 +354,6 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 				counts;
 	uint64		all_rows = 0;
 	uint64	   *part_rows = palloc0(sizeof(uint64) * n);
-	uint8_t    *bytes;
-	size_t		len;
-	bytea	   *res;
 	int			i;
 
 	for (i = 0; i < n; i++)
@@ -534,13 +530,5 @@ ens_merge_forests(EnsModel **parts, int n, const EnsConstPart *consts, int nc, i
 	m.n_nodes = N;
 	m.n_leafv = L;
 
-	ens_pg_plain_alloc_init(&outal, CurrentMemoryContext);
-	ens_pg_check(ens_serialize(&m, &outal, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
-	if (len > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the merged model has %zu bytes, more than a bytea can hold", len)));
-	res = (bytea *) bytes;
-	SET_VARSIZE(res, len + VARHDRSZ);
-	return res;
+	return ens_model_bytea(&m, CurrentMemoryContext);
 }

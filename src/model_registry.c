@@ -48,18 +48,12 @@ static EnsCached slots[MAX_SLOTS];
 static uint64 slot_serial = 0;
 static uint64 use_clock = 0;
 
-/* Text inside a model must be valid in the database encoding. */
-static void
-CheckText(const char *s, uint32_t len, const char *what)
-{
-	if (!pg_verifymbstr(s, (int) len, true))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("invalid forest model: %s is not valid in the database encoding", what)));
-}
-
-static void
-CheckModelText(const EnsModel *m)
+/*
+ * Text inside a model must be valid in the database encoding: what the
+ * first text that is not is ("a feature name", ...), NULL if all are.
+ */
+static const char *
+InvalidModelText(const EnsModel *m)
 {
 	uint32_t	f,
 				i;
@@ -68,13 +62,17 @@ CheckModelText(const EnsModel *m)
 	{
 		const EnsFeature *F = &m->features[f];
 
-		CheckText(F->name, F->name_len, "a feature name");
+		if (!pg_verifymbstr(F->name, (int) F->name_len, true))
+			return "a feature name";
 		if (F->kind == ENS_CATEGORICAL && !F->hashed)
 			for (i = 0; i < F->n_bins; i++)
-				CheckText(F->cats[i], F->cat_len[i], "a category");
+				if (!pg_verifymbstr(F->cats[i], (int) F->cat_len[i], true))
+					return "a category";
 	}
 	for (i = 0; i < m->n_classes; i++)
-		CheckText(m->classes[i], m->class_len[i], "a class label");
+		if (!pg_verifymbstr(m->classes[i], (int) m->class_len[i], true))
+			return "a class label";
+	return NULL;
 }
 
 /* Parse a (possibly toasted) bytea into a model allocated in cxt. */
@@ -86,15 +84,103 @@ ens_model_from_bytea(bytea *b, MemoryContext cxt)
 	EnsModel   *m;
 	EnsStatus	rc;
 	EnsError	why;
+	const char *text;
 
 	ens_pg_alloc_init(&pa, cxt, false);
 	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d),
 						 &pa.al, &m, &why);
 	ens_pg_check(rc, ENS_WHAT_MODEL, &why);
-	CheckModelText(m);
+	text = InvalidModelText(m);
+	if (text != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("invalid forest model: %s is not valid in the database encoding", text)));
 	if ((Pointer) d != (Pointer) b)
 		pfree(d);
 	return m;
+}
+
+/*
+ * The reader's words for a status whose refusal names no check (why->id is
+ * ENS_ERR_NONE): the errmsg ens_model_from_bytea would raise.
+ */
+static int
+ReaderStatusDetail(EnsStatus rc)
+{
+	switch (rc)
+	{
+		case ENS_ETRUNC:
+			return errdetail("The reader says the model data is truncated.");
+		case ENS_EMAGIC:
+			return errdetail("The reader says the data is not an edupredict forest model.");
+		case ENS_EVERSION:
+			return errdetail("The reader says the model format version is unsupported.");
+		case ENS_ECHECKSUM:
+			return errdetail("The reader says the model checksum does not match.");
+		default:
+			return errdetail("The reader says the model data is inconsistent.");
+	}
+}
+
+/*
+ * Read back the bytes training wrote (len bytes at buf), as a cold cache
+ * would: the reader's every check, then the text check.  A refusal is a
+ * writer's bug (XX000), raised before the bytes are stored or returned.
+ */
+static void
+ReadBack(const uint8_t *buf, size_t len)
+{
+	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict read back",
+											  ALLOCSET_DEFAULT_SIZES);
+	EnsPgAlloc	pa;
+	EnsModel   *m;
+	EnsStatus	rc;
+	EnsError	why;
+	const char *text;
+
+	ens_pg_alloc_init(&pa, cxt, false);
+	rc = ens_deserialize(buf, len, &pa.al, &m, &why);
+	if (rc == ENS_ENOMEM)
+		ens_pg_check(rc, ENS_WHAT_MODEL, &why);
+	if (rc != ENS_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("training wrote model bytes its reader refuses"),
+				 why.id != ENS_ERR_NONE ? ens_pg_read_detail(&why) : ReaderStatusDetail(rc)));
+	text = InvalidModelText(m);
+	if (text != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("training wrote model bytes its reader refuses"),
+				 errdetail("The reader says %s is not valid in the database encoding.", text)));
+	MemoryContextDelete(cxt);
+}
+
+/*
+ * The one writer of model bytes that are stored or returned (train_*,
+ * tune's refit, the aggregates, merges, new versions): m's bytes as a
+ * bytea allocated in cxt, read back before they leave.
+ */
+bytea *
+ens_model_bytea(const EnsModel *m, MemoryContext cxt)
+{
+	EnsAlloc	outal;
+	uint8_t    *bytes;
+	size_t		len;
+	bytea	   *mb;
+
+	/* straight into a bytea allocated in cxt */
+	ens_pg_plain_alloc_init(&outal, cxt);
+	ens_pg_check(ens_serialize(m, &outal, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
+	if (len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the model has %zu bytes, more than a bytea can hold", len),
+				 errhint("Limit the depth or the number of trees.")));
+	ReadBack(bytes + VARHDRSZ, len);
+	mb = (bytea *) bytes;
+	SET_VARSIZE(mb, len + VARHDRSZ);
+	return mb;
 }
 
 static void

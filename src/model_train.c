@@ -992,27 +992,6 @@ LearnerParams(FunctionCallInfo fcinfo, const EnsLearner *l, void *params,
 	}
 }
 
-bytea *
-ens_model_bytea(const EnsModel *m, MemoryContext cxt)
-{
-	EnsAlloc	outal;
-	uint8_t    *bytes;
-	size_t		len;
-	bytea	   *mb;
-
-	/* straight into a bytea allocated outside the training context */
-	ens_pg_plain_alloc_init(&outal, cxt);
-	ens_pg_check(ens_serialize(m, &outal, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
-	if (len > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the trained model has %zu bytes, more than a bytea can hold", len),
-				 errhint("Limit the depth or the number of trees.")));
-	mb = (bytea *) bytes;
-	SET_VARSIZE(mb, len + VARHDRSZ);
-	return mb;
-}
-
 /*
  * Where test_fraction sits: after the learner's arguments that follow task
  * without a gap.  A learner's argument added later goes after the common

@@ -313,9 +313,6 @@ extern Datum ens_train_sql_noted(FunctionCallInfo fcinfo, const EnsLearner *l,
 								 const EnsTrainArg *args, int nargs, int group_arg,
 								 EnsRegistryMode mode, const char *note);
 
-/* the model's bytes as a bytea allocated in cxt */
-extern bytea *ens_model_bytea(const EnsModel *m, MemoryContext cxt);
-
 /* metrics of held-out rows as JSON members, shared with evaluate() */
 extern void ens_json_num(StringInfo s, const char *key, double v, bool *first);
 

@@ -70,25 +70,6 @@ SourceRow(const EnsRegModel *rm, const char *params_add, const char *metrics_add
 	rr->n_rows = DatumGetInt64(SPI_getbinval(tup, td, 4, &isnull));
 }
 
-static bytea *
-Serialize(const EnsModel *m, MemoryContext cxt)
-{
-	EnsAlloc	al;
-	uint8_t    *bytes;
-	size_t		len;
-	bytea	   *b;
-
-	ens_pg_plain_alloc_init(&al, cxt);
-	ens_pg_check(ens_serialize(m, &al, VARHDRSZ, &bytes, &len), ENS_WHAT_SERIALISATION, NULL);
-	if (len > MaxAllocSize - VARHDRSZ)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("the model has %zu bytes, more than a bytea can hold", len)));
-	b = (bytea *) bytes;
-	SET_VARSIZE(b, len + VARHDRSZ);
-	return b;
-}
-
 /*
  * Write m as version (reserved) of rm's name; params_add and metrics_add
  * are jsonb objects added to the source row's.  Returns the new version.
@@ -116,7 +97,7 @@ ens_write_version(const EnsRegModel *rm, int32 version, const EnsModel *m,
 	rr.class_s = m->classes;
 	rr.class_l = m->class_len;
 	rr.secs = secs;
-	rr.model = Serialize(m, cxt);
+	rr.model = ens_model_bytea(m, cxt);
 	row = ens_registry_insert(&rr, ENS_REGISTRY_CURRENT, version);
 	version = DatumGetInt32(GetAttributeByName((HeapTupleHeader) DatumGetPointer(row), "version",
 											   &isnull));
