@@ -75,22 +75,36 @@ InvalidModelText(const EnsModel *m)
 	return NULL;
 }
 
+/*
+ * Parse len bytes at buf into *m, allocated in cxt, as a cold cache does:
+ * the reader's every check (its status; why names the check), then the
+ * text check (*text: the first text not valid in the database encoding,
+ * NULL if none).
+ */
+static EnsStatus
+ParseModel(const uint8_t *buf, size_t len, MemoryContext cxt, EnsModel **m, EnsError *why,
+		   const char **text)
+{
+	EnsPgAlloc	pa;
+	EnsStatus	rc;
+
+	ens_pg_alloc_init(&pa, cxt, false);
+	rc = ens_deserialize(buf, len, &pa.al, m, why);
+	*text = rc == ENS_OK ? InvalidModelText(*m) : NULL;
+	return rc;
+}
+
 /* Parse a (possibly toasted) bytea into a model allocated in cxt. */
 EnsModel *
 ens_model_from_bytea(bytea *b, MemoryContext cxt)
 {
 	bytea	   *d = (bytea *) PG_DETOAST_DATUM_PACKED(PointerGetDatum(b));
-	EnsPgAlloc	pa;
 	EnsModel   *m;
-	EnsStatus	rc;
 	EnsError	why;
 	const char *text;
 
-	ens_pg_alloc_init(&pa, cxt, false);
-	rc = ens_deserialize((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d),
-						 &pa.al, &m, &why);
-	ens_pg_check(rc, ENS_WHAT_MODEL, &why);
-	text = InvalidModelText(m);
+	ens_pg_check(ParseModel((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d), cxt, &m, &why, &text),
+				 ENS_WHAT_MODEL, &why);
 	if (text != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
@@ -132,14 +146,11 @@ ReadBack(const uint8_t *buf, size_t len)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict read back",
 											  ALLOCSET_DEFAULT_SIZES);
-	EnsPgAlloc	pa;
 	EnsModel   *m;
-	EnsStatus	rc;
 	EnsError	why;
 	const char *text;
+	EnsStatus	rc = ParseModel(buf, len, cxt, &m, &why, &text);
 
-	ens_pg_alloc_init(&pa, cxt, false);
-	rc = ens_deserialize(buf, len, &pa.al, &m, &why);
 	if (rc == ENS_ENOMEM)
 		ens_pg_check(rc, ENS_WHAT_MODEL, &why);
 	if (rc != ENS_OK)
@@ -147,7 +158,6 @@ ReadBack(const uint8_t *buf, size_t len)
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("training wrote model bytes its reader refuses"),
 				 why.id != ENS_ERR_NONE ? ens_pg_read_detail(&why) : ReaderStatusDetail(rc)));
-	text = InvalidModelText(m);
 	if (text != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
