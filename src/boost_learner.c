@@ -186,11 +186,16 @@ GroupValidationRows(const EnsTrainSet *ts, double fraction, uint64_t seed, EnsAl
 	if (ng < 2 || *n_fit == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 ts->group_key_of ?
+				 errmsg("too few groups of the group_key argument of %s in the training rows for a validation split of %g",
+						ts->group_key_of, fraction) :
 				 errmsg("too few groups of group_by column \"%s\" in the training rows for a validation split of %g",
 						ts->group_by, fraction),
 				 errdetail_plural("The training rows hold %u group; the validation rows take whole groups, at least validation_fraction of the rows, and leave at least one group to fit.",
 								  "The training rows hold %u groups; the validation rows take whole groups, at least validation_fraction of the rows, and leave at least one group to fit.",
 								  ng, ng),
+				 ts->group_key_of ?
+				 errhint("Lower validation_fraction, or train without early stopping: an aggregate holds out no test rows.") :
 				 errhint("Lower validation_fraction or test_fraction, or train without early stopping.")));
 	return nv;
 }

@@ -154,10 +154,16 @@ GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 
 	if (ts->group_by == NULL || fp->calibration == ENS_CAL_NONE)
 		return;
-	/* the hint names the setting as the caller takes it */
+	/*
+	 * the hint names the setting as the caller takes it; the message names
+	 * the groups as the caller gave them (a column, or an aggregate's key)
+	 */
 	if (fp->calibration_folds == 0 && ts->settings_in_params)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 ts->group_key_of ?
+				 errmsg("out-of-bag calibration cannot keep the groups of the group_key argument of %s apart",
+						ts->group_key_of) :
 				 errmsg("out-of-bag calibration cannot keep the groups of group_by column \"%s\" apart",
 						ts->group_by),
 				 errdetail("A row's out-of-bag trees were grown on the other rows of its group."),
@@ -173,6 +179,10 @@ GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 	if (ng < fp->calibration_folds)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 ts->group_key_of ?
+				 errmsg_plural("the group_key argument of %s has %u distinct value in the training rows, fewer than the %u calibration_folds",
+							   "the group_key argument of %s has %u distinct values in the training rows, fewer than the %u calibration_folds",
+							   ng, ts->group_key_of, ng, fp->calibration_folds) :
 				 errmsg_plural("group_by column \"%s\" has %u distinct value in the training rows, fewer than the %u calibration_folds",
 							   "group_by column \"%s\" has %u distinct values in the training rows, fewer than the %u calibration_folds",
 							   ng, ts->group_by, ng, fp->calibration_folds),

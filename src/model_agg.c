@@ -885,7 +885,10 @@ ens_agg_train(AggState *st, const EnsLearner *l, uint64 seed_mix, bool lean)
 		ts.aux[0] = st->g;
 		ts.aux_dict[0] = st->groups;
 		ts.group_by = "group_key";
+		ts.group_key_of = st->aggname;
 	}
+	/* the learner's settings are keys of params: hints name them so */
+	ts.settings_in_params = true;
 	for (f = 0; f < ts.p; f++)
 	{
 		ts.names[f] = ap.names ? ap.names[f] : psprintf("f%u", f + 1);

@@ -96,6 +96,12 @@ typedef struct EnsTrainSet
 	EnsDict    *aux_dict[ENS_MAX_AUX];
 	/* train_*'s group_by (its groups in aux column 0), NULL: none */
 	const char *group_by;
+	/*
+	 * The aggregate whose group_key argument holds the groups (forest_agg,
+	 * boost_agg), for messages: the caller passed no group_by column.  NULL:
+	 * group_by is a column (train_*, cross_validate, tune).
+	 */
+	const char *group_key_of;
 	/* a cross-validation fold's group folds of its training rows, shared */
 	struct EnsGroupFoldCache *group_folds;
 	/* the caller takes the learner's settings as keys of a params jsonb

@@ -89,7 +89,7 @@ SELECT isnt((SELECT md5(forest_agg(ARRAY[gx], y, '{"n_trees": 20, "seed": 7, "ca
                                    'k' || id % 7)) FROM gs),
             (SELECT md5(grp) FROM cal), 'forest_agg: other group keys, other calibration folds');
 
--- refusals, as train_*(group_by)'s
+-- refusals, as train_*(group_by)'s, naming the aggregate's group_key argument (its caller has no group_by column)
 SELECT throws_ok($$SELECT boost_agg(ARRAY[gx], y, '{"n_rounds": 5}', CASE WHEN id % 50 = 3 THEN NULL ELSE school END) FROM gs$$,
                  '22004', 'boost_agg group_key is NULL in some rows', 'boost_agg: a NULL group key: 22004');
 SELECT throws_ok($$SELECT forest_agg(ARRAY[gx], label, '{"n_trees": 5}', CASE WHEN id % 50 = 3 THEN NULL ELSE school END) FROM gs$$,
@@ -98,12 +98,14 @@ SELECT lives_ok($$SELECT forest_agg(ARRAY[gx], CASE WHEN id % 50 = 3 THEN NULL E
                                     CASE WHEN id % 50 = 3 THEN NULL ELSE school END) FROM gs$$,
                 'rows without a target are skipped, their key unread (train_* reads no such row)');
 SELECT throws_ok($$SELECT forest_agg(ARRAY[gx], y, '{"n_trees": 5, "calibration": "isotonic"}', school) FROM gs$$, '22023',
-                 'out-of-bag calibration cannot keep the groups of group_by column "group_key" apart',
+                 'out-of-bag calibration cannot keep the groups of the group_key argument of forest_agg apart',
                  'forest_agg: out-of-bag calibration with a group key: 22023');
 SELECT throws_ok($$SELECT forest_agg(ARRAY[gx], y, '{"n_trees": 5, "calibration": "sigmoid", "calibration_folds": 3}', 'p' || id % 2) FROM gs$$,
-                 '22023', NULL, 'forest_agg: fewer groups than calibration_folds: 22023');
+                 '22023', 'the group_key argument of forest_agg has 2 distinct values in the training rows, fewer than the 3 calibration_folds',
+                 'forest_agg: fewer groups than calibration_folds: 22023');
 SELECT throws_ok($$SELECT boost_agg(ARRAY[gx], y, '{"n_rounds": 5, "validation_fraction": 0.2}', 'one') FROM gs$$,
-                 '22023', NULL, 'boost_agg: one group, no validation split by groups: 22023');
+                 '22023', 'too few groups of the group_key argument of boost_agg in the training rows for a validation split of 0.2',
+                 'boost_agg: one group, no validation split by groups: 22023');
 
 SELECT * FROM finish();
 ROLLBACK;
