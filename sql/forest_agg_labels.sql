@@ -5,13 +5,7 @@ SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CAS
 -- before the rows grow (the rows' check counts them) or after (adding a label
 -- is refused), in a serial plan, in a parallel one and when a combine function
 -- joins two partial states.
-CREATE FUNCTION pg_temp.outcome(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE q;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/fixtures/outcome.sql
 -- 2,060 rows of 509 features: a state holds room for 4,096 rows, 4,096 x 510
 -- doubles = 16,711,680 bytes, 64 kB under the 16 MB cap.  first_long gives
 -- rows 1-20 labels of 4,000 bytes, last_long rows 2,050-2,060; short has two

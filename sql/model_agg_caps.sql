@@ -5,13 +5,7 @@ SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS edupredict CAS
 -- The rows' and labels' own cap is forest_agg_labels.sql's.  Then the refusals of the
 -- 4-argument forms' group keys name the aggregate's group_key argument, not a group_by
 -- column, and their hints the settings as keys of params.
-CREATE FUNCTION pg_temp.outcome(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE q;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+\i test/fixtures/outcome.sql
 CREATE TABLE mac AS
 SELECT i, (i * 37 % 1001)::float8 AS a, (i * 53 % 997)::float8 AS b, (i * 61 % 89)::float8 AS c,
        ((i * 37 % 1001) + (i * 53 % 997) + i % 17)::float8 AS r, 'c' || (i % 400) AS lab,
