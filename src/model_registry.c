@@ -48,11 +48,20 @@ static EnsCached slots[MAX_SLOTS];
 static uint64 slot_serial = 0;
 static uint64 use_clock = 0;
 
+/* Which text of a model is not valid in the database encoding. */
+typedef enum ModelText
+{
+	MODEL_TEXT_VALID,
+	MODEL_TEXT_FEATURE_NAME,
+	MODEL_TEXT_CATEGORY,
+	MODEL_TEXT_CLASS_LABEL
+} ModelText;
+
 /*
- * Text inside a model must be valid in the database encoding: what the
- * first text that is not is ("a feature name", ...), NULL if all are.
+ * Text inside a model must be valid in the database encoding: the first
+ * text that is not, MODEL_TEXT_VALID if all are.
  */
-static const char *
+static ModelText
 InvalidModelText(const EnsModel *m)
 {
 	uint32_t	f,
@@ -63,34 +72,64 @@ InvalidModelText(const EnsModel *m)
 		const EnsFeature *F = &m->features[f];
 
 		if (!pg_verifymbstr(F->name, (int) F->name_len, true))
-			return "a feature name";
+			return MODEL_TEXT_FEATURE_NAME;
 		if (F->kind == ENS_CATEGORICAL && !F->hashed)
 			for (i = 0; i < F->n_bins; i++)
 				if (!pg_verifymbstr(F->cats[i], (int) F->cat_len[i], true))
-					return "a category";
+					return MODEL_TEXT_CATEGORY;
 	}
 	for (i = 0; i < m->n_classes; i++)
 		if (!pg_verifymbstr(m->classes[i], (int) m->class_len[i], true))
-			return "a class label";
-	return NULL;
+			return MODEL_TEXT_CLASS_LABEL;
+	return MODEL_TEXT_VALID;
+}
+
+/* The refusal of a stored model's invalid text (ens_model_from_bytea). */
+static int
+StoredTextMessage(ModelText t)
+{
+	switch (t)
+	{
+		case MODEL_TEXT_FEATURE_NAME:
+			return errmsg("invalid forest model: a feature name is not valid in the database encoding");
+		case MODEL_TEXT_CATEGORY:
+			return errmsg("invalid forest model: a category is not valid in the database encoding");
+		default:
+			return errmsg("invalid forest model: a class label is not valid in the database encoding");
+	}
+}
+
+/* The same fact as the detail of a read back's refusal. */
+static int
+ReadBackTextDetail(ModelText t)
+{
+	switch (t)
+	{
+		case MODEL_TEXT_FEATURE_NAME:
+			return errdetail("The reader says a feature name is not valid in the database encoding.");
+		case MODEL_TEXT_CATEGORY:
+			return errdetail("The reader says a category is not valid in the database encoding.");
+		default:
+			return errdetail("The reader says a class label is not valid in the database encoding.");
+	}
 }
 
 /*
  * Parse len bytes at buf into *m, allocated in cxt, as a cold cache does:
  * the reader's every check (its status; why names the check), then the
  * text check (*text: the first text not valid in the database encoding,
- * NULL if none).
+ * MODEL_TEXT_VALID if none).
  */
 static EnsStatus
 ParseModel(const uint8_t *buf, size_t len, MemoryContext cxt, EnsModel **m, EnsError *why,
-		   const char **text)
+		   ModelText *text)
 {
 	EnsPgAlloc	pa;
 	EnsStatus	rc;
 
 	ens_pg_alloc_init(&pa, cxt, false);
 	rc = ens_deserialize(buf, len, &pa.al, m, why);
-	*text = rc == ENS_OK ? InvalidModelText(*m) : NULL;
+	*text = rc == ENS_OK ? InvalidModelText(*m) : MODEL_TEXT_VALID;
 	return rc;
 }
 
@@ -101,14 +140,14 @@ ens_model_from_bytea(bytea *b, MemoryContext cxt)
 	bytea	   *d = (bytea *) PG_DETOAST_DATUM_PACKED(PointerGetDatum(b));
 	EnsModel   *m;
 	EnsError	why;
-	const char *text;
+	ModelText	text;
 
 	ens_pg_check(ParseModel((const uint8_t *) VARDATA_ANY(d), VARSIZE_ANY_EXHDR(d), cxt, &m, &why, &text),
 				 ENS_WHAT_MODEL, &why);
-	if (text != NULL)
+	if (text != MODEL_TEXT_VALID)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("invalid forest model: %s is not valid in the database encoding", text)));
+				 StoredTextMessage(text)));
 	if ((Pointer) d != (Pointer) b)
 		pfree(d);
 	return m;
@@ -148,7 +187,7 @@ ReadBack(const uint8_t *buf, size_t len)
 											  ALLOCSET_DEFAULT_SIZES);
 	EnsModel   *m;
 	EnsError	why;
-	const char *text;
+	ModelText	text;
 	EnsStatus	rc = ParseModel(buf, len, cxt, &m, &why, &text);
 
 	if (rc == ENS_ENOMEM)
@@ -158,11 +197,11 @@ ReadBack(const uint8_t *buf, size_t len)
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("training wrote model bytes its reader refuses"),
 				 why.id != ENS_ERR_NONE ? ens_pg_read_detail(&why) : ReaderStatusDetail(rc)));
-	if (text != NULL)
+	if (text != MODEL_TEXT_VALID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("training wrote model bytes its reader refuses"),
-				 errdetail("The reader says %s is not valid in the database encoding.", text)));
+				 ReadBackTextDetail(text)));
 	MemoryContextDelete(cxt);
 }
 
