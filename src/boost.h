@@ -64,7 +64,7 @@ typedef struct BoostParams
 	int			early_stopping_rounds;	/* 0: off; else stop after this many
 										 * rounds without a better validation
 										 * metric (needs validation rows) */
-	bool		balanced;		/* class_weight 'balanced' (classification) */
+	EnsClassWeight class_weight;	/* classification only */
 	double		huber_delta;	/* Huber loss: > 0 */
 	uint64_t	seed;
 	int			n_threads;		/* 1 .. BOOST_MAX_THREADS */

@@ -127,15 +127,7 @@ Set(void *params, const char *key, const EnsValue *v, EnsParamWhy *why)
 		return ENS_PARAM_OK;
 	}
 	if (strcmp(key, "class_weight") == 0)
-	{
-		if (null)
-			p->balanced = false;
-		else if (v->type != ENS_V_STRING || strcmp(v->str, "balanced") != 0)
-			return Why(why, ENS_WHY_CLASS_WEIGHT, 0);
-		else
-			p->balanced = true;
-		return ENS_PARAM_OK;
-	}
+		return ens_class_weight_set(&p->class_weight, v, why);
 	if (strcmp(key, "loss") == 0)
 		return SetLoss(p, v, why);
 	/* a forest's key (forest_oob.c): boosting draws no bootstrap samples */
@@ -277,8 +269,7 @@ TaskParams(BoostLearnerParams *lp, const EnsTrainSet *ts, const EnsModel *m, uin
 	lp->bp.task = ts->task;
 	lp->bp.n_classes = m->n_classes;
 	lp->bp.seed = seed;
-	if (ts->task != ENS_CLASSIFICATION)
-		lp->bp.balanced = false;
+	ens_class_weight_resolve(&lp->bp.class_weight, ts);
 }
 
 /*
@@ -431,8 +422,8 @@ ParamsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 		ens_json_num(s, "early_stopping_rounds", p->early_stopping_rounds, first);
 	else
 		appendStringInfoString(s, ", \"early_stopping_rounds\": null");
-	appendStringInfo(s, ", \"class_weight\": %s, \"loss\": \"%s\"",
-					 p->balanced ? "\"balanced\"" : "null", LossName(m->objective));
+	ens_class_weight_json(s, &p->class_weight);
+	appendStringInfo(s, ", \"loss\": \"%s\"", LossName(m->objective));
 	if (m->objective == ENS_OBJ_HUBER)
 		ens_json_num(s, "huber_delta", p->huber_delta, first);
 	if (lp->validation_fraction > 0)

@@ -415,7 +415,7 @@ boost_row_loss(const Booster *b, const double *F, uint32_t cls, double y)
 	/* log loss with probabilities clipped as ens_cls_metrics does */
 	q = -log(q > ENS_LOG_LOSS_EPS ? q : ENS_LOG_LOSS_EPS);
 	/* weighted as the gradients are (boost_metric_finish divides by the weights) */
-	return b->P->balanced ? b->cw[cls] * q : q;
+	return ens_class_weighted(&b->P->class_weight) ? b->cw[cls] * q : q;
 }
 
 const char *

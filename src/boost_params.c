@@ -25,7 +25,6 @@ boost_params_default(BoostParams *p)
 	p->subsample = 1.0;
 	p->colsample = 1.0;
 	p->early_stopping_rounds = 0;
-	p->balanced = false;
 	p->huber_delta = 1.0;
 	p->seed = 42;
 	p->n_threads = 1;
@@ -62,7 +61,7 @@ CheckLoss(const BoostParams *p, EnsError *err)
 	if (p->objective == ENS_OBJ_HUBER &&
 		!(p->huber_delta > 0 && isfinite(p->huber_delta)))
 		return ens_error_set(err, ENS_EINVAL, ENS_ERR_BOOST_HUBER_DELTA, 0, 0, 0);
-	if (p->balanced)
+	if (p->class_weight.balanced || p->class_weight.n)
 		return ens_error_set(err, ENS_EINVAL, ENS_ERR_BOOST_CLASS_WEIGHT, 0, 0, 0);
 	return ENS_OK;
 }

@@ -275,20 +275,24 @@ InitRows(Trainer *tr, const EnsData *d)
 		b->cls[i] = d->cls[d->rows ? d->rows[i] : i];
 	for (i = 0; i < b->n_classes; i++)
 		b->cw[i] = 1.0;
-	if (b->P->balanced)
+	if (b->P->class_weight.balanced)
 	{
 		/* n / (classes x n_k) over the training rows, as scikit-learn */
 		for (i = 0; i < b->n_classes; i++)
 			b->cw[i] = 0;
 		for (i = 0; i < b->n; i++)
 			b->cw[b->cls[i]] += 1;
+		for (i = 0; i < b->n_classes; i++)
+			b->cw[i] = b->cw[i] > 0 ? (double) b->n / ((double) b->n_classes * b->cw[i]) : 0.0;
+	}
+	else if (b->P->class_weight.per_class)
+		memcpy(b->cw, b->P->class_weight.per_class, b->n_classes * sizeof(double));
+	if (ens_class_weighted(&b->P->class_weight))
+	{
 		b->wmax = 0;
 		for (i = 0; i < b->n_classes; i++)
-		{
-			b->cw[i] = b->cw[i] > 0 ? (double) b->n / ((double) b->n_classes * b->cw[i]) : 0.0;
 			if (b->cw[i] > b->wmax)
 				b->wmax = b->cw[i];
-		}
 		/* the validation metric weighs its rows as training does */
 		b->vw_sum = 0;
 		for (i = 0; i < b->n_val; i++)

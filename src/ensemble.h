@@ -531,7 +531,7 @@ typedef struct ForestParams
 	int			max_depth;		/* <= 0: unlimited */
 	int			min_samples_leaf;
 	double		max_features;	/* fraction (0,1]; <= 0: default */
-	bool		balanced;		/* class_weight 'balanced' */
+	EnsClassWeight class_weight;
 	double		sample_fraction;	/* bootstrap draws = round(f * n) */
 	uint8_t		calibration;	/* EnsCalMethod fitted on out-of-bag probabilities */
 	uint32_t	calibration_folds;	/* 0: out of bag; else cross-fitted (forest_cvcal.c) */

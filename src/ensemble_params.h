@@ -10,21 +10,52 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum EnsValueType
 {
 	ENS_V_NULL = 0,				/* SQL NULL or JSON null: the default */
 	ENS_V_NUMBER,
 	ENS_V_STRING,
-	ENS_V_OTHER					/* a JSON array, object or boolean */
+	ENS_V_OTHER,				/* a JSON array or boolean, a NaN argument */
+	ENS_V_OBJECT				/* a JSON object (jsonb, or a text argument's JSON) */
 } EnsValueType;
 
 typedef struct EnsValue
 {
 	EnsValueType type;
 	double		num;
-	const char *str;			/* NUL-terminated */
+	const char *str;			/* NUL-terminated; ENS_V_OBJECT: its JSON text */
+	/* ENS_V_OBJECT: its n members, each value a number or NaN (not a number) */
+	uint32_t	n;
+	const char *const *keys;
+	const double *nums;
 } EnsValue;
+
+/*
+ * class_weight, as scikit-learn's: NULL, 'balanced' (n / (K n_k) over the
+ * training rows) or a JSON object of class labels (as
+ * edupredict.model_classes prints them) to positive finite weights, a class
+ * not named weighing 1.  ens_class_weight_set (forest_params.c) validates
+ * the value for both learners; the PostgreSQL layer resolves the labels to
+ * the training set's classes (ens_class_weight_resolve, model_train.c).
+ */
+typedef struct EnsClassWeight
+{
+	bool		balanced;
+	uint32_t	n;				/* the object's members, 0: no object */
+	const char *const *labels;
+	const double *weights;
+	const char *json;			/* the object as given, for the registry */
+	const double *per_class;	/* resolved: a weight per class, NULL: none */
+} EnsClassWeight;
+
+/* do the trainers weigh the classes (else every class weighs 1)? */
+static inline bool
+ens_class_weighted(const EnsClassWeight *cw)
+{
+	return cw->balanced || cw->per_class != NULL;
+}
 
 typedef enum EnsParamResult
 {
@@ -51,7 +82,7 @@ typedef enum EnsParamResult
 #define ENS_PARAM_WHYS(X) \
 	/* shared */ \
 	X(ENS_WHY_INT_FROM_1, 1, gettext_noop("%s%s must be an integer between 1 and %d")) \
-	X(ENS_WHY_CLASS_WEIGHT, 0, gettext_noop("%s%s must be NULL or 'balanced'")) \
+	X(ENS_WHY_CLASS_WEIGHT, 0, gettext_noop("%s%s must be NULL, 'balanced' or a JSON object of class labels to positive finite weights")) \
 	/* forest_params.c */ \
 	X(ENS_WHY_N_TREES_NULL, 1, gettext_noop("%s%s must be an integer between 1 and %d, not NULL")) \
 	X(ENS_WHY_AT_MOST, 1, gettext_noop("%s%s must be at most %d")) \
@@ -97,5 +128,8 @@ ens_param_why(EnsParamWhy *why, EnsParamResult res, EnsParamWhyId id, int n)
 	why->n = n;
 	return res;
 }
+
+extern EnsParamResult ens_class_weight_set(EnsClassWeight *cw, const EnsValue *v,
+										   EnsParamWhy *why);
 
 #endif							/* EDUPREDICT_ENSEMBLE_PARAMS_H */

@@ -96,8 +96,7 @@ TaskParams(ForestParams *fp, const EnsTrainSet *ts, const EnsModel *m, uint64_t 
 	fp->task = ts->task;
 	fp->n_classes = m->n_classes;
 	fp->seed = seed;
-	if (ts->task != ENS_CLASSIFICATION)
-		fp->balanced = false;
+	ens_class_weight_resolve(&fp->class_weight, ts);
 }
 
 /*
@@ -269,7 +268,7 @@ ParamsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	else
 		appendStringInfoString(s, ", \"max_features\": null");
 	ens_json_num(s, "mtry", forest_default_mtry(m->task, m->n_features, fp->max_features), first);
-	appendStringInfo(s, ", \"class_weight\": %s", fp->balanced ? "\"balanced\"" : "null");
+	ens_class_weight_json(s, &fp->class_weight);
 	ens_json_num(s, "sample_fraction", fp->sample_fraction, first);
 	/* only when set: the params of uncalibrated forests stay as they were */
 	if (fp->calibration != ENS_CAL_NONE)

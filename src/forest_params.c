@@ -20,7 +20,6 @@ forest_params_default(ForestParams *p)
 	p->max_depth = 0;
 	p->min_samples_leaf = 1;
 	p->max_features = 0;
-	p->balanced = false;
 	p->sample_fraction = 1.0;
 	p->seed = 42;
 }
@@ -37,6 +36,37 @@ IsInt(const EnsValue *v, double lo, double hi)
 
 /* deeper than any tree that fits in memory; NULL means no limit */
 #define FOREST_MAX_DEPTH 100000
+
+/*
+ * class_weight, for the forest and boosting alike: NULL, 'balanced', or an
+ * object of labels to weights, each a positive finite number (a number
+ * beyond a double arrives as an infinity, anything else as NaN).  The
+ * labels are checked against the classes once the rows are read.
+ */
+EnsParamResult
+ens_class_weight_set(EnsClassWeight *cw, const EnsValue *v, EnsParamWhy *why)
+{
+	uint32_t	i;
+
+	memset(cw, 0, sizeof(*cw));
+	if (v->type == ENS_V_NULL)
+		return ENS_PARAM_OK;
+	if (v->type == ENS_V_STRING && strcmp(v->str, "balanced") == 0)
+	{
+		cw->balanced = true;
+		return ENS_PARAM_OK;
+	}
+	if (v->type != ENS_V_OBJECT || v->n == 0)
+		return WHY(ENS_WHY_CLASS_WEIGHT, 0);
+	for (i = 0; i < v->n; i++)
+		if (!(v->nums[i] > 0 && isfinite(v->nums[i])))
+			return WHY(ENS_WHY_CLASS_WEIGHT, 0);
+	cw->n = v->n;
+	cw->labels = v->keys;
+	cw->weights = v->nums;
+	cw->json = v->str;
+	return ENS_PARAM_OK;
+}
 
 /*
  * Sets one parameter.  NULL keeps the default (max_depth NULL: unlimited).
@@ -82,14 +112,7 @@ forest_param_set(ForestParams *p, const char *key, const EnsValue *v, EnsParamWh
 			p->max_features = v->num;
 	}
 	else if (strcmp(key, "class_weight") == 0)
-	{
-		if (v->type == ENS_V_NULL)
-			p->balanced = false;
-		else if (v->type != ENS_V_STRING || strcmp(v->str, "balanced") != 0)
-			return WHY(ENS_WHY_CLASS_WEIGHT, 0);
-		else
-			p->balanced = true;
-	}
+		return ens_class_weight_set(&p->class_weight, v, why);
 	else if (strcmp(key, "sample_fraction") == 0)
 	{
 		if (v->type != ENS_V_NUMBER || !(v->num > 0 && v->num <= 1))

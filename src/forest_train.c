@@ -1410,7 +1410,7 @@ BuilderInit(Builder *b, const EnsModel *m, const EnsData *d,
 		ALLOC_OR_FAIL(b->cw, b->K * sizeof(double));
 		for (i = 0; i < b->K; i++)
 			b->cw[i] = 1.0;
-		if (P->balanced)
+		if (P->class_weight.balanced)
 		{
 			/* n / (K * n_k) over the training rows, as scikit-learn */
 			uint64_t	nk[ENS_MAX_CLASSES];
@@ -1421,6 +1421,8 @@ BuilderInit(Builder *b, const EnsModel *m, const EnsData *d,
 			for (i = 0; i < b->K; i++)
 				b->cw[i] = nk[i] ? (double) n_use / ((double) b->K * (double) nk[i]) : 0.0;
 		}
+		else if (P->class_weight.per_class)
+			memcpy(b->cw, P->class_weight.per_class, b->K * sizeof(double));
 		/*
 		 * integer sums (FillCounts): weights are draw counts, fewer than 2^32
 		 * in all; not for many classes, where a bin's C entries cost more to

@@ -37,6 +37,8 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -706,6 +708,34 @@ typedef struct AggParams
 	char	  **names;
 } AggParams;
 
+/* A jsonb object as a learner value: its text and members, a value not a number as NaN. */
+static void
+ObjectValue(EnsValue *ev, JsonbContainer *c, int len)
+{
+	JsonbIterator *it = JsonbIteratorInit(c);
+	JsonbValue	k;
+	JsonbIteratorToken tok;
+	uint32		n = 0;
+	char	  **keys = palloc(sizeof(char *) * (JsonContainerSize(c) + 1));
+	double	   *nums = palloc(sizeof(double) * (JsonContainerSize(c) + 1));
+
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		JsonbValue	e;
+
+		if (tok != WJB_KEY)
+			continue;
+		keys[n] = pnstrdup(k.val.string.val, k.val.string.len);
+		(void) JsonbIteratorNext(&it, &e, true);
+		nums[n++] = e.type == jbvNumeric ? ens_json_value(&e).num : get_float8_nan();
+	}
+	ev->type = ENS_V_OBJECT;
+	ev->str = JsonbToCString(NULL, c, len);
+	ev->n = n;
+	ev->keys = (const char *const *) keys;
+	ev->nums = nums;
+}
+
 /*
  * A jsonb scalar as a learner value.  A number beyond a double (1e400) is
  * read as an infinity and one below its smallest (1e-400) as 0, as the
@@ -730,6 +760,35 @@ ens_json_value(JsonbValue *v)
 	{
 		ev.type = ENS_V_STRING;
 		ev.str = pnstrdup(v->val.string.val, v->val.string.len);
+	}
+	else if (v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data))
+		ObjectValue(&ev, v->val.binary.data, v->val.binary.len);
+	return ev;
+}
+
+/*
+ * A text argument as a learner value: the text of a JSON object
+ * (class_weight => '{"Dropout": 3}') as that object, any other text (JSON
+ * that is no object, or no JSON) as a string the validator may refuse,
+ * naming the argument.
+ */
+EnsValue
+ens_text_value(char *text)
+{
+	EnsValue	ev = {ENS_V_STRING, 0, text};
+	const char *t = text;
+	JsonLexContext *lex;
+
+	while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+		t++;
+	if (*t != '{')
+		return ev;
+	lex = makeJsonLexContextCstringLen(text, strlen(text), GetDatabaseEncoding(), true);
+	if (pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS)
+	{
+		Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+
+		ObjectValue(&ev, &jb->root, VARSIZE(jb));
 	}
 	return ev;
 }

@@ -96,7 +96,8 @@ ArrayElements(const JsonbValue *arr, int *n, const char *name)
 	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
 		if (tok == WJB_ELEM)
 		{
-			if (e.type == jbvBinary)
+			/* an object is a value (class_weight's), a list is not */
+			if (e.type == jbvBinary && !JsonContainerIsObject(e.val.binary.data))
 				ENS_BAD_ARG(errmsg("space.%s must hold numbers, strings or nulls, not nested lists", name), SPACE_HINT);
 			out[i++] = e;
 		}
@@ -400,7 +401,8 @@ ens_space_point_equal(const EnsSpace *sp, const EnsValue *a, const EnsValue *b)
 			return false;
 		if (a[i].type == ENS_V_NUMBER && a[i].num != b[i].num)
 			return false;
-		if (a[i].type == ENS_V_STRING && strcmp(a[i].str, b[i].str) != 0)
+		if ((a[i].type == ENS_V_STRING || a[i].type == ENS_V_OBJECT) &&
+			strcmp(a[i].str, b[i].str) != 0)
 			return false;
 	}
 	return true;

@@ -123,6 +123,70 @@ ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsVal
 		ens_param_error(context, key, r, &why);
 }
 
+/* The training set's classes as JSON strings, the first 20, for a hint. */
+static char *
+ClassList(const EnsTrainSet *ts)
+{
+	StringInfoData s;
+	uint32		k;
+
+	initStringInfo(&s);
+	for (k = 0; k < ts->K && k < 20; k++)
+	{
+		if (k > 0)
+			appendStringInfoString(&s, ", ");
+		escape_json(&s, ts->class_s[k]);
+	}
+	if (ts->K > 20)
+		appendStringInfo(&s, " and %u more", ts->K - 20);
+	return s.data;
+}
+
+/*
+ * class_weight's object resolved to the training set's classes: a class not
+ * named weighs 1, a label that is no class is refused.  Regression drops
+ * class_weight (boosting refused it before, in its range check).
+ */
+void
+ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
+{
+	double	   *w;
+	uint32		i,
+				k;
+
+	if (ts->task != ENS_CLASSIFICATION)
+		memset(cw, 0, sizeof(*cw));
+	if (cw->n == 0)
+		return;
+	w = palloc(sizeof(double) * ts->K);
+	for (k = 0; k < ts->K; k++)
+		w[k] = 1.0;
+	for (i = 0; i < cw->n; i++)
+	{
+		for (k = 0; k < ts->K && strcmp(cw->labels[i], ts->class_s[k]) != 0; k++)
+			;
+		if (k == ts->K)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("class_weight names \"%s\", which is not a class of the training rows",
+							cw->labels[i]),
+					 errhint("The classes are %s.", ClassList(ts))));
+		w[k] = cw->weights[i];
+	}
+	cw->per_class = w;
+}
+
+/* class_weight as the registry's params record it: null, "balanced" or the object given */
+void
+ens_class_weight_json(StringInfo s, const EnsClassWeight *cw)
+{
+	appendStringInfoString(s, ", \"class_weight\": ");
+	if (cw->n)
+		appendStringInfoString(s, cw->json);
+	else
+		appendStringInfoString(s, cw->balanced ? "\"balanced\"" : "null");
+}
+
 /* params.task of a jsonb params object: 'auto' or null (0), 'classification' or 'regression'. */
 int
 ens_params_task(const EnsValue *v)
@@ -196,8 +260,7 @@ ArgValue(FunctionCallInfo fcinfo, const EnsTrainArg *a)
 			v.num = PG_GETARG_BOOL(a->argno) ? 1 : 0;
 			break;
 		default:
-			v.type = ENS_V_STRING;
-			v.str = text_to_cstring(PG_GETARG_TEXT_PP(a->argno));
+			v = ens_text_value(text_to_cstring(PG_GETARG_TEXT_PP(a->argno)));
 	}
 	return v;
 }

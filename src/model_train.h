@@ -224,6 +224,10 @@ typedef void (*EnsJsonbKeyFn) (const char *key, const EnsValue *v, JsonbValue *r
 							   void *arg);
 extern void ens_jsonb_each(Jsonb *jb, const char *context, EnsJsonbKeyFn fn, void *arg);
 
+/* class_weight: its object resolved to ts's classes; as the registry records it */
+extern void ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts);
+extern void ens_class_weight_json(StringInfo s, const EnsClassWeight *cw);
+
 /* params.task of a jsonb params object (EnsTask, 0: auto) */
 extern int	ens_params_task(const EnsValue *v);
 /* one learner parameter from a SQL argument or a jsonb params key */
@@ -272,8 +276,9 @@ extern double *ens_predict_rows(const EnsTrainSet *ts, const EnsModel *m, const 
 extern void ens_score_outputs(const EnsTrainSet *ts, const uint32_t *rows, uint32_t n,
 							  const double *out, const EnsAlloc *al, double *values);
 
-/* a jsonb scalar as a learner value (model_agg.c) */
+/* a jsonb value or a text argument as a learner value (model_agg.c) */
 extern EnsValue ens_json_value(JsonbValue *v);
+extern EnsValue ens_text_value(char *text);
 
 /* Which SQL argument feeds which parameter of a train_* function. */
 typedef struct EnsTrainArg

@@ -666,7 +666,7 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 			strcmp(v, "huber") == 0 ? ENS_OBJ_HUBER : ENS_OBJ_SQUARED);
 #undef OPT
 		if (strcmp(a, "--balanced") == 0)
-			o->P.balanced = true;
+			o->P.class_weight.balanced = true;
 		else if (strcmp(a, "--check") == 0)
 			o->check = true;
 		else if (strcmp(a, "--oom") == 0)

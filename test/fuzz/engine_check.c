@@ -494,7 +494,7 @@ main(int argc, char **argv)
 	P.max_features = getenv("MAX_FEATURES") ? atof(getenv("MAX_FEATURES")) : 0;
 	P.max_depth = getenv("MAX_DEPTH") ? atoi(getenv("MAX_DEPTH")) : 0;
 	P.min_samples_leaf = getenv("MIN_LEAF") ? atoi(getenv("MIN_LEAF")) : 1;
-	P.balanced = getenv("BALANCED") != NULL;
+	P.class_weight.balanced = getenv("BALANCED") != NULL;
 	if (CheckNodeInterrupts(&m, &d, &P, al))
 		return fprintf(stderr, "train: one tree on one thread did not stop when asked to\n"), 1;
 	memset(&oob, 0, sizeof(oob));

@@ -1,0 +1,156 @@
+-- class_weight as a JSON object of class labels to weights (scikit-learn's class_weight dict,
+-- BigQuery ML's CLASS_WEIGHTS), for train_forest, train_boosting, the aggregates, cross_validate
+-- and tune: the same path as 'balanced', a class not named weighing 1, and an error with its
+-- SQLSTATE for every bad value.
+BEGIN;
+\set ECHO none
+\set QUIET 1
+SELECT plan(52);
+SET LOCAL search_path = public, edupredict;
+
+-- three classes of about 12%, 18% and 70%, a loose function of a and b
+CREATE TABLE cw_rows AS
+SELECT (i % 23)::float8 AS a, ((i * 7) % 11)::float8 AS b,
+       CASE WHEN (i * 37 + (i % 23) * 3) % 100 < 12 THEN 'Dropout'
+            WHEN (i * 37 + (i % 23) * 3) % 100 < 30 THEN 'Enrolled' ELSE 'Graduate' END AS y,
+       ((i * 37) % 100 < 25)::int AS y2, (i % 5) * 1.5 AS r
+FROM generate_series(1, 600) i;
+
+-- what 'balanced' computes, n / (k n_c) over the training rows (all of them: test_fraction 0),
+-- as a JSON object's text; float8's text is exact, so the weights are the same doubles
+CREATE FUNCTION pg_temp.balanced(target text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE j text;
+BEGIN
+	EXECUTE format($q$SELECT '{' || string_agg(format('%%s: %%s', to_json(c::text), w::text), ', ') || '}'
+	                  FROM (SELECT %1$I AS c, (sum(count(*)) OVER ())::float8 / (count(*) OVER () * count(*))::float8 AS w
+	                        FROM cw_rows GROUP BY %1$I) s$q$, target) INTO j;
+	RETURN j;
+END $$;
+CREATE FUNCTION pg_temp.hint_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE h text;
+BEGIN
+	EXECUTE q;
+	RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
+	RETURN h;
+END $$;
+-- do two models give the same class probabilities on every row?
+CREATE FUNCTION pg_temp.same(m1 text, m2 text) RETURNS bool LANGUAGE sql AS $$
+	SELECT bool_and(predict_proba(m1, ARRAY[a, b]) = predict_proba(m2, ARRAY[a, b])) FROM cw_rows $$;
+-- a model's share of rows predicted as class c
+CREATE FUNCTION pg_temp.share(m text, c text) RETURNS float8 LANGUAGE sql AS $$
+	SELECT avg((predict(m, ARRAY[a, b]) = c)::int) FROM cw_rows $$;
+
+-- the weights 'balanced' computes, given as an object: the same model
+SELECT lives_ok(format($$SELECT train_forest('f_bal', 'cw_rows', 'y', ARRAY['a', 'b'], n_trees => 20, test_fraction => 0,
+                                             class_weight => 'balanced')$$), 'forest: balanced');
+SELECT lives_ok(format($$SELECT train_forest('f_map', 'cw_rows', 'y', ARRAY['a', 'b'], n_trees => 20, test_fraction => 0,
+                                             class_weight => %L)$$, pg_temp.balanced('y')), 'forest: balanced weights as an object');
+SELECT ok(pg_temp.same('f_bal', 'f_map'), 'forest: the balanced weights as an object predict as balanced');
+SELECT lives_ok(format($$SELECT train_boosting('b_bal', 'cw_rows', 'y', ARRAY['a', 'b'], n_rounds => 20, test_fraction => 0,
+                                               class_weight => 'balanced')$$), 'boosting: balanced');
+SELECT lives_ok(format($$SELECT train_boosting('b_map', 'cw_rows', 'y', ARRAY['a', 'b'], n_rounds => 20, test_fraction => 0,
+                                               class_weight => %L)$$, pg_temp.balanced('y')), 'boosting: balanced weights as an object');
+SELECT ok(pg_temp.same('b_bal', 'b_map'), 'boosting (softmax): the balanced weights as an object predict as balanced');
+-- two classes: the logistic loss's starting log-odds weigh the classes too
+SELECT lives_ok(format($$SELECT train_boosting('b2_bal', 'cw_rows', 'y2', ARRAY['a', 'b'], n_rounds => 5, test_fraction => 0,
+                                               class_weight => 'balanced')$$), 'boosting, two classes: balanced');
+SELECT lives_ok(format($$SELECT train_boosting('b2_map', 'cw_rows', 'y2', ARRAY['a', 'b'], n_rounds => 5, test_fraction => 0,
+                                               class_weight => %L)$$, pg_temp.balanced('y2')), 'boosting, two classes: as an object');
+SELECT ok(pg_temp.same('b2_bal', 'b2_map'), 'boosting (logistic): the balanced weights as an object predict as balanced');
+
+-- weight 1 for every class: as no class_weight; a class not named weighs 1
+SELECT lives_ok($$SELECT train_forest('f_none', 'cw_rows', 'y', ARRAY['a', 'b'], n_trees => 20, test_fraction => 0)$$, 'forest: unweighted');
+SELECT lives_ok($$SELECT train_forest('f_ones', 'cw_rows', 'y', ARRAY['a', 'b'], n_trees => 20, test_fraction => 0,
+                                      class_weight => '{"Dropout": 1, "Enrolled": 1, "Graduate": 1}')$$, 'forest: all ones');
+SELECT ok(pg_temp.same('f_none', 'f_ones'), 'forest: weight 1 for every class is no class_weight');
+SELECT lives_ok($$SELECT train_boosting('b_none', 'cw_rows', 'y', ARRAY['a', 'b'], n_rounds => 20, test_fraction => 0)$$, 'boosting: unweighted');
+SELECT lives_ok($$SELECT train_boosting('b_ones', 'cw_rows', 'y', ARRAY['a', 'b'], n_rounds => 20, test_fraction => 0,
+                                        class_weight => '{"Graduate": 1, "Enrolled": 1, "Dropout": 1}')$$, 'boosting: all ones');
+SELECT ok(pg_temp.same('b_none', 'b_ones'), 'boosting: weight 1 for every class is no class_weight');
+SELECT lives_ok($$SELECT train_forest('f_one_named', 'cw_rows', 'y', ARRAY['a', 'b'], n_trees => 20, test_fraction => 0,
+                                      class_weight => '{"Dropout": 4}')$$, 'forest: one class named');
+SELECT lives_ok($$SELECT train_forest('f_all_named', 'cw_rows', 'y', ARRAY['a', 'b'], n_trees => 20, test_fraction => 0,
+                                      class_weight => '{"Dropout": 4, "Enrolled": 1, "Graduate": 1}')$$, 'forest: the others at 1');
+SELECT ok(pg_temp.same('f_one_named', 'f_all_named'), 'forest: a class not named weighs 1');
+SELECT lives_ok($$SELECT train_boosting('b_one_named', 'cw_rows', 'y', ARRAY['a', 'b'], n_rounds => 20, test_fraction => 0,
+                                        class_weight => '{"Dropout": 4}')$$, 'boosting: one class named');
+SELECT lives_ok($$SELECT train_boosting('b_all_named', 'cw_rows', 'y', ARRAY['a', 'b'], n_rounds => 20, test_fraction => 0,
+                                        class_weight => '{"Dropout": 4, "Enrolled": 1, "Graduate": 1}')$$, 'boosting: the others at 1');
+SELECT ok(pg_temp.same('b_one_named', 'b_all_named'), 'boosting: a class not named weighs 1');
+
+-- a heavy weight raises the class's predicted share
+SELECT lives_ok($$SELECT train_forest('f_heavy', 'cw_rows', 'y', ARRAY['a', 'b'], n_trees => 20, test_fraction => 0,
+                                      class_weight => '{"Enrolled": 8}')$$, 'forest: Enrolled weighs 8');
+SELECT cmp_ok(pg_temp.share('f_heavy', 'Enrolled'), '>', pg_temp.share('f_none', 'Enrolled'), 'forest: a heavy class is predicted more often');
+SELECT lives_ok($$SELECT train_boosting('b_heavy', 'cw_rows', 'y', ARRAY['a', 'b'], n_rounds => 20, test_fraction => 0,
+                                        class_weight => '{"Enrolled": 8}')$$, 'boosting: Enrolled weighs 8');
+SELECT cmp_ok(pg_temp.share('b_heavy', 'Enrolled'), '>', pg_temp.share('b_none', 'Enrolled'), 'boosting: a heavy class is predicted more often');
+
+-- the registry records the object as given
+SELECT is((SELECT params->'class_weight' FROM model_list WHERE name = 'f_heavy'), '{"Enrolled": 8}'::jsonb, 'forest: params record the object');
+SELECT is((SELECT params->'class_weight' FROM model_list WHERE name = 'b_one_named'), '{"Dropout": 4}'::jsonb, 'boosting: params record the object');
+
+-- the validation log loss of early stopping weighs its rows by the object's weights: classes of
+-- 500, 386 and 114 rows, x tells class 0 from the others, the stratified validation rows are
+-- round(0.1 n_k) of each (as sql/boosting.sql's balanced case)
+CREATE TABLE cw_es AS
+SELECT (i > 500)::int::float8 AS x, CASE WHEN i <= 500 THEN 0 WHEN i <= 886 THEN 1 ELSE 2 END AS y
+FROM generate_series(1, 1000) i;
+SELECT lives_ok($$SELECT train_boosting('b_es', 'cw_es', 'y', ARRAY['x'], n_rounds => 20, learning_rate => 0.1,
+                                        early_stopping_rounds => 5, test_fraction => 0, class_weight => '{"1": 2, "2": 5}')$$,
+                'boosting: early stopping with class weights');
+SELECT ok((WITH m AS (SELECT (metrics->'validation_curve'->>((metrics->>'best_round')::int - 1))::float8 AS v
+                      FROM model_list WHERE name = 'b_es'),
+                c AS (SELECT y, min(x) AS x, floor(0.1 * count(*) + 0.5) AS n_val, (ARRAY[1, 2, 5])[y + 1] AS w
+                      FROM cw_es GROUP BY y),
+                l AS (SELECT c.n_val, c.w, -ln(p.p) AS loss
+                      FROM c, unnest(model_classes('b_es'), predict_proba('b_es', ARRAY[c.x])) p(k, p) WHERE p.k = c.y::text)
+           SELECT abs(m.v - sum(l.n_val * l.w * l.loss) / sum(l.n_val * l.w)) <= 1e-9 * m.v FROM m, l GROUP BY m.v),
+          'boosting: the validation log loss is the mean weighted by the class weights');
+
+-- jsonb params: the aggregates, cross_validate and tune take the object
+SELECT ok((WITH m AS (SELECT forest_agg(ARRAY[a, b], y, '{"n_trees": 10, "class_weight": {"Dropout": 1, "Enrolled": 1}}') AS w,
+                             forest_agg(ARRAY[a, b], y, '{"n_trees": 10}') AS u FROM cw_rows)
+           SELECT bool_and(predict_proba(m.w, ARRAY[a, b]) = predict_proba(m.u, ARRAY[a, b])) FROM m, cw_rows),
+          'forest_agg: params.class_weight of ones is none');
+SELECT results_eq($$SELECT fold, metric, value FROM cross_validate('boosting', 'cw_rows', 'y', ARRAY['a', 'b'],
+                                                                   '{"n_rounds": 5, "class_weight": {"Dropout": 1}}', folds => 3)$$,
+                  $$SELECT fold, metric, value FROM cross_validate('boosting', 'cw_rows', 'y', ARRAY['a', 'b'],
+                                                                   '{"n_rounds": 5}', folds => 3)$$,
+                  'cross_validate: params.class_weight of ones is none');
+CREATE TABLE cw_tuned AS
+SELECT * FROM tune('t_cw', 'forest', 'cw_rows', 'y', '{"n_trees": 10, "class_weight": [{"Enrolled": 3}]}', trials => 1,
+                   features => ARRAY['a', 'b']);
+SELECT is((SELECT best_params->'class_weight' FROM cw_tuned), '{"Enrolled": 3}'::jsonb, 'tune: a list of objects');
+SELECT is((SELECT params->'class_weight' FROM model_list JOIN cw_tuned USING (version) WHERE name = 't_cw'),
+          '{"Enrolled": 3}'::jsonb, 'tune: the refitted model records the object');
+
+-- errors: 22023 naming the argument
+SELECT throws_ok($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => '{"Drop": 3}')$$,
+	'22023', 'class_weight names "Drop", which is not a class of the training rows', 'forest: a key that is no class');
+SELECT is(pg_temp.hint_of($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Graduate": 2, "Drop": 3}')$$),
+	'The classes are "Dropout", "Enrolled", "Graduate".', 'boosting: the HINT lists the classes');
+SELECT throws_ok($$SELECT forest_agg(ARRAY[a, b], y, '{"class_weight": {"Drop": 3}}') FROM cw_rows$$,
+	'22023', NULL, 'forest_agg: a key that is no class');
+SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, v),
+	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to positive finite weights',
+	'forest: class_weight ' || v || ' is 22023')
+FROM unnest(ARRAY['{"Dropout": 0}', '{"Dropout": -1}', '{"Dropout": 1e400}', '{"Dropout": "3"}', '{"Dropout": NaN}',
+                  '{"Dropout": Infinity}', '{}', '[1, 2]', '3', '{"Dropout": 1', 'even']) v;
+SELECT throws_ok($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Dropout": null}')$$,
+	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to positive finite weights', 'boosting: a null weight');
+SELECT throws_ok($$SELECT boost_agg(ARRAY[a, b], y, '{"class_weight": {"Dropout": 0}}') FROM cw_rows$$,
+	'22023', 'params.class_weight must be NULL, ''balanced'' or a JSON object of class labels to positive finite weights', 'boost_agg: weight 0');
+SELECT throws_ok($$SELECT boost_agg(ARRAY[a, b], y, '{"class_weight": {}}') FROM cw_rows$$,
+	'22023', NULL, 'boost_agg: an empty object');
+-- a regression: refused by boosting as 'balanced' is; the forest ignores it as it ignores 'balanced'
+SELECT throws_ok($$SELECT train_boosting('e', 'cw_rows', 'r', ARRAY['a', 'b'], class_weight => '{"1.5": 2}')$$,
+	'22023', 'class_weight applies to classification only', 'boosting: class weights on a regression');
+SELECT is((SELECT params->'class_weight' FROM train_forest('f_reg', 'cw_rows', 'r', ARRAY['a', 'b'], n_trees => 5,
+                                                           class_weight => '{"1.5": 2}')),
+          'null'::jsonb, 'forest: a regression ignores class weights, as balanced');
+
+SELECT * FROM finish();
+ROLLBACK;
