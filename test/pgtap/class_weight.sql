@@ -26,14 +26,12 @@ BEGIN
 	                        FROM cw_rows GROUP BY %1$I) s$q$, target) INTO j;
 	RETURN j;
 END $$;
-CREATE FUNCTION pg_temp.hint_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE h text;
+-- the SQLSTATE, message and hint q raises (NULL if it raises nothing)
+CREATE FUNCTION pg_temp.error_of(q text, OUT state text, OUT msg text, OUT hint text) LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE q;
-	RETURN NULL;
 EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
-	RETURN h;
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
 END $$;
 -- do two models give the same class probabilities on every row?
 CREATE FUNCTION pg_temp.same(m1 text, m2 text) RETURNS bool LANGUAGE sql AS $$
@@ -130,8 +128,9 @@ SELECT is((SELECT params->'class_weight' FROM model_list JOIN cw_tuned USING (ve
 -- errors: 22023 naming the argument
 SELECT throws_ok($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => '{"Drop": 3}')$$,
 	'22023', 'class_weight names "Drop", which is not a class of the training rows', 'forest: a key that is no class');
-SELECT is(pg_temp.hint_of($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Graduate": 2, "Drop": 3}')$$),
-	'The classes are "Dropout", "Enrolled", "Graduate".', 'boosting: the HINT lists the classes');
+SELECT is((SELECT ARRAY[state, msg, hint] FROM pg_temp.error_of($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Graduate": 2, "Drop": 3}')$$)),
+	ARRAY['22023', 'class_weight names "Drop", which is not a class of the training rows',
+	      'The classes are "Dropout", "Enrolled", "Graduate".'], 'boosting: a key that is no class, the HINT listing the classes');
 SELECT throws_ok($$SELECT forest_agg(ARRAY[a, b], y, '{"class_weight": {"Drop": 3}}') FROM cw_rows$$,
 	'22023', NULL, 'forest_agg: a key that is no class');
 SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, v),
