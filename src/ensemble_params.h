@@ -35,11 +35,14 @@ typedef struct EnsValue
 /*
  * class_weight, as scikit-learn's: NULL, 'balanced' (n / (K n_k) over the
  * training rows) or a JSON object of class labels (as
- * edupredict.model_classes prints them) to positive finite weights, a class
- * not named weighing 1.  ens_class_weight_set (forest_params.c) validates
+ * edupredict.model_classes prints them) to weights in (0, ENS_MAX_CLASS_WEIGHT],
+ * a class not named weighing 1 (the cap keeps weighted sums of a billion
+ * rows' gradients far from overflow).  ens_class_weight_set (forest_params.c) validates
  * the value for both learners; the PostgreSQL layer resolves the labels to
  * the training set's classes (ens_class_weight_resolve, model_train.c).
  */
+#define ENS_MAX_CLASS_WEIGHT 1000000
+
 typedef struct EnsClassWeight
 {
 	bool		balanced;
@@ -82,7 +85,7 @@ typedef enum EnsParamResult
 #define ENS_PARAM_WHYS(X) \
 	/* shared */ \
 	X(ENS_WHY_INT_FROM_1, 1, gettext_noop("%s%s must be an integer between 1 and %d")) \
-	X(ENS_WHY_CLASS_WEIGHT, 0, gettext_noop("%s%s must be NULL, 'balanced' or a JSON object of class labels to positive finite weights")) \
+	X(ENS_WHY_CLASS_WEIGHT, 1, gettext_noop("%s%s must be NULL, 'balanced' or a JSON object of class labels to weights above 0 and at most %d")) \
 	/* forest_params.c */ \
 	X(ENS_WHY_N_TREES_NULL, 1, gettext_noop("%s%s must be an integer between 1 and %d, not NULL")) \
 	X(ENS_WHY_AT_MOST, 1, gettext_noop("%s%s must be at most %d")) \

@@ -57,10 +57,10 @@ ens_class_weight_set(EnsClassWeight *cw, const EnsValue *v, EnsParamWhy *why)
 		return ENS_PARAM_OK;
 	}
 	if (v->type != ENS_V_OBJECT || v->n == 0)
-		return WHY(ENS_WHY_CLASS_WEIGHT, 0);
+		return WHY(ENS_WHY_CLASS_WEIGHT, ENS_MAX_CLASS_WEIGHT);
 	for (i = 0; i < v->n; i++)
-		if (!(v->nums[i] > 0 && isfinite(v->nums[i])))
-			return WHY(ENS_WHY_CLASS_WEIGHT, 0);
+		if (!(v->nums[i] > 0 && v->nums[i] <= ENS_MAX_CLASS_WEIGHT))
+			return WHY(ENS_WHY_CLASS_WEIGHT, ENS_MAX_CLASS_WEIGHT);
 	cw->n = v->n;
 	cw->labels = v->keys;
 	cw->weights = v->nums;

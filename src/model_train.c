@@ -123,25 +123,6 @@ ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsVal
 		ens_param_error(context, key, r, &why);
 }
 
-/* The training set's classes as JSON strings, the first 20, for a hint. */
-static char *
-ClassList(const EnsTrainSet *ts)
-{
-	StringInfoData s;
-	uint32		k;
-
-	initStringInfo(&s);
-	for (k = 0; k < ts->K && k < 20; k++)
-	{
-		if (k > 0)
-			appendStringInfoString(&s, ", ");
-		escape_json(&s, ts->class_s[k]);
-	}
-	if (ts->K > 20)
-		appendStringInfo(&s, " and %u more", ts->K - 20);
-	return s.data;
-}
-
 /*
  * class_weight's object resolved to the training set's classes: a class not
  * named weighs 1, a label that is no class is refused.  Regression drops
@@ -170,7 +151,7 @@ ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("class_weight names \"%s\", which is not a class of the training rows",
 							cw->labels[i]),
-					 errhint("The classes are %s.", ClassList(ts))));
+					 errhint("Name classes as the target column holds them (edupredict.model_classes lists a trained model's); the training rows' values are not shown.")));
 		w[k] = cw->weights[i];
 	}
 	cw->per_class = w;

@@ -5,7 +5,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(52);
+SELECT plan(53);
 SET LOCAL search_path = public, edupredict;
 
 -- three classes of about 12%, 18% and 70%, a loose function of a and b
@@ -130,18 +130,19 @@ SELECT throws_ok($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => '{"D
 	'22023', 'class_weight names "Drop", which is not a class of the training rows', 'forest: a key that is no class');
 SELECT is((SELECT ARRAY[state, msg, hint] FROM pg_temp.error_of($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Graduate": 2, "Drop": 3}')$$)),
 	ARRAY['22023', 'class_weight names "Drop", which is not a class of the training rows',
-	      'The classes are "Dropout", "Enrolled", "Graduate".'], 'boosting: a key that is no class, the HINT listing the classes');
+	      'Name classes as the target column holds them (edupredict.model_classes lists a trained model''s); the training rows'' values are not shown.'],
+	'boosting: a key that is no class, the HINT saying where the classes are (no training values in errors)');
 SELECT throws_ok($$SELECT forest_agg(ARRAY[a, b], y, '{"class_weight": {"Drop": 3}}') FROM cw_rows$$,
 	'22023', NULL, 'forest_agg: a key that is no class');
 SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, v),
-	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to positive finite weights',
+	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000',
 	'forest: class_weight ' || v || ' is 22023')
 FROM unnest(ARRAY['{"Dropout": 0}', '{"Dropout": -1}', '{"Dropout": 1e400}', '{"Dropout": "3"}', '{"Dropout": NaN}',
-                  '{"Dropout": Infinity}', '{}', '[1, 2]', '3', '{"Dropout": 1', 'even']) v;
+                  '{"Dropout": Infinity}', '{"Dropout": 1000001}', '{}', '[1, 2]', '3', '{"Dropout": 1', 'even']) v;
 SELECT throws_ok($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Dropout": null}')$$,
-	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to positive finite weights', 'boosting: a null weight');
+	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000', 'boosting: a null weight');
 SELECT throws_ok($$SELECT boost_agg(ARRAY[a, b], y, '{"class_weight": {"Dropout": 0}}') FROM cw_rows$$,
-	'22023', 'params.class_weight must be NULL, ''balanced'' or a JSON object of class labels to positive finite weights', 'boost_agg: weight 0');
+	'22023', 'params.class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000', 'boost_agg: weight 0');
 SELECT throws_ok($$SELECT boost_agg(ARRAY[a, b], y, '{"class_weight": {}}') FROM cw_rows$$,
 	'22023', NULL, 'boost_agg: an empty object');
 -- a regression: refused by boosting as 'balanced' is; the forest ignores it as it ignores 'balanced'
