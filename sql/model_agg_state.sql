@@ -98,6 +98,7 @@ FROM (VALUES
   ('label length 4097', pg_temp.edpa(labels => '\x0000000178'::bytea || pg_temp.u32(4097)
                                                || convert_to(repeat('y', 4097), 'UTF8'))),
   ('label twice', pg_temp.edpa(labels => '\x00000001780000000178'::bytea)),
+  ('label not valid in the database encoding', pg_temp.edpa(labels => '\x00000001870000000179'::bytea)),
   ('empty labels', pg_temp.edpa(labels => '\x0000000000000000'::bytea)),
   ('target label 2 of 2', pg_temp.edpa(ys => pg_temp.f8(0, 2, 0))),
   ('target label -1', pg_temp.edpa(ys => pg_temp.f8(0, -1, 0))),

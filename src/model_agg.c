@@ -627,6 +627,28 @@ BadState(const char *aggname)
 }
 
 /*
+ * Whether every text in d is valid in the database encoding: a state's
+ * labels become a model's class labels (which its reader checks) and its
+ * group keys reach the group split, so forged bytes stop here (22000).
+ */
+static bool
+DictTextValid(const EnsDict *d)
+{
+	uint32_t	i,
+				n = d ? ens_dict_size(d) : 0;
+
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	len;
+		const char *s = ens_dict_get(d, i, &len, NULL);
+
+		if (!pg_verifymbstr(s, (int) len, true))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Read what ens_agg_write() wrote, from buf's cursor (ensemble_agg_state.c
  * checks every count against the bytes left); the state is allocated in
  * cxt, its rows only once the bytes are known to hold them.  aggname names
@@ -659,7 +681,7 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 bes
 	rc = ens_agg_read_labels(&r, &rows);
 	if (rc == ENS_ENOMEM)
 		LabelsFailed(st);
-	if (rc != ENS_OK)
+	if (rc != ENS_OK || !DictTextValid(st->labels) || !DictTextValid(st->groups))
 		BadState(aggname);
 	st->params = pnstrdup(rows.params, rows.params_len);
 	Reserve(st, (size_t) Max(rows.n, 1));
