@@ -311,8 +311,10 @@ static const EnsTrainArg forest_args[] = {
 	{14, "calibration", 't'}, {15, "calibration_folds", 'i'}
 };
 
-/* group_by, last (0.2.0); _train_forest_as_of has as_of there and no group_by */
+/* group_by, last (0.2.0); _train_forest_as_of has as_of there and group_by after it */
 #define FOREST_GROUP_ARG 16
+#define FOREST_AS_OF_ARG 16
+#define FOREST_AS_OF_GROUP_ARG 17
 
 /* 0.1.0's train_forest: a registry without owners, returns edupredict.models */
 PG_FUNCTION_INFO_V1(train_forest);
@@ -333,10 +335,11 @@ model_train_forest(PG_FUNCTION_ARGS)
 }
 
 /*
- * _train_forest_as_of(train_forest's arguments, as_of text): train_forest
- * with "as_of" (the term the training rows were cut at) in the new
- * version's metrics, for train_availability: a forecast as of a term uses
- * only versions trained as of that term or before.
+ * _train_forest_as_of(train_forest's arguments but group_by, as_of text,
+ * group_by text): train_forest with "as_of" (the term the training rows were
+ * cut at) in the new version's metrics, for train_availability: a forecast
+ * as of a term uses only versions trained as of that term or before.  Its
+ * group_by (the tutor) holds out whole tutors, as train_forest's does.
  */
 PG_FUNCTION_INFO_V1(model_train_forest_as_of);
 Datum
@@ -344,15 +347,15 @@ model_train_forest_as_of(PG_FUNCTION_ARGS)
 {
 	StringInfoData note;
 
-	if (PG_NARGS() != 17 || PG_ARGISNULL(16))
+	if (PG_NARGS() != FOREST_AS_OF_GROUP_ARG + 1 || PG_ARGISNULL(FOREST_AS_OF_ARG))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("as_of must not be NULL")));
 	initStringInfo(&note);
 	appendStringInfoString(&note, "\"as_of\": ");
-	escape_json(&note, text_to_cstring(PG_GETARG_TEXT_PP(16)));
+	escape_json(&note, text_to_cstring(PG_GETARG_TEXT_PP(FOREST_AS_OF_ARG)));
 	return ens_train_sql_noted(fcinfo, &ens_forest_learner, forest_args, lengthof(forest_args),
-							   -1, ENS_REGISTRY_CURRENT, note.data);
+							   FOREST_AS_OF_GROUP_ARG, ENS_REGISTRY_CURRENT, note.data);
 }
 
 /* The first problem the forest's validator finds in a params object. */

@@ -197,18 +197,20 @@ COMMENT ON FUNCTION edupredict._availability_name_problem(text, integer[]) IS
 
 -- train_forest with "as_of" in the new version's metrics (train_forest's own rows are unchanged):
 -- predict_availability picks, per horizon, the versions trained as of the forecast's as_of or before.
+-- group_by (after as_of) as train_forest's: train_availability holds out whole tutors.
 CREATE FUNCTION edupredict._train_forest_as_of(
 	model_name text, relation regclass, target text, features text[] DEFAULT NULL, task text DEFAULT 'auto',
 	n_trees int DEFAULT 100, max_depth int DEFAULT NULL, min_samples_leaf int DEFAULT 1,
 	max_features float8 DEFAULT NULL, class_weight text DEFAULT NULL, sample_fraction float8 DEFAULT 1.0,
 	test_fraction float8 DEFAULT 0.2, seed bigint DEFAULT 42, keep_category_names boolean DEFAULT false,
-	calibration text DEFAULT NULL, calibration_folds int DEFAULT NULL, as_of text DEFAULT NULL)
+	calibration text DEFAULT NULL, calibration_folds int DEFAULT NULL, as_of text DEFAULT NULL,
+	group_by text DEFAULT NULL)
 RETURNS edupredict.model_list
 AS 'MODULE_PATHNAME', 'model_train_forest_as_of'
 LANGUAGE C VOLATILE PARALLEL UNSAFE COST 100000
 SET synchronize_seqscans = off;
-COMMENT ON FUNCTION edupredict._train_forest_as_of(text, regclass, text, text[], text, int, int, int, float8, text, float8, float8, bigint, boolean, text, int, text) IS
-'internal: trains a random forest like train_forest and writes it as a new version into edupredict.models, with "as_of" (the term its training rows were cut at) in its metrics';
+COMMENT ON FUNCTION edupredict._train_forest_as_of(text, regclass, text, text[], text, int, int, int, float8, text, float8, float8, bigint, boolean, text, int, text, text) IS
+'internal: trains a random forest like train_forest and writes it as a new version into edupredict.models, with "as_of" (the term its training rows were cut at) in its metrics; group_by: the test rows and the calibration folds are whole groups of that column''s values';
 
 -- The version of each horizon's forest that forecasts as of as_of: the deployed one (a pin, whatever
 -- it was trained for), else the newest whose metrics record an as_of (train_availability) at or
@@ -307,7 +309,7 @@ BEGIN
 	FOREACH h IN ARRAY horizons LOOP
 		EXECUTE $q$
 			CREATE TEMP TABLE _ep_availability_train AS
-			SELECT (ROW(f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
+			SELECT f.tutor_id, (ROW(f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
 						f.terms_since_registration, f.placed_last_term,
 						((f.term OPERATOR(edupredict.+) $1) OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term)
 						  OPERATOR(pg_catalog.%) 3,
@@ -327,15 +329,18 @@ BEGIN
 		SELECT pg_catalog.count(*), pg_catalog.avg(t.available) INTO n_rows, positive_rate
 		FROM pg_temp._ep_availability_train t;
 		-- Through train_forest's SQL API only, by argument name (its internals are not ours), with the
-		-- as_of recorded in the version's metrics.  Dynamic, so the regclass of this iteration's
-		-- temporary table is resolved now.
+		-- as_of recorded in the version's metrics.  A tutor has a row per term: the held-out rows are
+		-- whole tutors (group_by; tutor_id is no feature), so the registry's metrics are those of
+		-- tutors the forest never saw.  Dynamic, so the regclass of this iteration's temporary table
+		-- is resolved now.
 		EXECUTE $q$
 			SELECT m.version FROM edupredict._train_forest_as_of(
 				model_name => $1, relation => 'pg_temp._ep_availability_train'::regclass, target => 'available',
 				features => ARRAY['months_to_phd_end', 'n_previous_placements', 'mean_placements_per_term',
 								  'terms_since_registration', 'placed_last_term', 'target_season', 'target_spring',
 								  'target_summer', 'target_autumn'],
-				task => 'classification', n_trees => $2, min_samples_leaf => $4, seed => $3, as_of => $5) m
+				task => 'classification', n_trees => $2, min_samples_leaf => $4, seed => $3, as_of => $5,
+				group_by => 'tutor_id') m
 		$q$ INTO version USING model, n_trees, seed, min_samples_leaf, as_of::text;
 		RETURN NEXT;
 		DROP TABLE pg_temp._ep_availability_train;
