@@ -537,6 +537,10 @@ typedef struct ForestParams
 	uint32_t	calibration_folds;	/* 0: out of bag; else cross-fitted (forest_cvcal.c) */
 	const uint32_t *calibration_fold_of;	/* in: each training row's fold (group
 										 * folds), NULL: stratified */
+	const uint32_t *calibration_fold_classes;	/* with calibration_fold_of:
+												 * rows of class c in fold f at
+												 * [f * n_classes + c], for the
+												 * metrics */
 	uint64_t	seed;
 	int			n_threads;		/* trees grown in parallel (see forest_train) */
 	uint32_t	calibration_rows;	/* out: rows the calibrator was fitted on */

@@ -146,6 +146,25 @@ PlainMember(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, 
  * fitted on groups its forest never saw.  Out of bag is refused: a row's
  * out-of-bag trees were grown on its group's other rows.
  */
+/*
+ * Rows of each class in each of k group folds of ts's training rows (the
+ * metrics' "calibration_fold_classes": how far the folds' class mix strays
+ * from the rows'); NULL for a regression, which is never calibrated.
+ */
+static const uint32_t *
+FoldClasses(const EnsTrainSet *ts, const uint32_t *fold_of, uint32_t k)
+{
+	uint32_t   *cnt,
+				i;
+
+	if (ts->task != ENS_CLASSIFICATION || ts->ycls == NULL)
+		return NULL;
+	cnt = palloc0(sizeof(uint32_t) * k * ts->K);
+	for (i = 0; i < ts->ntr; i++)
+		cnt[fold_of[i] * ts->K + ts->ycls[ts->train_rows[i]]]++;
+	return cnt;
+}
+
 static void
 GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 {
@@ -187,6 +206,7 @@ GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 							   ng, ts->group_by, ng, fp->calibration_folds),
 				 errhint("Group folds need at least one group per fold: lower calibration_folds.")));
 	fp->calibration_fold_of = ens_group_folds_of(ts, fp->calibration_folds, fp->seed);
+	fp->calibration_fold_classes = FoldClasses(ts, fp->calibration_fold_of, fp->calibration_folds);
 }
 
 static EnsStatus
@@ -290,6 +310,23 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	/* the model's trees: n_trees per fold */
 	if (fp->calibration_folds)
 		ens_json_num(s, "trees", m->n_trees, first);
+	/* folds of whole groups: each fold's rows of each class, in class order */
+	if (fp->calibration_folds && fp->calibration_fold_classes)
+	{
+		uint32_t	f,
+					c;
+
+		appendStringInfoString(s, ", \"calibration_fold_classes\": [");
+		for (f = 0; f < fp->calibration_folds; f++)
+		{
+			appendStringInfoString(s, f ? ", [" : "[");
+			for (c = 0; c < m->n_classes; c++)
+				appendStringInfo(s, c ? ", %u" : "%u",
+								 fp->calibration_fold_classes[f * m->n_classes + c]);
+			appendStringInfoChar(s, ']');
+		}
+		appendStringInfoChar(s, ']');
+	}
 }
 
 const EnsLearner ens_forest_learner = {

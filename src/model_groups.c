@@ -39,6 +39,10 @@
  *                        above is used (and refused as before if it does
  *                        too).
  *
+ * A forest's calibration folds of a classification's training rows are
+ * the stratified folds, except under cross_validate / tune split => 'group'
+ * (the folds).
+ *
  * Groups are ordered by their values (and sizes), never by the ids their
  * rows' arrival order gave them, so none of these depends on the order the
  * rows arrived in; rows are positions in the canonical order.  Regression
@@ -359,8 +363,11 @@ ens_stratified_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t
 }
 
 /*
- * fold_of for ts's training rows (k group folds): a fold's shared ones
- * (ts->group_folds, with its seed), else dealt now in the current context.
+ * fold_of for ts's training rows (k group folds, a forest's calibration
+ * folds): a fold's shared ones (ts->group_folds, with its seed), else dealt
+ * now in the current context.  A classification's are stratified, as its
+ * test rows are, unless split => 'group' dealt the folds they sit in
+ * (ts->group_folds_unstratified): then as that split deals folds.
  */
 const uint32_t *
 ens_group_folds_of(const EnsTrainSet *ts, uint32_t k, uint64_t seed)
@@ -374,7 +381,10 @@ ens_group_folds_of(const EnsTrainSet *ts, uint32_t k, uint64_t seed)
 		return c->fold_of[k];
 	fold_of = share ? MemoryContextAllocExtended(GetMemoryChunkContext(c), size, MCXT_ALLOC_HUGE) :
 		palloc_extended(size, MCXT_ALLOC_HUGE);
-	ens_group_folds(ts, ts->train_rows, ts->ntr, k, seed, fold_of);
+	if (ts->task == ENS_CLASSIFICATION && !ts->group_folds_unstratified)
+		ens_stratified_group_folds(ts, ts->train_rows, ts->ntr, k, seed, fold_of);
+	else
+		ens_group_folds(ts, ts->train_rows, ts->ntr, k, seed, fold_of);
 	if (share)
 		c->fold_of[k] = fold_of;
 	return fold_of;

@@ -104,6 +104,13 @@ typedef struct EnsTrainSet
 	const char *group_key_of;
 	/* a cross-validation fold's group folds of its training rows, shared */
 	struct EnsGroupFoldCache *group_folds;
+	/*
+	 * cross_validate / tune split => 'group': the calibration folds of whole
+	 * groups are dealt as that split deals folds (GroupKFold).  false (train_*,
+	 * the aggregates, split => 'stratified_group', tune's refit): a
+	 * classification's are stratified too (StratifiedGroupKFold).
+	 */
+	bool		group_folds_unstratified;
 	/* the caller takes the learner's settings as keys of a params jsonb
 	 * (cross_validate, tune), not as named arguments (train_*): for hints */
 	bool		settings_in_params;

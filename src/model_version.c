@@ -9,8 +9,9 @@
  * carry "threshold" only when the new model has one: calibrate() drops the
  * source's threshold from the model, so it goes from the params too; its
  * "calibration" replaces the source's (an out-of-bag method or an earlier
- * calibrate()'s object), and the out-of-bag "calibration_rows" goes from
- * the metrics with the calibrator they counted.  The
+ * calibrate()'s object), and "calibration_rows" (and a cross-fitted one's
+ * "calibration_fold_classes") go from the metrics with the calibrator they
+ * counted.  The
  * source version is never changed: deploy the new one to make predict()
  * use it.
  *
@@ -30,8 +31,9 @@
 
 /*
  * the source row's target, params || add (without "threshold" unless
- * has_threshold), metrics || add (without "calibration_rows", the rows of
- * an out-of-bag calibrator, when add brings a calibrator that replaces it),
+ * has_threshold), metrics || add (without "calibration_rows" and
+ * "calibration_fold_classes", the rows of the calibrator, when add brings a
+ * calibrator that replaces it),
  * n_rows
  */
 static void
@@ -54,7 +56,8 @@ SourceRow(const EnsRegModel *rm, const char *params_add, const char *metrics_add
 							  "OPERATOR(pg_catalog.||) $2::pg_catalog.jsonb OPERATOR(pg_catalog.||) "
 							  "pg_catalog.jsonb_build_object('from_version', m.version))::pg_catalog.text, "
 							  "((CASE WHEN $2::pg_catalog.jsonb OPERATOR(pg_catalog.?) 'calibration' "
-							  "THEN m.metrics OPERATOR(pg_catalog.-) 'calibration_rows'::pg_catalog.text "
+							  "THEN m.metrics OPERATOR(pg_catalog.-) "
+							  "'{calibration_rows,calibration_fold_classes}'::pg_catalog.text[] "
 							  "ELSE m.metrics END) "
 							  "OPERATOR(pg_catalog.||) $3::pg_catalog.jsonb)::pg_catalog.text, "
 							  "m.n_rows FROM edupredict.models m WHERE m.id OPERATOR(pg_catalog.=) $1",

@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(21);
+SELECT plan(32);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE sg AS
@@ -114,6 +114,70 @@ SELECT ok((SELECT max(value) > 0.5 FROM cross_validate('forest', 'sg_lab', 'labe
 SELECT ok((SELECT count(*) > 0 FROM tune('sg_t', 'forest', 'sg', 'y', '{"n_trees": [3, 4]}', method => 'grid', features => ARRAY['c'],
                                        folds => 3, split => 'stratified_group', group_by => 'school')),
           'tune with split stratified_group');
+
+-- A forest's calibration folds (calibration_folds) under train_forest(group_by) on a classification:
+-- whole schools dealt as split => 'stratified_group' deals folds (StratifiedGroupKFold), as the test
+-- schools are.  metrics->'calibration_fold_classes' counts each fold's rows of each class (a, b).
+-- With test_fraction 0 the training rows are every row, so the calibration folds of seed s are the
+-- very folds cross_validate deals with seed s: those of split 'stratified_group' (cvf), not those
+-- of split 'group' (cvg, the contrast), whose share of b drifts further.
+CREATE TABLE calf AS
+SELECT s AS seed, f.ord AS fold, (f.v->>0)::int AS na, (f.v->>1)::int AS nb
+FROM generate_series(1, 5) s,
+     LATERAL train_forest('sg_c_' || s, 'sg', 'y', ARRAY['c'], n_trees => 3, seed => s, test_fraction => 0,
+                          calibration => 'isotonic', calibration_folds => 5, group_by => 'school') m,
+     LATERAL jsonb_array_elements(m.metrics->'calibration_fold_classes') WITH ORDINALITY f(v, ord);
+SELECT is((SELECT count(*) FROM calf), 25::bigint, 'five calibration folds for each seed, each counted');
+SELECT ok((SELECT bool_and(t.n = o.n) FROM (SELECT seed, sum(na + nb) AS n FROM calf GROUP BY seed) t, overall o),
+          'the calibration folds hold every training row once');
+SELECT ok((SELECT max(abs(nb::float8 / (na + nb) - o.share_b)) < 0.1 FROM calf, overall o),
+          'train_forest(group_by): every calibration fold''s share of b within 0.1 of the overall share');
+SELECT ok((SELECT max(abs(nb::float8 / (na + nb) - o.share_b)) FROM calf, overall o) <
+          (SELECT max(abs((1 - acc) - o.share_b)) FROM cvg, overall o),
+          'the calibration folds track the class mix more closely than group folds of the same rows');
+SELECT is((SELECT array_agg(n ORDER BY seed, n) FROM (SELECT seed, (na + nb) || ':' || nb AS n FROM calf) c),
+          (SELECT array_agg(n ORDER BY seed, n)
+           FROM (SELECT seed, n_test::int || ':' || round((1 - acc) * n_test)::int AS n FROM cvf) c),
+          'the calibration folds are the stratified_group folds of the same rows and seed (rows:b of each)');
+-- tune's refit trains as train_forest(group_by) trains (what its params record), whichever group split
+SELECT is((SELECT md5(model) FROM models m, tune('sg_ct', 'forest', 'sg', 'y', '{"n_trees": [3]}', method => 'grid',
+                                                  features => ARRAY['c'], folds => 3, split => 'group', group_by => 'school',
+                                                  params => '{"calibration": "isotonic", "calibration_folds": 5}', seed => 1) t
+           WHERE m.name = 'sg_ct' AND m.version = t.version),
+          (SELECT md5(model) FROM models WHERE name = 'sg_c_1'),
+          'tune split group: the refit''s calibration folds are train_forest(group_by)''s, stratified');
+SELECT ok((SELECT NOT (m.metrics ? 'calibration_fold_classes') AND NOT (m.metrics ? 'calibration_rows')
+           FROM calibrate('sg_c_1', 'sg') c, models m WHERE m.name = 'sg_c_1' AND m.version = c.new_version),
+          'calibrate() drops the calibration folds'' counts with the calibrator they counted');
+
+-- sr: class b only in six small schools (2 to 7 pupils), a in twenty of 40 to 59.  Group folds
+-- deal the big a schools first and the b schools last, to the folds with the fewest rows: some
+-- calibration folds get no b, and their calibrator cannot be fitted (22023).  Stratified group
+-- folds give each fold b schools.
+CREATE TABLE sr AS
+SELECT 'a' || n AS school, 0::float8 AS c, 'a' AS y FROM generate_series(40, 59) n, generate_series(1, n)
+UNION ALL
+SELECT 'b' || n, 0, 'b' FROM generate_series(2, 7) n, generate_series(1, n);
+SELECT lives_ok($$SELECT train_forest('sr_c', 'sr', 'y', ARRAY['c'], n_trees => 3, test_fraction => 0, calibration => 'isotonic',
+                                      calibration_folds => 3, group_by => 'school')$$,
+                'train_forest(group_by): every calibration fold gets rows of b');
+SELECT lives_ok($$SELECT * FROM cross_validate('forest', 'sr', 'y', ARRAY['c'], '{"n_trees": 3, "calibration": "isotonic", "calibration_folds": 3}',
+                                               folds => 3, split => 'stratified_group', group_by => 'school')$$,
+                'cross_validate stratified_group: every fold''s calibration folds get rows of b');
+SELECT throws_like($$SELECT * FROM cross_validate('forest', 'sr', 'y', ARRAY['c'], '{"n_trees": 3, "calibration": "isotonic", "calibration_folds": 3}',
+                                                  folds => 3, split => 'group', group_by => 'school')$$,
+                 'calibration fold _ has no row of class #2 of 2:%',
+                 'cross_validate group: calibration folds dealt as group folds, one without b (the contrast, as before)');
+-- still whole schools inside each fold under stratified_group: a school's coin (yc, of its gx) is
+-- unknown out of fold, so a calibrator fitted on whole unseen schools flattens the probabilities
+-- and the unseen test schools cost near ln 2 (test/pgtap/group_split.sql has the same for 'group')
+CREATE TABLE sg_coin AS SELECT school, gx, CASE WHEN substr(md5('c' || school), 1, 1) < '8' THEN 'a' ELSE 'b' END AS yc
+FROM sg_lab;
+SELECT ok((SELECT value < 0.8 FROM cross_validate('forest', 'sg_coin', 'yc', ARRAY['gx'],
+                                                  '{"n_trees": 20, "calibration": "sigmoid", "calibration_folds": 5}',
+                                                  split => 'stratified_group', group_by => 'school', seed => 2)
+           WHERE fold IS NULL AND metric = 'log_loss'),
+          'cross_validate stratified_group: the calibration folds are whole schools (log_loss near ln 2)');
 
 -- refusals
 SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'sg', 'y', ARRAY['c'], split => 'stratified_group')$$, '22023',
