@@ -132,22 +132,23 @@ SELECT ok((SELECT bool_and(t.n = o.n) FROM (SELECT seed, sum(na + nb) AS n FROM 
           'the calibration folds hold every training row once');
 SELECT ok((SELECT max(abs(nb::float8 / (na + nb) - o.share_b)) < 0.1 FROM calf, overall o),
           'train_forest(group_by): every calibration fold''s share of b within 0.1 of the overall share');
-SELECT ok((SELECT max(abs(nb::float8 / (na + nb) - o.share_b)) FROM calf, overall o) <
+SELECT ok((SELECT max(abs(nb::float8 / (na + nb) - o.share_b)) FROM calf, overall o) * 2 <
           (SELECT max(abs((1 - acc) - o.share_b)) FROM cvg, overall o),
-          'the calibration folds track the class mix more closely than group folds of the same rows');
+          'the calibration folds drift less than half as far from the class mix as group folds of the same rows');
 SELECT is((SELECT array_agg(n ORDER BY seed, n) FROM (SELECT seed, (na + nb) || ':' || nb AS n FROM calf) c),
           (SELECT array_agg(n ORDER BY seed, n)
            FROM (SELECT seed, n_test::int || ':' || round((1 - acc) * n_test)::int AS n FROM cvf) c),
           'the calibration folds are the stratified_group folds of the same rows and seed (rows:b of each)');
 -- tune's refit trains as train_forest(group_by) trains (what its params record), whichever group split
-SELECT is((SELECT md5(model) FROM models m, tune('sg_ct', 'forest', 'sg', 'y', '{"n_trees": [3]}', method => 'grid',
-                                                  features => ARRAY['c'], folds => 3, split => 'group', group_by => 'school',
-                                                  params => '{"calibration": "isotonic", "calibration_folds": 5}', seed => 1) t
-           WHERE m.name = 'sg_ct' AND m.version = t.version),
+CREATE TABLE ct AS SELECT version FROM tune('sg_ct', 'forest', 'sg', 'y', '{"n_trees": [3]}', method => 'grid',
+                                             features => ARRAY['c'], folds => 3, split => 'group', group_by => 'school',
+                                             params => '{"calibration": "isotonic", "calibration_folds": 5}', seed => 1);
+SELECT is((SELECT md5(model) FROM models m, ct WHERE m.name = 'sg_ct' AND m.version = ct.version),
           (SELECT md5(model) FROM models WHERE name = 'sg_c_1'),
           'tune split group: the refit''s calibration folds are train_forest(group_by)''s, stratified');
+CREATE TABLE cc AS SELECT new_version FROM calibrate('sg_c_1', 'sg');
 SELECT ok((SELECT NOT (m.metrics ? 'calibration_fold_classes') AND NOT (m.metrics ? 'calibration_rows')
-           FROM calibrate('sg_c_1', 'sg') c, models m WHERE m.name = 'sg_c_1' AND m.version = c.new_version),
+           FROM cc, models m WHERE m.name = 'sg_c_1' AND m.version = cc.new_version),
           'calibrate() drops the calibration folds'' counts with the calibrator they counted');
 
 -- sr: class b only in six small schools (2 to 7 pupils), a in twenty of 40 to 59.  Group folds
