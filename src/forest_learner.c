@@ -141,12 +141,6 @@ PlainMember(EnsModel *m, const EnsData *d, ForestParams *p, const EnsAlloc *al, 
 }
 
 /*
- * With group_by: calibration folds of whole groups of the training rows
- * (model_groups.c, as cross_validate's group folds), so each calibrator is
- * fitted on groups its forest never saw.  Out of bag is refused: a row's
- * out-of-bag trees were grown on its group's other rows.
- */
-/*
  * Rows of each class in each of k group folds of ts's training rows (the
  * metrics' "calibration_fold_classes": how far the folds' class mix strays
  * from the rows'); NULL for a regression, which is never calibrated.
@@ -165,6 +159,13 @@ FoldClasses(const EnsTrainSet *ts, const uint32_t *fold_of, uint32_t k)
 	return cnt;
 }
 
+/*
+ * With group_by: calibration folds of whole groups of the training rows
+ * (model_groups.c: stratified by class as the test groups are, or under
+ * split => 'group' as its folds), so each calibrator is fitted on groups its
+ * forest never saw.  Out of bag is refused: a row's out-of-bag trees were
+ * grown on its group's other rows.
+ */
 static void
 GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
 {
