@@ -165,7 +165,10 @@ SELECT lives_ok($$SELECT train_forest('sr_c', 'sr', 'y', ARRAY['c'], n_trees => 
 SELECT lives_ok($$SELECT * FROM cross_validate('forest', 'sr', 'y', ARRAY['c'], '{"n_trees": 3, "calibration": "isotonic", "calibration_folds": 3}',
                                                folds => 3, split => 'stratified_group', group_by => 'school')$$,
                 'cross_validate stratified_group: every fold''s calibration folds get rows of b');
-SELECT throws_like($$SELECT * FROM cross_validate('forest', 'sr', 'y', ARRAY['c'], '{"n_trees": 3, "calibration": "isotonic", "calibration_folds": 3}',
+-- sr2: three more b schools (8 to 10 pupils), so that each 'group' fold's training rows hold b
+-- schools enough for every calibration fold, yet 'group' deals them all to two of them
+CREATE TABLE sr2 AS SELECT * FROM sr UNION ALL SELECT 'b' || n, 0, 'b' FROM generate_series(8, 10) n, generate_series(1, n);
+SELECT throws_like($$SELECT * FROM cross_validate('forest', 'sr2', 'y', ARRAY['c'], '{"n_trees": 3, "calibration": "isotonic", "calibration_folds": 3}',
                                                   folds => 3, split => 'group', group_by => 'school')$$,
                  'calibration fold _ has no row of class #2 of 2:%',
                  'cross_validate group: calibration folds dealt as group folds, one without b (the contrast, as before)');
