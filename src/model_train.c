@@ -125,12 +125,15 @@ ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsVal
 
 /*
  * class_weight's object resolved to the training set's classes: a class not
- * named weighs 1, a label that is no class is refused.  Regression drops
- * class_weight (boosting refused it before, in its range check).
+ * named weighs 1, a label that is no class is refused, named as the caller
+ * takes it (params.class_weight for a params jsonb, as ens_param_error's
+ * context).  Regression drops class_weight (boosting refused it before, in
+ * its range check).
  */
 void
 ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
 {
+	const char *context = ts->settings_in_params ? "params." : "";
 	double	   *w;
 	uint32		i,
 				k;
@@ -149,8 +152,8 @@ ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
 		if (k == ts->K)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("class_weight names \"%s\", which is not a class of the training rows",
-							cw->labels[i]),
+					 errmsg("%sclass_weight names \"%s\", which is not a class of the training rows",
+							context, cw->labels[i]),
 					 errhint("Name classes as the target column holds them (edupredict.model_classes lists a trained model's); the training rows' values are not shown.")));
 		w[k] = cw->weights[i];
 	}

@@ -5,7 +5,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(53);
+SELECT plan(55);
 SET LOCAL search_path = public, edupredict;
 
 -- three classes of about 12%, 18% and 70%, a loose function of a and b
@@ -132,8 +132,14 @@ SELECT is((SELECT ARRAY[state, msg, hint] FROM pg_temp.error_of($$SELECT train_b
 	ARRAY['22023', 'class_weight names "Drop", which is not a class of the training rows',
 	      'Name classes as the target column holds them (edupredict.model_classes lists a trained model''s); the training rows'' values are not shown.'],
 	'boosting: a key that is no class, the HINT saying where the classes are (no training values in errors)');
+-- in a params jsonb the key is params.class_weight, as in its other errors
 SELECT throws_ok($$SELECT forest_agg(ARRAY[a, b], y, '{"class_weight": {"Drop": 3}}') FROM cw_rows$$,
-	'22023', NULL, 'forest_agg: a key that is no class');
+	'22023', 'params.class_weight names "Drop", which is not a class of the training rows', 'forest_agg: a key that is no class');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'cw_rows', 'y', ARRAY['a', 'b'], '{"n_trees": 5, "class_weight": {"Drop": 3}}', folds => 3)$$,
+	'22023', 'params.class_weight names "Drop", which is not a class of the training rows', 'cross_validate: a key that is no class');
+SELECT throws_ok($$SELECT * FROM tune('t_cw', 'boosting', 'cw_rows', 'y', '{"n_rounds": [5]}', trials => 1, features => ARRAY['a', 'b'],
+                                      params => '{"class_weight": {"Drop": 3}}')$$,
+	'22023', 'params.class_weight names "Drop", which is not a class of the training rows', 'tune: a key of params that is no class');
 SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, v),
 	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000',
 	'forest: class_weight ' || v || ' is 22023')
