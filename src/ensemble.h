@@ -585,9 +585,19 @@ extern EnsStatus ens_compute_edges(const double *vals, const uint32_t *rows,
 extern uint8_t ens_bin_value(const EnsFeature *f, double v);
 extern void ens_hint_hugepages(void *p, size_t len);
 
+/*
+ * A dictionary holds at most ENS_DICT_MAX_ENTRIES strings: its hash table
+ * keeps twice as many uint32-counted slots (a harness may build with a
+ * smaller limit, test/fuzz/dict_check.c).
+ */
+#ifndef ENS_DICT_MAX_ENTRIES
+#define ENS_DICT_MAX_ENTRIES (1u << 30)
+#endif
+
 typedef struct EnsDict EnsDict;
 extern EnsDict *ens_dict_create(const EnsAlloc *al);
 extern int64_t ens_dict_add(EnsDict *d, const char *s, uint32_t len);
+extern bool ens_dict_full(const EnsDict *d);
 extern uint32_t ens_dict_size(const EnsDict *d);
 extern const char *ens_dict_get(const EnsDict *d, uint32_t id,
 								   uint32_t *len, uint64_t *count);

@@ -554,9 +554,13 @@ DictRehash(const EnsDict *d, uint32_t n, int32_t *slots, uint32_t ns)
 	}
 }
 
+/* n_slots (uint32, twice the entries at most) must not wrap to 0 */
+_Static_assert(ENS_DICT_MAX_ENTRIES <= (1u << 30), "a dictionary's slots must fit in uint32");
+
 /*
- * The id of s, added if new.  -1 (out of memory, or too many entries) leaves
- * d as it was: every buffer that must grow is allocated before any changes.
+ * The id of s, added if new.  -1 (out of memory, or ENS_DICT_MAX_ENTRIES
+ * entries already: ens_dict_full tells which) leaves d as it was: every
+ * buffer that must grow is allocated before any changes.
  */
 int64_t
 ens_dict_add(EnsDict *d, const char *s, uint32_t len)
@@ -576,7 +580,7 @@ ens_dict_add(EnsDict *d, const char *s, uint32_t len)
 		d->entries[id].count++;
 		return id;
 	}
-	if (d->n >= INT32_MAX - 1)
+	if (ens_dict_full(d))
 		return -1;
 	/* what must grow: entries, the arena (+1 for a NUL), slots (load <= 1/2) */
 	if (d->n == d->cap_entries)
@@ -630,6 +634,13 @@ ens_dict_add(EnsDict *d, const char *s, uint32_t len)
 	else
 		d->slots[slot] = (int32_t) id;
 	return id;
+}
+
+/* d holds as many strings as a dictionary can: a new one is refused */
+bool
+ens_dict_full(const EnsDict *d)
+{
+	return d->n >= ENS_DICT_MAX_ENTRIES;
 }
 
 uint32_t

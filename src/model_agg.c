@@ -216,17 +216,29 @@ LabelFree(void *ctx, void *ptr)
 	st->pa.al.free(st->pa.al.ctx, ptr);
 }
 
-/* The labels could not be allocated: the cap's error, or out of memory. */
+/*
+ * A dictionary of st (its class labels, or with groups its group keys;
+ * NULL: it could not be created) could not take a string: the dictionary's
+ * own limit, the cap's error, or a real allocation failure.
+ */
 static void
-LabelsFailed(const AggState *st)
+LabelsFailed(const AggState *st, const EnsDict *d, bool groups)
 {
+	if (d != NULL && ens_dict_full(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 groups ?
+				 errmsg("%s has more than %u distinct group keys", st->aggname, ENS_DICT_MAX_ENTRIES) :
+				 errmsg("%s has more than %u distinct class labels", st->aggname, ENS_DICT_MAX_ENTRIES),
+				 errhint("Aggregate fewer rows per group.")));
 	if (st->labels_over_cap)
 		OverCap(st, st->beside);
 	ereport(ERROR,
-			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			 errmsg("aggregate %s needs more memory than is allowed or available", st->aggname),
-			 errhint("Training memory is capped by edupredict.forest_max_memory (%d MB); train on fewer rows or features, or raise it.",
-					 edupredict_forest_max_memory_mb)));
+			(errcode(ERRCODE_OUT_OF_MEMORY),
+			 errmsg("out of memory"),
+			 groups ?
+			 errdetail("Failed to grow the dictionary of group keys of aggregate %s.", st->aggname) :
+			 errdetail("Failed to grow the dictionary of class labels of aggregate %s.", st->aggname)));
 }
 
 /*
@@ -259,7 +271,7 @@ ens_agg_new(MemoryContext cxt, int p, bool text_target, const char *aggname, uin
 	{
 		st->labels = ens_dict_create(&st->labels_al);
 		if (st->labels == NULL)
-			LabelsFailed(st);
+			LabelsFailed(st, NULL, false);
 	}
 	return st;
 }
@@ -274,7 +286,7 @@ SetGrouped(AggState *st, MemoryContext cxt)
 	st->g = MemoryContextAllocHuge(cxt, st->cap * sizeof(double));
 	st->groups = ens_dict_create(&st->labels_al);
 	if (st->groups == NULL)
-		LabelsFailed(st);
+		LabelsFailed(st, NULL, true);
 }
 
 static void
@@ -387,7 +399,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
 		id = ens_dict_add(st->labels, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 		if (id < 0)
-			LabelsFailed(st);
+			LabelsFailed(st, st->labels, false);
 		st->y[st->n] = (double) id;
 	}
 	else
@@ -438,7 +450,7 @@ TransGroup(FunctionCallInfo fcinfo, bool text_target)
 				 errmsg("a group key is longer than %d bytes", ENS_MAX_NAME)));
 	id = ens_dict_add(st->groups, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key));
 	if (id < 0)
-		LabelsFailed(st);
+		LabelsFailed(st, st->groups, true);
 	st->g[st->n - 1] = (double) id;
 	return st;
 }
@@ -536,7 +548,7 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 			int64_t		id = ens_dict_add(a->labels, s, len);
 
 			if (id < 0)
-				LabelsFailed(a);
+				LabelsFailed(a, a->labels, false);
 			v = (double) id;
 		}
 		a->y[a->n + i] = v;
@@ -548,7 +560,7 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 		int64_t		id = ens_dict_add(a->groups, s, len);
 
 		if (id < 0)
-			LabelsFailed(a);
+			LabelsFailed(a, a->groups, true);
 		a->g[a->n + i] = (double) id;
 	}
 	a->n += b->n;
@@ -679,8 +691,11 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 bes
 	rows.labels = st->labels;
 	rows.groups = st->groups;
 	rc = ens_agg_read_labels(&r, &rows);
+	/* the group keys are read after the labels: a count of them, they failed */
+	if (rc == ENS_ENOMEM && r.n_groups > 0)
+		LabelsFailed(st, st->groups, true);
 	if (rc == ENS_ENOMEM)
-		LabelsFailed(st);
+		LabelsFailed(st, st->labels, false);
 	if (rc != ENS_OK || !DictTextValid(st->labels) || !DictTextValid(st->groups))
 		BadState(aggname);
 	st->params = pnstrdup(rows.params, rows.params_len);

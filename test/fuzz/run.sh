@@ -106,6 +106,11 @@ echo "fuzz: $(tail -1 "$work/engine.log")"
 $CC $FLAGS -o "$work/cvcal_check" test/fuzz/cvcal_check.c $SRC -lm
 check "$work/cvcal_check" "$work/corpus/seed_cvcal.bin"
 echo "fuzz: $(tail -1 "$work/engine.log")"
+# a dictionary's own limit (a small one: the server's takes tens of GB) and
+# an allocation failure that is not it (model_agg.c: 54000 against 53200)
+$CC $FLAGS -DENS_DICT_MAX_ENTRIES=100 -o "$work/dict_check" test/fuzz/dict_check.c $SRC -lm
+check "$work/dict_check"
+echo "fuzz: $(tail -1 "$work/engine.log")"
 # the clustering's recursive bisection: its C stack must not grow with the depth of its cuts
 SPECTRAL_SRC="src/spectral.c src/spectral_kway.c src/spectral_bisect.c src/spectral_refine.c src/spectral_score.c src/spectral_knn.c src/spectral_eigen.c src/spectral_assign.c"
 $CC $FLAGS -o "$work/spectral_depth_check" test/fuzz/spectral_depth_check.c $SPECTRAL_SRC -llapacke -lopenblas -lm
