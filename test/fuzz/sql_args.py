@@ -97,6 +97,15 @@ WRONG_JSON = ['"x"', "[]", "{}", "null", "true", "1.5", "-1", "0", "1e400", "-1e
               "99999999999999999999"]
 
 
+# class_weight as an object of class labels to weights (the fuzz tables' classes
+# are 'yes' and 'no'): (label, SQL text of the object), given as the named
+# text argument and as params.class_weight (space.class_weight: a list of it)
+CLASS_WEIGHT_OBJECTS = [("valid", q('{"yes": 2, "no": 0.5}')), ("unknown label", q('{"nope": 2}')),
+                        ("weight 0", q('{"yes": 0}')), ("weight 1e400", q('{"yes": 1e400}')),
+                        ("weight 1000001", q('{"yes": 1000001}')), ("nested object", q('{"yes": {"no": 1}}')),
+                        ("huge key", "jsonb_build_object(repeat('k', 100000), 1)::text")]
+
+
 def jsonb_values(argname):
     out = [(v, f"{q(v)}::jsonb") for v in ("{}", "[]", "null", '"x"', "1e400", '{"": 1}')]
     out.append(("deep nesting 5000", "(repeat('[', 5000) || repeat(']', 5000))::jsonb"))
@@ -105,6 +114,11 @@ def jsonb_values(argname):
         for w in WRONG_JSON:
             v = '{"%s": %s}' % (k, w)
             out.append((v, f"{q(v)}::jsonb"))
+    for lab, o in CLASS_WEIGHT_OBJECTS:
+        out.append(("class_weight object: " + lab, f"jsonb_build_object('class_weight', ({o})::jsonb)"))
+        if argname == "space":
+            out.append(("class_weight list of object: " + lab,
+                        f"jsonb_build_object('class_weight', jsonb_build_array(({o})::jsonb))"))
     if argname == "space":  # tune's search space: a list or a range per key
         for v in ('{"max_depth": []}', '{"max_depth": [null]}', '{"max_depth": {"range": []}}',
                   '{"max_depth": {"range": [1e308, -1e308]}}', '{"max_depth": {"range": ["a", "b"]}}',
@@ -155,6 +169,8 @@ def hostile(typ, argname, first_array):
                                                    "5e-324", "0", "-1")]
     elif typ in ("text", "name", "cstring"):
         vals = TEXTS
+        if argname == "class_weight":
+            vals = TEXTS + [("object: " + lab, o) for lab, o in CLASS_WEIGHT_OBJECTS]
     elif typ == "boolean":
         vals = [("true", "true"), ("false", "false")]
     elif typ == "jsonb":
