@@ -34,6 +34,9 @@ JOIN fx_a a USING (id) JOIN fx_b b USING (id);
 -- A class label that is not valid UTF-8 (checksum fixed): refused, never returned as text.
 SELECT edupredict.predict(model, ARRAY[1, 1, 1]::float8[]) FROM forged_models WHERE name = 'bad_utf8';
 SELECT edupredict.predict_proba(model, ARRAY[1, 1, 1]::float8[]) FROM forged_models WHERE name = 'bad_utf8';
+-- The encoding check's other texts: a feature name and a category (each its own message).
+SELECT edupredict.predict(model, ARRAY[1, 1, 1]::float8[]) FROM forged_models WHERE name = 'bad_utf8_feature';
+SELECT edupredict.predict(model, ARRAY[1, 1, 1]::float8[]) FROM forged_models WHERE name = 'bad_utf8_category';
 -- ... also when stored in the registry
 INSERT INTO edupredict.models (name, task, target, features, classes, params, metrics, n_rows, train_seconds, model)
 SELECT 'mi_bad_utf8', 'classification', 'y', '{x,color,flag}', '{0,1,x}', '{}', '{}', 400, 0, model
