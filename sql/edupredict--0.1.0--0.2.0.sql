@@ -2468,6 +2468,45 @@ $$;
 COMMENT ON FUNCTION edupredict._availability_versions_problem(text, edupredict.school_term) IS
 'internal: {sqlstate, message, detail, hint} when a horizon of the availability model has no version that may forecast as of as_of, else NULL';
 
+-- The training rows of train_availability, each horizon h of horizons as of as_of: the terms t from
+-- the second term of the placements' history to as_of - 1 - h, each tutor's features as of t
+-- (_tutor_feature_panel) and the season of the target term t + h, available when the tutor is placed
+-- in t + h; the tutor beside them (train_availability's group_by, no feature).  One query for
+-- train_availability and the tests that retrain its forests by hand.  Callers check the relations,
+-- horizons and as_of first.
+CREATE FUNCTION edupredict._availability_training_rows(tutors regclass, placements regclass,
+													   as_of edupredict.school_term, horizons integer[])
+RETURNS TABLE (horizon integer, tutor_id bigint, features edupredict.availability_features, available integer)
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET jit = off
+AS $$
+BEGIN
+	RETURN QUERY EXECUTE pg_catalog.format($q$
+		WITH placed AS (
+			SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term FROM %s p),
+		panel AS (
+			SELECT * FROM edupredict._tutor_feature_panel($1, $2,
+				(edupredict._placement_span($2)).first_term OPERATOR(edupredict.+) 1, $3 OPERATOR(edupredict.-) 2))
+		SELECT h.h, f.tutor_id, ROW(f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
+					f.terms_since_registration, f.placed_last_term,
+					((f.term OPERATOR(edupredict.+) h.h) OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term)
+					  OPERATOR(pg_catalog.%%) 3,
+					edupredict.term_season(f.term OPERATOR(edupredict.+) h.h) OPERATOR(pg_catalog.=) 'Spring',
+					edupredict.term_season(f.term OPERATOR(edupredict.+) h.h) OPERATOR(pg_catalog.=) 'Summer',
+					edupredict.term_season(f.term OPERATOR(edupredict.+) h.h) OPERATOR(pg_catalog.=) 'Autumn'
+				 )::edupredict.availability_features,
+			   (p.tutor_id IS NOT NULL)::integer
+		FROM pg_catalog.unnest($4) h(h)
+		JOIN panel f ON f.term OPERATOR(edupredict.<=) (($3 OPERATOR(edupredict.-) 1) OPERATOR(edupredict.-) h.h)
+		LEFT JOIN placed p ON p.tutor_id OPERATOR(pg_catalog.=) f.tutor_id
+			  AND p.term OPERATOR(edupredict.=) (f.term OPERATOR(edupredict.+) h.h)
+	$q$, placements) USING tutors, placements, as_of, horizons;
+END
+$$;
+COMMENT ON FUNCTION edupredict._availability_training_rows(regclass, regclass, edupredict.school_term, integer[]) IS
+'internal: train_availability''s training rows per horizon: the tutor, the features as of a term and the target term''s season, and whether the tutor is placed horizon terms later';
+
 CREATE OR REPLACE FUNCTION edupredict.train_availability(
 	model_name text,
 	tutors regclass,
@@ -2484,7 +2523,6 @@ SET jit = off
 AS $$
 DECLARE
 	problem text[];
-	first_term edupredict.school_term;
 	h integer;
 	max_h integer;
 BEGIN
@@ -2508,31 +2546,15 @@ BEGIN
 	IF problem IS NOT NULL THEN
 		RAISE EXCEPTION USING ERRCODE = problem[1], MESSAGE = problem[2], DETAIL = problem[3], HINT = problem[4];
 	END IF;
-	first_term := (edupredict._placement_span(placements)).first_term;
-
-	EXECUTE pg_catalog.format('CREATE TEMP TABLE _ep_availability_placed AS
-		SELECT DISTINCT p.tutor_id::bigint AS tutor_id, p.term::edupredict.school_term AS term FROM %s p', placements);
-	CREATE TEMP TABLE _ep_availability_panel AS
-	SELECT * FROM edupredict._tutor_feature_panel(tutors, placements, first_term OPERATOR(edupredict.+) 1,
-												  as_of OPERATOR(edupredict.-) 2);
+	CREATE TEMP TABLE _ep_availability_rows AS
+	SELECT * FROM edupredict._availability_training_rows(tutors, placements, as_of, horizons);
 
 	FOREACH h IN ARRAY horizons LOOP
 		EXECUTE $q$
 			CREATE TEMP TABLE _ep_availability_train AS
-			SELECT f.tutor_id, (ROW(f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
-						f.terms_since_registration, f.placed_last_term,
-						((f.term OPERATOR(edupredict.+) $1) OPERATOR(edupredict.-) '1000 Spring'::edupredict.school_term)
-						  OPERATOR(pg_catalog.%) 3,
-						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Spring',
-						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Summer',
-						edupredict.term_season(f.term OPERATOR(edupredict.+) $1) OPERATOR(pg_catalog.=) 'Autumn'
-					 )::edupredict.availability_features).*,
-				   (p.tutor_id IS NOT NULL)::integer AS available
-			FROM pg_temp._ep_availability_panel f
-			LEFT JOIN pg_temp._ep_availability_placed p ON p.tutor_id OPERATOR(pg_catalog.=) f.tutor_id
-				  AND p.term OPERATOR(edupredict.=) (f.term OPERATOR(edupredict.+) $1)
-			WHERE f.term OPERATOR(edupredict.<=) (($2 OPERATOR(edupredict.-) 1) OPERATOR(edupredict.-) $1)
-		$q$ USING h, as_of;
+			SELECT r.tutor_id, (r.features).*, r.available
+			FROM pg_temp._ep_availability_rows r WHERE r.horizon OPERATOR(pg_catalog.=) $1
+		$q$ USING h;
 
 		horizon := h;
 		model := model_name OPERATOR(pg_catalog.||) '_h' OPERATOR(pg_catalog.||) h;
@@ -2555,7 +2577,7 @@ BEGIN
 		RETURN NEXT;
 		DROP TABLE pg_temp._ep_availability_train;
 	END LOOP;
-	DROP TABLE pg_temp._ep_availability_panel, pg_temp._ep_availability_placed;
+	DROP TABLE pg_temp._ep_availability_rows;
 END
 $$;
 

@@ -31,37 +31,24 @@ SELECT ok((SELECT bool_and(NOT ('tutor_id' = ANY (features))) FROM ag_models), '
 SELECT ok((SELECT bool_and((metrics->>'n_test')::bigint + (metrics->>'n_train')::bigint = n_rows) FROM ag_models),
           'the test and training rows are the rows');
 
--- Each horizon's training rows by hand, as train_availability builds them (its panel of the
--- second history term to as_of - 2, the terms t <= as_of - 1 - h labelled by placement in t + h),
--- with the tutor beside the features, and in the same order (the forest's samples are drawn by row).
-CREATE TABLE ag_placed AS SELECT DISTINCT tutor_id::bigint AS tutor_id, term FROM ag.placements;
-CREATE TABLE ag_panel AS
-SELECT * FROM _tutor_feature_panel('ag.tutors', 'ag.placements', (_placement_span('ag.placements')).first_term + 1,
-                                   '2022 Spring'::school_term - 2);
+-- Each horizon's training rows as train_availability builds them (_availability_training_rows:
+-- one query, so a change to the rows needs no copy here), with the tutor beside the features.
+CREATE TABLE ag_rows AS
+SELECT * FROM _availability_training_rows('ag.tutors', 'ag.placements', '2022 Spring', '{1,2,3}');
 CREATE FUNCTION pg_temp.rows_of(h int) RETURNS regclass LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE format($q$
 		CREATE TABLE IF NOT EXISTS ag_rows_h%1$s AS
-		SELECT f.tutor_id,
-		       (ROW(f.months_to_phd_end, f.n_previous_placements, f.mean_placements_per_term,
-		            f.terms_since_registration, f.placed_last_term, ((f.term + %1$s) - '1000 Spring'::school_term) %% 3,
-		            term_season(f.term + %1$s) = 'Spring', term_season(f.term + %1$s) = 'Summer',
-		            term_season(f.term + %1$s) = 'Autumn')::availability_features).*,
-		       (p.tutor_id IS NOT NULL)::integer AS available
-		FROM ag_panel f
-		LEFT JOIN ag_placed p ON p.tutor_id = f.tutor_id AND p.term = f.term + %1$s
-		WHERE f.term <= ('2022 Spring'::school_term - 1) - %1$s$q$, h);
+		SELECT r.tutor_id, (r.features).*, r.available FROM ag_rows r WHERE r.horizon = %1$s$q$, h);
 	RETURN ('ag_rows_h' || h)::regclass;
 END $$;
 CREATE TABLE ag_made AS SELECT pg_temp.rows_of(h) FROM generate_series(1, 3) h;
-CREATE TABLE ag_rows AS
-SELECT 1 AS h, * FROM ag_rows_h1 UNION ALL SELECT 2, * FROM ag_rows_h2 UNION ALL SELECT 3, * FROM ag_rows_h3;
 SELECT is((SELECT array_agg(n_rows ORDER BY horizon) FROM ag_models),
-          (SELECT array_agg(n ORDER BY h) FROM (SELECT h, count(*) AS n FROM ag_rows GROUP BY h) r),
-          'the hand-built training rows are as many as each forest''s');
+          (SELECT array_agg(n ORDER BY horizon) FROM (SELECT horizon, count(*) AS n FROM ag_rows GROUP BY horizon) r),
+          'the training rows are as many as each forest''s');
 SELECT ok((SELECT bool_and((m.metrics->>'n_test_groups')::bigint < r.tutors
                            AND (m.metrics->>'n_test')::bigint >= (m.metrics->>'n_test_groups')::bigint)
-           FROM ag_models m JOIN (SELECT h, count(DISTINCT tutor_id) AS tutors FROM ag_rows GROUP BY h) r ON r.h = m.horizon),
+           FROM ag_models m JOIN (SELECT horizon, count(DISTINCT tutor_id) AS tutors FROM ag_rows GROUP BY horizon) r ON r.horizon = m.horizon),
           'fewer test tutors than tutors, each with a test row at least');
 
 CREATE FUNCTION pg_temp.retrain(h int, group_by text) RETURNS bytea LANGUAGE plpgsql AS $$
