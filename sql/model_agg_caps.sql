@@ -22,10 +22,36 @@ FROM unnest(ARRAY[
   $$edupredict.forest_agg(ARRAY[a, b, c], r, '{"n_trees": 300}', k)$$,
   $$edupredict.forest_agg_trees(ARRAY[a, b, c], r, '{"n_trees": 300, "task": "regression"}')$$,
   $$edupredict.boost_agg(ARRAY[a, b, c], lab, '{"n_rounds": 5}')$$,
-  $$edupredict.boost_agg(ARRAY[a, b, c], lab, '{"n_rounds": 5}', k)$$,
-  -- 25 trees fit (20 train, 30 do not), the training profile of their leaves does not
-  $$edupredict.forest_agg(ARRAY[a, b, c], r, '{"n_trees": 25}')$$]) WITH ORDINALITY u(q, o)
+  $$edupredict.boost_agg(ARRAY[a, b, c], lab, '{"n_rounds": 5}', k)$$]) WITH ORDINALITY u(q, o)
 ORDER BY o;
+-- the training profile of the trees' leaves is held beside the trees: the fewest trees that
+-- do not fit grow, and their profile does not fit.  How many that is depends on a tree's
+-- memory, so it is found by bisection (1 tree fits, 300 do not) and only the refusal shown.
+CREATE FUNCTION pg_temp.fewest_trees_refused() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  q constant text := $q$SELECT length(edupredict.forest_agg(ARRAY[a, b, c], r, '{"n_trees": %s}')) FROM mac$q$;
+  lo int := 1;
+  hi int := 300;
+  mid int;
+  refused text := pg_temp.outcome(format(q, hi));
+  o text;
+BEGIN
+  IF pg_temp.outcome(format(q, lo)) <> 'ok' OR refused = 'ok' THEN
+    RETURN format('no window: %s trees %s, %s trees %s', lo, pg_temp.outcome(format(q, lo)), hi, refused);
+  END IF;
+  WHILE hi - lo > 1 LOOP
+    mid := (lo + hi) / 2;
+    o := pg_temp.outcome(format(q, mid));
+    IF o = 'ok' THEN
+      lo := mid;
+    ELSE
+      hi := mid;
+      refused := o;
+    END IF;
+  END LOOP;
+  RETURN refused;
+END $$;
+SELECT pg_temp.fewest_trees_refused() AS fewest_trees_refused;
 -- 1,000,000 rows of one feature take 16 MB of a 20 MB cap: their canonical order does not fit
 SET edupredict.forest_max_memory = '20MB';
 SELECT agg, pg_temp.outcome(format($q$SELECT length(edupredict.%s(ARRAY[i::float8], i::float8, '{}'))
