@@ -71,7 +71,8 @@ PgAlloc(void *ctx, size_t size)
 	AllocHdr   *h;
 
 	/* over the cap: fail softly so the engine can free its scratch first */
-	if (pa->limit && pa->cur + size > pa->limit)
+	pa->refused_over_cap = pa->limit && pa->cur + size > pa->limit;
+	if (pa->refused_over_cap)
 		return NULL;
 	/*
 	 * Out of memory must also fail softly: with tree threads running, the
@@ -139,6 +140,7 @@ ens_pg_alloc_init(EnsPgAlloc *pa, MemoryContext cxt, bool capped)
 	pa->cxt = cxt;
 	pa->cur = pa->peak = 0;
 	pa->limit = capped ? (size_t) ens_pg_memory_cap() : 0;
+	pa->refused_over_cap = false;
 }
 
 bool
@@ -298,6 +300,75 @@ ens_pg_check(EnsStatus rc, EnsPgWhat what, const EnsError *err)
 		default:
 			RaiseModelStatus(rc, err);
 	}
+}
+
+/* errmsg() and errhint() (errdetail()) for a dictionary of "of", named name, at its limit */
+static int
+DictLimitMessage(EnsDictOf of, const char *name)
+{
+	switch (of)
+	{
+		case ENS_DICT_AGG_LABELS:
+			errmsg("%s has more than %u distinct class labels", name, ENS_DICT_MAX_ENTRIES);
+			return errhint("Aggregate fewer rows per group.");
+		case ENS_DICT_AGG_GROUPS:
+			errmsg("%s has more than %u distinct group keys", name, ENS_DICT_MAX_ENTRIES);
+			return errhint("Aggregate fewer rows per group.");
+		case ENS_DICT_TARGET:
+			errmsg("target column \"%s\" has more than %u distinct values", name, ENS_DICT_MAX_ENTRIES);
+			return errhint("Train on fewer rows.");
+		case ENS_DICT_FEATURE:
+			errmsg("text feature \"%s\" has more than %u distinct values", name, ENS_DICT_MAX_ENTRIES);
+			return errhint("Leave it out with features => ARRAY[...], or train on fewer rows.");
+		case ENS_DICT_GROUP_BY:
+			errmsg("group_by column \"%s\" has more than %u distinct values", name, ENS_DICT_MAX_ENTRIES);
+			return errhint("Group by a column of fewer values, or train on fewer rows.");
+		case ENS_DICT_UNKNOWN_LABELS:
+			/* not reached while ENS_MAX_UNKNOWN_LABELS stops the count first */
+			errmsg("too many target values unknown to model \"%s\"", name);
+			errdetail("A dictionary holds at most %u distinct strings.", ENS_DICT_MAX_ENTRIES);
+			return errhint("Pass only rows whose target is a class of the model.");
+	}
+	return 0;
+}
+
+/* errdetail() for a dictionary of "of", named name, that could not grow */
+static int
+DictMemoryDetail(EnsDictOf of, const char *name)
+{
+	switch (of)
+	{
+		case ENS_DICT_AGG_LABELS:
+			return errdetail("Failed to grow the dictionary of class labels of aggregate %s.", name);
+		case ENS_DICT_AGG_GROUPS:
+			return errdetail("Failed to grow the dictionary of group keys of aggregate %s.", name);
+		case ENS_DICT_TARGET:
+			return errdetail("Failed to grow the dictionary of the values of target column \"%s\".", name);
+		case ENS_DICT_FEATURE:
+			return errdetail("Failed to grow the dictionary of the categories of text feature \"%s\".", name);
+		case ENS_DICT_GROUP_BY:
+			return errdetail("Failed to grow the dictionary of the values of group_by column \"%s\".", name);
+		case ENS_DICT_UNKNOWN_LABELS:
+			return errdetail("Failed to grow the dictionary of the target values unknown to model \"%s\".", name);
+	}
+	return 0;
+}
+
+/*
+ * A dictionary refuses a string at its own limit or when an allocation
+ * fails (ens_dict_add): only the first is a limit of ours, and names it.
+ */
+void
+ens_pg_dict_failed(const EnsDict *d, EnsDictOf of, const char *name)
+{
+	if (d != NULL && ens_dict_full(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 DictLimitMessage(of, name)));
+	ereport(ERROR,
+			(errcode(ERRCODE_OUT_OF_MEMORY),
+			 errmsg("out of memory"),
+			 DictMemoryDetail(of, name)));
 }
 
 /* ---------- value conversion ---------- */

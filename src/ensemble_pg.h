@@ -27,6 +27,7 @@ typedef struct EnsPgAlloc
 	size_t		cur;
 	size_t		peak;
 	size_t		limit;
+	bool		refused_over_cap;	/* its last allocation was refused for the cap */
 } EnsPgAlloc;
 
 extern void ens_pg_alloc_init(EnsPgAlloc *pa, MemoryContext cxt, bool capped);
@@ -201,6 +202,25 @@ typedef enum EnsPgWhat
  * NULL): why the model reader refused the bytes, shown as the DETAIL
  */
 extern void ens_pg_check(EnsStatus rc, EnsPgWhat what, const EnsError *err);
+
+/* What a dictionary holds, for ens_pg_dict_failed's messages, and what they name */
+typedef enum EnsDictOf
+{
+	ENS_DICT_AGG_LABELS,		/* an aggregate's class labels: the aggregate */
+	ENS_DICT_AGG_GROUPS,		/* an aggregate's group keys: the aggregate */
+	ENS_DICT_TARGET,			/* a training target's values: the column */
+	ENS_DICT_FEATURE,			/* a text feature's categories: the column */
+	ENS_DICT_GROUP_BY,			/* group_by's values: the column */
+	ENS_DICT_UNKNOWN_LABELS		/* target values no class of a model: the model */
+} EnsDictOf;
+
+/*
+ * ereport(ERROR) for a dictionary d of "of" (named name) that could not take
+ * a string (d NULL: it could not be created): its own limit, 54000
+ * (ens_dict_full), or else out of memory, 53200.  A refusal of a memory cap
+ * the caller reports first, in its own words.
+ */
+extern void ens_pg_dict_failed(const EnsDict *d, EnsDictOf of, const char *name);
 /* ereport(ERROR) for an engine error (ensemble_error_pg.c; returns for ENS_ERR_NONE) */
 extern void ens_pg_raise_error(const EnsError *e);
 /* errdetail() for a refusal of the model reader; 0 for any other e or NULL */

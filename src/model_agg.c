@@ -218,27 +218,16 @@ LabelFree(void *ctx, void *ptr)
 
 /*
  * A dictionary of st (its class labels, or with groups its group keys;
- * NULL: it could not be created) could not take a string: the dictionary's
- * own limit, the cap's error, or a real allocation failure.
+ * NULL: it could not be created) could not take a string: the cap's error,
+ * or the dictionary's own limit or a real allocation failure
+ * (ens_pg_dict_failed).
  */
 static void
 LabelsFailed(const AggState *st, const EnsDict *d, bool groups)
 {
-	if (d != NULL && ens_dict_full(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 groups ?
-				 errmsg("%s has more than %u distinct group keys", st->aggname, ENS_DICT_MAX_ENTRIES) :
-				 errmsg("%s has more than %u distinct class labels", st->aggname, ENS_DICT_MAX_ENTRIES),
-				 errhint("Aggregate fewer rows per group.")));
 	if (st->labels_over_cap)
 		OverCap(st, st->beside);
-	ereport(ERROR,
-			(errcode(ERRCODE_OUT_OF_MEMORY),
-			 errmsg("out of memory"),
-			 groups ?
-			 errdetail("Failed to grow the dictionary of group keys of aggregate %s.", st->aggname) :
-			 errdetail("Failed to grow the dictionary of class labels of aggregate %s.", st->aggname)));
+	ens_pg_dict_failed(d, groups ? ENS_DICT_AGG_GROUPS : ENS_DICT_AGG_LABELS, st->aggname);
 }
 
 /*

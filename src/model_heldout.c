@@ -200,7 +200,7 @@ ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, int32 version,
 	{
 		if (ul->over_cap)
 			LabelsOverCap(ul, 0);
-		ens_pg_check(ENS_ENOMEM, ENS_WHAT_READING_RELATION, NULL);
+		ens_pg_dict_failed(NULL, ENS_DICT_UNKNOWN_LABELS, ul->name);
 	}
 }
 
@@ -212,7 +212,7 @@ ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len)
 	if (id < 0 && ul->over_cap)
 		LabelsOverCap(ul, len);
 	if (id < 0)
-		ens_pg_check(ENS_ENOMEM, ENS_WHAT_READING_RELATION, NULL);
+		ens_pg_dict_failed(ul->dict, ENS_DICT_UNKNOWN_LABELS, ul->name);
 	if (id >= ENS_MAX_UNKNOWN_LABELS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

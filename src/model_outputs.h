@@ -91,7 +91,8 @@ extern void ens_unknown_labels_init(EnsUnknownLabels *ul, const char *name, int3
 									double rows_bytes);
 /*
  * the number (from 0) of target value s, which model ul->name does not know;
- * past ENS_MAX_UNKNOWN_LABELS such values, or past the cap, 54000
+ * past ENS_MAX_UNKNOWN_LABELS such values, or past the cap, 54000; out of
+ * memory, 53200 (ens_pg_dict_failed)
  */
 extern uint32_t ens_heldout_unknown_label(EnsUnknownLabels *ul, const char *s, uint32_t len);
 /* a target value as a class label (NULL: NaN, a row to skip) */

@@ -482,13 +482,27 @@ typedef struct ReadState
 } ReadState;
 
 /*
+ * A dictionary of the training set (d NULL: it could not be created) could
+ * not take a value: the cap's error, or the dictionary's own limit or a real
+ * allocation failure (ens_pg_dict_failed); name: its column.
+ */
+static void
+DictFailed(const EnsTrainSet *ts, const EnsDict *d, EnsDictOf of, const char *name)
+{
+	if (ts->pa->refused_over_cap)
+		ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
+	ens_pg_dict_failed(d, of, name);
+}
+
+/*
  * A group id (the value's text in a dictionary) or an order key: the
  * value's dense rank in its type's order (exact where a float8 is not; NaN
- * stays NaN, to be refused).
+ * stays NaN, to be refused).  col: aux column i.
  */
 static double
-AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base, Datum rank)
+AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, const EnsColumn *col, Datum rank)
 {
+	Oid			base = col->base;
 	uint32_t	len;
 	char	   *s;
 	int64_t		id;
@@ -509,7 +523,7 @@ AuxValue(EnsTrainSet *ts, uint32_t i, Datum d, Oid base, Datum rank)
 				 errmsg("a group value is longer than %d bytes", ENS_MAX_NAME)));
 	id = ens_dict_add(ts->aux_dict[i], s, len);
 	if (id < 0)
-		ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
+		DictFailed(ts, ts->aux_dict[i], ENS_DICT_GROUP_BY, col->name);
 	return (double) id;
 }
 
@@ -543,7 +557,7 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 					 errmsg("a target value is longer than %d bytes", ENS_MAX_NAME)));
 		id = ens_dict_add(ts->tdict, s, len);
 		if (id < 0)
-			ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
+			DictFailed(ts, ts->tdict, ENS_DICT_TARGET, tcol->name);
 		ts->y[n] = (double) id;
 	}
 	else
@@ -574,7 +588,7 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 			{
 				id = ens_dict_add(ts->dicts[i], s, len);
 				if (id < 0)
-					ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
+					DictFailed(ts, ts->dicts[i], ENS_DICT_FEATURE, ts->names[i]);
 				*v = (double) id;
 			}
 		}
@@ -583,7 +597,7 @@ TrainRow(Datum *values, bool *isnull, void *arg)
 	}
 	for (i = 0; i < ts->naux; i++)
 		ts->aux[i][n] = isnull[p + 1 + i] ? NAN :
-			AuxValue(ts, i, values[p + 1 + i], rs->c->aux[i]->base,
+			AuxValue(ts, i, values[p + 1 + i], rs->c->aux[i],
 					 rs->rank_at[i] < 0 ? (Datum) 0 : values[rs->rank_at[i]]);
 	ts->n = n + 1;
 }
@@ -633,7 +647,7 @@ ReadTrainingSet(EnsTrainSet *ts, const EnsRelation *r, const Columns *c)
 		ts->kinds[i] = (uint8_t) c->feat[i]->kind;
 		if (ts->kinds[i] == ENS_CATEGORICAL &&
 			(ts->dicts[i] = ens_dict_create(&ts->pa->al)) == NULL)
-			ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
+			DictFailed(ts, NULL, ENS_DICT_FEATURE, ts->names[i]);
 	}
 	cols[c->p] = c->target;
 	for (i = 0; i < c->naux; i++)
@@ -695,7 +709,7 @@ ens_trainset_read(EnsTrainSet *ts, EnsTrainInput *in, EnsPgAlloc *pa)
 	for (i = 0; i < cols.naux; i++)
 		if (in->aux_kind[i] == ENS_AUX_GROUP &&
 			(ts->aux_dict[i] = ens_dict_create(&pa->al)) == NULL)
-			ens_pg_check(ENS_ENOMEM, ENS_WHAT_MODEL_TRAINING, NULL);
+			DictFailed(ts, NULL, ENS_DICT_GROUP_BY, in->aux_name[i]);
 	ReadTrainingSet(ts, &in->rel, &cols);
 	MemoryContextSwitchTo(cxt);
 	RefuseIdentifiers(ts, &cols);

@@ -5,8 +5,9 @@
  * A full dictionary refuses a new string (-1) and says so (ens_dict_full),
  * leaving itself as it was and still numbering the strings it holds; a
  * refusal for want of memory is not the limit (ens_dict_full false), so
- * model_agg.c's LabelsFailed reports it as out of memory (53200), the limit
- * as 54000.  Nothing leaks (LeakSanitizer).
+ * ens_pg_dict_failed (ensemble_pg.c: the aggregates, train_*, the readers of
+ * held-out rows) reports it as out of memory (53200), the limit as 54000.
+ * Nothing leaks (LeakSanitizer).
  *
  *   dict_check
  */

@@ -107,7 +107,7 @@ $CC $FLAGS -o "$work/cvcal_check" test/fuzz/cvcal_check.c $SRC -lm
 check "$work/cvcal_check" "$work/corpus/seed_cvcal.bin"
 echo "fuzz: $(tail -1 "$work/engine.log")"
 # a dictionary's own limit (a small one: the server's takes tens of GB) and
-# an allocation failure that is not it (model_agg.c: 54000 against 53200)
+# an allocation failure that is not it (ens_pg_dict_failed: 54000 against 53200)
 $CC $FLAGS -DENS_DICT_MAX_ENTRIES=100 -o "$work/dict_check" test/fuzz/dict_check.c $SRC -lm
 check "$work/dict_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"

@@ -4,7 +4,7 @@
 -- evaluations, a lowered edupredict.forest_max_memory; the largest, a
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second).
 BEGIN;
-SELECT plan(48);
+SELECT plan(51);
 SET LOCAL search_path = edupredict, public;
 
 -- the detail of the error a statement raises (NULL: none)
@@ -159,6 +159,21 @@ SELECT lives_ok($$SELECT * FROM me m, LATERAL explain('me_cls', m) WHERE m.i = 1
 SELECT throws_ok($$SELECT * FROM global_importance('me_deep', 'me_deep')$$, '54000',
                  'explaining model "me_deep" needs more memory than edupredict.forest_max_memory (16 MB) allows',
                  'global_importance: a plan over edupredict.forest_max_memory');
+-- train_*'s dictionaries count against it with the rows: 5,000 distinct values of 4 kB (20 MB)
+-- of a text target, a text feature or a group_by column are refused as the training's memory
+-- (54000, whose hint names the cap), not as out of memory (53200): the refusal was the cap's
+CREATE TEMP TABLE me_long_values AS
+SELECT (i % 100)::float8 AS a, (i % 2)::text AS y, i || repeat('v', 4000) AS long FROM generate_series(1, 5000) i;
+SELECT throws_ok(q, '54000', 'model training needs more memory than is allowed or available',
+                 'train_forest: ' || what || ' over edupredict.forest_max_memory')
+FROM (VALUES (1, 'a text target''s values',
+              $$SELECT * FROM train_forest('me_long', 'me_long_values', 'long', ARRAY['a'], n_trees => 2)$$),
+             (2, 'a text feature''s categories',
+              $$SELECT * FROM train_forest('me_long', 'me_long_values', 'y', ARRAY['a', 'long'], n_trees => 2)$$),
+             (3, 'group_by''s values',
+              $$SELECT * FROM train_forest('me_long', 'me_long_values', 'y', ARRAY['a'], n_trees => 2,
+                                           group_by => 'long')$$)) t(o, what, q)
+ORDER BY o;
 RESET edupredict.forest_max_memory;
 -- a confusion matrix of 67,990 target values by 1,000 classes is over 2^26 cells
 CREATE TEMP TABLE me_k_unknown AS
