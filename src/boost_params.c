@@ -62,7 +62,7 @@ CheckLoss(const BoostParams *p, EnsError *err)
 		!(p->huber_delta > 0 && isfinite(p->huber_delta)))
 		return ens_error_set(err, ENS_EINVAL, ENS_ERR_BOOST_HUBER_DELTA, 0, 0, 0);
 	if (p->class_weight.balanced || p->class_weight.n)
-		return ens_error_set(err, ENS_EINVAL, ENS_ERR_BOOST_CLASS_WEIGHT, 0, 0, 0);
+		return ens_error_set(err, ENS_EINVAL, ENS_ERR_CLASS_WEIGHT_REGRESSION, 0, 0, 0);
 	return ENS_OK;
 }
 

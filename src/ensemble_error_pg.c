@@ -57,7 +57,7 @@ RaiseBoostParam(const EnsError *e)
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("huber_delta must be a positive number")));
 			break;
-		case ENS_ERR_BOOST_CLASS_WEIGHT:
+		case ENS_ERR_CLASS_WEIGHT_REGRESSION:
 			ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							errmsg("class_weight applies to classification only")));
 			break;

@@ -70,9 +70,11 @@ typedef enum EnsParamResult
 
 /*
  * What a refused value must be: X(id, figures, text), the text's figures
- * being why->n (figures 0 or 1).  Each text is the whole message, "%s%s
- * must be ...", its first two conversions the context ("", "params.",
- * "space.") and the key; the PostgreSQL layer expands the list into one
+ * being why->n (figures 1), why->entry (E: the entry of an object that is
+ * wrong, its key as the caller wrote it) or both (E1), or none (0).  Each
+ * text is the whole message, "%s%s must be ...", its first two conversions
+ * the context ("", "params.", "space.") and the key; the PostgreSQL layer
+ * expands the list into one
  * errmsg() per id with the literal text (ens_param_error, model_train.c),
  * so translators see every one (gettext_noop) and the compiler checks the
  * figures.  The validators (forest_params.c, boost_learner.c) set the id;
@@ -86,6 +88,8 @@ typedef enum EnsParamResult
 	/* shared */ \
 	X(ENS_WHY_INT_FROM_1, 1, gettext_noop("%s%s must be an integer between 1 and %d")) \
 	X(ENS_WHY_CLASS_WEIGHT, 1, gettext_noop("%s%s must be NULL, 'balanced' or a JSON object of class labels to weights above 0 and at most %d")) \
+	X(ENS_WHY_CLASS_WEIGHT_NOT_NUMBER, E, gettext_noop("%s%s must give \"%s\" a number as its weight")) \
+	X(ENS_WHY_CLASS_WEIGHT_RANGE, E1, gettext_noop("%s%s must give \"%s\" a weight above 0 and at most %d")) \
 	/* forest_params.c */ \
 	X(ENS_WHY_N_TREES_NULL, 1, gettext_noop("%s%s must be an integer between 1 and %d, not NULL")) \
 	X(ENS_WHY_AT_MOST, 1, gettext_noop("%s%s must be at most %d")) \
@@ -112,16 +116,23 @@ typedef enum EnsParamWhyId
 } EnsParamWhyId;
 #undef ENS_PARAM_WHY_ENUM
 
-/* Why a validator refused a value: the id and its figure (no value of the rows). */
+/*
+ * Why a validator refused a value: the id, its figure and, for an object,
+ * the key of the entry that is wrong (the caller's own text, never a value
+ * of the rows; the PostgreSQL layer clips a long one).
+ */
 typedef struct EnsParamWhy
 {
 	EnsParamWhyId id;
 	int			n;
+	const char *entry;
 } EnsParamWhy;
 
 /* an entry's figures as printf arguments, after the context and the key */
 #define ENS_PARAM_FIGURES0(w)
 #define ENS_PARAM_FIGURES1(w) , (w)->n
+#define ENS_PARAM_FIGURESE(w) , (w)->entry
+#define ENS_PARAM_FIGURESE1(w) , (w)->entry, (w)->n
 
 /* the refusal: records the id and figure in *why, yields res */
 static inline EnsParamResult
@@ -129,6 +140,7 @@ ens_param_why(EnsParamWhy *why, EnsParamResult res, EnsParamWhyId id, int n)
 {
 	why->id = id;
 	why->n = n;
+	why->entry = NULL;
 	return res;
 }
 

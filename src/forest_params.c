@@ -39,9 +39,11 @@ IsInt(const EnsValue *v, double lo, double hi)
 
 /*
  * class_weight, for the forest and boosting alike: NULL, 'balanced', or an
- * object of labels to weights, each a positive finite number (a number
- * beyond a double arrives as an infinity, anything else as NaN).  The
- * labels are checked against the classes once the rows are read.
+ * object of labels to weights, each a positive finite number.  A wrong
+ * entry is named by its key: NaN stands for a value that is not a number
+ * (JSON has no NaN), a number beyond a double arrives as an infinity and
+ * one below its smallest as 0, both out of range.  The labels are checked
+ * against the classes once the rows are read.
  */
 EnsParamResult
 ens_class_weight_set(EnsClassWeight *cw, const EnsValue *v, EnsParamWhy *why)
@@ -59,8 +61,18 @@ ens_class_weight_set(EnsClassWeight *cw, const EnsValue *v, EnsParamWhy *why)
 	if (v->type != ENS_V_OBJECT || v->n == 0)
 		return WHY(ENS_WHY_CLASS_WEIGHT, ENS_MAX_CLASS_WEIGHT);
 	for (i = 0; i < v->n; i++)
-		if (!(v->nums[i] > 0 && v->nums[i] <= ENS_MAX_CLASS_WEIGHT))
-			return WHY(ENS_WHY_CLASS_WEIGHT, ENS_MAX_CLASS_WEIGHT);
+	{
+		EnsParamResult r;
+
+		if (isnan(v->nums[i]))
+			r = WHY(ENS_WHY_CLASS_WEIGHT_NOT_NUMBER, 0);
+		else if (!(v->nums[i] > 0 && v->nums[i] <= ENS_MAX_CLASS_WEIGHT))
+			r = WHY(ENS_WHY_CLASS_WEIGHT_RANGE, ENS_MAX_CLASS_WEIGHT);
+		else
+			continue;
+		why->entry = v->keys[i];
+		return r;
+	}
 	cw->n = v->n;
 	cw->labels = v->keys;
 	cw->weights = v->nums;

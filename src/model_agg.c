@@ -792,14 +792,24 @@ ens_json_value(JsonbValue *v)
 	return ev;
 }
 
+/* an error of jsonb_in says which argument it was reading */
+static void
+TextArgContext(void *arg)
+{
+	errcontext("while reading the %s argument as JSON", (const char *) arg);
+}
+
 /*
- * A text argument as a learner value: the text of a JSON object
+ * A text argument, name, as a learner value: the text of a JSON object
  * (class_weight => '{"Dropout": 3}') as that object, any other text (JSON
  * that is no object, or no JSON) as a string the validator may refuse,
- * naming the argument.
+ * naming the argument.  What JSON's syntax allows but jsonb does not (a
+ * number beyond numeric's range, 1e200000) is jsonb_in's error, its
+ * context naming the argument: PostgreSQL 15's jsonb_in has no soft errors
+ * to turn into ours.
  */
 EnsValue
-ens_text_value(char *text)
+ens_text_value(char *text, const char *name)
 {
 	EnsValue	ev = {ENS_V_STRING, 0, text};
 	const char *t = text;
@@ -812,8 +822,12 @@ ens_text_value(char *text)
 	lex = makeJsonLexContextCstringLen(text, strlen(text), GetDatabaseEncoding(), true);
 	if (pg_parse_json(lex, &nullSemAction) == JSON_SUCCESS)
 	{
-		Jsonb	   *jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+		ErrorContextCallback cb = {error_context_stack, TextArgContext, (void *) name};
+		Jsonb	   *jb;
 
+		error_context_stack = &cb;
+		jb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+		error_context_stack = cb.previous;
 		ObjectValue(&ev, &jb->root, VARSIZE(jb));
 	}
 	return ev;

@@ -327,6 +327,34 @@ ens_space_check_values(const EnsSpace *sp, const EnsLearner *l, const void *base
 	pfree(pt);
 }
 
+/*
+ * The labels of class_weight's objects in the space, once the rows are
+ * read: a label that is no class is named as the space's
+ * (space.class_weight), as the space's other refusals, not as params'
+ * when its trial trains.
+ */
+void
+ens_space_check_classes(const EnsSpace *sp, const EnsTrainSet *ts)
+{
+	int			i,
+				j;
+	uint32		k;
+
+	if (ts->task != ENS_CLASSIFICATION)
+		return;
+	for (i = 0; i < sp->n; i++)
+	{
+		const SpaceParam *p = &sp->param[i];
+
+		if (p->kind != SP_LIST || strcmp(p->name, "class_weight") != 0)
+			continue;
+		for (j = 0; j < p->n; j++)
+			if (p->values[j].type == ENS_V_OBJECT)
+				for (k = 0; k < p->values[j].n; k++)
+					(void) ens_class_weight_class(p->values[j].keys[k], ts, "space.");
+	}
+}
+
 /* Lists only: random search then draws combinations without replacement. */
 bool
 ens_space_all_lists(const EnsSpace *sp)

@@ -18,6 +18,7 @@
 #include "executor/spi.h"
 #include "executor/executor.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/params.h"
 #include "portability/instr_time.h"
@@ -61,6 +62,35 @@ NullArg(const char *name)
 }
 
 /*
+ * An object's key as a message quotes it (the caller's own text): a key
+ * longer than ENS_QUOTED_KEY_MAX bytes is cut there, at a character's
+ * boundary, and ends in "...", so a 100 kB key makes no 100 kB message.
+ */
+#define ENS_QUOTED_KEY_MAX 100
+
+const char *
+ens_quoted_key(const char *key)
+{
+	size_t		len = strlen(key);
+
+	if (len <= ENS_QUOTED_KEY_MAX)
+		return key;
+	return psprintf("%.*s...", pg_mbcliplen(key, (int) Min(len, PG_INT32_MAX), ENS_QUOTED_KEY_MAX),
+					key);
+}
+
+/* why, its object's entry (if any) clipped for a message */
+static EnsParamWhy
+QuotedWhy(const EnsParamWhy *why)
+{
+	EnsParamWhy w = *why;
+
+	if (w.entry != NULL)
+		w.entry = ens_quoted_key(w.entry);
+	return w;
+}
+
+/*
  * Report a value a learner's validator refused (r != ENS_PARAM_OK): one
  * case per id of ENS_PARAM_WHYS (ensemble_params.h), each with its literal
  * text as the errmsg format and the figures the text takes.
@@ -70,11 +100,12 @@ ens_param_error(const char *context, const char *key, EnsParamResult r, const En
 {
 	int			code = r == ENS_PARAM_LIMIT ? ERRCODE_PROGRAM_LIMIT_EXCEEDED :
 		ERRCODE_INVALID_PARAMETER_VALUE;
+	EnsParamWhy w = QuotedWhy(why);
 
 #define PARAM_ERROR(id, figures, text) \
 	case id: \
 		ereport(ERROR, (errcode(code), \
-						errmsg(text, context, key ENS_PARAM_FIGURES##figures(why)))); \
+						errmsg(text, context, key ENS_PARAM_FIGURES##figures(&w)))); \
 		break;
 
 	switch (why->id)
@@ -91,9 +122,11 @@ ens_param_error(const char *context, const char *key, EnsParamResult r, const En
 char *
 ens_param_text(const char *context, const char *key, const EnsParamWhy *why)
 {
+	EnsParamWhy w = QuotedWhy(why);
+
 #define PARAM_TEXT(id, figures, text) \
 	case id: \
-		return psprintf(_(text), context, key ENS_PARAM_FIGURES##figures(why));
+		return psprintf(_(text), context, key ENS_PARAM_FIGURES##figures(&w));
 
 	switch (why->id)
 	{
@@ -124,11 +157,33 @@ ens_learner_set(const EnsLearner *l, void *params, const char *key, const EnsVal
 }
 
 /*
+ * The class of ts a label of class_weight's object names: a label that is
+ * no class is refused, named as the caller takes it (context: "" for an
+ * argument, "params." for a params jsonb as ens_param_error's, "space."
+ * for tune's space).
+ */
+uint32
+ens_class_weight_class(const char *label, const EnsTrainSet *ts, const char *context)
+{
+	uint32		k;
+
+	for (k = 0; k < ts->K && strcmp(label, ts->class_s[k]) != 0; k++)
+		;
+	if (k == ts->K)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%sclass_weight names \"%s\", which is not a class of the training rows",
+						context, ens_quoted_key(label)),
+				 errhint("Name classes as the target column holds them (edupredict.model_classes lists a trained model's); the training rows' values are not shown.")));
+	return k;
+}
+
+/*
  * class_weight's object resolved to the training set's classes: a class not
- * named weighs 1, a label that is no class is refused, named as the caller
- * takes it (params.class_weight for a params jsonb, as ens_param_error's
- * context).  Regression drops class_weight (boosting refused it before, in
- * its range check).
+ * named weighs 1, a label that is no class is refused
+ * (ens_class_weight_class).  A regression refuses class_weight, 'balanced'
+ * or an object, for the forest as boosting's range check does
+ * (boost_params.c), with its error (ensemble_error_pg.c).
  */
 void
 ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
@@ -138,25 +193,20 @@ ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
 	uint32		i,
 				k;
 
-	if (ts->task != ENS_CLASSIFICATION)
-		memset(cw, 0, sizeof(*cw));
+	if (ts->task != ENS_CLASSIFICATION && (cw->balanced || cw->n))
+	{
+		EnsError	err;
+
+		ens_error_set(&err, ENS_EINVAL, ENS_ERR_CLASS_WEIGHT_REGRESSION, 0, 0, 0);
+		ens_pg_raise_error(&err);
+	}
 	if (cw->n == 0)
 		return;
 	w = palloc(sizeof(double) * ts->K);
 	for (k = 0; k < ts->K; k++)
 		w[k] = 1.0;
 	for (i = 0; i < cw->n; i++)
-	{
-		for (k = 0; k < ts->K && strcmp(cw->labels[i], ts->class_s[k]) != 0; k++)
-			;
-		if (k == ts->K)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("%sclass_weight names \"%s\", which is not a class of the training rows",
-							context, cw->labels[i]),
-					 errhint("Name classes as the target column holds them (edupredict.model_classes lists a trained model's); the training rows' values are not shown.")));
-		w[k] = cw->weights[i];
-	}
+		w[ens_class_weight_class(cw->labels[i], ts, context)] = cw->weights[i];
 	cw->per_class = w;
 }
 
@@ -244,7 +294,7 @@ ArgValue(FunctionCallInfo fcinfo, const EnsTrainArg *a)
 			v.num = PG_GETARG_BOOL(a->argno) ? 1 : 0;
 			break;
 		default:
-			v = ens_text_value(text_to_cstring(PG_GETARG_TEXT_PP(a->argno)));
+			v = ens_text_value(text_to_cstring(PG_GETARG_TEXT_PP(a->argno)), a->key);
 	}
 	return v;
 }

@@ -224,6 +224,8 @@ extern const EnsLearner *ens_learner_of(const EnsModel *m);
 
 extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
 							const EnsParamWhy *why) pg_attribute_noreturn();
+/* an object's key as a message quotes it: a long one clipped */
+extern const char *ens_quoted_key(const char *key);
 /* the same message as text, translated (for a caller that returns it) */
 extern char *ens_param_text(const char *context, const char *key, const EnsParamWhy *why);
 /* every key of a jsonb object, its value as a learner value (and raw) */
@@ -231,7 +233,9 @@ typedef void (*EnsJsonbKeyFn) (const char *key, const EnsValue *v, JsonbValue *r
 							   void *arg);
 extern void ens_jsonb_each(Jsonb *jb, const char *context, EnsJsonbKeyFn fn, void *arg);
 
-/* class_weight: its object resolved to ts's classes; as the registry records it */
+/* class_weight: the class a label names; its object resolved to ts's classes; as the registry records it */
+extern uint32 ens_class_weight_class(const char *label, const EnsTrainSet *ts,
+									 const char *context);
 extern void ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts);
 extern void ens_class_weight_json(StringInfo s, const EnsClassWeight *cw);
 
@@ -285,7 +289,7 @@ extern void ens_score_outputs(const EnsTrainSet *ts, const uint32_t *rows, uint3
 
 /* a jsonb value or a text argument as a learner value (model_agg.c) */
 extern EnsValue ens_json_value(JsonbValue *v);
-extern EnsValue ens_text_value(char *text);
+extern EnsValue ens_text_value(char *text, const char *name);
 
 /* Which SQL argument feeds which parameter of a train_* function. */
 typedef struct EnsTrainArg

@@ -911,6 +911,7 @@ static void
 Search(Tune *t)
 {
 	ens_trainset_read(&t->ts, &t->in, &t->pa);
+	ens_space_check_classes(t->space, &t->ts);
 	ResolveMetric(t);
 	if (t->base.version > 0)
 		CheckComparable(t);

@@ -138,5 +138,6 @@ extern bool ens_space_has(const EnsSpace *sp, const char *name);
 extern bool ens_space_all_lists(const EnsSpace *sp);
 extern void ens_space_check_values(const EnsSpace *sp, const EnsLearner *l, const void *base,
 								   const EnsValue *point, int task);
+extern void ens_space_check_classes(const EnsSpace *sp, const EnsTrainSet *ts);
 
 #endif							/* EDUPREDICT_MODEL_TUNE_H */

@@ -103,7 +103,10 @@ WRONG_JSON = ['"x"', "[]", "{}", "null", "true", "1.5", "-1", "0", "1e400", "-1e
 CLASS_WEIGHT_OBJECTS = [("valid", q('{"yes": 2, "no": 0.5}')), ("unknown label", q('{"nope": 2}')),
                         ("weight 0", q('{"yes": 0}')), ("weight 1e400", q('{"yes": 1e400}')),
                         ("weight 1000001", q('{"yes": 1000001}')), ("nested object", q('{"yes": {"no": 1}}')),
-                        ("huge key", "jsonb_build_object(repeat('k', 100000), 1)::text")]
+                        ("weight a string", q('{"yes": "3"}')), ("weight null", q('{"yes": null}')),
+                        ("weight 1e200000", q('{"yes": 1e200000}')),
+                        ("huge key", "jsonb_build_object(repeat('k', 100000), 1)::text"),
+                        ("huge key weight 0", "jsonb_build_object(repeat('é', 50000), 0)::text")]
 
 
 def jsonb_values(argname):

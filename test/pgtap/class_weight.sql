@@ -1,11 +1,11 @@
 -- class_weight as a JSON object of class labels to weights (scikit-learn's class_weight dict,
 -- BigQuery ML's CLASS_WEIGHTS), for train_forest, train_boosting, the aggregates, cross_validate
 -- and tune: the same path as 'balanced', a class not named weighing 1, and an error with its
--- SQLSTATE for every bad value.
+-- SQLSTATE for every bad value (an entry of an object named by its key).
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(55);
+SELECT plan(79);
 SET LOCAL search_path = public, edupredict;
 
 -- three classes of about 12%, 18% and 70%, a loose function of a and b
@@ -26,12 +26,14 @@ BEGIN
 	                        FROM cw_rows GROUP BY %1$I) s$q$, target) INTO j;
 	RETURN j;
 END $$;
--- the SQLSTATE, message and hint q raises (NULL if it raises nothing)
-CREATE FUNCTION pg_temp.error_of(q text, OUT state text, OUT msg text, OUT hint text) LANGUAGE plpgsql AS $$
+-- the SQLSTATE, message, hint and context's first line q raises (NULL if it raises nothing)
+CREATE FUNCTION pg_temp.error_of(q text, OUT state text, OUT msg text, OUT hint text, OUT ctx text) LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE q;
 EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT,
+	                        ctx = PG_EXCEPTION_CONTEXT;
+	ctx := split_part(ctx, E'\n', 1);
 END $$;
 -- do two models give the same class probabilities on every row?
 CREATE FUNCTION pg_temp.same(m1 text, m2 text) RETURNS bool LANGUAGE sql AS $$
@@ -140,23 +142,84 @@ SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'cw_rows', 'y', ARRAY[
 SELECT throws_ok($$SELECT * FROM tune('t_cw', 'boosting', 'cw_rows', 'y', '{"n_rounds": [5]}', trials => 1, features => ARRAY['a', 'b'],
                                       params => '{"class_weight": {"Drop": 3}}')$$,
 	'22023', 'params.class_weight names "Drop", which is not a class of the training rows', 'tune: a key of params that is no class');
+-- a value that is no object (or an empty one, or no JSON): the general message
 SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, v),
 	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000',
 	'forest: class_weight ' || v || ' is 22023')
-FROM unnest(ARRAY['{"Dropout": 0}', '{"Dropout": -1}', '{"Dropout": 1e400}', '{"Dropout": "3"}', '{"Dropout": NaN}',
-                  '{"Dropout": Infinity}', '{"Dropout": 1000001}', '{}', '[1, 2]', '3', '{"Dropout": 1', 'even']) v;
-SELECT throws_ok($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Dropout": null}')$$,
-	'22023', 'class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000', 'boosting: a null weight');
-SELECT throws_ok($$SELECT boost_agg(ARRAY[a, b], y, '{"class_weight": {"Dropout": 0}}') FROM cw_rows$$,
-	'22023', 'params.class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000', 'boost_agg: weight 0');
+FROM unnest(ARRAY['{"Dropout": NaN}', '{"Dropout": Infinity}', '{}', '[1, 2]', '3', '{"Dropout": 1', 'even']) v;
 SELECT throws_ok($$SELECT boost_agg(ARRAY[a, b], y, '{"class_weight": {}}') FROM cw_rows$$,
-	'22023', NULL, 'boost_agg: an empty object');
--- a regression: refused by boosting as 'balanced' is; the forest ignores it as it ignores 'balanced'
+	'22023', 'params.class_weight must be NULL, ''balanced'' or a JSON object of class labels to weights above 0 and at most 1000000',
+	'boost_agg: an empty object');
+-- an object: the entry that is wrong, named by its key (not the first key: jsonb orders Enrolled
+-- before Graduate), a weight out of range or not a number
+SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, v),
+	'22023', format('class_weight must give %s a weight above 0 and at most 1000000', k),
+	'forest: class_weight ' || v || ' names ' || k)
+FROM (VALUES ('{"Dropout": 0}', '"Dropout"'), ('{"Dropout": -1}', '"Dropout"'), ('{"Dropout": 1e400}', '"Dropout"'),
+             ('{"Dropout": 1e-400}', '"Dropout"'), ('{"Dropout": 1000001}', '"Dropout"'),
+             ('{"Enrolled": 2, "Graduate": 0}', '"Graduate"')) t(v, k);
+SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, v),
+	'22023', format('class_weight must give %s a number as its weight', k),
+	'forest: class_weight ' || v || ' names ' || k)
+FROM (VALUES ('{"Dropout": "3"}', '"Dropout"'), ('{"Dropout": true}', '"Dropout"'), ('{"Dropout": [1]}', '"Dropout"'),
+             ('{"Dropout": {"a": 1}}', '"Dropout"'), ('{"Enrolled": 2, "Graduate": "x"}', '"Graduate"')) t(v, k);
+SELECT throws_ok($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Dropout": null}')$$,
+	'22023', 'class_weight must give "Dropout" a number as its weight', 'boosting: a null weight');
+SELECT throws_ok($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Enrolled": 0.5, "Graduate": 1000001}')$$,
+	'22023', 'class_weight must give "Graduate" a weight above 0 and at most 1000000', 'boosting: a weight above the cap');
+SELECT throws_ok($$SELECT boost_agg(ARRAY[a, b], y, '{"class_weight": {"Dropout": 0}}') FROM cw_rows$$,
+	'22023', 'params.class_weight must give "Dropout" a weight above 0 and at most 1000000', 'boost_agg: weight 0');
+SELECT throws_ok($$SELECT forest_agg(ARRAY[a, b], y, '{"class_weight": {"Dropout": "heavy"}}') FROM cw_rows$$,
+	'22023', 'params.class_weight must give "Dropout" a number as its weight', 'forest_agg: a weight that is a string');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'cw_rows', 'y', ARRAY['a', 'b'], '{"n_trees": 5, "class_weight": {"Dropout": -2}}', folds => 3)$$,
+	'22023', 'params.class_weight must give "Dropout" a weight above 0 and at most 1000000', 'cross_validate: a negative weight');
+-- in tune's space, as its other values: space.class_weight
+SELECT throws_ok($$SELECT * FROM tune('t_cw', 'forest', 'cw_rows', 'y', '{"n_trees": [5], "class_weight": [null, {"Dropout": 0}]}', trials => 1,
+                                      features => ARRAY['a', 'b'])$$,
+	'22023', 'space.class_weight must give "Dropout" a weight above 0 and at most 1000000', 'tune: a weight 0 in space');
+SELECT throws_ok($$SELECT * FROM tune('t_cw', 'boosting', 'cw_rows', 'y', '{"n_rounds": [5], "class_weight": [{"Dropout": "x"}]}', trials => 1,
+                                      features => ARRAY['a', 'b'])$$,
+	'22023', 'space.class_weight must give "Dropout" a number as its weight', 'tune: a weight that is a string in space');
+SELECT throws_ok($$SELECT * FROM tune('t_cw', 'forest', 'cw_rows', 'y', '{"n_trees": [5], "class_weight": [{"Dropout": 2}, {"Drop": 3}]}', trials => 1,
+                                      features => ARRAY['a', 'b'])$$,
+	'22023', 'space.class_weight names "Drop", which is not a class of the training rows', 'tune (forest): a key of space that is no class');
+SELECT throws_ok($$SELECT * FROM tune('t_cw', 'boosting', 'cw_rows', 'y', '{"n_rounds": [5], "class_weight": [{"Drop": 3}]}', trials => 1,
+                                      features => ARRAY['a', 'b'])$$,
+	'22023', 'space.class_weight names "Drop", which is not a class of the training rows', 'tune (boosting): a key of space that is no class');
+-- a key is quoted up to 100 bytes, a longer one cut there (at a character's start) and ended with ...
+SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, jsonb_build_object(repeat('k', 100), 0)),
+	'22023', format('class_weight must give "%s" a weight above 0 and at most 1000000', repeat('k', 100)), 'forest: a key of 100 bytes, whole');
+SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, jsonb_build_object(repeat('k', 100000), 0)),
+	'22023', format('class_weight must give "%s..." a weight above 0 and at most 1000000', repeat('k', 100)), 'forest: a key of 100 kB, cut at 100 bytes');
+SELECT throws_ok(format($$SELECT boost_agg(ARRAY[a, b], y, %L) FROM cw_rows$$,
+                        jsonb_build_object('class_weight', jsonb_build_object('a' || repeat('é', 60), 'x'))),
+	'22023', format('params.class_weight must give "%s..." a number as its weight', 'a' || repeat('é', 49)),
+	'boost_agg: a long key cut before the character that crosses 100 bytes');
+SELECT throws_ok(format($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => %L)$$, jsonb_build_object(repeat('k', 100000), 2)),
+	'22023', format('class_weight names "%s...", which is not a class of the training rows', repeat('k', 100)),
+	'boosting: a key of 100 kB that is no class, cut at 100 bytes');
+-- a number JSON allows but numeric does not: jsonb's error, its context naming the argument
+SELECT is((SELECT ARRAY[state, ctx] FROM pg_temp.error_of($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => '{"0": 1e200000}')$$)),
+	ARRAY['22003', 'while reading the class_weight argument as JSON'], 'forest: 1e200000 is jsonb''s error, read as class_weight');
+SELECT is((SELECT ARRAY[state, ctx] FROM pg_temp.error_of($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => '{"Dropout": 1e200000}')$$)),
+	ARRAY['22003', 'while reading the class_weight argument as JSON'], 'boosting: 1e200000 is jsonb''s error, read as class_weight');
+-- a regression: class_weight (an object or 'balanced') is refused by both learners, everywhere
 SELECT throws_ok($$SELECT train_boosting('e', 'cw_rows', 'r', ARRAY['a', 'b'], class_weight => '{"1.5": 2}')$$,
 	'22023', 'class_weight applies to classification only', 'boosting: class weights on a regression');
-SELECT is((SELECT params->'class_weight' FROM train_forest('f_reg', 'cw_rows', 'r', ARRAY['a', 'b'], n_trees => 5,
-                                                           class_weight => '{"1.5": 2}')),
-          'null'::jsonb, 'forest: a regression ignores class weights, as balanced');
+SELECT throws_ok($$SELECT train_forest('e', 'cw_rows', 'r', ARRAY['a', 'b'], n_trees => 5, class_weight => '{"1.5": 2}')$$,
+	'22023', 'class_weight applies to classification only', 'forest: class weights on a regression');
+SELECT throws_ok($$SELECT train_forest('e', 'cw_rows', 'r', ARRAY['a', 'b'], n_trees => 5, task => 'regression', class_weight => 'balanced')$$,
+	'22023', 'class_weight applies to classification only', 'forest: balanced on a regression');
+SELECT throws_ok($$SELECT forest_agg(ARRAY[a, b], r, '{"n_trees": 5, "class_weight": "balanced"}') FROM cw_rows$$,
+	'22023', 'class_weight applies to classification only', 'forest_agg: balanced on a regression');
+SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'cw_rows', 'r', ARRAY['a', 'b'], '{"n_trees": 5, "class_weight": {"1.5": 2}}', folds => 3)$$,
+	'22023', 'class_weight applies to classification only', 'cross_validate (forest): class weights on a regression');
+SELECT throws_ok($$SELECT * FROM tune('t_cw', 'forest', 'cw_rows', 'r', '{"n_trees": [5], "class_weight": [null, "balanced"]}', trials => 2,
+                                      method => 'grid', features => ARRAY['a', 'b'])$$,
+	'22023', 'class_weight applies to classification only', 'tune (forest): balanced in space on a regression');
+SELECT throws_ok($$SELECT * FROM tune('t_cw', 'forest', 'cw_rows', 'r', '{"n_trees": [5]}', trials => 1, features => ARRAY['a', 'b'],
+                                      params => '{"class_weight": {"1.5": 2}}')$$,
+	'22023', 'class_weight applies to classification only', 'tune (forest): class weights of params on a regression');
 
 SELECT * FROM finish();
 ROLLBACK;
