@@ -69,12 +69,12 @@ typedef enum EnsParamResult
 } EnsParamResult;
 
 /*
- * What a refused value must be: X(id, figures, text), the text's figures
- * being why->n (figures 1), why->entry (E: the entry of an object that is
- * wrong, its key as the caller wrote it) or both (E1), or none (0).  Each
- * text is the whole message, "%s%s must be ...", its first two conversions
- * the context ("", "params.", "space.") and the key; the PostgreSQL layer
- * expands the list into one
+ * What a refused value must be: X(id, figures, text), figures naming what
+ * the text takes after the context and the key: nothing (0), why->n (1),
+ * why->entry (E: the key of an object's entry that is wrong, as the caller
+ * wrote it) or both (E1).  Each text is the whole message, "%s%s must
+ * ...", its first two conversions the context ("", "params.", "space.")
+ * and the key; the PostgreSQL layer expands the list into one
  * errmsg() per id with the literal text (ens_param_error, model_train.c),
  * so translators see every one (gettext_noop) and the compiler checks the
  * figures.  The validators (forest_params.c, boost_learner.c) set the id;
