@@ -161,10 +161,10 @@ FoldClasses(const EnsTrainSet *ts, const uint32_t *fold_of, uint32_t k)
 
 /*
  * With group_by: calibration folds of whole groups of the training rows
- * (model_groups.c: stratified by class as the test groups are, or under
- * split => 'group' as its folds), so each calibrator is fitted on groups its
- * forest never saw.  Out of bag is refused: a row's out-of-bag trees were
- * grown on its group's other rows.
+ * (model_groups.c: stratified by class as the test groups are, under
+ * either group split of cross_validate / tune too), so each calibrator is
+ * fitted on groups its forest never saw.  Out of bag is refused: a row's
+ * out-of-bag trees were grown on its group's other rows.
  */
 static void
 GroupCalibrationFolds(ForestParams *fp, const EnsTrainSet *ts)
@@ -299,6 +299,32 @@ ParamsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 		ens_json_num(s, "calibration_folds", fp->calibration_folds, first);
 }
 
+/*
+ * Calibration folds of whole groups: each fold's rows of each class, in
+ * class order (the metrics of a model, the scores of a cross-validation
+ * fold); nothing for other calibrations.
+ */
+static void
+FoldJson(StringInfo s, const void *params, const EnsModel *m)
+{
+	const ForestParams *fp = (const ForestParams *) params;
+	uint32_t	f,
+				c;
+
+	if (fp->calibration_folds == 0 || fp->calibration_fold_classes == NULL)
+		return;
+	appendStringInfoString(s, ", \"calibration_fold_classes\": [");
+	for (f = 0; f < fp->calibration_folds; f++)
+	{
+		appendStringInfoString(s, f ? ", [" : "[");
+		for (c = 0; c < m->n_classes; c++)
+			appendStringInfo(s, c ? ", %u" : "%u",
+							 fp->calibration_fold_classes[f * m->n_classes + c]);
+		appendStringInfoChar(s, ']');
+	}
+	appendStringInfoChar(s, ']');
+}
+
 static void
 MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 {
@@ -311,23 +337,7 @@ MetricsJson(StringInfo s, const void *params, const EnsModel *m, bool *first)
 	/* the model's trees: n_trees per fold */
 	if (fp->calibration_folds)
 		ens_json_num(s, "trees", m->n_trees, first);
-	/* folds of whole groups: each fold's rows of each class, in class order */
-	if (fp->calibration_folds && fp->calibration_fold_classes)
-	{
-		uint32_t	f,
-					c;
-
-		appendStringInfoString(s, ", \"calibration_fold_classes\": [");
-		for (f = 0; f < fp->calibration_folds; f++)
-		{
-			appendStringInfoString(s, f ? ", [" : "[");
-			for (c = 0; c < m->n_classes; c++)
-				appendStringInfo(s, c ? ", %u" : "%u",
-								 fp->calibration_fold_classes[f * m->n_classes + c]);
-			appendStringInfoChar(s, ']');
-		}
-		appendStringInfoChar(s, ']');
-	}
+	FoldJson(s, params, m);
 }
 
 const EnsLearner ens_forest_learner = {
@@ -335,7 +345,8 @@ const EnsLearner ens_forest_learner = {
 	"n_trees, max_depth, min_samples_leaf, max_features, class_weight, sample_fraction, calibration, calibration_folds",
 	sizeof(ForestParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
 	PreparePlain, TrainPlain,
-	1e38, "1e38"				/* leaf values are floats */
+	1e38, "1e38",				/* leaf values are floats */
+	FoldJson
 };
 
 /*

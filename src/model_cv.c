@@ -81,10 +81,32 @@ TrainingAlloc(EnsPgAlloc *fpa, const EnsTrainSet *ts, MemoryContext cxt)
 		fpa->limit = ts->pa->limit > ts->pa->cur ? ts->pa->limit - ts->pa->cur : 1;
 }
 
-/* Train on fold f's training rows (its own bins) and score its test rows. */
+/*
+ * What l's training dealt in a fold's training rows (a forest's calibration
+ * folds of whole groups), as members of the fold's scores; NULL: nothing.
+ */
+char *
+ens_cv_fold_json(const EnsLearner *l, const void *params, const EnsModel *m)
+{
+	StringInfoData s;
+
+	if (l->fold_json == NULL)
+		return NULL;
+	initStringInfo(&s);
+	l->fold_json(&s, params, m);
+	if (s.len > 0)
+		return s.data;
+	pfree(s.data);
+	return NULL;
+}
+
+/*
+ * Train on fold f's training rows (its own bins) and score its test rows;
+ * *fold_json in the caller's context.
+ */
 static void
 ScoreFold(const EnsLearner *l, const void *params, const EnsTrainSet *ts, const EnsFold *fo,
-		  uint64_t seed, double *values, StringInfo params_json, size_t *peak)
+		  uint64_t seed, double *values, StringInfo params_json, char **fold_json, size_t *peak)
 {
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "edupredict fold training",
 											  ALLOCSET_DEFAULT_SIZES);
@@ -102,6 +124,9 @@ ScoreFold(const EnsLearner *l, const void *params, const EnsTrainSet *ts, const 
 	ens_pg_check(l->train(&m, &fts, p, seed, &fpa.al, &engine),
 				 l->training, NULL);
 	ens_score_rows(&fts, &m, fo->test_rows, fo->nte, &fpa.al, values);
+	MemoryContextSwitchTo(old);
+	*fold_json = ens_cv_fold_json(l, p, &m);
+	MemoryContextSwitchTo(cxt);
 	if (params_json)
 	{
 		bool		first = true;
@@ -128,6 +153,7 @@ CvInit(EnsCvScore *cs, const EnsTrainSet *ts, const EnsFolds *fs, StringInfo pj)
 	cs->v = palloc(sizeof(double) * fs->k * cs->nm);
 	cs->ntr = palloc(sizeof(uint32_t) * fs->k);
 	cs->nte = palloc(sizeof(uint32_t) * fs->k);
+	cs->fold_json = palloc0(sizeof(char *) * fs->k);
 	initStringInfo(pj);
 	for (f = 0; f < fs->k; f++)
 	{
@@ -183,7 +209,7 @@ ScoreFoldsOnThreads(const EnsLearner *l, const void *params, EnsTrainSet *ts,
 		return false;
 	PG_TRY();
 	{
-		done = ens_cv_queue_result(q, 0, cs->nm, cs->v, pj, &cs->peak, &secs);
+		done = ens_cv_queue_result(q, 0, cs->nm, cs->v, pj, cs->fold_json, &cs->peak, &secs);
 	}
 	PG_FINALLY();
 	{
@@ -209,7 +235,7 @@ ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *ts, const Ens
 		{
 			CHECK_FOR_INTERRUPTS();
 			ScoreFold(l, params, ts, &fs->fold[f], seed, cs->v + f * cs->nm, f == 0 ? &pj : NULL,
-					  &cs->peak);
+					  &cs->fold_json[f], &cs->peak);
 		}
 	CvFinish(cs, ts, &pj);
 	INSTR_TIME_SET_CURRENT(t1);
@@ -228,7 +254,7 @@ ens_cv_score_queued(EnsCvQueue *q, int i, EnsTrainSet *ts, const EnsFolds *fs, E
 	double		secs;
 
 	CvInit(cs, ts, fs, &pj);
-	if (!ens_cv_queue_result(q, i, cs->nm, cs->v, &pj, &cs->peak, &secs))
+	if (!ens_cv_queue_result(q, i, cs->nm, cs->v, &pj, cs->fold_json, &cs->peak, &secs))
 		return false;
 	CvFinish(cs, ts, &pj);
 	cs->secs = secs;
@@ -292,7 +318,10 @@ MetricsObject(StringInfo s, const EnsCvScore *cs, const double *v)
 	appendStringInfoChar(s, '}');
 }
 
-/* {"folds": [{"fold": 1, "n_train": .., metrics}, ..], "mean": {..}, "sd": {..}} */
+/*
+ * {"folds": [{"fold": 1, "n_train": .., "n_test": .., what training dealt
+ * (ens_cv_fold_json), metrics}, ..], "mean": {..}, "sd": {..}}
+ */
 char *
 ens_cv_metrics_json(const EnsCvScore *cs)
 {
@@ -308,6 +337,8 @@ ens_cv_metrics_json(const EnsCvScore *cs)
 
 		appendStringInfo(&s, "%s{\"fold\": %d, \"n_train\": %u, \"n_test\": %u", f ? ", " : "",
 						 f + 1, cs->ntr[f], cs->nte[f]);
+		if (cs->fold_json[f])
+			appendStringInfoString(&s, cs->fold_json[f]);
 		for (i = 0; i < cs->nm; i++)
 			ens_json_num(&s, cs->names[i], cs->v[f * cs->nm + i], &first);
 		appendStringInfoChar(&s, '}');

@@ -304,8 +304,8 @@ SetDone(const EnsCvQueue *q, int i)
 
 /*
  * Wait for parameter set i (sets are waited for in order) and score its
- * folds: values (k x nm metrics), params_json (fold 0's parameters), *peak
- * as ens_cv_score's, *secs the time since the previous set was scored.
+ * folds: values (k x nm metrics), params_json (fold 0's parameters),
+ * fold_json (k: each fold's ens_cv_fold_json), *peak as ens_cv_score's, *secs the time since the previous set was scored.
  * False when the queue had to stop (out of memory with folds side by side,
  * or stopped for a failure or a cancel that raised nothing here): the
  * caller trains set i, and any later one, one fold at a time, which gives
@@ -313,7 +313,7 @@ SetDone(const EnsCvQueue *q, int i)
  */
 bool
 ens_cv_queue_result(EnsCvQueue *q, int i, int nm, double *values, StringInfo params_json,
-					size_t *peak, double *secs)
+					char **fold_json, size_t *peak, double *secs)
 {
 	const EnsTrainSet *ts = q->ts;
 	struct timespec pause = {0, 500000};	/* 0.5 ms */
@@ -366,6 +366,7 @@ ens_cv_queue_result(EnsCvQueue *q, int i, int nm, double *values, StringInfo par
 
 		ens_score_outputs(&j->fts, j->fts.test_rows, j->fts.nte, j->out, &ts->pa->al,
 						  values + f * nm);
+		fold_json[f] = ens_cv_fold_json(q->l, j->params, &j->m);
 		*peak = Max(*peak, ts->pa->cur + j->peak);
 	}
 	*peak = Max(*peak, ts->pa->cur + __atomic_load_n(&q->cap.peak, __ATOMIC_RELAXED));

@@ -383,8 +383,6 @@ ens_folds_make(EnsFolds *fs, const EnsFoldSpec *spec, EnsTrainSet *ts)
 	 */
 	if (ENS_SPLIT_BY_GROUPS(spec->split))
 		ts->group_by = spec->group_by;
-	/* calibration folds as the split deals folds: stratified or not */
-	ts->group_folds_unstratified = spec->split == ENS_SPLIT_GROUP;
 	ts->settings_in_params = true;
 	for (f = 0; f < fs->k; f++)
 	{

@@ -40,8 +40,9 @@
  *                        too).
  *
  * A forest's calibration folds of a classification's training rows are
- * the stratified folds, except under cross_validate / tune split => 'group'
- * (the folds).
+ * the stratified folds wherever they are dealt: train_*(group_by), the
+ * aggregates' group key, and each fold of cross_validate / tune under
+ * either group split, so a trial's calibrator is fitted as the refit's is.
  *
  * Groups are ordered by their values (and sizes), never by the ids their
  * rows' arrival order gave them, so none of these depends on the order the
@@ -366,8 +367,8 @@ ens_stratified_group_folds(const EnsTrainSet *ts, const uint32_t *rows, uint32_t
  * fold_of for ts's training rows (k group folds, a forest's calibration
  * folds): a fold's shared ones (ts->group_folds, with its seed), else dealt
  * now in the current context.  A classification's are stratified, as its
- * test rows are, unless split => 'group' dealt the folds they sit in
- * (ts->group_folds_unstratified): then as that split deals folds.
+ * test rows are, whichever group split dealt the folds they sit in (the
+ * refit's, with no fold, must be train_*(group_by)'s).
  */
 const uint32_t *
 ens_group_folds_of(const EnsTrainSet *ts, uint32_t k, uint64_t seed)
@@ -381,7 +382,7 @@ ens_group_folds_of(const EnsTrainSet *ts, uint32_t k, uint64_t seed)
 		return c->fold_of[k];
 	fold_of = share ? MemoryContextAllocExtended(GetMemoryChunkContext(c), size, MCXT_ALLOC_HUGE) :
 		palloc_extended(size, MCXT_ALLOC_HUGE);
-	if (ts->task == ENS_CLASSIFICATION && !ts->group_folds_unstratified)
+	if (ts->task == ENS_CLASSIFICATION)
 		ens_stratified_group_folds(ts, ts->train_rows, ts->ntr, k, seed, fold_of);
 	else
 		ens_group_folds(ts, ts->train_rows, ts->ntr, k, seed, fold_of);

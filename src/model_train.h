@@ -104,13 +104,6 @@ typedef struct EnsTrainSet
 	const char *group_key_of;
 	/* a cross-validation fold's group folds of its training rows, shared */
 	struct EnsGroupFoldCache *group_folds;
-	/*
-	 * cross_validate / tune split => 'group': the calibration folds of whole
-	 * groups are dealt as that split deals folds (GroupKFold).  false (train_*,
-	 * the aggregates, split => 'stratified_group', tune's refit): a
-	 * classification's are stratified too (StratifiedGroupKFold).
-	 */
-	bool		group_folds_unstratified;
 	/* the caller takes the learner's settings as keys of a params jsonb
 	 * (cross_validate, tune), not as named arguments (train_*): for hints */
 	bool		settings_in_params;
@@ -215,6 +208,12 @@ typedef struct EnsLearner
 	/* the regression targets it takes: finite and within +-max_target */
 	double		max_target;
 	const char *max_target_text;	/* the same as the messages write it */
+	/*
+	 * optional: what a fold's training dealt inside the fold's training rows,
+	 * as JSON members of that fold's scores (cross_validate, tune); nothing
+	 * when there is nothing to say
+	 */
+	void		(*fold_json) (StringInfo s, const void *params, const EnsModel *m);
 } EnsLearner;
 
 extern const EnsLearner ens_forest_learner;

@@ -687,11 +687,6 @@ Refit(Tune *t, MemoryContext outer, EnsRun *run)
 
 	INSTR_TIME_SET_CURRENT(t0);
 	ens_folds_free(&t->fs, ts);
-	/*
-	 * as train_*(group_by) trains, from what params record (not the split):
-	 * a classification's calibration folds stratified, whichever group split
-	 */
-	ts->group_folds_unstratified = false;
 	ens_trainset_split(ts, 0.0, (uint64_t) t->spec.seed);
 	ens_trainset_bin(ts, (uint64_t) t->spec.seed, false);
 	ens_trainset_model(ts, &m, t->l->tag);

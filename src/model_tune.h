@@ -86,7 +86,8 @@ extern bool ens_cv_threads_apply(const EnsLearner *l, const EnsTrainSet *ts, con
 extern EnsCvQueue *ens_cv_queue_start(const EnsLearner *l, const void *const *params, int n,
 									  const EnsTrainSet *ts, const EnsFolds *fs, uint64_t seed);
 extern bool ens_cv_queue_result(EnsCvQueue *q, int i, int nm, double *values,
-								StringInfo params_json, size_t *peak, double *secs);
+								StringInfo params_json, char **fold_json, size_t *peak,
+								double *secs);
 extern void ens_cv_queue_stop(EnsCvQueue *q);
 
 /* model_cv.c: one parameter set scored over the folds */
@@ -103,6 +104,7 @@ typedef struct EnsCvScore
 	double		secs;
 	size_t		peak;			/* bytes: training set, folds and one training */
 	char	   *params;			/* the learner's parameters, jsonb text */
+	char	  **fold_json;		/* k: each fold's ens_cv_fold_json, or NULL */
 } EnsCvScore;
 
 extern const EnsLearner *ens_learner_by_name(const char *name);
@@ -114,6 +116,8 @@ extern void ens_cv_score(const EnsLearner *l, const void *params, EnsTrainSet *t
 extern bool ens_cv_score_queued(EnsCvQueue *q, int i, EnsTrainSet *ts, const EnsFolds *fs,
 								EnsCvScore *cs);
 extern char *ens_cv_metrics_json(const EnsCvScore *cs);
+/* what training dealt in a fold (EnsLearner.fold_json), palloc'd; NULL: nothing */
+extern char *ens_cv_fold_json(const EnsLearner *l, const void *params, const EnsModel *m);
 extern int	ens_cv_metric_index(const EnsCvScore *cs, const char *metric);
 extern bool ens_cv_better(const char *metric, double a, double b);
 /* metric had no value on any fold: ERROR where it ranks (tune), else a NOTICE */

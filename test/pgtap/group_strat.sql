@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(32);
+SELECT plan(41);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE sg AS
@@ -166,12 +166,13 @@ SELECT lives_ok($$SELECT * FROM cross_validate('forest', 'sr', 'y', ARRAY['c'], 
                                                folds => 3, split => 'stratified_group', group_by => 'school')$$,
                 'cross_validate stratified_group: every fold''s calibration folds get rows of b');
 -- sr2: three more b schools (8 to 10 pupils), so that each 'group' fold's training rows hold b
--- schools enough for every calibration fold, yet 'group' deals them all to two of them
+-- schools enough for every calibration fold; dealt as 'group' deals folds (by size alone) they
+-- all went to two of them (22023 "calibration fold 3 has no row of class #2 of 2"), so a trial's
+-- calibration was not the refit's.  Under 'group' too they are dealt stratified now.
 CREATE TABLE sr2 AS SELECT * FROM sr UNION ALL SELECT 'b' || n, 0, 'b' FROM generate_series(8, 10) n, generate_series(1, n);
-SELECT throws_like($$SELECT * FROM cross_validate('forest', 'sr2', 'y', ARRAY['c'], '{"n_trees": 3, "calibration": "isotonic", "calibration_folds": 3}',
-                                                  folds => 3, split => 'group', group_by => 'school')$$,
-                 'calibration fold _ has no row of class #2 of 2:%',
-                 'cross_validate group: calibration folds dealt as group folds, one without b (the contrast, as before)');
+SELECT lives_ok($$SELECT * FROM cross_validate('forest', 'sr2', 'y', ARRAY['c'], '{"n_trees": 3, "calibration": "isotonic", "calibration_folds": 3}',
+                                               folds => 3, split => 'group', group_by => 'school')$$,
+                'cross_validate group: every fold''s calibration folds get rows of b (stratified, as the refit''s)');
 -- still whole schools inside each fold under stratified_group: a school's coin (yc, of its gx) is
 -- unknown out of fold, so a calibrator fitted on whole unseen schools flattens the probabilities
 -- and the unseen test schools cost near ln 2 (test/pgtap/group_split.sql has the same for 'group')
@@ -182,6 +183,59 @@ SELECT ok((SELECT value < 0.8 FROM cross_validate('forest', 'sg_coin', 'yc', ARR
                                                   split => 'stratified_group', group_by => 'school', seed => 2)
            WHERE fold IS NULL AND metric = 'log_loss'),
           'cross_validate stratified_group: the calibration folds are whole schools (log_loss near ln 2)');
+
+-- A trial's calibration folds under split => 'group', as its record shows them: each fold of the
+-- cv scores carries calibration_fold_classes (rows of a, b in each calibration fold), as the
+-- registry's metrics do for train_forest(group_by) and the refit.  sq: 45 schools of 7 pupils each,
+-- all a but every fifth (9 schools of b), so a calibration fold of whole schools holds a multiple
+-- of 7 rows of each class.  Each 'group' fold's training rows hold about 6 b schools: dealt
+-- stratified, every calibration fold gets b schools, none more than one school ahead of another.
+-- The search runs one fold after another (forest_threads 1) and side by side (2).
+CREATE TABLE sq AS
+SELECT 'q' || lpad(g::text, 2, '0') AS school, ((g * 37 + k * 11) % 100)::float8 / 100 AS x,
+       CASE WHEN g % 5 = 0 THEN 'b' ELSE 'a' END AS y
+FROM generate_series(1, 45) g, generate_series(1, 7) k;
+SET LOCAL edupredict.forest_threads = 1;
+CREATE TABLE sq_t1 AS SELECT version FROM tune('sq_t1', 'forest', 'sq', 'y', '{"n_trees": [3, 4]}', method => 'grid',
+                                               features => ARRAY['x'], folds => 3, split => 'group', group_by => 'school',
+                                               params => '{"calibration": "isotonic", "calibration_folds": 3}', seed => 3);
+SET LOCAL edupredict.forest_threads = 2;
+CREATE TABLE sq_t2 AS SELECT version FROM tune('sq_t2', 'forest', 'sq', 'y', '{"n_trees": [3, 4]}', method => 'grid',
+                                               features => ARRAY['x'], folds => 3, split => 'group', group_by => 'school',
+                                               params => '{"calibration": "isotonic", "calibration_folds": 3}', seed => 3);
+RESET edupredict.forest_threads;
+-- one row per (search, trial, fold, calibration fold)
+CREATE TABLE sq_cal AS
+SELECT r.model_name AS search, (r.metrics->>'trial')::int AS trial, (fo->>'fold')::int AS fold,
+       (fo->>'n_train')::int AS n_train, c.ord AS cal, (c.v->>0)::int AS na, (c.v->>1)::int AS nb
+FROM runs r, LATERAL jsonb_array_elements(r.metrics->'cv'->'folds') fo,
+     LATERAL jsonb_array_elements(fo->'calibration_fold_classes') WITH ORDINALITY c(v, ord)
+WHERE r.kind = 'trial' AND r.model_name IN ('sq_t1', 'sq_t2');
+SELECT is((SELECT count(*) FROM sq_cal), 36::bigint,
+          'tune group: every trial''s every fold records its three calibration folds (2 searches x 2 trials x 3 folds)');
+SELECT ok((SELECT bool_and(na % 7 = 0 AND nb % 7 = 0) FROM sq_cal),
+          'tune group: each calibration fold holds whole schools (multiples of 7 rows of each class)');
+SELECT ok((SELECT bool_and(n = n_train) FROM (SELECT n_train, sum(na + nb) AS n FROM sq_cal GROUP BY search, trial, fold, n_train) s),
+          'tune group: a fold''s calibration folds hold its training rows once');
+SELECT ok((SELECT bool_and(nb > 0) FROM sq_cal),
+          'tune group: every calibration fold of every trial holds b schools');
+SELECT ok((SELECT bool_and(hi - lo <= 7) FROM (SELECT max(nb) AS hi, min(nb) AS lo FROM sq_cal GROUP BY search, trial, fold) s),
+          'tune group: b schools dealt evenly, stratified (no calibration fold two schools ahead of another)');
+SELECT is((SELECT count(DISTINCT (fold, cal, na, nb)) FROM sq_cal), 9::bigint,
+          'tune group: one dealing per fold, shared by the trials of both searches (threads or not)');
+-- the refit: the same kind of folds, from train_forest(group_by) on every row
+SELECT ok((SELECT bool_and((c->>0)::int % 7 = 0 AND (c->>1)::int % 7 = 0 AND (c->>1)::int > 0)
+           FROM models m, sq_t1 t, jsonb_array_elements(m.metrics->'calibration_fold_classes') c
+           WHERE m.name = 'sq_t1' AND m.version = t.version),
+          'tune group: the refit''s calibration folds are whole schools, each with b');
+SELECT ok((SELECT bool_and(coalesce(fo->'calibration_fold_classes'->2->>1 <> '0', false))
+           FROM runs r, jsonb_array_elements(r.metrics->'folds') fo
+           WHERE r.kind = 'cv' AND r.source LIKE '%.sr2'),
+          'cross_validate group''s run log records each fold''s calibration folds, the third with b too');
+SELECT ok((SELECT bool_and(NOT (fo ? 'calibration_fold_classes'))
+           FROM runs r, jsonb_array_elements(r.metrics->'folds') fo
+           WHERE r.kind = 'cv' AND r.source LIKE '%sg' AND r.params->>'calibration' IS NULL),
+          'no calibration folds, no counts in a fold''s scores');
 
 -- refusals
 SELECT throws_ok($$SELECT * FROM cross_validate('forest', 'sg', 'y', ARRAY['c'], split => 'stratified_group')$$, '22023',
