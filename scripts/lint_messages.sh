@@ -18,7 +18,11 @@
 # validators' texts are ids (ENS_PARAM_WHYS, src/ensemble_params.h) that
 # ens_param_error expands as literals.  And an unquoted %s given words at the
 # call site (a literal with a space, or a ternary's choice of words:
-# lint_message_args.pl).  Prints offenders; exits non-zero if any.
+# lint_message_args.pl).  And a message never prints a value as text
+# (STYLE.md section 8: a per-row argument such as count_poisson's mu may be a
+# value of the caller's pupil rows): no output function (FloatText,
+# OutputFunctionCall, ...) among its arguments, no "Got %s."
+# (lint_message_args.pl --values).  Prints offenders; exits non-zero if any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=0
@@ -52,6 +56,11 @@ fi
 # an unquoted %s given words: a phrase or a ternary's choice of words (lint_message_args.pl)
 if ! scripts/lint_message_args.pl src/*.c src/*.h; then
   echo 'write each variant whole: errmsg_plural("... %u distinct value", "... %u distinct values", n, ...), or one ereport per case; not errmsg("... %u distinct %s", n, n == 1 ? "value" : "values")'
+  bad=1
+fi
+# a value printed as text: an output function's result or "Got %s." (lint_message_args.pl --values)
+if ! scripts/lint_message_args.pl --values src/*.c src/*.h; then
+  echo 'describe a value, do not print it (it may come from the caller'"'"'s rows): errdetail("Argument mu is below 0."), not errdetail("Got %s.", FloatText(mu))'
   bad=1
 fi
 exit $bad

@@ -29,7 +29,6 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -58,19 +57,6 @@ typedef struct EcState
 
 /* Data of a 1-D array without a NULL bitmap (ARR_DATA_PTR trips -Wsign-compare). */
 #define EC_DATA(a)	((float8 *) ((char *) (a) + ARR_OVERHEAD_NONULLS(1)))
-
-/*
- * The shortest text that reads back as v: %g rounds to six digits, so a
- * probability of 1.0000001 read "1".
- */
-static char *
-FloatText(float8 v)
-{
-	char	   *buf = palloc(DOUBLE_SHORTEST_DECIMAL_LEN);
-
-	double_to_shortest_decimal_buf(v, buf);
-	return buf;
-}
 
 /* a state the aggregate did not make: 22000, the errdetail written at the call */
 #define ReportBadState(detail) \
@@ -398,11 +384,18 @@ count_poisson(PG_FUNCTION_ARGS)
 	float8	   *pmf;
 	int64		k;
 
+	/*
+	 * mu may be a value of the caller's rows (a pupil's expected count): the
+	 * message says which way it is out of range, not the value (STYLE.md
+	 * section 8)
+	 */
 	if (!(mu >= 0.0 && mu <= EC_MAX_POISSON_MEAN))	/* also catches NaN */
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("poisson mean must be between 0 and %g", EC_MAX_POISSON_MEAN),
-				 errdetail("Got %s.", FloatText(mu))));
+				 isnan(mu) ? errdetail("Argument mu is NaN.") :
+				 mu < 0.0 ? errdetail("Argument mu is below 0.") :
+				 errdetail("Argument mu is above %g.", EC_MAX_POISSON_MEAN)));
 
 	/* The pmf is computed outwards from the mode, where it is largest. */
 	mode = (int64) floor(mu);
@@ -503,11 +496,14 @@ count_widen(PG_FUNCTION_ARGS)
 				mean = 0.0,
 				var = 0.0;
 
+	/* sd may be a value of the caller's rows: described, not shown, as mu is */
 	if (!(sd >= 0.0 && sd <= EC_MAX_WIDEN_SD))	/* also catches NaN */
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("error standard deviation must be between 0 and %g", EC_MAX_WIDEN_SD),
-				 errdetail("Got %s.", FloatText(sd))));
+				 isnan(sd) ? errdetail("Argument sd is NaN.") :
+				 sd < 0.0 ? errdetail("Argument sd is below 0.") :
+				 errdetail("Argument sd is above %g.", EC_MAX_WIDEN_SD)));
 	(void) ReadState(PG_GETARG_ARRAYTYPE_P(0), &s);
 	len = (int) EC_LEN(&s);
 	reach = (sd == 0.0) ? 0 : (int) ceil(9.0 * sd + 0.5);

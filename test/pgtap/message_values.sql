@@ -10,7 +10,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(75);
+SELECT plan(85);
 SET LOCAL search_path = public, edupredict;
 
 -- the message of what q raises, as "SQLSTATE clean: message" or "SQLSTATE
@@ -225,6 +225,31 @@ SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 1$$, '7.
 	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a probability above 1 is not shown');
 SELECT is(pg_temp.raised($$SELECT expected_count(p) FROM mv_p WHERE g = 2$$, '0.375'),
 	'22023 clean: expected_count probability must be between 0 and 1', 'expected_count: a negative probability is not shown');
+
+-- count_poisson's mu and count_widen's sd: arguments a caller may fill from a row (a pupil's
+-- expected count, a learnt error), described, not shown
+CREATE TEMP TABLE mv_mu AS SELECT * FROM (VALUES (1, -7.625::float8), (2, 12345678.5), (3, 'NaN')) v(g, x);
+SELECT is(pg_temp.raised($$SELECT count_poisson(x) FROM mv_mu WHERE g = 1$$, '7.625'),
+	'22023 clean: poisson mean must be between 0 and 1e+07', 'count_poisson: a negative mu is not shown');
+SELECT is(pg_temp.detail_of($$SELECT count_poisson(x) FROM mv_mu WHERE g = 1$$),
+	'Argument mu is below 0.', 'count_poisson: a negative mu is described');
+SELECT is(pg_temp.raised($$SELECT count_poisson(x) FROM mv_mu WHERE g = 2$$, '12345678.5'),
+	'22023 clean: poisson mean must be between 0 and 1e+07', 'count_poisson: a mu above the limit is not shown');
+SELECT is(pg_temp.detail_of($$SELECT count_poisson(x) FROM mv_mu WHERE g = 2$$),
+	'Argument mu is above 1e+07.', 'count_poisson: a mu above the limit is described');
+SELECT is(pg_temp.detail_of($$SELECT count_poisson(x) FROM mv_mu WHERE g = 3$$),
+	'Argument mu is NaN.', 'count_poisson: a NaN mu is described');
+CREATE TEMP TABLE mv_sd AS SELECT * FROM (VALUES (1, -0.375::float8), (2, 98765.5), (3, 'NaN')) v(g, x);
+SELECT is(pg_temp.raised($$SELECT count_widen(count_poisson(2), x) FROM mv_sd WHERE g = 1$$, '0.375'),
+	'22023 clean: error standard deviation must be between 0 and 10000', 'count_widen: a negative sd is not shown');
+SELECT is(pg_temp.detail_of($$SELECT count_widen(count_poisson(2), x) FROM mv_sd WHERE g = 1$$),
+	'Argument sd is below 0.', 'count_widen: a negative sd is described');
+SELECT is(pg_temp.raised($$SELECT count_widen(count_poisson(2), x) FROM mv_sd WHERE g = 2$$, '98765.5'),
+	'22023 clean: error standard deviation must be between 0 and 10000', 'count_widen: an sd above the limit is not shown');
+SELECT is(pg_temp.detail_of($$SELECT count_widen(count_poisson(2), x) FROM mv_sd WHERE g = 2$$),
+	'Argument sd is above 10000.', 'count_widen: an sd above the limit is described');
+SELECT is(pg_temp.detail_of($$SELECT count_widen(count_poisson(2), x) FROM mv_sd WHERE g = 3$$),
+	'Argument sd is NaN.', 'count_widen: a NaN sd is described');
 
 -- The forecasting input checks (sql/update/*/4*_forecast_*.sql): a problem names the relation and
 -- the column, counts the rows and hints a query that lists them.  Keys, local authorities and terms
