@@ -32,6 +32,8 @@ PutMetric(ReturnSetInfo *rsinfo, const char *name, double v)
 	vals[1] = Float8GetDatum(v);
 	nulls[1] = isnan(v);
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, vals, nulls);
+	/* the tuplestore copied it: a million confusion cells must not keep theirs */
+	pfree(DatumGetPointer(vals[0]));
 }
 
 static void
@@ -455,6 +457,7 @@ Evaluate(FunctionCallInfo fcinfo, ReturnSetInfo *rsinfo, const char *name, Oid r
 				mname = psprintf("confusion:%.*s:%.*s", (int) all, al,
 								 (int) m->class_len[b], m->classes[b]);
 				PutMetric(rsinfo, mname, (double) conf[(size_t) a * K + b]);
+				pfree(mname);
 			}
 	}
 	else
