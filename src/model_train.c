@@ -18,7 +18,6 @@
 #include "executor/spi.h"
 #include "executor/executor.h"
 #include "funcapi.h"
-#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/params.h"
 #include "portability/instr_time.h"
@@ -61,24 +60,6 @@ NullArg(const char *name)
 			 errmsg("%s must not be NULL", name)));
 }
 
-/*
- * An object's key as a message quotes it (the caller's own text): a key
- * longer than ENS_QUOTED_KEY_MAX bytes is cut there, at a character's
- * boundary, and ends in "...", so a 100 kB key makes no 100 kB message.
- */
-#define ENS_QUOTED_KEY_MAX 100
-
-const char *
-ens_quoted_key(const char *key)
-{
-	size_t		len = strlen(key);
-
-	if (len <= ENS_QUOTED_KEY_MAX)
-		return key;
-	return psprintf("%.*s...", pg_mbcliplen(key, (int) Min(len, PG_INT32_MAX), ENS_QUOTED_KEY_MAX),
-					key);
-}
-
 /* why, its object's entry (if any) clipped for a message */
 static EnsParamWhy
 QuotedWhy(const EnsParamWhy *why)
@@ -86,7 +67,7 @@ QuotedWhy(const EnsParamWhy *why)
 	EnsParamWhy w = *why;
 
 	if (w.entry != NULL)
-		w.entry = ens_quoted_key(w.entry);
+		w.entry = ens_name_for_message(w.entry);
 	return w;
 }
 
@@ -173,7 +154,7 @@ ens_class_weight_class(const char *label, const EnsTrainSet *ts, const char *con
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%sclass_weight names \"%s\", which is not a class of the training rows",
-						context, ens_quoted_key(label)),
+						context, ens_name_for_message(label)),
 				 errhint("Name classes as the target column holds them (edupredict.model_classes lists a trained model's); the training rows' values are not shown.")));
 	return k;
 }

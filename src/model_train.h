@@ -223,8 +223,6 @@ extern const EnsLearner *ens_learner_of(const EnsModel *m);
 
 extern void ens_param_error(const char *context, const char *key, EnsParamResult r,
 							const EnsParamWhy *why) pg_attribute_noreturn();
-/* an object's key as a message quotes it: a long one clipped */
-extern const char *ens_quoted_key(const char *key);
 /* the same message as text, translated (for a caller that returns it) */
 extern char *ens_param_text(const char *context, const char *key, const EnsParamWhy *why);
 /* every key of a jsonb object, its value as a learner value (and raw) */

@@ -186,18 +186,18 @@ SELECT throws_ok($$SELECT * FROM tune('t_cw', 'forest', 'cw_rows', 'y', '{"n_tre
 SELECT throws_ok($$SELECT * FROM tune('t_cw', 'boosting', 'cw_rows', 'y', '{"n_rounds": [5], "class_weight": [{"Drop": 3}]}', trials => 1,
                                       features => ARRAY['a', 'b'])$$,
 	'22023', 'space.class_weight names "Drop", which is not a class of the training rows', 'tune (boosting): a key of space that is no class');
--- a key is quoted up to 100 bytes, a longer one cut there (at a character's start) and ended with ...
-SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, jsonb_build_object(repeat('k', 100), 0)),
-	'22023', format('class_weight must give "%s" a weight above 0 and at most 1000000', repeat('k', 100)), 'forest: a key of 100 bytes, whole');
+-- a key is quoted up to 64 characters, as a model name is (ens_name_for_message), a longer one cut there and ended with ...
+SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, jsonb_build_object(repeat('k', 64), 0)),
+	'22023', format('class_weight must give "%s" a weight above 0 and at most 1000000', repeat('k', 64)), 'forest: a key of 64 characters, whole');
 SELECT throws_ok(format($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => %L)$$, jsonb_build_object(repeat('k', 100000), 0)),
-	'22023', format('class_weight must give "%s..." a weight above 0 and at most 1000000', repeat('k', 100)), 'forest: a key of 100 kB, cut at 100 bytes');
+	'22023', format('class_weight must give "%s..." a weight above 0 and at most 1000000', repeat('k', 64)), 'forest: a key of 100 kB, cut at 64 characters');
 SELECT throws_ok(format($$SELECT boost_agg(ARRAY[a, b], y, %L) FROM cw_rows$$,
-                        jsonb_build_object('class_weight', jsonb_build_object('a' || repeat('é', 60), 'x'))),
-	'22023', format('params.class_weight must give "%s..." a number as its weight', 'a' || repeat('é', 49)),
-	'boost_agg: a long key cut before the character that crosses 100 bytes');
+                        jsonb_build_object('class_weight', jsonb_build_object('a' || repeat('é', 80), 'x'))),
+	'22023', format('params.class_weight must give "%s..." a number as its weight', 'a' || repeat('é', 63)),
+	'boost_agg: a long key of two-byte characters cut at 64 characters, not 64 bytes');
 SELECT throws_ok(format($$SELECT train_boosting('e', 'cw_rows', 'y', class_weight => %L)$$, jsonb_build_object(repeat('k', 100000), 2)),
-	'22023', format('class_weight names "%s...", which is not a class of the training rows', repeat('k', 100)),
-	'boosting: a key of 100 kB that is no class, cut at 100 bytes');
+	'22023', format('class_weight names "%s...", which is not a class of the training rows', repeat('k', 64)),
+	'boosting: a key of 100 kB that is no class, cut at 64 characters');
 -- a number JSON allows but numeric does not: jsonb's error, its context naming the argument
 SELECT is((SELECT ARRAY[state, ctx] FROM pg_temp.error_of($$SELECT train_forest('e', 'cw_rows', 'y', class_weight => '{"0": 1e200000}')$$)),
 	ARRAY['22003', 'while reading the class_weight argument as JSON'], 'forest: 1e200000 is jsonb''s error, read as class_weight');
