@@ -128,10 +128,13 @@ PG_CFLAGS += -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werr
 # OPTFLAGS stays empty by default: -march=native breaks distribution builds.
 OPTFLAGS ?=
 PG_CFLAGS += $(OPTFLAGS)
+# Dependency files, read at the end of this file.  CFLAGS, not CPPFLAGS: clang's
+# bitcode rule takes CPPFLAGS too and would write the same .d files.
+PG_CFLAGS += -MMD -MP
 
 SHLIB_LINK += -llapacke -lopenblas -lm
 
-EXTRA_CLEAN = results regression.diffs regression.out output_iso
+EXTRA_CLEAN = results regression.diffs regression.out output_iso $(OBJS:.o=.d)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -142,5 +145,13 @@ include $(PGXS)
 sql/$(EXTENSION)--0.1.0--$(EXTVERSION).sql: $(UPDATE_PARTS)
 	cat $^ > $@
 
-# PGXS tracks no header dependencies: rebuild every object when a header changes.
-$(OBJS): $(wildcard src/*.h)
+# Header dependencies (PGXS tracks none): gcc writes src/<name>.d beside each
+# object (-MMD: the headers it read, PostgreSQL's included, system headers not;
+# -MP: a header since removed is no error), included here, after PGXS, so that
+# its first target stays the default goal.  An object with no .d yet (built
+# before this rule) depends on every header of src/.  The LLVM bitcode
+# (with_llvm: src/<name>.bc, compiled by clang from the same source, without
+# CFLAGS) is rebuilt whenever its object is.
+-include $(OBJS:.o=.d)
+$(foreach o,$(OBJS),$(if $(wildcard $(o:.o=.d)),,$(eval $(o): $(wildcard src/*.h))))
+$(OBJS:.o=.bc): %.bc: %.o

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # README command 2: installs what is missing, builds with warnings as errors,
-# and runs every test in throwaway clusters: lint, the runner's self-tests,
-# pg_regress, pgTAP, isolation specs, the PII log check, the no-preload check,
-# the SQL blocks of README.md and docs/*.md on the demo database, the fuzz run,
-# the fuzz of every SQL function's arguments.
+# checks the build's header dependencies (make -n), and runs every test in
+# throwaway clusters: lint, the runner's self-tests, pg_regress, pgTAP,
+# isolation specs, the PII log check, the no-preload check, the SQL blocks of
+# README.md and docs/*.md on the demo database, the fuzz run, the fuzz of every
+# SQL function's arguments.
 # Every test file and step that must report is planned first (see
 # scripts/test_plan.sh): one that fails, exits non-zero or never reports counts
 # as failed.  Ends with "N passed, N failed"; exits non-zero on any failure.
@@ -23,7 +24,7 @@ PLAN=$results/plan SUMMARY=$results/summary
 
 # The plan: every test file and step PATTERN selects must report (see
 # scripts/test_plan.sh); one that does not is counted as failed.
-STEPS=(build lint:sql-labels lint:messages lint:install-script-committed lint:mutation-list selftest:runner selftest:as-root
+STEPS=(build build:header-deps lint:sql-labels lint:messages lint:install-script-committed lint:mutation-list selftest:runner selftest:as-root
        log:pii-key-redacted script:pii-key-switch script:pii-key-file regress:nopreload fuzz fuzz:sql-args)
 {
   for s in "${STEPS[@]}"; do
@@ -60,6 +61,8 @@ flock 9
 
 run_step build build
 if grep -qx 'ok build' "$SUMMARY"; then
+  # a changed header of src/ rebuilds exactly the objects (and bitcode) that include it (make -n)
+  run_step build:header-deps scripts/check_header_deps.sh
   run_step lint:sql-labels scripts/lint_sql.sh
   run_step lint:messages scripts/lint_messages.sh
   run_step lint:install-script-committed install_script_committed

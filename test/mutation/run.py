@@ -111,14 +111,15 @@ def report_stale(tree, muts):
 
 
 def compile_command():
-    """make's command for one object of src/, less its -c -o OBJ SRC (make -n: nothing built)."""
+    """make's command for one object of src/, less its -c -o OBJ SRC (make -n: nothing built) and
+    the dependency-file flags (-MMD -MP: compiled to /dev/null, gcc would write /dev/null.d)."""
     pg_config = os.environ.get("PG_CONFIG", "/usr/lib/postgresql/15/bin/pg_config")
     obj = "src/edupredict.o"
     out = sh(["make", "-s", "-n", "-B", f"PG_CONFIG={pg_config}", obj], ROOT)
     tail = f" -c -o {obj} src/edupredict.c"
     for line in out.splitlines():
         if line.rstrip().endswith(tail):
-            return line.rstrip()[: -len(tail)]
+            return " ".join(w for w in line.rstrip()[: -len(tail)].split(" ") if w not in ("-MMD", "-MP"))
     sys.exit(f"mutation: no compile command for {obj} in make -n's output")
 
 
@@ -143,7 +144,7 @@ def check_compile(muts):
     (to /dev/null): a mutation that does not compile is "caught" by the build, not by a test."""
     cmd = compile_command()
     work = tempfile.mkdtemp(prefix="edupredict-mutation-compile-")
-    sources = shutil.ignore_patterns("*.o", "*.bc", "*.so")
+    sources = shutil.ignore_patterns("*.o", "*.bc", "*.so", "*.d")
     base = os.path.join(work, "base", "src")
     shutil.copytree(os.path.join(ROOT, "src"), base, ignore=sources)
     jobs, skipped = [], 0
