@@ -61,9 +61,7 @@ CheckLoss(const BoostParams *p, EnsError *err)
 	if (p->objective == ENS_OBJ_HUBER &&
 		!(p->huber_delta > 0 && isfinite(p->huber_delta)))
 		return ens_error_set(err, ENS_EINVAL, ENS_ERR_BOOST_HUBER_DELTA, 0, 0, 0);
-	if (p->class_weight.balanced || p->class_weight.n)
-		return ens_error_set(err, ENS_EINVAL, ENS_ERR_CLASS_WEIGHT_REGRESSION, 0, 0, 0);
-	return ENS_OK;
+	return ens_class_weight_check(&p->class_weight, p->task, err);
 }
 
 static EnsStatus

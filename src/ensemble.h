@@ -115,7 +115,7 @@ typedef enum EnsStatus
 	X(ENS_ERR_BOOST_TASK) \
 	X(ENS_ERR_BOOST_REGRESSION_LOSS) \
 	X(ENS_ERR_BOOST_HUBER_DELTA) \
-	X(ENS_ERR_CLASS_WEIGHT_REGRESSION) /* the forest's too (ens_class_weight_resolve) */ \
+	X(ENS_ERR_CLASS_WEIGHT_REGRESSION) /* both learners' (ens_class_weight_check) */ \
 	X(ENS_ERR_BOOST_N_ROUNDS) \
 	X(ENS_ERR_BOOST_ROUND_TREES) \
 	X(ENS_ERR_BOOST_MAX_DEPTH) \
@@ -643,6 +643,8 @@ extern const char *const forest_param_names;
 extern void forest_params_default(ForestParams *p);
 extern EnsParamResult forest_param_set(ForestParams *p, const char *key,
 									   const EnsValue *v, EnsParamWhy *why);
+/* class_weight against the task, both learners' (ENS_ERR_CLASS_WEIGHT_REGRESSION) */
+extern EnsStatus ens_class_weight_check(const EnsClassWeight *cw, int task, EnsError *err);
 
 /* forest_train.c */
 extern EnsStatus forest_train(EnsModel *m, const EnsData *d,

@@ -326,7 +326,10 @@ NumericBin(const double *e, uint32_t ne, double v)
 
 	if (ne == 0)
 		return 0;
-	/* branchless lower bound, at most 8 steps for 254 edges (as arithmetic: a ternary compiled to a branch) */
+	/*
+	 * branchless lower bound, at most 8 steps for 254 edges (as arithmetic:
+	 * a ternary compiled to a branch)
+	 */
 	while (len > 1)
 	{
 		uint32_t	half = len / 2;

@@ -80,7 +80,10 @@ typedef enum EnsParamResult
  * figures.  The validators (forest_params.c, boost_learner.c) set the id;
  * their wording lives only here.
  */
-/* PostgreSQL's marker for translators; the PG-free builds need a stand-in (ensemble.h's list too) */
+/*
+ * PostgreSQL's marker for translators; the PG-free builds need a stand-in
+ * (ensemble.h's list too)
+ */
 #ifndef gettext_noop
 #define gettext_noop(x) (x)
 #endif

@@ -60,7 +60,8 @@
 	/* more constant parts than the bytes hold */ \
 	X(ENS_TREES_CONSTS_MANY, gettext_noop("invalid forest_agg_trees state: too many constant parts")) \
 	X(ENS_TREES_CLASS_PAST_END, gettext_noop("invalid forest_agg_trees state: a class runs past the end")) \
-	/* rows out of range or a class too long (the reader), a part the rows refuse (model_agg_trees.c) */ \
+	/* rows out of range or a class too long (the reader), */ \
+	/* a part the rows refuse (model_agg_trees.c) */ \
 	X(ENS_TREES_CONST_BAD, gettext_noop("invalid forest_agg_trees state: a bad constant part")) \
 	X(ENS_TREES_CLASS_NUL, gettext_noop("invalid forest_agg_trees state: a class holds a NUL byte")) \
 	/* the rows' shape or params are not the header's */ \

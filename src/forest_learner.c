@@ -81,11 +81,20 @@ CheckCalibration(const ForestParams *fp, int task, bool settings_in_params)
 				 errhint("Use fewer folds or trees: the model holds calibration_folds forests of n_trees trees.")));
 }
 
+/*
+ * Before any row is read, with the task asked for (0: 'auto'); again with
+ * the task the rows decide (TaskParams).
+ */
 static void
 Check(void *params, int task, uint32_t n_classes, bool settings_in_params)
 {
+	const ForestParams *fp = (const ForestParams *) params;
+	EnsError	err;
+
 	(void) n_classes;
-	CheckCalibration((const ForestParams *) params, task, settings_in_params);
+	if (ens_class_weight_check(&fp->class_weight, task, &err) != ENS_OK)
+		ens_pg_raise_error(&err);
+	CheckCalibration(fp, task, settings_in_params);
 }
 
 /* What the training set decides: task, classes, seed. */

@@ -81,6 +81,21 @@ ens_class_weight_set(EnsClassWeight *cw, const EnsValue *v, EnsParamWhy *why)
 }
 
 /*
+ * class_weight against the task, for the forest and boosting alike: a
+ * regression ('regression' asked for, or what 'auto' resolved to) refuses
+ * class_weight, 'balanced' or an object.  task 0 ('auto' before the rows
+ * are read) passes: the training set decides it (ens_class_weight_resolve).
+ * So an explicit task is refused before any row is read.
+ */
+EnsStatus
+ens_class_weight_check(const EnsClassWeight *cw, int task, EnsError *err)
+{
+	if (task == ENS_REGRESSION && (cw->balanced || cw->n))
+		return ens_error_set(err, ENS_EINVAL, ENS_ERR_CLASS_WEIGHT_REGRESSION, 0, 0, 0);
+	return ENS_OK;
+}
+
+/*
  * Sets one parameter.  NULL keeps the default (max_depth NULL: unlimited).
  * On ENS_PARAM_BAD / ENS_PARAM_LIMIT, why holds what the value must be (an
  * id of ENS_PARAM_WHYS and the allowed range's figure), so a value over a

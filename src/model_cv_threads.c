@@ -305,7 +305,8 @@ SetDone(const EnsCvQueue *q, int i)
 /*
  * Wait for parameter set i (sets are waited for in order) and score its
  * folds: values (k x nm metrics), params_json (fold 0's parameters),
- * fold_json (k: each fold's ens_cv_fold_json), *peak as ens_cv_score's, *secs the time since the previous set was scored.
+ * fold_json (k: each fold's ens_cv_fold_json), *peak as ens_cv_score's,
+ * *secs the time since the previous set was scored.
  * False when the queue had to stop (out of memory with folds side by side,
  * or stopped for a failure or a cancel that raised nothing here): the
  * caller trains set i, and any later one, one fold at a time, which gives

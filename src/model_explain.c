@@ -69,7 +69,10 @@ ens_explain_plan(const EnsModel *m, const EnsAlloc *al, const char *what)
 	EnsStatus	st = ens_shap_plan(m, al, (size_t) ens_pg_memory_cap(),
 								   ens_pg_interrupt, NULL, &plan);
 
-	/* the plan's one limit in reach: a path has at most 1000 distinct features, within its degree limit */
+	/*
+	 * the plan's one limit in reach: a path has at most 1000 distinct
+	 * features, within its degree limit
+	 */
 	if (st == ENS_ELIMIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -163,8 +163,9 @@ ens_class_weight_class(const char *label, const EnsTrainSet *ts, const char *con
  * class_weight's object resolved to the training set's classes: a class not
  * named weighs 1, a label that is no class is refused
  * (ens_class_weight_class).  A regression refuses class_weight, 'balanced'
- * or an object, for the forest as boosting's range check does
- * (boost_params.c), with its error (ensemble_error_pg.c).
+ * or an object (ens_class_weight_check, both learners' one check): here
+ * for 'auto', which the rows resolve; an explicit 'regression' was refused
+ * before any row was read (the learners' check()).
  */
 void
 ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
@@ -173,14 +174,10 @@ ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts)
 	double	   *w;
 	uint32		i,
 				k;
+	EnsError	err;
 
-	if (ts->task != ENS_CLASSIFICATION && (cw->balanced || cw->n))
-	{
-		EnsError	err;
-
-		ens_error_set(&err, ENS_EINVAL, ENS_ERR_CLASS_WEIGHT_REGRESSION, 0, 0, 0);
+	if (ens_class_weight_check(cw, ts->task, &err) != ENS_OK)
 		ens_pg_raise_error(&err);
-	}
 	if (cw->n == 0)
 		return;
 	w = palloc(sizeof(double) * ts->K);

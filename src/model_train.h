@@ -230,7 +230,10 @@ typedef void (*EnsJsonbKeyFn) (const char *key, const EnsValue *v, JsonbValue *r
 							   void *arg);
 extern void ens_jsonb_each(Jsonb *jb, const char *context, EnsJsonbKeyFn fn, void *arg);
 
-/* class_weight: the class a label names; its object resolved to ts's classes; as the registry records it */
+/*
+ * class_weight: the class a label names; its object resolved to ts's
+ * classes; as the registry records it
+ */
 extern uint32 ens_class_weight_class(const char *label, const EnsTrainSet *ts,
 									 const char *context);
 extern void ens_class_weight_resolve(EnsClassWeight *cw, const EnsTrainSet *ts);

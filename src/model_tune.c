@@ -20,8 +20,8 @@
  * if it beats them (a deployed version calibrated by calibrate() on
  * held-out rows is refused: no fold can refit its calibrator).  The run
  * log gets the tuning job, each trial, the comparison and the refit, all
- * in the caller's transaction (a cancelled tune leaves nothing).  Each trial raises a NOTICE and shows in
- * pg_stat_activity.query.
+ * in the caller's transaction (a cancelled tune leaves nothing).  Each
+ * trial raises a NOTICE and shows in pg_stat_activity.query.
  */
 #include "postgres.h"
 

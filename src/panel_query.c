@@ -158,7 +158,10 @@ RowWidth(TupleDesc td, const bool *nullable)
 	return widest;
 }
 
-/* The type of a measure's column (and its lags'): one decision for the check and the CREATE TABLE. */
+/*
+ * The type of a measure's column (and its lags'): one decision for the
+ * check and the CREATE TABLE.
+ */
 Oid
 panel_measure_type(PanelMeasureKind k)
 {
@@ -248,7 +251,10 @@ panel_check_names(const PanelSpec *s)
 	}
 	if (s->label != PL_NONE)
 		AddName(&names, "label");
-	/* a table's limit (1600), not a tuple's (1664): CREATE TABLE would refuse it after every row was read */
+	/*
+	 * a table's limit (1600), not a tuple's (1664): CREATE TABLE would
+	 * refuse it after every row was read
+	 */
 	if (list_length(names) > MaxHeapAttributeNumber)
 		ereport(ERROR,
 				(errcode(ERRCODE_TOO_MANY_COLUMNS),

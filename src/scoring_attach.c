@@ -45,7 +45,10 @@ ModelCheckContext(void *arg)
 			   mc->model, mc->owner, mc->relname);
 }
 
-/* The first column of the one row sql returns for the model name, copied out of SPI (NULL: none). */
+/*
+ * The first column of the one row sql returns for the model name, copied
+ * out of SPI (NULL: none).
+ */
 static Datum
 ModelValue(const char *sql, Datum model, Oid type, bool *isnull)
 {

@@ -139,7 +139,10 @@ extern void spectral_greedy_feasible(SpectralCtx *ctx, int n, int k, int lo, int
 
 /* ---- the pipeline's stages (spectral_cluster in spectral.c drives them) ---- */
 
-/* spectral_score.c: mean over hubs of the mean member distance to the centroid; *worst the largest. */
+/*
+ * spectral_score.c: mean over hubs of the mean member distance to the
+ * centroid; *worst the largest.
+ */
 extern double spectral_objective(SpectralCtx *ctx, const SpectralInput *in,
 								 const int *labels, int k, double *worst);
 
@@ -155,7 +158,10 @@ extern void spectral_kmeans_embedding(SpectralCtx *ctx, const double *emb, int n
 									  int dim, int k, int lo, int hi,
 									  SpectralRng *rng, int *label);
 
-/* spectral_bisect.c, the start for larger k: recursive spectral bisection into k hubs of lo..hi points. */
+/*
+ * spectral_bisect.c, the start for larger k: recursive spectral bisection
+ * into k hubs of lo..hi points.
+ */
 extern SpectralStatus spectral_bisect(SpectralCtx *ctx, const SpectralGraph *g,
 									  const SpectralPoints *pts, int lo, int hi,
 									  SpectralRng *rng, int n, int k, int *labels);

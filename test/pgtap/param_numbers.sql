@@ -2,9 +2,10 @@
 -- or below its smallest (1e-400): each refused by the learner's own check,
 -- naming the key and its allowed range (22023, as 1e300 or 0 would be),
 -- never PostgreSQL's '"1e400" is out of range for type double precision'
--- (22003), which names no key.  1e-400 is read as 0, as a double holds it.
+-- (22003), which names no key.  1e-400 is read as 0, as a double holds it:
+-- refused by a knob that must be above 0, taken as 0 by one that allows 0.
 BEGIN;
-SELECT plan(26);
+SELECT plan(28);
 SET LOCAL search_path = edupredict, public;
 
 CREATE TEMP TABLE pn AS
@@ -82,6 +83,18 @@ FROM (VALUES
 	 'colsample must be greater than 0 and at most 1', 'in a list: 0, which is not allowed')
 ) t(n, fn, algorithm, json, state, msg, what)
 ORDER BY n;
+
+-- below the smallest double, for a knob that allows 0 (l2, min_child_weight): read as 0 and taken,
+-- as Python reads 1e-400 as 0.0 before scikit-learn or XGBoost sees it (a knob that must be above 0
+-- refuses it, as above); the same model as 0, and the registry records 0
+SELECT ok((SELECT boost_agg(ARRAY[a, b], y::float8, '{"n_rounds": 3, "l2": 1e-400, "min_child_weight": -1e-400}') =
+                  boost_agg(ARRAY[a, b], y::float8, '{"n_rounds": 3, "l2": 0, "min_child_weight": 0}') FROM pn),
+	'agg boosting: l2 1e-400 and min_child_weight -1e-400 train as 0');
+CREATE TEMP TABLE pn_tuned AS
+SELECT * FROM tune('pn_u', 'boosting', 'pn', 'y', '{"n_rounds": [2], "l2": [1e-400]}', trials => 1,
+                   params => '{"min_child_weight": 1e-400}');
+SELECT is((SELECT ARRAY[params->'l2', params->'min_child_weight'] FROM model_list JOIN pn_tuned USING (version) WHERE name = 'pn_u'),
+	ARRAY['0', '0']::jsonb[], 'tune boosting: space.l2 and params.min_child_weight 1e-400 are recorded as 0');
 
 -- _forest_params_problem (train_availability, refresh_supply) names the problem, raises nothing
 SELECT is(_forest_params_problem('{"max_depth": 1e400}'),
