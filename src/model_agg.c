@@ -768,6 +768,9 @@ ObjectValue(EnsValue *ev, JsonbContainer *c, int len)
  * nearest doubles, not refused here with PostgreSQL's '"1e400" is out of
  * range for type double precision', which names no key: the caller's
  * checks refuse it as they refuse 1e300 or 0, naming the key and its range.
+ * A knob that allows 0 (l2, min_child_weight) takes 1e-400 as 0, as Python
+ * reads it before scikit-learn or XGBoost sees it: refusing it there only
+ * would need each knob's range here.
  */
 EnsValue
 ens_json_value(JsonbValue *v)
