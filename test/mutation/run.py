@@ -13,6 +13,11 @@ not in CI: the suite takes a few minutes per mutation.
   test/mutation/run.py --check --compile    also: does each C mutation compile? (the mutated
                                             file, or every file including a mutated header,
                                             as make would build it; about 2 min)
+  test/mutation/run.py --check --load       also: does each SQL mutation load? (make assembles
+                                            the scripts in a scratch copy; each runs as CREATE
+                                            EXTENSION and as the upgrade of a database with
+                                            models, in one temporary cluster, and every function
+                                            body must parse; about 1 min, under the install lock)
   test/mutation/run.py                      all of them (about 2-3 min each)
   test/mutation/run.py --only ID [ID...]    some of them
   test/mutation/run.py --section            also write bench/RESULTS.md's
@@ -26,7 +31,10 @@ the quick tests that failed).
 """
 import argparse
 import concurrent.futures
+import fcntl
+import filecmp
 import glob
+import json
 import os
 import re
 import shutil
@@ -191,6 +199,365 @@ def check_compile(muts):
     return failed
 
 
+# --check --load.  A mutated script cannot be installed for CREATE EXTENSION
+# to run: PostgreSQL 15 reads extension scripts from its one share directory
+# (extension_control_path is PG18+), which every run and helper shares, and
+# nothing mutated may land there.  So the base version is installed by CREATE
+# EXTENSION itself (its script is released and frozen: the installed copy is
+# the tree's, checked first), and the mutated upgrade scripts are run by psql
+# the way ALTER EXTENSION UPDATE runs them (extension.c,
+# execute_extension_script): lines starting \echo blanked, @extschema@,
+# @extowner@ and MODULE_PATHNAME substituted ($libdir/edupredict: the
+# installed library of the unmutated tree, which a SQL mutation does not
+# change), search_path set to the schema and those of the required
+# extensions, check_function_bodies off, the chain in one transaction.  Two
+# things that only the machinery may do are prepared instead: the base
+# version's functions, types and other non-relation objects are taken out of
+# the extension (pg_depend), as an upgrade outside the machinery could not
+# drop or replace them otherwise (its tables stay members: 20_registry.sql's
+# checks look for them), and pg_extension_config_dump(), which refuses to run
+# outside CREATE EXTENSION, is a no-op in pg_temp that still type-checks its
+# arguments.  A mutated base script (it is frozen: none should be) is run the
+# same way from a database holding only the required extensions.  Run so, the
+# unmutated scripts give the same functions, tables, grants and policies as
+# CREATE EXTENSION.
+LOAD_DISSOLVE = """
+DELETE FROM pg_catalog.pg_depend d USING pg_catalog.pg_extension e
+WHERE e.extname = %(ext)s AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+  AND d.refobjid = e.oid AND d.deptype = 'e' AND d.classid <> 'pg_catalog.pg_class'::pg_catalog.regclass;
+"""
+# What the base version's database holds before the upgrade path runs, as
+# sql/registry_upgrade.sql has it: models of two names (one trained by a role
+# dropped since, whose name the upgrade gives to the extension owner) and a
+# deployed version.
+LOAD_SEED = """
+CREATE ROLE edupredict_mutation_gone;
+CREATE TABLE public.up_train AS
+SELECT x::float8 AS x, CASE WHEN x > 10 THEN 'hi' ELSE 'lo' END AS y FROM generate_series(1, 20) x;
+SELECT edupredict.train_forest('up_m', 'up_train', 'y', n_trees => 1, test_fraction => 0);
+SELECT edupredict.train_forest('up_m', 'up_train', 'y', n_trees => 1, test_fraction => 0);
+INSERT INTO edupredict.models (name, version, task, target, features, classes, params, metrics, n_rows,
+                               train_seconds, created_by, model)
+SELECT 'up_orphan', 1, task, target, features, classes, params, metrics, n_rows, train_seconds,
+       'edupredict_mutation_gone', model
+FROM edupredict.models WHERE name = 'up_m' AND version = 1;
+DROP ROLE edupredict_mutation_gone;
+SELECT edupredict.deploy('up_m', 1);
+"""
+# Every function body of the schema, parsed by its language's validator once
+# the scripts are in: CREATE EXTENSION checks none (check_function_bodies is
+# off there), so a plpgsql body that does not parse would fail only when
+# called, and every test calling it would "catch" the mutation alike.
+LOAD_BODIES = """
+SET check_function_bodies = on;
+DO $$
+DECLARE
+    r record;
+    bad text[] := '{}';
+BEGIN
+    FOR r IN SELECT p.oid, p.oid::regprocedure AS f, l.lanvalidator::regproc AS v
+             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+             WHERE p.pronamespace = %(schema)s::regnamespace AND l.lanname NOT IN ('c', 'internal')
+               AND l.lanvalidator <> 0 AND NOT p.oid::regprocedure::text = ANY (%(skip)s::text[])
+             ORDER BY 2::text LOOP
+        BEGIN
+            EXECUTE format('SELECT %%s(%%s)', r.v, r.oid);
+        EXCEPTION WHEN OTHERS THEN
+            bad := bad || format('%%s: %%s', r.f, SQLERRM);
+        END;
+    END LOOP;
+    IF cardinality(bad) > 0 THEN
+        RAISE EXCEPTION 'BODIES %%', array_to_string(bad, ' | ');
+    END IF;
+END
+$$;
+"""
+
+
+def make_print(tree, names):
+    """The values of make variables NAMES in tree's Makefile (nothing built), as lists of words."""
+    pg_config = os.environ.get("PG_CONFIG", "/usr/lib/postgresql/15/bin/pg_config")
+    rule = "print-vars:\n" + "".join(f"\t@echo '{n}=$({n})'\n" for n in names)
+    out = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", f"PG_CONFIG={pg_config}",
+                          "print-vars"], cwd=tree, input=rule, text=True, capture_output=True, check=True).stdout
+    return {k: v.split() for k, _, v in (ln.partition("=") for ln in out.splitlines()) if k in names}
+
+
+def control(tree):
+    """The extension's control file (EXTENSION of the Makefile) as a dict, its name as "name"."""
+    ext = make_print(tree, ["EXTENSION"])["EXTENSION"][0]
+    ctl = {"name": ext}
+    with open(os.path.join(tree, f"{ext}.control"), encoding="utf-8") as f:
+        for ln in f:
+            k, eq, v = ln.partition("=")
+            if eq and not ln.lstrip().startswith("#"):
+                ctl[k.strip()] = v.strip().strip("'")
+    return ctl
+
+
+def install_chain(ext, scripts, version):
+    """The scripts CREATE EXTENSION runs for version, as [(from, to, path)]: the version's full
+    script, else a full script and the shortest path of upgrades from it (PostgreSQL's choice)."""
+    full, steps = {}, {}
+    for p in scripts:
+        parts = os.path.basename(p)[len(ext) + 2:-4].split("--")
+        if len(parts) == 1:
+            full[parts[0]] = p
+        else:
+            steps.setdefault(parts[0], []).append((parts[1], p))
+    if version in full:
+        return [(None, version, full[version])]
+    paths = [[(None, v, p)] for v, p in sorted(full.items())]
+    seen = set(full)
+    while paths:
+        nxt = []
+        for path in paths:
+            for to, p in steps.get(path[-1][1], []):
+                if to == version:
+                    return path + [(path[-1][1], to, p)]
+                if to not in seen:
+                    seen.add(to)
+                    nxt.append(path + [(path[-1][1], to, p)])
+        paths = nxt
+    sys.exit(f"mutation: no install script or upgrade path to {ext} {version}")
+
+
+def fragments(tree, folder, script):
+    """[(line, fragment)]: where each fragment of folder (sorted, as the Makefile's UPDATE_PARTS)
+    starts in script, when script is their concatenation; else []."""
+    parts, text, line = [], "", 1
+    for p in sorted(glob.glob(os.path.join(tree, folder, "*.sql"))):
+        with open(p, encoding="utf-8") as f:
+            t = f.read()
+        parts.append((line, os.path.relpath(p, tree)))
+        text += t
+        line += t.count("\n")
+    with open(os.path.join(tree, script), encoding="utf-8") as f:
+        return parts if parts and f.read() == text else []
+
+
+def check_load(muts):
+    """Each mutation of an install script or an upgrade fragment (sql/<ext>--*.sql, sql/update/)
+    applied to a scratch copy of the tree, the scripts assembled by make there, and loaded into
+    a database of its own in one temporary cluster: the fresh install (CREATE EXTENSION) and,
+    when the mutated file feeds an upgrade, ALTER EXTENSION UPDATE of a base-version database
+    holding models; then every function body of the schema must parse.  A mutation that fails
+    there is "caught" by every test alike and guards nothing (see the comment of LOAD_DISSOLVE)."""
+    ctl = control(ROOT)
+    ext, version = ctl["name"], ctl["default_version"]
+    var = make_print(ROOT, ["DATA", "DATA_built"])
+    scripts = [p for p in var.get("DATA", []) + var.get("DATA_built", []) if re.fullmatch(rf"sql/{ext}--.*\.sql", p)]
+    chain = install_chain(ext, scripts, version)
+    jobs, skipped = [], 0
+    for m in muts:
+        path, why = locate(ROOT, m)
+        rel = os.path.relpath(path, ROOT) if path else ""
+        if why or not re.fullmatch(rf"sql/({re.escape(ext)}--[^/]+|update/.+)\.sql", rel):
+            skipped += 0 if why else 1
+            continue
+        jobs.append((m, rel))
+    pg_config = os.environ.get("PG_CONFIG", "/usr/lib/postgresql/15/bin/pg_config")
+    started = time.time()
+    work = tempfile.mkdtemp(prefix="edupredict-mutation-load-")
+    unused = []
+    try:
+        # the scratch tree: what make needs to assemble the scripts
+        tree = os.path.join(work, "tree")
+        os.mkdir(tree)
+        for name in ("Makefile", f"{ext}.control"):
+            shutil.copyfile(os.path.join(ROOT, name), os.path.join(tree, name))
+        shutil.copytree(os.path.join(ROOT, "sql"), os.path.join(tree, "sql"))
+
+        def assemble(name, m=None, rel=None):
+            """make's scripts (DATA_built) in the scratch tree, m applied; the chain copied to work/name."""
+            if m:
+                apply(os.path.join(tree, rel), m)
+            try:
+                sh(["make", "-s", f"PG_CONFIG={pg_config}", *var.get("DATA_built", [])], tree)
+                os.mkdir(os.path.join(work, name))
+                parts = {}
+                for f, t, p in chain:
+                    shutil.copyfile(os.path.join(tree, p), os.path.join(work, name, os.path.basename(p)))
+                    parts[os.path.basename(p)] = fragments(tree, f"sql/update/{f}--{t}", p)
+                return parts
+            finally:
+                if m:
+                    shutil.copyfile(os.path.join(ROOT, rel), os.path.join(tree, rel))
+
+        plan = {"ext": ext, "schema": ctl.get("schema", ext), "requires": ctl.get("requires", ""),
+                "module_pathname": ctl.get("module_pathname", ""), "seed": LOAD_SEED if ext == "edupredict" else "",
+                "chain": [[f, t, os.path.basename(p)] for f, t, p in chain], "jobs": []}
+        plan["base_parts"] = assemble("base")
+        for i, (m, rel) in enumerate(jobs):
+            parts = assemble(str(i), m, rel)
+            changed = [not filecmp.cmp(os.path.join(work, "base", os.path.basename(p)),
+                                       os.path.join(work, str(i), os.path.basename(p)), shallow=False)
+                       for _, _, p in chain]
+            if not any(changed):
+                unused.append((m, rel))
+                continue
+            plan["jobs"].append({"id": m["id"], "dir": str(i), "base": changed[0] or len(chain) == 1, "parts": parts})
+        with open(os.path.join(work, "plan.json"), "w") as f:
+            json.dump(plan, f)
+        # scripts/test.sh's lock: no run installs another library while this one loads it
+        waiting = time.time()
+        with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "edupredict-test.lock"), "a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print("mutation: waiting for the install lock (a scripts/test.sh run)", flush=True)
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            waited = time.time() - waiting
+            if len(chain) > 1:
+                # CREATE EXTENSION installs the base version from the shared install: it must be the tree's
+                installed = os.path.join(sh([pg_config, "--sharedir"], ROOT).strip(), "extension",
+                                         os.path.basename(chain[0][2]))
+                if not (os.path.exists(installed) and
+                        filecmp.cmp(installed, os.path.join(ROOT, chain[0][2]), shallow=False)):
+                    sys.exit(f"mutation: {installed} is not this tree's {chain[0][2]}: install this tree's "
+                             "build (scripts/test.sh build)")
+            r = subprocess.run([os.path.join(ROOT, "scripts", "with_cluster.sh"), sys.executable,
+                                os.path.abspath(__file__), "--load-in-cluster", work],
+                               cwd=ROOT, text=True, capture_output=True)
+        if r.returncode != 0:
+            sys.exit(f"mutation: loading failed:\n{r.stderr[-3000:]}")
+        with open(os.path.join(work, "result.json")) as f:
+            result = json.load(f)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    failed = []
+    for m, rel in unused:
+        failed.append(m)
+        print(f"DOES NOT LOAD {m['id']} ({rel}): it changes no script that CREATE EXTENSION {ext} runs")
+    for m, rel in jobs:
+        err = result["errors"].get(m["id"])
+        if err:
+            failed.append(m)
+            print(f"DOES NOT LOAD {m['id']} ({rel}): {err.replace('BODIES ', 'function bodies that do not parse: ')}")
+    if result["skipped_bodies"]:
+        print("not parsed (they do not parse unmutated either): " + ", ".join(result["skipped_bodies"]))
+    print(f"{len(jobs) - len(failed)} load, {len(failed)} do not (install and upgrade of a {chain[0][1]} database "
+          f"with models; {time.time() - started - waited:.0f} s" + (f", and {waited:.0f} s waiting for the lock"
+                                                                     if waited >= 1 else "")
+          + f"); {skipped} outside the install scripts and sql/update/ not loaded")
+    return failed
+
+
+def load_in_cluster(work):
+    """--check --load's half inside scripts/with_cluster.sh (PGHOST, PGUSER set): loads each job
+    of work/plan.json as check_load says, writes work/result.json."""
+    with open(os.path.join(work, "plan.json")) as f:
+        plan = json.load(f)
+    chain, schema, ext = plan["chain"], plan["schema"], plan["ext"]
+    chunks = {}  # a generated file: [(its line where a script starts, the script's name)]
+
+    def psql(db, sql=None, file=None):
+        """None, or psql's first error (for a generated file: where in which script)."""
+        args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db] + (["-c", sql] if sql else ["-f", file])
+        r = subprocess.run(args, text=True, capture_output=True, stdin=subprocess.DEVNULL)
+        if r.returncode == 0:
+            return None
+        lines = [ln for ln in r.stderr.splitlines() if "ERROR:" in ln] or r.stderr.splitlines() or ["psql failed"]
+        msg = lines[0].split("ERROR:", 1)[-1].strip()
+        at = re.match(r"psql:(.*):(\d+): ERROR:", lines[0])
+        if at and at.group(1) in chunks:
+            n = int(at.group(2))
+            start, name, parts = max(c for c in chunks[at.group(1)] if c[0] <= n)
+            n -= start - 1
+            # in an assembled script: the line of its fragment
+            start, name = max([c for c in parts if c[0] <= n] or [(1, name)])
+            msg += f" (the statement ending at line {n - start + 1} of {name})"
+        return msg
+
+    def ok(err, what):
+        if err:
+            sys.exit(f"mutation: {what}: {err}")
+
+    def lit(s):
+        return "'" + s.replace("'", "''") + "'"
+
+    def query(db, sql):
+        return subprocess.run(["psql", "-XAt", "-d", db, "-c", sql], text=True, capture_output=True,
+                              check=True).stdout.strip()
+
+    requires = [r.strip() for r in plan["requires"].split(",") if r.strip()]
+    ok(psql("postgres", "CREATE DATABASE mut_template TEMPLATE template0"), "CREATE DATABASE mut_template")
+    for r in requires:
+        ok(psql("mut_template", f'CREATE EXTENSION "{r}" CASCADE'), f"CREATE EXTENSION {r}")
+    owner = query("postgres", "SELECT quote_ident(current_user)")
+    path = query("mut_template", "SELECT string_agg(quote_ident(n.nspname), ', ' ORDER BY n.nspname) "
+                 "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                 f"WHERE e.extname = ANY (ARRAY[{', '.join(map(lit, requires)) or 'NULL'}]::text[])")
+    search_path = ", ".join(p for p in ['"' + schema + '"', path] if p)
+
+    def script(d, steps, out, parts):
+        """The scripts of steps (of work/d) run as CREATE or ALTER EXTENSION runs them, in one file;
+        parts: where each script's fragments start (check_load's fragments())."""
+        body = ["BEGIN;", "SET LOCAL client_min_messages = warning;", "SET LOCAL check_function_bodies = off;",
+                f"SET LOCAL search_path = {search_path};",
+                "CREATE FUNCTION pg_temp.pg_extension_config_dump(regclass, text) RETURNS void LANGUAGE sql AS '';"]
+        if steps[0][0] is None:
+            body.append(f'CREATE SCHEMA "{schema}";')
+        chunks[out] = []
+        for _, _, name in steps:
+            chunks[out].append((sum(b.count("\n") + 1 for b in body) + 1, name, [tuple(p) for p in parts[name]]))
+            with open(os.path.join(work, d, name), encoding="utf-8") as f:
+                text = f.read()
+            text = re.sub(r"(?m)^\\echo.*$", "", text)
+            text = text.replace("@extschema@", f'"{schema}"').replace("@extowner@", owner)
+            if plan["module_pathname"]:
+                text = text.replace("MODULE_PATHNAME", plan["module_pathname"])
+            body.append(text.replace("pg_catalog.pg_extension_config_dump(", "pg_temp.pg_extension_config_dump("))
+        body.append("COMMIT;")
+        with open(out, "w", encoding="utf-8") as f:
+            f.write("\n".join(body))
+        return out
+
+    if len(chain) > 1:
+        # the base version by CREATE EXTENSION: bare, and with the models of the upgrade path
+        for db, seed in (("mut_install", ""), ("mut_seeded", plan["seed"])):
+            ok(psql("postgres", f"CREATE DATABASE {db} TEMPLATE mut_template"), f"CREATE DATABASE {db}")
+            ok(psql(db, f"SET client_min_messages = warning; CREATE EXTENSION \"{ext}\" VERSION {lit(chain[0][1])}"),
+               f"CREATE EXTENSION {ext} VERSION {lit(chain[0][1])}")
+            ok(seed and psql(db, seed), f"the models of {db}")
+            ok(psql(db, LOAD_DISSOLVE % {"ext": lit(ext)}), f"the members of {ext} in {db}")
+
+    def bodies(skip):
+        items = ('"' + f.replace("\\", "\\\\").replace('"', '\\"') + '"' for f in skip)
+        return LOAD_BODIES % {"schema": lit(schema), "skip": lit("{" + ",".join(items) + "}")}
+
+    def load(i, job, skip):
+        """None, or why the scripts of work/job["dir"] do not load."""
+        runs = ([("CREATE EXTENSION", "mut_template", chain)] if job["base"] else
+                [("CREATE EXTENSION", "mut_install", chain[1:]),
+                 (f"ALTER EXTENSION UPDATE from {chain[0][1]} with models", "mut_seeded", chain[1:])])
+        for k, (what, template, steps) in enumerate(runs):
+            db = f"mut_{i}_{k}"
+            ok(psql("postgres", f"CREATE DATABASE {db} TEMPLATE {template}"), f"CREATE DATABASE {db}")
+            err = psql(db, file=script(job["dir"], steps, os.path.join(work, job["dir"], f"{k}.sql"), job["parts"]))
+            if not err:
+                err = psql(db, bodies(skip))
+            ok(psql("postgres", f"DROP DATABASE {db}"), f"DROP DATABASE {db}")
+            if err:
+                return f"{what}: {err}"
+        return None
+
+    # the unmutated scripts first: what fails there is no mutation's doing
+    skip = []
+    for base in ({"dir": "base", "base": False, "parts": plan["base_parts"]},
+                 {"dir": "base", "base": True, "parts": plan["base_parts"]}):
+        err = load("base", base, skip)
+        if err and err.split(": ", 1)[1].startswith("BODIES "):
+            skip += [b.split(": ")[0] for b in err.split("BODIES ", 1)[1].split(" | ")]
+            err = load("base", base, skip)
+        ok(err, "the unmutated scripts do not load against the installed library (install this tree's build: "
+                "scripts/test.sh build)")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as ex:
+        errs = list(ex.map(lambda ij: load(*ij, skip), enumerate(plan["jobs"])))
+    with open(os.path.join(work, "result.json"), "w") as f:
+        json.dump({"errors": {j["id"]: e for j, e in zip(plan["jobs"], errs) if e}, "skipped_bodies": skip}, f)
+
+
 def apply(path, m):
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -260,6 +627,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--compile", action="store_true", help="with --check: compile each C mutation")
+    ap.add_argument("--load", action="store_true", help="with --check: load each SQL mutation's scripts")
+    ap.add_argument("--load-in-cluster", metavar="DIR", help=argparse.SUPPRESS)
     ap.add_argument("--only", nargs="+", metavar="ID")
     ap.add_argument("--commit", default="HEAD")
     ap.add_argument("--out")
@@ -268,8 +637,11 @@ def main():
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
-    if a.compile and not a.check:
-        ap.error("--compile goes with --check")
+    if (a.compile or a.load) and not a.check:
+        ap.error("--compile and --load go with --check")
+    if a.load_in_cluster:
+        load_in_cluster(a.load_in_cluster)
+        return
 
     def select(muts):
         if a.only:
@@ -285,7 +657,8 @@ def main():
         stale = report_stale(ROOT, muts)
         print(f"{len(muts) - len(stale)} apply, {len(stale)} stale")
         not_compiling = check_compile(muts) if a.compile else []
-        sys.exit(1 if stale or not_compiling else 0)
+        not_loading = check_load(muts) if a.load else []
+        sys.exit(1 if stale or not_compiling or not_loading else 0)
     commit = sh(["git", "rev-parse", a.commit], ROOT).strip()
     work = tempfile.mkdtemp(prefix="edupredict-mutation-")
     tree = os.path.join(work, "tree")
