@@ -214,8 +214,8 @@ def check_compile(muts):
 # things that only the machinery may do are prepared instead: the base
 # version's functions, types and other non-relation objects are taken out of
 # the extension (pg_depend), as an upgrade outside the machinery could not
-# drop or replace them otherwise (its tables stay members: 20_registry.sql's
-# checks look for them), and pg_extension_config_dump(), which refuses to run
+# drop them otherwise (the tables stay members: 20_registry.sql's checks look
+# for them), and pg_extension_config_dump(), which refuses to run
 # outside CREATE EXTENSION, is a no-op in pg_temp that still type-checks its
 # arguments.  A mutated base script (it is frozen: none should be) is run the
 # same way from a database holding only the required extensions.  Run so, the
