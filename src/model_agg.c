@@ -28,6 +28,8 @@
 #include <limits.h>
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "catalog/pg_aggregate.h"
 #include "catalog/pg_type.h"
 #include "common/jsonapi.h"
 #include "fmgr.h"
@@ -43,11 +45,15 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/syscache.h"
 
 #include "model_agg.h"
 
+/* the final functions (below) tell which learner an aggregate trains */
+extern PGDLLEXPORT Datum forest_agg_final(PG_FUNCTION_ARGS);
+extern PGDLLEXPORT Datum boost_agg_final(PG_FUNCTION_ARGS);
 
-
+static void CheckFirstParams(FunctionCallInfo fcinfo, const AggState *st);
 
 /*
  * The SQL name of the aggregate a support function runs for (forest_agg,
@@ -363,6 +369,7 @@ ens_agg_add_row(FunctionCallInfo fcinfo, AggState *st, MemoryContext cxt, bool t
 		}
 		else
 			st->params = pstrdup("{}");
+		CheckFirstParams(fcinfo, st);
 	}
 	else
 	{
@@ -935,6 +942,80 @@ ParseParams(const char *json, int p, const EnsLearner *l, AggParams *ap)
 	ens_jsonb_each(jb, "params", AggKey, &k);
 	if (l->check)
 		l->check(ap->lp, ap->task, 0, true);
+}
+
+/*
+ * The learner of the aggregate a transition call runs for, from its final
+ * function (forest_agg_final, boost_agg_final; forest_agg and boost_agg
+ * share their transition functions), NULL for any other (forest_agg_trees
+ * checks its params at its first row itself, FirstRow): looked up once per
+ * query, kept in fn_extra.
+ */
+typedef struct TransLearnerCache
+{
+	const EnsLearner *l;
+} TransLearnerCache;
+
+static const EnsLearner *
+TransLearner(FunctionCallInfo fcinfo)
+{
+	TransLearnerCache *c = (TransLearnerCache *) fcinfo->flinfo->fn_extra;
+	Aggref	   *ar;
+	HeapTuple	tup;
+
+	if (c != NULL)
+		return c->l;
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TransLearnerCache));
+	ar = AggGetAggref(fcinfo);
+	tup = ar ? SearchSysCache1(AGGFNOID, ObjectIdGetDatum(ar->aggfnoid)) : NULL;
+	if (HeapTupleIsValid(tup))
+	{
+		Oid			finalfn = ((Form_pg_aggregate) GETSTRUCT(tup))->aggfinalfn;
+		FmgrInfo	fi;
+
+		ReleaseSysCache(tup);
+		if (OidIsValid(finalfn))
+		{
+			fmgr_info(finalfn, &fi);
+			if (fi.fn_addr == forest_agg_final)
+				c->l = &ens_forest_learner;
+			else if (fi.fn_addr == boost_agg_final)
+				c->l = &ens_boost_learner;
+		}
+	}
+	fcinfo->flinfo->fn_extra = c;
+	return c->l;
+}
+
+/*
+ * The params st stored at its first row, through the final function's
+ * parser and the learner's check (ParseParams), before any other row is
+ * read: what needs no rows (unknown keys, types, ranges, feature_names
+ * against the first row's features, an explicit task against the other
+ * keys) is refused with the final function's error, not after the whole
+ * input was collected.  Every state's first row is checked, so each worker
+ * of a parallel plan checks its own.  What the rows decide ('auto', the
+ * classes, the number of rows) waits for the final function; later rows
+ * are only compared with the first (CheckSameParams).
+ */
+static void
+CheckFirstParams(FunctionCallInfo fcinfo, const AggState *st)
+{
+	const EnsLearner *l;
+	AggParams	ap;
+	MemoryContext cxt,
+				old;
+
+	if (st->params_raw == NULL)
+		return;					/* the defaults */
+	l = TransLearner(fcinfo);
+	if (l == NULL)
+		return;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "model aggregate params", ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	ParseParams(st->params, st->p, l, &ap);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
 }
 
 /* Are all targets integers (what 'auto' calls classes, with few values)? */

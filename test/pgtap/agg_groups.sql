@@ -6,7 +6,7 @@
 BEGIN;
 \set ECHO none
 \set QUIET 1
-SELECT plan(19);
+SELECT plan(21);
 SET LOCAL search_path = public, edupredict;
 
 CREATE TABLE gs AS
@@ -107,5 +107,13 @@ SELECT throws_ok($$SELECT boost_agg(ARRAY[gx], y, '{"n_rounds": 5, "validation_f
                  '22023', 'too few groups of the group_key argument of boost_agg in the training rows for a validation split of 0.2',
                  'boost_agg: one group, no validation split by groups: 22023');
 
+-- params are refused at the row that stores them, before any other row is read: the second row
+-- divides by zero (test/pgtap/model_errors.sql has the 3-argument forms)
+SELECT throws_ok($$SELECT forest_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::float8,
+                                     '{"n_tres": 100}', 'g' || i) FROM generate_series(1, 3) i$$,
+                 '22023', 'unknown key "n_tres" in params', 'forest_agg with group_key: an unknown key, refused at the first row');
+SELECT throws_ok($$SELECT boost_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::text,
+                                    '{"n_rounds": 0}', 'g' || i) FROM generate_series(1, 3) i$$,
+                 '22023', 'n_rounds must be between 1 and 10000', 'boost_agg text target with group_key: a range, refused at the first row');
 SELECT * FROM finish();
 ROLLBACK;
