@@ -109,11 +109,12 @@ SELECT throws_ok($$SELECT boost_agg(ARRAY[gx], y, '{"n_rounds": 5, "validation_f
 
 -- params are refused at the row that stores them, before any other row is read: the second row
 -- divides by zero (test/pgtap/model_errors.sql has the 3-argument forms)
-SELECT throws_ok($$SELECT forest_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::float8,
-                                     '{"n_tres": 100}', 'g' || i) FROM generate_series(1, 3) i$$,
+CREATE TEMP VIEW row2_fails AS
+SELECT ARRAY[i::float8] AS f, CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END AS y, 'g' || i AS g
+FROM generate_series(1, 3) i;
+SELECT throws_ok($$SELECT forest_agg(f, y::float8, '{"n_tres": 100}', g) FROM row2_fails$$,
                  '22023', 'unknown key "n_tres" in params', 'forest_agg with group_key: an unknown key, refused at the first row');
-SELECT throws_ok($$SELECT boost_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::text,
-                                    '{"n_rounds": 0}', 'g' || i) FROM generate_series(1, 3) i$$,
+SELECT throws_ok($$SELECT boost_agg(f, y::text, '{"n_rounds": 0}', g) FROM row2_fails$$,
                  '22023', 'n_rounds must be between 1 and 10000', 'boost_agg text target with group_key: a range, refused at the first row');
 SELECT * FROM finish();
 ROLLBACK;

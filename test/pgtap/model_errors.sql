@@ -44,29 +44,24 @@ SELECT throws_ok($$SELECT forest_agg(ARRAY[a, n], y, '{"feature_names": "a"}') F
 -- params are refused at the row that stores them, before any other row is read (as scikit-learn
 -- and XGBoost refuse a bad option before they see the data), with the final function's error: the
 -- second row of each input divides by zero, which only an aggregate that reads on would raise
-SELECT throws_ok($$SELECT forest_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::float8,
-                                     '{"n_trees": 2}') FROM generate_series(1, 3) i$$, '22012',
+CREATE TEMP VIEW row2_fails AS
+SELECT ARRAY[i::float8] AS f, CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END AS y, 'g' || i AS g
+FROM generate_series(1, 3) i;
+SELECT throws_ok($$SELECT forest_agg(f, y::float8, '{"n_trees": 2}') FROM row2_fails$$, '22012',
                  'division by zero', 'forest_agg: the second row divides by zero (good params read on)');
-SELECT throws_ok($$SELECT forest_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::float8,
-                                     '{"n_tres": 100}') FROM generate_series(1, 3) i$$, '22023',
+SELECT throws_ok($$SELECT forest_agg(f, y::float8, '{"n_tres": 100}') FROM row2_fails$$, '22023',
                  'unknown key "n_tres" in params', 'forest_agg: an unknown key, refused at the first row');
-SELECT throws_ok($$SELECT forest_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::float8,
-                                     '{"feature_names": ["a", "b"]}') FROM generate_series(1, 3) i$$, '22023',
+SELECT throws_ok($$SELECT forest_agg(f, y::float8, '{"feature_names": ["a", "b"]}') FROM row2_fails$$, '22023',
                  'params.feature_names must be an array of 1 strings', 'forest_agg: feature_names against the first row, refused at it');
-SELECT throws_ok($$SELECT forest_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::text,
-                                     '{"n_trees": 0}') FROM generate_series(1, 3) i$$, '22023',
+SELECT throws_ok($$SELECT forest_agg(f, y::text, '{"n_trees": 0}') FROM row2_fails$$, '22023',
                  'params.n_trees must be an integer between 1 and 10000', 'forest_agg text target: a range, refused at the first row');
-SELECT throws_ok($$SELECT boost_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::float8,
-                                    '{"task": "regression", "class_weight": "balanced"}') FROM generate_series(1, 3) i$$, '22023',
+SELECT throws_ok($$SELECT boost_agg(f, y::float8, '{"task": "regression", "class_weight": "balanced"}') FROM row2_fails$$, '22023',
                  'class_weight applies to classification only', 'boost_agg: class_weight with task regression, refused at the first row');
-SELECT throws_ok($$SELECT boost_agg(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::text,
-                                    '{"learning_rate": "fast"}') FROM generate_series(1, 3) i$$, '22023',
+SELECT throws_ok($$SELECT boost_agg(f, y::text, '{"learning_rate": "fast"}') FROM row2_fails$$, '22023',
                  'params.learning_rate must be a number', 'boost_agg text target: a type, refused at the first row');
-SELECT throws_ok($$SELECT forest_agg_trees(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::float8,
-                                           '{"task": "classification", "n_trees": 0}') FROM generate_series(1, 3) i$$, '22023',
+SELECT throws_ok($$SELECT forest_agg_trees(f, y::float8, '{"task": "classification", "n_trees": 0}') FROM row2_fails$$, '22023',
                  'params.n_trees must be an integer between 1 and 10000', 'forest_agg_trees: a range, refused at the first row');
-SELECT throws_ok($$SELECT forest_agg_trees(ARRAY[i::float8], (CASE WHEN i = 2 THEN 1 / (i - 2) ELSE i END)::text,
-                                           '{"nope": 1}') FROM generate_series(1, 3) i$$, '22023',
+SELECT throws_ok($$SELECT forest_agg_trees(f, y::text, '{"nope": 1}') FROM row2_fails$$, '22023',
                  'unknown key "nope" in params', 'forest_agg_trees text target: an unknown key, refused at the first row');
 SELECT throws_ok($$SELECT * FROM tune('me_t', 'forest', 'me', 'y',
                      jsonb_build_object('n_trees', (SELECT jsonb_agg(i) FROM generate_series(1, 10001) i)))$$, '54000',
