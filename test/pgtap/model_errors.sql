@@ -5,7 +5,7 @@
 -- 1000-class evaluation of 67,000 rows, holds about 540 MB for a second:
 -- 2^26 confusion cells need at least 66,109 rows of 1,000 probabilities).
 BEGIN;
-SELECT plan(59);
+SELECT plan(60);
 SET LOCAL search_path = edupredict, public;
 
 -- the detail of the error a statement raises (NULL: none)
@@ -57,6 +57,8 @@ SELECT throws_ok($$SELECT forest_agg(f, y::text, '{"n_trees": 0}') FROM row2_fai
                  'params.n_trees must be an integer between 1 and 10000', 'forest_agg text target: a range, refused at the first row');
 SELECT throws_ok($$SELECT boost_agg(f, y::float8, '{"task": "regression", "class_weight": "balanced"}') FROM row2_fails$$, '22023',
                  'class_weight applies to classification only', 'boost_agg: class_weight with task regression, refused at the first row');
+SELECT throws_ok($$SELECT forest_agg(f, y::float8, '{"task": "regression", "class_weight": {"1": 2}}') FROM row2_fails$$, '22023',
+                 'class_weight applies to classification only', 'forest_agg: class_weight with task regression, refused at the first row');
 SELECT throws_ok($$SELECT boost_agg(f, y::text, '{"learning_rate": "fast"}') FROM row2_fails$$, '22023',
                  'params.learning_rate must be a number', 'boost_agg text target: a type, refused at the first row');
 SELECT throws_ok($$SELECT forest_agg_trees(f, y::float8, '{"task": "classification", "n_trees": 0}') FROM row2_fails$$, '22023',
