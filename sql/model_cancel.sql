@@ -133,10 +133,20 @@ RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
 -- forest_agg's final function over 2,000,000 rows: canonical sort, binning,
--- training.  Unknown params fail at the start of the final function; one
--- tree of depth 1 ends the window.
-SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y, '{"bogus": 1}')
-  FROM public.mc_rows$$) AS t0 \gset
+-- training.  The window starts where the final function does: an aggregate
+-- of forest_agg's own support functions whose final function only
+-- serialises the state (the same scan, transition, parallel hand-off and
+-- combine; bad params can no longer mark the start: they are refused at the
+-- first row); one tree of depth 1 ends the window.
+CREATE AGGREGATE public.mc_read_rows(float8[], text, jsonb) (
+  SFUNC = edupredict.forest_agg_trans, STYPE = internal, FINALFUNC = edupredict.forest_agg_serial,
+  COMBINEFUNC = edupredict.forest_agg_combine, SERIALFUNC = edupredict.forest_agg_serial,
+  DESERIALFUNC = edupredict.forest_agg_deserial, PARALLEL = SAFE);
+-- (seconds() swallows errors: the aggregate must run, here on fewer rows)
+SELECT length(public.mc_read_rows(ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 1, "max_depth": 1}')) > 0 AS reads_rows
+FROM public.mc_small;
+SELECT pg_temp.seconds($$SELECT length(public.mc_read_rows(ARRAY[f1, f2, f3, f4]::float8[], y,
+  '{"n_trees": 1, "max_depth": 1}')) FROM public.mc_rows$$) AS t0 \gset
 SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 1, "max_depth": 1}')
   FROM public.mc_rows$$) AS t1 \gset
 SELECT pg_temp.timeout_at(:t0, :t1, 0.1);
@@ -224,4 +234,5 @@ SELECT (SELECT count(*) FROM edupredict.models) - :models_before AS new_models,
        (SELECT array_agg(name ORDER BY name) FROM edupredict.models WHERE name LIKE 'mc\_%') AS names;
 DELETE FROM edupredict.models WHERE name LIKE 'mc\_%';
 DROP VIEW public.mc_small, public.mc_half, public.mc_explained;
+DROP AGGREGATE public.mc_read_rows(float8[], text, jsonb);
 DROP TABLE public.mc_rows;

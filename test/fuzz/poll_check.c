@@ -94,6 +94,13 @@ CheckPhase(const char *name, Phase fn, void *ctx, uint64_t want, bool every)
 		Polls		s = {0, k, 0};
 
 		rc = fn(ctx, &s);
+		/*
+		 * Past the promised polls their count may differ from run to run (two
+		 * threads: whether the caller asks once more after the worker took the
+		 * last piece): a run that never reached call K was never told to stop.
+		 */
+		if (rc == ENS_OK && k > want && s.calls < k && s.calls >= want)
+			continue;
 		if (rc != ENS_EINTR)
 		{
 			fprintf(stderr, "FAIL poll %s: stopped at call %llu of %llu: %s\n", name,
