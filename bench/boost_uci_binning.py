@@ -18,6 +18,19 @@ edupredict's bin format holds (bin 255 is the missing value).  On the
 bench's split and on SPLITS (default 10) stratified 80/20 splits of all
 rows (seeds 100, 101, ...).  Prints the macro one-vs-rest AUC of each and
 the mean differences over the extra splits.
+
+    /usr/bin/python3 bench/boost_uci_binning.py UCI.csv [SPLITS] --paired N
+
+adds, after those lines (SPLITS may be 0), a paired comparison on the bench's
+split of the first two columns, XGBoost on its own bins (a) and on
+edupredict's (b), on the same 885 test rows: (1) a paired bootstrap of the
+macro AUC difference b - a, N resamples of the test rows with replacement,
+stratified by class (seed 20261206), both models scored on each resample:
+the difference, its 95% percentile interval and the share of resamples with
+b >= a; (2) each class's one-vs-rest AUC difference with DeLong's paired
+test (DeLong, DeLong and Clarke-Pearson 1988, in Sun and Xu's 2014 fast
+form: midranks, structural components, their covariance); (3) accuracy with
+McNemar's exact test (two-sided binomial on the discordant rows).
 """
 import csv
 import os
@@ -111,16 +124,84 @@ def binned(tr, te, edge_fn=None):
     return a, b
 
 
-def auc(Xtr, ytr, Xte, yte):
+def proba(Xtr, ytr, Xte):
     import xgboost as xgb
-    from sklearn.metrics import roc_auc_score
     m = xgb.XGBClassifier(tree_method="hist", n_estimators=300, max_depth=6, learning_rate=0.1, reg_lambda=1,
                           min_child_weight=1, max_bin=256, n_jobs=2, random_state=42)
     m.fit(Xtr, ytr)
-    return roc_auc_score(yte, m.predict_proba(Xte), multi_class="ovr", average="macro")
+    return m.predict_proba(Xte)
 
 
-def main(path, splits):
+def auc(Xtr, ytr, Xte, yte):
+    from sklearn.metrics import roc_auc_score
+    return roc_auc_score(yte, proba(Xtr, ytr, Xte), multi_class="ovr", average="macro")
+
+
+def delong(pos, neg):
+    """DeLong's paired test of two correlated AUCs in Sun and Xu's fast form
+    (IEEE Signal Processing Letters 21(11), 2014).  pos: (models, m) scores
+    of the m positives, neg: (models, n) of the n negatives.  With midranks
+    Tx (among the positives), Ty (among the negatives), Tz (among all):
+    AUC = (sum Tz[pos] - m(m+1)/2) / (mn); structural components
+    V10 = (Tz[pos] - Tx) / n, V01 = 1 - (Tz[neg] - Ty) / m; S = S10/m + S01/n
+    (S10, S01 their covariance matrices over the models).  Returns the AUCs,
+    the standard error of auc[1] - auc[0] and the two-sided p-value."""
+    from scipy.stats import norm, rankdata
+    m, n = pos.shape[1], neg.shape[1]
+    tx = rankdata(pos, axis=1)
+    ty = rankdata(neg, axis=1)
+    tz = rankdata(np.hstack([pos, neg]), axis=1)
+    aucs = (tz[:, :m].sum(axis=1) - m * (m + 1) / 2.0) / (m * n)
+    v10 = (tz[:, :m] - tx) / n
+    v01 = 1.0 - (tz[:, m:] - ty) / m
+    s = np.cov(v10) / m + np.cov(v01) / n
+    se = np.sqrt(s[0, 0] + s[1, 1] - 2 * s[0, 1])
+    return aucs, se, 2 * norm.sf(abs(aucs[1] - aucs[0]) / se)
+
+
+def mcnemar(a_ok, b_ok):
+    """McNemar's exact test: the rows only a gets right (n01) and only b gets
+    right (n10); two-sided binomial p of n10 among n01 + n10 at 1/2."""
+    from scipy.stats import binomtest
+    n01, n10 = int(np.sum(a_ok & ~b_ok)), int(np.sum(~a_ok & b_ok))
+    return n01, n10, (binomtest(n10, n01 + n10, 0.5).pvalue if n01 + n10 else 1.0)
+
+
+def paired(X, y, te, resamples, seed=20261206):
+    from sklearn.metrics import roc_auc_score
+    tr = ~te
+    yte = y[te]
+    pa = proba(X[tr], y[tr], X[te])
+    btr, bte = binned(X[tr], X[te])
+    pb = proba(btr, y[tr], bte)
+    macro = lambda yy, p: roc_auc_score(yy, p, multi_class="ovr", average="macro")  # noqa: E731
+    a, b = macro(yte, pa), macro(yte, pb)
+    rng = np.random.default_rng(seed)
+    by_class = [np.flatnonzero(yte == k) for k in range(pa.shape[1])]
+    d = np.empty(resamples)
+    for r in range(resamples):
+        i = np.concatenate([rng.choice(c, size=len(c), replace=True) for c in by_class])
+        d[r] = macro(yte[i], pb[i]) - macro(yte[i], pa[i])
+    lo, hi = np.percentile(d, [2.5, 97.5])
+    print("paired split=bench test_rows=%d classes=%s xgboost_own_bins_auc=%.4f edupredict_bins_auc=%.4f"
+          " diff=%+.4f" % (len(yte), "/".join(str(len(c)) for c in by_class), a, b, b - a))
+    print("paired bootstrap resamples=%d seed=%d stratified=class diff=%+.4f ci95=%+.4f..%+.4f"
+          " share_b_ge_a=%.3f boot_mean=%+.4f boot_sd=%.4f"
+          % (resamples, seed, b - a, lo, hi, np.mean(d >= -1e-12), d.mean(), d.std(ddof=1)))
+    for k in range(pa.shape[1]):
+        pos, neg = yte == k, yte != k
+        aucs, se, p = delong(np.vstack([pa[pos, k], pb[pos, k]]), np.vstack([pa[neg, k], pb[neg, k]]))
+        print("paired delong class=%d positives=%d xgboost_own_bins_auc=%.4f edupredict_bins_auc=%.4f"
+              " diff=%+.4f se=%.4f ci95=%+.4f..%+.4f p=%.3f"
+              % (k, pos.sum(), aucs[0], aucs[1], aucs[1] - aucs[0], se,
+                 aucs[1] - aucs[0] - 1.959964 * se, aucs[1] - aucs[0] + 1.959964 * se, p))
+    a_ok, b_ok = pa.argmax(axis=1) == yte, pb.argmax(axis=1) == yte
+    n01, n10, p = mcnemar(a_ok, b_ok)
+    print("paired mcnemar xgboost_own_bins_acc=%.4f edupredict_bins_acc=%.4f only_own_right=%d"
+          " only_edupredict_right=%d p=%.3f" % (a_ok.mean(), b_ok.mean(), n01, n10, p))
+
+
+def main(path, splits, resamples=None):
     from sklearn.model_selection import train_test_split
     X, y, te0 = load(path)
     X32 = X.astype(np.float32).astype(np.float64)  # the values XGBoost sees
@@ -144,7 +225,10 @@ def main(path, splits):
             diffs.append(b - a)
             d255.append(s255 - a)
     for name, d in (("edupredict_bins", np.array(diffs)), ("sketch255", np.array(d255))):
-        print("%s splits=%d mean_diff=%+.4f sd=%.4f" % (name, len(d), d.mean(), d.std(ddof=1)))
+        if len(d):
+            print("%s splits=%d mean_diff=%+.4f sd=%.4f" % (name, len(d), d.mean(), d.std(ddof=1)))
+    if resamples:
+        paired(X, y, te0, resamples)
 
 
 def binned_xy(X, y, tr, max_bin):
@@ -153,4 +237,10 @@ def binned_xy(X, y, tr, max_bin):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 10)
+    args = sys.argv[1:]
+    n_paired = None
+    if "--paired" in args:
+        i = args.index("--paired")
+        n_paired = int(args[i + 1])
+        del args[i:i + 2]
+    main(args[0], int(args[1]) if len(args) > 1 else 10, n_paired)
