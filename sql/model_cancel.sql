@@ -158,6 +158,30 @@ CALL pg_temp.attempt('forest_agg final', 0.4, $$SELECT edupredict.forest_agg(
   ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.3);
 CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
+-- forest_agg's hand-off between the scan and the final function: in a
+-- parallel plan each process serialises its partial state (about 670,000
+-- rows, 27 MB), the leader reads each one back and appends it to its own
+-- (a text target: every row's label id mapped).  The window starts at the
+-- end of the scan: the same call whose last row's params differ is refused
+-- at that row; it ends where the final function starts (t0 above).  Without
+-- a check every 65,536 rows in those loops a cancel here waited for the
+-- rest of the hand-off (0.3-0.6 s seen).
+SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y,
+  CASE WHEN i = 2000000 THEN '{"seed": 2}'::jsonb ELSE '{"n_trees": 1, "max_depth": 1}' END)
+  FROM public.mc_rows$$) AS h0 \gset
+SELECT pg_temp.timeout_at(:h0, :t0, 0.2);
+CALL pg_temp.attempt('forest_agg hand-off', 0.4, $$SELECT edupredict.forest_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.2);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.timeout_at(:h0, :t0, 0.5);
+CALL pg_temp.attempt('forest_agg hand-off', 0.4, $$SELECT edupredict.forest_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.5);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.timeout_at(:h0, :t0, 0.8);
+CALL pg_temp.attempt('forest_agg hand-off', 0.4, $$SELECT edupredict.forest_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.8);
+CALL pg_temp.again(); CALL pg_temp.again();
+RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
 -- evaluate() over 1,000,000 rows: rows first (a prediction each), then the

@@ -36,6 +36,16 @@ GetF64(EnsAggReader *r)
 	return d;
 }
 
+/*
+ * Whether intr asks to stop before item i of a pass over rows or entries:
+ * asked before every piece of ENS_AGG_POLL_ROWS items.
+ */
+static bool
+Stop(uint64_t i, EnsInterruptFn intr, void *intr_arg)
+{
+	return i % ENS_AGG_POLL_ROWS == 0 && intr != NULL && intr(intr_arg);
+}
+
 /* whether bytes more bytes are left */
 static bool
 Left(const EnsAggReader *r, uint64_t bytes)
@@ -89,7 +99,8 @@ ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows)
  * *count gets their number.
  */
 static EnsStatus
-ReadDict(EnsAggReader *r, EnsDict *d, bool present, uint32_t *count)
+ReadDict(EnsAggReader *r, EnsDict *d, bool present, uint32_t *count, EnsInterruptFn intr,
+		 void *intr_arg)
 {
 	uint32_t	i;
 
@@ -103,6 +114,8 @@ ReadDict(EnsAggReader *r, EnsDict *d, bool present, uint32_t *count)
 		uint32_t	len;
 		int64_t		id;
 
+		if (Stop(i, intr, intr_arg))
+			return ENS_EINTR;
 		if (!Left(r, 4))
 			return ENS_ETRUNC;
 		len = GetU32(r);
@@ -121,7 +134,7 @@ ReadDict(EnsAggReader *r, EnsDict *d, bool present, uint32_t *count)
 }
 
 EnsStatus
-ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows)
+ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows, EnsInterruptFn intr, void *intr_arg)
 {
 	uint32_t	plen;
 	EnsStatus	rc;
@@ -136,14 +149,14 @@ ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows)
 	r->pos += plen;
 	if (memchr(rows->params, '\0', plen) != NULL)
 		return ENS_ECORRUPT;
-	rc = ReadDict(r, rows->labels, rows->text_target, &r->n_labels);
+	rc = ReadDict(r, rows->labels, rows->text_target, &r->n_labels, intr, intr_arg);
 	if (rc != ENS_OK || !rows->grouped)
 		return rc;
-	return ReadDict(r, rows->groups, true, &r->n_groups);
+	return ReadDict(r, rows->groups, true, &r->n_groups, intr, intr_arg);
 }
 
 EnsStatus
-ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows)
+ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows, EnsInterruptFn intr, void *intr_arg)
 {
 	uint64_t	i;
 	uint32_t	f;
@@ -152,19 +165,29 @@ ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows)
 		return ENS_ETRUNC;
 	for (f = 0; f < rows->p; f++)
 		for (i = 0; i < rows->n; i++)
+		{
+			if (Stop(i, intr, intr_arg))
+				return ENS_EINTR;
 			rows->cols[f][i] = GetF64(r);
+		}
 	for (i = 0; i < rows->n; i++)
 	{
-		double		v = GetF64(r);
+		double		v;
 
+		if (Stop(i, intr, intr_arg))
+			return ENS_EINTR;
+		v = GetF64(r);
 		if (rows->text_target && !(v >= 0 && v < r->n_labels && v == floor(v)))
 			return ENS_ECORRUPT;
 		rows->y[i] = v;
 	}
 	for (i = 0; rows->grouped && i < rows->n; i++)
 	{
-		double		v = GetF64(r);
+		double		v;
 
+		if (Stop(i, intr, intr_arg))
+			return ENS_EINTR;
+		v = GetF64(r);
 		if (!(v >= 0 && v < r->n_groups && v == floor(v)))
 			return ENS_ECORRUPT;
 		rows->g[i] = v;
@@ -222,22 +245,26 @@ DictBytes(const EnsDict *d, uint32_t nd)
 	return size;
 }
 
-static uint8_t *
-PutDict(uint8_t *out, const EnsDict *d, uint32_t nd)
+/* a dictionary's entries (after their count) at *out, moving *out past them */
+static EnsStatus
+PutDict(uint8_t **out, const EnsDict *d, uint32_t nd, EnsInterruptFn intr, void *intr_arg)
 {
+	uint8_t    *o = PutU32(*out, nd);
 	uint32_t	i;
 
-	out = PutU32(out, nd);
 	for (i = 0; i < nd; i++)
 	{
 		uint32_t	len;
 		const char *s = ens_dict_get(d, i, &len, NULL);
 
-		out = PutU32(out, len);
-		memcpy(out, s, len);
-		out += len;
+		if (Stop(i, intr, intr_arg))
+			return ENS_EINTR;
+		o = PutU32(o, len);
+		memcpy(o, s, len);
+		o += len;
 	}
-	return out;
+	*out = o;
+	return ENS_OK;
 }
 
 uint64_t
@@ -251,8 +278,8 @@ ens_agg_write_size(const EnsAggRows *rows)
 	return size;
 }
 
-void
-ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out)
+EnsStatus
+ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out, EnsInterruptFn intr, void *intr_arg)
 {
 	uint32_t	f;
 	uint64_t	j;
@@ -265,14 +292,28 @@ ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out)
 	if (rows->params_len > 0)
 		memcpy(out, rows->params, rows->params_len);
 	out += rows->params_len;
-	out = PutDict(out, rows->labels, NLabels(rows));
-	if (rows->grouped)
-		out = PutDict(out, rows->groups, ens_dict_size(rows->groups));
+	if (PutDict(&out, rows->labels, NLabels(rows), intr, intr_arg) != ENS_OK ||
+		(rows->grouped && PutDict(&out, rows->groups, ens_dict_size(rows->groups), intr,
+								  intr_arg) != ENS_OK))
+		return ENS_EINTR;
 	for (f = 0; f < rows->p; f++)
 		for (j = 0; j < rows->n; j++)
+		{
+			if (Stop(j, intr, intr_arg))
+				return ENS_EINTR;
 			out = PutF64(out, rows->cols[f][j]);
+		}
 	for (j = 0; j < rows->n; j++)
+	{
+		if (Stop(j, intr, intr_arg))
+			return ENS_EINTR;
 		out = PutF64(out, rows->y[j]);
+	}
 	for (j = 0; rows->grouped && j < rows->n; j++)
+	{
+		if (Stop(j, intr, intr_arg))
+			return ENS_EINTR;
 		out = PutF64(out, rows->g[j]);
+	}
+	return ENS_OK;
 }

@@ -24,6 +24,12 @@
 
 #define ENS_AGG_MAGIC 0x45445041	/* "EDPA" */
 #define ENS_AGG_MAX_ROWS 100000000
+/*
+ * Reading and writing poll their interrupt callback before every piece of
+ * this many rows of each column, of the targets and of the group ids, and
+ * of the entries of each dictionary (the first piece included).
+ */
+#define ENS_AGG_POLL_ROWS 65536
 
 /*
  * The big-endian integer at data + *pos, as pqformat writes them (this
@@ -76,8 +82,9 @@ typedef struct EnsAggReader
 /*
  * Reading takes three steps, so that the caller can allocate (and refuse
  * to allocate) between them; each returns ENS_OK, ENS_ETRUNC (the bytes
- * end before what they claim), ENS_ECORRUPT (a value out of range) or,
- * from ens_agg_read_labels, ENS_ENOMEM.  No step reads past len, and no
+ * end before what they claim), ENS_ECORRUPT (a value out of range),
+ * ENS_EINTR (intr, which may be NULL, asked to stop) or, from
+ * ens_agg_read_labels, ENS_ENOMEM.  No step reads past len, and no
  * count is trusted before the bytes it needs are known to be there.
  *
  *   header: p, text_target, grouped and n into rows; the columns, targets
@@ -94,11 +101,18 @@ typedef struct EnsAggReader
  */
 extern void ens_agg_reader_init(EnsAggReader *r, const uint8_t *data, size_t len);
 extern EnsStatus ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows);
-extern EnsStatus ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows);
-extern EnsStatus ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows);
+extern EnsStatus ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows, EnsInterruptFn intr,
+									 void *intr_arg);
+extern EnsStatus ens_agg_read_rows(EnsAggReader *r, const EnsAggRows *rows, EnsInterruptFn intr,
+								   void *intr_arg);
 
-/* The bytes of rows (their size, then writing them to out, which has that room). */
+/*
+ * The bytes of rows (their size, then writing them to out, which has that
+ * room): ENS_OK, or ENS_EINTR when intr asked to stop (out then holds part
+ * of them).
+ */
 extern uint64_t ens_agg_write_size(const EnsAggRows *rows);
-extern void ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out);
+extern EnsStatus ens_agg_write_rows(const EnsAggRows *rows, uint8_t *out, EnsInterruptFn intr,
+									void *intr_arg);
 
 #endif							/* EDUPREDICT_ENSEMBLE_AGG_STATE_H */

@@ -47,6 +47,7 @@
 #include "utils/numeric.h"
 #include "utils/syscache.h"
 
+#include "ensemble_pg.h"
 #include "model_agg.h"
 
 /* the final functions (below) tell which learner an aggregate trains */
@@ -496,6 +497,42 @@ forest_agg_trans_text(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Ids in `to` of the entries of `from` that rows ids[0 .. n-1] name, into
+ * out[0 .. n-1]: each entry is looked up (and added to `to`) once, at its
+ * first row, so `to` gains them in the order of the rows, as one lookup per
+ * row gave.  A check for interrupts every ENS_AGG_POLL_ROWS rows.
+ */
+static void
+MapIds(AggState *a, EnsDict *to, const EnsDict *from, const double *ids, double *out, size_t n,
+	   bool groups)
+{
+	uint32_t	nd = ens_dict_size(from);
+	int64	   *map = palloc_extended(Max(nd, 1) * sizeof(int64), MCXT_ALLOC_HUGE);
+	size_t		i;
+
+	for (i = 0; i < nd; i++)
+		map[i] = -1;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	v = (uint32_t) ids[i];
+
+		if (i % ENS_AGG_POLL_ROWS == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (map[v] < 0)
+		{
+			uint32_t	len;
+			const char *s = ens_dict_get(from, v, &len, NULL);
+
+			map[v] = ens_dict_add(to, s, len);
+			if (map[v] < 0)
+				LabelsFailed(a, to, groups);
+		}
+		out[i] = (double) map[v];
+	}
+	pfree(map);
+}
+
+/*
  * Append b's rows to a (a new state in cxt when a is NULL); returns a.
  * aggname names the aggregate in errors; beside: as ens_agg_new's.
  */
@@ -504,7 +541,6 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 			   uint64 beside)
 {
 	MemoryContext old;
-	size_t		i;
 	int			f;
 
 	if ((a != NULL && a->finished) || (b != NULL && b->finished))
@@ -533,32 +569,13 @@ ens_agg_append(AggState *a, const AggState *b, MemoryContext cxt, const char *ag
 	Reserve(a, a->n + b->n);
 	for (f = 0; f < a->p; f++)
 		memcpy(a->cols[f] + a->n, b->cols[f], b->n * sizeof(double));
-	for (i = 0; i < b->n; i++)
-	{
-		double		v = b->y[i];
-
-		if (a->text_target)
-		{
-			uint32_t	len;
-			const char *s = ens_dict_get(b->labels, (uint32_t) v, &len, NULL);
-			int64_t		id = ens_dict_add(a->labels, s, len);
-
-			if (id < 0)
-				LabelsFailed(a, a->labels, false);
-			v = (double) id;
-		}
-		a->y[a->n + i] = v;
-	}
-	for (i = 0; a->grouped && i < b->n; i++)
-	{
-		uint32_t	len;
-		const char *s = ens_dict_get(b->groups, (uint32_t) b->g[i], &len, NULL);
-		int64_t		id = ens_dict_add(a->groups, s, len);
-
-		if (id < 0)
-			LabelsFailed(a, a->groups, true);
-		a->g[a->n + i] = (double) id;
-	}
+	CHECK_FOR_INTERRUPTS();
+	if (a->text_target)
+		MapIds(a, a->labels, b->labels, b->y, a->y + a->n, b->n, false);
+	else
+		memcpy(a->y + a->n, b->y, b->n * sizeof(double));
+	if (a->grouped)
+		MapIds(a, a->groups, b->groups, b->g, a->g + a->n, b->n, true);
 	a->n += b->n;
 	MemoryContextSwitchTo(old);
 	return a;
@@ -607,7 +624,8 @@ ens_agg_write(const AggState *st, StringInfo buf)
 
 	/* too large for a buffer: enlargeStringInfo's error, as appending piece by piece gave */
 	enlargeStringInfo(buf, (int) Min(size, (uint64) MaxAllocSize));
-	ens_agg_write_rows(&rows, (uint8_t *) buf->data + buf->len);
+	/* ens_pg_interrupt never returns false: a cancel leaves by its error */
+	(void) ens_agg_write_rows(&rows, (uint8_t *) buf->data + buf->len, ens_pg_interrupt, NULL);
 	buf->len += (int) size;
 	buf->data[buf->len] = '\0';
 }
@@ -650,6 +668,8 @@ DictTextValid(const EnsDict *d)
 		uint32_t	len;
 		const char *s = ens_dict_get(d, i, &len, NULL);
 
+		if (i % ENS_AGG_POLL_ROWS == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (!pg_verifymbstr(s, (int) len, true))
 			return false;
 	}
@@ -686,7 +706,7 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 bes
 		SetGrouped(st, cxt);
 	rows.labels = st->labels;
 	rows.groups = st->groups;
-	rc = ens_agg_read_labels(&r, &rows);
+	rc = ens_agg_read_labels(&r, &rows, ens_pg_interrupt, NULL);
 	/* the group keys are read after the labels: a count of them, they failed */
 	if (rc == ENS_ENOMEM && r.n_groups > 0)
 		LabelsFailed(st, st->groups, true);
@@ -699,7 +719,7 @@ ens_agg_read(StringInfo bufp, MemoryContext cxt, const char *aggname, uint64 bes
 	rows.cols = st->cols;
 	rows.y = st->y;
 	rows.g = st->g;
-	if (ens_agg_read_rows(&r, &rows) != ENS_OK)
+	if (ens_agg_read_rows(&r, &rows, ens_pg_interrupt, NULL) != ENS_OK)
 		BadState(aggname);
 	st->n = (size_t) rows.n;
 	MemoryContextSwitchTo(old);

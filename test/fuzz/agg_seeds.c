@@ -46,7 +46,7 @@ ReadLabelsFailing(const char *name, const uint8_t *bytes, uint64_t size)
 			rows.labels = ens_dict_create(&failing_allocator);
 			if (rows.labels == NULL)
 				continue;
-			rc = ens_agg_read_labels(&r, &rows);
+			rc = ens_agg_read_labels(&r, &rows, NULL, NULL);
 			ens_dict_free(rows.labels);
 			if (n_alloc < fail_at)
 			{
@@ -137,8 +137,8 @@ ReadBack(const char *name, const uint8_t *bytes, uint64_t size, const EnsAggRows
 	rows.groups = w->grouped ? ens_dict_create(&ens_malloc_allocator) : NULL;
 	rows.g = w->grouped ? malloc(sizeof(double) * (w->n ? w->n : 1)) : NULL;
 	ens_agg_reader_init(&r, bytes, size);
-	if (ens_agg_read_header(&r, &rows) != ENS_OK || ens_agg_read_labels(&r, &rows) != ENS_OK ||
-		ens_agg_read_rows(&r, &rows) != ENS_OK || r.pos != size)
+	if (ens_agg_read_header(&r, &rows) != ENS_OK || ens_agg_read_labels(&r, &rows, NULL, NULL) != ENS_OK ||
+		ens_agg_read_rows(&r, &rows, NULL, NULL) != ENS_OK || r.pos != size)
 	{
 		fprintf(stderr, "agg_seeds: the reader refuses the state %s\n", name);
 		exit(1);
@@ -164,7 +164,7 @@ Write(const char *dir, const char *name, const EnsAggRows *rows)
 	uint8_t    *out = malloc(size);
 	FILE	   *fp;
 
-	ens_agg_write_rows(rows, out);
+	(void) ens_agg_write_rows(rows, out, NULL, NULL);
 	ReadBack(name, out, size, rows);
 	snprintf(path, sizeof(path), "%s/agg_%s.bin", dir, name);
 	fp = fopen(path, "wb");

@@ -83,7 +83,7 @@ Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 	rows.cols = NULL;
 	rows.y = NULL;
 	rows.g = NULL;
-	if (ens_agg_read_labels(&r, &rows) == ENS_OK)
+	if (ens_agg_read_labels(&r, &rows, NULL, NULL) == ENS_OK)
 	{
 		n = rows.n ? (size_t) rows.n : 1;
 		rows.cols = malloc(sizeof(double *) * rows.p);
@@ -91,7 +91,7 @@ Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 			rows.cols[f] = malloc(sizeof(double) * n);
 		rows.y = malloc(sizeof(double) * n);
 		rows.g = rows.grouped ? malloc(sizeof(double) * n) : NULL;
-		if (ens_agg_read_rows(&r, &rows) == ENS_OK)
+		if (ens_agg_read_rows(&r, &rows, NULL, NULL) == ENS_OK)
 		{
 			uint64_t	size = ens_agg_write_size(&rows);
 			uint8_t    *out;
@@ -107,7 +107,8 @@ Exercise(const uint8_t *data, size_t len, EnsAggRows *shape, size_t *used)
 				if (!(rows.g[i] >= 0 && rows.g[i] < ens_dict_size(rows.groups)))
 					Fail("a group id that is no key's was accepted");
 			out = malloc(size);
-			ens_agg_write_rows(&rows, out);
+			if (ens_agg_write_rows(&rows, out, NULL, NULL) != ENS_OK)
+				Fail("the writer failed without an interrupt callback");
 			if (memcmp(out, data, size) != 0)
 				Fail("the state read writes back to other bytes");
 			free(out);

@@ -13,6 +13,10 @@
  *   - the canonical row order: before every piece of 65,536 rows hashed,
  *     before each of the four radix passes and every 65,536 rows of ties;
  *   - binning: before each feature's edges and every piece of bins;
+ *   - a model aggregate's partial state, written and read back
+ *     (ens_agg_write_rows, ens_agg_read_labels, ens_agg_read_rows): before
+ *     every piece of 65,536 entries of each dictionary and rows of each
+ *     column, of the targets and of the group ids;
  *   - forest growth (one thread): once per node;
  *   - boosting (one thread, one feature): once per node;
  *   - held-out rows' outputs (ens_predict_binned_rows): before every
@@ -28,6 +32,7 @@
  */
 #include "../../src/boost.h"
 #include "../../src/ensemble.h"
+#include "../../src/ensemble_agg_state.h"
 #include "../../src/rng.h"
 
 #include <math.h>
@@ -284,6 +289,123 @@ CheckPrep(void)
 	free(pr.y);
 }
 
+/* ---------- a model aggregate's partial state (src/ensemble_agg_state.c) ---------- */
+
+#define STATE_ROWS 200000		/* 4 pieces of rows, and of group keys (one a row) */
+
+typedef struct State
+{
+	EnsAggRows	rows;			/* what is written */
+	uint8_t    *bytes;			/* and its bytes */
+	uint64_t	size;
+} State;
+
+static EnsStatus
+WritePhase(void *ctx, Polls *c)
+{
+	State	   *st = ctx;
+	uint8_t    *out = malloc(st->size);
+	EnsStatus	rc = ens_agg_write_rows(&st->rows, out, Poll, c);
+
+	if (rc == ENS_OK && memcmp(out, st->bytes, st->size) != 0)
+	{
+		Fail("partial state writing", "other bytes with a callback", 1, 0);
+		rc = ENS_EINVAL;
+	}
+	free(out);
+	return rc;
+}
+
+static EnsStatus
+ReadPhase(void *ctx, Polls *c)
+{
+	State	   *st = ctx;
+	EnsAggReader r;
+	EnsAggRows	rows;
+	double	   *cols[PREP_P];
+	uint32_t	f;
+	EnsStatus	rc;
+
+	memset(&rows, 0, sizeof(rows));
+	ens_agg_reader_init(&r, st->bytes, st->size);
+	rc = ens_agg_read_header(&r, &rows);
+	rows.labels = ens_dict_create(&ens_malloc_allocator);
+	rows.groups = ens_dict_create(&ens_malloc_allocator);
+	for (f = 0; f < PREP_P; f++)
+		cols[f] = malloc(sizeof(double) * STATE_ROWS);
+	rows.cols = cols;
+	rows.y = malloc(sizeof(double) * STATE_ROWS);
+	rows.g = malloc(sizeof(double) * STATE_ROWS);
+	if (rc == ENS_OK)
+		rc = ens_agg_read_labels(&r, &rows, Poll, c);
+	if (rc == ENS_OK)
+		rc = ens_agg_read_rows(&r, &rows, Poll, c);
+	if (rc == ENS_OK && (r.pos != st->size || memcmp(rows.g, st->rows.g, sizeof(double) * STATE_ROWS) != 0))
+	{
+		Fail("partial state reading", "other rows with a callback", 1, 0);
+		rc = ENS_EINVAL;
+	}
+	for (f = 0; f < PREP_P; f++)
+		free(cols[f]);
+	free(rows.y);
+	free(rows.g);
+	ens_dict_free(rows.labels);
+	ens_dict_free(rows.groups);
+	return rc;
+}
+
+static void
+CheckState(void)
+{
+	State		st;
+	double	   *cols[PREP_P];
+	char		key[16];
+	uint32_t	i,
+				f;
+	uint64_t	pieces = (STATE_ROWS + 65535) / 65536;
+
+	memset(&st, 0, sizeof(st));
+	st.rows.p = PREP_P;
+	st.rows.text_target = true;
+	st.rows.grouped = true;
+	st.rows.n = STATE_ROWS;
+	st.rows.params = "{}";
+	st.rows.params_len = 2;
+	st.rows.labels = ens_dict_create(&ens_malloc_allocator);
+	st.rows.groups = ens_dict_create(&ens_malloc_allocator);
+	for (f = 0; f < PREP_P; f++)
+		cols[f] = malloc(sizeof(double) * STATE_ROWS);
+	st.rows.cols = cols;
+	st.rows.y = malloc(sizeof(double) * STATE_ROWS);
+	st.rows.g = malloc(sizeof(double) * STATE_ROWS);
+	for (i = 0; i < STATE_ROWS; i++)
+	{
+		for (f = 0; f < PREP_P; f++)
+			cols[f][i] = i * 0.5 + f;
+		snprintf(key, sizeof(key), "c%u", i % 3);
+		st.rows.y[i] = (double) ens_dict_add(st.rows.labels, key, (uint32_t) strlen(key));
+		snprintf(key, sizeof(key), "g%u", i);
+		st.rows.g[i] = (double) ens_dict_add(st.rows.groups, key, (uint32_t) strlen(key));
+	}
+	st.size = ens_agg_write_size(&st.rows);
+	st.bytes = malloc(st.size);
+	if (ens_agg_write_rows(&st.rows, st.bytes, NULL, NULL) != ENS_OK)
+		Fail("partial state writing", "failed without a callback", 1, 0);
+	else
+	{
+		/* columns, targets, group ids; the labels (one piece), the group keys */
+		CheckPhase("partial state writing", WritePhase, &st, (PREP_P + 2) * pieces + 1 + pieces, true);
+		CheckPhase("partial state reading", ReadPhase, &st, (PREP_P + 2) * pieces + 1 + pieces, true);
+	}
+	for (f = 0; f < PREP_P; f++)
+		free(cols[f]);
+	free(st.rows.y);
+	free(st.rows.g);
+	free(st.bytes);
+	ens_dict_free(st.rows.labels);
+	ens_dict_free(st.rows.groups);
+}
+
 /* ---------- tree growth: the forest and boosting ---------- */
 
 #define TREE_ROWS 2000			/* under 4,096: the forest's row polls stay out */
@@ -500,6 +622,7 @@ main(void)
 	CheckPool(1);
 	CheckPool(2);
 	CheckPrep();
+	CheckState();
 	CheckTrees();
 	if (fails == 0)
 		printf("poll: every phase polled as often as it promises and stopped when told\n");

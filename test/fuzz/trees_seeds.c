@@ -67,7 +67,7 @@ IsRows(const uint8_t *data, size_t len, EnsAggRows *rows)
 		rows->labels = ens_dict_create(&ens_malloc_allocator);
 	if (rows->grouped)
 		rows->groups = ens_dict_create(&ens_malloc_allocator);
-	ok = ens_agg_read_labels(&r, rows) == ENS_OK;
+	ok = ens_agg_read_labels(&r, rows, NULL, NULL) == ENS_OK;
 	if (rows->labels)
 		ens_dict_free(rows->labels);
 	if (rows->groups)
