@@ -8,11 +8,12 @@
 --     stop within 2 s.
 --   * Phases that are short in absolute terms but long between two checks
 --     (after 2,000,000 x 8 values are read: the train/test split and the
---     binning; forest_agg's final sort and binning of 2,000,000 rows; the
---     metrics of evaluate() over 1,000,000 rows and ten classes) take about
---     1 s here, so a 2 s bound could not see a missing check.  Each phase's
---     window is timed first: it starts where a call that fails right there
---     ends and ends where a cheap complete call ends.  The timeout is then
+--     binning; forest_agg's and boost_agg's final sort and binning of
+--     2,000,000 rows and their parallel hand-off; the metrics of evaluate()
+--     over 1,000,000 rows and ten classes) take about 1 s here, so a 2 s
+--     bound could not see a missing check.  Each phase's window is timed
+--     first: it starts where a call that fails right there ends and ends
+--     where a cheap complete call ends.  The timeout is then
 --     set at points of the window inside the phase (split, binning and sort
 --     come early in their window, the metrics late) and each cancel must
 --     arrive within 0.4 s.  With a check every 65,536 rows the worst seen was
@@ -132,6 +133,14 @@ CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
+-- The aggregates' windows below start where a call whose last row's params
+-- differ fails: their scans start at the table's first block, so that row is
+-- read last (a synchronised scan starts where the last one, often a cancelled
+-- one, stopped: the row then came at any point of the scan).  The error of
+-- such a call is printed tersely: a parallel worker may raise it, or the
+-- leader.
+SET synchronize_seqscans = off;
+\set VERBOSITY terse
 -- forest_agg's final function over 2,000,000 rows: canonical sort, binning,
 -- training.  The window starts where the final function does: an aggregate
 -- of forest_agg's own support functions whose final function only
@@ -166,6 +175,9 @@ RESET statement_timeout;
 -- at that row; it ends where the final function starts (t0 above).  Without
 -- a check every 65,536 rows in those loops a cancel here waited for the
 -- rest of the hand-off (0.3-0.6 s seen).
+-- (seconds() swallows errors: the same call on fewer rows must fail)
+SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y,
+  CASE WHEN i = 100000 THEN '{"seed": 2}'::jsonb ELSE '{"n_trees": 1, "max_depth": 1}' END) FROM public.mc_small;
 SELECT pg_temp.seconds($$SELECT edupredict.forest_agg(ARRAY[f1, f2, f3, f4]::float8[], y,
   CASE WHEN i = 2000000 THEN '{"seed": 2}'::jsonb ELSE '{"n_trees": 1, "max_depth": 1}' END)
   FROM public.mc_rows$$) AS h0 \gset
@@ -182,6 +194,58 @@ CALL pg_temp.attempt('forest_agg hand-off', 0.4, $$SELECT edupredict.forest_agg(
   ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.8);
 CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
+-- boost_agg shares forest_agg's transition, serial, deserial and combine
+-- functions; its final function sorts and bins the rows as forest_agg's does,
+-- then starts boosting (rows, gradients, base score, the first round).  Its
+-- windows are timed as forest_agg's, with a numeric target (regression: the
+-- hand-off copies the targets instead of mapping label ids): the final
+-- window from an aggregate of the same support functions that only
+-- serialises (b0) to one round of depth 1 (b1), the points late in it where
+-- boosting's own work is; the hand-off window from the end of the scan (bh0)
+-- to b0.
+CREATE AGGREGATE public.mc_read_rows(float8[], float8, jsonb) (
+  SFUNC = edupredict.forest_agg_trans, STYPE = internal, FINALFUNC = edupredict.forest_agg_serial,
+  COMBINEFUNC = edupredict.forest_agg_combine, SERIALFUNC = edupredict.forest_agg_serial,
+  DESERIALFUNC = edupredict.forest_agg_deserial, PARALLEL = SAFE);
+SELECT length(public.mc_read_rows(ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 1, "max_depth": 1}')) > 0 AS reads_rows
+FROM public.mc_small;
+SELECT pg_temp.seconds($$SELECT length(public.mc_read_rows(ARRAY[f1, f2, f3, f4]::float8[], r,
+  '{"n_rounds": 1, "max_depth": 1}')) FROM public.mc_rows$$) AS b0 \gset
+SELECT pg_temp.seconds($$SELECT edupredict.boost_agg(ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 1, "max_depth": 1}')
+  FROM public.mc_rows$$) AS b1 \gset
+SELECT pg_temp.timeout_at(:b0, :b1, 0.2);
+CALL pg_temp.attempt('boost_agg final', 0.4, $$SELECT edupredict.boost_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.2);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.timeout_at(:b0, :b1, 0.5);
+CALL pg_temp.attempt('boost_agg final', 0.4, $$SELECT edupredict.boost_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.5);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.timeout_at(:b0, :b1, 0.8);
+CALL pg_temp.attempt('boost_agg final', 0.4, $$SELECT edupredict.boost_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.8);
+CALL pg_temp.again(); CALL pg_temp.again();
+RESET statement_timeout;
+SELECT edupredict.boost_agg(ARRAY[f1, f2, f3, f4]::float8[], r,
+  CASE WHEN i = 100000 THEN '{"seed": 2}'::jsonb ELSE '{"n_rounds": 1, "max_depth": 1}' END) FROM public.mc_small;
+SELECT pg_temp.seconds($$SELECT edupredict.boost_agg(ARRAY[f1, f2, f3, f4]::float8[], r,
+  CASE WHEN i = 2000000 THEN '{"seed": 2}'::jsonb ELSE '{"n_rounds": 1, "max_depth": 1}' END)
+  FROM public.mc_rows$$) AS bh0 \gset
+SELECT pg_temp.timeout_at(:bh0, :b0, 0.2);
+CALL pg_temp.attempt('boost_agg hand-off', 0.4, $$SELECT edupredict.boost_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.2);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.timeout_at(:bh0, :b0, 0.5);
+CALL pg_temp.attempt('boost_agg hand-off', 0.4, $$SELECT edupredict.boost_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.5);
+CALL pg_temp.again(); CALL pg_temp.again();
+SELECT pg_temp.timeout_at(:bh0, :b0, 0.8);
+CALL pg_temp.attempt('boost_agg hand-off', 0.4, $$SELECT edupredict.boost_agg(
+  ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.8);
+CALL pg_temp.again(); CALL pg_temp.again();
+RESET statement_timeout;
+\set VERBOSITY default
+RESET synchronize_seqscans;
 
 -- ---------------------------------------------------------------------------
 -- evaluate() over 1,000,000 rows: rows first (a prediction each), then the
@@ -258,5 +322,5 @@ SELECT (SELECT count(*) FROM edupredict.models) - :models_before AS new_models,
        (SELECT array_agg(name ORDER BY name) FROM edupredict.models WHERE name LIKE 'mc\_%') AS names;
 DELETE FROM edupredict.models WHERE name LIKE 'mc\_%';
 DROP VIEW public.mc_small, public.mc_half, public.mc_explained;
-DROP AGGREGATE public.mc_read_rows(float8[], text, jsonb);
+DROP AGGREGATE public.mc_read_rows(float8[], text, jsonb), public.mc_read_rows(float8[], float8, jsonb);
 DROP TABLE public.mc_rows;
