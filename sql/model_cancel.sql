@@ -248,35 +248,6 @@ CALL pg_temp.attempt('boost_agg hand-off', 0.4, $$SELECT edupredict.boost_agg(
   ARRAY[f1, f2, f3, f4]::float8[], r, '{"n_rounds": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.8);
 CALL pg_temp.again(); CALL pg_temp.again();
 RESET statement_timeout;
--- forest_agg_trees's hand-off in a parallel plan: a partial state that
--- stays on its node flattens to its rows (ens_agg_write, as forest_agg's
--- serial function), the leader reads them back and appends them.  The
--- window ends where an aggregate of its transition and combine functions
--- whose final function reads nothing ends (mc_nothing: no trees grown).
-CREATE FUNCTION public.mc_nothing(bytea) RETURNS int LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT 0';
-CREATE AGGREGATE public.mc_trees_rows(float8[], text, jsonb) (
-  SFUNC = edupredict.forest_agg_trees_trans, STYPE = bytea, SSPACE = 100000, FINALFUNC = public.mc_nothing,
-  COMBINEFUNC = edupredict.forest_agg_trees_combine, PARALLEL = SAFE);
-SELECT length(edupredict.forest_agg_trees(ARRAY[f1, f2, f3, f4]::float8[], y,
-  CASE WHEN i = 100000 THEN '{"seed": 2}'::jsonb ELSE '{"n_trees": 1, "max_depth": 1}' END)) FROM public.mc_small;
-SELECT pg_temp.seconds($$SELECT edupredict.forest_agg_trees(ARRAY[f1, f2, f3, f4]::float8[], y,
-  CASE WHEN i = 2000000 THEN '{"seed": 2}'::jsonb ELSE '{"n_trees": 1, "max_depth": 1}' END)
-  FROM public.mc_rows$$) AS th0 \gset
-SELECT pg_temp.seconds($$SELECT public.mc_trees_rows(ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 1, "max_depth": 1}')
-  FROM public.mc_rows$$) AS tt0 \gset
-SELECT pg_temp.timeout_at(:th0, :tt0, 0.2);
-CALL pg_temp.attempt('forest_agg_trees hand-off', 0.4, $$SELECT edupredict.forest_agg_trees(
-  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.2);
-CALL pg_temp.again(); CALL pg_temp.again();
-SELECT pg_temp.timeout_at(:th0, :tt0, 0.5);
-CALL pg_temp.attempt('forest_agg_trees hand-off', 0.4, $$SELECT edupredict.forest_agg_trees(
-  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.5);
-CALL pg_temp.again(); CALL pg_temp.again();
-SELECT pg_temp.timeout_at(:th0, :tt0, 0.8);
-CALL pg_temp.attempt('forest_agg_trees hand-off', 0.4, $$SELECT edupredict.forest_agg_trees(
-  ARRAY[f1, f2, f3, f4]::float8[], y, '{"n_trees": 10, "max_depth": 8}') FROM public.mc_rows$$, f => 0.8);
-CALL pg_temp.again(); CALL pg_temp.again();
-RESET statement_timeout;
 \set VERBOSITY default
 RESET synchronize_seqscans;
 
@@ -355,7 +326,5 @@ SELECT (SELECT count(*) FROM edupredict.models) - :models_before AS new_models,
        (SELECT array_agg(name ORDER BY name) FROM edupredict.models WHERE name LIKE 'mc\_%') AS names;
 DELETE FROM edupredict.models WHERE name LIKE 'mc\_%';
 DROP VIEW public.mc_small, public.mc_half, public.mc_explained;
-DROP AGGREGATE public.mc_read_rows(float8[], text, jsonb), public.mc_read_rows(float8[], float8, jsonb),
-  public.mc_trees_rows(float8[], text, jsonb);
-DROP FUNCTION public.mc_nothing(bytea);
+DROP AGGREGATE public.mc_read_rows(float8[], text, jsonb), public.mc_read_rows(float8[], float8, jsonb);
 DROP TABLE public.mc_rows;
