@@ -341,7 +341,7 @@ boost_hist_packable(Booster *b)
 
 /*
  * Feature f's bins of histogram h (nb + 1 of them) as BoostBin: in place,
- * or unpacked into buf (ENS_MAX_BINS + 1 entries).
+ * or unpacked into buf (ENS_MAX_BOOST_BINS + 1 entries).
  */
 const BoostBin *
 boost_hist_feature(const Booster *b, const BoostBin *h, uint32_t f, BoostBin *buf)
@@ -395,7 +395,9 @@ SideTable(const Booster *b, const BoostSplit *s, uint8_t *go)
 
 	for (i = 0; i < 256; i++)
 		go[i] = s->cat ? (s->bits[i >> 5] >> (i & 31)) & 1 : i <= (uint32_t) s->bin;
-	go[b->nb[s->feature]] = s->defleft;
+	/* a feature of ENS_MAX_BOOST_BINS bins has no missing entry: 255 is a bin */
+	if (b->nb[s->feature] <= ENS_MAX_BINS)
+		go[b->nb[s->feature]] = s->defleft;
 }
 
 /*

@@ -464,7 +464,9 @@ const EnsLearner ens_boost_learner = {
 	"n_rounds, learning_rate, max_depth, max_leaves, min_child_weight, l2, subsample, colsample, early_stopping_rounds, class_weight, loss, huber_delta, validation_fraction",
 	sizeof(BoostLearnerParams), Defaults, Set, Train, ParamsJson, MetricsJson, Check,
 	PreparePlain, TrainPlain,
-	BOOST_MAX_TARGET, "1e30"	/* boost.h */
+	BOOST_MAX_TARGET, "1e30",	/* boost.h */
+	NULL,
+	ENS_BINS_SKETCH				/* XGBoost's hist sketch, up to 256 bins */
 };
 
 /* train_boosting's own arguments, between task (4) and test_fraction */

@@ -10,7 +10,9 @@
  * the threshold halfway (in bins) between them, with the node's missing
  * values tried on either side (XGBoost's sparsity-aware search), plus
  * "present left, missing right".  Without missing values in the node the
- * learned default is the child with the larger hessian sum.
+ * learned default is the child with the larger hessian sum, except on a
+ * feature of ENS_MAX_BOOST_BINS bins (no missing value in any row): right,
+ * since a missing value to predict is coded as its last bin.
  *
  * Categorical features: the node's categories sorted by G/(H+l2), every
  * prefix of that order as the left set (Fisher 1958: for a quadratic loss
@@ -72,7 +74,7 @@ typedef int64_t V4l __attribute__((vector_size(32)));
 #endif
 #endif
 
-#define CANDIDATES_MAX (ENS_MAX_BINS + 1)	/* a multiple of 4 */
+#define CANDIDATES_MAX ENS_MAX_BOOST_BINS	/* a multiple of 4 */
 
 /* 1.5 x 2^52: as bits, and as a double */
 #define MAGIC_BITS	((int64_t) 0x4338000000000000)
@@ -265,9 +267,9 @@ static void
 ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 			uint32_t f, BoostSplit *best)
 {
-	uint8_t		nz[ENS_MAX_BINS + 1];
-	int64_t		pg[ENS_MAX_BINS + 1],	/* sums of bins nz[0..j] */
-				ph[ENS_MAX_BINS + 1],
+	uint8_t		nz[ENS_MAX_BOOST_BINS];	/* bins 0..255 */
+	int64_t		pg[ENS_MAX_BOOST_BINS],	/* sums of bins nz[0..j] */
+				ph[ENS_MAX_BOOST_BINS],
 				gl = 0,
 				hl = 0,
 				gm,
@@ -315,6 +317,13 @@ ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 		return;
 	best->feature = (int32_t) f;
 	best->cat = false;
+	/*
+	 * a feature of ENS_MAX_BOOST_BINS bins has no missing value, and a
+	 * missing value to predict is coded 255, its last bin: right, as
+	 * XGBoost's default without missing values
+	 */
+	if (nb > ENS_MAX_BINS)
+		best->defleft = false;
 	/* the last candidate has every present value left */
 	best->bin = (uint8_t) ((uint32_t) at + 1 == n ? nb - 1 :
 						   (uint32_t) nz[at] + (nz[at + 1] - 1 - nz[at]) / 2);
@@ -401,7 +410,7 @@ SplitTask(void *ctx, int t, uint32_t c)
 	const Booster *b = j->b;
 	uint32_t	node = c / b->n_feat,
 				f = b->feat[c % b->n_feat];
-	BoostBin	buf[ENS_MAX_BINS + 1];
+	BoostBin	buf[ENS_MAX_BOOST_BINS + 1];
 	BoostSplit	best;			/* local: the scan's stores alias no bin */
 
 	(void) t;

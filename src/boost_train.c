@@ -175,7 +175,8 @@ CheckInput(Trainer *tr, const EnsData *d, const uint32_t *val, uint32_t n_val)
 		d->n_features != m->n_features)
 		return Fail(tr, ENS_ERR_BOOST_N_FEATURES);
 	for (f = 0; f < m->n_features; f++)
-		if (m->features[f].n_bins < 1 || m->features[f].n_bins > ENS_MAX_BINS)
+		if (m->features[f].n_bins < 1 ||
+			m->features[f].n_bins > (m->features[f].kind == ENS_NUMERIC ? ENS_MAX_BOOST_BINS : ENS_MAX_BINS))
 			return Fail(tr, ENS_ERR_BOOST_N_BINS);
 	if (n_use < 1)
 		return Fail(tr, ENS_ERR_BOOST_NO_ROWS);
@@ -188,7 +189,11 @@ CheckInput(Trainer *tr, const EnsData *d, const uint32_t *val, uint32_t n_val)
 
 /* ---------- set-up ---------- */
 
-/* Histogram layout: features with two bins or more, nb + 1 entries each. */
+/*
+ * Histogram layout: features with two bins or more, nb + 1 entries each
+ * (the last for missing values: always empty for a feature of
+ * ENS_MAX_BOOST_BINS bins, which has none).
+ */
 static bool
 InitLayout(Trainer *tr)
 {
@@ -253,9 +258,13 @@ InitRows(Trainer *tr, const EnsData *d)
 		uint8_t    *dst = b->X + (size_t) i * b->p;
 		uint32_t	f;
 
-		/* missing: nb, the entry after the feature's bins */
+		/*
+		 * missing: nb, the entry after the feature's bins; a feature of
+		 * ENS_MAX_BOOST_BINS bins has no missing value, its code 255 is
+		 * its last bin
+		 */
 		for (f = 0; f < b->p; f++)
-			dst[f] = src[f] == ENS_MISSING ? (uint8_t) b->nb[f] : src[f];
+			dst[f] = src[f] == ENS_MISSING && b->nb[f] <= ENS_MAX_BINS ? (uint8_t) b->nb[f] : src[f];
 	}
 	Transpose(b->X, b->n, b->p, b->Xc);
 	b->wmax = 1.0;

@@ -418,7 +418,7 @@ InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 		return rc;
 	/* the sums: any feature's entries hold every row once */
 	{
-		BoostBin	buf[ENS_MAX_BINS + 1];
+		BoostBin	buf[ENS_MAX_BOOST_BINS + 1];
 		const BoostBin *e = boost_hist_feature(b, Slot(b, root->slot), b->feat[0], buf);
 
 		for (i = 0; i <= b->nb[b->feat[0]]; i++)

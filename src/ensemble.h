@@ -36,6 +36,12 @@
 
 #define ENS_MAX_BINS			255 /* real bins 0..254 */
 #define ENS_MISSING			255 /* bin code of a missing value */
+/*
+ * Boosting's numeric features without a missing value in any row binned:
+ * bins 0..255, code 255 its last bin (a missing value at prediction is
+ * coded 255 too, and every split on such a feature sends it right).
+ */
+#define ENS_MAX_BOOST_BINS	256
 #define ENS_MAX_FEATURES		1000
 #define ENS_MAX_CLASSES		1000
 #define ENS_MAX_CATEGORIES	255
@@ -221,6 +227,7 @@ typedef enum EnsStatus
 	X(ENS_ERR_READ_SPLIT_FEATURE, 2, gettext_noop("tree %llu node %llu: feature index out of range.")) \
 	X(ENS_ERR_READ_SPLIT_KIND, 2, gettext_noop("tree %llu node %llu: split kind does not match the feature.")) \
 	X(ENS_ERR_READ_SPLIT_BIN, 2, gettext_noop("tree %llu node %llu: bin index out of range.")) \
+	X(ENS_ERR_READ_SPLIT_DEFLEFT, 2, gettext_noop("tree %llu node %llu: missing values go left on a feature of 256 bins.")) \
 	/* trees: (tree) */ \
 	X(ENS_ERR_READ_TREE_TRUNC, 1, gettext_noop("truncated in tree %llu.")) \
 	X(ENS_ERR_READ_TREE_EMPTY, 1, gettext_noop("tree %llu has no nodes.")) \
@@ -577,11 +584,29 @@ typedef struct EnsData
 /* values a numeric feature's edges are computed from, at most (a sample beyond) */
 #define ENS_EDGE_SAMPLE 200000
 
+/*
+ * How a numeric feature's edges are placed: the forest's equal-count rule
+ * (at most ENS_MAX_BINS bins), or XGBoost 1.7's hist sketch (boosting: at
+ * most ENS_MAX_BOOST_BINS bins when no row binned misses the value, else
+ * ENS_MAX_BINS).
+ */
+typedef enum EnsBinRule
+{
+	ENS_BINS_EQUAL_COUNT = 0,
+	ENS_BINS_SKETCH = 1
+} EnsBinRule;
+
 extern EnsStatus ens_compute_edges(const double *vals, const uint32_t *rows,
 										 uint32_t n,
 										 uint32_t max_bins, uint64_t seed,
 										 const EnsAlloc *al,
 										 double **edges, uint32_t *n_bins);
+extern EnsStatus ens_compute_sketch_edges(const double *vals, const uint32_t *rows,
+										  uint32_t n, uint32_t max_bins, uint64_t seed,
+										  const EnsAlloc *al, double **edges,
+										  uint32_t *n_bins);
+extern uint32_t ens_sketch_prune(const float *rmin, const float *rmax, const float *w,
+								 uint32_t m, uint32_t maxsize, uint32_t *keep);
 extern uint8_t ens_bin_value(const EnsFeature *f, double v);
 extern void ens_hint_hugepages(void *p, size_t len);
 
@@ -618,6 +643,15 @@ extern EnsStatus ens_bin_columns(const double *const *cols, uint32_t n,
 								 const EnsAlloc *al, const EnsRunner *rn,
 								 EnsInterruptFn intr, void *intr_arg,
 								 uint8_t **X);
+/* the same with the edges placed by rule (ens_bin_columns: ENS_BINS_EQUAL_COUNT) */
+extern EnsStatus ens_bin_columns_by(const double *const *cols, uint32_t n,
+									uint32_t p, EnsFeature *features,
+									const uint32_t *edge_rows,
+									uint32_t n_edge_rows, uint64_t seed,
+									EnsBinRule rule,
+									const EnsAlloc *al, const EnsRunner *rn,
+									EnsInterruptFn intr, void *intr_arg,
+									uint8_t **X);
 struct EpRng;
 extern EnsStatus ens_stratified_folds(const uint32_t *cls, const uint32_t *rows, uint32_t n,
 									  uint32_t K, uint32_t k, struct EpRng *rng,

@@ -6,8 +6,9 @@
  * One binary search at a time is a chain of dependent loads (about 15 ns a
  * value, a tenth of a boosted model's prediction).  A model read from
  * storage gets a table of every numeric feature's edges padded with +inf to
- * 255 entries, so every search takes the same eight steps and all features
- * advance together, a step at a time; the bins are those of ens_bin_value.
+ * 255 entries (a boosted feature of 256 bins fills them), so every search
+ * takes the same eight steps and all features advance together, a step at
+ * a time; the bins are those of ens_bin_value.
  */
 #include "ensemble.h"
 
@@ -56,7 +57,7 @@ ens_bin_table_build(EnsModel *m, const EnsAlloc *al)
 		if (F->kind == ENS_NUMERIC)
 		{
 			ne = F->n_bins > 0 ? F->n_bins - 1 : 0;
-			if (ne >= TABLE_WIDTH)
+			if (ne > TABLE_WIDTH)
 			{
 				al->free(al->ctx, mem);
 				return;

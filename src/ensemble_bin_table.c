@@ -92,12 +92,51 @@ ScratchFree(void *ctx, void *ptr)
 	(void) ptr;
 }
 
-/* What ens_compute_edges takes for a sample of s values (ensemble_bins.c). */
+/*
+ * What ens_compute_edges / ens_compute_sketch_edges take for a sample of s
+ * values (ensemble_bins.c).
+ */
 static size_t
-ScratchBytes(uint32_t s)
+ScratchBytes(uint32_t s, EnsBinRule rule)
 {
 	/* sample, radix sort keys and their copy, counts; digit counts, edges, alignment */
-	return (size_t) s * (8 + 16 + 4) + 8 * 256 * 4 + ENS_MAX_BINS * 8 + 8 * 16;
+	size_t		b = (size_t) s * (8 + 16 + 4) + 8 * 256 * 4 + ENS_MAX_BOOST_BINS * 8 + 8 * 16;
+
+	/* the sketch: six float rank arrays and two index arrays per distinct value */
+	if (rule == ENS_BINS_SKETCH)
+		b += (size_t) s * (6 * 4 + 2 * 4) + 4 * 16;
+	return b;
+}
+
+/*
+ * The most bins feature column c of n rows may get: boosting's sketch
+ * gives a feature without a missing value in any of the rows binned (not
+ * only those the edges come from) ENS_MAX_BOOST_BINS, its code 255 being
+ * its last bin; otherwise code 255 is the missing value.
+ */
+static uint32_t
+MaxBins(const double *c, uint32_t n, EnsBinRule rule)
+{
+	uint32_t	i;
+
+	if (rule != ENS_BINS_SKETCH)
+		return ENS_MAX_BINS;
+	for (i = 0; i < n; i++)
+		if (isnan(c[i]))
+			return ENS_MAX_BINS;
+	return ENS_MAX_BOOST_BINS;
+}
+
+/* A numeric feature's edges by rule (ensemble_bins.c). */
+static EnsStatus
+ComputeEdges(const double *c, uint32_t n, const uint32_t *edge_rows, uint32_t n_edge,
+			 EnsBinRule rule, uint64_t seed, const EnsAlloc *al, double **edges,
+			 uint32_t *n_bins)
+{
+	if (rule == ENS_BINS_SKETCH)
+		return ens_compute_sketch_edges(c, edge_rows, n_edge, MaxBins(c, n, rule), seed, al,
+										edges, n_bins);
+	return ens_compute_edges(c, edge_rows, n_edge, ENS_MAX_BINS, seed, al, edges, n_bins);
 }
 
 typedef struct BinJob
@@ -109,6 +148,7 @@ typedef struct BinJob
 	const uint32_t *edge_rows;
 	uint32_t	n_edge;
 	uint64_t	seed;
+	EnsBinRule	rule;
 	uint8_t    *X;
 	uint32_t	piece_rows;
 	/* edges side by side */
@@ -127,9 +167,9 @@ EdgesPiece(void *ctx, int thread, uint32_t piece)
 	double	   *e = NULL;
 
 	j->scratch[thread].used = 0;
-	j->status[piece] = ens_compute_edges(j->cols[j->numeric[piece]], j->edge_rows, j->n_edge,
-										 ENS_MAX_BINS, j->seed + j->numeric[piece],
-										 &j->scratch_al[thread], &e, &F->n_bins);
+	j->status[piece] = ComputeEdges(j->cols[j->numeric[piece]], j->n, j->edge_rows, j->n_edge,
+									j->rule, j->seed + j->numeric[piece],
+									&j->scratch_al[thread], &e, &F->n_bins);
 	if (j->status[piece] == ENS_OK && e)
 		memcpy(F->edges, e, (size_t) (F->n_bins - 1) * sizeof(double));
 }
@@ -160,7 +200,7 @@ BinsPiece(void *ctx, int thread, uint32_t piece)
 
 /*
  * The numeric features' edges, side by side; each feature's edges array is
- * allocated here (as ens_compute_edges would: ENS_MAX_BINS) and freed again
+ * allocated here (room for ENS_MAX_BOOST_BINS - 1 edges) and freed again
  * if the feature has none.  A failure leaves no edges behind, so the caller
  * may start again.
  */
@@ -174,7 +214,7 @@ EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 				f,
 				k;
 	uint32_t	s = j->n_edge < ENS_EDGE_SAMPLE ? j->n_edge : ENS_EDGE_SAMPLE;
-	size_t		sb = ScratchBytes(s);
+	size_t		sb = ScratchBytes(s, j->rule);
 	uint32_t   *numeric = al->alloc(al->ctx, sizeof(uint32_t) * j->p);
 	Scratch		scratch[ENS_POOL_MAX_THREADS];
 	EnsAlloc	sal[ENS_POOL_MAX_THREADS];
@@ -196,7 +236,7 @@ EdgesSideBySide(BinJob *j, const EnsRunner *rn, const EnsAlloc *al,
 	if (j->status == NULL)
 		goto done;
 	for (k = 0; k < nn; k++)
-		if ((j->F[numeric[k]].edges = al->alloc(al->ctx, sizeof(double) * ENS_MAX_BINS)) == NULL)
+		if ((j->F[numeric[k]].edges = al->alloc(al->ctx, sizeof(double) * (ENS_MAX_BOOST_BINS - 1))) == NULL)
 			goto done;
 	for (t = 0; t < nt; t++)
 	{
@@ -233,16 +273,16 @@ done:
 
 /*
  * Bin p columns (cols[f][i], NaN = missing) into a row-major matrix.
- * Numeric features get edges (features[f].edges/n_bins set here);
- * categorical features must have n_bins set and hold codes.  rn (or NULL)
- * spreads the work over threads.
+ * Numeric features get edges (features[f].edges/n_bins set here) placed by
+ * rule; categorical features must have n_bins set and hold codes.  rn (or
+ * NULL) spreads the work over threads.
  */
 EnsStatus
-ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
-				EnsFeature *features, const uint32_t *edge_rows,
-				uint32_t n_edge_rows, uint64_t seed,
-				const EnsAlloc *al, const EnsRunner *rn,
-				EnsInterruptFn intr, void *intr_arg, uint8_t **X_out)
+ens_bin_columns_by(const double *const *cols, uint32_t n, uint32_t p,
+				   EnsFeature *features, const uint32_t *edge_rows,
+				   uint32_t n_edge_rows, uint64_t seed, EnsBinRule rule,
+				   const EnsAlloc *al, const EnsRunner *rn,
+				   EnsInterruptFn intr, void *intr_arg, uint8_t **X_out)
 {
 	BinJob		j;
 	uint32_t	f;
@@ -259,6 +299,7 @@ ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 	j.edge_rows = edge_rows;
 	j.n_edge = edge_rows ? n_edge_rows : n;
 	j.seed = seed;
+	j.rule = rule;
 	j.X = al->alloc(al->ctx, (size_t) n * p);
 	if (j.X == NULL)
 		return ENS_ENOMEM;
@@ -275,9 +316,8 @@ ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 			if (intr && intr(intr_arg))
 				rc = ENS_EINTR;
 			else if (features[f].kind == ENS_NUMERIC)
-				rc = ens_compute_edges(cols[f], edge_rows, j.n_edge, ENS_MAX_BINS,
-									   seed + f, al, &features[f].edges,
-									   &features[f].n_bins);
+				rc = ComputeEdges(cols[f], n, edge_rows, j.n_edge, rule, seed + f, al,
+								  &features[f].edges, &features[f].n_bins);
 		}
 	if (rc == ENS_OK)
 	{
@@ -295,4 +335,15 @@ ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
 	}
 	*X_out = j.X;
 	return ENS_OK;
+}
+
+EnsStatus
+ens_bin_columns(const double *const *cols, uint32_t n, uint32_t p,
+				EnsFeature *features, const uint32_t *edge_rows,
+				uint32_t n_edge_rows, uint64_t seed,
+				const EnsAlloc *al, const EnsRunner *rn,
+				EnsInterruptFn intr, void *intr_arg, uint8_t **X_out)
+{
+	return ens_bin_columns_by(cols, n, p, features, edge_rows, n_edge_rows, seed,
+							  ENS_BINS_EQUAL_COUNT, al, rn, intr, intr_arg, X_out);
 }

@@ -162,25 +162,24 @@ EdgeBetween(double a, double b)
 /* value i of the rows the edges are computed from */
 #define EDGE_VAL(i) (rows ? vals[rows[i]] : vals[i])
 
-EnsStatus
-ens_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
-					 uint32_t max_bins,
-					 uint64_t seed, const EnsAlloc *al,
-					 double **edges_out, uint32_t *n_bins_out)
+/*
+ * The sorted distinct values of (a sample of at most ENS_EDGE_SAMPLE of)
+ * the present values vals[rows[i]], i < n, in *sample (k of them) with
+ * their counts in *cnt; *s: values sampled.  k <= 1: nothing allocated.
+ */
+static EnsStatus
+SampleDistinct(const double *vals, const uint32_t *rows, uint32_t n, uint64_t seed,
+			   const EnsAlloc *al, double **sample_out, uint32_t **cnt_out,
+			   uint32_t *s_out, uint32_t *k_out)
 {
 	uint32_t	m = 0,
 				s,
 				i,
-				k,
-				ne;
+				k;
 	double	   *sample;
-	double	   *edges;
 	uint32_t   *cnt;
 
-	*edges_out = NULL;
-	*n_bins_out = 1;
-	if (max_bins < 2 || max_bins > ENS_MAX_BINS)
-		return ENS_EINVAL;
+	*k_out = 0;
 	for (i = 0; i < n; i++)
 		if (!isnan(EDGE_VAL(i)))
 			m++;
@@ -252,6 +251,64 @@ ens_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 		al->free(al->ctx, cnt);
 		return ENS_OK;
 	}
+	*sample_out = sample;
+	*cnt_out = cnt;
+	*s_out = s;
+	*k_out = k;
+	return ENS_OK;
+}
+
+/*
+ * Keep edges[0..ne) strictly increasing and finite; hand them out (or
+ * free them when none is left).
+ */
+static void
+FinishEdges(double *edges, uint32_t ne, const EnsAlloc *al, double **edges_out,
+			uint32_t *n_bins_out)
+{
+	uint32_t	i,
+				j = 0;
+
+	for (i = 0; i < ne; i++)
+	{
+		if (!isfinite(edges[i]))
+			continue;
+		if (j > 0 && !(edges[i] > edges[j - 1]))
+			continue;
+		edges[j++] = edges[i];
+	}
+	ne = j;
+	if (ne == 0)
+	{
+		al->free(al->ctx, edges);
+		return;
+	}
+	*edges_out = edges;
+	*n_bins_out = ne + 1;
+}
+
+EnsStatus
+ens_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
+					 uint32_t max_bins,
+					 uint64_t seed, const EnsAlloc *al,
+					 double **edges_out, uint32_t *n_bins_out)
+{
+	uint32_t	s = 0,
+				i,
+				k,
+				ne;
+	double	   *sample = NULL;
+	double	   *edges;
+	uint32_t   *cnt = NULL;
+	EnsStatus	rc;
+
+	*edges_out = NULL;
+	*n_bins_out = 1;
+	if (max_bins < 2 || max_bins > ENS_MAX_BINS)
+		return ENS_EINVAL;
+	rc = SampleDistinct(vals, rows, n, seed, al, &sample, &cnt, &s, &k);
+	if (rc != ENS_OK || k <= 1)
+		return rc;
 
 	edges = al->alloc(al->ctx, (size_t) max_bins * sizeof(double));
 	if (edges == NULL)
@@ -289,30 +346,177 @@ ens_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
 			}
 		}
 	}
-	/* keep edges strictly increasing and finite */
-	{
-		uint32_t	j = 0;
-
-		for (i = 0; i < ne; i++)
-		{
-			if (!isfinite(edges[i]))
-				continue;
-			if (j > 0 && !(edges[i] > edges[j - 1]))
-				continue;
-			edges[j++] = edges[i];
-		}
-		ne = j;
-	}
 	al->free(al->ctx, sample);
 	al->free(al->ctx, cnt);
-	if (ne == 0)
-	{
-		al->free(al->ctx, edges);
-		return ENS_OK;
-	}
-	*edges_out = edges;
-	*n_bins_out = ne + 1;
+	FinishEdges(edges, ne, al, edges_out, n_bins_out);
 	return ENS_OK;
+}
+
+/*
+ * The entries a weighted quantile summary keeps when pruned to maxsize
+ * (XGBoost 1.7's WQSummary::SetPrune, the prune of Chen and Guestrin's
+ * weighted quantile sketch, in its float32 rank arithmetic): the first and
+ * the last entry, and for each of maxsize - 2 evenly spaced ranks the entry
+ * whose rank bounds lie nearer to it.  Entry i has rank bounds rmin[i],
+ * rmax[i] and weight w[i]; keep gets the kept indices, ascending, and their
+ * number is returned.  bench/boost_uci_binning.py's prune_summary is the
+ * same in Python.
+ */
+uint32_t
+ens_sketch_prune(const float *rmin, const float *rmax, const float *w, uint32_t m,
+				 uint32_t maxsize, uint32_t *keep)
+{
+	volatile float begin,
+				span;
+	uint32_t	n,
+				i,
+				k,
+				last = 0,
+				nk = 0;
+
+	if (m <= maxsize)
+	{
+		for (i = 0; i < m; i++)
+			keep[i] = i;
+		return m;
+	}
+	begin = rmax[0];
+	span = rmin[m - 1] - rmax[0];
+	n = maxsize - 1;
+	keep[nk++] = 0;
+	for (k = 1, i = 1; k < n; k++)
+	{
+		/* each step rounded to float, as XGBoost's float arithmetic */
+		volatile float a = (float) k * span;
+		volatile float q = a / (float) n;
+		volatile float r = q + begin;
+		volatile float dx2 = 2.0f * r;
+		volatile float lo,
+					hi;
+		uint32_t	pick;
+
+		while (i < m - 1)
+		{
+			volatile float bound = rmax[i + 1] + rmin[i + 1];
+
+			if (!(dx2 >= bound))
+				break;
+			i++;
+		}
+		if (i == m - 1)
+			break;
+		lo = rmin[i] + w[i];
+		hi = rmax[i + 1] - w[i + 1];
+		{
+			volatile float mid = lo + hi;
+
+			pick = dx2 < mid ? i : i + 1;
+		}
+		if (pick != last)
+		{
+			keep[nk++] = pick;
+			last = pick;
+		}
+	}
+	if (last != m - 1)
+		keep[nk++] = m - 1;
+	return nk;
+}
+
+/*
+ * Edges as XGBoost 1.7's hist places its cuts (tree_method "hist", max_bin
+ * = max_bins): the sample's distinct values with exact rank bounds form a
+ * weighted quantile summary, pruned to max_bins x 8 entries, then to
+ * max_bins + 1; every kept value but the smallest is a cut, at most
+ * max_bins - 1 of them (XGBoost's "value < cut: left").  An edge is the
+ * double just below its cut, so "value <= edge" is the same test.
+ */
+EnsStatus
+ens_compute_sketch_edges(const double *vals, const uint32_t *rows, uint32_t n,
+						 uint32_t max_bins, uint64_t seed, const EnsAlloc *al,
+						 double **edges_out, uint32_t *n_bins_out)
+{
+	uint32_t	s = 0,
+				k,
+				i,
+				ne = 0,
+				n1,
+				n2,
+				cap1,
+				cap2;
+	double	   *sample = NULL;
+	double	   *edges = NULL;
+	uint32_t   *cnt = NULL,
+			   *keep1 = NULL,
+			   *keep2 = NULL;
+	float	   *rk = NULL;
+	EnsStatus	rc;
+
+	*edges_out = NULL;
+	*n_bins_out = 1;
+	if (max_bins < 2 || max_bins > ENS_MAX_BOOST_BINS)
+		return ENS_EINVAL;
+	rc = SampleDistinct(vals, rows, n, seed, al, &sample, &cnt, &s, &k);
+	if (rc != ENS_OK || k <= 1)
+		return rc;
+	/* rank bounds (exact in float: s <= ENS_EDGE_SAMPLE < 2^24) */
+	rk = al->alloc(al->ctx, (size_t) k * 6 * sizeof(float));
+	keep1 = al->alloc(al->ctx, (size_t) k * sizeof(uint32_t));
+	keep2 = al->alloc(al->ctx, (size_t) k * sizeof(uint32_t));
+	edges = al->alloc(al->ctx, (size_t) max_bins * sizeof(double));
+	if (rk == NULL || keep1 == NULL || keep2 == NULL || edges == NULL)
+	{
+		rc = ENS_ENOMEM;
+		goto done;
+	}
+	{
+		float	   *rmin = rk,
+				   *rmax = rk + k,
+				   *w = rk + 2 * (size_t) k,
+				   *rmin2 = rk + 3 * (size_t) k,
+				   *rmax2 = rk + 4 * (size_t) k,
+				   *w2 = rk + 5 * (size_t) k;
+		uint32_t	before = 0;
+
+		for (i = 0; i < k; i++)
+		{
+			w[i] = (float) cnt[i];
+			rmin[i] = (float) before;
+			rmax[i] = rmin[i] + w[i];
+			before += cnt[i];
+		}
+		cap1 = s < max_bins * 8 ? s : max_bins * 8;
+		cap2 = (s < max_bins ? s : max_bins) + 1;
+		n1 = ens_sketch_prune(rmin, rmax, w, k, cap1, keep1);
+		for (i = 0; i < n1; i++)
+		{
+			rmin2[i] = rmin[keep1[i]];
+			rmax2[i] = rmax[keep1[i]];
+			w2[i] = w[keep1[i]];
+		}
+		n2 = ens_sketch_prune(rmin2, rmax2, w2, n1, cap2, keep2);
+		/* kept values 1 .. min(n2, max_bins) - 1 are the cuts */
+		for (i = 1; i < n2 && i < max_bins; i++)
+		{
+			double		cut = sample[keep1[keep2[i]]];
+
+			edges[ne++] = nextafter(cut, -INFINITY);
+		}
+	}
+	FinishEdges(edges, ne, al, edges_out, n_bins_out);
+	edges = NULL;
+done:
+	if (edges)
+		al->free(al->ctx, edges);
+	if (keep2)
+		al->free(al->ctx, keep2);
+	if (keep1)
+		al->free(al->ctx, keep1);
+	if (rk)
+		al->free(al->ctx, rk);
+	al->free(al->ctx, sample);
+	al->free(al->ctx, cnt);
+	return rc;
 }
 
 #undef EDGE_VAL

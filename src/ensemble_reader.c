@@ -401,7 +401,9 @@ ParseFeature(Parser *ps, uint32_t f)
 		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_EMPTY_NAME, f);
 	if (!R32(r, &nb))
 		FAIL(ENS_ETRUNC, ENS_ERR_READ_FEATURE_TRUNC, f);
-	if (nb < 1 || nb > ENS_MAX_BINS)
+	/* 256 bins: a boosted model's numeric feature without missing values */
+	if (nb < 1 || nb > (ps->c.algorithm == ENS_BOOST && kind == ENS_NUMERIC ?
+						ENS_MAX_BOOST_BINS : ENS_MAX_BINS))
 		FAIL(ENS_ECORRUPT, ENS_ERR_READ_FEATURE_BINS, f, nb);
 	ps->c.str_bytes += name_len + 1;
 	ps->kinds[f] = kind;
@@ -604,6 +606,9 @@ ParseNodes(Parser *ps, uint32_t t, uint32_t nn, uint32_t nc, uint32_t nl, size_t
 			{
 				if (bin >= ps->nbins[feat])
 					FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_BIN, t, i);
+				/* a missing value is coded 255, the feature's last bin: right */
+				if (ps->nbins[feat] > ENS_MAX_BINS && (flags & FN_DEFLEFT))
+					FAIL(ENS_ECORRUPT, ENS_ERR_READ_SPLIT_DEFLEFT, t, i);
 				if (nn < 2 || a <= i || a >= nn - 1)
 					FAIL(ENS_ECORRUPT, ENS_ERR_READ_NODE_CHILD, t, i);
 				if (ps->parented)

@@ -119,6 +119,11 @@ typedef struct EnsTrainSet
 				ntr,
 				nte;
 	uint32_t	n_test_groups;	/* with group_by: groups held out */
+	/*
+	 * how numeric features are binned: the learner's (ens_trainset_init);
+	 * tune sets the deployed version's learner's to bin its folds for it
+	 */
+	EnsBinRule	bin_rule;
 	EnsFeature *F;
 	uint8_t    *X;				/* row-major n x p bins */
 } EnsTrainSet;
@@ -214,6 +219,8 @@ typedef struct EnsLearner
 	 * when there is nothing to say
 	 */
 	void		(*fold_json) (StringInfo s, const void *params, const EnsModel *m);
+	/* how its numeric features are binned (ens_bin_columns_by) */
+	EnsBinRule	bin_rule;
 } EnsLearner;
 
 extern const EnsLearner ens_forest_learner;

@@ -32,6 +32,7 @@ ens_trainset_init(EnsTrainSet *ts, uint32_t p, bool target_text, const EnsLearne
 	ts->target_text = target_text;
 	ts->max_target = l->max_target;
 	ts->max_target_text = l->max_target_text;
+	ts->bin_rule = l->bin_rule;
 	ts->names = palloc0(sizeof(char *) * Max(p, 1));
 	ts->kinds = palloc0(Max(p, 1));
 	ts->cols = palloc0(sizeof(double *) * Max(p, 1));
@@ -660,8 +661,9 @@ BinRows(EnsTrainSet *ts, const uint32_t *rows, uint32_t nrows, uint64_t seed,
 		FinishCategorical(ts, f, rows, nrows, &F[f], keep_category_names ? NULL : salt, cols[f]);
 	}
 	ens_pg_runner(&rn);
-	rc = ens_bin_columns((const double *const *) cols, (uint32_t) ts->n, ts->p, F,
-						 rows, nrows, seed, &ts->pa->al, &rn, ens_pg_interrupt, NULL, X_out);
+	rc = ens_bin_columns_by((const double *const *) cols, (uint32_t) ts->n, ts->p, F,
+							rows, nrows, seed, ts->bin_rule, &ts->pa->al, &rn,
+							ens_pg_interrupt, NULL, X_out);
 	for (f = 0; f < ts->p; f++)
 		if (cols[f] != ts->cols[f])
 			ts->pa->al.free(ts->pa->al.ctx, cols[f]);

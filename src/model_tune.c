@@ -910,11 +910,16 @@ Search(Tune *t)
 	ResolveMetric(t);
 	if (t->base.version > 0)
 		CheckComparable(t);
-	ens_folds_make(&t->fs, &t->spec, &t->ts);
 	if (t->base.version > 0)
 	{
 		ErrorContextCallback cb = {error_context_stack, BaselineContext, t};
 
+		/*
+		 * the deployed version's learner bins as it does (a forest's bins
+		 * are not boosting's): the same folds, binned for it
+		 */
+		t->ts.bin_rule = t->base.l->bin_rule;
+		ens_folds_make(&t->fs, &t->spec, &t->ts);
 		error_context_stack = &cb;
 		ens_cv_score(t->base.l, t->base.params, &t->ts, &t->fs, (uint64_t) t->spec.seed,
 					 &t->base.cs);
@@ -922,7 +927,12 @@ Search(Tune *t)
 		ereport(NOTICE,
 				(errmsg("deployed version %d: %s %.4f on the same folds", t->base.version,
 						t->metric, t->base.cs.mean[t->mi])));
+		t->ts.bin_rule = t->l->bin_rule;
+		if (t->base.l->bin_rule != t->l->bin_rule)
+			ens_folds_free(&t->fs, &t->ts);
 	}
+	if (t->base.version <= 0 || t->base.l->bin_rule != t->l->bin_rule)
+		ens_folds_make(&t->fs, &t->spec, &t->ts);
 	RunTrials(t);
 }
 
