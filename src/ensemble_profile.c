@@ -92,8 +92,9 @@ ens_profile_hist(const EnsModel *m, const uint8_t *X, uint32_t p,
 		{
 			uint32_t	b = xb[f];
 
-			hist[off[f] + (b == ENS_MISSING || b >= m->features[f].n_bins ?
-						   m->features[f].n_bins : b)]++;
+			/* a feature of ENS_MAX_BOOST_BINS bins has no missing value: 255 is a bin */
+			hist[off[f] + ((b == ENS_MISSING && m->features[f].n_bins <= ENS_MAX_BINS) ||
+						   b >= m->features[f].n_bins ? m->features[f].n_bins : b)]++;
 		}
 	}
 }

@@ -185,8 +185,8 @@ FeatureRows(const char *name, const EnsModel *m, const EnsHeldout *h, ReturnSetI
 	uint32_t	f,
 				i,
 				b;
-	int		   *group = palloc(sizeof(int) * (ENS_MAX_BINS + 1));
-	uint64_t   *now = palloc(sizeof(uint64_t) * (ENS_MAX_BINS + 1));
+	int		   *group = palloc(sizeof(int) * (ENS_MAX_BOOST_BINS + 1));
+	uint64_t   *now = palloc(sizeof(uint64_t) * (ENS_MAX_BOOST_BINS + 1));
 
 	for (f = 0; f < m->n_features; f++)
 	{
@@ -208,6 +208,16 @@ FeatureRows(const char *name, const EnsModel *m, const EnsHeldout *h, ReturnSetI
 			uint32_t	bin = h->X[(size_t) i * h->p + f];
 
 			now[bin >= F->n_bins ? F->n_bins : bin]++;
+		}
+		/*
+		 * a boosted feature of ENS_MAX_BOOST_BINS bins codes a missing
+		 * value 255, its last bin: the missing rows counted from the
+		 * values move to the missing entry
+		 */
+		if (F->n_bins > ENS_MAX_BINS)
+		{
+			now[ENS_MISSING] -= h->missing_rows[f];
+			now[F->n_bins] += h->missing_rows[f];
 		}
 		for (g = 0; g < ng; g++)
 			then_g[g] = now_g[g] = 0;

@@ -538,7 +538,11 @@ ReadRow(Datum *values, bool *isnull, void *arg)
 	if (h->has_target && !Target(rs, values[p], rs->base[p]))
 		return;
 	for (f = 0; f < p; f++)
+	{
 		Feature(rs, f, values[f], isnull[f]);
+		if (h->missing_rows && isnan(rs->x[f]))
+			h->missing_rows[f]++;
+	}
 	ens_bin_row(rs->m, rs->x, h->X + (size_t) h->n * p);
 	h->n++;
 }
@@ -645,6 +649,7 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 		h->unseen_rows = palloc0(sizeof(uint64_t) * p);
 		h->unseen_values = palloc0(sizeof(uint32_t) * p);
 		h->unseen_over = palloc0(sizeof(bool) * p);
+		h->missing_rows = palloc0(sizeof(uint64_t) * p);
 		rs.unseen = palloc0(sizeof(UnseenSet) * p);
 	}
 	ens_relation_read(&rel, cols, p + (h->has_target ? 1 : 0), ReadRow, &rs);

@@ -50,6 +50,12 @@ typedef struct EnsHeldout
 	uint64_t   *unseen_rows;
 	uint32_t   *unseen_values;
 	bool	   *unseen_over;
+	/*
+	 * per feature: rows whose value is missing (NULL or NaN), for drift: a
+	 * boosted feature of ENS_MAX_BOOST_BINS bins bins a missing value as
+	 * its last bin (255)
+	 */
+	uint64_t   *missing_rows;
 	char	   *target;			/* the registry row's target column */
 	Oid			target_base;	/* its base type */
 	char	   *relation;		/* schema-qualified and quoted, for messages */

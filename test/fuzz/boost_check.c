@@ -294,7 +294,8 @@ typedef struct Opts
 				val,
 				cancel;
 	bool		check,
-				oom;
+				oom,
+				sketch;
 	const char *dump,
 			   *model;
 } Opts;
@@ -505,6 +506,41 @@ CheckBinRow(const EnsModel *m, const double *const *cols, const uint8_t *X, uint
 	return 0;
 }
 
+static int CheckWideBins(const EnsModel *m, const EnsAlloc *al);
+
+/*
+ * --sketch (boosting's bins, ens_bin_columns_by): a numeric feature with a
+ * missing value in any row gets 255 bins at most, one without may get 256;
+ * the data must have one of each among its features of many values.
+ */
+static int
+CheckSketchBins(const Data *D, const EnsFeature *F)
+{
+	uint32_t	f,
+				i,
+				wide = 0,
+				narrow = 0;
+	int			fails = 0;
+
+	for (f = 0; f < D->p; f++)
+	{
+		bool		miss = false;
+
+		if (F[f].kind != ENS_NUMERIC)
+			continue;
+		for (i = 0; i < D->n && !miss; i++)
+			miss = isnan(D->cols[f][i]);
+		if (miss && F[f].n_bins > ENS_MAX_BINS)
+			fails += fprintf(stderr, "FAIL feature %u has a missing value and %u bins\n", f, F[f].n_bins) > 0;
+		wide += !miss && F[f].n_bins == ENS_MAX_BOOST_BINS;
+		narrow += miss && F[f].n_bins == ENS_MAX_BINS;
+	}
+	if (wide == 0 || narrow == 0)
+		fails += fprintf(stderr, "FAIL sketch bins: %u features of 256 bins, %u of 255 with missing values\n",
+						 wide, narrow) > 0;
+	return fails;
+}
+
 /*
  * The model written and read back (which lays shallow boosted trees out as
  * complete trees, ensemble_dense.c): margins equal the trainer's too, and
@@ -545,7 +581,81 @@ CheckReadMargins(const EnsModel *m, const double *const *cols, const uint8_t *X,
 	fprintf(stderr, "ok: read back, %s\n", rm->dense ? "complete trees" : "node walk");
 	fails = CheckMargins(rm, X, p, rows, n, want, "training (read back)");
 	fails += CheckBinRow(rm, cols, X, p, rows, n);
+	for (f = 0; f < m->n_features; f++)
+		if (m->features[f].n_bins > ENS_MAX_BINS)
+		{
+			fails += CheckWideBins(&mc, al);
+			break;
+		}
 	ens_model_free(rm, al);
+	return fails;
+}
+
+/*
+ * A model with a feature of ENS_MAX_BOOST_BINS bins: every split on it
+ * sends missing values right (code 255 is also its last bin), and bytes
+ * forged to send them left on one are refused (ENS_ERR_READ_SPLIT_DEFLEFT),
+ * as are the same bytes tagged as a forest (whose features hold 255 bins
+ * at most: ENS_ERR_READ_FEATURE_BINS).
+ */
+static int
+CheckWideBins(const EnsModel *m, const EnsAlloc *al)
+{
+	EnsModel	mc = *m;
+	EnsNode    *nodes;
+	EnsModel   *rm = NULL;
+	EnsError	err;
+	uint8_t    *buf;
+	size_t		len;
+	uint32_t	i,
+				forged = UINT32_MAX;
+	int			fails = 0;
+
+	for (i = 0; i < m->n_nodes; i++)
+	{
+		EnsNode		nd = m->nodes[i];
+
+		if ((nd.flags & (FN_LEAF | FN_CAT)) || m->features[nd.feature].n_bins <= ENS_MAX_BINS)
+			continue;
+		if (nd.flags & FN_DEFLEFT)
+			fails += fprintf(stderr, "FAIL node %u on a feature of 256 bins sends missing values left\n", i) > 0;
+		if (forged == UINT32_MAX)
+			forged = i;
+	}
+	if (forged == UINT32_MAX)
+		return fails + (fprintf(stderr, "FAIL no split on a feature of 256 bins\n") > 0);
+	nodes = malloc(sizeof(EnsNode) * m->n_nodes);
+	memcpy(nodes, m->nodes, sizeof(EnsNode) * m->n_nodes);
+	nodes[forged].flags |= FN_DEFLEFT;
+	mc.nodes = nodes;
+	if (ens_serialize(&mc, al, 0, &buf, &len) != ENS_OK)
+		fails += fprintf(stderr, "FAIL the forged model does not serialize\n") > 0;
+	else
+	{
+		if (ens_deserialize(buf, len, al, &rm, &err) != ENS_ECORRUPT ||
+			err.id != ENS_ERR_READ_SPLIT_DEFLEFT)
+			fails += fprintf(stderr, "FAIL a split sending missing values left on a feature of 256 bins is read\n") > 0;
+		if (rm)
+			ens_model_free(rm, al);
+		rm = NULL;
+		al->free(al->ctx, buf);
+	}
+	mc.nodes = m->nodes;
+	mc.algorithm = ENS_FOREST;
+	if (ens_serialize(&mc, al, 0, &buf, &len) == ENS_OK)
+	{
+		if (ens_deserialize(buf, len, al, &rm, &err) != ENS_ECORRUPT ||
+			err.id != ENS_ERR_READ_FEATURE_BINS)
+			fails += fprintf(stderr, "FAIL a forest's feature of 256 bins is read\n") > 0;
+		if (rm)
+			ens_model_free(rm, al);
+		al->free(al->ctx, buf);
+	}
+	else
+		fails += fprintf(stderr, "FAIL the model tagged as a forest does not serialize\n") > 0;
+	free(nodes);
+	if (fails == 0)
+		fprintf(stderr, "ok: feature of 256 bins: missing values right, forged bytes refused\n");
 	return fails;
 }
 
@@ -675,6 +785,8 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 			o->P.hist = BOOST_HIST_PLAIN;
 		else if (strcmp(a, "--packed") == 0)
 			o->P.hist = BOOST_HIST_PACKED;
+		else if (strcmp(a, "--sketch") == 0)
+			o->sketch = true;
 		else
 		{
 			fprintf(stderr, "unknown option %s\n", a);
@@ -1026,9 +1138,12 @@ main(int argc, char **argv)
 	if (ens_split_rows(D.cls, D.K, D.n, o.test, o.P.seed, &ens_malloc_allocator,
 					   &train, &ntr, &test, &nte) != ENS_OK)
 		return 2;
-	if (ens_bin_columns((const double *const *) D.cols, D.n, D.p, F, train, ntr,
-						o.P.seed, &ens_malloc_allocator, NULL, NULL, NULL, &X) != ENS_OK)
+	if (ens_bin_columns_by((const double *const *) D.cols, D.n, D.p, F, train, ntr,
+						   o.P.seed, o.sketch ? ENS_BINS_SKETCH : ENS_BINS_EQUAL_COUNT,
+						   &ens_malloc_allocator, NULL, NULL, NULL, &X) != ENS_OK)
 		return 2;
+	if (o.sketch)
+		fails += CheckSketchBins(&D, F);
 	if (o.val > 0)
 		SplitValidation(&D, &train, &ntr, o.val, o.P.seed, &val, &nval);
 	fprintf(stderr, "%u rows x %u features, train %u, validation %u, test %u\n",

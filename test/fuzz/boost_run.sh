@@ -61,6 +61,13 @@ bc "$work/reg.csv" reg --rounds 6 --threads 2 --cat 1 --packed --check
 bc "$work/reg.csv" reg --rounds 3 --threads 2 --packed --oom
 bc "$work/reg.csv" reg --rounds 8 --threads 2 --loss huber --delta 2 --subsample 0.5 --check
 bc "$work/bin.csv" cls --rounds 10000 --threads 2 --cancel 0.3
+# boosting's own bins (XGBoost's sketch): column d has no missing value and 256
+# bins, the others 255; its splits send missing values right, and forged bytes
+# sending them left (or a forest of 256 bins) are refused
+bc "$work/mid.csv" cls --rounds 6 --threads 2 --depth 6 --sketch --check
+grep -q 'feature of 256 bins: missing values right' "$work/boost.log" || { cat "$work/boost.log"; echo "boost_run.sh: no split on a feature of 256 bins checked"; exit 1; }
+bc "$work/reg.csv" reg --rounds 6 --threads 2 --sketch --check
+bc "$work/reg.csv" reg --rounds 3 --threads 2 --sketch --packed --oom
 # the split gains' baseline copy (no AVX2, boost_split.c) grows the same models
 # as the copy this machine picks
 $CC $FLAGS -DGAIN_CLONES= -o "$work/boost_check_base" test/fuzz/boost_check.c $SRC $BOOST_SRC -lm
