@@ -73,9 +73,10 @@ SELECT predict('bt_light', ARRAY[3]::float8[])::float8 < 50 AS light_left_child_
 -- the gain of a 'missing values left' candidate counts the missing rows on
 -- the left: x (missing where y = 1) splits perfectly with them left (gain 250
 -- of a total 250), z only with 40 rows on the wrong side (gain 213); counting
--- x's missing rows on neither side (gain 200) would pick z
+-- x's missing rows on neither side (gain 200) would pick z.  x takes 200 values,
+-- each its own bin, so rows 300 (x = 75) and 301 (x = 76) never share one
 CREATE TEMP TABLE bt_missgain AS
-SELECT CASE WHEN i <= 800 THEN i END::float8 AS x, (i <= 340 OR i > 800)::int::float8 AS z,
+SELECT CASE WHEN i <= 800 THEN ceil(i / 4.0) END::float8 AS x, (i <= 340 OR i > 800)::int::float8 AS z,
        (i <= 300 OR i > 800)::int::float8 AS y
 FROM generate_series(1, 1000) i;
 SELECT version FROM train_boosting('bt_missgain', 'bt_missgain', 'y', task => 'regression', n_rounds => 1,
@@ -419,6 +420,35 @@ FROM generate_series(1, 50) i;
 SELECT train_boosting('bt_e', 'bt_huge', 'score', task => 'regression');
 SELECT boost_agg(ARRAY[x], score, '{"task": "regression"}') FROM bt_huge;
 SELECT * FROM cross_validate('boosting', 'bt_huge', 'score', params => '{"task": "regression"}', folds => 2);
+
+-- Bins (docs/boosting.md): boosting places a numeric feature's edges as XGBoost's hist
+-- sketch does, up to 256 bins for a feature without a missing value in any row, each
+-- of 256 distinct values its own bin (a model fitting y = x tells all 256 apart); one
+-- NULL leaves 255 bins (code 255 is then the missing value), so two values share one.
+CREATE TABLE bt_bins AS SELECT 10 * i::float8 AS x, i::float8 AS y FROM generate_series(1, 256) i;
+CREATE TABLE bt_bins_models AS
+SELECT 'no_null' AS k, boost_agg(ARRAY[x], y, '{"task": "regression", "n_rounds": 60, "learning_rate": 0.5,
+       "max_depth": 8, "min_child_weight": 0, "l2": 0}') AS m FROM bt_bins
+UNION ALL
+SELECT 'one_null', boost_agg(ARRAY[x], y, '{"task": "regression", "n_rounds": 60, "learning_rate": 0.5,
+       "max_depth": 8, "min_child_weight": 0, "l2": 0}')
+FROM (SELECT x, y FROM bt_bins UNION ALL SELECT NULL, 0) r
+UNION ALL
+SELECT 'forest', forest_agg(ARRAY[x], y, '{"task": "regression", "n_trees": 20}') FROM bt_bins;
+SELECT k, count(DISTINCT predict(m, ARRAY[x])) AS distinct_predictions
+FROM bt_bins_models, bt_bins GROUP BY k ORDER BY k;
+-- a missing value is coded 255: on a feature of 256 bins that is the last bin, and
+-- every split on it sends missing values right, where the largest value goes; with
+-- a NULL among the training rows it has a learnt side of its own
+SELECT k, predict(m, ARRAY[NULL]::float8[]) = predict(m, ARRAY[2560]::float8[]) AS null_as_largest
+FROM bt_bins_models WHERE k <> 'forest' ORDER BY k;
+-- where the edges lie: XGBoost's cut is a training value (x < cut: left), so a value
+-- just below 10 i bins with 10 (i - 1); the forest's edge lies halfway, so the same
+-- value bins with 10 i, as before boosting had bins of its own
+SELECT k, count(*) FILTER (WHERE predict(m, ARRAY[10 * i - 0.001]) = predict(m, ARRAY[10 * i - 10])) AS with_lower,
+       count(*) FILTER (WHERE predict(m, ARRAY[10 * i - 0.001]) = predict(m, ARRAY[10 * i])) AS with_upper
+FROM bt_bins_models, generate_series(2, 256) i WHERE k <> 'one_null' GROUP BY k ORDER BY k;
+DROP TABLE bt_bins, bt_bins_models;
 
 SELECT drop_model(n) FROM unnest(ARRAY['bt_dropout', 'bt_multi', 'bt_bin', 'bt_sq', 'bt_abs', 'bt_hub', 'bt_es', 'bt_det']) n;
 DROP TABLE bt_rows, bt_rows_rev, bt_agg, bt_inf, bt_huge, bt_part;
