@@ -94,6 +94,10 @@ echo "fuzz: engine check under ASan passed (1 and 3 threads give the same model;
 $CC $FLAGS -o "$work/prep_check" test/fuzz/prep_check.c $SRC -lm
 check "$work/prep_check"
 echo "fuzz: $(tail -1 "$work/engine.log")"
+# boosting's edges (XGBoost's hist sketch) against the Python reference
+$CC $FLAGS -o "$work/sketch_check" test/fuzz/sketch_check.c $SRC -lm
+/usr/bin/python3 test/fuzz/sketch_ref.py "$work/sketch_check" "$work"
+echo "fuzz: $(cat "$work/sketch.log")"
 # every phase polls its interrupt callback as often as its spacing promises
 # and stops when told: counted, not timed (test/fuzz/poll_check.c)
 $CC $FLAGS -o "$work/poll_check" test/fuzz/poll_check.c $SRC $BOOST -lm
