@@ -745,7 +745,7 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 	o->test = 0.2;
 	o->val = 0;
 	o->cancel = 0;
-	o->check = o->oom = false;
+	o->check = o->oom = o->sketch = false;
 	o->dump = o->model = NULL;
 	*ncat = 0;
 	for (i = 3; i < argc; i++)
