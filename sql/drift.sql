@@ -195,6 +195,25 @@ CREATE TEMP TABLE dr_255_new AS SELECT g, CASE WHEN g % 10 = 0 THEN 'new' || (g 
 SELECT feature, missing_train, missing_now, unseen_categories
 FROM edupredict.drift('dr_255', 'dr_255_new') WHERE feature = 'cat';
 DELETE FROM edupredict.models WHERE name IN ('dr_many', 'dr_many_b', 'dr_255');
+-- a boosted numeric feature with no missing value in training has 256 bins
+-- (docs/boosting.md): its last bin is code 255, the code predict() gives a
+-- missing value. drift counts the rows missing now from their values: they
+-- show as missing (here a fifth of the rows), not in the last bin, and rows
+-- of the last bin's values alone show no missing value
+CREATE TEMP TABLE dr_256 AS
+SELECT g, ((g * 7919) % 1000)::float8 AS x, (g * 7919) % 1000 >= 500 AS y
+FROM generate_series(1, 3000) g;
+SELECT count(DISTINCT x) AS distinct_x, count(*) FILTER (WHERE x IS NULL) AS nulls FROM dr_256;
+SELECT count(*) FROM edupredict.train_boosting('dr_256', 'dr_256', 'y', features => ARRAY['x'],
+                                               n_rounds => 3, max_depth => 2, test_fraction => 0);
+CREATE TEMP TABLE dr_256_null AS SELECT g, CASE WHEN g % 5 = 0 THEN NULL ELSE x END AS x, y FROM dr_256;
+CREATE TEMP TABLE dr_256_top AS SELECT * FROM dr_256 WHERE x = 999;
+SELECT r.now, d.feature, d.verdict, d.missing_train, d.missing_now, d.missing_now = r.null_share AS null_share
+FROM (VALUES ('dr_256_null', (SELECT count(*) FILTER (WHERE x IS NULL)::float8 / count(*) FROM dr_256_null)),
+             ('dr_256_top', (SELECT count(*) FILTER (WHERE x IS NULL)::float8 / count(*) FROM dr_256_top))) r(now, null_share),
+     edupredict.drift('dr_256', r.now::regclass) d
+WHERE d.kind = 'feature' ORDER BY r.now;
+DELETE FROM edupredict.models WHERE name = 'dr_256';
 
 -- the output rows: one per class; the reference is the held-out rows of
 -- training, so the training rows themselves (which the forest has seen)
