@@ -605,8 +605,6 @@ extern EnsStatus ens_compute_sketch_edges(const double *vals, const uint32_t *ro
 										  uint32_t n, uint32_t max_bins, uint64_t seed,
 										  const EnsAlloc *al, double **edges,
 										  uint32_t *n_bins);
-extern uint32_t ens_sketch_prune(const float *rmin, const float *rmax, const float *w,
-								 uint32_t m, uint32_t maxsize, uint32_t *keep);
 extern uint8_t ens_bin_value(const EnsFeature *f, double v);
 extern void ens_hint_hugepages(void *p, size_t len);
 

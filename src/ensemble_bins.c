@@ -362,9 +362,9 @@ ens_compute_edges(const double *vals, const uint32_t *rows, uint32_t n,
  * number is returned.  bench/boost_uci_binning.py's prune_summary is the
  * same in Python.
  */
-uint32_t
-ens_sketch_prune(const float *rmin, const float *rmax, const float *w, uint32_t m,
-				 uint32_t maxsize, uint32_t *keep)
+static uint32_t
+SketchPrune(const float *rmin, const float *rmax, const float *w, uint32_t m,
+			uint32_t maxsize, uint32_t *keep)
 {
 	volatile float begin,
 				span;
@@ -487,14 +487,14 @@ ens_compute_sketch_edges(const double *vals, const uint32_t *rows, uint32_t n,
 		}
 		cap1 = s < max_bins * 8 ? s : max_bins * 8;
 		cap2 = (s < max_bins ? s : max_bins) + 1;
-		n1 = ens_sketch_prune(rmin, rmax, w, k, cap1, keep1);
+		n1 = SketchPrune(rmin, rmax, w, k, cap1, keep1);
 		for (i = 0; i < n1; i++)
 		{
 			rmin2[i] = rmin[keep1[i]];
 			rmax2[i] = rmax[keep1[i]];
 			w2[i] = w[keep1[i]];
 		}
-		n2 = ens_sketch_prune(rmin2, rmax2, w2, n1, cap2, keep2);
+		n2 = SketchPrune(rmin2, rmax2, w2, n1, cap2, keep2);
 		/* kept values 1 .. min(n2, max_bins) - 1 are the cuts */
 		for (i = 1; i < n2 && i < max_bins; i++)
 		{
