@@ -8,10 +8,15 @@
  * and one of fewer distinct values than bins; more rows than one piece of
  * every job and than the edge sample (so edges come from the sample, in
  * each thread's scratch).  For 1, 2 and 3 threads: the canonical order and
- * fingerprint, every feature's edges and the bin matrix equal the serial
- * ones, also when the memory has no room for the threads' scratch of
- * edges; the rows reversed give the same fingerprint and canonical order.  Then interrupts at every few polls: each call stops with
- * ENS_EINTR and leaks nothing (ASan).
+ * fingerprint, every feature's edges (forest's equal-count rule and
+ * boosting's sketch) and the bin matrix equal the serial ones, also when
+ * the memory has no room for the threads' scratch of edges; with room,
+ * the threads did compute the edges side by side in their scratch (a
+ * scratch too small for a feature falls back to one feature at a time:
+ * the same bytes, but serial and more calls of the allocator, which is
+ * how it shows here); the rows reversed give the same fingerprint and
+ * canonical order.  Then interrupts at every few polls: each call stops
+ * with ENS_EINTR and leaks nothing (ASan).
  *
  *   prep_check [rows]     exit status 0: every check held
  */
@@ -54,15 +59,42 @@ typedef struct Prepared
 	uint64_t	fingerprint;
 	EnsFeature	F[P];
 	uint8_t    *X;
+	long		bin_allocs;		/* allocator calls of the binning */
 } Prepared;
+
+/* an allocator passing every call on to another, counting them */
+typedef struct Counted
+{
+	const EnsAlloc *inner;
+	long		calls;
+} Counted;
+
+static void *
+CountedAlloc(void *ctx, size_t size)
+{
+	Counted    *c = ctx;
+
+	c->calls++;
+	return c->inner->alloc(c->inner->ctx, size);
+}
+
+static void
+CountedFree(void *ctx, void *ptr)
+{
+	Counted    *c = ctx;
+
+	c->inner->free(c->inner->ctx, ptr);
+}
 
 static EnsStatus
 PrepareWith(double **cols, const uint64_t *const *strhash, const double *y, uint32_t n,
-			const uint32_t *rows, uint32_t nrows, const EnsRunner *rn,
+			const uint32_t *rows, uint32_t nrows, EnsBinRule rule, const EnsRunner *rn,
 			EnsInterruptFn intr, void *arg, const EnsAlloc *al, Prepared *out)
 {
 	EnsStatus	rc;
 	int			f;
+	Counted		counted = {al, 0};
+	EnsAlloc	cal = {CountedAlloc, CountedFree, &counted};
 
 	memset(out, 0, sizeof(*out));
 	for (f = 0; f < P; f++)
@@ -75,8 +107,9 @@ PrepareWith(double **cols, const uint64_t *const *strhash, const double *y, uint
 							 &out->fingerprint);
 	if (rc != ENS_OK)
 		return rc;
-	rc = ens_bin_columns((const double *const *) cols, n, P, out->F, rows, nrows, 7,
-						 al, rn, intr, arg, &out->X);
+	rc = ens_bin_columns_by((const double *const *) cols, n, P, out->F, rows, nrows, 7, rule,
+							&cal, rn, intr, arg, &out->X);
+	out->bin_allocs = counted.calls;
 	if (rc != ENS_OK)
 	{
 		free(out->perm);
@@ -114,10 +147,11 @@ static const EnsAlloc small_allocator = {SmallAlloc, SmallFree, NULL};
 
 static EnsStatus
 Prepare(double **cols, const uint64_t *const *strhash, const double *y, uint32_t n,
-		const uint32_t *rows, uint32_t nrows, const EnsRunner *rn,
+		const uint32_t *rows, uint32_t nrows, EnsBinRule rule, const EnsRunner *rn,
 		EnsInterruptFn intr, void *arg, Prepared *out)
 {
-	return PrepareWith(cols, strhash, y, n, rows, nrows, rn, intr, arg, &ens_malloc_allocator, out);
+	return PrepareWith(cols, strhash, y, n, rows, nrows, rule, rn, intr, arg,
+					   &ens_malloc_allocator, out);
 }
 
 static void
@@ -131,8 +165,10 @@ Release(Prepared *p)
 		free(p->F[f].edges);
 }
 
+static const char *const rule_name[] = {"equal-count", "sketch"};
+
 static int
-Same(const Prepared *a, const Prepared *b, uint32_t n, int threads)
+Same(const Prepared *a, const Prepared *b, uint32_t n, int threads, EnsBinRule rule)
 {
 	int			f;
 
@@ -142,9 +178,33 @@ Same(const Prepared *a, const Prepared *b, uint32_t n, int threads)
 		if (a->F[f].n_bins != b->F[f].n_bins ||
 			(a->F[f].kind == ENS_NUMERIC && a->F[f].n_bins > 1 &&
 			 memcmp(a->F[f].edges, b->F[f].edges, sizeof(double) * (a->F[f].n_bins - 1)) != 0))
-			return fprintf(stderr, "FAIL prep: %d threads: feature %d's edges differ\n", threads, f), 1;
+			return fprintf(stderr, "FAIL prep: %d threads, %s: feature %d's edges differ\n",
+						   threads, rule_name[rule], f), 1;
 	if (memcmp(a->X, b->X, (size_t) n * P) != 0)
-		return fprintf(stderr, "FAIL prep: %d threads: another bin matrix\n", threads), 1;
+		return fprintf(stderr, "FAIL prep: %d threads, %s: another bin matrix\n", threads, rule_name[rule]), 1;
+	return 0;
+}
+
+/*
+ * Threads with room for their scratch compute the edges side by side in
+ * it, asking the allocator for a block per thread and one per numeric
+ * feature (its edges), fewer calls than the serial binning (four or five
+ * a feature).  A scratch that falls short for a feature leaves every
+ * feature's edges to be computed again one at a time, as serially, after
+ * the threads' attempt: more calls than the serial binning, the same
+ * bytes.  Without room (room false) that fallback must be what ran.
+ */
+static int
+SideBySide(const Prepared *serial, const Prepared *par, int threads, EnsBinRule rule, bool room)
+{
+	if (room && par->bin_allocs >= serial->bin_allocs)
+		return fprintf(stderr, "FAIL prep: %d threads, %s: %ld allocator calls binning, the serial binning %ld: "
+					   "the threads' scratch fell short and the edges were computed one feature at a time\n",
+					   threads, rule_name[rule], par->bin_allocs, serial->bin_allocs), 1;
+	if (!room && par->bin_allocs <= serial->bin_allocs)
+		return fprintf(stderr, "FAIL prep: %d threads, %s, without room for scratch: %ld allocator calls binning, "
+					   "the serial binning %ld: the count does not tell the fallback\n",
+					   threads, rule_name[rule], par->bin_allocs, serial->bin_allocs), 1;
 	return 0;
 }
 
@@ -210,9 +270,10 @@ main(int argc, char **argv)
 	EpRng		rng;
 	const uint64_t *strhash[P] = {NULL, NULL, NULL, NULL, NULL, NULL};
 	uint32_t   *rows = malloc(sizeof(uint32_t) * n);
-	Prepared	serial,
+	Prepared	serial[2],
 				par;
 	int			f,
+				r,
 				threads,
 				fails = 0,
 				stops = 0,
@@ -238,9 +299,11 @@ main(int argc, char **argv)
 		if ((r >> 50) % 10 < 9)
 			rows[nrows++] = i;	/* training rows: edges come from these */
 	}
-	if (Prepare(cols, strhash, y, n, rows, nrows, NULL, NULL, NULL, &serial) != ENS_OK)
-		return fprintf(stderr, "FAIL prep: the serial preparation failed\n"), 1;
-	fails += Reversed(cols, strhash, y, n, &serial);
+	for (r = ENS_BINS_EQUAL_COUNT; r <= ENS_BINS_SKETCH; r++)
+		if (Prepare(cols, strhash, y, n, rows, nrows, (EnsBinRule) r, NULL, NULL, NULL,
+					&serial[r]) != ENS_OK)
+			return fprintf(stderr, "FAIL prep: the serial preparation (%s) failed\n", rule_name[r]), 1;
+	fails += Reversed(cols, strhash, y, n, &serial[ENS_BINS_EQUAL_COUNT]);
 	for (threads = 1; threads <= 3; threads++)
 	{
 		TestRunner	tr = {malloc(ens_pool_size()), 0, 0};
@@ -251,19 +314,28 @@ main(int argc, char **argv)
 		rn.n_threads = ens_pool_start(tr.pool);
 		if (rn.n_threads != threads)
 			return fprintf(stderr, "FAIL prep: %d threads did not start\n", threads), 1;
-		if (Prepare(cols, strhash, y, n, rows, nrows, &rn, NULL, NULL, &par) != ENS_OK)
-			return fprintf(stderr, "FAIL prep: %d threads: the preparation failed\n", threads), 1;
-		fails += Same(&serial, &par, n, threads);
-		Release(&par);
-		/* no room for the threads' scratch of edges: one feature at a time, the same bytes */
-		if (threads > 1 && nrows >= ENS_EDGE_SAMPLE && (size_t) n * 16 <= MAX_BLOCK)
+		for (r = ENS_BINS_EQUAL_COUNT; r <= ENS_BINS_SKETCH; r++)
 		{
-			if (PrepareWith(cols, strhash, y, n, rows, nrows, &rn, NULL, NULL,
-							&small_allocator, &par) != ENS_OK)
-				return fprintf(stderr, "FAIL prep: %d threads without room for their scratch: the preparation failed\n", threads), 1;
-			fails += Same(&serial, &par, n, threads);
+			if (Prepare(cols, strhash, y, n, rows, nrows, (EnsBinRule) r, &rn, NULL, NULL,
+						&par) != ENS_OK)
+				return fprintf(stderr, "FAIL prep: %d threads, %s: the preparation failed\n",
+							   threads, rule_name[r]), 1;
+			fails += Same(&serial[r], &par, n, threads, (EnsBinRule) r);
+			if (threads > 1)
+				fails += SideBySide(&serial[r], &par, threads, (EnsBinRule) r, true);
 			Release(&par);
-			small_runs++;
+			/* no room for the threads' scratch of edges: one feature at a time, the same bytes */
+			if (threads > 1 && nrows >= ENS_EDGE_SAMPLE && (size_t) n * 16 <= MAX_BLOCK)
+			{
+				if (PrepareWith(cols, strhash, y, n, rows, nrows, (EnsBinRule) r, &rn, NULL, NULL,
+								&small_allocator, &par) != ENS_OK)
+					return fprintf(stderr, "FAIL prep: %d threads, %s, without room for their scratch: the preparation failed\n",
+								   threads, rule_name[r]), 1;
+				fails += Same(&serial[r], &par, n, threads, (EnsBinRule) r);
+				fails += SideBySide(&serial[r], &par, threads, (EnsBinRule) r, false);
+				Release(&par);
+				small_runs++;
+			}
 		}
 		/* stopped at poll k: EINTR, nothing left allocated */
 		for (k = 1; k < 400; k += 1 + k / 4)
@@ -272,10 +344,11 @@ main(int argc, char **argv)
 
 			tr.stop_after = k;
 			tr.polls = 0;
-			rc = Prepare(cols, strhash, y, n, rows, nrows, &rn, Interrupt, &tr, &par);
+			rc = Prepare(cols, strhash, y, n, rows, nrows, ENS_BINS_EQUAL_COUNT, &rn, Interrupt, &tr,
+						 &par);
 			if (rc == ENS_OK)
 			{
-				fails += Same(&serial, &par, n, threads);
+				fails += Same(&serial[ENS_BINS_EQUAL_COUNT], &par, n, threads, ENS_BINS_EQUAL_COUNT);
 				Release(&par);
 				break;
 			}
@@ -286,18 +359,19 @@ main(int argc, char **argv)
 		ens_pool_stop(tr.pool);
 		free(tr.pool);
 	}
-	Release(&serial);
+	Release(&serial[ENS_BINS_EQUAL_COUNT]);
+	Release(&serial[ENS_BINS_SKETCH]);
 	for (f = 0; f < P; f++)
 		free(cols[f]);
 	free(y);
 	free(hash);
 	free(rows);
-	if (small_runs < 2)
+	if (small_runs < 4)
 		return fprintf(stderr, "FAIL prep: the preparation without room for scratch ran %d times\n", small_runs), 1;
 	if (stops < 10)
 		return fprintf(stderr, "FAIL prep: only %d interrupted preparations\n", stops), 1;
 	if (fails == 0)
-		printf("prep: %u rows, 1-3 threads: the same order, edges and bins (also without room for scratch); %d interrupted calls stopped cleanly\n",
+		printf("prep: %u rows, 1-3 threads: the same order, edges (equal-count and sketch) and bins, side by side (also without room for scratch: one feature at a time); %d interrupted calls stopped cleanly\n",
 			   n, stops);
 	return fails > 0;
 }
