@@ -213,7 +213,23 @@ FROM (VALUES ('dr_256_null', (SELECT count(*) FILTER (WHERE x IS NULL)::float8 /
              ('dr_256_top', (SELECT count(*) FILTER (WHERE x IS NULL)::float8 / count(*) FROM dr_256_top))) r(now, null_share),
      edupredict.drift('dr_256', r.now::regclass) d
 WHERE d.kind = 'feature' ORDER BY r.now;
-DELETE FROM edupredict.models WHERE name = 'dr_256';
+-- the profile counts code 255 as that last bin too, as drift does: the
+-- training rows against their own profile have not moved and miss nothing
+SELECT feature, psi, verdict, missing_train, missing_now
+FROM edupredict.drift('dr_256', 'dr_256') WHERE kind = 'feature';
+-- trained with rows held out (test_fraction > 0: the output histogram
+-- describes the held-out rows, the feature histograms the training rows,
+-- and the bins were set over both, none missing: 256 bins again), rows NULL
+-- now show as missing all the same, counted from the values read
+SELECT count(*) FROM edupredict.train_boosting('dr_256_h', 'dr_256', 'y', features => ARRAY['x'],
+                                               n_rounds => 3, max_depth => 2, test_fraction => 0.25, seed => 5);
+SELECT r.now, d.feature, d.missing_train, d.missing_now, d.missing_now = r.null_share AS null_share
+FROM (VALUES ('dr_256', (SELECT count(*) FILTER (WHERE x IS NULL)::float8 / count(*) FROM dr_256)),
+             ('dr_256_null', (SELECT count(*) FILTER (WHERE x IS NULL)::float8 / count(*) FROM dr_256_null))) r(now, null_share),
+     edupredict.drift('dr_256_h', r.now::regclass) d
+WHERE d.kind = 'feature' ORDER BY r.now;
+SELECT kind, count(*) FROM edupredict.drift('dr_256_h', 'dr_256_null') GROUP BY kind ORDER BY kind;
+DELETE FROM edupredict.models WHERE name IN ('dr_256', 'dr_256_h');
 
 -- the output rows: one per class; the reference is the held-out rows of
 -- training, so the training rows themselves (which the forest has seen)
