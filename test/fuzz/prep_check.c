@@ -188,7 +188,7 @@ Same(const Prepared *a, const Prepared *b, uint32_t n, int threads, EnsBinRule r
 /*
  * Threads with room for their scratch compute the edges side by side in
  * it, asking the allocator for a block per thread and one per numeric
- * feature (its edges), fewer calls than the serial binning (four or five
+ * feature (its edges), fewer calls than the serial binning (four or more
  * a feature).  A scratch that falls short for a feature leaves every
  * feature's edges to be computed again one at a time, as serially, after
  * the threads' attempt: more calls than the serial binning, the same
