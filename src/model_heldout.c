@@ -649,9 +649,10 @@ ens_heldout_read(const char *name, const EnsCached *slot, const EnsModel *m, Oid
 		h->unseen_rows = palloc0(sizeof(uint64_t) * p);
 		h->unseen_values = palloc0(sizeof(uint32_t) * p);
 		h->unseen_over = palloc0(sizeof(bool) * p);
-		h->missing_rows = palloc0(sizeof(uint64_t) * p);
 		rs.unseen = palloc0(sizeof(UnseenSet) * p);
 	}
+	if (flags & (ENS_HELDOUT_DRIFT | ENS_HELDOUT_MISSING))
+		h->missing_rows = palloc0(sizeof(uint64_t) * p);
 	ens_relation_read(&rel, cols, p + (h->has_target ? 1 : 0), ReadRow, &rs);
 	h->n_unknown_values = rs.extra ? ens_dict_size(rs.extra->dict) : 0;
 	h->n_labels = m->n_classes + h->n_unknown_values;

@@ -51,9 +51,9 @@ typedef struct EnsHeldout
 	uint32_t   *unseen_values;
 	bool	   *unseen_over;
 	/*
-	 * per feature: rows whose value is missing (NULL or NaN), for drift: a
-	 * boosted feature of ENS_MAX_BOOST_BINS bins bins a missing value as
-	 * its last bin (255)
+	 * per feature: rows whose value is missing (NULL or NaN), for drift and
+	 * model_profile(): a boosted feature of ENS_MAX_BOOST_BINS bins bins a
+	 * missing value as its last bin (255)
 	 */
 	uint64_t   *missing_rows;
 	char	   *target;			/* the registry row's target column */
@@ -65,6 +65,7 @@ typedef struct EnsHeldout
 
 #define ENS_HELDOUT_TARGET	0x01	/* read the target; skip rows where it is NULL */
 #define ENS_HELDOUT_DRIFT	0x02	/* count NULLs and unseen categories */
+#define ENS_HELDOUT_MISSING	0x04	/* count NULLs (missing_rows) */
 /* the most distinct unseen categories of a feature drift() counts */
 #define ENS_MAX_UNSEEN_VALUES 100000
 

@@ -41,7 +41,7 @@ Profile(EnsRegModel *rm, void *arg)
 	char		params[64];
 	int32		version = ens_registry_reserve(rm->name);	/* rights before rows */
 
-	ens_heldout_read(rm->name, rm->slot, &mc, pa->relid, ENS_HELDOUT_TARGET, &h);
+	ens_heldout_read(rm->name, rm->slot, &mc, pa->relid, ENS_HELDOUT_TARGET | ENS_HELDOUT_MISSING, &h);
 	ens_heldout_known_labels(rm->name, &h, "model_profile()", true);
 	ens_heldout_require_rows(&h);
 	rows = palloc_extended(sizeof(uint32_t) * Max(h.n, 1), MCXT_ALLOC_HUGE);
@@ -72,6 +72,19 @@ Profile(EnsRegModel *rm, void *arg)
 								   mc.task == ENS_CLASSIFICATION ? h.act : NULL, NULL, 0,
 								   NULL, NULL, NULL, &al, ens_pg_interrupt, NULL),
 				 ENS_WHAT_MODEL_PROFILE, NULL);
+	/*
+	 * a boosted feature of ENS_MAX_BOOST_BINS bins codes a missing value
+	 * 255, its last bin: the missing rows counted from the values move to
+	 * the missing entry, as drift counts them (model_drift.c)
+	 */
+	for (i = 0; i < mc.n_features; i++)
+		if (mc.features[i].n_bins > ENS_MAX_BINS)
+		{
+			uint32_t   *hist = mc.ext->hist + mc.ext->hist_off[i];
+
+			hist[ENS_MISSING] -= (uint32_t) h.missing_rows[i];
+			hist[mc.features[i].n_bins] += (uint32_t) h.missing_rows[i];
+		}
 	snprintf(params, sizeof(params), "{\"profile_rows\": %u}", n);
 	INSTR_TIME_SET_CURRENT(end);
 	INSTR_TIME_SUBTRACT(end, pa->start);
