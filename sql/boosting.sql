@@ -450,5 +450,27 @@ SELECT k, count(*) FILTER (WHERE predict(m, ARRAY[10 * i - 0.001]) = predict(m, 
 FROM bt_bins_models, generate_series(2, 256) i WHERE k <> 'one_null' GROUP BY k ORDER BY k;
 DROP TABLE bt_bins, bt_bins_models;
 
+-- Thresholds (docs/boosting.md): a numeric split's cut lies where XGBoost's hist puts it.
+-- Rows with a = 0 split on b between b = 1 and b = 9; b = 4 and 6 lie in bins that hold
+-- only rows with a = 1, so none of that node's rows: they go with its missing values,
+-- right when it has none (as 9), left when its NULLs go left (as 1 and the NULLs)
+CREATE TEMP TABLE bt_cut AS
+SELECT a::float8, b::float8, y::float8
+FROM (VALUES (0, 1, 0), (0, 9, 10), (1, 4, 100), (1, 6, 100)) v(a, b, y), generate_series(1, 10);
+CREATE TEMP TABLE bt_cut_models AS
+SELECT 'no_null' AS k, boost_agg(ARRAY[a, b], y, '{"task": "regression", "n_rounds": 1, "learning_rate": 1,
+       "max_depth": 2, "min_child_weight": 0, "l2": 0}') AS m FROM bt_cut
+UNION ALL
+SELECT 'null_left', boost_agg(ARRAY[a, b], y, '{"task": "regression", "n_rounds": 1, "learning_rate": 1,
+       "max_depth": 2, "min_child_weight": 0, "l2": 0}')
+FROM (SELECT * FROM bt_cut UNION ALL SELECT 0, NULL, 0 FROM generate_series(1, 10)) r;
+SELECT k, p[2] = p[4] AS b4_as_9, p[3] = p[4] AS b6_as_9, p[2] = p[1] AS b4_as_1, p[3] = p[1] AS b6_as_1,
+       p[1] < p[4] AS split_on_b
+FROM (SELECT k, ARRAY(SELECT predict(m, ARRAY[0, b]::float8[]) FROM unnest(ARRAY[1, 4, 6, 9]) WITH ORDINALITY u(b, o)
+                      ORDER BY o) AS p
+      FROM bt_cut_models) q
+ORDER BY k;
+DROP TABLE bt_cut, bt_cut_models;
+
 SELECT drop_model(n) FROM unnest(ARRAY['bt_dropout', 'bt_multi', 'bt_bin', 'bt_sq', 'bt_abs', 'bt_hub', 'bt_es', 'bt_det']) n;
 DROP TABLE bt_rows, bt_rows_rev, bt_agg, bt_inf, bt_huge, bt_part;

@@ -7,9 +7,13 @@
  * both H_L and H_R at least min_child_weight.
  *
  * Numeric features: every boundary between two bins occupied in the node,
- * the threshold halfway (in bins) between them, with the node's missing
- * values tried on either side (XGBoost's sparsity-aware search), plus
- * "present left, missing right".  Without missing values in the node the
+ * with the node's missing values tried on either side (XGBoost's
+ * sparsity-aware search), plus "present left, missing right".  The bins
+ * between the two sides, empty in the node, go where XGBoost 1.7's hist
+ * cut sends them: with the missing values, right when the node has none
+ * (its forward scan cuts right after the last bin on the left, its
+ * backward scan, missing values left, right below the first bin on the
+ * right).  Without missing values in the node the
  * learned default is the child with the larger hessian sum, except on a
  * feature of ENS_MAX_BOOST_BINS bins (no missing value in any row): right,
  * since a missing value to predict is coded as its last bin.
@@ -322,11 +326,11 @@ ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 	 * missing value to predict is coded 255, its last bin: right, as
 	 * XGBoost's default without missing values
 	 */
+	/* the last candidate has every present value left; else the cut as the header says */
+	best->bin = (uint8_t) ((uint32_t) at + 1 == n ? nb - 1 :
+						   ((gm | hm) != 0 && best->defleft ? nz[at + 1] - 1u : nz[at]));
 	if (nb > ENS_MAX_BINS)
 		best->defleft = false;
-	/* the last candidate has every present value left */
-	best->bin = (uint8_t) ((uint32_t) at + 1 == n ? nb - 1 :
-						   (uint32_t) nz[at] + (nz[at + 1] - 1 - nz[at]) / 2);
 }
 
 static void
