@@ -18,7 +18,7 @@ SELECT pg_backend_pid() AS pid \gset
 $(boost_train_sql "pg $ds" "$ds")
 \setenv BACKEND_PID :pid
 \! awk '/VmHWM/ {print "pg $ds peak_bytes=" \$2 * 1024}' /proc/\$BACKEND_PID/status
-SELECT 'pg $ds ' || string_agg(metric || '=' || round(value::numeric, 5), ' ')
+SELECT 'pg $ds ' || string_agg(metric || '=' || round(value::numeric, 8), ' ')
 FROM edupredict.evaluate('$ds', '${ds}_test')
 WHERE metric IN ('accuracy', 'f1_macro', 'roc_auc', 'r2');
 SQL
@@ -28,7 +28,7 @@ if [[ " $* " == *" uci "* ]]; then
 SELECT 'pg uci early_best_round=' || (metrics->>'best_round') || ' early_rounds_run=' || (metrics->>'rounds_run')
 FROM edupredict.train_boosting('uci_es', 'uci_train', 'y', n_rounds => 1000, learning_rate => 0.1, max_depth => 6,
                                early_stopping_rounds => 50, validation_fraction => 0.1, test_fraction => 0, seed => 42);
-SELECT 'pg uci early_auc=' || round(value::numeric, 5) FROM edupredict.evaluate('uci_es', 'uci_test') WHERE metric = 'roc_auc';
+SELECT 'pg uci early_auc=' || round(value::numeric, 8) FROM edupredict.evaluate('uci_es', 'uci_test') WHERE metric = 'roc_auc';
 SQL
 fi
 if [[ " $* " == *" c1m "* ]]; then
