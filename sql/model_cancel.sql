@@ -59,19 +59,7 @@ END $$;
 CREATE FUNCTION pg_temp.timeout_at(t0 float8, t1 float8, f float8) RETURNS void LANGUAGE sql AS $$
 SELECT NULL::void
 FROM (SELECT set_config('statement_timeout', ceil((t0 + f * greatest(t1 - t0, 0)) * 1000)::int::text || 'ms', false)) s $$;
--- 2,000,000 rows x 8 features (a plain table: cheap to read for everyone)
-CREATE UNLOGGED TABLE public.mc_rows AS
-SELECT i, x - floor(x) AS f1, 1.7 * x - floor(1.7 * x) AS f2, 2.3 * x - floor(2.3 * x) AS f3,
-       3.1 * x - floor(3.1 * x) AS f4, 4.9 * x - floor(4.9 * x) AS f5, 5.3 * x - floor(5.3 * x) AS f6,
-       6.7 * x - floor(6.7 * x) AS f7, 7.1 * x - floor(7.1 * x) AS f8,
-       CASE WHEN x - floor(x) + 1.7 * x - floor(1.7 * x) + 0.3 * (2.3 * x - floor(2.3 * x)) > 1.1 THEN 'a'
-            ELSE 'b' END AS y,
-       'c' || floor(10 * (x - floor(x))) AS y10,
-       'one'::text AS y_one,
-       x - floor(x) + 2 * (1.7 * x - floor(1.7 * x)) AS r
-FROM generate_series(1, 2000000) i, LATERAL (SELECT i * 0.6180339887498949::float8 AS x) l;
-CREATE VIEW public.mc_small AS SELECT * FROM public.mc_rows WHERE i <= 100000;
-CREATE VIEW public.mc_half AS SELECT * FROM public.mc_rows WHERE i <= 1000000;
+\i test/fixtures/cancel_rows.sql
 SELECT count(*) AS models_before FROM edupredict.models \gset
 
 -- ---------------------------------------------------------------------------
