@@ -45,6 +45,7 @@ OBJS = \
 	src/model_evaluate.o \
 	src/ensemble_agg_state.o \
 	src/model_agg.o \
+	src/model_agg_local.o \
 	src/ensemble_trees_state.o \
 	src/model_agg_trees.o \
 	src/model_merge.o \

@@ -190,11 +190,13 @@ RESET statement_timeout;
 -- window from an aggregate of the same support functions that only
 -- serialises (b0) to one round of depth 1 (b1), the points late in it where
 -- boosting's own work is; the hand-off window from the end of the scan (bh0)
--- to b0.  Early in a hand-off the leader spends 0.1-0.35 s here (seen with
--- perf) in PostgreSQL's Finalize Aggregate copying the first partial state
--- it reads (27 MB: heap_form_tuple, ExecForceStoreHeapTuple), where no
--- check can run: these points keep the 0.4 s bound of the other points,
--- not the 0.2 s goal (boosting's 0.5 s above bounds long work).
+-- to b0.  The leader's own partial state goes to its Finalize Aggregate by
+-- key (src/model_agg_local.c: PostgreSQL copied it twice, 0.1-0.35 s for
+-- 27 MB, where no check can run); a worker still has PostgreSQL copy its
+-- state into a tuple for the leader (heap_form_minimal_tuple, about 0.1 s
+-- here), and a cancelled leader waits for its workers to exit: these points
+-- keep the 0.4 s bound of the other points, not the 0.2 s goal
+-- (bench/boost_cancel.sh measures that), leaving room for a loaded machine.
 CREATE AGGREGATE public.mc_read_rows(float8[], float8, jsonb) (
   SFUNC = edupredict.forest_agg_trans, STYPE = internal, FINALFUNC = edupredict.forest_agg_serial,
   COMBINEFUNC = edupredict.forest_agg_combine, SERIALFUNC = edupredict.forest_agg_serial,

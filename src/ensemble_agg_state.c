@@ -70,6 +70,17 @@ ens_agg_reader_init(EnsAggReader *r, const uint8_t *data, size_t len)
 	r->n_groups = 0;
 }
 
+bool
+ens_agg_local_key(const uint8_t *data, size_t len, uint64_t *key)
+{
+	size_t		pos = 0;
+
+	if (len != ENS_AGG_LOCAL_BYTES || ens_take_be32(data, &pos) != ENS_AGG_LOCAL_MAGIC)
+		return false;
+	*key = ens_take_be64(data, &pos);
+	return true;
+}
+
 EnsStatus
 ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows)
 {

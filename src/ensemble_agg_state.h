@@ -23,6 +23,12 @@
 #include "ensemble.h"
 
 #define ENS_AGG_MAGIC 0x45445041	/* "EDPA" */
+/*
+ * The leader's own partial state in a parallel plan: "EDPL" | u64 key, the
+ * key under which its rows stay in the process (model_agg_local.c).
+ */
+#define ENS_AGG_LOCAL_MAGIC 0x4544504C	/* "EDPL" */
+#define ENS_AGG_LOCAL_BYTES 12
 #define ENS_AGG_MAX_ROWS 100000000
 /*
  * Reading and writing poll their interrupt callback before every piece of
@@ -100,6 +106,8 @@ typedef struct EnsAggReader
  * After the rows, r->pos is the end of the state.
  */
 extern void ens_agg_reader_init(EnsAggReader *r, const uint8_t *data, size_t len);
+/* whether data is a leader's local state ("EDPL" | u64 key), and its key */
+extern bool ens_agg_local_key(const uint8_t *data, size_t len, uint64_t *key);
 extern EnsStatus ens_agg_read_header(EnsAggReader *r, EnsAggRows *rows);
 extern EnsStatus ens_agg_read_labels(EnsAggReader *r, EnsAggRows *rows, EnsInterruptFn intr,
 									 void *intr_arg);

@@ -156,23 +156,33 @@ ReadBack(const char *name, const uint8_t *bytes, uint64_t size, const EnsAggRows
 		ReadLabelsFailing(name, bytes, size);
 }
 
+/* size bytes into dir/<file>.bin */
 static void
-Write(const char *dir, const char *name, const EnsAggRows *rows)
+WriteBytes(const char *dir, const char *file, const uint8_t *bytes, uint64_t size)
 {
 	char		path[4096];
-	uint64_t	size = ens_agg_write_size(rows);
-	uint8_t    *out = malloc(size);
 	FILE	   *fp;
 
-	(void) ens_agg_write_rows(rows, out, NULL, NULL);
-	ReadBack(name, out, size, rows);
-	snprintf(path, sizeof(path), "%s/agg_%s.bin", dir, name);
+	snprintf(path, sizeof(path), "%s/%s.bin", dir, file);
 	fp = fopen(path, "wb");
-	if (fp == NULL || fwrite(out, 1, size, fp) != size || fclose(fp) != 0)
+	if (fp == NULL || fwrite(bytes, 1, size, fp) != size || fclose(fp) != 0)
 	{
 		perror(path);
 		exit(1);
 	}
+}
+
+static void
+Write(const char *dir, const char *name, const EnsAggRows *rows)
+{
+	char		file[256];
+	uint64_t	size = ens_agg_write_size(rows);
+	uint8_t    *out = malloc(size);
+
+	(void) ens_agg_write_rows(rows, out, NULL, NULL);
+	ReadBack(name, out, size, rows);
+	snprintf(file, sizeof(file), "agg_%s", name);
+	WriteBytes(dir, file, out, size);
 	free(out);
 }
 
@@ -334,5 +344,7 @@ main(int argc, char **argv)
 	Write(argv[1], "labels", &rows);
 	free(longest);
 	FreeRows(&rows);
+	/* a leader's own state: its key only (not agg_*: no rows for trees_seeds) */
+	WriteBytes(argv[1], "local_key", (const uint8_t *) "EDPL\x01\x23\x45\x67\x89\xab\xcd\xef", ENS_AGG_LOCAL_BYTES);
 	return 0;
 }

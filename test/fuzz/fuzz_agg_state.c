@@ -228,7 +228,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	EnsAggRows	shape;
 	size_t		used;
 
+	uint64_t	key;
+
 	(void) Exercise(data, size, &shape, &used);
 	ExerciseTrees(data, size);
+	/* a leader's own state: exactly "EDPL" and the eight bytes of its key */
+	if (ens_agg_local_key(data, size, &key) &&
+		(size != ENS_AGG_LOCAL_BYTES || memcmp(data, "EDPL", 4) != 0 ||
+		 ((uint64_t) data[4] << 56 | (uint64_t) data[11]) != (key & 0xFF000000000000FFULL)))
+		Fail("bytes that are not a leader's key were read as one");
 	return 0;
 }
