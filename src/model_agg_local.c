@@ -17,11 +17,14 @@
  * A key is 64 random bits and lives as long as the memory of its state
  * (a reset callback forgets it), so a key that is forged, replayed from
  * another process or outlived its state finds nothing and the deserial
- * function refuses it as any damaged state.
+ * function refuses it as any damaged state.  (Only a superuser can declare
+ * an aggregate over an internal state, so no other role can hand the
+ * deserial function bytes of its choosing at all.)
  */
 #include "postgres.h"
 
 #include "access/parallel.h"
+#include "miscadmin.h"
 #include "nodes/execnodes.h"
 #include "nodes/plannodes.h"
 #include "port.h"
@@ -59,6 +62,7 @@ UnderGather(const Plan *p, const Plan *target, bool under_gather)
 	ListCell   *lc;
 	List	   *more = NIL;
 
+	check_stack_depth();
 	if (p == NULL)
 		return false;
 	if (p == target)
