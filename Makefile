@@ -156,3 +156,10 @@ sql/$(EXTENSION)--0.1.0--$(EXTVERSION).sql: $(UPDATE_PARTS)
 -include $(OBJS:.o=.d)
 $(foreach o,$(OBJS),$(if $(wildcard $(o:.o=.d)),,$(eval $(o): $(wildcard src/*.h))))
 $(OBJS:.o=.bc): %.bc: %.o
+
+# The boosting engine's hot loops (histograms, split search, a tree's growth, gradients,
+# rounds): -O3, after PostgreSQL's -O2 so it wins (about 2.5% off a tune() search).
+# No fast-math: the same sums, gains and models, bit for bit.
+BOOST_ENGINE_OBJS = src/boost_hist.o src/boost_split.o src/boost_tree.o src/boost_loss.o \
+	src/boost_train.o src/boost_kgrow.o
+$(BOOST_ENGINE_OBJS): CFLAGS += -O3

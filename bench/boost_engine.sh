@@ -2,7 +2,8 @@
 # Boosting engine (PG-free) against XGBoost and scikit-learn on the SAME binned rows and split.
 #   bench/boost_engine.sh                    uci c1m r1m, plus early stopping and cancellation
 #   bench/boost_engine.sh uci                a subset
-# The harness test/fuzz/boost_check.c is built with PostgreSQL's flags (-O2, no -march) and
+# The harness test/fuzz/boost_check.c is built with PostgreSQL's flags (no -march) and -O3, as
+# the Makefile builds the boosting engine's files (the shared ensemble files here too), and
 # trains through boost_train exactly as the extension will; it bins with ens_bin_columns and
 # splits with ens_split_rows (the forest's stratified 80/20, seed 42), then writes the binned
 # rows for bench/boost_xgb.py, so every tool sees the same quantisation and the same rows.
@@ -20,9 +21,10 @@ log=$dir/boost_engine.log
 md=$dir/boost_engine.md
 load() { cut -d' ' -f1 /proc/loadavg; }
 
-# PostgreSQL 15's code-generation flags (pg_config --cflags), so the engine runs as in the extension
+# PostgreSQL 15's code-generation flags (pg_config --cflags) with the Makefile's -O3 for the
+# boosting engine, so the engine runs as in the extension
 . test/fuzz/sources.sh
-gcc -O2 -g -fno-strict-aliasing -fwrapv -fexcess-precision=standard -fno-omit-frame-pointer \
+gcc -O3 -g -fno-strict-aliasing -fwrapv -fexcess-precision=standard -fno-omit-frame-pointer \
   -fstack-protector-strong -Wall -Wextra -Wno-unused-parameter -pthread -o "$dir/boost_check" test/fuzz/boost_check.c \
   $ENGINE_SRC $BOOST_SRC -lm
 missing=()

@@ -11,6 +11,10 @@
  * integers, so adding the threads' histograms gives the same bits whoever
  * took which piece.
  *
+ * On few rows (b->Xo) a row's cells hold their entries, offset included,
+ * so adding reads one 2-byte cell per feature instead of a bin and an
+ * offset.
+ *
  * Packed histograms (losses with a unit hessian, boost_int.h) hold one
  * int64 per bin, g * 2^pbits + rows, in the first n_ent int64 of the same
  * slot memory; boost_hist_feature hands the split search a feature's bins
@@ -68,14 +72,63 @@ boost_pieces_max(uint32_t n)
 	return n / PIECE_MIN + 2;
 }
 
-/* One row's gradient and hessian into its bin of every feature in the tree. */
-static inline void
+/*
+ * b->Xo, when the rows are few (at most BOOST_ENTRIES_MAX row x feature
+ * cells, 2 bytes each) and the entries fit 16 bits: each cell's histogram
+ * entry, off[f] + bin, so that adding a row reads no feature offsets (a
+ * load less per cell: the loop is bound by its loads).
+ */
+bool
+boost_hist_entries_wanted(const Booster *b)
+{
+	return !b->packed && b->n_ent <= UINT16_MAX &&
+		(uint64_t) b->n * b->p <= BOOST_ENTRIES_MAX;
+}
+
+void
+boost_hist_entries(Booster *b)
+{
+	size_t		i;
+	uint32_t	f;
+
+	for (i = 0; i < b->n; i++)
+		for (f = 0; f < b->p; f++)
+			b->Xo[i * b->p + f] = (uint16_t) (b->off[f] + b->X[i * b->p + f]);
+}
+
+/*
+ * One row's gradient and hessian into its bin of every feature in the
+ * tree: its entries xo (b->Xo), or its bins x and the features' offsets.
+ */
+static inline __attribute__((always_inline)) void
 AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32_t p,
-	   const uint8_t *x, int64_t g, int64_t hh)
+	   const uint8_t *x, const uint16_t *xo, int64_t g, int64_t hh)
 {
 	uint32_t	j;
 
-	if (nf == p)
+	if (xo && nf == p)
+	{
+#pragma GCC unroll 4
+		for (j = 0; j < p; j++)
+		{
+			BoostBin   *e = h + xo[j];
+
+			e->g += g;
+			e->h += hh;
+		}
+	}
+	else if (xo)
+	{
+#pragma GCC unroll 4
+		for (j = 0; j < nf; j++)
+		{
+			BoostBin   *e = h + xo[fo[j]];
+
+			e->g += g;
+			e->h += hh;
+		}
+	}
+	else if (nf == p)
 	{
 		/* every feature in the tree: no indirection */
 #pragma GCC unroll 4
@@ -108,6 +161,7 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 		 BoostBin *h)
 {
 	const uint8_t *X = b->X;
+	const uint16_t *Xo = b->Xo;
 	const uint32_t p = b->p;
 	const uint32_t nf = b->n_feat;
 	const uint32_t *fo = b->feat;
@@ -117,20 +171,27 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 	for (i = 0; i < n; i++)
 	{
 		const uint32_t r = ids[i];
-		const uint8_t *x = X + (size_t) r * p;
 		const int64_t g = gh[r].g,
 					hh = gh[r].h;
 
 		if (i + PREFETCH_AHEAD < n)
 		{
-			const uint8_t *px = X + (size_t) ids[i + PREFETCH_AHEAD] * p;
+			const size_t ahead = (size_t) ids[i + PREFETCH_AHEAD] * p;
 
 			/* a row may straddle two cache lines */
-			PREFETCH(px);
-			PREFETCH(px + p - 1);
+			if (Xo)
+			{
+				PREFETCH(Xo + ahead);
+				PREFETCH(Xo + ahead + p - 1);
+			}
+			else
+			{
+				PREFETCH(X + ahead);
+				PREFETCH(X + ahead + p - 1);
+			}
 			PREFETCH(&gh[ids[i + PREFETCH_AHEAD]]);
 		}
-		AddRow(h, off, fo, nf, p, x, g, hh);
+		AddRow(h, off, fo, nf, p, X + (size_t) r * p, Xo ? Xo + (size_t) r * p : NULL, g, hh);
 	}
 }
 
@@ -141,6 +202,7 @@ HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
 {
 	const uint32_t p = b->p;
 	const uint8_t *X = b->X + (size_t) r0 * p;
+	const uint16_t *Xo = b->Xo ? b->Xo + (size_t) r0 * p : NULL;
 	const uint32_t nf = b->n_feat;
 	const uint32_t *fo = b->feat;
 	const uint32_t *off = b->off;
@@ -149,11 +211,10 @@ HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
 	gh += r0;
 	for (i = 0; i < n; i++)
 	{
-		const uint8_t *x = X + (size_t) i * p;
 		const int64_t g = gh[i].g,
 					hh = gh[i].h;
 
-		AddRow(h, off, fo, nf, p, x, g, hh);
+		AddRow(h, off, fo, nf, p, X + (size_t) i * p, Xo ? Xo + (size_t) i * p : NULL, g, hh);
 	}
 }
 

@@ -102,6 +102,8 @@ typedef struct Booster
 	/* rows: local copies, local row i = d->rows[i] */
 	uint8_t    *X;				/* n x p bins (row-major: histograms) */
 	uint8_t    *Xc;				/* p x n bins (column-major: partitions) */
+	uint16_t   *Xo;				/* NULL, or n x p histogram entries off[f] + bin
+								 * (few rows and entries: boost_hist.c) */
 	/* in X and Xc a missing value is coded nb[f], not ENS_MISSING */
 	uint32_t   *cls;			/* classification targets */
 	double	   *y;				/* regression targets */
@@ -224,6 +226,9 @@ extern void boost_kgrow_free(Booster *b, BoostKGrow *kg);
 
 /* ---------- histograms and partitions (boost_hist.c) ---------- */
 
+#define BOOST_ENTRIES_MAX	(4u << 20)	/* cells of b->Xo: 8 MB */
+extern bool boost_hist_entries_wanted(const Booster *b);
+extern void boost_hist_entries(Booster *b);
 extern EnsStatus boost_hist_build(Booster *b, const BoostGH *gh,
 								  uint32_t st, uint32_t en, BoostBin *h);
 extern void boost_hist_zero(const Booster *b, BoostBin *h);

@@ -78,8 +78,6 @@ typedef int64_t V4l __attribute__((vector_size(32)));
 #endif
 #endif
 
-#define CANDIDATES_MAX ENS_MAX_BOOST_BINS	/* a multiple of 4 */
-
 /* 1.5 x 2^52: as bits, and as a double */
 #define MAGIC_BITS	((int64_t) 0x4338000000000000)
 #define MAGIC		6755399441055744.0
@@ -165,26 +163,31 @@ GainQuad(const Scan *s, const V4l *lg, const V4l *lh, V4d *out)
 }
 
 /*
- * Gains of candidates j < n, left sums pg[j] + gm, ph[j] + hm, into
- * out[j] (out holds a multiple of 4 entries; those beyond n are not
- * meaningful).  Returns the largest (gains are 0 or more).
+ * The largest gain of candidates j < n, left sums pg[j] + gm, ph[j] + hm
+ * (gains are 0 or more), and in *at the first j that has it (-1 if it is
+ * 0): each lane keeps the first place of its own largest, and the first of
+ * the lanes that hold the largest is the first overall.
  */
 GAIN_CLONES
 static double
 GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t hm,
-		uint32_t n, double *out)
+		uint32_t n, int32_t *at)
 {
 	const V4l	vgm = {gm, gm, gm, gm},
-				vhm = {hm, hm, hm, hm};
+				vhm = {hm, hm, hm, hm},
+				step = {4, 4, 4, 4};
 	V4l			lg,
 				lh,
-				more;
+				more,
+				idx = {0, 1, 2, 3},
+				first = {-1, -1, -1, -1};
 	V4d			gain,
 				mx = {0, 0, 0, 0};
-	double		top;
+	double		top = 0;
 	uint32_t	j,
 				i;
 
+	*at = -1;
 	for (j = 0; j + 4 <= n; j += 4)
 	{
 		memcpy(&lg, pg + j, sizeof(V4l));
@@ -192,10 +195,17 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
 		lg += vgm;
 		lh += vhm;
 		GainQuad(s, &lg, &lh, &gain);
-		memcpy(out + j, &gain, sizeof(V4d));
 		more = gain > mx;
 		mx = (V4d) (((V4l) gain & more) | ((V4l) mx & ~more));
+		first = (idx & more) | (first & ~more);
+		idx += step;
 	}
+	for (i = 0; i < 4; i++)
+		if (mx[i] > top || (mx[i] == top && top > 0 && first[i] < *at))
+		{
+			top = mx[i];
+			*at = (int32_t) first[i];
+		}
 	if (j < n)
 	{
 		int64_t		tg[4] = {0, 0, 0, 0},
@@ -208,13 +218,14 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
 		lg += vgm;
 		lh += vhm;
 		GainQuad(s, &lg, &lh, &gain);
-		memcpy(out + j, &gain, sizeof(V4d));
+		/* later than every candidate above: only a larger gain moves *at */
+		for (i = 0; j + i < n; i++)
+			if (gain[i] > top)
+			{
+				top = gain[i];
+				*at = (int32_t) (j + i);
+			}
 	}
-	top = 0;
-	for (i = 0; i < 4; i++)
-		top = mx[i] > top ? mx[i] : top;
-	for (; j < n; j++)
-		top = out[j] > top ? out[j] : top;
 	return top;
 }
 
@@ -222,10 +233,11 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
  * The best of the candidates "items 0..j left" of a node's ordered items
  * (occupied bins, or categories by G/(H+l2)) whose running sums are
  * pg[j], ph[j] (j < n): below the last item, missing values right
- * (gain[0]) or left too (gain[1]); at the last, every present value left
+ * (run 0) or left too (run 1); at the last, every present value left
  * and missing right (when there are missing values).  The first largest
- * gain in that order wins, if it beats best: best's sums, default side and
- * gain are set and its j returned, else -1.  n >= 1.
+ * gain in that order (items, then run 0 before run 1) wins, if it beats
+ * best: best's sums, default side and gain are set and its j returned,
+ * else -1.  n >= 1.
  */
 static int
 BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
@@ -233,32 +245,25 @@ BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
 {
 	bool		has_miss = (gm | hm) != 0;
 	uint32_t	nc = n - 1 + (has_miss ? 1 : 0),
-				j,
-				at,
 				which = 0;
-	double		gain[2][CANDIDATES_MAX],
-				top,
+	int32_t		at0,
+				at1 = -1,
+				at;
+	double		top,
 				m1;
 
 	if (nc == 0)
 		return -1;
-	top = GainRun(s, pg, ph, 0, 0, nc, gain[0]);
-	m1 = has_miss ? GainRun(s, pg, ph, gm, hm, n - 1, gain[1]) : 0;
-	top = m1 > top ? m1 : top;
+	top = GainRun(s, pg, ph, 0, 0, nc, &at0);
+	m1 = has_miss ? GainRun(s, pg, ph, gm, hm, n - 1, &at1) : 0;
+	if (m1 > top || (m1 == top && m1 > 0 && at1 < at0))
+	{
+		top = m1;
+		which = 1;
+	}
 	if (!(top > best->gain))
 		return -1;
-	/* the first of the largest: what a running maximum in this order keeps */
-	for (j = 0; j < nc; j++)
-	{
-		if (gain[0][j] == top)
-			break;
-		if (has_miss && j + 1 < n && gain[1][j] == top)
-		{
-			which = 1;
-			break;
-		}
-	}
-	at = j;
+	at = which ? at1 : at0;
 	best->gain = top;
 	best->gl = pg[at] + (which ? gm : 0);
 	best->hl = ph[at] + (which ? hm : 0);

@@ -267,6 +267,13 @@ InitRows(Trainer *tr, const EnsData *d)
 			dst[f] = src[f] == ENS_MISSING && b->nb[f] <= ENS_MAX_BINS ? (uint8_t) b->nb[f] : src[f];
 	}
 	Transpose(b->X, b->n, b->p, b->Xc);
+	b->Xo = NULL;
+	if (boost_hist_entries_wanted(b))
+	{
+		if (!OwnRaw(tr, (void **) &b->Xo, (size_t) b->n * b->p, sizeof(uint16_t)))
+			return false;
+		boost_hist_entries(b);
+	}
 	b->wmax = 1.0;
 	b->vw_sum = (double) b->n_val;
 	if (b->P->task == ENS_REGRESSION)
