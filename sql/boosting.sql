@@ -70,6 +70,16 @@ SELECT i::float8 AS x, CASE WHEN i <= 6 THEN 100 ELSE 0 END::float8 AS y FROM ge
 SELECT version FROM train_boosting('bt_light', 'bt_light', 'y', n_rounds => 1, max_depth => 1, learning_rate => 1,
                                    min_child_weight => 20, l2 => 0, test_fraction => 0);
 SELECT predict('bt_light', ARRAY[3]::float8[])::float8 < 50 AS light_left_child_refused;
+-- equal gains: y is 0 for x = 0..2 and x = 7..9 and 10 between (a row each), so
+-- "x <= 2 left" and "x <= 6 left" gain exactly alike, the best; they are candidates 2
+-- and 6 of the split search, which scores four at a time: the same lane of two vectors.
+-- The first threshold wins, so x = 3 and x = 7 share a leaf
+CREATE TEMP TABLE bt_tie AS
+SELECT x::float8 AS x, CASE WHEN x BETWEEN 3 AND 6 THEN 10 ELSE 0 END::float8 AS y FROM generate_series(0, 9) x;
+SELECT version FROM train_boosting('bt_tie', 'bt_tie', 'y', task => 'regression', n_rounds => 1, max_depth => 1,
+                                   learning_rate => 1, l2 => 0, test_fraction => 0);
+SELECT predict('bt_tie', ARRAY[3]::float8[]) = predict('bt_tie', ARRAY[7]::float8[]) AS first_of_equal_gains,
+       predict('bt_tie', ARRAY[2]::float8[]) <> predict('bt_tie', ARRAY[3]::float8[]) AS cut_after_2;
 -- the gain of a 'missing values left' candidate counts the missing rows on
 -- the left: x (missing where y = 1) splits perfectly with them left (gain 250
 -- of a total 250), z only with 40 rows on the wrong side (gain 213); counting
