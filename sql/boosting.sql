@@ -292,7 +292,20 @@ SELECT f.feature AS used, count(*) AS n_rows,
                 CASE f.feature WHEN 'a' THEN predict('bt_cs_a', ARRAY[s.a]) ELSE predict('bt_cs_b', ARRAY[s.b]) END::float8)
          AS same_as_alone
 FROM (SELECT DISTINCT a, b FROM bt_cs) s, feature_importance('bt_cs', NULL) f WHERE f.splits > 0 GROUP BY f.feature;
-SELECT count(drop_model(n)) AS dropped FROM unnest(ARRAY['bt_bf', 'bt_const', 'bt_cs', 'bt_cs_a', 'bt_cs_b']) n;
+-- a small training (each row's histogram entries precomputed) whose trees use a
+-- subset of the columns: c is constant, so only x is usable, the second column;
+-- the model is the one trained on x alone
+CREATE TEMP TABLE bt_sub AS
+SELECT 1.0::float8 AS c, (i % 50)::float8 AS x, ((i % 50) * 2 + (i % 3))::float8 AS y
+FROM generate_series(1, 600) i;
+SELECT version FROM train_boosting('bt_sub', 'bt_sub', 'y', ARRAY['c', 'x'], n_rounds => 5, max_depth => 3,
+                                   test_fraction => 0);
+SELECT version FROM train_boosting('bt_sub_x', 'bt_sub', 'y', ARRAY['x'], n_rounds => 5, max_depth => 3,
+                                   test_fraction => 0);
+SELECT bool_and(predict('bt_sub', ARRAY[1.0, x])::float8 = predict('bt_sub_x', ARRAY[x])::float8) AS same_as_x_alone
+FROM (SELECT DISTINCT x FROM bt_sub) s;
+SELECT count(drop_model(n)) AS dropped
+FROM unnest(ARRAY['bt_bf', 'bt_const', 'bt_cs', 'bt_cs_a', 'bt_cs_b', 'bt_sub', 'bt_sub_x']) n;
 
 -- permutation_importance of a boosted model with every metric: the baseline
 -- is evaluate()'s figure on the same rows, and shuffling x, which decides the
