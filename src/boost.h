@@ -38,7 +38,10 @@ typedef enum BoostHist
 {
 	BOOST_HIST_AUTO = 0,		/* packed on BOOST_PACK_MIN_ROWS rows or more */
 	BOOST_HIST_PLAIN,			/* 16 bytes for every loss */
-	BOOST_HIST_PACKED			/* packed whenever the loss allows */
+	BOOST_HIST_PACKED,			/* packed whenever the loss allows */
+	BOOST_HIST_ROWS				/* plain, every row added from its bins and the
+								 * features' offsets: no 2-byte entries, no column
+								 * sums (tests: the reference they must match) */
 } BoostHist;
 
 typedef struct BoostParams

@@ -81,7 +81,7 @@ boost_pieces_max(uint32_t n)
 bool
 boost_hist_entries_wanted(const Booster *b)
 {
-	return !b->packed && b->n_ent <= UINT16_MAX &&
+	return !b->packed && b->P->hist != BOOST_HIST_ROWS && b->n_ent <= UINT16_MAX &&
 		(uint64_t) b->n * b->p <= BOOST_ENTRIES_MAX;
 }
 
@@ -158,13 +158,11 @@ AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32
  */
 static void
 HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
-		 BoostBin *h)
+		 const uint32_t *fo, uint32_t nf, BoostBin *h)
 {
 	const uint8_t *X = b->X;
 	const uint16_t *Xo = b->Xo;
 	const uint32_t p = b->p;
-	const uint32_t nf = b->n_feat;
-	const uint32_t *fo = b->feat;
 	const uint32_t *off = b->off;
 	uint32_t	i;
 
@@ -198,13 +196,11 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 /* HistRows for the rows r0 .. r0 + n - 1 (the root without subsampling): no gathers */
 static void
 HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,
-		BoostBin *h)
+		const uint32_t *fo, uint32_t nf, BoostBin *h)
 {
 	const uint32_t p = b->p;
 	const uint8_t *X = b->X + (size_t) r0 * p;
 	const uint16_t *Xo = b->Xo ? b->Xo + (size_t) r0 * p : NULL;
-	const uint32_t nf = b->n_feat;
-	const uint32_t *fo = b->feat;
 	const uint32_t *off = b->off;
 	uint32_t	i;
 
@@ -299,12 +295,145 @@ AddEntries(const Booster *b, BoostBin *dst, const BoostBin *src, bool subtract)
 	}
 }
 
+/* ---------- the root's sparse features, from columns ---------- */
+
+/*
+ * A feature most of whose rows share one bin (its default) costs the root
+ * a row-by-row add on every row.  Its other bins' rows are listed once per
+ * training (b->col_rows, by entry), so the root sums those few rows' pairs
+ * per bin, and the default bin gets the root's sums less the others' (exact
+ * integers: the histogram the row-by-row adds would have made).  Rows
+ * outside the round's sample have zero pairs (SampleRows), so the lists
+ * hold every training row.  Only the root reads every row; a node's rows
+ * would need a test per listed row.
+ */
+#define COL_MIN_DEFAULT 0.6		/* share of the rows in the default bin */
+
+/*
+ * Pick the sparse features (b->col_sparse, b->col_dent) over the training
+ * rows; returns the listed rows' count (0: no sparse feature).
+ */
+uint64_t
+boost_hist_columns_pick(Booster *b)
+{
+	uint32_t	count[ENS_MAX_BOOST_BINS + 1],
+				u,
+				i;
+	uint64_t	cells = 0;
+
+	for (u = 0; u < b->n_usable; u++)
+	{
+		uint32_t	f = b->usable[u],
+					top = 0;
+		const uint8_t *col = b->Xc + (size_t) f * b->n;
+
+		memset(count, 0, ((size_t) b->nb[f] + 1) * sizeof(uint32_t));
+		for (i = 0; i < b->n; i++)
+			count[col[i]]++;
+		for (i = 1; i <= b->nb[f]; i++)
+			if (count[i] > count[top])
+				top = i;
+		b->col_sparse[f] = count[top] >= COL_MIN_DEFAULT * b->n;
+		b->col_dent[f] = b->off[f] + top;
+		if (b->col_sparse[f])
+			cells += b->n - count[top];
+	}
+	return cells;
+}
+
+/* The rows of each sparse feature's other bins: b->col_ptr by entry, b->col_rows. */
+void
+boost_hist_columns_fill(Booster *b)
+{
+	uint32_t	u,
+				i,
+				e;
+
+	memset(b->col_ptr, 0, ((size_t) b->n_ent + 1) * sizeof(uint32_t));
+	for (u = 0; u < b->n_usable; u++)
+	{
+		uint32_t	f = b->usable[u];
+		const uint8_t *col = b->Xc + (size_t) f * b->n;
+
+		if (!b->col_sparse[f])
+			continue;
+		for (i = 0; i < b->n; i++)
+			if (b->off[f] + col[i] != b->col_dent[f])
+				b->col_ptr[b->off[f] + col[i] + 1]++;
+	}
+	for (e = 0; e < b->n_ent; e++)
+		b->col_ptr[e + 1] += b->col_ptr[e];
+	for (u = 0; u < b->n_usable; u++)
+	{
+		uint32_t	f = b->usable[u];
+		const uint8_t *col = b->Xc + (size_t) f * b->n;
+
+		if (!b->col_sparse[f])
+			continue;
+		/* col_ptr[e] walks to col_ptr[e + 1] as the rows go in, ... */
+		for (i = 0; i < b->n; i++)
+			if (b->off[f] + col[i] != b->col_dent[f])
+				b->col_rows[b->col_ptr[b->off[f] + col[i]]++] = i;
+	}
+	/* ... so each entry's start is now where the one before it ended */
+	for (e = b->n_ent; e > 0; e--)
+		b->col_ptr[e] = b->col_ptr[e - 1];
+	b->col_ptr[0] = 0;
+}
+
+/* The root's sparse features of the tree into h (its other features are in). */
+static void
+RootColumns(const Booster *b, const BoostGH *gh, BoostBin *h)
+{
+	int64_t		G = 0,
+				H = 0;
+	uint32_t	i,
+				j;
+
+	for (i = 0; i < b->n; i++)
+	{
+		G += gh[i].g;
+		H += gh[i].h;
+	}
+	for (j = 0; j < b->n_feat; j++)
+	{
+		uint32_t	f = b->feat[j],
+					e;
+		int64_t		sg = 0,
+					sh = 0;
+
+		if (!b->col_sparse[f])
+			continue;
+		for (e = b->off[f]; e <= b->off[f] + b->nb[f]; e++)
+		{
+			int64_t		g = 0,
+						hh = 0;
+			uint32_t	c;
+
+			for (c = b->col_ptr[e]; c < b->col_ptr[e + 1]; c++)
+			{
+				g += gh[b->col_rows[c]].g;
+				hh += gh[b->col_rows[c]].h;
+			}
+			h[e].g = g;
+			h[e].h = hh;
+			sg += g;
+			sh += hh;
+		}
+		/* the default entry's list is empty: it has 0 so far */
+		h[b->col_dent[f]].g = G - sg;
+		h[b->col_dent[f]].h = H - sh;
+	}
+}
+
 typedef struct HistJob
 {
 	Booster    *b;
 	const BoostGH *gh;
 	const uint32_t *ids;		/* NULL: rows 0 .. n - 1 */
 	uint32_t	n;
+	const uint32_t *fo;			/* the features to add (the tree's, or some) */
+	uint32_t	nf;
 	BoostBin   *target;
 } HistJob;
 
@@ -321,18 +450,22 @@ HistTask(void *ctx, int t, uint32_t c)
 	else if (j->b->packed)
 		PackedRows(j->b, j->ids + st, len, (int64_t *) h);
 	else if (j->ids == NULL)
-		HistSeq(j->b, j->gh, st, len, h);
+		HistSeq(j->b, j->gh, st, len, j->fo, j->nf, h);
 	else
-		HistRows(j->b, j->gh, j->ids + st, len, h);
+		HistRows(j->b, j->gh, j->ids + st, len, j->fo, j->nf, h);
 }
 
-/* Histogram of the rows b->idx[st..en) into h (overwritten). */
-EnsStatus
-boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
-				 BoostBin *h)
+/* Histogram of the rows b->idx[st..en) into h (overwritten); root: the whole sample. */
+static EnsStatus
+Build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en, BoostBin *h,
+	  bool root)
 {
 	HistJob		j;
-	uint32_t	n = en - st;
+	uint32_t	n = en - st,
+				dense[ENS_MAX_FEATURES],
+				i;
+	/* the root: its sparse features come from columns */
+	bool		cols = root && b->col_rows != NULL && !b->packed;
 	EnsStatus	rc;
 	int			t;
 
@@ -342,7 +475,16 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 	/* all training rows (the root, no subsampling): idx is 0 .. n - 1 */
 	j.ids = (st == 0 && n == b->n) ? NULL : b->idx + st;
 	j.n = n;
+	j.fo = b->feat;
+	j.nf = b->n_feat;
 	j.target = h;
+	if (cols)
+	{
+		for (i = 0, j.nf = 0; i < b->n_feat; i++)
+			if (!b->col_sparse[b->feat[i]])
+				dense[j.nf++] = b->feat[i];
+		j.fo = dense;
+	}
 	rc = ens_pool_run(b->pool, HistTask, &j, Pieces(b, n, b->bound),
 						b->intr, b->intr_arg);
 	/* fold the other threads' sums in (and leave their histograms zeroed) */
@@ -355,7 +497,23 @@ boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
 		AddEntries(b, h, s, false);
 		boost_hist_zero(b, s);
 	}
+	if (rc == ENS_OK && cols)
+		RootColumns(b, gh, h);
 	return rc;
+}
+
+EnsStatus
+boost_hist_build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
+				 BoostBin *h)
+{
+	return Build(b, gh, st, en, h, false);
+}
+
+/* The root's histogram: the round's sample, in b->idx[0..n_sample). */
+EnsStatus
+boost_hist_build_root(Booster *b, const BoostGH *gh, BoostBin *h)
+{
+	return Build(b, gh, 0, b->n_sample, h, true);
 }
 
 /* Zero the entries of the tree's features (the only ones ever read). */
@@ -388,7 +546,7 @@ boost_hist_packable(Booster *b)
 	b->packed = false;
 	if ((b->obj != ENS_OBJ_SQUARED && b->obj != ENS_OBJ_ABSOLUTE &&
 		 b->obj != ENS_OBJ_HUBER) || b->K != 1 || b->n == 0 ||
-		b->P->hist == BOOST_HIST_PLAIN ||
+		b->P->hist == BOOST_HIST_PLAIN || b->P->hist == BOOST_HIST_ROWS ||
 		(b->P->hist == BOOST_HIST_AUTO && b->n < BOOST_PACK_MIN_ROWS))
 		return false;
 	for (b->pbits = 1; b->pbits < 32 && ((uint64_t) 1 << b->pbits) <= b->n; b->pbits++)
@@ -454,8 +612,15 @@ SideTable(const Booster *b, const BoostSplit *s, uint8_t *go)
 {
 	uint32_t	i;
 
-	for (i = 0; i < 256; i++)
-		go[i] = s->cat ? (s->bits[i >> 5] >> (i & 31)) & 1 : i <= (uint32_t) s->bin;
+	/* once per split, whatever the node's rows: two fills, not a loop of 256 */
+	if (s->cat)
+		for (i = 0; i < 256; i++)
+			go[i] = (s->bits[i >> 5] >> (i & 31)) & 1;
+	else
+	{
+		memset(go, 1, (size_t) s->bin + 1);
+		memset(go + s->bin + 1, 0, 255 - (size_t) s->bin);
+	}
 	/* a feature of ENS_MAX_BOOST_BINS bins has no missing entry: 255 is a bin */
 	if (b->nb[s->feature] <= ENS_MAX_BINS)
 		go[b->nb[s->feature]] = s->defleft;

@@ -104,6 +104,11 @@ typedef struct Booster
 	uint8_t    *Xc;				/* p x n bins (column-major: partitions) */
 	uint16_t   *Xo;				/* NULL, or n x p histogram entries off[f] + bin
 								 * (few rows and entries: boost_hist.c) */
+	/* NULL, or (few rows, plain histograms) the root's sparse features by columns */
+	uint8_t    *col_sparse;		/* p: 1 if feature f is one */
+	uint32_t   *col_dent;		/* p: its default bin's entry */
+	uint32_t   *col_ptr;		/* n_ent + 1: entry e's rows at col_rows[col_ptr[e]..) */
+	uint32_t   *col_rows;
 	/* in X and Xc a missing value is coded nb[f], not ENS_MISSING */
 	uint32_t   *cls;			/* classification targets */
 	double	   *y;				/* regression targets */
@@ -123,7 +128,8 @@ typedef struct Booster
 	/* the rows of the current round */
 	uint32_t   *sample;			/* sampled local rows, ascending */
 	uint32_t	n_sample;
-	uint8_t    *in_sample;		/* subsample < 1: 1 if the row is sampled */
+	uint32_t   *unsampled;		/* subsample < 1: the rows outside the sample */
+	uint32_t	n_unsampled;
 	uint32_t   *idx;			/* partition of the current tree's rows */
 	uint32_t   *tmp;			/* partition scratch, n */
 	uint32_t   *part;			/* 3 x max_part: partition pieces */
@@ -202,6 +208,22 @@ extern void boost_tree_free(Booster *b, BoostTree *t);
 extern uint32_t boost_tree_slots(const BoostParams *P);
 extern float boost_leaf_value(const EnsNode *nd);
 
+/* ---------- a tree walked as a complete tree (boost_walk.c) ---------- */
+
+#define BOOST_WALK_MAX_DEPTH	8
+#define BOOST_WALK_LANES		8	/* rows a call walks side by side, at most */
+
+typedef struct BoostWalk
+{
+	uint32_t	depth;
+	uint32_t	split[(1u << BOOST_WALK_MAX_DEPTH) - 1];
+	uint32_t	leaf[1u << BOOST_WALK_MAX_DEPTH];	/* node numbers in the model */
+} BoostWalk;
+
+extern bool boost_walk_build(BoostWalk *w, const EnsModel *m, uint32_t tree_no);
+extern void boost_walk_rows(const BoostWalk *w, const uint8_t *const *x,
+							uint32_t n, uint32_t *leaf);
+
 /* ---------- a round's trees on threads (boost_kgrow.c) ---------- */
 
 typedef struct BoostKGrow
@@ -229,8 +251,11 @@ extern void boost_kgrow_free(Booster *b, BoostKGrow *kg);
 #define BOOST_ENTRIES_MAX	(4u << 20)	/* cells of b->Xo: 8 MB */
 extern bool boost_hist_entries_wanted(const Booster *b);
 extern void boost_hist_entries(Booster *b);
+extern uint64_t boost_hist_columns_pick(Booster *b);
+extern void boost_hist_columns_fill(Booster *b);
 extern EnsStatus boost_hist_build(Booster *b, const BoostGH *gh,
 								  uint32_t st, uint32_t en, BoostBin *h);
+extern EnsStatus boost_hist_build_root(Booster *b, const BoostGH *gh, BoostBin *h);
 extern void boost_hist_zero(const Booster *b, BoostBin *h);
 extern bool boost_hist_packable(Booster *b);
 /*

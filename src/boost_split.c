@@ -34,6 +34,9 @@
 /* relative size below which a gain is rounding noise, not an improvement */
 #define GAIN_EPS 1e-10
 
+/* zeroed entries past a run's candidates: GainRun reads whole fours */
+#define GAIN_PAD 3
+
 /*
  * The scan works in the histogram's fixed-point units: with g = G/sg and
  * h = H/sh, g^2/(h + l2) = (sh/sg^2) * G^2/(H + l2*sh), so a candidate
@@ -166,7 +169,12 @@ GainQuad(const Scan *s, const V4l *lg, const V4l *lh, V4d *out)
  * The largest gain of candidates j < n, left sums pg[j] + gm, ph[j] + hm
  * (gains are 0 or more), and in *at the first j that has it (-1 if it is
  * 0): each lane keeps the first place of its own largest, and the first of
- * the lanes that hold the largest is the first overall.
+ * the lanes that hold the largest is the first overall.  pg and ph are
+ * read in fours up to the four that holds j = n - 1: the caller zeroes
+ * what lies past its candidates (GAIN_PAD entries), and a lane past n
+ * gains nothing.  One loop, no tail: most runs are a few candidates (the
+ * small features of every node), where a separate tail cost more than the
+ * candidates.
  */
 GAIN_CLONES
 static double
@@ -175,6 +183,7 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
 {
 	const V4l	vgm = {gm, gm, gm, gm},
 				vhm = {hm, hm, hm, hm},
+				vn = {n, n, n, n},
 				step = {4, 4, 4, 4};
 	V4l			lg,
 				lh,
@@ -188,13 +197,14 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
 				i;
 
 	*at = -1;
-	for (j = 0; j + 4 <= n; j += 4)
+	for (j = 0; j < n; j += 4)
 	{
 		memcpy(&lg, pg + j, sizeof(V4l));
 		memcpy(&lh, ph + j, sizeof(V4l));
 		lg += vgm;
 		lh += vhm;
 		GainQuad(s, &lg, &lh, &gain);
+		gain = (V4d) ((V4l) gain & (idx < vn));
 		more = gain > mx;
 		mx = (V4d) (((V4l) gain & more) | ((V4l) mx & ~more));
 		first = (idx & more) | (first & ~more);
@@ -206,26 +216,6 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
 			top = mx[i];
 			*at = (int32_t) first[i];
 		}
-	if (j < n)
-	{
-		int64_t		tg[4] = {0, 0, 0, 0},
-					th[4] = {0, 0, 0, 0};
-
-		memcpy(tg, pg + j, (n - j) * sizeof(int64_t));
-		memcpy(th, ph + j, (n - j) * sizeof(int64_t));
-		memcpy(&lg, tg, sizeof(V4l));
-		memcpy(&lh, th, sizeof(V4l));
-		lg += vgm;
-		lh += vhm;
-		GainQuad(s, &lg, &lh, &gain);
-		/* later than every candidate above: only a larger gain moves *at */
-		for (i = 0; j + i < n; i++)
-			if (gain[i] > top)
-			{
-				top = gain[i];
-				*at = (int32_t) (j + i);
-			}
-	}
 	return top;
 }
 
@@ -237,15 +227,17 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
  * and missing right (when there are missing values).  The first largest
  * gain in that order (items, then run 0 before run 1) wins, if it beats
  * best: best's sums, default side and gain are set and its j returned,
- * else -1.  n >= 1.
+ * else -1.  n >= 1; pg and ph hold n + GAIN_PAD entries (the pad is
+ * zeroed here).
  */
 static int
-BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
+BestPrefix(const Scan *s, int64_t *pg, int64_t *ph, uint32_t n,
 		   int64_t gm, int64_t hm, BoostSplit *best)
 {
 	bool		has_miss = (gm | hm) != 0;
 	uint32_t	nc = n - 1 + (has_miss ? 1 : 0),
-				which = 0;
+				which = 0,
+				i;
 	int32_t		at0,
 				at1 = -1,
 				at;
@@ -254,6 +246,8 @@ BestPrefix(const Scan *s, const int64_t *pg, const int64_t *ph, uint32_t n,
 
 	if (nc == 0)
 		return -1;
+	for (i = n; i < n + GAIN_PAD; i++)
+		pg[i] = ph[i] = 0;
 	top = GainRun(s, pg, ph, 0, 0, nc, &at0);
 	m1 = has_miss ? GainRun(s, pg, ph, gm, hm, n - 1, &at1) : 0;
 	if (m1 > top || (m1 == top && m1 > 0 && at1 < at0))
@@ -277,8 +271,8 @@ ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 			uint32_t f, BoostSplit *best)
 {
 	uint8_t		nz[ENS_MAX_BOOST_BINS];	/* bins 0..255 */
-	int64_t		pg[ENS_MAX_BOOST_BINS],	/* sums of bins nz[0..j] */
-				ph[ENS_MAX_BOOST_BINS],
+	int64_t		pg[ENS_MAX_BOOST_BINS + GAIN_PAD],	/* sums of bins nz[0..j] */
+				ph[ENS_MAX_BOOST_BINS + GAIN_PAD],
 				gl = 0,
 				hl = 0,
 				gm,
@@ -344,8 +338,8 @@ ScanCategorical(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 {
 	uint8_t		code[ENS_MAX_CATEGORIES];
 	double		key[ENS_MAX_CATEGORIES];
-	int64_t		pg[ENS_MAX_CATEGORIES],
-				ph[ENS_MAX_CATEGORIES],
+	int64_t		pg[ENS_MAX_CATEGORIES + GAIN_PAD],
+				ph[ENS_MAX_CATEGORIES + GAIN_PAD],
 				gl,
 				hl;
 	uint32_t	m = 0,

@@ -47,6 +47,7 @@ typedef struct Trainer
 	Booster		b;
 	BoostTree	tree;
 	BoostKGrow	kg;				/* kgrow: a round's trees grow on threads */
+	BoostWalk	walk;			/* the tree being added, laid out for walks */
 	bool		kgrow;
 	Owned		owned[MAX_SCRATCH];
 	int			n_owned;
@@ -240,6 +241,27 @@ Transpose(const uint8_t *x, uint32_t n, uint32_t p, uint8_t *xc)
 	}
 }
 
+/* The root's sparse features as row lists (boost_hist.c), if any. */
+static bool
+InitColumns(Trainer *tr)
+{
+	Booster    *b = &tr->b;
+	uint64_t	cells;
+
+	b->col_rows = NULL;
+	if (!Own(tr, (void **) &b->col_sparse, b->p, 1) ||
+		!Own(tr, (void **) &b->col_dent, b->p, sizeof(uint32_t)))
+		return false;
+	cells = boost_hist_columns_pick(b);
+	if (cells == 0)
+		return true;
+	if (!OwnRaw(tr, (void **) &b->col_ptr, (size_t) b->n_ent + 1, sizeof(uint32_t)) ||
+		!OwnRaw(tr, (void **) &b->col_rows, cells, sizeof(uint32_t)))
+		return false;
+	boost_hist_columns_fill(b);
+	return true;
+}
+
 /* Local copies of the training rows' bins and targets; class weights. */
 static bool
 InitRows(Trainer *tr, const EnsData *d)
@@ -273,6 +295,8 @@ InitRows(Trainer *tr, const EnsData *d)
 		if (!OwnRaw(tr, (void **) &b->Xo, (size_t) b->n * b->p, sizeof(uint16_t)))
 			return false;
 		boost_hist_entries(b);
+		if (!b->packed && !InitColumns(tr))
+			return false;
 	}
 	b->wmax = 1.0;
 	b->vw_sum = (double) b->n_val;
@@ -337,7 +361,7 @@ InitBuffers(Trainer *tr)
 		!Own(tr, (void **) &b->sg, b->K, sizeof(double)) ||
 		!Own(tr, (void **) &b->sh, b->K, sizeof(double)) ||
 		!Own(tr, (void **) &b->sample, b->n, sizeof(uint32_t)) ||
-		(P->subsample < 1 && !Own(tr, (void **) &b->in_sample, b->n, 1)) ||
+		(P->subsample < 1 && !Own(tr, (void **) &b->unsampled, b->n, sizeof(uint32_t))) ||
 		!Own(tr, (void **) &b->idx, b->n, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->tmp, b->n, sizeof(uint32_t)) ||
 		!Own(tr, (void **) &b->part, 3 * (size_t) b->max_part, sizeof(uint32_t)) ||
@@ -409,19 +433,20 @@ AppendTree(Trainer *tr, const BoostTree *t, uint32_t tree_no)
 }
 
 /* rows walked side by side */
-#define WALK_LANES	8
+#define WALK_LANES	BOOST_WALK_LANES
+/* rows to walk below which a tree is walked node by node (its layout costs ~2^depth stores) */
+#define WALK_LAYOUT_ROWS 64
 
 /*
  * The leaves (node numbers in m) of tree tree_no that n <= WALK_LANES rows'
- * bins x[l] reach, as ens_predict_margin walks; counted in the tree's
- * covers (atomically when other threads may walk: a locked add per row
- * costs where one runs).  A walk is a chain of loads, each waiting on the
- * last: the rows take their steps side by side, so their loads overlap.
- * A leaf stays where it is (its feature is 0, a bin every row has).
+ * bins x[l] reach, as ens_predict_margin walks.  A walk is a chain of
+ * loads, each waiting on the last: the rows take their steps side by side,
+ * so their loads overlap.  A leaf stays where it is (its feature is 0, a
+ * bin every row has).  Used for trees boost_walk.c does not lay out.
  */
 static void
 WalkRows(const EnsModel *m, uint32_t tree_no, const uint8_t *const *x, uint32_t n,
-		 bool shared, uint32_t *leaf)
+		 uint32_t *leaf)
 {
 	uint32_t	l;
 	bool		moving = true;
@@ -455,13 +480,6 @@ WalkRows(const EnsModel *m, uint32_t tree_no, const uint8_t *const *x, uint32_t 
 			moving |= !(nd.flags & FN_LEAF);
 		}
 	}
-	for (l = 0; l < n; l++)
-	{
-		if (shared)
-			__atomic_fetch_add(&m->train_cover[leaf[l]], 1, __ATOMIC_RELAXED);
-		else
-			m->train_cover[leaf[l]]++;
-	}
 }
 
 /* ---------- margins ---------- */
@@ -474,7 +492,32 @@ typedef struct MarginJob
 	uint32_t	k,
 				tree_no;
 	bool		score;			/* validation: sum the metric */
+	const BoostWalk *walk;		/* the tree laid out (boost_walk.c), or NULL */
 } MarginJob;
+
+/*
+ * The leaves that n <= WALK_LANES rows reach in the job's tree, counted in
+ * its covers (atomically when other threads may walk: a locked add per row
+ * costs where one runs).
+ */
+static void
+Reach(const MarginJob *j, const uint8_t *const *x, uint32_t n, uint32_t *leaf)
+{
+	EnsModel   *m = j->b->m;
+	uint32_t	l;
+
+	if (j->walk)
+		boost_walk_rows(j->walk, x, n, leaf);
+	else
+		WalkRows(m, j->tree_no, x, n, leaf);
+	for (l = 0; l < n; l++)
+	{
+		if (j->b->nt > 1)
+			__atomic_fetch_add(&m->train_cover[leaf[l]], 1, __ATOMIC_RELAXED);
+		else
+			m->train_cover[leaf[l]]++;
+	}
+}
 
 /* Sampled rows: leaf c's value onto its rows. */
 static void
@@ -497,7 +540,7 @@ WalkMargins(MarginJob *j, const uint32_t *rows, uint32_t n)
 
 	for (l = 0; l < n; l++)
 		x[l] = j->d->X + (size_t) (j->d->rows ? j->d->rows[rows[l]] : rows[l]) * b->p;
-	WalkRows(b->m, j->tree_no, x, n, b->nt > 1, leaf);
+	Reach(j, x, n, leaf);
 	for (l = 0; l < n; l++)
 		b->margin[(size_t) rows[l] * b->K + j->k] += boost_leaf_value(&b->m->nodes[leaf[l]]);
 }
@@ -509,24 +552,12 @@ WalkMarginTask(void *ctx, int th, uint32_t c)
 	MarginJob  *j = (MarginJob *) ctx;
 	Booster    *b = j->b;
 	uint32_t	st = c * ROW_CHUNK,
-				en = b->n - st < ROW_CHUNK ? b->n : st + ROW_CHUNK,
-				rows[WALK_LANES],
-				n = 0,
-				r;
+				en = b->n_unsampled - st < ROW_CHUNK ? b->n_unsampled : st + ROW_CHUNK,
+				i;
 
 	(void) th;
-	for (r = st; r < en; r++)
-	{
-		rows[n] = r;
-		n += !b->in_sample[r];
-		if (n == WALK_LANES)
-		{
-			WalkMargins(j, rows, n);
-			n = 0;
-		}
-	}
-	if (n > 0)
-		WalkMargins(j, rows, n);
+	for (i = st; i < en; i += WALK_LANES)
+		WalkMargins(j, b->unsampled + i, en - i < WALK_LANES ? en - i : WALK_LANES);
 }
 
 /* Validation rows: walk the tree; after a round's last tree, sum the metric. */
@@ -551,7 +582,7 @@ ValTask(void *ctx, int th, uint32_t c)
 
 		for (l = 0; l < n; l++)
 			x[l] = d->X + (size_t) b->val[i + l] * b->p;
-		WalkRows(b->m, j->tree_no, x, n, b->nt > 1, leaf);
+		Reach(j, x, n, leaf);
 		for (l = 0; l < n; l++)
 		{
 			uint32_t	r = b->val[i + l];
@@ -613,6 +644,10 @@ UpdateMargins(Trainer *tr, const EnsData *d, const BoostTree *t, uint32_t k,
 	j.k = k;
 	j.tree_no = tree_no;
 	j.score = (k == b->K - 1);
+	j.walk = NULL;
+	if (b->n_unsampled + b->n_val >= WALK_LAYOUT_ROWS &&
+		boost_walk_build(&tr->walk, b->m, tree_no))
+		j.walk = &tr->walk;
 	/* a piece per leaf: worth threads only when leaves are large */
 	if (!sampled)
 		rc = ENS_OK;
@@ -622,8 +657,9 @@ UpdateMargins(Trainer *tr, const EnsData *d, const BoostTree *t, uint32_t k,
 	else
 		rc = ens_pool_run(b->pool, LeafMarginTask, &j, t->n_leaves,
 							b->intr, b->intr_arg);
-	if (rc == ENS_OK && b->n_sample < b->n)
-		rc = ens_pool_run(b->pool, WalkMarginTask, &j, (b->n + ROW_CHUNK - 1) / ROW_CHUNK,
+	if (rc == ENS_OK && b->n_unsampled > 0)
+		rc = ens_pool_run(b->pool, WalkMarginTask, &j,
+							(b->n_unsampled + ROW_CHUNK - 1) / ROW_CHUNK,
 							b->intr, b->intr_arg);
 	if (rc == ENS_OK && b->n_val > 0)
 		rc = ens_pool_run(b->pool, ValTask, &j, nc, b->intr, b->intr_arg);
@@ -645,13 +681,17 @@ UpdateMargins(Trainer *tr, const EnsData *d, const BoostTree *t, uint32_t k,
 
 /* ---------- rounds ---------- */
 
-/* The round's rows: all, or a Bernoulli(subsample) draw (at least one row). */
+/*
+ * The round's rows: all, or a Bernoulli(subsample) draw (at least one row),
+ * and the rows left out, for the walks.
+ */
 static void
 SampleRows(Booster *b, uint32_t round)
 {
 	EpRng		rng;
 	uint32_t	i;
 
+	b->n_unsampled = 0;
 	if (b->P->subsample >= 1.0)
 	{
 		if (round == 0)
@@ -665,15 +705,30 @@ SampleRows(Booster *b, uint32_t round)
 	/* without a branch: a draw of probability 0.5 mispredicts every other row */
 	for (i = 0; i < b->n; i++)
 	{
-		b->in_sample[i] = ep_rng_unit(&rng) < b->P->subsample;
+		uint32_t	in = ep_rng_unit(&rng) < b->P->subsample;
+
 		b->sample[b->n_sample] = i;
-		b->n_sample += b->in_sample[i];
+		b->unsampled[b->n_unsampled] = i;
+		b->n_sample += in;
+		b->n_unsampled += in ^ 1;
 	}
 	if (b->n_sample == 0)
 	{
+		/* every row was left out: one comes back */
 		i = ep_rng_below(&rng, b->n);
-		b->in_sample[i] = 1;
 		b->sample[b->n_sample++] = i;
+		memmove(b->unsampled + i, b->unsampled + i + 1,
+				(size_t) (b->n - i - 1) * sizeof(uint32_t));
+		b->n_unsampled--;
+	}
+	/* the root's column sums read every row: those left out add nothing */
+	if (b->col_rows && !b->packed)
+	{
+		uint32_t	k;
+
+		for (k = 0; k < b->K; k++)
+			for (i = 0; i < b->n_unsampled; i++)
+				b->gh[(size_t) k * b->n + b->unsampled[i]] = (BoostGH) {0, 0};
 	}
 }
 

@@ -413,7 +413,7 @@ InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 		}
 		return ENS_OK;
 	}
-	rc = boost_hist_build(b, gh, 0, b->n_sample, Slot(b, root->slot));
+	rc = boost_hist_build_root(b, gh, Slot(b, root->slot));
 	if (rc != ENS_OK)
 		return rc;
 	/* the sums: any feature's entries hold every row once */

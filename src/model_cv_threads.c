@@ -136,6 +136,8 @@ RunFold(EnsCvQueue *q, FoldJob *j)
 							  &j->peak, &j->err);
 	if (j->rc == ENS_OK && ts->nte > 0)
 	{
+		/* a boosted model scores its held-out rows through complete trees (same margins) */
+		ens_dense_build(&j->m, &q->al);
 		j->out = q->al.alloc(q->al.ctx, sizeof(double) * ts->nte * q->kk);
 		if (j->out == NULL)
 			j->rc = ENS_ENOMEM;
