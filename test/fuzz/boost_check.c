@@ -29,7 +29,9 @@
  *     training within 0.2 s (polling callback), with no leak.
  * --plain / --packed: 16-byte histograms for every loss, or packed ones for
  *   a regression loss on any number of rows (by default only on 65,536
- *   training rows or more; boost_int.h).
+ *   training rows or more; boost_int.h).  --rows: plain ones, every row
+ *   added from its bins (no 2-byte entries, no column sums at the root).
+ *   --check also trains with --rows (unless packed) and wants the same model.
  * --dump PREFIX writes the binned rows, targets, split and the test
  * predictions for bench/boost_xgb.py.  --model PATH writes the trained
  * model's arrays (nodes, covers, splits, base scores, importance) and the
@@ -785,6 +787,8 @@ ParseOpts(int argc, char **argv, Opts *o, uint32_t *cats, uint32_t *ncat, bool c
 			o->P.hist = BOOST_HIST_PLAIN;
 		else if (strcmp(a, "--packed") == 0)
 			o->P.hist = BOOST_HIST_PACKED;
+		else if (strcmp(a, "--rows") == 0)
+			o->P.hist = BOOST_HIST_ROWS;
 		else if (strcmp(a, "--sketch") == 0)
 			o->sketch = true;
 		else
@@ -1068,6 +1072,18 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 		else
 			fprintf(stderr, "ok: %d and %d threads give the same model\n", o.P.n_threads, P2.n_threads);
 		FreeRun(&r2, &al);
+		if (o.P.hist != BOOST_HIST_PACKED && o.P.hist != BOOST_HIST_ROWS)
+		{
+			/* every row added from its bins: what the shortcuts must equal */
+			P2 = o.P;
+			P2.hist = BOOST_HIST_ROWS;
+			Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
+			if (r2.rc != ENS_OK || !SameModel(&r, &r2))
+				fails += fprintf(stderr, "FAIL the histogram shortcuts (2-byte entries, the root's column sums) change the model\n") > 0;
+			else
+				fprintf(stderr, "ok: the histogram shortcuts give the model of row-by-row adds\n");
+			FreeRun(&r2, &al);
+		}
 		if (!D.cls && ntr < 65536)
 		{
 			/* the other kind of histogram (the default is plain on so few rows) */

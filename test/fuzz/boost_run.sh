@@ -32,6 +32,21 @@ for name, n, reg in (("small", 600, False), ("mid", 45000, False), ("bin", 45000
     with open(f"{w}/{name}.csv", "w") as f:
         f.write("a,b,c,d,y\n")
         f.writelines(rows(n, reg))
+# sparse features (most rows in one bin: 0, or missing for s4): the root sums
+# their other bins' rows by columns (boost_hist.c); 40,000 rows for two threads
+def sparse(n):
+    for i in range(n):
+        s1 = int(r.random() < 0.1); s2 = 0 if r.random() < 0.8 else r.randint(1, 9)
+        s3 = 0.0 if r.random() < 0.7 else r.random(); s4 = None if r.random() < 0.75 else r.random()
+        a = r.random()
+        t = s1 + (0.5 if s2 > 4 else 0) + s3 + (0.6 if s4 is not None and s4 > 0.5 else 0) + a + r.gauss(0, 0.3)
+        m2 = r.random() < 0.03  # s2: a few missing values, not its default
+        yield f"{s1}," + ("" if m2 else str(s2)) + f",{s3:.4f}," + ("" if s4 is None else f"{s4:.4f}") + \
+            f",{a:.4f},{min(2, int(t))}\n"
+for name, n in (("sparse", 3000), ("sparse_mid", 40000)):
+    with open(f"{w}/{name}.csv", "w") as f:
+        f.write("s1,s2,s3,s4,a,y\n")
+        f.writelines(sparse(n))
 # 130 features: the complete trees' splits take 32 bits (ensemble_dense.c)
 with open(f"{w}/wide.csv", "w") as f:
     f.write(",".join(f"x{j}" for j in range(130)) + ",y\n")
@@ -50,6 +65,10 @@ bc "$work/small.csv" cls --rounds 3 --threads 2 --depth 10 --mcw 0.1 --cat 1 --o
 bc "$work/mid.csv" cls --rounds 8 --threads 2 --cat 1 --subsample 0.8 --colsample 0.75 --val 0.2 --check
 bc "$work/mid.csv" cls --rounds 4 --threads 2 --cat 1 --oom
 bc "$work/bin.csv" cls --rounds 8 --threads 2 --leaves 12 --depth 0 --balanced --check
+# the root's column sums (and the 2-byte entries) against row-by-row adds (--check)
+bc "$work/sparse.csv" cls --rounds 8 --depth 6 --subsample 0.8 --colsample 0.6 --val 0.2 --check
+grep -q 'ok: the histogram shortcuts give the model of row-by-row adds' "$work/boost.log" || { cat "$work/boost.log"; echo "boost_run.sh: the shortcuts were not checked"; exit 1; }
+bc "$work/sparse_mid.csv" cls --rounds 6 --threads 2 --depth 6 --subsample 0.8 --check
 # three classes, numeric features only: the read-back model scores rows from their values too
 bc "$work/mid.csv" cls --rounds 6 --threads 2 --depth 6
 bc "$work/wide.csv" cls --rounds 6 --threads 2 --depth 6
