@@ -341,40 +341,50 @@ boost_hist_columns_pick(Booster *b)
 	return cells;
 }
 
+/*
+ * One pass over the sparse features' rows outside their default bins:
+ * count them by entry (into col_ptr[e + 1]), or place each at
+ * col_rows[col_ptr[e]++].
+ */
+static void
+SparseCells(Booster *b, bool place)
+{
+	uint32_t	u,
+				i;
+
+	for (u = 0; u < b->n_usable; u++)
+	{
+		uint32_t	f = b->usable[u];
+		const uint8_t *col = b->Xc + (size_t) f * b->n;
+
+		if (!b->col_sparse[f])
+			continue;
+		for (i = 0; i < b->n; i++)
+		{
+			uint32_t	e = b->off[f] + col[i];
+
+			if (e == b->col_dent[f])
+				continue;
+			if (place)
+				b->col_rows[b->col_ptr[e]++] = i;
+			else
+				b->col_ptr[e + 1]++;
+		}
+	}
+}
+
 /* The rows of each sparse feature's other bins: b->col_ptr by entry, b->col_rows. */
 void
 boost_hist_columns_fill(Booster *b)
 {
-	uint32_t	u,
-				i,
-				e;
+	uint32_t	e;
 
 	memset(b->col_ptr, 0, ((size_t) b->n_ent + 1) * sizeof(uint32_t));
-	for (u = 0; u < b->n_usable; u++)
-	{
-		uint32_t	f = b->usable[u];
-		const uint8_t *col = b->Xc + (size_t) f * b->n;
-
-		if (!b->col_sparse[f])
-			continue;
-		for (i = 0; i < b->n; i++)
-			if (b->off[f] + col[i] != b->col_dent[f])
-				b->col_ptr[b->off[f] + col[i] + 1]++;
-	}
+	SparseCells(b, false);
 	for (e = 0; e < b->n_ent; e++)
 		b->col_ptr[e + 1] += b->col_ptr[e];
-	for (u = 0; u < b->n_usable; u++)
-	{
-		uint32_t	f = b->usable[u];
-		const uint8_t *col = b->Xc + (size_t) f * b->n;
-
-		if (!b->col_sparse[f])
-			continue;
-		/* col_ptr[e] walks to col_ptr[e + 1] as the rows go in, ... */
-		for (i = 0; i < b->n; i++)
-			if (b->off[f] + col[i] != b->col_dent[f])
-				b->col_rows[b->col_ptr[b->off[f] + col[i]]++] = i;
-	}
+	/* placing moves each col_ptr[e] to where entry e ends, ... */
+	SparseCells(b, true);
 	/* ... so each entry's start is now where the one before it ended */
 	for (e = b->n_ent; e > 0; e--)
 		b->col_ptr[e] = b->col_ptr[e - 1];
