@@ -40,8 +40,9 @@ typedef enum BoostHist
 	BOOST_HIST_PLAIN,			/* 16 bytes for every loss */
 	BOOST_HIST_PACKED,			/* packed whenever the loss allows */
 	BOOST_HIST_ROWS				/* plain, every row added from its bins and the
-								 * features' offsets: no 2-byte entries, no column
-								 * sums (tests: the reference they must match) */
+								 * features' offsets, every bin scanned: no 2-byte
+								 * entries, no column sums, no marked bins (tests:
+								 * the reference they must match) */
 } BoostHist;
 
 typedef struct BoostParams

@@ -291,6 +291,8 @@ typedef struct BoostSplitReq
 	int64_t		G,
 				H;				/* its sums */
 	BoostSplit *out;
+	const uint32_t *rows;		/* its rows (local numbers) */
+	uint32_t	n_rows;
 } BoostSplitReq;
 
 extern EnsStatus boost_find_splits(Booster *b, uint32_t k,

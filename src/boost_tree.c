@@ -360,6 +360,8 @@ SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
 				q[nq].G = ch[i]->G;
 				q[nq].H = ch[i]->H;
 				q[nq].out = &ch[i]->split;
+				q[nq].rows = b->idx + ch[i]->st;
+				q[nq].n_rows = ch[i]->en - ch[i]->st;
 				nq++;
 			}
 		return boost_find_splits(b, k, q, nq);
@@ -430,7 +432,8 @@ InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 	if (!MaySplit(b, root, k))
 		return ENS_OK;
 	{
-		BoostSplitReq q = {Slot(b, root->slot), root->G, root->H, &root->split};
+		BoostSplitReq q = {Slot(b, root->slot), root->G, root->H, &root->split,
+		b->idx, b->n_sample};
 
 		return boost_find_splits(b, k, &q, 1);
 	}
