@@ -210,7 +210,7 @@ extern float boost_leaf_value(const EnsNode *nd);
 
 /* ---------- a tree walked as a complete tree (boost_walk.c) ---------- */
 
-#define BOOST_WALK_MAX_DEPTH	8
+#define BOOST_WALK_MAX_DEPTH	ENS_DENSE_MAX_DEPTH
 #define BOOST_WALK_LANES		8	/* rows a call walks side by side, at most */
 
 typedef struct BoostWalk

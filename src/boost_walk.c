@@ -15,9 +15,9 @@
  *
  * The leaves are those WalkRows finds (same rule: a missing value, bin
  * ENS_MISSING, goes to the learned side; any other bin right when above the
- * threshold), so the margins and covers are the same.  A tree with a
- * categorical split, or deeper than BOOST_WALK_MAX_DEPTH, is not laid out:
- * the caller walks nodes.
+ * threshold), so the margins and covers are the same.  A tree
+ * ensemble_dense.c would not lay out (a categorical split, deeper than
+ * BOOST_WALK_MAX_DEPTH) is not laid out here either: the caller walks nodes.
  */
 #include "boost_int.h"
 
@@ -27,8 +27,7 @@
 typedef struct Place
 {
 	uint32_t	node,			/* in m->nodes */
-				pos,			/* in the complete tree */
-				depth;
+				pos;			/* in the complete tree */
 } Place;
 
 /* A split as walked: feature << 9 | missing-goes-right << 8 | threshold. */
@@ -39,38 +38,12 @@ Packed(const EnsNode *nd)
 		((nd->flags & FN_DEFLEFT) ? 0u : 0x100u) | nd->bin;
 }
 
-/* Depth of tree tree_no, or BOOST_WALK_MAX_DEPTH + 1 when it cannot be laid out. */
-static uint32_t
-Depth(const EnsModel *m, uint32_t tree_no)
-{
-	Place		st[STACK_MAX];
-	uint32_t	ns = 0,
-				dmax = 0;
-
-	st[ns++] = (Place) {m->tree_node[tree_no], 0, 0};
-	while (ns > 0)
-	{
-		Place		s = st[--ns];
-		const EnsNode *nd = &m->nodes[s.node];
-
-		if (s.depth > dmax)
-			dmax = s.depth;
-		if (nd->flags & FN_LEAF)
-			continue;
-		if ((nd->flags & FN_CAT) || s.depth >= BOOST_WALK_MAX_DEPTH)
-			return BOOST_WALK_MAX_DEPTH + 1;
-		st[ns++] = (Place) {nd->a + 1, 0, s.depth + 1};
-		st[ns++] = (Place) {nd->a, 0, s.depth + 1};
-	}
-	return dmax;
-}
-
 bool
 boost_walk_build(BoostWalk *w, const EnsModel *m, uint32_t tree_no)
 {
 	Place		st[STACK_MAX];
 	uint32_t	ns = 0,
-				D = Depth(m, tree_no),
+				D = ens_dense_tree_depth(m, tree_no),
 				n_int,
 				i;
 
@@ -80,7 +53,7 @@ boost_walk_build(BoostWalk *w, const EnsModel *m, uint32_t tree_no)
 	w->depth = D;
 	for (i = 0; i < n_int; i++)
 		w->split[i] = PAD_SPLIT;
-	st[ns++] = (Place) {m->tree_node[tree_no], 0, 0};
+	st[ns++] = (Place) {m->tree_node[tree_no], 0};
 	while (ns > 0)
 	{
 		Place		s = st[--ns];
@@ -97,8 +70,8 @@ boost_walk_build(BoostWalk *w, const EnsModel *m, uint32_t tree_no)
 			continue;
 		}
 		w->split[s.pos] = Packed(nd);
-		st[ns++] = (Place) {nd->a + 1, 2 * s.pos + 2, s.depth + 1};
-		st[ns++] = (Place) {nd->a, 2 * s.pos + 1, s.depth + 1};
+		st[ns++] = (Place) {nd->a + 1, 2 * s.pos + 2};
+		st[ns++] = (Place) {nd->a, 2 * s.pos + 1};
 	}
 	return true;
 }

@@ -775,6 +775,8 @@ ens_margin_add(float v, uint32_t K, double *z, double *margin, uint32_t *k)
 
 /* ensemble_dense.c */
 typedef struct EnsDense EnsDense;
+#define ENS_DENSE_MAX_DEPTH 8	/* deepest tree laid out complete */
+extern uint32_t ens_dense_tree_depth(const EnsModel *m, uint32_t t);
 extern void ens_dense_build(EnsModel *m, const EnsAlloc *al);
 extern void ens_dense_free(EnsModel *m, const EnsAlloc *al);
 extern void ens_dense_margin(const EnsModel *m, const uint8_t *xb, double *margin);

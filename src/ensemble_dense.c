@@ -26,7 +26,7 @@
 
 #include <string.h>
 
-#define DENSE_MAX_DEPTH 8
+#define DENSE_MAX_DEPTH ENS_DENSE_MAX_DEPTH
 #define DENSE_LANES 8			/* ens_dense_margin's STEP lines */
 #define PAD_SPLIT	255			/* row bin 0 > 255 never: always left */
 #define MAX_THR		254			/* a threshold plus one still fits a byte */
@@ -50,9 +50,12 @@ typedef struct Step
 				depth;
 } Step;
 
-/* Greatest depth of tree t, or DENSE_MAX_DEPTH + 1 if deeper or not numeric. */
-static uint32_t
-TreeDepth(const EnsModel *m, uint32_t t)
+/*
+ * Greatest depth of tree t, or DENSE_MAX_DEPTH + 1 if deeper or not numeric
+ * (also boost_walk.c's test of a tree in training).
+ */
+uint32_t
+ens_dense_tree_depth(const EnsModel *m, uint32_t t)
 {
 	Step		st[2 * DENSE_MAX_DEPTH + 4];
 	uint32_t	ns = 0,
@@ -141,7 +144,7 @@ ens_dense_build(EnsModel *m, const EnsAlloc *al)
 		return;
 	for (t = 0; t < m->n_trees; t++)
 	{
-		uint32_t	d = TreeDepth(m, t);
+		uint32_t	d = ens_dense_tree_depth(m, t);
 
 		if (d > DENSE_MAX_DEPTH)
 			return;

@@ -1004,6 +1004,22 @@ CancelCheck(const Data *D, EnsFeature *F, const uint8_t *X, const uint32_t *tr,
 	return 0;
 }
 
+/* Train with P2 and compare with r: "ok: <ok>" or "FAIL <fail>"; 1 on a failure. */
+static int
+SameAs(const Run *r, const Data *D, EnsFeature *F, const uint8_t *X, const uint32_t *train,
+	   uint32_t ntr, const uint32_t *val, uint32_t nval, const BoostParams *P2,
+	   const EnsAlloc *al, const char *ok, const char *fail)
+{
+	Run			r2;
+	int			bad;
+
+	Train(&r2, D, F, X, train, ntr, val, nval, P2, al, NULL);
+	bad = r2.rc != ENS_OK || !SameModel(r, &r2);
+	fprintf(stderr, bad ? "FAIL %s\n" : "ok: %s\n", bad ? fail : ok);
+	FreeRun(&r2, al);
+	return bad;
+}
+
 /* The main run: train, check margins and layout, metrics, the extra checks. */
 static int
 TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
@@ -1063,39 +1079,30 @@ TrainAndCheck(const Opts *op, const Data *Dp, EnsFeature *F, const uint8_t *X,
 	if (o.check)
 	{
 		BoostParams P2 = o.P;
-		Run			r2;
+		char		ok[96],
+					fail[96];
 
 		P2.n_threads = o.P.n_threads == 1 ? 2 : 1;
-		Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
-		if (r2.rc != ENS_OK || !SameModel(&r, &r2))
-			fails += fprintf(stderr, "FAIL %d and %d threads give different models\n",
-							 o.P.n_threads, P2.n_threads) > 0;
-		else
-			fprintf(stderr, "ok: %d and %d threads give the same model\n", o.P.n_threads, P2.n_threads);
-		FreeRun(&r2, &al);
+		snprintf(ok, sizeof(ok), "%d and %d threads give the same model", o.P.n_threads, P2.n_threads);
+		snprintf(fail, sizeof(fail), "%d and %d threads give different models", o.P.n_threads, P2.n_threads);
+		fails += SameAs(&r, &D, F, X, train, ntr, val, nval, &P2, &al, ok, fail);
 		if (o.P.hist != BOOST_HIST_PACKED && o.P.hist != BOOST_HIST_ROWS)
 		{
 			/* every row added from its bins: what the shortcuts must equal */
 			P2 = o.P;
 			P2.hist = BOOST_HIST_ROWS;
-			Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
-			if (r2.rc != ENS_OK || !SameModel(&r, &r2))
-				fails += fprintf(stderr, "FAIL the histogram shortcuts (2-byte entries, the root's column sums, marked bins) change the model\n") > 0;
-			else
-				fprintf(stderr, "ok: the histogram shortcuts give the model of row-by-row adds\n");
-			FreeRun(&r2, &al);
+			fails += SameAs(&r, &D, F, X, train, ntr, val, nval, &P2, &al,
+							"the histogram shortcuts give the model of row-by-row adds",
+							"the histogram shortcuts (2-byte entries, the root's column sums, marked bins) change the model");
 		}
 		if (!D.cls && ntr < 65536)
 		{
 			/* the other kind of histogram (the default is plain on so few rows) */
 			P2 = o.P;
 			P2.hist = o.P.hist == BOOST_HIST_PACKED ? BOOST_HIST_PLAIN : BOOST_HIST_PACKED;
-			Train(&r2, &D, F, X, train, ntr, val, nval, &P2, &al, NULL);
-			if (r2.rc != ENS_OK || !SameModel(&r, &r2))
-				fails += fprintf(stderr, "FAIL packed and plain histograms give different models\n") > 0;
-			else
-				fprintf(stderr, "ok: packed and plain histograms give the same model\n");
-			FreeRun(&r2, &al);
+			fails += SameAs(&r, &D, F, X, train, ntr, val, nval, &P2, &al,
+							"packed and plain histograms give the same model",
+							"packed and plain histograms give different models");
 		}
 	}
 	FreeRun(&r, &al);
