@@ -74,14 +74,15 @@ boost_pieces_max(uint32_t n)
 
 /*
  * b->Xo, when the rows are few (at most BOOST_ENTRIES_MAX row x feature
- * cells, 2 bytes each) and the entries fit 16 bits: each cell's histogram
- * entry, off[f] + bin, so that adding a row reads no feature offsets (a
- * load less per cell: the loop is bound by its loads).
+ * cells, 2 bytes each) and the entries fit 15 bits: each cell's histogram
+ * entry, off[f] + bin, as its place in int64 (twice the entry), so that
+ * adding a row reads no feature offsets and addresses the entry in one
+ * scaled index (the loop is bound by its loads and address arithmetic).
  */
 bool
 boost_hist_entries_wanted(const Booster *b)
 {
-	return !b->packed && b->P->hist != BOOST_HIST_ROWS && b->n_ent <= UINT16_MAX &&
+	return !b->packed && b->P->hist != BOOST_HIST_ROWS && 2 * (size_t) b->n_ent <= UINT16_MAX &&
 		(uint64_t) b->n * b->p <= BOOST_ENTRIES_MAX;
 }
 
@@ -93,7 +94,7 @@ boost_hist_entries(Booster *b)
 
 	for (i = 0; i < b->n; i++)
 		for (f = 0; f < b->p; f++)
-			b->Xo[i * b->p + f] = (uint16_t) (b->off[f] + b->X[i * b->p + f]);
+			b->Xo[i * b->p + f] = (uint16_t) (2 * (b->off[f] + b->X[i * b->p + f]));
 }
 
 /*
@@ -104,6 +105,7 @@ static inline __attribute__((always_inline)) void
 AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32_t p,
 	   const uint8_t *x, const uint16_t *xo, int64_t g, int64_t hh)
 {
+	int64_t    *h64 = (int64_t *) h;
 	uint32_t	j;
 
 	if (xo && nf == p)
@@ -111,7 +113,7 @@ AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32
 #pragma GCC unroll 4
 		for (j = 0; j < p; j++)
 		{
-			BoostBin   *e = h + xo[j];
+			BoostBin   *e = (BoostBin *) (h64 + xo[j]);
 
 			e->g += g;
 			e->h += hh;
@@ -122,7 +124,7 @@ AddRow(BoostBin *h, const uint32_t *off, const uint32_t *fo, uint32_t nf, uint32
 #pragma GCC unroll 4
 		for (j = 0; j < nf; j++)
 		{
-			BoostBin   *e = h + xo[fo[j]];
+			BoostBin   *e = (BoostBin *) (h64 + xo[fo[j]]);
 
 			e->g += g;
 			e->h += hh;

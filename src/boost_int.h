@@ -12,6 +12,24 @@
 #include "boost.h"
 
 /*
+ * Vector code: GCC vectors of four doubles or int64, and an AVX2 copy of
+ * a hot function beside the baseline one, picked when the library loads
+ * (test/fuzz/boost_run.sh builds with -DBOOST_CLONES= to check the
+ * baseline copies give the same model).  AVX2 alone: no FMA, so no
+ * contraction changes a rounding.
+ */
+typedef double V4d __attribute__((vector_size(32)));
+typedef int64_t V4l __attribute__((vector_size(32)));
+
+#ifndef BOOST_CLONES
+#if defined(__x86_64__)
+#define BOOST_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define BOOST_CLONES
+#endif
+#endif
+
+/*
  * Fixed point: a row's gradient and hessian are rounded to integers with
  * |g|, h <= 2^30, so sums over up to 2^31 rows fit int64 exactly and in
  * any order: histogram sums, and parent - child, are the same whichever

@@ -65,22 +65,6 @@ Score(double g, double h, double l2)
 	return d > 0 ? g * g / d : 0.0;
 }
 
-typedef double V4d __attribute__((vector_size(32)));
-typedef int64_t V4l __attribute__((vector_size(32)));
-
-/*
- * An AVX2 copy beside the baseline one, picked when the library loads
- * (test/fuzz/boost_run.sh builds with -DGAIN_CLONES= to check the
- * baseline copy gives the same model).
- */
-#ifndef GAIN_CLONES
-#if defined(__x86_64__)
-#define GAIN_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define GAIN_CLONES
-#endif
-#endif
-
 /* 1.5 x 2^52: as bits, and as a double */
 #define MAGIC_BITS	((int64_t) 0x4338000000000000)
 #define MAGIC		6755399441055744.0
@@ -176,25 +160,28 @@ GainQuad(const Scan *s, const V4l *lg, const V4l *lh, V4d *out)
  * small features of every node), where a separate tail cost more than the
  * candidates.
  */
-GAIN_CLONES
-static double
+static inline __attribute__((always_inline)) double
 GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t hm,
 		uint32_t n, int32_t *at)
 {
 	const V4l	vgm = {gm, gm, gm, gm},
 				vhm = {hm, hm, hm, hm},
 				vn = {n, n, n, n},
-				step = {4, 4, 4, 4};
+				step = {4, 4, 4, 4},
+				none = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
 	V4l			lg,
 				lh,
 				more,
+				held,
+				fs,
 				idx = {0, 1, 2, 3},
 				first = {-1, -1, -1, -1};
 	V4d			gain,
+				t,
+				sw,
 				mx = {0, 0, 0, 0};
-	double		top = 0;
-	uint32_t	j,
-				i;
+	double		top;
+	uint32_t	j;
 
 	*at = -1;
 	for (j = 0; j < n; j += 4)
@@ -210,12 +197,20 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
 		first = (idx & more) | (first & ~more);
 		idx += step;
 	}
-	for (i = 0; i < 4; i++)
-		if (mx[i] > top || (mx[i] == top && top > 0 && first[i] < *at))
-		{
-			top = mx[i];
-			*at = (int32_t) first[i];
-		}
+	/* the largest lane, then the first place among the lanes that hold it */
+	t = __builtin_shufflevector(mx, mx, 2, 3, 0, 1);
+	t = (V4d) (((V4l) mx & (mx >= t)) | ((V4l) t & (mx < t)));
+	sw = __builtin_shufflevector(t, t, 1, 0, 3, 2);
+	t = (V4d) (((V4l) t & (t >= sw)) | ((V4l) sw & (t < sw)));
+	held = mx == t;
+	first = (first & held) | (none & ~held);
+	fs = __builtin_shufflevector(first, first, 2, 3, 0, 1);
+	first = (first & (first < fs)) | (fs & (first >= fs));
+	fs = __builtin_shufflevector(first, first, 1, 0, 3, 2);
+	first = (first & (first < fs)) | (fs & (first >= fs));
+	top = t[0];
+	if (top > 0)
+		*at = (int32_t) first[0];
 	return top;
 }
 
@@ -230,7 +225,7 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
  * else -1.  n >= 1; pg and ph hold n + GAIN_PAD entries (the pad is
  * zeroed here).
  */
-static int
+static inline __attribute__((always_inline)) int
 BestPrefix(const Scan *s, int64_t *pg, int64_t *ph, uint32_t n,
 		   int64_t gm, int64_t hm, BoostSplit *best)
 {
@@ -291,7 +286,7 @@ AddBin(const BoostBin *e, uint32_t bin, uint32_t n, int64_t *gl, int64_t *hl,
  * bins not marked hold no row of the node, so their sums are 0 and the
  * prefixes are the same).  Returns the occupied bins' count.
  */
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 MarkedBins(const BoostBin *e, uint32_t nb, const uint8_t *col, const uint32_t *rows,
 		   uint32_t m, uint8_t *nz, int64_t *pg, int64_t *ph)
 {
@@ -320,7 +315,7 @@ MarkedBins(const BoostBin *e, uint32_t nb, const uint8_t *col, const uint32_t *r
 #define MARK_BINS_PER_ROW 3
 
 /* Numeric: a threshold below each boundary between occupied bins. */
-static void
+static inline __attribute__((always_inline)) void
 ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 			uint32_t f, const BoostSplitReq *q, BoostSplit *best)
 {
@@ -457,33 +452,74 @@ typedef struct SplitJob
 	Scan		scan[2];
 } SplitJob;
 
+/* The best split of node q on feature f, its gain in the gain's units. */
+static inline __attribute__((always_inline)) void
+SplitFeature(const Booster *b, const Scan *s, const BoostSplitReq *q, uint32_t f,
+			 BoostSplit *best)
+{
+	BoostBin	buf[ENS_MAX_BOOST_BINS + 1];
+
+	best->gain = 0.0;
+	best->feature = -1;
+	if (b->m->features[f].kind == ENS_CATEGORICAL)
+		ScanCategorical(s, boost_hist_feature(b, q->h, f, buf), b->nb[f], f, best);
+	else if (b->packed)
+		ScanNumeric(b, s, (const BoostBin *) ((const int64_t *) q->h + b->off[f]),
+					b->nb[f], f, q, best);
+	else
+		ScanNumeric(b, s, q->h + b->off[f], b->nb[f], f, q, best);
+	best->gain *= s->unit;
+}
+
+/*
+ * SplitFeature as an AVX2 clone for the threads' pieces (a clone whose
+ * address is taken, as a pool task's is, crashes LLVM 14's ThinLTO index
+ * of the JIT bitcode, so the task calls this).
+ */
+BOOST_CLONES
+static void
+SplitPiece(const Booster *b, const Scan *s, const BoostSplitReq *q, uint32_t f,
+		   BoostSplit *best)
+{
+	SplitFeature(b, s, q, f, best);
+}
+
 /* Piece c: feature c % n_feat of node c / n_feat, into b->piece[c]. */
 static void
 SplitTask(void *ctx, int t, uint32_t c)
 {
 	SplitJob   *j = (SplitJob *) ctx;
 	const Booster *b = j->b;
-	uint32_t	node = c / b->n_feat,
-				f = b->feat[c % b->n_feat];
-	BoostBin	buf[ENS_MAX_BOOST_BINS + 1];
+	uint32_t	node = c / b->n_feat;
 	BoostSplit	best;			/* local: the scan's stores alias no bin */
 
 	(void) t;
-	best.gain = 0.0;
-	best.feature = -1;
-	if (b->m->features[f].kind == ENS_CATEGORICAL)
-		ScanCategorical(&j->scan[node],
-						boost_hist_feature(b, j->req[node].h, f, buf),
-						b->nb[f], f, &best);
-	else if (b->packed)
-		ScanNumeric(b, &j->scan[node],
-					(const BoostBin *) ((const int64_t *) j->req[node].h + b->off[f]),
-					b->nb[f], f, &j->req[node], &best);
-	else
-		ScanNumeric(b, &j->scan[node], j->req[node].h + b->off[f],
-					b->nb[f], f, &j->req[node], &best);
-	best.gain *= j->scan[node].unit;
+	SplitPiece(b, &j->scan[node], &j->req[node], b->feat[c % b->n_feat], &best);
 	b->piece[c] = best;
+}
+
+/* A piece's split into the node's best: the largest gain, the first feature of equals. */
+static inline void
+KeepBest(const BoostSplit *piece, BoostSplit *best)
+{
+	if (piece->feature >= 0 && piece->gain > best->gain)
+		*best = *piece;
+}
+
+/* Node q's best split, one feature after another (no threads). */
+BOOST_CLONES
+static void
+NodeSplits(const Booster *b, const Scan *s, const BoostSplitReq *q)
+{
+	uint32_t	c;
+
+	for (c = 0; c < b->n_feat; c++)
+	{
+		BoostSplit	piece;
+
+		SplitFeature(b, s, q, b->feat[c], &piece);
+		KeepBest(&piece, q->out);
+	}
 }
 
 /*
@@ -491,6 +527,7 @@ SplitTask(void *ctx, int t, uint32_t c)
  * work per node and feature; each request's out->feature = -1 if no split
  * gains anything.  The winner is the largest gain, the first feature of
  * equals, exactly as one scan through the features in order would find.
+ * Without threads that scan is what runs (no pieces).
  */
 EnsStatus
 boost_find_splits(Booster *b, uint32_t k, const BoostSplitReq *req, uint32_t n_req)
@@ -509,17 +546,20 @@ boost_find_splits(Booster *b, uint32_t k, const BoostSplitReq *req, uint32_t n_r
 		memset(req[q].out, 0, sizeof(BoostSplit));
 		req[q].out->feature = -1;
 	}
+	if (b->nt == 1)
+	{
+		if (b->intr && b->intr(b->intr_arg))
+			return ENS_EINTR;
+		for (q = 0; q < n_req; q++)
+			NodeSplits(b, &j.scan[q], &req[q]);
+		return ENS_OK;
+	}
 	rc = ens_pool_run(b->pool, SplitTask, &j, n_req * nf, b->intr, b->intr_arg);
 	if (rc != ENS_OK)
 		return rc;
 	for (q = 0; q < n_req; q++)
-	{
-		BoostSplit *best = req[q].out;
-
 		for (c = q * nf; c < (q + 1) * nf; c++)
-			if (b->piece[c].feature >= 0 && b->piece[c].gain > best->gain)
-				*best = b->piece[c];
-	}
+			KeepBest(&b->piece[c], req[q].out);
 	return ENS_OK;
 }
 

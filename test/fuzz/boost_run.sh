@@ -89,7 +89,7 @@ bc "$work/reg.csv" reg --rounds 6 --threads 2 --sketch --check
 bc "$work/reg.csv" reg --rounds 3 --threads 2 --sketch --packed --oom
 # the split gains' baseline copy (no AVX2, boost_split.c) grows the same models
 # as the copy this machine picks
-$CC $FLAGS -DGAIN_CLONES= -o "$work/boost_check_base" test/fuzz/boost_check.c $SRC $BOOST_SRC -lm
+$CC $FLAGS -DBOOST_CLONES= -o "$work/boost_check_base" test/fuzz/boost_check.c $SRC $BOOST_SRC -lm
 for s in mid reg; do
   task=cls; [ $s = reg ] && task=reg
   bc "$work/$s.csv" $task --rounds 8 --threads 2 --depth 8 --cat 1 --dump "$work/clones-$s"
