@@ -80,6 +80,14 @@ SELECT version FROM train_boosting('bt_tie', 'bt_tie', 'y', task => 'regression'
                                    learning_rate => 1, l2 => 0, test_fraction => 0);
 SELECT predict('bt_tie', ARRAY[3]::float8[]) = predict('bt_tie', ARRAY[7]::float8[]) AS first_of_equal_gains,
        predict('bt_tie', ARRAY[2]::float8[]) <> predict('bt_tie', ARRAY[3]::float8[]) AS cut_after_2;
+-- the same across lanes: of 9 values, "x <= 2 left" and "x <= 5 left" gain alike
+-- (candidates 2 and 5: lanes 2 and 1); the first wins, so x = 3 and x = 8 share a leaf
+CREATE TEMP TABLE bt_tie_lanes AS
+SELECT x::float8 AS x, CASE WHEN x BETWEEN 3 AND 5 THEN 10 ELSE 0 END::float8 AS y FROM generate_series(0, 8) x;
+SELECT version FROM train_boosting('bt_tie_lanes', 'bt_tie_lanes', 'y', task => 'regression', n_rounds => 1,
+                                   max_depth => 1, learning_rate => 1, l2 => 0, test_fraction => 0);
+SELECT predict('bt_tie_lanes', ARRAY[3]::float8[]) = predict('bt_tie_lanes', ARRAY[8]::float8[]) AS first_of_equal_gains,
+       predict('bt_tie_lanes', ARRAY[2]::float8[]) <> predict('bt_tie_lanes', ARRAY[3]::float8[]) AS cut_after_2;
 -- the gain of a 'missing values left' candidate counts the missing rows on
 -- the left: x (missing where y = 1) splits perfectly with them left (gain 250
 -- of a total 250), z only with 40 rows on the wrong side (gain 213); counting
