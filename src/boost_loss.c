@@ -213,42 +213,12 @@ LogisticRows(Booster *b, uint32_t st, uint32_t en)
 	}
 }
 
-/* One row's softmax gradients (SoftmaxQuad for four at once). */
-static void
-SoftmaxRow(Booster *b, uint32_t r)
-{
-	uint32_t	K = b->K,
-				n = b->n,
-				k;
-	float		e[ENS_MAX_CLASSES];
-	const double *F = b->margin + (size_t) r * K;
-	double		w = b->cw[b->cls[r]],
-				mx = F[0],
-				s = 0;
-
-	for (k = 1; k < K; k++)
-		if (F[k] > mx)
-			mx = F[k];
-	for (k = 0; k < K; k++)
-	{
-		e[k] = expf((float) (F[k] - mx));
-		s += e[k];
-	}
-	for (k = 0; k < K; k++)
-	{
-		double		q = e[k] / s,
-					h = 2.0 * q * (1.0 - q);
-
-		Put(&b->gh[(size_t) k * n + r], (q - (b->cls[r] == k)) * w,
-			(h > HESS_MIN ? h : HESS_MIN) * w, b->sg[k], b->sh[k]);
-	}
-}
-
 typedef int32_t V4i __attribute__((vector_size(16)));
 
 /*
- * SoftmaxRow for rows r[0..3], lane by lane the same operations (so the
- * same values); the divisions of four rows run side by side.
+ * Softmax gradients of rows r[0..3], lane by lane the operations of one
+ * row (so the values of one row at a time); the divisions of four rows run
+ * side by side.
  */
 BOOST_CLONES
 static void
@@ -323,12 +293,18 @@ SoftmaxQuad(Booster *b, const uint32_t *r)
 static void
 SoftmaxRows(Booster *b, uint32_t st, uint32_t en)
 {
-	uint32_t	i = st;
+	uint32_t	i = st,
+				last[4],
+				j;
 
 	for (; i + 4 <= en; i += 4)
 		SoftmaxQuad(b, b->sample + i);
-	for (; i < en; i++)
-		SoftmaxRow(b, b->sample[i]);
+	if (i == en)
+		return;
+	/* the last rows, the last one repeated: it gets the same values twice */
+	for (j = 0; j < 4; j++)
+		last[j] = b->sample[i + j < en ? i + j : en - 1];
+	SoftmaxQuad(b, last);
 }
 
 /* squared, absolute and Huber: g from the residual d = F - y (h = 1) */

@@ -95,10 +95,10 @@ $CC $FLAGS -DBOOST_CLONES= -o "$work/boost_check_base" test/fuzz/boost_check.c $
 for s in mid reg small; do
   task=cls; [ $s = reg ] && task=reg
   th=2; [ $s = small ] && th=1
-  bc "$work/$s.csv" $task --rounds 8 --threads $th --depth 8 --cat 1 --subsample 0.8 --colsample 0.75 \
-    --dump "$work/clones-$s"
-  "$work/boost_check_base" "$work/$s.csv" $task --rounds 8 --threads $th --depth 8 --cat 1 --subsample 0.8 \
-    --colsample 0.75 --dump "$work/base-$s" >"$work/boost.log" 2>&1 || { cat "$work/boost.log"; exit 1; }
+  args="$task --rounds 8 --threads $th --depth 8 --cat 1 --subsample 0.8 --colsample 0.75"
+  bc "$work/$s.csv" $args --dump "$work/clones-$s"
+  "$work/boost_check_base" "$work/$s.csv" $args --dump "$work/base-$s" >"$work/boost.log" 2>&1 ||
+    { cat "$work/boost.log"; exit 1; }
   cmp -s "$work/clones-$s.pred" "$work/base-$s.pred" || { echo "boost_run.sh: the baseline copies give other $s predictions"; exit 1; }
 done
 echo "fuzz: boosting engine check under ASan passed (margins, 1 = 2 threads, out of memory, interrupts, baseline copies)"
