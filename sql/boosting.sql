@@ -101,6 +101,12 @@ SELECT version FROM train_boosting('bt_missgain', 'bt_missgain', 'y', task => 'r
                                    max_depth => 1, learning_rate => 1, l2 => 0, test_fraction => 0);
 SELECT feature FROM feature_importance('bt_missgain', NULL) WHERE splits > 0;
 SELECT round(predict('bt_missgain', ARRAY[NULL, 0]::float8[])::numeric, 6) AS missing_x_low_z;
+-- z first: its gain (213) is the node's best when x is scanned, and x's best
+-- (missing values left, 250) must still beat it, though x's 'missing right'
+-- candidates (at most 107) do not
+SELECT version FROM train_boosting('bt_missgain_zx', 'bt_missgain', 'y', ARRAY['z', 'x'], task => 'regression',
+                                   n_rounds => 1, max_depth => 1, learning_rate => 1, l2 => 0, test_fraction => 0);
+SELECT feature FROM feature_importance('bt_missgain_zx', NULL) WHERE splits > 0;
 -- x = 15 on the east side: y = 30 + noise in [0, 0.6]
 SELECT abs(predict('bt_sq', r)::float8 - 30.3) < 0.5 AS close_to_30
 FROM (SELECT 15.0::float8 AS x, 'east' AS side, 3.0::float8 AS z) r;

@@ -55,6 +55,8 @@ typedef struct Scan
 				dG,				/* G and H as doubles */
 				dH;
 	bool		small;			/* every sum of the node below 2^51 in size */
+	double		floor;			/* the node's best gain so far, scaled: a
+								 * feature's must beat it (NodeSplits) */
 } Scan;
 
 static inline double
@@ -149,47 +151,49 @@ GainQuad(const Scan *s, const V4l *lg, const V4l *lh, V4d *out)
 	*out = (V4d) ((V4l) gain & ok);
 }
 
+/* Lanes of a run: each lane's largest gain and the first place that has it. */
+typedef struct Lanes
+{
+	V4d			mx;
+	V4l			first;
+} Lanes;
+
 /*
- * The largest gain of candidates j < n, left sums pg[j] + gm, ph[j] + hm
- * (gains are 0 or more), and in *at the first j that has it (-1 if it is
- * 0): each lane keeps the first place of its own largest, and the first of
- * the lanes that hold the largest is the first overall.  pg and ph are
- * read in fours up to the four that holds j = n - 1: the caller zeroes
- * what lies past its candidates (GAIN_PAD entries), and a lane past n
- * gains nothing.  One loop, no tail: most runs are a few candidates (the
- * small features of every node), where a separate tail cost more than the
- * candidates.
+ * The gains of candidates j < n, left sums p[2j] + gm, p[2j+1] + hm (gains
+ * are 0 or more), into lanes: each lane keeps the first place of its own
+ * largest (RunTop and RunFirst then reduce the lanes).  p is read in fours
+ * of pairs up to the four that holds j = n - 1: the caller zeroes what lies
+ * past its candidates (GAIN_PAD pairs), and a lane past n gains nothing.
+ * Unpacking two loads of pairs puts candidates 0, 2, 1, 3 of a four in the
+ * lanes; idx says which is where.  One loop, no tail: most runs are a few
+ * candidates (the small features of every node), where a separate tail
+ * cost more than the candidates.
  */
-static inline __attribute__((always_inline)) double
-GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t hm,
-		uint32_t n, int32_t *at)
+static inline __attribute__((always_inline)) void
+GainRun(const Scan *s, const int64_t *p, int64_t gm, int64_t hm,
+		uint32_t n, Lanes *out)
 {
 	const V4l	vgm = {gm, gm, gm, gm},
 				vhm = {hm, hm, hm, hm},
 				vn = {n, n, n, n},
-				step = {4, 4, 4, 4},
-				none = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+				step = {4, 4, 4, 4};
 	V4l			lg,
 				lh,
 				more,
-				held,
-				fs,
-				idx = {0, 1, 2, 3},
+				lo,
+				hi,
+				idx = {0, 2, 1, 3},
 				first = {-1, -1, -1, -1};
 	V4d			gain,
-				t,
-				sw,
 				mx = {0, 0, 0, 0};
-	double		top;
 	uint32_t	j;
 
-	*at = -1;
 	for (j = 0; j < n; j += 4)
 	{
-		memcpy(&lg, pg + j, sizeof(V4l));
-		memcpy(&lh, ph + j, sizeof(V4l));
-		lg += vgm;
-		lh += vhm;
+		memcpy(&lo, p + 2 * j, sizeof(V4l));
+		memcpy(&hi, p + 2 * j + 4, sizeof(V4l));
+		lg = __builtin_shufflevector(lo, hi, 0, 4, 2, 6) + vgm;
+		lh = __builtin_shufflevector(lo, hi, 1, 5, 3, 7) + vhm;
 		GainQuad(s, &lg, &lh, &gain);
 		gain = (V4d) ((V4l) gain & (idx < vn));
 		more = gain > mx;
@@ -197,36 +201,55 @@ GainRun(const Scan *s, const int64_t *pg, const int64_t *ph, int64_t gm, int64_t
 		first = (idx & more) | (first & ~more);
 		idx += step;
 	}
-	/* the largest lane, then the first place among the lanes that hold it */
-	t = __builtin_shufflevector(mx, mx, 2, 3, 0, 1);
-	t = (V4d) (((V4l) mx & (mx >= t)) | ((V4l) t & (mx < t)));
+	out->mx = mx;
+	out->first = first;
+}
+
+/* The largest gain of a run's lanes, into every lane of *top. */
+static inline __attribute__((always_inline)) void
+RunTop(const Lanes *l, V4d *top)
+{
+	V4d			t = __builtin_shufflevector(l->mx, l->mx, 2, 3, 0, 1),
+				sw;
+
+	t = (V4d) (((V4l) l->mx & (l->mx >= t)) | ((V4l) t & (l->mx < t)));
 	sw = __builtin_shufflevector(t, t, 1, 0, 3, 2);
-	t = (V4d) (((V4l) t & (t >= sw)) | ((V4l) sw & (t < sw)));
-	held = mx == t;
-	first = (first & held) | (none & ~held);
+	*top = (V4d) (((V4l) t & (t >= sw)) | ((V4l) sw & (t < sw)));
+}
+
+/* The first place among the lanes that hold top (-1 if it is 0). */
+static inline __attribute__((always_inline)) int32_t
+RunFirst(const Lanes *l, const V4d *tp)
+{
+	const V4l	none = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
+	V4d			top = *tp;
+	V4l			held = l->mx == top,
+				first = (l->first & held) | (none & ~held),
+				fs;
+
+	if (!(top[0] > 0))
+		return -1;
 	fs = __builtin_shufflevector(first, first, 2, 3, 0, 1);
 	first = (first & (first < fs)) | (fs & (first >= fs));
 	fs = __builtin_shufflevector(first, first, 1, 0, 3, 2);
 	first = (first & (first < fs)) | (fs & (first >= fs));
-	top = t[0];
-	if (top > 0)
-		*at = (int32_t) first[0];
-	return top;
+	return (int32_t) first[0];
 }
 
 /*
  * The best of the candidates "items 0..j left" of a node's ordered items
- * (occupied bins, or categories by G/(H+l2)) whose running sums are
- * pg[j], ph[j] (j < n): below the last item, missing values right
- * (run 0) or left too (run 1); at the last, every present value left
- * and missing right (when there are missing values).  The first largest
- * gain in that order (items, then run 0 before run 1) wins, if it beats
- * best: best's sums, default side and gain are set and its j returned,
- * else -1.  n >= 1; pg and ph hold n + GAIN_PAD entries (the pad is
- * zeroed here).
+ * (occupied bins, or categories by G/(H+l2)) whose running sums are the
+ * pair p[2j], p[2j+1] (j < n): below the last item, missing values right
+ * (run 0) or left too (run 1); at the last, every present value left and
+ * missing right (when there are missing values).  The first largest gain
+ * in that order (items, then run 0 before run 1) wins, if it beats best
+ * and, once scaled, the node's best so far (s->floor; where it does not,
+ * the places are not looked for): best's sums, default side and gain are
+ * set and its j returned, else -1.  n >= 1; p holds n + GAIN_PAD pairs
+ * (the pad is zeroed here).
  */
 static inline __attribute__((always_inline)) int
-BestPrefix(const Scan *s, int64_t *pg, int64_t *ph, uint32_t n,
+BestPrefix(const Scan *s, int64_t *p, uint32_t n,
 		   int64_t gm, int64_t hm, BoostSplit *best)
 {
 	bool		has_miss = (gm | hm) != 0;
@@ -236,15 +259,31 @@ BestPrefix(const Scan *s, int64_t *pg, int64_t *ph, uint32_t n,
 	int32_t		at0,
 				at1 = -1,
 				at;
+	Lanes		l0,
+				l1 = {{0, 0, 0, 0}, {-1, -1, -1, -1}};
+	V4d			t0,
+				t1 = {0, 0, 0, 0};
 	double		top,
 				m1;
 
 	if (nc == 0)
 		return -1;
-	for (i = n; i < n + GAIN_PAD; i++)
-		pg[i] = ph[i] = 0;
-	top = GainRun(s, pg, ph, 0, 0, nc, &at0);
-	m1 = has_miss ? GainRun(s, pg, ph, gm, hm, n - 1, &at1) : 0;
+	for (i = 2 * n; i < 2 * (n + GAIN_PAD); i++)
+		p[i] = 0;
+	GainRun(s, p, 0, 0, nc, &l0);
+	RunTop(&l0, &t0);
+	if (has_miss)
+	{
+		GainRun(s, p, gm, hm, n - 1, &l1);
+		RunTop(&l1, &t1);
+	}
+	top = t0[0];
+	m1 = t1[0];
+	if (!((m1 > top ? m1 : top) * s->unit > s->floor))
+		return -1;
+	at0 = RunFirst(&l0, &t0);
+	if (has_miss)
+		at1 = RunFirst(&l1, &t1);
 	if (m1 > top || (m1 == top && m1 > 0 && at1 < at0))
 	{
 		top = m1;
@@ -254,27 +293,30 @@ BestPrefix(const Scan *s, int64_t *pg, int64_t *ph, uint32_t n,
 		return -1;
 	at = which ? at1 : at0;
 	best->gain = top;
-	best->gl = pg[at] + (which ? gm : 0);
-	best->hl = ph[at] + (which ? hm : 0);
-	best->defleft = which ? true : (has_miss ? false : (ph[at] >= s->H - ph[at]));
+	best->gl = p[2 * at] + (which ? gm : 0);
+	best->hl = p[2 * at + 1] + (which ? hm : 0);
+	best->defleft = which ? true : (has_miss ? false : (p[2 * at + 1] >= s->H - p[2 * at + 1]));
 	return (int) at;
 }
 
+/* a (g, h) pair of sums, added in one vector operation */
+typedef int64_t V2l __attribute__((vector_size(16)));
+
 /*
- * Bin bin of e onto the running sums gl, hl: the prefix at place n of the
- * occupied bins, which counts it only if it holds anything.  No branch: in
- * a small node most of a fine feature's bins are empty, and a branch on
- * each mispredicts.
+ * Bin bin of e onto the running sums acc: the prefix pair at place n of
+ * the occupied bins, which counts it only if it holds anything.  No
+ * branch: in a small node most of a fine feature's bins are empty, and a
+ * branch on each mispredicts.
  */
 static inline __attribute__((always_inline)) uint32_t
-AddBin(const BoostBin *e, uint32_t bin, uint32_t n, int64_t *gl, int64_t *hl,
-	   uint8_t *nz, int64_t *pg, int64_t *ph)
+AddBin(const BoostBin *e, uint32_t bin, uint32_t n, V2l *acc, uint8_t *nz, int64_t *p)
 {
-	*gl += e[bin].g;
-	*hl += e[bin].h;
+	V2l			v;
+
+	memcpy(&v, &e[bin], sizeof(v));
+	*acc += v;
 	nz[n] = (uint8_t) bin;
-	pg[n] = *gl;
-	ph[n] = *hl;
+	memcpy(p + 2 * n, acc, sizeof(V2l));
 	return n + ((e[bin].g | e[bin].h) != 0);
 }
 
@@ -288,12 +330,11 @@ AddBin(const BoostBin *e, uint32_t bin, uint32_t n, int64_t *gl, int64_t *hl,
  */
 static inline __attribute__((always_inline)) uint32_t
 MarkedBins(const BoostBin *e, uint32_t nb, const uint8_t *col, const uint32_t *rows,
-		   uint32_t m, uint8_t *nz, int64_t *pg, int64_t *ph)
+		   uint32_t m, uint8_t *nz, int64_t *p)
 {
 	uint64_t	bits[(ENS_MAX_BOOST_BINS + 63) / 64] = {0},
 				word;
-	int64_t		gl = 0,
-				hl = 0;
+	V2l			acc = {0, 0};
 	uint32_t	i,
 				w,
 				n = 0;
@@ -307,7 +348,7 @@ MarkedBins(const BoostBin *e, uint32_t nb, const uint8_t *col, const uint32_t *r
 	}
 	for (w = 0; w < (nb + 63) / 64; w++)
 		for (word = bits[w]; word != 0; word &= word - 1)
-			n = AddBin(e, w * 64 + (uint32_t) __builtin_ctzll(word), n, &gl, &hl, nz, pg, ph);
+			n = AddBin(e, w * 64 + (uint32_t) __builtin_ctzll(word), n, &acc, nz, p);
 	return n;
 }
 
@@ -320,14 +361,12 @@ ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 			uint32_t f, const BoostSplitReq *q, BoostSplit *best)
 {
 	uint8_t		nz[ENS_MAX_BOOST_BINS];	/* bins 0..255 */
-	int64_t		pg[ENS_MAX_BOOST_BINS + GAIN_PAD],	/* sums of bins nz[0..j] */
-				ph[ENS_MAX_BOOST_BINS + GAIN_PAD],
-				gl = 0,
-				hl = 0,
+	int64_t		p[2 * (ENS_MAX_BOOST_BINS + GAIN_PAD)],	/* (g, h) sums of bins nz[0..j] */
 				gm,
 				hm;
 	uint32_t	bin,
 				n = 0;
+	V2l			acc = {0, 0};
 	int			at;
 
 	/*
@@ -339,31 +378,31 @@ ScanNumeric(const Booster *b, const Scan *s, const BoostBin *e, uint32_t nb,
 	if (b->packed)
 	{
 		const int64_t *pe = (const int64_t *) e;
-		int64_t		acc = 0;
+		int64_t		sum = 0;
 
 		for (bin = 0; bin < nb; bin++)
 		{
-			acc += pe[bin];
+			sum += pe[bin];
 			nz[n] = (uint8_t) bin;
-			boost_unpack(b, acc, &pg[n], &ph[n]);
+			boost_unpack(b, sum, &p[2 * n], &p[2 * n + 1]);
 			n += pe[bin] != 0;
 		}
 		boost_unpack(b, pe[nb], &gm, &hm);
 	}
 	else if (q->n_rows * MARK_BINS_PER_ROW < nb && b->P->hist != BOOST_HIST_ROWS)
 	{
-		n = MarkedBins(e, nb, b->Xc + (size_t) f * b->n, q->rows, q->n_rows, nz, pg, ph);
+		n = MarkedBins(e, nb, b->Xc + (size_t) f * b->n, q->rows, q->n_rows, nz, p);
 		gm = e[nb].g;
 		hm = e[nb].h;
 	}
 	else
 	{
 		for (bin = 0; bin < nb; bin++)
-			n = AddBin(e, bin, n, &gl, &hl, nz, pg, ph);
+			n = AddBin(e, bin, n, &acc, nz, p);
 		gm = e[nb].g;
 		hm = e[nb].h;
 	}
-	if (n == 0 || (at = BestPrefix(s, pg, ph, n, gm, hm, best)) < 0)
+	if (n == 0 || (at = BestPrefix(s, p, n, gm, hm, best)) < 0)
 		return;
 	best->feature = (int32_t) f;
 	best->cat = false;
@@ -385,8 +424,7 @@ ScanCategorical(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 {
 	uint8_t		code[ENS_MAX_CATEGORIES];
 	double		key[ENS_MAX_CATEGORIES];
-	int64_t		pg[ENS_MAX_CATEGORIES + GAIN_PAD],
-				ph[ENS_MAX_CATEGORIES + GAIN_PAD],
+	int64_t		p[2 * (ENS_MAX_CATEGORIES + GAIN_PAD)],
 				gl,
 				hl;
 	uint32_t	m = 0,
@@ -417,10 +455,10 @@ ScanCategorical(const Scan *s, const BoostBin *e, uint32_t nb, uint32_t f,
 	{
 		gl += e[code[i]].g;
 		hl += e[code[i]].h;
-		pg[i] = gl;
-		ph[i] = hl;
+		p[2 * i] = gl;
+		p[2 * i + 1] = hl;
 	}
-	if (m == 0 || (at = BestPrefix(s, pg, ph, m, e[nb].g, e[nb].h, best)) < 0)
+	if (m == 0 || (at = BestPrefix(s, p, m, e[nb].g, e[nb].h, best)) < 0)
 		return;
 	best->feature = (int32_t) f;
 	best->cat = true;
@@ -443,6 +481,7 @@ InitScan(const Booster *b, const BoostSplitReq *q, double sg, double sh, Scan *s
 	s->dH = (double) q->H;
 	/* a row's |g|, h < 2^31 (boost_int.h), so fewer than 2^20 rows sum below 2^51 */
 	s->small = b->n < ((uint32_t) 1 << 20);
+	s->floor = 0;
 }
 
 typedef struct SplitJob
@@ -511,14 +550,16 @@ BOOST_CLONES
 static void
 NodeSplits(const Booster *b, const Scan *s, const BoostSplitReq *q)
 {
+	Scan		sc = *s;
 	uint32_t	c;
 
 	for (c = 0; c < b->n_feat; c++)
 	{
 		BoostSplit	piece;
 
-		SplitFeature(b, s, q, b->feat[c], &piece);
+		SplitFeature(b, &sc, q, b->feat[c], &piece);
 		KeepBest(&piece, q->out);
+		sc.floor = q->out->gain;
 	}
 }
 
