@@ -215,20 +215,22 @@ LogisticRows(Booster *b, uint32_t st, uint32_t en)
 
 typedef int32_t V4i __attribute__((vector_size(16)));
 
+/* exponentials of a block of softmax rows: its rows x K floats */
+#define SOFTMAX_EXPS	(4 * ENS_MAX_CLASSES)
+#define SOFTMAX_ROWS	64
+
 /*
- * Softmax gradients of rows r[0..3], lane by lane the operations of one
- * row (so the values of one row at a time); the divisions of four rows run
- * side by side.
+ * Softmax gradients of rows r[0..3] from their exponentials, class k's at
+ * e[k * stride + 0..3], lane by lane the operations of one row; the
+ * divisions of four rows run side by side.
  */
-BOOST_CLONES
-static void
-SoftmaxQuad(Booster *b, const uint32_t *r)
+static inline __attribute__((always_inline)) void
+SoftmaxQuad(Booster *b, const uint32_t *r, const float *e, uint32_t stride)
 {
 	uint32_t	K = b->K,
 				n = b->n,
 				j,
 				k;
-	float		e[ENS_MAX_CLASSES][4];
 	V4d			s = {0, 0, 0, 0},
 				w;
 	const V4d	one = {1, 1, 1, 1},
@@ -236,34 +238,22 @@ SoftmaxQuad(Booster *b, const uint32_t *r)
 				hmin = {HESS_MIN, HESS_MIN, HESS_MIN, HESS_MIN},
 				half = {0.5, 0.5, 0.5, 0.5};
 	const V4l	sign = {INT64_MIN, INT64_MIN, INT64_MIN, INT64_MIN};
+	/* locals: the stores into gh (int32) may alias r and cls for the compiler */
+	const uint32_t ro[4] = {r[0], r[1], r[2], r[3]};
+	const V4l	cls = {b->cls[ro[0]], b->cls[ro[1]], b->cls[ro[2]], b->cls[ro[3]]};
 
 	for (j = 0; j < 4; j++)
+		w[j] = b->cw[cls[j]];
+	for (k = 0; k < K; k++)
 	{
-		const double *F = b->margin + (size_t) r[j] * K;
-		double		mx = F[0];
-		uint32_t	top = 0,
-					i;
+		const float *ek = e + (size_t) k * stride;
 
-		for (k = 1; k < K; k++)
-			if (F[k] > mx)
-			{
-				mx = F[k];
-				top = k;
-			}
-		/* the largest is expf(0) = 1 exactly: K - 1 calls, skipping it with no branch */
-		e[top][j] = 1.0f;
-		for (i = 0; i + 1 < K; i++)
-		{
-			k = i + (i >= top);
-			e[k][j] = expf((float) (F[k] - mx));
-		}
-		w[j] = b->cw[b->cls[r[j]]];
+		s += (V4d) {ek[0], ek[1], ek[2], ek[3]};
 	}
 	for (k = 0; k < K; k++)
-		s += (V4d) {e[k][0], e[k][1], e[k][2], e[k][3]};
-	for (k = 0; k < K; k++)
 	{
-		V4d			q = (V4d) {e[k][0], e[k][1], e[k][2], e[k][3]} / s,
+		const float *ek = e + (size_t) k * stride;
+		V4d			q = (V4d) {ek[0], ek[1], ek[2], ek[3]} / s,
 					h = two * q * (one - q),
 					y,
 					g,
@@ -275,8 +265,8 @@ SoftmaxQuad(Booster *b, const uint32_t *r)
 					sh = {b->sh[k], b->sh[k], b->sh[k], b->sh[k]};
 		BoostGH    *gh = b->gh + (size_t) k * n;
 
-		for (j = 0; j < 4; j++)
-			y[j] = b->cls[r[j]] == k;
+		/* 1 where the row's class is k */
+		y = (V4d) ((cls == (V4l) {k, k, k, k}) & (V4l) one);
 		g = (q - y) * w * sg;
 		hh = (V4d) ((big & (V4l) h) | (~big & (V4l) hmin)) * w * sh;
 		/* Fix: x + copysign(0.5, x), truncated */
@@ -284,27 +274,77 @@ SoftmaxQuad(Booster *b, const uint32_t *r)
 		ih = __builtin_convertvector(hh + (V4d) (((V4l) hh & sign) | (V4l) half), V4i);
 		for (j = 0; j < 4; j++)
 		{
-			gh[r[j]].g = ig[j];
-			gh[r[j]].h = ih[j];
+			gh[ro[j]].g = ig[j];
+			gh[ro[j]].h = ih[j];
 		}
 	}
+}
+
+/*
+ * Softmax gradients of rows r[0..nr) (nr a multiple of 4, nr x K at most
+ * SOFTMAX_EXPS): every row's exponentials first, then the arithmetic four
+ * rows at a time.  Apart, the expf calls keep no vector registers live
+ * and the fours read exponentials stored long before (interleaved, each
+ * call spilled the vector state and each four waited for its stores).
+ */
+BOOST_CLONES
+static void
+SoftmaxBlock(Booster *b, const uint32_t *r, uint32_t nr)
+{
+	float		e[SOFTMAX_EXPS];	/* class k of row j at e[k * nr + j] */
+	uint32_t	K = b->K,
+				j,
+				i;
+
+	for (j = 0; j < nr; j++)
+	{
+		const double *F = b->margin + (size_t) r[j] * K;
+		double		mx = F[0];
+		uint32_t	top = 0,
+					k;
+
+		/* the first largest margin, without a branch (which class wins is data) */
+		for (k = 1; k < K; k++)
+		{
+			bool		gt = F[k] > mx;
+
+			top = gt ? k : top;
+			mx = gt ? F[k] : mx;
+		}
+		/* the largest is expf(0) = 1 exactly: K - 1 calls, skipping it with no branch */
+		e[(size_t) top * nr + j] = 1.0f;
+		for (i = 0; i + 1 < K; i++)
+		{
+			k = i + (i >= top);
+			e[(size_t) k * nr + j] = expf((float) (F[k] - mx));
+		}
+	}
+	for (j = 0; j < nr; j += 4)
+		SoftmaxQuad(b, r + j, e + j, nr);
 }
 
 static void
 SoftmaxRows(Booster *b, uint32_t st, uint32_t en)
 {
-	uint32_t	i = st,
+	uint32_t	rows = SOFTMAX_EXPS / b->K,
+				i = st,
 				last[4],
 				j;
 
-	for (; i + 4 <= en; i += 4)
-		SoftmaxQuad(b, b->sample + i);
+	rows = (rows < SOFTMAX_ROWS ? rows : SOFTMAX_ROWS) & ~3u;
+	for (; i + rows <= en; i += rows)
+		SoftmaxBlock(b, b->sample + i, rows);
+	if (en - i >= 4)
+	{
+		SoftmaxBlock(b, b->sample + i, (en - i) & ~3u);
+		i += (en - i) & ~3u;
+	}
 	if (i == en)
 		return;
 	/* the last rows, the last one repeated: it gets the same values twice */
 	for (j = 0; j < 4; j++)
 		last[j] = b->sample[i + j < en ? i + j : en - 1];
-	SoftmaxQuad(b, last);
+	SoftmaxBlock(b, last, 4);
 }
 
 /* squared, absolute and Huber: g from the residual d = F - y (h = 1) */
