@@ -195,6 +195,38 @@ HistRows(const Booster *b, const BoostGH *gh, const uint32_t *ids, uint32_t n,
 	}
 }
 
+/*
+ * A node's rows few enough to take out of its parent's histogram one by
+ * one (each row's cells, the tree's features) instead of building their
+ * histogram and subtracting every entry: a row costs about as much as two
+ * entries of a subtraction.  Plain histograms only, and not for the
+ * row-by-row reference (BOOST_HIST_ROWS).
+ */
+#define DROP_ENTRIES_PER_CELL 2
+
+bool
+boost_hist_drop_wanted(const Booster *b, uint32_t n_rows)
+{
+	return !b->packed && b->P->hist != BOOST_HIST_ROWS &&
+		(uint64_t) n_rows * b->n_feat * DROP_ENTRIES_PER_CELL <= b->feat_ent;
+}
+
+/* h -= the rows b->idx[st..en) (their pairs negated: exact integers) */
+void
+boost_hist_drop(const Booster *b, const BoostGH *gh, uint32_t st, uint32_t en, BoostBin *h)
+{
+	const uint32_t p = b->p;
+	uint32_t	i;
+
+	for (i = st; i < en; i++)
+	{
+		const uint32_t r = b->idx[i];
+
+		AddRow(h, b->off, b->feat, b->n_feat, p, b->X + (size_t) r * p,
+			   b->Xo ? b->Xo + (size_t) r * p : NULL, -(int64_t) gh[r].g, -(int64_t) gh[r].h);
+	}
+}
+
 /* HistRows for the rows r0 .. r0 + n - 1 (the root without subsampling): no gathers */
 static void
 HistSeq(const Booster *b, const BoostGH *gh, uint32_t r0, uint32_t n,

@@ -166,6 +166,7 @@ typedef struct Booster
 	/* per tree */
 	uint32_t   *feat;			/* colsample: the tree's features, ascending */
 	uint32_t	n_feat;
+	uint32_t	feat_ent;		/* their histogram entries */
 	uint32_t   *perm;			/* n_usable: feature draw scratch */
 	double	   *imp_tree;		/* p: gain of the current tree */
 	double	   *resid;			/* absolute loss: residuals of a leaf */
@@ -271,6 +272,9 @@ extern bool boost_hist_entries_wanted(const Booster *b);
 extern void boost_hist_entries(Booster *b);
 extern uint64_t boost_hist_columns_pick(Booster *b);
 extern void boost_hist_columns_fill(Booster *b);
+extern bool boost_hist_drop_wanted(const Booster *b, uint32_t n_rows);
+extern void boost_hist_drop(const Booster *b, const BoostGH *gh, uint32_t st, uint32_t en,
+							BoostBin *h);
 extern EnsStatus boost_hist_build(Booster *b, const BoostGH *gh,
 								  uint32_t st, uint32_t en, BoostBin *h);
 extern EnsStatus boost_hist_build_root(Booster *b, const BoostGH *gh, BoostBin *h);

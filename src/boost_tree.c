@@ -73,6 +73,16 @@ boost_tree_free(Booster *b, BoostTree *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static void
+FeatureEntries(Booster *b)
+{
+	uint32_t	j;
+
+	b->feat_ent = 0;
+	for (j = 0; j < b->n_feat; j++)
+		b->feat_ent += b->nb[b->feat[j]] + 1;
+}
+
 /* The tree's features: all usable ones, or a colsample draw (ascending). */
 static void
 DrawFeatures(Booster *b, uint32_t tree_no)
@@ -86,6 +96,7 @@ DrawFeatures(Booster *b, uint32_t tree_no)
 	{
 		memcpy(b->feat, b->usable, nu * sizeof(uint32_t));
 		b->n_feat = nu;
+		FeatureEntries(b);
 		return;
 	}
 	want = (uint32_t) floor(b->P->colsample * nu + 0.5);
@@ -116,6 +127,7 @@ DrawFeatures(Booster *b, uint32_t tree_no)
 	}
 	memcpy(b->feat, b->perm, want * sizeof(uint32_t));
 	b->n_feat = want;
+	FeatureEntries(b);
 }
 
 static inline BoostBin *
@@ -334,18 +346,38 @@ SplitNode(Booster *b, BoostTree *t, Front *e, uint32_t k, Front *l, Front *r,
 	if (!AddChildren(b, t, e, mid, l, r))
 		return ENS_ENOMEM;
 
-	/* histogram of the smaller child; the larger one's is parent - smaller */
+	/*
+	 * Histogram of the smaller child; the larger one's is parent - smaller,
+	 * or, when the smaller has few rows, the parent's less those rows (no
+	 * pass over every entry).  Only what a child that may split reads; the
+	 * row-by-row reference (BOOST_HIST_ROWS) builds and subtracts whenever
+	 * either may.
+	 */
 	sm = (mid - e->st <= e->en - mid) ? l : r;
 	lg = sm == l ? r : l;
 	lg->slot = e->slot;
 	sm->slot = small_slot = TakeSlot(b);
-	if (MaySplit(b, l, k) || MaySplit(b, r, k))
 	{
-		rc = boost_hist_build(b, b->packed ? NULL : b->gh + (size_t) k * b->n, sm->st, sm->en,
-							  Slot(b, small_slot));
-		if (rc != ENS_OK)
-			return rc;
-		boost_hist_subtract(b, Slot(b, lg->slot), Slot(b, small_slot));
+		const BoostGH *gh = b->packed ? NULL : b->gh + (size_t) k * b->n;
+		bool		ref = b->P->hist == BOOST_HIST_ROWS,
+					need_sm = MaySplit(b, sm, k),
+					need_lg = MaySplit(b, lg, k),
+					drop;
+
+		if (ref)
+			need_sm = need_lg = need_sm || need_lg;
+		drop = need_lg && boost_hist_drop_wanted(b, sm->en - sm->st);
+
+		if (drop)
+			boost_hist_drop(b, gh, sm->st, sm->en, Slot(b, lg->slot));
+		if (need_sm || (need_lg && !drop))
+		{
+			rc = boost_hist_build(b, gh, sm->st, sm->en, Slot(b, small_slot));
+			if (rc != ENS_OK)
+				return rc;
+		}
+		if (need_lg && !drop)
+			boost_hist_subtract(b, Slot(b, lg->slot), Slot(b, small_slot));
 	}
 	{
 		BoostSplitReq q[2];

@@ -76,9 +76,9 @@ boost_walk_build(BoostWalk *w, const EnsModel *m, uint32_t tree_no)
 	return true;
 }
 
-void
-boost_walk_rows(const BoostWalk *w, const uint8_t *const *x, uint32_t n,
-				uint32_t *leaf)
+static inline __attribute__((always_inline)) void
+WalkLanes(const BoostWalk *w, const uint8_t *const *x, uint32_t n,
+		  uint32_t *leaf)
 {
 	const uint32_t *split = w->split;
 	uint32_t	pos[BOOST_WALK_LANES],
@@ -99,4 +99,15 @@ boost_walk_rows(const BoostWalk *w, const uint8_t *const *x, uint32_t n,
 		}
 	for (l = 0; l < n; l++)
 		leaf[l] = w->leaf[pos[l] - ((1u << w->depth) - 1)];
+}
+
+/* All lanes (most calls): a constant count, so the places stay in registers. */
+void
+boost_walk_rows(const BoostWalk *w, const uint8_t *const *x, uint32_t n,
+				uint32_t *leaf)
+{
+	if (n == BOOST_WALK_LANES)
+		WalkLanes(w, x, BOOST_WALK_LANES, leaf);
+	else
+		WalkLanes(w, x, n, leaf);
 }

@@ -65,6 +65,9 @@ grep -q 'trees_at_once=2 trees_regrown=[1-9]' "$work/boost.log" || { cat "$work/
 bc "$work/small.csv" cls --rounds 3 --threads 2 --depth 10 --mcw 0.1 --cat 1 --oom
 bc "$work/mid.csv" cls --rounds 8 --threads 2 --cat 1 --subsample 0.8 --colsample 0.75 --val 0.2 --check
 bc "$work/mid.csv" cls --rounds 4 --threads 2 --cat 1 --oom
+# a large min_child_weight: many smaller children cannot split while the larger can, whose
+# histogram then still needs the smaller's (against the reference, which builds every one)
+bc "$work/mid.csv" cls --rounds 6 --depth 8 --mcw 30 --check
 bc "$work/bin.csv" cls --rounds 8 --threads 2 --leaves 12 --depth 0 --balanced --check
 # the root's column sums (and the 2-byte entries) against row-by-row adds (--check)
 bc "$work/sparse.csv" cls --rounds 8 --depth 6 --subsample 0.8 --colsample 0.6 --val 0.2 --check
