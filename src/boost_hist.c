@@ -302,16 +302,11 @@ PackedSeq(const Booster *b, uint32_t r0, uint32_t n, int64_t *h)
 }
 
 /*
- * dst += src (or -=) over the tree's features' entries, exact integers:
- * a packed entry is one int64, a plain one two (g and h), added alike.
- * An AVX2 clone: four int64 a step where the baseline takes two.
- */
-/*
  * The tree's features' entries from place *j of b->feat on, as one range
- * [*e0, *e1) of features whose entries follow each other (ascending
- * features of the usable ones are adjacent); *j moves past them.  Zeroing
- * and subtracting run over a few long ranges instead of a short one per
- * feature.
+ * [e0, *e1) of features whose entries follow each other (ascending
+ * features of the usable ones are adjacent); returns e0 and moves *j past
+ * them.  Zeroing and subtracting run over a few long ranges instead of a
+ * short one per feature.
  */
 static inline uint32_t
 EntryRun(const Booster *b, uint32_t *j, uint32_t *e1)
@@ -325,6 +320,11 @@ EntryRun(const Booster *b, uint32_t *j, uint32_t *e1)
 	return e0;
 }
 
+/*
+ * dst += src (or -=) over the tree's features' entries, exact integers:
+ * a packed entry is one int64, a plain one two (g and h), added alike.
+ * An AVX2 clone: four int64 a step where the baseline takes two.
+ */
 BOOST_CLONES
 static void
 AddEntries(const Booster *b, BoostBin *dst, const BoostBin *src, bool subtract)

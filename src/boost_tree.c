@@ -73,6 +73,7 @@ boost_tree_free(Booster *b, BoostTree *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The histogram entries of the tree's features (SplitNode's choice of a row-by-row drop). */
 static void
 FeatureEntries(Booster *b)
 {
