@@ -66,6 +66,7 @@ OBJS = \
 	src/boost_kgrow.o \
 	src/boost_mem.o \
 	src/boost_walk.o \
+	src/boost_roots.o \
 	src/ensemble_sections.o \
 	src/ensemble_shap.o \
 	src/ensemble_shap_plan.o \
@@ -162,5 +163,5 @@ $(OBJS:.o=.bc): %.bc: %.o
 # rounds): -O3, after PostgreSQL's -O2 so it wins (about 2.5% off a tune() search).
 # No fast-math: the same sums, gains and models, bit for bit.
 BOOST_ENGINE_OBJS = src/boost_hist.o src/boost_split.o src/boost_tree.o src/boost_loss.o \
-	src/boost_train.o src/boost_kgrow.o src/boost_walk.o
+	src/boost_train.o src/boost_kgrow.o src/boost_walk.o src/boost_roots.o
 $(BOOST_ENGINE_OBJS): CFLAGS += -O3

@@ -451,8 +451,8 @@ boost_hist_columns_fill(Booster *b)
  * in).  The root's sums: the entries of a feature already in (dense, any
  * of the tree's other features), else every row's pair.
  */
-static void
-RootColumns(const Booster *b, const BoostGH *gh, int32_t dense, BoostBin *h)
+void
+boost_hist_root_columns(const Booster *b, const BoostGH *gh, int32_t dense, BoostBin *h)
 {
 	int64_t		G = 0,
 				H = 0;
@@ -574,7 +574,7 @@ Build(Booster *b, const BoostGH *gh, uint32_t st, uint32_t en, BoostBin *h,
 		boost_hist_zero(b, s);
 	}
 	if (rc == ENS_OK && cols)
-		RootColumns(b, gh, j.nf > 0 ? (int32_t) j.fo[0] : -1, h);
+		boost_hist_root_columns(b, gh, j.nf > 0 ? (int32_t) j.fo[0] : -1, h);
 	return rc;
 }
 

@@ -2,7 +2,8 @@
  * boost_int.h - internal types of the gradient boosting engine, shared by
  * boost_train.c (rounds, model), boost_tree.c (growing one tree),
  * boost_hist.c (histograms, partitions), boost_split.c (split search),
- * boost_loss.c (objectives), boost_kgrow.c (a round's trees on threads)
+ * boost_loss.c (objectives), boost_kgrow.c (a round's trees on threads),
+ * boost_roots.c (a round's roots at once)
  * and boost_mem.c (counted allocations); their jobs run on ensemble_pool.c's
  * threads.  PG-free.
  */
@@ -127,6 +128,11 @@ typedef struct Booster
 	uint32_t   *col_dent;		/* p: its default bin's entry */
 	uint32_t   *col_ptr;		/* n_ent + 1: entry e's rows at col_rows[col_ptr[e]..) */
 	uint32_t   *col_rows;
+	/* NULL, or (softmax, one thread) a group's roots at once: boost_roots.c */
+	int64_t    *roots;			/* n_ent x 4 pairs, 64-byte aligned */
+	uint32_t	roots_k0,		/* its classes k0 .. k0 + nk - 1, */
+				roots_nk,
+				roots_tree0;	/* trees tree0 .. */
 	/* in X and Xc a missing value is coded nb[f], not ENS_MISSING */
 	uint32_t   *cls;			/* classification targets */
 	double	   *y;				/* regression targets */
@@ -220,6 +226,7 @@ typedef struct BoostTree
 
 extern EnsStatus boost_tree_grow(Booster *b, BoostTree *t, uint32_t k,
 								 uint32_t tree_no);
+extern void boost_draw_features(Booster *b, uint32_t tree_no);
 extern void boost_leaf_margin(Booster *b, const BoostTree *t, uint32_t k,
 							  uint32_t c);
 extern bool boost_tree_init(Booster *b, BoostTree *t);
@@ -278,6 +285,8 @@ extern void boost_hist_drop(const Booster *b, const BoostGH *gh, uint32_t st, ui
 extern EnsStatus boost_hist_build(Booster *b, const BoostGH *gh,
 								  uint32_t st, uint32_t en, BoostBin *h);
 extern EnsStatus boost_hist_build_root(Booster *b, const BoostGH *gh, BoostBin *h);
+extern void boost_hist_root_columns(const Booster *b, const BoostGH *gh, int32_t dense,
+									BoostBin *h);
 extern void boost_hist_zero(const Booster *b, BoostBin *h);
 extern bool boost_hist_packable(Booster *b);
 /*
@@ -304,6 +313,14 @@ extern EnsStatus boost_split_to_leaves(Booster *b, uint32_t st, uint32_t en,
 									   const BoostSplit *s, uint32_t k,
 									   float vl, float vr, uint32_t *mid);
 extern uint32_t boost_pieces_max(uint32_t n);
+
+/* ---------- a round's roots at once (boost_roots.c) ---------- */
+
+extern bool boost_roots_wanted(const Booster *b);
+extern size_t boost_roots_words(const Booster *b);
+extern void boost_roots_init(Booster *b, int64_t *mem);
+extern bool boost_roots_ready(Booster *b, uint32_t k, uint32_t tree_no);
+extern void boost_roots_take(const Booster *b, uint32_t k, BoostBin *h);
 
 /* ---------- split search (boost_split.c) ---------- */
 

@@ -49,6 +49,7 @@ typedef struct Trainer
 	BoostKGrow	kg;				/* kgrow: a round's trees grow on threads */
 	BoostWalk	walk;			/* the tree being added, laid out for walks */
 	bool		kgrow;
+	int64_t    *roots_mem;		/* b->roots, before its alignment */
 	Owned		owned[MAX_SCRATCH];
 	int			n_owned;
 	double	   *imp_sum,
@@ -932,6 +933,15 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 			rc = ENS_ENOMEM;
 			goto done;
 		}
+	}
+	else if (boost_roots_wanted(b))
+	{
+		if (!OwnRaw(&tr, (void **) &tr.roots_mem, boost_roots_words(b), sizeof(int64_t)))
+		{
+			rc = ENS_ENOMEM;
+			goto done;
+		}
+		boost_roots_init(b, tr.roots_mem);
 	}
 	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
 	rc = Rounds(&tr, d);

@@ -85,8 +85,8 @@ FeatureEntries(Booster *b)
 }
 
 /* The tree's features: all usable ones, or a colsample draw (ascending). */
-static void
-DrawFeatures(Booster *b, uint32_t tree_no)
+void
+boost_draw_features(Booster *b, uint32_t tree_no)
 {
 	uint32_t	nu = b->n_usable,
 				want,
@@ -417,9 +417,12 @@ PickEntry(const Booster *b, const Front *f, uint32_t nf)
 	return best;
 }
 
-/* Root: all sampled rows, its histogram and best split. */
+/*
+ * Root: all sampled rows, its histogram (built, or fused: its group's,
+ * boost_roots.c) and best split.
+ */
 static EnsStatus
-InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
+InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root, bool fused)
 {
 	const BoostGH *gh = b->packed ? NULL : b->gh + (size_t) k * b->n;
 	EnsStatus	rc;
@@ -448,8 +451,9 @@ InitRoot(Booster *b, BoostTree *t, uint32_t k, Front *root)
 		}
 		return ENS_OK;
 	}
-	rc = boost_hist_build_root(b, gh, Slot(b, root->slot));
-	if (rc != ENS_OK)
+	if (fused)
+		boost_roots_take(b, k, Slot(b, root->slot));
+	else if ((rc = boost_hist_build_root(b, gh, Slot(b, root->slot))) != ENS_OK)
 		return rc;
 	/* the sums: any feature's entries hold every row once */
 	{
@@ -484,14 +488,16 @@ boost_tree_grow(Booster *b, BoostTree *t, uint32_t k, uint32_t tree_no)
 				leaves = 1,
 				max_leaves = b->P->max_leaves > 0 ? (uint32_t) b->P->max_leaves : UINT32_MAX;
 	EnsStatus	rc;
+	bool		fused;
 
 	t->n_nodes = t->n_cats = t->n_leaves = 0;
 	memset(b->imp_tree, 0, b->p * sizeof(double));
 	for (b->n_free = 0; b->n_free < b->n_slots; b->n_free++)
 		b->free_slot[b->n_free] = b->n_slots - 1 - b->n_free;
-	DrawFeatures(b, tree_no);
+	fused = boost_roots_ready(b, k, tree_no);
+	boost_draw_features(b, tree_no);
 	f = (Front *) t->front;
-	rc = InitRoot(b, t, k, &f[0]);
+	rc = InitRoot(b, t, k, &f[0], fused);
 	if (rc != ENS_OK)
 		return rc;
 	nf = 1;

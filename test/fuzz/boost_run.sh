@@ -55,6 +55,20 @@ with open(f"{w}/wide.csv", "w") as f:
         x = [r.random() for _ in range(130)]
         y = int(x[3] + x[77] + x[129] + r.gauss(0, 0.2) > 1.5)
         f.write(",".join("" if r.random() < 0.1 else f"{v:.4f}" for v in x) + f",{y}\n")
+# more classes than a group of roots built at once holds (boost_roots.c: four): six
+# classes on 130 features (too many entries for 2-byte cells: bins and offsets), five on four
+with open(f"{w}/wide6.csv", "w") as f:
+    f.write(",".join(f"x{j}" for j in range(130)) + ",y\n")
+    for i in range(3000):
+        x = [r.random() for _ in range(130)]
+        y = min(5, int(2 * (x[3] + x[77] + x[129]) + r.gauss(0, 0.3)))
+        f.write(",".join("" if r.random() < 0.1 else f"{v:.4f}" for v in x) + f",{max(0, y)}\n")
+with open(f"{w}/five.csv", "w") as f:
+    f.write("a,b,c,d,y\n")
+    for i in range(3000):
+        a = r.random(); b = r.randint(0, 29); c = r.gauss(0, 1); d = r.random()
+        y = min(4, int(3 * a + (1.0 if b % 3 == 0 else 0) + (0.7 if c > 0.3 else 0) + r.gauss(0, 0.3)))
+        f.write(("" if r.random() < 0.1 else f"{a:.4f}") + f",{b},{c:.4f},{d:.4f},{max(0, y)}\n")
 PY
 bc() { "$work/boost_check" "$@" >"$work/boost.log" 2>&1 || { cat "$work/boost.log"; exit 1; }; }
 bc "$work/small.csv" cls --rounds 5 --depth 4 --cat 1 --val 0.2 --es 2 --oom
@@ -73,6 +87,11 @@ bc "$work/bin.csv" cls --rounds 8 --threads 2 --leaves 12 --depth 0 --balanced -
 bc "$work/sparse.csv" cls --rounds 8 --depth 6 --subsample 0.8 --colsample 0.6 --val 0.2 --check
 grep -q 'ok: the histogram shortcuts give the model of row-by-row adds' "$work/boost.log" || { cat "$work/boost.log"; echo "boost_run.sh: the shortcuts were not checked"; exit 1; }
 bc "$work/sparse_mid.csv" cls --rounds 6 --threads 2 --depth 6 --subsample 0.8 --check
+# a round's roots in groups of four classes on one thread (boost_roots.c), against row-by-row
+# adds and against two threads (the trees side by side, each its own root): a second group
+# of two classes, from bins and offsets (no 2-byte cells); a last class on its own
+bc "$work/wide6.csv" cls --rounds 4 --depth 4 --subsample 0.8 --colsample 0.5 --check
+bc "$work/five.csv" cls --rounds 6 --depth 5 --subsample 0.7 --colsample 0.75 --check
 # three classes, numeric features only: the read-back model scores rows from their values too
 bc "$work/mid.csv" cls --rounds 6 --threads 2 --depth 6
 bc "$work/wide.csv" cls --rounds 6 --threads 2 --depth 6
