@@ -13,7 +13,9 @@
  * the same model.  Root features that come from columns (boost_hist.c's
  * sparse ones) are left to the tree.  Plain histograms on one thread only;
  * the row-by-row reference (BOOST_HIST_ROWS) never takes this path, so the
- * fuzz harness's --check compares the two.
+ * fuzz harness's --check compares the two.  The buffer (four entries' room
+ * per histogram entry) is optional: a training under a memory cap that has
+ * no room for it builds each tree's root as before.
  */
 #include "boost_int.h"
 
@@ -80,10 +82,10 @@ AddRows(const Booster *b, uint32_t k0, uint32_t nk, const uint32_t *ids, uint32_
 		{
 			const uint16_t *xo = b->Xo + (size_t) r * p;
 
-			/* xo holds 2 x the entry: x 4 is the entry's first int64 here */
+			/* xo holds 2 x the entry, so GROUP x xo is the entry's first int64 here */
 			for (j = 0; j < nf; j++)
 			{
-				V8l		   *e = (V8l *) (h + 4 * (size_t) xo[fo[j]]);
+				V8l		   *e = (V8l *) (h + GROUP * (size_t) xo[fo[j]]);
 
 				*e += v;
 			}

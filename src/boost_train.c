@@ -934,15 +934,10 @@ boost_train(EnsModel *m, const EnsData *d, const uint32_t *val_rows,
 			goto done;
 		}
 	}
-	else if (boost_roots_wanted(b))
-	{
-		if (!OwnRaw(&tr, (void **) &tr.roots_mem, boost_roots_words(b), sizeof(int64_t)))
-		{
-			rc = ENS_ENOMEM;
-			goto done;
-		}
+	/* without room for it (a memory cap), each tree builds its own root: the same model */
+	else if (boost_roots_wanted(b) &&
+			 OwnRaw(&tr, (void **) &tr.roots_mem, boost_roots_words(b), sizeof(int64_t)))
 		boost_roots_init(b, tr.roots_mem);
-	}
 	m->tree_node[0] = m->tree_cat[0] = m->tree_leaf[0] = 0;
 	rc = Rounds(&tr, d);
 	if (rc == ENS_OK)
