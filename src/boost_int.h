@@ -130,9 +130,9 @@ typedef struct Booster
 	uint32_t   *col_rows;
 	/* NULL, or (softmax, one thread) a group's roots at once: boost_roots.c */
 	int64_t    *roots;			/* n_ent x 4 pairs, 64-byte aligned */
-	uint32_t	roots_k0,		/* its classes k0 .. k0 + nk - 1, */
-				roots_nk,
-				roots_tree0;	/* trees tree0 .. */
+	uint32_t   *roots_feat;		/* 4 x (p + 2): each tree's draw (n_feat, feat_ent, feat) */
+	uint32_t	roots_nk,		/* the group's trees tree0 .. tree0 + nk - 1 */
+				roots_tree0;
 	/* in X and Xc a missing value is coded nb[f], not ENS_MISSING */
 	uint32_t   *cls;			/* classification targets */
 	double	   *y;				/* regression targets */

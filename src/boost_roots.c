@@ -32,17 +32,24 @@ boost_roots_wanted(const Booster *b)
 	return b->K >= 2 && b->nt == 1 && !b->packed && b->P->hist != BOOST_HIST_ROWS;
 }
 
-/* the buffer's int64 count: an entry of GROUP pairs per histogram entry, 64 bytes of slack to align */
+/* a tree's draw kept in b->roots_feat: n_feat, feat_ent, then its features */
+#define DRAW_WORDS(p)	((size_t) (p) + 2)
+
+/*
+ * The buffer's int64 count: an entry of GROUP pairs per histogram entry,
+ * 64 bytes of slack to align, then the group's trees' feature draws.
+ */
 size_t
 boost_roots_words(const Booster *b)
 {
-	return (size_t) b->n_ent * 2 * GROUP + 8;
+	return (size_t) b->n_ent * 2 * GROUP + 8 + (GROUP * DRAW_WORDS(b->p) + 1) / 2;
 }
 
 void
 boost_roots_init(Booster *b, int64_t *mem)
 {
 	b->roots = (int64_t *) (((uintptr_t) mem + 63) & ~(uintptr_t) 63);
+	b->roots_feat = (uint32_t *) (b->roots + (size_t) b->n_ent * 2 * GROUP);
 	b->roots_tree0 = UINT32_MAX;
 	b->roots_nk = 0;
 }
@@ -106,8 +113,9 @@ AddRows(const Booster *b, uint32_t k0, uint32_t nk, const uint32_t *ids, uint32_
 
 /*
  * The roots of classes k0 .. k0 + nk - 1 (trees tree_no0 ..) of this
- * round's sample, for boost_roots_take.  Draws each tree's features (the
- * tree draws them again, the same) to add only what one of them reads.
+ * round's sample, for boost_roots_take.  Draws each tree's features and
+ * keeps the draws (boost_roots_ready hands each tree its own), to add only
+ * what one of them reads.
  */
 static void
 Build(Booster *b, uint32_t k0, uint32_t nk, uint32_t tree_no0)
@@ -122,9 +130,14 @@ Build(Booster *b, uint32_t k0, uint32_t nk, uint32_t tree_no0)
 	memset(in, 0, b->p);
 	for (k = 0; k < nk; k++)
 	{
+		uint32_t   *draw = b->roots_feat + k * DRAW_WORDS(b->p);
+
 		boost_draw_features(b, tree_no0 + k);
 		for (j = 0; j < b->n_feat; j++)
 			in[b->feat[j]] = 1;
+		draw[0] = b->n_feat;
+		draw[1] = b->feat_ent;
+		memcpy(draw + 2, b->feat, b->n_feat * sizeof(uint32_t));
 	}
 	for (f = 0; f < b->p; f++)
 		if (in[f] && RowFeature(b, f))
@@ -134,7 +147,6 @@ Build(Booster *b, uint32_t k0, uint32_t nk, uint32_t tree_no0)
 				   ((size_t) b->nb[f] + 1) * 2 * GROUP * sizeof(int64_t));
 		}
 	AddRows(b, k0, nk, b->n_sample == b->n ? NULL : b->sample, b->n_sample, fo, nf);
-	b->roots_k0 = k0;
 	b->roots_tree0 = tree_no0;
 	b->roots_nk = nk;
 }
@@ -143,20 +155,27 @@ Build(Booster *b, uint32_t k0, uint32_t nk, uint32_t tree_no0)
  * Whether tree tree_no (class k) takes its root from a group's pass: the
  * group built for an earlier tree of the round holds it, or one starts
  * here (with the next classes, if there are any; a class alone builds its
- * own).  Call before the tree draws its features (this draws the group's).
+ * own).  If so, the tree's features are set (the group's draw for it);
+ * else the tree draws them itself.
  */
 bool
 boost_roots_ready(Booster *b, uint32_t k, uint32_t tree_no)
 {
 	uint32_t	nk = b->K - k < GROUP ? b->K - k : GROUP;
+	const uint32_t *draw;
 
 	if (b->roots == NULL)
 		return false;
-	if (tree_no - b->roots_tree0 < b->roots_nk)
-		return true;
-	if (nk < 2)
-		return false;
-	Build(b, k, nk, tree_no);
+	if (!(tree_no - b->roots_tree0 < b->roots_nk))
+	{
+		if (nk < 2)
+			return false;
+		Build(b, k, nk, tree_no);
+	}
+	draw = b->roots_feat + (tree_no - b->roots_tree0) * DRAW_WORDS(b->p);
+	b->n_feat = draw[0];
+	b->feat_ent = draw[1];
+	memcpy(b->feat, draw + 2, b->n_feat * sizeof(uint32_t));
 	return true;
 }
 
@@ -167,7 +186,8 @@ boost_roots_ready(Booster *b, uint32_t k, uint32_t tree_no)
 void
 boost_roots_take(const Booster *b, uint32_t k, BoostBin *h)
 {
-	const int64_t *src = b->roots + 2 * (k - b->roots_k0);
+	/* the group's first class: its first tree's number mod K (tree = round x K + class) */
+	const int64_t *src = b->roots + 2 * (k - b->roots_tree0 % b->K);
 	int32_t		dense = -1;
 	uint32_t	j,
 				e;

@@ -495,7 +495,8 @@ boost_tree_grow(Booster *b, BoostTree *t, uint32_t k, uint32_t tree_no)
 	for (b->n_free = 0; b->n_free < b->n_slots; b->n_free++)
 		b->free_slot[b->n_free] = b->n_slots - 1 - b->n_free;
 	fused = boost_roots_ready(b, k, tree_no);
-	boost_draw_features(b, tree_no);
+	if (!fused)
+		boost_draw_features(b, tree_no);
 	f = (Front *) t->front;
 	rc = InitRoot(b, t, k, &f[0], fused);
 	if (rc != ENS_OK)
